@@ -1,0 +1,40 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Layering (docs/architecture.md): arrows point down.
+ * The pure domain (orbit, plan, frame, codecs) never imports an adapter, an edge or an I/O module.
+ */
+const EDGES_AND_ADAPTERS = ['api', 'cli', 'web', 'store', 'bus', 'regions', 'report', 'twin', 'core'];
+const IO_MODULES = ['fs', 'net', 'http', 'https', 'http2', 'dgram', 'child_process', 'readline', 'tls', 'dns']
+  .flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
+
+/** @param {string[]} banned folders under src/ that the layer may not import */
+function layer(banned) {
+  return {
+    'no-restricted-imports': ['error', {
+      paths: IO_MODULES.filter((m) => !m.includes('*')).map((name) => ({
+        name, message: 'The pure domain does no I/O: take data through parameters or a port.',
+      })),
+      patterns: [{
+        group: banned.flatMap((b) => [`**/${b}/*`, `**/${b}`, `../${b}/*`]),
+        message: 'Layering: the pure domain may not import an edge, an adapter or the core (docs/architecture.md).',
+      }],
+    }],
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'data/**', 'test-artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  { files: ['src/orbit/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan']) },
+  { files: ['src/plan/**/*.ts'], rules: layer(EDGES_AND_ADAPTERS) },
+);

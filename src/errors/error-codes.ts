@@ -1,0 +1,24 @@
+/**
+ * The catalogue of stable error codes. Every code satiot returns is listed here with the HTTP status
+ * the API maps it to and the CLI exit code; `test/errors/error-codes.test.ts` checks that each one is
+ * documented in docs/errors.md.
+ */
+export const ERROR_CODES = {
+  INVALID_ARGUMENT: { http: 400, exit: 2, summary: 'A parameter is missing, malformed or out of range.' },
+  INVALID_TIME: { http: 400, exit: 2, summary: 'A date or time could not be parsed, or a time window is empty or too long.' },
+  TLE_MALFORMED: { http: 400, exit: 3, summary: 'An element set line has the wrong length, layout or field contents.' },
+  TLE_CHECKSUM: { http: 400, exit: 3, summary: 'An element set line fails its modulo-10 checksum.' },
+  OMM_MALFORMED: { http: 400, exit: 3, summary: 'An OMM record lacks a field or has a field out of range.' },
+  ELEMENT_SET_DECAYED: { http: 422, exit: 3, summary: 'SGP4 cannot propagate the element set at the requested time (decayed or invalid orbit).' },
+  NO_ELEMENT_SETS: { http: 422, exit: 3, summary: 'No usable element set was found in the input.' },
+  SATELLITE_NOT_FOUND: { http: 404, exit: 4, summary: 'No satellite matches the requested name or catalog number.' },
+  REGION_UNKNOWN: { http: 400, exit: 2, summary: 'The region is neither a preset, a bbox: nor a readable GeoJSON file.' },
+  REGION_EMPTY: { http: 422, exit: 2, summary: 'The region holds no grid cell at the chosen resolution.' },
+  GROUND_STATIONS_INVALID: { http: 400, exit: 2, summary: 'The ground-station list is not valid.' },
+  FILE_NOT_READABLE: { http: 400, exit: 2, summary: 'An input file does not exist or cannot be read.' },
+  PAYLOAD_TOO_LARGE: { http: 413, exit: 2, summary: 'The request or job is larger than the configured limit.' },
+  NOT_FOUND: { http: 404, exit: 4, summary: 'No such route or resource.' },
+  INTERNAL: { http: 500, exit: 1, summary: 'An unexpected error; details are logged, not returned.' },
+} as const satisfies Record<string, { http: number; exit: number; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
