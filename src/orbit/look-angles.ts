@@ -26,7 +26,8 @@ export function azimuthDeg(site: Site, x: number, y: number, z: number): Degrees
   const dx = x - site.x, dy = y - site.y, dz = z - site.z;
   const e = site.east, n = site.north;
   const a = Math.atan2(dx * e[0] + dy * e[1] + dz * e[2], dx * n[0] + dy * n[1] + dz * n[2]) * RAD2DEG;
-  return deg(a < 0 ? a + 360 : a);
+  const wrapped = a < 0 ? a + 360 : a;
+  return deg(wrapped >= 360 ? 0 : wrapped);
 }
 
 export function lookAngles(site: Site, s: EcefState): LookAngles {

@@ -1,13 +1,14 @@
 /**
  * Brent's method (Brent 1973, "Algorithms for Minimization without Derivatives", ch. 4): a root
  * of f in [a, b] where f(a) and f(b) differ in sign, to within `tol` (same unit as a, b).
- * Converges superlinearly on smooth functions and never worse than bisection.
+ * Converges superlinearly on smooth functions; in the worst case it needs a few times bisection's
+ * iteration count (Brent's bound), hence the generous cap.
  */
 export function brentRoot(f: (x: number) => number, a: number, b: number, fa: number, fb: number, tol: number): number {
   if (fa === 0) return a;
   if (fb === 0) return b;
   let c = a, fc = fa, d = b - a, e = d;
-  for (let iter = 0; iter < 100; iter++) {
+  for (let iter = 0; iter < 500; iter++) {
     if ((fb > 0) === (fc > 0)) { c = a; fc = fa; d = b - a; e = d; }
     if (Math.abs(fc) < Math.abs(fb)) { a = b; b = c; c = a; fa = fb; fb = fc; fc = fa; }
     const tol1 = 2 * Number.EPSILON * Math.abs(b) + 0.5 * tol;

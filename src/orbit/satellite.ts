@@ -1,7 +1,7 @@
 import { json2satrec, sgp4, twoline2satrec, gstime, type SatRec } from 'satellite.js';
 import type { ElementSet } from './element-set.js';
 import { toOmm } from './omm-format.js';
-import { EARTH_ROTATION_RATE } from './constants.js';
+import { EARTH_ROTATION_RATE, MU_EARTH_WGS72 } from './constants.js';
 import type { EpochMs } from './units.js';
 import { SatiotError } from '../errors/satiot-error.js';
 
@@ -30,6 +30,10 @@ export function checkPropagatable(set: ElementSet): string | undefined {
     return `SGP4 could not initialise the set: ${(e as Error).message}`;
   }
   if (rec.error !== 0) return `SGP4 rejects the set (error ${rec.error}: decayed or out of range)`;
+  // SGP4 only fails where the orbit dips underground, which may be hours away: check the perigee.
+  const nRadS = (set.meanMotionRevPerDay * 2 * Math.PI) / 86400;
+  const perigeeKm = Math.cbrt(MU_EARTH_WGS72 / (nRadS * nRadS)) * (1 - set.eccentricity) - 6378.135;
+  if (perigeeKm < 80) return `perigee altitude ${perigeeKm.toFixed(0)} km is below 80 km: the orbit has decayed`;
   for (const minutes of [0, 1440]) {
     const r = sgp4(rec, minutes);
     if (!r || rec.error !== 0) return `SGP4 cannot propagate the set ${minutes / 1440} days after its epoch (error ${rec.error}: decayed)`;

@@ -9,13 +9,14 @@ import { tleChecksum } from './tle-checksum.js';
 export function toTleLines(set: ElementSet): [string, string] {
   if (set.tle) return [set.tle.line1, set.tle.line2];
   const cat = catalog(set.noradId);
-  const d = new Date(set.epoch);
-  const year = d.getUTCFullYear();
-  const dayOfYear = (set.epoch - Date.UTC(year, 0, 1)) / 86_400_000 + 1;
+  let year = new Date(set.epoch).getUTCFullYear();
+  let dayText = ((set.epoch - Date.UTC(year, 0, 1)) / 86_400_000 + 1).toFixed(8);
+  // Rounding to 1e-8 day can carry past the year's last day: roll over to the next year.
+  if (Number(dayText) >= (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / 86_400_000 + 1) { year += 1; dayText = '1.00000000'; }
   const l1 = [
     '1 ', cat, set.classification, ' ',
     set.intlDesignator.padEnd(8).slice(0, 8), ' ',
-    String(year % 100).padStart(2, '0'), dayOfYear.toFixed(8).padStart(12, '0'), ' ',
+    String(year % 100).padStart(2, '0'), dayText.padStart(12, '0'), ' ',
     signedDecimal(set.meanMotionDot, 8), ' ',
     implied(set.meanMotionDdot), ' ',
     implied(set.bstar), ' 0 ',
@@ -56,7 +57,8 @@ function normAngle(a: number): number {
 /** " .00001234" / "-.00001234": 10 columns, no leading zero. */
 function signedDecimal(v: number, decimals: number): string {
   const s = Math.abs(v).toFixed(decimals).replace(/^0/, '');
-  return (v < 0 ? '-' : ' ') + s;
+  // A value that rounds to zero is written unsigned, so format → parse → format is stable.
+  return (v < 0 && Number(s) !== 0 ? '-' : ' ') + s;
 }
 
 /** 0.12345e-4 → " 12345-4" (8 columns, implied leading decimal point). */

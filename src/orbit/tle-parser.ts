@@ -148,8 +148,9 @@ function parseCatalog(s: string, line: number): number {
 
 function field(line: string, from: number, to: number, lineNo: number, what: string): number {
   const s = line.slice(from, to).trim();
-  const v = Number(s.startsWith('.') || s.startsWith('-.') || s.startsWith('+.') ? s.replace('.', '0.') : s);
-  if (s === '' || !Number.isFinite(v)) {
+  // Plain decimals only (no hex, exponents or blanks): what every SGP4 reader agrees on.
+  const v = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(s) ? Number(s.replace(/^([+-]?)\./, '$10.')) : NaN;
+  if (!Number.isFinite(v)) {
     throw new LineError('TLE_MALFORMED', lineNo, `${what} '${line.slice(from, to)}' (columns ${from + 1}–${to}) is not a number`);
   }
   return v;
@@ -159,7 +160,8 @@ function field(line: string, from: number, to: number, lineNo: number, what: str
 function impliedDecimal(s: string, lineNo: number, what: string): number {
   const t = s.trim();
   if (t === '' || /^[+-]?0+[+-]?0?$/.test(t)) return 0;
-  const m = /^([+-]?)(\d{1,5})([+-]\d)$/.exec(t.replace(/\s/g, ''));
+  // No blanks inside the field: SGP4 readers would parse ' 2426 -4' differently from us.
+  const m = /^([+-]?)(\d{1,5})([+-]\d)$/.exec(t);
   if (!m) throw new LineError('TLE_MALFORMED', lineNo, `${what} '${s}' is not in the implied-decimal form ±NNNNN±E`);
   return Number(`${m[1]}0.${m[2]}e${m[3]}`);
 }

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerPasses } from './commands/passes-command.js';
+import { registerPlan } from './commands/plan-command.js';
+import { registerConstellation } from './commands/constellation-command.js';
+import { registerServe } from './commands/serve-command.js';
+
+const program = new Command()
+  .name('satiot')
+  .description('satiot — satellite IoT service platform: plan passes, coverage and store-and-forward latency; serve the API')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'error INVALID_ARGUMENT: ')) })
+  .exitOverride((err) => {
+    // Usage errors (unknown flag, missing option) exit 2 like every other INVALID_ARGUMENT.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
+    process.exit(2);
+  });
+
+registerPasses(program);
+registerPlan(program);
+registerConstellation(program);
+registerServe(program);
+
+await program.parseAsync(process.argv);
