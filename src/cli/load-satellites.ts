@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildConstellation } from '../orbit/constellation.js';
 import type { Satellite } from '../orbit/satellite.js';
 import { SatiotError } from '../errors/satiot-error.js';
+import { parseNumber } from './options.js';
 
 export function readTextFile(path: string, what: string): string {
   try {
@@ -22,11 +23,10 @@ export interface ConstellationFlags {
 /** The satellites named by the CLI's `--tle FILE` or `--walker i:T/P/F --altitude-km KM`, and `--sat`. */
 export function loadConstellation(flags: ConstellationFlags, epoch: number, warn: (line: string) => void): Satellite[] {
   if (flags.walker && flags.altitudeKm === undefined) throw new SatiotError('INVALID_ARGUMENT', '--walker needs --altitude-km');
-  const altitudeKm = Number(flags.altitudeKm);
-  if (flags.walker && !Number.isFinite(altitudeKm)) throw new SatiotError('INVALID_ARGUMENT', `--altitude-km '${flags.altitudeKm}' is not a number`);
+  const altitudeKm = flags.walker ? parseNumber(flags.altitudeKm!, '--altitude-km', 150, 40_000) : NaN;
   return buildConstellation({
     ...(flags.tle ? { elementSets: { text: readTextFile(flags.tle, 'element-set file'), source: flags.tle } } : {}),
-    ...(flags.walker ? { walker: { design: flags.walker, altitudeKm, ...(flags.raanSpread !== undefined ? { raanSpreadDeg: Number(flags.raanSpread) } : {}) } } : {}),
+    ...(flags.walker ? { walker: { design: flags.walker, altitudeKm, ...(flags.raanSpread !== undefined ? { raanSpreadDeg: parseNumber(flags.raanSpread, '--raan-spread', 0, 360) } : {}) } } : {}),
     ...(flags.sat ? { only: flags.sat } : {}),
   }, epoch, warn);
 }

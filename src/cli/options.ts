@@ -34,6 +34,15 @@ export function parseInteger(text: string | number, flag: string, min: number, m
   return v;
 }
 
+/** A window length in hours within (0, max]; an empty or too long window is INVALID_TIME. */
+export function parseHours(text: string, max: number, flag = '--hours'): number {
+  const v = Number(String(text).trim());
+  if (String(text).trim() === '' || !Number.isFinite(v) || v <= 0 || v > max) {
+    throw new SatiotError('INVALID_TIME', `${flag} '${text}' must be a number of hours within (0, ${max}]`, { flag, value: text });
+  }
+  return v;
+}
+
 export function parseChoice<T extends string>(text: string, flag: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(text)) return text as T;
   throw new SatiotError('INVALID_ARGUMENT', `${flag} '${text}' must be one of ${choices.join(', ')}`, { flag, value: text });

@@ -22,7 +22,7 @@ const MIN = 60_000;
  * not cut short. A wait still open at `horizonEnd` counts up to it (a lower bound).
  * `hist`, when given, receives the cell's wait distribution with total weight `weight`.
  */
-export function cellCoverage(windows: readonly number[], t0: number, t1: number, horizonEnd: number, hist?: DurationHistogram, weight = 1): CellCoverage {
+export function cellCoverage(windows: ArrayLike<number>, t0: number, t1: number, horizonEnd: number, hist?: DurationHistogram, weight = 1): CellCoverage {
   const span = t1 - t0;
   const u = unionIntervals(windows);
   let covered = 0;
@@ -74,12 +74,14 @@ export function cellCoverage(windows: readonly number[], t0: number, t1: number,
 
 /** q-quantile of a wait that is 0 while covered and uniform over each [lo, hi] piece otherwise. */
 function waitQuantile(pieces: ReadonlyArray<[number, number]>, spanMin: number, q: number): number {
+  let uncovered = 0;
+  for (const [lo, hi] of pieces) uncovered += hi - lo;
+  if (uncovered / spanMin <= 1 - q) return 0; // covered at least q of the time
   const exceed = (w: number): number => {
     let m = 0;
     for (const [lo, hi] of pieces) m += Math.max(0, hi - Math.max(lo, w));
     return m / spanMin;
   };
-  if (exceed(0) <= 1 - q) return 0;
   let lo = 0, hi = Math.max(0, ...pieces.map((p) => p[1]));
   for (let i = 0; i < 50; i++) {
     const mid = (lo + hi) / 2;

@@ -1,19 +1,27 @@
 /**
- * Merges [start, end] pairs (flat array: s0, e0, s1, e1, …) into sorted disjoint intervals.
- * Returns a new flat array.
+ * Merges [start, end] pairs (flat: s0, e0, s1, e1, …) into sorted disjoint intervals (flat).
+ * Starts and ends are sorted separately (native typed-array sorts, no comparator) and swept as
+ * +1/−1 events; touching intervals merge.
  */
-export function unionIntervals(pairs: readonly number[]): number[] {
-  const n = pairs.length / 2;
+export function unionIntervals(pairs: ArrayLike<number>): number[] {
+  const n = pairs.length >> 1;
   if (n === 0) return [];
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => pairs[2 * a]! - pairs[2 * b]!);
+  const starts = new Float64Array(n), ends = new Float64Array(n);
+  for (let i = 0; i < n; i++) { starts[i] = pairs[2 * i]!; ends[i] = pairs[2 * i + 1]!; }
+  starts.sort(); ends.sort();
   const out: number[] = [];
-  let s = pairs[2 * order[0]!]!, e = pairs[2 * order[0]! + 1]!;
-  for (let j = 1; j < n; j++) {
-    const i = order[j]!;
-    const si = pairs[2 * i]!, ei = pairs[2 * i + 1]!;
-    if (si <= e) { if (ei > e) e = ei; } else { out.push(s, e); s = si; e = ei; }
+  let i = 0, j = 0, depth = 0, open = 0;
+  while (i < n) {
+    if (starts[i]! <= ends[j]!) {
+      if (depth++ === 0) open = starts[i]!;
+      i++;
+    } else {
+      if (--depth === 0) out.push(open, ends[j]!);
+      j++;
+    }
   }
-  out.push(s, e);
+  // All starts consumed: the last interval closes at the largest end.
+  out.push(open, ends[n - 1]!);
   return out;
 }
 

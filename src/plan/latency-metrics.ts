@@ -28,7 +28,7 @@ const MIN = 60_000;
  * the earliest-arrival search of contact graph routing on a two-hop path.
  */
 export function cellLatency(
-  uplink: readonly number[], ground: ReadonlyArray<Float64Array>, t0: number, t1: number, samples: number,
+  uplink: ArrayLike<number>, ground: ReadonlyArray<Float64Array>, t0: number, t1: number, samples: number,
   hist?: DurationHistogram, weight = 1,
 ): CellLatency {
   const n = uplink.length / 3;

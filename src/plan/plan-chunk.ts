@@ -4,6 +4,7 @@ import { findContactWindows } from './contact-windows.js';
 import { cellCoverage, type CellCoverage } from './coverage-metrics.js';
 import { cellLatency, type CellLatency } from './latency-metrics.js';
 import { DurationHistogram } from './histogram.js';
+import { WindowBuffer } from './window-buffer.js';
 
 /** Everything a worker needs to evaluate cells: shared ephemeris, cells, and the plan's parameters. */
 export interface PlanContext {
@@ -36,23 +37,25 @@ export interface ChunkResult {
 /** Evaluates cells [from, to): their contact windows, then the mode's per-cell metrics. */
 export function runChunk(ctx: PlanContext, from: number, to: number): ChunkResult {
   const n = to - from;
-  const perCell: number[][] = Array.from({ length: n }, () => []);
-  let windows = 0;
   const latency = ctx.mode === 'latency';
-  findContactWindows(ctx.eph, ctx.cells, from, to, (target, sat, start, end) => {
-    windows++;
-    if (latency) perCell[target - from]!.push(sat, start, end);
-    else perCell[target - from]!.push(start, end);
-  });
+  // Coverage needs (start, end) per window; latency also the satellite: (sat, start, end).
+  const buf = new WindowBuffer(latency ? 3 : 2);
+  findContactWindows(ctx.eph, ctx.cells, from, to, latency
+    ? (target, sat, start, end) => buf.push(target - from, sat, start, end)
+    : (target, _sat, start, end) => buf.push(target - from, start, end));
+  const { data, offsets } = buf.byCell(n);
+  const width = latency ? 3 : 2;
   const fields = latency ? LATENCY_FIELDS : COVERAGE_FIELDS;
   const values = new Float64Array(n * fields.length);
   const hist = new DurationHistogram();
   for (let i = 0; i < n; i++) {
     const w = ctx.weights[from + i]!;
+    const rows = data.subarray(offsets[i]! * width, offsets[i + 1]! * width);
     const m: Record<string, number> = latency
-      ? { ...cellLatency(perCell[i]!, ctx.ground!, ctx.t0, ctx.t1, ctx.samples!, hist, w) }
-      : { ...cellCoverage(perCell[i]!, ctx.t0, ctx.t1, ctx.horizonEnd, hist, w) };
+      ? { ...cellLatency(rows, ctx.ground!, ctx.t0, ctx.t1, ctx.samples!, hist, w) }
+      : { ...cellCoverage(rows, ctx.t0, ctx.t1, ctx.horizonEnd, hist, w) };
     fields.forEach((f, j) => { values[i * fields.length + j] = m[f]!; });
   }
+  const windows = buf.size;
   return { from, to, values, hist, windows };
 }

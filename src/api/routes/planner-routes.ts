@@ -42,6 +42,8 @@ const statsSchema = { type: 'object', properties: { satellites: { type: 'integer
 interface ConstellationBody { tle?: string; walker?: string; altitudeKm?: number; satellites?: string[]; start: string; hours: number }
 
 function constellation(body: ConstellationBody, start: number, warnings: string[]) {
+  const year = new Date(start).getUTCFullYear();
+  if (!(year >= 1957 && year <= 2100)) throw new SatiotError('INVALID_TIME', `start ${body.start} is outside 1957..2100`);
   if (body.walker && body.altitudeKm === undefined) throw new SatiotError('INVALID_ARGUMENT', 'walker needs altitudeKm');
   const spec: ConstellationSpec = {
     ...(body.tle !== undefined ? { elementSets: { text: body.tle, source: 'tle' } } : {}),
@@ -115,7 +117,7 @@ export const plannerRoutes: FastifyPluginAsync = async (app) => {
     const grid = gridRegion(loadRegionSpec(b.region), b.resolution);
     if (grid.cells.length > API_LIMITS.maxCells) throw new SatiotError('PAYLOAD_TOO_LARGE', `${grid.cells.length} cells: at most ${API_LIMITS.maxCells} per request; use a coarser resolution`);
     const rep = await planCoverage({ satellites: sats, grid, start, hours: b.hours, minElevationDeg: b.minElevationDeg ?? 10, workers: 1 });
-    return { cells: rep.cells, summary: clean(rep.summary), ...(b.includeCells ? { perCell: rep.perCell.map((c) => ({ cell: c.cell, ...clean({ ...c, cell: 0 }) , })) } : {}), stats: rep.stats, warnings };
+    return { cells: rep.cells, summary: clean(rep.summary), ...(b.includeCells ? { perCell: rep.perCell.map(({ cell, ...metrics }) => ({ ...clean(metrics), cell })) } : {}), stats: rep.stats, warnings };
   });
 
   app.post<{ Body: ConstellationBody & { region: string; resolution: number; includeCells: boolean; groundStations: unknown; uplinkMinElevationDeg?: number; downlinkMinElevationDeg?: number } }>('/api/v1/plan/latency', {
@@ -154,7 +156,7 @@ export const plannerRoutes: FastifyPluginAsync = async (app) => {
     const grid = gridRegion(loadRegionSpec(b.region), b.resolution);
     if (grid.cells.length > API_LIMITS.maxCells) throw new SatiotError('PAYLOAD_TOO_LARGE', `${grid.cells.length} cells: at most ${API_LIMITS.maxCells} per request; use a coarser resolution`);
     const rep = await planLatency({ satellites: sats, grid, start, hours: b.hours, groundStations: stations, uplinkMinElevationDeg: b.uplinkMinElevationDeg ?? 10, workers: 1 });
-    return { cells: rep.cells, summary: clean(rep.summary), ...(b.includeCells ? { perCell: rep.perCell.map((c) => ({ cell: c.cell, ...clean({ ...c, cell: 0 }) })) } : {}), stats: rep.stats, warnings };
+    return { cells: rep.cells, summary: clean(rep.summary), ...(b.includeCells ? { perCell: rep.perCell.map(({ cell, ...metrics }) => ({ ...clean(metrics), cell })) } : {}), stats: rep.stats, warnings };
   });
 
   app.get<{ Querystring: { walker: string; altitudeKm: number; format: 'tle' | 'omm'; epoch?: string } }>('/api/v1/constellations/walker', {

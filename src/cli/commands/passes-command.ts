@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConstellation } from '../load-satellites.js';
-import { parseChoice, parseNumber, parseTime } from '../options.js';
+import { parseChoice, parseHours, parseNumber, parseTime } from '../options.js';
 import { runAction, warnToStderr } from '../run-action.js';
 import { formatTable } from '../table.js';
 import { makeSite } from '../../orbit/site.js';
@@ -31,7 +31,7 @@ export function registerPasses(program: Command): void {
     .action(runAction(async (o: PassesOptions) => {
       const format = parseChoice(o.format, '--format', ['table', 'json'] as const);
       const start = parseTime(o.start);
-      const hours = parseNumber(o.hours, '--hours', 1e-3, 744);
+      const hours = parseHours(o.hours, 744);
       const site = makeSite({ latDeg: parseNumber(o.lat, '--lat', -90, 90), lonDeg: parseNumber(o.lon, '--lon', -180, 360), altM: parseNumber(o.altM, '--alt-m', -500, 100_000) });
       const minEl = parseNumber(o.minElevation, '--min-elevation', -5, 89);
       const sats = loadConstellation({ tle: o.tle, walker: o.walker, altitudeKm: o.altitudeKm, sat: o.sat }, start, warnToStderr);

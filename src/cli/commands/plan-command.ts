@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConstellation } from '../load-satellites.js';
-import { parseChoice, parseInteger, parseNumber, parseTime } from '../options.js';
+import { parseChoice, parseHours, parseInteger, parseNumber, parseTime } from '../options.js';
 import { runAction, warnToStderr } from '../run-action.js';
 import { Progress } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -43,7 +43,7 @@ function constellationFlags(c: Command): Command {
 function common(o: PlanOptions) {
   const format = parseChoice(o.format, '--format', ['table', 'json'] as const);
   const start = parseTime(o.start);
-  const hours = parseNumber(o.hours, '--hours', 0.1, MAX_PLAN_HOURS);
+  const hours = parseHours(o.hours, MAX_PLAN_HOURS);
   const resolution = parseInteger(o.resolution, '--resolution', 0, 10);
   const stepMs = parseNumber(o.step, '--step', 5, 300) * 1000;
   const tailHours = parseNumber(o.tailHours, '--tail-hours', 0, 168);

@@ -1,0 +1,45 @@
+/**
+ * Store-and-forward latency plan, China at H3 resolution 4 × 100 satellites × 10 ground stations ×
+ * 24 h (the Foundation target: ≤ 30 s), with the naive fixed-step visibility scan's time for the
+ * same cells measured in the same run for scale.
+ *
+ *   npm run bench:latency [-- --resolution 4 --hours 24 --workers N]
+ */
+import { benchConstellation, flag, peakRssMb } from './bench-util.js';
+import { naiveVisibilityScan } from './plan-baseline.js';
+import { loadRegion } from '../dist/regions/region-loader.js';
+import { gridRegion } from '../dist/plan/grid.js';
+import { planLatency } from '../dist/plan/planner.js';
+import { CHINA_GROUND_STATIONS } from '../dist/plan/ground-station.js';
+import { computeEphemeris } from '../dist/plan/ephemeris.js';
+import { makeTargets } from '../dist/plan/targets.js';
+
+const { sats, source, start } = benchConstellation();
+const resolution = Number(flag('resolution', '4'));
+const hours = Number(flag('hours', '24'));
+const workers = flag('workers', '') === '' ? undefined : Number(flag('workers', ''));
+
+const t0 = performance.now();
+const grid = gridRegion(loadRegion('china'), resolution);
+const gridSeconds = (performance.now() - t0) / 1000;
+const rep = await planLatency({ satellites: sats, grid, start, hours, groundStations: CHINA_GROUND_STATIONS, uplinkMinElevationDeg: 10, ...(workers !== undefined ? { workers } : {}) });
+const wall = (performance.now() - t0) / 1000;
+const rss = peakRssMb();
+
+const eph = computeEphemeris(sats, start, start + (hours + 12) * 3_600_000, 60_000);
+const cells = makeTargets(Array.from(grid.cells, (_, i) => ({ latDeg: grid.latDeg[i]!, lonDeg: grid.lonDeg[i]!, minElevationDeg: 10 })));
+const naive = naiveVisibilityScan(eph, cells, 300);
+
+console.log(JSON.stringify({
+  benchmark: 'latency',
+  constellation: source,
+  satellites: sats.length,
+  groundStations: CHINA_GROUND_STATIONS.length,
+  region: 'china', resolution, hours,
+  cells: rep.cells,
+  summary: rep.summary,
+  gridSeconds: Number(gridSeconds.toFixed(2)),
+  wallSeconds: Number(wall.toFixed(2)),
+  peakRssMb: rss,
+  naiveFixedStep60sVisibilityOnly: { secondsExtrapolated: Number(naive.seconds.toFixed(1)), ratio: Number((naive.seconds / (wall - gridSeconds)).toFixed(1)) },
+}, null, 2));
