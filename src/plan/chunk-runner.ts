@@ -27,11 +27,9 @@ export async function runAllChunks(ctx: PlanContext, workers: number, onProgress
     }
     return results;
   }
-  const url = new URL(import.meta.url.endsWith('.ts') ? './plan-worker.ts' : './plan-worker.js', import.meta.url);
-  const execArgv = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [];
   let next = 0;
   await Promise.all(Array.from({ length: threads }, () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(url, { execArgv });
+    const w = startWorker();
     const feed = (): void => {
       const r = ranges[next++];
       if (!r) { void w.terminate().then(() => resolve()); return; }
@@ -48,6 +46,17 @@ export async function runAllChunks(ctx: PlanContext, workers: number, onProgress
     feed();
   })));
   return results.sort((a, b) => a.from - b.from);
+}
+
+/**
+ * The compiled worker, or — when running from the TypeScript sources (tests, tsx) — a small
+ * bootstrap that registers tsx's loader inside the worker first: Node 20 does not pass a loader
+ * given in `execArgv` on to workers.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./plan-worker.js', import.meta.url));
+  const target = new URL('./plan-worker.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(target)}); });`, { eval: true });
 }
 
 export function defaultWorkers(): number {

@@ -19,8 +19,10 @@ const CONE_MARGIN_RAD = 1 * (Math.PI / 180);
  *   seen within the next step are looked at (a lat/lon bucket index over the targets);
  * - f and its rate f' come from the ephemeris state at grid points (f' analytically from the
  *   velocity), and edges are roots of the cubic Hermite through (f, f') at both ends of the step.
- *   f is smooth on the scale of a pass, so with a 60–120 s step that cubic is within metres of the
- *   truth: edges land within a fraction of a second, with no extra propagation or interpolation;
+ *   f is smooth on the scale of a pass, so edges typically land within 0.1 s, with no extra
+ *   propagation or interpolation. Short passes that barely clear the mask are the worst case: at
+ *   the default 120 s step their edges can be off by up to ~1.5 s (0.9 s at 60 s), always shortening
+ *   the window — irrelevant at planning scale, and `--step` trades speed for it;
  * - a short graze inside one step (f < 0 at both ends, f' changing from + to −) is caught from the
  *   cubic's peak.
  */

@@ -4,7 +4,10 @@ import type { DurationHistogram } from './histogram.js';
 export interface CellCoverage {
   /** Fraction of the window with at least one satellite above the minimum elevation. */
   coverageFraction: number;
-  /** Mean and longest time without any satellite in view, minutes (gaps starting in the window). */
+  /**
+   * Mean and longest time without any satellite in view, minutes: the gaps that overlap the window,
+   * one already open at the window's start measured from the start.
+   */
   meanRevisitGapMin: number;
   maxRevisitGapMin: number;
   /** Contact windows (all satellites) per day. */
@@ -40,15 +43,14 @@ export function cellCoverage(windows: ArrayLike<number>, t0: number, t1: number,
     covered += Math.max(0, Math.min(e, t1) - Math.max(s, t0));
     if (s > cursor) {
       uncovered.push([cursor, s]);
-      if (cursor >= t0 && cursor < t1) gaps.push(s - cursor);
+      if (cursor < t1 && s > t0) gaps.push(s - Math.max(cursor, t0));
     }
     cursor = Math.max(cursor, e);
   }
   if (cursor < horizonEnd) {
     uncovered.push([cursor, horizonEnd]);
-    if (cursor >= t0 && cursor < t1) gaps.push(horizonEnd - cursor);
+    if (cursor < t1) gaps.push(horizonEnd - Math.max(cursor, t0));
   }
-  if (u.length === 0) gaps.push(horizonEnd - t0);
 
   let waitIntegral = 0;
   const pieces: Array<[number, number]> = []; // wait ranges [lo, hi] minutes, each uniform over its creation span

@@ -59,11 +59,16 @@ export class DurationHistogram {
       if (acc + b >= target && b > 0) return (i + (target - acc) / b) * this.binMin;
       acc += b;
     }
+    // Rounding can leave the bins' sum a hair below the total: that is not an overflow.
+    if (this.overflow <= 1e-9 * this.total) {
+      for (let i = this.bins.length - 1; i >= 0; i--) if (this.bins[i]! > 0) return (i + 1) * this.binMin;
+      return 0;
+    }
     return Infinity;
   }
 
   toJSON(): HistogramJson {
-    return { binMin: this.binMin, maxMin: this.maxMin, bins: this.bins, overflow: this.overflow, zero: this.zero, total: this.total };
+    return { binMin: this.binMin, maxMin: this.maxMin, bins: Array.from(this.bins), overflow: this.overflow, zero: this.zero, total: this.total };
   }
 
   static fromJSON(j: HistogramJson): DurationHistogram {
@@ -79,7 +84,7 @@ export class DurationHistogram {
 export interface HistogramJson {
   binMin: number;
   maxMin: number;
-  bins: Float64Array;
+  bins: ArrayLike<number>;
   overflow: number;
   zero: number;
   total: number;

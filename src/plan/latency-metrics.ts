@@ -35,12 +35,13 @@ export function cellLatency(
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => uplink[3 * a + 1]! - uplink[3 * b + 1]!);
   const sat = new Int32Array(n), start = new Float64Array(n), end = new Float64Array(n);
   order.forEach((w, j) => { sat[j] = uplink[3 * w]!; start[j] = uplink[3 * w + 1]!; end[j] = uplink[3 * w + 2]!; });
-  // Arrival if the message boards window j at its start; suffix minimum over later windows.
+  // Arrival if the message boards window j at its start; suffix minimum over later windows (on a
+  // tie the earlier window wins: the message waits on board rather than on the ground).
   const sufArr = new Float64Array(n + 1).fill(Infinity);
   const sufUp = new Float64Array(n + 1).fill(Infinity);
   for (let j = n - 1; j >= 0; j--) {
     const arr = nextCovered(ground[sat[j]!]!, start[j]!);
-    if (arr < sufArr[j + 1]!) { sufArr[j] = arr; sufUp[j] = start[j]!; } else { sufArr[j] = sufArr[j + 1]!; sufUp[j] = sufUp[j + 1]!; }
+    if (arr <= sufArr[j + 1]!) { sufArr[j] = arr; sufUp[j] = start[j]!; } else { sufArr[j] = sufArr[j + 1]!; sufUp[j] = sufUp[j + 1]!; }
   }
 
   const lat = new Float64Array(samples);
