@@ -71,7 +71,7 @@ export class DurationHistogram {
     return { binMin: this.binMin, maxMin: this.maxMin, bins: Array.from(this.bins), overflow: this.overflow, zero: this.zero, total: this.total };
   }
 
-  static fromJSON(j: HistogramJson): DurationHistogram {
+  static fromJSON(j: Omit<HistogramJson, 'bins'> & { bins: ArrayLike<number> }): DurationHistogram {
     const h = new DurationHistogram(j.binMin, j.maxMin);
     h.bins.set(j.bins);
     h.overflow = j.overflow;
@@ -84,7 +84,7 @@ export class DurationHistogram {
 export interface HistogramJson {
   binMin: number;
   maxMin: number;
-  bins: ArrayLike<number>;
+  bins: number[];
   overflow: number;
   zero: number;
   total: number;
