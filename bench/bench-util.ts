@@ -49,3 +49,9 @@ export function skyfieldPeer(args: string[]): { satellites: number; passes: numb
 export function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
+
+/** `--workers N`, or undefined for the planner's default (the machine's cores). */
+export function workersFlag(): number | undefined {
+  const w = flag('workers', '');
+  return w === '' ? undefined : Number(w);
+}

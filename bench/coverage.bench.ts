@@ -5,19 +5,17 @@
  *
  *   npm run bench:coverage [-- --resolution 5 --hours 24 --workers N --region china]
  */
-import { benchConstellation, flag, peakRssMb } from './bench-util.js';
-import { naiveVisibilityScan } from './plan-baseline.js';
+import { benchConstellation, flag, peakRssMb, workersFlag } from './bench-util.js';
+import { naiveBaseline } from './plan-baseline.js';
 import { loadRegion } from '../dist/regions/region-loader.js';
 import { gridRegion } from '../dist/plan/grid.js';
 import { planCoverage } from '../dist/plan/planner.js';
-import { computeEphemeris } from '../dist/plan/ephemeris.js';
-import { makeTargets } from '../dist/plan/targets.js';
 
 const { sats, source, start } = benchConstellation();
 const resolution = Number(flag('resolution', '5'));
 const hours = Number(flag('hours', '24'));
 const region = flag('region', 'china');
-const workers = flag('workers', '') === '' ? undefined : Number(flag('workers', ''));
+const workers = workersFlag();
 
 const t0 = performance.now();
 const grid = gridRegion(loadRegion(region), resolution);
@@ -26,9 +24,7 @@ const rep = await planCoverage({ satellites: sats, grid, start, hours, minElevat
 const wall = (performance.now() - t0) / 1000;
 const rss = peakRssMb();
 
-const eph = computeEphemeris(sats, start, start + (hours + 12) * 3_600_000, 10_000);
-const cells = makeTargets(Array.from(grid.cells, (_, i) => ({ latDeg: grid.latDeg[i]!, lonDeg: grid.lonDeg[i]!, minElevationDeg: 10 })));
-const naive = naiveVisibilityScan(eph, cells, 300);
+const naive = naiveBaseline(sats, grid, start, hours);
 
 console.log(JSON.stringify({
   benchmark: 'coverage',

@@ -1,5 +1,7 @@
-import { EPHEMERIS_STRIDE, type Ephemeris } from '../dist/plan/ephemeris.js';
-import { TARGET_STRIDE, type Targets } from '../dist/plan/targets.js';
+import { computeEphemeris, EPHEMERIS_STRIDE, type Ephemeris } from '../dist/plan/ephemeris.js';
+import { makeTargets, TARGET_STRIDE, type Targets } from '../dist/plan/targets.js';
+import type { Grid } from '../dist/plan/grid.js';
+import type { Satellite } from '../dist/orbit/satellite.js';
 
 /**
  * The naive baseline the planner is measured against: every cell × every satellite × every step of
@@ -26,4 +28,11 @@ export function naiveVisibilityScan(eph: Ephemeris, cells: Targets, sample: numb
   }
   const seconds = ((performance.now() - t0) / 1000) * (cells.count / n);
   return { seconds, sampled: n, visibleSteps: visible };
+}
+
+/** The baseline for a plan's grid: a 10 s ephemeris over the plan's span (+12 h tail), 300 sampled cells, 10° mask. */
+export function naiveBaseline(sats: readonly Satellite[], grid: Grid, start: number, hours: number): { seconds: number; sampled: number } {
+  const eph = computeEphemeris(sats, start, start + (hours + 12) * 3_600_000, 10_000);
+  const cells = makeTargets(Array.from(grid.cells, (_, i) => ({ latDeg: grid.latDeg[i]!, lonDeg: grid.lonDeg[i]!, minElevationDeg: 10 })));
+  return naiveVisibilityScan(eph, cells, 300);
 }

@@ -39,24 +39,9 @@ export interface LatencyInput extends PlanInput {
   readonly sampleStepMs?: number;
 }
 
-export interface CoverageSummary {
-  coverageFraction: number;
-  meanRevisitGapMin: number;
-  maxRevisitGapMin: number;
-  meanWaitMin: number;
-  p95WaitMin: number;
-  passesPerDay: number;
-}
-
-export interface LatencySummary {
-  meanMin: number;
-  p50Min: number;
-  p95Min: number;
-  maxMin: number;
-  uplinkWaitMeanMin: number;
-  groundWaitMeanMin: number;
-  undeliveredFraction: number;
-}
+/** Region summaries carry the same metrics as a cell (area-weighted means, pooled quantiles). */
+export type CoverageSummary = CellCoverage;
+export type LatencySummary = CellLatency;
 
 export interface PlanStats {
   readonly satellites: number;

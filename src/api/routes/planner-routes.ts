@@ -10,6 +10,7 @@ import { toOmm } from '../../orbit/omm-format.js';
 import { epochMs } from '../../orbit/units.js';
 import { gridRegion } from '../../plan/grid.js';
 import { planCoverage, planLatency } from '../../plan/planner.js';
+import { COVERAGE_FIELDS, LATENCY_FIELDS } from '../../plan/plan-chunk.js';
 import { CHINA_GROUND_STATIONS, parseGroundStations } from '../../plan/ground-station.js';
 import { loadRegionSpec } from '../../regions/region-spec.js';
 import { SatiotError } from '../../errors/satiot-error.js';
@@ -38,6 +39,43 @@ const passSchema = {
 
 const num = { type: ['number', 'null'] } as const;
 const statsSchema = { type: 'object', properties: { satellites: { type: 'integer' }, contactWindows: { type: 'integer' }, propagations: { type: 'integer' }, seconds: { type: 'number' } } } as const;
+
+/** A plan's 200 response: region summary, optional per-cell rows, stats, warnings. */
+function planResponse(fields: readonly string[]) {
+  const metrics = Object.fromEntries(fields.map((f) => [f, num]));
+  return {
+    type: 'object', required: ['cells', 'summary'],
+    properties: {
+      cells: { type: 'integer' },
+      summary: { type: 'object', properties: metrics },
+      perCell: { type: 'array', items: { type: 'object', properties: { cell: { type: 'string' }, ...metrics } } },
+      stats: statsSchema, warnings: { type: 'array', items: { type: 'string' } },
+    },
+  } as const;
+}
+
+interface PlanBody extends ConstellationBody { region: string; resolution: number; includeCells: boolean }
+
+/** What every plan request starts with: a valid start, its constellation, its grid within the limits. */
+function preparePlan(b: PlanBody) {
+  const start = Date.parse(b.start);
+  const warnings: string[] = [];
+  const satellites = constellation(b, start, warnings);
+  const grid = gridRegion(loadRegionSpec(b.region), b.resolution);
+  if (grid.cells.length > API_LIMITS.maxCells) throw new SatiotError('PAYLOAD_TOO_LARGE', `${grid.cells.length} cells: at most ${API_LIMITS.maxCells} per request; use a coarser resolution`);
+  return { start, warnings, satellites, grid };
+}
+
+/** The response body of a plan: non-finite metrics become null (JSON has no Infinity). */
+function planReply<S extends object, C extends { cell: string }>(b: PlanBody, rep: { cells: number; summary: S; perCell: readonly C[]; stats: object }, warnings: string[]) {
+  return {
+    cells: rep.cells,
+    summary: clean(rep.summary),
+    ...(b.includeCells ? { perCell: rep.perCell.map(({ cell, ...metrics }) => ({ ...clean(metrics), cell })) } : {}),
+    stats: rep.stats,
+    warnings,
+  };
+}
 
 interface ConstellationBody { tle?: string; walker?: string; altitudeKm?: number; satellites?: string[]; start: string; hours: number }
 
@@ -91,36 +129,24 @@ export const plannerRoutes: FastifyPluginAsync = async (app) => {
     },
   } as const;
 
-  app.post<{ Body: ConstellationBody & { region: string; resolution: number; includeCells: boolean; minElevationDeg?: number } }>('/api/v1/plan/coverage', {
+  app.post<{ Body: PlanBody & { minElevationDeg?: number } }>('/api/v1/plan/coverage', {
     schema: {
       summary: 'Regional coverage: time in view, revisit gaps, passes per day, wait for a contact',
       tags: ['planner'],
       body: { ...planBody, properties: { ...planBody.properties, minElevationDeg: { type: 'number', minimum: -5, maximum: 89, default: 10 } } },
       response: {
-        200: {
-          type: 'object', required: ['cells', 'summary'],
-          properties: {
-            cells: { type: 'integer' },
-            summary: { type: 'object', properties: { coverageFraction: num, meanRevisitGapMin: num, maxRevisitGapMin: num, meanWaitMin: num, p95WaitMin: num, passesPerDay: num } },
-            perCell: { type: 'array', items: { type: 'object', properties: { cell: { type: 'string' }, coverageFraction: num, meanRevisitGapMin: num, maxRevisitGapMin: num, passesPerDay: num, meanWaitMin: num, p95WaitMin: num } } },
-            stats: statsSchema, warnings: { type: 'array', items: { type: 'string' } },
-          },
-        },
+        200: planResponse(COVERAGE_FIELDS),
         '4xx': errorSchema,
       },
     },
   }, async (req) => {
     const b = req.body;
-    const start = Date.parse(b.start);
-    const warnings: string[] = [];
-    const sats = constellation(b, start, warnings);
-    const grid = gridRegion(loadRegionSpec(b.region), b.resolution);
-    if (grid.cells.length > API_LIMITS.maxCells) throw new SatiotError('PAYLOAD_TOO_LARGE', `${grid.cells.length} cells: at most ${API_LIMITS.maxCells} per request; use a coarser resolution`);
-    const rep = await planCoverage({ satellites: sats, grid, start, hours: b.hours, minElevationDeg: b.minElevationDeg ?? 10, workers: 1 });
-    return { cells: rep.cells, summary: clean(rep.summary), ...(b.includeCells ? { perCell: rep.perCell.map(({ cell, ...metrics }) => ({ ...clean(metrics), cell })) } : {}), stats: rep.stats, warnings };
+    const { start, warnings, satellites, grid } = preparePlan(b);
+    const rep = await planCoverage({ satellites, grid, start, hours: b.hours, minElevationDeg: b.minElevationDeg ?? 10, workers: 1 });
+    return planReply(b, rep, warnings);
   });
 
-  app.post<{ Body: ConstellationBody & { region: string; resolution: number; includeCells: boolean; groundStations: unknown; uplinkMinElevationDeg?: number; downlinkMinElevationDeg?: number } }>('/api/v1/plan/latency', {
+  app.post<{ Body: PlanBody & { groundStations: unknown; uplinkMinElevationDeg?: number; downlinkMinElevationDeg?: number } }>('/api/v1/plan/latency', {
     schema: {
       summary: 'Store-and-forward latency to a ground station, per cell and for the region',
       tags: ['planner'],
@@ -134,29 +160,17 @@ export const plannerRoutes: FastifyPluginAsync = async (app) => {
         },
       },
       response: {
-        200: {
-          type: 'object', required: ['cells', 'summary'],
-          properties: {
-            cells: { type: 'integer' },
-            summary: { type: 'object', properties: { meanMin: num, p50Min: num, p95Min: num, maxMin: num, uplinkWaitMeanMin: num, groundWaitMeanMin: num, undeliveredFraction: num } },
-            perCell: { type: 'array', items: { type: 'object', properties: { cell: { type: 'string' }, meanMin: num, p50Min: num, p95Min: num, maxMin: num, uplinkWaitMeanMin: num, groundWaitMeanMin: num, undeliveredFraction: num } } },
-            stats: statsSchema, warnings: { type: 'array', items: { type: 'string' } },
-          },
-        },
+        200: planResponse(LATENCY_FIELDS),
         '4xx': errorSchema,
       },
     },
   }, async (req) => {
     const b = req.body;
-    const start = Date.parse(b.start);
-    const warnings: string[] = [];
-    const sats = constellation(b, start, warnings);
     const down = b.downlinkMinElevationDeg ?? 5;
     const stations = b.groundStations === 'china' ? CHINA_GROUND_STATIONS.map((s) => ({ ...s, minElevationDeg: down })) : parseGroundStations(b.groundStations, down);
-    const grid = gridRegion(loadRegionSpec(b.region), b.resolution);
-    if (grid.cells.length > API_LIMITS.maxCells) throw new SatiotError('PAYLOAD_TOO_LARGE', `${grid.cells.length} cells: at most ${API_LIMITS.maxCells} per request; use a coarser resolution`);
-    const rep = await planLatency({ satellites: sats, grid, start, hours: b.hours, groundStations: stations, uplinkMinElevationDeg: b.uplinkMinElevationDeg ?? 10, workers: 1 });
-    return { cells: rep.cells, summary: clean(rep.summary), ...(b.includeCells ? { perCell: rep.perCell.map(({ cell, ...metrics }) => ({ ...clean(metrics), cell })) } : {}), stats: rep.stats, warnings };
+    const { start, warnings, satellites, grid } = preparePlan(b);
+    const rep = await planLatency({ satellites, grid, start, hours: b.hours, groundStations: stations, uplinkMinElevationDeg: b.uplinkMinElevationDeg ?? 10, workers: 1 });
+    return planReply(b, rep, warnings);
   });
 
   app.get<{ Querystring: { walker: string; altitudeKm: number; format: 'tle' | 'omm'; epoch?: string } }>('/api/v1/constellations/walker', {
