@@ -1,0 +1,115 @@
+/**
+ * The network core's records. Times are Unix milliseconds (UTC); ids are strings; EUIs and
+ * addresses are lowercase hex (devEui 16 digits, devAddr 8 digits, as written MSB first).
+ */
+
+export type CryptoSuite = 'aes128' | 'sm4';
+export const CRYPTO_SUITES: readonly CryptoSuite[] = ['aes128', 'sm4'];
+
+export type TerminalProfile = 'fixed-collector' | 'wearable' | 'handheld' | 'vehicle' | 'vessel' | 'aircraft';
+export const TERMINAL_PROFILES: readonly TerminalProfile[] = ['fixed-collector', 'wearable', 'handheld', 'vehicle', 'vessel', 'aircraft'];
+
+export interface Tenant {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+export interface GeoPoint {
+  readonly lat: number;
+  readonly lon: number;
+  readonly altM: number;
+}
+
+export interface TerminalRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly devEui: string;
+  readonly devAddr: string;
+  readonly suite: CryptoSuite;
+  readonly profile: TerminalProfile;
+  readonly expectedMessagesPerDay: number;
+  readonly enabled: boolean;
+  /** A fixed terminal's registered position. */
+  readonly location?: GeoPoint;
+  /**
+   * Session keys sealed under the master key (see core/key-vault.ts): opaque strings, never
+   * returned by any API.
+   */
+  readonly nwkSKeySealed: string;
+  readonly appSKeySealed: string;
+  readonly createdAt: number;
+}
+
+/**
+ * A terminal's frame-counter state: the anti-replay window over 32-bit uplink counters
+ * (RFC 4303 §3.4.3 style) and the downlink counter. `version` increases on every write so that
+ * concurrent writers (several core nodes) detect each other.
+ */
+export interface TerminalCounters {
+  readonly terminalId: string;
+  /** Highest accepted uplink counter, −1 before the first frame. */
+  readonly fCntUpTop: number;
+  /** Bit i set ⇔ counter fCntUpTop − i was accepted; hex string of the window (bit 0 = top). */
+  readonly windowBits: string;
+  readonly fCntDown: number;
+  readonly version: number;
+}
+
+export interface GroundStationRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly lat: number;
+  readonly lon: number;
+  readonly altM: number;
+  /** SHA-256 of the bearer token, hex. The token itself is shown once and never stored. */
+  readonly tokenHash: string;
+  readonly enabled: boolean;
+  readonly createdAt: number;
+}
+
+/** One copy of a frame as one ground station received it from one satellite. */
+export interface Reception {
+  readonly messageId: string;
+  readonly stationId: string;
+  readonly satelliteId: string;
+  /** When the satellite captured the frame (satellite clock). */
+  readonly capturedAt: number;
+  /** When the ground station received it from the satellite. */
+  readonly downlinkedAt: number;
+  /** When the core accepted this copy (durable). */
+  readonly receivedAt: number;
+  readonly rssi: number | null;
+  readonly snr: number | null;
+  readonly frequencyOffsetHz: number | null;
+}
+
+export interface MessageRecord {
+  /** Deterministic: derived from (terminal, 32-bit counter), so every copy maps to the same id. */
+  readonly id: string;
+  readonly tenantId: string;
+  readonly terminalId: string;
+  readonly devEui: string;
+  readonly fCnt: number;
+  /** Absent for frames without a payload port (MAC-only). */
+  readonly fPort: number | null;
+  /** Decrypted application payload. */
+  readonly payload: Uint8Array;
+  readonly confirmed: boolean;
+  /** The uplink carried the ACK bit (acknowledges the last confirmed downlink). */
+  readonly ack: boolean;
+  /** Earliest capture and downlink times over all receptions. */
+  readonly capturedAt: number;
+  readonly downlinkedAt: number;
+  /** When the first copy was committed. */
+  readonly ingestedAt: number;
+}
+
+export interface MessageWithReceptions extends MessageRecord {
+  readonly receptions: readonly Reception[];
+}
+
+/** Stable rejection codes of the ingest pipeline (also in the error catalogue). */
+export type RejectionCode =
+  | 'MALFORMED_FRAME' | 'FRAME_TOO_LARGE' | 'UNKNOWN_TERMINAL' | 'BAD_MIC' | 'REPLAYED_COUNTER'
+  | 'UNAUTHORIZED_STATION' | 'TERMINAL_DISABLED' | 'UNSUPPORTED_FRAME' | 'INVALID_RECEPTION';

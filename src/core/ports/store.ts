@@ -1,0 +1,85 @@
+import type {
+  GroundStationRecord, MessageRecord, MessageWithReceptions, Reception, RejectionCode, Tenant, TerminalCounters, TerminalRecord,
+} from '../model.js';
+
+/** What one ingest batch writes, in one transaction. */
+export interface IngestWrite {
+  /** First copies: inserted; a message whose id already exists is left as it is (idempotent). */
+  readonly newMessages: readonly MessageRecord[];
+  /** Every accepted copy (new and duplicate); an identical reception already stored is ignored. */
+  readonly receptions: readonly Reception[];
+  /** Duplicates that carry an earlier capture or downlink time: the message keeps the minimum. */
+  readonly earlierTimes: ReadonlyArray<{ readonly messageId: string; readonly capturedAt: number; readonly downlinkedAt: number }>;
+  /**
+   * New counter states, each with the version it was derived from (`expectedVersion`; −1 when no
+   * row existed). A row whose stored version differs makes the whole write fail with
+   * CounterConflictError and change nothing.
+   */
+  readonly counters: ReadonlyArray<{ readonly state: TerminalCounters; readonly expectedVersion: number }>;
+  /** Rejections to add to the per-station, per-code tallies. */
+  readonly rejections: ReadonlyArray<{ readonly stationId: string; readonly code: RejectionCode; readonly count: number }>;
+}
+
+export class CounterConflictError extends Error {
+  override readonly name = 'CounterConflictError';
+  constructor(readonly terminalIds: readonly string[]) {
+    super(`counter state changed concurrently for ${terminalIds.length} terminal(s)`);
+  }
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  readonly nextCursor?: string;
+}
+
+export interface MessageQuery {
+  readonly terminalId: string;
+  /** Page size, 1..1000. */
+  readonly limit: number;
+  readonly cursor?: string;
+  /** Inclusive capturedAt range, ms. */
+  readonly from?: number;
+  readonly to?: number;
+  readonly fPort?: number;
+}
+
+/**
+ * The store port. Two adapters implement it with the same behaviour (one suite runs against
+ * both): SQLite (embedded default) and PostgreSQL (scale-out). A duplicate DevEUI is SatiotError
+ * TERMINAL_EXISTS; other duplicate keys INVALID_ARGUMENT; an unknown tenant TENANT_NOT_FOUND.
+ */
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+  /** Creates or upgrades the schema; safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  createTenant(t: Tenant): Promise<void>;
+  getTenant(id: string): Promise<Tenant | undefined>;
+  listTenants(): Promise<Tenant[]>;
+
+  /** Fails with TERMINAL_EXISTS when the devEui is taken. */
+  createTerminal(t: TerminalRecord): Promise<void>;
+  getTerminalByDevEui(devEui: string): Promise<TerminalRecord | undefined>;
+  /** Every terminal (the core keeps the registry in memory). */
+  listAllTerminals(): Promise<TerminalRecord[]>;
+  listTerminals(q: { tenantId?: string; limit: number; cursor?: string }): Promise<Page<TerminalRecord>>;
+  setTerminalEnabled(devEui: string, enabled: boolean): Promise<boolean>;
+
+  getCounters(terminalId: string): Promise<TerminalCounters | undefined>;
+  listAllCounters(): Promise<TerminalCounters[]>;
+
+  createGroundStation(g: GroundStationRecord): Promise<void>;
+  getGroundStationByTokenHash(tokenHash: string): Promise<GroundStationRecord | undefined>;
+  listGroundStations(): Promise<GroundStationRecord[]>;
+
+  /** One transaction; resolves only once it is durable. */
+  commitIngest(w: IngestWrite): Promise<void>;
+  /** `ingestedAt` of stored messages among `ids` (the dedup window's look-back). */
+  messageIngestedAt(ids: readonly string[]): Promise<Map<string, number>>;
+  getMessage(id: string): Promise<MessageWithReceptions | undefined>;
+  /** Newest first (by capturedAt, then id). */
+  listMessages(q: MessageQuery): Promise<Page<MessageWithReceptions>>;
+  rejectionTallies(): Promise<Array<{ stationId: string; code: RejectionCode; count: number }>>;
+}
