@@ -1,0 +1,144 @@
+import type { Pool } from 'pg';
+import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
+
+/**
+ * PostgreSQL's schema history (the DDL of store-schema.ts in PostgreSQL's dialect). Key columns use
+ * the "C" collation so ids sort bytewise, as in SQLite (pages come out in the same order on both
+ * backends). Constraints are named: postgres-store.ts reads violations by these names.
+ */
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE tenants (
+        id text COLLATE "C" NOT NULL,
+        name text NOT NULL,
+        created_at bigint NOT NULL,
+        CONSTRAINT tenants_pkey PRIMARY KEY (id)
+      );
+
+      CREATE TABLE terminals (
+        id text COLLATE "C" NOT NULL,
+        tenant_id text COLLATE "C" NOT NULL,
+        dev_eui text COLLATE "C" NOT NULL,
+        dev_addr text COLLATE "C" NOT NULL,
+        suite text NOT NULL,
+        profile text NOT NULL,
+        expected_messages_per_day double precision NOT NULL,
+        enabled boolean NOT NULL,
+        location_lat double precision,
+        location_lon double precision,
+        location_alt_m double precision,
+        nwk_s_key_sealed text NOT NULL,
+        app_s_key_sealed text NOT NULL,
+        created_at bigint NOT NULL,
+        CONSTRAINT terminals_pkey PRIMARY KEY (id),
+        CONSTRAINT terminals_dev_eui_key UNIQUE (dev_eui),
+        CONSTRAINT terminals_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants (id)
+      );
+      CREATE INDEX terminals_dev_addr_idx ON terminals (dev_addr);
+      CREATE INDEX terminals_created_idx ON terminals (created_at, id);
+      CREATE INDEX terminals_tenant_created_idx ON terminals (tenant_id, created_at, id);
+
+      CREATE TABLE terminal_counters (
+        terminal_id text COLLATE "C" NOT NULL,
+        f_cnt_up_top bigint NOT NULL,
+        window_bits text NOT NULL,
+        f_cnt_down bigint NOT NULL,
+        version bigint NOT NULL,
+        CONSTRAINT terminal_counters_pkey PRIMARY KEY (terminal_id),
+        CONSTRAINT terminal_counters_terminal_id_fkey FOREIGN KEY (terminal_id) REFERENCES terminals (id)
+      );
+
+      CREATE TABLE ground_stations (
+        id text COLLATE "C" NOT NULL,
+        name text NOT NULL,
+        lat double precision NOT NULL,
+        lon double precision NOT NULL,
+        alt_m double precision NOT NULL,
+        token_hash text COLLATE "C" NOT NULL,
+        enabled boolean NOT NULL,
+        created_at bigint NOT NULL,
+        CONSTRAINT ground_stations_pkey PRIMARY KEY (id),
+        CONSTRAINT ground_stations_token_hash_key UNIQUE (token_hash)
+      );
+
+      CREATE TABLE messages (
+        id text COLLATE "C" NOT NULL,
+        tenant_id text COLLATE "C" NOT NULL,
+        terminal_id text COLLATE "C" NOT NULL,
+        dev_eui text COLLATE "C" NOT NULL,
+        f_cnt bigint NOT NULL,
+        f_port integer,
+        payload bytea NOT NULL,
+        confirmed boolean NOT NULL,
+        ack boolean NOT NULL,
+        captured_at bigint NOT NULL,
+        downlinked_at bigint NOT NULL,
+        ingested_at bigint NOT NULL,
+        CONSTRAINT messages_pkey PRIMARY KEY (id),
+        CONSTRAINT messages_terminal_id_fkey FOREIGN KEY (terminal_id) REFERENCES terminals (id)
+      );
+      CREATE INDEX messages_terminal_captured_idx ON messages (terminal_id, captured_at DESC, id DESC);
+
+      CREATE TABLE receptions (
+        message_id text COLLATE "C" NOT NULL,
+        station_id text COLLATE "C" NOT NULL,
+        satellite_id text COLLATE "C" NOT NULL,
+        captured_at bigint NOT NULL,
+        downlinked_at bigint NOT NULL,
+        received_at bigint NOT NULL,
+        rssi double precision,
+        snr double precision,
+        frequency_offset_hz double precision,
+        CONSTRAINT receptions_pkey PRIMARY KEY (message_id, station_id, satellite_id, captured_at),
+        CONSTRAINT receptions_message_id_fkey FOREIGN KEY (message_id) REFERENCES messages (id)
+      );
+
+      CREATE TABLE rejection_tallies (
+        station_id text COLLATE "C" NOT NULL,
+        code text COLLATE "C" NOT NULL,
+        count bigint NOT NULL,
+        CONSTRAINT rejection_tallies_pkey PRIMARY KEY (station_id, code)
+      );
+    `,
+  },
+];
+
+/**
+ * Applies the missing migrations in one transaction under an advisory lock (several core nodes
+ * starting together migrate one at a time; the later ones find nothing to do). Creates `schema`
+ * first when one is given (the pool's connections have it as their search_path).
+ */
+export async function migratePostgres(pool: Pool, schema: string | undefined,
+  migrations: readonly Migration[] = POSTGRES_MIGRATIONS): Promise<void> {
+  const known = latestVersion(migrations);
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`satiot-migrate:${schema ?? ''}`]);
+    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer NOT NULL PRIMARY KEY,
+      name text NOT NULL,
+      applied_at bigint NOT NULL
+    )`);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    const found = Math.max(0, ...applied);
+    if (found > known) throw newerSchemaError('PostgreSQL', found, known);
+    for (const m of migrations) {
+      if (applied.has(m.version)) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
+    }
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => { broken = true; });
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,131 @@
+import type { Insertable, Selectable, SqlBool } from 'kysely';
+import type {
+  GroundStationRecord, MessageRecord, Reception, Tenant, TerminalCounters, TerminalRecord,
+} from '../core/model.js';
+import type { StoreCapabilities } from './store-capabilities.js';
+import type {
+  GroundStationsTable, MessagesTable, ReceptionsTable, TenantsTable, TerminalCountersTable, TerminalsTable,
+} from './store-schema.js';
+
+/**
+ * Rows to records and back, for both backends. Numbers go through `Number()` (a driver that hands
+ * back an int8 as a string still yields a number), booleans through `Boolean()` (0/1 or true/false),
+ * bytes are copied into a plain Uint8Array (no Buffer, no shared pool memory).
+ */
+
+export function sqlBool(caps: StoreCapabilities, v: boolean): SqlBool {
+  return caps.nativeBooleans ? v : (v ? 1 : 0);
+}
+
+/** A Buffer view of the same bytes (what both drivers bind as BLOB/bytea), without copying. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export function toTenant(r: Selectable<TenantsTable>): Tenant {
+  return { id: r.id, name: r.name, createdAt: Number(r.created_at) };
+}
+
+export function terminalRow(caps: StoreCapabilities, t: TerminalRecord): Insertable<TerminalsTable> {
+  return {
+    id: t.id,
+    tenant_id: t.tenantId,
+    dev_eui: t.devEui,
+    dev_addr: t.devAddr,
+    suite: t.suite,
+    profile: t.profile,
+    expected_messages_per_day: t.expectedMessagesPerDay,
+    enabled: sqlBool(caps, t.enabled),
+    location_lat: t.location?.lat ?? null,
+    location_lon: t.location?.lon ?? null,
+    location_alt_m: t.location?.altM ?? null,
+    nwk_s_key_sealed: t.nwkSKeySealed,
+    app_s_key_sealed: t.appSKeySealed,
+    created_at: t.createdAt,
+  };
+}
+
+export function toTerminal(r: Selectable<TerminalsTable>): TerminalRecord {
+  const base = {
+    id: r.id,
+    tenantId: r.tenant_id,
+    devEui: r.dev_eui,
+    devAddr: r.dev_addr,
+    suite: r.suite,
+    profile: r.profile,
+    expectedMessagesPerDay: Number(r.expected_messages_per_day),
+    enabled: Boolean(r.enabled),
+    nwkSKeySealed: r.nwk_s_key_sealed,
+    appSKeySealed: r.app_s_key_sealed,
+    createdAt: Number(r.created_at),
+  };
+  if (r.location_lat === null || r.location_lon === null || r.location_alt_m === null) return base;
+  return { ...base, location: { lat: Number(r.location_lat), lon: Number(r.location_lon), altM: Number(r.location_alt_m) } };
+}
+
+export function toCounters(r: Selectable<TerminalCountersTable>): TerminalCounters {
+  return {
+    terminalId: r.terminal_id,
+    fCntUpTop: Number(r.f_cnt_up_top),
+    windowBits: r.window_bits,
+    fCntDown: Number(r.f_cnt_down),
+    version: Number(r.version),
+  };
+}
+
+export function groundStationRow(caps: StoreCapabilities, g: GroundStationRecord): Insertable<GroundStationsTable> {
+  return {
+    id: g.id,
+    name: g.name,
+    lat: g.lat,
+    lon: g.lon,
+    alt_m: g.altM,
+    token_hash: g.tokenHash,
+    enabled: sqlBool(caps, g.enabled),
+    created_at: g.createdAt,
+  };
+}
+
+export function toGroundStation(r: Selectable<GroundStationsTable>): GroundStationRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    lat: Number(r.lat),
+    lon: Number(r.lon),
+    altM: Number(r.alt_m),
+    tokenHash: r.token_hash,
+    enabled: Boolean(r.enabled),
+    createdAt: Number(r.created_at),
+  };
+}
+
+export function toMessage(r: Selectable<MessagesTable>): MessageRecord {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    terminalId: r.terminal_id,
+    devEui: r.dev_eui,
+    fCnt: Number(r.f_cnt),
+    fPort: r.f_port === null ? null : Number(r.f_port),
+    payload: new Uint8Array(r.payload),
+    confirmed: Boolean(r.confirmed),
+    ack: Boolean(r.ack),
+    capturedAt: Number(r.captured_at),
+    downlinkedAt: Number(r.downlinked_at),
+    ingestedAt: Number(r.ingested_at),
+  };
+}
+
+export function toReception(r: Selectable<ReceptionsTable>): Reception {
+  return {
+    messageId: r.message_id,
+    stationId: r.station_id,
+    satelliteId: r.satellite_id,
+    capturedAt: Number(r.captured_at),
+    downlinkedAt: Number(r.downlinked_at),
+    receivedAt: Number(r.received_at),
+    rssi: r.rssi === null ? null : Number(r.rssi),
+    snr: r.snr === null ? null : Number(r.snr),
+    frequencyOffsetHz: r.frequency_offset_hz === null ? null : Number(r.frequency_offset_hz),
+  };
+}

@@ -1,0 +1,119 @@
+import type { Database } from 'better-sqlite3';
+import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
+
+/**
+ * SQLite's schema history (the DDL of store-schema.ts in SQLite's dialect). STRICT tables;
+ * booleans are 0/1 integers; tables keyed by a composite key are WITHOUT ROWID.
+ */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE tenants (
+        id TEXT NOT NULL PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE terminals (
+        id TEXT NOT NULL PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants (id),
+        dev_eui TEXT NOT NULL UNIQUE,
+        dev_addr TEXT NOT NULL,
+        suite TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        expected_messages_per_day REAL NOT NULL,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        location_lat REAL,
+        location_lon REAL,
+        location_alt_m REAL,
+        nwk_s_key_sealed TEXT NOT NULL,
+        app_s_key_sealed TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX terminals_dev_addr_idx ON terminals (dev_addr);
+      CREATE INDEX terminals_created_idx ON terminals (created_at, id);
+      CREATE INDEX terminals_tenant_created_idx ON terminals (tenant_id, created_at, id);
+
+      CREATE TABLE terminal_counters (
+        terminal_id TEXT NOT NULL PRIMARY KEY REFERENCES terminals (id),
+        f_cnt_up_top INTEGER NOT NULL,
+        window_bits TEXT NOT NULL,
+        f_cnt_down INTEGER NOT NULL,
+        version INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE ground_stations (
+        id TEXT NOT NULL PRIMARY KEY,
+        name TEXT NOT NULL,
+        lat REAL NOT NULL,
+        lon REAL NOT NULL,
+        alt_m REAL NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE messages (
+        id TEXT NOT NULL PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        terminal_id TEXT NOT NULL REFERENCES terminals (id),
+        dev_eui TEXT NOT NULL,
+        f_cnt INTEGER NOT NULL,
+        f_port INTEGER,
+        payload BLOB NOT NULL,
+        confirmed INTEGER NOT NULL CHECK (confirmed IN (0, 1)),
+        ack INTEGER NOT NULL CHECK (ack IN (0, 1)),
+        captured_at INTEGER NOT NULL,
+        downlinked_at INTEGER NOT NULL,
+        ingested_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX messages_terminal_captured_idx ON messages (terminal_id, captured_at DESC, id DESC);
+
+      CREATE TABLE receptions (
+        message_id TEXT NOT NULL REFERENCES messages (id),
+        station_id TEXT NOT NULL,
+        satellite_id TEXT NOT NULL,
+        captured_at INTEGER NOT NULL,
+        downlinked_at INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        rssi REAL,
+        snr REAL,
+        frequency_offset_hz REAL,
+        PRIMARY KEY (message_id, station_id, satellite_id, captured_at)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE rejection_tallies (
+        station_id TEXT NOT NULL,
+        code TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (station_id, code)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+];
+
+/**
+ * Applies the missing migrations in one IMMEDIATE transaction (a second process migrating at the
+ * same time waits on the write lock, then finds nothing to do).
+ */
+export function migrateSqlite(db: Database, migrations: readonly Migration[] = SQLITE_MIGRATIONS): void {
+  const known = latestVersion(migrations);
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER NOT NULL PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at INTEGER NOT NULL
+    ) STRICT`);
+    const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+    const found = Math.max(0, ...applied);
+    if (found > known) throw newerSchemaError('SQLite', found, known);
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const m of migrations) {
+      if (applied.has(m.version)) continue;
+      db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+    }
+  }).immediate();
+}

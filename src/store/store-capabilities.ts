@@ -1,0 +1,19 @@
+/**
+ * What differs between the store backends, as named flags and hooks. Shared code asks these; it
+ * never branches on the backend's name.
+ */
+export interface StoreCapabilities {
+  /**
+   * The driver binds and returns SQL booleans (PostgreSQL). Without it booleans are stored as 0/1
+   * integers (SQLite: better-sqlite3 refuses to bind `true`).
+   */
+  readonly nativeBooleans: boolean;
+}
+
+/** The unique keys of the schema that callers can collide with. */
+export type UniqueKey = 'tenants.id' | 'terminals.id' | 'terminals.dev_eui' | 'ground_stations.id' | 'ground_stations.token_hash';
+
+/** A driver's constraint error, in the schema's terms (see each backend's `constraintViolation`). */
+export type ConstraintViolation =
+  | { readonly kind: 'unique'; readonly key: UniqueKey | undefined }
+  | { readonly kind: 'foreign-key' };

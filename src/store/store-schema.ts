@@ -1,0 +1,108 @@
+import type { SqlBool } from 'kysely';
+import type { CryptoSuite, RejectionCode, TerminalProfile } from '../core/model.js';
+
+/**
+ * The table design both store backends share, as Kysely sees it. Each backend writes its own DDL
+ * (sqlite/migrations.ts, postgres/migrations.ts) for these tables and columns.
+ *
+ * Conventions: times are bigint Unix milliseconds; counters are bigint (they come back as JS
+ * numbers: every value fits in 2^53); booleans are SQL booleans in PostgreSQL and 0/1 integers in
+ * SQLite (`SqlBool`: the `nativeBooleans` capability says which to write); bytes are BLOB/bytea.
+ */
+export interface StoreDatabase {
+  schema_migrations: SchemaMigrationsTable;
+  tenants: TenantsTable;
+  terminals: TerminalsTable;
+  terminal_counters: TerminalCountersTable;
+  ground_stations: GroundStationsTable;
+  messages: MessagesTable;
+  receptions: ReceptionsTable;
+  rejection_tallies: RejectionTalliesTable;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+/** Unique dev_eui; indexed dev_addr (the ingest path resolves terminals by address). */
+export interface TerminalsTable {
+  id: string;
+  tenant_id: string;
+  dev_eui: string;
+  dev_addr: string;
+  suite: CryptoSuite;
+  profile: TerminalProfile;
+  expected_messages_per_day: number;
+  enabled: SqlBool;
+  /** A fixed terminal's position: all three set, or all three null. */
+  location_lat: number | null;
+  location_lon: number | null;
+  location_alt_m: number | null;
+  nwk_s_key_sealed: string;
+  app_s_key_sealed: string;
+  created_at: number;
+}
+
+export interface TerminalCountersTable {
+  terminal_id: string;
+  f_cnt_up_top: number;
+  window_bits: string;
+  f_cnt_down: number;
+  version: number;
+}
+
+/** Unique token_hash. */
+export interface GroundStationsTable {
+  id: string;
+  name: string;
+  lat: number;
+  lon: number;
+  alt_m: number;
+  token_hash: string;
+  enabled: SqlBool;
+  created_at: number;
+}
+
+/** Index (terminal_id, captured_at desc, id desc): the newest-first listing. */
+export interface MessagesTable {
+  id: string;
+  tenant_id: string;
+  terminal_id: string;
+  dev_eui: string;
+  f_cnt: number;
+  f_port: number | null;
+  payload: Uint8Array;
+  confirmed: SqlBool;
+  ack: SqlBool;
+  captured_at: number;
+  downlinked_at: number;
+  ingested_at: number;
+}
+
+/** Key (message_id, station_id, satellite_id, captured_at): a re-posted copy is ignored. */
+export interface ReceptionsTable {
+  message_id: string;
+  station_id: string;
+  satellite_id: string;
+  captured_at: number;
+  downlinked_at: number;
+  received_at: number;
+  rssi: number | null;
+  snr: number | null;
+  frequency_offset_hz: number | null;
+}
+
+/** Key (station_id, code); an upsert adds to count. */
+export interface RejectionTalliesTable {
+  station_id: string;
+  code: RejectionCode;
+  count: number;
+}

@@ -1,0 +1,569 @@
+/**
+ * The Store port's behaviour, one suite run against every backend (as Kysely's tests loop over
+ * their dialects). PostgreSQL runs only when SATIOT_TEST_POSTGRES_URL is set, e.g.
+ * SATIOT_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test npx vitest run test/store
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TerminalRecord } from '../../src/core/model.js';
+import { CounterConflictError, type Store } from '../../src/core/ports/store.js';
+import { SatiotError } from '../../src/errors/satiot-error.js';
+import {
+  POSTGRES_URL, SQLITE_FILE, SQLITE_MEMORY, T0, counters, message, postgresCase, reception, station, tenant, terminal, write,
+  type BackendCase, type StoreHarness,
+} from './helpers.js';
+
+const BACKENDS: BackendCase[] = [SQLITE_MEMORY, SQLITE_FILE, ...(POSTGRES_URL ? [postgresCase(POSTGRES_URL)] : [])];
+
+async function expectSatiotError(p: Promise<unknown>, code: string): Promise<SatiotError> {
+  const e = await p.then(() => undefined, (err: unknown) => err);
+  expect(e).toBeInstanceOf(SatiotError);
+  expect((e as SatiotError).code).toBe(code);
+  return e as SatiotError;
+}
+
+for (const backend of BACKENDS) {
+  describe(`Store behaviour: ${backend.name}`, () => {
+    let h: StoreHarness;
+    let store: Store;
+
+    beforeEach(async () => {
+      h = await backend.open();
+      store = h.store;
+    });
+    afterEach(async () => {
+      await h.dispose();
+    });
+
+    /** A tenant with one terminal (and its first counter state) and two stations. */
+    async function seed(): Promise<{ t: TerminalRecord }> {
+      await store.createTenant(tenant('acme'));
+      const t = terminal('term-1', 'acme', 1);
+      await store.createTerminal(t);
+      await store.createGroundStation(station('gs-a'));
+      await store.createGroundStation(station('gs-b'));
+      return { t };
+    }
+
+    describe('tenants', () => {
+      it('creates, gets and lists tenants (oldest first)', async () => {
+        await store.createTenant(tenant('b', { createdAt: T0 + 2 }));
+        await store.createTenant(tenant('a', { name: 'Alpha', createdAt: T0 + 2 }));
+        await store.createTenant(tenant('c', { createdAt: T0 + 1 }));
+        expect(await store.getTenant('a')).toEqual({ id: 'a', name: 'Alpha', createdAt: T0 + 2 });
+        expect(await store.getTenant('zzz')).toBeUndefined();
+        expect((await store.listTenants()).map((t) => t.id)).toEqual(['c', 'a', 'b']);
+      });
+
+      it('refuses a duplicate tenant id with a SatiotError, not a driver error', async () => {
+        await store.createTenant(tenant('a'));
+        await expectSatiotError(store.createTenant(tenant('a', { name: 'again' })), 'INVALID_ARGUMENT');
+        expect(await store.listTenants()).toHaveLength(1);
+      });
+    });
+
+    describe('terminals', () => {
+      it('stores every field of a terminal, with and without a location', async () => {
+        await store.createTenant(tenant('acme'));
+        const fixed = terminal('t-fixed', 'acme', 1, { suite: 'sm4', profile: 'vessel', location: { lat: 31.25, lon: 121.5, altM: -3.5 }, expectedMessagesPerDay: 0.5 });
+        const mobile = terminal('t-mobile', 'acme', 2, { enabled: false });
+        await store.createTerminal(fixed);
+        await store.createTerminal(mobile);
+        expect(await store.getTerminalByDevEui(fixed.devEui)).toEqual(fixed);
+        const got = await store.getTerminalByDevEui(mobile.devEui);
+        expect(got).toEqual(mobile);
+        expect(got).not.toHaveProperty('location');
+        expect(await store.getTerminalByDevEui('ffffffffffffffff')).toBeUndefined();
+      });
+
+      it('fails with TERMINAL_EXISTS when the devEui is taken', async () => {
+        await store.createTenant(tenant('acme'));
+        await store.createTerminal(terminal('t-1', 'acme', 7));
+        const e = await expectSatiotError(store.createTerminal(terminal('t-2', 'acme', 7)), 'TERMINAL_EXISTS');
+        expect(e.details).toEqual({ devEui: '0000000000000007' });
+        expect(await store.listAllTerminals()).toHaveLength(1);
+      });
+
+      it('refuses a duplicate terminal id and an unknown tenant with SatiotErrors', async () => {
+        await store.createTenant(tenant('acme'));
+        await store.createTerminal(terminal('t-1', 'acme', 1));
+        await expectSatiotError(store.createTerminal(terminal('t-1', 'acme', 2)), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.createTerminal(terminal('t-3', 'nobody', 3)), 'TENANT_NOT_FOUND');
+        expect((await store.listAllTerminals()).map((t) => t.id)).toEqual(['t-1']);
+      });
+
+      it('lists all terminals and pages through them with cursors (by createdAt, then id)', async () => {
+        await store.createTenant(tenant('a'));
+        await store.createTenant(tenant('b'));
+        // Same createdAt for several: the id breaks ties.
+        const ts = [
+          terminal('t-05', 'a', 5, { createdAt: T0 + 10 }),
+          terminal('t-02', 'b', 2, { createdAt: T0 + 10 }),
+          terminal('t-09', 'a', 9, { createdAt: T0 + 5 }),
+          terminal('t-01', 'a', 1, { createdAt: T0 + 20 }),
+          terminal('t-07', 'b', 7, { createdAt: T0 + 10 }),
+          terminal('t-03', 'a', 3, { createdAt: T0 + 30 }),
+          terminal('t-04', 'a', 4, { createdAt: T0 + 10 }),
+        ];
+        for (const t of ts) await store.createTerminal(t);
+        const expected = ['t-09', 't-02', 't-04', 't-05', 't-07', 't-01', 't-03'];
+        expect((await store.listAllTerminals()).map((t) => t.id)).toEqual(expected);
+
+        const seen: string[] = [];
+        const sizes: number[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listTerminals({ limit: 3, ...(cursor !== undefined ? { cursor } : {}) });
+          seen.push(...page.items.map((t) => t.id));
+          sizes.push(page.items.length);
+          cursor = page.nextCursor;
+        } while (cursor !== undefined);
+        expect(seen).toEqual(expected);
+        expect(sizes).toEqual([3, 3, 1]);
+
+        const exact = await store.listTerminals({ limit: 7 });
+        expect(exact.items).toHaveLength(7);
+        expect(exact.nextCursor).toBeUndefined();
+
+        const a1 = await store.listTerminals({ tenantId: 'a', limit: 2 });
+        expect(a1.items.map((t) => t.id)).toEqual(['t-09', 't-04']);
+        const a2 = await store.listTerminals({ tenantId: 'a', limit: 2, cursor: a1.nextCursor! });
+        expect(a2.items.map((t) => t.id)).toEqual(['t-05', 't-01']);
+        const a3 = await store.listTerminals({ tenantId: 'a', limit: 2, cursor: a2.nextCursor! });
+        expect(a3.items.map((t) => t.id)).toEqual(['t-03']);
+        expect(a3.nextCursor).toBeUndefined();
+        expect((await store.listTerminals({ tenantId: 'nobody', limit: 5 })).items).toEqual([]);
+        expect(a1.items[0]).toEqual(ts[2]);
+      });
+
+      it('refuses a bad page size and a cursor it did not hand out', async () => {
+        await expectSatiotError(store.listTerminals({ limit: 0 }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.listTerminals({ limit: 1001 }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.listTerminals({ limit: 10, cursor: 'not-a-cursor' }), 'INVALID_ARGUMENT');
+        const { t } = await seed();
+        await store.commitIngest(write({ newMessages: [message('m1', t, 1), message('m2', t, 2)] }));
+        const messages = await store.listMessages({ terminalId: t.id, limit: 1 });
+        // A message cursor is not a terminal cursor.
+        await expectSatiotError(store.listTerminals({ limit: 10, cursor: messages.nextCursor! }), 'INVALID_ARGUMENT');
+      });
+
+      it('enables and disables a terminal by devEui', async () => {
+        await store.createTenant(tenant('acme'));
+        const t = terminal('t-1', 'acme', 1);
+        await store.createTerminal(t);
+        expect(await store.setTerminalEnabled(t.devEui, false)).toBe(true);
+        expect((await store.getTerminalByDevEui(t.devEui))?.enabled).toBe(false);
+        expect(await store.setTerminalEnabled(t.devEui, false)).toBe(true);
+        expect(await store.setTerminalEnabled(t.devEui, true)).toBe(true);
+        expect((await store.listAllTerminals())[0]?.enabled).toBe(true);
+        expect(await store.setTerminalEnabled('0123456789abcdef', true)).toBe(false);
+      });
+    });
+
+    describe('ground stations', () => {
+      it('creates, finds by token hash and lists stations', async () => {
+        const a = station('gs-a', { createdAt: T0 + 5, enabled: false, altM: 1234.5 });
+        const b = station('gs-b', { createdAt: T0 + 1, lat: -33.9, lon: 18.4 });
+        await store.createGroundStation(a);
+        await store.createGroundStation(b);
+        expect(await store.getGroundStationByTokenHash(a.tokenHash)).toEqual(a);
+        expect(await store.getGroundStationByTokenHash(b.tokenHash)).toEqual(b);
+        expect(await store.getGroundStationByTokenHash('0'.repeat(64))).toBeUndefined();
+        expect(await store.listGroundStations()).toEqual([b, a]);
+      });
+
+      it('refuses a duplicate token hash or id with a SatiotError', async () => {
+        await store.createGroundStation(station('gs-a'));
+        await expectSatiotError(store.createGroundStation(station('gs-b', { tokenHash: station('gs-a').tokenHash })), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.createGroundStation(station('gs-a', { tokenHash: 'f'.repeat(64) })), 'INVALID_ARGUMENT');
+        expect(await store.listGroundStations()).toHaveLength(1);
+      });
+    });
+
+    describe('counters', () => {
+      it('inserts a first state (expectedVersion −1), then updates it by version', async () => {
+        const { t } = await seed();
+        expect(await store.getCounters(t.id)).toBeUndefined();
+        const first = counters(t.id, 0, 1);
+        await store.commitIngest(write({ counters: [{ state: first, expectedVersion: -1 }] }));
+        expect(await store.getCounters(t.id)).toEqual(first);
+        // The largest 32-bit counter and a long window survive the bigint columns.
+        const next = counters(t.id, 0xffff_ffff, 2, { windowBits: 'ffffffffffffffff', fCntDown: 2 ** 40 });
+        await store.commitIngest(write({ counters: [{ state: next, expectedVersion: 1 }] }));
+        expect(await store.getCounters(t.id)).toEqual(next);
+        expect(await store.listAllCounters()).toEqual([next]);
+      });
+
+      it('lists every terminal counter state', async () => {
+        await store.createTenant(tenant('acme'));
+        for (const n of [3, 1, 2]) await store.createTerminal(terminal(`t-${n}`, 'acme', n));
+        await store.commitIngest(write({
+          counters: [3, 1, 2].map((n) => ({ state: counters(`t-${n}`, n, 1), expectedVersion: -1 })),
+        }));
+        expect((await store.listAllCounters()).map((c) => [c.terminalId, c.fCntUpTop])).toEqual([['t-1', 1], ['t-2', 2], ['t-3', 3]]);
+      });
+
+      it('a second writer with the same expectedVersion gets CounterConflictError and writes nothing', async () => {
+        const { t } = await seed();
+        await store.createTerminal(terminal('term-2', 'acme', 2));
+        await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
+
+        const m1 = message('m-1', t, 1);
+        await store.commitIngest(write({
+          newMessages: [m1], receptions: [reception(m1, 'gs-a')], counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }],
+        }));
+
+        // Derived from version 1 too: stale. Its other parts must not be written either.
+        const m2 = message('m-2', t, 2);
+        const stale = write({
+          newMessages: [m2],
+          receptions: [reception(m2, 'gs-a'), reception(m1, 'gs-b')],
+          earlierTimes: [{ messageId: m1.id, capturedAt: T0, downlinkedAt: T0 }],
+          counters: [
+            { state: counters('term-2', 0, 1), expectedVersion: -1 },
+            { state: counters(t.id, 2, 2), expectedVersion: 1 },
+          ],
+          rejections: [{ stationId: 'gs-a', code: 'BAD_MIC', count: 1 }],
+        });
+        const e = await store.commitIngest(stale).then(() => undefined, (err: unknown) => err);
+        expect(e).toBeInstanceOf(CounterConflictError);
+        expect((e as CounterConflictError).terminalIds).toEqual([t.id]);
+
+        expect(await store.getMessage(m2.id)).toBeUndefined();
+        const stored1 = await store.getMessage(m1.id);
+        expect(stored1?.receptions.map((r) => r.stationId)).toEqual(['gs-a']);
+        expect(stored1?.capturedAt).toBe(m1.capturedAt);
+        expect(await store.getCounters(t.id)).toEqual(counters(t.id, 1, 2));
+        expect(await store.getCounters('term-2')).toBeUndefined();
+        expect(await store.rejectionTallies()).toEqual([]);
+      });
+
+      it('a first state for a terminal that already has one conflicts', async () => {
+        const { t } = await seed();
+        await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
+        const m = message('m-1', t, 1);
+        await expect(store.commitIngest(write({ newMessages: [m], counters: [{ state: counters(t.id, 5, 1), expectedVersion: -1 }] })))
+          .rejects.toBeInstanceOf(CounterConflictError);
+        expect(await store.getCounters(t.id)).toEqual(counters(t.id, 0, 1));
+        expect(await store.getMessage(m.id)).toBeUndefined();
+        // And an update of a row that does not exist conflicts too.
+        await store.createTerminal(terminal('term-2', 'acme', 2));
+        await expect(store.commitIngest(write({ counters: [{ state: counters('term-2', 1, 4), expectedVersion: 3 }] })))
+          .rejects.toBeInstanceOf(CounterConflictError);
+        expect(await store.getCounters('term-2')).toBeUndefined();
+      });
+
+      it('of two concurrent writers from the same version exactly one wins', async () => {
+        const { t } = await seed();
+        await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
+        const [ma, mb] = [message('m-a', t, 1), message('m-b', t, 2)];
+        const results = await Promise.allSettled([
+          store.commitIngest(write({ newMessages: [ma], receptions: [reception(ma, 'gs-a')], counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }] })),
+          store.commitIngest(write({ newMessages: [mb], receptions: [reception(mb, 'gs-b')], counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }] })),
+        ]);
+        const won = results.filter((r) => r.status === 'fulfilled');
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        expect(lost[0]?.reason).toBeInstanceOf(CounterConflictError);
+        const stored = (await store.listMessages({ terminalId: t.id, limit: 10 })).items;
+        expect(stored).toHaveLength(1);
+        expect(stored[0]?.receptions).toHaveLength(1);
+        expect((await store.getCounters(t.id))?.fCntUpTop).toBe(stored[0]?.fCnt);
+      });
+
+      it('of two concurrent first states for one terminal exactly one wins', async () => {
+        const { t } = await seed();
+        const results = await Promise.allSettled([1, 2].map((n) => {
+          const m = message(`m-${n}`, t, n);
+          return store.commitIngest(write({ newMessages: [m], counters: [{ state: counters(t.id, n, 1), expectedVersion: -1 }] }));
+        }));
+        expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+        expect(results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason).toBeInstanceOf(CounterConflictError);
+        expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items).toHaveLength(1);
+      });
+
+      it('concurrent writers over the same terminals in opposite orders: one wins, the other conflicts', async () => {
+        await store.createTenant(tenant('acme'));
+        const ts = [1, 2, 3, 4].map((n) => terminal(`t-${n}`, 'acme', n));
+        for (const t of ts) await store.createTerminal(t);
+        await store.commitIngest(write({ counters: ts.map((t) => ({ state: counters(t.id, 0, 1), expectedVersion: -1 })) }));
+        let version = 1;
+        for (let round = 0; round < 3; round += 1) {
+          const step = (order: TerminalRecord[], tag: string, top: number) => write({
+            newMessages: order.map((t) => message(`${tag}-${round}-${t.id}`, t, top)),
+            counters: order.map((t) => ({ state: counters(t.id, top, version + 1), expectedVersion: version })),
+          });
+          const results = await Promise.allSettled([
+            store.commitIngest(step(ts, 'fwd', 2 * round + 1)),
+            store.commitIngest(step([...ts].reverse(), 'back', 2 * round + 2)),
+          ]);
+          expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+          for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(CounterConflictError);
+          version += 1;
+        }
+        expect((await store.listAllCounters()).map((c) => c.version)).toEqual([4, 4, 4, 4]);
+        for (const t of ts) expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items).toHaveLength(3);
+      });
+
+      it('a second store on the same database sees the first one\'s writes and conflicts with them', async (ctx) => {
+        if (!h.openSecond) {
+          ctx.skip();
+          return;
+        }
+        const { t } = await seed();
+        const other = await h.openSecond();
+        await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
+        expect(await other.getCounters(t.id)).toEqual(counters(t.id, 0, 1));
+        const m = message('m-1', t, 1);
+        await other.commitIngest(write({ newMessages: [m], counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }] }));
+        await expect(store.commitIngest(write({ newMessages: [message('m-2', t, 2)], counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }] })))
+          .rejects.toBeInstanceOf(CounterConflictError);
+        expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items.map((x) => x.id)).toEqual(['m-1']);
+      });
+
+      it('refuses two states for one terminal in one write', async () => {
+        const { t } = await seed();
+        await expectSatiotError(store.commitIngest(write({
+          counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }, { state: counters(t.id, 1, 2), expectedVersion: 1 }],
+        })), 'INVALID_ARGUMENT');
+        expect(await store.getCounters(t.id)).toBeUndefined();
+      });
+    });
+
+    describe('commitIngest and messages', () => {
+      it('is idempotent: the same write twice stores one message and its receptions once', async () => {
+        const { t } = await seed();
+        const m = message('m-1', t, 1, { confirmed: true, ack: true, fPort: 200 });
+        const w = write({ newMessages: [m], receptions: [reception(m, 'gs-a'), reception(m, 'gs-b', { satelliteId: 'SAT-2' })] });
+        await store.commitIngest(w);
+        await store.commitIngest(w);
+        const got = await store.getMessage(m.id);
+        expect(got).toEqual({ ...m, receptions: [reception(m, 'gs-a'), reception(m, 'gs-b', { satelliteId: 'SAT-2' })] });
+        expect(got?.payload).toBeInstanceOf(Uint8Array);
+        expect(Buffer.isBuffer(got?.payload)).toBe(false);
+        expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items).toHaveLength(1);
+      });
+
+      it('keeps the first copy of a message and adds the receptions of later copies', async () => {
+        const { t } = await seed();
+        const m = message('m-1', t, 1);
+        await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-a')] }));
+        // A later copy with other contents is not a new message; a new reception is still stored.
+        const copy = { ...m, payload: Uint8Array.from([9, 9]), ingestedAt: m.ingestedAt + 5000 };
+        const later = reception(m, 'gs-b', { receivedAt: m.ingestedAt + 5000 });
+        await store.commitIngest(write({ newMessages: [copy], receptions: [later, reception(m, 'gs-a')] }));
+        const got = await store.getMessage(m.id);
+        expect(got?.payload).toEqual(m.payload);
+        expect(got?.ingestedAt).toBe(m.ingestedAt);
+        expect(got?.receptions).toEqual([reception(m, 'gs-a'), later]);
+      });
+
+      it('a copy of the same station and satellite captured at another time is another reception', async () => {
+        const { t } = await seed();
+        const m = message('m-1', t, 1);
+        const again = reception(m, 'gs-a', { capturedAt: m.capturedAt + 1, receivedAt: m.ingestedAt - 1 });
+        await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-a'), again, reception(m, 'gs-a')] }));
+        expect((await store.getMessage(m.id))?.receptions).toEqual([again, reception(m, 'gs-a')]);
+      });
+
+      it('earlierTimes keep the minimum of capturedAt and of downlinkedAt, each on its own', async () => {
+        const { t } = await seed();
+        const m = message('m-1', t, 1);
+        await store.commitIngest(write({ newMessages: [m] }));
+        await store.commitIngest(write({ earlierTimes: [{ messageId: m.id, capturedAt: m.capturedAt - 50, downlinkedAt: m.downlinkedAt + 50 }] }));
+        let got = await store.getMessage(m.id);
+        expect([got?.capturedAt, got?.downlinkedAt]).toEqual([m.capturedAt - 50, m.downlinkedAt]);
+        await store.commitIngest(write({
+          earlierTimes: [
+            { messageId: m.id, capturedAt: m.capturedAt + 10, downlinkedAt: m.downlinkedAt - 70 },
+            { messageId: m.id, capturedAt: m.capturedAt - 20, downlinkedAt: m.downlinkedAt - 30 },
+            { messageId: 'no-such-message', capturedAt: 0, downlinkedAt: 0 },
+          ],
+        }));
+        got = await store.getMessage(m.id);
+        expect([got?.capturedAt, got?.downlinkedAt]).toEqual([m.capturedAt - 50, m.downlinkedAt - 70]);
+        expect(got?.ingestedAt).toBe(m.ingestedAt);
+      });
+
+      it('earlierTimes apply to a message inserted in the same write', async () => {
+        const { t } = await seed();
+        const m = message('m-1', t, 1);
+        await store.commitIngest(write({ newMessages: [m], earlierTimes: [{ messageId: m.id, capturedAt: m.capturedAt - 1, downlinkedAt: m.downlinkedAt - 2 }] }));
+        const got = await store.getMessage(m.id);
+        expect([got?.capturedAt, got?.downlinkedAt]).toEqual([m.capturedAt - 1, m.downlinkedAt - 2]);
+      });
+
+      it('messageIngestedAt returns the stored messages among the ids', async () => {
+        const { t } = await seed();
+        const ms = [message('m-1', t, 1), message('m-2', t, 2, { ingestedAt: T0 + 42 })];
+        await store.commitIngest(write({ newMessages: ms }));
+        expect(await store.messageIngestedAt([])).toEqual(new Map());
+        expect(await store.messageIngestedAt(['m-2', 'nope', 'm-1', 'm-2'])).toEqual(new Map([['m-1', ms[0]!.ingestedAt], ['m-2', T0 + 42]]));
+        const many = Array.from({ length: 1200 }, (_, i) => `x-${i}`).concat(['m-1']);
+        expect(await store.messageIngestedAt(many)).toEqual(new Map([['m-1', ms[0]!.ingestedAt]]));
+      });
+
+      it('getMessage: unknown id → undefined; a message without receptions has an empty list', async () => {
+        const { t } = await seed();
+        const m = message('m-1', t, 1, { fPort: null, payload: new Uint8Array(0) });
+        await store.commitIngest(write({ newMessages: [m] }));
+        expect(await store.getMessage('nope')).toBeUndefined();
+        expect(await store.getMessage(m.id)).toEqual({ ...m, receptions: [] });
+      });
+
+      it('listMessages: newest first by capturedAt then id, with receptions by receivedAt and payload bytes', async () => {
+        const { t } = await seed();
+        const other = terminal('term-2', 'acme', 2);
+        await store.createTerminal(other);
+        const ms = [
+          message('m-a', t, 1, { capturedAt: T0 + 100 }),
+          message('m-c', t, 2, { capturedAt: T0 + 300 }),
+          message('m-b', t, 3, { capturedAt: T0 + 300 }),
+          message('m-d', t, 4, { capturedAt: T0 + 200, payload: Uint8Array.from({ length: 255 }, (_, i) => 255 - i) }),
+          message('m-x', other, 5, { capturedAt: T0 + 250 }),
+        ];
+        const receptions = [
+          reception(ms[1]!, 'gs-b', { receivedAt: T0 + 900 }),
+          reception(ms[1]!, 'gs-a', { receivedAt: T0 + 800 }),
+          reception(ms[1]!, 'gs-a', { satelliteId: 'SAT-9', receivedAt: T0 + 850, rssi: null, snr: null, frequencyOffsetHz: null }),
+          reception(ms[3]!, 'gs-a'),
+        ];
+        await store.commitIngest(write({ newMessages: ms, receptions }));
+        const page = await store.listMessages({ terminalId: t.id, limit: 10 });
+        expect(page.items.map((m) => m.id)).toEqual(['m-c', 'm-b', 'm-d', 'm-a']);
+        expect(page.nextCursor).toBeUndefined();
+        expect(page.items[0]?.receptions).toEqual([receptions[1], receptions[2], receptions[0]]);
+        expect(page.items[1]?.receptions).toEqual([]);
+        expect(page.items[2]).toEqual({ ...ms[3], receptions: [receptions[3]] });
+        expect(page.items[2]?.payload).toEqual(Uint8Array.from({ length: 255 }, (_, i) => 255 - i));
+      });
+
+      it('listMessages pages with cursors and filters on capturedAt (inclusive) and fPort', async () => {
+        const { t } = await seed();
+        // 25 messages; captured every 10 ms, pairs share a capture time; ports 1..3 and none.
+        const ms = Array.from({ length: 25 }, (_, i) => message(`m-${String(i).padStart(2, '0')}`, t, i, {
+          capturedAt: T0 + Math.floor(i / 2) * 10,
+          fPort: i % 4 === 3 ? null : (i % 4) + 1,
+        }));
+        await store.commitIngest(write({ newMessages: ms, receptions: ms.map((m) => reception(m, 'gs-a')) }));
+        const newestFirst = [...ms].sort((a, b) => b.capturedAt - a.capturedAt || (a.id < b.id ? 1 : -1)).map((m) => m.id);
+
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store.listMessages({ terminalId: t.id, limit: 7, ...(cursor !== undefined ? { cursor } : {}) });
+          seen.push(...page.items.map((m) => m.id));
+          for (const m of page.items) expect(m.receptions).toHaveLength(1);
+          cursor = page.nextCursor;
+          pages += 1;
+        } while (cursor !== undefined);
+        expect(seen).toEqual(newestFirst);
+        expect(pages).toBe(4);
+
+        const from = T0 + 30;
+        const to = T0 + 80;
+        const inRange = newestFirst.filter((id) => {
+          const m = ms.find((x) => x.id === id)!;
+          return m.capturedAt >= from && m.capturedAt <= to;
+        });
+        expect(inRange).toHaveLength(12);
+        const r1 = await store.listMessages({ terminalId: t.id, limit: 5, from, to });
+        const r2 = await store.listMessages({ terminalId: t.id, limit: 5, from, to, cursor: r1.nextCursor! });
+        const r3 = await store.listMessages({ terminalId: t.id, limit: 5, from, to, cursor: r2.nextCursor! });
+        expect([...r1.items, ...r2.items, ...r3.items].map((m) => m.id)).toEqual(inRange);
+        expect(r3.nextCursor).toBeUndefined();
+
+        const port2 = await store.listMessages({ terminalId: t.id, limit: 100, fPort: 2 });
+        expect(port2.items.map((m) => m.id)).toEqual(newestFirst.filter((id) => ms.find((x) => x.id === id)!.fPort === 2));
+        const port2Range = await store.listMessages({ terminalId: t.id, limit: 100, fPort: 2, from: T0 + 40, to: T0 + 40 });
+        expect(port2Range.items.map((m) => m.id)).toEqual(['m-09']);
+        expect((await store.listMessages({ terminalId: 'nobody', limit: 10 })).items).toEqual([]);
+      });
+
+      it('listMessages refuses a bad page size or cursor', async () => {
+        await expectSatiotError(store.listMessages({ terminalId: 'x', limit: 0 }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.listMessages({ terminalId: 'x', limit: 1.5 }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.listMessages({ terminalId: 'x', limit: 10, cursor: Buffer.from('["messages","x","y"]').toString('base64url') }), 'INVALID_ARGUMENT');
+      });
+
+      it('rejection tallies accumulate per station and code', async () => {
+        await store.commitIngest(write({
+          rejections: [
+            { stationId: 'gs-a', code: 'BAD_MIC', count: 2 },
+            { stationId: 'gs-a', code: 'BAD_MIC', count: 3 },
+            { stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 },
+          ],
+        }));
+        await store.commitIngest(write({
+          rejections: [
+            { stationId: 'gs-a', code: 'BAD_MIC', count: 10 },
+            { stationId: 'gs-a', code: 'UNKNOWN_TERMINAL', count: 1 },
+            { stationId: 'unregistered', code: 'UNAUTHORIZED_STATION', count: 4 },
+          ],
+        }));
+        expect(await store.rejectionTallies()).toEqual([
+          { stationId: 'gs-a', code: 'BAD_MIC', count: 15 },
+          { stationId: 'gs-a', code: 'UNKNOWN_TERMINAL', count: 1 },
+          { stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 },
+          { stationId: 'unregistered', code: 'UNAUTHORIZED_STATION', count: 4 },
+        ]);
+      });
+
+      it('commits a batch of 1,000 frames over 100 terminals in one write', async () => {
+        await store.createTenant(tenant('acme'));
+        await store.createGroundStation(station('gs-a'));
+        const ts = Array.from({ length: 100 }, (_, i) => terminal(`t-${i}`, 'acme', i + 1));
+        for (const t of ts) await store.createTerminal(t);
+        const ms = Array.from({ length: 1000 }, (_, i) => message(`m-${i}`, ts[i % 100]!, Math.floor(i / 100)));
+        await store.commitIngest(write({
+          newMessages: ms,
+          receptions: ms.map((m) => reception(m, 'gs-a')),
+          counters: ts.map((t) => ({ state: counters(t.id, 9, 1), expectedVersion: -1 })),
+        }));
+        expect((await store.messageIngestedAt(ms.map((m) => m.id))).size).toBe(1000);
+        expect((await store.listMessages({ terminalId: 't-7', limit: 1000 })).items).toHaveLength(10);
+        expect(await store.listAllCounters()).toHaveLength(100);
+      });
+    });
+
+    describe('schema', () => {
+      it('migrate() again is harmless', async () => {
+        const { t } = await seed();
+        await store.migrate();
+        await store.migrate();
+        expect(await store.getTerminalByDevEui(t.devEui)).toEqual(t);
+      });
+
+      it('keeps everything across close() and reopen', async (ctx) => {
+        if (!h.reopen) {
+          ctx.skip();
+          return;
+        }
+        const { t } = await seed();
+        const m = message('m-1', t, 1);
+        await store.commitIngest(write({
+          newMessages: [m], receptions: [reception(m, 'gs-a')], counters: [{ state: counters(t.id, 1, 1), expectedVersion: -1 }],
+          rejections: [{ stationId: 'gs-a', code: 'BAD_MIC', count: 1 }],
+        }));
+        const again = await h.reopen();
+        expect(await again.getTenant('acme')).toEqual(tenant('acme'));
+        expect(await again.getTerminalByDevEui(t.devEui)).toEqual(t);
+        expect(await again.getCounters(t.id)).toEqual(counters(t.id, 1, 1));
+        expect(await again.getMessage(m.id)).toEqual({ ...m, receptions: [reception(m, 'gs-a')] });
+        expect(await again.listGroundStations()).toHaveLength(2);
+        expect(await again.rejectionTallies()).toEqual([{ stationId: 'gs-a', code: 'BAD_MIC', count: 1 }]);
+        // And it still takes writes.
+        await again.commitIngest(write({ counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }] }));
+        expect((await again.getCounters(t.id))?.version).toBe(2);
+      });
+    });
+  });
+}
+
+if (!POSTGRES_URL) {
+  console.warn('store behaviour: PostgreSQL skipped (set SATIOT_TEST_POSTGRES_URL, e.g. postgres://postgres@127.0.0.1:5432/test, to run it)');
+  describe.skip('Store behaviour: PostgreSQL: set SATIOT_TEST_POSTGRES_URL to run', () => {
+    it('runs the same suite against PostgreSQL', () => undefined);
+  });
+}
