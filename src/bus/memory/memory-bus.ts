@@ -1,0 +1,137 @@
+import type { Bus, BusMessage, PublishOptions, SubscribeOptions, Subscription } from '../../core/ports/bus.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+import { DeadLetterList, type DeadLetter } from '../dead-letter.js';
+import { MsgIdWindow } from '../msg-id-window.js';
+import { retryPolicy, type RetryPolicy } from '../retry-policy.js';
+import { checkConsumerName, patternTokens, subjectTokens } from '../subject-pattern.js';
+import { MemoryConsumer, type MemorySubscriber } from './memory-consumer.js';
+
+export interface MemoryBusOptions {
+  /** Publisher de-duplication window for `msgId` (JetStream's default: 2 minutes). */
+  readonly duplicateWindowMs?: number;
+  /** Redelivery of failed messages; default 5 deliveries in all, 50 ms doubling to 5 s. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Deliveries (of different subjects) one subscriber may have in flight at once. Default 64. */
+  readonly maxInFlightPerSubscriber?: number;
+  /** How many dead letters are kept (the oldest fall off). Default 1,000. */
+  readonly deadLetterCapacity?: number;
+  /** Clock for the de-duplication window (tests). */
+  readonly now?: () => number;
+}
+
+/**
+ * The in-process bus: the Bus port with JetStream's semantics and no server, for a single node and
+ * for tests. Nothing survives the process.
+ *
+ * - publish resolves once the message is queued for every consumer whose pattern matches it; a
+ *   message no consumer matches is not kept. A `msgId` seen within the duplicate window is dropped.
+ * - A durable consumer is created by its first subscribe and starts with the messages published
+ *   after that (JetStream's DeliverPolicy.New); it then keeps queuing while no subscriber is
+ *   attached, so a re-subscribe continues after the last acknowledged message (a durable nobody
+ *   comes back to grows without bound: there are no stream limits here). Subscribers of one
+ *   durable share its messages, each message going to one of them.
+ * - Per consumer, one subject has at most one delivery in flight, in publish order; different
+ *   subjects are delivered concurrently (up to maxInFlightPerSubscriber per subscriber).
+ * - A handler that throws gets its message again after a delay (retry-policy.ts: 5 deliveries in
+ *   all by default); after the last one fails the message is dropped to `deadLetters()`.
+ * - A subscription's close() waits for its handlers in flight, so a handler must not await the
+ *   close() of its own subscription (call it without awaiting).
+ */
+export class MemoryBus implements Bus {
+  readonly kind = 'memory' as const;
+  private readonly consumers = new Set<MemoryConsumer>();
+  private readonly durables = new Map<string, MemoryConsumer>();
+  private readonly subscriptions = new Set<MemorySubscriber>();
+  private readonly dedup: MsgIdWindow;
+  private readonly retry: RetryPolicy;
+  private readonly dead: DeadLetterList;
+  private readonly maxInFlight: number;
+  private closing: Promise<void> | undefined;
+
+  constructor(opts: MemoryBusOptions = {}) {
+    const windowMs = opts.duplicateWindowMs ?? 120_000;
+    const maxInFlight = opts.maxInFlightPerSubscriber ?? 64;
+    if (!(windowMs >= 0) || !Number.isInteger(maxInFlight) || maxInFlight < 1) {
+      throw new SatiotError('INVALID_ARGUMENT', 'memory bus: duplicateWindowMs ≥ 0 and maxInFlightPerSubscriber ≥ 1', { windowMs, maxInFlight });
+    }
+    this.dedup = new MsgIdWindow(windowMs, opts.now);
+    this.retry = retryPolicy(opts.retry);
+    this.dead = new DeadLetterList(opts.deadLetterCapacity);
+    this.maxInFlight = maxInFlight;
+  }
+
+  async publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void> {
+    this.assertOpen();
+    const tokens = subjectTokens(subject);
+    const msgId = opts?.msgId;
+    if (msgId !== undefined && !this.dedup.admit(msgId)) return;
+    // One copy, as a broker would store it: the publisher may reuse its buffer. (Not data.slice():
+    // on a Buffer that is a view.) Every consumer gets this same copy: handlers must not modify it.
+    const copy = new Uint8Array(data);
+    const message: BusMessage = msgId === undefined ? { subject, data: copy } : { subject, data: copy, msgId };
+    for (const c of this.consumers) {
+      if (c.matches(tokens)) c.enqueue(message);
+    }
+  }
+
+  async subscribe(pattern: string, handler: (m: BusMessage) => Promise<void>, opts?: SubscribeOptions): Promise<Subscription> {
+    this.assertOpen();
+    const tokens = patternTokens(pattern);
+    const durable = opts?.durable;
+    let consumer: MemoryConsumer | undefined;
+    if (durable !== undefined) {
+      checkConsumerName(durable);
+      consumer = this.durables.get(durable);
+      if (consumer !== undefined && consumer.pattern !== pattern) {
+        throw new SatiotError('INVALID_ARGUMENT', `durable "${durable}" is bound to "${consumer.pattern}", not "${pattern}"`, { durable, pattern });
+      }
+    }
+    if (consumer === undefined) {
+      consumer = new MemoryConsumer({
+        name: durable,
+        pattern,
+        patternTokens: tokens,
+        retry: this.retry,
+        deadLetters: this.dead,
+        maxInFlightPerSubscriber: this.maxInFlight,
+        onDisposed: (c) => this.consumers.delete(c),
+      });
+      this.consumers.add(consumer);
+      if (durable !== undefined) this.durables.set(durable, consumer);
+    }
+    const sub = consumer.attach(handler);
+    this.subscriptions.add(sub);
+    return {
+      close: async () => {
+        this.subscriptions.delete(sub);
+        await sub.close();
+      },
+    };
+  }
+
+  /** Closes every subscription (waiting for deliveries in flight) and drops what is queued. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((s) => s.close()));
+      this.subscriptions.clear();
+      for (const c of this.consumers) c.dispose();
+      this.consumers.clear();
+      this.durables.clear();
+    })();
+    return this.closing;
+  }
+
+  /** Messages given up after their last delivery failed, oldest first. */
+  deadLetters(): readonly DeadLetter[] {
+    return this.dead.list();
+  }
+
+  /** Messages queued for a durable consumer (in flight and awaiting redelivery included). */
+  pendingFor(durable: string): number {
+    return this.durables.get(durable)?.pending ?? 0;
+  }
+
+  private assertOpen(): void {
+    if (this.closing !== undefined) throw new SatiotError('INTERNAL', 'the bus is closed');
+  }
+}

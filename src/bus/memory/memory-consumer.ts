@@ -1,0 +1,229 @@
+import type { BusMessage, Subscription } from '../../core/ports/bus.js';
+import { TRANSIENT_CONSUMER, type DeadLetterList } from '../dead-letter.js';
+import { Fifo } from '../fifo.js';
+import { retryDelayMs, type RetryPolicy } from '../retry-policy.js';
+import { subjectMatches } from '../subject-pattern.js';
+
+type Handler = (m: BusMessage) => Promise<void>;
+
+interface Entry {
+  readonly message: BusMessage;
+  deliveries: number;
+}
+
+/** The messages of one subject waiting for one consumer, in publish order. */
+class Lane {
+  readonly entries = new Fifo<Entry>();
+  /** A delivery of the head entry is in flight, or the head waits for its redelivery. */
+  busy = false;
+  /** The lane is in its consumer's ready queue. */
+  queued = false;
+
+  constructor(readonly subject: string) {}
+}
+
+/** One subscriber of a consumer: its handler, its deliveries in flight, and close(). */
+export class MemorySubscriber implements Subscription {
+  inFlight = 0;
+  closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly consumer: MemoryConsumer,
+    readonly handler: Handler,
+  ) {}
+
+  /** Stops delivery to this subscriber; resolves when its deliveries in flight have finished. */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.consumer.detach(this);
+    }
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  settle(): void {
+    this.inFlight--;
+    if (this.inFlight === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}
+
+export interface MemoryConsumerOptions {
+  /** Durable name; undefined for a transient consumer (one subscriber, gone when it closes). */
+  readonly name: string | undefined;
+  readonly pattern: string;
+  readonly patternTokens: readonly string[];
+  readonly retry: RetryPolicy;
+  readonly deadLetters: DeadLetterList;
+  /** Deliveries one subscriber may have in flight at once (over different subjects). */
+  readonly maxInFlightPerSubscriber: number;
+  /** Called when a transient consumer's subscriber has closed. */
+  readonly onDisposed: (c: MemoryConsumer) => void;
+}
+
+/**
+ * A consumer in memory (JetStream's consumer, without the server): the messages matching its
+ * pattern queue in one lane per subject; a lane delivers its head to one subscriber at a time
+ * (round robin over the subscribers with room) and moves on only when the handler resolved, or
+ * when the message was given up after its last attempt. So one subject is never in flight twice
+ * and stays in publish order, while different subjects run concurrently. A durable consumer keeps
+ * queuing while it has no subscriber and outlives its subscriptions (for the life of the bus).
+ * Delivery is driven by microtasks; the only timers are redelivery delays.
+ */
+export class MemoryConsumer {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly ready = new Fifo<Lane>();
+  private readonly subscribers: MemorySubscriber[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private nextSubscriber = 0;
+  private scheduled = false;
+  private disposed = false;
+
+  constructor(private readonly opts: MemoryConsumerOptions) {}
+
+  get name(): string | undefined {
+    return this.opts.name;
+  }
+
+  get pattern(): string {
+    return this.opts.pattern;
+  }
+
+  /** Messages queued (including any in flight or waiting for redelivery). */
+  get pending(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.entries.size;
+    return n;
+  }
+
+  matches(subjectTokens: readonly string[]): boolean {
+    return subjectMatches(this.opts.patternTokens, subjectTokens);
+  }
+
+  enqueue(message: BusMessage): void {
+    if (this.disposed) return;
+    let lane = this.lanes.get(message.subject);
+    if (lane === undefined) {
+      lane = new Lane(message.subject);
+      this.lanes.set(message.subject, lane);
+    }
+    lane.entries.push({ message, deliveries: 0 });
+    if (!lane.busy && !lane.queued) {
+      lane.queued = true;
+      this.ready.push(lane);
+    }
+    this.schedule();
+  }
+
+  attach(handler: Handler): MemorySubscriber {
+    const sub = new MemorySubscriber(this, handler);
+    this.subscribers.push(sub);
+    this.schedule();
+    return sub;
+  }
+
+  detach(sub: MemorySubscriber): void {
+    const i = this.subscribers.indexOf(sub);
+    if (i >= 0) this.subscribers.splice(i, 1);
+    if (this.opts.name === undefined && this.subscribers.length === 0) {
+      this.dispose();
+      this.opts.onDisposed(this);
+    }
+  }
+
+  /** Drops everything queued and cancels pending redeliveries. */
+  dispose(): void {
+    this.disposed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.lanes.clear();
+    while (this.ready.shift() !== undefined) { /* drain */ }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.disposed || this.ready.size === 0 || this.subscribers.length === 0) return;
+    this.scheduled = true;
+    queueMicrotask(this.pump);
+  }
+
+  private readonly pump = (): void => {
+    this.scheduled = false;
+    while (this.ready.size > 0 && !this.disposed) {
+      const sub = this.pickSubscriber();
+      if (sub === undefined) return; // all busy: a settling delivery schedules the next pump
+      const lane = this.ready.shift()!;
+      lane.queued = false;
+      this.deliver(sub, lane);
+    }
+  };
+
+  private pickSubscriber(): MemorySubscriber | undefined {
+    const n = this.subscribers.length;
+    for (let k = 0; k < n; k++) {
+      const i = (this.nextSubscriber + k) % n;
+      const sub = this.subscribers[i]!;
+      if (sub.inFlight < this.opts.maxInFlightPerSubscriber) {
+        this.nextSubscriber = (i + 1) % n;
+        return sub;
+      }
+    }
+    return undefined;
+  }
+
+  private deliver(sub: MemorySubscriber, lane: Lane): void {
+    const entry = lane.entries.peek()!;
+    lane.busy = true;
+    entry.deliveries++;
+    sub.inFlight++;
+    let done: Promise<void>;
+    try {
+      done = Promise.resolve(sub.handler(entry.message));
+    } catch (err) {
+      done = Promise.reject(err);
+    }
+    done.then(
+      () => {
+        sub.settle();
+        lane.entries.shift();
+        lane.busy = false;
+        this.release(lane);
+      },
+      (err: unknown) => {
+        sub.settle();
+        if (entry.deliveries >= this.opts.retry.maxAttempts) {
+          lane.entries.shift();
+          this.opts.deadLetters.add(this.opts.name ?? TRANSIENT_CONSUMER, entry.message, entry.deliveries, err);
+          lane.busy = false;
+          this.release(lane);
+          return;
+        }
+        if (this.disposed) return;
+        // The lane stays busy while it waits: later messages of this subject wait behind it.
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          lane.busy = false;
+          this.release(lane);
+        }, retryDelayMs(this.opts.retry, entry.deliveries));
+        timer.unref();
+        this.timers.add(timer);
+      },
+    );
+  }
+
+  /** A lane whose head is no longer in flight: queue it again, or forget it when empty; deliver more. */
+  private release(lane: Lane): void {
+    if (this.disposed) return;
+    if (lane.entries.size > 0) {
+      lane.queued = true;
+      this.ready.push(lane);
+    } else if (this.lanes.get(lane.subject) === lane) {
+      this.lanes.delete(lane.subject);
+    }
+    this.schedule(); // the subscriber has room again in any case
+  }
+}

@@ -1,0 +1,241 @@
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import {
+  AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType,
+  type ConsumerInfo, type JetStreamClient, type JetStreamManager, type StreamInfo,
+} from '@nats-io/jetstream';
+import type { Bus, BusMessage, PublishOptions, SubscribeOptions, Subscription } from '../../core/ports/bus.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+import { DeadLetterList, type DeadLetter } from '../dead-letter.js';
+import { retryPolicy, type RetryPolicy } from '../retry-policy.js';
+import { checkConsumerName, patternTokens, subjectTokens } from '../subject-pattern.js';
+import { NatsConsumer } from './nats-consumer.js';
+
+export interface NatsBusOptions {
+  /** JetStream stream holding the bus's messages; created on connect when missing. Default `SATIOT`. */
+  readonly stream?: string;
+  /** First token(s) of every subject on this bus; the stream takes `<prefix>.>`. Default `satiot`. */
+  readonly subjectPrefix?: string;
+  /** The stream's duplicate window for `msgId`. Default 2 minutes. */
+  readonly duplicateWindowMs?: number;
+  /** The stream's storage when it is created. Default `file`. */
+  readonly storage?: 'file' | 'memory';
+  /** The stream's max_age when it is created (0: keep until the limits say otherwise). Default 7 days. */
+  readonly maxAgeMs?: number;
+  /** Redelivery of failed messages; default 5 deliveries in all, 50 ms doubling to 5 s. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Durable consumers' ack_wait (a longer-running handler keeps its message with "working"). Default 30 s. */
+  readonly ackWaitMs?: number;
+  /** How many dead letters are kept in this process. Default 1,000. */
+  readonly deadLetterCapacity?: number;
+  /** Connection name shown by the server. Default `satiot`. */
+  readonly connectionName?: string;
+  /** Connect timeout. Default 5 s. */
+  readonly connectTimeoutMs?: number;
+}
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
+
+function isApiError(err: unknown, code: number): boolean {
+  return err instanceof JetStreamApiError && err.code === code;
+}
+
+/**
+ * The Bus port on NATS JetStream.
+ *
+ * - connect() ensures the stream (subjects `<prefix>.>`, file storage, limits retention, 2-minute
+ *   duplicate window): created when missing; an existing stream gets the prefix subject and the
+ *   duplicate window added if they differ (storage and limits are left as they are).
+ * - publish is a JetStream publish that resolves on the PubAck (the stream stored it); `msgId` goes
+ *   out as `Nats-Msg-Id`, so the server drops a repeat within the window (the PubAck says duplicate).
+ * - A durable subscription is a durable pull consumer (created by the first subscribe with
+ *   DeliverPolicy.New, filter = the pattern, explicit acks, max_deliver = retry.maxAttempts) with
+ *   **max_ack_pending 1**: the consumer has at most one unacknowledged message, so every subject
+ *   (indeed the whole consumer) is delivered in stream order even across redeliveries and several
+ *   subscribers, which take turns. That costs one round trip per message (see bench/bus.bench.ts);
+ *   to scale out, split the subjects over several durables (e.g. one per partition of tenants or
+ *   terminals, each with its own max_ack_pending 1), not by raising max_ack_pending, which would
+ *   let a later message of a subject overtake an earlier one that is waiting for redelivery.
+ * - A transient subscription is an ordered consumer starting after the stream's last message.
+ * - close() closes the subscriptions (in-flight handlers finish and ack), then drains the connection.
+ *   A subscription's close() waits for its handler in flight, so a handler must not await the
+ *   close() of its own subscription (call it without awaiting).
+ *
+ * Subjects and patterns must lie under the prefix (INVALID_ARGUMENT otherwise).
+ */
+export class NatsBus implements Bus {
+  readonly kind = 'nats' as const;
+  private readonly subscriptions = new Set<NatsConsumer>();
+  private readonly dead: DeadLetterList;
+  private readonly prefixTokens: string[];
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    readonly stream: string,
+    readonly subjectPrefix: string,
+    private readonly retry: RetryPolicy,
+    private readonly ackWaitMs: number,
+    deadLetterCapacity: number | undefined,
+  ) {
+    this.dead = new DeadLetterList(deadLetterCapacity);
+    this.prefixTokens = subjectPrefix.split('.');
+  }
+
+  /** Connects to `url` (e.g. `nats://127.0.0.1:4222`) and ensures the stream. */
+  static async connect(url: string, opts: NatsBusOptions = {}): Promise<NatsBus> {
+    const stream = opts.stream ?? 'SATIOT';
+    const prefix = opts.subjectPrefix ?? 'satiot';
+    const windowMs = opts.duplicateWindowMs ?? 120_000;
+    const ackWaitMs = opts.ackWaitMs ?? 30_000;
+    const maxAgeMs = opts.maxAgeMs ?? SEVEN_DAYS_MS;
+    if (!NAME.test(stream)) throw new SatiotError('INVALID_ARGUMENT', `stream name "${stream}" must be 1–64 letters, digits, "_" or "-"`, { stream });
+    subjectTokens(prefix);
+    if (!(windowMs > 0) || !(ackWaitMs >= 1_000) || !(maxAgeMs >= 0)) {
+      throw new SatiotError('INVALID_ARGUMENT', 'nats bus: duplicateWindowMs > 0, ackWaitMs ≥ 1000, maxAgeMs ≥ 0', { windowMs, ackWaitMs, maxAgeMs });
+    }
+    const retry = retryPolicy(opts.retry);
+    const nc = await connect({
+      servers: url,
+      name: opts.connectionName ?? 'satiot',
+      timeout: opts.connectTimeoutMs ?? 5_000,
+      maxReconnectAttempts: -1,
+    });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await ensureStream(jsm, stream, `${prefix}.>`, windowMs, opts.storage ?? 'file', maxAgeMs);
+      return new NatsBus(nc, jetstream(nc), jsm, stream, prefix, retry, ackWaitMs, opts.deadLetterCapacity);
+    } catch (err) {
+      await nc.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void> {
+    this.assertOpen();
+    this.assertUnderPrefix(subjectTokens(subject), subject);
+    await this.js.publish(subject, data, opts?.msgId !== undefined ? { msgID: opts.msgId } : undefined);
+  }
+
+  async subscribe(pattern: string, handler: (m: BusMessage) => Promise<void>, opts?: SubscribeOptions): Promise<Subscription> {
+    this.assertOpen();
+    this.assertUnderPrefix(patternTokens(pattern), pattern);
+    const durable = opts?.durable;
+    let sub: NatsConsumer;
+    const common = {
+      handler,
+      retry: this.retry,
+      deadLetters: this.dead,
+      ackWaitMs: this.ackWaitMs,
+      connectionClosed: () => this.nc.isClosed(),
+      onClosed: (s: NatsConsumer) => this.subscriptions.delete(s),
+    };
+    if (durable !== undefined) {
+      checkConsumerName(durable);
+      await this.ensureDurable(durable, pattern);
+      const consumer = await this.js.consumers.get(this.stream, durable);
+      sub = await NatsConsumer.start({ ...common, durable, consumer });
+    } else {
+      // Start after the last stored message: whatever is published once subscribe resolved is seen.
+      const info = await this.jsm.streams.info(this.stream);
+      const consumer = await this.js.consumers.get(this.stream, {
+        filter_subjects: pattern,
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: info.state.last_seq + 1,
+      });
+      sub = await NatsConsumer.start({ ...common, durable: undefined, consumer });
+    }
+    if (this.closing !== undefined) {
+      await sub.close();
+      this.assertOpen();
+    }
+    this.subscriptions.add(sub);
+    return sub;
+  }
+
+  /** Closes every subscription (in-flight handlers finish and ack), then drains the connection. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((s) => s.close()));
+      if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+    })();
+    return this.closing;
+  }
+
+  /** Messages this process gave up after their last delivery failed (terminated on the server). */
+  deadLetters(): readonly DeadLetter[] {
+    return this.dead.list();
+  }
+
+  private async ensureDurable(name: string, pattern: string): Promise<void> {
+    let info: ConsumerInfo | undefined;
+    try {
+      info = await this.jsm.consumers.info(this.stream, name);
+    } catch (err) {
+      if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
+    }
+    if (info !== undefined) {
+      if (info.config.filter_subject !== pattern) {
+        throw new SatiotError('INVALID_ARGUMENT', `durable "${name}" is bound to "${info.config.filter_subject ?? '(none)'}", not "${pattern}"`, { durable: name, pattern });
+      }
+      return;
+    }
+    // Two subscribers creating it at once is fine: the same config is accepted twice.
+    await this.jsm.consumers.add(this.stream, {
+      durable_name: name,
+      filter_subject: pattern,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      max_ack_pending: 1,
+      max_deliver: this.retry.maxAttempts,
+      ack_wait: nanos(this.ackWaitMs),
+    });
+  }
+
+  private assertUnderPrefix(tokens: readonly string[], text: string): void {
+    const p = this.prefixTokens;
+    const ok = tokens.length > p.length && p.every((t, i) => tokens[i] === t);
+    if (!ok) throw new SatiotError('INVALID_ARGUMENT', `"${text}" is not under this bus's subject prefix "${this.subjectPrefix}."`, { subject: text, prefix: this.subjectPrefix });
+  }
+
+  private assertOpen(): void {
+    if (this.closing !== undefined) throw new SatiotError('INTERNAL', 'the bus is closed');
+  }
+}
+
+async function ensureStream(
+  jsm: JetStreamManager, name: string, subject: string, windowMs: number, storage: 'file' | 'memory', maxAgeMs: number,
+): Promise<StreamInfo> {
+  let info: StreamInfo | undefined;
+  try {
+    info = await jsm.streams.info(name);
+  } catch (err) {
+    if (!isApiError(err, JetStreamApiCodes.StreamNotFound)) throw err;
+  }
+  if (info === undefined) {
+    try {
+      return await jsm.streams.add({
+        name,
+        subjects: [subject],
+        storage: storage === 'file' ? StorageType.File : StorageType.Memory,
+        retention: RetentionPolicy.Limits,
+        duplicate_window: nanos(windowMs),
+        max_age: nanos(maxAgeMs),
+      });
+    } catch (err) {
+      // created meanwhile by another node: use it
+      info = await jsm.streams.info(name).catch(() => { throw err; });
+    }
+  }
+  const subjects = info.config.subjects ?? [];
+  if (!subjects.includes(subject) || info.config.duplicate_window !== nanos(windowMs)) {
+    info = await jsm.streams.update(name, {
+      ...info.config,
+      subjects: subjects.includes(subject) ? subjects : [...subjects, subject],
+      duplicate_window: nanos(windowMs),
+    });
+  }
+  return info;
+}
