@@ -4,7 +4,8 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Layering (docs/architecture.md): arrows point down.
- * The pure domain (orbit, plan, frame, codecs) never imports an adapter, an edge or an I/O module.
+ * The pure domain (orbit, plan, frame, codecs) never imports an adapter, an edge or an I/O module;
+ * the core imports only the domain and its own ports.
  */
 const EDGES_AND_ADAPTERS = ['api', 'cli', 'web', 'store', 'bus', 'regions', 'report', 'twin', 'core'];
 const IO_MODULES = ['fs', 'net', 'http', 'https', 'http2', 'dgram', 'child_process', 'readline', 'tls', 'dns']
@@ -38,4 +39,7 @@ export default tseslint.config(
   },
   { files: ['src/orbit/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan']) },
   { files: ['src/plan/**/*.ts'], rules: layer(EDGES_AND_ADAPTERS) },
+  { files: ['src/frame/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit']) },
+  // The core talks to the world through its ports (src/core/ports); adapters and edges sit outside.
+  { files: ['src/core/**/*.ts'], rules: layer(EDGES_AND_ADAPTERS.filter((l) => l !== 'core')) },
 );

@@ -3,8 +3,17 @@ import swagger from '@fastify/swagger';
 import { installErrorHandling } from './error-reply.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { plannerRoutes } from './routes/planner-routes.js';
+import { gatewayRoutes } from './routes/gateway-routes.js';
+import { provisioningRoutes } from './routes/provisioning-routes.js';
+import { messageRoutes } from './routes/message-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
+import type { Core } from '../core/core.js';
 
 export interface AppOptions {
+  /** The network core; without it only the planner and health routes are served. */
+  core?: Core;
+  /** SHA-256 (hex) of the operator key; required with `core`. */
+  adminKeyHash?: string;
   /** Fastify logger: true for the server, false in tests. */
   logger?: boolean;
   /** Largest accepted body, bytes (default 5 MiB: a catalogue of a few thousand TLEs). */
@@ -20,10 +29,25 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   });
   installErrorHandling(app);
   await app.register(swagger, {
-    openapi: { info: { title: 'satiot API', version: '0.1.0', description: 'Satellite IoT service platform' } },
+    openapi: {
+      info: { title: 'satiot API', version: '0.1.0', description: 'Satellite IoT service platform' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'operator key (SATIOT_ADMIN_KEY)' },
+          stationToken: { type: 'http', scheme: 'bearer', description: 'ground-station token from POST /api/v1/ground-stations' },
+        },
+      },
+    },
   });
   await app.register(healthRoutes);
   await app.register(plannerRoutes);
+  if (opts.core) {
+    if (!opts.adminKeyHash) throw new Error('buildApp: adminKeyHash is required with core');
+    await app.register(gatewayRoutes(opts.core));
+    await app.register(provisioningRoutes(opts.core, opts.adminKeyHash));
+    await app.register(messageRoutes(opts.core, opts.adminKeyHash));
+    await app.register(metricsRoutes(opts.core));
+  }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -4,10 +4,12 @@ import { registerPasses } from './commands/passes-command.js';
 import { registerPlan } from './commands/plan-command.js';
 import { registerConstellation } from './commands/constellation-command.js';
 import { registerServe } from './commands/serve-command.js';
+import { registerRegistryCommands } from './commands/registry-commands.js';
+import { registerBench } from './commands/bench-command.js';
 
 const program = new Command()
   .name('satiot')
-  .description('satiot — satellite IoT service platform: plan passes, coverage and store-and-forward latency; serve the API')
+  .description('satiot — satellite IoT service platform: network core and API, provisioning, and planning of passes, coverage and store-and-forward latency')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'error INVALID_ARGUMENT: ')) })
@@ -21,5 +23,7 @@ registerPasses(program);
 registerPlan(program);
 registerConstellation(program);
 registerServe(program);
+registerRegistryCommands(program);
+registerBench(program);
 
 await program.parseAsync(process.argv);

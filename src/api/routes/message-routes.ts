@@ -1,0 +1,77 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Core } from '../../core/core.js';
+import type { MessageWithReceptions } from '../../core/model.js';
+import { requireOperator } from '../auth.js';
+import { errorSchema } from '../error-reply.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const receptionSchema = {
+  type: 'object',
+  properties: {
+    stationId: { type: 'string' }, satelliteId: { type: 'string' }, capturedAt: { type: 'string' }, downlinkedAt: { type: 'string' },
+    receivedAt: { type: 'string' }, rssi: { type: ['number', 'null'] }, snr: { type: ['number', 'null'] }, frequencyOffsetHz: { type: ['number', 'null'] },
+  },
+} as const;
+
+export const messageSchema = {
+  type: 'object',
+  required: ['id', 'devEui', 'fCnt', 'payload', 'capturedAt', 'downlinkedAt', 'ingestedAt', 'receptions'],
+  properties: {
+    id: { type: 'string' }, tenantId: { type: 'string' }, devEui: { type: 'string' }, fCnt: { type: 'integer' }, fPort: { type: ['integer', 'null'] },
+    payload: { type: 'string', description: 'decrypted application payload, base64' }, confirmed: { type: 'boolean' }, ack: { type: 'boolean' },
+    capturedAt: { type: 'string', description: 'earliest satellite capture over all receptions' },
+    downlinkedAt: { type: 'string', description: 'earliest ground-station reception' },
+    ingestedAt: { type: 'string', description: 'when the core made the message durable' },
+    receptions: { type: 'array', items: receptionSchema },
+  },
+} as const;
+
+export function messageJson(m: MessageWithReceptions) {
+  return {
+    id: m.id, tenantId: m.tenantId, devEui: m.devEui, fCnt: m.fCnt, fPort: m.fPort, payload: Buffer.from(m.payload).toString('base64'),
+    confirmed: m.confirmed, ack: m.ack, capturedAt: iso(m.capturedAt), downlinkedAt: iso(m.downlinkedAt), ingestedAt: iso(m.ingestedAt),
+    receptions: m.receptions.map((r) => ({
+      stationId: r.stationId, satelliteId: r.satelliteId, capturedAt: iso(r.capturedAt), downlinkedAt: iso(r.downlinkedAt), receivedAt: iso(r.receivedAt),
+      rssi: r.rssi, snr: r.snr, frequencyOffsetHz: r.frequencyOffsetHz,
+    })),
+  };
+}
+
+/** A terminal's messages, newest first, each with its receptions and hop timestamps; ingest statistics. */
+export function messageRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('preHandler', requireOperator(adminKeyHash));
+    app.get<{ Params: { devEui: string }; Querystring: { limit: number; cursor?: string; from?: string; to?: string; fPort?: number } }>('/api/v1/terminals/:devEui/messages', {
+      schema: {
+        summary: "A terminal's messages, newest first (cursor pagination)", tags: ['messages'], security: [{ apiKey: [] }],
+        params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
+        querystring: {
+          type: 'object', additionalProperties: false,
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 },
+            from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' }, fPort: { type: 'integer', minimum: 0, maximum: 255 },
+          },
+        },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: messageSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      const t = core.registry.byDevEui(req.params.devEui.toLowerCase());
+      if (!t) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
+      const q = req.query;
+      const page = await core.store.listMessages({
+        terminalId: t.record.id, limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}), ...(q.fPort !== undefined ? { fPort: q.fPort } : {}),
+      });
+      return { items: page.items.map(messageJson), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    });
+
+    app.get('/api/v1/ingest/rejections', {
+      schema: {
+        summary: 'Rejected frames by station and code', tags: ['messages'], security: [{ apiKey: [] }],
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object', properties: { stationId: { type: 'string' }, code: { type: 'string' }, count: { type: 'integer' } } } } } }, '4xx': errorSchema },
+      },
+    }, async () => ({ items: await core.store.rejectionTallies() }));
+  };
+}

@@ -1,0 +1,126 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Core } from '../../core/core.js';
+import { terminalView, type NewTerminal } from '../../core/provisioning.js';
+import { CRYPTO_SUITES, TERMINAL_PROFILES } from '../../core/model.js';
+import { requireOperator } from '../auth.js';
+import { errorSchema } from '../error-reply.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+
+const tenantSchema = { type: 'object', required: ['id', 'name', 'createdAt'], properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string' } } } as const;
+const geoSchema = {
+  type: 'object', required: ['lat', 'lon'], additionalProperties: false,
+  properties: { lat: { type: 'number', minimum: -90, maximum: 90 }, lon: { type: 'number', minimum: -180, maximum: 180 }, altM: { type: 'number', minimum: -500, maximum: 100000, default: 0 } },
+} as const;
+/** A terminal as shown by the API: no key material, ever (the response schema drops anything else). */
+export const terminalSchema = {
+  type: 'object',
+  required: ['id', 'tenantId', 'devEui', 'devAddr', 'suite', 'profile', 'enabled', 'createdAt'],
+  properties: {
+    id: { type: 'string' }, tenantId: { type: 'string' }, devEui: { type: 'string' }, devAddr: { type: 'string' },
+    suite: { type: 'string' }, profile: { type: 'string' }, expectedMessagesPerDay: { type: 'number' }, enabled: { type: 'boolean' },
+    location: { type: 'object', properties: { lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' } } },
+    createdAt: { type: 'string' },
+  },
+} as const;
+const stationSchema = {
+  type: 'object', required: ['id', 'name', 'lat', 'lon', 'altM', 'enabled', 'createdAt'],
+  properties: { id: { type: 'string' }, name: { type: 'string' }, lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' }, enabled: { type: 'boolean' }, createdAt: { type: 'string' } },
+} as const;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Operator provisioning: tenants, terminals, ground stations. */
+export function provisioningRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('preHandler', requireOperator(adminKeyHash));
+    const secured = { security: [{ apiKey: [] }] };
+
+    app.post<{ Body: { name: string } }>('/api/v1/tenants', {
+      schema: {
+        summary: 'Create a tenant', tags: ['provisioning'], ...secured,
+        body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 200 } } },
+        response: { 201: tenantSchema, '4xx': errorSchema },
+      },
+    }, async (req, reply) => {
+      const t = await core.provisioning.createTenant(req.body.name);
+      return reply.status(201).send({ ...t, createdAt: iso(t.createdAt) });
+    });
+
+    app.get('/api/v1/tenants', {
+      schema: { summary: 'List tenants', tags: ['provisioning'], ...secured, response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: tenantSchema } } }, '4xx': errorSchema } },
+    }, async () => ({ items: (await core.store.listTenants()).map((t) => ({ ...t, createdAt: iso(t.createdAt) })) }));
+
+    app.post<{ Body: NewTerminal }>('/api/v1/terminals', {
+      schema: {
+        summary: 'Register a terminal (ABP session keys; sealed at rest, never returned)', tags: ['provisioning'], ...secured,
+        body: {
+          type: 'object', required: ['tenantId', 'devEui', 'devAddr', 'nwkSKey', 'appSKey'], additionalProperties: false,
+          properties: {
+            tenantId: { type: 'string', maxLength: 64 },
+            devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
+            devAddr: { type: 'string', pattern: '^[0-9a-fA-F]{8}$' },
+            nwkSKey: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
+            appSKey: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
+            suite: { type: 'string', enum: [...CRYPTO_SUITES], default: 'aes128' },
+            profile: { type: 'string', enum: [...TERMINAL_PROFILES], default: 'fixed-collector' },
+            expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
+            location: geoSchema,
+          },
+        },
+        response: { 201: terminalSchema, '4xx': errorSchema },
+      },
+    }, async (req, reply) => {
+      const t = await core.provisioning.createTerminal(req.body);
+      return reply.status(201).send({ ...t, createdAt: iso(t.createdAt) });
+    });
+
+    app.get<{ Querystring: { tenantId?: string; limit: number; cursor?: string } }>('/api/v1/terminals', {
+      schema: {
+        summary: 'List terminals', tags: ['provisioning'], ...secured,
+        querystring: { type: 'object', additionalProperties: false, properties: { tenantId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 } } },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: terminalSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      const page = await core.store.listTerminals({ limit: req.query.limit, ...(req.query.tenantId ? { tenantId: req.query.tenantId } : {}), ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
+      return { items: page.items.map((t) => ({ ...terminalView(t), createdAt: iso(t.createdAt) })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    });
+
+    app.get<{ Params: { devEui: string } }>('/api/v1/terminals/:devEui', {
+      schema: { summary: 'One terminal', tags: ['provisioning'], ...secured, params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } }, response: { 200: terminalSchema, '4xx': errorSchema } },
+    }, async (req) => {
+      const t = await core.store.getTerminalByDevEui(req.params.devEui.toLowerCase());
+      if (!t) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
+      return { ...terminalView(t), createdAt: iso(t.createdAt) };
+    });
+
+    app.patch<{ Params: { devEui: string }; Body: { enabled: boolean } }>('/api/v1/terminals/:devEui', {
+      schema: {
+        summary: 'Enable or disable a terminal', tags: ['provisioning'], ...secured,
+        params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
+        body: { type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } },
+        response: { 200: terminalSchema, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      const t = await core.provisioning.setTerminalEnabled(req.params.devEui, req.body.enabled);
+      return { ...t, createdAt: iso(t.createdAt) };
+    });
+
+    app.post<{ Body: { name: string; lat: number; lon: number; altM?: number } }>('/api/v1/ground-stations', {
+      schema: {
+        summary: 'Register a ground station; its bearer token is shown once', tags: ['provisioning'], ...secured,
+        body: {
+          type: 'object', required: ['name', 'lat', 'lon'], additionalProperties: false,
+          properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, lat: { type: 'number', minimum: -90, maximum: 90 }, lon: { type: 'number', minimum: -180, maximum: 180 }, altM: { type: 'number', minimum: -500, maximum: 10000 } },
+        },
+        response: { 201: { type: 'object', required: ['id', 'token'], properties: { id: { type: 'string' }, token: { type: 'string' } } }, '4xx': errorSchema },
+      },
+    }, async (req, reply) => {
+      const { station, token } = await core.provisioning.createGroundStation(req.body);
+      return reply.status(201).send({ id: station.id, token });
+    });
+
+    app.get('/api/v1/ground-stations', {
+      schema: { summary: 'List ground stations', tags: ['provisioning'], ...secured, response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: stationSchema } } }, '4xx': errorSchema } },
+    }, async () => ({ items: (await core.store.listGroundStations()).map((s) => ({ ...s, createdAt: iso(s.createdAt) })) }));
+  };
+}

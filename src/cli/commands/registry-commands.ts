@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { ApiClient } from '../api-client.js';
+import { parseChoice, parseNumber } from '../options.js';
+import { runAction } from '../run-action.js';
+import { formatTable } from '../table.js';
+import { CRYPTO_SUITES, TERMINAL_PROFILES } from '../../core/model.js';
+
+interface Conn { url: string; key?: string; format: string }
+
+function withConn(c: Command): Command {
+  return c
+    .option('--url <url>', 'the running server', process.env.SATIOT_URL ?? 'http://127.0.0.1:8080')
+    .option('--key <key>', 'operator key (default: SATIOT_ADMIN_KEY)')
+    .option('--format <table|json>', 'output format', 'table');
+}
+
+function print(format: string, json: unknown, table: () => string): void {
+  process.stdout.write(parseChoice(format, '--format', ['table', 'json'] as const) === 'json' ? `${JSON.stringify(json, null, 2)}\n` : table());
+}
+
+interface Terminal { id: string; tenantId: string; devEui: string; devAddr: string; suite: string; profile: string; enabled: boolean; createdAt: string }
+interface Station { id: string; name: string; lat: number; lon: number; altM: number; enabled: boolean }
+
+/** `satiot tenants|terminals|ground-stations add|list`: provisioning through a running server. */
+export function registerRegistryCommands(program: Command): void {
+  const tenants = program.command('tenants').description('Tenants (through a running server)');
+  withConn(tenants.command('add').description('Create a tenant').requiredOption('--name <name>'))
+    .action(runAction(async (o: Conn & { name: string }) => {
+      const t = await ApiClient.fromFlags(o).request<{ id: string; name: string }>('POST', '/api/v1/tenants', { name: o.name });
+      print(o.format, t, () => `tenant ${t.id}  ${t.name}\n`);
+    }));
+  withConn(tenants.command('list').description('List tenants'))
+    .action(runAction(async (o: Conn) => {
+      const r = await ApiClient.fromFlags(o).request<{ items: Array<{ id: string; name: string; createdAt: string }> }>('GET', '/api/v1/tenants');
+      print(o.format, r, () => formatTable(['id', 'name', 'created'], r.items.map((t) => [t.id, t.name, t.createdAt])));
+    }));
+
+  const terminals = program.command('terminals').description('Terminals (through a running server)');
+  withConn(terminals.command('add').description('Register an ABP terminal')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .requiredOption('--dev-eui <hex16>').requiredOption('--dev-addr <hex8>')
+    .requiredOption('--nwk-s-key <hex32>').requiredOption('--app-s-key <hex32>')
+    .option('--suite <aes128|sm4>', 'crypto suite', 'aes128')
+    .option('--profile <p>', TERMINAL_PROFILES.join(' | '), 'fixed-collector')
+    .option('--messages-per-day <n>', 'expected messages per day', '24')
+    .option('--lat <deg>').option('--lon <deg>').option('--alt-m <m>', 'registered position of a fixed terminal', '0'))
+    .action(runAction(async (o: Conn & { tenant: string; devEui: string; devAddr: string; nwkSKey: string; appSKey: string; suite: string; profile: string; messagesPerDay: string; lat?: string; lon?: string; altM: string }) => {
+      const body = {
+        tenantId: o.tenant, devEui: o.devEui, devAddr: o.devAddr, nwkSKey: o.nwkSKey, appSKey: o.appSKey,
+        suite: parseChoice(o.suite, '--suite', CRYPTO_SUITES), profile: parseChoice(o.profile, '--profile', TERMINAL_PROFILES),
+        expectedMessagesPerDay: parseNumber(o.messagesPerDay, '--messages-per-day', 0, 100_000),
+        ...(o.lat !== undefined && o.lon !== undefined ? { location: { lat: parseNumber(o.lat, '--lat', -90, 90), lon: parseNumber(o.lon, '--lon', -180, 180), altM: parseNumber(o.altM, '--alt-m', -500, 100_000) } } : {}),
+      };
+      const t = await ApiClient.fromFlags(o).request<Terminal>('POST', '/api/v1/terminals', body);
+      print(o.format, t, () => `terminal ${t.devEui} (${t.id}) registered for tenant ${t.tenantId}\n`);
+    }));
+  withConn(terminals.command('list').description('List terminals').option('--tenant <id>'))
+    .action(runAction(async (o: Conn & { tenant?: string }) => {
+      const client = ApiClient.fromFlags(o);
+      const items: Terminal[] = [];
+      let cursor: string | undefined;
+      do {
+        const q = new URLSearchParams({ limit: '1000', ...(o.tenant ? { tenantId: o.tenant } : {}), ...(cursor ? { cursor } : {}) });
+        const page = await client.request<{ items: Terminal[]; nextCursor?: string }>('GET', `/api/v1/terminals?${q}`);
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      print(o.format, { items }, () => formatTable(['devEui', 'devAddr', 'suite', 'profile', 'enabled', 'tenant'], items.map((t) => [t.devEui, t.devAddr, t.suite, t.profile, t.enabled ? 'yes' : 'no', t.tenantId])));
+    }));
+
+  const stations = program.command('ground-stations').description('Ground stations (through a running server)');
+  withConn(stations.command('add').description('Register a ground station; prints its token once')
+    .requiredOption('--name <name>').requiredOption('--lat <deg>').requiredOption('--lon <deg>').option('--alt-m <m>', 'altitude', '0'))
+    .action(runAction(async (o: Conn & { name: string; lat: string; lon: string; altM: string }) => {
+      const r = await ApiClient.fromFlags(o).request<{ id: string; token: string }>('POST', '/api/v1/ground-stations', {
+        name: o.name, lat: parseNumber(o.lat, '--lat', -90, 90), lon: parseNumber(o.lon, '--lon', -180, 180), altM: parseNumber(o.altM, '--alt-m', -500, 10_000),
+      });
+      print(o.format, r, () => `ground station ${r.id}\n  token (shown once): ${r.token}\n`);
+    }));
+  withConn(stations.command('list').description('List ground stations'))
+    .action(runAction(async (o: Conn) => {
+      const r = await ApiClient.fromFlags(o).request<{ items: Station[] }>('GET', '/api/v1/ground-stations');
+      print(o.format, r, () => formatTable(['id', 'name', 'lat', 'lon', 'alt m', 'enabled'], r.items.map((s) => [s.id, s.name, s.lat, s.lon, s.altM, s.enabled ? 'yes' : 'no'])));
+    }));
+}

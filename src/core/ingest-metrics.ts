@@ -1,0 +1,27 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { RejectionCode } from './model.js';
+
+/**
+ * Prometheus metrics of the ingest path, registered on the registry it is given (constructor
+ * injection: no global default registry, so tests and several cores in one process stay apart).
+ */
+export class IngestMetrics {
+  readonly frames: Counter<'status' | 'code' | 'station'>;
+  readonly batchSeconds: Histogram;
+  readonly hopSeconds: Histogram<'hop'>;
+  readonly publishFailures: Counter;
+
+  constructor(registry: Registry) {
+    this.frames = new Counter({ name: 'satiot_ingest_frames_total', help: 'Frames handed in by ground stations, by outcome, rejection code and station', labelNames: ['status', 'code', 'station'], registers: [registry] });
+    this.batchSeconds = new Histogram({ name: 'satiot_ingest_batch_seconds', help: 'Time to process one gateway batch, durable commit included', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] });
+    this.hopSeconds = new Histogram({
+      name: 'satiot_message_hop_seconds', help: 'Per-hop latency of new messages: captured→downlinked (on board), downlinked→ingested (ground→core)',
+      labelNames: ['hop'], buckets: [1, 10, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400], registers: [registry],
+    });
+    this.publishFailures = new Counter({ name: 'satiot_publish_failures_total', help: 'Events that could not be published to the bus after a commit', registers: [registry] });
+  }
+
+  count(status: 'accepted' | 'duplicate' | 'rejected', station: string, code: RejectionCode | '' = ''): void {
+    this.frames.inc({ status, code, station });
+  }
+}

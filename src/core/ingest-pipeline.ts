@@ -1,0 +1,264 @@
+import { decryptPayload, FrameError, parseDataFrame, rebuildFCnt32, verifyMic, type DataFrame } from '../frame/index.js';
+import type { Bus } from './ports/bus.js';
+import type { Clock } from './ports/clock.js';
+import { CounterConflictError, type IngestWrite, type Store } from './ports/store.js';
+import type { GroundStationRecord, MessageRecord, Reception, RejectionCode, TerminalCounters } from './model.js';
+import type { RegistryEntry, TerminalRegistry } from './terminal-registry.js';
+import type { IngestMetrics } from './ingest-metrics.js';
+import type { ReplayWindow } from './replay-window.js';
+import { messageIdOf } from './message-id.js';
+import { uplinkEvent, uplinkSubject } from './uplink-event.js';
+
+/** One frame as a ground station hands it in (Gateway API). */
+export interface UplinkFrameInput {
+  readonly phyPayload: string;
+  readonly satelliteId: string;
+  readonly capturedAt: string;
+  readonly downlinkedAt: string;
+  readonly rssi?: number;
+  readonly snr?: number;
+  readonly frequencyOffsetHz?: number;
+}
+
+export interface FrameResult {
+  readonly status: 'accepted' | 'duplicate' | 'rejected';
+  readonly code?: RejectionCode;
+  readonly messageId?: string;
+}
+
+export interface IngestOptions {
+  /** How long a seen counter is merged as a duplicate copy before it counts as a replay (default 48 h). */
+  readonly dedupWindowMs?: number;
+  /** Tolerated clock skew between station, satellite and core (default 10 min). */
+  readonly clockSkewMs?: number;
+  /** Oldest capture time accepted, relative to now (default 30 days: store-and-forward, not archaeology). */
+  readonly maxAgeMs?: number;
+}
+
+const MAX_PHY_BASE64 = 344; // 255 bytes of base64 (340) plus slack for padding/whitespace
+
+/** The decision about one frame before the batch is written. */
+interface Pending {
+  readonly index: number;
+  readonly entry: RegistryEntry;
+  readonly frame: DataFrame;
+  readonly fCnt: number;
+  readonly messageId: string;
+  readonly reception: Reception;
+  /** 'new': first copy; 'seen': counter already accepted, dedup window decides. */
+  readonly kind: 'new' | 'seen';
+}
+
+/**
+ * The ingest pipeline: parse → find the session → MIC → de-duplicate → anti-replay → decrypt →
+ * store → acknowledge → publish. A batch is decided in memory (the registry holds sessions and
+ * counter windows), written in one durable transaction, and only then answered; events are
+ * published after the commit. Batches run one at a time per core so that counter windows advance in
+ * order; a concurrent writer elsewhere (another core on the same PostgreSQL) is detected by the
+ * counters' versions and the batch is decided again.
+ */
+export class IngestPipeline {
+  private readonly dedupWindowMs: number;
+  private readonly clockSkewMs: number;
+  private readonly maxAgeMs: number;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** ingestedAt of recent messages, to judge duplicates without a store round trip. */
+  private readonly recent = new Map<string, number>();
+  private static readonly RECENT_MAX = 200_000;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly registry: TerminalRegistry,
+    private readonly clock: Clock,
+    private readonly metrics?: IngestMetrics,
+    opts: IngestOptions = {},
+  ) {
+    this.dedupWindowMs = opts.dedupWindowMs ?? 48 * 3_600_000;
+    this.clockSkewMs = opts.clockSkewMs ?? 10 * 60_000;
+    this.maxAgeMs = opts.maxAgeMs ?? 30 * 86_400_000;
+  }
+
+  /** Counts frames refused before any processing because the station was not recognised. */
+  countUnauthorized(frames: number): void {
+    this.metrics?.frames.inc({ status: 'rejected', code: 'UNAUTHORIZED_STATION', station: '' }, frames);
+  }
+
+  /**
+   * Processes a batch; resolves with one result per frame, in order, once accepted frames are
+   * durable and their events published. Batches are decided and committed one at a time; the next
+   * batch starts while this one's publish acknowledgements are still on their way (publishes are
+   * issued in commit order, so each terminal's events keep their order).
+   */
+  async ingest(station: GroundStationRecord, frames: readonly UplinkFrameInput[]): Promise<FrameResult[]> {
+    const run = this.queue.then(() => this.ingestNow(station, frames));
+    this.queue = run.catch(() => undefined);
+    const { results, published } = await run;
+    await published;
+    return results;
+  }
+
+  private async ingestNow(station: GroundStationRecord, frames: readonly UplinkFrameInput[]): Promise<{ results: FrameResult[]; published: Promise<void> }> {
+    const stop = this.metrics?.batchSeconds.startTimer();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const out = await this.decideAndCommit(station, frames);
+        stop?.();
+        return out;
+      } catch (e) {
+        if (!(e instanceof CounterConflictError) || attempt >= 4) throw e;
+        await Promise.all(e.terminalIds.map((id) => this.registry.reloadCounters(id)));
+      }
+    }
+  }
+
+  private async decideAndCommit(station: GroundStationRecord, frames: readonly UplinkFrameInput[]): Promise<{ results: FrameResult[]; published: Promise<void> }> {
+    const now = this.clock.now();
+    const results: FrameResult[] = new Array(frames.length);
+    const pending: Pending[] = [];
+    // Windows as they stand after the frames already decided in this batch.
+    const windows = new Map<RegistryEntry, ReplayWindow>();
+    const reject = (i: number, code: RejectionCode): void => { results[i] = { status: 'rejected', code }; };
+
+    frames.forEach((f, i) => {
+      const meta = this.checkReception(f, now);
+      if (typeof meta === 'string') return reject(i, meta);
+      let frame: DataFrame;
+      try {
+        frame = parseDataFrame(meta.bytes);
+      } catch (e) {
+        if (e instanceof FrameError) return reject(i, (e as FrameError).code);
+        throw e;
+      }
+      if (!frame.uplink) return reject(i, 'UNSUPPORTED_FRAME');
+      const candidates = this.registry.byDevAddr(frame.devAddr);
+      if (candidates.length === 0) return reject(i, 'UNKNOWN_TERMINAL');
+      let entry: RegistryEntry | undefined, fCnt = 0;
+      for (const c of candidates) {
+        const w = windows.get(c) ?? c.window;
+        const n = rebuildFCnt32(frame.fCnt16, w.top);
+        if (verifyMic(frame, n, c.keys)) { entry = c; fCnt = n; break; }
+      }
+      if (!entry) return reject(i, 'BAD_MIC');
+      if (!entry.record.enabled) return reject(i, 'TERMINAL_DISABLED');
+      const w = windows.get(entry) ?? entry.window;
+      const cls = w.classify(fCnt);
+      if (cls === 'below') return reject(i, 'REPLAYED_COUNTER');
+      const messageId = messageIdOf(entry.record.id, fCnt);
+      const reception: Reception = {
+        messageId, stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt,
+        receivedAt: now, rssi: f.rssi ?? null, snr: f.snr ?? null, frequencyOffsetHz: f.frequencyOffsetHz ?? null,
+      };
+      if (cls === 'new') windows.set(entry, w.accept(fCnt));
+      pending.push({ index: i, entry, frame, fCnt, messageId, reception, kind: cls });
+    });
+
+    // Seen counters: a copy of a message is a duplicate while the message is recent, a replay after.
+    const firstSeen = new Map<string, number>();
+    for (const p of pending) if (p.kind === 'new') firstSeen.set(p.messageId, now);
+    const unknown = pending.filter((p) => p.kind === 'seen' && !firstSeen.has(p.messageId) && !this.recent.has(p.messageId)).map((p) => p.messageId);
+    const looked = unknown.length ? await this.store.messageIngestedAt([...new Set(unknown)]) : new Map<string, number>();
+
+    const newMessages: MessageRecord[] = [];
+    const receptions: Reception[] = [];
+    const earlier = new Map<string, { messageId: string; capturedAt: number; downlinkedAt: number }>();
+    const newById = new Map<string, MessageRecord>();
+    for (const p of pending) {
+      if (p.kind === 'new' && !newById.has(p.messageId)) {
+        const m: MessageRecord = {
+          id: p.messageId, tenantId: p.entry.record.tenantId, terminalId: p.entry.record.id, devEui: p.entry.record.devEui,
+          fCnt: p.fCnt, fPort: p.frame.fPort, payload: decryptPayload(p.frame, p.fCnt, p.entry.keys),
+          confirmed: p.frame.mtype === 'confirmed-data-up', ack: p.frame.ack,
+          capturedAt: p.reception.capturedAt, downlinkedAt: p.reception.downlinkedAt, ingestedAt: now,
+        };
+        newMessages.push(m); newById.set(m.id, m);
+        receptions.push(p.reception);
+        results[p.index] = { status: 'accepted', messageId: p.messageId };
+        continue;
+      }
+      const first = newById.get(p.messageId);
+      const ingestedAt = first ? first.ingestedAt : this.recent.get(p.messageId) ?? looked.get(p.messageId);
+      if (ingestedAt === undefined || now - ingestedAt > this.dedupWindowMs) {
+        // Accepted once but gone from the store, or older than the dedup window: a replay.
+        reject(p.index, 'REPLAYED_COUNTER');
+        continue;
+      }
+      receptions.push(p.reception);
+      if (first) {
+        // A second copy in the same batch: keep the earliest hop times on the new record.
+        if (p.reception.capturedAt < first.capturedAt || p.reception.downlinkedAt < first.downlinkedAt) {
+          const m = { ...first, capturedAt: Math.min(first.capturedAt, p.reception.capturedAt), downlinkedAt: Math.min(first.downlinkedAt, p.reception.downlinkedAt) };
+          newById.set(m.id, m);
+          newMessages[newMessages.indexOf(first)] = m;
+        }
+      } else {
+        const e = earlier.get(p.messageId);
+        earlier.set(p.messageId, {
+          messageId: p.messageId,
+          capturedAt: Math.min(e?.capturedAt ?? Infinity, p.reception.capturedAt),
+          downlinkedAt: Math.min(e?.downlinkedAt ?? Infinity, p.reception.downlinkedAt),
+        });
+      }
+      results[p.index] = { status: 'duplicate', messageId: p.messageId };
+    }
+
+    const counters: Array<{ state: TerminalCounters; expectedVersion: number }> = [];
+    for (const [entry, w] of windows) {
+      counters.push({ state: { terminalId: entry.record.id, fCntUpTop: w.top, windowBits: w.toHex(), fCntDown: entry.fCntDown, version: entry.version + 1 }, expectedVersion: entry.version });
+    }
+    const tallies = new Map<RejectionCode, number>();
+    for (const r of results) if (r.status === 'rejected') tallies.set(r.code!, (tallies.get(r.code!) ?? 0) + 1);
+    const write: IngestWrite = {
+      newMessages, receptions, earlierTimes: [...earlier.values()], counters,
+      rejections: [...tallies].map(([code, count]) => ({ stationId: station.id, code, count })),
+    };
+    await this.store.commitIngest(write);
+
+    // Durable: move the in-memory state forward, then count and publish.
+    for (const [entry, w] of windows) { entry.window = w; entry.version += 1; }
+    for (const m of newMessages) this.remember(m.id, m.ingestedAt);
+    for (const m of newById.values()) {
+      this.metrics?.hopSeconds.observe({ hop: 'onboard' }, Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000));
+      this.metrics?.hopSeconds.observe({ hop: 'ground-to-core' }, Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
+    }
+    for (const r of results) this.metrics?.count(r.status, station.id, r.code ?? '');
+    return { results, published: this.publish([...newById.values()]) };
+  }
+
+  /** Reception metadata and payload size checks; the decoded bytes and times when all is well. */
+  private checkReception(f: UplinkFrameInput, now: number): { bytes: Uint8Array; capturedAt: number; downlinkedAt: number } | 'FRAME_TOO_LARGE' | 'MALFORMED_FRAME' | 'INVALID_RECEPTION' {
+    if (typeof f.phyPayload !== 'string') return 'MALFORMED_FRAME';
+    if (f.phyPayload.length > MAX_PHY_BASE64) return 'FRAME_TOO_LARGE';
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(f.phyPayload) || f.phyPayload.length % 4 === 1) return 'MALFORMED_FRAME';
+    const bytes = new Uint8Array(Buffer.from(f.phyPayload, 'base64'));
+    if (bytes.length > 255) return 'FRAME_TOO_LARGE';
+    if (typeof f.capturedAt !== 'string' || typeof f.downlinkedAt !== 'string') return 'INVALID_RECEPTION';
+    for (const [v, lim] of [[f.rssi, 200], [f.snr, 50], [f.frequencyOffsetHz, 1e6]] as const) {
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > lim)) return 'INVALID_RECEPTION';
+    }
+    const capturedAt = Date.parse(f.capturedAt), downlinkedAt = Date.parse(f.downlinkedAt);
+    if (!Number.isFinite(capturedAt) || !Number.isFinite(downlinkedAt)) return 'INVALID_RECEPTION';
+    if (typeof f.satelliteId !== 'string' || f.satelliteId.length === 0 || f.satelliteId.length > 64) return 'INVALID_RECEPTION';
+    // Hops happen in order (allowing for clock skew) and not in the future or the distant past.
+    if (capturedAt > downlinkedAt + this.clockSkewMs || downlinkedAt > now + this.clockSkewMs || capturedAt < now - this.maxAgeMs) return 'INVALID_RECEPTION';
+    return { bytes, capturedAt, downlinkedAt };
+  }
+
+  private remember(id: string, ingestedAt: number): void {
+    if (this.recent.size >= IngestPipeline.RECENT_MAX) {
+      // Drop the oldest quarter (Map iterates in insertion order).
+      let n = IngestPipeline.RECENT_MAX / 4;
+      for (const k of this.recent.keys()) { this.recent.delete(k); if (--n <= 0) break; }
+    }
+    this.recent.set(id, ingestedAt);
+  }
+
+  /** Issues every publish now (in order), settles them later. */
+  private async publish(messages: readonly MessageRecord[]): Promise<void> {
+    if (messages.length === 0) return;
+    const issued = messages.map((m) => this.bus.publish(uplinkSubject(m), uplinkEvent(m), { msgId: m.id }));
+    const outcomes = await Promise.allSettled(issued);
+    const failed = outcomes.filter((o) => o.status === 'rejected').length;
+    if (failed > 0) this.metrics?.publishFailures.inc(failed);
+  }
+}

@@ -1,0 +1,120 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Store } from './ports/store.js';
+import type { Clock } from './ports/clock.js';
+import type { KeyVault } from './key-vault.js';
+import { keyContext, type TerminalRegistry } from './terminal-registry.js';
+import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type GeoPoint, type GroundStationRecord, type Tenant, type TerminalProfile, type TerminalRecord } from './model.js';
+import { SatiotError } from '../errors/satiot-error.js';
+
+export interface NewTerminal {
+  tenantId: string;
+  devEui: string;
+  devAddr: string;
+  nwkSKey: string;
+  appSKey: string;
+  suite?: CryptoSuite;
+  profile?: TerminalProfile;
+  expectedMessagesPerDay?: number;
+  location?: GeoPoint;
+}
+
+/** What the API may show of a terminal: never its keys. */
+export type TerminalView = Omit<TerminalRecord, 'nwkSKeySealed' | 'appSKeySealed'>;
+
+export function terminalView(t: TerminalRecord): TerminalView {
+  const { nwkSKeySealed: _n, appSKeySealed: _a, ...rest } = t;
+  return rest;
+}
+
+export function sha256Hex(s: string): string {
+  return createHash('sha256').update(s, 'utf8').digest('hex');
+}
+
+/** Compares a presented secret with a stored SHA-256 (hex) in constant time. */
+export function matchesHash(secret: string, hashHex: string): boolean {
+  const a = Buffer.from(sha256Hex(secret), 'hex'), b = Buffer.from(hashHex, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const HEX = (n: number) => new RegExp(`^[0-9a-fA-F]{${n}}$`);
+
+/**
+ * Registry writes: tenants, terminals (keys sealed under the master key before they reach the
+ * store, and added to the in-memory registry the ingest path reads), ground stations (each with
+ * its own bearer token, shown once and kept only as a hash).
+ */
+export class Provisioning {
+  private readonly stationsByHash = new Map<string, GroundStationRecord>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: TerminalRegistry,
+    private readonly vault: KeyVault,
+    private readonly clock: Clock,
+  ) {}
+
+  async createTenant(name: string): Promise<Tenant> {
+    const clean = name.trim();
+    if (clean.length === 0 || clean.length > 200) throw new SatiotError('INVALID_ARGUMENT', 'tenant name must be 1–200 characters');
+    const t: Tenant = { id: randomUUID(), name: clean, createdAt: this.clock.now() };
+    await this.store.createTenant(t);
+    return t;
+  }
+
+  async createTerminal(n: NewTerminal): Promise<TerminalView> {
+    const devEui = n.devEui.toLowerCase(), devAddr = n.devAddr.toLowerCase();
+    if (!HEX(16).test(devEui)) throw new SatiotError('INVALID_ARGUMENT', 'devEui must be 16 hex digits');
+    if (!HEX(8).test(devAddr)) throw new SatiotError('INVALID_ARGUMENT', 'devAddr must be 8 hex digits');
+    if (!HEX(32).test(n.nwkSKey) || !HEX(32).test(n.appSKey)) throw new SatiotError('INVALID_ARGUMENT', 'nwkSKey and appSKey must be 32 hex digits (128-bit keys)');
+    const suite = n.suite ?? 'aes128';
+    if (!CRYPTO_SUITES.includes(suite)) throw new SatiotError('INVALID_ARGUMENT', `suite must be one of ${CRYPTO_SUITES.join(', ')}`);
+    const profile = n.profile ?? 'fixed-collector';
+    if (!TERMINAL_PROFILES.includes(profile)) throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
+    if (!(await this.store.getTenant(n.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
+    if (this.registry.byDevEui(devEui)) throw new SatiotError('TERMINAL_EXISTS', `a terminal with devEui ${devEui} exists`);
+    const id = randomUUID();
+    const t: TerminalRecord = {
+      id, tenantId: n.tenantId, devEui, devAddr, suite, profile,
+      expectedMessagesPerDay: n.expectedMessagesPerDay ?? 24,
+      enabled: true,
+      ...(n.location ? { location: n.location } : {}),
+      nwkSKeySealed: this.vault.seal(Buffer.from(n.nwkSKey, 'hex'), keyContext(id, 'nwkSKey')),
+      appSKeySealed: this.vault.seal(Buffer.from(n.appSKey, 'hex'), keyContext(id, 'appSKey')),
+      createdAt: this.clock.now(),
+    };
+    await this.store.createTerminal(t);
+    this.registry.put(t);
+    return terminalView(t);
+  }
+
+  async setTerminalEnabled(devEui: string, enabled: boolean): Promise<TerminalView> {
+    const key = devEui.toLowerCase();
+    if (!(await this.store.setTerminalEnabled(key, enabled))) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
+    this.registry.setEnabled(key, enabled);
+    return terminalView((await this.store.getTerminalByDevEui(key))!);
+  }
+
+  async createGroundStation(g: { name: string; lat: number; lon: number; altM?: number }): Promise<{ station: GroundStationRecord; token: string }> {
+    if (!g.name || g.name.length > 200) throw new SatiotError('INVALID_ARGUMENT', 'ground station name must be 1–200 characters');
+    const token = `gst_${randomBytes(24).toString('base64url')}`;
+    const station: GroundStationRecord = {
+      id: randomUUID(), name: g.name, lat: g.lat, lon: g.lon, altM: g.altM ?? 0,
+      tokenHash: sha256Hex(token), enabled: true, createdAt: this.clock.now(),
+    };
+    await this.store.createGroundStation(station);
+    this.stationsByHash.set(station.tokenHash, station);
+    return { station, token };
+  }
+
+  /** The station a bearer token belongs to, or undefined (unknown, disabled or malformed). */
+  async stationForToken(token: string | undefined): Promise<GroundStationRecord | undefined> {
+    if (!token || token.length > 200) return undefined;
+    const h = sha256Hex(token);
+    let s = this.stationsByHash.get(h);
+    if (!s) {
+      s = await this.store.getGroundStationByTokenHash(h);
+      if (s) this.stationsByHash.set(h, s);
+    }
+    return s?.enabled ? s : undefined;
+  }
+}

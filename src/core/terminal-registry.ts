@@ -1,0 +1,95 @@
+import type { Store } from './ports/store.js';
+import type { TerminalCounters, TerminalRecord } from './model.js';
+import type { KeyVault } from './key-vault.js';
+import type { SessionKeys } from '../frame/index.js';
+import { ReplayWindow } from './replay-window.js';
+
+/** A terminal as the ingest path needs it: record, opened session keys and counter state. */
+export interface RegistryEntry {
+  record: TerminalRecord;
+  readonly keys: SessionKeys;
+  window: ReplayWindow;
+  fCntDown: number;
+  /** Version of the stored counter row this state derives from (−1: no row yet). */
+  version: number;
+}
+
+/** Context string binding a sealed key to its terminal and role. */
+export const keyContext = (terminalId: string, which: 'nwkSKey' | 'appSKey'): string => `terminal:${terminalId}:${which}`;
+
+/**
+ * The terminals in memory, indexed by DevAddr (several terminals may share one: the MIC tells them
+ * apart) and DevEUI, with session keys opened once at load — the ingest path never touches the
+ * store or the master key per frame.
+ */
+export class TerminalRegistry {
+  private readonly byAddr = new Map<string, RegistryEntry[]>();
+  private readonly byEui = new Map<string, RegistryEntry>();
+  private readonly byId = new Map<string, RegistryEntry>();
+
+  constructor(private readonly store: Store, private readonly vault: KeyVault, readonly windowSize = ReplayWindow.DEFAULT_SIZE) {}
+
+  async load(): Promise<void> {
+    const [terminals, counters] = await Promise.all([this.store.listAllTerminals(), this.store.listAllCounters()]);
+    const byTerminal = new Map(counters.map((c) => [c.terminalId, c]));
+    this.byAddr.clear(); this.byEui.clear(); this.byId.clear();
+    for (const t of terminals) this.put(t, byTerminal.get(t.id));
+  }
+
+  /** Adds (or replaces) a terminal just written to the store. */
+  put(t: TerminalRecord, counters?: TerminalCounters): RegistryEntry {
+    const old = this.byEui.get(t.devEui);
+    if (old) this.remove(old);
+    const entry: RegistryEntry = {
+      record: t,
+      keys: {
+        suite: t.suite,
+        nwkSKey: this.vault.open(t.nwkSKeySealed, keyContext(t.id, 'nwkSKey')),
+        appSKey: this.vault.open(t.appSKeySealed, keyContext(t.id, 'appSKey')),
+      },
+      window: counters ? ReplayWindow.fromState(counters.fCntUpTop, counters.windowBits, this.windowSize) : ReplayWindow.empty(this.windowSize),
+      fCntDown: counters?.fCntDown ?? 0,
+      version: counters?.version ?? -1,
+    };
+    const list = this.byAddr.get(t.devAddr) ?? [];
+    list.push(entry);
+    this.byAddr.set(t.devAddr, list);
+    this.byEui.set(t.devEui, entry);
+    this.byId.set(t.id, entry);
+    return entry;
+  }
+
+  /** Re-reads one terminal's counters (after a concurrent writer moved them). */
+  async reloadCounters(terminalId: string): Promise<void> {
+    const e = this.byId.get(terminalId);
+    if (!e) return;
+    const c = await this.store.getCounters(terminalId);
+    e.window = c ? ReplayWindow.fromState(c.fCntUpTop, c.windowBits, this.windowSize) : ReplayWindow.empty(this.windowSize);
+    e.fCntDown = c?.fCntDown ?? 0;
+    e.version = c?.version ?? -1;
+  }
+
+  setEnabled(devEui: string, enabled: boolean): void {
+    const e = this.byEui.get(devEui);
+    if (e) e.record = { ...e.record, enabled };
+  }
+
+  byDevAddr(devAddr: string): readonly RegistryEntry[] {
+    return this.byAddr.get(devAddr) ?? [];
+  }
+
+  byDevEui(devEui: string): RegistryEntry | undefined {
+    return this.byEui.get(devEui);
+  }
+
+  get size(): number {
+    return this.byEui.size;
+  }
+
+  private remove(e: RegistryEntry): void {
+    const list = (this.byAddr.get(e.record.devAddr) ?? []).filter((x) => x !== e);
+    if (list.length) this.byAddr.set(e.record.devAddr, list); else this.byAddr.delete(e.record.devAddr);
+    this.byEui.delete(e.record.devEui);
+    this.byId.delete(e.record.id);
+  }
+}
