@@ -6,6 +6,7 @@ import { registerConstellation } from './commands/constellation-command.js';
 import { registerServe } from './commands/serve-command.js';
 import { registerRegistryCommands } from './commands/registry-commands.js';
 import { registerBench } from './commands/bench-command.js';
+import { registerFrame } from './commands/frame-command.js';
 
 const program = new Command()
   .name('satiot')
@@ -25,5 +26,6 @@ registerConstellation(program);
 registerServe(program);
 registerRegistryCommands(program);
 registerBench(program);
+registerFrame(program);
 
 await program.parseAsync(process.argv);

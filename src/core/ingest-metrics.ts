@@ -10,6 +10,8 @@ export class IngestMetrics {
   readonly batchSeconds: Histogram;
   readonly hopSeconds: Histogram<'hop'>;
   readonly publishFailures: Counter;
+  private readonly onboard: { observe(v: number): void };
+  private readonly groundToCore: { observe(v: number): void };
 
   constructor(registry: Registry) {
     this.frames = new Counter({ name: 'satiot_ingest_frames_total', help: 'Frames handed in by ground stations, by outcome, rejection code and station', labelNames: ['status', 'code', 'station'], registers: [registry] });
@@ -18,10 +20,27 @@ export class IngestMetrics {
       name: 'satiot_message_hop_seconds', help: 'Per-hop latency of new messages: captured→downlinked (on board), downlinked→ingested (ground→core)',
       labelNames: ['hop'], buckets: [1, 10, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400], registers: [registry],
     });
+    this.onboard = this.hopSeconds.labels({ hop: 'onboard' });
+    this.groundToCore = this.hopSeconds.labels({ hop: 'ground-to-core' });
     this.publishFailures = new Counter({ name: 'satiot_publish_failures_total', help: 'Events that could not be published to the bus after a commit', registers: [registry] });
   }
 
-  count(status: 'accepted' | 'duplicate' | 'rejected', station: string, code: RejectionCode | '' = ''): void {
-    this.frames.inc({ status, code, station });
+  /** Adds one batch's outcomes: one increment per (status, code), not per frame. */
+  countBatch(station: string, results: ReadonlyArray<{ status: 'accepted' | 'duplicate' | 'rejected'; code?: RejectionCode }>): void {
+    const tally = new Map<string, number>();
+    for (const r of results) {
+      const key = `${r.status}|${r.code ?? ''}`;
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+    }
+    for (const [key, n] of tally) {
+      const [status, code] = key.split('|') as [string, string];
+      this.frames.inc({ status, code, station }, n);
+    }
+  }
+
+  /** Hop latencies of one new message, seconds. */
+  observeHops(onboardS: number, groundToCoreS: number): void {
+    this.onboard.observe(onboardS);
+    this.groundToCore.observe(groundToCoreS);
   }
 }

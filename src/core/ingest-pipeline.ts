@@ -217,11 +217,10 @@ export class IngestPipeline {
     // Durable: move the in-memory state forward, then count and publish.
     for (const [entry, w] of windows) { entry.window = w; entry.version += 1; }
     for (const m of newMessages) this.remember(m.id, m.ingestedAt);
-    for (const m of newById.values()) {
-      this.metrics?.hopSeconds.observe({ hop: 'onboard' }, Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000));
-      this.metrics?.hopSeconds.observe({ hop: 'ground-to-core' }, Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
+    if (this.metrics) {
+      for (const m of newById.values()) this.metrics.observeHops(Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000), Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
+      this.metrics.countBatch(station.id, results);
     }
-    for (const r of results) this.metrics?.count(r.status, station.id, r.code ?? '');
     return { results, published: this.publish([...newById.values()]) };
   }
 

@@ -49,10 +49,17 @@ export class ReplayWindow {
     if (this.top < 0 || fCnt > this.top) {
       const shift = this.top < 0 ? this.size : fCnt - this.top;
       if (shift < this.size) {
-        // Move every set bit i to i + shift.
-        for (let i = this.size - 1 - shift; i >= 0; i--) {
-          if (this.bit(i)) bits[(i + shift) >> 3]! |= 1 << ((i + shift) & 7);
+        // Bit i moves to i + shift: whole bytes first, then the remaining bits across byte edges.
+        const byteShift = shift >> 3, bitShift = shift & 7;
+        for (let j = bits.length - 1; j >= byteShift; j--) {
+          const src = j - byteShift;
+          const lo = this.bits[src]! << bitShift;
+          const carry = bitShift && src > 0 ? this.bits[src - 1]! >> (8 - bitShift) : 0;
+          bits[j] = (lo | carry) & 0xff;
         }
+        // Bits pushed past the window's end are dropped (size may not fill the last byte).
+        const spare = bits.length * 8 - this.size;
+        if (spare > 0) bits[bits.length - 1]! &= 0xff >> spare;
       }
       bits[0]! |= 1;
       return new ReplayWindow(fCnt, bits, this.size);
