@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, runCli } from './helpers.js';
+
+/** The provisioning CLI against a real `satiot serve` on a temporary data directory. */
+const KEY = 'sat_cli_test_operator_key';
+let server: ChildProcess | undefined;
+let url = '';
+let dataDir = '';
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'satiot-cli-'));
+  server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', dataDir], { env: { ...process.env, SATIOT_ADMIN_KEY: KEY }, stdio: ['ignore', 'ignore', 'pipe'] });
+  url = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 15_000);
+    server!.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    });
+  });
+});
+afterAll(async () => {
+  if (server) { server.kill('SIGTERM'); await new Promise((r) => server!.once('exit', r)); }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const cli = (args: string[], key: string | undefined = KEY) => runCli([...args, '--url', url, ...(key ? ['--key', key] : [])]);
+
+describe('satiot tenants|terminals|ground-stations', () => {
+  it('adds and lists a tenant, a terminal and a ground station through the running server', async () => {
+    const t = await cli(['tenants', 'add', '--name', 'Grid West', '--format', 'json']);
+    expect(t.code).toBe(0);
+    const tenantId = (JSON.parse(t.stdout) as { id: string }).id;
+    const add = await cli(['terminals', 'add', '--tenant', tenantId, '--dev-eui', '70B3D57ED0000001', '--dev-addr', '26011BDA',
+      '--nwk-s-key', '00'.repeat(16), '--app-s-key', '11'.repeat(16), '--suite', 'sm4', '--profile', 'vehicle']);
+    expect(add.code).toBe(0);
+    expect(add.stdout).toContain('70b3d57ed0000001');
+    const list = await cli(['terminals', 'list', '--format', 'json']);
+    const items = (JSON.parse(list.stdout) as { items: Array<Record<string, unknown>> }).items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ devEui: '70b3d57ed0000001', devAddr: '26011bda', suite: 'sm4', profile: 'vehicle', tenantId });
+    expect(list.stdout).not.toContain('00'.repeat(16));
+    const gs = await cli(['ground-stations', 'add', '--name', 'Kashi', '--lat', '39.5', '--lon', '76']);
+    expect(gs.stdout).toMatch(/token \(shown once\): gst_/);
+    const table = await cli(['ground-stations', 'list']);
+    expect(table.stdout).toMatch(/Kashi\s+39\.5\s+76/);
+  });
+
+  it('exits non-zero with the server\'s error code: duplicate terminal, bad key, no key, unreachable server', async () => {
+    const tenantId = (JSON.parse((await cli(['tenants', 'add', '--name', 'x', '--format', 'json'])).stdout) as { id: string }).id;
+    const args = ['terminals', 'add', '--tenant', tenantId, '--dev-eui', '70b3d57ed0000002', '--dev-addr', '26011bdb', '--nwk-s-key', '22'.repeat(16), '--app-s-key', '33'.repeat(16)];
+    expect((await cli(args)).code).toBe(0);
+    const dup = await cli(args);
+    expect([dup.code, dup.stderr.trim()]).toEqual([6, expect.stringMatching(/^error TERMINAL_EXISTS: /)]);
+    const wrong = await cli(['tenants', 'list'], 'sat_wrong');
+    expect([wrong.code, wrong.stderr]).toEqual([5, expect.stringMatching(/^error UNAUTHORIZED: /)]);
+    const none = await runCli(['tenants', 'list', '--url', url]);
+    expect(none.stderr).toMatch(/--key or SATIOT_ADMIN_KEY/);
+    const down = await runCli(['tenants', 'list', '--url', 'http://127.0.0.1:9', '--key', KEY]);
+    expect(down.code).not.toBe(0);
+    expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
+  });
+});
