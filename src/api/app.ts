@@ -7,6 +7,7 @@ import { gatewayRoutes } from './routes/gateway-routes.js';
 import { provisioningRoutes } from './routes/provisioning-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
+import { satelliteRoutes } from './routes/satellite-routes.js';
 import type { Core } from '../core/core.js';
 
 export interface AppOptions {
@@ -46,6 +47,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(gatewayRoutes(opts.core));
     await app.register(provisioningRoutes(opts.core, opts.adminKeyHash));
     await app.register(messageRoutes(opts.core, opts.adminKeyHash));
+    await app.register(satelliteRoutes(opts.core, opts.adminKeyHash));
     await app.register(metricsRoutes(opts.core));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

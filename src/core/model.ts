@@ -68,6 +68,19 @@ export interface GroundStationRecord {
   readonly createdAt: number;
 }
 
+/**
+ * A satellite of the constellation, by catalog number, with the element set it is propagated from:
+ * the TLE's two lines, or a CelesTrak OMM record as JSON.
+ */
+export interface SatelliteRecord {
+  readonly noradId: number;
+  readonly name: string;
+  readonly format: 'tle' | 'omm';
+  readonly elementSet: string;
+  readonly epoch: number;
+  readonly updatedAt: number;
+}
+
 /** One copy of a frame as one ground station received it from one satellite. */
 export interface Reception {
   readonly messageId: string;

@@ -5,6 +5,11 @@ import type { KeyVault } from './key-vault.js';
 import { keyContext, type TerminalRegistry } from './terminal-registry.js';
 import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type GeoPoint, type GroundStationRecord, type Tenant, type TerminalProfile, type TerminalRecord } from './model.js';
 import { SatiotError } from '../errors/satiot-error.js';
+import { parseElementSets } from '../orbit/parse-element-sets.js';
+import { parseOmmJson } from '../orbit/omm-parser.js';
+import { toOmm } from '../orbit/omm-format.js';
+import type { ElementSetIssue, ElementSetLoad } from '../orbit/element-set.js';
+import type { SatelliteRecord } from './model.js';
 
 export interface NewTerminal {
   tenantId: string;
@@ -92,6 +97,25 @@ export class Provisioning {
     if (!(await this.store.setTerminalEnabled(key, enabled))) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
     this.registry.setEnabled(key, enabled);
     return terminalView((await this.store.getTerminalByDevEui(key))!);
+  }
+
+  /**
+   * Loads satellites from TLE text or CelesTrak OMM records (the orbit layer's loader: bad sets are
+   * reported and skipped) and stores them, replacing older element sets of the same satellites.
+   */
+  async loadSatellites(input: { tle?: string; omm?: unknown }): Promise<{ loaded: SatelliteRecord[]; issues: ElementSetIssue[] }> {
+    if ((input.tle === undefined) === (input.omm === undefined)) throw new SatiotError('INVALID_ARGUMENT', 'give either "tle" (text) or "omm" (CelesTrak OMM records)');
+    const load: ElementSetLoad = input.tle !== undefined ? parseElementSets(input.tle) : parseOmmJson(input.omm);
+    if (load.sets.length === 0) {
+      throw new SatiotError('NO_ELEMENT_SETS', `no usable element set${load.issues.length ? ` (${load.issues.length} rejected; first: ${load.issues[0]!.message})` : ''}`, { issues: load.issues.slice(0, 20) });
+    }
+    const now = this.clock.now();
+    const loaded: SatelliteRecord[] = load.sets.map((s) => ({
+      noradId: s.noradId, name: s.name, epoch: Math.round(s.epoch), updatedAt: now,
+      ...(s.tle ? { format: 'tle' as const, elementSet: `${s.tle.line1}\n${s.tle.line2}` } : { format: 'omm' as const, elementSet: JSON.stringify(toOmm(s)) }),
+    }));
+    await this.store.upsertSatellites(loaded);
+    return { loaded, issues: load.issues };
   }
 
   async createGroundStation(g: { name: string; lat: number; lon: number; altM?: number }): Promise<{ station: GroundStationRecord; token: string }> {

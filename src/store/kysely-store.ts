@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type {
-  GroundStationRecord, MessageWithReceptions, Reception, RejectionCode, Tenant, TerminalCounters, TerminalRecord,
+  GroundStationRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
 } from '../core/model.js';
 import type { IngestWrite, MessageQuery, Page, Store } from '../core/ports/store.js';
 import { SatiotError } from '../errors/satiot-error.js';
@@ -15,6 +15,8 @@ import type { StoreDatabase } from './store-schema.js';
 export const MAX_PAGE_SIZE = 1000;
 /** Ids per `IN (…)` list: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const IDS_PER_QUERY = 500;
+/** Rows per satellite upsert (6 parameters each, well under both backends' parameter limits). */
+const SATELLITES_PER_QUERY = 100;
 
 /**
  * The Store methods both backends run the same way, as typed Kysely queries. A backend supplies
@@ -150,6 +152,25 @@ export abstract class KyselyStore implements Store {
   async listGroundStations(): Promise<GroundStationRecord[]> {
     const rows = await this.db.selectFrom('ground_stations').selectAll().orderBy('created_at').orderBy('id').execute();
     return rows.map(toGroundStation);
+  }
+
+  // ---- satellites ----------------------------------------------------------------------------
+
+  async upsertSatellites(sats: readonly SatelliteRecord[]): Promise<void> {
+    for (let i = 0; i < sats.length; i += SATELLITES_PER_QUERY) {
+      const rows = sats.slice(i, i + SATELLITES_PER_QUERY).map((s) => ({
+        norad_id: s.noradId, name: s.name, format: s.format, element_set: s.elementSet, epoch: s.epoch, updated_at: s.updatedAt,
+      }));
+      await this.db.insertInto('satellites').values(rows).onConflict((oc) => oc.column('norad_id').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'), format: eb.ref('excluded.format'), element_set: eb.ref('excluded.element_set'),
+        epoch: eb.ref('excluded.epoch'), updated_at: eb.ref('excluded.updated_at'),
+      }))).execute();
+    }
+  }
+
+  async listSatellites(): Promise<SatelliteRecord[]> {
+    const rows = await this.db.selectFrom('satellites').selectAll().orderBy('norad_id').execute();
+    return rows.map((r) => ({ noradId: Number(r.norad_id), name: r.name, format: r.format, elementSet: r.element_set, epoch: Number(r.epoch), updatedAt: Number(r.updated_at) }));
   }
 
   // ---- messages ------------------------------------------------------------------------------

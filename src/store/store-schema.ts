@@ -15,6 +15,7 @@ export interface StoreDatabase {
   terminals: TerminalsTable;
   terminal_counters: TerminalCountersTable;
   ground_stations: GroundStationsTable;
+  satellites: SatellitesTable;
   messages: MessagesTable;
   receptions: ReceptionsTable;
   rejection_tallies: RejectionTalliesTable;
@@ -24,6 +25,16 @@ export interface SchemaMigrationsTable {
   version: number;
   name: string;
   applied_at: number;
+}
+
+/** Primary key norad_id; element_set is the TLE's two lines or an OMM record's JSON. */
+export interface SatellitesTable {
+  norad_id: number;
+  name: string;
+  format: 'tle' | 'omm';
+  element_set: string;
+  epoch: number;
+  updated_at: number;
 }
 
 export interface TenantsTable {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { buildApp } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
 import { coreFixture, uplink, T0, type CoreFixture } from '../core/helpers.js';
@@ -122,9 +123,25 @@ describe('core API: provisioning, gateway, messages, metrics', () => {
     expect(t.json().items).toEqual([{ stationId: f.station.id, code: 'MALFORMED_FRAME', count: 1 }]);
   });
 
+  it('loads satellites from TLE text and OMM records, reports bad sets, and lists the registry', async () => {
+    const tle = readFileSync(new URL('../fixtures/tle/reference-leo.tle', import.meta.url), 'utf8');
+    const broken = tle.replace(/(\n1 99003.*)\d\n/, (_m, l: string) => `${l}${(Number(_m.trim().slice(-1)) + 1) % 10}\n`);
+    const up = await app.inject({ method: 'POST', url: '/api/v1/satellites', headers: auth, payload: { tle: broken } });
+    expect(up.statusCode).toBe(200);
+    expect(up.json().items.map((s: { noradId: number }) => s.noradId)).toEqual([99001, 99002, 99004, 99005, 99006]);
+    expect(up.json().issues).toEqual([expect.objectContaining({ code: 'TLE_CHECKSUM', satellite: 'REF-ORBCOMM-750' })]);
+    const omm = await app.inject({ method: 'POST', url: '/api/v1/satellites', headers: auth, payload: { omm: [{ OBJECT_NAME: 'OMM-SAT', OBJECT_ID: '2026-001A', EPOCH: '2026-01-15T00:00:00', MEAN_MOTION: 15.2, ECCENTRICITY: 0.001, INCLINATION: 97.6, RA_OF_ASC_NODE: 10, ARG_OF_PERICENTER: 0, MEAN_ANOMALY: 0, NORAD_CAT_ID: 99100, BSTAR: 0.0001, MEAN_MOTION_DOT: 0, MEAN_MOTION_DDOT: 0 }] } });
+    expect(omm.json().items).toEqual([expect.objectContaining({ noradId: 99100, name: 'OMM-SAT', format: 'omm', epoch: '2026-01-15T00:00:00.000Z' })]);
+    const list = await app.inject({ method: 'GET', url: '/api/v1/satellites', headers: auth });
+    expect(list.json().items.map((s: { noradId: number }) => s.noradId)).toEqual([99001, 99002, 99004, 99005, 99006, 99100]);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/satellites', headers: auth, payload: {} })).json().error.code).toBe('INVALID_ARGUMENT');
+    expect((await app.inject({ method: 'POST', url: '/api/v1/satellites', headers: auth, payload: { tle: 'garbage' } })).json().error.code).toBe('NO_ELEMENT_SETS');
+    expect((await app.inject({ method: 'GET', url: '/api/v1/satellites' })).statusCode).toBe(401);
+  });
+
   it('documents the core routes in the OpenAPI document', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, unknown> };
-    for (const p of ['/api/v1/gateway/uplinks', '/api/v1/tenants', '/api/v1/terminals', '/api/v1/terminals/{devEui}', '/api/v1/terminals/{devEui}/messages', '/api/v1/ground-stations']) {
+    for (const p of ['/api/v1/gateway/uplinks', '/api/v1/satellites', '/api/v1/tenants', '/api/v1/terminals', '/api/v1/terminals/{devEui}', '/api/v1/terminals/{devEui}/messages', '/api/v1/ground-stations']) {
       expect(Object.keys(doc.paths)).toContain(p);
     }
   });

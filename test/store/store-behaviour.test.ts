@@ -4,7 +4,7 @@
  * SATIOT_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test npx vitest run test/store
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TerminalRecord } from '../../src/core/model.js';
+import type { SatelliteRecord, TerminalRecord } from '../../src/core/model.js';
 import { CounterConflictError, type Store } from '../../src/core/ports/store.js';
 import { SatiotError } from '../../src/errors/satiot-error.js';
 import {
@@ -176,6 +176,30 @@ for (const backend of BACKENDS) {
         await expectSatiotError(store.createGroundStation(station('gs-b', { tokenHash: station('gs-a').tokenHash })), 'INVALID_ARGUMENT');
         await expectSatiotError(store.createGroundStation(station('gs-a', { tokenHash: 'f'.repeat(64) })), 'INVALID_ARGUMENT');
         expect(await store.listGroundStations()).toHaveLength(1);
+      });
+    });
+
+    describe('satellites', () => {
+      const sat = (noradId: number, over: Partial<SatelliteRecord> = {}): SatelliteRecord => ({
+        noradId, name: `SAT-${noradId}`, format: 'tle', elementSet: `1 ${noradId}…\n2 ${noradId}…`, epoch: T0 - noradId, updatedAt: T0, ...over,
+      });
+
+      it('stores satellites and lists them by catalog number', async () => {
+        await store.upsertSatellites([sat(44000), sat(25544, { format: 'omm', elementSet: '{"OBJECT_NAME":"ISS"}' }), sat(100_123)]);
+        const all = await store.listSatellites();
+        expect(all.map((s) => s.noradId)).toEqual([25544, 44000, 100_123]);
+        expect(all[0]).toEqual(sat(25544, { format: 'omm', elementSet: '{"OBJECT_NAME":"ISS"}' }));
+      });
+
+      it('replaces a satellite\'s element set when it is loaded again', async () => {
+        await store.upsertSatellites([sat(44000)]);
+        await store.upsertSatellites([sat(44000, { name: 'RENAMED', epoch: T0 + 86_400_000, updatedAt: T0 + 1 })]);
+        expect(await store.listSatellites()).toEqual([sat(44000, { name: 'RENAMED', epoch: T0 + 86_400_000, updatedAt: T0 + 1 })]);
+      });
+
+      it('takes a catalogue of hundreds in one call', async () => {
+        await store.upsertSatellites(Array.from({ length: 350 }, (_, i) => sat(10_000 + i)));
+        expect(await store.listSatellites()).toHaveLength(350);
       });
     });
 

@@ -1,5 +1,5 @@
 import type {
-  GroundStationRecord, MessageRecord, MessageWithReceptions, Reception, RejectionCode, Tenant, TerminalCounters, TerminalRecord,
+  GroundStationRecord, MessageRecord, SatelliteRecord, MessageWithReceptions, Reception, RejectionCode, Tenant, TerminalCounters, TerminalRecord,
 } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
@@ -73,6 +73,11 @@ export interface Store {
   createGroundStation(g: GroundStationRecord): Promise<void>;
   getGroundStationByTokenHash(tokenHash: string): Promise<GroundStationRecord | undefined>;
   listGroundStations(): Promise<GroundStationRecord[]>;
+
+  /** Inserts or replaces satellites by catalog number (a newer element set supersedes the old). */
+  upsertSatellites(sats: readonly SatelliteRecord[]): Promise<void>;
+  /** All satellites, by catalog number. */
+  listSatellites(): Promise<SatelliteRecord[]>;
 
   /** One transaction; resolves only once it is durable. */
   commitIngest(w: IngestWrite): Promise<void>;

@@ -104,6 +104,21 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'satellites',
+    sql: `
+      CREATE TABLE satellites (
+        norad_id bigint NOT NULL,
+        name text NOT NULL,
+        format text NOT NULL CHECK (format IN ('tle', 'omm')),
+        element_set text NOT NULL,
+        epoch bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        CONSTRAINT satellites_pkey PRIMARY KEY (norad_id)
+      );
+    `,
+  },
 ];
 
 /**

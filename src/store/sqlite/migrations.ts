@@ -92,6 +92,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'satellites',
+    sql: `
+      CREATE TABLE satellites (
+        norad_id INTEGER NOT NULL PRIMARY KEY,
+        name TEXT NOT NULL,
+        format TEXT NOT NULL CHECK (format IN ('tle', 'omm')),
+        element_set TEXT NOT NULL,
+        epoch INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

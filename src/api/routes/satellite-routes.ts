@@ -1,0 +1,45 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Core } from '../../core/core.js';
+import type { SatelliteRecord } from '../../core/model.js';
+import { requireOperator } from '../auth.js';
+import { errorSchema } from '../error-reply.js';
+
+const satelliteSchema = {
+  type: 'object', required: ['noradId', 'name', 'epoch', 'format'],
+  properties: { noradId: { type: 'integer' }, name: { type: 'string' }, epoch: { type: 'string' }, format: { type: 'string', enum: ['tle', 'omm'] }, updatedAt: { type: 'string' } },
+} as const;
+
+const view = (s: SatelliteRecord) => ({ noradId: s.noradId, name: s.name, epoch: new Date(s.epoch).toISOString(), format: s.format, updatedAt: new Date(s.updatedAt).toISOString() });
+
+/** The constellation registry: satellites loaded from TLE text or OMM records (operator). */
+export function satelliteRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('preHandler', requireOperator(adminKeyHash));
+    app.post<{ Body: { tle?: string; omm?: unknown[] } }>('/api/v1/satellites', {
+      schema: {
+        summary: 'Load satellites from TLE text (2- or 3-line, many sets) or CelesTrak OMM records', tags: ['provisioning'], security: [{ apiKey: [] }],
+        body: {
+          type: 'object', additionalProperties: false,
+          properties: { tle: { type: 'string', maxLength: 4_000_000 }, omm: { type: 'array', maxItems: 20_000, items: { type: 'object' } } },
+        },
+        response: {
+          200: {
+            type: 'object', required: ['items', 'issues'],
+            properties: {
+              items: { type: 'array', items: satelliteSchema },
+              issues: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, line: { type: 'integer' }, satellite: { type: 'string' }, message: { type: 'string' } } } },
+            },
+          },
+          '4xx': errorSchema,
+        },
+      },
+    }, async (req) => {
+      const { loaded, issues } = await core.provisioning.loadSatellites(req.body);
+      return { items: loaded.map(view), issues };
+    });
+
+    app.get('/api/v1/satellites', {
+      schema: { summary: 'The satellites in the registry', tags: ['provisioning'], security: [{ apiKey: [] }], response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: satelliteSchema } } }, '4xx': errorSchema } },
+    }, async () => ({ items: (await core.store.listSatellites()).map(view) }));
+  };
+}
