@@ -11,7 +11,7 @@
 import { BLOCK_BYTES } from './cmac.js';
 import { blockCipherFor, type BlockCipher, type SessionKeys } from './crypto-suite.js';
 import { isDevAddr, writeDevAddrWire } from './dev-addr.js';
-import type { DataFrame } from './lorawan-frame.js';
+import type { DataFrame } from './data-frame.js';
 
 /** 0 uplink, 1 downlink (the Dir byte of B0 and A_i). */
 export type Dir = 0 | 1;
