@@ -4,9 +4,11 @@ import type {
 } from '../core/model.js';
 import type { IngestWrite, MessageQuery, Page, Store } from '../core/ports/store.js';
 import { SatiotError } from '../errors/satiot-error.js';
+import { parseMessageId, type MessageKey } from './message-key.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import {
   groundStationRow, sqlBool, terminalRow, toCounters, toGroundStation, toMessage, toReception, toTenant, toTerminal,
+  type MessageRow,
 } from './row-mapping.js';
 import type { ConstraintViolation, StoreCapabilities } from './store-capabilities.js';
 import type { StoreDatabase } from './store-schema.js';
@@ -30,10 +32,46 @@ const SATELLITES_PER_QUERY = 100;
 export abstract class KyselyStore implements Store {
   abstract readonly backend: 'sqlite' | 'postgres';
 
+  /**
+   * Terminal id → seq and station id → seq (the integer surrogate keys the other tables reference),
+   * filled on create and on demand. Rows are never deleted nor renumbered, so an entry never goes
+   * stale; a miss is looked up (another store on the same database may have created the row).
+   */
+  protected readonly terminalSeqs = new Map<string, number>();
+  protected readonly stationSeqs = new Map<string, number>();
+
   protected constructor(
     protected readonly db: Kysely<StoreDatabase>,
     protected readonly caps: StoreCapabilities,
   ) {}
+
+  /** The seqs of those of `ids` that are terminals: from the cache, the misses in one query per chunk. */
+  protected async terminalSeqsOf(ids: Iterable<string>): Promise<Map<string, number>> {
+    return this.seqsOf('terminals', this.terminalSeqs, ids);
+  }
+
+  /** The seqs of those of `ids` that are ground stations (as terminalSeqsOf). */
+  protected async stationSeqsOf(ids: Iterable<string>): Promise<Map<string, number>> {
+    return this.seqsOf('ground_stations', this.stationSeqs, ids);
+  }
+
+  private async seqsOf(table: 'terminals' | 'ground_stations', cache: Map<string, number>, ids: Iterable<string>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const seq = cache.get(id);
+      if (seq !== undefined) out.set(id, seq);
+      else missing.push(id);
+    }
+    for (let i = 0; i < missing.length; i += IDS_PER_QUERY) {
+      const rows = await this.db.selectFrom(table).select(['id', 'seq']).where('id', 'in', missing.slice(i, i + IDS_PER_QUERY)).execute();
+      for (const r of rows) {
+        cache.set(r.id, Number(r.seq));
+        out.set(r.id, Number(r.seq));
+      }
+    }
+    return out;
+  }
 
   abstract migrate(): Promise<void>;
   abstract close(): Promise<void>;
@@ -68,7 +106,8 @@ export abstract class KyselyStore implements Store {
 
   async createTerminal(t: TerminalRecord): Promise<void> {
     try {
-      await this.db.insertInto('terminals').values(terminalRow(this.caps, t)).execute();
+      const row = await this.db.insertInto('terminals').values(terminalRow(this.caps, t)).returning('seq').executeTakeFirstOrThrow();
+      this.terminalSeqs.set(t.id, Number(row.seq));
     } catch (e) {
       const v = this.constraintViolation(e);
       if (v?.kind === 'unique' && v.key === 'terminals.dev_eui') {
@@ -120,20 +159,26 @@ export abstract class KyselyStore implements Store {
   // ---- counters ------------------------------------------------------------------------------
 
   async getCounters(terminalId: string): Promise<TerminalCounters | undefined> {
-    const row = await this.db.selectFrom('terminal_counters').selectAll().where('terminal_id', '=', terminalId).executeTakeFirst();
+    const row = await this.countersQuery().where('t.id', '=', terminalId).executeTakeFirst();
     return row && toCounters(row);
   }
 
   async listAllCounters(): Promise<TerminalCounters[]> {
-    const rows = await this.db.selectFrom('terminal_counters').selectAll().orderBy('terminal_id').execute();
+    const rows = await this.countersQuery().orderBy('t.id').execute();
     return rows.map(toCounters);
+  }
+
+  private countersQuery() {
+    return this.db.selectFrom('terminal_counters as c').innerJoin('terminals as t', 't.seq', 'c.terminal_seq')
+      .select(['t.id as terminal_id', 'c.f_cnt_up_top', 'c.window_bits', 'c.f_cnt_down', 'c.version']);
   }
 
   // ---- ground stations -----------------------------------------------------------------------
 
   async createGroundStation(g: GroundStationRecord): Promise<void> {
     try {
-      await this.db.insertInto('ground_stations').values(groundStationRow(this.caps, g)).execute();
+      const row = await this.db.insertInto('ground_stations').values(groundStationRow(this.caps, g)).returning('seq').executeTakeFirstOrThrow();
+      this.stationSeqs.set(g.id, Number(row.seq));
     } catch (e) {
       const v = this.constraintViolation(e);
       if (v?.kind === 'unique') {
@@ -177,54 +222,92 @@ export abstract class KyselyStore implements Store {
 
   async messageIngestedAt(ids: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
-      const rows = await this.db.selectFrom('messages').select(['id', 'ingested_at'])
-        .where('id', 'in', unique.slice(i, i + IDS_PER_QUERY)).execute();
-      for (const r of rows) out.set(r.id, Number(r.ingested_at));
+    const keys = new Map<string, MessageKey>();
+    for (const id of ids) {
+      const k = parseMessageId(id);
+      if (k) keys.set(id, k);
+    }
+    const seqs = await this.terminalSeqsOf([...keys.values()].map((k) => k.terminalId));
+    const terminalOf = new Map([...seqs].map(([id, seq]) => [seq, id]));
+    const wanted = [...keys.values()].filter((k) => seqs.has(k.terminalId));
+    for (let i = 0; i < wanted.length; i += IDS_PER_QUERY) {
+      // Per terminal: terminal_seq = ? AND f_cnt IN (…), OR-ed (both backends use the unique index).
+      const byTerminal = new Map<number, number[]>();
+      for (const k of wanted.slice(i, i + IDS_PER_QUERY)) {
+        const seq = seqs.get(k.terminalId)!;
+        const list = byTerminal.get(seq);
+        if (list) list.push(k.fCnt);
+        else byTerminal.set(seq, [k.fCnt]);
+      }
+      const rows = await this.db.selectFrom('messages').select(['terminal_seq', 'f_cnt', 'ingested_at'])
+        .where((eb) => eb.or([...byTerminal].map(([seq, fCnts]) => eb.and([eb('terminal_seq', '=', seq), eb('f_cnt', 'in', fCnts)]))))
+        .execute();
+      for (const r of rows) out.set(`${terminalOf.get(Number(r.terminal_seq))!}.${Number(r.f_cnt)}`, Number(r.ingested_at));
     }
     return out;
   }
 
   async getMessage(id: string): Promise<MessageWithReceptions | undefined> {
-    const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    const key = parseMessageId(id);
+    if (!key) return undefined;
+    const seq = (await this.terminalSeqsOf([key.terminalId])).get(key.terminalId);
+    if (seq === undefined) return undefined;
+    const row = await this.db.selectFrom('messages').selectAll()
+      .where('terminal_seq', '=', seq).where('f_cnt', '=', key.fCnt).executeTakeFirst();
     if (!row) return undefined;
-    const receptions = await this.receptionsOf([id]);
-    return { ...toMessage(row), receptions: receptions.get(id) ?? [] };
+    const m = toMessage({ ...row, terminal_id: key.terminalId });
+    const receptions = await this.receptionsOf([{ seq: Number(row.seq), id: m.id }]);
+    return { ...m, receptions: receptions.get(Number(row.seq)) ?? [] };
   }
 
+  /** Newest first: by capturedAt, then fCnt (within one terminal, the id's order), both descending. */
   async listMessages(q: MessageQuery): Promise<Page<MessageWithReceptions>> {
     checkLimit(q.limit);
-    let query = this.db.selectFrom('messages').selectAll().where('terminal_id', '=', q.terminalId);
+    let before: MessageKey & { at: number } | undefined;
+    if (q.cursor !== undefined) {
+      const c = decodeCursor('messages', q.cursor);
+      const key = parseMessageId(c.id);
+      if (!key) throw new SatiotError('INVALID_ARGUMENT', 'The cursor is not valid for this listing.', { cursor: q.cursor });
+      before = { ...key, at: c.at };
+    }
+    const terminalSeq = (await this.terminalSeqsOf([q.terminalId])).get(q.terminalId);
+    if (terminalSeq === undefined) return { items: [] };
+    let query = this.db.selectFrom('messages').selectAll().where('terminal_seq', '=', terminalSeq);
     if (q.from !== undefined) query = query.where('captured_at', '>=', q.from);
     if (q.to !== undefined) query = query.where('captured_at', '<=', q.to);
     if (q.fPort !== undefined) query = query.where('f_port', '=', q.fPort);
-    if (q.cursor !== undefined) {
-      const before = decodeCursor('messages', q.cursor);
-      query = query.where((eb) => eb(eb.refTuple('captured_at', 'id'), '<', eb.tuple(before.at, before.id)));
+    if (before !== undefined) {
+      const b = before;
+      query = query.where((eb) => eb(eb.refTuple('captured_at', 'f_cnt'), '<', eb.tuple(b.at, b.fCnt)));
     }
-    const rows = await query.orderBy('captured_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
-    const page = rows.slice(0, q.limit).map(toMessage);
-    const receptions = await this.receptionsOf(page.map((m) => m.id));
-    const items = page.map((m) => ({ ...m, receptions: receptions.get(m.id) ?? [] }));
+    const rows: MessageRow[] = (await query.orderBy('captured_at', 'desc').orderBy('f_cnt', 'desc').limit(q.limit + 1).execute())
+      .map((r) => ({ ...r, terminal_id: q.terminalId }));
+    const page = rows.slice(0, q.limit).map((r) => ({ seq: Number(r.seq), m: toMessage(r) }));
+    const receptions = await this.receptionsOf(page.map((p) => ({ seq: p.seq, id: p.m.id })));
+    const items = page.map((p) => ({ ...p.m, receptions: receptions.get(p.seq) ?? [] }));
     const last = items[items.length - 1];
     return rows.length > q.limit && last
       ? { items, nextCursor: encodeCursor('messages', { at: last.capturedAt, id: last.id }) }
       : { items };
   }
 
-  /** Receptions of the messages, each list ordered by receivedAt. */
-  private async receptionsOf(messageIds: readonly string[]): Promise<Map<string, Reception[]>> {
-    const out = new Map<string, Reception[]>();
-    for (let i = 0; i < messageIds.length; i += IDS_PER_QUERY) {
-      const rows = await this.db.selectFrom('receptions').selectAll()
-        .where('message_id', 'in', messageIds.slice(i, i + IDS_PER_QUERY))
-        .orderBy('received_at').orderBy('station_id').orderBy('satellite_id').orderBy('captured_at')
+  /** Receptions of the messages (by seq), each list ordered by receivedAt. */
+  private async receptionsOf(messages: ReadonlyArray<{ seq: number; id: string }>): Promise<Map<number, Reception[]>> {
+    const out = new Map<number, Reception[]>();
+    const idOf = new Map(messages.map((m) => [m.seq, m.id]));
+    const seqs = [...idOf.keys()];
+    for (let i = 0; i < seqs.length; i += IDS_PER_QUERY) {
+      const rows = await this.db.selectFrom('receptions as r').innerJoin('ground_stations as g', 'g.seq', 'r.station_seq')
+        .selectAll('r').select('g.id as station_id')
+        .where('r.message_seq', 'in', seqs.slice(i, i + IDS_PER_QUERY))
+        .orderBy('r.received_at').orderBy('g.id').orderBy('r.satellite_id').orderBy('r.captured_at')
         .execute();
       for (const r of rows) {
-        const list = out.get(r.message_id);
-        if (list) list.push(toReception(r));
-        else out.set(r.message_id, [toReception(r)]);
+        const seq = Number(r.message_seq);
+        const reception = toReception(idOf.get(seq)!, r);
+        const list = out.get(seq);
+        if (list) list.push(reception);
+        else out.set(seq, [reception]);
       }
     }
     return out;

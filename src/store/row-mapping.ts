@@ -2,6 +2,7 @@ import type { Insertable, Selectable, SqlBool } from 'kysely';
 import type {
   GroundStationRecord, MessageRecord, Reception, Tenant, TerminalCounters, TerminalRecord,
 } from '../core/model.js';
+import { messageIdOf } from './message-key.js';
 import type { StoreCapabilities } from './store-capabilities.js';
 import type {
   GroundStationsTable, MessagesTable, ReceptionsTable, TenantsTable, TerminalCountersTable, TerminalsTable,
@@ -63,7 +64,10 @@ export function toTerminal(r: Selectable<TerminalsTable>): TerminalRecord {
   return { ...base, location: { lat: Number(r.location_lat), lon: Number(r.location_lon), altM: Number(r.location_alt_m) } };
 }
 
-export function toCounters(r: Selectable<TerminalCountersTable>): TerminalCounters {
+/** A counters row with its terminal's id (joined). */
+export type CountersRow = Omit<Selectable<TerminalCountersTable>, 'terminal_seq'> & { terminal_id: string };
+
+export function toCounters(r: CountersRow): TerminalCounters {
   return {
     terminalId: r.terminal_id,
     fCntUpTop: Number(r.f_cnt_up_top),
@@ -99,9 +103,12 @@ export function toGroundStation(r: Selectable<GroundStationsTable>): GroundStati
   };
 }
 
-export function toMessage(r: Selectable<MessagesTable>): MessageRecord {
+/** A message row with its terminal's id (joined); the message id derives from both. */
+export type MessageRow = Selectable<MessagesTable> & { terminal_id: string };
+
+export function toMessage(r: MessageRow): MessageRecord {
   return {
-    id: r.id,
+    id: messageIdOf(r.terminal_id, Number(r.f_cnt)),
     tenantId: r.tenant_id,
     terminalId: r.terminal_id,
     devEui: r.dev_eui,
@@ -116,9 +123,12 @@ export function toMessage(r: Selectable<MessagesTable>): MessageRecord {
   };
 }
 
-export function toReception(r: Selectable<ReceptionsTable>): Reception {
+/** A reception row with its station's id (joined). */
+export type ReceptionRow = Selectable<ReceptionsTable> & { station_id: string };
+
+export function toReception(messageId: string, r: ReceptionRow): Reception {
   return {
-    messageId: r.message_id,
+    messageId,
     stationId: r.station_id,
     satelliteId: r.satellite_id,
     capturedAt: Number(r.captured_at),

@@ -1,4 +1,4 @@
-import type { SqlBool } from 'kysely';
+import type { Generated, SqlBool } from 'kysely';
 import type { CryptoSuite, RejectionCode, TerminalProfile } from '../core/model.js';
 
 /**
@@ -43,8 +43,12 @@ export interface TenantsTable {
   created_at: number;
 }
 
-/** Unique dev_eui; indexed dev_addr (the ingest path resolves terminals by address). */
+/**
+ * Integer surrogate key `seq` (what every other table references); unique id and dev_eui; indexed
+ * dev_addr (the ingest path resolves terminals by address).
+ */
 export interface TerminalsTable {
+  seq: Generated<number>;
   id: string;
   tenant_id: string;
   dev_eui: string;
@@ -62,16 +66,18 @@ export interface TerminalsTable {
   created_at: number;
 }
 
+/** Key terminal_seq. */
 export interface TerminalCountersTable {
-  terminal_id: string;
+  terminal_seq: number;
   f_cnt_up_top: number;
   window_bits: string;
   f_cnt_down: number;
   version: number;
 }
 
-/** Unique token_hash. */
+/** Integer surrogate key `seq`; unique id and token_hash. */
 export interface GroundStationsTable {
+  seq: Generated<number>;
   id: string;
   name: string;
   lat: number;
@@ -82,11 +88,15 @@ export interface GroundStationsTable {
   created_at: number;
 }
 
-/** Index (terminal_id, captured_at desc, id desc): the newest-first listing. */
+/**
+ * Integer key `seq`. The message id of the port is not stored: it is `${terminal id}.${f_cnt}`
+ * (core/message-id.ts), so unique (terminal_seq, f_cnt) is the id's uniqueness. Index
+ * (terminal_seq, captured_at desc, f_cnt desc): the newest-first listing.
+ */
 export interface MessagesTable {
-  id: string;
+  seq: Generated<number>;
   tenant_id: string;
-  terminal_id: string;
+  terminal_seq: number;
   dev_eui: string;
   f_cnt: number;
   f_port: number | null;
@@ -98,10 +108,10 @@ export interface MessagesTable {
   ingested_at: number;
 }
 
-/** Key (message_id, station_id, satellite_id, captured_at): a re-posted copy is ignored. */
+/** Unique (message_seq, station_seq, satellite_id, captured_at): a re-posted copy is ignored. */
 export interface ReceptionsTable {
-  message_id: string;
-  station_id: string;
+  message_seq: number;
+  station_seq: number;
   satellite_id: string;
   captured_at: number;
   downlinked_at: number;

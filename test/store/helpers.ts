@@ -45,9 +45,10 @@ export function station(id: string, over: Partial<GroundStationRecord> = {}): Gr
   };
 }
 
-export function message(id: string, t: TerminalRecord, fCnt: number, over: Partial<MessageRecord> = {}): MessageRecord {
+/** A message of `t` with counter `fCnt`; its id is derived from both (`${t.id}.${fCnt}`), as the core makes it. */
+export function message(t: TerminalRecord, fCnt: number, over: Partial<MessageRecord> = {}): MessageRecord {
   return {
-    id,
+    id: `${t.id}.${fCnt}`,
     tenantId: t.tenantId,
     terminalId: t.id,
     devEui: t.devEui,

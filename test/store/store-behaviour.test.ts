@@ -140,7 +140,7 @@ for (const backend of BACKENDS) {
         await expectSatiotError(store.listTerminals({ limit: 1001 }), 'INVALID_ARGUMENT');
         await expectSatiotError(store.listTerminals({ limit: 10, cursor: 'not-a-cursor' }), 'INVALID_ARGUMENT');
         const { t } = await seed();
-        await store.commitIngest(write({ newMessages: [message('m1', t, 1), message('m2', t, 2)] }));
+        await store.commitIngest(write({ newMessages: [message(t, 1), message(t, 2)] }));
         const messages = await store.listMessages({ terminalId: t.id, limit: 1 });
         // A message cursor is not a terminal cursor.
         await expectSatiotError(store.listTerminals({ limit: 10, cursor: messages.nextCursor! }), 'INVALID_ARGUMENT');
@@ -231,13 +231,13 @@ for (const backend of BACKENDS) {
         await store.createTerminal(terminal('term-2', 'acme', 2));
         await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
 
-        const m1 = message('m-1', t, 1);
+        const m1 = message(t, 1);
         await store.commitIngest(write({
           newMessages: [m1], receptions: [reception(m1, 'gs-a')], counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }],
         }));
 
         // Derived from version 1 too: stale. Its other parts must not be written either.
-        const m2 = message('m-2', t, 2);
+        const m2 = message(t, 2);
         const stale = write({
           newMessages: [m2],
           receptions: [reception(m2, 'gs-a'), reception(m1, 'gs-b')],
@@ -264,7 +264,7 @@ for (const backend of BACKENDS) {
       it('a first state for a terminal that already has one conflicts', async () => {
         const { t } = await seed();
         await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
-        const m = message('m-1', t, 1);
+        const m = message(t, 1);
         await expect(store.commitIngest(write({ newMessages: [m], counters: [{ state: counters(t.id, 5, 1), expectedVersion: -1 }] })))
           .rejects.toBeInstanceOf(CounterConflictError);
         expect(await store.getCounters(t.id)).toEqual(counters(t.id, 0, 1));
@@ -279,7 +279,7 @@ for (const backend of BACKENDS) {
       it('of two concurrent writers from the same version exactly one wins', async () => {
         const { t } = await seed();
         await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
-        const [ma, mb] = [message('m-a', t, 1), message('m-b', t, 2)];
+        const [ma, mb] = [message(t, 1), message(t, 2)];
         const results = await Promise.allSettled([
           store.commitIngest(write({ newMessages: [ma], receptions: [reception(ma, 'gs-a')], counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }] })),
           store.commitIngest(write({ newMessages: [mb], receptions: [reception(mb, 'gs-b')], counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }] })),
@@ -298,7 +298,7 @@ for (const backend of BACKENDS) {
       it('of two concurrent first states for one terminal exactly one wins', async () => {
         const { t } = await seed();
         const results = await Promise.allSettled([1, 2].map((n) => {
-          const m = message(`m-${n}`, t, n);
+          const m = message(t, n);
           return store.commitIngest(write({ newMessages: [m], counters: [{ state: counters(t.id, n, 1), expectedVersion: -1 }] }));
         }));
         expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
@@ -314,7 +314,7 @@ for (const backend of BACKENDS) {
         let version = 1;
         for (let round = 0; round < 3; round += 1) {
           const step = (order: TerminalRecord[], tag: string, top: number) => write({
-            newMessages: order.map((t) => message(`${tag}-${round}-${t.id}`, t, top)),
+            newMessages: order.map((t) => message(t, top)),
             counters: order.map((t) => ({ state: counters(t.id, top, version + 1), expectedVersion: version })),
           });
           const results = await Promise.allSettled([
@@ -338,11 +338,11 @@ for (const backend of BACKENDS) {
         const other = await h.openSecond();
         await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
         expect(await other.getCounters(t.id)).toEqual(counters(t.id, 0, 1));
-        const m = message('m-1', t, 1);
+        const m = message(t, 1);
         await other.commitIngest(write({ newMessages: [m], counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }] }));
-        await expect(store.commitIngest(write({ newMessages: [message('m-2', t, 2)], counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }] })))
+        await expect(store.commitIngest(write({ newMessages: [message(t, 2)], counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }] })))
           .rejects.toBeInstanceOf(CounterConflictError);
-        expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items.map((x) => x.id)).toEqual(['m-1']);
+        expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items.map((x) => x.id)).toEqual([m.id]);
       });
 
       it('refuses two states for one terminal in one write', async () => {
@@ -357,7 +357,7 @@ for (const backend of BACKENDS) {
     describe('commitIngest and messages', () => {
       it('is idempotent: the same write twice stores one message and its receptions once', async () => {
         const { t } = await seed();
-        const m = message('m-1', t, 1, { confirmed: true, ack: true, fPort: 200 });
+        const m = message(t, 1, { confirmed: true, ack: true, fPort: 200 });
         const w = write({ newMessages: [m], receptions: [reception(m, 'gs-a'), reception(m, 'gs-b', { satelliteId: 'SAT-2' })] });
         await store.commitIngest(w);
         await store.commitIngest(w);
@@ -370,7 +370,7 @@ for (const backend of BACKENDS) {
 
       it('keeps the first copy of a message and adds the receptions of later copies', async () => {
         const { t } = await seed();
-        const m = message('m-1', t, 1);
+        const m = message(t, 1);
         await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-a')] }));
         // A later copy with other contents is not a new message; a new reception is still stored.
         const copy = { ...m, payload: Uint8Array.from([9, 9]), ingestedAt: m.ingestedAt + 5000 };
@@ -384,7 +384,7 @@ for (const backend of BACKENDS) {
 
       it('a copy of the same station and satellite captured at another time is another reception', async () => {
         const { t } = await seed();
-        const m = message('m-1', t, 1);
+        const m = message(t, 1);
         const again = reception(m, 'gs-a', { capturedAt: m.capturedAt + 1, receivedAt: m.ingestedAt - 1 });
         await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-a'), again, reception(m, 'gs-a')] }));
         expect((await store.getMessage(m.id))?.receptions).toEqual([again, reception(m, 'gs-a')]);
@@ -392,7 +392,7 @@ for (const backend of BACKENDS) {
 
       it('earlierTimes keep the minimum of capturedAt and of downlinkedAt, each on its own', async () => {
         const { t } = await seed();
-        const m = message('m-1', t, 1);
+        const m = message(t, 1);
         await store.commitIngest(write({ newMessages: [m] }));
         await store.commitIngest(write({ earlierTimes: [{ messageId: m.id, capturedAt: m.capturedAt - 50, downlinkedAt: m.downlinkedAt + 50 }] }));
         let got = await store.getMessage(m.id);
@@ -411,7 +411,7 @@ for (const backend of BACKENDS) {
 
       it('earlierTimes apply to a message inserted in the same write', async () => {
         const { t } = await seed();
-        const m = message('m-1', t, 1);
+        const m = message(t, 1);
         await store.commitIngest(write({ newMessages: [m], earlierTimes: [{ messageId: m.id, capturedAt: m.capturedAt - 1, downlinkedAt: m.downlinkedAt - 2 }] }));
         const got = await store.getMessage(m.id);
         expect([got?.capturedAt, got?.downlinkedAt]).toEqual([m.capturedAt - 1, m.downlinkedAt - 2]);
@@ -419,19 +419,23 @@ for (const backend of BACKENDS) {
 
       it('messageIngestedAt returns the stored messages among the ids', async () => {
         const { t } = await seed();
-        const ms = [message('m-1', t, 1), message('m-2', t, 2, { ingestedAt: T0 + 42 })];
+        const ms = [message(t, 1), message(t, 2, { ingestedAt: T0 + 42 })];
         await store.commitIngest(write({ newMessages: ms }));
         expect(await store.messageIngestedAt([])).toEqual(new Map());
-        expect(await store.messageIngestedAt(['m-2', 'nope', 'm-1', 'm-2'])).toEqual(new Map([['m-1', ms[0]!.ingestedAt], ['m-2', T0 + 42]]));
-        const many = Array.from({ length: 1200 }, (_, i) => `x-${i}`).concat(['m-1']);
-        expect(await store.messageIngestedAt(many)).toEqual(new Map([['m-1', ms[0]!.ingestedAt]]));
+        expect(await store.messageIngestedAt([ms[1]!.id, 'nope', ms[0]!.id, ms[1]!.id, `${t.id}.7`, 'nobody.1', `${t.id}.01`]))
+          .toEqual(new Map([[ms[0]!.id, ms[0]!.ingestedAt], [ms[1]!.id, T0 + 42]]));
+        const many = Array.from({ length: 1200 }, (_, i) => `${t.id}.${i + 10}`).concat([ms[0]!.id]);
+        expect(await store.messageIngestedAt(many)).toEqual(new Map([[ms[0]!.id, ms[0]!.ingestedAt]]));
       });
 
       it('getMessage: unknown id → undefined; a message without receptions has an empty list', async () => {
         const { t } = await seed();
-        const m = message('m-1', t, 1, { fPort: null, payload: new Uint8Array(0) });
+        const m = message(t, 1, { fPort: null, payload: new Uint8Array(0) });
         await store.commitIngest(write({ newMessages: [m] }));
         expect(await store.getMessage('nope')).toBeUndefined();
+        expect(await store.getMessage(`${t.id}.2`)).toBeUndefined();
+        expect(await store.getMessage('nobody.1')).toBeUndefined();
+        expect(await store.getMessage(`${t.id}.01`)).toBeUndefined();
         expect(await store.getMessage(m.id)).toEqual({ ...m, receptions: [] });
       });
 
@@ -440,11 +444,11 @@ for (const backend of BACKENDS) {
         const other = terminal('term-2', 'acme', 2);
         await store.createTerminal(other);
         const ms = [
-          message('m-a', t, 1, { capturedAt: T0 + 100 }),
-          message('m-c', t, 2, { capturedAt: T0 + 300 }),
-          message('m-b', t, 3, { capturedAt: T0 + 300 }),
-          message('m-d', t, 4, { capturedAt: T0 + 200, payload: Uint8Array.from({ length: 255 }, (_, i) => 255 - i) }),
-          message('m-x', other, 5, { capturedAt: T0 + 250 }),
+          message(t, 1, { capturedAt: T0 + 100 }),
+          message(t, 2, { capturedAt: T0 + 300 }),
+          message(t, 3, { capturedAt: T0 + 300 }),
+          message(t, 4, { capturedAt: T0 + 200, payload: Uint8Array.from({ length: 255 }, (_, i) => 255 - i) }),
+          message(other, 5, { capturedAt: T0 + 250 }),
         ];
         const receptions = [
           reception(ms[1]!, 'gs-b', { receivedAt: T0 + 900 }),
@@ -454,10 +458,11 @@ for (const backend of BACKENDS) {
         ];
         await store.commitIngest(write({ newMessages: ms, receptions }));
         const page = await store.listMessages({ terminalId: t.id, limit: 10 });
-        expect(page.items.map((m) => m.id)).toEqual(['m-c', 'm-b', 'm-d', 'm-a']);
+        // Same capturedAt: the higher counter (here also the greater id) first.
+        expect(page.items.map((m) => m.id)).toEqual([ms[2]!.id, ms[1]!.id, ms[3]!.id, ms[0]!.id]);
         expect(page.nextCursor).toBeUndefined();
-        expect(page.items[0]?.receptions).toEqual([receptions[1], receptions[2], receptions[0]]);
-        expect(page.items[1]?.receptions).toEqual([]);
+        expect(page.items[1]?.receptions).toEqual([receptions[1], receptions[2], receptions[0]]);
+        expect(page.items[0]?.receptions).toEqual([]);
         expect(page.items[2]).toEqual({ ...ms[3], receptions: [receptions[3]] });
         expect(page.items[2]?.payload).toEqual(Uint8Array.from({ length: 255 }, (_, i) => 255 - i));
       });
@@ -465,7 +470,7 @@ for (const backend of BACKENDS) {
       it('listMessages pages with cursors and filters on capturedAt (inclusive) and fPort', async () => {
         const { t } = await seed();
         // 25 messages; captured every 10 ms, pairs share a capture time; ports 1..3 and none.
-        const ms = Array.from({ length: 25 }, (_, i) => message(`m-${String(i).padStart(2, '0')}`, t, i, {
+        const ms = Array.from({ length: 25 }, (_, i) => message(t, i, {
           capturedAt: T0 + Math.floor(i / 2) * 10,
           fPort: i % 4 === 3 ? null : (i % 4) + 1,
         }));
@@ -501,7 +506,7 @@ for (const backend of BACKENDS) {
         const port2 = await store.listMessages({ terminalId: t.id, limit: 100, fPort: 2 });
         expect(port2.items.map((m) => m.id)).toEqual(newestFirst.filter((id) => ms.find((x) => x.id === id)!.fPort === 2));
         const port2Range = await store.listMessages({ terminalId: t.id, limit: 100, fPort: 2, from: T0 + 40, to: T0 + 40 });
-        expect(port2Range.items.map((m) => m.id)).toEqual(['m-09']);
+        expect(port2Range.items.map((m) => m.id)).toEqual([`${t.id}.9`]);
         expect((await store.listMessages({ terminalId: 'nobody', limit: 10 })).items).toEqual([]);
       });
 
@@ -534,12 +539,38 @@ for (const backend of BACKENDS) {
         ]);
       });
 
+      it('message ids are read back from the terminal id and counter (a terminal id may contain dots)', async () => {
+        await store.createTenant(tenant('acme'));
+        await store.createGroundStation(station('gs-a'));
+        const dotted = terminal('site.7.unit', 'acme', 1);
+        await store.createTerminal(dotted);
+        const m = message(dotted, 0xffff_ffff);
+        await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-a')] }));
+        expect(m.id).toBe('site.7.unit.4294967295');
+        expect(await store.getMessage(m.id)).toEqual({ ...m, receptions: [reception(m, 'gs-a')] });
+        expect(await store.messageIngestedAt([m.id, 'site.7.4294967295'])).toEqual(new Map([[m.id, m.ingestedAt]]));
+        expect((await store.listMessages({ terminalId: dotted.id, limit: 1 })).items.map((x) => x.id)).toEqual([m.id]);
+      });
+
+      it('refuses a new message whose id is not derived from its terminal and counter, and receptions of unknown messages or stations', async () => {
+        const { t } = await seed();
+        const m = message(t, 1);
+        await expectSatiotError(store.commitIngest(write({ newMessages: [{ ...m, id: 'm-1' }] })), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-unknown')] })), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.commitIngest(write({ newMessages: [m], receptions: [reception(message(t, 2), 'gs-a')] })), 'INVALID_ARGUMENT');
+        expect(await store.getMessage(m.id)).toBeUndefined();
+        // A duplicate's reception finds the stored message.
+        await store.commitIngest(write({ newMessages: [m] }));
+        await store.commitIngest(write({ receptions: [reception(m, 'gs-b')] }));
+        expect((await store.getMessage(m.id))?.receptions).toEqual([reception(m, 'gs-b')]);
+      });
+
       it('commits a batch of 1,000 frames over 100 terminals in one write', async () => {
         await store.createTenant(tenant('acme'));
         await store.createGroundStation(station('gs-a'));
         const ts = Array.from({ length: 100 }, (_, i) => terminal(`t-${i}`, 'acme', i + 1));
         for (const t of ts) await store.createTerminal(t);
-        const ms = Array.from({ length: 1000 }, (_, i) => message(`m-${i}`, ts[i % 100]!, Math.floor(i / 100)));
+        const ms = Array.from({ length: 1000 }, (_, i) => message(ts[i % 100]!, Math.floor(i / 100)));
         await store.commitIngest(write({
           newMessages: ms,
           receptions: ms.map((m) => reception(m, 'gs-a')),
@@ -565,7 +596,7 @@ for (const backend of BACKENDS) {
           return;
         }
         const { t } = await seed();
-        const m = message('m-1', t, 1);
+        const m = message(t, 1);
         await store.commitIngest(write({
           newMessages: [m], receptions: [reception(m, 'gs-a')], counters: [{ state: counters(t.id, 1, 1), expectedVersion: -1 }],
           rejections: [{ stationId: 'gs-a', code: 'BAD_MIC', count: 1 }],

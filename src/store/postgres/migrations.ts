@@ -4,7 +4,8 @@ import { latestVersion, newerSchemaError, type Migration } from '../migration.js
 /**
  * PostgreSQL's schema history (the DDL of store-schema.ts in PostgreSQL's dialect). Key columns use
  * the "C" collation so ids sort bytewise, as in SQLite (pages come out in the same order on both
- * backends). Constraints are named: postgres-store.ts reads violations by these names.
+ * backends). Constraints are named: postgres-store.ts reads violations by these names. Nothing was
+ * released before the integer keys: migration 1 was rewritten in place for them.
  */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
@@ -18,7 +19,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         CONSTRAINT tenants_pkey PRIMARY KEY (id)
       );
 
+      -- Every table references terminals and stations by an integer surrogate key (seq), not by
+      -- their text ids: an ingest batch then touches few, mostly sequential index pages.
       CREATE TABLE terminals (
+        seq bigint GENERATED ALWAYS AS IDENTITY,
         id text COLLATE "C" NOT NULL,
         tenant_id text COLLATE "C" NOT NULL,
         dev_eui text COLLATE "C" NOT NULL,
@@ -33,7 +37,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         nwk_s_key_sealed text NOT NULL,
         app_s_key_sealed text NOT NULL,
         created_at bigint NOT NULL,
-        CONSTRAINT terminals_pkey PRIMARY KEY (id),
+        CONSTRAINT terminals_pkey PRIMARY KEY (seq),
+        CONSTRAINT terminals_id_key UNIQUE (id),
         CONSTRAINT terminals_dev_eui_key UNIQUE (dev_eui),
         CONSTRAINT terminals_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants (id)
       );
@@ -42,16 +47,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX terminals_tenant_created_idx ON terminals (tenant_id, created_at, id);
 
       CREATE TABLE terminal_counters (
-        terminal_id text COLLATE "C" NOT NULL,
+        terminal_seq bigint NOT NULL,
         f_cnt_up_top bigint NOT NULL,
         window_bits text NOT NULL,
         f_cnt_down bigint NOT NULL,
         version bigint NOT NULL,
-        CONSTRAINT terminal_counters_pkey PRIMARY KEY (terminal_id),
-        CONSTRAINT terminal_counters_terminal_id_fkey FOREIGN KEY (terminal_id) REFERENCES terminals (id)
+        CONSTRAINT terminal_counters_pkey PRIMARY KEY (terminal_seq),
+        CONSTRAINT terminal_counters_terminal_seq_fkey FOREIGN KEY (terminal_seq) REFERENCES terminals (seq)
       );
 
       CREATE TABLE ground_stations (
+        seq bigint GENERATED ALWAYS AS IDENTITY,
         id text COLLATE "C" NOT NULL,
         name text NOT NULL,
         lat double precision NOT NULL,
@@ -60,14 +66,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         token_hash text COLLATE "C" NOT NULL,
         enabled boolean NOT NULL,
         created_at bigint NOT NULL,
-        CONSTRAINT ground_stations_pkey PRIMARY KEY (id),
+        CONSTRAINT ground_stations_pkey PRIMARY KEY (seq),
+        CONSTRAINT ground_stations_id_key UNIQUE (id),
         CONSTRAINT ground_stations_token_hash_key UNIQUE (token_hash)
       );
 
+      -- No id column: a message id is "<terminal id>.<f_cnt>", unique as (terminal_seq, f_cnt).
       CREATE TABLE messages (
-        id text COLLATE "C" NOT NULL,
+        seq bigint GENERATED ALWAYS AS IDENTITY,
         tenant_id text COLLATE "C" NOT NULL,
-        terminal_id text COLLATE "C" NOT NULL,
+        terminal_seq bigint NOT NULL,
         dev_eui text COLLATE "C" NOT NULL,
         f_cnt bigint NOT NULL,
         f_port integer,
@@ -77,14 +85,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         captured_at bigint NOT NULL,
         downlinked_at bigint NOT NULL,
         ingested_at bigint NOT NULL,
-        CONSTRAINT messages_pkey PRIMARY KEY (id),
-        CONSTRAINT messages_terminal_id_fkey FOREIGN KEY (terminal_id) REFERENCES terminals (id)
+        CONSTRAINT messages_pkey PRIMARY KEY (seq),
+        CONSTRAINT messages_terminal_f_cnt_key UNIQUE (terminal_seq, f_cnt),
+        CONSTRAINT messages_terminal_seq_fkey FOREIGN KEY (terminal_seq) REFERENCES terminals (seq)
       );
-      CREATE INDEX messages_terminal_captured_idx ON messages (terminal_id, captured_at DESC, id DESC);
+      CREATE INDEX messages_terminal_captured_idx ON messages (terminal_seq, captured_at DESC, f_cnt DESC);
 
       CREATE TABLE receptions (
-        message_id text COLLATE "C" NOT NULL,
-        station_id text COLLATE "C" NOT NULL,
+        message_seq bigint NOT NULL,
+        station_seq bigint NOT NULL,
         satellite_id text COLLATE "C" NOT NULL,
         captured_at bigint NOT NULL,
         downlinked_at bigint NOT NULL,
@@ -92,8 +101,9 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         rssi double precision,
         snr double precision,
         frequency_offset_hz double precision,
-        CONSTRAINT receptions_pkey PRIMARY KEY (message_id, station_id, satellite_id, captured_at),
-        CONSTRAINT receptions_message_id_fkey FOREIGN KEY (message_id) REFERENCES messages (id)
+        CONSTRAINT receptions_key UNIQUE (message_seq, station_seq, satellite_id, captured_at),
+        CONSTRAINT receptions_message_seq_fkey FOREIGN KEY (message_seq) REFERENCES messages (seq),
+        CONSTRAINT receptions_station_seq_fkey FOREIGN KEY (station_seq) REFERENCES ground_stations (seq)
       );
 
       CREATE TABLE rejection_tallies (

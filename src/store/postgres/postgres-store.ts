@@ -5,6 +5,7 @@ import { CounterConflictError, type IngestWrite } from '../../core/ports/store.j
 import { SatiotError } from '../../errors/satiot-error.js';
 import { checkIngestWrite } from '../ingest-checks.js';
 import { KyselyStore } from '../kysely-store.js';
+import { parseMessageId } from '../message-key.js';
 import { asBuffer } from '../row-mapping.js';
 import type { ConstraintViolation, StoreCapabilities, UniqueKey } from '../store-capabilities.js';
 import type { StoreDatabase } from '../store-schema.js';
@@ -25,9 +26,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Named constraints of postgres/migrations.ts, in the schema's terms. */
 const UNIQUE_CONSTRAINTS: Readonly<Record<string, UniqueKey>> = {
   tenants_pkey: 'tenants.id',
-  terminals_pkey: 'terminals.id',
+  terminals_id_key: 'terminals.id',
   terminals_dev_eui_key: 'terminals.dev_eui',
-  ground_stations_pkey: 'ground_stations.id',
+  ground_stations_id_key: 'ground_stations.id',
   ground_stations_token_hash_key: 'ground_stations.token_hash',
 };
 
@@ -75,15 +76,16 @@ export class PostgresStore extends KyselyStore {
 
   async commitIngest(w: IngestWrite): Promise<void> {
     checkIngestWrite(w);
+    const seqs = await this.resolveSeqs(w);
     const client = await this.pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
-      const conflicts = await writeCounters(client, w.counters);
+      const conflicts = await writeCounters(client, w.counters, seqs.terminals);
       if (conflicts.length > 0) throw new CounterConflictError(conflicts);
-      await insertMessages(client, w.newMessages);
-      await insertReceptions(client, w.receptions);
-      await lowerTimes(client, w.earlierTimes);
+      const messageSeqs = await insertMessages(client, w.newMessages, seqs.terminals);
+      await insertReceptions(client, w.receptions, messageSeqs, seqs);
+      await lowerTimes(client, w.earlierTimes, seqs.terminals);
       await addRejections(client, w.rejections);
       await client.query('COMMIT');
     } catch (e) {
@@ -96,6 +98,34 @@ export class PostgresStore extends KyselyStore {
     } finally {
       client.release(broken);
     }
+  }
+
+  /**
+   * The seqs of every terminal and station the write names (from the caches: a query only for
+   * misses). A counter state, new message or reception of an unknown terminal or station is refused;
+   * earlierTimes of an unknown message are ignored, as for a known terminal.
+   */
+  private async resolveSeqs(w: IngestWrite): Promise<IngestSeqs> {
+    const terminalIds = new Set<string>();
+    for (const c of w.counters) terminalIds.add(c.state.terminalId);
+    for (const m of w.newMessages) terminalIds.add(m.terminalId);
+    for (const r of w.receptions) {
+      const k = parseMessageId(r.messageId);
+      if (k) terminalIds.add(k.terminalId);
+    }
+    for (const t of w.earlierTimes) {
+      const k = parseMessageId(t.messageId);
+      if (k) terminalIds.add(k.terminalId);
+    }
+    const terminals = await this.terminalSeqsOf(terminalIds);
+    for (const id of [...w.counters.map((c) => c.state.terminalId), ...w.newMessages.map((m) => m.terminalId)]) {
+      if (!terminals.has(id)) throw new SatiotError('INVALID_ARGUMENT', `No terminal ${id}.`, { terminalId: id });
+    }
+    const stations = await this.stationSeqsOf(w.receptions.map((r) => r.stationId));
+    for (const r of w.receptions) {
+      if (!stations.has(r.stationId)) throw new SatiotError('INVALID_ARGUMENT', `No ground station ${r.stationId}.`, { stationId: r.stationId });
+    }
+    return { terminals, stations };
   }
 
   protected constraintViolation(e: unknown): ConstraintViolation | undefined {
@@ -141,115 +171,170 @@ function sqlState(e: unknown): string | undefined {
 
 // ---- the ingest statements (named: each connection prepares them once) ------------------------
 
+interface IngestSeqs {
+  readonly terminals: ReadonlyMap<string, number>;
+  readonly stations: ReadonlyMap<string, number>;
+}
+
 /**
- * Locks the batch's counter rows in terminal order (two writers never wait on each other in a
+ * Locks the batch's counter rows in terminal_seq order (two writers never wait on each other in a
  * cycle), then applies each state only where the stored version is the expected one; a new row only
  * where none exists (a concurrent insert makes ON CONFLICT do nothing). Returns the terminals whose
- * state had changed: the caller rolls back.
+ * state had changed (by id): the caller rolls back.
  */
-async function writeCounters(client: PoolClient, counters: IngestWrite['counters']): Promise<string[]> {
+async function writeCounters(client: PoolClient, counters: IngestWrite['counters'], terminalSeqs: ReadonlyMap<string, number>): Promise<string[]> {
   if (counters.length === 0) return [];
   const sorted = [...counters].sort((a, b) => compareIds(a.state.terminalId, b.state.terminalId));
-  const ids = sorted.map((c) => c.state.terminalId);
-  const locked = await client.query<{ terminal_id: string; version: number }>({
+  const seqOf = (c: IngestWrite['counters'][number]): number => terminalSeqs.get(c.state.terminalId)!;
+  const locked = await client.query<{ terminal_seq: number; version: number }>({
     name: 'satiot_lock_counters',
-    text: 'SELECT terminal_id, version FROM terminal_counters WHERE terminal_id = ANY($1::text[]) ORDER BY terminal_id FOR UPDATE',
-    values: [ids],
+    text: 'SELECT terminal_seq, version FROM terminal_counters WHERE terminal_seq = ANY($1::int8[]) ORDER BY terminal_seq FOR UPDATE',
+    values: [sorted.map(seqOf)],
   });
-  const stored = new Map(locked.rows.map((r) => [r.terminal_id, r.version]));
+  const stored = new Map(locked.rows.map((r) => [r.terminal_seq, r.version]));
   const conflicts = sorted
-    .filter((c) => (c.expectedVersion === -1 ? stored.has(c.state.terminalId) : stored.get(c.state.terminalId) !== c.expectedVersion))
+    .filter((c) => (c.expectedVersion === -1 ? stored.has(seqOf(c)) : stored.get(seqOf(c)) !== c.expectedVersion))
     .map((c) => c.state.terminalId);
   if (conflicts.length > 0) return conflicts;
 
   const updates = sorted.filter((c) => c.expectedVersion !== -1);
   const inserts = sorted.filter((c) => c.expectedVersion === -1);
-  const written = new Set<string>();
+  const written = new Set<number>();
   if (updates.length > 0) {
-    const r = await client.query<{ terminal_id: string }>({
+    const r = await client.query<{ terminal_seq: number }>({
       name: 'satiot_update_counters',
       text: `UPDATE terminal_counters AS c
         SET f_cnt_up_top = u.f_cnt_up_top, window_bits = u.window_bits, f_cnt_down = u.f_cnt_down, version = u.version
-        FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::int8[])
-          AS u (terminal_id, f_cnt_up_top, window_bits, f_cnt_down, version, expected_version)
-        WHERE c.terminal_id = u.terminal_id AND c.version = u.expected_version
-        RETURNING c.terminal_id`,
+        FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::int8[])
+          AS u (terminal_seq, f_cnt_up_top, window_bits, f_cnt_down, version, expected_version)
+        WHERE c.terminal_seq = u.terminal_seq AND c.version = u.expected_version
+        RETURNING c.terminal_seq`,
       values: [
-        updates.map((c) => c.state.terminalId), updates.map((c) => c.state.fCntUpTop), updates.map((c) => c.state.windowBits),
+        updates.map(seqOf), updates.map((c) => c.state.fCntUpTop), updates.map((c) => c.state.windowBits),
         updates.map((c) => c.state.fCntDown), updates.map((c) => c.state.version), updates.map((c) => c.expectedVersion),
       ],
     });
-    for (const row of r.rows) written.add(row.terminal_id);
+    for (const row of r.rows) written.add(row.terminal_seq);
   }
   if (inserts.length > 0) {
-    const r = await client.query<{ terminal_id: string }>({
+    const r = await client.query<{ terminal_seq: number }>({
       name: 'satiot_insert_counters',
-      text: `INSERT INTO terminal_counters (terminal_id, f_cnt_up_top, window_bits, f_cnt_down, version)
-        SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::int8[])
-        ON CONFLICT (terminal_id) DO NOTHING
-        RETURNING terminal_id`,
+      text: `INSERT INTO terminal_counters (terminal_seq, f_cnt_up_top, window_bits, f_cnt_down, version)
+        SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int8[], $5::int8[])
+        ON CONFLICT (terminal_seq) DO NOTHING
+        RETURNING terminal_seq`,
       values: [
-        inserts.map((c) => c.state.terminalId), inserts.map((c) => c.state.fCntUpTop), inserts.map((c) => c.state.windowBits),
+        inserts.map(seqOf), inserts.map((c) => c.state.fCntUpTop), inserts.map((c) => c.state.windowBits),
         inserts.map((c) => c.state.fCntDown), inserts.map((c) => c.state.version),
       ],
     });
-    for (const row of r.rows) written.add(row.terminal_id);
+    for (const row of r.rows) written.add(row.terminal_seq);
   }
-  return ids.filter((id) => !written.has(id));
+  return sorted.filter((c) => !written.has(seqOf(c))).map((c) => c.state.terminalId);
 }
 
-async function insertMessages(client: PoolClient, messages: IngestWrite['newMessages']): Promise<void> {
-  if (messages.length === 0) return;
-  const m = [...messages].sort((a, b) => compareIds(a.id, b.id));
-  await client.query({
+/** Inserts the new messages in (terminal_seq, f_cnt) order; returns the seqs of those it inserted, by message id. */
+async function insertMessages(client: PoolClient, messages: IngestWrite['newMessages'],
+  terminalSeqs: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (messages.length === 0) return out;
+  const m = messages.map((x) => ({ x, seq: terminalSeqs.get(x.terminalId)! })).sort((a, b) => a.seq - b.seq || a.x.fCnt - b.x.fCnt);
+  const r = await client.query<{ seq: number; terminal_seq: number; f_cnt: number }>({
     name: 'satiot_insert_messages',
-    text: `INSERT INTO messages (id, tenant_id, terminal_id, dev_eui, f_cnt, f_port, payload, confirmed, ack,
+    text: `INSERT INTO messages (tenant_id, terminal_seq, dev_eui, f_cnt, f_port, payload, confirmed, ack,
         captured_at, downlinked_at, ingested_at)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int4[], $7::bytea[],
-        $8::bool[], $9::bool[], $10::int8[], $11::int8[], $12::int8[])
-      ON CONFLICT (id) DO NOTHING`,
+      SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::int4[], $6::bytea[],
+        $7::bool[], $8::bool[], $9::int8[], $10::int8[], $11::int8[])
+      ON CONFLICT (terminal_seq, f_cnt) DO NOTHING
+      RETURNING seq, terminal_seq, f_cnt`,
     values: [
-      m.map((x) => x.id), m.map((x) => x.tenantId), m.map((x) => x.terminalId), m.map((x) => x.devEui),
-      m.map((x) => x.fCnt), m.map((x) => x.fPort), m.map((x) => asBuffer(x.payload)),
-      m.map((x) => x.confirmed), m.map((x) => x.ack),
-      m.map((x) => x.capturedAt), m.map((x) => x.downlinkedAt), m.map((x) => x.ingestedAt),
+      m.map((e) => e.x.tenantId), m.map((e) => e.seq), m.map((e) => e.x.devEui),
+      m.map((e) => e.x.fCnt), m.map((e) => e.x.fPort), m.map((e) => asBuffer(e.x.payload)),
+      m.map((e) => e.x.confirmed), m.map((e) => e.x.ack),
+      m.map((e) => e.x.capturedAt), m.map((e) => e.x.downlinkedAt), m.map((e) => e.x.ingestedAt),
     ],
   });
+  const idOf = new Map(m.map((e) => [`${e.seq}:${e.x.fCnt}`, e.x.id]));
+  for (const row of r.rows) out.set(idOf.get(`${row.terminal_seq}:${row.f_cnt}`)!, row.seq);
+  return out;
 }
 
-async function insertReceptions(client: PoolClient, receptions: IngestWrite['receptions']): Promise<void> {
+/**
+ * Receptions of the batch's new messages use the seqs the insert returned; the others (duplicates,
+ * and new messages a concurrent writer inserted first) are looked up by (terminal_seq, f_cnt) in
+ * one query. A reception of a message that is not stored fails the write.
+ */
+async function insertReceptions(client: PoolClient, receptions: IngestWrite['receptions'], messageSeqs: Map<string, number>,
+  seqs: IngestSeqs): Promise<void> {
   if (receptions.length === 0) return;
-  const r = [...receptions].sort((a, b) => compareIds(a.messageId, b.messageId) || compareIds(a.stationId, b.stationId)
-    || compareIds(a.satelliteId, b.satelliteId) || a.capturedAt - b.capturedAt);
+  const missing = new Map<string, { terminalSeq: number; fCnt: number }>();
+  for (const r of receptions) {
+    if (messageSeqs.has(r.messageId) || missing.has(r.messageId)) continue;
+    const k = parseMessageId(r.messageId);
+    const terminalSeq = k && seqs.terminals.get(k.terminalId);
+    if (!k || terminalSeq === undefined) throw unknownMessage(r.messageId);
+    missing.set(r.messageId, { terminalSeq, fCnt: k.fCnt });
+  }
+  if (missing.size > 0) {
+    const keys = [...missing];
+    const found = await client.query<{ seq: number; terminal_seq: number; f_cnt: number }>({
+      name: 'satiot_message_seqs',
+      text: `SELECT m.seq, m.terminal_seq, m.f_cnt
+        FROM unnest($1::int8[], $2::int8[]) AS k (terminal_seq, f_cnt)
+        JOIN messages AS m ON m.terminal_seq = k.terminal_seq AND m.f_cnt = k.f_cnt`,
+      values: [keys.map(([, k]) => k.terminalSeq), keys.map(([, k]) => k.fCnt)],
+    });
+    const idOf = new Map(keys.map(([id, k]) => [`${k.terminalSeq}:${k.fCnt}`, id]));
+    for (const row of found.rows) messageSeqs.set(idOf.get(`${row.terminal_seq}:${row.f_cnt}`)!, row.seq);
+  }
+  const r = receptions.map((x) => {
+    const messageSeq = messageSeqs.get(x.messageId);
+    if (messageSeq === undefined) throw unknownMessage(x.messageId);
+    return { x, messageSeq, stationSeq: seqs.stations.get(x.stationId)! };
+  }).sort((a, b) => a.messageSeq - b.messageSeq || a.stationSeq - b.stationSeq
+    || compareIds(a.x.satelliteId, b.x.satelliteId) || a.x.capturedAt - b.x.capturedAt);
   await client.query({
     name: 'satiot_insert_receptions',
-    text: `INSERT INTO receptions (message_id, station_id, satellite_id, captured_at, downlinked_at, received_at,
+    text: `INSERT INTO receptions (message_seq, station_seq, satellite_id, captured_at, downlinked_at, received_at,
         rssi, snr, frequency_offset_hz)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], $6::int8[],
+      SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::int8[],
         $7::float8[], $8::float8[], $9::float8[])
       ON CONFLICT DO NOTHING`,
     values: [
-      r.map((x) => x.messageId), r.map((x) => x.stationId), r.map((x) => x.satelliteId),
-      r.map((x) => x.capturedAt), r.map((x) => x.downlinkedAt), r.map((x) => x.receivedAt),
-      r.map((x) => x.rssi), r.map((x) => x.snr), r.map((x) => x.frequencyOffsetHz),
+      r.map((e) => e.messageSeq), r.map((e) => e.stationSeq), r.map((e) => e.x.satelliteId),
+      r.map((e) => e.x.capturedAt), r.map((e) => e.x.downlinkedAt), r.map((e) => e.x.receivedAt),
+      r.map((e) => e.x.rssi), r.map((e) => e.x.snr), r.map((e) => e.x.frequencyOffsetHz),
     ],
   });
 }
 
-/** Several entries for one message fold into their minimum first (UPDATE … FROM applies one row per target). */
-async function lowerTimes(client: PoolClient, times: IngestWrite['earlierTimes']): Promise<void> {
-  if (times.length === 0) return;
+function unknownMessage(messageId: string): SatiotError {
+  return new SatiotError('INVALID_ARGUMENT', `No message ${messageId} for a reception.`, { messageId });
+}
+
+/**
+ * Several entries for one message fold into their minimum first (UPDATE … FROM applies one row per
+ * target); entries of unknown messages are ignored.
+ */
+async function lowerTimes(client: PoolClient, times: IngestWrite['earlierTimes'], terminalSeqs: ReadonlyMap<string, number>): Promise<void> {
+  const t = times.flatMap((x) => {
+    const k = parseMessageId(x.messageId);
+    const terminalSeq = k && terminalSeqs.get(k.terminalId);
+    return k && terminalSeq !== undefined ? [{ terminalSeq, fCnt: k.fCnt, capturedAt: x.capturedAt, downlinkedAt: x.downlinkedAt }] : [];
+  });
+  if (t.length === 0) return;
   await client.query({
     name: 'satiot_lower_times',
     text: `UPDATE messages AS m
       SET captured_at = LEAST(m.captured_at, u.captured_at), downlinked_at = LEAST(m.downlinked_at, u.downlinked_at)
-      FROM (SELECT id, min(captured_at) AS captured_at, min(downlinked_at) AS downlinked_at
-            FROM unnest($1::text[], $2::int8[], $3::int8[]) AS t (id, captured_at, downlinked_at) GROUP BY id) AS u
-      WHERE m.id = u.id AND (u.captured_at < m.captured_at OR u.downlinked_at < m.downlinked_at)`,
-    values: [times.map((t) => t.messageId), times.map((t) => t.capturedAt), times.map((t) => t.downlinkedAt)],
+      FROM (SELECT terminal_seq, f_cnt, min(captured_at) AS captured_at, min(downlinked_at) AS downlinked_at
+            FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[]) AS t (terminal_seq, f_cnt, captured_at, downlinked_at)
+            GROUP BY terminal_seq, f_cnt) AS u
+      WHERE m.terminal_seq = u.terminal_seq AND m.f_cnt = u.f_cnt
+        AND (u.captured_at < m.captured_at OR u.downlinked_at < m.downlinked_at)`,
+    values: [t.map((x) => x.terminalSeq), t.map((x) => x.fCnt), t.map((x) => x.capturedAt), t.map((x) => x.downlinkedAt)],
   });
 }
-
 /** Summed per (station, code) first: ON CONFLICT DO UPDATE may touch a row once per statement. */
 async function addRejections(client: PoolClient, rejections: IngestWrite['rejections']): Promise<void> {
   if (rejections.length === 0) return;

@@ -3,7 +3,8 @@ import { latestVersion, newerSchemaError, type Migration } from '../migration.js
 
 /**
  * SQLite's schema history (the DDL of store-schema.ts in SQLite's dialect). STRICT tables;
- * booleans are 0/1 integers; tables keyed by a composite key are WITHOUT ROWID.
+ * booleans are 0/1 integers; rejection_tallies (keyed by a composite text key) is WITHOUT ROWID.
+ * Nothing was released before the integer keys: migration 1 was rewritten in place for them.
  */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
@@ -16,8 +17,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         created_at INTEGER NOT NULL
       ) STRICT;
 
+      -- Every table references terminals and stations by an integer surrogate key (seq, the rowid),
+      -- not by their text ids: an ingest batch then touches few, mostly sequential index pages.
       CREATE TABLE terminals (
-        id TEXT NOT NULL PRIMARY KEY,
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
         tenant_id TEXT NOT NULL REFERENCES tenants (id),
         dev_eui TEXT NOT NULL UNIQUE,
         dev_addr TEXT NOT NULL,
@@ -37,15 +41,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX terminals_tenant_created_idx ON terminals (tenant_id, created_at, id);
 
       CREATE TABLE terminal_counters (
-        terminal_id TEXT NOT NULL PRIMARY KEY REFERENCES terminals (id),
+        terminal_seq INTEGER PRIMARY KEY REFERENCES terminals (seq),
         f_cnt_up_top INTEGER NOT NULL,
         window_bits TEXT NOT NULL,
         f_cnt_down INTEGER NOT NULL,
         version INTEGER NOT NULL
-      ) STRICT, WITHOUT ROWID;
+      ) STRICT;
 
       CREATE TABLE ground_stations (
-        id TEXT NOT NULL PRIMARY KEY,
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
         name TEXT NOT NULL,
         lat REAL NOT NULL,
         lon REAL NOT NULL,
@@ -55,10 +60,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         created_at INTEGER NOT NULL
       ) STRICT;
 
+      -- No id column: a message id is "<terminal id>.<f_cnt>", unique as (terminal_seq, f_cnt).
       CREATE TABLE messages (
-        id TEXT NOT NULL PRIMARY KEY,
+        seq INTEGER PRIMARY KEY,
         tenant_id TEXT NOT NULL,
-        terminal_id TEXT NOT NULL REFERENCES terminals (id),
+        terminal_seq INTEGER NOT NULL REFERENCES terminals (seq),
         dev_eui TEXT NOT NULL,
         f_cnt INTEGER NOT NULL,
         f_port INTEGER,
@@ -67,13 +73,15 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         ack INTEGER NOT NULL CHECK (ack IN (0, 1)),
         captured_at INTEGER NOT NULL,
         downlinked_at INTEGER NOT NULL,
-        ingested_at INTEGER NOT NULL
+        ingested_at INTEGER NOT NULL,
+        UNIQUE (terminal_seq, f_cnt)
       ) STRICT;
-      CREATE INDEX messages_terminal_captured_idx ON messages (terminal_id, captured_at DESC, id DESC);
+      CREATE INDEX messages_terminal_captured_idx ON messages (terminal_seq, captured_at DESC, f_cnt DESC);
 
+      -- A rowid table: its one index is the unique key, which also finds a message's receptions.
       CREATE TABLE receptions (
-        message_id TEXT NOT NULL REFERENCES messages (id),
-        station_id TEXT NOT NULL,
+        message_seq INTEGER NOT NULL REFERENCES messages (seq),
+        station_seq INTEGER NOT NULL REFERENCES ground_stations (seq),
         satellite_id TEXT NOT NULL,
         captured_at INTEGER NOT NULL,
         downlinked_at INTEGER NOT NULL,
@@ -81,8 +89,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         rssi REAL,
         snr REAL,
         frequency_offset_hz REAL,
-        PRIMARY KEY (message_id, station_id, satellite_id, captured_at)
-      ) STRICT, WITHOUT ROWID;
+        UNIQUE (message_seq, station_seq, satellite_id, captured_at)
+      ) STRICT;
 
       CREATE TABLE rejection_tallies (
         station_id TEXT NOT NULL,

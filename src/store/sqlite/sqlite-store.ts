@@ -2,8 +2,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Transaction } from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { CounterConflictError, type IngestWrite } from '../../core/ports/store.js';
+import { SatiotError } from '../../errors/satiot-error.js';
 import { checkIngestWrite } from '../ingest-checks.js';
 import { KyselyStore } from '../kysely-store.js';
+import { parseMessageId } from '../message-key.js';
 import { asBuffer } from '../row-mapping.js';
 import type { ConstraintViolation, StoreCapabilities, UniqueKey } from '../store-capabilities.js';
 import type { StoreDatabase } from '../store-schema.js';
@@ -14,8 +16,8 @@ export const SQLITE_CAPABILITIES: StoreCapabilities = { nativeBooleans: false };
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 /**
- * Page cache per connection (KiB; SQLite's default is 2 MiB). Ingest inserts land all over the
- * message-id and reception indexes (ids are `${terminalId}.${fCnt}`), so a larger cache saves reads.
+ * Page cache per connection (KiB; SQLite's default is 2 MiB). Ingest inserts land on every
+ * terminal's part of the (terminal_seq, …) message indexes, so a larger cache saves reads.
  */
 const CACHE_KIB = 65_536;
 /**
@@ -65,7 +67,7 @@ export class SqliteStore extends KyselyStore {
 
   async commitIngest(w: IngestWrite): Promise<void> {
     checkIngestWrite(w);
-    this.ingestTx ??= ingestTransaction(this.sqlite);
+    this.ingestTx ??= ingestTransaction(this.sqlite, this.terminalSeqs, this.stationSeqs);
     this.ingestTx.immediate(w);
   }
 
@@ -84,43 +86,81 @@ export class SqliteStore extends KyselyStore {
 /**
  * The ingest write as one transaction over statements prepared once (the schema must exist).
  * Counters go first: on a version mismatch the transaction throws before anything else is written,
- * and better-sqlite3 rolls it back.
+ * and better-sqlite3 rolls it back. Terminal and station ids resolve to their seqs through the
+ * store's caches (a miss is one indexed lookup, then cached); message ids resolve to message seqs
+ * by (terminal_seq, f_cnt), from the batch's own inserts first.
  */
-function ingestTransaction(db: Database): Transaction<(w: IngestWrite) => void> {
+function ingestTransaction(db: Database, terminalSeqs: Map<string, number>, stationSeqs: Map<string, number>): Transaction<(w: IngestWrite) => void> {
   const s = {
-    insertCounter: db.prepare<[string, number, string, number, number]>(`INSERT INTO terminal_counters (terminal_id, f_cnt_up_top, window_bits, f_cnt_down, version)
-      VALUES (?, ?, ?, ?, ?) ON CONFLICT (terminal_id) DO NOTHING`),
-    updateCounter: db.prepare<[number, string, number, number, string, number]>(`UPDATE terminal_counters SET f_cnt_up_top = ?, window_bits = ?, f_cnt_down = ?, version = ?
-      WHERE terminal_id = ? AND version = ?`),
-    insertMessage: db.prepare<[string, string, string, string, number, number | null, Buffer, 0 | 1, 0 | 1, number, number, number]>(`INSERT INTO messages (id, tenant_id, terminal_id, dev_eui, f_cnt, f_port, payload, confirmed, ack,
-      captured_at, downlinked_at, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
-    insertReception: db.prepare<[string, string, string, number, number, number, number | null, number | null, number | null]>(`INSERT INTO receptions (message_id, station_id, satellite_id, captured_at, downlinked_at,
+    terminalSeq: db.prepare<[string], number>('SELECT seq FROM terminals WHERE id = ?').pluck(),
+    stationSeq: db.prepare<[string], number>('SELECT seq FROM ground_stations WHERE id = ?').pluck(),
+    insertCounter: db.prepare<[number, number, string, number, number]>(`INSERT INTO terminal_counters (terminal_seq, f_cnt_up_top, window_bits, f_cnt_down, version)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (terminal_seq) DO NOTHING`),
+    updateCounter: db.prepare<[number, string, number, number, number, number]>(`UPDATE terminal_counters SET f_cnt_up_top = ?, window_bits = ?, f_cnt_down = ?, version = ?
+      WHERE terminal_seq = ? AND version = ?`),
+    insertMessage: db.prepare<[string, number, string, number, number | null, Buffer, 0 | 1, 0 | 1, number, number, number], number>(`INSERT INTO messages (tenant_id, terminal_seq, dev_eui, f_cnt, f_port, payload, confirmed, ack,
+      captured_at, downlinked_at, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (terminal_seq, f_cnt) DO NOTHING RETURNING seq`).pluck(),
+    messageSeq: db.prepare<[number, number], number>('SELECT seq FROM messages WHERE terminal_seq = ? AND f_cnt = ?').pluck(),
+    insertReception: db.prepare<[number, number, string, number, number, number, number | null, number | null, number | null]>(`INSERT INTO receptions (message_seq, station_seq, satellite_id, captured_at, downlinked_at,
       received_at, rssi, snr, frequency_offset_hz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-    lowerTimes: db.prepare<[number, number, string]>(`UPDATE messages SET captured_at = min(captured_at, ?), downlinked_at = min(downlinked_at, ?)
-      WHERE id = ?`),
+    lowerTimes: db.prepare<[number, number, number, number]>(`UPDATE messages SET captured_at = min(captured_at, ?), downlinked_at = min(downlinked_at, ?)
+      WHERE terminal_seq = ? AND f_cnt = ?`),
     addRejections: db.prepare<[string, string, number]>(`INSERT INTO rejection_tallies (station_id, code, count) VALUES (?, ?, ?)
       ON CONFLICT (station_id, code) DO UPDATE SET count = count + excluded.count`),
   };
 
+  function seqOf(cache: Map<string, number>, lookup: typeof s.terminalSeq, id: string): number | undefined {
+    let seq = cache.get(id);
+    if (seq === undefined) {
+      seq = lookup.get(id);
+      if (seq !== undefined) cache.set(id, seq);
+    }
+    return seq;
+  }
+  function terminalSeq(id: string): number {
+    const seq = seqOf(terminalSeqs, s.terminalSeq, id);
+    if (seq === undefined) throw new SatiotError('INVALID_ARGUMENT', `No terminal ${id}.`, { terminalId: id });
+    return seq;
+  }
+
   return db.transaction((w: IngestWrite) => {
     const conflicts: string[] = [];
     for (const { state: c, expectedVersion } of w.counters) {
+      const seq = terminalSeq(c.terminalId);
       const r = expectedVersion === -1
-        ? s.insertCounter.run(c.terminalId, c.fCntUpTop, c.windowBits, c.fCntDown, c.version)
-        : s.updateCounter.run(c.fCntUpTop, c.windowBits, c.fCntDown, c.version, c.terminalId, expectedVersion);
+        ? s.insertCounter.run(seq, c.fCntUpTop, c.windowBits, c.fCntDown, c.version)
+        : s.updateCounter.run(c.fCntUpTop, c.windowBits, c.fCntDown, c.version, seq, expectedVersion);
       if (r.changes !== 1) conflicts.push(c.terminalId);
     }
     if (conflicts.length > 0) throw new CounterConflictError(conflicts);
 
+    const messageSeqs = new Map<string, number>();
     for (const m of w.newMessages) {
-      s.insertMessage.run(m.id, m.tenantId, m.terminalId, m.devEui, m.fCnt, m.fPort, asBuffer(m.payload),
-        m.confirmed ? 1 : 0, m.ack ? 1 : 0, m.capturedAt, m.downlinkedAt, m.ingestedAt);
+      const tSeq = terminalSeq(m.terminalId);
+      const seq = s.insertMessage.get(m.tenantId, tSeq, m.devEui, m.fCnt, m.fPort, asBuffer(m.payload),
+        m.confirmed ? 1 : 0, m.ack ? 1 : 0, m.capturedAt, m.downlinkedAt, m.ingestedAt) ?? s.messageSeq.get(tSeq, m.fCnt);
+      if (seq !== undefined) messageSeqs.set(m.id, seq);
     }
     for (const r of w.receptions) {
-      s.insertReception.run(r.messageId, r.stationId, r.satelliteId, r.capturedAt, r.downlinkedAt, r.receivedAt,
+      let seq = messageSeqs.get(r.messageId);
+      if (seq === undefined) {
+        const key = parseMessageId(r.messageId);
+        const tSeq = key && seqOf(terminalSeqs, s.terminalSeq, key.terminalId);
+        seq = key && tSeq !== undefined ? s.messageSeq.get(tSeq, key.fCnt) : undefined;
+        if (seq === undefined) throw new SatiotError('INVALID_ARGUMENT', `No message ${r.messageId} for a reception.`, { messageId: r.messageId });
+        messageSeqs.set(r.messageId, seq);
+      }
+      const stationSeq = seqOf(stationSeqs, s.stationSeq, r.stationId);
+      if (stationSeq === undefined) throw new SatiotError('INVALID_ARGUMENT', `No ground station ${r.stationId}.`, { stationId: r.stationId });
+      s.insertReception.run(seq, stationSeq, r.satelliteId, r.capturedAt, r.downlinkedAt, r.receivedAt,
         r.rssi, r.snr, r.frequencyOffsetHz);
     }
-    for (const t of w.earlierTimes) s.lowerTimes.run(t.capturedAt, t.downlinkedAt, t.messageId);
+    for (const t of w.earlierTimes) {
+      const key = parseMessageId(t.messageId);
+      const tSeq = key && seqOf(terminalSeqs, s.terminalSeq, key.terminalId);
+      if (key && tSeq !== undefined) s.lowerTimes.run(t.capturedAt, t.downlinkedAt, tSeq, key.fCnt);
+    }
     for (const j of w.rejections) s.addRejections.run(j.stationId, j.code, j.count);
   });
 }
