@@ -141,7 +141,8 @@ export class IngestPipeline {
       }
       if (!entry) return reject(i, 'BAD_MIC');
       if (!entry.record.enabled) return reject(i, 'TERMINAL_DISABLED');
-      const w = windows.get(entry) ?? entry.window;
+      let w = windows.get(entry);
+      if (!w) { w = entry.window.clone(); windows.set(entry, w); }
       const cls = w.classify(fCnt);
       if (cls === 'below') return reject(i, 'REPLAYED_COUNTER');
       const messageId = messageIdOf(entry.record.id, fCnt);
@@ -149,7 +150,7 @@ export class IngestPipeline {
         messageId, stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt,
         receivedAt: now, rssi: f.rssi ?? null, snr: f.snr ?? null, frequencyOffsetHz: f.frequencyOffsetHz ?? null,
       };
-      if (cls === 'new') windows.set(entry, w.accept(fCnt));
+      if (cls === 'new') w.acceptInPlace(fCnt);
       pending.push({ index: i, entry, frame, fCnt, messageId, reception, kind: cls });
     });
 

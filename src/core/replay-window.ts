@@ -5,13 +5,19 @@
  * one satellite may arrive hours before counter 10 through another — so an unseen counter inside the
  * window is still new; one below the window is too old to judge and is refused.
  *
- * Immutable: `accept` returns a new state.
+ * `accept` returns a new state; a batch that accepts many counters of one terminal works on a
+ * `clone()` with `acceptInPlace`, so the hot path does not allocate per frame.
  */
 export class ReplayWindow {
   /** Window width in counters (default 1024: days of traffic for a terminal sending every few minutes). */
   static readonly DEFAULT_SIZE = 1024;
 
-  private constructor(readonly top: number, private readonly bits: Uint8Array, readonly size: number) {}
+  private constructor(private topValue: number, private readonly bits: Uint8Array, readonly size: number) {}
+
+  /** Highest accepted counter, −1 before the first. */
+  get top(): number {
+    return this.topValue;
+  }
 
   static empty(size = ReplayWindow.DEFAULT_SIZE): ReplayWindow {
     return new ReplayWindow(-1, new Uint8Array(Math.ceil(size / 8)), size);
@@ -43,24 +49,28 @@ export class ReplayWindow {
     return this.bit(age) ? 'seen' : 'new';
   }
 
+  /** A private copy to mutate with `acceptInPlace`. */
+  clone(): ReplayWindow {
+    return new ReplayWindow(this.top, this.bits.slice(), this.size);
+  }
+
+  /** Accepts `fCnt` (which must classify as `new`) into this window itself. */
+  acceptInPlace(fCnt: number): void {
+    if (this.top < 0 || fCnt > this.top) {
+      shiftBits(this.bits, this.bits, this.top < 0 ? this.size : fCnt - this.top, this.size);
+      this.bits[0]! |= 1;
+      this.topValue = fCnt;
+      return;
+    }
+    const age = this.top - fCnt;
+    this.bits[age >> 3]! |= 1 << (age & 7);
+  }
+
   /** The state after accepting `fCnt` (which must classify as `new`). */
   accept(fCnt: number): ReplayWindow {
     const bits = new Uint8Array(this.bits.length);
     if (this.top < 0 || fCnt > this.top) {
-      const shift = this.top < 0 ? this.size : fCnt - this.top;
-      if (shift < this.size) {
-        // Bit i moves to i + shift: whole bytes first, then the remaining bits across byte edges.
-        const byteShift = shift >> 3, bitShift = shift & 7;
-        for (let j = bits.length - 1; j >= byteShift; j--) {
-          const src = j - byteShift;
-          const lo = this.bits[src]! << bitShift;
-          const carry = bitShift && src > 0 ? this.bits[src - 1]! >> (8 - bitShift) : 0;
-          bits[j] = (lo | carry) & 0xff;
-        }
-        // Bits pushed past the window's end are dropped (size may not fill the last byte).
-        const spare = bits.length * 8 - this.size;
-        if (spare > 0) bits[bits.length - 1]! &= 0xff >> spare;
-      }
+      shiftBits(this.bits, bits, this.top < 0 ? this.size : fCnt - this.top, this.size);
       bits[0]! |= 1;
       return new ReplayWindow(fCnt, bits, this.size);
     }
@@ -73,4 +83,23 @@ export class ReplayWindow {
   private bit(i: number): boolean {
     return (this.bits[i >> 3]! & (1 << (i & 7))) !== 0;
   }
+}
+
+/**
+ * Writes `src` shifted towards older counters by `shift` bits into `dst` (which may be `src`):
+ * bit i moves to i + shift, bits pushed past `size` are dropped, the low `shift` bits become 0.
+ */
+function shiftBits(src: Uint8Array, dst: Uint8Array, shift: number, size: number): void {
+  if (shift >= size) { dst.fill(0); return; }
+  const byteShift = shift >> 3, bitShift = shift & 7;
+  // From the top byte down, so an in-place shift reads each source byte before overwriting it.
+  for (let j = dst.length - 1; j >= byteShift; j--) {
+    const srcIdx = j - byteShift;
+    const lo = src[srcIdx]! << bitShift;
+    const carry = bitShift && srcIdx > 0 ? src[srcIdx - 1]! >> (8 - bitShift) : 0;
+    dst[j] = (lo | carry) & 0xff;
+  }
+  for (let j = Math.min(byteShift, dst.length) - 1; j >= 0; j--) dst[j] = 0;
+  const spare = dst.length * 8 - size;
+  if (spare > 0) dst[dst.length - 1]! &= 0xff >> spare;
 }

@@ -33,6 +33,23 @@ describe('ReplayWindow', () => {
     ), { numRuns: 300 });
   });
 
+  it('accepts in place exactly as it accepts into a new window', () => {
+    fc.assert(fc.property(
+      fc.constantFrom(8, 13, 64, 1024),
+      fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 200 }),
+      (size, arrivals) => {
+        let w = ReplayWindow.empty(size);
+        const m = ReplayWindow.empty(size).clone();
+        for (const n of arrivals) {
+          if (w.classify(n) !== 'new') continue;
+          w = w.accept(n);
+          m.acceptInPlace(n);
+          expect([m.top, m.toHex()]).toEqual([w.top, w.toHex()]);
+        }
+      },
+    ), { numRuns: 300 });
+  });
+
   it('survives a round trip through its stored form', () => {
     let w = ReplayWindow.empty();
     for (const n of [5, 9, 7, 1000, 998, 20]) w = w.accept(n);
