@@ -84,7 +84,7 @@ export interface Store {
   /** `ingestedAt` of stored messages among `ids` (the dedup window's look-back). */
   messageIngestedAt(ids: readonly string[]): Promise<Map<string, number>>;
   getMessage(id: string): Promise<MessageWithReceptions | undefined>;
-  /** Newest first (by capturedAt, then id). */
+  /** Newest first (by capturedAt, then counter, highest first). */
   listMessages(q: MessageQuery): Promise<Page<MessageWithReceptions>>;
   rejectionTallies(): Promise<Array<{ stationId: string; code: RejectionCode; count: number }>>;
 }
