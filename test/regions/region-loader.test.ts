@@ -5,17 +5,8 @@ import { join } from 'node:path';
 import { latLngToCell } from 'h3-js';
 import { loadRegion, presetOutline, REGION_PRESETS } from '../../src/regions/region-loader.js';
 import { gridRegion } from '../../src/plan/grid.js';
-import { SatiotError } from '../../src/errors/satiot-error.js';
+import { errorOf } from '../support/error-of.js';
 
-function errorOf(fn: () => unknown): SatiotError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SatiotError);
-    return e as SatiotError;
-  }
-  throw new Error('expected a SatiotError');
-}
 
 const square = (lon0: number, lat0: number, size: number): Array<[number, number]> =>
   [[lon0, lat0], [lon0 + size, lat0], [lon0 + size, lat0 + size], [lon0, lat0 + size], [lon0, lat0]];

@@ -4,17 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRegionSpec } from '../../src/regions/region-spec.js';
 import { loadRegion } from '../../src/regions/region-loader.js';
-import { SatiotError } from '../../src/errors/satiot-error.js';
+import { errorOf } from '../support/error-of.js';
 
-function errorOf(fn: () => unknown): SatiotError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SatiotError);
-    return e as SatiotError;
-  }
-  throw new Error('expected a SatiotError');
-}
 
 let dir = '';
 let geojson = '';
