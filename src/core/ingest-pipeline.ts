@@ -155,14 +155,13 @@ export class IngestPipeline {
     });
 
     // Seen counters: a copy of a message is a duplicate while the message is recent, a replay after.
-    const firstSeen = new Map<string, number>();
-    for (const p of pending) if (p.kind === 'new') firstSeen.set(p.messageId, now);
-    const unknown = pending.filter((p) => p.kind === 'seen' && !firstSeen.has(p.messageId) && !this.recent.has(p.messageId)).map((p) => p.messageId);
+    const newInBatch = new Set(pending.filter((p) => p.kind === 'new').map((p) => p.messageId));
+    const unknown = pending.filter((p) => p.kind === 'seen' && !newInBatch.has(p.messageId) && !this.recent.has(p.messageId)).map((p) => p.messageId);
     const looked = unknown.length ? await this.store.messageIngestedAt([...new Set(unknown)]) : new Map<string, number>();
 
-    const newMessages: MessageRecord[] = [];
     const receptions: Reception[] = [];
     const earlier = new Map<string, { messageId: string; capturedAt: number; downlinkedAt: number }>();
+    /** New messages in first-seen order (a Map keeps insertion order when a record is replaced). */
     const newById = new Map<string, MessageRecord>();
     for (const p of pending) {
       if (p.kind === 'new' && !newById.has(p.messageId)) {
@@ -172,7 +171,7 @@ export class IngestPipeline {
           confirmed: p.frame.mtype === 'confirmed-data-up', ack: p.frame.ack,
           capturedAt: p.reception.capturedAt, downlinkedAt: p.reception.downlinkedAt, ingestedAt: now,
         };
-        newMessages.push(m); newById.set(m.id, m);
+        newById.set(m.id, m);
         receptions.push(p.reception);
         results[p.index] = { status: 'accepted', messageId: p.messageId };
         continue;
@@ -190,7 +189,6 @@ export class IngestPipeline {
         if (p.reception.capturedAt < first.capturedAt || p.reception.downlinkedAt < first.downlinkedAt) {
           const m = { ...first, capturedAt: Math.min(first.capturedAt, p.reception.capturedAt), downlinkedAt: Math.min(first.downlinkedAt, p.reception.downlinkedAt) };
           newById.set(m.id, m);
-          newMessages[newMessages.indexOf(first)] = m;
         }
       } else {
         const e = earlier.get(p.messageId);
@@ -209,6 +207,7 @@ export class IngestPipeline {
     }
     const tallies = new Map<RejectionCode, number>();
     for (const r of results) if (r.status === 'rejected') tallies.set(r.code!, (tallies.get(r.code!) ?? 0) + 1);
+    const newMessages = [...newById.values()];
     const write: IngestWrite = {
       newMessages, receptions, earlierTimes: [...earlier.values()], counters,
       rejections: [...tallies].map(([code, count]) => ({ stationId: station.id, code, count })),
@@ -219,10 +218,10 @@ export class IngestPipeline {
     for (const [entry, w] of windows) { entry.window = w; entry.version += 1; }
     for (const m of newMessages) this.remember(m.id, m.ingestedAt);
     if (this.metrics) {
-      for (const m of newById.values()) this.metrics.observeHops(Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000), Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
+      for (const m of newMessages) this.metrics.observeHops(Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000), Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
       this.metrics.countBatch(station.id, results);
     }
-    return { results, published: this.publish([...newById.values()]) };
+    return { results, published: this.publish(newMessages) };
   }
 
   /** Reception metadata and payload size checks; the decoded bytes and times when all is well. */
