@@ -7,12 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type {
   GroundStationRecord, MessageRecord, Reception, Tenant, TerminalCounters, TerminalRecord,
 } from '../../src/core/model.js';
 import type { IngestWrite, Store } from '../../src/core/ports/store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { dropPostgresSchema } from '../../src/store/postgres/drop-schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 export const T0 = Date.UTC(2025, 0, 1);
@@ -175,12 +175,5 @@ export function postgresCase(url: string): BackendCase {
   };
 }
 
-export async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+/** Drops a throwaway test schema (the adapter's own cleanup). */
+export const dropSchema = dropPostgresSchema;

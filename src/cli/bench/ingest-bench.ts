@@ -7,6 +7,7 @@ import { Core } from '../../core/core.js';
 import { KeyVault } from '../../core/key-vault.js';
 import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
 import { openStore } from '../../store/open-store.js';
+import { dropPostgresSchema } from '../../store/postgres/drop-schema.js';
 import { openBus } from '../../bus/open-bus.js';
 import { buildApp } from '../../api/app.js';
 import { sha256Hex } from '../../core/provisioning.js';
@@ -152,17 +153,6 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBench
   } finally {
     await core.close();
     rmSync(dataDir, { recursive: true, force: true });
-    if (pg) await dropSchema(o.store, schema);
-  }
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const { default: pgLib } = await import('pg');
-  const client = new pgLib.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
+    if (pg) await dropPostgresSchema(o.store, schema);
   }
 }
