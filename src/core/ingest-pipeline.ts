@@ -33,6 +33,20 @@ export interface IngestOptions {
   readonly clockSkewMs?: number;
   /** Oldest capture time accepted, relative to now (default 30 days: store-and-forward, not archaeology). */
   readonly maxAgeMs?: number;
+  /**
+   * Group commit: batches that queue up while one is being written are decided and committed
+   * together, up to this many frames (default 8,000). One transaction then writes each hot index
+   * page and each terminal's counters once for the group instead of once per batch.
+   */
+  readonly maxGroupFrames?: number;
+}
+
+/** A station's batch waiting for its turn. */
+interface Waiting {
+  readonly station: GroundStationRecord;
+  readonly frames: readonly UplinkFrameInput[];
+  readonly resolve: (r: { results: FrameResult[]; published: Promise<void> }) => void;
+  readonly reject: (e: unknown) => void;
 }
 
 const MAX_PHY_BASE64 = 344; // 255 bytes of base64 (340) plus slack for padding/whitespace
@@ -61,7 +75,10 @@ export class IngestPipeline {
   private readonly dedupWindowMs: number;
   private readonly clockSkewMs: number;
   private readonly maxAgeMs: number;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly maxGroupFrames: number;
+  /** Batches waiting for the writer, in arrival order. */
+  private waiting: Waiting[] = [];
+  private draining = false;
   /** ingestedAt of recent messages, to judge duplicates without a store round trip. */
   private readonly recent = new Map<string, number>();
   private static readonly RECENT_MAX = 200_000;
@@ -77,6 +94,7 @@ export class IngestPipeline {
     this.dedupWindowMs = opts.dedupWindowMs ?? 48 * 3_600_000;
     this.clockSkewMs = opts.clockSkewMs ?? 10 * 60_000;
     this.maxAgeMs = opts.maxAgeMs ?? 30 * 86_400_000;
+    this.maxGroupFrames = opts.maxGroupFrames ?? 8000;
   }
 
   /** Counts frames refused before any processing because the station was not recognised. */
@@ -86,23 +104,47 @@ export class IngestPipeline {
 
   /**
    * Processes a batch; resolves with one result per frame, in order, once accepted frames are
-   * durable and their events published. Batches are decided and committed one at a time; the next
-   * batch starts while this one's publish acknowledgements are still on their way (publishes are
-   * issued in commit order, so each terminal's events keep their order).
+   * durable and their events published. Batches are decided and committed one group at a time, in
+   * arrival order, so counter windows advance in order; the next group starts while this one's
+   * publish acknowledgements are still on their way (publishes are issued in commit order, so each
+   * terminal's events keep their order).
    */
   async ingest(station: GroundStationRecord, frames: readonly UplinkFrameInput[]): Promise<FrameResult[]> {
-    const run = this.queue.then(() => this.ingestNow(station, frames));
-    this.queue = run.catch(() => undefined);
-    const { results, published } = await run;
+    const { results, published } = await new Promise<{ results: FrameResult[]; published: Promise<void> }>((resolve, reject) => {
+      this.waiting.push({ station, frames, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
     await published;
     return results;
   }
 
-  private async ingestNow(station: GroundStationRecord, frames: readonly UplinkFrameInput[]): Promise<{ results: FrameResult[]; published: Promise<void> }> {
+  /** Writes waiting batches, a group at a time, until none is left. */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.waiting.length > 0) {
+        // Let batches that arrived in the same tick join the group.
+        await new Promise<void>((r) => setImmediate(r));
+        let take = 1, n = this.waiting[0]!.frames.length;
+        while (take < this.waiting.length && n + this.waiting[take]!.frames.length <= this.maxGroupFrames) n += this.waiting[take++]!.frames.length;
+        const group = this.waiting.splice(0, take);
+        try {
+          const outs = await this.ingestGroup(group);
+          group.forEach((w, k) => w.resolve(outs[k]!));
+        } catch (e) {
+          for (const w of group) w.reject(e);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async ingestGroup(group: readonly Waiting[]): Promise<Array<{ results: FrameResult[]; published: Promise<void> }>> {
     const stop = this.metrics?.batchSeconds.startTimer();
     for (let attempt = 0; ; attempt++) {
       try {
-        const out = await this.decideAndCommit(station, frames);
+        const out = await this.decideAndCommit(group);
         stop?.();
         return out;
       } catch (e) {
@@ -112,47 +154,20 @@ export class IngestPipeline {
     }
   }
 
-  private async decideAndCommit(station: GroundStationRecord, frames: readonly UplinkFrameInput[]): Promise<{ results: FrameResult[]; published: Promise<void> }> {
+  /** Decides a group of batches as one sequence of frames (in arrival order) and commits it in one transaction. */
+  private async decideAndCommit(group: readonly Waiting[]): Promise<Array<{ results: FrameResult[]; published: Promise<void> }>> {
     const now = this.clock.now();
-    const results: FrameResult[] = new Array(frames.length);
+    const total = group.reduce((n, w) => n + w.frames.length, 0);
+    const results: FrameResult[] = new Array(total);
     const pending: Pending[] = [];
-    // Windows as they stand after the frames already decided in this batch.
+    // Windows as they stand after the frames already decided in this group.
     const windows = new Map<RegistryEntry, ReplayWindow>();
     const reject = (i: number, code: RejectionCode): void => { results[i] = { status: 'rejected', code }; };
 
-    frames.forEach((f, i) => {
-      const meta = this.checkReception(f, now);
-      if (typeof meta === 'string') return reject(i, meta);
-      let frame: DataFrame;
-      try {
-        frame = parseDataFrame(meta.bytes);
-      } catch (e) {
-        if (e instanceof FrameError) return reject(i, (e as FrameError).code);
-        throw e;
-      }
-      if (!frame.uplink) return reject(i, 'UNSUPPORTED_FRAME');
-      const candidates = this.registry.byDevAddr(frame.devAddr);
-      if (candidates.length === 0) return reject(i, 'UNKNOWN_TERMINAL');
-      let entry: RegistryEntry | undefined, fCnt = 0;
-      for (const c of candidates) {
-        const w = windows.get(c) ?? c.window;
-        const n = rebuildFCnt32(frame.fCnt16, w.top);
-        if (verifyMic(frame, n, c.keys)) { entry = c; fCnt = n; break; }
-      }
-      if (!entry) return reject(i, 'BAD_MIC');
-      if (!entry.record.enabled) return reject(i, 'TERMINAL_DISABLED');
-      let w = windows.get(entry);
-      if (!w) { w = entry.window.clone(); windows.set(entry, w); }
-      const cls = w.classify(fCnt);
-      if (cls === 'below') return reject(i, 'REPLAYED_COUNTER');
-      const messageId = messageIdOf(entry.record.id, fCnt);
-      const reception: Reception = {
-        messageId, stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt,
-        receivedAt: now, rssi: f.rssi ?? null, snr: f.snr ?? null, frequencyOffsetHz: f.frequencyOffsetHz ?? null,
-      };
-      if (cls === 'new') w.acceptInPlace(fCnt);
-      pending.push({ index: i, entry, frame, fCnt, messageId, reception, kind: cls });
-    });
+    let i = 0;
+    for (const { station, frames } of group) {
+      for (const f of frames) this.decideFrame(f, i++, station, now, windows, pending, reject);
+    }
 
     // Seen counters: a copy of a message is a duplicate while the message is recent, a replay after.
     const newInBatch = new Set(pending.filter((p) => p.kind === 'new').map((p) => p.messageId));
@@ -185,7 +200,7 @@ export class IngestPipeline {
       }
       receptions.push(p.reception);
       if (first) {
-        // A second copy in the same batch: keep the earliest hop times on the new record.
+        // A second copy in the same group: keep the earliest hop times on the new record.
         if (p.reception.capturedAt < first.capturedAt || p.reception.downlinkedAt < first.downlinkedAt) {
           const m = { ...first, capturedAt: Math.min(first.capturedAt, p.reception.capturedAt), downlinkedAt: Math.min(first.downlinkedAt, p.reception.downlinkedAt) };
           newById.set(m.id, m);
@@ -205,12 +220,21 @@ export class IngestPipeline {
     for (const [entry, w] of windows) {
       counters.push({ state: { terminalId: entry.record.id, fCntUpTop: w.top, windowBits: w.toHex(), fCntDown: entry.fCntDown, version: entry.version + 1 }, expectedVersion: entry.version });
     }
-    const tallies = new Map<RejectionCode, number>();
-    for (const r of results) if (r.status === 'rejected') tallies.set(r.code!, (tallies.get(r.code!) ?? 0) + 1);
+    // Each batch's results, and its rejections tallied per station and code.
+    const perBatch: FrameResult[][] = [];
+    const tallies = new Map<string, Map<RejectionCode, number>>();
+    let at = 0;
+    for (const { station, frames } of group) {
+      const rs = results.slice(at, at += frames.length);
+      perBatch.push(rs);
+      let t = tallies.get(station.id);
+      if (!t) tallies.set(station.id, t = new Map());
+      for (const r of rs) if (r.status === 'rejected') t.set(r.code!, (t.get(r.code!) ?? 0) + 1);
+    }
     const newMessages = [...newById.values()];
     const write: IngestWrite = {
       newMessages, receptions, earlierTimes: [...earlier.values()], counters,
-      rejections: [...tallies].map(([code, count]) => ({ stationId: station.id, code, count })),
+      rejections: [...tallies].flatMap(([stationId, t]) => [...t].map(([code, count]) => ({ stationId, code, count }))),
     };
     await this.store.commitIngest(write);
 
@@ -219,9 +243,46 @@ export class IngestPipeline {
     for (const m of newMessages) this.remember(m.id, m.ingestedAt);
     if (this.metrics) {
       for (const m of newMessages) this.metrics.observeHops(Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000), Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
-      this.metrics.countBatch(station.id, results);
+      group.forEach((w, k) => this.metrics!.countBatch(w.station.id, perBatch[k]!));
     }
-    return { results, published: this.publish(newMessages) };
+    const published = this.publish(newMessages);
+    return perBatch.map((results) => ({ results, published }));
+  }
+
+  /** One frame's decision: rejected now, or pending with its session, counter and kind. */
+  private decideFrame(f: UplinkFrameInput, i: number, station: GroundStationRecord, now: number, windows: Map<RegistryEntry, ReplayWindow>,
+    pending: Pending[], reject: (i: number, code: RejectionCode) => void): void {
+    const meta = this.checkReception(f, now);
+    if (typeof meta === 'string') return reject(i, meta);
+    let frame: DataFrame;
+    try {
+      frame = parseDataFrame(meta.bytes);
+    } catch (e) {
+      if (e instanceof FrameError) return reject(i, (e as FrameError).code);
+      throw e;
+    }
+    if (!frame.uplink) return reject(i, 'UNSUPPORTED_FRAME');
+    const candidates = this.registry.byDevAddr(frame.devAddr);
+    if (candidates.length === 0) return reject(i, 'UNKNOWN_TERMINAL');
+    let entry: RegistryEntry | undefined, fCnt = 0;
+    for (const c of candidates) {
+      const w = windows.get(c) ?? c.window;
+      const n = rebuildFCnt32(frame.fCnt16, w.top);
+      if (verifyMic(frame, n, c.keys)) { entry = c; fCnt = n; break; }
+    }
+    if (!entry) return reject(i, 'BAD_MIC');
+    if (!entry.record.enabled) return reject(i, 'TERMINAL_DISABLED');
+    let w = windows.get(entry);
+    if (!w) { w = entry.window.clone(); windows.set(entry, w); }
+    const cls = w.classify(fCnt);
+    if (cls === 'below') return reject(i, 'REPLAYED_COUNTER');
+    const messageId = messageIdOf(entry.record.id, fCnt);
+    const reception: Reception = {
+      messageId, stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt,
+      receivedAt: now, rssi: f.rssi ?? null, snr: f.snr ?? null, frequencyOffsetHz: f.frequencyOffsetHz ?? null,
+    };
+    if (cls === 'new') w.acceptInPlace(fCnt);
+    pending.push({ index: i, entry, frame, fCnt, messageId, reception, kind: cls });
   }
 
   /** Reception metadata and payload size checks; the decoded bytes and times when all is well. */

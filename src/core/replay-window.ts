@@ -32,9 +32,7 @@ export class ReplayWindow {
   }
 
   toHex(): string {
-    let s = '';
-    for (const b of this.bits) s += b.toString(16).padStart(2, '0');
-    return s;
+    return Buffer.from(this.bits.buffer, this.bits.byteOffset, this.bits.length).toString('hex');
   }
 
   /**

@@ -139,6 +139,28 @@ describe('ingest pipeline', () => {
     expect(ms[0]!.receptions).toHaveLength(2);
   });
 
+
+  it('commits batches that arrive together as one group, yet answers and tallies each station\'s batch as its own', async () => {
+    const writes: number[] = [];
+    const commit = f.store.commitIngest.bind(f.store);
+    f.store.commitIngest = async (w) => { writes.push(w.newMessages.length); return commit(w); };
+    const bad = { ...uplink(t, 99, P('x')), phyPayload: 'not base64!' };
+    const [a, b, c] = await Promise.all([
+      ingest([uplink(t, 20, P('a')), bad]),
+      ingest([uplink(t, 20, P('a'), { satelliteId: 'SAT-2', capturedAt: T0 - 3 * HOUR }), uplink(t, 21, P('b')), bad, bad], f.station2),
+      ingest([uplink(t, 22, P('c'))]),
+    ]);
+    expect(writes).toEqual([3]); // one transaction for the three batches
+    expect(a!.map((r) => r.code ?? r.status)).toEqual(['accepted', 'MALFORMED_FRAME']);
+    expect(b!.map((r) => r.code ?? r.status)).toEqual(['duplicate', 'accepted', 'MALFORMED_FRAME', 'MALFORMED_FRAME']);
+    expect(c!.map((r) => r.status)).toEqual(['accepted']);
+    const tallies = await f.store.rejectionTallies();
+    expect(tallies.filter((x) => x.code === 'MALFORMED_FRAME').map((x) => [x.stationId, x.count]).sort())
+      .toEqual([[f.station.id, 1], [f.station2.id, 2]].sort());
+    const ms = await messages();
+    expect(ms.map((m) => m.fCnt).sort()).toEqual([20, 21, 22]);
+    expect(ms.find((m) => m.fCnt === 20)!.capturedAt).toBe(T0 - 3 * HOUR);
+  });
   it('publishes one uplink event per new message, keyed by the message id, after the commit', async () => {
     const seen: BusMessage[] = [];
     await f.bus.subscribe('satiot.up.>', async (m) => { seen.push(m); });
