@@ -33,6 +33,12 @@ export const ERROR_CODES = {
   REPLAYED_COUNTER: { http: 409, exit: 6, summary: 'Ingest: the frame counter was used before, outside the dedup window, or is below the anti-replay window.' },
   UNAUTHORIZED_STATION: { http: 401, exit: 5, summary: 'Ingest: the ground-station token is missing, unknown or disabled.' },
   TERMINAL_DISABLED: { http: 403, exit: 5, summary: 'Ingest: the terminal is disabled.' },
+  CODEC_UNKNOWN: { http: 400, exit: 2, summary: 'Decode: no payload codec has this name.' },
+  CODEC_MALFORMED: { http: 422, exit: 3, summary: 'Decode: the payload\'s framing, length or field layout is wrong for its protocol.' },
+  CODEC_CHECKSUM: { http: 422, exit: 3, summary: 'Decode: the payload\'s own check (XOR, CRC, sum) does not match.' },
+  CODEC_UNSUPPORTED: { http: 422, exit: 3, summary: 'Decode: a well-formed message or function type the codec does not decode.' },
+  CODEC_TIMEOUT: { http: 422, exit: 3, summary: 'Decode: a user codec ran past its time limit.' },
+  CODEC_FAILED: { http: 422, exit: 3, summary: 'Decode: a user codec threw, ran out of memory or returned something that is not JSON.' },
   INTERNAL: { http: 500, exit: 1, summary: 'An unexpected error; details are logged, not returned.' },
 } as const satisfies Record<string, { http: number; exit: number; summary: string }>;
 
