@@ -33,6 +33,12 @@ export interface TerminalRecord {
   /** A fixed terminal's registered position. */
   readonly location?: GeoPoint;
   /**
+   * Payload codec its uplinks are decoded with after ingest: a built-in codec's name (`jt808`,
+   * `sl651`, `line-monitor`, `dlt645`) or `user:<codec id>` for a tenant's own script. None: payloads
+   * are stored and delivered as bytes only.
+   */
+  readonly codec?: string;
+  /**
    * Session keys sealed under the master key (see core/key-vault.ts): opaque strings, never
    * returned by any API.
    */
@@ -118,8 +124,31 @@ export interface MessageRecord {
   readonly ingestedAt: number;
 }
 
+/** A message's payload as its terminal's codec decoded it after ingest, or why it could not. */
+export interface MessageDecode {
+  readonly messageId: string;
+  /** The codec that ran (`jt808`, `user:<id>`, …). */
+  readonly codec: string;
+  /** JSON-safe object; null when decoding failed. */
+  readonly decoded: { readonly [k: string]: unknown } | null;
+  /** Stable code (CODEC_MALFORMED, CODEC_CHECKSUM, CODEC_TIMEOUT, …) and message; null on success. */
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly decodedAt: number;
+}
+
 export interface MessageWithReceptions extends MessageRecord {
   readonly receptions: readonly Reception[];
+  /** Absent until the decoder has run (or when the terminal has no codec). */
+  readonly decode?: MessageDecode;
+}
+
+/** A tenant's own payload codec: a JavaScript `decodeUplink(bytes, fPort)` run in a sandbox. */
+export interface UserCodecRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly name: string;
+  readonly script: string;
+  readonly createdAt: number;
 }
 
 /** Stable rejection codes of the ingest pipeline (also in the error catalogue). */

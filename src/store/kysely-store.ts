@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely';
 import type {
-  GroundStationRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
+  GroundStationRecord, MessageDecode, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
+  UserCodecRecord,
 } from '../core/model.js';
 import type { IngestWrite, MessageQuery, Page, Store } from '../core/ports/store.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { parseMessageId, type MessageKey } from './message-key.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import {
-  groundStationRow, sqlBool, terminalRow, toCounters, toGroundStation, toMessage, toReception, toTenant, toTerminal,
-  type MessageRow,
+  groundStationRow, messageDecodeRow, sqlBool, terminalRow, toCounters, toGroundStation, toMessage, toMessageDecode, toReception, toTenant,
+  toTerminal, toUserCodec, type MessageRow,
 } from './row-mapping.js';
 import type { ConstraintViolation, StoreCapabilities } from './store-capabilities.js';
 import type { StoreDatabase } from './store-schema.js';
@@ -256,8 +257,9 @@ export abstract class KyselyStore implements Store {
       .where('terminal_seq', '=', seq).where('f_cnt', '=', key.fCnt).executeTakeFirst();
     if (!row) return undefined;
     const m = toMessage({ ...row, terminal_id: key.terminalId });
-    const receptions = await this.receptionsOf([{ seq: Number(row.seq), id: m.id }]);
-    return { ...m, receptions: receptions.get(Number(row.seq)) ?? [] };
+    const ref = [{ seq: Number(row.seq), id: m.id }];
+    const [receptions, decodes] = [await this.receptionsOf(ref), await this.decodesOf(ref)];
+    return withDecode({ ...m, receptions: receptions.get(Number(row.seq)) ?? [] }, decodes.get(Number(row.seq)));
   }
 
   /** Newest first: by capturedAt, then fCnt (within one terminal, the id's order), both descending. */
@@ -283,8 +285,9 @@ export abstract class KyselyStore implements Store {
     const rows: MessageRow[] = (await query.orderBy('captured_at', 'desc').orderBy('f_cnt', 'desc').limit(q.limit + 1).execute())
       .map((r) => ({ ...r, terminal_id: q.terminalId }));
     const page = rows.slice(0, q.limit).map((r) => ({ seq: Number(r.seq), m: toMessage(r) }));
-    const receptions = await this.receptionsOf(page.map((p) => ({ seq: p.seq, id: p.m.id })));
-    const items = page.map((p) => ({ ...p.m, receptions: receptions.get(p.seq) ?? [] }));
+    const refs = page.map((p) => ({ seq: p.seq, id: p.m.id }));
+    const [receptions, decodes] = [await this.receptionsOf(refs), await this.decodesOf(refs)];
+    const items = page.map((p) => withDecode({ ...p.m, receptions: receptions.get(p.seq) ?? [] }, decodes.get(p.seq)));
     const last = items[items.length - 1];
     return rows.length > q.limit && last
       ? { items, nextCursor: encodeCursor('messages', { at: last.capturedAt, id: last.id }) }
@@ -317,6 +320,60 @@ export abstract class KyselyStore implements Store {
     const rows = await this.db.selectFrom('rejection_tallies').selectAll().orderBy('station_id').orderBy('code').execute();
     return rows.map((r) => ({ stationId: r.station_id, code: r.code, count: Number(r.count) }));
   }
+
+  /** Decodes of the messages (by seq). */
+  private async decodesOf(messages: ReadonlyArray<{ seq: number; id: string }>): Promise<Map<number, MessageDecode>> {
+    const out = new Map<number, MessageDecode>();
+    const idOf = new Map(messages.map((m) => [m.seq, m.id]));
+    const seqs = [...idOf.keys()];
+    for (let i = 0; i < seqs.length; i += IDS_PER_QUERY) {
+      const rows = await this.db.selectFrom('message_decodes').selectAll().where('message_seq', 'in', seqs.slice(i, i + IDS_PER_QUERY)).execute();
+      for (const r of rows) out.set(Number(r.message_seq), toMessageDecode(idOf.get(Number(r.message_seq))!, r));
+    }
+    return out;
+  }
+
+  // ---- decoded payloads and user codecs --------------------------------------------------------
+
+  async saveDecode(d: MessageDecode): Promise<void> {
+    const key = parseMessageId(d.messageId);
+    const tSeq = key && (await this.terminalSeqsOf([key.terminalId])).get(key.terminalId);
+    const row = key && tSeq !== undefined
+      ? await this.db.selectFrom('messages').select('seq').where('terminal_seq', '=', tSeq).where('f_cnt', '=', key.fCnt).executeTakeFirst()
+      : undefined;
+    if (!row) throw new SatiotError('MESSAGE_NOT_FOUND', `No message ${d.messageId}.`, { messageId: d.messageId });
+    const values = messageDecodeRow(Number(row.seq), d);
+    await this.db.insertInto('message_decodes').values(values)
+      .onConflict((oc) => oc.column('message_seq').doUpdateSet({
+        codec: values.codec, decoded: values.decoded, error_code: values.error_code, error_message: values.error_message, decoded_at: values.decoded_at,
+      }))
+      .execute();
+  }
+
+  async createUserCodec(c: UserCodecRecord): Promise<void> {
+    try {
+      await this.db.insertInto('user_codecs').values({ id: c.id, tenant_id: c.tenantId, name: c.name, script: c.script, created_at: c.createdAt }).execute();
+    } catch (e) {
+      const v = this.constraintViolation(e);
+      if (v?.kind === 'unique') throw new SatiotError('INVALID_ARGUMENT', `The tenant already has a codec named ${c.name}.`, { name: c.name });
+      if (v?.kind === 'foreign-key') throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${c.tenantId}.`, { tenantId: c.tenantId });
+      throw e;
+    }
+  }
+
+  async getUserCodec(id: string): Promise<UserCodecRecord | undefined> {
+    const r = await this.db.selectFrom('user_codecs').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toUserCodec(r);
+  }
+
+  async listUserCodecs(tenantId: string): Promise<UserCodecRecord[]> {
+    const rows = await this.db.selectFrom('user_codecs').selectAll().where('tenant_id', '=', tenantId).orderBy('name').execute();
+    return rows.map(toUserCodec);
+  }
+}
+
+function withDecode(m: MessageWithReceptions, decode: MessageDecode | undefined): MessageWithReceptions {
+  return decode ? { ...m, decode } : m;
 }
 
 function checkLimit(limit: number): void {

@@ -1,11 +1,11 @@
 import type { Insertable, Selectable, SqlBool } from 'kysely';
 import type {
-  GroundStationRecord, MessageRecord, Reception, Tenant, TerminalCounters, TerminalRecord,
+  GroundStationRecord, MessageDecode, MessageRecord, UserCodecRecord, Reception, Tenant, TerminalCounters, TerminalRecord,
 } from '../core/model.js';
 import { messageIdOf } from './message-key.js';
 import type { StoreCapabilities } from './store-capabilities.js';
 import type {
-  GroundStationsTable, MessagesTable, ReceptionsTable, TenantsTable, TerminalCountersTable, TerminalsTable,
+  GroundStationsTable, MessageDecodesTable, MessagesTable, UserCodecsTable, ReceptionsTable, TenantsTable, TerminalCountersTable, TerminalsTable,
 } from './store-schema.js';
 
 /**
@@ -40,6 +40,7 @@ export function terminalRow(caps: StoreCapabilities, t: TerminalRecord): Inserta
     location_lat: t.location?.lat ?? null,
     location_lon: t.location?.lon ?? null,
     location_alt_m: t.location?.altM ?? null,
+    codec: t.codec ?? null,
     nwk_s_key_sealed: t.nwkSKeySealed,
     app_s_key_sealed: t.appSKeySealed,
     created_at: t.createdAt,
@@ -59,6 +60,7 @@ export function toTerminal(r: Selectable<TerminalsTable>): TerminalRecord {
     nwkSKeySealed: r.nwk_s_key_sealed,
     appSKeySealed: r.app_s_key_sealed,
     createdAt: Number(r.created_at),
+    ...(r.codec !== null ? { codec: r.codec } : {}),
   };
   if (r.location_lat === null || r.location_lon === null || r.location_alt_m === null) return base;
   return { ...base, location: { lat: Number(r.location_lat), lon: Number(r.location_lon), altM: Number(r.location_alt_m) } };
@@ -138,4 +140,29 @@ export function toReception(messageId: string, r: ReceptionRow): Reception {
     snr: r.snr === null ? null : Number(r.snr),
     frequencyOffsetHz: r.frequency_offset_hz === null ? null : Number(r.frequency_offset_hz),
   };
+}
+
+export function messageDecodeRow(messageSeq: number, d: MessageDecode): Insertable<MessageDecodesTable> {
+  return {
+    message_seq: messageSeq,
+    codec: d.codec,
+    decoded: d.decoded === null ? null : JSON.stringify(d.decoded),
+    error_code: d.error?.code ?? null,
+    error_message: d.error?.message ?? null,
+    decoded_at: d.decodedAt,
+  };
+}
+
+export function toMessageDecode(messageId: string, r: Selectable<MessageDecodesTable>): MessageDecode {
+  return {
+    messageId,
+    codec: r.codec,
+    decoded: r.decoded === null ? null : JSON.parse(r.decoded) as Record<string, unknown>,
+    error: r.error_code === null ? null : { code: r.error_code, message: r.error_message ?? '' },
+    decodedAt: Number(r.decoded_at),
+  };
+}
+
+export function toUserCodec(r: Selectable<UserCodecsTable>): UserCodecRecord {
+  return { id: r.id, tenantId: r.tenant_id, name: r.name, script: r.script, createdAt: Number(r.created_at) };
 }

@@ -19,6 +19,27 @@ export interface StoreDatabase {
   messages: MessagesTable;
   receptions: ReceptionsTable;
   rejection_tallies: RejectionTalliesTable;
+  message_decodes: MessageDecodesTable;
+  user_codecs: UserCodecsTable;
+}
+
+/** Key message_seq; exactly one of decoded (JSON text) and error_code is set. */
+export interface MessageDecodesTable {
+  message_seq: number;
+  codec: string;
+  decoded: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  decoded_at: number;
+}
+
+/** Unique (tenant_id, name). */
+export interface UserCodecsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  script: string;
+  created_at: number;
 }
 
 export interface SchemaMigrationsTable {
@@ -61,6 +82,8 @@ export interface TerminalsTable {
   location_lat: number | null;
   location_lon: number | null;
   location_alt_m: number | null;
+  /** A built-in codec's name or `user:<id>`; null: no decoding. */
+  codec: string | null;
   nwk_s_key_sealed: string;
   app_s_key_sealed: string;
   created_at: number;

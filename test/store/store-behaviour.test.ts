@@ -582,6 +582,49 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('decoded payloads and user codecs', () => {
+      it('keeps a terminal\'s codec, and none when it has none', async () => {
+        await store.createTenant(tenant('acme'));
+        const t = terminal('term-9', 'acme', 9, { codec: 'sl651' });
+        await store.createTerminal(t);
+        expect(await store.getTerminalByDevEui(t.devEui)).toEqual(t);
+        await store.createTerminal(terminal('term-10', 'acme', 10));
+        expect((await store.getTerminalByDevEui(terminal('term-10', 'acme', 10).devEui))!.codec).toBeUndefined();
+      });
+
+      it('shows a message\'s decode with the message once saved, and a redelivered decode replaces it', async () => {
+        const { t } = await seed();
+        const m = message(t, 1);
+        await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-a')] }));
+        expect((await store.getMessage(m.id))!.decode).toBeUndefined();
+        const failed = { messageId: m.id, codec: 'jt808', decoded: null, error: { code: 'CODEC_CHECKSUM', message: 'XOR 0x13 expected, 0x14 found' }, decodedAt: T0 + 5 };
+        await store.saveDecode(failed);
+        expect((await store.getMessage(m.id))!.decode).toEqual(failed);
+        const ok = { messageId: m.id, codec: 'jt808', decoded: { type: 'location', position: { lat: 39.9, lon: 116.4 }, alarms: ['overspeed'] }, error: null, decodedAt: T0 + 9 };
+        await store.saveDecode(ok);
+        expect((await store.getMessage(m.id))!.decode).toEqual(ok);
+        expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items[0]!.decode).toEqual(ok);
+      });
+
+      it('refuses to save a decode for a message that does not exist', async () => {
+        const { t } = await seed();
+        await expectSatiotError(store.saveDecode({ messageId: `${t.id}.77`, codec: 'sl651', decoded: {}, error: null, decodedAt: T0 }), 'MESSAGE_NOT_FOUND');
+      });
+
+      it('keeps user codecs per tenant, one name once per tenant', async () => {
+        await store.createTenant(tenant('acme'));
+        await store.createTenant(tenant('beta'));
+        const c = { id: 'c1', tenantId: 'acme', name: 'thermo', script: 'function decodeUplink(b) { return { t: b[0] }; }', createdAt: T0 };
+        await store.createUserCodec(c);
+        await store.createUserCodec({ ...c, id: 'c2', tenantId: 'beta' });
+        expect(await store.getUserCodec('c1')).toEqual(c);
+        expect(await store.getUserCodec('nope')).toBeUndefined();
+        expect((await store.listUserCodecs('acme')).map((x) => x.id)).toEqual(['c1']);
+        await expectSatiotError(store.createUserCodec({ ...c, id: 'c3' }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.createUserCodec({ ...c, id: 'c4', tenantId: 'ghost' }), 'TENANT_NOT_FOUND');
+      });
+    });
+
     describe('schema', () => {
       it('migrate() again is harmless', async () => {
         const { t } = await seed();

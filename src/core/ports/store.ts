@@ -1,6 +1,4 @@
-import type {
-  GroundStationRecord, MessageRecord, SatelliteRecord, MessageWithReceptions, Reception, RejectionCode, Tenant, TerminalCounters, TerminalRecord,
-} from '../model.js';
+import type { GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
 export interface IngestWrite {
@@ -87,4 +85,11 @@ export interface Store {
   /** Newest first (by capturedAt, then counter, highest first). */
   listMessages(q: MessageQuery): Promise<Page<MessageWithReceptions>>;
   rejectionTallies(): Promise<Array<{ stationId: string; code: RejectionCode; count: number }>>;
+
+  /** Records (or replaces: a redelivered decode writes the same outcome again) a message's decode. */
+  saveDecode(d: MessageDecode): Promise<void>;
+
+  createUserCodec(c: UserCodecRecord): Promise<void>;
+  getUserCodec(id: string): Promise<UserCodecRecord | undefined>;
+  listUserCodecs(tenantId: string): Promise<UserCodecRecord[]>;
 }

@@ -30,6 +30,7 @@ const UNIQUE_CONSTRAINTS: Readonly<Record<string, UniqueKey>> = {
   terminals_dev_eui_key: 'terminals.dev_eui',
   ground_stations_id_key: 'ground_stations.id',
   ground_stations_token_hash_key: 'ground_stations.token_hash',
+  user_codecs_tenant_name_key: 'user_codecs.tenant_id+name',
 };
 
 /** SQLSTATEs: a concurrent writer won (retrying with fresh counters is the answer, as for a version conflict). */

@@ -77,6 +77,7 @@ export class SqliteStore extends KyselyStore {
     if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
       // "UNIQUE constraint failed: terminals.dev_eui"
       const key = /constraint failed: (\S+)$/.exec(e.message)?.[1];
+      if (/user_codecs\.tenant_id, user_codecs\.name$/.test(e.message)) return { kind: 'unique', key: 'user_codecs.tenant_id+name' };
       return { kind: 'unique', key: key !== undefined && UNIQUE_KEYS.has(key) ? key as UniqueKey : undefined };
     }
     return undefined;
