@@ -1,0 +1,174 @@
+import { checkFieldPath } from './field-path.js';
+import { type GeofenceArea, parseGeofenceArea } from './geofence-area.js';
+import { fail, member, onlyKeys, readArray, readEnum, readInteger, readNumber, readObject, readString } from './json-reader.js';
+
+/**
+ * What a rule tests. Leaves read one field (threshold, rate), the position (geofence) or the
+ * absence of messages (silence); `all`, `any` and `not` combine them in three-valued logic (see
+ * truth.ts): a leaf whose field is missing is unknown, and unknown neither raises nor clears.
+ */
+export type Condition =
+  | ThresholdCondition | RateCondition | GeofenceCondition | SilenceCondition
+  | AllCondition | AnyCondition | NotCondition;
+
+export type ComparisonOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
+export const COMPARISON_OPS: readonly ComparisonOp[] = ['>', '>=', '<', '<=', '==', '!='];
+
+/** `field op value`, e.g. values.waterLevelM > 12.5. `==` is exact: meant for flags and codes, not measurements. */
+export interface ThresholdCondition {
+  readonly kind: 'threshold';
+  readonly field: string;
+  readonly op: ComparisonOp;
+  readonly value: number;
+}
+
+/**
+ * True when the field rose by at least `rise` (or fell by at least `fall`, in the field's own
+ * units) from the oldest sample inside the last `windowMinutes` to the current one. At least one of
+ * rise and fall is given; both are positive.
+ */
+export interface RateCondition {
+  readonly kind: 'rate';
+  readonly field: string;
+  readonly windowMinutes: number;
+  readonly rise?: number;
+  readonly fall?: number;
+}
+
+/** enter/leave are true on the message that crosses the boundary; inside/outside on every message. */
+export type GeofenceTrigger = 'enter' | 'leave' | 'inside' | 'outside';
+
+export interface GeofenceCondition {
+  readonly kind: 'geofence';
+  readonly area: GeofenceArea;
+  readonly trigger: GeofenceTrigger;
+}
+
+/**
+ * No message for `hours` although the terminal had at least `missedContacts` satellite contacts
+ * in that time (0: the time alone decides). Evaluated on a timer by evaluateSilence; only allowed
+ * as a rule's whole condition, since a message-driven leaf has no value at a timer tick.
+ */
+export interface SilenceCondition {
+  readonly kind: 'silence';
+  readonly hours: number;
+  readonly missedContacts: number;
+}
+
+export interface AllCondition {
+  readonly kind: 'all';
+  readonly conditions: readonly Condition[];
+}
+
+export interface AnyCondition {
+  readonly kind: 'any';
+  readonly conditions: readonly Condition[];
+}
+
+export interface NotCondition {
+  readonly kind: 'not';
+  readonly condition: Condition;
+}
+
+export const CONDITION_KINDS = ['threshold', 'rate', 'geofence', 'silence', 'all', 'any', 'not'] as const;
+
+/** Nesting depth and leaf count are bounded so a rule costs a bounded time per message. */
+export const MAX_CONDITION_DEPTH = 8;
+export const MAX_CONDITION_LEAVES = 64;
+/** A rate window holds at most a week, a silence at most a year. */
+const MAX_WINDOW_MINUTES = 7 * 24 * 60;
+const MAX_SILENCE_HOURS = 366 * 24;
+
+/**
+ * A validated condition; throws RuleError naming the path of the first problem. Children of
+ * all/any are named `<path>.all[i]` / `<path>.any[i]` and the operand of not `<path>.not`.
+ */
+export function parseCondition(v: unknown, path = 'condition'): Condition {
+  const c = parseNode(v, path, 1, { leaves: 0 });
+  if (c.kind !== 'silence' && containsSilence(c)) {
+    fail(silencePath(c, path), 'a silence condition must be the rule\'s whole condition: it is checked on a timer, not on messages');
+  }
+  return c;
+}
+
+function parseNode(v: unknown, path: string, depth: number, budget: { leaves: number }): Condition {
+  if (depth > MAX_CONDITION_DEPTH) fail(path, `nests deeper than ${MAX_CONDITION_DEPTH} levels`);
+  const o = readObject(v, path);
+  const kind = readEnum(member(o, 'kind'), `${path}.kind`, CONDITION_KINDS);
+  if (kind === 'all' || kind === 'any') {
+    onlyKeys(o, ['kind', 'conditions'], path);
+    const items = readArray(member(o, 'conditions'), `${path}.conditions`, 1, MAX_CONDITION_LEAVES);
+    return { kind, conditions: items.map((item, i) => parseNode(item, `${path}.${kind}[${i}]`, depth + 1, budget)) };
+  }
+  if (kind === 'not') {
+    onlyKeys(o, ['kind', 'condition'], path);
+    return { kind, condition: parseNode(member(o, 'condition'), `${path}.not`, depth + 1, budget) };
+  }
+  budget.leaves++;
+  if (budget.leaves > MAX_CONDITION_LEAVES) fail(path, `is one leaf too many: a rule may test at most ${MAX_CONDITION_LEAVES}`);
+  switch (kind) {
+    case 'threshold': {
+      onlyKeys(o, ['kind', 'field', 'op', 'value'], path);
+      return {
+        kind,
+        field: readField(member(o, 'field'), `${path}.field`),
+        op: readEnum(member(o, 'op'), `${path}.op`, COMPARISON_OPS),
+        value: readNumber(member(o, 'value'), `${path}.value`),
+      };
+    }
+    case 'rate': {
+      onlyKeys(o, ['kind', 'field', 'windowMinutes', 'rise', 'fall'], path);
+      const field = readField(member(o, 'field'), `${path}.field`);
+      const windowMinutes = readNumber(member(o, 'windowMinutes'), `${path}.windowMinutes`, 0, MAX_WINDOW_MINUTES);
+      if (windowMinutes === 0) fail(`${path}.windowMinutes`, 'must be greater than 0');
+      const rise = optionalPositive(member(o, 'rise'), `${path}.rise`);
+      const fall = optionalPositive(member(o, 'fall'), `${path}.fall`);
+      if (rise === undefined && fall === undefined) fail(path, 'needs rise, fall or both');
+      return { kind, field, windowMinutes, ...(rise !== undefined && { rise }), ...(fall !== undefined && { fall }) };
+    }
+    case 'geofence': {
+      onlyKeys(o, ['kind', 'area', 'trigger'], path);
+      return {
+        kind,
+        area: parseGeofenceArea(member(o, 'area'), `${path}.area`),
+        trigger: readEnum(member(o, 'trigger'), `${path}.trigger`, ['enter', 'leave', 'inside', 'outside'] as const),
+      };
+    }
+    case 'silence': {
+      onlyKeys(o, ['kind', 'hours', 'missedContacts'], path);
+      const hours = readNumber(member(o, 'hours'), `${path}.hours`, 0, MAX_SILENCE_HOURS);
+      if (hours === 0) fail(`${path}.hours`, 'must be greater than 0');
+      return { kind, hours, missedContacts: readInteger(member(o, 'missedContacts'), `${path}.missedContacts`, 0, 100_000) };
+    }
+  }
+}
+
+function readField(v: unknown, path: string): string {
+  const s = readString(v, path, 256);
+  checkFieldPath(s, path);
+  return s;
+}
+
+function optionalPositive(v: unknown, path: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = readNumber(v, path, 0);
+  if (n === 0) fail(path, 'must be greater than 0');
+  return n;
+}
+
+function containsSilence(c: Condition): boolean {
+  if (c.kind === 'silence') return true;
+  if (c.kind === 'all' || c.kind === 'any') return c.conditions.some(containsSilence);
+  if (c.kind === 'not') return containsSilence(c.condition);
+  return false;
+}
+
+/** The path of the first silence leaf, for the error message. */
+function silencePath(c: Condition, path: string): string {
+  if (c.kind === 'all' || c.kind === 'any') {
+    const i = c.conditions.findIndex(containsSilence);
+    return silencePath(c.conditions[i]!, `${path}.${c.kind}[${i}]`);
+  }
+  if (c.kind === 'not') return silencePath(c.condition, `${path}.not`);
+  return path;
+}

@@ -1,0 +1,109 @@
+import type { GeofenceArea } from './geofence-area.js';
+import { parseRule, type Rule } from './rule.js';
+
+/**
+ * The three first solutions of the trial as rule presets a tenant switches on: each preset turns a
+ * few domain parameters (warning lines, icing limits, a depot's geofence) into ordinary rules over
+ * the fields the built-in codecs produce. The rules are then the tenant's own, to edit or delete.
+ * Parameters are validated by the rule parser like any rule (RuleError naming the bad field).
+ */
+export type SolutionName = 'water' | 'power' | 'logistics';
+export const SOLUTIONS: readonly SolutionName[] = ['water', 'power', 'logistics'];
+
+/** Water conservancy (SL 651 stations): levels against warning lines, fast rises, heavy rain. */
+export interface WaterParams {
+  /** Warning water level (警戒水位), m. */
+  readonly warningLevelM: number;
+  /** Guaranteed water level (保证水位), m: above it the levee is no longer guaranteed. */
+  readonly guaranteedLevelM: number;
+  /** A rise of this much within `riseWindowMinutes` is a flood warning (default 0.5 m in 60 min). */
+  readonly riseM?: number;
+  readonly riseWindowMinutes?: number;
+  /** Rain in the last hour (SL 651 element 0x1A), mm (default 30: heavy-rain class for 1 h). */
+  readonly rain1hMm?: number;
+  /** Rain over 24 h, from the accumulated-rainfall counter (element 0x26), mm (default 50: rainstorm). */
+  readonly rain24hMm?: number;
+  /** Emergency downlink on a guaranteed-level breach, e.g. a command raising the reporting rate. */
+  readonly floodDownlink?: { readonly fPort: number; readonly payloadHex: string };
+  readonly devEuis?: readonly string[];
+}
+
+/** Electric power (transmission-line monitoring): icing, conductor temperature, tower tilt, galloping. */
+export interface PowerParams {
+  /** Equivalent ice thickness, mm (default 10: a typical design-ice class for light-ice areas). */
+  readonly iceThicknessMm?: number;
+  /** Conductor temperature, °C (default 70: the usual limit for steel-cored aluminium conductors). */
+  readonly conductorTemperatureC?: number;
+  /** Tower inclination, mm/m (default 10: DL/T 741's limit for towers up to 50 m is 1 %). */
+  readonly towerTiltMmPerM?: number;
+  /** Galloping amplitude, m (default 1). */
+  readonly gallopingAmplitudeM?: number;
+  readonly devEuis?: readonly string[];
+}
+
+/** Logistics (JT/T 808 vehicles): geofences, overspeed, emergency button, silence. */
+export interface LogisticsParams {
+  /** Areas a vehicle must not leave (a corridor, a province). */
+  readonly allowedAreas?: ReadonlyArray<{ readonly name: string; readonly area: GeofenceArea }>;
+  /** Depots and customers: entering one is recorded (info). */
+  readonly sites?: ReadonlyArray<{ readonly name: string; readonly area: GeofenceArea }>;
+  /** km/h (default 100, the expressway limit for trucks). */
+  readonly maxSpeedKmh?: number;
+  /** Silence after this many hours with at least `silenceMissedContacts` satellite contacts (default 6 h, 3). */
+  readonly silenceHours?: number;
+  readonly silenceMissedContacts?: number;
+  readonly devEuis?: readonly string[];
+}
+
+export type SolutionParams = WaterParams | PowerParams | LogisticsParams;
+
+/**
+ * The rules of a preset for `tenantId`. `newId` makes each rule's id (the core passes a UUID maker).
+ * Throws RuleError when a parameter makes an invalid rule.
+ */
+export function solutionRules(solution: SolutionName, tenantId: string, params: SolutionParams, newId: () => string): Rule[] {
+  const drafts = solution === 'water' ? waterRules(params as WaterParams)
+    : solution === 'power' ? powerRules(params as PowerParams)
+      : logisticsRules(params as LogisticsParams);
+  return drafts.map((d) => parseRule({ id: newId(), tenantId, enabled: true, ...d, scope: { ...d.scope, ...(params.devEuis ? { devEuis: params.devEuis } : {}) } }));
+}
+
+type Draft = { name: string; severity: string; scope: Record<string, unknown>; condition: Record<string, unknown>; clearAfterMinutes?: number; action?: unknown };
+
+function waterRules(p: WaterParams): Draft[] {
+  const scope = { codecs: ['sl651'] };
+  const level = 'values.waterLevelM';
+  return [
+    { name: 'Water level above the warning line', severity: 'warning', scope, condition: { kind: 'threshold', field: level, op: '>', value: p.warningLevelM }, clearAfterMinutes: 60 },
+    {
+      name: 'Water level above the guaranteed level', severity: 'emergency', scope,
+      condition: { kind: 'threshold', field: level, op: '>', value: p.guaranteedLevelM }, clearAfterMinutes: 60,
+      ...(p.floodDownlink ? { action: { downlink: { ...p.floodDownlink, confirmed: true, priority: 'emergency' } } } : {}),
+    },
+    { name: 'Water level rising fast', severity: 'warning', scope, condition: { kind: 'rate', field: level, windowMinutes: p.riseWindowMinutes ?? 60, rise: p.riseM ?? 0.5 } },
+    { name: 'Heavy rain in the last hour', severity: 'warning', scope, condition: { kind: 'threshold', field: 'values.rain1hMm', op: '>=', value: p.rain1hMm ?? 30 } },
+    { name: 'Rainstorm over 24 hours', severity: 'warning', scope, condition: { kind: 'rate', field: 'values.rainAccumulatedMm', windowMinutes: 1440, rise: p.rain24hMm ?? 50 } },
+  ];
+}
+
+function powerRules(p: PowerParams): Draft[] {
+  const scope = { codecs: ['line-monitor'] };
+  return [
+    { name: 'Line icing above limit', severity: 'critical', scope, condition: { kind: 'threshold', field: 'values.iceThicknessMm', op: '>=', value: p.iceThicknessMm ?? 10 }, clearAfterMinutes: 120 },
+    { name: 'Conductor temperature above limit', severity: 'critical', scope, condition: { kind: 'threshold', field: 'values.lineTemperatureC', op: '>=', value: p.conductorTemperatureC ?? 70 }, clearAfterMinutes: 30 },
+    { name: 'Tower tilt above limit', severity: 'critical', scope, condition: { kind: 'threshold', field: 'values.inclinationMmPerM', op: '>=', value: p.towerTiltMmPerM ?? 10 } },
+    { name: 'Conductor galloping', severity: 'emergency', scope, condition: { kind: 'threshold', field: 'values.amplitudeM', op: '>=', value: p.gallopingAmplitudeM ?? 1 }, clearAfterMinutes: 30 },
+  ];
+}
+
+function logisticsRules(p: LogisticsParams): Draft[] {
+  const scope = { codecs: ['jt808'] };
+  const rules: Draft[] = [
+    { name: 'Overspeed', severity: 'warning', scope, condition: { kind: 'threshold', field: 'speedKmh', op: '>', value: p.maxSpeedKmh ?? 100 }, clearAfterMinutes: 10 },
+    { name: 'Emergency button pressed', severity: 'emergency', scope, condition: { kind: 'threshold', field: 'alarm.emergency', op: '==', value: 1 } },
+    { name: 'No report despite satellite contacts', severity: 'warning', scope, condition: { kind: 'silence', hours: p.silenceHours ?? 6, missedContacts: p.silenceMissedContacts ?? 3 } },
+  ];
+  for (const a of p.allowedAreas ?? []) rules.push({ name: `Left ${a.name}`, severity: 'critical', scope, condition: { kind: 'geofence', area: a.area, trigger: 'outside' } });
+  for (const s of p.sites ?? []) rules.push({ name: `Arrived at ${s.name}`, severity: 'info', scope, condition: { kind: 'geofence', area: s.area, trigger: 'enter' } });
+  return rules;
+}
