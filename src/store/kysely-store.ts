@@ -3,7 +3,8 @@ import type {
   GroundStationRecord, MessageDecode, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
   UserCodecRecord,
 } from '../core/model.js';
-import type { IngestWrite, MessageQuery, Page, Store } from '../core/ports/store.js';
+import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store } from '../core/ports/store.js';
+import { parseRule, type Alarm, type Rule, type RuleState } from '../rules/index.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { parseMessageId, type MessageKey } from './message-key.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
@@ -370,6 +371,94 @@ export abstract class KyselyStore implements Store {
     const rows = await this.db.selectFrom('user_codecs').selectAll().where('tenant_id', '=', tenantId).orderBy('name').execute();
     return rows.map(toUserCodec);
   }
+
+  // ---- rules and alarms ------------------------------------------------------------------------
+
+  async saveRule(r: Rule, at: number): Promise<void> {
+    const body = JSON.stringify(r);
+    try {
+      await this.db.insertInto('rules').values({ id: r.id, tenant_id: r.tenantId, body, created_at: at, updated_at: at })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ body, updated_at: at }).where('rules.tenant_id', '=', r.tenantId))
+        .execute();
+    } catch (e) {
+      if (this.constraintViolation(e)?.kind === 'foreign-key') throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${r.tenantId}.`, { tenantId: r.tenantId });
+      throw e;
+    }
+  }
+
+  async getRule(id: string): Promise<Rule | undefined> {
+    const r = await this.db.selectFrom('rules').select('body').where('id', '=', id).executeTakeFirst();
+    return r && ruleOf(r.body);
+  }
+
+  async listRules(tenantId: string): Promise<Rule[]> {
+    const rows = await this.db.selectFrom('rules').select('body').where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => ruleOf(r.body));
+  }
+
+  async deleteRule(id: string): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('rule_states').where('rule_id', '=', id).execute();
+      const r = await tx.deleteFrom('rules').where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    });
+  }
+
+  async getRuleState(ruleId: string, terminalId: string): Promise<RuleState | undefined> {
+    const r = await this.db.selectFrom('rule_states').select('state').where('rule_id', '=', ruleId).where('terminal_id', '=', terminalId).executeTakeFirst();
+    return r && JSON.parse(r.state) as RuleState;
+  }
+
+  async saveRuleState(ruleId: string, terminalId: string, state: RuleState): Promise<void> {
+    const text = JSON.stringify(state);
+    await this.db.insertInto('rule_states').values({ rule_id: ruleId, terminal_id: terminalId, state: text })
+      .onConflict((oc) => oc.columns(['rule_id', 'terminal_id']).doUpdateSet({ state: text }))
+      .execute();
+  }
+
+  async getOpenAlarm(ruleId: string, terminalId: string): Promise<Alarm | undefined> {
+    const r = await this.db.selectFrom('alarms').select('body')
+      .where('rule_id', '=', ruleId).where('terminal_id', '=', terminalId).where('state', '<>', 'cleared').executeTakeFirst();
+    return r && alarmOf(r.body);
+  }
+
+  async saveAlarm(a: Alarm): Promise<void> {
+    const row = { id: a.id, tenant_id: a.tenantId, rule_id: a.ruleId, terminal_id: a.terminalId, dev_eui: a.devEui, severity: a.severity, state: a.state, raised_at: a.raisedAt, body: JSON.stringify(a) };
+    await this.db.insertInto('alarms').values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet({ severity: row.severity, state: row.state, raised_at: row.raised_at, body: row.body }))
+      .execute();
+  }
+
+  async getAlarm(id: string): Promise<Alarm | undefined> {
+    const r = await this.db.selectFrom('alarms').select('body').where('id', '=', id).executeTakeFirst();
+    return r && alarmOf(r.body);
+  }
+
+  async listAlarms(q: AlarmQuery): Promise<Page<Alarm>> {
+    checkLimit(q.limit);
+    let query = this.db.selectFrom('alarms').select(['id', 'raised_at', 'body']);
+    if (q.tenantId !== undefined) query = query.where('tenant_id', '=', q.tenantId);
+    if (q.devEui !== undefined) query = query.where('dev_eui', '=', q.devEui);
+    if (q.state === 'open') query = query.where('state', '<>', 'cleared');
+    else if (q.state !== undefined) query = query.where('state', '=', q.state);
+    if (q.cursor !== undefined) {
+      const c = decodeCursor('alarms', q.cursor);
+      query = query.where((eb) => eb(eb.refTuple('raised_at', 'id'), '<', eb.tuple(c.at, c.id)));
+    }
+    const rows = await query.orderBy('raised_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+    const items = rows.slice(0, q.limit).map((r) => alarmOf(r.body));
+    const last = items[items.length - 1];
+    return rows.length > q.limit && last ? { items, nextCursor: encodeCursor('alarms', { at: last.raisedAt, id: last.id }) } : { items };
+  }
+}
+
+/** Rows of rules and alarms hold JSON; reading one back re-validates it (an edited row cannot smuggle in a bad rule). */
+function ruleOf(body: string): Rule {
+  return parseRule(body);
+}
+
+function alarmOf(body: string): Alarm {
+  return JSON.parse(body) as Alarm;
 }
 
 function withDecode(m: MessageWithReceptions, decode: MessageDecode | undefined): MessageWithReceptions {

@@ -21,6 +21,38 @@ export interface StoreDatabase {
   rejection_tallies: RejectionTalliesTable;
   message_decodes: MessageDecodesTable;
   user_codecs: UserCodecsTable;
+  rules: RulesTable;
+  rule_states: RuleStatesTable;
+  alarms: AlarmsTable;
+}
+
+/** body: the rule as JSON (src/rules/rule.ts). */
+export interface RulesTable {
+  id: string;
+  tenant_id: string;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Key (rule_id, terminal_id); state: the engine's RuleState as JSON. */
+export interface RuleStatesTable {
+  rule_id: string;
+  terminal_id: string;
+  state: string;
+}
+
+/** body: the whole alarm as JSON; the other columns are what listings filter and sort on. */
+export interface AlarmsTable {
+  id: string;
+  tenant_id: string;
+  rule_id: string;
+  terminal_id: string;
+  dev_eui: string;
+  severity: string;
+  state: 'raised' | 'acknowledged' | 'cleared';
+  raised_at: number;
+  body: string;
 }
 
 /** Key message_seq; exactly one of decoded (JSON text) and error_code is set. */

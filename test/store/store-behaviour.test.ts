@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SatelliteRecord, TerminalRecord } from '../../src/core/model.js';
 import { CounterConflictError, type Store } from '../../src/core/ports/store.js';
 import { SatiotError } from '../../src/errors/satiot-error.js';
+import { parseRule, type Alarm } from '../../src/rules/index.js';
 import {
   POSTGRES_URL, SQLITE_FILE, SQLITE_MEMORY, T0, counters, message, postgresCase, reception, station, tenant, terminal, write,
   type BackendCase, type StoreHarness,
@@ -622,6 +623,45 @@ for (const backend of BACKENDS) {
         expect((await store.listUserCodecs('acme')).map((x) => x.id)).toEqual(['c1']);
         await expectSatiotError(store.createUserCodec({ ...c, id: 'c3' }), 'INVALID_ARGUMENT');
         await expectSatiotError(store.createUserCodec({ ...c, id: 'c4', tenantId: 'ghost' }), 'TENANT_NOT_FOUND');
+      });
+    });
+
+    describe('rules, rule states and alarms', () => {
+      const rule = (id: string, tenantId: string, value = 5) => parseRule({ id, tenantId, name: `rule ${id}`, severity: 'warning', enabled: true, scope: {}, condition: { kind: 'threshold', field: 'values.x', op: '>', value } });
+      const alarm = (id: string, over: Partial<Alarm> = {}): Alarm => ({ id, tenantId: 'acme', ruleId: 'r1', terminalId: 'term-1', devEui: '0000000000000001', severity: 'warning', state: 'raised', raisedAt: T0, evidence: { value: 7 }, count: 1, ...over });
+
+      it('saves, replaces, lists and deletes rules with their states', async () => {
+        await store.createTenant(tenant('acme'));
+        await store.saveRule(rule('r1', 'acme'), T0);
+        await store.saveRule(rule('r2', 'acme'), T0 + 1);
+        await store.saveRule(rule('r1', 'acme', 9), T0 + 2);
+        expect(await store.getRule('r1')).toEqual(rule('r1', 'acme', 9));
+        expect((await store.listRules('acme')).map((r) => r.id)).toEqual(['r1', 'r2']);
+        const st = { version: 1, conditionKey: 'k', active: true, raisedAt: T0, latestAt: T0, falseSince: null, leaves: {} } as const;
+        await store.saveRuleState('r1', 'term-1', st);
+        await store.saveRuleState('r1', 'term-1', { ...st, active: false });
+        expect(await store.getRuleState('r1', 'term-1')).toEqual({ ...st, active: false });
+        expect(await store.deleteRule('r1')).toBe(true);
+        expect(await store.deleteRule('r1')).toBe(false);
+        expect(await store.getRuleState('r1', 'term-1')).toBeUndefined();
+        await expectSatiotError(store.saveRule(rule('r3', 'ghost'), T0), 'TENANT_NOT_FOUND');
+      });
+
+      it('keeps one open alarm per rule and terminal, and lists alarms newest first by state with a cursor', async () => {
+        await store.createTenant(tenant('acme'));
+        await store.saveAlarm(alarm('a1', { state: 'cleared', raisedAt: T0 }));
+        await store.saveAlarm(alarm('a2', { raisedAt: T0 + 10 }));
+        await store.saveAlarm(alarm('a3', { ruleId: 'r2', raisedAt: T0 + 20, state: 'acknowledged' }));
+        expect((await store.getOpenAlarm('r1', 'term-1'))!.id).toBe('a2');
+        await expect(store.saveAlarm(alarm('a4', { raisedAt: T0 + 30 }))).rejects.toBeTruthy();
+        await store.saveAlarm(alarm('a2', { raisedAt: T0 + 10, count: 2 }));
+        expect((await store.getAlarm('a2'))!.count).toBe(2);
+        expect((await store.listAlarms({ tenantId: 'acme', state: 'open', limit: 10 })).items.map((a) => a.id)).toEqual(['a3', 'a2']);
+        const first = await store.listAlarms({ tenantId: 'acme', limit: 2 });
+        expect(first.items.map((a) => a.id)).toEqual(['a3', 'a2']);
+        const next = await store.listAlarms({ tenantId: 'acme', limit: 2, cursor: first.nextCursor! });
+        expect(next.items.map((a) => a.id)).toEqual(['a1']);
+        expect(next.nextCursor).toBeUndefined();
       });
     });
 

@@ -1,3 +1,4 @@
+import type { Alarm, AlarmState, Rule, RuleState } from '../../rules/index.js';
 import type { GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
@@ -92,4 +93,30 @@ export interface Store {
   createUserCodec(c: UserCodecRecord): Promise<void>;
   getUserCodec(id: string): Promise<UserCodecRecord | undefined>;
   listUserCodecs(tenantId: string): Promise<UserCodecRecord[]>;
+
+  /** Creates or replaces a rule (validated by the rules engine's parser before it gets here). */
+  saveRule(r: Rule, at: number): Promise<void>;
+  getRule(id: string): Promise<Rule | undefined>;
+  listRules(tenantId: string): Promise<Rule[]>;
+  /** Deletes a rule and its per-terminal states (its alarms stay, as history); false when there was none. */
+  deleteRule(id: string): Promise<boolean>;
+  getRuleState(ruleId: string, terminalId: string): Promise<RuleState | undefined>;
+  saveRuleState(ruleId: string, terminalId: string, state: RuleState): Promise<void>;
+
+  /** The alarm of (rule, terminal) that is raised or acknowledged, if any (at most one exists). */
+  getOpenAlarm(ruleId: string, terminalId: string): Promise<Alarm | undefined>;
+  /** Creates or replaces an alarm by id. */
+  saveAlarm(a: Alarm): Promise<void>;
+  getAlarm(id: string): Promise<Alarm | undefined>;
+  /** Newest raised first. */
+  listAlarms(q: AlarmQuery): Promise<Page<Alarm>>;
+}
+
+export interface AlarmQuery {
+  readonly tenantId?: string;
+  readonly devEui?: string;
+  /** `open`: raised or acknowledged. */
+  readonly state?: AlarmState | 'open';
+  readonly limit: number;
+  readonly cursor?: string;
 }
