@@ -29,7 +29,7 @@ function layer(banned) {
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**', 'data/**', 'test-artifacts/**', 'tmp-scratch/**'] },
   js.configs.recommended,
-  { languageOptions: { globals: { process: 'readonly', console: 'readonly', performance: 'readonly', URL: 'readonly', setTimeout: 'readonly', setImmediate: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', structuredClone: 'readonly', SharedArrayBuffer: 'readonly' } } },
+  { languageOptions: { globals: { process: 'readonly', console: 'readonly', performance: 'readonly', URL: 'readonly', setTimeout: 'readonly', setImmediate: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', structuredClone: 'readonly', SharedArrayBuffer: 'readonly' } } },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -8,6 +8,8 @@ import { provisioningRoutes } from './routes/provisioning-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { satelliteRoutes } from './routes/satellite-routes.js';
+import { codecRoutes } from './routes/codec-routes.js';
+import { ruleRoutes } from './routes/rule-routes.js';
 import type { Core } from '../core/core.js';
 
 export interface AppOptions {
@@ -48,6 +50,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(provisioningRoutes(opts.core, opts.adminKeyHash));
     await app.register(messageRoutes(opts.core, opts.adminKeyHash));
     await app.register(satelliteRoutes(opts.core, opts.adminKeyHash));
+    await app.register(codecRoutes(opts.core, opts.adminKeyHash));
+    await app.register(ruleRoutes(opts.core, opts.adminKeyHash));
     await app.register(metricsRoutes(opts.core));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -7,6 +7,7 @@ import { registerServe } from './commands/serve-command.js';
 import { registerRegistryCommands } from './commands/registry-commands.js';
 import { registerBench } from './commands/bench-command.js';
 import { registerFrame } from './commands/frame-command.js';
+import { registerDecode } from './commands/decode-command.js';
 
 const program = new Command()
   .name('satiot')
@@ -27,5 +28,6 @@ registerServe(program);
 registerRegistryCommands(program);
 registerBench(program);
 registerFrame(program);
+registerDecode(program);
 
 await program.parseAsync(process.argv);

@@ -7,6 +7,13 @@ import { TerminalRegistry } from './terminal-registry.js';
 import { Provisioning } from './provisioning.js';
 import { IngestPipeline, type IngestOptions } from './ingest-pipeline.js';
 import { IngestMetrics } from './ingest-metrics.js';
+import { CodecCatalog } from './codec-catalog.js';
+import { PayloadDecoder } from './payload-decoder.js';
+import { RuleRunner } from './rule-runner.js';
+import { ContactPlanOracle } from './contact-plan-oracle.js';
+import type { PayloadCodec } from '../codecs/codec.js';
+import type { UserCodecLimits } from '../codecs/user/user-codec.js';
+import { BUILTIN_CODECS } from '../codecs/builtin-codecs.js';
 
 export interface CoreDeps {
   readonly store: Store;
@@ -16,6 +23,10 @@ export interface CoreDeps {
   /** Prometheus registry to register on (a fresh one by default). */
   readonly metrics?: Registry;
   readonly ingest?: IngestOptions;
+  /** Built-in payload codecs by name (default: all of src/codecs). */
+  readonly codecs?: ReadonlyMap<string, PayloadCodec>;
+  /** Limits of tenants' user codecs (default 100 ms, 16 MiB). */
+  readonly userCodecLimits?: UserCodecLimits;
 }
 
 /**
@@ -31,6 +42,10 @@ export class Core {
     readonly provisioning: Provisioning,
     readonly pipeline: IngestPipeline,
     readonly metrics: Registry,
+    readonly codecs: CodecCatalog,
+    readonly decoder: PayloadDecoder,
+    readonly rules: RuleRunner,
+    readonly contacts: ContactPlanOracle,
   ) {}
 
   static async start(deps: CoreDeps): Promise<Core> {
@@ -38,13 +53,33 @@ export class Core {
     const metrics = deps.metrics ?? new Registry();
     const registry = new TerminalRegistry(deps.store, deps.vault);
     await registry.load();
-    const provisioning = new Provisioning(deps.store, registry, deps.vault, clock);
-    const pipeline = new IngestPipeline(deps.store, deps.bus, registry, clock, new IngestMetrics(metrics), deps.ingest);
-    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics);
+    const codecs = new CodecCatalog(deps.codecs ?? BUILTIN_CODECS, deps.store, deps.userCodecLimits);
+    const provisioning = new Provisioning(deps.store, registry, deps.vault, clock, codecs);
+    const ingestMetrics = new IngestMetrics(metrics);
+    const pipeline = new IngestPipeline(deps.store, deps.bus, registry, clock, ingestMetrics, deps.ingest);
+    const decoder = new PayloadDecoder(deps.store, deps.bus, registry, codecs, clock, ingestMetrics);
+    const contacts = new ContactPlanOracle();
+    contacts.setSatellites(await deps.store.listSatellites());
+    const rules = new RuleRunner(deps.store, deps.bus, registry, clock, contacts);
+    await decoder.start();
+    await rules.start();
+    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts);
   }
 
-  /** Closes the bus and the store (in that order: nothing is published after the store closes). */
+  /** Loads satellites (TLE text or OMM records) into the catalogue and the contact plan the rules use. */
+  async loadSatellites(input: { tle?: string; omm?: unknown }): ReturnType<Provisioning['loadSatellites']> {
+    const out = await this.provisioning.loadSatellites(input);
+    if (out.loaded.length > 0) this.contacts.setSatellites(await this.store.listSatellites());
+    return out;
+  }
+
+  /**
+   * Stops the decoder and the rules, then closes the bus and the store (in that order: nothing is published
+   * after the store closes).
+   */
   async close(): Promise<void> {
+    await this.decoder.stop();
+    await this.rules.stop();
     await this.bus.close();
     await this.store.close();
   }

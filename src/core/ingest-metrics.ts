@@ -10,6 +10,7 @@ export class IngestMetrics {
   readonly batchSeconds: Histogram;
   readonly hopSeconds: Histogram<'hop'>;
   readonly publishFailures: Counter;
+  readonly decodes: Counter<'codec' | 'outcome'>;
   private readonly onboard: { observe(v: number): void };
   private readonly groundToCore: { observe(v: number): void };
 
@@ -22,6 +23,7 @@ export class IngestMetrics {
     });
     this.onboard = this.hopSeconds.labels({ hop: 'onboard' });
     this.groundToCore = this.hopSeconds.labels({ hop: 'ground-to-core' });
+    this.decodes = new Counter({ name: 'satiot_decodes_total', help: 'Payloads decoded after ingest, by codec (user codecs as "user") and outcome (ok or the error code)', labelNames: ['codec', 'outcome'], registers: [registry] });
     this.publishFailures = new Counter({ name: 'satiot_publish_failures_total', help: 'Events that could not be published to the bus after a commit', registers: [registry] });
   }
 

@@ -9,7 +9,9 @@ import { parseElementSets } from '../orbit/parse-element-sets.js';
 import { parseOmmJson } from '../orbit/omm-parser.js';
 import { toOmm } from '../orbit/omm-format.js';
 import type { ElementSetIssue, ElementSetLoad } from '../orbit/element-set.js';
-import type { SatelliteRecord } from './model.js';
+import type { SatelliteRecord, UserCodecRecord } from './model.js';
+import type { CodecCatalog } from './codec-catalog.js';
+import { isCodecError } from '../codecs/codec.js';
 
 export interface NewTerminal {
   tenantId: string;
@@ -21,6 +23,8 @@ export interface NewTerminal {
   profile?: TerminalProfile;
   expectedMessagesPerDay?: number;
   location?: GeoPoint;
+  /** A built-in codec's name or `user:<id>` of one of the tenant's codecs. */
+  codec?: string;
 }
 
 /** What the API may show of a terminal: never its keys. */
@@ -56,6 +60,7 @@ export class Provisioning {
     private readonly registry: TerminalRegistry,
     private readonly vault: KeyVault,
     private readonly clock: Clock,
+    private readonly codecs: CodecCatalog,
   ) {}
 
   async createTenant(name: string): Promise<Tenant> {
@@ -64,6 +69,25 @@ export class Provisioning {
     const t: Tenant = { id: randomUUID(), name: clean, createdAt: this.clock.now() };
     await this.store.createTenant(t);
     return t;
+  }
+
+  /**
+   * Registers a tenant's own codec after compiling it in its sandbox (a script that does not define
+   * decodeUplink is refused with CODEC_FAILED). Terminals then name it as `user:<id>`.
+   */
+  async createUserCodec(n: { tenantId: string; name: string; script: string }): Promise<UserCodecRecord> {
+    const name = n.name.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(name)) throw new SatiotError('INVALID_ARGUMENT', 'codec name must be 1–64 letters, digits, spaces, dots, dashes or underscores');
+    if (!(await this.store.getTenant(n.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
+    try {
+      (await this.codecs.compileScript(name, n.script)).dispose();
+    } catch (e) {
+      if (isCodecError(e)) throw new SatiotError(e.code, e.message);
+      throw e;
+    }
+    const c: UserCodecRecord = { id: randomUUID(), tenantId: n.tenantId, name, script: n.script, createdAt: this.clock.now() };
+    await this.store.createUserCodec(c);
+    return c;
   }
 
   async createTerminal(n: NewTerminal): Promise<TerminalView> {
@@ -77,12 +101,14 @@ export class Provisioning {
     if (!TERMINAL_PROFILES.includes(profile)) throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
     if (!(await this.store.getTenant(n.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
     if (this.registry.byDevEui(devEui)) throw new SatiotError('TERMINAL_EXISTS', `a terminal with devEui ${devEui} exists`);
+    if (n.codec !== undefined) await this.codecs.check(n.codec, n.tenantId);
     const id = randomUUID();
     const t: TerminalRecord = {
       id, tenantId: n.tenantId, devEui, devAddr, suite, profile,
       expectedMessagesPerDay: n.expectedMessagesPerDay ?? 24,
       enabled: true,
       ...(n.location ? { location: n.location } : {}),
+      ...(n.codec !== undefined ? { codec: n.codec } : {}),
       nwkSKeySealed: this.vault.seal(Buffer.from(n.nwkSKey, 'hex'), keyContext(id, 'nwkSKey')),
       appSKeySealed: this.vault.seal(Buffer.from(n.appSKey, 'hex'), keyContext(id, 'appSKey')),
       createdAt: this.clock.now(),

@@ -36,6 +36,11 @@ export class TerminalRegistry {
     for (const t of terminals) this.put(t, byTerminal.get(t.id));
   }
 
+  /** Every terminal, in no particular order. */
+  all(): IterableIterator<RegistryEntry> {
+    return this.byEui.values();
+  }
+
   /** Adds (or replaces) a terminal just written to the store. */
   put(t: TerminalRecord, counters?: TerminalCounters): RegistryEntry {
     const old = this.byEui.get(t.devEui);

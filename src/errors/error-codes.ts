@@ -39,6 +39,10 @@ export const ERROR_CODES = {
   CODEC_UNSUPPORTED: { http: 422, exit: 3, summary: 'Decode: a well-formed message or function type the codec does not decode.' },
   CODEC_TIMEOUT: { http: 422, exit: 3, summary: 'Decode: a user codec ran past its time limit.' },
   CODEC_FAILED: { http: 422, exit: 3, summary: 'Decode: a user codec threw, ran out of memory or returned something that is not JSON.' },
+  RULE_INVALID: { http: 400, exit: 2, summary: 'A rule is malformed: the message names the path of the bad field.' },
+  RULE_NOT_FOUND: { http: 404, exit: 4, summary: 'No such rule (or not visible to this key).' },
+  ALARM_NOT_FOUND: { http: 404, exit: 4, summary: 'No such alarm (or not visible to this key).' },
+  ALARM_STATE: { http: 409, exit: 6, summary: 'The alarm cannot make this transition (e.g. acknowledging a cleared alarm).' },
   INTERNAL: { http: 500, exit: 1, summary: 'An unexpected error; details are logged, not returned.' },
 } as const satisfies Record<string, { http: number; exit: number; summary: string }>;
 

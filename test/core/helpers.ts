@@ -9,6 +9,7 @@ import type { Store } from '../../src/core/ports/store.js';
 import type { Bus } from '../../src/core/ports/bus.js';
 import { openStore } from '../../src/store/open-store.js';
 import { openBus } from '../../src/bus/open-bus.js';
+import type { PayloadCodec } from '../../src/codecs/codec.js';
 
 export const T0 = Date.parse('2026-01-15T12:00:00Z');
 
@@ -29,19 +30,19 @@ export interface CoreFixture {
   station: GroundStationRecord;
   station2: GroundStationRecord;
   token: string;
-  addTerminal(opts?: { suite?: 'aes128' | 'sm4'; devAddr?: string }): Promise<TestTerminal>;
+  addTerminal(opts?: { suite?: 'aes128' | 'sm4'; devAddr?: string; codec?: string }): Promise<TestTerminal>;
   close(): Promise<void>;
 }
 
 let seq = 0;
 
 /** A core on an in-memory SQLite store and the in-memory bus, with a tenant and two stations. */
-export async function coreFixture(opts: { store?: Store; bus?: Bus; vault?: KeyVault; dedupWindowMs?: number } = {}): Promise<CoreFixture> {
+export async function coreFixture(opts: { store?: Store; bus?: Bus; vault?: KeyVault; dedupWindowMs?: number; codecs?: ReadonlyMap<string, PayloadCodec> } = {}): Promise<CoreFixture> {
   const store = opts.store ?? await openStore('sqlite::memory:', { dataDir: '/nonexistent' });
   const bus = opts.bus ?? await openBus('memory');
   const clock = new ManualClock(T0);
   const vault = opts.vault ?? new KeyVault(randomBytes(32));
-  const core = await Core.start({ store, bus, vault, clock, ...(opts.dedupWindowMs ? { ingest: { dedupWindowMs: opts.dedupWindowMs } } : {}) });
+  const core = await Core.start({ store, bus, vault, clock, ...(opts.dedupWindowMs ? { ingest: { dedupWindowMs: opts.dedupWindowMs } } : {}), ...(opts.codecs ? { codecs: opts.codecs } : {}) });
   const tenant = await core.provisioning.createTenant('t1');
   const a = await core.provisioning.createGroundStation({ name: 'gs-a', lat: 40, lon: 116 });
   const b = await core.provisioning.createGroundStation({ name: 'gs-b', lat: 30, lon: 104 });
@@ -52,7 +53,7 @@ export async function coreFixture(opts: { store?: Store; bus?: Bus; vault?: KeyV
       const nwk = randomBytes(16), app = randomBytes(16);
       const devAddr = o.devAddr ?? (0x01000000 + n).toString(16).padStart(8, '0');
       const devEui = (0x70b3d50000000000n + BigInt(n)).toString(16).padStart(16, '0');
-      const v = await core.provisioning.createTerminal({ tenantId: tenant.id, devEui, devAddr, nwkSKey: nwk.toString('hex'), appSKey: app.toString('hex'), suite: o.suite ?? 'aes128' });
+      const v = await core.provisioning.createTerminal({ tenantId: tenant.id, devEui, devAddr, nwkSKey: nwk.toString('hex'), appSKey: app.toString('hex'), suite: o.suite ?? 'aes128', ...(o.codec ? { codec: o.codec } : {}) });
       return { devEui, devAddr, keys: { suite: o.suite ?? 'aes128', nwkSKey: nwk, appSKey: app }, id: v.id };
     },
     close: () => core.close(),
@@ -72,4 +73,22 @@ export function uplink(t: TestTerminal, fCnt32: number, payload: Uint8Array, o: 
     snr: -4.2,
     frequencyOffsetHz: 1234,
   };
+}
+
+/** Resolves with the first `n` bus messages on `pattern` (subscribed before `trigger` runs). */
+export async function collect(bus: Bus, pattern: string, n: number, trigger: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
+  const got: Array<Record<string, unknown>> = [];
+  let done!: () => void;
+  const all = new Promise<void>((r) => { done = r; });
+  const sub = await bus.subscribe(pattern, async (m) => {
+    got.push(JSON.parse(Buffer.from(m.data).toString('utf8')) as Record<string, unknown>);
+    if (got.length === n) done();
+  });
+  try {
+    await trigger();
+    await Promise.race([all, new Promise((_, rej) => setTimeout(() => rej(new Error(`${got.length} of ${n} events on ${pattern}`)), 5000))]);
+    return got;
+  } finally {
+    await sub.close();
+  }
 }

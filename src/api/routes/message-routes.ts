@@ -25,6 +25,16 @@ export const messageSchema = {
     downlinkedAt: { type: 'string', description: 'earliest ground-station reception' },
     ingestedAt: { type: 'string', description: 'when the core made the message durable' },
     receptions: { type: 'array', items: receptionSchema },
+    decode: {
+      type: 'object', description: "the payload as the terminal's codec decoded it after ingest (absent until decoded, or without a codec)",
+      required: ['codec', 'decoded', 'error', 'decodedAt'],
+      properties: {
+        codec: { type: 'string' },
+        decoded: { type: ['object', 'null'], additionalProperties: true, description: 'JSON object the codec produced; null when it failed' },
+        error: { type: ['object', 'null'], required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+        decodedAt: { type: 'string' },
+      },
+    },
   },
 } as const;
 
@@ -36,6 +46,7 @@ export function messageJson(m: MessageWithReceptions) {
       stationId: r.stationId, satelliteId: r.satelliteId, capturedAt: iso(r.capturedAt), downlinkedAt: iso(r.downlinkedAt), receivedAt: iso(r.receivedAt),
       rssi: r.rssi, snr: r.snr, frequencyOffsetHz: r.frequencyOffsetHz,
     })),
+    ...(m.decode ? { decode: { codec: m.decode.codec, decoded: m.decode.decoded, error: m.decode.error, decodedAt: iso(m.decode.decodedAt) } } : {}),
   };
 }
 

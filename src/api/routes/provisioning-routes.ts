@@ -19,6 +19,7 @@ export const terminalSchema = {
     id: { type: 'string' }, tenantId: { type: 'string' }, devEui: { type: 'string' }, devAddr: { type: 'string' },
     suite: { type: 'string' }, profile: { type: 'string' }, expectedMessagesPerDay: { type: 'number' }, enabled: { type: 'boolean' },
     location: { type: 'object', properties: { lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' } } },
+    codec: { type: 'string', description: 'payload codec: a built-in name or user:<id>' },
     createdAt: { type: 'string' },
   },
 } as const;
@@ -65,6 +66,7 @@ export function provisioningRoutes(core: Core, adminKeyHash: string): FastifyPlu
             profile: { type: 'string', enum: [...TERMINAL_PROFILES], default: 'fixed-collector' },
             expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
             location: geoSchema,
+            codec: { type: 'string', minLength: 1, maxLength: 80, description: 'jt808, sl651, line-monitor, dlt645, or user:<id> of one of the tenant\'s codecs' },
           },
         },
         response: { 201: terminalSchema, '4xx': errorSchema },

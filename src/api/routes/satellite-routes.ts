@@ -34,7 +34,7 @@ export function satelliteRoutes(core: Core, adminKeyHash: string): FastifyPlugin
         },
       },
     }, async (req) => {
-      const { loaded, issues } = await core.provisioning.loadSatellites(req.body);
+      const { loaded, issues } = await core.loadSatellites(req.body);
       return { items: loaded.map(view), issues };
     });
 

@@ -41,10 +41,16 @@ Example:
       const core = await Core.start({ store, bus, vault });
       const app = await buildApp({ logger: true, core, adminKeyHash: admin.hash });
       const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core) : undefined;
+      // Silence rules are checked every 5 minutes; a failed sweep is logged and the next one tries again.
+      const silence = setInterval(() => {
+        core.rules.sweepSilence().catch((e: unknown) => app.log.error({ err: e }, 'silence sweep failed'));
+      }, 5 * 60_000);
+      silence.unref();
       let stopping = false;
       const stop = async (): Promise<void> => {
         if (stopping) return;
         stopping = true;
+        clearInterval(silence);
         await app.close();
         await mqttGw?.close();
         await core.close();

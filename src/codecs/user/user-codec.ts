@@ -1,5 +1,9 @@
-import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten-core';
-import releaseSyncVariant from '@jitl/quickjs-wasmfile-release-sync';
+import {
+  newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline, type QuickJSRuntime, type QuickJSSyncVariant, type QuickJSWASMModule,
+} from 'quickjs-emscripten-core';
+// The single-threaded release build with its .wasm file; imported as a namespace because its type
+// declarations are CommonJS-shaped while Node loads its ESM build (whose default export is the variant).
+import * as releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import { CodecError, type JsonObject, type PayloadCodec } from '../codec.js';
 
 /**
@@ -25,7 +29,7 @@ let engine: Promise<QuickJSWASMModule> | undefined;
 
 /** Loads the QuickJS WebAssembly module once per process. */
 export function loadUserCodecEngine(): Promise<QuickJSWASMModule> {
-  return (engine ??= newQuickJSWASMModuleFromVariant(releaseSyncVariant));
+  return (engine ??= newQuickJSWASMModuleFromVariant(Promise.resolve(releaseSync as unknown as { default: QuickJSSyncVariant })));
 }
 
 export class UserCodec implements PayloadCodec {

@@ -1,0 +1,87 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Core } from '../../core/core.js';
+import type { UserCodecRecord } from '../../core/model.js';
+import { fromHex, isCodecError } from '../../codecs/codec.js';
+import { requireOperator } from '../auth.js';
+import { errorSchema } from '../error-reply.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const userCodecSchema = {
+  type: 'object', required: ['id', 'tenantId', 'name', 'codec', 'createdAt'],
+  properties: {
+    id: { type: 'string' }, tenantId: { type: 'string' }, name: { type: 'string' },
+    codec: { type: 'string', description: 'what a terminal names to use it: user:<id>' }, script: { type: 'string' }, createdAt: { type: 'string' },
+  },
+} as const;
+
+const userCodecJson = (c: UserCodecRecord, withScript: boolean) => ({
+  id: c.id, tenantId: c.tenantId, name: c.name, codec: `user:${c.id}`, ...(withScript ? { script: c.script } : {}), createdAt: iso(c.createdAt),
+});
+
+/** Payload codecs: the built-in list, tenants' own scripts, and a dry run of any codec on a payload. */
+export function codecRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('preHandler', requireOperator(adminKeyHash));
+    const secured = { security: [{ apiKey: [] }] };
+
+    app.get('/api/v1/codecs', {
+      schema: {
+        summary: 'Built-in payload codecs', tags: ['codecs'], ...secured,
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object', required: ['name', 'description'], properties: { name: { type: 'string' }, description: { type: 'string' } } } } } }, '4xx': errorSchema },
+      },
+    }, async () => ({ items: core.codecs.builtinCodecs().map((c) => ({ name: c.name, description: c.description })) }));
+
+    app.post<{ Body: { tenantId: string; name: string; script: string } }>('/api/v1/user-codecs', {
+      schema: {
+        summary: "Register a tenant's own codec: JavaScript defining decodeUplink(bytes, fPort) (and optionally encodeDownlink(object)), run in a sandbox", tags: ['codecs'], ...secured,
+        body: {
+          type: 'object', required: ['tenantId', 'name', 'script'], additionalProperties: false,
+          properties: { tenantId: { type: 'string', maxLength: 64 }, name: { type: 'string', minLength: 1, maxLength: 64 }, script: { type: 'string', minLength: 1, maxLength: 65536 } },
+        },
+        response: { 201: userCodecSchema, '4xx': errorSchema },
+      },
+    }, async (req, reply) => reply.status(201).send(userCodecJson(await core.provisioning.createUserCodec(req.body), false)));
+
+    app.get<{ Querystring: { tenantId: string } }>('/api/v1/user-codecs', {
+      schema: {
+        summary: "A tenant's user codecs", tags: ['codecs'], ...secured,
+        querystring: { type: 'object', required: ['tenantId'], additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: userCodecSchema } } }, '4xx': errorSchema },
+      },
+    }, async (req) => ({ items: (await core.store.listUserCodecs(req.query.tenantId)).map((c) => userCodecJson(c, false)) }));
+
+    app.get<{ Params: { id: string } }>('/api/v1/user-codecs/:id', {
+      schema: {
+        summary: 'One user codec with its script', tags: ['codecs'], ...secured,
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        response: { 200: userCodecSchema, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      const c = await core.store.getUserCodec(req.params.id);
+      if (!c) throw new SatiotError('NOT_FOUND', `no user codec ${req.params.id}`);
+      return userCodecJson(c, true);
+    });
+
+    app.post<{ Body: { codec: string; hex: string; fPort?: number } }>('/api/v1/decode', {
+      schema: {
+        summary: 'Decode a payload with a codec (a dry run: nothing is stored)', tags: ['codecs'], ...secured,
+        body: {
+          type: 'object', required: ['codec', 'hex'], additionalProperties: false,
+          properties: { codec: { type: 'string', maxLength: 80 }, hex: { type: 'string', maxLength: 8192 }, fPort: { type: 'integer', minimum: 0, maximum: 255 } },
+        },
+        response: { 200: { type: 'object', required: ['decoded'], properties: { decoded: { type: 'object', additionalProperties: true } } }, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      const codec = await core.codecs.resolve(req.body.codec);
+      if (!codec) throw new SatiotError('CODEC_UNKNOWN', `no codec ${req.body.codec}`);
+      try {
+        return { decoded: codec.decode(fromHex(req.body.hex), req.body.fPort ?? null) };
+      } catch (e) {
+        if (isCodecError(e)) throw new SatiotError(e.code, e.message, e.offset !== undefined ? { offset: e.offset } : undefined);
+        throw e;
+      }
+    });
+  };
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Core } from '../../core/core.js';
+import { isRuleError, parseRule, type Alarm, type Rule } from '../../rules/index.js';
+import { solutionRules, SOLUTIONS, type SolutionName } from '../../rules/solution-presets.js';
+import { requireOperator } from '../auth.js';
+import { errorSchema } from '../error-reply.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+/** Rules are JSON the rules engine validates (docs/rules.md); the schema here only bounds their size. */
+const ruleSchema = { type: 'object', additionalProperties: true, required: ['id', 'tenantId', 'name', 'severity', 'enabled', 'scope', 'condition'], properties: { id: { type: 'string' }, tenantId: { type: 'string' } } } as const;
+const alarmSchema = {
+  type: 'object', required: ['id', 'tenantId', 'ruleId', 'devEui', 'severity', 'state', 'raisedAt', 'count'],
+  properties: {
+    id: { type: 'string' }, tenantId: { type: 'string' }, ruleId: { type: 'string' }, terminalId: { type: 'string' }, devEui: { type: 'string' },
+    severity: { type: 'string' }, state: { type: 'string', enum: ['raised', 'acknowledged', 'cleared'] }, raisedAt: { type: 'string' },
+    acknowledgedAt: { type: 'string' }, acknowledgedBy: { type: 'string' }, clearedAt: { type: 'string' }, clearedBy: { type: 'string' },
+    count: { type: 'integer' }, lastFiredAt: { type: 'string' },
+    evidence: { type: 'object', additionalProperties: true }, lastEvidence: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+export function alarmJson(a: Alarm) {
+  return { ...a, raisedAt: iso(a.raisedAt), acknowledgedAt: iso(a.acknowledgedAt), clearedAt: iso(a.clearedAt), lastFiredAt: iso(a.lastFiredAt) };
+}
+
+function checkedRule(body: unknown): Rule {
+  try {
+    return parseRule(body);
+  } catch (e) {
+    if (isRuleError(e)) throw new SatiotError('RULE_INVALID', e.message);
+    throw e;
+  }
+}
+
+/** Rules (and the solution presets that make them) and alarms with their lifecycle. */
+export function ruleRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('preHandler', requireOperator(adminKeyHash));
+    const secured = { security: [{ apiKey: [] }] };
+    const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
+
+    const save = async (rule: Rule): Promise<Rule> => {
+      if (!(await core.store.getTenant(rule.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${rule.tenantId}`);
+      await core.store.saveRule(rule, core.clock.now());
+      core.rules.invalidate(rule.tenantId);
+      return rule;
+    };
+
+    app.post<{ Body: Record<string, unknown> }>('/api/v1/rules', {
+      schema: {
+        summary: 'Create a rule (threshold, rate, geofence, silence, all/any/not; see docs/rules.md)', tags: ['rules'], ...secured,
+        body: { type: 'object', required: ['tenantId', 'name', 'condition'], additionalProperties: true, properties: { tenantId: { type: 'string', maxLength: 64 } } },
+        response: { 201: ruleSchema, '4xx': errorSchema },
+      },
+    }, async (req, reply) => reply.status(201).send(await save(checkedRule({ enabled: true, scope: {}, severity: 'warning', ...req.body, id: randomUUID() }))));
+
+    app.get<{ Querystring: { tenantId: string } }>('/api/v1/rules', {
+      schema: {
+        summary: "A tenant's rules", tags: ['rules'], ...secured,
+        querystring: { type: 'object', required: ['tenantId'], additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } }, '4xx': errorSchema },
+      },
+    }, async (req) => ({ items: await core.store.listRules(req.query.tenantId) }));
+
+    app.get<{ Params: { id: string } }>('/api/v1/rules/:id', {
+      schema: { summary: 'One rule', tags: ['rules'], ...secured, params: idParams, response: { 200: ruleSchema, '4xx': errorSchema } },
+    }, async (req) => {
+      const r = await core.store.getRule(req.params.id);
+      if (!r) throw new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
+      return r;
+    });
+
+    app.put<{ Params: { id: string }; Body: Record<string, unknown> }>('/api/v1/rules/:id', {
+      schema: {
+        summary: 'Replace a rule (its per-terminal state restarts when the condition changes)', tags: ['rules'], ...secured, params: idParams,
+        body: { type: 'object', additionalProperties: true }, response: { 200: ruleSchema, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      const old = await core.store.getRule(req.params.id);
+      if (!old) throw new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
+      return save(checkedRule({ ...req.body, id: old.id, tenantId: old.tenantId }));
+    });
+
+    app.delete<{ Params: { id: string } }>('/api/v1/rules/:id', {
+      schema: { summary: 'Delete a rule (its alarms stay as history)', tags: ['rules'], ...secured, params: idParams, response: { 204: { type: 'null' }, '4xx': errorSchema } },
+    }, async (req, reply) => {
+      const old = await core.store.getRule(req.params.id);
+      if (!old || !(await core.store.deleteRule(old.id))) throw new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
+      core.rules.invalidate(old.tenantId);
+      return reply.status(204).send();
+    });
+
+    app.post<{ Params: { tenantId: string; solution: SolutionName }; Body: Record<string, unknown> }>('/api/v1/tenants/:tenantId/solutions/:solution', {
+      schema: {
+        summary: 'Switch on a solution preset (water, power, logistics): creates its rules from the parameters given', tags: ['rules'], ...secured,
+        params: { type: 'object', properties: { tenantId: { type: 'string', maxLength: 64 }, solution: { type: 'string', enum: [...SOLUTIONS] } } },
+        body: { type: 'object', additionalProperties: true },
+        response: { 201: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } }, '4xx': errorSchema },
+      },
+    }, async (req, reply) => {
+      let rules: Rule[];
+      try {
+        rules = solutionRules(req.params.solution, req.params.tenantId, req.body as never, randomUUID);
+      } catch (e) {
+        if (isRuleError(e)) throw new SatiotError('RULE_INVALID', e.message);
+        throw e;
+      }
+      for (const r of rules) await save(r);
+      return reply.status(201).send({ items: rules });
+    });
+
+    app.get<{ Querystring: { tenantId?: string; devEui?: string; state?: 'raised' | 'acknowledged' | 'cleared' | 'open'; limit: number; cursor?: string } }>('/api/v1/alarms', {
+      schema: {
+        summary: 'Alarms, newest raised first (cursor pagination)', tags: ['rules'], ...secured,
+        querystring: {
+          type: 'object', additionalProperties: false,
+          properties: {
+            tenantId: { type: 'string', maxLength: 64 }, devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
+            state: { type: 'string', enum: ['raised', 'acknowledged', 'cleared', 'open'] },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 },
+          },
+        },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: alarmSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      const q = req.query;
+      const page = await core.store.listAlarms({
+        limit: q.limit, ...(q.tenantId ? { tenantId: q.tenantId } : {}), ...(q.devEui ? { devEui: q.devEui.toLowerCase() } : {}),
+        ...(q.state ? { state: q.state } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      return { items: page.items.map(alarmJson), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    });
+
+    for (const action of ['acknowledge', 'clear'] as const) {
+      app.post<{ Params: { id: string } }>(`/api/v1/alarms/:id/${action}`, {
+        schema: { summary: action === 'acknowledge' ? 'Acknowledge a raised alarm' : 'Clear an open alarm', tags: ['rules'], ...secured, params: idParams, response: { 200: alarmSchema, '4xx': errorSchema } },
+      }, async (req) => alarmJson(await core.rules[action](req.params.id, 'operator')));
+    }
+  };
+}

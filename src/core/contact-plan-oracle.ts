@@ -1,0 +1,36 @@
+import { findPassesForAll } from '../orbit/pass-finder.js';
+import { parseElementSets } from '../orbit/parse-element-sets.js';
+import { Satellite } from '../orbit/satellite.js';
+import { makeSite } from '../orbit/site.js';
+import type { ContactOracle } from '../rules/index.js';
+import type { SatelliteRecord } from './model.js';
+
+/**
+ * Contact counts from the real contact plan: the passes of the stored constellation over a
+ * terminal's position above a minimum elevation (default 10°, a typical link margin for a low-power
+ * terminal). A terminal with no known position, or a catalogue without satellites, has no contacts —
+ * silence rules then need `missedContacts: 0` to fire on time alone.
+ */
+export class ContactPlanOracle implements ContactOracle {
+  private sats: Satellite[] = [];
+
+  constructor(private readonly minElevationDeg = 10) {}
+
+  /** Replaces the constellation (after satellites are loaded). Bad element sets are skipped. */
+  setSatellites(records: readonly SatelliteRecord[]): void {
+    const text = records.filter((r) => r.format === 'tle').map((r) => `${r.name}\n${r.elementSet}`).join('\n');
+    const omm = records.filter((r) => r.format === 'omm').map((r) => JSON.parse(r.elementSet) as unknown);
+    const sets = [...parseElementSets(text).sets, ...(omm.length ? parseElementSets(JSON.stringify(omm)).sets : [])];
+    this.sats = sets.map((s) => new Satellite(s));
+  }
+
+  get satelliteCount(): number {
+    return this.sats.length;
+  }
+
+  contactsBetween(terminal: { readonly id: string; readonly location?: { readonly lat: number; readonly lon: number } }, fromMs: number, toMs: number): number {
+    if (!terminal.location || this.sats.length === 0 || !(toMs > fromMs)) return 0;
+    const site = makeSite({ latDeg: terminal.location.lat, lonDeg: terminal.location.lon });
+    return findPassesForAll(this.sats, { site, start: fromMs, end: toMs, minElevationDeg: this.minElevationDeg, toleranceMs: 1000 }).length;
+  }
+}

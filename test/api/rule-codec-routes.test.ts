@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { sha256Hex } from '../../src/core/provisioning.js';
+import { CodecError, type PayloadCodec } from '../../src/codecs/codec.js';
+import { collect, coreFixture, uplink, T0, type CoreFixture } from '../core/helpers.js';
+
+const KEY = 'sat_operator_test_key';
+const auth = { authorization: `Bearer ${KEY}` };
+const levelCodec: PayloadCodec = {
+  name: 'level', description: 'test: one byte, decimetres',
+  decode(b) { if (b.length !== 1) throw new CodecError('CODEC_MALFORMED', 'one byte expected', 0); return { values: { waterLevelM: b[0]! / 10 } }; },
+};
+
+describe('API: codecs, rules, solution presets and alarms', () => {
+  let f: CoreFixture;
+  let app: FastifyInstance;
+  beforeEach(async () => {
+    f = await coreFixture({ codecs: new Map([['level', levelCodec]]) });
+    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+  });
+  afterEach(async () => { await app.close(); await f.close(); });
+
+  it('lists the built-in codecs and decodes a payload as a dry run, with the codec\'s error code on a bad one', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/v1/codecs', headers: auth })).json().items).toEqual([{ name: 'level', description: 'test: one byte, decimetres' }]);
+    const ok = await app.inject({ method: 'POST', url: '/api/v1/decode', headers: auth, payload: { codec: 'level', hex: '3c' } });
+    expect(ok.json()).toEqual({ decoded: { values: { waterLevelM: 6 } } });
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/decode', headers: auth, payload: { codec: 'level', hex: '3c3c' } });
+    expect([bad.statusCode, bad.json().error.code]).toEqual([422, 'CODEC_MALFORMED']);
+    const unknown = await app.inject({ method: 'POST', url: '/api/v1/decode', headers: auth, payload: { codec: 'nope', hex: '00' } });
+    expect([unknown.statusCode, unknown.json().error.code]).toEqual([400, 'CODEC_UNKNOWN']);
+  });
+
+  it('registers a user codec, shows its script only when asked for one, and terminals can name it', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/user-codecs', headers: auth, payload: { tenantId: f.tenantId, name: 'thermo', script: 'function decodeUplink(b) { return { t: b[0] - 40 }; }' } });
+    expect(res.statusCode).toBe(201);
+    const c = res.json();
+    expect(c.codec).toBe(`user:${c.id}`);
+    expect(c.script).toBeUndefined();
+    expect((await app.inject({ method: 'GET', url: `/api/v1/user-codecs/${c.id}`, headers: auth })).json().script).toContain('decodeUplink');
+    const dry = await app.inject({ method: 'POST', url: '/api/v1/decode', headers: auth, payload: { codec: c.codec, hex: '41' } });
+    expect(dry.json()).toEqual({ decoded: { t: 25 } });
+    const broken = await app.inject({ method: 'POST', url: '/api/v1/user-codecs', headers: auth, payload: { tenantId: f.tenantId, name: 'broken', script: 'function nope() {}' } });
+    expect([broken.statusCode, broken.json().error.code]).toEqual([422, 'CODEC_FAILED']);
+  });
+
+  it('refuses a malformed rule with RULE_INVALID naming the bad field', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/rules', headers: auth, payload: { tenantId: f.tenantId, name: 'x', condition: { kind: 'threshold', field: 'values.a', op: '>', value: 'high' } } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'RULE_INVALID' });
+    expect(res.json().error.message).toMatch(/value/);
+  });
+
+  it('switches on the water preset, raises its alarm from a real uplink, and lets the operator acknowledge and clear it', async () => {
+    const preset = await app.inject({ method: 'POST', url: `/api/v1/tenants/${f.tenantId}/solutions/water`, headers: auth, payload: { warningLevelM: 5, guaranteedLevelM: 8 } });
+    expect(preset.statusCode).toBe(201);
+    expect(preset.json().items.map((r: { name: string }) => r.name)).toContain('Water level above the warning line');
+    // The preset's rules watch sl651 terminals; this terminal's test codec stands in for it.
+    for (const r of preset.json().items) {
+      const put = await app.inject({ method: 'PUT', url: `/api/v1/rules/${r.id}`, headers: auth, payload: { ...r, scope: { codecs: ['level'] } } });
+      expect(put.statusCode).toBe(200);
+    }
+    const t = await f.addTerminal({ codec: 'level' });
+    await collect(f.bus, 'satiot.alarm.>', 1, () => f.core.pipeline.ingest(f.station, [uplink(t, 1, new Uint8Array([62]), { capturedAt: T0 - 3_600_000 })]));
+    const open = await app.inject({ method: 'GET', url: `/api/v1/alarms?tenantId=${f.tenantId}&state=open`, headers: auth });
+    const [a] = open.json().items;
+    expect(a).toMatchObject({ devEui: t.devEui, state: 'raised', severity: 'warning', raisedAt: new Date(T0 - 3_600_000).toISOString(), count: 1 });
+    const ack = await app.inject({ method: 'POST', url: `/api/v1/alarms/${a.id}/acknowledge`, headers: auth });
+    expect(ack.json()).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'operator' });
+    const again = await app.inject({ method: 'POST', url: `/api/v1/alarms/${a.id}/acknowledge`, headers: auth });
+    expect([again.statusCode, again.json().error.code]).toEqual([409, 'ALARM_STATE']);
+    expect((await app.inject({ method: 'POST', url: `/api/v1/alarms/${a.id}/clear`, headers: auth })).json().state).toBe('cleared');
+    expect((await app.inject({ method: 'GET', url: `/api/v1/alarms?tenantId=${f.tenantId}&state=open`, headers: auth })).json().items).toEqual([]);
+  });
+
+  it('shows a message\'s decode in the message listing', async () => {
+    const t = await f.addTerminal({ codec: 'level' });
+    await collect(f.bus, 'satiot.decoded.>', 1, () => f.core.pipeline.ingest(f.station, [uplink(t, 1, new Uint8Array([12]))]));
+    const res = await app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages`, headers: auth });
+    expect(res.json().items[0].decode).toMatchObject({ codec: 'level', decoded: { values: { waterLevelM: 1.2 } }, error: null });
+  });
+
+  it('deletes a rule, and answers RULE_NOT_FOUND for one that does not exist', async () => {
+    const r = (await app.inject({ method: 'POST', url: '/api/v1/rules', headers: auth, payload: { tenantId: f.tenantId, name: 'x', condition: { kind: 'threshold', field: 'values.a', op: '>', value: 1 } } })).json();
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/rules/${r.id}`, headers: auth })).statusCode).toBe(204);
+    const gone = await app.inject({ method: 'GET', url: `/api/v1/rules/${r.id}`, headers: auth });
+    expect([gone.statusCode, gone.json().error.code]).toEqual([404, 'RULE_NOT_FOUND']);
+  });
+});

@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CodecError, type PayloadCodec } from '../../src/codecs/codec.js';
+import { parseRule, type Rule } from '../../src/rules/index.js';
+import { collect, coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from './helpers.js';
+
+const HOUR = 3_600_000;
+/** Test codec: one byte, the water level in decimetres. */
+const levelCodec: PayloadCodec = {
+  name: 'level', description: 'test',
+  decode(b) {
+    if (b.length !== 1) throw new CodecError('CODEC_MALFORMED', 'one byte expected');
+    return { values: { waterLevelM: b[0]! / 10 } };
+  },
+};
+
+describe('rules over decoded messages', () => {
+  let f: CoreFixture;
+  let t: TestTerminal;
+  let rule: Rule;
+  beforeEach(async () => {
+    f = await coreFixture({ codecs: new Map([['level', levelCodec]]) });
+    t = await f.addTerminal({ codec: 'level' });
+    rule = parseRule({ id: 'r-warn', tenantId: f.tenantId, name: 'above warning', severity: 'warning', enabled: true, scope: { codecs: ['level'] },
+      condition: { kind: 'threshold', field: 'values.waterLevelM', op: '>', value: 5 },
+      action: { downlink: { fPort: 3, payloadHex: '0a', confirmed: true, priority: 'emergency' } } });
+    await f.store.saveRule(rule, T0);
+  });
+  afterEach(async () => { await f.close(); });
+
+  const send = (fCnt: number, dm: number, capturedAt: number) => f.core.pipeline.ingest(f.station, [uplink(t, fCnt, new Uint8Array([dm]), { capturedAt })]);
+
+  it('raises an alarm at the capture time of the reading that crossed the line, stores it and publishes it with a downlink request', async () => {
+    const requests: unknown[] = [];
+    const sub = await f.bus.subscribe('satiot.downlink-request.>', async (m) => { requests.push(JSON.parse(Buffer.from(m.data).toString())); });
+    const events = await collect(f.bus, 'satiot.alarm.>', 1, async () => { await send(1, 40, T0 - 3 * HOUR); await send(2, 62, T0 - 2 * HOUR); });
+    expect(events[0]).toMatchObject({ kind: 'alarm', action: 'raised', alarm: { ruleId: 'r-warn', devEui: t.devEui, state: 'raised', raisedAt: T0 - 2 * HOUR, count: 1, severity: 'warning' } });
+    const [open] = (await f.store.listAlarms({ tenantId: f.tenantId, state: 'open', limit: 10 })).items;
+    expect(open).toMatchObject({ ruleId: 'r-warn', terminalId: t.id });
+    expect(JSON.stringify(open!.evidence)).toContain('6.2');
+    await sub.close();
+    expect(requests).toEqual([expect.objectContaining({ kind: 'downlink-request', alarmId: open!.id, devEui: t.devEui, fPort: 3, payloadHex: '0a', priority: 'emergency' })]);
+  });
+
+  it('counts further firings on the open alarm and clears it when the level falls back', async () => {
+    const events = await collect(f.bus, 'satiot.alarm.>', 2, async () => { await send(1, 62, T0 - 3 * HOUR); await send(2, 30, T0 - 2 * HOUR); });
+    expect(events.map((e) => e['action'])).toEqual(['raised', 'cleared']);
+    const again = await collect(f.bus, 'satiot.alarm.>', 1, () => send(3, 70, T0 - HOUR));
+    expect(again[0]).toMatchObject({ action: 'raised' });
+    expect((await f.store.listAlarms({ tenantId: f.tenantId, limit: 10 })).items.map((a) => a.state)).toEqual(['raised', 'cleared']);
+  });
+
+  it('lets an operator acknowledge and clear an alarm, and refuses an invalid transition with ALARM_STATE', async () => {
+    await collect(f.bus, 'satiot.alarm.>', 1, () => send(1, 62, T0 - HOUR));
+    const [a] = (await f.store.listAlarms({ tenantId: f.tenantId, limit: 10 })).items;
+    expect(await f.core.rules.acknowledge(a!.id, 'ops-1')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'ops-1', acknowledgedAt: T0 });
+    await expect(f.core.rules.acknowledge(a!.id, 'ops-1')).rejects.toMatchObject({ code: 'ALARM_STATE' });
+    expect(await f.core.rules.clear(a!.id, 'ops-2')).toMatchObject({ state: 'cleared', clearedBy: 'ops-2' });
+    await expect(f.core.rules.clear('nope', 'ops-2')).rejects.toMatchObject({ code: 'ALARM_NOT_FOUND' });
+  });
+
+  it('raises a silence alarm on the sweep once a terminal has been quiet for the rule\'s hours, and clears it on the next message', async () => {
+    await f.store.saveRule(parseRule({ id: 'r-quiet', tenantId: f.tenantId, name: 'quiet', severity: 'warning', enabled: true, scope: {}, condition: { kind: 'silence', hours: 6, missedContacts: 0 } }), T0);
+    f.core.rules.invalidate(f.tenantId);
+    await collect(f.bus, 'satiot.decoded.>', 1, () => send(1, 10, T0 - HOUR));
+    expect(await f.core.rules.sweepSilence()).toBe(0);
+    f.clock.advance(6 * HOUR);
+    const events = await collect(f.bus, 'satiot.alarm.>', 1, () => f.core.rules.sweepSilence());
+    expect(events[0]).toMatchObject({ action: 'raised', alarm: { ruleId: 'r-quiet' } });
+    const cleared = await collect(f.bus, 'satiot.alarm.>', 1, () => send(2, 10, f.clock.now() - 60_000));
+    expect(cleared[0]).toMatchObject({ action: 'cleared', alarm: { ruleId: 'r-quiet', clearedBy: 'rule' } });
+  });
+});
