@@ -42,6 +42,7 @@ export default tseslint.config(
   { files: ['src/frame/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit']) },
   { files: ['src/codecs/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame', 'rules']) },
   { files: ['src/rules/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame']) },
+  { files: ['src/solutions/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame']) },
   // The core talks to the world through its ports (src/core/ports); adapters and edges sit outside.
   { files: ['src/core/**/*.ts'], rules: layer(EDGES_AND_ADAPTERS.filter((l) => l !== 'core')) },
 );

@@ -10,6 +10,7 @@ import { metricsRoutes } from './routes/metrics-routes.js';
 import { satelliteRoutes } from './routes/satellite-routes.js';
 import { codecRoutes } from './routes/codec-routes.js';
 import { ruleRoutes } from './routes/rule-routes.js';
+import { trackRoutes } from './routes/track-routes.js';
 import type { Core } from '../core/core.js';
 
 export interface AppOptions {
@@ -52,6 +53,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(satelliteRoutes(opts.core, opts.adminKeyHash));
     await app.register(codecRoutes(opts.core, opts.adminKeyHash));
     await app.register(ruleRoutes(opts.core, opts.adminKeyHash));
+    await app.register(trackRoutes(opts.core, opts.adminKeyHash));
     await app.register(metricsRoutes(opts.core));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
