@@ -9,8 +9,10 @@ import type { RuleTerminal } from './rule-context.js';
 export function ruleApplies(rule: Pick<Rule, 'enabled' | 'tenantId' | 'scope'>, terminal: RuleTerminal): boolean {
   if (!rule.enabled) return false;
   if (terminal.tenantId !== undefined && terminal.tenantId !== rule.tenantId) return false;
-  const { devEuis, profiles, codecs } = rule.scope;
-  if (devEuis !== undefined && !devEuis.some((e) => e.toLowerCase() === terminal.devEui.toLowerCase())) return false;
+  const { devEuis, excludeDevEuis, profiles, codecs } = rule.scope;
+  const eui = terminal.devEui.toLowerCase();
+  if (devEuis !== undefined && !devEuis.some((e) => e.toLowerCase() === eui)) return false;
+  if (excludeDevEuis?.some((e) => e.toLowerCase() === eui)) return false;
   if (profiles !== undefined && !profiles.includes(terminal.profile)) return false;
   if (codecs !== undefined && (terminal.codec === undefined || !codecs.includes(terminal.codec))) return false;
   return true;

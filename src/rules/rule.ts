@@ -37,6 +37,8 @@ export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical', '
 export interface RuleScope {
   /** Lowercase, 16 hex digits. */
   readonly devEuis?: readonly string[];
+  /** Terminals the rule never watches (e.g. stations that have rules of their own). */
+  readonly excludeDevEuis?: readonly string[];
   /** Terminal profiles: fixed-collector, vehicle, vessel, … */
   readonly profiles?: readonly string[];
   /** Payload codec names: jt808, sl651, line-monitor, user:<id>, … */
@@ -99,12 +101,13 @@ export function parseRule(input: unknown): Rule {
 function parseScope(v: unknown): RuleScope {
   if (v === undefined) return {};
   const o = readObject(v, 'scope');
-  onlyKeys(o, ['devEuis', 'profiles', 'codecs'], 'scope');
-  const scope: { devEuis?: string[]; profiles?: string[]; codecs?: string[] } = {};
-  const devEuis = member(o, 'devEuis');
-  if (devEuis !== undefined) {
-    scope.devEuis = readList(devEuis, 'scope.devEuis').map((s, i) => {
-      if (!/^[0-9a-fA-F]{16}$/.test(s)) fail(`scope.devEuis[${i}]`, 'must be a DevEUI of 16 hex digits');
+  onlyKeys(o, ['devEuis', 'excludeDevEuis', 'profiles', 'codecs'], 'scope');
+  const scope: { devEuis?: string[]; excludeDevEuis?: string[]; profiles?: string[]; codecs?: string[] } = {};
+  for (const key of ['devEuis', 'excludeDevEuis'] as const) {
+    const list = member(o, key);
+    if (list === undefined) continue;
+    scope[key] = readList(list, `scope.${key}`).map((s, i) => {
+      if (!/^[0-9a-fA-F]{16}$/.test(s)) fail(`scope.${key}[${i}]`, 'must be a DevEUI of 16 hex digits');
       return s.toLowerCase();
     });
   }

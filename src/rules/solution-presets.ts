@@ -10,12 +10,17 @@ import { parseRule, type Rule } from './rule.js';
 export type SolutionName = 'water' | 'power' | 'logistics';
 export const SOLUTIONS: readonly SolutionName[] = ['water', 'power', 'logistics'];
 
-/** Water conservancy (SL 651 stations): levels against warning lines, fast rises, heavy rain. */
+/**
+ * Water conservancy (SL 651 stations): levels against warning lines, fast rises, heavy rain. Each
+ * station has its own warning and guaranteed levels: give `stations`, one entry per station (or
+ * group of stations on one reach); the top-level levels then serve the stations not listed.
+ */
 export interface WaterParams {
   /** Warning water level (警戒水位), m. */
-  readonly warningLevelM: number;
+  readonly warningLevelM?: number;
   /** Guaranteed water level (保证水位), m: above it the levee is no longer guaranteed. */
-  readonly guaranteedLevelM: number;
+  readonly guaranteedLevelM?: number;
+  readonly stations?: ReadonlyArray<{ readonly name: string; readonly devEuis: readonly string[]; readonly warningLevelM: number; readonly guaranteedLevelM: number }>;
   /** A rise of this much within `riseWindowMinutes` is a flood warning (default 0.5 m in 60 min). */
   readonly riseM?: number;
   readonly riseWindowMinutes?: number;
@@ -28,8 +33,13 @@ export interface WaterParams {
   readonly devEuis?: readonly string[];
 }
 
-/** Electric power (transmission-line monitoring): icing, conductor temperature, tower tilt, galloping. */
+/**
+ * Electric power (transmission-line monitoring): icing, conductor temperature, tower tilt,
+ * galloping. Line sections differ (design ice class, conductor type): `sections` gives each its
+ * sensors and its own limits, falling back to the top-level ones.
+ */
 export interface PowerParams {
+  readonly sections?: ReadonlyArray<{ readonly name: string; readonly devEuis: readonly string[] } & Omit<PowerParams, 'sections' | 'devEuis'>>;
   /** Equivalent ice thickness, mm (default 10: a typical design-ice class for light-ice areas). */
   readonly iceThicknessMm?: number;
   /** Conductor temperature, °C (default 70: the usual limit for steel-cored aluminium conductors). */
@@ -73,13 +83,19 @@ type Draft = { name: string; severity: string; scope: Record<string, unknown>; c
 function waterRules(p: WaterParams): Draft[] {
   const scope = { codecs: ['sl651'] };
   const level = 'values.waterLevelM';
-  return [
-    { name: 'Water level above the warning line', severity: 'warning', scope, condition: { kind: 'threshold', field: level, op: '>', value: p.warningLevelM }, clearAfterMinutes: 60 },
-    {
-      name: 'Water level above the guaranteed level', severity: 'emergency', scope,
-      condition: { kind: 'threshold', field: level, op: '>', value: p.guaranteedLevelM }, clearAfterMinutes: 60,
+  const lines = (prefix: string, sc: Record<string, unknown>, warning: number | undefined, guaranteed: number | undefined): Draft[] => [
+    ...(warning === undefined ? [] : [{ name: `${prefix}Water level above the warning line`, severity: 'warning', scope: sc, condition: { kind: 'threshold', field: level, op: '>', value: warning }, clearAfterMinutes: 60 }]),
+    ...(guaranteed === undefined ? [] : [{
+      name: `${prefix}Water level above the guaranteed level`, severity: 'emergency', scope: sc,
+      condition: { kind: 'threshold', field: level, op: '>', value: guaranteed }, clearAfterMinutes: 60,
       ...(p.floodDownlink ? { action: { downlink: { ...p.floodDownlink, confirmed: true, priority: 'emergency' } } } : {}),
-    },
+    }]),
+  ];
+  const listed = (p.stations ?? []).flatMap((st) => st.devEuis);
+  return [
+    // Stations listed get their own lines; the top-level lines watch the others.
+    ...(p.stations ?? []).flatMap((st) => lines(`${st.name}: `, { ...scope, devEuis: st.devEuis }, st.warningLevelM, st.guaranteedLevelM)),
+    ...lines('', listed.length ? { ...scope, excludeDevEuis: listed } : scope, p.warningLevelM, p.guaranteedLevelM),
     { name: 'Water level rising fast', severity: 'warning', scope, condition: { kind: 'rate', field: level, windowMinutes: p.riseWindowMinutes ?? 60, rise: p.riseM ?? 0.5 } },
     { name: 'Heavy rain in the last hour', severity: 'warning', scope, condition: { kind: 'threshold', field: 'values.rain1hMm', op: '>=', value: p.rain1hMm ?? 30 } },
     { name: 'Rainstorm over 24 hours', severity: 'warning', scope, condition: { kind: 'rate', field: 'values.rainAccumulatedMm', windowMinutes: 1440, rise: p.rain24hMm ?? 50 } },
@@ -88,12 +104,14 @@ function waterRules(p: WaterParams): Draft[] {
 
 function powerRules(p: PowerParams): Draft[] {
   const scope = { codecs: ['line-monitor'] };
-  return [
-    { name: 'Line icing above limit', severity: 'critical', scope, condition: { kind: 'threshold', field: 'values.iceThicknessMm', op: '>=', value: p.iceThicknessMm ?? 10 }, clearAfterMinutes: 120 },
-    { name: 'Conductor temperature above limit', severity: 'critical', scope, condition: { kind: 'threshold', field: 'values.lineTemperatureC', op: '>=', value: p.conductorTemperatureC ?? 70 }, clearAfterMinutes: 30 },
-    { name: 'Tower tilt above limit', severity: 'critical', scope, condition: { kind: 'threshold', field: 'values.inclinationMmPerM', op: '>=', value: p.towerTiltMmPerM ?? 10 } },
-    { name: 'Conductor galloping', severity: 'emergency', scope, condition: { kind: 'threshold', field: 'values.amplitudeM', op: '>=', value: p.gallopingAmplitudeM ?? 1 }, clearAfterMinutes: 30 },
+  const limits = (prefix: string, sc: Record<string, unknown>, q: Omit<PowerParams, 'sections' | 'devEuis'>): Draft[] => [
+    { name: `${prefix}Line icing above limit`, severity: 'critical', scope: sc, condition: { kind: 'threshold', field: 'values.iceThicknessMm', op: '>=', value: q.iceThicknessMm ?? p.iceThicknessMm ?? 10 }, clearAfterMinutes: 120 },
+    { name: `${prefix}Conductor temperature above limit`, severity: 'critical', scope: sc, condition: { kind: 'threshold', field: 'values.lineTemperatureC', op: '>=', value: q.conductorTemperatureC ?? p.conductorTemperatureC ?? 70 }, clearAfterMinutes: 30 },
+    { name: `${prefix}Tower tilt above limit`, severity: 'critical', scope: sc, condition: { kind: 'threshold', field: 'values.inclinationMmPerM', op: '>=', value: q.towerTiltMmPerM ?? p.towerTiltMmPerM ?? 10 } },
+    { name: `${prefix}Conductor galloping`, severity: 'emergency', scope: sc, condition: { kind: 'threshold', field: 'values.amplitudeM', op: '>=', value: q.gallopingAmplitudeM ?? p.gallopingAmplitudeM ?? 1 }, clearAfterMinutes: 30 },
   ];
+  if (!p.sections?.length) return limits('', scope, {});
+  return p.sections.flatMap((sec) => limits(`${sec.name}: `, { ...scope, devEuis: sec.devEuis }, sec));
 }
 
 function logisticsRules(p: LogisticsParams): Draft[] {

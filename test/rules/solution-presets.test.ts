@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { RuleError, ruleApplies } from '../../src/rules/index.js';
+import { solutionRules } from '../../src/rules/solution-presets.js';
+
+let n = 0;
+const newId = () => `r${++n}`;
+const A = '00000000000000a1', B = '00000000000000b2', C = '00000000000000c3';
+const station = (devEui: string) => ({ id: devEui, devEui, profile: 'fixed-collector', codec: 'sl651', tenantId: 't1' });
+
+describe('solution presets', () => {
+  it('gives each listed water station its own warning lines and leaves the others to the tenant-wide lines', () => {
+    const rules = solutionRules('water', 't1', {
+      warningLevelM: 5, guaranteedLevelM: 7,
+      stations: [{ name: 'Hankou', devEuis: [A], warningLevelM: 27.3, guaranteedLevelM: 29.73 }],
+    }, newId);
+    const warning = rules.filter((r) => r.name.endsWith('Water level above the warning line'));
+    expect(warning.map((r) => [r.name, (r.condition as { value: number }).value])).toEqual([['Hankou: Water level above the warning line', 27.3], ['Water level above the warning line', 5]]);
+    const [hankou, others] = warning;
+    expect([ruleApplies(hankou!, station(A)), ruleApplies(hankou!, station(B))]).toEqual([true, false]);
+    expect([ruleApplies(others!, station(A)), ruleApplies(others!, station(B))]).toEqual([false, true]);
+    expect(rules.every((r) => r.tenantId === 't1' && r.enabled)).toBe(true);
+  });
+
+  it('makes only the station rules when no tenant-wide line is given, and the rate and rain rules always', () => {
+    const names = solutionRules('water', 't1', { stations: [{ name: 'Yichang', devEuis: [C], warningLevelM: 53, guaranteedLevelM: 55 }] }, newId).map((r) => r.name);
+    expect(names).toEqual(['Yichang: Water level above the warning line', 'Yichang: Water level above the guaranteed level', 'Water level rising fast', 'Heavy rain in the last hour', 'Rainstorm over 24 hours']);
+  });
+
+  it('sends the flood downlink from the guaranteed-level rule only, as an emergency', () => {
+    const rules = solutionRules('water', 't1', { warningLevelM: 5, guaranteedLevelM: 7, floodDownlink: { fPort: 2, payloadHex: '0105' } }, newId);
+    const withAction = rules.filter((r) => r.action?.downlink);
+    expect(withAction.map((r) => r.name)).toEqual(['Water level above the guaranteed level']);
+    expect(withAction[0]!.action!.downlink).toMatchObject({ fPort: 2, payloadHex: '0105', confirmed: true, priority: 'emergency' });
+  });
+
+  it('gives each power line section its sensors and its own limits, falling back to the preset\'s', () => {
+    const rules = solutionRules('power', 't1', { iceThicknessMm: 15, sections: [{ name: 'Section 3', devEuis: [A], iceThicknessMm: 20 }, { name: 'Section 4', devEuis: [B] }] }, newId);
+    const icing = rules.filter((r) => r.name.endsWith('Line icing above limit'));
+    expect(icing.map((r) => [r.name, (r.condition as { value: number }).value, r.scope.devEuis])).toEqual([
+      ['Section 3: Line icing above limit', 20, [A]], ['Section 4: Line icing above limit', 15, [B]],
+    ]);
+  });
+
+  it('turns logistics areas into geofence rules and refuses a bad area with a RuleError naming it', () => {
+    const area = { type: 'Polygon', coordinates: [[[114, 30], [115, 30], [115, 31], [114, 31], [114, 30]]] };
+    const rules = solutionRules('logistics', 't1', { allowedAreas: [{ name: 'Hubei corridor', area: area as never }], sites: [{ name: 'Wuhan depot', area: area as never }] }, newId);
+    expect(rules.map((r) => [r.name, r.condition.kind])).toContainEqual(['Left Hubei corridor', 'geofence']);
+    expect(rules.map((r) => r.name)).toContain('Arrived at Wuhan depot');
+    expect(() => solutionRules('logistics', 't1', { allowedAreas: [{ name: 'x', area: { type: 'Point', coordinates: [1, 2] } as never }] }, newId)).toThrow(RuleError);
+    expect(() => solutionRules('water', 't1', { warningLevelM: 'high' as never }, newId)).toThrow(RuleError);
+  });
+});
