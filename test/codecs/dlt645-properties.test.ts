@@ -12,6 +12,7 @@ import {
   lookupDi,
   type DiDefinition,
 } from '../../src/codecs/dlt645/index.js';
+import { mutateFrame, mutationsArb } from './helpers.js';
 
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');
 const address = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 12, maxLength: 12 }).map((d) => d.join(''));
@@ -75,28 +76,6 @@ describe('DL/T 645 encode/decode round trip', () => {
   });
 });
 
-/** Flip, insert or delete a byte, or cut the frame short. */
-const mutation = fc.oneof(
-  fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-);
-
-type Mutation = { op: 'flip' | 'insert' | 'delete' | 'truncate'; at: number; bit?: number; byte?: number };
-
-function mutate(frame: Uint8Array, ms: readonly Mutation[]): Uint8Array {
-  let b = Array.from(frame);
-  for (const m of ms) {
-    const at = b.length === 0 ? 0 : m.at % (b.length + (m.op === 'insert' ? 1 : 0));
-    if (m.op === 'flip' && b.length > 0) b[at] = b[at]! ^ (1 << m.bit!);
-    else if (m.op === 'insert') b.splice(at, 0, m.byte!);
-    else if (m.op === 'delete') b.splice(at, 1);
-    else if (m.op === 'truncate') b = b.slice(0, at);
-  }
-  return Uint8Array.from(b);
-}
-
 function returnsOrThrowsCodecError(bytes: Uint8Array): void {
   try {
     isJsonSafe(decodeDlt645(bytes));
@@ -112,7 +91,7 @@ describe('DL/T 645 decoder on hostile input', () => {
 
   it('returns or throws CodecError on mutated valid frames', () => {
     const valid = readReply.map((r) => encodeDlt645ReadReply({ address: r.address, di: r.def.di, value: r.value, preamble: r.preamble }));
-    fc.assert(fc.property(valid, fc.array(mutation, { minLength: 1, maxLength: 4 }), (f, ms) => returnsOrThrowsCodecError(mutate(f, ms))), { numRuns: 2000 });
+    fc.assert(fc.property(valid, mutationsArb(), (f, ms) => returnsOrThrowsCodecError(mutateFrame(f, ms))), { numRuns: 2000 });
   });
 
   it('returns or throws CodecError on well-framed frames with arbitrary control and data', () => {

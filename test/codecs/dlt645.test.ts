@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CodecError, fromHex, toHex } from '../../src/codecs/codec.js';
+import { fromHex, toHex } from '../../src/codecs/codec.js';
 import {
   buildDlt645Frame,
   decodeDlt645,
@@ -14,19 +14,10 @@ import {
   writeDi,
 } from '../../src/codecs/dlt645/index.js';
 import { DLT645_PUBLISHED } from './fixtures/dlt645-published.js';
+import { codecErrorOf } from './helpers.js';
 
 const hex = (s: string) => fromHex(s);
 const wire = (s: string) => toHex(fromHex(s));
-
-function codecError(f: () => unknown): CodecError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error('expected a CodecError');
-}
 
 describe('published DL/T 645-2007 frames', () => {
   for (const frame of DLT645_PUBLISHED) {
@@ -76,57 +67,57 @@ describe('DL/T 645 link layer', () => {
   it('rejects a frame whose checksum byte does not match', () => {
     const bad = reply.slice();
     bad[bad.length - 2] = bad[bad.length - 2]! ^ 0x01;
-    expect(codecError(() => decodeDlt645(bad))).toMatchObject({ code: 'CODEC_CHECKSUM', offset: 18 });
+    expect(codecErrorOf(() => decodeDlt645(bad))).toMatchObject({ code: 'CODEC_CHECKSUM', offset: 18 });
   });
 
   it('rejects a frame whose DATA was changed without fixing the checksum', () => {
     const bad = reply.slice();
     bad[14] = 0x5a;
-    expect(codecError(() => decodeDlt645(bad)).code).toBe('CODEC_CHECKSUM');
+    expect(codecErrorOf(() => decodeDlt645(bad)).code).toBe('CODEC_CHECKSUM');
   });
 
   it('rejects a frame that does not end with 16', () => {
     const bad = reply.slice();
     bad[bad.length - 1] = 0x17;
-    expect(codecError(() => decodeDlt645(bad))).toMatchObject({ code: 'CODEC_MALFORMED', offset: 19 });
+    expect(codecErrorOf(() => decodeDlt645(bad))).toMatchObject({ code: 'CODEC_MALFORMED', offset: 19 });
   });
 
   it('rejects a frame cut short of its length byte', () => {
-    expect(codecError(() => decodeDlt645(reply.subarray(0, 15))).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => decodeDlt645(reply.subarray(0, 15))).code).toBe('CODEC_MALFORMED');
   });
 
   it('rejects bytes after the end of the frame', () => {
-    expect(codecError(() => decodeDlt645(Uint8Array.from([...reply, 0x16]))).message).toMatch(/after the end/);
+    expect(codecErrorOf(() => decodeDlt645(Uint8Array.from([...reply, 0x16]))).message).toMatch(/after the end/);
   });
 
   it('rejects more than four FE wake-up bytes', () => {
-    expect(codecError(() => decodeDlt645(Uint8Array.from([0xfe, 0xfe, 0xfe, 0xfe, 0xfe, ...reply]))).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => decodeDlt645(Uint8Array.from([0xfe, 0xfe, 0xfe, 0xfe, 0xfe, ...reply]))).code).toBe('CODEC_MALFORMED');
   });
 
   it('rejects a frame without the second 68', () => {
     const bad = reply.slice();
     bad[7] = 0x69;
-    expect(codecError(() => decodeDlt645(bad))).toMatchObject({ code: 'CODEC_MALFORMED', offset: 7 });
+    expect(codecErrorOf(() => decodeDlt645(bad))).toMatchObject({ code: 'CODEC_MALFORMED', offset: 7 });
   });
 
   it('rejects input shorter than the 12-byte minimum', () => {
-    expect(codecError(() => decodeDlt645(new Uint8Array(0))).code).toBe('CODEC_MALFORMED');
-    expect(codecError(() => decodeDlt645(hex('6861010000000068'))).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => decodeDlt645(new Uint8Array(0))).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => decodeDlt645(hex('6861010000000068'))).code).toBe('CODEC_MALFORMED');
   });
 
   it('reports a DL/T 645-1997 read (function 01) as unsupported', () => {
     const v1997 = buildDlt645Frame({ address: '000000000161', control: 0x01, data: hex('1090') });
-    expect(codecError(() => decodeDlt645(v1997)).code).toBe('CODEC_UNSUPPORTED');
+    expect(codecErrorOf(() => decodeDlt645(v1997)).code).toBe('CODEC_UNSUPPORTED');
   });
 
   it('rejects a read reply too short to hold a DI', () => {
     const short = buildDlt645Frame({ address: '000000000161', control: 0x91, data: hex('0001') });
-    expect(codecError(() => decodeDlt645(short))).toMatchObject({ code: 'CODEC_MALFORMED' });
+    expect(codecErrorOf(() => decodeDlt645(short))).toMatchObject({ code: 'CODEC_MALFORMED' });
   });
 
   it('rejects a broadcast time that is not six bytes', () => {
     const short = buildDlt645Frame({ address: '999999999999', control: 0x08, data: hex('0000') });
-    expect(codecError(() => decodeDlt645(short)).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => decodeDlt645(short)).code).toBe('CODEC_MALFORMED');
   });
 
   it('takes the control byte apart into direction, abnormal, follow-up and function', () => {
@@ -175,10 +166,10 @@ describe('DL/T 645 data identifiers', () => {
   });
 
   it('refuses to encode a value that does not fit its format', () => {
-    expect(codecError(() => encodeDlt645ReadReply({ address: meter, di: '02010100', value: 10000 })).code).toBe('CODEC_MALFORMED');
-    expect(codecError(() => encodeDlt645ReadReply({ address: meter, di: '02010100', value: -1 })).code).toBe('CODEC_MALFORMED');
-    expect(codecError(() => encodeDlt645ReadReply({ address: meter, di: '02020100', value: 800 })).code).toBe('CODEC_MALFORMED');
-    expect(codecError(() => encodeDlt645ReadReply({ address: meter, di: '04000101', value: 1 })).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '02010100', value: 10000 })).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '02010100', value: -1 })).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '02020100', value: 800 })).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '04000101', value: 1 })).code).toBe('CODEC_MALFORMED');
   });
 
   it('knows the formats the brief lists', () => {

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CodecError, fromHex, type CodecErrorCode } from '../../src/codecs/codec.js';
+import { fromHex, type CodecError, type CodecErrorCode } from '../../src/codecs/codec.js';
 import {
   encodeAuthentication, encodeHeartbeat, encodeJt808Frame, encodeLocationReport, encodeRegistration, encodeRegistrationReply, frame, jt808Codec,
 } from '../../src/codecs/jt808/index.js';
-
-/** The CodecError decoding (or running) throws; fails the test if it returns or throws anything else. */
-function codecError(run: () => unknown): CodecError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error('expected a CodecError, but it returned');
-}
+import { codecErrorOf } from './helpers.js';
 
 function rejects(hexOrBytes: string | Uint8Array, code: CodecErrorCode, offset?: number): CodecError {
   const bytes = typeof hexOrBytes === 'string' ? fromHex(hexOrBytes) : hexOrBytes;
-  const e = codecError(() => jt808Codec.decode(bytes));
+  const e = codecErrorOf(() => jt808Codec.decode(bytes));
   expect(e.code).toBe(code);
   if (offset !== undefined) expect(e.offset).toBe(offset);
   return e;
@@ -127,7 +117,7 @@ describe('JT/T 808 encoder errors', () => {
   ];
   for (const [what, run] of cases) {
     it(`refuses ${what} with CODEC_MALFORMED`, () => {
-      expect(codecError(run).code).toBe('CODEC_MALFORMED');
+      expect(codecErrorOf(run).code).toBe('CODEC_MALFORMED');
     });
   }
 });

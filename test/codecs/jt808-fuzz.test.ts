@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { CodecError, fromHex } from '../../src/codecs/codec.js';
 import { encodeJt808Frame, encodeLocationReport, frame, jt808Codec, unframe } from '../../src/codecs/jt808/index.js';
 import { BAD_CHECK_FRAMES, PUBLISHED_FRAMES, ROBUSTNESS_FRAMES } from './fixtures/jt808-published.js';
+import { mutateFrame, mutationsArb } from './helpers.js';
 
 const RUNS = { numRuns: 2000 };
 
@@ -29,26 +30,7 @@ const SEEDS: Uint8Array[] = [
 // Device bodies whose published check was wrong, re-framed with a right one so their odd items are reached.
 const REFRAMED = Object.values(BAD_CHECK_FRAMES).map((f) => frame(fromHex(f.hex).subarray(1, -2)));
 const CONTENTS = [...SEEDS, ...REFRAMED].map((b) => unframe(b));
-
-type Mutation = { kind: 'flip' | 'set' | 'insert' | 'delete' | 'truncate'; at: number; value: number };
-const mutation: fc.Arbitrary<Mutation> = fc.record({
-  kind: fc.constantFrom('flip', 'set', 'insert', 'delete', 'truncate'),
-  at: fc.nat(),
-  value: fc.integer({ min: 0, max: 0xff }),
-});
-
-function mutate(bytes: Uint8Array, ms: Mutation[]): Uint8Array {
-  const a = [...bytes];
-  for (const m of ms) {
-    const i = a.length === 0 ? 0 : m.at % a.length;
-    if (m.kind === 'flip' && a.length > 0) a[i] = a[i]! ^ (1 << (m.value & 7));
-    else if (m.kind === 'set' && a.length > 0) a[i] = m.value;
-    else if (m.kind === 'insert') a.splice(m.at % (a.length + 1), 0, m.value);
-    else if (m.kind === 'delete') a.splice(i, 1);
-    else if (m.kind === 'truncate') a.length = m.at % (a.length + 1);
-  }
-  return Uint8Array.from(a);
-}
+const MUTATIONS = mutationsArb(['flip', 'set', 'insert', 'delete', 'truncate']);
 
 describe('JT/T 808 decoder on hostile input', () => {
   it('returns or throws CodecError for arbitrary bytes', () => {
@@ -72,13 +54,12 @@ describe('JT/T 808 decoder on hostile input', () => {
   });
 
   it('returns or throws CodecError for published frames with bytes flipped, set, inserted, deleted or cut off', () => {
-    fc.assert(fc.property(fc.constantFrom(...SEEDS), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seed, ms) => void decodesOrRejects(mutate(seed, ms))), RUNS);
+    fc.assert(fc.property(fc.constantFrom(...SEEDS), MUTATIONS, (seed, ms) => void decodesOrRejects(mutateFrame(seed, ms))), RUNS);
   });
 
   it('returns or throws CodecError for mutated published messages re-framed with a correct XOR (so the body parsers see them)', () => {
     let decoded = 0;
-    const mutated = fc.array(mutation, { minLength: 1, maxLength: 4 });
-    fc.assert(fc.property(fc.constantFrom(...CONTENTS), mutated, (content, ms) => void (decodesOrRejects(frame(mutate(content, ms))) && decoded++)), RUNS);
+    fc.assert(fc.property(fc.constantFrom(...CONTENTS), MUTATIONS, (content, ms) => void (decodesOrRejects(frame(mutateFrame(content, ms))) && decoded++)), RUNS);
     expect(decoded).toBeGreaterThan(0);
   });
 });

@@ -13,6 +13,7 @@ import {
   type LineMonitorValue,
   type LineMonitorValues,
 } from '../../src/codecs/line-monitor/index.js';
+import { mutateFrame, mutationsArb } from './helpers.js';
 
 const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-';
 const id = fc.array(fc.constantFrom(...ID_CHARS), { minLength: 1, maxLength: 17 }).map((c) => c.join(''));
@@ -67,27 +68,6 @@ describe('line-monitor encode/decode round trip', () => {
   });
 });
 
-type Mutation = { op: 'flip' | 'insert' | 'delete' | 'truncate'; at: number; bit?: number; byte?: number };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-);
-
-function mutate(frame: Uint8Array, ms: readonly Mutation[]): Uint8Array {
-  let b = Array.from(frame);
-  for (const m of ms) {
-    const at = b.length === 0 ? 0 : m.at % (b.length + (m.op === 'insert' ? 1 : 0));
-    if (m.op === 'flip' && b.length > 0) b[at] = b[at]! ^ (1 << m.bit!);
-    else if (m.op === 'insert') b.splice(at, 0, m.byte!);
-    else if (m.op === 'delete') b.splice(at, 1);
-    else if (m.op === 'truncate') b = b.slice(0, at);
-  }
-  return Uint8Array.from(b);
-}
-
 function returnsOrThrowsCodecError(bytes: Uint8Array, p: LineMonitorProfile = DEFAULT_LINE_MONITOR_PROFILE): void {
   try {
     const m = decodeLineMonitor(bytes, p);
@@ -103,8 +83,8 @@ describe('line-monitor decoder on hostile input', () => {
   });
 
   it('returns or throws CodecError on mutated valid frames', () => {
-    fc.assert(fc.property(upload, profile, fc.array(mutation, { minLength: 1, maxLength: 4 }), (u, p, ms) => {
-      returnsOrThrowsCodecError(mutate(encodeLineMonitorUpload(u, p), ms), p);
+    fc.assert(fc.property(upload, profile, mutationsArb(), (u, p, ms) => {
+      returnsOrThrowsCodecError(mutateFrame(encodeLineMonitorUpload(u, p), ms), p);
     }), { numRuns: 2000 });
   });
 

@@ -16,16 +16,7 @@ import {
   type LineMonitorUpload,
 } from '../../src/codecs/line-monitor/index.js';
 import { LINE_MONITOR_SELF_MADE } from './fixtures/line-monitor-self-made.js';
-
-function codecError(f: () => unknown): CodecError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error('expected a CodecError');
-}
+import { codecErrorOf } from './helpers.js';
 
 const [ICING, WEATHER, ACK] = LINE_MONITOR_SELF_MADE as [typeof LINE_MONITOR_SELF_MADE[0], typeof LINE_MONITOR_SELF_MADE[0], typeof LINE_MONITOR_SELF_MADE[0]];
 
@@ -75,36 +66,36 @@ describe('I1 framing errors', () => {
   it('rejects a frame whose CRC does not match its content', () => {
     const bad = good();
     bad[30] = bad[30]! ^ 0x01;
-    expect(codecError(() => decodeLineMonitor(bad))).toMatchObject({ code: 'CODEC_CHECKSUM', offset: bad.length - 3 });
+    expect(codecErrorOf(() => decodeLineMonitor(bad))).toMatchObject({ code: 'CODEC_CHECKSUM', offset: bad.length - 3 });
   });
 
   it('rejects a frame that does not start with the sync bytes', () => {
     const bad = good();
     bad[0] = 0x7e;
-    expect(codecError(() => decodeLineMonitor(bad))).toMatchObject({ code: 'CODEC_MALFORMED', offset: 0 });
+    expect(codecErrorOf(() => decodeLineMonitor(bad))).toMatchObject({ code: 'CODEC_MALFORMED', offset: 0 });
   });
 
   it('rejects a frame whose end byte is not 96', () => {
     const bad = good();
     bad[bad.length - 1] = 0x16;
-    expect(codecError(() => decodeLineMonitor(bad)).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => decodeLineMonitor(bad)).code).toBe('CODEC_MALFORMED');
   });
 
   it('rejects a frame shorter than Packet_Length says', () => {
-    expect(codecError(() => decodeLineMonitor(good().subarray(0, 60))).message).toMatch(/truncated/);
+    expect(codecErrorOf(() => decodeLineMonitor(good().subarray(0, 60))).message).toMatch(/truncated/);
   });
 
   it('rejects bytes after the end byte', () => {
-    expect(codecError(() => decodeLineMonitor(Uint8Array.from([...good(), 0x00]))).message).toMatch(/after the end/);
+    expect(codecErrorOf(() => decodeLineMonitor(Uint8Array.from([...good(), 0x00]))).message).toMatch(/after the end/);
   });
 
   it('rejects input shorter than a header and tail', () => {
-    expect(codecError(() => decodeLineMonitor(fromHex('a55a'))).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => decodeLineMonitor(fromHex('a55a'))).code).toBe('CODEC_MALFORMED');
   });
 
   it('rejects a monitoring payload shorter than its packet layout', () => {
     const short = encodeLineMonitorRaw({ deviceId: 'SATIOT-LM-0000001', frameType: 1, packetType: 0x22, frameNo: 1, payloadHex: '00'.repeat(30) });
-    expect(codecError(() => decodeLineMonitor(short))).toMatchObject({ code: 'CODEC_MALFORMED' });
+    expect(codecErrorOf(() => decodeLineMonitor(short))).toMatchObject({ code: 'CODEC_MALFORMED' });
   });
 
   it('rejects an icing payload whose sensor count runs past its end', () => {
@@ -112,12 +103,12 @@ describe('I1 framing errors', () => {
     const payload = bytes.slice(24, bytes.length - 3);
     payload[33] = 9; // sensorCount: 9 sensors, only 2 sent
     const frame = encodeLineMonitorRaw({ deviceId: 'SATIOT-LM-0000001', frameType: 1, packetType: 0x22, frameNo: 1, payloadHex: toHex(payload) });
-    expect(codecError(() => decodeLineMonitor(frame)).message).toMatch(/sensors/);
+    expect(codecErrorOf(() => decodeLineMonitor(frame)).message).toMatch(/sensors/);
   });
 
   it('reports a Frame_Type outside 01–0A as unsupported', () => {
     const odd = encodeLineMonitorRaw({ deviceId: 'SATIOT-LM-0000001', frameType: 0x0b, packetType: 0x01, frameNo: 1, payloadHex: '' });
-    expect(codecError(() => decodeLineMonitor(odd))).toMatchObject({ code: 'CODEC_UNSUPPORTED', offset: 21 });
+    expect(codecErrorOf(() => decodeLineMonitor(odd))).toMatchObject({ code: 'CODEC_UNSUPPORTED', offset: 21 });
   });
 });
 
@@ -170,7 +161,7 @@ describe('line-monitor profiles', () => {
     swapped[1] = 0xa5;
     expect(decodeLineMonitor(swapped)).toMatchObject({ type: 'icing' });
     const strict = { ...DEFAULT_LINE_MONITOR_PROFILE, acceptSwappedSync: false };
-    expect(codecError(() => decodeLineMonitor(swapped, strict)).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => decodeLineMonitor(swapped, strict)).code).toBe('CODEC_MALFORMED');
   });
 
   it('reads a big-endian dialect with its own profile, which the default profile cannot', () => {

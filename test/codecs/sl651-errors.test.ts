@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CodecError, fromHex, type CodecErrorCode } from '../../src/codecs/codec.js';
 import { decodeSl651, encodeSl651AsciiFrame, encodeSl651HexFrame, encodeSl651Report, sl651Codec, sl651Crc16, type Sl651FrameFields } from '../../src/codecs/sl651/index.js';
+import { codecErrorOf } from './helpers.js';
 
 const S1 = '7E7E010012345678123430002B020003591011154947F1F1001234567848F0F0591011154920190000052619000005392300000127381211150320FA';
 const HEAD = [0x00, 0x01, 0x24, 0x05, 0x01, 0x10, 0x00, 0x00]; // serial 1, sent 2024-05-01 10:00:00 Beijing
@@ -22,24 +23,8 @@ function patched(frame: Uint8Array, at: number, byte: number): Uint8Array {
   return out;
 }
 
-function codeOf(bytes: Uint8Array): CodecErrorCode | 'none' {
-  try {
-    sl651Codec.decode(bytes);
-    return 'none';
-  } catch (e) {
-    if (e instanceof CodecError) return e.code;
-    throw e;
-  }
-}
-function errorOf(bytes: Uint8Array): CodecError {
-  try {
-    decodeSl651(bytes);
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error('decoded without an error');
-}
+const codeOf = (bytes: Uint8Array): CodecErrorCode => codecErrorOf(() => sl651Codec.decode(bytes)).code;
+const errorOf = (bytes: Uint8Array): CodecError => codecErrorOf(() => decodeSl651(bytes));
 
 describe('SL 651 framing errors', () => {
   it('rejects bytes that start with neither 7E 7E nor SOH 01', () => {

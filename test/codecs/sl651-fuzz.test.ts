@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { CodecError, fromHex } from '../../src/codecs/codec.js';
 import { decodeSl651, encodeSl651AsciiFrame, encodeSl651HexFrame, encodeSl651Report, sl651Codec } from '../../src/codecs/sl651/index.js';
 import { SL651_PUBLISHED } from './fixtures/sl651-published.js';
+import { mutateFrame, mutationsArb } from './helpers.js';
 
 /** Decoding either returns or throws a CodecError; anything else fails the property. */
 function returnsOrCodecError(bytes: Uint8Array): boolean {
@@ -18,26 +19,9 @@ const ASCII_SAMPLE = encodeSl651Report({
   mode: 'ascii', centre: 1, station: '0012345678', password: '1234', functionCode: 0x32, serial: 7, sentAt: '2024-05-01T02:00:00Z',
   stationTypeCode: 'H', observations: [{ observedAt: '2024-05-01T02:00:00Z', elements: [{ id: 0x39, value: 10.49 }, { id: 0x38, value: 12.6 }, { id: 0xf4, value: Array(12).fill(0) }] }],
 });
+/** Replace (any value), insert or delete one byte, or truncate. */
+const MUTATIONS = mutationsArb(['set', 'insert', 'delete', 'truncate']);
 const SEEDS = [...SL651_PUBLISHED.map((f) => fromHex(f.hex)), ...SL651_PUBLISHED.flatMap((f) => (f.reply ? [fromHex(f.reply.hex)] : [])), ASCII_SAMPLE];
-
-/** Flip, insert or delete one byte, or truncate. */
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), byte: fc.constant(0) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(), byte: fc.constant(0) }),
-);
-function mutate(frame: Uint8Array, ms: { kind: 'flip' | 'insert' | 'delete' | 'truncate'; at: number; byte: number }[]): Uint8Array {
-  let b = Array.from(frame);
-  for (const m of ms) {
-    const at = b.length === 0 ? 0 : m.at % (b.length + (m.kind === 'insert' ? 1 : 0));
-    if (m.kind === 'flip' && b.length > 0) b[at] = m.byte;
-    else if (m.kind === 'insert') b.splice(at, 0, m.byte);
-    else if (m.kind === 'delete') b.splice(at, 1);
-    else if (m.kind === 'truncate') b = b.slice(0, at);
-  }
-  return Uint8Array.from(b);
-}
 
 /** Element-shaped noise: identifier, a definition byte and as many value bytes as it says (sometimes one off). */
 const elementish = fc.array(
@@ -80,7 +64,7 @@ describe('SL 651 fuzz: decode returns or throws CodecError, never anything else'
   });
 
   it('on published and encoded frames with bytes flipped, inserted, deleted or cut off', () => {
-    fc.assert(fc.property(fc.constantFrom(...SEEDS), fc.array(mutation, { minLength: 1, maxLength: 4 }), (frame, ms) => returnsOrCodecError(mutate(frame, ms))), { numRuns: 2000 });
+    fc.assert(fc.property(fc.constantFrom(...SEEDS), MUTATIONS, (frame, ms) => returnsOrCodecError(mutateFrame(frame, ms))), { numRuns: 2000 });
   });
 
   it('on arbitrary bodies inside a valid frame (length and CRC right)', () => {

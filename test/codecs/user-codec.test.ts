@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
-import { CodecError } from '../../src/codecs/codec.js';
+import type { CodecErrorCode } from '../../src/codecs/codec.js';
 import { loadUserCodecEngine, UserCodec } from '../../src/codecs/user/user-codec.js';
+import { codecErrorOf } from './helpers.js';
 
 const TEMPERATURE = `
 function decodeUplink(bytes, fPort) {
@@ -10,10 +11,7 @@ function decodeUplink(bytes, fPort) {
 }
 function encodeDownlink(o) { return [o.interval >> 8, o.interval & 255]; }`;
 
-function codeOf(f: () => unknown): string | undefined {
-  try { f(); } catch (e) { return e instanceof CodecError ? e.code : `not a CodecError: ${String(e)}`; }
-  return undefined;
-}
+const codeOf = (f: () => unknown): CodecErrorCode => codecErrorOf(f).code;
 
 describe('user codecs in the QuickJS sandbox', () => {
   let engine: QuickJSWASMModule;

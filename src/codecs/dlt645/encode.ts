@@ -1,3 +1,4 @@
+import { concatBytes } from '../bytes.js';
 import { CodecError, fromHex } from '../codec.js';
 import { writeAddress } from './address.js';
 import { writeBcdLe } from './bcd.js';
@@ -50,16 +51,6 @@ export function encodeDiValue(di: string, value: Dlt645Value): Uint8Array {
   return out;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 function byte(n: number, what: string): Uint8Array {
   if (!Number.isInteger(n) || n < 0 || n > 255) throw new CodecError('CODEC_MALFORMED', `${what} must be 0..255, got ${n}`);
   return Uint8Array.of(n);
@@ -68,7 +59,7 @@ function byte(n: number, what: string): Uint8Array {
 /** Master → meter: read `di` (0x11), or its follow-up frame `seq` (0x12) when seq is given. */
 export function encodeDlt645ReadRequest(r: FrameOptions & { address: string; di: string; seq?: number; paramsHex?: string }): Uint8Array {
   const followUp = r.seq !== undefined;
-  const data = followUp ? concat(writeDi(r.di), byte(r.seq!, 'seq')) : concat(writeDi(r.di), fromHex(r.paramsHex ?? ''));
+  const data = followUp ? concatBytes(writeDi(r.di), byte(r.seq!, 'seq')) : concatBytes(writeDi(r.di), fromHex(r.paramsHex ?? ''));
   return buildDlt645Frame({ address: r.address, control: buildControl({ direction: 'request', functionCode: followUp ? READ_FOLLOW_UP : READ }), data, preamble: r.preamble });
 }
 
@@ -83,7 +74,7 @@ export function encodeDlt645ReadReply(
   const parts = [writeDi(r.di), encodeDiValue(r.di, r.value)];
   if (isFollowUpRead) parts.push(byte(r.seq!, 'seq'));
   const control = buildControl({ direction: 'reply', followUp: r.followUp, functionCode: isFollowUpRead ? READ_FOLLOW_UP : READ });
-  return buildDlt645Frame({ address: r.address, control, data: concat(...parts), preamble: r.preamble });
+  return buildDlt645Frame({ address: r.address, control, data: concatBytes(...parts), preamble: r.preamble });
 }
 
 /** Meter → master: an abnormal reply (D6 = 1) carrying the error word, to a read (0xD1) by default. */

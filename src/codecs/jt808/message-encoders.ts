@@ -1,3 +1,4 @@
+import { concatBytes } from '../bytes.js';
 import { CodecError } from '../codec.js';
 import { encodeAuthenticationBody, type AuthenticationInput } from './authentication.js';
 import { frame } from './framing.js';
@@ -34,10 +35,7 @@ export function encodeJt808Frame(f: FrameFields & { messageId: number; body: Uin
   const header = encodeHeader({
     messageId: f.messageId, bodyLength: f.body.length, version: f.version, protocolVersion: f.protocolVersion, phone: f.phone, serial: f.serial, packet: f.packet,
   });
-  const content = new Uint8Array(header.length + f.body.length);
-  content.set(header);
-  content.set(f.body, header.length);
-  return frame(content);
+  return frame(concatBytes(header, f.body));
 }
 
 const versionOf = (f: FrameFields): Jt808Version => f.version ?? 2013;

@@ -3,7 +3,8 @@ import { DATA_RESPONSE, LINE_MONITOR_FRAME_TYPES, MONITORING_DATA, RESPONSE_FAIL
 import { parseLineMonitorFrame } from './framing.js';
 import type { LineMonitorMessage } from './message.js';
 import { decodeFields } from './payload.js';
-import { DEFAULT_LINE_MONITOR_PROFILE, type LineMonitorProfile } from './profile.js';
+import { DEFAULT_LINE_MONITOR_PROFILE } from './default-profile.js';
+import type { LineMonitorProfile } from './profile.js';
 
 /**
  * Decodes one complete I1 frame with `profile`. Monitoring data (Frame_Type 01) of a packet type the

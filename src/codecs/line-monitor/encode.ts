@@ -2,7 +2,8 @@ import { CodecError, fromHex } from '../codec.js';
 import { DATA_RESPONSE, MONITORING_DATA, RESPONSE_FAILURE, RESPONSE_SUCCESS } from './frame-types.js';
 import { buildLineMonitorFrame } from './framing.js';
 import { encodeFields, type LineMonitorValues } from './payload.js';
-import { DEFAULT_LINE_MONITOR_PROFILE, type LineMonitorProfile } from './profile.js';
+import { DEFAULT_LINE_MONITOR_PROFILE } from './default-profile.js';
+import type { LineMonitorProfile } from './profile.js';
 
 /** What a monitoring device uploads: the inverse of decodeLineMonitor for Frame_Type 01. */
 export interface LineMonitorUpload {

@@ -1,5 +1,5 @@
 import { CodecError } from '../codec.js';
-import { crc16Modbus } from './crc16.js';
+import { crc16Modbus } from '../crc16-modbus.js';
 import { readAscii, writeAscii } from './payload.js';
 import type { LineMonitorProfile } from './profile.js';
 

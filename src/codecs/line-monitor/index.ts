@@ -3,11 +3,11 @@ export { createLineMonitorCodec, lineMonitorCodec, validateLineMonitorProfile } 
 export { decodeLineMonitor } from './decode.js';
 export { encodeLineMonitorDataResponse, encodeLineMonitorRaw, encodeLineMonitorUpload, packetTypeCode, type LineMonitorUpload } from './encode.js';
 export { buildLineMonitorFrame, parseLineMonitorFrame, type LineMonitorFrame } from './framing.js';
-export { crc16Modbus } from './crc16.js';
+export { crc16Modbus } from '../crc16-modbus.js';
 export { LINE_MONITOR_FRAME_TYPES } from './frame-types.js';
 export { CONSECUTIVE_PACKET_TYPES, DEFAULT_PACKET_TYPES } from './packet-types.js';
+export { DEFAULT_LINE_MONITOR_PROFILE } from './default-profile.js';
 export {
-  DEFAULT_LINE_MONITOR_PROFILE,
   type ByteOrder,
   type LineMonitorField,
   type LineMonitorGroupField,

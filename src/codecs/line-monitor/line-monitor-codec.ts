@@ -1,6 +1,7 @@
 import type { PayloadCodec } from '../codec.js';
 import { decodeLineMonitor } from './decode.js';
-import { DEFAULT_LINE_MONITOR_PROFILE, type LineMonitorField, type LineMonitorProfile } from './profile.js';
+import { DEFAULT_LINE_MONITOR_PROFILE } from './default-profile.js';
+import type { LineMonitorField, LineMonitorProfile } from './profile.js';
 
 const SCALARS = new Set(['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'f32', 'time32', 'ascii']);
 

@@ -1,3 +1,4 @@
+import { concatBytes } from '../bytes.js';
 import { CodecError } from '../codec.js';
 import type { ByteOrder, LineMonitorField, LineMonitorScalarField, LineMonitorScalarType } from './profile.js';
 
@@ -151,11 +152,5 @@ export function encodeFields(fields: readonly LineMonitorField[], values: LineMo
     writeScalar(f, values[f.key], new DataView(out.buffer), 0, le);
     parts.push(out);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }

@@ -1,6 +1,6 @@
 import { CodecError } from '../codec.js';
+import { crc16Modbus } from '../crc16-modbus.js';
 import { END_CHAR_BYTES, SOH_ASCII, STX, SYN, endCharName } from './control-chars.js';
-import { sl651Crc16 } from './crc16.js';
 import { checkFrameFields, checkPacket, type Sl651DecodedFrame, type Sl651FrameFields } from './frame-fields.js';
 
 /**
@@ -29,7 +29,7 @@ export function decodeSl651AsciiFrame(bytes: Uint8Array): Sl651DecodedFrame {
   }
   const crcAt = total - 4;
   const sent = parseInt(hexText(bytes, crcAt, total, 'the CRC'), 16);
-  const computed = sl651Crc16(bytes, 0, crcAt);
+  const computed = crc16Modbus(bytes, 0, crcAt);
   if (sent !== computed) throw new CodecError('CODEC_CHECKSUM', `CRC ${sent.toString(16)} does not match the computed ${computed.toString(16)}`, crcAt);
 
   const nibble = flagLength >> 12;
@@ -85,7 +85,7 @@ export function encodeSl651AsciiFrame(f: Sl651FrameFields): Uint8Array {
   }
   out.set(f.body, at);
   out[HEADER_CHARS + length] = END_CHAR_BYTES[f.endChar];
-  writeText(out, out.length - 4, hex(sl651Crc16(out, 0, out.length - 4), 4));
+  writeText(out, out.length - 4, hex(crc16Modbus(out, 0, out.length - 4), 4));
   return out;
 }
 

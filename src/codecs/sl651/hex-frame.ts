@@ -1,6 +1,6 @@
 import { CodecError, toHex, fromHex } from '../codec.js';
+import { crc16Modbus } from '../crc16-modbus.js';
 import { END_CHAR_BYTES, SOH_HEX, STX, SYN, endCharName } from './control-chars.js';
-import { sl651Crc16 } from './crc16.js';
 import { checkFrameFields, checkPacket, type Sl651DecodedFrame, type Sl651FrameFields } from './frame-fields.js';
 
 /**
@@ -28,7 +28,7 @@ export function decodeSl651HexFrame(bytes: Uint8Array): Sl651DecodedFrame {
   }
   const crcAt = total - 2;
   const sent = (bytes[crcAt]! << 8) | bytes[crcAt + 1]!;
-  const computed = sl651Crc16(bytes, 0, crcAt);
+  const computed = crc16Modbus(bytes, 0, crcAt);
   if (sent !== computed) throw new CodecError('CODEC_CHECKSUM', `CRC ${hex4(sent)} does not match the computed ${hex4(computed)}`, crcAt);
 
   const nibble = flagLength >> 12;
@@ -95,7 +95,7 @@ export function encodeSl651HexFrame(f: Sl651FrameFields): Uint8Array {
   }
   out.set(f.body, at);
   out[HEADER_BYTES + length] = END_CHAR_BYTES[f.endChar];
-  const crc = sl651Crc16(out, 0, out.length - 2);
+  const crc = crc16Modbus(out, 0, out.length - 2);
   out[out.length - 2] = crc >> 8;
   out[out.length - 1] = crc & 0xff;
   return out;

@@ -18,7 +18,7 @@ export { buildSl651Reply, sl651ExpectsReply, type Sl651ReplyTarget } from './rep
 export { decodeSl651HexFrame, encodeSl651HexFrame } from './hex-frame.js';
 export { decodeSl651AsciiFrame, encodeSl651AsciiFrame } from './ascii-frame.js';
 export type { Sl651FrameFields, Sl651DecodedFrame } from './frame-fields.js';
-export { sl651Crc16 } from './crc16.js';
+export { crc16Modbus as sl651Crc16 } from '../crc16-modbus.js';
 export { SL651_ELEMENTS, sl651Element, sl651ElementByMnemonic, type Sl651ElementInfo, type Sl651ElementKind } from './element-table.js';
 export { SL651_FUNCTION_TYPES } from './function-codes.js';
 export { SL651_STATION_TYPES } from './station-types.js';
