@@ -12,12 +12,16 @@ import { codecRoutes } from './routes/codec-routes.js';
 import { ruleRoutes } from './routes/rule-routes.js';
 import { trackRoutes } from './routes/track-routes.js';
 import type { Core } from '../core/core.js';
+import { AccessControl } from '../core/access-control.js';
+import { apiKeyRoutes } from './routes/api-key-routes.js';
 
 export interface AppOptions {
   /** The network core; without it only the planner and health routes are served. */
   core?: Core;
-  /** SHA-256 (hex) of the operator key; required with `core`. */
+  /** SHA-256 (hex) of the bootstrap operator key; required with `core`. */
   adminKeyHash?: string;
+  /** Regulator keys see message payloads and decodes too (default false: metadata only). */
+  regulatorSeesPayloads?: boolean;
   /** Fastify logger: true for the server, false in tests. */
   logger?: boolean;
   /** Largest accepted body, bytes (default 5 MiB: a catalogue of a few thousand TLEs). */
@@ -37,7 +41,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
       info: { title: 'satiot API', version: '0.1.0', description: 'Satellite IoT service platform' },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'operator key (SATIOT_ADMIN_KEY)' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'an API key (POST /api/v1/api-keys) or the bootstrap operator key (SATIOT_ADMIN_KEY)' },
           stationToken: { type: 'http', scheme: 'bearer', description: 'ground-station token from POST /api/v1/ground-stations' },
         },
       },
@@ -47,13 +51,15 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(plannerRoutes);
   if (opts.core) {
     if (!opts.adminKeyHash) throw new Error('buildApp: adminKeyHash is required with core');
+    const access = new AccessControl(opts.core.store, opts.core.clock, opts.adminKeyHash);
     await app.register(gatewayRoutes(opts.core));
-    await app.register(provisioningRoutes(opts.core, opts.adminKeyHash));
-    await app.register(messageRoutes(opts.core, opts.adminKeyHash));
-    await app.register(satelliteRoutes(opts.core, opts.adminKeyHash));
-    await app.register(codecRoutes(opts.core, opts.adminKeyHash));
-    await app.register(ruleRoutes(opts.core, opts.adminKeyHash));
-    await app.register(trackRoutes(opts.core, opts.adminKeyHash));
+    await app.register(apiKeyRoutes(access));
+    await app.register(provisioningRoutes(opts.core, access));
+    await app.register(messageRoutes(opts.core, access, { regulatorSeesPayloads: opts.regulatorSeesPayloads ?? false }));
+    await app.register(satelliteRoutes(opts.core, access));
+    await app.register(codecRoutes(opts.core, access));
+    await app.register(ruleRoutes(opts.core, access));
+    await app.register(trackRoutes(opts.core, access));
     await app.register(metricsRoutes(opts.core));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

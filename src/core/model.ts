@@ -155,3 +155,27 @@ export interface UserCodecRecord {
 export type RejectionCode =
   | 'MALFORMED_FRAME' | 'FRAME_TOO_LARGE' | 'UNKNOWN_TERMINAL' | 'BAD_MIC' | 'REPLAYED_COUNTER'
   | 'UNAUTHORIZED_STATION' | 'TERMINAL_DISABLED' | 'UNSUPPORTED_FRAME' | 'INVALID_RECEPTION';
+
+/**
+ * Who may do what. `operator` runs the service (everything); `tenant-admin` manages one tenant
+ * (terminals, keys, rules, codecs, integrations); `tenant-user` reads the tenant's data and sends
+ * downlinks; `regulator` reads across tenants — metadata and audit, payloads only where the
+ * deployment's policy allows.
+ */
+export type Role = 'operator' | 'tenant-admin' | 'tenant-user' | 'regulator';
+export const ROLES: readonly Role[] = ['operator', 'tenant-admin', 'tenant-user', 'regulator'];
+
+/** An API key: only its SHA-256 is stored; the key itself is shown once. */
+export interface ApiKeyRecord {
+  readonly id: string;
+  /** The tenant a tenant-admin or tenant-user key belongs to; null for operator and regulator keys. */
+  readonly tenantId: string | null;
+  readonly role: Role;
+  readonly name: string;
+  readonly keyHash: string;
+  /** The key's first characters, to tell keys apart in listings (`sk_3f9a…`). */
+  readonly prefix: string;
+  readonly createdAt: number;
+  readonly expiresAt: number | null;
+  readonly revokedAt: number | null;
+}

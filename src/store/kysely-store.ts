@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type {
-  GroundStationRecord, MessageDecode, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
+  ApiKeyRecord, GroundStationRecord, MessageDecode, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
   UserCodecRecord,
 } from '../core/model.js';
 import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store } from '../core/ports/store.js';
@@ -13,7 +13,7 @@ import {
   toTerminal, toUserCodec, type MessageRow,
 } from './row-mapping.js';
 import type { ConstraintViolation, StoreCapabilities } from './store-capabilities.js';
-import type { StoreDatabase } from './store-schema.js';
+import type { ApiKeysTable, StoreDatabase } from './store-schema.js';
 
 /** Largest page a listing returns. */
 export const MAX_PAGE_SIZE = 1000;
@@ -434,6 +434,41 @@ export abstract class KyselyStore implements Store {
     return r && alarmOf(r.body);
   }
 
+  // ---- API keys ------------------------------------------------------------------------------
+
+  async createApiKey(k: ApiKeyRecord): Promise<void> {
+    try {
+      await this.db.insertInto('api_keys').values({
+        id: k.id, tenant_id: k.tenantId, role: k.role, name: k.name, key_hash: k.keyHash, prefix: k.prefix,
+        created_at: k.createdAt, expires_at: k.expiresAt, revoked_at: k.revokedAt,
+      }).execute();
+    } catch (e) {
+      if (this.constraintViolation(e)?.kind === 'foreign-key') throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${k.tenantId}.`, { tenantId: k.tenantId });
+      throw e;
+    }
+  }
+
+  async getApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const r = await this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+    return r && toApiKey(r);
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const r = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toApiKey(r);
+  }
+
+  async listApiKeys(tenantId?: string): Promise<ApiKeyRecord[]> {
+    let q = this.db.selectFrom('api_keys').selectAll();
+    if (tenantId !== undefined) q = q.where('tenant_id', '=', tenantId);
+    return (await q.orderBy('created_at').orderBy('id').execute()).map(toApiKey);
+  }
+
+  async revokeApiKey(id: string, at: number): Promise<boolean> {
+    const r = await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   async listAlarms(q: AlarmQuery): Promise<Page<Alarm>> {
     checkLimit(q.limit);
     let query = this.db.selectFrom('alarms').select(['id', 'raised_at', 'body']);
@@ -459,6 +494,13 @@ function ruleOf(body: string): Rule {
 
 function alarmOf(body: string): Alarm {
   return JSON.parse(body) as Alarm;
+}
+
+function toApiKey(r: Selectable<ApiKeysTable>): ApiKeyRecord {
+  return {
+    id: r.id, tenantId: r.tenant_id, role: r.role, name: r.name, keyHash: r.key_hash, prefix: r.prefix, createdAt: Number(r.created_at),
+    expiresAt: r.expires_at === null ? null : Number(r.expires_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+  };
 }
 
 function withDecode(m: MessageWithReceptions, decode: MessageDecode | undefined): MessageWithReceptions {

@@ -1,5 +1,5 @@
 import type { Generated, SqlBool } from 'kysely';
-import type { CryptoSuite, RejectionCode, TerminalProfile } from '../core/model.js';
+import type { CryptoSuite, RejectionCode, Role, TerminalProfile } from '../core/model.js';
 
 /**
  * The table design both store backends share, as Kysely sees it. Each backend writes its own DDL
@@ -24,6 +24,20 @@ export interface StoreDatabase {
   rules: RulesTable;
   rule_states: RuleStatesTable;
   alarms: AlarmsTable;
+  api_keys: ApiKeysTable;
+}
+
+/** Unique key_hash; tenant_id null exactly for operator and regulator keys. */
+export interface ApiKeysTable {
+  id: string;
+  tenant_id: string | null;
+  role: Role;
+  name: string;
+  key_hash: string;
+  prefix: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
 }
 
 /** body: the rule as JSON (src/rules/rule.ts). */

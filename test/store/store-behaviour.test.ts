@@ -665,6 +665,23 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('API keys', () => {
+      it('keeps keys by hash, lists them per tenant, and revokes once', async () => {
+        await store.createTenant(tenant('acme'));
+        const k = { id: 'k1', tenantId: 'acme', role: 'tenant-user' as const, name: 'ops', keyHash: 'ab'.repeat(32), prefix: 'sk_abcd', createdAt: T0, expiresAt: T0 + 1000, revokedAt: null };
+        await store.createApiKey(k);
+        await store.createApiKey({ ...k, id: 'k2', tenantId: null, role: 'regulator', keyHash: 'cd'.repeat(32), expiresAt: null });
+        expect(await store.getApiKeyByHash('ab'.repeat(32))).toEqual(k);
+        expect((await store.listApiKeys('acme')).map((x) => x.id)).toEqual(['k1']);
+        expect((await store.listApiKeys()).map((x) => x.id)).toEqual(['k1', 'k2']);
+        expect(await store.revokeApiKey('k1', T0 + 5)).toBe(true);
+        expect(await store.revokeApiKey('k1', T0 + 6)).toBe(false);
+        expect((await store.getApiKey('k1'))!.revokedAt).toBe(T0 + 5);
+        await expect(store.createApiKey({ ...k, id: 'k3', keyHash: 'ef'.repeat(32), tenantId: null })).rejects.toBeTruthy(); // a tenant role needs a tenant
+        await expectSatiotError(store.createApiKey({ ...k, id: 'k4', keyHash: '01'.repeat(32), tenantId: 'ghost' }), 'TENANT_NOT_FOUND');
+      });
+    });
+
     describe('schema', () => {
       it('migrate() again is harmless', async () => {
         const { t } = await seed();

@@ -2,7 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { UserCodecRecord } from '../../core/model.js';
 import { fromHex, isCodecError } from '../../codecs/codec.js';
-import { requireOperator } from '../auth.js';
+import { ADMINS, allow, authenticate, checkTenant, READERS } from '../auth.js';
+import type { AccessControl } from '../../core/access-control.js';
+import { USER_CODEC_PREFIX } from '../../core/codec-catalog.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
@@ -21,9 +23,9 @@ const userCodecJson = (c: UserCodecRecord, withScript: boolean) => ({
 });
 
 /** Payload codecs: the built-in list, tenants' own scripts, and a dry run of any codec on a payload. */
-export function codecRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync {
+export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
-    app.addHook('preHandler', requireOperator(adminKeyHash));
+    app.addHook('preHandler', authenticate(access));
     const secured = { security: [{ apiKey: [] }] };
 
     app.get('/api/v1/codecs', {
@@ -31,7 +33,10 @@ export function codecRoutes(core: Core, adminKeyHash: string): FastifyPluginAsyn
         summary: 'Built-in payload codecs', tags: ['codecs'], ...secured,
         response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object', required: ['name', 'description'], properties: { name: { type: 'string' }, description: { type: 'string' } } } } } }, '4xx': errorSchema },
       },
-    }, async () => ({ items: core.codecs.builtinCodecs().map((c) => ({ name: c.name, description: c.description })) }));
+    }, async (req) => {
+      allow(req, READERS);
+      return { items: core.codecs.builtinCodecs().map((c) => ({ name: c.name, description: c.description })) };
+    });
 
     app.post<{ Body: { tenantId: string; name: string; script: string } }>('/api/v1/user-codecs', {
       schema: {
@@ -42,7 +47,10 @@ export function codecRoutes(core: Core, adminKeyHash: string): FastifyPluginAsyn
         },
         response: { 201: userCodecSchema, '4xx': errorSchema },
       },
-    }, async (req, reply) => reply.status(201).send(userCodecJson(await core.provisioning.createUserCodec(req.body), false)));
+    }, async (req, reply) => {
+      checkTenant(req, req.body.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.body.tenantId}`), ADMINS);
+      return reply.status(201).send(userCodecJson(await core.provisioning.createUserCodec(req.body), false));
+    });
 
     app.get<{ Querystring: { tenantId: string } }>('/api/v1/user-codecs', {
       schema: {
@@ -50,7 +58,10 @@ export function codecRoutes(core: Core, adminKeyHash: string): FastifyPluginAsyn
         querystring: { type: 'object', required: ['tenantId'], additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
         response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: userCodecSchema } } }, '4xx': errorSchema },
       },
-    }, async (req) => ({ items: (await core.store.listUserCodecs(req.query.tenantId)).map((c) => userCodecJson(c, false)) }));
+    }, async (req) => {
+      checkTenant(req, req.query.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.query.tenantId}`));
+      return { items: (await core.store.listUserCodecs(req.query.tenantId)).map((c) => userCodecJson(c, false)) };
+    });
 
     app.get<{ Params: { id: string } }>('/api/v1/user-codecs/:id', {
       schema: {
@@ -59,8 +70,10 @@ export function codecRoutes(core: Core, adminKeyHash: string): FastifyPluginAsyn
         response: { 200: userCodecSchema, '4xx': errorSchema },
       },
     }, async (req) => {
+      const notFound = () => new SatiotError('NOT_FOUND', `no user codec ${req.params.id}`);
       const c = await core.store.getUserCodec(req.params.id);
-      if (!c) throw new SatiotError('NOT_FOUND', `no user codec ${req.params.id}`);
+      if (!c) throw notFound();
+      checkTenant(req, c.tenantId, notFound);
       return userCodecJson(c, true);
     });
 
@@ -74,8 +87,15 @@ export function codecRoutes(core: Core, adminKeyHash: string): FastifyPluginAsyn
         response: { 200: { type: 'object', required: ['decoded'], properties: { decoded: { type: 'object', additionalProperties: true } } }, '4xx': errorSchema },
       },
     }, async (req) => {
+      allow(req, READERS);
+      const unknown = () => new SatiotError('CODEC_UNKNOWN', `no codec ${req.body.codec}`);
+      if (req.body.codec.startsWith(USER_CODEC_PREFIX)) {
+        const rec = await core.store.getUserCodec(req.body.codec.slice(USER_CODEC_PREFIX.length));
+        if (!rec) throw unknown();
+        checkTenant(req, rec.tenantId, unknown);
+      }
       const codec = await core.codecs.resolve(req.body.codec);
-      if (!codec) throw new SatiotError('CODEC_UNKNOWN', `no codec ${req.body.codec}`);
+      if (!codec) throw unknown();
       try {
         return { decoded: codec.decode(fromHex(req.body.hex), req.body.fPort ?? null) };
       } catch (e) {

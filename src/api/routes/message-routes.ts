@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { MessageWithReceptions } from '../../core/model.js';
-import { requireOperator } from '../auth.js';
+import { authenticate, allow, checkTenant, principalOf, SUPERVISORS } from '../auth.js';
+import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
@@ -17,10 +18,10 @@ const receptionSchema = {
 
 export const messageSchema = {
   type: 'object',
-  required: ['id', 'devEui', 'fCnt', 'payload', 'capturedAt', 'downlinkedAt', 'ingestedAt', 'receptions'],
+  required: ['id', 'devEui', 'fCnt', 'capturedAt', 'downlinkedAt', 'ingestedAt', 'receptions'],
   properties: {
     id: { type: 'string' }, tenantId: { type: 'string' }, devEui: { type: 'string' }, fCnt: { type: 'integer' }, fPort: { type: ['integer', 'null'] },
-    payload: { type: 'string', description: 'decrypted application payload, base64' }, confirmed: { type: 'boolean' }, ack: { type: 'boolean' },
+    payload: { type: 'string', description: 'decrypted application payload, base64 (left out for regulators unless the deployment allows them payloads)' }, confirmed: { type: 'boolean' }, ack: { type: 'boolean' },
     capturedAt: { type: 'string', description: 'earliest satellite capture over all receptions' },
     downlinkedAt: { type: 'string', description: 'earliest ground-station reception' },
     ingestedAt: { type: 'string', description: 'when the core made the message durable' },
@@ -38,22 +39,23 @@ export const messageSchema = {
   },
 } as const;
 
-export function messageJson(m: MessageWithReceptions) {
+/** A message as the API shows it; `withPayload` false leaves out the payload and its decode (metadata only). */
+export function messageJson(m: MessageWithReceptions, withPayload = true) {
   return {
-    id: m.id, tenantId: m.tenantId, devEui: m.devEui, fCnt: m.fCnt, fPort: m.fPort, payload: Buffer.from(m.payload).toString('base64'),
+    id: m.id, tenantId: m.tenantId, devEui: m.devEui, fCnt: m.fCnt, fPort: m.fPort, ...(withPayload ? { payload: Buffer.from(m.payload).toString('base64') } : {}),
     confirmed: m.confirmed, ack: m.ack, capturedAt: iso(m.capturedAt), downlinkedAt: iso(m.downlinkedAt), ingestedAt: iso(m.ingestedAt),
     receptions: m.receptions.map((r) => ({
       stationId: r.stationId, satelliteId: r.satelliteId, capturedAt: iso(r.capturedAt), downlinkedAt: iso(r.downlinkedAt), receivedAt: iso(r.receivedAt),
       rssi: r.rssi, snr: r.snr, frequencyOffsetHz: r.frequencyOffsetHz,
     })),
-    ...(m.decode ? { decode: { codec: m.decode.codec, decoded: m.decode.decoded, error: m.decode.error, decodedAt: iso(m.decode.decodedAt) } } : {}),
+    ...(m.decode && withPayload ? { decode: { codec: m.decode.codec, decoded: m.decode.decoded, error: m.decode.error, decodedAt: iso(m.decode.decodedAt) } } : {}),
   };
 }
 
 /** A terminal's messages, newest first, each with its receptions and hop timestamps; ingest statistics. */
-export function messageRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync {
+export function messageRoutes(core: Core, access: AccessControl, opts: { regulatorSeesPayloads?: boolean } = {}): FastifyPluginAsync {
   return async (app) => {
-    app.addHook('preHandler', requireOperator(adminKeyHash));
+    app.addHook('preHandler', authenticate(access));
     app.get<{ Params: { devEui: string }; Querystring: { limit: number; cursor?: string; from?: string; to?: string; fPort?: number } }>('/api/v1/terminals/:devEui/messages', {
       schema: {
         summary: "A terminal's messages, newest first (cursor pagination)", tags: ['messages'], security: [{ apiKey: [] }],
@@ -68,14 +70,17 @@ export function messageRoutes(core: Core, adminKeyHash: string): FastifyPluginAs
         response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: messageSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
       },
     }, async (req) => {
+      const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
       const t = core.registry.byDevEui(req.params.devEui.toLowerCase());
-      if (!t) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
+      if (!t) throw notFound();
+      checkTenant(req, t.record.tenantId, notFound);
+      const withPayload = principalOf(req).role !== 'regulator' || opts.regulatorSeesPayloads === true;
       const q = req.query;
       const page = await core.store.listMessages({
         terminalId: t.record.id, limit: q.limit,
         ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}), ...(q.fPort !== undefined ? { fPort: q.fPort } : {}),
       });
-      return { items: page.items.map(messageJson), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+      return { items: page.items.map((m) => messageJson(m, withPayload)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     });
 
     app.get('/api/v1/ingest/rejections', {
@@ -83,6 +88,9 @@ export function messageRoutes(core: Core, adminKeyHash: string): FastifyPluginAs
         summary: 'Rejected frames by station and code', tags: ['messages'], security: [{ apiKey: [] }],
         response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object', properties: { stationId: { type: 'string' }, code: { type: 'string' }, count: { type: 'integer' } } } } } }, '4xx': errorSchema },
       },
-    }, async () => ({ items: await core.store.rejectionTallies() }));
+    }, async (req) => {
+      allow(req, SUPERVISORS);
+      return { items: await core.store.rejectionTallies() };
+    });
   };
 }

@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { terminalView, type NewTerminal } from '../../core/provisioning.js';
 import { CRYPTO_SUITES, TERMINAL_PROFILES } from '../../core/model.js';
-import { requireOperator } from '../auth.js';
+import { ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
+import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
@@ -30,10 +31,13 @@ const stationSchema = {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Operator provisioning: tenants, terminals, ground stations. */
-export function provisioningRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync {
+/**
+ * Provisioning: tenants (operators), terminals (operators and the tenant's admins), ground stations
+ * (operators). Another tenant's terminal answers 404, as if it did not exist.
+ */
+export function provisioningRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
-    app.addHook('preHandler', requireOperator(adminKeyHash));
+    app.addHook('preHandler', authenticate(access));
     const secured = { security: [{ apiKey: [] }] };
 
     app.post<{ Body: { name: string } }>('/api/v1/tenants', {
@@ -43,13 +47,19 @@ export function provisioningRoutes(core: Core, adminKeyHash: string): FastifyPlu
         response: { 201: tenantSchema, '4xx': errorSchema },
       },
     }, async (req, reply) => {
+      allow(req, ['operator']);
       const t = await core.provisioning.createTenant(req.body.name);
       return reply.status(201).send({ ...t, createdAt: iso(t.createdAt) });
     });
 
     app.get('/api/v1/tenants', {
       schema: { summary: 'List tenants', tags: ['provisioning'], ...secured, response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: tenantSchema } } }, '4xx': errorSchema } },
-    }, async () => ({ items: (await core.store.listTenants()).map((t) => ({ ...t, createdAt: iso(t.createdAt) })) }));
+    }, async (req) => {
+      allow(req, READERS);
+      const own = tenantScope(req, undefined);
+      const items = (await core.store.listTenants()).filter((t) => own === undefined || t.id === own);
+      return { items: items.map((t) => ({ ...t, createdAt: iso(t.createdAt) })) };
+    });
 
     app.post<{ Body: NewTerminal }>('/api/v1/terminals', {
       schema: {
@@ -72,6 +82,7 @@ export function provisioningRoutes(core: Core, adminKeyHash: string): FastifyPlu
         response: { 201: terminalSchema, '4xx': errorSchema },
       },
     }, async (req, reply) => {
+      checkTenant(req, req.body.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.body.tenantId}`), ADMINS);
       const t = await core.provisioning.createTerminal(req.body);
       return reply.status(201).send({ ...t, createdAt: iso(t.createdAt) });
     });
@@ -83,15 +94,19 @@ export function provisioningRoutes(core: Core, adminKeyHash: string): FastifyPlu
         response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: terminalSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
       },
     }, async (req) => {
-      const page = await core.store.listTerminals({ limit: req.query.limit, ...(req.query.tenantId ? { tenantId: req.query.tenantId } : {}), ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
+      allow(req, READERS);
+      const tenantId = tenantScope(req, req.query.tenantId);
+      const page = await core.store.listTerminals({ limit: req.query.limit, ...(tenantId ? { tenantId } : {}), ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
       return { items: page.items.map((t) => ({ ...terminalView(t), createdAt: iso(t.createdAt) })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     });
 
     app.get<{ Params: { devEui: string } }>('/api/v1/terminals/:devEui', {
       schema: { summary: 'One terminal', tags: ['provisioning'], ...secured, params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } }, response: { 200: terminalSchema, '4xx': errorSchema } },
     }, async (req) => {
+      const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
       const t = await core.store.getTerminalByDevEui(req.params.devEui.toLowerCase());
-      if (!t) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
+      if (!t) throw notFound();
+      checkTenant(req, t.tenantId, notFound);
       return { ...terminalView(t), createdAt: iso(t.createdAt) };
     });
 
@@ -103,6 +118,10 @@ export function provisioningRoutes(core: Core, adminKeyHash: string): FastifyPlu
         response: { 200: terminalSchema, '4xx': errorSchema },
       },
     }, async (req) => {
+      const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
+      const old = core.registry.byDevEui(req.params.devEui.toLowerCase());
+      if (!old) throw notFound();
+      checkTenant(req, old.record.tenantId, notFound, ADMINS);
       const t = await core.provisioning.setTerminalEnabled(req.params.devEui, req.body.enabled);
       return { ...t, createdAt: iso(t.createdAt) };
     });
@@ -117,12 +136,16 @@ export function provisioningRoutes(core: Core, adminKeyHash: string): FastifyPlu
         response: { 201: { type: 'object', required: ['id', 'token'], properties: { id: { type: 'string' }, token: { type: 'string' } } }, '4xx': errorSchema },
       },
     }, async (req, reply) => {
+      allow(req, ['operator']);
       const { station, token } = await core.provisioning.createGroundStation(req.body);
       return reply.status(201).send({ id: station.id, token });
     });
 
     app.get('/api/v1/ground-stations', {
       schema: { summary: 'List ground stations', tags: ['provisioning'], ...secured, response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: stationSchema } } }, '4xx': errorSchema } },
-    }, async () => ({ items: (await core.store.listGroundStations()).map((s) => ({ ...s, createdAt: iso(s.createdAt) })) }));
+    }, async (req) => {
+      allow(req, SUPERVISORS);
+      return { items: (await core.store.listGroundStations()).map((s) => ({ ...s, createdAt: iso(s.createdAt) })) };
+    });
   };
 }

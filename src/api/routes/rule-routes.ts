@@ -3,7 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { isRuleError, parseRule, type Alarm, type Rule } from '../../rules/index.js';
 import { solutionRules, SOLUTIONS, type SolutionName } from '../../rules/solution-presets.js';
-import { requireOperator } from '../auth.js';
+import { ADMINS, allow, authenticate, checkTenant, READERS, tenantScope } from '../auth.js';
+import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
@@ -36,9 +37,9 @@ function checkedRule(body: unknown): Rule {
 }
 
 /** Rules (and the solution presets that make them) and alarms with their lifecycle. */
-export function ruleRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync {
+export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
-    app.addHook('preHandler', requireOperator(adminKeyHash));
+    app.addHook('preHandler', authenticate(access));
     const secured = { security: [{ apiKey: [] }] };
     const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -55,7 +56,11 @@ export function ruleRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync
         body: { type: 'object', required: ['tenantId', 'name', 'condition'], additionalProperties: true, properties: { tenantId: { type: 'string', maxLength: 64 } } },
         response: { 201: ruleSchema, '4xx': errorSchema },
       },
-    }, async (req, reply) => reply.status(201).send(await save(checkedRule({ enabled: true, scope: {}, severity: 'warning', ...req.body, id: randomUUID() }))));
+    }, async (req, reply) => {
+      const tenantId = String(req.body['tenantId']);
+      checkTenant(req, tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${tenantId}`), ADMINS);
+      return reply.status(201).send(await save(checkedRule({ enabled: true, scope: {}, severity: 'warning', ...req.body, id: randomUUID() })));
+    });
 
     app.get<{ Querystring: { tenantId: string } }>('/api/v1/rules', {
       schema: {
@@ -63,13 +68,18 @@ export function ruleRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync
         querystring: { type: 'object', required: ['tenantId'], additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
         response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } }, '4xx': errorSchema },
       },
-    }, async (req) => ({ items: await core.store.listRules(req.query.tenantId) }));
+    }, async (req) => {
+      checkTenant(req, req.query.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.query.tenantId}`));
+      return { items: await core.store.listRules(req.query.tenantId) };
+    });
 
     app.get<{ Params: { id: string } }>('/api/v1/rules/:id', {
       schema: { summary: 'One rule', tags: ['rules'], ...secured, params: idParams, response: { 200: ruleSchema, '4xx': errorSchema } },
     }, async (req) => {
+      const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
       const r = await core.store.getRule(req.params.id);
-      if (!r) throw new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
+      if (!r) throw notFound();
+      checkTenant(req, r.tenantId, notFound);
       return r;
     });
 
@@ -79,16 +89,21 @@ export function ruleRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync
         body: { type: 'object', additionalProperties: true }, response: { 200: ruleSchema, '4xx': errorSchema },
       },
     }, async (req) => {
+      const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
       const old = await core.store.getRule(req.params.id);
-      if (!old) throw new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
+      if (!old) throw notFound();
+      checkTenant(req, old.tenantId, notFound, ADMINS);
       return save(checkedRule({ ...req.body, id: old.id, tenantId: old.tenantId }));
     });
 
     app.delete<{ Params: { id: string } }>('/api/v1/rules/:id', {
       schema: { summary: 'Delete a rule (its alarms stay as history)', tags: ['rules'], ...secured, params: idParams, response: { 204: { type: 'null' }, '4xx': errorSchema } },
     }, async (req, reply) => {
+      const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
       const old = await core.store.getRule(req.params.id);
-      if (!old || !(await core.store.deleteRule(old.id))) throw new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
+      if (!old) throw notFound();
+      checkTenant(req, old.tenantId, notFound, ADMINS);
+      if (!(await core.store.deleteRule(old.id))) throw notFound();
       core.rules.invalidate(old.tenantId);
       return reply.status(204).send();
     });
@@ -101,6 +116,8 @@ export function ruleRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync
         response: { 201: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } }, '4xx': errorSchema },
       },
     }, async (req, reply) => {
+      checkTenant(req, req.params.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`), ADMINS);
+      if (!(await core.store.getTenant(req.params.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`);
       let rules: Rule[];
       try {
         rules = solutionRules(req.params.solution, req.params.tenantId, req.body as never, randomUUID);
@@ -126,9 +143,11 @@ export function ruleRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync
         response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: alarmSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
       },
     }, async (req) => {
+      allow(req, READERS);
       const q = req.query;
+      const tenantId = tenantScope(req, q.tenantId);
       const page = await core.store.listAlarms({
-        limit: q.limit, ...(q.tenantId ? { tenantId: q.tenantId } : {}), ...(q.devEui ? { devEui: q.devEui.toLowerCase() } : {}),
+        limit: q.limit, ...(tenantId ? { tenantId } : {}), ...(q.devEui ? { devEui: q.devEui.toLowerCase() } : {}),
         ...(q.state ? { state: q.state } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
       });
       return { items: page.items.map(alarmJson), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
@@ -137,7 +156,13 @@ export function ruleRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync
     for (const action of ['acknowledge', 'clear'] as const) {
       app.post<{ Params: { id: string } }>(`/api/v1/alarms/:id/${action}`, {
         schema: { summary: action === 'acknowledge' ? 'Acknowledge a raised alarm' : 'Clear an open alarm', tags: ['rules'], ...secured, params: idParams, response: { 200: alarmSchema, '4xx': errorSchema } },
-      }, async (req) => alarmJson(await core.rules[action](req.params.id, 'operator')));
+      }, async (req) => {
+        const notFound = () => new SatiotError('ALARM_NOT_FOUND', `no alarm ${req.params.id}`);
+        const a = await core.store.getAlarm(req.params.id);
+        if (!a) throw notFound();
+        const p = checkTenant(req, a.tenantId, notFound, ADMINS);
+        return alarmJson(await core.rules[action](req.params.id, p.keyId ?? 'operator'));
+      });
     }
   };
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { SatelliteRecord } from '../../core/model.js';
-import { requireOperator } from '../auth.js';
+import { allow, authenticate, READERS } from '../auth.js';
+import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 
 const satelliteSchema = {
@@ -11,10 +12,10 @@ const satelliteSchema = {
 
 const view = (s: SatelliteRecord) => ({ noradId: s.noradId, name: s.name, epoch: new Date(s.epoch).toISOString(), format: s.format, updatedAt: new Date(s.updatedAt).toISOString() });
 
-/** The constellation registry: satellites loaded from TLE text or OMM records (operator). */
-export function satelliteRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync {
+/** The constellation registry: satellites loaded from TLE text or OMM records (operators load, every role reads). */
+export function satelliteRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
-    app.addHook('preHandler', requireOperator(adminKeyHash));
+    app.addHook('preHandler', authenticate(access));
     app.post<{ Body: { tle?: string; omm?: unknown[] } }>('/api/v1/satellites', {
       schema: {
         summary: 'Load satellites from TLE text (2- or 3-line, many sets) or CelesTrak OMM records', tags: ['provisioning'], security: [{ apiKey: [] }],
@@ -34,12 +35,16 @@ export function satelliteRoutes(core: Core, adminKeyHash: string): FastifyPlugin
         },
       },
     }, async (req) => {
+      allow(req, ['operator']);
       const { loaded, issues } = await core.loadSatellites(req.body);
       return { items: loaded.map(view), issues };
     });
 
     app.get('/api/v1/satellites', {
       schema: { summary: 'The satellites in the registry', tags: ['provisioning'], security: [{ apiKey: [] }], response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: satelliteSchema } } }, '4xx': errorSchema } },
-    }, async () => ({ items: (await core.store.listSatellites()).map(view) }));
+    }, async (req) => {
+      allow(req, READERS);
+      return { items: (await core.store.listSatellites()).map(view) };
+    });
   };
 }

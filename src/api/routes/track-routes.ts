@@ -1,8 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { terminalTrack } from '../../core/terminal-track.js';
 import { etaAlongRoute, orderTrack, summarizeTrack } from '../../solutions/track.js';
-import { requireOperator } from '../auth.js';
+import { authenticate, checkTenant } from '../auth.js';
+import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
@@ -11,13 +12,15 @@ const devEuiParams = { type: 'object', properties: { devEui: { type: 'string', m
 const pointSchema = { type: 'object', required: ['at', 'lat', 'lon'], properties: { at: { type: 'string' }, lat: { type: 'number' }, lon: { type: 'number' }, speedKmh: { type: 'number' } } } as const;
 
 /** Logistics: a vehicle's or vessel's track with distance, stops and last position, and an ETA along a route. */
-export function trackRoutes(core: Core, adminKeyHash: string): FastifyPluginAsync {
+export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
-    app.addHook('preHandler', requireOperator(adminKeyHash));
+    app.addHook('preHandler', authenticate(access));
     const secured = { security: [{ apiKey: [] }] };
-    const terminalOf = (devEui: string) => {
+    const terminalOf = (req: FastifyRequest, devEui: string) => {
+      const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${devEui}`);
       const t = core.registry.byDevEui(devEui.toLowerCase());
-      if (!t) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${devEui}`);
+      if (!t) throw notFound();
+      checkTenant(req, t.record.tenantId, notFound);
       return t.record;
     };
 
@@ -45,7 +48,7 @@ export function trackRoutes(core: Core, adminKeyHash: string): FastifyPluginAsyn
         },
       },
     }, async (req) => {
-      const t = terminalOf(req.params.devEui);
+      const t = terminalOf(req, req.params.devEui);
       const q = req.query;
       const points = orderTrack(await terminalTrack(core.store, t.id, { ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}) }));
       const s = summarizeTrack(points, core.clock.now(), { minMinutes: q.stopMinutes, radiusM: q.stopRadiusM });
@@ -73,7 +76,7 @@ export function trackRoutes(core: Core, adminKeyHash: string): FastifyPluginAsyn
         response: { 200: { type: 'object', required: ['remainingKm', 'speedKmh', 'eta', 'offRouteKm'], properties: { remainingKm: { type: 'number' }, speedKmh: { type: 'number' }, eta: { type: ['string', 'null'] }, offRouteKm: { type: 'number' } } }, '4xx': errorSchema },
       },
     }, async (req) => {
-      const t = terminalOf(req.params.devEui);
+      const t = terminalOf(req, req.params.devEui);
       const coords = req.body.route.coordinates.map((c) => [c[0]!, c[1]!] as [number, number]);
       if (coords.some(([lon, lat]) => Math.abs(lat) > 90 || Math.abs(lon) > 180)) throw new SatiotError('INVALID_ARGUMENT', 'route coordinates must be [lon, lat] in degrees');
       const now = core.clock.now();

@@ -1,5 +1,5 @@
 import type { Alarm, AlarmState, Rule, RuleState } from '../../rules/index.js';
-import type { GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
+import type { ApiKeyRecord, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
 export interface IngestWrite {
@@ -110,6 +110,14 @@ export interface Store {
   getAlarm(id: string): Promise<Alarm | undefined>;
   /** Newest raised first. */
   listAlarms(q: AlarmQuery): Promise<Page<Alarm>>;
+
+  createApiKey(k: ApiKeyRecord): Promise<void>;
+  getApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Oldest first; one tenant's keys, or every key. */
+  listApiKeys(tenantId?: string): Promise<ApiKeyRecord[]>;
+  /** Marks a key revoked at `at`; false when there is no such key or it was already revoked. */
+  revokeApiKey(id: string, at: number): Promise<boolean>;
 }
 
 export interface AlarmQuery {
