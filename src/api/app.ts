@@ -14,6 +14,7 @@ import { trackRoutes } from './routes/track-routes.js';
 import type { Core } from '../core/core.js';
 import { AccessControl } from '../core/access-control.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
+import { passRoutes } from './routes/pass-routes.js';
 
 export interface AppOptions {
   /** The network core; without it only the planner and health routes are served. */
@@ -60,6 +61,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(codecRoutes(opts.core, access));
     await app.register(ruleRoutes(opts.core, access));
     await app.register(trackRoutes(opts.core, access));
+    await app.register(passRoutes(opts.core, access));
     await app.register(metricsRoutes(opts.core));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -2,6 +2,7 @@ import { findPassesForAll } from '../orbit/pass-finder.js';
 import { parseElementSets } from '../orbit/parse-element-sets.js';
 import { Satellite } from '../orbit/satellite.js';
 import { makeSite } from '../orbit/site.js';
+import type { Pass } from '../orbit/pass.js';
 import type { ContactOracle } from '../rules/index.js';
 import type { SatelliteRecord } from './model.js';
 
@@ -26,6 +27,13 @@ export class ContactPlanOracle implements ContactOracle {
 
   get satelliteCount(): number {
     return this.sats.length;
+  }
+
+  /** Passes of the constellation over a position in [start, end], above `minElevationDeg` (default the oracle's), by AOS. */
+  passesOver(pos: { lat: number; lon: number; altM?: number }, start: number, end: number, minElevationDeg = this.minElevationDeg): Pass[] {
+    if (this.sats.length === 0 || !(end > start)) return [];
+    const site = makeSite({ latDeg: pos.lat, lonDeg: pos.lon, ...(pos.altM !== undefined ? { altM: pos.altM } : {}) });
+    return findPassesForAll(this.sats, { site, start, end, minElevationDeg });
   }
 
   contactsBetween(terminal: { readonly id: string; readonly location?: { readonly lat: number; readonly lon: number } }, fromMs: number, toMs: number): number {

@@ -21,7 +21,7 @@ type Who = 'operator' | 'regulator' | 'admin' | 'user';
 type Tenancy = 'own' | 'foreign';
 
 /** What a tenant's world holds: the ids the routes address. */
-interface World { tenantId: string; devEui: string; ruleId: string; alarmId: string; codecId: string; keyId: string }
+interface World { stationId: string; tenantId: string; devEui: string; ruleId: string; alarmId: string; codecId: string; keyId: string }
 
 interface RouteCase {
   readonly name: string;
@@ -66,6 +66,8 @@ const ROUTES: RouteCase[] = [
   { name: 'POST /alarms/{id}/clear', kind: 'admin-write', request: (w) => ({ method: 'POST', url: `/api/v1/alarms/${w.alarmId}/clear` }) },
   { name: 'GET /terminals/{devEui}/track', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/track` }) },
   { name: 'POST /terminals/{devEui}/eta', kind: 'read', request: (w) => ({ method: 'POST', url: `/api/v1/terminals/${w.devEui}/eta`, payload: { route: { type: 'LineString', coordinates: [[114, 30], [115, 31]] } } }) },
+  { name: 'GET /terminals/{devEui}/passes', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/passes?hours=1` }) },
+  { name: 'GET /ground-stations/{id}/passes', kind: 'supervisor-read', request: (w) => ({ method: 'GET', url: `/api/v1/ground-stations/${w.stationId}/passes?hours=1` }) },
   { name: 'POST /api-keys', kind: 'admin-write', ok: 201, request: (w) => ({ method: 'POST', url: '/api/v1/api-keys', payload: { tenantId: w.tenantId, role: 'tenant-user' } }) },
   { name: 'GET /api-keys?tenantId', kind: 'admin-read', request: (w) => ({ method: 'GET', url: `/api/v1/api-keys?tenantId=${w.tenantId}` }) },
   { name: 'DELETE /api-keys/{id}', kind: 'admin-write', request: (w) => ({ method: 'DELETE', url: `/api/v1/api-keys/${w.keyId}` }) },
@@ -117,7 +119,7 @@ describe('tenant isolation matrix', () => {
     const extra = await access.createKey(op, { tenantId: tenant.id, role: 'tenant-user' });
     const k = async (role: Role, tenantId?: string) => (await access.createKey(op, { role, ...(tenantId ? { tenantId } : {}) })).key;
     return {
-      w: { tenantId: tenant.id, devEui, ruleId: rule.id, alarmId: alarm.id, codecId: codec.id, keyId: extra.record.id },
+      w: { stationId: f.station.id, tenantId: tenant.id, devEui, ruleId: rule.id, alarmId: alarm.id, codecId: codec.id, keyId: extra.record.id },
       keys: { operator: OPERATOR_KEY, regulator: await k('regulator'), admin: await k('tenant-admin', tenant.id), user: await k('tenant-user', tenant.id) },
     };
   }
