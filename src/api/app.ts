@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import { installErrorHandling } from './error-reply.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { plannerRoutes } from './routes/planner-routes.js';
@@ -15,6 +16,7 @@ import type { Core } from '../core/core.js';
 import { AccessControl } from '../core/access-control.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { passRoutes } from './routes/pass-routes.js';
+import { csvRoutes } from './routes/csv-routes.js';
 
 export interface AppOptions {
   /** The network core; without it only the planner and health routes are served. */
@@ -62,8 +64,11 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(ruleRoutes(opts.core, access));
     await app.register(trackRoutes(opts.core, access));
     await app.register(passRoutes(opts.core, access));
+    await app.register(csvRoutes(opts.core, access));
     await app.register(metricsRoutes(opts.core));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The browsable reference, served from the installed package: no CDN, works offline.
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true, tryItOutEnabled: false } });
   return app;
 }

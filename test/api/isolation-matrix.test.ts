@@ -68,6 +68,8 @@ const ROUTES: RouteCase[] = [
   { name: 'POST /terminals/{devEui}/eta', kind: 'read', request: (w) => ({ method: 'POST', url: `/api/v1/terminals/${w.devEui}/eta`, payload: { route: { type: 'LineString', coordinates: [[114, 30], [115, 31]] } } }) },
   { name: 'GET /terminals/{devEui}/passes', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/passes?hours=1` }) },
   { name: 'GET /ground-stations/{id}/passes', kind: 'supervisor-read', request: (w) => ({ method: 'GET', url: `/api/v1/ground-stations/${w.stationId}/passes?hours=1` }) },
+  { name: 'POST /terminals/import', kind: 'admin-write', request: (w) => ({ method: 'POST', url: `/api/v1/terminals/import?tenantId=${w.tenantId}`, headers: { 'content-type': 'text/csv' }, payload: `devEui,devAddr,nwkSKey,appSKey\n${hex(8)},${hex(4)},${hex(16)},${hex(16)}\n` }) },
+  { name: 'GET /terminals/{devEui}/messages.csv', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/messages.csv` }) },
   { name: 'POST /api-keys', kind: 'admin-write', ok: 201, request: (w) => ({ method: 'POST', url: '/api/v1/api-keys', payload: { tenantId: w.tenantId, role: 'tenant-user' } }) },
   { name: 'GET /api-keys?tenantId', kind: 'admin-read', request: (w) => ({ method: 'GET', url: `/api/v1/api-keys?tenantId=${w.tenantId}` }) },
   { name: 'DELETE /api-keys/{id}', kind: 'admin-write', request: (w) => ({ method: 'DELETE', url: `/api/v1/api-keys/${w.keyId}` }) },
@@ -130,7 +132,7 @@ describe('tenant isolation matrix', () => {
     keys = own.keys;
     worlds = { own: own.w, foreign: other.w };
     const req = c.request(worlds[tenancy]);
-    const res = await app.inject({ ...req, headers: { authorization: `Bearer ${keys[who]}` } });
+    const res = await app.inject({ ...req, headers: { ...(req.headers ?? {}), authorization: `Bearer ${keys[who]}` } });
     expect(res.statusCode, res.body).toBe(expected(c, who, tenancy));
     if (res.statusCode === 404) expect(res.json().error.code).toMatch(/NOT_FOUND$/);
     if (res.statusCode === 403) expect(res.json().error.code).toBe('FORBIDDEN');
