@@ -17,6 +17,7 @@ import { AccessControl } from '../core/access-control.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { passRoutes } from './routes/pass-routes.js';
 import { csvRoutes } from './routes/csv-routes.js';
+import { usageRoutes } from './routes/usage-routes.js';
 
 export interface AppOptions {
   /** The network core; without it only the planner and health routes are served. */
@@ -65,6 +66,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(trackRoutes(opts.core, access));
     await app.register(passRoutes(opts.core, access));
     await app.register(csvRoutes(opts.core, access));
+    await app.register(usageRoutes(opts.core, access));
     await app.register(metricsRoutes(opts.core));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

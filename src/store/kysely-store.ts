@@ -1,9 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
   ApiKeyRecord, GroundStationRecord, MessageDecode, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
   UserCodecRecord,
 } from '../core/model.js';
-import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store } from '../core/ports/store.js';
+import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store, UsageRow } from '../core/ports/store.js';
 import { parseRule, type Alarm, type Rule, type RuleState } from '../rules/index.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { parseMessageId, type MessageKey } from './message-key.js';
@@ -432,6 +432,20 @@ export abstract class KyselyStore implements Store {
   async getAlarm(id: string): Promise<Alarm | undefined> {
     const r = await this.db.selectFrom('alarms').select('body').where('id', '=', id).executeTakeFirst();
     return r && alarmOf(r.body);
+  }
+
+  // ---- usage ---------------------------------------------------------------------------------
+
+  async uplinkUsage(q: { tenantId?: string; terminalId?: string; from: number; to: number }): Promise<UsageRow[]> {
+    // Integer division is the day in both SQLite and PostgreSQL (bigint / integer).
+    const day = sql<number>`m.ingested_at / 86400000`;
+    let query = this.db.selectFrom('messages as m').innerJoin('terminals as t', 't.seq', 'm.terminal_seq')
+      .select(['t.tenant_id', 't.dev_eui', day.as('day'), (eb) => eb.fn.countAll<number>().as('messages'), sql<number>`sum(length(m.payload))`.as('bytes')])
+      .where('m.ingested_at', '>=', q.from).where('m.ingested_at', '<', q.to);
+    if (q.tenantId !== undefined) query = query.where('t.tenant_id', '=', q.tenantId);
+    if (q.terminalId !== undefined) query = query.where('t.id', '=', q.terminalId);
+    const rows = await query.groupBy(['t.tenant_id', 't.dev_eui', day]).orderBy('day').orderBy('t.dev_eui').execute();
+    return rows.map((r) => ({ tenantId: r.tenant_id, devEui: r.dev_eui, day: Number(r.day), messages: Number(r.messages), bytes: Number(r.bytes) }));
   }
 
   // ---- API keys ------------------------------------------------------------------------------

@@ -70,6 +70,8 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /ground-stations/{id}/passes', kind: 'supervisor-read', request: (w) => ({ method: 'GET', url: `/api/v1/ground-stations/${w.stationId}/passes?hours=1` }) },
   { name: 'POST /terminals/import', kind: 'admin-write', request: (w) => ({ method: 'POST', url: `/api/v1/terminals/import?tenantId=${w.tenantId}`, headers: { 'content-type': 'text/csv' }, payload: `devEui,devAddr,nwkSKey,appSKey\n${hex(8)},${hex(4)},${hex(16)},${hex(16)}\n` }) },
   { name: 'GET /terminals/{devEui}/messages.csv', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/messages.csv` }) },
+  { name: 'GET /usage?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/usage?tenantId=${w.tenantId}` }) },
+  { name: 'GET /usage?devEui', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/usage?devEui=${w.devEui}` }) },
   { name: 'POST /api-keys', kind: 'admin-write', ok: 201, request: (w) => ({ method: 'POST', url: '/api/v1/api-keys', payload: { tenantId: w.tenantId, role: 'tenant-user' } }) },
   { name: 'GET /api-keys?tenantId', kind: 'admin-read', request: (w) => ({ method: 'GET', url: `/api/v1/api-keys?tenantId=${w.tenantId}` }) },
   { name: 'DELETE /api-keys/{id}', kind: 'admin-write', request: (w) => ({ method: 'DELETE', url: `/api/v1/api-keys/${w.keyId}` }) },

@@ -665,6 +665,29 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('usage', () => {
+      it('counts uplink messages and payload bytes per terminal and UTC day of ingest', async () => {
+        const { t } = await seed();
+        const t2 = terminal('term-2', 'acme', 2);
+        await store.createTerminal(t2);
+        const DAY = 86_400_000;
+        const day0 = Math.floor(T0 / DAY);
+        await store.commitIngest(write({ newMessages: [
+          message(t, 1, { ingestedAt: T0 + 1000, payload: new Uint8Array(10) }), message(t, 2, { ingestedAt: T0 + 2000, payload: new Uint8Array(5) }),
+          message(t, 3, { ingestedAt: T0 + DAY + 1, payload: new Uint8Array(1) }), message(t2, 1, { ingestedAt: T0 + 5, payload: new Uint8Array(7) }),
+          message(t2, 2, { ingestedAt: T0 + 3 * DAY, payload: new Uint8Array(7) }),
+        ] }));
+        const rows = await store.uplinkUsage({ tenantId: 'acme', from: T0, to: T0 + 2 * DAY });
+        expect(rows).toEqual([
+          { tenantId: 'acme', devEui: t.devEui, day: day0, messages: 2, bytes: 15 },
+          { tenantId: 'acme', devEui: t2.devEui, day: day0, messages: 1, bytes: 7 },
+          { tenantId: 'acme', devEui: t.devEui, day: day0 + 1, messages: 1, bytes: 1 },
+        ].sort((a, b) => a.day - b.day || a.devEui.localeCompare(b.devEui)));
+        expect(await store.uplinkUsage({ terminalId: t2.id, from: T0, to: T0 + 10 * DAY })).toHaveLength(2);
+        expect(await store.uplinkUsage({ tenantId: 'nobody', from: T0, to: T0 + DAY })).toEqual([]);
+      });
+    });
+
     describe('API keys', () => {
       it('keeps keys by hash, lists them per tenant, and revokes once', async () => {
         await store.createTenant(tenant('acme'));

@@ -111,6 +111,12 @@ export interface Store {
   /** Newest raised first. */
   listAlarms(q: AlarmQuery): Promise<Page<Alarm>>;
 
+  /**
+   * Uplink usage per terminal and UTC day of ingest, in [from, to): messages and payload bytes.
+   * One tenant's terminals, or one terminal, or all.
+   */
+  uplinkUsage(q: { tenantId?: string; terminalId?: string; from: number; to: number }): Promise<UsageRow[]>;
+
   createApiKey(k: ApiKeyRecord): Promise<void>;
   getApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
@@ -118,6 +124,16 @@ export interface Store {
   listApiKeys(tenantId?: string): Promise<ApiKeyRecord[]>;
   /** Marks a key revoked at `at`; false when there is no such key or it was already revoked. */
   revokeApiKey(id: string, at: number): Promise<boolean>;
+}
+
+/** One terminal's traffic on one UTC day. */
+export interface UsageRow {
+  readonly tenantId: string;
+  readonly devEui: string;
+  /** Days since 1970-01-01 (UTC). */
+  readonly day: number;
+  readonly messages: number;
+  readonly bytes: number;
 }
 
 export interface AlarmQuery {
