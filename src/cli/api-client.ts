@@ -13,8 +13,8 @@ export class ApiClient {
     return new ApiClient(o.url.replace(/\/+$/, ''), o.key ?? process.env.SATIOT_ADMIN_KEY);
   }
 
-  async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
-    if (!this.key) throw new SatiotError('UNAUTHORIZED', 'give the operator key with --key or SATIOT_ADMIN_KEY');
+  async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    if (!this.key) throw new SatiotError('UNAUTHORIZED', 'give an API key with --key or SATIOT_ADMIN_KEY');
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {

@@ -65,4 +65,22 @@ describe('satiot tenants|terminals|ground-stations', () => {
     expect(down.code).not.toBe(0);
     expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
   });
+
+  it('creates a tenant key that sees only its tenant, lists keys without the key, and revokes it', async () => {
+    const tenantId = (JSON.parse((await cli(['tenants', 'add', '--name', 'Water', '--format', 'json'])).stdout) as { id: string }).id;
+    await cli(['tenants', 'add', '--name', 'Someone else']);
+    const add = await cli(['api-keys', 'add', '--role', 'tenant-user', '--tenant', tenantId, '--name', 'dashboard', '--format', 'json']);
+    expect(add.code).toBe(0);
+    const k = JSON.parse(add.stdout) as { id: string; key: string };
+    const mine = await cli(['tenants', 'list', '--format', 'json'], k.key);
+    expect((JSON.parse(mine.stdout) as { items: Array<{ id: string }> }).items.map((t) => t.id)).toEqual([tenantId]);
+    const list = await cli(['api-keys', 'list', '--tenant', tenantId]);
+    expect(list.stdout).toMatch(/tenant-user/);
+    expect(list.stdout).not.toContain(k.key);
+    expect((await cli(['api-keys', 'revoke', k.id])).code).toBe(0);
+    const after = await cli(['tenants', 'list'], k.key);
+    expect([after.code, after.stderr]).toEqual([5, expect.stringMatching(/^error UNAUTHORIZED: /)]);
+    const bad = await cli(['api-keys', 'add', '--role', 'king']);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/^error INVALID_ARGUMENT: --role/)]);
+  });
 });

@@ -3,14 +3,14 @@ import { ApiClient } from '../api-client.js';
 import { parseChoice, parseNumber } from '../options.js';
 import { runAction } from '../run-action.js';
 import { formatTable } from '../table.js';
-import { CRYPTO_SUITES, TERMINAL_PROFILES } from '../../core/model.js';
+import { CRYPTO_SUITES, ROLES, TERMINAL_PROFILES } from '../../core/model.js';
 
 interface Conn { url: string; key?: string; format: string }
 
 function withConn(c: Command): Command {
   return c
     .option('--url <url>', 'the running server', process.env.SATIOT_URL ?? 'http://127.0.0.1:8080')
-    .option('--key <key>', 'operator key (default: SATIOT_ADMIN_KEY)')
+    .option('--key <key>', 'API key (default: SATIOT_ADMIN_KEY)')
     .option('--format <table|json>', 'output format', 'table');
 }
 
@@ -21,8 +21,33 @@ function print(format: string, json: unknown, table: () => string): void {
 interface Terminal { id: string; tenantId: string; devEui: string; devAddr: string; suite: string; profile: string; enabled: boolean; createdAt: string }
 interface Station { id: string; name: string; lat: number; lon: number; altM: number; enabled: boolean }
 
-/** `satiot tenants|terminals|ground-stations add|list`: provisioning through a running server. */
+interface ApiKey { id: string; role: string; tenantId: string | null; name: string; prefix: string; createdAt: string; expiresAt: string | null; revokedAt: string | null }
+
+/** `satiot tenants|terminals|ground-stations|api-keys …`: provisioning through a running server. */
 export function registerRegistryCommands(program: Command): void {
+  const keys = program.command('api-keys').description('API keys (through a running server): shown once, stored hashed');
+  withConn(keys.command('add').description('Create an API key and print it once')
+    .requiredOption('--role <role>', ROLES.join(' | '))
+    .option('--tenant <id>', 'tenant of a tenant-admin or tenant-user key')
+    .option('--name <name>', 'who or what uses it')
+    .option('--expires <iso>', 'expiry time (ISO 8601)'))
+    .action(runAction(async (o: Conn & { role: string; tenant?: string; name?: string; expires?: string }) => {
+      const body = { role: parseChoice(o.role, '--role', ROLES), ...(o.tenant ? { tenantId: o.tenant } : {}), ...(o.name ? { name: o.name } : {}), ...(o.expires ? { expiresAt: o.expires } : {}) };
+      const k = await ApiClient.fromFlags(o).request<ApiKey & { key: string }>('POST', '/api/v1/api-keys', body);
+      print(o.format, k, () => `API key ${k.id} (${k.role}${k.tenantId ? ` of ${k.tenantId}` : ''})\n  key (shown once): ${k.key}\n`);
+    }));
+  withConn(keys.command('list').description('List API keys (never the keys themselves)').option('--tenant <id>'))
+    .action(runAction(async (o: Conn & { tenant?: string }) => {
+      const r = await ApiClient.fromFlags(o).request<{ items: ApiKey[] }>('GET', `/api/v1/api-keys${o.tenant ? `?tenantId=${encodeURIComponent(o.tenant)}` : ''}`);
+      print(o.format, r, () => formatTable(['id', 'prefix', 'role', 'tenant', 'name', 'expires', 'revoked'],
+        r.items.map((k) => [k.id, k.prefix, k.role, k.tenantId ?? '', k.name, k.expiresAt ?? '', k.revokedAt ?? ''])));
+    }));
+  withConn(keys.command('revoke').description('Revoke an API key').argument('<id>', 'key id (from list)'))
+    .action(runAction(async (id: string, o: Conn) => {
+      const k = await ApiClient.fromFlags(o).request<ApiKey>('DELETE', `/api/v1/api-keys/${encodeURIComponent(id)}`);
+      print(o.format, k, () => `API key ${k.id} revoked at ${k.revokedAt}\n`);
+    }));
+
   const tenants = program.command('tenants').description('Tenants (through a running server)');
   withConn(tenants.command('add').description('Create a tenant').requiredOption('--name <name>'))
     .action(runAction(async (o: Conn & { name: string }) => {
