@@ -18,6 +18,7 @@ import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { passRoutes } from './routes/pass-routes.js';
 import { csvRoutes } from './routes/csv-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
+import { downlinkRoutes } from './routes/downlink-routes.js';
 
 export interface AppOptions {
   /** The network core; without it only the planner and health routes are served. */
@@ -67,6 +68,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(passRoutes(opts.core, access));
     await app.register(csvRoutes(opts.core, access));
     await app.register(usageRoutes(opts.core, access));
+    await app.register(downlinkRoutes(opts.core, opts.core.downlinks, access));
     await app.register(metricsRoutes(opts.core));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

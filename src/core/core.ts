@@ -11,6 +11,8 @@ import { CodecCatalog } from './codec-catalog.js';
 import { PayloadDecoder } from './payload-decoder.js';
 import { RuleRunner } from './rule-runner.js';
 import { ContactPlanOracle } from './contact-plan-oracle.js';
+import { DownlinkService, type DownlinkServiceOptions } from './downlink-service.js';
+import { DownlinkContacts } from './downlink-contacts.js';
 import type { PayloadCodec } from '../codecs/codec.js';
 import type { UserCodecLimits } from '../codecs/user/user-codec.js';
 import { BUILTIN_CODECS } from '../codecs/builtin-codecs.js';
@@ -27,6 +29,7 @@ export interface CoreDeps {
   readonly codecs?: ReadonlyMap<string, PayloadCodec>;
   /** Limits of tenants' user codecs (default 100 ms, 16 MiB). */
   readonly userCodecLimits?: UserCodecLimits;
+  readonly downlinks?: DownlinkServiceOptions;
 }
 
 /**
@@ -46,6 +49,7 @@ export class Core {
     readonly decoder: PayloadDecoder,
     readonly rules: RuleRunner,
     readonly contacts: ContactPlanOracle,
+    readonly downlinks: DownlinkService,
   ) {}
 
   static async start(deps: CoreDeps): Promise<Core> {
@@ -61,9 +65,11 @@ export class Core {
     const contacts = new ContactPlanOracle();
     contacts.setSatellites(await deps.store.listSatellites());
     const rules = new RuleRunner(deps.store, deps.bus, registry, clock, contacts);
+    const downlinks = new DownlinkService(deps.store.downlinks, deps.bus, registry, clock, new DownlinkContacts(deps.store), deps.downlinks);
     await decoder.start();
     await rules.start();
-    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts);
+    await downlinks.start();
+    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks);
   }
 
   /** Loads satellites (TLE text or OMM records) into the catalogue and the contact plan the rules use. */
@@ -74,12 +80,13 @@ export class Core {
   }
 
   /**
-   * Stops the decoder and the rules, then closes the bus and the store (in that order: nothing is published
+   * Stops the decoder, the rules and the downlink service, then closes the bus and the store (in that order: nothing is published
    * after the store closes).
    */
   async close(): Promise<void> {
     await this.decoder.stop();
     await this.rules.stop();
+    await this.downlinks.stop();
     await this.bus.close();
     await this.store.close();
   }

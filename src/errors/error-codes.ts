@@ -43,6 +43,9 @@ export const ERROR_CODES = {
   RULE_NOT_FOUND: { http: 404, exit: 4, summary: 'No such rule (or not visible to this key).' },
   ALARM_NOT_FOUND: { http: 404, exit: 4, summary: 'No such alarm (or not visible to this key).' },
   ALARM_STATE: { http: 409, exit: 6, summary: 'The alarm cannot make this transition (e.g. acknowledging a cleared alarm).' },
+  DOWNLINK_NOT_FOUND: { http: 404, exit: 4, summary: 'No such downlink (or not visible to this key, or not scheduled through this ground station).' },
+  DOWNLINK_INVALID: { http: 400, exit: 2, summary: "A downlink is malformed: FPort, payload (base64, at most 242 bytes), expiry, or a status report's time." },
+  DOWNLINK_STATE: { http: 409, exit: 6, summary: 'The downlink cannot make this transition (e.g. transmitted before it was uploaded).' },
   INTERNAL: { http: 500, exit: 1, summary: 'An unexpected error; details are logged, not returned.' },
 } as const satisfies Record<string, { http: number; exit: number; summary: string }>;
 

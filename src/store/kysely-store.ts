@@ -5,6 +5,8 @@ import type {
 } from '../core/model.js';
 import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store, UsageRow } from '../core/ports/store.js';
 import { parseRule, type Alarm, type Rule, type RuleState } from '../rules/index.js';
+import type { DownlinkStore } from '../core/ports/downlink-store.js';
+import { KyselyDownlinkStore } from './downlink-store-kysely.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { parseMessageId, type MessageKey } from './message-key.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
@@ -42,10 +44,14 @@ export abstract class KyselyStore implements Store {
   protected readonly terminalSeqs = new Map<string, number>();
   protected readonly stationSeqs = new Map<string, number>();
 
+  readonly downlinks: DownlinkStore;
+
   protected constructor(
     protected readonly db: Kysely<StoreDatabase>,
     protected readonly caps: StoreCapabilities,
-  ) {}
+  ) {
+    this.downlinks = new KyselyDownlinkStore(db);
+  }
 
   /** The seqs of those of `ids` that are terminals: from the cache, the misses in one query per chunk. */
   protected async terminalSeqsOf(ids: Iterable<string>): Promise<Map<string, number>> {

@@ -21,11 +21,11 @@ type Who = 'operator' | 'regulator' | 'admin' | 'user';
 type Tenancy = 'own' | 'foreign';
 
 /** What a tenant's world holds: the ids the routes address. */
-interface World { stationId: string; tenantId: string; devEui: string; ruleId: string; alarmId: string; codecId: string; keyId: string }
+interface World { downlinkId: string; stationId: string; tenantId: string; devEui: string; ruleId: string; alarmId: string; codecId: string; keyId: string }
 
 interface RouteCase {
   readonly name: string;
-  readonly kind: 'read' | 'admin-write' | 'operator-only' | 'supervisor-read' | 'public-read' | 'admin-read';
+  readonly kind: 'read' | 'admin-write' | 'member-write' | 'operator-only' | 'supervisor-read' | 'public-read' | 'admin-read';
   readonly request: (w: World) => InjectOptions;
   /** Success status (default 200). */
   readonly ok?: number;
@@ -72,6 +72,9 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /terminals/{devEui}/messages.csv', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/messages.csv` }) },
   { name: 'GET /usage?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/usage?tenantId=${w.tenantId}` }) },
   { name: 'GET /usage?devEui', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/usage?devEui=${w.devEui}` }) },
+  { name: 'POST /terminals/{devEui}/downlinks', kind: 'member-write', ok: 201, request: (w) => ({ method: 'POST', url: `/api/v1/terminals/${w.devEui}/downlinks`, payload: { fPort: 2, payload: 'AQI=' } }) },
+  { name: 'GET /terminals/{devEui}/downlinks', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/downlinks` }) },
+  { name: 'GET /downlinks/{id}', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/downlinks/${w.downlinkId}` }) },
   { name: 'POST /api-keys', kind: 'admin-write', ok: 201, request: (w) => ({ method: 'POST', url: '/api/v1/api-keys', payload: { tenantId: w.tenantId, role: 'tenant-user' } }) },
   { name: 'GET /api-keys?tenantId', kind: 'admin-read', request: (w) => ({ method: 'GET', url: `/api/v1/api-keys?tenantId=${w.tenantId}` }) },
   { name: 'DELETE /api-keys/{id}', kind: 'admin-write', request: (w) => ({ method: 'DELETE', url: `/api/v1/api-keys/${w.keyId}` }) },
@@ -86,6 +89,7 @@ function expected(c: RouteCase, who: Who, tenancy: Tenancy): number {
     case 'operator-only': return who === 'operator' ? ok : 403;
     case 'supervisor-read': return who === 'operator' || who === 'regulator' ? ok : 403;
     case 'read': return tenantKey && tenancy === 'foreign' ? foreign : ok;
+    case 'member-write': return tenantKey && tenancy === 'foreign' ? foreign : who === 'regulator' ? 403 : ok;
     case 'admin-read':
     case 'admin-write':
       if (tenantKey && tenancy === 'foreign') return foreign;
@@ -121,9 +125,10 @@ describe('tenant isolation matrix', () => {
     await f.store.saveAlarm(alarm);
     const codec = await f.core.provisioning.createUserCodec({ tenantId: tenant.id, name: 'c', script: 'function decodeUplink() { return {}; }' });
     const extra = await access.createKey(op, { tenantId: tenant.id, role: 'tenant-user' });
+    const downlink = await f.core.downlinks.enqueue(devEui, { fPort: 1, payload: new Uint8Array([1]), confirmed: false, priority: 'normal' });
     const k = async (role: Role, tenantId?: string) => (await access.createKey(op, { role, ...(tenantId ? { tenantId } : {}) })).key;
     return {
-      w: { stationId: f.station.id, tenantId: tenant.id, devEui, ruleId: rule.id, alarmId: alarm.id, codecId: codec.id, keyId: extra.record.id },
+      w: { downlinkId: downlink.id, stationId: f.station.id, tenantId: tenant.id, devEui, ruleId: rule.id, alarmId: alarm.id, codecId: codec.id, keyId: extra.record.id },
       keys: { operator: OPERATOR_KEY, regulator: await k('regulator'), admin: await k('tenant-admin', tenant.id), user: await k('tenant-user', tenant.id) },
     };
   }

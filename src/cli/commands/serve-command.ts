@@ -46,11 +46,17 @@ Example:
         core.rules.sweepSilence().catch((e: unknown) => app.log.error({ err: e }, 'silence sweep failed'));
       }, 5 * 60_000);
       silence.unref();
+      // Downlinks: expire, re-plan missed contacts, route what is queued; every minute.
+      const downlinkSweep = setInterval(() => {
+        core.downlinks.sweep().catch((e: unknown) => app.log.error({ err: e }, 'downlink sweep failed'));
+      }, 60_000);
+      downlinkSweep.unref();
       let stopping = false;
       const stop = async (): Promise<void> => {
         if (stopping) return;
         stopping = true;
         clearInterval(silence);
+        clearInterval(downlinkSweep);
         await app.close();
         await mqttGw?.close();
         await core.close();

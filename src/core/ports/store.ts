@@ -1,4 +1,5 @@
 import type { Alarm, AlarmState, Rule, RuleState } from '../../rules/index.js';
+import type { DownlinkStore } from './downlink-store.js';
 import type { ApiKeyRecord, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
@@ -116,6 +117,9 @@ export interface Store {
    * One tenant's terminals, or one terminal, or all.
    */
   uplinkUsage(q: { tenantId?: string; terminalId?: string; from: number; to: number }): Promise<UsageRow[]>;
+
+  /** Downlinks (their own port: src/core/ports/downlink-store.ts), on the same database. */
+  readonly downlinks: DownlinkStore;
 
   createApiKey(k: ApiKeyRecord): Promise<void>;
   getApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { POSTGRES_DOWNLINK_MIGRATION } from './downlink-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -215,6 +216,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX api_keys_tenant_idx ON api_keys (tenant_id, created_at);
     `,
   },
+  POSTGRES_DOWNLINK_MIGRATION,
 ];
 
 /**

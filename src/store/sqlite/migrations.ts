@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { SQLITE_DOWNLINK_MIGRATION } from './downlink-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -198,6 +199,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX api_keys_tenant_idx ON api_keys (tenant_id, created_at);
     `,
   },
+  SQLITE_DOWNLINK_MIGRATION,
 ];
 
 /**
