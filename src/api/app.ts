@@ -19,6 +19,9 @@ import { passRoutes } from './routes/pass-routes.js';
 import { csvRoutes } from './routes/csv-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import { downlinkRoutes } from './routes/downlink-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
+import { integrationRoutes } from './routes/integration-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
 
 export interface AppOptions {
   /** The network core; without it only the planner and health routes are served. */
@@ -36,7 +39,8 @@ export interface AppOptions {
 /** The HTTP application, built without listening so tests can drive it with `inject()`. */
 export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // A `?key=` (the event stream's, for browsers) never reaches the request log.
+    logger: opts.logger ? { serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/([?&]key=)[^&]*/, '$1[redacted]') }) } } : false,
     bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
     ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false } },
   });
@@ -69,6 +73,11 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(csvRoutes(opts.core, access));
     await app.register(usageRoutes(opts.core, access));
     await app.register(downlinkRoutes(opts.core, opts.core.downlinks, access));
+    if (opts.core.delivery) {
+      await app.register(webhookRoutes(opts.core.delivery, access));
+      await app.register(integrationRoutes(opts.core.delivery, access));
+      await app.register(eventRoutes(opts.core.delivery, access));
+    }
     await app.register(metricsRoutes(opts.core));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -13,6 +13,10 @@ import { RuleRunner } from './rule-runner.js';
 import { ContactPlanOracle } from './contact-plan-oracle.js';
 import { DownlinkService, type DownlinkServiceOptions } from './downlink-service.js';
 import { DownlinkContacts } from './downlink-contacts.js';
+import { DeliveryService } from './delivery/delivery-service.js';
+import type { DeliveryPolicy } from './delivery/delivery-policy.js';
+import type { WebhookTransport } from './ports/webhook-transport.js';
+import type { IntegrationPublisher } from './ports/integration-publisher.js';
 import type { PayloadCodec } from '../codecs/codec.js';
 import type { UserCodecLimits } from '../codecs/user/user-codec.js';
 import { BUILTIN_CODECS } from '../codecs/builtin-codecs.js';
@@ -30,6 +34,11 @@ export interface CoreDeps {
   /** Limits of tenants' user codecs (default 100 ms, 16 MiB). */
   readonly userCodecLimits?: UserCodecLimits;
   readonly downlinks?: DownlinkServiceOptions;
+  /**
+   * Delivery to applications (webhooks, tenants' MQTT brokers, the live event stream) through these
+   * adapters; without it, events stay on the bus.
+   */
+  readonly delivery?: { readonly transport: WebhookTransport; readonly publisher: IntegrationPublisher; readonly policy?: Partial<DeliveryPolicy>; readonly onError?: (e: unknown) => void };
 }
 
 /**
@@ -50,6 +59,7 @@ export class Core {
     readonly rules: RuleRunner,
     readonly contacts: ContactPlanOracle,
     readonly downlinks: DownlinkService,
+    readonly delivery: DeliveryService | undefined,
   ) {}
 
   static async start(deps: CoreDeps): Promise<Core> {
@@ -69,7 +79,10 @@ export class Core {
     await decoder.start();
     await rules.start();
     await downlinks.start();
-    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks);
+    const delivery = deps.delivery
+      ? await DeliveryService.start({ store: deps.store.deliveries, bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, ...deps.delivery })
+      : undefined;
+    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery);
   }
 
   /** Loads satellites (TLE text or OMM records) into the catalogue and the contact plan the rules use. */
@@ -87,6 +100,7 @@ export class Core {
     await this.decoder.stop();
     await this.rules.stop();
     await this.downlinks.stop();
+    await this.delivery?.stop();
     await this.bus.close();
     await this.store.close();
   }

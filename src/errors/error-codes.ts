@@ -46,6 +46,9 @@ export const ERROR_CODES = {
   DOWNLINK_NOT_FOUND: { http: 404, exit: 4, summary: 'No such downlink (or not visible to this key, or not scheduled through this ground station).' },
   DOWNLINK_INVALID: { http: 400, exit: 2, summary: "A downlink is malformed: FPort, payload (base64, at most 242 bytes), expiry, or a status report's time." },
   DOWNLINK_STATE: { http: 409, exit: 6, summary: 'The downlink cannot make this transition (e.g. transmitted before it was uploaded).' },
+  WEBHOOK_NOT_FOUND: { http: 404, exit: 4, summary: 'No such webhook (or not visible to this key).' },
+  INTEGRATION_NOT_FOUND: { http: 404, exit: 4, summary: 'No such MQTT integration (or not visible to this key).' },
+  INTEGRATION_INVALID: { http: 400, exit: 2, summary: 'A webhook or MQTT integration is malformed: URL scheme, host or credentials, event kinds, user name, password or topic prefix.' },
   INTERNAL: { http: 500, exit: 1, summary: 'An unexpected error; details are logged, not returned.' },
 } as const satisfies Record<string, { http: number; exit: number; summary: string }>;
 

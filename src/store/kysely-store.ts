@@ -7,6 +7,8 @@ import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store, UsageRow } fro
 import { parseRule, type Alarm, type Rule, type RuleState } from '../rules/index.js';
 import type { DownlinkStore } from '../core/ports/downlink-store.js';
 import { KyselyDownlinkStore } from './downlink-store-kysely.js';
+import type { DeliveryStore } from '../core/ports/delivery-store.js';
+import { KyselyDeliveryStore } from './delivery-store-kysely.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { parseMessageId, type MessageKey } from './message-key.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
@@ -45,12 +47,14 @@ export abstract class KyselyStore implements Store {
   protected readonly stationSeqs = new Map<string, number>();
 
   readonly downlinks: DownlinkStore;
+  readonly deliveries: DeliveryStore;
 
   protected constructor(
     protected readonly db: Kysely<StoreDatabase>,
     protected readonly caps: StoreCapabilities,
   ) {
     this.downlinks = new KyselyDownlinkStore(db);
+    this.deliveries = new KyselyDeliveryStore(db);
   }
 
   /** The seqs of those of `ids` that are terminals: from the cache, the misses in one query per chunk. */

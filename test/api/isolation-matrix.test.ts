@@ -13,6 +13,7 @@ import { sha256Hex } from '../../src/core/provisioning.js';
 import type { Role } from '../../src/core/model.js';
 import { parseRule, raise } from '../../src/rules/index.js';
 import { coreFixture, T0, uplink, type CoreFixture } from '../core/helpers.js';
+import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 
 const OPERATOR_KEY = 'sat_operator_matrix_key';
 const TLE = readFileSync(new URL('../fixtures/tle/reference-leo.tle', import.meta.url), 'utf8');
@@ -21,11 +22,11 @@ type Who = 'operator' | 'regulator' | 'admin' | 'user';
 type Tenancy = 'own' | 'foreign';
 
 /** What a tenant's world holds: the ids the routes address. */
-interface World { downlinkId: string; stationId: string; tenantId: string; devEui: string; ruleId: string; alarmId: string; codecId: string; keyId: string }
+interface World { webhookId: string; downlinkId: string; stationId: string; tenantId: string; devEui: string; ruleId: string; alarmId: string; codecId: string; keyId: string }
 
 interface RouteCase {
   readonly name: string;
-  readonly kind: 'read' | 'admin-write' | 'member-write' | 'operator-only' | 'supervisor-read' | 'public-read' | 'admin-read';
+  readonly kind: 'read' | 'admin-write' | 'member-write' | 'member-read' | 'operator-only' | 'supervisor-read' | 'public-read' | 'admin-read' | 'integration-read';
   readonly request: (w: World) => InjectOptions;
   /** Success status (default 200). */
   readonly ok?: number;
@@ -75,6 +76,16 @@ const ROUTES: RouteCase[] = [
   { name: 'POST /terminals/{devEui}/downlinks', kind: 'member-write', ok: 201, request: (w) => ({ method: 'POST', url: `/api/v1/terminals/${w.devEui}/downlinks`, payload: { fPort: 2, payload: 'AQI=' } }) },
   { name: 'GET /terminals/{devEui}/downlinks', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/downlinks` }) },
   { name: 'GET /downlinks/{id}', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/downlinks/${w.downlinkId}` }) },
+  { name: 'POST /webhooks', kind: 'admin-write', ok: 201, request: (w) => ({ method: 'POST', url: '/api/v1/webhooks', payload: { tenantId: w.tenantId, url: 'https://receiver.example/hook' } }) },
+  { name: 'GET /webhooks?tenantId', kind: 'integration-read', request: (w) => ({ method: 'GET', url: `/api/v1/webhooks?tenantId=${w.tenantId}` }) },
+  { name: 'GET /webhooks/{id}', kind: 'integration-read', request: (w) => ({ method: 'GET', url: `/api/v1/webhooks/${w.webhookId}` }) },
+  { name: 'PATCH /webhooks/{id}', kind: 'admin-write', request: (w) => ({ method: 'PATCH', url: `/api/v1/webhooks/${w.webhookId}`, payload: { enabled: false } }) },
+  { name: 'GET /webhooks/{id}/deliveries', kind: 'integration-read', request: (w) => ({ method: 'GET', url: `/api/v1/webhooks/${w.webhookId}/deliveries` }) },
+  { name: 'DELETE /webhooks/{id}', kind: 'admin-write', ok: 204, request: (w) => ({ method: 'DELETE', url: `/api/v1/webhooks/${w.webhookId}` }) },
+  { name: 'POST /integrations/mqtt', kind: 'admin-write', ok: 201, request: (w) => ({ method: 'POST', url: '/api/v1/integrations/mqtt', payload: { tenantId: w.tenantId, url: 'mqtt://broker.example:1883' } }) },
+  { name: 'GET /integrations/mqtt?tenantId', kind: 'integration-read', request: (w) => ({ method: 'GET', url: `/api/v1/integrations/mqtt?tenantId=${w.tenantId}` }) },
+  // Without an Upgrade header an authorised request is answered 400 (it must be a WebSocket); the checks before it are what is tested.
+  { name: 'GET /events (no upgrade)', kind: 'member-read', ok: 400, request: (w) => ({ method: 'GET', url: `/api/v1/events?tenantId=${w.tenantId}` }) },
   { name: 'POST /api-keys', kind: 'admin-write', ok: 201, request: (w) => ({ method: 'POST', url: '/api/v1/api-keys', payload: { tenantId: w.tenantId, role: 'tenant-user' } }) },
   { name: 'GET /api-keys?tenantId', kind: 'admin-read', request: (w) => ({ method: 'GET', url: `/api/v1/api-keys?tenantId=${w.tenantId}` }) },
   { name: 'DELETE /api-keys/{id}', kind: 'admin-write', request: (w) => ({ method: 'DELETE', url: `/api/v1/api-keys/${w.keyId}` }) },
@@ -89,6 +100,8 @@ function expected(c: RouteCase, who: Who, tenancy: Tenancy): number {
     case 'operator-only': return who === 'operator' ? ok : 403;
     case 'supervisor-read': return who === 'operator' || who === 'regulator' ? ok : 403;
     case 'read': return tenantKey && tenancy === 'foreign' ? foreign : ok;
+    case 'member-read': return tenantKey && tenancy === 'foreign' ? foreign : who === 'regulator' ? 403 : ok;
+    case 'integration-read': return tenantKey && tenancy === 'foreign' ? foreign : who === 'user' ? 403 : ok;
     case 'member-write': return tenantKey && tenancy === 'foreign' ? foreign : who === 'regulator' ? 403 : ok;
     case 'admin-read':
     case 'admin-write':
@@ -107,7 +120,7 @@ describe('tenant isolation matrix', () => {
   for (const c of ROUTES) for (const who of ['operator', 'regulator', 'admin', 'user'] as const) for (const t of ['own', 'foreign'] as const) cases.push([`${c.name} as ${who} on ${t} tenant`, c, who, t]);
 
   beforeAll(async () => {
-    f = await coreFixture();
+    f = await coreFixture({ delivery: { transport: new FakeTransport(), publisher: new FakePublisher() } });
     app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(OPERATOR_KEY) });
   });
   afterAll(async () => { await app.close(); await f.close(); });
@@ -125,10 +138,11 @@ describe('tenant isolation matrix', () => {
     await f.store.saveAlarm(alarm);
     const codec = await f.core.provisioning.createUserCodec({ tenantId: tenant.id, name: 'c', script: 'function decodeUplink() { return {}; }' });
     const extra = await access.createKey(op, { tenantId: tenant.id, role: 'tenant-user' });
+    const webhook = await f.core.delivery!.catalog.createWebhook({ tenantId: tenant.id, url: 'https://receiver.example/hook' });
     const downlink = await f.core.downlinks.enqueue(devEui, { fPort: 1, payload: new Uint8Array([1]), confirmed: false, priority: 'normal' });
     const k = async (role: Role, tenantId?: string) => (await access.createKey(op, { role, ...(tenantId ? { tenantId } : {}) })).key;
     return {
-      w: { downlinkId: downlink.id, stationId: f.station.id, tenantId: tenant.id, devEui, ruleId: rule.id, alarmId: alarm.id, codecId: codec.id, keyId: extra.record.id },
+      w: { webhookId: webhook.webhook.id, downlinkId: downlink.id, stationId: f.station.id, tenantId: tenant.id, devEui, ruleId: rule.id, alarmId: alarm.id, codecId: codec.id, keyId: extra.record.id },
       keys: { operator: OPERATOR_KEY, regulator: await k('regulator'), admin: await k('tenant-admin', tenant.id), user: await k('tenant-user', tenant.id) },
     };
   }

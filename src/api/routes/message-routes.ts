@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { MessageWithReceptions } from '../../core/model.js';
+import type { MessageDelivery } from '../../core/ports/delivery-store.js';
 import { authenticate, allow, checkTenant, principalOf, SUPERVISORS } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
@@ -26,6 +27,10 @@ export const messageSchema = {
     downlinkedAt: { type: 'string', description: 'earliest ground-station reception' },
     ingestedAt: { type: 'string', description: 'when the core made the message durable' },
     receptions: { type: 'array', items: receptionSchema },
+    deliveries: {
+      type: 'array', description: 'the last hop of the message\'s life: its first delivery to each integration (webhook or MQTT)',
+      items: { type: 'object', required: ['integration', 'integrationId', 'deliveredAt'], properties: { integration: { type: 'string', enum: ['webhook', 'mqtt'] }, integrationId: { type: 'string' }, deliveredAt: { type: 'string' } } },
+    },
     decode: {
       type: 'object', description: "the payload as the terminal's codec decoded it after ingest (absent until decoded, or without a codec)",
       required: ['codec', 'decoded', 'error', 'decodedAt'],
@@ -40,7 +45,7 @@ export const messageSchema = {
 } as const;
 
 /** A message as the API shows it; `withPayload` false leaves out the payload and its decode (metadata only). */
-export function messageJson(m: MessageWithReceptions, withPayload = true) {
+export function messageJson(m: MessageWithReceptions, withPayload = true, deliveries: readonly MessageDelivery[] = []) {
   return {
     id: m.id, tenantId: m.tenantId, devEui: m.devEui, fCnt: m.fCnt, fPort: m.fPort, ...(withPayload ? { payload: Buffer.from(m.payload).toString('base64') } : {}),
     confirmed: m.confirmed, ack: m.ack, capturedAt: iso(m.capturedAt), downlinkedAt: iso(m.downlinkedAt), ingestedAt: iso(m.ingestedAt),
@@ -48,6 +53,7 @@ export function messageJson(m: MessageWithReceptions, withPayload = true) {
       stationId: r.stationId, satelliteId: r.satelliteId, capturedAt: iso(r.capturedAt), downlinkedAt: iso(r.downlinkedAt), receivedAt: iso(r.receivedAt),
       rssi: r.rssi, snr: r.snr, frequencyOffsetHz: r.frequencyOffsetHz,
     })),
+    deliveries: deliveries.map((d) => ({ integration: d.integrationKind, integrationId: d.integrationId, deliveredAt: iso(d.deliveredAt) })),
     ...(m.decode && withPayload ? { decode: { codec: m.decode.codec, decoded: m.decode.decoded, error: m.decode.error, decodedAt: iso(m.decode.decodedAt) } } : {}),
   };
 }
@@ -80,7 +86,8 @@ export function messageRoutes(core: Core, access: AccessControl, opts: { regulat
         terminalId: t.record.id, limit: q.limit,
         ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}), ...(q.fPort !== undefined ? { fPort: q.fPort } : {}),
       });
-      return { items: page.items.map((m) => messageJson(m, withPayload)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+      const deliveries = core.delivery ? await core.delivery.deliveriesOf(page.items.map((m) => m.id)) : new Map<string, MessageDelivery[]>();
+      return { items: page.items.map((m) => messageJson(m, withPayload, deliveries.get(m.id))), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     });
 
     app.get('/api/v1/ingest/rejections', {

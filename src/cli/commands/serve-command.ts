@@ -6,6 +6,8 @@ import { resolveAdminKey, resolveMasterKey } from '../secrets.js';
 import { buildApp } from '../../api/app.js';
 import { MqttGateway } from '../../api/mqtt-gateway.js';
 import { Core } from '../../core/core.js';
+import { FetchWebhookTransport } from '../../integrations/fetch-webhook-transport.js';
+import { MqttIntegrationPublisher } from '../../integrations/mqtt-integration-publisher.js';
 import { openStore } from '../../store/open-store.js';
 import { openBus } from '../../bus/open-bus.js';
 
@@ -38,7 +40,7 @@ Example:
       const vault = resolveMasterKey(dataDir);
       const store = await openStore(o.store, { dataDir });
       const bus = await openBus(o.bus);
-      const core = await Core.start({ store, bus, vault });
+      const core = await Core.start({ store, bus, vault, delivery: { transport: new FetchWebhookTransport(), publisher: new MqttIntegrationPublisher() } });
       const app = await buildApp({ logger: true, core, adminKeyHash: admin.hash });
       const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core) : undefined;
       // Silence rules are checked every 5 minutes; a failed sweep is logged and the next one tries again.

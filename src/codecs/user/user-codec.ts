@@ -1,5 +1,5 @@
 import {
-  newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline, type QuickJSRuntime, type QuickJSSyncVariant, type QuickJSWASMModule,
+  newQuickJSWASMModuleFromVariant, type QuickJSRuntime, type QuickJSSyncVariant, type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 // The single-threaded release build with its .wasm file; imported as a namespace because its type
 // declarations are CommonJS-shaped while Node loads its ESM build (whose default export is the variant).
@@ -14,7 +14,11 @@ import { CodecError, type JsonObject, type PayloadCodec } from '../codec.js';
  * globals never leak into the next.
  */
 export interface UserCodecLimits {
-  /** Wall time per call (default 100 ms). */
+  /**
+   * CPU time per call (default 100 ms). CPU rather than wall time, so that a loaded machine does
+   * not fail a codec that is within its budget; a wall-clock backstop of 10× stops one that is
+   * starved anyway.
+   */
   readonly timeMs?: number;
   /** Heap of the sandbox (default 16 MiB). */
   readonly memoryBytes?: number;
@@ -74,7 +78,11 @@ export class UserCodec implements PayloadCodec {
 
   /** Evaluates the script then `expression` in a fresh context; the JSON text of the result. */
   private run(expression: string): string {
-    this.runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + this.timeMs));
+    const cpu0 = process.cpuUsage(), wallEnd = Date.now() + 10 * this.timeMs, budgetUs = this.timeMs * 1000;
+    this.runtime.setInterruptHandler(() => {
+      const used = process.cpuUsage(cpu0);
+      return used.user + used.system > budgetUs || Date.now() > wallEnd;
+    });
     const vm = this.runtime.newContext();
     try {
       const r = vm.evalCode(`${this.script}\n;JSON.stringify(${expression})`, 'codec.js');
@@ -82,7 +90,7 @@ export class UserCodec implements PayloadCodec {
         const err = vm.dump(r.error) as { name?: string; message?: string } | string;
         r.error.dispose();
         const message = typeof err === 'string' ? err : `${err?.name ?? 'Error'}: ${err?.message ?? ''}`;
-        if (/interrupted/i.test(message)) throw new CodecError('CODEC_TIMEOUT', `the codec ran past its ${this.timeMs} ms limit`);
+        if (/interrupted/i.test(message)) throw new CodecError('CODEC_TIMEOUT', `the codec ran past its ${this.timeMs} ms CPU time limit`);
         throw new CodecError('CODEC_FAILED', `the codec threw ${message.slice(0, 300)}`);
       }
       const text = vm.typeof(r.value) === 'string' ? vm.getString(r.value) : undefined;

@@ -1,5 +1,6 @@
 import type { Alarm, AlarmState, Rule, RuleState } from '../../rules/index.js';
 import type { DownlinkStore } from './downlink-store.js';
+import type { DeliveryStore } from './delivery-store.js';
 import type { ApiKeyRecord, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
@@ -120,6 +121,8 @@ export interface Store {
 
   /** Downlinks (their own port: src/core/ports/downlink-store.ts), on the same database. */
   readonly downlinks: DownlinkStore;
+  /** Webhooks, MQTT integrations and their delivery queue and log (src/core/ports/delivery-store.ts). */
+  readonly deliveries: DeliveryStore;
 
   createApiKey(k: ApiKeyRecord): Promise<void>;
   getApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { POSTGRES_DOWNLINK_MIGRATION } from './downlink-migration.js';
+import { POSTGRES_DELIVERY_MIGRATION } from './delivery-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -217,6 +218,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   POSTGRES_DOWNLINK_MIGRATION,
+  POSTGRES_DELIVERY_MIGRATION,
 ];
 
 /**

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { SQLITE_DOWNLINK_MIGRATION } from './downlink-migration.js';
+import { SQLITE_DELIVERY_MIGRATION } from './delivery-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -200,6 +201,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   SQLITE_DOWNLINK_MIGRATION,
+  SQLITE_DELIVERY_MIGRATION,
 ];
 
 /**

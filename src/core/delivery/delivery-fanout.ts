@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import type { Bus, BusMessage, Subscription } from '../ports/bus.js';
+import type { Clock } from '../ports/clock.js';
+import type { DeliveryStore, IntegrationKind, PendingDelivery } from '../ports/delivery-store.js';
+import { DELIVERY_SUBJECTS, parseDeliveryEvent } from './delivery-event.js';
+import type { IntegrationCatalog } from './integration-catalog.js';
+
+/**
+ * The id of an event's delivery to an integration (sent as `X-Satiot-Delivery`): 32 hex digits
+ * derived from both, so a redelivered bus event maps to the same delivery and receivers can drop
+ * repeats by it.
+ */
+export function deliveryId(integrationId: string, eventKey: string): string {
+  return createHash('sha256').update(integrationId).update('\n').update(eventKey).digest('hex').slice(0, 32);
+}
+
+/**
+ * A durable bus consumer that queues each event for the tenant's enabled integrations of one kind
+ * whose event list includes it. Queuing is one insert, so the consumer keeps pace with ingest
+ * whatever the receivers do; the worker attempts the deliveries on its own schedule.
+ */
+export class DeliveryFanout {
+  private sub: Subscription | undefined;
+
+  constructor(
+    private readonly kind: IntegrationKind,
+    /** The durable consumer's name: a restart resumes where it stopped; nodes share the work. */
+    private readonly consumer: string,
+    private readonly bus: Bus,
+    private readonly store: DeliveryStore,
+    private readonly catalog: IntegrationCatalog,
+    private readonly clock: Clock,
+    /** Called when something new was queued (the worker's wake-up). */
+    private readonly onQueued: () => void,
+  ) {}
+
+  async start(): Promise<void> {
+    this.sub ??= await this.bus.subscribe(DELIVERY_SUBJECTS, (m) => this.handle(m), { durable: this.consumer });
+  }
+
+  async stop(): Promise<void> {
+    await this.sub?.close();
+    this.sub = undefined;
+  }
+
+  /** Queues one bus event; resolves once it is stored (a store error makes the bus redeliver it). */
+  async handle(m: BusMessage): Promise<void> {
+    const e = parseDeliveryEvent(m);
+    if (!e) return;
+    const targets = (await this.catalog.activeFor(e.tenantId, this.kind)).filter((i) => i.events.includes(e.kind));
+    if (targets.length === 0) return;
+    const now = this.clock.now();
+    const ds: PendingDelivery[] = targets.map((i) => ({
+      id: deliveryId(i.id, e.key), integrationId: i.id, eventKind: e.kind, subject: e.subject, messageId: e.messageId,
+      body: e.json, attempts: 0, nextAttemptAt: now, createdAt: now,
+    }));
+    if ((await this.store.enqueueDeliveries(ds)) > 0) this.onQueued();
+  }
+}

@@ -1,0 +1,187 @@
+import type { Clock } from '../ports/clock.js';
+import type { DeliveryStore, IntegrationKind, IntegrationRecord, PendingDelivery } from '../ports/delivery-store.js';
+import { backoffMs, leaseMs, type DeliveryPolicy } from './delivery-policy.js';
+import type { IntegrationCatalog } from './integration-catalog.js';
+
+/** One attempt's result: ok for a 2xx or a PUBACK; statusCode when an HTTP answer came back. */
+export interface AttemptResult {
+  readonly ok: boolean;
+  readonly statusCode: number | null;
+  readonly error: string | null;
+}
+
+/** Makes one attempt of one delivery; may throw (counted as a failed attempt with the error's message). */
+export type DeliverySender = (integration: IntegrationRecord, d: PendingDelivery) => Promise<AttemptResult>;
+
+function errorText(e: unknown): string {
+  const err = e as { message?: unknown; cause?: { message?: unknown; code?: unknown } } | undefined;
+  const msg = typeof err?.message === 'string' ? err.message : String(e);
+  // fetch reports "fetch failed" and puts the reason (ECONNREFUSED, a TLS error) in `cause`.
+  const cause = typeof err?.cause?.code === 'string' ? err.cause.code : typeof err?.cause?.message === 'string' ? err.cause.message : undefined;
+  return (cause ? `${msg}: ${cause}` : msg).slice(0, 500);
+}
+
+/**
+ * Works through the delivery queue of one integration kind: finds integrations with deliveries due,
+ * runs a loop per integration (up to concurrencyPerIntegration, and concurrency in all) that claims
+ * the next due delivery, attempts it through the sender, logs the attempt, and then completes it,
+ * schedules the next attempt with exponential backoff, or gives it up — counting the failure
+ * toward disabling the integration. A slow or failing receiver holds only its own loops.
+ *
+ * Started, it looks for due work every pollMs and at once when woken (something was queued).
+ * Tests drive it with drain() and a ManualClock instead.
+ */
+export class DeliveryWorker {
+  private readonly loopsPerIntegration = new Map<string, number>();
+  private readonly loops = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private tickAgain = false;
+  /** A wake-up is already armed: a burst of queued events costs one timer, not one each. */
+  private wakeArmed = false;
+  private attemptsMade = 0;
+  private started = false;
+  private closing = false;
+
+  constructor(
+    private readonly kind: IntegrationKind,
+    private readonly sender: DeliverySender,
+    private readonly store: DeliveryStore,
+    private readonly catalog: IntegrationCatalog,
+    private readonly clock: Clock,
+    private readonly policy: DeliveryPolicy,
+    private readonly onError: (e: unknown) => void,
+  ) {}
+
+  start(): void {
+    if (this.started || this.closing) return;
+    this.started = true;
+    this.arm(0);
+  }
+
+  /** Stops looking for work; resolves when the attempts in flight have finished (each within timeoutMs). */
+  async stop(): Promise<void> {
+    this.closing = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+    await Promise.all([...this.loops]);
+  }
+
+  /** Something was queued: look for due work now rather than at the next poll. */
+  wake(): void {
+    if (!this.started || this.closing || this.wakeArmed) return;
+    this.wakeArmed = true;
+    this.arm(0);
+  }
+
+  /**
+   * Attempts everything due at the clock's now, until nothing due is left (retries scheduled later
+   * wait for the clock). Resolves with the number of attempts made.
+   */
+  async drain(): Promise<number> {
+    let attempts = 0;
+    for (;;) {
+      const before = this.attemptsMade;
+      await this.tick();
+      if (this.loops.size === 0) return attempts;
+      await Promise.all([...this.loops]);
+      attempts += this.attemptsMade - before;
+      if (this.attemptsMade === before) return attempts;
+    }
+  }
+
+  private arm(delayMs: number): void {
+    if (this.closing) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.wakeArmed = false;
+      this.runTick();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private runTick(): void {
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = this.tick().catch(this.onError).finally(() => {
+      this.ticking = undefined;
+      // Woken while ticking (by a timer that fired, or one still armed): look again at once.
+      const again = this.tickAgain || this.wakeArmed;
+      this.tickAgain = false;
+      this.arm(again ? 0 : this.policy.pollMs);
+    });
+  }
+
+  /** Starts loops for the integrations with due deliveries, within the concurrency limits. */
+  private async tick(): Promise<void> {
+    if (this.closing || this.loops.size >= this.policy.concurrency) return;
+    const ids = await this.store.dueIntegrations(this.kind, this.clock.now(), this.policy.concurrency);
+    for (const id of ids) {
+      while (this.loops.size < this.policy.concurrency && (this.loopsPerIntegration.get(id) ?? 0) < this.policy.concurrencyPerIntegration) {
+        this.startLoop(id);
+      }
+    }
+  }
+
+  private startLoop(integrationId: string): void {
+    this.loopsPerIntegration.set(integrationId, (this.loopsPerIntegration.get(integrationId) ?? 0) + 1);
+    const loop: Promise<void> = this.loop(integrationId).catch(this.onError).finally(() => {
+      this.loops.delete(loop);
+      const n = (this.loopsPerIntegration.get(integrationId) ?? 1) - 1;
+      if (n > 0) this.loopsPerIntegration.set(integrationId, n);
+      else this.loopsPerIntegration.delete(integrationId);
+    });
+    this.loops.add(loop);
+  }
+
+  private async loop(integrationId: string): Promise<void> {
+    while (!this.closing) {
+      const now = this.clock.now();
+      const d = await this.store.claimNextDelivery(integrationId, now, now + leaseMs(this.policy));
+      if (!d) return;
+      await this.attempt(integrationId, d);
+    }
+  }
+
+  private async attempt(integrationId: string, d: PendingDelivery): Promise<void> {
+    const integration = await this.catalog.byId(integrationId);
+    if (!integration) {
+      await this.store.completeDelivery(d.id); // deleted while queued (its queue normally goes with it)
+      return;
+    }
+    const started = performance.now();
+    let r: AttemptResult;
+    try {
+      r = await this.sender(integration, d);
+    } catch (e) {
+      r = { ok: false, statusCode: null, error: errorText(e) };
+    }
+    this.attemptsMade++;
+    const durationMs = Math.round(performance.now() - started);
+    const at = this.clock.now();
+    const attempt = d.attempts + 1;
+    const outcome = r.ok ? 'delivered' : attempt >= this.policy.maxAttempts ? 'failed' : 'retrying';
+    await this.store.appendAttempt({
+      integrationId, deliveryId: d.id, eventKind: d.eventKind, messageId: d.messageId, attempt, outcome,
+      statusCode: r.statusCode, error: r.ok ? null : r.error ?? 'failed', durationMs, at,
+    });
+    if (outcome === 'delivered') {
+      if (d.messageId !== null && (d.eventKind === 'uplink' || d.eventKind === 'decoded')) {
+        await this.store.recordMessageDelivered({ messageId: d.messageId, integrationKind: this.kind, integrationId, deliveredAt: at });
+      }
+      await this.store.completeDelivery(d.id);
+      await this.store.resetFailures(integrationId, at);
+    } else if (outcome === 'retrying') {
+      await this.store.rescheduleDelivery(d.id, attempt, at + backoffMs(this.policy, attempt));
+    } else {
+      await this.store.completeDelivery(d.id);
+      const reason = `${this.policy.disableAfterFailures} deliveries in a row failed after ${this.policy.maxAttempts} attempts each; the last: ${r.error ?? 'failed'}`;
+      const c = await this.store.countFailedDelivery(integrationId, this.policy.disableAfterFailures, reason, at);
+      if (c.disabled) this.catalog.invalidate(integration);
+    }
+  }
+}

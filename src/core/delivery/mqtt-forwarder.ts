@@ -1,0 +1,69 @@
+import type { Bus } from '../ports/bus.js';
+import type { Clock } from '../ports/clock.js';
+import type { DeliveryStore, IntegrationRecord, PendingDelivery } from '../ports/delivery-store.js';
+import type { IntegrationPublisher } from '../ports/integration-publisher.js';
+import type { EventKind } from './delivery-event.js';
+import { DeliveryFanout } from './delivery-fanout.js';
+import type { DeliveryPolicy } from './delivery-policy.js';
+import { DeliveryWorker, type AttemptResult } from './delivery-worker.js';
+import type { IntegrationCatalog } from './integration-catalog.js';
+
+/** Durable consumer name of the MQTT fan-out. */
+export const MQTT_CONSUMER = 'satiot-mqtt';
+
+/** The first topic level when an integration names no prefix. */
+export const DEFAULT_TOPIC_PREFIX = 'satiot';
+
+const TOPIC_SUFFIX: Readonly<Record<EventKind, string>> = { uplink: 'up', decoded: 'decoded', alarm: 'alarm', downlink: 'downlink' };
+
+/** `{prefix}/{tenantId}/terminals/{devEui}/{up|decoded|alarm|downlink}`, prefix `satiot` by default. */
+export function mqttTopic(prefix: string | null, tenantId: string, devEui: string, kind: EventKind): string {
+  return `${prefix ?? DEFAULT_TOPIC_PREFIX}/${tenantId}/terminals/${devEui}/${TOPIC_SUFFIX[kind]}`;
+}
+
+export interface MqttForwarderDeps {
+  readonly bus: Bus;
+  readonly store: DeliveryStore;
+  readonly catalog: IntegrationCatalog;
+  readonly clock: Clock;
+  readonly publisher: IntegrationPublisher;
+  readonly policy: DeliveryPolicy;
+  readonly onError: (e: unknown) => void;
+}
+
+/**
+ * Tenants' own MQTT brokers: a durable consumer queues every event for the tenant's broker
+ * integrations; a worker publishes each one, as the raw event JSON at QoS 1, on the terminal's
+ * topic. A PUBACK delivers; an unreachable broker, refused credentials or no PUBACK within
+ * timeoutMs is retried with backoff like a webhook (delivery-worker.ts).
+ */
+export class MqttForwarder {
+  readonly worker: DeliveryWorker;
+  readonly fanout: DeliveryFanout;
+
+  constructor(private readonly deps: MqttForwarderDeps) {
+    this.worker = new DeliveryWorker('mqtt', (i, d) => this.send(i, d), deps.store, deps.catalog, deps.clock, deps.policy, deps.onError);
+    this.fanout = new DeliveryFanout('mqtt', MQTT_CONSUMER, deps.bus, deps.store, deps.catalog, deps.clock, () => this.worker.wake());
+  }
+
+  async start(): Promise<void> {
+    await this.fanout.start();
+    this.worker.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.fanout.stop();
+    await this.worker.stop();
+  }
+
+  /** One QoS 1 publish of one delivery. */
+  async send(i: IntegrationRecord, d: PendingDelivery): Promise<AttemptResult> {
+    const devEui = d.subject.split('.')[3] ?? '';
+    const password = this.deps.catalog.secretOf(i);
+    await this.deps.publisher.publish(
+      { url: i.url, ...(i.username !== null ? { username: i.username } : {}), ...(password !== undefined ? { password } : {}) },
+      mqttTopic(i.topicPrefix, i.tenantId, devEui, d.eventKind), Buffer.from(d.body, 'utf8'), this.deps.policy.timeoutMs,
+    );
+    return { ok: true, statusCode: null, error: null };
+  }
+}

@@ -1,0 +1,71 @@
+import type { Bus } from '../ports/bus.js';
+import type { Clock } from '../ports/clock.js';
+import type { DeliveryStore, IntegrationRecord, PendingDelivery } from '../ports/delivery-store.js';
+import type { WebhookTransport } from '../ports/webhook-transport.js';
+import { DeliveryFanout } from './delivery-fanout.js';
+import type { DeliveryPolicy } from './delivery-policy.js';
+import { DeliveryWorker, type AttemptResult } from './delivery-worker.js';
+import type { IntegrationCatalog } from './integration-catalog.js';
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureOf } from './signature.js';
+
+/** Durable consumer name of the webhook fan-out. */
+export const WEBHOOK_CONSUMER = 'satiot-webhooks';
+
+const USER_AGENT = 'satiot-webhooks/1';
+
+export interface WebhookDispatcherDeps {
+  readonly bus: Bus;
+  readonly store: DeliveryStore;
+  readonly catalog: IntegrationCatalog;
+  readonly clock: Clock;
+  readonly transport: WebhookTransport;
+  readonly policy: DeliveryPolicy;
+  readonly onError: (e: unknown) => void;
+}
+
+/**
+ * Signed webhooks: a durable consumer queues every event for the tenant's webhooks that want its
+ * kind; a worker posts each one as the raw event JSON, signed (signature.ts) at every attempt with
+ * that attempt's timestamp, so a retry is as fresh as a first try. A 2xx answer delivers; anything
+ * else — another status, a redirect, a network error, no answer within timeoutMs — is retried with
+ * backoff (delivery-worker.ts).
+ */
+export class WebhookDispatcher {
+  readonly worker: DeliveryWorker;
+  readonly fanout: DeliveryFanout;
+
+  constructor(private readonly deps: WebhookDispatcherDeps) {
+    this.worker = new DeliveryWorker('webhook', (w, d) => this.send(w, d), deps.store, deps.catalog, deps.clock, deps.policy, deps.onError);
+    this.fanout = new DeliveryFanout('webhook', WEBHOOK_CONSUMER, deps.bus, deps.store, deps.catalog, deps.clock, () => this.worker.wake());
+  }
+
+  async start(): Promise<void> {
+    await this.fanout.start();
+    this.worker.start();
+  }
+
+  /** Stops queuing, then waits for the attempts in flight. */
+  async stop(): Promise<void> {
+    await this.fanout.stop();
+    await this.worker.stop();
+  }
+
+  /** One signed POST of one delivery. */
+  async send(w: IntegrationRecord, d: PendingDelivery): Promise<AttemptResult> {
+    const secret = this.deps.catalog.secretOf(w);
+    if (secret === undefined) return { ok: false, statusCode: null, error: 'the webhook has no signing secret' };
+    const timestampS = Math.floor(this.deps.clock.now() / 1000);
+    const body = Buffer.from(d.body, 'utf8');
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      [TIMESTAMP_HEADER]: String(timestampS),
+      [SIGNATURE_HEADER]: signatureOf(secret, timestampS, body),
+      [EVENT_HEADER]: d.eventKind,
+      [DELIVERY_HEADER]: d.id,
+    };
+    const res = await this.deps.transport.post(w.url, headers, body, this.deps.policy.timeoutMs);
+    const ok = res.status >= 200 && res.status < 300;
+    return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}` };
+  }
+}

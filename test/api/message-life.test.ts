@@ -1,0 +1,40 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { sha256Hex } from '../../src/core/provisioning.js';
+import { coreFixture, uplink, T0, type CoreFixture } from '../core/helpers.js';
+import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
+
+const KEY = 'sat_operator_test_key';
+const auth = { authorization: `Bearer ${KEY}` };
+
+describe('a message\'s whole life through the API', () => {
+  let f: CoreFixture;
+  let app: FastifyInstance;
+  let transport: FakeTransport;
+  beforeEach(async () => {
+    transport = new FakeTransport();
+    f = await coreFixture({ delivery: { transport, publisher: new FakePublisher() } });
+    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+  });
+  afterEach(async () => { await app.close(); await f.close(); });
+
+  it('shows captured → downlinked → ingested → delivered, the last per webhook', async () => {
+    const hook = (await app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: auth, payload: { tenantId: f.tenantId, url: 'https://receiver.example/hook', events: ['uplink'] } })).json();
+    const t = await f.addTerminal();
+    const captured = T0 - 3 * 3_600_000;
+    await f.core.pipeline.ingest(f.station, [uplink(t, 1, new Uint8Array([7]), { capturedAt: captured, downlinkedAt: captured + 1_200_000 })]);
+    for (let i = 0; i < 100 && transport.to('https://receiver.example/hook').length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(transport.to('https://receiver.example/hook')).toHaveLength(1);
+    let m: { deliveries: unknown[]; capturedAt: string; downlinkedAt: string; ingestedAt: string } | undefined;
+    for (let i = 0; i < 100; i++) {
+      m = (await app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages`, headers: auth })).json().items[0];
+      if (m!.deliveries.length) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(m).toMatchObject({
+      capturedAt: new Date(captured).toISOString(), downlinkedAt: new Date(captured + 1_200_000).toISOString(), ingestedAt: new Date(T0).toISOString(),
+      deliveries: [{ integration: 'webhook', integrationId: hook.id, deliveredAt: new Date(T0).toISOString() }],
+    });
+  });
+});
