@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  * The pure domain (orbit, plan, frame, codecs) never imports an adapter, an edge or an I/O module;
  * the core imports only the domain and its own ports.
  */
-const EDGES_AND_ADAPTERS = ['api', 'cli', 'web', 'store', 'bus', 'regions', 'report', 'twin', 'core'];
+const EDGES_AND_ADAPTERS = ['api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'twin', 'core'];
 const IO_MODULES = ['fs', 'net', 'http', 'https', 'http2', 'dgram', 'child_process', 'readline', 'tls', 'dns']
   .flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
 
