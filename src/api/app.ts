@@ -18,6 +18,7 @@ import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { passRoutes } from './routes/pass-routes.js';
 import { csvRoutes } from './routes/csv-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
+import { quotaRoutes } from './routes/quota-routes.js';
 import { downlinkRoutes } from './routes/downlink-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { integrationRoutes } from './routes/integration-routes.js';
@@ -72,6 +73,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(passRoutes(opts.core, access));
     await app.register(csvRoutes(opts.core, access));
     await app.register(usageRoutes(opts.core, access));
+    await app.register(quotaRoutes(opts.core, access));
     await app.register(downlinkRoutes(opts.core, opts.core.downlinks, access));
     if (opts.core.delivery) {
       await app.register(webhookRoutes(opts.core.delivery, access));

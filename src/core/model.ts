@@ -179,3 +179,15 @@ export interface ApiKeyRecord {
   readonly expiresAt: number | null;
   readonly revokedAt: number | null;
 }
+
+/**
+ * A tenant's monthly quota (UTC calendar month). `warn` only reports it exceeded; `refuse-downlinks`
+ * also refuses new normal-priority downlinks (QUOTA_EXCEEDED) — emergencies always go.
+ */
+export interface TenantQuota {
+  readonly tenantId: string;
+  readonly monthlyUplinkMessages: number | null;
+  readonly monthlyDownlinks: number | null;
+  readonly action: 'warn' | 'refuse-downlinks';
+  readonly updatedAt: number;
+}

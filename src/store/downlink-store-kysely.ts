@@ -1,8 +1,8 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type {
   DownlinkPlan, DownlinkRecord, DownlinkState, DownlinkStep, DownlinkStore, DownlinkUpdate,
 } from '../core/ports/downlink-store.js';
-import type { Page } from '../core/ports/store.js';
+import type { Page, UsageRow } from '../core/ports/store.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { asBuffer } from './row-mapping.js';
 
@@ -141,6 +141,18 @@ export class KyselyDownlinkStore implements DownlinkStore {
       .orderBy('f_cnt_down', 'desc')
       .execute();
     return rows.map(record);
+  }
+
+  async usage(q: { readonly tenantId?: string; readonly terminalId?: string; readonly from: number; readonly to: number }): Promise<UsageRow[]> {
+    // Integer division is the UTC day in both SQLite and PostgreSQL.
+    const day = sql<number>`created_at / 86400000`;
+    let query = this.db.selectFrom('downlinks')
+      .select(['tenant_id', 'dev_eui', day.as('day'), (eb) => eb.fn.countAll<number>().as('messages'), sql<number>`sum(length(payload))`.as('bytes')])
+      .where('created_at', '>=', q.from).where('created_at', '<', q.to);
+    if (q.tenantId !== undefined) query = query.where('tenant_id', '=', q.tenantId);
+    if (q.terminalId !== undefined) query = query.where('terminal_id', '=', q.terminalId);
+    const rows = await query.groupBy(['tenant_id', 'dev_eui', day]).orderBy('day').orderBy('dev_eui').execute();
+    return rows.map((r) => ({ tenantId: r.tenant_id, devEui: r.dev_eui, day: Number(r.day), messages: Number(r.messages), bytes: Number(r.bytes) }));
   }
 }
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
-  ApiKeyRecord, GroundStationRecord, MessageDecode, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
+  ApiKeyRecord, GroundStationRecord, MessageDecode, TenantQuota, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
   UserCodecRecord,
 } from '../core/model.js';
 import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store, UsageRow } from '../core/ports/store.js';
@@ -456,6 +456,29 @@ export abstract class KyselyStore implements Store {
     if (q.terminalId !== undefined) query = query.where('t.id', '=', q.terminalId);
     const rows = await query.groupBy(['t.tenant_id', 't.dev_eui', day]).orderBy('day').orderBy('t.dev_eui').execute();
     return rows.map((r) => ({ tenantId: r.tenant_id, devEui: r.dev_eui, day: Number(r.day), messages: Number(r.messages), bytes: Number(r.bytes) }));
+  }
+
+  // ---- quotas --------------------------------------------------------------------------------
+
+  async getQuota(tenantId: string): Promise<TenantQuota | undefined> {
+    const r = await this.db.selectFrom('tenant_quotas').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+    return r && {
+      tenantId: r.tenant_id, action: r.action, updatedAt: Number(r.updated_at),
+      monthlyUplinkMessages: r.monthly_uplink_messages === null ? null : Number(r.monthly_uplink_messages),
+      monthlyDownlinks: r.monthly_downlinks === null ? null : Number(r.monthly_downlinks),
+    };
+  }
+
+  async saveQuota(q: TenantQuota): Promise<void> {
+    const row = { tenant_id: q.tenantId, monthly_uplink_messages: q.monthlyUplinkMessages, monthly_downlinks: q.monthlyDownlinks, action: q.action, updated_at: q.updatedAt };
+    try {
+      await this.db.insertInto('tenant_quotas').values(row)
+        .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ monthly_uplink_messages: row.monthly_uplink_messages, monthly_downlinks: row.monthly_downlinks, action: row.action, updated_at: row.updated_at }))
+        .execute();
+    } catch (e) {
+      if (this.constraintViolation(e)?.kind === 'foreign-key') throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${q.tenantId}.`, { tenantId: q.tenantId });
+      throw e;
+    }
   }
 
   // ---- API keys ------------------------------------------------------------------------------

@@ -25,6 +25,15 @@ export interface StoreDatabase {
   rule_states: RuleStatesTable;
   alarms: AlarmsTable;
   api_keys: ApiKeysTable;
+  tenant_quotas: TenantQuotasTable;
+}
+
+export interface TenantQuotasTable {
+  tenant_id: string;
+  monthly_uplink_messages: number | null;
+  monthly_downlinks: number | null;
+  action: 'warn' | 'refuse-downlinks';
+  updated_at: number;
 }
 
 /** Unique key_hash; tenant_id null exactly for operator and regulator keys. */

@@ -26,7 +26,7 @@ interface World { webhookId: string; downlinkId: string; stationId: string; tena
 
 interface RouteCase {
   readonly name: string;
-  readonly kind: 'read' | 'admin-write' | 'member-write' | 'member-read' | 'operator-only' | 'supervisor-read' | 'public-read' | 'admin-read' | 'integration-read';
+  readonly kind: 'read' | 'admin-write' | 'member-write' | 'member-read' | 'operator-only' | 'supervisor-read' | 'public-read' | 'admin-read' | 'integration-read' | 'operator-tenant-write';
   readonly request: (w: World) => InjectOptions;
   /** Success status (default 200). */
   readonly ok?: number;
@@ -86,6 +86,8 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /integrations/mqtt?tenantId', kind: 'integration-read', request: (w) => ({ method: 'GET', url: `/api/v1/integrations/mqtt?tenantId=${w.tenantId}` }) },
   // Without an Upgrade header an authorised request is answered 400 (it must be a WebSocket); the checks before it are what is tested.
   { name: 'GET /events (no upgrade)', kind: 'member-read', ok: 400, request: (w) => ({ method: 'GET', url: `/api/v1/events?tenantId=${w.tenantId}` }) },
+  { name: 'GET /tenants/{id}/quota', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/tenants/${w.tenantId}/quota` }) },
+  { name: 'PUT /tenants/{id}/quota', kind: 'operator-tenant-write', request: (w) => ({ method: 'PUT', url: `/api/v1/tenants/${w.tenantId}/quota`, payload: { action: 'warn' } }) },
   { name: 'POST /api-keys', kind: 'admin-write', ok: 201, request: (w) => ({ method: 'POST', url: '/api/v1/api-keys', payload: { tenantId: w.tenantId, role: 'tenant-user' } }) },
   { name: 'GET /api-keys?tenantId', kind: 'admin-read', request: (w) => ({ method: 'GET', url: `/api/v1/api-keys?tenantId=${w.tenantId}` }) },
   { name: 'DELETE /api-keys/{id}', kind: 'admin-write', request: (w) => ({ method: 'DELETE', url: `/api/v1/api-keys/${w.keyId}` }) },
@@ -100,6 +102,8 @@ function expected(c: RouteCase, who: Who, tenancy: Tenancy): number {
     case 'operator-only': return who === 'operator' ? ok : 403;
     case 'supervisor-read': return who === 'operator' || who === 'regulator' ? ok : 403;
     case 'read': return tenantKey && tenancy === 'foreign' ? foreign : ok;
+    // A tenant's setting only operators change: a tenant key sees its own (403) but not another's (404).
+    case 'operator-tenant-write': return tenantKey && tenancy === 'foreign' ? foreign : who === 'operator' ? ok : 403;
     case 'member-read': return tenantKey && tenancy === 'foreign' ? foreign : who === 'regulator' ? 403 : ok;
     case 'integration-read': return tenantKey && tenancy === 'foreign' ? foreign : who === 'user' ? 403 : ok;
     case 'member-write': return tenantKey && tenancy === 'foreign' ? foreign : who === 'regulator' ? 403 : ok;

@@ -18,11 +18,11 @@ describe('usage', () => {
       { tenantId: 'a', devEui: '01', day: d('2026-02-01'), messages: 4, bytes: 8 },
     ];
     expect(usageReport(rows, 'month')).toEqual([
-      { tenantId: 'a', devEui: '01', period: '2026-01', uplinkMessages: 1, uplinkBytes: 5 },
-      { tenantId: 'a', devEui: '02', period: '2026-01', uplinkMessages: 2, uplinkBytes: 20 },
-      { tenantId: 'a', devEui: null, period: '2026-01', uplinkMessages: 3, uplinkBytes: 25 },
-      { tenantId: 'a', devEui: '01', period: '2026-02', uplinkMessages: 4, uplinkBytes: 8 },
-      { tenantId: 'a', devEui: null, period: '2026-02', uplinkMessages: 4, uplinkBytes: 8 },
+      { tenantId: 'a', devEui: '01', period: '2026-01', uplinkMessages: 1, uplinkBytes: 5, downlinkMessages: 0, downlinkBytes: 0 },
+      { tenantId: 'a', devEui: '02', period: '2026-01', uplinkMessages: 2, uplinkBytes: 20, downlinkMessages: 0, downlinkBytes: 0 },
+      { tenantId: 'a', devEui: null, period: '2026-01', uplinkMessages: 3, uplinkBytes: 25, downlinkMessages: 0, downlinkBytes: 0 },
+      { tenantId: 'a', devEui: '01', period: '2026-02', uplinkMessages: 4, uplinkBytes: 8, downlinkMessages: 0, downlinkBytes: 0 },
+      { tenantId: 'a', devEui: null, period: '2026-02', uplinkMessages: 4, uplinkBytes: 8, downlinkMessages: 0, downlinkBytes: 0 },
     ]);
     expect(usageReport(rows, 'day').map((l) => l.period)).toEqual(['2026-01-30', '2026-01-30', '2026-01-31', '2026-01-31', '2026-02-01', '2026-02-01']);
   });
@@ -43,14 +43,54 @@ describe('usage', () => {
       const q = `from=${new Date(T0 - DAY).toISOString()}&to=${new Date(T0 + DAY).toISOString()}`;
       const res = await app.inject({ method: 'GET', url: `/api/v1/usage?tenantId=${f.tenantId}&${q}`, headers: auth });
       expect(res.json().items).toEqual([
-        { tenantId: f.tenantId, devEui: t.devEui, period: '2026-01-15', uplinkMessages: 2, uplinkBytes: 15 },
-        { tenantId: f.tenantId, devEui: null, period: '2026-01-15', uplinkMessages: 2, uplinkBytes: 15 },
+        { tenantId: f.tenantId, devEui: t.devEui, period: '2026-01-15', uplinkMessages: 2, uplinkBytes: 15, downlinkMessages: 0, downlinkBytes: 0 },
+        { tenantId: f.tenantId, devEui: null, period: '2026-01-15', uplinkMessages: 2, uplinkBytes: 15, downlinkMessages: 0, downlinkBytes: 0 },
       ]);
+      await f.core.downlinks.enqueue(t.devEui, { fPort: 3, payload: new Uint8Array(4), confirmed: false, priority: 'normal' });
+      const after = await app.inject({ method: 'GET', url: `/api/v1/usage?devEui=${t.devEui}&${q}&granularity=month`, headers: auth });
+      expect(after.json().items).toContainEqual({ tenantId: f.tenantId, devEui: t.devEui, period: '2026-01', uplinkMessages: 2, uplinkBytes: 15, downlinkMessages: 1, downlinkBytes: 4 });
       const user = (await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { tenantId: other.id, role: 'tenant-user' } })).json().key;
       expect((await app.inject({ method: 'GET', url: `/api/v1/usage?${q}`, headers: { authorization: `Bearer ${user}` } })).json().items).toEqual([]);
       expect((await app.inject({ method: 'GET', url: `/api/v1/usage?devEui=${t.devEui}&${q}`, headers: { authorization: `Bearer ${user}` } })).statusCode).toBe(404);
       const bad = await app.inject({ method: 'GET', url: `/api/v1/usage?from=${new Date(T0).toISOString()}&to=${new Date(T0 - 1).toISOString()}`, headers: auth });
       expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'INVALID_TIME']);
     });
+  });
+});
+
+describe('quotas', () => {
+  let f: CoreFixture;
+  let app: FastifyInstance;
+  beforeEach(async () => {
+    f = await coreFixture();
+    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+  });
+  afterEach(async () => { await app.close(); await f.close(); });
+
+  it('refuses normal downlinks once a refuse-downlinks quota is used up, never emergencies, and only reports a warn quota', async () => {
+    const t = await f.addTerminal();
+    await f.core.pipeline.ingest(f.station, [uplink(t, 1, new Uint8Array(2)), uplink(t, 2, new Uint8Array(2))]);
+    const send = (priority: string) => app.inject({ method: 'POST', url: `/api/v1/terminals/${t.devEui}/downlinks`, headers: auth, payload: { fPort: 2, payload: 'AQ==', priority } });
+    const set = (body: object) => app.inject({ method: 'PUT', url: `/api/v1/tenants/${f.tenantId}/quota`, headers: auth, payload: body });
+
+    const warn = await set({ monthlyUplinkMessages: 2, action: 'warn' });
+    expect(warn.json()).toMatchObject({ month: '2026-01', used: { uplinkMessages: 2, downlinks: 0 }, exceeded: { uplinkMessages: true, downlinks: false }, refusesDownlinks: false });
+    expect((await send('normal')).statusCode).toBe(201);
+
+    await set({ monthlyDownlinks: 2, action: 'refuse-downlinks' });
+    expect((await send('normal')).statusCode).toBe(201); // the second of two
+    const refused = await send('normal');
+    expect([refused.statusCode, refused.json().error.code]).toEqual([429, 'QUOTA_EXCEEDED']);
+    expect((await send('emergency')).statusCode).toBe(201);
+    const status = (await app.inject({ method: 'GET', url: `/api/v1/tenants/${f.tenantId}/quota`, headers: auth })).json();
+    expect(status).toMatchObject({ used: { downlinks: 3 }, exceeded: { downlinks: true }, refusesDownlinks: true, quota: { monthlyDownlinks: 2, monthlyUplinkMessages: null, action: 'refuse-downlinks' } });
+  });
+
+  it('lets only operators set a quota, and the tenant read its own', async () => {
+    const admin = (await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { tenantId: f.tenantId, role: 'tenant-admin' } })).json().key;
+    const put = await app.inject({ method: 'PUT', url: `/api/v1/tenants/${f.tenantId}/quota`, headers: { authorization: `Bearer ${admin}` }, payload: { action: 'warn' } });
+    expect(put.statusCode).toBe(403);
+    const get = await app.inject({ method: 'GET', url: `/api/v1/tenants/${f.tenantId}/quota`, headers: { authorization: `Bearer ${admin}` } });
+    expect(get.json()).toMatchObject({ quota: null, refusesDownlinks: false });
   });
 });

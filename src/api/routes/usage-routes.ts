@@ -15,7 +15,7 @@ export function usageRoutes(core: Core, access: AccessControl): FastifyPluginAsy
     app.addHook('preHandler', authenticate(access));
     app.get<{ Querystring: { tenantId?: string; devEui?: string; from?: string; to?: string; granularity: UsageGranularity } }>('/api/v1/usage', {
       schema: {
-        summary: 'Messages and payload bytes per tenant and terminal, per UTC day or month of ingest (default: this month so far)', tags: ['usage'], security: [{ apiKey: [] }],
+        summary: 'Messages and payload bytes up (by ingest) and down (by queuing) per tenant and terminal, per UTC day or month (default: this month so far)', tags: ['usage'], security: [{ apiKey: [] }],
         querystring: {
           type: 'object', additionalProperties: false,
           properties: {
@@ -32,8 +32,11 @@ export function usageRoutes(core: Core, access: AccessControl): FastifyPluginAsy
               items: {
                 type: 'array',
                 items: {
-                  type: 'object', required: ['tenantId', 'devEui', 'period', 'uplinkMessages', 'uplinkBytes'],
-                  properties: { tenantId: { type: 'string' }, devEui: { type: ['string', 'null'], description: 'null: the tenant total' }, period: { type: 'string' }, uplinkMessages: { type: 'integer' }, uplinkBytes: { type: 'integer' } },
+                  type: 'object', required: ['tenantId', 'devEui', 'period', 'uplinkMessages', 'uplinkBytes', 'downlinkMessages', 'downlinkBytes'],
+                  properties: {
+                    tenantId: { type: 'string' }, devEui: { type: ['string', 'null'], description: 'null: the tenant total' }, period: { type: 'string' },
+                    uplinkMessages: { type: 'integer' }, uplinkBytes: { type: 'integer' }, downlinkMessages: { type: 'integer', description: 'downlinks queued' }, downlinkBytes: { type: 'integer' },
+                  },
                 },
               },
             },
@@ -58,8 +61,9 @@ export function usageRoutes(core: Core, access: AccessControl): FastifyPluginAsy
         terminalId = t.id;
         tenantId = t.tenantId;
       }
-      const rows = await core.store.uplinkUsage({ from, to, ...(tenantId ? { tenantId } : {}), ...(terminalId ? { terminalId } : {}) });
-      return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), granularity: q.granularity, items: usageReport(rows, q.granularity) };
+      const scope = { from, to, ...(tenantId ? { tenantId } : {}), ...(terminalId ? { terminalId } : {}) };
+      const [up, down] = [await core.store.uplinkUsage(scope), await core.store.downlinks.usage(scope)];
+      return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), granularity: q.granularity, items: usageReport(up, q.granularity, down) };
     });
   };
 }

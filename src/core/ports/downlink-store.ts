@@ -1,5 +1,5 @@
 import type { DownlinkPriority } from '../../plan/downlink-route.js';
-import type { Page } from './store.js';
+import type { UsageRow, Page } from './store.js';
 
 /**
  * A downlink's life: queued (no route yet) → scheduled (a route through a station contact) →
@@ -117,4 +117,6 @@ export interface DownlinkStore {
   stationSchedule(stationId: string, from: number, to: number): Promise<DownlinkRecord[]>;
   /** A terminal's confirmed downlinks that are on board or transmitted (awaiting the terminal's ACK). */
   awaitingAck(terminalId: string): Promise<DownlinkRecord[]>;
+  /** Downlinks queued per terminal and UTC day of queuing in [from, to): count and payload bytes. */
+  usage(q: { readonly tenantId?: string; readonly terminalId?: string; readonly from: number; readonly to: number }): Promise<UsageRow[]>;
 }

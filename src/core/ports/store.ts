@@ -1,7 +1,7 @@
 import type { Alarm, AlarmState, Rule, RuleState } from '../../rules/index.js';
 import type { DownlinkStore } from './downlink-store.js';
 import type { DeliveryStore } from './delivery-store.js';
-import type { ApiKeyRecord, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
+import type { ApiKeyRecord, TenantQuota, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
 export interface IngestWrite {
@@ -123,6 +123,10 @@ export interface Store {
   readonly downlinks: DownlinkStore;
   /** Webhooks, MQTT integrations and their delivery queue and log (src/core/ports/delivery-store.ts). */
   readonly deliveries: DeliveryStore;
+
+  getQuota(tenantId: string): Promise<TenantQuota | undefined>;
+  /** Creates or replaces a tenant's quota. */
+  saveQuota(q: TenantQuota): Promise<void>;
 
   createApiKey(k: ApiKeyRecord): Promise<void>;
   getApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;

@@ -219,6 +219,20 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
   POSTGRES_DOWNLINK_MIGRATION,
   POSTGRES_DELIVERY_MIGRATION,
+  {
+    version: 8,
+    name: 'tenant quotas',
+    sql: `
+      CREATE TABLE tenant_quotas (
+        tenant_id text NOT NULL REFERENCES tenants (id),
+        monthly_uplink_messages bigint,
+        monthly_downlinks bigint,
+        action text NOT NULL CHECK (action IN ('warn', 'refuse-downlinks')),
+        updated_at bigint NOT NULL,
+        CONSTRAINT tenant_quotas_pkey PRIMARY KEY (tenant_id)
+      );
+    `,
+  },
 ];
 
 /**

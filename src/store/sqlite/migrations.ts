@@ -202,6 +202,19 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   SQLITE_DOWNLINK_MIGRATION,
   SQLITE_DELIVERY_MIGRATION,
+  {
+    version: 8,
+    name: 'tenant quotas',
+    sql: `
+      CREATE TABLE tenant_quotas (
+        tenant_id TEXT NOT NULL PRIMARY KEY REFERENCES tenants (id),
+        monthly_uplink_messages INTEGER,
+        monthly_downlinks INTEGER,
+        action TEXT NOT NULL CHECK (action IN ('warn', 'refuse-downlinks')),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

@@ -1,0 +1,64 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Core } from '../../core/core.js';
+import type { AccessControl } from '../../core/access-control.js';
+import { quotaStatus } from '../../core/quota-status.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+import { authenticate, checkTenant } from '../auth.js';
+import { errorSchema } from '../error-reply.js';
+
+const limit = { type: ['integer', 'null'], minimum: 0, maximum: 1e12 } as const;
+const statusSchema = {
+  type: 'object', required: ['tenantId', 'quota', 'month', 'used', 'exceeded', 'refusesDownlinks'],
+  properties: {
+    tenantId: { type: 'string' },
+    quota: { type: ['object', 'null'], properties: { monthlyUplinkMessages: limit, monthlyDownlinks: limit, action: { type: 'string' }, updatedAt: { type: 'string' } } },
+    month: { type: 'string' },
+    used: { type: 'object', properties: { uplinkMessages: { type: 'integer' }, downlinks: { type: 'integer' } } },
+    exceeded: { type: 'object', properties: { uplinkMessages: { type: 'boolean' }, downlinks: { type: 'boolean' } } },
+    refusesDownlinks: { type: 'boolean' },
+  },
+} as const;
+
+/** Monthly quotas per tenant: operators set them, the tenant and regulators read how much is used. */
+export function quotaRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('preHandler', authenticate(access));
+    const secured = { security: [{ apiKey: [] }] };
+    const params = { type: 'object', properties: { tenantId: { type: 'string', maxLength: 64 } } } as const;
+    const status = async (tenantId: string) => {
+      const s = await quotaStatus(core.store, tenantId, core.clock.now());
+      return { tenantId, ...s, quota: s.quota && { ...s.quota, updatedAt: new Date(s.quota.updatedAt).toISOString() } };
+    };
+    const tenantOf = async (id: string) => {
+      if (!(await core.store.getTenant(id))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${id}`);
+    };
+
+    app.get<{ Params: { tenantId: string } }>('/api/v1/tenants/:tenantId/quota', {
+      schema: { summary: "A tenant's monthly quota and this month's use", tags: ['usage'], ...secured, params, response: { 200: statusSchema, '4xx': errorSchema } },
+    }, async (req) => {
+      checkTenant(req, req.params.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`));
+      await tenantOf(req.params.tenantId);
+      return status(req.params.tenantId);
+    });
+
+    app.put<{ Params: { tenantId: string }; Body: { monthlyUplinkMessages?: number | null; monthlyDownlinks?: number | null; action: 'warn' | 'refuse-downlinks' } }>('/api/v1/tenants/:tenantId/quota', {
+      schema: {
+        summary: "Set a tenant's monthly quota (null: no limit) and what happens when it is used up", tags: ['usage'], ...secured, params,
+        body: {
+          type: 'object', required: ['action'], additionalProperties: false,
+          properties: { monthlyUplinkMessages: limit, monthlyDownlinks: limit, action: { type: 'string', enum: ['warn', 'refuse-downlinks'] } },
+        },
+        response: { 200: statusSchema, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      checkTenant(req, req.params.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`), ['operator']);
+      await tenantOf(req.params.tenantId);
+      const b = req.body;
+      await core.store.saveQuota({
+        tenantId: req.params.tenantId, monthlyUplinkMessages: b.monthlyUplinkMessages ?? null, monthlyDownlinks: b.monthlyDownlinks ?? null,
+        action: b.action, updatedAt: core.clock.now(),
+      });
+      return status(req.params.tenantId);
+    });
+  };
+}
