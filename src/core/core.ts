@@ -14,6 +14,7 @@ import { ContactPlanOracle } from './contact-plan-oracle.js';
 import { DownlinkService, type DownlinkServiceOptions } from './downlink-service.js';
 import { DownlinkContacts } from './downlink-contacts.js';
 import { DeliveryService } from './delivery/delivery-service.js';
+import { EventMetrics } from './event-metrics.js';
 import type { DeliveryPolicy } from './delivery/delivery-policy.js';
 import type { WebhookTransport } from './ports/webhook-transport.js';
 import type { IntegrationPublisher } from './ports/integration-publisher.js';
@@ -60,6 +61,7 @@ export class Core {
     readonly contacts: ContactPlanOracle,
     readonly downlinks: DownlinkService,
     readonly delivery: DeliveryService | undefined,
+    private readonly eventMetrics: EventMetrics,
   ) {}
 
   static async start(deps: CoreDeps): Promise<Core> {
@@ -75,6 +77,8 @@ export class Core {
     const contacts = new ContactPlanOracle();
     contacts.setSatellites(await deps.store.listSatellites());
     const rules = new RuleRunner(deps.store, deps.bus, registry, clock, contacts);
+    const eventMetrics = new EventMetrics(metrics, deps.bus);
+    await eventMetrics.start();
     const downlinks = new DownlinkService(deps.store.downlinks, deps.bus, registry, clock, new DownlinkContacts(deps.store), deps.downlinks);
     await decoder.start();
     await rules.start();
@@ -82,7 +86,7 @@ export class Core {
     const delivery = deps.delivery
       ? await DeliveryService.start({ store: deps.store.deliveries, bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, ...deps.delivery })
       : undefined;
-    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery);
+    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics);
   }
 
   /** Loads satellites (TLE text or OMM records) into the catalogue and the contact plan the rules use. */
@@ -101,6 +105,7 @@ export class Core {
     await this.rules.stop();
     await this.downlinks.stop();
     await this.delivery?.stop();
+    await this.eventMetrics.stop();
     await this.bus.close();
     await this.store.close();
   }

@@ -70,3 +70,20 @@ describe('rules over decoded messages', () => {
     expect(cleared[0]).toMatchObject({ action: 'cleared', alarm: { ruleId: 'r-quiet', clearedBy: 'rule' } });
   });
 });
+
+describe('event metrics', () => {
+  it('counts downlink state changes and alarm events from the bus', async () => {
+    const f = await coreFixture();
+    try {
+      const t = await f.addTerminal();
+      await f.core.downlinks.enqueue(t.devEui, { fPort: 2, payload: new Uint8Array([1]), confirmed: false, priority: 'normal' });
+      await f.bus.publish(`satiot.alarm.${f.tenantId}.${t.devEui}`, Buffer.from(JSON.stringify({ kind: 'alarm', action: 'raised', alarm: { severity: 'critical' } })));
+      await new Promise((r) => setTimeout(r, 50));
+      const text = await f.core.metrics.metrics();
+      expect(text).toMatch(/satiot_downlink_transitions_total\{state="queued"} 1/);
+      expect(text).toMatch(/satiot_alarm_events_total\{action="raised",severity="critical"} 1/);
+    } finally {
+      await f.close();
+    }
+  });
+});
