@@ -3,6 +3,7 @@ import { parseElementSets } from '../orbit/parse-element-sets.js';
 import { Satellite } from '../orbit/satellite.js';
 import { makeSite } from '../orbit/site.js';
 import type { Pass } from '../orbit/pass.js';
+import { subSatellitePoint, type SubSatellitePoint } from '../orbit/sub-satellite-point.js';
 import type { ContactOracle } from '../rules/index.js';
 import type { SatelliteRecord } from './model.js';
 
@@ -27,6 +28,19 @@ export class ContactPlanOracle implements ContactOracle {
 
   get satelliteCount(): number {
     return this.sats.length;
+  }
+
+  /** Each satellite's sub-satellite point at `t`, by catalogue number; null where SGP4 cannot propagate to `t`. */
+  positionsAt(t: number): Map<number, SubSatellitePoint | null> {
+    const out = new Map<number, SubSatellitePoint | null>();
+    for (const s of this.sats) {
+      try {
+        out.set(s.noradId, subSatellitePoint(s, t));
+      } catch {
+        out.set(s.noradId, null);
+      }
+    }
+    return out;
   }
 
   /** Passes of the constellation over a position in [start, end], above `minElevationDeg` (default the oracle's), by AOS. */

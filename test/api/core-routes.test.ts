@@ -134,6 +134,11 @@ describe('core API: provisioning, gateway, messages, metrics', () => {
     expect(omm.json().items).toEqual([expect.objectContaining({ noradId: 99100, name: 'OMM-SAT', format: 'omm', epoch: '2026-01-15T00:00:00.000Z' })]);
     const list = await app.inject({ method: 'GET', url: '/api/v1/satellites', headers: auth });
     expect(list.json().items.map((s: { noradId: number }) => s.noradId)).toEqual([99001, 99002, 99004, 99005, 99006, 99100]);
+    // Each with where it is now (the fixture's clock): a LEO height, and a point that moves between two times.
+    for (const s of list.json().items) expect(s.position.altKm).toBeGreaterThan(300);
+    const later = await app.inject({ method: 'GET', url: `/api/v1/satellites?at=${new Date(T0 + 600_000).toISOString()}`, headers: auth });
+    expect(later.json().at).toBe(new Date(T0 + 600_000).toISOString());
+    expect(later.json().items[0].position).not.toEqual(list.json().items[0].position);
     expect((await app.inject({ method: 'POST', url: '/api/v1/satellites', headers: auth, payload: {} })).json().error.code).toBe('INVALID_ARGUMENT');
     expect((await app.inject({ method: 'POST', url: '/api/v1/satellites', headers: auth, payload: { tle: 'garbage' } })).json().error.code).toBe('NO_ELEMENT_SETS');
     expect((await app.inject({ method: 'GET', url: '/api/v1/satellites' })).statusCode).toBe(401);

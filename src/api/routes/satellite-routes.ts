@@ -7,7 +7,13 @@ import { errorSchema } from '../error-reply.js';
 
 const satelliteSchema = {
   type: 'object', required: ['noradId', 'name', 'epoch', 'format'],
-  properties: { noradId: { type: 'integer' }, name: { type: 'string' }, epoch: { type: 'string' }, format: { type: 'string', enum: ['tle', 'omm'] }, updatedAt: { type: 'string' } },
+  properties: {
+    noradId: { type: 'integer' }, name: { type: 'string' }, epoch: { type: 'string' }, format: { type: 'string', enum: ['tle', 'omm'] }, updatedAt: { type: 'string' },
+    position: {
+      type: ['object', 'null'], description: 'sub-satellite point at `at` (WGS84; null where SGP4 cannot propagate the set to that time)',
+      properties: { lat: { type: 'number' }, lon: { type: 'number' }, altKm: { type: 'number' } },
+    },
+  },
 } as const;
 
 const view = (s: SatelliteRecord) => ({ noradId: s.noradId, name: s.name, epoch: new Date(s.epoch).toISOString(), format: s.format, updatedAt: new Date(s.updatedAt).toISOString() });
@@ -40,11 +46,24 @@ export function satelliteRoutes(core: Core, access: AccessControl): FastifyPlugi
       return { items: loaded.map(view), issues };
     });
 
-    app.get('/api/v1/satellites', {
-      schema: { summary: 'The satellites in the registry', tags: ['provisioning'], security: [{ apiKey: [] }], response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: satelliteSchema } } }, '4xx': errorSchema } },
+    app.get<{ Querystring: { at?: string } }>('/api/v1/satellites', {
+      schema: {
+        summary: 'The satellites in the registry, each with its position now (or at `at`)', tags: ['provisioning'], security: [{ apiKey: [] }],
+        querystring: { type: 'object', additionalProperties: false, properties: { at: { type: 'string', format: 'date-time' } } },
+        response: { 200: { type: 'object', required: ['at', 'items'], properties: { at: { type: 'string' }, items: { type: 'array', items: satelliteSchema } } }, '4xx': errorSchema },
+      },
     }, async (req) => {
       allow(req, READERS);
-      return { items: (await core.store.listSatellites()).map(view) };
+      const at = req.query.at ? Date.parse(req.query.at) : core.clock.now();
+      const positions = core.contacts.positionsAt(at);
+      const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
+      return {
+        at: new Date(at).toISOString(),
+        items: (await core.store.listSatellites()).map((s) => {
+          const p = positions.get(s.noradId);
+          return { ...view(s), position: p ? { lat: round(p.lat, 5), lon: round(p.lon, 5), altKm: round(p.altKm, 3) } : null };
+        }),
+      };
     });
   };
 }
