@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Store } from './ports/store.js';
+import type { Store, TerminalChanges } from './ports/store.js';
 import type { Clock } from './ports/clock.js';
 import type { KeyVault } from './key-vault.js';
 import { keyContext, type TerminalRegistry } from './terminal-registry.js';
@@ -115,6 +115,19 @@ export class Provisioning {
     };
     await this.store.createTerminal(t);
     this.registry.put(t);
+    return terminalView(t);
+  }
+
+  /** Changes a terminal's profile, expected rate, codec or registered position (null clears the last two). */
+  async updateTerminal(devEui: string, c: TerminalChanges): Promise<TerminalView> {
+    const key = devEui.toLowerCase();
+    const old = this.registry.byDevEui(key)?.record;
+    if (!old) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
+    if (c.profile !== undefined && !TERMINAL_PROFILES.includes(c.profile)) throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
+    if (c.codec !== undefined && c.codec !== null) await this.codecs.check(c.codec, old.tenantId);
+    if (!(await this.store.updateTerminal(key, c))) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
+    const t = (await this.store.getTerminalByDevEui(key))!;
+    this.registry.replaceRecord(t);
     return terminalView(t);
   }
 

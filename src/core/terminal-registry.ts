@@ -74,6 +74,12 @@ export class TerminalRegistry {
     e.version = c?.version ?? -1;
   }
 
+  /** A stored terminal's new record (same keys and addresses): the entry keeps its counters. */
+  replaceRecord(t: TerminalRecord): void {
+    const e = this.byEui.get(t.devEui);
+    if (e) e.record = t;
+  }
+
   setEnabled(devEui: string, enabled: boolean): void {
     const e = this.byEui.get(devEui);
     if (e) e.record = { ...e.record, enabled };

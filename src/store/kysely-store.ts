@@ -3,7 +3,7 @@ import type {
   ApiKeyRecord, GroundStationRecord, MessageDecode, TenantQuota, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
   UserCodecRecord,
 } from '../core/model.js';
-import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store, UsageRow } from '../core/ports/store.js';
+import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store, TerminalChanges, UsageRow } from '../core/ports/store.js';
 import { parseRule, type Alarm, type Rule, type RuleState } from '../rules/index.js';
 import type { DownlinkStore } from '../core/ports/downlink-store.js';
 import { KyselyDownlinkStore } from './downlink-store-kysely.js';
@@ -165,6 +165,18 @@ export abstract class KyselyStore implements Store {
   async setTerminalEnabled(devEui: string, enabled: boolean): Promise<boolean> {
     const r = await this.db.updateTable('terminals').set({ enabled: sqlBool(this.caps, enabled) })
       .where('dev_eui', '=', devEui).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  async updateTerminal(devEui: string, c: TerminalChanges): Promise<boolean> {
+    const set = {
+      ...(c.profile !== undefined ? { profile: c.profile } : {}),
+      ...(c.expectedMessagesPerDay !== undefined ? { expected_messages_per_day: c.expectedMessagesPerDay } : {}),
+      ...(c.codec !== undefined ? { codec: c.codec } : {}),
+      ...(c.location !== undefined ? { location_lat: c.location?.lat ?? null, location_lon: c.location?.lon ?? null, location_alt_m: c.location?.altM ?? null } : {}),
+    };
+    if (Object.keys(set).length === 0) return (await this.getTerminalByDevEui(devEui)) !== undefined;
+    const r = await this.db.updateTable('terminals').set(set).where('dev_eui', '=', devEui).executeTakeFirst();
     return r.numUpdatedRows > 0n;
   }
 

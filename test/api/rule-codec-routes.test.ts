@@ -86,4 +86,19 @@ describe('API: codecs, rules, solution presets and alarms', () => {
     const gone = await app.inject({ method: 'GET', url: `/api/v1/rules/${r.id}`, headers: auth });
     expect([gone.statusCode, gone.json().error.code]).toEqual([404, 'RULE_NOT_FOUND']);
   });
+
+  it('changes a terminal\'s codec, profile and position, and the next message decodes with the new codec', async () => {
+    const t = await f.addTerminal();
+    const res = await app.inject({ method: 'PATCH', url: `/api/v1/terminals/${t.devEui}`, headers: auth, payload: { codec: 'level', profile: 'vessel', location: { lat: 30.5, lon: 122.1 }, expectedMessagesPerDay: 96 } });
+    expect(res.json()).toMatchObject({ codec: 'level', profile: 'vessel', location: { lat: 30.5, lon: 122.1, altM: 0 }, expectedMessagesPerDay: 96, enabled: true });
+    const [e] = await collect(f.bus, 'satiot.decoded.>', 1, () => f.core.pipeline.ingest(f.station, [uplink(t, 1, new Uint8Array([25]))]));
+    expect(e).toMatchObject({ codec: 'level', decoded: { values: { waterLevelM: 2.5 } } });
+    const cleared = await app.inject({ method: 'PATCH', url: `/api/v1/terminals/${t.devEui}`, headers: auth, payload: { codec: null, location: null, enabled: false } });
+    expect(cleared.json().codec).toBeUndefined();
+    expect(cleared.json().location).toBeUndefined();
+    expect(cleared.json().enabled).toBe(false);
+    const bad = await app.inject({ method: 'PATCH', url: `/api/v1/terminals/${t.devEui}`, headers: auth, payload: { codec: 'nope' } });
+    expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    expect((await app.inject({ method: 'PATCH', url: `/api/v1/terminals/${t.devEui}`, headers: auth, payload: {} })).statusCode).toBe(400);
+  });
 });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { terminalView, type NewTerminal } from '../../core/provisioning.js';
-import { CRYPTO_SUITES, TERMINAL_PROFILES } from '../../core/model.js';
+import { CRYPTO_SUITES, TERMINAL_PROFILES, type TerminalProfile } from '../../core/model.js';
 import { ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
@@ -110,11 +110,19 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       return { ...terminalView(t), createdAt: iso(t.createdAt) };
     });
 
-    app.patch<{ Params: { devEui: string }; Body: { enabled: boolean } }>('/api/v1/terminals/:devEui', {
+    app.patch<{ Params: { devEui: string }; Body: { enabled?: boolean; profile?: TerminalProfile; expectedMessagesPerDay?: number; codec?: string | null; location?: { lat: number; lon: number; altM: number } | null } }>('/api/v1/terminals/:devEui', {
       schema: {
-        summary: 'Enable or disable a terminal', tags: ['provisioning'], ...secured,
+        summary: 'Change a terminal: enable or disable it, its profile, expected messages per day, codec or registered position (null clears the last two)', tags: ['provisioning'], ...secured,
         params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
-        body: { type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } },
+        body: {
+          type: 'object', minProperties: 1, additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean' }, profile: { type: 'string', enum: [...TERMINAL_PROFILES] }, expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
+            codec: { type: ['string', 'null'], minLength: 1, maxLength: 80 },
+            // As geoSchema, but nullable (null clears it) and without a default (Ajv ignores defaults under anyOf).
+            location: { type: ['object', 'null'], required: ['lat', 'lon'], additionalProperties: false, properties: { lat: geoSchema.properties.lat, lon: geoSchema.properties.lon, altM: { type: 'number', minimum: -500, maximum: 100000 } } },
+          },
+        },
         response: { 200: terminalSchema, '4xx': errorSchema },
       },
     }, async (req) => {
@@ -122,7 +130,11 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       const old = core.registry.byDevEui(req.params.devEui.toLowerCase());
       if (!old) throw notFound();
       checkTenant(req, old.record.tenantId, notFound, ADMINS);
-      const t = await core.provisioning.setTerminalEnabled(req.params.devEui, req.body.enabled);
+      const { enabled, location, ...rest } = req.body;
+      let t = await core.provisioning.updateTerminal(req.params.devEui, {
+        ...rest, ...(location !== undefined ? { location: location && { lat: location.lat, lon: location.lon, altM: location.altM ?? 0 } } : {}),
+      });
+      if (enabled !== undefined) t = await core.provisioning.setTerminalEnabled(req.params.devEui, enabled);
       return { ...t, createdAt: iso(t.createdAt) };
     });
 

@@ -1,7 +1,7 @@
 import type { Alarm, AlarmState, Rule, RuleState } from '../../rules/index.js';
 import type { DownlinkStore } from './downlink-store.js';
 import type { DeliveryStore } from './delivery-store.js';
-import type { ApiKeyRecord, TenantQuota, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
+import type { ApiKeyRecord, GeoPoint, TerminalProfile, TenantQuota, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
 export interface IngestWrite {
@@ -67,6 +67,8 @@ export interface Store {
   listAllTerminals(): Promise<TerminalRecord[]>;
   listTerminals(q: { tenantId?: string; limit: number; cursor?: string }): Promise<Page<TerminalRecord>>;
   setTerminalEnabled(devEui: string, enabled: boolean): Promise<boolean>;
+  /** Changes a terminal's descriptive fields (not its keys nor addresses); false when there is none. */
+  updateTerminal(devEui: string, changes: TerminalChanges): Promise<boolean>;
 
   getCounters(terminalId: string): Promise<TerminalCounters | undefined>;
   listAllCounters(): Promise<TerminalCounters[]>;
@@ -145,6 +147,14 @@ export interface UsageRow {
   readonly day: number;
   readonly messages: number;
   readonly bytes: number;
+}
+
+/** What may change about a registered terminal: null clears the codec or the location. */
+export interface TerminalChanges {
+  readonly profile?: TerminalProfile;
+  readonly expectedMessagesPerDay?: number;
+  readonly codec?: string | null;
+  readonly location?: GeoPoint | null;
 }
 
 export interface AlarmQuery {
