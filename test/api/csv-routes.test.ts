@@ -1,22 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'csv-parse/sync';
-import { buildApp } from '../../src/api/app.js';
-import { sha256Hex } from '../../src/core/provisioning.js';
-import { coreFixture, uplink, T0, type CoreFixture } from '../core/helpers.js';
+import { uplink, T0, type CoreFixture } from '../core/helpers.js';
+import { auth, KEY, openApi } from './api-fixture.js';
 
-const KEY = 'sat_operator_test_key';
-const auth = { authorization: `Bearer ${KEY}` };
 const K = '00112233445566778899aabbccddeeff';
 
 describe('API: CSV import of terminals and CSV export of messages', () => {
   let f: CoreFixture;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    f = await coreFixture();
-    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+    ({ f, app, close } = await openApi());
   });
-  afterEach(async () => { await app.close(); await f.close(); });
+  afterEach(() => close());
 
   const post = (csv: string, tenantId = f.tenantId, key = KEY) => app.inject({
     method: 'POST', url: `/api/v1/terminals/import?tenantId=${tenantId}`, headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' }, payload: csv,

@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
 import { isInternalHost } from '../../src/api/routes/integration-json.js';
-import { sha256Hex } from '../../src/core/provisioning.js';
-import { coreFixture, type CoreFixture } from '../core/helpers.js';
+import { type CoreFixture } from '../core/helpers.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
+import { KEY, openApi } from './api-fixture.js';
 
-const KEY = 'sat_operator_test_key';
 
 describe('delivery targets of tenant keys', () => {
   it('tells loopback, private, link-local and unique-local hosts from public ones', () => {
@@ -19,11 +17,11 @@ describe('delivery targets of tenant keys', () => {
   describe('API', () => {
     let f: CoreFixture;
     let app: FastifyInstance;
+    let close: () => Promise<void>;
     beforeEach(async () => {
-      f = await coreFixture({ delivery: { transport: new FakeTransport(), publisher: new FakePublisher() } });
-      app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+      ({ f, app, close } = await openApi({ delivery: { transport: new FakeTransport(), publisher: new FakePublisher() } }));
     });
-    afterEach(async () => { await app.close(); await f.close(); });
+    afterEach(() => close());
 
     it('refuses a tenant admin\'s webhook or broker on the service\'s own network, and lets an operator set one for an on-site receiver', async () => {
       const admin = (await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: { authorization: `Bearer ${KEY}` }, payload: { tenantId: f.tenantId, role: 'tenant-admin' } })).json().key;

@@ -1,23 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { sha256Hex } from '../../src/core/provisioning.js';
-import { coreFixture, uplink, T0, type CoreFixture } from '../core/helpers.js';
+import { uplink, T0, type CoreFixture } from '../core/helpers.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
+import { auth, openApi } from './api-fixture.js';
 
-const KEY = 'sat_operator_test_key';
-const auth = { authorization: `Bearer ${KEY}` };
 
 describe('a message\'s whole life through the API', () => {
   let f: CoreFixture;
   let app: FastifyInstance;
   let transport: FakeTransport;
+  let close: () => Promise<void>;
   beforeEach(async () => {
     transport = new FakeTransport();
-    f = await coreFixture({ delivery: { transport, publisher: new FakePublisher() } });
-    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+    ({ f, app, close } = await openApi({ delivery: { transport, publisher: new FakePublisher() } }));
   });
-  afterEach(async () => { await app.close(); await f.close(); });
+  afterEach(() => close());
 
   it('shows captured → downlinked → ingested → delivered, the last per webhook', async () => {
     const hook = (await app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: auth, payload: { tenantId: f.tenantId, url: 'https://receiver.example/hook', events: ['uplink'] } })).json();

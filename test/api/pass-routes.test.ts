@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { sha256Hex } from '../../src/core/provisioning.js';
-import { coreFixture, type CoreFixture } from '../core/helpers.js';
+import { type CoreFixture } from '../core/helpers.js';
+import { auth, openApi } from './api-fixture.js';
 
-const KEY = 'sat_operator_test_key';
-const auth = { authorization: `Bearer ${KEY}` };
 const TLE = readFileSync(new URL('../fixtures/tle/reference-leo.tle', import.meta.url), 'utf8');
 /** Skyfield 1.45's passes of the same sets (scripts/reference/skyfield_passes.py). */
 const REFERENCE = JSON.parse(readFileSync(new URL('../fixtures/reference/skyfield-passes.json', import.meta.url), 'utf8')) as {
@@ -17,12 +14,12 @@ const refCase = (site: string, minEl: number) => REFERENCE.cases.find((c) => c.s
 describe('API: passes over terminals and ground stations', () => {
   let f: CoreFixture;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    f = await coreFixture();
-    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+    ({ f, app, close } = await openApi());
     expect((await app.inject({ method: 'POST', url: '/api/v1/satellites', headers: auth, payload: { tle: TLE } })).statusCode).toBe(200);
   });
-  afterEach(async () => { await app.close(); await f.close(); });
+  afterEach(() => close());
 
   const expectSameAs = (got: Array<{ satellite: { noradId: number }; aos: string; los: string }>, ref: ReturnType<typeof refCase>) => {
     expect(got).toHaveLength(ref.passes.length);

@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { sha256Hex } from '../../src/core/provisioning.js';
 import { CodecError, type PayloadCodec } from '../../src/codecs/codec.js';
-import { collect, coreFixture, uplink, T0, type CoreFixture } from '../core/helpers.js';
+import { collect, uplink, T0, type CoreFixture } from '../core/helpers.js';
+import { auth, openApi } from './api-fixture.js';
 
-const KEY = 'sat_operator_test_key';
-const auth = { authorization: `Bearer ${KEY}` };
 const levelCodec: PayloadCodec = {
   name: 'level', description: 'test: one byte, decimetres',
   decode(b) { if (b.length !== 1) throw new CodecError('CODEC_MALFORMED', 'one byte expected', 0); return { values: { waterLevelM: b[0]! / 10 } }; },
@@ -15,11 +12,11 @@ const levelCodec: PayloadCodec = {
 describe('API: codecs, rules, solution presets and alarms', () => {
   let f: CoreFixture;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    f = await coreFixture({ codecs: new Map([['level', levelCodec]]) });
-    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+    ({ f, app, close } = await openApi({ codecs: new Map([['level', levelCodec]]) }));
   });
-  afterEach(async () => { await app.close(); await f.close(); });
+  afterEach(() => close());
 
   it('lists the built-in codecs and decodes a payload as a dry run, with the codec\'s error code on a bad one', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/codecs', headers: auth })).json().items).toEqual([{ name: 'level', description: 'test: one byte, decimetres' }]);

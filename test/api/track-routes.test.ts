@@ -1,23 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { sha256Hex } from '../../src/core/provisioning.js';
 import { encodeLocationReport } from '../../src/codecs/jt808/index.js';
-import { collect, coreFixture, uplink, T0, type CoreFixture } from '../core/helpers.js';
+import { collect, uplink, T0, type CoreFixture } from '../core/helpers.js';
+import { auth, openApi } from './api-fixture.js';
 
-const KEY = 'sat_operator_test_key';
-const auth = { authorization: `Bearer ${KEY}` };
 const MIN = 60_000;
 const DEG_PER_KM = 180 / (Math.PI * 6371.0088);
 
 describe('API: logistics tracks and ETA from JT/T 808 reports', () => {
   let f: CoreFixture;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    f = await coreFixture();
-    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+    ({ f, app, close } = await openApi());
   });
-  afterEach(async () => { await app.close(); await f.close(); });
+  afterEach(() => close());
 
   it('rebuilds a truck\'s track from reports that arrive out of order, with its stop, distance and ETA', async () => {
     const truck = await f.addTerminal({ codec: 'jt808' });

@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { sha256Hex } from '../../src/core/provisioning.js';
 import { usageReport } from '../../src/core/usage-report.js';
-import { coreFixture, uplink, T0, type CoreFixture } from '../core/helpers.js';
+import { uplink, T0, type CoreFixture } from '../core/helpers.js';
+import { auth, openApi } from './api-fixture.js';
 
-const KEY = 'sat_operator_test_key';
-const auth = { authorization: `Bearer ${KEY}` };
 const DAY = 86_400_000;
 
 describe('usage', () => {
@@ -30,11 +27,11 @@ describe('usage', () => {
   describe('API', () => {
     let f: CoreFixture;
     let app: FastifyInstance;
+    let close: () => Promise<void>;
     beforeEach(async () => {
-      f = await coreFixture();
-      app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+      ({ f, app, close } = await openApi());
     });
-    afterEach(async () => { await app.close(); await f.close(); });
+    afterEach(() => close());
 
     it('reports a tenant\'s messages and bytes per day, each copy counted once, and only its own to a tenant key', async () => {
       const t = await f.addTerminal();
@@ -61,11 +58,11 @@ describe('usage', () => {
 describe('quotas', () => {
   let f: CoreFixture;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    f = await coreFixture();
-    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+    ({ f, app, close } = await openApi());
   });
-  afterEach(async () => { await app.close(); await f.close(); });
+  afterEach(() => close());
 
   it('refuses normal downlinks once a refuse-downlinks quota is used up, never emergencies, and only reports a warn quota', async () => {
     const t = await f.addTerminal();

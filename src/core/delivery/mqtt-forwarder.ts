@@ -1,12 +1,8 @@
-import type { Bus } from '../ports/bus.js';
-import type { Clock } from '../ports/clock.js';
-import type { DeliveryStore, IntegrationRecord, PendingDelivery } from '../ports/delivery-store.js';
+import type { IntegrationRecord, PendingDelivery } from '../ports/delivery-store.js';
 import type { IntegrationPublisher } from '../ports/integration-publisher.js';
 import type { EventKind } from './delivery-event.js';
-import { DeliveryFanout } from './delivery-fanout.js';
-import type { DeliveryPolicy } from './delivery-policy.js';
-import { DeliveryWorker, type AttemptResult } from './delivery-worker.js';
-import type { IntegrationCatalog } from './integration-catalog.js';
+import { DeliveryChannel, type DeliveryChannelDeps } from './delivery-channel.js';
+import type { AttemptResult } from './delivery-worker.js';
 
 /** Durable consumer name of the MQTT fan-out. */
 export const MQTT_CONSUMER = 'satiot-mqtt';
@@ -21,14 +17,8 @@ export function mqttTopic(prefix: string | null, tenantId: string, devEui: strin
   return `${prefix ?? DEFAULT_TOPIC_PREFIX}/${tenantId}/terminals/${devEui}/${TOPIC_SUFFIX[kind]}`;
 }
 
-export interface MqttForwarderDeps {
-  readonly bus: Bus;
-  readonly store: DeliveryStore;
-  readonly catalog: IntegrationCatalog;
-  readonly clock: Clock;
+export interface MqttForwarderDeps extends DeliveryChannelDeps {
   readonly publisher: IntegrationPublisher;
-  readonly policy: DeliveryPolicy;
-  readonly onError: (e: unknown) => void;
 }
 
 /**
@@ -37,27 +27,13 @@ export interface MqttForwarderDeps {
  * topic. A PUBACK delivers; an unreachable broker, refused credentials or no PUBACK within
  * timeoutMs is retried with backoff like a webhook (delivery-worker.ts).
  */
-export class MqttForwarder {
-  readonly worker: DeliveryWorker;
-  readonly fanout: DeliveryFanout;
-
+export class MqttForwarder extends DeliveryChannel {
   constructor(private readonly deps: MqttForwarderDeps) {
-    this.worker = new DeliveryWorker('mqtt', (i, d) => this.send(i, d), deps.store, deps.catalog, deps.clock, deps.policy, deps.onError);
-    this.fanout = new DeliveryFanout('mqtt', MQTT_CONSUMER, deps.bus, deps.store, deps.catalog, deps.clock, () => this.worker.wake());
-  }
-
-  async start(): Promise<void> {
-    await this.fanout.start();
-    this.worker.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.fanout.stop();
-    await this.worker.stop();
+    super('mqtt', MQTT_CONSUMER, deps);
   }
 
   /** One QoS 1 publish of one delivery. */
-  async send(i: IntegrationRecord, d: PendingDelivery): Promise<AttemptResult> {
+  override async send(i: IntegrationRecord, d: PendingDelivery): Promise<AttemptResult> {
     const devEui = d.subject.split('.')[3] ?? '';
     const password = this.deps.catalog.secretOf(i);
     await this.deps.publisher.publish(

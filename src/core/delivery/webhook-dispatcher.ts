@@ -1,11 +1,7 @@
-import type { Bus } from '../ports/bus.js';
-import type { Clock } from '../ports/clock.js';
-import type { DeliveryStore, IntegrationRecord, PendingDelivery } from '../ports/delivery-store.js';
+import type { IntegrationRecord, PendingDelivery } from '../ports/delivery-store.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
-import { DeliveryFanout } from './delivery-fanout.js';
-import type { DeliveryPolicy } from './delivery-policy.js';
-import { DeliveryWorker, type AttemptResult } from './delivery-worker.js';
-import type { IntegrationCatalog } from './integration-catalog.js';
+import { DeliveryChannel, type DeliveryChannelDeps } from './delivery-channel.js';
+import type { AttemptResult } from './delivery-worker.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureOf } from './signature.js';
 
 /** Durable consumer name of the webhook fan-out. */
@@ -13,14 +9,8 @@ export const WEBHOOK_CONSUMER = 'satiot-webhooks';
 
 const USER_AGENT = 'satiot-webhooks/1';
 
-export interface WebhookDispatcherDeps {
-  readonly bus: Bus;
-  readonly store: DeliveryStore;
-  readonly catalog: IntegrationCatalog;
-  readonly clock: Clock;
+export interface WebhookDispatcherDeps extends DeliveryChannelDeps {
   readonly transport: WebhookTransport;
-  readonly policy: DeliveryPolicy;
-  readonly onError: (e: unknown) => void;
 }
 
 /**
@@ -30,28 +20,13 @@ export interface WebhookDispatcherDeps {
  * else — another status, a redirect, a network error, no answer within timeoutMs — is retried with
  * backoff (delivery-worker.ts).
  */
-export class WebhookDispatcher {
-  readonly worker: DeliveryWorker;
-  readonly fanout: DeliveryFanout;
-
+export class WebhookDispatcher extends DeliveryChannel {
   constructor(private readonly deps: WebhookDispatcherDeps) {
-    this.worker = new DeliveryWorker('webhook', (w, d) => this.send(w, d), deps.store, deps.catalog, deps.clock, deps.policy, deps.onError);
-    this.fanout = new DeliveryFanout('webhook', WEBHOOK_CONSUMER, deps.bus, deps.store, deps.catalog, deps.clock, () => this.worker.wake());
-  }
-
-  async start(): Promise<void> {
-    await this.fanout.start();
-    this.worker.start();
-  }
-
-  /** Stops queuing, then waits for the attempts in flight. */
-  async stop(): Promise<void> {
-    await this.fanout.stop();
-    await this.worker.stop();
+    super('webhook', WEBHOOK_CONSUMER, deps);
   }
 
   /** One signed POST of one delivery. */
-  async send(w: IntegrationRecord, d: PendingDelivery): Promise<AttemptResult> {
+  override async send(w: IntegrationRecord, d: PendingDelivery): Promise<AttemptResult> {
     const secret = this.deps.catalog.secretOf(w);
     if (secret === undefined) return { ok: false, statusCode: null, error: 'the webhook has no signing secret' };
     const timestampS = Math.floor(this.deps.clock.now() / 1000);

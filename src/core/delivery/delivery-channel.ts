@@ -1,0 +1,46 @@
+import type { Bus } from '../ports/bus.js';
+import type { Clock } from '../ports/clock.js';
+import type { DeliveryStore, IntegrationKind, IntegrationRecord, PendingDelivery } from '../ports/delivery-store.js';
+import { DeliveryFanout } from './delivery-fanout.js';
+import type { DeliveryPolicy } from './delivery-policy.js';
+import { DeliveryWorker, type AttemptResult } from './delivery-worker.js';
+import type { IntegrationCatalog } from './integration-catalog.js';
+
+/** What every delivery channel needs besides its own adapter. */
+export interface DeliveryChannelDeps {
+  readonly bus: Bus;
+  readonly store: DeliveryStore;
+  readonly catalog: IntegrationCatalog;
+  readonly clock: Clock;
+  readonly policy: DeliveryPolicy;
+  readonly onError: (e: unknown) => void;
+}
+
+/**
+ * One kind of integration (webhooks, MQTT brokers): a durable consumer that queues each event for
+ * the integrations that want it (DeliveryFanout), and a worker that delivers the queue with retries
+ * (DeliveryWorker). A channel only says how one delivery is sent.
+ */
+export abstract class DeliveryChannel {
+  readonly worker: DeliveryWorker;
+  readonly fanout: DeliveryFanout;
+
+  protected constructor(kind: IntegrationKind, consumer: string, deps: DeliveryChannelDeps) {
+    this.worker = new DeliveryWorker(kind, (i, d) => this.send(i, d), deps.store, deps.catalog, deps.clock, deps.policy, deps.onError);
+    this.fanout = new DeliveryFanout(kind, consumer, deps.bus, deps.store, deps.catalog, deps.clock, () => this.worker.wake());
+  }
+
+  async start(): Promise<void> {
+    await this.fanout.start();
+    this.worker.start();
+  }
+
+  /** Stops queuing, then waits for the attempts in flight. */
+  async stop(): Promise<void> {
+    await this.fanout.stop();
+    await this.worker.stop();
+  }
+
+  /** One attempt at one delivery. */
+  abstract send(i: IntegrationRecord, d: PendingDelivery): Promise<AttemptResult>;
+}
