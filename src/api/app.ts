@@ -37,13 +37,30 @@ export interface AppOptions {
   bodyLimit?: number;
 }
 
+/**
+ * `date-time` as RFC 3339 says, and only times JavaScript can represent: a leap second
+ * (`23:59:60`) passes the usual check but `Date.parse` gives NaN, which would reach queries.
+ */
+function strictDateTime(ajv: { addFormat(name: string, f: { type: 'string'; validate: (s: string) => boolean }): unknown }): void {
+  const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
+  const validate = (s: string): boolean => {
+    const m = RFC3339.exec(s);
+    if (!m) return false;
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    // The day must exist in its month (V8 would roll 2026-02-30 over to March).
+    return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() && Number.isFinite(Date.parse(s));
+  };
+  // Registered when the validator is created, after the standard formats, so it replaces theirs.
+  ajv.addFormat('date-time', { type: 'string', validate });
+}
+
 /** The HTTP application, built without listening so tests can drive it with `inject()`. */
 export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // A `?key=` (the event stream's, for browsers) never reaches the request log.
     logger: opts.logger ? { serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/([?&]key=)[^&]*/, '$1[redacted]') }) } } : false,
     bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
-    ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false } },
+    ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false }, onCreate: strictDateTime },
   });
   installErrorHandling(app);
   await app.register(swagger, {
@@ -61,11 +78,11 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(plannerRoutes);
   if (opts.core) {
     if (!opts.adminKeyHash) throw new Error('buildApp: adminKeyHash is required with core');
-    const access = new AccessControl(opts.core.store, opts.core.clock, opts.adminKeyHash);
+    const access = new AccessControl(opts.core.store, opts.core.clock, opts.adminKeyHash, opts.regulatorSeesPayloads ?? false);
     await app.register(gatewayRoutes(opts.core));
     await app.register(apiKeyRoutes(access));
     await app.register(provisioningRoutes(opts.core, access));
-    await app.register(messageRoutes(opts.core, access, { regulatorSeesPayloads: opts.regulatorSeesPayloads ?? false }));
+    await app.register(messageRoutes(opts.core, access));
     await app.register(satelliteRoutes(opts.core, access));
     await app.register(codecRoutes(opts.core, access));
     await app.register(ruleRoutes(opts.core, access));

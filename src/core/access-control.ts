@@ -27,7 +27,16 @@ const CACHE_MS = 10_000;
 export class AccessControl {
   private readonly cache = new Map<string, { at: number; key: ApiKeyRecord | undefined }>();
 
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly bootstrapKeyHash: string) {}
+  /**
+   * `regulatorSeesPayloads`: the deployment's policy for regulators — false (default) shows them
+   * metadata only: no payloads, decodes, positions or alarm evidence taken from payloads.
+   */
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly bootstrapKeyHash: string, readonly regulatorSeesPayloads = false) {}
+
+  /** Whether `p` may see payloads and what is derived from them (decodes, positions, alarm evidence). */
+  seesPayloads(p: Principal): boolean {
+    return p.role !== 'regulator' || this.regulatorSeesPayloads;
+  }
 
   /** The principal a bearer token stands for, or undefined (unknown, revoked or expired). */
   async authenticate(token: string | undefined): Promise<Principal | undefined> {

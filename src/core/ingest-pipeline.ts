@@ -132,7 +132,15 @@ export class IngestPipeline {
           const outs = await this.ingestGroup(group);
           group.forEach((w, k) => w.resolve(outs[k]!));
         } catch (e) {
-          for (const w of group) w.reject(e);
+          if (group.length === 1) { group[0]!.reject(e); continue; }
+          // One batch's failure must not fail the others it was grouped with: each alone again.
+          for (const w of group) {
+            try {
+              w.resolve((await this.ingestGroup([w]))[0]!);
+            } catch (e1) {
+              w.reject(e1);
+            }
+          }
         }
       }
     } finally {

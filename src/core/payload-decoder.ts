@@ -83,6 +83,9 @@ export class PayloadDecoder {
         outcome = { decoded: null, error: isCodecError(e) ? { code: e.code, message: e.message } : { code: 'CODEC_FAILED', message: String((e as Error)?.message ?? e).slice(0, 300) } };
       }
     }
+    // Error texts come from codecs (a tenant's script among them): no control characters reach the store
+    // (PostgreSQL text refuses NUL) or the logs.
+    if (outcome.error) outcome = { ...outcome, error: { code: outcome.error.code, message: outcome.error.message.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 300) } };
     const d: MessageDecode = { messageId: up.messageId, codec: codecName, ...outcome, decodedAt: this.clock.now() };
     await this.store.saveDecode(d);
     this.metrics?.decodes.inc({ codec: codecName.startsWith('user:') ? 'user' : codecName, outcome: d.error ? d.error.code : 'ok' });

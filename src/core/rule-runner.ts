@@ -11,6 +11,9 @@ import type { TerminalRecord } from './model.js';
 import type { TerminalRegistry } from './terminal-registry.js';
 import type { DecodedEvent } from './payload-decoder.js';
 
+/** How long a tenant's rules are cached (wall time): a rule changed through another node applies within it. */
+const RULE_CACHE_MS = 10_000;
+
 /** Durable consumer of decoded messages for the rules. */
 export const RULES_CONSUMER = 'satiot-rules';
 
@@ -46,7 +49,8 @@ function ruleTerminal(t: TerminalRecord): RuleTerminal {
  * time): a flood reading that arrives late over store-and-forward still raises, at its capture time.
  */
 export class RuleRunner {
-  private readonly rulesByTenant = new Map<string, Promise<Rule[]>>();
+  /** A tenant's rules, read at `at`: kept 10 s so that changes made through another node apply soon. */
+  private readonly rulesByTenant = new Map<string, { at: number; rules: Promise<Rule[]> }>();
   private sub: Subscription | undefined;
   /** One tenant's evaluations at a time, in arrival order (rule states are read-modify-write). */
   private chain: Promise<unknown> = Promise.resolve();
@@ -74,13 +78,13 @@ export class RuleRunner {
   }
 
   private rulesOf(tenantId: string): Promise<Rule[]> {
-    let p = this.rulesByTenant.get(tenantId);
-    if (!p) {
-      p = this.store.listRules(tenantId);
-      this.rulesByTenant.set(tenantId, p);
-      p.catch(() => this.rulesByTenant.delete(tenantId));
-    }
-    return p;
+    const now = Date.now();
+    const hit = this.rulesByTenant.get(tenantId);
+    if (hit && now - hit.at < RULE_CACHE_MS) return hit.rules;
+    const rules = this.store.listRules(tenantId);
+    this.rulesByTenant.set(tenantId, { at: now, rules });
+    rules.catch(() => this.rulesByTenant.delete(tenantId));
+    return rules;
   }
 
   private serial<T>(f: () => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@ import type { TrackPoint } from '../solutions/track.js';
 import type { MessageWithReceptions } from './model.js';
 import type { Store } from './ports/store.js';
 
-/** Most positions one track request reads (5 pages of 1,000 messages). */
+/** Most positions one track request reads; it also reads at most 5 pages of 1,000 messages. */
 export const MAX_TRACK_POINTS = 5000;
 
 /**
@@ -13,6 +13,7 @@ export const MAX_TRACK_POINTS = 5000;
 export async function terminalTrack(store: Store, terminalId: string, range: { from?: number; to?: number }): Promise<TrackPoint[]> {
   const out: TrackPoint[] = [];
   let cursor: string | undefined;
+  let pages = 0;
   do {
     const page = await store.listMessages({ terminalId, limit: 1000, ...range, ...(cursor ? { cursor } : {}) });
     for (const m of page.items) {
@@ -20,7 +21,7 @@ export async function terminalTrack(store: Store, terminalId: string, range: { f
       if (p) out.push(p);
     }
     cursor = page.nextCursor;
-  } while (cursor && out.length < MAX_TRACK_POINTS);
+  } while (cursor && out.length < MAX_TRACK_POINTS && ++pages < MAX_TRACK_POINTS / 1000);
   return out.slice(0, MAX_TRACK_POINTS);
 }
 

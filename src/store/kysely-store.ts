@@ -419,11 +419,9 @@ export abstract class KyselyStore implements Store {
   }
 
   async deleteRule(id: string): Promise<boolean> {
-    return this.db.transaction().execute(async (tx) => {
-      await tx.deleteFrom('rule_states').where('rule_id', '=', id).execute();
-      const r = await tx.deleteFrom('rules').where('id', '=', id).executeTakeFirst();
-      return Number(r.numDeletedRows) > 0;
-    });
+    // One statement: rule_states go by ON DELETE CASCADE (no transaction on SQLite's shared connection).
+    const r = await this.db.deleteFrom('rules').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
   }
 
   async getRuleState(ruleId: string, terminalId: string): Promise<RuleState | undefined> {

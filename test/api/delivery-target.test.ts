@@ -26,7 +26,9 @@ describe('delivery targets of tenant keys', () => {
     it('refuses a tenant admin\'s webhook or broker on the service\'s own network, and lets an operator set one for an on-site receiver', async () => {
       const admin = (await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: { authorization: `Bearer ${KEY}` }, payload: { tenantId: f.tenantId, role: 'tenant-admin' } })).json().key;
       const as = (key: string, url: string, payload: object) => app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${key}` }, payload: { tenantId: f.tenantId, ...payload } });
-      for (const [route, url] of [['/api/v1/webhooks', 'http://127.0.0.1:5432/'], ['/api/v1/webhooks', 'http://169.254.169.254/latest'], ['/api/v1/integrations/mqtt', 'mqtt://localhost:1883']] as const) {
+      for (const [route, url] of [['/api/v1/webhooks', 'http://127.0.0.1:5432/'], ['/api/v1/webhooks', 'http://169.254.169.254/latest'], ['/api/v1/integrations/mqtt', 'mqtt://localhost:1883'],
+        // Shorthand IPv4 that mqtt: URLs keep as typed but the resolver turns into internal addresses.
+        ['/api/v1/integrations/mqtt', 'mqtt://127.1:1883'], ['/api/v1/integrations/mqtt', 'mqtt://2130706433:1883'], ['/api/v1/integrations/mqtt', 'mqtts://10.1:8883'], ['/api/v1/integrations/mqtt', 'mqtt://[::1]:1883']] as const) {
         const res = await as(admin, route, { url });
         expect([res.statusCode, res.json().error.code], url).toEqual([400, 'INTEGRATION_INVALID']);
       }

@@ -65,8 +65,9 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /alarms?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/alarms?tenantId=${w.tenantId}` }) },
   { name: 'POST /alarms/{id}/acknowledge', kind: 'admin-write', request: (w) => ({ method: 'POST', url: `/api/v1/alarms/${w.alarmId}/acknowledge` }) },
   { name: 'POST /alarms/{id}/clear', kind: 'admin-write', request: (w) => ({ method: 'POST', url: `/api/v1/alarms/${w.alarmId}/clear` }) },
-  { name: 'GET /terminals/{devEui}/track', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/track` }) },
-  { name: 'POST /terminals/{devEui}/eta', kind: 'read', request: (w) => ({ method: 'POST', url: `/api/v1/terminals/${w.devEui}/eta`, payload: { route: { type: 'LineString', coordinates: [[114, 30], [115, 31]] } } }) },
+  // Tracks are payload positions: regulators see them only where the deployment allows payloads.
+  { name: 'GET /terminals/{devEui}/track', kind: 'member-read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/track` }) },
+  { name: 'POST /terminals/{devEui}/eta', kind: 'member-read', request: (w) => ({ method: 'POST', url: `/api/v1/terminals/${w.devEui}/eta`, payload: { route: { type: 'LineString', coordinates: [[114, 30], [115, 31]] } } }) },
   { name: 'GET /terminals/{devEui}/passes', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/passes?hours=1` }) },
   { name: 'GET /ground-stations/{id}/passes', kind: 'supervisor-read', request: (w) => ({ method: 'GET', url: `/api/v1/ground-stations/${w.stationId}/passes?hours=1` }) },
   { name: 'POST /terminals/import', kind: 'admin-write', request: (w) => ({ method: 'POST', url: `/api/v1/terminals/import?tenantId=${w.tenantId}`, headers: { 'content-type': 'text/csv' }, payload: `devEui,devAddr,nwkSKey,appSKey\n${hex(8)},${hex(4)},${hex(16)},${hex(16)}\n` }) },
@@ -201,5 +202,16 @@ describe('tenant isolation matrix', () => {
     expect(seen).toMatchObject({ fCnt: 1, receptions: [expect.objectContaining({ satelliteId: 'SAT-1' })] });
     expect(seen.payload).toBeUndefined();
     expect((await get('tenant-user')).payload).toBe(Buffer.from([1, 2, 3]).toString('base64'));
+    // Nor a downlink's payload, nor an alarm's evidence (values from payloads).
+    await f.core.downlinks.enqueue(t.devEui, { fPort: 2, payload: new Uint8Array([9, 9]), confirmed: false, priority: 'normal' });
+    const reg = (await access.createKey(op, { role: 'regulator' })).key, user = (await access.createKey(op, { role: 'tenant-user', tenantId: f.tenantId })).key;
+    const dl = async (key: string) => (await app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/downlinks`, headers: { authorization: `Bearer ${key}` } })).json().items[0];
+    expect((await dl(reg)).payload).toBeUndefined();
+    expect((await dl(user)).payload).toBe('CQk=');
+    const rule = parseRule({ id: `r-${hex(4)}`, tenantId: f.tenantId, name: 'r', severity: 'warning', enabled: true, scope: {}, condition: threshold });
+    await f.store.saveAlarm(raise(undefined, { id: `a-${hex(4)}`, rule, terminal: { id: t.id, devEui: t.devEui }, at: T0, evidence: { value: 42 } }));
+    const alarm = async (key: string) => (await app.inject({ method: 'GET', url: `/api/v1/alarms?devEui=${t.devEui}`, headers: { authorization: `Bearer ${key}` } })).json().items[0];
+    expect((await alarm(reg)).evidence).toBeUndefined();
+    expect((await alarm(user)).evidence).toEqual({ value: 42 });
   });
 });

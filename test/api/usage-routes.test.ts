@@ -91,3 +91,19 @@ describe('quotas', () => {
     expect(get.json()).toMatchObject({ quota: null, refusesDownlinks: false });
   });
 });
+
+describe('times in queries', () => {
+  it('answers a leap second or an impossible date with 400, not a 500 or an empty page', async () => {
+    const { app, f, close } = await openApi();
+    try {
+      const t = await f.addTerminal();
+      for (const url of ['/api/v1/satellites?at=2016-12-31T23:59:60Z', `/api/v1/terminals/${t.devEui}/messages?from=2026-02-30T00:00:00Z`, '/api/v1/usage?from=2026-13-01T00:00:00Z']) {
+        const res = await app.inject({ method: 'GET', url, headers: auth });
+        expect(res.statusCode, url).toBe(400);
+      }
+      expect((await app.inject({ method: 'GET', url: '/api/v1/satellites?at=2026-01-15T12:00:00.5%2B08:00', headers: auth })).statusCode).toBe(200);
+    } finally {
+      await close();
+    }
+  });
+});

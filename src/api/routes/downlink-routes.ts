@@ -6,7 +6,7 @@ import { quotaStatus } from '../../core/quota-status.js';
 import { DOWNLINK_STATES } from '../../core/ports/downlink-store.js';
 import type { ErrorCode } from '../../errors/error-codes.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { authenticate, bearerToken, checkTenant, MEMBERS, READERS } from '../auth.js';
+import { authenticate, bearerToken, checkTenant, MEMBERS, principalOf, READERS } from '../auth.js';
 import type { Role } from '../../core/model.js';
 import { errorSchema } from '../error-reply.js';
 
@@ -32,10 +32,10 @@ const stepSchema = {
 
 const downlinkSchema = {
   type: 'object',
-  required: ['id', 'tenantId', 'devEui', 'fPort', 'payload', 'confirmed', 'priority', 'state', 'eta', 'fCntDown', 'createdAt', 'expiresAt', 'history'],
+  required: ['id', 'tenantId', 'devEui', 'fPort', 'confirmed', 'priority', 'state', 'eta', 'fCntDown', 'createdAt', 'expiresAt', 'history'],
   properties: {
     id: { type: 'string' }, tenantId: { type: 'string' }, devEui: { type: 'string' }, fPort: { type: 'integer' },
-    payload: { type: 'string', description: 'application payload, base64' }, confirmed: { type: 'boolean' },
+    payload: { type: 'string', description: 'application payload, base64 (left out for regulators unless the deployment allows them payloads)' }, confirmed: { type: 'boolean' },
     priority: { type: 'string', enum: ['normal', 'emergency'] }, state: { type: 'string', enum: [...DOWNLINK_STATES] },
     eta: { ...nullableIso, description: 'when the frame reaches the terminal: planned, or reported once transmitted; null without a route' },
     fCntDown: { type: ['integer', 'null'], description: 'the frame counter, given when first scheduled' },
@@ -79,6 +79,11 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
       customer.addHook('preHandler', authenticate(access));
       const secured = { security: [{ apiKey: [] }] };
       /** The terminal, if the caller may see it (another tenant's answers as if it did not exist). */
+      /** downlinkView, without the payload for a regulator who may not see payloads. */
+      const viewFor = (req: FastifyRequest) => (d: Parameters<typeof downlinkView>[0]) => {
+        const { payload, ...rest } = downlinkView(d);
+        return access.seesPayloads(principalOf(req)) ? { ...rest, payload } : rest;
+      };
       const terminalFor = (req: FastifyRequest, devEui: string, roles: readonly Role[]) => {
         const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${devEui}`);
         const entry = core.registry.byDevEui(devEui.toLowerCase());
@@ -130,7 +135,8 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
       }, async (req) => {
         const entry = terminalFor(req, req.params.devEui, READERS);
         const page = await service.list(entry.record.devEui, { limit: req.query.limit, ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
-        return { items: page.items.map(downlinkView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+        const shown = viewFor(req);
+        return { items: page.items.map(shown), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
       });
 
       customer.get<{ Params: { id: string } }>('/api/v1/downlinks/:id', {
@@ -142,7 +148,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
       }, async (req) => {
         const d = await service.get(req.params.id);
         checkTenant(req, d.tenantId, () => new SatiotError(NOT_FOUND, `no downlink ${req.params.id}`, { downlinkId: req.params.id }), READERS);
-        return downlinkView(d);
+        return viewFor(req)(d);
       });
     });
 

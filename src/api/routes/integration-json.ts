@@ -69,9 +69,12 @@ export function checkDeliveryTarget(req: FastifyRequest, url: string): void {
   if (principalOf(req).role === 'operator') return;
   let host: string;
   try {
-    host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const raw = new URL(url).hostname;
+    // mqtt: URLs keep the host as typed ('127.1', '2130706433'); parsed as http: the WHATWG rules
+    // turn such shorthands into the dotted address the resolver would use.
+    host = new URL(`http://${raw.includes(':') && !raw.startsWith('[') ? `[${raw}]` : raw}/`).hostname.replace(/^\[|\]$/g, '').toLowerCase();
   } catch {
-    return; // the catalogue refuses a URL that does not parse, with its own code
+    throw new SatiotError('INTEGRATION_INVALID', `the URL's host cannot be read: ${url}`);
   }
   if (isInternalHost(host)) throw new SatiotError('INTEGRATION_INVALID', `deliveries to ${host} are not allowed: it is a loopback, private or link-local address`);
 }

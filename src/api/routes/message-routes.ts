@@ -59,7 +59,7 @@ export function messageJson(m: MessageWithReceptions, withPayload = true, delive
 }
 
 /** A terminal's messages, newest first, each with its receptions and hop timestamps; ingest statistics. */
-export function messageRoutes(core: Core, access: AccessControl, opts: { regulatorSeesPayloads?: boolean } = {}): FastifyPluginAsync {
+export function messageRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
     app.get<{ Params: { devEui: string }; Querystring: { limit: number; cursor?: string; from?: string; to?: string; fPort?: number } }>('/api/v1/terminals/:devEui/messages', {
@@ -80,7 +80,7 @@ export function messageRoutes(core: Core, access: AccessControl, opts: { regulat
       const t = core.registry.byDevEui(req.params.devEui.toLowerCase());
       if (!t) throw notFound();
       checkTenant(req, t.record.tenantId, notFound);
-      const withPayload = principalOf(req).role !== 'regulator' || opts.regulatorSeesPayloads === true;
+      const withPayload = access.seesPayloads(principalOf(req));
       const q = req.query;
       const page = await core.store.listMessages({
         terminalId: t.record.id, limit: q.limit,

@@ -57,9 +57,9 @@ export function passRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
       const t = core.registry.byDevEui(req.params.devEui.toLowerCase())?.record;
       if (!t) throw notFound();
-      checkTenant(req, t.tenantId, notFound);
+      const p = checkTenant(req, t.tenantId, notFound);
       let position: { lat: number; lon: number; source: 'registered' | 'last-report' } | undefined = t.location && { lat: t.location.lat, lon: t.location.lon, source: 'registered' };
-      if (!position) {
+      if (!position && access.seesPayloads(p)) {
         const last = orderTrack(await terminalTrack(core.store, t.id, {})).pop();
         if (last) position = { lat: last.lat, lon: last.lon, source: 'last-report' };
       }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { isRuleError, parseRule, type Alarm, type Rule } from '../../rules/index.js';
 import { solutionRules, SOLUTIONS, type SolutionName } from '../../rules/solution-presets.js';
-import { ADMINS, allow, authenticate, checkTenant, READERS, tenantScope } from '../auth.js';
+import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
@@ -23,8 +23,13 @@ const alarmSchema = {
   },
 } as const;
 
-export function alarmJson(a: Alarm) {
-  return { ...a, raisedAt: iso(a.raisedAt), acknowledgedAt: iso(a.acknowledgedAt), clearedAt: iso(a.clearedAt), lastFiredAt: iso(a.lastFiredAt) };
+/** An alarm as the API shows it; without `evidence` (values taken from payloads) when the caller may not see payloads. */
+export function alarmJson(a: Alarm, withEvidence = true) {
+  const { evidence, lastEvidence, ...rest } = a;
+  return {
+    ...rest, raisedAt: iso(a.raisedAt), acknowledgedAt: iso(a.acknowledgedAt), clearedAt: iso(a.clearedAt), lastFiredAt: iso(a.lastFiredAt),
+    ...(withEvidence ? { evidence, ...(lastEvidence !== undefined ? { lastEvidence } : {}) } : {}),
+  };
 }
 
 function checkedRule(body: unknown): Rule {
@@ -150,7 +155,8 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
         limit: q.limit, ...(tenantId ? { tenantId } : {}), ...(q.devEui ? { devEui: q.devEui.toLowerCase() } : {}),
         ...(q.state ? { state: q.state } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
       });
-      return { items: page.items.map(alarmJson), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+      const withEvidence = access.seesPayloads(principalOf(req));
+      return { items: page.items.map((a) => alarmJson(a, withEvidence)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     });
 
     for (const action of ['acknowledge', 'clear'] as const) {

@@ -20,7 +20,9 @@ export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${devEui}`);
       const t = core.registry.byDevEui(devEui.toLowerCase());
       if (!t) throw notFound();
-      checkTenant(req, t.record.tenantId, notFound);
+      const p = checkTenant(req, t.record.tenantId, notFound);
+      // Positions come from the payloads: a regulator sees them only where the policy allows payloads.
+      if (!access.seesPayloads(p)) throw new SatiotError('FORBIDDEN', 'tracks are made of payload positions, which this key may not see');
       return t.record;
     };
 
