@@ -85,7 +85,7 @@ export class PayloadDecoder {
     }
     // Error texts come from codecs (a tenant's script among them): no control characters reach the store
     // (PostgreSQL text refuses NUL) or the logs.
-    if (outcome.error) outcome = { ...outcome, error: { code: outcome.error.code, message: outcome.error.message.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 300) } };
+    if (outcome.error) outcome = { ...outcome, error: { code: outcome.error.code, message: [...outcome.error.message].map((c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127 ? ' ' : c)).join('').slice(0, 300) } };
     const d: MessageDecode = { messageId: up.messageId, codec: codecName, ...outcome, decodedAt: this.clock.now() };
     await this.store.saveDecode(d);
     this.metrics?.decodes.inc({ codec: codecName.startsWith('user:') ? 'user' : codecName, outcome: d.error ? d.error.code : 'ok' });
