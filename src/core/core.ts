@@ -84,7 +84,7 @@ export class Core {
     await rules.start();
     await downlinks.start();
     const delivery = deps.delivery
-      ? await DeliveryService.start({ store: deps.store.deliveries, bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, ...deps.delivery })
+      ? await DeliveryService.start({ store: deps.store.deliveries, bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, onAttempt: eventMetrics.observeAttempt, ...deps.delivery })
       : undefined;
     return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics);
   }

@@ -1,19 +1,31 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { AttemptObservation } from './delivery/delivery-worker.js';
 import type { Bus, Subscription } from './ports/bus.js';
 
 /**
  * Prometheus counters of what happens after ingest, read off the bus (a transient subscription on
- * each node: each node counts what it sees): downlink state changes and alarm events.
+ * each node: each node counts what it sees): downlink state changes and alarm events; and the
+ * delivery attempts the delivery service reports.
  */
 export class EventMetrics {
   private readonly downlinks: Counter<'state'>;
   private readonly alarms: Counter<'action' | 'severity'>;
+  private readonly attempts: Counter<'kind' | 'outcome'>;
+  private readonly attemptSeconds: Histogram<'kind'>;
   private subs: Subscription[] = [];
 
   constructor(registry: Registry, private readonly bus: Bus) {
     this.downlinks = new Counter({ name: 'satiot_downlink_transitions_total', help: 'Downlinks entering each state (queued, scheduled, uploaded, transmitted, acknowledged, expired, failed)', labelNames: ['state'], registers: [registry] });
+    this.attempts = new Counter({ name: 'satiot_delivery_attempts_total', help: 'Delivery attempts to webhooks and MQTT brokers by integration kind and outcome (delivered, retrying, failed)', labelNames: ['kind', 'outcome'], registers: [registry] });
+    this.attemptSeconds = new Histogram({ name: 'satiot_delivery_attempt_seconds', help: 'Duration of one delivery attempt', labelNames: ['kind'], buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30], registers: [registry] });
     this.alarms = new Counter({ name: 'satiot_alarm_events_total', help: 'Alarm events by action (raised, repeated, acknowledged, cleared) and severity', labelNames: ['action', 'severity'], registers: [registry] });
   }
+
+  /** Counts one delivery attempt (the delivery service calls it). */
+  readonly observeAttempt = (a: AttemptObservation): void => {
+    this.attempts.inc({ kind: a.kind, outcome: a.outcome });
+    this.attemptSeconds.observe({ kind: a.kind }, a.durationMs / 1000);
+  };
 
   async start(): Promise<void> {
     const json = (data: Uint8Array): Record<string, unknown> | undefined => {

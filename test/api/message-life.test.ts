@@ -33,5 +33,6 @@ describe('a message\'s whole life through the API', () => {
       capturedAt: new Date(captured).toISOString(), downlinkedAt: new Date(captured + 1_200_000).toISOString(), ingestedAt: new Date(T0).toISOString(),
       deliveries: [{ integration: 'webhook', integrationId: hook.id, deliveredAt: new Date(T0).toISOString() }],
     });
+    expect(await f.core.metrics.getSingleMetricAsString('satiot_delivery_attempts_total')).toMatch(/satiot_delivery_attempts_total\{kind="webhook",outcome="delivered"} 1/);
   });
 });

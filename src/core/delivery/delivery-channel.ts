@@ -3,7 +3,7 @@ import type { Clock } from '../ports/clock.js';
 import type { DeliveryStore, IntegrationKind, IntegrationRecord, PendingDelivery } from '../ports/delivery-store.js';
 import { DeliveryFanout } from './delivery-fanout.js';
 import type { DeliveryPolicy } from './delivery-policy.js';
-import { DeliveryWorker, type AttemptResult } from './delivery-worker.js';
+import { DeliveryWorker, type AttemptObservation, type AttemptResult } from './delivery-worker.js';
 import type { IntegrationCatalog } from './integration-catalog.js';
 
 /** What every delivery channel needs besides its own adapter. */
@@ -14,6 +14,8 @@ export interface DeliveryChannelDeps {
   readonly clock: Clock;
   readonly policy: DeliveryPolicy;
   readonly onError: (e: unknown) => void;
+  /** Each attempt's outcome and duration, for metrics. */
+  readonly onAttempt?: (a: AttemptObservation) => void;
 }
 
 /**
@@ -26,7 +28,7 @@ export abstract class DeliveryChannel {
   readonly fanout: DeliveryFanout;
 
   protected constructor(kind: IntegrationKind, consumer: string, deps: DeliveryChannelDeps) {
-    this.worker = new DeliveryWorker(kind, (i, d) => this.send(i, d), deps.store, deps.catalog, deps.clock, deps.policy, deps.onError);
+    this.worker = new DeliveryWorker(kind, (i, d) => this.send(i, d), deps.store, deps.catalog, deps.clock, deps.policy, deps.onError, deps.onAttempt);
     this.fanout = new DeliveryFanout(kind, consumer, deps.bus, deps.store, deps.catalog, deps.clock, () => this.worker.wake());
   }
 

@@ -1,3 +1,4 @@
+import type { AttemptObservation } from './delivery-worker.js';
 import type { KeyVault } from '../key-vault.js';
 import type { Bus } from '../ports/bus.js';
 import { systemClock, type Clock } from '../ports/clock.js';
@@ -26,6 +27,8 @@ export interface DeliveryDeps {
   readonly logRetentionMs?: number;
   /** Failures of the background work (store errors): logged by the edge. Default: console.error. */
   readonly onError?: (e: unknown) => void;
+  /** Each delivery attempt's outcome and duration (metrics). */
+  readonly onAttempt?: (a: AttemptObservation) => void;
   /** Cache of integrations for the consumers, ms (default 5 s; see IntegrationCatalog). */
   readonly cacheTtlMs?: number;
 }
@@ -57,7 +60,7 @@ export class DeliveryService {
     const policy = deliveryPolicy(deps.policy);
     const onError = deps.onError ?? ((e: unknown) => console.error('satiot delivery:', e));
     const catalog = new IntegrationCatalog(deps.store, deps.tenants, deps.vault, clock, deps.cacheTtlMs !== undefined ? { cacheTtlMs: deps.cacheTtlMs } : {});
-    const common = { bus: deps.bus, store: deps.store, catalog, clock, policy, onError };
+    const common = { bus: deps.bus, store: deps.store, catalog, clock, policy, onError, ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}) };
     return new DeliveryService(
       deps.store, deps.publisher, clock, onError, catalog,
       new WebhookDispatcher({ ...common, transport: deps.transport }),

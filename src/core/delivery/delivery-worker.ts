@@ -31,6 +31,13 @@ function errorText(e: unknown): string {
  * Started, it looks for due work every pollMs and at once when woken (something was queued).
  * Tests drive it with drain() and a ManualClock instead.
  */
+/** One attempt as metrics see it. */
+export interface AttemptObservation {
+  readonly kind: IntegrationKind;
+  readonly outcome: 'delivered' | 'retrying' | 'failed';
+  readonly durationMs: number;
+}
+
 export class DeliveryWorker {
   private readonly loopsPerIntegration = new Map<string, number>();
   private readonly loops = new Set<Promise<void>>();
@@ -51,6 +58,7 @@ export class DeliveryWorker {
     private readonly clock: Clock,
     private readonly policy: DeliveryPolicy,
     private readonly onError: (e: unknown) => void,
+    private readonly onAttempt?: (a: AttemptObservation) => void,
   ) {}
 
   start(): void {
@@ -165,6 +173,7 @@ export class DeliveryWorker {
     const at = this.clock.now();
     const attempt = d.attempts + 1;
     const outcome = r.ok ? 'delivered' : attempt >= this.policy.maxAttempts ? 'failed' : 'retrying';
+    this.onAttempt?.({ kind: this.kind, outcome, durationMs });
     await this.store.appendAttempt({
       integrationId, deliveryId: d.id, eventKind: d.eventKind, messageId: d.messageId, attempt, outcome,
       statusCode: r.statusCode, error: r.ok ? null : r.error ?? 'failed', durationMs, at,
