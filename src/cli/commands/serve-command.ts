@@ -69,7 +69,7 @@ Example:
       const address = await app.listen({ port, host: o.host });
       const lines = [
         `satiot listening on ${address}   (store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}, data ${dataDir})`,
-        `  health   ${address}/healthz      API reference ${address}/api/openapi.json      metrics ${address}/metrics`,
+        `  health   ${address}/healthz      API reference ${address}/api/docs      metrics ${address}/metrics`,
       ];
       if (admin.generated) lines.push(`  operator key (shown once, keep it): ${admin.generated}`);
       process.stderr.write(`${lines.join('\n')}\n`);
