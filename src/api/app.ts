@@ -35,6 +35,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Largest accepted body, bytes (default 5 MiB: a catalogue of a few thousand TLEs). */
   bodyLimit?: number;
+  /** Ping and key re-check period of the event stream, ms (default 30 s). */
+  eventHeartbeatMs?: number;
 }
 
 /**
@@ -95,7 +97,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     if (opts.core.delivery) {
       await app.register(webhookRoutes(opts.core.delivery, access));
       await app.register(integrationRoutes(opts.core.delivery, access));
-      await app.register(eventRoutes(opts.core.delivery, access));
+      await app.register(eventRoutes(opts.core.delivery, access, opts.eventHeartbeatMs !== undefined ? { heartbeatMs: opts.eventHeartbeatMs } : {}));
     }
     await app.register(metricsRoutes(opts.core));
   }

@@ -13,6 +13,7 @@ import { RuleRunner } from './rule-runner.js';
 import { ContactPlanOracle } from './contact-plan-oracle.js';
 import { DownlinkService, type DownlinkServiceOptions } from './downlink-service.js';
 import { DownlinkContacts } from './downlink-contacts.js';
+import { quotaStatus } from './quota-status.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { EventMetrics } from './event-metrics.js';
 import type { DeliveryPolicy } from './delivery/delivery-policy.js';
@@ -79,7 +80,9 @@ export class Core {
     const rules = new RuleRunner(deps.store, deps.bus, registry, clock, contacts);
     const eventMetrics = new EventMetrics(metrics, deps.bus);
     await eventMetrics.start();
-    const downlinks = new DownlinkService(deps.store.downlinks, deps.bus, registry, clock, new DownlinkContacts(deps.store), deps.downlinks);
+    // Rules' automatic downlinks obey the tenant's quota as customers' do; emergencies always go.
+    const admitRequest = async (tenantId: string, priority: 'normal' | 'emergency') => priority === 'emergency' || !(await quotaStatus(deps.store, tenantId, clock.now())).refusesDownlinks;
+    const downlinks = new DownlinkService(deps.store.downlinks, deps.bus, registry, clock, new DownlinkContacts(deps.store), { admitRequest, ...deps.downlinks });
     await decoder.start();
     await rules.start();
     await downlinks.start();

@@ -50,6 +50,11 @@ export interface DownlinkServiceOptions {
   readonly reportGraceS?: number;
   /** How far a report's time may lie ahead of the core's clock, seconds (default 300). */
   readonly maxClockSkewS?: number;
+  /**
+   * Whether a rule's automatic downlink of this priority may be queued for the tenant (the quota
+   * policy); default: always. A refused request is dropped, as a customer's would be refused.
+   */
+  readonly admitRequest?: (tenantId: string, priority: DownlinkPriority) => Promise<boolean>;
 }
 
 export interface NewDownlink {
@@ -121,7 +126,8 @@ const stepAt = (d: DownlinkRecord, state: DownlinkStep['state']): number | undef
 export class DownlinkService {
   private subs: Subscription[] = [];
   private chain: Promise<unknown> = Promise.resolve();
-  private readonly o: Required<DownlinkServiceOptions>;
+  private readonly o: Required<Omit<DownlinkServiceOptions, 'admitRequest'>>;
+  private readonly admitRequest: NonNullable<DownlinkServiceOptions['admitRequest']>;
 
   constructor(
     private readonly store: DownlinkStore,
@@ -131,9 +137,11 @@ export class DownlinkService {
     private readonly contacts: DownlinkContactSource,
     options: DownlinkServiceOptions = {},
   ) {
+    const { admitRequest, ...rest } = options;
     this.o = {
-      horizonH: 48, uploadS: 10, deliveryMarginS: 30, capacityPerContact: 50, defaultTtlH: 72, reportGraceS: 900, maxClockSkewS: 300, ...options,
+      horizonH: 48, uploadS: 10, deliveryMarginS: 30, capacityPerContact: 50, defaultTtlH: 72, reportGraceS: 900, maxClockSkewS: 300, ...rest,
     };
+    this.admitRequest = admitRequest ?? (async () => true);
   }
 
   /** Subscribes to uplinks (ACKs) and to the rules' downlink requests. */
@@ -446,6 +454,9 @@ export class DownlinkService {
     const { alarmId, devEui, fPort, payloadHex, confirmed, priority } = e;
     if (typeof alarmId !== 'string' || typeof devEui !== 'string' || typeof fPort !== 'number' || typeof payloadHex !== 'string'
       || !/^(?:[0-9a-fA-F]{2})*$/.test(payloadHex)) return;
+    const terminal = this.registry.byDevEui(devEui.toLowerCase())?.record;
+    const wanted: DownlinkPriority = priority === 'emergency' ? 'emergency' : 'normal';
+    if (terminal && !(await this.admitRequest(terminal.tenantId, wanted))) return;
     try {
       await this.enqueue(devEui, {
         alarmId, fPort, payload: new Uint8Array(Buffer.from(payloadHex, 'hex')), confirmed: confirmed === true,

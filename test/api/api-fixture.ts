@@ -14,9 +14,9 @@ export interface ApiFixture {
 }
 
 /** A core fixture with the whole HTTP app on it (no socket: tests use inject()). */
-export async function openApi(opts: Parameters<typeof coreFixture>[0] = {}): Promise<ApiFixture> {
+export async function openApi(opts: Parameters<typeof coreFixture>[0] = {}, app0: { eventHeartbeatMs?: number } = {}): Promise<ApiFixture> {
   const f = await coreFixture(opts);
-  const app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+  const app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY), ...app0 });
   return { f, app, close: async () => { await app.close(); await f.close(); } };
 }
 

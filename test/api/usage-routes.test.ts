@@ -83,6 +83,18 @@ describe('quotas', () => {
     expect(status).toMatchObject({ used: { downlinks: 3 }, exceeded: { downlinks: true }, refusesDownlinks: true, quota: { monthlyDownlinks: 2, monthlyUplinkMessages: null, action: 'refuse-downlinks' } });
   });
 
+  it('drops a rule\'s normal automatic downlink once the quota refuses downlinks, but not an emergency one', async () => {
+    const t = await f.addTerminal();
+    await app.inject({ method: 'PUT', url: `/api/v1/tenants/${f.tenantId}/quota`, headers: auth, payload: { monthlyDownlinks: 0, action: 'refuse-downlinks' } });
+    const request = (alarmId: string, priority: string) => f.bus.publish(`satiot.downlink-request.${f.tenantId}.${t.devEui}`,
+      Buffer.from(JSON.stringify({ kind: 'downlink-request', alarmId, ruleId: 'r', tenantId: f.tenantId, devEui: t.devEui, fPort: 2, payloadHex: '01', confirmed: false, priority })));
+    await request('a-normal', 'normal');
+    await request('a-emergency', 'emergency');
+    await new Promise((r) => setTimeout(r, 100));
+    const items = (await app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/downlinks`, headers: auth })).json().items;
+    expect(items.map((d: { priority: string; alarmId: string }) => [d.alarmId, d.priority])).toEqual([['a-emergency', 'emergency']]);
+  });
+
   it('lets only operators set a quota, and the tenant read its own', async () => {
     const admin = (await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { tenantId: f.tenantId, role: 'tenant-admin' } })).json().key;
     const put = await app.inject({ method: 'PUT', url: `/api/v1/tenants/${f.tenantId}/quota`, headers: { authorization: `Bearer ${admin}` }, payload: { action: 'warn' } });

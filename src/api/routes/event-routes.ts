@@ -46,7 +46,7 @@ function filterOf(q: EventQuery): EventFilter {
  * only: nothing from before the connection, nothing replayed after a reconnect (webhooks and MQTT
  * are the durable ways). Registers @fastify/websocket unless the app already has it.
  */
-export function eventRoutes(delivery: DeliveryService, access: AccessControl): FastifyPluginAsync {
+export function eventRoutes(delivery: DeliveryService, access: AccessControl, opts: { heartbeatMs?: number } = {}): FastifyPluginAsync {
   return async (app) => {
     // Client frames are ignored; 4 KiB bounds what one may send.
     if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 4096 } });
@@ -76,13 +76,29 @@ export function eventRoutes(delivery: DeliveryService, access: AccessControl): F
       handler: async () => {
         throw new SatiotError('INVALID_ARGUMENT', 'GET /api/v1/events is a WebSocket: connect with "Upgrade: websocket"');
       },
-      wsHandler: (socket, req) => stream(delivery, socket, filterOf(req.query)),
+      wsHandler: (socket, req) => stream(delivery, socket, filterOf(req.query), () => stillAuthorized(req, access), opts.heartbeatMs),
     });
   };
 }
 
-/** Serves one connection until it closes. */
-async function stream(delivery: DeliveryService, socket: WebSocket, filter: EventFilter): Promise<void> {
+/** The key the stream was opened with still works (not revoked, not expired). */
+async function stillAuthorized(req: FastifyRequest<{ Querystring: EventQuery }>, access: AccessControl): Promise<boolean> {
+  try {
+    await authorizeEventStream(req, access);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Close code when the key that opened the stream is revoked or expires (RFC 6455 policy violation). */
+export const CLOSE_KEY_INVALID = 1008;
+
+/**
+ * Serves one connection until it closes. Each heartbeat also checks the key again, so a revoked or
+ * expired key stops receiving within HEARTBEAT_MS.
+ */
+async function stream(delivery: DeliveryService, socket: WebSocket, filter: EventFilter, authorized: () => Promise<boolean>, heartbeatMs = HEARTBEAT_MS): Promise<void> {
   let alive = true;
   const heartbeat = setInterval(() => {
     if (!alive) {
@@ -91,7 +107,8 @@ async function stream(delivery: DeliveryService, socket: WebSocket, filter: Even
     }
     alive = false;
     socket.ping();
-  }, HEARTBEAT_MS);
+    void authorized().then((ok) => { if (!ok && socket.readyState === socket.OPEN) socket.close(CLOSE_KEY_INVALID, 'the API key was revoked or has expired'); });
+  }, heartbeatMs);
   heartbeat.unref();
   socket.on('pong', () => { alive = true; });
   const send = (json: string): void => {
