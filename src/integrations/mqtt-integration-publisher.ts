@@ -11,18 +11,37 @@ interface Connection {
   lastError: string | undefined;
   /** Publishes waiting for the connection (one shared listener instead of one per publish). */
   readonly waiters: Set<() => void>;
+  /** Last publish through it, ms. */
+  lastUsed: number;
 }
 
 /**
  * Publishes to tenants' brokers with mqtt.js: one client per broker (URL and credentials), made on
  * first use and kept, reconnecting in the background. A publish waits for the connection and for
  * the PUBACK up to its time limit; while a broker is down, publishes fail within that limit instead of
- * piling up in the client's offline queue (the delivery worker retries them).
+ * piling up in the client's offline queue (the delivery worker retries them). A client unused for
+ * `idleMs` (default 10 min) is closed: a deleted, disabled or re-credentialled integration's old
+ * broker is not reconnected to for ever.
  */
 export class MqttIntegrationPublisher implements IntegrationPublisher {
   private readonly connections = new Map<string, Connection>();
+  private readonly sweep: ReturnType<typeof setInterval>;
 
-  constructor(private readonly opts: { readonly clientIdPrefix?: string } = {}) {}
+  constructor(private readonly opts: { readonly clientIdPrefix?: string; readonly idleMs?: number } = {}) {
+    const idleMs = opts.idleMs ?? 600_000;
+    this.sweep = setInterval(() => this.closeIdle(idleMs), Math.min(60_000, idleMs));
+    this.sweep.unref();
+  }
+
+  /** Closes the clients not used for `idleMs`. */
+  private closeIdle(idleMs: number): void {
+    const now = Date.now();
+    for (const [key, c] of this.connections) {
+      if (now - c.lastUsed < idleMs || c.waiters.size > 0) continue;
+      this.connections.delete(key);
+      c.client.endAsync(true).catch(() => undefined);
+    }
+  }
 
   async publish(broker: BrokerTarget, topic: string, payload: Uint8Array, timeoutMs: number): Promise<void> {
     const c = this.connectionFor(broker, timeoutMs);
@@ -31,6 +50,7 @@ export class MqttIntegrationPublisher implements IntegrationPublisher {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweep);
     const all = [...this.connections.values()];
     this.connections.clear();
     await Promise.all(all.map((c) => c.client.endAsync(true).catch(() => undefined)));
@@ -54,7 +74,7 @@ export class MqttIntegrationPublisher implements IntegrationPublisher {
         ...(broker.username !== undefined ? { username: broker.username } : {}),
         ...(broker.password !== undefined ? { password: broker.password } : {}),
       });
-      const conn: Connection = { client, lastError: undefined, waiters: new Set() };
+      const conn: Connection = { client, lastError: undefined, waiters: new Set(), lastUsed: Date.now() };
       // Without an 'error' listener a refused connection would end the process.
       client.on('error', (e) => { conn.lastError = e.message; });
       client.on('connect', () => {
@@ -65,6 +85,7 @@ export class MqttIntegrationPublisher implements IntegrationPublisher {
       this.connections.set(key, conn);
       c = conn;
     }
+    c.lastUsed = Date.now();
     return c;
   }
 }

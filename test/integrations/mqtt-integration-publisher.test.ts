@@ -84,4 +84,14 @@ describe.skipIf(!URL_)(URL_ ? 'MQTT integration (real broker)' : 'MQTT integrati
     await vi.waitFor(() => expect(received.map((r) => r.payload).sort()).toEqual(['1', '2', '3']));
     await p.close();
   });
+
+  it('closes a broker connection that has not been used for its idle time', async () => {
+    const p = new MqttIntegrationPublisher({ idleMs: 200 });
+    await p.publish({ url: URL_! }, `${prefix}/idle`, Buffer.from('x'), 2000);
+    expect(p.size).toBe(1);
+    await vi.waitFor(() => expect(p.size).toBe(0), { timeout: 2000, interval: 50 });
+    await p.publish({ url: URL_! }, `${prefix}/idle`, Buffer.from('y'), 2000); // and a new one is made when needed
+    expect(p.size).toBe(1);
+    await p.close();
+  });
 });
