@@ -118,6 +118,18 @@ export class Provisioning {
     return terminalView(t);
   }
 
+  /**
+   * Deletes a terminal registered by mistake. One that has sent messages is kept — its data falls
+   * under the retention rules — and answers TERMINAL_HAS_MESSAGES: disable it instead.
+   */
+  async deleteTerminal(devEui: string): Promise<void> {
+    const key = devEui.toLowerCase();
+    const r = await this.store.deleteTerminal(key);
+    if (r === 'not-found') throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
+    if (r === 'has-messages') throw new SatiotError('TERMINAL_HAS_MESSAGES', `terminal ${key} has sent messages, which are kept: disable it instead (PATCH {"enabled": false})`);
+    this.registry.delete(key);
+  }
+
   /** Changes a terminal's profile, expected rate, codec or registered position (null clears the last two). */
   async updateTerminal(devEui: string, c: TerminalChanges): Promise<TerminalView> {
     const key = devEui.toLowerCase();

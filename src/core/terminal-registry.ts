@@ -74,6 +74,12 @@ export class TerminalRegistry {
     e.version = c?.version ?? -1;
   }
 
+  /** Forgets a deleted terminal. */
+  delete(devEui: string): void {
+    const e = this.byEui.get(devEui);
+    if (e) this.remove(e);
+  }
+
   /** A stored terminal's new record (same keys and addresses): the entry keeps its counters. */
   replaceRecord(t: TerminalRecord): void {
     const e = this.byEui.get(t.devEui);

@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   INTEGRATION_NOT_FOUND: { http: 404, exit: 4, summary: 'No such MQTT integration (or not visible to this key).' },
   INTEGRATION_INVALID: { http: 400, exit: 2, summary: 'A webhook or MQTT integration is malformed: URL scheme, host or credentials, event kinds, user name, password or topic prefix.' },
   QUOTA_EXCEEDED: { http: 429, exit: 7, summary: "The tenant's monthly quota is used up and its policy refuses new downlinks (emergencies still go)." },
+  TERMINAL_HAS_MESSAGES: { http: 409, exit: 6, summary: 'The terminal has sent messages, which are kept: it can be disabled, not deleted.' },
   INTERNAL: { http: 500, exit: 1, summary: 'An unexpected error; details are logged, not returned.' },
 } as const satisfies Record<string, { http: number; exit: number; summary: string }>;
 

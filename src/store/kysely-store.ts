@@ -168,6 +168,21 @@ export abstract class KyselyStore implements Store {
     return r.numUpdatedRows > 0n;
   }
 
+  async deleteTerminal(devEui: string): Promise<'deleted' | 'not-found' | 'has-messages'> {
+    const t = await this.db.selectFrom('terminals').select(['seq', 'id']).where('dev_eui', '=', devEui).executeTakeFirst();
+    if (!t) return 'not-found';
+    const seq = Number(t.seq);
+    if (await this.db.selectFrom('messages').select('seq').where('terminal_seq', '=', seq).limit(1).executeTakeFirst()) return 'has-messages';
+    // Statement by statement, children first: a message arriving meanwhile makes the last one fail on
+    // its foreign key, and the terminal stays (as it should: it has data now).
+    await sql`DELETE FROM downlinks WHERE terminal_id = ${t.id}`.execute(this.db); // the downlink store's table
+    await this.db.deleteFrom('rule_states').where('terminal_id', '=', t.id).execute();
+    await this.db.deleteFrom('terminal_counters').where('terminal_seq', '=', seq).execute();
+    await this.db.deleteFrom('terminals').where('seq', '=', seq).execute();
+    this.terminalSeqs.delete(t.id);
+    return 'deleted';
+  }
+
   async updateTerminal(devEui: string, c: TerminalChanges): Promise<boolean> {
     const set = {
       ...(c.profile !== undefined ? { profile: c.profile } : {}),

@@ -44,6 +44,7 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /terminals?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals?tenantId=${w.tenantId}` }) },
   { name: 'GET /terminals/{devEui}', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}` }) },
   { name: 'PATCH /terminals/{devEui}', kind: 'admin-write', request: (w) => ({ method: 'PATCH', url: `/api/v1/terminals/${w.devEui}`, payload: { enabled: false } }) },
+  { name: 'DELETE /terminals/{devEui}', kind: 'admin-write', ok: 204, request: (w) => ({ method: 'DELETE', url: `/api/v1/terminals/${w.devEui}` }) },
   { name: 'POST /ground-stations', kind: 'operator-only', ok: 201, request: () => ({ method: 'POST', url: '/api/v1/ground-stations', payload: { name: 'gs', lat: 1, lon: 2 } }) },
   { name: 'GET /ground-stations', kind: 'supervisor-read', request: () => ({ method: 'GET', url: '/api/v1/ground-stations' }) },
   { name: 'POST /satellites', kind: 'operator-only', request: () => ({ method: 'POST', url: '/api/v1/satellites', payload: { tle: TLE } }) },

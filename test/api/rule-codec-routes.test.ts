@@ -98,4 +98,17 @@ describe('API: codecs, rules, solution presets and alarms', () => {
     expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'INVALID_ARGUMENT']);
     expect((await app.inject({ method: 'PATCH', url: `/api/v1/terminals/${t.devEui}`, headers: auth, payload: {} })).statusCode).toBe(400);
   });
+
+  it('deletes a terminal registered by mistake, and keeps one that has sent messages (409 TERMINAL_HAS_MESSAGES)', async () => {
+    const unused = await f.addTerminal();
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/terminals/${unused.devEui}`, headers: auth })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/terminals/${unused.devEui}`, headers: auth })).statusCode).toBe(404);
+    const [r] = await f.core.pipeline.ingest(f.station, [uplink(unused, 1, new Uint8Array([1]))]);
+    expect(r).toEqual({ status: 'rejected', code: 'UNKNOWN_TERMINAL' });
+    const used = await f.addTerminal();
+    await f.core.pipeline.ingest(f.station, [uplink(used, 1, new Uint8Array([1]))]);
+    const kept = await app.inject({ method: 'DELETE', url: `/api/v1/terminals/${used.devEui}`, headers: auth });
+    expect([kept.statusCode, kept.json().error.code]).toEqual([409, 'TERMINAL_HAS_MESSAGES']);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/terminals/${used.devEui}/messages`, headers: auth })).json().items).toHaveLength(1);
+  });
 });

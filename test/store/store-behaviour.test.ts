@@ -688,6 +688,22 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('deleting terminals', () => {
+      it('deletes a terminal without messages with its counters, and keeps one with messages', async () => {
+        const { t } = await seed();
+        const spare = terminal('term-2', 'acme', 2);
+        await store.createTerminal(spare);
+        await store.commitIngest(write({ counters: [{ state: counters(spare.id, -1, 1), expectedVersion: -1 }] }));
+        await store.commitIngest(write({ newMessages: [message(t, 1)] }));
+        expect(await store.deleteTerminal(t.devEui)).toBe('has-messages');
+        expect(await store.deleteTerminal(spare.devEui)).toBe('deleted');
+        expect(await store.getTerminalByDevEui(spare.devEui)).toBeUndefined();
+        expect(await store.getCounters(spare.id)).toBeUndefined();
+        expect(await store.deleteTerminal(spare.devEui)).toBe('not-found');
+        expect(await store.getTerminalByDevEui(t.devEui)).toEqual(t);
+      });
+    });
+
     describe('API keys', () => {
       it('keeps keys by hash, lists them per tenant, and revokes once', async () => {
         await store.createTenant(tenant('acme'));

@@ -138,6 +138,21 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       return { ...t, createdAt: iso(t.createdAt) };
     });
 
+    app.delete<{ Params: { devEui: string } }>('/api/v1/terminals/:devEui', {
+      schema: {
+        summary: 'Delete a terminal registered by mistake (one that has sent messages is kept: 409 TERMINAL_HAS_MESSAGES; disable it instead)', tags: ['provisioning'], ...secured,
+        params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
+        response: { 204: { type: 'null' }, '4xx': errorSchema },
+      },
+    }, async (req, reply) => {
+      const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
+      const old = core.registry.byDevEui(req.params.devEui.toLowerCase());
+      if (!old) throw notFound();
+      checkTenant(req, old.record.tenantId, notFound, ADMINS);
+      await core.provisioning.deleteTerminal(req.params.devEui);
+      return reply.status(204).send();
+    });
+
     app.post<{ Body: { name: string; lat: number; lon: number; altM?: number } }>('/api/v1/ground-stations', {
       schema: {
         summary: 'Register a ground station; its bearer token is shown once', tags: ['provisioning'], ...secured,

@@ -67,6 +67,11 @@ export interface Store {
   listAllTerminals(): Promise<TerminalRecord[]>;
   listTerminals(q: { tenantId?: string; limit: number; cursor?: string }): Promise<Page<TerminalRecord>>;
   setTerminalEnabled(devEui: string, enabled: boolean): Promise<boolean>;
+  /**
+   * Deletes a terminal that never sent a message (a registration made by mistake), with its counters
+   * and downlinks: 'deleted', 'not-found', or 'has-messages' (its data is kept: disable it instead).
+   */
+  deleteTerminal(devEui: string): Promise<'deleted' | 'not-found' | 'has-messages'>;
   /** Changes a terminal's descriptive fields (not its keys nor addresses); false when there is none. */
   updateTerminal(devEui: string, changes: TerminalChanges): Promise<boolean>;
 
