@@ -12,12 +12,17 @@ export class EventMetrics {
   private readonly alarms: Counter<'action' | 'severity'>;
   private readonly attempts: Counter<'kind' | 'outcome'>;
   private readonly attemptSeconds: Histogram<'kind'>;
+  private readonly deliveredSeconds: Histogram<'kind'>;
   private subs: Subscription[] = [];
 
   constructor(registry: Registry, private readonly bus: Bus) {
     this.downlinks = new Counter({ name: 'satiot_downlink_transitions_total', help: 'Downlinks entering each state (queued, scheduled, uploaded, transmitted, acknowledged, expired, failed)', labelNames: ['state'], registers: [registry] });
     this.attempts = new Counter({ name: 'satiot_delivery_attempts_total', help: 'Delivery attempts to webhooks and MQTT brokers by integration kind and outcome (delivered, retrying, failed)', labelNames: ['kind', 'outcome'], registers: [registry] });
     this.attemptSeconds = new Histogram({ name: 'satiot_delivery_attempt_seconds', help: 'Duration of one delivery attempt', labelNames: ['kind'], buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30], registers: [registry] });
+    this.deliveredSeconds = new Histogram({
+      name: 'satiot_delivery_latency_seconds', help: "The message's last hop: ingested (durable) → delivered to an application, per integration kind",
+      labelNames: ['kind'], buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600], registers: [registry],
+    });
     this.alarms = new Counter({ name: 'satiot_alarm_events_total', help: 'Alarm events by action (raised, repeated, acknowledged, cleared) and severity', labelNames: ['action', 'severity'], registers: [registry] });
   }
 
@@ -25,6 +30,7 @@ export class EventMetrics {
   readonly observeAttempt = (a: AttemptObservation): void => {
     this.attempts.inc({ kind: a.kind, outcome: a.outcome });
     this.attemptSeconds.observe({ kind: a.kind }, a.durationMs / 1000);
+    if (a.sinceIngestS !== undefined) this.deliveredSeconds.observe({ kind: a.kind }, a.sinceIngestS);
   };
 
   async start(): Promise<void> {

@@ -34,5 +34,7 @@ describe('a message\'s whole life through the API', () => {
       deliveries: [{ integration: 'webhook', integrationId: hook.id, deliveredAt: new Date(T0).toISOString() }],
     });
     expect(await f.core.metrics.getSingleMetricAsString('satiot_delivery_attempts_total')).toMatch(/satiot_delivery_attempts_total\{kind="webhook",outcome="delivered"} 1/);
+    // The last hop, ingested → delivered: the test clock does not move, so it is 0 s.
+    expect(await f.core.metrics.getSingleMetricAsString('satiot_delivery_latency_seconds')).toMatch(/satiot_delivery_latency_seconds_bucket\{le="0.1",kind="webhook"} 1/);
   });
 });

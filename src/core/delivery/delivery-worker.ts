@@ -36,6 +36,8 @@ export interface AttemptObservation {
   readonly kind: IntegrationKind;
   readonly outcome: 'delivered' | 'retrying' | 'failed';
   readonly durationMs: number;
+  /** For a delivered uplink event: ingested → delivered, seconds (the message's last hop). */
+  readonly sinceIngestS?: number;
 }
 
 export class DeliveryWorker {
@@ -173,7 +175,10 @@ export class DeliveryWorker {
     const at = this.clock.now();
     const attempt = d.attempts + 1;
     const outcome = r.ok ? 'delivered' : attempt >= this.policy.maxAttempts ? 'failed' : 'retrying';
-    this.onAttempt?.({ kind: this.kind, outcome, durationMs });
+    if (this.onAttempt) {
+      const ingestedAt = outcome === 'delivered' && d.eventKind === 'uplink' ? ingestedAtOf(d.body) : undefined;
+      this.onAttempt({ kind: this.kind, outcome, durationMs, ...(ingestedAt !== undefined ? { sinceIngestS: Math.max(0, (at - ingestedAt) / 1000) } : {}) });
+    }
     await this.store.appendAttempt({
       integrationId, deliveryId: d.id, eventKind: d.eventKind, messageId: d.messageId, attempt, outcome,
       statusCode: r.statusCode, error: r.ok ? null : r.error ?? 'failed', durationMs, at,
@@ -192,5 +197,15 @@ export class DeliveryWorker {
       const c = await this.store.countFailedDelivery(integrationId, this.policy.disableAfterFailures, reason, at);
       if (c.disabled) this.catalog.invalidate(integration);
     }
+  }
+}
+
+/** The `ingestedAt` of an uplink event's JSON, ms; undefined when it has none. */
+function ingestedAtOf(body: string): number | undefined {
+  try {
+    const t = Date.parse((JSON.parse(body) as { ingestedAt?: unknown }).ingestedAt as string);
+    return Number.isFinite(t) ? t : undefined;
+  } catch {
+    return undefined;
   }
 }
