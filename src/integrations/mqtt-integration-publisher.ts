@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { BrokerTarget, IntegrationPublisher } from '../core/ports/integration-publisher.js';
+import { assertPublicHost } from './internal-address.js';
 
 /** How long a broken broker connection waits before reconnecting, ms. */
 const RECONNECT_MS = 5_000;
@@ -27,7 +28,7 @@ export class MqttIntegrationPublisher implements IntegrationPublisher {
   private readonly connections = new Map<string, Connection>();
   private readonly sweep: ReturnType<typeof setInterval>;
 
-  constructor(private readonly opts: { readonly clientIdPrefix?: string; readonly idleMs?: number } = {}) {
+  constructor(private readonly opts: { readonly clientIdPrefix?: string; readonly idleMs?: number; readonly allowInternal?: boolean } = {}) {
     const idleMs = opts.idleMs ?? 600_000;
     this.sweep = setInterval(() => this.closeIdle(idleMs), Math.min(60_000, idleMs));
     this.sweep.unref();
@@ -44,6 +45,8 @@ export class MqttIntegrationPublisher implements IntegrationPublisher {
   }
 
   async publish(broker: BrokerTarget, topic: string, payload: Uint8Array, timeoutMs: number): Promise<void> {
+    // mqtt: URLs keep shorthand hosts as typed; parsed as http: they read as the resolver would.
+    if (!this.opts.allowInternal) await assertPublicHost(new URL(`http://${new URL(broker.url).host}/`).hostname);
     const c = this.connectionFor(broker, timeoutMs);
     await connected(c, timeoutMs, () => `broker ${redacted(broker.url)} not reachable within ${timeoutMs} ms${c.lastError ? `: ${c.lastError}` : ''}`);
     await withTimeout(c.client.publishAsync(topic, Buffer.from(payload), { qos: 1 }), timeoutMs, () => `no PUBACK from ${redacted(broker.url)} within ${timeoutMs} ms`);

@@ -113,7 +113,7 @@ describe('webhook delivery over real sockets (node:http receiver, fetch transpor
   beforeEach(async () => {
     h = await deliveryApp({
       start: true,
-      deps: { transport: new FetchWebhookTransport(), policy: { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 3, timeoutMs: 500, pollMs: 20 } },
+      deps: { transport: new FetchWebhookTransport({ allowInternal: true }), policy: { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 3, timeoutMs: 500, pollMs: 20 } },
     });
     rx = await receiver(() => secret, [503]);
   });

@@ -12,7 +12,7 @@ const URL_ = process.env.SATIOT_TEST_MQTT_URL;
 
 describe('MQTT integration publisher without a broker', () => {
   it('fails a publish to an unreachable broker within its time limit, with the reason and without credentials', async () => {
-    const p = new MqttIntegrationPublisher();
+    const p = new MqttIntegrationPublisher({ allowInternal: true });
     const started = Date.now();
     // Port 9 (discard) on loopback: nothing listens, the connection is refused.
     await expect(p.publish({ url: 'mqtt://127.0.0.1:9', username: 'u', password: 'secret-pw' }, 'x/y', Buffer.from('{}'), 300))
@@ -46,7 +46,7 @@ describe.skipIf(!URL_)(URL_ ? 'MQTT integration (real broker)' : 'MQTT integrati
     bus = await openBus('memory');
     svc = await DeliveryService.start({
       store: d.store, bus, vault: testVault(), tenants: TENANTS, transport: new FakeTransport(),
-      publisher: new MqttIntegrationPublisher({ clientIdPrefix: 'satiot-test-forwarder' }),
+      publisher: new MqttIntegrationPublisher({ clientIdPrefix: 'satiot-test-forwarder', allowInternal: true }),
       policy: { baseDelayMs: 50, maxDelayMs: 200, timeoutMs: 1000, pollMs: 20, concurrencyPerIntegration: 1 },
     });
   });
@@ -75,7 +75,7 @@ describe.skipIf(!URL_)(URL_ ? 'MQTT integration (real broker)' : 'MQTT integrati
   });
 
   it('reuses one connection per broker and credentials', async () => {
-    const p = new MqttIntegrationPublisher();
+    const p = new MqttIntegrationPublisher({ allowInternal: true });
     await p.publish({ url: URL_! }, `${prefix}/a`, Buffer.from('1'), 2000);
     await p.publish({ url: URL_! }, `${prefix}/b`, Buffer.from('2'), 2000);
     expect(p.size).toBe(1);
@@ -86,7 +86,7 @@ describe.skipIf(!URL_)(URL_ ? 'MQTT integration (real broker)' : 'MQTT integrati
   });
 
   it('closes a broker connection that has not been used for its idle time', async () => {
-    const p = new MqttIntegrationPublisher({ idleMs: 200 });
+    const p = new MqttIntegrationPublisher({ idleMs: 200, allowInternal: true });
     await p.publish({ url: URL_! }, `${prefix}/idle`, Buffer.from('x'), 2000);
     expect(p.size).toBe(1);
     await vi.waitFor(() => expect(p.size).toBe(0), { timeout: 2000, interval: 50 });

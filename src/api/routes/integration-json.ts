@@ -1,6 +1,7 @@
 import { EVENT_KINDS } from '../../core/delivery/delivery-event.js';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../core/model.js';
+import { isInternalHost } from '../../integrations/internal-address.js';
 import { principalOf } from '../auth.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import type { DeliveryService } from '../../core/delivery/delivery-service.js';
@@ -79,13 +80,5 @@ export function checkDeliveryTarget(req: FastifyRequest, url: string): void {
   if (isInternalHost(host)) throw new SatiotError('INTEGRATION_INVALID', `deliveries to ${host} are not allowed: it is a loopback, private or link-local address`);
 }
 
-export function isInternalHost(host: string): boolean {
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '0.0.0.0' || host === '::' || host === '::1') return true;
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)?.slice(1).map(Number);
-  if (v4) {
-    const [a, b] = v4 as [number, number];
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (host.includes(':')) return /^(fc|fd|fe8|fe9|fea|feb)/.test(host) || host.startsWith('::ffff:');
-  return false;
-}
+
+export { isInternalHost };

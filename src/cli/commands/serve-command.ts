@@ -11,7 +11,7 @@ import { MqttIntegrationPublisher } from '../../integrations/mqtt-integration-pu
 import { openStore } from '../../store/open-store.js';
 import { openBus } from '../../bus/open-bus.js';
 
-interface ServeOptions { port: string; host: string; data: string; store: string; bus: string; mqtt?: string }
+interface ServeOptions { port: string; host: string; data: string; store: string; bus: string; mqtt?: string; allowInternalDelivery?: boolean }
 
 export function registerServe(program: Command): void {
   program.command('serve')
@@ -22,6 +22,7 @@ export function registerServe(program: Command): void {
     .option('--store <spec>', 'sqlite (embedded, in --data) or postgres://user@host:5432/db', process.env.SATIOT_STORE ?? 'sqlite')
     .option('--bus <spec>', 'memory (in-process) or nats://host:4222 (JetStream)', process.env.SATIOT_BUS ?? 'memory')
     .option('--mqtt <url>', 'also take gateway batches over MQTT from this broker (satiot/gateway/{stationId}/up)', process.env.SATIOT_MQTT)
+    .option('--allow-internal-delivery', 'let webhooks and MQTT integrations reach internal addresses (an on-site receiver); refused by default')
     .addHelpText('after', `
 Keys:
   SATIOT_ADMIN_KEY    operator key; without it one is generated on the first start, printed once,
@@ -40,7 +41,8 @@ Example:
       const vault = resolveMasterKey(dataDir);
       const store = await openStore(o.store, { dataDir });
       const bus = await openBus(o.bus);
-      const core = await Core.start({ store, bus, vault, delivery: { transport: new FetchWebhookTransport(), publisher: new MqttIntegrationPublisher() } });
+      const allowInternal = o.allowInternalDelivery === true;
+      const core = await Core.start({ store, bus, vault, delivery: { transport: new FetchWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }) } });
       const app = await buildApp({ logger: true, core, adminKeyHash: admin.hash });
       const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core) : undefined;
       // Silence rules are checked every 5 minutes; a failed sweep is logged and the next one tries again.
