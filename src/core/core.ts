@@ -13,6 +13,7 @@ import { RuleRunner } from './rule-runner.js';
 import { ContactPlanOracle } from './contact-plan-oracle.js';
 import { DownlinkService, type DownlinkServiceOptions } from './downlink-service.js';
 import { DownlinkContacts } from './downlink-contacts.js';
+import { MovingTerminalContacts } from './moving-terminal-contacts.js';
 import { quotaStatus } from './quota-status.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { EventMetrics } from './event-metrics.js';
@@ -82,7 +83,7 @@ export class Core {
     await eventMetrics.start();
     // Rules' automatic downlinks obey the tenant's quota as customers' do; emergencies always go.
     const admitRequest = async (tenantId: string, priority: 'normal' | 'emergency') => priority === 'emergency' || !(await quotaStatus(deps.store, tenantId, clock.now())).refusesDownlinks;
-    const downlinks = new DownlinkService(deps.store.downlinks, deps.bus, registry, clock, new DownlinkContacts(deps.store), { admitRequest, ...deps.downlinks });
+    const downlinks = new DownlinkService(deps.store.downlinks, deps.bus, registry, clock, new MovingTerminalContacts(new DownlinkContacts(deps.store), deps.store, () => clock.now()), { admitRequest, ...deps.downlinks });
     await decoder.start();
     await rules.start();
     await downlinks.start();
