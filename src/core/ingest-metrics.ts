@@ -16,7 +16,7 @@ export class IngestMetrics {
 
   constructor(registry: Registry) {
     this.frames = new Counter({ name: 'satiot_ingest_frames_total', help: 'Frames handed in by ground stations, by outcome, rejection code and station', labelNames: ['status', 'code', 'station'], registers: [registry] });
-    this.batchSeconds = new Histogram({ name: 'satiot_ingest_batch_seconds', help: 'Time to process one gateway batch, durable commit included', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] });
+    this.batchSeconds = new Histogram({ name: 'satiot_ingest_batch_seconds', help: 'Time to decide and commit one group of gateway batches (group commit), durable commit included', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] });
     this.hopSeconds = new Histogram({
       name: 'satiot_message_hop_seconds', help: 'Per-hop latency of new messages: captured→downlinked (on board), downlinked→ingested (ground→core)',
       labelNames: ['hop'], buckets: [1, 10, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400], registers: [registry],
