@@ -1,5 +1,5 @@
 import type { EventKind } from '../delivery/delivery-event.js';
-import type { Page } from './store.js';
+import type { Page } from './page.js';
 
 /** Where a tenant's events can go. */
 export type IntegrationKind = 'webhook' | 'mqtt';

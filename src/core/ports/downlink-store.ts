@@ -1,5 +1,5 @@
 import type { DownlinkPriority } from '../../plan/downlink-route.js';
-import type { UsageRow, Page } from './store.js';
+import type { UsageRow, Page } from './page.js';
 
 /**
  * A downlink's life: queued (no route yet) → scheduled (a route through a station contact) →

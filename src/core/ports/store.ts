@@ -1,6 +1,7 @@
 import type { Alarm, AlarmState, Rule, RuleState } from '../../rules/index.js';
 import type { DownlinkStore } from './downlink-store.js';
 import type { DeliveryStore } from './delivery-store.js';
+import type { Page, UsageRow } from './page.js';
 import type { ApiKeyRecord, GeoPoint, TerminalProfile, TenantQuota, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
@@ -28,11 +29,7 @@ export class CounterConflictError extends Error {
   }
 }
 
-export interface Page<T> {
-  readonly items: readonly T[];
-  /** Opaque; pass back to get the next page. Absent on the last page. */
-  readonly nextCursor?: string;
-}
+export type { Page, UsageRow } from './page.js';
 
 export interface MessageQuery {
   readonly terminalId: string;
@@ -144,15 +141,6 @@ export interface Store {
   revokeApiKey(id: string, at: number): Promise<boolean>;
 }
 
-/** One terminal's traffic on one UTC day. */
-export interface UsageRow {
-  readonly tenantId: string;
-  readonly devEui: string;
-  /** Days since 1970-01-01 (UTC). */
-  readonly day: number;
-  readonly messages: number;
-  readonly bytes: number;
-}
 
 /** What may change about a registered terminal: null clears the codec or the location. */
 export interface TerminalChanges {
