@@ -1,6 +1,6 @@
+import { satellitesOf } from './satellite-records.js';
 import { findPassesForAll } from '../orbit/pass-finder.js';
-import { parseElementSets } from '../orbit/parse-element-sets.js';
-import { Satellite } from '../orbit/satellite.js';
+import type { Satellite } from '../orbit/satellite.js';
 import { makeSite } from '../orbit/site.js';
 import type { Pass } from '../orbit/pass.js';
 import { subSatellitePoint, type SubSatellitePoint } from '../orbit/sub-satellite-point.js';
@@ -20,10 +20,7 @@ export class ContactPlanOracle implements ContactOracle {
 
   /** Replaces the constellation (after satellites are loaded). Bad element sets are skipped. */
   setSatellites(records: readonly SatelliteRecord[]): void {
-    const text = records.filter((r) => r.format === 'tle').map((r) => `${r.name}\n${r.elementSet}`).join('\n');
-    const omm = records.filter((r) => r.format === 'omm').map((r) => JSON.parse(r.elementSet) as unknown);
-    const sets = [...parseElementSets(text).sets, ...(omm.length ? parseElementSets(JSON.stringify(omm)).sets : [])];
-    this.sats = sets.map((s) => new Satellite(s));
+    this.sats = satellitesOf(records);
   }
 
   get satelliteCount(): number {

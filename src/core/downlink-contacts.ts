@@ -1,6 +1,6 @@
+import { satellitesOf } from './satellite-records.js';
 import { findPassesForAll } from '../orbit/pass-finder.js';
-import { parseElementSets } from '../orbit/parse-element-sets.js';
-import { Satellite } from '../orbit/satellite.js';
+import type { Satellite } from '../orbit/satellite.js';
 import { makeSite } from '../orbit/site.js';
 import type { Contact } from '../plan/downlink-route.js';
 import type { GeoPoint, GroundStationRecord, SatelliteRecord } from './model.js';
@@ -100,11 +100,7 @@ export class DownlinkContacts implements DownlinkContactSource {
     if (key === this.satsKey) return;
     this.satsKey = key;
     this.cache.clear();
-    // Parsed as ContactPlanOracle does: TLEs as text, OMM records as one JSON array; bad sets skipped.
-    const text = records.filter((r) => r.format === 'tle').map((r) => `${r.name}\n${r.elementSet}`).join('\n');
-    const omm = records.filter((r) => r.format === 'omm').map((r) => JSON.parse(r.elementSet) as unknown);
-    const sets = [...parseElementSets(text).sets, ...(omm.length ? parseElementSets(JSON.stringify(omm)).sets : [])];
-    this.sats = sets.map((s) => new Satellite(s));
+    this.sats = satellitesOf(records);
   }
 }
 
