@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
 import { coreFixture, type CoreFixture } from '../core/helpers.js';
@@ -24,4 +25,15 @@ export async function openApi(opts: Parameters<typeof coreFixture>[0] = {}, app0
 export async function keyFor(app: FastifyInstance, role: string, tenantId?: string): Promise<string> {
   const res = await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { role, ...(tenantId ? { tenantId } : {}) } });
   return res.json().key as string;
+}
+
+/**
+ * An app per test of the enclosing describe: `api.f` and `api.app` are fresh in each test and
+ * closed after it.
+ */
+export function useApi(opts: Parameters<typeof coreFixture>[0] | (() => Parameters<typeof coreFixture>[0]) = {}): { f: CoreFixture; app: FastifyInstance } {
+  const api = {} as { f: CoreFixture; app: FastifyInstance; close: () => Promise<void> };
+  beforeEach(async () => { Object.assign(api, await openApi(typeof opts === 'function' ? opts() : opts)); });
+  afterEach(() => api.close());
+  return api;
 }

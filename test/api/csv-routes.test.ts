@@ -1,21 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
+
 import { parse } from 'csv-parse/sync';
-import { uplink, T0, type CoreFixture } from '../core/helpers.js';
-import { auth, KEY, openApi } from './api-fixture.js';
+import { uplink, T0 } from '../core/helpers.js';
+import { auth, KEY, useApi } from './api-fixture.js';
 
 const K = '00112233445566778899aabbccddeeff';
 
 describe('API: CSV import of terminals and CSV export of messages', () => {
-  let f: CoreFixture;
-  let app: FastifyInstance;
-  let close: () => Promise<void>;
-  beforeEach(async () => {
-    ({ f, app, close } = await openApi());
-  });
-  afterEach(() => close());
+  const api = useApi();
 
-  const post = (csv: string, tenantId = f.tenantId, key = KEY) => app.inject({
+  const post = (csv: string, tenantId = api.f.tenantId, key = KEY) => api.app.inject({
     method: 'POST', url: `/api/v1/terminals/import?tenantId=${tenantId}`, headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' }, payload: csv,
   });
 
@@ -36,43 +30,43 @@ describe('API: CSV import of terminals and CSV export of messages', () => {
     expect(res.json().results.map((r: { line: number; status: string; code?: string }) => [r.line, r.code ?? r.status])).toEqual([
       [2, 'created'], [3, 'created'], [4, 'INVALID_ARGUMENT'], [5, 'TERMINAL_EXISTS'], [6, 'INVALID_ARGUMENT'], [7, 'created'], [8, 'INVALID_ARGUMENT'],
     ]);
-    const t = (await app.inject({ method: 'GET', url: '/api/v1/terminals/70b3d50000000101', headers: auth })).json();
+    const t = (await api.app.inject({ method: 'GET', url: '/api/v1/terminals/70b3d50000000101', headers: auth })).json();
     expect(t).toMatchObject({ suite: 'sm4', codec: 'sl651', location: { lat: 30.59, lon: 114.3, altM: 25 }, expectedMessagesPerDay: 24 });
   });
 
   it('refuses unknown columns, a CSV that does not parse, another tenant and a tenant user', async () => {
     expect((await post('devEui,colour\n70b3d50000000101,red')).json().error.code).toBe('INVALID_ARGUMENT');
     expect((await post('devEui,devAddr\n"70b3d5,x')).json().error.code).toBe('INVALID_ARGUMENT');
-    const other = await f.core.provisioning.createTenant('other');
-    const admin = (await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { tenantId: f.tenantId, role: 'tenant-admin' } })).json().key;
-    const user = (await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { tenantId: f.tenantId, role: 'tenant-user' } })).json().key;
+    const other = await api.f.core.provisioning.createTenant('other');
+    const admin = (await api.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { tenantId: api.f.tenantId, role: 'tenant-admin' } })).json().key;
+    const user = (await api.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { tenantId: api.f.tenantId, role: 'tenant-user' } })).json().key;
     expect((await post('devEui\n', other.id, admin)).statusCode).toBe(404);
-    expect((await post('devEui\n', f.tenantId, user)).statusCode).toBe(403);
+    expect((await post('devEui\n', api.f.tenantId, user)).statusCode).toBe(403);
   });
 
   it('exports a terminal\'s messages oldest first with hop times and receptions, without payloads for regulators', async () => {
-    const t = await f.addTerminal();
-    await f.core.pipeline.ingest(f.station, [
+    const t = await api.f.addTerminal();
+    await api.f.core.pipeline.ingest(api.f.station, [
       uplink(t, 2, new Uint8Array([2]), { capturedAt: T0 - 2 * 3_600_000 }), uplink(t, 1, new Uint8Array([1]), { capturedAt: T0 - 3 * 3_600_000 }),
       uplink(t, 1, new Uint8Array([1]), { capturedAt: T0 - 3 * 3_600_000, satelliteId: 'SAT-7' }),
     ]);
-    const res = await app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages.csv`, headers: auth });
+    const res = await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages.csv`, headers: auth });
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const rows = parse(res.body, { columns: true }) as Array<Record<string, string>>;
     expect(rows.map((r) => [r['fCnt'], r['payloadHex'], r['receptions'], r['capturedAt']])).toEqual([
       ['1', '01', '2', new Date(T0 - 3 * 3_600_000).toISOString()], ['2', '02', '1', new Date(T0 - 2 * 3_600_000).toISOString()],
     ]);
-    const reg = (await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { role: 'regulator' } })).json().key;
-    const redacted = parse((await app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages.csv`, headers: { authorization: `Bearer ${reg}` } })).body, { columns: true }) as Array<Record<string, string>>;
+    const reg = (await api.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { role: 'regulator' } })).json().key;
+    const redacted = parse((await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages.csv`, headers: { authorization: `Bearer ${reg}` } })).body, { columns: true }) as Array<Record<string, string>>;
     expect(redacted.map((r) => r['payloadHex'])).toEqual(['', '']);
   });
 
   it('serves the browsable API reference offline at /api/docs', async () => {
-    const page = await app.inject({ method: 'GET', url: '/api/docs' });
+    const page = await api.app.inject({ method: 'GET', url: '/api/docs' });
     expect([page.statusCode, page.headers['content-type']]).toEqual([200, expect.stringMatching(/^text\/html/)]);
-    const css = await app.inject({ method: 'GET', url: '/api/docs/static/swagger-ui.css' });
+    const css = await api.app.inject({ method: 'GET', url: '/api/docs/static/swagger-ui.css' });
     expect(css.statusCode).toBe(200);
-    const spec = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const spec = (await api.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/terminals/import', '/api/v1/api-keys', '/api/v1/terminals/{devEui}/passes']));
   });
 });

@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { isInternalHost } from '../../src/api/routes/integration-json.js';
-import { type CoreFixture } from '../core/helpers.js';
-import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
-import { KEY, openApi } from './api-fixture.js';
+import { describe, expect, it } from 'vitest';
 
+import { isInternalHost } from '../../src/api/routes/integration-json.js';
+
+import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
+import { KEY, useApi } from './api-fixture.js';
 
 describe('delivery targets of tenant keys', () => {
   it('tells loopback, private, link-local and unique-local hosts from public ones', () => {
@@ -15,17 +14,11 @@ describe('delivery targets of tenant keys', () => {
   });
 
   describe('API', () => {
-    let f: CoreFixture;
-    let app: FastifyInstance;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ f, app, close } = await openApi({ delivery: { transport: new FakeTransport(), publisher: new FakePublisher() } }));
-    });
-    afterEach(() => close());
+    const api = useApi({ delivery: { transport: new FakeTransport(), publisher: new FakePublisher() } });
 
     it('refuses a tenant admin\'s webhook or broker on the service\'s own network, and lets an operator set one for an on-site receiver', async () => {
-      const admin = (await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: { authorization: `Bearer ${KEY}` }, payload: { tenantId: f.tenantId, role: 'tenant-admin' } })).json().key;
-      const as = (key: string, url: string, payload: object) => app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${key}` }, payload: { tenantId: f.tenantId, ...payload } });
+      const admin = (await api.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: { authorization: `Bearer ${KEY}` }, payload: { tenantId: api.f.tenantId, role: 'tenant-admin' } })).json().key;
+      const as = (key: string, url: string, payload: object) => api.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${key}` }, payload: { tenantId: api.f.tenantId, ...payload } });
       for (const [route, url] of [['/api/v1/webhooks', 'http://127.0.0.1:5432/'], ['/api/v1/webhooks', 'http://169.254.169.254/latest'], ['/api/v1/integrations/mqtt', 'mqtt://localhost:1883'],
         // Shorthand IPv4 that mqtt: URLs keep as typed but the resolver turns into internal addresses.
         ['/api/v1/integrations/mqtt', 'mqtt://127.1:1883'], ['/api/v1/integrations/mqtt', 'mqtt://2130706433:1883'], ['/api/v1/integrations/mqtt', 'mqtts://10.1:8883'], ['/api/v1/integrations/mqtt', 'mqtt://[::1]:1883']] as const) {

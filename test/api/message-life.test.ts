@@ -1,31 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { uplink, T0, type CoreFixture } from '../core/helpers.js';
-import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
-import { auth, openApi } from './api-fixture.js';
+import { describe, expect, it } from 'vitest';
 
+import { uplink, T0 } from '../core/helpers.js';
+import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
+import { auth, useApi } from './api-fixture.js';
 
 describe('a message\'s whole life through the API', () => {
-  let f: CoreFixture;
-  let app: FastifyInstance;
   let transport: FakeTransport;
-  let close: () => Promise<void>;
-  beforeEach(async () => {
+  const api = useApi(() => {
     transport = new FakeTransport();
-    ({ f, app, close } = await openApi({ delivery: { transport, publisher: new FakePublisher() } }));
+    return { delivery: { transport, publisher: new FakePublisher() } };
   });
-  afterEach(() => close());
 
   it('shows captured → downlinked → ingested → delivered, the last per webhook', async () => {
-    const hook = (await app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: auth, payload: { tenantId: f.tenantId, url: 'https://receiver.example/hook', events: ['uplink'] } })).json();
-    const t = await f.addTerminal();
+    const hook = (await api.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: auth, payload: { tenantId: api.f.tenantId, url: 'https://receiver.example/hook', events: ['uplink'] } })).json();
+    const t = await api.f.addTerminal();
     const captured = T0 - 3 * 3_600_000;
-    await f.core.pipeline.ingest(f.station, [uplink(t, 1, new Uint8Array([7]), { capturedAt: captured, downlinkedAt: captured + 1_200_000 })]);
+    await api.f.core.pipeline.ingest(api.f.station, [uplink(t, 1, new Uint8Array([7]), { capturedAt: captured, downlinkedAt: captured + 1_200_000 })]);
     for (let i = 0; i < 100 && transport.to('https://receiver.example/hook').length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(transport.to('https://receiver.example/hook')).toHaveLength(1);
     let m: { deliveries: unknown[]; capturedAt: string; downlinkedAt: string; ingestedAt: string } | undefined;
     for (let i = 0; i < 100; i++) {
-      m = (await app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages`, headers: auth })).json().items[0];
+      m = (await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages`, headers: auth })).json().items[0];
       if (m!.deliveries.length) break;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -33,8 +28,8 @@ describe('a message\'s whole life through the API', () => {
       capturedAt: new Date(captured).toISOString(), downlinkedAt: new Date(captured + 1_200_000).toISOString(), ingestedAt: new Date(T0).toISOString(),
       deliveries: [{ integration: 'webhook', integrationId: hook.id, deliveredAt: new Date(T0).toISOString() }],
     });
-    expect(await f.core.metrics.getSingleMetricAsString('satiot_delivery_attempts_total')).toMatch(/satiot_delivery_attempts_total\{kind="webhook",outcome="delivered"} 1/);
+    expect(await api.f.core.metrics.getSingleMetricAsString('satiot_delivery_attempts_total')).toMatch(/satiot_delivery_attempts_total\{kind="webhook",outcome="delivered"} 1/);
     // The last hop, ingested → delivered: the test clock does not move, so it is 0 s.
-    expect(await f.core.metrics.getSingleMetricAsString('satiot_delivery_latency_seconds')).toMatch(/satiot_delivery_latency_seconds_bucket\{le="0.1",kind="webhook"} 1/);
+    expect(await api.f.core.metrics.getSingleMetricAsString('satiot_delivery_latency_seconds')).toMatch(/satiot_delivery_latency_seconds_bucket\{le="0.1",kind="webhook"} 1/);
   });
 });

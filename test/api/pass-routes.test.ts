@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { type CoreFixture } from '../core/helpers.js';
-import { auth, openApi } from './api-fixture.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+
+import { auth, useApi } from './api-fixture.js';
 
 const TLE = readFileSync(new URL('../fixtures/tle/reference-leo.tle', import.meta.url), 'utf8');
 /** Skyfield 1.45's passes of the same sets (scripts/reference/skyfield_passes.py). */
@@ -12,14 +11,10 @@ const REFERENCE = JSON.parse(readFileSync(new URL('../fixtures/reference/skyfiel
 const refCase = (site: string, minEl: number) => REFERENCE.cases.find((c) => c.site.name === site && c.minElevationDeg === minEl)!;
 
 describe('API: passes over terminals and ground stations', () => {
-  let f: CoreFixture;
-  let app: FastifyInstance;
-  let close: () => Promise<void>;
+  const api = useApi();
   beforeEach(async () => {
-    ({ f, app, close } = await openApi());
-    expect((await app.inject({ method: 'POST', url: '/api/v1/satellites', headers: auth, payload: { tle: TLE } })).statusCode).toBe(200);
+    expect((await api.app.inject({ method: 'POST', url: '/api/v1/satellites', headers: auth, payload: { tle: TLE } })).statusCode).toBe(200);
   });
-  afterEach(() => close());
 
   const expectSameAs = (got: Array<{ satellite: { noradId: number }; aos: string; los: string }>, ref: ReturnType<typeof refCase>) => {
     expect(got).toHaveLength(ref.passes.length);
@@ -34,12 +29,12 @@ describe('API: passes over terminals and ground stations', () => {
 
   it('lists the passes over a terminal\'s registered position as Skyfield computes them', async () => {
     const ref = refCase('beijing', 10);
-    const t = await app.inject({ method: 'POST', url: '/api/v1/terminals', headers: auth, payload: {
-      tenantId: f.tenantId, devEui: '70b3d50000000a01', devAddr: '260b0a01', nwkSKey: '00'.repeat(16), appSKey: '11'.repeat(16),
+    const t = await api.app.inject({ method: 'POST', url: '/api/v1/terminals', headers: auth, payload: {
+      tenantId: api.f.tenantId, devEui: '70b3d50000000a01', devAddr: '260b0a01', nwkSKey: '00'.repeat(16), appSKey: '11'.repeat(16),
       location: { lat: ref.site.latDeg, lon: ref.site.lonDeg, altM: ref.site.altM },
     } });
     expect(t.statusCode).toBe(201);
-    const res = await app.inject({ method: 'GET', url: `/api/v1/terminals/70b3d50000000a01/passes?start=${ref.start}&hours=${ref.hours}&minElevation=10`, headers: auth });
+    const res = await api.app.inject({ method: 'GET', url: `/api/v1/terminals/70b3d50000000a01/passes?start=${ref.start}&hours=${ref.hours}&minElevation=10`, headers: auth });
     expect(res.statusCode).toBe(200);
     expect(res.json().position).toEqual({ lat: ref.site.latDeg, lon: ref.site.lonDeg, source: 'registered' });
     expectSameAs(res.json().passes, ref);
@@ -47,11 +42,11 @@ describe('API: passes over terminals and ground stations', () => {
 
   it('lists the passes over a ground station, and refuses a terminal with no position', async () => {
     const ref = refCase('sanya', 25);
-    const gs = await app.inject({ method: 'POST', url: '/api/v1/ground-stations', headers: auth, payload: { name: 'Sanya', lat: ref.site.latDeg, lon: ref.site.lonDeg, altM: ref.site.altM } });
-    const res = await app.inject({ method: 'GET', url: `/api/v1/ground-stations/${gs.json().id}/passes?start=${ref.start}&hours=${ref.hours}&minElevation=25`, headers: auth });
+    const gs = await api.app.inject({ method: 'POST', url: '/api/v1/ground-stations', headers: auth, payload: { name: 'Sanya', lat: ref.site.latDeg, lon: ref.site.lonDeg, altM: ref.site.altM } });
+    const res = await api.app.inject({ method: 'GET', url: `/api/v1/ground-stations/${gs.json().id}/passes?start=${ref.start}&hours=${ref.hours}&minElevation=25`, headers: auth });
     expectSameAs(res.json().passes, ref);
-    const t = await f.addTerminal();
-    const none = await app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/passes`, headers: auth });
+    const t = await api.f.addTerminal();
+    const none = await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/passes`, headers: auth });
     expect([none.statusCode, none.json().error.code]).toEqual([400, 'INVALID_ARGUMENT']);
   });
 });

@@ -1,23 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
+
 import { encodeLocationReport } from '../../src/codecs/jt808/index.js';
-import { collect, uplink, T0, type CoreFixture } from '../core/helpers.js';
-import { auth, openApi } from './api-fixture.js';
+import { collect, uplink, T0 } from '../core/helpers.js';
+import { auth, useApi } from './api-fixture.js';
 
 const MIN = 60_000;
 const DEG_PER_KM = 180 / (Math.PI * 6371.0088);
 
 describe('API: logistics tracks and ETA from JT/T 808 reports', () => {
-  let f: CoreFixture;
-  let app: FastifyInstance;
-  let close: () => Promise<void>;
-  beforeEach(async () => {
-    ({ f, app, close } = await openApi());
-  });
-  afterEach(() => close());
+  const api = useApi();
 
   it('rebuilds a truck\'s track from reports that arrive out of order, with its stop, distance and ETA', async () => {
-    const truck = await f.addTerminal({ codec: 'jt808' });
+    const truck = await api.f.addTerminal({ codec: 'jt808' });
     // 40 min north at 60 km/h, then 20 min parked, reported every 5 minutes; the GNSS fix times lead.
     const fixes: Array<{ at: number; lat: number; speed: number }> = [];
     for (let i = 0; i <= 8; i++) fixes.push({ at: T0 - 80 * MIN + i * 5 * MIN, lat: 30 + i * 5 * DEG_PER_KM, speed: 60 });
@@ -26,9 +20,9 @@ describe('API: logistics tracks and ETA from JT/T 808 reports', () => {
       phone: '13912345678', serial: i, lat: x.lat, lon: 114, speedKmh: x.speed, time: new Date(x.at).toISOString(),
     }), { capturedAt: x.at + MIN }));
     frames.reverse(); // store-and-forward: the newest copy came down first
-    await collect(f.bus, 'satiot.decoded.>', frames.length, () => f.core.pipeline.ingest(f.station, frames));
+    await collect(api.f.bus, 'satiot.decoded.>', frames.length, () => api.f.core.pipeline.ingest(api.f.station, frames));
 
-    const res = await app.inject({ method: 'GET', url: `/api/v1/terminals/${truck.devEui}/track?stopMinutes=15`, headers: auth });
+    const res = await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${truck.devEui}/track?stopMinutes=15`, headers: auth });
     expect(res.statusCode).toBe(200);
     const track = res.json();
     expect(track.points).toHaveLength(fixes.length);
@@ -39,7 +33,7 @@ describe('API: logistics tracks and ETA from JT/T 808 reports', () => {
     expect(track.last).toMatchObject({ at: new Date(T0 - 20 * MIN).toISOString(), ageMin: 20 });
 
     const route = { type: 'LineString', coordinates: [[114, 30], [114, 30 + 100 * DEG_PER_KM]] };
-    const eta = await app.inject({ method: 'POST', url: `/api/v1/terminals/${truck.devEui}/eta`, headers: auth, payload: { route, defaultSpeedKmh: 50 } });
+    const eta = await api.app.inject({ method: 'POST', url: `/api/v1/terminals/${truck.devEui}/eta`, headers: auth, payload: { route, defaultSpeedKmh: 50 } });
     expect(eta.json()).toMatchObject({ remainingKm: expect.closeTo(60, 1), offRouteKm: expect.closeTo(0, 2) });
     // Parked for the last 20 of the 60 minutes window: the moving legs still give 60 km/h.
     expect(eta.json().speedKmh).toBeCloseTo(60, 0);
@@ -48,10 +42,10 @@ describe('API: logistics tracks and ETA from JT/T 808 reports', () => {
   });
 
   it('answers TERMINAL_NOT_FOUND for an unknown terminal and refuses a route that is not a line of [lon, lat]', async () => {
-    const t = await f.addTerminal({ codec: 'jt808' });
-    const missing = await app.inject({ method: 'GET', url: '/api/v1/terminals/0000000000000000/track', headers: auth });
+    const t = await api.f.addTerminal({ codec: 'jt808' });
+    const missing = await api.app.inject({ method: 'GET', url: '/api/v1/terminals/0000000000000000/track', headers: auth });
     expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'TERMINAL_NOT_FOUND']);
-    const bad = await app.inject({ method: 'POST', url: `/api/v1/terminals/${t.devEui}/eta`, headers: auth, payload: { route: { type: 'LineString', coordinates: [[114, 30], [300, 30]] } } });
+    const bad = await api.app.inject({ method: 'POST', url: `/api/v1/terminals/${t.devEui}/eta`, headers: auth, payload: { route: { type: 'LineString', coordinates: [[114, 30], [300, 30]] } } });
     expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'INVALID_ARGUMENT']);
   });
 });
