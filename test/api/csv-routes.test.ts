@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-
 import { parse } from 'csv-parse/sync';
 import { uplink, T0 } from '../core/helpers.js';
 import { auth, KEY, useApi } from './api-fixture.js';

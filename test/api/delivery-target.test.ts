@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-
 import { isInternalHost } from '../../src/api/routes/integration-json.js';
-
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 import { KEY, useApi } from './api-fixture.js';
 

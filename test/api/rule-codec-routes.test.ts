@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-
 import { CodecError, type PayloadCodec } from '../../src/codecs/codec.js';
 import { collect, uplink, T0 } from '../core/helpers.js';
 import { auth, useApi } from './api-fixture.js';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-
 import { encodeLocationReport } from '../../src/codecs/jt808/index.js';
 import { collect, uplink, T0 } from '../core/helpers.js';
 import { auth, useApi } from './api-fixture.js';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-
 import { usageReport } from '../../src/core/usage-report.js';
 import { uplink, T0 } from '../core/helpers.js';
 import { auth, openApi, useApi } from './api-fixture.js';
