@@ -7,28 +7,17 @@ import { downlinkRoutes } from '../../src/api/routes/downlink-routes.js';
 import { installErrorHandling } from '../../src/api/error-reply.js';
 import { AccessControl } from '../../src/core/access-control.js';
 import { DownlinkService } from '../../src/core/downlink-service.js';
-import type { DownlinkContactSource } from '../../src/core/downlink-contacts.js';
-import type { GeoPoint, GroundStationRecord } from '../../src/core/model.js';
+import type { GroundStationRecord } from '../../src/core/model.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
 import { decryptPayload, parseDataFrame, verifyMic, type SessionKeys } from '../../src/frame/index.js';
-import type { Contact } from '../../src/plan/downlink-route.js';
 import { KyselyDownlinkStore } from '../../src/store/downlink-store-kysely.js';
 import { SQLITE_DOWNLINK_MIGRATION } from '../../src/store/sqlite/downlink-migration.js';
 import { coreFixture, T0, type CoreFixture } from '../core/helpers.js';
+import { FixedContacts } from '../core/fixed-contacts.js';
 
 const KEY = 'sat_operator_test_key';
 const auth = { authorization: `Bearer ${KEY}` };
 const MIN = 60_000;
-
-class FixedContacts implements DownlinkContactSource {
-  constructor(readonly list: Contact[]) {}
-  async stationContacts(from: number, to: number): Promise<readonly Contact[]> {
-    return this.list.filter((c) => c.kind === 'station' && c.end > from && c.start < to);
-  }
-  async terminalContacts(t: { location?: GeoPoint }, from: number, to: number): Promise<readonly Contact[]> {
-    return t.location ? this.list.filter((c) => c.kind === 'terminal' && c.end > from && c.start < to) : [];
-  }
-}
 
 async function build(f: CoreFixture, svc: DownlinkService, access: AccessControl): Promise<FastifyInstance> {
   // As buildApp (src/api/app.ts) sets Fastify up: the same validator options and error mapping.

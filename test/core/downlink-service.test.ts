@@ -6,7 +6,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { decryptPayload, parseDataFrame, verifyMic, type SessionKeys } from '../../src/frame/index.js';
 import type { Contact } from '../../src/plan/downlink-route.js';
 import { DownlinkService, type DownlinkServiceOptions } from '../../src/core/downlink-service.js';
-import { DownlinkContacts, type DownlinkContactSource } from '../../src/core/downlink-contacts.js';
+import { DownlinkContacts } from '../../src/core/downlink-contacts.js';
 import type { DownlinkRecord } from '../../src/core/ports/downlink-store.js';
 import type { GeoPoint } from '../../src/core/model.js';
 import { KyselyDownlinkStore } from '../../src/store/downlink-store-kysely.js';
@@ -16,20 +16,10 @@ import { parseElementSets } from '../../src/orbit/parse-element-sets.js';
 import { Satellite } from '../../src/orbit/satellite.js';
 import { makeSite } from '../../src/orbit/site.js';
 import { coreFixture, uplink, T0, type CoreFixture } from './helpers.js';
+import { FixedContacts } from './fixed-contacts.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-/** A hand-made contact plan: the same terminal contacts for every terminal with a position. */
-class FixedContacts implements DownlinkContactSource {
-  constructor(readonly list: Contact[]) {}
-  async stationContacts(from: number, to: number): Promise<readonly Contact[]> {
-    return this.list.filter((c) => c.kind === 'station' && c.end > from && c.start < to);
-  }
-  async terminalContacts(t: { location?: GeoPoint }, from: number, to: number): Promise<readonly Contact[]> {
-    return t.location ? this.list.filter((c) => c.kind === 'terminal' && c.end > from && c.start < to) : [];
-  }
-}
 
 interface LocatedTerminal { devEui: string; devAddr: string; id: string; keys: SessionKeys }
 
