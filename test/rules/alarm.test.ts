@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { acknowledge, type Alarm, type AlarmFiring, clear, raise } from '../../src/rules/alarm.js';
 import { AlarmError } from '../../src/rules/alarm-error.js';
 import { T0 } from './helpers.js';
+import { thrownBy } from '../support/error-of.js';
 
 const FIRING: AlarmFiring = {
   id: 'a-1',
@@ -11,15 +12,7 @@ const FIRING: AlarmFiring = {
   evidence: { field: 'values.waterLevelM', value: 13.1, threshold: 12.5 },
 };
 
-function alarmErrorOf(fn: () => unknown): AlarmError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AlarmError);
-    return e as AlarmError;
-  }
-  throw new Error('expected an AlarmError');
-}
+const alarmErrorOf = (fn: () => unknown): AlarmError => thrownBy(fn, AlarmError);
 
 describe('alarms', () => {
   it('opens a raised alarm from a firing, counted once', () => {

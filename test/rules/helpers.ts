@@ -1,10 +1,10 @@
-import { expect } from 'vitest';
 import { parseRule, type Rule } from '../../src/rules/rule.js';
 import { RuleError } from '../../src/rules/rule-error.js';
 import type { MessageContext, MessageMeta, RuleTerminal } from '../../src/rules/rule-context.js';
 import { evaluateMessage } from '../../src/rules/rule-engine.js';
 import type { RuleEvaluation } from '../../src/rules/rule-evaluation.js';
 import type { RuleState } from '../../src/rules/rule-state.js';
+import { thrownBy } from '../support/error-of.js';
 
 export const T0 = Date.UTC(2025, 5, 1, 8, 0, 0);
 export const MIN = 60_000;
@@ -45,11 +45,5 @@ export function level(at: number, waterLevelM: number | undefined): MessageConte
 
 /** The RuleError a call throws; fails the test when it throws nothing or something else. */
 export function ruleErrorOf(fn: () => unknown): RuleError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RuleError);
-    return e as RuleError;
-  }
-  throw new Error('expected a RuleError');
+  return thrownBy(fn, RuleError);
 }
