@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { geodeticToEcf } from 'satellite.js';
 import { makeSite } from '../../src/orbit/site.js';
-import { SatiotError } from '../../src/errors/satiot-error.js';
+import { errorOf } from '../support/error-of.js';
 
 const DEG = Math.PI / 180;
-
-function errorOf(fn: () => unknown): SatiotError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SatiotError) return e;
-    throw e;
-  }
-  throw new Error('expected makeSite to throw');
-}
 
 describe('makeSite', () => {
   it.each([

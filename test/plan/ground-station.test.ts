@@ -2,16 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { CHINA_GROUND_STATIONS, parseGroundStations } from '../../src/plan/ground-station.js';
 import { SatiotError } from '../../src/errors/satiot-error.js';
 import { makeSite } from '../../src/orbit/site.js';
+import { thrownBy } from '../support/error-of.js';
 
 function errorOf(fn: () => unknown): SatiotError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SatiotError);
-    expect((e as SatiotError).code).toBe('GROUND_STATIONS_INVALID');
-    return e as SatiotError;
-  }
-  throw new Error('expected a SatiotError');
+  const e = thrownBy(fn, SatiotError);
+  expect(e.code).toBe('GROUND_STATIONS_INVALID');
+  return e;
 }
 
 const ok = { id: 'a', name: 'A', lat: 10, lon: 20 };
