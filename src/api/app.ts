@@ -23,6 +23,8 @@ import { downlinkRoutes } from './routes/downlink-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { integrationRoutes } from './routes/integration-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
+import { signInRoutes } from './routes/sign-in-routes.js';
+import { SignInLinks, type SignInLinkOptions } from '../core/sign-in-links.js';
 
 export interface AppOptions {
   /** The network core; without it only the planner and health routes are served. */
@@ -33,10 +35,17 @@ export interface AppOptions {
   regulatorSeesPayloads?: boolean;
   /** Fastify logger: true for the server, false in tests. */
   logger?: boolean;
+  /** The logger's level (default `info`: every request). */
+  logLevel?: string;
   /** Largest accepted body, bytes (default 5 MiB: a catalogue of a few thousand TLEs). */
   bodyLimit?: number;
   /** Ping and key re-check period of the event stream, ms (default 30 s). */
   eventHeartbeatMs?: number;
+  /**
+   * Offer one-time sign-in links (`app.signInLinks.issue()`, redeemed at POST /api/v1/sign-in) for
+   * the operator on this machine; off by default.
+   */
+  signInLinks?: SignInLinkOptions | true;
 }
 
 /**
@@ -60,7 +69,7 @@ function strictDateTime(ajv: { addFormat(name: string, f: { type: 'string'; vali
 export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // A `?key=` (the event stream's, for browsers) never reaches the request log.
-    logger: opts.logger ? { serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/([?&]key=)[^&]*/, '$1[redacted]') }) } } : false,
+    logger: opts.logger ? { level: opts.logLevel ?? 'info', serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/([?&]key=)[^&]*/, '$1[redacted]') }) } } : false,
     bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
     ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false }, onCreate: strictDateTime },
   });
@@ -83,6 +92,11 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     const access = new AccessControl(opts.core.store, opts.core.clock, opts.adminKeyHash, opts.regulatorSeesPayloads ?? false);
     await app.register(gatewayRoutes(opts.core));
     await app.register(apiKeyRoutes(access));
+    if (opts.signInLinks) {
+      const links = new SignInLinks(access, opts.core.clock, opts.signInLinks === true ? {} : opts.signInLinks);
+      app.decorate('signInLinks', links);
+      await app.register(signInRoutes(links));
+    }
     await app.register(provisioningRoutes(opts.core, access));
     await app.register(messageRoutes(opts.core, access));
     await app.register(satelliteRoutes(opts.core, access));

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
+import { buildApp, type AppOptions } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
 import { coreFixture, type CoreFixture } from '../core/helpers.js';
 
@@ -15,7 +15,7 @@ export interface ApiFixture {
 }
 
 /** A core fixture with the whole HTTP app on it (no socket: tests use inject()). */
-export async function openApi(opts: Parameters<typeof coreFixture>[0] = {}, app0: { eventHeartbeatMs?: number } = {}): Promise<ApiFixture> {
+export async function openApi(opts: Parameters<typeof coreFixture>[0] = {}, app0: Pick<AppOptions, 'eventHeartbeatMs' | 'signInLinks'> = {}): Promise<ApiFixture> {
   const f = await coreFixture(opts);
   const app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY), ...app0 });
   return { f, app, close: async () => { await app.close(); await f.close(); } };
