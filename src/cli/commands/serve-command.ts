@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { parseInteger } from '../options.js';
 import { runAction } from '../run-action.js';
-import { resolveAdminKey, resolveMasterKey } from '../secrets.js';
-import { buildApp } from '../../api/app.js';
-import { MqttGateway } from '../../api/mqtt-gateway.js';
-import { Core } from '../../core/core.js';
-import { FetchWebhookTransport } from '../../integrations/fetch-webhook-transport.js';
-import { MqttIntegrationPublisher } from '../../integrations/mqtt-integration-publisher.js';
-import { openStore } from '../../store/open-store.js';
-import { openBus } from '../../bus/open-bus.js';
+import { startRuntime, stopOnSignals } from '../server-runtime.js';
 
 interface ServeOptions { port: string; host: string; data: string; store: string; bus: string; mqtt?: string; allowInternalDelivery?: boolean }
 
@@ -35,45 +27,16 @@ Example:
   satiot serve --store postgres://postgres@127.0.0.1:5432/test --bus nats://127.0.0.1:4222
 `)
     .action(runAction(async (o: ServeOptions) => {
-      const port = parseInteger(o.port, '--port', 0, 65535);
-      const dataDir = resolve(o.data);
-      const admin = resolveAdminKey(dataDir);
-      const vault = resolveMasterKey(dataDir);
-      const store = await openStore(o.store, { dataDir });
-      const bus = await openBus(o.bus);
-      const allowInternal = o.allowInternalDelivery === true;
-      const core = await Core.start({ store, bus, vault, delivery: { transport: new FetchWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }) } });
-      const app = await buildApp({ logger: true, core, adminKeyHash: admin.hash });
-      const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core) : undefined;
-      // Silence rules are checked every 5 minutes; a failed sweep is logged and the next one tries again.
-      const silence = setInterval(() => {
-        core.rules.sweepSilence().catch((e: unknown) => app.log.error({ err: e }, 'silence sweep failed'));
-      }, 5 * 60_000);
-      silence.unref();
-      // Downlinks: expire, re-plan missed contacts, route what is queued; every minute.
-      const downlinkSweep = setInterval(() => {
-        core.downlinks.sweep().catch((e: unknown) => app.log.error({ err: e }, 'downlink sweep failed'));
-      }, 60_000);
-      downlinkSweep.unref();
-      let stopping = false;
-      const stop = async (): Promise<void> => {
-        if (stopping) return;
-        stopping = true;
-        clearInterval(silence);
-        clearInterval(downlinkSweep);
-        await app.close();
-        await mqttGw?.close();
-        await core.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
-      const address = await app.listen({ port, host: o.host });
+      const rt = await startRuntime({
+        port: parseInteger(o.port, '--port', 0, 65535), host: o.host, data: o.data, store: o.store, bus: o.bus,
+        ...(o.mqtt ? { mqtt: o.mqtt } : {}), allowInternalDelivery: o.allowInternalDelivery === true,
+      });
+      stopOnSignals(() => rt.close());
       const lines = [
-        `satiot listening on ${address}   (store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}, data ${dataDir})`,
-        `  health   ${address}/healthz      API reference ${address}/api/docs      metrics ${address}/metrics`,
+        rt.banner,
+        `  health   ${rt.address}/healthz      API reference ${rt.address}/api/docs      metrics ${rt.address}/metrics`,
       ];
-      if (admin.generated) lines.push(`  operator key (shown once, keep it): ${admin.generated}`);
+      if (rt.generatedAdminKey) lines.push(`  operator key (shown once, keep it): ${rt.generatedAdminKey}`);
       process.stderr.write(`${lines.join('\n')}\n`);
     }));
 }
