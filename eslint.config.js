@@ -45,4 +45,21 @@ export default tseslint.config(
   { files: ['src/solutions/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame']) },
   // The core talks to the world through its ports (src/core/ports); adapters and edges sit outside.
   { files: ['src/core/**/*.ts'], rules: layer(EDGES_AND_ADAPTERS.filter((l) => l !== 'core')) },
+  // Supervision (audit, anomalies, registration reports) sits above the core and below the edges: it
+  // reaches storage and the bus through the core's ports, and does no I/O of its own.
+  { files: ['src/supervision/**/*.ts'], rules: layer(['api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'twin']) },
+  // The digital twin's models are pure (docs/twin.md): no I/O, no core, adapter or edge, nor the twin's own runtime.
+  { files: ['src/twin/model/**/*.ts'], rules: layer(['api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'core', 'runtime']) },
+  // The dashboard (web/) runs in the browser and talks to the API only: no server code, no Node modules
+  // (its config file, web/vite.config.ts, runs in Node and is exempt).
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', WebSocket: 'readonly', addEventListener: 'readonly', removeEventListener: 'readonly', dispatchEvent: 'readonly' } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: IO_MODULES.filter((m) => !m.includes('*')).map((name) => ({ name, message: 'The dashboard runs in a browser.' })),
+        patterns: [{ group: ['**/src/**', '../../src/**', '../../../src/**', '../../../../src/**', 'node:*'], message: 'The dashboard talks to the API only (web/src/api/client.ts), never to server code.' }],
+      }],
+    },
+  },
 );

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AccessControl, Principal } from '../core/access-control.js';
 import type { Role } from '../core/model.js';
+import type { AuditActor } from '../core/ports/audit-log.js';
 import { matchesHash } from '../core/provisioning.js';
 import { SatiotError } from '../errors/satiot-error.js';
 
@@ -31,6 +32,12 @@ export function authenticate(access: AccessControl) {
 export function principalOf(req: FastifyRequest): Principal {
   if (!req.principal) throw new SatiotError('UNAUTHORIZED', 'this route needs an API key');
   return req.principal;
+}
+
+/** The audit actor of an authenticated request: the bootstrap key is `operator`, others `api-key` with their id. */
+export function actorOf(req: FastifyRequest): AuditActor {
+  const p = principalOf(req);
+  return p.keyId === null ? { kind: 'operator', role: 'operator' } : { kind: 'api-key', id: p.keyId, role: p.role, ...(p.tenantId ? { tenantId: p.tenantId } : {}) };
 }
 
 /** Roles that change a tenant's configuration. */

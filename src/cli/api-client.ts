@@ -13,14 +13,19 @@ export class ApiClient {
     return new ApiClient(o.url.replace(/\/+$/, ''), o.key ?? process.env.SATIOT_ADMIN_KEY);
   }
 
-  async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  /** As `request`, with a text body of `contentType` sent as it is (a CSV upload). */
+  requestText<T>(method: 'POST' | 'PUT', path: string, text: string, contentType: string): Promise<T> {
+    return this.request<T>(method, path, text, contentType);
+  }
+
+  async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     if (!this.key) throw new SatiotError('UNAUTHORIZED', 'give an API key with --key or SATIOT_ADMIN_KEY');
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: { authorization: `Bearer ${this.key}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
+        ...(body === undefined ? {} : { body: contentType === 'application/json' ? JSON.stringify(body) : String(body) }),
       });
     } catch (e) {
       throw new SatiotError('INVALID_ARGUMENT', `cannot reach ${this.baseUrl} (${(e as Error).message}); is \`satiot serve\` running? (--url)`);

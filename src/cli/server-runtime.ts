@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { resolveAdminKey, resolveMasterKey } from './secrets.js';
 import { buildApp } from '../api/app.js';
+import type { AccessLimits } from '../api/rate-limits.js';
 import { MqttGateway } from '../api/mqtt-gateway.js';
 import { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
@@ -9,6 +10,9 @@ import { FetchWebhookTransport } from '../integrations/fetch-webhook-transport.j
 import { MqttIntegrationPublisher } from '../integrations/mqtt-integration-publisher.js';
 import { openStore } from '../store/open-store.js';
 import { openBus } from '../bus/open-bus.js';
+import { systemClock } from '../core/ports/clock.js';
+import { createAuditLog, resolveAnomalyPolicy } from './audit-setup.js';
+import { startSupervision } from '../supervision/supervision.js';
 
 export interface RuntimeOptions {
   readonly port: number;
@@ -25,6 +29,10 @@ export interface RuntimeOptions {
   readonly signInLinks?: boolean;
   /** Request log level (default `info`). */
   readonly logLevel?: string;
+  /** Terminals a tenant registers wait for an operator's approval (docs/supervision.md); default off. */
+  readonly registrationReview?: boolean;
+  /** Rate limits and lock-out (src/api/rate-limits.ts; its defaults when absent). */
+  readonly limits?: Partial<AccessLimits>;
 }
 
 /** A running service: core, HTTP app (listening), optional MQTT gateway and the periodic sweeps. */
@@ -49,12 +57,18 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const store = await openStore(o.store, { dataDir });
   const bus = await openBus(o.bus);
   const allowInternal = o.allowInternalDelivery === true;
+  // The tamper-evident audit log (docs/security.md): hash chain in the store, checkpoints signed with <data>/audit-signing.key.
+  const audit = createAuditLog(store, dataDir, o.clock ?? systemClock);
+  const anomalyPolicy = resolveAnomalyPolicy();
   const core = await Core.start({
-    store, bus, vault, ...(o.clock ? { clock: o.clock } : {}),
+    store, bus, vault, audit, ...(o.clock ? { clock: o.clock } : {}),
+    registration: { reviewTenantRegistrations: o.registrationReview === true },
     delivery: { transport: new FetchWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }) },
   });
-  const app = await buildApp({ logger: true, ...(o.logLevel ? { logLevel: o.logLevel } : {}), core, adminKeyHash: admin.hash, ...(o.signInLinks ? { signInLinks: true } : {}) });
+  const app = await buildApp({ logger: true, ...(o.logLevel ? { logLevel: o.logLevel } : {}), core, adminKeyHash: admin.hash, ...(o.signInLinks ? { signInLinks: true } : {}) , ...(o.limits ? { limits: o.limits } : {}) });
   const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core) : undefined;
+  // Anomaly detection and automatic responses, audit checkpoints and retention.
+  const supervision = await startSupervision(core, audit, { policy: anomalyPolicy, onError: (e, what) => app.log.error({ err: e }, `${what} failed`) });
   // Silence rules are checked every 5 minutes; a failed sweep is logged and the next one tries again.
   const silence = setInterval(() => {
     core.rules.sweepSilence().catch((e: unknown) => app.log.error({ err: e }, 'silence sweep failed'));
@@ -76,6 +90,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       clearInterval(downlinkSweep);
       await app.close();
       await mqttGw?.close();
+      await supervision.stop();
       await core.close();
     })()),
   };

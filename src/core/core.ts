@@ -1,5 +1,8 @@
 import { Registry } from 'prom-client';
 import type { Store } from './ports/store.js';
+import { nullAuditLog, type AuditLog } from './ports/audit-log.js';
+import { RegistrationService, type RegistrationPolicy } from './registration.js';
+import { MasterKeyRotation } from './key-rotation.js';
 import type { Bus } from './ports/bus.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { KeyVault } from './key-vault.js';
@@ -42,6 +45,10 @@ export interface CoreDeps {
    * adapters; without it, events stay on the bus.
    */
   readonly delivery?: { readonly transport: WebhookTransport; readonly publisher: IntegrationPublisher; readonly policy?: Partial<DeliveryPolicy>; readonly onError?: (e: unknown) => void };
+  /** Where security-relevant actions are recorded (src/supervision's hash-chained log); default: nowhere. */
+  readonly audit?: AuditLog;
+  /** Registration policy (src/core/registration.ts): tenants' terminals wait for review when set; default off. */
+  readonly registration?: Partial<RegistrationPolicy>;
 }
 
 /**
@@ -64,6 +71,11 @@ export class Core {
     readonly downlinks: DownlinkService,
     readonly delivery: DeliveryService | undefined,
     private readonly eventMetrics: EventMetrics,
+    readonly audit: AuditLog = nullAuditLog,
+    /** Terminal registration and lifecycle (src/core/registration.ts). */
+    readonly registration: RegistrationService,
+    /** Re-wraps sealed values under the current master key (src/core/key-rotation.ts). */
+    readonly masterKey: MasterKeyRotation,
   ) {}
 
   static async start(deps: CoreDeps): Promise<Core> {
@@ -74,6 +86,8 @@ export class Core {
     const codecs = new CodecCatalog(deps.codecs ?? BUILTIN_CODECS, deps.store, deps.userCodecLimits);
     const provisioning = new Provisioning(deps.store, registry, deps.vault, clock, codecs);
     const ingestMetrics = new IngestMetrics(metrics);
+    const registration = new RegistrationService(deps.store, registry, provisioning, deps.vault, clock, () => deps.audit ?? nullAuditLog, { reviewTenantRegistrations: deps.registration?.reviewTenantRegistrations ?? false });
+    await registration.load();
     const pipeline = new IngestPipeline(deps.store, deps.bus, registry, clock, ingestMetrics, deps.ingest);
     const decoder = new PayloadDecoder(deps.store, deps.bus, registry, codecs, clock, ingestMetrics);
     const contacts = new ContactPlanOracle();
@@ -90,7 +104,8 @@ export class Core {
     const delivery = deps.delivery
       ? await DeliveryService.start({ store: deps.store.deliveries, bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, onAttempt: eventMetrics.observeAttempt, ...deps.delivery })
       : undefined;
-    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics);
+    const masterKey = new MasterKeyRotation(deps.store, registry, registration, deps.vault, clock, () => deps.audit ?? nullAuditLog);
+    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics, deps.audit ?? nullAuditLog, registration, masterKey);
   }
 
   /** Loads satellites (TLE text or OMM records) into the catalogue and the contact plan the rules use. */

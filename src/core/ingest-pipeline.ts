@@ -8,6 +8,8 @@ import type { IngestMetrics } from './ingest-metrics.js';
 import type { ReplayWindow } from './replay-window.js';
 import { messageIdOf } from './message-id.js';
 import { uplinkEvent, uplinkSubject } from './uplink-event.js';
+import { rejectionEvent, rejectionSubject, SECURITY_REJECTIONS, type RejectionContext, type RejectionEvent } from './rejection-event.js';
+import { receptionSummarySubject, summariseReceptions } from './reception-summary-event.js';
 
 /** One frame as a ground station hands it in (Gateway API). */
 export interface UplinkFrameInput {
@@ -49,6 +51,8 @@ interface Waiting {
   readonly reject: (e: unknown) => void;
 }
 
+/** Security-relevant rejections published per ingest group (the anomaly thresholds are a handful). */
+const MAX_REJECTION_EVENTS = 500;
 const MAX_PHY_BASE64 = 344; // 255 bytes of base64 (340) plus slack for padding/whitespace
 
 /** The decision about one frame before the batch is written. */
@@ -170,7 +174,13 @@ export class IngestPipeline {
     const pending: Pending[] = [];
     // Windows as they stand after the frames already decided in this group.
     const windows = new Map<RegistryEntry, ReplayWindow>();
-    const reject = (i: number, code: RejectionCode): void => { results[i] = { status: 'rejected', code }; };
+    // Security-relevant rejections go on the bus (satiot.rejected.<station>) for anomaly detection.
+    const rejected: RejectionEvent[] = [];
+    const reject = (i: number, code: RejectionCode, ctx?: RejectionContext): void => {
+      results[i] = { status: 'rejected', code };
+      // At most MAX_REJECTION_EVENTS a group: a flood of forged frames must not become a flood of publishes (thresholds are far lower).
+      if (ctx && SECURITY_REJECTIONS.has(code) && rejected.length < MAX_REJECTION_EVENTS) rejected.push({ kind: 'rejected', code, receivedAt: now, ...ctx });
+    };
 
     let i = 0;
     for (const { station, frames } of group) {
@@ -203,7 +213,10 @@ export class IngestPipeline {
       const ingestedAt = first ? first.ingestedAt : this.recent.get(p.messageId) ?? looked.get(p.messageId);
       if (ingestedAt === undefined || now - ingestedAt > this.dedupWindowMs) {
         // Accepted once but gone from the store, or older than the dedup window: a replay.
-        reject(p.index, 'REPLAYED_COUNTER');
+        reject(p.index, 'REPLAYED_COUNTER', {
+          stationId: p.reception.stationId, satelliteId: p.reception.satelliteId, capturedAt: p.reception.capturedAt, downlinkedAt: p.reception.downlinkedAt,
+          devAddr: p.frame.devAddr, devEui: p.entry.record.devEui, tenantId: p.entry.record.tenantId, fCnt: p.fCnt,
+        });
         continue;
       }
       receptions.push(p.reception);
@@ -253,13 +266,13 @@ export class IngestPipeline {
       for (const m of newMessages) this.metrics.observeHops(Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000), Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
       group.forEach((w, k) => this.metrics!.countBatch(w.station.id, perBatch[k]!));
     }
-    const published = this.publish(newMessages);
+    const published = Promise.all([this.publish(newMessages), this.publishRejections(rejected), this.publishReceptionSummaries(receptions, now)]).then(() => undefined);
     return perBatch.map((results) => ({ results, published }));
   }
 
   /** One frame's decision: rejected now, or pending with its session, counter and kind. */
   private decideFrame(f: UplinkFrameInput, i: number, station: GroundStationRecord, now: number, windows: Map<RegistryEntry, ReplayWindow>,
-    pending: Pending[], reject: (i: number, code: RejectionCode) => void): void {
+    pending: Pending[], reject: (i: number, code: RejectionCode, ctx?: RejectionContext) => void): void {
     const meta = this.checkReception(f, now);
     if (typeof meta === 'string') return reject(i, meta);
     let frame: DataFrame;
@@ -278,12 +291,18 @@ export class IngestPipeline {
       const n = rebuildFCnt32(frame.fCnt16, w.top);
       if (verifyMic(frame, n, c.keys)) { entry = c; fCnt = n; break; }
     }
-    if (!entry) return reject(i, 'BAD_MIC');
-    if (!entry.record.enabled) return reject(i, 'TERMINAL_DISABLED');
+    const ctx = (e?: RegistryEntry, n?: number): RejectionContext => ({
+      stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt, devAddr: frame.devAddr,
+      ...(e ? { devEui: e.record.devEui, tenantId: e.record.tenantId } : {}), ...(n !== undefined ? { fCnt: n } : {}),
+    });
+    // A bad MIC names the terminal when only one has this DevAddr.
+    if (!entry) return reject(i, 'BAD_MIC', ctx(candidates.length === 1 ? candidates[0] : undefined));
+    if (entry.record.status !== 'approved') return reject(i, 'TERMINAL_NOT_APPROVED', ctx(entry, fCnt));
+    if (!entry.record.enabled) return reject(i, 'TERMINAL_DISABLED', ctx(entry, fCnt));
     let w = windows.get(entry);
     if (!w) { w = entry.window.clone(); windows.set(entry, w); }
     const cls = w.classify(fCnt);
-    if (cls === 'below') return reject(i, 'REPLAYED_COUNTER');
+    if (cls === 'below') return reject(i, 'REPLAYED_COUNTER', ctx(entry, fCnt));
     const messageId = messageIdOf(entry.record.id, fCnt);
     const reception: Reception = {
       messageId, stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt,
@@ -319,6 +338,22 @@ export class IngestPipeline {
       for (const k of this.recent.keys()) { this.recent.delete(k); if (--n <= 0) break; }
     }
     this.recent.set(id, ingestedAt);
+  }
+
+  /** Publishes security-relevant rejections (best effort: a failed publish is counted, never fails ingest). */
+  private async publishRejections(events: readonly RejectionEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const outcomes = await Promise.allSettled(events.map((e) => this.bus.publish(rejectionSubject(e.stationId), rejectionEvent(e))));
+    const failed = outcomes.filter((o) => o.status === 'rejected').length;
+    if (failed > 0) this.metrics?.publishFailures.inc(failed);
+  }
+
+  /** Which satellites each station's stored receptions came from (the anomaly monitor checks them against the contact plan). */
+  private async publishReceptionSummaries(receptions: readonly Reception[], now: number): Promise<void> {
+    if (receptions.length === 0) return;
+    const outcomes = await Promise.allSettled(summariseReceptions(receptions, now).map((e) => this.bus.publish(receptionSummarySubject(e.stationId), Buffer.from(JSON.stringify(e)))));
+    const failed = outcomes.filter((o) => o.status === 'rejected').length;
+    if (failed > 0) this.metrics?.publishFailures.inc(failed);
   }
 
   /** Issues every publish now (in order), settles them later. */

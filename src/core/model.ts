@@ -21,6 +21,13 @@ export interface GeoPoint {
   readonly altM: number;
 }
 
+/**
+ * A terminal's registration lifecycle (src/core/registration.ts): `pending → approved → suspended →
+ * retired`. Only `approved` terminals are heard (others: TERMINAL_NOT_APPROVED); `retired` is final.
+ */
+export type TerminalStatus = 'pending' | 'approved' | 'suspended' | 'retired';
+export const TERMINAL_STATUSES: readonly TerminalStatus[] = ['pending', 'approved', 'suspended', 'retired'];
+
 export interface TerminalRecord {
   readonly id: string;
   readonly tenantId: string;
@@ -29,7 +36,14 @@ export interface TerminalRecord {
   readonly suite: CryptoSuite;
   readonly profile: TerminalProfile;
   readonly expectedMessagesPerDay: number;
+  /**
+   * The owner's own switch (a tenant admin pauses a terminal): frames of a disabled terminal are
+   * TERMINAL_DISABLED. Independent of `status`, the operator's lifecycle: a frame is accepted only
+   * when the terminal is `approved` and enabled.
+   */
   readonly enabled: boolean;
+  /** Registration lifecycle; terminals from before registration existed are `approved`. */
+  readonly status: TerminalStatus;
   /** A fixed terminal's registered position. */
   readonly location?: GeoPoint;
   /**
@@ -154,7 +168,8 @@ export interface UserCodecRecord {
 /** Stable rejection codes of the ingest pipeline (also in the error catalogue). */
 export type RejectionCode =
   | 'MALFORMED_FRAME' | 'FRAME_TOO_LARGE' | 'UNKNOWN_TERMINAL' | 'BAD_MIC' | 'REPLAYED_COUNTER'
-  | 'UNAUTHORIZED_STATION' | 'TERMINAL_DISABLED' | 'UNSUPPORTED_FRAME' | 'INVALID_RECEPTION';
+  | 'UNAUTHORIZED_STATION' | 'TERMINAL_DISABLED' | 'UNSUPPORTED_FRAME' | 'INVALID_RECEPTION'
+  | 'TERMINAL_NOT_APPROVED';
 
 /**
  * Who may do what. `operator` runs the service (everything); `tenant-admin` manages one tenant

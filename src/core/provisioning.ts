@@ -3,7 +3,7 @@ import type { Store, TerminalChanges } from './ports/store.js';
 import type { Clock } from './ports/clock.js';
 import type { KeyVault } from './key-vault.js';
 import { keyContext, type TerminalRegistry } from './terminal-registry.js';
-import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type GeoPoint, type GroundStationRecord, type Tenant, type TerminalProfile, type TerminalRecord } from './model.js';
+import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type GeoPoint, type GroundStationRecord, type Tenant, type TerminalProfile, type TerminalRecord, type TerminalStatus } from './model.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { parseElementSets } from '../orbit/parse-element-sets.js';
 import { parseOmmJson } from '../orbit/omm-parser.js';
@@ -90,7 +90,8 @@ export class Provisioning {
     return c;
   }
 
-  async createTerminal(n: NewTerminal): Promise<TerminalView> {
+  /** `status`: where its lifecycle starts (src/core/registration.ts decides by policy; default approved). */
+  async createTerminal(n: NewTerminal, status: TerminalStatus = 'approved'): Promise<TerminalView> {
     const devEui = n.devEui.toLowerCase(), devAddr = n.devAddr.toLowerCase();
     if (!HEX(16).test(devEui)) throw new SatiotError('INVALID_ARGUMENT', 'devEui must be 16 hex digits');
     if (!HEX(8).test(devAddr)) throw new SatiotError('INVALID_ARGUMENT', 'devAddr must be 8 hex digits');
@@ -107,6 +108,7 @@ export class Provisioning {
       id, tenantId: n.tenantId, devEui, devAddr, suite, profile,
       expectedMessagesPerDay: n.expectedMessagesPerDay ?? 24,
       enabled: true,
+      status,
       ...(n.location ? { location: n.location } : {}),
       ...(n.codec !== undefined ? { codec: n.codec } : {}),
       nwkSKeySealed: this.vault.seal(Buffer.from(n.nwkSKey, 'hex'), keyContext(id, 'nwkSKey')),

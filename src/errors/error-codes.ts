@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   REGION_UNKNOWN: { http: 400, exit: 2, summary: 'The region is neither a preset, a bbox: nor a readable GeoJSON file.' },
   REGION_EMPTY: { http: 422, exit: 2, summary: 'The region holds no grid cell at the chosen resolution.' },
   GROUND_STATIONS_INVALID: { http: 400, exit: 2, summary: 'The ground-station list is not valid.' },
+  SCENARIO_INVALID: { http: 400, exit: 2, summary: 'A digital-twin scenario is malformed: the message names the path of the bad field.' },
   FILE_NOT_READABLE: { http: 400, exit: 2, summary: 'An input file does not exist or cannot be read.' },
   PAYLOAD_TOO_LARGE: { http: 413, exit: 2, summary: 'The request or job is larger than the configured limit.' },
   NOT_FOUND: { http: 404, exit: 4, summary: 'No such route or resource.' },
@@ -51,6 +52,12 @@ export const ERROR_CODES = {
   INTEGRATION_INVALID: { http: 400, exit: 2, summary: 'A webhook or MQTT integration is malformed: URL scheme, host or credentials, event kinds, user name, password or topic prefix.' },
   QUOTA_EXCEEDED: { http: 429, exit: 7, summary: "The tenant's monthly quota is used up and its policy refuses new downlinks (emergencies still go)." },
   TERMINAL_HAS_MESSAGES: { http: 409, exit: 6, summary: 'The terminal has sent messages, which are kept: it can be disabled, not deleted.' },
+  TERMINAL_NOT_APPROVED: { http: 403, exit: 5, summary: 'Ingest: the terminal is not approved (pending review, suspended or retired).' },
+  INVALID_TRANSITION: { http: 409, exit: 6, summary: 'The terminal cannot make this lifecycle change (e.g. approving a retired terminal; retired is final).' },
+  HARDWARE_ID_BOUND: { http: 409, exit: 6, summary: 'The hardware id or IMEI is already bound to another terminal.' },
+  RATE_LIMITED: { http: 429, exit: 7, summary: 'Too many requests from this API key or ground station; retry after the Retry-After header.' },
+  KEY_LOCKED_OUT: { http: 429, exit: 7, summary: 'Too many failed keys from this source: it is locked out for a while (Retry-After).' },
+  AUDIT_CHAIN_BROKEN: { http: 409, exit: 8, summary: 'The audit log fails verification: a record was edited, removed or reordered, or a checkpoint signature does not hold; the message names the first broken record.' },
   INTERNAL: { http: 500, exit: 1, summary: 'An unexpected error; details are logged, not returned.' },
 } as const satisfies Record<string, { http: number; exit: number; summary: string }>;
 

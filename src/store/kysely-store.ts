@@ -9,6 +9,11 @@ import type { DownlinkStore } from '../core/ports/downlink-store.js';
 import { KyselyDownlinkStore } from './downlink-store-kysely.js';
 import type { DeliveryStore } from '../core/ports/delivery-store.js';
 import { KyselyDeliveryStore } from './delivery-store-kysely.js';
+import type { RegistrationStore } from '../core/ports/registration-store.js';
+import { KyselyRegistrationStore } from './registration-store-kysely.js';
+import type { AuditStore } from '../core/ports/audit-store.js';
+import type { AnomalyStore } from '../core/ports/anomaly-store.js';
+import { KyselyAnomalyStore } from './anomaly-store-kysely.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { parseMessageId, type MessageKey } from './message-key.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
@@ -48,6 +53,10 @@ export abstract class KyselyStore implements Store {
 
   readonly downlinks: DownlinkStore;
   readonly deliveries: DeliveryStore;
+  readonly registrations: RegistrationStore;
+  /** Backend-specific: each backend serialises appends its own way. */
+  abstract readonly audit: AuditStore;
+  readonly anomalies: AnomalyStore;
 
   protected constructor(
     protected readonly db: Kysely<StoreDatabase>,
@@ -55,6 +64,8 @@ export abstract class KyselyStore implements Store {
   ) {
     this.downlinks = new KyselyDownlinkStore(db);
     this.deliveries = new KyselyDeliveryStore(db);
+    this.registrations = new KyselyRegistrationStore(db);
+    this.anomalies = new KyselyAnomalyStore(db);
   }
 
   /** The seqs of those of `ids` that are terminals: from the cache, the misses in one query per chunk. */
@@ -177,6 +188,7 @@ export abstract class KyselyStore implements Store {
     // its foreign key, and the terminal stays (as it should: it has data now).
     await sql`DELETE FROM downlinks WHERE terminal_id = ${t.id}`.execute(this.db); // the downlink store's table
     await this.db.deleteFrom('rule_states').where('terminal_id', '=', t.id).execute();
+    await sql`DELETE FROM terminal_registrations WHERE terminal_id = ${t.id}`.execute(this.db); // the registration store's table
     await this.db.deleteFrom('terminal_counters').where('terminal_seq', '=', seq).execute();
     await this.db.deleteFrom('terminals').where('seq', '=', seq).execute();
     this.terminalSeqs.delete(t.id);

@@ -1,5 +1,5 @@
 import type { Generated, SqlBool } from 'kysely';
-import type { CryptoSuite, RejectionCode, Role, TerminalProfile } from '../core/model.js';
+import type { CryptoSuite, RejectionCode, Role, TerminalProfile, TerminalStatus } from '../core/model.js';
 
 /**
  * The table design both store backends share, as Kysely sees it. Each backend writes its own DDL
@@ -133,6 +133,8 @@ export interface TerminalsTable {
   profile: TerminalProfile;
   expected_messages_per_day: number;
   enabled: SqlBool;
+  /** Lifecycle state (migration 9; src/store/registration-store-kysely.ts owns its other columns). */
+  status: TerminalStatus;
   /** A fixed terminal's position: all three set, or all three null. */
   location_lat: number | null;
   location_lon: number | null;

@@ -14,6 +14,7 @@ import type { Role } from '../../src/core/model.js';
 import { parseRule, raise } from '../../src/rules/index.js';
 import { coreFixture, T0, uplink, type CoreFixture } from '../core/helpers.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
+import { declarationBody, registrationBody, registrationCsv } from '../supervision/registration-fixture.js';
 
 const OPERATOR_KEY = 'sat_operator_matrix_key';
 const TLE = readFileSync(new URL('../fixtures/tle/reference-leo.tle', import.meta.url), 'utf8');
@@ -51,6 +52,11 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /satellites', kind: 'public-read', request: () => ({ method: 'GET', url: '/api/v1/satellites' }) },
   { name: 'GET /terminals/{devEui}/messages', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/messages` }) },
   { name: 'GET /ingest/rejections', kind: 'supervisor-read', request: () => ({ method: 'GET', url: '/api/v1/ingest/rejections' }) },
+  // Audit: supervisors read every tenant's records, a tenant's administrators their own (tenant users: 403).
+  { name: 'GET /audit?tenantId', kind: 'integration-read', request: (w) => ({ method: 'GET', url: `/api/v1/audit?tenantId=${w.tenantId}` }) },
+  { name: 'GET /audit/export', kind: 'supervisor-read', request: () => ({ method: 'GET', url: '/api/v1/audit/export?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z' }) },
+  { name: 'GET /audit/verify', kind: 'operator-only', request: () => ({ method: 'GET', url: '/api/v1/audit/verify' }) },
+  { name: 'GET /anomalies?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/anomalies?tenantId=${w.tenantId}` }) },
   { name: 'GET /codecs', kind: 'public-read', request: () => ({ method: 'GET', url: '/api/v1/codecs' }) },
   { name: 'POST /user-codecs', kind: 'admin-write', ok: 201, request: (w) => ({ method: 'POST', url: '/api/v1/user-codecs', payload: { tenantId: w.tenantId, name: `c${hex(3)}`, script: 'function decodeUplink() { return {}; }' } }) },
   { name: 'GET /user-codecs?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/user-codecs?tenantId=${w.tenantId}` }) },
@@ -93,6 +99,22 @@ const ROUTES: RouteCase[] = [
   { name: 'POST /api-keys', kind: 'admin-write', ok: 201, request: (w) => ({ method: 'POST', url: '/api/v1/api-keys', payload: { tenantId: w.tenantId, role: 'tenant-user' } }) },
   { name: 'GET /api-keys?tenantId', kind: 'admin-read', request: (w) => ({ method: 'GET', url: `/api/v1/api-keys?tenantId=${w.tenantId}` }) },
   { name: 'DELETE /api-keys/{id}', kind: 'admin-write', request: (w) => ({ method: 'DELETE', url: `/api/v1/api-keys/${w.keyId}` }) },
+  // Registration (docs/supervision.md): lifecycle changes are operators' decisions, on a tenant's own terminal too.
+  { name: 'POST /registrations', kind: 'admin-write', ok: 201, request: (w) => ({ method: 'POST', url: '/api/v1/registrations', payload: registrationBody(w.tenantId) }) },
+  { name: 'GET /terminals/{devEui}/registration', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/terminals/${w.devEui}/registration` }) },
+  { name: 'PUT /terminals/{devEui}/registration', kind: 'admin-write', request: (w) => ({ method: 'PUT', url: `/api/v1/terminals/${w.devEui}/registration`, payload: declarationBody() }) },
+  { name: 'POST /terminals/{devEui}/lifecycle', kind: 'operator-tenant-write', request: (w) => ({ method: 'POST', url: `/api/v1/terminals/${w.devEui}/lifecycle`, payload: { action: 'suspend', reason: 'matrix' } }) },
+  { name: 'GET /registrations/review-queue', kind: 'operator-only', request: () => ({ method: 'GET', url: '/api/v1/registrations/review-queue' }) },
+  { name: 'POST /registrations/review', kind: 'operator-only', request: (w) => ({ method: 'POST', url: '/api/v1/registrations/review', payload: { action: 'approve', devEuis: [w.devEui] } }) },
+  { name: 'POST /registrations/import', kind: 'admin-write', request: (w) => ({ method: 'POST', url: `/api/v1/registrations/import?tenantId=${w.tenantId}`, headers: { 'content-type': 'text/csv' }, payload: registrationCsv(w.tenantId) }) },
+  { name: 'GET /supervision/registrations', kind: 'supervisor-read', request: () => ({ method: 'GET', url: '/api/v1/supervision/registrations' }) },
+  { name: 'GET /master-key', kind: 'operator-only', request: () => ({ method: 'GET', url: '/api/v1/master-key' }) },
+  { name: 'POST /master-key/rewrap', kind: 'operator-only', request: () => ({ method: 'POST', url: '/api/v1/master-key/rewrap' }) },
+  // The dashboard's reads (docs/dashboard.md).
+  { name: 'GET /session', kind: 'public-read', request: () => ({ method: 'GET', url: '/api/v1/session' }) },
+  { name: 'GET /satellites/tracks', kind: 'public-read', request: () => ({ method: 'GET', url: '/api/v1/satellites/tracks?beforeMinutes=5&afterMinutes=5' }) },
+  { name: 'GET /satellites/elements', kind: 'public-read', request: () => ({ method: 'GET', url: '/api/v1/satellites/elements' }) },
+  { name: 'GET /kpis?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/kpis?tenantId=${w.tenantId}&hours=2` }) },
 ];
 
 /** The status a (route kind, role, tenancy) must answer. */

@@ -32,6 +32,7 @@ export function terminal(id: string, tenantId: string, n: number, over: Partial<
     profile: 'fixed-collector',
     expectedMessagesPerDay: 24,
     enabled: true,
+    status: 'approved',
     nwkSKeySealed: `nwk-sealed-${id}`,
     appSKeySealed: `app-sealed-${id}`,
     createdAt: T0 + n,

@@ -6,7 +6,7 @@ import type { AccessControl } from '../../core/access-control.js';
 import type { NewTerminal } from '../../core/provisioning.js';
 import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type TerminalProfile } from '../../core/model.js';
 import { isSatiotError, SatiotError } from '../../errors/satiot-error.js';
-import { ADMINS, authenticate, checkTenant } from '../auth.js';
+import { actorOf, ADMINS, authenticate, checkTenant } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
 
 /** Columns of a terminal import; the first four are required. */
@@ -60,7 +60,7 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
       for (const [i, r] of rows.entries()) {
         const line = i + 2; // the header is line 1
         try {
-          const t = await core.provisioning.createTerminal(terminalFromRow(tenantId, r));
+          const t = await core.registration.createTerminal(terminalFromRow(tenantId, r), actorOf(req));
           results.push({ line, devEui: t.devEui, status: 'created' as const });
           created++;
         } catch (e) {
@@ -106,7 +106,7 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
   };
 }
 
-function terminalFromRow(tenantId: string, r: Record<string, string>): NewTerminal {
+export function terminalFromRow(tenantId: string, r: Record<string, string>): NewTerminal {
   const num = (k: string): number | undefined => {
     const v = r[k];
     if (v === undefined || v === '') return undefined;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { terminalView, type NewTerminal } from '../../core/provisioning.js';
-import { CRYPTO_SUITES, TERMINAL_PROFILES, type TerminalProfile } from '../../core/model.js';
-import { ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
+import { CRYPTO_SUITES, TERMINAL_PROFILES, TERMINAL_STATUSES, type TerminalProfile } from '../../core/model.js';
+import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
@@ -19,6 +19,7 @@ export const terminalSchema = {
   properties: {
     id: { type: 'string' }, tenantId: { type: 'string' }, devEui: { type: 'string' }, devAddr: { type: 'string' },
     suite: { type: 'string' }, profile: { type: 'string' }, expectedMessagesPerDay: { type: 'number' }, enabled: { type: 'boolean' },
+    status: { type: 'string', enum: [...TERMINAL_STATUSES], description: 'registration lifecycle: only approved terminals are heard' },
     location: { type: 'object', properties: { lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' } } },
     codec: { type: 'string', description: 'payload codec: a built-in name or user:<id>' },
     createdAt: { type: 'string' },
@@ -83,7 +84,8 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       },
     }, async (req, reply) => {
       checkTenant(req, req.body.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.body.tenantId}`), ADMINS);
-      const t = await core.provisioning.createTerminal(req.body);
+      // Operators' terminals are approved at once; a tenant's wait as pending under review policy.
+      const t = await core.registration.createTerminal(req.body, actorOf(req));
       return reply.status(201).send({ ...t, createdAt: iso(t.createdAt) });
     });
 
@@ -150,6 +152,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       if (!old) throw notFound();
       checkTenant(req, old.record.tenantId, notFound, ADMINS);
       await core.provisioning.deleteTerminal(req.params.devEui);
+      await core.registration.forget(old.record.id);
       return reply.status(204).send();
     });
 

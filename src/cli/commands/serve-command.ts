@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { parseInteger } from '../options.js';
 import { runAction } from '../run-action.js';
+import { DEFAULT_ACCESS_LIMITS, type AccessLimits } from '../../api/rate-limits.js';
+import { SatiotError } from '../../errors/satiot-error.js';
 import { startRuntime, stopOnSignals } from '../server-runtime.js';
 
-interface ServeOptions { port: string; host: string; data: string; store: string; bus: string; mqtt?: string; allowInternalDelivery?: boolean }
+interface ServeOptions { port: string; host: string; data: string; store: string; bus: string; mqtt?: string; allowInternalDelivery?: boolean; registrationReview?: boolean; rateLimitApi: string; rateLimitStation: string; lockout: string }
 
 export function registerServe(program: Command): void {
   program.command('serve')
@@ -15,12 +17,24 @@ export function registerServe(program: Command): void {
     .option('--bus <spec>', 'memory (in-process) or nats://host:4222 (JetStream)', process.env.SATIOT_BUS ?? 'memory')
     .option('--mqtt <url>', 'also take gateway batches over MQTT from this broker (satiot/gateway/{stationId}/up)', process.env.SATIOT_MQTT)
     .option('--allow-internal-delivery', 'let webhooks and MQTT integrations reach internal addresses (an on-site receiver); refused by default')
+    .option('--registration-review', 'terminals a tenant registers wait as pending until an operator approves them (default: SATIOT_REGISTRATION_REVIEW=1, else off)', ['1', 'true', 'yes', 'on'].includes((process.env.SATIOT_REGISTRATION_REVIEW ?? '').toLowerCase()))
+    .option('--rate-limit-api <n|off>', 'requests per minute per API key (emergency downlinks are never limited)', process.env.SATIOT_RATE_LIMIT_API ?? String(DEFAULT_ACCESS_LIMITS.api))
+    .option('--rate-limit-station <n|off>', 'gateway requests per minute per ground station (own budget: API traffic never starves ingest)', process.env.SATIOT_RATE_LIMIT_STATION ?? String(DEFAULT_ACCESS_LIMITS.station))
+    .option('--lockout <failures/windowS/lockS|off>', 'lock a source address out after this many failed keys within windowS seconds, for lockS seconds', process.env.SATIOT_LOCKOUT ?? '10/300/900')
     .addHelpText('after', `
 Keys:
   SATIOT_ADMIN_KEY    operator key; without it one is generated on the first start, printed once,
                       and only its hash kept in <data>/admin-key.sha256
   SATIOT_MASTER_KEY   64 hex digits sealing terminal keys at rest; default <data>/master.key
                       (set it explicitly when several nodes share one PostgreSQL)
+  SATIOT_MASTER_KEY_PREVIOUS  older master keys still accepted during a rotation (comma-separated;
+                      default <data>/master.key.previous); see \`satiot master-key --help\`
+  SATIOT_MASTER_KEY_CIPHER    aes-256-gcm (default) or sm4 (SM4-CTR + HMAC-SM3) for new sealed values
+  SATIOT_AUDIT_SIGNING_KEY    Ed25519 private key (PKCS#8 PEM) signing audit checkpoints; default
+                      <data>/audit-signing.key (public half in audit-signing.pub); see docs/security.md
+  SATIOT_AUDIT_HASH   sha256 (default) or sm3: the audit chain's hash
+  SATIOT_AUDIT_RETENTION_DAYS  audit records kept at least this long (default 180)
+  SATIOT_ANOMALY_POLICY  JSON file overriding the anomaly policy, e.g. {"mic-failures":{"response":"suspend"}}
 
 Example:
   satiot serve --port 8080 --data ./data
@@ -29,7 +43,8 @@ Example:
     .action(runAction(async (o: ServeOptions) => {
       const rt = await startRuntime({
         port: parseInteger(o.port, '--port', 0, 65535), host: o.host, data: o.data, store: o.store, bus: o.bus,
-        ...(o.mqtt ? { mqtt: o.mqtt } : {}), allowInternalDelivery: o.allowInternalDelivery === true,
+        ...(o.mqtt ? { mqtt: o.mqtt } : {}), allowInternalDelivery: o.allowInternalDelivery === true, registrationReview: o.registrationReview === true,
+        limits: { api: perMinute(o.rateLimitApi, '--rate-limit-api'), station: perMinute(o.rateLimitStation, '--rate-limit-station'), lockout: lockoutPolicy(o.lockout) },
       });
       stopOnSignals(() => rt.close());
       const lines = [
@@ -39,4 +54,16 @@ Example:
       if (rt.generatedAdminKey) lines.push(`  operator key (shown once, keep it): ${rt.generatedAdminKey}`);
       process.stderr.write(`${lines.join('\n')}\n`);
     }));
+}
+
+function perMinute(s: string, flag: string): number | false {
+  if (s === 'off') return false;
+  return parseInteger(s, flag, 1, 10_000_000);
+}
+
+function lockoutPolicy(s: string): AccessLimits['lockout'] {
+  if (s === 'off') return false;
+  const m = /^(\d+)\/(\d+)\/(\d+)$/.exec(s);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1 || Number(m[3]) < 1) throw new SatiotError('INVALID_ARGUMENT', '--lockout must be failures/windowSeconds/lockSeconds (e.g. 10/300/900) or off');
+  return { failures: Number(m[1]), windowMs: Number(m[2]) * 1000, lockMs: Number(m[3]) * 1000 };
 }

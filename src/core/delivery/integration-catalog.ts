@@ -222,7 +222,7 @@ export class IntegrationCatalog {
 }
 
 /** Sealed secrets are bound to their integration: one cannot be copied onto another row. */
-function sealContext(integrationId: string): string {
+export function sealContext(integrationId: string): string {
   return `integration:${integrationId}`;
 }
 

@@ -1,6 +1,9 @@
 import type { Alarm, AlarmState, Rule, RuleState } from '../../rules/index.js';
+import type { AuditStore } from './audit-store.js';
+import type { AnomalyStore } from './anomaly-store.js';
 import type { DownlinkStore } from './downlink-store.js';
 import type { DeliveryStore } from './delivery-store.js';
+import type { RegistrationStore } from './registration-store.js';
 import type { Page, UsageRow } from './page.js';
 import type { ApiKeyRecord, GeoPoint, TerminalProfile, TenantQuota, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
 
@@ -127,6 +130,12 @@ export interface Store {
   readonly downlinks: DownlinkStore;
   /** Webhooks, MQTT integrations and their delivery queue and log (src/core/ports/delivery-store.ts). */
   readonly deliveries: DeliveryStore;
+  /** Terminal registrations and lifecycle states (src/core/ports/registration-store.ts). */
+  readonly registrations: RegistrationStore;
+  /** The hash-chained audit log (src/core/ports/audit-store.ts). */
+  readonly audit: AuditStore;
+  /** Detected anomalies (src/core/ports/anomaly-store.ts). */
+  readonly anomalies: AnomalyStore;
 
   getQuota(tenantId: string): Promise<TenantQuota | undefined>;
   /** Creates or replaces a tenant's quota. */

@@ -10,6 +10,7 @@ import { asBuffer } from '../row-mapping.js';
 import type { ConstraintViolation, StoreCapabilities, UniqueKey } from '../store-capabilities.js';
 import type { StoreDatabase } from '../store-schema.js';
 import { migratePostgres } from './migrations.js';
+import { PostgresAuditStore } from './audit-store-postgres.js';
 
 export const POSTGRES_CAPABILITIES: StoreCapabilities = { nativeBooleans: true };
 
@@ -46,6 +47,7 @@ export class PostgresStore extends KyselyStore {
   readonly backend = 'postgres' as const;
   private readonly pool: pg.Pool;
   private closed = false;
+  readonly audit: PostgresAuditStore;
 
   constructor(connectionString: string, readonly options: PostgresStoreOptions = {}) {
     const schema = options.schema;
@@ -63,6 +65,7 @@ export class PostgresStore extends KyselyStore {
     pool.on('error', () => undefined);
     super(new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) }), POSTGRES_CAPABILITIES);
     this.pool = pool;
+    this.audit = new PostgresAuditStore(this.db);
   }
 
   async migrate(): Promise<void> {

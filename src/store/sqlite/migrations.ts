@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { SQLITE_DOWNLINK_MIGRATION } from './downlink-migration.js';
 import { SQLITE_DELIVERY_MIGRATION } from './delivery-migration.js';
+import { SQLITE_AUDIT_MIGRATION, SQLITE_ANOMALY_MIGRATION } from './audit-migration.js';
+import { SQLITE_REGISTRATION_MIGRATION } from './registration-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -215,6 +217,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  SQLITE_REGISTRATION_MIGRATION,
+  SQLITE_AUDIT_MIGRATION,
+  SQLITE_ANOMALY_MIGRATION,
 ];
 
 /**

@@ -10,6 +10,7 @@ import { asBuffer } from '../row-mapping.js';
 import type { ConstraintViolation, StoreCapabilities, UniqueKey } from '../store-capabilities.js';
 import type { StoreDatabase } from '../store-schema.js';
 import { migrateSqlite } from './migrations.js';
+import { SqliteAuditStore } from './audit-store-sqlite.js';
 
 export const SQLITE_CAPABILITIES: StoreCapabilities = { nativeBooleans: false };
 
@@ -40,6 +41,7 @@ export class SqliteStore extends KyselyStore {
   private readonly sqlite: Database;
   private ingestTx: Transaction<(w: IngestWrite) => void> | undefined;
   private closed = false;
+  readonly audit: SqliteAuditStore;
 
   /** `path` is the database file (its directory must exist), or ':memory:'. */
   constructor(readonly path: string) {
@@ -52,6 +54,7 @@ export class SqliteStore extends KyselyStore {
     sqlite.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
     super(new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }), SQLITE_CAPABILITIES);
     this.sqlite = sqlite;
+    this.audit = new SqliteAuditStore(this.db, sqlite);
   }
 
   async migrate(): Promise<void> {

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import fp from 'fastify-plugin';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Core } from '../core/core.js';
+import type { Clock } from '../core/ports/clock.js';
+import { systemClock } from '../core/ports/clock.js';
+import { SatiotError } from '../errors/satiot-error.js';
+import { bearerToken } from './auth.js';
+
+/**
+ * Request limits of the HTTP API (docs/security.md, "Registration and access"):
+ *
+ * - per API key (`api`): requests per minute of one key (the bootstrap operator key is one key;
+ *   unauthenticated public routes count per client address);
+ * - per ground station (`station`): gateway batches per minute of one station token, in their own
+ *   buckets, so API traffic never uses up a station's budget (uplink ingest is not starved);
+ * - emergency downlinks (`priority: "emergency"`) are never limited;
+ * - lock-out: a source address that presents `failures` bad keys or tokens (401s) within
+ *   `windowMs` is refused with KEY_LOCKED_OUT for `lockMs`, before any key is checked; audited.
+ *
+ * Over a limit: 429 RATE_LIMITED with Retry-After (seconds).
+ */
+export interface AccessLimits {
+  /** Requests per minute per API key (default 1200); false: unlimited. */
+  readonly api: number | false;
+  /** Gateway requests per minute per ground station (default 600; each carries up to 5000 frames); false: unlimited. */
+  readonly station: number | false;
+  readonly lockout: { readonly failures: number; readonly windowMs: number; readonly lockMs: number } | false;
+  /**
+   * Source addresses never locked out (default the loopback addresses: an operator on the machine —
+   * the CLI — can always get in, as the bootstrap key promises).
+   */
+  readonly lockoutExempt: readonly string[];
+}
+
+export const DEFAULT_ACCESS_LIMITS: AccessLimits = {
+  api: 1200,
+  station: 600,
+  lockout: { failures: 10, windowMs: 5 * 60_000, lockMs: 15 * 60_000 },
+  lockoutExempt: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+};
+
+const hashed = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
+const GATEWAY = /^\/api\/v1\/gateway\//;
+const EXEMPT = /^\/api\/(docs|openapi\.json)(\/|$|\?)/;
+
+/** Which bucket a request counts in: a station (by token hash), an API key (by id) or a client address. */
+export function limitKey(req: FastifyRequest): string {
+  if (GATEWAY.test(req.url)) {
+    const t = bearerToken(req);
+    return t ? `station:${hashed(t)}` : `ip:${req.ip}`;
+  }
+  if (req.principal) return `key:${req.principal.keyId ?? 'bootstrap'}`;
+  return `ip:${req.ip}`;
+}
+
+function isEmergencyDownlink(req: FastifyRequest): boolean {
+  return req.method === 'POST' && /\/downlinks$/.test(req.routeOptions.url ?? '') && (req.body as { priority?: unknown } | undefined)?.priority === 'emergency';
+}
+
+/**
+ * Failed keys per source address, and the sources locked out. In memory, per node: a source that
+ * spreads its attempts over several nodes gets `failures` per node.
+ */
+export class AuthLockout {
+  private readonly failures = new Map<string, number[]>();
+  private readonly locked = new Map<string, number>();
+
+  constructor(private readonly policy: { failures: number; windowMs: number; lockMs: number }, private readonly clock: Clock = systemClock) {}
+
+  /** Seconds until `source` may try again, or 0. */
+  retryAfter(source: string): number {
+    const until = this.locked.get(source);
+    if (until === undefined) return 0;
+    const left = until - this.clock.now();
+    if (left <= 0) { this.locked.delete(source); return 0; }
+    return Math.ceil(left / 1000);
+  }
+
+  /** Records a failed key; true when this failure locks the source out. */
+  fail(source: string): boolean {
+    const now = this.clock.now();
+    const recent = (this.failures.get(source) ?? []).filter((t) => now - t < this.policy.windowMs);
+    recent.push(now);
+    if (recent.length >= this.policy.failures) {
+      this.failures.delete(source);
+      this.locked.set(source, now + this.policy.lockMs);
+      return true;
+    }
+    this.failures.set(source, recent);
+    if (this.failures.size > 100_000) this.failures.clear(); // a flood of sources: forget the oldest state at once
+    return false;
+  }
+}
+
+export interface AccessLimitsOptions {
+  readonly limits?: Partial<AccessLimits>;
+  readonly core?: Core;
+}
+
+/** Installs the limits on the app (before the routes: the rate limiter attaches to routes as they are added). */
+export const accessLimits = fp<AccessLimitsOptions>(async (app, opts) => {
+  const limits = { ...DEFAULT_ACCESS_LIMITS, ...opts.limits };
+  const core = opts.core;
+  if (limits.lockout) {
+    const lockout = new AuthLockout(limits.lockout, core?.clock);
+    const policy = limits.lockout;
+    const exempt = new Set(limits.lockoutExempt);
+    app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      if (exempt.has(req.ip)) return;
+      const wait = lockout.retryAfter(req.ip);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new SatiotError('KEY_LOCKED_OUT', `too many failed keys from this address: locked out for ${wait} s more`, { retryAfterSeconds: wait });
+      }
+    });
+    app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+      if (reply.statusCode !== 401 || exempt.has(req.ip)) return;
+      if (lockout.fail(req.ip) && core) {
+        await core.audit.append({
+          actor: { kind: 'system', id: 'auth-lockout' }, action: 'auth.lockout', target: { kind: 'source', id: req.ip }, outcome: 'denied',
+          details: { failures: policy.failures, windowMs: policy.windowMs, lockedForMs: policy.lockMs, lastRoute: req.routeOptions.url ?? null }, sourceIp: req.ip,
+        }).catch((e: unknown) => req.log.error({ err: e }, 'audit append failed'));
+      }
+    });
+  }
+  if (limits.api !== false || limits.station !== false) {
+    const api = limits.api === false ? Number.MAX_SAFE_INTEGER : limits.api;
+    const station = limits.station === false ? Number.MAX_SAFE_INTEGER : limits.station;
+    await app.register(rateLimit, {
+      global: true,
+      // After authentication (route plugins authenticate in their own preHandler hooks, which run
+      // first): keys are counted by id, and the parsed body tells an emergency downlink.
+      hook: 'preHandler',
+      timeWindow: 60_000,
+      keyGenerator: limitKey,
+      max: (_req: FastifyRequest, key: string) => (key.startsWith('station:') ? station : api),
+      allowList: (req: FastifyRequest) => !req.url.startsWith('/api/') || EXEMPT.test(req.url) || isEmergencyDownlink(req),
+      errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string; ttl: number; max: number }) =>
+        new SatiotError('RATE_LIMITED', `rate limit of ${ctx.max} requests per minute reached; retry in ${ctx.after}`, { retryAfterSeconds: Math.ceil(ctx.ttl / 1000), limitPerMinute: ctx.max }),
+    });
+  }
+}, { name: 'satiot-access-limits' });

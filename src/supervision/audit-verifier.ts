@@ -1,0 +1,164 @@
+import type { AuditCheckpoint, AuditHead, AuditRecord, AuditStore } from '../core/ports/audit-store.js';
+import { GENESIS_HASH } from '../core/ports/audit-store.js';
+import { chainHash, isAuditHashAlg } from './audit-chain.js';
+import type { AuditVerifierKey } from './audit-signer.js';
+
+/** The first place the chain does not hold. */
+export interface AuditBreak {
+  readonly seq: number;
+  readonly reason: 'hash-mismatch' | 'record-missing' | 'unexpected-record' | 'checkpoint-mismatch' | 'checkpoint-signature' | 'no-anchor' | 'head-mismatch' | 'bad-record';
+  readonly message: string;
+  /** The hash the chain says record `seq` must have, and what was found. */
+  readonly expected?: string;
+  readonly found?: string;
+}
+
+export interface AuditVerification {
+  readonly ok: boolean;
+  readonly records: number;
+  readonly firstSeq?: number;
+  readonly lastSeq?: number;
+  /** Checkpoints whose signature and hash were checked. */
+  readonly checkpointsVerified: number;
+  /** Checkpoints that could not be checked (no public key given). */
+  readonly checkpointsUnchecked: number;
+  /** Records after the last verified checkpoint: chained, but not yet covered by a signature. */
+  readonly unsignedTail: number;
+  readonly broken?: AuditBreak;
+}
+
+export interface AuditChainSource {
+  /** Ascending by seq. */
+  readonly records: AsyncIterable<AuditRecord> | Iterable<AuditRecord>;
+  /** Ascending by seq. */
+  readonly checkpoints: readonly AuditCheckpoint[];
+  /** The stored head, when verifying a whole store (it exposes truncation of the newest records). */
+  readonly head?: AuditHead;
+  /**
+   * The hash preceding the first record: genesis when the first is seq 1; otherwise it must be a
+   * checkpoint's (signed) hash at firstSeq − 1, or given here by an extract (then only the
+   * checkpoints inside the extract vouch for it).
+   */
+  readonly anchor?: { readonly seq: number; readonly hash: string };
+}
+
+/**
+ * Walks the chain once: every record's hash recomputed from its predecessor's, seqs contiguous,
+ * every checkpoint's signature checked against `key` and its hash against the record it names,
+ * the head against the last record. Stops at the first break.
+ */
+export async function verifyAuditChain(src: AuditChainSource, key: AuditVerifierKey | undefined): Promise<AuditVerification> {
+  const cps = new Map(src.checkpoints.map((c) => [c.seq, c]));
+  let verified = 0;
+  let unchecked = 0;
+  let lastVerifiedSeq = 0;
+  let count = 0;
+  let firstSeq: number | undefined;
+  let prevSeq: number | undefined;
+  let prevHash: string | undefined;
+
+  const result = (broken?: AuditBreak): AuditVerification => ({
+    ok: broken === undefined, records: count,
+    ...(firstSeq !== undefined ? { firstSeq } : {}), ...(prevSeq !== undefined ? { lastSeq: prevSeq } : {}),
+    checkpointsVerified: verified, checkpointsUnchecked: unchecked,
+    unsignedTail: prevSeq !== undefined ? Math.max(0, prevSeq - Math.max(lastVerifiedSeq, (firstSeq ?? 1) - 1)) : 0,
+    ...(broken ? { broken } : {}),
+  });
+  /** Checks the checkpoint at `seq` (if any) against `hash`; a break or undefined. */
+  const checkpointAt = (seq: number, hash: string): AuditBreak | undefined => {
+    const c = cps.get(seq);
+    if (!c) return undefined;
+    if (!key) {
+      unchecked++;
+    } else if (!key.verify(c)) {
+      return { seq, reason: 'checkpoint-signature', message: `the checkpoint at record ${seq} has no valid signature by key ${key.keyId}` };
+    } else {
+      verified++;
+    }
+    if (c.hash !== hash) return { seq, reason: 'checkpoint-mismatch', message: `record ${seq} does not have the hash its signed checkpoint holds`, expected: c.hash, found: hash };
+    if (key) lastVerifiedSeq = seq;
+    return undefined;
+  };
+
+  for await (const r of src.records) {
+    if (firstSeq === undefined) {
+      firstSeq = r.seq;
+      if (r.seq === 1) {
+        prevHash = GENESIS_HASH;
+      } else {
+        const anchor = src.anchor?.seq === r.seq - 1 ? src.anchor : undefined;
+        const cp = cps.get(r.seq - 1);
+        if (cp) {
+          const b = checkpointAt(r.seq - 1, cp.hash);
+          if (b) return result(b);
+          prevHash = cp.hash;
+        } else if (anchor) {
+          prevHash = anchor.hash;
+        } else {
+          return result({ seq: r.seq, reason: 'no-anchor', message: `the first record is ${r.seq} and no signed checkpoint at ${r.seq - 1} anchors it (records before it were removed)` });
+        }
+      }
+      prevSeq = r.seq - 1;
+    }
+    const want = (prevSeq ?? 0) + 1;
+    if (r.seq > want) return result({ seq: want, reason: 'record-missing', message: `record ${want} is missing (the next one is ${r.seq})` });
+    if (r.seq < want) return result({ seq: r.seq, reason: 'unexpected-record', message: `record ${r.seq} appears again or out of order after ${prevSeq}` });
+    if (!isAuditHashAlg(r.alg)) return result({ seq: r.seq, reason: 'bad-record', message: `record ${r.seq} names an unknown hash '${String(r.alg)}'` });
+    let expected: string;
+    try {
+      expected = chainHash(prevHash ?? GENESIS_HASH, r);
+    } catch {
+      return result({ seq: r.seq, reason: 'bad-record', message: `record ${r.seq} cannot be hashed` });
+    }
+    if (expected !== r.hash) {
+      return result({ seq: r.seq, reason: 'hash-mismatch', message: `record ${r.seq}'s hash does not follow from its content and the previous record`, expected, found: r.hash });
+    }
+    count++;
+    prevSeq = r.seq;
+    prevHash = r.hash;
+    const b = checkpointAt(r.seq, r.hash);
+    if (b) return result(b);
+  }
+
+  // Checkpoints beyond the last record: records were removed from the end.
+  const lastSeq = prevSeq ?? (src.head?.seq ?? 0);
+  const beyond = src.checkpoints.find((c) => c.seq > lastSeq);
+  if (beyond && (src.head !== undefined || firstSeq !== undefined)) {
+    return result({ seq: lastSeq + 1, reason: 'record-missing', message: `a checkpoint names record ${beyond.seq}, but the chain ends at ${lastSeq}` });
+  }
+  if (src.head) {
+    if (firstSeq === undefined && src.head.seq > 0) {
+      const cp = cps.get(src.head.seq);
+      if (!cp || src.head.hash !== cp.hash) {
+        return result({ seq: src.head.seq, reason: 'head-mismatch', message: `the chain's head is record ${src.head.seq}, but no record is stored` });
+      }
+    } else if (prevSeq !== undefined && (src.head.seq !== prevSeq || src.head.hash !== prevHash)) {
+      const missing = src.head.seq > prevSeq;
+      return result({
+        seq: missing ? prevSeq + 1 : prevSeq, reason: missing ? 'record-missing' : 'head-mismatch',
+        message: missing ? `the chain's head is record ${src.head.seq}, but records end at ${prevSeq}` : `the chain's head (${src.head.seq}) does not match the last record (${prevSeq})`,
+        expected: src.head.hash, ...(prevHash !== undefined ? { found: prevHash } : {}),
+      });
+    }
+  }
+  return result();
+}
+
+/** Pages through a store's records in seq order (for the verifier and exports). */
+export async function* storedRecords(store: AuditStore, fromSeq = 0, pageSize = 2000): AsyncGenerator<AuditRecord> {
+  let next = fromSeq;
+  for (;;) {
+    const page = await store.range(next, pageSize);
+    for (const r of page) yield r;
+    const last = page[page.length - 1];
+    if (!last || page.length < pageSize) return;
+    next = last.seq + 1;
+  }
+}
+
+/** Verifies everything a store holds. */
+export async function verifyStoredChain(store: AuditStore, key: AuditVerifierKey | undefined): Promise<AuditVerification> {
+  const head = await store.head();
+  const checkpoints = await store.checkpoints();
+  return verifyAuditChain({ records: storedRecords(store), checkpoints, head }, key);
+}
