@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { parseChoice, parseInteger } from '../options.js';
+import { parseChoice, parseInteger, parseNumber, parseTime } from '../options.js';
 import { runAction } from '../run-action.js';
 import { Progress } from '../progress.js';
 import { formatTable } from '../table.js';
 import { runIngestBench } from '../bench/ingest-bench.js';
+import { runTwinBench } from '../bench/twin-bench.js';
 
 interface IngestFlags { frames: string; terminals: string; store: string; bus: string; via: string; batch: string; clients: string; format: string }
 
@@ -34,5 +35,24 @@ export function registerBench(program: Command): void {
         ['frames', r.frames], ['accepted', r.accepted], ['duplicates', r.duplicates], ['rejected', r.rejected],
         ['store / bus / via', `${r.store} / ${r.bus} / ${r.via}`], ['seconds', r.seconds],
       ]));
+    }));
+  bench.command('twin')
+    .description('The digital twin at scale: a Walker constellation, china-trial\'s fleets scaled up, every frame ingested into SQLite (docs/twin.md)')
+    .option('--satellites <n>', 'satellites (Walker 53°, 550 km)', '100')
+    .option('--terminals <n>', 'terminals', '100000')
+    .option('--hours <h>', 'simulated hours', '24')
+    .option('--messages-per-day <n>', 'scheduled reports per terminal per day (events add up to a quarter more)', '1')
+    .option('--start <time>', 'start of the span (ISO 8601)', '2026-01-15T00:00:00Z')
+    .option('--format <table|json>', 'output format', 'table')
+    .action(runAction(async (o: { satellites: string; terminals: string; hours: string; messagesPerDay: string; start: string; format: string }) => {
+      const progress = new Progress();
+      const r = await runTwinBench({
+        satellites: parseInteger(o.satellites, '--satellites', 1, 2000), terminals: parseInteger(o.terminals, '--terminals', 1, 1_000_000),
+        hours: parseNumber(o.hours, '--hours', 0.1, 24 * 7), messagesPerDay: parseNumber(o.messagesPerDay, '--messages-per-day', 0.1, 1440),
+        start: parseTime(o.start), onProgress: (p, d, t) => progress.update(p, d, t),
+      });
+      progress.stop();
+      if (parseChoice(o.format, '--format', ['table', 'json'] as const) === 'json') { process.stdout.write(`${JSON.stringify(r, null, 2)}\n`); return; }
+      process.stdout.write(formatTable(['metric', 'value'], Object.entries(r).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : v])));
     }));
 }

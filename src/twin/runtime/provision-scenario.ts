@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Core } from '../../core/core.js';
+import type { GroundStationRecord } from '../../core/model.js';
+import { sha256Hex } from '../../core/provisioning.js';
+import type { Satellite } from '../../orbit/satellite.js';
+import { toTleText } from '../../orbit/tle-format.js';
+import { solutionRules } from '../../rules/solution-presets.js';
+import type { Scenario } from '../scenario/scenario.js';
+import type { TerminalFleet } from '../model/terminal-fleet.js';
+import type { TwinIdentity } from './twin-identity.js';
+
+export interface Provisioned {
+  readonly tenantIds: string[];
+  readonly stations: GroundStationRecord[];
+  readonly tokens: string[];
+  readonly noradIds: string[];
+  readonly created: { tenants: number; stations: number; terminals: number };
+}
+
+/**
+ * Registers what the scenario needs in the core, skipping what exists: tenants by name (a new one
+ * gets its sector's rule preset), ground stations by name with tokens derived from the identity,
+ * the constellation's element sets (replacing older ones), and every terminal by DevEUI (fixed
+ * ones with their position, so downlinks get an ETA).
+ */
+export async function provisionScenario(core: Core, s: Scenario, fleet: TerminalFleet, sats: readonly Satellite[], id: TwinIdentity, onProgress?: (done: number, total: number) => void): Promise<Provisioned> {
+  const created = { tenants: 0, stations: 0, terminals: 0 };
+  const existingTenants = await core.store.listTenants();
+  const tenantIds: string[] = [];
+  for (const t of s.tenants) {
+    let tenant = existingTenants.find((x) => x.name === t.name);
+    if (!tenant) {
+      tenant = await core.provisioning.createTenant(t.name);
+      created.tenants++;
+      try {
+        for (const r of solutionRules(t.sector, tenant.id, {}, randomUUID)) await core.store.saveRule(r, core.clock.now());
+        core.rules.invalidate(tenant.id);
+      } catch { /* a preset that needs parameters is left for the operator */ }
+    }
+    tenantIds.push(tenant.id);
+  }
+
+  const existingStations = await core.store.listGroundStations();
+  const stations: GroundStationRecord[] = [];
+  const tokens: string[] = [];
+  for (const g of s.groundStations) {
+    const token = id.stationToken(g.id);
+    const hash = sha256Hex(token);
+    let rec = existingStations.find((x) => x.tokenHash === hash);
+    if (!rec) {
+      // Created through the store so the token is the derived one (the provisioning API draws a random one).
+      const taken = existingStations.some((x) => x.name === g.name);
+      rec = { id: randomUUID(), name: taken ? `${g.name} (${g.id})` : g.name, lat: g.lat, lon: g.lon, altM: g.altM, tokenHash: hash, enabled: true, createdAt: core.clock.now() };
+      await core.store.createGroundStation(rec);
+      created.stations++;
+    }
+    stations.push(rec);
+    tokens.push(token);
+  }
+
+  await core.loadSatellites({ tle: toTleText(sats.map((x) => x.elements)) });
+  const noradIds = sats.map((x) => String(x.noradId));
+
+  const fix = { lat: 0, lon: 0, altKm: 0, speedKmh: 0, headingDeg: 0 };
+  for (let i = 0; i < fleet.count; i++) {
+    const devEui = id.devEui(i);
+    if (!core.registry.byDevEui(devEui)) {
+      const f = fleet.fleets[fleet.fleetOf[i]!]!;
+      const k = id.keys(i);
+      fleet.position(i, s.start, fix);
+      await core.provisioning.createTerminal({
+        tenantId: tenantIds[fleet.tenantOf[i]!]!, devEui, devAddr: id.devAddr(i),
+        nwkSKey: Buffer.from(k.nwkSKey).toString('hex'), appSKey: Buffer.from(k.appSKey).toString('hex'), suite: 'aes128',
+        profile: f.profile, codec: f.protocol,
+        expectedMessagesPerDay: Math.max(1, Math.round(1440 / f.traffic.periodMinutes + f.traffic.eventsPerDay)),
+        ...(fleet.isFixed(i) ? { location: { lat: round(fix.lat), lon: round(fix.lon), altM: 0 } } : {}),
+      });
+      created.terminals++;
+    }
+    if (i % 1000 === 999) onProgress?.(i + 1, fleet.count);
+  }
+  onProgress?.(fleet.count, fleet.count);
+  return { tenantIds, stations, tokens, noradIds, created };
+}
+
+function round(x: number): number { return Math.round(x * 1e5) / 1e5; }

@@ -1,0 +1,56 @@
+import { CHINA_GROUND_STATIONS } from '../../plan/ground-station.js';
+import type { LatLon } from './scenario.js';
+
+// City coordinates (rounded to 0.01°) for routes, rivers and lines.
+const C = {
+  beijing: [39.9, 116.4], shijiazhuang: [38.04, 114.51], zhengzhou: [34.75, 113.62], wuhan: [30.59, 114.31], changsha: [28.23, 112.94],
+  guangzhou: [23.13, 113.26], shanghai: [31.23, 121.47], nanjing: [32.06, 118.8], hefei: [31.82, 117.23], xian: [34.34, 108.94],
+  lanzhou: [36.06, 103.83], urumqi: [43.83, 87.62], chengdu: [30.57, 104.07], chongqing: [29.56, 106.55], kunming: [25.04, 102.71],
+  lhasa: [29.65, 91.1], hami: [42.83, 93.51], jiuquan: [39.73, 98.49], zhangye: [38.93, 100.45], wuwei: [37.93, 102.64],
+} satisfies Record<string, LatLon>;
+
+/** Hydrological stations along the Yangtze (Yibin → Wusong) and the Yellow River (Lanzhou → Lijin). */
+const YANGTZE: LatLon[] = [[28.77, 104.63], [29.56, 106.55], [30.69, 111.29], [30.59, 114.31], [29.71, 116.0], [30.52, 117.05], [32.06, 118.8], [31.39, 121.5]];
+const YELLOW: LatLon[] = [[36.06, 103.83], [38.49, 106.23], [40.66, 109.84], [34.54, 110.25], [34.91, 113.66], [36.72, 117.0], [37.49, 118.26]];
+
+const STATIONS = ['miyun', 'kashi', 'sanya', 'jiamusi', 'kunming'];
+
+/**
+ * The built-in scenario `china-trial`: a 36-satellite Walker constellation at 550 km, five ground
+ * stations at Chinese sites, and the three solutions' fleets. Traffic is a few to a few dozen
+ * reports per terminal per day, as design.md expects of the trial's terminals.
+ */
+export const CHINA_TRIAL: Record<string, unknown> = {
+  name: 'china-trial',
+  seed: 20_260_115,
+  hours: 24,
+  speed: 60,
+  constellation: { walker: { design: '45:36/6/1', altitudeKm: 550 } },
+  groundStations: CHINA_GROUND_STATIONS.filter((g) => STATIONS.includes(g.id)).map((g) => ({ id: g.id, name: g.name, lat: g.latDeg, lon: g.lonDeg, altM: g.altM, minElevationDeg: g.minElevationDeg })),
+  tenants: [
+    {
+      name: 'Yangtze & Yellow River Hydrology', sector: 'water',
+      fleets: [
+        { name: 'yangtze-stations', count: 30, protocol: 'sl651', profile: 'fixed-collector', mobility: { kind: 'fixed', along: YANGTZE, jitterKm: 3 }, traffic: { periodMinutes: 60, eventsPerDay: 1, emergencyShare: 0.5, waitForSatellite: true, downlinksPerDay: 0.5 } },
+        { name: 'yellow-river-stations', count: 30, protocol: 'sl651', profile: 'fixed-collector', mobility: { kind: 'fixed', along: YELLOW, jitterKm: 3 }, traffic: { periodMinutes: 60, eventsPerDay: 1, emergencyShare: 0.5, waitForSatellite: true, downlinksPerDay: 0.5 } },
+      ],
+    },
+    {
+      name: 'Western Grid Line Monitoring', sector: 'power',
+      fleets: [
+        { name: 'hami-lanzhou-line', count: 40, protocol: 'line-monitor', profile: 'fixed-collector', mobility: { kind: 'fixed', along: [C.hami, C.jiuquan, C.zhangye, C.wuwei, C.lanzhou], jitterKm: 0.5 }, traffic: { periodMinutes: 120, eventsPerDay: 0.5, emergencyShare: 0.3, waitForSatellite: true, downlinksPerDay: 0.2 } },
+      ],
+    },
+    {
+      name: 'Silk Road Logistics', sector: 'logistics',
+      fleets: [
+        { name: 'trucks-north-south', count: 20, protocol: 'jt808', profile: 'vehicle', mobility: { kind: 'route', cities: [C.beijing, C.shijiazhuang, C.zhengzhou, C.wuhan, C.changsha, C.guangzhou], speedKmh: 75, dwellMinutes: 60 }, traffic: { periodMinutes: 30, eventsPerDay: 0.5, emergencyShare: 0.2, waitForSatellite: true, downlinksPerDay: 0.5 } },
+        { name: 'trucks-east-west', count: 20, protocol: 'jt808', profile: 'vehicle', mobility: { kind: 'route', cities: [C.shanghai, C.nanjing, C.hefei, C.xian, C.lanzhou, C.urumqi], speedKmh: 75, dwellMinutes: 60 }, traffic: { periodMinutes: 30, eventsPerDay: 0.5, emergencyShare: 0.2, waitForSatellite: true, downlinksPerDay: 0.5 } },
+        { name: 'fishing-east-china-sea', count: 30, protocol: 'jt808', profile: 'vessel', mobility: { kind: 'drift', box: [27, 121.5, 32, 125], speedKmh: 8 }, traffic: { periodMinutes: 60, eventsPerDay: 0.2, emergencyShare: 1, waitForSatellite: true, downlinksPerDay: 0.2 } },
+        { name: 'handhelds-plateau', count: 20, protocol: 'jt808', profile: 'handheld', mobility: { kind: 'area', box: [31, 85, 36, 97] }, traffic: { periodMinutes: 240, eventsPerDay: 0.2, emergencyShare: 1, waitForSatellite: true, downlinksPerDay: 0 } },
+        { name: 'wearables-grassland', count: 20, protocol: 'jt808', profile: 'wearable', mobility: { kind: 'area', box: [41, 105, 45, 118] }, traffic: { periodMinutes: 180, eventsPerDay: 0.1, emergencyShare: 1, waitForSatellite: false, downlinksPerDay: 0 } },
+        { name: 'cargo-aircraft', count: 2, protocol: 'jt808', profile: 'aircraft', mobility: { kind: 'route', cities: [C.chengdu, C.lhasa, C.urumqi, C.beijing], speedKmh: 800, dwellMinutes: 90, altM: 10_000 }, traffic: { periodMinutes: 15, eventsPerDay: 0, emergencyShare: 0, waitForSatellite: true, downlinksPerDay: 0 } },
+      ],
+    },
+  ],
+};
