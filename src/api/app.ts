@@ -2,6 +2,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { installErrorHandling } from './error-reply.js';
+import { auditHook } from './audit-hook.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { anomalyRoutes } from './routes/anomaly-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { plannerRoutes } from './routes/planner-routes.js';
 import { gatewayRoutes } from './routes/gateway-routes.js';
@@ -17,6 +20,9 @@ import { AccessControl } from '../core/access-control.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { passRoutes } from './routes/pass-routes.js';
 import { csvRoutes } from './routes/csv-routes.js';
+import { registrationRoutes } from './routes/registration-routes.js';
+import { masterKeyRoutes } from './routes/master-key-routes.js';
+import { accessLimits, type AccessLimits } from './rate-limits.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import { quotaRoutes } from './routes/quota-routes.js';
 import { downlinkRoutes } from './routes/downlink-routes.js';
@@ -24,6 +30,10 @@ import { webhookRoutes } from './routes/webhook-routes.js';
 import { integrationRoutes } from './routes/integration-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { signInRoutes } from './routes/sign-in-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { kpiRoutes } from './routes/kpi-routes.js';
+import { satelliteTrackRoutes } from './routes/satellite-track-routes.js';
+import { webStatic } from './web-static.js';
 import { SignInLinks, type SignInLinkOptions } from '../core/sign-in-links.js';
 
 export interface AppOptions {
@@ -35,10 +45,19 @@ export interface AppOptions {
   regulatorSeesPayloads?: boolean;
   /** Fastify logger: true for the server, false in tests. */
   logger?: boolean;
+  /** Where the log lines go (default stdout); tests capture them here. */
+  logStream?: { write(line: string): void };
   /** The logger's level (default `info`: every request). */
   logLevel?: string;
   /** Largest accepted body, bytes (default 5 MiB: a catalogue of a few thousand TLEs). */
   bodyLimit?: number;
+  /**
+   * Slow-client limits, ms: an idle connection is closed after `idleMs` (default 60 s: the event
+   * stream pings every 30 s); a request must arrive whole within `requestMs` (default 120 s) and
+   * its headers within `headersMs` (default 30 s), checked every `checkMs` (default 2 s). Fastify's
+   * own defaults are none at all, which lets a slow client hold a connection forever.
+   */
+  timeouts?: { idleMs?: number; requestMs?: number; headersMs?: number; checkMs?: number };
   /** Ping and key re-check period of the event stream, ms (default 30 s). */
   eventHeartbeatMs?: number;
   /**
@@ -46,6 +65,10 @@ export interface AppOptions {
    * the operator on this machine; off by default.
    */
   signInLinks?: SignInLinkOptions | true;
+  /** Folder of the built dashboard served at `/` (default dist/web of the package; false: not served). */
+  webRoot?: string | false;
+  /** Rate limits per API key and ground station, and the lock-out after failed keys (src/api/rate-limits.ts; defaults there). */
+  limits?: Partial<AccessLimits>;
 }
 
 /**
@@ -69,11 +92,17 @@ function strictDateTime(ajv: { addFormat(name: string, f: { type: 'string'; vali
 export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // A `?key=` (the event stream's, for browsers) never reaches the request log.
-    logger: opts.logger ? { level: opts.logLevel ?? 'info', serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/([?&]key=)[^&]*/, '$1[redacted]') }) } } : false,
+    logger: opts.logger ? { level: opts.logLevel ?? 'info', ...(opts.logStream ? { stream: opts.logStream } : {}), serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/([?&]key=)[^&]*/, '$1[redacted]') }) } } : false,
     bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
+    connectionTimeout: opts.timeouts?.idleMs ?? 60_000,
+    requestTimeout: opts.timeouts?.requestMs ?? 120_000,
+    http: { headersTimeout: opts.timeouts?.headersMs ?? 30_000, connectionsCheckingInterval: opts.timeouts?.checkMs ?? 2_000 },
     ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false }, onCreate: strictDateTime },
   });
   installErrorHandling(app);
+  // Before the routes, so its hooks apply to every one of them.
+  if (opts.core) await app.register(auditHook, { core: opts.core });
+  await app.register(accessLimits, { ...(opts.core ? { core: opts.core } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
   await app.register(swagger, {
     openapi: {
       info: { title: 'satiot API', version: '0.1.0', description: 'Satellite IoT service platform' },
@@ -105,6 +134,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(trackRoutes(opts.core, access));
     await app.register(passRoutes(opts.core, access));
     await app.register(csvRoutes(opts.core, access));
+    await app.register(registrationRoutes(opts.core, access));
+    await app.register(masterKeyRoutes(opts.core, access));
     await app.register(usageRoutes(opts.core, access));
     await app.register(quotaRoutes(opts.core, access));
     await app.register(downlinkRoutes(opts.core, opts.core.downlinks, access));
@@ -114,9 +145,16 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
       await app.register(eventRoutes(opts.core.delivery, access, opts.eventHeartbeatMs !== undefined ? { heartbeatMs: opts.eventHeartbeatMs } : {}));
     }
     await app.register(metricsRoutes(opts.core));
+    await app.register(auditRoutes(opts.core, access));
+    await app.register(anomalyRoutes(opts.core, access));
+    await app.register(sessionRoutes(access));
+    await app.register(kpiRoutes(opts.core, access));
+    await app.register(satelliteTrackRoutes(opts.core, access));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // The browsable reference, served from the installed package: no CDN, works offline.
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true, tryItOutEnabled: false } });
+  // The dashboard (web/, built to dist/web): static files, and index.html for the client's routes.
+  if (opts.webRoot !== false) await app.register(webStatic(opts.webRoot));
   return app;
 }

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { API_TYPES_PATH, apiTypesSource, DASHBOARD_OPERATIONS, openApiDocument, tsType } from '../../scripts/web-api-types.js';
+
+describe('the dashboard\'s API types', () => {
+  it('match the OpenAPI document the server generates (regenerate with `npm run web:api-types`)', async () => {
+    const doc = await openApiDocument();
+    expect(readFileSync(API_TYPES_PATH, 'utf8')).toBe(apiTypesSource(doc));
+    // Every operation the dashboard calls is served by this build.
+    for (const op of DASHBOARD_OPERATIONS) {
+      const [method, path] = op.split(' ') as [string, string];
+      expect(doc.paths?.[path]?.[method.toLowerCase()], op).toBeDefined();
+    }
+  }, 30_000);
+
+  it('turns route schemas into TypeScript: required and optional fields, nullable, enums, arrays, open objects', () => {
+    expect(tsType({ type: 'object', required: ['a'], properties: { a: { type: 'integer' }, b: { type: 'string', nullable: true }, c: { type: 'array', items: { enum: ['x', 'y'] } }, d: { type: 'object', additionalProperties: true } } }))
+      .toBe('{\n  a: number;\n  b?: string | null;\n  c?: Array<"x" | "y">;\n  d?: {\n    [key: string]: unknown;\n  };\n}');
+    expect(tsType({ type: ['array', 'null'], items: { type: 'number' } })).toBe('number[] | null');
+    expect(tsType(undefined)).toBe('unknown');
+  });
+});

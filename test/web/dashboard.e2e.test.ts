@@ -1,0 +1,189 @@
+/**
+ * The dashboard end to end in a real browser: Debian's Chromium driven by playwright-core against a
+ * real server (SQLite in a temporary folder, ephemeral port) driven by the digital twin
+ * (SATIOT_E2E_TRAFFIC=gateway: by a ground station of the test's own instead).
+ * Screenshots go to test-artifacts/dashboard/. Skipped, saying so, when /usr/bin/chromium is absent.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startLiveServer, type LiveServer } from './live-server.js';
+
+// The callbacks given to page.evaluate run in the browser; this file is type-checked for Node, so the
+// little of the DOM they use is declared here (module scope only).
+interface Canvas { width: number; height: number; getContext(kind: '2d'): { drawImage(c: Canvas, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null }
+declare const document: { querySelector(selector: string): (Canvas & { textContent: string | null }) | null; createElement(tag: 'canvas'): Canvas };
+declare const sessionStorage: { getItem(key: string): string | null };
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SHOTS = `${ROOT}test-artifacts/dashboard`;
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`dashboard e2e skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+
+/** Pixels of the map canvas: how many differ from the ocean, and which are satellite-yellow. */
+async function canvasPixels(page: Page): Promise<{ width: number; height: number; nonOcean: number; land: number; yellow: number[] }> {
+  return page.evaluate(() => {
+    const gl = document.querySelector('[data-testid="live-map"] canvas');
+    if (!gl) throw new Error('no map canvas');
+    const c = document.createElement('canvas');
+    c.width = gl.width;
+    c.height = gl.height;
+    const ctx = c.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    ctx.drawImage(gl, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let nonOcean = 0, land = 0;
+    const yellow: number[] = [];
+    for (let i = 0; i < d.length; i += 4) {
+      const [r, g, b] = [d[i] ?? 0, d[i + 1] ?? 0, d[i + 2] ?? 0];
+      // Ocean is #0b1d33, land #1d3450, satellites #fde047.
+      if (Math.abs(r - 0x0b) + Math.abs(g - 0x1d) + Math.abs(b - 0x33) > 12) nonOcean++;
+      if (Math.abs(r - 0x1d) + Math.abs(g - 0x34) + Math.abs(b - 0x50) < 12) land++;
+      if (r > 220 && g > 190 && b < 120) yellow.push(i / 4);
+    }
+    return { width: c.width, height: c.height, nonOcean, land, yellow };
+  });
+}
+
+/** The map's pixels once satellites are drawn (the GeoJSON sources render asynchronously, in a worker). */
+async function withSatellites(page: Page): Promise<Awaited<ReturnType<typeof canvasPixels>>> {
+  for (let i = 0; ; i++) {
+    const px = await canvasPixels(page);
+    if (px.yellow.length > 20 || i === 50) return px;
+    await page.waitForTimeout(200);
+  }
+}
+
+describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
+  let server: LiveServer;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(`${ROOT}dist/web/index.html`)) execFileSync('npm', ['run', 'build:web'], { cwd: ROOT, stdio: 'inherit' });
+    mkdirSync(SHOTS, { recursive: true });
+    // The twin drives the server (SATIOT_E2E_TRAFFIC=gateway: a ground station posting uplinks instead),
+    // simulated time at 30×: satellites visibly move between two screenshots.
+    server = await startLiveServer({ speed: 30, everyMs: 1500, traffic: process.env.SATIOT_E2E_TRAFFIC === 'gateway' ? 'gateway' : 'twin' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      // WebGL without a GPU: ANGLE on SwiftShader.
+      args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+    });
+    page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // The console's "Failed to load resource" does not say which: the answers do.
+    page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('signs in with a key from the form, shows the live map with moving satellites and the message feed', async () => {
+    await page.goto(server.baseUrl + '/');
+    await page.getByLabel('API key').fill(server.operatorKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('operator', { exact: true }).waitFor();
+    await page.getByTestId('tenant').selectOption(server.tenantId);
+    await page.waitForFunction(() => /^([1-9]\d*) satellites/.test(document.querySelector('[data-testid="map-status"]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    const first = await withSatellites(page);
+    await page.screenshot({ path: `${SHOTS}/live-1.png` });
+    // The basemap is drawn (land and borders, not a blank canvas) and satellites are on it.
+    expect(first.land).toBeGreaterThan(first.width * first.height * 0.05);
+    expect(first.nonOcean).toBeGreaterThan(first.width * first.height * 0.1);
+    expect(first.yellow.length).toBeGreaterThan(20);
+    await page.waitForTimeout(3000);
+    const second = await canvasPixels(page);
+    await page.screenshot({ path: `${SHOTS}/live-2.png` });
+    // Satellite pixels moved: most of those in one picture are not in the other.
+    const before = new Set(first.yellow);
+    const moved = second.yellow.filter((i) => !before.has(i)).length;
+    expect(second.yellow.length).toBeGreaterThan(20);
+    expect(moved).toBeGreaterThan(second.yellow.length * 0.3);
+
+    // A message arrives in the feed over the WebSocket and opens to its whole life.
+    await page.getByTestId('feed-state').filter({ hasText: 'live' }).waitFor();
+    const uplink = page.getByTestId('feed').locator('li.uplink').first();
+    await uplink.waitFor({ timeout: 15_000 });
+    await expect(uplink.textContent()).resolves.toMatch(/[0-9a-f]{16}/);
+    await uplink.getByRole('button').click();
+    const life = page.getByTestId('message-life').first();
+    await life.locator('.hops').getByText('downlinked').waitFor();
+    await expect(life.textContent()).resolves.toMatch(/captured.*downlinked.*ingested.*delivered/s);
+    await expect(life.textContent()).resolves.toContain('waterLevelM');
+    await page.screenshot({ path: `${SHOTS}/feed.png` });
+
+    // The planner's coverage over the view, for the service's own constellation, as a heat layer.
+    await page.getByRole('button', { name: 'Coverage heat' }).click();
+    await page.getByText(/planner: mean wait for a contact/).waitFor({ timeout: 20_000 });
+    await expect(page.getByRole('button', { name: 'Coverage heat' }).getAttribute('aria-pressed')).resolves.toBe('true');
+    await page.screenshot({ path: `${SHOTS}/coverage.png` });
+  }, 90_000);
+
+  it('takes a key from the URL fragment into session storage and out of the address bar, and shows what its role may see', async () => {
+    const other = await browser.newPage();
+    other.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    other.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
+    await other.goto(`${server.baseUrl}/kpis#key=${server.userKey}`);
+    await other.getByRole('heading', { name: /KPIs/ }).waitFor();
+    expect(other.url()).toBe(`${server.baseUrl}/kpis`);
+    expect(await other.evaluate(() => sessionStorage.getItem('satiot.apiKey'))).toBe(server.userKey);
+    await other.getByText('captured→ingested').waitFor();
+    // A tenant user: its own tenant only, no supervision, no service-wide rejections or station contacts.
+    await expect(other.getByText('tenant-user', { exact: true }).count()).resolves.toBe(1);
+    await expect(other.getByRole('link', { name: 'Supervision' }).count()).resolves.toBe(0);
+    await expect(other.getByTestId('tenant').count()).resolves.toBe(0);
+    await expect(other.getByText('Rejected frames by code').count()).resolves.toBe(0);
+    await other.screenshot({ path: `${SHOTS}/kpis-tenant-user.png` });
+    await other.close();
+  }, 60_000);
+
+  it('sends a downlink from the terminal page and shows it scheduled with an ETA', async () => {
+    await page.getByRole('link', { name: 'Terminals' }).click();
+    await page.getByRole('link', { name: server.devEui }).click();
+    await page.getByRole('heading', { name: new RegExp(server.devEui) }).waitFor();
+    const form = page.getByRole('form', { name: 'Send a downlink' });
+    await form.getByLabel('Port').fill('3');
+    await form.getByLabel('Payload (hex)').fill('01 a0');
+    await form.getByRole('button', { name: 'Queue' }).press('Enter');
+    const result = page.getByTestId('downlink-result');
+    await result.waitFor({ timeout: 15_000 });
+    await expect(result.textContent()).resolves.toMatch(/scheduled, ETA \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    await page.getByTestId('downlinks').locator('tr[data-state="scheduled"]').first().waitFor();
+    // Charts once the terminal has two decoded reports (a fixed station of the twin reports rarely).
+    await page.locator('.chart canvas, :text("No decoded numeric fields")').first().waitFor();
+    // The page scrolls inside its own pane: a tall window shows all of it.
+    await page.setViewportSize({ width: 1366, height: 1800 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SHOTS}/terminal.png` });
+    await page.setViewportSize({ width: 1366, height: 800 });
+  }, 60_000);
+
+  it('shows the other views without a console error', async () => {
+    // The water rules raised an alarm on the level crossing the warning line: acknowledge it.
+    await page.getByRole('link', { name: 'Alarms', exact: true }).click();
+    const raised = page.locator('tr', { has: page.locator('.pill.raised') }).first();
+    await raised.waitFor({ timeout: 15_000 });
+    await raised.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.locator('tr', { has: page.locator('.pill.acknowledged') }).first().waitFor();
+    await page.screenshot({ path: `${SHOTS}/alarms.png` });
+    for (const [link, shot, text] of [['Solutions', 'solutions', 'waterLevelM >'], ['Supervision', 'supervision', 'Rejected frames']] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByText(text).first().waitFor();
+      await page.screenshot({ path: `${SHOTS}/${shot}.png` });
+    }
+    // A tablet: the feed goes under the map.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.getByRole('link', { name: 'Live' }).click();
+    await page.waitForFunction(() => /^([1-9]\d*) satellites/.test(document.querySelector('[data-testid="map-status"]')?.textContent ?? ''));
+    await page.screenshot({ path: `${SHOTS}/tablet.png` });
+    expect(errors).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,21 @@
+import type { ApiClient, Response } from './api/client';
+
+export type SessionInfo = Response<'GET /api/v1/session'>;
+type Role = SessionInfo['role'];
+
+/** What a role may do, as the API decides it (src/api/auth.ts): the dashboard hides what would answer 403. */
+export const can = {
+  seeStations: (r: Role) => r === 'operator' || r === 'regulator',
+  listenToEvents: (r: Role) => r !== 'regulator',
+  sendDownlinks: (r: Role) => r !== 'regulator',
+  handleAlarms: (r: Role) => r === 'operator' || r === 'tenant-admin',
+  supervise: (r: Role) => r === 'operator' || r === 'regulator',
+  pickTenant: (s: SessionInfo) => s.tenantId === null,
+};
+
+export interface Ctx {
+  api: ApiClient;
+  session: SessionInfo;
+  /** The tenant the views show (a tenant key's own; for operators and regulators the one picked). */
+  tenantId: string | undefined;
+}

@@ -1,0 +1,11 @@
+/** The industry a terminal serves, from its payload codec (docs/solutions.md). */
+export type Sector = 'logistics' | 'power' | 'water' | 'other';
+
+export function sectorOf(codec: string | undefined): Sector {
+  if (codec === 'jt808') return 'logistics';
+  if (codec === 'line-monitor' || codec === 'dlt645') return 'power';
+  if (codec === 'sl651') return 'water';
+  return 'other';
+}
+
+export const SECTOR_COLOURS: Record<Sector, string> = { logistics: '#f59e0b', power: '#a78bfa', water: '#38bdf8', other: '#94a3b8' };

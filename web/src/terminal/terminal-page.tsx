@@ -1,0 +1,114 @@
+import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, type Response } from '../api/client';
+import { LiveMap } from '../map/live-map';
+import { can, type Ctx } from '../session';
+import { sectorOf } from '../terminal-sector';
+import { DownlinkForm } from './downlink-form';
+import { FieldChart, measurements } from './field-chart';
+import { PassTimeline } from './pass-timeline';
+
+type Terminal = Response<'GET /api/v1/terminals/{devEui}'>;
+type Messages = Response<'GET /api/v1/terminals/{devEui}/messages'>['items'];
+type Downlinks = Response<'GET /api/v1/terminals/{devEui}/downlinks'>['items'];
+type Passes = Response<'GET /api/v1/terminals/{devEui}/passes'>;
+type Track = Response<'GET /api/v1/terminals/{devEui}/track'>;
+type Alarms = Response<'GET /api/v1/alarms'>['items'];
+
+const REFRESH_MS = 5000;
+const when = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').slice(0, 19) : '—');
+
+/** Everything about one terminal: last values, charts, track, next passes, downlinks (and a form), alarms. */
+export function TerminalPage({ ctx, devEui }: { ctx: Ctx; devEui: string }) {
+  const { api, session } = ctx;
+  const [t, setT] = useState<Terminal | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [messages, setMessages] = useState<Messages>([]);
+  const [downlinks, setDownlinks] = useState<Downlinks>([]);
+  const [passes, setPasses] = useState<Passes | undefined>();
+  const [track, setTrack] = useState<Track | undefined>();
+  const [alarms, setAlarms] = useState<Alarms>([]);
+  const [tick, setTick] = useState(0);
+  const refresh = useCallback(() => setTick((n) => n + 1), []);
+
+  useEffect(() => {
+    api.call('GET /api/v1/terminals/{devEui}', { params: { devEui } }).then(setT, (e: Error) => setError(e instanceof ApiError && e.status === 404 ? `No terminal ${devEui}.` : e.message));
+    api.call('GET /api/v1/terminals/{devEui}/passes', { params: { devEui }, query: { hours: 24 } }).then(setPasses, () => setPasses(undefined));
+  }, [api, devEui]);
+
+  useEffect(() => {
+    const load = () => {
+      api.call('GET /api/v1/terminals/{devEui}/messages', { params: { devEui }, query: { limit: 200 } }).then((r) => setMessages(r.items), () => undefined);
+      api.call('GET /api/v1/terminals/{devEui}/downlinks', { params: { devEui }, query: { limit: 20 } }).then((r) => setDownlinks(r.items), () => undefined);
+      api.call('GET /api/v1/alarms', { query: { devEui, limit: 50 } }).then((r) => setAlarms(r.items), () => undefined);
+      if (session.seesPayloads) api.call('GET /api/v1/terminals/{devEui}/track', { params: { devEui } }).then(setTrack, () => undefined);
+    };
+    load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [api, devEui, session.seesPayloads, tick]);
+
+  const series = useMemo(() => {
+    const byField = new Map<string, { xs: number[]; ys: number[] }>();
+    for (const m of [...messages].reverse()) {
+      if (!m.decode?.decoded) continue;
+      for (const [k, v] of Object.entries(measurements(m.decode.decoded))) {
+        const s = byField.get(k) ?? { xs: [], ys: [] };
+        s.xs.push(Date.parse(m.capturedAt) / 1000);
+        s.ys.push(v);
+        byField.set(k, s);
+      }
+    }
+    return [...byField].filter(([, s]) => s.xs.length > 1).slice(0, 6);
+  }, [messages]);
+
+  if (error) return <section className="page"><p className="error">{error}</p></section>;
+  if (!t) return <section className="page"><p className="muted">loading…</p></section>;
+  const last = messages[0];
+  const trail = track && track.points.length > 1 ? track.points.map((p) => [p.lon, p.lat] as [number, number]) : undefined;
+  const position = t.location?.lat !== undefined ? { lat: t.location.lat, lon: t.location.lon ?? 0 } : track?.last?.lat !== undefined ? { lat: track.last.lat, lon: track.last.lon ?? 0 } : passes?.position.lat !== undefined ? { lat: passes.position.lat, lon: passes.position.lon ?? 0 } : undefined;
+  return (
+    <section className="page terminal" aria-label={`Terminal ${devEui}`}>
+      <h2>Terminal <code>{t.devEui}</code> <small className="muted">{t.profile} · {sectorOf(t.codec)} · {t.codec ?? 'no codec'}{t.enabled ? '' : ' · disabled'}</small></h2>
+      <div className="grid">
+        <div className="card">
+          <h3>Last message</h3>
+          {last ? (
+            <dl>
+              <dt>captured</dt><dd>{when(last.capturedAt)}</dd><dt>ingested</dt><dd>{when(last.ingestedAt)}</dd>
+              <dt>counter</dt><dd>{last.fCnt}</dd><dt>via</dt><dd>{last.receptions.map((r) => r.satelliteId).join(', ')}</dd>
+              {last.decode?.decoded ? Object.entries(measurements(last.decode.decoded)).slice(0, 8).map(([k, v]) => <Fragment key={k}><dt>{k}</dt><dd>{v}</dd></Fragment>) : null}
+            </dl>
+          ) : <p className="muted">No message yet.</p>}
+          {position ? <p className="muted">Position {position.lat.toFixed(4)}, {position.lon.toFixed(4)}{track ? ` · ${track.distanceKm.toFixed(1)} km travelled` : ''}</p> : null}
+        </div>
+        <div className="card map-card"><LiveMap api={api} showStations={can.seeStations(session.role)} terminals={position ? [{ devEui: t.devEui, codec: t.codec, lat: position.lat, lon: position.lon, lastSeen: last ? Date.parse(last.ingestedAt) : undefined }] : []} focus={position} trail={trail} legend={false} /></div>
+      </div>
+      {series.length > 0 ? <div className="charts">{series.map(([k, s]) => <FieldChart key={k} name={k} xs={s.xs} ys={s.ys} />)}</div> : <p className="muted">No decoded numeric fields to chart yet.</p>}
+      <div className="card">
+        <h3>Next passes (24 h)</h3>
+        {passes ? <PassTimeline passes={passes.passes} /> : <p className="muted">No position to predict passes for.</p>}
+      </div>
+      <div className="card">
+        <h3>Downlinks</h3>
+        {can.sendDownlinks(session.role) ? <DownlinkForm api={api} devEui={t.devEui} onQueued={refresh} /> : null}
+        <table data-testid="downlinks">
+          <thead><tr><th>queued</th><th>port</th><th>priority</th><th>state</th><th>ETA</th><th>route</th></tr></thead>
+          <tbody>
+            {downlinks.map((d) => (
+              <tr key={d.id} data-state={d.state}>
+                <td>{when(d.createdAt)}</td><td>{d.fPort}</td><td>{d.priority}</td><td><span className={`pill ${d.state}`}>{d.state}</span></td>
+                <td>{when(d.eta)}</td><td>{d.route ? `sat ${d.route.satelliteId} via ${d.route.stationId?.slice(0, 8)} at ${when(d.route.uploadAt)}` : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="card">
+        <h3>Alarms</h3>
+        {alarms.length === 0 ? <p className="muted">None.</p> : (
+          <ul>{alarms.map((a) => <li key={a.id}><span className={`pill ${a.state}`}>{a.state}</span> {a.severity} since {when(a.raisedAt)} ({a.count}×)</li>)}</ul>
+        )}
+      </div>
+    </section>
+  );
+}
