@@ -8,6 +8,10 @@ import { registerRegistryCommands } from './commands/registry-commands.js';
 import { registerBench } from './commands/bench-command.js';
 import { registerFrame } from './commands/frame-command.js';
 import { registerDecode } from './commands/decode-command.js';
+import { registerSimulate } from './commands/simulate-command.js';
+import { registerDemo } from './commands/demo-command.js';
+import { registerAudit } from './commands/audit-command.js';
+import { registerRegistrationCommands } from './commands/registration-commands.js';
 
 const program = new Command()
   .name('satiot')
@@ -29,5 +33,9 @@ registerRegistryCommands(program);
 registerBench(program);
 registerFrame(program);
 registerDecode(program);
+registerSimulate(program);
+registerDemo(program);
+registerAudit(program);
+registerRegistrationCommands(program);
 
 await program.parseAsync(process.argv);
