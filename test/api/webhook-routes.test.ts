@@ -5,6 +5,7 @@ import { verifySignature } from '../../src/core/delivery/signature.js';
 import { FetchWebhookTransport } from '../../src/integrations/fetch-webhook-transport.js';
 import { TENANT, uplinkMessage } from '../core/delivery/helpers.js';
 import { auth, deliveryApp, type DeliveryApp } from './delivery-app.js';
+import { until } from '../support/until.js';
 
 describe('API: webhooks', () => {
   let h: DeliveryApp;
@@ -95,15 +96,6 @@ async function receiver(secret: () => string, answers: number[]): Promise<{ serv
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got };
 }
 
-async function until<T>(f: () => T | undefined | Promise<T | undefined>, what: string, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('webhook delivery over real sockets (node:http receiver, fetch transport)', () => {
   let h: DeliveryApp;

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, REPO_ROOT, cliIsBuilt, tempDir } from './helpers.js';
+import { until } from '../support/until.js';
 
 interface Running { child: ChildProcess; stderr: () => string; exited: Promise<number | null> }
 
@@ -19,15 +20,6 @@ function startDemo(dataDir: string): Running {
   return { child, stderr: () => err, exited };
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const it_ = cliIsBuilt() ? it : it.skip;
 if (!cliIsBuilt()) console.warn('demo-command: dist/ is not built (npm run build); skipped');
@@ -39,7 +31,7 @@ describe('satiot demo', () => {
   it_('prints a one-time sign-in link, serves live traffic, stops on SIGINT and resumes', async () => {
     const first = startDemo(tmp.dir);
     try {
-      const link = await until('the sign-in link', () => /open\s+(http:\/\/\S+)\/#signin=(\S+)/.exec(first.stderr()) ?? undefined, 40_000);
+      const link = await until(() => /open\s+(http:\/\/\S+)\/#signin=(\S+)/.exec(first.stderr()) ?? undefined, 'the sign-in link', 40_000, 250);
       const [, base, token] = link;
       expect(first.stderr()).toMatch(/operator key \(shown once, keep it\): sat_/);
 
@@ -54,10 +46,10 @@ describe('satiot demo', () => {
       expect(tenants.items.length).toBeGreaterThanOrEqual(3);
       // The twin's ground stations post what satellites heard: messages arrive through the real gateway.
       const from = new Date(Date.now() - 2 * 86_400_000).toISOString();
-      const busy = await until('the first messages', async () => {
+      const busy = await until(async () => {
         const r = (await (await fetch(`${base}/api/v1/usage?from=${from}`, { headers })).json()) as { items: Array<{ devEui: string | null; uplinkMessages: number }> };
         return r.items.find((u) => u.devEui !== null && u.uplinkMessages > 0);
-      }, 40_000);
+      }, 'the first messages', 40_000, 250);
       const messages = (await (await fetch(`${base}/api/v1/terminals/${busy.devEui}/messages`, { headers })).json()) as { items: Array<{ capturedAt: string; downlinkedAt: string; ingestedAt: string }> };
       const m = messages.items[0]!;
       expect(Date.parse(m.capturedAt)).toBeLessThanOrEqual(Date.parse(m.downlinkedAt));
@@ -71,7 +63,7 @@ describe('satiot demo', () => {
 
     const second = startDemo(tmp.dir);
     try {
-      await until('the second start', () => (/open\s+http/.test(second.stderr()) ? true : undefined), 40_000);
+      await until(() => /open\s+http/.test(second.stderr()), 'the second start', 40_000, 250);
       expect(second.stderr()).toMatch(/resumed at \d{4}-\d\d-\d\dT/);
       expect(second.stderr()).not.toMatch(/operator key \(shown once/);
       second.child.kill('SIGINT');

@@ -17,6 +17,7 @@ import { Satellite } from '../../src/orbit/satellite.js';
 import { makeSite } from '../../src/orbit/site.js';
 import { coreFixture, uplink, T0, type CoreFixture } from './helpers.js';
 import { FixedContacts } from './fixed-contacts.js';
+import { until } from '../support/until.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -43,14 +44,6 @@ function downlinkStore(): KyselyDownlinkStore {
   return new KyselyDownlinkStore(new Kysely({ dialect: new SqliteDialect({ database: sqlite }) }));
 }
 
-async function waitFor<T>(f: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await f();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -98,7 +91,7 @@ describe('DownlinkService on a hand-made contact plan', () => {
     const d = await enqueue();
     expect(d).toMatchObject({ state: 'scheduled', eta: D1.start + 30_000, fCntDown: 0, plan: { stationId: f.station.id, satelliteId: 'A', contactStart: U1.start, uploadAt: U1.start } });
     expect(states(d)).toEqual(['queued', 'scheduled']);
-    await waitFor(() => (events.length >= 2 ? true : undefined), 'two events');
+    await until(() => events.length >= 2, 'two events');
     expect(events.map((e) => [e.action, e.downlink.id])).toEqual([['queued', d.id], ['scheduled', d.id]]);
   });
 
@@ -127,10 +120,10 @@ describe('DownlinkService on a hand-made contact plan', () => {
     await sleep(100);
     expect((await svc.get(d0.id)).state).toBe('transmitted');
     await f.core.pipeline.ingest(f.station, [uplink(t, 2, Uint8Array.from([2]), { ack: true, capturedAt: D2.start + 4 * MIN, downlinkedAt: D2.start + 5 * MIN })]);
-    const acked = await waitFor(async () => { const d = await svc.get(d0.id); return d.state === 'acknowledged' ? d : undefined; }, 'the ACK');
+    const acked = await until(async () => { const d = await svc.get(d0.id); return d.state === 'acknowledged' ? d : undefined; }, 'the ACK');
     expect(states(acked)).toEqual(['queued', 'scheduled', 'queued', 'scheduled', 'uploaded', 'transmitted', 'acknowledged']);
     expect(acked.history.at(-1)).toEqual({ state: 'acknowledged', at: D2.start + 4 * MIN });
-    await waitFor(() => (events.length >= 7 ? true : undefined), 'seven events');
+    await until(() => events.length >= 7, 'seven events');
     expect(events.map((e) => e.action)).toEqual(states(acked));
   });
 
@@ -146,7 +139,7 @@ describe('DownlinkService on a hand-made contact plan', () => {
     await sleep(100);
     expect((await svc.get(confirmed.id)).state).toBe('uploaded');
     await f.core.pipeline.ingest(f.station, [uplink(t, 2, Uint8Array.from([1]), { ack: true, capturedAt: U1.start + 3 * MIN, downlinkedAt: U1.start + 4 * MIN })]);
-    await waitFor(async () => ((await svc.get(confirmed.id)).state === 'acknowledged' ? true : undefined), 'the ACK');
+    await until(async () => (await svc.get(confirmed.id)).state === 'acknowledged', 'the ACK');
     expect((await svc.get(unconfirmed.id)).state).toBe('uploaded');
   });
 
@@ -235,7 +228,7 @@ describe('DownlinkService on a hand-made contact plan', () => {
     await f.bus.publish(subject, Buffer.from(JSON.stringify(req)), { msgId: 'another-copy' });
     await f.bus.publish(subject, Buffer.from(JSON.stringify({ ...req, alarmId: 'alarm-8', devEui: '00000000000000ff' })));
     await f.bus.publish(subject, Buffer.from('not json'));
-    const page = await waitFor(async () => { const p = await svc.list(t.devEui, { limit: 10 }); return p.items.length > 0 ? p : undefined; }, 'the request');
+    const page = await until(async () => { const p = await svc.list(t.devEui, { limit: 10 }); return p.items.length > 0 ? p : undefined; }, 'the request');
     await sleep(100);
     const all = (await svc.list(t.devEui, { limit: 10 })).items;
     expect(all).toHaveLength(1);

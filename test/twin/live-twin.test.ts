@@ -11,18 +11,12 @@ import { openBus } from '../../src/bus/open-bus.js';
 import { buildApp } from '../../src/api/app.js';
 import { createTwinClock, LiveTwin, resumeStartAt, type TwinStats } from '../../src/twin/index.js';
 import { smallScenario, T0 } from './twin-fixtures.js';
+import { until } from '../support/until.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'satiot-live-'));
 const master = randomBytes(32);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function messageCount(core: Core): Promise<number> {
   let n = 0;
@@ -43,7 +37,7 @@ describe('the live twin', () => {
       const twin = await LiveTwin.start({ scenario: smallScenario(), core, clock, gateway: 'http', baseUrl, dataDir, tickMs: 100 });
       expect(twin.created()).toEqual({ tenants: 3, stations: 2, terminals: 38 });
       expect(twin.stations().map((s) => s.token.startsWith('gst_'))).toEqual([true, true]);
-      await until(() => twin.stats().accepted >= 20, '20 accepted frames');
+      await until(() => twin.stats().accepted >= 20, '20 accepted frames', 20_000, 50);
       await twin.stop();
       firstRun = twin.stats();
       expect(firstRun.rejected).toBe(0);
@@ -68,7 +62,7 @@ describe('the live twin', () => {
     try {
       const twin = await LiveTwin.start({ scenario: smallScenario(), core, clock, gateway: 'inprocess', dataDir, tickMs: 100 });
       expect(twin.created()).toEqual({ tenants: 0, stations: 0, terminals: 0 });
-      await until(() => twin.stats().accepted >= 20, '20 more accepted frames');
+      await until(() => twin.stats().accepted >= 20, '20 more accepted frames', 20_000, 50);
       await twin.stop();
       expect(twin.stats().rejected).toBe(0);
       expect(twin.stats().simTime).toBeGreaterThan(resume);

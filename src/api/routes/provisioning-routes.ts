@@ -32,6 +32,17 @@ const stationSchema = {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A new terminal's tenant, identity, ABP session keys, crypto suite and profile (plain and full registration). */
+export const newTerminalProperties = {
+  tenantId: { type: 'string', maxLength: 64 },
+  devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
+  devAddr: { type: 'string', pattern: '^[0-9a-fA-F]{8}$' },
+  nwkSKey: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
+  appSKey: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
+  suite: { type: 'string', enum: [...CRYPTO_SUITES], default: 'aes128' },
+  profile: { type: 'string', enum: [...TERMINAL_PROFILES], default: 'fixed-collector' },
+} as const;
+
 /**
  * Provisioning: tenants (operators), terminals (operators and the tenant's admins), ground stations
  * (operators). Another tenant's terminal answers 404, as if it did not exist.
@@ -68,13 +79,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
         body: {
           type: 'object', required: ['tenantId', 'devEui', 'devAddr', 'nwkSKey', 'appSKey'], additionalProperties: false,
           properties: {
-            tenantId: { type: 'string', maxLength: 64 },
-            devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
-            devAddr: { type: 'string', pattern: '^[0-9a-fA-F]{8}$' },
-            nwkSKey: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
-            appSKey: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
-            suite: { type: 'string', enum: [...CRYPTO_SUITES], default: 'aes128' },
-            profile: { type: 'string', enum: [...TERMINAL_PROFILES], default: 'fixed-collector' },
+            ...newTerminalProperties,
             expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
             location: geoSchema,
             codec: { type: 'string', minLength: 1, maxLength: 80, description: 'jt808, sl651, line-monitor, dlt645, or user:<id> of one of the tenant\'s codecs' },

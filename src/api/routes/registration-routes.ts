@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl, Principal } from '../../core/access-control.js';
-import { CRYPTO_SUITES, TERMINAL_PROFILES, TERMINAL_STATUSES } from '../../core/model.js';
+import { TERMINAL_STATUSES } from '../../core/model.js';
 import { ID_DOCUMENT_TYPES } from '../../core/registration-identity.js';
 import { TRANSITIONS, type LifecycleAction, type NewRegistration, type Registration, type RegistrationDetails } from '../../core/registration.js';
 import { isSatiotError, SatiotError } from '../../errors/satiot-error.js';
@@ -10,6 +10,7 @@ import { registrationReport } from '../../supervision/registration-report.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
 import { terminalFromRow } from './csv-routes.js';
+import { newTerminalProperties } from './provisioning-routes.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const ACTIONS = Object.keys(TRANSITIONS) as LifecycleAction[];
@@ -97,13 +98,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
         body: {
           type: 'object', required: ['tenantId', 'devEui', 'devAddr', 'nwkSKey', 'appSKey', 'owner', 'scenario', 'binding'], additionalProperties: false,
           properties: {
-            tenantId: { type: 'string', maxLength: 64 },
-            devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
-            devAddr: { type: 'string', pattern: '^[0-9a-fA-F]{8}$' },
-            nwkSKey: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
-            appSKey: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
-            suite: { type: 'string', enum: [...CRYPTO_SUITES], default: 'aes128' },
-            profile: { type: 'string', enum: [...TERMINAL_PROFILES], default: 'fixed-collector' },
+            ...newTerminalProperties,
             codec: { type: 'string', minLength: 1, maxLength: 80 },
             ...detailsProps,
           },

@@ -3,25 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client.js';
-import { parseChoice } from '../options.js';
 import { runAction } from '../run-action.js';
+import { print, withConn, type Conn } from '../server-flags.js';
 import { formatTable } from '../table.js';
 import { rotateMasterKeyFile } from '../secrets.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
-interface Conn { url: string; key?: string; format: string }
 interface Registration { devEui: string; tenantId: string; status: string; statusReason?: string; statusBy?: string; statusAt?: string; declared: boolean; owner?: { kind: string; name: string; idNumberMasked?: string }; scenario: { sector: string; mobility: string; expectedMessagesPerDay: number }; createdAt: string }
 
-function withConn(c: Command): Command {
-  return c
-    .option('--url <url>', 'the running server', process.env.SATIOT_URL ?? 'http://127.0.0.1:8080')
-    .option('--key <key>', 'API key (default: SATIOT_ADMIN_KEY)')
-    .option('--format <table|json>', 'output format', 'table');
-}
-
-function print(format: string, json: unknown, table: () => string): void {
-  process.stdout.write(parseChoice(format, '--format', ['table', 'json'] as const) === 'json' ? `${JSON.stringify(json, null, 2)}\n` : table());
-}
 
 const row = (r: Registration) => [r.devEui, r.tenantId, r.status, r.scenario.sector, r.scenario.mobility, String(r.scenario.expectedMessagesPerDay), r.owner?.name ?? '', r.owner?.idNumberMasked ?? '', r.statusReason ?? ''];
 const HEAD = ['devEui', 'tenant', 'status', 'sector', 'mobility', 'per day', 'owner', 'id (masked)', 'reason'];

@@ -2,21 +2,11 @@ import type { Command } from 'commander';
 import { ApiClient } from '../api-client.js';
 import { parseChoice, parseNumber } from '../options.js';
 import { runAction } from '../run-action.js';
+import { print, withConn, type Conn } from '../server-flags.js';
 import { formatTable } from '../table.js';
 import { CRYPTO_SUITES, ROLES, TERMINAL_PROFILES } from '../../core/model.js';
 
-interface Conn { url: string; key?: string; format: string }
 
-function withConn(c: Command): Command {
-  return c
-    .option('--url <url>', 'the running server', process.env.SATIOT_URL ?? 'http://127.0.0.1:8080')
-    .option('--key <key>', 'API key (default: SATIOT_ADMIN_KEY)')
-    .option('--format <table|json>', 'output format', 'table');
-}
-
-function print(format: string, json: unknown, table: () => string): void {
-  process.stdout.write(parseChoice(format, '--format', ['table', 'json'] as const) === 'json' ? `${JSON.stringify(json, null, 2)}\n` : table());
-}
 
 interface Terminal { id: string; tenantId: string; devEui: string; devAddr: string; suite: string; profile: string; enabled: boolean; createdAt: string }
 interface Station { id: string; name: string; lat: number; lon: number; altM: number; enabled: boolean }
