@@ -1,10 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Anomaly, AnomalyKind, AnomalyQuery, AnomalyResponse, AnomalyStore } from '../core/ports/anomaly-store.js';
 import type { Page } from '../core/ports/page.js';
-import { SatiotError } from '../errors/satiot-error.js';
 import type { StoreDatabase } from './store-schema.js';
-import { MAX_PAGE_SIZE } from './kysely-store.js';
-import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
 
 /** Columns of migration 11. */
 interface AnomalyRow {
@@ -38,7 +36,7 @@ export class KyselyAnomalyStore implements AnomalyStore {
   }
 
   async list(q: AnomalyQuery): Promise<Page<Anomaly>> {
-    if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE_SIZE) throw new SatiotError('INVALID_ARGUMENT', `The page size must be an integer from 1 to ${MAX_PAGE_SIZE}.`, { limit: q.limit });
+    checkLimit(q.limit);
     let query = this.db.selectFrom('anomalies').selectAll();
     if (q.tenantId !== undefined) query = query.where('tenant_id', '=', q.tenantId);
     if (q.kind !== undefined) query = query.where('kind', '=', q.kind);

@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AuditActorKind, AuditOutcome } from '../core/ports/audit-log.js';
 import type { AuditCheckpoint, AuditHashAlg, AuditHead, AuditQuery, AuditRecord, AuditStore } from '../core/ports/audit-store.js';
 import type { Page } from '../core/ports/page.js';
-import { decodeCursor, encodeCursor } from './page-cursor.js';
-import { MAX_PAGE_SIZE } from './kysely-store.js';
+import { decodeCursor, encodeCursor, MAX_PAGE_SIZE } from './page-cursor.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import type { StoreDatabase } from './store-schema.js';
 

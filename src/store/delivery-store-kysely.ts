@@ -5,7 +5,7 @@ import type {
 } from '../core/ports/delivery-store.js';
 import type { Page } from '../core/ports/store.js';
 import { SatiotError } from '../errors/satiot-error.js';
-import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
 
 /** The tables of migration 7 (sqlite/ and postgres/delivery-migration.ts). */
 interface IntegrationsTable {
@@ -67,7 +67,6 @@ interface DeliveryDatabase {
 }
 
 /** Largest log page. */
-const MAX_PAGE_SIZE = 1000;
 /** Ids per `IN (…)` list and rows per multi-row insert: well under both backends' parameter limits. */
 const CHUNK = 500;
 const ENQUEUE_CHUNK = 100;
@@ -220,9 +219,7 @@ export class KyselyDeliveryStore implements DeliveryStore {
   }
 
   async listAttempts(integrationId: string, q: { limit: number; cursor?: string }): Promise<Page<LoggedAttempt>> {
-    if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE_SIZE) {
-      throw new SatiotError('INVALID_ARGUMENT', `The page size must be an integer from 1 to ${MAX_PAGE_SIZE}.`, { limit: q.limit });
-    }
+    checkLimit(q.limit);
     let query = this.db.selectFrom('delivery_attempts').selectAll().where('integration_id', '=', integrationId);
     if (q.cursor !== undefined) {
       const c = decodeCursor('delivery-attempts', q.cursor);

@@ -16,7 +16,7 @@ import type { AnomalyStore } from '../core/ports/anomaly-store.js';
 import { KyselyAnomalyStore } from './anomaly-store-kysely.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { parseMessageId, type MessageKey } from './message-key.js';
-import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
 import {
   groundStationRow, messageDecodeRow, sqlBool, terminalRow, toCounters, toGroundStation, toMessage, toMessageDecode, toReception, toTenant,
   toTerminal, toUserCodec, type MessageRow,
@@ -25,7 +25,6 @@ import type { ConstraintViolation, StoreCapabilities } from './store-capabilitie
 import type { ApiKeysTable, StoreDatabase } from './store-schema.js';
 
 /** Largest page a listing returns. */
-export const MAX_PAGE_SIZE = 1000;
 /** Ids per `IN (…)` list: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const IDS_PER_QUERY = 500;
 /** Rows per satellite upsert (6 parameters each, well under both backends' parameter limits). */
@@ -591,8 +590,3 @@ function withDecode(m: MessageWithReceptions, decode: MessageDecode | undefined)
   return decode ? { ...m, decode } : m;
 }
 
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new SatiotError('INVALID_ARGUMENT', `The page size must be an integer from 1 to ${MAX_PAGE_SIZE}.`, { limit });
-  }
-}

@@ -27,3 +27,13 @@ export function decodeCursor(listing: string, cursor: string): CursorKey {
   }
   throw new SatiotError('INVALID_ARGUMENT', 'The cursor is not valid for this listing.', { cursor });
 }
+
+/** The largest page any listing returns. */
+export const MAX_PAGE_SIZE = 1000;
+
+/** Refuses a page size outside 1…MAX_PAGE_SIZE (INVALID_ARGUMENT). */
+export function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new SatiotError('INVALID_ARGUMENT', `The page size must be an integer from 1 to ${MAX_PAGE_SIZE}.`, { limit });
+  }
+}
