@@ -42,6 +42,8 @@ export const DASHBOARD_OPERATIONS = [
   'GET /api/v1/ingest/rejections',
   'GET /api/v1/kpis',
   'GET /api/v1/usage',
+  'GET /api/v1/registrations/review-queue',
+  'POST /api/v1/registrations/review',
 ] as const;
 
 type Schema = Record<string, unknown>;

@@ -174,6 +174,17 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await raised.getByRole('button', { name: 'Acknowledge' }).click();
     await page.locator('tr', { has: page.locator('.pill.acknowledged') }).first().waitFor();
     await page.screenshot({ path: `${SHOTS}/alarms.png` });
+    if (server.pendingDevEui) {
+      // The operator's review: the terminal the tenant admin registered waits; approving it empties the queue.
+      await page.getByRole('link', { name: 'Supervision', exact: true }).click();
+      const queue = page.getByLabel('review queue');
+      await queue.getByText('Waiting for review (1)').waitFor();
+      await queue.locator('tr', { hasText: server.pendingDevEui }).getByRole('button', { name: 'Approve' }).click();
+      await queue.getByText('Approved 1.').waitFor();
+      await queue.getByText('No terminal waits for review.').waitFor();
+      const reg = await fetch(`${server.baseUrl}/api/v1/terminals/${server.pendingDevEui}/registration`, { headers: { authorization: `Bearer ${server.operatorKey}` } });
+      expect(((await reg.json()) as { status: string }).status).toBe('approved');
+    }
     for (const [link, shot, text] of [['Solutions', 'solutions', 'waterLevelM >'], ['Supervision', 'supervision', 'Rejected frames']] as const) {
       await page.getByRole('link', { name: link, exact: true }).click();
       await page.getByText(text).first().waitFor();

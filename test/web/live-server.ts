@@ -15,6 +15,7 @@ import { buildDataFrame, type SessionKeys } from '../../src/frame/index.js';
 import { encodeSl651Report } from '../../src/codecs/sl651/index.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 import { createTwinClock, LiveTwin, loadScenario } from '../../src/twin/index.js';
+import { createAuditLog } from '../../src/cli/audit-setup.js';
 
 /** Simulated time running `speed` times faster than the wall clock, from now (as the twin's clock does). */
 export class SpeedClock implements Clock {
@@ -30,6 +31,8 @@ export interface LiveServer {
   readonly userKey: string;
   readonly tenantId: string;
   readonly devEui: string;
+  /** A terminal the tenant's admin registered, waiting for an operator's review (twin traffic only). */
+  readonly pendingDevEui?: string;
   readonly clock: Clock;
   /** Frames the ground stations have posted so far. */
   sent(): number;
@@ -55,7 +58,11 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
   const operatorKey = `sat_operator_${randomBytes(8).toString('hex')}`;
   const clock = traffic === 'twin' ? createTwinClock(opts.speed) : new SpeedClock(opts.speed);
   const store = await openStore('sqlite', { dataDir: dir });
-  const core = await Core.start({ store, bus: await openBus('memory'), vault: new KeyVault(randomBytes(32)), clock, delivery: { transport: new FakeTransport(), publisher: new FakePublisher() } });
+  // As `satiot serve --registration-review` runs it: tenants' registrations wait for review, and the audit chain records.
+  const core = await Core.start({
+    store, bus: await openBus('memory'), vault: new KeyVault(randomBytes(32)), clock, delivery: { transport: new FakeTransport(), publisher: new FakePublisher() },
+    registration: { reviewTenantRegistrations: true }, audit: createAuditLog(store, dir, clock),
+  });
   const app: FastifyInstance = await buildApp({ core, adminKeyHash: sha256Hex(operatorKey), eventHeartbeatMs: 5000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -74,8 +81,13 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
     const devEui = (terminals.find((t) => t.location) ?? terminals[0])!.devEui;
     const userKey = (await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-user', name: 'dashboard test' }))['key'] as string;
     await call('POST', `/api/v1/tenants/${tenantId}/solutions/water`, { warningLevelM: 3.5, guaranteedLevelM: 45 });
+    const adminKey = (await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-admin', name: 'dashboard test' }))['key'] as string;
+    const pending = await call('POST', '/api/v1/terminals', {
+      tenantId, devEui: randomBytes(8).toString('hex'), devAddr: randomBytes(4).toString('hex'),
+      nwkSKey: randomBytes(16).toString('hex'), appSKey: randomBytes(16).toString('hex'), codec: 'sl651', location: { lat: 29.6, lon: 106.5, altM: 250 },
+    }, adminKey);
     return {
-      baseUrl, operatorKey, userKey, tenantId, devEui, clock,
+      baseUrl, operatorKey, userKey, tenantId, devEui, pendingDevEui: pending['devEui'] as string, clock,
       sent: () => twin.stats().framesPosted,
       async close() {
         await twin.stop();

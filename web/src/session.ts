@@ -10,6 +10,7 @@ export const can = {
   sendDownlinks: (r: Role) => r !== 'regulator',
   handleAlarms: (r: Role) => r === 'operator' || r === 'tenant-admin',
   supervise: (r: Role) => r === 'operator' || r === 'regulator',
+  reviewRegistrations: (r: Role) => r === 'operator',
   pickTenant: (s: SessionInfo) => s.tenantId === null,
 };
 

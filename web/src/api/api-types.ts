@@ -549,4 +549,63 @@ export interface ApiOperations {
       }>;
     };
   };
+  "GET /api/v1/registrations/review-queue": {
+    params: Record<string, never>;
+    query: { tenantId?: string; limit?: number; cursor?: string };
+    body: undefined;
+    response: {
+      items: Array<{
+        terminalId: string;
+        tenantId: string;
+        devEui: string;
+        status: "pending" | "approved" | "suspended" | "retired";
+        statusReason?: string;
+        statusBy?: string;
+        statusAt?: string;
+        declared: boolean;
+        owner?: {
+          kind?: string;
+          name?: string;
+          idType?: string;
+          idNumberMasked?: string;
+        };
+        scenario: {
+          sector?: string;
+          mobility?: string;
+          expectedMessagesPerDay?: number;
+          region?: {
+            type?: string;
+            coordinates?: number[][][];
+          };
+        };
+        binding?: {
+          hardwareId?: string;
+          imei?: string;
+        };
+        createdAt: string;
+        declaredAt?: string;
+      }>;
+      nextCursor?: string;
+    };
+  };
+  "POST /api/v1/registrations/review": {
+    params: Record<string, never>;
+    query: Record<string, never>;
+    body: {
+      action: "approve" | "reject";
+      devEuis: string[];
+      reason?: string;
+    };
+    response: {
+      done: number;
+      failed: number;
+      results: {
+        line?: number;
+        devEui?: string;
+        status: string;
+        code?: string;
+        message?: string;
+      }[];
+    };
+  };
 }

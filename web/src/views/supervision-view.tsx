@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { Response } from '../api/client';
-import type { Ctx } from '../session';
+import { can, type Ctx } from '../session';
 
 type Rejections = Response<'GET /api/v1/ingest/rejections'>['items'];
+type Pending = Response<'GET /api/v1/registrations/review-queue'>['items'];
 type Rows = Array<Record<string, unknown>>;
 
 let served: Promise<Set<string>> | undefined;
@@ -19,7 +20,7 @@ function servedGets(): Promise<Set<string>> {
  * route (without path parameters) matching `pattern`, asked only when there is one, so a missing area shows
  * as such and never as a 404.
  */
-function useArea(ctx: Ctx, pattern: RegExp, query: Record<string, string | number | undefined>): { path?: string; data?: unknown; note?: string } {
+function useArea(ctx: Ctx, pattern: RegExp, query: Record<string, string | number | undefined>, refresh = 0): { path?: string; data?: unknown; note?: string } {
   const [out, setOut] = useState<{ path?: string; data?: unknown; note?: string }>({});
   const q = JSON.stringify(query);
   const source = pattern.source;
@@ -32,7 +33,7 @@ function useArea(ctx: Ctx, pattern: RegExp, query: Record<string, string | numbe
         .then((data) => { if (live) setOut({ path, data }); }, (e: Error) => { if (live) setOut({ path, note: e.message }); });
     });
     return () => { live = false; };
-  }, [ctx.api, source, q]);
+  }, [ctx.api, source, q, refresh]);
   return out;
 }
 
@@ -60,11 +61,62 @@ function auditRow(r: Record<string, unknown>): Record<string, unknown> {
 
 const itemsOf = (d: unknown): Rows => (d && typeof d === 'object' && Array.isArray((d as { items?: unknown }).items) ? (d as { items: Rows }).items : []);
 
+/** The operator's review queue: terminals registered by tenants that wait for approval, oldest first. */
+function ReviewQueue({ ctx, onReviewed }: { ctx: Ctx; onReviewed: () => void }) {
+  const [items, setItems] = useState<Pending>([]);
+  const [reason, setReason] = useState('');
+  const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>();
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    ctx.api.call('GET /api/v1/registrations/review-queue', { query: { tenantId: ctx.tenantId, limit: 100 } })
+      .then((r) => setItems(r.items), (e: Error) => setMessage({ text: e.message, error: true }));
+  }, [ctx.api, ctx.tenantId, round]);
+  const review = (action: 'approve' | 'reject', devEuis: string[]) => {
+    if (action === 'reject' && !reason.trim()) { setMessage({ text: 'A rejection needs a reason.', error: true }); return; }
+    ctx.api.call('POST /api/v1/registrations/review', { body: { action, devEuis, ...(reason.trim() ? { reason: reason.trim() } : {}) } })
+      .then((r) => {
+        setMessage({ text: `${action === 'approve' ? 'Approved' : 'Rejected'} ${r.done}${r.failed ? `, ${r.failed} failed: ${r.results.filter((x) => x.code).map((x) => `${x.devEui ?? ''} ${x.code ?? ''}`).join(', ')}` : ''}.`, error: r.failed > 0 });
+        setRound((n) => n + 1);
+        onReviewed();
+      }, (e: Error) => setMessage({ text: e.message, error: true }));
+  };
+  return (
+    <div className="card" aria-label="review queue">
+      <h3>Waiting for review ({items.length})</h3>
+      {message ? <p className={message.error ? 'error' : 'muted'} role={message.error ? 'alert' : 'status'}>{message.text}</p> : null}
+      {items.length === 0 ? <p className="muted">No terminal waits for review.</p> : (
+        <>
+          <label>Reason (needed to reject) <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} /></label>
+          <table>
+            <thead><tr><th>terminal</th><th>owner</th><th>scenario</th><th>registered</th><th>review</th></tr></thead>
+            <tbody>
+              {items.map((r) => (
+                <tr key={r.devEui}>
+                  <td><code>{r.devEui}</code></td>
+                  <td>{r.owner ? `${r.owner.name ?? ''} (${r.owner.kind ?? ''}${r.owner.idNumberMasked ? `, ${r.owner.idNumberMasked}` : ''})` : '—'}</td>
+                  <td>{r.scenario.sector ?? ''} · {r.scenario.mobility ?? ''} · {r.scenario.expectedMessagesPerDay ?? 0}/day</td>
+                  <td>{r.createdAt.replace('T', ' ').slice(0, 16)}</td>
+                  <td>
+                    <button type="button" onClick={() => review('approve', [r.devEui])}>Approve</button>{' '}
+                    <button type="button" onClick={() => review('reject', [r.devEui])}>Reject</button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="button" onClick={() => review('approve', items.map((r) => r.devEui))}>Approve all {items.length}</button>
+        </>
+      )}
+    </div>
+  );
+}
+
 /** For regulators and operators: terminals by registration state, rejections and anomalies, the audit trail. */
 export function SupervisionView({ ctx }: { ctx: Ctx }) {
   const [rejections, setRejections] = useState<Rejections>([]);
   useEffect(() => { ctx.api.call('GET /api/v1/ingest/rejections').then((r) => setRejections(r.items), () => setRejections([])); }, [ctx.api]);
-  const registrations = useArea(ctx, /^\/api\/v1\/supervision\/registrations$/, { tenantId: ctx.tenantId });
+  const [reviewed, setReviewed] = useState(0);
+  const registrations = useArea(ctx, /^\/api\/v1\/supervision\/registrations$/, { tenantId: ctx.tenantId }, reviewed);
   const anomalies = useArea(ctx, /anomal/, {});
   const audit = useArea(ctx, /^\/api\/v1\/audit/, { limit: 100 });
   const report = registrations.data as { total?: number; byState?: Record<string, number>; suspended?: Rows } | undefined;
@@ -87,6 +139,7 @@ export function SupervisionView({ ctx }: { ctx: Ctx }) {
         </div>
         <div className="card"><h3>Anomalies</h3>{anomalies.data ? <Table rows={itemsOf(anomalies.data)} /> : <p className="muted">{anomalies.note ?? 'loading…'}</p>}</div>
       </div>
+      {can.reviewRegistrations(ctx.session.role) ? <ReviewQueue ctx={ctx} onReviewed={() => setReviewed((n) => n + 1)} /> : null}
       <div className="card"><h3>Audit trail</h3>{audit.data ? <Table rows={itemsOf(audit.data).map(auditRow)} /> : <p className="muted">{audit.note ?? 'loading…'}</p>}</div>
     </section>
   );
