@@ -144,21 +144,36 @@ export async function verifyAuditChain(src: AuditChainSource, key: AuditVerifier
   return result();
 }
 
-/** Pages through a store's records in seq order (for the verifier and exports). */
-export async function* storedRecords(store: AuditStore, fromSeq = 0, pageSize = 2000): AsyncGenerator<AuditRecord> {
+/** Pages through a store's records in seq order (for the verifier and exports), up to `toSeq` when given. */
+export async function* storedRecords(store: AuditStore, fromSeq = 0, pageSize = 2000, toSeq = Infinity): AsyncGenerator<AuditRecord> {
   let next = fromSeq;
   for (;;) {
     const page = await store.range(next, pageSize);
-    for (const r of page) yield r;
+    for (const r of page) {
+      if (r.seq > toSeq) return;
+      yield r;
+    }
     const last = page[page.length - 1];
     if (!last || page.length < pageSize) return;
     next = last.seq + 1;
   }
 }
 
-/** Verifies everything a store holds. */
+/**
+ * Verifies everything a store holds, as of the moment it starts: checkpoints are read first, then
+ * the head, then the records up to that head, so appends made while it runs (a live service writes
+ * all the time) are neither checked nor mistaken for a broken chain.
+ */
 export async function verifyStoredChain(store: AuditStore, key: AuditVerifierKey | undefined): Promise<AuditVerification> {
-  const head = await store.head();
   const checkpoints = await store.checkpoints();
-  return verifyAuditChain({ records: storedRecords(store), checkpoints, head }, key);
+  const head = await store.head();
+  const v = await verifyAuditChain({ records: storedRecords(store, 0, 2000, head.seq), checkpoints, head }, key);
+  if (!v.ok) return v;
+  // A record past the head is legitimate only if the head has moved over it since (an append
+  // writes both in one transaction); one the head never covers was slipped in behind the chain.
+  const [beyond] = await store.range(head.seq + 1, 1);
+  if (beyond && (await store.head()).seq < beyond.seq) {
+    return { ...v, ok: false, broken: { seq: beyond.seq, reason: 'head-mismatch', message: `record ${beyond.seq} lies past the chain's head (${head.seq})` } };
+  }
+  return v;
 }

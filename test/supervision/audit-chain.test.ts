@@ -47,6 +47,28 @@ describe.each(['sha256', 'sm3'] as const)('audit chain on SQLite (%s)', (alg) =>
     expect(cps.every((c) => c.keyId === d.signer.keyId)).toBe(true);
   });
 
+  it('is not fooled by appends while it runs: what a live service writes meanwhile is neither checked nor a break', async () => {
+    const audit = d.store.audit;
+    let appended = false;
+    // The service appends right after the verifier has read the head.
+    const racing = Object.create(audit) as typeof audit;
+    racing.head = async () => {
+      const h = await audit.head();
+      if (!appended) { appended = true; await d.log.append(entry(99)); }
+      return h;
+    };
+    const v = await verifyStoredChain(racing, d.signer);
+    expect(v).toMatchObject({ ok: true, records: 12, lastSeq: 12 });
+    expect((await audit.head()).seq).toBe(13);
+  });
+
+  it('catches a record slipped in past the head', async () => {
+    await d.tamper("INSERT INTO audit_log SELECT seq + 1, at, actor_kind, actor_id, actor_role, actor_tenant_id, action, target_kind, target_id, target_tenant_id, outcome, details, source_ip, tenant_id, alg, hash FROM audit_log WHERE seq = 12");
+    const v = await verifyStoredChain(d.store.audit, d.signer);
+    expect(v.ok).toBe(false);
+    expect(v.broken).toMatchObject({ seq: 13, reason: 'head-mismatch' });
+  });
+
   it('catches a field edited in the file, naming the record and both hashes', async () => {
     const before = (await d.store.audit.range(7, 1))[0]!;
     await d.tamper("UPDATE audit_log SET outcome = 'denied' WHERE seq = 7");
