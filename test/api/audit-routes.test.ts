@@ -55,6 +55,24 @@ describe('audit over the API', () => {
     expect(rs.find((r) => r.action === 'auth.failure' && r.details?.route === '/api/v1/gateway/uplinks')).toMatchObject({ actor: { kind: 'station', id: expect.stringMatching(/^unknown:[0-9a-f]{12}$/) }, details: { code: 'UNAUTHORIZED_STATION' } });
   });
 
+  it('shows a tenant another tenant\'s probe of its terminal without naming the prober (key, tenant, address)', async () => {
+    const t = await api.f.addTerminal();
+    const other = (await api.app.inject({ method: 'POST', url: '/api/v1/tenants', headers: auth, payload: { name: 'prober' } })).json().id as string;
+    const prober = await keyFor(api.app, 'tenant-admin', other);
+    expect((await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages`, headers: { authorization: `Bearer ${prober}` } })).statusCode).toBe(404);
+    await settle();
+    const stored = (await api.f.store.audit.range(0, 1000)).find((r) => r.actor.tenantId === other && r.target?.id === t.devEui);
+    expect(stored).toMatchObject({ tenantId: api.f.tenantId, sourceIp: '127.0.0.1' });
+    const owner = await keyFor(api.app, 'tenant-admin', api.f.tenantId);
+    const seen = (await api.app.inject({ method: 'GET', url: '/api/v1/audit?limit=1000', headers: { authorization: `Bearer ${owner}` } })).json().items as Array<{ seq: number; actor: Record<string, unknown>; sourceIp?: string }>;
+    const probe = seen.find((r) => r.seq === stored!.seq)!;
+    expect(probe.actor).toEqual({ kind: 'api-key', role: 'tenant-admin' });
+    expect(probe.sourceIp).toBeUndefined();
+    // The operator sees who it was.
+    const all = (await api.app.inject({ method: 'GET', url: '/api/v1/audit?limit=1000', headers: auth })).json().items as Array<{ seq: number; actor: Record<string, unknown> }>;
+    expect(all.find((r) => r.seq === stored!.seq)!.actor).toMatchObject({ tenantId: other });
+  });
+
   it('records sensitive reads (payloads, positions) but not ordinary listings', async () => {
     const t = await api.f.addTerminal();
     await api.app.inject({ method: 'GET', url: '/api/v1/terminals', headers: auth });

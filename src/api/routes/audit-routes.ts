@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl, Principal } from '../../core/access-control.js';
@@ -39,9 +40,13 @@ export const auditRecordSchema = {
  */
 export function auditJson(r: AuditRecord, p: Principal, access: AccessControl) {
   const redact = p.role === 'regulator' && r.tenantId !== undefined && !access.seesPayloads(p);
+  // A tenant reads records filed under it, including another tenant's probes of its resources: it
+  // learns that someone tried, never who (key id, tenant, address).
+  const stranger = p.tenantId !== null && r.actor.tenantId !== undefined && r.actor.tenantId !== p.tenantId;
+  const actor = stranger ? { kind: r.actor.kind, ...(r.actor.role ? { role: r.actor.role } : {}) } : r.actor;
   return {
-    seq: r.seq, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, ...(r.target ? { target: r.target } : {}), outcome: r.outcome,
-    ...(!redact && r.details ? { details: r.details } : {}), ...(!redact && r.sourceIp ? { sourceIp: r.sourceIp } : {}),
+    seq: r.seq, at: new Date(r.at).toISOString(), actor, action: r.action, ...(r.target ? { target: r.target } : {}), outcome: r.outcome,
+    ...(!redact && r.details ? { details: r.details } : {}), ...(!redact && !stranger && r.sourceIp ? { sourceIp: r.sourceIp } : {}),
     ...(r.tenantId !== undefined ? { tenantId: r.tenantId } : {}), alg: r.alg, hash: r.hash, ...(redact ? { redacted: true } : {}),
   };
 }
@@ -102,17 +107,20 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       const from = timeOf(req.query.from, 'from')!;
       const to = timeOf(req.query.to, 'to')!;
       if (!(to > from) || to - from > MAX_EXPORT_MS) throw new SatiotError('INVALID_TIME', 'to must be after from, at most 366 days later');
-      const lines: string[] = [];
-      for await (const line of exportAudit(core.store.audit, from, to, auditLogOf(core)?.verifierKey, core.clock.now())) {
-        if (line.type === 'record' && p.role === 'regulator') {
-          const { type: _t, inRange, ...r } = line;
-          lines.push(JSON.stringify({ type: 'record', inRange, ...auditJson(r, p, access) }));
-        } else {
-          lines.push(JSON.stringify(line));
+      // Streamed line by line: a half-year window holds millions of records.
+      const source = exportAudit(core.store.audit, from, to, auditLogOf(core)?.verifierKey, core.clock.now());
+      async function* ndjson(): AsyncGenerator<string> {
+        for await (const line of source) {
+          if (line.type === 'record' && p.role === 'regulator') {
+            const { type: _t, inRange, ...r } = line;
+            yield `${JSON.stringify({ type: 'record', inRange, ...auditJson(r, p, access) })}\n`;
+          } else {
+            yield `${JSON.stringify(line)}\n`;
+          }
         }
       }
       void reply.header('content-type', 'application/x-ndjson; charset=utf-8');
-      return `${lines.join('\n')}\n`;
+      return reply.send(Readable.from(ndjson()));
     });
 
     app.get('/api/v1/audit/verify', {
