@@ -16,6 +16,7 @@ import { codecRoutes } from './routes/codec-routes.js';
 import { ruleRoutes } from './routes/rule-routes.js';
 import { trackRoutes } from './routes/track-routes.js';
 import type { Core } from '../core/core.js';
+import type { Clock } from '../core/ports/clock.js';
 import { AccessControl } from '../core/access-control.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { passRoutes } from './routes/pass-routes.js';
@@ -69,6 +70,8 @@ export interface AppOptions {
   webRoot?: string | false;
   /** Rate limits per API key and ground station, and the lock-out after failed keys (src/api/rate-limits.ts; defaults there). */
   limits?: Partial<AccessLimits>;
+  /** The clock of lock-outs (default the system clock; the core's may be simulated). */
+  wallClock?: Clock;
 }
 
 /**
@@ -102,7 +105,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   installErrorHandling(app);
   // Before the routes, so its hooks apply to every one of them.
   if (opts.core) await app.register(auditHook, { core: opts.core });
-  await app.register(accessLimits, { ...(opts.core ? { core: opts.core } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
+  await app.register(accessLimits, { ...(opts.core ? { core: opts.core } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.wallClock ? { clock: opts.wallClock } : {}) });
   await app.register(swagger, {
     openapi: {
       info: { title: 'satiot API', version: '0.1.0', description: 'Satellite IoT service platform' },

@@ -63,6 +63,9 @@ function isEmergencyDownlink(req: FastifyRequest): boolean {
  * Failed keys per source address, and the sources locked out. In memory, per node: a source that
  * spreads its attempts over several nodes gets `failures` per node.
  */
+/** Sources whose failures or lock-outs are remembered at most, per node. */
+const MAX_TRACKED = 100_000;
+
 export class AuthLockout {
   private readonly failures = new Map<string, number[]>();
   private readonly locked = new Map<string, number>();
@@ -86,10 +89,13 @@ export class AuthLockout {
     if (recent.length >= this.policy.failures) {
       this.failures.delete(source);
       this.locked.set(source, now + this.policy.lockMs);
+      if (this.locked.size > MAX_TRACKED) for (const [k, until] of this.locked) if (until <= now) this.locked.delete(k);
       return true;
     }
+    this.failures.delete(source);
     this.failures.set(source, recent);
-    if (this.failures.size > 100_000) this.failures.clear(); // a flood of sources: forget the oldest state at once
+    // A flood of sources: forget the sources least recently seen (Map keeps insertion order), never everyone's count.
+    for (const k of this.failures.keys()) { if (this.failures.size <= MAX_TRACKED) break; this.failures.delete(k); }
     return false;
   }
 }
@@ -97,6 +103,8 @@ export class AuthLockout {
 export interface AccessLimitsOptions {
   readonly limits?: Partial<AccessLimits>;
   readonly core?: Core;
+  /** The clock lock-outs run on: wall-clock time by default, never the core's (it may be simulated, ×60 in `satiot demo`). */
+  readonly clock?: Clock;
 }
 
 /** Installs the limits on the app (before the routes: the rate limiter attaches to routes as they are added). */
@@ -104,7 +112,7 @@ export const accessLimits = fp<AccessLimitsOptions>(async (app, opts) => {
   const limits = { ...DEFAULT_ACCESS_LIMITS, ...opts.limits };
   const core = opts.core;
   if (limits.lockout) {
-    const lockout = new AuthLockout(limits.lockout, core?.clock);
+    const lockout = new AuthLockout(limits.lockout, opts.clock);
     const policy = limits.lockout;
     const exempt = new Set(limits.lockoutExempt);
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {

@@ -89,6 +89,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       clearInterval(silence);
       clearInterval(downlinkSweep);
       await app.close();
+      await app.auditIdle?.(); // records of the last requests reach the log before it flushes
       await mqttGw?.close();
       await supervision.stop();
       await core.close();

@@ -152,7 +152,7 @@ function sm4Tag(k: MasterKey, iv: Buffer, ct: Buffer, aad: Buffer): Buffer {
 
 function openGcm(k: MasterKey, iv: string, tag: string, ct: string, aad: Buffer): Uint8Array | undefined {
   try {
-    const d = createDecipheriv('aes-256-gcm', k.key, unb64(iv));
+    const d = createDecipheriv('aes-256-gcm', k.key, unb64(iv), { authTagLength: 16 });
     d.setAAD(aad);
     d.setAuthTag(unb64(tag));
     return new Uint8Array(Buffer.concat([d.update(unb64(ct)), d.final()]));

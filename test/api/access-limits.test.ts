@@ -17,7 +17,7 @@ describe('rate limits and lock-out', () => {
   const open = async (limits: Partial<AccessLimits>) => {
     audit = new MemoryAudit();
     f = await coreFixture({ audit });
-    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY), limits });
+    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY), limits, wallClock: f.clock });
   };
   afterEach(async () => { await app.close(); await f.close(); });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../core/core.js';
@@ -110,7 +110,10 @@ export class LiveTwin {
   private save(): void {
     if (!this.opts.dataDir) return;
     try {
-      writeFileSync(join(this.opts.dataDir, STATE_FILE), `${JSON.stringify({ scenario: this.opts.scenario.name, simTime: this.last })}\n`);
+      // Written aside and renamed: a crash mid-write never leaves a torn file (the simulated time must not go back).
+      const file = join(this.opts.dataDir, STATE_FILE);
+      writeFileSync(`${file}.tmp`, `${JSON.stringify({ scenario: this.opts.scenario.name, simTime: this.last })}\n`);
+      renameSync(`${file}.tmp`, file);
     } catch (e) {
       this.opts.onEvent?.({ kind: 'error', message: `saving progress: ${(e as Error).message}` });
     }
