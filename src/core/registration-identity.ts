@@ -128,15 +128,3 @@ export function checkRegion(r: unknown): GeoJsonPolygon {
   });
   return { type: 'Polygon', coordinates: out };
 }
-
-/** Whether (lon, lat) lies inside the polygon (even-odd rule over all rings: holes excluded). */
-export function regionContains(region: GeoJsonPolygon, lon: number, lat: number): boolean {
-  let inside = false;
-  for (const ring of region.coordinates) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const xi = ring[i]![0]!, yi = ring[i]![1]!, xj = ring[j]![0]!, yj = ring[j]![1]!;
-      if ((yi > lat) !== (yj > lat) && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-    }
-  }
-  return inside;
-}

@@ -1,3 +1,5 @@
+import type { Polygon } from 'geojson';
+import { areaContains } from '../rules/geofence-area.js';
 import { distanceKm } from '../solutions/track.js';
 
 /** Mean Earth radius, km (the great-circle distances of src/solutions/track.ts use the same). */
@@ -6,7 +8,7 @@ export const EARTH_RADIUS_KM = 6371.0088;
 export interface LatLon { readonly lat: number; readonly lon: number }
 
 /** A GeoJSON Polygon's rings as [lon, lat] pairs (the first ring is the outline, the others holes). */
-export interface PolygonLike { readonly coordinates: ReadonlyArray<ReadonlyArray<readonly number[]>> }
+export interface PolygonLike { readonly type: 'Polygon'; readonly coordinates: ReadonlyArray<ReadonlyArray<readonly number[]>> }
 
 /**
  * Ground radius (km, along the surface) of the circle from which a satellite at `altKm` is seen
@@ -18,21 +20,12 @@ export function footprintRadiusKm(altKm: number, minElevationDeg = 0): number {
   return Math.max(0, lambda) * EARTH_RADIUS_KM;
 }
 
-/** Whether a point is inside a ring (ray casting on lon/lat; rings are small next to the globe, no antimeridian crossing). */
-function inRing(p: LatLon, ring: ReadonlyArray<readonly number[]>): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = [ring[i]![0]!, ring[i]![1]!];
-    const [xj, yj] = [ring[j]![0]!, ring[j]![1]!];
-    if ((yi > p.lat) !== (yj > p.lat) && p.lon < ((xj - xi) * (p.lat - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-/** Inside the outline and outside every hole. */
+/**
+ * Inside the outline and outside every hole (the rules' geofence test: spherical, boundary inside;
+ * prepared once per region object, so a terminal's declared region is prepared once).
+ */
 export function inPolygon(p: LatLon, poly: PolygonLike): boolean {
-  const [outer, ...holes] = poly.coordinates;
-  return outer !== undefined && inRing(p, outer) && !holes.some((h) => inRing(p, h));
+  return areaContains(poly as unknown as Polygon, p.lat, p.lon);
 }
 
 /**

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkRegion, isValidImei, luhnCheckDigit, maskIdNumber, normaliseIdNumber, regionContains, residentIdCheck, usccCheck, ID_DOCUMENT_TYPES } from '../../src/core/registration-identity.js';
+import { checkRegion, isValidImei, luhnCheckDigit, maskIdNumber, normaliseIdNumber, residentIdCheck, usccCheck, ID_DOCUMENT_TYPES } from '../../src/core/registration-identity.js';
 import { parseRegistrationCsv, parseRegionCell } from '../../src/supervision/registration-csv.js';
 import { terminalFromRow } from '../../src/api/routes/csv-routes.js';
 import { SatiotError } from '../../src/errors/satiot-error.js';
 import { errorOf } from '../support/error-of.js';
+import { inPolygon } from '../../src/supervision/anomaly-geometry.js';
 
 const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
 const date = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2025-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10).replaceAll('-', ''));
@@ -83,9 +84,9 @@ describe('identity documents: properties', () => {
 describe('declared regions', () => {
   it('checks GeoJSON polygons and answers point-in-polygon (holes excluded)', () => {
     const square = checkRegion({ type: 'Polygon', coordinates: [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]] });
-    expect(regionContains(square, 1, 1)).toBe(true);
-    expect(regionContains(square, 5, 5)).toBe(false);
-    expect(regionContains(square, 11, 1)).toBe(false);
+    expect(inPolygon({ lon: 1, lat: 1 }, square)).toBe(true);
+    expect(inPolygon({ lon: 5, lat: 5 }, square)).toBe(false);
+    expect(inPolygon({ lon: 11, lat: 1 }, square)).toBe(false);
     for (const bad of [null, { type: 'Point', coordinates: [0, 0] }, { type: 'Polygon', coordinates: [] }, { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [0, 0]]] },
       { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 2]]] }, { type: 'Polygon', coordinates: [[[0, 0], [200, 0], [1, 1], [0, 0]]] }, { type: 'Polygon', coordinates: [[[0, 0], ['1', 0], [1, 1], [0, 0]]] }]) {
       expect(errorOf(() => checkRegion(bad)).code).toBe('INVALID_ARGUMENT');
