@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_CODECS } from '../../src/codecs/builtin-codecs.js';
 import { buildPayload } from '../../src/twin/model/payloads.js';
 import { TerminalFleet, type Fix } from '../../src/twin/model/terminal-fleet.js';
-import { greatCircleKm } from '../../src/twin/model/geo.js';
+import { distanceKm } from '../../src/solutions/track.js';
 import { TwinModel } from '../../src/twin/model/twin-model.js';
 import { scenarioSatellites } from '../../src/twin/runtime/twin-session.js';
 import { loadScenario } from '../../src/twin/index.js';
@@ -34,7 +34,7 @@ describe('terminal mobility', () => {
       for (let m = 0; m < 24 * 60; m += 10) {
         fleet.position(i, T0 + m * 60_000, a);
         fleet.position(i, T0 + (m + 10) * 60_000, b);
-        const km = greatCircleKm(a.lat, a.lon, b.lat, b.lon);
+        const km = distanceKm(a, b);
         expect(km).toBeLessThanOrEqual((75 * 10) / 60 + 1e-6);
         moved += km;
         // Between Beijing and Guangzhou: inside the route's bounding box.

@@ -2,16 +2,6 @@ import { EARTH_EQUATORIAL_RADIUS, EARTH_FLATTENING } from '../../orbit/constants
 
 const D2R = Math.PI / 180;
 const E2 = EARTH_FLATTENING * (2 - EARTH_FLATTENING);
-/** Mean Earth radius for great-circle distances, km. */
-export const EARTH_RADIUS_KM = 6371;
-
-/** Great-circle distance, km (haversine). */
-export function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const dphi = (lat2 - lat1) * D2R, dl = (lon2 - lon1) * D2R;
-  const a = Math.sin(dphi / 2) ** 2 + Math.cos(lat1 * D2R) * Math.cos(lat2 * D2R) * Math.sin(dl / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
 /** The point a fraction `f` along the great circle from 1 to 2 (spherical interpolation), into out[0..1]. */
 export function interpolateGreatCircle(lat1: number, lon1: number, lat2: number, lon2: number, f: number, out: Float64Array): void {
   const p1 = lat1 * D2R, l1 = lon1 * D2R, p2 = lat2 * D2R, l2 = lon2 * D2R;

@@ -1,3 +1,5 @@
+import type { RadioSpec } from '../scenario/scenario.js';
+
 /**
  * Uplink budget, terminal → satellite, over the slant range (docs/twin.md lists the sources):
  *
@@ -10,15 +12,8 @@
  */
 export const BOLTZMANN_DBW_PER_K_HZ = -228.6;
 
-export interface LinkParams {
-  readonly frequencyMHz: number;
-  readonly eirpDbm: number;
-  readonly satGOverTDbK: number;
-  readonly bandwidthHz: number;
-  readonly requiredSnrDb: number;
-  readonly snrSlopeDb: number;
-  readonly miscLossDb: number;
-}
+/** The scenario's radio figures a link needs (a fleet may override the EIRP). */
+export type LinkParams = Pick<RadioSpec, 'frequencyMHz' | 'eirpDbm' | 'satGOverTDbK' | 'bandwidthHz' | 'requiredSnrDb' | 'snrSlopeDb' | 'miscLossDb'>;
 
 export function freeSpacePathLossDb(rangeKm: number, frequencyMHz: number): number {
   return 20 * Math.log10(rangeKm) + 20 * Math.log10(frequencyMHz) + 32.44;

@@ -1,6 +1,7 @@
 import type { Fleet, LatLon, Scenario } from '../scenario/scenario.js';
 import { Random, subSeed } from './random.js';
-import { bearingDeg, greatCircleKm, interpolateGreatCircle } from './geo.js';
+import { distanceKm } from '../../solutions/track.js';
+import { bearingDeg, interpolateGreatCircle } from './geo.js';
 
 /** Where a terminal is at a moment: degrees, km, km/h, degrees from north. */
 export interface Fix { lat: number; lon: number; altKm: number; speedKmh: number; headingDeg: number }
@@ -109,7 +110,7 @@ function reflect(x: number, lo: number, hi: number): number {
 
 function cumulative(pts: readonly LatLon[]): Float64Array {
   const c = new Float64Array(pts.length);
-  for (let k = 1; k < pts.length; k++) c[k] = c[k - 1]! + greatCircleKm(pts[k - 1]![0], pts[k - 1]![1], pts[k]![0], pts[k]![1]);
+  for (let k = 1; k < pts.length; k++) c[k] = c[k - 1]! + distanceKm({ lat: pts[k - 1]![0], lon: pts[k - 1]![1] }, { lat: pts[k]![0], lon: pts[k]![1] });
   return c;
 }
 
@@ -129,7 +130,7 @@ function routePlan(cities: readonly LatLon[], speedKmh: number, dwellMinutes: nu
   const n = seq.length;
   const lat = Float64Array.from(seq, (c) => c[0]), lon = Float64Array.from(seq, (c) => c[1]);
   const legKm = new Float64Array(n);
-  for (let k = 0; k < n; k++) legKm[k] = greatCircleKm(lat[k]!, lon[k]!, lat[(k + 1) % n]!, lon[(k + 1) % n]!);
+  for (let k = 0; k < n; k++) legKm[k] = distanceKm({ lat: lat[k]!, lon: lon[k]! }, { lat: lat[(k + 1) % n]!, lon: lon[(k + 1) % n]! });
   const dwellMs = dwellMinutes * 60_000;
   let cycleMs = 0;
   for (let k = 0; k < n; k++) cycleMs += dwellMs + (legKm[k]! / speedKmh) * MS_PER_H;
