@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dataDirSecret } from './secrets.js';
 import { join } from 'node:path';
 import type { Store } from '../core/ports/store.js';
 import type { Clock } from '../core/ports/clock.js';
@@ -22,15 +23,13 @@ const PUB_FILE = 'audit-signing.pub';
 export function resolveAuditSigner(dataDir: string, env = process.env): AuditSigner {
   const fromEnv = env.SATIOT_AUDIT_SIGNING_KEY;
   if (fromEnv) return parseSigner(fromEnv.replace(/\\n/g, '\n'), 'SATIOT_AUDIT_SIGNING_KEY');
-  const file = join(dataDir, KEY_FILE);
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    const s = AuditSigner.generate();
-    writeFileSync(file, s.privatePem(), { mode: 0o600 });
-    writeFileSync(join(dataDir, PUB_FILE), s.publicPem(), { mode: 0o644 });
-    return s;
+  let made: AuditSigner | undefined;
+  const pem = dataDirSecret(dataDir, KEY_FILE, () => (made = AuditSigner.generate()).privatePem());
+  if (made) {
+    writeFileSync(join(dataDir, PUB_FILE), made.publicPem(), { mode: 0o644 });
+    return made;
   }
-  return parseSigner(readFileSync(file, 'utf8'), file);
+  return parseSigner(pem, join(dataDir, KEY_FILE));
 }
 
 /**

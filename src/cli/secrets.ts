@@ -12,12 +12,25 @@ import { SatiotError } from '../errors/satiot-error.js';
  */
 export function resolveAdminKey(dataDir: string, env = process.env): { hash: string; generated?: string } {
   if (env.SATIOT_ADMIN_KEY) return { hash: sha256Hex(env.SATIOT_ADMIN_KEY) };
-  const file = join(dataDir, 'admin-key.sha256');
-  if (existsSync(file)) return { hash: readFileSync(file, 'utf8').trim() };
+  let generated: string | undefined;
+  const hash = dataDirSecret(dataDir, 'admin-key.sha256', () => {
+    generated = `sat_${randomBytes(24).toString('base64url')}`;
+    return `${sha256Hex(generated)}\n`;
+  }).trim();
+  return { hash, ...(generated ? { generated } : {}) };
+}
+
+/**
+ * The text of a secret file in the data directory, written by `make()` with mode 0600 (the
+ * directory created too) when it does not exist yet: the first start's keys.
+ */
+export function dataDirSecret(dataDir: string, name: string, make: () => string): string {
+  const file = join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8');
   mkdirSync(dataDir, { recursive: true });
-  const key = `sat_${randomBytes(24).toString('base64url')}`;
-  writeFileSync(file, `${sha256Hex(key)}\n`, { mode: 0o600 });
-  return { hash: sha256Hex(key), generated: key };
+  const text = make();
+  writeFileSync(file, text, { mode: 0o600 });
+  return text;
 }
 
 /**
@@ -31,13 +44,9 @@ export function resolveAdminKey(dataDir: string, env = process.env): { hash: str
 export function resolveMasterKey(dataDir: string, env = process.env): KeyVault {
   const cipher = parseVaultCipher(env.SATIOT_MASTER_KEY_CIPHER);
   if (env.SATIOT_MASTER_KEY) return KeyVault.fromHex(env.SATIOT_MASTER_KEY, env.SATIOT_MASTER_KEY_PREVIOUS ? [env.SATIOT_MASTER_KEY_PREVIOUS] : [], cipher);
-  const file = join(dataDir, 'master.key');
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-  }
+  const key = dataDirSecret(dataDir, 'master.key', () => `${randomBytes(32).toString('hex')}\n`);
   const prev = join(dataDir, 'master.key.previous');
-  return KeyVault.fromHex(readFileSync(file, 'utf8'), existsSync(prev) ? [readFileSync(prev, 'utf8')] : [], cipher);
+  return KeyVault.fromHex(key, existsSync(prev) ? [readFileSync(prev, 'utf8')] : [], cipher);
 }
 
 function parseVaultCipher(s: string | undefined): VaultCipher | undefined {
