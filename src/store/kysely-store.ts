@@ -3,7 +3,7 @@ import type {
   ApiKeyRecord, GroundStationRecord, MessageDecode, TenantQuota, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
   UserCodecRecord,
 } from '../core/model.js';
-import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store, TerminalChanges, UsageRow } from '../core/ports/store.js';
+import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store, StoreTx, TerminalChanges, UsageRow } from '../core/ports/store.js';
 import { parseRule, type Alarm, type Rule, type RuleState } from '../rules/index.js';
 import type { DownlinkStore } from '../core/ports/downlink-store.js';
 import { KyselyDownlinkStore } from './downlink-store-kysely.js';
@@ -14,6 +14,12 @@ import { KyselyRegistrationStore } from './registration-store-kysely.js';
 import type { AuditStore } from '../core/ports/audit-store.js';
 import type { AnomalyStore } from '../core/ports/anomaly-store.js';
 import { KyselyAnomalyStore } from './anomaly-store-kysely.js';
+import { KyselyOutboxStore } from './outbox-store-kysely.js';
+import { KyselyInboxStore } from './inbox-store-kysely.js';
+import { KyselyDeadLetterStore } from './dead-letter-store-kysely.js';
+import { KyselyLeaseStore } from './lease-store-kysely.js';
+import { KyselyNodeStore } from './node-store-kysely.js';
+import { KyselyLimitStore } from './limit-store-kysely.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { parseMessageId, type MessageKey } from './message-key.js';
 import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
@@ -35,9 +41,10 @@ const SATELLITES_PER_QUERY = 100;
  * the Kysely instance, its capabilities, its constraint-error reader, and the parts that differ:
  * migrations, the ingest transaction, closing.
  *
- * Every method here is one statement (or reads only), never a Kysely transaction: SQLite's one
- * connection is shared with the synchronous ingest transaction, which must never find a BEGIN left
- * open across an await.
+ * Every method here is one statement (or reads only). Writes that must commit together go through
+ * `atomically()`, which runs them on a view of the store bound to one transaction (transaction-
+ * store.ts); on SQLite that transaction holds the one connection, and the synchronous raw
+ * transactions (ingest, audit) wait for it like any other query.
  */
 export abstract class KyselyStore implements Store {
   abstract readonly backend: 'sqlite' | 'postgres';
@@ -56,6 +63,12 @@ export abstract class KyselyStore implements Store {
   /** Backend-specific: each backend serialises appends its own way. */
   abstract readonly audit: AuditStore;
   readonly anomalies: AnomalyStore;
+  readonly outbox: KyselyOutboxStore;
+  readonly inbox: KyselyInboxStore;
+  readonly deadLetters: KyselyDeadLetterStore;
+  readonly leases: KyselyLeaseStore;
+  readonly nodes: KyselyNodeStore;
+  readonly limits: KyselyLimitStore;
 
   protected constructor(
     protected readonly db: Kysely<StoreDatabase>,
@@ -65,7 +78,38 @@ export abstract class KyselyStore implements Store {
     this.deliveries = new KyselyDeliveryStore(db);
     this.registrations = new KyselyRegistrationStore(db);
     this.anomalies = new KyselyAnomalyStore(db);
+    this.outbox = new KyselyOutboxStore(db);
+    this.inbox = new KyselyInboxStore(db);
+    this.deadLetters = new KyselyDeadLetterStore(db);
+    this.leases = new KyselyLeaseStore(db, caps);
+    this.nodes = new KyselyNodeStore(db, caps);
+    this.limits = new KyselyLimitStore(db);
   }
+
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
+  }
+
+  async atomically<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    let bound: KyselyStore | undefined;
+    const out = await this.transaction((trx) => fn(bound = this.bind(trx)));
+    // Surrogate keys the transaction looked up or created are known once it committed (a rolled-back
+    // insert's seq may be used again by SQLite).
+    if (bound) {
+      for (const [id, seq] of bound.terminalSeqs) this.terminalSeqs.set(id, seq);
+      for (const [id, seq] of bound.stationSeqs) this.stationSeqs.set(id, seq);
+      for (const id of bound.forgottenTerminals) this.terminalSeqs.delete(id);
+    }
+    return out;
+  }
+
+  /** Terminals deleted through this store (a transaction's view reports them to its parent on commit). */
+  protected readonly forgottenTerminals = new Set<string>();
+
+  /** Runs `fn` in one transaction of this backend on `trx`, a Kysely bound to it. */
+  protected abstract transaction<T>(fn: (trx: Kysely<StoreDatabase>) => Promise<T>): Promise<T>;
+  /** A view of this store whose queries run on `trx` (transaction-store.ts). */
+  protected abstract bind(trx: Kysely<StoreDatabase>): KyselyStore;
 
   /** The seqs of those of `ids` that are terminals: from the cache, the misses in one query per chunk. */
   protected async terminalSeqsOf(ids: Iterable<string>): Promise<Map<string, number>> {
@@ -191,6 +235,7 @@ export abstract class KyselyStore implements Store {
     await this.db.deleteFrom('terminal_counters').where('terminal_seq', '=', seq).execute();
     await this.db.deleteFrom('terminals').where('seq', '=', seq).execute();
     this.terminalSeqs.delete(t.id);
+    this.forgottenTerminals.add(t.id);
     return 'deleted';
   }
 

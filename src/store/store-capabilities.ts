@@ -8,6 +8,11 @@ export interface StoreCapabilities {
    * integers (SQLite: better-sqlite3 refuses to bind `true`).
    */
   readonly nativeBooleans: boolean;
+  /**
+   * The database has a clock of its own that every node reads (PostgreSQL's `clock_timestamp()`):
+   * leases and heartbeats use it. Without it (SQLite, one machine) the process's clock is used.
+   */
+  readonly serverClock: boolean;
 }
 
 /** The unique keys of the schema that callers can collide with. */

@@ -5,6 +5,12 @@ import type { DownlinkStore } from './downlink-store.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { RegistrationStore } from './registration-store.js';
 import type { Page, UsageRow } from './page.js';
+import type { OutboxEvent, OutboxStore } from './outbox-store.js';
+import type { InboxStore } from './inbox-store.js';
+import type { DeadLetterStore } from './dead-letter-store.js';
+import type { LeaseStore } from './lease-store.js';
+import type { NodeStore } from './node-store.js';
+import type { LimitStore } from './limit-store.js';
 import type { ApiKeyRecord, GeoPoint, TerminalProfile, TenantQuota, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
@@ -23,6 +29,22 @@ export interface IngestWrite {
   readonly counters: ReadonlyArray<{ readonly state: TerminalCounters; readonly expectedVersion: number }>;
   /** Rejections to add to the per-station, per-code tallies. */
   readonly rejections: ReadonlyArray<{ readonly stationId: string; readonly code: RejectionCode; readonly count: number }>;
+  /** Events of the batch (uplinks, rejections, reception summaries), written to the outbox in the same transaction. */
+  readonly events?: readonly OutboxEvent[];
+  /** `created_at` of those events (default: the newest ingestedAt, else now). */
+  readonly eventsAt?: number;
+}
+
+/**
+ * A terminal named by an ingest write is gone from the store (deleted, or deleted and registered
+ * again under a new id, through another node): the write changed nothing, and the caller reloads
+ * those terminals and decides the batch again.
+ */
+export class StaleTerminalError extends Error {
+  override readonly name = 'StaleTerminalError';
+  constructor(readonly terminalIds: readonly string[]) {
+    super(`${terminalIds.length} terminal(s) of the batch are no longer in the store`);
+  }
 }
 
 export class CounterConflictError extends Error {
@@ -55,6 +77,16 @@ export interface Store {
   /** Creates or upgrades the schema; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** Resolves when the store answers a trivial query (readiness); throws when it does not. */
+  ping(): Promise<void>;
+
+  /**
+   * Runs `fn` in one transaction over a view of this store bound to it: every write made through
+   * `tx` (its sub-stores and outbox included) commits together when `fn` resolves, or not at all
+   * when it throws. Use only `tx` inside `fn` — on SQLite the transaction holds the one connection
+   * — and do nothing slow there (a codec, a network call): work first, then write.
+   */
+  atomically<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 
   createTenant(t: Tenant): Promise<void>;
   getTenant(id: string): Promise<Tenant | undefined>;
@@ -136,6 +168,18 @@ export interface Store {
   readonly audit: AuditStore;
   /** Detected anomalies (src/core/ports/anomaly-store.ts). */
   readonly anomalies: AnomalyStore;
+  /** Events waiting for the bus (src/core/ports/outbox-store.ts). */
+  readonly outbox: OutboxStore;
+  /** What each durable consumer has handled (src/core/ports/inbox-store.ts). */
+  readonly inbox: InboxStore;
+  /** Events consumers gave up on (src/core/ports/dead-letter-store.ts). */
+  readonly deadLetters: DeadLetterStore;
+  /** Singleton work's leases (src/core/ports/lease-store.ts). */
+  readonly leases: LeaseStore;
+  /** The cluster's nodes (src/core/ports/node-store.ts). */
+  readonly nodes: NodeStore;
+  /** Rate limits and lock-outs shared by the nodes (src/core/ports/limit-store.ts). */
+  readonly limits: LimitStore;
 
   getQuota(tenantId: string): Promise<TenantQuota | undefined>;
   /** Creates or replaces a tenant's quota. */
@@ -150,6 +194,8 @@ export interface Store {
   revokeApiKey(id: string, at: number): Promise<boolean>;
 }
 
+/** The store inside `Store.atomically()`: everything but what belongs to the store as a whole. */
+export type StoreTx = Omit<Store, 'migrate' | 'close' | 'ping' | 'commitIngest' | 'audit' | 'atomically'>;
 
 /** What may change about a registered terminal: null clears the codec or the location. */
 export interface TerminalChanges {

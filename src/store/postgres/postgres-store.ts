@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import { CounterConflictError, type IngestWrite } from '../../core/ports/store.js';
+import { CounterConflictError, StaleTerminalError, type IngestWrite } from '../../core/ports/store.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { checkIngestWrite } from '../ingest-checks.js';
 import { KyselyStore } from '../kysely-store.js';
@@ -11,14 +11,17 @@ import type { ConstraintViolation, StoreCapabilities, UniqueKey } from '../store
 import type { StoreDatabase } from '../store-schema.js';
 import { migratePostgres } from './migrations.js';
 import { PostgresAuditStore } from './audit-store-postgres.js';
+import { TransactionStore } from '../transaction-store.js';
 
-export const POSTGRES_CAPABILITIES: StoreCapabilities = { nativeBooleans: true };
+export const POSTGRES_CAPABILITIES: StoreCapabilities = { nativeBooleans: true, serverClock: true };
 
 export interface PostgresStoreOptions {
   /** Schema for satiot's tables (created by migrate()); the server's default search_path when absent. */
   readonly schema?: string;
   /** Pool size; 10 by default. */
   readonly maxConnections?: number;
+  /** How long a query waits for a connection before failing (the server unreachable), ms; 5 s by default. */
+  readonly connectTimeoutMs?: number;
 }
 
 /** Unquoted PostgreSQL identifiers that need no quoting anywhere (search_path, DDL). */
@@ -36,6 +39,7 @@ const UNIQUE_CONSTRAINTS: Readonly<Record<string, UniqueKey>> = {
 
 /** SQLSTATEs: a concurrent writer won (retrying with fresh counters is the answer, as for a version conflict). */
 const DEADLOCK_DETECTED = '40P01';
+const FOREIGN_KEY_VIOLATION = '23503';
 const SERIALIZATION_FAILURE = '40001';
 
 /**
@@ -57,6 +61,8 @@ export class PostgresStore extends KyselyStore {
     const pool = new pg.Pool({
       ...withSearchPath(connectionString, schema),
       max: options.maxConnections ?? 10,
+      // A server that is down fails a request within seconds (503 STORE_UNAVAILABLE) instead of hanging it.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
       // int8 (bigint, count(*)) as JS numbers: every stored value fits in 2^53.
       types: { getTypeParser: (oid, format) => (oid === pg.types.builtins.INT8 ? parseInt8 : pg.types.getTypeParser(oid, format)) },
     });
@@ -70,6 +76,14 @@ export class PostgresStore extends KyselyStore {
 
   async migrate(): Promise<void> {
     await migratePostgres(this.pool, this.options.schema);
+  }
+
+  protected transaction<T>(fn: (trx: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(fn);
+  }
+
+  protected bind(trx: Kysely<StoreDatabase>): TransactionStore {
+    return new TransactionStore(trx, POSTGRES_CAPABILITIES, { backend: 'postgres', violation: (e) => this.constraintViolation(e) });
   }
 
   async close(): Promise<void> {
@@ -91,12 +105,18 @@ export class PostgresStore extends KyselyStore {
       await insertReceptions(client, w.receptions, messageSeqs, seqs);
       await lowerTimes(client, w.earlierTimes, seqs.terminals);
       await addRejections(client, w.rejections);
+      await appendEvents(client, w);
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => { broken = true; });
       const code = sqlState(e);
       if (code === DEADLOCK_DETECTED || code === SERIALIZATION_FAILURE) {
         throw new CounterConflictError(w.counters.map((c) => c.state.terminalId));
+      }
+      if (code === FOREIGN_KEY_VIOLATION) {
+        // A terminal this node still knew was deleted through another one: say which, forget them.
+        const gone = await this.goneTerminals(w);
+        if (gone.length > 0) throw new StaleTerminalError(gone);
       }
       throw e;
     } finally {
@@ -122,14 +142,27 @@ export class PostgresStore extends KyselyStore {
       if (k) terminalIds.add(k.terminalId);
     }
     const terminals = await this.terminalSeqsOf(terminalIds);
+    const stale = new Set<string>();
     for (const id of [...w.counters.map((c) => c.state.terminalId), ...w.newMessages.map((m) => m.terminalId)]) {
-      if (!terminals.has(id)) throw new SatiotError('INVALID_ARGUMENT', `No terminal ${id}.`, { terminalId: id });
+      if (!terminals.has(id)) stale.add(id);
     }
+    if (stale.size > 0) throw new StaleTerminalError([...stale]);
     const stations = await this.stationSeqsOf(w.receptions.map((r) => r.stationId));
     for (const r of w.receptions) {
       if (!stations.has(r.stationId)) throw new SatiotError('INVALID_ARGUMENT', `No ground station ${r.stationId}.`, { stationId: r.stationId });
     }
     return { terminals, stations };
+  }
+
+  /** Terminals of `w` whose rows are gone; forgotten by the seq cache. */
+  private async goneTerminals(w: IngestWrite): Promise<string[]> {
+    const ids = [...new Set([...w.counters.map((c) => c.state.terminalId), ...w.newMessages.map((m) => m.terminalId)])];
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM terminals WHERE id = ANY($1::text[])', [ids]);
+    const present = new Set(rows.map((r) => r.id));
+    const gone = ids.filter((id) => !present.has(id));
+    for (const id of gone) this.terminalSeqs.delete(id);
+    return gone;
   }
 
   protected constraintViolation(e: unknown): ConstraintViolation | undefined {
@@ -349,6 +382,21 @@ async function addRejections(client: PoolClient, rejections: IngestWrite['reject
       GROUP BY station_id, code ORDER BY station_id, code
       ON CONFLICT (station_id, code) DO UPDATE SET count = rejection_tallies.count + excluded.count`,
     values: [rejections.map((j) => j.stationId), rejections.map((j) => j.code), rejections.map((j) => j.count)],
+  });
+}
+
+/** The batch's events into the outbox, in their order (an id already there is left as it is). */
+async function appendEvents(client: PoolClient, w: IngestWrite): Promise<void> {
+  const events = w.events ?? [];
+  if (events.length === 0) return;
+  const at = w.eventsAt ?? Date.now();
+  await client.query({
+    name: 'satiot_append_events',
+    text: `INSERT INTO outbox (event_id, subject, data, created_at)
+      SELECT e.event_id, e.subject, e.data, $4 FROM unnest($1::text[], $2::text[], $3::bytea[]) WITH ORDINALITY AS e (event_id, subject, data, n)
+      ORDER BY e.n
+      ON CONFLICT (event_id) DO NOTHING`,
+    values: [events.map((e) => e.id), events.map((e) => e.subject), events.map((e) => asBuffer(e.data)), at],
   });
 }
 

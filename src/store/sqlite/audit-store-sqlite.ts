@@ -10,7 +10,8 @@ import { auditRow, checkContinues, checkpointRow, KyselyAuditStore, type AuditLo
  * write lock also serialises other processes on the same file.
  */
 export class SqliteAuditStore extends KyselyAuditStore {
-  constructor(db: Kysely<StoreDatabase>, private readonly sqlite: Database) {
+  /** `exclusive` runs a synchronous transaction while no other holds the store's connection. */
+  constructor(db: Kysely<StoreDatabase>, private readonly sqlite: Database, private readonly exclusive: <T>(fn: () => T) => Promise<T>) {
     super(db);
   }
 
@@ -34,15 +35,15 @@ export class SqliteAuditStore extends KyselyAuditStore {
       db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1').run(last.seq, last.hash);
       return { seq: last.seq, hash: last.hash };
     });
-    return tx.immediate();
+    return this.exclusive(() => tx.immediate());
   }
 
   async prune(seq: number): Promise<number> {
     const db = this.sqlite;
-    return db.transaction(() => {
+    return this.exclusive(() => db.transaction(() => {
       const n = db.prepare('DELETE FROM audit_log WHERE seq <= ?').run(seq).changes;
       db.prepare('DELETE FROM audit_checkpoints WHERE seq < ?').run(seq);
       return n;
-    }).immediate();
+    }).immediate());
   }
 }

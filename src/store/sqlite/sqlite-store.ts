@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Transaction } from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import { CounterConflictError, type IngestWrite } from '../../core/ports/store.js';
+import { Kysely, sql, SqliteDialect } from 'kysely';
+import { CounterConflictError, StaleTerminalError, type IngestWrite } from '../../core/ports/store.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { checkIngestWrite } from '../ingest-checks.js';
 import { KyselyStore } from '../kysely-store.js';
@@ -11,8 +11,9 @@ import type { ConstraintViolation, StoreCapabilities, UniqueKey } from '../store
 import type { StoreDatabase } from '../store-schema.js';
 import { migrateSqlite } from './migrations.js';
 import { SqliteAuditStore } from './audit-store-sqlite.js';
+import { TransactionStore } from '../transaction-store.js';
 
-export const SQLITE_CAPABILITIES: StoreCapabilities = { nativeBooleans: false };
+export const SQLITE_CAPABILITIES: StoreCapabilities = { nativeBooleans: false, serverClock: false };
 
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -35,6 +36,10 @@ const UNIQUE_KEYS: ReadonlySet<string> = new Set<UniqueKey>(['tenants.id', 'term
  * The embedded store: one SQLite file (better-sqlite3) in WAL mode with `synchronous = FULL`, so a
  * committed transaction survives a crash or power loss. Normal queries go through Kysely; the
  * ingest path runs prepared statements in one IMMEDIATE transaction.
+ *
+ * One connection serves everything, guarded by Kysely's connection mutex: a transaction of
+ * `atomically()` holds it from BEGIN IMMEDIATE to COMMIT, and the synchronous raw transactions
+ * (ingest, audit) take it too (`exclusive`), so none of them ever runs inside another's BEGIN.
  */
 export class SqliteStore extends KyselyStore {
   readonly backend = 'sqlite' as const;
@@ -54,7 +59,32 @@ export class SqliteStore extends KyselyStore {
     sqlite.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
     super(new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }), SQLITE_CAPABILITIES);
     this.sqlite = sqlite;
-    this.audit = new SqliteAuditStore(this.db, sqlite);
+    this.audit = new SqliteAuditStore(this.db, sqlite, (fn) => this.exclusive(fn));
+  }
+
+  /** Runs a synchronous raw transaction while no Kysely transaction holds the connection. */
+  private exclusive<T>(fn: () => T): Promise<T> {
+    return this.db.connection().execute(async () => fn());
+  }
+
+  protected transaction<T>(fn: (trx: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (conn) => {
+      await sql`BEGIN IMMEDIATE`.execute(conn);
+      let out: T;
+      try {
+        out = await fn(conn);
+      } catch (e) {
+        // A failed statement may already have ended the transaction; then there is nothing to undo.
+        if (this.sqlite.inTransaction) await sql`ROLLBACK`.execute(conn);
+        throw e;
+      }
+      await sql`COMMIT`.execute(conn);
+      return out;
+    });
+  }
+
+  protected bind(trx: Kysely<StoreDatabase>): TransactionStore {
+    return new TransactionStore(trx, SQLITE_CAPABILITIES, { backend: 'sqlite', violation: (e) => this.constraintViolation(e) });
   }
 
   async migrate(): Promise<void> {
@@ -71,7 +101,8 @@ export class SqliteStore extends KyselyStore {
   async commitIngest(w: IngestWrite): Promise<void> {
     checkIngestWrite(w);
     this.ingestTx ??= ingestTransaction(this.sqlite, this.terminalSeqs, this.stationSeqs);
-    this.ingestTx.immediate(w);
+    const tx = this.ingestTx;
+    await this.exclusive(() => tx.immediate(w));
   }
 
   protected constraintViolation(e: unknown): ConstraintViolation | undefined {
@@ -112,6 +143,8 @@ function ingestTransaction(db: Database, terminalSeqs: Map<string, number>, stat
       WHERE terminal_seq = ? AND f_cnt = ?`),
     addRejections: db.prepare<[string, string, number]>(`INSERT INTO rejection_tallies (station_id, code, count) VALUES (?, ?, ?)
       ON CONFLICT (station_id, code) DO UPDATE SET count = count + excluded.count`),
+    insertEvent: db.prepare<[string, string, Buffer, number]>(`INSERT INTO outbox (event_id, subject, data, created_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (event_id) DO NOTHING`),
   };
 
   function seqOf(cache: Map<string, number>, lookup: typeof s.terminalSeq, id: string): number | undefined {
@@ -129,6 +162,12 @@ function ingestTransaction(db: Database, terminalSeqs: Map<string, number>, stat
   }
 
   return db.transaction((w: IngestWrite) => {
+    // Terminals deleted meanwhile (through another process on the file) change nothing: the caller reloads them.
+    const stale = new Set<string>();
+    for (const id of [...w.counters.map((c) => c.state.terminalId), ...w.newMessages.map((m) => m.terminalId)]) {
+      if (seqOf(terminalSeqs, s.terminalSeq, id) === undefined) stale.add(id);
+    }
+    if (stale.size > 0) throw new StaleTerminalError([...stale]);
     const conflicts: string[] = [];
     for (const { state: c, expectedVersion } of w.counters) {
       const seq = terminalSeq(c.terminalId);
@@ -166,5 +205,9 @@ function ingestTransaction(db: Database, terminalSeqs: Map<string, number>, stat
       if (key && tSeq !== undefined) s.lowerTimes.run(t.capturedAt, t.downlinkedAt, tSeq, key.fCnt);
     }
     for (const j of w.rejections) s.addRejections.run(j.stationId, j.code, j.count);
+    if (w.events?.length) {
+      const at = w.eventsAt ?? Date.now();
+      for (const e of w.events) s.insertEvent.run(e.id, e.subject, asBuffer(e.data), at);
+    }
   });
 }

@@ -1,0 +1,11 @@
+/**
+ * What each durable consumer has already done: written in the consumer's own transaction with its
+ * effect (`Store.atomically()`), so an event the bus delivers again — after a redelivery, a relay
+ * that published twice, a replay — has no second effect.
+ */
+export interface InboxStore {
+  /** Records that `consumer` handled `eventId`: true the first time, false when it already had. */
+  claim(consumer: string, eventId: string, at: number): Promise<boolean>;
+  /** Forgets entries recorded before `before` (older than the bus keeps events); returns how many. */
+  prune(before: number): Promise<number>;
+}
