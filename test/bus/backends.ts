@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { Bus } from '../../src/core/ports/bus.js';
+import type { Bus, DeadLetterSink } from '../../src/core/ports/bus.js';
 import type { DeadLetter } from '../../src/bus/dead-letter.js';
 import { openBus } from '../../src/bus/open-bus.js';
 
@@ -15,7 +15,7 @@ export interface BusBackend {
   readonly prefix: string;
   /** Whether durable consumers survive a new Bus instance (a process restart). */
   readonly persistent: boolean;
-  open(): Promise<Bus>;
+  open(o?: { deadLetterSink?: DeadLetterSink }): Promise<Bus>;
   /** Deletes what the run created (the NATS stream). */
   cleanup(): Promise<void>;
 }
@@ -31,7 +31,7 @@ export function memoryBackend(): BusBackend {
     name: 'memory',
     prefix: 'satiot',
     persistent: false,
-    open: () => openBus('memory', { memory: { retry: TEST_RETRY } }),
+    open: (o = {}) => openBus('memory', { memory: { retry: TEST_RETRY }, ...o }),
     cleanup: async () => undefined,
   };
 }
@@ -45,7 +45,7 @@ export function natsBackend(url: string): BusBackend {
     name: 'nats',
     prefix,
     persistent: true,
-    open: () => openBus(url, { nats: { stream, subjectPrefix: prefix, retry: TEST_RETRY, ackWaitMs: 5_000, connectionName: 'satiot-test' } }),
+    open: (o = {}) => openBus(url, { nats: { stream, subjectPrefix: prefix, retry: TEST_RETRY, ackWaitMs: 5_000, connectionName: 'satiot-test' }, ...o }),
     async cleanup() {
       const nc = await connect({ servers: url });
       try {

@@ -3,7 +3,8 @@
  * SATIOT_TEST_NATS_URL is set (e.g. nats://127.0.0.1:4222), on a throwaway stream deleted afterwards.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Bus, BusMessage, Subscription } from '../../src/core/ports/bus.js';
+import type { Bus, BusMessage, DeadLetterReport, Subscription } from '../../src/core/ports/bus.js';
+import { partitionOf } from '../../src/core/events/subjects.js';
 import { isSatiotError } from '../../src/errors/satiot-error.js';
 import { openBus } from '../../src/bus/open-bus.js';
 import {
@@ -253,6 +254,68 @@ for (const backend of backends) {
       expect(dead[0]).toMatchObject({ attempts: TEST_RETRY.maxAttempts, error: 'cannot process', message: { subject: `${p}.z`, msgId: 'poison-1' } });
       await sleep(60);
       expect(attempts).toBe(TEST_RETRY.maxAttempts); // not delivered again
+    });
+
+    it('records a dead letter through the sink before giving the message up, and keeps it while the sink fails', async () => {
+      const recorded: DeadLetterReport[] = [];
+      let sinkDown = true;
+      const b = await backend.open({
+        deadLetterSink: async (d) => {
+          if (sinkDown) { sinkDown = false; throw new Error('store down'); }
+          recorded.push(d);
+        },
+      });
+      open.push(b);
+      const p = ns();
+      const d = `sink${n}`;
+      let attempts = 0;
+      const ok: string[] = [];
+      await b.subscribe(`${p}.>`, async (m) => {
+        if (text(m.data) === 'poison') { attempts++; throw new Error('cannot process'); }
+        ok.push(text(m.data));
+      }, { durable: d });
+      await b.publish(`${p}.z`, bytes('poison'), { msgId: 'poison-2' });
+      await b.publish(`${p}.z`, bytes('after'));
+      await waitFor(() => ok.length === 1, 10_000);
+      // The first give-up found the sink down: the message was kept and delivered once more.
+      expect(attempts).toBe(TEST_RETRY.maxAttempts + 1);
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]).toMatchObject({ consumer: d, subject: `${p}.z`, msgId: 'poison-2', error: 'cannot process' });
+      expect(text(recorded[0]!.data)).toBe('poison');
+      expect(ok).toEqual(['after']);
+    });
+
+    it('a partitioned durable delivers every partition, each subject in order', async () => {
+      const b = await bus();
+      const p = ns();
+      const got = new Map<string, number[]>();
+      // `${p}` is `<prefix>.<kind>` here: a kind of this test's own.
+      await b.subscribe(`${p}.>`, async (m) => {
+        const [n, subject] = [Number(text(m.data)), m.subject];
+        got.set(subject, [...(got.get(subject) ?? []), n]);
+      }, { durable: `part${n}`, partitioned: true });
+      const subjects = Array.from({ length: 24 }, (_, i) => { const eui = `70b3d5000000${String(i).padStart(4, '0')}`; return `${p}.${partitionOf(eui)}.tenant.${eui}`; });
+      expect(new Set(subjects.map((x) => x.split('.')[2])).size).toBeGreaterThan(4);
+      for (let k = 0; k < 10; k++) for (const subject of subjects) await b.publish(subject, bytes(String(k)));
+      await waitFor(() => [...got.values()].reduce((a, x) => a + x.length, 0) === 240, 15_000, '240 messages');
+      for (const subject of subjects) expect(got.get(subject)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      const lag = (await b.consumerLag()).find((c) => c.consumer === `part${n}`);
+      expect(lag).toEqual({ consumer: `part${n}`, pending: 0, unacknowledged: 0 });
+    });
+
+    it('reports a durable consumer\'s backlog, and whether it is connected', async () => {
+      const b = await bus();
+      const p = ns();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => { release = r; });
+      await b.subscribe(`${p}.>`, async () => gate, { durable: `lag${n}` });
+      for (let i = 0; i < 5; i++) await b.publish(`${p}.one`, bytes(String(i)));
+      await sleep(300);
+      const lag = (await b.consumerLag()).find((c) => c.consumer === `lag${n}`)!;
+      expect(lag.pending + lag.unacknowledged).toBe(5);
+      expect(lag.unacknowledged).toBe(1);
+      expect(b.connected).toBe(true);
+      release();
     });
 
     it('keeps each subject in publish order under load (1,000 messages, 10 subjects, 2 subscribers, failures)', async () => {

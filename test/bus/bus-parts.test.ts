@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeadLetterList } from '../../src/bus/dead-letter.js';
 import { Fifo } from '../../src/bus/fifo.js';
 import { MsgIdWindow } from '../../src/bus/msg-id-window.js';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, retryPolicy } from '../../src/bus/retry-policy.js';
+import { DEFAULT_RETRY_POLICY, retryPolicyFor, retrySpanMs, retryDelayMs, retryPolicy } from '../../src/bus/retry-policy.js';
 import { checkConsumerName, patternTokens, subjectMatches, subjectTokens } from '../../src/bus/subject-pattern.js';
 import { isSatiotError } from '../../src/errors/satiot-error.js';
 
@@ -54,8 +54,20 @@ describe('retry policy', () => {
     expect([1, 2, 3, 4, 5, 60].map((n) => retryDelayMs(p, n))).toEqual([50, 100, 200, 300, 300, 300]);
   });
 
-  it('defaults to 5 deliveries in all', () => {
-    expect(DEFAULT_RETRY_POLICY.maxAttempts).toBe(5);
+  it('defaults to redeliveries over at least 15 minutes (12 deliveries, 1 s doubling to 5 min)', () => {
+    expect(DEFAULT_RETRY_POLICY).toEqual({ maxAttempts: 12, baseDelayMs: 1_000, maxDelayMs: 300_000 });
+    // 1 + 2 + 4 + … + 256 s, then 300 s twice.
+    expect(retrySpanMs(DEFAULT_RETRY_POLICY)).toBe((511 + 600) * 1000);
+    expect(retrySpanMs(DEFAULT_RETRY_POLICY)).toBeGreaterThanOrEqual(15 * 60_000);
+  });
+
+  it('finds the deliveries that span a wanted time (--retry-for)', () => {
+    expect(retryPolicyFor(0).maxAttempts).toBe(1);
+    expect(retryPolicyFor(1_000).maxAttempts).toBe(2);
+    expect(retryPolicyFor(15 * 60_000)).toEqual(DEFAULT_RETRY_POLICY);
+    const hour = retryPolicyFor(3_600_000);
+    expect(retrySpanMs(hour)).toBeGreaterThanOrEqual(3_600_000);
+    expect(retrySpanMs({ ...hour, maxAttempts: hour.maxAttempts - 1 })).toBeLessThan(3_600_000);
   });
 
   it('rejects nonsense', () => {

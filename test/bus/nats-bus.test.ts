@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstreamManager, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { PARTITIONS } from '../../src/core/events/subjects.js';
 import { NatsBus } from '../../src/bus/nats/nats-bus.js';
 import { isSatiotError } from '../../src/errors/satiot-error.js';
 import { bytes, NATS_URL, sleep, text, waitFor } from './backends.js';
@@ -39,14 +40,35 @@ describe.runIf(NATS_URL)('NatsBus on JetStream (NATS: set SATIOT_TEST_NATS_URL t
     await Promise.all([a.close(), b.close()]);
   });
 
-  it('creates durables with explicit acks, max_ack_pending 1 and max_deliver = the retry limit', async () => {
+  it('creates durables with explicit acks, max_ack_pending 1 and no server-side max_deliver (the client counts deliveries)', async () => {
     const bus = await NatsBus.connect(url, { stream, subjectPrefix: prefix, retry: { maxAttempts: 4 } });
     await bus.subscribe(`${prefix}.up.>`, async () => undefined, { durable: 'cfg' });
     const ci = await (await admin()).consumers.info(stream, 'cfg');
     expect(ci.config).toMatchObject({
       durable_name: 'cfg', filter_subject: `${prefix}.up.>`, ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.New, max_ack_pending: 1, max_deliver: 4,
+      deliver_policy: DeliverPolicy.New, max_ack_pending: 1, max_deliver: -1,
     });
+    await bus.close();
+  });
+
+  it('lifts a server-side max_deliver an older durable was made with', async () => {
+    const jsm = await admin();
+    await (await NatsBus.connect(url, { stream, subjectPrefix: prefix })).close();
+    await jsm.consumers.add(stream, { durable_name: 'old', filter_subject: `${prefix}.old.>`, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, max_ack_pending: 1, max_deliver: 5 });
+    const bus = await NatsBus.connect(url, { stream, subjectPrefix: prefix });
+    await bus.subscribe(`${prefix}.old.>`, async () => undefined, { durable: 'old' });
+    expect((await jsm.consumers.info(stream, 'old')).config.max_deliver).toBe(-1);
+    await bus.close();
+  });
+
+  it('consumes a partitioned durable as one durable per partition, each filtered on its partition token', async () => {
+    const bus = await NatsBus.connect(url, { stream, subjectPrefix: prefix });
+    await bus.subscribe(`${prefix}.pt.>`, async () => undefined, { durable: 'pt', partitioned: true });
+    const jsm = await admin();
+    const names: string[] = [];
+    for await (const c of jsm.consumers.list(stream)) if (c.name.startsWith('pt-')) names.push(`${c.name}=${c.config.filter_subject}`);
+    expect(names.sort()).toEqual(Array.from({ length: PARTITIONS }, (_, k) => `pt-p${k}=${prefix}.pt.${k}.>`).sort());
+    await expect(bus.subscribe(`${prefix}.pt.x.>`, async () => undefined, { durable: 'bad', partitioned: true })).rejects.toThrow(/partitioned pattern/);
     await bus.close();
   });
 

@@ -1,4 +1,4 @@
-import type { Bus, BusMessage, PublishOptions, SubscribeOptions, Subscription } from '../../core/ports/bus.js';
+import type { Bus, BusMessage, ConsumerLag, DeadLetterSink, PublishOptions, SubscribeOptions, Subscription } from '../../core/ports/bus.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { DeadLetterList, type DeadLetter } from '../dead-letter.js';
 import { MsgIdWindow } from '../msg-id-window.js';
@@ -17,6 +17,8 @@ export interface MemoryBusOptions {
   readonly deadLetterCapacity?: number;
   /** Clock for the de-duplication window (tests). */
   readonly now?: () => number;
+  /** Where durable consumers' dead letters are recorded durably (the store's list); in memory only without it. */
+  readonly deadLetterSink?: DeadLetterSink;
 }
 
 /**
@@ -46,6 +48,7 @@ export class MemoryBus implements Bus {
   private readonly retry: RetryPolicy;
   private readonly dead: DeadLetterList;
   private readonly maxInFlight: number;
+  private readonly deadLetterSink: DeadLetterSink | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(opts: MemoryBusOptions = {}) {
@@ -58,6 +61,11 @@ export class MemoryBus implements Bus {
     this.retry = retryPolicy(opts.retry);
     this.dead = new DeadLetterList(opts.deadLetterCapacity);
     this.maxInFlight = maxInFlight;
+    this.deadLetterSink = opts.deadLetterSink;
+  }
+
+  get connected(): boolean {
+    return this.closing === undefined;
   }
 
   async publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void> {
@@ -69,11 +77,26 @@ export class MemoryBus implements Bus {
     // on a Buffer that is a view.) Every consumer gets this same copy: handlers must not modify it.
     const copy = new Uint8Array(data);
     const message: BusMessage = msgId === undefined ? { subject, data: copy } : { subject, data: copy, msgId };
-    for (const c of this.consumers) {
-      if (c.matches(tokens)) c.enqueue(message);
+    if (!opts?.untilHandled) {
+      for (const c of this.consumers) {
+        if (c.matches(tokens)) c.enqueue(message);
+      }
+      return;
     }
+    // Resolve once every durable consumer is done with it; reject when one drops it (the bus closed).
+    const waits: Promise<void>[] = [];
+    for (const c of this.consumers) {
+      if (!c.matches(tokens)) continue;
+      if (c.name === undefined) {
+        c.enqueue(message);
+        continue;
+      }
+      waits.push(new Promise<void>((resolve, reject) => c.enqueue(message, (handled) => (handled ? resolve() : reject(new SatiotError('INTERNAL', 'the bus closed before the message was handled'))))));
+    }
+    await Promise.all(waits);
   }
 
+  /** Partitions need no durables of their own here: lanes already run subjects side by side. */
   async subscribe(pattern: string, handler: (m: BusMessage) => Promise<void>, opts?: SubscribeOptions): Promise<Subscription> {
     this.assertOpen();
     const tokens = patternTokens(pattern);
@@ -93,6 +116,7 @@ export class MemoryBus implements Bus {
         patternTokens: tokens,
         retry: this.retry,
         deadLetters: this.dead,
+        ...(this.deadLetterSink ? { deadLetterSink: this.deadLetterSink } : {}),
         maxInFlightPerSubscriber: this.maxInFlight,
         onDisposed: (c) => this.consumers.delete(c),
       });
@@ -129,6 +153,11 @@ export class MemoryBus implements Bus {
   /** Messages queued for a durable consumer (in flight and awaiting redelivery included). */
   pendingFor(durable: string): number {
     return this.durables.get(durable)?.pending ?? 0;
+  }
+
+  async consumerLag(): Promise<ConsumerLag[]> {
+    return [...this.durables].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([consumer, c]) => ({ consumer, pending: c.pending - c.inFlight, unacknowledged: c.inFlight }));
   }
 
   private assertOpen(): void {

@@ -1,4 +1,4 @@
-import type { BusMessage, Subscription } from '../../core/ports/bus.js';
+import type { BusMessage, DeadLetterSink, Subscription } from '../../core/ports/bus.js';
 import { TRANSIENT_CONSUMER, type DeadLetterList } from '../dead-letter.js';
 import { Fifo } from '../fifo.js';
 import { retryDelayMs, type RetryPolicy } from '../retry-policy.js';
@@ -9,6 +9,8 @@ type Handler = (m: BusMessage) => Promise<void>;
 interface Entry {
   readonly message: BusMessage;
   deliveries: number;
+  /** Told once the consumer is done with the message (true), or dropped it unhandled (false). */
+  readonly settled?: (handled: boolean) => void;
 }
 
 /** The messages of one subject waiting for one consumer, in publish order. */
@@ -60,6 +62,8 @@ export interface MemoryConsumerOptions {
   readonly patternTokens: readonly string[];
   readonly retry: RetryPolicy;
   readonly deadLetters: DeadLetterList;
+  /** Where a given-up message is recorded durably first (kept and retried while it fails). */
+  readonly deadLetterSink?: DeadLetterSink;
   /** Deliveries one subscriber may have in flight at once (over different subjects). */
   readonly maxInFlightPerSubscriber: number;
   /** Called when a transient consumer's subscriber has closed. */
@@ -101,18 +105,29 @@ export class MemoryConsumer {
     return n;
   }
 
+  /** Messages delivered and not yet done with (in a handler, or waiting for their redelivery). */
+  get inFlight(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) if (lane.busy) n++;
+    return n;
+  }
+
   matches(subjectTokens: readonly string[]): boolean {
     return subjectMatches(this.opts.patternTokens, subjectTokens);
   }
 
-  enqueue(message: BusMessage): void {
-    if (this.disposed) return;
+  /** Queues a message; `settled` hears when the consumer is done with it (see Entry). */
+  enqueue(message: BusMessage, settled?: (handled: boolean) => void): void {
+    if (this.disposed) {
+      settled?.(false);
+      return;
+    }
     let lane = this.lanes.get(message.subject);
     if (lane === undefined) {
       lane = new Lane(message.subject);
       this.lanes.set(message.subject, lane);
     }
-    lane.entries.push({ message, deliveries: 0 });
+    lane.entries.push(settled ? { message, deliveries: 0, settled } : { message, deliveries: 0 });
     if (!lane.busy && !lane.queued) {
       lane.queued = true;
       this.ready.push(lane);
@@ -136,11 +151,14 @@ export class MemoryConsumer {
     }
   }
 
-  /** Drops everything queued and cancels pending redeliveries. */
+  /** Drops everything queued and cancels pending redeliveries (their publishers hear they were not handled). */
   dispose(): void {
     this.disposed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    for (const lane of this.lanes.values()) {
+      for (let e = lane.entries.shift(); e !== undefined; e = lane.entries.shift()) e.settled?.(false);
+    }
     this.lanes.clear();
     while (this.ready.shift() !== undefined) { /* drain */ }
   }
@@ -189,30 +207,56 @@ export class MemoryConsumer {
     done.then(
       () => {
         sub.settle();
-        lane.entries.shift();
-        lane.busy = false;
-        this.release(lane);
+        this.finish(lane, entry);
       },
       (err: unknown) => {
         sub.settle();
         if (entry.deliveries >= this.opts.retry.maxAttempts) {
-          lane.entries.shift();
-          this.opts.deadLetters.add(this.opts.name ?? TRANSIENT_CONSUMER, entry.message, entry.deliveries, err);
-          lane.busy = false;
-          this.release(lane);
+          void this.giveUp(lane, entry, err);
           return;
         }
-        if (this.disposed) return;
-        // The lane stays busy while it waits: later messages of this subject wait behind it.
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          lane.busy = false;
-          this.release(lane);
-        }, retryDelayMs(this.opts.retry, entry.deliveries));
-        timer.unref();
-        this.timers.add(timer);
+        this.retryLater(lane, retryDelayMs(this.opts.retry, entry.deliveries));
       },
     );
+  }
+
+  /** The head of `lane` is done with: next message. */
+  private finish(lane: Lane, entry: Entry): void {
+    if (this.disposed) return; // dispose() told its publisher already
+    lane.entries.shift();
+    lane.busy = false;
+    entry.settled?.(true);
+    this.release(lane);
+  }
+
+  /** The lane stays busy while it waits: later messages of this subject wait behind its head. */
+  private retryLater(lane: Lane, delayMs: number): void {
+    if (this.disposed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      lane.busy = false;
+      this.release(lane);
+    }, delayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** Records the head as a dead letter (durably first, when a sink is set) and moves on; keeps it while the sink fails. */
+  private async giveUp(lane: Lane, entry: Entry, err: unknown): Promise<void> {
+    const consumer = this.opts.name ?? TRANSIENT_CONSUMER;
+    if (this.opts.deadLetterSink && this.opts.name !== undefined) {
+      try {
+        await this.opts.deadLetterSink({
+          consumer, subject: entry.message.subject, data: entry.message.data, ...(entry.message.msgId !== undefined ? { msgId: entry.message.msgId } : {}),
+          attempts: entry.deliveries, error: err instanceof Error ? err.message : String(err),
+        });
+      } catch {
+        this.retryLater(lane, this.opts.retry.maxDelayMs);
+        return;
+      }
+    }
+    this.opts.deadLetters.add(consumer, entry.message, entry.deliveries, err);
+    this.finish(lane, entry);
   }
 
   /** A lane whose head is no longer in flight: queue it again, or forget it when empty; deliver more. */

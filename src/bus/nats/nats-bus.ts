@@ -3,7 +3,8 @@ import {
   AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType,
   type ConsumerInfo, type JetStreamClient, type JetStreamManager, type StreamInfo,
 } from '@nats-io/jetstream';
-import type { Bus, BusMessage, PublishOptions, SubscribeOptions, Subscription } from '../../core/ports/bus.js';
+import type { Bus, BusMessage, ConsumerLag, DeadLetterSink, PublishOptions, SubscribeOptions, Subscription } from '../../core/ports/bus.js';
+import { PARTITIONS } from '../../core/events/subjects.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { DeadLetterList, type DeadLetter } from '../dead-letter.js';
 import { retryPolicy, type RetryPolicy } from '../retry-policy.js';
@@ -21,9 +22,14 @@ export interface NatsBusOptions {
   readonly storage?: 'file' | 'memory';
   /** The stream's max_age when it is created (0: keep until the limits say otherwise). Default 7 days. */
   readonly maxAgeMs?: number;
-  /** Redelivery of failed messages; default 5 deliveries in all, 50 ms doubling to 5 s. */
+  /** Redelivery of failed messages (retry-policy.ts; default 12 deliveries over about 18.5 minutes). */
   readonly retry?: Partial<RetryPolicy>;
-  /** Durable consumers' ack_wait (a longer-running handler keeps its message with "working"). Default 30 s. */
+  /** Where dead letters are recorded durably (the store's list); in this process's memory only without it. */
+  readonly deadLetterSink?: DeadLetterSink;
+  /**
+   * Durable consumers' ack_wait (a longer-running handler keeps its message with "working" every
+   * third of it). Default 5 s: the message a killed node was handling goes to another node within it.
+   */
   readonly ackWaitMs?: number;
   /** How many dead letters are kept in this process. Default 1,000. */
   readonly deadLetterCapacity?: number;
@@ -49,13 +55,15 @@ function isApiError(err: unknown, code: number): boolean {
  * - publish is a JetStream publish that resolves on the PubAck (the stream stored it); `msgId` goes
  *   out as `Nats-Msg-Id`, so the server drops a repeat within the window (the PubAck says duplicate).
  * - A durable subscription is a durable pull consumer (created by the first subscribe with
- *   DeliverPolicy.New, filter = the pattern, explicit acks, max_deliver = retry.maxAttempts) with
+ *   DeliverPolicy.New, filter = the pattern, explicit acks, no max_deliver: the client counts
+ *   deliveries and terminates a message only once its dead letter is recorded) with
  *   **max_ack_pending 1**: the consumer has at most one unacknowledged message, so every subject
  *   (indeed the whole consumer) is delivered in stream order even across redeliveries and several
  *   subscribers, which take turns. That costs one round trip per message (see bench/bus.bench.ts);
- *   to scale out, split the subjects over several durables (e.g. one per partition of tenants or
- *   terminals, each with its own max_ack_pending 1), not by raising max_ack_pending, which would
- *   let a later message of a subject overtake an earlier one that is waiting for redelivery.
+ *   to scale out, a `partitioned` subscription splits the subjects over one durable per partition
+ *   (`<name>-p<n>`, filter `<prefix>.<kind>.<n>.>`), each with its own max_ack_pending 1 — not by
+ *   raising max_ack_pending, which would let a later message of a subject overtake an earlier one
+ *   that is waiting for redelivery.
  * - A transient subscription is an ordered consumer starting after the stream's last message.
  * - close() closes the subscriptions (in-flight handlers finish and ack), then drains the connection.
  *   A subscription's close() waits for its handler in flight, so a handler must not await the
@@ -69,6 +77,7 @@ export class NatsBus implements Bus {
   private readonly dead: DeadLetterList;
   private readonly prefixTokens: string[];
   private closing: Promise<void> | undefined;
+  private online = true;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -79,9 +88,27 @@ export class NatsBus implements Bus {
     private readonly retry: RetryPolicy,
     private readonly ackWaitMs: number,
     deadLetterCapacity: number | undefined,
+    private readonly deadLetterSink: DeadLetterSink | undefined,
   ) {
     this.dead = new DeadLetterList(deadLetterCapacity);
     this.prefixTokens = subjectPrefix.split('.');
+    void this.watchStatus();
+  }
+
+  /** Follows the connection's status (readiness): offline from a disconnect until the reconnect. */
+  private async watchStatus(): Promise<void> {
+    try {
+      for await (const s of this.nc.status()) {
+        if (s.type === 'disconnect' || s.type === 'staleConnection') this.online = false;
+        else if (s.type === 'reconnect') this.online = true;
+      }
+    } catch {
+      // the iterator ends with the connection
+    }
+  }
+
+  get connected(): boolean {
+    return this.online && !this.nc.isClosed() && this.closing === undefined;
   }
 
   /** Connects to `url` (e.g. `nats://127.0.0.1:4222`) and ensures the stream. */
@@ -89,7 +116,7 @@ export class NatsBus implements Bus {
     const stream = opts.stream ?? 'SATIOT';
     const prefix = opts.subjectPrefix ?? 'satiot';
     const windowMs = opts.duplicateWindowMs ?? 120_000;
-    const ackWaitMs = opts.ackWaitMs ?? 30_000;
+    const ackWaitMs = opts.ackWaitMs ?? 5_000;
     const maxAgeMs = opts.maxAgeMs ?? SEVEN_DAYS_MS;
     if (!NAME.test(stream)) throw new SatiotError('INVALID_ARGUMENT', `stream name "${stream}" must be 1–64 letters, digits, "_" or "-"`, { stream });
     subjectTokens(prefix);
@@ -106,7 +133,7 @@ export class NatsBus implements Bus {
     try {
       const jsm = await jetstreamManager(nc);
       await ensureStream(jsm, stream, `${prefix}.>`, windowMs, opts.storage ?? 'file', maxAgeMs);
-      return new NatsBus(nc, jetstream(nc), jsm, stream, prefix, retry, ackWaitMs, opts.deadLetterCapacity);
+      return new NatsBus(nc, jetstream(nc), jsm, stream, prefix, retry, ackWaitMs, opts.deadLetterCapacity, opts.deadLetterSink);
     } catch (err) {
       await nc.close().catch(() => undefined);
       throw err;
@@ -123,11 +150,37 @@ export class NatsBus implements Bus {
     this.assertOpen();
     this.assertUnderPrefix(patternTokens(pattern), pattern);
     const durable = opts?.durable;
+    if (durable !== undefined && opts?.partitioned) return this.subscribePartitioned(pattern, durable, handler);
+    return this.subscribeOne(pattern, handler, durable, durable);
+  }
+
+  /** One durable per partition, each in order on its own; closing closes them all. */
+  private async subscribePartitioned(pattern: string, durable: string, handler: (m: BusMessage) => Promise<void>): Promise<Subscription> {
+    const tokens = patternTokens(pattern);
+    const p = this.prefixTokens.length;
+    if (tokens.length !== p + 2 || tokens[p + 1] !== '>') {
+      throw new SatiotError('INVALID_ARGUMENT', `a partitioned pattern is "<prefix>.<kind>.>", not "${pattern}"`, { pattern });
+    }
+    const subs: Subscription[] = [];
+    try {
+      for (let k = 0; k < PARTITIONS; k++) {
+        subs.push(await this.subscribeOne([...tokens.slice(0, p + 1), String(k), '>'].join('.'), handler, `${durable}-p${k}`, durable));
+      }
+    } catch (e) {
+      await Promise.all(subs.map((s) => s.close()));
+      throw e;
+    }
+    return { close: async () => { await Promise.all(subs.map((s) => s.close())); } };
+  }
+
+  private async subscribeOne(pattern: string, handler: (m: BusMessage) => Promise<void>, durable: string | undefined, logicalName: string | undefined): Promise<Subscription> {
     let sub: NatsConsumer;
     const common = {
       handler,
       retry: this.retry,
       deadLetters: this.dead,
+      ...(this.deadLetterSink ? { deadLetterSink: this.deadLetterSink } : {}),
+      ...(logicalName !== undefined ? { logicalName } : {}),
       ackWaitMs: this.ackWaitMs,
       connectionClosed: () => this.nc.isClosed(),
       onClosed: (s: NatsConsumer) => this.subscriptions.delete(s),
@@ -164,6 +217,19 @@ export class NatsBus implements Bus {
     return this.closing;
   }
 
+  async consumerLag(): Promise<ConsumerLag[]> {
+    const byName = new Map<string, { pending: number; unacknowledged: number }>();
+    for await (const c of this.jsm.consumers.list(this.stream)) {
+      if (!c.config.durable_name) continue;
+      const name = c.config.durable_name.replace(/-p\d+$/, '');
+      const e = byName.get(name) ?? { pending: 0, unacknowledged: 0 };
+      e.pending += c.num_pending;
+      e.unacknowledged += c.num_ack_pending;
+      byName.set(name, e);
+    }
+    return [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([consumer, e]) => ({ consumer, ...e }));
+  }
+
   /** Messages this process gave up after their last delivery failed (terminated on the server). */
   deadLetters(): readonly DeadLetter[] {
     return this.dead.list();
@@ -180,6 +246,10 @@ export class NatsBus implements Bus {
       if (info.config.filter_subject !== pattern) {
         throw new SatiotError('INVALID_ARGUMENT', `durable "${name}" is bound to "${info.config.filter_subject ?? '(none)'}", not "${pattern}"`, { durable: name, pattern });
       }
+      // Made by an older satiot (the server gave up after a few deliveries; a longer ack_wait): bring it in line.
+      if ((info.config.max_deliver ?? -1) !== -1 || info.config.ack_wait !== nanos(this.ackWaitMs)) {
+        await this.jsm.consumers.update(this.stream, name, { max_deliver: -1, ack_wait: nanos(this.ackWaitMs) });
+      }
       return;
     }
     // Two subscribers creating it at once is fine: the same config is accepted twice.
@@ -189,7 +259,7 @@ export class NatsBus implements Bus {
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.New,
       max_ack_pending: 1,
-      max_deliver: this.retry.maxAttempts,
+      max_deliver: -1,
       ack_wait: nanos(this.ackWaitMs),
     });
   }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
-import type { BusMessage, Subscription } from '../../core/ports/bus.js';
+import type { BusMessage, DeadLetterSink, Subscription } from '../../core/ports/bus.js';
 import { TRANSIENT_CONSUMER, type DeadLetterList } from '../dead-letter.js';
 import { retryDelayMs, type RetryPolicy } from '../retry-policy.js';
 
@@ -15,6 +15,10 @@ export interface NatsConsumerOptions {
   readonly handler: Handler;
   readonly retry: RetryPolicy;
   readonly deadLetters: DeadLetterList;
+  /** Where a given-up message is recorded durably before it is terminated (kept and retried while it fails). */
+  readonly deadLetterSink?: DeadLetterSink;
+  /** The name dead letters and lag are reported under (a partitioned durable's, without the partition). */
+  readonly logicalName?: string;
   /** The durable consumer's ack_wait: a handler running longer sends "working" to extend it. */
   readonly ackWaitMs: number;
   /** Whether the bus's connection is closed (then a lost iterator is not restarted). */
@@ -135,17 +139,33 @@ export class NatsConsumer implements Subscription {
       await invoke(this.opts.handler, message);
     } catch (err) {
       const deliveries = m.info.deliveryCount;
-      if (deliveries >= this.opts.retry.maxAttempts) {
-        m.term();
-        this.opts.deadLetters.add(this.opts.durable ?? TRANSIENT_CONSUMER, message, deliveries, err);
-      } else {
-        m.nak(retryDelayMs(this.opts.retry, deliveries));
-      }
+      if (deliveries >= this.opts.retry.maxAttempts) await this.giveUp(m, message, deliveries, err);
+      else m.nak(retryDelayMs(this.opts.retry, deliveries));
       return;
     } finally {
       this.current = undefined;
     }
-    m.ack();
+    // Awaited: the next message is pulled only once the server has the ack. A lost ack means a
+    // redelivery, which the consumers' idempotence absorbs.
+    await m.ackAck().catch(() => undefined);
+  }
+
+  /** Records the message as a dead letter (durably first, when a sink is set), then terminates it; naks it for later while the sink fails. */
+  private async giveUp(m: JsMsg, message: BusMessage, deliveries: number, err: unknown): Promise<void> {
+    const consumer = this.opts.logicalName ?? this.opts.durable ?? TRANSIENT_CONSUMER;
+    if (this.opts.deadLetterSink) {
+      try {
+        await this.opts.deadLetterSink({
+          consumer, subject: message.subject, data: message.data, ...(message.msgId !== undefined ? { msgId: message.msgId } : {}),
+          attempts: deliveries, error: err instanceof Error ? err.message : String(err),
+        });
+      } catch {
+        m.nak(this.opts.retry.maxDelayMs);
+        return;
+      }
+    }
+    m.term();
+    this.opts.deadLetters.add(consumer, message, deliveries, err);
   }
 
   private async handleTransient(m: JsMsg): Promise<void> {
