@@ -4,6 +4,7 @@ import type { Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import { ROLES, type ApiKeyRecord, type Role } from './model.js';
 import { matchesHash, sha256Hex } from './provisioning.js';
+import type { EventWriter } from './event-writer.js';
 
 /** Who is calling: the role and, for tenant roles, the tenant. */
 export interface Principal {
@@ -15,7 +16,11 @@ export interface Principal {
 
 export const TENANT_ROLES: readonly Role[] = ['tenant-admin', 'tenant-user'];
 
-/** How long a key lookup is trusted before the store is asked again (a revocation elsewhere takes effect within it). */
+/**
+ * How long a key lookup is trusted before the store is asked again. A revocation through any node
+ * also arrives as a registry event and drops the key within a second (registry-sync.ts); this
+ * bounds a missed one.
+ */
 const CACHE_MS = 10_000;
 
 /**
@@ -31,7 +36,13 @@ export class AccessControl {
    * `regulatorSeesPayloads`: the deployment's policy for regulators — false (default) shows them
    * metadata only: no payloads, decodes, positions or alarm evidence taken from payloads.
    */
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly bootstrapKeyHash: string, readonly regulatorSeesPayloads = false) {}
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly bootstrapKeyHash: string, readonly regulatorSeesPayloads = false,
+    private readonly events?: EventWriter) {}
+
+  /** Forgets a cached key (revoked through another node). */
+  forget(keyId: string): void {
+    for (const [hash, hit] of this.cache) if (hit.key?.id === keyId) this.cache.delete(hash);
+  }
 
   /** Whether `p` may see payloads and what is derived from them (decodes, positions, alarm evidence). */
   seesPayloads(p: Principal): boolean {
@@ -91,7 +102,15 @@ export class AccessControl {
     const k = await this.store.getApiKey(id);
     if (!k || (by.tenantId !== null && k.tenantId !== by.tenantId)) throw new SatiotError('NOT_FOUND', `no API key ${id}`);
     if (by.role !== 'operator' && by.role !== 'tenant-admin') throw new SatiotError('FORBIDDEN', 'only operators and tenant admins revoke keys');
-    if (!(await this.store.revokeApiKey(id, this.clock.now()))) throw new SatiotError('INVALID_ARGUMENT', `API key ${id} is already revoked`);
+    const at = this.clock.now();
+    const revoked = this.events
+      ? await this.events.run(async (tx, emit) => {
+        const ok = await tx.revokeApiKey(id, at);
+        if (ok) emit(this.events!.registryChange('api-key', id));
+        return ok;
+      })
+      : await this.store.revokeApiKey(id, at);
+    if (!revoked) throw new SatiotError('INVALID_ARGUMENT', `API key ${id} is already revoked`);
     this.cache.delete(k.keyHash);
     return (await this.store.getApiKey(id))!;
   }

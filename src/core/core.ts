@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Registry } from 'prom-client';
 import type { Store } from './ports/store.js';
 import { nullAuditLog, type AuditLog } from './ports/audit-log.js';
@@ -26,6 +27,31 @@ import type { IntegrationPublisher } from './ports/integration-publisher.js';
 import type { PayloadCodec } from '../codecs/codec.js';
 import type { UserCodecLimits } from '../codecs/user/user-codec.js';
 import { BUILTIN_CODECS } from '../codecs/builtin-codecs.js';
+import { EventWriter } from './event-writer.js';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+import { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';
+import { Scheduler } from './scheduler.js';
+import { RegistrySync } from './registry-sync.js';
+import { DeadLetters } from './dead-letters.js';
+import { Cluster, type NodeIdentity } from './cluster.js';
+import { DECODER_CONSUMER } from './payload-decoder.js';
+import { RULES_CONSUMER } from './rule-runner.js';
+import { DOWNLINK_ACK_CONSUMER, DOWNLINK_REQUEST_CONSUMER } from './downlink-service.js';
+import { WEBHOOK_CONSUMER } from './delivery/webhook-dispatcher.js';
+import { MQTT_CONSUMER } from './delivery/mqtt-forwarder.js';
+
+/** Names of the leases the core's singleton work runs under (docs/cluster.md). */
+export const LEASES = {
+  relay: 'outbox-relay',
+  silence: 'silence-sweep',
+  downlinks: 'downlink-sweep',
+  retention: 'retention',
+} as const;
+
+/** How long published events, consumers' inbox entries and delivery attempts are kept, ms. */
+const OUTBOX_RETENTION_MS = 3_600_000;
+const INBOX_RETENTION_MS = 8 * 86_400_000; // longer than the bus keeps events (7 days)
+const DELIVERY_LOG_RETENTION_MS = 7 * 86_400_000;
 
 export interface CoreDeps {
   readonly store: Store;
@@ -44,11 +70,26 @@ export interface CoreDeps {
    * Delivery to applications (webhooks, tenants' MQTT brokers, the live event stream) through these
    * adapters; without it, events stay on the bus.
    */
-  readonly delivery?: { readonly transport: WebhookTransport; readonly publisher: IntegrationPublisher; readonly policy?: Partial<DeliveryPolicy>; readonly onError?: (e: unknown) => void };
+  readonly delivery?: {
+    readonly transport: WebhookTransport; readonly publisher: IntegrationPublisher; readonly policy?: Partial<DeliveryPolicy>; readonly onError?: (e: unknown) => void;
+    /** Each uplink event queued for an integration, ms after ingest (default: the satiot_delivery_queued_seconds metric). */
+    readonly onQueued?: (kind: 'webhook' | 'mqtt', sinceIngestMs: number) => void;
+  };
   /** Where security-relevant actions are recorded (src/supervision's hash-chained log); default: nowhere. */
   readonly audit?: AuditLog;
   /** Registration policy (src/core/registration.ts): tenants' terminals wait for review when set; default off. */
   readonly registration?: Partial<RegistrationPolicy>;
+  /** This node (default: host name and process id). */
+  readonly node?: Partial<NodeIdentity>;
+  /**
+   * Run the periodic work (silence and downlink sweeps, retention) on the core's clock, each on the
+   * node holding its lease. Default false: tests and tools call the sweeps themselves; a server sets it.
+   */
+  readonly periodic?: boolean;
+  readonly relay?: OutboxRelayOptions;
+  readonly leases?: LeaseKeeperOptions;
+  /** Background failures (relay, leases, sweeps): logged by the edge. Default: console.error. */
+  readonly onError?: (e: unknown, what: string) => void;
 }
 
 /**
@@ -76,36 +117,111 @@ export class Core {
     readonly registration: RegistrationService,
     /** Re-wraps sealed values under the current master key (src/core/key-rotation.ts). */
     readonly masterKey: MasterKeyRotation,
+    /** State changes with their events in one transaction (the outbox). */
+    readonly events: EventWriter,
+    /** Publishes the outbox while this node holds its lease. */
+    readonly relay: OutboxRelay,
+    /** Singleton work's leases held by this node. */
+    readonly leases: LeaseKeeper,
+    /** Periodic work on the core's clock. */
+    readonly scheduler: Scheduler,
+    /** Other nodes' registry changes applied here. */
+    readonly registrySync: RegistrySync,
+    /** Events consumers gave up on; replays. */
+    readonly deadLetters: DeadLetters,
+    /** This node among the others. */
+    readonly cluster: Cluster,
   ) {}
 
   static async start(deps: CoreDeps): Promise<Core> {
     const clock = deps.clock ?? systemClock;
     const metrics = deps.metrics ?? new Registry();
+    const onError = deps.onError ?? ((e: unknown, what: string) => console.error(`satiot ${what}:`, e));
+    const identity: NodeIdentity = {
+      nodeId: deps.node?.nodeId ?? `${hostname()}:${process.pid}`, host: deps.node?.host ?? hostname(), pid: deps.node?.pid ?? process.pid,
+      version: deps.node?.version ?? '0.1.0', startedAt: deps.node?.startedAt ?? Date.now(),
+    };
+    const events = new EventWriter(deps.store, identity.nodeId);
     const registry = new TerminalRegistry(deps.store, deps.vault);
     await registry.load();
     const codecs = new CodecCatalog(deps.codecs ?? BUILTIN_CODECS, deps.store, deps.userCodecLimits);
-    const provisioning = new Provisioning(deps.store, registry, deps.vault, clock, codecs);
+    const provisioning = new Provisioning(deps.store, events, registry, deps.vault, clock, codecs);
     const ingestMetrics = new IngestMetrics(metrics);
-    const registration = new RegistrationService(deps.store, registry, provisioning, deps.vault, clock, () => deps.audit ?? nullAuditLog, { reviewTenantRegistrations: deps.registration?.reviewTenantRegistrations ?? false });
+    const registration = new RegistrationService(deps.store, events, registry, provisioning, deps.vault, clock, () => deps.audit ?? nullAuditLog, { reviewTenantRegistrations: deps.registration?.reviewTenantRegistrations ?? false });
     await registration.load();
-    const pipeline = new IngestPipeline(deps.store, deps.bus, registry, clock, ingestMetrics, deps.ingest);
-    const decoder = new PayloadDecoder(deps.store, deps.bus, registry, codecs, clock, ingestMetrics);
+    const pipeline = new IngestPipeline(deps.store, registry, clock, ingestMetrics, deps.ingest, () => events.written());
+    const decoder = new PayloadDecoder(events, deps.bus, registry, codecs, clock, ingestMetrics);
     const contacts = new ContactPlanOracle();
     contacts.setSatellites(await deps.store.listSatellites());
-    const rules = new RuleRunner(deps.store, deps.bus, registry, clock, contacts);
+    const rules = new RuleRunner(deps.store, events, deps.bus, registry, clock, contacts);
     const eventMetrics = new EventMetrics(metrics, deps.bus);
     await eventMetrics.start();
     // Rules' automatic downlinks obey the tenant's quota as customers' do; emergencies always go.
     const admitRequest = async (tenantId: string, priority: 'normal' | 'emergency') => priority === 'emergency' || !(await quotaStatus(deps.store, tenantId, clock.now())).refusesDownlinks;
-    const downlinks = new DownlinkService(deps.store.downlinks, deps.bus, registry, clock, new MovingTerminalContacts(new DownlinkContacts(deps.store), deps.store, () => clock.now()), { admitRequest, ...deps.downlinks });
+    const downlinks = new DownlinkService(deps.store, events, deps.bus, registry, clock, new MovingTerminalContacts(new DownlinkContacts(deps.store), deps.store, () => clock.now()), { admitRequest, ...deps.downlinks });
+
+    // Other nodes' registry changes, applied to what this node keeps in memory.
+    const registrySync = new RegistrySync(deps.bus, identity.nodeId, (e) => onError(e, 'registry sync'));
+    registrySync.on('terminal', async (e) => {
+      const entry = await registry.reload(e.key!);
+      const old = entry ? undefined : e.key;
+      if (entry) await registration.reload(entry.record.id);
+      else if (old) registry.delete(old);
+    });
+    registrySync.on('station', () => provisioning.forgetStations());
+    registrySync.on('satellites', async () => contacts.setSatellites(await deps.store.listSatellites()));
+    registrySync.on('rules', (e) => rules.invalidate(e.key!));
+    await registrySync.start();
+
+    // Durable consumers subscribe before the relay starts: on a fresh bus nothing is published before they exist.
     await decoder.start();
     await rules.start();
     await downlinks.start();
     const delivery = deps.delivery
-      ? await DeliveryService.start({ store: deps.store.deliveries, bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, onAttempt: eventMetrics.observeAttempt, ...deps.delivery })
+      ? await DeliveryService.start({ store: deps.store.deliveries, atomically: (fn) => deps.store.atomically(fn), bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, onAttempt: eventMetrics.observeAttempt, onQueued: eventMetrics.observeQueued, pruneLog: false, onError: (e: unknown) => onError(e, 'delivery'), ...deps.delivery })
       : undefined;
+    const deadLetters = new DeadLetters(deps.store.deadLetters);
+    deadLetters.register(DECODER_CONSUMER, (m) => decoder.handle(m));
+    deadLetters.register(RULES_CONSUMER, (m) => rules.handle(m));
+    deadLetters.register(DOWNLINK_ACK_CONSUMER, (m) => downlinks.handleUplink(m));
+    deadLetters.register(DOWNLINK_REQUEST_CONSUMER, (m) => downlinks.handleRequest(m));
+    if (delivery) {
+      deadLetters.register(WEBHOOK_CONSUMER, (m) => delivery.webhooks.fanout.handle(m));
+      deadLetters.register(MQTT_CONSUMER, (m) => delivery.mqtt.fanout.handle(m));
+    }
+
+    const relay = new OutboxRelay(deps.store.outbox, deps.bus, { onError: (e) => onError(e, 'outbox relay'), ...deps.relay, onPublished: ingestMetrics.observeRelayed });
+    events.onEvents(() => relay.wake());
+    const leases = new LeaseKeeper(deps.store.leases, identity.nodeId, { onError, ...deps.leases });
+    leases.hold(LEASES.relay, { start: () => relay.start(), stop: () => relay.stop() });
+    const scheduler = new Scheduler(clock, { onError: (e, task) => onError(e, task) });
+    if (deps.periodic) {
+      leases.hold(LEASES.silence);
+      leases.hold(LEASES.downlinks);
+      leases.hold(LEASES.retention);
+      scheduler.every(LEASES.silence, 5 * 60_000, () => rules.sweepSilence(), { when: () => leases.holds(LEASES.silence) });
+      scheduler.every(LEASES.downlinks, 60_000, () => downlinks.sweep(), { when: () => leases.holds(LEASES.downlinks) });
+      scheduler.every(LEASES.retention, 3_600_000, async () => {
+        const now = Date.now();
+        await deps.store.outbox.prune(now - OUTBOX_RETENTION_MS);
+        await deps.store.inbox.prune(now - INBOX_RETENTION_MS);
+        await deps.store.limits.prune(now);
+        if (delivery) await deps.store.deliveries.pruneAttempts(clock.now() - DELIVERY_LOG_RETENTION_MS);
+      }, { when: () => leases.holds(LEASES.retention), firstAfterMs: 60_000 });
+    }
+    await leases.start();
+    scheduler.start();
+    const cluster = new Cluster(identity, deps.store, deps.bus, leases, relay, { onError: (e) => onError(e, 'heartbeat') });
+    await cluster.start();
+
     const masterKey = new MasterKeyRotation(deps.store, registry, registration, deps.vault, clock, () => deps.audit ?? nullAuditLog);
-    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics, deps.audit ?? nullAuditLog, registration, masterKey);
+    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics,
+      deps.audit ?? nullAuditLog, registration, masterKey, events, relay, leases, scheduler, registrySync, deadLetters, cluster);
+  }
+
+  /** Resolves once every event written so far has been published (tests, benchmarks). */
+  async flush(timeoutMs?: number): Promise<void> {
+    await this.relay.drained(timeoutMs);
   }
 
   /** Loads satellites (TLE text or OMM records) into the catalogue and the contact plan the rules use. */
@@ -116,15 +232,21 @@ export class Core {
   }
 
   /**
-   * Stops the decoder, the rules and the downlink service, then closes the bus and the store (in that order: nothing is published
-   * after the store closes).
+   * Stops cleanly: the periodic work, then the leased work (the relay publishes what is in flight
+   * and gives its lease up, so another node takes over at once), the consumers, the registry sync,
+   * and closes the bus and the store (in that order: nothing is published after the store closes).
+   * Events not yet published stay in the outbox for the next relay.
    */
   async close(): Promise<void> {
+    await this.scheduler.stop();
+    await this.leases.stop();
     await this.decoder.stop();
     await this.rules.stop();
     await this.downlinks.stop();
     await this.delivery?.stop();
     await this.eventMetrics.stop();
+    await this.registrySync.stop();
+    await this.cluster.stop();
     await this.bus.close();
     await this.store.close();
   }

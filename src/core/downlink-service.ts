@@ -8,20 +8,18 @@ import { SatiotError, isSatiotError } from '../errors/satiot-error.js';
 import type { Bus, BusMessage, Subscription } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
 import type { DownlinkPlan, DownlinkRecord, DownlinkStep, DownlinkStore, MissedContact } from './ports/downlink-store.js';
-import type { Page } from './ports/store.js';
+import type { Page, Store } from './ports/store.js';
+import type { OutboxEvent } from './ports/outbox-store.js';
 import type { DownlinkContactSource } from './downlink-contacts.js';
 import type { RegistryEntry, TerminalRegistry } from './terminal-registry.js';
-import { UPLINK_SUBJECTS } from './uplink-event.js';
+import type { EventWriter } from './event-writer.js';
+import { decodeEvent } from './events/decode-event.js';
+import { DOWNLINK_REQUEST_SUBJECTS, downlinkSubject, UPLINK_SUBJECTS } from './events/subjects.js';
+import { downlinkEventId, type DownlinkEvent } from './events/downlink-event.js';
 
 /** Durable consumers: ACKs from uplinks, and the rules' downlink requests. */
 export const DOWNLINK_ACK_CONSUMER = 'satiot-downlink-acks';
 export const DOWNLINK_REQUEST_CONSUMER = 'satiot-downlink-requests';
-export const DOWNLINK_REQUEST_SUBJECTS = 'satiot.downlink-request.>';
-
-/** Subject of a terminal's downlink events. */
-export function downlinkSubject(tenantId: string, devEui: string): string {
-  return `satiot.downlink.${tenantId}.${devEui}`;
-}
 
 // Codes the catalogue (src/errors/error-codes.ts) gains with this change; typed here until it has them.
 const NOT_FOUND = 'DOWNLINK_NOT_FOUND' satisfies ErrorCode;
@@ -119,8 +117,8 @@ const stepAt = (d: DownlinkRecord, state: DownlinkStep['state']): number | undef
  * The downlink queue: enqueues downlinks (API and rule requests), routes them over the contact plan
  * (station → satellite → terminal, emergency first), frames them as LoRaWAN data-down frames with
  * the terminal's keys and the queue's own counter, hands them to ground stations, follows their
- * reports and the terminal's ACKs, and re-plans missed contacts. Every change is stored, then
- * published on `satiot.downlink.<tenantId>.<devEui>`. Changes on one node run one at a time; across
+ * reports and the terminal's ACKs, and re-plans missed contacts. Every change is stored with its
+ * event (`satiot.downlink.…`) in one transaction. Changes on one node run one at a time; across
  * nodes each write is conditional on the row's version.
  */
 export class DownlinkService {
@@ -128,9 +126,11 @@ export class DownlinkService {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly o: Required<Omit<DownlinkServiceOptions, 'admitRequest'>>;
   private readonly admitRequest: NonNullable<DownlinkServiceOptions['admitRequest']>;
+  private readonly store: DownlinkStore;
 
   constructor(
-    private readonly store: DownlinkStore,
+    store: Store,
+    private readonly events: EventWriter,
     private readonly bus: Bus,
     private readonly registry: TerminalRegistry,
     private readonly clock: Clock,
@@ -138,6 +138,7 @@ export class DownlinkService {
     options: DownlinkServiceOptions = {},
   ) {
     const { admitRequest, ...rest } = options;
+    this.store = store.downlinks;
     this.o = {
       horizonH: 48, uploadS: 10, deliveryMarginS: 30, capacityPerContact: 50, defaultTtlH: 72, reportGraceS: 900, maxClockSkewS: 300, ...rest,
     };
@@ -147,8 +148,8 @@ export class DownlinkService {
   /** Subscribes to uplinks (ACKs) and to the rules' downlink requests. */
   async start(): Promise<void> {
     if (this.subs.length > 0) return;
-    this.subs.push(await this.bus.subscribe(UPLINK_SUBJECTS, (m) => this.handleUplink(m), { durable: DOWNLINK_ACK_CONSUMER }));
-    this.subs.push(await this.bus.subscribe(DOWNLINK_REQUEST_SUBJECTS, (m) => this.handleRequest(m), { durable: DOWNLINK_REQUEST_CONSUMER }));
+    this.subs.push(await this.bus.subscribe(UPLINK_SUBJECTS, (m) => this.handleUplink(m), { durable: DOWNLINK_ACK_CONSUMER, partitioned: true }));
+    this.subs.push(await this.bus.subscribe(DOWNLINK_REQUEST_SUBJECTS, (m) => this.handleRequest(m), { durable: DOWNLINK_REQUEST_CONSUMER, partitioned: true }));
   }
 
   async stop(): Promise<void> {
@@ -192,8 +193,12 @@ export class DownlinkService {
         alarmId: n.alarmId ?? null, createdAt: now, expiresAt, state: 'queued', fCntDown: null, phyPayload: null,
         plan: null, eta: null, history: [{ state: 'queued', at: now }], version: 0,
       };
-      if (await this.store.create(d) === 'alarm-exists') return (await this.store.findByAlarmId(d.alarmId!))!;
-      await this.publish(d);
+      const created = await this.events.run(async (tx, emit) => {
+        const r = await tx.downlinks.create(d);
+        if (r === 'created') emit(downlinkEvent(d));
+        return r;
+      });
+      if (created === 'alarm-exists') return (await this.store.findByAlarmId(d.alarmId!))!;
       await this.planLocked();
       return (await this.store.get(d.id))!;
     });
@@ -413,20 +418,17 @@ export class DownlinkService {
   private async save(next: DownlinkRecord, expected: number): Promise<DownlinkRecord | undefined> {
     let d: DownlinkRecord = { ...next, version: expected + 1 };
     for (let attempt = 0; attempt < 5; attempt++) {
-      const r = await this.store.update(d, expected);
+      const current = d;
+      const r = await this.events.run(async (tx, emit) => {
+        const u = await tx.downlinks.update(current, expected);
+        if (u === 'updated') emit(downlinkEvent(current));
+        return u;
+      });
       if (r === 'stale') return undefined;
-      if (r === 'updated') {
-        await this.publish(d);
-        return d;
-      }
+      if (r === 'updated') return d;
       d = this.framed(d, await this.store.nextCounter(d.terminalId));
     }
     throw new Error(`downlink ${d.id}: its counter was taken five times in a row`);
-  }
-
-  private async publish(d: DownlinkRecord): Promise<void> {
-    const e = { kind: 'downlink', action: d.state, downlink: downlinkView(d) };
-    await this.bus.publish(downlinkSubject(d.tenantId, d.devEui), Buffer.from(JSON.stringify(e)), { msgId: `${d.id}:${d.version}` });
   }
 
   /**
@@ -434,10 +436,9 @@ export class DownlinkService {
    * the uplink was captured (the highest counter: LoRaWAN acknowledges the last one received).
    */
   handleUplink(m: BusMessage): Promise<void> {
-    const e = parseJson(m.data);
-    if (!e || e['kind'] !== 'uplink' || e['ack'] !== true || typeof e['devEui'] !== 'string' || typeof e['capturedAt'] !== 'string') return Promise.resolve();
-    const devEui = e['devEui'], capturedAt = Date.parse(e['capturedAt']);
-    if (!Number.isFinite(capturedAt)) return Promise.resolve();
+    const e = decodeEvent(m);
+    if (e?.type !== 'uplink' || !e.body.ack) return Promise.resolve();
+    const { devEui, capturedAt } = e.body;
     return this.serial(async () => {
       const entry = this.registry.byDevEui(devEui);
       if (!entry) return;
@@ -449,9 +450,9 @@ export class DownlinkService {
 
   /** A rule's downlink request: queued once per alarm; a request that can never be queued is dropped. */
   async handleRequest(m: BusMessage): Promise<void> {
-    const e = parseJson(m.data);
-    if (!e || e['kind'] !== 'downlink-request') return;
-    const { alarmId, devEui, fPort, payloadHex, confirmed, priority } = e;
+    const ev = decodeEvent(m);
+    if (ev?.type !== 'downlink-request') return;
+    const { alarmId, devEui, fPort, payloadHex, confirmed, priority } = ev.body as unknown as Record<string, unknown>;
     if (typeof alarmId !== 'string' || typeof devEui !== 'string' || typeof fPort !== 'number' || typeof payloadHex !== 'string'
       || !/^(?:[0-9a-fA-F]{2})*$/.test(payloadHex)) return;
     const terminal = this.registry.byDevEui(devEui.toLowerCase())?.record;
@@ -473,11 +474,8 @@ function samePlan(a: DownlinkPlan, b: DownlinkPlan): boolean {
   return a.stationId === b.stationId && a.satelliteId === b.satelliteId && Math.abs(a.contactStart - b.contactStart) < 1000 && Math.abs(a.uploadAt - b.uploadAt) < 1000;
 }
 
-function parseJson(data: Uint8Array): Record<string, unknown> | undefined {
-  try {
-    const v = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as unknown;
-    return v !== null && typeof v === 'object' ? v as Record<string, unknown> : undefined;
-  } catch {
-    return undefined;
-  }
+/** A downlink's change as its event (one id per stored version). */
+function downlinkEvent(d: DownlinkRecord): OutboxEvent {
+  const e: DownlinkEvent = { kind: 'downlink', action: d.state, downlink: downlinkView(d) };
+  return { id: downlinkEventId(d.id, d.version), subject: downlinkSubject(d.tenantId, d.devEui), data: Buffer.from(JSON.stringify(e)) };
 }

@@ -9,7 +9,9 @@ export class IngestMetrics {
   readonly frames: Counter<'status' | 'code' | 'station'>;
   readonly batchSeconds: Histogram;
   readonly hopSeconds: Histogram<'hop'>;
-  readonly publishFailures: Counter;
+  /** Events the outbox relay published, and how long each waited in the outbox. */
+  readonly relayed: Counter;
+  readonly outboxWaitSeconds: Histogram;
   readonly decodes: Counter<'codec' | 'outcome'>;
   private readonly onboard: { observe(v: number): void };
   private readonly groundToCore: { observe(v: number): void };
@@ -24,7 +26,11 @@ export class IngestMetrics {
     this.onboard = this.hopSeconds.labels({ hop: 'onboard' });
     this.groundToCore = this.hopSeconds.labels({ hop: 'ground-to-core' });
     this.decodes = new Counter({ name: 'satiot_decodes_total', help: 'Payloads decoded after ingest, by codec (user codecs as "user") and outcome (ok or the error code)', labelNames: ['codec', 'outcome'], registers: [registry] });
-    this.publishFailures = new Counter({ name: 'satiot_publish_failures_total', help: 'Events that could not be published to the bus after a commit', registers: [registry] });
+    this.relayed = new Counter({ name: 'satiot_outbox_published_total', help: 'Events the outbox relay of this node published to the bus', registers: [registry] });
+    this.outboxWaitSeconds = new Histogram({
+      name: 'satiot_outbox_wait_seconds', help: 'Time from an event\'s commit to its publication (outbox lag as each event saw it)',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300], registers: [registry],
+    });
   }
 
   /** Adds one batch's outcomes: one increment per (status, code), not per frame. */
@@ -39,6 +45,12 @@ export class IngestMetrics {
       this.frames.inc({ status, code, station }, n);
     }
   }
+
+  /** One event published by the relay after waiting `waitedMs` in the outbox. */
+  readonly observeRelayed = (waitedMs: number): void => {
+    this.relayed.inc();
+    this.outboxWaitSeconds.observe(Math.max(0, waitedMs) / 1000);
+  };
 
   /** Hop latencies of one new message, seconds. */
   observeHops(onboardS: number, groundToCoreS: number): void {

@@ -1,15 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { decryptPayload, FrameError, parseDataFrame, rebuildFCnt32, verifyMic, type DataFrame } from '../frame/index.js';
-import type { Bus } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
-import { CounterConflictError, type IngestWrite, type Store } from './ports/store.js';
+import { CounterConflictError, StaleTerminalError, type IngestWrite, type Store } from './ports/store.js';
+import type { OutboxEvent } from './ports/outbox-store.js';
 import type { GroundStationRecord, MessageRecord, Reception, RejectionCode, TerminalCounters } from './model.js';
 import type { RegistryEntry, TerminalRegistry } from './terminal-registry.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { ReplayWindow } from './replay-window.js';
 import { messageIdOf } from './message-id.js';
-import { uplinkEvent, uplinkSubject } from './uplink-event.js';
-import { rejectionEvent, rejectionSubject, SECURITY_REJECTIONS, type RejectionContext, type RejectionEvent } from './rejection-event.js';
-import { receptionSummarySubject, summariseReceptions } from './reception-summary-event.js';
+import { uplinkEvent, uplinkEventId } from './events/uplink-event.js';
+import { receptionSummarySubject, rejectionSubject, uplinkSubject } from './events/subjects.js';
+import { rejectionEvent, SECURITY_REJECTIONS, type RejectionContext, type RejectionEvent } from './events/rejection-event.js';
+import { summariseReceptions } from './events/reception-summary-event.js';
 
 /** One frame as a ground station hands it in (Gateway API). */
 export interface UplinkFrameInput {
@@ -47,9 +49,12 @@ export interface IngestOptions {
 interface Waiting {
   readonly station: GroundStationRecord;
   readonly frames: readonly UplinkFrameInput[];
-  readonly resolve: (r: { results: FrameResult[]; published: Promise<void> }) => void;
+  readonly resolve: (results: FrameResult[]) => void;
   readonly reject: (e: unknown) => void;
 }
+
+/** A group found DevAddrs the registry did not know that the store does: decide it again with them. */
+class RegistryRefreshed extends Error {}
 
 /** Security-relevant rejections published per ingest group (the anomaly thresholds are a handful). */
 const MAX_REJECTION_EVENTS = 500;
@@ -69,11 +74,14 @@ interface Pending {
 
 /**
  * The ingest pipeline: parse → find the session → MIC → de-duplicate → anti-replay → decrypt →
- * store → acknowledge → publish. A batch is decided in memory (the registry holds sessions and
- * counter windows), written in one durable transaction, and only then answered; events are
- * published after the commit. Batches run one at a time per core so that counter windows advance in
- * order; a concurrent writer elsewhere (another core on the same PostgreSQL) is detected by the
- * counters' versions and the batch is decided again.
+ * store → acknowledge. A batch is decided in memory (the registry holds sessions and counter
+ * windows), written in one durable transaction together with its events (uplinks, security
+ * rejections, reception summaries: the outbox), and only then answered; the outbox relay publishes
+ * the events, and ingest never waits for it — a bus that is down delays events, never ingest.
+ * Batches run one at a time per core so that counter windows advance in order; a concurrent writer
+ * elsewhere (another core on the same PostgreSQL) is detected by the counters' versions and the
+ * batch is decided again, as it is when a terminal it names was deleted or registered through
+ * another node (the registry reloads them first).
  */
 export class IngestPipeline {
   private readonly dedupWindowMs: number;
@@ -89,11 +97,12 @@ export class IngestPipeline {
 
   constructor(
     private readonly store: Store,
-    private readonly bus: Bus,
     private readonly registry: TerminalRegistry,
     private readonly clock: Clock,
     private readonly metrics?: IngestMetrics,
     opts: IngestOptions = {},
+    /** Called after a commit that wrote events (the relay's wake-up). */
+    private readonly onEvents: () => void = () => undefined,
   ) {
     this.dedupWindowMs = opts.dedupWindowMs ?? 48 * 3_600_000;
     this.clockSkewMs = opts.clockSkewMs ?? 10 * 60_000;
@@ -107,19 +116,15 @@ export class IngestPipeline {
   }
 
   /**
-   * Processes a batch; resolves with one result per frame, in order, once accepted frames are
-   * durable and their events published. Batches are decided and committed one group at a time, in
-   * arrival order, so counter windows advance in order; the next group starts while this one's
-   * publish acknowledgements are still on their way (publishes are issued in commit order, so each
-   * terminal's events keep their order).
+   * Processes a batch; resolves with one result per frame, in order, once accepted frames and their
+   * events are durable. Batches are decided and committed one group at a time, in arrival order, so
+   * counter windows advance in order.
    */
-  async ingest(station: GroundStationRecord, frames: readonly UplinkFrameInput[]): Promise<FrameResult[]> {
-    const { results, published } = await new Promise<{ results: FrameResult[]; published: Promise<void> }>((resolve, reject) => {
+  ingest(station: GroundStationRecord, frames: readonly UplinkFrameInput[]): Promise<FrameResult[]> {
+    return new Promise<FrameResult[]>((resolve, reject) => {
       this.waiting.push({ station, frames, resolve, reject });
       if (!this.draining) void this.drain();
     });
-    await published;
-    return results;
   }
 
   /** Writes waiting batches, a group at a time, until none is left. */
@@ -152,22 +157,29 @@ export class IngestPipeline {
     }
   }
 
-  private async ingestGroup(group: readonly Waiting[]): Promise<Array<{ results: FrameResult[]; published: Promise<void> }>> {
+  private async ingestGroup(group: readonly Waiting[]): Promise<FrameResult[][]> {
     const stop = this.metrics?.batchSeconds.startTimer();
     for (let attempt = 0; ; attempt++) {
       try {
-        const out = await this.decideAndCommit(group);
+        const out = await this.decideAndCommit(group, attempt === 0);
         stop?.();
         return out;
       } catch (e) {
-        if (!(e instanceof CounterConflictError) || attempt >= 4) throw e;
-        await Promise.all(e.terminalIds.map((id) => this.registry.reloadCounters(id)));
+        if (e instanceof RegistryRefreshed) continue;
+        if (attempt >= 4) throw e;
+        if (e instanceof CounterConflictError) await Promise.all(e.terminalIds.map((id) => this.registry.reloadCounters(id)));
+        else if (e instanceof StaleTerminalError) await Promise.all(e.terminalIds.map((id) => this.registry.reloadById(id)));
+        else throw e;
       }
     }
   }
 
-  /** Decides a group of batches as one sequence of frames (in arrival order) and commits it in one transaction. */
-  private async decideAndCommit(group: readonly Waiting[]): Promise<Array<{ results: FrameResult[]; published: Promise<void> }>> {
+  /**
+   * Decides a group of batches as one sequence of frames (in arrival order) and commits it in one
+   * transaction. `lookUp`: DevAddrs nobody here knows are looked up in the store first (a terminal
+   * registered through another node a moment ago); when that finds any, the group is decided again.
+   */
+  private async decideAndCommit(group: readonly Waiting[], lookUp: boolean): Promise<FrameResult[][]> {
     const now = this.clock.now();
     const total = group.reduce((n, w) => n + w.frames.length, 0);
     const results: FrameResult[] = new Array(total);
@@ -183,9 +195,11 @@ export class IngestPipeline {
     };
 
     let i = 0;
+    const unknownAddrs = new Set<string>();
     for (const { station, frames } of group) {
-      for (const f of frames) this.decideFrame(f, i++, station, now, windows, pending, reject);
+      for (const f of frames) this.decideFrame(f, i++, station, now, windows, pending, reject, unknownAddrs);
     }
+    if (lookUp && unknownAddrs.size > 0 && (await this.registry.loadByDevAddr([...unknownAddrs])) > 0) throw new RegistryRefreshed();
 
     // Seen counters: a copy of a message is a duplicate while the message is recent, a replay after.
     const newInBatch = new Set(pending.filter((p) => p.kind === 'new').map((p) => p.messageId));
@@ -253,11 +267,18 @@ export class IngestPipeline {
       for (const r of rs) if (r.status === 'rejected') t.set(r.code!, (t.get(r.code!) ?? 0) + 1);
     }
     const newMessages = [...newById.values()];
+    const events: OutboxEvent[] = newMessages.map((m) => ({ id: uplinkEventId(m), subject: uplinkSubject(m), data: uplinkEvent(m) }));
+    for (const r of rejected) events.push({ id: `rejected:${randomUUID()}`, subject: rejectionSubject(r.stationId), data: rejectionEvent(r) });
+    if (receptions.length > 0) {
+      for (const e of summariseReceptions(receptions, now)) events.push({ id: `received:${randomUUID()}`, subject: receptionSummarySubject(e.stationId), data: Buffer.from(JSON.stringify(e)) });
+    }
     const write: IngestWrite = {
       newMessages, receptions, earlierTimes: [...earlier.values()], counters,
       rejections: [...tallies].flatMap(([stationId, t]) => [...t].map(([code, count]) => ({ stationId, code, count }))),
+      events, eventsAt: Date.now(),
     };
     await this.store.commitIngest(write);
+    if (events.length > 0) this.onEvents();
 
     // Durable: move the in-memory state forward, then count and publish.
     for (const [entry, w] of windows) { entry.window = w; entry.version += 1; }
@@ -266,13 +287,12 @@ export class IngestPipeline {
       for (const m of newMessages) this.metrics.observeHops(Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000), Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
       group.forEach((w, k) => this.metrics!.countBatch(w.station.id, perBatch[k]!));
     }
-    const published = Promise.all([this.publish(newMessages), this.publishRejections(rejected), this.publishReceptionSummaries(receptions, now)]).then(() => undefined);
-    return perBatch.map((results) => ({ results, published }));
+    return perBatch;
   }
 
   /** One frame's decision: rejected now, or pending with its session, counter and kind. */
   private decideFrame(f: UplinkFrameInput, i: number, station: GroundStationRecord, now: number, windows: Map<RegistryEntry, ReplayWindow>,
-    pending: Pending[], reject: (i: number, code: RejectionCode, ctx?: RejectionContext) => void): void {
+    pending: Pending[], reject: (i: number, code: RejectionCode, ctx?: RejectionContext) => void, unknownAddrs: Set<string>): void {
     const meta = this.checkReception(f, now);
     if (typeof meta === 'string') return reject(i, meta);
     let frame: DataFrame;
@@ -284,7 +304,10 @@ export class IngestPipeline {
     }
     if (!frame.uplink) return reject(i, 'UNSUPPORTED_FRAME');
     const candidates = this.registry.byDevAddr(frame.devAddr);
-    if (candidates.length === 0) return reject(i, 'UNKNOWN_TERMINAL');
+    if (candidates.length === 0) {
+      unknownAddrs.add(frame.devAddr);
+      return reject(i, 'UNKNOWN_TERMINAL');
+    }
     let entry: RegistryEntry | undefined, fCnt = 0;
     for (const c of candidates) {
       const w = windows.get(c) ?? c.window;
@@ -338,30 +361,5 @@ export class IngestPipeline {
       for (const k of this.recent.keys()) { this.recent.delete(k); if (--n <= 0) break; }
     }
     this.recent.set(id, ingestedAt);
-  }
-
-  /** Publishes security-relevant rejections (best effort: a failed publish is counted, never fails ingest). */
-  private async publishRejections(events: readonly RejectionEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const outcomes = await Promise.allSettled(events.map((e) => this.bus.publish(rejectionSubject(e.stationId), rejectionEvent(e))));
-    const failed = outcomes.filter((o) => o.status === 'rejected').length;
-    if (failed > 0) this.metrics?.publishFailures.inc(failed);
-  }
-
-  /** Which satellites each station's stored receptions came from (the anomaly monitor checks them against the contact plan). */
-  private async publishReceptionSummaries(receptions: readonly Reception[], now: number): Promise<void> {
-    if (receptions.length === 0) return;
-    const outcomes = await Promise.allSettled(summariseReceptions(receptions, now).map((e) => this.bus.publish(receptionSummarySubject(e.stationId), Buffer.from(JSON.stringify(e)))));
-    const failed = outcomes.filter((o) => o.status === 'rejected').length;
-    if (failed > 0) this.metrics?.publishFailures.inc(failed);
-  }
-
-  /** Issues every publish now (in order), settles them later. */
-  private async publish(messages: readonly MessageRecord[]): Promise<void> {
-    if (messages.length === 0) return;
-    const issued = messages.map((m) => this.bus.publish(uplinkSubject(m), uplinkEvent(m), { msgId: m.id }));
-    const outcomes = await Promise.allSettled(issued);
-    const failed = outcomes.filter((o) => o.status === 'rejected').length;
-    if (failed > 0) this.metrics?.publishFailures.inc(failed);
   }
 }

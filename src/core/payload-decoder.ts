@@ -1,50 +1,34 @@
 import { isCodecError } from '../codecs/codec.js';
+import { isSatiotError } from '../errors/satiot-error.js';
 import type { Bus, BusMessage, Subscription } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
-import type { Store } from './ports/store.js';
 import type { MessageDecode } from './model.js';
 import type { CodecCatalog } from './codec-catalog.js';
 import type { TerminalRegistry } from './terminal-registry.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { UPLINK_SUBJECTS, parseUplinkEvent, type UplinkEventData } from './uplink-event.js';
+import type { Emit, EventWriter } from './event-writer.js';
+import { parseUplinkEvent, type UplinkEventData } from './events/uplink-event.js';
+import { decodedSubject, UPLINK_SUBJECTS } from './events/subjects.js';
+import { decodedEventId, type DecodedEvent } from './events/decoded-event.js';
 
-/** Durable consumer name: decoders on several nodes share the uplinks; a restart resumes. */
+export type { DecodedEvent } from './events/decoded-event.js';
+
+/** Durable consumer name: decoders on several nodes share the uplinks, a partition at a time; a restart resumes. */
 export const DECODER_CONSUMER = 'satiot-decoder';
-
-/** Subject of a terminal's decoded payloads (same partitioning as its uplinks). */
-export function decodedSubject(tenantId: string, devEui: string): string {
-  return `satiot.decoded.${tenantId}.${devEui}`;
-}
-
-/**
- * The `decoded` event, published for every new message once the decoder has seen it: the message's
- * identity and times with the decode's outcome (or no codec).
- */
-export interface DecodedEvent {
-  readonly kind: 'decoded';
-  readonly messageId: string;
-  readonly tenantId: string;
-  readonly devEui: string;
-  readonly fCnt: number;
-  readonly fPort: number | null;
-  readonly capturedAt: string;
-  /** null: the terminal has no codec (the event still carries the message to the rules). */
-  readonly codec: string | null;
-  readonly decoded: { readonly [k: string]: unknown } | null;
-  readonly error: { readonly code: string; readonly message: string } | null;
-}
 
 /**
  * Decoding after ingest: a durable consumer of the uplink events decodes each message whose
- * terminal names a codec, stores the outcome with the message and publishes a `decoded` event
- * (the rules engine's input). Ingest never waits for it and a codec can never fail ingest: a bad
- * payload or a broken user codec is recorded on the message as an error with a stable code.
+ * terminal names a codec, stores the outcome with the message and emits a `decoded` event (the
+ * rules engine's input) in the same transaction. Ingest never waits for it and a codec can never
+ * fail ingest: a bad payload or a broken user codec is recorded on the message as an error with a
+ * stable code. Idempotent by its own key: a redelivered uplink writes the same decode again, and
+ * its decoded event (one id per message) once.
  */
 export class PayloadDecoder {
   private sub: Subscription | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly events: EventWriter,
     private readonly bus: Bus,
     private readonly registry: TerminalRegistry,
     private readonly catalog: CodecCatalog,
@@ -53,7 +37,7 @@ export class PayloadDecoder {
   ) {}
 
   async start(): Promise<void> {
-    this.sub ??= await this.bus.subscribe(UPLINK_SUBJECTS, (m) => this.handle(m), { durable: DECODER_CONSUMER });
+    this.sub ??= await this.bus.subscribe(UPLINK_SUBJECTS, (m) => this.handle(m), { durable: DECODER_CONSUMER, partitioned: true });
   }
 
   async stop(): Promise<void> {
@@ -61,14 +45,14 @@ export class PayloadDecoder {
     this.sub = undefined;
   }
 
-  /** Decodes one uplink event; resolves once the outcome is stored and published. */
+  /** Decodes one uplink event; resolves once the outcome and its event are stored. */
   async handle(m: BusMessage): Promise<void> {
     const up = parseUplinkEvent(m.data);
     if (!up) return; // not an uplink event: nothing to decode (and redelivering would not help)
     const codecName = this.registry.byDevEui(up.devEui)?.record.codec;
     if (!codecName) {
       // Nothing to decode, but the rules still see the message (silence, metadata conditions).
-      await this.publish(up, { codec: null, decoded: null, error: null });
+      await this.events.run(async (_tx, emit) => this.emit(emit, up, { codec: null, decoded: null, error: null }));
       return;
     }
     const codec = await this.catalog.resolve(codecName);
@@ -87,16 +71,24 @@ export class PayloadDecoder {
     // (PostgreSQL text refuses NUL) or the logs.
     if (outcome.error) outcome = { ...outcome, error: { code: outcome.error.code, message: [...outcome.error.message].map((c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127 ? ' ' : c)).join('').slice(0, 300) } };
     const d: MessageDecode = { messageId: up.messageId, codec: codecName, ...outcome, decodedAt: this.clock.now() };
-    await this.store.saveDecode(d);
+    try {
+      await this.events.run(async (tx, emit) => {
+        await tx.saveDecode(d);
+        this.emit(emit, up, { codec: codecName, decoded: d.decoded, error: d.error });
+      });
+    } catch (e) {
+      // The message is gone (deleted with its terminal): nothing to decode, and redelivering would not help.
+      if (isSatiotError(e) && e.code === 'MESSAGE_NOT_FOUND') return;
+      throw e;
+    }
     this.metrics?.decodes.inc({ codec: codecName.startsWith('user:') ? 'user' : codecName, outcome: d.error ? d.error.code : 'ok' });
-    await this.publish(up, { codec: codecName, decoded: d.decoded, error: d.error });
   }
 
-  private async publish(up: UplinkEventData, outcome: Pick<DecodedEvent, 'codec' | 'decoded' | 'error'>): Promise<void> {
+  private emit(emit: Emit, up: UplinkEventData, outcome: Pick<DecodedEvent, 'codec' | 'decoded' | 'error'>): void {
     const event: DecodedEvent = {
       kind: 'decoded', messageId: up.messageId, tenantId: up.tenantId, devEui: up.devEui, fCnt: up.fCnt, fPort: up.fPort,
       capturedAt: new Date(up.capturedAt).toISOString(), ...outcome,
     };
-    await this.bus.publish(decodedSubject(up.tenantId, up.devEui), Buffer.from(JSON.stringify(event)), { msgId: `${up.messageId}:decoded` });
+    emit({ id: decodedEventId(up.messageId), subject: decodedSubject(up.tenantId, up.devEui), data: Buffer.from(JSON.stringify(event)) });
   }
 }

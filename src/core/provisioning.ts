@@ -11,6 +11,7 @@ import { toOmm } from '../orbit/omm-format.js';
 import type { ElementSetIssue, ElementSetLoad } from '../orbit/element-set.js';
 import type { SatelliteRecord, UserCodecRecord } from './model.js';
 import type { CodecCatalog } from './codec-catalog.js';
+import type { EventWriter } from './event-writer.js';
 import { isCodecError } from '../codecs/codec.js';
 
 export interface NewTerminal {
@@ -50,13 +51,16 @@ const HEX = (n: number) => new RegExp(`^[0-9a-fA-F]{${n}}$`);
 /**
  * Registry writes: tenants, terminals (keys sealed under the master key before they reach the
  * store, and added to the in-memory registry the ingest path reads), ground stations (each with
- * its own bearer token, shown once and kept only as a hash).
+ * its own bearer token, shown once and kept only as a hash). Each change that a node keeps in
+ * memory is written with a registry event, so every other node applies it within a second
+ * (registry-sync.ts).
  */
 export class Provisioning {
   private readonly stationsByHash = new Map<string, GroundStationRecord>();
 
   constructor(
     private readonly store: Store,
+    private readonly events: EventWriter,
     private readonly registry: TerminalRegistry,
     private readonly vault: KeyVault,
     private readonly clock: Clock,
@@ -115,7 +119,10 @@ export class Provisioning {
       appSKeySealed: this.vault.seal(Buffer.from(n.appSKey, 'hex'), keyContext(id, 'appSKey')),
       createdAt: this.clock.now(),
     };
-    await this.store.createTerminal(t);
+    await this.events.run(async (tx, emit) => {
+      await tx.createTerminal(t);
+      emit(this.events.registryChange('terminal', devEui));
+    });
     this.registry.put(t);
     return terminalView(t);
   }
@@ -126,7 +133,11 @@ export class Provisioning {
    */
   async deleteTerminal(devEui: string): Promise<void> {
     const key = devEui.toLowerCase();
-    const r = await this.store.deleteTerminal(key);
+    const r = await this.events.run(async (tx, emit) => {
+      const out = await tx.deleteTerminal(key);
+      if (out === 'deleted') emit(this.events.registryChange('terminal', key));
+      return out;
+    });
     if (r === 'not-found') throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
     if (r === 'has-messages') throw new SatiotError('TERMINAL_HAS_MESSAGES', `terminal ${key} has sent messages, which are kept: disable it instead (PATCH {"enabled": false})`);
     this.registry.delete(key);
@@ -139,7 +150,12 @@ export class Provisioning {
     if (!old) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
     if (c.profile !== undefined && !TERMINAL_PROFILES.includes(c.profile)) throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
     if (c.codec !== undefined && c.codec !== null) await this.codecs.check(c.codec, old.tenantId);
-    if (!(await this.store.updateTerminal(key, c))) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
+    const updated = await this.events.run(async (tx, emit) => {
+      const ok = await tx.updateTerminal(key, c);
+      if (ok) emit(this.events.registryChange('terminal', key));
+      return ok;
+    });
+    if (!updated) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
     const t = (await this.store.getTerminalByDevEui(key))!;
     this.registry.replaceRecord(t);
     return terminalView(t);
@@ -147,7 +163,12 @@ export class Provisioning {
 
   async setTerminalEnabled(devEui: string, enabled: boolean): Promise<TerminalView> {
     const key = devEui.toLowerCase();
-    if (!(await this.store.setTerminalEnabled(key, enabled))) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
+    const changed = await this.events.run(async (tx, emit) => {
+      const ok = await tx.setTerminalEnabled(key, enabled);
+      if (ok) emit(this.events.registryChange('terminal', key));
+      return ok;
+    });
+    if (!changed) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
     this.registry.setEnabled(key, enabled);
     return terminalView((await this.store.getTerminalByDevEui(key))!);
   }
@@ -167,7 +188,10 @@ export class Provisioning {
       noradId: s.noradId, name: s.name, epoch: Math.round(s.epoch), updatedAt: now,
       ...(s.tle ? { format: 'tle' as const, elementSet: `${s.tle.line1}\n${s.tle.line2}` } : { format: 'omm' as const, elementSet: JSON.stringify(toOmm(s)) }),
     }));
-    await this.store.upsertSatellites(loaded);
+    await this.events.run(async (tx, emit) => {
+      await tx.upsertSatellites(loaded);
+      emit(this.events.registryChange('satellites'));
+    });
     return { loaded, issues: load.issues };
   }
 
@@ -178,9 +202,26 @@ export class Provisioning {
       id: randomUUID(), name: g.name, lat: g.lat, lon: g.lon, altM: g.altM ?? 0,
       tokenHash: sha256Hex(token), enabled: true, createdAt: this.clock.now(),
     };
-    await this.store.createGroundStation(station);
+    await this.events.run(async (tx, emit) => {
+      await tx.createGroundStation(station);
+      emit(this.events.registryChange('station', station.id));
+    });
     this.stationsByHash.set(station.tokenHash, station);
     return { station, token };
+  }
+
+  /** Registers a station whose token the caller made (the digital twin derives its stations' tokens from its seed). */
+  async importGroundStation(station: GroundStationRecord): Promise<void> {
+    await this.events.run(async (tx, emit) => {
+      await tx.createGroundStation(station);
+      emit(this.events.registryChange('station', station.id));
+    });
+    this.stationsByHash.set(station.tokenHash, station);
+  }
+
+  /** Forgets cached stations (one changed through another node): the next token is looked up again. */
+  forgetStations(): void {
+    this.stationsByHash.clear();
   }
 
   /** The station a bearer token belongs to, or undefined (unknown, disabled or malformed). */

@@ -31,6 +31,7 @@ import type { RegistrationRecord, TerminalStatusRow } from './ports/registration
 import type { KeyVault } from './key-vault.js';
 import type { TerminalRegistry } from './terminal-registry.js';
 import type { NewTerminal, Provisioning, TerminalView } from './provisioning.js';
+import type { EventWriter } from './event-writer.js';
 import type { TerminalRecord, TerminalStatus } from './model.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { checkImei, checkRegion, maskIdNumber, normaliseHardwareId, normaliseIdNumber, type GeoJsonPolygon, type IdDocumentType } from './registration-identity.js';
@@ -109,6 +110,7 @@ export class RegistrationService {
 
   constructor(
     private readonly store: Store,
+    private readonly events: EventWriter,
     private readonly registry: TerminalRegistry,
     private readonly provisioning: Provisioning,
     private readonly vault: KeyVault,
@@ -240,6 +242,16 @@ export class RegistrationService {
     return ok;
   }
 
+  /** Re-reads one terminal's declaration (changed or removed through another node). */
+  async reload(terminalId: string): Promise<void> {
+    const r = await this.store.registrations.get(terminalId);
+    if (r) this.remember(r);
+    else {
+      this.unbind(terminalId);
+      this.declared.delete(terminalId);
+    }
+  }
+
   /** Forgets the declaration of a deleted terminal (its hardware id is free again). */
   async forget(terminalId: string): Promise<void> {
     await this.store.registrations.delete(terminalId);
@@ -256,7 +268,12 @@ export class RegistrationService {
 
   private async change(t: TerminalRecord, from: TerminalStatus, to: TerminalStatus, by: Actor, reason: string | null, action: string): Promise<void> {
     const at = this.clock.now();
-    if (!(await this.store.registrations.setStatus(t.id, from, to, { reason, by: actorLabel(by), at }))) {
+    const set = await this.events.run(async (tx, emit) => {
+      const ok = await tx.registrations.setStatus(t.id, from, to, { reason, by: actorLabel(by), at });
+      if (ok) emit(this.events.registryChange('terminal', t.devEui));
+      return ok;
+    });
+    if (!set) {
       // Another node changed it first: report what it is now.
       const now = await this.store.registrations.getStatus(t.id);
       if (now) this.registry.replaceRecord({ ...t, status: now.status });
@@ -313,7 +330,11 @@ export class RegistrationService {
     const now = this.clock.now();
     const { idNumber, ...rest } = d;
     const r: RegistrationRecord = { ...rest, terminalId, tenantId, idNumberSealed: this.vault.seal(Buffer.from(idNumber, 'utf8'), idContext(terminalId)), createdAt: old?.createdAt ?? now, updatedAt: now };
-    await this.store.registrations.save(r);
+    await this.events.run(async (tx, emit) => {
+      await tx.registrations.save(r);
+      const devEui = this.registry.byTerminalId(terminalId)?.record.devEui;
+      if (devEui) emit(this.events.registryChange('terminal', devEui));
+    });
     this.remember(r);
   }
 

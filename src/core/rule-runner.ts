@@ -6,33 +6,25 @@ import {
 import { SatiotError } from '../errors/satiot-error.js';
 import type { Bus, BusMessage, Subscription } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
-import type { Store } from './ports/store.js';
+import type { Store, StoreTx } from './ports/store.js';
 import type { TerminalRecord } from './model.js';
 import type { TerminalRegistry } from './terminal-registry.js';
-import type { DecodedEvent } from './payload-decoder.js';
+import type { Emit, EventWriter } from './event-writer.js';
+import { KeyedSerial } from './keyed-serial.js';
+import { decodeEvent } from './events/decode-event.js';
+import { alarmSubject, DECODED_SUBJECTS, downlinkRequestSubject } from './events/subjects.js';
+import { alarmEventId, downlinkRequestEventId, type AlarmEvent, type DownlinkRequestEvent } from './events/alarm-event.js';
 
-/** How long a tenant's rules are cached (wall time): a rule changed through another node applies within it. */
-const RULE_CACHE_MS = 10_000;
+export type { AlarmEvent } from './events/alarm-event.js';
+
+/**
+ * How long a tenant's rules are cached (wall time). A change through any node also arrives as a
+ * registry event and clears the cache within a second (registry-sync.ts); this bounds a missed one.
+ */
+const RULE_CACHE_MS = 60_000;
 
 /** Durable consumer of decoded messages for the rules. */
 export const RULES_CONSUMER = 'satiot-rules';
-
-/** Subject of a terminal's alarm events. */
-export function alarmSubject(tenantId: string, devEui: string): string {
-  return `satiot.alarm.${tenantId}.${devEui}`;
-}
-
-/** Subject a rule's automatic downlink request goes to (the downlink queue consumes it). */
-export function downlinkRequestSubject(tenantId: string, devEui: string): string {
-  return `satiot.downlink-request.${tenantId}.${devEui}`;
-}
-
-/** An alarm event: what happened to the alarm, and the alarm as it now is. */
-export interface AlarmEvent {
-  readonly kind: 'alarm';
-  readonly action: 'raised' | 'repeated' | 'acknowledged' | 'cleared';
-  readonly alarm: Alarm;
-}
 
 function ruleTerminal(t: TerminalRecord): RuleTerminal {
   return {
@@ -45,18 +37,21 @@ function ruleTerminal(t: TerminalRecord): RuleTerminal {
  * Runs the tenants' rules: every decoded message through the rules that apply to its terminal
  * (state per rule and terminal kept in the store), silence checks on a timer, and the alarms'
  * lifecycle — raised by a rule, acknowledged and cleared by operators or cleared by the rule. Each
- * change is stored, then published as an alarm event. Rules and alarms follow event time (capture
- * time): a flood reading that arrives late over store-and-forward still raises, at its capture time.
+ * change is stored with its alarm event (and a rule action's downlink request) in one transaction.
+ * A decoded event is evaluated once: the consumer's inbox is written in that transaction too, so a
+ * redelivery changes nothing. Rules and alarms follow event time (capture time): a flood reading
+ * that arrives late over store-and-forward still raises, at its capture time.
  */
 export class RuleRunner {
-  /** A tenant's rules, read at `at`: kept 10 s so that changes made through another node apply soon. */
+  /** A tenant's rules, read at `at` (see RULE_CACHE_MS). */
   private readonly rulesByTenant = new Map<string, { at: number; rules: Promise<Rule[]> }>();
   private sub: Subscription | undefined;
-  /** One tenant's evaluations at a time, in arrival order (rule states are read-modify-write). */
-  private chain: Promise<unknown> = Promise.resolve();
+  /** One terminal's evaluations at a time, in arrival order (rule states are read-modify-write); terminals side by side. */
+  private readonly serial = new KeyedSerial();
 
   constructor(
     private readonly store: Store,
+    private readonly events: EventWriter,
     private readonly bus: Bus,
     private readonly registry: TerminalRegistry,
     private readonly clock: Clock,
@@ -64,7 +59,7 @@ export class RuleRunner {
   ) {}
 
   async start(): Promise<void> {
-    this.sub ??= await this.bus.subscribe('satiot.decoded.>', (m) => this.handle(m), { durable: RULES_CONSUMER });
+    this.sub ??= await this.bus.subscribe(DECODED_SUBJECTS, (m) => this.handle(m), { durable: RULES_CONSUMER, partitioned: true });
   }
 
   async stop(): Promise<void> {
@@ -72,9 +67,29 @@ export class RuleRunner {
     this.sub = undefined;
   }
 
-  /** Forget cached rules of a tenant (after a rule is saved or deleted). */
+  /** Forget cached rules of a tenant (after a rule is saved or deleted, here or through another node). */
   invalidate(tenantId: string): void {
     this.rulesByTenant.delete(tenantId);
+  }
+
+  /** Creates or replaces a tenant's rule (validated by the rules engine's parser); every node applies it within a second. */
+  async save(rule: Rule): Promise<void> {
+    await this.events.run(async (tx, emit) => {
+      await tx.saveRule(rule, this.clock.now());
+      emit(this.events.registryChange('rules', rule.tenantId));
+    });
+    this.invalidate(rule.tenantId);
+  }
+
+  /** Deletes a rule and its states (its alarms stay, as history); false when there was none. */
+  async delete(rule: Pick<Rule, 'id' | 'tenantId'>): Promise<boolean> {
+    const deleted = await this.events.run(async (tx, emit) => {
+      const ok = await tx.deleteRule(rule.id);
+      if (ok) emit(this.events.registryChange('rules', rule.tenantId));
+      return ok;
+    });
+    this.invalidate(rule.tenantId);
+    return deleted;
   }
 
   private rulesOf(tenantId: string): Promise<Rule[]> {
@@ -87,36 +102,29 @@ export class RuleRunner {
     return rules;
   }
 
-  private serial<T>(f: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(f);
-    this.chain = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Evaluates one decoded-message event against its terminal's rules. */
+  /** Evaluates one decoded-message event against its terminal's rules, once. */
   handle(m: BusMessage): Promise<void> {
-    let e: DecodedEvent;
-    try {
-      e = JSON.parse(Buffer.from(m.data).toString('utf8')) as DecodedEvent;
-    } catch {
-      return Promise.resolve();
-    }
-    if (e?.kind !== 'decoded' || typeof e.devEui !== 'string') return Promise.resolve();
-    return this.serial(async () => {
+    const ev = decodeEvent(m);
+    if (ev?.type !== 'decoded' || typeof ev.body.devEui !== 'string' || typeof ev.body.capturedAt !== 'string') return Promise.resolve();
+    const e = ev.body;
+    return this.serial.run(e.devEui, async () => {
       const entry = this.registry.byDevEui(e.devEui);
       if (!entry) return;
       const terminal = ruleTerminal(entry.record);
       const capturedAt = Date.parse(e.capturedAt);
-      for (const rule of await this.rulesOf(entry.record.tenantId)) {
-        if (!rule.enabled || !ruleApplies(rule, terminal)) continue;
-        const state = await this.store.getRuleState(rule.id, terminal.id);
-        const ev = evaluateMessage(rule, state, {
-          terminal,
-          message: { id: e.messageId, capturedAt, decoded: e.decoded, meta: { fPort: e.fPort, messageId: e.messageId } },
-        });
-        await this.store.saveRuleState(rule.id, terminal.id, ev.state);
-        if (ev.transition) await this.apply(rule, entry.record, ev.transition);
-      }
+      const rules = (await this.rulesOf(entry.record.tenantId)).filter((r) => r.enabled && ruleApplies(r, terminal));
+      await this.events.run(async (tx, emit) => {
+        if (!(await tx.inbox.claim(RULES_CONSUMER, ev.id, Date.now()))) return; // evaluated before: a redelivery
+        for (const rule of rules) {
+          const state = await tx.getRuleState(rule.id, terminal.id);
+          const out = evaluateMessage(rule, state, {
+            terminal,
+            message: { id: e.messageId, capturedAt, decoded: e.decoded, meta: { fPort: e.fPort, messageId: e.messageId } },
+          });
+          await tx.saveRuleState(rule.id, terminal.id, out.state);
+          if (out.transition) await this.apply(tx, emit, rule, entry.record, out.transition);
+        }
+      });
     });
   }
 
@@ -124,29 +132,34 @@ export class RuleRunner {
    * Silence checks of every silence rule for every terminal in its scope, as of now. Returns the
    * number of transitions made. The serve command calls it on a timer.
    */
-  sweepSilence(): Promise<number> {
-    return this.serial(async () => {
-      let n = 0;
-      const now = this.clock.now();
-      const tenants = await this.store.listTenants();
-      for (const tenant of tenants) {
-        const rules = (await this.rulesOf(tenant.id)).filter((r) => r.enabled && r.condition.kind === 'silence');
-        if (rules.length === 0) continue;
-        for (const entry of this.registry.all()) {
-          if (entry.record.tenantId !== tenant.id) continue;
-          const terminal = ruleTerminal(entry.record);
+  async sweepSilence(): Promise<number> {
+    let n = 0;
+    const now = this.clock.now();
+    const tenants = await this.store.listTenants();
+    for (const tenant of tenants) {
+      const rules = (await this.rulesOf(tenant.id)).filter((r) => r.enabled && r.condition.kind === 'silence');
+      if (rules.length === 0) continue;
+      for (const entry of [...this.registry.all()]) {
+        if (entry.record.tenantId !== tenant.id) continue;
+        const terminal = ruleTerminal(entry.record);
+        const applies = rules.filter((r) => ruleApplies(r, terminal));
+        if (applies.length === 0) continue;
+        n += await this.serial.run(terminal.devEui, async () => {
           const newest = (await this.store.listMessages({ terminalId: terminal.id, limit: 1 })).items[0];
           const lastHeardAt = newest?.capturedAt ?? entry.record.createdAt;
-          for (const rule of rules) {
-            if (!ruleApplies(rule, terminal)) continue;
-            const ev = evaluateSilence(rule, await this.store.getRuleState(rule.id, terminal.id), { terminal, now, lastHeardAt, contacts: this.contacts });
-            await this.store.saveRuleState(rule.id, terminal.id, ev.state);
-            if (ev.transition) { await this.apply(rule, entry.record, ev.transition); n++; }
-          }
-        }
+          return this.events.run(async (tx, emit) => {
+            let changed = 0;
+            for (const rule of applies) {
+              const ev = evaluateSilence(rule, await tx.getRuleState(rule.id, terminal.id), { terminal, now, lastHeardAt, contacts: this.contacts });
+              await tx.saveRuleState(rule.id, terminal.id, ev.state);
+              if (ev.transition) { await this.apply(tx, emit, rule, entry.record, ev.transition); changed++; }
+            }
+            return changed;
+          });
+        });
       }
-      return n;
-    });
+    }
+    return n;
   }
 
   /** An operator acknowledges an alarm. */
@@ -159,9 +172,11 @@ export class RuleRunner {
     return this.operatorAction(alarmId, (a) => clear(a, by, this.clock.now()), 'cleared');
   }
 
-  private operatorAction(alarmId: string, f: (a: Alarm) => Alarm, action: AlarmEvent['action']): Promise<Alarm> {
-    return this.serial(async () => {
-      const a = await this.store.getAlarm(alarmId);
+  private async operatorAction(alarmId: string, f: (a: Alarm) => Alarm, action: AlarmEvent['action']): Promise<Alarm> {
+    const found = await this.store.getAlarm(alarmId);
+    if (!found) throw new SatiotError('ALARM_NOT_FOUND', `no alarm ${alarmId}`);
+    return this.serial.run(found.devEui, () => this.events.run(async (tx, emit) => {
+      const a = await tx.getAlarm(alarmId);
       if (!a) throw new SatiotError('ALARM_NOT_FOUND', `no alarm ${alarmId}`);
       let next: Alarm;
       try {
@@ -170,34 +185,34 @@ export class RuleRunner {
         if (isAlarmError(e)) throw new SatiotError('ALARM_STATE', e.message, { alarmId });
         throw e;
       }
-      await this.store.saveAlarm(next);
-      await this.publish(next, action);
+      await tx.saveAlarm(next);
+      emit(alarmEvent(next, action));
       return next;
-    });
+    }));
   }
 
-  private async apply(rule: Rule, t: TerminalRecord, tr: RuleTransition): Promise<void> {
-    const open = await this.store.getOpenAlarm(rule.id, t.id);
+  private async apply(tx: StoreTx, emit: Emit, rule: Rule, t: TerminalRecord, tr: RuleTransition): Promise<void> {
+    const open = await tx.getOpenAlarm(rule.id, t.id);
     if (tr.kind === 'clear') {
       if (!open) return;
       const a = clear(open, 'rule', tr.at);
-      await this.store.saveAlarm(a);
-      await this.publish(a, 'cleared');
+      await tx.saveAlarm(a);
+      emit(alarmEvent(a, 'cleared'));
       return;
     }
     const a = raise(open, { id: randomUUID(), rule, terminal: { id: t.id, devEui: t.devEui }, at: tr.at, evidence: tr.evidence });
-    await this.store.saveAlarm(a);
-    await this.publish(a, open ? 'repeated' : 'raised');
+    await tx.saveAlarm(a);
+    emit(alarmEvent(a, open ? 'repeated' : 'raised'));
     const dl = rule.action?.downlink;
     if (dl && !open) {
       // The automatic decision: a downlink request for the terminal, queued by the downlink service.
-      const req = { kind: 'downlink-request', alarmId: a.id, ruleId: rule.id, tenantId: t.tenantId, devEui: t.devEui, ...dl, requestedAt: new Date(this.clock.now()).toISOString() };
-      await this.bus.publish(downlinkRequestSubject(t.tenantId, t.devEui), Buffer.from(JSON.stringify(req)), { msgId: `${a.id}:downlink` });
+      const req: DownlinkRequestEvent = { kind: 'downlink-request', alarmId: a.id, ruleId: rule.id, tenantId: t.tenantId, devEui: t.devEui, ...dl, requestedAt: new Date(this.clock.now()).toISOString() };
+      emit({ id: downlinkRequestEventId(a.id), subject: downlinkRequestSubject(t.tenantId, t.devEui), data: Buffer.from(JSON.stringify(req)) });
     }
   }
+}
 
-  private async publish(a: Alarm, action: AlarmEvent['action']): Promise<void> {
-    const e: AlarmEvent = { kind: 'alarm', action, alarm: a };
-    await this.bus.publish(alarmSubject(a.tenantId, a.devEui), Buffer.from(JSON.stringify(e)), { msgId: `${a.id}:${action}:${a.count}:${a.state}` });
-  }
+function alarmEvent(a: Alarm, action: AlarmEvent['action']): { id: string; subject: string; data: Uint8Array } {
+  const e: AlarmEvent = { kind: 'alarm', action, alarm: a };
+  return { id: alarmEventId(a, action), subject: alarmSubject(a.tenantId, a.devEui), data: Buffer.from(JSON.stringify(e)) };
 }

@@ -26,6 +26,10 @@ export class TerminalRegistry {
   private readonly byAddr = new Map<string, RegistryEntry[]>();
   private readonly byEui = new Map<string, RegistryEntry>();
   private readonly byId = new Map<string, RegistryEntry>();
+  /** DevAddrs looked up in the store and not found, with when (wall ms): a flood of foreign frames costs one query per address and second. */
+  private readonly missed = new Map<string, number>();
+  private static readonly MISS_TTL_MS = 1_000;
+  private static readonly MISS_MAX = 50_000;
 
   constructor(private readonly store: Store, private readonly vault: KeyVault, readonly windowSize = ReplayWindow.DEFAULT_SIZE) {}
 
@@ -74,6 +78,56 @@ export class TerminalRegistry {
     e.version = c?.version ?? -1;
   }
 
+  /**
+   * Re-reads one terminal (record and counters) from the store: a change made through another node.
+   * Gone from the store: forgotten here too.
+   */
+  async reload(devEui: string): Promise<RegistryEntry | undefined> {
+    const t = await this.store.getTerminalByDevEui(devEui);
+    if (!t) {
+      this.delete(devEui);
+      return undefined;
+    }
+    const current = this.byEui.get(devEui);
+    if (current && current.record.id === t.id && current.record.nwkSKeySealed === t.nwkSKeySealed && current.record.appSKeySealed === t.appSKeySealed) {
+      current.record = t; // same session: keep the counter window, which may be ahead of the stored one only by this node's own writes
+      return current;
+    }
+    return this.put(t, await this.store.getCounters(t.id));
+  }
+
+  /** reload() of the terminal known here by `id` (the store says it is gone, or changed). */
+  async reloadById(id: string): Promise<void> {
+    const e = this.byId.get(id);
+    if (e) await this.reload(e.record.devEui);
+  }
+
+  /**
+   * Loads the terminals of these DevAddrs that the store has and this registry does not (registered
+   * through another node a moment ago); returns how many it added. An address found in neither is
+   * not asked again for a second.
+   */
+  async loadByDevAddr(devAddrs: readonly string[]): Promise<number> {
+    const now = Date.now();
+    const ask = devAddrs.filter((a) => (this.missed.get(a) ?? -Infinity) + TerminalRegistry.MISS_TTL_MS <= now);
+    if (ask.length === 0) return 0;
+    let added = 0;
+    const found = new Set<string>();
+    for (const t of await this.store.terminalsByDevAddr(ask)) {
+      found.add(t.devAddr);
+      if (this.byEui.get(t.devEui)?.record.id === t.id) continue;
+      this.put(t, await this.store.getCounters(t.id));
+      added++;
+    }
+    for (const a of ask) {
+      if (found.has(a)) continue;
+      this.missed.delete(a);
+      this.missed.set(a, now);
+    }
+    for (const k of this.missed.keys()) { if (this.missed.size <= TerminalRegistry.MISS_MAX) break; this.missed.delete(k); }
+    return added;
+  }
+
   /** Forgets a deleted terminal. */
   delete(devEui: string): void {
     const e = this.byEui.get(devEui);
@@ -97,6 +151,10 @@ export class TerminalRegistry {
 
   byDevEui(devEui: string): RegistryEntry | undefined {
     return this.byEui.get(devEui);
+  }
+
+  byTerminalId(id: string): RegistryEntry | undefined {
+    return this.byId.get(id);
   }
 
   get size(): number {

@@ -49,6 +49,10 @@ const SATELLITES_PER_QUERY = 100;
 export abstract class KyselyStore implements Store {
   abstract readonly backend: 'sqlite' | 'postgres';
 
+  get clusterable(): boolean {
+    return this.caps.serverClock;
+  }
+
   /**
    * Terminal id → seq and station id → seq (the integer surrogate keys the other tables reference),
    * filled on create and on demand. Rows are never deleted nor renumbered, so an entry never goes
@@ -197,6 +201,15 @@ export abstract class KyselyStore implements Store {
   async listAllTerminals(): Promise<TerminalRecord[]> {
     const rows = await this.db.selectFrom('terminals').selectAll().orderBy('created_at').orderBy('id').execute();
     return rows.map(toTerminal);
+  }
+
+  async terminalsByDevAddr(devAddrs: readonly string[]): Promise<TerminalRecord[]> {
+    const out: TerminalRecord[] = [];
+    for (let i = 0; i < devAddrs.length; i += IDS_PER_QUERY) {
+      const rows = await this.db.selectFrom('terminals').selectAll().where('dev_addr', 'in', devAddrs.slice(i, i + IDS_PER_QUERY)).execute();
+      out.push(...rows.map(toTerminal));
+    }
+    return out;
   }
 
   /** Oldest first (by createdAt, then id). */

@@ -22,9 +22,10 @@ export class KyselyOutboxStore implements OutboxStore {
     }
   }
 
-  async pending(limit: number): Promise<PendingEvent[]> {
-    const rows = await this.db.selectFrom('outbox').select(['seq', 'event_id', 'subject', 'data', 'created_at'])
-      .where('published_at', 'is', null).orderBy('seq').limit(limit).execute();
+  async pending(limit: number, afterSeq?: number): Promise<PendingEvent[]> {
+    let q = this.db.selectFrom('outbox').select(['seq', 'event_id', 'subject', 'data', 'created_at']).where('published_at', 'is', null);
+    if (afterSeq !== undefined) q = q.where('seq', '>', afterSeq);
+    const rows = await q.orderBy('seq').limit(limit).execute();
     return rows.map((r) => ({ seq: Number(r.seq), id: r.event_id, subject: r.subject, data: new Uint8Array(r.data), createdAt: Number(r.created_at) }));
   }
 

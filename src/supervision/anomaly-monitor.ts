@@ -3,8 +3,10 @@ import type { Core } from '../core/core.js';
 import type { Anomaly, AnomalyResponse } from '../core/ports/anomaly-store.js';
 import type { Subscription } from '../core/ports/bus.js';
 import type { TerminalRecord } from '../core/model.js';
-import { parseRejectionEvent, REJECTION_SUBJECTS, type RejectionEvent } from '../core/rejection-event.js';
-import { parseReceptionSummary, RECEPTION_SUMMARY_SUBJECTS, type ReceptionSummaryEvent } from '../core/reception-summary-event.js';
+import { parseRejectionEvent, type RejectionEvent } from '../core/events/rejection-event.js';
+import { parseReceptionSummary, type ReceptionSummaryEvent } from '../core/events/reception-summary-event.js';
+import { anomalySubject, DECODED_SUBJECTS, RECEPTION_SUMMARY_SUBJECTS, REJECTION_SUBJECTS } from '../core/events/subjects.js';
+import { anomalyEventId, type AnomalyEvent } from '../core/events/anomaly-event.js';
 import { satellitesOf } from '../core/satellite-records.js';
 import type { Satellite } from '../orbit/satellite.js';
 import { newEcefState } from '../orbit/satellite.js';
@@ -17,9 +19,7 @@ import {
 } from './anomaly-detectors.js';
 import type { PolygonLike } from './anomaly-geometry.js';
 
-/** Subject of alerts: `satiot.anomaly.<kind>`. */
-export const anomalySubject = (kind: string): string => `satiot.anomaly.${kind}`;
-const DECODED_SUBJECTS = 'satiot.decoded.>';
+export { anomalySubject } from '../core/events/subjects.js';
 /** Most subjects whose state is kept; the oldest are forgotten beyond it. */
 const MAX_SUBJECTS = 100_000;
 const SATELLITES_TTL_MS = 10 * 60_000;
@@ -67,8 +67,9 @@ export class AnomalyMonitor {
   }
 
   async start(): Promise<void> {
+    if (this.subs.length > 0) return;
     const durable = this.opts.durable ?? true;
-    const on = (pattern: string, name: string, fn: (data: Uint8Array) => Promise<void>) =>
+    const on = (pattern: string, name: string, fn: (data: Uint8Array) => Promise<void>, partitioned = false) =>
       this.core.bus.subscribe(pattern, async (m) => {
         try {
           await fn(m.data);
@@ -78,10 +79,10 @@ export class AnomalyMonitor {
         }
         this.handledCount++;
         this.waiters = this.waiters.filter((w) => (w.n <= this.handledCount ? (w.resolve(), false) : true));
-      }, durable ? { durable: name } : {});
+      }, durable ? { durable: name, partitioned } : {});
     this.subs = [
       await on(REJECTION_SUBJECTS, 'supervision-rejections', async (d) => { const e = parseRejectionEvent(d); if (e) await this.onRejection(e); }),
-      await on(DECODED_SUBJECTS, 'supervision-decoded', async (d) => this.onDecoded(d)),
+      await on(DECODED_SUBJECTS, 'supervision-decoded', async (d) => this.onDecoded(d), true),
       await on(RECEPTION_SUMMARY_SUBJECTS, 'supervision-receptions', async (d) => { const e = parseReceptionSummary(d); if (e) await this.onReceptions(e); }),
     ];
   }
@@ -256,14 +257,11 @@ export class AnomalyMonitor {
       }
     }
     const a: Anomaly = { id: randomUUID(), kind: f.kind, subject, ...(tenantId ? { tenantId } : {}), score: Math.round(f.score * 1000) / 1000, evidence, observedAt, detectedAt: now, response };
-    await this.core.store.anomalies.save(a);
+    // Audited, then the response, then the record and its alert together: an alert says what was done.
     await this.core.audit.append({
       actor: MONITOR_ACTOR, action: `anomaly.${f.kind}`, target: { ...subject, ...(tenantId ? { tenantId } : {}) }, outcome: 'ok', at: now,
       details: { anomalyId: a.id, score: a.score, response, evidence },
     });
-    if (response === 'alert' || response === 'suspend') {
-      await this.core.bus.publish(anomalySubject(f.kind), Buffer.from(JSON.stringify({ ...a, observedAt: new Date(a.observedAt).toISOString(), detectedAt: new Date(a.detectedAt).toISOString() })), { msgId: `anomaly:${a.id}` });
-    }
     if (response === 'suspend' && subject.kind === 'terminal') {
       try {
         await this.core.registration.suspend(subject.id, MONITOR_ACTOR, `automatic: ${f.kind} anomaly ${a.id} (score ${a.score})`);
@@ -272,6 +270,13 @@ export class AnomalyMonitor {
         this.opts.onError?.(e);
       }
     }
+    const alert = response === 'alert' || response === 'suspend';
+    await this.core.events.run(async (tx, emit) => {
+      await tx.anomalies.save(a);
+      if (!alert) return;
+      const e: AnomalyEvent = { ...a, observedAt: new Date(a.observedAt).toISOString(), detectedAt: new Date(a.detectedAt).toISOString() };
+      emit({ id: anomalyEventId(a.id), subject: anomalySubject(f.kind), data: Buffer.from(JSON.stringify(e)) });
+    });
     return a;
   }
 }

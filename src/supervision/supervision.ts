@@ -5,12 +5,15 @@ import type { ChainedAuditLog } from './audit-log.js';
 
 export interface SupervisionOptions {
   readonly policy?: AnomalyPolicy;
-  /** Checkpoint the audit chain this often when records came in (default 10 minutes), ms. */
+  /** Checkpoint the audit chain this often when records came in (default 10 minutes of the core's clock), ms. */
   readonly checkpointIntervalMs?: number;
-  /** Apply the audit retention this often (default daily; also once at start), ms. */
+  /** Apply the audit retention this often (default daily; also soon after start), ms. */
   readonly pruneIntervalMs?: number;
   readonly onError?: (e: unknown, what: string) => void;
 }
+
+/** Leases of supervision's singleton work (docs/cluster.md). */
+export const SUPERVISION_LEASES = { monitor: 'anomaly-monitor', checkpoint: 'audit-checkpoint', retention: 'audit-retention' } as const;
 
 export interface Supervision {
   readonly monitor: AnomalyMonitor;
@@ -18,28 +21,29 @@ export interface Supervision {
   stop(): Promise<void>;
 }
 
-/** The supervision a server runs beside its core: the anomaly monitor, audit checkpoints and retention. */
+/**
+ * The supervision a server runs beside its core: the anomaly monitor, audit checkpoints and
+ * retention — each once per cluster, on the node holding its lease (the monitor keeps its windows
+ * in memory there; a node that takes the lease over starts with empty windows).
+ */
 export async function startSupervision(core: Core, audit: ChainedAuditLog | undefined, opts: SupervisionOptions = {}): Promise<Supervision> {
   const report = (what: string) => (e: unknown) => opts.onError?.(e, what);
   const monitor = new AnomalyMonitor(core, { ...(opts.policy ? { policy: opts.policy } : {}), onError: report('anomaly detection') });
-  await monitor.start();
-  const timers: NodeJS.Timeout[] = [];
+  core.leases.hold(SUPERVISION_LEASES.monitor, monitor);
   if (audit) {
-    const checkpoint = setInterval(() => { audit.checkpoint().catch(report('audit checkpoint')); }, opts.checkpointIntervalMs ?? 10 * 60_000);
-    const prune = setInterval(() => { audit.prune().catch(report('audit retention')); }, opts.pruneIntervalMs ?? 86_400_000);
-    checkpoint.unref();
-    prune.unref();
-    timers.push(checkpoint, prune);
-    await audit.prune().catch(report('audit retention'));
+    core.leases.hold(SUPERVISION_LEASES.checkpoint);
+    core.leases.hold(SUPERVISION_LEASES.retention);
+    core.scheduler.every(SUPERVISION_LEASES.checkpoint, opts.checkpointIntervalMs ?? 10 * 60_000, () => audit.checkpoint(), { when: () => core.leases.holds(SUPERVISION_LEASES.checkpoint) });
+    core.scheduler.every(SUPERVISION_LEASES.retention, opts.pruneIntervalMs ?? 86_400_000, () => audit.prune(), { when: () => core.leases.holds(SUPERVISION_LEASES.retention), firstAfterMs: 0 });
   }
+  await core.leases.tick();
   return {
     monitor,
     async stop() {
-      for (const t of timers) clearInterval(t);
       await monitor.stop();
       if (audit) {
         await audit.flush();
-        await audit.checkpoint().catch(report('audit checkpoint'));
+        if (core.leases.holds(SUPERVISION_LEASES.checkpoint)) await audit.checkpoint().catch(report('audit checkpoint'));
       }
     },
   };

@@ -83,19 +83,19 @@ describe('rate limits and lock-out', () => {
       expect((await post(f.token)).json().error.code).toBe('KEY_LOCKED_OUT');
     });
 
-    it('forgets failures older than the window', () => {
+    it('forgets failures older than the window', async () => {
       const clock = new ManualClock(0);
       const l = new AuthLockout({ failures: 3, windowMs: 1000, lockMs: 5000 }, clock);
-      expect(l.fail('a')).toBe(false);
-      expect(l.fail('a')).toBe(false);
+      expect(await l.fail('a')).toBe(false);
+      expect(await l.fail('a')).toBe(false);
       clock.set(1500);
-      expect(l.fail('a')).toBe(false);
-      expect(l.retryAfter('a')).toBe(0);
-      expect(l.fail('a')).toBe(false);
-      expect(l.fail('a')).toBe(true);
-      expect(l.retryAfter('a')).toBe(5);
+      expect(await l.fail('a')).toBe(false);
+      expect(await l.retryAfter('a')).toBe(0);
+      expect(await l.fail('a')).toBe(false);
+      expect(await l.fail('a')).toBe(true);
+      expect(await l.retryAfter('a')).toBe(5);
       clock.set(6500);
-      expect(l.retryAfter('a')).toBe(0);
+      expect(await l.retryAfter('a')).toBe(0);
     });
   });
 });

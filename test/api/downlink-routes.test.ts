@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import { downlinkRoutes } from '../../src/api/routes/downlink-routes.js';
 import { installErrorHandling } from '../../src/api/error-reply.js';
 import { AccessControl } from '../../src/core/access-control.js';
@@ -10,8 +8,6 @@ import { DownlinkService } from '../../src/core/downlink-service.js';
 import type { GroundStationRecord } from '../../src/core/model.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
 import { decryptPayload, parseDataFrame, verifyMic, type SessionKeys } from '../../src/frame/index.js';
-import { KyselyDownlinkStore } from '../../src/store/downlink-store-kysely.js';
-import { SQLITE_DOWNLINK_MIGRATION } from '../../src/store/sqlite/downlink-migration.js';
 import { coreFixture, T0, type CoreFixture } from '../core/helpers.js';
 import { FixedContacts } from '../core/fixed-contacts.js';
 
@@ -42,9 +38,8 @@ describe('downlink API', () => {
       { id: 'u', kind: 'station', stationId: f.station.id, satelliteId: '99001', start: T0 + 10 * MIN, end: T0 + 20 * MIN },
       { id: 'd', kind: 'terminal', satelliteId: '99001', start: T0 + 60 * MIN, end: T0 + 70 * MIN },
     ]);
-    const sqlite = new BetterSqlite3(':memory:');
-    sqlite.exec(SQLITE_DOWNLINK_MIGRATION.sql);
-    svc = new DownlinkService(new KyselyDownlinkStore(new Kysely({ dialect: new SqliteDialect({ database: sqlite }) })), f.bus, f.core.registry, f.clock, contacts);
+    await f.core.downlinks.stop(); // this test's own service takes the core's consumers
+    svc = new DownlinkService(f.store, f.core.events, f.bus, f.core.registry, f.clock, contacts);
     keys = { suite: 'sm4', nwkSKey: randomBytes(16), appSKey: randomBytes(16) };
     devEui = randomBytes(8).toString('hex');
     devAddr = randomBytes(4).toString('hex');

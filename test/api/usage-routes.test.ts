@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { usageReport } from '../../src/core/usage-report.js';
 import { uplink, T0 } from '../core/helpers.js';
 import { auth, openApi, useApi } from './api-fixture.js';
+import { downlinkRequestSubject } from '../../src/core/events/subjects.js';
 
 const DAY = 86_400_000;
 
@@ -73,7 +74,7 @@ describe('quotas', () => {
   it('drops a rule\'s normal automatic downlink once the quota refuses downlinks, but not an emergency one', async () => {
     const t = await api.f.addTerminal();
     await api.app.inject({ method: 'PUT', url: `/api/v1/tenants/${api.f.tenantId}/quota`, headers: auth, payload: { monthlyDownlinks: 0, action: 'refuse-downlinks' } });
-    const request = (alarmId: string, priority: string) => api.f.bus.publish(`satiot.downlink-request.${api.f.tenantId}.${t.devEui}`,
+    const request = (alarmId: string, priority: string) => api.f.bus.publish(downlinkRequestSubject(api.f.tenantId, t.devEui),
       Buffer.from(JSON.stringify({ kind: 'downlink-request', alarmId, ruleId: 'r', tenantId: api.f.tenantId, devEui: t.devEui, fPort: 2, payloadHex: '01', confirmed: false, priority })));
     await request('a-normal', 'normal');
     await request('a-emergency', 'emergency');

@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import { decryptPayload, parseDataFrame, verifyMic, type SessionKeys } from '../../src/frame/index.js';
 import type { Contact } from '../../src/plan/downlink-route.js';
 import { DownlinkService, type DownlinkServiceOptions } from '../../src/core/downlink-service.js';
 import { DownlinkContacts } from '../../src/core/downlink-contacts.js';
 import type { DownlinkRecord } from '../../src/core/ports/downlink-store.js';
 import type { GeoPoint } from '../../src/core/model.js';
-import { KyselyDownlinkStore } from '../../src/store/downlink-store-kysely.js';
-import { SQLITE_DOWNLINK_MIGRATION } from '../../src/store/sqlite/downlink-migration.js';
 import { findPasses } from '../../src/orbit/pass-finder.js';
 import { parseElementSets } from '../../src/orbit/parse-element-sets.js';
 import { Satellite } from '../../src/orbit/satellite.js';
@@ -18,6 +14,7 @@ import { makeSite } from '../../src/orbit/site.js';
 import { coreFixture, uplink, T0, type CoreFixture } from './helpers.js';
 import { FixedContacts } from './fixed-contacts.js';
 import { until } from '../support/until.js';
+import { downlinkRequestSubject } from '../../src/core/events/subjects.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -38,10 +35,10 @@ async function addTerminal(f: CoreFixture, o: { suite?: 'aes128' | 'sm4'; locati
   return { devEui, devAddr, id: v.id, keys: { suite, nwkSKey: nwk, appSKey: app } };
 }
 
-function downlinkStore(): KyselyDownlinkStore {
-  const sqlite = new BetterSqlite3(':memory:');
-  sqlite.exec(SQLITE_DOWNLINK_MIGRATION.sql);
-  return new KyselyDownlinkStore(new Kysely({ dialect: new SqliteDialect({ database: sqlite }) }));
+/** A downlink service of its own on the fixture's store and outbox (the core's own one stops: the two would share its consumers). */
+async function ownService(f: CoreFixture, contacts: ConstructorParameters<typeof DownlinkService>[5], opts: DownlinkServiceOptions = {}): Promise<DownlinkService> {
+  await f.core.downlinks.stop();
+  return new DownlinkService(f.store, f.core.events, f.bus, f.core.registry, f.clock, contacts, opts);
 }
 
 
@@ -68,7 +65,7 @@ describe('DownlinkService on a hand-made contact plan', () => {
   let events: Array<{ action: string; downlink: { id: string; state: string } }>;
 
   const open = async (opts: DownlinkServiceOptions = {}, plan?: Contact[]) => {
-    svc = new DownlinkService(downlinkStore(), f.bus, f.core.registry, f.clock, new FixedContacts(plan ?? [U1, D1, U2, D2]), opts);
+    svc = await ownService(f, new FixedContacts(plan ?? [U1, D1, U2, D2]), opts);
     await svc.start();
   };
 
@@ -222,13 +219,13 @@ describe('DownlinkService on a hand-made contact plan', () => {
   });
 
   it('queues a rule\'s downlink request once per alarm and drops requests it can never queue', async () => {
-    const subject = `satiot.downlink-request.${f.tenantId}.${t.devEui}`;
+    const subject = downlinkRequestSubject(f.tenantId, t.devEui);
     const req = { kind: 'downlink-request', alarmId: 'alarm-7', ruleId: 'r-1', tenantId: f.tenantId, devEui: t.devEui, fPort: 3, payloadHex: '0a0b', confirmed: true, priority: 'emergency' };
     await f.bus.publish(subject, Buffer.from(JSON.stringify(req)));
     await f.bus.publish(subject, Buffer.from(JSON.stringify(req)), { msgId: 'another-copy' });
     await f.bus.publish(subject, Buffer.from(JSON.stringify({ ...req, alarmId: 'alarm-8', devEui: '00000000000000ff' })));
     await f.bus.publish(subject, Buffer.from('not json'));
-    const page = await until(async () => { const p = await svc.list(t.devEui, { limit: 10 }); return p.items.length > 0 ? p : undefined; }, 'the request');
+    const page = await until(async () => { const p = await svc.list(t.devEui, { limit: 10 }); return p.items[0]?.state === 'scheduled' ? p : undefined; }, 'the request, planned');
     await sleep(100);
     const all = (await svc.list(t.devEui, { limit: 10 })).items;
     expect(all).toHaveLength(1);
@@ -246,7 +243,7 @@ describe('DownlinkService frames', () => {
       f = await coreFixture();
       const t = await addTerminal(f, { suite });
       const plan = new FixedContacts([station('u', f.station.id, '7', 10), terminal('d', '7', 60)]);
-      const svc = new DownlinkService(downlinkStore(), f.bus, f.core.registry, f.clock, plan);
+      const svc = await ownService(f, plan);
       const payload = Uint8Array.from(randomBytes(40));
       const c = await svc.enqueue(t.devEui, { fPort: 9, payload, confirmed: true });
       const u = await svc.enqueue(t.devEui, { fPort: 10, payload, confirmed: false });
@@ -276,7 +273,7 @@ describe('DownlinkService on the real contact plan', () => {
     const location = { lat: 35.2, lon: 109.8, altM: 400 };
     const t = await addTerminal(f, { location });
     const uploadS = 20, marginS = 45;
-    const svc = new DownlinkService(downlinkStore(), f.bus, f.core.registry, f.clock, new DownlinkContacts(f.store), { uploadS, deliveryMarginS: marginS });
+    const svc = await ownService(f, new DownlinkContacts(f.store), { uploadS, deliveryMarginS: marginS });
     const d = await svc.enqueue(t.devEui, { fPort: 1, payload: Uint8Array.from([1]) });
 
     // Brute force: passes per satellite and site over a wider window, every pair tried.

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from './helpers.js';
 import type { BusMessage } from '../../src/core/ports/bus.js';
+import { uplinkSubject } from '../../src/core/events/subjects.js';
 
 const P = (s: string) => new Uint8Array(Buffer.from(s));
 const HOUR = 3_600_000;
@@ -161,15 +162,17 @@ describe('ingest pipeline', () => {
     expect(ms.map((m) => m.fCnt).sort()).toEqual([20, 21, 22]);
     expect(ms.find((m) => m.fCnt === 20)!.capturedAt).toBe(T0 - 3 * HOUR);
   });
-  it('publishes one uplink event per new message, keyed by the message id, after the commit', async () => {
+  it('publishes one uplink event per new message, keyed by the message id, through the outbox', async () => {
     const seen: BusMessage[] = [];
     await f.bus.subscribe('satiot.up.>', async (m) => { seen.push(m); });
     const frame = uplink(t, 8, P('evt'), { ack: true });
     await ingest([frame, { ...frame, satelliteId: 'SAT-3' }]);
     await ingest([frame]);
-    await new Promise((r) => setTimeout(r, 50));
+    await f.core.flush();
+    await new Promise((r) => setTimeout(r, 20));
     expect(seen).toHaveLength(1);
-    expect(seen[0]!.subject).toBe(`satiot.up.${f.tenantId}.${t.devEui}`);
+    expect(seen[0]!.subject).toBe(uplinkSubject({ tenantId: f.tenantId, devEui: t.devEui }));
+    expect(seen[0]!.subject).toMatch(new RegExp(`^satiot\\.up\\.\\d+\\.${f.tenantId}\\.${t.devEui}$`));
     expect(seen[0]!.msgId).toBe(`${t.id}.8`);
     const evt = JSON.parse(Buffer.from(seen[0]!.data).toString()) as Record<string, unknown>;
     expect(evt).toMatchObject({ kind: 'uplink', fCnt: 8, payload: Buffer.from('evt').toString('base64'), ack: true });

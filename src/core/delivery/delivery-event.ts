@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { BusMessage } from '../ports/bus.js';
+import { decodeEvent } from '../events/decode-event.js';
 
 /** The events applications can receive, by the name webhooks and filters use. */
 export const EVENT_KINDS = ['uplink', 'decoded', 'alarm', 'downlink'] as const;
@@ -7,20 +7,6 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 
 export function isEventKind(s: unknown): s is EventKind {
   return typeof s === 'string' && (EVENT_KINDS as readonly string[]).includes(s);
-}
-
-/**
- * Every deliverable event is on `satiot.<token>.<tenantId>.<devEui>` (one subject per terminal, so a
- * terminal's events keep their order); the consumers take everything and keep what parses.
- */
-export const DELIVERY_SUBJECTS = 'satiot.>';
-
-/** The subject token of each kind (uplinks are `satiot.up.…`, see uplink-event.ts). */
-const KIND_BY_TOKEN: Readonly<Record<string, EventKind>> = { up: 'uplink', decoded: 'decoded', alarm: 'alarm', downlink: 'downlink' };
-
-/** A pattern for one tenant's events of every kind (other `satiot.*` events of the tenant parse to nothing). */
-export function tenantEventsPattern(tenantId: string): string {
-  return `satiot.*.${tenantId}.*`;
 }
 
 /** A bus event an application may receive. */
@@ -46,22 +32,9 @@ export interface DeliveryEvent {
  * redelivering would not help).
  */
 export function parseDeliveryEvent(m: BusMessage): DeliveryEvent | undefined {
-  const tokens = m.subject.split('.');
-  if (tokens.length !== 4 || tokens[0] !== 'satiot') return undefined;
-  const kind = KIND_BY_TOKEN[tokens[1]!];
-  if (!kind) return undefined;
-  const json = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).toString('utf8');
-  let body: unknown;
-  try {
-    body = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (body === null || typeof body !== 'object' || (body as Record<string, unknown>)['kind'] !== kind) return undefined;
-  const messageId = (body as Record<string, unknown>)['messageId'];
-  return {
-    kind, tenantId: tokens[2]!, devEui: tokens[3]!, subject: m.subject, json,
-    messageId: (kind === 'uplink' || kind === 'decoded') && typeof messageId === 'string' ? messageId : null,
-    key: m.msgId ?? createHash('sha256').update(m.subject).update('\n').update(m.data).digest('base64url'),
-  };
+  const e = decodeEvent(m);
+  if (!e || !isEventKind(e.type)) return undefined;
+  if (e.type !== 'uplink' && e.type !== 'decoded' && e.type !== 'alarm' && e.type !== 'downlink') return undefined;
+  const messageId = e.type === 'uplink' || e.type === 'decoded' ? e.body.messageId : null;
+  return { kind: e.type, tenantId: e.tenantId, devEui: e.devEui, subject: e.subject, json: e.json, messageId, key: e.id };
 }

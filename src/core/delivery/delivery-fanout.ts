@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Bus, BusMessage, Subscription } from '../ports/bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeliveryStore, IntegrationKind, PendingDelivery } from '../ports/delivery-store.js';
-import { DELIVERY_SUBJECTS, parseDeliveryEvent } from './delivery-event.js';
+import type { Store } from '../ports/store.js';
+import { ALL_TERMINAL_EVENTS } from '../events/subjects.js';
+import { parseDeliveryEvent } from './delivery-event.js';
+import { ingestedAtOf } from './delivery-worker.js';
 import type { IntegrationCatalog } from './integration-catalog.js';
 
 /**
@@ -17,7 +20,9 @@ export function deliveryId(integrationId: string, eventKey: string): string {
 /**
  * A durable bus consumer that queues each event for the tenant's enabled integrations of one kind
  * whose event list includes it. Queuing is one insert, so the consumer keeps pace with ingest
- * whatever the receivers do; the worker attempts the deliveries on its own schedule.
+ * whatever the receivers do; the worker attempts the deliveries on its own schedule. An event is
+ * queued once: the insert and the consumer's inbox entry commit together, so a redelivered event
+ * (after the delivery was made and left the queue) is not delivered again.
  */
 export class DeliveryFanout {
   private sub: Subscription | undefined;
@@ -31,11 +36,14 @@ export class DeliveryFanout {
     private readonly catalog: IntegrationCatalog,
     private readonly clock: Clock,
     /** Called when something new was queued (the worker's wake-up). */
-    private readonly onQueued: () => void,
+    private readonly wakeWorker: () => void,
+    private readonly atomically?: Store['atomically'],
+    /** An uplink event queued, ms after its message was ingested. */
+    private readonly onQueued?: (sinceIngestMs: number) => void,
   ) {}
 
   async start(): Promise<void> {
-    this.sub ??= await this.bus.subscribe(DELIVERY_SUBJECTS, (m) => this.handle(m), { durable: this.consumer });
+    this.sub ??= await this.bus.subscribe(ALL_TERMINAL_EVENTS, (m) => this.handle(m), { durable: this.consumer, partitioned: true });
   }
 
   async stop(): Promise<void> {
@@ -54,6 +62,13 @@ export class DeliveryFanout {
       id: deliveryId(i.id, e.key), integrationId: i.id, eventKind: e.kind, subject: e.subject, messageId: e.messageId,
       body: e.json, attempts: 0, nextAttemptAt: now, createdAt: now,
     }));
-    if ((await this.store.enqueueDeliveries(ds)) > 0) this.onQueued();
+    const queued = this.atomically
+      ? await this.atomically(async (tx) => ((await tx.inbox.claim(this.consumer, e.key, Date.now())) ? tx.deliveries.enqueueDeliveries(ds) : 0))
+      : await this.store.enqueueDeliveries(ds);
+    if (queued > 0) {
+      this.wakeWorker();
+      const ingestedAt = this.onQueued && e.kind === 'uplink' ? ingestedAtOf(e.json) : undefined;
+      if (ingestedAt !== undefined) this.onQueued!(Date.now() - ingestedAt);
+    }
   }
 }

@@ -2,7 +2,8 @@ import type { AttemptObservation } from './delivery-worker.js';
 import type { KeyVault } from '../key-vault.js';
 import type { Bus } from '../ports/bus.js';
 import { systemClock, type Clock } from '../ports/clock.js';
-import type { DeliveryStore, MessageDelivery } from '../ports/delivery-store.js';
+import type { DeliveryStore, IntegrationKind, MessageDelivery } from '../ports/delivery-store.js';
+import type { Store } from '../ports/store.js';
 import type { IntegrationPublisher } from '../ports/integration-publisher.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
 import { deliveryPolicy, type DeliveryPolicy } from './delivery-policy.js';
@@ -13,6 +14,8 @@ import { WebhookDispatcher } from './webhook-dispatcher.js';
 
 export interface DeliveryDeps {
   readonly store: DeliveryStore;
+  /** The core store's transactions (see DeliveryChannelDeps.atomically). */
+  readonly atomically?: Store['atomically'];
   readonly bus: Bus;
   /** Seals webhook secrets and broker passwords (the core's vault: the same master key). */
   readonly vault: KeyVault;
@@ -25,10 +28,14 @@ export interface DeliveryDeps {
   readonly policy?: Partial<DeliveryPolicy>;
   /** How long the delivery log keeps an attempt, ms (default 7 days; pruned hourly). */
   readonly logRetentionMs?: number;
+  /** Prune the log on this node's own timer (default true); false when the core's retention task does it, once per cluster. */
+  readonly pruneLog?: boolean;
   /** Failures of the background work (store errors): logged by the edge. Default: console.error. */
   readonly onError?: (e: unknown) => void;
   /** Each delivery attempt's outcome and duration (metrics). */
   readonly onAttempt?: (a: AttemptObservation) => void;
+  /** Each uplink event queued for an integration, ms after its message was ingested (metrics, benchmarks). */
+  readonly onQueued?: (kind: IntegrationKind, sinceIngestMs: number) => void;
   /** Cache of integrations for the consumers, ms (default 5 s; see IntegrationCatalog). */
   readonly cacheTtlMs?: number;
 }
@@ -60,7 +67,7 @@ export class DeliveryService {
     const policy = deliveryPolicy(deps.policy);
     const onError = deps.onError ?? ((e: unknown) => console.error('satiot delivery:', e));
     const catalog = new IntegrationCatalog(deps.store, deps.tenants, deps.vault, clock, deps.cacheTtlMs !== undefined ? { cacheTtlMs: deps.cacheTtlMs } : {});
-    const common = { bus: deps.bus, store: deps.store, catalog, clock, policy, onError, ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}) };
+    const common = { bus: deps.bus, store: deps.store, catalog, clock, policy, onError, ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}), ...(deps.atomically ? { atomically: deps.atomically } : {}), ...(deps.onQueued ? { onQueued: deps.onQueued } : {}) };
     return new DeliveryService(
       deps.store, deps.publisher, clock, onError, catalog,
       new WebhookDispatcher({ ...common, transport: deps.transport }),
@@ -74,11 +81,13 @@ export class DeliveryService {
     const s = DeliveryService.create(deps);
     await s.webhooks.start();
     await s.mqtt.start();
-    const retention = deps.logRetentionMs ?? 7 * 86_400_000;
-    s.pruneTimer = setInterval(() => {
-      s.store.pruneAttempts(s.clock.now() - retention).catch(s.onError);
-    }, PRUNE_EVERY_MS);
-    s.pruneTimer.unref();
+    if (deps.pruneLog !== false) {
+      const retention = deps.logRetentionMs ?? 7 * 86_400_000;
+      s.pruneTimer = setInterval(() => {
+        s.store.pruneAttempts(s.clock.now() - retention).catch(s.onError);
+      }, PRUNE_EVERY_MS);
+      s.pruneTimer.unref();
+    }
     return s;
   }
 

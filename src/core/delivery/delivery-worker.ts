@@ -201,7 +201,7 @@ export class DeliveryWorker {
 }
 
 /** The `ingestedAt` of an uplink event's JSON, ms; undefined when it has none. */
-function ingestedAtOf(body: string): number | undefined {
+export function ingestedAtOf(body: string): number | undefined {
   try {
     const t = Date.parse((JSON.parse(body) as { ingestedAt?: unknown }).ingestedAt as string);
     return Number.isFinite(t) ? t : undefined;

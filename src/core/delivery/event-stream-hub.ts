@@ -1,5 +1,6 @@
 import type { Bus, BusMessage, Subscription } from '../ports/bus.js';
-import { parseDeliveryEvent, tenantEventsPattern, type DeliveryEvent } from './delivery-event.js';
+import { parseDeliveryEvent, type DeliveryEvent } from './delivery-event.js';
+import { tenantEvents } from '../events/subjects.js';
 import { matchesFilter, type EventFilter } from './event-filter.js';
 
 /** A live listener; close() stops its events. */
@@ -33,7 +34,7 @@ export class EventStreamHub {
     let feed = this.feeds.get(tenantId);
     if (!feed) {
       const entries = new Set<Entry>();
-      feed = { entries, sub: this.bus.subscribe(tenantEventsPattern(tenantId), async (m) => this.dispatch(entries, m)) };
+      feed = { entries, sub: this.bus.subscribe(tenantEvents(tenantId), async (m) => this.dispatch(entries, m)) };
       this.feeds.set(tenantId, feed);
     }
     const entry: Entry = { filter, deliver };

@@ -34,7 +34,7 @@ export class MqttForwarder extends DeliveryChannel {
 
   /** One QoS 1 publish of one delivery. */
   override async send(i: IntegrationRecord, d: PendingDelivery): Promise<AttemptResult> {
-    const devEui = d.subject.split('.')[3] ?? '';
+    const devEui = d.subject.slice(d.subject.lastIndexOf('.') + 1); // the subject's last token (events/subjects.ts)
     const password = this.deps.catalog.secretOf(i);
     await this.deps.publisher.publish(
       { url: i.url, ...(i.username !== null ? { username: i.username } : {}), ...(password !== undefined ? { password } : {}) },

@@ -1,7 +1,4 @@
-import type { Reception } from './model.js';
-
-/** Pattern of every station's reception summaries. */
-export const RECEPTION_SUMMARY_SUBJECTS = 'satiot.received.>';
+import type { Reception } from '../model.js';
 
 /** The satellites one station's accepted frames of one ingest group came from, with their downlink times. */
 export interface ReceptionSummaryEvent {
@@ -9,10 +6,6 @@ export interface ReceptionSummaryEvent {
   readonly stationId: string;
   readonly satellites: ReadonlyArray<{ readonly satelliteId: string; readonly firstDownlinkedAt: number; readonly lastDownlinkedAt: number; readonly frames: number }>;
   readonly receivedAt: number;
-}
-
-export function receptionSummarySubject(stationId: string): string {
-  return `satiot.received.${stationId}`;
 }
 
 /** One summary per station of the receptions (first copies and duplicates) a group stored. */
@@ -34,9 +27,14 @@ export function summariseReceptions(receptions: readonly Reception[], receivedAt
 
 export function parseReceptionSummary(data: Uint8Array): ReceptionSummaryEvent | undefined {
   try {
-    const e = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as ReceptionSummaryEvent;
-    return e && e.kind === 'received' && typeof e.stationId === 'string' && Array.isArray(e.satellites) ? e : undefined;
+    const e = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as unknown;
+    return e !== null && typeof e === 'object' ? receptionSummaryData(e as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A reception summary's parsed JSON as data; undefined when it is not one. */
+export function receptionSummaryData(e: Record<string, unknown>): ReceptionSummaryEvent | undefined {
+  return e['kind'] === 'received' && typeof e['stationId'] === 'string' && Array.isArray(e['satellites']) ? e as unknown as ReceptionSummaryEvent : undefined;
 }

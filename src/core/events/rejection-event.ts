@@ -1,7 +1,4 @@
-import type { RejectionCode } from './model.js';
-
-/** Pattern of every station's security-relevant rejections. */
-export const REJECTION_SUBJECTS = 'satiot.rejected.>';
+import type { RejectionCode } from '../model.js';
 
 /**
  * Rejections worth a supervisor's eye: a forged or replayed frame, or one from a terminal that may
@@ -30,23 +27,24 @@ export interface RejectionEvent extends RejectionContext {
   readonly receivedAt: number;
 }
 
-export function rejectionSubject(stationId: string): string {
-  return `satiot.rejected.${stationId}`;
-}
-
 export function rejectionEvent(e: RejectionEvent): Uint8Array {
   return Buffer.from(JSON.stringify(e));
 }
 
 /** Parses a rejection event; undefined for anything else. */
 export function parseRejectionEvent(data: Uint8Array): RejectionEvent | undefined {
-  let e: Record<string, unknown>;
+  let e: unknown;
   try {
-    e = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as Record<string, unknown>;
+    e = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
   } catch {
     return undefined;
   }
-  if (e === null || typeof e !== 'object' || e['kind'] !== 'rejected') return undefined;
+  return e !== null && typeof e === 'object' ? rejectionEventData(e as Record<string, unknown>) : undefined;
+}
+
+/** A rejection event's parsed JSON as data; undefined when it is not one. */
+export function rejectionEventData(e: Record<string, unknown>): RejectionEvent | undefined {
+  if (e['kind'] !== 'rejected') return undefined;
   const ok = typeof e['code'] === 'string' && typeof e['stationId'] === 'string' && typeof e['satelliteId'] === 'string' && typeof e['devAddr'] === 'string'
     && typeof e['capturedAt'] === 'number' && typeof e['downlinkedAt'] === 'number' && typeof e['receivedAt'] === 'number';
   return ok ? e as unknown as RejectionEvent : undefined;

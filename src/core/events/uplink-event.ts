@@ -1,12 +1,7 @@
-import type { MessageRecord } from './model.js';
+import type { MessageRecord } from '../model.js';
 
-/** Pattern of every terminal's uplinks. */
-export const UPLINK_SUBJECTS = 'satiot.up.>';
-
-/** Subject of a terminal's uplinks: partitioned by terminal so one terminal's messages keep their order. */
-export function uplinkSubject(m: Pick<MessageRecord, 'tenantId' | 'devEui'>): string {
-  return `satiot.up.${m.tenantId}.${m.devEui}`;
-}
+/** The uplink event's id: the message's (one event per stored message). */
+export const uplinkEventId = (m: Pick<MessageRecord, 'id'>): string => m.id;
 
 /** The `uplink` event published after a message is durable (JSON, payload base64). */
 export function uplinkEvent(m: MessageRecord): Uint8Array {
@@ -35,21 +30,28 @@ export interface UplinkEventData {
   readonly fPort: number | null;
   readonly payload: Uint8Array;
   readonly capturedAt: number;
+  /** The frame's ACK bit: it acknowledges the terminal's last confirmed downlink. */
+  readonly ack: boolean;
 }
 
 /** Parses an `uplink` event; undefined for anything else (another kind, or not the expected shape). */
 export function parseUplinkEvent(data: Uint8Array): UplinkEventData | undefined {
-  let e: Record<string, unknown>;
+  let e: unknown;
   try {
-    e = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as Record<string, unknown>;
+    e = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
   } catch {
     return undefined;
   }
-  if (e === null || typeof e !== 'object' || e['kind'] !== 'uplink') return undefined;
-  const { messageId, tenantId, devEui, fCnt, fPort, payload, capturedAt } = e;
+  return e !== null && typeof e === 'object' ? uplinkEventData(e as Record<string, unknown>) : undefined;
+}
+
+/** An `uplink` event's parsed JSON as data; undefined when it is not one. */
+export function uplinkEventData(e: Record<string, unknown>): UplinkEventData | undefined {
+  if (e['kind'] !== 'uplink') return undefined;
+  const { messageId, tenantId, devEui, fCnt, fPort, payload, capturedAt, ack } = e;
   if (typeof messageId !== 'string' || typeof tenantId !== 'string' || typeof devEui !== 'string' || typeof fCnt !== 'number'
     || (fPort !== null && typeof fPort !== 'number') || typeof payload !== 'string' || typeof capturedAt !== 'string') return undefined;
   const at = Date.parse(capturedAt);
   if (!Number.isFinite(at)) return undefined;
-  return { messageId, tenantId, devEui, fCnt, fPort: fPort as number | null, payload: new Uint8Array(Buffer.from(payload, 'base64')), capturedAt: at };
+  return { messageId, tenantId, devEui, fCnt, fPort: fPort as number | null, payload: new Uint8Array(Buffer.from(payload, 'base64')), capturedAt: at, ack: ack === true };
 }

@@ -25,8 +25,8 @@ export interface PendingEvent extends OutboxEvent {
 export interface OutboxStore {
   /** Adds events; an id already in the outbox is left as it is (the same event written twice is one). */
   append(events: readonly OutboxEvent[], at: number): Promise<void>;
-  /** Unpublished events, oldest first (by seq), at most `limit`. */
-  pending(limit: number): Promise<PendingEvent[]>;
+  /** Unpublished events, oldest first (by seq), at most `limit`; only those after `afterSeq` when given. */
+  pending(limit: number, afterSeq?: number): Promise<PendingEvent[]>;
   /** Stamps events as published at `at`. */
   markPublished(seqs: readonly number[], at: number): Promise<void>;
   /** How many events wait, and since when (null: none). */

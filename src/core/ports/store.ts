@@ -74,6 +74,8 @@ export interface MessageQuery {
  */
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';
+  /** Several nodes can share this store (PostgreSQL): limits and lock-outs are kept in it then. SQLite serves one node. */
+  readonly clusterable: boolean;
   /** Creates or upgrades the schema; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +99,8 @@ export interface Store {
   getTerminalByDevEui(devEui: string): Promise<TerminalRecord | undefined>;
   /** Every terminal (the core keeps the registry in memory). */
   listAllTerminals(): Promise<TerminalRecord[]>;
+  /** The terminals that have one of these DevAddrs (lower-case hex). */
+  terminalsByDevAddr(devAddrs: readonly string[]): Promise<TerminalRecord[]>;
   listTerminals(q: { tenantId?: string; limit: number; cursor?: string }): Promise<Page<TerminalRecord>>;
   setTerminalEnabled(devEui: string, enabled: boolean): Promise<boolean>;
   /**
@@ -195,7 +199,7 @@ export interface Store {
 }
 
 /** The store inside `Store.atomically()`: everything but what belongs to the store as a whole. */
-export type StoreTx = Omit<Store, 'migrate' | 'close' | 'ping' | 'commitIngest' | 'audit' | 'atomically'>;
+export type StoreTx = Omit<Store, 'migrate' | 'close' | 'ping' | 'commitIngest' | 'audit' | 'atomically' | 'clusterable'>;
 
 /** What may change about a registered terminal: null clears the codec or the location. */
 export interface TerminalChanges {

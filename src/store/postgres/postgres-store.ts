@@ -66,9 +66,11 @@ export class PostgresStore extends KyselyStore {
       // int8 (bigint, count(*)) as JS numbers: every stored value fits in 2^53.
       types: { getTypeParser: (oid, format) => (oid === pg.types.builtins.INT8 ? parseInt8 : pg.types.getTypeParser(oid, format)) },
     });
-    // An idle connection that breaks (server restart) is dropped by the pool; without a listener
-    // the 'error' event would end the process.
+    // A connection that breaks (a server restart, a failover) must never end the process: an idle
+    // one is dropped by the pool (its 'error'), and one checked out — between two statements of a
+    // transaction — emits 'error' on its own client, which then fails its next query instead.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => { client.on('error', () => undefined); });
     super(new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) }), POSTGRES_CAPABILITIES);
     this.pool = pool;
     this.audit = new PostgresAuditStore(this.db);

@@ -33,8 +33,7 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
       tenant = await core.provisioning.createTenant(t.name);
       created.tenants++;
       try {
-        for (const r of solutionRules(t.sector, tenant.id, {}, randomUUID)) await core.store.saveRule(r, core.clock.now());
-        core.rules.invalidate(tenant.id);
+        for (const r of solutionRules(t.sector, tenant.id, {}, randomUUID)) await core.rules.save(r);
       } catch { /* a preset that needs parameters is left for the operator */ }
     }
     tenantIds.push(tenant.id);
@@ -48,10 +47,10 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
     const hash = sha256Hex(token);
     let rec = existingStations.find((x) => x.tokenHash === hash);
     if (!rec) {
-      // Created through the store so the token is the derived one (the provisioning API draws a random one).
+      // Imported with the derived token (createGroundStation draws a random one).
       const taken = existingStations.some((x) => x.name === g.name);
       rec = { id: randomUUID(), name: taken ? `${g.name} (${g.id})` : g.name, lat: g.lat, lon: g.lon, altM: g.altM, tokenHash: hash, enabled: true, createdAt: core.clock.now() };
-      await core.store.createGroundStation(rec);
+      await core.provisioning.importGroundStation(rec);
       created.stations++;
     }
     stations.push(rec);

@@ -3,6 +3,7 @@ import { parseDeliveryEvent } from '../../../src/core/delivery/delivery-event.js
 import { matchesFilter, parseKinds } from '../../../src/core/delivery/event-filter.js';
 import { SatiotError } from '../../../src/errors/satiot-error.js';
 import { DEV_EUI, TENANT, eventMessage, uplinkMessage } from './helpers.js';
+import { terminalSubject } from '../../../src/core/events/subjects.js';
 
 describe('deliverable events', () => {
   it('reads an uplink event with its tenant, terminal, message id and the JSON exactly as published', () => {
@@ -22,10 +23,10 @@ describe('deliverable events', () => {
   });
 
   it('ignores other subjects, bytes that are not JSON, and a kind that disagrees with the subject', () => {
-    expect(parseDeliveryEvent({ subject: `satiot.downlink-request.${TENANT}.${DEV_EUI}`, data: Buffer.from('{"kind":"downlink"}') })).toBeUndefined();
+    expect(parseDeliveryEvent({ subject: terminalSubject('downlink-request', TENANT, DEV_EUI), data: Buffer.from('{"kind":"downlink"}') })).toBeUndefined();
     expect(parseDeliveryEvent({ subject: `satiot.events.${TENANT}.stations`, data: Buffer.from('{"kind":"stations"}') })).toBeUndefined();
-    expect(parseDeliveryEvent({ subject: `satiot.alarm.${TENANT}.${DEV_EUI}`, data: Buffer.from('not json') })).toBeUndefined();
-    expect(parseDeliveryEvent({ subject: `satiot.alarm.${TENANT}.${DEV_EUI}`, data: Buffer.from('{"kind":"decoded"}') })).toBeUndefined();
+    expect(parseDeliveryEvent({ subject: terminalSubject('alarm', TENANT, DEV_EUI), data: Buffer.from('not json') })).toBeUndefined();
+    expect(parseDeliveryEvent({ subject: terminalSubject('alarm', TENANT, DEV_EUI), data: Buffer.from('{"kind":"decoded"}') })).toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@ import type { DeliveryEvent } from '../../../src/core/delivery/delivery-event.js
 import { EventStreamHub } from '../../../src/core/delivery/event-stream-hub.js';
 import type { Bus, BusMessage } from '../../../src/core/ports/bus.js';
 import { DEV_EUI, OTHER_TENANT, TENANT, eventMessage, uplinkMessage } from './helpers.js';
+import { terminalSubject } from '../../../src/core/events/subjects.js';
 
 /** Publishes and lets the in-memory bus deliver (it runs on microtasks). */
 async function publish(bus: Bus, ...ms: BusMessage[]): Promise<void> {
@@ -34,7 +35,7 @@ describe('live event stream hub', () => {
       eventMessage('alarm', { action: 'raised' }),
       eventMessage('alarm', { action: 'raised' }, TENANT, '70b3d50000000002'),
       eventMessage('alarm', { action: 'raised' }, OTHER_TENANT),
-      { subject: `satiot.downlink-request.${TENANT}.${DEV_EUI}`, data: Buffer.from('{"kind":"downlink-request"}') });
+      { subject: terminalSubject('downlink-request', TENANT, DEV_EUI), data: Buffer.from('{"kind":"downlink-request"}') });
     expect(all.map((e) => [e.kind, e.devEui])).toEqual([['uplink', DEV_EUI], ['alarm', DEV_EUI], ['alarm', '70b3d50000000002']]);
     expect(oneTerminalAlarms.map((e) => [e.kind, e.devEui])).toEqual([['alarm', DEV_EUI]]);
   });

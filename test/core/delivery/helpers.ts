@@ -11,7 +11,8 @@ import type { BusMessage } from '../../../src/core/ports/bus.js';
 import type { BrokerTarget, IntegrationPublisher } from '../../../src/core/ports/integration-publisher.js';
 import type { WebhookResponse, WebhookTransport } from '../../../src/core/ports/webhook-transport.js';
 import type { MessageRecord } from '../../../src/core/model.js';
-import { uplinkEvent, uplinkSubject } from '../../../src/core/uplink-event.js';
+import { uplinkEvent } from '../../../src/core/events/uplink-event.js';
+import { terminalSubject, uplinkSubject } from '../../../src/core/events/subjects.js';
 import { KyselyDeliveryStore } from '../../../src/store/delivery-store-kysely.js';
 import { SQLITE_MIGRATIONS, migrateSqlite } from '../../../src/store/sqlite/migrations.js';
 
@@ -118,5 +119,5 @@ export function uplinkMessage(fCnt: number, over: Partial<MessageRecord> = {}): 
 
 /** An event of another kind (`decoded`, `alarm`, `downlink`) on its subject. */
 export function eventMessage(kind: 'decoded' | 'alarm' | 'downlink', body: Record<string, unknown>, tenantId = TENANT, devEui = DEV_EUI): BusMessage {
-  return { subject: `satiot.${kind}.${tenantId}.${devEui}`, data: Buffer.from(JSON.stringify({ kind, ...body })) };
+  return { subject: terminalSubject(kind, tenantId, devEui), data: Buffer.from(JSON.stringify({ kind, ...body })) };
 }
