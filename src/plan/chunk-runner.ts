@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { startWorkerModule } from './worker-module.js';
 import { runChunk, type ChunkResult, type PlanContext } from './plan-chunk.js';
 import { DurationHistogram } from './histogram.js';
 
@@ -29,7 +29,7 @@ export async function runAllChunks(ctx: PlanContext, workers: number, onProgress
   }
   let next = 0;
   await Promise.all(Array.from({ length: threads }, () => new Promise<void>((resolve, reject) => {
-    const w = startWorker();
+    const w = startWorkerModule(import.meta.url, 'plan-worker');
     const feed = (): void => {
       const r = ranges[next++];
       if (!r) { void w.terminate().then(() => resolve()); return; }
@@ -46,17 +46,6 @@ export async function runAllChunks(ctx: PlanContext, workers: number, onProgress
     feed();
   })));
   return results.sort((a, b) => a.from - b.from);
-}
-
-/**
- * The compiled worker, or — when running from the TypeScript sources (tests, tsx) — a small
- * bootstrap that registers tsx's loader inside the worker first: Node 20 does not pass a loader
- * given in `execArgv` on to workers.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./plan-worker.js', import.meta.url));
-  const target = new URL('./plan-worker.ts', import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(target)}); });`, { eval: true });
 }
 
 export function defaultWorkers(): number {

@@ -1,22 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { errorSchema } from '../error-reply.js';
-import { buildConstellation, type ConstellationSpec } from '../../orbit/constellation.js';
-import { makeSite } from '../../orbit/site.js';
-import { findPassesForAll } from '../../orbit/pass-finder.js';
-import { passesToJson } from '../../orbit/pass-json.js';
 import { generateWalker, parseWalker } from '../../orbit/walker.js';
 import { toTleText } from '../../orbit/tle-format.js';
 import { toOmm } from '../../orbit/omm-format.js';
 import { epochMs } from '../../orbit/units.js';
-import { gridRegion } from '../../plan/grid.js';
-import { planCoverage, planLatency } from '../../plan/planner.js';
 import { COVERAGE_FIELDS, LATENCY_FIELDS } from '../../plan/plan-chunk.js';
-import { CHINA_GROUND_STATIONS, parseGroundStations } from '../../plan/ground-station.js';
-import { loadRegionSpec } from '../../regions/region-spec.js';
-import { SatiotError } from '../../errors/satiot-error.js';
+import { API_LIMITS, type CoverageBody, type LatencyBody, type PassesBody } from '../planner/planner-jobs.js';
+import type { PlannerPool } from '../planner/planner-pool.js';
 
-/** Limits that keep one request to seconds of CPU on a small server. */
-export const API_LIMITS = { maxHours: 168, maxCells: 60_000, maxSatellites: 2000 } as const;
+export { API_LIMITS } from '../planner/planner-jobs.js';
 
 const constellationProps = {
   tle: { type: 'string', maxLength: 4_000_000, description: 'TLE (2- or 3-line) or CelesTrak OMM JSON text' },
@@ -54,50 +46,13 @@ function planResponse(fields: readonly string[]) {
   } as const;
 }
 
-interface PlanBody extends ConstellationBody { region: string; resolution: number; includeCells: boolean }
-
-/** What every plan request starts with: a valid start, its constellation, its grid within the limits. */
-function preparePlan(b: PlanBody) {
-  const start = Date.parse(b.start);
-  const warnings: string[] = [];
-  const satellites = constellation(b, start, warnings);
-  const grid = gridRegion(loadRegionSpec(b.region), b.resolution);
-  if (grid.cells.length > API_LIMITS.maxCells) throw new SatiotError('PAYLOAD_TOO_LARGE', `${grid.cells.length} cells: at most ${API_LIMITS.maxCells} per request; use a coarser resolution`);
-  return { start, warnings, satellites, grid };
-}
-
-/** The response body of a plan: non-finite metrics become null (JSON has no Infinity). */
-function planReply<S extends object, C extends { cell: string }>(b: PlanBody, rep: { cells: number; summary: S; perCell: readonly C[]; stats: object }, warnings: string[]) {
-  return {
-    cells: rep.cells,
-    summary: clean(rep.summary),
-    ...(b.includeCells ? { perCell: rep.perCell.map(({ cell, ...metrics }) => ({ ...clean(metrics), cell })) } : {}),
-    stats: rep.stats,
-    warnings,
-  };
-}
-
-interface ConstellationBody { tle?: string; walker?: string; altitudeKm?: number; satellites?: string[]; start: string; hours: number }
-
-function constellation(body: ConstellationBody, start: number, warnings: string[]) {
-  const year = new Date(start).getUTCFullYear();
-  if (!(year >= 1957 && year <= 2100)) throw new SatiotError('INVALID_TIME', `start ${body.start} is outside 1957..2100`);
-  if (body.walker && body.altitudeKm === undefined) throw new SatiotError('INVALID_ARGUMENT', 'walker needs altitudeKm');
-  const spec: ConstellationSpec = {
-    ...(body.tle !== undefined ? { elementSets: { text: body.tle, source: 'tle' } } : {}),
-    ...(body.walker ? { walker: { design: body.walker, altitudeKm: body.altitudeKm! } } : {}),
-    ...(body.satellites ? { only: body.satellites } : {}),
-  };
-  const sats = buildConstellation(spec, start, (w) => warnings.push(w));
-  if (sats.length > API_LIMITS.maxSatellites) throw new SatiotError('PAYLOAD_TOO_LARGE', `at most ${API_LIMITS.maxSatellites} satellites per request`);
-  return sats;
-}
-
-const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
-const clean = <T extends object>(o: T): Record<string, number | null> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, finite(v as number)]));
-
-export const plannerRoutes: FastifyPluginAsync = async (app) => {
-  app.post<{ Body: ConstellationBody & { lat: number; lon: number; altM?: number; minElevationDeg?: number } }>('/api/v1/passes', {
+/**
+ * The planner over HTTP (public, bounded: API_LIMITS). Each request runs as a job of the planner
+ * pool — in a worker thread, queued and time-limited — never on the event loop.
+ */
+export function plannerRoutes(pool: PlannerPool): FastifyPluginAsync {
+  return async (app) => {
+  app.post<{ Body: PassesBody }>('/api/v1/passes', {
     schema: {
       summary: 'Passes of satellites over a site',
       tags: ['planner'],
@@ -110,14 +65,7 @@ export const plannerRoutes: FastifyPluginAsync = async (app) => {
         '4xx': errorSchema,
       },
     },
-  }, async (req) => {
-    const b = req.body;
-    const start = Date.parse(b.start);
-    const warnings: string[] = [];
-    const sats = constellation(b, start, warnings);
-    const passes = findPassesForAll(sats, { site: makeSite({ latDeg: b.lat, lonDeg: b.lon, altM: b.altM ?? 0 }), start, end: start + b.hours * 3_600_000, minElevationDeg: b.minElevationDeg ?? 0 });
-    return { ...passesToJson(passes), warnings };
-  });
+  }, async (req) => pool.run({ kind: 'passes', body: req.body }));
 
   const planBody = {
     type: 'object', required: ['start', 'hours', 'region'], additionalProperties: false,
@@ -129,7 +77,7 @@ export const plannerRoutes: FastifyPluginAsync = async (app) => {
     },
   } as const;
 
-  app.post<{ Body: PlanBody & { minElevationDeg?: number } }>('/api/v1/plan/coverage', {
+  app.post<{ Body: CoverageBody }>('/api/v1/plan/coverage', {
     schema: {
       summary: 'Regional coverage: time in view, revisit gaps, passes per day, wait for a contact',
       tags: ['planner'],
@@ -139,14 +87,9 @@ export const plannerRoutes: FastifyPluginAsync = async (app) => {
         '4xx': errorSchema,
       },
     },
-  }, async (req) => {
-    const b = req.body;
-    const { start, warnings, satellites, grid } = preparePlan(b);
-    const rep = await planCoverage({ satellites, grid, start, hours: b.hours, minElevationDeg: b.minElevationDeg ?? 10, workers: 1 });
-    return planReply(b, rep, warnings);
-  });
+  }, async (req) => pool.run({ kind: 'coverage', body: req.body }));
 
-  app.post<{ Body: PlanBody & { groundStations: unknown; uplinkMinElevationDeg?: number; downlinkMinElevationDeg?: number } }>('/api/v1/plan/latency', {
+  app.post<{ Body: LatencyBody }>('/api/v1/plan/latency', {
     schema: {
       summary: 'Store-and-forward latency to a ground station, per cell and for the region',
       tags: ['planner'],
@@ -164,14 +107,7 @@ export const plannerRoutes: FastifyPluginAsync = async (app) => {
         '4xx': errorSchema,
       },
     },
-  }, async (req) => {
-    const b = req.body;
-    const down = b.downlinkMinElevationDeg ?? 5;
-    const stations = b.groundStations === 'china' ? CHINA_GROUND_STATIONS.map((s) => ({ ...s, minElevationDeg: down })) : parseGroundStations(b.groundStations, down);
-    const { start, warnings, satellites, grid } = preparePlan(b);
-    const rep = await planLatency({ satellites, grid, start, hours: b.hours, groundStations: stations, uplinkMinElevationDeg: b.uplinkMinElevationDeg ?? 10, workers: 1 });
-    return planReply(b, rep, warnings);
-  });
+  }, async (req) => pool.run({ kind: 'latency', body: req.body }));
 
   app.get<{ Querystring: { walker: string; altitudeKm: number; format: 'tle' | 'omm'; epoch?: string } }>('/api/v1/constellations/walker', {
     schema: {
@@ -190,3 +126,4 @@ export const plannerRoutes: FastifyPluginAsync = async (app) => {
     return reply.type('text/plain; charset=utf-8').send(toTleText(sets));
   });
 };
+}
