@@ -36,6 +36,19 @@ import { kpiRoutes } from './routes/kpi-routes.js';
 import { satelliteTrackRoutes } from './routes/satellite-track-routes.js';
 import { webStatic } from './web-static.js';
 import { SignInLinks, type SignInLinkOptions } from '../core/sign-in-links.js';
+import { clusterRoutes } from './routes/cluster-routes.js';
+import { PlannerPool, type PlannerPoolOptions } from './planner/planner-pool.js';
+import { deadLetterRoutes } from './routes/dead-letter-routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set when the server is stopping: /readyz answers 503 so that a load balancer moves traffic away. */
+    draining: boolean;
+  }
+}
+
+/** How long a readiness check waits for the store, ms. */
+const READY_TIMEOUT_MS = 2_000;
 
 export interface AppOptions {
   /** The network core; without it only the planner and health routes are served. */
@@ -72,6 +85,15 @@ export interface AppOptions {
   limits?: Partial<AccessLimits>;
   /** The clock of lock-outs (default the system clock; the core's may be simulated). */
   wallClock?: Clock;
+  /** The planner's worker threads, queue and time limit (src/api/planner/planner-pool.ts defaults). */
+  planner?: Omit<PlannerPoolOptions, 'onError'>;
+  /** This node's name: on every log line and in the health answers. */
+  nodeId?: string;
+  /**
+   * Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the real client: limits and
+   * lock-outs then key on that client, not on the proxy (Fastify's trustProxy). Default none.
+   */
+  trustProxy?: readonly string[];
 }
 
 /**
@@ -95,7 +117,8 @@ function strictDateTime(ajv: { addFormat(name: string, f: { type: 'string'; vali
 export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // A `?key=` (the event stream's, for browsers) never reaches the request log.
-    logger: opts.logger ? { level: opts.logLevel ?? 'info', ...(opts.logStream ? { stream: opts.logStream } : {}), serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/([?&]key=)[^&]*/, '$1[redacted]') }) } } : false,
+    ...(opts.trustProxy && opts.trustProxy.length > 0 ? { trustProxy: [...opts.trustProxy] } : {}),
+    logger: opts.logger ? { level: opts.logLevel ?? 'info', ...(opts.nodeId ? { base: { node: opts.nodeId } } : {}), ...(opts.logStream ? { stream: opts.logStream } : {}), serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/([?&]key=)[^&]*/, '$1[redacted]') }) } } : false,
     bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
     connectionTimeout: opts.timeouts?.idleMs ?? 60_000,
     requestTimeout: opts.timeouts?.requestMs ?? 120_000,
@@ -103,9 +126,13 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false }, onCreate: strictDateTime },
   });
   installErrorHandling(app);
+  app.decorate('draining', false);
   // Before the routes, so its hooks apply to every one of them.
   if (opts.core) await app.register(auditHook, { core: opts.core });
-  await app.register(accessLimits, { ...(opts.core ? { core: opts.core } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.wallClock ? { clock: opts.wallClock } : {}) });
+  await app.register(accessLimits, {
+    ...(opts.core ? { core: opts.core } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.wallClock ? { clock: opts.wallClock } : {}),
+    ...(opts.core?.store.clusterable ? { shared: opts.core.store.limits } : {}),
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'satiot API', version: '0.1.0', description: 'Satellite IoT service platform' },
@@ -117,11 +144,27 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
       },
     },
   });
-  await app.register(healthRoutes);
-  await app.register(plannerRoutes);
+  const core = opts.core;
+  await app.register(healthRoutes({
+    ...(opts.nodeId ? { nodeId: opts.nodeId } : {}),
+    readiness: async () => {
+      const checks: Record<string, string> = { serving: app.draining ? 'stopping' : 'ok' };
+      if (core) {
+        checks['store'] = await withTimeout(core.store.ping(), READY_TIMEOUT_MS).then(() => 'ok', (e: unknown) => `unreachable (${e instanceof Error ? e.message : String(e)})`.slice(0, 200));
+        checks['bus'] = core.bus.connected ? 'ok' : 'disconnected';
+      }
+      return checks;
+    },
+  }));
+  // Planning jobs in worker threads, queued and time-limited (never on the event loop).
+  const planner = new PlannerPool({ ...opts.planner, onError: (e) => app.log.error({ err: e }, 'planning job failed') });
+  app.addHook('onClose', () => planner.close());
+  await app.register(plannerRoutes(planner));
   if (opts.core) {
     if (!opts.adminKeyHash) throw new Error('buildApp: adminKeyHash is required with core');
-    const access = new AccessControl(opts.core.store, opts.core.clock, opts.adminKeyHash, opts.regulatorSeesPayloads ?? false);
+    const access = new AccessControl(opts.core.store, opts.core.clock, opts.adminKeyHash, opts.regulatorSeesPayloads ?? false, opts.core.events);
+    const forgetKey = opts.core.registrySync.on('api-key', (e) => { if (e.key) access.forget(e.key); });
+    app.addHook('onClose', async () => forgetKey());
     await app.register(gatewayRoutes(opts.core));
     await app.register(apiKeyRoutes(access));
     if (opts.signInLinks) {
@@ -152,6 +195,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(anomalyRoutes(opts.core, access));
     await app.register(sessionRoutes(access));
     await app.register(kpiRoutes(opts.core, access));
+    await app.register(clusterRoutes(opts.core, access));
+    await app.register(deadLetterRoutes(opts.core, access));
     await app.register(satelliteTrackRoutes(opts.core, access));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -160,4 +205,10 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   // The dashboard (web/, built to dist/web): static files, and index.html for the client's routes.
   if (opts.webRoot !== false) await app.register(webStatic(opts.webRoot));
   return app;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms); });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ERROR_CODES, type ErrorCode } from '../errors/error-codes.js';
 import { isSatiotError } from '../errors/satiot-error.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
+
+/** Seconds a client is told to wait before retrying after a 503 (the store or the planner busy). */
+export const RETRY_AFTER_S = 5;
 
 /** The one error body every route answers with. */
 export const errorSchema = {
@@ -16,8 +20,9 @@ export const errorSchema = {
 
 /**
  * Maps errors to the catalogue once, at the edge: SatiotError → its status and code; Fastify's
- * validation and body errors → INVALID_ARGUMENT / PAYLOAD_TOO_LARGE; anything else → 500 INTERNAL,
- * logged in full and masked to the caller.
+ * validation and body errors → INVALID_ARGUMENT / PAYLOAD_TOO_LARGE; a store that cannot be reached
+ * → 503 STORE_UNAVAILABLE; anything else → 500 INTERNAL, logged in full and masked to the caller.
+ * Every 503 says when to come back (Retry-After).
  */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -34,12 +39,18 @@ export function installErrorHandling(app: FastifyInstance): void {
       code = 'PAYLOAD_TOO_LARGE';
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       code = 'INVALID_ARGUMENT';
+    } else if (isStoreUnavailable(err)) {
+      req.log.warn({ err }, 'store unavailable');
+      code = 'STORE_UNAVAILABLE';
+      message = 'the store cannot be reached just now; nothing was changed: retry shortly';
     } else {
       req.log.error({ err }, 'unexpected error');
       code = 'INTERNAL';
       message = 'internal error; it has been logged';
     }
-    void reply.status(ERROR_CODES[code].http).send({ error: { code, message, ...(details ? { details } : {}) } });
+    const status = ERROR_CODES[code].http;
+    if (status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(RETRY_AFTER_S));
+    void reply.status(status).send({ error: { code, message, ...(details ? { details } : {}) } });
   });
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` } });

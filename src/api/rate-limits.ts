@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
 import { systemClock } from '../core/ports/clock.js';
+import type { LimitStore } from '../core/ports/limit-store.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { bearerToken } from './auth.js';
 
@@ -19,7 +20,9 @@ import { bearerToken } from './auth.js';
  * - lock-out: a source address that presents `failures` bad keys or tokens (401s) within
  *   `windowMs` is refused with KEY_LOCKED_OUT for `lockMs`, before any key is checked; audited.
  *
- * Over a limit: 429 RATE_LIMITED with Retry-After (seconds).
+ * Over a limit: 429 RATE_LIMITED with Retry-After (seconds). With a shared LimitStore (the
+ * cluster's PostgreSQL) every node counts into the same windows and honours the same lock-outs;
+ * the source address is the client's as the trusted proxies (`--trust-proxy`) report it.
  */
 export interface AccessLimits {
   /** Requests per minute per API key (default 1200); false: unlimited. */
@@ -59,21 +62,25 @@ function isEmergencyDownlink(req: FastifyRequest): boolean {
   return req.method === 'POST' && /\/downlinks$/.test(req.routeOptions.url ?? '') && (req.body as { priority?: unknown } | undefined)?.priority === 'emergency';
 }
 
-/**
- * Failed keys per source address, and the sources locked out. In memory, per node: a source that
- * spreads its attempts over several nodes gets `failures` per node.
- */
-/** Sources whose failures or lock-outs are remembered at most, per node. */
+/** Sources whose failures or lock-outs are remembered at most, per node (in memory). */
 const MAX_TRACKED = 100_000;
 
-export class AuthLockout {
+/** Failed keys per source address, and the sources locked out. */
+export interface Lockout {
+  /** Seconds until `source` may try again, or 0. */
+  retryAfter(source: string): Promise<number>;
+  /** Records a failed key; true when this failure locks the source out. */
+  fail(source: string): Promise<boolean>;
+}
+
+/** In memory, per node (one node, SQLite): a sliding window of failures per source. */
+export class AuthLockout implements Lockout {
   private readonly failures = new Map<string, number[]>();
   private readonly locked = new Map<string, number>();
 
   constructor(private readonly policy: { failures: number; windowMs: number; lockMs: number }, private readonly clock: Clock = systemClock) {}
 
-  /** Seconds until `source` may try again, or 0. */
-  retryAfter(source: string): number {
+  async retryAfter(source: string): Promise<number> {
     const until = this.locked.get(source);
     if (until === undefined) return 0;
     const left = until - this.clock.now();
@@ -81,8 +88,7 @@ export class AuthLockout {
     return Math.ceil(left / 1000);
   }
 
-  /** Records a failed key; true when this failure locks the source out. */
-  fail(source: string): boolean {
+  async fail(source: string): Promise<boolean> {
     const now = this.clock.now();
     const recent = (this.failures.get(source) ?? []).filter((t) => now - t < this.policy.windowMs);
     recent.push(now);
@@ -100,9 +106,76 @@ export class AuthLockout {
   }
 }
 
+/** In the shared store: failures counted in fixed windows, lock-outs every node honours. */
+export class SharedLockout implements Lockout {
+  constructor(private readonly store: LimitStore, private readonly policy: { failures: number; windowMs: number; lockMs: number }, private readonly clock: Clock = systemClock) {}
+
+  async retryAfter(source: string): Promise<number> {
+    const until = await this.store.lockedUntil(source);
+    const left = until === undefined ? 0 : until - this.clock.now();
+    return left > 0 ? Math.ceil(left / 1000) : 0;
+  }
+
+  async fail(source: string): Promise<boolean> {
+    const now = this.clock.now();
+    const { count } = await this.store.hit(`fail:${source}`, this.policy.windowMs, now);
+    if (count !== this.policy.failures) return false; // locked once, when the count reaches the limit
+    await this.store.lock(source, now + this.policy.lockMs);
+    return true;
+  }
+}
+
+/** Counts hits of a key in fixed windows: the shared LimitStore, or one in this node's memory. */
+export interface HitCounter {
+  hit(key: string, windowMs: number, now: number): Promise<{ readonly count: number; readonly resetAt: number }>;
+}
+
+/** Fixed windows in memory, least recently used keys forgotten past `capacity`. */
+export class MemoryHitCounter implements HitCounter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(private readonly capacity = 50_000) {}
+
+  async hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
+    const start = Math.floor(now / windowMs) * windowMs;
+    const w = this.windows.get(key);
+    const next = w && w.start === start ? { start, count: w.count + 1 } : { start, count: 1 };
+    this.windows.delete(key);
+    this.windows.set(key, next);
+    for (const k of this.windows.keys()) { if (this.windows.size <= this.capacity) break; this.windows.delete(k); }
+    return { count: next.count, resetAt: start + windowMs };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The gateway budget of a station, shared with its HTTP requests (accessLimits). */
+    stationLimiter: StationLimiter;
+  }
+}
+
+/** @fastify/rate-limit's store contract over a HitCounter (the same buckets the MQTT gateway counts in). */
+function rateStore(counter: HitCounter) {
+  return class CounterStore {
+    incr(key: string, cb: (err: Error | null, res?: { current: number; ttl: number }) => void, timeWindow: number): void {
+      const now = Date.now();
+      counter.hit(key, timeWindow, now).then((r) => cb(null, { current: r.count, ttl: Math.max(0, r.resetAt - now) }), (e: unknown) => cb(e as Error));
+    }
+
+    child(): this {
+      return this;
+    }
+  };
+}
+
+/** A station's gateway budget, for callers outside HTTP (the MQTT gateway): true when this batch may go. */
+export type StationLimiter = (token: string) => Promise<{ readonly allowed: boolean; readonly retryAfterSeconds: number }>;
+
 export interface AccessLimitsOptions {
   readonly limits?: Partial<AccessLimits>;
   readonly core?: Core;
+  /** Counters and lock-outs every node shares (the cluster's store); this node's memory without it. */
+  readonly shared?: LimitStore;
   /** The clock lock-outs run on: wall-clock time by default, never the core's (it may be simulated, ×60 in `satiot demo`). */
   readonly clock?: Clock;
 }
@@ -111,13 +184,21 @@ export interface AccessLimitsOptions {
 export const accessLimits = fp<AccessLimitsOptions>(async (app, opts) => {
   const limits = { ...DEFAULT_ACCESS_LIMITS, ...opts.limits };
   const core = opts.core;
+  const counter: HitCounter = opts.shared ?? new MemoryHitCounter();
+  const stationMax = limits.station === false ? Number.MAX_SAFE_INTEGER : limits.station;
+  const stationLimiter: StationLimiter = async (token) => {
+    const now = Date.now();
+    const r = await counter.hit(`station:${hashed(token)}`, 60_000, now);
+    return { allowed: r.count <= stationMax, retryAfterSeconds: Math.max(1, Math.ceil((r.resetAt - now) / 1000)) };
+  };
+  app.decorate('stationLimiter', stationLimiter);
   if (limits.lockout) {
-    const lockout = new AuthLockout(limits.lockout, opts.clock);
+    const lockout: Lockout = opts.shared ? new SharedLockout(opts.shared, limits.lockout, opts.clock) : new AuthLockout(limits.lockout, opts.clock);
     const policy = limits.lockout;
     const exempt = new Set(limits.lockoutExempt);
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       if (exempt.has(req.ip)) return;
-      const wait = lockout.retryAfter(req.ip);
+      const wait = await lockout.retryAfter(req.ip);
       if (wait > 0) {
         reply.header('retry-after', String(wait));
         throw new SatiotError('KEY_LOCKED_OUT', `too many failed keys from this address: locked out for ${wait} s more`, { retryAfterSeconds: wait });
@@ -125,7 +206,7 @@ export const accessLimits = fp<AccessLimitsOptions>(async (app, opts) => {
     });
     app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
       if (reply.statusCode !== 401 || exempt.has(req.ip)) return;
-      if (lockout.fail(req.ip) && core) {
+      if ((await lockout.fail(req.ip)) && core) {
         await core.audit.append({
           actor: { kind: 'system', id: 'auth-lockout' }, action: 'auth.lockout', target: { kind: 'source', id: req.ip }, outcome: 'denied',
           details: { failures: policy.failures, windowMs: policy.windowMs, lockedForMs: policy.lockMs, lastRoute: req.routeOptions.url ?? null }, sourceIp: req.ip,
@@ -135,9 +216,12 @@ export const accessLimits = fp<AccessLimitsOptions>(async (app, opts) => {
   }
   if (limits.api !== false || limits.station !== false) {
     const api = limits.api === false ? Number.MAX_SAFE_INTEGER : limits.api;
-    const station = limits.station === false ? Number.MAX_SAFE_INTEGER : limits.station;
+    const station = stationMax;
     await app.register(rateLimit, {
       global: true,
+      store: rateStore(counter),
+      // A shared store that cannot be reached does not stop the API (the store's own errors answer then).
+      skipOnError: true,
       // After authentication (route plugins authenticate in their own preHandler hooks, which run
       // first): keys are counted by id, and the parsed body tells an emergency downlink.
       hook: 'preHandler',

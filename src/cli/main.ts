@@ -12,6 +12,7 @@ import { registerSimulate } from './commands/simulate-command.js';
 import { registerDemo } from './commands/demo-command.js';
 import { registerAudit } from './commands/audit-command.js';
 import { registerRegistrationCommands } from './commands/registration-commands.js';
+import { registerClusterCommands } from './commands/cluster-commands.js';
 
 const program = new Command()
   .name('satiot')
@@ -37,5 +38,6 @@ registerSimulate(program);
 registerDemo(program);
 registerAudit(program);
 registerRegistrationCommands(program);
+registerClusterCommands(program);
 
 await program.parseAsync(process.argv);

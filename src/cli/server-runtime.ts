@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { resolveAdminKey, resolveMasterKey } from './secrets.js';
@@ -13,6 +14,9 @@ import { openBus } from '../bus/open-bus.js';
 import { systemClock } from '../core/ports/clock.js';
 import { createAuditLog, resolveAnomalyPolicy } from './audit-setup.js';
 import { startSupervision } from '../supervision/supervision.js';
+import { deadLetterSink } from '../core/dead-letters.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
+import type { RetryPolicy } from '../bus/retry-policy.js';
 
 export interface RuntimeOptions {
   readonly port: number;
@@ -23,6 +27,8 @@ export interface RuntimeOptions {
   /** `memory` or a nats:// URL. */
   readonly bus: string;
   readonly mqtt?: string;
+  /** The MQTT gateway's shared-subscription group (the same on every node of a cluster). */
+  readonly mqttGroup?: string;
   readonly allowInternalDelivery?: boolean;
   /** The core's clock (the twin's simulated one in `satiot demo`). */
   readonly clock?: Clock;
@@ -33,6 +39,12 @@ export interface RuntimeOptions {
   readonly registrationReview?: boolean;
   /** Rate limits and lock-out (src/api/rate-limits.ts; its defaults when absent). */
   readonly limits?: Partial<AccessLimits>;
+  /** This node's name in the cluster (default `<host name>:<port>`); on every log line. */
+  readonly nodeId?: string;
+  /** Redelivery of failed events to consumers (default: src/bus/retry-policy.ts). */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Addresses (CIDR) of proxies whose X-Forwarded-For names the client (limits and lock-outs key on it). */
+  readonly trustProxy?: readonly string[];
 }
 
 /** A running service: core, HTTP app (listening), optional MQTT gateway and the periodic sweeps. */
@@ -55,39 +67,48 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const admin = resolveAdminKey(dataDir);
   const vault = resolveMasterKey(dataDir);
   const store = await openStore(o.store, { dataDir });
-  const bus = await openBus(o.bus);
+  const bus = await openBus(o.bus, { deadLetterSink: deadLetterSink(store.deadLetters), ...(o.retry ? { retry: o.retry } : {}), nats: { connectionName: `satiot ${o.nodeId ?? ''}`.trim() } });
   const allowInternal = o.allowInternalDelivery === true;
+  const nodeId = o.nodeId ?? `${hostname()}:${o.port || process.pid}`;
   // The tamper-evident audit log (docs/security.md): hash chain in the store, checkpoints signed with <data>/audit-signing.key.
   const audit = createAuditLog(store, dataDir, o.clock ?? systemClock);
   const anomalyPolicy = resolveAnomalyPolicy();
+  // Background failures go to the request log once it exists (a line per failure, with the node's name).
+  let log: (e: unknown, what: string) => void = (e, what) => process.stderr.write(`satiot ${nodeId} ${what}: ${e instanceof Error ? e.message : String(e)}\n`);
   const core = await Core.start({
-    store, bus, vault, audit, ...(o.clock ? { clock: o.clock } : {}),
+    store, bus, vault, audit, ...(o.clock ? { clock: o.clock } : {}), node: { nodeId }, periodic: true, onError: (e, what) => log(e, what),
     registration: { reviewTenantRegistrations: o.registrationReview === true },
     delivery: { transport: new FetchWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }) },
   });
-  const app = await buildApp({ logger: true, ...(o.logLevel ? { logLevel: o.logLevel } : {}), core, adminKeyHash: admin.hash, ...(o.signInLinks ? { signInLinks: true } : {}) , ...(o.limits ? { limits: o.limits } : {}) });
-  const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core) : undefined;
-  // Anomaly detection and automatic responses, audit checkpoints and retention.
+  const app = await buildApp({
+    logger: true, nodeId, ...(o.logLevel ? { logLevel: o.logLevel } : {}), core, adminKeyHash: admin.hash, ...(o.signInLinks ? { signInLinks: true } : {}),
+    ...(o.limits ? { limits: o.limits } : {}), ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}),
+  });
+  // A store or bus that is down fails every background task each second: one line per task and 30 s.
+  const quietUntil = new Map<string, number>();
+  log = (e, what) => {
+    if (isStoreUnavailable(e) || /no responders|TIMEOUT|CONNECTION_CLOSED|disconnect/i.test(String((e as Error)?.message ?? e))) {
+      const now = Date.now();
+      if ((quietUntil.get(what) ?? 0) > now) return;
+      quietUntil.set(what, now + 30_000);
+      app.log.warn({ what, reason: (e as Error)?.message ?? String(e) }, `${what}: store or bus unreachable; retrying`);
+      return;
+    }
+    app.log.error({ err: e }, `${what} failed`);
+  };
+  core.leases.onChange((name, held) => app.log.info({ lease: name }, held ? 'lease taken' : 'lease given up'));
+  const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core, { nodeId, limits: app.stationLimiter, ...(o.mqttGroup ? { shareGroup: o.mqttGroup } : {}) }) : undefined;
+  // Anomaly detection and automatic responses, audit checkpoints and retention (each once per cluster, under its lease).
   const supervision = await startSupervision(core, audit, { policy: anomalyPolicy, onError: (e, what) => app.log.error({ err: e }, `${what} failed`) });
-  // Silence rules are checked every 5 minutes; a failed sweep is logged and the next one tries again.
-  const silence = setInterval(() => {
-    core.rules.sweepSilence().catch((e: unknown) => app.log.error({ err: e }, 'silence sweep failed'));
-  }, 5 * 60_000);
-  silence.unref();
-  // Downlinks: expire, re-plan missed contacts, route what is queued; every minute.
-  const downlinkSweep = setInterval(() => {
-    core.downlinks.sweep().catch((e: unknown) => app.log.error({ err: e }, 'downlink sweep failed'));
-  }, 60_000);
-  downlinkSweep.unref();
   const address = await app.listen({ port: o.port, host: o.host });
+  core.cluster.setAddress(address);
   let closed: Promise<void> | undefined;
   return {
     core, app, address, dataDir,
     ...(admin.generated ? { generatedAdminKey: admin.generated } : {}),
-    banner: `satiot listening on ${address}   (store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}, data ${dataDir})`,
+    banner: `satiot listening on ${address}   (node ${nodeId}, store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}, data ${dataDir})`,
     close: () => (closed ??= (async () => {
-      clearInterval(silence);
-      clearInterval(downlinkSweep);
+      app.draining = true; // /readyz answers 503 at once: a load balancer moves traffic away while requests finish
       await app.close();
       await app.auditIdle?.(); // records of the last requests reach the log before it flushes
       await mqttGw?.close();

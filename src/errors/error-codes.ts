@@ -58,6 +58,12 @@ export const ERROR_CODES = {
   RATE_LIMITED: { http: 429, exit: 7, summary: 'Too many requests from this API key or ground station; retry after the Retry-After header.' },
   KEY_LOCKED_OUT: { http: 429, exit: 7, summary: 'Too many failed keys from this source: it is locked out for a while (Retry-After).' },
   AUDIT_CHAIN_BROKEN: { http: 409, exit: 8, summary: 'The audit log fails verification: a record was edited, removed or reordered, or a checkpoint signature does not hold; the message names the first broken record.' },
+  DEAD_LETTER_NOT_FOUND: { http: 404, exit: 4, summary: 'No such dead letter.' },
+  REPLAY_FAILED: { http: 409, exit: 6, summary: 'A dead letter was run through its consumer again and failed again; the error is recorded on it and it stays open.' },
+  STORE_UNAVAILABLE: { http: 503, exit: 9, summary: 'The store (PostgreSQL, or a SQLite file another process holds) cannot be reached or is busy: nothing was changed; retry after the Retry-After header.' },
+  PLANNER_BUSY: { http: 503, exit: 9, summary: 'The planner is working on as many jobs as it queues; retry after the Retry-After header.' },
+  PLANNER_TIMEOUT: { http: 503, exit: 9, summary: 'A planning job ran past its time limit and was stopped; ask for a smaller region, resolution or window.' },
+  NOT_READY: { http: 503, exit: 9, summary: 'This node cannot take traffic now (starting, stopping, or its store or bus unreachable); another node may.' },
   INTERNAL: { http: 500, exit: 1, summary: 'An unexpected error; details are logged, not returned.' },
 } as const satisfies Record<string, { http: number; exit: number; summary: string }>;
 

@@ -50,8 +50,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
 
     const save = async (rule: Rule): Promise<Rule> => {
       if (!(await core.store.getTenant(rule.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${rule.tenantId}`);
-      await core.store.saveRule(rule, core.clock.now());
-      core.rules.invalidate(rule.tenantId);
+      await core.rules.save(rule);
       return rule;
     };
 
@@ -108,8 +107,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       const old = await core.store.getRule(req.params.id);
       if (!old) throw notFound();
       checkTenant(req, old.tenantId, notFound, ADMINS);
-      if (!(await core.store.deleteRule(old.id))) throw notFound();
-      core.rules.invalidate(old.tenantId);
+      if (!(await core.rules.delete(old))) throw notFound();
       return reply.status(204).send();
     });
 

@@ -1,11 +1,16 @@
 import type { Command } from 'commander';
-import { parseInteger } from '../options.js';
+import { isIP } from 'node:net';
+import { parseChoice, parseInteger, parseNumber } from '../options.js';
+import { retryPolicyFor } from '../../bus/retry-policy.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_ACCESS_LIMITS, type AccessLimits } from '../../api/rate-limits.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { startRuntime, stopOnSignals } from '../server-runtime.js';
 
-interface ServeOptions { port: string; host: string; data: string; store: string; bus: string; mqtt?: string; allowInternalDelivery?: boolean; registrationReview?: boolean; rateLimitApi: string; rateLimitStation: string; lockout: string }
+interface ServeOptions {
+  port: string; host: string; data: string; store: string; bus: string; mqtt?: string; mqttGroup: string; allowInternalDelivery?: boolean; registrationReview?: boolean;
+  rateLimitApi: string; rateLimitStation: string; lockout: string; nodeId?: string; trustProxy?: string; retryFor: string; logLevel: string;
+}
 
 export function registerServe(program: Command): void {
   program.command('serve')
@@ -16,11 +21,16 @@ export function registerServe(program: Command): void {
     .option('--store <spec>', 'sqlite (embedded, in --data) or postgres://user@host:5432/db', process.env.SATIOT_STORE ?? 'sqlite')
     .option('--bus <spec>', 'memory (in-process) or nats://host:4222 (JetStream)', process.env.SATIOT_BUS ?? 'memory')
     .option('--mqtt <url>', 'also take gateway batches over MQTT from this broker (satiot/gateway/{stationId}/up)', process.env.SATIOT_MQTT)
+    .option('--mqtt-group <name>', 'the shared subscription every node of a cluster takes gateway batches through (each batch to one node)', process.env.SATIOT_MQTT_GROUP ?? 'satiot-gateway')
     .option('--allow-internal-delivery', 'let webhooks and MQTT integrations reach internal addresses (an on-site receiver); refused by default')
     .option('--registration-review', 'terminals a tenant registers wait as pending until an operator approves them (default: SATIOT_REGISTRATION_REVIEW=1, else off)', ['1', 'true', 'yes', 'on'].includes((process.env.SATIOT_REGISTRATION_REVIEW ?? '').toLowerCase()))
     .option('--rate-limit-api <n|off>', 'requests per minute per API key (emergency downlinks are never limited)', process.env.SATIOT_RATE_LIMIT_API ?? String(DEFAULT_ACCESS_LIMITS.api))
     .option('--rate-limit-station <n|off>', 'gateway requests per minute per ground station (own budget: API traffic never starves ingest)', process.env.SATIOT_RATE_LIMIT_STATION ?? String(DEFAULT_ACCESS_LIMITS.station))
     .option('--lockout <failures/windowS/lockS|off>', 'lock a source address out after this many failed keys within windowS seconds, for lockS seconds', process.env.SATIOT_LOCKOUT ?? '10/300/900')
+    .option('--node-id <name>', 'this node\'s name in the cluster, on every log line (default <host name>:<port>)', process.env.SATIOT_NODE_ID)
+    .option('--trust-proxy <cidr,...>', 'proxies whose X-Forwarded-For names the real client (limits and lock-outs key on it), e.g. 10.0.0.0/8,127.0.0.1', process.env.SATIOT_TRUST_PROXY)
+    .option('--log-level <level>', 'request and event log: fatal, error, warn, info (every request) or debug', process.env.SATIOT_LOG_LEVEL ?? 'info')
+    .option('--retry-for <minutes>', 'how long consumers retry a failing event (backoff 1 s doubling to 5 min) before it becomes a dead letter', process.env.SATIOT_RETRY_FOR ?? '15')
     .addHelpText('after', `
 Keys:
   SATIOT_ADMIN_KEY    operator key; without it one is generated on the first start, printed once,
@@ -36,15 +46,23 @@ Keys:
   SATIOT_AUDIT_RETENTION_DAYS  audit records kept at least this long (default 180)
   SATIOT_ANOMALY_POLICY  JSON file overriding the anomaly policy, e.g. {"mic-failures":{"response":"suspend"}}
 
+Scale-out (docs/cluster.md): every node of a cluster runs with the same --store, --bus and
+SATIOT_MASTER_KEY; each takes traffic on its own port behind a load balancer that asks /readyz.
+
 Example:
   satiot serve --port 8080 --data ./data
-  satiot serve --store postgres://postgres@127.0.0.1:5432/test --bus nats://127.0.0.1:4222
+  satiot serve --store postgres://postgres@127.0.0.1:5432/test?schema=satiot --bus nats://127.0.0.1:4222 --node-id a --port 8081
+  satiot serve --store postgres://postgres@127.0.0.1:5432/test?schema=satiot --bus nats://127.0.0.1:4222 --node-id b --port 8082
 `)
     .action(runAction(async (o: ServeOptions) => {
       const rt = await startRuntime({
         port: parseInteger(o.port, '--port', 0, 65535), host: o.host, data: o.data, store: o.store, bus: o.bus,
-        ...(o.mqtt ? { mqtt: o.mqtt } : {}), allowInternalDelivery: o.allowInternalDelivery === true, registrationReview: o.registrationReview === true,
+        ...(o.mqtt ? { mqtt: o.mqtt, mqttGroup: checkGroup(o.mqttGroup) } : {}), allowInternalDelivery: o.allowInternalDelivery === true, registrationReview: o.registrationReview === true,
         limits: { api: perMinute(o.rateLimitApi, '--rate-limit-api'), station: perMinute(o.rateLimitStation, '--rate-limit-station'), lockout: lockoutPolicy(o.lockout) },
+        ...(o.nodeId ? { nodeId: checkNodeId(o.nodeId) } : {}),
+        ...(o.trustProxy ? { trustProxy: parseTrustProxy(o.trustProxy) } : {}),
+        logLevel: parseChoice(o.logLevel, '--log-level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const),
+        retry: retryPolicyFor(parseNumber(o.retryFor, '--retry-for', 0, 7 * 24 * 60) * 60_000),
       });
       stopOnSignals(() => rt.close());
       const lines = [
@@ -54,6 +72,29 @@ Example:
       if (rt.generatedAdminKey) lines.push(`  operator key (shown once, keep it): ${rt.generatedAdminKey}`);
       process.stderr.write(`${lines.join('\n')}\n`);
     }));
+}
+
+const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+
+function checkGroup(s: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(s)) throw new SatiotError('INVALID_ARGUMENT', '--mqtt-group is 1–64 letters, digits, "_" or "-"');
+  return s;
+}
+
+function checkNodeId(s: string): string {
+  if (!NODE_ID.test(s)) throw new SatiotError('INVALID_ARGUMENT', '--node-id is 1–64 letters, digits, ".", ":", "_" or "-"');
+  return s;
+}
+
+/** Addresses and CIDR ranges, comma-separated (Fastify's trustProxy checks them with proxy-addr). */
+function parseTrustProxy(s: string): string[] {
+  const list = s.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+  for (const x of list) {
+    const [addr, bits, extra] = x.split('/');
+    const ok = extra === undefined && (isIP(addr ?? '') !== 0) && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(addr!) === 4 ? 32 : 128)));
+    if (!ok) throw new SatiotError('INVALID_ARGUMENT', `--trust-proxy: "${x}" is not an address or CIDR range`, { value: x });
+  }
+  return list;
 }
 
 function perMinute(s: string, flag: string): number | false {

@@ -1,0 +1,82 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Core } from '../../core/core.js';
+import type { AccessControl } from '../../core/access-control.js';
+import type { DeadLetterRecord } from '../../core/ports/dead-letter-store.js';
+import { authenticate, allow, SUPERVISORS } from '../auth.js';
+import { errorSchema } from '../error-reply.js';
+
+const OPERATOR = ['operator'] as const;
+
+export const deadLetterSchema = {
+  type: 'object',
+  required: ['id', 'consumer', 'subject', 'eventId', 'attempts', 'error', 'failedAt', 'state', 'replays'],
+  properties: {
+    id: { type: 'string' }, consumer: { type: 'string', description: 'the durable consumer that gave up' }, subject: { type: 'string' },
+    eventId: { type: ['string', 'null'] }, attempts: { type: 'integer' }, error: { type: 'string', description: 'the last failure' },
+    failedAt: { type: 'string' }, state: { type: 'string', enum: ['open', 'resolved'] }, replays: { type: 'integer' },
+    replayedAt: { type: ['string', 'null'] }, lastReplayError: { type: ['string', 'null'] }, resolvedAt: { type: ['string', 'null'] },
+    event: { description: 'the event as published (JSON), when asked for one dead letter' },
+  },
+} as const;
+
+function deadLetterJson(d: DeadLetterRecord, withEvent: boolean) {
+  const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  let event: unknown;
+  if (withEvent) {
+    const text = Buffer.from(d.data).toString('utf8');
+    try { event = JSON.parse(text); } catch { event = text; }
+  }
+  return {
+    id: d.id, consumer: d.consumer, subject: d.subject, eventId: d.eventId, attempts: d.attempts, error: d.error, failedAt: new Date(d.failedAt).toISOString(),
+    state: d.resolvedAt === null ? 'open' : 'resolved', replays: d.replays, replayedAt: isoOrNull(d.replayedAt), lastReplayError: d.lastReplayError,
+    resolvedAt: isoOrNull(d.resolvedAt), ...(withEvent ? { event } : {}),
+  };
+}
+
+/**
+ * Dead letters: events a consumer gave up on after its retries (docs/cluster.md). Operators and
+ * regulators list and inspect them; operators replay one through its consumer. Events carry
+ * tenants' data, so tenants see none here.
+ */
+export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('preHandler', authenticate(access));
+    const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{32}$' } } } as const;
+
+    app.get<{ Querystring: { consumer?: string; state?: 'open' | 'resolved'; limit: number; cursor?: string } }>('/api/v1/dead-letters', {
+      schema: {
+        summary: 'Events consumers gave up on, newest first', tags: ['cluster'], security: [{ apiKey: [] }],
+        querystring: {
+          type: 'object', additionalProperties: false,
+          properties: {
+            consumer: { type: 'string', maxLength: 64 }, state: { type: 'string', enum: ['open', 'resolved'] },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 },
+          },
+        },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: deadLetterSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      allow(req, SUPERVISORS);
+      const q = req.query;
+      const page = await core.deadLetters.list({ limit: q.limit, ...(q.consumer !== undefined ? { consumer: q.consumer } : {}), ...(q.state ? { state: q.state } : {}), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}) });
+      return { items: page.items.map((d) => deadLetterJson(d, false)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    });
+
+    app.get<{ Params: { id: string } }>('/api/v1/dead-letters/:id', {
+      schema: { summary: 'One dead letter, with its event', tags: ['cluster'], security: [{ apiKey: [] }], params: idParams, response: { 200: deadLetterSchema, '4xx': errorSchema } },
+    }, async (req) => {
+      allow(req, SUPERVISORS);
+      return deadLetterJson(await core.deadLetters.get(req.params.id), true);
+    });
+
+    app.post<{ Params: { id: string } }>('/api/v1/dead-letters/:id/replay', {
+      schema: {
+        summary: 'Run a dead letter through its consumer again (idempotent: an event that got through changes nothing)', tags: ['cluster'], security: [{ apiKey: [] }],
+        params: idParams, response: { 200: deadLetterSchema, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      allow(req, OPERATOR);
+      return deadLetterJson(await core.deadLetters.replay(req.params.id), false);
+    });
+  };
+}
