@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildDataFrame, decryptPayload, parseDataFrame, verifyMic, type SessionKeys } from '../../frame/index.js';
+import { decryptPayload, parseDataFrame, verifyMic } from '../../frame/index.js';
+import { batchesOf, benchFrames, benchTerminals } from './bench-frames.js';
 import { Core } from '../../core/core.js';
 import { KeyVault } from '../../core/key-vault.js';
-import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
 import { openStore } from '../../store/open-store.js';
 import { dropPostgresSchema } from '../../store/postgres/drop-schema.js';
 import { openBus } from '../../bus/open-bus.js';
@@ -24,7 +24,21 @@ export interface IngestBenchOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface IngestBenchResult {
+/** The event path after ingest, as the benchmark saw it. */
+export interface EventPathFigures {
+  /** Events waiting in the outbox the moment the last batch was acknowledged. */
+  readonly outboxLagAtEnd: number;
+  /** From the last acknowledgement until every accepted message was queued for the webhook, s. */
+  readonly drainSeconds: number;
+  /** Ingested (durable) → queued for the webhook, per message, ms. */
+  readonly queuedP50Ms: number;
+  readonly queuedP99Ms: number;
+  readonly queuedMaxMs: number;
+  /** Messages whose uplink event reached the webhook's queue. */
+  readonly queued: number;
+}
+
+export interface IngestBenchResult extends EventPathFigures {
   framesPerSecond: number;
   cryptoOnlyFramesPerSecond: number;
   ratio: number;
@@ -40,12 +54,21 @@ export interface IngestBenchResult {
   terminals: number;
 }
 
+/** The p-quantile (0..1) of sorted values (nearest rank). */
+export function quantile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
 /**
  * Pushes real encrypted LoRaWAN frames through the whole pipeline (HTTP or in-process → MIC →
- * dedup → anti-replay → decrypt → durable store → publish): ~10 % duplicate copies from other
+ * dedup → anti-replay → decrypt → durable store with its outbox): ~10 % duplicate copies from other
  * satellites, ~0.5 % bad frames (a broken MIC or truncated bytes), counters slightly out of order as
  * store-and-forward delivers them. Measures, in the same run, the crypto-only rate (parse + MIC +
- * decrypt of the same frames, one thread) for the ratio.
+ * decrypt of the same frames, one thread) for the ratio; and the event path behind it — the outbox
+ * relay, the bus, the decoder and rules consumers, the webhook fan-out — from a tenant webhook on
+ * uplinks (answered at once in-process): each message's ingested → queued latency, and how long the
+ * events took to catch up after the last batch.
  */
 export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'satiot-bench-'));
@@ -55,43 +78,23 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBench
   const storeSpec = pg ? `${o.store}${o.store.includes('?') ? '&' : '?'}schema=${schema}` : o.store;
   const store = await openStore(storeSpec, { dataDir });
   const bus = await openBus(o.bus).catch(async (e: unknown) => { await store.close(); throw e; });
-  const core = await Core.start({ store, bus, vault: new KeyVault(randomBytes(32)) }).catch(async (e: unknown) => { await bus.close(); await store.close(); throw e; });
+  const queuedMs: number[] = [];
+  const core = await Core.start({
+    store, bus, vault: new KeyVault(randomBytes(32)), onError: () => undefined,
+    delivery: { transport: { post: async () => ({ status: 204 }) }, publisher: { publish: async () => undefined, close: async () => undefined }, onQueued: (_k, ms) => { queuedMs.push(ms); } },
+  }).catch(async (e: unknown) => { await bus.close(); await store.close(); throw e; });
   try {
     const tenant = await core.provisioning.createTenant('bench');
+    await core.delivery!.catalog.createWebhook({ tenantId: tenant.id, url: 'https://receiver.example/satiot', events: ['uplink'] });
     const { station, token } = await core.provisioning.createGroundStation({ name: 'bench-gs', lat: 40, lon: 116 });
-    const runTag = randomBytes(2).toString('hex');
-    const terms: Array<{ devAddr: string; keys: SessionKeys }> = [];
-    for (let k = 0; k < o.terminals; k++) {
-      const nwk = randomBytes(16), app = randomBytes(16);
-      const devAddr = (0x26000000 + k).toString(16).padStart(8, '0');
+    const terms = benchTerminals(o.terminals);
+    for (const t of terms) {
       await core.provisioning.createTerminal({
-        tenantId: tenant.id, devEui: `${runTag}${k.toString(16).padStart(12, '0')}`, devAddr,
-        nwkSKey: nwk.toString('hex'), appSKey: app.toString('hex'), suite: 'aes128', profile: 'fixed-collector',
+        tenantId: tenant.id, devEui: t.devEui, devAddr: t.devAddr,
+        nwkSKey: Buffer.from(t.keys.nwkSKey).toString('hex'), appSKey: Buffer.from(t.keys.appSKey).toString('hex'), suite: 'aes128', profile: 'fixed-collector',
       });
-      terms.push({ devAddr, keys: { suite: 'aes128', nwkSKey: nwk, appSKey: app } });
     }
-
-    // Frames: terminal i % K sends counter ⌊i / K⌋; neighbours swapped now and then (out of order).
-    const t0 = Date.now() - 3_600_000;
-    const unique = Math.round(o.frames / 1.1);
-    const frames: UplinkFrameInput[] = [];
-    const payload = randomBytes(40);
-    for (let i = 0; i < unique; i++) {
-      const term = terms[i % o.terminals]!;
-      const phy = buildDataFrame({ mtype: 'unconfirmed-data-up', devAddr: term.devAddr, fCnt32: Math.floor(i / o.terminals), fPort: 10, payload }, term.keys);
-      const capturedAt = new Date(t0 + i).toISOString();
-      frames.push({ phyPayload: Buffer.from(phy).toString('base64'), satelliteId: `SAT-${i % 24}`, capturedAt, downlinkedAt: new Date(t0 + i + 600_000).toISOString(), rssi: -120, snr: -5 });
-      if (i % 10 === 5) frames.push({ ...frames[frames.length - 1]!, satelliteId: `SAT-${(i + 7) % 24}` });
-      if (i % 200 === 17) {
-        const bad = Buffer.from(phy);
-        if (i % 400 === 17) bad[bad.length - 1]! ^= 0xff; // broken MIC
-        frames.push({ ...frames[frames.length - 1]!, phyPayload: (i % 400 === 17 ? bad : bad.subarray(0, 7)).toString('base64') });
-      }
-      if (i % 97 === 3 && frames.length >= 2) {
-        const a = frames.length - 1;
-        [frames[a - 1], frames[a]] = [frames[a]!, frames[a - 1]!];
-      }
-    }
+    const frames = benchFrames(terms, o.frames);
 
     // Crypto only: what the pipeline cannot avoid doing per frame.
     let cryptoCount = 0;
@@ -109,8 +112,7 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBench
     const tally = (results: ReadonlyArray<{ status: string }>): void => {
       for (const r of results) { if (r.status === 'accepted') accepted++; else if (r.status === 'duplicate') duplicates++; else rejected++; }
     };
-    const batches: UplinkFrameInput[][] = [];
-    for (let i = 0; i < frames.length; i += o.batch) batches.push(frames.slice(i, i + o.batch));
+    const batches = batchesOf(frames, o.batch);
     let done = 0;
     const s0 = performance.now();
     if (o.via === 'inproc') {
@@ -142,6 +144,12 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBench
       }
     }
     const seconds = (performance.now() - s0) / 1000;
+    const outboxLagAtEnd = (await store.outbox.lag()).pending;
+    // The events catch up: every accepted message queued for the webhook (or a minute passes).
+    const d0 = performance.now();
+    while (queuedMs.length < accepted && performance.now() - d0 < 60_000) await new Promise((r) => setTimeout(r, 20));
+    const drainSeconds = (performance.now() - d0) / 1000;
+    const sorted = [...queuedMs].sort((a, b) => a - b);
     const fps = frames.length / seconds;
     const cfps = frames.length / cryptoSeconds;
     void cryptoCount;
@@ -149,6 +157,8 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBench
       framesPerSecond: Math.round(fps), cryptoOnlyFramesPerSecond: Math.round(cfps), ratio: Number((fps / cfps).toFixed(3)),
       frames: frames.length, accepted, duplicates, rejected, seconds: Number(seconds.toFixed(2)),
       store: store.backend, bus: bus.kind, via: o.via, batch: o.batch, terminals: o.terminals,
+      outboxLagAtEnd, drainSeconds: Number(drainSeconds.toFixed(2)), queued: sorted.length,
+      queuedP50Ms: Math.round(quantile(sorted, 0.5)), queuedP99Ms: Math.round(quantile(sorted, 0.99)), queuedMaxMs: Math.round(sorted[sorted.length - 1] ?? NaN),
     };
   } finally {
     await core.close();
