@@ -23,7 +23,7 @@ type Who = 'operator' | 'regulator' | 'admin' | 'user';
 type Tenancy = 'own' | 'foreign';
 
 /** What a tenant's world holds: the ids the routes address. */
-interface World { webhookId: string; downlinkId: string; stationId: string; tenantId: string; devEui: string; ruleId: string; alarmId: string; codecId: string; keyId: string }
+interface World { webhookId: string; downlinkId: string; stationId: string; tenantId: string; devEui: string; ruleId: string; alarmId: string; codecId: string; keyId: string; deadLetterId: string }
 
 interface RouteCase {
   readonly name: string;
@@ -115,6 +115,11 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /satellites/tracks', kind: 'public-read', request: () => ({ method: 'GET', url: '/api/v1/satellites/tracks?beforeMinutes=5&afterMinutes=5' }) },
   { name: 'GET /satellites/elements', kind: 'public-read', request: () => ({ method: 'GET', url: '/api/v1/satellites/elements' }) },
   { name: 'GET /kpis?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/kpis?tenantId=${w.tenantId}&hours=2` }) },
+  // The cluster (docs/cluster.md): its state and dead letters are the operator's and the regulator's; a replay the operator's.
+  { name: 'GET /cluster', kind: 'supervisor-read', request: () => ({ method: 'GET', url: '/api/v1/cluster' }) },
+  { name: 'GET /dead-letters', kind: 'supervisor-read', request: () => ({ method: 'GET', url: '/api/v1/dead-letters' }) },
+  { name: 'GET /dead-letters/{id}', kind: 'supervisor-read', request: (w) => ({ method: 'GET', url: `/api/v1/dead-letters/${w.deadLetterId}` }) },
+  { name: 'POST /dead-letters/{id}/replay', kind: 'operator-only', request: (w) => ({ method: 'POST', url: `/api/v1/dead-letters/${w.deadLetterId}/replay` }) },
 ];
 
 /** The status a (route kind, role, tenancy) must answer. */
@@ -168,9 +173,12 @@ describe('tenant isolation matrix', () => {
     const extra = await access.createKey(op, { tenantId: tenant.id, role: 'tenant-user' });
     const webhook = await f.core.delivery!.catalog.createWebhook({ tenantId: tenant.id, url: 'https://receiver.example/hook' });
     const downlink = await f.core.downlinks.enqueue(devEui, { fPort: 1, payload: new Uint8Array([1]), confirmed: false, priority: 'normal' });
+    // A dead letter of the rules consumer (an event of this tenant's terminal: a replay evaluates no rule).
+    const deadLetterId = hex(16);
+    await f.store.deadLetters.add({ id: deadLetterId, consumer: 'satiot-rules', subject: 'satiot.decoded.0.x.y', eventId: `dl-${deadLetterId}`, data: Buffer.from('{"kind":"decoded"}'), attempts: 12, error: 'test', failedAt: T0 });
     const k = async (role: Role, tenantId?: string) => (await access.createKey(op, { role, ...(tenantId ? { tenantId } : {}) })).key;
     return {
-      w: { webhookId: webhook.webhook.id, downlinkId: downlink.id, stationId: f.station.id, tenantId: tenant.id, devEui, ruleId: rule.id, alarmId: alarm.id, codecId: codec.id, keyId: extra.record.id },
+      w: { webhookId: webhook.webhook.id, downlinkId: downlink.id, stationId: f.station.id, tenantId: tenant.id, devEui, ruleId: rule.id, alarmId: alarm.id, codecId: codec.id, keyId: extra.record.id, deadLetterId },
       keys: { operator: OPERATOR_KEY, regulator: await k('regulator'), admin: await k('tenant-admin', tenant.id), user: await k('tenant-user', tenant.id) },
     };
   }
