@@ -34,6 +34,7 @@ import { Scheduler } from './scheduler.js';
 import { RegistrySync } from './registry-sync.js';
 import { DeadLetters } from './dead-letters.js';
 import { Cluster, type NodeIdentity } from './cluster.js';
+import { registerClusterMetrics } from './cluster-metrics.js';
 import { DECODER_CONSUMER } from './payload-decoder.js';
 import { RULES_CONSUMER } from './rule-runner.js';
 import { DOWNLINK_ACK_CONSUMER, DOWNLINK_REQUEST_CONSUMER } from './downlink-service.js';
@@ -213,6 +214,7 @@ export class Core {
     scheduler.start();
     const cluster = new Cluster(identity, deps.store, deps.bus, leases, relay, { onError: (e) => onError(e, 'heartbeat') });
     await cluster.start();
+    registerClusterMetrics(metrics, cluster);
 
     const masterKey = new MasterKeyRotation(deps.store, registry, registration, deps.vault, clock, () => deps.audit ?? nullAuditLog);
     return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics,

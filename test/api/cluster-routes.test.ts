@@ -68,6 +68,19 @@ describe('the cluster view and dead letters', () => {
     expect((await api.app.inject({ method: 'GET', url: '/api/v1/cluster', headers: { authorization: `Bearer ${tenantKey}` } })).statusCode).toBe(403);
   });
 
+  it('puts the outbox, consumers, leases and nodes on /metrics', async () => {
+    const t = await api.f.addTerminal();
+    await api.f.core.pipeline.ingest(api.f.station, [uplink(t, 1, Uint8Array.of(1))]);
+    await api.f.core.flush();
+    const m = (await api.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(m).toMatch(/^satiot_outbox_pending 0$/m);
+    expect(m).toMatch(/^satiot_lease_held\{lease="outbox-relay"\} 1$/m);
+    expect(m).toMatch(/^satiot_cluster_nodes\{state="up"\} 1$/m);
+    expect(m).toMatch(/^satiot_consumer_pending\{consumer="satiot-decoder"\} \d+$/m);
+    expect(m).toMatch(/^satiot_dead_letters_open 0$/m);
+    expect(m).toMatch(/^satiot_outbox_published_total [1-9]\d*$/m);
+  });
+
   it('lists, shows and replays dead letters; a replay that fails again is 409 REPLAY_FAILED and stays open', async () => {
     const id = randomBytes(16).toString('hex');
     const event = { kind: 'downlink-request', alarmId: 'a-1', ruleId: 'r', tenantId: api.f.tenantId, devEui: '00000000000000ff', fPort: 2, payloadHex: '01', requestedAt: new Date().toISOString() };
