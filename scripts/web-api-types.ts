@@ -44,6 +44,9 @@ export const DASHBOARD_OPERATIONS = [
   'GET /api/v1/usage',
   'GET /api/v1/registrations/review-queue',
   'POST /api/v1/registrations/review',
+  'GET /api/v1/cluster',
+  'GET /api/v1/dead-letters',
+  'POST /api/v1/dead-letters/{id}/replay',
 ] as const;
 
 type Schema = Record<string, unknown>;

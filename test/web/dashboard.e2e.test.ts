@@ -190,6 +190,12 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
       await page.getByText(text).first().waitFor();
       await page.screenshot({ path: `${SHOTS}/${shot}.png` });
     }
+    // The cluster panel (docs/cluster.md): this one node, up, running the outbox relay; the outbox and dead letters.
+    const cluster = page.getByLabel('cluster', { exact: true });
+    await cluster.getByText('Cluster: 1 of 1 nodes up').waitFor();
+    await expect(cluster.getByRole('table', { name: 'nodes' }).locator('tr', { hasText: 'outbox-relay' }).getByText('up', { exact: true }).count()).resolves.toBe(1);
+    await expect(cluster.getByText(/Outbox: \d+ events? waiting/).count()).resolves.toBe(1);
+    await cluster.screenshot({ path: `${SHOTS}/cluster-panel.png` });
     // A tablet: the feed goes under the map.
     await page.setViewportSize({ width: 820, height: 1180 });
     await page.getByRole('link', { name: 'Live' }).click();

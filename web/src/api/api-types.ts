@@ -608,4 +608,94 @@ export interface ApiOperations {
       }[];
     };
   };
+  "GET /api/v1/cluster": {
+    params: Record<string, never>;
+    query: Record<string, never>;
+    body: undefined;
+    response: {
+      node: string;
+      nodes: Array<{
+        nodeId: string;
+        address?: string | null;
+        host: string;
+        pid: number;
+        version: string;
+        state: "up" | "stopped" | "lost";
+        startedAt: string;
+        heartbeatAt: string;
+        leases: string[];
+      }>;
+      leases: Array<{
+        name: string;
+        holder: string | null;
+        epoch: number;
+        acquiredAt?: string;
+        expiresAt: string;
+      }>;
+      outbox: {
+        pending: number;
+        oldestAgeMs: number | null;
+        publishedHere?: number;
+        relayHere?: boolean;
+      };
+      consumers: {
+        consumer: string;
+        pending: number;
+        unacknowledged: number;
+      }[];
+      deadLetters: {
+        open: number;
+      };
+      bus: {
+        kind: string;
+        connected: boolean;
+      };
+      store: {
+        backend: string;
+      };
+    };
+  };
+  "GET /api/v1/dead-letters": {
+    params: Record<string, never>;
+    query: { consumer?: string; state?: "open" | "resolved"; limit?: number; cursor?: string };
+    body: undefined;
+    response: {
+      items: Array<{
+        id: string;
+        consumer: string;
+        subject: string;
+        eventId: string | null;
+        attempts: number;
+        error: string;
+        failedAt: string;
+        state: "open" | "resolved";
+        replays: number;
+        replayedAt?: string | null;
+        lastReplayError?: string | null;
+        resolvedAt?: string | null;
+        event?: unknown;
+      }>;
+      nextCursor?: string;
+    };
+  };
+  "POST /api/v1/dead-letters/{id}/replay": {
+    params: { id: string };
+    query: Record<string, never>;
+    body: undefined;
+    response: {
+      id: string;
+      consumer: string;
+      subject: string;
+      eventId: string | null;
+      attempts: number;
+      error: string;
+      failedAt: string;
+      state: "open" | "resolved";
+      replays: number;
+      replayedAt?: string | null;
+      lastReplayError?: string | null;
+      resolvedAt?: string | null;
+      event?: unknown;
+    };
+  };
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Response } from '../api/client';
 import { can, type Ctx } from '../session';
+import { ClusterPanel } from './cluster-panel';
 
 type Rejections = Response<'GET /api/v1/ingest/rejections'>['items'];
 type Pending = Response<'GET /api/v1/registrations/review-queue'>['items'];
@@ -123,6 +124,7 @@ export function SupervisionView({ ctx }: { ctx: Ctx }) {
   return (
     <section className="page">
       <h2>Supervision</h2>
+      <ClusterPanel ctx={ctx} />
       <div className="grid">
         <div className="card">
           <h3>Terminals by registration state</h3>
