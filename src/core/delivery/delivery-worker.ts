@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/clock.js';
 import type { DeliveryStore, IntegrationKind, IntegrationRecord, PendingDelivery } from '../ports/delivery-store.js';
+import type { Store } from '../ports/store.js';
 import { backoffMs, leaseMs, type DeliveryPolicy } from './delivery-policy.js';
 import type { IntegrationCatalog } from './integration-catalog.js';
 
@@ -61,7 +62,18 @@ export class DeliveryWorker {
     private readonly policy: DeliveryPolicy,
     private readonly onError: (e: unknown) => void,
     private readonly onAttempt?: (a: AttemptObservation) => void,
+    /**
+     * Transactions over the core's store (group-committed with the other consumers' work): a
+     * claim, and an attempt's outcome (its log entry, the delivery's end or its next try), are each
+     * one write that concurrent deliveries share instead of a durable commit per statement.
+     */
+    private readonly atomically?: Store['atomically'],
   ) {}
+
+  /** Runs store work in one (shared) transaction when the core's store is at hand; else on the delivery store as it is. */
+  private write<T>(f: (s: DeliveryStore) => Promise<T>): Promise<T> {
+    return this.atomically ? this.atomically((tx) => f(tx.deliveries)) : f(this.store);
+  }
 
   start(): void {
     if (this.started || this.closing) return;
@@ -151,7 +163,7 @@ export class DeliveryWorker {
   private async loop(integrationId: string): Promise<void> {
     while (!this.closing) {
       const now = this.clock.now();
-      const d = await this.store.claimNextDelivery(integrationId, now, now + leaseMs(this.policy));
+      const d = await this.write((s) => s.claimNextDelivery(integrationId, now, now + leaseMs(this.policy)));
       if (!d) return;
       await this.attempt(integrationId, d);
     }
@@ -179,24 +191,28 @@ export class DeliveryWorker {
       const ingestedAt = outcome === 'delivered' && d.eventKind === 'uplink' ? ingestedAtOf(d.body) : undefined;
       this.onAttempt({ kind: this.kind, outcome, durationMs, ...(ingestedAt !== undefined ? { sinceIngestS: Math.max(0, (at - ingestedAt) / 1000) } : {}) });
     }
-    await this.store.appendAttempt({
-      integrationId, deliveryId: d.id, eventKind: d.eventKind, messageId: d.messageId, attempt, outcome,
-      statusCode: r.statusCode, error: r.ok ? null : r.error ?? 'failed', durationMs, at,
-    });
-    if (outcome === 'delivered') {
-      if (d.messageId !== null && (d.eventKind === 'uplink' || d.eventKind === 'decoded')) {
-        await this.store.recordMessageDelivered({ messageId: d.messageId, integrationKind: this.kind, integrationId, deliveredAt: at });
+    const disabled = await this.write(async (s) => {
+      await s.appendAttempt({
+        integrationId, deliveryId: d.id, eventKind: d.eventKind, messageId: d.messageId, attempt, outcome,
+        statusCode: r.statusCode, error: r.ok ? null : r.error ?? 'failed', durationMs, at,
+      });
+      if (outcome === 'delivered') {
+        if (d.messageId !== null && (d.eventKind === 'uplink' || d.eventKind === 'decoded')) {
+          await s.recordMessageDelivered({ messageId: d.messageId, integrationKind: this.kind, integrationId, deliveredAt: at });
+        }
+        await s.completeDelivery(d.id);
+        await s.resetFailures(integrationId, at);
+        return false;
       }
-      await this.store.completeDelivery(d.id);
-      await this.store.resetFailures(integrationId, at);
-    } else if (outcome === 'retrying') {
-      await this.store.rescheduleDelivery(d.id, attempt, at + backoffMs(this.policy, attempt));
-    } else {
-      await this.store.completeDelivery(d.id);
+      if (outcome === 'retrying') {
+        await s.rescheduleDelivery(d.id, attempt, at + backoffMs(this.policy, attempt));
+        return false;
+      }
+      await s.completeDelivery(d.id);
       const reason = `${this.policy.disableAfterFailures} deliveries in a row failed after ${this.policy.maxAttempts} attempts each; the last: ${r.error ?? 'failed'}`;
-      const c = await this.store.countFailedDelivery(integrationId, this.policy.disableAfterFailures, reason, at);
-      if (c.disabled) this.catalog.invalidate(integration);
-    }
+      return (await s.countFailedDelivery(integrationId, this.policy.disableAfterFailures, reason, at)).disabled;
+    });
+    if (disabled) this.catalog.invalidate(integration);
   }
 }
 
