@@ -5,8 +5,9 @@ import { Progress } from '../progress.js';
 import { formatTable } from '../table.js';
 import { runIngestBench } from '../bench/ingest-bench.js';
 import { runTwinBench } from '../bench/twin-bench.js';
+import { runClusterBench } from '../bench/cluster-bench.js';
 
-interface IngestFlags { frames: string; terminals: string; store: string; bus: string; via: string; batch: string; clients: string; format: string }
+interface IngestFlags { frames: string; terminals: string; store: string; bus: string; via: string; batch: string; clients: string; format: string; nodes?: string; baseline: boolean }
 
 export function registerBench(program: Command): void {
   const bench = program.command('bench').description('Benchmarks of the running code paths');
@@ -19,22 +20,48 @@ export function registerBench(program: Command): void {
     .option('--via <inproc|http>', 'call the pipeline directly or through the HTTP gateway API', 'inproc')
     .option('--batch <n>', 'frames per gateway batch', '1000')
     .option('--clients <n>', 'concurrent callers (stations posting at the same time)', '2')
+    .option('--nodes <n>', 'start this many `satiot serve` processes on --store postgres://… and --bus nats://… and post to all of them over HTTP')
+    .option('--no-baseline', 'with --store postgres://…: skip the in-process SQLite run the ratio is measured against')
     .option('--format <table|json>', 'output format', 'table')
+    .addHelpText('after', `
+Figures: frames/s while the load runs; the outbox's lag when it ends; how long the events then
+take to catch up (every accepted message queued for the benchmark's webhook); each message's
+ingested → webhook-queued latency (p50, p99). With --store postgres://… the same frames also run
+in-process on SQLite first, and the ratio of the two is printed (docs/performance.md).
+
+Examples:
+  satiot bench ingest
+  satiot bench ingest --store postgres://postgres@127.0.0.1:5432/test --bus nats://127.0.0.1:4222 --frames 100000
+  satiot bench ingest --store postgres://postgres@127.0.0.1:5432/test --bus nats://127.0.0.1:4222 --nodes 2 --clients 4
+`)
     .action(runAction(async (o: IngestFlags) => {
       const progress = new Progress();
-      const r = await runIngestBench({
+      const common = {
         frames: parseInteger(o.frames, '--frames', 1000, 10_000_000), terminals: parseInteger(o.terminals, '--terminals', 1, 1_000_000),
-        store: o.store, bus: o.bus, via: parseChoice(o.via, '--via', ['inproc', 'http'] as const),
         batch: parseInteger(o.batch, '--batch', 1, 5000), clients: parseInteger(o.clients, '--clients', 1, 64),
-        onProgress: (d, t) => progress.update('ingest', d, t),
-      });
+      };
+      const json = parseChoice(o.format, '--format', ['table', 'json'] as const) === 'json';
+      const sqlite = o.store === 'sqlite';
+      const baseline = !sqlite && o.baseline
+        ? await runIngestBench({ ...common, store: 'sqlite', bus: 'memory', via: 'inproc', onProgress: (d, t) => progress.update('sqlite baseline', d, t) })
+        : undefined;
+      const r = o.nodes !== undefined
+        ? await runClusterBench({ ...common, nodes: parseInteger(o.nodes, '--nodes', 1, 16), store: o.store, bus: o.bus, onProgress: (d, t) => progress.update(`${o.nodes} node(s)`, d, t) })
+        : await runIngestBench({ ...common, store: o.store, bus: o.bus, via: parseChoice(o.via, '--via', ['inproc', 'http'] as const), onProgress: (d, t) => progress.update('ingest', d, t) });
       progress.stop();
-      if (parseChoice(o.format, '--format', ['table', 'json'] as const) === 'json') { process.stdout.write(`${JSON.stringify(r, null, 2)}\n`); return; }
-      process.stdout.write(formatTable(['metric', 'value'], [
-        ['frames/s (full pipeline)', r.framesPerSecond], ['frames/s (crypto only)', r.cryptoOnlyFramesPerSecond], ['ratio', r.ratio],
+      const ratioToSqlite = baseline ? Number((r.framesPerSecond / baseline.framesPerSecond).toFixed(3)) : undefined;
+      if (json) { process.stdout.write(`${JSON.stringify({ ...r, ...(baseline ? { baseline, ratioToSqlite } : {}) }, null, 2)}\n`); return; }
+      const rows: Array<[string, string | number]> = [
+        ['frames/s (full pipeline)', r.framesPerSecond],
+        ...('cryptoOnlyFramesPerSecond' in r ? [['frames/s (crypto only)', r.cryptoOnlyFramesPerSecond], ['ratio to crypto only', r.ratio]] as Array<[string, number]> : []),
+        ...(baseline ? [['frames/s in-process on SQLite (same frames)', baseline.framesPerSecond], ['ratio to in-process SQLite', ratioToSqlite!]] as Array<[string, number]> : []),
         ['frames', r.frames], ['accepted', r.accepted], ['duplicates', r.duplicates], ['rejected', r.rejected],
-        ['store / bus / via', `${r.store} / ${r.bus} / ${r.via}`], ['seconds', r.seconds],
-      ]));
+        ['outbox lag at the end (events)', r.outboxLagAtEnd], ['events caught up after (s)', r.drainSeconds],
+        ['ingested → webhook queued p50 / p99 (ms)', `${r.queuedP50Ms} / ${r.queuedP99Ms}`],
+        ...('deliveredP50Ms' in r ? [['ingested → webhook delivered p50 / p99 (ms)', `${r.deliveredP50Ms} / ${r.deliveredP99Ms}`]] as Array<[string, string]> : []),
+        ['store / bus / via', `${r.store} / ${r.bus} / ${r.via}${'nodes' in r ? ` / ${r.nodes} node(s)` : ''}`], ['seconds', r.seconds],
+      ];
+      process.stdout.write(formatTable(['metric', 'value'], rows));
     }));
   bench.command('twin')
     .description('The digital twin at scale: a Walker constellation, china-trial\'s fleets scaled up, every frame ingested into SQLite (docs/twin.md)')
