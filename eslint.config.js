@@ -48,6 +48,17 @@ export default tseslint.config(
   // Supervision (audit, anomalies, registration reports) sits above the core and below the edges: it
   // reaches storage and the bus through the core's ports, and does no I/O of its own.
   { files: ['src/supervision/**/*.ts'], rules: layer(['api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'twin']) },
+  // Edges reach storage through the core's use cases, never its store: writes made around the core's
+  // services would skip the events (outbox, registry changes) they write in the same transaction.
+  {
+    files: ['src/api/**/*.ts', 'src/cli/**/*.ts', 'src/twin/**/*.ts', 'src/supervision/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "MemberExpression[property.name='store'][object.name='core'], MemberExpression[property.name='store'][object.property.name='core']",
+        message: "Edges use the core's use cases (core.registryQueries, core.messageQueries, core.quotas, core.rules, …), not core.store.",
+      }],
+    },
+  },
   // The digital twin's models are pure (docs/twin.md): no I/O, no core, adapter or edge, nor the twin's own runtime.
   { files: ['src/twin/model/**/*.ts'], rules: layer(['api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'core', 'runtime']) },
   // The dashboard (web/) runs in the browser and talks to the API only: no server code, no Node modules

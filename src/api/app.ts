@@ -17,7 +17,6 @@ import { ruleRoutes } from './routes/rule-routes.js';
 import { trackRoutes } from './routes/track-routes.js';
 import type { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
-import { AccessControl } from '../core/access-control.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { passRoutes } from './routes/pass-routes.js';
 import { csvRoutes } from './routes/csv-routes.js';
@@ -131,7 +130,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   if (opts.core) await app.register(auditHook, { core: opts.core });
   await app.register(accessLimits, {
     ...(opts.core ? { core: opts.core } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.wallClock ? { clock: opts.wallClock } : {}),
-    ...(opts.core?.store.clusterable ? { shared: opts.core.store.limits } : {}),
+    ...(opts.core?.sharedLimits ? { shared: opts.core.sharedLimits } : {}),
   });
   await app.register(swagger, {
     openapi: {
@@ -150,7 +149,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     readiness: async () => {
       const checks: Record<string, string> = { serving: app.draining ? 'stopping' : 'ok' };
       if (core) {
-        checks['store'] = await withTimeout(core.store.ping(), READY_TIMEOUT_MS).then(() => 'ok', (e: unknown) => `unreachable (${e instanceof Error ? e.message : String(e)})`.slice(0, 200));
+        checks['store'] = await withTimeout(core.ping(), READY_TIMEOUT_MS).then(() => 'ok', (e: unknown) => `unreachable (${e instanceof Error ? e.message : String(e)})`.slice(0, 200));
         checks['bus'] = core.bus.connected ? 'ok' : 'disconnected';
       }
       return checks;
@@ -162,7 +161,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(plannerRoutes(planner));
   if (opts.core) {
     if (!opts.adminKeyHash) throw new Error('buildApp: adminKeyHash is required with core');
-    const access = new AccessControl(opts.core.store, opts.core.clock, opts.adminKeyHash, opts.regulatorSeesPayloads ?? false, opts.core.events);
+    const access = opts.core.accessControl(opts.adminKeyHash, opts.regulatorSeesPayloads ?? false);
     const forgetKey = opts.core.registrySync.on('api-key', (e) => { if (e.key) access.forget(e.key); });
     app.addHook('onClose', async () => forgetKey());
     await app.register(gatewayRoutes(opts.core));

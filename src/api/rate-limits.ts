@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
 import { systemClock } from '../core/ports/clock.js';
-import type { LimitStore } from '../core/ports/limit-store.js';
+import type { SharedLimits } from '../core/shared-limits.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { bearerToken } from './auth.js';
 
@@ -108,7 +108,7 @@ export class AuthLockout implements Lockout {
 
 /** In the shared store: failures counted in fixed windows, lock-outs every node honours. */
 export class SharedLockout implements Lockout {
-  constructor(private readonly store: LimitStore, private readonly policy: { failures: number; windowMs: number; lockMs: number }, private readonly clock: Clock = systemClock) {}
+  constructor(private readonly store: SharedLimits, private readonly policy: { failures: number; windowMs: number; lockMs: number }, private readonly clock: Clock = systemClock) {}
 
   async retryAfter(source: string): Promise<number> {
     const until = await this.store.lockedUntil(source);
@@ -175,7 +175,7 @@ export interface AccessLimitsOptions {
   readonly limits?: Partial<AccessLimits>;
   readonly core?: Core;
   /** Counters and lock-outs every node shares (the cluster's store); this node's memory without it. */
-  readonly shared?: LimitStore;
+  readonly shared?: SharedLimits;
   /** The clock lock-outs run on: wall-clock time by default, never the core's (it may be simulated, ×60 in `satiot demo`). */
   readonly clock?: Clock;
 }

@@ -18,7 +18,13 @@ import { ContactPlanOracle } from './contact-plan-oracle.js';
 import { DownlinkService, type DownlinkServiceOptions } from './downlink-service.js';
 import { DownlinkContacts } from './downlink-contacts.js';
 import { MovingTerminalContacts } from './moving-terminal-contacts.js';
-import { quotaStatus } from './quota-status.js';
+import { QuotaService } from './quota-service.js';
+import { RegistryQueries } from './registry-queries.js';
+import { MessageQueries } from './message-queries.js';
+import { AccessControl } from './access-control.js';
+import type { SharedLimits } from './shared-limits.js';
+import type { AnomalyReader } from './ports/anomaly-store.js';
+import type { AuditReader } from './ports/audit-store.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { EventMetrics } from './event-metrics.js';
 import type { DeliveryPolicy } from './delivery/delivery-policy.js';
@@ -93,12 +99,23 @@ export interface CoreDeps {
   readonly onError?: (e: unknown, what: string) => void;
 }
 
+/** `keys` of a port, bound, in an object of their own: an edge handed it cannot reach the rest of the port, even by a cast. */
+function only<T extends object, K extends keyof T>(port: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, (port[k] as (...args: unknown[]) => unknown).bind(port)])) as Pick<T, K>;
+}
+
 /**
  * The network core assembled from its ports: registry (loaded from the store), provisioning and
- * the ingest pipeline. Edges (API, MQTT, CLI) hold one Core and nothing else of the domain.
+ * the ingest pipeline. Edges (API, MQTT, CLI, twin, supervision) hold one Core and nothing else of
+ * the domain, and reach storage only through its use cases: services for writes (they write their
+ * events in the same transaction), query objects and read-only ports for reads.
  */
 export class Core {
   private constructor(
+    /**
+     * The core's own wiring (and tests that built the store themselves). Edges never use it: a write
+     * made here would skip the outbox and the registry-change events other nodes apply.
+     */
     readonly store: Store,
     readonly bus: Bus,
     readonly clock: Clock,
@@ -132,6 +149,18 @@ export class Core {
     readonly deadLetters: DeadLetters,
     /** This node among the others. */
     readonly cluster: Cluster,
+    /** Tenants, terminals, stations, satellites, user codecs and counters as stored. */
+    readonly registryQueries: RegistryQueries,
+    /** Stored messages, rejection tallies, usage and tracks. */
+    readonly messageQueries: MessageQueries,
+    /** Tenants' monthly quotas and what is used of them. */
+    readonly quotas: QuotaService,
+    /** Detected anomalies, read-only (the anomaly monitor saves them with their events). */
+    readonly anomalies: AnomalyReader,
+    /** The audit chain, read-only (listing, exports, verification); `audit` appends. */
+    readonly auditRecords: AuditReader,
+    /** Limits and lock-outs shared by the nodes; undefined when the store serves one node (SQLite). */
+    readonly sharedLimits: SharedLimits | undefined,
   ) {}
 
   static async start(deps: CoreDeps): Promise<Core> {
@@ -142,7 +171,8 @@ export class Core {
       nodeId: deps.node?.nodeId ?? `${hostname()}:${process.pid}`, host: deps.node?.host ?? hostname(), pid: deps.node?.pid ?? process.pid,
       version: deps.node?.version ?? '0.1.0', startedAt: deps.node?.startedAt ?? Date.now(),
     };
-    const events = new EventWriter(deps.store, identity.nodeId);
+    // Group commits, one at a time on SQLite (one writer), several side by side on PostgreSQL.
+    const events = new EventWriter(deps.store, identity.nodeId, { concurrency: deps.store.clusterable ? 4 : 1 });
     const registry = new TerminalRegistry(deps.store, deps.vault);
     await registry.load();
     const codecs = new CodecCatalog(deps.codecs ?? BUILTIN_CODECS, deps.store, deps.userCodecLimits);
@@ -158,7 +188,8 @@ export class Core {
     const eventMetrics = new EventMetrics(metrics, deps.bus);
     await eventMetrics.start();
     // Rules' automatic downlinks obey the tenant's quota as customers' do; emergencies always go.
-    const admitRequest = async (tenantId: string, priority: 'normal' | 'emergency') => priority === 'emergency' || !(await quotaStatus(deps.store, tenantId, clock.now())).refusesDownlinks;
+    const quotas = new QuotaService(deps.store, clock);
+    const admitRequest = (tenantId: string, priority: 'normal' | 'emergency') => quotas.admitsDownlink(tenantId, priority);
     const downlinks = new DownlinkService(deps.store, events, deps.bus, registry, clock, new MovingTerminalContacts(new DownlinkContacts(deps.store), deps.store, () => clock.now()), { admitRequest, ...deps.downlinks });
 
     // Other nodes' registry changes, applied to what this node keeps in memory.
@@ -179,7 +210,7 @@ export class Core {
     await rules.start();
     await downlinks.start();
     const delivery = deps.delivery
-      ? await DeliveryService.start({ store: deps.store.deliveries, atomically: (fn) => deps.store.atomically(fn), bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, onAttempt: eventMetrics.observeAttempt, onQueued: eventMetrics.observeQueued, pruneLog: false, onError: (e: unknown) => onError(e, 'delivery'), ...deps.delivery })
+      ? await DeliveryService.start({ store: deps.store.deliveries, atomically: (fn) => events.run((tx) => fn(tx)), bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, onAttempt: eventMetrics.observeAttempt, onQueued: eventMetrics.observeQueued, pruneLog: false, onError: (e: unknown) => onError(e, 'delivery'), ...deps.delivery })
       : undefined;
     const deadLetters = new DeadLetters(deps.store.deadLetters);
     deadLetters.register(DECODER_CONSUMER, (m) => decoder.handle(m));
@@ -218,7 +249,24 @@ export class Core {
 
     const masterKey = new MasterKeyRotation(deps.store, registry, registration, deps.vault, clock, () => deps.audit ?? nullAuditLog);
     return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics,
-      deps.audit ?? nullAuditLog, registration, masterKey, events, relay, leases, scheduler, registrySync, deadLetters, cluster);
+      deps.audit ?? nullAuditLog, registration, masterKey, events, relay, leases, scheduler, registrySync, deadLetters, cluster,
+      new RegistryQueries(deps.store), new MessageQueries(deps.store), quotas, only(deps.store.anomalies, ['list']),
+      only(deps.store.audit, ['head', 'range', 'seqRange', 'checkpoints', 'list']),
+      deps.store.clusterable ? only(deps.store.limits, ['hit', 'lock', 'lockedUntil']) : undefined);
+  }
+
+  /**
+   * API keys and what they may do, on this core's store, clock and events (a key's revocation
+   * reaches the other nodes). Built per application: the bootstrap key and the regulator policy are
+   * the deployment's, not the core's.
+   */
+  accessControl(bootstrapKeyHash: string, regulatorSeesPayloads = false): AccessControl {
+    return new AccessControl(this.store, this.clock, bootstrapKeyHash, regulatorSeesPayloads, this.events);
+  }
+
+  /** Resolves when the store answers a trivial query (readiness); throws when it does not. */
+  ping(): Promise<void> {
+    return this.store.ping();
   }
 
   /** Resolves once every event written so far has been published (tests, benchmarks). */

@@ -24,10 +24,10 @@
  * (409). Every change, registration and declaration is appended to `core.audit`; the in-memory
  * TerminalRegistry (what the ingest path reads) is updated in the same call.
  */
-import type { Store } from './ports/store.js';
+import type { Page, Store } from './ports/store.js';
 import type { Clock } from './ports/clock.js';
 import type { AuditActor, AuditLog } from './ports/audit-log.js';
-import type { RegistrationRecord, TerminalStatusRow } from './ports/registration-store.js';
+import type { RegistrationRecord, StatusCount, TerminalStatusRow } from './ports/registration-store.js';
 import type { KeyVault } from './key-vault.js';
 import type { TerminalRegistry } from './terminal-registry.js';
 import type { NewTerminal, Provisioning, TerminalView } from './provisioning.js';
@@ -228,6 +228,16 @@ export class RegistrationService {
       if (e) items.push(this.view(e.record, row, this.declared.get(row.terminalId)));
     }
     return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }
+
+  /** Terminal counts by lifecycle state and declared sector, from the store (every node's changes). */
+  countByStatusAndSector(): Promise<StatusCount[]> {
+    return this.store.registrations.countByStatusAndSector();
+  }
+
+  /** The stored lifecycle rows of terminals in `status`, oldest first (the supervision report reads suspensions). */
+  listByStatus(q: { status: TerminalStatus; tenantId?: string; limit: number; cursor?: string }): Promise<Page<TerminalStatusRow>> {
+    return this.store.registrations.listByStatus(q);
   }
 
   /** Every stored declaration (for master-key rotation; sealed values stay sealed). */

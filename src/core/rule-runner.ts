@@ -6,7 +6,7 @@ import {
 import { SatiotError } from '../errors/satiot-error.js';
 import type { Bus, BusMessage, Subscription } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
-import type { Store, StoreTx } from './ports/store.js';
+import type { AlarmQuery, Page, Store, StoreTx } from './ports/store.js';
 import type { TerminalRecord } from './model.js';
 import type { TerminalRegistry } from './terminal-registry.js';
 import type { Emit, EventWriter } from './event-writer.js';
@@ -92,6 +92,26 @@ export class RuleRunner {
     return deleted;
   }
 
+  /** One rule, any tenant's (the caller checks the tenant), read from the store: an edit shows at once, whatever the cache holds. */
+  get(id: string): Promise<Rule | undefined> {
+    return this.store.getRule(id);
+  }
+
+  /** A tenant's rules as stored, not as cached for evaluation (see RULE_CACHE_MS). */
+  list(tenantId: string): Promise<Rule[]> {
+    return this.store.listRules(tenantId);
+  }
+
+  /** One alarm, any tenant's (the caller checks the tenant). */
+  alarm(id: string): Promise<Alarm | undefined> {
+    return this.store.getAlarm(id);
+  }
+
+  /** Newest raised first, paged. */
+  alarms(q: AlarmQuery): Promise<Page<Alarm>> {
+    return this.store.listAlarms(q);
+  }
+
   private rulesOf(tenantId: string): Promise<Rule[]> {
     const now = Date.now();
     const hit = this.rulesByTenant.get(tenantId);
@@ -113,6 +133,7 @@ export class RuleRunner {
       const terminal = ruleTerminal(entry.record);
       const capturedAt = Date.parse(e.capturedAt);
       const rules = (await this.rulesOf(entry.record.tenantId)).filter((r) => r.enabled && ruleApplies(r, terminal));
+      if (rules.length === 0) return; // nothing to evaluate, nothing to remember
       await this.events.run(async (tx, emit) => {
         if (!(await tx.inbox.claim(RULES_CONSUMER, ev.id, Date.now()))) return; // evaluated before: a redelivery
         for (const rule of rules) {

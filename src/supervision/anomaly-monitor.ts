@@ -186,7 +186,7 @@ export class AnomalyMonitor {
       if (fix) {
         f = positionRegionFinding(fix, region, p.marginKm);
       } else {
-        const m = await this.core.store.getMessage(ev.messageId);
+        const m = await this.core.messageQueries.getMessage(ev.messageId);
         const r = m?.receptions[0];
         const sat = r ? await this.satellite(r.satelliteId) : undefined;
         if (r && sat) {
@@ -203,7 +203,7 @@ export class AnomalyMonitor {
 
   /** A station's receptions: each satellite must have been above its horizon at the claimed downlink times. */
   async onReceptions(e: ReceptionSummaryEvent): Promise<void> {
-    const station = (await this.core.store.listGroundStations()).find((g) => g.id === e.stationId);
+    const station = (await this.core.registryQueries.listGroundStations()).find((g) => g.id === e.stationId);
     if (!station) return;
     const p = this.policy['station-out-of-contact'];
     const site = makeSite({ latDeg: station.lat, lonDeg: station.lon, altM: station.altM });
@@ -228,7 +228,7 @@ export class AnomalyMonitor {
     const now = this.core.clock.now();
     if (!this.sats || now - this.sats.at > SATELLITES_TTL_MS || now < this.sats.at) {
       const byId = new Map<string, Satellite>();
-      for (const s of satellitesOf(await this.core.store.listSatellites())) {
+      for (const s of satellitesOf(await this.core.registryQueries.listSatellites())) {
         byId.set(s.name.toUpperCase(), s);
         byId.set(String(s.noradId), s);
       }

@@ -1,4 +1,4 @@
-import type { AuditCheckpoint, AuditRecord, AuditStore } from '../core/ports/audit-store.js';
+import type { AuditCheckpoint, AuditReader, AuditRecord } from '../core/ports/audit-store.js';
 import { GENESIS_HASH } from '../core/ports/audit-store.js';
 import type { AuditChainSource } from './audit-verifier.js';
 import { storedRecords } from './audit-verifier.js';
@@ -21,7 +21,7 @@ export type AuditExportLine =
  * whole extract, anchor included: hash chaining makes each signed hash commit to every record
  * before it.
  */
-export async function* exportAudit(store: AuditStore, from: number, to: number, key: AuditVerifierKey | undefined, now: number): AsyncGenerator<AuditExportLine> {
+export async function* exportAudit(store: AuditReader, from: number, to: number, key: AuditVerifierKey | undefined, now: number): AsyncGenerator<AuditExportLine> {
   const range = await store.seqRange(from, to);
   const checkpoints = range ? await store.checkpoints(range.first - 1) : [];
   const closing = range ? checkpoints.find((c) => c.seq >= range.last) : undefined;

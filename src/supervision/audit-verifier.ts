@@ -1,4 +1,4 @@
-import type { AuditCheckpoint, AuditHead, AuditRecord, AuditStore } from '../core/ports/audit-store.js';
+import type { AuditCheckpoint, AuditHead, AuditReader, AuditRecord } from '../core/ports/audit-store.js';
 import { GENESIS_HASH } from '../core/ports/audit-store.js';
 import { chainHash, isAuditHashAlg } from './audit-chain.js';
 import type { AuditVerifierKey } from './audit-signer.js';
@@ -145,7 +145,7 @@ export async function verifyAuditChain(src: AuditChainSource, key: AuditVerifier
 }
 
 /** Pages through a store's records in seq order (for the verifier and exports), up to `toSeq` when given. */
-export async function* storedRecords(store: AuditStore, fromSeq = 0, pageSize = 2000, toSeq = Infinity): AsyncGenerator<AuditRecord> {
+export async function* storedRecords(store: AuditReader, fromSeq = 0, pageSize = 2000, toSeq = Infinity): AsyncGenerator<AuditRecord> {
   let next = fromSeq;
   for (;;) {
     const page = await store.range(next, pageSize);
@@ -164,7 +164,7 @@ export async function* storedRecords(store: AuditStore, fromSeq = 0, pageSize = 
  * the head, then the records up to that head, so appends made while it runs (a live service writes
  * all the time) are neither checked nor mistaken for a broken chain.
  */
-export async function verifyStoredChain(store: AuditStore, key: AuditVerifierKey | undefined): Promise<AuditVerification> {
+export async function verifyStoredChain(store: AuditReader, key: AuditVerifierKey | undefined): Promise<AuditVerification> {
   const checkpoints = await store.checkpoints();
   const head = await store.head();
   const v = await verifyAuditChain({ records: storedRecords(store, 0, 2000, head.seq), checkpoints, head }, key);

@@ -1,4 +1,3 @@
-import type { Store } from '../core/ports/store.js';
 import type { TerminalStatus } from '../core/model.js';
 import { TERMINAL_STATUSES } from '../core/model.js';
 import type { RegistrationService } from '../core/registration.js';
@@ -31,11 +30,11 @@ export interface SuspendedTerminal {
 
 const zero = (): Record<TerminalStatus, number> => Object.fromEntries(TERMINAL_STATUSES.map((s) => [s, 0])) as Record<TerminalStatus, number>;
 
-export async function registrationReport(store: Store, registration: RegistrationService, now: number, opts: { tenantId?: string; maxSuspended?: number } = {}): Promise<RegistrationReport> {
+export async function registrationReport(registration: RegistrationService, now: number, opts: { tenantId?: string; maxSuspended?: number } = {}): Promise<RegistrationReport> {
   const byState = zero();
   const sectors = new Map<string, Record<TerminalStatus, number>>();
   let total = 0;
-  for (const c of await store.registrations.countByStatusAndSector()) {
+  for (const c of await registration.countByStatusAndSector()) {
     byState[c.status] += c.count;
     total += c.count;
     const s = sectors.get(c.sector) ?? zero();
@@ -47,7 +46,7 @@ export async function registrationReport(store: Store, registration: Registratio
   let cursor: string | undefined;
   let truncated = false;
   do {
-    const page = await store.registrations.listByStatus({ status: 'suspended', limit: 500, ...(opts.tenantId ? { tenantId: opts.tenantId } : {}), ...(cursor ? { cursor } : {}) });
+    const page = await registration.listByStatus({ status: 'suspended', limit: 500, ...(opts.tenantId ? { tenantId: opts.tenantId } : {}), ...(cursor ? { cursor } : {}) });
     for (const r of page.items) {
       if (suspended.length >= max) { truncated = true; break; }
       const sc = registration.scenarioOf(r.devEui);

@@ -56,7 +56,7 @@ export function anomalyRoutes(core: Core, access: AccessControl): FastifyPluginA
         return t;
       };
       const from = time(q.from), to = time(q.to);
-      const page = await core.store.anomalies.list({
+      const page = await core.anomalies.list({
         limit: q.limit, ...(tenantId !== undefined ? { tenantId } : {}), ...(q.kind ? { kind: q.kind } : {}), ...(q.subjectId !== undefined ? { subjectId: q.subjectId } : {}),
         ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
       });

@@ -88,7 +88,7 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       const q = req.query;
       const from = timeOf(q.from, 'from');
       const to = timeOf(q.to, 'to');
-      const page = await core.store.audit.list({
+      const page = await core.auditRecords.list({
         limit: q.limit, ...(tenantId !== undefined ? { tenantId } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}),
         ...(q.action !== undefined ? { action: q.action } : {}), ...(q.outcome !== undefined ? { outcome: q.outcome } : {}), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
       });
@@ -108,7 +108,7 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       const to = timeOf(req.query.to, 'to')!;
       if (!(to > from) || to - from > MAX_EXPORT_MS) throw new SatiotError('INVALID_TIME', 'to must be after from, at most 366 days later');
       // Streamed line by line: a half-year window holds millions of records.
-      const source = exportAudit(core.store.audit, from, to, auditLogOf(core)?.verifierKey, core.clock.now());
+      const source = exportAudit(core.auditRecords, from, to, auditLogOf(core)?.verifierKey, core.clock.now());
       async function* ndjson(): AsyncGenerator<string> {
         for await (const line of source) {
           if (line.type === 'record' && p.role === 'regulator') {
@@ -140,7 +140,7 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       },
     }, async (req: FastifyRequest) => {
       allow(req, ['operator']);
-      return verifyStoredChain(core.store.audit, auditLogOf(core)?.verifierKey);
+      return verifyStoredChain(core.auditRecords, auditLogOf(core)?.verifierKey);
     });
   };
 }

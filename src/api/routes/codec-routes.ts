@@ -60,7 +60,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       },
     }, async (req) => {
       checkTenant(req, req.query.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.query.tenantId}`));
-      return { items: (await core.store.listUserCodecs(req.query.tenantId)).map((c) => userCodecJson(c, false)) };
+      return { items: (await core.registryQueries.listUserCodecs(req.query.tenantId)).map((c) => userCodecJson(c, false)) };
     });
 
     app.get<{ Params: { id: string } }>('/api/v1/user-codecs/:id', {
@@ -71,7 +71,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       },
     }, async (req) => {
       const notFound = () => new SatiotError('NOT_FOUND', `no user codec ${req.params.id}`);
-      const c = await core.store.getUserCodec(req.params.id);
+      const c = await core.registryQueries.getUserCodec(req.params.id);
       if (!c) throw notFound();
       checkTenant(req, c.tenantId, notFound);
       return userCodecJson(c, true);
@@ -90,7 +90,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       allow(req, READERS);
       const unknown = () => new SatiotError('CODEC_UNKNOWN', `no codec ${req.body.codec}`);
       if (req.body.codec.startsWith(USER_CODEC_PREFIX)) {
-        const rec = await core.store.getUserCodec(req.body.codec.slice(USER_CODEC_PREFIX.length));
+        const rec = await core.registryQueries.getUserCodec(req.body.codec.slice(USER_CODEC_PREFIX.length));
         if (!rec) throw unknown();
         checkTenant(req, rec.tenantId, unknown);
       }

@@ -87,7 +87,7 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
       const rows: unknown[][] = [];
       let cursor: string | undefined;
       do {
-        const page = await core.store.listMessages({
+        const page = await core.messageQueries.listMessages({
           terminalId: t.record.id, limit: 1000, ...(cursor ? { cursor } : {}),
           ...(req.query.from ? { from: Date.parse(req.query.from) } : {}), ...(req.query.to ? { to: Date.parse(req.query.to) } : {}),
         });

@@ -2,7 +2,6 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { downlinkView, type DownlinkService } from '../../core/downlink-service.js';
-import { quotaStatus } from '../../core/quota-status.js';
 import { DOWNLINK_STATES } from '../../core/ports/downlink-store.js';
 import type { ErrorCode } from '../../errors/error-codes.js';
 import { SatiotError } from '../../errors/satiot-error.js';
@@ -113,7 +112,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
         const entry = terminalFor(req, req.params.devEui, MEMBERS);
         const b = req.body;
         // Emergencies are never held back by a quota.
-        if (b.priority !== 'emergency' && (await quotaStatus(core.store, entry.record.tenantId, core.clock.now())).refusesDownlinks) {
+        if (!(await core.quotas.admitsDownlink(entry.record.tenantId, b.priority ?? 'normal'))) {
           throw new SatiotError('QUOTA_EXCEEDED', "the tenant's monthly quota is used up and its policy refuses new downlinks (emergency downlinks still go)");
         }
         const d = await service.enqueue(entry.record.devEui, {

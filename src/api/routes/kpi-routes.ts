@@ -81,7 +81,7 @@ export function kpiRoutes(core: Core, access: AccessControl): FastifyPluginAsync
         do {
           const room = MAX_KPI_MESSAGES - messages.length;
           if (room <= 0) { sampled = true; break; }
-          const page = await core.store.listMessages({ terminalId: t.id, from: from - CAPTURE_LOOKBACK_MS, to: to + 1, limit: Math.min(1000, room), ...(cursor ? { cursor } : {}) });
+          const page = await core.messageQueries.listMessages({ terminalId: t.id, from: from - CAPTURE_LOOKBACK_MS, to: to + 1, limit: Math.min(1000, room), ...(cursor ? { cursor } : {}) });
           messages.push(...page.items.filter((m) => m.ingestedAt >= from && m.ingestedAt <= to));
           cursor = page.nextCursor;
         } while (cursor);
@@ -110,11 +110,11 @@ export function kpiRoutes(core: Core, access: AccessControl): FastifyPluginAsync
       let contactsToday: Array<{ stationId: string; name: string; contacts: number }> | null = null;
       if (supervisor) {
         const byCode = new Map<string, number>();
-        for (const r of await core.store.rejectionTallies()) byCode.set(r.code, (byCode.get(r.code) ?? 0) + r.count);
+        for (const r of await core.messageQueries.rejectionTallies()) byCode.set(r.code, (byCode.get(r.code) ?? 0) + r.count);
         rejections = [...byCode].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
         const day = Math.floor(to / 86_400_000) * 86_400_000;
-        const stations = await core.store.listGroundStations();
-        const sats = await core.store.listSatellites();
+        const stations = await core.registryQueries.listGroundStations();
+        const sats = await core.registryQueries.listSatellites();
         const key = `${day}|${stations.map((s) => s.id).join(',')}|${sats.map((s) => `${s.noradId}@${s.epoch}`).join(',')}`;
         if (!contactCache || contactCache.key !== key || contactCache.until < to) {
           contactCache = {

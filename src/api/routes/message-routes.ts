@@ -82,7 +82,7 @@ export function messageRoutes(core: Core, access: AccessControl): FastifyPluginA
       checkTenant(req, t.record.tenantId, notFound);
       const withPayload = access.seesPayloads(principalOf(req));
       const q = req.query;
-      const page = await core.store.listMessages({
+      const page = await core.messageQueries.listMessages({
         terminalId: t.record.id, limit: q.limit,
         ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}), ...(q.fPort !== undefined ? { fPort: q.fPort } : {}),
       });
@@ -97,7 +97,7 @@ export function messageRoutes(core: Core, access: AccessControl): FastifyPluginA
       },
     }, async (req) => {
       allow(req, SUPERVISORS);
-      return { items: await core.store.rejectionTallies() };
+      return { items: await core.messageQueries.rejectionTallies() };
     });
   };
 }

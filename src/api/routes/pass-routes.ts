@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { terminalTrack } from '../../core/terminal-track.js';
 import { orderTrack } from '../../solutions/track.js';
 import { passesToJson } from '../../orbit/pass-json.js';
 import { allow, authenticate, checkTenant, SUPERVISORS } from '../auth.js';
@@ -60,7 +59,7 @@ export function passRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       const p = checkTenant(req, t.tenantId, notFound);
       let position: { lat: number; lon: number; source: 'registered' | 'last-report' } | undefined = t.location && { lat: t.location.lat, lon: t.location.lon, source: 'registered' };
       if (!position && access.seesPayloads(p)) {
-        const last = orderTrack(await terminalTrack(core.store, t.id, {})).pop();
+        const last = orderTrack(await core.messageQueries.track(t.id, {})).pop();
         if (last) position = { lat: last.lat, lon: last.lon, source: 'last-report' };
       }
       if (!position) throw new SatiotError('INVALID_ARGUMENT', `terminal ${t.devEui} has no registered position and has reported none`);
@@ -76,7 +75,7 @@ export function passRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       },
     }, async (req) => {
       allow(req, SUPERVISORS);
-      const gs = (await core.store.listGroundStations()).find((g) => g.id === req.params.id);
+      const gs = (await core.registryQueries.listGroundStations()).find((g) => g.id === req.params.id);
       if (!gs) throw new SatiotError('NOT_FOUND', `no ground station ${req.params.id}`);
       const { start, end } = span(req);
       return { position: { lat: gs.lat, lon: gs.lon, source: 'station' }, ...passesToJson(core.contacts.passesOver(gs, start, end, req.query.minElevation ?? 5)) };

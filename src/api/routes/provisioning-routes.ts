@@ -69,7 +69,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
     }, async (req) => {
       allow(req, READERS);
       const own = tenantScope(req, undefined);
-      const items = (await core.store.listTenants()).filter((t) => own === undefined || t.id === own);
+      const items = (await core.registryQueries.listTenants()).filter((t) => own === undefined || t.id === own);
       return { items: items.map((t) => ({ ...t, createdAt: iso(t.createdAt) })) };
     });
 
@@ -103,7 +103,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
     }, async (req) => {
       allow(req, READERS);
       const tenantId = tenantScope(req, req.query.tenantId);
-      const page = await core.store.listTerminals({ limit: req.query.limit, ...(tenantId ? { tenantId } : {}), ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
+      const page = await core.registryQueries.listTerminals({ limit: req.query.limit, ...(tenantId ? { tenantId } : {}), ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
       return { items: page.items.map((t) => ({ ...terminalView(t), createdAt: iso(t.createdAt) })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     });
 
@@ -111,7 +111,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       schema: { summary: 'One terminal', tags: ['provisioning'], ...secured, params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } }, response: { 200: terminalSchema, '4xx': errorSchema } },
     }, async (req) => {
       const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
-      const t = await core.store.getTerminalByDevEui(req.params.devEui.toLowerCase());
+      const t = await core.registryQueries.getTerminalByDevEui(req.params.devEui.toLowerCase());
       if (!t) throw notFound();
       checkTenant(req, t.tenantId, notFound);
       return { ...terminalView(t), createdAt: iso(t.createdAt) };
@@ -180,7 +180,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       schema: { summary: 'List ground stations', tags: ['provisioning'], ...secured, response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: stationSchema } } }, '4xx': errorSchema } },
     }, async (req) => {
       allow(req, SUPERVISORS);
-      return { items: (await core.store.listGroundStations()).map((s) => ({ ...s, createdAt: iso(s.createdAt) })) };
+      return { items: (await core.registryQueries.listGroundStations()).map((s) => ({ ...s, createdAt: iso(s.createdAt) })) };
     });
   };
 }

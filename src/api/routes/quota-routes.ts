@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { quotaStatus } from '../../core/quota-status.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { authenticate, checkTenant } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
@@ -26,18 +25,15 @@ export function quotaRoutes(core: Core, access: AccessControl): FastifyPluginAsy
     const secured = { security: [{ apiKey: [] }] };
     const params = { type: 'object', properties: { tenantId: { type: 'string', maxLength: 64 } } } as const;
     const status = async (tenantId: string) => {
-      const s = await quotaStatus(core.store, tenantId, core.clock.now());
+      const s = await core.quotas.status(tenantId);
       return { tenantId, ...s, quota: s.quota && { ...s.quota, updatedAt: new Date(s.quota.updatedAt).toISOString() } };
-    };
-    const tenantOf = async (id: string) => {
-      if (!(await core.store.getTenant(id))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${id}`);
     };
 
     app.get<{ Params: { tenantId: string } }>('/api/v1/tenants/:tenantId/quota', {
       schema: { summary: "A tenant's monthly quota and this month's use", tags: ['usage'], ...secured, params, response: { 200: statusSchema, '4xx': errorSchema } },
     }, async (req) => {
       checkTenant(req, req.params.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`));
-      await tenantOf(req.params.tenantId);
+      await core.registryQueries.requireTenant(req.params.tenantId);
       return status(req.params.tenantId);
     });
 
@@ -52,11 +48,10 @@ export function quotaRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       },
     }, async (req) => {
       checkTenant(req, req.params.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`), ['operator']);
-      await tenantOf(req.params.tenantId);
+      await core.registryQueries.requireTenant(req.params.tenantId);
       const b = req.body;
-      await core.store.saveQuota({
-        tenantId: req.params.tenantId, monthlyUplinkMessages: b.monthlyUplinkMessages ?? null, monthlyDownlinks: b.monthlyDownlinks ?? null,
-        action: b.action, updatedAt: core.clock.now(),
+      await core.quotas.save({
+        tenantId: req.params.tenantId, monthlyUplinkMessages: b.monthlyUplinkMessages ?? null, monthlyDownlinks: b.monthlyDownlinks ?? null, action: b.action,
       });
       return status(req.params.tenantId);
     });

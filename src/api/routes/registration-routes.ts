@@ -231,8 +231,8 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
     }, async (req) => {
       allow(req, SUPERVISORS);
       const tenantId = tenantScope(req, req.query.tenantId);
-      if (tenantId !== undefined && !(await core.store.getTenant(tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${tenantId}`);
-      const rep = await registrationReport(core.store, core.registration, core.clock.now(), tenantId ? { tenantId } : {});
+      if (tenantId !== undefined) await core.registryQueries.requireTenant(tenantId);
+      const rep = await registrationReport(core.registration, core.clock.now(), tenantId ? { tenantId } : {});
       await core.audit.append({ actor: actorOf(req), action: 'supervision.report', target: { kind: 'report', id: 'registrations', ...(tenantId ? { tenantId } : {}) }, outcome: 'ok', details: { total: rep.total, suspended: rep.suspended.length } });
       return { ...rep, generatedAt: iso(rep.generatedAt), suspended: rep.suspended.map((s) => ({ ...s, at: s.at === null ? null : iso(s.at) })) };
     });

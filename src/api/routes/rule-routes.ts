@@ -49,7 +49,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
     const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
     const save = async (rule: Rule): Promise<Rule> => {
-      if (!(await core.store.getTenant(rule.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${rule.tenantId}`);
+      await core.registryQueries.requireTenant(rule.tenantId);
       await core.rules.save(rule);
       return rule;
     };
@@ -74,14 +74,14 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       },
     }, async (req) => {
       checkTenant(req, req.query.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.query.tenantId}`));
-      return { items: await core.store.listRules(req.query.tenantId) };
+      return { items: await core.rules.list(req.query.tenantId) };
     });
 
     app.get<{ Params: { id: string } }>('/api/v1/rules/:id', {
       schema: { summary: 'One rule', tags: ['rules'], ...secured, params: idParams, response: { 200: ruleSchema, '4xx': errorSchema } },
     }, async (req) => {
       const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
-      const r = await core.store.getRule(req.params.id);
+      const r = await core.rules.get(req.params.id);
       if (!r) throw notFound();
       checkTenant(req, r.tenantId, notFound);
       return r;
@@ -94,7 +94,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       },
     }, async (req) => {
       const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
-      const old = await core.store.getRule(req.params.id);
+      const old = await core.rules.get(req.params.id);
       if (!old) throw notFound();
       checkTenant(req, old.tenantId, notFound, ADMINS);
       return save(checkedRule({ ...req.body, id: old.id, tenantId: old.tenantId }));
@@ -104,7 +104,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       schema: { summary: 'Delete a rule (its alarms stay as history)', tags: ['rules'], ...secured, params: idParams, response: { 204: { type: 'null' }, '4xx': errorSchema } },
     }, async (req, reply) => {
       const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
-      const old = await core.store.getRule(req.params.id);
+      const old = await core.rules.get(req.params.id);
       if (!old) throw notFound();
       checkTenant(req, old.tenantId, notFound, ADMINS);
       if (!(await core.rules.delete(old))) throw notFound();
@@ -120,7 +120,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       },
     }, async (req, reply) => {
       checkTenant(req, req.params.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`), ADMINS);
-      if (!(await core.store.getTenant(req.params.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`);
+      await core.registryQueries.requireTenant(req.params.tenantId);
       let rules: Rule[];
       try {
         rules = solutionRules(req.params.solution, req.params.tenantId, req.body as never, randomUUID);
@@ -149,7 +149,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       allow(req, READERS);
       const q = req.query;
       const tenantId = tenantScope(req, q.tenantId);
-      const page = await core.store.listAlarms({
+      const page = await core.rules.alarms({
         limit: q.limit, ...(tenantId ? { tenantId } : {}), ...(q.devEui ? { devEui: q.devEui.toLowerCase() } : {}),
         ...(q.state ? { state: q.state } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
       });
@@ -162,7 +162,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
         schema: { summary: action === 'acknowledge' ? 'Acknowledge a raised alarm' : 'Clear an open alarm', tags: ['rules'], ...secured, params: idParams, response: { 200: alarmSchema, '4xx': errorSchema } },
       }, async (req) => {
         const notFound = () => new SatiotError('ALARM_NOT_FOUND', `no alarm ${req.params.id}`);
-        const a = await core.store.getAlarm(req.params.id);
+        const a = await core.rules.alarm(req.params.id);
         if (!a) throw notFound();
         const p = checkTenant(req, a.tenantId, notFound, ADMINS);
         return alarmJson(await core.rules[action](req.params.id, p.keyId ?? 'operator'));

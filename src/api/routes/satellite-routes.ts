@@ -59,7 +59,7 @@ export function satelliteRoutes(core: Core, access: AccessControl): FastifyPlugi
       const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
       return {
         at: new Date(at).toISOString(),
-        items: (await core.store.listSatellites()).map((s) => {
+        items: (await core.registryQueries.listSatellites()).map((s) => {
           const p = positions.get(s.noradId);
           return { ...view(s), position: p ? { lat: round(p.lat, 5), lon: round(p.lon, 5), altKm: round(p.altKm, 3) } : null };
         }),

@@ -27,7 +27,7 @@ export function satelliteTrackRoutes(core: Core, access: AccessControl): Fastify
       },
     }, async (req) => {
       allow(req, READERS);
-      const sats = satellitesOf(await core.store.listSatellites());
+      const sats = satellitesOf(await core.registryQueries.listSatellites());
       return { count: sats.length, tle: toTleText(sats.map((s) => s.elements)) };
     });
 
@@ -73,7 +73,7 @@ export function satelliteTrackRoutes(core: Core, access: AccessControl): Fastify
       const stepMs = q.stepSeconds * 1000;
       const start = at - Math.floor((q.beforeMinutes * 60_000) / stepMs) * stepMs;
       const steps = Math.floor((at + q.afterMinutes * 60_000 - start) / stepMs) + 1;
-      const sats = await core.store.listSatellites();
+      const sats = await core.registryQueries.listSatellites();
       if (sats.length * steps > MAX_TRACK_POINTS) {
         throw new SatiotError('INVALID_ARGUMENT', `${sats.length} satellites × ${steps} steps is more than ${MAX_TRACK_POINTS} points: take a longer step or a shorter span`);
       }

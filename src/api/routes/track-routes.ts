@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
-import { terminalTrack } from '../../core/terminal-track.js';
 import { etaAlongRoute, orderTrack, summarizeTrack } from '../../solutions/track.js';
 import { authenticate, checkTenant } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
@@ -52,7 +51,7 @@ export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsy
     }, async (req) => {
       const t = terminalOf(req, req.params.devEui);
       const q = req.query;
-      const points = orderTrack(await terminalTrack(core.store, t.id, { ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}) }));
+      const points = orderTrack(await core.messageQueries.track(t.id, { ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}) }));
       const s = summarizeTrack(points, core.clock.now(), { minMinutes: q.stopMinutes, radiusM: q.stopRadiusM });
       return {
         points: points.map((p) => ({ ...p, at: iso(p.at) })), distanceKm: s.distanceKm,
@@ -82,7 +81,7 @@ export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       const coords = req.body.route.coordinates.map((c) => [c[0]!, c[1]!] as [number, number]);
       if (coords.some(([lon, lat]) => Math.abs(lat) > 90 || Math.abs(lon) > 180)) throw new SatiotError('INVALID_ARGUMENT', 'route coordinates must be [lon, lat] in degrees');
       const now = core.clock.now();
-      const points = await terminalTrack(core.store, t.id, { from: now - 24 * 3_600_000 });
+      const points = await core.messageQueries.track(t.id, { from: now - 24 * 3_600_000 });
       const e = etaAlongRoute(points, coords, now, req.body.defaultSpeedKmh !== undefined ? { defaultSpeedKmh: req.body.defaultSpeedKmh } : {});
       return { ...e, eta: e.eta === null ? null : iso(e.eta) };
     });

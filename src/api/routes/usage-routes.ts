@@ -62,7 +62,7 @@ export function usageRoutes(core: Core, access: AccessControl): FastifyPluginAsy
         tenantId = t.tenantId;
       }
       const scope = { from, to, ...(tenantId ? { tenantId } : {}), ...(terminalId ? { terminalId } : {}) };
-      const [up, down] = [await core.store.uplinkUsage(scope), await core.store.downlinks.usage(scope)];
+      const [up, down] = [await core.messageQueries.uplinkUsage(scope), await core.messageQueries.downlinkUsage(scope)];
       return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), granularity: q.granularity, items: usageReport(up, q.granularity, down) };
     });
   };

@@ -39,3 +39,6 @@ export interface AnomalyStore {
   /** Newest detected first. */
   list(q: AnomalyQuery): Promise<Page<Anomaly>>;
 }
+
+/** What the edges get of the anomaly store: findings are saved only by the monitor, with their events. */
+export type AnomalyReader = Pick<AnomalyStore, 'list'>;

@@ -88,3 +88,9 @@ export interface AuditStore {
    */
   prune(seq: number): Promise<number>;
 }
+
+/**
+ * What the edges get of the audit chain: listing, exports and verification read it; only the audit
+ * log appends (under the chain's lock) and only its retention prunes.
+ */
+export type AuditReader = Pick<AuditStore, 'head' | 'range' | 'seqRange' | 'checkpoints' | 'list'>;

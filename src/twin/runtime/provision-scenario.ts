@@ -25,7 +25,7 @@ export interface Provisioned {
  */
 export async function provisionScenario(core: Core, s: Scenario, fleet: TerminalFleet, sats: readonly Satellite[], id: TwinIdentity, onProgress?: (done: number, total: number) => void): Promise<Provisioned> {
   const created = { tenants: 0, stations: 0, terminals: 0 };
-  const existingTenants = await core.store.listTenants();
+  const existingTenants = await core.registryQueries.listTenants();
   const tenantIds: string[] = [];
   for (const t of s.tenants) {
     let tenant = existingTenants.find((x) => x.name === t.name);
@@ -39,7 +39,7 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
     tenantIds.push(tenant.id);
   }
 
-  const existingStations = await core.store.listGroundStations();
+  const existingStations = await core.registryQueries.listGroundStations();
   const stations: GroundStationRecord[] = [];
   const tokens: string[] = [];
   for (const g of s.groundStations) {

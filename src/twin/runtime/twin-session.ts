@@ -43,7 +43,7 @@ export async function openSession(o: SessionOptions): Promise<TwinRunner> {
   if (o.endless) model.generateUntil = Infinity;
   const identity = new TwinIdentity(o.secret, o.scenario.seed);
   const provisioned = await provisionScenario(o.core, o.scenario, model.fleet, sats, identity, o.onProvision);
-  const counters = new Map((await o.core.store.listAllCounters()).map((c) => [c.terminalId, c.fCntUpTop]));
+  const counters = new Map((await o.core.registryQueries.listAllCounters()).map((c) => [c.terminalId, c.fCntUpTop]));
   if (counters.size > 0) {
     for (let i = 0; i < model.fleet.count; i++) {
       const id = o.core.registry.byDevEui(identity.devEui(i))?.record.id;

@@ -1,0 +1,51 @@
+import type { TrackPoint } from '../solutions/track.js';
+import type { MessageWithReceptions, RejectionCode } from './model.js';
+import type { MessageQuery, Page, Store, UsageRow } from './ports/store.js';
+import { terminalTrack } from './terminal-track.js';
+
+/** Whose usage, over which ingest (uplinks) or queuing (downlinks) time range [from, to). */
+interface UsageScope {
+  readonly tenantId?: string;
+  readonly terminalId?: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Read-only view of stored traffic for the edges: messages, rejections, usage and tracks. Messages
+ * are written only by the ingest pipeline and decodes only by the decoder (each with its outbox
+ * events), so the edges get this view and never the store.
+ */
+export class MessageQueries {
+  constructor(private readonly store: Store) {}
+
+  /** One message with its receptions, by id (the anomaly checks look up a message an event names). */
+  getMessage(id: string): Promise<MessageWithReceptions | undefined> {
+    return this.store.getMessage(id);
+  }
+
+  /** Newest first (by capturedAt, then counter), paged. */
+  listMessages(q: MessageQuery): Promise<Page<MessageWithReceptions>> {
+    return this.store.listMessages(q);
+  }
+
+  /** Rejected frames per station and code since the start (supervision and KPIs). */
+  rejectionTallies(): Promise<Array<{ stationId: string; code: RejectionCode; count: number }>> {
+    return this.store.rejectionTallies();
+  }
+
+  /** Per terminal and UTC day of ingest. */
+  uplinkUsage(scope: UsageScope): Promise<UsageRow[]> {
+    return this.store.uplinkUsage(scope);
+  }
+
+  /** Per terminal and UTC day the downlinks were queued (they are billed when asked for, delivered or not). */
+  downlinkUsage(scope: UsageScope): Promise<UsageRow[]> {
+    return this.store.downlinks.usage(scope);
+  }
+
+  /** A terminal's reported positions (src/core/terminal-track.ts), bounded so a request cannot read without end. */
+  track(terminalId: string, range: { from?: number; to?: number }): Promise<TrackPoint[]> {
+    return terminalTrack(this.store, terminalId, range);
+  }
+}
