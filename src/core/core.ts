@@ -195,10 +195,9 @@ export class Core {
     // Other nodes' registry changes, applied to what this node keeps in memory.
     const registrySync = new RegistrySync(deps.bus, identity.nodeId, (e) => onError(e, 'registry sync'));
     registrySync.on('terminal', async (e) => {
+      // Re-read (a deleted terminal is forgotten by reload), then its declaration.
       const entry = await registry.reload(e.key!);
-      const old = entry ? undefined : e.key;
       if (entry) await registration.reload(entry.record.id);
-      else if (old) registry.delete(old);
     });
     registrySync.on('station', () => provisioning.forgetStations());
     registrySync.on('satellites', async () => contacts.setSatellites(await deps.store.listSatellites()));
@@ -222,7 +221,12 @@ export class Core {
       deadLetters.register(MQTT_CONSUMER, (m) => delivery.mqtt.fanout.handle(m));
     }
 
-    const relay = new OutboxRelay(deps.store.outbox, deps.bus, { onError: (e) => onError(e, 'outbox relay'), ...deps.relay, onPublished: ingestMetrics.observeRelayed });
+    // With several writers (PostgreSQL) a transaction may commit after a later one's events were
+    // relayed: the relay looks again from the oldest unpublished event four times a second. One
+    // writer (SQLite) commits in order, and a rare look suffices.
+    const relay = new OutboxRelay(deps.store.outbox, deps.bus, {
+      rescanMs: deps.store.clusterable ? 250 : 5_000, onError: (e) => onError(e, 'outbox relay'), ...deps.relay, onPublished: ingestMetrics.observeRelayed,
+    });
     events.onEvents(() => relay.wake());
     const leases = new LeaseKeeper(deps.store.leases, identity.nodeId, { onError, ...deps.leases });
     leases.hold(LEASES.relay, { start: () => relay.start(), stop: () => relay.stop() });
