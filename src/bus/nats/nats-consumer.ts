@@ -7,6 +7,8 @@ import { retryDelayMs, type RetryPolicy } from '../retry-policy.js';
 type Handler = (m: BusMessage) => Promise<void>;
 
 const MSG_ID_HEADER = 'Nats-Msg-Id';
+/** Messages a durable subscriber's standing pull asks for. */
+const DURABLE_PULL = 64;
 
 export interface NatsConsumerOptions {
   /** Durable name (a JetStream durable pull consumer, explicit acks); undefined: an ordered consumer. */
@@ -40,7 +42,7 @@ function invoke(handler: Handler, message: BusMessage): Promise<void> {
 }
 
 /**
- * One subscriber of a JetStream consumer: pulls messages one at a time and runs the handler on
+ * One subscriber of a JetStream consumer: takes messages one at a time and runs the handler on
  * each, in order.
  *
  * Durable: the consumer has max_ack_pending 1, so the server hands out one message at a time for
@@ -83,9 +85,11 @@ export class NatsConsumer implements Subscription {
   }
 
   private static consume(opts: NatsConsumerOptions): Promise<ConsumerMessages> {
-    // Durable: the server delivers one message at a time anyway (max_ack_pending 1); pulling one at
-    // a time also lets several subscribers take turns.
-    return opts.consumer.consume(opts.durable !== undefined ? { max_messages: 1 } : {});
+    // Durable: the server still delivers one message at a time (max_ack_pending 1), but a standing
+    // pull for many lets it send the next one as soon as the last is acknowledged, without a new
+    // pull request per message (measured: a third less time behind a load of events on NATS).
+    // Subscribers of one durable then take turns per pull rather than per message.
+    return opts.consumer.consume(opts.durable !== undefined ? { max_messages: DURABLE_PULL } : {});
   }
 
   close(): Promise<void> {
