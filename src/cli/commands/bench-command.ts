@@ -6,6 +6,7 @@ import { formatTable } from '../table.js';
 import { runIngestBench } from '../bench/ingest-bench.js';
 import { runTwinBench } from '../bench/twin-bench.js';
 import { runClusterBench } from '../bench/cluster-bench.js';
+import { PrivateNats } from '../bench/private-nats.js';
 
 interface IngestFlags { frames: string; terminals: string; store: string; bus: string; via: string; batch: string; clients: string; format: string; nodes?: string; baseline: boolean }
 
@@ -16,7 +17,7 @@ export function registerBench(program: Command): void {
     .option('--frames <n>', 'frames to push', '200000')
     .option('--terminals <k>', 'registered terminals', '1000')
     .option('--store <spec>', 'sqlite (a temporary data dir) or postgres://… (use a scratch database)', 'sqlite')
-    .option('--bus <spec>', 'memory or nats://…', 'memory')
+    .option('--bus <spec>', 'memory, nats://… (a scratch server: its satiot-* durables are used), or nats-local (a nats-server of this run\'s own)', 'memory')
     .option('--via <inproc|http>', 'call the pipeline directly or through the HTTP gateway API', 'inproc')
     .option('--batch <n>', 'frames per gateway batch', '1000')
     .option('--clients <n>', 'concurrent callers (stations posting at the same time)', '2')
@@ -31,8 +32,8 @@ in-process on SQLite first, and the ratio of the two is printed (docs/performanc
 
 Examples:
   satiot bench ingest
-  satiot bench ingest --store postgres://postgres@127.0.0.1:5432/test --bus nats://127.0.0.1:4222 --frames 100000
-  satiot bench ingest --store postgres://postgres@127.0.0.1:5432/test --bus nats://127.0.0.1:4222 --nodes 2 --clients 4
+  satiot bench ingest --store postgres://postgres@127.0.0.1:5432/test --bus nats-local --frames 100000
+  satiot bench ingest --store postgres://postgres@127.0.0.1:5432/test --bus nats-local --nodes 2 --clients 4
 `)
     .action(runAction(async (o: IngestFlags) => {
       const progress = new Progress();
@@ -45,9 +46,12 @@ Examples:
       const baseline = !sqlite && o.baseline
         ? await runIngestBench({ ...common, store: 'sqlite', bus: 'memory', via: 'inproc', onProgress: (d, t) => progress.update('sqlite baseline', d, t) })
         : undefined;
-      const r = o.nodes !== undefined
-        ? await runClusterBench({ ...common, nodes: parseInteger(o.nodes, '--nodes', 1, 16), store: o.store, bus: o.bus, onProgress: (d, t) => progress.update(`${o.nodes} node(s)`, d, t) })
-        : await runIngestBench({ ...common, store: o.store, bus: o.bus, via: parseChoice(o.via, '--via', ['inproc', 'http'] as const), onProgress: (d, t) => progress.update('ingest', d, t) });
+      const nats = o.bus === 'nats-local' ? await PrivateNats.start() : undefined;
+      const bus = nats?.url ?? o.bus;
+      const r = await (o.nodes !== undefined
+        ? runClusterBench({ ...common, nodes: parseInteger(o.nodes, '--nodes', 1, 16), store: o.store, bus, onProgress: (d, t) => progress.update(`${o.nodes} node(s)`, d, t) })
+        : runIngestBench({ ...common, store: o.store, bus, via: parseChoice(o.via, '--via', ['inproc', 'http'] as const), onProgress: (d, t) => progress.update('ingest', d, t) }))
+        .finally(() => nats?.stop());
       progress.stop();
       const ratioToSqlite = baseline ? Number((r.framesPerSecond / baseline.framesPerSecond).toFixed(3)) : undefined;
       if (json) { process.stdout.write(`${JSON.stringify({ ...r, ...(baseline ? { baseline, ratioToSqlite } : {}) }, null, 2)}\n`); return; }
