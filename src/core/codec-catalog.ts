@@ -3,6 +3,7 @@ import { CodecError } from '../codecs/codec.js';
 import { loadUserCodecEngine, UserCodec, type UserCodecLimits } from '../codecs/user/user-codec.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import type { Store } from './ports/store.js';
+import type { UserCodecRecord } from './model.js';
 
 /** Prefix of a terminal's codec name that points at a tenant's own script. */
 export const USER_CODEC_PREFIX = 'user:';
@@ -13,6 +14,8 @@ export const USER_CODEC_PREFIX = 'user:';
  */
 export class CodecCatalog {
   private readonly compiled = new Map<string, Promise<UserCodec>>();
+  /** User codecs' records by id (a script never changes under its id). */
+  private readonly records = new Map<string, UserCodecRecord>();
 
   constructor(
     private readonly builtins: ReadonlyMap<string, PayloadCodec>,
@@ -54,6 +57,18 @@ export class CodecCatalog {
       p.catch(() => this.compiled.delete(id));
     }
     return p.catch(() => undefined);
+  }
+
+  /** The stored user codec a terminal's codec name `user:<id>` points at; undefined for another name or none. */
+  async userCodec(name: string): Promise<UserCodecRecord | undefined> {
+    if (!name.startsWith(USER_CODEC_PREFIX)) return undefined;
+    const id = name.slice(USER_CODEC_PREFIX.length);
+    let r = this.records.get(id);
+    if (!r) {
+      r = await this.store.getUserCodec(id);
+      if (r) this.records.set(id, r);
+    }
+    return r;
   }
 
   /** Compiles a script as a user codec would run; throws CodecError (CODEC_FAILED) when it cannot run. */

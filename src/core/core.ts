@@ -41,6 +41,7 @@ import { RegistrySync } from './registry-sync.js';
 import { DeadLetters } from './dead-letters.js';
 import { Cluster, type NodeIdentity } from './cluster.js';
 import { registerClusterMetrics } from './cluster-metrics.js';
+import { UserCodecPool } from './user-codec-pool.js';
 import { DECODER_CONSUMER } from './payload-decoder.js';
 import { RULES_CONSUMER } from './rule-runner.js';
 import { DOWNLINK_ACK_CONSUMER, DOWNLINK_REQUEST_CONSUMER } from './downlink-service.js';
@@ -181,7 +182,9 @@ export class Core {
     const registration = new RegistrationService(deps.store, events, registry, provisioning, deps.vault, clock, () => deps.audit ?? nullAuditLog, { reviewTenantRegistrations: deps.registration?.reviewTenantRegistrations ?? false });
     await registration.load();
     const pipeline = new IngestPipeline(deps.store, registry, clock, ingestMetrics, deps.ingest, () => events.written());
-    const decoder = new PayloadDecoder(events, deps.bus, registry, codecs, clock, ingestMetrics);
+    // Tenants' codecs in worker threads, a tenant at a time per thread: a slow script never holds up the node or the other tenants.
+    const userCodecs = new UserCodecPool({ ...(deps.userCodecLimits ? { limits: deps.userCodecLimits } : {}) });
+    const decoder = new PayloadDecoder(events, deps.bus, registry, codecs, clock, ingestMetrics, userCodecs);
     const contacts = new ContactPlanOracle();
     contacts.setSatellites(await deps.store.listSatellites());
     const rules = new RuleRunner(deps.store, events, deps.bus, registry, clock, contacts);
@@ -294,7 +297,7 @@ export class Core {
   async close(): Promise<void> {
     await this.scheduler.stop();
     await this.leases.stop();
-    await this.decoder.stop();
+    await this.decoder.dispose();
     await this.rules.stop();
     await this.downlinks.stop();
     await this.delivery?.stop();

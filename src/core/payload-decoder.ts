@@ -7,6 +7,7 @@ import type { CodecCatalog } from './codec-catalog.js';
 import type { TerminalRegistry } from './terminal-registry.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { Emit, EventWriter } from './event-writer.js';
+import type { UserCodecPool } from './user-codec-pool.js';
 import { parseUplinkEvent, type UplinkEventData } from './events/uplink-event.js';
 import { decodedSubject, UPLINK_SUBJECTS } from './events/subjects.js';
 import { decodedEventId, type DecodedEvent } from './events/decoded-event.js';
@@ -34,6 +35,8 @@ export class PayloadDecoder {
     private readonly catalog: CodecCatalog,
     private readonly clock: Clock,
     private readonly metrics?: IngestMetrics,
+    /** Where tenants' own codecs run (worker threads); in this thread without it. */
+    private readonly userCodecs?: UserCodecPool,
   ) {}
 
   async start(): Promise<void> {
@@ -43,6 +46,12 @@ export class PayloadDecoder {
   async stop(): Promise<void> {
     await this.sub?.close();
     this.sub = undefined;
+  }
+
+  /** Stops the user codecs' threads (the core's last stop). */
+  async dispose(): Promise<void> {
+    await this.stop();
+    await this.userCodecs?.close();
   }
 
   /** Decodes one uplink event; resolves once the outcome and its event are stored. */
@@ -55,13 +64,17 @@ export class PayloadDecoder {
       await this.events.run(async (_tx, emit) => this.emit(emit, up, { codec: null, decoded: null, error: null }));
       return;
     }
-    const codec = await this.catalog.resolve(codecName);
     let outcome: Pick<MessageDecode, 'decoded' | 'error'>;
-    if (!codec) {
+    const user = this.userCodecs ? await this.catalog.userCodec(codecName) : undefined;
+    const codec = user ? undefined : await this.catalog.resolve(codecName);
+    if (!user && !codec) {
       outcome = { decoded: null, error: { code: 'CODEC_UNKNOWN', message: `no codec ${codecName}` } };
     } else {
       try {
-        outcome = { decoded: codec.decode(up.payload, up.fPort), error: null };
+        const decoded = user
+          ? await this.userCodecs!.decode(up.tenantId, { codecId: user.id, name: user.name, script: user.script, bytes: up.payload, fPort: up.fPort })
+          : codec!.decode(up.payload, up.fPort);
+        outcome = { decoded, error: null };
       } catch (e) {
         // A codec is allowed to throw only CodecError; anything else is still the payload's fault, never ingest's.
         outcome = { decoded: null, error: isCodecError(e) ? { code: e.code, message: e.message } : { code: 'CODEC_FAILED', message: String((e as Error)?.message ?? e).slice(0, 300) } };
