@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import mqtt from 'mqtt';
 import {
-  ADMIN_KEY, NatsProcess, NodeProcess, canRunPrivatePostgres, frame, missing, newTerminal, postFrames, privatePostgres, sharedSchema, sleep, until,
+  NatsProcess, NodeProcess, canRunPrivatePostgres, frame, missing, newTerminal, postFrames, privatePostgres, sharedSchema, sleep, until,
   type ClusterTerminal, type Database,
 } from './harness.js';
 
@@ -116,28 +116,42 @@ async function load(nodes: () => NodeProcess[], token: string, terminals: readon
   return acked;
 }
 
+/** Two nodes on one database and a NATS server of their own, a webhook receiver, and a provisioned tenant. */
+interface TwoNodes {
+  nats: NatsProcess;
+  db: Database;
+  a: NodeProcess;
+  b: NodeProcess;
+  receiver: Receiver;
+  ctx: { tenantId: string; token: string; codec: string };
+}
+
+async function twoNodes(db: Database): Promise<TwoNodes> {
+  const nats = await NatsProcess.start();
+  const a = await NodeProcess.start('a', { store: db.url, bus: nats.url });
+  const b = await NodeProcess.start('b', { store: db.url, bus: nats.url });
+  const receiver = await Receiver.start();
+  return { nats, db, a, b, receiver, ctx: await provision(a, receiver) };
+}
+
+async function disposeTwoNodes(c: Partial<TwoNodes>): Promise<void> {
+  if (process.env['SATIOT_CLUSTER_DEBUG']) for (const n of [c.a, c.b]) console.log(`--- node ${n?.id} ---\n${n?.output}`);
+  await Promise.all([c.a?.dispose(), c.b?.dispose()]);
+  await c.receiver?.close();
+  await c.nats?.dispose();
+  await c.db?.dispose();
+}
+
 suite('a cluster of satiot nodes on one PostgreSQL schema and one NATS server', () => {
-  let nats: NatsProcess;
-  let db: Database;
-  let a: NodeProcess, b: NodeProcess;
-  let receiver: Receiver;
-  let ctx: { tenantId: string; token: string; codec: string };
+  let c: TwoNodes;
+  let db: Database, a: NodeProcess, b: NodeProcess, receiver: Receiver, ctx: TwoNodes['ctx'];
 
   beforeAll(async () => {
-    nats = await NatsProcess.start();
-    db = sharedSchema();
-    a = await NodeProcess.start('a', { store: db.url, bus: nats.url });
-    b = await NodeProcess.start('b', { store: db.url, bus: nats.url });
-    receiver = await Receiver.start();
-    ctx = await provision(a, receiver);
+    c = await twoNodes(sharedSchema());
+    ({ db, a, b, receiver, ctx } = c);
   }, 120_000);
 
-  afterAll(async () => {
-    await Promise.all([a?.dispose(), b?.dispose()]);
-    await receiver?.close();
-    await nats?.dispose();
-    await db?.dispose();
-  });
+  afterAll(() => disposeTwoNodes(c ?? {}));
 
   it('(a) takes frames on B of a terminal created on A at once, and refuses them within 1 s of its suspension on A', async () => {
     const t = await addTerminal(a, ctx.tenantId);
@@ -283,28 +297,15 @@ const restartable = !why && canRunPrivatePostgres() ? describe : describe.skip;
 if (!why && !canRunPrivatePostgres()) console.warn('cluster restart test skipped: no private PostgreSQL can be started here (initdb, pg_ctl)');
 
 restartable('a cluster riding out a NATS restart and a PostgreSQL restart', () => {
-  let nats: NatsProcess;
-  let db: Database;
-  let a: NodeProcess, b: NodeProcess;
-  let receiver: Receiver;
-  let ctx: { tenantId: string; token: string; codec: string };
+  let c: TwoNodes;
+  let nats: NatsProcess, db: Database, a: NodeProcess, b: NodeProcess, receiver: Receiver, ctx: TwoNodes['ctx'];
 
   beforeAll(async () => {
-    nats = await NatsProcess.start();
-    db = await privatePostgres();
-    a = await NodeProcess.start('a', { store: db.url, bus: nats.url });
-    b = await NodeProcess.start('b', { store: db.url, bus: nats.url });
-    receiver = await Receiver.start();
-    ctx = await provision(a, receiver);
+    c = await twoNodes(await privatePostgres());
+    ({ nats, db, a, b, receiver, ctx } = c);
   }, 120_000);
 
-  afterAll(async () => {
-    if (process.env['SATIOT_CLUSTER_DEBUG']) for (const n of [a, b]) console.log(`--- node ${n?.id} ---\n${n?.output}`);
-    await Promise.all([a?.dispose(), b?.dispose()]);
-    await receiver?.close();
-    await nats?.dispose();
-    await db?.dispose();
-  });
+  afterAll(() => disposeTwoNodes(c ?? {}));
 
   it('(d) loses no acknowledged frame and no event when NATS and then PostgreSQL restart mid-load', async () => {
     const terminals = await Promise.all([0, 1, 2, 3, 4].map(() => addTerminal(a, ctx.tenantId, ctx.codec)));
@@ -334,6 +335,5 @@ restartable('a cluster riding out a NATS restart and a PostgreSQL restart', () =
     await until(() => [...acked].every((id) => receiver.messageIds().has(id)) || undefined, 'every message delivered to the webhook', 90_000, 250);
     const dead = await a.api<{ items: unknown[] }>('GET', '/api/v1/dead-letters');
     expect(dead.body.items).toEqual([]);
-    expect(ADMIN_KEY).toBeTruthy();
   });
 });

@@ -1,4 +1,5 @@
 import type { Reception } from '../model.js';
+import { eventJsonObject } from './event-json.js';
 
 /** The satellites one station's accepted frames of one ingest group came from, with their downlink times. */
 export interface ReceptionSummaryEvent {
@@ -26,12 +27,8 @@ export function summariseReceptions(receptions: readonly Reception[], receivedAt
 }
 
 export function parseReceptionSummary(data: Uint8Array): ReceptionSummaryEvent | undefined {
-  try {
-    const e = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as unknown;
-    return e !== null && typeof e === 'object' ? receptionSummaryData(e as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  const e = eventJsonObject(data);
+  return e && receptionSummaryData(e);
 }
 
 /** A reception summary's parsed JSON as data; undefined when it is not one. */

@@ -1,4 +1,5 @@
 import type { RejectionCode } from '../model.js';
+import { eventJsonObject } from './event-json.js';
 
 /**
  * Rejections worth a supervisor's eye: a forged or replayed frame, or one from a terminal that may
@@ -33,13 +34,8 @@ export function rejectionEvent(e: RejectionEvent): Uint8Array {
 
 /** Parses a rejection event; undefined for anything else. */
 export function parseRejectionEvent(data: Uint8Array): RejectionEvent | undefined {
-  let e: unknown;
-  try {
-    e = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  return e !== null && typeof e === 'object' ? rejectionEventData(e as Record<string, unknown>) : undefined;
+  const e = eventJsonObject(data);
+  return e && rejectionEventData(e);
 }
 
 /** A rejection event's parsed JSON as data; undefined when it is not one. */

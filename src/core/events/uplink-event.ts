@@ -1,4 +1,5 @@
 import type { MessageRecord } from '../model.js';
+import { eventJsonObject } from './event-json.js';
 
 /** The uplink event's id: the message's (one event per stored message). */
 export const uplinkEventId = (m: Pick<MessageRecord, 'id'>): string => m.id;
@@ -36,13 +37,8 @@ export interface UplinkEventData {
 
 /** Parses an `uplink` event; undefined for anything else (another kind, or not the expected shape). */
 export function parseUplinkEvent(data: Uint8Array): UplinkEventData | undefined {
-  let e: unknown;
-  try {
-    e = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  return e !== null && typeof e === 'object' ? uplinkEventData(e as Record<string, unknown>) : undefined;
+  const e = eventJsonObject(data);
+  return e && uplinkEventData(e);
 }
 
 /** An `uplink` event's parsed JSON as data; undefined when it is not one. */
