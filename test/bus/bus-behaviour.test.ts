@@ -24,6 +24,17 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
   expect(isSatiotError(err) ? err.code : err).toBe(code);
 }
 
+/** A durable on `<p>.>` that fails every message reading 'poison' and keeps the others' texts in order. */
+async function poisonable(b: Bus, p: string, durable: string): Promise<{ seen: { attempts: number }; ok: string[] }> {
+  const seen = { attempts: 0 };
+  const ok: string[] = [];
+  await b.subscribe(`${p}.>`, async (m) => {
+    if (text(m.data) === 'poison') { seen.attempts++; throw new Error('cannot process'); }
+    ok.push(text(m.data));
+  }, { durable });
+  return { seen, ok };
+}
+
 for (const backend of backends) {
   describe(`bus behaviour: ${backend.name}`, () => {
     const open: Bus[] = [];
@@ -239,21 +250,16 @@ for (const backend of backends) {
       const b = await bus();
       const p = ns();
       const d = `dead${n}`;
-      let attempts = 0;
-      const ok: string[] = [];
-      await b.subscribe(`${p}.>`, async (m) => {
-        if (text(m.data) === 'poison') { attempts++; throw new Error('cannot process'); }
-        ok.push(text(m.data));
-      }, { durable: d });
+      const { seen, ok } = await poisonable(b, p, d);
       await b.publish(`${p}.z`, bytes('poison'), { msgId: 'poison-1' });
       await b.publish(`${p}.z`, bytes('next'));
       await waitFor(() => ok.length === 1);
-      expect(attempts).toBe(TEST_RETRY.maxAttempts);
+      expect(seen.attempts).toBe(TEST_RETRY.maxAttempts);
       const dead = deadLettersOf(b).filter((x) => x.consumer === d);
       expect(dead).toHaveLength(1);
       expect(dead[0]).toMatchObject({ attempts: TEST_RETRY.maxAttempts, error: 'cannot process', message: { subject: `${p}.z`, msgId: 'poison-1' } });
       await sleep(60);
-      expect(attempts).toBe(TEST_RETRY.maxAttempts); // not delivered again
+      expect(seen.attempts).toBe(TEST_RETRY.maxAttempts); // not delivered again
     });
 
     it('records a dead letter through the sink before giving the message up, and keeps it while the sink fails', async () => {
@@ -268,17 +274,12 @@ for (const backend of backends) {
       open.push(b);
       const p = ns();
       const d = `sink${n}`;
-      let attempts = 0;
-      const ok: string[] = [];
-      await b.subscribe(`${p}.>`, async (m) => {
-        if (text(m.data) === 'poison') { attempts++; throw new Error('cannot process'); }
-        ok.push(text(m.data));
-      }, { durable: d });
+      const { seen, ok } = await poisonable(b, p, d);
       await b.publish(`${p}.z`, bytes('poison'), { msgId: 'poison-2' });
       await b.publish(`${p}.z`, bytes('after'));
       await waitFor(() => ok.length === 1, 10_000);
       // The first give-up found the sink down: the message was kept and delivered once more.
-      expect(attempts).toBe(TEST_RETRY.maxAttempts + 1);
+      expect(seen.attempts).toBe(TEST_RETRY.maxAttempts + 1);
       expect(recorded).toHaveLength(1);
       expect(recorded[0]).toMatchObject({ consumer: d, subject: `${p}.z`, msgId: 'poison-2', error: 'cannot process' });
       expect(text(recorded[0]!.data)).toBe('poison');
