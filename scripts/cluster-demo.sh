@@ -6,8 +6,9 @@
 #
 # It registers a terminal through node A, posts a frame through node B, reads the message back
 # through A, and shows the cluster view; then it leaves both nodes running until Ctrl-C.
-# No containers: it uses the PostgreSQL you point it at (a schema `satiot_demo` in it) and the
-# nats-server binary when NATS_URL is not given.
+# No containers: it uses the PostgreSQL you point it at (a schema `satiot_demo_<pid>` of this run's
+# own, dropped when it stops: the keys it makes up die with it) and the nats-server binary when
+# NATS_URL is not given.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,10 +16,12 @@ PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 PORT_A=${PORT_A:-8081}
 PORT_B=${PORT_B:-8082}
 WORK=$(mktemp -d -t satiot-cluster-demo-XXXX)
+SCHEMA=satiot_demo_$$
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  PG_URL="$PG_URL" SCHEMA="$SCHEMA" node -e "const c=new (require('pg').Client)(process.env.PG_URL);c.connect().then(()=>c.query('DROP SCHEMA IF EXISTS '+process.env.SCHEMA+' CASCADE')).catch(e=>console.error('could not drop schema '+process.env.SCHEMA+': '+e.message)).finally(()=>c.end())" || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -39,7 +42,7 @@ fi
 export SATIOT_ADMIN_KEY=${SATIOT_ADMIN_KEY:-sat_demo_$(node -e "console.log(require('crypto').randomBytes(12).toString('hex'))")}
 export SATIOT_MASTER_KEY=${SATIOT_MASTER_KEY:-$(node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")}
 export SATIOT_AUDIT_SIGNING_KEY=${SATIOT_AUDIT_SIGNING_KEY:-$(node -e "console.log(require('crypto').generateKeyPairSync('ed25519').privateKey.export({type:'pkcs8',format:'pem'}).replace(/\n/g,'\\\\n'))")}
-STORE="${PG_URL}$([[ $PG_URL == *\?* ]] && echo '&' || echo '?')schema=satiot_demo"
+STORE="${PG_URL}$([[ $PG_URL == *\?* ]] && echo '&' || echo '?')schema=$SCHEMA"
 
 for n in a b; do
   port=$([ $n = a ] && echo "$PORT_A" || echo "$PORT_B")

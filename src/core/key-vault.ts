@@ -110,12 +110,12 @@ export class KeyVault {
         const out = openGcm(k, parts[1]!, parts[2]!, parts[3]!, aad);
         if (out) return out;
       }
-      throw new SatiotError('INTERNAL', 'a sealed value does not open with any configured master key (wrong SATIOT_MASTER_KEY?)');
+      throw new SatiotError('MASTER_KEY_MISMATCH', 'a sealed value does not open with any configured master key (wrong SATIOT_MASTER_KEY?)');
     }
     if (parts[0] !== 'v2' || parts.length !== 6) throw new SatiotError('INTERNAL', 'a sealed value has an unknown format');
     const [, id, alg, iv, tag, ct] = parts as [string, string, string, string, string, string];
     const k = this.keys.get(id);
-    if (!k) throw new SatiotError('INTERNAL', `a sealed value is under master key ${id}, which this node does not hold (set SATIOT_MASTER_KEY_PREVIOUS during a rotation)`);
+    if (!k) throw new SatiotError('MASTER_KEY_MISMATCH', `a sealed value is under master key ${id}, which this node does not hold: give every node the same SATIOT_MASTER_KEY (and SATIOT_MASTER_KEY_PREVIOUS during a rotation)`);
     const out = alg === 'a' ? openGcm(k, iv, tag, ct, aad) : alg === 's' ? openSm4(k, iv, tag, ct, aad) : undefined;
     if (!out) throw new SatiotError('INTERNAL', `a sealed value does not open under master key ${id} (tampered, or moved from another row)`);
     return out;

@@ -65,6 +65,8 @@ describe('KeyVault', () => {
     try { onlyNew.open(underOld, CTX); } catch (e) { msg = (e as Error).message; }
     expect(msg).toContain(masterKeyId(oldKey));
     expect(msg).not.toContain(oldKey.toString('hex'));
+    expect(errorCode(() => onlyNew.open(underOld, CTX))).toBe('MASTER_KEY_MISMATCH');
+    expect(errorCode(() => onlyNew.open(v1, CTX))).toBe('MASTER_KEY_MISMATCH');
     expect(errorCode(() => KeyVault.fromHex('zz'))).toBe('INVALID_ARGUMENT');
   });
 });
