@@ -5,6 +5,7 @@ import type {
 import type { Page, UsageRow } from '../core/ports/store.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { asBuffer } from './row-mapping.js';
+import { underSavepoint } from './savepoint.js';
 
 /** The `downlinks` table (migration 6 of both backends). Times are ms; int8 may come back as strings. */
 export interface DownlinksTable {
@@ -83,9 +84,9 @@ export class KyselyDownlinkStore implements DownlinkStore {
   async update(d: DownlinkRecord, expectedVersion: number): Promise<DownlinkUpdate> {
     const { id: _id, tenant_id: _t, terminal_id: _te, dev_eui: _e, created_at: _c, alarm_id: _a, ...changes } = row(d);
     try {
-      const r = await this.db.updateTable('downlinks').set({ ...changes, version: expectedVersion + 1 })
+      const r = await underSavepoint(this.db, () => this.db.updateTable('downlinks').set({ ...changes, version: expectedVersion + 1 })
         .where('id', '=', d.id).where('version', '=', expectedVersion)
-        .executeTakeFirst();
+        .executeTakeFirst());
       return Number(r.numUpdatedRows) === 1 ? 'updated' : 'stale';
     } catch (e) {
       // The one unique key an update can break is (terminal_id, f_cnt_down): read it back rather

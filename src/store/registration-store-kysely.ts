@@ -5,6 +5,7 @@ import type { TerminalStatus } from '../core/model.js';
 import type { GeoJsonPolygon, IdDocumentType } from '../core/registration-identity.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { underSavepoint } from './savepoint.js';
 
 /** The `terminal_registrations` table (migration 9 of both backends). Times are ms; int8 may come back as strings. */
 export interface TerminalRegistrationsTable {
@@ -68,8 +69,8 @@ export class KyselyRegistrationStore implements RegistrationStore {
     const row = toRow(r);
     const { terminal_id: _id, created_at: _c, ...changes } = row;
     try {
-      await this.db.insertInto('terminal_registrations').values(row)
-        .onConflict((oc) => oc.column('terminal_id').doUpdateSet(changes)).execute();
+      await underSavepoint(this.db, () => this.db.insertInto('terminal_registrations').values(row)
+        .onConflict((oc) => oc.column('terminal_id').doUpdateSet(changes)).execute());
     } catch (e) {
       // The only unique keys besides the terminal are the hardware id and the IMEI.
       const clash = await this.db.selectFrom('terminal_registrations').select('terminal_id')

@@ -16,7 +16,8 @@ import { POSTGRES_URL, dropSchema } from './helpers.js';
 
 const T0 = Date.UTC(2026, 0, 15, 12);
 
-interface Harness { store: DownlinkStore; dispose(): Promise<void> }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+interface Harness { store: DownlinkStore; db: Kysely<any>; dispose(): Promise<void> }
 
 const backends: Array<{ name: string; open(): Promise<Harness> }> = [{
   name: 'SQLite (:memory:)',
@@ -25,7 +26,7 @@ const backends: Array<{ name: string; open(): Promise<Harness> }> = [{
     sqlite.exec(SQLITE_DOWNLINK_MIGRATION.sql);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { store: new KyselyDownlinkStore(db), dispose: () => db.destroy() };
+    return { store: new KyselyDownlinkStore(db), db, dispose: () => db.destroy() };
   },
 }];
 if (POSTGRES_URL) {
@@ -39,7 +40,7 @@ if (POSTGRES_URL) {
       await pool.query(POSTGRES_DOWNLINK_MIGRATION.sql);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-      return { store: new KyselyDownlinkStore(db), async dispose() { await db.destroy(); await dropSchema(url, schema); } };
+      return { store: new KyselyDownlinkStore(db), db, async dispose() { await db.destroy(); await dropSchema(url, schema); } };
     },
   });
 }
@@ -89,6 +90,20 @@ describe.each(backends)('KyselyDownlinkStore on $name', (backend) => {
     expect(await h.store.update({ ...other, fCntDown: 0, version: 1 }, 0)).toBe('updated');
     expect(await h.store.get(a.id)).toMatchObject({ state: 'scheduled', fCntDown: 0, version: 1 });
     expect(await h.store.get(b.id)).toMatchObject({ fCntDown: null, version: 0 });
+  });
+
+  it('reports a taken counter inside a transaction too, and the transaction goes on (PostgreSQL aborts it without a savepoint)', async () => {
+    const a = downlink(), b = downlink();
+    for (const d of [a, b]) await h.store.create(d);
+    await h.store.update({ ...a, state: 'scheduled', fCntDown: 0, version: 1 }, 0);
+    const outcome = await h.db.transaction().execute(async (trx) => {
+      const tx = new KyselyDownlinkStore(trx);
+      const first = await tx.update({ ...b, fCntDown: 0, version: 1 }, 0);
+      const second = await tx.update({ ...b, fCntDown: 1, version: 1 }, 0);
+      return [first, second];
+    });
+    expect(outcome).toEqual(['counter-taken', 'updated']);
+    expect(await h.store.get(b.id)).toMatchObject({ fCntDown: 1, version: 1 });
   });
 
   it('counts the next counter from the highest the terminal used, and the highest outside a set', async () => {

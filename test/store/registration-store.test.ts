@@ -53,6 +53,18 @@ for (const backend of BACKENDS) {
       expect(await store.registrations.get('t2')).toBeUndefined();
     });
 
+    it('refuses a bound hardware id inside a transaction too, and the transaction goes on (PostgreSQL aborts it without a savepoint)', async () => {
+      await store.registrations.save(reg('t1', 'acme'));
+      const codes = await store.atomically(async (tx) => {
+        const e = await tx.registrations.save(reg('t2', 'acme', { hardwareId: 'HW-T1' })).catch((x: unknown) => x);
+        await tx.registrations.save(reg('t3', 'acme'));
+        return [(e as SatiotError).code];
+      });
+      expect(codes).toEqual(['HARDWARE_ID_BOUND']);
+      expect(await store.registrations.get('t2')).toBeUndefined();
+      expect((await store.registrations.get('t3'))?.hardwareId).toBe('HW-T3');
+    });
+
     it('changes status only from the expected state (compare-and-set) and reads it back with reason and author', async () => {
       expect(await store.registrations.setStatus('t2', 'approved', 'suspended', { reason: 'x', by: 'operator:-', at: T0 })).toBe(false);
       expect(await store.registrations.setStatus('t2', 'pending', 'approved', { reason: 'ok', by: 'operator:-', at: T0 + 7 })).toBe(true);
