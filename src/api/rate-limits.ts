@@ -47,6 +47,8 @@ export const DEFAULT_ACCESS_LIMITS: AccessLimits = {
 const hashed = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
 const GATEWAY = /^\/api\/v1\/gateway\//;
 const EXEMPT = /^\/api\/(docs|openapi\.json)(\/|$|\?)/;
+/** A load balancer's probes: answered whatever the shared store does (they carry no key to lock out). */
+const PROBES = /^\/(healthz|readyz)(\?|$)/;
 
 /** Which bucket a request counts in: a station (by token hash), an API key (by id) or a client address. */
 export function limitKey(req: FastifyRequest): string {
@@ -197,8 +199,16 @@ export const accessLimits = fp<AccessLimitsOptions>(async (app, opts) => {
     const policy = limits.lockout;
     const exempt = new Set(limits.lockoutExempt);
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-      if (exempt.has(req.ip)) return;
-      const wait = await lockout.retryAfter(req.ip);
+      if (exempt.has(req.ip) || PROBES.test(req.url)) return;
+      // A shared lock-out table that cannot be reached does not stop the node: the request goes on
+      // (and meets the store's own error if it needs the store).
+      let wait: number;
+      try {
+        wait = await lockout.retryAfter(req.ip);
+      } catch (e) {
+        req.log.warn({ err: e }, 'lock-out check skipped: the shared store did not answer');
+        return;
+      }
       if (wait > 0) {
         reply.header('retry-after', String(wait));
         throw new SatiotError('KEY_LOCKED_OUT', `too many failed keys from this address: locked out for ${wait} s more`, { retryAfterSeconds: wait });
@@ -206,7 +216,8 @@ export const accessLimits = fp<AccessLimitsOptions>(async (app, opts) => {
     });
     app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
       if (reply.statusCode !== 401 || exempt.has(req.ip)) return;
-      if ((await lockout.fail(req.ip)) && core) {
+      const lockedNow = await lockout.fail(req.ip).catch((e: unknown) => { req.log.warn({ err: e }, 'failed key not counted: the shared store did not answer'); return false; });
+      if (lockedNow && core) {
         await core.audit.append({
           actor: { kind: 'system', id: 'auth-lockout' }, action: 'auth.lockout', target: { kind: 'source', id: req.ip }, outcome: 'denied',
           details: { failures: policy.failures, windowMs: policy.windowMs, lockedForMs: policy.lockMs, lastRoute: req.routeOptions.url ?? null }, sourceIp: req.ip,

@@ -98,4 +98,22 @@ describe('rate limits and lock-out', () => {
       expect(await l.retryAfter('a')).toBe(0);
     });
   });
+
+  describe('shared limits whose store does not answer', () => {
+    it('still answers the probes, the API and a bad key (401, not 5xx): the limits fail open', async () => {
+      audit = new MemoryAudit();
+      f = await coreFixture({ audit });
+      const down = async (): Promise<never> => { throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }); };
+      Object.defineProperty(f.core, 'sharedLimits', { value: { hit: down, lock: down, lockedUntil: down } });
+      app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY), limits: { api: 5, station: 5, lockout: { failures: 2, windowMs: 60_000, lockMs: 60_000 } }, wallClock: f.clock });
+      const from = { remoteAddress: '203.0.113.40' };
+      expect((await app.inject({ method: 'GET', url: '/healthz', ...from })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/readyz', ...from })).statusCode).toBe(200);
+      for (let i = 0; i < 3; i++) {
+        const bad = await app.inject({ method: 'GET', url: '/api/v1/tenants', headers: bearer(`sat_wrong${i}`), ...from });
+        expect([bad.statusCode, bad.json().error.code]).toEqual([401, 'UNAUTHORIZED']);
+      }
+      expect((await app.inject({ method: 'GET', url: '/api/v1/tenants', headers: bearer(KEY), ...from })).statusCode).toBe(200);
+    });
+  });
 });
