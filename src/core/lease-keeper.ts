@@ -108,7 +108,9 @@ export class LeaseKeeper {
       const asked = performance.now();
       let held: boolean;
       try {
-        const lease = await this.leases.acquire(name, this.holder, this.ttlMs);
+        // A request that hangs (a half-open connection) counts as failed once the lease would be
+        // due for renewal: the round goes on, and work whose lease runs out is stopped in time.
+        const lease = await within(this.leases.acquire(name, this.holder, this.ttlMs), this.ttlMs / 2, `lease ${name}: the store did not answer in ${this.ttlMs / 2} ms`);
         held = lease !== undefined;
         if (lease) {
           // Counted from before the request, less a margin for clock drift: never longer than the store's view.
@@ -125,7 +127,14 @@ export class LeaseKeeper {
         try {
           await e.work.start();
         } catch (err) {
+          // Work that did not start gives its lease up (after undoing what it did start), so that
+          // the next round — here or on another node — tries again rather than hold it idle.
           this.opts.onError?.(err, `starting ${name}`);
+          e.running = false;
+          e.heldUntil = 0;
+          await e.work.stop().catch((err2: unknown) => this.opts.onError?.(err2, `stopping ${name}`));
+          await this.leases.release(name, this.holder).catch((err2: unknown) => this.opts.onError?.(err2, `releasing ${name}`));
+          this.changed(name, false);
         }
       } else if (!held && e.running) {
         e.running = false;
@@ -134,6 +143,13 @@ export class LeaseKeeper {
       }
     }
   }
+}
+
+/** `p`, or a rejection once `ms` have passed without it settling. */
+function within<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 const NO_WORK: LeasedWork = { start: () => undefined, stop: async () => undefined };

@@ -80,11 +80,10 @@ export class AnomalyMonitor {
         this.handledCount++;
         this.waiters = this.waiters.filter((w) => (w.n <= this.handledCount ? (w.resolve(), false) : true));
       }, durable ? { durable: name, partitioned } : {});
-    this.subs = [
-      await on(REJECTION_SUBJECTS, 'supervision-rejections', async (d) => { const e = parseRejectionEvent(d); if (e) await this.onRejection(e); }),
-      await on(DECODED_SUBJECTS, 'supervision-decoded', async (d) => this.onDecoded(d), true),
-      await on(RECEPTION_SUMMARY_SUBJECTS, 'supervision-receptions', async (d) => { const e = parseReceptionSummary(d); if (e) await this.onReceptions(e); }),
-    ];
+    // Each subscription is kept as soon as it is made: a start that fails half-way is undone by stop().
+    this.subs.push(await on(REJECTION_SUBJECTS, 'supervision-rejections', async (d) => { const e = parseRejectionEvent(d); if (e) await this.onRejection(e); }));
+    this.subs.push(await on(DECODED_SUBJECTS, 'supervision-decoded', async (d) => this.onDecoded(d), true));
+    this.subs.push(await on(RECEPTION_SUMMARY_SUBJECTS, 'supervision-receptions', async (d) => { const e = parseReceptionSummary(d); if (e) await this.onReceptions(e); }));
   }
 
   /** Bus messages handled so far (all three streams). */
@@ -98,8 +97,8 @@ export class AnomalyMonitor {
   }
 
   async stop(): Promise<void> {
-    for (const s of this.subs) await s.close();
-    this.subs = [];
+    const subs = this.subs.splice(0);
+    for (const s of subs) await s.close();
   }
 
   private stateOf(devEui: string): TerminalState {

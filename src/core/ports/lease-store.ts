@@ -10,7 +10,7 @@ export interface Lease {
 }
 
 /**
- * Leases on the store (src/core/leases.ts runs the work under them). Times are the store's own
+ * Leases on the store (src/core/lease-keeper.ts runs the work under them). Times are the store's own
  * clock — PostgreSQL's for several nodes — so nodes whose clocks disagree still agree on who holds
  * what. One conditional upsert decides: no consensus of our own.
  */
