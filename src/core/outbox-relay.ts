@@ -56,6 +56,8 @@ export class OutboxRelay {
   private streak = 0;
   private loop: Promise<void> | undefined;
   private stopping = false;
+  /** start() was asked while the loop was still stopping. */
+  private restart = false;
   private wakeUp: (() => void) | undefined;
   private woken = false;
   /** Events published since start. */
@@ -74,13 +76,25 @@ export class OutboxRelay {
     return this.loop !== undefined;
   }
 
-  /** Starts relaying (idempotent). */
+  /**
+   * Starts relaying (idempotent). Asked while a stop is still winding down (its grace ran out before
+   * the last mark), it starts again as soon as that loop has ended.
+   */
   start(): void {
-    if (this.loop) return;
+    if (this.loop) {
+      if (this.stopping) this.restart = true;
+      return;
+    }
     this.stopping = false;
     this.cursor = 0;
     this.lastScan = 0;
-    this.loop = this.run().finally(() => { this.loop = undefined; });
+    this.loop = this.run().finally(() => {
+      this.loop = undefined;
+      if (this.restart) {
+        this.restart = false;
+        this.start();
+      }
+    });
   }
 
   /** Something was written to the outbox: look now rather than at the next poll. */
@@ -94,6 +108,7 @@ export class OutboxRelay {
    * the others stay in the outbox for the next relay).
    */
   async stop(graceMs = 1_000): Promise<void> {
+    this.restart = false;
     if (!this.loop) return;
     this.stopping = true;
     this.wake();
