@@ -88,6 +88,11 @@ describe('the cluster view and dead letters', () => {
     const list = (await api.app.inject({ method: 'GET', url: '/api/v1/dead-letters?state=open', headers: auth })).json();
     expect(list.items).toEqual([expect.objectContaining({ id, consumer: 'satiot-downlink-requests', attempts: 12, state: 'open', replays: 0 })]);
     expect((await api.app.inject({ method: 'GET', url: `/api/v1/dead-letters/${id}`, headers: auth })).json().event).toEqual(event);
+    // A regulator (payloads not shown by default) sees what identifies the event, not its payload.
+    const regulator = await keyFor(api.app, 'regulator');
+    const seen = (await api.app.inject({ method: 'GET', url: `/api/v1/dead-letters/${id}`, headers: { authorization: `Bearer ${regulator}` } })).json();
+    expect(seen.eventRedacted).toBe(true);
+    expect(seen.event).toEqual({ kind: 'downlink-request', alarmId: 'a-1', ruleId: 'r', tenantId: api.f.tenantId, devEui: '00000000000000ff', fPort: 2, requestedAt: event.requestedAt });
     // Its terminal is unknown: the downlink service drops the request (nothing to queue) and the replay succeeds.
     const ok = await api.app.inject({ method: 'POST', url: `/api/v1/dead-letters/${id}/replay`, headers: auth });
     expect(ok.json()).toMatchObject({ id, state: 'resolved', replays: 1, lastReplayError: null });

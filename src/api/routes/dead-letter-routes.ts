@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import type { DeadLetterRecord } from '../../core/ports/dead-letter-store.js';
-import { authenticate, allow, SUPERVISORS } from '../auth.js';
+import { authenticate, allow, principalOf, SUPERVISORS } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
 
 const OPERATOR = ['operator'] as const;
@@ -15,28 +15,44 @@ export const deadLetterSchema = {
     eventId: { type: ['string', 'null'] }, attempts: { type: 'integer' }, error: { type: 'string', description: 'the last failure' },
     failedAt: { type: 'string' }, state: { type: 'string', enum: ['open', 'resolved'] }, replays: { type: 'integer' },
     replayedAt: { type: ['string', 'null'] }, lastReplayError: { type: ['string', 'null'] }, resolvedAt: { type: ['string', 'null'] },
-    event: { description: 'the event as published (JSON), when asked for one dead letter' },
+    event: { description: 'the event as published (JSON), when asked for one dead letter; for a key that may not see payloads only its identifying fields' },
+    eventRedacted: { type: 'boolean', description: 'true when `event` holds only identifying fields (a regulator key without payload access)' },
   },
 } as const;
 
-function deadLetterJson(d: DeadLetterRecord, withEvent: boolean) {
-  const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/**
+ * The fields of an event that identify it without carrying a terminal's data: what a regulator who
+ * may not see payloads is shown (payloads, decoded values, evidence and positions are left out).
+ */
+const IDENTIFYING = new Set([
+  'kind', 'id', 'messageId', 'tenantId', 'devEui', 'devAddr', 'fCnt', 'fPort', 'stationId', 'satelliteId', 'code', 'action',
+  'alarmId', 'ruleId', 'downlinkId', 'state', 'entity', 'op', 'capturedAt', 'downlinkedAt', 'ingestedAt', 'receivedAt', 'requestedAt', 'decodedAt',
+]);
+
+function eventOf(d: DeadLetterRecord, full: boolean): { event: unknown; eventRedacted?: true } {
+  const text = Buffer.from(d.data).toString('utf8');
   let event: unknown;
-  if (withEvent) {
-    const text = Buffer.from(d.data).toString('utf8');
-    try { event = JSON.parse(text); } catch { event = text; }
-  }
+  try { event = JSON.parse(text); } catch { event = text; }
+  if (full) return { event };
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) return { event: null, eventRedacted: true };
+  const kept = Object.entries(event as Record<string, unknown>).filter(([k, v]) => IDENTIFYING.has(k) && (v === null || typeof v !== 'object'));
+  return { event: Object.fromEntries(kept), eventRedacted: true };
+}
+
+function deadLetterJson(d: DeadLetterRecord, event?: { event: unknown; eventRedacted?: true }) {
+  const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
     id: d.id, consumer: d.consumer, subject: d.subject, eventId: d.eventId, attempts: d.attempts, error: d.error, failedAt: new Date(d.failedAt).toISOString(),
     state: d.resolvedAt === null ? 'open' : 'resolved', replays: d.replays, replayedAt: isoOrNull(d.replayedAt), lastReplayError: d.lastReplayError,
-    resolvedAt: isoOrNull(d.resolvedAt), ...(withEvent ? { event } : {}),
+    resolvedAt: isoOrNull(d.resolvedAt), ...event,
   };
 }
 
 /**
  * Dead letters: events a consumer gave up on after its retries (docs/cluster.md). Operators and
- * regulators list and inspect them; operators replay one through its consumer. Events carry
- * tenants' data, so tenants see none here.
+ * regulators list and inspect them (a regulator without payload access sees an event's identifying
+ * fields only); operators replay one through its consumer. Events carry tenants' data, so tenants
+ * see none here.
  */
 export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
@@ -59,14 +75,15 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
       allow(req, SUPERVISORS);
       const q = req.query;
       const page = await core.deadLetters.list({ limit: q.limit, ...(q.consumer !== undefined ? { consumer: q.consumer } : {}), ...(q.state ? { state: q.state } : {}), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}) });
-      return { items: page.items.map((d) => deadLetterJson(d, false)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+      return { items: page.items.map((d) => deadLetterJson(d)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     });
 
     app.get<{ Params: { id: string } }>('/api/v1/dead-letters/:id', {
       schema: { summary: 'One dead letter, with its event', tags: ['cluster'], security: [{ apiKey: [] }], params: idParams, response: { 200: deadLetterSchema, '4xx': errorSchema } },
     }, async (req) => {
       allow(req, SUPERVISORS);
-      return deadLetterJson(await core.deadLetters.get(req.params.id), true);
+      const d = await core.deadLetters.get(req.params.id);
+      return deadLetterJson(d, eventOf(d, access.seesPayloads(principalOf(req))));
     });
 
     app.post<{ Params: { id: string } }>('/api/v1/dead-letters/:id/replay', {
@@ -76,7 +93,7 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
       },
     }, async (req) => {
       allow(req, OPERATOR);
-      return deadLetterJson(await core.deadLetters.replay(req.params.id), false);
+      return deadLetterJson(await core.deadLetters.replay(req.params.id));
     });
   };
 }

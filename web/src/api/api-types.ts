@@ -674,6 +674,7 @@ export interface ApiOperations {
         lastReplayError?: string | null;
         resolvedAt?: string | null;
         event?: unknown;
+        eventRedacted?: boolean;
       }>;
       nextCursor?: string;
     };
@@ -696,6 +697,7 @@ export interface ApiOperations {
       lastReplayError?: string | null;
       resolvedAt?: string | null;
       event?: unknown;
+      eventRedacted?: boolean;
     };
   };
 }
