@@ -5,6 +5,7 @@ import type { Subscription } from '../core/ports/bus.js';
 import type { TerminalRecord } from '../core/model.js';
 import { parseRejectionEvent, type RejectionEvent } from '../core/events/rejection-event.js';
 import { parseReceptionSummary, type ReceptionSummaryEvent } from '../core/events/reception-summary-event.js';
+import { eventIdOf } from '../core/events/event-id.js';
 import { anomalySubject, DECODED_SUBJECTS, RECEPTION_SUMMARY_SUBJECTS, REJECTION_SUBJECTS } from '../core/events/subjects.js';
 import { anomalyEventId, type AnomalyEvent } from '../core/events/anomaly-event.js';
 import { satellitesOf } from '../core/satellite-records.js';
@@ -22,6 +23,8 @@ import type { PolygonLike } from './anomaly-geometry.js';
 export { anomalySubject } from '../core/events/subjects.js';
 /** Most subjects whose state is kept; the oldest are forgotten beyond it. */
 const MAX_SUBJECTS = 100_000;
+/** Most event ids remembered to drop redeliveries (a redelivered event must not count twice in a window). */
+const MAX_SEEN_EVENTS = 200_000;
 const SATELLITES_TTL_MS = 10 * 60_000;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -56,6 +59,8 @@ export class AnomalyMonitor {
   private readonly terminals = new Map<string, TerminalState>();
   private readonly stationMic = new Map<string, number[]>();
   private readonly lastFinding = new Map<string, number>();
+  /** Ids of the events counted so far, oldest first (bounded): a redelivery is acknowledged, not counted. */
+  private readonly seenEvents = new Set<string>();
   private subs: Subscription[] = [];
   private sats: { at: number; byId: Map<string, Satellite> } | undefined;
   private handledCount = 0;
@@ -71,8 +76,13 @@ export class AnomalyMonitor {
     const durable = this.opts.durable ?? true;
     const on = (pattern: string, name: string, fn: (data: Uint8Array) => Promise<void>, partitioned = false) =>
       this.core.bus.subscribe(pattern, async (m) => {
+        const id = eventIdOf(m);
         try {
-          await fn(m.data);
+          if (!this.seenEvents.has(id)) {
+            await fn(m.data);
+            if (this.seenEvents.size >= MAX_SEEN_EVENTS) this.seenEvents.delete(this.seenEvents.values().next().value!);
+            this.seenEvents.add(id);
+          }
         } catch (e) {
           // A detector's failure never blocks the stream; it is reported and the message acknowledged.
           this.opts.onError?.(e);

@@ -13,6 +13,8 @@ import { makeSite } from '../../src/orbit/site.js';
 import { satellitesOf } from '../../src/core/satellite-records.js';
 import { subSatellitePoint } from '../../src/orbit/sub-satellite-point.js';
 import { declarationBody } from './registration-fixture.js';
+import { rejectionEvent } from '../../src/core/events/rejection-event.js';
+import { rejectionSubject } from '../../src/core/events/subjects.js';
 import { collect, coreFixture, T0, uplink, type CoreFixture, type TestTerminal } from '../core/helpers.js';
 
 /** Payloads are JSON text: `{"position":{"lat":…,"lon":…},"emergency":…}` decoded as is. */
@@ -161,6 +163,24 @@ describe('anomaly monitor', () => {
     expect(of(byPosition.devEui)).toMatchObject({ response: 'record', evidence: { source: 'position', position: { lat: 30.5, lon: 114.3 } } });
     expect(of(byFootprint.devEui)).toMatchObject({ evidence: { source: 'satellite-footprint', satelliteId: 'REF-SSO-500' } });
     expect((of(byFootprint.devEui)!.evidence as { regionDistanceKm: number; footprintRadiusKm: number }).regionDistanceKm).toBeGreaterThan((of(byFootprint.devEui)!.evidence as { footprintRadiusKm: number }).footprintRadiusKm);
+  });
+
+  it('counts a redelivered event once: the same rejection twice does not reach a threshold of two', async () => {
+    const { f, monitor } = await start(anomalyPolicy({ replay: { threshold: 2 } }));
+    const t = await f.addTerminal();
+    const replayed = (receivedAt: number) => rejectionEvent({
+      kind: 'rejected', code: 'REPLAYED_COUNTER', receivedAt, stationId: f.station.id, satelliteId: 'SAT-1', capturedAt: T0, downlinkedAt: T0,
+      devAddr: t.devAddr, devEui: t.devEui, tenantId: f.tenantId, fCnt: 7,
+    });
+    // No de-duplication id: the bus delivers both; the monitor knows the second by its bytes' digest.
+    const subject = rejectionSubject(f.station.id);
+    await f.bus.publish(subject, replayed(T0 + 1));
+    await f.bus.publish(subject, replayed(T0 + 1));
+    await monitor.handledAtLeast(2);
+    expect((await f.store.anomalies.list({ limit: 10 })).items).toHaveLength(0);
+    await f.bus.publish(subject, replayed(T0 + 2));
+    await monitor.handledAtLeast(3);
+    expect((await f.store.anomalies.list({ limit: 10 })).items.map((a) => [a.kind, a.evidence['count']])).toEqual([['replay', 2]]);
   });
 
   it('records one finding per subject and kind per cooldown', async () => {
