@@ -42,7 +42,11 @@ export class KyselyOutboxStore implements OutboxStore {
   }
 
   async prune(before: number): Promise<number> {
-    const r = await this.db.deleteFrom('outbox').where('published_at', 'is not', null).where('published_at', '<', before).executeTakeFirst();
+    // The newest row stays: SQLite numbers a new row after the highest left, and an emptied table
+    // would hand out seqs below the relay's cursor (found only at its next full rescan).
+    const r = await this.db.deleteFrom('outbox').where('published_at', 'is not', null).where('published_at', '<', before)
+      .where('seq', '<', (eb) => eb.selectFrom('outbox').select((e) => e.fn.max('seq').as('m')))
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 }

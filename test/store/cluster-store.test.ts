@@ -96,6 +96,17 @@ for (const backend of BACKENDS) {
         expect((await store.outbox.pending(10)).map((e) => e.id)).toEqual(['c']);
       });
 
+      it('never hands out a seq at or below one it handed out before, even after pruning everything it could', async () => {
+        await store.outbox.append([{ id: 'a', subject: 's.a', data: bytes('1') }, { id: 'b', subject: 's.b', data: bytes('2') }], 10);
+        const first = await store.outbox.pending(10);
+        await store.outbox.markPublished(first.map((e) => e.seq), 20);
+        expect(await store.outbox.prune(30)).toBe(1); // the newest row stays
+        await store.outbox.append([{ id: 'c', subject: 's.c', data: bytes('3') }], 40);
+        const [c] = await store.outbox.pending(10, first[1]!.seq);
+        expect(c?.id).toBe('c');
+        expect(c!.seq).toBeGreaterThan(first[1]!.seq);
+      });
+
       it('takes an ingest batch\'s events in its transaction', async () => {
         await store.createTenant(tenant('acme'));
         const t = terminal('term-1', 'acme', 1);
