@@ -67,55 +67,68 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const admin = resolveAdminKey(dataDir);
   const vault = resolveMasterKey(dataDir);
   const store = await openStore(o.store, { dataDir });
-  const bus = await openBus(o.bus, { deadLetterSink: deadLetterSink(store.deadLetters), ...(o.retry ? { retry: o.retry } : {}), nats: { connectionName: `satiot ${o.nodeId ?? ''}`.trim() } });
-  const allowInternal = o.allowInternalDelivery === true;
-  const nodeId = o.nodeId ?? `${hostname()}:${o.port || process.pid}`;
-  // The tamper-evident audit log (docs/security.md): hash chain in the store, checkpoints signed with <data>/audit-signing.key.
-  const audit = createAuditLog(store, dataDir, o.clock ?? systemClock);
-  const anomalyPolicy = resolveAnomalyPolicy();
-  // Background failures go to the request log once it exists (a line per failure, with the node's name).
-  let log: (e: unknown, what: string) => void = (e, what) => process.stderr.write(`satiot ${nodeId} ${what}: ${e instanceof Error ? e.message : String(e)}\n`);
-  const core = await Core.start({
-    store, bus, vault, audit, ...(o.clock ? { clock: o.clock } : {}), node: { nodeId }, periodic: true, onError: (e, what) => log(e, what),
-    registration: { reviewTenantRegistrations: o.registrationReview === true },
-    delivery: { transport: new FetchWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }) },
-  });
-  const app = await buildApp({
-    logger: true, nodeId, ...(o.logLevel ? { logLevel: o.logLevel } : {}), core, adminKeyHash: admin.hash, ...(o.signInLinks ? { signInLinks: true } : {}),
-    ...(o.limits ? { limits: o.limits } : {}), ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}),
-  });
-  // A store or bus that is down fails every background task each second: one line per task and 30 s.
-  const quietUntil = new Map<string, number>();
-  log = (e, what) => {
-    if (isStoreUnavailable(e) || /no responders|TIMEOUT|CONNECTION_CLOSED|disconnect/i.test(String((e as Error)?.message ?? e))) {
-      const now = Date.now();
-      if ((quietUntil.get(what) ?? 0) > now) return;
-      quietUntil.set(what, now + 30_000);
-      app.log.warn({ what, reason: (e as Error)?.message ?? String(e) }, `${what}: store or bus unreachable; retrying`);
-      return;
-    }
-    app.log.error({ err: e }, `${what} failed`);
-  };
-  core.leases.onChange((name, held) => app.log.info({ lease: name }, held ? 'lease taken' : 'lease given up'));
-  const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core, { nodeId, limits: app.stationLimiter, ...(o.mqttGroup ? { shareGroup: o.mqttGroup } : {}) }) : undefined;
-  // Anomaly detection and automatic responses, audit checkpoints and retention (each once per cluster, under its lease).
-  const supervision = await startSupervision(core, audit, { policy: anomalyPolicy, onError: (e, what) => app.log.error({ err: e }, `${what} failed`) });
-  const address = await app.listen({ port: o.port, host: o.host });
-  core.cluster.setAddress(address);
-  let closed: Promise<void> | undefined;
-  return {
-    core, app, address, dataDir,
-    ...(admin.generated ? { generatedAdminKey: admin.generated } : {}),
-    banner: `satiot listening on ${address}   (node ${nodeId}, store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}, data ${dataDir})`,
-    close: () => (closed ??= (async () => {
-      app.draining = true; // /readyz answers 503 at once: a load balancer moves traffic away while requests finish
-      await app.close();
-      await app.auditIdle?.(); // records of the last requests reach the log before it flushes
-      await mqttGw?.close();
-      await supervision.stop();
-      await core.close();
-    })()),
-  };
+  // A start that fails part-way closes what it opened (last first), so the process ends with its
+  // error instead of living on with a NATS connection, a pool or a port open.
+  const opened: Array<() => Promise<unknown>> = [() => store.close()];
+  try {
+    const bus = await openBus(o.bus, { deadLetterSink: deadLetterSink(store.deadLetters), ...(o.retry ? { retry: o.retry } : {}), nats: { connectionName: `satiot ${o.nodeId ?? ''}`.trim() } });
+    opened.push(() => bus.close());
+    const allowInternal = o.allowInternalDelivery === true;
+    const nodeId = o.nodeId ?? `${hostname()}:${o.port || process.pid}`;
+    // The tamper-evident audit log (docs/security.md): hash chain in the store, checkpoints signed with <data>/audit-signing.key.
+    const audit = createAuditLog(store, dataDir, o.clock ?? systemClock);
+    const anomalyPolicy = resolveAnomalyPolicy();
+    // Background failures go to the request log once it exists (a line per failure, with the node's name).
+    let log: (e: unknown, what: string) => void = (e, what) => process.stderr.write(`satiot ${nodeId} ${what}: ${e instanceof Error ? e.message : String(e)}\n`);
+    const core = await Core.start({
+      store, bus, vault, audit, ...(o.clock ? { clock: o.clock } : {}), node: { nodeId }, periodic: true, onError: (e, what) => log(e, what),
+      registration: { reviewTenantRegistrations: o.registrationReview === true },
+      delivery: { transport: new FetchWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }) },
+    });
+    opened.splice(0, opened.length, () => core.close()); // the core closes the bus and the store
+    const app = await buildApp({
+      logger: true, nodeId, ...(o.logLevel ? { logLevel: o.logLevel } : {}), core, adminKeyHash: admin.hash, ...(o.signInLinks ? { signInLinks: true } : {}),
+      ...(o.limits ? { limits: o.limits } : {}), ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}),
+    });
+    opened.push(() => app.close());
+    // A store or bus that is down fails every background task each second: one line per task and 30 s.
+    const quietUntil = new Map<string, number>();
+    log = (e, what) => {
+      if (isStoreUnavailable(e) || /no responders|TIMEOUT|CONNECTION_CLOSED|disconnect/i.test(String((e as Error)?.message ?? e))) {
+        const now = Date.now();
+        if ((quietUntil.get(what) ?? 0) > now) return;
+        quietUntil.set(what, now + 30_000);
+        app.log.warn({ what, reason: (e as Error)?.message ?? String(e) }, `${what}: store or bus unreachable; retrying`);
+        return;
+      }
+      app.log.error({ err: e }, `${what} failed`);
+    };
+    core.leases.onChange((name, held) => app.log.info({ lease: name }, held ? 'lease taken' : 'lease given up'));
+    const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core, { nodeId, limits: app.stationLimiter, ...(o.mqttGroup ? { shareGroup: o.mqttGroup } : {}) }) : undefined;
+    if (mqttGw) opened.push(() => mqttGw.close());
+    // Anomaly detection and automatic responses, audit checkpoints and retention (each once per cluster, under its lease).
+    const supervision = await startSupervision(core, audit, { policy: anomalyPolicy, onError: (e, what) => app.log.error({ err: e }, `${what} failed`) });
+    opened.push(() => supervision.stop());
+    const address = await app.listen({ port: o.port, host: o.host });
+    core.cluster.setAddress(address);
+    let closed: Promise<void> | undefined;
+    return {
+      core, app, address, dataDir,
+      ...(admin.generated ? { generatedAdminKey: admin.generated } : {}),
+      banner: `satiot listening on ${address}   (node ${nodeId}, store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}, data ${dataDir})`,
+      close: () => (closed ??= (async () => {
+        app.draining = true; // /readyz answers 503 at once: a load balancer moves traffic away while requests finish
+        await app.close();
+        await app.auditIdle?.(); // records of the last requests reach the log before it flushes
+        await mqttGw?.close();
+        await supervision.stop();
+        await core.close();
+      })()),
+    };
+  } catch (e) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Runs `stop` once on the first SIGINT or SIGTERM, then exits 0. */

@@ -172,94 +172,112 @@ export class Core {
       nodeId: deps.node?.nodeId ?? `${hostname()}:${process.pid}`, host: deps.node?.host ?? hostname(), pid: deps.node?.pid ?? process.pid,
       version: deps.node?.version ?? '0.1.0', startedAt: deps.node?.startedAt ?? Date.now(),
     };
-    // Group commits, one at a time on SQLite (one writer), several side by side on PostgreSQL.
-    const events = new EventWriter(deps.store, identity.nodeId, { concurrency: deps.store.clusterable ? 4 : 1 });
-    const registry = new TerminalRegistry(deps.store, deps.vault);
-    await registry.load();
-    const codecs = new CodecCatalog(deps.codecs ?? BUILTIN_CODECS, deps.store, deps.userCodecLimits);
-    const provisioning = new Provisioning(deps.store, events, registry, deps.vault, clock, codecs);
-    const ingestMetrics = new IngestMetrics(metrics);
-    const registration = new RegistrationService(deps.store, events, registry, provisioning, deps.vault, clock, () => deps.audit ?? nullAuditLog, { reviewTenantRegistrations: deps.registration?.reviewTenantRegistrations ?? false });
-    await registration.load();
-    const pipeline = new IngestPipeline(deps.store, registry, clock, ingestMetrics, deps.ingest, () => events.written());
-    // Tenants' codecs in worker threads, a tenant at a time per thread: a slow script never holds up the node or the other tenants.
-    const userCodecs = new UserCodecPool({ ...(deps.userCodecLimits ? { limits: deps.userCodecLimits } : {}) });
-    const decoder = new PayloadDecoder(events, deps.bus, registry, codecs, clock, ingestMetrics, userCodecs);
-    const contacts = new ContactPlanOracle();
-    contacts.setSatellites(await deps.store.listSatellites());
-    const rules = new RuleRunner(deps.store, events, deps.bus, registry, clock, contacts);
-    const eventMetrics = new EventMetrics(metrics, deps.bus);
-    await eventMetrics.start();
-    // Rules' automatic downlinks obey the tenant's quota as customers' do; emergencies always go.
-    const quotas = new QuotaService(deps.store, clock);
-    const admitRequest = (tenantId: string, priority: 'normal' | 'emergency') => quotas.admitsDownlink(tenantId, priority);
-    const downlinks = new DownlinkService(deps.store, events, deps.bus, registry, clock, new MovingTerminalContacts(new DownlinkContacts(deps.store), deps.store, () => clock.now()), { admitRequest, ...deps.downlinks });
+    // What has started so far, undone in reverse when a later step fails (the store and the bus stay
+    // the caller's to close then).
+    const undo: Array<() => Promise<unknown> | unknown> = [];
+    try {
+      // Group commits, one at a time on SQLite (one writer), several side by side on PostgreSQL.
+      const events = new EventWriter(deps.store, identity.nodeId, { concurrency: deps.store.clusterable ? 4 : 1 });
+      const registry = new TerminalRegistry(deps.store, deps.vault);
+      await registry.load();
+      const codecs = new CodecCatalog(deps.codecs ?? BUILTIN_CODECS, deps.store, deps.userCodecLimits);
+      const provisioning = new Provisioning(deps.store, events, registry, deps.vault, clock, codecs);
+      const ingestMetrics = new IngestMetrics(metrics);
+      const registration = new RegistrationService(deps.store, events, registry, provisioning, deps.vault, clock, () => deps.audit ?? nullAuditLog, { reviewTenantRegistrations: deps.registration?.reviewTenantRegistrations ?? false });
+      await registration.load();
+      const pipeline = new IngestPipeline(deps.store, registry, clock, ingestMetrics, deps.ingest, () => events.written());
+      // Tenants' codecs in worker threads, a tenant at a time per thread: a slow script never holds up the node or the other tenants.
+      const userCodecs = new UserCodecPool({ ...(deps.userCodecLimits ? { limits: deps.userCodecLimits } : {}) });
+      undo.push(() => userCodecs.close());
+      const decoder = new PayloadDecoder(events, deps.bus, registry, codecs, clock, ingestMetrics, userCodecs);
+      const contacts = new ContactPlanOracle();
+      contacts.setSatellites(await deps.store.listSatellites());
+      const rules = new RuleRunner(deps.store, events, deps.bus, registry, clock, contacts);
+      const eventMetrics = new EventMetrics(metrics, deps.bus);
+      await eventMetrics.start();
+      undo.push(() => eventMetrics.stop());
+      // Rules' automatic downlinks obey the tenant's quota as customers' do; emergencies always go.
+      const quotas = new QuotaService(deps.store, clock);
+      const admitRequest = (tenantId: string, priority: 'normal' | 'emergency') => quotas.admitsDownlink(tenantId, priority);
+      const downlinks = new DownlinkService(deps.store, events, deps.bus, registry, clock, new MovingTerminalContacts(new DownlinkContacts(deps.store), deps.store, () => clock.now()), { admitRequest, ...deps.downlinks });
 
-    // Other nodes' registry changes, applied to what this node keeps in memory.
-    const registrySync = new RegistrySync(deps.bus, identity.nodeId, (e) => onError(e, 'registry sync'));
-    registrySync.on('terminal', async (e) => {
-      // Re-read (a deleted terminal is forgotten by reload), then its declaration.
-      const entry = await registry.reload(e.key!);
-      if (entry) await registration.reload(entry.record.id);
-    });
-    registrySync.on('station', () => provisioning.forgetStations());
-    registrySync.on('satellites', async () => contacts.setSatellites(await deps.store.listSatellites()));
-    registrySync.on('rules', (e) => rules.invalidate(e.key!));
-    await registrySync.start();
+      // Other nodes' registry changes, applied to what this node keeps in memory.
+      const registrySync = new RegistrySync(deps.bus, identity.nodeId, (e) => onError(e, 'registry sync'));
+      registrySync.on('terminal', async (e) => {
+        // Re-read (a deleted terminal is forgotten by reload), then its declaration.
+        const entry = await registry.reload(e.key!);
+        if (entry) await registration.reload(entry.record.id);
+      });
+      registrySync.on('station', () => provisioning.forgetStations());
+      registrySync.on('satellites', async () => contacts.setSatellites(await deps.store.listSatellites()));
+      registrySync.on('rules', (e) => rules.invalidate(e.key!));
+      await registrySync.start();
+      undo.push(() => registrySync.stop());
 
-    // Durable consumers subscribe before the relay starts: on a fresh bus nothing is published before they exist.
-    await decoder.start();
-    await rules.start();
-    await downlinks.start();
-    const delivery = deps.delivery
-      ? await DeliveryService.start({ store: deps.store.deliveries, atomically: (fn) => events.run((tx) => fn(tx)), bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, onAttempt: eventMetrics.observeAttempt, onQueued: eventMetrics.observeQueued, pruneLog: false, onError: (e: unknown) => onError(e, 'delivery'), ...deps.delivery })
-      : undefined;
-    const deadLetters = new DeadLetters(deps.store.deadLetters);
-    deadLetters.register(DECODER_CONSUMER, (m) => decoder.handle(m));
-    deadLetters.register(RULES_CONSUMER, (m) => rules.handle(m));
-    deadLetters.register(DOWNLINK_ACK_CONSUMER, (m) => downlinks.handleUplink(m));
-    deadLetters.register(DOWNLINK_REQUEST_CONSUMER, (m) => downlinks.handleRequest(m));
-    if (delivery) {
-      deadLetters.register(WEBHOOK_CONSUMER, (m) => delivery.webhooks.fanout.handle(m));
-      deadLetters.register(MQTT_CONSUMER, (m) => delivery.mqtt.fanout.handle(m));
+      // Durable consumers subscribe before the relay starts: on a fresh bus nothing is published before they exist.
+      await decoder.start();
+      undo.push(() => decoder.dispose());
+      await rules.start();
+      undo.push(() => rules.stop());
+      await downlinks.start();
+      undo.push(() => downlinks.stop());
+      const delivery = deps.delivery
+        ? await DeliveryService.start({ store: deps.store.deliveries, atomically: (fn) => events.run((tx) => fn(tx)), bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, onAttempt: eventMetrics.observeAttempt, onQueued: eventMetrics.observeQueued, pruneLog: false, onError: (e: unknown) => onError(e, 'delivery'), ...deps.delivery })
+        : undefined;
+      if (delivery) undo.push(() => delivery.stop());
+      const deadLetters = new DeadLetters(deps.store.deadLetters);
+      deadLetters.register(DECODER_CONSUMER, (m) => decoder.handle(m));
+      deadLetters.register(RULES_CONSUMER, (m) => rules.handle(m));
+      deadLetters.register(DOWNLINK_ACK_CONSUMER, (m) => downlinks.handleUplink(m));
+      deadLetters.register(DOWNLINK_REQUEST_CONSUMER, (m) => downlinks.handleRequest(m));
+      if (delivery) {
+        deadLetters.register(WEBHOOK_CONSUMER, (m) => delivery.webhooks.fanout.handle(m));
+        deadLetters.register(MQTT_CONSUMER, (m) => delivery.mqtt.fanout.handle(m));
+      }
+
+      // With several writers (PostgreSQL) a transaction may commit after a later one's events were
+      // relayed: the relay looks again from the oldest unpublished event four times a second. One
+      // writer (SQLite) commits in order, and a rare look suffices.
+      const relay = new OutboxRelay(deps.store.outbox, deps.bus, {
+        rescanMs: deps.store.clusterable ? 250 : 5_000, onError: (e) => onError(e, 'outbox relay'), ...deps.relay, onPublished: ingestMetrics.observeRelayed,
+      });
+      events.onEvents(() => relay.wake());
+      const leases = new LeaseKeeper(deps.store.leases, identity.nodeId, { onError, ...deps.leases });
+      leases.hold(LEASES.relay, { start: () => relay.start(), stop: () => relay.stop() });
+      const scheduler = new Scheduler(clock, { onError: (e, task) => onError(e, task) });
+      if (deps.periodic) {
+        leases.hold(LEASES.silence);
+        leases.hold(LEASES.downlinks);
+        leases.hold(LEASES.retention);
+        scheduler.every(LEASES.silence, 5 * 60_000, () => rules.sweepSilence(), { when: () => leases.holds(LEASES.silence) });
+        scheduler.every(LEASES.downlinks, 60_000, () => downlinks.sweep(), { when: () => leases.holds(LEASES.downlinks) });
+        scheduler.every(LEASES.retention, 3_600_000, async () => {
+          const now = Date.now();
+          await deps.store.outbox.prune(now - OUTBOX_RETENTION_MS);
+          await deps.store.inbox.prune(now - INBOX_RETENTION_MS);
+          await deps.store.limits.prune(now);
+          if (delivery) await deps.store.deliveries.pruneAttempts(clock.now() - DELIVERY_LOG_RETENTION_MS);
+        }, { when: () => leases.holds(LEASES.retention), firstAfterMs: 60_000 });
+      }
+      await leases.start();
+      undo.push(() => leases.stop());
+      scheduler.start();
+      undo.push(() => scheduler.stop());
+      const cluster = new Cluster(identity, deps.store, deps.bus, leases, relay, { onError: (e) => onError(e, 'heartbeat') });
+      await cluster.start();
+      undo.push(() => cluster.stop());
+      registerClusterMetrics(metrics, cluster);
+
+      const masterKey = new MasterKeyRotation(deps.store, registry, registration, deps.vault, clock, () => deps.audit ?? nullAuditLog);
+      return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics,
+        deps.audit ?? nullAuditLog, registration, masterKey, events, relay, leases, scheduler, registrySync, deadLetters, cluster,
+        new RegistryQueries(deps.store), new MessageQueries(deps.store), quotas, only(deps.store.anomalies, ['list']),
+        only(deps.store.audit, ['head', 'range', 'seqRange', 'checkpoints', 'list']),
+        deps.store.clusterable ? only(deps.store.limits, ['hit', 'lock', 'lockedUntil']) : undefined);
+    } catch (e) {
+      for (const u of undo.reverse()) await Promise.resolve().then(u).catch(() => undefined);
+      throw e;
     }
-
-    // With several writers (PostgreSQL) a transaction may commit after a later one's events were
-    // relayed: the relay looks again from the oldest unpublished event four times a second. One
-    // writer (SQLite) commits in order, and a rare look suffices.
-    const relay = new OutboxRelay(deps.store.outbox, deps.bus, {
-      rescanMs: deps.store.clusterable ? 250 : 5_000, onError: (e) => onError(e, 'outbox relay'), ...deps.relay, onPublished: ingestMetrics.observeRelayed,
-    });
-    events.onEvents(() => relay.wake());
-    const leases = new LeaseKeeper(deps.store.leases, identity.nodeId, { onError, ...deps.leases });
-    leases.hold(LEASES.relay, { start: () => relay.start(), stop: () => relay.stop() });
-    const scheduler = new Scheduler(clock, { onError: (e, task) => onError(e, task) });
-    if (deps.periodic) {
-      leases.hold(LEASES.silence);
-      leases.hold(LEASES.downlinks);
-      leases.hold(LEASES.retention);
-      scheduler.every(LEASES.silence, 5 * 60_000, () => rules.sweepSilence(), { when: () => leases.holds(LEASES.silence) });
-      scheduler.every(LEASES.downlinks, 60_000, () => downlinks.sweep(), { when: () => leases.holds(LEASES.downlinks) });
-      scheduler.every(LEASES.retention, 3_600_000, async () => {
-        const now = Date.now();
-        await deps.store.outbox.prune(now - OUTBOX_RETENTION_MS);
-        await deps.store.inbox.prune(now - INBOX_RETENTION_MS);
-        await deps.store.limits.prune(now);
-        if (delivery) await deps.store.deliveries.pruneAttempts(clock.now() - DELIVERY_LOG_RETENTION_MS);
-      }, { when: () => leases.holds(LEASES.retention), firstAfterMs: 60_000 });
-    }
-    await leases.start();
-    scheduler.start();
-    const cluster = new Cluster(identity, deps.store, deps.bus, leases, relay, { onError: (e) => onError(e, 'heartbeat') });
-    await cluster.start();
-    registerClusterMetrics(metrics, cluster);
-
-    const masterKey = new MasterKeyRotation(deps.store, registry, registration, deps.vault, clock, () => deps.audit ?? nullAuditLog);
-    return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics,
-      deps.audit ?? nullAuditLog, registration, masterKey, events, relay, leases, scheduler, registrySync, deadLetters, cluster,
-      new RegistryQueries(deps.store), new MessageQueries(deps.store), quotas, only(deps.store.anomalies, ['list']),
-      only(deps.store.audit, ['head', 'range', 'seqRange', 'checkpoints', 'list']),
-      deps.store.clusterable ? only(deps.store.limits, ['hit', 'lock', 'lockedUntil']) : undefined);
   }
 
   /**
