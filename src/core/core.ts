@@ -178,7 +178,7 @@ export class Core {
     try {
       // Group commits, one at a time on SQLite (one writer), several side by side on PostgreSQL.
       const events = new EventWriter(deps.store, identity.nodeId, { concurrency: deps.store.clusterable ? 4 : 1 });
-      const registry = new TerminalRegistry(deps.store, deps.vault);
+      const registry = new TerminalRegistry(deps.store, deps.vault, undefined, (e, devEui) => onError(e, `loading terminal ${devEui}`));
       await registry.load();
       const codecs = new CodecCatalog(deps.codecs ?? BUILTIN_CODECS, deps.store, deps.userCodecLimits);
       const provisioning = new Provisioning(deps.store, events, registry, deps.vault, clock, codecs);

@@ -31,7 +31,13 @@ export class TerminalRegistry {
   private static readonly MISS_TTL_MS = 1_000;
   private static readonly MISS_MAX = 50_000;
 
-  constructor(private readonly store: Store, private readonly vault: KeyVault, readonly windowSize = ReplayWindow.DEFAULT_SIZE) {}
+  constructor(
+    private readonly store: Store,
+    private readonly vault: KeyVault,
+    readonly windowSize = ReplayWindow.DEFAULT_SIZE,
+    /** A terminal the store has but this node cannot load (its keys do not open here). */
+    private readonly onLoadError: (e: unknown, devEui: string) => void = () => undefined,
+  ) {}
 
   async load(): Promise<void> {
     const [terminals, counters] = await Promise.all([this.store.listAllTerminals(), this.store.listAllCounters()]);
@@ -116,8 +122,15 @@ export class TerminalRegistry {
     for (const t of await this.store.terminalsByDevAddr(ask)) {
       found.add(t.devAddr);
       if (this.byEui.get(t.devEui)?.record.id === t.id) continue;
-      this.put(t, await this.store.getCounters(t.id));
-      added++;
+      try {
+        this.put(t, await this.store.getCounters(t.id));
+        added++;
+      } catch (e) {
+        // One terminal this node cannot open (MASTER_KEY_MISMATCH) fails its own frames, not the
+        // batch: its address counts as unknown here for a while, and the cause is reported.
+        found.delete(t.devAddr);
+        this.onLoadError(e, t.devEui);
+      }
     }
     for (const a of ask) {
       if (found.has(a)) continue;

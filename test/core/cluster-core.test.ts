@@ -90,6 +90,20 @@ describe('two cores on one store and one bus', () => {
     expect((await b.pipeline.ingest(gs.station, [uplink(stranger, 1, Uint8Array.of(1))]))[0]!.code).toBe('UNKNOWN_TERMINAL');
   });
 
+  it('refuses only the frames of a terminal whose keys its master key cannot open, reporting why; the rest of the batch goes on', async () => {
+    const dir = tempDir();
+    const a = await startCore(dir, new MemoryBus(), 'a');
+    const errors: string[] = [];
+    const b = await startCore(dir, new MemoryBus(), 'b', { vault: new KeyVault(randomBytes(32)), onError: (e) => errors.push((e as { code?: string }).code ?? String(e)) });
+    const tenant = await b.provisioning.createTenant('t');
+    const gs = await b.provisioning.createGroundStation({ name: 'gs', lat: 40, lon: 116 });
+    const mine = await terminal(b, tenant.id);
+    const sealedElsewhere = await terminal(a, tenant.id);
+    const results = await b.pipeline.ingest(gs.station, [uplink(mine, 1, Uint8Array.of(1)), uplink(sealedElsewhere, 1, Uint8Array.of(2))]);
+    expect(results.map((r) => r.status === 'accepted' ? 'accepted' : r.code)).toEqual(['accepted', 'UNKNOWN_TERMINAL']);
+    expect(errors).toContain('MASTER_KEY_MISMATCH');
+  });
+
   it('runs the outbox relay on one core at a time, and on the other within the lease once its holder stops', async () => {
     const dir = tempDir();
     const bus = new MemoryBus();
