@@ -62,7 +62,7 @@ export const ERROR_CODES = {
   REPLAY_FAILED: { http: 409, exit: 6, summary: 'A dead letter was run through its consumer again and failed again; the error is recorded on it and it stays open.' },
   STORE_UNAVAILABLE: { http: 503, exit: 9, summary: 'The store (PostgreSQL, or a SQLite file another process holds) cannot be reached or is busy: nothing was changed; retry after the Retry-After header.' },
   PLANNER_BUSY: { http: 503, exit: 9, summary: 'The planner is working on as many jobs as it queues; retry after the Retry-After header.' },
-  PLANNER_TIMEOUT: { http: 503, exit: 9, summary: 'A planning job ran past its time limit and was stopped; ask for a smaller region, resolution or window.' },
+  PLANNER_TIMEOUT: { http: 504, exit: 9, summary: 'A planning job ran past its time limit and was stopped; the same job would again: ask for a smaller region, resolution or window.' },
   NOT_READY: { http: 503, exit: 9, summary: 'This node cannot take traffic now (starting, stopping, or its store or bus unreachable); another node may.' },
   MASTER_KEY_MISMATCH: { http: 500, exit: 10, summary: "A secret sealed in the store does not open with this node's master keys: every node of a store needs the same SATIOT_MASTER_KEY (and SATIOT_MASTER_KEY_PREVIOUS during a rotation)." },
   INTERNAL: { http: 500, exit: 1, summary: 'An unexpected error; details are logged, not returned.' },

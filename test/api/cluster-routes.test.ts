@@ -145,6 +145,17 @@ describe('the planner pool', () => {
       await app.close();
     }
   });
+
+  it('answers PLANNER_TIMEOUT over HTTP as a 504 without Retry-After (the same job would time out again)', async () => {
+    const app = await buildApp({ planner: { timeoutMs: 30 } });
+    try {
+      const body = { walker: '53:24/3/1', altitudeKm: 550, start: '2026-01-15T00:00:00Z', hours: 168, region: 'china', resolution: 4 };
+      const r = await app.inject({ method: 'POST', url: '/api/v1/plan/coverage', payload: body });
+      expect([r.statusCode, r.headers['retry-after'], r.json().error.code]).toEqual([504, undefined, 'PLANNER_TIMEOUT']);
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 describe('limits behind a trusted proxy', () => {

@@ -60,7 +60,7 @@ Examples:
         ...('cryptoOnlyFramesPerSecond' in r ? [['frames/s (crypto only)', r.cryptoOnlyFramesPerSecond], ['ratio to crypto only', r.ratio]] as Array<[string, number]> : []),
         ...(baseline ? [['frames/s in-process on SQLite (same frames)', baseline.framesPerSecond], ['ratio to in-process SQLite', ratioToSqlite!]] as Array<[string, number]> : []),
         ['frames', r.frames], ['accepted', r.accepted], ['duplicates', r.duplicates], ['rejected', r.rejected],
-        ['outbox lag at the end (events)', r.outboxLagAtEnd], ['events caught up after (s)', r.drainSeconds],
+        ['outbox lag at the end (events)', r.outboxLagAtEnd], r.queued >= r.accepted ? ['events caught up after (s)', r.drainSeconds] : ['events NOT caught up', `${r.queued} of ${r.accepted} messages queued ${r.drainSeconds} s after the load`],
         ['ingested → webhook queued p50 / p99 (ms)', `${r.queuedP50Ms} / ${r.queuedP99Ms}`],
         ...('deliveredP50Ms' in r ? [['ingested → webhook delivered p50 / p99 (ms)', `${r.deliveredP50Ms} / ${r.deliveredP99Ms}`]] as Array<[string, string]> : []),
         ['store / bus / via', `${r.store} / ${r.bus} / ${r.via}${'nodes' in r ? ` / ${r.nodes} node(s)` : ''}`], ['seconds', r.seconds],
