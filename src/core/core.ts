@@ -240,6 +240,7 @@ export class Core {
       // writer (SQLite) commits in order, and a rare look suffices.
       const relay = new OutboxRelay(deps.store.outbox, deps.bus, {
         rescanMs: deps.store.clusterable ? 250 : 5_000, onError: (e) => onError(e, 'outbox relay'), ...deps.relay, onPublished: ingestMetrics.observeRelayed,
+        mayPublish: () => leases.holds(LEASES.relay),
       });
       events.onEvents(() => relay.wake());
       const leases = new LeaseKeeper(deps.store.leases, identity.nodeId, { onError, ...deps.leases });

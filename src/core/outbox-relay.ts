@@ -24,6 +24,11 @@ export interface OutboxRelayOptions {
   readonly onError?: (e: unknown) => void;
   /** Each event published, with how long it waited in the outbox (ms). */
   readonly onPublished?: (waitedMs: number) => void;
+  /**
+   * Asked before each event is issued: false stops the round (the relay's lease ran out on this
+   * node's clock — a process paused past its lease learns it here before it publishes again).
+   */
+  readonly mayPublish?: () => boolean;
 }
 
 /**
@@ -163,7 +168,7 @@ export class OutboxRelay {
     const rows = await this.outbox.pending(rescan ? this.batch + this.inFlight.size : this.batch, rescan ? undefined : this.cursor);
     let issued = 0;
     for (const e of rows) {
-      if (this.stopping || this.failures > 0) break;
+      if (this.stopping || this.failures > 0 || this.opts.mayPublish?.() === false) break;
       if (this.inFlight.has(e.seq)) continue;
       while (this.inFlight.size >= this.maxInFlight && !this.stopping) {
         await Promise.race(this.inFlight.values());

@@ -41,6 +41,22 @@ describe('OutboxRelay', () => {
     expect(seen).toEqual(['a', 'b', 'c']);
   });
 
+  it('publishes nothing while its lease has run out on this node\'s clock (a paused process), and goes on once it holds it', async () => {
+    const outbox = new MemoryOutbox();
+    const seen: string[] = [];
+    const bus = { publish: async (_s: string, _d: Uint8Array, o: { msgId: string }) => { seen.push(o.msgId); } } as unknown as Bus;
+    let holds = false;
+    const relay = new OutboxRelay(outbox, bus, { pollMs: 10, mayPublish: () => holds });
+    await outbox.append([ev('a'), ev('b')], 1);
+    relay.start();
+    await expect(relay.drained(200)).rejects.toThrow('the outbox still holds 2 event(s)');
+    expect(seen).toEqual([]);
+    holds = true;
+    await relay.drained(5_000);
+    await relay.stop();
+    expect(seen).toEqual(['a', 'b']);
+  });
+
   it('started again while a stop is still winding down, it runs again once that stop has ended', async () => {
     const outbox = new MemoryOutbox();
     const seen: string[] = [];
