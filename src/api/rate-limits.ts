@@ -6,43 +6,11 @@ import type { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { SharedLimits } from '../core/shared-limits.js';
+import { DEFAULT_ACCESS_LIMITS, type AccessLimits } from './access-limits.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { bearerToken } from './auth.js';
 
-/**
- * Request limits of the HTTP API (docs/security.md, "Registration and access"):
- *
- * - per API key (`api`): requests per minute of one key (the bootstrap operator key is one key;
- *   unauthenticated public routes count per client address);
- * - per ground station (`station`): gateway batches per minute of one station token, in their own
- *   buckets, so API traffic never uses up a station's budget (uplink ingest is not starved);
- * - emergency downlinks (`priority: "emergency"`) are never limited;
- * - lock-out: a source address that presents `failures` bad keys or tokens (401s) within
- *   `windowMs` is refused with KEY_LOCKED_OUT for `lockMs`, before any key is checked; audited.
- *
- * Over a limit: 429 RATE_LIMITED with Retry-After (seconds). With a shared LimitStore (the
- * cluster's PostgreSQL) every node counts into the same windows and honours the same lock-outs;
- * the source address is the client's as the trusted proxies (`--trust-proxy`) report it.
- */
-export interface AccessLimits {
-  /** Requests per minute per API key (default 1200); false: unlimited. */
-  readonly api: number | false;
-  /** Gateway requests per minute per ground station (default 600; each carries up to 5000 frames); false: unlimited. */
-  readonly station: number | false;
-  readonly lockout: { readonly failures: number; readonly windowMs: number; readonly lockMs: number } | false;
-  /**
-   * Source addresses never locked out (default the loopback addresses: an operator on the machine —
-   * the CLI — can always get in, as the bootstrap key promises).
-   */
-  readonly lockoutExempt: readonly string[];
-}
-
-export const DEFAULT_ACCESS_LIMITS: AccessLimits = {
-  api: 1200,
-  station: 600,
-  lockout: { failures: 10, windowMs: 5 * 60_000, lockMs: 15 * 60_000 },
-  lockoutExempt: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
-};
+export { DEFAULT_ACCESS_LIMITS, type AccessLimits } from './access-limits.js';
 
 const hashed = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
 const GATEWAY = /^\/api\/v1\/gateway\//;

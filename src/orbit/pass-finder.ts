@@ -21,6 +21,9 @@ const DEG = Math.PI / 180;
  * geodetic normal and the geocentric direction (≤ 0.19°) and SGP4's short-periodic radius terms.
  */
 const CONE_MARGIN_RAD = 0.5 * DEG;
+/** Added to the cone and to the Earth's rate for the orbit-plane bound (see findPasses). */
+const PLANE_MARGIN_RAD = 0.5 * DEG;
+const PLANE_RATE_MARGIN = 1e-5;
 
 /**
  * Finds every pass of `sat` over a site in [start, end].
@@ -28,8 +31,10 @@ const CONE_MARGIN_RAD = 0.5 * DEG;
  * Cost is dominated by SGP4 calls, so the search avoids them: while the satellite is outside the
  * cone from which it could be seen (central angle to the site larger than the footprint half-angle
  * at its highest radius), it jumps ahead by the time the satellite needs to close that gap at its
- * fastest angular rate — a rigorous bound, so no pass is skipped. Near the cone it samples every
- * ~1/100 orbit and watches the sign of d(sin el)/dt (analytic, from the ECEF velocity): a change from
+ * fastest angular rate — a rigorous bound, so no pass is skipped — or, when the site is far from
+ * the orbit plane, by the time the Earth needs to turn the site towards it (whole revolutions
+ * skipped at once). Near the cone it samples every
+ * ~1/30 orbit and watches the sign of d(sin el)/dt (analytic, from the ECEF velocity): a change from
  * rising to setting brackets a culmination, refined by Brent's method; AOS and LOS are then the
  * roots of el − minEl on either side, also by Brent, to `toleranceMs`.
  */
@@ -52,7 +57,15 @@ export function findPasses(sat: Satellite, q: PassSearch): Pass[] {
   const ratio = (siteR * Math.cos(epsEff)) / rMax;
   const coneHalfAngle = (ratio >= 1 ? 0 : Math.acos(ratio) - epsEff) + CONE_MARGIN_RAD;
   const periodMs = (2 * Math.PI / nRadS) * 1000;
-  const stepMs = Math.min(120_000, Math.max(10_000, periodMs / 100));
+  // The second bound: the satellite never comes closer to the site than the site is to its orbit
+  // plane, and that distance shrinks no faster than the Earth turns the site (plus the plane's
+  // precession and short-periodic wobble, well under the margin of 1e-5 rad/s and 0.5° added here).
+  const planeCone = coneHalfAngle + PLANE_MARGIN_RAD;
+  const planeRate = EARTH_ROTATION_RATE * Math.hypot(site.x, site.y) / siteR + PLANE_RATE_MARGIN;
+  // Near the cone, one sample per 1/30 orbit (≤ 2 min): the sign of d(sin el)/dt changes once per
+  // culmination, and a culmination is half an orbit from the next minimum, so no pass falls between
+  // two samples; a finer step only costs propagations (measured: a third of a week's search).
+  const stepMs = Math.min(120_000, Math.max(10_000, periodMs / 30));
 
   const s = newEcefState();
   const u = site.up;
@@ -70,6 +83,14 @@ export function findPasses(sat: Satellite, q: PassSearch): Pass[] {
     g = vu / rho - (du * dv) / (rho2 * rho);
     cosTheta = (s.x * site.x + s.y * site.y + s.z * site.z) / (Math.hypot(s.x, s.y, s.z) * siteR);
   };
+  /** How long, at least, until the site can be within the cone of the orbit plane (ms; ≤ 0 if it is). */
+  const planeGapMs = (): number => {
+    // The inertial velocity in Earth-fixed axes (the ECEF velocity plus ω × r), then the plane's normal.
+    const wx = s.vx - EARTH_ROTATION_RATE * s.y, wy = s.vy + EARTH_ROTATION_RATE * s.x, wz = s.vz;
+    const nx = s.y * wz - s.z * wy, ny = s.z * wx - s.x * wz, nz = s.x * wy - s.y * wx;
+    const sinDelta = Math.abs(nx * site.x + ny * site.y + nz * site.z) / (Math.hypot(nx, ny, nz) * siteR);
+    return ((Math.asin(Math.min(1, sinDelta)) - planeCone) / planeRate) * 1000;
+  };
   const fAt = (t: number): number => { evalAt(t); return f; };
   const gAt = (t: number): number => { evalAt(t); return g; };
 
@@ -79,17 +100,20 @@ export function findPasses(sat: Satellite, q: PassSearch): Pass[] {
   evalAt(t);
   if (f > 0 && g <= 0) culminations.push(start); // in a pass, already past its culmination
   for (;;) {
+    // A culmination since the last sample near the cone, even when this sample is already far
+    // enough past it to jump ahead (a short, high pass crossed between two samples).
+    if (!Number.isNaN(prevT) && prevG > 0 && g <= 0) {
+      culminations.push(brentRoot(gAt, prevT, t, prevG, g, tol));
+      evalAt(t);
+    }
     const theta = Math.acos(Math.max(-1, Math.min(1, cosTheta)));
-    const gapMs = ((theta - coneHalfAngle) / omegaMax) * 1000;
+    let gapMs = ((theta - coneHalfAngle) / omegaMax) * 1000;
+    if (gapMs > stepMs) gapMs = Math.max(gapMs, planeGapMs());
     if (gapMs > stepMs) {
       // Outside the cone: nothing can be seen until the gap closes.
       prevT = NaN;
       t = Math.min(end, t + gapMs);
     } else {
-      if (!Number.isNaN(prevT) && prevG > 0 && g <= 0) {
-        culminations.push(brentRoot(gAt, prevT, t, prevG, g, tol));
-        evalAt(t);
-      }
       prevT = t; prevG = g;
       if (t >= end) break;
       t = Math.min(end, t + stepMs);

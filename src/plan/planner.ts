@@ -11,6 +11,7 @@ import type { GroundStation } from './ground-station.js';
 import type { CellCoverage } from './coverage-metrics.js';
 import type { CellLatency } from './latency-metrics.js';
 import { SatiotError } from '../errors/satiot-error.js';
+import { MAX_PLAN_HOURS } from './limits.js';
 
 export type Progress = (phase: 'ephemeris' | 'ground' | 'cells', done: number, total: number) => void;
 
@@ -65,8 +66,7 @@ export interface LatencyReport {
 }
 
 const HOUR = 3_600_000;
-/** Beyond this many hours a plan is refused (the element sets are stale long before). */
-export const MAX_PLAN_HOURS = 24 * 31;
+export { MAX_PLAN_HOURS };
 
 function prepare(input: PlanInput): { eph: Ephemeris; t0: number; t1: number; horizonEnd: number; workers: number } {
   const { start, hours } = input;

@@ -4,16 +4,19 @@ import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { parseTime } from '../options.js';
 import { runAction } from '../run-action.js';
-import { resolveAuditVerifierKey } from '../audit-setup.js';
-import { openStore } from '../../store/open-store.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { verifyAuditChain, verifyStoredChain, type AuditVerification } from '../../supervision/audit-verifier.js';
-import { exportAudit, exportSource } from '../../supervision/audit-export.js';
-import { AuditVerifierKey } from '../../supervision/audit-signer.js';
-import { ChainedAuditLog } from '../../supervision/audit-log.js';
+import type { AuditVerification } from '../../supervision/audit-verifier.js';
 import { systemClock } from '../../core/ports/clock.js';
 import { userInfo } from 'node:os';
-import { auditHashAlg } from '../audit-setup.js';
+
+/** What the audit commands run, loaded when one runs (the CLI starts without the store and crypto). */
+async function auditDeps() {
+  const [setup, store, verifier, exporter, signer, log] = await Promise.all([
+    import('../audit-setup.js'), import('../../store/open-store.js'), import('../../supervision/audit-verifier.js'),
+    import('../../supervision/audit-export.js'), import('../../supervision/audit-signer.js'), import('../../supervision/audit-log.js'),
+  ]);
+  return { ...setup, ...store, ...verifier, ...exporter, ...signer, ...log };
+}
 
 interface StoreOptions { data: string; store: string; publicKey?: string }
 
@@ -35,6 +38,7 @@ Examples:
   satiot audit verify --file extract.jsonl --public-key audit-signing.pub
 `)
     .action(runAction(async (o: StoreOptions & { file?: string }) => {
+      const { resolveAuditVerifierKey, openStore, verifyAuditChain, verifyStoredChain, exportSource, AuditVerifierKey } = await auditDeps();
       const dataDir = resolve(o.data);
       let v: AuditVerification;
       if (o.file !== undefined) {
@@ -86,6 +90,7 @@ Example:
       const from = parseTime(o.from, '--from');
       const to = parseTime(o.to, '--to');
       if (!(to > from)) throw new SatiotError('INVALID_TIME', '--to must be after --from');
+      const { resolveAuditVerifierKey, openStore, exportAudit, ChainedAuditLog, auditHashAlg } = await auditDeps();
       const dataDir = resolve(o.data);
       const key = resolveAuditVerifierKey(dataDir, o.publicKey);
       const store = await openStore(o.store, { dataDir });

@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
 import { parseChoice, parseInteger, parseNumber, parseTime } from '../options.js';
 import { runAction } from '../run-action.js';
-import { Progress } from '../progress.js';
 import { formatTable } from '../table.js';
-import { runIngestBench } from '../bench/ingest-bench.js';
-import { runTwinBench } from '../bench/twin-bench.js';
-import { runClusterBench } from '../bench/cluster-bench.js';
-import { PrivateNats } from '../bench/private-nats.js';
 
 interface IngestFlags { frames: string; terminals: string; store: string; bus: string; via: string; batch: string; clients: string; format: string; nodes?: string; baseline: boolean }
 
@@ -36,7 +31,10 @@ Examples:
   satiot bench ingest --store postgres://postgres@127.0.0.1:5432/test --bus nats-local --nodes 2 --clients 4
 `)
     .action(runAction(async (o: IngestFlags) => {
-      const progress = new Progress();
+      const [{ runIngestBench }, { runClusterBench }, { PrivateNats }] = await Promise.all([
+        import('../bench/ingest-bench.js'), import('../bench/cluster-bench.js'), import('../bench/private-nats.js'),
+      ]);
+      const progress = new (await import('../progress.js')).Progress();
       const common = {
         frames: parseInteger(o.frames, '--frames', 1000, 10_000_000), terminals: parseInteger(o.terminals, '--terminals', 1, 1_000_000),
         batch: parseInteger(o.batch, '--batch', 1, 5000), clients: parseInteger(o.clients, '--clients', 1, 64),
@@ -76,7 +74,8 @@ Examples:
     .option('--start <time>', 'start of the span (ISO 8601)', '2026-01-15T00:00:00Z')
     .option('--format <table|json>', 'output format', 'table')
     .action(runAction(async (o: { satellites: string; terminals: string; hours: string; messagesPerDay: string; start: string; format: string }) => {
-      const progress = new Progress();
+      const { runTwinBench } = await import('../bench/twin-bench.js');
+      const progress = new (await import('../progress.js')).Progress();
       const r = await runTwinBench({
         satellites: parseInteger(o.satellites, '--satellites', 1, 2000), terminals: parseInteger(o.terminals, '--terminals', 1, 1_000_000),
         hours: parseNumber(o.hours, '--hours', 0.1, 24 * 7), messagesPerDay: parseNumber(o.messagesPerDay, '--messages-per-day', 0.1, 1440),

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { BUILTIN_CODECS } from '../../codecs/builtin-codecs.js';
+import { BUILTIN_CODEC_NAMES } from '../../codecs/builtin-codec-names.js';
 import { fromHex, isCodecError, type PayloadCodec } from '../../codecs/codec.js';
-import { loadUserCodecEngine, UserCodec } from '../../codecs/user/user-codec.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { parseInteger } from '../options.js';
 import { runAction } from '../run-action.js';
@@ -13,7 +12,7 @@ interface DecodeFlags { codec?: string; script?: string; hex?: string; base64?: 
 export function registerDecode(program: Command): void {
   program.command('decode')
     .description('Decode one device payload (JT/T 808, SL 651, line monitoring, DL/T 645, or your own codec script) and print it as JSON')
-    .option('--codec <name>', `built-in codec: ${[...BUILTIN_CODECS.keys()].join(', ')}`)
+    .option('--codec <name>', `built-in codec: ${BUILTIN_CODEC_NAMES.join(', ')}`)
     .option('--script <file>', 'a user codec: JavaScript defining decodeUplink(bytes, fPort), run in the sandbox')
     .option('--hex <hex>', 'the payload as hex (spaces allowed)')
     .option('--base64 <b64>', 'the payload as base64')
@@ -54,8 +53,9 @@ function payloadFromHex(hex: string): Uint8Array {
 
 async function codecOf(o: DecodeFlags): Promise<PayloadCodec> {
   if (o.codec !== undefined) {
+    const { BUILTIN_CODECS } = await import('../../codecs/builtin-codecs.js');
     const c = BUILTIN_CODECS.get(o.codec);
-    if (!c) throw new SatiotError('CODEC_UNKNOWN', `no codec ${o.codec}; built-in codecs: ${[...BUILTIN_CODECS.keys()].join(', ')}`);
+    if (!c) throw new SatiotError('CODEC_UNKNOWN', `no codec ${o.codec}; built-in codecs: ${BUILTIN_CODEC_NAMES.join(', ')}`);
     return c;
   }
   let script: string;
@@ -64,6 +64,7 @@ async function codecOf(o: DecodeFlags): Promise<PayloadCodec> {
   } catch (e) {
     throw new SatiotError('FILE_NOT_READABLE', `cannot read ${o.script}: ${(e as Error).message}`);
   }
+  const { loadUserCodecEngine, UserCodec } = await import('../../codecs/user/user-codec.js');
   try {
     return new UserCodec(await loadUserCodecEngine(), o.script!, script, { timeMs: parseInteger(o.timeoutMs, '--timeout-ms', 1, 60_000) });
   } catch (e) {

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { parseInteger, parseNumber } from '../options.js';
 import { runAction } from '../run-action.js';
-import { startRuntime, stopOnSignals } from '../server-runtime.js';
-import { LiveTwin, createTwinClock, loadScenario, resumeStartAt } from '../../twin/index.js';
+import type { LiveTwin } from '../../twin/index.js';
 
 interface DemoOptions { port: string; host: string; data: string; scenario: string; speed: string; status: boolean }
 
@@ -32,6 +31,9 @@ Example:
   satiot demo --speed 600 --data /tmp/satiot-demo
 `)
     .action(runAction(async (o: DemoOptions) => {
+      const [{ startRuntime, stopOnSignals }, { LiveTwin, createTwinClock, loadScenario, resumeStartAt }] = await Promise.all([
+        import('../server-runtime.js'), import('../../twin/index.js'),
+      ]);
       const port = parseInteger(o.port, '--port', 0, 65535);
       const speed = parseNumber(o.speed, '--speed', 1, 100_000);
       const dataDir = resolve(o.data);

@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
-import { loadConstellation } from '../load-satellites.js';
 import { parseChoice, parseHours, parseNumber, parseTime } from '../options.js';
 import { runAction, warnToStderr } from '../run-action.js';
 import { formatTable } from '../table.js';
-import { makeSite } from '../../orbit/site.js';
-import { findPassesForAll } from '../../orbit/pass-finder.js';
 import type { Pass } from '../../orbit/pass.js';
-import { passesToJson } from '../../orbit/pass-json.js';
 
 interface PassesOptions {
   tle?: string; walker?: string; altitudeKm?: string; sat?: string[];
@@ -29,6 +25,9 @@ export function registerPasses(program: Command): void {
     .option('--format <table|json>', 'output format', 'table')
     .addHelpText('after', '\nExample:\n  satiot passes --tle sats.tle --lat 40 --lon 116.33 --start 2026-01-15T00:00:00Z --hours 24 --min-elevation 10\n')
     .action(runAction(async (o: PassesOptions) => {
+      const [{ loadConstellation }, { makeSite }, { findPassesForAll }, { passesToJson }] = await Promise.all([
+        import('../load-satellites.js'), import('../../orbit/site.js'), import('../../orbit/pass-finder.js'), import('../../orbit/pass-json.js'),
+      ]);
       const format = parseChoice(o.format, '--format', ['table', 'json'] as const);
       const start = parseTime(o.start);
       const hours = parseHours(o.hours, 744);

@@ -1,15 +1,9 @@
 import type { Command } from 'commander';
-import { loadConstellation } from '../load-satellites.js';
 import { parseChoice, parseHours, parseInteger, parseNumber, parseTime } from '../options.js';
 import { runAction, warnToStderr } from '../run-action.js';
-import { Progress } from '../progress.js';
 import { formatTable } from '../table.js';
-import { writePlanOutput } from '../plan-output.js';
-import { readTextFile } from '../load-satellites.js';
-import { loadRegion } from '../../regions/region-loader.js';
-import { gridRegion } from '../../plan/grid.js';
-import { planCoverage, planLatency, MAX_PLAN_HOURS } from '../../plan/planner.js';
-import { CHINA_GROUND_STATIONS, parseGroundStations, type GroundStation } from '../../plan/ground-station.js';
+import { MAX_PLAN_HOURS } from '../../plan/limits.js';
+import type { GroundStation } from '../../plan/ground-station.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
 interface PlanOptions {
@@ -40,7 +34,17 @@ function constellationFlags(c: Command): Command {
     .option('--workers <n>', 'worker threads (default: CPU cores)');
 }
 
-function common(o: PlanOptions) {
+/** What the plan commands run, loaded when one runs (the CLI starts without the planner). */
+async function planDeps() {
+  const [sats, output, region, grid, planner, stations, progress] = await Promise.all([
+    import('../load-satellites.js'), import('../plan-output.js'), import('../../regions/region-loader.js'),
+    import('../../plan/grid.js'), import('../../plan/planner.js'), import('../../plan/ground-station.js'), import('../progress.js'),
+  ]);
+  return { ...sats, ...output, ...region, ...grid, ...planner, ...stations, ...progress };
+}
+type PlanDeps = Awaited<ReturnType<typeof planDeps>>;
+
+function common(o: PlanOptions, { loadConstellation, loadRegion, gridRegion, Progress }: PlanDeps) {
   const format = parseChoice(o.format, '--format', ['table', 'json'] as const);
   const start = parseTime(o.start);
   const hours = parseHours(o.hours, MAX_PLAN_HOURS);
@@ -63,8 +67,10 @@ export function registerPlan(program: Command): void {
     .option('--min-elevation <deg>', 'minimum elevation for a contact, degrees', '10')
     .addHelpText('after', '\nExample:\n  satiot plan coverage --walker 53:24/3/1 --altitude-km 550 --region china --resolution 4 --start 2026-01-15T00:00:00Z --hours 24 --out out/cov\n')
     .action(runAction(async (o: CoverageOptions) => {
+      const deps = await planDeps();
+      const { planCoverage, writePlanOutput } = deps;
       const minEl = parseNumber(o.minElevation, '--min-elevation', -5, 89);
-      const c = common(o);
+      const c = common(o, deps);
       const rep = await planCoverage({ satellites: c.sats, grid: c.grid, start: c.start, hours: c.hours, minElevationDeg: minEl, stepMs: c.stepMs, tailHours: c.tailHours, ...(c.workers !== undefined ? { workers: c.workers } : {}), onProgress: (ph, d, t) => c.progress.update(ph, d, t) });
       c.progress.stop();
       const s = rep.summary;
@@ -93,10 +99,12 @@ export function registerPlan(program: Command): void {
     .option('--downlink-min-elevation <deg>', 'satellite → ground station minimum elevation (stations without their own), degrees', '5')
     .addHelpText('after', '\nExample:\n  satiot plan latency --walker 53:24/3/1 --altitude-km 550 --region china --resolution 4 --ground-stations china --start 2026-01-15T00:00:00Z --hours 24\n')
     .action(runAction(async (o: LatencyOptions) => {
+      const deps = await planDeps();
+      const { planLatency, writePlanOutput } = deps;
       const up = parseNumber(o.uplinkMinElevation, '--uplink-min-elevation', -5, 89);
       const down = parseNumber(o.downlinkMinElevation, '--downlink-min-elevation', -5, 89);
-      const stations = loadStations(o.groundStations, down);
-      const c = common(o);
+      const stations = loadStations(o.groundStations, down, deps);
+      const c = common(o, deps);
       const rep = await planLatency({ satellites: c.sats, grid: c.grid, start: c.start, hours: c.hours, groundStations: stations, uplinkMinElevationDeg: up, stepMs: c.stepMs, tailHours: c.tailHours, ...(c.workers !== undefined ? { workers: c.workers } : {}), onProgress: (ph, d, t) => c.progress.update(ph, d, t) });
       c.progress.stop();
       const s = rep.summary;
@@ -119,7 +127,7 @@ export function registerPlan(program: Command): void {
     }));
 }
 
-function loadStations(spec: string, downMinEl: number): GroundStation[] {
+function loadStations(spec: string, downMinEl: number, { CHINA_GROUND_STATIONS, parseGroundStations, readTextFile }: PlanDeps): GroundStation[] {
   if (spec === 'china') return CHINA_GROUND_STATIONS.map((s) => ({ ...s, minElevationDeg: downMinEl }));
   let json: unknown;
   try {

@@ -6,7 +6,6 @@ import { ApiClient } from '../api-client.js';
 import { runAction } from '../run-action.js';
 import { print, withConn, type Conn } from '../server-flags.js';
 import { formatTable } from '../table.js';
-import { rotateMasterKeyFile } from '../secrets.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
 interface Registration { devEui: string; tenantId: string; status: string; statusReason?: string; statusBy?: string; statusAt?: string; declared: boolean; owner?: { kind: string; name: string; idNumberMasked?: string }; scenario: { sector: string; mobility: string; expectedMessagesPerDay: number }; createdAt: string }
@@ -69,6 +68,7 @@ export function registerRegistrationCommands(program: Command): void {
   mk.command('rotate').description('Make a new file-held master key (<data>/master.key); the old one moves to master.key.previous. Restart the server, then `satiot master-key rewrap`')
     .option('--data <dir>', 'data directory', process.env.SATIOT_DATA ?? './data')
     .action(runAction(async (o: { data: string }) => {
+      const { rotateMasterKeyFile } = await import('../secrets.js');
       const r = rotateMasterKeyFile(resolve(o.data));
       process.stdout.write(`master key rotated: ${r.oldKeyId} -> ${r.newKeyId} (still accepted: ${r.previousKeyIds.join(', ')})\nnext: restart the server, run \`satiot master-key rewrap\`, and when \`satiot master-key status\` shows nothing stale remove ${resolve(o.data)}/master.key.previous\n`);
     }));

@@ -3,9 +3,8 @@ import { isIP } from 'node:net';
 import { parseChoice, parseInteger, parseNumber } from '../options.js';
 import { retryPolicyFor } from '../../bus/retry-policy.js';
 import { runAction } from '../run-action.js';
-import { DEFAULT_ACCESS_LIMITS, type AccessLimits } from '../../api/rate-limits.js';
+import { DEFAULT_ACCESS_LIMITS, type AccessLimits } from '../../api/access-limits.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { startRuntime, stopOnSignals } from '../server-runtime.js';
 
 interface ServeOptions {
   port: string; host: string; data: string; store: string; bus: string; mqtt?: string; mqttGroup: string; allowInternalDelivery?: boolean; registrationReview?: boolean;
@@ -55,6 +54,7 @@ Example:
   satiot serve --store postgres://postgres@127.0.0.1:5432/test?schema=satiot --bus nats://127.0.0.1:4222 --node-id b --port 8082
 `)
     .action(runAction(async (o: ServeOptions) => {
+      const { startRuntime, stopOnSignals } = await import('../server-runtime.js');
       const rt = await startRuntime({
         port: parseInteger(o.port, '--port', 0, 65535), host: o.host, data: o.data, store: o.store, bus: o.bus,
         ...(o.mqtt ? { mqtt: o.mqtt, mqttGroup: checkGroup(o.mqttGroup) } : {}), allowInternalDelivery: o.allowInternalDelivery === true, registrationReview: o.registrationReview === true,

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import { parseChoice, parseHours, parseNumber, parseTime } from '../options.js';
 import { runAction } from '../run-action.js';
-import { Progress } from '../progress.js';
 import { formatTable } from '../table.js';
-import { loadScenario } from '../../twin/scenario/load-scenario.js';
-import { runSimulation } from '../../twin/runtime/run-simulation.js';
-import { writeReportFiles } from '../../twin/report/report-files.js';
 import type { SimulationReport } from '../../twin/report/simulation-report.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
@@ -57,6 +53,9 @@ export function registerSimulate(program: Command): void {
     .option('--compare <scenarios...>', 'run two scenarios (names or files) side by side instead of --scenario')
     .option('--no-plan', 'skip the comparison with the analytic latency plan')
     .action(runAction(async (o: SimulateFlags) => {
+      const [{ loadScenario }, { runSimulation }, { writeReportFiles }] = await Promise.all([
+        import('../../twin/scenario/load-scenario.js'), import('../../twin/runtime/run-simulation.js'), import('../../twin/report/report-files.js'),
+      ]);
       const format = parseChoice(o.format, '--format', ['text', 'json'] as const);
       const speed = o.speed === 'max' ? 'max' as const : parseNumber(o.speed, '--speed', 1, 100_000);
       const hours = o.hours !== undefined ? parseHours(o.hours, 24 * 31) : undefined;
@@ -66,7 +65,7 @@ export function registerSimulate(program: Command): void {
       const scenarios = names.map((n) => loadScenario(n, start !== undefined ? { start } : {}));
       // Side by side on the same span unless one was given.
       const common = start ?? scenarios[0]!.start;
-      const progress = new Progress();
+      const progress = new (await import('../progress.js')).Progress();
       const reports: SimulationReport[] = [];
       for (const [i, s] of scenarios.entries()) {
         reports.push(await runSimulation({
