@@ -70,8 +70,16 @@ export class EventWriter {
 
   /** A registry change for every node's caches (registry-sync.ts), to emit with the change. */
   registryChange(entity: RegistryEntity, key?: string): OutboxEvent {
-    const e: RegistryEvent = { kind: 'registry', entity, ...(key !== undefined ? { key } : {}), node: this.nodeId, at: Date.now() };
-    return { id: `registry:${randomUUID()}`, subject: registrySubject(entity), data: Buffer.from(JSON.stringify(e)) };
+    return this.registryEvent({ kind: 'registry', entity, ...(key !== undefined ? { key } : {}), node: this.nodeId, at: Date.now() });
+  }
+
+  /** One registry change for several of an entity (a bulk registration's transaction). */
+  registryChanges(entity: RegistryEntity, keys: readonly string[]): OutboxEvent {
+    return this.registryEvent({ kind: 'registry', entity, keys, node: this.nodeId, at: Date.now() });
+  }
+
+  private registryEvent(e: RegistryEvent): OutboxEvent {
+    return { id: `registry:${randomUUID()}`, subject: registrySubject(e.entity), data: Buffer.from(JSON.stringify(e)) };
   }
 
   private async drain(): Promise<void> {

@@ -47,6 +47,44 @@ export function matchesHash(secret: string, hashHex: string): boolean {
 }
 
 const HEX = (n: number) => new RegExp(`^[0-9a-fA-F]{${n}}$`);
+const HEX8 = HEX(8), HEX16 = HEX(16), HEX32 = HEX(32);
+/** A new terminal's record and its session keys in the clear (for the registry, which would open them again). */
+interface Prepared {
+  readonly record: TerminalRecord;
+  readonly keys: { readonly nwkSKey: Buffer; readonly appSKey: Buffer };
+}
+
+/** Terminals written per transaction by createTerminals. */
+const BULK_CHUNK = 2_000;
+
+/** The store lookups a batch of new terminals shares: each tenant and each (codec, tenant) checked once. */
+class BatchChecks {
+  private readonly tenants = new Map<string, Promise<void>>();
+  private readonly codecs = new Map<string, Promise<void>>();
+
+  constructor(private readonly store: Store, private readonly catalog: CodecCatalog) {}
+
+  tenant(id: string): Promise<void> {
+    let p = this.tenants.get(id);
+    if (!p) {
+      p = this.store.getTenant(id).then((t) => { if (!t) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${id}`); });
+      p.catch(() => undefined);
+      this.tenants.set(id, p);
+    }
+    return p;
+  }
+
+  codec(name: string, tenantId: string): Promise<void> {
+    const key = `${tenantId}\n${name}`;
+    let p = this.codecs.get(key);
+    if (!p) {
+      p = this.catalog.check(name, tenantId);
+      p.catch(() => undefined);
+      this.codecs.set(key, p);
+    }
+    return p;
+  }
+}
 
 /**
  * Registry writes: tenants, terminals (keys sealed under the master key before they reach the
@@ -96,35 +134,97 @@ export class Provisioning {
 
   /** `status`: where its lifecycle starts (src/core/registration.ts decides by policy; default approved). */
   async createTerminal(n: NewTerminal, status: TerminalStatus = 'approved'): Promise<TerminalView> {
+    const { record: t, keys } = await this.prepareTerminal(n, status, new BatchChecks(this.store, this.codecs), (devEui) => this.registry.byDevEui(devEui) !== undefined);
+    await this.events.run(async (tx, emit) => {
+      await tx.createTerminal(t);
+      emit(this.events.registryChange('terminal', t.devEui));
+    });
+    this.registry.put(t, undefined, keys);
+    return terminalView(t);
+  }
+
+  /**
+   * Creates many terminals (bulk provisioning, CSV import, the twin's fleets): each row is checked
+   * as createTerminal checks it and succeeds or fails on its own — the answer has one entry per row,
+   * in order, the terminal or the row's error — while the rows that pass are written a few thousand
+   * per transaction with multi-row statements. A chunk that the store refuses as a whole (a DevEUI
+   * registered meanwhile through another node) is written again row by row, so only that row fails.
+   */
+  async createTerminals(rows: readonly NewTerminal[], status: TerminalStatus = 'approved'): Promise<Array<TerminalView | SatiotError>> {
+    const out: Array<TerminalView | SatiotError> = new Array(rows.length);
+    const checks = new BatchChecks(this.store, this.codecs);
+    const seen = new Set<string>();
+    const ready: Array<{ index: number } & Prepared> = [];
+    for (const [i, n] of rows.entries()) {
+      try {
+        const p = await this.prepareTerminal(n, status, checks, (devEui) => this.registry.byDevEui(devEui) !== undefined || seen.has(devEui));
+        seen.add(p.record.devEui);
+        ready.push({ index: i, ...p });
+      } catch (e) {
+        if (!(e instanceof SatiotError)) throw e;
+        out[i] = e;
+      }
+    }
+    for (let c = 0; c < ready.length; c += BULK_CHUNK) {
+      const chunk = ready.slice(c, c + BULK_CHUNK);
+      try {
+        await this.events.run(async (tx, emit) => {
+          await tx.createTerminals(chunk.map((r) => r.record));
+          emit(this.events.registryChanges('terminal', chunk.map((r) => r.record.devEui)));
+        });
+      } catch (e) {
+        if (!(e instanceof SatiotError)) throw e;
+        for (const r of chunk) {
+          try {
+            await this.events.run(async (tx, emit) => {
+              await tx.createTerminal(r.record);
+              emit(this.events.registryChange('terminal', r.record.devEui));
+            });
+            this.registry.put(r.record, undefined, r.keys);
+            out[r.index] = terminalView(r.record);
+          } catch (e1) {
+            if (!(e1 instanceof SatiotError)) throw e1;
+            out[r.index] = e1;
+          }
+        }
+        continue;
+      }
+      for (const r of chunk) {
+        this.registry.put(r.record, undefined, r.keys);
+        out[r.index] = terminalView(r.record);
+      }
+    }
+    return out;
+  }
+
+  /** Checks a new terminal (`taken`: whether its DevEUI is in use) and builds its record, keys sealed (and in the clear, for the registry). */
+  private async prepareTerminal(n: NewTerminal, status: TerminalStatus, checks: BatchChecks, taken: (devEui: string) => boolean): Promise<Prepared> {
+    if (typeof n.devEui !== 'string' || typeof n.devAddr !== 'string') throw new SatiotError('INVALID_ARGUMENT', 'devEui and devAddr are required');
     const devEui = n.devEui.toLowerCase(), devAddr = n.devAddr.toLowerCase();
-    if (!HEX(16).test(devEui)) throw new SatiotError('INVALID_ARGUMENT', 'devEui must be 16 hex digits');
-    if (!HEX(8).test(devAddr)) throw new SatiotError('INVALID_ARGUMENT', 'devAddr must be 8 hex digits');
-    if (!HEX(32).test(n.nwkSKey) || !HEX(32).test(n.appSKey)) throw new SatiotError('INVALID_ARGUMENT', 'nwkSKey and appSKey must be 32 hex digits (128-bit keys)');
+    if (!HEX16.test(devEui)) throw new SatiotError('INVALID_ARGUMENT', 'devEui must be 16 hex digits');
+    if (!HEX8.test(devAddr)) throw new SatiotError('INVALID_ARGUMENT', 'devAddr must be 8 hex digits');
+    if (!HEX32.test(n.nwkSKey) || !HEX32.test(n.appSKey)) throw new SatiotError('INVALID_ARGUMENT', 'nwkSKey and appSKey must be 32 hex digits (128-bit keys)');
     const suite = n.suite ?? 'aes128';
     if (!CRYPTO_SUITES.includes(suite)) throw new SatiotError('INVALID_ARGUMENT', `suite must be one of ${CRYPTO_SUITES.join(', ')}`);
     const profile = n.profile ?? 'fixed-collector';
     if (!TERMINAL_PROFILES.includes(profile)) throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
-    if (!(await this.store.getTenant(n.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
-    if (this.registry.byDevEui(devEui)) throw new SatiotError('TERMINAL_EXISTS', `a terminal with devEui ${devEui} exists`);
-    if (n.codec !== undefined) await this.codecs.check(n.codec, n.tenantId);
+    await checks.tenant(n.tenantId);
+    if (taken(devEui)) throw new SatiotError('TERMINAL_EXISTS', `a terminal with devEui ${devEui} exists`);
+    if (n.codec !== undefined) await checks.codec(n.codec, n.tenantId);
     const id = randomUUID();
-    const t: TerminalRecord = {
+    const keys = { nwkSKey: Buffer.from(n.nwkSKey, 'hex'), appSKey: Buffer.from(n.appSKey, 'hex') };
+    const record: TerminalRecord = {
       id, tenantId: n.tenantId, devEui, devAddr, suite, profile,
       expectedMessagesPerDay: n.expectedMessagesPerDay ?? 24,
       enabled: true,
       status,
       ...(n.location ? { location: n.location } : {}),
       ...(n.codec !== undefined ? { codec: n.codec } : {}),
-      nwkSKeySealed: this.vault.seal(Buffer.from(n.nwkSKey, 'hex'), keyContext(id, 'nwkSKey')),
-      appSKeySealed: this.vault.seal(Buffer.from(n.appSKey, 'hex'), keyContext(id, 'appSKey')),
+      nwkSKeySealed: this.vault.seal(keys.nwkSKey, keyContext(id, 'nwkSKey')),
+      appSKeySealed: this.vault.seal(keys.appSKey, keyContext(id, 'appSKey')),
       createdAt: this.clock.now(),
     };
-    await this.events.run(async (tx, emit) => {
-      await tx.createTerminal(t);
-      emit(this.events.registryChange('terminal', devEui));
-    });
-    this.registry.put(t);
-    return terminalView(t);
+    return { record, keys };
   }
 
   /**

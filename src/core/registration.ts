@@ -17,6 +17,7 @@
  *   core.registration.register(n: NewRegistration, by: Actor): Promise<Registration>   terminal + declaration
  *   core.registration.declare(devEui, d: RegistrationDetails, by: Actor): Promise<Registration>
  *   core.registration.createTerminal(n: NewTerminal, by: Actor): Promise<TerminalView>  (status by policy)
+ *   core.registration.createTerminals(rows: NewTerminal[], by: Actor): Promise<Array<TerminalView | SatiotError>>  (bulk, per row)
  *   core.registration.initialStatus(by: Actor): 'pending' | 'approved'
  *
  * Lifecycle changes are operator decisions: an actor that is not an operator (`kind` operator, cli
@@ -141,6 +142,26 @@ export class RegistrationService {
       await this.record(by, 'terminal.register', { id: n.devEui, tenantId: n.tenantId, devEui: n.devEui }, 'failed', { code: codeOf(e) });
       throw e;
     }
+  }
+
+  /**
+   * Creates many terminals (no declarations) in the state the policy gives `by`, each row on its
+   * own (Provisioning.createTerminals: one entry per row, the terminal or its error); every row is
+   * audited as createTerminal audits it, the appends of a batch committed together.
+   */
+  async createTerminals(rows: readonly NewTerminal[], by: Actor): Promise<Array<TerminalView | SatiotError>> {
+    const status = this.initialStatus(by);
+    const out = await this.provisioning.createTerminals(rows, status);
+    const AUDIT_GROUP = 5_000;
+    for (let i = 0; i < out.length; i += AUDIT_GROUP) {
+      await Promise.all(out.slice(i, i + AUDIT_GROUP).map((r, k) => {
+        const n = rows[i + k]!;
+        return r instanceof SatiotError
+          ? this.record(by, 'terminal.register', { id: String(n.devEui), tenantId: n.tenantId, devEui: String(n.devEui) }, 'failed', { code: r.code })
+          : this.record(by, 'terminal.register', r, 'ok', { status });
+      }));
+    }
+    return out;
   }
 
   /**

@@ -33,12 +33,16 @@ export class RegistrySync {
     this.sub ??= await this.bus.subscribe(REGISTRY_SUBJECTS, async (m) => {
       const e = decodeEvent(m);
       if (e?.type !== 'registry' || e.body.node === this.nodeId) return;
+      const { keys, ...one } = e.body;
+      const changes: RegistryEvent[] = keys ? keys.map((key) => ({ ...one, key })) : [e.body];
       for (const fn of this.listeners.get(e.body.entity) ?? []) {
-        try {
-          await fn(e.body);
-        } catch (err) {
-          // A failed reload is reported; the cache's own expiry is the fallback.
-          this.onError(err);
+        for (const change of changes) {
+          try {
+            await fn(change);
+          } catch (err) {
+            // A failed reload is reported; the cache's own expiry is the fallback.
+            this.onError(err);
+          }
         }
       }
       this.applied++;

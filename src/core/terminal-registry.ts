@@ -51,16 +51,19 @@ export class TerminalRegistry {
     return this.byEui.values();
   }
 
-  /** Adds (or replaces) a terminal just written to the store. */
-  put(t: TerminalRecord, counters?: TerminalCounters): RegistryEntry {
+  /**
+   * Adds (or replaces) a terminal just written to the store. `keys`: its session keys when the
+   * caller has them in the clear already (it just sealed them), saving two openings.
+   */
+  put(t: TerminalRecord, counters?: TerminalCounters, keys?: { nwkSKey: Uint8Array; appSKey: Uint8Array }): RegistryEntry {
     const old = this.byEui.get(t.devEui);
     if (old) this.remove(old);
     const entry: RegistryEntry = {
       record: t,
       keys: {
         suite: t.suite,
-        nwkSKey: this.vault.open(t.nwkSKeySealed, keyContext(t.id, 'nwkSKey')),
-        appSKey: this.vault.open(t.appSKeySealed, keyContext(t.id, 'appSKey')),
+        nwkSKey: keys?.nwkSKey ?? this.vault.open(t.nwkSKeySealed, keyContext(t.id, 'nwkSKey')),
+        appSKey: keys?.appSKey ?? this.vault.open(t.appSKeySealed, keyContext(t.id, 'appSKey')),
       },
       window: counters ? ReplayWindow.fromState(counters.fCntUpTop, counters.windowBits, this.windowSize) : ReplayWindow.empty(this.windowSize),
       fCntDown: counters?.fCntDown ?? 0,

@@ -193,6 +193,23 @@ export abstract class KyselyStore implements Store {
     }
   }
 
+  async createTerminals(ts: readonly TerminalRecord[]): Promise<void> {
+    // Rows per statement: within SQLite's 32,766 bound parameters at ~16 columns a row.
+    const ROWS = 500;
+    try {
+      for (let i = 0; i < ts.length; i += ROWS) {
+        const part = ts.slice(i, i + ROWS);
+        const rows = await this.db.insertInto('terminals').values(part.map((t) => terminalRow(this.caps, t))).returning(['id', 'seq']).execute();
+        for (const r of rows) this.terminalSeqs.set(r.id, Number(r.seq));
+      }
+    } catch (e) {
+      const v = this.constraintViolation(e);
+      if (v?.kind === 'unique' && v.key === 'terminals.dev_eui') throw new SatiotError('TERMINAL_EXISTS', 'A terminal of the batch has a DevEUI that is already registered.');
+      if (v?.kind === 'foreign-key') throw new SatiotError('TENANT_NOT_FOUND', 'A terminal of the batch names no existing tenant.');
+      throw e;
+    }
+  }
+
   async getTerminalByDevEui(devEui: string): Promise<TerminalRecord | undefined> {
     const row = await this.db.selectFrom('terminals').selectAll().where('dev_eui', '=', devEui).executeTakeFirst();
     return row && toTerminal(row);

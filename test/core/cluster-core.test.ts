@@ -75,6 +75,24 @@ describe('two cores on one store and one bus', () => {
     expect(a.registrySync.applied).toBeGreaterThan(0);
   });
 
+  it('applies a bulk registration made on A on B: one registry event per transaction names every terminal', async () => {
+    const dir = tempDir();
+    const bus = new MemoryBus();
+    const a = await startCore(dir, bus, 'a');
+    const b = await startCore(dir, bus, 'b');
+    const tenant = await a.provisioning.createTenant('t');
+    const rows = Array.from({ length: 2_500 }, (_, i) => ({
+      tenantId: tenant.id, devEui: (0x70b3d5dd00000000n + BigInt(i)).toString(16).padStart(16, '0'), devAddr: (0x02400000 + i).toString(16).padStart(8, '0'),
+      nwkSKey: randomBytes(16).toString('hex'), appSKey: randomBytes(16).toString('hex'),
+    }));
+    const applied = b.registrySync.applied;
+    const out = await a.registration.createTerminals(rows, { kind: 'operator', id: 'op' });
+    expect(out.every((r) => !(r instanceof Error))).toBe(true);
+    await until(() => rows.every((r) => b.registry.byDevEui(r.devEui) !== undefined), 'B to learn every terminal of the bulk registration');
+    // Two transactions (2,000 + 500): two events, not 2,500.
+    expect(b.registrySync.applied - applied).toBe(2);
+  });
+
   it('takes a frame of a terminal registered through the other core a moment ago, before its registry event arrives', async () => {
     const dir = tempDir();
     // Two buses: B never hears A's registry events, so only the store lookup can find the terminal.

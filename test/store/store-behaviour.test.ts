@@ -84,6 +84,19 @@ for (const backend of BACKENDS) {
         expect(await store.listAllTerminals()).toHaveLength(1);
       });
 
+      it('creates terminals in bulk over several multi-row statements, each readable as written; all or nothing in a transaction', async () => {
+        await store.createTenant(tenant('acme'));
+        const many = Array.from({ length: 1_234 }, (_, i) => terminal(`bulk-${i}`, 'acme', 1_000 + i, i % 2 ? { location: { lat: 30, lon: 114, altM: 5 }, codec: 'sl651' } : {}));
+        await store.createTerminals(many);
+        expect(await store.listAllTerminals()).toHaveLength(1_234);
+        expect(await store.getTerminalByDevEui(many[777]!.devEui)).toEqual(many[777]);
+        // One taken DevEUI refuses the whole batch inside a transaction: nothing of it stays.
+        const again = [terminal('x-1', 'acme', 5_000), terminal('x-2', 'acme', 1_000)];
+        await expectSatiotError(store.atomically((tx) => tx.createTerminals(again)), 'TERMINAL_EXISTS');
+        expect(await store.getTerminalByDevEui(again[0]!.devEui)).toBeUndefined();
+        await expectSatiotError(store.createTerminals([terminal('y-1', 'nobody', 6_000)]), 'TENANT_NOT_FOUND');
+      });
+
       it('refuses a duplicate terminal id and an unknown tenant with SatiotErrors', async () => {
         await store.createTenant(tenant('acme'));
         await store.createTerminal(terminal('t-1', 'acme', 1));

@@ -45,6 +45,20 @@ describe('KeyVault', () => {
     });
   }
 
+  for (const cipher of ['aes-256-gcm', 'sm4'] as const) {
+    it(`${cipher}: never repeats an IV across the random pool's refills, and every value opens`, () => {
+      const v = new KeyVault(randomBytes(32), { cipher });
+      const ivs = new Set<string>();
+      const n = 5_000; // several refills of the 4 KiB pool
+      for (let i = 0; i < n; i++) {
+        const sealed = v.seal(Buffer.from(`value-${i}`), `${CTX}:${i}`);
+        ivs.add(sealed.split('.')[3]!);
+        if (i % 997 === 0) expect(Buffer.from(v.open(sealed, `${CTX}:${i}`)).toString()).toBe(`value-${i}`);
+      }
+      expect(ivs.size).toBe(n);
+    });
+  }
+
   it('opens values of the original v1 format and of previous keys; without the previous key it names the missing key id', () => {
     const oldKey = randomBytes(32), newKey = randomBytes(32);
     // v1 as the first release wrote it: v1.<iv>.<tag>.<ct>, AES-256-GCM with the context as AAD.

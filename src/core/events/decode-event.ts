@@ -98,6 +98,7 @@ export function decodeEvent(m: BusMessage): SatiotEvent | undefined {
       return typeof body['id'] === 'string' && typeof body['kind'] === 'string' && isObject(body['subject']) ? { type: 'anomaly', ...base, body: body as unknown as AnomalyEvent } : undefined;
     case 'registry':
       return body['kind'] === 'registry' && isRegistryEntity(body['entity']) && typeof body['node'] === 'string'
+        && (body['keys'] === undefined || (Array.isArray(body['keys']) && body['keys'].every((k) => typeof k === 'string')))
         ? { type: 'registry', ...base, body: body as unknown as RegistryEvent } : undefined;
     default:
       return undefined;

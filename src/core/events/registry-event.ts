@@ -15,6 +15,11 @@ export interface RegistryEvent {
    * through on a miss; integrations are cached for 5 s by design.)
    */
   readonly key?: string;
+  /**
+   * Several of one entity at once, instead of `key` (terminals registered in bulk: one event per
+   * transaction of up to a few thousand); listeners are called once per key.
+   */
+  readonly keys?: readonly string[];
   /** The node that made the change (it applied it already). */
   readonly node: string;
   /** Unix ms. */

@@ -96,6 +96,11 @@ export interface Store {
 
   /** Fails with TERMINAL_EXISTS when the devEui is taken. */
   createTerminal(t: TerminalRecord): Promise<void>;
+  /**
+   * Inserts many terminals with multi-row statements (bulk provisioning); all or nothing within the
+   * caller's transaction. Fails with TERMINAL_EXISTS when a devEui is taken, without saying which.
+   */
+  createTerminals(ts: readonly TerminalRecord[]): Promise<void>;
   getTerminalByDevEui(devEui: string): Promise<TerminalRecord | undefined>;
   /** Every terminal (the core keeps the registry in memory). */
   listAllTerminals(): Promise<TerminalRecord[]>;
