@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,19 @@ describe('satiot tenants|terminals|ground-stations', () => {
     expect(gs.stdout).toMatch(/token \(shown once\): gst_/);
     const table = await cli(['ground-stations', 'list']);
     expect(table.stdout).toMatch(/Kashi\s+39\.5\s+76/);
+  });
+
+  it('imports terminals from a CSV file: the good rows registered, the bad ones listed with line and code, exit 2', async () => {
+    const tenantId = (JSON.parse((await cli(['tenants', 'add', '--name', 'Fleet', '--format', 'json'])).stdout) as { id: string }).id;
+    const file = join(dataDir, 'fleet.csv');
+    const k = 'ab'.repeat(16);
+    writeFileSync(file, ['devEui,devAddr,nwkSKey,appSKey,profile', `70b3d57ed0000101,26020101,${k},${k},vehicle`, `70b3d57ed0000102,26020102,${k},nothex,`, `70b3d57ed0000103,26020103,${k},${k},`].join('\n'));
+    const r = await cli(['terminals', 'import', '--tenant', tenantId, file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/3\s+70b3d57ed0000102\s+INVALID_ARGUMENT/);
+    expect(r.stdout).toContain('2 terminals registered, 1 rejected');
+    const list = JSON.parse((await cli(['terminals', 'list', '--tenant', tenantId, '--format', 'json'])).stdout) as { items: Array<{ devEui: string }> };
+    expect(list.items.map((t) => t.devEui).sort()).toEqual(['70b3d57ed0000101', '70b3d57ed0000103']);
   });
 
   it('exits non-zero with the server\'s error code: duplicate terminal, bad key, no key, unreachable server', async () => {

@@ -6,13 +6,16 @@ import type { AccessControl } from '../../core/access-control.js';
 import type { NewTerminal } from '../../core/provisioning.js';
 import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type TerminalProfile } from '../../core/model.js';
 import { isSatiotError, SatiotError } from '../../errors/satiot-error.js';
-import { actorOf, ADMINS, authenticate, checkTenant } from '../auth.js';
+import { ADMINS, authenticate, checkTenant } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
+import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 
 /** Columns of a terminal import; the first four are required. */
 export const TERMINAL_CSV_COLUMNS = ['devEui', 'devAddr', 'nwkSKey', 'appSKey', 'suite', 'profile', 'codec', 'lat', 'lon', 'altM', 'expectedMessagesPerDay'] as const;
 /** Largest import, rows (a larger fleet imports in parts). */
-export const MAX_IMPORT_ROWS = 10_000;
+export const MAX_IMPORT_ROWS = MAX_BULK_TERMINALS;
+/** Largest import body: 100,000 rows of keys, position and codec fit in well under this. */
+const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
 /** Most messages one export writes. */
 export const MAX_EXPORT_ROWS = 100_000;
 
@@ -21,13 +24,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Bulk terminal import from CSV and message export to CSV. */
 export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
-    app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 4 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body));
     app.addHook('preHandler', authenticate(access));
     const secured = { security: [{ apiKey: [] }] };
 
     app.post<{ Querystring: { tenantId: string }; Body: string }>('/api/v1/terminals/import', {
+      bodyLimit: MAX_IMPORT_BYTES,
       schema: {
-        summary: `Register many terminals from CSV (header row; columns ${TERMINAL_CSV_COLUMNS.join(', ')}); each row succeeds or fails on its own`, tags: ['provisioning'], ...secured,
+        summary: `Register many terminals from CSV (header row; columns ${TERMINAL_CSV_COLUMNS.join(', ')}; up to ${MAX_IMPORT_ROWS} rows); each row succeeds or fails on its own`, tags: ['provisioning'], ...secured,
         consumes: ['text/csv'],
         querystring: { type: 'object', required: ['tenantId'], additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
         response: {
@@ -35,7 +39,7 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
             type: 'object', required: ['created', 'rejected', 'results'],
             properties: {
               created: { type: 'integer' }, rejected: { type: 'integer' },
-              results: { type: 'array', items: { type: 'object', required: ['line', 'status'], properties: { line: { type: 'integer' }, devEui: { type: 'string' }, status: { type: 'string', enum: ['created', 'rejected'] }, code: { type: 'string' }, message: { type: 'string' } } } },
+              results: { type: 'array', items: { type: 'object', required: ['line', 'status'], properties: { line: { type: 'integer' }, devEui: { type: 'string' }, id: { type: 'string' }, status: { type: 'string', enum: ['created', 'rejected'] }, code: { type: 'string' }, message: { type: 'string' } } } },
             },
           },
           '4xx': errorSchema,
@@ -55,20 +59,17 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
       const header = rows.length ? Object.keys(rows[0]!) : [];
       const unknown = header.filter((h) => !(TERMINAL_CSV_COLUMNS as readonly string[]).includes(h));
       if (unknown.length) throw new SatiotError('INVALID_ARGUMENT', `unknown CSV columns: ${unknown.join(', ')} (known: ${TERMINAL_CSV_COLUMNS.join(', ')})`);
-      const results = [];
-      let created = 0;
-      for (const [i, r] of rows.entries()) {
-        const line = i + 2; // the header is line 1
+      const bulk: BulkRow[] = rows.map((r, i) => {
+        const at = i + 2; // the header is line 1
         try {
-          const t = await core.registration.createTerminal(terminalFromRow(tenantId, r), actorOf(req));
-          results.push({ line, devEui: t.devEui, status: 'created' as const });
-          created++;
+          return { at, terminal: terminalFromRow(tenantId, r) };
         } catch (e) {
           if (!isSatiotError(e)) throw e;
-          results.push({ line, ...(r['devEui'] ? { devEui: r['devEui'] } : {}), status: 'rejected' as const, code: e.code, message: e.message });
+          return { at, ...(r['devEui'] ? { devEui: r['devEui'] } : {}), error: e };
         }
-      }
-      return { created, rejected: results.length - created, results };
+      });
+      const r = await createInBulk(core, req, bulk);
+      return { created: r.created, rejected: r.rejected, results: r.results.map(({ at, ...rest }) => ({ line: at, ...rest })) };
     });
 
     app.get<{ Params: { devEui: string }; Querystring: { from?: string; to?: string } }>('/api/v1/terminals/:devEui/messages.csv', {

@@ -6,6 +6,7 @@ import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
+import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 
 const tenantSchema = { type: 'object', required: ['id', 'name', 'createdAt'], properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string' } } } as const;
 const geoSchema = {
@@ -43,6 +44,17 @@ export const newTerminalProperties = {
   profile: { type: 'string', enum: [...TERMINAL_PROFILES], default: 'fixed-collector' },
 } as const;
 
+/** The body of POST /api/v1/terminals, and of each terminal of POST /api/v1/terminals/bulk. */
+const newTerminalBody = {
+  type: 'object', required: ['tenantId', 'devEui', 'devAddr', 'nwkSKey', 'appSKey'], additionalProperties: false,
+  properties: {
+    ...newTerminalProperties,
+    expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
+    location: geoSchema,
+    codec: { type: 'string', minLength: 1, maxLength: 80, description: 'jt808, sl651, line-monitor, dlt645, or user:<id> of one of the tenant\'s codecs' },
+  },
+} as const;
+
 /**
  * Provisioning: tenants (operators), terminals (operators and the tenant's admins), ground stations
  * (operators). Another tenant's terminal answers 404, as if it did not exist.
@@ -76,15 +88,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
     app.post<{ Body: NewTerminal }>('/api/v1/terminals', {
       schema: {
         summary: 'Register a terminal (ABP session keys; sealed at rest, never returned)', tags: ['provisioning'], ...secured,
-        body: {
-          type: 'object', required: ['tenantId', 'devEui', 'devAddr', 'nwkSKey', 'appSKey'], additionalProperties: false,
-          properties: {
-            ...newTerminalProperties,
-            expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
-            location: geoSchema,
-            codec: { type: 'string', minLength: 1, maxLength: 80, description: 'jt808, sl651, line-monitor, dlt645, or user:<id> of one of the tenant\'s codecs' },
-          },
-        },
+        body: newTerminalBody,
         response: { 201: terminalSchema, '4xx': errorSchema },
       },
     }, async (req, reply) => {
@@ -92,6 +96,41 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       // Operators' terminals are approved at once; a tenant's wait as pending under review policy.
       const t = await core.registration.createTerminal(req.body, actorOf(req));
       return reply.status(201).send({ ...t, createdAt: iso(t.createdAt) });
+    });
+
+    app.post<{ Body: { terminals: unknown[] } }>('/api/v1/terminals/bulk', {
+      bodyLimit: 64 * 1024 * 1024,
+      schema: {
+        summary: `Register many terminals at once (up to ${MAX_BULK_TERMINALS}); each is checked as POST /api/v1/terminals checks it and succeeds or fails on its own`,
+        tags: ['provisioning'], ...secured,
+        body: {
+          type: 'object', required: ['terminals'], additionalProperties: false,
+          properties: { terminals: { type: 'array', minItems: 1, maxItems: MAX_BULK_TERMINALS, items: { description: 'a body of POST /api/v1/terminals (checked row by row)' } } },
+        },
+        response: {
+          200: {
+            type: 'object', required: ['created', 'rejected', 'results'],
+            properties: {
+              created: { type: 'integer' }, rejected: { type: 'integer' },
+              results: {
+                type: 'array', description: 'one per terminal, in order',
+                items: { type: 'object', required: ['index', 'status'], properties: { index: { type: 'integer' }, devEui: { type: 'string' }, id: { type: 'string' }, status: { type: 'string', enum: ['created', 'rejected'] }, code: { type: 'string' }, message: { type: 'string' } } },
+              },
+            },
+          },
+          '4xx': errorSchema,
+        },
+      },
+    }, async (req) => {
+      const validate = req.compileValidationSchema(newTerminalBody);
+      const rows: BulkRow[] = req.body.terminals.map((t, at) => {
+        if (validate(t)) return { at, terminal: t as NewTerminal };
+        const e = validate.errors?.[0];
+        const devEui = t !== null && typeof t === 'object' ? (t as { devEui?: unknown }).devEui : undefined;
+        return { at, ...(typeof devEui === 'string' ? { devEui } : {}), error: new SatiotError('INVALID_ARGUMENT', `terminal ${at}: ${e ? `${e.instancePath || 'body'} ${e.message ?? 'is invalid'}` : 'is invalid'}`) };
+      });
+      const r = await createInBulk(core, req, rows);
+      return { created: r.created, rejected: r.rejected, results: r.results.map(({ at, ...rest }) => ({ index: at, ...rest })) };
     });
 
     app.get<{ Querystring: { tenantId?: string; limit: number; cursor?: string } }>('/api/v1/terminals', {

@@ -88,12 +88,13 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBench
     await core.delivery!.catalog.createWebhook({ tenantId: tenant.id, url: 'https://receiver.example/satiot', events: ['uplink'] });
     const { station, token } = await core.provisioning.createGroundStation({ name: 'bench-gs', lat: 40, lon: 116 });
     const terms = benchTerminals(o.terminals);
-    for (const t of terms) {
-      await core.provisioning.createTerminal({
-        tenantId: tenant.id, devEui: t.devEui, devAddr: t.devAddr,
-        nwkSKey: Buffer.from(t.keys.nwkSKey).toString('hex'), appSKey: Buffer.from(t.keys.appSKey).toString('hex'), suite: 'aes128', profile: 'fixed-collector',
-      });
-    }
+    // Registered as an operator's import is (bulk, under the registration policy).
+    const made = await core.registration.createTerminals(terms.map((t) => ({
+      tenantId: tenant.id, devEui: t.devEui, devAddr: t.devAddr,
+      nwkSKey: Buffer.from(t.keys.nwkSKey).toString('hex'), appSKey: Buffer.from(t.keys.appSKey).toString('hex'), suite: 'aes128' as const, profile: 'fixed-collector' as const,
+    })), { kind: 'cli', id: 'bench' });
+    const refused = made.find((r) => r instanceof Error);
+    if (refused) throw refused;
     const frames = benchFrames(terms, o.frames);
 
     // Crypto only: what the pipeline cannot avoid doing per frame.

@@ -65,6 +65,38 @@ Examples:
       ];
       process.stdout.write(formatTable(['metric', 'value'], rows));
     }));
+  bench.command('provision')
+    .description('Register a fleet through the bulk API (JSON or CSV over HTTP, or in-process) under the registration policy and the audit chain')
+    .option('--terminals <n>', 'terminals registered in bulk', '100000')
+    .option('--via <inproc|json|csv>', 'POST /api/v1/terminals/bulk (json), POST /api/v1/terminals/import (csv), or the core\'s call (inproc)', 'json')
+    .option('--store <spec>', 'sqlite (a temporary data dir) or postgres://… (a throwaway schema)', 'sqlite')
+    .option('--baseline <n>', 'terminals registered one request at a time first, for the ratio (0: skip)', '1000')
+    .option('--format <table|json>', 'output format', 'table')
+    .addHelpText('after', `
+Figures: terminals/s of the bulk request, end to end (the answer has one result per terminal);
+the same for one POST /api/v1/terminals per terminal in the same run, and the ratio; the audit
+records written (one per terminal). Target: 100,000 terminals in ≤ 10 s (docs/performance.md).
+
+Examples:
+  satiot bench provision
+  satiot bench provision --via csv --terminals 100000
+  satiot bench provision --store postgres://postgres@127.0.0.1:5432/test
+`)
+    .action(runAction(async (o: { terminals: string; via: string; store: string; baseline: string; format: string }) => {
+      const { runProvisionBench } = await import('../bench/provision-bench.js');
+      const progress = new (await import('../progress.js')).Progress();
+      const r = await runProvisionBench({
+        terminals: parseInteger(o.terminals, '--terminals', 1, 100_000), via: parseChoice(o.via, '--via', ['inproc', 'json', 'csv'] as const),
+        store: o.store, baseline: parseInteger(o.baseline, '--baseline', 0, 100_000), onProgress: (p, d, t) => progress.update(p, d, t),
+      });
+      progress.stop();
+      if (parseChoice(o.format, '--format', ['table', 'json'] as const) === 'json') { process.stdout.write(`${JSON.stringify(r, null, 2)}\n`); return; }
+      process.stdout.write(formatTable(['metric', 'value'], [
+        ['terminals/s (bulk)', r.terminalsPerSecond], ['seconds', r.seconds], ['terminals created', `${r.created} of ${r.terminals}`],
+        ...(r.oneByOne ? [['terminals/s one request each (same run)', r.oneByOne.terminalsPerSecond], ['ratio bulk / one by one', r.ratioToOneByOne!]] as Array<[string, number]> : []),
+        ['audit records written', r.auditRecords], ['store / via', `${r.store} / ${r.via}`],
+      ]));
+    }));
   bench.command('twin')
     .description('The digital twin at scale: a Walker constellation, china-trial\'s fleets scaled up, every frame ingested into SQLite (docs/twin.md)')
     .option('--satellites <n>', 'satellites (Walker 53°, 550 km)', '100')

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client.js';
+import { SatiotError } from '../../errors/satiot-error.js';
 import { parseChoice, parseNumber } from '../options.js';
 import { runAction } from '../run-action.js';
 import { print, withConn, type Conn } from '../server-flags.js';
@@ -68,6 +71,20 @@ export function registerRegistryCommands(program: Command): void {
       };
       const t = await ApiClient.fromFlags(o).request<Terminal>('POST', '/api/v1/terminals', body);
       print(o.format, t, () => `terminal ${t.devEui} (${t.id}) registered for tenant ${t.tenantId}\n`);
+    }));
+  withConn(terminals.command('import').description('Register many terminals from a CSV file in one bulk request (up to 100,000 rows; one result per row)')
+    .requiredOption('--tenant <id>', 'tenant the rows belong to')
+    .argument('<file.csv>', 'header row; columns devEui, devAddr, nwkSKey, appSKey (required), suite, profile, codec, lat, lon, altM, expectedMessagesPerDay')
+    .addHelpText('after', '\nRows that fail are listed with their line and code, and the exit code is 2; the others are registered.\n\nExample:\n  satiot terminals import --tenant <id> fleet.csv\n'))
+    .action(runAction(async (file: string, o: Conn & { tenant: string }) => {
+      let csv: string;
+      try { csv = readFileSync(resolve(file), 'utf8'); } catch { throw new SatiotError('FILE_NOT_READABLE', `cannot read ${file}`); }
+      const r = await ApiClient.fromFlags(o).requestText<{ created: number; rejected: number; results: Array<{ line: number; devEui?: string; status: string; code?: string; message?: string }> }>(
+        'POST', `/api/v1/terminals/import?tenantId=${encodeURIComponent(o.tenant)}`, csv, 'text/csv');
+      const bad = r.results.filter((x) => x.status !== 'created');
+      print(o.format, r, () => (bad.length > 0 ? formatTable(['line', 'devEui', 'code', 'message'], bad.map((x) => [String(x.line), x.devEui ?? '', x.code ?? '', x.message ?? ''])) : '')
+        + `${r.created} terminals registered, ${r.rejected} rejected\n`);
+      if (r.rejected > 0) process.exitCode = 2;
     }));
   withConn(terminals.command('list').description('List terminals').option('--tenant <id>'))
     .action(runAction(async (o: Conn & { tenant?: string }) => {

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '../../core/core.js';
 import type { GroundStationRecord } from '../../core/model.js';
-import { sha256Hex } from '../../core/provisioning.js';
+import { sha256Hex, type NewTerminal } from '../../core/provisioning.js';
+import { SatiotError } from '../../errors/satiot-error.js';
 import type { Satellite } from '../../orbit/satellite.js';
 import { toTleText } from '../../orbit/tle-format.js';
 import { solutionRules } from '../../rules/solution-presets.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { TerminalFleet } from '../model/terminal-fleet.js';
 import type { TwinIdentity } from './twin-identity.js';
+
+/** Who the twin's registrations are audited as. */
+const TWIN_ACTOR = { kind: 'system' as const, id: 'digital-twin' };
 
 export interface Provisioned {
   readonly tenantIds: string[];
@@ -60,24 +64,37 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
   await core.loadSatellites({ tle: toTleText(sats.map((x) => x.elements)) });
   const noradIds = sats.map((x) => String(x.noradId));
 
+  // Terminals through the bulk registration (policy and audit as for any operator's import), in
+  // parts so progress moves; each part is a few transactions of a few thousand terminals.
   const fix = { lat: 0, lon: 0, altKm: 0, speedKmh: 0, headingDeg: 0 };
+  const PART = 10_000;
+  let rows: NewTerminal[] = [];
+  const flush = async (): Promise<void> => {
+    if (rows.length === 0) return;
+    const out = await core.registration.createTerminals(rows, TWIN_ACTOR);
+    const failed = out.findIndex((r) => r instanceof SatiotError);
+    if (failed >= 0) throw out[failed];
+    created.terminals += rows.length;
+    rows = [];
+  };
   for (let i = 0; i < fleet.count; i++) {
     const devEui = id.devEui(i);
     if (!core.registry.byDevEui(devEui)) {
       const f = fleet.fleets[fleet.fleetOf[i]!]!;
       const k = id.keys(i);
       fleet.position(i, s.start, fix);
-      await core.provisioning.createTerminal({
+      rows.push({
         tenantId: tenantIds[fleet.tenantOf[i]!]!, devEui, devAddr: id.devAddr(i),
         nwkSKey: Buffer.from(k.nwkSKey).toString('hex'), appSKey: Buffer.from(k.appSKey).toString('hex'), suite: 'aes128',
         profile: f.profile, codec: f.protocol,
         expectedMessagesPerDay: Math.max(1, Math.round(1440 / f.traffic.periodMinutes + f.traffic.eventsPerDay)),
         ...(fleet.isFixed(i) ? { location: { lat: round(fix.lat), lon: round(fix.lon), altM: 0 } } : {}),
       });
-      created.terminals++;
+      if (rows.length >= PART) await flush();
     }
     if (i % 1000 === 999) onProgress?.(i + 1, fleet.count);
   }
+  await flush();
   onProgress?.(fleet.count, fleet.count);
   return { tenantIds, stations, tokens, noradIds, created };
 }
