@@ -1,4 +1,4 @@
-import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, nanos, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import {
   AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType,
   type ConsumerInfo, type JetStreamClient, type JetStreamManager, type StreamInfo,
@@ -10,6 +10,7 @@ import { DeadLetterList, type DeadLetter } from '../dead-letter.js';
 import { retryPolicy, type RetryPolicy } from '../retry-policy.js';
 import { checkConsumerName, patternTokens, subjectTokens } from '../subject-pattern.js';
 import { NatsConsumer } from './nats-consumer.js';
+import { ReplyMux } from './reply-mux.js';
 
 export interface NatsBusOptions {
   /** JetStream stream holding the bus's messages; created on connect when missing. Default `SATIOT`. */
@@ -40,6 +41,23 @@ export interface NatsBusOptions {
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const MSG_ID_HEADER = 'Nats-Msg-Id';
+const ACK = new TextEncoder().encode('+ACK');
+/** How long a publish waits for its PubAck, and an acknowledgement for its confirmation. */
+const REPLY_TIMEOUT_MS = 5_000;
+
+/** Throws unless `m` is a PubAck of the stream (no stream took the subject, or the stream refused it). */
+function checkPubAck(m: Msg, subject: string): void {
+  if (m.headers?.code === 503) throw new SatiotError('INTERNAL', `no JetStream stream takes ${subject} (no responders)`, { subject });
+  let ack: { stream?: unknown; error?: { code?: number; err_code?: number; description?: string } };
+  try {
+    ack = JSON.parse(new TextDecoder().decode(m.data)) as typeof ack;
+  } catch {
+    throw new SatiotError('INTERNAL', `JetStream answered a publish on ${subject} with something that is not a PubAck`, { subject });
+  }
+  if (ack.error) throw new SatiotError('INTERNAL', `JetStream refused a publish on ${subject}: ${ack.error.description ?? 'error'} (${ack.error.err_code ?? ack.error.code ?? '?'})`, { subject, error: ack.error });
+  if (typeof ack.stream !== 'string' || ack.stream === '') throw new SatiotError('INTERNAL', `JetStream answered a publish on ${subject} without a stream`, { subject });
+}
 const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
 
 function isApiError(err: unknown, code: number): boolean {
@@ -54,6 +72,8 @@ function isApiError(err: unknown, code: number): boolean {
  *   duplicate window added if they differ (storage and limits are left as they are).
  * - publish is a JetStream publish that resolves on the PubAck (the stream stored it); `msgId` goes
  *   out as `Nats-Msg-Id`, so the server drops a repeat within the window (the PubAck says duplicate).
+ *   PubAcks and acknowledgement confirmations come back through one reply subscription
+ *   (reply-mux.ts) rather than a client request each.
  * - A durable subscription is a durable pull consumer (created by the first subscribe with
  *   DeliverPolicy.New, filter = the pattern, explicit acks, no max_deliver: the client counts
  *   deliveries and terminates a message only once its dead letter is recorded) with
@@ -78,6 +98,8 @@ export class NatsBus implements Bus {
   private readonly prefixTokens: string[];
   private closing: Promise<void> | undefined;
   private online = true;
+  /** PubAcks and ack confirmations (reply-mux.ts). */
+  private readonly replies: ReplyMux;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -92,6 +114,7 @@ export class NatsBus implements Bus {
   ) {
     this.dead = new DeadLetterList(deadLetterCapacity);
     this.prefixTokens = subjectPrefix.split('.');
+    this.replies = new ReplyMux(nc, REPLY_TIMEOUT_MS);
     void this.watchStatus();
   }
 
@@ -146,7 +169,14 @@ export class NatsBus implements Bus {
   async publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void> {
     this.assertOpen();
     this.assertUnderPrefix(subjectTokens(subject), subject);
-    await this.js.publish(subject, data, opts?.msgId !== undefined ? { msgID: opts.msgId } : undefined);
+    // A JetStream publish: the stream answers the reply subject with its PubAck (a repeated
+    // Nats-Msg-Id within the duplicate window is acknowledged as a duplicate, not stored again).
+    let h;
+    if (opts?.msgId !== undefined) {
+      h = headers();
+      h.set(MSG_ID_HEADER, opts.msgId);
+    }
+    checkPubAck(await this.replies.request(subject, data, h), subject);
   }
 
   async subscribe(pattern: string, handler: (m: BusMessage) => Promise<void>, opts?: SubscribeOptions): Promise<Subscription> {
@@ -185,6 +215,7 @@ export class NatsBus implements Bus {
       ...(this.deadLetterSink ? { deadLetterSink: this.deadLetterSink } : {}),
       ...(logicalName !== undefined ? { logicalName } : {}),
       ackWaitMs: this.ackWaitMs,
+      confirmAck: (reply: string) => this.replies.request(reply, ACK).then(() => undefined),
       connectionClosed: () => this.nc.isClosed(),
       onClosed: (s: NatsConsumer) => this.subscriptions.delete(s),
     };
@@ -215,6 +246,7 @@ export class NatsBus implements Bus {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([...this.subscriptions].map((s) => s.close()));
+      await this.replies.close(); // the replies of publishes and acks already sent
       if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
     })();
     return this.closing;

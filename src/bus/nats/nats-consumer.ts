@@ -23,6 +23,8 @@ export interface NatsConsumerOptions {
   readonly logicalName?: string;
   /** The durable consumer's ack_wait: a handler running longer sends "working" to extend it. */
   readonly ackWaitMs: number;
+  /** Sends an acknowledgement to a message's reply subject and resolves once the server confirms it. */
+  readonly confirmAck: (reply: string) => Promise<void>;
   /** Whether the bus's connection is closed (then a lost iterator is not restarted). */
   readonly connectionClosed: () => boolean;
   readonly onClosed: (s: NatsConsumer) => void;
@@ -31,6 +33,12 @@ export interface NatsConsumerOptions {
 function toBusMessage(m: JsMsg): BusMessage {
   const msgId = m.headers?.get(MSG_ID_HEADER);
   return msgId ? { subject: m.subject, data: m.data, msgId } : { subject: m.subject, data: m.data };
+}
+
+/** Where a message's acknowledgement goes (the client's JsMsgImpl has it; its JsMsg interface does not say so). */
+function replyOf(m: JsMsg): string | undefined {
+  const r = (m as { reply?: unknown }).reply;
+  return typeof r === 'string' && r !== '' ? r : undefined;
 }
 
 function invoke(handler: Handler, message: BusMessage): Promise<void> {
@@ -151,7 +159,8 @@ export class NatsConsumer implements Subscription {
     }
     // Awaited: the next message is pulled only once the server has the ack. A lost ack means a
     // redelivery, which the consumers' idempotence absorbs.
-    await m.ackAck().catch(() => undefined);
+    const reply = replyOf(m);
+    await (reply !== undefined ? this.opts.confirmAck(reply) : m.ackAck()).catch(() => undefined);
   }
 
   /** Records the message as a dead letter (durably first, when a sink is set), then terminates it; naks it for later while the sink fails. */
