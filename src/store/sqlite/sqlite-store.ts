@@ -12,6 +12,7 @@ import type { StoreDatabase } from '../store-schema.js';
 import { migrateSqlite } from './migrations.js';
 import { SqliteAuditStore } from './audit-store-sqlite.js';
 import { TransactionStore } from '../transaction-store.js';
+import { withStatementCache } from './statement-cache.js';
 
 export const SQLITE_CAPABILITIES: StoreCapabilities = { nativeBooleans: false, serverClock: false };
 
@@ -57,7 +58,7 @@ export class SqliteStore extends KyselyStore {
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     sqlite.pragma(`cache_size = -${CACHE_KIB}`);
     sqlite.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
-    super(new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }), SQLITE_CAPABILITIES);
+    super(new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), SQLITE_CAPABILITIES);
     this.sqlite = sqlite;
     this.audit = new SqliteAuditStore(this.db, sqlite, (fn) => this.exclusive(fn));
   }
