@@ -134,13 +134,17 @@ export class Provisioning {
 
   /** `status`: where its lifecycle starts (src/core/registration.ts decides by policy; default approved). */
   async createTerminal(n: NewTerminal, status: TerminalStatus = 'approved'): Promise<TerminalView> {
-    const { record: t, keys } = await this.prepareTerminal(n, status, new BatchChecks(this.store, this.codecs), (devEui) => this.registry.byDevEui(devEui) !== undefined);
+    return this.writeTerminal(await this.prepareTerminal(n, status, new BatchChecks(this.store, this.codecs), (devEui) => this.registry.byDevEui(devEui) !== undefined));
+  }
+
+  /** Writes one prepared terminal with its registry event, then adds it to this node's registry. */
+  private async writeTerminal({ record, keys }: Prepared): Promise<TerminalView> {
     await this.events.run(async (tx, emit) => {
-      await tx.createTerminal(t);
-      emit(this.events.registryChange('terminal', t.devEui));
+      await tx.createTerminal(record);
+      emit(this.events.registryChange('terminal', record.devEui));
     });
-    this.registry.put(t, undefined, keys);
-    return terminalView(t);
+    this.registry.put(record, undefined, keys);
+    return terminalView(record);
   }
 
   /**
@@ -176,12 +180,7 @@ export class Provisioning {
         if (!(e instanceof SatiotError)) throw e;
         for (const r of chunk) {
           try {
-            await this.events.run(async (tx, emit) => {
-              await tx.createTerminal(r.record);
-              emit(this.events.registryChange('terminal', r.record.devEui));
-            });
-            this.registry.put(r.record, undefined, r.keys);
-            out[r.index] = terminalView(r.record);
+            out[r.index] = await this.writeTerminal(r);
           } catch (e1) {
             if (!(e1 instanceof SatiotError)) throw e1;
             out[r.index] = e1;

@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { decryptPayload, parseDataFrame, verifyMic } from '../../frame/index.js';
 import { batchesOf, benchFrames, benchTerminals } from './bench-frames.js';
+import { openScratchStore } from './scratch-store.js';
 import { Core } from '../../core/core.js';
 import { KeyVault } from '../../core/key-vault.js';
-import { openStore } from '../../store/open-store.js';
-import { dropPostgresSchema } from '../../store/postgres/drop-schema.js';
 import { openBus } from '../../bus/open-bus.js';
 import { buildApp } from '../../api/app.js';
 import { sha256Hex } from '../../core/provisioning.js';
@@ -71,13 +67,9 @@ export function quantile(sorted: readonly number[], p: number): number {
  * events took to catch up after the last batch.
  */
 export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBenchResult> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'satiot-bench-'));
-  // PostgreSQL: a throwaway schema per run, dropped at the end, so runs never meet each other's data.
-  const schema = `satiot_bench_${randomBytes(4).toString('hex')}`;
-  const pg = /^postgres(ql)?:\/\//.test(o.store);
-  const storeSpec = pg ? `${o.store}${o.store.includes('?') ? '&' : '?'}schema=${schema}` : o.store;
-  const store = await openStore(storeSpec, { dataDir });
-  const bus = await openBus(o.bus).catch(async (e: unknown) => { await store.close(); throw e; });
+  const scratch = await openScratchStore(o.store);
+  const { store } = scratch;
+  const bus = await openBus(o.bus).catch(async (e: unknown) => { await store.close(); await scratch.cleanUp(); throw e; });
   const queuedMs: number[] = [];
   const core = await Core.start({
     store, bus, vault: new KeyVault(randomBytes(32)), onError: () => undefined,
@@ -163,7 +155,6 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBench
     };
   } finally {
     await core.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (pg) await dropPostgresSchema(o.store, schema);
+    await scratch.cleanUp();
   }
 }

@@ -1,18 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { benchTerminals, type BenchTerminal } from './bench-frames.js';
 import { Core } from '../../core/core.js';
 import { KeyVault } from '../../core/key-vault.js';
 import { systemClock } from '../../core/ports/clock.js';
-import type { NewTerminal } from '../../core/provisioning.js';
-import { openStore } from '../../store/open-store.js';
-import { dropPostgresSchema } from '../../store/postgres/drop-schema.js';
 import { openBus } from '../../bus/open-bus.js';
 import { buildApp } from '../../api/app.js';
-import { sha256Hex } from '../../core/provisioning.js';
+import { sha256Hex, type NewTerminal } from '../../core/provisioning.js';
 import { createAuditLog } from '../audit-setup.js';
+import { openScratchStore } from './scratch-store.js';
 
 export interface ProvisionBenchOptions {
   terminals: number;
@@ -45,15 +40,12 @@ export interface ProvisionBenchResult {
  * ratio. Checks the count afterwards: every terminal in the registry, one audit record each.
  */
 export async function runProvisionBench(o: ProvisionBenchOptions): Promise<ProvisionBenchResult> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'satiot-bench-'));
-  const schema = `satiot_bench_${randomBytes(4).toString('hex')}`;
-  const pg = /^postgres(ql)?:\/\//.test(o.store);
-  const storeSpec = pg ? `${o.store}${o.store.includes('?') ? '&' : '?'}schema=${schema}` : o.store;
-  const store = await openStore(storeSpec, { dataDir });
+  const scratch = await openScratchStore(o.store);
+  const { store } = scratch;
   const bus = await openBus('memory');
-  const audit = createAuditLog(store, dataDir, systemClock, {});
+  const audit = createAuditLog(store, scratch.dataDir, systemClock, {});
   const core = await Core.start({ store, bus, audit, vault: new KeyVault(randomBytes(32)), onError: () => undefined })
-    .catch(async (e: unknown) => { await bus.close(); await store.close(); throw e; });
+    .catch(async (e: unknown) => { await bus.close(); await store.close(); await scratch.cleanUp(); throw e; });
   const adminKey = randomBytes(16).toString('hex');
   const app = await buildApp({ core, adminKeyHash: sha256Hex(adminKey) });
   try {
@@ -104,14 +96,13 @@ export async function runProvisionBench(o: ProvisionBenchOptions): Promise<Provi
     return {
       terminals: o.terminals, created, seconds: Number(seconds.toFixed(2)), terminalsPerSecond,
       ...(oneByOne ? { oneByOne, ratioToOneByOne: Number((terminalsPerSecond / oneByOne.terminalsPerSecond).toFixed(1)) } : {}),
-      auditRecords, store: pg ? 'postgres' : 'sqlite', via: o.via,
+      auditRecords, store: store.backend, via: o.via,
     };
   } finally {
     await app.close();
     await audit.flush().catch(() => undefined);
     await core.close(); // closes the bus and the store
-    if (pg) await dropPostgresSchema(o.store, schema).catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
+    await scratch.cleanUp();
   }
 }
 
