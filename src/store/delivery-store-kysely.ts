@@ -190,32 +190,54 @@ export class KyselyDeliveryStore implements DeliveryStore {
   }
 
   async claimNextDelivery(integrationId: string, now: number, leaseUntil: number): Promise<PendingDelivery | undefined> {
-    // One statement: the outer next_attempt_at test is re-checked on the locked row (PostgreSQL) or
-    // runs under the write lock (SQLite), so a row another node just leased is not taken again.
-    const r = await this.db.updateTable('pending_deliveries').set({ next_attempt_at: leaseUntil })
-      .where('id', '=', (eb) => eb.selectFrom('pending_deliveries').select('id')
-        .where('integration_id', '=', integrationId).where('next_attempt_at', '<=', now)
-        .orderBy('next_attempt_at').orderBy('seq').limit(1))
+    return (await this.claimDueDeliveries(integrationId, now, leaseUntil, 1))[0];
+  }
+
+  async claimDueDeliveries(integrationId: string, now: number, leaseUntil: number, limit: number): Promise<PendingDelivery[]> {
+    const due = await this.db.selectFrom('pending_deliveries').select('id')
+      .where('integration_id', '=', integrationId).where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at').orderBy('seq').limit(limit).execute();
+    if (due.length === 0) return [];
+    // The update re-checks next_attempt_at on the locked rows (PostgreSQL) or under the write lock
+    // (SQLite): a row another node leased since the select is not taken again.
+    const rows = await this.db.updateTable('pending_deliveries').set({ next_attempt_at: leaseUntil })
+      .where('id', 'in', due.map((r) => r.id))
       .where('next_attempt_at', '<=', now)
       .where((eb) => eb.exists(eb.selectFrom('integrations').select('integrations.id')
         .where('integrations.id', '=', integrationId).where('integrations.disabled_at', 'is', null)))
-      .returningAll().executeTakeFirst();
-    return r && toPending(r);
+      .returningAll().execute();
+    // RETURNING says nothing of order: the select's (earliest due first, queue order among equals).
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return due.flatMap((d) => { const r = byId.get(d.id); return r ? [toPending(r)] : []; });
   }
 
   async rescheduleDelivery(id: string, attempts: number, nextAttemptAt: number): Promise<void> {
     await this.db.updateTable('pending_deliveries').set({ attempts, next_attempt_at: nextAttemptAt }).where('id', '=', id).execute();
   }
 
+  async releaseDeliveries(ids: readonly string[], at: number): Promise<void> {
+    for (const part of chunks([...ids], CHUNK)) await this.db.updateTable('pending_deliveries').set({ next_attempt_at: at }).where('id', 'in', part).execute();
+  }
+
   async completeDelivery(id: string): Promise<void> {
-    await this.db.deleteFrom('pending_deliveries').where('id', '=', id).execute();
+    await this.completeDeliveries([id]);
+  }
+
+  async completeDeliveries(ids: readonly string[]): Promise<void> {
+    for (const part of chunks([...ids], CHUNK)) await this.db.deleteFrom('pending_deliveries').where('id', 'in', part).execute();
   }
 
   async appendAttempt(a: DeliveryAttempt): Promise<void> {
-    await this.db.insertInto('delivery_attempts').values({
-      integration_id: a.integrationId, delivery_id: a.deliveryId, event_kind: a.eventKind, message_id: a.messageId, attempt: a.attempt,
-      outcome: a.outcome, status_code: a.statusCode, error: a.error, duration_ms: Math.round(a.durationMs), at: a.at,
-    }).execute();
+    await this.appendAttempts([a]);
+  }
+
+  async appendAttempts(as: readonly DeliveryAttempt[]): Promise<void> {
+    for (const part of chunks([...as], ENQUEUE_CHUNK)) {
+      await this.db.insertInto('delivery_attempts').values(part.map((a) => ({
+        integration_id: a.integrationId, delivery_id: a.deliveryId, event_kind: a.eventKind, message_id: a.messageId, attempt: a.attempt,
+        outcome: a.outcome, status_code: a.statusCode, error: a.error, duration_ms: Math.round(a.durationMs), at: a.at,
+      }))).execute();
+    }
   }
 
   async listAttempts(integrationId: string, q: { limit: number; cursor?: string }): Promise<Page<LoggedAttempt>> {
@@ -238,9 +260,15 @@ export class KyselyDeliveryStore implements DeliveryStore {
   }
 
   async recordMessageDelivered(d: MessageDelivery): Promise<void> {
-    await this.db.insertInto('message_deliveries').values({
-      message_id: d.messageId, integration_kind: d.integrationKind, integration_id: d.integrationId, delivered_at: d.deliveredAt,
-    }).onConflict((oc) => oc.columns(['message_id', 'integration_kind', 'integration_id']).doNothing()).execute();
+    await this.recordMessagesDelivered([d]);
+  }
+
+  async recordMessagesDelivered(ds: readonly MessageDelivery[]): Promise<void> {
+    for (const part of chunks([...ds], ENQUEUE_CHUNK)) {
+      await this.db.insertInto('message_deliveries').values(part.map((d) => ({
+        message_id: d.messageId, integration_kind: d.integrationKind, integration_id: d.integrationId, delivered_at: d.deliveredAt,
+      }))).onConflict((oc) => oc.columns(['message_id', 'integration_kind', 'integration_id']).doNothing()).execute();
+    }
   }
 
   async deliveriesOf(messageIds: readonly string[]): Promise<MessageDelivery[]> {

@@ -3,7 +3,7 @@ import type {
   ApiKeyRecord, GroundStationRecord, MessageDecode, TenantQuota, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
   UserCodecRecord,
 } from '../core/model.js';
-import type { AlarmQuery, IngestWrite, MessageQuery, Page, Store, StoreTx, TerminalChanges, UsageRow } from '../core/ports/store.js';
+import { ruleStateKey, type AlarmQuery, type IngestWrite, type MessageQuery, type Page, type Store, type StoreTx, type TerminalChanges, type UsageRow } from '../core/ports/store.js';
 import { parseRule, type Alarm, type Rule, type RuleState } from '../rules/index.js';
 import type { DownlinkStore } from '../core/ports/downlink-store.js';
 import { KyselyDownlinkStore } from './downlink-store-kysely.js';
@@ -33,6 +33,8 @@ import type { ApiKeysTable, StoreDatabase } from './store-schema.js';
 /** Largest page a listing returns. */
 /** Ids per `IN (…)` list: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const IDS_PER_QUERY = 500;
+/** Rows per multi-row insert (well inside both backends' limits on bound parameters). */
+const ROWS_PER_INSERT = 1000;
 /** Rows per satellite upsert (6 parameters each, well under both backends' parameter limits). */
 const SATELLITES_PER_QUERY = 100;
 
@@ -346,7 +348,12 @@ export abstract class KyselyStore implements Store {
   // ---- messages ------------------------------------------------------------------------------
 
   async messageIngestedAt(ids: readonly string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
+    return new Map([...(await this.messageRowsOf(ids))].map(([id, r]) => [id, r.ingestedAt]));
+  }
+
+  /** The seq and ingest time of those of `ids` that are stored messages, a few queries for any number. */
+  private async messageRowsOf(ids: Iterable<string>): Promise<Map<string, { seq: number; ingestedAt: number }>> {
+    const out = new Map<string, { seq: number; ingestedAt: number }>();
     const keys = new Map<string, MessageKey>();
     for (const id of ids) {
       const k = parseMessageId(id);
@@ -364,10 +371,10 @@ export abstract class KyselyStore implements Store {
         if (list) list.push(k.fCnt);
         else byTerminal.set(seq, [k.fCnt]);
       }
-      const rows = await this.db.selectFrom('messages').select(['terminal_seq', 'f_cnt', 'ingested_at'])
+      const rows = await this.db.selectFrom('messages').select(['seq', 'terminal_seq', 'f_cnt', 'ingested_at'])
         .where((eb) => eb.or([...byTerminal].map(([seq, fCnts]) => eb.and([eb('terminal_seq', '=', seq), eb('f_cnt', 'in', fCnts)]))))
         .execute();
-      for (const r of rows) out.set(`${terminalOf.get(Number(r.terminal_seq))!}.${Number(r.f_cnt)}`, Number(r.ingested_at));
+      for (const r of rows) out.set(`${terminalOf.get(Number(r.terminal_seq))!}.${Number(r.f_cnt)}`, { seq: Number(r.seq), ingestedAt: Number(r.ingested_at) });
     }
     return out;
   }
@@ -460,18 +467,30 @@ export abstract class KyselyStore implements Store {
   // ---- decoded payloads and user codecs --------------------------------------------------------
 
   async saveDecode(d: MessageDecode): Promise<void> {
-    const key = parseMessageId(d.messageId);
-    const tSeq = key && (await this.terminalSeqsOf([key.terminalId])).get(key.terminalId);
-    const row = key && tSeq !== undefined
-      ? await this.db.selectFrom('messages').select('seq').where('terminal_seq', '=', tSeq).where('f_cnt', '=', key.fCnt).executeTakeFirst()
-      : undefined;
-    if (!row) throw new SatiotError('MESSAGE_NOT_FOUND', `No message ${d.messageId}.`, { messageId: d.messageId });
-    const values = messageDecodeRow(Number(row.seq), d);
-    await this.db.insertInto('message_decodes').values(values)
-      .onConflict((oc) => oc.column('message_seq').doUpdateSet({
-        codec: values.codec, decoded: values.decoded, error_code: values.error_code, error_message: values.error_message, decoded_at: values.decoded_at,
-      }))
-      .execute();
+    const missing = await this.saveDecodes([d]);
+    if (missing.length > 0) throw new SatiotError('MESSAGE_NOT_FOUND', `No message ${d.messageId}.`, { messageId: d.messageId });
+  }
+
+  async saveDecodes(ds: readonly MessageDecode[]): Promise<string[]> {
+    const rows = await this.messageRowsOf(ds.map((d) => d.messageId));
+    const missing: string[] = [];
+    // The last decode of a message wins, as it would one statement after the other.
+    const values = new Map<number, ReturnType<typeof messageDecodeRow>>();
+    for (const d of ds) {
+      const row = rows.get(d.messageId);
+      if (row) values.set(row.seq, messageDecodeRow(row.seq, d));
+      else missing.push(d.messageId);
+    }
+    const list = [...values.values()];
+    for (let i = 0; i < list.length; i += ROWS_PER_INSERT) {
+      await this.db.insertInto('message_decodes').values(list.slice(i, i + ROWS_PER_INSERT))
+        .onConflict((oc) => oc.column('message_seq').doUpdateSet((eb) => ({
+          codec: eb.ref('excluded.codec'), decoded: eb.ref('excluded.decoded'), error_code: eb.ref('excluded.error_code'),
+          error_message: eb.ref('excluded.error_message'), decoded_at: eb.ref('excluded.decoded_at'),
+        })))
+        .execute();
+    }
+    return missing;
   }
 
   async createUserCodec(c: UserCodecRecord): Promise<void> {
@@ -526,15 +545,41 @@ export abstract class KyselyStore implements Store {
   }
 
   async getRuleState(ruleId: string, terminalId: string): Promise<RuleState | undefined> {
-    const r = await this.db.selectFrom('rule_states').select('state').where('rule_id', '=', ruleId).where('terminal_id', '=', terminalId).executeTakeFirst();
-    return r && JSON.parse(r.state) as RuleState;
+    return (await this.getRuleStates([{ ruleId, terminalId }])).get(ruleStateKey(ruleId, terminalId));
+  }
+
+  async getRuleStates(pairs: ReadonlyArray<{ ruleId: string; terminalId: string }>): Promise<Map<string, RuleState>> {
+    const out = new Map<string, RuleState>();
+    const wanted = new Set(pairs.map((p) => ruleStateKey(p.ruleId, p.terminalId)));
+    const rules = [...new Set(pairs.map((p) => p.ruleId))];
+    const terminals = [...new Set(pairs.map((p) => p.terminalId))];
+    // terminal_id IN (…) AND rule_id IN (…): one index range per terminal; pairs not asked for (a rule
+    // that does not apply to a terminal has no state anyway) are dropped here.
+    for (let i = 0; i < terminals.length; i += IDS_PER_QUERY) {
+      const rows = await this.db.selectFrom('rule_states').select(['rule_id', 'terminal_id', 'state'])
+        .where('terminal_id', 'in', terminals.slice(i, i + IDS_PER_QUERY)).where('rule_id', 'in', rules)
+        .execute();
+      for (const r of rows) {
+        const key = ruleStateKey(r.rule_id, r.terminal_id);
+        if (wanted.has(key)) out.set(key, JSON.parse(r.state) as RuleState);
+      }
+    }
+    return out;
   }
 
   async saveRuleState(ruleId: string, terminalId: string, state: RuleState): Promise<void> {
-    const text = JSON.stringify(state);
-    await this.db.insertInto('rule_states').values({ rule_id: ruleId, terminal_id: terminalId, state: text })
-      .onConflict((oc) => oc.columns(['rule_id', 'terminal_id']).doUpdateSet({ state: text }))
-      .execute();
+    await this.saveRuleStates([{ ruleId, terminalId, state }]);
+  }
+
+  async saveRuleStates(states: ReadonlyArray<{ ruleId: string; terminalId: string; state: RuleState }>): Promise<void> {
+    const rows = new Map<string, { rule_id: string; terminal_id: string; state: string }>();
+    for (const s of states) rows.set(ruleStateKey(s.ruleId, s.terminalId), { rule_id: s.ruleId, terminal_id: s.terminalId, state: JSON.stringify(s.state) });
+    const list = [...rows.values()];
+    for (let i = 0; i < list.length; i += ROWS_PER_INSERT) {
+      await this.db.insertInto('rule_states').values(list.slice(i, i + ROWS_PER_INSERT))
+        .onConflict((oc) => oc.columns(['rule_id', 'terminal_id']).doUpdateSet((eb) => ({ state: eb.ref('excluded.state') })))
+        .execute();
+    }
   }
 
   async getOpenAlarm(ruleId: string, terminalId: string): Promise<Alarm | undefined> {

@@ -137,6 +137,18 @@ for (const backend of BACKENDS) {
         expect(await store.inbox.claim('decoder', 'e1', 4)).toBe(true);
       });
 
+      it('claims many events at once, answering the ones claimed for the first time', async () => {
+        expect(await store.inbox.claim('rules', 'e2', 1)).toBe(true);
+        const ids = Array.from({ length: 1500 }, (_, i) => `e${i}`); // more than one statement's worth
+        const fresh = await store.inbox.claimMany('rules', [...ids, 'e7'], 2);
+        expect(fresh.size).toBe(1499);
+        expect(fresh.has('e2')).toBe(false);
+        expect(fresh.has('e1499')).toBe(true);
+        expect((await store.inbox.claimMany('rules', ['e3', 'new'], 3))).toEqual(new Set(['new']));
+        expect((await store.inbox.claimMany('decoder', ['e3'], 3))).toEqual(new Set(['e3']));
+        expect((await store.inbox.claimMany('decoder', [], 3)).size).toBe(0);
+      });
+
       it('forgets a claim whose transaction rolled back', async () => {
         await expect(store.atomically(async (tx) => {
           expect(await tx.inbox.claim('rules', 'e1', 1)).toBe(true);

@@ -150,6 +150,21 @@ for (const backend of BACKENDS) {
       expect((await store.claimNextDelivery('w1', T0 + 40_000, T0 + 80_000))?.id).toBe('z'); // the lease ran out
     });
 
+    it('claims a batch of the earliest due deliveries in queue order, hands back the unattempted, and completes many', async () => {
+      await store.createIntegration(integration('w1'));
+      await store.enqueueDeliveries([pending('late', 'w1', { nextAttemptAt: T0 + 500 }), ...['z', 'a', 'm', 'b'].map((id) => pending(id, 'w1'))]);
+      const got = await store.claimDueDeliveries('w1', T0, T0 + 40_000, 3);
+      expect(got.map((d) => d.id)).toEqual(['z', 'a', 'm']);
+      expect(got[0]).toEqual(pending('z', 'w1', { nextAttemptAt: T0 + 40_000 }));
+      expect((await store.claimDueDeliveries('w1', T0, T0 + 40_000, 3)).map((d) => d.id)).toEqual(['b']);
+      await store.releaseDeliveries(['a', 'm'], T0 + 1);
+      expect(await store.claimDueDeliveries('w1', T0, T0 + 40_000, 10)).toEqual([]);
+      expect((await store.claimDueDeliveries('w1', T0 + 500, T0 + 40_000, 10)).map((d) => d.id)).toEqual(['a', 'm', 'late']);
+      await store.completeDeliveries(['z', 'a', 'm', 'b', 'late', 'never-queued']);
+      expect(await store.claimDueDeliveries('w1', T0 + 100_000, T0 + 140_000, 10)).toEqual([]);
+      await store.completeDeliveries([]);
+    });
+
     it('never hands one delivery to two claims at once', async () => {
       await store.createIntegration(integration('w1'));
       await store.enqueueDeliveries(['a', 'b', 'c', 'd', 'e'].map((id) => pending(id, 'w1')));
@@ -204,6 +219,24 @@ for (const backend of BACKENDS) {
       expect((await store.listAttempts('w1', { limit: 10 })).items.map((a) => a.attempt)).toEqual([5, 4, 3]);
       await store.deleteIntegration('w1');
       expect((await store.listAttempts('w1', { limit: 10 })).items).toEqual([]);
+    });
+
+    it('logs many attempts and records many deliveries at once', async () => {
+      await store.createIntegration(integration('w1'));
+      await store.appendAttempts(Array.from({ length: 250 }, (_, i) => ({
+        integrationId: 'w1', deliveryId: `d${i}`, eventKind: 'decoded' as const, messageId: `m.${i}`, attempt: 1, outcome: 'delivered' as const, statusCode: 204, error: null, durationMs: 1, at: T0 + i,
+      })));
+      const log = await store.listAttempts('w1', { limit: 1000 });
+      expect(log.items).toHaveLength(250);
+      expect(log.items[0]).toMatchObject({ deliveryId: 'd249', at: T0 + 249 }); // newest first: the order given
+      await store.recordMessagesDelivered([
+        ...Array.from({ length: 250 }, (_, i) => ({ messageId: `m.${i}`, integrationKind: 'webhook' as const, integrationId: 'w1', deliveredAt: T0 + i })),
+        { messageId: 'm.0', integrationKind: 'webhook', integrationId: 'w1', deliveredAt: T0 + 999 },
+      ]);
+      expect(await store.deliveriesOf(['m.0', 'm.249'])).toEqual([
+        { messageId: 'm.0', integrationKind: 'webhook', integrationId: 'w1', deliveredAt: T0 },
+        { messageId: 'm.249', integrationKind: 'webhook', integrationId: 'w1', deliveredAt: T0 + 249 },
+      ]);
     });
 
     it("keeps each message's first delivery per integration, beyond an integration's deletion, for many ids at once", async () => {

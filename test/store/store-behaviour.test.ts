@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SatelliteRecord, TerminalRecord } from '../../src/core/model.js';
-import { CounterConflictError, type Store } from '../../src/core/ports/store.js';
+import { CounterConflictError, ruleStateKey, type Store } from '../../src/core/ports/store.js';
 import { SatiotError } from '../../src/errors/satiot-error.js';
 import { parseRule, type Alarm } from '../../src/rules/index.js';
 import {
@@ -625,6 +625,19 @@ for (const backend of BACKENDS) {
         await expectSatiotError(store.saveDecode({ messageId: `${t.id}.77`, codec: 'sl651', decoded: {}, error: null, decodedAt: T0 }), 'MESSAGE_NOT_FOUND');
       });
 
+      it('saves many decodes at once, the last of a message winning, and names the messages that are not stored', async () => {
+        const { t } = await seed();
+        const ms = [1, 2, 3].map((n) => message(t, n));
+        await store.commitIngest(write({ newMessages: ms, receptions: ms.map((m) => reception(m, 'gs-a')) }));
+        const d = (m: { id: string }, n: number) => ({ messageId: m.id, codec: 'sl651', decoded: { n }, error: null, decodedAt: T0 + n });
+        const missing = await store.saveDecodes([d(ms[0]!, 1), d(ms[1]!, 2), { messageId: `${t.id}.77`, codec: 'sl651', decoded: {}, error: null, decodedAt: T0 }, d(ms[0]!, 9), { messageId: 'not-an-id', codec: 'x', decoded: null, error: null, decodedAt: T0 }]);
+        expect(missing.sort()).toEqual([`${t.id}.77`, 'not-an-id'].sort());
+        expect((await store.getMessage(ms[0]!.id))!.decode).toEqual(d(ms[0]!, 9));
+        expect((await store.getMessage(ms[1]!.id))!.decode).toEqual(d(ms[1]!, 2));
+        expect((await store.getMessage(ms[2]!.id))!.decode).toBeUndefined();
+        expect(await store.saveDecodes([])).toEqual([]);
+      });
+
       it('keeps user codecs per tenant, one name once per tenant', async () => {
         await store.createTenant(tenant('acme'));
         await store.createTenant(tenant('beta'));
@@ -658,6 +671,25 @@ for (const backend of BACKENDS) {
         expect(await store.deleteRule('r1')).toBe(false);
         expect(await store.getRuleState('r1', 'term-1')).toBeUndefined();
         await expectSatiotError(store.saveRule(rule('r3', 'ghost'), T0), 'TENANT_NOT_FOUND');
+      });
+
+      it('reads and writes the states of many (rule, terminal) pairs at once', async () => {
+        await store.createTenant(tenant('acme'));
+        for (const id of ['r1', 'r2', 'r3']) await store.saveRule(rule(id, 'acme'), T0);
+        const st = (latestAt: number) => ({ version: 1, conditionKey: 'k', active: false, raisedAt: null, latestAt, falseSince: null, leaves: {} } as const);
+        const terminals = Array.from({ length: 700 }, (_, i) => `term-${i}`); // more than one query's worth
+        await store.saveRuleStates(terminals.flatMap((t, i) => [{ ruleId: 'r1', terminalId: t, state: st(i) }, { ruleId: 'r2', terminalId: t, state: st(-i) }]));
+        await store.saveRuleStates([{ ruleId: 'r3', terminalId: 'term-5', state: st(1) }, { ruleId: 'r3', terminalId: 'term-5', state: st(2) }]);
+        const got = await store.getRuleStates([
+          ...terminals.map((t) => ({ ruleId: 'r1', terminalId: t })), { ruleId: 'r2', terminalId: 'term-699' }, { ruleId: 'r3', terminalId: 'term-5' }, { ruleId: 'r3', terminalId: 'term-6' },
+        ]);
+        expect(got.size).toBe(702); // r2 of the other terminals was not asked for; r3 of term-6 has none
+        expect(got.get(ruleStateKey('r1', 'term-650'))).toEqual(st(650));
+        expect(got.get(ruleStateKey('r2', 'term-699'))).toEqual(st(-699));
+        expect(got.get(ruleStateKey('r3', 'term-5'))).toEqual(st(2));
+        expect(got.has(ruleStateKey('r2', 'term-1'))).toBe(false);
+        expect(await store.getRuleState('r2', 'term-1')).toEqual(st(-1));
+        expect((await store.getRuleStates([])).size).toBe(0);
       });
 
       it('keeps one open alarm per rule and terminal, and lists alarms newest first by state with a cursor', async () => {

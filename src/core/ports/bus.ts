@@ -39,6 +39,13 @@ export interface SubscribeOptions {
    * within it; one terminal's events, always in one partition, keep their order.
    */
   readonly partitioned?: boolean;
+  /**
+   * Deliveries (of different subjects) this subscriber may have in flight at once, where the bus
+   * has such a limit (the in-process bus; default 64). A consumer that handles what arrives
+   * together as one batch (src/core/batch-coalescer.ts) asks for as many as a batch holds. NATS
+   * hands a partitioned durable one message per partition at a time, whatever this says.
+   */
+  readonly maxInFlight?: number;
 }
 
 /** A message a durable consumer gave up on after its last allowed delivery failed. */

@@ -121,11 +121,19 @@ export interface DeliveryStore {
    * it to `leaseUntil` (atomic: two nodes never take the same one).
    */
   claimNextDelivery(integrationId: string, now: number, leaseUntil: number): Promise<PendingDelivery | undefined>;
+  /** Takes up to `limit` of the integration's earliest deliveries due at `now` at once (as claimNextDelivery), earliest first. */
+  claimDueDeliveries(integrationId: string, now: number, leaseUntil: number, limit: number): Promise<PendingDelivery[]>;
   rescheduleDelivery(id: string, attempts: number, nextAttemptAt: number): Promise<void>;
+  /** Hands claimed deliveries back unattempted: due again at `at`, their attempts unchanged. */
+  releaseDeliveries(ids: readonly string[], at: number): Promise<void>;
   /** Removes a delivery from the queue (delivered or given up). */
   completeDelivery(id: string): Promise<void>;
+  /** Removes many (one statement per chunk). */
+  completeDeliveries(ids: readonly string[]): Promise<void>;
 
   appendAttempt(a: DeliveryAttempt): Promise<void>;
+  /** Logs many attempts in one statement per chunk, in the order given. */
+  appendAttempts(as: readonly DeliveryAttempt[]): Promise<void>;
   /** The integration's log, newest first; `limit` 1..1000. */
   listAttempts(integrationId: string, q: { readonly limit: number; readonly cursor?: string }): Promise<Page<LoggedAttempt>>;
   /** Drops log entries older than `before` (ms); resolves with how many. */
@@ -133,6 +141,8 @@ export interface DeliveryStore {
 
   /** Records a message's delivery to an integration; the first one is kept. */
   recordMessageDelivered(d: MessageDelivery): Promise<void>;
+  /** Records many (the first of each message and integration is kept). */
+  recordMessagesDelivered(ds: readonly MessageDelivery[]): Promise<void>;
   /** Every recorded delivery of these messages, by message id then time. */
   deliveriesOf(messageIds: readonly string[]): Promise<MessageDelivery[]>;
 }

@@ -6,6 +6,8 @@
 export interface InboxStore {
   /** Records that `consumer` handled `eventId`: true the first time, false when it already had. */
   claim(consumer: string, eventId: string, at: number): Promise<boolean>;
+  /** Records many at once (a consumer's batch): the ids handled for the first time now. */
+  claimMany(consumer: string, eventIds: readonly string[], at: number): Promise<Set<string>>;
   /** Forgets entries recorded before `before` (older than the bus keeps events); returns how many. */
   prune(before: number): Promise<number>;
 }

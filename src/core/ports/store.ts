@@ -139,6 +139,11 @@ export interface Store {
 
   /** Records (or replaces: a redelivered decode writes the same outcome again) a message's decode. */
   saveDecode(d: MessageDecode): Promise<void>;
+  /**
+   * Records many decodes in a few statements (a decoder's batch); returns the ids of the messages
+   * that are not stored (deleted with their terminal), whose decodes were not written.
+   */
+  saveDecodes(ds: readonly MessageDecode[]): Promise<string[]>;
 
   createUserCodec(c: UserCodecRecord): Promise<void>;
   getUserCodec(id: string): Promise<UserCodecRecord | undefined>;
@@ -152,6 +157,10 @@ export interface Store {
   deleteRule(id: string): Promise<boolean>;
   getRuleState(ruleId: string, terminalId: string): Promise<RuleState | undefined>;
   saveRuleState(ruleId: string, terminalId: string, state: RuleState): Promise<void>;
+  /** The states of many (rule, terminal) pairs in a few queries, by ruleStateKey; pairs without one are absent. */
+  getRuleStates(pairs: ReadonlyArray<{ ruleId: string; terminalId: string }>): Promise<Map<string, RuleState>>;
+  /** Creates or replaces many states in a few statements (for a pair given twice, the last wins). */
+  saveRuleStates(states: ReadonlyArray<{ ruleId: string; terminalId: string; state: RuleState }>): Promise<void>;
 
   /** The alarm of (rule, terminal) that is raised or acknowledged, if any (at most one exists). */
   getOpenAlarm(ruleId: string, terminalId: string): Promise<Alarm | undefined>;
@@ -221,4 +230,9 @@ export interface AlarmQuery {
   readonly state?: AlarmState | 'open';
   readonly limit: number;
   readonly cursor?: string;
+}
+
+/** The key of a (rule, terminal) pair in Store.getRuleStates' answer. */
+export function ruleStateKey(ruleId: string, terminalId: string): string {
+  return `${ruleId}\n${terminalId}`;
 }
