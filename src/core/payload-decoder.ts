@@ -1,5 +1,5 @@
 import { isCodecError } from '../codecs/codec.js';
-import { isSatiotError } from '../errors/satiot-error.js';
+import { coalesce, DEFAULT_MAX_BATCH } from './batch-coalescer.js';
 import type { Bus, BusMessage, Subscription } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
 import type { MessageDecode } from './model.js';
@@ -40,7 +40,7 @@ export class PayloadDecoder {
   ) {}
 
   async start(): Promise<void> {
-    this.sub ??= await this.bus.subscribe(UPLINK_SUBJECTS, (m) => this.handle(m), { durable: DECODER_CONSUMER, partitioned: true });
+    this.sub ??= await this.bus.subscribe(UPLINK_SUBJECTS, coalesce((ms) => this.handleBatch(ms)), { durable: DECODER_CONSUMER, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH });
   }
 
   async stop(): Promise<void> {
@@ -55,15 +55,40 @@ export class PayloadDecoder {
   }
 
   /** Decodes one uplink event; resolves once the outcome and its event are stored. */
-  async handle(m: BusMessage): Promise<void> {
-    const up = parseUplinkEvent(m.data);
-    if (!up) return; // not an uplink event: nothing to decode (and redelivering would not help)
-    const codecName = this.registry.byDevEui(up.devEui)?.record.codec;
-    if (!codecName) {
-      // Nothing to decode, but the rules still see the message (silence, metadata conditions).
-      await this.events.run(async (_tx, emit) => this.emit(emit, up, { codec: null, decoded: null, error: null }));
-      return;
+  handle(m: BusMessage): Promise<void> {
+    return this.handleBatch([m]);
+  }
+
+  /**
+   * Decodes uplink events and stores their outcomes with their decoded events in one transaction
+   * (the decodes in one statement). A message deleted meanwhile (with its terminal) is skipped:
+   * nothing to decode, and redelivering would not help.
+   */
+  async handleBatch(ms: readonly BusMessage[]): Promise<void> {
+    const ups: UplinkEventData[] = [];
+    for (const m of ms) {
+      const up = parseUplinkEvent(m.data);
+      if (up) ups.push(up); // else not an uplink event: nothing to decode (and redelivering would not help)
     }
+    if (ups.length === 0) return;
+    const outcomes = await Promise.all(ups.map((up) => this.decode(up)));
+    const decodes = outcomes.filter((d): d is MessageDecode => d !== undefined);
+    await this.events.run(async (tx, emit) => {
+      const gone = new Set(decodes.length > 0 ? await tx.saveDecodes(decodes) : []);
+      ups.forEach((up, i) => {
+        const d = outcomes[i];
+        // No codec: nothing to decode, but the rules still see the message (silence, metadata conditions).
+        if (!d) this.emit(emit, up, { codec: null, decoded: null, error: null });
+        else if (!gone.has(d.messageId)) this.emit(emit, up, { codec: d.codec, decoded: d.decoded, error: d.error });
+      });
+    });
+    for (const d of decodes) this.metrics?.decodes.inc({ codec: d.codec.startsWith('user:') ? 'user' : d.codec, outcome: d.error ? d.error.code : 'ok' });
+  }
+
+  /** The decode of one uplink's payload by its terminal's codec, or undefined when it names none. */
+  private async decode(up: UplinkEventData): Promise<MessageDecode | undefined> {
+    const codecName = this.registry.byDevEui(up.devEui)?.record.codec;
+    if (!codecName) return undefined;
     let outcome: Pick<MessageDecode, 'decoded' | 'error'>;
     const user = this.userCodecs ? await this.catalog.userCodec(codecName) : undefined;
     const codec = user ? undefined : await this.catalog.resolve(codecName);
@@ -83,18 +108,7 @@ export class PayloadDecoder {
     // Error texts come from codecs (a tenant's script among them): no control characters reach the store
     // (PostgreSQL text refuses NUL) or the logs.
     if (outcome.error) outcome = { ...outcome, error: { code: outcome.error.code, message: [...outcome.error.message].map((c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127 ? ' ' : c)).join('').slice(0, 300) } };
-    const d: MessageDecode = { messageId: up.messageId, codec: codecName, ...outcome, decodedAt: this.clock.now() };
-    try {
-      await this.events.run(async (tx, emit) => {
-        await tx.saveDecode(d);
-        this.emit(emit, up, { codec: codecName, decoded: d.decoded, error: d.error });
-      });
-    } catch (e) {
-      // The message is gone (deleted with its terminal): nothing to decode, and redelivering would not help.
-      if (isSatiotError(e) && e.code === 'MESSAGE_NOT_FOUND') return;
-      throw e;
-    }
-    this.metrics?.decodes.inc({ codec: codecName.startsWith('user:') ? 'user' : codecName, outcome: d.error ? d.error.code : 'ok' });
+    return { messageId: up.messageId, codec: codecName, ...outcome, decodedAt: this.clock.now() };
   }
 
   private emit(emit: Emit, up: UplinkEventData, outcome: Pick<DecodedEvent, 'codec' | 'decoded' | 'error'>): void {

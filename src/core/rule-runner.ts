@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import {
   acknowledge, clear, evaluateMessage, evaluateSilence, raise, ruleApplies, isAlarmError,
-  type Alarm, type ContactOracle, type Rule, type RuleTerminal, type RuleTransition,
+  type Alarm, type ContactOracle, type Rule, type RuleState, type RuleTerminal, type RuleTransition,
 } from '../rules/index.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import type { Bus, BusMessage, Subscription } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
-import type { AlarmQuery, Page, Store, StoreTx } from './ports/store.js';
+import { ruleStateKey, type AlarmQuery, type Page, type Store, type StoreTx } from './ports/store.js';
 import type { TerminalRecord } from './model.js';
 import type { TerminalRegistry } from './terminal-registry.js';
 import type { Emit, EventWriter } from './event-writer.js';
 import { KeyedSerial } from './keyed-serial.js';
+import { coalesce, DEFAULT_MAX_BATCH } from './batch-coalescer.js';
 import { decodeEvent } from './events/decode-event.js';
 import { alarmSubject, DECODED_SUBJECTS, downlinkRequestSubject } from './events/subjects.js';
+import type { DecodedEvent } from './events/decoded-event.js';
 import { alarmEventId, downlinkRequestEventId, type AlarmEvent, type DownlinkRequestEvent } from './events/alarm-event.js';
 
 export type { AlarmEvent } from './events/alarm-event.js';
@@ -59,7 +61,7 @@ export class RuleRunner {
   ) {}
 
   async start(): Promise<void> {
-    this.sub ??= await this.bus.subscribe(DECODED_SUBJECTS, (m) => this.handle(m), { durable: RULES_CONSUMER, partitioned: true });
+    this.sub ??= await this.bus.subscribe(DECODED_SUBJECTS, coalesce((ms) => this.handleBatch(ms)), { durable: RULES_CONSUMER, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH });
   }
 
   async stop(): Promise<void> {
@@ -122,31 +124,49 @@ export class RuleRunner {
     return rules;
   }
 
-  /** Evaluates one decoded-message event against its terminal's rules, once. */
+  /** Evaluates one decoded-message event against its terminal's rules, once (a dead letter replayed). */
   handle(m: BusMessage): Promise<void> {
-    const ev = decodeEvent(m);
-    if (ev?.type !== 'decoded' || typeof ev.body.devEui !== 'string' || typeof ev.body.capturedAt !== 'string') return Promise.resolve();
-    const e = ev.body;
-    return this.serial.run(e.devEui, async () => {
-      const entry = this.registry.byDevEui(e.devEui);
-      if (!entry) return;
+    return this.handleBatch([m]);
+  }
+
+  /**
+   * Evaluates decoded-message events against their terminals' rules, each once, in one transaction:
+   * the inbox entries in one statement, the rule states read in one query and written in one, each
+   * terminal's messages in order (a later one sees the state the earlier left). Alarms, rare, are
+   * read and written one by one.
+   */
+  async handleBatch(ms: readonly BusMessage[]): Promise<void> {
+    const work: Array<{ id: string; e: DecodedEvent; record: TerminalRecord; terminal: RuleTerminal; rules: Rule[] }> = [];
+    for (const m of ms) {
+      const ev = decodeEvent(m);
+      if (ev?.type !== 'decoded' || typeof ev.body.devEui !== 'string' || typeof ev.body.capturedAt !== 'string') continue;
+      const entry = this.registry.byDevEui(ev.body.devEui);
+      if (!entry) continue;
       const terminal = ruleTerminal(entry.record);
-      const capturedAt = Date.parse(e.capturedAt);
       const rules = (await this.rulesOf(entry.record.tenantId)).filter((r) => r.enabled && ruleApplies(r, terminal));
-      if (rules.length === 0) return; // nothing to evaluate, nothing to remember
-      await this.events.run(async (tx, emit) => {
-        if (!(await tx.inbox.claim(RULES_CONSUMER, ev.id, Date.now()))) return; // evaluated before: a redelivery
+      if (rules.length > 0) work.push({ id: ev.id, e: ev.body, record: entry.record, terminal, rules });
+    }
+    if (work.length === 0) return; // nothing to evaluate, nothing to remember
+    await this.serial.runAll(work.map((w) => w.terminal.devEui), () => this.events.run(async (tx, emit) => {
+      const fresh = await tx.inbox.claimMany(RULES_CONSUMER, work.map((w) => w.id), Date.now());
+      const todo = work.filter((w) => fresh.has(w.id)); // the others were evaluated before: redeliveries
+      const states = await tx.getRuleStates(todo.flatMap((w) => w.rules.map((r) => ({ ruleId: r.id, terminalId: w.terminal.id }))));
+      const changed = new Map<string, { ruleId: string; terminalId: string; state: RuleState }>();
+      for (const { e, record, terminal, rules } of todo) {
+        const capturedAt = Date.parse(e.capturedAt);
         for (const rule of rules) {
-          const state = await tx.getRuleState(rule.id, terminal.id);
-          const out = evaluateMessage(rule, state, {
+          const key = ruleStateKey(rule.id, terminal.id);
+          const out = evaluateMessage(rule, states.get(key), {
             terminal,
             message: { id: e.messageId, capturedAt, decoded: e.decoded, meta: { fPort: e.fPort, messageId: e.messageId } },
           });
-          await tx.saveRuleState(rule.id, terminal.id, out.state);
-          if (out.transition) await this.apply(tx, emit, rule, entry.record, out.transition);
+          states.set(key, out.state);
+          changed.set(key, { ruleId: rule.id, terminalId: terminal.id, state: out.state });
+          if (out.transition) await this.apply(tx, emit, rule, record, out.transition);
         }
-      });
-    });
+      }
+      await tx.saveRuleStates([...changed.values()]);
+    }));
   }
 
   /**

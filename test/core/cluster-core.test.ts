@@ -208,7 +208,7 @@ describe('consumers', () => {
     let writes = 0;
     const atomically = store.atomically.bind(store);
     store.atomically = ((fn: Parameters<typeof store.atomically>[0]) => atomically((tx) => fn(new Proxy(tx, {
-      get: (target, key, recv) => (key === 'saveRuleState' ? (...a: unknown[]) => { writes++; return (target.saveRuleState as (...x: unknown[]) => Promise<void>)(...a); } : Reflect.get(target, key, recv)),
+      get: (target, key, recv) => (key === 'saveRuleStates' ? (states: Parameters<typeof target.saveRuleStates>[0]) => { writes += states.length; return target.saveRuleStates(states); } : Reflect.get(target, key, recv)),
     })))) as typeof store.atomically;
     await core.rules.handle(event);
     expect(writes).toBe(1);
@@ -234,7 +234,7 @@ describe('consumers', () => {
     let failing = true;
     const atomically = store.atomically.bind(store);
     store.atomically = ((fn: Parameters<typeof store.atomically>[0]) => atomically((tx) => fn(new Proxy(tx, {
-      get: (target, key, recv) => (key === 'getRuleState' && failing ? () => Promise.reject(new Error('database failover')) : Reflect.get(target, key, recv)),
+      get: (target, key, recv) => (key === 'getRuleStates' && failing ? () => Promise.reject(new Error('database failover')) : Reflect.get(target, key, recv)),
     })))) as typeof store.atomically;
     await core.pipeline.ingest(gs.station, [uplink(t, 1, Uint8Array.of(1))]);
     const dead = await until(async () => (await core.deadLetters.list({ limit: 10 })).items[0], 'the dead letter');

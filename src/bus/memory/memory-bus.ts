@@ -33,7 +33,8 @@ export interface MemoryBusOptions {
  *   comes back to grows without bound: there are no stream limits here). Subscribers of one
  *   durable share its messages, each message going to one of them.
  * - Per consumer, one subject has at most one delivery in flight, in publish order; different
- *   subjects are delivered concurrently (up to maxInFlightPerSubscriber per subscriber).
+ *   subjects are delivered concurrently (up to maxInFlightPerSubscriber per subscriber, or the
+ *   subscription's own maxInFlight).
  * - A handler that throws gets its message again after a delay (retry-policy.ts: 5 deliveries in
  *   all by default); after the last one fails the message is dropped to `deadLetters()`.
  * - A subscription's close() waits for its handlers in flight, so a handler must not await the
@@ -123,7 +124,11 @@ export class MemoryBus implements Bus {
       this.consumers.add(consumer);
       if (durable !== undefined) this.durables.set(durable, consumer);
     }
-    const sub = consumer.attach(handler);
+    const maxInFlight = opts?.maxInFlight;
+    if (maxInFlight !== undefined && (!Number.isInteger(maxInFlight) || maxInFlight < 1)) {
+      throw new SatiotError('INVALID_ARGUMENT', 'maxInFlight must be a positive integer', { maxInFlight });
+    }
+    const sub = consumer.attach(handler, maxInFlight);
     this.subscriptions.add(sub);
     return {
       close: async () => {

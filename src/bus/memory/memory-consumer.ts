@@ -33,6 +33,8 @@ export class MemorySubscriber implements Subscription {
   constructor(
     private readonly consumer: MemoryConsumer,
     readonly handler: Handler,
+    /** Deliveries this subscriber may have in flight at once (over different subjects). */
+    readonly maxInFlight: number,
   ) {}
 
   /** Stops delivery to this subscriber; resolves when its deliveries in flight have finished. */
@@ -64,7 +66,7 @@ export interface MemoryConsumerOptions {
   readonly deadLetters: DeadLetterList;
   /** Where a given-up message is recorded durably first (kept and retried while it fails). */
   readonly deadLetterSink?: DeadLetterSink;
-  /** Deliveries one subscriber may have in flight at once (over different subjects). */
+  /** Deliveries one subscriber may have in flight at once (over different subjects), unless it asks for its own limit. */
   readonly maxInFlightPerSubscriber: number;
   /** Called when a transient consumer's subscriber has closed. */
   readonly onDisposed: (c: MemoryConsumer) => void;
@@ -135,8 +137,9 @@ export class MemoryConsumer {
     this.schedule();
   }
 
-  attach(handler: Handler): MemorySubscriber {
-    const sub = new MemorySubscriber(this, handler);
+  /** `maxInFlight`: this subscriber's own limit (default: the consumer's maxInFlightPerSubscriber). */
+  attach(handler: Handler, maxInFlight = this.opts.maxInFlightPerSubscriber): MemorySubscriber {
+    const sub = new MemorySubscriber(this, handler, maxInFlight);
     this.subscribers.push(sub);
     this.schedule();
     return sub;
@@ -185,7 +188,7 @@ export class MemoryConsumer {
     for (let k = 0; k < n; k++) {
       const i = (this.nextSubscriber + k) % n;
       const sub = this.subscribers[i]!;
-      if (sub.inFlight < this.opts.maxInFlightPerSubscriber) {
+      if (sub.inFlight < sub.maxInFlight) {
         this.nextSubscriber = (i + 1) % n;
         return sub;
       }

@@ -4,7 +4,8 @@ import type { Clock } from '../ports/clock.js';
 import type { DeliveryStore, IntegrationKind, PendingDelivery } from '../ports/delivery-store.js';
 import type { Store } from '../ports/store.js';
 import { ALL_TERMINAL_EVENTS } from '../events/subjects.js';
-import { parseDeliveryEvent } from './delivery-event.js';
+import { parseDeliveryEvent, type DeliveryEvent } from './delivery-event.js';
+import { coalesce, DEFAULT_MAX_BATCH } from '../batch-coalescer.js';
 import { ingestedAtOf } from './delivery-worker.js';
 import type { IntegrationCatalog } from './integration-catalog.js';
 
@@ -43,7 +44,7 @@ export class DeliveryFanout {
   ) {}
 
   async start(): Promise<void> {
-    this.sub ??= await this.bus.subscribe(ALL_TERMINAL_EVENTS, (m) => this.handle(m), { durable: this.consumer, partitioned: true });
+    this.sub ??= await this.bus.subscribe(ALL_TERMINAL_EVENTS, coalesce((ms) => this.handleBatch(ms)), { durable: this.consumer, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH });
   }
 
   async stop(): Promise<void> {
@@ -52,23 +53,44 @@ export class DeliveryFanout {
   }
 
   /** Queues one bus event; resolves once it is stored (a store error makes the bus redeliver it). */
-  async handle(m: BusMessage): Promise<void> {
-    const e = parseDeliveryEvent(m);
-    if (!e) return;
-    const targets = (await this.catalog.activeFor(e.tenantId, this.kind)).filter((i) => i.events.includes(e.kind));
-    if (targets.length === 0) return;
+  handle(m: BusMessage): Promise<void> {
+    return this.handleBatch([m]);
+  }
+
+  /** Queues bus events in one transaction: their inbox entries in one statement, their deliveries in another. */
+  async handleBatch(ms: readonly BusMessage[]): Promise<void> {
     const now = this.clock.now();
-    const ds: PendingDelivery[] = targets.map((i) => ({
-      id: deliveryId(i.id, e.key), integrationId: i.id, eventKind: e.kind, subject: e.subject, messageId: e.messageId,
-      body: e.json, attempts: 0, nextAttemptAt: now, createdAt: now,
-    }));
+    const queue: Array<{ e: DeliveryEvent; ds: PendingDelivery[] }> = [];
+    for (const m of ms) {
+      const e = parseDeliveryEvent(m);
+      if (!e) continue;
+      const targets = (await this.catalog.activeFor(e.tenantId, this.kind)).filter((i) => i.events.includes(e.kind));
+      if (targets.length === 0) continue;
+      queue.push({
+        e,
+        ds: targets.map((i) => ({
+          id: deliveryId(i.id, e.key), integrationId: i.id, eventKind: e.kind, subject: e.subject, messageId: e.messageId,
+          body: e.json, attempts: 0, nextAttemptAt: now, createdAt: now,
+        })),
+      });
+    }
+    if (queue.length === 0) return;
+    let fresh = queue;
     const queued = this.atomically
-      ? await this.atomically(async (tx) => ((await tx.inbox.claim(this.consumer, e.key, Date.now())) ? tx.deliveries.enqueueDeliveries(ds) : 0))
-      : await this.store.enqueueDeliveries(ds);
-    if (queued > 0) {
-      this.wakeWorker();
-      const ingestedAt = this.onQueued && e.kind === 'uplink' ? ingestedAtOf(e.json) : undefined;
-      if (ingestedAt !== undefined) this.onQueued!(Date.now() - ingestedAt);
+      ? await this.atomically(async (tx) => {
+        const claimed = await tx.inbox.claimMany(this.consumer, queue.map((q) => q.e.key), Date.now());
+        fresh = queue.filter((q) => claimed.has(q.e.key)); // the others were queued before: redeliveries
+        return fresh.length > 0 ? tx.deliveries.enqueueDeliveries(fresh.flatMap((q) => q.ds)) : 0;
+      })
+      : await this.store.enqueueDeliveries(queue.flatMap((q) => q.ds));
+    if (queued === 0) return;
+    this.wakeWorker();
+    if (this.onQueued) {
+      const at = Date.now();
+      for (const { e } of fresh) {
+        const ingestedAt = e.kind === 'uplink' ? ingestedAtOf(e.json) : undefined;
+        if (ingestedAt !== undefined) this.onQueued(at - ingestedAt);
+      }
     }
   }
 }
