@@ -12,7 +12,7 @@ import { KeyVault } from '../src/core/key-vault.js';
 import { sha256Hex } from '../src/core/provisioning.js';
 import { openStore } from '../src/store/open-store.js';
 import { openBus } from '../src/bus/open-bus.js';
-import { FetchWebhookTransport } from '../src/integrations/fetch-webhook-transport.js';
+import { HttpWebhookTransport } from '../src/integrations/http-webhook-transport.js';
 import { MqttIntegrationPublisher } from '../src/integrations/mqtt-integration-publisher.js';
 
 export const API_TYPES_PATH = fileURLToPath(new URL('../web/src/api/api-types.ts', import.meta.url));
@@ -122,7 +122,7 @@ export function apiTypesSource(doc: { paths?: Record<string, Record<string, Oper
 /** The OpenAPI document of a full server (every plugin registered), built in memory. */
 export async function openApiDocument(): Promise<{ paths?: Record<string, Record<string, Operation>> }> {
   const store = await openStore('sqlite::memory:', { dataDir: '/nonexistent' });
-  const core = await Core.start({ store, bus: await openBus('memory'), vault: new KeyVault(randomBytes(32)), delivery: { transport: new FetchWebhookTransport(), publisher: new MqttIntegrationPublisher() } });
+  const core = await Core.start({ store, bus: await openBus('memory'), vault: new KeyVault(randomBytes(32)), delivery: { transport: new HttpWebhookTransport(), publisher: new MqttIntegrationPublisher() } });
   const app = await buildApp({ core, adminKeyHash: sha256Hex(randomBytes(16).toString('hex')), signInLinks: true, webRoot: false });
   try {
     await app.ready();

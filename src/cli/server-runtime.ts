@@ -7,7 +7,7 @@ import type { AccessLimits } from '../api/rate-limits.js';
 import { MqttGateway } from '../api/mqtt-gateway.js';
 import { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
-import { FetchWebhookTransport } from '../integrations/fetch-webhook-transport.js';
+import { HttpWebhookTransport } from '../integrations/http-webhook-transport.js';
 import { MqttIntegrationPublisher } from '../integrations/mqtt-integration-publisher.js';
 import { openStore } from '../store/open-store.js';
 import { openBus } from '../bus/open-bus.js';
@@ -83,7 +83,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     const core = await Core.start({
       store, bus, vault, audit, ...(o.clock ? { clock: o.clock } : {}), node: { nodeId }, periodic: true, onError: (e, what) => log(e, what),
       registration: { reviewTenantRegistrations: o.registrationReview === true },
-      delivery: { transport: new FetchWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }) },
+      delivery: { transport: new HttpWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }) },
     });
     opened.splice(0, opened.length, () => core.close()); // the core closes the bus and the store
     const app = await buildApp({

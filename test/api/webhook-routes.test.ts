@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/core/delivery/signature.js';
-import { FetchWebhookTransport } from '../../src/integrations/fetch-webhook-transport.js';
+import { HttpWebhookTransport } from '../../src/integrations/http-webhook-transport.js';
 import { TENANT, uplinkMessage } from '../core/delivery/helpers.js';
 import { auth, deliveryApp, type DeliveryApp } from './delivery-app.js';
 import { until } from '../support/until.js';
@@ -105,7 +105,7 @@ describe('webhook delivery over real sockets (node:http receiver, fetch transpor
   beforeEach(async () => {
     h = await deliveryApp({
       start: true,
-      deps: { transport: new FetchWebhookTransport({ allowInternal: true }), policy: { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 3, timeoutMs: 500, pollMs: 20 } },
+      deps: { transport: new HttpWebhookTransport({ allowInternal: true }), policy: { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 3, timeoutMs: 500, pollMs: 20 } },
     });
     rx = await receiver(() => secret, [503]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertPublicHost } from '../../src/integrations/internal-address.js';
-import { FetchWebhookTransport } from '../../src/integrations/fetch-webhook-transport.js';
+import { HttpWebhookTransport } from '../../src/integrations/http-webhook-transport.js';
 import { MqttIntegrationPublisher } from '../../src/integrations/mqtt-integration-publisher.js';
 
 describe('delivery to internal addresses', () => {
@@ -9,7 +9,7 @@ describe('delivery to internal addresses', () => {
     await expect(assertPublicHost('localhost')).rejects.toThrow(/internal address/);
     await expect(assertPublicHost('[::1]')).rejects.toThrow(/internal address/);
     await expect(assertPublicHost('no-such-host.invalid')).resolves.toBeUndefined(); // fails later, on its own
-    await expect(new FetchWebhookTransport().post('http://localhost:9/hook', {}, new Uint8Array(), 500)).rejects.toThrow(/internal address/);
+    await expect(new HttpWebhookTransport().post('http://localhost:9/hook', {}, new Uint8Array(), 500)).rejects.toThrow(/internal address/);
     const p = new MqttIntegrationPublisher();
     await expect(p.publish({ url: 'mqtt://127.1:1883' }, 'a/b', new Uint8Array(), 500)).rejects.toThrow(/internal address/);
     expect(p.size).toBe(0);

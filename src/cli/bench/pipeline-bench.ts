@@ -9,7 +9,7 @@ import { KeyVault } from '../../core/key-vault.js';
 import { RULES_CONSUMER } from '../../core/rule-runner.js';
 import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
 import { openBus } from '../../bus/open-bus.js';
-import { FetchWebhookTransport } from '../../integrations/fetch-webhook-transport.js';
+import { HttpWebhookTransport } from '../../integrations/http-webhook-transport.js';
 import { MqttIntegrationPublisher } from '../../integrations/mqtt-integration-publisher.js';
 import { solutionRules, type SolutionName, type SolutionParams } from '../../rules/solution-presets.js';
 import { buildPayload } from '../../twin/model/payloads.js';
@@ -56,6 +56,8 @@ export interface PipelineBenchResult {
   rejected: number;
   /** Decoded events that reached every webhook. */
   delivered: number;
+  /** Decoded events a webhook received a second time (exactly once means none). */
+  repeatedDeliveries: number;
   /** Decoded events whose codec reported an error (none expected: the payloads are the codec's own frames). */
   decodeErrors: number;
   alarms: number;
@@ -108,11 +110,15 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
   const { store } = scratch;
   const ackedAt = new Map<string, number>();
   const latencies: number[] = [];
-  let decodedReceived = 0, decodeErrors = 0, alarms = 0, lastAt = 0;
+  let decodedReceived = 0, decodeErrors = 0, alarms = 0, lastAt = 0, repeats = 0;
+  const seen = new Set<string>();
   const receiver = await WebhookReceiver.start((batch: readonly Received[]) => {
     for (const r of batch) {
       if (r.kind === 'alarm') { alarms++; continue; }
       if (r.kind !== 'decoded' || r.messageId === undefined) continue;
+      const key = `${r.path} ${r.messageId}`;
+      if (seen.has(key)) { repeats++; continue; }
+      seen.add(key);
       decodedReceived++;
       if (!r.ok) decodeErrors++;
       const t = ackedAt.get(r.messageId);
@@ -124,7 +130,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
   const publisher = new MqttIntegrationPublisher();
   const core = await Core.start({
     store, bus, vault: new KeyVault(randomBytes(32)), onError: () => undefined,
-    delivery: { transport: new FetchWebhookTransport({ allowInternal: true }), publisher },
+    delivery: { transport: new HttpWebhookTransport({ allowInternal: true }), publisher },
   }).catch(async (e: unknown) => { await bus.close(); await receiver.stop(); await store.close(); await scratch.cleanUp(); throw e; });
   try {
     const tenant = await core.provisioning.createTenant('bench');
@@ -183,7 +189,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       ratioToIngest: Number((messagesPerSecond / ingestMessagesPerSecond).toFixed(3)), deliveriesPerSecond: Math.round(decodedReceived / seconds),
       deliveredP50Ms: Math.round(quantile(sorted, 0.5)), deliveredP99Ms: Math.round(quantile(sorted, 0.99)), deliveredMaxMs: Math.round(sorted[sorted.length - 1] ?? NaN),
       seconds: Number(seconds.toFixed(2)), loadSeconds: Number(loadSeconds.toFixed(2)),
-      frames: frames.length, accepted, duplicates, rejected, delivered: Math.floor(decodedReceived / o.webhooks), decodeErrors, alarms,
+      frames: frames.length, accepted, duplicates, rejected, delivered: Math.floor(decodedReceived / o.webhooks), decodeErrors, alarms, repeatedDeliveries: repeats,
       rulesEvaluated: rulesDone, caughtUp, codec: o.codec, rules: o.rules, webhooks: o.webhooks, store: store.backend, bus: bus.kind, terminals: o.terminals,
     };
   } finally {

@@ -6,13 +6,15 @@ export interface Received {
   readonly messageId: string | undefined;
   /** The event carries no decode error (`"error":null`). */
   readonly ok: boolean;
+  /** The path posted to (one per webhook). */
+  readonly path: string;
   /** Date.now() when the request arrived. */
   readonly at: number;
 }
 
 /**
  * A webhook receiver on 127.0.0.1 in a thread of its own, as an application's endpoint would be: it
- * answers every POST with 204 once the body is read, and reports each event's kind (the
+ * answers every POST with 204 once the body is read, and reports each event's kind, the path (the
  * `X-Satiot-Event` header) and message id, whether it carries a decode error, with its arrival time, in batches, to `onReceived`.
  */
 export class WebhookReceiver {
@@ -25,7 +27,7 @@ export class WebhookReceiver {
       worker.once('error', reject);
       worker.once('message', (m: { url: string }) => resolve(m.url));
     });
-    worker.on('message', (m: { batch?: Received[] }) => { if (m.batch) onReceived(m.batch); });
+    worker.on('message', (m: { lines?: string }) => { if (m.lines !== undefined) onReceived(parseLines(m.lines)); });
     return new WebhookReceiver(worker, url);
   }
 
@@ -43,19 +45,27 @@ export class WebhookReceiver {
   }
 }
 
+/** The worker's report: one line per request, `kind ok at path messageId` (one string: cheap to pass between threads). */
+function parseLines(lines: string): Received[] {
+  return lines.split('\n').filter(Boolean).map((l) => {
+    const [kind, ok, at, path, messageId] = l.split(' ');
+    return { kind: kind!, ok: ok === '1', at: Number(at), path: path!, messageId: messageId || undefined };
+  });
+}
+
 // Plain JavaScript (a worker evaluated from source needs no build step of its own).
 const RECEIVER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const http = require('node:http');
-let batch = [];
-const report = () => { if (batch.length) { parentPort.postMessage({ batch }); batch = []; } };
+let lines = '';
+const report = () => { if (lines) { parentPort.postMessage({ lines }); lines = ''; } };
 const server = http.createServer({ keepAliveTimeout: 60000 }, (req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     const body = Buffer.concat(chunks).toString('utf8');
     const m = /"messageId":"([^"]+)"/.exec(body);
-    batch.push({ kind: String(req.headers['x-satiot-event'] ?? ''), messageId: m ? m[1] : undefined, ok: body.includes('"error":null'), at: Date.now() });
+    lines += String(req.headers['x-satiot-event'] ?? '-') + (body.includes('"error":null') ? ' 1 ' : ' 0 ') + Date.now() + ' ' + req.url + ' ' + (m ? m[1] : '') + '\\n';
     res.statusCode = 204;
     res.end();
   });

@@ -109,7 +109,7 @@ Examples:
         ['frames/s ingest (same run)', r.ingestFramesPerSecond], ['ratio end to end / ingest', r.ratioToIngest],
         ['webhook requests/s', r.deliveriesPerSecond], ['ingested → delivered p50 / p99 / max (ms)', `${r.deliveredP50Ms} / ${r.deliveredP99Ms} / ${r.deliveredMaxMs}`],
         ['seconds (load / whole run)', `${r.loadSeconds} / ${r.seconds}`], ['frames', r.frames], ['accepted / duplicates / rejected', `${r.accepted} / ${r.duplicates} / ${r.rejected}`],
-        ['messages delivered to every webhook', r.delivered], ['decode errors', r.decodeErrors], ['alarm events delivered', r.alarms],
+        ['messages delivered to every webhook', r.delivered], ['decoded events received twice', r.repeatedDeliveries], ['decode errors', r.decodeErrors], ['alarm events delivered', r.alarms],
         ['codec / rules / webhooks', `${r.codec} / ${r.rules} / ${r.webhooks}`], ['store / bus', `${r.store} / ${r.bus}`],
       ]));
       if (!r.caughtUp) process.exitCode = 1;

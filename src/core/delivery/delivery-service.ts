@@ -53,6 +53,7 @@ export class DeliveryService {
   private constructor(
     private readonly store: DeliveryStore,
     private readonly publisher: IntegrationPublisher,
+    private readonly transport: WebhookTransport,
     private readonly clock: Clock,
     private readonly onError: (e: unknown) => void,
     readonly catalog: IntegrationCatalog,
@@ -69,7 +70,7 @@ export class DeliveryService {
     const catalog = new IntegrationCatalog(deps.store, deps.tenants, deps.vault, clock, deps.cacheTtlMs !== undefined ? { cacheTtlMs: deps.cacheTtlMs } : {});
     const common = { bus: deps.bus, store: deps.store, catalog, clock, policy, onError, ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}), ...(deps.atomically ? { atomically: deps.atomically } : {}), ...(deps.onQueued ? { onQueued: deps.onQueued } : {}) };
     return new DeliveryService(
-      deps.store, deps.publisher, clock, onError, catalog,
+      deps.store, deps.publisher, deps.transport, clock, onError, catalog,
       new WebhookDispatcher({ ...common, transport: deps.transport }),
       new MqttForwarder({ ...common, publisher: deps.publisher }),
       new EventStreamHub(deps.bus),
@@ -108,5 +109,6 @@ export class DeliveryService {
     await Promise.all([this.webhooks.stop(), this.mqtt.stop()]);
     await this.stream.close();
     await this.publisher.close();
+    await this.transport.close?.();
   }
 }

@@ -163,54 +163,71 @@ export class DeliveryWorker {
   private async loop(integrationId: string): Promise<void> {
     while (!this.closing) {
       const now = this.clock.now();
-      const d = await this.write((s) => s.claimNextDelivery(integrationId, now, now + leaseMs(this.policy)));
-      if (!d) return;
-      await this.attempt(integrationId, d);
+      const ds = await this.write((s) => s.claimDueDeliveries(integrationId, now, now + leaseMs(this.policy), this.policy.claimBatch));
+      if (ds.length === 0) return;
+      await this.attemptBatch(integrationId, ds, performance.now());
     }
   }
 
-  private async attempt(integrationId: string, d: PendingDelivery): Promise<void> {
+  /**
+   * Attempts claimed deliveries one after the other and writes their outcomes in one transaction.
+   * The batch stops at the first attempt that does not deliver (a receiver in trouble gets one
+   * request at a time, as with a batch of one), when the worker stops, and once starting another
+   * attempt could outlast the lease (30 s after the claim: each attempt then still ends within
+   * its time limit); what was not attempted is handed back, due at once.
+   */
+  private async attemptBatch(integrationId: string, ds: readonly PendingDelivery[], claimedAt: number): Promise<void> {
     const integration = await this.catalog.byId(integrationId);
     if (!integration) {
-      await this.store.completeDelivery(d.id); // deleted while queued (its queue normally goes with it)
+      await this.write((s) => s.completeDeliveries(ds.map((d) => d.id))); // deleted while queued (its queue normally goes with it)
       return;
     }
-    const started = performance.now();
-    let r: AttemptResult;
-    try {
-      r = await this.sender(integration, d);
-    } catch (e) {
-      r = { ok: false, statusCode: null, error: errorText(e) };
+    const done: Array<{ d: PendingDelivery; r: AttemptResult; durationMs: number; at: number; outcome: AttemptObservation['outcome'] }> = [];
+    for (const d of ds) {
+      if (this.closing || performance.now() - claimedAt > leaseMs(this.policy) - this.policy.timeoutMs) break;
+      const started = performance.now();
+      let r: AttemptResult;
+      try {
+        r = await this.sender(integration, d);
+      } catch (e) {
+        r = { ok: false, statusCode: null, error: errorText(e) };
+      }
+      this.attemptsMade++;
+      const durationMs = Math.round(performance.now() - started);
+      const at = this.clock.now();
+      const outcome = r.ok ? 'delivered' : d.attempts + 1 >= this.policy.maxAttempts ? 'failed' : 'retrying';
+      if (this.onAttempt) {
+        const ingestedAt = outcome === 'delivered' && d.eventKind === 'uplink' ? ingestedAtOf(d.body) : undefined;
+        this.onAttempt({ kind: this.kind, outcome, durationMs, ...(ingestedAt !== undefined ? { sinceIngestS: Math.max(0, (at - ingestedAt) / 1000) } : {}) });
+      }
+      done.push({ d, r, durationMs, at, outcome });
+      if (!r.ok) break;
     }
-    this.attemptsMade++;
-    const durationMs = Math.round(performance.now() - started);
-    const at = this.clock.now();
-    const attempt = d.attempts + 1;
-    const outcome = r.ok ? 'delivered' : attempt >= this.policy.maxAttempts ? 'failed' : 'retrying';
-    if (this.onAttempt) {
-      const ingestedAt = outcome === 'delivered' && d.eventKind === 'uplink' ? ingestedAtOf(d.body) : undefined;
-      this.onAttempt({ kind: this.kind, outcome, durationMs, ...(ingestedAt !== undefined ? { sinceIngestS: Math.max(0, (at - ingestedAt) / 1000) } : {}) });
-    }
+    const rest = ds.slice(done.length).map((d) => d.id);
+    const delivered = done.filter((x) => x.outcome === 'delivered');
+    const last = done[done.length - 1];
     const disabled = await this.write(async (s) => {
-      await s.appendAttempt({
-        integrationId, deliveryId: d.id, eventKind: d.eventKind, messageId: d.messageId, attempt, outcome,
-        statusCode: r.statusCode, error: r.ok ? null : r.error ?? 'failed', durationMs, at,
-      });
-      if (outcome === 'delivered') {
-        if (d.messageId !== null && (d.eventKind === 'uplink' || d.eventKind === 'decoded')) {
-          await s.recordMessageDelivered({ messageId: d.messageId, integrationKind: this.kind, integrationId, deliveredAt: at });
-        }
-        await s.completeDelivery(d.id);
-        await s.resetFailures(integrationId, at);
+      if (done.length > 0) {
+        await s.appendAttempts(done.map(({ d, r, durationMs, at, outcome }) => ({
+          integrationId, deliveryId: d.id, eventKind: d.eventKind, messageId: d.messageId, attempt: d.attempts + 1, outcome,
+          statusCode: r.statusCode, error: r.ok ? null : r.error ?? 'failed', durationMs, at,
+        })));
+      }
+      if (delivered.length > 0) {
+        await s.recordMessagesDelivered(delivered.filter(({ d }) => d.messageId !== null && (d.eventKind === 'uplink' || d.eventKind === 'decoded'))
+          .map(({ d, at }) => ({ messageId: d.messageId!, integrationKind: this.kind, integrationId, deliveredAt: at })));
+        await s.completeDeliveries(delivered.map(({ d }) => d.id));
+        await s.resetFailures(integrationId, delivered[delivered.length - 1]!.at);
+      }
+      if (rest.length > 0) await s.releaseDeliveries(rest, this.clock.now());
+      if (!last || last.outcome === 'delivered') return false;
+      if (last.outcome === 'retrying') {
+        await s.rescheduleDelivery(last.d.id, last.d.attempts + 1, last.at + backoffMs(this.policy, last.d.attempts + 1));
         return false;
       }
-      if (outcome === 'retrying') {
-        await s.rescheduleDelivery(d.id, attempt, at + backoffMs(this.policy, attempt));
-        return false;
-      }
-      await s.completeDelivery(d.id);
-      const reason = `${this.policy.disableAfterFailures} deliveries in a row failed after ${this.policy.maxAttempts} attempts each; the last: ${r.error ?? 'failed'}`;
-      return (await s.countFailedDelivery(integrationId, this.policy.disableAfterFailures, reason, at)).disabled;
+      await s.completeDelivery(last.d.id);
+      const reason = `${this.policy.disableAfterFailures} deliveries in a row failed after ${this.policy.maxAttempts} attempts each; the last: ${last.r.error ?? 'failed'}`;
+      return (await s.countFailedDelivery(integrationId, this.policy.disableAfterFailures, reason, last.at)).disabled;
     });
     if (disabled) this.catalog.invalidate(integration);
   }

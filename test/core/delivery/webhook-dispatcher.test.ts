@@ -101,6 +101,32 @@ describe('webhook dispatcher (fake transport, manual clock)', () => {
     expect((await svc.deliveriesOf(['term-1.1'])).get('term-1.1')?.[0]?.deliveredAt).toBe(T0 + 7000);
   });
 
+  it('attempts a claimed batch in queue order, stops it at the first failure and hands the rest back unattempted', async () => {
+    const w = await svc.catalog.createWebhook({ tenantId: TENANT, url: HOOK });
+    transport.script(HOOK, 200, 200, 500, 200, 200, 200);
+    for (const n of [1, 2, 3, 4, 5]) await queue(uplinkMessage(n));
+    expect(await drain()).toBe(5);
+    const fCnts = transport.calls.map((c) => (JSON.parse(c.body) as { fCnt: number }).fCnt);
+    expect(fCnts).toEqual([1, 2, 3, 4, 5]); // 4 and 5 were handed back when 3 failed, then claimed again
+    const attempts = await log(w.webhook.id);
+    expect(attempts.filter((a) => a.outcome === 'delivered').map((a) => a.attempt)).toEqual([1, 1, 1, 1]); // none counted twice
+    expect(attempts.find((a) => a.messageId === 'term-1.3')).toMatchObject({ attempt: 1, outcome: 'retrying', statusCode: 500 });
+    expect(pending()).toBe(1);
+    clock.advance(1000);
+    expect(await drain()).toBe(1);
+    expect(pending()).toBe(0);
+  });
+
+  it('claims one delivery at a time with claimBatch 1', async () => {
+    await svc.stop();
+    await setUp({ claimBatch: 1 });
+    await svc.catalog.createWebhook({ tenantId: TENANT, url: HOOK });
+    for (const n of [1, 2, 3]) await queue(uplinkMessage(n));
+    const claims = vi.spyOn(d.store, 'claimDueDeliveries');
+    expect(await drain()).toBe(3);
+    expect(claims.mock.calls.map((c) => c[3])).toEqual([1, 1, 1, 1]); // the last one finds nothing
+  });
+
   it('gives a delivery up after its last attempt and disables a webhook whose deliveries keep failing, with the reason', async () => {
     await svc.stop();
     await setUp({ maxAttempts: 2, disableAfterFailures: 3 });
