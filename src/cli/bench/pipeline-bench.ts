@@ -13,6 +13,7 @@ import { HttpWebhookTransport } from '../../integrations/http-webhook-transport.
 import { MqttIntegrationPublisher } from '../../integrations/mqtt-integration-publisher.js';
 import { solutionRules, type SolutionName, type SolutionParams } from '../../rules/solution-presets.js';
 import { buildPayload } from '../../twin/model/payloads.js';
+import { startSupervision } from '../../supervision/supervision.js';
 
 export type PipelineCodec = 'sl651' | 'jt808';
 export type PipelineRules = 'water' | 'logistics' | 'none';
@@ -101,8 +102,8 @@ function presetParams(rules: SolutionName): SolutionParams {
 /**
  * The whole pipeline with real device payloads: frames ingested in-process (MIC, dedup, decrypt,
  * durable store) → the decoder (the terminals' codec) → the rules (a solution preset) and the webhook
- * fan-out → the delivery worker posting signed requests to a receiver on 127.0.0.1 in its own
- * thread. The run ends when every accepted message's decoded event reached every webhook and the
+ * fan-out (and the anomaly monitor, as a server runs it) → the delivery worker posting signed
+ * requests to a receiver on 127.0.0.1 in its own thread. The run ends when every accepted message's decoded event reached every webhook and the
  * rules consumer has nothing pending; messages/s is over that whole time.
  */
 export async function runPipelineBench(o: PipelineBenchOptions): Promise<PipelineBenchResult> {
@@ -132,6 +133,8 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     store, bus, vault: new KeyVault(randomBytes(32)), onError: () => undefined,
     delivery: { transport: new HttpWebhookTransport({ allowInternal: true }), publisher },
   }).catch(async (e: unknown) => { await bus.close(); await receiver.stop(); await store.close(); await scratch.cleanUp(); throw e; });
+  // The anomaly monitor too, as `satiot serve` runs it beside the core (it reads every decoded event).
+  const supervision = await startSupervision(core, undefined).catch(async (e: unknown) => { await core.close(); await receiver.stop(); await scratch.cleanUp(); throw e; });
   try {
     const tenant = await core.provisioning.createTenant('bench');
     for (let w = 0; w < o.webhooks; w++) {
@@ -193,6 +196,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       rulesEvaluated: rulesDone, caughtUp, codec: o.codec, rules: o.rules, webhooks: o.webhooks, store: store.backend, bus: bus.kind, terminals: o.terminals,
     };
   } finally {
+    await supervision.stop();
     await core.close();
     await publisher.close();
     await receiver.stop();

@@ -207,6 +207,8 @@ export class DeliveryWorker {
     const delivered = done.filter((x) => x.outcome === 'delivered');
     const last = done[done.length - 1];
     const disabled = await this.write(async (s) => {
+      // Deleted while its batch was attempted: its queue and log went with it, nothing is left to record.
+      if (!(await s.getIntegration(integrationId))) return false;
       if (done.length > 0) {
         await s.appendAttempts(done.map(({ d, r, durationMs, at, outcome }) => ({
           integrationId, deliveryId: d.id, eventKind: d.eventKind, messageId: d.messageId, attempt: d.attempts + 1, outcome,
