@@ -21,6 +21,13 @@ export interface EventWriterOptions {
   readonly maxGroup?: number;
   /** Groups committed at once (default 1; more on a database with concurrent writers). */
   readonly concurrency?: number;
+  /**
+   * Work added to a group until it has run this long, ms (default 5): the rest waits for the next
+   * commit. A group of consumers' batches is then a few of them, not hundreds, and work that needs
+   * the store between two commits (ingest, on SQLite's one connection) waits tens of milliseconds
+   * rather than seconds.
+   */
+  readonly maxGroupMs?: number;
 }
 
 /**
@@ -40,11 +47,13 @@ export class EventWriter {
   private readonly queue: Job[] = [];
   private active = 0;
   private readonly maxGroup: number;
+  private readonly maxGroupMs: number;
   private readonly concurrency: number;
   private readonly inside = new AsyncLocalStorage<{ tx: StoreTx; emit: Emit }>();
 
   constructor(private readonly store: Store, readonly nodeId: string, opts: EventWriterOptions = {}) {
     this.maxGroup = opts.maxGroup ?? 256;
+    this.maxGroupMs = opts.maxGroupMs ?? 5;
     this.concurrency = opts.concurrency ?? 1;
   }
 
@@ -92,7 +101,9 @@ export class EventWriter {
         if (group.length === 0) continue;
         try {
           const out = await this.commit(group);
-          group.forEach((j, i) => j.resolve(out[i]));
+          group.slice(0, out.length).forEach((j, i) => j.resolve(out[i]));
+          // What the group had no time for goes first into the next one.
+          this.queue.unshift(...group.slice(out.length));
         } catch (e) {
           if (group.length === 1) { group[0]!.reject(e); continue; }
           for (const j of group) {
@@ -109,11 +120,15 @@ export class EventWriter {
     }
   }
 
+  /** Runs the group's work in one transaction, in order, until maxGroupMs has passed (the first piece always); the results of the pieces run. */
   private async commit(group: readonly Job[]): Promise<unknown[]> {
     const events: OutboxEvent[] = [];
     const out = await this.store.atomically(async (tx) => {
+      events.length = 0;
       const results: unknown[] = [];
+      const t0 = performance.now();
       for (const j of group) {
+        if (results.length > 0 && performance.now() - t0 > this.maxGroupMs) break;
         const mine: OutboxEvent[] = [];
         const emit: Emit = (e) => { mine.push(e); };
         results.push(await this.inside.run({ tx, emit }, () => j.work(tx, emit)));
