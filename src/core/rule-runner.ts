@@ -149,7 +149,8 @@ export class RuleRunner {
     if (work.length === 0) return; // nothing to evaluate, nothing to remember
     await this.serial.runAll(work.map((w) => w.terminal.devEui), () => this.events.run(async (tx, emit) => {
       const fresh = await tx.inbox.claimMany(RULES_CONSUMER, work.map((w) => w.id), Date.now());
-      const todo = work.filter((w) => fresh.has(w.id)); // the others were evaluated before: redeliveries
+      // The others were evaluated before (redeliveries); an event twice in one batch counts once.
+      const todo = work.filter((w) => fresh.delete(w.id));
       const states = await tx.getRuleStates(todo.flatMap((w) => w.rules.map((r) => ({ ruleId: r.id, terminalId: w.terminal.id }))));
       const changed = new Map<string, { ruleId: string; terminalId: string; state: RuleState }>();
       for (const { e, record, terminal, rules } of todo) {
