@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { buildDataFrame, type SessionKeys } from '../../frame/index.js';
 import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
+import type { Core } from '../../core/core.js';
+import type { NewTerminal } from '../../core/provisioning.js';
 
 /** A terminal of a benchmark: its address and session keys. */
 export interface BenchTerminal {
@@ -17,6 +19,22 @@ export function benchTerminals(n: number): BenchTerminal[] {
     devAddr: (0x26000000 + k).toString(16).padStart(8, '0'),
     keys: { suite: 'aes128' as const, nwkSKey: randomBytes(16), appSKey: randomBytes(16) },
   }));
+}
+
+/** A bench terminal as an operator registers it (a fixed collector, AES-128 keys in hex), with `over` on top. */
+export function benchTerminalRow(tenantId: string, t: BenchTerminal, over: Partial<NewTerminal> = {}): NewTerminal & { devEui: string } {
+  return {
+    tenantId, devEui: t.devEui, devAddr: t.devAddr,
+    nwkSKey: Buffer.from(t.keys.nwkSKey).toString('hex'), appSKey: Buffer.from(t.keys.appSKey).toString('hex'), suite: 'aes128', profile: 'fixed-collector',
+    ...over,
+  };
+}
+
+/** Registers the terminals as an operator's import does (bulk, under the registration policy); throws the first refusal. */
+export async function registerBenchTerminals(core: Core, tenantId: string, terms: readonly BenchTerminal[], over: Partial<NewTerminal> = {}): Promise<void> {
+  const made = await core.registration.createTerminals(terms.map((t) => benchTerminalRow(tenantId, t, over)), { kind: 'cli', id: 'bench' });
+  const refused = made.find((r) => r instanceof Error);
+  if (refused) throw refused;
 }
 
 /**

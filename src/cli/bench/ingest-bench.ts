@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decryptPayload, parseDataFrame, verifyMic } from '../../frame/index.js';
-import { batchesOf, benchFrames, benchTerminals } from './bench-frames.js';
+import { batchesOf, benchFrames, benchTerminals, registerBenchTerminals } from './bench-frames.js';
 import { openScratchStore } from './scratch-store.js';
 import { Core } from '../../core/core.js';
 import { KeyVault } from '../../core/key-vault.js';
@@ -80,13 +80,7 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBench
     await core.delivery!.catalog.createWebhook({ tenantId: tenant.id, url: 'https://receiver.example/satiot', events: ['uplink'] });
     const { station, token } = await core.provisioning.createGroundStation({ name: 'bench-gs', lat: 40, lon: 116 });
     const terms = benchTerminals(o.terminals);
-    // Registered as an operator's import is (bulk, under the registration policy).
-    const made = await core.registration.createTerminals(terms.map((t) => ({
-      tenantId: tenant.id, devEui: t.devEui, devAddr: t.devAddr,
-      nwkSKey: Buffer.from(t.keys.nwkSKey).toString('hex'), appSKey: Buffer.from(t.keys.appSKey).toString('hex'), suite: 'aes128' as const, profile: 'fixed-collector' as const,
-    })), { kind: 'cli', id: 'bench' });
-    const refused = made.find((r) => r instanceof Error);
-    if (refused) throw refused;
+    await registerBenchTerminals(core, tenant.id, terms);
     const frames = benchFrames(terms, o.frames);
 
     // Crypto only: what the pipeline cannot avoid doing per frame.

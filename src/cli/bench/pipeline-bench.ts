@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { buildDataFrame } from '../../frame/index.js';
-import { batchesOf, benchTerminals, type BenchTerminal } from './bench-frames.js';
+import { batchesOf, benchTerminals, registerBenchTerminals, type BenchTerminal } from './bench-frames.js';
 import { quantile } from './ingest-bench.js';
 import { openScratchStore } from './scratch-store.js';
 import { WebhookReceiver, type Received } from './webhook-receiver.js';
@@ -111,7 +111,8 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
   const { store } = scratch;
   const ackedAt = new Map<string, number>();
   const latencies: number[] = [];
-  let decodedReceived = 0, decodeErrors = 0, alarms = 0, lastAt = 0, repeats = 0;
+  let decodeErrors = 0, alarms = 0, lastAt = 0, repeats = 0;
+  /** (webhook, message) pairs delivered so far. */
   const seen = new Set<string>();
   const receiver = await WebhookReceiver.start((batch: readonly Received[]) => {
     for (const r of batch) {
@@ -120,7 +121,6 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       const key = `${r.path} ${r.messageId}`;
       if (seen.has(key)) { repeats++; continue; }
       seen.add(key);
-      decodedReceived++;
       if (!r.ok) decodeErrors++;
       const t = ackedAt.get(r.messageId);
       if (t !== undefined) latencies.push(r.at - t);
@@ -144,13 +144,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       for (const rule of solutionRules(o.rules, tenant.id, presetParams(o.rules), randomUUID)) await core.rules.save(rule);
     }
     const terms = benchTerminals(o.terminals);
-    const made = await core.registration.createTerminals(terms.map((t) => ({
-      tenantId: tenant.id, devEui: t.devEui, devAddr: t.devAddr, codec: o.codec,
-      nwkSKey: Buffer.from(t.keys.nwkSKey).toString('hex'), appSKey: Buffer.from(t.keys.appSKey).toString('hex'), suite: 'aes128' as const,
-      profile: o.codec === 'jt808' ? 'vehicle' as const : 'fixed-collector' as const,
-    })), { kind: 'cli', id: 'bench' });
-    const refused = made.find((r) => r instanceof Error);
-    if (refused) throw refused;
+    await registerBenchTerminals(core, tenant.id, terms, { codec: o.codec, profile: o.codec === 'jt808' ? 'vehicle' : 'fixed-collector' });
     const frames = pipelineFrames(terms, o.messages, o.codec);
     const batches = batchesOf(frames, o.batch);
     const { station } = await core.provisioning.createGroundStation({ name: 'bench-gs', lat: 30, lon: 114 });
@@ -176,23 +170,23 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     let rulesDone = false;
     for (;;) {
       await receiver.flush();
-      o.onProgress?.('deliveries', Math.min(decodedReceived, wanted), wanted);
+      o.onProgress?.('deliveries', Math.min(seen.size, wanted), wanted);
       rulesDone = o.rules === 'none' || (await bus.consumerLag()).filter((l) => l.consumer === RULES_CONSUMER).every((l) => l.pending === 0 && l.unacknowledged === 0);
-      if ((decodedReceived >= wanted && rulesDone) || performance.now() > deadline) break;
+      if ((seen.size >= wanted && rulesDone) || performance.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const caughtUp = decodedReceived >= wanted && rulesDone;
+    const caughtUp = seen.size >= wanted && rulesDone;
     // Caught up: the run ends with the last delivery (not with this loop's polling); else now.
     const seconds = ((caughtUp ? Math.max(lastAt, wallStart + loadSeconds * 1000) : Date.now()) - wallStart) / 1000;
     const sorted = latencies.sort((a, b) => a - b);
-    const messagesPerSecond = (caughtUp ? accepted : decodedReceived / o.webhooks) / seconds;
+    const messagesPerSecond = (caughtUp ? accepted : seen.size / o.webhooks) / seconds;
     const ingestMessagesPerSecond = accepted / loadSeconds;
     return {
       messagesPerSecond: Math.round(messagesPerSecond), ingestFramesPerSecond: Math.round(frames.length / loadSeconds),
-      ratioToIngest: Number((messagesPerSecond / ingestMessagesPerSecond).toFixed(3)), deliveriesPerSecond: Math.round(decodedReceived / seconds),
+      ratioToIngest: Number((messagesPerSecond / ingestMessagesPerSecond).toFixed(3)), deliveriesPerSecond: Math.round(seen.size / seconds),
       deliveredP50Ms: Math.round(quantile(sorted, 0.5)), deliveredP99Ms: Math.round(quantile(sorted, 0.99)), deliveredMaxMs: Math.round(sorted[sorted.length - 1] ?? NaN),
       seconds: Number(seconds.toFixed(2)), loadSeconds: Number(loadSeconds.toFixed(2)),
-      frames: frames.length, accepted, duplicates, rejected, delivered: Math.floor(decodedReceived / o.webhooks), decodeErrors, alarms, repeatedDeliveries: repeats,
+      frames: frames.length, accepted, duplicates, rejected, delivered: Math.floor(seen.size / o.webhooks), decodeErrors, alarms, repeatedDeliveries: repeats,
       rulesEvaluated: rulesDone, caughtUp, codec: o.codec, rules: o.rules, webhooks: o.webhooks, store: store.backend, bus: bus.kind, terminals: o.terminals,
     };
   } finally {

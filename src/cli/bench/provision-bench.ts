@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { benchTerminals, type BenchTerminal } from './bench-frames.js';
+import { benchTerminalRow, benchTerminals } from './bench-frames.js';
 import { Core } from '../../core/core.js';
 import { KeyVault } from '../../core/key-vault.js';
 import { systemClock } from '../../core/ports/clock.js';
 import { openBus } from '../../bus/open-bus.js';
 import { buildApp } from '../../api/app.js';
-import { sha256Hex, type NewTerminal } from '../../core/provisioning.js';
+import { sha256Hex } from '../../core/provisioning.js';
 import { createAuditLog } from '../audit-setup.js';
 import { openScratchStore } from './scratch-store.js';
 
@@ -52,7 +52,7 @@ export async function runProvisionBench(o: ProvisionBenchOptions): Promise<Provi
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const tenant = await core.provisioning.createTenant('bench');
     const all = benchTerminals(o.terminals + o.baseline);
-    const rows = all.map((t) => newTerminal(tenant.id, t));
+    const rows = all.map((t) => benchTerminalRow(tenant.id, t));
     const post = async (path: string, body: string, type: string): Promise<unknown> => {
       const res = await fetch(`${address}${path}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${adminKey}` }, body });
       if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status}: ${await res.text()}`);
@@ -104,11 +104,4 @@ export async function runProvisionBench(o: ProvisionBenchOptions): Promise<Provi
     await core.close(); // closes the bus and the store
     await scratch.cleanUp();
   }
-}
-
-function newTerminal(tenantId: string, t: BenchTerminal): NewTerminal & { devEui: string } {
-  return {
-    tenantId, devEui: t.devEui, devAddr: t.devAddr,
-    nwkSKey: Buffer.from(t.keys.nwkSKey).toString('hex'), appSKey: Buffer.from(t.keys.appSKey).toString('hex'), suite: 'aes128', profile: 'fixed-collector',
-  };
 }

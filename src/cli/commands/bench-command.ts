@@ -2,20 +2,43 @@ import type { Command } from 'commander';
 import { parseChoice, parseInteger, parseNumber, parseTime } from '../options.js';
 import { runAction } from '../run-action.js';
 import { formatTable } from '../table.js';
+import type { IngestBenchResult } from '../bench/ingest-bench.js';
+import type { ClusterBenchResult } from '../bench/cluster-bench.js';
 
 interface IngestFlags { frames: string; terminals: string; store: string; bus: string; via: string; batch: string; clients: string; format: string; nodes?: string; baseline: boolean }
 
+/** The load both `bench ingest` and `bench pipeline` put on the gateway: terminals, batch size, concurrent callers. */
+function loadOptions(cmd: Command): Command {
+  return cmd
+    .option('--terminals <k>', 'registered terminals', '1000')
+    .option('--batch <n>', 'frames per gateway batch', '1000')
+    .option('--clients <n>', 'concurrent callers (stations posting at the same time)', '2');
+}
+
+function parseLoad(o: { terminals: string; batch: string; clients: string }): { terminals: number; batch: number; clients: number } {
+  return {
+    terminals: parseInteger(o.terminals, '--terminals', 1, 1_000_000), batch: parseInteger(o.batch, '--batch', 1, 5000), clients: parseInteger(o.clients, '--clients', 1, 64),
+  };
+}
+
+/** Runs `fn` on the bus `spec`; `nats-local` is a nats-server of the run's own, stopped after (on a shared server earlier runs' durables would carry their backlog in). */
+async function withBus<T>(spec: string, fn: (bus: string) => Promise<T>): Promise<T> {
+  const nats = spec === 'nats-local' ? await (await import('../bench/private-nats.js')).PrivateNats.start() : undefined;
+  try {
+    return await fn(nats?.url ?? spec);
+  } finally {
+    await nats?.stop();
+  }
+}
+
 export function registerBench(program: Command): void {
   const bench = program.command('bench').description('Benchmarks of the running code paths');
-  bench.command('ingest')
+  loadOptions(bench.command('ingest')
     .description('Push real encrypted frames (10 % duplicates, a few bad ones) through the full ingest pipeline')
-    .option('--frames <n>', 'frames to push', '200000')
-    .option('--terminals <k>', 'registered terminals', '1000')
+    .option('--frames <n>', 'frames to push', '200000'))
     .option('--store <spec>', 'sqlite (a temporary data dir) or postgres://… (use a scratch database)', 'sqlite')
     .option('--bus <spec>', 'memory, nats://… (a scratch server: its satiot-* durables are used), or nats-local (a nats-server of this run\'s own)', 'memory')
     .option('--via <inproc|http>', 'call the pipeline directly or through the HTTP gateway API', 'inproc')
-    .option('--batch <n>', 'frames per gateway batch', '1000')
-    .option('--clients <n>', 'concurrent callers (stations posting at the same time)', '2')
     .option('--nodes <n>', 'start this many `satiot serve` processes on --store postgres://… and --bus nats://… and post to all of them over HTTP')
     .option('--no-baseline', 'with --store postgres://…: skip the in-process SQLite run the ratio is measured against')
     .option('--format <table|json>', 'output format', 'table')
@@ -31,25 +54,17 @@ Examples:
   satiot bench ingest --store postgres://postgres@127.0.0.1:5432/test --bus nats-local --nodes 2 --clients 4
 `)
     .action(runAction(async (o: IngestFlags) => {
-      const [{ runIngestBench }, { runClusterBench }, { PrivateNats }] = await Promise.all([
-        import('../bench/ingest-bench.js'), import('../bench/cluster-bench.js'), import('../bench/private-nats.js'),
-      ]);
+      const [{ runIngestBench }, { runClusterBench }] = await Promise.all([import('../bench/ingest-bench.js'), import('../bench/cluster-bench.js')]);
       const progress = new (await import('../progress.js')).Progress();
-      const common = {
-        frames: parseInteger(o.frames, '--frames', 1000, 10_000_000), terminals: parseInteger(o.terminals, '--terminals', 1, 1_000_000),
-        batch: parseInteger(o.batch, '--batch', 1, 5000), clients: parseInteger(o.clients, '--clients', 1, 64),
-      };
+      const common = { frames: parseInteger(o.frames, '--frames', 1000, 10_000_000), ...parseLoad(o) };
       const json = parseChoice(o.format, '--format', ['table', 'json'] as const) === 'json';
       const sqlite = o.store === 'sqlite';
       const baseline = !sqlite && o.baseline
         ? await runIngestBench({ ...common, store: 'sqlite', bus: 'memory', via: 'inproc', onProgress: (d, t) => progress.update('sqlite baseline', d, t) })
         : undefined;
-      const nats = o.bus === 'nats-local' ? await PrivateNats.start() : undefined;
-      const bus = nats?.url ?? o.bus;
-      const r = await (o.nodes !== undefined
+      const r = await withBus(o.bus, (bus): Promise<IngestBenchResult | ClusterBenchResult> => (o.nodes !== undefined
         ? runClusterBench({ ...common, nodes: parseInteger(o.nodes, '--nodes', 1, 16), store: o.store, bus, onProgress: (d, t) => progress.update(`${o.nodes} node(s)`, d, t) })
-        : runIngestBench({ ...common, store: o.store, bus, via: parseChoice(o.via, '--via', ['inproc', 'http'] as const), onProgress: (d, t) => progress.update('ingest', d, t) }))
-        .finally(() => nats?.stop());
+        : runIngestBench({ ...common, store: o.store, bus, via: parseChoice(o.via, '--via', ['inproc', 'http'] as const), onProgress: (d, t) => progress.update('ingest', d, t) })));
       progress.stop();
       const ratioToSqlite = baseline ? Number((r.framesPerSecond / baseline.framesPerSecond).toFixed(3)) : undefined;
       if (json) { process.stdout.write(`${JSON.stringify({ ...r, ...(baseline ? { baseline, ratioToSqlite } : {}) }, null, 2)}\n`); return; }
@@ -65,17 +80,14 @@ Examples:
       ];
       process.stdout.write(formatTable(['metric', 'value'], rows));
     }));
-  bench.command('pipeline')
+  loadOptions(bench.command('pipeline')
     .description('Real device payloads through ingest → decode → rules → signed webhooks to a local receiver, end to end')
-    .option('--messages <n>', 'distinct messages (about 5 % more frames: copies from a second satellite)', '100000')
-    .option('--terminals <k>', 'registered terminals', '1000')
+    .option('--messages <n>', 'distinct messages (about 5 % more frames: copies from a second satellite)', '100000'))
     .option('--codec <sl651|jt808>', 'the terminals\' protocol: SL 651 hydrological reports or JT/T 808 location reports', 'sl651')
     .option('--rules <water|logistics|none>', 'the solution preset the tenant switches on (default: the one for --codec)')
     .option('--webhooks <n>', 'webhooks of the tenant, each wanting every decoded event and alarm', '1')
     .option('--store <spec>', 'sqlite (a temporary data dir) or postgres://… (a throwaway schema)', 'sqlite')
     .option('--bus <spec>', 'memory, nats://… (a scratch server), or nats-local (a nats-server of this run\'s own)', 'memory')
-    .option('--batch <n>', 'frames per gateway batch', '1000')
-    .option('--clients <n>', 'concurrent callers (stations posting at the same time)', '2')
     .option('--timeout <s>', 'stop waiting for the deliveries this long after the load', '300')
     .option('--format <table|json>', 'output format', 'table')
     .addHelpText('after', `
@@ -90,18 +102,16 @@ Examples:
   satiot bench pipeline --store postgres://postgres@127.0.0.1:5432/test --bus nats-local --messages 50000
 `)
     .action(runAction(async (o: { messages: string; terminals: string; codec: string; rules?: string; webhooks: string; store: string; bus: string; batch: string; clients: string; timeout: string; format: string }) => {
-      const [{ runPipelineBench }, { PrivateNats }] = await Promise.all([import('../bench/pipeline-bench.js'), import('../bench/private-nats.js')]);
+      const { runPipelineBench } = await import('../bench/pipeline-bench.js');
       const codec = parseChoice(o.codec, '--codec', ['sl651', 'jt808'] as const);
       const rules = parseChoice(o.rules ?? (codec === 'sl651' ? 'water' : 'logistics'), '--rules', ['water', 'logistics', 'none'] as const);
       const json = parseChoice(o.format, '--format', ['table', 'json'] as const) === 'json';
       const progress = new (await import('../progress.js')).Progress();
-      const nats = o.bus === 'nats-local' ? await PrivateNats.start() : undefined;
-      const r = await runPipelineBench({
-        messages: parseInteger(o.messages, '--messages', 1000, 10_000_000), terminals: parseInteger(o.terminals, '--terminals', 1, 1_000_000),
-        codec, rules, webhooks: parseInteger(o.webhooks, '--webhooks', 1, 64), store: o.store, bus: nats?.url ?? o.bus,
-        batch: parseInteger(o.batch, '--batch', 1, 5000), clients: parseInteger(o.clients, '--clients', 1, 64), timeoutSeconds: parseInteger(o.timeout, '--timeout', 1, 3600),
-        onProgress: (p, d, t) => progress.update(p, d, t),
-      }).finally(() => nats?.stop());
+      const r = await withBus(o.bus, (bus) => runPipelineBench({
+        messages: parseInteger(o.messages, '--messages', 1000, 10_000_000), ...parseLoad(o),
+        codec, rules, webhooks: parseInteger(o.webhooks, '--webhooks', 1, 64), store: o.store, bus,
+        timeoutSeconds: parseInteger(o.timeout, '--timeout', 1, 3600), onProgress: (p, d, t) => progress.update(p, d, t),
+      }));
       progress.stop();
       if (json) { process.stdout.write(`${JSON.stringify(r, null, 2)}\n`); return; }
       process.stdout.write(formatTable(['metric', 'value'], [
