@@ -72,6 +72,16 @@ interface Pending {
   readonly kind: 'new' | 'seen';
 }
 
+/** A group decided and waiting for (or in) its commit. */
+interface Decision {
+  readonly group: readonly Waiting[];
+  readonly write: IngestWrite;
+  readonly perBatch: FrameResult[][];
+  /** Each touched terminal's window after the group, with what it replaced (to undo a failed commit). */
+  readonly windows: ReadonlyArray<{ entry: RegistryEntry; window: ReplayWindow; before: ReplayWindow; versionBefore: number }>;
+  readonly stopTimer?: () => void;
+}
+
 /**
  * The ingest pipeline: parse → find the session → MIC → de-duplicate → anti-replay → decrypt →
  * store → acknowledge. A batch is decided in memory (the registry holds sessions and counter
@@ -91,6 +101,8 @@ export class IngestPipeline {
   /** Batches waiting for the writer, in arrival order. */
   private waiting: Waiting[] = [];
   private draining = false;
+  /** Wakes a drain that waits for a commit when a batch arrives meanwhile. */
+  private arrived: (() => void) | undefined;
   /** ingestedAt of recent messages, to judge duplicates without a store round trip. */
   private readonly recent = new Map<string, number>();
   private static readonly RECENT_MAX = 200_000;
@@ -123,63 +135,164 @@ export class IngestPipeline {
   ingest(station: GroundStationRecord, frames: readonly UplinkFrameInput[]): Promise<FrameResult[]> {
     return new Promise<FrameResult[]>((resolve, reject) => {
       this.waiting.push({ station, frames, resolve, reject });
+      this.arrived?.();
       if (!this.draining) void this.drain();
     });
   }
 
-  /** Writes waiting batches, a group at a time, until none is left. */
+  /**
+   * Writes waiting batches, a group at a time, until none is left. Two stages overlap: while one
+   * group's commit is in flight (on the store's writer thread, or a database round trip away), the
+   * next group is decided on top of the first one's outcome, taken as given (windows and recent
+   * message ids moved forward at once). A commit that fails undoes both, settles its own group
+   * alone, and puts the next group back at the head of the queue to be decided again.
+   */
   private async drain(): Promise<void> {
     this.draining = true;
+    let inFlight: { decision: Decision; commit: Promise<unknown> } | undefined;
     try {
-      while (this.waiting.length > 0) {
-        // Let batches that arrived in the same tick join the group.
-        await new Promise<void>((r) => setImmediate(r));
-        let take = 1, n = this.waiting[0]!.frames.length;
-        while (take < this.waiting.length && n + this.waiting[take]!.frames.length <= this.maxGroupFrames) n += this.waiting[take++]!.frames.length;
-        const group = this.waiting.splice(0, take);
-        try {
-          const outs = await this.ingestGroup(group);
-          group.forEach((w, k) => w.resolve(outs[k]!));
-        } catch (e) {
-          if (group.length === 1) { group[0]!.reject(e); continue; }
-          // One batch's failure must not fail the others it was grouped with: each alone again.
-          for (const w of group) {
-            try {
-              w.resolve((await this.ingestGroup([w]))[0]!);
-            } catch (e1) {
-              w.reject(e1);
-            }
+      while (this.waiting.length > 0 || inFlight) {
+        // With a commit in flight and nothing to decide, whichever comes first: the commit or a new batch.
+        if (inFlight && this.waiting.length === 0) {
+          await Promise.race([inFlight.commit.then(() => undefined, () => undefined), new Promise<void>((r) => { this.arrived = r; })]);
+          this.arrived = undefined;
+        }
+        let next: Decision | undefined;
+        let undecided: { group: readonly Waiting[]; e: unknown } | undefined;
+        if (this.waiting.length > 0) {
+          // Let batches that arrived in the same tick join the group.
+          await new Promise<void>((r) => setImmediate(r));
+          const group = this.takeGroup();
+          try {
+            next = await this.decide(group);
+            this.apply(next);
+          } catch (e) {
+            // Deciding reads the store only for lookups; when even that fails, each batch is tried alone after the commit ahead.
+            undecided = { group, e };
           }
         }
+        if (inFlight) {
+          const failed = await inFlight.commit.then(() => undefined, (e: unknown) => ({ e }));
+          const done = inFlight.decision;
+          inFlight = undefined;
+          if (!failed) {
+            this.finish(done).forEach((rs, k) => done.group[k]!.resolve(rs));
+          } else {
+            // `next` was decided on top of a group that is not durable: decide it again afterwards.
+            if (next) { this.undo(next); this.waiting.unshift(...next.group); next = undefined; }
+            this.undo(done);
+            await this.settle(done.group, failed.e);
+          }
+        }
+        if (undecided) await this.settle(undecided.group, undecided.e);
+        if (next) inFlight = { decision: next, commit: this.commit(next) };
       }
     } finally {
       this.draining = false;
     }
   }
 
-  private async ingestGroup(group: readonly Waiting[]): Promise<FrameResult[][]> {
-    const stop = this.metrics?.batchSeconds.startTimer();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const out = await this.decideAndCommit(group, attempt === 0);
-        stop?.();
-        return out;
-      } catch (e) {
-        if (e instanceof RegistryRefreshed) continue;
-        if (attempt >= 4) throw e;
-        if (e instanceof CounterConflictError) await Promise.all(e.terminalIds.map((id) => this.registry.reloadCounters(id)));
-        else if (e instanceof StaleTerminalError) await Promise.all(e.terminalIds.map((id) => this.registry.reloadById(id)));
-        else throw e;
+  /** The next group: waiting batches in arrival order, up to maxGroupFrames (at least one batch). */
+  private takeGroup(): Waiting[] {
+    let take = 1, n = this.waiting[0]!.frames.length;
+    while (take < this.waiting.length && n + this.waiting[take]!.frames.length <= this.maxGroupFrames) n += this.waiting[take++]!.frames.length;
+    return this.waiting.splice(0, take);
+  }
+
+  /**
+   * A group whose first commit failed with `first`: after the reload that error calls for, decided
+   * and committed again on its own (ingestGroup's retries); when that fails too, each of its batches
+   * alone, so one batch's failure does not fail the others it was grouped with.
+   */
+  private async settle(group: readonly Waiting[], first: unknown): Promise<void> {
+    try {
+      if (!(await this.reloadFor(first))) throw first;
+      const outs = await this.ingestGroup(group);
+      group.forEach((w, k) => w.resolve(outs[k]!));
+    } catch (e) {
+      if (group.length === 1) { group[0]!.reject(e); return; }
+      for (const w of group) {
+        try {
+          w.resolve((await this.ingestGroup([w]))[0]!);
+        } catch (e1) {
+          w.reject(e1);
+        }
       }
     }
   }
 
+  /** Reloads what a failed commit found stale; false when the error is not one a reload cures. */
+  private async reloadFor(e: unknown): Promise<boolean> {
+    if (e instanceof CounterConflictError) await Promise.all(e.terminalIds.map((id) => this.registry.reloadCounters(id)));
+    else if (e instanceof StaleTerminalError) await Promise.all(e.terminalIds.map((id) => this.registry.reloadById(id)));
+    else return false;
+    return true;
+  }
+
+  /** Decides, commits and finishes one group alone, deciding again after a conflict (at most 5 commits). */
+  private async ingestGroup(group: readonly Waiting[]): Promise<FrameResult[][]> {
+    for (let attempt = 0; ; attempt++) {
+      const d = await this.decide(group);
+      this.apply(d);
+      try {
+        await this.commit(d);
+      } catch (e) {
+        this.undo(d);
+        if (attempt >= 4 || !(await this.reloadFor(e))) throw e;
+        continue;
+      }
+      return this.finish(d);
+    }
+  }
+
+  /** Decides a group; when it named DevAddrs the store knows and the registry did not, once more with them loaded. */
+  private async decide(group: readonly Waiting[]): Promise<Decision> {
+    const stopTimer = this.metrics?.batchSeconds.startTimer();
+    try {
+      return { ...await this.decideGroup(group, true), stopTimer };
+    } catch (e) {
+      if (!(e instanceof RegistryRefreshed)) throw e;
+      return { ...await this.decideGroup(group, false), stopTimer };
+    }
+  }
+
+  /** Takes a decided group as given: its windows and new message ids become the state the next group is decided on. */
+  private apply(d: Decision): void {
+    for (const { entry, window } of d.windows) { entry.window = window; entry.version += 1; }
+    for (const m of d.write.newMessages) this.remember(m.id, m.ingestedAt);
+  }
+
+  /** Undoes apply() of a group whose commit failed (entries reloaded meanwhile are left as reloaded). */
+  private undo(d: Decision): void {
+    for (let k = d.windows.length - 1; k >= 0; k--) {
+      const { entry, window, before, versionBefore } = d.windows[k]!;
+      if (entry.window === window) { entry.window = before; entry.version = versionBefore; }
+    }
+    for (const m of d.write.newMessages) this.recent.delete(m.id);
+  }
+
+  private async commit(d: Decision): Promise<void> {
+    await this.store.commitIngest(d.write);
+    if (d.write.events?.length) this.onEvents();
+  }
+
+  /** A group is durable: count it; its results per batch. */
+  private finish(d: Decision): FrameResult[][] {
+    if (this.metrics) {
+      for (const m of d.write.newMessages) this.metrics.observeHops(Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000), Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
+      d.group.forEach((w, k) => this.metrics!.countBatch(w.station.id, d.perBatch[k]!));
+    }
+    d.stopTimer?.();
+    return d.perBatch;
+  }
+
   /**
-   * Decides a group of batches as one sequence of frames (in arrival order) and commits it in one
-   * transaction. `lookUp`: DevAddrs nobody here knows are looked up in the store first (a terminal
-   * registered through another node a moment ago); when that finds any, the group is decided again.
+   * Decides a group of batches as one sequence of frames (in arrival order): the one transaction
+   * that will write it, and each batch's results. Changes nothing here (apply() does). `lookUp`:
+   * DevAddrs nobody here knows are looked up in the store first (a terminal registered through
+   * another node a moment ago); when that finds any, RegistryRefreshed says to decide again.
    */
-  private async decideAndCommit(group: readonly Waiting[], lookUp: boolean): Promise<FrameResult[][]> {
+  private async decideGroup(group: readonly Waiting[], lookUp: boolean): Promise<Omit<Decision, 'stopTimer'>> {
     const now = this.clock.now();
     const total = group.reduce((n, w) => n + w.frames.length, 0);
     const results: FrameResult[] = new Array(total);
@@ -277,17 +390,10 @@ export class IngestPipeline {
       rejections: [...tallies].flatMap(([stationId, t]) => [...t].map(([code, count]) => ({ stationId, code, count }))),
       events, eventsAt: Date.now(),
     };
-    await this.store.commitIngest(write);
-    if (events.length > 0) this.onEvents();
-
-    // Durable: move the in-memory state forward, then count and publish.
-    for (const [entry, w] of windows) { entry.window = w; entry.version += 1; }
-    for (const m of newMessages) this.remember(m.id, m.ingestedAt);
-    if (this.metrics) {
-      for (const m of newMessages) this.metrics.observeHops(Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000), Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
-      group.forEach((w, k) => this.metrics!.countBatch(w.station.id, perBatch[k]!));
-    }
-    return perBatch;
+    return {
+      group, write, perBatch,
+      windows: [...windows].map(([entry, window]) => ({ entry, window, before: entry.window, versionBefore: entry.version })),
+    };
   }
 
   /** One frame's decision: rejected now, or pending with its session, counter and kind. */

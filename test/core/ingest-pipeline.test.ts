@@ -162,6 +162,68 @@ describe('ingest pipeline', () => {
     expect(ms.map((m) => m.fCnt).sort()).toEqual([20, 21, 22]);
     expect(ms.find((m) => m.fCnt === 20)!.capturedAt).toBe(T0 - 3 * HOUR);
   });
+  /** Holds the first commitIngest until released; it then fails with `failWith` or goes through. */
+  const holdFirstCommit = (failWith?: Error) => {
+    const commit = f.store.commitIngest.bind(f.store);
+    const written: Array<{ fCnts: number[]; expected: number[] }> = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let calls = 0;
+    f.store.commitIngest = async (w) => {
+      const first = calls++ === 0;
+      if (first) await gate;
+      if (first && failWith) throw failWith;
+      await commit(w);
+      written.push({ fCnts: w.newMessages.map((m) => m.fCnt), expected: w.counters.map((c) => c.expectedVersion) });
+    };
+    return { written, release, calls: () => calls };
+  };
+  /** Counts frames the pipeline has decided (each looks its DevAddr up once). */
+  const countDecided = () => {
+    const reg = f.core.registry;
+    const byDevAddr = reg.byDevAddr.bind(reg);
+    let n = 0;
+    reg.byDevAddr = (a) => { n++; return byDevAddr(a); };
+    return () => n;
+  };
+  const ticks = async (n: number) => { for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r)); };
+
+  it('decides the next group while the one before it commits, on top of that group\'s outcome', async () => {
+    const held = holdFirstCommit();
+    const decided = countDecided();
+    const first = ingest([uplink(t, 1, P('a'))]);
+    await ticks(5);
+    expect(held.calls()).toBe(1);
+    const second = ingest([uplink(t, 1, P('a'), { satelliteId: 'SAT-2' }), uplink(t, 2, P('b'))]);
+    await ticks(5);
+    expect(decided()).toBe(3); // the second batch is decided although the first is not durable yet
+    expect(held.calls()).toBe(1); // but not written before it
+    held.release();
+    expect((await first).map((r) => r.status)).toEqual(['accepted']);
+    expect((await second).map((r) => r.status)).toEqual(['duplicate', 'accepted']);
+    // The second write expects the counter version the first one wrote.
+    expect(held.written).toEqual([{ fCnts: [1], expected: [-1] }, { fCnts: [2], expected: [0] }]);
+    expect((await messages()).map((m) => [m.fCnt, m.receptions.length])).toEqual(expect.arrayContaining([[1, 2], [2, 1]]));
+  });
+
+  it('undoes a group decided on top of a commit that failed and decides it again: nothing lost, nothing twice', async () => {
+    const held = holdFirstCommit(new Error('disk I/O error'));
+    const first = ingest([uplink(t, 1, P('a'))]);
+    await ticks(5);
+    const second = ingest([uplink(t, 1, P('a'), { satelliteId: 'SAT-2' }), uplink(t, 2, P('b'))]);
+    await ticks(5);
+    held.release();
+    await expect(first).rejects.toThrow('disk I/O error');
+    // Counter 1 was never written: its copy is now the message, not a duplicate of a lost one.
+    expect((await second).map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    // Undone before it was decided again: written at the first try, not after a counter conflict.
+    expect(held.calls()).toBe(2);
+    expect(held.written).toEqual([{ fCnts: [1, 2], expected: [-1] }]);
+    expect((await messages()).map((m) => m.fCnt).sort()).toEqual([1, 2]);
+    // The window is the store's: counter 1 again is a duplicate, 3 is new.
+    expect((await ingest([uplink(t, 1, P('a')), uplink(t, 3, P('c'))])).map((r) => r.status)).toEqual(['duplicate', 'accepted']);
+  });
+
   it('publishes one uplink event per new message, keyed by the message id, through the outbox', async () => {
     const seen: BusMessage[] = [];
     await f.bus.subscribe('satiot.up.>', async (m) => { seen.push(m); });
