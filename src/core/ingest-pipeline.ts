@@ -162,7 +162,7 @@ export class IngestPipeline {
         if (this.waiting.length > 0) {
           // Let batches that arrived in the same tick join the group.
           await new Promise<void>((r) => setImmediate(r));
-          const group = this.takeGroup();
+          const group = this.takeGroup(inFlight === undefined);
           try {
             next = await this.decide(group);
             this.apply(next);
@@ -192,10 +192,15 @@ export class IngestPipeline {
     }
   }
 
-  /** The next group: waiting batches in arrival order, up to maxGroupFrames (at least one batch). */
-  private takeGroup(): Waiting[] {
+  /**
+   * The next group: waiting batches in arrival order, up to maxGroupFrames (at least one batch).
+   * `idle` (no commit in flight): only the first half of them, so that the other half is decided
+   * while the first commits rather than after it — the two stages overlap from the start.
+   */
+  private takeGroup(idle: boolean): Waiting[] {
+    const most = idle && this.waiting.length > 1 ? Math.ceil(this.waiting.length / 2) : this.waiting.length;
     let take = 1, n = this.waiting[0]!.frames.length;
-    while (take < this.waiting.length && n + this.waiting[take]!.frames.length <= this.maxGroupFrames) n += this.waiting[take++]!.frames.length;
+    while (take < most && n + this.waiting[take]!.frames.length <= this.maxGroupFrames) n += this.waiting[take++]!.frames.length;
     return this.waiting.splice(0, take);
   }
 

@@ -141,17 +141,21 @@ describe('ingest pipeline', () => {
   });
 
 
-  it('commits batches that arrive together as one group, yet answers and tallies each station\'s batch as its own', async () => {
-    const writes: number[] = [];
-    const commit = f.store.commitIngest.bind(f.store);
-    f.store.commitIngest = async (w) => { writes.push(w.newMessages.length); return commit(w); };
+  it('commits batches that arrive while another group commits as one group, yet answers and tallies each station\'s batch as its own', async () => {
+    const held = holdFirstCommit();
+    const warmUp = ingest([uplink(t, 19, P('w'))]);
+    await ticks(5);
     const bad = { ...uplink(t, 99, P('x')), phyPayload: 'not base64!' };
-    const [a, b, c] = await Promise.all([
+    const all = Promise.all([
       ingest([uplink(t, 20, P('a')), bad]),
       ingest([uplink(t, 20, P('a'), { satelliteId: 'SAT-2', capturedAt: T0 - 3 * HOUR }), uplink(t, 21, P('b')), bad, bad], f.station2),
       ingest([uplink(t, 22, P('c'))]),
     ]);
-    expect(writes).toEqual([3]); // one transaction for the three batches
+    await ticks(5);
+    held.release();
+    await warmUp;
+    const [a, b, c] = await all;
+    expect(held.written.map((w) => w.fCnts.length)).toEqual([1, 3]); // one transaction for the three batches
     expect(a!.map((r) => r.code ?? r.status)).toEqual(['accepted', 'MALFORMED_FRAME']);
     expect(b!.map((r) => r.code ?? r.status)).toEqual(['duplicate', 'accepted', 'MALFORMED_FRAME', 'MALFORMED_FRAME']);
     expect(c!.map((r) => r.status)).toEqual(['accepted']);
@@ -159,7 +163,7 @@ describe('ingest pipeline', () => {
     expect(tallies.filter((x) => x.code === 'MALFORMED_FRAME').map((x) => [x.stationId, x.count]).sort())
       .toEqual([[f.station.id, 1], [f.station2.id, 2]].sort());
     const ms = await messages();
-    expect(ms.map((m) => m.fCnt).sort()).toEqual([20, 21, 22]);
+    expect(ms.map((m) => m.fCnt).sort()).toEqual([19, 20, 21, 22]);
     expect(ms.find((m) => m.fCnt === 20)!.capturedAt).toBe(T0 - 3 * HOUR);
   });
   /** Holds the first commitIngest until released; it then fails with `failWith` or goes through. */
@@ -204,6 +208,18 @@ describe('ingest pipeline', () => {
     // The second write expects the counter version the first one wrote.
     expect(held.written).toEqual([{ fCnts: [1], expected: [-1] }, { fCnts: [2], expected: [0] }]);
     expect((await messages()).map((m) => [m.fCnt, m.receptions.length])).toEqual(expect.arrayContaining([[1, 2], [2, 1]]));
+  });
+
+  it('starts the overlap at once: of batches waiting while nothing commits, the first half is written while the rest is decided', async () => {
+    const held = holdFirstCommit();
+    const decided = countDecided();
+    const all = Promise.all([20, 21, 22, 23].map((n) => ingest([uplink(t, n, P('x'))])));
+    await ticks(5);
+    expect(held.calls()).toBe(1);
+    expect(decided()).toBe(4);
+    held.release();
+    await all;
+    expect(held.written.map((w) => w.fCnts)).toEqual([[20, 21], [22, 23]]);
   });
 
   it('undoes a group decided on top of a commit that failed and decides it again: nothing lost, nothing twice', async () => {

@@ -1,0 +1,107 @@
+import type { Database, Transaction } from 'better-sqlite3';
+import { CounterConflictError, StaleTerminalError } from '../../core/ports/store.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+import { messageIdOf, parseMessageId } from '../message-key.js';
+import { MESSAGE_FIELDS, orNull, RECEPTION_FIELDS, type IngestBatch, type IngestSeqsFound } from './ingest-batch.js';
+
+/** better-sqlite3 binds a Uint8Array view as a blob without copying it. */
+const blob = (bytes: Uint8Array, from: number, to: number): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from);
+
+/**
+ * The ingest write as one IMMEDIATE transaction over statements prepared once (the schema must
+ * exist), on whichever thread holds `db`. Counters go first: on a version mismatch the transaction
+ * throws before anything else is written, and better-sqlite3 rolls it back. Terminal and station ids
+ * resolve to their seqs from the batch's known ones, the rest by one indexed lookup each (returned,
+ * for the caller's caches); message ids resolve to message seqs by (terminal_seq, f_cnt), from the
+ * batch's own inserts first.
+ */
+export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) => IngestSeqsFound> {
+  const s = {
+    terminalSeq: db.prepare<[string], number>('SELECT seq FROM terminals WHERE id = ?').pluck(),
+    stationSeq: db.prepare<[string], number>('SELECT seq FROM ground_stations WHERE id = ?').pluck(),
+    insertCounter: db.prepare<[number, number, string, number, number]>(`INSERT INTO terminal_counters (terminal_seq, f_cnt_up_top, window_bits, f_cnt_down, version)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (terminal_seq) DO NOTHING`),
+    updateCounter: db.prepare<[number, string, number, number, number, number]>(`UPDATE terminal_counters SET f_cnt_up_top = ?, window_bits = ?, f_cnt_down = ?, version = ?
+      WHERE terminal_seq = ? AND version = ?`),
+    insertMessage: db.prepare<[string, number, string, number, number | null, Buffer, number, number, number, number, number], number>(`INSERT INTO messages (tenant_id, terminal_seq, dev_eui, f_cnt, f_port, payload, confirmed, ack,
+      captured_at, downlinked_at, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (terminal_seq, f_cnt) DO NOTHING RETURNING seq`).pluck(),
+    messageSeq: db.prepare<[number, number], number>('SELECT seq FROM messages WHERE terminal_seq = ? AND f_cnt = ?').pluck(),
+    insertReception: db.prepare<[number, number, string, number, number, number, number | null, number | null, number | null]>(`INSERT INTO receptions (message_seq, station_seq, satellite_id, captured_at, downlinked_at,
+      received_at, rssi, snr, frequency_offset_hz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    lowerTimes: db.prepare<[number, number, number, number]>(`UPDATE messages SET captured_at = min(captured_at, ?), downlinked_at = min(downlinked_at, ?)
+      WHERE terminal_seq = ? AND f_cnt = ?`),
+    addRejections: db.prepare<[string, string, number]>(`INSERT INTO rejection_tallies (station_id, code, count) VALUES (?, ?, ?)
+      ON CONFLICT (station_id, code) DO UPDATE SET count = count + excluded.count`),
+    insertEvent: db.prepare<[string, string, Buffer, number]>(`INSERT INTO outbox (event_id, subject, data, created_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (event_id) DO NOTHING`),
+  };
+
+  return db.transaction((b: IngestBatch): IngestSeqsFound => {
+    const terminalSeqs = new Map(b.terminalSeqs), stationSeqs = new Map(b.stationSeqs);
+    const found: IngestSeqsFound = { terminals: [], stations: [] };
+    const terminalSeq = (id: string): number | undefined => {
+      let seq = terminalSeqs.get(id);
+      if (seq === undefined && (seq = s.terminalSeq.get(id)) !== undefined) { terminalSeqs.set(id, seq); found.terminals.push([id, seq]); }
+      return seq;
+    };
+    const stationSeq = (id: string): number | undefined => {
+      let seq = stationSeqs.get(id);
+      if (seq === undefined && (seq = s.stationSeq.get(id)) !== undefined) { stationSeqs.set(id, seq); found.stations.push([id, seq]); }
+      return seq;
+    };
+
+    // Terminals deleted meanwhile (through another process on the file) change nothing: the caller reloads them.
+    const stale = new Set<string>();
+    for (const id of [...b.counters.map((c) => c.state.terminalId), ...b.messageTerminals]) if (terminalSeq(id) === undefined) stale.add(id);
+    if (stale.size > 0) throw new StaleTerminalError([...stale]);
+    const conflicts: string[] = [];
+    for (const { state: c, expectedVersion } of b.counters) {
+      const seq = terminalSeq(c.terminalId)!;
+      const r = expectedVersion === -1
+        ? s.insertCounter.run(seq, c.fCntUpTop, c.windowBits, c.fCntDown, c.version)
+        : s.updateCounter.run(c.fCntUpTop, c.windowBits, c.fCntDown, c.version, seq, expectedVersion);
+      if (r.changes !== 1) conflicts.push(c.terminalId);
+    }
+    if (conflicts.length > 0) throw new CounterConflictError(conflicts);
+
+    const { bytes, ends } = b;
+    const messageSeqs = new Map<string, number>();
+    const mn = b.messageNumbers;
+    for (let i = 0, from = 0; i < b.messageTerminals.length; i++) {
+      const o = i * MESSAGE_FIELDS, terminalId = b.messageTerminals[i]!, tSeq = terminalSeqs.get(terminalId)!, fCnt = mn[o]!;
+      const seq = s.insertMessage.get(b.messageTenants[i]!, tSeq, b.messageDevEuis[i]!, fCnt, orNull(mn[o + 1]!), blob(bytes, from, ends[i]!),
+        mn[o + 2]!, mn[o + 3]!, mn[o + 4]!, mn[o + 5]!, mn[o + 6]!) ?? s.messageSeq.get(tSeq, fCnt);
+      from = ends[i]!;
+      if (seq !== undefined) messageSeqs.set(messageIdOf(terminalId, fCnt), seq);
+    }
+    const rn = b.receptionNumbers;
+    for (let i = 0; i < b.receptionMessages.length; i++) {
+      const messageId = b.receptionMessages[i]!, stationId = b.receptionStations[i]!;
+      let seq = messageSeqs.get(messageId);
+      if (seq === undefined) {
+        const key = parseMessageId(messageId);
+        const tSeq = key && terminalSeq(key.terminalId);
+        seq = key && tSeq !== undefined ? s.messageSeq.get(tSeq, key.fCnt) : undefined;
+        if (seq === undefined) throw new SatiotError('INVALID_ARGUMENT', `No message ${messageId} for a reception.`, { messageId });
+        messageSeqs.set(messageId, seq);
+      }
+      const sSeq = stationSeq(stationId);
+      if (sSeq === undefined) throw new SatiotError('INVALID_ARGUMENT', `No ground station ${stationId}.`, { stationId });
+      const o = i * RECEPTION_FIELDS;
+      s.insertReception.run(seq, sSeq, b.receptionSatellites[i]!, rn[o]!, rn[o + 1]!, rn[o + 2]!, orNull(rn[o + 3]!), orNull(rn[o + 4]!), orNull(rn[o + 5]!));
+    }
+    for (const t of b.earlierTimes) {
+      const key = parseMessageId(t.messageId);
+      const tSeq = key && terminalSeq(key.terminalId);
+      if (key && tSeq !== undefined) s.lowerTimes.run(t.capturedAt, t.downlinkedAt, tSeq, key.fCnt);
+    }
+    for (const j of b.rejections) s.addRejections.run(j.stationId, j.code, j.count);
+    const firstEvent = b.messageTerminals.length;
+    for (let i = 0; i < b.eventIds.length; i++) {
+      const k = firstEvent + i;
+      s.insertEvent.run(b.eventIds[i]!, b.eventSubjects[i]!, blob(bytes, k === 0 ? 0 : ends[k - 1]!, ends[k]!), b.eventsAt);
+    }
+    return found;
+  });
+}

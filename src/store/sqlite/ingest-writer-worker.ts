@@ -1,0 +1,40 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import { CounterConflictError, StaleTerminalError } from '../../core/ports/store.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+import type { IngestBatch } from './ingest-batch.js';
+import { ingestTransaction } from './ingest-transaction.js';
+import { configureSqlite } from './sqlite-pragmas.js';
+import type { WriterReply, WriterRequest, WriterSetup } from './ingest-writer.js';
+
+/**
+ * The SQLite ingest writer thread (ingest-writer.ts starts it): its own connection to the store's
+ * file, the same durability settings, and the ingest transaction; one batch at a time, in order.
+ */
+const { path } = workerData as WriterSetup;
+const db = new BetterSqlite3(path);
+configureSqlite(db);
+const commit = ingestTransaction(db);
+
+function failure(e: unknown): WriterReply['error'] {
+  if (e instanceof CounterConflictError) return { kind: 'counter-conflict', terminalIds: [...e.terminalIds] };
+  if (e instanceof StaleTerminalError) return { kind: 'stale', terminalIds: [...e.terminalIds] };
+  if (e instanceof SatiotError) return { kind: 'satiot', code: e.code, message: e.message, details: e.details };
+  const err = e as { message?: unknown; code?: unknown };
+  return { kind: 'error', message: String(err?.message ?? e), ...(typeof err?.code === 'string' ? { code: err.code } : {}) };
+}
+
+parentPort!.on('message', (req: WriterRequest) => {
+  if (req.close) {
+    db.close();
+    parentPort!.close();
+    return;
+  }
+  let reply: WriterReply;
+  try {
+    reply = { id: req.id, found: commit.immediate(req.batch as IngestBatch) };
+  } catch (e) {
+    reply = { id: req.id, error: failure(e) };
+  }
+  parentPort!.postMessage(reply);
+});

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { IngestWrite } from '../../src/core/ports/store.js';
+import { message, station, tenant, terminal, T0 } from './helpers.js';
+
+/** The ingest writer thread of a file store (the behaviour suite runs every ingest case through it too). */
+describe('SQLite ingest writer thread', () => {
+  let dir: string;
+  let store: SqliteStore;
+  const t = terminal('term-1', 'ten-1', 1);
+  const write = (fCnt: number): IngestWrite => ({
+    newMessages: [message(t, fCnt)],
+    receptions: [{ messageId: `${t.id}.${fCnt}`, stationId: 'gs-1', satelliteId: 'SAT-1', capturedAt: T0, downlinkedAt: T0, receivedAt: T0, rssi: null, snr: -3.5, frequencyOffsetHz: null }],
+    earlierTimes: [], counters: [], rejections: [],
+    events: [{ id: `${t.id}.${fCnt}`, subject: 'satiot.up.test', data: Buffer.from(`event ${fCnt}`) }],
+  });
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'satiot-writer-'));
+    store = new SqliteStore(join(dir, 'satiot.db'));
+    await store.migrate();
+    await store.createTenant(tenant('ten-1'));
+    await store.createTerminal(t);
+    await store.createGroundStation(station('gs-1'));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const writerOf = (s: SqliteStore) => (s as unknown as { writer?: { worker: { terminate(): Promise<number> } } }).writer;
+
+  it('commits on its own thread: what it wrote is on the main connection once the commit resolves, null radio fields stay null', async () => {
+    await Promise.all([store.commitIngest(write(1)), store.commitIngest(write(2))]);
+    expect(writerOf(store)).toBeDefined();
+    const m = await store.getMessage(`${t.id}.2`);
+    expect(m).toMatchObject({ fCnt: 2, payload: message(t, 2).payload });
+    expect(m!.receptions[0]).toMatchObject({ rssi: null, snr: -3.5, frequencyOffsetHz: null, satelliteId: 'SAT-1' });
+    const pending = await store.outbox.pending(10);
+    expect(pending.map((e) => Buffer.from(e.data).toString())).toEqual(['event 1', 'event 2']);
+  });
+
+  it('answers a batch whose writer thread died (never hangs), starts a new thread, and a retried batch is written once', async () => {
+    await store.commitIngest(write(1));
+    const writer = writerOf(store)!;
+    const inFlight = store.commitIngest(write(2)).then(() => 'committed', (e: Error) => e.message);
+    while ((writer as unknown as { waiting: Map<number, unknown> }).waiting.size === 0) await new Promise((r) => setImmediate(r));
+    const killed = writer.worker.terminate();
+    const outcome = await inFlight;
+    await killed;
+    // Killed mid-batch: rolled back, or committed before the kill landed; either way the station retries.
+    expect(['committed', 'SQLite ingest writer exited (code 1)']).toContain(outcome);
+    await store.commitIngest(write(2));
+    expect(writerOf(store)).not.toBe(writer);
+    await store.commitIngest(write(3));
+    const items = (await store.listMessages({ terminalId: t.id, limit: 10 })).items;
+    expect(items.map((x) => [x.fCnt, x.receptions.length]).sort()).toEqual([[1, 1], [2, 1], [3, 1]]);
+    expect(await store.outbox.pending(10)).toHaveLength(3);
+  });
+
+  it('keeps an in-memory store on the calling thread (another connection could not open it)', async () => {
+    const mem = new SqliteStore(':memory:');
+    await mem.migrate();
+    await mem.createTenant(tenant('ten-1'));
+    await mem.createTerminal(t);
+    await mem.createGroundStation(station('gs-1'));
+    await mem.commitIngest(write(1));
+    expect(writerOf(mem)).toBeUndefined();
+    expect((await mem.getMessage(`${t.id}.1`))?.fCnt).toBe(1);
+    await mem.close();
+  });
+});
