@@ -8,8 +8,7 @@ import type { RegistryEntry, TerminalRegistry } from './terminal-registry.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { ReplayWindow } from './replay-window.js';
 import { messageIdOf } from './message-id.js';
-import { uplinkEvent, uplinkEventId } from './events/uplink-event.js';
-import { receptionSummarySubject, rejectionSubject, uplinkSubject } from './events/subjects.js';
+import { receptionSummarySubject, rejectionSubject } from './events/subjects.js';
 import { rejectionEvent, SECURITY_REJECTIONS, type RejectionContext, type RejectionEvent } from './events/rejection-event.js';
 import { summariseReceptions } from './events/reception-summary-event.js';
 
@@ -278,7 +277,7 @@ export class IngestPipeline {
 
   private async commit(d: Decision): Promise<void> {
     await this.store.commitIngest(d.write);
-    if (d.write.events?.length) this.onEvents();
+    if (d.write.events?.length || d.write.newMessages.length > 0) this.onEvents();
   }
 
   /** A group is durable: count it; its results per batch. */
@@ -385,13 +384,13 @@ export class IngestPipeline {
       for (const r of rs) if (r.status === 'rejected') t.set(r.code!, (t.get(r.code!) ?? 0) + 1);
     }
     const newMessages = [...newById.values()];
-    const events: OutboxEvent[] = newMessages.map((m) => ({ id: uplinkEventId(m), subject: uplinkSubject(m), data: uplinkEvent(m) }));
+    const events: OutboxEvent[] = [];
     for (const r of rejected) events.push({ id: `rejected:${randomUUID()}`, subject: rejectionSubject(r.stationId), data: rejectionEvent(r) });
     if (receptions.length > 0) {
       for (const e of summariseReceptions(receptions, now)) events.push({ id: `received:${randomUUID()}`, subject: receptionSummarySubject(e.stationId), data: Buffer.from(JSON.stringify(e)) });
     }
     const write: IngestWrite = {
-      newMessages, receptions, earlierTimes: [...earlier.values()], counters,
+      newMessages, uplinkEvents: true, receptions, earlierTimes: [...earlier.values()], counters,
       rejections: [...tallies].flatMap(([stationId, t]) => [...t].map(([code, count]) => ({ stationId, code, count }))),
       events, eventsAt: Date.now(),
     };

@@ -6,6 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StaleTerminalError, type Store } from '../../src/core/ports/store.js';
 import { POSTGRES_URL, SQLITE_FILE, SQLITE_MEMORY, counters, message, postgresCase, reception, station, tenant, terminal, write, type BackendCase, type StoreHarness } from './helpers.js';
+import { parseUplinkEvent, uplinkEvent } from '../../src/core/events/uplink-event.js';
+import { uplinkSubject } from '../../src/core/events/subjects.js';
 
 const BACKENDS: BackendCase[] = [SQLITE_MEMORY, SQLITE_FILE, ...(POSTGRES_URL ? [postgresCase(POSTGRES_URL)] : [])];
 const bytes = (s: string) => new Uint8Array(Buffer.from(s));
@@ -94,6 +96,25 @@ for (const backend of BACKENDS) {
         expect(await store.outbox.prune(31)).toBe(2);
         expect(await store.outbox.prune(31)).toBe(0);
         expect((await store.outbox.pending(10)).map((e) => e.id)).toEqual(['c']);
+      });
+
+      it('writes each new message\'s uplink event with an ingest write that asks for them, in message order, ahead of its other events', async () => {
+        await store.createTenant(tenant('acme'));
+        const t = terminal('term-1', 'acme', 1);
+        await store.createTerminal(t);
+        await store.createGroundStation(station('gs'));
+        const [m1, m2] = [message(t, 7, { fPort: null, ack: true }), message(t, 8)];
+        const w = write({ newMessages: [m1!, m2!], uplinkEvents: true, receptions: [reception(m1!, 'gs'), reception(m2!, 'gs')], events: [{ id: 'received:1', subject: 's.received', data: bytes('r') }], eventsAt: 42 });
+        await store.commitIngest(w);
+        await store.commitIngest(w); // written again (a retry): nothing twice
+        const pending = await store.outbox.pending(10);
+        expect(pending.map((e) => [e.id, e.subject, e.createdAt])).toEqual([
+          [m1!.id, uplinkSubject(m1!), 42], [m2!.id, uplinkSubject(m2!), 42], ['received:1', 's.received', 42],
+        ]);
+        expect(parseUplinkEvent(pending[0]!.data)).toEqual({
+          messageId: m1!.id, tenantId: 'acme', devEui: t.devEui, fCnt: 7, fPort: null, payload: m1!.payload, capturedAt: m1!.capturedAt, ack: true,
+        });
+        expect(Buffer.from(pending[1]!.data).equals(Buffer.from(uplinkEvent(m2!)))).toBe(true);
       });
 
       it('never hands out a seq at or below one it handed out before, even after pruning everything it could', async () => {

@@ -1,5 +1,7 @@
 import type { MessageRecord } from '../model.js';
+import type { OutboxEvent } from '../ports/outbox-store.js';
 import { eventJsonObject } from './event-json.js';
+import { uplinkSubject } from './subjects.js';
 
 /** The uplink event's id: the message's (one event per stored message). */
 export const uplinkEventId = (m: Pick<MessageRecord, 'id'>): string => m.id;
@@ -20,6 +22,11 @@ export function uplinkEvent(m: MessageRecord): Uint8Array {
     downlinkedAt: new Date(m.downlinkedAt).toISOString(),
     ingestedAt: new Date(m.ingestedAt).toISOString(),
   }));
+}
+
+/** A stored message's `uplink` event as the outbox holds it (IngestWrite.uplinkEvents). */
+export function uplinkOutboxEvent(m: MessageRecord): OutboxEvent {
+  return { id: uplinkEventId(m), subject: uplinkSubject(m), data: uplinkEvent(m) };
 }
 
 /** What a consumer reads back from an `uplink` event (times in ms, payload as bytes). */

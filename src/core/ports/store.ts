@@ -29,7 +29,13 @@ export interface IngestWrite {
   readonly counters: ReadonlyArray<{ readonly state: TerminalCounters; readonly expectedVersion: number }>;
   /** Rejections to add to the per-station, per-code tallies. */
   readonly rejections: ReadonlyArray<{ readonly stationId: string; readonly code: RejectionCode; readonly count: number }>;
-  /** Events of the batch (uplinks, rejections, reception summaries), written to the outbox in the same transaction. */
+  /**
+   * With `uplinkEvents`, each new message's `uplink` event (core/events/uplink-event.ts:
+   * uplinkOutboxEvent) is written to the outbox too, in message order, ahead of `events` — built
+   * where the write runs (on SQLite, the writer thread) instead of by the caller.
+   */
+  readonly uplinkEvents?: boolean;
+  /** Other events of the batch (rejections, reception summaries), written to the outbox in the same transaction. */
   readonly events?: readonly OutboxEvent[];
   /** `created_at` of those events (default: the newest ingestedAt, else now). */
   readonly eventsAt?: number;

@@ -12,6 +12,7 @@ import type { StoreDatabase } from '../store-schema.js';
 import { migratePostgres } from './migrations.js';
 import { PostgresAuditStore } from './audit-store-postgres.js';
 import { TransactionStore } from '../transaction-store.js';
+import { uplinkOutboxEvent } from '../../core/events/uplink-event.js';
 
 export const POSTGRES_CAPABILITIES: StoreCapabilities = { nativeBooleans: true, serverClock: true };
 
@@ -389,7 +390,7 @@ async function addRejections(client: PoolClient, rejections: IngestWrite['reject
 
 /** The batch's events into the outbox, in their order (an id already there is left as it is). */
 async function appendEvents(client: PoolClient, w: IngestWrite): Promise<void> {
-  const events = w.events ?? [];
+  const events = [...(w.uplinkEvents ? w.newMessages.map(uplinkOutboxEvent) : []), ...(w.events ?? [])];
   if (events.length === 0) return;
   const at = w.eventsAt ?? Date.now();
   await client.query({

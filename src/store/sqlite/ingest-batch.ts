@@ -24,6 +24,8 @@ export interface IngestBatch {
   readonly earlierTimes: IngestWrite['earlierTimes'];
   readonly counters: IngestWrite['counters'];
   readonly rejections: IngestWrite['rejections'];
+  /** Write each new message's uplink event too (IngestWrite.uplinkEvents), ahead of the events below. */
+  readonly uplinkEvents: boolean;
   readonly eventIds: string[];
   readonly eventSubjects: string[];
   readonly eventsAt: number;
@@ -90,7 +92,7 @@ export function packIngestWrite(w: IngestWrite, terminalSeq: (id: string) => num
     messageTenants: ms.map((m) => m.tenantId), messageTerminals: ms.map((m) => m.terminalId), messageDevEuis: ms.map((m) => m.devEui), messageNumbers: mNum,
     receptionMessages: rs.map((r) => r.messageId), receptionStations: rs.map((r) => r.stationId), receptionSatellites: rs.map((r) => r.satelliteId), receptionNumbers: rNum,
     earlierTimes: w.earlierTimes, counters: w.counters, rejections: w.rejections,
-    eventIds: es.map((e) => e.id), eventSubjects: es.map((e) => e.subject), eventsAt: w.eventsAt ?? Date.now(),
+    uplinkEvents: w.uplinkEvents === true, eventIds: es.map((e) => e.id), eventSubjects: es.map((e) => e.subject), eventsAt: w.eventsAt ?? Date.now(),
     bytes, ends, terminalSeqs: [...terminals], stationSeqs: [...stations],
   };
 }

@@ -1,6 +1,8 @@
 import type { Database, Transaction } from 'better-sqlite3';
 import { CounterConflictError, StaleTerminalError } from '../../core/ports/store.js';
 import { SatiotError } from '../../errors/satiot-error.js';
+import { uplinkOutboxEvent } from '../../core/events/uplink-event.js';
+import { asBuffer } from '../row-mapping.js';
 import { messageIdOf, parseMessageId } from '../message-key.js';
 import { MESSAGE_FIELDS, orNull, RECEPTION_FIELDS, type IngestBatch, type IngestSeqsFound } from './ingest-batch.js';
 
@@ -70,10 +72,18 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
     const mn = b.messageNumbers;
     for (let i = 0, from = 0; i < b.messageTerminals.length; i++) {
       const o = i * MESSAGE_FIELDS, terminalId = b.messageTerminals[i]!, tSeq = terminalSeqs.get(terminalId)!, fCnt = mn[o]!;
-      const seq = s.insertMessage.get(b.messageTenants[i]!, tSeq, b.messageDevEuis[i]!, fCnt, orNull(mn[o + 1]!), blob(bytes, from, ends[i]!),
+      const payload = blob(bytes, from, ends[i]!), id = messageIdOf(terminalId, fCnt);
+      const seq = s.insertMessage.get(b.messageTenants[i]!, tSeq, b.messageDevEuis[i]!, fCnt, orNull(mn[o + 1]!), payload,
         mn[o + 2]!, mn[o + 3]!, mn[o + 4]!, mn[o + 5]!, mn[o + 6]!) ?? s.messageSeq.get(tSeq, fCnt);
       from = ends[i]!;
-      if (seq !== undefined) messageSeqs.set(messageIdOf(terminalId, fCnt), seq);
+      if (seq !== undefined) messageSeqs.set(id, seq);
+      if (b.uplinkEvents) {
+        const e = uplinkOutboxEvent({
+          id, tenantId: b.messageTenants[i]!, terminalId, devEui: b.messageDevEuis[i]!, fCnt, fPort: orNull(mn[o + 1]!), payload,
+          confirmed: mn[o + 2] === 1, ack: mn[o + 3] === 1, capturedAt: mn[o + 4]!, downlinkedAt: mn[o + 5]!, ingestedAt: mn[o + 6]!,
+        });
+        s.insertEvent.run(e.id, e.subject, asBuffer(e.data), b.eventsAt);
+      }
     }
     const rn = b.receptionNumbers;
     for (let i = 0; i < b.receptionMessages.length; i++) {
