@@ -81,6 +81,13 @@ interface Decision {
   readonly stopTimer?: () => void;
 }
 
+/** A group handed to the store, and how its commit ended once it has. */
+interface InFlight {
+  readonly decision: Decision;
+  settled: Promise<void>;
+  outcome?: { ok: true } | { ok: false; e: unknown };
+}
+
 /**
  * The ingest pipeline: parse → find the session → MIC → de-duplicate → anti-replay → decrypt →
  * store → acknowledge. A batch is decided in memory (the registry holds sessions and counter
@@ -105,6 +112,8 @@ export class IngestPipeline {
   /** ingestedAt of recent messages, to judge duplicates without a store round trip. */
   private readonly recent = new Map<string, number>();
   private static readonly RECENT_MAX = 200_000;
+  /** Groups handed to a store that commits in call order before the first of them is durable. */
+  private static readonly MAX_IN_FLIGHT = 4;
 
   constructor(
     private readonly store: Store,
@@ -140,55 +149,83 @@ export class IngestPipeline {
   }
 
   /**
-   * Writes waiting batches, a group at a time, until none is left. Two stages overlap: while one
-   * group's commit is in flight (on the store's writer thread, or a database round trip away), the
-   * next group is decided on top of the first one's outcome, taken as given (windows and recent
-   * message ids moved forward at once). A commit that fails undoes both, settles its own group
-   * alone, and puts the next group back at the head of the queue to be decided again.
+   * Writes waiting batches, a group at a time, until none is left. Deciding and committing overlap:
+   * while a group's commit is in flight (on the store's writer thread, or a database round trip
+   * away), the next group is decided on top of that group's outcome, taken as given (windows and
+   * recent message ids moved forward at once). A store that commits in call order
+   * (`Store.ingestInOrder`) is handed up to MAX_IN_FLIGHT groups at once, so its writer goes from
+   * one to the next without waiting for this thread; any other store gets the next group once the
+   * one before is durable. A commit that fails undoes every group decided on top of it (they fail
+   * too, or have not been handed over), settles its own group alone, and puts the others back at the
+   * head of the queue to be decided again.
    */
   private async drain(): Promise<void> {
     this.draining = true;
-    let inFlight: { decision: Decision; commit: Promise<unknown> } | undefined;
+    const inFlight: InFlight[] = [];
+    /** Decided, waiting for room in flight. */
+    let ready: Decision | undefined;
+    /** A group that could not be decided: settled batch by batch after the groups ahead of it. */
+    let undecided: { group: readonly Waiting[]; e: unknown } | undefined;
+    const room = this.store.ingestInOrder ? IngestPipeline.MAX_IN_FLIGHT : 1;
     try {
-      while (this.waiting.length > 0 || inFlight) {
-        // With a commit in flight and nothing to decide, whichever comes first: the commit or a new batch.
-        if (inFlight && this.waiting.length === 0) {
-          await Promise.race([inFlight.commit.then(() => undefined, () => undefined), new Promise<void>((r) => { this.arrived = r; })]);
-          this.arrived = undefined;
+      while (this.waiting.length > 0 || inFlight.length > 0 || ready || undecided) {
+        // Durable groups are answered in order; a failed one undoes everything decided after it.
+        while (inFlight[0]?.outcome) {
+          const head = inFlight.shift()!, outcome = head.outcome!;
+          if (outcome.ok) {
+            this.finish(head.decision).forEach((rs, k) => head.decision.group[k]!.resolve(rs));
+            continue;
+          }
+          const later = inFlight.splice(0);
+          // Handed over after the failed one: the store fails them too; wait for that before deciding them again.
+          await Promise.all(later.map((x) => x.settled));
+          const redo = [...later.map((x) => x.decision), ...(ready ? [ready] : [])];
+          ready = undefined;
+          for (const d of [...redo].reverse()) this.undo(d);
+          this.undo(head.decision);
+          this.waiting.unshift(...redo.flatMap((d) => d.group));
+          await this.settle(head.decision.group, outcome.e);
         }
-        let next: Decision | undefined;
-        let undecided: { group: readonly Waiting[]; e: unknown } | undefined;
-        if (this.waiting.length > 0) {
+        if (undecided) {
+          await this.settle(undecided.group, undecided.e);
+          undecided = undefined;
+        }
+        if (ready && inFlight.length < room) {
+          inFlight.push(this.handOver(ready));
+          ready = undefined;
+        }
+        if (!ready && this.waiting.length > 0) {
           // Let batches that arrived in the same tick join the group.
           await new Promise<void>((r) => setImmediate(r));
-          const group = this.takeGroup(inFlight === undefined);
+          const group = this.takeGroup(inFlight.length === 0);
           try {
-            next = await this.decide(group);
-            this.apply(next);
+            ready = await this.decide(group);
+            this.apply(ready);
           } catch (e) {
-            // Deciding reads the store only for lookups; when even that fails, each batch is tried alone after the commit ahead.
+            // Deciding reads the store only for lookups; when even that fails, each batch is tried alone once the commits ahead are answered.
+            await Promise.all(inFlight.map((x) => x.settled));
             undecided = { group, e };
           }
+          continue;
         }
-        if (inFlight) {
-          const failed = await inFlight.commit.then(() => undefined, (e: unknown) => ({ e }));
-          const done = inFlight.decision;
-          inFlight = undefined;
-          if (!failed) {
-            this.finish(done).forEach((rs, k) => done.group[k]!.resolve(rs));
-          } else {
-            // `next` was decided on top of a group that is not durable: decide it again afterwards.
-            if (next) { this.undo(next); this.waiting.unshift(...next.group); next = undefined; }
-            this.undo(done);
-            await this.settle(done.group, failed.e);
-          }
+        if (inFlight.length > 0) {
+          // Whichever comes first: the oldest commit, or (with room to decide) a new batch.
+          const waits: Array<Promise<unknown>> = [inFlight[0]!.settled];
+          if (!ready) waits.push(new Promise<void>((r) => { this.arrived = r; }));
+          await Promise.race(waits);
+          this.arrived = undefined;
         }
-        if (undecided) await this.settle(undecided.group, undecided.e);
-        if (next) inFlight = { decision: next, commit: this.commit(next) };
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  /** Starts a decided group's commit, remembering its outcome. */
+  private handOver(decision: Decision): InFlight {
+    const x: InFlight = { decision, settled: Promise.resolve() };
+    x.settled = this.commit(decision).then(() => { x.outcome = { ok: true }; }, (e: unknown) => { x.outcome = { ok: false, e }; });
+    return x;
   }
 
   /**

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
 import { coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from './helpers.js';
 import type { BusMessage } from '../../src/core/ports/bus.js';
 import { uplinkSubject } from '../../src/core/events/subjects.js';
@@ -273,5 +277,52 @@ describe('ingest pipeline', () => {
     const r = await second.pipeline.ingest(f.station, [uplink(t, 1, P('a')), uplink(t, 2, P('b'))]);
     expect(r.map((x) => x.status)).toEqual(['duplicate', 'accepted']);
     expect((await messages()).map((m) => m.fCnt).sort()).toEqual([1, 2]);
+  });
+});
+
+describe('ingest pipeline on a store that commits in call order (SQLite file, writer thread)', () => {
+  let f: CoreFixture;
+  let t: TestTerminal;
+  let dir: string;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'satiot-pipeline-'));
+    f = await coreFixture({ store: await openStore('sqlite', { dataDir: dir }) });
+    t = await f.addTerminal();
+  });
+  afterEach(async () => {
+    await f.close();
+    await f.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('hands groups over behind a commit in flight; when that one fails, the ones behind it are undone and decided again', async () => {
+    expect(f.store.ingestInOrder).toBe(true);
+    const { Core } = await import('../../src/core/core.js');
+    const other = await Core.start({ store: f.store, bus: f.bus, vault: f.vault, clock: f.clock });
+    // Another core moves the terminal's counters: this core's first group will conflict.
+    await other.pipeline.ingest(f.station, [uplink(t, 1, P('a'))]);
+    // Commits reach the store in call order once two were handed over (so the second is surely behind the first).
+    const outcomes: string[] = [];
+    const commit = f.store.commitIngest.bind(f.store);
+    let calls = 0, release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    f.store.commitIngest = (w) => {
+      if (++calls === 2) release();
+      const p = gate.then(() => commit(w));
+      const fCnts = w.newMessages.map((m) => m.fCnt).join(',');
+      p.then(() => outcomes.push(`ok ${fCnts}`), (e: Error) => outcomes.push(`${e.name} ${fCnts}`));
+      return p;
+    };
+    const rs = await Promise.all([
+      f.core.pipeline.ingest(f.station, [uplink(t, 1, P('a'), { satelliteId: 'SAT-2' }), uplink(t, 2, P('b'))]),
+      f.core.pipeline.ingest(f.station, [uplink(t, 3, P('c'))]),
+      f.core.pipeline.ingest(f.station2, [uplink(t, 4, P('d'))]),
+    ]);
+    // This core still believed counter 1 was new: the first group conflicted, the group behind it failed unwritten.
+    expect(outcomes).toEqual(['CounterConflictError 1,2,3', 'PredecessorFailedError 4', 'ok 2,3', 'ok 4']);
+    expect(rs.map((r) => r.map((x) => x.status))).toEqual([['duplicate', 'accepted'], ['accepted'], ['accepted']]);
+    const ms = (await f.store.listMessages({ terminalId: t.id, limit: 10 })).items;
+    expect(ms.map((m) => [m.fCnt, m.receptions.length]).sort()).toEqual([[1, 2], [2, 1], [3, 1], [4, 1]]);
+    await other.close();
   });
 });

@@ -61,6 +61,18 @@ describe('SQLite ingest writer thread', () => {
     expect(await store.outbox.pending(10)).toHaveLength(3);
   });
 
+  it('commits in call order, and fails unwritten a batch handed over behind one that failed; batches after the failure was known go on', async () => {
+    expect(store.ingestInOrder).toBe(true);
+    await store.commitIngest({ ...write(1), counters: [{ state: { terminalId: t.id, fCntUpTop: 1, windowBits: '01', fCntDown: 0, version: 0 }, expectedVersion: -1 }] });
+    // A stale version (another writer moved the counters): the first fails, the second was decided on top of it.
+    const stale = { ...write(2), counters: [{ state: { terminalId: t.id, fCntUpTop: 2, windowBits: '03', fCntDown: 0, version: 1 }, expectedVersion: 5 }] };
+    const [a, b] = await Promise.allSettled([store.commitIngest(stale), store.commitIngest(write(3))]);
+    expect(a).toMatchObject({ status: 'rejected', reason: { name: 'CounterConflictError' } });
+    expect(b).toMatchObject({ status: 'rejected', reason: { name: 'PredecessorFailedError' } });
+    await store.commitIngest(write(4));
+    expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items.map((x) => x.fCnt).sort()).toEqual([1, 4]);
+  });
+
   it('keeps an in-memory store on the calling thread (another connection could not open it)', async () => {
     const mem = new SqliteStore(':memory:');
     await mem.migrate();

@@ -53,6 +53,17 @@ export class StaleTerminalError extends Error {
   }
 }
 
+/**
+ * An ingest write was handed over while an earlier one was still being committed, and that one
+ * failed: this one, decided on top of it, was not written (Store.ingestInOrder).
+ */
+export class PredecessorFailedError extends Error {
+  override readonly name = 'PredecessorFailedError';
+  constructor() {
+    super('an earlier ingest write this one was handed over behind failed; it was not written');
+  }
+}
+
 export class CounterConflictError extends Error {
   override readonly name = 'CounterConflictError';
   constructor(readonly terminalIds: readonly string[]) {
@@ -136,6 +147,12 @@ export interface Store {
 
   /** One transaction; resolves only once it is durable. */
   commitIngest(w: IngestWrite): Promise<void>;
+  /**
+   * True when commitIngest may be called again before the previous call settled: writes are then
+   * committed in call order, and one called while an earlier one was pending fails with
+   * PredecessorFailedError, unwritten, when that one fails (it was decided on top of it).
+   */
+  readonly ingestInOrder?: boolean;
   /** `ingestedAt` of stored messages among `ids` (the dedup window's look-back). */
   messageIngestedAt(ids: readonly string[]): Promise<Map<string, number>>;
   getMessage(id: string): Promise<MessageWithReceptions | undefined>;
@@ -219,7 +236,7 @@ export interface Store {
 }
 
 /** The store inside `Store.atomically()`: everything but what belongs to the store as a whole. */
-export type StoreTx = Omit<Store, 'migrate' | 'close' | 'ping' | 'commitIngest' | 'audit' | 'atomically' | 'clusterable'>;
+export type StoreTx = Omit<Store, 'migrate' | 'close' | 'ping' | 'commitIngest' | 'ingestInOrder' | 'audit' | 'atomically' | 'clusterable'>;
 
 /** What may change about a registered terminal: null clears the codec or the location. */
 export interface TerminalChanges {

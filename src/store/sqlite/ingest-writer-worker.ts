@@ -24,17 +24,32 @@ function failure(e: unknown): WriterReply['error'] {
   return { kind: 'error', message: String(err?.message ?? e), ...(typeof err?.code === 'string' ? { code: err.code } : {}) };
 }
 
+/**
+ * After a failed batch, the batches already sent behind it were decided on top of it: they fail
+ * unwritten until the main thread, having heard of the failure, says to go on.
+ */
+let poisoned = false;
+
 parentPort!.on('message', (req: WriterRequest) => {
   if (req.close) {
     db.close();
     parentPort!.close();
     return;
   }
+  if (req.reset) {
+    poisoned = false;
+    return;
+  }
   let reply: WriterReply;
-  try {
-    reply = { id: req.id, found: commit.immediate(req.batch as IngestBatch) };
-  } catch (e) {
-    reply = { id: req.id, error: failure(e) };
+  if (poisoned) {
+    reply = { id: req.id, error: { kind: 'predecessor' } };
+  } else {
+    try {
+      reply = { id: req.id, found: commit.immediate(req.batch as IngestBatch) };
+    } catch (e) {
+      poisoned = true;
+      reply = { id: req.id, error: failure(e) };
+    }
   }
   parentPort!.postMessage(reply);
 });

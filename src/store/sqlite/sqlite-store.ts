@@ -96,19 +96,24 @@ export class SqliteStore extends KyselyStore {
     await this.db.destroy();
   }
 
+  /** With the writer thread, batches may be handed over before the previous one is durable (SqliteIngestWriter). */
+  get ingestInOrder(): boolean {
+    return this.useWriterThread;
+  }
+
   async commitIngest(w: IngestWrite): Promise<void> {
     checkIngestWrite(w);
     const batch = packIngestWrite(w, (id) => this.terminalSeqs.get(id), (id) => this.stationSeqs.get(id));
-    // The connection stays locked while the writer thread commits: every other write waits its turn
-    // here, asynchronously, rather than in SQLite's busy handler, which would block the main thread.
-    const found = await this.exclusive(() => {
-      if (this.useWriterThread) {
-        // A writer thread that died failed its batches (rolled back: nothing of them is durable); the next batch gets a new one.
-        if (this.writer?.broken) this.writer = undefined;
-        return (this.writer ??= new SqliteIngestWriter(this.path)).commit(batch);
-      }
-      return (this.ingestTx ??= ingestTransaction(this.sqlite)).immediate(batch);
-    });
+    let found: IngestSeqsFound;
+    if (this.useWriterThread) {
+      // A writer thread that died failed its batches (rolled back: nothing of them is durable); the next batch gets a new one.
+      if (this.writer?.broken) this.writer = undefined;
+      this.writer ??= new SqliteIngestWriter(this.path, (hold) => this.exclusive(hold));
+      found = await this.writer.commit(batch);
+    } else {
+      const tx = this.ingestTx ??= ingestTransaction(this.sqlite);
+      found = await this.exclusive(() => tx.immediate(batch));
+    }
     for (const [id, seq] of found.terminals) this.terminalSeqs.set(id, seq);
     for (const [id, seq] of found.stations) this.stationSeqs.set(id, seq);
   }
