@@ -23,7 +23,9 @@ export const MAX_RATE_SAMPLES = 256;
 export const EMPTY_RATE_WINDOW: RateWindow = { samples: [], horizon: null };
 
 /** The window with one more sample. Two samples with the same capture time are one reading: the larger value is kept. */
-export function addSample(w: RateWindow, t: number, v: number, windowMs: number): RateWindow {
+export function addSample(w: RateWindow, t: number, value: number, windowMs: number): RateWindow {
+  // The window is stored as JSON, which reads −0 back as 0: keep 0 so that what is stored is what is held.
+  const v = value === 0 ? 0 : value;
   const samples = [...w.samples];
   let horizon = w.horizon;
   const i = firstAtOrAfter(samples, t);

@@ -8,6 +8,12 @@ function windowOf(samples: ReadonlyArray<readonly [number, number]>): RateWindow
 }
 
 describe('rate windows', () => {
+  it('holds −0 as 0, as the stored JSON reads it back (found by the rule engine\'s property test, seed 931207639)', () => {
+    const w = addSample(EMPTY_RATE_WINDOW, 1_000, -0, W);
+    expect(Object.is(w.samples[0]![1], 0)).toBe(true);
+    expect(JSON.parse(JSON.stringify(w))).toEqual(w);
+  });
+
   it('keeps samples in capture order whatever the arrival order', () => {
     expect(windowOf([[30, 1], [10, 2], [20, 3]]).samples).toEqual([[10, 2], [20, 3], [30, 1]]);
   });
