@@ -1,34 +1,33 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { IngestWrite } from '../../src/core/ports/store.js';
-import { message, station, tenant, terminal, T0 } from './helpers.js';
+import { message, reception, SQLITE_FILE, SQLITE_MEMORY, station, tenant, terminal, write as ingestWrite, type BackendCase, type StoreHarness } from './helpers.js';
 
 /** The ingest writer thread of a file store (the behaviour suite runs every ingest case through it too). */
 describe('SQLite ingest writer thread', () => {
-  let dir: string;
+  let h: StoreHarness;
   let store: SqliteStore;
   const t = terminal('term-1', 'ten-1', 1);
-  const write = (fCnt: number): IngestWrite => ({
+  const write = (fCnt: number): IngestWrite => ingestWrite({
     newMessages: [message(t, fCnt)],
-    receptions: [{ messageId: `${t.id}.${fCnt}`, stationId: 'gs-1', satelliteId: 'SAT-1', capturedAt: T0, downlinkedAt: T0, receivedAt: T0, rssi: null, snr: -3.5, frequencyOffsetHz: null }],
-    earlierTimes: [], counters: [], rejections: [],
+    receptions: [reception(message(t, fCnt), 'gs-1', { rssi: null, snr: -3.5, frequencyOffsetHz: null })],
     events: [{ id: `${t.id}.${fCnt}`, subject: 'satiot.up.test', data: Buffer.from(`event ${fCnt}`) }],
   });
+  /** A migrated store of `backend` holding the tenant, terminal and station the writes name. */
+  const seeded = async (backend: BackendCase): Promise<StoreHarness> => {
+    const x = await backend.open();
+    await x.store.createTenant(tenant('ten-1'));
+    await x.store.createTerminal(t);
+    await x.store.createGroundStation(station('gs-1'));
+    return x;
+  };
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'satiot-writer-'));
-    store = new SqliteStore(join(dir, 'satiot.db'));
-    await store.migrate();
-    await store.createTenant(tenant('ten-1'));
-    await store.createTerminal(t);
-    await store.createGroundStation(station('gs-1'));
+    h = await seeded(SQLITE_FILE);
+    store = h.store as SqliteStore;
   });
   afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await h.dispose();
   });
 
   const writerOf = (s: SqliteStore) => (s as unknown as { writer?: { worker: { terminate(): Promise<number> } } }).writer;
@@ -74,14 +73,11 @@ describe('SQLite ingest writer thread', () => {
   });
 
   it('keeps an in-memory store on the calling thread (another connection could not open it)', async () => {
-    const mem = new SqliteStore(':memory:');
-    await mem.migrate();
-    await mem.createTenant(tenant('ten-1'));
-    await mem.createTerminal(t);
-    await mem.createGroundStation(station('gs-1'));
+    const hm = await seeded(SQLITE_MEMORY);
+    const mem = hm.store as SqliteStore;
     await mem.commitIngest(write(1));
     expect(writerOf(mem)).toBeUndefined();
     expect((await mem.getMessage(`${t.id}.1`))?.fCnt).toBe(1);
-    await mem.close();
+    await hm.dispose();
   });
 });

@@ -6,8 +6,6 @@ import { asBuffer } from '../row-mapping.js';
 import { messageIdOf, parseMessageId } from '../message-key.js';
 import { MESSAGE_FIELDS, orNull, RECEPTION_FIELDS, type IngestBatch, type IngestSeqsFound } from './ingest-batch.js';
 
-/** better-sqlite3 binds a Uint8Array view as a blob without copying it. */
-const blob = (bytes: Uint8Array, from: number, to: number): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from);
 
 /**
  * The ingest write as one IMMEDIATE transaction over statements prepared once (the schema must
@@ -72,7 +70,7 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
     const mn = b.messageNumbers;
     for (let i = 0, from = 0; i < b.messageTerminals.length; i++) {
       const o = i * MESSAGE_FIELDS, terminalId = b.messageTerminals[i]!, tSeq = terminalSeqs.get(terminalId)!, fCnt = mn[o]!;
-      const payload = blob(bytes, from, ends[i]!), id = messageIdOf(terminalId, fCnt);
+      const payload = asBuffer(bytes.subarray(from, ends[i]!)), id = messageIdOf(terminalId, fCnt);
       const seq = s.insertMessage.get(b.messageTenants[i]!, tSeq, b.messageDevEuis[i]!, fCnt, orNull(mn[o + 1]!), payload,
         mn[o + 2]!, mn[o + 3]!, mn[o + 4]!, mn[o + 5]!, mn[o + 6]!) ?? s.messageSeq.get(tSeq, fCnt);
       from = ends[i]!;
@@ -110,7 +108,7 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
     const firstEvent = b.messageTerminals.length;
     for (let i = 0; i < b.eventIds.length; i++) {
       const k = firstEvent + i;
-      s.insertEvent.run(b.eventIds[i]!, b.eventSubjects[i]!, blob(bytes, k === 0 ? 0 : ends[k - 1]!, ends[k]!), b.eventsAt);
+      s.insertEvent.run(b.eventIds[i]!, b.eventSubjects[i]!, asBuffer(bytes.subarray(k === 0 ? 0 : ends[k - 1]!, ends[k]!)), b.eventsAt);
     }
     return found;
   });

@@ -19,14 +19,6 @@ export const SQLITE_CAPABILITIES: StoreCapabilities = { nativeBooleans: false, s
 
 const UNIQUE_KEYS: ReadonlySet<string> = new Set<UniqueKey>(['tenants.id', 'terminals.id', 'terminals.dev_eui', 'ground_stations.id', 'ground_stations.token_hash']);
 
-export interface SqliteStoreOptions {
-  /**
-   * Commit ingest writes on a thread of their own (ingest-writer.ts; default: yes for a file, never
-   * for ':memory:', which another connection cannot open).
-   */
-  readonly ingestWriterThread?: boolean;
-}
-
 /**
  * The embedded store: one SQLite file (better-sqlite3) in WAL mode with `synchronous = FULL`, so a
  * committed transaction survives a crash or power loss. Normal queries go through Kysely; the
@@ -47,12 +39,13 @@ export class SqliteStore extends KyselyStore {
   readonly audit: SqliteAuditStore;
 
   /** `path` is the database file (its directory must exist), or ':memory:'. */
-  constructor(readonly path: string, opts: SqliteStoreOptions = {}) {
+  constructor(readonly path: string) {
     const sqlite = new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
     configureSqlite(sqlite);
     super(new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), SQLITE_CAPABILITIES);
     this.sqlite = sqlite;
-    this.useWriterThread = (opts.ingestWriterThread ?? true) && !sqlite.memory;
+    // Another connection cannot open ':memory:': an in-memory store writes on the calling thread.
+    this.useWriterThread = !sqlite.memory;
     this.audit = new SqliteAuditStore(this.db, sqlite, (fn) => this.exclusive(fn));
   }
 
