@@ -16,6 +16,8 @@ setWorkerUrl(workerUrl);
 const TERMINAL_MASK = 10;
 const STATION_MASK = 5;
 const POSITIONS_EVERY_MS = 5_000;
+/** The second positions poll, which gives the server clock's rate (ServerClock needs two answers > 0.5 s apart). */
+const CLOCK_RATE_AFTER_MS = 1_000;
 const TRACKS_EVERY_MS = 60_000;
 /** Satellites are redrawn every FRAME_MS; footprints and contact links, larger and slower to change, every SLOW_FRAMES frames. */
 const FRAME_MS = 150;
@@ -180,13 +182,16 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
         ? old : { satellites: now.length, contacts: links.length, at: new Date(t).toISOString() }));
     };
     void pollPositions().then(pollTracks).then(pollStations).then(draw).catch(failed);
+    // The server's clock rate (the twin may run it faster) is known from two answers: ask again soon
+    // rather than drawing satellites at real-time speed until the first regular poll.
+    const learnRate = setTimeout(() => void pollPositions().catch(failed), CLOCK_RATE_AFTER_MS);
     const timers = [
       setInterval(() => void pollPositions().catch(failed), POSITIONS_EVERY_MS),
       setInterval(() => void pollTracks().catch(failed), TRACKS_EVERY_MS),
       setInterval(() => void pollStations().catch(failed), TRACKS_EVERY_MS),
       setInterval(draw, FRAME_MS),
     ];
-    return () => { stopped = true; timers.forEach(clearInterval); };
+    return () => { stopped = true; clearTimeout(learnRate); timers.forEach(clearInterval); };
   }, [ready, api, showStations]);
 
   const toggleCoverage = () => {
