@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { OutboxEvent, OutboxStore, PendingEvent } from '../core/ports/outbox-store.js';
 import type { StoreDatabase } from './store-schema.js';
 import type { ClusterTables } from './cluster-tables.js';
 import { asBuffer } from './row-mapping.js';
+import { UNIQUE_EVENT_ID_PREDICATE } from './outbox-unique-ids.js';
 
 /** Rows per insert (4 parameters each) and seqs per update: well under both backends' parameter limits. */
 const ROWS_PER_QUERY = 500;
@@ -18,7 +19,8 @@ export class KyselyOutboxStore implements OutboxStore {
   async append(events: readonly OutboxEvent[], at: number): Promise<void> {
     for (let i = 0; i < events.length; i += ROWS_PER_QUERY) {
       const rows = events.slice(i, i + ROWS_PER_QUERY).map((e) => ({ event_id: e.id, subject: e.subject, data: asBuffer(e.data), created_at: at }));
-      await this.db.insertInto('outbox').values(rows).onConflict((oc) => oc.column('event_id').doNothing()).execute();
+      await this.db.insertInto('outbox').values(rows)
+        .onConflict((oc) => oc.column('event_id').where(sql.raw<boolean>(UNIQUE_EVENT_ID_PREDICATE)).doNothing()).execute();
     }
   }
 

@@ -23,7 +23,11 @@ export interface PendingEvent extends OutboxEvent {
  * relay.ts) reads `pending` in order, publishes, and marks what the bus took.
  */
 export interface OutboxStore {
-  /** Adds events; an id already in the outbox is left as it is (the same event written twice is one). */
+  /**
+   * Adds events; an id already in the outbox is left as it is (the same event written twice is one).
+   * Messages' `uplink` events are not among them: ingest writes those with their messages
+   * (IngestWrite.uplinkEvents), which is what keeps each one unique.
+   */
   append(events: readonly OutboxEvent[], at: number): Promise<void>;
   /** Unpublished events, oldest first (by seq), at most `limit`; only those after `afterSeq` when given. */
   pending(limit: number, afterSeq?: number): Promise<PendingEvent[]>;

@@ -32,7 +32,9 @@ export interface IngestWrite {
   /**
    * With `uplinkEvents`, each new message's `uplink` event (core/events/uplink-event.ts:
    * uplinkOutboxEvent) is written to the outbox too, in message order, ahead of `events` — built
-   * where the write runs (on SQLite, the writer thread) instead of by the caller.
+   * where the write runs (on SQLite, the writer thread) instead of by the caller, and only for the
+   * messages this write stores (one already stored, by a retry or another node, has its event): the
+   * outbox does not index uplink event ids a second time (store/outbox-unique-ids.ts).
    */
   readonly uplinkEvents?: boolean;
   /** Other events of the batch (rejections, reception summaries), written to the outbox in the same transaction. */

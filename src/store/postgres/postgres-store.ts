@@ -13,6 +13,7 @@ import { migratePostgres } from './migrations.js';
 import { PostgresAuditStore } from './audit-store-postgres.js';
 import { TransactionStore } from '../transaction-store.js';
 import { uplinkOutboxEvent } from '../../core/events/uplink-event.js';
+import { UNIQUE_EVENT_ID_PREDICATE } from '../outbox-unique-ids.js';
 
 export const POSTGRES_CAPABILITIES: StoreCapabilities = { nativeBooleans: true, serverClock: true };
 
@@ -105,10 +106,11 @@ export class PostgresStore extends KyselyStore {
       const conflicts = await writeCounters(client, w.counters, seqs.terminals);
       if (conflicts.length > 0) throw new CounterConflictError(conflicts);
       const messageSeqs = await insertMessages(client, w.newMessages, seqs.terminals);
+      const inserted = new Set(messageSeqs.keys()); // insertReceptions adds the seqs of messages stored before
       await insertReceptions(client, w.receptions, messageSeqs, seqs);
       await lowerTimes(client, w.earlierTimes, seqs.terminals);
       await addRejections(client, w.rejections);
-      await appendEvents(client, w);
+      await appendEvents(client, w, inserted);
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => { broken = true; });
@@ -388,9 +390,14 @@ async function addRejections(client: PoolClient, rejections: IngestWrite['reject
   });
 }
 
-/** The batch's events into the outbox, in their order (an id already there is left as it is). */
-async function appendEvents(client: PoolClient, w: IngestWrite): Promise<void> {
-  const events = [...(w.uplinkEvents ? w.newMessages.map(uplinkOutboxEvent) : []), ...(w.events ?? [])];
+/**
+ * The batch's events into the outbox, in their order: the uplink events of the messages this write
+ * inserted (`inserted`: a message another writer stored first has its event already), then the
+ * others (an id already there is left as it is).
+ */
+async function appendEvents(client: PoolClient, w: IngestWrite, inserted: ReadonlySet<string>): Promise<void> {
+  const uplinks = w.uplinkEvents ? w.newMessages.filter((m) => inserted.has(m.id)).map(uplinkOutboxEvent) : [];
+  const events = [...uplinks, ...(w.events ?? [])];
   if (events.length === 0) return;
   const at = w.eventsAt ?? Date.now();
   await client.query({
@@ -398,7 +405,7 @@ async function appendEvents(client: PoolClient, w: IngestWrite): Promise<void> {
     text: `INSERT INTO outbox (event_id, subject, data, created_at)
       SELECT e.event_id, e.subject, e.data, $4 FROM unnest($1::text[], $2::text[], $3::bytea[]) WITH ORDINALITY AS e (event_id, subject, data, n)
       ORDER BY e.n
-      ON CONFLICT (event_id) DO NOTHING`,
+      ON CONFLICT (event_id) WHERE ${UNIQUE_EVENT_ID_PREDICATE} DO NOTHING`,
     values: [events.map((e) => e.id), events.map((e) => e.subject), events.map((e) => asBuffer(e.data)), at],
   });
 }

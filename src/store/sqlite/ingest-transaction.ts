@@ -3,6 +3,7 @@ import { CounterConflictError, StaleTerminalError } from '../../core/ports/store
 import { SatiotError } from '../../errors/satiot-error.js';
 import { uplinkOutboxEvent } from '../../core/events/uplink-event.js';
 import { asBuffer } from '../row-mapping.js';
+import { UNIQUE_EVENT_ID_PREDICATE } from '../outbox-unique-ids.js';
 import { messageIdOf, parseMessageId } from '../message-key.js';
 import { MESSAGE_FIELDS, orNull, RECEPTION_FIELDS, type IngestBatch, type IngestSeqsFound } from './ingest-batch.js';
 
@@ -34,7 +35,9 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
     addRejections: db.prepare<[string, string, number]>(`INSERT INTO rejection_tallies (station_id, code, count) VALUES (?, ?, ?)
       ON CONFLICT (station_id, code) DO UPDATE SET count = count + excluded.count`),
     insertEvent: db.prepare<[string, string, Buffer, number]>(`INSERT INTO outbox (event_id, subject, data, created_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (event_id) DO NOTHING`),
+      ON CONFLICT (event_id) WHERE ${UNIQUE_EVENT_ID_PREDICATE} DO NOTHING`),
+    // A new message's uplink event: written only with the message, so its id needs no index of its own.
+    insertUplinkEvent: db.prepare<[string, string, Buffer, number]>('INSERT INTO outbox (event_id, subject, data, created_at) VALUES (?, ?, ?, ?)'),
   };
 
   return db.transaction((b: IngestBatch): IngestSeqsFound => {
@@ -71,16 +74,17 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
     for (let i = 0, from = 0; i < b.messageTerminals.length; i++) {
       const o = i * MESSAGE_FIELDS, terminalId = b.messageTerminals[i]!, tSeq = terminalSeqs.get(terminalId)!, fCnt = mn[o]!;
       const payload = asBuffer(bytes.subarray(from, ends[i]!)), id = messageIdOf(terminalId, fCnt);
-      const seq = s.insertMessage.get(b.messageTenants[i]!, tSeq, b.messageDevEuis[i]!, fCnt, orNull(mn[o + 1]!), payload,
-        mn[o + 2]!, mn[o + 3]!, mn[o + 4]!, mn[o + 5]!, mn[o + 6]!) ?? s.messageSeq.get(tSeq, fCnt);
+      const inserted = s.insertMessage.get(b.messageTenants[i]!, tSeq, b.messageDevEuis[i]!, fCnt, orNull(mn[o + 1]!), payload,
+        mn[o + 2]!, mn[o + 3]!, mn[o + 4]!, mn[o + 5]!, mn[o + 6]!);
+      const seq = inserted ?? s.messageSeq.get(tSeq, fCnt);
       from = ends[i]!;
       if (seq !== undefined) messageSeqs.set(id, seq);
-      if (b.uplinkEvents) {
+      if (b.uplinkEvents && inserted !== undefined) {
         const e = uplinkOutboxEvent({
           id, tenantId: b.messageTenants[i]!, terminalId, devEui: b.messageDevEuis[i]!, fCnt, fPort: orNull(mn[o + 1]!), payload,
           confirmed: mn[o + 2] === 1, ack: mn[o + 3] === 1, capturedAt: mn[o + 4]!, downlinkedAt: mn[o + 5]!, ingestedAt: mn[o + 6]!,
         });
-        s.insertEvent.run(e.id, e.subject, asBuffer(e.data), b.eventsAt);
+        s.insertUplinkEvent.run(e.id, e.subject, asBuffer(e.data), b.eventsAt);
       }
     }
     const rn = b.receptionNumbers;

@@ -3,7 +3,7 @@ import { SQLITE_DOWNLINK_MIGRATION } from './downlink-migration.js';
 import { SQLITE_DELIVERY_MIGRATION } from './delivery-migration.js';
 import { SQLITE_AUDIT_MIGRATION, SQLITE_ANOMALY_MIGRATION } from './audit-migration.js';
 import { SQLITE_REGISTRATION_MIGRATION } from './registration-migration.js';
-import { SQLITE_CLUSTER_MIGRATION } from './cluster-migration.js';
+import { SQLITE_CLUSTER_MIGRATION, SQLITE_OUTBOX_UPLINK_IDS_MIGRATION } from './cluster-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -222,6 +222,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   SQLITE_AUDIT_MIGRATION,
   SQLITE_ANOMALY_MIGRATION,
   SQLITE_CLUSTER_MIGRATION,
+  SQLITE_OUTBOX_UPLINK_IDS_MIGRATION,
 ];
 
 /**
