@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { plannerRoutes } from './routes/planner-routes.js';
 import { gatewayRoutes } from './routes/gateway-routes.js';
 import { provisioningRoutes } from './routes/provisioning-routes.js';
+import { terrestrialGatewayRoutes } from './routes/terrestrial-gateway-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { satelliteRoutes } from './routes/satellite-routes.js';
@@ -172,6 +173,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
       await app.register(signInRoutes(links));
     }
     await app.register(provisioningRoutes(opts.core, access));
+    await app.register(terrestrialGatewayRoutes(opts.core, access));
     await app.register(messageRoutes(opts.core, access));
     await app.register(satelliteRoutes(opts.core, access));
     await app.register(codecRoutes(opts.core, access));

@@ -5,6 +5,7 @@ import { resolveAdminKey, resolveMasterKey } from './secrets.js';
 import { buildApp } from '../api/app.js';
 import type { AccessLimits } from '../api/rate-limits.js';
 import { MqttGateway } from '../api/mqtt-gateway.js';
+import { SemtechUdpServer } from '../api/semtech-udp/semtech-udp-server.js';
 import { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
 import { HttpWebhookTransport } from '../integrations/http-webhook-transport.js';
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   readonly mqtt?: string;
   /** The MQTT gateway's shared-subscription group (the same on every node of a cluster). */
   readonly mqttGroup?: string;
+  /** UDP port for terrestrial LoRa gateways' Semtech packet forwarders (off when absent; `host` applies). */
+  readonly semtechUdp?: number;
   readonly allowInternalDelivery?: boolean;
   /** The core's clock (the twin's simulated one in `satiot demo`). */
   readonly clock?: Clock;
@@ -106,6 +109,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     core.leases.onChange((name, held) => app.log.info({ lease: name }, held ? 'lease taken' : 'lease given up'));
     const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core, { nodeId, limits: app.stationLimiter, ...(o.mqttGroup ? { shareGroup: o.mqttGroup } : {}) }) : undefined;
     if (mqttGw) opened.push(() => mqttGw.close());
+    const udp = o.semtechUdp !== undefined ? await SemtechUdpServer.start(core, { port: o.semtechUdp, host: o.host, onError: (e, what) => log(e, what) }) : undefined;
+    if (udp) opened.push(() => udp.close());
     // Anomaly detection and automatic responses, audit checkpoints and retention (each once per cluster, under its lease).
     const supervision = await startSupervision(core, audit, { policy: anomalyPolicy, onError: (e, what) => app.log.error({ err: e }, `${what} failed`) });
     opened.push(() => supervision.stop());
@@ -115,12 +120,13 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     return {
       core, app, address, dataDir,
       ...(admin.generated ? { generatedAdminKey: admin.generated } : {}),
-      banner: `satiot listening on ${address}   (node ${nodeId}, store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}, data ${dataDir})`,
+      banner: `satiot listening on ${address}   (node ${nodeId}, store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}${udp ? `, Semtech UDP ${udp.address().address}:${udp.address().port}` : ''}, data ${dataDir})`,
       close: () => (closed ??= (async () => {
         app.draining = true; // /readyz answers 503 at once: a load balancer moves traffic away while requests finish
         await app.close();
         await app.auditIdle?.(); // records of the last requests reach the log before it flushes
         await mqttGw?.close();
+        await udp?.close();
         await supervision.stop();
         await core.close();
       })()),

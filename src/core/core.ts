@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './ports/clock.js';
 import type { KeyVault } from './key-vault.js';
 import { TerminalRegistry } from './terminal-registry.js';
 import { Provisioning } from './provisioning.js';
+import { TerrestrialGateways } from './terrestrial-gateways.js';
 import { IngestPipeline, type IngestOptions } from './ingest-pipeline.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { CodecCatalog } from './codec-catalog.js';
@@ -162,6 +163,8 @@ export class Core {
     readonly auditRecords: AuditReader,
     /** Limits and lock-outs shared by the nodes; undefined when the store serves one node (SQLite). */
     readonly sharedLimits: SharedLimits | undefined,
+    /** Terrestrial LoRa gateways, registered by EUI (src/core/terrestrial-gateways.ts). */
+    readonly gateways: TerrestrialGateways,
   ) {}
 
   static async start(deps: CoreDeps): Promise<Core> {
@@ -208,7 +211,8 @@ export class Core {
         const entry = await registry.reload(e.key!);
         if (entry) await registration.reload(entry.record.id);
       });
-      registrySync.on('station', () => provisioning.forgetStations());
+      const gateways = new TerrestrialGateways(deps.store, events, clock);
+      registrySync.on('station', () => { provisioning.forgetStations(); gateways.forget(); });
       registrySync.on('satellites', async () => contacts.setSatellites(await deps.store.listSatellites()));
       registrySync.on('rules', (e) => rules.invalidate(e.key!));
       await registrySync.start();
@@ -274,7 +278,7 @@ export class Core {
         deps.audit ?? nullAuditLog, registration, masterKey, events, relay, leases, scheduler, registrySync, deadLetters, cluster,
         new RegistryQueries(deps.store), new MessageQueries(deps.store), quotas, only(deps.store.anomalies, ['list']),
         only(deps.store.audit, ['head', 'range', 'seqRange', 'checkpoints', 'list']),
-        deps.store.clusterable ? only(deps.store.limits, ['hit', 'lock', 'lockedUntil']) : undefined);
+        deps.store.clusterable ? only(deps.store.limits, ['hit', 'lock', 'lockedUntil']) : undefined, gateways);
     } catch (e) {
       for (const u of undo.reverse()) await Promise.resolve().then(u).catch(() => undefined);
       throw e;

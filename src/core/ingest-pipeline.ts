@@ -3,7 +3,7 @@ import { decryptPayload, FrameError, parseDataFrame, rebuildFCnt32, verifyMic, t
 import type { Clock } from './ports/clock.js';
 import { CounterConflictError, StaleTerminalError, type IngestWrite, type Store } from './ports/store.js';
 import type { OutboxEvent } from './ports/outbox-store.js';
-import type { GroundStationRecord, MessageRecord, Reception, RejectionCode, TerminalCounters } from './model.js';
+import { isTerrestrialGateway, type GroundStationRecord, type MessageRecord, type Reception, type RejectionCode, type TerminalCounters } from './model.js';
 import type { RegistryEntry, TerminalRegistry } from './terminal-registry.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { ReplayWindow } from './replay-window.js';
@@ -12,7 +12,11 @@ import { receptionSummarySubject, rejectionSubject } from './events/subjects.js'
 import { rejectionEvent, SECURITY_REJECTIONS, type RejectionContext, type RejectionEvent } from './events/rejection-event.js';
 import { summariseReceptions } from './events/reception-summary-event.js';
 
-/** One frame as a ground station hands it in (Gateway API). */
+/**
+ * One frame as a station hands it in: a satellite ground station through the Gateway API, or a
+ * terrestrial LoRa gateway through the Semtech UDP server (`satelliteId` empty: no satellite hop;
+ * capture = the gateway's GPS time when it has one, downlinked = receipt).
+ */
 export interface UplinkFrameInput {
   readonly phyPayload: string;
   readonly satelliteId: string;
@@ -21,6 +25,10 @@ export interface UplinkFrameInput {
   readonly rssi?: number;
   readonly snr?: number;
   readonly frequencyOffsetHz?: number;
+  /** Carrier frequency, MHz (terrestrial gateways report it). */
+  readonly frequencyMHz?: number;
+  /** LoRa data rate, e.g. "SF12BW125" (terrestrial gateways report it). */
+  readonly dataRate?: string;
 }
 
 export interface FrameResult {
@@ -440,7 +448,7 @@ export class IngestPipeline {
   /** One frame's decision: rejected now, or pending with its session, counter and kind. */
   private decideFrame(f: UplinkFrameInput, i: number, station: GroundStationRecord, now: number, windows: Map<RegistryEntry, ReplayWindow>,
     pending: Pending[], reject: (i: number, code: RejectionCode, ctx?: RejectionContext) => void, unknownAddrs: Set<string>): void {
-    const meta = this.checkReception(f, now);
+    const meta = this.checkReception(f, station, now);
     if (typeof meta === 'string') return reject(i, meta);
     let frame: DataFrame;
     try {
@@ -477,25 +485,28 @@ export class IngestPipeline {
     const reception: Reception = {
       messageId, stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt,
       receivedAt: now, rssi: f.rssi ?? null, snr: f.snr ?? null, frequencyOffsetHz: f.frequencyOffsetHz ?? null,
+      ...(f.frequencyMHz !== undefined ? { frequencyMHz: f.frequencyMHz } : {}), ...(f.dataRate !== undefined ? { dataRate: f.dataRate } : {}),
     };
     if (cls === 'new') w.acceptInPlace(fCnt);
     pending.push({ index: i, entry, frame, fCnt, messageId, reception, kind: cls });
   }
 
   /** Reception metadata and payload size checks; the decoded bytes and times when all is well. */
-  private checkReception(f: UplinkFrameInput, now: number): { bytes: Uint8Array; capturedAt: number; downlinkedAt: number } | 'FRAME_TOO_LARGE' | 'MALFORMED_FRAME' | 'INVALID_RECEPTION' {
+  private checkReception(f: UplinkFrameInput, station: GroundStationRecord, now: number): { bytes: Uint8Array; capturedAt: number; downlinkedAt: number } | 'FRAME_TOO_LARGE' | 'MALFORMED_FRAME' | 'INVALID_RECEPTION' {
     if (typeof f.phyPayload !== 'string') return 'MALFORMED_FRAME';
     if (f.phyPayload.length > MAX_PHY_BASE64) return 'FRAME_TOO_LARGE';
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(f.phyPayload) || f.phyPayload.length % 4 === 1) return 'MALFORMED_FRAME';
     const bytes = new Uint8Array(Buffer.from(f.phyPayload, 'base64'));
     if (bytes.length > 255) return 'FRAME_TOO_LARGE';
     if (typeof f.capturedAt !== 'string' || typeof f.downlinkedAt !== 'string') return 'INVALID_RECEPTION';
-    for (const [v, lim] of [[f.rssi, 200], [f.snr, 50], [f.frequencyOffsetHz, 1e6]] as const) {
+    for (const [v, lim] of [[f.rssi, 200], [f.snr, 50], [f.frequencyOffsetHz, 1e6], [f.frequencyMHz, 10_000]] as const) {
       if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > lim)) return 'INVALID_RECEPTION';
     }
     const capturedAt = Date.parse(f.capturedAt), downlinkedAt = Date.parse(f.downlinkedAt);
     if (!Number.isFinite(capturedAt) || !Number.isFinite(downlinkedAt)) return 'INVALID_RECEPTION';
-    if (typeof f.satelliteId !== 'string' || f.satelliteId.length === 0 || f.satelliteId.length > 64) return 'INVALID_RECEPTION';
+    // A terrestrial gateway's copy had no satellite hop; a ground station's always names its satellite.
+    if (typeof f.satelliteId !== 'string' || f.satelliteId.length > 64 || (f.satelliteId.length === 0) !== isTerrestrialGateway(station)) return 'INVALID_RECEPTION';
+    if (f.dataRate !== undefined && (typeof f.dataRate !== 'string' || f.dataRate.length === 0 || f.dataRate.length > 32)) return 'INVALID_RECEPTION';
     // Hops happen in order (allowing for clock skew) and not in the future or the distant past.
     if (capturedAt > downlinkedAt + this.clockSkewMs || downlinkedAt > now + this.clockSkewMs || capturedAt < now - this.maxAgeMs) return 'INVALID_RECEPTION';
     return { bytes, capturedAt, downlinkedAt };

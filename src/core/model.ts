@@ -82,11 +82,25 @@ export interface GroundStationRecord {
   readonly lat: number;
   readonly lon: number;
   readonly altM: number;
-  /** SHA-256 of the bearer token, hex. The token itself is shown once and never stored. */
+  /**
+   * SHA-256 of the bearer token, hex. The token itself is shown once and never stored. A terrestrial
+   * gateway has no token (UDP carries none): its value is `gateway:<EUI>`, which no SHA-256 matches.
+   */
   readonly tokenHash: string;
   readonly enabled: boolean;
   readonly createdAt: number;
+  /**
+   * Set for a terrestrial LoRa gateway (docs/interop.md): its EUI, 16 lower-case hex digits — the
+   * only identity the Semtech UDP protocol carries. Absent for a satellite ground station. Its
+   * receptions have no satellite (`satelliteId` empty).
+   */
+  readonly gatewayEui?: string;
+  /** The tenant that owns a terrestrial gateway; absent: the operator's (heard for every tenant). */
+  readonly tenantId?: string;
 }
+
+/** Whether a station is a terrestrial LoRa gateway rather than a satellite ground station. */
+export const isTerrestrialGateway = (g: Pick<GroundStationRecord, 'gatewayEui'>): boolean => g.gatewayEui !== undefined;
 
 /**
  * A satellite of the constellation, by catalog number, with the element set it is propagated from:
@@ -115,6 +129,12 @@ export interface Reception {
   readonly rssi: number | null;
   readonly snr: number | null;
   readonly frequencyOffsetHz: number | null;
+  /** Carrier frequency the copy was heard on, MHz (terrestrial gateways report it). */
+  readonly frequencyMHz?: number | null;
+  /** LoRa data rate as the gateway names it, e.g. "SF12BW125". */
+  readonly dataRate?: string | null;
+  /** Read side: the EUI of the terrestrial gateway that heard this copy (absent: a satellite path). */
+  readonly gatewayEui?: string;
 }
 
 export interface MessageRecord {

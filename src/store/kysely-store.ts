@@ -309,6 +309,8 @@ export abstract class KyselyStore implements Store {
     } catch (e) {
       const v = this.constraintViolation(e);
       if (v?.kind === 'unique') {
+        // A gateway's token hash derives from its EUI: either key names the same clash.
+        if (g.gatewayEui !== undefined && (v.key === 'ground_stations.gateway_eui' || v.key === 'ground_stations.token_hash')) throw new SatiotError('GATEWAY_EXISTS', `A gateway with EUI ${g.gatewayEui} is already registered.`, { gatewayEui: g.gatewayEui });
         const what = v.key === 'ground_stations.token_hash' ? 'token' : 'id';
         throw new SatiotError('INVALID_ARGUMENT', `A ground station with this ${what} already exists.`, { stationId: g.id });
       }
@@ -322,8 +324,30 @@ export abstract class KyselyStore implements Store {
   }
 
   async listGroundStations(): Promise<GroundStationRecord[]> {
-    const rows = await this.db.selectFrom('ground_stations').selectAll().orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db.selectFrom('ground_stations').selectAll().where('gateway_eui', 'is', null).orderBy('created_at').orderBy('id').execute();
     return rows.map(toGroundStation);
+  }
+
+  // ---- terrestrial gateways (ground_stations rows with an EUI) --------------------------------
+
+  async listGateways(): Promise<GroundStationRecord[]> {
+    const rows = await this.db.selectFrom('ground_stations').selectAll().where('gateway_eui', 'is not', null).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toGroundStation);
+  }
+
+  async getGatewayByEui(gatewayEui: string): Promise<GroundStationRecord | undefined> {
+    const row = await this.db.selectFrom('ground_stations').selectAll().where('gateway_eui', '=', gatewayEui).executeTakeFirst();
+    return row && toGroundStation(row);
+  }
+
+  async deleteGateway(id: string): Promise<'deleted' | 'not-found' | 'has-receptions'> {
+    const row = await this.db.selectFrom('ground_stations').select('seq').where('id', '=', id).where('gateway_eui', 'is not', null).executeTakeFirst();
+    if (!row) return 'not-found';
+    const heard = await this.db.selectFrom('receptions').select('message_seq').where('station_seq', '=', row.seq).limit(1).executeTakeFirst();
+    if (heard) return 'has-receptions';
+    await this.db.deleteFrom('ground_stations').where('seq', '=', row.seq).execute();
+    this.stationSeqs.delete(id);
+    return 'deleted';
   }
 
   // ---- satellites ----------------------------------------------------------------------------
@@ -432,7 +456,7 @@ export abstract class KyselyStore implements Store {
     const seqs = [...idOf.keys()];
     for (let i = 0; i < seqs.length; i += IDS_PER_QUERY) {
       const rows = await this.db.selectFrom('receptions as r').innerJoin('ground_stations as g', 'g.seq', 'r.station_seq')
-        .selectAll('r').select('g.id as station_id')
+        .selectAll('r').select(['g.id as station_id', 'g.gateway_eui'])
         .where('r.message_seq', 'in', seqs.slice(i, i + IDS_PER_QUERY))
         .orderBy('r.received_at').orderBy('g.id').orderBy('r.satellite_id').orderBy('r.captured_at')
         .execute();

@@ -91,6 +91,8 @@ export function groundStationRow(caps: StoreCapabilities, g: GroundStationRecord
     token_hash: g.tokenHash,
     enabled: sqlBool(caps, g.enabled),
     created_at: g.createdAt,
+    gateway_eui: g.gatewayEui ?? null,
+    tenant_id: g.tenantId ?? null,
   };
 }
 
@@ -104,6 +106,8 @@ export function toGroundStation(r: Selectable<GroundStationsTable>): GroundStati
     tokenHash: r.token_hash,
     enabled: Boolean(r.enabled),
     createdAt: Number(r.created_at),
+    ...(r.gateway_eui !== null ? { gatewayEui: r.gateway_eui } : {}),
+    ...(r.tenant_id !== null ? { tenantId: r.tenant_id } : {}),
   };
 }
 
@@ -127,8 +131,8 @@ export function toMessage(r: MessageRow): MessageRecord {
   };
 }
 
-/** A reception row with its station's id (joined). */
-export type ReceptionRow = Selectable<ReceptionsTable> & { station_id: string };
+/** A reception row with its station's id and, for a terrestrial gateway, its EUI (joined). */
+export type ReceptionRow = Selectable<ReceptionsTable> & { station_id: string; gateway_eui: string | null };
 
 export function toReception(messageId: string, r: ReceptionRow): Reception {
   return {
@@ -141,6 +145,9 @@ export function toReception(messageId: string, r: ReceptionRow): Reception {
     rssi: r.rssi === null ? null : Number(r.rssi),
     snr: r.snr === null ? null : Number(r.snr),
     frequencyOffsetHz: r.frequency_offset_hz === null ? null : Number(r.frequency_offset_hz),
+    ...(r.frequency_mhz !== null ? { frequencyMHz: Number(r.frequency_mhz) } : {}),
+    ...(r.data_rate !== null ? { dataRate: r.data_rate } : {}),
+    ...(r.gateway_eui !== null ? { gatewayEui: r.gateway_eui } : {}),
   };
 }
 

@@ -166,6 +166,9 @@ export interface GroundStationsTable {
   token_hash: string;
   enabled: SqlBool;
   created_at: number;
+  /** Migration 14: a terrestrial gateway's EUI (unique where set), and the tenant owning it. */
+  gateway_eui: string | null;
+  tenant_id: string | null;
 }
 
 /**
@@ -199,6 +202,9 @@ export interface ReceptionsTable {
   rssi: number | null;
   snr: number | null;
   frequency_offset_hz: number | null;
+  /** Migration 14. */
+  frequency_mhz: number | null;
+  data_rate: string | null;
 }
 
 /** Key (station_id, code); an upsert adds to count. */

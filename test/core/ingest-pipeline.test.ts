@@ -110,6 +110,15 @@ describe('ingest pipeline', () => {
     expect(metrics).toMatch(/status="accepted",code="",station="[^"]+"} 1/);
   });
 
+  it('takes a copy without a satellite only from a terrestrial gateway, and one with a satellite only from a ground station', async () => {
+    const gw = await f.core.gateways.create({ gatewayEui: 'AA555A0000000101', lat: 30, lon: 114 });
+    const sat = uplink(t, 1, P('a'));
+    const ground = { ...uplink(t, 2, P('b')), satelliteId: '', frequencyMHz: 470.7, dataRate: 'SF10BW125' };
+    expect((await ingest([{ ...sat, satelliteId: '' }])).map((r) => r.code)).toEqual(['INVALID_RECEPTION']);
+    expect((await f.core.pipeline.ingest(gw, [sat, ground, { ...ground, dataRate: 'x'.repeat(33) }, ground])).map((r) => r.code ?? r.status)).toEqual(['INVALID_RECEPTION', 'accepted', 'INVALID_RECEPTION', 'duplicate']);
+    expect((await f.store.getMessage(`${t.id}.2`))!.receptions).toMatchObject([{ stationId: gw.id, satelliteId: '', gatewayEui: 'aa555a0000000101', frequencyMHz: 470.7, dataRate: 'SF10BW125' }]);
+  });
+
   it('rejects frames of a disabled terminal as TERMINAL_DISABLED and accepts them again once enabled', async () => {
     await f.core.provisioning.setTerminalEnabled(t.devEui, false);
     expect((await ingest([uplink(t, 1, P('x'))]))[0]).toEqual({ status: 'rejected', code: 'TERMINAL_DISABLED' });

@@ -14,6 +14,9 @@ const receptionSchema = {
   properties: {
     stationId: { type: 'string' }, satelliteId: { type: 'string' }, capturedAt: { type: 'string' }, downlinkedAt: { type: 'string' },
     receivedAt: { type: 'string' }, rssi: { type: ['number', 'null'] }, snr: { type: ['number', 'null'] }, frequencyOffsetHz: { type: ['number', 'null'] },
+    path: { type: 'string', enum: ['satellite', 'terrestrial'], description: 'how the copy reached the network: relayed by a satellite to a ground station, or heard by a terrestrial LoRa gateway (satelliteId then empty)' },
+    gatewayEui: { type: 'string', description: 'the terrestrial gateway that heard the copy' },
+    frequencyMHz: { type: 'number' }, dataRate: { type: 'string', description: 'e.g. SF12BW125' },
   },
 } as const;
 
@@ -52,6 +55,9 @@ export function messageJson(m: MessageWithReceptions, withPayload = true, delive
     receptions: m.receptions.map((r) => ({
       stationId: r.stationId, satelliteId: r.satelliteId, capturedAt: iso(r.capturedAt), downlinkedAt: iso(r.downlinkedAt), receivedAt: iso(r.receivedAt),
       rssi: r.rssi, snr: r.snr, frequencyOffsetHz: r.frequencyOffsetHz,
+      path: r.gatewayEui !== undefined ? 'terrestrial' as const : 'satellite' as const,
+      ...(r.gatewayEui !== undefined ? { gatewayEui: r.gatewayEui } : {}),
+      ...(r.frequencyMHz != null ? { frequencyMHz: r.frequencyMHz } : {}), ...(r.dataRate != null ? { dataRate: r.dataRate } : {}),
     })),
     deliveries: deliveries.map((d) => ({ integration: d.integrationKind, integrationId: d.integrationId, deliveredAt: iso(d.deliveredAt) })),
     ...(m.decode && withPayload ? { decode: { codec: m.decode.codec, decoded: m.decode.decoded, error: m.decode.error, decodedAt: iso(m.decode.decodedAt) } } : {}),

@@ -140,7 +140,13 @@ export interface Store {
 
   createGroundStation(g: GroundStationRecord): Promise<void>;
   getGroundStationByTokenHash(tokenHash: string): Promise<GroundStationRecord | undefined>;
+  /** The satellite ground stations (terrestrial gateways are listed by listGateways). */
   listGroundStations(): Promise<GroundStationRecord[]>;
+  /** Terrestrial LoRa gateways: ground-station records with a `gatewayEui` (created by createGroundStation). */
+  listGateways(): Promise<GroundStationRecord[]>;
+  getGatewayByEui(gatewayEui: string): Promise<GroundStationRecord | undefined>;
+  /** Deletes a gateway that heard nothing; one whose receptions are stored stays ('has-receptions'). */
+  deleteGateway(id: string): Promise<'deleted' | 'not-found' | 'has-receptions'>;
 
   /** Inserts or replaces satellites by catalog number (a newer element set supersedes the old). */
   upsertSatellites(sats: readonly SatelliteRecord[]): Promise<void>;

@@ -4,6 +4,7 @@ import { POSTGRES_DELIVERY_MIGRATION } from './delivery-migration.js';
 import { POSTGRES_AUDIT_MIGRATION, POSTGRES_ANOMALY_MIGRATION } from './audit-migration.js';
 import { POSTGRES_REGISTRATION_MIGRATION } from './registration-migration.js';
 import { POSTGRES_CLUSTER_MIGRATION, POSTGRES_OUTBOX_UPLINK_IDS_MIGRATION } from './cluster-migration.js';
+import { POSTGRES_INTEROP_MIGRATION } from './interop-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -241,6 +242,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   POSTGRES_ANOMALY_MIGRATION,
   POSTGRES_CLUSTER_MIGRATION,
   POSTGRES_OUTBOX_UPLINK_IDS_MIGRATION,
+  POSTGRES_INTEROP_MIGRATION,
 ];
 
 /**

@@ -36,6 +36,7 @@ const UNIQUE_CONSTRAINTS: Readonly<Record<string, UniqueKey>> = {
   terminals_dev_eui_key: 'terminals.dev_eui',
   ground_stations_id_key: 'ground_stations.id',
   ground_stations_token_hash_key: 'ground_stations.token_hash',
+  ground_stations_gateway_eui_idx: 'ground_stations.gateway_eui',
   user_codecs_tenant_name_key: 'user_codecs.tenant_id+name',
 };
 
@@ -338,14 +339,15 @@ async function insertReceptions(client: PoolClient, receptions: IngestWrite['rec
   await client.query({
     name: 'satiot_insert_receptions',
     text: `INSERT INTO receptions (message_seq, station_seq, satellite_id, captured_at, downlinked_at, received_at,
-        rssi, snr, frequency_offset_hz)
+        rssi, snr, frequency_offset_hz, frequency_mhz, data_rate)
       SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::int8[],
-        $7::float8[], $8::float8[], $9::float8[])
+        $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::text[])
       ON CONFLICT DO NOTHING`,
     values: [
       r.map((e) => e.messageSeq), r.map((e) => e.stationSeq), r.map((e) => e.x.satelliteId),
       r.map((e) => e.x.capturedAt), r.map((e) => e.x.downlinkedAt), r.map((e) => e.x.receivedAt),
       r.map((e) => e.x.rssi), r.map((e) => e.x.snr), r.map((e) => e.x.frequencyOffsetHz),
+      r.map((e) => e.x.frequencyMHz ?? null), r.map((e) => e.x.dataRate ?? null),
     ],
   });
 }

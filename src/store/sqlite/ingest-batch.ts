@@ -3,7 +3,7 @@ import type { IngestWrite } from '../../core/ports/store.js';
 /** Numbers per new message in `IngestBatch.messageNumbers`. */
 export const MESSAGE_FIELDS = 7; // fCnt, fPort, confirmed, ack, capturedAt, downlinkedAt, ingestedAt
 /** Numbers per reception in `IngestBatch.receptionNumbers`. */
-export const RECEPTION_FIELDS = 6; // capturedAt, downlinkedAt, receivedAt, rssi, snr, frequencyOffsetHz
+export const RECEPTION_FIELDS = 7; // capturedAt, downlinkedAt, receivedAt, rssi, snr, frequencyOffsetHz, frequencyMHz
 
 /**
  * An ingest write in columns, as the SQLite ingest transaction reads it: strings in arrays, numbers
@@ -21,6 +21,8 @@ export interface IngestBatch {
   readonly receptionStations: string[];
   readonly receptionSatellites: string[];
   readonly receptionNumbers: Float64Array;
+  /** Each reception's data rate (terrestrial gateways report it), null when absent. */
+  readonly receptionDataRates: Array<string | null>;
   readonly earlierTimes: IngestWrite['earlierTimes'];
   readonly counters: IngestWrite['counters'];
   readonly rejections: IngestWrite['rejections'];
@@ -83,6 +85,7 @@ export function packIngestWrite(w: IngestWrite, terminalSeq: (id: string) => num
     const o = i * RECEPTION_FIELDS;
     rNum[o] = r.capturedAt; rNum[o + 1] = r.downlinkedAt; rNum[o + 2] = r.receivedAt;
     rNum[o + 3] = nullable(r.rssi); rNum[o + 4] = nullable(r.snr); rNum[o + 5] = nullable(r.frequencyOffsetHz);
+    rNum[o + 6] = nullable(r.frequencyMHz);
     if (!stations.has(r.stationId)) {
       const seq = stationSeq(r.stationId);
       if (seq !== undefined) stations.set(r.stationId, seq);
@@ -91,6 +94,7 @@ export function packIngestWrite(w: IngestWrite, terminalSeq: (id: string) => num
   return {
     messageTenants: ms.map((m) => m.tenantId), messageTerminals: ms.map((m) => m.terminalId), messageDevEuis: ms.map((m) => m.devEui), messageNumbers: mNum,
     receptionMessages: rs.map((r) => r.messageId), receptionStations: rs.map((r) => r.stationId), receptionSatellites: rs.map((r) => r.satelliteId), receptionNumbers: rNum,
+    receptionDataRates: rs.map((r) => r.dataRate ?? null),
     earlierTimes: w.earlierTimes, counters: w.counters, rejections: w.rejections,
     uplinkEvents: w.uplinkEvents === true, eventIds: es.map((e) => e.id), eventSubjects: es.map((e) => e.subject), eventsAt: w.eventsAt ?? Date.now(),
     bytes, ends, terminalSeqs: [...terminals], stationSeqs: [...stations],

@@ -28,8 +28,8 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
       captured_at, downlinked_at, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (terminal_seq, f_cnt) DO NOTHING RETURNING seq`).pluck(),
     messageSeq: db.prepare<[number, number], number>('SELECT seq FROM messages WHERE terminal_seq = ? AND f_cnt = ?').pluck(),
-    insertReception: db.prepare<[number, number, string, number, number, number, number | null, number | null, number | null]>(`INSERT INTO receptions (message_seq, station_seq, satellite_id, captured_at, downlinked_at,
-      received_at, rssi, snr, frequency_offset_hz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    insertReception: db.prepare<[number, number, string, number, number, number, number | null, number | null, number | null, number | null, string | null]>(`INSERT INTO receptions (message_seq, station_seq, satellite_id, captured_at, downlinked_at,
+      received_at, rssi, snr, frequency_offset_hz, frequency_mhz, data_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     lowerTimes: db.prepare<[number, number, number, number]>(`UPDATE messages SET captured_at = min(captured_at, ?), downlinked_at = min(downlinked_at, ?)
       WHERE terminal_seq = ? AND f_cnt = ?`),
     addRejections: db.prepare<[string, string, number]>(`INSERT INTO rejection_tallies (station_id, code, count) VALUES (?, ?, ?)
@@ -101,7 +101,8 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
       const sSeq = stationSeq(stationId);
       if (sSeq === undefined) throw new SatiotError('INVALID_ARGUMENT', `No ground station ${stationId}.`, { stationId });
       const o = i * RECEPTION_FIELDS;
-      s.insertReception.run(seq, sSeq, b.receptionSatellites[i]!, rn[o]!, rn[o + 1]!, rn[o + 2]!, orNull(rn[o + 3]!), orNull(rn[o + 4]!), orNull(rn[o + 5]!));
+      s.insertReception.run(seq, sSeq, b.receptionSatellites[i]!, rn[o]!, rn[o + 1]!, rn[o + 2]!, orNull(rn[o + 3]!), orNull(rn[o + 4]!), orNull(rn[o + 5]!),
+        orNull(rn[o + 6]!), b.receptionDataRates[i]!);
     }
     for (const t of b.earlierTimes) {
       const key = parseMessageId(t.messageId);

@@ -4,6 +4,7 @@ import { SQLITE_DELIVERY_MIGRATION } from './delivery-migration.js';
 import { SQLITE_AUDIT_MIGRATION, SQLITE_ANOMALY_MIGRATION } from './audit-migration.js';
 import { SQLITE_REGISTRATION_MIGRATION } from './registration-migration.js';
 import { SQLITE_CLUSTER_MIGRATION, SQLITE_OUTBOX_UPLINK_IDS_MIGRATION } from './cluster-migration.js';
+import { SQLITE_INTEROP_MIGRATION } from './interop-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -223,6 +224,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   SQLITE_ANOMALY_MIGRATION,
   SQLITE_CLUSTER_MIGRATION,
   SQLITE_OUTBOX_UPLINK_IDS_MIGRATION,
+  SQLITE_INTEROP_MIGRATION,
 ];
 
 /**

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from './ports/store.js';
+import type { Clock } from './ports/clock.js';
+import type { EventWriter } from './event-writer.js';
+import type { GroundStationRecord } from './model.js';
+import { SatiotError } from '../errors/satiot-error.js';
+
+/** What an operator (or a tenant, for its own) says of a new terrestrial gateway. */
+export interface NewGateway {
+  /** 16 hex digits, any case (stored lower case). */
+  readonly gatewayEui: string;
+  readonly name?: string;
+  readonly lat: number;
+  readonly lon: number;
+  readonly altM?: number;
+  /** The owning tenant; absent: the operator's. */
+  readonly tenantId?: string;
+}
+
+const EUI = /^[0-9a-f]{16}$/;
+/** How long a gateway looked up by EUI (or found missing) is answered from memory: a UDP flood from an unknown EUI costs no query per packet. */
+const CACHE_MS = 10_000;
+
+/**
+ * Terrestrial LoRa gateways (docs/interop.md): registered by EUI, stored as ground-station records
+ * with `gatewayEui` so their copies of a frame are receptions like any other. A gateway carries no
+ * token — UDP has no authentication — so only registered, enabled EUIs are heard.
+ */
+export class TerrestrialGateways {
+  private readonly byEuiCache = new Map<string, { gateway: GroundStationRecord | undefined; at: number }>();
+
+  constructor(private readonly store: Store, private readonly events: EventWriter, private readonly clock: Clock) {}
+
+  async create(n: NewGateway): Promise<GroundStationRecord> {
+    const eui = typeof n.gatewayEui === 'string' ? n.gatewayEui.toLowerCase() : '';
+    if (!EUI.test(eui)) throw new SatiotError('INVALID_ARGUMENT', 'gatewayEui must be 16 hex digits', { field: 'gatewayEui' });
+    const name = n.name ?? `gateway ${eui}`;
+    if (name.length === 0 || name.length > 200) throw new SatiotError('INVALID_ARGUMENT', 'name must be 1–200 characters', { field: 'name' });
+    if (!(Math.abs(n.lat) <= 90) || !(Math.abs(n.lon) <= 180)) throw new SatiotError('INVALID_ARGUMENT', 'lat must be within ±90 and lon within ±180', { field: 'lat' });
+    if (n.altM !== undefined && !(Math.abs(n.altM) <= 100_000)) throw new SatiotError('INVALID_ARGUMENT', 'altM must be within ±100 km', { field: 'altM' });
+    if (n.tenantId !== undefined && !(await this.store.getTenant(n.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
+    const gateway: GroundStationRecord = {
+      id: randomUUID(), name, lat: n.lat, lon: n.lon, altM: n.altM ?? 0,
+      tokenHash: `gateway:${eui}`, enabled: true, createdAt: this.clock.now(), gatewayEui: eui,
+      ...(n.tenantId !== undefined ? { tenantId: n.tenantId } : {}),
+    };
+    await this.events.run(async (tx, emit) => {
+      await tx.createGroundStation(gateway);
+      emit(this.events.registryChange('station', gateway.id));
+    });
+    this.byEuiCache.delete(eui);
+    return gateway;
+  }
+
+  list(): Promise<GroundStationRecord[]> {
+    return this.store.listGateways();
+  }
+
+  async get(id: string): Promise<GroundStationRecord | undefined> {
+    return (await this.store.listGateways()).find((g) => g.id === id);
+  }
+
+  /** The enabled gateway with this EUI (lower case), or undefined; answered from memory for CACHE_MS. */
+  async byEui(gatewayEui: string): Promise<GroundStationRecord | undefined> {
+    const now = this.clock.now();
+    const hit = this.byEuiCache.get(gatewayEui);
+    if (hit && now - hit.at < CACHE_MS) return hit.gateway;
+    const found = await this.store.getGatewayByEui(gatewayEui);
+    const gateway = found?.enabled ? found : undefined;
+    if (this.byEuiCache.size >= 10_000) this.byEuiCache.clear();
+    this.byEuiCache.set(gatewayEui, { gateway, at: now });
+    return gateway;
+  }
+
+  /** Deletes a gateway that heard nothing (GATEWAY_HAS_RECEPTIONS otherwise: its receptions are kept). */
+  async delete(id: string): Promise<void> {
+    const r = await this.events.run(async (tx, emit) => {
+      const out = await tx.deleteGateway(id);
+      if (out === 'deleted') emit(this.events.registryChange('station', id));
+      return out;
+    });
+    if (r === 'not-found') throw new SatiotError('GATEWAY_NOT_FOUND', `no gateway ${id}`);
+    if (r === 'has-receptions') throw new SatiotError('GATEWAY_HAS_RECEPTIONS', `gateway ${id} heard messages: their receptions are kept`);
+    this.forget();
+  }
+
+  /** Forgets what was looked up (a gateway changed, here or through another node). */
+  forget(): void {
+    this.byEuiCache.clear();
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Terrestrial LoRa gateways over the Semtech UDP packet-forwarder protocol, end to end over real
+ * UDP: a peer socket plays the gateway, writing datagrams laid out by hand from the protocol's
+ * document (version · token · identifier · EUI · JSON), never through our encoder.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.js';
+import { SemtechUdpServer } from '../../src/api/semtech-udp/semtech-udp-server.js';
+import { sha256Hex } from '../../src/core/provisioning.js';
+import { buildDataFrame } from '../../src/frame/index.js';
+import { coreFixture, T0, uplink, type CoreFixture, type TestTerminal } from '../core/helpers.js';
+import type { FastifyInstance } from 'fastify';
+
+const KEY = 'sat_operator_test_key';
+const auth = { authorization: `Bearer ${KEY}` };
+const EUI = 'aa555a0000000101';
+
+/** A datagram as the protocol document lays it out: [0] version, [1-2] token, [3] identifier, [4-11] EUI, then JSON. */
+function datagram(identifier: number, token: number, eui: string | undefined, json?: unknown, version = 2): Buffer {
+  return Buffer.concat([
+    Buffer.from([version, token >> 8, token & 0xff, identifier]),
+    eui ? Buffer.from(eui, 'hex') : Buffer.alloc(0),
+    json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(json)),
+  ]);
+}
+
+/** An rxpk entry like a gateway's (GPS time, CRC ok, LoRa SF10 on a CN470 channel). */
+function rxpk(phy: Uint8Array, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    time: new Date(T0 - 2_000).toISOString().replace('Z', '000Z'), tmst: 3512348611, chan: 2, rfch: 0, freq: 470.7, stat: 1, modu: 'LORA',
+    datr: 'SF10BW125', codr: '4/5', rssi: -35, lsnr: 5.1, size: phy.length, data: Buffer.from(phy).toString('base64'), ...over,
+  };
+}
+
+describe('Semtech UDP server', () => {
+  let f: CoreFixture;
+  let app: FastifyInstance;
+  let server: SemtechUdpServer;
+  let gw: Socket;
+  let t: TestTerminal;
+  const got: Buffer[] = [];
+
+  beforeEach(async () => {
+    f = await coreFixture();
+    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
+    t = await f.addTerminal();
+    server = await SemtechUdpServer.start(f.core, { port: 0, host: '127.0.0.1', packetsPerSecond: 50 });
+    gw = createSocket('udp4');
+    got.length = 0;
+    gw.on('message', (m) => got.push(m));
+    await new Promise<void>((r) => gw.bind(0, '127.0.0.1', () => r()));
+  });
+  afterEach(async () => {
+    gw.close();
+    await server.close();
+    await app.close();
+    await f.close();
+  });
+
+  const send = (b: Buffer) => new Promise<void>((res, rej) => gw.send(b, server.address().port, '127.0.0.1', (e) => (e ? rej(e) : res())));
+  const reply = async (n = 1, ms = 3_000): Promise<Buffer[]> => {
+    const until = Date.now() + ms;
+    while (got.length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    return got.splice(0, got.length);
+  };
+  const metric = async (name: string) => (await f.core.metrics.getSingleMetricAsString(name));
+  const register = async (eui = EUI) => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/gateways', headers: auth, payload: { gatewayEui: eui.toUpperCase(), name: 'river bank', lat: 30.1, lon: 114.2 } });
+    expect(res.statusCode).toBe(201);
+    return res.json() as { id: string; gatewayEui: string };
+  };
+  const frame = (fCnt: number, text: string) => buildDataFrame({ mtype: 'unconfirmed-data-up', devAddr: t.devAddr, fCnt32: fCnt, fPort: 7, payload: Buffer.from(text) }, t.keys);
+
+  it('stores a registered gateway\'s frame as a terrestrial reception and answers PUSH_ACK with the same token once it is durable', async () => {
+    const g = await register();
+    expect(g.gatewayEui).toBe(EUI);
+    await send(datagram(0x00, 0xbeef, EUI, { rxpk: [rxpk(frame(1, 'river level 3.2'))] }));
+    const [ack] = await reply();
+    expect([...ack!]).toEqual([2, 0xbe, 0xef, 0x01]);
+    const m = await f.core.messageQueries.getMessage(`${t.id}.1`);
+    expect(Buffer.from(m!.payload).toString()).toBe('river level 3.2');
+    expect(m!.receptions).toHaveLength(1);
+    expect(m!.receptions[0]).toMatchObject({ stationId: g.id, satelliteId: '', gatewayEui: EUI, rssi: -35, snr: 5.1, frequencyMHz: 470.7, dataRate: 'SF10BW125', capturedAt: T0 - 2_000, downlinkedAt: T0 });
+  });
+
+  it('merges a copy heard on the ground with the satellite\'s copy an hour later into one message with both paths', async () => {
+    const g = await register();
+    const phy = frame(5, 'both paths');
+    await send(datagram(0x00, 1, EUI, { rxpk: [rxpk(phy)] }));
+    await reply();
+    f.clock.advance(3_600_000);
+    const sat = { ...uplink(t, 5, Buffer.from('both paths')), phyPayload: Buffer.from(phy).toString('base64'), capturedAt: new Date(T0 - 1_000).toISOString(), downlinkedAt: new Date(T0 + 3_000_000).toISOString() };
+    const res = await app.inject({ method: 'POST', url: '/api/v1/gateway/uplinks', headers: { authorization: `Bearer ${f.token}` }, payload: { frames: [sat] } });
+    expect(res.json().results).toEqual([{ status: 'duplicate', messageId: `${t.id}.5` }]);
+    const api = await app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages`, headers: auth });
+    expect(api.json().items).toHaveLength(1);
+    const receptions = api.json().items[0].receptions as Array<Record<string, unknown>>;
+    expect(receptions.map((r) => [r.path, r.gatewayEui ?? r.stationId])).toEqual([['terrestrial', EUI], ['satellite', f.station.id]]);
+    expect(receptions[0]).toMatchObject({ frequencyMHz: 470.7, dataRate: 'SF10BW125', stationId: g.id });
+  });
+
+  it('drops packets from an unregistered EUI without an answer, and counts them', async () => {
+    await send(datagram(0x00, 7, '0102030405060708', { rxpk: [rxpk(frame(1, 'x'))] }));
+    await send(datagram(0x02, 8, '0102030405060708'));
+    expect(await reply(1, 300)).toEqual([]);
+    expect(await f.core.messageQueries.getMessage(`${t.id}.1`)).toBeUndefined();
+    expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/type="PUSH_DATA",outcome="UNKNOWN_GATEWAY"} 1/);
+    expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/type="PULL_DATA",outcome="UNKNOWN_GATEWAY"} 1/);
+  });
+
+  it('answers PULL_DATA with PULL_ACK and remembers the gateway\'s return path', async () => {
+    await register();
+    await send(datagram(0x02, 0x1234, EUI));
+    const [ack] = await reply();
+    expect([...ack!]).toEqual([2, 0x12, 0x34, 0x04]);
+    expect(server.pathOf(EUI)).toMatchObject({ address: '127.0.0.1', port: gw.address().port });
+  });
+
+  it('ingests only CRC-checked LoRa packets, keeps the good entries of a push with a bad one, and survives garbage', async () => {
+    await register();
+    await send(Buffer.from('not a packet at all'));
+    await send(datagram(0x00, 9, EUI, undefined).subarray(0, 6));
+    await send(Buffer.concat([datagram(0x00, 10, EUI), Buffer.from('{"rxpk":[')]));
+    await send(datagram(0x00, 11, EUI, { rxpk: [rxpk(frame(2, 'bad crc'), { stat: -1 }), { tmst: 'soon' }, rxpk(frame(3, 'good'))] }));
+    const acks = await reply();
+    expect(acks.map((a) => a.readUInt16BE(1))).toEqual([11]);
+    expect(await f.core.messageQueries.getMessage(`${t.id}.2`)).toBeUndefined();
+    expect(Buffer.from((await f.core.messageQueries.getMessage(`${t.id}.3`))!.payload).toString()).toBe('good');
+    const rx = await metric('satiot_semtech_udp_rxpk_total');
+    expect(rx).toMatch(new RegExp(`gateway="${EUI}",outcome="CRC_BAD"} 1`));
+    expect(rx).toMatch(new RegExp(`gateway="${EUI}",outcome="accepted"} 1`));
+    expect(rx).toMatch(new RegExp(`gateway="${EUI}",outcome="SEMTECH_BAD_RXPK"} 1`));
+    expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/outcome="SEMTECH_/);
+  });
+
+  it('stops answering a source that floods, within its burst', async () => {
+    await register();
+    for (let i = 0; i < 400; i++) await send(datagram(0x02, i, EUI));
+    const acks = await reply(400, 1_500);
+    expect(acks.length).toBeGreaterThanOrEqual(100);
+    expect(acks.length).toBeLessThan(200);
+    expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/outcome="RATE_LIMITED"} [1-9]/);
+  });
+
+  it('lets operators register, list, read and delete gateways, refuses a second EUI, and keeps one that heard messages', async () => {
+    const g = await register();
+    const dup = await app.inject({ method: 'POST', url: '/api/v1/gateways', headers: auth, payload: { gatewayEui: EUI, lat: 1, lon: 2 } });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().error.code).toBe('GATEWAY_EXISTS');
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/gateways', headers: auth, payload: { gatewayEui: 'xyz', lat: 1, lon: 2 } });
+    expect(bad.statusCode).toBe(400);
+    const list = await app.inject({ method: 'GET', url: '/api/v1/gateways', headers: auth });
+    expect(list.json().items.map((x: { id: string }) => x.id)).toEqual([g.id]);
+    const stations = await app.inject({ method: 'GET', url: '/api/v1/ground-stations', headers: auth });
+    expect(stations.json().items.map((x: { id: string }) => x.id)).not.toContain(g.id);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/gateways/${g.id}`, headers: auth })).json()).toMatchObject({ gatewayEui: EUI, name: 'river bank' });
+    await send(datagram(0x00, 1, EUI, { rxpk: [rxpk(frame(1, 'heard'))] }));
+    await reply();
+    const kept = await app.inject({ method: 'DELETE', url: `/api/v1/gateways/${g.id}`, headers: auth });
+    expect(kept.json().error.code).toBe('GATEWAY_HAS_RECEPTIONS');
+    const other = await register('00000000000000ff');
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/gateways/${other.id}`, headers: auth })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/gateways/${other.id}`, headers: auth })).json().error.code).toBe('GATEWAY_NOT_FOUND');
+  });
+});
