@@ -6,6 +6,7 @@ import { buildApp } from '../api/app.js';
 import type { AccessLimits } from '../api/rate-limits.js';
 import { MqttGateway } from '../api/mqtt-gateway.js';
 import { SemtechUdpServer } from '../api/semtech-udp/semtech-udp-server.js';
+import type { LoRaRegion } from '../frame/regional/receive-windows.js';
 import { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
 import { HttpWebhookTransport } from '../integrations/http-webhook-transport.js';
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   readonly mqttGroup?: string;
   /** UDP port for terrestrial LoRa gateways' Semtech packet forwarders (off when absent; `host` applies). */
   readonly semtechUdp?: number;
+  /** Regional parameters of terrestrial downlinks (default CN470). */
+  readonly region?: LoRaRegion;
   readonly allowInternalDelivery?: boolean;
   /** The core's clock (the twin's simulated one in `satiot demo`). */
   readonly clock?: Clock;
@@ -109,7 +112,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     core.leases.onChange((name, held) => app.log.info({ lease: name }, held ? 'lease taken' : 'lease given up'));
     const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core, { nodeId, limits: app.stationLimiter, ...(o.mqttGroup ? { shareGroup: o.mqttGroup } : {}) }) : undefined;
     if (mqttGw) opened.push(() => mqttGw.close());
-    const udp = o.semtechUdp !== undefined ? await SemtechUdpServer.start(core, { port: o.semtechUdp, host: o.host, onError: (e, what) => log(e, what) }) : undefined;
+    const udp = o.semtechUdp !== undefined ? await SemtechUdpServer.start(core, { port: o.semtechUdp, host: o.host, ...(o.region ? { region: o.region } : {}), onError: (e, what) => log(e, what) }) : undefined;
     if (udp) opened.push(() => udp.close());
     // Anomaly detection and automatic responses, audit checkpoints and retention (each once per cluster, under its lease).
     const supervision = await startSupervision(core, audit, { policy: anomalyPolicy, onError: (e, what) => app.log.error({ err: e }, `${what} failed`) });

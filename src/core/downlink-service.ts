@@ -121,6 +121,11 @@ const stepAt = (d: DownlinkRecord, state: DownlinkStep['state']): number | undef
  * event (`satiot.downlink.…`) in one transaction. Changes on one node run one at a time; across
  * nodes each write is conditional on the row's version.
  */
+/** A downlink handed to a terrestrial gateway: its plan has no satellite. */
+const isTerrestrial = (d: DownlinkRecord): boolean => d.plan !== null && d.plan.satelliteId === '';
+/** How long a gateway's TX_ACK may take before the sweep queues its downlink again. */
+const TERRESTRIAL_REPORT_GRACE_MS = 60_000;
+
 export class DownlinkService {
   private subs: Subscription[] = [];
   private chain: Promise<unknown> = Promise.resolve();
@@ -231,6 +236,10 @@ export class DownlinkService {
       for (const d of await this.store.listOpen()) {
         if (now >= d.expiresAt) {
           if (await this.save({ ...d, state: 'expired', plan: null, history: [...d.history, { state: 'expired', at: d.expiresAt }] }, d.version)) expired++;
+        } else if (isTerrestrial(d) && d.state === 'uploaded' && d.plan!.contactEnd + TERRESTRIAL_REPORT_GRACE_MS <= now) {
+          // Handed to a gateway by a node that never heard its TX_ACK (it stopped): try again.
+          const step: DownlinkStep = { state: 'queued', at: now, reason: 'no-tx-ack', stationId: d.plan!.stationId };
+          if (await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version)) missed++;
         } else if (d.state === 'scheduled' && d.plan && d.plan.contactEnd + this.o.reportGraceS * 1000 <= now) {
           const m: MissedContact = { stationId: d.plan.stationId, satelliteId: d.plan.satelliteId, start: d.plan.contactStart, end: d.plan.contactEnd };
           const step: DownlinkStep = { state: 'queued', at: now, reason: 'missed-contact', stationId: m.stationId, satelliteId: m.satelliteId, missedContact: m };
@@ -238,6 +247,48 @@ export class DownlinkService {
         }
       }
       return { expired, missed, scheduled: await this.planLocked() };
+    });
+  }
+
+  /**
+   * A terrestrial gateway just heard the terminal (`at`: when its receive window RX1 opens, ms):
+   * the terminal's next downlink leaves through that gateway, unless its satellite route delivers
+   * it sooner or is already under way. The oldest emergency first, then the oldest. The downlink is
+   * framed with the terminal's next counter and stored as handed to the gateway (`uploaded`, its
+   * plan the gateway with no satellite) before the caller sends it; the gateway's TX_ACK then says
+   * `transmitted` (reportStatus) or sends it back to the queue (terrestrialFailed). Undefined when
+   * nothing waits.
+   */
+  terrestrialOpportunity(devEui: string, gatewayId: string, at: number): Promise<DownlinkRecord | undefined> {
+    return this.serial(async () => {
+      const entry = this.registry.byDevEui(devEui.toLowerCase());
+      if (!entry) return undefined;
+      const now = this.clock.now();
+      const waiting = (await this.store.listByTerminal(entry.record.id, { limit: 100 })).items
+        .filter((d) => d.expiresAt > at && (d.state === 'queued' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart > now)) && (d.eta === null || d.eta > at))
+        .sort((a, b) => Number(b.priority === 'emergency') - Number(a.priority === 'emergency') || a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+      const d = waiting[0];
+      if (!d) return undefined;
+      const framed = this.framed(d, await this.store.nextCounter(d.terminalId));
+      const plan: DownlinkPlan = { stationId: gatewayId, satelliteId: '', contactStart: now, contactEnd: at, uploadAt: now, deliveryStart: at, deliveryEnd: at };
+      const step: DownlinkStep = { state: 'uploaded', at: now, stationId: gatewayId, satelliteId: '', eta: at, reason: 'terrestrial' };
+      return this.save({ ...framed, state: 'uploaded', plan, eta: at, history: [...d.history, step] }, d.version);
+    });
+  }
+
+  /**
+   * The gateway refused a downlink handed to it (its TX_ACK error, or none came): back to the queue
+   * for the next opportunity, satellite or ground. Anything else (already transmitted, another
+   * route by now) changes nothing.
+   */
+  terrestrialFailed(downlinkId: string, gatewayId: string, reason: string): Promise<DownlinkRecord | undefined> {
+    return this.serial(async () => {
+      const d = await this.store.get(downlinkId);
+      if (!d || d.state !== 'uploaded' || !isTerrestrial(d) || d.plan!.stationId !== gatewayId) return d;
+      const step: DownlinkStep = { state: 'queued', at: this.clock.now(), stationId: gatewayId, reason };
+      const saved = await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version);
+      await this.planLocked();
+      return saved;
     });
   }
 

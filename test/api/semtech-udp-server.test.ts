@@ -10,7 +10,9 @@ import { SemtechUdpServer } from '../../src/api/semtech-udp/semtech-udp-server.j
 import { sha256Hex } from '../../src/core/provisioning.js';
 import { buildDataFrame } from '../../src/frame/index.js';
 import { coreFixture, T0, uplink, type CoreFixture, type TestTerminal } from '../core/helpers.js';
+import { until } from '../support/until.js';
 import type { FastifyInstance } from 'fastify';
+import { loraPacket } from '../frame/helpers.js';
 
 const KEY = 'sat_operator_test_key';
 const auth = { authorization: `Bearer ${KEY}` };
@@ -141,6 +143,73 @@ describe('Semtech UDP server', () => {
     expect(acks.length).toBeGreaterThanOrEqual(100);
     expect(acks.length).toBeLessThan(200);
     expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/outcome="RATE_LIMITED"} [1-9]/);
+  });
+
+  /** The JSON of a PULL_RESP as the document lays it out: 4 header bytes, then {"txpk":{…}}. */
+  const txpkOf = (b: Buffer) => {
+    expect(b[0]).toBe(2);
+    expect(b[3]).toBe(0x03);
+    return (JSON.parse(b.subarray(4).toString()) as { txpk: Record<string, unknown> }).txpk;
+  };
+  const txAck = (token: number, error?: string) => datagram(0x05, token, EUI, error === undefined ? undefined : { txpk_ack: { error } });
+
+  it('sends a queued downlink in RX1 of the next uplink a gateway hears, which an independent LoRaWAN library decodes, and marks it transmitted on TX_ACK', async () => {
+    const g = await register();
+    await send(datagram(0x02, 1, EUI));
+    await reply();
+    const d = await f.core.downlinks.enqueue(t.devEui, { fPort: 9, payload: Buffer.from('open gate 2') });
+    expect(d.state).toBe('queued'); // no satellites: no route through space
+    await send(datagram(0x00, 2, EUI, { rxpk: [rxpk(frame(1, 'level 4.1'), { tmst: 4_294_000_000 })] }));
+    const [ack, resp] = await reply(2);
+    expect(ack![3]).toBe(0x01);
+    const txpk = txpkOf(resp!);
+    // RX1: one second after the uplink (the counter wraps at 2^32), on downlink channel (470.7 MHz = uplink channel 2) → 500.7 MHz, same data rate.
+    expect(txpk).toMatchObject({ imme: false, tmst: (4_294_000_000 + 1_000_000) % 2 ** 32, freq: 500.7, rfch: 0, modu: 'LORA', datr: 'SF10BW125', codr: '4/5', ipol: true });
+    const phy = Buffer.from(txpk.data as string, 'base64');
+    expect(txpk.size).toBe(phy.length);
+    const p = loraPacket.fromWire(phy);
+    expect(p.getDir()).toBe('down');
+    expect(p.getFCnt()).toBe(0);
+    expect(p.getBuffers().DevAddr?.toString('hex')).toBe(t.devAddr);
+    expect(loraPacket.verifyMIC(p, Buffer.from(t.keys.nwkSKey))).toBe(true);
+    expect(loraPacket.decrypt(p, Buffer.from(t.keys.appSKey), Buffer.from(t.keys.nwkSKey)).toString()).toBe('open gate 2');
+    expect((await f.core.downlinks.get(d.id)).state).toBe('uploaded');
+    await send(txAck(resp!.readUInt16BE(1), 'NONE'));
+    await until(async () => (await f.core.downlinks.get(d.id)).state === 'transmitted', 'the downlink transmitted');
+    const done = await f.core.downlinks.get(d.id);
+    expect(done.history.map((h) => [h.state, h.stationId, h.satelliteId])).toEqual([['queued', undefined, undefined], ['uploaded', g.id, ''], ['transmitted', g.id, '']]);
+    expect(await metric('satiot_semtech_udp_downlinks_total')).toMatch(new RegExp(`gateway="${EUI}",outcome="transmitted"} 1`));
+  });
+
+  it('queues a downlink again when the gateway refuses it, and sends it at the next uplink', async () => {
+    await register();
+    await send(datagram(0x02, 1, EUI));
+    await reply();
+    const d = await f.core.downlinks.enqueue(t.devEui, { fPort: 9, payload: Buffer.from('x') });
+    await send(datagram(0x00, 2, EUI, { rxpk: [rxpk(frame(1, 'a'))] }));
+    const first = (await reply(2)).find((b) => b[3] === 0x03)!;
+    await send(txAck(first.readUInt16BE(1), 'TOO_LATE'));
+    await until(async () => (await f.core.downlinks.get(d.id)).state === 'queued', 'the downlink queued again');
+    expect((await f.core.downlinks.get(d.id)).history.at(-1)).toMatchObject({ state: 'queued', reason: 'tx-ack-too-late' });
+    await send(datagram(0x00, 3, EUI, { rxpk: [rxpk(frame(2, 'b'))] }));
+    const again = (await reply(2)).find((b) => b[3] === 0x03)!;
+    const p = loraPacket.fromWire(Buffer.from(txpkOf(again).data as string, 'base64'));
+    expect(p.getFCnt()).toBe(1); // framed anew: a counter is never sent twice
+    await send(txAck(again.readUInt16BE(1)));
+    await until(async () => (await f.core.downlinks.get(d.id)).state === 'transmitted', 'the downlink transmitted');
+  });
+
+  it('sends nothing to a gateway that never sent PULL_DATA, and nothing when no downlink waits', async () => {
+    await register();
+    const d = await f.core.downlinks.enqueue(t.devEui, { fPort: 9, payload: Buffer.from('x') });
+    await send(datagram(0x00, 2, EUI, { rxpk: [rxpk(frame(1, 'a'))] }));
+    expect((await reply(2, 600)).map((b) => b[3])).toEqual([0x01]);
+    expect((await f.core.downlinks.get(d.id)).state).toBe('queued');
+    await send(datagram(0x02, 3, EUI));
+    await reply();
+    const other = await f.addTerminal();
+    await send(datagram(0x00, 4, EUI, { rxpk: [rxpk(buildDataFrame({ mtype: 'unconfirmed-data-up', devAddr: other.devAddr, fCnt32: 1, fPort: 7, payload: Buffer.from('z') }, other.keys))] }));
+    expect((await reply(2, 600)).map((b) => b[3])).toEqual([0x01]);
   });
 
   it('lets operators register, list, read and delete gateways, refuses a second EUI, and keeps one that heard messages', async () => {

@@ -218,6 +218,41 @@ describe('DownlinkService on a hand-made contact plan', () => {
     expect((await svc.get(normal.id)).version).toBe(moved.version);
   });
 
+  it('hands a terrestrial gateway the downlink a satellite would deliver later, never one whose upload contact began, and takes the next counter', async () => {
+    const later = await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('via space') });
+    expect(later).toMatchObject({ state: 'scheduled', fCntDown: 0 });
+    const rx1 = T0 + 1_000;
+    const d = await svc.terrestrialOpportunity(t.devEui, 'gw-1', rx1);
+    expect(d).toMatchObject({ id: later.id, state: 'uploaded', eta: rx1, fCntDown: 1, plan: { stationId: 'gw-1', satelliteId: '', deliveryStart: rx1 } });
+    expect(d!.history.at(-1)).toMatchObject({ state: 'uploaded', stationId: 'gw-1', satelliteId: '', reason: 'terrestrial' });
+    expect(openFrame(d!.phyPayload!, 1, t.keys).micOk).toBe(true);
+    expect(await svc.terrestrialOpportunity(t.devEui, 'gw-1', rx1)).toBeUndefined(); // nothing else waits
+    // Once the satellite's upload contact began, the station may be uploading it: the ground leaves it.
+    const onBoard = await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('b') });
+    f.clock.advance(11 * MIN);
+    expect((await svc.get(onBoard.id)).plan?.contactStart).toBeLessThan(f.clock.now());
+    expect(await svc.terrestrialOpportunity(t.devEui, 'gw-1', f.clock.now() + 1_000)).toBeUndefined();
+  });
+
+  it('queues a downlink handed to a gateway again when its TX_ACK fails or never comes (the sweep, after a minute)', async () => {
+    await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('a') });
+    const d = (await svc.terrestrialOpportunity(t.devEui, 'gw-1', T0 + 1_000))!;
+    expect(await svc.terrestrialFailed(d.id, 'gw-other', 'tx-ack-too-late')).toMatchObject({ state: 'uploaded' }); // not its gateway
+    const back = await svc.terrestrialFailed(d.id, 'gw-1', 'tx-ack-too-late');
+    expect(back).toMatchObject({ state: 'queued', plan: null });
+    expect(back!.history.at(-1)).toMatchObject({ state: 'queued', reason: 'tx-ack-too-late', stationId: 'gw-1' });
+    expect((await svc.get(d.id)).state).toBe('scheduled'); // planned again at once through space
+    const again = (await svc.terrestrialOpportunity(t.devEui, 'gw-1', T0 + 2_000))!;
+    f.clock.advance(30_000);
+    await svc.sweep();
+    expect((await svc.get(again.id)).state).toBe('uploaded');
+    f.clock.advance(40_000);
+    await svc.sweep();
+    const swept = await svc.get(again.id);
+    expect(swept.history.some((h) => h.reason === 'no-tx-ack')).toBe(true);
+    expect(swept.state).toBe('scheduled');
+  });
+
   it('queues a rule\'s downlink request once per alarm and drops requests it can never queue', async () => {
     const subject = downlinkRequestSubject(f.tenantId, t.devEui);
     const req = { kind: 'downlink-request', alarmId: 'alarm-7', ruleId: 'r-1', tenantId: f.tenantId, devEui: t.devEui, fPort: 3, payloadHex: '0a0b', confirmed: true, priority: 'emergency' };

@@ -4,7 +4,9 @@ import type { Core } from '../../core/core.js';
 import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
 import type { GroundStationRecord } from '../../core/model.js';
 import { encodeSemtechPacket, isSemtechPacketError, parseSemtechPacket, type Rxpk, type SemtechPacket } from '../../frame/semtech-udp/index.js';
+import { rx1Window, rx2Window, type LoRaRegion, type ReceiveWindow } from '../../frame/regional/receive-windows.js';
 import { SourceRateLimiter } from './source-rate-limiter.js';
+import { randomInt } from 'node:crypto';
 
 export interface SemtechUdpOptions {
   readonly port: number;
@@ -13,13 +15,39 @@ export interface SemtechUdpOptions {
   /** Datagrams per second one source address may send before the rest are dropped (default 200, bursts of twice that). */
   readonly packetsPerSecond?: number;
   readonly onError?: (e: unknown, what: string) => void;
+  /** Regional parameters of the gateways' downlinks (RX1 frequency, RX2; default CN470). */
+  readonly region?: LoRaRegion;
+  /** How long copies of one uplink from several gateways are gathered before the best SNR is chosen for its downlink (ms, default 150). */
+  readonly gatherMs?: number;
+  /** How long a gateway has to answer a PULL_RESP with TX_ACK before its downlink goes back to the queue (ms, default 5,000). */
+  readonly txAckTimeoutMs?: number;
 }
+
+/** One gateway's copy of an uplink: what its downlink in the terminal's receive window needs. */
+interface Hearing {
+  readonly gateway: GroundStationRecord;
+  readonly eui: string;
+  readonly snr: number;
+  readonly tmst: number;
+  readonly frequencyMHz: number;
+  readonly dataRate: string;
+  /** Local ms the PUSH_DATA arrived. */
+  readonly receivedAt: number;
+}
+
+/** Transmit power of a downlink, dBm: the regions' default maximum EIRP less the usual 2 dBi antenna. */
+const TX_POWER_DBM: Record<LoRaRegion, number> = { CN470: 17, EU868: 14 };
+/** Sent later than this after its uplink arrived, a PULL_RESP would miss RX1 on a gateway's just-in-time queue: RX2 instead. */
+const RX1_LATEST_MS = 700;
+const RX2_LATEST_MS = 1_700;
 
 /** Where a gateway's PULL_DATA keep-alives come from: the path its downlinks take back. */
 export interface GatewayPath {
   readonly address: string;
   readonly port: number;
   readonly lastPullAt: number;
+  /** The protocol version its PULL_DATA spoke (a PULL_RESP answers in it). */
+  readonly version: 1 | 2;
 }
 
 /**
@@ -37,11 +65,17 @@ export class SemtechUdpServer {
   private readonly packets: Counter<'type' | 'outcome'>;
   private readonly rxpk: Counter<'gateway' | 'outcome'>;
   private readonly limiter: SourceRateLimiter;
+  /** Uplinks heard for the first time, gathering their other gateways' copies (by message id). */
+  private readonly gathering = new Map<string, { best: Hearing; timer: NodeJS.Timeout }>();
+  /** PULL_RESPs waiting for their TX_ACK, by token. */
+  private readonly awaitingAck = new Map<number, { downlinkId: string; gateway: GroundStationRecord; eui: string; timer: NodeJS.Timeout }>();
+  private readonly downlinks: Counter<'gateway' | 'outcome'>;
   private closed = false;
 
   private constructor(private readonly socket: Socket, private readonly core: Core, private readonly opts: SemtechUdpOptions, metrics: Registry) {
     this.packets = counter(metrics, 'satiot_semtech_udp_packets_total', 'Semtech UDP datagrams by packet type and outcome (ok, or the stable code it was dropped with)', ['type', 'outcome']);
     this.rxpk = counter(metrics, 'satiot_semtech_udp_rxpk_total', 'Radio packets (rxpk) terrestrial gateways forwarded, by gateway EUI and outcome (accepted, duplicate, a rejection code, CRC_BAD, NO_CRC, NOT_LORA, or a codec code)', ['gateway', 'outcome']);
+    this.downlinks = counter(metrics, 'satiot_semtech_udp_downlinks_total', 'Downlinks sent through terrestrial gateways in a receive window, by gateway EUI and outcome (sent_rx1, sent_rx2, transmitted, a TX_ACK error, no-tx-ack, too-late)', ['gateway', 'outcome']);
     this.limiter = new SourceRateLimiter(opts.packetsPerSecond ?? 200);
   }
 
@@ -74,6 +108,10 @@ export class SemtechUdpServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const g of this.gathering.values()) clearTimeout(g.timer);
+    this.gathering.clear();
+    for (const a of this.awaitingAck.values()) clearTimeout(a.timer);
+    this.awaitingAck.clear();
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
     await Promise.allSettled([...this.inFlight]);
   }
@@ -110,13 +148,14 @@ export class SemtechUdpServer {
       case 'PULL_DATA': {
         const gateway = await this.core.gateways.byEui(p.gatewayEui);
         if (!gateway) { this.packets.inc({ type: p.type, outcome: 'UNKNOWN_GATEWAY' }); return; }
-        this.paths.set(p.gatewayEui, { address: from.address, port: from.port, lastPullAt: Date.now() });
+        this.paths.set(p.gatewayEui, { address: from.address, port: from.port, lastPullAt: Date.now(), version: p.version });
         this.reply(encodeSemtechPacket({ type: 'PULL_ACK', version: p.version, token: p.token }), from);
         this.packets.inc({ type: p.type, outcome: 'ok' });
         return;
       }
       case 'TX_ACK':
         this.packets.inc({ type: p.type, outcome: p.error ?? 'ok' });
+        await this.txAck(p.token, p.gatewayEui, p.error);
         return;
       default: // PUSH_ACK, PULL_ACK, PULL_RESP travel from the server, never to it
         this.packets.inc({ type: p.type, outcome: 'UNEXPECTED' });
@@ -125,17 +164,93 @@ export class SemtechUdpServer {
 
   /** The good LoRa packets of a PUSH_DATA through the ingest pipeline, each outcome counted. */
   private async ingest(gateway: GroundStationRecord, eui: string, entries: Extract<SemtechPacket, { type: 'PUSH_DATA' }>['rxpk']): Promise<void> {
-    const receivedAt = this.core.clock.now();
+    const receivedAt = this.core.clock.now(), arrived = Date.now();
     const frames: UplinkFrameInput[] = [];
+    const heard: Rxpk[] = [];
     for (const e of entries) {
       if (!e.ok) { this.rxpk.inc({ gateway: eui, outcome: e.code }); continue; }
       const skip = skipReason(e.rxpk);
       if (skip) { this.rxpk.inc({ gateway: eui, outcome: skip }); continue; }
       frames.push(toFrame(e.rxpk, receivedAt));
+      heard.push(e.rxpk);
     }
     if (frames.length === 0) return;
     const results = await this.core.pipeline.ingest(gateway, frames);
-    for (const r of results) this.rxpk.inc({ gateway: eui, outcome: r.status === 'rejected' ? r.code ?? 'rejected' : r.status });
+    results.forEach((r, i) => {
+      this.rxpk.inc({ gateway: eui, outcome: r.status === 'rejected' ? r.code ?? 'rejected' : r.status });
+      const x = heard[i]!;
+      if (r.messageId && typeof x.datr === 'string') {
+        this.heard(r.status === 'accepted', r.messageId, { gateway, eui, snr: x.lsnr ?? -Infinity, tmst: x.tmst, frequencyMHz: x.freq, dataRate: x.datr, receivedAt: arrived });
+      }
+    });
+  }
+
+  /**
+   * A new uplink starts gathering its copies; a copy of one still gathering may be the better
+   * gateway. After `gatherMs` the best SNR's gateway offers the terminal's receive window to the
+   * downlink queue. A copy that comes later (or a first one heard earlier by a satellite) opens none.
+   */
+  private heard(isNew: boolean, messageId: string, h: Hearing): void {
+    const g = this.gathering.get(messageId);
+    if (g) { if (h.snr > g.best.snr) g.best = h; return; }
+    if (!isNew || this.closed) return;
+    const timer = setTimeout(() => {
+      const best = this.gathering.get(messageId)!.best;
+      this.gathering.delete(messageId);
+      const work = this.offerWindow(messageId, best).catch((e: unknown) => this.fail(e, 'semtech-udp downlink'));
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
+    }, this.opts.gatherMs ?? 150);
+    this.gathering.set(messageId, { best: h, timer });
+  }
+
+  /** The terminal's next downlink, if one waits, in RX1 (else RX2) of the uplink `h` heard. */
+  private async offerWindow(messageId: string, h: Hearing): Promise<void> {
+    const entry = this.core.registry.byTerminalId(messageId.slice(0, messageId.lastIndexOf('.')));
+    const path = this.paths.get(h.eui);
+    if (!entry || this.closed) return;
+    const region = this.opts.region ?? 'CN470';
+    const late = Date.now() - h.receivedAt;
+    const rx1 = late <= RX1_LATEST_MS ? rx1Window(region, h.frequencyMHz, h.dataRate) : undefined;
+    const window: ReceiveWindow | undefined = rx1 ?? (late <= RX2_LATEST_MS ? rx2Window(region) : undefined);
+    if (!window || !path) return; // no way back to the terminal through this gateway now
+    const opensAt = this.core.clock.now() + Math.max(0, window.delayUs / 1000 - late);
+    const d = await this.core.downlinks.terrestrialOpportunity(entry.record.devEui, h.gateway.id, opensAt);
+    if (!d?.phyPayload) return;
+    if (Date.now() - h.receivedAt > window.delayUs / 1000 - 300) {
+      this.downlinks.inc({ gateway: h.eui, outcome: 'too-late' });
+      await this.core.downlinks.terrestrialFailed(d.id, h.gateway.id, 'too-late');
+      return;
+    }
+    const token = randomInt(0, 0x10000);
+    const timer = setTimeout(() => {
+      this.awaitingAck.delete(token);
+      this.downlinks.inc({ gateway: h.eui, outcome: 'no-tx-ack' });
+      void this.core.downlinks.terrestrialFailed(d.id, h.gateway.id, 'no-tx-ack').catch((e: unknown) => this.fail(e, 'semtech-udp downlink'));
+    }, this.opts.txAckTimeoutMs ?? 5_000);
+    this.awaitingAck.set(token, { downlinkId: d.id, gateway: h.gateway, eui: h.eui, timer });
+    const resp = encodeSemtechPacket({
+      type: 'PULL_RESP', version: path.version, token,
+      txpk: {
+        imme: false, tmst: (h.tmst + window.delayUs) % 0x1_0000_0000, freq: window.frequencyMHz, rfch: 0, powe: TX_POWER_DBM[region],
+        modu: 'LORA', datr: window.dataRate, codr: '4/5', ipol: true, data: d.phyPayload,
+      },
+    });
+    this.socket.send(resp, path.port, path.address, (e) => { if (e) this.fail(e, 'semtech-udp send'); });
+    this.downlinks.inc({ gateway: h.eui, outcome: rx1 ? 'sent_rx1' : 'sent_rx2' });
+    // Protocol v1 gateways send no TX_ACK: handed over is all they will say.
+    if (path.version === 1) await this.txAck(token, h.eui, null);
+  }
+
+  /** A gateway's TX_ACK for a PULL_RESP: transmitted, or back to the queue with the gateway's reason. */
+  private async txAck(token: number, eui: string, error: string | null): Promise<void> {
+    const a = this.awaitingAck.get(token);
+    if (!a || a.eui !== eui) return;
+    this.awaitingAck.delete(token);
+    clearTimeout(a.timer);
+    this.downlinks.inc({ gateway: eui, outcome: error ?? 'transmitted' });
+    if (error === null) await this.core.downlinks.reportStatus(a.gateway.id, [{ downlinkId: a.downlinkId, status: 'transmitted', at: this.core.clock.now() }]);
+    else await this.core.downlinks.terrestrialFailed(a.downlinkId, a.gateway.id, `tx-ack-${error.toLowerCase().replace(/_/g, '-')}`);
   }
 
   private reply(bytes: Uint8Array, to: RemoteInfo): void {

@@ -5,9 +5,10 @@ import { retryPolicyFor } from '../../bus/retry-policy.js';
 import { runAction } from '../run-action.js';
 import { DEFAULT_ACCESS_LIMITS, type AccessLimits } from '../../api/access-limits.js';
 import { SatiotError } from '../../errors/satiot-error.js';
+import { LORA_REGIONS } from '../../frame/regional/receive-windows.js';
 
 interface ServeOptions {
-  port: string; host: string; data: string; store: string; bus: string; mqtt?: string; mqttGroup: string; semtechUdp?: string; allowInternalDelivery?: boolean; registrationReview?: boolean;
+  port: string; host: string; data: string; store: string; bus: string; mqtt?: string; mqttGroup: string; semtechUdp?: string; region: string; allowInternalDelivery?: boolean; registrationReview?: boolean;
   rateLimitApi: string; rateLimitStation: string; lockout: string; nodeId?: string; trustProxy?: string; retryFor: string; logLevel: string;
 }
 
@@ -22,6 +23,7 @@ export function registerServe(program: Command): void {
     .option('--mqtt <url>', 'also take gateway batches over MQTT from this broker (satiot/gateway/{stationId}/up)', process.env.SATIOT_MQTT)
     .option('--mqtt-group <name>', 'the shared subscription every node of a cluster takes gateway batches through (each batch to one node)', process.env.SATIOT_MQTT_GROUP ?? 'satiot-gateway')
     .option('--semtech-udp <port>', 'also hear terrestrial LoRa gateways: their Semtech UDP packet forwarders on this UDP port (1700 is theirs by default; --host applies; register each gateway\'s EUI first: POST /api/v1/gateways)', process.env.SATIOT_SEMTECH_UDP)
+    .option('--region <name>', 'LoRaWAN regional parameters of terrestrial gateways\' downlinks: CN470 (RX1 on uplink channel mod 48, RX2 505.3 MHz SF12) or EU868', process.env.SATIOT_REGION ?? 'CN470')
     .option('--allow-internal-delivery', 'let webhooks and MQTT integrations reach internal addresses (an on-site receiver); refused by default')
     .option('--registration-review', 'terminals a tenant registers wait as pending until an operator approves them (default: SATIOT_REGISTRATION_REVIEW=1, else off)', ['1', 'true', 'yes', 'on'].includes((process.env.SATIOT_REGISTRATION_REVIEW ?? '').toLowerCase()))
     .option('--rate-limit-api <n|off>', 'requests per minute per API key (emergency downlinks are never limited)', process.env.SATIOT_RATE_LIMIT_API ?? String(DEFAULT_ACCESS_LIMITS.api))
@@ -59,7 +61,7 @@ Example:
       const rt = await startRuntime({
         port: parseInteger(o.port, '--port', 0, 65535), host: o.host, data: o.data, store: o.store, bus: o.bus,
         ...(o.mqtt ? { mqtt: o.mqtt, mqttGroup: checkGroup(o.mqttGroup) } : {}),
-        ...(o.semtechUdp !== undefined ? { semtechUdp: parseInteger(o.semtechUdp, '--semtech-udp', 0, 65535) } : {}), allowInternalDelivery: o.allowInternalDelivery === true, registrationReview: o.registrationReview === true,
+        ...(o.semtechUdp !== undefined ? { semtechUdp: parseInteger(o.semtechUdp, '--semtech-udp', 0, 65535), region: parseChoice(o.region, '--region', LORA_REGIONS) } : {}), allowInternalDelivery: o.allowInternalDelivery === true, registrationReview: o.registrationReview === true,
         limits: { api: perMinute(o.rateLimitApi, '--rate-limit-api'), station: perMinute(o.rateLimitStation, '--rate-limit-station'), lockout: lockoutPolicy(o.lockout) },
         ...(o.nodeId ? { nodeId: checkNodeId(o.nodeId) } : {}),
         ...(o.trustProxy ? { trustProxy: parseTrustProxy(o.trustProxy) } : {}),
