@@ -97,6 +97,28 @@ export interface GroundStationRecord {
   readonly gatewayEui?: string;
   /** The tenant that owns a terrestrial gateway; absent: the operator's (heard for every tenant). */
   readonly tenantId?: string;
+  /** A terrestrial gateway's last datagram (ms), recorded at most every 30 s. */
+  readonly lastSeenAt?: number;
+  /** A terrestrial gateway's latest `stat` report (packet counts, GPS position, temperature). */
+  readonly gatewayStat?: GatewayStatus;
+}
+
+/** What a gateway says of itself every 30 s or so (the Semtech `stat` object; every field optional). */
+export interface GatewayStatus {
+  /** The gateway's own clock, as it writes it. */
+  readonly time?: string;
+  readonly lat?: number;
+  readonly lon?: number;
+  readonly altM?: number;
+  /** Radio packets received, with a good CRC, forwarded; the share of PUSH_DATA acknowledged (%). */
+  readonly rxReceived?: number;
+  readonly rxOk?: number;
+  readonly rxForwarded?: number;
+  readonly ackPercent?: number;
+  /** Downlinks received from the server, and emitted. */
+  readonly downlinksReceived?: number;
+  readonly txEmitted?: number;
+  readonly temperatureC?: number;
 }
 
 /** Whether a station is a terrestrial LoRa gateway rather than a satellite ground station. */

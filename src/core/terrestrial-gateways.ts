@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from './ports/store.js';
 import type { Clock } from './ports/clock.js';
 import type { EventWriter } from './event-writer.js';
-import type { GroundStationRecord } from './model.js';
+import type { GatewayStatus, GroundStationRecord } from './model.js';
 import { SatiotError } from '../errors/satiot-error.js';
 
 /** What an operator (or a tenant, for its own) says of a new terrestrial gateway. */
@@ -20,6 +20,7 @@ export interface NewGateway {
 const EUI = /^[0-9a-f]{16}$/;
 /** How long a gateway looked up by EUI (or found missing) is answered from memory: a UDP flood from an unknown EUI costs no query per packet. */
 const CACHE_MS = 10_000;
+const SEEN_WRITE_MS = 30_000;
 
 /**
  * Terrestrial LoRa gateways (docs/interop.md): registered by EUI, stored as ground-station records
@@ -28,6 +29,8 @@ const CACHE_MS = 10_000;
  */
 export class TerrestrialGateways {
   private readonly byEuiCache = new Map<string, { gateway: GroundStationRecord | undefined; at: number }>();
+  /** When each gateway's last datagram was last written (ms): at most one write per SEEN_WRITE_MS without a stat report. */
+  private readonly seenWritten = new Map<string, number>();
 
   constructor(private readonly store: Store, private readonly events: EventWriter, private readonly clock: Clock) {}
 
@@ -82,6 +85,17 @@ export class TerrestrialGateways {
     if (r === 'not-found') throw new SatiotError('GATEWAY_NOT_FOUND', `no gateway ${id}`);
     if (r === 'has-receptions') throw new SatiotError('GATEWAY_HAS_RECEPTIONS', `gateway ${id} heard messages: their receptions are kept`);
     this.forget();
+  }
+
+  /**
+   * A datagram came from `gateway` (its `stat` report with it, if any): its last-seen time is
+   * written at most every 30 s, a stat report whenever one comes (a gateway sends one every 30 s).
+   */
+  async seen(gateway: GroundStationRecord, stat?: GatewayStatus): Promise<void> {
+    const now = this.clock.now();
+    if (!stat && now - (this.seenWritten.get(gateway.id) ?? -Infinity) < SEEN_WRITE_MS) return;
+    this.seenWritten.set(gateway.id, now);
+    await this.store.recordGatewaySeen(gateway.id, now, stat);
   }
 
   /** Forgets what was looked up (a gateway changed, here or through another node). */

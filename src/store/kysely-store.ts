@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
-  ApiKeyRecord, GroundStationRecord, MessageDecode, TenantQuota, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
+  ApiKeyRecord, GatewayStatus, GroundStationRecord, MessageDecode, TenantQuota, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
   UserCodecRecord,
 } from '../core/model.js';
 import { ruleStateKey, type AlarmQuery, type IngestWrite, type MessageQuery, type Page, type Store, type StoreTx, type TerminalChanges, type UsageRow } from '../core/ports/store.js';
@@ -338,6 +338,11 @@ export abstract class KyselyStore implements Store {
   async getGatewayByEui(gatewayEui: string): Promise<GroundStationRecord | undefined> {
     const row = await this.db.selectFrom('ground_stations').selectAll().where('gateway_eui', '=', gatewayEui).executeTakeFirst();
     return row && toGroundStation(row);
+  }
+
+  async recordGatewaySeen(id: string, at: number, stat?: GatewayStatus): Promise<void> {
+    await this.db.updateTable('ground_stations').set({ last_seen_at: at, ...(stat ? { gateway_stat: JSON.stringify(stat) } : {}) })
+      .where('id', '=', id).where('gateway_eui', 'is not', null).execute();
   }
 
   async deleteGateway(id: string): Promise<'deleted' | 'not-found' | 'has-receptions'> {

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, SqlBool } from 'kysely';
 import type {
-  GroundStationRecord, MessageDecode, MessageRecord, UserCodecRecord, Reception, Tenant, TerminalCounters, TerminalRecord,
+  GatewayStatus, GroundStationRecord, MessageDecode, MessageRecord, UserCodecRecord, Reception, Tenant, TerminalCounters, TerminalRecord,
 } from '../core/model.js';
 import { messageIdOf } from './message-key.js';
 import type { StoreCapabilities } from './store-capabilities.js';
@@ -108,6 +108,8 @@ export function toGroundStation(r: Selectable<GroundStationsTable>): GroundStati
     createdAt: Number(r.created_at),
     ...(r.gateway_eui !== null ? { gatewayEui: r.gateway_eui } : {}),
     ...(r.tenant_id !== null ? { tenantId: r.tenant_id } : {}),
+    ...(r.last_seen_at !== null && r.last_seen_at !== undefined ? { lastSeenAt: Number(r.last_seen_at) } : {}),
+    ...(r.gateway_stat ? { gatewayStat: JSON.parse(r.gateway_stat) as GatewayStatus } : {}),
   };
 }
 

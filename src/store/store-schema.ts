@@ -169,6 +169,9 @@ export interface GroundStationsTable {
   /** Migration 14: a terrestrial gateway's EUI (unique where set), and the tenant owning it. */
   gateway_eui: string | null;
   tenant_id: string | null;
+  /** A gateway's last datagram (ms) and its latest `stat` report as JSON. */
+  last_seen_at: Generated<number | null>;
+  gateway_stat: Generated<string | null>;
 }
 
 /**

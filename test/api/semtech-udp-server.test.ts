@@ -102,6 +102,17 @@ describe('Semtech UDP server', () => {
     expect(receptions[0]).toMatchObject({ frequencyMHz: 470.7, dataRate: 'SF10BW125', stationId: g.id });
   });
 
+  it('keeps the gateway\'s last datagram and its latest stat report, shown with the gateway', async () => {
+    const g = await register();
+    expect((await app.inject({ method: 'GET', url: `/api/v1/gateways/${g.id}`, headers: auth })).json().lastSeenAt).toBeUndefined();
+    const stat = { time: '2026-01-15 11:59:58 GMT', lati: 30.59, long: 114.3, alti: 21, rxnb: 12, rxok: 10, rxfw: 10, ackr: 100.0, dwnb: 1, txnb: 1, temp: 41.5 };
+    await send(datagram(0x00, 1, EUI, { stat }));
+    await reply();
+    const shown = (await app.inject({ method: 'GET', url: `/api/v1/gateways/${g.id}`, headers: auth })).json();
+    expect(shown.lastSeenAt).toBe(new Date(T0).toISOString());
+    expect(shown.stat).toEqual({ time: '2026-01-15 11:59:58 GMT', lat: 30.59, lon: 114.3, altM: 21, rxReceived: 12, rxOk: 10, rxForwarded: 10, ackPercent: 100, downlinksReceived: 1, txEmitted: 1, temperatureC: 41.5 });
+  });
+
   it('drops packets from an unregistered EUI without an answer, and counts them', async () => {
     await send(datagram(0x00, 7, '0102030405060708', { rxpk: [rxpk(frame(1, 'x'))] }));
     await send(datagram(0x02, 8, '0102030405060708'));

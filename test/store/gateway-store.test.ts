@@ -28,6 +28,13 @@ for (const backend of BACKENDS) {
       expect(await store.getGatewayByEui('0000000000000000')).toBeUndefined();
     });
 
+    it('records a gateway\'s last datagram and keeps its latest stat report until a newer one comes', async () => {
+      await store.createGroundStation(gateway('gw-1', 'aa555a0000000101'));
+      await store.recordGatewaySeen('gw-1', 1_000, { rxReceived: 5, temperatureC: 40 });
+      await store.recordGatewaySeen('gw-1', 2_000);
+      expect(await store.getGatewayByEui('aa555a0000000101')).toMatchObject({ lastSeenAt: 2_000, gatewayStat: { rxReceived: 5, temperatureC: 40 } });
+    });
+
     it('refuses a second gateway with the same EUI with GATEWAY_EXISTS', async () => {
       await store.createGroundStation(gateway('gw-1', 'aa555a0000000101'));
       const e = await store.createGroundStation(gateway('gw-9', 'aa555a0000000101')).catch((x: unknown) => x);

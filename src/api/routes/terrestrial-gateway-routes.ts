@@ -13,6 +13,14 @@ const gatewaySchema = {
     id: { type: 'string' }, gatewayEui: { type: 'string', description: '16 lower-case hex digits' }, name: { type: 'string' },
     tenantId: { type: 'string', description: 'the owning tenant; absent: the operator\'s' },
     lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' }, enabled: { type: 'boolean' }, createdAt: { type: 'string' },
+    lastSeenAt: { type: 'string', description: 'its last datagram (recorded at most every 30 s)' },
+    stat: {
+      type: 'object', description: 'its latest status report: packets received / with a good CRC / forwarded, PUSH_DATA acknowledged (%), downlinks received and emitted, GPS position, temperature',
+      properties: {
+        time: { type: 'string' }, lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' }, rxReceived: { type: 'number' }, rxOk: { type: 'number' },
+        rxForwarded: { type: 'number' }, ackPercent: { type: 'number' }, downlinksReceived: { type: 'number' }, txEmitted: { type: 'number' }, temperatureC: { type: 'number' },
+      },
+    },
   },
 } as const;
 
@@ -21,6 +29,7 @@ interface NewGatewayBody { gatewayEui: string; name?: string; lat: number; lon: 
 const view = (g: GroundStationRecord) => ({
   id: g.id, gatewayEui: g.gatewayEui!, name: g.name, ...(g.tenantId !== undefined ? { tenantId: g.tenantId } : {}),
   lat: g.lat, lon: g.lon, altM: g.altM, enabled: g.enabled, createdAt: new Date(g.createdAt).toISOString(),
+  ...(g.lastSeenAt !== undefined ? { lastSeenAt: new Date(g.lastSeenAt).toISOString() } : {}), ...(g.gatewayStat ? { stat: g.gatewayStat } : {}),
 });
 const notFound = (id: string) => () => new SatiotError('GATEWAY_NOT_FOUND', `no gateway ${id}`);
 

@@ -2,8 +2,8 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { Counter, type Registry } from 'prom-client';
 import type { Core } from '../../core/core.js';
 import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
-import type { GroundStationRecord } from '../../core/model.js';
-import { encodeSemtechPacket, isSemtechPacketError, parseSemtechPacket, type Rxpk, type SemtechPacket } from '../../frame/semtech-udp/index.js';
+import type { GatewayStatus, GroundStationRecord } from '../../core/model.js';
+import { encodeSemtechPacket, isSemtechPacketError, parseSemtechPacket, type GatewayStat, type Rxpk, type SemtechPacket } from '../../frame/semtech-udp/index.js';
 import { rx1Window, rx2Window, type LoRaRegion, type ReceiveWindow } from '../../frame/regional/receive-windows.js';
 import { SourceRateLimiter } from './source-rate-limiter.js';
 import { randomInt } from 'node:crypto';
@@ -140,6 +140,7 @@ export class SemtechUdpServer {
       case 'PUSH_DATA': {
         const gateway = await this.core.gateways.byEui(p.gatewayEui);
         if (!gateway) { this.packets.inc({ type: p.type, outcome: 'UNKNOWN_GATEWAY' }); return; }
+        await this.core.gateways.seen(gateway, p.stat && statusOf(p.stat));
         await this.ingest(gateway, p.gatewayEui, p.rxpk);
         this.reply(encodeSemtechPacket({ type: 'PUSH_ACK', version: p.version, token: p.token }), from);
         this.packets.inc({ type: p.type, outcome: 'ok' });
@@ -149,6 +150,7 @@ export class SemtechUdpServer {
         const gateway = await this.core.gateways.byEui(p.gatewayEui);
         if (!gateway) { this.packets.inc({ type: p.type, outcome: 'UNKNOWN_GATEWAY' }); return; }
         this.paths.set(p.gatewayEui, { address: from.address, port: from.port, lastPullAt: Date.now(), version: p.version });
+        await this.core.gateways.seen(gateway);
         this.reply(encodeSemtechPacket({ type: 'PULL_ACK', version: p.version, token: p.token }), from);
         this.packets.inc({ type: p.type, outcome: 'ok' });
         return;
@@ -283,6 +285,16 @@ function toFrame(r: Rxpk, receivedAt: number): UplinkFrameInput {
     rssi: r.rssi, ...(r.lsnr !== undefined ? { snr: r.lsnr } : {}), frequencyMHz: r.freq,
     ...(typeof r.datr === 'string' ? { dataRate: r.datr } : {}),
   };
+}
+
+/** A `stat` report in the model's words. */
+function statusOf(s: GatewayStat): GatewayStatus {
+  const out: Record<string, number | string> = {};
+  const put = (k: keyof GatewayStatus, v: number | string | undefined) => { if (v !== undefined) out[k] = v; };
+  put('time', s.time); put('lat', s.lati); put('lon', s.long); put('altM', s.alti);
+  put('rxReceived', s.rxnb); put('rxOk', s.rxok); put('rxForwarded', s.rxfw); put('ackPercent', s.ackr);
+  put('downlinksReceived', s.dwnb); put('txEmitted', s.txnb); put('temperatureC', s.temp);
+  return out as GatewayStatus;
 }
 
 function counter<L extends string>(metrics: Registry, name: string, help: string, labelNames: L[]): Counter<L> {

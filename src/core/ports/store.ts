@@ -11,7 +11,7 @@ import type { DeadLetterStore } from './dead-letter-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { NodeStore } from './node-store.js';
 import type { LimitStore } from './limit-store.js';
-import type { ApiKeyRecord, GeoPoint, TerminalProfile, TenantQuota, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
+import type { ApiKeyRecord, GatewayStatus, GeoPoint, TerminalProfile, TenantQuota, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
 export interface IngestWrite {
@@ -145,6 +145,8 @@ export interface Store {
   /** Terrestrial LoRa gateways: ground-station records with a `gatewayEui` (created by createGroundStation). */
   listGateways(): Promise<GroundStationRecord[]>;
   getGatewayByEui(gatewayEui: string): Promise<GroundStationRecord | undefined>;
+  /** Records a gateway's last datagram and, when it sent one, its latest `stat` report. */
+  recordGatewaySeen(id: string, at: number, stat?: GatewayStatus): Promise<void>;
   /** Deletes a gateway that heard nothing; one whose receptions are stored stays ('has-receptions'). */
   deleteGateway(id: string): Promise<'deleted' | 'not-found' | 'has-receptions'>;
 
