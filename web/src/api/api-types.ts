@@ -112,6 +112,10 @@ export interface ApiOperations {
           rssi?: number | null;
           snr?: number | null;
           frequencyOffsetHz?: number | null;
+          path?: "satellite" | "terrestrial";
+          gatewayEui?: string;
+          frequencyMHz?: number;
+          dataRate?: string;
         }>;
         deliveries?: Array<{
           integration: "webhook" | "mqtt";
