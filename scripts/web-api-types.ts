@@ -35,6 +35,7 @@ export const DASHBOARD_OPERATIONS = [
   'GET /api/v1/satellites/elements',
   'POST /api/v1/plan/coverage',
   'GET /api/v1/ground-stations',
+  'GET /api/v1/gateways',
   'GET /api/v1/alarms',
   'POST /api/v1/alarms/{id}/acknowledge',
   'POST /api/v1/alarms/{id}/clear',

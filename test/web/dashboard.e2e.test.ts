@@ -24,7 +24,7 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`dashboard e2e skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 /** Pixels of the map canvas: how many differ from the ocean, and which are satellite-yellow. */
-async function canvasPixels(page: Page): Promise<{ width: number; height: number; nonOcean: number; land: number; yellow: number[] }> {
+async function canvasPixels(page: Page): Promise<{ width: number; height: number; nonOcean: number; land: number; yellow: number[]; pink: number }> {
   return page.evaluate(() => {
     const gl = document.querySelector('[data-testid="live-map"] canvas');
     if (!gl) throw new Error('no map canvas');
@@ -37,14 +37,17 @@ async function canvasPixels(page: Page): Promise<{ width: number; height: number
     const d = ctx.getImageData(0, 0, c.width, c.height).data;
     let nonOcean = 0, land = 0;
     const yellow: number[] = [];
+    let pink = 0;
     for (let i = 0; i < d.length; i += 4) {
       const [r, g, b] = [d[i] ?? 0, d[i + 1] ?? 0, d[i + 2] ?? 0];
       // Ocean is #0b1d33, land #1d3450, satellites #fde047.
       if (Math.abs(r - 0x0b) + Math.abs(g - 0x1d) + Math.abs(b - 0x33) > 12) nonOcean++;
       if (Math.abs(r - 0x1d) + Math.abs(g - 0x34) + Math.abs(b - 0x50) < 12) land++;
       if (r > 220 && g > 190 && b < 120) yellow.push(i / 4);
+      // LoRa gateways, #f472b6.
+      if (r > 215 && g > 85 && g < 145 && b > 150 && b < 210) pink++;
     }
-    return { width: c.width, height: c.height, nonOcean, land, yellow };
+    return { width: c.width, height: c.height, nonOcean, land, yellow, pink };
   });
 }
 
@@ -99,6 +102,12 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     expect(first.land).toBeGreaterThan(first.width * first.height * 0.05);
     expect(first.nonOcean).toBeGreaterThan(first.width * first.height * 0.1);
     expect(first.yellow.length).toBeGreaterThan(20);
+    // The terrestrial gateway at Wuhan is on the map beside the satellites, and in the legend.
+    // (its source is polled and rendered on its own: wait for it as for the satellites)
+    let pink = first.pink;
+    for (let i = 0; pink <= 10 && i < 50; i++) { await page.waitForTimeout(200); pink = (await canvasPixels(page)).pink; }
+    expect(pink).toBeGreaterThan(10);
+    await expect(page.getByLabel('Legend').textContent()).resolves.toContain('LoRa gateway');
     await page.waitForTimeout(3000);
     const second = await canvasPixels(page);
     await page.screenshot({ path: `${SHOTS}/live-2.png` });
@@ -118,6 +127,8 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await life.locator('.hops').getByText('downlinked').waitFor();
     await expect(life.textContent()).resolves.toMatch(/captured.*downlinked.*ingested.*delivered/s);
     await expect(life.textContent()).resolves.toContain('waterLevelM');
+    // Each reception names its path: these came through a satellite and a ground station.
+    await expect(life.locator('tbody tr').first().locator('td').first().textContent()).resolves.toMatch(/^satellite \w+/);
     await page.screenshot({ path: `${SHOTS}/feed.png` });
 
     // The planner's coverage over the view, for the service's own constellation, as a heat layer.

@@ -16,6 +16,8 @@ import { encodeSl651Report } from '../../src/codecs/sl651/index.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 import { createTwinClock, LiveTwin, loadScenario } from '../../src/twin/index.js';
 import { createAuditLog } from '../../src/cli/audit-setup.js';
+import { SemtechUdpServer } from '../../src/api/semtech-udp/semtech-udp-server.js';
+import { createSocket } from 'node:dgram';
 
 /** Simulated time running `speed` times faster than the wall clock, from now (as the twin's clock does). */
 export class SpeedClock implements Clock {
@@ -73,7 +75,26 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
     return json;
   };
 
+  // A terrestrial LoRa gateway on the Yangtze at Wuhan, its packet forwarder keeping in touch over
+  // real UDP (PULL_DATA every second): the map shows the ground path beside the satellites.
+  const udp = await SemtechUdpServer.start(core, { port: 0, host: '127.0.0.1' });
+  const forwarder = createSocket('udp4');
+  forwarder.on('message', () => undefined);
+  let keepAlive: NodeJS.Timeout | undefined;
+  const heard = async () => {
+    await call('POST', '/api/v1/gateways', { gatewayEui: 'aa555a0000000101', name: 'Wuhan river bank', lat: 30.59, lon: 114.3 });
+    const pull = () => forwarder.send(Buffer.concat([Buffer.from([2, 0, 1, 0x02]), Buffer.from('aa555a0000000101', 'hex')]), udp.address().port, '127.0.0.1');
+    pull();
+    keepAlive = setInterval(pull, 1_000);
+  };
+  const stopGateway = async () => {
+    clearInterval(keepAlive);
+    forwarder.close();
+    await udp.close();
+  };
+
   if (traffic === 'twin') {
+    await heard();
     const twin = await LiveTwin.start({ scenario: loadScenario('china-trial'), core, clock: clock as ReturnType<typeof createTwinClock>, gateway: 'http', baseUrl, tickMs: 500 });
     const tenants = (await call('GET', '/api/v1/tenants'))['items'] as Array<{ id: string; name: string }>;
     const tenantId = (tenants.find((t) => /hydrolog/i.test(t.name)) ?? tenants[0])!.id;
@@ -91,6 +112,7 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
       sent: () => twin.stats().framesPosted,
       async close() {
         await twin.stop();
+        await stopGateway();
         await app.close();
         await core.close();
         rmSync(dir, { recursive: true, force: true });
@@ -98,6 +120,7 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
     };
   }
 
+  await heard();
   const tenantId = (await call('POST', '/api/v1/tenants', { name: 'hydrology' }))['id'] as string;
   const userKey = (await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-user', name: 'dashboard test' }))['key'] as string;
   const stationToken = (await call('POST', '/api/v1/ground-stations', { name: 'Beijing', lat: 40.0, lon: 116.3 }))['token'] as string;
@@ -144,6 +167,7 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
     async close() {
       stopped = true;
       clearInterval(timer);
+      await stopGateway();
       await app.close();
       await core.close();
       rmSync(dir, { recursive: true, force: true });

@@ -396,6 +396,38 @@ export interface ApiOperations {
       }[];
     };
   };
+  "GET /api/v1/gateways": {
+    params: Record<string, never>;
+    query: Record<string, never>;
+    body: undefined;
+    response: {
+      items: {
+        id: string;
+        gatewayEui: string;
+        name: string;
+        tenantId?: string;
+        lat: number;
+        lon: number;
+        altM: number;
+        enabled: boolean;
+        createdAt: string;
+        lastSeenAt?: string;
+        stat?: {
+          time?: string;
+          lat?: number;
+          lon?: number;
+          altM?: number;
+          rxReceived?: number;
+          rxOk?: number;
+          rxForwarded?: number;
+          ackPercent?: number;
+          downlinksReceived?: number;
+          txEmitted?: number;
+          temperatureC?: number;
+        };
+      }[];
+    };
+  };
   "GET /api/v1/alarms": {
     params: Record<string, never>;
     query: { tenantId?: string; devEui?: string; state?: "raised" | "acknowledged" | "cleared" | "open"; limit?: number; cursor?: string };

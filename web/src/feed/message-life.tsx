@@ -39,10 +39,14 @@ export function MessageLife({ api, devEui, messageId, capturedAt }: { api: ApiCl
       </ol>
       <table className="compact">
         <caption>Receptions</caption>
-        <thead><tr><th>satellite</th><th>station</th><th>captured</th><th>downlinked</th><th>RSSI</th><th>SNR</th></tr></thead>
+        <thead><tr><th>via</th><th>station</th><th>captured</th><th>downlinked</th><th>RSSI / SNR</th></tr></thead>
         <tbody>
           {m.receptions.map((r, i) => (
-            <tr key={i}><td>{r.satelliteId}</td><td title={r.stationId}>{r.stationId?.slice(0, 8)}</td><td>{time(r.capturedAt)}</td><td>{time(r.downlinkedAt)}</td><td>{r.rssi ?? '—'}</td><td>{r.snr ?? '—'}</td></tr>
+            <tr key={i} className={r.path === 'terrestrial' ? 'path-ground' : 'path-space'} title={r.frequencyMHz !== undefined ? `${r.frequencyMHz} MHz ${r.dataRate ?? ''}` : undefined}>
+              <td>{r.path === 'terrestrial' ? 'ground' : `satellite ${r.satelliteId}`}</td>
+              <td title={r.stationId}>{r.path === 'terrestrial' ? `gateway ${r.gatewayEui ?? ''}` : r.stationId?.slice(0, 8)}</td>
+              <td>{time(r.capturedAt)}</td><td>{time(r.downlinkedAt)}</td><td>{r.rssi ?? '—'} / {r.snr ?? '—'}</td>
+            </tr>
           ))}
         </tbody>
       </table>

@@ -50,6 +50,9 @@ function freshness(lastSeen: number | undefined, now: number): number {
  * between polls (on the server's clock), their footprints and tracks, ground stations with the
  * contacts they have now, and terminals clustered, coloured by sector and faded by age.
  */
+/** Terrestrial gateways on the map and in its legend. */
+const GATEWAY_COLOUR = '#f472b6';
+
 export function LiveMap(props: { api: ApiClient; showStations: boolean; terminals: readonly MapTerminal[]; focus?: { lat: number; lon: number } | undefined; trail?: Array<[number, number]> | undefined; legend?: boolean }) {
   const { api, showStations, terminals, focus, trail, legend = true } = props;
   const container = useRef<HTMLDivElement>(null);
@@ -71,7 +74,7 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
     map.addControl(new NavigationControl({ showCompass: false }), 'top-left');
     map.addControl(new AttributionControl({ compact: true, customAttribution: 'Natural Earth (world-atlas)' }));
     map.on('load', () => {
-      for (const id of ['coverage', 'tracks', 'footprints', 'links', 'satellites', 'stations', 'trail']) map.addSource(id, { type: 'geojson', data: empty() });
+      for (const id of ['coverage', 'tracks', 'footprints', 'links', 'satellites', 'stations', 'gateways', 'trail']) map.addSource(id, { type: 'geojson', data: empty() });
       map.addLayer({
         id: 'coverage', type: 'fill', source: 'coverage',
         paint: { 'fill-color': ['interpolate', ['linear'], ['get', 'wait'], ...WAIT_STOPS.flat()], 'fill-opacity': 0.45 },
@@ -91,8 +94,10 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
         paint: { 'circle-color': ['get', 'colour'], 'circle-opacity': ['get', 'fresh'], 'circle-radius': 5, 'circle-stroke-color': '#0f172a', 'circle-stroke-width': 1 },
       });
       map.addLayer({ id: 'stations', type: 'circle', source: 'stations', paint: { 'circle-color': '#4ade80', 'circle-radius': 6, 'circle-stroke-color': '#052e16', 'circle-stroke-width': 2 } });
+      // Terrestrial LoRa gateways: the ground path beside the satellites (faded when not heard for 5 minutes).
+      map.addLayer({ id: 'gateways', type: 'circle', source: 'gateways', paint: { 'circle-color': GATEWAY_COLOUR, 'circle-opacity': ['get', 'fresh'], 'circle-radius': 6, 'circle-stroke-color': '#500724', 'circle-stroke-width': 2 } });
       map.addLayer({ id: 'satellites', type: 'circle', source: 'satellites', paint: { 'circle-color': '#fde047', 'circle-radius': 5, 'circle-stroke-color': '#422006', 'circle-stroke-width': 1.5 } });
-      for (const layer of ['satellites', 'stations', 'terminals']) {
+      for (const layer of ['satellites', 'stations', 'gateways', 'terminals']) {
         map.on('mouseenter', layer, (e: MapLayerMouseEvent) => { map.getCanvas().style.cursor = 'pointer'; setHover(String(e.features?.[0]?.properties?.['label'] ?? '')); });
         map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; setHover(undefined); });
       }
@@ -145,6 +150,16 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
       map.getSource<GeoJSONSource>('tracks')?.setData({ type: 'FeatureCollection', features });
     };
     const pollStations = async () => {
+      // Gateways are visible to every role (a tenant sees the operator's and its own).
+      const gateways = (await api.call('GET /api/v1/gateways')).items.filter((g) => g.enabled);
+      const now = clock.now() ?? Date.now(); // last-heard times are the server's (the twin runs its clock faster)
+      map.getSource<GeoJSONSource>('gateways')?.setData({
+        type: 'FeatureCollection',
+        features: gateways.map((g) => ({
+          type: 'Feature', geometry: { type: 'Point', coordinates: [g.lon, g.lat] },
+          properties: { label: `LoRa gateway ${g.name} (${g.gatewayEui})${g.lastSeenAt ? `, last heard ${g.lastSeenAt.slice(0, 16).replace('T', ' ')} UTC` : ', not heard yet'}`, fresh: g.lastSeenAt && now - Date.parse(g.lastSeenAt) < 5 * 60_000 ? 1 : 0.45 },
+        })),
+      });
       if (!showStations) return;
       stations = (await api.call('GET /api/v1/ground-stations')).items.filter((s) => s.enabled);
       map.getSource<GeoJSONSource>('stations')?.setData({
@@ -231,6 +246,7 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
       {legend ? <ul className="legend" aria-label="Legend">
         <li><span className="dot" style={{ background: '#fde047' }} />satellite</li>
         <li><span className="dot" style={{ background: '#4ade80' }} />ground station / contact</li>
+        <li><span className="dot" style={{ background: GATEWAY_COLOUR }} />LoRa gateway</li>
         {(['logistics', 'power', 'water', 'other'] as const).map((s) => <li key={s}><span className="dot" style={{ background: SECTOR_COLOURS[s] }} />{s}</li>)}
       </ul> : null}
     </div>
