@@ -5,6 +5,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { buildApp } from '../../src/api/app.js';
 import { SemtechUdpServer } from '../../src/api/semtech-udp/semtech-udp-server.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
@@ -145,6 +146,21 @@ describe('Semtech UDP server', () => {
     expect(rx).toMatch(new RegExp(`gateway="${EUI}",outcome="accepted"} 1`));
     expect(rx).toMatch(new RegExp(`gateway="${EUI}",outcome="SEMTECH_BAD_RXPK"} 1`));
     expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/outcome="SEMTECH_/);
+  });
+
+  it('survives arbitrary datagrams over real UDP and still answers a good one after them', async () => {
+    await register();
+    const header = datagram(0x00, 1, EUI);
+    await fc.assert(fc.asyncProperty(fc.oneof(
+      fc.uint8Array({ maxLength: 600 }),
+      fc.uint8Array({ maxLength: 600 }).map((b) => Buffer.concat([header, b])),
+      fc.json().map((j) => Buffer.concat([header, Buffer.from(j)])),
+      fc.anything().map((x) => Buffer.concat([header, Buffer.from(JSON.stringify({ rxpk: [x], stat: x }) ?? '')])),
+    ), async (b) => { await send(Buffer.from(b)); }), { numRuns: 80 });
+    await send(datagram(0x00, 0x4242, EUI, { rxpk: [rxpk(frame(9, 'still here'))] }));
+    // Answers to the random datagrams that happened to be valid arrive too: look for this one's.
+    await until(() => got.some((a) => a.readUInt16BE(1) === 0x4242 && a[3] === 0x01), 'the PUSH_ACK of the good datagram');
+    expect(Buffer.from((await f.core.messageQueries.getMessage(`${t.id}.9`))!.payload).toString()).toBe('still here');
   });
 
   it('stops answering a source that floods, within its burst', async () => {
