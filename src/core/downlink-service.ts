@@ -259,10 +259,11 @@ export class DownlinkService {
    * `transmitted` (reportStatus) or sends it back to the queue (terrestrialFailed). Undefined when
    * nothing waits.
    */
-  terrestrialOpportunity(devEui: string, gatewayId: string, at: number): Promise<DownlinkRecord | undefined> {
+  async terrestrialOpportunity(devEui: string, gatewayId: string, at: number): Promise<DownlinkRecord | undefined> {
+    const entry = this.registry.byDevEui(devEui.toLowerCase());
+    // Most uplinks have no downlink waiting: they answer from one index probe, without queuing behind the service's other changes.
+    if (!entry || !(await this.store.hasWaiting(entry.record.id))) return undefined;
     return this.serial(async () => {
-      const entry = this.registry.byDevEui(devEui.toLowerCase());
-      if (!entry) return undefined;
       const now = this.clock.now();
       const waiting = (await this.store.listByTerminal(entry.record.id, { limit: 100 })).items
         .filter((d) => d.expiresAt > at && (d.state === 'queued' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart > now)) && (d.eta === null || d.eta > at))

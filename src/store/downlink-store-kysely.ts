@@ -109,6 +109,11 @@ export class KyselyDownlinkStore implements DownlinkStore {
     return rows.map(record);
   }
 
+  async hasWaiting(terminalId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('downlinks').select('id').where('terminal_id', '=', terminalId).where('state', 'in', ['queued', 'scheduled']).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async nextCounter(terminalId: string): Promise<number> {
     return (await this.maxCounter(terminalId, [])) + 1;
   }

@@ -163,6 +163,10 @@ describe('Semtech UDP server', () => {
     expect(Buffer.from((await f.core.messageQueries.getMessage(`${t.id}.9`))!.payload).toString()).toBe('still here');
   });
 
+  it('refuses to start on a port another socket holds, naming the cause', async () => {
+    await expect(SemtechUdpServer.start(f.core, { port: server.address().port, host: '127.0.0.1' })).rejects.toThrow(/EADDRINUSE/);
+  });
+
   it('stops answering a source that floods, within its burst', async () => {
     await register();
     for (let i = 0; i < 400; i++) await send(datagram(0x02, i, EUI));

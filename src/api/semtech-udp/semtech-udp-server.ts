@@ -40,6 +40,8 @@ const TX_POWER_DBM: Record<LoRaRegion, number> = { CN470: 17, EU868: 14 };
 /** Sent later than this after its uplink arrived, a PULL_RESP would miss RX1 on a gateway's just-in-time queue: RX2 instead. */
 const RX1_LATEST_MS = 700;
 const RX2_LATEST_MS = 1_700;
+/** Socket receive buffer asked for, bytes. */
+const RECV_BUFFER_BYTES = 8 * 1024 * 1024;
 
 /** Where a gateway's PULL_DATA keep-alives come from: the path its downlinks take back. */
 export interface GatewayPath {
@@ -82,13 +84,14 @@ export class SemtechUdpServer {
   /** Binds the socket; resolves once it listens. */
   static async start(core: Core, opts: SemtechUdpOptions): Promise<SemtechUdpServer> {
     const host = opts.host ?? '127.0.0.1';
-    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+    // A large receive buffer: a burst of PUSH_DATA from many gateways waits there while a batch commits
+    // (the kernel caps it at net.core.rmem_max; raise that on a busy server).
+    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: RECV_BUFFER_BYTES });
     const server = new SemtechUdpServer(socket, core, opts, core.metrics);
     socket.on('message', (msg, rinfo) => server.receive(msg, rinfo));
-    socket.on('error', (e) => server.fail(e, 'semtech-udp socket'));
     await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(opts.port, host, () => { socket.off('error', reject); resolve(); });
+      socket.once('error', (e) => { socket.close(); reject(e); });
+      socket.bind(opts.port, host, () => { socket.removeAllListeners('error'); socket.on('error', (e) => server.fail(e, 'semtech-udp socket')); resolve(); });
     });
     return server;
   }

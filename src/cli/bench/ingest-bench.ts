@@ -7,13 +7,14 @@ import { KeyVault } from '../../core/key-vault.js';
 import { openBus } from '../../bus/open-bus.js';
 import { buildApp } from '../../api/app.js';
 import { sha256Hex } from '../../core/provisioning.js';
+import { pushOverSemtechUdp } from './semtech-udp-load.js';
 
 export interface IngestBenchOptions {
   frames: number;
   terminals: number;
   store: string;
   bus: string;
-  via: 'inproc' | 'http';
+  via: 'inproc' | 'http' | 'semtech-udp';
   batch: number;
   /** Concurrent callers (stations posting at once). */
   clients: number;
@@ -111,6 +112,9 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBench
           done += b.length; o.onProgress?.(done, frames.length);
         }
       }));
+    } else if (o.via === 'semtech-udp') {
+      const r = await pushOverSemtechUdp(core, frames, o.clients, (n) => o.onProgress?.(n, frames.length));
+      accepted = r.accepted; duplicates = r.duplicates; rejected = r.rejected + r.lost;
     } else {
       const app = await buildApp({ core, adminKeyHash: sha256Hex(randomBytes(16).toString('hex')) });
       const address = await app.listen({ port: 0, host: '127.0.0.1' });

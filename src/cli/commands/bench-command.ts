@@ -38,7 +38,7 @@ export function registerBench(program: Command): void {
     .option('--frames <n>', 'frames to push', '200000'))
     .option('--store <spec>', 'sqlite (a temporary data dir) or postgres://… (use a scratch database)', 'sqlite')
     .option('--bus <spec>', 'memory, nats://… (a scratch server: its satiot-* durables are used), or nats-local (a nats-server of this run\'s own)', 'memory')
-    .option('--via <inproc|http>', 'call the pipeline directly or through the HTTP gateway API', 'inproc')
+    .option('--via <inproc|http|semtech-udp>', 'call the pipeline directly, through the HTTP gateway API, or as --clients terrestrial gateways over Semtech UDP (16 rxpk a PUSH_DATA, 8 in flight each)', 'inproc')
     .option('--nodes <n>', 'start this many `satiot serve` processes on --store postgres://… and --bus nats://… and post to all of them over HTTP')
     .option('--no-baseline', 'with --store postgres://…: skip the in-process SQLite run the ratio is measured against')
     .option('--format <table|json>', 'output format', 'table')
@@ -64,7 +64,7 @@ Examples:
         : undefined;
       const r = await withBus(o.bus, (bus): Promise<IngestBenchResult | ClusterBenchResult> => (o.nodes !== undefined
         ? runClusterBench({ ...common, nodes: parseInteger(o.nodes, '--nodes', 1, 16), store: o.store, bus, onProgress: (d, t) => progress.update(`${o.nodes} node(s)`, d, t) })
-        : runIngestBench({ ...common, store: o.store, bus, via: parseChoice(o.via, '--via', ['inproc', 'http'] as const), onProgress: (d, t) => progress.update('ingest', d, t) })));
+        : runIngestBench({ ...common, store: o.store, bus, via: parseChoice(o.via, '--via', ['inproc', 'http', 'semtech-udp'] as const), onProgress: (d, t) => progress.update('ingest', d, t) })));
       progress.stop();
       const ratioToSqlite = baseline ? Number((r.framesPerSecond / baseline.framesPerSecond).toFixed(3)) : undefined;
       if (json) { process.stdout.write(`${JSON.stringify({ ...r, ...(baseline ? { baseline, ratioToSqlite } : {}) }, null, 2)}\n`); return; }

@@ -105,6 +105,8 @@ export interface DownlinkStore {
    * acknowledged. Oldest first.
    */
   listOpen(): Promise<DownlinkRecord[]>;
+  /** Whether the terminal has a downlink queued or scheduled (one index probe: asked for each uplink a terrestrial gateway hears). */
+  hasWaiting(terminalId: string): Promise<boolean>;
   /** The terminal's next free downlink counter: the highest it has used + 1 (0 for the first). */
   nextCounter(terminalId: string): Promise<number>;
   /** The terminal's highest counter over its downlinks except `exceptIds`; −1 when there is none. */
