@@ -3,7 +3,16 @@
  * element and range checks for encoding. Every refusal is a DirectIpError naming its field.
  */
 import { DirectIpError } from './direct-ip-error.js';
-import type { MoLocation } from './direct-ip-message.js';
+
+/** Where the Iridium network places the terminal: the MO location IE, decoded. */
+export interface MoLocation {
+  /** Decimal degrees, south negative; a thousandth of a minute resolution. */
+  readonly lat: number;
+  /** Decimal degrees, west negative. */
+  readonly lon: number;
+  /** Circular error probable radius, km (u32). */
+  readonly cepRadiusKm: number;
+}
 
 export const MAX_U8 = 0xff;
 export const MAX_U16 = 0xffff;

@@ -31,7 +31,7 @@
 import { DirectIpError } from './direct-ip-error.js';
 import {
   IMEI_BYTES, MAX_U16, MAX_U32, MAX_U8, checkBytes, checkInteger, copyOf, describe, readImei, readLocation,
-  viewOf, writeImei, writeLocation,
+  viewOf, writeImei, writeLocation, type MoLocation,
 } from './direct-ip-fields.js';
 
 export { MO_SESSION_STATUS, MT_DISPOSITION_FLAGS, mtStatusText } from './direct-ip-status.js';
@@ -65,14 +65,8 @@ export interface MoHeader {
   readonly sessionTime: number;
 }
 
-export interface MoLocation {
-  /** Decimal degrees, south negative; a thousandth of a minute resolution. */
-  readonly lat: number;
-  /** Decimal degrees, west negative. */
-  readonly lon: number;
-  /** Circular error probable radius, km (u32). */
-  readonly cepRadiusKm: number;
-}
+/** Where the Iridium network places the terminal (the MO location IE); defined beside its codec. */
+export type { MoLocation } from './direct-ip-fields.js';
 
 export interface MoMessage { readonly kind: 'mo'; readonly header: MoHeader; readonly payload?: Uint8Array; readonly location?: MoLocation }
 export interface MtMessage {
