@@ -7,6 +7,8 @@ import type { RejectionCode } from './model.js';
  */
 export class IngestMetrics {
   readonly frames: Counter<'status' | 'code' | 'station'>;
+  /** Copies taken in (new messages and duplicates), by the path that carried them. */
+  readonly receptions: Counter<'path' | 'status'>;
   readonly batchSeconds: Histogram;
   readonly hopSeconds: Histogram<'hop'>;
   /** Events the outbox relay published, and how long each waited in the outbox. */
@@ -15,16 +17,19 @@ export class IngestMetrics {
   readonly decodes: Counter<'codec' | 'outcome'>;
   private readonly onboard: { observe(v: number): void };
   private readonly groundToCore: { observe(v: number): void };
+  private readonly terrestrial: { observe(v: number): void };
 
   constructor(registry: Registry) {
     this.frames = new Counter({ name: 'satiot_ingest_frames_total', help: 'Frames handed in by ground stations, by outcome, rejection code and station', labelNames: ['status', 'code', 'station'], registers: [registry] });
     this.batchSeconds = new Histogram({ name: 'satiot_ingest_batch_seconds', help: 'Time to decide and commit one group of gateway batches (group commit), durable commit included', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] });
     this.hopSeconds = new Histogram({
-      name: 'satiot_message_hop_seconds', help: 'Per-hop latency of new messages: captured→downlinked (on board), downlinked→ingested (ground→core)',
+      name: 'satiot_message_hop_seconds', help: 'Per-hop latency of new messages: captured→downlinked (on board), downlinked→ingested (ground→core); captured→ingested for a message a terrestrial gateway heard first (terrestrial)',
       labelNames: ['hop'], buckets: [1, 10, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400], registers: [registry],
     });
     this.onboard = this.hopSeconds.labels({ hop: 'onboard' });
     this.groundToCore = this.hopSeconds.labels({ hop: 'ground-to-core' });
+    this.terrestrial = this.hopSeconds.labels({ hop: 'terrestrial' });
+    this.receptions = new Counter({ name: 'satiot_ingest_receptions_total', help: 'Copies of messages taken in, by path (satellite: through a ground station; terrestrial: a LoRa gateway) and status (accepted: a new message; duplicate)', labelNames: ['path', 'status'], registers: [registry] });
     this.decodes = new Counter({ name: 'satiot_decodes_total', help: 'Payloads decoded after ingest, by codec (user codecs as "user") and outcome (ok or the error code)', labelNames: ['codec', 'outcome'], registers: [registry] });
     this.relayed = new Counter({ name: 'satiot_outbox_published_total', help: 'Events the outbox relay of this node published to the bus', registers: [registry] });
     this.outboxWaitSeconds = new Histogram({
@@ -34,7 +39,7 @@ export class IngestMetrics {
   }
 
   /** Adds one batch's outcomes: one increment per (status, code), not per frame. */
-  countBatch(station: string, results: ReadonlyArray<{ status: 'accepted' | 'duplicate' | 'rejected'; code?: RejectionCode }>): void {
+  countBatch(station: string, results: ReadonlyArray<{ status: 'accepted' | 'duplicate' | 'rejected'; code?: RejectionCode }>, path: 'satellite' | 'terrestrial' = 'satellite'): void {
     const tally = new Map<string, number>();
     for (const r of results) {
       const key = `${r.status}|${r.code ?? ''}`;
@@ -43,7 +48,13 @@ export class IngestMetrics {
     for (const [key, n] of tally) {
       const [status, code] = key.split('|') as [string, string];
       this.frames.inc({ status, code, station }, n);
+      if (status !== 'rejected') this.receptions.inc({ path, status }, n);
     }
+  }
+
+  /** A new message a terrestrial gateway heard first: captured → ingested, s. */
+  observeTerrestrial(seconds: number): void {
+    this.terrestrial.observe(seconds);
   }
 
   /** One event published by the relay after waiting `waitedMs` in the outbox. */

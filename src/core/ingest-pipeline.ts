@@ -328,8 +328,17 @@ export class IngestPipeline {
   /** A group is durable: count it; its results per batch. */
   private finish(d: Decision): FrameResult[][] {
     if (this.metrics) {
-      for (const m of d.write.newMessages) this.metrics.observeHops(Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000), Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
-      d.group.forEach((w, k) => this.metrics!.countBatch(w.station.id, d.perBatch[k]!));
+      // A message first heard by a terrestrial gateway had no satellite hop: its latency is a path of its own.
+      const ground = new Set<string>();
+      d.group.forEach((w, k) => {
+        const path = isTerrestrialGateway(w.station) ? 'terrestrial' : 'satellite';
+        this.metrics!.countBatch(w.station.id, d.perBatch[k]!, path);
+        if (path === 'terrestrial') for (const r of d.perBatch[k]!) if (r.status === 'accepted' && r.messageId) ground.add(r.messageId);
+      });
+      for (const m of d.write.newMessages) {
+        if (ground.has(m.id)) this.metrics.observeTerrestrial(Math.max(0, (m.ingestedAt - m.capturedAt) / 1000));
+        else this.metrics.observeHops(Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000), Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
+      }
     }
     d.stopTimer?.();
     return d.perBatch;

@@ -101,6 +101,12 @@ describe('Semtech UDP server', () => {
     const receptions = api.json().items[0].receptions as Array<Record<string, unknown>>;
     expect(receptions.map((r) => [r.path, r.gatewayEui ?? r.stationId])).toEqual([['terrestrial', EUI], ['satellite', f.station.id]]);
     expect(receptions[0]).toMatchObject({ frequencyMHz: 470.7, dataRate: 'SF10BW125', stationId: g.id });
+    // Counted per path, and the ground copy's latency kept apart from the satellites' hops.
+    const counted = await metric('satiot_ingest_receptions_total');
+    expect(counted).toMatch(/path="terrestrial",status="accepted"} 1/);
+    expect(counted).toMatch(/path="satellite",status="duplicate"} 1/);
+    expect(await metric('satiot_message_hop_seconds')).toMatch(/satiot_message_hop_seconds_count{hop="terrestrial"} 1/);
+    expect(await metric('satiot_message_hop_seconds')).not.toMatch(/satiot_message_hop_seconds_count{hop="onboard"} [1-9]/);
   });
 
   it('keeps the gateway\'s last datagram and its latest stat report, shown with the gateway', async () => {
@@ -210,6 +216,35 @@ describe('Semtech UDP server', () => {
     const done = await f.core.downlinks.get(d.id);
     expect(done.history.map((h) => [h.state, h.stationId, h.satelliteId])).toEqual([['queued', undefined, undefined], ['uploaded', g.id, ''], ['transmitted', g.id, '']]);
     expect(await metric('satiot_semtech_udp_downlinks_total')).toMatch(new RegExp(`gateway="${EUI}",outcome="transmitted"} 1`));
+  });
+
+  it('sends the downlink through the gateway that heard the uplink best, when several heard it', async () => {
+    const OTHER = 'aa555a0000000202';
+    await register();
+    await register(OTHER);
+    const other = createSocket('udp4');
+    const otherGot: Buffer[] = [];
+    other.on('message', (m) => otherGot.push(m));
+    await new Promise<void>((r) => other.bind(0, '127.0.0.1', () => r()));
+    try {
+      const sendFrom = (s: Socket, b: Buffer) => new Promise<void>((res, rej) => s.send(b, server.address().port, '127.0.0.1', (e) => (e ? rej(e) : res())));
+      await send(datagram(0x02, 1, EUI));
+      await sendFrom(other, datagram(0x02, 1, OTHER));
+      await reply();
+      await until(() => otherGot.length > 0, 'PULL_ACK of the second gateway');
+      otherGot.length = 0;
+      const d = await f.core.downlinks.enqueue(t.devEui, { fPort: 9, payload: Buffer.from('x') });
+      const phy = frame(1, 'heard twice');
+      await send(datagram(0x00, 2, EUI, { rxpk: [rxpk(phy, { lsnr: -7.5 })] }));
+      await sendFrom(other, datagram(0x00, 3, OTHER, { rxpk: [rxpk(phy, { lsnr: 9.25, tmst: 77_000_000 })] }));
+      await until(() => otherGot.some((b) => b[3] === 0x03), 'a PULL_RESP to the gateway with the better SNR');
+      const resp = otherGot.find((b) => b[3] === 0x03)!;
+      expect(txpkOf(resp).tmst).toBe(78_000_000); // its own counter: one second after it heard the uplink
+      expect(got.filter((b) => b[3] === 0x03)).toEqual([]);
+      expect((await f.core.downlinks.get(d.id)).plan?.stationId).toBe((await f.core.gateways.list()).find((g) => g.gatewayEui === OTHER)!.id);
+    } finally {
+      other.close();
+    }
   });
 
   it('queues a downlink again when the gateway refuses it, and sends it at the next uplink', async () => {
