@@ -5,6 +5,7 @@
  * asserted exactly. Run alone (vitest.cluster.config.ts) so that timings mean something.
  */
 import { createServer, type Server } from 'node:http';
+import { createSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -128,8 +129,8 @@ interface TwoNodes {
 
 async function twoNodes(db: Database): Promise<TwoNodes> {
   const nats = await NatsProcess.start();
-  const a = await NodeProcess.start('a', { store: db.url, bus: nats.url });
-  const b = await NodeProcess.start('b', { store: db.url, bus: nats.url });
+  const a = await NodeProcess.start('a', { store: db.url, bus: nats.url, semtechUdp: true });
+  const b = await NodeProcess.start('b', { store: db.url, bus: nats.url, semtechUdp: true });
   const receiver = await Receiver.start();
   return { nats, db, a, b, receiver, ctx: await provision(a, receiver) };
 }
@@ -182,6 +183,39 @@ suite('a cluster of satiot nodes on one PostgreSQL schema and one NATS server', 
     const revoked = Date.now();
     await until(async () => (await a.api('GET', '/api/v1/terminals', undefined, key.body.key)).status === 401, 'A to refuse the revoked key', 5_000, 20);
     expect(Date.now() - revoked).toBeLessThan(1_000);
+  });
+
+  it('(g) hears on B a terrestrial gateway registered on A, and merges its copy with a satellite copy posted to A into one message', async () => {
+    const t = await addTerminal(a, ctx.tenantId);
+    const eui = 'aa555a00000000c1';
+    const registered = await a.api<{ id: string }>('POST', '/api/v1/gateways', { gatewayEui: eui, name: 'cluster gateway', lat: 30.6, lon: 114.3 });
+    expect(registered.status).toBe(201);
+    const gw = createSocket('udp4');
+    const answers: Buffer[] = [];
+    gw.on('message', (m) => answers.push(m));
+    await new Promise<void>((r) => gw.bind(0, '127.0.0.1', () => r()));
+    try {
+      // A datagram as the protocol document lays it out: version, token, identifier, EUI, JSON.
+      const datagram = (token: number, id: number, json?: unknown) => Buffer.concat([Buffer.from([2, token >> 8, token & 0xff, id]), Buffer.from(eui, 'hex'), json ? Buffer.from(JSON.stringify(json)) : Buffer.alloc(0)]);
+      const pulled = Date.now();
+      await until(async () => {
+        gw.send(datagram(0x0101, 0x02), b.udpPort!, '127.0.0.1');
+        await sleep(50);
+        return answers.some((m) => m.readUInt16BE(1) === 0x0101 && m[3] === 0x04);
+      }, 'B to answer the gateway registered on A', 5_000, 0);
+      expect(Date.now() - pulled).toBeLessThan(1_000);
+      const sat = frame(t, 1);
+      const rxpk = { time: new Date(Date.now() - 61_000).toISOString(), tmst: 1000, chan: 0, rfch: 0, freq: 470.3, stat: 1, modu: 'LORA', datr: 'SF10BW125', codr: '4/5', rssi: -60, lsnr: 7, size: Buffer.from(sat['phyPayload'] as string, 'base64').length, data: sat['phyPayload'] };
+      gw.send(datagram(0x0202, 0x00, { rxpk: [rxpk] }), b.udpPort!, '127.0.0.1');
+      await until(() => answers.some((m) => m.readUInt16BE(1) === 0x0202 && m[3] === 0x01), 'the PUSH_ACK from B', 5_000, 20);
+      const viaA = await postFrames(a, ctx.token, [sat]);
+      expect(viaA?.map((r) => r.status)).toEqual(['duplicate']);
+      const listed = await a.api<{ items: Array<{ receptions: Array<{ path: string; gatewayEui?: string }> }> }>('GET', `/api/v1/terminals/${t.devEui}/messages`);
+      expect(listed.body.items).toHaveLength(1);
+      expect(listed.body.items[0]!.receptions.map((r) => [r.path, r.gatewayEui])).toEqual([['terrestrial', eui], ['satellite', undefined]]);
+    } finally {
+      gw.close();
+    }
   });
 
   it('(b) stores every frame once when each batch is posted to both nodes at the same time', async () => {

@@ -162,14 +162,17 @@ export class NodeProcess {
   /** Everything it wrote (tests print it when they fail). */
   output = '';
 
-  constructor(readonly id: string, readonly port: number, private readonly args: readonly string[], private readonly dataDir: string) {}
+  constructor(readonly id: string, readonly port: number, private readonly args: readonly string[], private readonly dataDir: string, readonly udpPort?: number) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(id: string, o: { store: string; bus: string; extra?: readonly string[] }): Promise<NodeProcess> {
-    const n = new NodeProcess(id, await freePort(), ['--store', o.store, '--bus', o.bus, ...(o.extra ?? [])], mkdtempSync(join(tmpdir(), `satiot-node-${id}-`)));
+  /** `semtechUdp`: also hear terrestrial gateways on a UDP port of its own (`udpPort`). */
+  static async start(id: string, o: { store: string; bus: string; extra?: readonly string[]; semtechUdp?: boolean }): Promise<NodeProcess> {
+    const udpPort = o.semtechUdp ? await freePort() : undefined;
+    const n = new NodeProcess(id, await freePort(), ['--store', o.store, '--bus', o.bus, ...(udpPort !== undefined ? ['--semtech-udp', String(udpPort)] : []), ...(o.extra ?? [])],
+      mkdtempSync(join(tmpdir(), `satiot-node-${id}-`)), udpPort);
     await n.run();
     return n;
   }
