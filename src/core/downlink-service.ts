@@ -257,23 +257,32 @@ export class DownlinkService {
    * framed with the terminal's next counter and stored as handed to the gateway (`uploaded`, its
    * plan the gateway with no satellite) before the caller sends it; the gateway's TX_ACK then says
    * `transmitted` (reportStatus) or sends it back to the queue (terrestrialFailed). Undefined when
-   * nothing waits.
+   * nothing waits, when past `deadline` (wall-clock ms: the window would be missed), or while a
+   * frame of the terminal is under way — on board a satellite, in an upload contact that began, or
+   * handed to a gateway: a later frame with a higher counter overtaking it would make the terminal
+   * drop it as old. Frames scheduled behind the one handed over are framed anew above its counter.
    */
-  async terrestrialOpportunity(devEui: string, gatewayId: string, at: number): Promise<DownlinkRecord | undefined> {
+  async terrestrialOpportunity(devEui: string, gatewayId: string, at: number, deadline = Infinity): Promise<DownlinkRecord | undefined> {
     const entry = this.registry.byDevEui(devEui.toLowerCase());
     // Most uplinks have no downlink waiting: they answer from one index probe, without queuing behind the service's other changes.
     if (!entry || !(await this.store.hasWaiting(entry.record.id))) return undefined;
     return this.serial(async () => {
+      if (Date.now() > deadline) return undefined;
       const now = this.clock.now();
-      const waiting = (await this.store.listByTerminal(entry.record.id, { limit: 100 })).items
+      const mine = (await this.store.listByTerminal(entry.record.id, { limit: 100 })).items;
+      if (mine.some((d) => d.state === 'uploaded' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart <= now))) return undefined;
+      const waiting = mine
         .filter((d) => d.expiresAt > at && (d.state === 'queued' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart > now)) && (d.eta === null || d.eta > at))
         .sort((a, b) => Number(b.priority === 'emergency') - Number(a.priority === 'emergency') || a.createdAt - b.createdAt || a.id.localeCompare(b.id));
       const d = waiting[0];
-      if (!d) return undefined;
+      if (!d || Date.now() > deadline) return undefined;
       const framed = this.framed(d, await this.store.nextCounter(d.terminalId));
       const plan: DownlinkPlan = { stationId: gatewayId, satelliteId: '', contactStart: now, contactEnd: at, uploadAt: now, deliveryStart: at, deliveryEnd: at };
       const step: DownlinkStep = { state: 'uploaded', at: now, stationId: gatewayId, satelliteId: '', eta: at, reason: 'terrestrial' };
-      return this.save({ ...framed, state: 'uploaded', plan, eta: at, history: [...d.history, step] }, d.version);
+      const saved = await this.save({ ...framed, state: 'uploaded', plan, eta: at, history: [...d.history, step] }, d.version);
+      // The terminal's other scheduled frames now go after this one: planning frames them above its counter.
+      if (saved && mine.some((o) => o.id !== d.id && o.state === 'scheduled')) await this.planLocked();
+      return saved;
     });
   }
 

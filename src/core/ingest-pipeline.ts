@@ -484,6 +484,8 @@ export class IngestPipeline {
     });
     // A bad MIC names the terminal when only one has this DevAddr.
     if (!entry) return reject(i, 'BAD_MIC', ctx(candidates.length === 1 ? candidates[0] : undefined));
+    // A tenant's own gateway is that tenant's: it carries no other tenant's terminals.
+    if (station.tenantId !== undefined && station.tenantId !== entry.record.tenantId) return reject(i, 'UNAUTHORIZED_STATION', ctx(entry, fCnt));
     if (entry.record.status !== 'approved') return reject(i, 'TERMINAL_NOT_APPROVED', ctx(entry, fCnt));
     if (!entry.record.enabled) return reject(i, 'TERMINAL_DISABLED', ctx(entry, fCnt));
     let w = windows.get(entry);

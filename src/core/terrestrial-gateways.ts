@@ -18,8 +18,8 @@ export interface NewGateway {
 }
 
 const EUI = /^[0-9a-f]{16}$/;
-/** How long a gateway looked up by EUI (or found missing) is answered from memory: a UDP flood from an unknown EUI costs no query per packet. */
-const CACHE_MS = 10_000;
+/** How often the gateways are loaded again even without a change event (a missed one heals), ms. */
+const RELOAD_MS = 60_000;
 const SEEN_WRITE_MS = 30_000;
 
 /**
@@ -28,7 +28,9 @@ const SEEN_WRITE_MS = 30_000;
  * token — UDP has no authentication — so only registered, enabled EUIs are heard.
  */
 export class TerrestrialGateways {
-  private readonly byEuiCache = new Map<string, { gateway: GroundStationRecord | undefined; at: number }>();
+  /** Every gateway by EUI (they are few): a datagram from an unknown or random EUI costs no query. */
+  private byEuiMap: Promise<Map<string, GroundStationRecord>> | undefined;
+  private loadedAt = -Infinity;
   /** When each gateway's last datagram was last written (ms): at most one write per SEEN_WRITE_MS without a stat report. */
   private readonly seenWritten = new Map<string, number>();
 
@@ -51,7 +53,7 @@ export class TerrestrialGateways {
       await tx.createGroundStation(gateway);
       emit(this.events.registryChange('station', gateway.id));
     });
-    this.byEuiCache.delete(eui);
+    this.forget();
     return gateway;
   }
 
@@ -63,16 +65,19 @@ export class TerrestrialGateways {
     return (await this.store.listGateways()).find((g) => g.id === id);
   }
 
-  /** The enabled gateway with this EUI (lower case), or undefined; answered from memory for CACHE_MS. */
+  /**
+   * The enabled gateway with this EUI (lower case), or undefined — from memory: all gateways are
+   * loaded at once and again after a change (here, or through another node: forget()) or RELOAD_MS.
+   */
   async byEui(gatewayEui: string): Promise<GroundStationRecord | undefined> {
-    const now = this.clock.now();
-    const hit = this.byEuiCache.get(gatewayEui);
-    if (hit && now - hit.at < CACHE_MS) return hit.gateway;
-    const found = await this.store.getGatewayByEui(gatewayEui);
-    const gateway = found?.enabled ? found : undefined;
-    if (this.byEuiCache.size >= 10_000) this.byEuiCache.clear();
-    this.byEuiCache.set(gatewayEui, { gateway, at: now });
-    return gateway;
+    if (!this.byEuiMap || performance.now() - this.loadedAt > RELOAD_MS) {
+      this.loadedAt = performance.now();
+      const loading = this.store.listGateways().then((all) => new Map(all.map((g) => [g.gatewayEui!, g])));
+      this.byEuiMap = loading;
+      loading.catch(() => { if (this.byEuiMap === loading) this.byEuiMap = undefined; }); // a failed load is tried again by the next datagram
+    }
+    const g = (await this.byEuiMap).get(gatewayEui);
+    return g?.enabled ? g : undefined;
   }
 
   /** Deletes a gateway that heard nothing (GATEWAY_HAS_RECEPTIONS otherwise: its receptions are kept). */
@@ -98,8 +103,8 @@ export class TerrestrialGateways {
     await this.store.recordGatewaySeen(gateway.id, now, stat);
   }
 
-  /** Forgets what was looked up (a gateway changed, here or through another node). */
+  /** Forgets what was loaded (a gateway changed, here or through another node). */
   forget(): void {
-    this.byEuiCache.clear();
+    this.byEuiMap = undefined;
   }
 }

@@ -247,6 +247,44 @@ describe('Semtech UDP server', () => {
     }
   });
 
+  it('takes a TX_ACK only from where its PULL_RESP went, and keeps a live path from being moved by a PULL_DATA from elsewhere', async () => {
+    await register();
+    await send(datagram(0x02, 1, EUI));
+    await reply();
+    const intruder = createSocket('udp4');
+    const intruderGot: Buffer[] = [];
+    intruder.on('message', (m) => intruderGot.push(m));
+    await new Promise<void>((r) => intruder.bind(0, '127.0.0.1', () => r()));
+    try {
+      const fromIntruder = (b: Buffer) => new Promise<void>((res, rej) => intruder.send(b, server.address().port, '127.0.0.1', (e) => (e ? rej(e) : res())));
+      await fromIntruder(datagram(0x02, 2, EUI)); // claims the gateway's EUI
+      await new Promise((r) => setTimeout(r, 200));
+      expect(intruderGot).toEqual([]);
+      expect(server.pathOf(EUI)?.port).toBe(gw.address().port);
+      expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/type="PULL_DATA",outcome="PATH_IN_USE"} 1/);
+      const d = await f.core.downlinks.enqueue(t.devEui, { fPort: 9, payload: Buffer.from('x') });
+      await send(datagram(0x00, 3, EUI, { rxpk: [rxpk(frame(1, 'a'))] }));
+      const resp = (await reply(2)).find((b) => b[3] === 0x03)!;
+      await fromIntruder(txAck(resp.readUInt16BE(1), 'NONE'));
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await f.core.downlinks.get(d.id)).state).toBe('uploaded');
+      await send(txAck(resp.readUInt16BE(1), 'NONE'));
+      await until(async () => (await f.core.downlinks.get(d.id)).state === 'transmitted', 'the gateway\'s own TX_ACK taken');
+    } finally {
+      intruder.close();
+    }
+  });
+
+  it('keeps a tenant\'s gateway to that tenant\'s terminals', async () => {
+    const other = await f.core.provisioning.createTenant('other');
+    const res = await app.inject({ method: 'POST', url: '/api/v1/gateways', headers: auth, payload: { gatewayEui: EUI, lat: 30, lon: 114, tenantId: other.id } });
+    expect(res.statusCode).toBe(201);
+    await send(datagram(0x00, 5, EUI, { rxpk: [rxpk(frame(1, 'not yours'))] }));
+    await reply();
+    expect(await f.core.messageQueries.getMessage(`${t.id}.1`)).toBeUndefined();
+    expect(await metric('satiot_semtech_udp_rxpk_total')).toMatch(new RegExp(`gateway="${EUI}",outcome="UNAUTHORIZED_STATION"} 1`));
+  });
+
   it('queues a downlink again when the gateway refuses it, and sends it at the next uplink', async () => {
     await register();
     await send(datagram(0x02, 1, EUI));

@@ -234,6 +234,30 @@ describe('DownlinkService on a hand-made contact plan', () => {
     expect(await svc.terrestrialOpportunity(t.devEui, 'gw-1', f.clock.now() + 1_000)).toBeUndefined();
   });
 
+  it('leaves the ground alone while a frame of the terminal is on board a satellite', async () => {
+    const onBoard = await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('a') });
+    await svc.reportStatus(f.station.id, [{ downlinkId: onBoard.id, status: 'uploaded', at: T0 }]);
+    const next = await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('b') });
+    expect(await svc.terrestrialOpportunity(t.devEui, 'gw-1', T0 + 1_000)).toBeUndefined(); // it would overtake fCnt 0
+    expect((await svc.get(next.id)).state).toBe('scheduled');
+  });
+
+  it('frames the downlinks scheduled behind one handed to a gateway above its counter', async () => {
+    const first = await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('b') });
+    const second = await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('c') });
+    const ground = (await svc.terrestrialOpportunity(t.devEui, 'gw-1', T0 + 1_000))!;
+    expect(ground.id).toBe(first.id);
+    const behind = await svc.get(second.id);
+    expect(behind.state).toBe('scheduled');
+    expect(behind.fCntDown!).toBeGreaterThan(ground.fCntDown!);
+    expect(openFrame(behind.phyPayload!, behind.fCntDown!, t.keys).micOk).toBe(true);
+  });
+
+  it('hands nothing over once the receive window\'s deadline has passed', async () => {
+    await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('a') });
+    expect(await svc.terrestrialOpportunity(t.devEui, 'gw-1', T0 + 1_000, Date.now() - 1)).toBeUndefined();
+  });
+
   it('queues a downlink handed to a gateway again when its TX_ACK fails or never comes (the sweep, after a minute)', async () => {
     await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('a') });
     const d = (await svc.terrestrialOpportunity(t.devEui, 'gw-1', T0 + 1_000))!;

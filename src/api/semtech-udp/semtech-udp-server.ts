@@ -40,6 +40,12 @@ const TX_POWER_DBM: Record<LoRaRegion, number> = { CN470: 17, EU868: 14 };
 /** Sent later than this after its uplink arrived, a PULL_RESP would miss RX1 on a gateway's just-in-time queue: RX2 instead. */
 const RX1_LATEST_MS = 700;
 const RX2_LATEST_MS = 1_700;
+/** A PULL_RESP must leave this long before its window opens (the gateway's just-in-time queue needs it). */
+const SEND_MARGIN_MS = 300;
+/** A gateway's downlink path moves to another address only after this long without a PULL_DATA from the old one (three 10 s keep-alives). */
+const PATH_QUIET_MS = 30_000;
+/** A gateway's GPS `time` is taken as the capture time only this close to receipt; otherwise receipt. */
+const GPS_TIME_TOLERANCE_MS = 30_000;
 /** Socket receive buffer asked for, bytes. */
 const RECV_BUFFER_BYTES = 8 * 1024 * 1024;
 
@@ -70,7 +76,7 @@ export class SemtechUdpServer {
   /** Uplinks heard for the first time, gathering their other gateways' copies (by message id). */
   private readonly gathering = new Map<string, { best: Hearing; timer: NodeJS.Timeout }>();
   /** PULL_RESPs waiting for their TX_ACK, by token. */
-  private readonly awaitingAck = new Map<number, { downlinkId: string; gateway: GroundStationRecord; eui: string; timer: NodeJS.Timeout }>();
+  private readonly awaitingAck = new Map<number, { downlinkId: string; gateway: GroundStationRecord; eui: string; address: string; port: number; timer: NodeJS.Timeout | undefined }>();
   private readonly downlinks: Counter<'gateway' | 'outcome'>;
   private closed = false;
 
@@ -121,7 +127,7 @@ export class SemtechUdpServer {
 
   private receive(msg: Buffer, rinfo: RemoteInfo): void {
     if (this.closed) return;
-    if (!this.limiter.take(rinfo.address, Date.now())) {
+    if (!this.limiter.take(rinfo.address, performance.now())) {
       this.packets.inc({ type: 'unknown', outcome: 'RATE_LIMITED' });
       return;
     }
@@ -143,24 +149,31 @@ export class SemtechUdpServer {
       case 'PUSH_DATA': {
         const gateway = await this.core.gateways.byEui(p.gatewayEui);
         if (!gateway) { this.packets.inc({ type: p.type, outcome: 'UNKNOWN_GATEWAY' }); return; }
-        await this.core.gateways.seen(gateway, p.stat && statusOf(p.stat));
         await this.ingest(gateway, p.gatewayEui, p.rxpk);
         this.reply(encodeSemtechPacket({ type: 'PUSH_ACK', version: p.version, token: p.token }), from);
         this.packets.inc({ type: p.type, outcome: 'ok' });
+        await this.seen(gateway, p.stat && statusOf(p.stat));
         return;
       }
       case 'PULL_DATA': {
         const gateway = await this.core.gateways.byEui(p.gatewayEui);
         if (!gateway) { this.packets.inc({ type: p.type, outcome: 'UNKNOWN_GATEWAY' }); return; }
+        // A live path is not moved by a PULL_DATA from elsewhere (EUIs are not secret): it moves once
+        // the old one has gone quiet for three keep-alives (a NAT that rebinds, a gateway that moved).
+        const old = this.paths.get(p.gatewayEui);
+        if (old && (old.address !== from.address || old.port !== from.port) && Date.now() - old.lastPullAt < PATH_QUIET_MS) {
+          this.packets.inc({ type: p.type, outcome: 'PATH_IN_USE' });
+          return;
+        }
         this.paths.set(p.gatewayEui, { address: from.address, port: from.port, lastPullAt: Date.now(), version: p.version });
-        await this.core.gateways.seen(gateway);
+        await this.seen(gateway);
         this.reply(encodeSemtechPacket({ type: 'PULL_ACK', version: p.version, token: p.token }), from);
         this.packets.inc({ type: p.type, outcome: 'ok' });
         return;
       }
       case 'TX_ACK':
         this.packets.inc({ type: p.type, outcome: p.error ?? 'ok' });
-        await this.txAck(p.token, p.gatewayEui, p.error);
+        await this.txAck(p.token, p.gatewayEui, p.error, from);
         return;
       default: // PUSH_ACK, PULL_ACK, PULL_RESP travel from the server, never to it
         this.packets.inc({ type: p.type, outcome: 'UNEXPECTED' });
@@ -219,21 +232,27 @@ export class SemtechUdpServer {
     const rx1 = late <= RX1_LATEST_MS ? rx1Window(region, h.frequencyMHz, h.dataRate) : undefined;
     const window: ReceiveWindow | undefined = rx1 ?? (late <= RX2_LATEST_MS ? rx2Window(region) : undefined);
     if (!window || !path) return; // no way back to the terminal through this gateway now
+    // A tenant's gateway carries only that tenant's downlinks.
+    if (h.gateway.tenantId !== undefined && h.gateway.tenantId !== entry.record.tenantId) return;
     const opensAt = this.core.clock.now() + Math.max(0, window.delayUs / 1000 - late);
-    const d = await this.core.downlinks.terrestrialOpportunity(entry.record.devEui, h.gateway.id, opensAt);
+    const deadline = h.receivedAt + window.delayUs / 1000 - SEND_MARGIN_MS;
+    const d = await this.core.downlinks.terrestrialOpportunity(entry.record.devEui, h.gateway.id, opensAt, deadline);
     if (!d?.phyPayload) return;
-    if (Date.now() - h.receivedAt > window.delayUs / 1000 - 300) {
+    if (Date.now() > deadline || this.closed) {
       this.downlinks.inc({ gateway: h.eui, outcome: 'too-late' });
       await this.core.downlinks.terrestrialFailed(d.id, h.gateway.id, 'too-late');
       return;
     }
-    const token = randomInt(0, 0x10000);
-    const timer = setTimeout(() => {
+    let token = randomInt(0, 0x10000);
+    while (this.awaitingAck.has(token)) token = (token + 1) & 0xffff; // a token names one PULL_RESP at a time
+    const pending = { downlinkId: d.id, gateway: h.gateway, eui: h.eui, address: path.address, port: path.port, timer: undefined as NodeJS.Timeout | undefined };
+    pending.timer = setTimeout(() => {
+      if (this.awaitingAck.get(token) !== pending) return;
       this.awaitingAck.delete(token);
       this.downlinks.inc({ gateway: h.eui, outcome: 'no-tx-ack' });
       void this.core.downlinks.terrestrialFailed(d.id, h.gateway.id, 'no-tx-ack').catch((e: unknown) => this.fail(e, 'semtech-udp downlink'));
     }, this.opts.txAckTimeoutMs ?? 5_000);
-    this.awaitingAck.set(token, { downlinkId: d.id, gateway: h.gateway, eui: h.eui, timer });
+    this.awaitingAck.set(token, pending);
     const resp = encodeSemtechPacket({
       type: 'PULL_RESP', version: path.version, token,
       txpk: {
@@ -244,18 +263,26 @@ export class SemtechUdpServer {
     this.socket.send(resp, path.port, path.address, (e) => { if (e) this.fail(e, 'semtech-udp send'); });
     this.downlinks.inc({ gateway: h.eui, outcome: rx1 ? 'sent_rx1' : 'sent_rx2' });
     // Protocol v1 gateways send no TX_ACK: handed over is all they will say.
-    if (path.version === 1) await this.txAck(token, h.eui, null);
+    if (path.version === 1) await this.txAck(token, h.eui, null, path);
   }
 
-  /** A gateway's TX_ACK for a PULL_RESP: transmitted, or back to the queue with the gateway's reason. */
-  private async txAck(token: number, eui: string, error: string | null): Promise<void> {
+  /**
+   * A gateway's TX_ACK for a PULL_RESP: transmitted, or back to the queue with the gateway's reason.
+   * Only from where the PULL_RESP went: EUIs are not secret, and a token is 16 bits.
+   */
+  private async txAck(token: number, eui: string, error: string | null, from: { address: string; port: number }): Promise<void> {
     const a = this.awaitingAck.get(token);
-    if (!a || a.eui !== eui) return;
+    if (!a || a.eui !== eui || a.address !== from.address || a.port !== from.port) return;
     this.awaitingAck.delete(token);
     clearTimeout(a.timer);
     this.downlinks.inc({ gateway: eui, outcome: error ?? 'transmitted' });
     if (error === null) await this.core.downlinks.reportStatus(a.gateway.id, [{ downlinkId: a.downlinkId, status: 'transmitted', at: this.core.clock.now() }]);
     else await this.core.downlinks.terrestrialFailed(a.downlinkId, a.gateway.id, `tx-ack-${error.toLowerCase().replace(/_/g, '-')}`);
+  }
+
+  /** Last-seen and stat, best effort: a failed write never costs the frames. */
+  private async seen(gateway: GroundStationRecord, stat?: GatewayStatus): Promise<void> {
+    await this.core.gateways.seen(gateway, stat).catch((e: unknown) => this.fail(e, 'semtech-udp gateway status'));
   }
 
   private reply(bytes: Uint8Array, to: RemoteInfo): void {
@@ -281,7 +308,7 @@ function skipReason(r: Rxpk): string | undefined {
  * on receipt — a gateway without GPS has only a free-running microsecond counter; downlinked on receipt.
  */
 function toFrame(r: Rxpk, receivedAt: number): UplinkFrameInput {
-  const captured = r.time !== undefined && r.time <= receivedAt + 60_000 ? r.time : receivedAt;
+  const captured = r.time !== undefined && Math.abs(r.time - receivedAt) <= GPS_TIME_TOLERANCE_MS ? r.time : receivedAt;
   return {
     phyPayload: Buffer.from(r.data).toString('base64'), satelliteId: '',
     capturedAt: new Date(Math.min(captured, receivedAt)).toISOString(), downlinkedAt: new Date(receivedAt).toISOString(),
