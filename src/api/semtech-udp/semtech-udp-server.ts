@@ -166,9 +166,9 @@ export class SemtechUdpServer {
           return;
         }
         this.paths.set(p.gatewayEui, { address: from.address, port: from.port, lastPullAt: Date.now(), version: p.version });
-        await this.seen(gateway);
         this.reply(encodeSemtechPacket({ type: 'PULL_ACK', version: p.version, token: p.token }), from);
         this.packets.inc({ type: p.type, outcome: 'ok' });
+        await this.seen(gateway);
         return;
       }
       case 'TX_ACK':
