@@ -273,7 +273,9 @@ export class DownlinkService {
       if (mine.some((d) => d.state === 'uploaded' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart <= now))) return undefined;
       const waiting = mine
         .filter((d) => d.expiresAt > at && (d.state === 'queued' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart > now)) && (d.eta === null || d.eta > at))
-        .sort((a, b) => Number(b.priority === 'emergency') - Number(a.priority === 'emergency') || a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+        // Queued in the same millisecond: the one planned first (the lower counter) goes first.
+        .sort((a, b) => Number(b.priority === 'emergency') - Number(a.priority === 'emergency') || a.createdAt - b.createdAt
+          || (a.fCntDown ?? Infinity) - (b.fCntDown ?? Infinity) || a.id.localeCompare(b.id));
       const d = waiting[0];
       if (!d || Date.now() > deadline) return undefined;
       const framed = this.framed(d, await this.store.nextCounter(d.terminalId));

@@ -243,8 +243,10 @@ describe('DownlinkService on a hand-made contact plan', () => {
   });
 
   it('frames the downlinks scheduled behind one handed to a gateway above its counter', async () => {
+    // Queued in the same millisecond (the test's clock stands still): the one planned first goes first.
     const first = await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('b') });
     const second = await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('c') });
+    expect([first.fCntDown, second.fCntDown]).toEqual([0, 1]);
     const ground = (await svc.terrestrialOpportunity(t.devEui, 'gw-1', T0 + 1_000))!;
     expect(ground.id).toBe(first.id);
     const behind = await svc.get(second.id);
