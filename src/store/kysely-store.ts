@@ -335,11 +335,6 @@ export abstract class KyselyStore implements Store {
     return rows.map(toGroundStation);
   }
 
-  async getGatewayByEui(gatewayEui: string): Promise<GroundStationRecord | undefined> {
-    const row = await this.db.selectFrom('ground_stations').selectAll().where('gateway_eui', '=', gatewayEui).executeTakeFirst();
-    return row && toGroundStation(row);
-  }
-
   async recordGatewaySeen(id: string, at: number, stat?: GatewayStatus): Promise<void> {
     await this.db.updateTable('ground_stations').set({ last_seen_at: at, ...(stat ? { gateway_stat: JSON.stringify(stat) } : {}) })
       .where('id', '=', id).where('gateway_eui', 'is not', null).execute();

@@ -211,7 +211,8 @@ export class SemtechUdpServer {
   private heard(isNew: boolean, messageId: string, h: Hearing): void {
     const g = this.gathering.get(messageId);
     if (g) { if (h.snr > g.best.snr) g.best = h; return; }
-    if (!isNew || this.closed) return;
+    // No gateway has a path back (no PULL_DATA yet): no downlink can leave, so nothing to gather.
+    if (!isNew || this.closed || this.paths.size === 0) return;
     const timer = setTimeout(() => {
       const best = this.gathering.get(messageId)!.best;
       this.gathering.delete(messageId);

@@ -2,6 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { Core } from '../../core/core.js';
 import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
 import { SemtechUdpServer } from '../../api/semtech-udp/semtech-udp-server.js';
+import { encodeSemtechPacket, type RxpkResult } from '../../frame/semtech-udp/index.js';
 
 /** Radio packets per PUSH_DATA: what a busy SX1302 gateway forwards per fetch (its HAL reads up to 16 at once). */
 const RXPK_PER_DATAGRAM = 16;
@@ -31,12 +32,12 @@ export async function pushOverSemtechUdp(core: Core, frames: readonly UplinkFram
     const euis = Array.from({ length: clients }, (_, i) => (0xb0000000_00000000n + BigInt(i)).toString(16).padStart(16, '0'));
     for (const eui of euis) await core.gateways.create({ gatewayEui: eui, name: `bench gateway ${eui}`, lat: 30, lon: 114 });
     const port = server.address().port;
-    const datagrams: Array<{ rxpk: unknown[]; n: number }> = [];
+    const datagrams: Array<{ rxpk: RxpkResult[]; n: number }> = [];
     for (let i = 0; i < frames.length; i += RXPK_PER_DATAGRAM) {
       const chunk = frames.slice(i, i + RXPK_PER_DATAGRAM);
       datagrams.push({ n: chunk.length, rxpk: chunk.map((f, k) => {
-        const size = Buffer.from(f.phyPayload, 'base64').length;
-        return { time: f.capturedAt, tmst: (i + k) * 1000 % 2 ** 32, chan: 0, rfch: 0, freq: 470.3, stat: 1, modu: 'LORA', datr: 'SF10BW125', codr: '4/5', rssi: -90, lsnr: 6.5, size, data: f.phyPayload };
+        const data = Buffer.from(f.phyPayload, 'base64');
+        return { ok: true, rxpk: { time: Date.parse(f.capturedAt), tmst: (i + k) * 1000 % 2 ** 32, chan: 0, rfch: 0, freq: 470.3, stat: 1, modu: 'LORA', datr: 'SF10BW125', codr: '4/5', rssi: -90, lsnr: 6.5, size: data.length, data } };
       }) });
     }
     let next = 0, done = 0, lost = 0;
@@ -46,11 +47,10 @@ export async function pushOverSemtechUdp(core: Core, frames: readonly UplinkFram
       await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
       const waiting = new Map<number, () => void>();
       socket.on('message', (m) => { if (m.length >= 4 && m[3] === 0x01) waiting.get(m.readUInt16BE(1))?.(); });
-      const header = Buffer.from(eui, 'hex');
       let token = g * 4096;
-      const sendOne = async (d: { rxpk: unknown[]; n: number }): Promise<void> => {
+      const sendOne = async (d: { rxpk: RxpkResult[]; n: number }): Promise<void> => {
         const t = token++ & 0xffff;
-        const bytes = Buffer.concat([Buffer.from([2, t >> 8, t & 0xff, 0x00]), header, Buffer.from(JSON.stringify({ rxpk: d.rxpk }))]);
+        const bytes = encodeSemtechPacket({ type: 'PUSH_DATA', version: 2, token: t, gatewayEui: eui, rxpk: d.rxpk });
         const acked = await new Promise<boolean>((resolve) => {
           const timer = setTimeout(() => { waiting.delete(t); resolve(false); }, ACK_TIMEOUT_MS);
           waiting.set(t, () => { clearTimeout(timer); waiting.delete(t); resolve(true); });

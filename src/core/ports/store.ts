@@ -144,7 +144,6 @@ export interface Store {
   listGroundStations(): Promise<GroundStationRecord[]>;
   /** Terrestrial LoRa gateways: ground-station records with a `gatewayEui` (created by createGroundStation). */
   listGateways(): Promise<GroundStationRecord[]>;
-  getGatewayByEui(gatewayEui: string): Promise<GroundStationRecord | undefined>;
   /** Records a gateway's last datagram and, when it sent one, its latest `stat` report. */
   recordGatewaySeen(id: string, at: number, stat?: GatewayStatus): Promise<void>;
   /** Deletes a gateway that heard nothing; one whose receptions are stored stays ('has-receptions'). */
