@@ -1,6 +1,6 @@
 /**
  * The Iridium SBD DirectIP codec against messages laid out here byte by byte, following the IE table
- * of the DirectIP spec (docs: /work/shared/interop-facts.md, "Iridium SBD DirectIP"): literal hex,
+ * of the DirectIP spec (docs/interop.md, "Iridium SBD DirectIP"): literal hex,
  * one comment per field. The codec's encoder is never used to build an input for the parser, and the
  * expected bytes of every encoding are written out by hand. Hex forms of the numbers (0x6752af00 for
  * 1,733,472,000 s; 0xcb9b for 52,123) were computed with Python, not with our code.
