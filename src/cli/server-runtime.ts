@@ -6,6 +6,8 @@ import { buildApp } from '../api/app.js';
 import type { AccessLimits } from '../api/rate-limits.js';
 import { MqttGateway } from '../api/mqtt-gateway.js';
 import { SemtechUdpServer } from '../api/semtech-udp/semtech-udp-server.js';
+import { DirectIpMoServer } from '../api/directip/directip-mo-server.js';
+import { DirectIpMtClient } from '../api/directip/directip-mt-client.js';
 import type { LoRaRegion } from '../frame/regional/receive-windows.js';
 import { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
@@ -35,6 +37,12 @@ export interface RuntimeOptions {
   readonly semtechUdp?: number;
   /** Regional parameters of terrestrial downlinks (default CN470). */
   readonly region?: LoRaRegion;
+  /** TCP port the Iridium gateway delivers MO sessions to over DirectIP (off when absent; `host` applies). */
+  readonly directIpMo?: number;
+  /** Addresses and CIDR blocks allowed to deliver MO sessions (default the loopback). */
+  readonly directIpAllow?: readonly string[];
+  /** The Iridium gateway's MT DirectIP endpoint (off when absent). */
+  readonly directIpMt?: { readonly host: string; readonly port: number };
   readonly allowInternalDelivery?: boolean;
   /** The core's clock (the twin's simulated one in `satiot demo`). */
   readonly clock?: Clock;
@@ -114,6 +122,12 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     if (mqttGw) opened.push(() => mqttGw.close());
     const udp = o.semtechUdp !== undefined ? await SemtechUdpServer.start(core, { port: o.semtechUdp, host: o.host, ...(o.region ? { region: o.region } : {}), onError: (e, what) => log(e, what) }) : undefined;
     if (udp) opened.push(() => udp.close());
+    const mo = o.directIpMo !== undefined
+      ? await DirectIpMoServer.start(core, { port: o.directIpMo, host: o.host, ...(o.directIpAllow ? { allow: o.directIpAllow } : {}), onError: (e, what) => log(e, what) })
+      : undefined;
+    if (mo) opened.push(() => mo.close());
+    const mt = o.directIpMt ? await DirectIpMtClient.start(core, { ...o.directIpMt, onError: (e, what) => log(e, what) }) : undefined;
+    if (mt) opened.push(() => mt.close());
     // Anomaly detection and automatic responses, audit checkpoints and retention (each once per cluster, under its lease).
     const supervision = await startSupervision(core, audit, { policy: anomalyPolicy, onError: (e, what) => app.log.error({ err: e }, `${what} failed`) });
     opened.push(() => supervision.stop());
@@ -123,13 +137,15 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     return {
       core, app, address, dataDir,
       ...(admin.generated ? { generatedAdminKey: admin.generated } : {}),
-      banner: `satiot listening on ${address}   (node ${nodeId}, store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}${udp ? `, Semtech UDP ${udp.address().address}:${udp.address().port}` : ''}, data ${dataDir})`,
+      banner: `satiot listening on ${address}   (node ${nodeId}, store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}${udp ? `, Semtech UDP ${udp.address().address}:${udp.address().port}` : ''}${mo ? `, DirectIP MO ${mo.address().address}:${mo.address().port}` : ''}${mt ? `, DirectIP MT → ${o.directIpMt!.host}:${o.directIpMt!.port}` : ''}, data ${dataDir})`,
       close: () => (closed ??= (async () => {
         app.draining = true; // /readyz answers 503 at once: a load balancer moves traffic away while requests finish
         await app.close();
         await app.auditIdle?.(); // records of the last requests reach the log before it flushes
         await mqttGw?.close();
         await udp?.close();
+        await mo?.close();
+        await mt?.close();
         await supervision.stop();
         await core.close();
       })()),

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildDataFrame, MAX_PHY_BYTES } from '../frame/index.js';
+import { MT_MAX_PAYLOAD_BYTES } from '../frame/iridium-sbd/index.js';
+import { isIridiumTerminal } from './model.js';
 import {
   routeThrough, scheduleDownlinks, type Contact, type DownlinkPriority, type DownlinkRoute, type PendingDownlink,
 } from '../plan/downlink-route.js';
@@ -113,6 +115,17 @@ const overlaps = (c: Contact, stationId: string, satelliteId: string, start: num
 /** The time of the downlink's last step into `state`, if any. */
 const stepAt = (d: DownlinkRecord, state: DownlinkStep['state']): number | undefined => [...d.history].reverse().find((s) => s.state === state)?.at;
 
+/** A downlink handed to a terrestrial gateway: its plan has no satellite. */
+const isTerrestrial = (d: DownlinkRecord): boolean => d.plan !== null && d.plan.satelliteId === '';
+/** How long a gateway's TX_ACK may take before the sweep queues its downlink again. */
+const TERRESTRIAL_REPORT_GRACE_MS = 60_000;
+/** The satellite an Iridium session or MT message is said to pass through: the operator's network. */
+export const IRIDIUM_SATELLITE = 'iridium';
+/** A downlink handed to the Iridium gateway. */
+const isIridium = (d: DownlinkRecord): boolean => d.plan !== null && d.plan.satelliteId === IRIDIUM_SATELLITE;
+/** How long the Iridium gateway's MT confirmation may take before the sweep queues its downlink again. */
+const DIRECTIP_CONFIRM_GRACE_MS = 120_000;
+
 /**
  * The downlink queue: enqueues downlinks (API and rule requests), routes them over the contact plan
  * (station → satellite → terminal, emergency first), frames them as LoRaWAN data-down frames with
@@ -121,11 +134,6 @@ const stepAt = (d: DownlinkRecord, state: DownlinkStep['state']): number | undef
  * event (`satiot.downlink.…`) in one transaction. Changes on one node run one at a time; across
  * nodes each write is conditional on the row's version.
  */
-/** A downlink handed to a terrestrial gateway: its plan has no satellite. */
-const isTerrestrial = (d: DownlinkRecord): boolean => d.plan !== null && d.plan.satelliteId === '';
-/** How long a gateway's TX_ACK may take before the sweep queues its downlink again. */
-const TERRESTRIAL_REPORT_GRACE_MS = 60_000;
-
 export class DownlinkService {
   private subs: Subscription[] = [];
   private chain: Promise<unknown> = Promise.resolve();
@@ -183,7 +191,8 @@ export class DownlinkService {
     const entry = this.entryOf(devEui);
     const now = this.clock.now();
     if (!Number.isInteger(n.fPort) || n.fPort < 1 || n.fPort > 223) throw new SatiotError(INVALID, `fPort must be 1..223, got ${n.fPort}`, { fPort: n.fPort });
-    const maxBytes = MAX_PHY_BYTES - FRAME_OVERHEAD_BYTES;
+    // An Iridium MT message is the payload itself; a LoRaWAN frame wraps it.
+    const maxBytes = isIridiumTerminal(entry.record) ? MT_MAX_PAYLOAD_BYTES : MAX_PHY_BYTES - FRAME_OVERHEAD_BYTES;
     if (n.payload.length > maxBytes) throw new SatiotError(INVALID, `payload has ${n.payload.length} bytes; a downlink frame carries at most ${maxBytes}`);
     const expiresAt = n.expiresAt ?? now + this.o.defaultTtlH * HOUR;
     if (!Number.isFinite(expiresAt) || expiresAt <= now) throw new SatiotError(INVALID, 'expiresAt must lie in the future', { expiresAt });
@@ -239,6 +248,11 @@ export class DownlinkService {
         } else if (isTerrestrial(d) && d.state === 'uploaded' && d.plan!.contactEnd + TERRESTRIAL_REPORT_GRACE_MS <= now) {
           // Handed to a gateway by a node that never heard its TX_ACK (it stopped): try again.
           const step: DownlinkStep = { state: 'queued', at: now, reason: 'no-tx-ack', stationId: d.plan!.stationId };
+          if (await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version)) missed++;
+        } else if (isIridium(d) && d.state === 'uploaded' && !d.history.some((s) => s.reason === 'directip-queued')
+          && d.plan!.uploadAt + DIRECTIP_CONFIRM_GRACE_MS <= now) {
+          // Handed to the Iridium gateway by a node that never heard its confirmation: send it again.
+          const step: DownlinkStep = { state: 'queued', at: now, reason: 'no-directip-confirmation', stationId: d.plan!.stationId };
           if (await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version)) missed++;
         } else if (d.state === 'scheduled' && d.plan && d.plan.contactEnd + this.o.reportGraceS * 1000 <= now) {
           const m: MissedContact = { stationId: d.plan.stationId, satelliteId: d.plan.satelliteId, start: d.plan.contactStart, end: d.plan.contactEnd };
@@ -301,6 +315,82 @@ export class DownlinkService {
       const saved = await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version);
       await this.planLocked();
       return saved;
+    });
+  }
+
+  /**
+   * Downlinks of Iridium terminals waiting to be handed to the Iridium gateway: emergency first,
+   * then oldest first.
+   */
+  async iridiumWaiting(): Promise<DownlinkRecord[]> {
+    const now = this.clock.now();
+    return (await this.store.listOpen())
+      .filter((d) => d.state === 'queued' && d.expiresAt > now && isIridiumTerminal(this.registry.byDevEui(d.devEui)?.record ?? {}))
+      .sort((a, b) => Number(b.priority === 'emergency') - Number(a.priority === 'emergency') || a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Claims a queued Iridium downlink for sending through the Iridium gateway (`stationId`): stored as
+   * handed over (`uploaded`, reason `directip`) before a byte leaves, so that only one node sends it.
+   * Undefined when it is no longer queued (another node took it, or it ended).
+   */
+  iridiumHandOff(id: string, stationId: string): Promise<DownlinkRecord | undefined> {
+    return this.serial(async () => {
+      const d = await this.store.get(id);
+      const now = this.clock.now();
+      if (!d || d.state !== 'queued' || d.expiresAt <= now) return undefined;
+      const plan: DownlinkPlan = { stationId, satelliteId: IRIDIUM_SATELLITE, contactStart: now, contactEnd: now, uploadAt: now, deliveryStart: null, deliveryEnd: null };
+      const step: DownlinkStep = { state: 'uploaded', at: now, stationId, satelliteId: IRIDIUM_SATELLITE, reason: 'directip' };
+      return this.save({ ...d, state: 'uploaded', plan, eta: null, history: [...d.history, step] }, d.version);
+    });
+  }
+
+  /**
+   * The Iridium gateway's MT confirmation for a downlink handed to it: a status ≥ 0 puts it in the
+   * terminal's queue there (its position in the step); a negative status fails it with `code`.
+   */
+  iridiumConfirmed(id: string, c: { readonly status: number; readonly autoIdReference: number; readonly code?: string }): Promise<DownlinkRecord | undefined> {
+    return this.serial(async () => {
+      const d = await this.store.get(id);
+      if (!d || d.state !== 'uploaded' || !isIridium(d)) return d;
+      const now = this.clock.now();
+      const step: DownlinkStep = c.status >= 0
+        ? { state: 'uploaded', at: now, stationId: d.plan!.stationId, satelliteId: IRIDIUM_SATELLITE, reason: 'directip-queued', queuePosition: c.status, autoIdReference: c.autoIdReference }
+        : { state: 'failed', at: now, stationId: d.plan!.stationId, reason: c.code ?? 'SBD_MT_REFUSED' };
+      return this.save({ ...d, state: step.state, ...(step.state === 'failed' ? { plan: null } : {}), history: [...d.history, step] }, d.version);
+    });
+  }
+
+  /** A downlink handed to the Iridium gateway that never reached it (no connection, no confirmation): queued again. */
+  iridiumUnsent(id: string, reason: string): Promise<DownlinkRecord | undefined> {
+    return this.serial(async () => {
+      const d = await this.store.get(id);
+      if (!d || d.state !== 'uploaded' || !isIridium(d) || d.history.some((s) => s.reason === 'directip-queued')) return d;
+      const step: DownlinkStep = { state: 'queued', at: this.clock.now(), stationId: d.plan!.stationId, reason };
+      return this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version);
+    });
+  }
+
+  /**
+   * An MO session of the terminal reported `mtmsn` (non-zero): the Iridium gateway delivered an MT
+   * message in that session — the oldest one queued there (its queue is first in, first out). It
+   * becomes `transmitted` (a confirmed one `acknowledged`: the modem received it) at `at`, the
+   * session's time. A session the gateway delivers twice changes nothing the second time.
+   */
+  iridiumDelivered(devEui: string, mtmsn: number, at: number): Promise<DownlinkRecord | undefined> {
+    const entry = this.registry.byDevEui(devEui.toLowerCase());
+    if (!entry || mtmsn === 0) return Promise.resolve(undefined);
+    return this.serial(async () => {
+      const mine = (await this.store.listByTerminal(entry.record.id, { limit: 100 })).items;
+      if (mine.some((d) => d.history.some((s) => s.mtmsn === mtmsn && s.at === at))) return undefined;
+      // The gateway's queue order: when each was queued there, then its reference (the gateway numbers them in order).
+      const queued = (x: DownlinkRecord) => x.history.find((s) => s.reason === 'directip-queued');
+      const d = mine.filter((x) => x.state === 'uploaded' && isIridium(x) && queued(x))
+        .sort((a, b) => queued(a)!.at - queued(b)!.at || (queued(a)!.autoIdReference ?? 0) - (queued(b)!.autoIdReference ?? 0))[0];
+      if (!d) return undefined;
+      const state = d.confirmed ? 'acknowledged' : 'transmitted';
+      const step: DownlinkStep = { state, at, stationId: d.plan!.stationId, satelliteId: IRIDIUM_SATELLITE, mtmsn };
+      return this.save({ ...d, state, eta: at, history: [...d.history, step] }, d.version);
     });
   }
 
@@ -404,7 +494,8 @@ export class DownlinkService {
     const now = this.clock.now();
     const open = await this.store.listOpen();
     const movable = (d: DownlinkRecord) => d.expiresAt > now && (d.state === 'queued' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart > now));
-    const plannable = open.filter((d) => movable(d) && this.registry.byDevEui(d.devEui));
+    // Iridium terminals are reached through the Iridium gateway's queue, not our contacts.
+    const plannable = open.filter((d) => { const e = movable(d) && this.registry.byDevEui(d.devEui); return e && !isIridiumTerminal(e.record); });
     if (plannable.length === 0) return 0;
     const committed = open.filter((d) => !movable(d) && (d.state === 'scheduled' || d.state === 'uploaded'));
     const end = now + this.o.horizonH * HOUR;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { decryptPayload, FrameError, parseDataFrame, rebuildFCnt32, verifyMic, type DataFrame } from '../frame/index.js';
 import type { Clock } from './ports/clock.js';
+import { SatiotError } from '../errors/satiot-error.js';
 import { CounterConflictError, StaleTerminalError, type IngestWrite, type Store } from './ports/store.js';
 import type { OutboxEvent } from './ports/outbox-store.js';
-import { isTerrestrialGateway, type GroundStationRecord, type MessageRecord, type Reception, type RejectionCode, type TerminalCounters } from './model.js';
+import { isTerrestrialGateway, type ReportedPosition, type GroundStationRecord, type MessageRecord, type Reception, type RejectionCode, type TerminalCounters } from './model.js';
 import type { RegistryEntry, TerminalRegistry } from './terminal-registry.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { ReplayWindow } from './replay-window.js';
@@ -29,7 +30,24 @@ export interface UplinkFrameInput {
   readonly frequencyMHz?: number;
   /** LoRa data rate, e.g. "SF12BW125" (terrestrial gateways report it). */
   readonly dataRate?: string;
+  /**
+   * An Iridium SBD session the Iridium gateway handed in over DirectIP (`phyPayload` empty, the
+   * station the Iridium gateway's): no LoRaWAN frame — the terminal is known by its IMEI, the
+   * network authenticated it, and its 16-bit MOMSN is the uplink counter.
+   */
+  readonly sbd?: SbdSession;
 }
+
+/** What an Iridium MO session carries that a LoRaWAN frame would. */
+export interface SbdSession {
+  readonly imei: string;
+  /** MO message sequence number, u16: extended to 32 bits like a LoRaWAN FCnt. */
+  readonly momsn: number;
+  readonly payload: Uint8Array;
+}
+
+/** Largest Iridium MO payload (the 9522B; the 9602/9603 send at most 340 bytes). */
+const MAX_SBD_PAYLOAD = 1_960;
 
 export interface FrameResult {
   readonly status: 'accepted' | 'duplicate' | 'rejected';
@@ -71,7 +89,10 @@ const MAX_PHY_BASE64 = 344; // 255 bytes of base64 (340) plus slack for padding/
 interface Pending {
   readonly index: number;
   readonly entry: RegistryEntry;
-  readonly frame: DataFrame;
+  /** The LoRaWAN frame; null for an Iridium session. */
+  readonly frame: DataFrame | null;
+  /** An Iridium session's payload (in the clear). */
+  readonly plain?: Uint8Array;
   readonly fCnt: number;
   readonly messageId: string;
   readonly reception: Reception;
@@ -136,6 +157,15 @@ export class IngestPipeline {
     this.clockSkewMs = opts.clockSkewMs ?? 10 * 60_000;
     this.maxAgeMs = opts.maxAgeMs ?? 30 * 86_400_000;
     this.maxGroupFrames = opts.maxGroupFrames ?? 8000;
+  }
+
+  /**
+   * Stores where another network placed terminals for messages it just handed in (Iridium's MO
+   * location), before the handing in is confirmed. Throws MESSAGE_NOT_FOUND for a message that is not stored.
+   */
+  async reportPositions(ps: ReadonlyArray<{ readonly messageId: string; readonly position: ReportedPosition }>): Promise<void> {
+    const missing = await this.store.saveReportedPositions(ps);
+    if (missing.length > 0) throw new SatiotError('MESSAGE_NOT_FOUND', `No message ${missing[0]}.`, { messageId: missing[0] });
   }
 
   /** Counts frames refused before any processing because the station was not recognised. */
@@ -385,8 +415,8 @@ export class IngestPipeline {
       if (p.kind === 'new' && !newById.has(p.messageId)) {
         const m: MessageRecord = {
           id: p.messageId, tenantId: p.entry.record.tenantId, terminalId: p.entry.record.id, devEui: p.entry.record.devEui,
-          fCnt: p.fCnt, fPort: p.frame.fPort, payload: decryptPayload(p.frame, p.fCnt, p.entry.keys),
-          confirmed: p.frame.mtype === 'confirmed-data-up', ack: p.frame.ack,
+          fCnt: p.fCnt, fPort: p.frame?.fPort ?? null, payload: p.frame ? decryptPayload(p.frame, p.fCnt, p.entry.keys) : p.plain!,
+          confirmed: p.frame?.mtype === 'confirmed-data-up', ack: p.frame?.ack ?? false,
           capturedAt: p.reception.capturedAt, downlinkedAt: p.reception.downlinkedAt, ingestedAt: now,
         };
         newById.set(m.id, m);
@@ -400,7 +430,7 @@ export class IngestPipeline {
         // Accepted once but gone from the store, or older than the dedup window: a replay.
         reject(p.index, 'REPLAYED_COUNTER', {
           stationId: p.reception.stationId, satelliteId: p.reception.satelliteId, capturedAt: p.reception.capturedAt, downlinkedAt: p.reception.downlinkedAt,
-          devAddr: p.frame.devAddr, devEui: p.entry.record.devEui, tenantId: p.entry.record.tenantId, fCnt: p.fCnt,
+          devAddr: p.frame?.devAddr ?? '', devEui: p.entry.record.devEui, tenantId: p.entry.record.tenantId, fCnt: p.fCnt,
         });
         continue;
       }
@@ -459,6 +489,7 @@ export class IngestPipeline {
     pending: Pending[], reject: (i: number, code: RejectionCode, ctx?: RejectionContext) => void, unknownAddrs: Set<string>): void {
     const meta = this.checkReception(f, station, now);
     if (typeof meta === 'string') return reject(i, meta);
+    if (f.sbd) return this.decideSbd(f, f.sbd, i, station, meta, now, windows, pending, reject);
     let frame: DataFrame;
     try {
       frame = parseDataFrame(meta.bytes);
@@ -502,8 +533,40 @@ export class IngestPipeline {
     pending.push({ index: i, entry, frame, fCnt, messageId, reception, kind: cls });
   }
 
+  /**
+   * An Iridium session's decision: the terminal by IMEI, the MOMSN extended to 32 bits over its
+   * window (a session the gateway delivers again — it does until we confirm — is a duplicate copy).
+   */
+  private decideSbd(f: UplinkFrameInput, sbd: SbdSession, i: number, station: GroundStationRecord, meta: { capturedAt: number; downlinkedAt: number },
+    now: number, windows: Map<RegistryEntry, ReplayWindow>, pending: Pending[], reject: (i: number, code: RejectionCode, ctx?: RejectionContext) => void): void {
+    const entry = this.registry.byImei(sbd.imei);
+    const ctx = (e: RegistryEntry, n?: number): RejectionContext => ({
+      stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt, devAddr: '',
+      devEui: e.record.devEui, tenantId: e.record.tenantId, ...(n !== undefined ? { fCnt: n } : {}),
+    });
+    if (!entry) return reject(i, 'UNKNOWN_TERMINAL');
+    let w = windows.get(entry);
+    const fCnt = rebuildFCnt32(sbd.momsn, (w ?? entry.window).top);
+    if (entry.record.status !== 'approved') return reject(i, 'TERMINAL_NOT_APPROVED', ctx(entry, fCnt));
+    if (!entry.record.enabled) return reject(i, 'TERMINAL_DISABLED', ctx(entry, fCnt));
+    if (!w) { w = entry.window.clone(); windows.set(entry, w); }
+    const cls = w.classify(fCnt);
+    if (cls === 'below') return reject(i, 'REPLAYED_COUNTER', ctx(entry, fCnt));
+    const messageId = messageIdOf(entry.record.id, fCnt);
+    const reception: Reception = {
+      messageId, stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt,
+      receivedAt: now, rssi: null, snr: null, frequencyOffsetHz: null,
+    };
+    if (cls === 'new') w.acceptInPlace(fCnt);
+    pending.push({ index: i, entry, frame: null, plain: sbd.payload, fCnt, messageId, reception, kind: cls });
+  }
+
   /** Reception metadata and payload size checks; the decoded bytes and times when all is well. */
   private checkReception(f: UplinkFrameInput, station: GroundStationRecord, now: number): { bytes: Uint8Array; capturedAt: number; downlinkedAt: number } | 'FRAME_TOO_LARGE' | 'MALFORMED_FRAME' | 'INVALID_RECEPTION' {
+    // An Iridium session comes only from the Iridium gateway, and the Iridium gateway hands in nothing else.
+    if ((f.sbd !== undefined) !== (station.network === 'iridium-sbd')) return 'INVALID_RECEPTION';
+    if (f.sbd && (!(f.sbd.payload instanceof Uint8Array) || !Number.isInteger(f.sbd.momsn) || f.sbd.momsn < 0 || f.sbd.momsn > 0xffff)) return 'MALFORMED_FRAME';
+    if (f.sbd && f.sbd.payload.length > MAX_SBD_PAYLOAD) return 'FRAME_TOO_LARGE';
     if (typeof f.phyPayload !== 'string') return 'MALFORMED_FRAME';
     if (f.phyPayload.length > MAX_PHY_BASE64) return 'FRAME_TOO_LARGE';
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(f.phyPayload) || f.phyPayload.length % 4 === 1) return 'MALFORMED_FRAME';

@@ -59,7 +59,22 @@ export interface TerminalRecord {
   readonly nwkSKeySealed: string;
   readonly appSKeySealed: string;
   readonly createdAt: number;
+  /**
+   * How the terminal reaches the network: absent for LoRaWAN (a session: DevAddr, keys, MIC);
+   * `iridium-sbd` for an Iridium Short Burst Data modem, known by its IMEI, whose sessions arrive
+   * over DirectIP (docs/interop.md): no DevAddr, no keys — the Iridium network authenticates it —
+   * and its MOMSN is the uplink counter.
+   */
+  readonly transport?: TerminalTransport;
+  /** An Iridium terminal's IMEI, 15 digits. */
+  readonly imei?: string;
 }
+
+export const TERMINAL_TRANSPORTS = ['lorawan', 'iridium-sbd'] as const;
+export type TerminalTransport = (typeof TERMINAL_TRANSPORTS)[number];
+
+/** Whether a terminal is an Iridium SBD modem rather than a LoRaWAN device. */
+export const isIridiumTerminal = (t: Pick<TerminalRecord, 'transport'>): boolean => t.transport === 'iridium-sbd';
 
 /**
  * A terminal's frame-counter state: the anti-replay window over 32-bit uplink counters
@@ -101,6 +116,12 @@ export interface GroundStationRecord {
   readonly lastSeenAt?: number;
   /** A terrestrial gateway's latest `stat` report (packet counts, GPS position, temperature). */
   readonly gatewayStat?: GatewayStatus;
+  /**
+   * Another operator's gateway rather than one of ours: `iridium-sbd` for the Iridium gateway
+   * that hands in SBD sessions over DirectIP. Never planned as a contact of our constellation;
+   * its receptions name the satellite `iridium`.
+   */
+  readonly network?: 'iridium-sbd';
 }
 
 /** What a gateway says of itself every 30 s or so (the Semtech `stat` object; every field optional). */
@@ -192,8 +213,19 @@ export interface MessageDecode {
   readonly decodedAt: number;
 }
 
+/** Where a network placed the terminal when it sent a message (Iridium: the MO location element). */
+export interface ReportedPosition {
+  readonly lat: number;
+  readonly lon: number;
+  /** Circular error probable radius, km. */
+  readonly cepKm: number;
+  readonly source: 'iridium';
+}
+
 export interface MessageWithReceptions extends MessageRecord {
   readonly receptions: readonly Reception[];
+  /** The network's estimate of where the terminal was (absent when the path reports none). */
+  readonly reportedPosition?: ReportedPosition;
   /** Absent until the decoder has run (or when the terminal has no codec). */
   readonly decode?: MessageDecode;
 }

@@ -3,7 +3,7 @@ import type { Store, TerminalChanges } from './ports/store.js';
 import type { Clock } from './ports/clock.js';
 import type { KeyVault } from './key-vault.js';
 import { keyContext, type TerminalRegistry } from './terminal-registry.js';
-import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type GeoPoint, type GroundStationRecord, type Tenant, type TerminalProfile, type TerminalRecord, type TerminalStatus } from './model.js';
+import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type GeoPoint, type GroundStationRecord, type Tenant, type TerminalProfile, type TerminalRecord, type TerminalStatus, type TerminalTransport, TERMINAL_TRANSPORTS } from './model.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { parseElementSets } from '../orbit/parse-element-sets.js';
 import { parseOmmJson } from '../orbit/omm-parser.js';
@@ -16,10 +16,16 @@ import { isCodecError } from '../codecs/codec.js';
 
 export interface NewTerminal {
   tenantId: string;
-  devEui: string;
-  devAddr: string;
-  nwkSKey: string;
-  appSKey: string;
+  /** An Iridium terminal's may be left out: it is then `0` followed by the IMEI. */
+  devEui?: string;
+  /** A LoRaWAN terminal's session (an Iridium terminal has none). */
+  devAddr?: string;
+  nwkSKey?: string;
+  appSKey?: string;
+  /** Absent: `lorawan`. */
+  transport?: TerminalTransport;
+  /** An Iridium SBD terminal's IMEI, 15 digits. */
+  imei?: string;
   suite?: CryptoSuite;
   profile?: TerminalProfile;
   expectedMessagesPerDay?: number;
@@ -48,6 +54,11 @@ export function matchesHash(secret: string, hashHex: string): boolean {
 
 const HEX = (n: number) => new RegExp(`^[0-9a-fA-F]{${n}}$`);
 const HEX8 = HEX(8), HEX16 = HEX(16), HEX32 = HEX(32);
+const IMEI = /^[0-9]{15}$/;
+/** The Iridium gateway's station row is found by this token hash, which no SHA-256 (hex) matches. */
+const IRIDIUM_GATEWAY_TOKEN_HASH = 'network:iridium-sbd';
+/** Iridium's commercial gateway, Tempe, Arizona. */
+const IRIDIUM_GATEWAY_SITE = { lat: 33.42, lon: -111.94, altM: 360 } as const;
 /** A new terminal's record and its session keys in the clear (for the registry, which would open them again). */
 interface Prepared {
   readonly record: TerminalRecord;
@@ -198,11 +209,17 @@ export class Provisioning {
 
   /** Checks a new terminal (`taken`: whether its DevEUI is in use) and builds its record, keys sealed (and in the clear, for the registry). */
   private async prepareTerminal(n: NewTerminal, status: TerminalStatus, checks: BatchChecks, taken: (devEui: string) => boolean): Promise<Prepared> {
+    const transport = n.transport ?? 'lorawan';
+    if (!TERMINAL_TRANSPORTS.includes(transport)) throw new SatiotError('INVALID_ARGUMENT', `transport must be one of ${TERMINAL_TRANSPORTS.join(', ')}`);
+    if (transport === 'iridium-sbd') return this.prepareIridiumTerminal(n, status, checks, taken);
     if (typeof n.devEui !== 'string' || typeof n.devAddr !== 'string') throw new SatiotError('INVALID_ARGUMENT', 'devEui and devAddr are required');
+    if (n.imei !== undefined) throw new SatiotError('INVALID_ARGUMENT', 'imei is for transport iridium-sbd only');
     const devEui = n.devEui.toLowerCase(), devAddr = n.devAddr.toLowerCase();
     if (!HEX16.test(devEui)) throw new SatiotError('INVALID_ARGUMENT', 'devEui must be 16 hex digits');
     if (!HEX8.test(devAddr)) throw new SatiotError('INVALID_ARGUMENT', 'devAddr must be 8 hex digits');
-    if (!HEX32.test(n.nwkSKey) || !HEX32.test(n.appSKey)) throw new SatiotError('INVALID_ARGUMENT', 'nwkSKey and appSKey must be 32 hex digits (128-bit keys)');
+    if (typeof n.nwkSKey !== 'string' || typeof n.appSKey !== 'string' || !HEX32.test(n.nwkSKey) || !HEX32.test(n.appSKey)) {
+      throw new SatiotError('INVALID_ARGUMENT', 'nwkSKey and appSKey must be 32 hex digits (128-bit keys)');
+    }
     const suite = n.suite ?? 'aes128';
     if (!CRYPTO_SUITES.includes(suite)) throw new SatiotError('INVALID_ARGUMENT', `suite must be one of ${CRYPTO_SUITES.join(', ')}`);
     const profile = n.profile ?? 'fixed-collector';
@@ -224,6 +241,33 @@ export class Provisioning {
       createdAt: this.clock.now(),
     };
     return { record, keys };
+  }
+
+  /**
+   * An Iridium SBD terminal: its IMEI is its identity (the Iridium network authenticates the modem),
+   * so it has no DevAddr and no session keys; its DevEUI, when not given, is `0` + the IMEI.
+   */
+  private async prepareIridiumTerminal(n: NewTerminal, status: TerminalStatus, checks: BatchChecks, taken: (devEui: string) => boolean): Promise<Prepared> {
+    if (typeof n.imei !== 'string' || !IMEI.test(n.imei)) throw new SatiotError('INVALID_ARGUMENT', 'an iridium-sbd terminal needs its imei: 15 digits');
+    if (n.devAddr !== undefined || n.nwkSKey !== undefined || n.appSKey !== undefined) {
+      throw new SatiotError('INVALID_ARGUMENT', 'an iridium-sbd terminal has no LoRaWAN session: leave out devAddr, nwkSKey and appSKey');
+    }
+    const devEui = (n.devEui ?? `0${n.imei}`).toLowerCase();
+    if (!HEX16.test(devEui)) throw new SatiotError('INVALID_ARGUMENT', 'devEui must be 16 hex digits');
+    const profile = n.profile ?? 'fixed-collector';
+    if (!TERMINAL_PROFILES.includes(profile)) throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
+    await checks.tenant(n.tenantId);
+    if (taken(devEui)) throw new SatiotError('TERMINAL_EXISTS', `a terminal with devEui ${devEui} exists`);
+    if (this.registry.byImei(n.imei)) throw new SatiotError('TERMINAL_EXISTS', `a terminal with imei ${n.imei} exists`, { imei: n.imei });
+    if (n.codec !== undefined) await checks.codec(n.codec, n.tenantId);
+    const record: TerminalRecord = {
+      id: randomUUID(), tenantId: n.tenantId, devEui, devAddr: '', suite: 'aes128', profile,
+      expectedMessagesPerDay: n.expectedMessagesPerDay ?? 24, enabled: true, status,
+      ...(n.location ? { location: n.location } : {}),
+      ...(n.codec !== undefined ? { codec: n.codec } : {}),
+      nwkSKeySealed: '', appSKeySealed: '', createdAt: this.clock.now(), transport: 'iridium-sbd', imei: n.imei,
+    };
+    return { record, keys: { nwkSKey: Buffer.alloc(0), appSKey: Buffer.alloc(0) } };
   }
 
   /**
@@ -324,6 +368,29 @@ export class Provisioning {
   }
 
   /** The station a bearer token belongs to, or undefined (unknown, disabled or malformed). */
+  /**
+   * The Iridium gateway as a station of its own network (created on first use): the station an
+   * Iridium session's reception names. No bearer token reaches it (the DirectIP MO server accepts
+   * only the addresses it is told to), and it is never planned as one of our ground stations.
+   */
+  async iridiumGateway(): Promise<GroundStationRecord> {
+    const found = await this.store.getGroundStationByTokenHash(IRIDIUM_GATEWAY_TOKEN_HASH);
+    if (found) return found;
+    const g: GroundStationRecord = {
+      id: randomUUID(), name: 'Iridium SBD gateway (DirectIP)', ...IRIDIUM_GATEWAY_SITE, tokenHash: IRIDIUM_GATEWAY_TOKEN_HASH,
+      enabled: true, createdAt: this.clock.now(), network: 'iridium-sbd',
+    };
+    try {
+      await this.store.createGroundStation(g);
+      return g;
+    } catch (e) {
+      // Another node created it first.
+      const again = await this.store.getGroundStationByTokenHash(IRIDIUM_GATEWAY_TOKEN_HASH);
+      if (again) return again;
+      throw e;
+    }
+  }
+
   async stationForToken(token: string | undefined): Promise<GroundStationRecord | undefined> {
     if (!token || token.length > 200) return undefined;
     const h = sha256Hex(token);

@@ -139,7 +139,8 @@ export class RegistrationService {
       await this.record(by, 'terminal.register', t, 'ok', { status });
       return t;
     } catch (e) {
-      await this.record(by, 'terminal.register', { id: n.devEui, tenantId: n.tenantId, devEui: n.devEui }, 'failed', { code: codeOf(e) });
+      const devEui = n.devEui ?? (n.imei !== undefined ? `0${n.imei}` : '');
+      await this.record(by, 'terminal.register', { id: devEui, tenantId: n.tenantId, devEui }, 'failed', { code: codeOf(e) });
       throw e;
     }
   }

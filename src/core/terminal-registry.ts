@@ -1,5 +1,5 @@
 import type { Store } from './ports/store.js';
-import type { TerminalCounters, TerminalRecord } from './model.js';
+import { isIridiumTerminal, type TerminalCounters, type TerminalRecord } from './model.js';
 import type { KeyVault } from './key-vault.js';
 import type { SessionKeys } from '../frame/index.js';
 import { ReplayWindow } from './replay-window.js';
@@ -14,6 +14,8 @@ export interface RegistryEntry {
   version: number;
 }
 
+const NO_KEY = new Uint8Array(0);
+
 /** Context string binding a sealed key to its terminal and role. */
 export const keyContext = (terminalId: string, which: 'nwkSKey' | 'appSKey'): string => `terminal:${terminalId}:${which}`;
 
@@ -26,6 +28,8 @@ export class TerminalRegistry {
   private readonly byAddr = new Map<string, RegistryEntry[]>();
   private readonly byEui = new Map<string, RegistryEntry>();
   private readonly byId = new Map<string, RegistryEntry>();
+  /** Iridium SBD terminals by IMEI (they have no DevAddr). */
+  private readonly byImeiMap = new Map<string, RegistryEntry>();
   /** DevAddrs looked up in the store and not found, with when (wall ms): a flood of foreign frames costs one query per address and second. */
   private readonly missed = new Map<string, number>();
   private static readonly MISS_TTL_MS = 1_000;
@@ -42,7 +46,7 @@ export class TerminalRegistry {
   async load(): Promise<void> {
     const [terminals, counters] = await Promise.all([this.store.listAllTerminals(), this.store.listAllCounters()]);
     const byTerminal = new Map(counters.map((c) => [c.terminalId, c]));
-    this.byAddr.clear(); this.byEui.clear(); this.byId.clear();
+    this.byAddr.clear(); this.byEui.clear(); this.byId.clear(); this.byImeiMap.clear();
     for (const t of terminals) this.put(t, byTerminal.get(t.id));
   }
 
@@ -58,9 +62,11 @@ export class TerminalRegistry {
   put(t: TerminalRecord, counters?: TerminalCounters, keys?: { nwkSKey: Uint8Array; appSKey: Uint8Array }): RegistryEntry {
     const old = this.byEui.get(t.devEui);
     if (old) this.remove(old);
+    const iridium = isIridiumTerminal(t);
     const entry: RegistryEntry = {
       record: t,
-      keys: {
+      // An Iridium modem has no LoRaWAN session: the Iridium network authenticates it.
+      keys: iridium ? { suite: t.suite, nwkSKey: NO_KEY, appSKey: NO_KEY } : {
         suite: t.suite,
         nwkSKey: keys?.nwkSKey ?? this.vault.open(t.nwkSKeySealed, keyContext(t.id, 'nwkSKey')),
         appSKey: keys?.appSKey ?? this.vault.open(t.appSKeySealed, keyContext(t.id, 'appSKey')),
@@ -69,9 +75,13 @@ export class TerminalRegistry {
       fCntDown: counters?.fCntDown ?? 0,
       version: counters?.version ?? -1,
     };
-    const list = this.byAddr.get(t.devAddr) ?? [];
-    list.push(entry);
-    this.byAddr.set(t.devAddr, list);
+    if (iridium) {
+      if (t.imei !== undefined) this.byImeiMap.set(t.imei, entry);
+    } else {
+      const list = this.byAddr.get(t.devAddr) ?? [];
+      list.push(entry);
+      this.byAddr.set(t.devAddr, list);
+    }
     this.byEui.set(t.devEui, entry);
     this.byId.set(t.id, entry);
     return entry;
@@ -165,6 +175,11 @@ export class TerminalRegistry {
     return this.byAddr.get(devAddr) ?? [];
   }
 
+  /** An Iridium SBD terminal by its IMEI. */
+  byImei(imei: string): RegistryEntry | undefined {
+    return this.byImeiMap.get(imei);
+  }
+
   byDevEui(devEui: string): RegistryEntry | undefined {
     return this.byEui.get(devEui);
   }
@@ -178,6 +193,7 @@ export class TerminalRegistry {
   }
 
   private remove(e: RegistryEntry): void {
+    if (e.record.imei !== undefined && this.byImeiMap.get(e.record.imei) === e) this.byImeiMap.delete(e.record.imei);
     const list = (this.byAddr.get(e.record.devAddr) ?? []).filter((x) => x !== e);
     if (list.length) this.byAddr.set(e.record.devAddr, list); else this.byAddr.delete(e.record.devAddr);
     this.byEui.delete(e.record.devEui);

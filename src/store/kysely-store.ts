@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
   ApiKeyRecord, GatewayStatus, GroundStationRecord, MessageDecode, TenantQuota, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
-  UserCodecRecord,
+  UserCodecRecord, ReportedPosition,
 } from '../core/model.js';
 import { ruleStateKey, type AlarmQuery, type IngestWrite, type MessageQuery, type Page, type Store, type StoreTx, type TerminalChanges, type UsageRow } from '../core/ports/store.js';
 import { parseRule, type Alarm, type Rule, type RuleState } from '../rules/index.js';
@@ -185,6 +185,9 @@ export abstract class KyselyStore implements Store {
       if (v?.kind === 'unique' && v.key === 'terminals.dev_eui') {
         throw new SatiotError('TERMINAL_EXISTS', `A terminal with DevEUI ${t.devEui} is already registered.`, { devEui: t.devEui });
       }
+      if (v?.kind === 'unique' && v.key === 'terminals.imei') {
+        throw new SatiotError('TERMINAL_EXISTS', `A terminal with IMEI ${t.imei} is already registered.`, { imei: t.imei });
+      }
       if (v?.kind === 'unique') {
         throw new SatiotError('INVALID_ARGUMENT', `Terminal ${t.id} already exists.`, { terminalId: t.id });
       }
@@ -207,6 +210,7 @@ export abstract class KyselyStore implements Store {
     } catch (e) {
       const v = this.constraintViolation(e);
       if (v?.kind === 'unique' && v.key === 'terminals.dev_eui') throw new SatiotError('TERMINAL_EXISTS', 'A terminal of the batch has a DevEUI that is already registered.');
+      if (v?.kind === 'unique' && v.key === 'terminals.imei') throw new SatiotError('TERMINAL_EXISTS', 'A terminal of the batch has an IMEI that is already registered.');
       if (v?.kind === 'foreign-key') throw new SatiotError('TENANT_NOT_FOUND', 'A terminal of the batch names no existing tenant.');
       throw e;
     }
@@ -324,7 +328,8 @@ export abstract class KyselyStore implements Store {
   }
 
   async listGroundStations(): Promise<GroundStationRecord[]> {
-    const rows = await this.db.selectFrom('ground_stations').selectAll().where('gateway_eui', 'is', null).orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db.selectFrom('ground_stations').selectAll().where('gateway_eui', 'is', null).where('network', 'is', null)
+      .orderBy('created_at').orderBy('id').execute();
     return rows.map(toGroundStation);
   }
 
@@ -413,8 +418,8 @@ export abstract class KyselyStore implements Store {
     if (!row) return undefined;
     const m = toMessage({ ...row, terminal_id: key.terminalId });
     const ref = [{ seq: Number(row.seq), id: m.id }];
-    const [receptions, decodes] = [await this.receptionsOf(ref), await this.decodesOf(ref)];
-    return withDecode({ ...m, receptions: receptions.get(Number(row.seq)) ?? [] }, decodes.get(Number(row.seq)));
+    const [receptions, decodes, positions] = [await this.receptionsOf(ref), await this.decodesOf(ref), await this.positionsOf(ref)];
+    return withDecode(withPosition({ ...m, receptions: receptions.get(Number(row.seq)) ?? [] }, positions.get(Number(row.seq))), decodes.get(Number(row.seq)));
   }
 
   /** Newest first: by capturedAt, then fCnt (within one terminal, the id's order), both descending. */
@@ -441,8 +446,8 @@ export abstract class KyselyStore implements Store {
       .map((r) => ({ ...r, terminal_id: q.terminalId }));
     const page = rows.slice(0, q.limit).map((r) => ({ seq: Number(r.seq), m: toMessage(r) }));
     const refs = page.map((p) => ({ seq: p.seq, id: p.m.id }));
-    const [receptions, decodes] = [await this.receptionsOf(refs), await this.decodesOf(refs)];
-    const items = page.map((p) => withDecode({ ...p.m, receptions: receptions.get(p.seq) ?? [] }, decodes.get(p.seq)));
+    const [receptions, decodes, positions] = [await this.receptionsOf(refs), await this.decodesOf(refs), await this.positionsOf(refs)];
+    const items = page.map((p) => withDecode(withPosition({ ...p.m, receptions: receptions.get(p.seq) ?? [] }, positions.get(p.seq)), decodes.get(p.seq)));
     const last = items[items.length - 1];
     return rows.length > q.limit && last
       ? { items, nextCursor: encodeCursor('messages', { at: last.capturedAt, id: last.id }) }
@@ -486,6 +491,37 @@ export abstract class KyselyStore implements Store {
       for (const r of rows) out.set(Number(r.message_seq), toMessageDecode(idOf.get(Number(r.message_seq))!, r));
     }
     return out;
+  }
+
+  /** Reported positions of the messages (by seq). */
+  private async positionsOf(messages: ReadonlyArray<{ seq: number }>): Promise<Map<number, ReportedPosition>> {
+    const out = new Map<number, ReportedPosition>();
+    const seqs = messages.map((m) => m.seq);
+    for (let i = 0; i < seqs.length; i += IDS_PER_QUERY) {
+      const rows = await this.db.selectFrom('message_positions').selectAll().where('message_seq', 'in', seqs.slice(i, i + IDS_PER_QUERY)).execute();
+      for (const r of rows) out.set(Number(r.message_seq), { lat: Number(r.lat), lon: Number(r.lon), cepKm: Number(r.cep_km), source: 'iridium' });
+    }
+    return out;
+  }
+
+  async saveReportedPositions(ps: ReadonlyArray<{ readonly messageId: string; readonly position: ReportedPosition }>): Promise<string[]> {
+    const rows = await this.messageRowsOf(ps.map((p) => p.messageId));
+    const missing: string[] = [];
+    const values = new Map<number, { message_seq: number; lat: number; lon: number; cep_km: number; source: string }>();
+    for (const { messageId, position: p } of ps) {
+      const row = rows.get(messageId);
+      if (row) values.set(row.seq, { message_seq: row.seq, lat: p.lat, lon: p.lon, cep_km: p.cepKm, source: p.source });
+      else missing.push(messageId);
+    }
+    const list = [...values.values()];
+    for (let i = 0; i < list.length; i += ROWS_PER_INSERT) {
+      await this.db.insertInto('message_positions').values(list.slice(i, i + ROWS_PER_INSERT))
+        .onConflict((oc) => oc.column('message_seq').doUpdateSet((eb) => ({
+          lat: eb.ref('excluded.lat'), lon: eb.ref('excluded.lon'), cep_km: eb.ref('excluded.cep_km'), source: eb.ref('excluded.source'),
+        })))
+        .execute();
+    }
+    return missing;
   }
 
   // ---- decoded payloads and user codecs --------------------------------------------------------
@@ -728,6 +764,10 @@ function toApiKey(r: Selectable<ApiKeysTable>): ApiKeyRecord {
     id: r.id, tenantId: r.tenant_id, role: r.role, name: r.name, keyHash: r.key_hash, prefix: r.prefix, createdAt: Number(r.created_at),
     expiresAt: r.expires_at === null ? null : Number(r.expires_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
   };
+}
+
+function withPosition(m: MessageWithReceptions, reportedPosition: ReportedPosition | undefined): MessageWithReceptions {
+  return reportedPosition ? { ...m, reportedPosition } : m;
 }
 
 function withDecode(m: MessageWithReceptions, decode: MessageDecode | undefined): MessageWithReceptions {

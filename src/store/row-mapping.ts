@@ -45,6 +45,8 @@ export function terminalRow(caps: StoreCapabilities, t: TerminalRecord): Inserta
     nwk_s_key_sealed: t.nwkSKeySealed,
     app_s_key_sealed: t.appSKeySealed,
     created_at: t.createdAt,
+    transport: t.transport ?? 'lorawan',
+    imei: t.imei ?? null,
   };
 }
 
@@ -63,6 +65,8 @@ export function toTerminal(r: Selectable<TerminalsTable>): TerminalRecord {
     appSKeySealed: r.app_s_key_sealed,
     createdAt: Number(r.created_at),
     ...(r.codec !== null ? { codec: r.codec } : {}),
+    ...(r.transport === 'iridium-sbd' ? { transport: 'iridium-sbd' as const } : {}),
+    ...(r.imei !== null && r.imei !== undefined ? { imei: r.imei } : {}),
   };
   if (r.location_lat === null || r.location_lon === null || r.location_alt_m === null) return base;
   return { ...base, location: { lat: Number(r.location_lat), lon: Number(r.location_lon), altM: Number(r.location_alt_m) } };
@@ -93,6 +97,7 @@ export function groundStationRow(caps: StoreCapabilities, g: GroundStationRecord
     created_at: g.createdAt,
     gateway_eui: g.gatewayEui ?? null,
     tenant_id: g.tenantId ?? null,
+    network: g.network ?? null,
   };
 }
 
@@ -110,6 +115,7 @@ export function toGroundStation(r: Selectable<GroundStationsTable>): GroundStati
     ...(r.tenant_id !== null ? { tenantId: r.tenant_id } : {}),
     ...(r.last_seen_at !== null && r.last_seen_at !== undefined ? { lastSeenAt: Number(r.last_seen_at) } : {}),
     ...(r.gateway_stat ? { gatewayStat: JSON.parse(r.gateway_stat) as GatewayStatus } : {}),
+    ...(r.network === 'iridium-sbd' ? { network: 'iridium-sbd' as const } : {}),
   };
 }
 

@@ -20,12 +20,22 @@ export interface StoreDatabase {
   receptions: ReceptionsTable;
   rejection_tallies: RejectionTalliesTable;
   message_decodes: MessageDecodesTable;
+  message_positions: MessagePositionsTable;
   user_codecs: UserCodecsTable;
   rules: RulesTable;
   rule_states: RuleStatesTable;
   alarms: AlarmsTable;
   api_keys: ApiKeysTable;
   tenant_quotas: TenantQuotasTable;
+}
+
+/** Migration 15: where another network placed the terminal when it sent the message (key message_seq). */
+export interface MessagePositionsTable {
+  message_seq: number;
+  lat: number;
+  lon: number;
+  cep_km: number;
+  source: string;
 }
 
 export interface TenantQuotasTable {
@@ -144,6 +154,9 @@ export interface TerminalsTable {
   nwk_s_key_sealed: string;
   app_s_key_sealed: string;
   created_at: number;
+  /** Migration 15: `lorawan` or `iridium-sbd`, and an Iridium terminal's IMEI (unique where set). */
+  transport: Generated<string>;
+  imei: string | null;
 }
 
 /** Key terminal_seq. */
@@ -172,6 +185,8 @@ export interface GroundStationsTable {
   /** A gateway's last datagram (ms) and its latest `stat` report as JSON. */
   last_seen_at: Generated<number | null>;
   gateway_stat: Generated<string | null>;
+  /** Migration 15: another operator's gateway (`iridium-sbd`); null for our own stations and gateways. */
+  network: Generated<string | null>;
 }
 
 /**

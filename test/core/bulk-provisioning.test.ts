@@ -10,7 +10,7 @@ afterEach(() => f?.close());
 
 let n = 0;
 /** A fresh terminal row (random keys) with its keys for frames. */
-function row(tenantId: string, over: Partial<NewTerminal> = {}): NewTerminal & { t: TestTerminal } {
+function row(tenantId: string, over: Partial<NewTerminal> = {}): NewTerminal & { devEui: string; devAddr: string; t: TestTerminal } {
   const i = ++n;
   const nwk = randomBytes(16), app = randomBytes(16);
   const devEui = (0x70b3d5bb00000000n + BigInt(i)).toString(16).padStart(16, '0');

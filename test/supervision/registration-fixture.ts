@@ -25,7 +25,8 @@ export function residentId(seq = 123): string {
 }
 
 /** A registration body for `tenantId` (fresh DevEUI, keys and IMEI), with `over` on top. */
-export function newRegistration(tenantId: string, over: Partial<NewRegistration> = {}): NewRegistration & { keys: { nwk: Buffer; app: Buffer } } {
+/** A LoRaWAN terminal's full registration (identity and session always present), with its keys as bytes. */
+export function newRegistration(tenantId: string, over: Partial<NewRegistration> = {}): NewRegistration & { devEui: string; devAddr: string; nwkSKey: string; appSKey: string; keys: { nwk: Buffer; app: Buffer } } {
   const i = ++n;
   const nwk = randomBytes(16), app = randomBytes(16);
   return {
@@ -42,7 +43,7 @@ export function newRegistration(tenantId: string, over: Partial<NewRegistration>
 }
 
 /** A POST /registrations body (JSON-safe: no key buffers). */
-export function registrationBody(tenantId: string, over: Partial<NewRegistration> = {}): NewRegistration {
+export function registrationBody(tenantId: string, over: Partial<NewRegistration> = {}): NewRegistration & { devEui: string; devAddr: string; nwkSKey: string; appSKey: string } {
   const { keys: _k, ...body } = newRegistration(tenantId, over);
   return body;
 }

@@ -24,7 +24,10 @@ const stepSchema = {
   type: 'object', required: ['state', 'at'],
   properties: {
     state: { type: 'string', enum: [...DOWNLINK_STATES] }, at: { type: 'string' }, stationId: { type: 'string' }, satelliteId: { type: 'string' },
-    eta: { type: 'string' }, reason: { type: 'string', description: 'missed-contact, no-route or replanned' },
+    eta: { type: 'string' }, reason: { type: 'string', description: 'missed-contact, no-route, replanned, no-tx-ack; the path that took it (terrestrial, directip, directip-queued); or why it failed (an SBD_MT_* code)' },
+    queuePosition: { type: 'integer', description: 'Iridium: its place in the gateway\'s queue for the terminal (1..50)' },
+    autoIdReference: { type: 'integer', description: 'Iridium: the gateway\'s reference for the MT message' },
+    mtmsn: { type: 'integer', description: 'Iridium: the MT sequence number the terminal\'s session reported' },
     missedContact: { type: 'object', properties: { stationId: { type: 'string' }, satelliteId: { type: 'string' }, start: { type: 'string' }, end: { type: 'string' } } },
   },
 } as const;
@@ -98,7 +101,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
           body: {
             type: 'object', required: ['fPort', 'payload'], additionalProperties: false,
             properties: {
-              fPort: { type: 'integer', minimum: 1, maximum: 223 }, payload: { type: 'string', maxLength: 400, description: 'base64, at most 242 bytes' },
+              fPort: { type: 'integer', minimum: 1, maximum: 223 }, payload: { type: 'string', maxLength: 2520, description: 'base64: at most 242 bytes for a LoRaWAN terminal, 1,890 for an Iridium one' },
               confirmed: { type: 'boolean', default: false }, expiresAt: { ...isoTime, description: 'ISO 8601; default 72 h after queuing' },
               priority: { type: 'string', enum: ['normal', 'emergency'], default: 'normal' },
             },

@@ -14,7 +14,7 @@ const receptionSchema = {
   properties: {
     stationId: { type: 'string' }, satelliteId: { type: 'string' }, capturedAt: { type: 'string' }, downlinkedAt: { type: 'string' },
     receivedAt: { type: 'string' }, rssi: { type: ['number', 'null'] }, snr: { type: ['number', 'null'] }, frequencyOffsetHz: { type: ['number', 'null'] },
-    path: { type: 'string', enum: ['satellite', 'terrestrial'], description: 'how the copy reached the network: relayed by a satellite to a ground station, or heard by a terrestrial LoRa gateway (satelliteId then empty)' },
+    path: { type: 'string', enum: ['satellite', 'terrestrial'], description: 'how the copy reached the network: relayed by a satellite to a ground station (satelliteId "iridium" and the Iridium gateway\'s station for an Iridium SBD session), or heard by a terrestrial LoRa gateway (satelliteId then empty)' },
     gatewayEui: { type: 'string', description: 'the terrestrial gateway that heard the copy' },
     frequencyMHz: { type: 'number' }, dataRate: { type: 'string', description: 'e.g. SF12BW125' },
   },
@@ -30,6 +30,10 @@ export const messageSchema = {
     downlinkedAt: { type: 'string', description: 'earliest ground-station reception' },
     ingestedAt: { type: 'string', description: 'when the core made the message durable' },
     receptions: { type: 'array', items: receptionSchema },
+    reportedPosition: {
+      type: 'object', required: ['lat', 'lon', 'cepKm', 'source'], description: 'where the network placed the terminal when it sent the message (Iridium: the MO location; left out with the payload)',
+      properties: { lat: { type: 'number' }, lon: { type: 'number' }, cepKm: { type: 'number', description: 'circular error probable radius, km' }, source: { type: 'string', enum: ['iridium'] } },
+    },
     deliveries: {
       type: 'array', description: 'the last hop of the message\'s life: its first delivery to each integration (webhook or MQTT)',
       items: { type: 'object', required: ['integration', 'integrationId', 'deliveredAt'], properties: { integration: { type: 'string', enum: ['webhook', 'mqtt'] }, integrationId: { type: 'string' }, deliveredAt: { type: 'string' } } },
@@ -59,6 +63,7 @@ export function messageJson(m: MessageWithReceptions, withPayload = true, delive
       ...(r.gatewayEui !== undefined ? { gatewayEui: r.gatewayEui } : {}),
       ...(r.frequencyMHz != null ? { frequencyMHz: r.frequencyMHz } : {}), ...(r.dataRate != null ? { dataRate: r.dataRate } : {}),
     })),
+    ...(m.reportedPosition && withPayload ? { reportedPosition: m.reportedPosition } : {}),
     deliveries: deliveries.map((d) => ({ integration: d.integrationKind, integrationId: d.integrationId, deliveredAt: iso(d.deliveredAt) })),
     ...(m.decode && withPayload ? { decode: { codec: m.decode.codec, decoded: m.decode.decoded, error: m.decode.error, decodedAt: iso(m.decode.decodedAt) } } : {}),
   };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { terminalView, type NewTerminal } from '../../core/provisioning.js';
-import { CRYPTO_SUITES, TERMINAL_PROFILES, TERMINAL_STATUSES, type TerminalProfile } from '../../core/model.js';
+import { CRYPTO_SUITES, TERMINAL_PROFILES, TERMINAL_STATUSES, TERMINAL_TRANSPORTS, type TerminalProfile } from '../../core/model.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
@@ -23,6 +23,8 @@ export const terminalSchema = {
     status: { type: 'string', enum: [...TERMINAL_STATUSES], description: 'registration lifecycle: only approved terminals are heard' },
     location: { type: 'object', properties: { lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' } } },
     codec: { type: 'string', description: 'payload codec: a built-in name or user:<id>' },
+    transport: { type: 'string', enum: [...TERMINAL_TRANSPORTS], description: 'lorawan (absent) or iridium-sbd' },
+    imei: { type: 'string', description: 'an Iridium terminal\'s IMEI' },
     createdAt: { type: 'string' },
   },
 } as const;
@@ -44,11 +46,17 @@ export const newTerminalProperties = {
   profile: { type: 'string', enum: [...TERMINAL_PROFILES], default: 'fixed-collector' },
 } as const;
 
-/** The body of POST /api/v1/terminals, and of each terminal of POST /api/v1/terminals/bulk. */
+/**
+ * The body of POST /api/v1/terminals, and of each terminal of POST /api/v1/terminals/bulk: a
+ * LoRaWAN terminal needs devEui, devAddr and its keys; an Iridium one (`transport: "iridium-sbd"`)
+ * its IMEI and none of those (its devEui defaults to 0 + the IMEI) — the service says which is missing.
+ */
 const newTerminalBody = {
-  type: 'object', required: ['tenantId', 'devEui', 'devAddr', 'nwkSKey', 'appSKey'], additionalProperties: false,
+  type: 'object', required: ['tenantId'], additionalProperties: false,
   properties: {
     ...newTerminalProperties,
+    transport: { type: 'string', enum: [...TERMINAL_TRANSPORTS], default: 'lorawan', description: 'lorawan, or iridium-sbd for an Iridium SBD modem heard over DirectIP' },
+    imei: { type: 'string', pattern: '^[0-9]{15}$', description: 'an iridium-sbd terminal\'s IMEI' },
     expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
     location: geoSchema,
     codec: { type: 'string', minLength: 1, maxLength: 80, description: 'jt808, sl651, line-monitor, dlt645, or user:<id> of one of the tenant\'s codecs' },
@@ -87,7 +95,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
 
     app.post<{ Body: NewTerminal }>('/api/v1/terminals', {
       schema: {
-        summary: 'Register a terminal (ABP session keys; sealed at rest, never returned)', tags: ['provisioning'], ...secured,
+        summary: 'Register a terminal: LoRaWAN with ABP session keys (sealed at rest, never returned), or an Iridium SBD modem by its IMEI', tags: ['provisioning'], ...secured,
         body: newTerminalBody,
         response: { 201: terminalSchema, '4xx': errorSchema },
       },

@@ -11,7 +11,7 @@ import { CRYPTO_SUITES, ROLES, TERMINAL_PROFILES } from '../../core/model.js';
 
 
 
-interface Terminal { id: string; tenantId: string; devEui: string; devAddr: string; suite: string; profile: string; enabled: boolean; createdAt: string }
+interface Terminal { id: string; tenantId: string; devEui: string; devAddr: string; suite: string; profile: string; enabled: boolean; createdAt: string; transport?: string; imei?: string }
 interface Station { id: string; name: string; lat: number; lon: number; altM: number; enabled: boolean }
 
 interface ApiKey { id: string; role: string; tenantId: string | null; name: string; prefix: string; createdAt: string; expiresAt: string | null; revokedAt: string | null }
@@ -54,18 +54,22 @@ export function registerRegistryCommands(program: Command): void {
     }));
 
   const terminals = program.command('terminals').description('Terminals (through a running server)');
-  withConn(terminals.command('add').description('Register an ABP terminal')
+  withConn(terminals.command('add').description('Register a LoRaWAN ABP terminal (DevEUI, DevAddr, keys), or an Iridium SBD modem by --imei')
     .requiredOption('--tenant <id>', 'tenant id')
-    .requiredOption('--dev-eui <hex16>').requiredOption('--dev-addr <hex8>')
-    .requiredOption('--nwk-s-key <hex32>').requiredOption('--app-s-key <hex32>')
+    .option('--dev-eui <hex16>', 'DevEUI (an Iridium terminal\'s defaults to 0 + its IMEI)').option('--dev-addr <hex8>', 'LoRaWAN DevAddr')
+    .option('--nwk-s-key <hex32>', 'LoRaWAN network session key').option('--app-s-key <hex32>', 'LoRaWAN application session key')
+    .option('--imei <15 digits>', 'an Iridium SBD modem: heard over DirectIP (serve --directip-mo), no LoRaWAN session')
+    .addHelpText('after', '\nExamples:\n  satiot terminals add --tenant <id> --dev-eui 70b3d57ed0000001 --dev-addr 26011f01 --nwk-s-key <32 hex> --app-s-key <32 hex>\n  satiot terminals add --tenant <id> --imei 300234010753370 --profile vessel\n')
     .option('--suite <aes128|sm4>', 'crypto suite', 'aes128')
     .option('--profile <p>', TERMINAL_PROFILES.join(' | '), 'fixed-collector')
     .option('--messages-per-day <n>', 'expected messages per day', '24')
     .option('--lat <deg>').option('--lon <deg>').option('--alt-m <m>', 'registered position of a fixed terminal', '0'))
-    .action(runAction(async (o: Conn & { tenant: string; devEui: string; devAddr: string; nwkSKey: string; appSKey: string; suite: string; profile: string; messagesPerDay: string; lat?: string; lon?: string; altM: string }) => {
+    .action(runAction(async (o: Conn & { tenant: string; devEui?: string; devAddr?: string; nwkSKey?: string; appSKey?: string; imei?: string; suite: string; profile: string; messagesPerDay: string; lat?: string; lon?: string; altM: string }) => {
+      const identity = o.imei !== undefined
+        ? { transport: 'iridium-sbd', imei: o.imei, ...(o.devEui ? { devEui: o.devEui } : {}) }
+        : { devEui: required(o.devEui, '--dev-eui'), devAddr: required(o.devAddr, '--dev-addr'), nwkSKey: required(o.nwkSKey, '--nwk-s-key'), appSKey: required(o.appSKey, '--app-s-key'), suite: parseChoice(o.suite, '--suite', CRYPTO_SUITES) };
       const body = {
-        tenantId: o.tenant, devEui: o.devEui, devAddr: o.devAddr, nwkSKey: o.nwkSKey, appSKey: o.appSKey,
-        suite: parseChoice(o.suite, '--suite', CRYPTO_SUITES), profile: parseChoice(o.profile, '--profile', TERMINAL_PROFILES),
+        tenantId: o.tenant, ...identity, profile: parseChoice(o.profile, '--profile', TERMINAL_PROFILES),
         expectedMessagesPerDay: parseNumber(o.messagesPerDay, '--messages-per-day', 0, 100_000),
         ...(o.lat !== undefined && o.lon !== undefined ? { location: { lat: parseNumber(o.lat, '--lat', -90, 90), lon: parseNumber(o.lon, '--lon', -180, 180), altM: parseNumber(o.altM, '--alt-m', -500, 100_000) } } : {}),
       };
@@ -97,7 +101,8 @@ export function registerRegistryCommands(program: Command): void {
         items.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
-      print(o.format, { items }, () => formatTable(['devEui', 'devAddr', 'suite', 'profile', 'enabled', 'tenant'], items.map((t) => [t.devEui, t.devAddr, t.suite, t.profile, t.enabled ? 'yes' : 'no', t.tenantId])));
+      print(o.format, { items }, () => formatTable(['devEui', 'devAddr / IMEI', 'suite', 'profile', 'enabled', 'tenant'],
+        items.map((t) => [t.devEui, t.imei !== undefined ? `IMEI ${t.imei}` : t.devAddr, t.transport === 'iridium-sbd' ? 'iridium' : t.suite, t.profile, t.enabled ? 'yes' : 'no', t.tenantId])));
     }));
 
   const stations = program.command('ground-stations').description('Ground stations (through a running server)');
@@ -114,4 +119,10 @@ export function registerRegistryCommands(program: Command): void {
       const r = await ApiClient.fromFlags(o).request<{ items: Station[] }>('GET', '/api/v1/ground-stations');
       print(o.format, r, () => formatTable(['id', 'name', 'lat', 'lon', 'alt m', 'enabled'], r.items.map((s) => [s.id, s.name, s.lat, s.lon, s.altM, s.enabled ? 'yes' : 'no'])));
     }));
+}
+
+/** A flag a LoRaWAN terminal cannot do without. */
+function required(v: string | undefined, flag: string): string {
+  if (v === undefined) throw new SatiotError('INVALID_ARGUMENT', `${flag} is required (or --imei for an Iridium terminal)`);
+  return v;
 }

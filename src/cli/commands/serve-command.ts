@@ -6,9 +6,10 @@ import { runAction } from '../run-action.js';
 import { DEFAULT_ACCESS_LIMITS, type AccessLimits } from '../../api/access-limits.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { LORA_REGIONS } from '../../frame/regional/receive-windows.js';
+import { parseAllowList } from '../../api/directip/allow-list.js';
 
 interface ServeOptions {
-  port: string; host: string; data: string; store: string; bus: string; mqtt?: string; mqttGroup: string; semtechUdp?: string; region: string; allowInternalDelivery?: boolean; registrationReview?: boolean;
+  port: string; host: string; data: string; store: string; bus: string; mqtt?: string; mqttGroup: string; semtechUdp?: string; region: string; directipMo?: string; directipAllow?: string; directipMt?: string; allowInternalDelivery?: boolean; registrationReview?: boolean;
   rateLimitApi: string; rateLimitStation: string; lockout: string; nodeId?: string; trustProxy?: string; retryFor: string; logLevel: string;
 }
 
@@ -24,6 +25,9 @@ export function registerServe(program: Command): void {
     .option('--mqtt-group <name>', 'the shared subscription every node of a cluster takes gateway batches through (each batch to one node)', process.env.SATIOT_MQTT_GROUP ?? 'satiot-gateway')
     .option('--semtech-udp <port>', 'also hear terrestrial LoRa gateways: their Semtech UDP packet forwarders on this UDP port (1700 is theirs by default; --host applies; register each gateway\'s EUI first: POST /api/v1/gateways)', process.env.SATIOT_SEMTECH_UDP)
     .option('--region <name>', 'LoRaWAN regional parameters of terrestrial gateways\' downlinks: CN470 (RX1 on uplink channel mod 48, RX2 505.3 MHz SF12) or EU868', process.env.SATIOT_REGION ?? 'CN470')
+    .option('--directip-mo <port>', 'also take Iridium SBD sessions: the Iridium gateway\'s MO DirectIP connections on this TCP port (--host applies; register terminals with transport iridium-sbd and their IMEI)', process.env.SATIOT_DIRECTIP_MO)
+    .option('--directip-allow <cidr,...>', 'addresses allowed to deliver MO sessions: the Iridium gateway\'s (default the loopback only)', process.env.SATIOT_DIRECTIP_ALLOW)
+    .option('--directip-mt <host:port>', 'send downlinks for Iridium terminals to the Iridium gateway\'s MT DirectIP endpoint', process.env.SATIOT_DIRECTIP_MT)
     .option('--allow-internal-delivery', 'let webhooks and MQTT integrations reach internal addresses (an on-site receiver); refused by default')
     .option('--registration-review', 'terminals a tenant registers wait as pending until an operator approves them (default: SATIOT_REGISTRATION_REVIEW=1, else off)', ['1', 'true', 'yes', 'on'].includes((process.env.SATIOT_REGISTRATION_REVIEW ?? '').toLowerCase()))
     .option('--rate-limit-api <n|off>', 'requests per minute per API key (emergency downlinks are never limited)', process.env.SATIOT_RATE_LIMIT_API ?? String(DEFAULT_ACCESS_LIMITS.api))
@@ -61,6 +65,8 @@ Example:
       const rt = await startRuntime({
         port: parseInteger(o.port, '--port', 0, 65535), host: o.host, data: o.data, store: o.store, bus: o.bus,
         ...(o.mqtt ? { mqtt: o.mqtt, mqttGroup: checkGroup(o.mqttGroup) } : {}),
+        ...(o.directipMo !== undefined ? { directIpMo: parseInteger(o.directipMo, '--directip-mo', 0, 65535), ...(o.directipAllow ? { directIpAllow: parseAllow(o.directipAllow) } : {}) } : {}),
+        ...(o.directipMt !== undefined ? { directIpMt: parseHostPort(o.directipMt, '--directip-mt') } : {}),
         ...(o.semtechUdp !== undefined ? { semtechUdp: parseInteger(o.semtechUdp, '--semtech-udp', 0, 65535), region: parseChoice(o.region, '--region', LORA_REGIONS) } : {}), allowInternalDelivery: o.allowInternalDelivery === true, registrationReview: o.registrationReview === true,
         limits: { api: perMinute(o.rateLimitApi, '--rate-limit-api'), station: perMinute(o.rateLimitStation, '--rate-limit-station'), lockout: lockoutPolicy(o.lockout) },
         ...(o.nodeId ? { nodeId: checkNodeId(o.nodeId) } : {}),
@@ -111,4 +117,23 @@ function lockoutPolicy(s: string): AccessLimits['lockout'] {
   const m = /^(\d+)\/(\d+)\/(\d+)$/.exec(s);
   if (!m || Number(m[1]) < 1 || Number(m[2]) < 1 || Number(m[3]) < 1) throw new SatiotError('INVALID_ARGUMENT', '--lockout must be failures/windowSeconds/lockSeconds (e.g. 10/300/900) or off');
   return { failures: Number(m[1]), windowMs: Number(m[2]) * 1000, lockMs: Number(m[3]) * 1000 };
+}
+
+/** `--directip-allow`: addresses and CIDR blocks, comma-separated, each checked here. */
+function parseAllow(v: string): string[] {
+  const entries = v.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  try {
+    parseAllowList(entries);
+  } catch (e) {
+    throw new SatiotError('INVALID_ARGUMENT', `--directip-allow: ${(e as Error).message}`);
+  }
+  if (entries.length === 0) throw new SatiotError('INVALID_ARGUMENT', '--directip-allow names no address');
+  return entries;
+}
+
+/** `host:port` (an IPv6 host in brackets: `[::1]:10800`). */
+function parseHostPort(v: string, flag: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d+)$/.exec(v.trim());
+  if (!m) throw new SatiotError('INVALID_ARGUMENT', `${flag} must be host:port, got ${v}`);
+  return { host: m[1] ?? m[2]!, port: parseInteger(m[3]!, flag, 1, 65535) };
 }

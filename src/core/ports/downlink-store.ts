@@ -44,9 +44,17 @@ export interface DownlinkStep {
   readonly satelliteId?: string;
   /** scheduled and uploaded: the ETA then (ms; absent when none is known). */
   readonly eta?: number;
-  /** Why a downlink went back to queued or was re-planned: `missed-contact`, `no-route`, `replanned`. */
+  /**
+   * Why a downlink went back to queued or was re-planned (`missed-contact`, `no-route`, `replanned`,
+   * `no-tx-ack`), which path took it (`terrestrial`, `directip`), or why it failed (a stable code).
+   */
   readonly reason?: string;
   readonly missedContact?: MissedContact;
+  /** Iridium: the message's place in the gateway's queue for the terminal (1..50) and the gateway's reference for it. */
+  readonly queuePosition?: number;
+  readonly autoIdReference?: number;
+  /** Iridium: the MT sequence number the terminal's session reported it under (transmitted). */
+  readonly mtmsn?: number;
 }
 
 export interface DownlinkRecord {

@@ -11,7 +11,7 @@ import type { DeadLetterStore } from './dead-letter-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { NodeStore } from './node-store.js';
 import type { LimitStore } from './limit-store.js';
-import type { ApiKeyRecord, GatewayStatus, GeoPoint, TerminalProfile, TenantQuota, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from '../model.js';
+import type { ApiKeyRecord, GatewayStatus, GeoPoint, TerminalProfile, TenantQuota, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord, ReportedPosition } from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
 export interface IngestWrite {
@@ -176,6 +176,11 @@ export interface Store {
    * that are not stored (deleted with their terminal), whose decodes were not written.
    */
   saveDecodes(ds: readonly MessageDecode[]): Promise<string[]>;
+  /**
+   * Stores where another network placed the terminal for each message (one per message: a second
+   * write replaces the first); the ids of messages that do not exist.
+   */
+  saveReportedPositions(ps: ReadonlyArray<{ readonly messageId: string; readonly position: ReportedPosition }>): Promise<string[]>;
 
   createUserCodec(c: UserCodecRecord): Promise<void>;
   getUserCodec(id: string): Promise<UserCodecRecord | undefined>;

@@ -34,7 +34,7 @@ import {
   viewOf, writeImei, writeLocation, type MoLocation,
 } from './direct-ip-fields.js';
 
-export { MO_SESSION_STATUS, MT_DISPOSITION_FLAGS, mtStatusText } from './direct-ip-status.js';
+export { MO_SESSION_STATUS, MT_DISPOSITION_FLAGS, mtStatusText, mtStatusCode } from './direct-ip-status.js';
 
 /** The only protocol revision Iridium defines. */
 export const DIRECT_IP_PROTOCOL_REVISION = 1;

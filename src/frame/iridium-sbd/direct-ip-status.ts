@@ -53,3 +53,23 @@ export function mtStatusText(status: number): string {
   if (Number.isInteger(status) && status >= 1 && status <= MT_QUEUE_MAX) return `queued at position ${status}`;
   return MT_STATUS_TEXT[status] ?? `unknown MT status ${status}`;
 }
+
+/** Stable codes for the negative MT confirmation statuses: why the gateway refused an MT message. */
+const MT_STATUS_CODE: Readonly<Record<number, string>> = {
+  [-1]: 'SBD_MT_INVALID_IMEI',
+  [-2]: 'SBD_MT_UNKNOWN_IMEI',
+  [-3]: 'SBD_MT_PAYLOAD_TOO_LARGE',
+  [-4]: 'SBD_MT_NO_PAYLOAD',
+  [-5]: 'SBD_MT_QUEUE_FULL',
+  [-6]: 'SBD_MT_RESOURCES_UNAVAILABLE',
+  [-7]: 'SBD_MT_PROTOCOL_VIOLATION',
+  [-8]: 'SBD_MT_RING_ALERTS_DISABLED',
+  [-9]: 'SBD_MT_IMEI_NOT_ATTACHED',
+  [-10]: 'SBD_MT_SOURCE_REJECTED',
+  [-11]: 'SBD_MT_MTMSN_OUT_OF_RANGE',
+};
+
+/** The stable code of a negative MT confirmation status (`SBD_MT_QUEUE_FULL`, …; `SBD_MT_REFUSED` for one the spec does not name). */
+export function mtStatusCode(status: number): string {
+  return MT_STATUS_CODE[status] ?? 'SBD_MT_REFUSED';
+}

@@ -34,6 +34,7 @@ const UNIQUE_CONSTRAINTS: Readonly<Record<string, UniqueKey>> = {
   tenants_pkey: 'tenants.id',
   terminals_id_key: 'terminals.id',
   terminals_dev_eui_key: 'terminals.dev_eui',
+  terminals_imei_idx: 'terminals.imei',
   ground_stations_id_key: 'ground_stations.id',
   ground_stations_token_hash_key: 'ground_stations.token_hash',
   ground_stations_gateway_eui_idx: 'ground_stations.gateway_eui',

@@ -17,7 +17,7 @@ import { BUSY_TIMEOUT_MS, configureSqlite } from './sqlite-pragmas.js';
 
 export const SQLITE_CAPABILITIES: StoreCapabilities = { nativeBooleans: false, serverClock: false };
 
-const UNIQUE_KEYS: ReadonlySet<string> = new Set<UniqueKey>(['tenants.id', 'terminals.id', 'terminals.dev_eui', 'ground_stations.id', 'ground_stations.token_hash', 'ground_stations.gateway_eui']);
+const UNIQUE_KEYS: ReadonlySet<string> = new Set<UniqueKey>(['tenants.id', 'terminals.id', 'terminals.dev_eui', 'terminals.imei', 'ground_stations.id', 'ground_stations.token_hash', 'ground_stations.gateway_eui']);
 
 /**
  * The embedded store: one SQLite file (better-sqlite3) in WAL mode with `synchronous = FULL`, so a

@@ -58,6 +58,8 @@ export interface ApiOperations {
           altM?: number;
         };
         codec?: string;
+        transport?: "lorawan" | "iridium-sbd";
+        imei?: string;
         createdAt: string;
       }>;
       nextCursor?: string;
@@ -83,6 +85,8 @@ export interface ApiOperations {
         altM?: number;
       };
       codec?: string;
+      transport?: "lorawan" | "iridium-sbd";
+      imei?: string;
       createdAt: string;
     };
   };
@@ -117,6 +121,12 @@ export interface ApiOperations {
           frequencyMHz?: number;
           dataRate?: string;
         }>;
+        reportedPosition?: {
+          lat: number;
+          lon: number;
+          cepKm: number;
+          source: "iridium";
+        };
         deliveries?: Array<{
           integration: "webhook" | "mqtt";
           integrationId: string;
@@ -224,6 +234,9 @@ export interface ApiOperations {
           satelliteId?: string;
           eta?: string;
           reason?: string;
+          queuePosition?: number;
+          autoIdReference?: number;
+          mtmsn?: number;
           missedContact?: {
             stationId?: string;
             satelliteId?: string;
@@ -285,6 +298,9 @@ export interface ApiOperations {
         satelliteId?: string;
         eta?: string;
         reason?: string;
+        queuePosition?: number;
+        autoIdReference?: number;
+        mtmsn?: number;
         missedContact?: {
           stationId?: string;
           satelliteId?: string;
