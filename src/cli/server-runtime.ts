@@ -72,6 +72,8 @@ export interface Runtime {
   readonly generatedAdminKey?: string;
   /** One line naming what runs where. */
   readonly banner: string;
+  /** The Semtech UDP server's bound address, when one runs. */
+  readonly semtechUdp?: { readonly address: string; readonly port: number };
   close(): Promise<void>;
 }
 
@@ -137,6 +139,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     return {
       core, app, address, dataDir,
       ...(admin.generated ? { generatedAdminKey: admin.generated } : {}),
+      ...(udp ? { semtechUdp: udp.address() } : {}),
       banner: `satiot listening on ${address}   (node ${nodeId}, store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}${udp ? `, Semtech UDP ${udp.address().address}:${udp.address().port}` : ''}${mo ? `, DirectIP MO ${mo.address().address}:${mo.address().port}` : ''}${mt ? `, DirectIP MT → ${o.directIpMt!.host}:${o.directIpMt!.port}` : ''}, data ${dataDir})`,
       close: () => (closed ??= (async () => {
         app.draining = true; // /readyz answers 503 at once: a load balancer moves traffic away while requests finish

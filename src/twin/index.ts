@@ -24,7 +24,7 @@
  *     DevEUI — all derived from the scenario seed and the secret in dataDir, so a second start on
  *     the same data resumes), then runs paced by the clock until stop().
  *   twin.clock: TwinClock;  twin.stats(): TwinStats;  twin.stations(): Array<{ id, name, token }>;
- *   twin.created(): { tenants, stations, terminals }   (what this start registered; zeros on a resume)
+ *   twin.created(): { tenants, stations, gateways, terminals }   (what this start registered; zeros on a resume)
  *   twin.stop(): Promise<void>     (stops the loop, posts what ground stations hold, saves progress)
  *
  *   runSimulation(opts: SimulateOptions): Promise<SimulationReport>   batch run on an embedded core (satiot simulate)

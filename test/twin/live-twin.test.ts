@@ -35,7 +35,7 @@ describe('the live twin', () => {
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const twin = await LiveTwin.start({ scenario: smallScenario(), core, clock, gateway: 'http', baseUrl, dataDir, tickMs: 100 });
-      expect(twin.created()).toEqual({ tenants: 3, stations: 2, terminals: 38 });
+      expect(twin.created()).toEqual({ tenants: 3, stations: 2, gateways: 0, terminals: 38 });
       expect(twin.stations().map((s) => s.token.startsWith('gst_'))).toEqual([true, true]);
       await until(() => twin.stats().accepted >= 20, '20 accepted frames', 20_000, 50);
       await twin.stop();
@@ -61,7 +61,7 @@ describe('the live twin', () => {
     const core = await Core.start({ store: await openStore('sqlite', { dataDir }), bus: await openBus('memory'), vault: new KeyVault(master), clock });
     try {
       const twin = await LiveTwin.start({ scenario: smallScenario(), core, clock, gateway: 'inprocess', dataDir, tickMs: 100 });
-      expect(twin.created()).toEqual({ tenants: 0, stations: 0, terminals: 0 });
+      expect(twin.created()).toEqual({ tenants: 0, stations: 0, gateways: 0, terminals: 0 });
       await until(() => twin.stats().accepted >= 20, '20 more accepted frames', 20_000, 50);
       await twin.stop();
       expect(twin.stats().rejected).toBe(0);

@@ -41,7 +41,9 @@ Example:
       const resumed = resumeStartAt(dataDir);
       // Simulated time never goes back (frame counters derive from it): resume where the last run got to, or now if later.
       const clock = createTwinClock(speed, Math.max(Date.now(), resumed ?? 0));
-      const rt = await startRuntime({ port, host: o.host, data: dataDir, store: 'sqlite', bus: 'memory', clock, signInLinks: true, logLevel: 'warn' });
+      // A scenario with terrestrial gateways gets a Semtech UDP port of its own (on the loopback) for them to forward to.
+      const mixed = scenario.terrestrialGateways.length > 0;
+      const rt = await startRuntime({ port, host: o.host, data: dataDir, store: 'sqlite', bus: 'memory', clock, signInLinks: true, logLevel: 'warn', ...(mixed ? { semtechUdp: 0 } : {}) });
       let twin: LiveTwin | undefined;
       let status: NodeJS.Timeout | undefined;
       stopOnSignals(async () => {
@@ -51,7 +53,10 @@ Example:
         await rt.close();
       });
       try {
-        twin = await LiveTwin.start({ scenario, core: rt.core, clock, gateway: 'http', baseUrl: rt.address, dataDir });
+        twin = await LiveTwin.start({
+          scenario, core: rt.core, clock, gateway: 'http', baseUrl: rt.address, dataDir,
+          ...(rt.semtechUdp ? { semtechUdp: { host: rt.semtechUdp.address.includes(':') ? '::1' : '127.0.0.1', port: rt.semtechUdp.port } } : {}),
+        });
       } catch (e) {
         await rt.close();
         throw e;

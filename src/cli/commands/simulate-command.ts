@@ -32,6 +32,17 @@ function textReport(reports: readonly SimulationReport[], labels: readonly strin
     ['downlink ETA error p50 / p95 min', ...col((r) => `${f2(r.downlinks.etaErrorMin.p50)} / ${f2(r.downlinks.etaErrorMin.p95)}`)],
     ['frames posted / duplicates / rejected', ...col((r) => `${r.framesPosted} / ${r.duplicates} / ${r.rejected}`)],
   );
+  if (reports.some((r) => r.paths)) {
+    const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+    rows.push(
+      ['terrestrial gateways', ...col((r) => r.paths?.terrestrialGateways ?? 0)],
+      ['first copy by satellite / ground', ...col((r) => (r.paths ? `${r.paths.firstBy.satellite} (${pct(r.paths.share.satellite)}) / ${r.paths.firstBy.terrestrial} (${pct(r.paths.share.terrestrial)})` : '–'))],
+      ['carried by satellite / ground / both', ...col((r) => (r.paths ? `${r.paths.deliveredBy.satellite} / ${r.paths.deliveredBy.terrestrial} / ${r.paths.deliveredBy.both}` : '–'))],
+      ['  satellite path p50 / p95 min', ...col((r) => (r.paths ? `${f2(r.paths.latencyMin.satellite.p50)} / ${f2(r.paths.latencyMin.satellite.p95)}` : '–'))],
+      ['  ground path p50 / p95 min', ...col((r) => (r.paths ? `${f2(r.paths.latencyMin.terrestrial.p50)} / ${f2(r.paths.latencyMin.terrestrial.p95)}` : '–'))],
+      ['ground copies forwarded / lost', ...col((r) => (r.paths ? `${r.paths.groundFrames} / ${r.paths.groundLost}` : '–'))],
+    );
+  }
   if (reports.some((r) => r.plan)) {
     rows.push(['plan vs twin wait for satellite mean min', ...col((r) => (r.plan ? `${f2(r.plan.waitMeanMin)} vs ${f2(r.plan.twinWaitMeanMin)}` : '–'))]);
     rows.push(['plan vs twin mean min (to station)', ...col((r) => (r.plan ? `${f2(r.plan.meanMin)} vs ${f2(r.plan.twinMeanMin)}` : '–'))]);
@@ -44,7 +55,7 @@ function textReport(reports: readonly SimulationReport[], labels: readonly strin
 export function registerSimulate(program: Command): void {
   program.command('simulate')
     .description('Run the digital twin on a scenario against an embedded core and report delivery, losses and latency (docs/twin.md)')
-    .option('--scenario <name|file>', "built-in scenario ('china-trial') or a YAML/JSON scenario file", 'china-trial')
+    .option('--scenario <name|file>', "built-in scenario ('china-trial'; 'china-mixed' adds terrestrial LoRa gateways beside the satellites) or a YAML/JSON scenario file", 'china-trial')
     .option('--hours <h>', 'simulated span (default: the scenario\'s)')
     .option('--start <time>', 'start of the span, ISO 8601 (default: the scenario\'s, else now)')
     .option('--speed <max|N>', "'max' (as fast as possible) or simulated seconds per wall second", 'max')

@@ -44,3 +44,24 @@ export function slantRangeKm(elevationDeg: number, altitudeKm: number, earthRadi
   const r = earthRadiusKm, a = r + altitudeKm;
   return Math.sqrt(a * a - r * r * Math.cos(e) ** 2) - r * Math.sin(e);
 }
+
+/** Log-distance path-loss exponent over the ground (suburban and rural LoRa links measure 3–4). */
+export const GROUND_PATH_LOSS_EXPONENT = 3.5;
+/** Receiver noise figure of a LoRa gateway, dB. */
+const GATEWAY_NOISE_FIGURE_DB = 6;
+
+/**
+ * SNR at a terrestrial gateway `distanceKm` away, dB: a log-distance model anchored at the
+ * gateway's stated range, where the frame decodes half the time (SNR = the required SNR), with
+ * exponent GROUND_PATH_LOSS_EXPONENT: SNR(d) = SNR_req − 10·n·log10(d / range). Near the gateway
+ * the SNR is capped at +15 dB (a LoRa demodulator's SNR saturates there).
+ */
+export function groundSnrDb(distanceKm: number, rangeKm: number, p: Pick<LinkParams, 'requiredSnrDb'>): number {
+  const d = Math.max(distanceKm, 0.01);
+  return Math.min(15, p.requiredSnrDb - 10 * GROUND_PATH_LOSS_EXPONENT * Math.log10(d / rangeKm));
+}
+
+/** RSSI a gateway reports for a frame at `snrDb`: the thermal noise floor of its bandwidth plus the SNR, dBm. */
+export function groundRssiDbm(snrDb: number, p: Pick<LinkParams, 'bandwidthHz'>): number {
+  return -174 + 10 * Math.log10(p.bandwidthHz) + GATEWAY_NOISE_FIGURE_DB + snrDb;
+}

@@ -4,7 +4,8 @@ import { Random, subSeed } from './random.js';
 import { Sky } from './sky.js';
 import { TerminalFleet, type Fix } from './terminal-fleet.js';
 import { ecefWithUp } from './geo.js';
-import { decodeProbability, receivedPowerDbm, uplinkSnrDb, type LinkParams } from './link-budget.js';
+import { decodeProbability, groundRssiDbm, groundSnrDb, receivedPowerDbm, uplinkSnrDb, type LinkParams } from './link-budget.js';
+import { distanceKm } from '../../solutions/track.js';
 import { resolveCollisions } from './aloha.js';
 import { SatelliteBuffer } from './satellite-buffer.js';
 import { buildPayload } from './payloads.js';
@@ -30,7 +31,20 @@ export interface SimMessage {
   copies: number;
   capturedAt: number;
   downlinkedAt: number;
+  /** When a terrestrial gateway first heard it (NaN: none did). */
+  groundAt: number;
   payload?: Uint8Array;
+}
+
+/** One copy of a frame a terrestrial gateway heard (it forwards it at once). */
+export interface GroundHearing {
+  readonly msg: SimMessage;
+  readonly gateway: number;
+  readonly at: number;
+  readonly rssiDbm: number;
+  readonly snrDb: number;
+  /** Uplink channel the terminal used (0..radio.channels − 1). */
+  readonly channel: number;
 }
 
 /** One copy of a frame handed by a satellite to a ground station. */
@@ -52,6 +66,8 @@ export interface DownlinkTransmission { readonly id: string; readonly sat: numbe
 export interface StepResult {
   readonly created: SimMessage[];
   readonly deliveries: Delivery[];
+  /** Copies terrestrial gateways heard in the window. */
+  readonly heard: GroundHearing[];
   readonly transmitted: DownlinkTransmission[];
 }
 
@@ -83,6 +99,9 @@ export class TwinModel {
   private readonly copies: Copy[] = [];
   private readonly freeCopies: number[] = [];
   private readonly rnd: Random;
+  /** Draws of the ground links: a stream of their own, so a scenario without gateways runs exactly as before. */
+  private readonly groundRnd: Random;
+  private heard: GroundHearing[] = [];
   private readonly nextPeriodic: Float64Array;
   private readonly nextEvent: Float64Array;
   private readonly lastFCnt: Float64Array;
@@ -118,6 +137,7 @@ export class TwinModel {
     this.onBoardDl = Array.from({ length: n }, () => []);
     this.vSat = new Int32Array(n); this.vRange = new Float64Array(n); this.vEl = new Float64Array(n);
     this.rnd = new Random(subSeed(scenario.seed, 1));
+    this.groundRnd = new Random(subSeed(scenario.seed, 5));
     const T = this.fleet.count;
     this.nextPeriodic = new Float64Array(T);
     this.nextEvent = new Float64Array(T);
@@ -164,7 +184,7 @@ export class TwinModel {
 
   /** Advances the models over [a, b): a must be where the previous call ended. */
   advance(a: number, b: number): StepResult {
-    if (b <= a) return { created: [], deliveries: [], transmitted: [] };
+    if (b <= a) return { created: [], deliveries: [], heard: [], transmitted: [] };
     if (b + LOOKAHEAD_MS > this.sky.end) this.recover(a);
     const created = this.generate(a, b);
     const perSat = this.transmit(b);
@@ -172,7 +192,9 @@ export class TwinModel {
     for (let s = 0; s < perSat.length; s++) this.store(s, perSat[s]!, b, deliveries);
     const transmitted = this.sendDownlinks(a, b);
     this.now = b;
-    return { created, deliveries, transmitted };
+    const heard = this.heard;
+    this.heard = [];
+    return { created, deliveries, heard, transmitted };
   }
 
   private recover(a: number): void {
@@ -204,13 +226,14 @@ export class TwinModel {
     this.lastFCnt[i] = fCnt;
     const tr = this.fleet.fleets[this.fleet.fleetOf[i]!]!.traffic;
     let txAt = t;
-    if (tr.waitForSatellite) {
+    // In a terrestrial gateway's coverage a terminal does not wait for a satellite: the ground hears it now.
+    if (tr.waitForSatellite && !this.inGroundCoverage(i, t)) {
       txAt = this.sky.nextVisible(t, t + LOOKAHEAD_MS, this.scenario.radio.minElevationDeg, (tt, p) => this.positionEcef(i, tt, p), this.p, this.vSat, this.vRange, this.vEl);
       // Terminals that waited would all send the moment the grid says a satellite rose: a random
       // back-off within one grid step spreads them, as a device's own beacon timing would.
       if (txAt > t && Number.isFinite(txAt)) txAt = Math.round(txAt + this.rnd.next() * this.sky.stepMs);
     }
-    const m: SimMessage = { id: this.messageCount++, terminal: i, createdAt: t, txAt, emergency, event, fCnt, ack: false, outcome: 'waiting', copies: 0, capturedAt: NaN, downlinkedAt: NaN };
+    const m: SimMessage = { id: this.messageCount++, terminal: i, createdAt: t, txAt, emergency, event, fCnt, ack: false, outcome: 'waiting', copies: 0, capturedAt: NaN, downlinkedAt: NaN, groundAt: NaN };
     if (this.keepMessages) this.messages.push(m);
     if (Number.isFinite(txAt)) this.waiting.push(m);
     return m;
@@ -227,9 +250,10 @@ export class TwinModel {
       const i = m.terminal;
       if (m.txAt >= this.ackReadyAt[i]!) { m.ack = true; this.ackReadyAt[i] = Infinity; }
       this.positionEcef(i, m.txAt, this.p);
+      const link = this.link[this.fleet.fleetOf[i]!]!;
+      this.hearOnGround(m, link);
       const n = this.sky.visible(this.p, m.txAt, r.minElevationDeg, this.vSat, this.vRange, this.vEl);
       if (n === 0) { m.outcome = 'no-satellite'; continue; }
-      const link = this.link[this.fleet.fleetOf[i]!]!;
       const ch = this.rnd.int(r.channels);
       for (let k = 0; k < n; k++) {
         const snr = uplinkSnrDb(this.vRange[k]!, link);
@@ -255,8 +279,35 @@ export class TwinModel {
       }
       out.push(copies);
     }
-    for (const m of sent) if (m.outcome === 'on-board' && !m.payload) this.encode(m);
+    for (const m of sent) if ((m.outcome === 'on-board' || m.groundAt === m.txAt) && !m.payload) this.encode(m);
     return out;
+  }
+
+  /** Whether terminal i is within a terrestrial gateway's stated range at t. */
+  private inGroundCoverage(i: number, t: number): boolean {
+    const gws = this.scenario.terrestrialGateways;
+    if (gws.length === 0) return false;
+    this.fleet.position(i, t, this.fix);
+    return gws.some((g) => distanceKm(this.fix, g) <= g.rangeKm);
+  }
+
+  /**
+   * The terrestrial gateways that hear message m as it is sent (the ground link model of
+   * link-budget.ts; the gateways' channels are not contended in this model: a few terminals share them).
+   */
+  private hearOnGround(m: SimMessage, link: LinkParams): void {
+    const gws = this.scenario.terrestrialGateways;
+    if (gws.length === 0) return;
+    this.fleet.position(m.terminal, m.txAt, this.fix);
+    for (let g = 0; g < gws.length; g++) {
+      const gw = gws[g]!;
+      const d = distanceKm(this.fix, gw);
+      if (d > 3 * gw.rangeKm) continue;
+      const snr = groundSnrDb(d, gw.rangeKm, link);
+      if (this.groundRnd.next() >= decodeProbability(snr, link)) continue;
+      if (Number.isNaN(m.groundAt)) m.groundAt = m.txAt;
+      this.heard.push({ msg: m, gateway: g, at: m.txAt, rssiDbm: groundRssiDbm(snr, link), snrDb: snr, channel: this.groundRnd.int(this.scenario.radio.channels) });
+    }
   }
 
   private encode(m: SimMessage): void {

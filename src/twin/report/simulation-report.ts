@@ -50,6 +50,23 @@ export interface SimulationReport extends Counts {
   wallSeconds: number;
   provisionSeconds: number;
   plan?: PlanComparison;
+  /** With terrestrial gateways in the scenario: how traffic reached the core by each path. */
+  paths?: PathReport;
+}
+
+/** Satellite and terrestrial paths side by side (a message heard by both counts for both). */
+export interface PathReport {
+  terrestrialGateways: number;
+  /** Delivered messages whose first copy came by each path, and their share of all delivered messages. */
+  firstBy: { satellite: number; terrestrial: number };
+  share: { satellite: number; terrestrial: number };
+  /** Delivered messages each path carried at all; `both`: by the ground and through a satellite. */
+  deliveredBy: { satellite: number; terrestrial: number; both: number };
+  /** Created at the terminal → accepted through that path, minutes, over the messages it carried. */
+  latencyMin: { satellite: Quantiles; terrestrial: Quantiles };
+  /** Copies gateways forwarded and the core acknowledged; copies never acknowledged. */
+  groundFrames: number;
+  groundLost: number;
 }
 
 /** The analytic plans against the twin for the same fixed terminals, minutes (see plan-comparison.ts). */
@@ -68,6 +85,8 @@ function counts(msgs: readonly SimMessage[], ingestedAt: Float64Array): Counts &
   for (const m of msgs) {
     const ing = ingestedAt[m.id]!;
     if (m.outcome === 'on-board' || m.outcome === 'downlinked' || m.outcome === 'lost-buffer') c.captured++;
+    // A message a terrestrial gateway delivered is not lost, whatever became of its satellite copies.
+    if (!Number.isNaN(ing) && !Number.isNaN(m.groundAt)) { c.delivered++; lat.push((ing - m.createdAt) / MIN); continue; }
     if (m.outcome === 'lost-collision') c.lostCollision++;
     else if (m.outcome === 'lost-link') c.lostLink++;
     else if (m.outcome === 'no-satellite') c.lostNoSatellite++;
@@ -88,10 +107,13 @@ export function buildReport(model: TwinModel, runner: TwinRunner, occupancy: Sim
   for (const m of msgs) {
     const t = ing[m.id]!;
     if (Number.isNaN(t)) continue;
+    e2e.push((t - m.createdAt) / MIN);
+    // The satellite hops, over the messages a satellite carried.
+    const sat = runner.satelliteAt[m.id]!;
+    if (Number.isNaN(sat)) continue;
     wait.push((m.txAt - m.createdAt) / MIN);
     board.push((m.downlinkedAt - m.capturedAt) / MIN);
-    ground.push((t - m.downlinkedAt) / MIN);
-    e2e.push((t - m.createdAt) / MIN);
+    ground.push((sat - m.downlinkedAt) / MIN);
   }
   const sectors: SimulationReport['sectors'] = {};
   const bySector = new Map<string, SimMessage[]>();
@@ -135,5 +157,27 @@ export function buildReport(model: TwinModel, runner: TwinRunner, occupancy: Sim
     framesPosted: runner.stats.framesPosted, duplicates: runner.stats.duplicates, rejected: runner.stats.rejected, rejectedCodes: runner.stats.rejectedCodes,
     downlinks: { queued: runner.stats.downlinksQueued, uploaded: runner.stats.downlinksUploaded, transmitted: runner.stats.downlinksTransmitted, acknowledged, etaErrorMin: { ...q(etaAbs), meanSigned: signed.mean } },
     perHour, bufferOccupancy: occupancy, latencyCdf: cdf, wallSeconds: round(timing.wallSeconds), provisionSeconds: round(timing.provisionSeconds),
+    ...(s.terrestrialGateways.length > 0 ? { paths: pathReport(model, runner) } : {}),
+  };
+}
+
+function pathReport(model: TwinModel, runner: TwinRunner): PathReport {
+  const firstBy = { satellite: 0, terrestrial: 0 }, deliveredBy = { satellite: 0, terrestrial: 0, both: 0 };
+  const satLat: number[] = [], groundLat: number[] = [];
+  for (const m of model.messages) {
+    const sat = runner.satelliteAt[m.id]!, gnd = runner.groundAt[m.id]!;
+    const bySat = !Number.isNaN(sat), byGround = !Number.isNaN(gnd);
+    if (!bySat && !byGround) continue;
+    if (bySat) { deliveredBy.satellite++; satLat.push((sat - m.createdAt) / MIN); }
+    if (byGround) { deliveredBy.terrestrial++; groundLat.push((gnd - m.createdAt) / MIN); }
+    if (bySat && byGround) deliveredBy.both++;
+    if (byGround && (!bySat || gnd <= sat)) firstBy.terrestrial++; else firstBy.satellite++;
+  }
+  const delivered = firstBy.satellite + firstBy.terrestrial;
+  return {
+    terrestrialGateways: model.scenario.terrestrialGateways.length,
+    firstBy, share: { satellite: delivered ? round(firstBy.satellite / delivered, 4) : 0, terrestrial: delivered ? round(firstBy.terrestrial / delivered, 4) : 0 },
+    deliveredBy, latencyMin: { satellite: q(summarize(satLat)), terrestrial: q(summarize(groundLat)) },
+    groundFrames: runner.stats.groundFrames, groundLost: runner.stats.groundLost,
   };
 }

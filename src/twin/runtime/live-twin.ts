@@ -20,6 +20,8 @@ export interface LiveTwinOptions {
   /** Wall time between steps, ms (default 1000). */
   readonly tickMs?: number;
   readonly onEvent?: (e: TwinEvent) => void;
+  /** The server's Semtech UDP address: the scenario's terrestrial gateways forward to it. */
+  readonly semtechUdp?: { readonly host: string; readonly port: number };
 }
 
 const SECRET_FILE = 'twin-secret';
@@ -65,7 +67,7 @@ export class LiveTwin {
     const runner = await openSession({
       scenario: opts.scenario, core: opts.core, clock: opts.clock, secret: loadSecret(opts.dataDir),
       gateway: opts.gateway, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), from, keepMessages: false, endless: true,
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}), ...(opts.semtechUdp ? { semtechUdp: opts.semtechUdp } : {}),
     });
     const twin = new LiveTwin(runner, opts.clock, opts);
     twin.schedule();
@@ -78,7 +80,7 @@ export class LiveTwin {
   }
 
   /** What this start registered in the core (all zero when it resumed on the same data). */
-  created(): { tenants: number; stations: number; terminals: number } {
+  created(): { tenants: number; stations: number; gateways: number; terminals: number } {
     return { ...this.runner.provisioned.created };
   }
 
@@ -125,5 +127,6 @@ export class LiveTwin {
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     this.save();
+    await this.runner.close();
   }
 }

@@ -18,17 +18,20 @@ export interface Provisioned {
   readonly stations: GroundStationRecord[];
   readonly tokens: string[];
   readonly noradIds: string[];
-  readonly created: { tenants: number; stations: number; terminals: number };
+  /** The scenario's terrestrial gateways' EUIs, in its order. */
+  readonly gatewayEuis: string[];
+  readonly created: { tenants: number; stations: number; gateways: number; terminals: number };
 }
 
 /**
  * Registers what the scenario needs in the core, skipping what exists: tenants by name (a new one
  * gets its sector's rule preset), ground stations by name with tokens derived from the identity,
- * the constellation's element sets (replacing older ones), and every terminal by DevEUI (fixed
+ * terrestrial gateways by derived EUI, the constellation's element sets (replacing older ones),
+ * and every terminal by DevEUI (fixed
  * ones with their position, so downlinks get an ETA).
  */
 export async function provisionScenario(core: Core, s: Scenario, fleet: TerminalFleet, sats: readonly Satellite[], id: TwinIdentity, onProgress?: (done: number, total: number) => void): Promise<Provisioned> {
-  const created = { tenants: 0, stations: 0, terminals: 0 };
+  const created = { tenants: 0, stations: 0, gateways: 0, terminals: 0 };
   const existingTenants = await core.registryQueries.listTenants();
   const tenantIds: string[] = [];
   for (const t of s.tenants) {
@@ -59,6 +62,18 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
     }
     stations.push(rec);
     tokens.push(token);
+  }
+
+  // Terrestrial gateways by their derived EUI (the operator's: they hear every tenant's terminals).
+  const existingGateways = s.terrestrialGateways.length > 0 ? await core.gateways.list() : [];
+  const gatewayEuis: string[] = [];
+  for (const g of s.terrestrialGateways) {
+    const eui = id.gatewayEui(g.id);
+    if (!existingGateways.some((x) => x.gatewayEui === eui)) {
+      await core.gateways.create({ gatewayEui: eui, name: g.name, lat: g.lat, lon: g.lon, altM: g.altM });
+      created.gateways++;
+    }
+    gatewayEuis.push(eui);
   }
 
   await core.loadSatellites({ tle: toTleText(sats.map((x) => x.elements)) });
@@ -96,7 +111,7 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
   }
   await flush();
   onProgress?.(fleet.count, fleet.count);
-  return { tenantIds, stations, tokens, noradIds, created };
+  return { tenantIds, stations, tokens, noradIds, gatewayEuis, created };
 }
 
 function round(x: number): number { return Math.round(x * 1e5) / 1e5; }

@@ -11,6 +11,7 @@ import { buildReport, type SimulationReport } from '../report/simulation-report.
 import { TwinClock } from './twin-clock.js';
 import { openSession } from './twin-session.js';
 import type { TwinRunner } from './twin-runner.js';
+import { SemtechUdpServer } from '../../api/semtech-udp/semtech-udp-server.js';
 import { comparePlan } from '../report/plan-comparison.js';
 
 export interface SimulateOptions {
@@ -54,10 +55,14 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   const bus = await openBus('memory');
   const core = await Core.start({ store, bus, vault: new KeyVault(randomBytes(32)), clock });
   const began = performance.now();
+  // Terrestrial gateways speak Semtech UDP to the core over loopback, as real ones would over the network.
+  const udp = scenario.terrestrialGateways.length > 0 ? await SemtechUdpServer.start(core, { port: 0, host: '127.0.0.1', packetsPerSecond: 1e9 }) : undefined;
+  let runner: TwinRunner | undefined;
   try {
-    const runner = await openSession({
+    runner = await openSession({
       scenario, core, clock, secret: randomBytes(32), gateway: 'inprocess', from: scenario.start, keepMessages: true,
       onProvision: (d, t) => o.onProgress?.('provision', d, t),
+      ...(udp ? { semtechUdp: { host: '127.0.0.1', port: udp.address().port } } : {}),
     });
     const provisionSeconds = (performance.now() - began) / 1000;
     const model = runner.model;
@@ -86,6 +91,8 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
     }
     return report;
   } finally {
+    await runner?.close();
+    await udp?.close();
     await core.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -14,3 +14,13 @@ export interface TwinGateway {
   schedule(station: number, from: number, to: number): Promise<TwinScheduleItem[]>;
   reportStatus(station: number, updates: readonly StatusUpdate[]): Promise<void>;
 }
+
+/** One copy a terrestrial gateway heard: the frame's bytes, when, how strong, on which channel. */
+export interface TerrestrialCopy { readonly phyPayload: Uint8Array; readonly at: number; readonly rssiDbm: number; readonly snrDb: number; readonly channel: number }
+
+/** What the scenario's terrestrial gateways do with the core: forward what they hear (Semtech UDP). */
+export interface TwinTerrestrial {
+  /** Forwards gateway `gateway`'s copies; per copy, whether the core acknowledged it (durable). */
+  push(gateway: number, copies: readonly TerrestrialCopy[]): Promise<boolean[]>;
+  close(): Promise<void>;
+}

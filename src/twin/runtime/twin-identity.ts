@@ -34,6 +34,11 @@ export class TwinIdentity {
     return k;
   }
 
+  /** A terrestrial gateway's EUI (16 hex digits), stable for the scenario and the secret. */
+  gatewayEui(gatewayId: string): string {
+    return this.mac(`gateway:${gatewayId}`).subarray(0, 8).toString('hex');
+  }
+
   stationToken(stationId: string): string {
     return `gst_${this.mac(`station:${stationId}`).subarray(0, 24).toString('base64url')}`;
   }

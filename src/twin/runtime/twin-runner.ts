@@ -3,9 +3,9 @@ import type { Core } from '../../core/core.js';
 import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
 import type { StatusUpdate } from '../../core/downlink-service.js';
 import { buildDataFrame } from '../../frame/index.js';
-import type { TwinModel, SimMessage, Delivery, DownlinkTransmission } from '../model/twin-model.js';
+import type { TwinModel, SimMessage, Delivery, DownlinkTransmission, GroundHearing } from '../model/twin-model.js';
 import { Random, subSeed } from '../model/random.js';
-import type { TwinGateway } from './twin-gateway.js';
+import type { TwinGateway, TwinTerrestrial } from './twin-gateway.js';
 import type { TwinIdentity } from './twin-identity.js';
 import type { Provisioned } from './provision-scenario.js';
 import type { TwinClock } from './twin-clock.js';
@@ -20,6 +20,9 @@ export interface TwinStats {
   simTime: number;
   generated: number;
   framesPosted: number;
+  /** Copies terrestrial gateways forwarded (acknowledged by the core), and those never acknowledged. */
+  groundFrames: number;
+  groundLost: number;
   accepted: number;
   duplicates: number;
   rejected: number;
@@ -46,9 +49,12 @@ const UPLOAD_MS = 10_000;
  * the operator's downlinks are queued at the scenario's rate. I/O goes through the gateway.
  */
 export class TwinRunner {
-  readonly stats: TwinStats = { simTime: 0, generated: 0, framesPosted: 0, accepted: 0, duplicates: 0, rejected: 0, rejectedCodes: {}, downlinksQueued: 0, downlinksUploaded: 0, downlinksTransmitted: 0 };
+  readonly stats: TwinStats = { simTime: 0, generated: 0, framesPosted: 0, groundFrames: 0, groundLost: 0, accepted: 0, duplicates: 0, rejected: 0, rejectedCodes: {}, downlinksQueued: 0, downlinksUploaded: 0, downlinksTransmitted: 0 };
   /** Per message id: when the core first accepted it (NaN until then). */
   ingestedAt = new Float64Array(1024).fill(NaN);
+  /** Per message id: when the core first took a copy through a satellite, and through a terrestrial gateway (NaN: not by that path). */
+  satelliteAt = new Float64Array(1024).fill(NaN);
+  groundAt = new Float64Array(1024).fill(NaN);
   readonly downlinks = new Map<string, DownlinkTrack>();
   private outbox: Outgoing[] = [];
   private readonly phy = new Map<number, string>();
@@ -65,7 +71,7 @@ export class TwinRunner {
     readonly provisioned: Provisioned,
     private readonly gateway: TwinGateway,
     private readonly clock: TwinClock,
-    private readonly opts: { onEvent?: (e: TwinEvent) => void; keepDeliveries?: boolean; from: number; sweepDownlinks?: boolean },
+    private readonly opts: { onEvent?: (e: TwinEvent) => void; keepDeliveries?: boolean; from: number; sweepDownlinks?: boolean; terrestrial?: TwinTerrestrial },
   ) {
     this.pendingReports = model.sky.satellites.map(() => []);
     const T = model.fleet.count;
@@ -81,6 +87,11 @@ export class TwinRunner {
   /** Deliveries seen so far (kept only with keepDeliveries, for reports). */
   get deliveries(): readonly Delivery[] { return this.deliveriesSeen; }
 
+  /** Closes what the runner opened (the terrestrial gateways' sockets). */
+  async close(): Promise<void> {
+    await this.opts.terrestrial?.close();
+  }
+
   /** Frames dumped to stations but not yet posted to the core. */
   get outboxSize(): number { return this.outbox.length; }
 
@@ -89,9 +100,10 @@ export class TwinRunner {
     const r = this.model.advance(a, b);
     this.stats.generated += r.created.length;
     if (this.ingestedAt.length < this.model.messages.length) {
-      const grown = new Float64Array(Math.max(this.model.messages.length, this.ingestedAt.length * 2)).fill(NaN);
-      grown.set(this.ingestedAt);
-      this.ingestedAt = grown;
+      const n = Math.max(this.model.messages.length, this.ingestedAt.length * 2);
+      this.ingestedAt = grow(this.ingestedAt, n);
+      this.satelliteAt = grow(this.satelliteAt, n);
+      this.groundAt = grow(this.groundAt, n);
     }
     const delay = this.model.scenario.satellite.groundDelaySeconds * 1000;
     for (const d of r.deliveries) {
@@ -99,6 +111,7 @@ export class TwinRunner {
       if (this.opts.keepDeliveries) this.deliveriesSeen.push(d);
     }
     this.noteTransmissions(r.transmitted);
+    await this.forward(r.heard);
     const posted = await this.post(b);
     await this.stationContacts(a, b);
     await this.queueDownlinks(a, b);
@@ -140,8 +153,10 @@ export class TwinRunner {
         if (res.status === 'accepted') {
           this.stats.accepted++;
           if (Number.isNaN(this.ingestedAt[m.id]!)) this.ingestedAt[m.id] = now;
+          if (Number.isNaN(this.satelliteAt[m.id]!)) this.satelliteAt[m.id] = now;
         } else if (res.status === 'duplicate') {
           this.stats.duplicates++;
+          if (Number.isNaN(this.satelliteAt[m.id]!)) this.satelliteAt[m.id] = now;
         } else {
           this.stats.rejected++;
           const code = (res as { code?: string }).code ?? 'unknown';
@@ -154,8 +169,33 @@ export class TwinRunner {
     return due.length;
   }
 
-  private frame(d: Delivery): UplinkFrameInput {
-    const m = d.msg;
+  /**
+   * Hands what terrestrial gateways heard to the core, each gateway's copies in its own PUSH_DATA;
+   * an acknowledged copy is durable (accepted, or a duplicate of a satellite copy already in).
+   */
+  private async forward(heard: readonly GroundHearing[]): Promise<void> {
+    if (heard.length === 0 || !this.opts.terrestrial) return;
+    const byGateway = new Map<number, GroundHearing[]>();
+    for (const h of heard) {
+      let l = byGateway.get(h.gateway);
+      if (!l) byGateway.set(h.gateway, (l = []));
+      l.push(h);
+    }
+    await Promise.all([...byGateway].map(async ([g, list]) => {
+      const acked = await this.opts.terrestrial!.push(g, list.map((h) => ({ phyPayload: Buffer.from(this.phyOf(h.msg), 'base64'), at: h.at, rssiDbm: h.rssiDbm, snrDb: h.snrDb, channel: h.channel })));
+      const now = this.clock.now();
+      list.forEach((h, k) => {
+        if (!acked[k]) { this.stats.groundLost++; return; }
+        this.stats.groundFrames++;
+        const id = h.msg.id;
+        if (Number.isNaN(this.ingestedAt[id]!)) this.ingestedAt[id] = now;
+        if (Number.isNaN(this.groundAt[id]!)) this.groundAt[id] = now;
+      });
+    }));
+  }
+
+  /** The message's LoRaWAN frame, base64 (kept while satellites still hold copies of it). */
+  private phyOf(m: SimMessage): string {
     let phy = this.phy.get(m.id);
     if (phy === undefined) {
       const t = m.terminal;
@@ -163,6 +203,11 @@ export class TwinRunner {
       phy = Buffer.from(bytes).toString('base64');
       if (m.copies > 0) this.phy.set(m.id, phy);
     }
+    return phy;
+  }
+
+  private frame(d: Delivery): UplinkFrameInput {
+    const phy = this.phyOf(d.msg);
     return {
       phyPayload: phy, satelliteId: this.provisioned.noradIds[d.sat]!, capturedAt: ISO(d.capturedAt), downlinkedAt: ISO(d.downlinkedAt),
       rssi: Math.round(clamp(d.rssiDbm, -200, 50) * 10) / 10, snr: Math.round(clamp(d.snrDb, -50, 50) * 10) / 10,
@@ -253,4 +298,10 @@ export class TwinRunner {
     }
     void a;
   }
+}
+
+function grow(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const g = new Float64Array(n).fill(NaN);
+  g.set(a);
+  return g;
 }

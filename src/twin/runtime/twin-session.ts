@@ -8,6 +8,7 @@ import { TwinIdentity } from './twin-identity.js';
 import { TwinRunner, type TwinEvent } from './twin-runner.js';
 import { InProcessGateway } from './inprocess-gateway.js';
 import { HttpGateway } from './http-gateway.js';
+import { SemtechUdpGateways } from './semtech-udp-gateways.js';
 import type { TwinClock } from './twin-clock.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
@@ -33,6 +34,8 @@ export interface SessionOptions {
   readonly endless?: boolean;
   readonly onEvent?: (e: TwinEvent) => void;
   readonly onProvision?: (done: number, total: number) => void;
+  /** The core's Semtech UDP server (host, port): the scenario's terrestrial gateways forward to it over real UDP. */
+  readonly semtechUdp?: { readonly host: string; readonly port: number };
 }
 
 /** Satellites, model, provisioning, gateway and runner for one run of a scenario against a core. */
@@ -52,5 +55,8 @@ export async function openSession(o: SessionOptions): Promise<TwinRunner> {
     }
   }
   const gateway = o.gateway === 'http' ? new HttpGateway(o.baseUrl!, provisioned.tokens) : new InProcessGateway(o.core, provisioned.stations);
-  return new TwinRunner(o.core, model, identity, provisioned, gateway, o.clock, { from: o.from, sweepDownlinks: !o.endless, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
+  const terrestrial = o.semtechUdp && provisioned.gatewayEuis.length > 0 ? await SemtechUdpGateways.open(provisioned.gatewayEuis, o.semtechUdp.host, o.semtechUdp.port) : undefined;
+  return new TwinRunner(o.core, model, identity, provisioned, gateway, o.clock, {
+    from: o.from, sweepDownlinks: !o.endless, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(terrestrial ? { terrestrial } : {}),
+  });
 }

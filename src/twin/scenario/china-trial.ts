@@ -54,3 +54,21 @@ export const CHINA_TRIAL: Record<string, unknown> = {
     },
   ],
 };
+
+/**
+ * The built-in scenario `china-mixed`: `china-trial` with terrestrial LoRa gateways beside the
+ * satellites — on the Yangtze's banks at its hydrological stations and in the logistics parks the
+ * trucks pass through — so one network hears a terminal on the ground when it is in range and
+ * from orbit when it is not (docs/interop.md, docs/twin.md).
+ */
+export const CHINA_MIXED: Record<string, unknown> = {
+  ...CHINA_TRIAL,
+  name: 'china-mixed',
+  terrestrialGateways: [
+    ...YANGTZE.map(([lat, lon], k) => ({ id: `yangtze-bank-${k + 1}`, name: `Yangtze bank ${k + 1}`, lat, lon, altM: 30, rangeKm: 25 })),
+    { id: 'park-zhengzhou', name: 'Zhengzhou logistics park', lat: C.zhengzhou[0], lon: C.zhengzhou[1], altM: 110, rangeKm: 15 },
+    { id: 'park-wuhan', name: 'Wuhan logistics park', lat: C.wuhan[0], lon: C.wuhan[1], altM: 40, rangeKm: 15 },
+    { id: 'park-xian', name: "Xi'an logistics park", lat: C.xian[0], lon: C.xian[1], altM: 400, rangeKm: 15 },
+    { id: 'park-nanjing', name: 'Nanjing logistics park', lat: C.nanjing[0], lon: C.nanjing[1], altM: 20, rangeKm: 15 },
+  ],
+};

@@ -2,7 +2,7 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import { TERMINAL_PROFILES, type TerminalProfile } from '../../core/model.js';
 import { SOLUTIONS, type SolutionName } from '../../rules/solution-presets.js';
 import { parseWalker } from '../../orbit/walker.js';
-import type { Fleet, GroundStationSpec, LatLon, Mobility, Protocol, RadioSpec, SatelliteSpec, Scenario, TenantSpec, Traffic } from './scenario.js';
+import type { Fleet, GroundStationSpec, LatLon, Mobility, Protocol, RadioSpec, SatelliteSpec, Scenario, TenantSpec, TerrestrialGatewaySpec, Traffic } from './scenario.js';
 
 /** Defaults of the radio model (sources and reasoning in docs/twin.md). */
 export const DEFAULT_RADIO: RadioSpec = {
@@ -160,6 +160,17 @@ function station(v: unknown, path: string): GroundStationSpec {
   };
 }
 
+function terrestrialGateway(v: unknown, path: string): TerrestrialGatewaySpec {
+  const o = obj(v, path);
+  onlyKeys(o, path, ['id', 'name', 'lat', 'lon', 'altM', 'rangeKm']);
+  const name = str(o, 'name', path);
+  return {
+    id: str(o, 'id', path, name.toLowerCase().replace(/[^a-z0-9]+/g, '-')), name,
+    lat: num(o, 'lat', path, -90, 90), lon: num(o, 'lon', path, -180, 180), altM: num(o, 'altM', path, -500, 9000, 0),
+    rangeKm: num(o, 'rangeKm', path, 0.1, 100, 10),
+  };
+}
+
 function time(o: Obj, key: string, path: string, dflt: number): number {
   const v = o[key];
   if (v === undefined) return dflt;
@@ -175,7 +186,7 @@ function time(o: Obj, key: string, path: string, dflt: number): number {
  */
 export function parseScenario(raw: unknown, opts: { elementSetsText?: string; defaultStart?: number } = {}): Scenario {
   const o = obj(raw, 'scenario');
-  onlyKeys(o, '', ['name', 'seed', 'start', 'hours', 'speed', 'constellation', 'groundStations', 'radio', 'satellite', 'tenants']);
+  onlyKeys(o, '', ['name', 'seed', 'start', 'hours', 'speed', 'constellation', 'groundStations', 'terrestrialGateways', 'radio', 'satellite', 'tenants']);
   const c = obj(o.constellation, 'constellation');
   onlyKeys(c, 'constellation', ['walker', 'elementSetsFile']);
   if ((c.walker === undefined) === (c.elementSetsFile === undefined)) throw bad('constellation', "give either 'walker' ({design: 'i:T/P/F', altitudeKm}) or 'elementSetsFile'");
@@ -216,6 +227,9 @@ export function parseScenario(raw: unknown, opts: { elementSetsText?: string; de
   const groundStations = arr(o.groundStations, 'groundStations').map((g, i) => station(g, `groundStations[${i}]`));
   const ids = new Set<string>();
   groundStations.forEach((g, i) => { if (ids.has(g.id)) throw bad(`groundStations[${i}].id`, `duplicate id '${g.id}'`); ids.add(g.id); });
+  const terrestrialGateways = o.terrestrialGateways === undefined ? [] : arr(o.terrestrialGateways, 'terrestrialGateways', 0).map((g, i) => terrestrialGateway(g, `terrestrialGateways[${i}]`));
+  const gatewayIds = new Set<string>();
+  terrestrialGateways.forEach((g, i) => { if (gatewayIds.has(g.id)) throw bad(`terrestrialGateways[${i}].id`, `duplicate id '${g.id}'`); gatewayIds.add(g.id); });
   const tenants = arr(o.tenants, 'tenants').map((t, i) => tenant(t, `tenants[${i}]`));
   const names = new Set<string>();
   tenants.forEach((t, i) => { if (names.has(t.name)) throw bad(`tenants[${i}].name`, `duplicate tenant '${t.name}'`); names.add(t.name); });
@@ -226,6 +240,6 @@ export function parseScenario(raw: unknown, opts: { elementSetsText?: string; de
     name: str(o, 'name', 'scenario'), seed: Math.round(seed),
     start: time(o, 'start', 'scenario', opts.defaultStart ?? Date.now()),
     hours: num(o, 'hours', 'scenario', 0.01, 24 * 31, 24), speed,
-    constellation, groundStations, radio, satellite, tenants,
+    constellation, groundStations, terrestrialGateways, radio, satellite, tenants,
   };
 }

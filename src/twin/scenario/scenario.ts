@@ -58,6 +58,20 @@ export interface GroundStationSpec {
 }
 
 /**
+ * A terrestrial LoRa gateway (a river bank, a logistics park): it hears terminals within about
+ * `rangeKm` (where half the frames decode; log-distance path loss beyond and within, docs/twin.md)
+ * and forwards what it hears at once over the Semtech UDP protocol.
+ */
+export interface TerrestrialGatewaySpec {
+  readonly id: string;
+  readonly name: string;
+  readonly lat: number;
+  readonly lon: number;
+  readonly altM: number;
+  readonly rangeKm: number;
+}
+
+/**
  * Radio and on-board parameters (sources in docs/twin.md). Uplink: terminal → satellite at
  * `frequencyMHz`, LoRa-like spread spectrum. The satellite receiver is described by G/T.
  */
@@ -113,6 +127,8 @@ export interface Scenario {
   readonly speed: number | 'max';
   readonly constellation: ConstellationSpec;
   readonly groundStations: readonly GroundStationSpec[];
+  /** Terrestrial LoRa gateways beside the satellites (none by default). */
+  readonly terrestrialGateways: readonly TerrestrialGatewaySpec[];
   readonly radio: RadioSpec;
   readonly satellite: SatelliteSpec;
   readonly tenants: readonly TenantSpec[];
