@@ -125,6 +125,10 @@ export const IRIDIUM_SATELLITE = 'iridium';
 const isIridium = (d: DownlinkRecord): boolean => d.plan !== null && d.plan.satelliteId === IRIDIUM_SATELLITE;
 /** How long the Iridium gateway's MT confirmation may take before the sweep queues its downlink again. */
 const DIRECTIP_CONFIRM_GRACE_MS = 120_000;
+/** Hand-overs to the Iridium gateway without a confirmation before a downlink fails. */
+const DIRECTIP_MAX_ATTEMPTS = 5;
+/** Whether the Iridium gateway confirmed it queued the downlink (it then sends it at the modem's next session). */
+const queuedAtIridium = (d: DownlinkRecord): boolean => d.state === 'uploaded' && isIridium(d) && d.history.some((s) => s.reason === 'directip-queued');
 
 /**
  * The downlink queue: enqueues downlinks (API and rule requests), routes them over the contact plan
@@ -192,7 +196,9 @@ export class DownlinkService {
     const now = this.clock.now();
     if (!Number.isInteger(n.fPort) || n.fPort < 1 || n.fPort > 223) throw new SatiotError(INVALID, `fPort must be 1..223, got ${n.fPort}`, { fPort: n.fPort });
     // An Iridium MT message is the payload itself; a LoRaWAN frame wraps it.
-    const maxBytes = isIridiumTerminal(entry.record) ? MT_MAX_PAYLOAD_BYTES : MAX_PHY_BYTES - FRAME_OVERHEAD_BYTES;
+    const iridium = isIridiumTerminal(entry.record);
+    const maxBytes = iridium ? MT_MAX_PAYLOAD_BYTES : MAX_PHY_BYTES - FRAME_OVERHEAD_BYTES;
+    if (iridium && n.payload.length === 0) throw new SatiotError(INVALID, 'an Iridium MT message carries at least one byte');
     if (n.payload.length > maxBytes) throw new SatiotError(INVALID, `payload has ${n.payload.length} bytes; a downlink frame carries at most ${maxBytes}`);
     const expiresAt = n.expiresAt ?? now + this.o.defaultTtlH * HOUR;
     if (!Number.isFinite(expiresAt) || expiresAt <= now) throw new SatiotError(INVALID, 'expiresAt must lie in the future', { expiresAt });
@@ -243,13 +249,14 @@ export class DownlinkService {
       const now = this.clock.now();
       let expired = 0, missed = 0;
       for (const d of await this.store.listOpen()) {
-        if (now >= d.expiresAt) {
+        // Queued at the Iridium gateway it is out of our hands: the gateway sends it at the modem's next session.
+        if (now >= d.expiresAt && !queuedAtIridium(d)) {
           if (await this.save({ ...d, state: 'expired', plan: null, history: [...d.history, { state: 'expired', at: d.expiresAt }] }, d.version)) expired++;
         } else if (isTerrestrial(d) && d.state === 'uploaded' && d.plan!.contactEnd + TERRESTRIAL_REPORT_GRACE_MS <= now) {
           // Handed to a gateway by a node that never heard its TX_ACK (it stopped): try again.
           const step: DownlinkStep = { state: 'queued', at: now, reason: 'no-tx-ack', stationId: d.plan!.stationId };
           if (await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version)) missed++;
-        } else if (isIridium(d) && d.state === 'uploaded' && !d.history.some((s) => s.reason === 'directip-queued')
+        } else if (isIridium(d) && d.state === 'uploaded' && !queuedAtIridium(d)
           && d.plan!.uploadAt + DIRECTIP_CONFIRM_GRACE_MS <= now) {
           // Handed to the Iridium gateway by a node that never heard its confirmation: send it again.
           const step: DownlinkStep = { state: 'queued', at: now, reason: 'no-directip-confirmation', stationId: d.plan!.stationId };
@@ -365,8 +372,13 @@ export class DownlinkService {
   iridiumUnsent(id: string, reason: string): Promise<DownlinkRecord | undefined> {
     return this.serial(async () => {
       const d = await this.store.get(id);
-      if (!d || d.state !== 'uploaded' || !isIridium(d) || d.history.some((s) => s.reason === 'directip-queued')) return d;
-      const step: DownlinkStep = { state: 'queued', at: this.clock.now(), stationId: d.plan!.stationId, reason };
+      if (!d || d.state !== 'uploaded' || !isIridium(d) || queuedAtIridium(d)) return d;
+      const now = this.clock.now();
+      // Handed over this many times without a confirmation: failed, rather than a history without end.
+      if (d.history.filter((s) => s.state === 'uploaded' && s.reason === 'directip').length >= DIRECTIP_MAX_ATTEMPTS) {
+        return this.save({ ...d, state: 'failed', plan: null, history: [...d.history, { state: 'failed', at: now, stationId: d.plan!.stationId, reason }] }, d.version);
+      }
+      const step: DownlinkStep = { state: 'queued', at: now, stationId: d.plan!.stationId, reason };
       return this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version);
     });
   }
@@ -381,16 +393,21 @@ export class DownlinkService {
     const entry = this.registry.byDevEui(devEui.toLowerCase());
     if (!entry || mtmsn === 0) return Promise.resolve(undefined);
     return this.serial(async () => {
-      const mine = (await this.store.listByTerminal(entry.record.id, { limit: 100 })).items;
-      if (mine.some((d) => d.history.some((s) => s.mtmsn === mtmsn && s.at === at))) return undefined;
-      // The gateway's queue order: when each was queued there, then its reference (the gateway numbers them in order).
-      const queued = (x: DownlinkRecord) => x.history.find((s) => s.reason === 'directip-queued');
-      const d = mine.filter((x) => x.state === 'uploaded' && isIridium(x) && queued(x))
-        .sort((a, b) => queued(a)!.at - queued(b)!.at || (queued(a)!.autoIdReference ?? 0) - (queued(b)!.autoIdReference ?? 0))[0];
-      if (!d) return undefined;
-      const state = d.confirmed ? 'acknowledged' : 'transmitted';
-      const step: DownlinkStep = { state, at, stationId: d.plan!.stationId, satelliteId: IRIDIUM_SATELLITE, mtmsn };
-      return this.save({ ...d, state, eta: at, history: [...d.history, step] }, d.version);
+      // Another node may mark a delivery of the same terminal at once: read again after losing the write.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const mine = (await this.store.listByTerminal(entry.record.id, { limit: 100 })).items;
+        if (mine.some((d) => d.history.some((s) => s.mtmsn === mtmsn && s.at === at))) return undefined;
+        // The gateway's queue order: when each was queued there, then its reference (the gateway numbers them in order).
+        const queued = (x: DownlinkRecord) => x.history.find((s) => s.reason === 'directip-queued');
+        const d = mine.filter((x) => x.state === 'uploaded' && isIridium(x) && queued(x))
+          .sort((a, b) => queued(a)!.at - queued(b)!.at || (queued(a)!.autoIdReference ?? 0) - (queued(b)!.autoIdReference ?? 0))[0];
+        if (!d) return undefined;
+        const state = d.confirmed ? 'acknowledged' : 'transmitted';
+        const step: DownlinkStep = { state, at, stationId: d.plan!.stationId, satelliteId: IRIDIUM_SATELLITE, mtmsn };
+        const saved = await this.save({ ...d, state, eta: at, history: [...d.history, step] }, d.version);
+        if (saved) return saved;
+      }
+      return undefined;
     });
   }
 

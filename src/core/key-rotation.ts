@@ -1,4 +1,5 @@
 import type { Store } from './ports/store.js';
+import { isIridiumTerminal } from './model.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { Clock } from './ports/clock.js';
 import { KeyVault } from './key-vault.js';
@@ -58,7 +59,8 @@ export class MasterKeyRotation {
       }
       return stale;
     };
-    const keys = terminals.flatMap((t) => [t.nwkSKeySealed, t.appSKeySealed]);
+    // An Iridium terminal has no session keys to seal.
+    const keys = terminals.filter((t) => !isIridiumTerminal(t)).flatMap((t) => [t.nwkSKeySealed, t.appSKeySealed]);
     return {
       keyId: this.vault.keyId, keyIds: this.vault.keyIds, cipher: this.vault.cipher,
       terminalKeys: { total: keys.length, stale: count(keys) },
@@ -73,6 +75,7 @@ export class MasterKeyRotation {
     let terminalKeys = 0, identityNumbers = 0, integrationSecrets = 0, skipped = 0;
     try {
       for (const t of await this.store.listAllTerminals()) {
+        if (isIridiumTerminal(t)) continue;
         if (!this.vault.isStale(t.nwkSKeySealed) && !this.vault.isStale(t.appSKeySealed)) continue;
         const next = { nwk: this.vault.rewrap(t.nwkSKeySealed, keyContext(t.id, 'nwkSKey')), app: this.vault.rewrap(t.appSKeySealed, keyContext(t.id, 'appSKey')) };
         if (await this.store.registrations.replaceSealedSessionKeys(t.id, { nwk: t.nwkSKeySealed, app: t.appSKeySealed }, next)) {

@@ -3,8 +3,8 @@
  * MO messages out by hand from the published field layout and parsing our MT messages the same way
  * (test/support/directip-peer.ts, which shares no code with src/frame/iridium-sbd/).
  */
-import { connect } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connect, createServer } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { DirectIpMoServer } from '../../src/api/directip/directip-mo-server.js';
 import { DirectIpMtClient } from '../../src/api/directip/directip-mt-client.js';
@@ -90,7 +90,7 @@ describe('Iridium SBD DirectIP', () => {
     expect((await messages()).map((m) => m.fCnt).sort((a, b) => a - b)).toEqual([65_534, 65_535, 65_536, 65_537]);
   });
 
-  it('answers status 0 for an unknown IMEI, a disabled terminal or an old MOMSN, and stores nothing', async () => {
+  it('answers status 0 for an unknown IMEI, confirms sessions refused for good (disabled, old MOMSN) so they stop coming, and stores none of them', async () => {
     const unknown = await sendMo(mo.address().port, moMessageBytes({ cdr: 1, imei: '300234010000000', momsn: 1, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('x') }));
     expect(unknown.confirmation).toBe(0);
     expect(await metric('satiot_directip_mo_total')).toMatch(/outcome="UNKNOWN_TERMINAL"} 1/);
@@ -98,13 +98,51 @@ describe('Iridium SBD DirectIP', () => {
     expect((await sendMo(mo.address().port, moMessageBytes({ cdr: 2, imei: IMEI, momsn: 5_000, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('a') }))).confirmation).toBe(1);
     // 4,000 sessions back: below the replay window.
     const old = await sendMo(mo.address().port, moMessageBytes({ cdr: 3, imei: IMEI, momsn: 1_000, sessionTimeS: S(T0 - 50_000), payload: Buffer.from('b') }));
-    expect(old.confirmation).toBe(0);
+    expect(old.confirmation).toBe(1);
     expect(await metric('satiot_directip_mo_total')).toMatch(/outcome="REPLAYED_COUNTER"} 1/);
 
     expect((await app.inject({ method: 'PATCH', url: `/api/v1/terminals/${devEui}`, headers: auth, payload: { enabled: false } })).statusCode).toBe(200);
     const disabled = await sendMo(mo.address().port, moMessageBytes({ cdr: 4, imei: IMEI, momsn: 5_001, sessionTimeS: S(T0 - 40_000), payload: Buffer.from('c') }));
-    expect(disabled.confirmation).toBe(0);
+    expect(disabled.confirmation).toBe(1);
+    expect(await metric('satiot_directip_mo_total')).toMatch(/outcome="TERMINAL_DISABLED"} 1/);
     expect((await messages()).map((m) => m.fCnt)).toEqual([5_000]);
+  });
+
+  it('keeps no location the gateway calls unacceptable (session status 2), and still stores the session', async () => {
+    const r = await sendMo(mo.address().port, moMessageBytes({ cdr: 1, imei: IMEI, sessionStatus: 2, momsn: 1, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('p'), location: { lat: 1, lon: 2, cepKm: 900 } }));
+    expect(r.confirmation).toBe(1);
+    const [m] = await messages();
+    expect(m!.fCnt).toBe(1);
+    expect(m!.reportedPosition).toBeUndefined();
+  });
+
+  it('holds no connection slot past its deadline: a trickling peer and a peer that never closes are cut off, and a real session gets through', async () => {
+    const tight = await DirectIpMoServer.start(f.core, { port: 0, host: '127.0.0.1', idleMs: 600, maxConnections: 2 });
+    try {
+      const port = tight.address().port;
+      // A peer that sends a byte every 200 ms (never idle for the 600 ms) and one that never closes after our confirmation.
+      const trickle = connect({ host: '127.0.0.1', port });
+      const bytes = moMessageBytes({ cdr: 1, imei: IMEI, momsn: 1, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('t') });
+      let k = 0;
+      const timer = setInterval(() => { if (k < 8) trickle.write(bytes.subarray(k, ++k)); }, 200);
+      const halfOpen = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+      halfOpen.write(moMessageBytes({ cdr: 2, imei: IMEI, momsn: 2, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('h') }));
+      trickle.on('error', () => undefined);
+      halfOpen.on('error', () => undefined);
+      // Both slots are taken now: a third connection is refused.
+      await new Promise((r) => setTimeout(r, 150));
+      expect((await sendMo(port, moMessageBytes({ cdr: 3, imei: IMEI, momsn: 3, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('x') }))).confirmation).toBeUndefined();
+      expect(await metric('satiot_directip_mo_total')).toMatch(/outcome="TOO_MANY_CONNECTIONS"} 1/);
+      // Past the deadline and the grace after our confirmation both slots are free again, though neither peer closed.
+      await new Promise((r) => setTimeout(r, 2_500));
+      clearInterval(timer);
+      const [a, b] = await Promise.all([4, 5].map((n) => sendMo(port, moMessageBytes({ cdr: n, imei: IMEI, momsn: n, sessionTimeS: S(T0 - 60_000), payload: Buffer.from([n]) }))));
+      expect([a!.confirmation, b!.confirmation]).toEqual([1, 1]);
+      trickle.destroy();
+      halfOpen.destroy();
+    } finally {
+      await tight.close();
+    }
   });
 
   it('closes malformed streams, strangers and idle connections without an answer, counted by code, and keeps serving', async () => {
@@ -263,11 +301,56 @@ describe('Iridium SBD DirectIP', () => {
       expect(gateway.received.map((r) => r.payload?.toString())).toEqual(['later']);
     });
 
-    it('refuses a downlink larger than an MT message carries', async () => {
+    it('refuses a downlink larger than an MT message carries, or an empty one', async () => {
       const r = await app.inject({ method: 'POST', url: `/api/v1/terminals/${devEui}/downlinks`, headers: auth, payload: { fPort: 1, payload: Buffer.alloc(1_891).toString('base64') } });
       expect(r.statusCode).toBe(400);
+      const empty = await app.inject({ method: 'POST', url: `/api/v1/terminals/${devEui}/downlinks`, headers: auth, payload: { fPort: 1, payload: '' } });
+      expect(empty.statusCode).toBe(400);
       await enqueue(Buffer.alloc(1_890, 7));
     });
+  });
+
+  it('a downlink the gateway has queued does not expire (the gateway still sends it); the next MTMSN is credited to it', async () => {
+    const gateway = await startMtGateway(() => 1);
+    const mt = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), { host: '127.0.0.1', port: gateway.port, timeoutMs: 500 });
+    try {
+      const a = await f.core.downlinks.enqueue(devEui, { fPort: 1, payload: new Uint8Array([1]), expiresAt: T0 + 60_000 });
+      f.clock.advance(1_000);
+      const b = await f.core.downlinks.enqueue(devEui, { fPort: 1, payload: new Uint8Array([2]) });
+      await mt.kick();
+      f.clock.advance(120_000);
+      await f.core.downlinks.sweep();
+      expect((await f.core.downlinks.get(a.id)).state).toBe('uploaded');
+      await sendMo(mo.address().port, moMessageBytes({ cdr: 1, imei: IMEI, momsn: 1, mtmsn: 5, sessionTimeS: S(T0 + 100_000) }));
+      expect((await f.core.downlinks.get(a.id)).state).toBe('transmitted');
+      expect((await f.core.downlinks.get(b.id)).state).toBe('uploaded');
+    } finally {
+      await mt.close();
+      await gateway.close();
+    }
+  });
+
+  it('a gateway reset while a downlink is being claimed does not end the process; a gateway that never confirms fails the downlink after five hand-overs', async () => {
+    // The gateway resets every connection 30 ms after accepting it, while the claim (a slow store: 100 ms) is being written.
+    const server = createServer((s) => { setTimeout(() => s.resetAndDestroy(), 30); });
+    const handOff = f.core.downlinks.iridiumHandOff.bind(f.core.downlinks);
+    vi.spyOn(f.core.downlinks, 'iridiumHandOff').mockImplementation(async (id, station) => {
+      await new Promise((r) => setTimeout(r, 100));
+      return handOff(id, station);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const mt = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), { host: '127.0.0.1', port, timeoutMs: 300 });
+    try {
+      const d = await f.core.downlinks.enqueue(devEui, { fPort: 1, payload: new Uint8Array([9]) });
+      for (let i = 0; i < 6; i++) await mt.kick();
+      const got = await f.core.downlinks.get(d.id);
+      expect(got.state).toBe('failed');
+      expect(got.history.filter((s) => s.reason === 'directip')).toHaveLength(5);
+    } finally {
+      await mt.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('serve wires it: a refused connection attempt never crashes the server', async () => {

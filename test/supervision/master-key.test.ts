@@ -100,6 +100,8 @@ describe('master-key rotation', () => {
     const reg = newRegistration(a.tenantId);
     await a.core.registration.register(reg, { kind: 'operator' });
     const hook = await a.core.delivery!.catalog.createWebhook({ tenantId: a.tenantId, url: 'https://receiver.example/hook' });
+    // An Iridium terminal has no session keys: nothing of it to count or re-wrap.
+    await a.core.provisioning.createTerminal({ tenantId: a.tenantId, transport: 'iridium-sbd', imei: '300234010753370' });
     await a.close();
 
     // During: the node holds the new key and the old one as previous, and keeps serving while it re-wraps.

@@ -15,7 +15,7 @@ export interface DirectIpMoOptions {
    * loopback only; name the Iridium gateway's published addresses in production.
    */
   readonly allow?: readonly string[];
-  /** A connection that has not delivered its whole message in this long is closed (ms, default 10,000). */
+  /** A connection is closed this long after it opened, whatever it sent by then (ms, default 10,000). */
   readonly idleMs?: number;
   /** Connections open at once; more are refused (default 64). */
   readonly maxConnections?: number;
@@ -24,6 +24,16 @@ export interface DirectIpMoOptions {
 
 /** MO session statuses of a session that completed (1 and 2: with a note about the MT side or the location). */
 const SESSION_OK = new Set([0, 1, 2]);
+/** Session status 2: the location the gateway computed is not to be trusted. */
+const LOCATION_UNACCEPTABLE = 2;
+/** After our confirmation, how long the gateway has to close its side before the connection is dropped (ms). */
+const CLOSE_GRACE_MS = 2_000;
+/**
+ * Refusals the gateway's delivering again cannot cure (the terminal is disabled or not approved, the
+ * counter is old, the session's time is out of range): confirmed (status 1) and counted, so the
+ * gateway does not deliver them for ever. An unknown IMEI is answered 0: it may be registered soon.
+ */
+const FINAL_REFUSALS: ReadonlySet<string> = new Set(['TERMINAL_DISABLED', 'TERMINAL_NOT_APPROVED', 'REPLAYED_COUNTER', 'INVALID_RECEPTION', 'FRAME_TOO_LARGE', 'MALFORMED_FRAME']);
 
 /**
  * Iridium Short Burst Data, mobile-originated, over DirectIP (docs/interop.md): the Iridium gateway
@@ -90,7 +100,10 @@ export class DirectIpMoServer {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    socket.setTimeout(this.opts.idleMs ?? 10_000, () => { this.count('TIMEOUT'); socket.destroy(); });
+    // One deadline from accept (a byte now and then does not hold a slot), cleared once the message is in.
+    const deadline = setTimeout(() => { this.count('TIMEOUT'); socket.destroy(); }, this.opts.idleMs ?? 10_000);
+    deadline.unref();
+    socket.on('close', () => clearTimeout(deadline));
     const chunks: Buffer[] = [];
     let have = 0, need: number | undefined, done = false;
     socket.on('data', (chunk: Buffer) => {
@@ -108,7 +121,7 @@ export class DirectIpMoServer {
       }
       if (need === undefined || have < need) return;
       done = true;
-      socket.setTimeout(0);
+      clearTimeout(deadline);
       const work = this.handle(socket, bytes.subarray(0, need)).catch((e: unknown) => {
         this.count('ERROR');
         this.fail(e, 'directip-mo session');
@@ -136,6 +149,8 @@ export class DirectIpMoServer {
     if (m.kind !== 'mo') { this.count('UNEXPECTED'); socket.destroy(); return; }
     const status = await this.session(m);
     socket.end(encodeDirectIp({ kind: 'mo-confirmation', status }));
+    // A gateway that never closes its side does not keep the connection.
+    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   /** One MO session into the core; the confirmation status to answer with. */
@@ -155,8 +170,11 @@ export class DirectIpMoServer {
       phyPayload: '', satelliteId: IRIDIUM_SATELLITE, capturedAt: new Date(h.sessionTime).toISOString(), downlinkedAt: new Date(receivedAt).toISOString(),
       sbd: { imei: h.imei, momsn: h.momsn, payload: m.payload },
     }]);
-    if (!r || r.status === 'rejected' || !r.messageId) { this.count(r?.code ?? 'rejected'); return 0; }
-    if (m.location) {
+    if (!r || r.status === 'rejected' || !r.messageId) {
+      this.count(r?.code ?? 'rejected');
+      return r?.code !== undefined && FINAL_REFUSALS.has(r.code) ? 1 : 0;
+    }
+    if (m.location && h.sessionStatus !== LOCATION_UNACCEPTABLE) {
       await this.core.pipeline.reportPositions([{ messageId: r.messageId, position: { lat: m.location.lat, lon: m.location.lon, cepKm: m.location.cepRadiusKm, source: 'iridium' } }]);
     }
     await this.delivered(entry.record.devEui, h.mtmsn, h.sessionTime);

@@ -22,6 +22,9 @@ const MAX_BACKOFF_MS = 60_000;
 /** MT priority IE level for an emergency downlink (1 is the highest of 1..5). */
 const EMERGENCY_PRIORITY = 1;
 
+/** The gateway took the connection and gave no confirmation: the pass ends and the next waits longer. */
+class GatewayNotConfirming extends Error {}
+
 /** Why an MT message did not reach the gateway: the connection failed or the answer was not a confirmation. */
 class MtTransportError extends Error {
   constructor(readonly code: string, message: string) { super(message); }
@@ -99,10 +102,15 @@ export class DirectIpMtClient {
         this.opts.onError?.(e, 'directip-mt connect');
         return;
       }
-      this.backoffMs = 0;
       try {
         const claimed = await this.core.downlinks.iridiumHandOff(d.id, this.station.id);
         if (claimed) await this.send(claimed, socket);
+        this.backoffMs = 0;
+      } catch (e) {
+        // A gateway that takes connections but does not confirm is waited for as one that refuses them.
+        if (!(e instanceof GatewayNotConfirming)) throw e;
+        this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(this.opts.intervalMs ?? 2_000, this.backoffMs * 2));
+        return;
       } finally {
         socket.destroy();
       }
@@ -114,7 +122,13 @@ export class DirectIpMtClient {
     return new Promise((resolve, reject) => {
       const socket = connect({ host: this.opts.host, port: this.opts.port });
       const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no connection to the Iridium gateway ${this.opts.host}:${this.opts.port} in time`)); }, this.opts.timeoutMs ?? 10_000);
-      socket.once('connect', () => { clearTimeout(timer); socket.removeAllListeners('error'); resolve(socket); });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        // Until exchange() listens, an error (a reset while the downlink is claimed) only destroys the socket, which exchange() sees.
+        socket.on('error', () => socket.destroy());
+        resolve(socket);
+      });
       socket.once('error', (e) => { clearTimeout(timer); socket.destroy(); reject(e); });
     });
   }
@@ -126,10 +140,19 @@ export class DirectIpMtClient {
       return;
     }
     const clientMessageId = new Uint8Array(randomBytes(4));
-    const request = encodeDirectIp({
-      kind: 'mt', clientMessageId, imei, flags: 0, payload: d.payload,
-      ...(d.priority === 'emergency' ? { priority: EMERGENCY_PRIORITY } : {}),
-    });
+    let request: Uint8Array;
+    try {
+      request = encodeDirectIp({
+        kind: 'mt', clientMessageId, imei, flags: 0, payload: d.payload,
+        ...(d.priority === 'emergency' ? { priority: EMERGENCY_PRIORITY } : {}),
+      });
+    } catch (e) {
+      // A downlink no MT message can carry (enqueue refuses these; one stored before that rule) fails, not the pass.
+      const code = isDirectIpError(e) ? e.code : 'SBD_MT_REFUSED';
+      this.sent.inc({ outcome: code });
+      await this.core.downlinks.iridiumConfirmed(d.id, { status: -4, autoIdReference: 0, code });
+      return;
+    }
     let reply: Uint8Array;
     try {
       reply = await this.exchange(socket, request);
@@ -137,7 +160,7 @@ export class DirectIpMtClient {
       const code = e instanceof MtTransportError ? e.code : isDirectIpError(e) ? e.code : 'SBD_NO_CONFIRMATION';
       this.sent.inc({ outcome: code });
       await this.core.downlinks.iridiumUnsent(d.id, code);
-      return;
+      throw new GatewayNotConfirming(code);
     }
     let c;
     try {
@@ -146,12 +169,12 @@ export class DirectIpMtClient {
       const code = isDirectIpError(e) ? e.code : 'SBD_NO_CONFIRMATION';
       this.sent.inc({ outcome: code });
       await this.core.downlinks.iridiumUnsent(d.id, code);
-      return;
+      throw new GatewayNotConfirming(code);
     }
     if (c.kind !== 'mt-confirmation' || Buffer.compare(Buffer.from(c.clientMessageId), Buffer.from(clientMessageId)) !== 0) {
       this.sent.inc({ outcome: 'SBD_NO_CONFIRMATION' });
       await this.core.downlinks.iridiumUnsent(d.id, 'SBD_NO_CONFIRMATION');
-      return;
+      throw new GatewayNotConfirming('SBD_NO_CONFIRMATION');
     }
     const code = c.status < 0 ? mtStatusCode(c.status) : undefined;
     this.sent.inc({ outcome: code ?? 'queued' });
