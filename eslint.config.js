@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Layering (docs/architecture.md): arrows point down.
- * The pure domain (orbit, plan, frame, codecs) never imports an adapter, an edge or an I/O module;
+ * The pure domain (orbit, plan, frame, codecs, learn) never imports an adapter, an edge or an I/O module;
  * the core imports only the domain and its own ports.
  */
 const EDGES_AND_ADAPTERS = ['api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'twin', 'core'];
@@ -43,6 +43,8 @@ export default tseslint.config(
   { files: ['src/codecs/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame', 'rules']) },
   { files: ['src/rules/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame']) },
   { files: ['src/solutions/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame']) },
+  // The learned models are pure (docs/intelligence.md): data in, numbers out; the numerical engine is a port.
+  { files: ['src/learn/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame', 'codecs', 'rules', 'supervision']) },
   // The core talks to the world through its ports (src/core/ports); adapters and edges sit outside.
   { files: ['src/core/**/*.ts'], rules: layer(EDGES_AND_ADAPTERS.filter((l) => l !== 'core')) },
   // Supervision (audit, anomalies, registration reports) sits above the core and below the edges: it

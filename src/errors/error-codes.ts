@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   REGION_EMPTY: { http: 422, exit: 2, summary: 'The region holds no grid cell at the chosen resolution.' },
   GROUND_STATIONS_INVALID: { http: 400, exit: 2, summary: 'The ground-station list is not valid.' },
   SCENARIO_INVALID: { http: 400, exit: 2, summary: 'A digital-twin scenario is malformed: the message names the path of the bad field.' },
+  SERIES_INVALID: { http: 400, exit: 2, summary: 'A time series (CSV timestamp,value) is malformed: the message names the line.' },
   FILE_NOT_READABLE: { http: 400, exit: 2, summary: 'An input file does not exist or cannot be read.' },
   PAYLOAD_TOO_LARGE: { http: 413, exit: 2, summary: 'The request or job is larger than the configured limit.' },
   NOT_FOUND: { http: 404, exit: 4, summary: 'No such route or resource.' },
