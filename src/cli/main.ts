@@ -14,6 +14,7 @@ import { registerDemo } from './commands/demo-command.js';
 import { registerAudit } from './commands/audit-command.js';
 import { registerRegistrationCommands } from './commands/registration-commands.js';
 import { registerClusterCommands } from './commands/cluster-commands.js';
+import { registerLearnCommands } from './commands/learn-commands.js';
 
 const program = new Command()
   .name('satiot')
@@ -41,5 +42,6 @@ registerDemo(program);
 registerAudit(program);
 registerRegistrationCommands(program);
 registerClusterCommands(program);
+registerLearnCommands(program);
 
 await program.parseAsync(process.argv);
