@@ -16,6 +16,7 @@ import { satelliteRoutes } from './routes/satellite-routes.js';
 import { codecRoutes } from './routes/codec-routes.js';
 import { ruleRoutes } from './routes/rule-routes.js';
 import { trackRoutes } from './routes/track-routes.js';
+import { insightRoutes } from './routes/insight-routes.js';
 import type { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
@@ -179,6 +180,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(codecRoutes(opts.core, access));
     await app.register(ruleRoutes(opts.core, access));
     await app.register(trackRoutes(opts.core, access));
+    await app.register(insightRoutes(opts.core, access));
     await app.register(passRoutes(opts.core, access));
     await app.register(csvRoutes(opts.core, access));
     await app.register(registrationRoutes(opts.core, access));

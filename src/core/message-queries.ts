@@ -2,6 +2,7 @@ import type { TrackPoint } from '../solutions/track.js';
 import type { MessageWithReceptions, RejectionCode } from './model.js';
 import type { MessageQuery, Page, Store, UsageRow } from './ports/store.js';
 import { terminalTrack } from './terminal-track.js';
+import { fieldSeries, type FieldSeries } from './field-series.js';
 
 /** Whose usage, over which ingest (uplinks) or queuing (downlinks) time range [from, to). */
 interface UsageScope {
@@ -42,6 +43,11 @@ export class MessageQueries {
   /** Per terminal and UTC day the downlinks were queued (they are billed when asked for, delivered or not). */
   downlinkUsage(scope: UsageScope): Promise<UsageRow[]> {
     return this.store.downlinks.usage(scope);
+  }
+
+  /** A decoded numeric field of a terminal's messages over time (src/core/field-series.ts), bounded. */
+  fieldSeries(terminalId: string, field: string, range: { from?: number; to?: number }): Promise<FieldSeries> {
+    return fieldSeries(this.store, terminalId, field, range);
   }
 
   /** A terminal's reported positions (src/core/terminal-track.ts), bounded so a request cannot read without end. */

@@ -49,7 +49,7 @@ const zAt = (s: number) => Z_FLOOR + s * (Z_FULL - Z_FLOOR);
 /**
  * Scores every observation of a series, with its evidence:
  * - a **deviation** from what its neighbourhood expects — the median of the NEIGHBOURS values on
- *   each side (a Hampel filter): smooth shapes of any period (a daily cycle, a 12.42 h tide, a flood
+ *   each side, made again once values 6 σ out are set to theirs (a Hampel filter): smooth shapes of any period (a daily cycle, a 12.42 h tide, a flood
  *   wave) pass, a spike, a dropout or the edge of a shift does not — in robust sigmas of all the
  *   series' deviations (MAD), mapped by scoreOf;
  * - a **flatline**: a value repeated for longer than twice the longest run the series shows in
@@ -61,10 +61,10 @@ export function detectAnomalies(s: Series, opts: { threshold?: number } = {}): A
   const threshold = opts.threshold ?? 0.5;
   const r = regularize(s);
   const y = r.y, n = y.length;
-  const expected = y.map((_, i) => {
+  const expectedFrom = (v: readonly number[]) => v.map((_, i) => {
     if (i >= NEIGHBOURS && i < n - NEIGHBOURS) {
       const around: number[] = [];
-      for (let k = -NEIGHBOURS; k <= NEIGHBOURS; k++) if (k !== 0) around.push(y[i + k]!);
+      for (let k = -NEIGHBOURS; k <= NEIGHBOURS; k++) if (k !== 0) around.push(v[i + k]!);
       return median(around);
     }
     // At either end the neighbours lie on one side: a median would lag a rising or falling series,
@@ -72,12 +72,20 @@ export function detectAnomalies(s: Series, opts: { threshold?: number } = {}): A
     const from = Math.max(0, Math.min(i - NEIGHBOURS, n - 2 * NEIGHBOURS - 1));
     const idx: number[] = [];
     for (let j = from; j < Math.min(n, from + 2 * NEIGHBOURS + 1); j++) if (j !== i) idx.push(j);
-    return theilSenAt(idx, y, i);
+    return theilSenAt(idx, v, i);
   });
+  const scaleOf = (d: readonly number[]) => robustSigma(d) || std(d) || Math.abs(mean(y)) * 1e-6 || 1e-9;
+  // Two passes: values that are clearly wild (6 σ and more) are replaced by what their neighbours
+  // expect before the expectations are made again, so a spike does not pull its neighbours' too.
+  const first = expectedFrom(y);
+  const firstDev = y.map((v, i) => v - first[i]!);
+  const firstSigma = scaleOf(firstDev);
+  const cleaned = y.map((v, i) => (Math.abs(firstDev[i]!) / firstSigma >= Z_FULL ? first[i]! : v));
+  const expected = cleaned.some((v, i) => v !== y[i]) ? expectedFrom(cleaned) : first;
   const dev = y.map((v, i) => v - expected[i]!);
   const center = median(dev);
   // A perfectly regular series has MAD 0: fall back to the plain deviation, and never divide by 0.
-  const sigma = robustSigma(dev) || std(dev) || Math.abs(mean(y)) * 1e-6 || 1e-9;
+  const sigma = scaleOf(dev);
   const flat = flatlines(y);
   const half = zAt(threshold) * sigma;
   const points: ScoredPoint[] = [];

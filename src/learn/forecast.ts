@@ -2,6 +2,7 @@ import { SatiotError } from '../errors/satiot-error.js';
 import type { Band, ForecastEngine } from './engine.js';
 import { regularize, type Series } from './series.js';
 import { fitTide } from './tide.js';
+import { detectAnomalies } from './anomaly.js';
 
 const DAY_MS = 86_400_000;
 /** Cycles of the main period the seasonal average of the combination spans. */
@@ -26,6 +27,8 @@ export interface ModelInfo {
   readonly trainedFrom: number;
   readonly trainedTo: number;
   readonly observations: number;
+  /** Values set to their expectation before the fit (anomalies scored 1). */
+  readonly replaced: number;
   readonly level: number;
   /** Tidal constituents taken out before the seasonal model and put back into the forecast: amplitude of each. */
   readonly tide?: Readonly<Record<string, number>>;
@@ -66,10 +69,14 @@ export function forecastSeries(s: Series, horizon: number, engine: ForecastEngin
   if (!(level > 0 && level < 1)) throw new SatiotError('INVALID_ARGUMENT', `level must lie between 0 and 1, got ${level}`);
   const r = regularize(s);
   if (r.y.length < 3 || r.stepMs <= 0) throw new SatiotError('SERIES_INVALID', 'a forecast needs at least 3 observations at distinct times');
-  // A tidal level: the constituents are fitted, taken out, and put back into the forecast.
   const times = r.y.map((_, i) => r.start + i * r.stepMs);
-  const tide = opts.tide === false ? undefined : fitTide(times, r.y);
-  const y0 = tide ? r.y.map((v, i) => v - tide.at(times[i]!)) : r.y;
+  // A faulty reading (a dropout to 0, a spike) would be learned as part of the season: values that
+  // score 1 as anomalies are set to what their neighbours expect first.
+  const wild = new Map(detectAnomalies({ t: times, y: r.y }, { threshold: 1 }).anomalies.map((a) => [a.t, a.expected]));
+  const y1 = wild.size > 0 ? r.y.map((v, i) => wild.get(times[i]!) ?? v) : r.y;
+  // A tidal level: the constituents are fitted, taken out, and put back into the forecast.
+  const tide = opts.tide === false ? undefined : fitTide(times, y1);
+  const y0 = tide ? y1.map((v, i) => v - tide.at(times[i]!)) : y1;
   const periods = opts.periods ?? choosePeriods(y0, r.stepMs, engine);
   const last = r.start + (r.y.length - 1) * r.stepMs;
   const main = periods[0];
@@ -100,7 +107,7 @@ export function forecastSeries(s: Series, horizon: number, engine: ForecastEngin
     const t = last + (k + 1) * r.stepMs, add = tide ? tide.at(t) : 0, value = v + add;
     return { t, value, lower: halfWidth === undefined ? band.lower[k]! + add : value - halfWidth, upper: halfWidth === undefined ? band.upper[k]! + add : value + halfWidth };
   });
-  return { points, model: { kind, periods, ...(tide ? { tide: tide.amplitudes } : {}), stepMs: r.stepMs, trainedFrom: r.start, trainedTo: last, observations: s.t.length, level, interval: halfWidth === undefined ? 'model' : 'backtest' } };
+  return { points, model: { kind, periods, ...(tide ? { tide: tide.amplitudes } : {}), stepMs: r.stepMs, trainedFrom: r.start, trainedTo: last, observations: s.t.length, replaced: wild.size, level, interval: halfWidth === undefined ? 'model' : 'backtest' } };
 }
 
 /**

@@ -1,0 +1,113 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Core } from '../../core/core.js';
+import type { AccessControl } from '../../core/access-control.js';
+import type { FieldSeries } from '../../core/field-series.js';
+import { detectAnomalies } from '../../learn/anomaly.js';
+import { forecastSeries } from '../../learn/forecast.js';
+import { augursEngine } from '../../integrations/augurs-engine.js';
+import { authenticate, checkTenant } from '../auth.js';
+import { errorSchema } from '../error-reply.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const devEuiParams = { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } } as const;
+/** A field path as rules name it: dotted segments, no spaces. */
+const fieldParam = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^.\\s]+(\\.[^.\\s]+)*$', description: 'a decoded field, as rules name it: values.waterLevelM, lineTemperatureC, meta.rssi' } as const;
+const range = { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } } as const;
+/** At least this many values before a model says anything. */
+const MIN_VALUES = 8;
+
+const modelSchema = { type: 'object', additionalProperties: true, description: 'how the answer was made: the model, its periods or neighbourhood, its training window' } as const;
+
+/**
+ * Learned views of a terminal's decoded fields (docs/intelligence.md): a forecast with its
+ * interval, and anomaly scores with their evidence. Computed on request from the stored series
+ * (up to 10,000 values), so they follow the data without a training step to schedule.
+ */
+export function insightRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('preHandler', authenticate(access));
+    const secured = { security: [{ apiKey: [] }] };
+    const seriesOf = async (req: FastifyRequest, devEui: string, field: string, q: { from?: string; to?: string }): Promise<FieldSeries> => {
+      const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${devEui}`);
+      const t = core.registry.byDevEui(devEui.toLowerCase());
+      if (!t) throw notFound();
+      const p = checkTenant(req, t.record.tenantId, notFound);
+      if (!access.seesPayloads(p) && !field.startsWith('meta.')) throw new SatiotError('FORBIDDEN', 'decoded fields are payload, which this key may not see');
+      const s = await core.messageQueries.fieldSeries(t.record.id, field, { ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}) });
+      if (s.t.length < MIN_VALUES) throw new SatiotError('SERIES_INVALID', `the terminal has ${s.t.length} numeric values at ${field} in the range; at least ${MIN_VALUES} are needed`, { field, values: s.t.length });
+      return s;
+    };
+
+    app.get<{ Params: { devEui: string }; Querystring: { field: string; horizon: number; level: number; from?: string; to?: string } }>('/api/v1/terminals/:devEui/forecast', {
+      schema: {
+        summary: 'Forecast a decoded field: the next `horizon` steps at the series\' own spacing, with a prediction interval (docs/intelligence.md)', tags: ['intelligence'], ...secured,
+        params: devEuiParams,
+        querystring: {
+          type: 'object', required: ['field', 'horizon'], additionalProperties: false,
+          properties: { field: fieldParam, horizon: { type: 'integer', minimum: 1, maximum: 1000 }, level: { type: 'number', minimum: 0.5, maximum: 0.99, default: 0.8 }, ...range },
+        },
+        response: {
+          200: {
+            type: 'object', required: ['field', 'forecast', 'model', 'observations'],
+            properties: {
+              field: { type: 'string' }, observations: { type: 'integer', description: 'values the model was fitted to' },
+              forecast: { type: 'array', items: { type: 'object', required: ['timestamp', 'value', 'lower', 'upper'], properties: { timestamp: { type: 'string' }, value: { type: 'number' }, lower: { type: 'number' }, upper: { type: 'number' } } } },
+              model: modelSchema,
+            },
+          },
+          '4xx': errorSchema,
+        },
+      },
+    }, async (req) => {
+      const q = req.query;
+      const s = await seriesOf(req, req.params.devEui, q.field, q);
+      const f = forecastSeries(s, q.horizon, augursEngine(), { level: q.level });
+      return {
+        field: q.field, observations: s.t.length,
+        forecast: f.points.map((p) => ({ timestamp: iso(p.t), value: p.value, lower: p.lower, upper: p.upper })),
+        model: { ...f.model, trainedFrom: iso(f.model.trainedFrom), trainedTo: iso(f.model.trainedTo) },
+      };
+    });
+
+    app.get<{ Params: { devEui: string }; Querystring: { field: string; threshold: number; from?: string; to?: string } }>('/api/v1/terminals/:devEui/anomalies', {
+      schema: {
+        summary: 'Anomalies of a decoded field: values scored 0..1 for how far they stand from what their neighbourhood expects, with that expectation and band (docs/intelligence.md)', tags: ['intelligence'], ...secured,
+        params: devEuiParams,
+        querystring: {
+          type: 'object', required: ['field'], additionalProperties: false,
+          properties: { field: fieldParam, threshold: { type: 'number', minimum: 0.01, maximum: 1, default: 0.5 }, ...range },
+        },
+        response: {
+          200: {
+            type: 'object', required: ['field', 'anomalies', 'model', 'observations'],
+            properties: {
+              field: { type: 'string' }, observations: { type: 'integer' },
+              anomalies: {
+                type: 'array',
+                items: {
+                  type: 'object', required: ['timestamp', 'score', 'reason', 'value', 'expected', 'lower', 'upper'],
+                  properties: {
+                    timestamp: { type: 'string', description: 'capture time of the message' }, score: { type: 'number' }, reason: { type: 'string', enum: ['deviation', 'flatline'] },
+                    value: { type: 'number' }, expected: { type: 'number' }, lower: { type: 'number' }, upper: { type: 'number' },
+                  },
+                },
+              },
+              model: modelSchema,
+            },
+          },
+          '4xx': errorSchema,
+        },
+      },
+    }, async (req) => {
+      const q = req.query;
+      const s = await seriesOf(req, req.params.devEui, q.field, q);
+      const r = detectAnomalies(s, { threshold: q.threshold });
+      return {
+        field: q.field, observations: s.t.length,
+        anomalies: r.anomalies.map((a) => ({ timestamp: iso(a.t), score: a.score, reason: a.reason, value: a.value, expected: a.expected, lower: a.lower, upper: a.upper })),
+        model: r.model,
+      };
+    });
+  };
+}
