@@ -68,10 +68,11 @@ export function detectAnomalies(s: Series, opts: { threshold?: number } = {}): A
       return median(around);
     }
     // At either end the neighbours lie on one side: a median would lag a rising or falling series,
-    // so the nearest 2·NEIGHBOURS values are extended to it along their Theil–Sen slope.
-    const from = Math.max(0, Math.min(i - NEIGHBOURS, n - 2 * NEIGHBOURS - 1));
+    // so the 2·NEIGHBOURS values before it (after it, at the start) are extended to it along their
+    // Theil–Sen slope — values from one side only, so the newest value never judges the one before.
     const idx: number[] = [];
-    for (let j = from; j < Math.min(n, from + 2 * NEIGHBOURS + 1); j++) if (j !== i) idx.push(j);
+    if (i < NEIGHBOURS) for (let j = i + 1; j <= i + 2 * NEIGHBOURS && j < n; j++) idx.push(j);
+    else for (let j = Math.max(0, i - 2 * NEIGHBOURS); j < i; j++) idx.push(j);
     return theilSenAt(idx, v, i);
   });
   const scaleOf = (d: readonly number[]) => robustSigma(d) || std(d) || Math.abs(mean(y)) * 1e-6 || 1e-9;
@@ -80,20 +81,31 @@ export function detectAnomalies(s: Series, opts: { threshold?: number } = {}): A
   const first = expectedFrom(y);
   const firstDev = y.map((v, i) => v - first[i]!);
   const firstSigma = scaleOf(firstDev);
-  const cleaned = y.map((v, i) => (Math.abs(firstDev[i]!) / firstSigma >= Z_FULL ? first[i]! : v));
+  // Only values judged from both sides are replaced: an end value's one-sided expectation may itself
+  // rest on a wild value, and replacing a sound reading with it would spread the damage.
+  const cleaned = y.map((v, i) => (i >= NEIGHBOURS && i < n - NEIGHBOURS && Math.abs(firstDev[i]!) / firstSigma >= Z_FULL ? first[i]! : v));
   const expected = cleaned.some((v, i) => v !== y[i]) ? expectedFrom(cleaned) : first;
   const dev = y.map((v, i) => v - expected[i]!);
   const center = median(dev);
   // A perfectly regular series has MAD 0: fall back to the plain deviation, and never divide by 0.
   const sigma = scaleOf(dev);
-  const flat = flatlines(y);
-  const half = zAt(threshold) * sigma;
+  // The ends are extrapolated from one side, which errs more than a median from both: their scale is
+  // that of the same one-sided forecast made for every value of the series from the ones before it.
+  const w = 2 * NEIGHBOURS;
+  const oneSided: number[] = [];
+  for (let i = w; i < n; i++) oneSided.push(cleaned[i]! - theilSenAt(Array.from({ length: w }, (_, k) => i - w + k), cleaned, i));
+  const endSigma = oneSided.length >= 4 ? Math.max(sigma, scaleOf(oneSided)) : sigma;
+  const scaleAt = (i: number) => (i < NEIGHBOURS || i >= n - NEIGHBOURS ? endSigma : sigma);
+  // Runs of repeats among the observed values only: the grid's filled gaps repeat by construction.
+  const observedAt = r.observed.flatMap((o, i) => (o ? [i] : []));
+  const flat = flatlines(observedAt.map((i) => y[i]!));
+  const stuckAt = new Set(observedAt.filter((_, k) => flat.stuck[k]));
   const points: ScoredPoint[] = [];
   for (let i = 0; i < n; i++) {
     if (!r.observed[i]) continue;
-    const e = expected[i]! + center;
-    const deviation = scoreOf((y[i]! - e) / sigma);
-    const stuck = flat.stuck[i]! ? 1 : 0;
+    const e = expected[i]! + center, sd = scaleAt(i), half = zAt(threshold) * sd;
+    const deviation = scoreOf((y[i]! - e) / sd);
+    const stuck = stuckAt.has(i) ? 1 : 0;
     points.push({ t: r.start + i * r.stepMs, value: y[i]!, expected: e, lower: e - half, upper: e + half, score: Math.max(deviation, stuck), reason: stuck > deviation ? 'flatline' : 'deviation' });
   }
   return {

@@ -8,7 +8,7 @@ import { fail, member, onlyKeys, readArray, readEnum, readInteger, readNumber, r
  * truth.ts): a leaf whose field is missing is unknown, and unknown neither raises nor clears.
  */
 export type Condition =
-  | ThresholdCondition | RateCondition | GeofenceCondition | SilenceCondition
+  | ThresholdCondition | RateCondition | GeofenceCondition | SilenceCondition | AnomalyCondition
   | AllCondition | AnyCondition | NotCondition;
 
 export type ComparisonOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
@@ -33,6 +33,21 @@ export interface RateCondition {
   readonly windowMinutes: number;
   readonly rise?: number;
   readonly fall?: number;
+}
+
+/**
+ * True when the field's value scores at least `minScore` as an anomaly against the terminal's own
+ * recent values (the last `history` of them; src/learn/anomaly.ts: a value off what its neighbours
+ * expect, or a reading stuck for longer than the series ever holds still). Unknown until 16 values
+ * have been seen. The learned replacement for a hand-set threshold.
+ */
+export interface AnomalyCondition {
+  readonly kind: 'anomaly';
+  readonly field: string;
+  /** 0..1; 0.5 is 4 robust sigmas from what the neighbours expect (default). */
+  readonly minScore: number;
+  /** Values of the terminal's history the score is judged against (default 48). */
+  readonly history: number;
 }
 
 /** enter/leave are true on the message that crosses the boundary; inside/outside on every message. */
@@ -70,7 +85,10 @@ export interface NotCondition {
   readonly condition: Condition;
 }
 
-export const CONDITION_KINDS = ['threshold', 'rate', 'geofence', 'silence', 'all', 'any', 'not'] as const;
+export const CONDITION_KINDS = ['threshold', 'rate', 'geofence', 'silence', 'anomaly', 'all', 'any', 'not'] as const;
+/** An anomaly leaf's history: enough to know the series, bounded so a message costs a bounded time. */
+export const MIN_ANOMALY_HISTORY = 16;
+export const MAX_ANOMALY_HISTORY = 256;
 
 /** Nesting depth and leaf count are bounded so a rule costs a bounded time per message. */
 export const MAX_CONDITION_DEPTH = 8;
@@ -133,6 +151,13 @@ function parseNode(v: unknown, path: string, depth: number, budget: { leaves: nu
         area: parseGeofenceArea(member(o, 'area'), `${path}.area`),
         trigger: readEnum(member(o, 'trigger'), `${path}.trigger`, ['enter', 'leave', 'inside', 'outside'] as const),
       };
+    }
+    case 'anomaly': {
+      onlyKeys(o, ['kind', 'field', 'minScore', 'history'], path);
+      const minScore = member(o, 'minScore') === undefined ? 0.5 : readNumber(member(o, 'minScore'), `${path}.minScore`, 0, 1);
+      if (minScore === 0) fail(`${path}.minScore`, 'must be greater than 0');
+      const history = member(o, 'history') === undefined ? 48 : readInteger(member(o, 'history'), `${path}.history`, MIN_ANOMALY_HISTORY, MAX_ANOMALY_HISTORY);
+      return { kind, field: readField(member(o, 'field'), `${path}.field`), minScore, history };
     }
     case 'silence': {
       onlyKeys(o, ['kind', 'hours', 'missedContacts'], path);

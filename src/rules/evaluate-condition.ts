@@ -1,4 +1,5 @@
-import type { ComparisonOp, Condition, GeofenceCondition, RateCondition } from './condition.js';
+import { MIN_ANOMALY_HISTORY, type AnomalyCondition, type ComparisonOp, type Condition, type GeofenceCondition, type RateCondition } from './condition.js';
+import { detectAnomalies } from '../learn/anomaly.js';
 import { readNumericField } from './field-path.js';
 import { areaContains } from './geofence-area.js';
 import { addSample, EMPTY_RATE_WINDOW, type RateWindow, rateAt } from './rate-window.js';
@@ -47,6 +48,8 @@ export function evaluateCondition(
       return leaf(evaluateRate(c, leaves, input, path));
     case 'geofence':
       return leaf(evaluateGeofence(c, leaves, input, path));
+    case 'anomaly':
+      return leaf(evaluateAnomaly(c, leaves, input, path));
     case 'silence':
       // A message is being evaluated, so the terminal was heard: not silent.
       return leaf({ path, kind: c.kind, truth: 'false' });
@@ -79,6 +82,33 @@ function evaluateRate(c: RateCondition, leaves: Record<string, LeafState>, input
   leaves[path] = { kind: 'rate', samples: after.samples, horizon: after.horizon };
   const r = rateAt(after, input.at, windowMs, c);
   return { ...base, truth: r.truth, value, from: r.from ?? null, to: r.to ?? null, change: r.change ?? null, samples: r.samples };
+}
+
+/**
+ * The value joins the terminal's history (by capture time: a late one takes its place) and is
+ * scored against it. The newest value is judged from the values before it; a late one from both
+ * sides. Two readings with one capture time are one: the newer replaces it.
+ */
+function evaluateAnomaly(c: AnomalyCondition, leaves: Record<string, LeafState>, input: ConditionInput, path: string): LeafEvidence {
+  const base = { path, kind: c.kind, field: c.field, minScore: c.minScore };
+  const value = readNumericField(c.field, input.decoded, input.meta);
+  if (value === undefined) return { ...base, truth: 'unknown', value: null };
+  const held = leaves[path];
+  const samples = held?.kind === 'anomaly' ? held.samples.filter((s) => s[0] !== input.at) : [];
+  const i = samples.findIndex((s) => s[0] > input.at);
+  samples.splice(i < 0 ? samples.length : i, 0, [input.at, value === 0 ? 0 : value]);
+  const kept = samples.slice(-c.history);
+  leaves[path] = { kind: 'anomaly', samples: kept };
+  if (!kept.some((s) => s[0] === input.at)) return { ...base, truth: 'unknown', value, reason: 'older than the history kept' };
+  if (kept.length < MIN_ANOMALY_HISTORY) return { ...base, truth: 'unknown', value, samples: kept.length };
+  const r = detectAnomalies({ t: kept.map((s) => s[0]), y: kept.map((s) => s[1]) }, { threshold: c.minScore });
+  // The regular grid may have moved the value to its nearest step: the point closest in time is it.
+  let p = r.points[0]!;
+  for (const q of r.points) if (Math.abs(q.t - input.at) < Math.abs(p.t - input.at)) p = q;
+  return {
+    ...base, truth: truthOf(p.score >= c.minScore), value, score: p.score, reason: p.reason,
+    expected: p.expected, lower: p.lower, upper: p.upper, samples: kept.length,
+  };
 }
 
 function evaluateGeofence(c: GeofenceCondition, leaves: Record<string, LeafState>, input: ConditionInput, path: string): LeafEvidence {

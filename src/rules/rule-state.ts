@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Condition } from './condition.js';
+import { MAX_ANOMALY_HISTORY, type Condition } from './condition.js';
 import type { Sample } from './rate-window.js';
 
 /**
@@ -27,7 +27,9 @@ export type LeafState =
   /** The last known side of a geofence, for enter/leave. */
   | { readonly kind: 'geofence'; readonly inside: boolean; readonly at: number }
   /** When the terminal was last heard as of the silence alarm's raise. */
-  | { readonly kind: 'silence'; readonly lastHeardAt: number };
+  | { readonly kind: 'silence'; readonly lastHeardAt: number }
+  /** An anomaly leaf's history: [capturedAt, value], oldest first, at most its `history` newest. */
+  | { readonly kind: 'anomaly'; readonly samples: readonly Sample[] };
 
 const keys = new WeakMap<Condition, string>();
 
@@ -82,6 +84,9 @@ function isLeafState(v: unknown): v is LeafState {
       return typeof l.inside === 'boolean' && Number.isFinite(l.at);
     case 'silence':
       return Number.isFinite(l.lastHeardAt);
+    case 'anomaly':
+      return Array.isArray(l.samples) && l.samples.length <= MAX_ANOMALY_HISTORY
+        && l.samples.every((x) => Array.isArray(x) && x.length === 2 && Number.isFinite(x[0]) && Number.isFinite(x[1]));
     default:
       return false;
   }

@@ -16,8 +16,9 @@ const level = (i: number) => 5 + 0.3 * Math.sin((2 * Math.PI * i) / 24) + noise[
 const FAULT = 100;
 const at = (i: number) => T0 - (DAYS * 24 - i) * H;
 
-async function station(api: ReturnType<typeof useApi>): Promise<TestTerminal> {
+async function station(api: ReturnType<typeof useApi>, beforeIngest: () => Promise<unknown> = async () => undefined): Promise<TestTerminal> {
   const t = await api.f.addTerminal({ codec: 'sl651' });
+  await beforeIngest();
   const frames = Array.from({ length: DAYS * 24 }, (_, i) => {
     const iso = new Date(at(i)).toISOString();
     const value = i === FAULT ? 0 : Math.round(level(i) * 1000) / 1000;
@@ -55,6 +56,23 @@ describe('API: forecasts and anomalies of decoded fields', () => {
     });
     expect(fc.model).toMatchObject({ stepMs: H, level: 0.8, replaced: 1 });
     expect(fc.model.periods[0]).toBe(24);
+  });
+
+  it('a rule with an anomaly condition raises an alarm on the faulty zero, its evidence the level the station was expected to report', async () => {
+    const made = await api.app.inject({
+      method: 'POST', url: '/api/v1/rules', headers: auth,
+      payload: { tenantId: api.f.tenantId, name: 'gauge fault', severity: 'warning', condition: { kind: 'anomaly', field: 'values.waterLevelM' } },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const alarms = await collect(api.f.bus, 'satiot.alarm.>', 1, () => station(api));
+    // Raised on the zero, cleared by the readings after it.
+    const list = (await api.app.inject({ method: 'GET', url: '/api/v1/alarms', headers: auth })).json().items as Array<{ raisedAt: string; state: string; evidence: { conditions: Array<Record<string, unknown>> } }>;
+    expect(alarms.length).toBeGreaterThanOrEqual(1);
+    expect(list).toHaveLength(1);
+    expect(list[0]!.raisedAt).toBe(new Date(at(FAULT)).toISOString());
+    const leaf = list[0]!.evidence.conditions[0]!;
+    expect(leaf).toMatchObject({ kind: 'anomaly', value: 0, score: 1 });
+    expect(Math.abs((leaf['expected'] as number) - level(FAULT))).toBeLessThan(0.05);
   });
 
   it('answers SERIES_INVALID for a field with too few numbers, 404 for another tenant\'s terminal, and checks its parameters', async () => {
