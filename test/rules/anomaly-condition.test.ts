@@ -16,7 +16,7 @@ describe('anomaly conditions', () => {
     expect(evals.slice(0, 15).every((e) => e.truth === 'unknown')).toBe(true);
     expect(evals.slice(15, 40).map((e) => e.truth)).toEqual(new Array(25).fill('false'));
     expect(kinds(evals).at(-1)).toBe('raise');
-    const leaf = evals.at(-1)!.transition!.evidence.conditions[0]!;
+    const leaf = (evals.at(-1)!.transition!.evidence.conditions as Array<Record<string, unknown>>)[0]!;
     expect(leaf).toMatchObject({ kind: 'anomaly', truth: 'true', field: 'values.waterLevelM', value: 0, score: 1, reason: 'deviation', minScore: 0.5 });
     expect(Math.abs((leaf['expected'] as number) - normal(40))).toBeLessThan(0.1);
   });
@@ -24,12 +24,12 @@ describe('anomaly conditions', () => {
   it('keeps only `history` values, judges a late value in its place, and takes one capture time as one reading', () => {
     const r = rule({ ...ANOMALY, history: 16 });
     const evals = run(r, Array.from({ length: 30 }, (_, i) => level(T0 + i * HOUR, normal(i))));
-    const samples = (evals.at(-1)!.state.leaves['condition'] as { samples: unknown[] }).samples;
+    const samples = (evals.at(-1)!.state.leaves['condition'] as unknown as { samples: unknown[] }).samples;
     expect(samples).toHaveLength(16);
     // A late copy of hour 25 with the same value: the same reading, nothing unusual.
     const late = evaluateMessage(r, evals.at(-1)!.state, level(T0 + 25 * HOUR, normal(25)));
     expect(late.truth).toBe('false');
-    expect((late.state.leaves['condition'] as { samples: unknown[] }).samples).toHaveLength(16);
+    expect((late.state.leaves['condition'] as unknown as { samples: unknown[] }).samples).toHaveLength(16);
     // Older than everything kept: unknown, the history unchanged.
     const ancient = evaluateMessage(r, evals.at(-1)!.state, level(T0 - 100 * HOUR, 0));
     expect(ancient.truth).toBe('unknown');
