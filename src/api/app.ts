@@ -17,6 +17,7 @@ import { codecRoutes } from './routes/codec-routes.js';
 import { ruleRoutes } from './routes/rule-routes.js';
 import { trackRoutes } from './routes/track-routes.js';
 import { insightRoutes } from './routes/insight-routes.js';
+import { decisionRoutes } from './routes/decision-routes.js';
 import type { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
@@ -181,6 +182,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(ruleRoutes(opts.core, access));
     await app.register(trackRoutes(opts.core, access));
     await app.register(insightRoutes(opts.core, access));
+    await app.register(decisionRoutes(opts.core, access));
     await app.register(passRoutes(opts.core, access));
     await app.register(csvRoutes(opts.core, access));
     await app.register(registrationRoutes(opts.core, access));

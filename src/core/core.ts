@@ -1,3 +1,4 @@
+import { Decisions } from './decisions.js';
 import { hostname } from 'node:os';
 import { Registry } from 'prom-client';
 import type { Store } from './ports/store.js';
@@ -165,6 +166,8 @@ export class Core {
     readonly sharedLimits: SharedLimits | undefined,
     /** Terrestrial LoRa gateways, registered by EUI (src/core/terrestrial-gateways.ts). */
     readonly gateways: TerrestrialGateways,
+    /** Automated decisions: rule actions under each tenant's policy (docs/intelligence.md). */
+    readonly decisions: Decisions,
   ) {}
 
   static async start(deps: CoreDeps): Promise<Core> {
@@ -273,12 +276,14 @@ export class Core {
       undo.push(() => cluster.stop());
       registerClusterMetrics(metrics, cluster);
 
+      const decisions = new Decisions(deps.store, events, downlinks, clock, () => deps.audit ?? nullAuditLog);
+      rules.decisions = decisions;
       const masterKey = new MasterKeyRotation(deps.store, registry, registration, deps.vault, clock, () => deps.audit ?? nullAuditLog);
       return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics,
         deps.audit ?? nullAuditLog, registration, masterKey, events, relay, leases, scheduler, registrySync, deadLetters, cluster,
         new RegistryQueries(deps.store), new MessageQueries(deps.store), quotas, only(deps.store.anomalies, ['list']),
         only(deps.store.audit, ['head', 'range', 'seqRange', 'checkpoints', 'list']),
-        deps.store.clusterable ? only(deps.store.limits, ['hit', 'lock', 'lockedUntil']) : undefined, gateways);
+        deps.store.clusterable ? only(deps.store.limits, ['hit', 'lock', 'lockedUntil']) : undefined, gateways, decisions);
     } catch (e) {
       for (const u of undo.reverse()) await Promise.resolve().then(u).catch(() => undefined);
       throw e;

@@ -411,6 +411,28 @@ export class DownlinkService {
     });
   }
 
+  /** The downlink a rule's alarm (a decision) asked for, if it has been queued. */
+  findByAlarm(alarmId: string): Promise<DownlinkRecord | undefined> {
+    return this.store.findByAlarmId(alarmId);
+  }
+
+  /**
+   * Withdraws a downlink that has not left: queued, or scheduled for a contact not yet begun (the
+   * station may be uploading a begun one). It ends `failed` with `reason`; its contact's capacity
+   * goes to the others at the next plan. Anything further along comes back unchanged.
+   */
+  cancel(id: string, reason: string): Promise<DownlinkRecord> {
+    return this.serial(async () => {
+      const d = await this.store.get(id);
+      if (!d) throw new SatiotError(NOT_FOUND, `no downlink ${id}`, { downlinkId: id });
+      const now = this.clock.now();
+      const movable = d.state === 'queued' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart > now);
+      if (!movable) return d;
+      const step: DownlinkStep = { state: 'failed', at: now, reason };
+      return (await this.save({ ...d, state: 'failed', plan: null, eta: null, history: [...d.history, step] }, d.version)) ?? this.store.get(id).then((x) => x!);
+    });
+  }
+
   /** What a station uploads in [from, to] (ms): its scheduled frames whose upload contact overlaps the range. */
   async stationSchedule(stationId: string, from: number, to: number): Promise<ScheduleItem[]> {
     if (!(Number.isFinite(from) && Number.isFinite(to) && to > from)) throw new SatiotError('INVALID_TIME', 'the schedule needs from < to');

@@ -8,6 +8,8 @@ import type { Bus, BusMessage, Subscription } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
 import { ruleStateKey, type AlarmQuery, type Page, type Store, type StoreTx } from './ports/store.js';
 import type { TerminalRecord } from './model.js';
+import type { Decisions } from './decisions.js';
+import type { Decision } from './ports/decision-store.js';
 import type { TerminalRegistry } from './terminal-registry.js';
 import type { Emit, EventWriter } from './event-writer.js';
 import { KeyedSerial } from './keyed-serial.js';
@@ -59,6 +61,9 @@ export class RuleRunner {
     private readonly clock: Clock,
     private readonly contacts: ContactOracle,
   ) {}
+
+  /** Where rule actions become decisions (set once the decision service exists; without it, actions are taken at once). */
+  decisions: Decisions | undefined;
 
   async start(): Promise<void> {
     this.sub ??= await this.bus.subscribe(DECODED_SUBJECTS, coalesce((ms) => this.handleBatch(ms)), { durable: RULES_CONSUMER, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH });
@@ -147,7 +152,9 @@ export class RuleRunner {
       if (rules.length > 0) work.push({ id: ev.id, e: ev.body, record: entry.record, terminal, rules });
     }
     if (work.length === 0) return; // nothing to evaluate, nothing to remember
+    const decided: Decision[] = [];
     await this.serial.runAll(work.map((w) => w.terminal.devEui), () => this.events.run(async (tx, emit) => {
+      decided.length = 0; // a transaction run again starts afresh
       const fresh = await tx.inbox.claimMany(RULES_CONSUMER, work.map((w) => w.id), Date.now());
       // The others were evaluated before (redeliveries); an event twice in one batch counts once.
       const todo = work.filter((w) => fresh.delete(w.id));
@@ -163,11 +170,12 @@ export class RuleRunner {
           });
           states.set(key, out.state);
           changed.set(key, { ruleId: rule.id, terminalId: terminal.id, state: out.state });
-          if (out.transition) await this.apply(tx, emit, rule, record, out.transition);
+          if (out.transition) await this.apply(tx, emit, rule, record, out.transition, decided);
         }
       }
       await tx.saveRuleStates([...changed.values()]);
     }));
+    await this.decisions?.taken(decided);
   }
 
   /**
@@ -189,15 +197,19 @@ export class RuleRunner {
         n += await this.serial.run(terminal.devEui, async () => {
           const newest = (await this.store.listMessages({ terminalId: terminal.id, limit: 1 })).items[0];
           const lastHeardAt = newest?.capturedAt ?? entry.record.createdAt;
-          return this.events.run(async (tx, emit) => {
-            let changed = 0;
+          const decided: Decision[] = [];
+          const changed = await this.events.run(async (tx, emit) => {
+            decided.length = 0;
+            let count = 0;
             for (const rule of applies) {
               const ev = evaluateSilence(rule, await tx.getRuleState(rule.id, terminal.id), { terminal, now, lastHeardAt, contacts: this.contacts });
               await tx.saveRuleState(rule.id, terminal.id, ev.state);
-              if (ev.transition) { await this.apply(tx, emit, rule, entry.record, ev.transition); changed++; }
+              if (ev.transition) { await this.apply(tx, emit, rule, entry.record, ev.transition, decided); count++; }
             }
-            return changed;
+            return count;
           });
+          await this.decisions?.taken(decided);
+          return changed;
         });
       }
     }
@@ -233,7 +245,7 @@ export class RuleRunner {
     }));
   }
 
-  private async apply(tx: StoreTx, emit: Emit, rule: Rule, t: TerminalRecord, tr: RuleTransition): Promise<void> {
+  private async apply(tx: StoreTx, emit: Emit, rule: Rule, t: TerminalRecord, tr: RuleTransition, decided: Decision[]): Promise<void> {
     const open = await tx.getOpenAlarm(rule.id, t.id);
     if (tr.kind === 'clear') {
       if (!open) return;
@@ -247,9 +259,13 @@ export class RuleRunner {
     emit(alarmEvent(a, open ? 'repeated' : 'raised'));
     const dl = rule.action?.downlink;
     if (dl && !open) {
-      // The automatic decision: a downlink request for the terminal, queued by the downlink service.
-      const req: DownlinkRequestEvent = { kind: 'downlink-request', alarmId: a.id, ruleId: rule.id, tenantId: t.tenantId, devEui: t.devEui, ...dl, requestedAt: new Date(this.clock.now()).toISOString() };
-      emit({ id: downlinkRequestEventId(a.id), subject: downlinkRequestSubject(t.tenantId, t.devEui), data: Buffer.from(JSON.stringify(req)) });
+      // The rule's action becomes a decision: taken at once or proposed, under the tenant's policy.
+      const d = this.decisions ? await this.decisions.decide(tx, emit, { rule, terminal: t, alarm: a, action: dl }) : undefined;
+      if (d) decided.push(d);
+      else if (!this.decisions) {
+        const req: DownlinkRequestEvent = { kind: 'downlink-request', alarmId: a.id, ruleId: rule.id, tenantId: t.tenantId, devEui: t.devEui, ...dl, requestedAt: new Date(this.clock.now()).toISOString() };
+        emit({ id: downlinkRequestEventId(a.id), subject: downlinkRequestSubject(t.tenantId, t.devEui), data: Buffer.from(JSON.stringify(req)) });
+      }
     }
   }
 }

@@ -47,6 +47,8 @@ export interface RuleScope {
 
 export interface RuleAction {
   readonly downlink?: DownlinkAction;
+  /** Take the action at once (`auto`) or propose it for approval (`suggest`); absent: the tenant's policy (docs/intelligence.md). */
+  readonly policy?: 'auto' | 'suggest';
 }
 
 /** A downlink queued for the terminal when the rule raises (e.g. a valve-close or a siren command). */
@@ -125,9 +127,11 @@ function readList(v: unknown, path: string): string[] {
 
 function parseAction(v: unknown): RuleAction {
   const o = readObject(v, 'action');
-  onlyKeys(o, ['downlink'], 'action');
+  onlyKeys(o, ['downlink', 'policy'], 'action');
+  const p = member(o, 'policy');
+  const policy = p === undefined ? undefined : readEnum(p, 'action.policy', ['auto', 'suggest'] as const);
   const d = member(o, 'downlink');
-  if (d === undefined) return {};
+  if (d === undefined) return policy ? { policy } : {};
   const dl = readObject(d, 'action.downlink');
   onlyKeys(dl, ['fPort', 'payloadHex', 'confirmed', 'priority'], 'action.downlink');
   const hex = member(dl, 'payloadHex');
@@ -137,6 +141,7 @@ function parseAction(v: unknown): RuleAction {
   const confirmed = member(dl, 'confirmed');
   const priority = member(dl, 'priority');
   return {
+    ...(policy ? { policy } : {}),
     downlink: {
       fPort: readInteger(member(dl, 'fPort'), 'action.downlink.fPort', 1, 223),
       payloadHex: hex.toLowerCase(),

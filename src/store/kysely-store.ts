@@ -14,6 +14,8 @@ import { KyselyRegistrationStore } from './registration-store-kysely.js';
 import type { AuditStore } from '../core/ports/audit-store.js';
 import type { AnomalyStore } from '../core/ports/anomaly-store.js';
 import { KyselyAnomalyStore } from './anomaly-store-kysely.js';
+import type { DecisionStore } from '../core/ports/decision-store.js';
+import { KyselyDecisionStore } from './decision-store-kysely.js';
 import { KyselyOutboxStore } from './outbox-store-kysely.js';
 import { KyselyInboxStore } from './inbox-store-kysely.js';
 import { KyselyDeadLetterStore } from './dead-letter-store-kysely.js';
@@ -69,6 +71,7 @@ export abstract class KyselyStore implements Store {
   /** Backend-specific: each backend serialises appends its own way. */
   abstract readonly audit: AuditStore;
   readonly anomalies: AnomalyStore;
+  readonly decisions: DecisionStore;
   readonly outbox: KyselyOutboxStore;
   readonly inbox: KyselyInboxStore;
   readonly deadLetters: KyselyDeadLetterStore;
@@ -84,6 +87,7 @@ export abstract class KyselyStore implements Store {
     this.deliveries = new KyselyDeliveryStore(db);
     this.registrations = new KyselyRegistrationStore(db);
     this.anomalies = new KyselyAnomalyStore(db);
+    this.decisions = new KyselyDecisionStore(db);
     this.outbox = new KyselyOutboxStore(db);
     this.inbox = new KyselyInboxStore(db);
     this.deadLetters = new KyselyDeadLetterStore(db);

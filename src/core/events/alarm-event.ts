@@ -17,6 +17,8 @@ export interface DownlinkRequestEvent {
   readonly ruleId: string;
   readonly tenantId: string;
   readonly devEui: string;
+  /** The decision that took the action (docs/intelligence.md). */
+  readonly decisionId?: string;
   readonly fPort: number;
   readonly payloadHex: string;
   readonly confirmed?: boolean;

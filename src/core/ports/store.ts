@@ -1,6 +1,7 @@
 import type { Alarm, AlarmState, Rule, RuleState } from '../../rules/index.js';
 import type { AuditStore } from './audit-store.js';
 import type { AnomalyStore } from './anomaly-store.js';
+import type { DecisionStore } from './decision-store.js';
 import type { DownlinkStore } from './downlink-store.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { RegistrationStore } from './registration-store.js';
@@ -223,6 +224,8 @@ export interface Store {
   readonly audit: AuditStore;
   /** Detected anomalies (src/core/ports/anomaly-store.ts). */
   readonly anomalies: AnomalyStore;
+  /** Automated decisions and the tenants' policies (src/core/ports/decision-store.ts). */
+  readonly decisions: DecisionStore;
   /** Events waiting for the bus (src/core/ports/outbox-store.ts). */
   readonly outbox: OutboxStore;
   /** What each durable consumer has handled (src/core/ports/inbox-store.ts). */

@@ -6,6 +6,7 @@ import { POSTGRES_REGISTRATION_MIGRATION } from './registration-migration.js';
 import { POSTGRES_CLUSTER_MIGRATION, POSTGRES_OUTBOX_UPLINK_IDS_MIGRATION } from './cluster-migration.js';
 import { POSTGRES_INTEROP_MIGRATION } from './interop-migration.js';
 import { POSTGRES_IRIDIUM_MIGRATION } from './iridium-migration.js';
+import { POSTGRES_DECISION_MIGRATION } from './decision-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -245,6 +246,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   POSTGRES_OUTBOX_UPLINK_IDS_MIGRATION,
   POSTGRES_INTEROP_MIGRATION,
   POSTGRES_IRIDIUM_MIGRATION,
+  POSTGRES_DECISION_MIGRATION,
 ];
 
 /**

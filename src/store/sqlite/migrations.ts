@@ -6,6 +6,7 @@ import { SQLITE_REGISTRATION_MIGRATION } from './registration-migration.js';
 import { SQLITE_CLUSTER_MIGRATION, SQLITE_OUTBOX_UPLINK_IDS_MIGRATION } from './cluster-migration.js';
 import { SQLITE_INTEROP_MIGRATION } from './interop-migration.js';
 import { SQLITE_IRIDIUM_MIGRATION } from './iridium-migration.js';
+import { SQLITE_DECISION_MIGRATION } from './decision-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -227,6 +228,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   SQLITE_OUTBOX_UPLINK_IDS_MIGRATION,
   SQLITE_INTEROP_MIGRATION,
   SQLITE_IRIDIUM_MIGRATION,
+  SQLITE_DECISION_MIGRATION,
 ];
 
 /**

@@ -1,0 +1,125 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Core } from '../../core/core.js';
+import type { AccessControl } from '../../core/access-control.js';
+import { DECISION_POLICIES, DECISION_STATES, type Decision, type DecisionPolicy, type DecisionState } from '../../core/ports/decision-store.js';
+import { actorOf, ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
+import { errorSchema } from '../error-reply.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
+
+const decisionSchema = {
+  type: 'object',
+  required: ['id', 'tenantId', 'devEui', 'ruleId', 'alarmId', 'action', 'model', 'confidence', 'policy', 'state', 'createdAt', 'decidedBy', 'decidedAt', 'undoneBy', 'undoneAt'],
+  properties: {
+    id: { type: 'string' }, tenantId: { type: 'string' }, devEui: { type: 'string' }, ruleId: { type: 'string' }, alarmId: { type: 'string' },
+    action: {
+      type: 'object', description: 'what the decision does: a command to the terminal',
+      properties: { kind: { type: 'string', enum: ['downlink'] }, fPort: { type: 'integer' }, payloadHex: { type: 'string' }, confirmed: { type: 'boolean' }, priority: { type: 'string' } },
+    },
+    inputs: { type: 'object', additionalProperties: true, description: 'the alarm\'s evidence: each condition with the values behind it (left out for keys that may not see payloads)' },
+    model: { type: 'string', description: 'what judged the inputs, e.g. rule/anomaly:local-median' },
+    confidence: { type: 'number', description: '0..1: a learned condition\'s score, 1 for a plain rule' },
+    policy: { type: 'string', enum: [...DECISION_POLICIES] }, state: { type: 'string', enum: [...DECISION_STATES] },
+    createdAt: { type: 'string' }, decidedBy: { type: ['string', 'null'], description: 'policy:auto, or who approved or rejected it' }, decidedAt: { type: ['string', 'null'] },
+    reason: { type: ['string', 'null'] }, undoneBy: { type: ['string', 'null'] }, undoneAt: { type: ['string', 'null'] },
+  },
+} as const;
+
+function decisionJson(d: Decision, withInputs: boolean) {
+  return {
+    id: d.id, tenantId: d.tenantId, devEui: d.devEui, ruleId: d.ruleId, alarmId: d.alarmId, action: d.action,
+    ...(withInputs ? { inputs: d.inputs } : {}), model: d.model, confidence: d.confidence, policy: d.policy, state: d.state,
+    createdAt: iso(d.createdAt), decidedBy: d.decidedBy, decidedAt: iso(d.decidedAt), reason: d.reason, undoneBy: d.undoneBy, undoneAt: iso(d.undoneAt),
+  };
+}
+
+/**
+ * Automated decisions (docs/intelligence.md): what the rules decided, under which policy, who
+ * approved it; approve or reject a proposed one, undo an executed one; each tenant's policy.
+ */
+export function decisionRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('preHandler', authenticate(access));
+    const secured = { security: [{ apiKey: [] }] };
+    const visible = async (req: FastifyRequest, id: string, roles = READERS): Promise<Decision> => {
+      const notFound = () => new SatiotError('DECISION_NOT_FOUND', `no decision ${id}`, { decisionId: id });
+      const d = await core.decisions.get(id).catch(() => { throw notFound(); });
+      checkTenant(req, d.tenantId, notFound, roles);
+      return d;
+    };
+
+    app.get<{ Querystring: { tenantId?: string; state?: DecisionState; limit: number; cursor?: string } }>('/api/v1/decisions', {
+      schema: {
+        summary: 'Automated decisions, newest first (cursor pagination); state=proposed is the queue waiting for approval', tags: ['intelligence'], ...secured,
+        querystring: {
+          type: 'object', additionalProperties: false,
+          properties: {
+            tenantId: { type: 'string', maxLength: 64 }, state: { type: 'string', enum: [...DECISION_STATES] },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 },
+          },
+        },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: decisionSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      allow(req, READERS);
+      const q = req.query;
+      const tenantId = tenantScope(req, q.tenantId);
+      const page = await core.decisions.list({ limit: q.limit, ...(tenantId ? { tenantId } : {}), ...(q.state ? { state: q.state } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) });
+      const withInputs = access.seesPayloads(principalOf(req));
+      return { items: page.items.map((d) => decisionJson(d, withInputs)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    });
+
+    app.get<{ Querystring: { tenantId: string } }>('/api/v1/decisions/policy', {
+      schema: {
+        summary: 'A tenant\'s decision policy: auto (rule actions are taken at once) or suggest (proposed for approval)', tags: ['intelligence'], ...secured,
+        querystring: { type: 'object', required: ['tenantId'], additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
+        response: { 200: { type: 'object', required: ['tenantId', 'policy'], properties: { tenantId: { type: 'string' }, policy: { type: 'string', enum: [...DECISION_POLICIES] } } }, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      const tenantId = tenantScope(req, req.query.tenantId)!;
+      allow(req, READERS);
+      return { tenantId, policy: await core.decisions.policy(tenantId) };
+    });
+
+    app.put<{ Body: { tenantId: string; policy: DecisionPolicy } }>('/api/v1/decisions/policy', {
+      schema: {
+        summary: 'Set a tenant\'s decision policy (audited); a rule\'s own action.policy overrides it', tags: ['intelligence'], ...secured,
+        body: { type: 'object', required: ['tenantId', 'policy'], additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 }, policy: { type: 'string', enum: [...DECISION_POLICIES] } } },
+        response: { 200: { type: 'object', required: ['tenantId', 'policy'], properties: { tenantId: { type: 'string' }, policy: { type: 'string' } } }, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      const tenantId = tenantScope(req, req.body.tenantId)!;
+      allow(req, ADMINS);
+      await core.registryQueries.requireTenant(tenantId);
+      await core.decisions.setPolicy(tenantId, req.body.policy, actorOf(req));
+      return { tenantId, policy: req.body.policy };
+    });
+
+    app.get<{ Params: { id: string } }>('/api/v1/decisions/:id', {
+      schema: { summary: 'One decision with its inputs, model, confidence and who decided', tags: ['intelligence'], ...secured, params: idParams, response: { 200: decisionSchema, '4xx': errorSchema } },
+    }, async (req) => decisionJson(await visible(req, req.params.id), access.seesPayloads(principalOf(req))));
+
+    const steps = {
+      approve: 'Approve a proposed decision: its command is queued at once',
+      reject: 'Reject a proposed decision, saying why',
+      undo: 'Undo an executed decision: its command is withdrawn while it has not left (DECISION_NOT_UNDOABLE once it has)',
+    } as const;
+    for (const [step, summary] of Object.entries(steps) as Array<[keyof typeof steps, string]>) {
+      app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(`/api/v1/decisions/:id/${step}`, {
+        schema: {
+          summary, tags: ['intelligence'], ...secured, params: idParams,
+          body: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500 } } },
+          response: { 200: decisionSchema, '4xx': errorSchema },
+        },
+      }, async (req) => {
+        await visible(req, req.params.id, ADMINS);
+        const by = actorOf(req), reason = req.body?.reason;
+        const d = step === 'approve' ? await core.decisions.approve(req.params.id, by)
+          : step === 'reject' ? await core.decisions.reject(req.params.id, by, reason) : await core.decisions.undo(req.params.id, by, reason);
+        return decisionJson(d, access.seesPayloads(principalOf(req)));
+      });
+    }
+  };
+}
