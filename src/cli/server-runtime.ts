@@ -8,6 +8,7 @@ import { MqttGateway } from '../api/mqtt-gateway.js';
 import { SemtechUdpServer } from '../api/semtech-udp/semtech-udp-server.js';
 import { DirectIpMoServer } from '../api/directip/directip-mo-server.js';
 import { DirectIpMtClient } from '../api/directip/directip-mt-client.js';
+import { augursEngine } from '../integrations/augurs-engine.js';
 import type { LoRaRegion } from '../frame/regional/receive-windows.js';
 import { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
@@ -100,6 +101,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       store, bus, vault, audit, ...(o.clock ? { clock: o.clock } : {}), node: { nodeId }, periodic: true, onError: (e, what) => log(e, what),
       registration: { reviewTenantRegistrations: o.registrationReview === true },
       delivery: { transport: new HttpWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }) },
+      forecastEngine: augursEngine(),
     });
     opened.splice(0, opened.length, () => core.close()); // the core closes the bus and the store
     const app = await buildApp({

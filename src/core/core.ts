@@ -1,4 +1,5 @@
 import { Decisions } from './decisions.js';
+import type { ForecastEngine } from '../learn/engine.js';
 import { hostname } from 'node:os';
 import { Registry } from 'prom-client';
 import type { Store } from './ports/store.js';
@@ -85,6 +86,11 @@ export interface CoreDeps {
     /** Each uplink event queued for an integration, ms after ingest (default: the satiot_delivery_queued_seconds metric). */
     readonly onQueued?: (kind: 'webhook' | 'mqtt', sinceIngestMs: number) => void;
   };
+  /**
+   * The numerical engine of forecast rule conditions (src/learn/engine.ts; the server passes augurs'
+   * WebAssembly engine). Without it a forecast condition is unknown.
+   */
+  readonly forecastEngine?: ForecastEngine;
   /** Where security-relevant actions are recorded (src/supervision's hash-chained log); default: nowhere. */
   readonly audit?: AuditLog;
   /** Registration policy (src/core/registration.ts): tenants' terminals wait for review when set; default off. */
@@ -278,6 +284,7 @@ export class Core {
 
       const decisions = new Decisions(deps.store, events, downlinks, clock, () => deps.audit ?? nullAuditLog);
       rules.decisions = decisions;
+      rules.engine = deps.forecastEngine;
       const masterKey = new MasterKeyRotation(deps.store, registry, registration, deps.vault, clock, () => deps.audit ?? nullAuditLog);
       return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics,
         deps.audit ?? nullAuditLog, registration, masterKey, events, relay, leases, scheduler, registrySync, deadLetters, cluster,

@@ -155,13 +155,20 @@ function requestOf(d: Decision, now: number): { id: string; subject: string; dat
 }
 
 /**
- * The model that judged an alarm's inputs and how sure it was: a learned condition's kind and the
- * highest score among its leaves that fired; a plain rule is sure (1).
+ * The model that judged an alarm's inputs and how sure it was: an anomaly condition's highest score;
+ * a forecast condition's chance that the line is crossed, from the bound it read; a plain rule is sure (1).
  */
 export function judgedBy(evidence: unknown): { model: string; confidence: number } {
   const leaves = ((evidence as { conditions?: unknown } | null)?.conditions ?? []) as Array<Record<string, unknown>>;
   const learned = leaves.filter((l) => l['kind'] === 'anomaly' && l['truth'] === 'true' && typeof l['score'] === 'number');
   if (learned.length > 0) return { model: 'rule/anomaly:local-median', confidence: Math.max(...learned.map((l) => l['score'] as number)) };
+  // A forecast read at a bound of its 80 % interval: the upper bound is the 90th percentile, so the
+  // crossing has at least a 10 % chance; the point forecast 50 %; the lower bound 90 %.
+  const foreseen = leaves.filter((l) => l['kind'] === 'forecast' && l['truth'] === 'true');
+  if (foreseen.length > 0) {
+    const chance = { upper: 0.1, point: 0.5, lower: 0.9 } as Record<string, number>;
+    return { model: `rule/forecast:${String(foreseen[0]!['model'] ?? 'mstl-ets')}`, confidence: Math.max(...foreseen.map((l) => chance[String(l['quantile'])] ?? 0.5)) };
+  }
   const kinds = [...new Set(leaves.map((l) => String(l['kind'])))].sort();
   return { model: `rule/${kinds.join('+') || 'condition'}`, confidence: 1 };
 }

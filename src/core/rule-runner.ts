@@ -9,6 +9,7 @@ import type { Clock } from './ports/clock.js';
 import { ruleStateKey, type AlarmQuery, type Page, type Store, type StoreTx } from './ports/store.js';
 import type { TerminalRecord } from './model.js';
 import type { Decisions } from './decisions.js';
+import type { ForecastEngine } from '../learn/engine.js';
 import type { Decision } from './ports/decision-store.js';
 import type { TerminalRegistry } from './terminal-registry.js';
 import type { Emit, EventWriter } from './event-writer.js';
@@ -64,6 +65,8 @@ export class RuleRunner {
 
   /** Where rule actions become decisions (set once the decision service exists; without it, actions are taken at once). */
   decisions: Decisions | undefined;
+  /** What forecast conditions run on (CoreDeps.forecastEngine); without it they are unknown. */
+  engine: ForecastEngine | undefined;
 
   async start(): Promise<void> {
     this.sub ??= await this.bus.subscribe(DECODED_SUBJECTS, coalesce((ms) => this.handleBatch(ms)), { durable: RULES_CONSUMER, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH });
@@ -167,6 +170,7 @@ export class RuleRunner {
           const out = evaluateMessage(rule, states.get(key), {
             terminal,
             message: { id: e.messageId, capturedAt, decoded: e.decoded, meta: { fPort: e.fPort, messageId: e.messageId } },
+            ...(this.engine ? { engine: this.engine } : {}),
           });
           states.set(key, out.state);
           changed.set(key, { ruleId: rule.id, terminalId: terminal.id, state: out.state });

@@ -8,7 +8,7 @@ import { fail, member, onlyKeys, readArray, readEnum, readInteger, readNumber, r
  * truth.ts): a leaf whose field is missing is unknown, and unknown neither raises nor clears.
  */
 export type Condition =
-  | ThresholdCondition | RateCondition | GeofenceCondition | SilenceCondition | AnomalyCondition
+  | ThresholdCondition | RateCondition | GeofenceCondition | SilenceCondition | AnomalyCondition | ForecastCondition
   | AllCondition | AnyCondition | NotCondition;
 
 export type ComparisonOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
@@ -50,6 +50,24 @@ export interface AnomalyCondition {
   readonly history: number;
 }
 
+/**
+ * A pre-alarm: true when the field's forecast (src/learn/forecast.ts, fitted to the terminal's last
+ * `history` values) crosses `op value` within `horizonMinutes`, read at `quantile` of its 80 %
+ * interval — `upper` to warn early (the forecast could reach the line), `point` for the likeliest
+ * course, `lower` only when even the optimistic bound crosses. Evaluated on the newest value only
+ * (a late one is unknown), and unknown until 24 values are known or where no forecaster runs.
+ */
+export interface ForecastCondition {
+  readonly kind: 'forecast';
+  readonly field: string;
+  readonly op: '>' | '>=' | '<' | '<=';
+  readonly value: number;
+  readonly horizonMinutes: number;
+  readonly quantile: 'lower' | 'point' | 'upper';
+  /** Values of the terminal's history the forecast is fitted to (default 96). */
+  readonly history: number;
+}
+
 /** enter/leave are true on the message that crosses the boundary; inside/outside on every message. */
 export type GeofenceTrigger = 'enter' | 'leave' | 'inside' | 'outside';
 
@@ -85,7 +103,11 @@ export interface NotCondition {
   readonly condition: Condition;
 }
 
-export const CONDITION_KINDS = ['threshold', 'rate', 'geofence', 'silence', 'anomaly', 'all', 'any', 'not'] as const;
+export const CONDITION_KINDS = ['threshold', 'rate', 'geofence', 'silence', 'anomaly', 'forecast', 'all', 'any', 'not'] as const;
+/** A forecast leaf's history bounds (values), and its horizon's (a week). */
+export const MIN_FORECAST_HISTORY = 24;
+export const MAX_FORECAST_HISTORY = 512;
+const MAX_FORECAST_HORIZON_MINUTES = 7 * 24 * 60;
 /** An anomaly leaf's history: enough to know the series, bounded so a message costs a bounded time. */
 export const MIN_ANOMALY_HISTORY = 16;
 export const MAX_ANOMALY_HISTORY = 256;
@@ -158,6 +180,20 @@ function parseNode(v: unknown, path: string, depth: number, budget: { leaves: nu
       if (minScore === 0) fail(`${path}.minScore`, 'must be greater than 0');
       const history = member(o, 'history') === undefined ? 48 : readInteger(member(o, 'history'), `${path}.history`, MIN_ANOMALY_HISTORY, MAX_ANOMALY_HISTORY);
       return { kind, field: readField(member(o, 'field'), `${path}.field`), minScore, history };
+    }
+    case 'forecast': {
+      onlyKeys(o, ['kind', 'field', 'op', 'value', 'horizonMinutes', 'quantile', 'history'], path);
+      const horizonMinutes = readNumber(member(o, 'horizonMinutes'), `${path}.horizonMinutes`, 0, MAX_FORECAST_HORIZON_MINUTES);
+      if (horizonMinutes === 0) fail(`${path}.horizonMinutes`, 'must be greater than 0');
+      const quantile = member(o, 'quantile');
+      const history = member(o, 'history');
+      return {
+        kind, field: readField(member(o, 'field'), `${path}.field`),
+        op: readEnum(member(o, 'op'), `${path}.op`, ['>', '>=', '<', '<='] as const),
+        value: readNumber(member(o, 'value'), `${path}.value`), horizonMinutes,
+        quantile: quantile === undefined ? 'upper' : readEnum(quantile, `${path}.quantile`, ['lower', 'point', 'upper'] as const),
+        history: history === undefined ? 96 : readInteger(history, `${path}.history`, MIN_FORECAST_HISTORY, MAX_FORECAST_HISTORY),
+      };
     }
     case 'silence': {
       onlyKeys(o, ['kind', 'hours', 'missedContacts'], path);

@@ -1,5 +1,7 @@
-import { MIN_ANOMALY_HISTORY, type AnomalyCondition, type ComparisonOp, type Condition, type GeofenceCondition, type RateCondition } from './condition.js';
+import { MIN_ANOMALY_HISTORY, MIN_FORECAST_HISTORY, type AnomalyCondition, type ComparisonOp, type Condition, type ForecastCondition, type GeofenceCondition, type RateCondition } from './condition.js';
 import { detectAnomalies } from '../learn/anomaly.js';
+import { forecastSeries } from '../learn/forecast.js';
+import type { ForecastEngine } from '../learn/engine.js';
 import { readNumericField } from './field-path.js';
 import { areaContains } from './geofence-area.js';
 import { addSample, EMPTY_RATE_WINDOW, type RateWindow, rateAt } from './rate-window.js';
@@ -16,6 +18,8 @@ export interface ConditionInput {
   readonly at: number;
   /** Captured before the newest message already evaluated: edge triggers cannot judge it. */
   readonly late: boolean;
+  /** The numerical engine forecast conditions run on (absent: they are unknown). */
+  readonly engine?: ForecastEngine;
 }
 
 /** What one leaf saw: its path, kind, truth and the values behind it. JSON-safe. */
@@ -50,6 +54,8 @@ export function evaluateCondition(
       return leaf(evaluateGeofence(c, leaves, input, path));
     case 'anomaly':
       return leaf(evaluateAnomaly(c, leaves, input, path));
+    case 'forecast':
+      return leaf(evaluateForecast(c, leaves, input, path));
     case 'silence':
       // A message is being evaluated, so the terminal was heard: not silent.
       return leaf({ path, kind: c.kind, truth: 'false' });
@@ -84,6 +90,50 @@ function evaluateRate(c: RateCondition, leaves: Record<string, LeafState>, input
   return { ...base, truth: r.truth, value, from: r.from ?? null, to: r.to ?? null, change: r.change ?? null, samples: r.samples };
 }
 
+/** The leaf's history with (at, value) in its place by capture time (one reading per time), its newest `max`. */
+function remember(leaves: Record<string, LeafState>, path: string, kind: 'anomaly' | 'forecast', at: number, value: number, max: number): Array<readonly [number, number]> {
+  const held = leaves[path];
+  const samples = held?.kind === kind ? held.samples.filter((s) => s[0] !== at) : [];
+  const i = samples.findIndex((s) => s[0] > at);
+  samples.splice(i < 0 ? samples.length : i, 0, [at, value === 0 ? 0 : value]);
+  const kept = samples.slice(-max);
+  leaves[path] = { kind, samples: kept };
+  return kept;
+}
+
+/**
+ * The forecast of the field, fitted to the terminal's history up to this (newest) value: the first
+ * step within the horizon where the chosen quantile compares true with the threshold. Its evidence
+ * carries that crossing — when, the forecast and its interval — or, when there is none, the
+ * quantile's extreme over the horizon.
+ */
+function evaluateForecast(c: ForecastCondition, leaves: Record<string, LeafState>, input: ConditionInput, path: string): LeafEvidence {
+  const base = { path, kind: c.kind, field: c.field, op: c.op, threshold: c.value, horizonMinutes: c.horizonMinutes, quantile: c.quantile };
+  const value = readNumericField(c.field, input.decoded, input.meta);
+  if (value === undefined) return { ...base, truth: 'unknown', value: null };
+  const kept = remember(leaves, path, 'forecast', input.at, value, c.history);
+  if (input.late) return { ...base, truth: 'unknown', value, reason: 'late: a forecast is made from the newest value' };
+  if (kept.length < MIN_FORECAST_HISTORY) return { ...base, truth: 'unknown', value, samples: kept.length };
+  if (!input.engine) return { ...base, truth: 'unknown', value, reason: 'no forecaster runs here' };
+  const t = kept.map((s) => s[0]), y = kept.map((s) => s[1]);
+  const step = (t[t.length - 1]! - t[0]!) / (t.length - 1);
+  const horizon = Math.max(1, Math.min(1000, Math.ceil((c.horizonMinutes * 60_000) / Math.max(step, 1))));
+  let f;
+  try {
+    f = forecastSeries({ t, y }, horizon, input.engine);
+  } catch {
+    return { ...base, truth: 'unknown', value, reason: 'the history cannot be forecast' };
+  }
+  const end = input.at + c.horizonMinutes * 60_000;
+  const within = f.points.filter((p) => p.t <= end);
+  const read = (p: (typeof within)[number]) => (c.quantile === 'lower' ? p.lower : c.quantile === 'upper' ? p.upper : p.value);
+  const hit = within.find((p) => compare(read(p), c.op, c.value));
+  const at = (p: (typeof within)[number]) => ({ at: new Date(p.t).toISOString(), forecast: p.value, lower: p.lower, upper: p.upper });
+  if (hit) return { ...base, truth: 'true', value, crossing: at(hit), model: f.model.kind, samples: kept.length };
+  const extreme = within.reduce((a, p) => ((c.op === '>' || c.op === '>=') ? (read(p) > read(a) ? p : a) : (read(p) < read(a) ? p : a)), within[0]!);
+  return { ...base, truth: within.length ? 'false' : 'unknown', value, nearest: within.length ? at(extreme) : null, model: f.model.kind, samples: kept.length };
+}
+
 /**
  * The value joins the terminal's history (by capture time: a late one takes its place) and is
  * scored against it. The newest value is judged from the values before it; a late one from both
@@ -93,12 +143,7 @@ function evaluateAnomaly(c: AnomalyCondition, leaves: Record<string, LeafState>,
   const base = { path, kind: c.kind, field: c.field, minScore: c.minScore };
   const value = readNumericField(c.field, input.decoded, input.meta);
   if (value === undefined) return { ...base, truth: 'unknown', value: null };
-  const held = leaves[path];
-  const samples = held?.kind === 'anomaly' ? held.samples.filter((s) => s[0] !== input.at) : [];
-  const i = samples.findIndex((s) => s[0] > input.at);
-  samples.splice(i < 0 ? samples.length : i, 0, [input.at, value === 0 ? 0 : value]);
-  const kept = samples.slice(-c.history);
-  leaves[path] = { kind: 'anomaly', samples: kept };
+  const kept = remember(leaves, path, 'anomaly', input.at, value, c.history);
   if (!kept.some((s) => s[0] === input.at)) return { ...base, truth: 'unknown', value, reason: 'older than the history kept' };
   if (kept.length < MIN_ANOMALY_HISTORY) return { ...base, truth: 'unknown', value, samples: kept.length };
   const r = detectAnomalies({ t: kept.map((s) => s[0]), y: kept.map((s) => s[1]) }, { threshold: c.minScore });

@@ -1,3 +1,5 @@
+import type { ForecastEngine } from '../learn/engine.js';
+
 /**
  * What the core hands the engine about a terminal and a message. Times are Unix milliseconds (UTC).
  */
@@ -39,4 +41,6 @@ export interface RuleMessage {
 export interface MessageContext {
   readonly terminal: RuleTerminal;
   readonly message: RuleMessage;
+  /** The numerical engine forecast conditions run on (absent: they are unknown). */
+  readonly engine?: ForecastEngine;
 }

@@ -43,7 +43,7 @@ export function evaluateMessage(rule: Rule, state: RuleState | undefined, ctx: M
 
   const leaves = { ...s.leaves };
   const { truth, evidence: conditions } = evaluateCondition(rule.condition, leaves, {
-    decoded: message.decoded, meta: message.meta, location: terminal.location, at, late,
+    decoded: message.decoded, meta: message.meta, location: terminal.location, at, late, ...(ctx.engine ? { engine: ctx.engine } : {}),
   });
   const next: RuleState = { ...s, leaves, latestAt };
   const evidence = (extra: object): RuleTransition['evidence'] => ({ ruleId: rule.id, messageId: message.id, capturedAt: at, late, ...extra, conditions });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAX_ANOMALY_HISTORY, type Condition } from './condition.js';
+import { MAX_ANOMALY_HISTORY, MAX_FORECAST_HISTORY, type Condition } from './condition.js';
 import type { Sample } from './rate-window.js';
 
 /**
@@ -29,7 +29,9 @@ export type LeafState =
   /** When the terminal was last heard as of the silence alarm's raise. */
   | { readonly kind: 'silence'; readonly lastHeardAt: number }
   /** An anomaly leaf's history: [capturedAt, value], oldest first, at most its `history` newest. */
-  | { readonly kind: 'anomaly'; readonly samples: readonly Sample[] };
+  | { readonly kind: 'anomaly'; readonly samples: readonly Sample[] }
+  /** A forecast leaf's history, as an anomaly leaf's. */
+  | { readonly kind: 'forecast'; readonly samples: readonly Sample[] };
 
 const keys = new WeakMap<Condition, string>();
 
@@ -85,7 +87,8 @@ function isLeafState(v: unknown): v is LeafState {
     case 'silence':
       return Number.isFinite(l.lastHeardAt);
     case 'anomaly':
-      return Array.isArray(l.samples) && l.samples.length <= MAX_ANOMALY_HISTORY
+    case 'forecast':
+      return Array.isArray(l.samples) && l.samples.length <= (l.kind === 'anomaly' ? MAX_ANOMALY_HISTORY : MAX_FORECAST_HISTORY)
         && l.samples.every((x) => Array.isArray(x) && x.length === 2 && Number.isFinite(x[0]) && Number.isFinite(x[1]));
     default:
       return false;

@@ -10,6 +10,7 @@ import { collect, uplink, T0, type TestTerminal } from '../core/helpers.js';
 import { auth, keyFor, openApi, type ApiFixture } from './api-fixture.js';
 import { MemoryAudit } from '../supervision/registration-fixture.js';
 import { Random } from '../../src/twin/model/random.js';
+import { augursEngine } from '../../src/integrations/augurs-engine.js';
 
 const H = 3_600_000;
 const noise = (() => { const r = new Random(5); return Array.from({ length: 200 }, () => 0.01 * r.normal()); })();
@@ -42,6 +43,40 @@ async function withStation(audit: MemoryAudit, policy?: 'auto' | 'suggest', rule
 }
 
 describe('API: automated decisions', () => {
+  it('a forecast pre-alarm: the river is foreseen to reach the line, the decision says how likely and waits for approval', async () => {
+    const api = await openApi({ audit: new MemoryAudit(), forecastEngine: augursEngine() });
+    try {
+      await api.app.inject({ method: 'PUT', url: '/api/v1/decisions/policy', headers: auth, payload: { tenantId: api.f.tenantId, policy: 'suggest' } });
+      const rule = await api.app.inject({
+        method: 'POST', url: '/api/v1/rules', headers: auth,
+        payload: {
+          tenantId: api.f.tenantId, name: 'crest forecast', severity: 'warning',
+          condition: { kind: 'forecast', field: 'values.waterLevelM', op: '>=', value: 7.5, horizonMinutes: 720 }, action: { downlink: { fPort: 5, payloadHex: COMMAND } },
+        },
+      });
+      expect(rule.statusCode, rule.body).toBe(201);
+      const t = await api.f.addTerminal({ codec: 'sl651' });
+      const rising = (i: number) => 4 + 0.05 * i + 0.1 * Math.sin((2 * Math.PI * i) / 24);
+      const frames = Array.from({ length: 64 }, (_, i) => {
+        const at = T0 - (64 - i) * H, iso = new Date(at).toISOString();
+        const payload = encodeSl651Report({
+          centre: 1, station: '0012345678', password: '1234', functionCode: 0x32, serial: i, sentAt: iso,
+          stationTypeCode: 'H', observations: [{ observedAt: iso.slice(0, 16) + ':00.000Z', elements: [{ id: 0x39, value: Math.round(rising(i) * 1000) / 1000 }] }],
+        });
+        return uplink(t, i + 1, payload, { capturedAt: at, downlinkedAt: at + 60_000 });
+      });
+      await collect(api.f.bus, 'satiot.alarm.>', 1, () => api.f.core.pipeline.ingest(api.f.station, frames));
+      const [alarm] = (await api.app.inject({ method: 'GET', url: '/api/v1/alarms', headers: auth })).json().items;
+      const leaf = alarm.evidence.conditions[0];
+      expect(leaf).toMatchObject({ kind: 'forecast', truth: 'true', quantile: 'upper' });
+      expect(leaf.crossing.upper).toBeGreaterThanOrEqual(7.5);
+      const [d] = (await api.app.inject({ method: 'GET', url: '/api/v1/decisions', headers: auth })).json().items;
+      expect(d).toMatchObject({ state: 'proposed', confidence: 0.1, model: expect.stringMatching(/^rule\/forecast:/) });
+    } finally {
+      await api.close();
+    }
+  });
+
   it('suggest: the rule proposes, an admin approves (the command is queued) and undoes it (withdrawn), each step audited', async () => {
     const audit = new MemoryAudit();
     const { api, t } = await withStation(audit, 'suggest');

@@ -37,12 +37,12 @@ export interface CoreFixture {
 let seq = 0;
 
 /** A core on an in-memory SQLite store and the in-memory bus, with a tenant and two stations. */
-export async function coreFixture(opts: { store?: Store; bus?: Bus; vault?: KeyVault; dedupWindowMs?: number; codecs?: ReadonlyMap<string, PayloadCodec>; delivery?: CoreDeps['delivery']; audit?: CoreDeps['audit']; registration?: CoreDeps['registration'] } = {}): Promise<CoreFixture> {
+export async function coreFixture(opts: { store?: Store; bus?: Bus; vault?: KeyVault; dedupWindowMs?: number; codecs?: ReadonlyMap<string, PayloadCodec>; delivery?: CoreDeps['delivery']; audit?: CoreDeps['audit']; registration?: CoreDeps['registration']; forecastEngine?: CoreDeps['forecastEngine'] } = {}): Promise<CoreFixture> {
   const store = opts.store ?? await openStore('sqlite::memory:', { dataDir: '/nonexistent' });
   const bus = opts.bus ?? await openBus('memory');
   const clock = new ManualClock(T0);
   const vault = opts.vault ?? new KeyVault(randomBytes(32));
-  const core = await Core.start({ store, bus, vault, clock, ...(opts.dedupWindowMs ? { ingest: { dedupWindowMs: opts.dedupWindowMs } } : {}), ...(opts.codecs ? { codecs: opts.codecs } : {}), ...(opts.delivery ? { delivery: opts.delivery } : {}), ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.registration ? { registration: opts.registration } : {}) });
+  const core = await Core.start({ store, bus, vault, clock, ...(opts.dedupWindowMs ? { ingest: { dedupWindowMs: opts.dedupWindowMs } } : {}), ...(opts.codecs ? { codecs: opts.codecs } : {}), ...(opts.delivery ? { delivery: opts.delivery } : {}), ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.registration ? { registration: opts.registration } : {}), ...(opts.forecastEngine ? { forecastEngine: opts.forecastEngine } : {}) });
   const tenant = await core.provisioning.createTenant('t1');
   const a = await core.provisioning.createGroundStation({ name: 'gs-a', lat: 40, lon: 116 });
   const b = await core.provisioning.createGroundStation({ name: 'gs-b', lat: 30, lon: 104 });

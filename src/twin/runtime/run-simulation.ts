@@ -12,6 +12,7 @@ import { TwinClock } from './twin-clock.js';
 import { openSession } from './twin-session.js';
 import type { TwinRunner } from './twin-runner.js';
 import { SemtechUdpServer } from '../../api/semtech-udp/semtech-udp-server.js';
+import { augursEngine } from '../../integrations/augurs-engine.js';
 import { comparePlan } from '../report/plan-comparison.js';
 
 export interface SimulateOptions {
@@ -53,7 +54,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   const clock = new TwinClock(speed, scenario.start);
   const store = await openStore('sqlite', { dataDir });
   const bus = await openBus('memory');
-  const core = await Core.start({ store, bus, vault: new KeyVault(randomBytes(32)), clock });
+  const core = await Core.start({ store, bus, vault: new KeyVault(randomBytes(32)), clock, forecastEngine: augursEngine() });
   const began = performance.now();
   // Terrestrial gateways speak Semtech UDP to the core over loopback, as real ones would over the network.
   const udp = scenario.terrestrialGateways.length > 0 ? await SemtechUdpServer.start(core, { port: 0, host: '127.0.0.1', packetsPerSecond: 1e9 }) : undefined;
