@@ -11,7 +11,7 @@ describe('SQLite ingest writer thread', () => {
   const write = (fCnt: number): IngestWrite => ingestWrite({
     newMessages: [message(t, fCnt)],
     receptions: [reception(message(t, fCnt), 'gs-1', { rssi: null, snr: -3.5, frequencyOffsetHz: null })],
-    events: [{ id: `${t.id}.${fCnt}`, subject: 'satiot.up.test', data: Buffer.from(`event ${fCnt}`) }],
+    events: [{ id: `${t.id}.${fCnt}`, subject: 'satiot.received.test', data: Buffer.from(`event ${fCnt}`) }],
   });
   /** A migrated store of `backend` holding the tenant, terminal and station the writes name. */
   const seeded = async (backend: BackendCase): Promise<StoreHarness> => {
