@@ -283,6 +283,7 @@ export class Core {
       registerClusterMetrics(metrics, cluster);
 
       const decisions = new Decisions(deps.store, events, downlinks, clock, () => deps.audit ?? nullAuditLog);
+      downlinks.onRequestRefused = (id, code, message) => decisions.refused(id, code, message);
       rules.decisions = decisions;
       rules.engine = deps.forecastEngine;
       const masterKey = new MasterKeyRotation(deps.store, registry, registration, deps.vault, clock, () => deps.audit ?? nullAuditLog);

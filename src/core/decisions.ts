@@ -12,6 +12,8 @@ import type { DownlinkService } from './downlink-service.js';
 import { downlinkRequestSubject } from './events/subjects.js';
 import { downlinkRequestEventId, type DownlinkRequestEvent } from './events/alarm-event.js';
 
+/** A proposal older than this is no longer approved (it answered a situation that has passed). */
+export const PROPOSAL_TTL_MS = 24 * 3_600_000;
 /** Who a decision names as its approver: `policy:auto`, or the actor (`api-key:<id>`, `operator`, …). */
 export const AUTO_APPROVER = 'policy:auto';
 const nameOf = (a: AuditActor): string => (a.id !== undefined ? `${a.kind}:${a.id}` : a.kind);
@@ -32,6 +34,17 @@ export class Decisions {
     private readonly clock: Clock,
     private readonly audit: () => AuditLog,
   ) {}
+
+  /** The downlink queue refused an executed decision's command: the decision failed, with the code. */
+  async refused(decisionId: string, code: string, message: string): Promise<void> {
+    const d = await this.store.decisions.get(decisionId);
+    if (!d || d.state !== 'executed') return;
+    const now = this.clock.now();
+    const next: Decision = { ...d, state: 'failed', reason: `${code}: ${message}`.slice(0, 500) };
+    if (await this.store.decisions.update(next, d.version)) {
+      await this.record({ kind: 'system', id: 'downlink-queue' }, 'decision.fail', { ...next, version: d.version + 1 }, 'failed', { code, at: now });
+    }
+  }
 
   /**
    * In the rule runner's transaction: the decision for a raised alarm (one per alarm), executed at
@@ -81,11 +94,13 @@ export class Decisions {
   }
 
   /** A proposed decision approved by `by`: executed, its downlink requested. */
-  approve(id: string, by: AuditActor): Promise<Decision> {
-    return this.change(id, by, 'decision.approve', (d, now) => {
-      if (d.state !== 'proposed') throw new SatiotError('DECISION_STATE', `decision ${id} is ${d.state}; only a proposed one can be approved`, { state: d.state });
-      return { ...d, state: 'executed', decidedBy: nameOf(by), decidedAt: now };
-    }, (d, emit, now) => emit(requestOf(d, now)));
+  async approve(id: string, by: AuditActor): Promise<Decision> {
+    return this.change(id, by, 'decision.approve', (x, now) => {
+      if (x.state !== 'proposed') throw new SatiotError('DECISION_STATE', `decision ${id} is ${x.state}; only a proposed one can be approved`, { state: x.state });
+      // What an old proposal answered has passed: acting on it now would act on a situation that is over.
+      if (now - x.createdAt > PROPOSAL_TTL_MS) throw new SatiotError('DECISION_STATE', `decision ${id} was proposed more than 24 hours ago; reject it, the rule proposes again when it raises`, { createdAt: new Date(x.createdAt).toISOString() });
+      return { ...x, state: 'executed', decidedBy: nameOf(by), decidedAt: now };
+    }, (x, emit, now) => emit(requestOf(x, now)));
   }
 
   /** A proposed decision rejected by `by`, with why. */
@@ -103,9 +118,13 @@ export class Decisions {
    */
   async undo(id: string, by: AuditActor, reason?: string): Promise<Decision> {
     const d = await this.get(id);
-    if (d.state !== 'executed') throw new SatiotError('DECISION_STATE', `decision ${id} is ${d.state}; only an executed one can be undone`, { state: d.state });
+    const refuse = async (e: SatiotError): Promise<never> => {
+      await this.record(by, 'decision.undo', d, 'failed', { code: e.code });
+      throw e;
+    };
+    if (d.state !== 'executed') await refuse(new SatiotError('DECISION_STATE', `decision ${id} is ${d.state}; only an executed one can be undone`, { state: d.state }));
     const dl = await this.downlinks.findByAlarm(d.alarmId);
-    if (!dl) throw new SatiotError('DECISION_NOT_UNDOABLE', `decision ${id}: its downlink is still being queued; try again in a moment`, { decisionId: id });
+    if (!dl) return refuse(new SatiotError('DECISION_NOT_UNDOABLE', `decision ${id}: its downlink is still being queued; try again in a moment`, { decisionId: id }));
     const withdrawn = await this.downlinks.cancel(dl.id, 'decision-undone');
     if (withdrawn.state !== 'failed' || withdrawn.history.at(-1)?.reason !== 'decision-undone') {
       await this.record(by, 'decision.undo', d, 'failed', { downlinkId: dl.id, downlinkState: withdrawn.state });
@@ -130,7 +149,10 @@ export class Decisions {
       effect?.(changed, emit, now);
       return true;
     });
-    if (!ok) throw new SatiotError('DECISION_STATE', `decision ${id} changed meanwhile; read it again`, { decisionId: id });
+    if (!ok) {
+      await this.record(by, action, d, 'failed', { code: 'DECISION_STATE', reason: 'changed meanwhile', ...details });
+      throw new SatiotError('DECISION_STATE', `decision ${id} changed meanwhile; read it again`, { decisionId: id });
+    }
     const saved = { ...changed, version: d.version + 1 };
     await this.record(by, action, saved, 'ok', details);
     return saved;

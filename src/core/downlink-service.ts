@@ -426,10 +426,16 @@ export class DownlinkService {
       const d = await this.store.get(id);
       if (!d) throw new SatiotError(NOT_FOUND, `no downlink ${id}`, { downlinkId: id });
       const now = this.clock.now();
-      const movable = d.state === 'queued' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart > now);
-      if (!movable) return d;
-      const step: DownlinkStep = { state: 'failed', at: now, reason };
-      return (await this.save({ ...d, state: 'failed', plan: null, eta: null, history: [...d.history, step] }, d.version)) ?? this.store.get(id).then((x) => x!);
+      // Another node may change it meanwhile: read it again and decide again, a few times.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const cur = attempt === 0 ? d : (await this.store.get(id))!;
+        const movable = cur.state === 'queued' || (cur.state === 'scheduled' && cur.plan !== null && cur.plan.contactStart > now);
+        if (!movable) return cur;
+        const step: DownlinkStep = { state: 'failed', at: now, reason };
+        const saved = await this.save({ ...cur, state: 'failed', plan: null, eta: null, history: [...cur.history, step] }, cur.version);
+        if (saved) return saved;
+      }
+      return (await this.store.get(id))!;
     });
   }
 
@@ -648,19 +654,30 @@ export class DownlinkService {
     const { alarmId, devEui, fPort, payloadHex, confirmed, priority } = ev.body as unknown as Record<string, unknown>;
     if (typeof alarmId !== 'string' || typeof devEui !== 'string' || typeof fPort !== 'number' || typeof payloadHex !== 'string'
       || !/^(?:[0-9a-fA-F]{2})*$/.test(payloadHex)) return;
+    const decisionId = typeof (ev.body as { decisionId?: unknown }).decisionId === 'string' ? (ev.body as { decisionId: string }).decisionId : undefined;
     const terminal = this.registry.byDevEui(devEui.toLowerCase())?.record;
     const wanted: DownlinkPriority = priority === 'emergency' ? 'emergency' : 'normal';
-    if (terminal && !(await this.admitRequest(terminal.tenantId, wanted))) return;
+    if (terminal && !(await this.admitRequest(terminal.tenantId, wanted))) {
+      if (decisionId) await this.onRequestRefused?.(decisionId, 'DOWNLINK_REFUSED', 'the tenant\'s downlink quota or limit refused it');
+      return;
+    }
     try {
       await this.enqueue(devEui, {
         alarmId, fPort, payload: new Uint8Array(Buffer.from(payloadHex, 'hex')), confirmed: confirmed === true,
         priority: priority === 'emergency' ? 'emergency' : 'normal',
       });
     } catch (err) {
-      if (isSatiotError(err)) return; // unknown terminal or bad fields: redelivery would not help
+      // Unknown terminal or bad fields: redelivery would not help. The decision that asked is told.
+      if (isSatiotError(err)) {
+        if (decisionId) await this.onRequestRefused?.(decisionId, err.code, err.message);
+        return;
+      }
       throw err;
     }
   }
+
+  /** Told when a decision's downlink request is refused (set by the core: the decision then fails). */
+  onRequestRefused: ((decisionId: string, code: string, message: string) => Promise<void>) | undefined;
 }
 
 function samePlan(a: DownlinkPlan, b: DownlinkPlan): boolean {

@@ -1,5 +1,5 @@
 import { mean, median, robustSigma, std } from './stats.js';
-import { regularize, type Series } from './series.js';
+import { checkValues, type Series } from './series.js';
 
 /** One observation judged against what its series leads one to expect. */
 export interface ScoredPoint {
@@ -59,9 +59,12 @@ const zAt = (s: number) => Z_FLOOR + s * (Z_FULL - Z_FLOOR);
  */
 export function detectAnomalies(s: Series, opts: { threshold?: number } = {}): AnomalyResult {
   const threshold = opts.threshold ?? 0.5;
-  const r = regularize(s);
-  const y = r.y, n = y.length;
-  const expectedFrom = (v: readonly number[]) => v.map((_, i) => {
+  // The readings in time order as they came: neighbours are the readings before and after, whatever
+  // the spacing (no grid: a late reading is judged as itself, and a gap costs nothing).
+  const order = s.t.map((_, k) => k).sort((a, b) => s.t[a]! - s.t[b]!);
+  const t = order.map((k) => s.t[k]!), y = order.map((k) => s.y[k]!), n = y.length;
+  checkValues(y);
+  const expectedAt = (v: readonly number[], i: number): number => {
     if (i >= NEIGHBOURS && i < n - NEIGHBOURS) {
       const around: number[] = [];
       for (let k = -NEIGHBOURS; k <= NEIGHBOURS; k++) if (k !== 0) around.push(v[i + k]!);
@@ -74,44 +77,52 @@ export function detectAnomalies(s: Series, opts: { threshold?: number } = {}): A
     if (i < NEIGHBOURS) for (let j = i + 1; j <= i + 2 * NEIGHBOURS && j < n; j++) idx.push(j);
     else for (let j = Math.max(0, i - 2 * NEIGHBOURS); j < i; j++) idx.push(j);
     return theilSenAt(idx, v, i);
-  });
-  const scaleOf = (d: readonly number[]) => robustSigma(d) || std(d) || Math.abs(mean(y)) * 1e-6 || 1e-9;
-  // Two passes: values that are clearly wild (6 σ and more) are replaced by what their neighbours
-  // expect before the expectations are made again, so a spike does not pull its neighbours' too.
-  const first = expectedFrom(y);
+  };
+  // The sensor's resolution bounds the scale from below: a gauge read to the centimetre that held
+  // still for days is not 6 σ out when it moves by one centimetre.
+  const resolution = smallestStep(y);
+  const scaleOf = (d: readonly number[]) => Math.max(robustSigma(d) || std(d) || 0, resolution, Math.abs(mean(y)) * 1e-9, 1e-12);
+  // Two passes: values that are clearly wild (6 σ and more) are set to what their neighbours expect
+  // before the expectations are made again, so a spike does not pull its neighbours' with it. The
+  // interior first; then the end values one after the other, each from the cleaned ones before it.
+  const first = y.map((_, i) => expectedAt(y, i));
   const firstDev = y.map((v, i) => v - first[i]!);
   const firstSigma = scaleOf(firstDev);
-  // Only values judged from both sides are replaced: an end value's one-sided expectation may itself
-  // rest on a wild value, and replacing a sound reading with it would spread the damage.
   const cleaned = y.map((v, i) => (i >= NEIGHBOURS && i < n - NEIGHBOURS && Math.abs(firstDev[i]!) / firstSigma >= Z_FULL ? first[i]! : v));
-  const expected = cleaned.some((v, i) => v !== y[i]) ? expectedFrom(cleaned) : first;
+  const w = 2 * NEIGHBOURS;
+  const oneSidedDev: number[] = [];
+  for (let i = w; i < n - NEIGHBOURS; i++) oneSidedDev.push(cleaned[i]! - theilSenAt(Array.from({ length: w }, (_, k) => i - w + k), cleaned, i));
+  const sigma0 = scaleOf(cleaned.map((v, i) => v - expectedAt(cleaned, i)));
+  const endSigma = oneSidedDev.length >= 4 ? Math.max(sigma0, scaleOf(oneSidedDev)) : sigma0;
+  for (let i = Math.max(NEIGHBOURS, n - NEIGHBOURS); i < n; i++) {
+    const e = expectedAt(cleaned, i);
+    if (Math.abs(y[i]! - e) / endSigma >= Z_FULL) cleaned[i] = e;
+  }
+  const expected = cleaned.map((_, i) => expectedAt(cleaned, i));
   const dev = y.map((v, i) => v - expected[i]!);
   const center = median(dev);
-  // A perfectly regular series has MAD 0: fall back to the plain deviation, and never divide by 0.
   const sigma = scaleOf(dev);
-  // The ends are extrapolated from one side, which errs more than a median from both: their scale is
-  // that of the same one-sided forecast made for every value of the series from the ones before it.
-  const w = 2 * NEIGHBOURS;
-  const oneSided: number[] = [];
-  for (let i = w; i < n; i++) oneSided.push(cleaned[i]! - theilSenAt(Array.from({ length: w }, (_, k) => i - w + k), cleaned, i));
-  const endSigma = oneSided.length >= 4 ? Math.max(sigma, scaleOf(oneSided)) : sigma;
-  const scaleAt = (i: number) => (i < NEIGHBOURS || i >= n - NEIGHBOURS ? endSigma : sigma);
-  // Runs of repeats among the observed values only: the grid's filled gaps repeat by construction.
-  const observedAt = r.observed.flatMap((o, i) => (o ? [i] : []));
-  const flat = flatlines(observedAt.map((i) => y[i]!));
-  const stuckAt = new Set(observedAt.filter((_, k) => flat.stuck[k]));
+  const scaleAt = (i: number) => (i < NEIGHBOURS || i >= n - NEIGHBOURS ? Math.max(sigma, endSigma) : sigma);
+  const flat = flatlines(y);
   const points: ScoredPoint[] = [];
   for (let i = 0; i < n; i++) {
-    if (!r.observed[i]) continue;
     const e = expected[i]! + center, sd = scaleAt(i), half = zAt(threshold) * sd;
     const deviation = scoreOf((y[i]! - e) / sd);
-    const stuck = stuckAt.has(i) ? 1 : 0;
-    points.push({ t: r.start + i * r.stepMs, value: y[i]!, expected: e, lower: e - half, upper: e + half, score: Math.max(deviation, stuck), reason: stuck > deviation ? 'flatline' : 'deviation' });
+    const stuck = flat.stuck[i]! ? 1 : 0;
+    points.push({ t: t[i]!, value: y[i]!, expected: e, lower: e - half, upper: e + half, score: Math.max(deviation, stuck), reason: stuck > deviation ? 'flatline' : 'deviation' });
   }
   return {
     points, anomalies: points.filter((p) => p.score >= threshold),
     model: { kind: 'local-median', neighbours: NEIGHBOURS, sigma, flatlineRun: flat.minRun, threshold },
   };
+}
+
+/** The smallest difference between two distinct values: the sensor's resolution, or 0 for a series of one value. */
+function smallestStep(y: readonly number[]): number {
+  const sorted = [...y].sort((a, b) => a - b);
+  let best = Infinity;
+  for (let k = 1; k < sorted.length; k++) { const d = sorted[k]! - sorted[k - 1]!; if (d > 0 && d < best) best = d; }
+  return Number.isFinite(best) ? best : 0;
 }
 
 /** Where the Theil–Sen line through the points (j, y[j]) of `idx` passes at x: the median slope of all pairs, then the median intercept. */

@@ -1,10 +1,23 @@
 import { SatiotError } from '../errors/satiot-error.js';
 import type { Band, ForecastEngine } from './engine.js';
-import { regularize, type Series } from './series.js';
+import { checkValues, MAX_GAP_STEPS, regularize, type Series } from './series.js';
 import { fitTide } from './tide.js';
 import { detectAnomalies } from './anomaly.js';
 
 const DAY_MS = 86_400_000;
+/** Fewest observations a forecast is made from (the engine's AutoETS needs seven). */
+const MIN_OBSERVATIONS = 7;
+
+/** An engine failure on data it cannot fit, as the stable SERIES_INVALID. */
+function guarded<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof SatiotError) throw e;
+    throw new SatiotError('SERIES_INVALID', `the series cannot be forecast: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** Cycles of the main period the seasonal average of the combination spans. */
 const COMBINE_CYCLES = 3;
 /** Most steps ahead one forecast gives. */
@@ -67,8 +80,11 @@ export function forecastSeries(s: Series, horizon: number, engine: ForecastEngin
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON) throw new SatiotError('INVALID_ARGUMENT', `horizon must be 1..${MAX_HORIZON} steps, got ${horizon}`);
   const level = opts.level ?? 0.8;
   if (!(level > 0 && level < 1)) throw new SatiotError('INVALID_ARGUMENT', `level must lie between 0 and 1, got ${level}`);
+  checkValues(s.y);
   const r = regularize(s);
-  if (r.y.length < 3 || r.stepMs <= 0) throw new SatiotError('SERIES_INVALID', 'a forecast needs at least 3 observations at distinct times');
+  if (r.observed.filter(Boolean).length < MIN_OBSERVATIONS || r.stepMs <= 0) {
+    throw new SatiotError('SERIES_INVALID', `a forecast needs at least ${MIN_OBSERVATIONS} observations at distinct times in its latest stretch (no gap over ${MAX_GAP_STEPS} steps)`);
+  }
   const times = r.y.map((_, i) => r.start + i * r.stepMs);
   // A faulty reading (a dropout to 0, a spike) would be learned as part of the season: values that
   // score 1 as anomalies are set to what their neighbours expect first.
@@ -91,7 +107,7 @@ export function forecastSeries(s: Series, horizon: number, engine: ForecastEngin
     const avg = seasonalAverage(y, main!, h, COMBINE_CYCLES);
     return { point: f.point.map((v, k) => (v + avg[k]!) / 2), lower: f.lower, upper: f.upper };
   };
-  const band = run(y0, horizon);
+  const band = guarded(() => run(y0, horizon));
   // The interval from the model's own errors on the span just before the end (split-conformal): the
   // model fitted without the last `horizon` steps (at most a quarter of the series) forecasts them,
   // and the `level` quantile of its absolute errors is the interval's half-width — so the band is as
@@ -99,13 +115,15 @@ export function forecastSeries(s: Series, horizon: number, engine: ForecastEngin
   const hold = Math.min(horizon, Math.floor(r.y.length / 4));
   let halfWidth: number | undefined;
   if (hold >= 5) {
-    const past = run(y0.slice(0, y0.length - hold), hold).point;
+    const past = guarded(() => run(y0.slice(0, y0.length - hold), hold)).point;
     const errors = past.map((p, k) => Math.abs(y0[y0.length - hold + k]! - p)).sort((a, b) => a - b);
     halfWidth = errors[Math.min(errors.length - 1, Math.ceil(level * (errors.length + 1)) - 1)];
   }
+  // Beyond the span the backtest saw, the misses grow as a random walk's would: the half-width by √(k / hold).
   const points = band.point.map((v, k) => {
     const t = last + (k + 1) * r.stepMs, add = tide ? tide.at(t) : 0, value = v + add;
-    return { t, value, lower: halfWidth === undefined ? band.lower[k]! + add : value - halfWidth, upper: halfWidth === undefined ? band.upper[k]! + add : value + halfWidth };
+    const hw = halfWidth === undefined ? undefined : halfWidth * Math.sqrt(Math.max(1, (k + 1) / hold));
+    return { t, value, lower: hw === undefined ? band.lower[k]! + add : value - hw, upper: hw === undefined ? band.upper[k]! + add : value + hw };
   });
   return { points, model: { kind, periods, ...(tide ? { tide: tide.amplitudes } : {}), stepMs: r.stepMs, trainedFrom: r.start, trainedTo: last, observations: s.t.length, replaced: wild.size, level, interval: halfWidth === undefined ? 'model' : 'backtest' } };
 }

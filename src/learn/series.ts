@@ -61,28 +61,56 @@ export function parseSeriesCsv(text: string, minRows = 3): Series {
   return { t: rows.map((r) => r[0]), y: rows.map((r) => r[1]) };
 }
 
-/** The series' own spacing: the median step between observations (ms). */
-export function spacingMs(s: Series): number {
-  const steps: number[] = [];
-  for (let k = 1; k < s.t.length; k++) steps.push(s.t[k]! - s.t[k - 1]!);
-  steps.sort((a, b) => a - b);
-  return steps[Math.floor(steps.length / 2)] ?? 0;
+/** Largest magnitude a value may have: beyond it sums of squares overflow. */
+export const MAX_ABS_VALUE = 1e12;
+/** A gap longer than this many steps ends the stretch a forecast is fitted to. */
+export const MAX_GAP_STEPS = 48;
+/** Most grid points a series becomes (a year of 10-minute steps). */
+export const MAX_GRID_POINTS = 60_000;
+
+/** Refuses values a model cannot work with: not finite, or beyond ±MAX_ABS_VALUE. */
+export function checkValues(y: readonly number[]): void {
+  const bad = y.findIndex((v) => !Number.isFinite(v) || Math.abs(v) > MAX_ABS_VALUE);
+  if (bad >= 0) throw new SatiotError('SERIES_INVALID', `value ${y[bad]} at position ${bad + 1} is not a finite number within ±${MAX_ABS_VALUE}`);
 }
 
 /**
- * The series on a regular grid of its own spacing from its first time: a step with no observation
- * takes the value before it (a short gap in a sensor's reports); `observed` says which are real.
+ * The series' own spacing: the median of its steps, leaving out steps under a tenth of the upper
+ * quartile step (two readings a moment apart — a report and its copy — say nothing of the spacing;
+ * a year-long gap moves neither quartile).
+ */
+export function spacingMs(s: Series): number {
+  const all: number[] = [];
+  for (let k = 1; k < s.t.length; k++) { const d = s.t[k]! - s.t[k - 1]!; if (d > 0) all.push(d); }
+  if (all.length === 0) return 0;
+  all.sort((a, b) => a - b);
+  const upper = all[Math.floor((all.length - 1) * 0.75)]!;
+  const steps = all.filter((d) => d >= upper / 10);
+  return steps[Math.floor(steps.length / 2)]!;
+}
+
+/**
+ * The latest stretch of the series on a regular grid of its own spacing: it starts after the last
+ * gap longer than MAX_GAP_STEPS steps (a station that was down, a year-old reading), holds at most
+ * MAX_GRID_POINTS points (the newest), and a step with no observation takes the value before it
+ * (a short gap in a sensor's reports); two readings in one step: the later. `observed` says which are real.
  */
 export function regularize(s: Series): { start: number; stepMs: number; y: number[]; observed: boolean[] } {
   const step = spacingMs(s);
   if (step <= 0) return { start: s.t[0] ?? 0, stepMs: 0, y: [...s.y], observed: s.y.map(() => true) };
-  const start = s.t[0]!;
-  const n = Math.round((s.t[s.t.length - 1]! - start) / step) + 1;
+  let first = 0;
+  for (let k = s.t.length - 1; k > 0; k--) if (s.t[k]! - s.t[k - 1]! > MAX_GAP_STEPS * step) { first = k; break; }
+  const last = s.t[s.t.length - 1]!;
+  const start = Math.max(s.t[first]!, last - (MAX_GRID_POINTS - 1) * step);
+  const n = Math.round((last - start) / step) + 1;
   const y = new Array<number>(n).fill(NaN), observed = new Array<boolean>(n).fill(false);
-  for (let k = 0; k < s.t.length; k++) {
+  for (let k = first; k < s.t.length; k++) {
+    if (s.t[k]! < start) continue;
     const i = Math.round((s.t[k]! - start) / step);
     if (i >= 0 && i < n) { y[i] = s.y[k]!; observed[i] = true; }
   }
+  // The first point may fall between readings when the grid was cut to its newest points: it takes the reading before it.
+  if (!observed[0]) { let k = first; while (k + 1 < s.t.length && s.t[k + 1]! <= start) k++; y[0] = s.y[k]!; }
   for (let i = 1; i < n; i++) if (!observed[i]) y[i] = y[i - 1]!;
   return { start, stepMs: step, y, observed };
 }

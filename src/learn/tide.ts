@@ -26,7 +26,8 @@ export interface TideFit {
  */
 export function fitTide(t: readonly number[], y: readonly number[], minAmplitude = 1): TideFit | undefined {
   const n = y.length;
-  if (n < 8 || t[n - 1]! - t[0]! < 3 * 24 * HOUR || (t[1]! - t[0]!) > HOUR) return undefined;
+  // Three days of hourly readings (72 of them) span 71 hours: the span and one step.
+  if (n < 8 || t[n - 1]! - t[0]! + (t[1]! - t[0]!) < 3 * 24 * HOUR || (t[1]! - t[0]!) > HOUR) return undefined;
   const omega = TIDAL_CONSTITUENTS.map((c) => (2 * Math.PI) / (c.periodH * HOUR));
   const t0 = t[0]!;
   const row = (tt: number) => [1, ...omega.flatMap((w) => [Math.cos(w * (tt - t0)), Math.sin(w * (tt - t0))])];

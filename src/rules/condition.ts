@@ -115,6 +115,8 @@ export const MAX_ANOMALY_HISTORY = 256;
 /** Nesting depth and leaf count are bounded so a rule costs a bounded time per message. */
 export const MAX_CONDITION_DEPTH = 8;
 export const MAX_CONDITION_LEAVES = 64;
+/** Anomaly and forecast leaves per rule: each runs a model on every message. */
+export const MAX_LEARNED_LEAVES = 4;
 /** A rate window holds at most a week, a silence at most a year. */
 const MAX_WINDOW_MINUTES = 7 * 24 * 60;
 const MAX_SILENCE_HOURS = 366 * 24;
@@ -131,7 +133,7 @@ export function parseCondition(v: unknown, path = 'condition'): Condition {
   return c;
 }
 
-function parseNode(v: unknown, path: string, depth: number, budget: { leaves: number }): Condition {
+function parseNode(v: unknown, path: string, depth: number, budget: { leaves: number; learned?: number }): Condition {
   if (depth > MAX_CONDITION_DEPTH) fail(path, `nests deeper than ${MAX_CONDITION_DEPTH} levels`);
   const o = readObject(v, path);
   const kind = readEnum(member(o, 'kind'), `${path}.kind`, CONDITION_KINDS);
@@ -146,6 +148,10 @@ function parseNode(v: unknown, path: string, depth: number, budget: { leaves: nu
   }
   budget.leaves++;
   if (budget.leaves > MAX_CONDITION_LEAVES) fail(path, `is one leaf too many: a rule may test at most ${MAX_CONDITION_LEAVES}`);
+  if (kind === 'anomaly' || kind === 'forecast') {
+    budget.learned = (budget.learned ?? 0) + 1;
+    if (budget.learned > MAX_LEARNED_LEAVES) fail(path, `is one learned condition too many: a rule may hold at most ${MAX_LEARNED_LEAVES} anomaly and forecast conditions (each costs a model run per message)`);
+  }
   switch (kind) {
     case 'threshold': {
       onlyKeys(o, ['kind', 'field', 'op', 'value'], path);

@@ -147,6 +147,53 @@ describe('API: automated decisions', () => {
     }
   });
 
+  it('a command the downlink queue refuses (the tenant\'s quota) fails the decision, audited; a regulator sees no command bytes; a body is optional', async () => {
+    const audit = new MemoryAudit();
+    const { api: a2, t } = await withStation(audit, 'suggest');
+    try {
+      const q = await a2.app.inject({ method: 'PUT', url: `/api/v1/tenants/${a2.f.tenantId}/quota`, headers: auth, payload: { monthlyDownlinks: 0, action: 'refuse-downlinks' } });
+      expect(q.statusCode, q.body).toBe(200);
+      const [d] = (await a2.app.inject({ method: 'GET', url: '/api/v1/decisions', headers: auth })).json().items;
+      // No body at all: approve still works.
+      const approved = await a2.app.inject({ method: 'POST', url: `/api/v1/decisions/${d.id}/approve`, headers: auth });
+      expect(approved.statusCode, approved.body).toBe(200);
+      let state = 'executed';
+      for (let k = 0; k < 100 && state === 'executed'; k++) {
+        state = (await a2.app.inject({ method: 'GET', url: `/api/v1/decisions/${d.id}`, headers: auth })).json().state;
+        if (state === 'executed') await new Promise((r) => setTimeout(r, 20));
+      }
+      const failed = (await a2.app.inject({ method: 'GET', url: `/api/v1/decisions/${d.id}`, headers: auth })).json();
+      expect(failed).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^DOWNLINK_REFUSED/) });
+      expect(audit.entries.find((e) => e.action === 'decision.fail')).toMatchObject({ outcome: 'failed', target: { id: d.id } });
+      expect((await a2.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/downlinks`, headers: auth })).json().items).toEqual([]);
+      const undo = await a2.app.inject({ method: 'POST', url: `/api/v1/decisions/${d.id}/undo`, headers: auth });
+      expect([undo.statusCode, undo.json().error.code]).toEqual([409, 'DECISION_STATE']);
+      expect(audit.entries.filter((e) => e.action === 'decision.undo').map((e) => e.outcome)).toEqual(['failed']);
+      const regulator = await keyFor(a2.app, 'regulator');
+      const seen = (await a2.app.inject({ method: 'GET', url: `/api/v1/decisions/${d.id}`, headers: { authorization: `Bearer ${regulator}` } })).json();
+      expect(seen.inputs).toBeUndefined();
+      expect(seen.action.payloadHex).toBeUndefined();
+      expect(seen.action).toMatchObject({ kind: 'downlink', fPort: 5 });
+      const bad = await a2.app.inject({ method: 'POST', url: `/api/v1/decisions/${d.id}/reject`, headers: auth, payload: { why: 'x' } });
+      expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    } finally {
+      await a2.close();
+    }
+  });
+
+  it('a proposal older than a day is not approved any more', async () => {
+    const { api } = await withStation(new MemoryAudit(), 'suggest');
+    try {
+      const [d] = (await api.app.inject({ method: 'GET', url: '/api/v1/decisions', headers: auth })).json().items;
+      api.f.clock.advance(25 * H);
+      const late = await api.app.inject({ method: 'POST', url: `/api/v1/decisions/${d.id}/approve`, headers: auth });
+      expect([late.statusCode, late.json().error.code]).toEqual([409, 'DECISION_STATE']);
+      expect(late.json().error.message).toMatch(/24 hours/);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('a rule\'s own action.policy overrides the tenant\'s; a rejected proposal queues nothing; bad policies are refused', async () => {
     const { api, t } = await withStation(new MemoryAudit(), 'auto', 'suggest');
     try {

@@ -18,7 +18,7 @@ const decisionSchema = {
       type: 'object', description: 'what the decision does: a command to the terminal',
       properties: { kind: { type: 'string', enum: ['downlink'] }, fPort: { type: 'integer' }, payloadHex: { type: 'string' }, confirmed: { type: 'boolean' }, priority: { type: 'string' } },
     },
-    inputs: { type: 'object', additionalProperties: true, description: 'the alarm\'s evidence: each condition with the values behind it (left out for keys that may not see payloads)' },
+    inputs: { type: 'object', additionalProperties: true, description: 'the alarm\'s evidence: each condition with the values behind it (left out, with the command\'s payloadHex, for keys that may not see payloads)' },
     model: { type: 'string', description: 'what judged the inputs, e.g. rule/anomaly:local-median' },
     confidence: { type: 'number', description: '0..1: a learned condition\'s score, 1 for a plain rule' },
     policy: { type: 'string', enum: [...DECISION_POLICIES] }, state: { type: 'string', enum: [...DECISION_STATES] },
@@ -27,9 +27,11 @@ const decisionSchema = {
   },
 } as const;
 
+/** A decision as the API shows it; without payloads (a regulator's key) its inputs and the command's bytes are left out. */
 function decisionJson(d: Decision, withInputs: boolean) {
+  const { payloadHex: _p, ...command } = d.action;
   return {
-    id: d.id, tenantId: d.tenantId, devEui: d.devEui, ruleId: d.ruleId, alarmId: d.alarmId, action: d.action,
+    id: d.id, tenantId: d.tenantId, devEui: d.devEui, ruleId: d.ruleId, alarmId: d.alarmId, action: withInputs ? d.action : command,
     ...(withInputs ? { inputs: d.inputs } : {}), model: d.model, confidence: d.confidence, policy: d.policy, state: d.state,
     createdAt: iso(d.createdAt), decidedBy: d.decidedBy, decidedAt: iso(d.decidedAt), reason: d.reason, undoneBy: d.undoneBy, undoneAt: iso(d.undoneAt),
   };
@@ -107,19 +109,30 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
       undo: 'Undo an executed decision: its command is withdrawn while it has not left (DECISION_NOT_UNDOABLE once it has)',
     } as const;
     for (const [step, summary] of Object.entries(steps) as Array<[keyof typeof steps, string]>) {
-      app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(`/api/v1/decisions/:id/${step}`, {
+      app.post<{ Params: { id: string }; Body: unknown }>(`/api/v1/decisions/:id/${step}`, {
         schema: {
-          summary, tags: ['intelligence'], ...secured, params: idParams,
-          body: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500 } } },
+          summary: `${summary}. Body (optional): {"reason": "…"} (at most 500 characters)`, tags: ['intelligence'], ...secured, params: idParams,
           response: { 200: decisionSchema, '4xx': errorSchema },
         },
       }, async (req) => {
         await visible(req, req.params.id, ADMINS);
-        const by = actorOf(req), reason = req.body?.reason;
+        const by = actorOf(req), reason = reasonOf(req.body);
         const d = step === 'approve' ? await core.decisions.approve(req.params.id, by)
           : step === 'reject' ? await core.decisions.reject(req.params.id, by, reason) : await core.decisions.undo(req.params.id, by, reason);
         return decisionJson(d, access.seesPayloads(principalOf(req)));
       });
     }
   };
+}
+
+/** The optional `{"reason": "…"}` body of approve, reject and undo (none at all is fine). */
+function reasonOf(body: unknown): string | undefined {
+  if (body === undefined || body === null || body === '') return undefined;
+  if (typeof body !== 'object' || Array.isArray(body)) throw new SatiotError('INVALID_ARGUMENT', 'the body, when there is one, is {"reason": "…"}');
+  const extra = Object.keys(body).filter((k) => k !== 'reason');
+  if (extra.length > 0) throw new SatiotError('INVALID_ARGUMENT', `unknown field ${extra[0]}: the body holds only reason`);
+  const r = (body as { reason?: unknown }).reason;
+  if (r === undefined) return undefined;
+  if (typeof r !== 'string' || r.length > 500) throw new SatiotError('INVALID_ARGUMENT', 'reason must be text of at most 500 characters');
+  return r;
 }

@@ -90,10 +90,11 @@ export function registerLearnCommands(program: Command): void {
       }
       const f = (x: number) => x.toFixed(2);
       process.stdout.write(formatTable(
-        ['signal', 'series', 'F1 model / z-score', 'ratio (≥ 1.25)', 'P / R model', 'MASE model / s-naive (≤ 0.8)', '80 % coverage (0.7–0.9)'],
+        ['signal', 'series', 'F1 model / z-score', 'ratio (≥ 1.25)', 'P / R model', 'MASE model / s-naive (≤ 0.8)', 'median MASE', '80 % coverage (0.7–0.9)'],
         e.rows.map((r) => [
           r.kind, String(r.series), `${f(r.detection.model.f1)} / ${f(r.detection.zscore.f1)}`, f(r.detection.ratio),
-          `${f(r.detection.model.precision)} / ${f(r.detection.model.recall)}`, `${f(r.forecast.mase)} / ${f(r.forecast.seasonalNaiveMase)}`, f(r.forecast.coverage),
+          `${f(r.detection.model.precision)} / ${f(r.detection.model.recall)}`, `${f(r.forecast.mase)} / ${f(r.forecast.seasonalNaiveMase)}`,
+          `${f(r.forecast.maseMedian)} / ${f(r.forecast.seasonalNaiveMaseMedian)}`, f(r.forecast.coverage),
         ]),
       ));
       process.stdout.write(`targets met: F1 ratio ${e.met.f1Ratio ? 'yes' : 'no'}, MASE ${e.met.mase ? 'yes' : 'no'}, coverage ${e.met.coverage ? 'yes' : 'no'}\n`);

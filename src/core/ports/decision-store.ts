@@ -2,10 +2,11 @@ import type { Page } from './page.js';
 
 /**
  * An automated decision's life: `proposed` (waiting for a person, under the `suggest` policy) →
- * `executed` (approved, or taken at once under `auto`) → `undone`; or `proposed` → `rejected`.
+ * `executed` (approved, or taken at once under `auto`) → `undone`; or `proposed` → `rejected`; an
+ * executed one whose command the downlink queue refused (a quota, a terminal gone) → `failed`.
  */
-export type DecisionState = 'proposed' | 'executed' | 'rejected' | 'undone';
-export const DECISION_STATES: readonly DecisionState[] = ['proposed', 'executed', 'rejected', 'undone'];
+export type DecisionState = 'proposed' | 'executed' | 'rejected' | 'undone' | 'failed';
+export const DECISION_STATES: readonly DecisionState[] = ['proposed', 'executed', 'rejected', 'undone', 'failed'];
 
 /** Per tenant: take a rule's action at once (`auto`), or propose it for a person to approve (`suggest`). */
 export type DecisionPolicy = 'auto' | 'suggest';

@@ -17,7 +17,7 @@ export const POSTGRES_DECISION_MIGRATION: Migration = {
       model text NOT NULL,
       confidence double precision NOT NULL,
       policy text NOT NULL CHECK (policy IN ('auto', 'suggest')),
-      state text NOT NULL CHECK (state IN ('proposed', 'executed', 'rejected', 'undone')),
+      state text NOT NULL CHECK (state IN ('proposed', 'executed', 'rejected', 'undone', 'failed')),
       created_at bigint NOT NULL,
       decided_by text,
       decided_at bigint,

@@ -21,7 +21,7 @@ export const SQLITE_DECISION_MIGRATION: Migration = {
       model TEXT NOT NULL,
       confidence REAL NOT NULL,
       policy TEXT NOT NULL CHECK (policy IN ('auto', 'suggest')),
-      state TEXT NOT NULL CHECK (state IN ('proposed', 'executed', 'rejected', 'undone')),
+      state TEXT NOT NULL CHECK (state IN ('proposed', 'executed', 'rejected', 'undone', 'failed')),
       created_at INTEGER NOT NULL,
       decided_by TEXT,
       decided_at INTEGER,
