@@ -30,6 +30,10 @@ export interface WaterParams {
   readonly rain24hMm?: number;
   /** Emergency downlink on a guaranteed-level breach, e.g. a command raising the reporting rate. */
   readonly floodDownlink?: { readonly fPort: number; readonly payloadHex: string };
+  /** How far ahead a crest above the warning line is foreseen (a pre-alarm; default 720 min). */
+  readonly crestHorizonMinutes?: number;
+  /** A command sent (a decision, under the tenant's policy) when a crest is foreseen, e.g. switching the station to intensive reporting. */
+  readonly crestDownlink?: { readonly fPort: number; readonly payloadHex: string };
   readonly devEuis?: readonly string[];
 }
 
@@ -85,6 +89,12 @@ function waterRules(p: WaterParams): Draft[] {
   const level = 'values.waterLevelM';
   const lines = (prefix: string, sc: Record<string, unknown>, warning: number | undefined, guaranteed: number | undefined): Draft[] => [
     ...(warning === undefined ? [] : [{ name: `${prefix}Water level above the warning line`, severity: 'warning', scope: sc, condition: { kind: 'threshold', field: level, op: '>', value: warning }, clearAfterMinutes: 60 }]),
+    // The pre-alarm: the level's forecast could reach the warning line within the horizon (docs/intelligence.md).
+    ...(warning === undefined ? [] : [{
+      name: `${prefix}Crest foreseen above the warning line`, severity: 'warning', scope: sc,
+      condition: { kind: 'forecast', field: level, op: '>=', value: warning, horizonMinutes: p.crestHorizonMinutes ?? 720, quantile: 'upper' }, clearAfterMinutes: 60,
+      ...(p.crestDownlink ? { action: { downlink: { ...p.crestDownlink, confirmed: true, priority: 'normal' } } } : {}),
+    }]),
     ...(guaranteed === undefined ? [] : [{
       name: `${prefix}Water level above the guaranteed level`, severity: 'emergency', scope: sc,
       condition: { kind: 'threshold', field: level, op: '>', value: guaranteed }, clearAfterMinutes: 60,
@@ -97,6 +107,8 @@ function waterRules(p: WaterParams): Draft[] {
     ...(p.stations ?? []).flatMap((st) => lines(`${st.name}: `, { ...scope, devEuis: st.devEuis }, st.warningLevelM, st.guaranteedLevelM)),
     ...lines('', listed.length ? { ...scope, excludeDevEuis: listed } : scope, p.warningLevelM, p.guaranteedLevelM),
     { name: 'Water level rising fast', severity: 'warning', scope, condition: { kind: 'rate', field: level, windowMinutes: p.riseWindowMinutes ?? 60, rise: p.riseM ?? 0.5 } },
+    // A reading far from what the station's own recent ones lead one to expect, or a gauge stuck: a sensor to check.
+    { name: 'Gauge reading unusual for this station', severity: 'info', scope, condition: { kind: 'anomaly', field: level } },
     { name: 'Heavy rain in the last hour', severity: 'warning', scope, condition: { kind: 'threshold', field: 'values.rain1hMm', op: '>=', value: p.rain1hMm ?? 30 } },
     { name: 'Rainstorm over 24 hours', severity: 'warning', scope, condition: { kind: 'rate', field: 'values.rainAccumulatedMm', windowMinutes: 1440, rise: p.rain24hMm ?? 50 } },
   ];

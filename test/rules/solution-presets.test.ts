@@ -23,7 +23,18 @@ describe('solution presets', () => {
 
   it('makes only the station rules when no tenant-wide line is given, and the rate and rain rules always', () => {
     const names = solutionRules('water', 't1', { stations: [{ name: 'Yichang', devEuis: [C], warningLevelM: 53, guaranteedLevelM: 55 }] }, newId).map((r) => r.name);
-    expect(names).toEqual(['Yichang: Water level above the warning line', 'Yichang: Water level above the guaranteed level', 'Water level rising fast', 'Heavy rain in the last hour', 'Rainstorm over 24 hours']);
+    expect(names).toEqual([
+      'Yichang: Water level above the warning line', 'Yichang: Crest foreseen above the warning line', 'Yichang: Water level above the guaranteed level',
+      'Water level rising fast', 'Gauge reading unusual for this station', 'Heavy rain in the last hour', 'Rainstorm over 24 hours',
+    ]);
+  });
+
+  it('foresees a crest above each warning line (a forecast pre-alarm at the upper bound) and sends the crest command through it', () => {
+    const rules = solutionRules('water', 't1', { warningLevelM: 5, crestHorizonMinutes: 360, crestDownlink: { fPort: 3, payloadHex: '0a' } }, newId);
+    const crest = rules.find((r) => r.name === 'Crest foreseen above the warning line')!;
+    expect(crest.condition).toMatchObject({ kind: 'forecast', field: 'values.waterLevelM', op: '>=', value: 5, horizonMinutes: 360, quantile: 'upper' });
+    expect(crest.action?.downlink).toMatchObject({ fPort: 3, payloadHex: '0a' });
+    expect(rules.find((r) => r.name === 'Gauge reading unusual for this station')!.condition).toMatchObject({ kind: 'anomaly', field: 'values.waterLevelM' });
   });
 
   it('sends the flood downlink from the guaranteed-level rule only, as an emergency', () => {

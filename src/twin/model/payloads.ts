@@ -35,6 +35,9 @@ export function protocolIds(terminal: number): { phone: string; sl651Station: st
  * 1-hour rain; an event is a fast rise and an emergency one a rise past the warning line), line
  * monitoring conductor-temperature uploads (an emergency is an overheating conductor).
  */
+/** One SL 651 report in this many is a gauge dropout (level 0). */
+export const GAUGE_FAULT_EVERY = 150;
+
 export function buildPayload(p: PayloadInput): Uint8Array {
   const ids = protocolIds(p.terminal);
   const serial = p.serial & 0xffff;
@@ -49,7 +52,10 @@ export function buildPayload(p: PayloadInput): Uint8Array {
       // Level: a station's base (its number spread over 2–40 m), a daily tide of ±0.2 m, +0.6 m on an event, +2.5 m on an emergency.
       const base = 2 + (p.terminal % 38);
       const day = (p.createdAt % 86_400_000) / 86_400_000;
-      const level = base + 0.2 * Math.sin(2 * Math.PI * day) + (p.emergency ? 2.5 : p.event ? 0.6 : 0);
+      // Now and then a gauge reads 0 (a sensor dropout, one report in GAUGE_FAULT_EVERY): what the
+      // learned anomaly rule is for (docs/intelligence.md). Chosen from (terminal, serial), so it replays.
+      const fault = !p.event && (p.terminal * 7_919 + p.serial * 104_729) % GAUGE_FAULT_EVERY === 0;
+      const level = fault ? 0 : base + 0.2 * Math.sin(2 * Math.PI * day) + (p.emergency ? 2.5 : p.event ? 0.6 : 0);
       const rain = p.emergency ? 35.5 : p.event ? 12.5 : (p.terminal + p.serial) % 3 === 0 ? 0.5 : 0;
       const at = iso(p.createdAt, 60_000);
       return encodeSl651Report({
