@@ -1,5 +1,6 @@
 import type { AnomalyKind } from '../core/ports/anomaly-store.js';
 import { distanceKm } from '../solutions/track.js';
+import { median } from '../learn/stats.js';
 import { distanceToPolygonKm, footprintRadiusKm, type LatLon, type PolygonLike } from './anomaly-geometry.js';
 
 /**
@@ -75,11 +76,33 @@ export function footprintRegionFinding(ssp: LatLon & { altKm: number }, at: numb
   };
 }
 
-/** Messages over the last 24 h far above the declared rate (emergencies are not counted). */
-export function rateFinding(countLast24h: number, expectedPerDay: number, o: { factor: number; minMessages: number }): Finding | undefined {
-  const limit = Math.max(o.factor * expectedPerDay, o.minMessages);
+/** Days of its own history after which a terminal's learned rate alone sets its limit. */
+export const RATE_BASELINE_DAYS = 7;
+
+/**
+ * Messages over the last 24 h far above what is usual for this terminal (emergencies are not
+ * counted). The limit starts as the declared rate × `factor` (a prior every new terminal shares)
+ * and moves, day by day of its own history (`dailyCounts`, complete days, newest last; at least 3),
+ * to its learned limit: the median day + the larger of 4 robust sigmas and half the median + 3 —
+ * fully so after RATE_BASELINE_DAYS days. A terminal that declared 24 a day and sends 5 is judged by 5.
+ */
+export function rateFinding(countLast24h: number, expectedPerDay: number, o: { factor: number; minMessages: number }, dailyCounts: readonly number[] = []): Finding | undefined {
+  const declared = Math.max(o.factor * expectedPerDay, o.minMessages);
+  let limit = declared;
+  let baseline: Record<string, number> | undefined;
+  if (dailyCounts.length >= 3) {
+    const m = median(dailyCounts);
+    const spread = 1.4826 * median(dailyCounts.map((c) => Math.abs(c - m)));
+    const learned = Math.max(o.minMessages, m + Math.max(4 * spread, 0.5 * m + 3));
+    const weight = Math.min(1, dailyCounts.length / RATE_BASELINE_DAYS);
+    limit = (1 - weight) * declared + weight * learned;
+    baseline = { days: dailyCounts.length, medianPerDay: m, learnedLimit: round(learned, 1), weight: round(weight, 2) };
+  }
   if (countLast24h <= limit) return undefined;
-  return { kind: 'rate-excess', score: scoreOf(countLast24h, limit), evidence: { messagesLast24h: countLast24h, expectedPerDay, factor: o.factor, limit } };
+  return {
+    kind: 'rate-excess', score: scoreOf(countLast24h, limit),
+    evidence: { messagesLast24h: countLast24h, expectedPerDay, factor: o.factor, limit: round(limit, 1), ...(baseline ? { baseline } : {}) },
+  };
 }
 
 /**

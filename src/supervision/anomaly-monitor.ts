@@ -21,6 +21,8 @@ import {
 import type { PolygonLike } from './anomaly-geometry.js';
 
 export { anomalySubject } from '../core/events/subjects.js';
+/** Days of a terminal's own daily counts its learned rate is made from. */
+const RATE_HISTORY_DAYS = 14;
 /** Most subjects whose state is kept; the oldest are forgotten beyond it. */
 const MAX_SUBJECTS = 100_000;
 /** Most event ids remembered to drop redeliveries (a redelivered event must not count twice in a window). */
@@ -35,6 +37,8 @@ interface TerminalState {
   lastFix?: Fix;
   /** Non-emergency messages per hour (by capture time), the last 24 hours' worth. */
   hours: Map<number, number>;
+  /** Non-emergency messages per UTC day (capture time), the last RATE_HISTORY_DAYS + 1: the terminal's learned rate. */
+  days: Map<number, number>;
   lastEmergencyAt?: number;
 }
 
@@ -115,7 +119,7 @@ export class AnomalyMonitor {
     let s = this.terminals.get(devEui);
     if (!s) {
       if (this.terminals.size >= MAX_SUBJECTS) this.terminals.delete(this.terminals.keys().next().value!);
-      this.terminals.set(devEui, s = { replays: [], micFailures: [], hours: new Map() });
+      this.terminals.set(devEui, s = { replays: [], micFailures: [], hours: new Map(), days: new Map() });
     }
     return s;
   }
@@ -173,7 +177,15 @@ export class AnomalyMonitor {
         if (h <= newest - 24) s.hours.delete(h);
         else if (h > hour - 24 && h <= hour) count += n;
       }
-      const f = rateFinding(count, scenario.expectedMessagesPerDay, this.policy['rate-excess']);
+      const day = Math.floor(capturedAt / DAY_MS);
+      s.days.set(day, (s.days.get(day) ?? 0) + 1);
+      const newestDay = Math.max(...s.days.keys());
+      for (const d of s.days.keys()) if (d < newestDay - RATE_HISTORY_DAYS) s.days.delete(d);
+      // Complete days before this message's, with days it sent nothing as zeros, since the first one seen.
+      const firstDay = Math.min(...s.days.keys());
+      const history: number[] = [];
+      for (let d = Math.max(firstDay, day - RATE_HISTORY_DAYS); d < day; d++) history.push(s.days.get(d) ?? 0);
+      const f = rateFinding(count, scenario.expectedMessagesPerDay, this.policy['rate-excess'], history);
       if (f) await this.found(f, subject, record.tenantId, capturedAt);
     }
 

@@ -87,6 +87,15 @@ describe('anomaly detectors', () => {
     expect(rateFinding(49, 1, { factor: 10, minMessages: 48 })).toMatchObject({ kind: 'rate-excess', evidence: { limit: 48 } });
     expect(rateFinding(48, 1, { factor: 10, minMessages: 48 })).toBeUndefined();
     expect(rateFinding(241, 24, { factor: 10, minMessages: 48 })!.evidence.limit).toBe(240);
+    // A learned baseline: no say before 3 days, a share of it per day after, all of it after a week.
+    const o = { factor: 10, minMessages: 4 };
+    expect(rateFinding(30, 24, o, [5, 5])).toBeUndefined();
+    const half = rateFinding(200, 24, o, [5, 5, 5, 4, 6].slice(0, 3))!;
+    expect(half.evidence).toMatchObject({ baseline: { days: 3, medianPerDay: 5, weight: 0.43 } });
+    const week = rateFinding(20, 24, o, [5, 4, 6, 5, 5, 4, 6]);
+    // Median 5, MAD 1: 5 + max(4 × 1.4826, 5 / 2 + 3) = 10.9.
+    expect(week!.evidence).toMatchObject({ limit: 10.9, baseline: { days: 7, medianPerDay: 5, learnedLimit: 10.9, weight: 1 } });
+    expect(rateFinding(10, 24, o, [5, 4, 6, 5, 5, 4, 6])).toBeUndefined();
   });
 
   it('flags a satellite below a station\'s horizon, scoring how far below', () => {

@@ -111,6 +111,26 @@ describe('anomaly monitor', () => {
     expect(alerts[0]).toMatchObject({ kind: 'rate-excess', subject: { id: calm.devEui }, evidence: { messagesLast24h: 5, limit: 4 } });
   });
 
+  it('learns a terminal\'s own rate: after a week of 5 a day, 20 in a day is too many although it declared 24 a day', async () => {
+    const { f } = await start(anomalyPolicy({ 'rate-excess': { factor: 10, minMessages: 4 } }));
+    const quiet = await terminal(f, 'fixed-collector', 24);
+    const DAY = 86_400_000;
+    const start0 = T0 - 9 * DAY;
+    let fCnt = 0;
+    // Eight days of five reports: under the declared limit (240) and, day by day, its own baseline.
+    for (let d = 0; d < 8; d++) {
+      const frames = [1, 2, 3, 4, 5].map((k) => uplink(quiet, ++fCnt, json({ v: k }), { capturedAt: start0 + d * DAY + k * 3_600_000 }));
+      await f.core.pipeline.ingest(f.station, frames);
+    }
+    // Then 20 in one day: far above the 5 it has learned to expect.
+    const burst = Array.from({ length: 20 }, (_, k) => uplink(quiet, ++fCnt, json({ v: k }), { capturedAt: start0 + 8 * DAY + k * 600_000 }));
+    const alerts = await collect(f.bus, 'satiot.anomaly.>', 1, () => f.core.pipeline.ingest(f.station, burst));
+    expect(alerts[0]).toMatchObject({ kind: 'rate-excess', subject: { id: quiet.devEui }, evidence: { expectedPerDay: 24, baseline: { medianPerDay: 5, weight: 1 } } });
+    const ev = alerts[0]!.evidence as { limit: number; messagesLast24h: number };
+    expect(ev.limit).toBeLessThan(20);
+    expect(ev.messagesLast24h).toBeGreaterThan(ev.limit);
+  });
+
   it('does not suspend a terminal that sent an emergency, even when the policy says suspend', async () => {
     const { f } = await start(anomalyPolicy({ 'rate-excess': { factor: 1, minMessages: 2, response: 'suspend' } }));
     const t = await terminal(f, 'vehicle', 1);
