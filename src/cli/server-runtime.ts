@@ -10,7 +10,7 @@ import { DirectIpMoServer } from '../api/directip/directip-mo-server.js';
 import { DirectIpMtClient } from '../api/directip/directip-mt-client.js';
 import { augursEngine } from '../integrations/augurs-engine.js';
 import type { LoRaRegion } from '../frame/regional/receive-windows.js';
-import { Core } from '../core/core.js';
+import { Core, LEASES } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
 import { HttpWebhookTransport } from '../integrations/http-webhook-transport.js';
 import { MqttIntegrationPublisher } from '../integrations/mqtt-integration-publisher.js';
@@ -130,7 +130,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       ? await DirectIpMoServer.start(core, { port: o.directIpMo, host: o.host, ...(o.directIpAllow ? { allow: o.directIpAllow } : {}), onError: (e, what) => log(e, what) })
       : undefined;
     if (mo) opened.push(() => mo.close());
-    const mt = o.directIpMt ? await DirectIpMtClient.start(core, { ...o.directIpMt, onError: (e, what) => log(e, what) }) : undefined;
+    // One node of a cluster hands Iridium downlinks over: the one holding the downlink lease.
+    const mt = o.directIpMt ? await DirectIpMtClient.start(core, { ...o.directIpMt, onlyWhen: () => core.leases.holds(LEASES.downlinks), onError: (e, what) => log(e, what) }) : undefined;
     if (mt) opened.push(() => mt.close());
     // Anomaly detection and automatic responses, audit checkpoints and retention (each once per cluster, under its lease).
     const supervision = await startSupervision(core, audit, { policy: anomalyPolicy, onError: (e, what) => app.log.error({ err: e }, `${what} failed`) });

@@ -154,6 +154,25 @@ export class TerminalRegistry {
     return added;
   }
 
+  /**
+   * The Iridium terminal of this IMEI, looked up in the store when this registry does not know it
+   * (registered through another node a moment ago); an IMEI found nowhere is not asked again for a second.
+   */
+  async loadByImei(imei: string): Promise<RegistryEntry | undefined> {
+    const known = this.byImeiMap.get(imei);
+    if (known) return known;
+    const key = `imei:${imei}`, now = Date.now();
+    if ((this.missed.get(key) ?? -Infinity) + TerminalRegistry.MISS_TTL_MS > now) return undefined;
+    const t = await this.store.terminalByImei(imei);
+    if (!t) {
+      this.missed.delete(key);
+      this.missed.set(key, now);
+      for (const k of this.missed.keys()) { if (this.missed.size <= TerminalRegistry.MISS_MAX) break; this.missed.delete(k); }
+      return undefined;
+    }
+    return this.put(t, await this.store.getCounters(t.id));
+  }
+
   /** Forgets a deleted terminal. */
   delete(devEui: string): void {
     const e = this.byEui.get(devEui);

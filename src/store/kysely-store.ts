@@ -230,6 +230,11 @@ export abstract class KyselyStore implements Store {
     return rows.map(toTerminal);
   }
 
+  async terminalByImei(imei: string): Promise<TerminalRecord | undefined> {
+    const row = await this.db.selectFrom('terminals').selectAll().where('imei', '=', imei).executeTakeFirst();
+    return row && toTerminal(row);
+  }
+
   async terminalsByDevAddr(devAddrs: readonly string[]): Promise<TerminalRecord[]> {
     const out: TerminalRecord[] = [];
     for (let i = 0; i < devAddrs.length; i += IDS_PER_QUERY) {

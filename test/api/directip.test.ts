@@ -353,6 +353,32 @@ describe('Iridium SBD DirectIP', () => {
     }
   });
 
+  it('takes a session of a terminal registered through another node a moment ago (not yet in this node\'s registry)', async () => {
+    const other = '300234010753999';
+    await f.store.createTerminal({
+      id: 'iridium-other-node', tenantId: f.tenantId, devEui: `0${other}`, devAddr: '', suite: 'aes128', profile: 'vessel', expectedMessagesPerDay: 24,
+      enabled: true, status: 'approved', createdAt: T0, nwkSKeySealed: '', appSKeySealed: '', transport: 'iridium-sbd', imei: other,
+    });
+    expect(f.core.registry.byImei(other)).toBeUndefined();
+    const r = await sendMo(mo.address().port, moMessageBytes({ cdr: 1, imei: other, momsn: 1, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('hi') }));
+    expect(r.confirmation).toBe(1);
+    expect(f.core.registry.byImei(other)?.record.id).toBe('iridium-other-node');
+  });
+
+  it('an MT client told it may not send (another node holds the downlink lease) leaves the queue alone', async () => {
+    const gateway = await startMtGateway(() => 1);
+    const idle = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), { host: '127.0.0.1', port: gateway.port, onlyWhen: () => false });
+    try {
+      const d = await f.core.downlinks.enqueue(devEui, { fPort: 1, payload: new Uint8Array([1]) });
+      await idle.kick();
+      expect(gateway.received).toHaveLength(0);
+      expect((await f.core.downlinks.get(d.id)).state).toBe('queued');
+    } finally {
+      await idle.close();
+      await gateway.close();
+    }
+  });
+
   it('serve wires it: a refused connection attempt never crashes the server', async () => {
     // A connection that resets right after opening.
     await new Promise<void>((resolve) => {

@@ -14,6 +14,8 @@ export interface DirectIpMtOptions {
   readonly intervalMs?: number;
   /** How long a connection and its confirmation may take (ms, default 10,000). */
   readonly timeoutMs?: number;
+  /** Pass only while this says so (a server: while this node holds the downlink lease, so one node of a cluster sends). */
+  readonly onlyWhen?: () => boolean;
   readonly onError?: (e: unknown, what: string) => void;
 }
 
@@ -91,6 +93,7 @@ export class DirectIpMtClient {
    * minute).
    */
   private async pass(): Promise<void> {
+    if (this.opts.onlyWhen && !this.opts.onlyWhen()) return;
     for (const d of await this.core.downlinks.iridiumWaiting()) {
       if (this.closed) return;
       let socket: Socket;

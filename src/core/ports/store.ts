@@ -126,6 +126,8 @@ export interface Store {
   listAllTerminals(): Promise<TerminalRecord[]>;
   /** The terminals that have one of these DevAddrs (lower-case hex). */
   terminalsByDevAddr(devAddrs: readonly string[]): Promise<TerminalRecord[]>;
+  /** The Iridium terminal with this IMEI, if one is registered. */
+  terminalByImei(imei: string): Promise<TerminalRecord | undefined>;
   listTerminals(q: { tenantId?: string; limit: number; cursor?: string }): Promise<Page<TerminalRecord>>;
   setTerminalEnabled(devEui: string, enabled: boolean): Promise<boolean>;
   /**
