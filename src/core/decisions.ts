@@ -39,10 +39,9 @@ export class Decisions {
   async refused(decisionId: string, code: string, message: string): Promise<void> {
     const d = await this.store.decisions.get(decisionId);
     if (!d || d.state !== 'executed') return;
-    const now = this.clock.now();
     const next: Decision = { ...d, state: 'failed', reason: `${code}: ${message}`.slice(0, 500) };
     if (await this.store.decisions.update(next, d.version)) {
-      await this.record({ kind: 'system', id: 'downlink-queue' }, 'decision.fail', { ...next, version: d.version + 1 }, 'failed', { code, at: now });
+      await this.record({ kind: 'system', id: 'downlink-queue' }, 'decision.fail', { ...next, version: d.version + 1 }, 'failed', { code });
     }
   }
 

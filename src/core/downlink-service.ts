@@ -330,6 +330,8 @@ export class DownlinkService {
    * then oldest first.
    */
   async iridiumWaiting(): Promise<DownlinkRecord[]> {
+    // Asked every two seconds: without an Iridium terminal there is nothing to read the open downlinks for.
+    if (!this.registry.hasIridium) return [];
     const now = this.clock.now();
     return (await this.store.listOpen())
       .filter((d) => d.state === 'queued' && d.expiresAt > now && isIridiumTerminal(this.registry.byDevEui(d.devEui)?.record ?? {}))

@@ -515,14 +515,25 @@ export class IngestPipeline {
     });
     // A bad MIC names the terminal when only one has this DevAddr.
     if (!entry) return reject(i, 'BAD_MIC', ctx(candidates.length === 1 ? candidates[0] : undefined));
+    this.admit(f, i, station, meta, now, entry, fCnt, { frame }, windows, pending, (code) => reject(i, code, ctx(entry, fCnt)));
+  }
+
+  /**
+   * The checks every copy passes once its terminal and counter are known (a LoRaWAN frame after its
+   * MIC, an Iridium session by its IMEI): station, lifecycle, anti-replay window; then pending with
+   * its reception.
+   */
+  private admit(f: UplinkFrameInput, i: number, station: GroundStationRecord, meta: { capturedAt: number; downlinkedAt: number }, now: number,
+    entry: RegistryEntry, fCnt: number, body: { frame: DataFrame } | { plain: Uint8Array }, windows: Map<RegistryEntry, ReplayWindow>, pending: Pending[],
+    refuse: (code: RejectionCode) => void): void {
     // A tenant's own gateway is that tenant's: it carries no other tenant's terminals.
-    if (station.tenantId !== undefined && station.tenantId !== entry.record.tenantId) return reject(i, 'UNAUTHORIZED_STATION', ctx(entry, fCnt));
-    if (entry.record.status !== 'approved') return reject(i, 'TERMINAL_NOT_APPROVED', ctx(entry, fCnt));
-    if (!entry.record.enabled) return reject(i, 'TERMINAL_DISABLED', ctx(entry, fCnt));
+    if (station.tenantId !== undefined && station.tenantId !== entry.record.tenantId) return refuse('UNAUTHORIZED_STATION');
+    if (entry.record.status !== 'approved') return refuse('TERMINAL_NOT_APPROVED');
+    if (!entry.record.enabled) return refuse('TERMINAL_DISABLED');
     let w = windows.get(entry);
     if (!w) { w = entry.window.clone(); windows.set(entry, w); }
     const cls = w.classify(fCnt);
-    if (cls === 'below') return reject(i, 'REPLAYED_COUNTER', ctx(entry, fCnt));
+    if (cls === 'below') return refuse('REPLAYED_COUNTER');
     const messageId = messageIdOf(entry.record.id, fCnt);
     const reception: Reception = {
       messageId, stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt,
@@ -530,7 +541,7 @@ export class IngestPipeline {
       ...(f.frequencyMHz !== undefined ? { frequencyMHz: f.frequencyMHz } : {}), ...(f.dataRate !== undefined ? { dataRate: f.dataRate } : {}),
     };
     if (cls === 'new') w.acceptInPlace(fCnt);
-    pending.push({ index: i, entry, frame, fCnt, messageId, reception, kind: cls });
+    pending.push({ index: i, entry, ...('frame' in body ? { frame: body.frame } : { frame: null, plain: body.plain }), fCnt, messageId, reception, kind: cls });
   }
 
   /**
@@ -540,25 +551,13 @@ export class IngestPipeline {
   private decideSbd(f: UplinkFrameInput, sbd: SbdSession, i: number, station: GroundStationRecord, meta: { capturedAt: number; downlinkedAt: number },
     now: number, windows: Map<RegistryEntry, ReplayWindow>, pending: Pending[], reject: (i: number, code: RejectionCode, ctx?: RejectionContext) => void): void {
     const entry = this.registry.byImei(sbd.imei);
-    const ctx = (e: RegistryEntry, n?: number): RejectionContext => ({
-      stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt, devAddr: '',
-      devEui: e.record.devEui, tenantId: e.record.tenantId, ...(n !== undefined ? { fCnt: n } : {}),
-    });
     if (!entry) return reject(i, 'UNKNOWN_TERMINAL');
-    let w = windows.get(entry);
-    const fCnt = rebuildFCnt32(sbd.momsn, (w ?? entry.window).top);
-    if (entry.record.status !== 'approved') return reject(i, 'TERMINAL_NOT_APPROVED', ctx(entry, fCnt));
-    if (!entry.record.enabled) return reject(i, 'TERMINAL_DISABLED', ctx(entry, fCnt));
-    if (!w) { w = entry.window.clone(); windows.set(entry, w); }
-    const cls = w.classify(fCnt);
-    if (cls === 'below') return reject(i, 'REPLAYED_COUNTER', ctx(entry, fCnt));
-    const messageId = messageIdOf(entry.record.id, fCnt);
-    const reception: Reception = {
-      messageId, stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt,
-      receivedAt: now, rssi: null, snr: null, frequencyOffsetHz: null,
+    const fCnt = rebuildFCnt32(sbd.momsn, (windows.get(entry) ?? entry.window).top);
+    const ctx: RejectionContext = {
+      stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt, devAddr: '',
+      devEui: entry.record.devEui, tenantId: entry.record.tenantId, fCnt,
     };
-    if (cls === 'new') w.acceptInPlace(fCnt);
-    pending.push({ index: i, entry, frame: null, plain: sbd.payload, fCnt, messageId, reception, kind: cls });
+    this.admit(f, i, station, meta, now, entry, fCnt, { plain: sbd.payload }, windows, pending, (code) => reject(i, code, ctx));
   }
 
   /** Reception metadata and payload size checks; the decoded bytes and times when all is well. */

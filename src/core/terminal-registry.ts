@@ -194,6 +194,11 @@ export class TerminalRegistry {
     return this.byAddr.get(devAddr) ?? [];
   }
 
+  /** Whether any Iridium SBD terminal is registered (the MT client's pass costs nothing without one). */
+  get hasIridium(): boolean {
+    return this.byImeiMap.size > 0;
+  }
+
   /** An Iridium SBD terminal by its IMEI. */
   byImei(imei: string): RegistryEntry | undefined {
     return this.byImeiMap.get(imei);

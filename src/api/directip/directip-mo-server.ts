@@ -156,7 +156,7 @@ export class DirectIpMoServer {
   /** One MO session into the core; the confirmation status to answer with. */
   private async session(m: MoMessage): Promise<0 | 1> {
     const { header: h } = m;
-    const entry = this.core.registry.byImei(h.imei) ?? await this.core.registry.loadByImei(h.imei);
+    const entry = await this.core.registry.loadByImei(h.imei);
     if (!entry) { this.count('UNKNOWN_TERMINAL'); return 0; }
     // A session that did not complete carries nothing to store; a mailbox check (no payload) may still report an MT delivery.
     if (!SESSION_OK.has(h.sessionStatus)) { this.count('session-failed'); return 1; }

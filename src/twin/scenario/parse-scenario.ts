@@ -149,26 +149,31 @@ function tenant(v: unknown, path: string): TenantSpec {
   };
 }
 
-function station(v: unknown, path: string): GroundStationSpec {
-  const o = obj(v, path);
-  onlyKeys(o, path, ['id', 'name', 'lat', 'lon', 'altM', 'minElevationDeg']);
+/** A named site's id (default: its name as a slug), name and position: what stations and gateways share. */
+function site(o: Obj, path: string): { id: string; name: string; lat: number; lon: number; altM: number } {
   const name = str(o, 'name', path);
   return {
     id: str(o, 'id', path, name.toLowerCase().replace(/[^a-z0-9]+/g, '-')), name,
     lat: num(o, 'lat', path, -90, 90), lon: num(o, 'lon', path, -180, 180), altM: num(o, 'altM', path, -500, 9000, 0),
-    minElevationDeg: num(o, 'minElevationDeg', path, 0, 60, 5),
   };
+}
+
+function station(v: unknown, path: string): GroundStationSpec {
+  const o = obj(v, path);
+  onlyKeys(o, path, ['id', 'name', 'lat', 'lon', 'altM', 'minElevationDeg']);
+  return { ...site(o, path), minElevationDeg: num(o, 'minElevationDeg', path, 0, 60, 5) };
 }
 
 function terrestrialGateway(v: unknown, path: string): TerrestrialGatewaySpec {
   const o = obj(v, path);
   onlyKeys(o, path, ['id', 'name', 'lat', 'lon', 'altM', 'rangeKm']);
-  const name = str(o, 'name', path);
-  return {
-    id: str(o, 'id', path, name.toLowerCase().replace(/[^a-z0-9]+/g, '-')), name,
-    lat: num(o, 'lat', path, -90, 90), lon: num(o, 'lon', path, -180, 180), altM: num(o, 'altM', path, -500, 9000, 0),
-    rangeKm: num(o, 'rangeKm', path, 0.1, 100, 10),
-  };
+  return { ...site(o, path), rangeKm: num(o, 'rangeKm', path, 0.1, 100, 10) };
+}
+
+/** Refuses a list of sites where two share an id, naming the second. */
+function uniqueIds(list: ReadonlyArray<{ id: string }>, path: string): void {
+  const ids = new Set<string>();
+  list.forEach((g, i) => { if (ids.has(g.id)) throw bad(`${path}[${i}].id`, `duplicate id '${g.id}'`); ids.add(g.id); });
 }
 
 function time(o: Obj, key: string, path: string, dflt: number): number {
@@ -225,11 +230,9 @@ export function parseScenario(raw: unknown, opts: { elementSetsText?: string; de
     groundDelaySeconds: num(s, 'groundDelaySeconds', 'satellite', 0, 3600, DEFAULT_SATELLITE.groundDelaySeconds),
   };
   const groundStations = arr(o.groundStations, 'groundStations').map((g, i) => station(g, `groundStations[${i}]`));
-  const ids = new Set<string>();
-  groundStations.forEach((g, i) => { if (ids.has(g.id)) throw bad(`groundStations[${i}].id`, `duplicate id '${g.id}'`); ids.add(g.id); });
+  uniqueIds(groundStations, 'groundStations');
   const terrestrialGateways = o.terrestrialGateways === undefined ? [] : arr(o.terrestrialGateways, 'terrestrialGateways', 0).map((g, i) => terrestrialGateway(g, `terrestrialGateways[${i}]`));
-  const gatewayIds = new Set<string>();
-  terrestrialGateways.forEach((g, i) => { if (gatewayIds.has(g.id)) throw bad(`terrestrialGateways[${i}].id`, `duplicate id '${g.id}'`); gatewayIds.add(g.id); });
+  uniqueIds(terrestrialGateways, 'terrestrialGateways');
   const tenants = arr(o.tenants, 'tenants').map((t, i) => tenant(t, `tenants[${i}]`));
   const names = new Set<string>();
   tenants.forEach((t, i) => { if (names.has(t.name)) throw bad(`tenants[${i}].name`, `duplicate tenant '${t.name}'`); names.add(t.name); });
