@@ -25,6 +25,9 @@ function startServer(dataDir: string): Promise<{ proc: ChildProcess; url: string
       env: { ...process.env, SATIOT_ADMIN_KEY: ADMIN, SATIOT_MASTER_KEY: 'ab'.repeat(32) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Nobody reads the server's request log: drain it, or a full pipe blocks the server's exit (its
+    // logger flushes synchronously then) once enough requests were logged.
+    proc.stdout!.resume();
     const exited = new Promise((r) => proc.once('exit', r));
     let err = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 15_000);
