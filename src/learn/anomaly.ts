@@ -35,6 +35,9 @@ const Z_FLOOR = 2;
 const Z_FULL = 6;
 /** Neighbours on each side: short enough that a daily cycle, a tide or a flood wave is smooth over them. */
 const NEIGHBOURS = 2;
+/** Steps each side of the wider neighbourhood a value must also be wild against to be cleaned, and how wild (robust sigmas). */
+const WIDE = 6;
+const Z_WIDE = 4;
 /** A run of one repeated value shorter than this is never a stuck sensor. */
 const MIN_FLATLINE = 3;
 
@@ -49,7 +52,7 @@ const zAt = (s: number) => Z_FLOOR + s * (Z_FULL - Z_FLOOR);
 /**
  * Scores every observation of a series, with its evidence:
  * - a **deviation** from what its neighbourhood expects — the median of the NEIGHBOURS values on
- *   each side, made again once values 6 σ out are set to theirs (a Hampel filter): smooth shapes of any period (a daily cycle, a 12.42 h tide, a flood
+ *   each side, made again once values 6 σ out (and wild against a wider neighbourhood) are set to theirs (a Hampel filter): smooth shapes of any period (a daily cycle, a 12.42 h tide, a flood
  *   wave) pass, a spike, a dropout or the edge of a shift does not — in robust sigmas of all the
  *   series' deviations (MAD), mapped by scoreOf;
  * - a **flatline**: a value repeated for longer than twice the longest run the series shows in
@@ -83,12 +86,18 @@ export function detectAnomalies(s: Series, opts: { threshold?: number } = {}): A
   const resolution = smallestStep(y);
   const scaleOf = (d: readonly number[]) => Math.max(robustSigma(d) || std(d) || 0, resolution, Math.abs(mean(y)) * 1e-9, 1e-12);
   // Two passes: values that are clearly wild (6 σ and more) are set to what their neighbours expect
-  // before the expectations are made again, so a spike does not pull its neighbours' with it. The
-  // interior first; then the end values one after the other, each from the cleaned ones before it.
+  // before the expectations are made again, so a spike does not pull its neighbours' with it. A
+  // dropout throws its neighbours' expectations off too, and they are not to be "cleaned" with
+  // those: a value is set only when it is also wild against its wider neighbourhood (WIDE steps each
+  // side, in robust sigmas of that neighbourhood's own deviations, which bend with a daily cycle).
+  // The interior first; then the end values one after the other, each from the cleaned ones before it.
   const first = y.map((_, i) => expectedAt(y, i));
   const firstDev = y.map((v, i) => v - first[i]!);
   const firstSigma = scaleOf(firstDev);
-  const cleaned = y.map((v, i) => (i >= NEIGHBOURS && i < n - NEIGHBOURS && Math.abs(firstDev[i]!) / firstSigma >= Z_FULL ? first[i]! : v));
+  const wideDev = y.map((v, i) => v - wideMedian(y, i));
+  const wideSigma = scaleOf(wideDev);
+  const wild = (i: number) => Math.abs(firstDev[i]!) / firstSigma >= Z_FULL && Math.abs(wideDev[i]!) / wideSigma >= Z_WIDE;
+  const cleaned = y.map((v, i) => (i >= NEIGHBOURS && i < n - NEIGHBOURS && wild(i) ? first[i]! : v));
   const w = 2 * NEIGHBOURS;
   const oneSidedDev: number[] = [];
   for (let i = w; i < n - NEIGHBOURS; i++) oneSidedDev.push(cleaned[i]! - theilSenAt(Array.from({ length: w }, (_, k) => i - w + k), cleaned, i));
@@ -115,6 +124,13 @@ export function detectAnomalies(s: Series, opts: { threshold?: number } = {}): A
     points, anomalies: points.filter((p) => p.score >= threshold),
     model: { kind: 'local-median', neighbours: NEIGHBOURS, sigma, flatlineRun: flat.minRun, threshold },
   };
+}
+
+/** The median of the values within WIDE steps of i, i left out. */
+function wideMedian(y: readonly number[], i: number): number {
+  const around: number[] = [];
+  for (let j = Math.max(0, i - WIDE); j <= Math.min(y.length - 1, i + WIDE); j++) if (j !== i) around.push(y[j]!);
+  return around.length ? median(around) : y[i]!;
 }
 
 /** The smallest difference between two distinct values: the sensor's resolution, or 0 for a series of one value. */

@@ -199,6 +199,11 @@ describe('API: automated decisions', () => {
     try {
       const [d] = (await api.app.inject({ method: 'GET', url: '/api/v1/decisions', headers: auth })).json().items;
       expect(d).toMatchObject({ policy: 'suggest', state: 'proposed' });
+      // The body is optional, but when there is one it holds only a short reason.
+      for (const payload of [{ reason: 'x'.repeat(501) }, { reason: 'ok', colour: 'red' }, ['why']]) {
+        const refused = await api.app.inject({ method: 'POST', url: `/api/v1/decisions/${d.id}/reject`, headers: auth, payload });
+        expect([refused.statusCode, refused.json().error.code], JSON.stringify(payload)).toEqual([400, 'INVALID_ARGUMENT']);
+      }
       const rejected = await api.app.inject({ method: 'POST', url: `/api/v1/decisions/${d.id}/reject`, headers: auth, payload: { reason: 'the gauge is being serviced' } });
       expect(rejected.json()).toMatchObject({ state: 'rejected', decidedBy: 'operator', reason: 'the gauge is being serviced' });
       const undo = await api.app.inject({ method: 'POST', url: `/api/v1/decisions/${d.id}/undo`, headers: auth, payload: {} });

@@ -177,6 +177,55 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await page.setViewportSize({ width: 1366, height: 800 });
   }, 60_000);
 
+  it('shows a gauge\'s forecast in its band with its unusual reading marked, and the crest decision it proposed approved and undone', async () => {
+    await page.goto(`${server.baseUrl}/terminals/${server.historyDevEui}`);
+    const card = page.getByTestId('forecast-card');
+    // 24 steps of the hourly series, drawn in their band after the observations.
+    await card.locator('.chart[data-forecast="24"]').waitFor({ timeout: 20_000 });
+    await expect(card.getByTestId('forecast-summary').textContent()).resolves.toMatch(/waterLevelM at \d{4}-\d\d-\d\d \d\d:\d\d UTC: [\d.]+ \([\d.]+ to [\d.]+, 80 % interval\), from 72 values/);
+    // The dropout to 0 m is marked on the chart and said in words with the level that was expected.
+    await expect(card.locator('.chart').getAttribute('data-anomalies')).resolves.toBe('1');
+    await card.getByTestId('anomaly-list').locator('summary').click();
+    await expect(card.getByTestId('anomaly-list').locator('li').first().textContent()).resolves.toMatch(/: 0\.00, expected 3\.1\d \(3\.\d\d to 3\.\d\d\), deviation, score 1\.00/);
+    await page.setViewportSize({ width: 1366, height: 1400 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SHOTS}/terminal-forecast.png` });
+    await page.setViewportSize({ width: 1366, height: 800 });
+
+    // The rising river's crest pre-alarm proposed its command: the queue waits for a person.
+    await page.getByRole('link', { name: 'Decisions', exact: true }).click();
+    const list = page.getByRole('table', { name: 'decision list' });
+    const proposed = list.locator('tr[data-state="proposed"]', { hasText: server.historyDevEui }).first();
+    await proposed.waitFor({ timeout: 15_000 });
+    await expect(proposed.textContent()).resolves.toMatch(/Crest foreseen above the warning line.*downlink port 5 0c01.*rule\/forecast:.*10 %waterLevelM foreseen >= 3\.50 at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(forecast \d\.\d\d, \d\.\d\d to \d\.\d\d/);
+    await page.screenshot({ path: `${SHOTS}/decisions.png` });
+    await proposed.getByRole('button', { name: 'Approve' }).click();
+    await page.getByTestId('decision-result').getByText(`Decision on ${server.historyDevEui}: executed.`).waitFor();
+    // Approved, the command is queued; undone with a reason, it is withdrawn.
+    await page.getByLabel('Show').selectOption('executed');
+    const executed = list.locator('tr[data-state="executed"]', { hasText: server.historyDevEui });
+    await page.getByLabel('Reason').fill('crest passed the other way');
+    await executed.getByRole('button', { name: 'Undo' }).click();
+    // Undone, its command is withdrawn — unless the scheduler already put it on a contact under way
+    // (at 30× a station is often in contact): then the page says it can no longer be called back.
+    const outcome = page.getByText(/: undone \(crest passed the other way\)\.|can no longer be withdrawn/);
+    await outcome.waitFor();
+    const text = await outcome.textContent();
+    const res = await fetch(`${server.baseUrl}/api/v1/terminals/${server.historyDevEui}/downlinks`, { headers: { authorization: `Bearer ${server.operatorKey}` } });
+    const downlinks = ((await res.json()) as { items: Array<{ state: string; fPort: number }> }).items;
+    if (text?.startsWith('Decision on')) {
+      expect(text).toBe(`Decision on ${server.historyDevEui}: undone (crest passed the other way).`);
+      expect(downlinks.map((d) => [d.fPort, d.state])).toEqual([[5, 'failed']]);
+    } else {
+      expect(text).toMatch(/^Not undone: decision [0-9a-f-]+: its downlink is (scheduled|uploaded|transmitted|acknowledged) and can no longer be withdrawn$/);
+      expect(downlinks.map((d) => d.fPort)).toEqual([5]);
+      expect(downlinks[0]!.state).not.toBe('failed');
+      // The refusal is the answer the page shows, not a fault of the page.
+      errors.splice(0, errors.length, ...errors.filter((e) => !/409|Conflict/.test(e)));
+    }
+    await page.screenshot({ path: `${SHOTS}/decisions-undone.png` });
+  }, 60_000);
+
   it('shows the other views without a console error', async () => {
     // The water rules raised an alarm on the level crossing the warning line: acknowledge it.
     await page.getByRole('link', { name: 'Alarms', exact: true }).click();

@@ -8,6 +8,7 @@ import { LiveView } from './views/live-view';
 import { TerminalsView } from './views/terminals-view';
 import { TerminalPage } from './terminal/terminal-page';
 import { AlarmsView } from './views/alarms-view';
+import { DecisionsView } from './views/decisions-view';
 import { KpiView } from './views/kpi-view';
 import { SolutionsView } from './views/solutions-view';
 import { SupervisionView } from './views/supervision-view';
@@ -47,7 +48,7 @@ export function App() {
   const ctx: Ctx = { api, session, tenantId };
   const signOut = () => { forgetKey(); setKey(undefined); setSession(undefined); navigate('/'); };
   const nav: Array<[string, string, boolean]> = [
-    ['/', 'Live', true], ['/terminals', 'Terminals', true], ['/solutions', 'Solutions', true], ['/alarms', 'Alarms', true],
+    ['/', 'Live', true], ['/terminals', 'Terminals', true], ['/solutions', 'Solutions', true], ['/alarms', 'Alarms', true], ['/decisions', 'Decisions', true],
     ['/kpis', 'KPIs', true], ['/supervision', 'Supervision', can.supervise(session.role)],
   ];
   const terminal = /^\/terminals\/([0-9a-fA-F]{16})$/.exec(path)?.[1];
@@ -55,6 +56,7 @@ export function App() {
   if (terminal) view = <TerminalPage ctx={ctx} devEui={terminal.toLowerCase()} />;
   else if (path === '/terminals') view = <TerminalsView ctx={ctx} />;
   else if (path === '/alarms') view = <AlarmsView ctx={ctx} />;
+  else if (path === '/decisions') view = <DecisionsView ctx={ctx} />;
   else if (path === '/kpis') view = <KpiView ctx={ctx} />;
   else if (path === '/solutions') view = <SolutionsView ctx={ctx} />;
   else if (path === '/supervision' && can.supervise(session.role)) view = <SupervisionView ctx={ctx} />;

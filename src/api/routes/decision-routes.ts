@@ -109,30 +109,21 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
       undo: 'Undo an executed decision: its command is withdrawn while it has not left (DECISION_NOT_UNDOABLE once it has)',
     } as const;
     for (const [step, summary] of Object.entries(steps) as Array<[keyof typeof steps, string]>) {
-      app.post<{ Params: { id: string }; Body: unknown }>(`/api/v1/decisions/:id/${step}`, {
+      app.post<{ Params: { id: string }; Body: { reason?: string } | null }>(`/api/v1/decisions/:id/${step}`, {
         schema: {
-          summary: `${summary}. Body (optional): {"reason": "…"} (at most 500 characters)`, tags: ['intelligence'], ...secured, params: idParams,
+          summary, tags: ['intelligence'], ...secured, params: idParams,
+          body: { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500, description: 'why, in the audit record and on the decision' } }, description: 'optional: no body at all is fine' },
           response: { 200: decisionSchema, '4xx': errorSchema },
         },
+        // No body at all is fine: validated as null.
+        preValidation: async (req) => { if (req.body === undefined || (req.body as unknown) === '') req.body = null; },
       }, async (req) => {
         await visible(req, req.params.id, ADMINS);
-        const by = actorOf(req), reason = reasonOf(req.body);
+        const by = actorOf(req), reason = req.body?.reason;
         const d = step === 'approve' ? await core.decisions.approve(req.params.id, by)
           : step === 'reject' ? await core.decisions.reject(req.params.id, by, reason) : await core.decisions.undo(req.params.id, by, reason);
         return decisionJson(d, access.seesPayloads(principalOf(req)));
       });
     }
   };
-}
-
-/** The optional `{"reason": "…"}` body of approve, reject and undo (none at all is fine). */
-function reasonOf(body: unknown): string | undefined {
-  if (body === undefined || body === null || body === '') return undefined;
-  if (typeof body !== 'object' || Array.isArray(body)) throw new SatiotError('INVALID_ARGUMENT', 'the body, when there is one, is {"reason": "…"}');
-  const extra = Object.keys(body).filter((k) => k !== 'reason');
-  if (extra.length > 0) throw new SatiotError('INVALID_ARGUMENT', `unknown field ${extra[0]}: the body holds only reason`);
-  const r = (body as { reason?: unknown }).reason;
-  if (r === undefined) return undefined;
-  if (typeof r !== 'string' || r.length > 500) throw new SatiotError('INVALID_ARGUMENT', 'reason must be text of at most 500 characters');
-  return r;
 }

@@ -540,6 +540,203 @@ export interface ApiOperations {
       }[];
     };
   };
+  "GET /api/v1/terminals/{devEui}/forecast": {
+    params: { devEui: string };
+    query: { field: string; horizon: number; level?: number; from?: string; to?: string };
+    body: undefined;
+    response: {
+      field: string;
+      observations: number;
+      forecast: {
+        timestamp: string;
+        value: number;
+        lower: number;
+        upper: number;
+      }[];
+      model: {
+        [key: string]: unknown;
+      };
+    };
+  };
+  "GET /api/v1/terminals/{devEui}/anomalies": {
+    params: { devEui: string };
+    query: { field: string; threshold?: number; from?: string; to?: string };
+    body: undefined;
+    response: {
+      field: string;
+      observations: number;
+      anomalies: Array<{
+        timestamp: string;
+        score: number;
+        reason: "deviation" | "flatline";
+        value: number;
+        expected: number;
+        lower: number;
+        upper: number;
+      }>;
+      model: {
+        [key: string]: unknown;
+      };
+    };
+  };
+  "GET /api/v1/decisions": {
+    params: Record<string, never>;
+    query: { tenantId?: string; state?: "proposed" | "executed" | "rejected" | "undone" | "failed"; limit?: number; cursor?: string };
+    body: undefined;
+    response: {
+      items: Array<{
+        id: string;
+        tenantId: string;
+        devEui: string;
+        ruleId: string;
+        alarmId: string;
+        action: {
+          kind?: "downlink";
+          fPort?: number;
+          payloadHex?: string;
+          confirmed?: boolean;
+          priority?: string;
+        };
+        inputs?: {
+          [key: string]: unknown;
+        };
+        model: string;
+        confidence: number;
+        policy: "auto" | "suggest";
+        state: "proposed" | "executed" | "rejected" | "undone" | "failed";
+        createdAt: string;
+        decidedBy: string | null;
+        decidedAt: string | null;
+        reason?: string | null;
+        undoneBy: string | null;
+        undoneAt: string | null;
+      }>;
+      nextCursor?: string;
+    };
+  };
+  "GET /api/v1/decisions/policy": {
+    params: Record<string, never>;
+    query: { tenantId: string };
+    body: undefined;
+    response: {
+      tenantId: string;
+      policy: "auto" | "suggest";
+    };
+  };
+  "PUT /api/v1/decisions/policy": {
+    params: Record<string, never>;
+    query: Record<string, never>;
+    body: {
+      tenantId: string;
+      policy: "auto" | "suggest";
+    };
+    response: {
+      tenantId: string;
+      policy: string;
+    };
+  };
+  "POST /api/v1/decisions/{id}/approve": {
+    params: { id: string };
+    query: Record<string, never>;
+    body: {
+      reason?: string;
+    } | null;
+    response: {
+      id: string;
+      tenantId: string;
+      devEui: string;
+      ruleId: string;
+      alarmId: string;
+      action: {
+        kind?: "downlink";
+        fPort?: number;
+        payloadHex?: string;
+        confirmed?: boolean;
+        priority?: string;
+      };
+      inputs?: {
+        [key: string]: unknown;
+      };
+      model: string;
+      confidence: number;
+      policy: "auto" | "suggest";
+      state: "proposed" | "executed" | "rejected" | "undone" | "failed";
+      createdAt: string;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      reason?: string | null;
+      undoneBy: string | null;
+      undoneAt: string | null;
+    };
+  };
+  "POST /api/v1/decisions/{id}/reject": {
+    params: { id: string };
+    query: Record<string, never>;
+    body: {
+      reason?: string;
+    } | null;
+    response: {
+      id: string;
+      tenantId: string;
+      devEui: string;
+      ruleId: string;
+      alarmId: string;
+      action: {
+        kind?: "downlink";
+        fPort?: number;
+        payloadHex?: string;
+        confirmed?: boolean;
+        priority?: string;
+      };
+      inputs?: {
+        [key: string]: unknown;
+      };
+      model: string;
+      confidence: number;
+      policy: "auto" | "suggest";
+      state: "proposed" | "executed" | "rejected" | "undone" | "failed";
+      createdAt: string;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      reason?: string | null;
+      undoneBy: string | null;
+      undoneAt: string | null;
+    };
+  };
+  "POST /api/v1/decisions/{id}/undo": {
+    params: { id: string };
+    query: Record<string, never>;
+    body: {
+      reason?: string;
+    } | null;
+    response: {
+      id: string;
+      tenantId: string;
+      devEui: string;
+      ruleId: string;
+      alarmId: string;
+      action: {
+        kind?: "downlink";
+        fPort?: number;
+        payloadHex?: string;
+        confirmed?: boolean;
+        priority?: string;
+      };
+      inputs?: {
+        [key: string]: unknown;
+      };
+      model: string;
+      confidence: number;
+      policy: "auto" | "suggest";
+      state: "proposed" | "executed" | "rejected" | "undone" | "failed";
+      createdAt: string;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      reason?: string | null;
+      undoneBy: string | null;
+      undoneAt: string | null;
+    };
+  };
   "GET /api/v1/ingest/rejections": {
     params: Record<string, never>;
     query: Record<string, never>;

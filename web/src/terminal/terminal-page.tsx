@@ -4,7 +4,8 @@ import { LiveMap } from '../map/live-map';
 import { can, type Ctx } from '../session';
 import { sectorOf } from '../terminal-sector';
 import { DownlinkForm } from './downlink-form';
-import { FieldChart, measurements } from './field-chart';
+import { FieldChart, measurementList, measurements } from './field-chart';
+import { ForecastCard, markers, useAnomalies, type FieldSeries } from './forecast-card';
 import { PassTimeline } from './pass-timeline';
 
 type Terminal = Response<'GET /api/v1/terminals/{devEui}'>;
@@ -47,19 +48,21 @@ export function TerminalPage({ ctx, devEui }: { ctx: Ctx; devEui: string }) {
     return () => clearInterval(timer);
   }, [api, devEui, session.seesPayloads, tick]);
 
-  const series = useMemo(() => {
-    const byField = new Map<string, { xs: number[]; ys: number[] }>();
+  const series = useMemo<FieldSeries[]>(() => {
+    const byPath = new Map<string, { name: string; path: string; xs: number[]; ys: number[] }>();
     for (const m of [...messages].reverse()) {
       if (!m.decode?.decoded) continue;
-      for (const [k, v] of Object.entries(measurements(m.decode.decoded))) {
-        const s = byField.get(k) ?? { xs: [], ys: [] };
+      for (const { name, path, value } of measurementList(m.decode.decoded)) {
+        const s = byPath.get(path) ?? { name, path, xs: [], ys: [] };
         s.xs.push(Date.parse(m.capturedAt) / 1000);
-        s.ys.push(v);
-        byField.set(k, s);
+        s.ys.push(value);
+        byPath.set(path, s);
       }
     }
-    return [...byField].filter(([, s]) => s.xs.length > 1).slice(0, 6);
+    return [...byPath.values()].filter((s) => s.xs.length > 1).slice(0, 6);
   }, [messages]);
+  const newest = messages[0]?.id;
+  const anomalies = useAnomalies(ctx, devEui, session.seesPayloads ? series : [], newest);
 
   if (error) return <section className="page"><p className="error">{error}</p></section>;
   if (!t) return <section className="page"><p className="muted">loading…</p></section>;
@@ -83,7 +86,12 @@ export function TerminalPage({ ctx, devEui }: { ctx: Ctx; devEui: string }) {
         </div>
         <div className="card map-card"><LiveMap api={api} showStations={can.seeStations(session.role)} terminals={position ? [{ devEui: t.devEui, codec: t.codec, lat: position.lat, lon: position.lon, lastSeen: last ? Date.parse(last.ingestedAt) : undefined }] : []} focus={position} trail={trail} legend={false} /></div>
       </div>
-      {series.length > 0 ? <div className="charts">{series.map(([k, s]) => <FieldChart key={k} name={k} xs={s.xs} ys={s.ys} />)}</div> : <p className="muted">No decoded numeric fields to chart yet.</p>}
+      {series.length > 0 ? (
+        <>
+          {session.seesPayloads ? <ForecastCard ctx={ctx} devEui={t.devEui} fields={series} anomalies={anomalies} newest={newest} /> : null}
+          <div className="charts">{series.map((s) => <FieldChart key={s.path} name={s.name} xs={s.xs} ys={s.ys} anomalies={markers(s, anomalies.get(s.path))} />)}</div>
+        </>
+      ) : <p className="muted">No decoded numeric fields to chart yet.</p>}
       <div className="card">
         <h3>Next passes (24 h)</h3>
         {passes ? <PassTimeline passes={passes.passes} /> : <p className="muted">No position to predict passes for.</p>}

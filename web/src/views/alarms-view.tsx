@@ -2,17 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Response } from '../api/client';
 import { linkProps } from '../router';
 import { can, type Ctx } from '../session';
+import { explainEvidence } from '../evidence';
 
 type Alarm = Response<'GET /api/v1/alarms'>['items'][number];
 const when = (iso: string | undefined) => (iso ? iso.replace('T', ' ').slice(0, 19) : '—');
-/** What fired the alarm, without the ids every evidence carries. */
-function evidence(e: Record<string, unknown> | undefined): string {
-  if (!e) return '—';
-  const { ruleId: _r, messageId: _m, ...rest } = e;
-  const text = JSON.stringify(rest);
-  return text === '{}' ? '—' : text.slice(0, 100);
-}
-
 /** Open alarms (or all) of the tenant, with acknowledge and clear for the roles that may. */
 export function AlarmsView({ ctx }: { ctx: Ctx }) {
   const { api, session, tenantId } = ctx;
@@ -53,7 +46,7 @@ export function AlarmsView({ ctx }: { ctx: Ctx }) {
             <tr key={a.id}>
               <td><span className={`pill ${a.state}`}>{a.state}</span></td><td>{a.severity}</td><td>{ruleNames[a.ruleId] ?? a.ruleId.slice(0, 8)}</td>
               <td><a {...linkProps(`/terminals/${a.devEui}`)}>{a.devEui}</a></td><td>{when(a.raisedAt)}</td><td>{a.count}× (last {when(a.lastFiredAt)})</td>
-              <td><code>{evidence(a.lastEvidence ?? a.evidence)}</code></td>
+              <td>{explainEvidence(a.lastEvidence ?? a.evidence)}</td>
               {handles ? (
                 <td>
                   {a.state === 'raised' ? <button type="button" onClick={() => act(a.id, 'acknowledge')}>Acknowledge</button> : null}
