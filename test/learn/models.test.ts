@@ -40,6 +40,14 @@ describe('anomaly detection', () => {
     expect(far).toEqual([]);
   });
 
+  it('flags a dropout on a smooth rising river alone, not the good readings before it whose neighbourhood it spoils', () => {
+    // Hourly levels to the centimetre, a daily cycle on a rise, one reading of 0 (as the browser test's gauge).
+    const y = Array.from({ length: 72 }, (_, h) => (h === 50 ? 0 : Math.round((2.3 + 0.012 * h + 0.45 * Math.sin((2 * Math.PI * h) / 24)) * 100) / 100));
+    const r = detectAnomalies({ t: y.map((_, i) => T0 + i * H), y });
+    expect(r.anomalies.map((a) => (a.t - T0) / H)).toEqual([50]);
+    expect(r.anomalies[0]!.expected).toBeCloseTo(3.12, 1);
+  });
+
   it('does not call a quantising sensor stuck: the bar rises with the runs the series shows anyway', () => {
     const y = daily(5).y.map((v) => Math.round(v * 2) / 2); // half-unit steps: long runs are normal
     const { stuck, minRun } = flatlines(y);
