@@ -42,6 +42,7 @@ export const DASHBOARD_OPERATIONS = [
   'GET /api/v1/rules',
   'GET /api/v1/terminals/{devEui}/forecast',
   'GET /api/v1/terminals/{devEui}/anomalies',
+  'GET /api/v1/terminals/{devEui}/next-message',
   'GET /api/v1/decisions',
   'GET /api/v1/decisions/policy',
   'PUT /api/v1/decisions/policy',

@@ -18,6 +18,9 @@ import { CodecCatalog } from './codec-catalog.js';
 import { PayloadDecoder } from './payload-decoder.js';
 import { RuleRunner } from './rule-runner.js';
 import { ContactPlanOracle } from './contact-plan-oracle.js';
+import { terminalNextMessage } from './next-message.js';
+import type { TerminalRecord } from './model.js';
+import type { NextMessageForecast } from '../learn/next-message.js';
 import { DownlinkService, type DownlinkServiceOptions } from './downlink-service.js';
 import { DownlinkContacts } from './downlink-contacts.js';
 import { MovingTerminalContacts } from './moving-terminal-contacts.js';
@@ -330,6 +333,11 @@ export class Core {
    * and closes the bus and the store (in that order: nothing is published after the store closes).
    * Events not yet published stay in the outbox for the next relay.
    */
+  /** When the terminal's next message should reach the core (src/core/next-message.ts), as of now on the core's clock. */
+  nextMessage(t: TerminalRecord, level?: number): Promise<NextMessageForecast> {
+    return terminalNextMessage(this.store, this.contacts, t, this.clock.now(), level);
+  }
+
   async close(): Promise<void> {
     await this.scheduler.stop();
     await this.leases.stop();

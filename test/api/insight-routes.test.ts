@@ -88,4 +88,33 @@ describe('API: forecasts and anomalies of decoded fields', () => {
     const hidden = await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/anomalies?field=values.waterLevelM`, headers: { authorization: `Bearer ${key}` } });
     expect([hidden.statusCode, hidden.json().error.code]).toEqual([404, 'TERMINAL_NOT_FOUND']);
   });
+
+  it('forecasts a terminal\'s next message from its hourly reports and 20-minute delivery, and calls it overdue once it has been silent too long', async () => {
+    const t = await api.f.addTerminal({ codec: 'sl651' });
+    const url = `/api/v1/terminals/${t.devEui}/next-message`;
+    const early = (await api.app.inject({ method: 'GET', url, headers: auth })).json();
+    expect(early).toMatchObject({ devEui: t.devEui, expected: null, overdue: false, lastCapturedAt: null });
+    let last = 0;
+    for (let i = 1; i <= 24; i++) {
+      // Captured now, ingested 20 minutes later; the next report an hour after this one.
+      last = api.f.clock.now();
+      api.f.clock.advance(20 * 60_000);
+      await api.f.core.pipeline.ingest(api.f.station, [uplink(t, i, new Uint8Array([i]), { capturedAt: last, downlinkedAt: last + 15 * 60_000 })]);
+      api.f.clock.advance(40 * 60_000);
+    }
+    api.f.clock.advance(-30 * 60_000);
+    const r = await api.app.inject({ method: 'GET', url, headers: auth });
+    expect(r.statusCode, r.body).toBe(200);
+    const due = new Date(last + 80 * 60_000).toISOString();
+    expect(r.json()).toMatchObject({ lastCapturedAt: new Date(last).toISOString(), expected: { lower: due, median: due, upper: due }, overdue: false });
+    expect(r.json().model).toMatchObject({ kind: 'renewal', gaps: 23, medianGapMs: H, delays: 24, medianDelayMs: 20 * 60_000, contactPlan: false, level: 0.8 });
+    api.f.clock.advance(2 * H);
+    expect((await api.app.inject({ method: 'GET', url, headers: auth })).json()).toMatchObject({ expected: null, overdue: true });
+    // Another tenant's key does not see it; the level is checked.
+    const other = await api.f.core.provisioning.createTenant('other');
+    const key = await keyFor(api.app, 'tenant-user', other.id);
+    const hidden = await api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+    expect([hidden.statusCode, hidden.json().error.code]).toEqual([404, 'TERMINAL_NOT_FOUND']);
+    expect((await api.app.inject({ method: 'GET', url: `${url}?level=2`, headers: auth })).statusCode).toBe(400);
+  });
 });

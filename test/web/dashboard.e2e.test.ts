@@ -182,6 +182,8 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     const card = page.getByTestId('forecast-card');
     // 24 steps of the hourly series, drawn in their band after the observations.
     await card.locator('.chart[data-forecast="24"]').waitFor({ timeout: 20_000 });
+    // Hourly reports: the next one is forecast with its interval.
+    await expect(page.getByTestId('next-message').textContent()).resolves.toMatch(/^(Next message expected \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(80 %: .*\) · usually every 1\.0 h|overdue)/);
     await expect(card.getByTestId('forecast-summary').textContent()).resolves.toMatch(/waterLevelM at \d{4}-\d\d-\d\d \d\d:\d\d UTC: [\d.]+ \([\d.]+ to [\d.]+, 80 % interval\), from 72 values/);
     // The dropout to 0 m is marked on the chart and said in words with the level that was expected.
     await expect(card.locator('.chart').getAttribute('data-anomalies')).resolves.toBe('1');

@@ -70,6 +70,42 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
       };
     });
 
+    app.get<{ Params: { devEui: string }; Querystring: { level: number } }>('/api/v1/terminals/:devEui/next-message', {
+      schema: {
+        summary: 'When the terminal\'s next message should reach the core: a median and an interval learned from its own capture gaps and delivery delays, in the passes over it (docs/intelligence.md)', tags: ['intelligence'], ...secured,
+        params: devEuiParams,
+        querystring: { type: 'object', additionalProperties: false, properties: { level: { type: 'number', minimum: 0.5, maximum: 0.99, default: 0.8 } } },
+        response: {
+          200: {
+            type: 'object', required: ['devEui', 'at', 'lastCapturedAt', 'lastIngestedAt', 'expected', 'overdue', 'model'],
+            properties: {
+              devEui: { type: 'string' }, at: { type: 'string', description: 'when the forecast was made (the core\'s clock)' },
+              lastCapturedAt: { type: ['string', 'null'] }, lastIngestedAt: { type: ['string', 'null'] },
+              expected: {
+                type: ['object', 'null'], required: ['lower', 'median', 'upper'], description: 'null: too little history (fewer than 3 gaps), or overdue',
+                properties: { lower: { type: 'string' }, median: { type: 'string' }, upper: { type: 'string' } },
+              },
+              overdue: { type: 'boolean', description: 'no message although every gap and delay the terminal has shown would have brought one' },
+              model: modelSchema,
+            },
+          },
+          '4xx': errorSchema,
+        },
+      },
+    }, async (req) => {
+      const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
+      const t = core.registry.byDevEui(req.params.devEui.toLowerCase());
+      if (!t) throw notFound();
+      checkTenant(req, t.record.tenantId, notFound);
+      const f = await core.nextMessage(t.record, req.query.level);
+      const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+      return {
+        devEui: t.record.devEui, at: iso(f.at), lastCapturedAt: isoOrNull(f.lastCapturedAt), lastIngestedAt: isoOrNull(f.lastIngestedAt),
+        expected: f.expected && { lower: iso(f.expected.lower), median: iso(f.expected.median), upper: iso(f.expected.upper) }, overdue: f.overdue,
+        model: { ...f.model, nextContact: f.model.nextContact && { start: iso(f.model.nextContact.start), end: iso(f.model.nextContact.end) } },
+      };
+    });
+
     app.get<{ Params: { devEui: string }; Querystring: { field: string; threshold: number; from?: string; to?: string } }>('/api/v1/terminals/:devEui/anomalies', {
       schema: {
         summary: 'Anomalies of a decoded field: values scored 0..1 for how far they stand from what their neighbourhood expects, with that expectation and band (docs/intelligence.md)', tags: ['intelligence'], ...secured,

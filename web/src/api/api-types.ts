@@ -579,6 +579,26 @@ export interface ApiOperations {
       };
     };
   };
+  "GET /api/v1/terminals/{devEui}/next-message": {
+    params: { devEui: string };
+    query: { level?: number };
+    body: undefined;
+    response: {
+      devEui: string;
+      at: string;
+      lastCapturedAt: string | null;
+      lastIngestedAt: string | null;
+      expected: {
+        lower: string;
+        median: string;
+        upper: string;
+      } | null;
+      overdue: boolean;
+      model: {
+        [key: string]: unknown;
+      };
+    };
+  };
   "GET /api/v1/decisions": {
     params: Record<string, never>;
     query: { tenantId?: string; state?: "proposed" | "executed" | "rejected" | "undone" | "failed"; limit?: number; cursor?: string };

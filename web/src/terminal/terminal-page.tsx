@@ -14,6 +14,7 @@ type Downlinks = Response<'GET /api/v1/terminals/{devEui}/downlinks'>['items'];
 type Passes = Response<'GET /api/v1/terminals/{devEui}/passes'>;
 type Track = Response<'GET /api/v1/terminals/{devEui}/track'>;
 type Alarms = Response<'GET /api/v1/alarms'>['items'];
+type NextMessage = Response<'GET /api/v1/terminals/{devEui}/next-message'>;
 
 const REFRESH_MS = 5000;
 const when = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').slice(0, 19) : '—');
@@ -28,6 +29,7 @@ export function TerminalPage({ ctx, devEui }: { ctx: Ctx; devEui: string }) {
   const [passes, setPasses] = useState<Passes | undefined>();
   const [track, setTrack] = useState<Track | undefined>();
   const [alarms, setAlarms] = useState<Alarms>([]);
+  const [next, setNext] = useState<NextMessage | undefined>();
   const [tick, setTick] = useState(0);
   const refresh = useCallback(() => setTick((n) => n + 1), []);
 
@@ -41,6 +43,7 @@ export function TerminalPage({ ctx, devEui }: { ctx: Ctx; devEui: string }) {
       api.call('GET /api/v1/terminals/{devEui}/messages', { params: { devEui }, query: { limit: 200 } }).then((r) => setMessages(r.items), () => undefined);
       api.call('GET /api/v1/terminals/{devEui}/downlinks', { params: { devEui }, query: { limit: 20 } }).then((r) => setDownlinks(r.items), () => undefined);
       api.call('GET /api/v1/alarms', { query: { devEui, limit: 50 } }).then((r) => setAlarms(r.items), () => undefined);
+      api.call('GET /api/v1/terminals/{devEui}/next-message', { params: { devEui } }).then(setNext, () => setNext(undefined));
       if (session.seesPayloads) api.call('GET /api/v1/terminals/{devEui}/track', { params: { devEui } }).then(setTrack, () => undefined);
     };
     load();
@@ -82,6 +85,7 @@ export function TerminalPage({ ctx, devEui }: { ctx: Ctx; devEui: string }) {
               {last.decode?.decoded ? Object.entries(measurements(last.decode.decoded)).slice(0, 8).map(([k, v]) => <Fragment key={k}><dt>{k}</dt><dd>{v}</dd></Fragment>) : null}
             </dl>
           ) : <p className="muted">No message yet.</p>}
+          {next ? <NextMessageLine next={next} /> : null}
           {position ? <p className="muted">Position {position.lat.toFixed(4)}, {position.lon.toFixed(4)}{track ? ` · ${track.distanceKm.toFixed(1)} km travelled` : ''}</p> : null}
         </div>
         <div className="card map-card"><LiveMap api={api} showStations={can.seeStations(session.role)} terminals={position ? [{ devEui: t.devEui, codec: t.codec, lat: position.lat, lon: position.lon, lastSeen: last ? Date.parse(last.ingestedAt) : undefined }] : []} focus={position} trail={trail} legend={false} /></div>
@@ -118,5 +122,20 @@ export function TerminalPage({ ctx, devEui }: { ctx: Ctx; devEui: string }) {
         )}
       </div>
     </section>
+  );
+}
+
+/** When the next message should arrive, learned from the terminal's own gaps and delays (and the passes over it). */
+function NextMessageLine({ next }: { next: NextMessage }) {
+  const hm = (iso: string) => iso.slice(11, 16);
+  const m = next.model as { medianGapMs?: number | null; contactPlan?: boolean };
+  const gap = m.medianGapMs ? ` · usually every ${m.medianGapMs >= 3_600_000 ? `${(m.medianGapMs / 3_600_000).toFixed(1)} h` : `${Math.round(m.medianGapMs / 60_000)} min`}` : '';
+  if (next.overdue) return <p data-testid="next-message"><span className="pill raised">overdue</span> silent longer than any gap it has shown{gap}</p>;
+  if (!next.expected) return <p className="muted" data-testid="next-message">Next message: too little history to say{gap}</p>;
+  const e = next.expected;
+  return (
+    <p data-testid="next-message">
+      Next message expected {when(e.median)} UTC (80 %: {hm(e.lower)}–{e.upper.slice(0, 10) === e.lower.slice(0, 10) ? hm(e.upper) : when(e.upper)}){gap}{m.contactPlan ? ', in the passes over it' : ''}
+    </p>
   );
 }
