@@ -208,6 +208,7 @@ export class Core {
       const contacts = new ContactPlanOracle();
       contacts.setSatellites(await deps.store.listSatellites());
       const rules = new RuleRunner(deps.store, events, deps.bus, registry, clock, contacts);
+      rules.nextMessage = (t) => terminalNextMessage(deps.store, contacts, t, clock.now());
       const eventMetrics = new EventMetrics(metrics, deps.bus);
       await eventMetrics.start();
       undo.push(() => eventMetrics.stop());

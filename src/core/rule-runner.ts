@@ -10,6 +10,7 @@ import { ruleStateKey, type AlarmQuery, type Page, type Store, type StoreTx } fr
 import type { TerminalRecord } from './model.js';
 import type { Decisions } from './decisions.js';
 import type { ForecastEngine } from '../learn/engine.js';
+import type { NextMessageForecast } from '../learn/next-message.js';
 import type { Decision } from './ports/decision-store.js';
 import type { TerminalRegistry } from './terminal-registry.js';
 import type { Emit, EventWriter } from './event-writer.js';
@@ -67,6 +68,8 @@ export class RuleRunner {
   decisions: Decisions | undefined;
   /** What forecast conditions run on (CoreDeps.forecastEngine); without it they are unknown. */
   engine: ForecastEngine | undefined;
+  /** A terminal's next-message forecast, for learned silence rules (without it they are unknown). */
+  nextMessage: ((t: TerminalRecord) => Promise<NextMessageForecast>) | undefined;
 
   async start(): Promise<void> {
     this.sub ??= await this.bus.subscribe(DECODED_SUBJECTS, coalesce((ms) => this.handleBatch(ms)), { durable: RULES_CONSUMER, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH });
@@ -201,12 +204,16 @@ export class RuleRunner {
         n += await this.serial.run(terminal.devEui, async () => {
           const newest = (await this.store.listMessages({ terminalId: terminal.id, limit: 1 })).items[0];
           const lastHeardAt = newest?.capturedAt ?? entry.record.createdAt;
+          // Learned rules ask the terminal's next-message forecast, once, and only once their hours have passed.
+          const learned = applies.some((r) => r.condition.kind === 'silence' && r.condition.learned && now - lastHeardAt >= r.condition.hours * 3_600_000);
+          const forecast = learned && this.nextMessage ? await this.nextMessage(entry.record) : undefined;
+          const nextMessage = forecast && { overdue: forecast.overdue, medianGapMs: forecast.model.medianGapMs, gaps: forecast.model.gaps };
           const decided: Decision[] = [];
           const changed = await this.events.run(async (tx, emit) => {
             decided.length = 0;
             let count = 0;
             for (const rule of applies) {
-              const ev = evaluateSilence(rule, await tx.getRuleState(rule.id, terminal.id), { terminal, now, lastHeardAt, contacts: this.contacts });
+              const ev = evaluateSilence(rule, await tx.getRuleState(rule.id, terminal.id), { terminal, now, lastHeardAt, contacts: this.contacts, ...(nextMessage ? { nextMessage } : {}) });
               await tx.saveRuleState(rule.id, terminal.id, ev.state);
               if (ev.transition) { await this.apply(tx, emit, rule, entry.record, ev.transition, decided); count++; }
             }

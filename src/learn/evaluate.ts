@@ -4,6 +4,8 @@
  * forecasts.
  */
 
+import { forecastNextMessage, naiveNextMessage, type Arrival, type ContactWindow } from './next-message.js';
+
 export interface DetectionScore { readonly tp: number; readonly fn: number; readonly fp: number; readonly precision: number; readonly recall: number; readonly f1: number }
 
 /**
@@ -62,4 +64,41 @@ export function coverage(actual: readonly number[], lower: readonly number[], up
   let inside = 0;
   for (let i = 0; i < actual.length; i++) if (actual[i]! >= lower[i]! && actual[i]! <= upper[i]!) inside++;
   return actual.length ? inside / actual.length : NaN;
+}
+
+/** How next-message forecasts fared at a set of forecast times (docs/intelligence.md). */
+export interface NextMessageScore {
+  /** Forecast times at which a message did come later and both the model and the baseline answered. */
+  readonly forecasts: number;
+  /** Share of those whose next arrival fell within the model's interval. */
+  readonly coverage: number;
+  /** Mean absolute error of the model's median and of the baseline (ms). */
+  readonly maeMs: number;
+  readonly naiveMaeMs: number;
+  /** Forecast times at which the model said overdue, and of those, how many had a message within the hour. */
+  readonly overdue: number;
+  readonly overdueWrong: number;
+}
+
+/** One terminal's arrivals, forecast at each of `origins` (Unix ms) from the arrivals before it, against what came next. */
+export function scoreNextMessage(history: readonly Arrival[], origins: readonly number[], contacts?: readonly ContactWindow[], level = 0.8): {
+  inside: number; n: number; errors: number[]; naiveErrors: number[]; overdue: number; overdueWrong: number;
+} {
+  const byArrival = [...history].sort((a, b) => a.ingestedAt - b.ingestedAt);
+  let inside = 0, n = 0, overdue = 0, overdueWrong = 0;
+  const errors: number[] = [], naiveErrors: number[] = [];
+  for (const now of origins) {
+    const cut = byArrival.findIndex((a) => a.ingestedAt > now);
+    if (cut <= 0) continue;
+    const known = byArrival.slice(0, cut), actual = byArrival[cut]!.ingestedAt;
+    const f = forecastNextMessage(known, now, { level, ...(contacts ? { contacts } : {}) });
+    if (f.overdue) { overdue++; if (actual - now <= 3_600_000) overdueWrong++; }
+    const naive = naiveNextMessage(known, now);
+    if (!f.expected || naive === null) continue;
+    n++;
+    if (actual >= f.expected.lower && actual <= f.expected.upper) inside++;
+    errors.push(Math.abs(f.expected.median - actual));
+    naiveErrors.push(Math.abs(naive - actual));
+  }
+  return { inside, n, errors, naiveErrors, overdue, overdueWrong };
 }

@@ -23,7 +23,11 @@ export interface NextMessageForecast {
    * null when the history is too short or the terminal has been silent longer than any gap it ever left.
    */
   readonly expected: { readonly lower: number; readonly median: number; readonly upper: number } | null;
-  /** No message yet although every gap and delay it has shown would have brought one (and at least MIN_GAPS gaps were seen). */
+  /**
+   * Silent for twice its longest gap plus its longest delay: every gap and delay it has shown would
+   * have brought a message, and it has missed its longest gap again (at least MIN_GAPS gaps seen).
+   * Between the two it is late: no forecast, not yet overdue.
+   */
   readonly overdue: boolean;
   readonly model: {
     readonly kind: 'renewal';
@@ -58,8 +62,8 @@ const SAME_REPORT_MS = 60_000;
  *   pass: a report due between passes is heard at the next one.
  * - Plus the **delivery delay** (capture → core: store and forward), each learned delay with each
  *   gap. Only arrivals after `now` count — nothing has arrived since, which is what a late terminal
- *   tells: its forecast moves on with the silence, and once every combination would have arrived
- *   it is `overdue`. (Gaps and delays are taken as independent.)
+ *   tells: its forecast moves on with the silence; once every combination would have arrived it is
+ *   late (no forecast), and `overdue` once it has missed its longest gap again. (Gaps and delays are taken as independent.)
  *
  * The quantiles of those arrivals give the median and the interval at `level`. Pure: data in, numbers out.
  */
@@ -91,7 +95,9 @@ export function forecastNextMessage(history: readonly Arrival[], now: number, op
     if (!Number.isFinite(capture)) continue;
     for (const d of delays) if (capture + d > now) arrivals.push(capture + d);
   }
-  if (arrivals.length === 0) return { ...base, expected: null, overdue: true };
+  // Later than anything it has shown: overdue once it has also missed its longest gap again (a
+  // terminal that merely stretched its longest gap a little is late, not yet overdue).
+  if (arrivals.length === 0) return { ...base, expected: null, overdue: now > lastCapturedAt + 2 * Math.max(...gaps) + Math.max(...delays) };
   arrivals.sort((a, b) => a - b);
   const q = (p: number) => arrivals[Math.min(arrivals.length - 1, Math.max(0, Math.round(p * (arrivals.length - 1))))]!;
   return { ...base, expected: { lower: q((1 - level) / 2), median: q(0.5), upper: q((1 + level) / 2) }, overdue: false };

@@ -79,13 +79,18 @@ export interface GeofenceCondition {
 
 /**
  * No message for `hours` although the terminal had at least `missedContacts` satellite contacts
- * in that time (0: the time alone decides). Evaluated on a timer by evaluateSilence; only allowed
- * as a rule's whole condition, since a message-driven leaf has no value at a timer tick.
+ * in that time (0: the time alone decides). With `learned`, also only once the terminal is overdue
+ * by its own next-message forecast (learn/next-message.ts): silent for twice its longest gap plus
+ * its longest delay, so a terminal that reports daily is not called silent after `hours` of a
+ * normal night, while one that reports every ten minutes is called so soon after `hours`.
+ * Evaluated on a timer by evaluateSilence; only allowed as a rule's whole condition, since a
+ * message-driven leaf has no value at a timer tick.
  */
 export interface SilenceCondition {
   readonly kind: 'silence';
   readonly hours: number;
   readonly missedContacts: number;
+  readonly learned?: boolean;
 }
 
 export interface AllCondition {
@@ -202,10 +207,12 @@ function parseNode(v: unknown, path: string, depth: number, budget: { leaves: nu
       };
     }
     case 'silence': {
-      onlyKeys(o, ['kind', 'hours', 'missedContacts'], path);
+      onlyKeys(o, ['kind', 'hours', 'missedContacts', 'learned'], path);
       const hours = readNumber(member(o, 'hours'), `${path}.hours`, 0, MAX_SILENCE_HOURS);
       if (hours === 0) fail(`${path}.hours`, 'must be greater than 0');
-      return { kind, hours, missedContacts: readInteger(member(o, 'missedContacts'), `${path}.missedContacts`, 0, 100_000) };
+      const learned = o['learned'];
+      if (learned !== undefined && typeof learned !== 'boolean') fail(`${path}.learned`, 'must be true or false');
+      return { kind, hours, missedContacts: readInteger(member(o, 'missedContacts'), `${path}.missedContacts`, 0, 100_000), ...(learned ? { learned: true } : {}) };
     }
   }
 }

@@ -12,6 +12,11 @@ export interface SilenceContext {
   /** Capture time of the terminal's newest message (or its registration time if it never spoke); null: unknown, nothing happens. */
   readonly lastHeardAt: number | null;
   readonly contacts: ContactOracle;
+  /**
+   * The terminal's next-message forecast, for `learned` rules (absent: unknown, nothing happens);
+   * the caller computes it only once `hours` have passed.
+   */
+  readonly nextMessage?: { readonly overdue: boolean; readonly medianGapMs: number | null; readonly gaps: number };
 }
 
 /**
@@ -24,6 +29,9 @@ export interface SilenceContext {
  * 2022 element sets), and a terminal that had no chance to speak is not faulty — raising then would flood
  * operators with alarms about the network's gaps, not the terminals'. Missed contacts are the
  * evidence of a fault: flat battery, broken antenna, a vehicle in a garage.
+ *
+ * With `learned`, it raises only once the terminal is also overdue by its next-message forecast
+ * (`ctx.nextMessage`; unknown without it).
  *
  * Clears on the next message (evaluateMessage), or here when `lastHeardAt` has moved past the
  * value the alarm was raised with. Other rules are left alone (unknown, no transition).
@@ -46,6 +54,10 @@ export function evaluateSilence(rule: Rule, state: RuleState | undefined, ctx: S
   }
   const silentMs = now - lastHeardAt;
   if (silentMs < c.hours * 3_600_000) return { state: s, transition: null, truth: 'false' };
+  if (c.learned) {
+    if (!ctx.nextMessage) return { state: s, transition: null, truth: 'unknown' };
+    if (!ctx.nextMessage.overdue) return { state: s, transition: null, truth: 'false' };
+  }
   // Asked only once the time has passed: the oracle walks the contact plan.
   const contacts = c.missedContacts === 0 ? null : ctx.contacts.contactsBetween(ctx.terminal, lastHeardAt, now);
   if (contacts !== null && !Number.isFinite(contacts)) return { state: s, transition: null, truth: 'unknown' };
@@ -56,7 +68,10 @@ export function evaluateSilence(rule: Rule, state: RuleState | undefined, ctx: S
     transition: {
       kind: 'raise',
       at: now,
-      evidence: { ruleId: rule.id, lastHeardAt, now, silentHours: silentMs / 3_600_000, hours: c.hours, contacts, missedContacts: c.missedContacts },
+      evidence: {
+        ruleId: rule.id, lastHeardAt, now, silentHours: silentMs / 3_600_000, hours: c.hours, contacts, missedContacts: c.missedContacts,
+        ...(c.learned && ctx.nextMessage ? { overdue: true, usualGapHours: ctx.nextMessage.medianGapMs === null ? null : ctx.nextMessage.medianGapMs / 3_600_000, gaps: ctx.nextMessage.gaps } : {}),
+      },
     },
     truth: 'true',
   };

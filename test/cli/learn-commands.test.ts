@@ -70,4 +70,21 @@ describe('satiot learn', () => {
     expect(text.stdout).toMatch(/F1 model \/ z-score/);
     expect(text.stdout).toMatch(/targets met:/);
   }, 60_000);
+
+  it('evaluate-next-message runs the twin and scores next-message forecasts against the baseline at the same times', async () => {
+    const r = await runCli(['learn', 'evaluate-next-message', '--hours', '30', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const e = JSON.parse(r.stdout) as { terminals: number; forecasts: number; coverage: number; maeMs: number; naiveMaeMs: number; withContactPlan: number; contactPlan: { forecasts: number } };
+    expect(e.terminals).toBeGreaterThan(100);
+    expect(e.withContactPlan).toBeGreaterThan(0);
+    expect(e.forecasts).toBeGreaterThan(300);
+    expect(e.contactPlan.forecasts).toBeGreaterThan(0);
+    // Six hours of forecasts: loose bounds around the 72-hour figures in docs/intelligence.md.
+    expect(e.coverage).toBeGreaterThan(0.6);
+    expect(e.coverage).toBeLessThan(0.95);
+    expect(e.maeMs).toBeLessThan(e.naiveMaeMs * 1.1);
+    const bad = await runCli(['learn', 'evaluate-next-message', '--hours', '2']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--hours/);
+  }, 120_000);
 });

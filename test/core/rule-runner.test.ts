@@ -69,6 +69,31 @@ describe('rules over decoded messages', () => {
     const cleared = await collect(f.bus, 'satiot.alarm.>', 1, () => send(2, 10, f.clock.now() - 60_000));
     expect(cleared[0]).toMatchObject({ action: 'cleared', alarm: { ruleId: 'r-quiet', clearedBy: 'rule' } });
   });
+
+  it('a learned silence rule waits for the terminal to be overdue by its own rhythm: a 3-hourly reporter is not silent after an hour, it is after twice its longest gap', async () => {
+    await f.store.saveRule(parseRule({ id: 'r-learned', tenantId: f.tenantId, name: 'quiet for it', severity: 'warning', enabled: true, scope: {}, condition: { kind: 'silence', hours: 1, missedContacts: 0, learned: true } }), T0);
+    await f.store.saveRule(parseRule({ id: 'r-hour', tenantId: f.tenantId, name: 'quiet an hour', severity: 'info', enabled: true, scope: {}, condition: { kind: 'silence', hours: 1, missedContacts: 0 } }), T0);
+    f.core.rules.invalidate(f.tenantId);
+    for (let i = 1; i <= 8; i++) {
+      const capturedAt = f.clock.now();
+      f.clock.advance(10 * 60_000);
+      // The last reading crosses r-warn's line: its alarm says the rules have seen every message.
+      if (i < 8) await collect(f.bus, 'satiot.decoded.>', 1, () => send(i, 10, capturedAt));
+      else await collect(f.bus, 'satiot.alarm.>', 1, () => send(i, 60, capturedAt));
+      f.clock.advance(3 * HOUR - 10 * 60_000);
+    }
+    const last = f.clock.now() - 3 * HOUR;
+    f.clock.set(last + 2 * HOUR);
+    // The time-only rule raises after its hour; the learned one knows the next report is an hour away.
+    const first = await collect(f.bus, 'satiot.alarm.>', 1, () => f.core.rules.sweepSilence());
+    expect(first.map((e) => (e['alarm'] as { ruleId: string }).ruleId)).toEqual(['r-hour']);
+    f.clock.set(last + 6 * HOUR);
+    expect(await f.core.rules.sweepSilence()).toBe(0);
+    // Twice its longest gap (3 h) plus its longest delay (10 min) is 6 h 10 min.
+    f.clock.set(last + 6 * HOUR + 15 * 60_000);
+    const late = await collect(f.bus, 'satiot.alarm.>', 1, () => f.core.rules.sweepSilence());
+    expect(late[0]).toMatchObject({ action: 'raised', alarm: { ruleId: 'r-learned', evidence: { overdue: true, usualGapHours: 3, gaps: 7, silentHours: 6.25 } } });
+  });
 });
 
 describe('event metrics', () => {

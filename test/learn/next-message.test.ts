@@ -28,14 +28,18 @@ describe('next-message forecast', () => {
     expect(e.upper).toBeLessThanOrEqual(last.capturedAt + H + 30 * MIN);
   });
 
-  it('a late terminal moves its forecast on with the silence, and is overdue once every gap and delay it has shown would have brought a message', () => {
+  it('a late terminal moves its forecast on with the silence, is late once every gap and delay it has shown would have brought a message, and overdue once it missed its longest gap again', () => {
     const h = reports(48, H, (r) => 10 * MIN + r.next() * 20 * MIN, 2, 10 * MIN);
     const last = h.at(-1)!;
     const onTime = forecastNextMessage(h, last.capturedAt + 30 * MIN).expected!;
     const late = forecastNextMessage(h, last.capturedAt + H + 35 * MIN);
     expect(late.expected!.lower).toBeGreaterThan(last.capturedAt + H + 35 * MIN);
     expect(late.expected!.median).toBeGreaterThan(onTime.median);
-    const gone = forecastNextMessage(h, last.capturedAt + 3 * H);
+    // Later than every gap and delay it has shown (≤ 1 h 10 min + 30 min): late, no forecast, not yet overdue…
+    const lateStill = forecastNextMessage(h, last.capturedAt + 2 * H);
+    expect([lateStill.overdue, lateStill.expected]).toEqual([false, null]);
+    // …overdue once it has missed its longest gap again.
+    const gone = forecastNextMessage(h, last.capturedAt + 3 * H + 15 * MIN);
     expect([gone.overdue, gone.expected]).toEqual([true, null]);
   });
 

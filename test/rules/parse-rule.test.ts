@@ -97,6 +97,7 @@ describe('parseRule', () => {
     ['an unknown trigger', 'condition.conditions.3.trigger', 'near', 'condition.all[3].trigger must be one of enter, leave, inside, outside'],
     ['a silence inside a combination', 'condition.conditions.0', { kind: 'silence', hours: 6, missedContacts: 2 }, 'condition.all[0] a silence condition must be the rule\'s whole condition'],
     ['a fractional missedContacts', 'condition', { kind: 'silence', hours: 6, missedContacts: 1.5 }, 'condition.missedContacts must be an integer'],
+    ['a learned silence given as text', 'condition', { kind: 'silence', hours: 6, missedContacts: 0, learned: 'yes' }, 'condition.learned must be true or false'],
     ['a missing id', 'id', REMOVE, 'id must be a string'],
     ['an unknown severity', 'severity', 'major', 'severity must be one of info, warning, critical, emergency'],
     ['a non-boolean enabled', 'enabled', 'yes', 'enabled must be true or false'],

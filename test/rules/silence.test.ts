@@ -54,6 +54,17 @@ describe('silence', () => {
     expect(e.transition?.kind).toBe('raise');
   });
 
+  it('learned: unknown without the terminal\'s next-message forecast, quiet while it is not overdue, raises with the usual gap once it is', () => {
+    const r = rule({ kind: 'silence', hours: 6, missedContacts: 0, learned: true });
+    const ctx = { terminal: TERMINAL, now: T0 + 7 * HOUR, lastHeardAt: T0, contacts: NO_SATELLITE };
+    expect(evaluateSilence(r, undefined, ctx)).toMatchObject({ truth: 'unknown', transition: null });
+    expect(evaluateSilence(r, undefined, { ...ctx, nextMessage: { overdue: false, medianGapMs: 4 * HOUR, gaps: 30 } })).toMatchObject({ truth: 'false', transition: null });
+    const e = evaluateSilence(r, undefined, { ...ctx, nextMessage: { overdue: true, medianGapMs: 2 * HOUR, gaps: 30 } });
+    expect(e.transition).toMatchObject({ kind: 'raise', evidence: { overdue: true, usualGapHours: 2, gaps: 30, silentHours: 7 } });
+    // The hours stay the least silence: overdue before them is not enough.
+    expect(evaluateSilence(r, undefined, { ...ctx, now: T0 + 5 * HOUR, nextMessage: { overdue: true, medianGapMs: HOUR, gaps: 30 } }).transition).toBeNull();
+  });
+
   it('raises on time alone when missedContacts is 0', () => {
     const r = rule({ kind: 'silence', hours: 6, missedContacts: 0 });
     expect(evaluateSilence(r, undefined, { terminal: TERMINAL, now: T0 + 6 * HOUR, lastHeardAt: T0, contacts: NO_SATELLITE }).transition?.kind).toBe('raise');

@@ -99,4 +99,33 @@ export function registerLearnCommands(program: Command): void {
       ));
       process.stdout.write(`targets met: F1 ratio ${e.met.f1Ratio ? 'yes' : 'no'}, MASE ${e.met.mase ? 'yes' : 'no'}, coverage ${e.met.coverage ? 'yes' : 'no'}\n`);
     }));
+
+  learn.command('evaluate-next-message')
+    .description('Score next-message forecasts on the digital twin: run the scenario against an embedded core, forecast each terminal\'s next arrival at jittered times from what had arrived, and compare with what came next (80 % interval coverage; error of the median against the newest arrival plus the median gap)')
+    .option('--scenario <name|file>', 'twin scenario', 'china-trial')
+    .option('--hours <h>', 'simulated span; forecasts start after its first day', '72')
+    .option('--seed <n>', 'seed of the forecast times', '1')
+    .option('--format <text|json>', 'output format', 'text')
+    .action(runAction(async (o: { scenario: string; hours: string; seed: string; format: string }) => {
+      const format = parseChoice(o.format, '--format', ['text', 'json'] as const);
+      const [{ evaluateNextMessage }, { Progress }] = await Promise.all([import('../learn/evaluate-next-message.js'), import('../progress.js')]);
+      const progress = new Progress();
+      const e = await evaluateNextMessage({
+        scenario: o.scenario, hours: parseInteger(o.hours, '--hours', 25, 24 * 30), seed: parseInteger(o.seed, '--seed', 0, 2 ** 31 - 1),
+        onProgress: (phase, d, t) => progress.update(phase, d, t),
+      });
+      progress.stop();
+      if (format === 'json') {
+        process.stdout.write(`${JSON.stringify(e, (_k, v: unknown) => (typeof v === 'number' ? r4(v) : v))}\n`);
+        return;
+      }
+      const min = (ms: number) => `${(ms / 60_000).toFixed(1)} min`, f = (x: number) => x.toFixed(2);
+      process.stdout.write(formatTable(['', 'forecasts', '80 % coverage (0.7–0.9)', 'MAE of the median', 'baseline MAE', 'ratio'], [
+        ['all terminals', String(e.forecasts), f(e.coverage), min(e.maeMs), min(e.naiveMaeMs), f(e.maeMs / e.naiveMaeMs)],
+        ['satellite-only, with their passes', String(e.contactPlan.forecasts), f(e.contactPlan.coverage), min(e.contactPlan.maeMs), '', ''],
+        ['satellite-only, without', String(e.contactPlan.forecasts), f(e.contactPlan.withoutCoverage), min(e.contactPlan.withoutMaeMs), '', ''],
+      ]));
+      process.stdout.write(`${e.terminals} terminals over ${e.hours} h of ${e.scenario}; overdue said ${e.overdue} times, ${e.overdueWrong} of them with a message within the hour\n`);
+      process.stdout.write(`targets met: coverage ${e.met.coverage ? 'yes' : 'no'}, better than the baseline ${e.met.beatsBaseline ? 'yes' : 'no'}\n`);
+    }));
 }

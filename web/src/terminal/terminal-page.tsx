@@ -131,6 +131,7 @@ function NextMessageLine({ next }: { next: NextMessage }) {
   const m = next.model as { medianGapMs?: number | null; contactPlan?: boolean };
   const gap = m.medianGapMs ? ` · usually every ${m.medianGapMs >= 3_600_000 ? `${(m.medianGapMs / 3_600_000).toFixed(1)} h` : `${Math.round(m.medianGapMs / 60_000)} min`}` : '';
   if (next.overdue) return <p data-testid="next-message"><span className="pill raised">overdue</span> silent longer than any gap it has shown{gap}</p>;
+  if (!next.expected && (next.model as { gaps?: number }).gaps! >= 3) return <p data-testid="next-message"><span className="pill queued">late</span> later than any gap and delay it has shown{gap}</p>;
   if (!next.expected) return <p className="muted" data-testid="next-message">Next message: too little history to say{gap}</p>;
   const e = next.expected;
   return (
