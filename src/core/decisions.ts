@@ -50,13 +50,16 @@ export class Decisions {
    * once under `auto` (its downlink request emitted) or proposed under `suggest`. Undefined when the
    * alarm already has one.
    */
-  async decide(tx: StoreTx, emit: Emit, c: { rule: Rule; terminal: TerminalRecord; alarm: Alarm; action: DownlinkAction }): Promise<Decision | undefined> {
+  async decide(tx: StoreTx, emit: Emit, c: { rule: Rule; terminal: TerminalRecord; alarm: Alarm; action: DownlinkAction & { readonly command?: string } }): Promise<Decision | undefined> {
     const policy: DecisionPolicy = c.rule.action?.policy ?? await tx.decisions.policy(c.terminal.tenantId) ?? 'auto';
     const now = this.clock.now();
     const { model, confidence } = judgedBy(c.alarm.evidence);
     const d: Decision = {
       id: randomUUID(), tenantId: c.terminal.tenantId, terminalId: c.terminal.id, devEui: c.terminal.devEui, ruleId: c.rule.id, alarmId: c.alarm.id,
-      action: { kind: 'downlink', fPort: c.action.fPort, payloadHex: c.action.payloadHex, confirmed: c.action.confirmed ?? false, priority: c.action.priority ?? 'normal' },
+      action: {
+        kind: 'downlink', fPort: c.action.fPort, payloadHex: c.action.payloadHex, confirmed: c.action.confirmed ?? false, priority: c.action.priority ?? 'normal',
+        ...(c.action.command ? { command: c.action.command } : {}),
+      },
       inputs: c.alarm.evidence as unknown as Record<string, unknown>, model, confidence, policy,
       state: policy === 'auto' ? 'executed' : 'proposed', createdAt: now,
       decidedBy: policy === 'auto' ? AUTO_APPROVER : null, decidedAt: policy === 'auto' ? now : null, reason: null, undoneBy: null, undoneAt: null, version: 0,

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   acknowledge, clear, evaluateMessage, evaluateSilence, raise, ruleApplies, isAlarmError,
-  type Alarm, type ContactOracle, type Rule, type RuleState, type RuleTerminal, type RuleTransition,
+  type Alarm, type ContactOracle, type DownlinkAction, type Rule, type RuleState, type RuleTerminal, type RuleTransition,
 } from '../rules/index.js';
+import { buildCommand } from '../codecs/commands.js';
+import { isCodecError } from '../codecs/codec.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import type { Bus, BusMessage, Subscription } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
@@ -177,7 +179,7 @@ export class RuleRunner {
           });
           states.set(key, out.state);
           changed.set(key, { ruleId: rule.id, terminalId: terminal.id, state: out.state });
-          if (out.transition) await this.apply(tx, emit, rule, record, out.transition, decided);
+          if (out.transition) await this.apply(tx, emit, rule, record, out.transition, decided, e.decoded);
         }
       }
       await tx.saveRuleStates([...changed.values()]);
@@ -256,7 +258,12 @@ export class RuleRunner {
     }));
   }
 
-  private async apply(tx: StoreTx, emit: Emit, rule: Rule, t: TerminalRecord, tr: RuleTransition, decided: Decision[]): Promise<void> {
+  /**
+   * `decoded`: the report that made the transition (none for silence), from which a command action
+   * is addressed (codecs/commands.ts). A command that cannot be built leaves the alarm raised with
+   * `actionError` in its evidence, and no decision.
+   */
+  private async apply(tx: StoreTx, emit: Emit, rule: Rule, t: TerminalRecord, tr: RuleTransition, decided: Decision[], decoded?: unknown): Promise<void> {
     const open = await tx.getOpenAlarm(rule.id, t.id);
     if (tr.kind === 'clear') {
       if (!open) return;
@@ -265,16 +272,28 @@ export class RuleRunner {
       emit(alarmEvent(a, 'cleared'));
       return;
     }
-    const a = raise(open, { id: randomUUID(), rule, terminal: { id: t.id, devEui: t.devEui }, at: tr.at, evidence: tr.evidence });
+    let dl: (DownlinkAction & { command?: string }) | undefined = rule.action?.downlink;
+    let evidence = tr.evidence;
+    const cmd = rule.action?.command;
+    if (cmd && !open) {
+      try {
+        const bytes = buildCommand(cmd, decoded, this.clock.now());
+        dl = { fPort: cmd.fPort, payloadHex: Buffer.from(bytes).toString('hex'), confirmed: cmd.confirmed, priority: cmd.priority, command: cmd.name };
+      } catch (e) {
+        if (!isCodecError(e)) throw e;
+        evidence = { ...evidence, actionError: `${e.code}: ${e.message}` };
+      }
+    }
+    const a = raise(open, { id: randomUUID(), rule, terminal: { id: t.id, devEui: t.devEui }, at: tr.at, evidence });
     await tx.saveAlarm(a);
     emit(alarmEvent(a, open ? 'repeated' : 'raised'));
-    const dl = rule.action?.downlink;
     if (dl && !open) {
       // The rule's action becomes a decision: taken at once or proposed, under the tenant's policy.
       const d = this.decisions ? await this.decisions.decide(tx, emit, { rule, terminal: t, alarm: a, action: dl }) : undefined;
       if (d) decided.push(d);
       else if (!this.decisions) {
-        const req: DownlinkRequestEvent = { kind: 'downlink-request', alarmId: a.id, ruleId: rule.id, tenantId: t.tenantId, devEui: t.devEui, ...dl, requestedAt: new Date(this.clock.now()).toISOString() };
+        const { command: _c, ...bytes } = dl;
+        const req: DownlinkRequestEvent = { kind: 'downlink-request', alarmId: a.id, ruleId: rule.id, tenantId: t.tenantId, devEui: t.devEui, ...bytes, requestedAt: new Date(this.clock.now()).toISOString() };
         emit({ id: downlinkRequestEventId(a.id), subject: downlinkRequestSubject(t.tenantId, t.devEui), data: Buffer.from(JSON.stringify(req)) });
       }
     }

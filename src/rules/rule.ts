@@ -3,6 +3,7 @@ import {
   fail, member, onlyKeys, readArray, readBoolean, readEnum, readInteger, readNumber, readObject, readString,
 } from './json-reader.js';
 import { RuleError } from './rule-error.js';
+import { COMMAND_NAMES, type CommandSpec } from '../codecs/commands.js';
 
 /**
  * An alarm rule of one tenant: which terminals it watches (scope), what it tests (condition), how
@@ -47,6 +48,8 @@ export interface RuleScope {
 
 export interface RuleAction {
   readonly downlink?: DownlinkAction;
+  /** A command built for the terminal when the action is taken (one of downlink and command). */
+  readonly command?: CommandAction;
   /** Take the action at once (`auto`) or propose it for approval (`suggest`); absent: the tenant's policy (docs/intelligence.md). */
   readonly policy?: 'auto' | 'suggest';
 }
@@ -60,6 +63,18 @@ export interface DownlinkAction {
   /** Default false. */
   readonly confirmed: boolean;
   /** Default normal; emergency jumps the terminal's downlink queue. */
+  readonly priority: 'normal' | 'emergency';
+}
+
+/**
+ * A command the codec builds when the action is taken, addressed from the report that raised the
+ * alarm (codecs/commands.ts), e.g. `sl651.intensive-reporting` (SL 651's 0x42 with a shorter
+ * added-report interval). Sent as a downlink on `fPort`.
+ */
+export interface CommandAction extends CommandSpec {
+  readonly fPort: number;
+  /** Default true: a station's configuration change is worth an acknowledgement. */
+  readonly confirmed: boolean;
   readonly priority: 'normal' | 'emergency';
 }
 
@@ -87,7 +102,7 @@ export function parseRule(input: unknown): Rule {
   const enabled = member(o, 'enabled');
   const clearAfter = member(o, 'clearAfterMinutes');
   const action = member(o, 'action');
-  return {
+  const rule: Rule = {
     id: readString(member(o, 'id'), 'id', 128),
     tenantId: readString(member(o, 'tenantId'), 'tenantId', 128),
     name: readString(member(o, 'name'), 'name', 256),
@@ -98,6 +113,8 @@ export function parseRule(input: unknown): Rule {
     clearAfterMinutes: clearAfter === undefined ? 0 : readNumber(clearAfter, 'clearAfterMinutes', 0, MAX_CLEAR_AFTER_MINUTES),
     ...(action !== undefined && { action: parseAction(action) }),
   };
+  if (rule.action?.command && rule.condition.kind === 'silence') fail('action.command', 'is built from the report that raised the alarm, and a silence rule raises without one');
+  return rule;
 }
 
 function parseScope(v: unknown): RuleScope {
@@ -127,10 +144,13 @@ function readList(v: unknown, path: string): string[] {
 
 function parseAction(v: unknown): RuleAction {
   const o = readObject(v, 'action');
-  onlyKeys(o, ['downlink', 'policy'], 'action');
+  onlyKeys(o, ['downlink', 'command', 'policy'], 'action');
   const p = member(o, 'policy');
   const policy = p === undefined ? undefined : readEnum(p, 'action.policy', ['auto', 'suggest'] as const);
   const d = member(o, 'downlink');
+  const c = member(o, 'command');
+  if (d !== undefined && c !== undefined) fail('action', 'holds a downlink or a command, not both');
+  if (c !== undefined) return { ...(policy ? { policy } : {}), command: parseCommand(c) };
   if (d === undefined) return policy ? { policy } : {};
   const dl = readObject(d, 'action.downlink');
   onlyKeys(dl, ['fPort', 'payloadHex', 'confirmed', 'priority'], 'action.downlink');
@@ -148,5 +168,20 @@ function parseAction(v: unknown): RuleAction {
       confirmed: confirmed === undefined ? false : readBoolean(confirmed, 'action.downlink.confirmed'),
       priority: priority === undefined ? 'normal' : readEnum(priority, 'action.downlink.priority', ['normal', 'emergency'] as const),
     },
+  };
+}
+
+function parseCommand(v: unknown): CommandAction {
+  const o = readObject(v, 'action.command');
+  onlyKeys(o, ['name', 'addReportMinutes', 'timedReportHours', 'fPort', 'confirmed', 'priority'], 'action.command');
+  const add = member(o, 'addReportMinutes'), timed = member(o, 'timedReportHours'), fPort = member(o, 'fPort');
+  const confirmed = member(o, 'confirmed'), priority = member(o, 'priority');
+  return {
+    name: readEnum(member(o, 'name'), 'action.command.name', COMMAND_NAMES),
+    ...(add === undefined ? {} : { addReportMinutes: readInteger(add, 'action.command.addReportMinutes', 1, 59) }),
+    ...(timed === undefined ? {} : { timedReportHours: readInteger(timed, 'action.command.timedReportHours', 1, 24) }),
+    fPort: fPort === undefined ? 2 : readInteger(fPort, 'action.command.fPort', 1, 223),
+    confirmed: confirmed === undefined ? true : readBoolean(confirmed, 'action.command.confirmed'),
+    priority: priority === undefined ? 'normal' : readEnum(priority, 'action.command.priority', ['normal', 'emergency'] as const),
   };
 }

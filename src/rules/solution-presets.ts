@@ -32,8 +32,14 @@ export interface WaterParams {
   readonly floodDownlink?: { readonly fPort: number; readonly payloadHex: string };
   /** How far ahead a crest above the warning line is foreseen (a pre-alarm; default 720 min). */
   readonly crestHorizonMinutes?: number;
-  /** A command sent (a decision, under the tenant's policy) when a crest is foreseen, e.g. switching the station to intensive reporting. */
+  /** A downlink sent (a decision, under the tenant's policy) when a crest is foreseen (one of crestDownlink and crestCommand). */
   readonly crestDownlink?: { readonly fPort: number; readonly payloadHex: string };
+  /**
+   * Switch the station to intensive reporting when a crest is foreseen: SL 651's runtime
+   * configuration command (0x42), built for the station that reported, with its added-report
+   * interval (default 5 min) and, if given, its timed-report interval; on `fPort` (default 2).
+   */
+  readonly crestCommand?: { readonly addReportMinutes?: number; readonly timedReportHours?: number; readonly fPort?: number };
   readonly devEuis?: readonly string[];
 }
 
@@ -93,7 +99,12 @@ function waterRules(p: WaterParams): Draft[] {
     ...(warning === undefined ? [] : [{
       name: `${prefix}Crest foreseen above the warning line`, severity: 'warning', scope: sc,
       condition: { kind: 'forecast', field: level, op: '>=', value: warning, horizonMinutes: p.crestHorizonMinutes ?? 720, quantile: 'upper' }, clearAfterMinutes: 60,
-      ...(p.crestDownlink ? { action: { downlink: { ...p.crestDownlink, confirmed: true, priority: 'normal' } } } : {}),
+      ...(p.crestDownlink || p.crestCommand ? {
+        action: {
+          ...(p.crestDownlink ? { downlink: { ...p.crestDownlink, confirmed: true, priority: 'normal' } } : {}),
+          ...(p.crestCommand ? { command: { name: 'sl651.intensive-reporting', ...p.crestCommand } } : {}),
+        },
+      } : {}),
     }]),
     ...(guaranteed === undefined ? [] : [{
       name: `${prefix}Water level above the guaranteed level`, severity: 'emergency', scope: sc,

@@ -5,7 +5,7 @@
  * the audit log; under the auto policy it is taken at once by the policy.
  */
 import { describe, expect, it } from 'vitest';
-import { encodeSl651Report } from '../../src/codecs/sl651/index.js';
+import { decodeSl651HexFrame, encodeSl651Report } from '../../src/codecs/sl651/index.js';
 import { collect, uplink, T0, type TestTerminal } from '../core/helpers.js';
 import { auth, keyFor, openApi, type ApiFixture } from './api-fixture.js';
 import { MemoryAudit } from '../supervision/registration-fixture.js';
@@ -72,6 +72,49 @@ describe('API: automated decisions', () => {
       expect(leaf.crossing.upper).toBeGreaterThanOrEqual(7.5);
       const [d] = (await api.app.inject({ method: 'GET', url: '/api/v1/decisions', headers: auth })).json().items;
       expect(d).toMatchObject({ state: 'proposed', confidence: 0.1, model: expect.stringMatching(/^rule\/forecast:/) });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('the water solution\'s crest command: a foreseen crest switches the reporting station to intensive reporting at once, by an SL 651 0x42 frame built for it, and can be undone', async () => {
+    const audit = new MemoryAudit();
+    const api = await openApi({ audit, forecastEngine: augursEngine() });
+    try {
+      const preset = await api.app.inject({ method: 'POST', url: `/api/v1/tenants/${api.f.tenantId}/solutions/water`, headers: auth, payload: { warningLevelM: 7.5, crestCommand: { addReportMinutes: 5, timedReportHours: 1 } } });
+      expect(preset.statusCode, preset.body).toBe(201);
+      // Both at once is refused, naming the clash.
+      const both = await api.app.inject({ method: 'POST', url: `/api/v1/tenants/${api.f.tenantId}/solutions/water`, headers: auth, payload: { warningLevelM: 7.5, crestCommand: {}, crestDownlink: { fPort: 5, payloadHex: '01' } } });
+      expect([both.statusCode, both.json().error.code]).toEqual([400, 'RULE_INVALID']);
+      expect(both.json().error.message).toMatch(/downlink or a command, not both/);
+      const t = await api.f.addTerminal({ codec: 'sl651' });
+      const rising = (i: number) => 4 + 0.05 * i + 0.1 * Math.sin((2 * Math.PI * i) / 24);
+      const frames = Array.from({ length: 64 }, (_, i) => {
+        const at = T0 - (64 - i) * H, iso = new Date(at).toISOString();
+        const payload = encodeSl651Report({
+          centre: 3, station: '0012345679', password: '4321', functionCode: 0x32, serial: i, sentAt: iso,
+          stationTypeCode: 'H', observations: [{ observedAt: iso.slice(0, 16) + ':00.000Z', elements: [{ id: 0x39, value: Math.round(rising(i) * 1000) / 1000 }] }],
+        });
+        return uplink(t, i + 1, payload, { capturedAt: at, downlinkedAt: at + 60_000 });
+      });
+      await collect(api.f.bus, 'satiot.alarm.>', 1, () => api.f.core.pipeline.ingest(api.f.station, frames));
+      const [d] = (await api.app.inject({ method: 'GET', url: '/api/v1/decisions', headers: auth })).json().items;
+      expect(d).toMatchObject({ devEui: t.devEui, policy: 'auto', state: 'executed', decidedBy: 'policy:auto', action: { kind: 'downlink', fPort: 2, confirmed: true, command: 'sl651.intensive-reporting' } });
+      // The bytes are the centre's 0x42 to that station (its centre, address and password), ending ENQ:
+      // timed reports hourly (20 08 01), added reports every 5 minutes (21 08 05).
+      const frame = decodeSl651HexFrame(Buffer.from(d.action.payloadHex, 'hex'));
+      expect(frame).toMatchObject({ direction: 'down', functionCode: 0x42, centre: 3, station: '0012345679', password: '4321', endChar: 'ENQ' });
+      expect(Buffer.from(frame.body.subarray(8)).toString('hex')).toBe('f1f1' + '0012345679' + '200801' + '210805');
+      // The downlink service takes the request from the outbox.
+      let dls: Array<{ payload: string }> = [];
+      for (let k = 0; k < 100 && dls.length === 0; k++) {
+        dls = (await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/downlinks`, headers: auth })).json().items;
+        if (dls.length === 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(dls.map((x) => Buffer.from(x.payload, 'base64').toString('hex'))).toEqual([d.action.payloadHex]);
+      const undone = await api.app.inject({ method: 'POST', url: `/api/v1/decisions/${d.id}/undo`, headers: auth, payload: { reason: 'crest passed' } });
+      expect(undone.json()).toMatchObject({ state: 'undone' });
+      expect(audit.actions()).toEqual(expect.arrayContaining(['decision.auto:ok', 'decision.undo:ok']));
     } finally {
       await api.close();
     }

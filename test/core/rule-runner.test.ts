@@ -70,6 +70,16 @@ describe('rules over decoded messages', () => {
     expect(cleared[0]).toMatchObject({ action: 'cleared', alarm: { ruleId: 'r-quiet', clearedBy: 'rule' } });
   });
 
+  it('a command the report cannot address (not an SL 651 station) leaves the alarm raised with the reason in its evidence, and sends nothing', async () => {
+    await f.store.saveRule(parseRule({ id: 'r-cmd', tenantId: f.tenantId, name: 'intensive', severity: 'warning', enabled: true, scope: { codecs: ['level'] },
+      condition: { kind: 'threshold', field: 'values.waterLevelM', op: '>', value: 7 }, action: { command: { name: 'sl651.intensive-reporting' } } }), T0);
+    f.core.rules.invalidate(f.tenantId);
+    const events = await collect(f.bus, 'satiot.alarm.>', 2, () => send(1, 80, T0 - HOUR));
+    const raised = events.map((e) => e['alarm'] as { ruleId: string; evidence: Record<string, unknown> }).find((a) => a.ruleId === 'r-cmd')!;
+    expect(raised.evidence['actionError']).toMatch(/^CODEC_MALFORMED: cannot address sl651.intensive-reporting/);
+    expect((await f.core.decisions.list({ limit: 10 })).items.filter((d) => d.ruleId === 'r-cmd')).toEqual([]);
+  });
+
   it('a learned silence rule waits for the terminal to be overdue by its own rhythm: a 3-hourly reporter is not silent after an hour, it is after twice its longest gap', async () => {
     await f.store.saveRule(parseRule({ id: 'r-learned', tenantId: f.tenantId, name: 'quiet for it', severity: 'warning', enabled: true, scope: {}, condition: { kind: 'silence', hours: 1, missedContacts: 0, learned: true } }), T0);
     await f.store.saveRule(parseRule({ id: 'r-hour', tenantId: f.tenantId, name: 'quiet an hour', severity: 'info', enabled: true, scope: {}, condition: { kind: 'silence', hours: 1, missedContacts: 0 } }), T0);

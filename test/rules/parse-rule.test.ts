@@ -112,6 +112,16 @@ describe('parseRule', () => {
     expect(problem(path, value)).toContain(expected);
   });
 
+  it('reads a command action with its defaults, and refuses one on a silence rule, an unknown command, or a command beside a downlink', () => {
+    const base = { id: 'c', tenantId: 't', name: 'crest', severity: 'warning', condition: { kind: 'forecast', field: 'values.waterLevelM', op: '>=', value: 7, horizonMinutes: 60 } };
+    expect(parseRule({ ...base, action: { command: { name: 'sl651.intensive-reporting' } } }).action).toEqual({ command: { name: 'sl651.intensive-reporting', fPort: 2, confirmed: true, priority: 'normal' } });
+    const refused = (rule: object) => { try { parseRule(rule); return 'accepted'; } catch (e) { return (e as Error).message; } };
+    expect(refused({ ...base, condition: { kind: 'silence', hours: 6, missedContacts: 0 }, action: { command: { name: 'sl651.intensive-reporting' } } })).toMatch(/action.command is built from the report that raised the alarm/);
+    expect(refused({ ...base, action: { command: { name: 'sl651.reboot' } } })).toMatch(/action.command.name must be one of sl651.intensive-reporting/);
+    expect(refused({ ...base, action: { command: { name: 'sl651.intensive-reporting', addReportMinutes: 90 } } })).toMatch(/addReportMinutes must be between 1 and 59/);
+    expect(refused({ ...base, action: { command: { name: 'sl651.intensive-reporting' }, downlink: { fPort: 1, payloadHex: '' } } })).toMatch(/a downlink or a command, not both/);
+  });
+
   it('gives the bad path on the error for machines as well', () => {
     const e = ruleErrorOf(() => parseRule(withChange('condition.conditions.1.windowMinutes', 'an hour')));
     expect(e.path).toBe('condition.all[1].windowMinutes');

@@ -16,7 +16,10 @@ const decisionSchema = {
     id: { type: 'string' }, tenantId: { type: 'string' }, devEui: { type: 'string' }, ruleId: { type: 'string' }, alarmId: { type: 'string' },
     action: {
       type: 'object', description: 'what the decision does: a command to the terminal',
-      properties: { kind: { type: 'string', enum: ['downlink'] }, fPort: { type: 'integer' }, payloadHex: { type: 'string' }, confirmed: { type: 'boolean' }, priority: { type: 'string' } },
+      properties: {
+        kind: { type: 'string', enum: ['downlink'] }, fPort: { type: 'integer' }, payloadHex: { type: 'string' }, confirmed: { type: 'boolean' }, priority: { type: 'string' },
+        command: { type: 'string', description: 'the command the bytes were built for, e.g. sl651.intensive-reporting' },
+      },
     },
     inputs: { type: 'object', additionalProperties: true, description: 'the alarm\'s evidence: each condition with the values behind it (left out, with the command\'s payloadHex, for keys that may not see payloads)' },
     model: { type: 'string', description: 'what judged the inputs, e.g. rule/anomaly:local-median' },

@@ -25,3 +25,4 @@ export { SL651_STATION_TYPES } from './station-types.js';
 export { END_CHAR_BYTES, type Sl651EndChar } from './control-chars.js';
 export type { Sl651Message, Sl651Element, Sl651Observation, Sl651Packet, Sl651Value, Sl651Direction, Sl651Mode } from './types.js';
 export type { Sl651ReportInput, Sl651ObservationInput, Sl651ElementInput, Sl651BodyInput } from './report-input.js';
+export { encodeSl651RuntimeConfig, type Sl651RuntimeConfigInput } from './runtime-config.js';

@@ -19,6 +19,8 @@ export interface DecisionAction {
   readonly payloadHex: string;
   readonly confirmed: boolean;
   readonly priority: 'normal' | 'emergency';
+  /** The command the bytes were built for (codecs/commands.ts), when the rule's action named one. */
+  readonly command?: string;
 }
 
 /**

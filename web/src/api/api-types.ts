@@ -616,6 +616,7 @@ export interface ApiOperations {
           payloadHex?: string;
           confirmed?: boolean;
           priority?: string;
+          command?: string;
         };
         inputs?: {
           [key: string]: unknown;
@@ -673,6 +674,7 @@ export interface ApiOperations {
         payloadHex?: string;
         confirmed?: boolean;
         priority?: string;
+        command?: string;
       };
       inputs?: {
         [key: string]: unknown;
@@ -707,6 +709,7 @@ export interface ApiOperations {
         payloadHex?: string;
         confirmed?: boolean;
         priority?: string;
+        command?: string;
       };
       inputs?: {
         [key: string]: unknown;
@@ -741,6 +744,7 @@ export interface ApiOperations {
         payloadHex?: string;
         confirmed?: boolean;
         priority?: string;
+        command?: string;
       };
       inputs?: {
         [key: string]: unknown;

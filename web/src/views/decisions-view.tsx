@@ -13,7 +13,8 @@ const STATES: ReadonlyArray<State | 'all'> = ['proposed', 'executed', 'rejected'
 /** What the decision does, in words: the command and its bytes (when the key sees payloads). */
 function command(d: Decision): string {
   const a = d.action;
-  return `downlink port ${a.fPort ?? '?'}${a.payloadHex ? ` ${a.payloadHex}` : ''}${a.confirmed ? ', confirmed' : ''}${a.priority && a.priority !== 'normal' ? `, ${a.priority}` : ''}`;
+  const bytes = a.payloadHex ? ` ${a.payloadHex.length > 24 ? `${a.payloadHex.slice(0, 24)}…` : a.payloadHex}` : '';
+  return `${a.command ? `${a.command}: ` : ''}downlink port ${a.fPort ?? '?'}${bytes}${a.confirmed ? ', confirmed' : ''}${a.priority && a.priority !== 'normal' ? `, ${a.priority}` : ''}`;
 }
 
 /**
