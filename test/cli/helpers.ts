@@ -25,11 +25,12 @@ export function cliIsBuilt(): boolean {
 }
 
 /** Runs `satiot …args`; never rejects on a non-zero exit (the exit code is part of the result). */
-export function runCli(args: readonly string[]): Promise<CliResult> {
+/** Runs the built CLI; it is killed after `timeoutMs` (default 20 s). */
+export function runCli(args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.SATIOT_DEBUG;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env, timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env, timeout: opts.timeoutMs ?? 20_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') {
         reject(err);
         return;

@@ -72,7 +72,8 @@ describe('satiot learn', () => {
   }, 60_000);
 
   it('evaluate-next-message runs the twin and scores next-message forecasts against the baseline at the same times', async () => {
-    const r = await runCli(['learn', 'evaluate-next-message', '--hours', '30', '--format', 'json']);
+    // A twin run of 30 simulated hours: about 15 s alone, longer beside the other test files.
+    const r = await runCli(['learn', 'evaluate-next-message', '--hours', '30', '--format', 'json'], { timeoutMs: 100_000 });
     expect(r.code, r.stderr).toBe(0);
     const e = JSON.parse(r.stdout) as { terminals: number; forecasts: number; coverage: number; maeMs: number; naiveMaeMs: number; withContactPlan: number; contactPlan: { forecasts: number } };
     expect(e.terminals).toBeGreaterThan(100);

@@ -17,7 +17,7 @@ export function registerDemo(program: Command): void {
     .option('--port <n>', 'TCP port', process.env.PORT ?? '8080')
     .option('--host <addr>', 'listen address', process.env.HOST ?? '127.0.0.1')
     .option('--data <dir>', 'data directory (database, keys, the twin\'s progress); a second start resumes from it', process.env.SATIOT_DATA ?? './data')
-    .option('--scenario <name|file>', 'built-in scenario name or a YAML/JSON scenario file', 'china-trial')
+    .option('--scenario <name|file>', 'built-in scenario name (china-demo: china-trial with flood gauges) or a YAML/JSON scenario file', 'china-demo')
     .option('--speed <x>', 'simulated seconds per wall-clock second', '60')
     .option('--no-status', 'no periodic status line')
     .addHelpText('after', `

@@ -1,7 +1,7 @@
 import { encodeLocationReport } from '../../codecs/jt808/index.js';
 import { encodeSl651Report } from '../../codecs/sl651/report-encoder.js';
 import { encodeLineMonitorUpload } from '../../codecs/line-monitor/encode.js';
-import type { Protocol } from '../scenario/scenario.js';
+import type { GaugeSpec, Protocol } from '../scenario/scenario.js';
 import type { Fix } from './terminal-fleet.js';
 
 /** What a terminal reports: its protocol's frame for one message. */
@@ -15,6 +15,29 @@ export interface PayloadInput {
   /** An event report (not the scheduled one). */
   readonly event: boolean;
   readonly fix: Fix;
+  /** SL 651: the fleet's flood waves. */
+  readonly gauge?: GaugeSpec;
+}
+
+/** A gauge's usual level, m: its station number spread over 2–40 m. */
+export function gaugeBaseM(terminal: number): number {
+  return 2 + (terminal % 38);
+}
+
+/**
+ * How far a flood wave has lifted a gauge at `t`: every `floodEveryHours`, at a phase drawn from the
+ * terminal number, a hydrograph that rises to `floodPeakM` in `floodRiseHours` and falls back more
+ * slowly — peak · x · e^(1 − x), x the time since onset over the rise time, less a straight line
+ * that brings the recession's tail to 0 at the next onset, so the level never jumps. Deterministic,
+ * so a run replays.
+ */
+export function floodRiseM(terminal: number, t: number, g: GaugeSpec): number {
+  const every = g.floodEveryHours * 3_600_000, rise = g.floodRiseHours * 3_600_000;
+  const phase = ((terminal * 2_654_435_761) >>> 0) / 4_294_967_296 * every;
+  const since = (((t - phase) % every) + every) % every;
+  const shape = (x: number) => x * Math.exp(1 - x);
+  const tail = shape(every / rise);
+  return (g.floodPeakM * (shape(since / rise) - tail * (since / every))) / (1 - tail * (rise / every));
 }
 
 const iso = (t: number, unitMs: number) => new Date(Math.floor(t / unitMs) * unitMs).toISOString();
@@ -49,8 +72,8 @@ export function buildPayload(p: PayloadInput): Uint8Array {
         time: iso(p.createdAt, 1000), ...(p.emergency ? { alarm: 1 } : {}),
       });
     case 'sl651': {
-      // Level: a station's base (its number spread over 2–40 m), a daily tide of ±0.2 m, +0.6 m on an event, +2.5 m on an emergency.
-      const base = 2 + (p.terminal % 38);
+      // Level: a station's base (its number spread over 2–40 m) and its floods, a daily tide of ±0.2 m, +0.6 m on an event, +2.5 m on an emergency.
+      const base = gaugeBaseM(p.terminal) + (p.gauge ? floodRiseM(p.terminal, p.createdAt, p.gauge) : 0);
       const day = (p.createdAt % 86_400_000) / 86_400_000;
       // Now and then a gauge reads 0 (a sensor dropout, one report in GAUGE_FAULT_EVERY): what the
       // learned anomaly rule is for (docs/intelligence.md). Chosen from (terminal, serial), so it replays.

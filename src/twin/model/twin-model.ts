@@ -313,7 +313,7 @@ export class TwinModel {
   private encode(m: SimMessage): void {
     const f = this.fleet.fleets[this.fleet.fleetOf[m.terminal]!]!;
     this.fleet.position(m.terminal, m.createdAt, this.fix);
-    m.payload = buildPayload({ protocol: f.protocol, terminal: m.terminal, serial: m.fCnt, createdAt: m.createdAt, emergency: m.emergency, event: m.event, fix: this.fix });
+    m.payload = buildPayload({ protocol: f.protocol, terminal: m.terminal, serial: m.fCnt, createdAt: m.createdAt, emergency: m.emergency, event: m.event, fix: this.fix, ...(f.gauge ? { gauge: f.gauge } : {}) });
   }
 
   /** Satellite s: interleaves storing its captures with dumping during station contacts, up to b. */

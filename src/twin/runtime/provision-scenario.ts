@@ -5,7 +5,8 @@ import { sha256Hex, type NewTerminal } from '../../core/provisioning.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import type { Satellite } from '../../orbit/satellite.js';
 import { toTleText } from '../../orbit/tle-format.js';
-import { solutionRules } from '../../rules/solution-presets.js';
+import { solutionRules, type SolutionParams, type WaterParams } from '../../rules/solution-presets.js';
+import { gaugeBaseM } from '../model/payloads.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { TerminalFleet } from '../model/terminal-fleet.js';
 import type { TwinIdentity } from './twin-identity.js';
@@ -34,13 +35,13 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
   const created = { tenants: 0, stations: 0, gateways: 0, terminals: 0 };
   const existingTenants = await core.registryQueries.listTenants();
   const tenantIds: string[] = [];
-  for (const t of s.tenants) {
+  for (const [ti, t] of s.tenants.entries()) {
     let tenant = existingTenants.find((x) => x.name === t.name);
     if (!tenant) {
       tenant = await core.provisioning.createTenant(t.name);
       created.tenants++;
       try {
-        for (const r of solutionRules(t.sector, tenant.id, {}, randomUUID)) await core.rules.save(r);
+        for (const r of solutionRules(t.sector, tenant.id, presetParams(t.sector, ti, fleet, id), randomUUID)) await core.rules.save(r);
       } catch { /* a preset that needs parameters is left for the operator */ }
     }
     tenantIds.push(tenant.id);
@@ -112,6 +113,23 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
   await flush();
   onProgress?.(fleet.count, fleet.count);
   return { tenantIds, stations, tokens, noradIds, gatewayEuis, created };
+}
+
+/**
+ * A tenant's preset parameters: for the water sector, a warning line per gauge of a fleet with
+ * `gauge.warningAboveM` (that far above its usual level), its guaranteed level a metre above the
+ * flood's crest, and the crest pre-alarm's command switching the station to intensive reporting.
+ */
+function presetParams(sector: string, tenant: number, fleet: TerminalFleet, id: TwinIdentity): SolutionParams {
+  if (sector !== 'water') return {};
+  const stations: Array<NonNullable<WaterParams['stations']>[number]> = [];
+  for (let i = 0; i < fleet.count; i++) {
+    const f = fleet.fleets[fleet.fleetOf[i]!]!;
+    if (fleet.tenantOf[i] !== tenant || f.gauge?.warningAboveM === undefined) continue;
+    const base = gaugeBaseM(i);
+    stations.push({ name: `${f.name} ${fleet.ordinal[i]! + 1}`, devEuis: [id.devEui(i)], warningLevelM: round(base + f.gauge.warningAboveM), guaranteedLevelM: round(base + f.gauge.floodPeakM + 1) });
+  }
+  return stations.length ? { stations, crestCommand: { addReportMinutes: 5 } } : {};
 }
 
 function round(x: number): number { return Math.round(x * 1e5) / 1e5; }

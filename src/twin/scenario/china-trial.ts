@@ -72,3 +72,23 @@ export const CHINA_MIXED: Record<string, unknown> = {
     { id: 'park-nanjing', name: 'Nanjing logistics park', lat: C.nanjing[0], lon: C.nanjing[1], altM: 20, rangeKm: 15 },
   ],
 };
+
+/**
+ * The built-in scenario `china-demo` (what `satiot demo` runs): `china-trial` with six flood gauges
+ * on the Yangtze reporting every 10 minutes, as stations do in flood season. Each sees a flood wave
+ * every 30 hours, rising 1.5 m over 6 hours, and has a warning line 1 m above its usual level, so
+ * within minutes of the start the water tenant sees a crest foreseen, and the pre-alarm's command
+ * switches that station to intensive reporting through an automated decision (docs/intelligence.md).
+ */
+export const CHINA_DEMO: Record<string, unknown> = {
+  ...CHINA_TRIAL,
+  name: 'china-demo',
+  tenants: (CHINA_TRIAL['tenants'] as Array<{ sector: string; fleets: unknown[] }>).map((t) => (t.sector !== 'water' ? t : {
+    ...t,
+    fleets: [...t.fleets, {
+      name: 'yangtze-flood-gauges', count: 6, protocol: 'sl651', profile: 'fixed-collector', mobility: { kind: 'fixed', along: YANGTZE.slice(1, 5), jitterKm: 3 },
+      traffic: { periodMinutes: 10, eventsPerDay: 0, emergencyShare: 0, waitForSatellite: true, downlinksPerDay: 0 },
+      gauge: { floodEveryHours: 30, floodRiseHours: 6, floodPeakM: 1.5, warningAboveM: 1 },
+    }],
+  })),
+};

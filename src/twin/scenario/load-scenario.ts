@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { CHINA_MIXED, CHINA_TRIAL } from './china-trial.js';
+import { CHINA_DEMO, CHINA_MIXED, CHINA_TRIAL } from './china-trial.js';
 import { parseScenario } from './parse-scenario.js';
 import type { Scenario } from './scenario.js';
 
 /** Built-in scenarios by name. */
-export const BUILTIN_SCENARIOS: Readonly<Record<string, Record<string, unknown>>> = { 'china-trial': CHINA_TRIAL, 'china-mixed': CHINA_MIXED };
+export const BUILTIN_SCENARIOS: Readonly<Record<string, Record<string, unknown>>> = { 'china-trial': CHINA_TRIAL, 'china-mixed': CHINA_MIXED, 'china-demo': CHINA_DEMO };
 
 function readText(path: string): string {
   try {
@@ -18,7 +18,7 @@ function readText(path: string): string {
 }
 
 /**
- * A scenario by built-in name (`china-trial`, `china-mixed`) or from a YAML/JSON file (which may start from a
+ * A scenario by built-in name (`china-trial`, `china-mixed`, `china-demo`) or from a YAML/JSON file (which may start from a
  * built-in one with `base: china-trial`). The span starts at
  * `opts.start`, else at the file's `start`, else now rounded down to the minute.
  */

@@ -2,7 +2,7 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import { TERMINAL_PROFILES, type TerminalProfile } from '../../core/model.js';
 import { SOLUTIONS, type SolutionName } from '../../rules/solution-presets.js';
 import { parseWalker } from '../../orbit/walker.js';
-import type { Fleet, GroundStationSpec, LatLon, Mobility, Protocol, RadioSpec, SatelliteSpec, Scenario, TenantSpec, TerrestrialGatewaySpec, Traffic } from './scenario.js';
+import type { Fleet, GaugeSpec, GroundStationSpec, LatLon, Mobility, Protocol, RadioSpec, SatelliteSpec, Scenario, TenantSpec, TerrestrialGatewaySpec, Traffic } from './scenario.js';
 
 /** Defaults of the radio model (sources and reasoning in docs/twin.md). */
 export const DEFAULT_RADIO: RadioSpec = {
@@ -127,16 +127,30 @@ function traffic(v: unknown, path: string): Traffic {
 
 function fleet(v: unknown, path: string): Fleet {
   const o = obj(v, path);
-  onlyKeys(o, path, ['name', 'count', 'protocol', 'profile', 'mobility', 'traffic', 'eirpDbm']);
+  onlyKeys(o, path, ['name', 'count', 'protocol', 'profile', 'mobility', 'traffic', 'eirpDbm', 'gauge']);
   const count = num(o, 'count', path, 0, MAX_TERMINALS);
   if (!Number.isInteger(count)) throw bad(`${path}.count`, 'expected a whole number');
+  const protocol = oneOf(o, 'protocol', path, PROTOCOLS);
+  if (o.gauge !== undefined && protocol !== 'sl651') throw bad(`${path}.gauge`, 'only an sl651 fleet has gauges');
   return {
     name: str(o, 'name', path), count,
-    protocol: oneOf(o, 'protocol', path, PROTOCOLS),
+    protocol,
     profile: oneOf<TerminalProfile>(o, 'profile', path, TERMINAL_PROFILES),
     mobility: mobility(o.mobility, `${path}.mobility`),
     traffic: traffic(o.traffic, `${path}.traffic`),
     ...(o.eirpDbm !== undefined ? { eirpDbm: num(o, 'eirpDbm', path, -10, 40) } : {}),
+    ...(o.gauge !== undefined ? { gauge: gauge(o.gauge, `${path}.gauge`) } : {}),
+  };
+}
+
+function gauge(v: unknown, path: string): GaugeSpec {
+  const o = obj(v, path);
+  onlyKeys(o, path, ['floodEveryHours', 'floodRiseHours', 'floodPeakM', 'warningAboveM']);
+  const every = num(o, 'floodEveryHours', path, 1, 24 * 365), rise = num(o, 'floodRiseHours', path, 0.5, 24 * 30);
+  if (rise >= every) throw bad(`${path}.floodRiseHours`, 'must be shorter than floodEveryHours');
+  return {
+    floodEveryHours: every, floodRiseHours: rise, floodPeakM: num(o, 'floodPeakM', path, 0, 50),
+    ...(o.warningAboveM !== undefined ? { warningAboveM: num(o, 'warningAboveM', path, 0.01, 50) } : {}),
   };
 }
 

@@ -31,6 +31,19 @@ export interface Traffic {
 
 export type Protocol = 'jt808' | 'sl651' | 'line-monitor';
 
+/**
+ * Hydrological gauges (an SL 651 fleet) with flood waves: every `floodEveryHours`, at a phase of its
+ * own, a station's level rises by `floodPeakM` over `floodRiseHours` and falls back slowly (docs/twin.md).
+ * With `warningAboveM`, the water tenant's preset gets a warning line per station that far above its
+ * usual level, and a crest pre-alarm that switches the station to intensive reporting.
+ */
+export interface GaugeSpec {
+  readonly floodEveryHours: number;
+  readonly floodRiseHours: number;
+  readonly floodPeakM: number;
+  readonly warningAboveM?: number;
+}
+
 export interface Fleet {
   readonly name: string;
   readonly count: number;
@@ -40,6 +53,8 @@ export interface Fleet {
   readonly traffic: Traffic;
   /** Terminal EIRP, dBm (overrides the scenario's radio default). */
   readonly eirpDbm?: number;
+  /** SL 651 fleets only: flood waves in the levels, and warning lines for the preset. */
+  readonly gauge?: GaugeSpec;
 }
 
 export interface TenantSpec {
