@@ -41,7 +41,7 @@ export default tseslint.config(
   { files: ['src/plan/**/*.ts'], rules: layer(EDGES_AND_ADAPTERS) },
   { files: ['src/frame/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit']) },
   { files: ['src/codecs/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame', 'rules']) },
-  { files: ['src/rules/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame']) },
+  { files: ['src/rules/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame', 'codecs']) },
   { files: ['src/solutions/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame']) },
   // The learned models are pure (docs/intelligence.md): data in, numbers out; the numerical engine is a port.
   { files: ['src/learn/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame', 'codecs', 'rules', 'supervision']) },

@@ -3,7 +3,6 @@ import {
   fail, member, onlyKeys, readArray, readBoolean, readEnum, readInteger, readNumber, readObject, readString,
 } from './json-reader.js';
 import { RuleError } from './rule-error.js';
-import { COMMAND_NAMES, type CommandSpec } from '../codecs/commands.js';
 
 /**
  * An alarm rule of one tenant: which terminals it watches (scope), what it tests (condition), how
@@ -66,12 +65,21 @@ export interface DownlinkAction {
   readonly priority: 'normal' | 'emergency';
 }
 
+/** The commands an action may name; the codecs build them (codecs/commands.ts, which the core calls). */
+export const COMMAND_NAMES = ['sl651.intensive-reporting'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
 /**
  * A command the codec builds when the action is taken, addressed from the report that raised the
  * alarm (codecs/commands.ts), e.g. `sl651.intensive-reporting` (SL 651's 0x42 with a shorter
  * added-report interval). Sent as a downlink on `fPort`.
  */
-export interface CommandAction extends CommandSpec {
+export interface CommandAction {
+  readonly name: CommandName;
+  /** sl651.intensive-reporting: added reports every this many minutes (1–59; default 5). */
+  readonly addReportMinutes?: number;
+  /** sl651.intensive-reporting: timed reports every this many hours (1–24; default unchanged). */
+  readonly timedReportHours?: number;
   readonly fPort: number;
   /** Default true: a station's configuration change is worth an acknowledgement. */
   readonly confirmed: boolean;
