@@ -38,6 +38,32 @@ describe('API: logistics tracks and ETA from JT/T 808 reports', () => {
     expect(eta.json().speedKmh).toBeCloseTo(60, 0);
     // JT/T 808 carries 1e-6° (about 0.1 m): the ETA is good to well under a second.
     expect(Math.abs(Date.parse(eta.json().eta) - (T0 + 60 * MIN))).toBeLessThan(1000);
+    // 40 km of track cannot say how long 60 km take.
+    expect(eta.json().learned).toBeNull();
+  });
+
+  it('learns a truck\'s stops: after hours of 30 minutes driving and 10 parked, 60 km take 70 to 80 minutes, not the 60 its speed says', async () => {
+    const truck = await api.f.addTerminal({ codec: 'jt808' });
+    // The last report 10 minutes ago (a report from the future would be refused).
+    const fixes: Array<{ at: number; lat: number; speed: number }> = [{ at: T0 - 490 * MIN, lat: 30, speed: 60 }];
+    for (let k = 0; k < 96; k++) {
+      const v = k % 8 < 6 ? 60 : 0;
+      fixes.push({ at: T0 - 490 * MIN + (k + 1) * 5 * MIN, lat: fixes[k]!.lat + (v * 5) / 60 * DEG_PER_KM, speed: v });
+    }
+    const frames = fixes.map((x, i) => uplink(truck, i + 1, encodeLocationReport({
+      phone: '13912345679', serial: i, lat: x.lat, lon: 114, speedKmh: x.speed, time: new Date(x.at).toISOString(),
+    }), { capturedAt: x.at + MIN }));
+    await collect(api.f.bus, 'satiot.decoded.>', frames.length, () => api.f.core.pipeline.ingest(api.f.station, frames));
+    const last = fixes.at(-1)!.lat;
+    const route = { type: 'LineString', coordinates: [[114, last], [114, last + 60 * DEG_PER_KM]] };
+    const res = (await api.app.inject({ method: 'POST', url: `/api/v1/terminals/${truck.devEui}/eta`, headers: auth, payload: { route } })).json();
+    expect(res).toMatchObject({ remainingKm: expect.closeTo(60, 1), speedKmh: expect.closeTo(60, 0) });
+    // The last report ends a stop (k = 95 is parked): the speed says an hour from now.
+    expect(Math.abs(Date.parse(res.eta) - (T0 + 60 * MIN))).toBeLessThan(2000);
+    expect(res.learned).toMatchObject({ level: 0.8, samples: expect.any(Number) });
+    expect(res.learned.samples).toBeGreaterThan(50);
+    expect(Date.parse(res.learned.median) - T0).toBeGreaterThanOrEqual(70 * MIN - 2000);
+    expect(Date.parse(res.learned.upper) - T0).toBeLessThanOrEqual(80 * MIN + 2000);
   });
 
   it('answers TERMINAL_NOT_FOUND for an unknown terminal and refuses a route that is not a line of [lon, lat]', async () => {

@@ -88,4 +88,17 @@ describe('satiot learn', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--hours/);
   }, 120_000);
+
+  it('evaluate-eta scores learned ETAs on the twin\'s trucks against distance over recent speed', async () => {
+    const r = await runCli(['learn', 'evaluate-eta', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const e = JSON.parse(r.stdout) as { vehicles: number; forecasts: number; coverage: number; maeMs: number; baselineMaeMs: number; met: Record<string, boolean> };
+    expect(e.vehicles).toBe(40);
+    expect(e.forecasts).toBeGreaterThan(500);
+    expect(e.coverage).toBeGreaterThan(0.7);
+    expect(e.maeMs).toBeLessThan(e.baselineMaeMs);
+    const text = await runCli(['learn', 'evaluate-eta']);
+    expect(text.stdout).toMatch(/MAE distance ÷ recent speed/);
+    expect(text.stdout).toMatch(/targets met: coverage yes/);
+  }, 60_000);
 });

@@ -5,6 +5,10 @@ import { authenticate, checkTenant } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
+import { learnedEta } from '../../learn/eta.js';
+
+/** Days of track a learned ETA learns from. */
+const LEARNED_ETA_DAYS = 7;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const devEuiParams = { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } } as const;
@@ -62,7 +66,7 @@ export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsy
 
     app.post<{ Params: { devEui: string }; Body: { route: { type: 'LineString'; coordinates: Array<[number, number]> }; defaultSpeedKmh?: number } }>('/api/v1/terminals/:devEui/eta', {
       schema: {
-        summary: 'ETA to the end of a planned route (GeoJSON LineString) from the last position, at the recent moving speed', tags: ['logistics'], ...secured,
+        summary: 'ETA to the end of a planned route (GeoJSON LineString) from the last position: at the recent moving speed, and learned from the vehicle\'s own travel times with an 80 % interval', tags: ['logistics'], ...secured,
         params: devEuiParams,
         body: {
           type: 'object', required: ['route'], additionalProperties: false,
@@ -74,16 +78,33 @@ export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsy
             defaultSpeedKmh: { type: 'number', exclusiveMinimum: 0, maximum: 1200 },
           },
         },
-        response: { 200: { type: 'object', required: ['remainingKm', 'speedKmh', 'eta', 'offRouteKm'], properties: { remainingKm: { type: 'number' }, speedKmh: { type: 'number' }, eta: { type: ['string', 'null'] }, offRouteKm: { type: 'number' } } }, '4xx': errorSchema },
+        response: {
+          200: {
+            type: 'object', required: ['remainingKm', 'speedKmh', 'eta', 'offRouteKm', 'learned'],
+            properties: {
+              remainingKm: { type: 'number' }, speedKmh: { type: 'number' }, eta: { type: ['string', 'null'], description: 'the distance left over the recent moving speed' }, offRouteKm: { type: 'number' },
+              learned: {
+                type: ['object', 'null'], required: ['lower', 'median', 'upper', 'level', 'samples'],
+                description: 'arrival from the vehicle\'s own travel times over that distance in its last 7 days (docs/intelligence.md): the median and the 80 % interval; null while its track is shorter than the distance',
+                properties: { lower: { type: 'string' }, median: { type: 'string' }, upper: { type: 'string' }, level: { type: 'number' }, samples: { type: 'integer' } },
+              },
+            },
+          },
+          '4xx': errorSchema,
+        },
       },
     }, async (req) => {
       const t = terminalOf(req, req.params.devEui);
       const coords = req.body.route.coordinates.map((c) => [c[0]!, c[1]!] as [number, number]);
       if (coords.some(([lon, lat]) => Math.abs(lat) > 90 || Math.abs(lon) > 180)) throw new SatiotError('INVALID_ARGUMENT', 'route coordinates must be [lon, lat] in degrees');
       const now = core.clock.now();
-      const points = await core.messageQueries.track(t.id, { from: now - 24 * 3_600_000 });
+      const points = orderTrack(await core.messageQueries.track(t.id, { from: now - LEARNED_ETA_DAYS * 86_400_000 }));
       const e = etaAlongRoute(points, coords, now, req.body.defaultSpeedKmh !== undefined ? { defaultSpeedKmh: req.body.defaultSpeedKmh } : {});
-      return { ...e, eta: e.eta === null ? null : iso(e.eta) };
+      const learned = points.length ? learnedEta(points, e.remainingKm, Math.max(now, points[points.length - 1]!.at)) : null;
+      return {
+        ...e, eta: e.eta === null ? null : iso(e.eta),
+        learned: learned && { lower: iso(learned.lower), median: iso(learned.median), upper: iso(learned.upper), level: learned.level, samples: learned.samples },
+      };
     });
   };
 }

@@ -100,6 +100,28 @@ export function registerLearnCommands(program: Command): void {
       process.stdout.write(`targets met: F1 ratio ${e.met.f1Ratio ? 'yes' : 'no'}, MASE ${e.met.mase ? 'yes' : 'no'}, coverage ${e.met.coverage ? 'yes' : 'no'}\n`);
     }));
 
+  learn.command('evaluate-eta')
+    .description('Score learned ETAs on the twin\'s trucks: forecast arrivals 1–12 h ahead from each truck\'s reports, against the distance left over the recent moving speed (80 % interval coverage, mean absolute error)')
+    .option('--scenario <name|file>', 'twin scenario', 'china-trial')
+    .option('--seed <n>', 'seed of the forecast times and destinations', '1')
+    .option('--format <text|json>', 'output format', 'text')
+    .action(runAction(async (o: { scenario: string; seed: string; format: string }) => {
+      const format = parseChoice(o.format, '--format', ['text', 'json'] as const);
+      const [{ evaluateEta }, { Progress }] = await Promise.all([import('../learn/evaluate-eta.js'), import('../progress.js')]);
+      const progress = new Progress();
+      const e = evaluateEta({ scenario: o.scenario, seed: parseInteger(o.seed, '--seed', 0, 2 ** 31 - 1), onProgress: (d, t) => progress.update('evaluate', d, t) });
+      progress.stop();
+      if (format === 'json') {
+        process.stdout.write(`${JSON.stringify(e, (_k, v: unknown) => (typeof v === 'number' ? r4(v) : v))}\n`);
+        return;
+      }
+      const min = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+      process.stdout.write(formatTable(['vehicles', 'forecasts', '80 % coverage (0.7–0.9)', 'MAE learned', 'MAE distance ÷ recent speed', 'ratio', 'median error learned / baseline'], [
+        [String(e.vehicles), String(e.forecasts), e.coverage.toFixed(2), min(e.maeMs), min(e.baselineMaeMs), (e.maeMs / e.baselineMaeMs).toFixed(2), `${min(e.medianErrorMs)} / ${min(e.baselineMedianErrorMs)}`],
+      ]));
+      process.stdout.write(`targets met: coverage ${e.met.coverage ? 'yes' : 'no'}, better than the baseline ${e.met.beatsBaseline ? 'yes' : 'no'}\n`);
+    }));
+
   learn.command('evaluate-next-message')
     .description('Score next-message forecasts on the digital twin: run the scenario against an embedded core, forecast each terminal\'s next arrival at jittered times from what had arrived, and compare with what came next (80 % interval coverage; error of the median against the newest arrival plus the median gap)')
     .option('--scenario <name|file>', 'twin scenario', 'china-trial')
