@@ -328,17 +328,17 @@ export class Core {
     return out;
   }
 
+  /** When the terminal's next message should reach the core (src/core/next-message.ts), as of now on the core's clock. */
+  nextMessage(t: TerminalRecord, level?: number): Promise<NextMessageForecast> {
+    return terminalNextMessage(this.store, this.contacts, t, this.clock.now(), level);
+  }
+
   /**
    * Stops cleanly: the periodic work, then the leased work (the relay publishes what is in flight
    * and gives its lease up, so another node takes over at once), the consumers, the registry sync,
    * and closes the bus and the store (in that order: nothing is published after the store closes).
    * Events not yet published stay in the outbox for the next relay.
    */
-  /** When the terminal's next message should reach the core (src/core/next-message.ts), as of now on the core's clock. */
-  nextMessage(t: TerminalRecord, level?: number): Promise<NextMessageForecast> {
-    return terminalNextMessage(this.store, this.contacts, t, this.clock.now(), level);
-  }
-
   async close(): Promise<void> {
     await this.scheduler.stop();
     await this.leases.stop();

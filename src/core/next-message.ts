@@ -20,11 +20,33 @@ export async function terminalNextMessage(store: Store, contacts: ContactPlanOra
   let windows: ContactWindow[] | undefined;
   if (bySatellite && t.location && t.transport !== 'iridium-sbd' && contacts.satelliteCount > 0) {
     const captures = history.map((a) => a.capturedAt).sort((a, b) => a - b);
-    const from = Math.min(now, captures.at(-1) ?? now);
-    let longest = 0;
+    let longest = 0, slowest = 0;
     for (let k = 1; k < captures.length; k++) longest = Math.max(longest, captures[k]! - captures[k - 1]!);
-    const to = now + Math.min(MAX_PLAN_MS, longest + 86_400_000);
-    windows = contacts.passesOver(t.location, from, to).map((p) => ({ start: p.aos, end: p.los }));
+    for (const a of history) slowest = Math.max(slowest, a.ingestedAt - a.capturedAt);
+    const last = captures.at(-1) ?? now;
+    // Overdue (silent for twice its longest gap and its longest delay): the passes change nothing.
+    const overdue = captures.length > 3 && now > last + 2 * longest + slowest;
+    if (!overdue) {
+      // A capture before now − the longest delay would have arrived by now: the passes from then on.
+      const from = Math.max(last, now - slowest - 3_600_000);
+      const to = now + Math.min(MAX_PLAN_MS, longest + 86_400_000);
+      windows = passesCached(contacts, t, from, to, now);
+    }
   }
   return forecastNextMessage(history, now, { level, ...(windows ? { contacts: windows } : {}) });
+}
+
+/** Passes over a terminal, kept for PASS_CACHE_MS of core time (a page refreshes every few seconds; SGP4 is not free). */
+const PASS_CACHE_MS = 10 * 60_000;
+const MAX_CACHED = 10_000;
+const passCache = new Map<string, { at: number; from: number; to: number; windows: ContactWindow[] }>();
+
+function passesCached(contacts: ContactPlanOracle, t: TerminalRecord, from: number, to: number, now: number): ContactWindow[] {
+  const key = `${t.id}:${t.location!.lat}:${t.location!.lon}:${contacts.satelliteCount}`;
+  const hit = passCache.get(key);
+  if (hit && now - hit.at < PASS_CACHE_MS && now >= hit.at && hit.from <= from && hit.to >= to) return hit.windows;
+  const windows = contacts.passesOver(t.location!, from, to + PASS_CACHE_MS).map((p) => ({ start: p.aos, end: p.los }));
+  if (passCache.size >= MAX_CACHED) passCache.clear();
+  passCache.set(key, { at: now, from, to: to + PASS_CACHE_MS, windows });
+  return windows;
 }

@@ -89,7 +89,7 @@ export function detectAnomalies(s: Series, opts: { threshold?: number } = {}): A
   // before the expectations are made again, so a spike does not pull its neighbours' with it. A
   // dropout throws its neighbours' expectations off too, and they are not to be "cleaned" with
   // those: a value is set only when it is also wild against its wider neighbourhood (WIDE steps each
-  // side, in robust sigmas of that neighbourhood's own deviations, which bend with a daily cycle).
+  // side, in robust sigmas of the series' deviations from such wider medians, which bend with a daily cycle).
   // The interior first; then the end values one after the other, each from the cleaned ones before it.
   const first = y.map((_, i) => expectedAt(y, i));
   const firstDev = y.map((v, i) => v - first[i]!);

@@ -82,7 +82,8 @@ export interface GeofenceCondition {
  * in that time (0: the time alone decides). With `learned`, also only once the terminal is overdue
  * by its own next-message forecast (learn/next-message.ts): silent for twice its longest gap plus
  * its longest delay, so a terminal that reports daily is not called silent after `hours` of a
- * normal night, while one that reports every ten minutes is called so soon after `hours`.
+ * normal night, while one that reports every ten minutes is called so soon after `hours` (a
+ * terminal with fewer than three gaps between its reports: on `hours` alone).
  * Evaluated on a timer by evaluateSilence; only allowed as a rule's whole condition, since a
  * message-driven leaf has no value at a timer tick.
  */

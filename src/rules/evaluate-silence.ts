@@ -1,4 +1,5 @@
 import type { ContactOracle } from './contact-oracle.js';
+import { MIN_GAPS } from '../learn/next-message.js';
 import type { Rule } from './rule.js';
 import { ruleApplies } from './rule-applies.js';
 import type { RuleTerminal } from './rule-context.js';
@@ -31,7 +32,8 @@ export interface SilenceContext {
  * evidence of a fault: flat battery, broken antenna, a vehicle in a garage.
  *
  * With `learned`, it raises only once the terminal is also overdue by its next-message forecast
- * (`ctx.nextMessage`; unknown without it).
+ * (`ctx.nextMessage`; unknown without it), or, while it has shown fewer than MIN_GAPS gaps, on the
+ * hours alone.
  *
  * Clears on the next message (evaluateMessage), or here when `lastHeardAt` has moved past the
  * value the alarm was raised with. Other rules are left alone (unknown, no transition).
@@ -56,7 +58,8 @@ export function evaluateSilence(rule: Rule, state: RuleState | undefined, ctx: S
   if (silentMs < c.hours * 3_600_000) return { state: s, transition: null, truth: 'false' };
   if (c.learned) {
     if (!ctx.nextMessage) return { state: s, transition: null, truth: 'unknown' };
-    if (!ctx.nextMessage.overdue) return { state: s, transition: null, truth: 'false' };
+    // Too little history to know its rhythm (fewer than MIN_GAPS gaps): the hours decide alone.
+    if (ctx.nextMessage.gaps >= MIN_GAPS && !ctx.nextMessage.overdue) return { state: s, transition: null, truth: 'false' };
   }
   // Asked only once the time has passed: the oracle walks the contact plan.
   const contacts = c.missedContacts === 0 ? null : ctx.contacts.contactsBetween(ctx.terminal, lastHeardAt, now);
@@ -70,7 +73,10 @@ export function evaluateSilence(rule: Rule, state: RuleState | undefined, ctx: S
       at: now,
       evidence: {
         ruleId: rule.id, lastHeardAt, now, silentHours: silentMs / 3_600_000, hours: c.hours, contacts, missedContacts: c.missedContacts,
-        ...(c.learned && ctx.nextMessage ? { overdue: true, usualGapHours: ctx.nextMessage.medianGapMs === null ? null : ctx.nextMessage.medianGapMs / 3_600_000, gaps: ctx.nextMessage.gaps } : {}),
+        ...(c.learned && ctx.nextMessage ? {
+          overdue: ctx.nextMessage.overdue, usualGapHours: ctx.nextMessage.medianGapMs === null ? null : ctx.nextMessage.medianGapMs / 3_600_000, gaps: ctx.nextMessage.gaps,
+          ...(ctx.nextMessage.gaps < MIN_GAPS ? { learned: 'too little history: the hours decide' } : {}),
+        } : {}),
       },
     },
     truth: 'true',

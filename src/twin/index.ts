@@ -33,7 +33,7 @@ export type { Scenario, Fleet, TenantSpec, GroundStationSpec, RadioSpec, Satelli
 export { loadScenario, BUILTIN_SCENARIOS } from './scenario/load-scenario.js';
 export { parseScenario, DEFAULT_RADIO, DEFAULT_SATELLITE } from './scenario/parse-scenario.js';
 export { TwinClock, createTwinClock } from './runtime/twin-clock.js';
-export { LiveTwin, resumeStartAt, type LiveTwinOptions } from './runtime/live-twin.js';
+export { LiveTwin, resumeStartAt, resumedScenario, type LiveTwinOptions } from './runtime/live-twin.js';
 export type { TwinEvent, TwinStats } from './runtime/twin-runner.js';
 export { runSimulation, type SimulateOptions } from './runtime/run-simulation.js';
 export type { SimulationReport } from './report/simulation-report.js';

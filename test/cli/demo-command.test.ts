@@ -3,6 +3,8 @@
  * link, serves the API while the twin feeds it, stops cleanly on Ctrl-C and resumes on the same data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, REPO_ROOT, cliIsBuilt, tempDir } from './helpers.js';
 import { until } from '../support/until.js';
@@ -72,4 +74,16 @@ describe('satiot demo', () => {
       second.child.kill('SIGKILL');
     }
   }, 120_000);
+
+  it_('refuses to resume another scenario\'s twin, saying how to resume it or start afresh', async () => {
+    const other = tempDir('demo-other');
+    try {
+      writeFileSync(join(other.dir, 'twin-state.json'), `${JSON.stringify({ scenario: 'china-trial', simTime: Date.now() })}\n`);
+      const run = startDemo(other.dir);
+      expect(await run.exited).not.toBe(0);
+      expect(run.stderr()).toMatch(/INVALID_ARGUMENT: .* holds the twin of scenario china-trial: resume it with --scenario china-trial, or start china-demo with a fresh --data folder/);
+    } finally {
+      other.cleanup();
+    }
+  }, 60_000);
 });

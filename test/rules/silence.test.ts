@@ -65,6 +65,12 @@ describe('silence', () => {
     expect(evaluateSilence(r, undefined, { ...ctx, now: T0 + 5 * HOUR, nextMessage: { overdue: true, medianGapMs: HOUR, gaps: 30 } }).transition).toBeNull();
   });
 
+  it('learned, with fewer than three gaps to learn from: the hours decide alone, and the evidence says so', () => {
+    const r = rule({ kind: 'silence', hours: 6, missedContacts: 0, learned: true });
+    const e = evaluateSilence(r, undefined, { terminal: TERMINAL, now: T0 + 7 * HOUR, lastHeardAt: T0, contacts: NO_SATELLITE, nextMessage: { overdue: false, medianGapMs: null, gaps: 1 } });
+    expect(e.transition).toMatchObject({ kind: 'raise', evidence: { overdue: false, gaps: 1, learned: 'too little history: the hours decide' } });
+  });
+
   it('raises on time alone when missedContacts is 0', () => {
     const r = rule({ kind: 'silence', hours: 6, missedContacts: 0 });
     expect(evaluateSilence(r, undefined, { terminal: TERMINAL, now: T0 + 6 * HOUR, lastHeardAt: T0, contacts: NO_SATELLITE }).transition?.kind).toBe('raise');

@@ -115,7 +115,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
       app.post<{ Params: { id: string }; Body: { reason?: string } | null }>(`/api/v1/decisions/:id/${step}`, {
         schema: {
           summary, tags: ['intelligence'], ...secured, params: idParams,
-          body: { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500, description: 'why, in the audit record and on the decision' } }, description: 'optional: no body at all is fine' },
+          body: { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500, description: 'why a decision is rejected or undone, kept on the decision and in the audit record (an approval takes none)' } }, description: 'optional: no body at all is fine' },
           response: { 200: decisionSchema, '4xx': errorSchema },
         },
         // No body at all is fine: validated as null.

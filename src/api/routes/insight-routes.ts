@@ -82,10 +82,10 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
               devEui: { type: 'string' }, at: { type: 'string', description: 'when the forecast was made (the core\'s clock)' },
               lastCapturedAt: { type: ['string', 'null'] }, lastIngestedAt: { type: ['string', 'null'] },
               expected: {
-                type: ['object', 'null'], required: ['lower', 'median', 'upper'], description: 'null: too little history (fewer than 3 gaps), or overdue',
+                type: ['object', 'null'], required: ['lower', 'median', 'upper'], description: 'null: too little history (fewer than 3 gaps), or late (every gap and delay the terminal has shown would have brought a message by now)',
                 properties: { lower: { type: 'string' }, median: { type: 'string' }, upper: { type: 'string' } },
               },
-              overdue: { type: 'boolean', description: 'no message although every gap and delay the terminal has shown would have brought one' },
+              overdue: { type: 'boolean', description: 'silent for twice its longest gap plus its longest delivery delay' },
               model: modelSchema,
             },
           },

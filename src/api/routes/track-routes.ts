@@ -85,7 +85,7 @@ export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsy
               remainingKm: { type: 'number' }, speedKmh: { type: 'number' }, eta: { type: ['string', 'null'], description: 'the distance left over the recent moving speed' }, offRouteKm: { type: 'number' },
               learned: {
                 type: ['object', 'null'], required: ['lower', 'median', 'upper', 'level', 'samples'],
-                description: 'arrival from the vehicle\'s own travel times over that distance in its last 7 days (docs/intelligence.md): the median and the 80 % interval; null while its track is shorter than the distance',
+                description: 'arrival from the vehicle\'s own travel times over that distance in its last 7 days, at most its newest 5,000 positions (docs/intelligence.md): the median and the 80 % interval; null while its track is shorter than the distance',
                 properties: { lower: { type: 'string' }, median: { type: 'string' }, upper: { type: 'string' }, level: { type: 'number' }, samples: { type: 'integer' } },
               },
             },

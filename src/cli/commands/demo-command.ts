@@ -1,3 +1,4 @@
+import { SatiotError } from '../../errors/satiot-error.js';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { parseInteger, parseNumber } from '../options.js';
@@ -31,13 +32,19 @@ Example:
   satiot demo --speed 600 --data /tmp/satiot-demo
 `)
     .action(runAction(async (o: DemoOptions) => {
-      const [{ startRuntime, stopOnSignals }, { LiveTwin, createTwinClock, loadScenario, resumeStartAt }] = await Promise.all([
+      const [{ startRuntime, stopOnSignals }, { LiveTwin, createTwinClock, loadScenario, resumeStartAt, resumedScenario }] = await Promise.all([
         import('../server-runtime.js'), import('../../twin/index.js'),
       ]);
       const port = parseInteger(o.port, '--port', 0, 65535);
       const speed = parseNumber(o.speed, '--speed', 1, 100_000);
       const dataDir = resolve(o.data);
       const scenario = loadScenario(o.scenario);
+      // Terminals are numbered within their scenario: another scenario's twin in this folder would
+      // send its frames under the first one's registrations.
+      const held = resumedScenario(dataDir);
+      if (held !== undefined && held !== scenario.name) {
+        throw new SatiotError('INVALID_ARGUMENT', `${o.data} holds the twin of scenario ${held}: resume it with --scenario ${held}, or start ${scenario.name} with a fresh --data folder`, { scenario: held });
+      }
       const resumed = resumeStartAt(dataDir);
       // Simulated time never goes back (frame counters derive from it): resume where the last run got to, or now if later.
       const clock = createTwinClock(speed, Math.max(Date.now(), resumed ?? 0));

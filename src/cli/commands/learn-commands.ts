@@ -141,7 +141,7 @@ export function registerLearnCommands(program: Command): void {
         process.stdout.write(`${JSON.stringify(e, (_k, v: unknown) => (typeof v === 'number' ? r4(v) : v))}\n`);
         return;
       }
-      const min = (ms: number) => `${(ms / 60_000).toFixed(1)} min`, f = (x: number) => x.toFixed(2);
+      const min = (ms: number) => (Number.isFinite(ms) ? `${(ms / 60_000).toFixed(1)} min` : '—'), f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
       process.stdout.write(formatTable(['', 'forecasts', '80 % coverage (0.7–0.9)', 'MAE of the median', 'baseline MAE', 'ratio'], [
         ['all terminals', String(e.forecasts), f(e.coverage), min(e.maeMs), min(e.naiveMaeMs), f(e.maeMs / e.naiveMaeMs)],
         ['satellite-only, with their passes', String(e.contactPlan.forecasts), f(e.contactPlan.coverage), min(e.contactPlan.maeMs), '', ''],

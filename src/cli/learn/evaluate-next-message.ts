@@ -74,7 +74,8 @@ export async function evaluateNextMessage(o: { scenario?: string; hours?: number
     o.onProgress?.('score', k + 1, terminals.length);
   });
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-  const contactPlan = { forecasts: plan.n, coverage: plan.inside / plan.n, maeMs: mean(plan.errors), withoutCoverage: plan.withoutInside / plan.withoutN, withoutMaeMs: mean(plan.withoutErrors) };
+  const share = (a: number, b: number) => (b ? a / b : NaN);
+  const contactPlan = { forecasts: plan.n, coverage: share(plan.inside, plan.n), maeMs: mean(plan.errors), withoutCoverage: share(plan.withoutInside, plan.withoutN), withoutMaeMs: mean(plan.withoutErrors) };
   const coverage = n ? inside / n : NaN, maeMs = mean(errors), naiveMaeMs = mean(naive);
   return {
     scenario: name, hours, terminals: terminals.length, withContactPlan: terminals.filter((t) => t.contacts).length,

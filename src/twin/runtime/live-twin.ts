@@ -38,6 +38,16 @@ function loadSecret(dataDir: string | undefined): Uint8Array {
 }
 
 /** The simulated time the last live run in `dataDir` reached, to start the next one after it. */
+/** The scenario whose twin a data folder holds (its saved state), if any. */
+export function resumedScenario(dataDir: string): string | undefined {
+  try {
+    const n = (JSON.parse(readFileSync(join(dataDir, STATE_FILE), 'utf8')) as { scenario?: unknown }).scenario;
+    return typeof n === 'string' ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function resumeStartAt(dataDir: string): number | undefined {
   try {
     const t = (JSON.parse(readFileSync(join(dataDir, STATE_FILE), 'utf8')) as { simTime?: unknown }).simTime;

@@ -63,8 +63,9 @@ export function ForecastCard({ ctx, devEui, fields, anomalies, newest }: {
     xs: forecast.forecast.map((p) => seconds(p.timestamp)), value: forecast.forecast.map((p) => p.value),
     lower: forecast.forecast.map((p) => p.lower), upper: forecast.forecast.map((p) => p.upper),
   } : undefined), [forecast, field?.path]);
+  const found = useMemo(() => (field ? anomalies.get(field.path) ?? [] : []), [anomalies, field]);
+  const dots = useMemo(() => (field ? markers(field, found) : []), [field, found]);
   if (!field) return null;
-  const found = anomalies.get(field.path) ?? [];
   const end = forecast?.forecast.at(-1);
   const model = forecast?.model as { kind?: string; level?: number } | undefined;
   return (
@@ -75,7 +76,7 @@ export function ForecastCard({ ctx, devEui, fields, anomalies, newest }: {
           {fields.map((f) => <option key={f.path} value={f.path}>{f.name}</option>)}
         </select>
       </label>
-      <FieldChart name={field.name} xs={field.xs} ys={field.ys} anomalies={markers(field, found)} forecast={band} height={220} />
+      <FieldChart name={field.name} xs={field.xs} ys={field.ys} anomalies={dots} forecast={band} height={220} />
       {end && forecast ? (
         <p data-testid="forecast-summary">
           {field.name} at {when(end.timestamp)} UTC: <strong>{fmt(end.value)}</strong> ({fmt(end.lower)} to {fmt(end.upper)}, {Math.round((model?.level ?? 0.8) * 100)} % interval),

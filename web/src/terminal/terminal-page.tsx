@@ -4,7 +4,7 @@ import { LiveMap } from '../map/live-map';
 import { can, type Ctx } from '../session';
 import { sectorOf } from '../terminal-sector';
 import { DownlinkForm } from './downlink-form';
-import { FieldChart, measurementList, measurements } from './field-chart';
+import { FieldChart, measurementList, measurements, type ChartAnomaly } from './field-chart';
 import { ForecastCard, markers, useAnomalies, type FieldSeries } from './forecast-card';
 import { PassTimeline } from './pass-timeline';
 
@@ -17,6 +17,7 @@ type Alarms = Response<'GET /api/v1/alarms'>['items'];
 type NextMessage = Response<'GET /api/v1/terminals/{devEui}/next-message'>;
 
 const REFRESH_MS = 5000;
+const NONE: ChartAnomaly[] = [];
 const when = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').slice(0, 19) : '—');
 
 /** Everything about one terminal: last values, charts, track, next passes, downlinks (and a form), alarms. */
@@ -66,6 +67,8 @@ export function TerminalPage({ ctx, devEui }: { ctx: Ctx; devEui: string }) {
   }, [messages]);
   const newest = messages[0]?.id;
   const anomalies = useAnomalies(ctx, devEui, session.seesPayloads ? series : [], newest);
+  // Kept between renders: a new array would make every chart draw itself again.
+  const marked = useMemo(() => new Map(series.map((s) => [s.path, markers(s, anomalies.get(s.path))])), [series, anomalies]);
 
   if (error) return <section className="page"><p className="error">{error}</p></section>;
   if (!t) return <section className="page"><p className="muted">loading…</p></section>;
@@ -93,7 +96,7 @@ export function TerminalPage({ ctx, devEui }: { ctx: Ctx; devEui: string }) {
       {series.length > 0 ? (
         <>
           {session.seesPayloads ? <ForecastCard ctx={ctx} devEui={t.devEui} fields={series} anomalies={anomalies} newest={newest} /> : null}
-          <div className="charts">{series.map((s) => <FieldChart key={s.path} name={s.name} xs={s.xs} ys={s.ys} anomalies={markers(s, anomalies.get(s.path))} />)}</div>
+          <div className="charts">{series.map((s) => <FieldChart key={s.path} name={s.name} xs={s.xs} ys={s.ys} anomalies={marked.get(s.path) ?? NONE} />)}</div>
         </>
       ) : <p className="muted">No decoded numeric fields to chart yet.</p>}
       <div className="card">

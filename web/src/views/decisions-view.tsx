@@ -49,9 +49,10 @@ export function DecisionsView({ ctx }: { ctx: Ctx }) {
   }, [load]);
   const act = (d: Decision, step: 'approve' | 'reject' | 'undo') => {
     const op = step === 'approve' ? 'POST /api/v1/decisions/{id}/approve' as const : step === 'reject' ? 'POST /api/v1/decisions/{id}/reject' as const : 'POST /api/v1/decisions/{id}/undo' as const;
-    api.call(op, { params: { id: d.id }, ...(reason.trim() ? { body: { reason: reason.trim() } } : {}) }).then((r) => {
+    // An approval takes no reason; a rejection or an undo keeps the one typed.
+    api.call(op, { params: { id: d.id }, ...(step !== 'approve' && reason.trim() ? { body: { reason: reason.trim() } } : {}) }).then((r) => {
       setDone({ ok: true, text: `Decision on ${r.devEui}: ${r.state}${r.reason ? ` (${r.reason})` : ''}.` });
-      setReason('');
+      if (step !== 'approve') setReason('');
       load();
     }, (e: Error) => { setDone({ ok: false, text: `Not ${step === 'undo' ? 'undone' : `${step}d`}: ${e.message}` }); load(); });
   };
