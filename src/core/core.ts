@@ -208,7 +208,7 @@ export class Core {
       const contacts = new ContactPlanOracle();
       contacts.setSatellites(await deps.store.listSatellites());
       const rules = new RuleRunner(deps.store, events, deps.bus, registry, clock, contacts);
-      rules.nextMessage = (t) => terminalNextMessage(deps.store, contacts, t, clock.now());
+      rules.nextMessage = (t) => terminalNextMessage(deps.store, contacts, t, clock.now(), 0.8, () => recordsOf(registry));
       const eventMetrics = new EventMetrics(metrics, deps.bus);
       await eventMetrics.start();
       undo.push(() => eventMetrics.stop());
@@ -330,7 +330,7 @@ export class Core {
 
   /** When the terminal's next message should reach the core (src/core/next-message.ts), as of now on the core's clock. */
   nextMessage(t: TerminalRecord, level?: number): Promise<NextMessageForecast> {
-    return terminalNextMessage(this.store, this.contacts, t, this.clock.now(), level);
+    return terminalNextMessage(this.store, this.contacts, t, this.clock.now(), level, () => recordsOf(this.registry));
   }
 
   /**
@@ -352,4 +352,9 @@ export class Core {
     await this.bus.close();
     await this.store.close();
   }
+}
+
+/** The registry's terminal records, lazily (the pooled prior's peers). */
+function* recordsOf(registry: TerminalRegistry): Iterable<TerminalRecord> {
+  for (const e of registry.all()) yield e.record;
 }

@@ -1,4 +1,5 @@
-import { forecastNextMessage, type Arrival, type ContactWindow, type NextMessageForecast } from '../learn/next-message.js';
+import { latLngToCell } from 'h3-js';
+import { forecastNextMessage, pooledSamples, PRIOR_WEIGHT, type Arrival, type ContactWindow, type NextMessageForecast, type PooledPrior } from '../learn/next-message.js';
 import type { ContactPlanOracle } from './contact-plan-oracle.js';
 import type { TerminalRecord } from './model.js';
 import type { Store } from './ports/store.js';
@@ -13,7 +14,7 @@ const MAX_PLAN_MS = 7 * 86_400_000;
  * terminal heard only through our satellites (no gateway copy, not Iridium) with a known position
  * has its captures placed in the passes over it from the contact plan.
  */
-export async function terminalNextMessage(store: Store, contacts: ContactPlanOracle, t: TerminalRecord, now: number, level = 0.8): Promise<NextMessageForecast> {
+export async function terminalNextMessage(store: Store, contacts: ContactPlanOracle, t: TerminalRecord, now: number, level = 0.8, peers?: () => Iterable<TerminalRecord>): Promise<NextMessageForecast> {
   const page = await store.listMessages({ terminalId: t.id, limit: HISTORY });
   const history: Arrival[] = page.items.map((m) => ({ capturedAt: m.capturedAt, ingestedAt: m.ingestedAt }));
   const bySatellite = page.items.length > 0 && page.items.every((m) => m.receptions.length > 0 && m.receptions.every((r) => !r.gatewayEui));
@@ -33,7 +34,48 @@ export async function terminalNextMessage(store: Store, contacts: ContactPlanOra
       windows = passesCached(contacts, t, from, to, now);
     }
   }
-  return forecastNextMessage(history, now, { level, ...(windows ? { contacts: windows } : {}) });
+  // A young terminal (fewer than PRIOR_WEIGHT reports) borrows its peers' rhythm.
+  const prior = peers && history.length <= PRIOR_WEIGHT ? await pooledPrior(store, t, peers, now) : undefined;
+  return forecastNextMessage(history, now, { level, ...(windows ? { contacts: windows } : {}), ...(prior ? { prior } : {}) });
+}
+
+/** Peers pooled per prior, their newest messages each, and how long a pool is kept (core time). */
+const MAX_PEERS = 12;
+const PEER_HISTORY = 100;
+const PRIOR_CACHE_MS = 3_600_000;
+/** H3 resolution of a region (about 12,000 km² a cell). */
+const REGION_RESOLUTION = 3;
+const priorCache = new Map<string, { at: number; prior: PooledPrior | undefined }>();
+
+/**
+ * The pooled prior of a terminal's peers: its tenant's terminals of the same profile in the same H3
+ * region (resolution 3) when at least two others are there, else anywhere in the tenant; up to
+ * MAX_PEERS of them with PRIOR_WEIGHT messages or more, their capture gaps and delivery delays.
+ * Kept an hour per (tenant, profile, region). Never another tenant's terminals.
+ */
+async function pooledPrior(store: Store, t: TerminalRecord, peers: () => Iterable<TerminalRecord>, now: number): Promise<PooledPrior | undefined> {
+  const regionOf = (x: TerminalRecord) => (x.location ? latLngToCell(x.location.lat, x.location.lon, REGION_RESOLUTION) : undefined);
+  const region = regionOf(t);
+  // Looked up before the registry is scanned: the scan is the expensive part.
+  const cacheKey = `${t.tenantId}:${t.profile}:${region ?? '-'}`;
+  const hit = priorCache.get(cacheKey);
+  if (hit && now >= hit.at && now - hit.at < PRIOR_CACHE_MS) return hit.prior;
+  const same: TerminalRecord[] = [];
+  for (const x of peers()) if (x.tenantId === t.tenantId && x.profile === t.profile && x.id !== t.id && x.enabled) same.push(x);
+  const near = region ? same.filter((x) => regionOf(x) === region) : [];
+  const pool = near.length >= 2 ? near : same;
+  const key = `${t.profile}@${near.length >= 2 ? region : 'tenant'}`;
+  const histories: Arrival[][] = [];
+  for (const peer of pool) {
+    if (histories.length >= MAX_PEERS) break;
+    const items = (await store.listMessages({ terminalId: peer.id, limit: PEER_HISTORY })).items;
+    if (items.length >= PRIOR_WEIGHT) histories.push(items.map((m) => ({ capturedAt: m.capturedAt, ingestedAt: m.ingestedAt })));
+  }
+  const { gaps, delays } = pooledSamples(histories);
+  const prior = gaps.length > 0 ? { key, terminals: histories.length, gaps, delays } : undefined;
+  if (priorCache.size >= 10_000) priorCache.clear();
+  priorCache.set(cacheKey, { at: now, prior });
+  return prior;
 }
 
 /** Passes over a terminal, kept for PASS_CACHE_MS of core time (a page refreshes every few seconds; SGP4 is not free). */

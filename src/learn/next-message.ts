@@ -43,7 +43,42 @@ export interface NextMessageForecast {
     readonly contactPlan: boolean;
     /** The next contact window after the forecast's time, when the plan was used. */
     readonly nextContact: ContactWindow | null;
+    /** What was borrowed from the terminal's peers (a pooled prior), while its own history is short. */
+    readonly prior: { readonly key: string; readonly terminals: number; readonly gaps: number; readonly delays: number } | null;
   };
+}
+
+/**
+ * The capture gaps and delivery delays of a terminal's peers — the same profile in the same region
+ * (core/next-message.ts pools them) — that a terminal with a short history of its own borrows.
+ */
+export interface PooledPrior {
+  /** Which peers: e.g. `fixed-collector@<H3 cell>`. */
+  readonly key: string;
+  readonly terminals: number;
+  readonly gaps: readonly number[];
+  readonly delays: readonly number[];
+}
+
+/** The capture gaps and delivery delays of peers' histories, pooled (a report heard twice within a minute counts once). */
+export function pooledSamples(histories: ReadonlyArray<readonly Arrival[]>): { gaps: number[]; delays: number[] } {
+  const gaps: number[] = [], delays: number[] = [];
+  for (const h of histories) {
+    const captures = h.map((a) => a.capturedAt).sort((a, b) => a - b);
+    for (let k = 1; k < captures.length; k++) if (captures[k]! - captures[k - 1]! >= SAME_REPORT_MS) gaps.push(captures[k]! - captures[k - 1]!);
+    for (const a of h) delays.push(Math.max(0, a.ingestedAt - a.capturedAt));
+  }
+  return { gaps, delays };
+}
+
+/** Samples of a pooled prior and the terminal's own together, while it has fewer than this many. */
+export const PRIOR_WEIGHT = 20;
+
+/** `n` values spread evenly over the sorted sample (its quantiles), none when n ≤ 0 or the sample is empty. */
+function spread(sample: readonly number[], n: number): number[] {
+  if (n <= 0 || sample.length === 0) return [];
+  const sorted = [...sample].sort((a, b) => a - b);
+  return Array.from({ length: n }, (_, k) => sorted[Math.min(sorted.length - 1, Math.floor(((k + 0.5) / n) * sorted.length))]!);
 }
 
 /** Fewer capture gaps than this: no forecast. */
@@ -65,15 +100,22 @@ const SAME_REPORT_MS = 60_000;
  *   tells: its forecast moves on with the silence; once every combination would have arrived it is
  *   late (no forecast), and `overdue` once it has missed its longest gap again. (Gaps and delays are taken as independent.)
  *
- * The quantiles of those arrivals give the median and the interval at `level`. Pure: data in, numbers out.
+ * The quantiles of those arrivals give the median and the interval at `level`. A terminal with fewer
+ * than PRIOR_WEIGHT gaps (or delays) of its own is topped up to PRIOR_WEIGHT from `prior`, its peers'
+ * pooled values spread over their quantiles: a new terminal is forecast from its first report, and
+ * its own history takes over as it grows. Pure: data in, numbers out.
  */
-export function forecastNextMessage(history: readonly Arrival[], now: number, opts: { contacts?: readonly ContactWindow[]; level?: number } = {}): NextMessageForecast {
+export function forecastNextMessage(history: readonly Arrival[], now: number, opts: { contacts?: readonly ContactWindow[]; level?: number; prior?: PooledPrior } = {}): NextMessageForecast {
   const level = opts.level ?? 0.8;
   const seen = history.filter((a) => Number.isFinite(a.capturedAt) && Number.isFinite(a.ingestedAt) && a.capturedAt <= now).sort((a, b) => a.capturedAt - b.capturedAt);
   const captures: number[] = [];
   for (const a of seen) if (captures.length === 0 || a.capturedAt - captures[captures.length - 1]! >= SAME_REPORT_MS) captures.push(a.capturedAt);
-  const gaps = captures.slice(1).map((c, i) => c - captures[i]!).slice(-MAX_LEARNED);
-  const delays = seen.map((a) => Math.max(0, a.ingestedAt - a.capturedAt)).slice(-MAX_LEARNED);
+  const ownGaps = captures.slice(1).map((c, i) => c - captures[i]!).slice(-MAX_LEARNED);
+  const ownDelays = seen.map((a) => Math.max(0, a.ingestedAt - a.capturedAt)).slice(-MAX_LEARNED);
+  // A young terminal borrows its peers' rhythm: PRIOR_WEIGHT samples in all, its own counting in full.
+  const borrowedGaps = opts.prior ? spread(opts.prior.gaps, PRIOR_WEIGHT - ownGaps.length) : [];
+  const borrowedDelays = opts.prior ? spread(opts.prior.delays, PRIOR_WEIGHT - ownDelays.length) : [];
+  const gaps = [...ownGaps, ...borrowedGaps], delays = [...ownDelays, ...borrowedDelays];
   const contacts = opts.contacts && opts.contacts.length > 0 ? [...opts.contacts].sort((a, b) => a.start - b.start) : undefined;
   const lastCapturedAt = captures.at(-1) ?? null;
   const lastIngestedAt = seen.length ? Math.max(...seen.map((a) => a.ingestedAt)) : null;
@@ -81,9 +123,10 @@ export function forecastNextMessage(history: readonly Arrival[], now: number, op
     kind: 'renewal' as const, level, gaps: gaps.length, medianGapMs: gaps.length ? median(gaps) : null,
     delays: delays.length, medianDelayMs: delays.length ? median(delays) : null,
     contactPlan: contacts !== undefined, nextContact: contacts?.find((c) => c.end > now) ?? null,
+    prior: opts.prior && (borrowedGaps.length > 0 || borrowedDelays.length > 0) ? { key: opts.prior.key, terminals: opts.prior.terminals, gaps: borrowedGaps.length, delays: borrowedDelays.length } : null,
   };
   const base = { at: now, lastCapturedAt, lastIngestedAt, model };
-  if (gaps.length < MIN_GAPS || lastCapturedAt === null) return { ...base, expected: null, overdue: false };
+  if (gaps.length < MIN_GAPS || delays.length === 0 || lastCapturedAt === null) return { ...base, expected: null, overdue: false };
   const heardAt = (t: number): number => {
     if (!contacts) return t;
     const c = contacts.find((w) => w.end > t);

@@ -75,7 +75,7 @@ describe('satiot learn', () => {
     // A twin run of 30 simulated hours: about 15 s alone, longer beside the other test files.
     const r = await runCli(['learn', 'evaluate-next-message', '--hours', '30', '--format', 'json'], { timeoutMs: 100_000 });
     expect(r.code, r.stderr).toBe(0);
-    const e = JSON.parse(r.stdout) as { terminals: number; forecasts: number; coverage: number; maeMs: number; naiveMaeMs: number; withContactPlan: number; contactPlan: { forecasts: number } };
+    const e = JSON.parse(r.stdout) as { terminals: number; forecasts: number; coverage: number; maeMs: number; naiveMaeMs: number; withContactPlan: number; contactPlan: { forecasts: number }; young: { forecasts: number; answeredAlone: number; answeredWithPrior: number } };
     expect(e.terminals).toBeGreaterThan(100);
     expect(e.withContactPlan).toBeGreaterThan(0);
     expect(e.forecasts).toBeGreaterThan(300);
@@ -84,6 +84,9 @@ describe('satiot learn', () => {
     expect(e.coverage).toBeGreaterThan(0.6);
     expect(e.coverage).toBeLessThan(0.95);
     expect(e.maeMs).toBeLessThan(e.naiveMaeMs * 1.1);
+    // A terminal joining a day in is forecast from its first arrivals with its peers' prior; alone, from its fourth.
+    expect(e.young.forecasts).toBeGreaterThan(200);
+    expect(e.young.answeredWithPrior).toBeGreaterThan(e.young.answeredAlone * 1.5);
     const bad = await runCli(['learn', 'evaluate-next-message', '--hours', '2']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--hours/);

@@ -47,4 +47,19 @@ describe('a terminal\'s next-message forecast in the core', () => {
     const f = await terminalNextMessage(storeOf(24), plan, terminal('b'), T0 + 23 * H + 3 * H);
     expect([f.overdue, plan.calls]).toEqual([true, 0]);
   });
+
+  it('forecasts a new terminal from its tenant\'s peers of the same profile and region, never from another tenant\'s', async () => {
+    // Peers report every 2 hours; another tenant's terminals (same profile, same place) every 10 minutes.
+    const every = (gap: number, n: number) => Array.from({ length: n }, (_, i) => ({ capturedAt: T0 + i * gap, ingestedAt: T0 + i * gap + 5 * 60_000, receptions: [{ satelliteId: '1' }] })).reverse();
+    const histories = new Map<string, unknown[]>([
+      ['new', [{ capturedAt: T0 + 48 * H, ingestedAt: T0 + 48 * H + 5 * 60_000, receptions: [{ gatewayEui: 'aa' }] }]],
+      ['p1', every(2 * H, 30)], ['p2', every(2 * H, 30)], ['p3', every(2 * H, 30)], ['x1', every(10 * 60_000, 30)], ['x2', every(10 * 60_000, 30)],
+    ]);
+    const store = { listMessages: async (q: { terminalId: string }) => ({ items: histories.get(q.terminalId) ?? [] }) } as unknown as Store;
+    const rec = (id: string, tenantId: string) => ({ id, tenantId, profile: 'fixed-collector', enabled: true, location: { lat: 30.5, lon: 114.3 } }) as unknown as TerminalRecord;
+    const peers = [rec('p1', 'A'), rec('x1', 'B'), rec('p2', 'A'), rec('x2', 'B'), rec('p3', 'A')];
+    const f = await terminalNextMessage(store, oracle(), rec('new', 'A'), T0 + 48 * H + 10 * 60_000, 0.8, () => peers);
+    expect(f.model.prior).toMatchObject({ terminals: 3, gaps: 20, key: expect.stringMatching(/^fixed-collector@8[0-9a-f]{14}$/) });
+    expect(f.expected!.median).toBe(T0 + 50 * H + 5 * 60_000);
+  });
 });

@@ -64,6 +64,22 @@ describe('next-message forecast', () => {
     expect(forecastNextMessage(copies, copies.at(-1)!.ingestedAt).model).toMatchObject({ gaps: 9, medianGapMs: H });
   });
 
+  it('a young terminal borrows its peers\' rhythm: forecast from its first report, its own history taking over by the twentieth', () => {
+    const peers = reports(60, 2 * H, () => 15 * MIN, 3);
+    const prior = { key: 'fixed-collector@832830fffffffff', terminals: 3, gaps: peers.slice(1).map((a, i) => a.capturedAt - peers[i]!.capturedAt), delays: peers.map((a) => a.ingestedAt - a.capturedAt) };
+    const one = [{ capturedAt: T0, ingestedAt: T0 + 15 * MIN }];
+    expect(forecastNextMessage(one, T0 + 20 * MIN).expected).toBeNull();
+    const f = forecastNextMessage(one, T0 + 20 * MIN, { prior });
+    expect(f.expected).toEqual({ lower: T0 + 2 * H + 15 * MIN, median: T0 + 2 * H + 15 * MIN, upper: T0 + 2 * H + 15 * MIN });
+    expect(f.model.prior).toEqual({ key: 'fixed-collector@832830fffffffff', terminals: 3, gaps: 20, delays: 19 });
+    // Five gaps of its own (hourly): fifteen borrowed; twenty-five: none.
+    const own = reports(6, H, () => 15 * MIN);
+    expect(forecastNextMessage(own, own.at(-1)!.ingestedAt, { prior }).model.prior).toMatchObject({ gaps: 15 });
+    const grown = reports(26, H, () => 15 * MIN);
+    const g = forecastNextMessage(grown, grown.at(-1)!.ingestedAt, { prior });
+    expect([g.model.prior, g.model.medianGapMs]).toEqual([null, H]);
+  });
+
   it('is calibrated: over many forecast times, the next arrival falls in the 80 % interval about 80 % of the time', () => {
     const r = new Random(7);
     let inside = 0, n = 0;

@@ -146,7 +146,9 @@ export function registerLearnCommands(program: Command): void {
         ['all terminals', String(e.forecasts), f(e.coverage), min(e.maeMs), min(e.naiveMaeMs), f(e.maeMs / e.naiveMaeMs)],
         ['satellite-only, with their passes', String(e.contactPlan.forecasts), f(e.contactPlan.coverage), min(e.contactPlan.maeMs), '', ''],
         ['satellite-only, without', String(e.contactPlan.forecasts), f(e.contactPlan.withoutCoverage), min(e.contactPlan.withoutMaeMs), '', ''],
+        [`young (first 5 arrivals), with peers' prior`, `${e.young.answeredWithPrior} of ${e.young.forecasts}`, f(e.young.coverage), min(e.young.maeMs), '', ''],
       ]));
+      process.stdout.write(`young terminals answered from their own history alone: ${e.young.answeredAlone} of ${e.young.forecasts}\n`);
       process.stdout.write(`${e.terminals} terminals over ${e.hours} h of ${e.scenario}; overdue said ${e.overdue} times, ${e.overdueWrong} of them with a message within the hour\n`);
       process.stdout.write(`targets met: coverage ${e.met.coverage ? 'yes' : 'no'}, better than the baseline ${e.met.beatsBaseline ? 'yes' : 'no'}\n`);
     }));
