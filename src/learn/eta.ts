@@ -3,6 +3,8 @@
  * it took, anywhere in its recent history, to cover that distance — stops, slow stretches and
  * all. Pure: points in, times out (Unix ms, km).
  */
+import { distanceKm as km } from '../solutions/track.js';
+import { quantileSorted } from './stats.js';
 
 /** A position report, in time order. */
 export interface EtaPoint {
@@ -25,14 +27,7 @@ export interface LearnedEta {
 export const MIN_ETA_SAMPLES = 5;
 /** A distance covered to within this much (GNSS noise, a fix's rounding) is covered, km. */
 const REACHED_KM = 0.05;
-const EARTH_KM = 6371.0088;
-const RAD = Math.PI / 180;
 
-function km(a: EtaPoint, b: EtaPoint): number {
-  const dLat = (b.lat - a.lat) * RAD, dLon = (b.lon - a.lon) * RAD;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /**
  * The durations the track took to cover `distanceKm`, one starting at each report, each ending
@@ -69,6 +64,6 @@ export function learnedEta(track: readonly EtaPoint[], remainingKm: number, from
   if (remainingKm <= 0) return { lower: from, median: from, upper: from, level, samples: 0 };
   const times = travelTimes(track, remainingKm).sort((a, b) => a - b);
   if (times.length < MIN_ETA_SAMPLES) return null;
-  const q = (p: number) => times[Math.min(times.length - 1, Math.max(0, Math.round(p * (times.length - 1))))]!;
+  const q = (p: number) => quantileSorted(times, p)!;
   return { lower: Math.round(from + q((1 - level) / 2)), median: Math.round(from + q(0.5)), upper: Math.round(from + q((1 + level) / 2)), level, samples: times.length };
 }

@@ -1,4 +1,4 @@
-import { median } from './stats.js';
+import { median, quantileSorted } from './stats.js';
 
 /** A terminal's past messages: when each was captured (heard by a satellite or a gateway) and when it reached the core, Unix ms. */
 export interface Arrival {
@@ -142,7 +142,7 @@ export function forecastNextMessage(history: readonly Arrival[], now: number, op
   // terminal that merely stretched its longest gap a little is late, not yet overdue).
   if (arrivals.length === 0) return { ...base, expected: null, overdue: now > lastCapturedAt + 2 * Math.max(...gaps) + Math.max(...delays) };
   arrivals.sort((a, b) => a - b);
-  const q = (p: number) => arrivals[Math.min(arrivals.length - 1, Math.max(0, Math.round(p * (arrivals.length - 1))))]!;
+  const q = (p: number) => quantileSorted(arrivals, p)!;
   return { ...base, expected: { lower: q((1 - level) / 2), median: q(0.5), upper: q((1 + level) / 2) }, overdue: false };
 }
 

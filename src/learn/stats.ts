@@ -25,3 +25,8 @@ export function std(xs: readonly number[]): number {
   for (const x of xs) s += (x - m) ** 2;
   return xs.length > 1 ? Math.sqrt(s / (xs.length - 1)) : 0;
 }
+
+/** The value at probability `p` of an ascending sample (nearest rank, rounded), undefined for an empty one. */
+export function quantileSorted(sorted: readonly number[], p: number): number | undefined {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(p * (sorted.length - 1))))] : undefined;
+}

@@ -1,5 +1,6 @@
 import { learnedEta, type EtaPoint } from '../../learn/eta.js';
-import { etaAlongRoute } from '../../solutions/track.js';
+import { distanceKm, etaAlongRoute } from '../../solutions/track.js';
+import { mean, median } from '../../learn/stats.js';
 import { TerminalFleet, type Fix } from '../../twin/model/terminal-fleet.js';
 import { Random } from '../../twin/model/random.js';
 import { loadScenario } from '../../twin/index.js';
@@ -47,7 +48,7 @@ export function evaluateEta(o: { scenario?: string; seed?: number; onProgress?: 
     const period = fleet.fleets[fleet.fleetOf[i]!]!.traffic.periodMinutes * MIN;
     const reports: EtaPoint[] = [];
     for (let t = scenario.start; t < scenario.start + (HISTORY_DAYS + TEST_DAYS) * 24 * H; t += period) reports.push(at(i, t));
-    const moving = reports.slice(1).map((q, j) => ({ km: km(reports[j]!, q), h: period / H })).filter((l) => l.km / l.h > 5);
+    const moving = reports.slice(1).map((q, j) => ({ km: distanceKm(reports[j]!, q), h: period / H })).filter((l) => l.km / l.h > 5);
     for (let r = Math.round((HISTORY_DAYS * 24 * H) / period); r < reports.length; r += Math.max(1, Math.round((3 * H * (0.5 + rnd.next())) / period))) {
       const now = reports[r]!.at;
       // The path ahead minute by minute for 1–12 h: the destination is where it is at the end.
@@ -55,7 +56,7 @@ export function evaluateEta(o: { scenario?: string; seed?: number; onProgress?: 
       const path: EtaPoint[] = [];
       for (let t = now; t <= ahead; t += MIN) path.push(at(i, t));
       const dest = path[path.length - 1]!;
-      const arrival = path.find((p) => km(p, dest) < 0.05)!.at;
+      const arrival = path.find((p) => distanceKm(p, dest) < 0.05)!.at;
       if (arrival === now) continue;
       const history = reports.slice(0, r + 1);
       const route = path.map((p) => [p.lon, p.lat] as [number, number]);
@@ -70,18 +71,9 @@ export function evaluateEta(o: { scenario?: string; seed?: number; onProgress?: 
     }
     o.onProgress?.(k + 1, vehicles.length);
   });
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-  const median = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); return v.length ? v[Math.floor((v.length - 1) / 2)]! : NaN; };
   const coverage = n ? inside / n : NaN, maeMs = mean(errors), baselineMaeMs = mean(baseline);
   return {
     scenario: name, vehicles: vehicles.length, forecasts: n, coverage, maeMs, baselineMaeMs, medianErrorMs: median(errors), baselineMedianErrorMs: median(baseline),
     targets: { coverage: [0.7, 0.9] }, met: { coverage: coverage >= 0.7 && coverage <= 0.9, beatsBaseline: maeMs < baselineMaeMs },
   };
-}
-
-function km(a: EtaPoint, b: EtaPoint): number {
-  const R = 6371.0088, rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad, dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
 }

@@ -1,4 +1,5 @@
 import { scoreNextMessage, type NextMessageScore } from '../../learn/evaluate.js';
+import { mean } from '../../learn/stats.js';
 import { latLngToCell } from 'h3-js';
 import { forecastNextMessage, pooledSamples, PRIOR_WEIGHT, type Arrival, type ContactWindow } from '../../learn/next-message.js';
 import { loadScenario } from '../../twin/index.js';
@@ -107,7 +108,6 @@ export async function evaluateNextMessage(o: { scenario?: string; hours?: number
       young.errors.push(Math.abs(f.expected.median - actual));
     }
   }
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   const share = (a: number, b: number) => (b ? a / b : NaN);
   const contactPlan = { forecasts: plan.n, coverage: share(plan.inside, plan.n), maeMs: mean(plan.errors), withoutCoverage: share(plan.withoutInside, plan.withoutN), withoutMaeMs: mean(plan.withoutErrors) };
   const coverage = n ? inside / n : NaN, maeMs = mean(errors), naiveMaeMs = mean(naive);
