@@ -21,7 +21,8 @@ describe('EventWriter', () => {
   const outboxIds = async () => (await store.outbox.pending(1000)).map((e) => e.id);
 
   it('commits work that arrives together in one transaction, with the events each piece emitted, in order', async () => {
-    const w = new EventWriter(store, 'n1');
+    // No time cap here (a loaded machine can spend 5 ms on three pieces): this is about grouping.
+    const w = new EventWriter(store, 'n1', { maxGroupMs: 60_000 });
     let woken = 0;
     w.onEvents(() => { woken++; });
     const out = await Promise.all(['a', 'b', 'c'].map((id) => w.run(async (_tx, emit) => { emit(event(id)); return id.toUpperCase(); })));
@@ -32,7 +33,7 @@ describe('EventWriter', () => {
   });
 
   it('runs each piece alone when a group fails, so only the failing piece fails and its events are not written', async () => {
-    const w = new EventWriter(store, 'n1');
+    const w = new EventWriter(store, 'n1', { maxGroupMs: 60_000 });
     const outcomes = await Promise.allSettled(['a', 'bad', 'c'].map((id) => w.run(async (_tx, emit) => {
       emit(event(id));
       if (id === 'bad') throw new Error('no');
