@@ -66,13 +66,14 @@ export interface DownlinkAction {
 }
 
 /** The commands an action may name; the codecs build them (codecs/commands.ts, which the core calls). */
-export const COMMAND_NAMES = ['sl651.intensive-reporting'] as const;
+export const COMMAND_NAMES = ['sl651.intensive-reporting', 'line-monitor.sampling-period'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /**
  * A command the codec builds when the action is taken, addressed from the report that raised the
- * alarm (codecs/commands.ts), e.g. `sl651.intensive-reporting` (SL 651's 0x42 with a shorter
- * added-report interval). Sent as a downlink on `fPort`.
+ * alarm (codecs/commands.ts): `sl651.intensive-reporting` (SL 651's 0x42 with a shorter
+ * added-report interval) or `line-monitor.sampling-period` (an I1 control frame A3 that sets how
+ * often the device samples the kind of data that raised the alarm). Sent as a downlink on `fPort`.
  */
 export interface CommandAction {
   readonly name: CommandName;
@@ -80,6 +81,10 @@ export interface CommandAction {
   readonly addReportMinutes?: number;
   /** sl651.intensive-reporting: timed reports every this many hours (1–24; default unchanged). */
   readonly timedReportHours?: number;
+  /** line-monitor.sampling-period: sample every this many minutes (1–1,440; default 10). */
+  readonly sampleMinutes?: number;
+  /** line-monitor.sampling-period: heartbeat every this many minutes (1–255; default unchanged). */
+  readonly heartbeatMinutes?: number;
   readonly fPort: number;
   /** Default true: a station's configuration change is worth an acknowledgement. */
   readonly confirmed: boolean;
@@ -181,13 +186,21 @@ function parseAction(v: unknown): RuleAction {
 
 function parseCommand(v: unknown): CommandAction {
   const o = readObject(v, 'action.command');
-  onlyKeys(o, ['name', 'addReportMinutes', 'timedReportHours', 'fPort', 'confirmed', 'priority'], 'action.command');
+  onlyKeys(o, ['name', 'addReportMinutes', 'timedReportHours', 'sampleMinutes', 'heartbeatMinutes', 'fPort', 'confirmed', 'priority'], 'action.command');
+  const name = readEnum(member(o, 'name'), 'action.command.name', COMMAND_NAMES);
+  const own: Record<CommandName, readonly string[]> = { 'sl651.intensive-reporting': ['addReportMinutes', 'timedReportHours'], 'line-monitor.sampling-period': ['sampleMinutes', 'heartbeatMinutes'] };
+  for (const k of Object.values(own).flat()) {
+    if (member(o, k) !== undefined && !own[name].includes(k)) fail(`action.command.${k}`, `is not a parameter of ${name}`);
+  }
   const add = member(o, 'addReportMinutes'), timed = member(o, 'timedReportHours'), fPort = member(o, 'fPort');
+  const sample = member(o, 'sampleMinutes'), heartbeat = member(o, 'heartbeatMinutes');
   const confirmed = member(o, 'confirmed'), priority = member(o, 'priority');
   return {
-    name: readEnum(member(o, 'name'), 'action.command.name', COMMAND_NAMES),
+    name,
     ...(add === undefined ? {} : { addReportMinutes: readInteger(add, 'action.command.addReportMinutes', 1, 59) }),
     ...(timed === undefined ? {} : { timedReportHours: readInteger(timed, 'action.command.timedReportHours', 1, 24) }),
+    ...(sample === undefined ? {} : { sampleMinutes: readInteger(sample, 'action.command.sampleMinutes', 1, 1440) }),
+    ...(heartbeat === undefined ? {} : { heartbeatMinutes: readInteger(heartbeat, 'action.command.heartbeatMinutes', 1, 255) }),
     fPort: fPort === undefined ? 2 : readInteger(fPort, 'action.command.fPort', 1, 223),
     confirmed: confirmed === undefined ? true : readBoolean(confirmed, 'action.command.confirmed'),
     priority: priority === undefined ? 'normal' : readEnum(priority, 'action.command.priority', ['normal', 'emergency'] as const),

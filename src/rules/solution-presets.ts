@@ -58,6 +58,14 @@ export interface PowerParams {
   readonly towerTiltMmPerM?: number;
   /** Galloping amplitude, m (default 1). */
   readonly gallopingAmplitudeM?: number;
+  /** How far ahead ice above the limit is foreseen (a pre-alarm; default 360 min). */
+  readonly icingHorizonMinutes?: number;
+  /**
+   * Make the device sample icing more often when ice above the limit is foreseen: the I1 sampling
+   * period command (control A3) for the icing packet type, sent through a decision under the
+   * tenant's policy (docs/intelligence.md).
+   */
+  readonly icingCommand?: { readonly sampleMinutes?: number; readonly heartbeatMinutes?: number; readonly fPort?: number };
   readonly devEuis?: readonly string[];
 }
 
@@ -127,8 +135,15 @@ function waterRules(p: WaterParams): Draft[] {
 
 function powerRules(p: PowerParams): Draft[] {
   const scope = { codecs: ['line-monitor'] };
+  const ice = 'values.iceThicknessMm';
   const limits = (prefix: string, sc: Record<string, unknown>, q: Omit<PowerParams, 'sections' | 'devEuis'>): Draft[] => [
-    { name: `${prefix}Line icing above limit`, severity: 'critical', scope: sc, condition: { kind: 'threshold', field: 'values.iceThicknessMm', op: '>=', value: q.iceThicknessMm ?? p.iceThicknessMm ?? 10 }, clearAfterMinutes: 120 },
+    { name: `${prefix}Line icing above limit`, severity: 'critical', scope: sc, condition: { kind: 'threshold', field: ice, op: '>=', value: q.iceThicknessMm ?? p.iceThicknessMm ?? 10 }, clearAfterMinutes: 120 },
+    // The pre-alarm: the ice's forecast could reach the limit within the horizon; the device is told to sample icing more often.
+    {
+      name: `${prefix}Icing foreseen above limit`, severity: 'warning', scope: sc,
+      condition: { kind: 'forecast', field: ice, op: '>=', value: q.iceThicknessMm ?? p.iceThicknessMm ?? 10, horizonMinutes: q.icingHorizonMinutes ?? p.icingHorizonMinutes ?? 360, quantile: 'upper' }, clearAfterMinutes: 120,
+      ...((q.icingCommand ?? p.icingCommand) ? { action: { command: { name: 'line-monitor.sampling-period', ...(q.icingCommand ?? p.icingCommand) } } } : {}),
+    },
     { name: `${prefix}Conductor temperature above limit`, severity: 'critical', scope: sc, condition: { kind: 'threshold', field: 'values.lineTemperatureC', op: '>=', value: q.conductorTemperatureC ?? p.conductorTemperatureC ?? 70 }, clearAfterMinutes: 30 },
     { name: `${prefix}Tower tilt above limit`, severity: 'critical', scope: sc, condition: { kind: 'threshold', field: 'values.inclinationMmPerM', op: '>=', value: q.towerTiltMmPerM ?? p.towerTiltMmPerM ?? 10 } },
     { name: `${prefix}Conductor galloping`, severity: 'emergency', scope: sc, condition: { kind: 'threshold', field: 'values.amplitudeM', op: '>=', value: q.gallopingAmplitudeM ?? p.gallopingAmplitudeM ?? 1 }, clearAfterMinutes: 30 },

@@ -120,6 +120,9 @@ describe('parseRule', () => {
     expect(refused({ ...base, action: { command: { name: 'sl651.reboot' } } })).toMatch(/action.command.name must be one of sl651.intensive-reporting/);
     expect(refused({ ...base, action: { command: { name: 'sl651.intensive-reporting', addReportMinutes: 90 } } })).toMatch(/addReportMinutes must be between 1 and 59/);
     expect(refused({ ...base, action: { command: { name: 'sl651.intensive-reporting' }, downlink: { fPort: 1, payloadHex: '' } } })).toMatch(/a downlink or a command, not both/);
+    expect(parseRule({ ...base, action: { command: { name: 'line-monitor.sampling-period', sampleMinutes: 5 } } }).action?.command).toMatchObject({ name: 'line-monitor.sampling-period', sampleMinutes: 5 });
+    expect(refused({ ...base, action: { command: { name: 'line-monitor.sampling-period', addReportMinutes: 5 } } })).toMatch(/action.command.addReportMinutes is not a parameter of line-monitor.sampling-period/);
+    expect(refused({ ...base, action: { command: { name: 'line-monitor.sampling-period', sampleMinutes: 2000 } } })).toMatch(/sampleMinutes must be between 1 and 1440/);
   });
 
   it('gives the bad path on the error for machines as well', () => {

@@ -52,6 +52,14 @@ describe('solution presets', () => {
     ]);
   });
 
+  it('foresees icing above each section\'s limit and, when asked, sends the device the sampling-period command', () => {
+    const rules = solutionRules('power', 't1', { iceThicknessMm: 15, icingCommand: { sampleMinutes: 5 }, sections: [{ name: 'Section 3', devEuis: [A], iceThicknessMm: 20, icingHorizonMinutes: 120 }] }, newId);
+    const pre = rules.filter((r) => r.name.endsWith('Icing foreseen above limit'));
+    expect(pre.map((r) => [r.name, r.condition])).toEqual([['Section 3: Icing foreseen above limit', { kind: 'forecast', field: 'values.iceThicknessMm', op: '>=', value: 20, horizonMinutes: 120, quantile: 'upper', history: 96 }]]);
+    expect(pre[0]!.action?.command).toMatchObject({ name: 'line-monitor.sampling-period', sampleMinutes: 5, fPort: 2, confirmed: true });
+    expect(solutionRules('power', 't1', {}, newId).find((r) => r.name === 'Icing foreseen above limit')?.action).toBeUndefined();
+  });
+
   it('turns logistics areas into geofence rules and refuses a bad area with a RuleError naming it', () => {
     const area = { type: 'Polygon', coordinates: [[[114, 30], [115, 30], [115, 31], [114, 31], [114, 30]]] };
     const rules = solutionRules('logistics', 't1', { allowedAreas: [{ name: 'Hubei corridor', area: area as never }], sites: [{ name: 'Wuhan depot', area: area as never }] }, newId);

@@ -5,10 +5,12 @@ import type { LineMonitorMessage } from './message.js';
 import { decodeFields } from './payload.js';
 import { DEFAULT_LINE_MONITOR_PROFILE } from './default-profile.js';
 import type { LineMonitorProfile } from './profile.js';
+import { CONTROL, CONTROL_RESPONSE, SAMPLING_PERIOD, decodeSamplingPeriod } from './sampling-period.js';
 
 /**
  * Decodes one complete I1 frame with `profile`. Monitoring data (Frame_Type 01) of a packet type the
- * profile knows is decoded field by field; other frames keep their payload as hex. Throws CodecError:
+ * profile knows is decoded field by field, and so is a sampling-period control frame (03/04, A3);
+ * other frames keep their payload as hex. Throws CodecError:
  * CODEC_MALFORMED (framing, length, payload shorter than its layout), CODEC_CHECKSUM (CRC16) and
  * CODEC_UNSUPPORTED (a Frame_Type outside 01–0A, i.e. probably not an I1 frame).
  */
@@ -36,6 +38,10 @@ export function decodeLineMonitor(bytes: Uint8Array, profile: LineMonitorProfile
   if (frame.frameType === DATA_RESPONSE) {
     const b = frame.payload[0];
     return { ...base, status: b === RESPONSE_SUCCESS ? 'success' : b === RESPONSE_FAILURE ? 'failure' : 'unknown' };
+  }
+  if ((frame.frameType === CONTROL || frame.frameType === CONTROL_RESPONSE) && frame.packetType === SAMPLING_PERIOD) {
+    const values = decodeSamplingPeriod(frame.frameType, frame.payload, profile);
+    return values ? { ...base, type: 'sampling-period', name: '采样周期查询/设置', values, payloadHex: null } : base;
   }
   if (frame.frameType !== MONITORING_DATA || !def) return base;
   const { values, used } = decodeFields(def.fields, frame.payload, profile.valueEndian, 24);

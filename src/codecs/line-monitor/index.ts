@@ -18,3 +18,4 @@ export {
 } from './profile.js';
 export { decodeFields, encodeFields, type LineMonitorValue, type LineMonitorValues } from './payload.js';
 export type { LineMonitorMessage } from './message.js';
+export { CONTROL, CONTROL_RESPONSE, SAMPLING_PERIOD, decodeSamplingPeriod, encodeSamplingPeriodCommand, type SamplingPeriodCommand } from './sampling-period.js';
