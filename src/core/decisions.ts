@@ -5,6 +5,7 @@ import { SatiotError } from '../errors/satiot-error.js';
 import type { AuditActor, AuditLog } from './ports/audit-log.js';
 import type { Clock } from './ports/clock.js';
 import type { Decision, DecisionPolicy, DecisionQuery, DecisionStore } from './ports/decision-store.js';
+import type { LearnedModel } from './ports/model-store.js';
 import type { Page, StoreTx } from './ports/store.js';
 import type { TerminalRecord } from './model.js';
 import type { Emit, EventWriter } from './event-writer.js';
@@ -53,14 +54,15 @@ export class Decisions {
   async decide(tx: StoreTx, emit: Emit, c: { rule: Rule; terminal: TerminalRecord; alarm: Alarm; action: DownlinkAction & { readonly command?: string } }): Promise<Decision | undefined> {
     const policy: DecisionPolicy = c.rule.action?.policy ?? await tx.decisions.policy(c.terminal.tenantId) ?? 'auto';
     const now = this.clock.now();
-    const { model, confidence } = judgedBy(c.alarm.evidence);
+    const { model, confidence, leaf } = judgedBy(c.alarm.evidence);
+    const stored = leaf ? await storeModel(tx, c.terminal, leaf, now) : undefined;
     const d: Decision = {
       id: randomUUID(), tenantId: c.terminal.tenantId, terminalId: c.terminal.id, devEui: c.terminal.devEui, ruleId: c.rule.id, alarmId: c.alarm.id,
       action: {
         kind: 'downlink', fPort: c.action.fPort, payloadHex: c.action.payloadHex, confirmed: c.action.confirmed ?? false, priority: c.action.priority ?? 'normal',
         ...(c.action.command ? { command: c.action.command } : {}),
       },
-      inputs: c.alarm.evidence as unknown as Record<string, unknown>, model, confidence, policy,
+      inputs: c.alarm.evidence as unknown as Record<string, unknown>, model, modelId: stored?.id ?? null, confidence, policy,
       state: policy === 'auto' ? 'executed' : 'proposed', createdAt: now,
       decidedBy: policy === 'auto' ? AUTO_APPROVER : null, decidedAt: policy === 'auto' ? now : null, reason: null, undoneBy: null, undoneAt: null, version: 0,
     };
@@ -179,19 +181,38 @@ function requestOf(d: Decision, now: number): { id: string; subject: string; dat
 }
 
 /**
+ * The learned model behind a decision, stored as the next version of the terminal's model of that
+ * field (or the same version when this fit is stored already): its parameters and training window
+ * come from the condition's evidence (`fit`). Undefined when the evidence has none.
+ */
+async function storeModel(tx: StoreTx, terminal: TerminalRecord, leaf: Record<string, unknown>, now: number): Promise<LearnedModel | undefined> {
+  const fit = leaf['fit'] as { trainedFrom?: unknown; trainedTo?: unknown; observations?: unknown; params?: unknown } | undefined;
+  if (!fit || typeof fit.trainedFrom !== 'number' || typeof fit.trainedTo !== 'number' || typeof fit.observations !== 'number') return undefined;
+  return tx.models.save({
+    tenantId: terminal.tenantId, subject: terminal.id, kind: String(leaf['kind']), field: String(leaf['field'] ?? ''),
+    params: (fit.params ?? {}) as Record<string, unknown>, trainedFrom: fit.trainedFrom, trainedTo: fit.trainedTo, observations: fit.observations,
+  }, now);
+}
+
+/**
  * The model that judged an alarm's inputs and how sure it was: an anomaly condition's highest score;
  * a forecast condition's chance that the line is crossed, from the bound it read; a plain rule is sure (1).
+ * `leaf` is the learned condition that judged (its evidence has the fit to store), if one did.
  */
-export function judgedBy(evidence: unknown): { model: string; confidence: number } {
+export function judgedBy(evidence: unknown): { model: string; confidence: number; leaf?: Record<string, unknown> } {
   const leaves = ((evidence as { conditions?: unknown } | null)?.conditions ?? []) as Array<Record<string, unknown>>;
   const learned = leaves.filter((l) => l['kind'] === 'anomaly' && l['truth'] === 'true' && typeof l['score'] === 'number');
-  if (learned.length > 0) return { model: 'rule/anomaly:local-median', confidence: Math.max(...learned.map((l) => l['score'] as number)) };
+  if (learned.length > 0) {
+    const top = learned.reduce((a, l) => ((l['score'] as number) > (a['score'] as number) ? l : a));
+    return { model: 'rule/anomaly:local-median', confidence: top['score'] as number, leaf: top };
+  }
   // A forecast read at a bound of its 80 % interval: the upper bound is the 90th percentile, so the
   // crossing has at least a 10 % chance; the point forecast 50 %; the lower bound 90 %.
   const foreseen = leaves.filter((l) => l['kind'] === 'forecast' && l['truth'] === 'true');
   if (foreseen.length > 0) {
     const chance = { upper: 0.1, point: 0.5, lower: 0.9 } as Record<string, number>;
-    return { model: `rule/forecast:${String(foreseen[0]!['model'] ?? 'mstl-ets')}`, confidence: Math.max(...foreseen.map((l) => chance[String(l['quantile'])] ?? 0.5)) };
+    const top = foreseen.reduce((a, l) => ((chance[String(l['quantile'])] ?? 0.5) > (chance[String(a['quantile'])] ?? 0.5) ? l : a));
+    return { model: `rule/forecast:${String(top['model'] ?? 'mstl-ets')}`, confidence: chance[String(top['quantile'])] ?? 0.5, leaf: top };
   }
   const kinds = [...new Set(leaves.map((l) => String(l['kind'])))].sort();
   return { model: `rule/${kinds.join('+') || 'condition'}`, confidence: 1 };

@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   ALARM_NOT_FOUND: { http: 404, exit: 4, summary: 'No such alarm (or not visible to this key).' },
   ALARM_STATE: { http: 409, exit: 6, summary: 'The alarm cannot make this transition (e.g. acknowledging a cleared alarm).' },
   DECISION_NOT_FOUND: { http: 404, exit: 4, summary: 'No such decision (or not visible to this key).' },
+  MODEL_NOT_FOUND: { http: 404, exit: 4, summary: 'No such learned model (or not visible to this key).' },
   DECISION_STATE: { http: 409, exit: 6, summary: 'The decision cannot make this transition (e.g. approving one already executed), or it changed meanwhile.' },
   DECISION_NOT_UNDOABLE: { http: 409, exit: 6, summary: 'The decision\'s command has left (or is still being queued) and cannot be withdrawn now.' },
   DOWNLINK_NOT_FOUND: { http: 404, exit: 4, summary: 'No such downlink (or not visible to this key, or not scheduled through this ground station).' },

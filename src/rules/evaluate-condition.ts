@@ -129,9 +129,12 @@ function evaluateForecast(c: ForecastCondition, leaves: Record<string, LeafState
   const read = (p: (typeof within)[number]) => (c.quantile === 'lower' ? p.lower : c.quantile === 'upper' ? p.upper : p.value);
   const hit = within.find((p) => compare(read(p), c.op, c.value));
   const at = (p: (typeof within)[number]) => ({ at: new Date(p.t).toISOString(), forecast: p.value, lower: p.lower, upper: p.upper });
-  if (hit) return { ...base, truth: 'true', value, crossing: at(hit), model: f.model.kind, samples: kept.length };
+  // What was fitted, so a decision can store the very model that judged (docs/intelligence.md).
+  const { trainedFrom, trainedTo, observations, ...fitted } = f.model;
+  const fit = { trainedFrom, trainedTo, observations, params: { ...fitted, quantile: c.quantile } };
+  if (hit) return { ...base, truth: 'true', value, crossing: at(hit), model: f.model.kind, samples: kept.length, fit };
   const extreme = within.reduce((a, p) => ((c.op === '>' || c.op === '>=') ? (read(p) > read(a) ? p : a) : (read(p) < read(a) ? p : a)), within[0]!);
-  return { ...base, truth: within.length ? 'false' : 'unknown', value, nearest: within.length ? at(extreme) : null, model: f.model.kind, samples: kept.length };
+  return { ...base, truth: within.length ? 'false' : 'unknown', value, nearest: within.length ? at(extreme) : null, model: f.model.kind, samples: kept.length, fit };
 }
 
 /**
@@ -153,6 +156,7 @@ function evaluateAnomaly(c: AnomalyCondition, leaves: Record<string, LeafState>,
   return {
     ...base, truth: truthOf(p.score >= c.minScore), value, score: p.score, reason: p.reason,
     expected: p.expected, lower: p.lower, upper: p.upper, samples: kept.length,
+    fit: { trainedFrom: kept[0]![0], trainedTo: kept[kept.length - 1]![0], observations: kept.length, params: r.model },
   };
 }
 

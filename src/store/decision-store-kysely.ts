@@ -4,7 +4,7 @@ import type { Page } from '../core/ports/page.js';
 import type { StoreDatabase } from './store-schema.js';
 import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
 
-/** Columns of migration 16. */
+/** Columns of migration 16 (model_id: 17). */
 interface DecisionRow {
   id: string;
   tenant_id: string;
@@ -15,6 +15,7 @@ interface DecisionRow {
   action: string;
   inputs: string;
   model: string;
+  model_id: string | null;
   confidence: number;
   policy: string;
   state: string;
@@ -85,7 +86,7 @@ export class KyselyDecisionStore implements DecisionStore {
 function toRow(d: Decision): DecisionRow {
   return {
     id: d.id, tenant_id: d.tenantId, terminal_id: d.terminalId, dev_eui: d.devEui, rule_id: d.ruleId, alarm_id: d.alarmId,
-    action: JSON.stringify(d.action), inputs: JSON.stringify(d.inputs), model: d.model, confidence: d.confidence, policy: d.policy, state: d.state,
+    action: JSON.stringify(d.action), inputs: JSON.stringify(d.inputs), model: d.model, model_id: d.modelId, confidence: d.confidence, policy: d.policy, state: d.state,
     created_at: d.createdAt, decided_by: d.decidedBy, decided_at: d.decidedAt, reason: d.reason, undone_by: d.undoneBy, undone_at: d.undoneAt, version: d.version,
   };
 }
@@ -93,7 +94,7 @@ function toRow(d: Decision): DecisionRow {
 function toDecision(r: DecisionRow): Decision {
   return {
     id: r.id, tenantId: r.tenant_id, terminalId: r.terminal_id, devEui: r.dev_eui, ruleId: r.rule_id, alarmId: r.alarm_id,
-    action: JSON.parse(r.action) as DecisionAction, inputs: JSON.parse(r.inputs) as Record<string, unknown>, model: r.model,
+    action: JSON.parse(r.action) as DecisionAction, inputs: JSON.parse(r.inputs) as Record<string, unknown>, model: r.model, modelId: r.model_id ?? null,
     confidence: Number(r.confidence), policy: r.policy as DecisionPolicy, state: r.state as DecisionState, createdAt: Number(r.created_at),
     decidedBy: r.decided_by, decidedAt: r.decided_at === null ? null : Number(r.decided_at), reason: r.reason,
     undoneBy: r.undone_by, undoneAt: r.undone_at === null ? null : Number(r.undone_at), version: Number(r.version),

@@ -15,6 +15,8 @@ import type { AuditStore } from '../core/ports/audit-store.js';
 import type { AnomalyStore } from '../core/ports/anomaly-store.js';
 import { KyselyAnomalyStore } from './anomaly-store-kysely.js';
 import type { DecisionStore } from '../core/ports/decision-store.js';
+import { KyselyModelStore } from './model-store-kysely.js';
+import type { ModelStore } from '../core/ports/model-store.js';
 import { KyselyDecisionStore } from './decision-store-kysely.js';
 import { KyselyOutboxStore } from './outbox-store-kysely.js';
 import { KyselyInboxStore } from './inbox-store-kysely.js';
@@ -72,6 +74,7 @@ export abstract class KyselyStore implements Store {
   abstract readonly audit: AuditStore;
   readonly anomalies: AnomalyStore;
   readonly decisions: DecisionStore;
+  readonly models: ModelStore;
   readonly outbox: KyselyOutboxStore;
   readonly inbox: KyselyInboxStore;
   readonly deadLetters: KyselyDeadLetterStore;
@@ -88,6 +91,7 @@ export abstract class KyselyStore implements Store {
     this.registrations = new KyselyRegistrationStore(db);
     this.anomalies = new KyselyAnomalyStore(db);
     this.decisions = new KyselyDecisionStore(db);
+    this.models = new KyselyModelStore(db);
     this.outbox = new KyselyOutboxStore(db);
     this.inbox = new KyselyInboxStore(db);
     this.deadLetters = new KyselyDeadLetterStore(db);

@@ -71,7 +71,16 @@ describe('API: automated decisions', () => {
       expect(leaf).toMatchObject({ kind: 'forecast', truth: 'true', quantile: 'upper' });
       expect(leaf.crossing.upper).toBeGreaterThanOrEqual(7.5);
       const [d] = (await api.app.inject({ method: 'GET', url: '/api/v1/decisions', headers: auth })).json().items;
-      expect(d).toMatchObject({ state: 'proposed', confidence: 0.1, model: expect.stringMatching(/^rule\/forecast:/) });
+      expect(d).toMatchObject({ state: 'proposed', confidence: 0.1, model: expect.stringMatching(/^rule\/forecast:/), modelId: expect.any(String) });
+      // The model behind it is stored: its version, what was fitted, and the window it was fitted on
+      // (the readings up to the one that raised the alarm).
+      const model = (await api.app.inject({ method: 'GET', url: `/api/v1/models/${d.modelId}`, headers: auth })).json();
+      expect(model).toMatchObject({ tenantId: api.f.tenantId, subject: t.id, kind: 'forecast', field: 'values.waterLevelM', version: 1, observations: leaf.samples, params: { quantile: 'upper', level: 0.8 } });
+      expect(model.params.kind).toBe(d.model.replace('rule/forecast:', ''));
+      expect([model.trainedFrom, model.trainedTo]).toEqual([new Date(T0 - 64 * H).toISOString(), new Date(T0 - (65 - leaf.samples) * H).toISOString()]);
+      const listed = (await api.app.inject({ method: 'GET', url: `/api/v1/models?devEui=${t.devEui}&kind=forecast`, headers: auth })).json();
+      expect(listed.items.map((m: { id: string }) => m.id)).toEqual([d.modelId]);
+      expect((await api.app.inject({ method: 'GET', url: '/api/v1/models/nope', headers: auth })).json()).toMatchObject({ error: { code: 'MODEL_NOT_FOUND' } });
     } finally {
       await api.close();
     }
@@ -127,7 +136,7 @@ describe('API: automated decisions', () => {
       const list = await api.app.inject({ method: 'GET', url: '/api/v1/decisions?state=proposed', headers: auth });
       expect(list.statusCode, list.body).toBe(200);
       const [d] = list.json().items;
-      expect(d).toMatchObject({ devEui: t.devEui, policy: 'suggest', state: 'proposed', model: 'rule/anomaly:local-median', confidence: 1, decidedBy: null, action: { kind: 'downlink', fPort: 5, payloadHex: COMMAND } });
+      expect(d).toMatchObject({ devEui: t.devEui, policy: 'suggest', state: 'proposed', model: 'rule/anomaly:local-median', modelId: expect.any(String), confidence: 1, decidedBy: null, action: { kind: 'downlink', fPort: 5, payloadHex: COMMAND } });
       expect(d.inputs.conditions[0]).toMatchObject({ kind: 'anomaly', value: 0 });
       // Proposed: nothing was sent.
       expect((await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/downlinks`, headers: auth })).json().items).toEqual([]);

@@ -1,4 +1,4 @@
-/** Decisions in the store (migration 16), one suite against every backend (PostgreSQL when SATIOT_TEST_POSTGRES_URL is set). */
+/** Decisions in the store (migrations 16–17), one suite against every backend (PostgreSQL when SATIOT_TEST_POSTGRES_URL is set). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/ports/store.js';
 import type { Decision } from '../../src/core/ports/decision-store.js';
@@ -8,7 +8,7 @@ const BACKENDS: BackendCase[] = [SQLITE_MEMORY, SQLITE_FILE, ...(POSTGRES_URL ? 
 const decision = (id: string, alarmId: string, createdAt: number, over: Partial<Decision> = {}): Decision => ({
   id, tenantId: 'acme', terminalId: 't-1', devEui: '0011223344556677', ruleId: 'r-1', alarmId,
   action: { kind: 'downlink', fPort: 5, payloadHex: '01', confirmed: false, priority: 'normal' },
-  inputs: { conditions: [{ kind: 'anomaly', score: 0.8 }] }, model: 'rule/anomaly:local-median', confidence: 0.8, policy: 'suggest', state: 'proposed',
+  inputs: { conditions: [{ kind: 'anomaly', score: 0.8 }] }, model: 'rule/anomaly:local-median', modelId: null, confidence: 0.8, policy: 'suggest', state: 'proposed',
   createdAt, decidedBy: null, decidedAt: null, reason: null, undoneBy: null, undoneAt: null, version: 0, ...over,
 });
 

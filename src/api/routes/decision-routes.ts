@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
+import type { LearnedModel } from '../../core/ports/model-store.js';
 import { DECISION_POLICIES, DECISION_STATES, type Decision, type DecisionPolicy, type DecisionState } from '../../core/ports/decision-store.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
@@ -23,6 +24,7 @@ const decisionSchema = {
     },
     inputs: { type: 'object', additionalProperties: true, description: 'the alarm\'s evidence: each condition with the values behind it (left out, with the command\'s payloadHex, for keys that may not see payloads)' },
     model: { type: 'string', description: 'what judged the inputs, e.g. rule/anomaly:local-median' },
+    modelId: { type: ['string', 'null'], description: 'the stored learned model that judged (GET /api/v1/models/{id}: its version, parameters and training window); null for a plain rule' },
     confidence: { type: 'number', description: '0..1: a learned condition\'s score, 1 for a plain rule' },
     policy: { type: 'string', enum: [...DECISION_POLICIES] }, state: { type: 'string', enum: [...DECISION_STATES] },
     createdAt: { type: 'string' }, decidedBy: { type: ['string', 'null'], description: 'policy:auto, or who approved or rejected it' }, decidedAt: { type: ['string', 'null'] },
@@ -35,8 +37,28 @@ function decisionJson(d: Decision, withInputs: boolean) {
   const { payloadHex: _p, ...command } = d.action;
   return {
     id: d.id, tenantId: d.tenantId, devEui: d.devEui, ruleId: d.ruleId, alarmId: d.alarmId, action: withInputs ? d.action : command,
-    ...(withInputs ? { inputs: d.inputs } : {}), model: d.model, confidence: d.confidence, policy: d.policy, state: d.state,
+    ...(withInputs ? { inputs: d.inputs } : {}), model: d.model, modelId: d.modelId, confidence: d.confidence, policy: d.policy, state: d.state,
     createdAt: iso(d.createdAt), decidedBy: d.decidedBy, decidedAt: iso(d.decidedAt), reason: d.reason, undoneBy: d.undoneBy, undoneAt: iso(d.undoneAt),
+  };
+}
+
+const modelSchema = {
+  type: 'object',
+  required: ['id', 'tenantId', 'subject', 'kind', 'field', 'version', 'trainedFrom', 'trainedTo', 'observations', 'createdAt'],
+  properties: {
+    id: { type: 'string' }, tenantId: { type: 'string' },
+    subject: { type: 'string', description: 'what it models: a terminal\'s id' }, devEui: { type: 'string', description: 'the terminal\'s DevEUI, when the subject is a terminal' },
+    kind: { type: 'string', description: 'forecast or anomaly' }, field: { type: 'string', description: 'the field it models, as rules name it' },
+    version: { type: 'integer', description: '1, 2, … as the series is refitted' },
+    params: { type: 'object', additionalProperties: true, description: 'the method and what was fitted: seasonal periods, tide, interval, thresholds (left out for keys that may not see payloads)' },
+    trainedFrom: { type: 'string' }, trainedTo: { type: 'string' }, observations: { type: 'integer' }, createdAt: { type: 'string' },
+  },
+} as const;
+
+function modelJson(m: LearnedModel, devEui: string | undefined, withParams: boolean) {
+  return {
+    id: m.id, tenantId: m.tenantId, subject: m.subject, ...(devEui ? { devEui } : {}), kind: m.kind, field: m.field, version: m.version,
+    ...(withParams ? { params: m.params } : {}), trainedFrom: iso(m.trainedFrom), trainedTo: iso(m.trainedTo), observations: m.observations, createdAt: iso(m.createdAt),
   };
 }
 
@@ -105,6 +127,46 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
     app.get<{ Params: { id: string } }>('/api/v1/decisions/:id', {
       schema: { summary: 'One decision with its inputs, model, confidence and who decided', tags: ['intelligence'], ...secured, params: idParams, response: { 200: decisionSchema, '4xx': errorSchema } },
     }, async (req) => decisionJson(await visible(req, req.params.id), access.seesPayloads(principalOf(req))));
+
+    // Learned models: the versions behind decisions, with their parameters and training window.
+    app.get<{ Querystring: { tenantId?: string; devEui?: string; kind?: string; field?: string; limit: number; cursor?: string } }>('/api/v1/models', {
+      schema: {
+        summary: 'Learned models that judged decisions, newest first (cursor pagination): each version with its parameters and training window', tags: ['intelligence'], ...secured,
+        querystring: {
+          type: 'object', additionalProperties: false,
+          properties: {
+            tenantId: { type: 'string', maxLength: 64 }, devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' }, kind: { type: 'string', maxLength: 32 }, field: { type: 'string', maxLength: 256 },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 },
+          },
+        },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: modelSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
+      },
+    }, async (req) => {
+      allow(req, READERS);
+      const q = req.query;
+      const tenantId = tenantScope(req, q.tenantId);
+      let subject: string | undefined;
+      if (q.devEui !== undefined) {
+        const t = await core.registryQueries.getTerminalByDevEui(q.devEui.toLowerCase());
+        if (!t || (tenantId !== undefined && t.tenantId !== tenantId)) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${q.devEui}`, { devEui: q.devEui });
+        subject = t.id;
+      }
+      const page = await core.store.models.list({
+        limit: q.limit, ...(tenantId ? { tenantId } : {}), ...(subject ? { subject } : {}), ...(q.kind ? { kind: q.kind } : {}), ...(q.field ? { field: q.field } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      const withParams = access.seesPayloads(principalOf(req));
+      return { items: page.items.map((m) => modelJson(m, q.devEui?.toLowerCase(), withParams)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    });
+
+    app.get<{ Params: { id: string } }>('/api/v1/models/:id', {
+      schema: { summary: 'One learned model: its version, parameters and training window', tags: ['intelligence'], ...secured, params: idParams, response: { 200: modelSchema, '4xx': errorSchema } },
+    }, async (req) => {
+      const notFound = () => new SatiotError('MODEL_NOT_FOUND', `no model ${req.params.id}`, { modelId: req.params.id });
+      const m = await core.store.models.get(req.params.id);
+      if (!m) throw notFound();
+      checkTenant(req, m.tenantId, notFound);
+      return modelJson(m, undefined, access.seesPayloads(principalOf(req)));
+    });
 
     const steps = {
       approve: 'Approve a proposed decision: its command is queued at once',

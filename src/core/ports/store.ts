@@ -2,6 +2,7 @@ import type { Alarm, AlarmState, Rule, RuleState } from '../../rules/index.js';
 import type { AuditStore } from './audit-store.js';
 import type { AnomalyStore } from './anomaly-store.js';
 import type { DecisionStore } from './decision-store.js';
+import type { ModelStore } from './model-store.js';
 import type { DownlinkStore } from './downlink-store.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { RegistrationStore } from './registration-store.js';
@@ -228,6 +229,8 @@ export interface Store {
   readonly anomalies: AnomalyStore;
   /** Automated decisions and the tenants' policies (src/core/ports/decision-store.ts). */
   readonly decisions: DecisionStore;
+  /** Learned models, versioned, with their parameters and training window (src/core/ports/model-store.ts). */
+  readonly models: ModelStore;
   /** Events waiting for the bus (src/core/ports/outbox-store.ts). */
   readonly outbox: OutboxStore;
   /** What each durable consumer has handled (src/core/ports/inbox-store.ts). */

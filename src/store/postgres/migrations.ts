@@ -7,6 +7,7 @@ import { POSTGRES_CLUSTER_MIGRATION, POSTGRES_OUTBOX_UPLINK_IDS_MIGRATION } from
 import { POSTGRES_INTEROP_MIGRATION } from './interop-migration.js';
 import { POSTGRES_IRIDIUM_MIGRATION } from './iridium-migration.js';
 import { POSTGRES_DECISION_MIGRATION } from './decision-migration.js';
+import { POSTGRES_MODEL_MIGRATION } from './model-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -247,6 +248,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   POSTGRES_INTEROP_MIGRATION,
   POSTGRES_IRIDIUM_MIGRATION,
   POSTGRES_DECISION_MIGRATION,
+  POSTGRES_MODEL_MIGRATION,
 ];
 
 /**

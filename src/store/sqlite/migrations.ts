@@ -7,6 +7,7 @@ import { SQLITE_CLUSTER_MIGRATION, SQLITE_OUTBOX_UPLINK_IDS_MIGRATION } from './
 import { SQLITE_INTEROP_MIGRATION } from './interop-migration.js';
 import { SQLITE_IRIDIUM_MIGRATION } from './iridium-migration.js';
 import { SQLITE_DECISION_MIGRATION } from './decision-migration.js';
+import { SQLITE_MODEL_MIGRATION } from './model-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -229,6 +230,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   SQLITE_INTEROP_MIGRATION,
   SQLITE_IRIDIUM_MIGRATION,
   SQLITE_DECISION_MIGRATION,
+  SQLITE_MODEL_MIGRATION,
 ];
 
 /**

@@ -622,6 +622,7 @@ export interface ApiOperations {
           [key: string]: unknown;
         };
         model: string;
+        modelId?: string | null;
         confidence: number;
         policy: "auto" | "suggest";
         state: "proposed" | "executed" | "rejected" | "undone" | "failed";
@@ -680,6 +681,7 @@ export interface ApiOperations {
         [key: string]: unknown;
       };
       model: string;
+      modelId?: string | null;
       confidence: number;
       policy: "auto" | "suggest";
       state: "proposed" | "executed" | "rejected" | "undone" | "failed";
@@ -715,6 +717,7 @@ export interface ApiOperations {
         [key: string]: unknown;
       };
       model: string;
+      modelId?: string | null;
       confidence: number;
       policy: "auto" | "suggest";
       state: "proposed" | "executed" | "rejected" | "undone" | "failed";
@@ -750,6 +753,7 @@ export interface ApiOperations {
         [key: string]: unknown;
       };
       model: string;
+      modelId?: string | null;
       confidence: number;
       policy: "auto" | "suggest";
       state: "proposed" | "executed" | "rejected" | "undone" | "failed";
