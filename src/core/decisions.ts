@@ -5,7 +5,7 @@ import { SatiotError } from '../errors/satiot-error.js';
 import type { AuditActor, AuditLog } from './ports/audit-log.js';
 import type { Clock } from './ports/clock.js';
 import type { Decision, DecisionPolicy, DecisionQuery, DecisionStore } from './ports/decision-store.js';
-import type { LearnedModel } from './ports/model-store.js';
+import type { LearnedModel, ModelQuery, ModelStore } from './ports/model-store.js';
 import type { Page, StoreTx } from './ports/store.js';
 import type { TerminalRecord } from './model.js';
 import type { Emit, EventWriter } from './event-writer.js';
@@ -29,7 +29,7 @@ const nameOf = (a: AuditActor): string => (a.id !== undefined ? `${a.kind}:${a.i
  */
 export class Decisions {
   constructor(
-    private readonly store: { readonly decisions: DecisionStore },
+    private readonly store: { readonly decisions: DecisionStore; readonly models: ModelStore },
     private readonly events: EventWriter,
     private readonly downlinks: DownlinkService,
     private readonly clock: Clock,
@@ -82,6 +82,18 @@ export class Decisions {
     const d = await this.store.decisions.get(id);
     if (!d) throw new SatiotError('DECISION_NOT_FOUND', `no decision ${id}`, { decisionId: id });
     return d;
+  }
+
+  /** A stored learned model (the one a decision names); MODEL_NOT_FOUND when there is none. */
+  async model(id: string): Promise<LearnedModel> {
+    const m = await this.store.models.get(id);
+    if (!m) throw new SatiotError('MODEL_NOT_FOUND', `no model ${id}`, { modelId: id });
+    return m;
+  }
+
+  /** Stored learned models, newest first. */
+  models(q: ModelQuery): Promise<Page<LearnedModel>> {
+    return this.store.models.list(q);
   }
 
   list(q: DecisionQuery): Promise<Page<Decision>> {

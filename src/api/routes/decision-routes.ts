@@ -151,7 +151,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
         if (!t || (tenantId !== undefined && t.tenantId !== tenantId)) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${q.devEui}`, { devEui: q.devEui });
         subject = t.id;
       }
-      const page = await core.store.models.list({
+      const page = await core.decisions.models({
         limit: q.limit, ...(tenantId ? { tenantId } : {}), ...(subject ? { subject } : {}), ...(q.kind ? { kind: q.kind } : {}), ...(q.field ? { field: q.field } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
       });
       const withParams = access.seesPayloads(principalOf(req));
@@ -162,8 +162,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
       schema: { summary: 'One learned model: its version, parameters and training window', tags: ['intelligence'], ...secured, params: idParams, response: { 200: modelSchema, '4xx': errorSchema } },
     }, async (req) => {
       const notFound = () => new SatiotError('MODEL_NOT_FOUND', `no model ${req.params.id}`, { modelId: req.params.id });
-      const m = await core.store.models.get(req.params.id);
-      if (!m) throw notFound();
+      const m = await core.decisions.model(req.params.id).catch(() => { throw notFound(); });
       checkTenant(req, m.tenantId, notFound);
       return modelJson(m, undefined, access.seesPayloads(principalOf(req)));
     });
