@@ -27,6 +27,7 @@ import { MovingTerminalContacts } from './moving-terminal-contacts.js';
 import { QuotaService } from './quota-service.js';
 import { RegistryQueries } from './registry-queries.js';
 import { MessageQueries } from './message-queries.js';
+import { SatelliteCatalog } from './satellite-records.js';
 import { AccessControl } from './access-control.js';
 import type { SharedLimits } from './shared-limits.js';
 import type { AnomalyReader } from './ports/anomaly-store.js';
@@ -293,7 +294,7 @@ export class Core {
       const masterKey = new MasterKeyRotation(deps.store, registry, registration, deps.vault, clock, () => deps.audit ?? nullAuditLog);
       return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics,
         deps.audit ?? nullAuditLog, registration, masterKey, events, relay, leases, scheduler, registrySync, deadLetters, cluster,
-        new RegistryQueries(deps.store), new MessageQueries(deps.store), quotas, only(deps.store.anomalies, ['list']),
+        new RegistryQueries(deps.store), new MessageQueries(deps.store, new SatelliteCatalog(() => deps.store.listSatellites(), () => clock.now())), quotas, only(deps.store.anomalies, ['list']),
         only(deps.store.audit, ['head', 'range', 'seqRange', 'checkpoints', 'list']),
         deps.store.clusterable ? only(deps.store.limits, ['hit', 'lock', 'lockedUntil']) : undefined, gateways, decisions);
     } catch (e) {

@@ -1,8 +1,9 @@
 import type { TrackPoint } from '../solutions/track.js';
-import type { MessageWithReceptions, RejectionCode } from './model.js';
+import type { GeoPoint, MessageWithReceptions, RejectionCode } from './model.js';
 import type { MessageQuery, Page, Store, UsageRow } from './ports/store.js';
 import { terminalTrack } from './terminal-track.js';
 import { fieldSeries, type FieldSeries } from './field-series.js';
+import type { SatelliteCatalog } from './satellite-records.js';
 
 /** Whose usage, over which ingest (uplinks) or queuing (downlinks) time range [from, to). */
 interface UsageScope {
@@ -18,7 +19,7 @@ interface UsageScope {
  * events), so the edges get this view and never the store.
  */
 export class MessageQueries {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store, private readonly satellites?: SatelliteCatalog) {}
 
   /** One message with its receptions, by id (the anomaly checks look up a message an event names). */
   getMessage(id: string): Promise<MessageWithReceptions | undefined> {
@@ -45,9 +46,13 @@ export class MessageQueries {
     return this.store.downlinks.usage(scope);
   }
 
-  /** A decoded numeric field of a terminal's messages over time (src/core/field-series.ts), bounded. */
-  fieldSeries(terminalId: string, field: string, range: { from?: number; to?: number }): Promise<FieldSeries> {
-    return fieldSeries(this.store, terminalId, field, range);
+  /**
+   * A numeric field of a terminal's messages over time (src/core/field-series.ts), bounded: decoded,
+   * or one of the network's signals, placed from `location` (the terminal's registered position).
+   */
+  fieldSeries(terminalId: string, field: string, range: { from?: number; to?: number }, location?: GeoPoint): Promise<FieldSeries> {
+    const satellites = this.satellites;
+    return fieldSeries(this.store, terminalId, field, range, satellites ? { ...(location ? { location } : {}), satellite: (id) => satellites.get(id) } : undefined);
   }
 
   /** A terminal's reported positions (src/core/terminal-track.ts), bounded so a request cannot read without end. */

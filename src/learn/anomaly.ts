@@ -57,10 +57,11 @@ const zAt = (s: number) => Z_FLOOR + s * (Z_FULL - Z_FLOOR);
  *   series' deviations (MAD), mapped by scoreOf;
  * - a **flatline**: a value repeated for longer than twice the longest run the series shows in
  *   its other 99 % of runs (at least MIN_FLATLINE): a stuck sensor, scored 1.
- * `threshold` (default 0.5: 4 σ) separates anomalies. The neighbourhood is two-sided: scored as
+ * `threshold` (default 0.5: 4 σ) separates anomalies; `flatlines: false` leaves out the second kind, for
+ * a series whose normal state is a repeated value (a network signal such as a terminal's intervals). The neighbourhood is two-sided: scored as
  * values arrive, a value's score is final NEIGHBOURS steps later.
  */
-export function detectAnomalies(s: Series, opts: { threshold?: number } = {}): AnomalyResult {
+export function detectAnomalies(s: Series, opts: { threshold?: number; flatlines?: boolean } = {}): AnomalyResult {
   const threshold = opts.threshold ?? 0.5;
   // The readings in time order as they came: neighbours are the readings before and after, whatever
   // the spacing (no grid: a late reading is judged as itself, and a gap costs nothing).
@@ -112,7 +113,7 @@ export function detectAnomalies(s: Series, opts: { threshold?: number } = {}): A
   const center = median(dev);
   const sigma = scaleOf(dev);
   const scaleAt = (i: number) => (i < NEIGHBOURS || i >= n - NEIGHBOURS ? Math.max(sigma, endSigma) : sigma);
-  const flat = flatlines(y);
+  const flat = opts.flatlines === false ? { stuck: y.map(() => false), minRun: Infinity } : flatlines(y);
   const points: ScoredPoint[] = [];
   for (let i = 0; i < n; i++) {
     const e = expected[i]! + center, sd = scaleAt(i), half = zAt(threshold) * sd;

@@ -8,7 +8,7 @@ import { parseReceptionSummary, type ReceptionSummaryEvent } from '../core/event
 import { eventIdOf } from '../core/events/event-id.js';
 import { anomalySubject, DECODED_SUBJECTS, RECEPTION_SUMMARY_SUBJECTS, REJECTION_SUBJECTS } from '../core/events/subjects.js';
 import { anomalyEventId, type AnomalyEvent } from '../core/events/anomaly-event.js';
-import { satellitesOf } from '../core/satellite-records.js';
+import { SatelliteCatalog } from '../core/satellite-records.js';
 import type { Satellite } from '../orbit/satellite.js';
 import { newEcefState } from '../orbit/satellite.js';
 import { makeSite } from '../orbit/site.js';
@@ -27,7 +27,6 @@ const RATE_HISTORY_DAYS = 14;
 const MAX_SUBJECTS = 100_000;
 /** Most event ids remembered to drop redeliveries (a redelivered event must not count twice in a window). */
 const MAX_SEEN_EVENTS = 200_000;
-const SATELLITES_TTL_MS = 10 * 60_000;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
@@ -66,13 +65,14 @@ export class AnomalyMonitor {
   /** Ids of the events counted so far, oldest first (bounded): a redelivery is acknowledged, not counted. */
   private readonly seenEvents = new Set<string>();
   private subs: Subscription[] = [];
-  private sats: { at: number; byId: Map<string, Satellite> } | undefined;
+  private readonly satellites: SatelliteCatalog;
   private handledCount = 0;
   private waiters: Array<{ n: number; resolve: () => void }> = [];
   readonly policy: AnomalyPolicy;
 
   constructor(private readonly core: Core, private readonly opts: AnomalyMonitorOptions = {}) {
     this.policy = opts.policy ?? DEFAULT_ANOMALY_POLICY;
+    this.satellites = new SatelliteCatalog(() => core.registryQueries.listSatellites(), () => core.clock.now());
   }
 
   async start(): Promise<void> {
@@ -245,17 +245,8 @@ export class AnomalyMonitor {
     return { mobility: t.profile === 'fixed-collector' ? 'fixed' : 'mobile', expectedMessagesPerDay: t.expectedMessagesPerDay };
   }
 
-  private async satellite(id: string): Promise<Satellite | undefined> {
-    const now = this.core.clock.now();
-    if (!this.sats || now - this.sats.at > SATELLITES_TTL_MS || now < this.sats.at) {
-      const byId = new Map<string, Satellite>();
-      for (const s of satellitesOf(await this.core.registryQueries.listSatellites())) {
-        byId.set(s.name.toUpperCase(), s);
-        byId.set(String(s.noradId), s);
-      }
-      this.sats = { at: now, byId };
-    }
-    return this.sats.byId.get(id.toUpperCase()) ?? this.sats.byId.get(id);
+  private satellite(id: string): Promise<Satellite | undefined> {
+    return this.satellites.get(id);
   }
 
   /** Records a finding (once per subject and kind per cooldown) and applies the policy's response. */

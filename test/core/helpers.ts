@@ -30,7 +30,7 @@ export interface CoreFixture {
   station: GroundStationRecord;
   station2: GroundStationRecord;
   token: string;
-  addTerminal(opts?: { suite?: 'aes128' | 'sm4'; devAddr?: string; codec?: string }): Promise<TestTerminal>;
+  addTerminal(opts?: { suite?: 'aes128' | 'sm4'; devAddr?: string; codec?: string; location?: { lat: number; lon: number; altM: number } }): Promise<TestTerminal>;
   close(): Promise<void>;
 }
 
@@ -53,7 +53,7 @@ export async function coreFixture(opts: { store?: Store; bus?: Bus; vault?: KeyV
       const nwk = randomBytes(16), app = randomBytes(16);
       const devAddr = o.devAddr ?? (0x01000000 + n).toString(16).padStart(8, '0');
       const devEui = (0x70b3d50000000000n + BigInt(n)).toString(16).padStart(16, '0');
-      const v = await core.provisioning.createTerminal({ tenantId: tenant.id, devEui, devAddr, nwkSKey: nwk.toString('hex'), appSKey: app.toString('hex'), suite: o.suite ?? 'aes128', ...(o.codec ? { codec: o.codec } : {}) });
+      const v = await core.provisioning.createTerminal({ tenantId: tenant.id, devEui, devAddr, nwkSKey: nwk.toString('hex'), appSKey: app.toString('hex'), suite: o.suite ?? 'aes128', ...(o.codec ? { codec: o.codec } : {}), ...(o.location ? { location: o.location } : {}) });
       return { devEui, devAddr, keys: { suite: o.suite ?? 'aes128', nwkSKey: nwk, appSKey: app }, id: v.id };
     },
     close: () => core.close(),

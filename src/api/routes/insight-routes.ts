@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
-import type { FieldSeries } from '../../core/field-series.js';
+import { isNetworkField, type FieldSeries } from '../../core/field-series.js';
 import { detectAnomalies } from '../../learn/anomaly.js';
+import { frameLossScores } from '../../learn/link.js';
 import { forecastSeries } from '../../learn/forecast.js';
 import { augursEngine } from '../../integrations/augurs-engine.js';
 import { authenticate, checkTenant } from '../auth.js';
@@ -34,7 +35,7 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
       if (!t) throw notFound();
       const p = checkTenant(req, t.record.tenantId, notFound);
       if (!access.seesPayloads(p) && !field.startsWith('meta.')) throw new SatiotError('FORBIDDEN', 'decoded fields are payload, which this key may not see');
-      const s = await core.messageQueries.fieldSeries(t.record.id, field, { ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}) });
+      const s = await core.messageQueries.fieldSeries(t.record.id, field, { ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}) }, t.record.location);
       if (s.t.length < MIN_VALUES) throw new SatiotError('SERIES_INVALID', `the terminal has ${s.t.length} numeric values at ${field} in the range; at least ${MIN_VALUES} are needed`, { field, values: s.t.length });
       return s;
     };
@@ -138,11 +139,21 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
     }, async (req) => {
       const q = req.query;
       const s = await seriesOf(req, req.params.devEui, q.field, q);
-      const r = detectAnomalies(s, { threshold: q.threshold });
+      if (q.field === 'meta.fCntGap') {
+        // Lost frames are counts, judged against the terminal's own loss rate (learn/link.ts).
+        const scored = frameLossScores(s.y, q.threshold);
+        const lossRate = scored.length ? Math.min(...scored.map((x) => x.lossRate)) : 0;
+        return {
+          field: q.field, observations: s.t.length,
+          anomalies: scored.flatMap((x, i) => (x.score >= q.threshold ? [{ timestamp: iso(s.t[i]!), score: x.score, reason: 'deviation', value: s.y[i]!, expected: x.expected, lower: 0, upper: x.upper }] : [])),
+          model: { kind: 'frame-loss', lossRate, threshold: q.threshold },
+        };
+      }
+      const r = detectAnomalies(s, { threshold: q.threshold, flatlines: !isNetworkField(q.field) });
       return {
         field: q.field, observations: s.t.length,
         anomalies: r.anomalies.map((a) => ({ timestamp: iso(a.t), score: a.score, reason: a.reason, value: a.value, expected: a.expected, lower: a.lower, upper: a.upper })),
-        model: r.model,
+        model: { ...r.model, ...(s.baseline ? { baseline: s.baseline } : {}) },
       };
     });
   };
