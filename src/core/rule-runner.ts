@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  acknowledge, clear, evaluateMessage, evaluateSilence, raise, ruleApplies, isAlarmError,
-  type Alarm, type ContactOracle, type DownlinkAction, type Rule, type RuleState, type RuleTerminal, type RuleTransition,
+  acknowledge, clear, conditionFields, evaluateMessage, evaluateSilence, raise, ruleApplies, isAlarmError,
+  type Alarm, type ContactOracle, type DownlinkAction, type MessageMeta, type Rule, type RuleState, type RuleTerminal, type RuleTransition,
 } from '../rules/index.js';
 import { buildCommand } from '../codecs/commands.js';
 import { isCodecError } from '../codecs/codec.js';
@@ -137,6 +137,21 @@ export class RuleRunner {
     return rules;
   }
 
+  /**
+   * The first copy's reception metadata, for rules that read it (`meta.rssi`, `meta.snr`,
+   * `meta.satelliteId`, `meta.stationId`, `meta.uplinkLatencyS`: capture → ingest, seconds). The
+   * decoded event does not carry it, so the message is read back; rules that read none cost nothing.
+   */
+  private async receptionMeta(messageId: string): Promise<Partial<MessageMeta>> {
+    const m = await this.store.getMessage(messageId);
+    const r = m?.receptions[0];
+    if (!m || !r) return {};
+    return {
+      rssi: r.rssi, snr: r.snr, stationId: r.stationId, ...(r.gatewayEui ? { gatewayEui: r.gatewayEui } : { satelliteId: r.satelliteId }),
+      uplinkLatencyS: Math.round((m.ingestedAt - m.capturedAt) / 100) / 10,
+    };
+  }
+
   /** Evaluates one decoded-message event against its terminal's rules, once (a dead letter replayed). */
   handle(m: BusMessage): Promise<void> {
     return this.handleBatch([m]);
@@ -149,7 +164,7 @@ export class RuleRunner {
    * read and written one by one.
    */
   async handleBatch(ms: readonly BusMessage[]): Promise<void> {
-    const work: Array<{ id: string; e: DecodedEvent; record: TerminalRecord; terminal: RuleTerminal; rules: Rule[] }> = [];
+    const work: Array<{ id: string; e: DecodedEvent; record: TerminalRecord; terminal: RuleTerminal; rules: Rule[]; meta: MessageMeta }> = [];
     for (const m of ms) {
       const ev = decodeEvent(m);
       if (ev?.type !== 'decoded' || typeof ev.body.devEui !== 'string' || typeof ev.body.capturedAt !== 'string') continue;
@@ -157,7 +172,9 @@ export class RuleRunner {
       if (!entry) continue;
       const terminal = ruleTerminal(entry.record);
       const rules = (await this.rulesOf(entry.record.tenantId)).filter((r) => r.enabled && ruleApplies(r, terminal));
-      if (rules.length > 0) work.push({ id: ev.id, e: ev.body, record: entry.record, terminal, rules });
+      if (rules.length === 0) continue;
+      const meta: MessageMeta = { fPort: ev.body.fPort, messageId: ev.body.messageId, ...(readsReception(rules) ? await this.receptionMeta(ev.body.messageId) : {}) };
+      work.push({ id: ev.id, e: ev.body, record: entry.record, terminal, rules, meta });
     }
     if (work.length === 0) return; // nothing to evaluate, nothing to remember
     const decided: Decision[] = [];
@@ -168,13 +185,13 @@ export class RuleRunner {
       const todo = work.filter((w) => fresh.delete(w.id));
       const states = await tx.getRuleStates(todo.flatMap((w) => w.rules.map((r) => ({ ruleId: r.id, terminalId: w.terminal.id }))));
       const changed = new Map<string, { ruleId: string; terminalId: string; state: RuleState }>();
-      for (const { e, record, terminal, rules } of todo) {
+      for (const { e, record, terminal, rules, meta } of todo) {
         const capturedAt = Date.parse(e.capturedAt);
         for (const rule of rules) {
           const key = ruleStateKey(rule.id, terminal.id);
           const out = evaluateMessage(rule, states.get(key), {
             terminal,
-            message: { id: e.messageId, capturedAt, decoded: e.decoded, meta: { fPort: e.fPort, messageId: e.messageId } },
+            message: { id: e.messageId, capturedAt, decoded: e.decoded, meta },
             ...(this.engine ? { engine: this.engine } : {}),
           });
           states.set(key, out.state);
@@ -304,3 +321,8 @@ function alarmEvent(a: Alarm, action: AlarmEvent['action']): { id: string; subje
   const e: AlarmEvent = { kind: 'alarm', action, alarm: a };
   return { id: alarmEventId(a, action), subject: alarmSubject(a.tenantId, a.devEui), data: Buffer.from(JSON.stringify(e)) };
 }
+
+/** Metadata every decoded event carries; any other `meta.*` a rule reads needs the reception. */
+const EVENT_META = new Set(['meta.fPort', 'meta.messageId']);
+const readsReception = (rules: readonly Rule[]): boolean =>
+  rules.some((r) => conditionFields(r.condition).some((f) => f.startsWith('meta.') && !EVENT_META.has(f)));

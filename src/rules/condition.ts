@@ -247,3 +247,12 @@ function silencePath(c: Condition, path: string): string {
   if (c.kind === 'not') return silencePath(c.condition, `${path}.not`);
   return path;
 }
+
+/** The field paths a condition reads, in its leaves (the core fetches reception metadata only for rules that read `meta.*`). */
+export function conditionFields(c: Condition): string[] {
+  switch (c.kind) {
+    case 'all': case 'any': return c.conditions.flatMap(conditionFields);
+    case 'not': return conditionFields(c.condition);
+    default: return 'field' in c && typeof c.field === 'string' ? [c.field] : [];
+  }
+}

@@ -6,7 +6,7 @@
 export { RuleError, isRuleError } from './rule-error.js';
 export { parseRule, SEVERITIES, type Rule, type Severity, type RuleScope, type RuleAction, type DownlinkAction } from './rule.js';
 export {
-  parseCondition, COMPARISON_OPS, CONDITION_KINDS, MAX_CONDITION_DEPTH, MAX_CONDITION_LEAVES,
+  parseCondition, conditionFields, COMPARISON_OPS, CONDITION_KINDS, MAX_CONDITION_DEPTH, MAX_CONDITION_LEAVES,
   type Condition, type ComparisonOp, type ThresholdCondition, type RateCondition, type GeofenceCondition,
   type GeofenceTrigger, type SilenceCondition, type AllCondition, type AnyCondition, type NotCondition,
 } from './condition.js';

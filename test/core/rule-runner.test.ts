@@ -41,6 +41,18 @@ describe('rules over decoded messages', () => {
     expect(requests).toEqual([expect.objectContaining({ kind: 'downlink-request', alarmId: open!.id, devEui: t.devEui, fPort: 3, payloadHex: '0a', priority: 'emergency' })]);
   });
 
+  it('a rule reading the reception (meta.rssi, meta.satelliteId) sees the first copy\'s, and its evidence says which', async () => {
+    await f.store.saveRule(parseRule({ id: 'r-weak', tenantId: f.tenantId, name: 'weak link', severity: 'info', enabled: true, scope: {},
+      condition: { kind: 'all', conditions: [{ kind: 'threshold', field: 'meta.rssi', op: '<', value: -130 }, { kind: 'threshold', field: 'meta.uplinkLatencyS', op: '>', value: 60 }] } }), T0);
+    const events = await collect(f.bus, 'satiot.alarm.>', 1, async () => {
+      await f.core.pipeline.ingest(f.station, [uplink(t, 1, new Uint8Array([10]), { capturedAt: T0 - 3 * HOUR, rssi: -120 })]);
+      await f.core.pipeline.ingest(f.station, [uplink(t, 2, new Uint8Array([10]), { capturedAt: T0 - 2 * HOUR, rssi: -135, satelliteId: 'SAT-9' })]);
+    });
+    expect(events[0]).toMatchObject({ action: 'raised', alarm: { ruleId: 'r-weak', raisedAt: T0 - 2 * HOUR } });
+    const leaves = (events[0]!['alarm'] as { evidence: { conditions: Array<Record<string, unknown>> } }).evidence.conditions;
+    expect(leaves.map((l) => [l['field'], l['value']])).toEqual([['meta.rssi', -135], ['meta.uplinkLatencyS', 7200]]);
+  });
+
   it('counts further firings on the open alarm and clears it when the level falls back', async () => {
     const events = await collect(f.bus, 'satiot.alarm.>', 2, async () => { await send(1, 62, T0 - 3 * HOUR); await send(2, 30, T0 - 2 * HOUR); });
     expect(events.map((e) => e['action'])).toEqual(['raised', 'cleared']);
