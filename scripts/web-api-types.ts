@@ -57,6 +57,13 @@ export const DASHBOARD_OPERATIONS = [
   'GET /api/v1/cluster',
   'GET /api/v1/dead-letters',
   'POST /api/v1/dead-letters/{id}/replay',
+  'GET /api/v1/attention',
+  'GET /api/v1/webhooks',
+  'PATCH /api/v1/webhooks/{id}',
+  'GET /api/v1/integrations/mqtt',
+  'PATCH /api/v1/integrations/mqtt/{id}',
+  'GET /api/v1/ground-stations/{id}/passes',
+  'GET /api/v1/models/{id}',
 ] as const;
 
 type Schema = Record<string, unknown>;

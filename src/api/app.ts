@@ -18,6 +18,7 @@ import { ruleRoutes } from './routes/rule-routes.js';
 import { trackRoutes } from './routes/track-routes.js';
 import { insightRoutes } from './routes/insight-routes.js';
 import { decisionRoutes } from './routes/decision-routes.js';
+import { attentionRoutes } from './routes/attention-routes.js';
 import type { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
@@ -183,6 +184,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(trackRoutes(opts.core, access));
     await app.register(insightRoutes(opts.core, access));
     await app.register(decisionRoutes(opts.core, access));
+    await app.register(attentionRoutes(opts.core, access));
     await app.register(passRoutes(opts.core, access));
     await app.register(csvRoutes(opts.core, access));
     await app.register(registrationRoutes(opts.core, access));

@@ -27,6 +27,8 @@ import { MovingTerminalContacts } from './moving-terminal-contacts.js';
 import { QuotaService } from './quota-service.js';
 import { RegistryQueries } from './registry-queries.js';
 import { MessageQueries } from './message-queries.js';
+import { needsAttention, type Attention } from './attention.js';
+import type { IntegrationKind } from './ports/delivery-store.js';
 import { SatelliteCatalog } from './satellite-records.js';
 import { AccessControl } from './access-control.js';
 import type { SharedLimits } from './shared-limits.js';
@@ -330,6 +332,20 @@ export class Core {
   }
 
   /** When the terminal's next message should reach the core (src/core/next-message.ts), as of now on the core's clock. */
+  /**
+   * What needs a person now (core/attention.ts), for one tenant or all; `reviews`: the key may
+   * review registrations (operators), so pending ones are listed.
+   */
+  attention(tenantId: string | undefined, o: { reviews: boolean }): Promise<Attention> {
+    const delivery = this.delivery;
+    return needsAttention({
+      alarms: (q) => this.rules.alarms(q), rule: (id) => this.rules.get(id), decisions: (q) => this.decisions.list(q),
+      ...(o.reviews ? { reviewQueue: (q: { tenantId?: string; limit: number }) => this.registration.reviewQueue(q) } : {}),
+      ...(delivery ? { integrations: (kind: IntegrationKind, t?: string) => delivery.catalog.list(kind, t) } : {}),
+      openDownlinks: () => this.store.downlinks.listOpen(), now: () => this.clock.now(),
+    }, tenantId);
+  }
+
   nextMessage(t: TerminalRecord, level?: number): Promise<NextMessageForecast> {
     return terminalNextMessage(this.store, this.contacts, t, this.clock.now(), level, () => recordsOf(this.registry));
   }

@@ -977,4 +977,159 @@ export interface ApiOperations {
       eventRedacted?: boolean;
     };
   };
+  "GET /api/v1/attention": {
+    params: Record<string, never>;
+    query: { tenantId?: string };
+    body: undefined;
+    response: {
+      at: string;
+      items: Array<{
+        kind: "alarm" | "decision" | "registration" | "integration-disabled" | "integration-failing" | "downlink-expiring";
+        severity: "emergency" | "critical" | "warning" | "info";
+        id: string;
+        tenantId: string;
+        title: string;
+        detail: string;
+        at: string;
+        devEui?: string;
+        link: string;
+      }>;
+      counts: {
+        alarm?: number;
+        decision?: number;
+        registration?: number;
+        "integration-disabled"?: number;
+        "integration-failing"?: number;
+        "downlink-expiring"?: number;
+      };
+    };
+  };
+  "GET /api/v1/webhooks": {
+    params: Record<string, never>;
+    query: { tenantId?: string };
+    body: undefined;
+    response: {
+      items: Array<{
+        id: string;
+        tenantId: string;
+        url: string;
+        events: Array<"uplink" | "decoded" | "alarm" | "downlink">;
+        enabled: boolean;
+        disabledAt?: string;
+        disabledReason?: string;
+        consecutiveFailures: number;
+        createdAt: string;
+        updatedAt: string;
+      }>;
+    };
+  };
+  "PATCH /api/v1/webhooks/{id}": {
+    params: { id: string };
+    query: Record<string, never>;
+    body: {
+      enabled: boolean;
+    };
+    response: {
+      id: string;
+      tenantId: string;
+      url: string;
+      events: Array<"uplink" | "decoded" | "alarm" | "downlink">;
+      enabled: boolean;
+      disabledAt?: string;
+      disabledReason?: string;
+      consecutiveFailures: number;
+      createdAt: string;
+      updatedAt: string;
+    };
+  };
+  "GET /api/v1/integrations/mqtt": {
+    params: Record<string, never>;
+    query: { tenantId?: string };
+    body: undefined;
+    response: {
+      items: Array<{
+        id: string;
+        tenantId: string;
+        url: string;
+        events: Array<"uplink" | "decoded" | "alarm" | "downlink">;
+        username?: string;
+        hasPassword: boolean;
+        topicPrefix: string;
+        enabled: boolean;
+        disabledAt?: string;
+        disabledReason?: string;
+        consecutiveFailures: number;
+        createdAt: string;
+        updatedAt: string;
+      }>;
+    };
+  };
+  "PATCH /api/v1/integrations/mqtt/{id}": {
+    params: { id: string };
+    query: Record<string, never>;
+    body: {
+      enabled: boolean;
+    };
+    response: {
+      id: string;
+      tenantId: string;
+      url: string;
+      events: Array<"uplink" | "decoded" | "alarm" | "downlink">;
+      username?: string;
+      hasPassword: boolean;
+      topicPrefix: string;
+      enabled: boolean;
+      disabledAt?: string;
+      disabledReason?: string;
+      consecutiveFailures: number;
+      createdAt: string;
+      updatedAt: string;
+    };
+  };
+  "GET /api/v1/ground-stations/{id}/passes": {
+    params: { id: string };
+    query: { start?: string; hours?: number; minElevation?: number };
+    body: undefined;
+    response: {
+      position: {
+        lat?: number;
+        lon?: number;
+        source?: "registered" | "last-report" | "station";
+      };
+      passes: {
+        satellite?: {
+          name?: string;
+          noradId?: number;
+        };
+        aos?: string;
+        tca?: string;
+        los?: string;
+        maxElevationDeg?: number;
+        aosAzimuthDeg?: number;
+        losAzimuthDeg?: number;
+        truncated?: boolean;
+      }[];
+    };
+  };
+  "GET /api/v1/models/{id}": {
+    params: { id: string };
+    query: Record<string, never>;
+    body: undefined;
+    response: {
+      id: string;
+      tenantId: string;
+      subject: string;
+      devEui?: string;
+      kind: string;
+      field: string;
+      version: number;
+      params?: {
+        [key: string]: unknown;
+      };
+      trainedFrom: string;
+      trainedTo: string;
+      observations: number;
+      createdAt: string;
+    };
+  };
 }

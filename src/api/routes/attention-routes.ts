@@ -1,0 +1,51 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Core } from '../../core/core.js';
+import type { AccessControl } from '../../core/access-control.js';
+import { allow, authenticate, READERS, tenantScope } from '../auth.js';
+import { errorSchema } from '../error-reply.js';
+
+const KINDS = ['alarm', 'decision', 'registration', 'integration-disabled', 'integration-failing', 'downlink-expiring'] as const;
+
+/**
+ * What needs a person now, in one list (docs/dashboard.md, "Needs attention"): the dashboard's first
+ * page shows it, each item linking to where it is resolved.
+ */
+export function attentionRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('preHandler', authenticate(access));
+    app.get<{ Querystring: { tenantId?: string } }>('/api/v1/attention', {
+      schema: {
+        summary: 'What needs a person now: unacknowledged alarms, proposed decisions, registrations to review (operators), integrations disabled or failing, downlinks about to expire — most severe first',
+        tags: ['operations'], security: [{ apiKey: [] }],
+        querystring: { type: 'object', additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
+        response: {
+          200: {
+            type: 'object', required: ['at', 'items', 'counts'],
+            properties: {
+              at: { type: 'string', description: 'the core\'s clock when the list was made' },
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object', required: ['kind', 'severity', 'id', 'tenantId', 'title', 'detail', 'at', 'link'],
+                  properties: {
+                    kind: { type: 'string', enum: [...KINDS] }, severity: { type: 'string', enum: ['emergency', 'critical', 'warning', 'info'] },
+                    id: { type: 'string' }, tenantId: { type: 'string' }, title: { type: 'string' }, detail: { type: 'string' },
+                    at: { type: 'string', description: 'when it began (raised, proposed, registered, disabled; for a downlink, when it expires)' },
+                    devEui: { type: 'string' }, link: { type: 'string', description: 'the dashboard path where it is resolved' },
+                  },
+                },
+              },
+              counts: { type: 'object', properties: Object.fromEntries(KINDS.map((k) => [k, { type: 'integer' }])) },
+            },
+          },
+          '4xx': errorSchema,
+        },
+      },
+    }, async (req) => {
+      const p = allow(req, READERS);
+      const tenantId = tenantScope(req, req.query.tenantId);
+      const a = await core.attention(tenantId, { reviews: p.role === 'operator' });
+      return { at: new Date(core.clock.now()).toISOString(), items: a.items.map((i) => ({ ...i, at: new Date(i.at).toISOString() })), counts: a.counts };
+    });
+  };
+}

@@ -1,0 +1,121 @@
+import type { Alarm, Rule, Severity } from '../rules/index.js';
+import type { AlarmQuery, Page } from './ports/store.js';
+import type { Decision, DecisionQuery } from './ports/decision-store.js';
+import type { DownlinkRecord } from './ports/downlink-store.js';
+import type { IntegrationKind, IntegrationRecord } from './ports/delivery-store.js';
+import type { Registration } from './registration.js';
+
+/** What needs a person now, of one kind. */
+export type AttentionKind = 'alarm' | 'decision' | 'registration' | 'integration-disabled' | 'integration-failing' | 'downlink-expiring';
+
+/**
+ * One thing that needs a decision from the operator on duty, with where it is resolved: the
+ * dashboard path (`link`) and, for a disabled integration, the API call that re-enables it.
+ */
+export interface AttentionItem {
+  readonly kind: AttentionKind;
+  readonly severity: Severity;
+  /** Stable across refreshes: the kind and the object's id. */
+  readonly id: string;
+  readonly tenantId: string;
+  readonly title: string;
+  readonly detail: string;
+  /** When it began (raised, proposed, registered, disabled, expires), Unix ms. */
+  readonly at: number;
+  readonly devEui?: string;
+  readonly link: string;
+}
+
+export interface Attention {
+  readonly items: readonly AttentionItem[];
+  /** How many there are of each kind, including those beyond the list's length. */
+  readonly counts: Readonly<Record<AttentionKind, number>>;
+}
+
+/** A downlink still on the ground this close to its expiry needs a look (a contact may not come in time). */
+export const EXPIRING_WITHIN_MS = 3_600_000;
+/** Of each kind at most this many are read; the counts say when there are more. */
+const PER_KIND = 50;
+const RANK: Record<Severity, number> = { emergency: 0, critical: 1, warning: 2, info: 3 };
+
+export interface AttentionSources {
+  alarms(q: AlarmQuery): Promise<Page<Alarm>>;
+  rule(id: string): Promise<Rule | undefined>;
+  decisions(q: DecisionQuery): Promise<Page<Decision>>;
+  /** The operators' review queue; undefined when the key may not review. */
+  reviewQueue?(q: { tenantId?: string; limit: number }): Promise<{ items: readonly Registration[] }>;
+  /** Undefined when delivery is off. */
+  integrations?(kind: IntegrationKind, tenantId?: string): Promise<IntegrationRecord[]>;
+  openDownlinks(): Promise<DownlinkRecord[]>;
+  now(): number;
+}
+
+/**
+ * The "needs attention" list (docs/dashboard.md): open alarms not yet acknowledged, decisions waiting
+ * for approval, terminals waiting for review, integrations disabled or failing, and downlinks still
+ * on the ground within an hour of expiring — most severe first, then oldest first. For one tenant,
+ * or all (undefined).
+ */
+export async function needsAttention(src: AttentionSources, tenantId: string | undefined): Promise<Attention> {
+  const scope = tenantId !== undefined ? { tenantId } : {};
+  const now = src.now();
+  const [alarms, decisions, pending, webhooks, mqtt, open] = await Promise.all([
+    src.alarms({ ...scope, state: 'raised', limit: PER_KIND }),
+    src.decisions({ ...scope, state: 'proposed', limit: PER_KIND }),
+    src.reviewQueue ? src.reviewQueue({ ...scope, limit: PER_KIND }) : Promise.resolve({ items: [] }),
+    src.integrations ? src.integrations('webhook', tenantId) : Promise.resolve([]),
+    src.integrations ? src.integrations('mqtt', tenantId) : Promise.resolve([]),
+    src.openDownlinks(),
+  ]);
+  const rules = new Map<string, Promise<Rule | undefined>>();
+  const ruleOf = (id: string) => rules.get(id) ?? rules.set(id, src.rule(id)).get(id)!;
+  const items: AttentionItem[] = [];
+  for (const a of alarms.items) {
+    const rule = await ruleOf(a.ruleId);
+    items.push({
+      kind: 'alarm', severity: a.severity, id: `alarm:${a.id}`, tenantId: a.tenantId, title: rule?.name ?? 'Alarm',
+      detail: `${a.devEui}: raised${a.count > 1 ? `, ${a.count} firings` : ''}, not acknowledged`, at: a.raisedAt, devEui: a.devEui, link: '/alarms',
+    });
+  }
+  for (const d of decisions.items) {
+    const rule = await ruleOf(d.ruleId);
+    items.push({
+      kind: 'decision', severity: 'warning', id: `decision:${d.id}`, tenantId: d.tenantId, title: `Approve or reject: ${rule?.name ?? 'a decision'}`,
+      detail: `${d.devEui}: ${d.action.command ?? `downlink on port ${d.action.fPort}`}, proposed by ${d.model}`, at: d.createdAt, devEui: d.devEui, link: '/decisions',
+    });
+  }
+  for (const r of pending.items) {
+    items.push({
+      kind: 'registration', severity: 'info', id: `registration:${r.devEui}`, tenantId: r.tenantId, title: 'Registration waiting for review',
+      detail: `${r.devEui}${r.owner ? `: ${r.owner.name}` : ''}, ${r.scenario.sector}`, at: r.createdAt, devEui: r.devEui, link: '/supervision',
+    });
+  }
+  for (const i of [...webhooks, ...mqtt]) {
+    const name = `${i.kind === 'webhook' ? 'Webhook' : 'MQTT integration'} ${i.kind === 'webhook' ? i.url.replace(/[?#].*$/, '') : i.url}`;
+    if (i.disabledAt !== null) {
+      items.push({ kind: 'integration-disabled', severity: 'critical', id: `integration:${i.id}`, tenantId: i.tenantId, title: `${name} is disabled`, detail: i.disabledReason ?? 'disabled', at: i.disabledAt, link: `/integrations#${i.id}` });
+    } else if (i.consecutiveFailures > 0) {
+      items.push({ kind: 'integration-failing', severity: 'warning', id: `integration:${i.id}`, tenantId: i.tenantId, title: `${name} is failing`, detail: `${i.consecutiveFailures} deliveries in a row failed`, at: i.updatedAt, link: `/integrations#${i.id}` });
+    }
+  }
+  const expiring = open.filter((d) => (tenantId === undefined || d.tenantId === tenantId) && (d.state === 'queued' || d.state === 'scheduled') && d.expiresAt - now <= EXPIRING_WITHIN_MS);
+  for (const d of expiring.slice(0, PER_KIND)) {
+    const minutes = Math.max(0, Math.round((d.expiresAt - now) / 60_000));
+    items.push({
+      kind: 'downlink-expiring', severity: d.priority === 'emergency' ? 'critical' : 'warning', id: `downlink:${d.id}`, tenantId: d.tenantId,
+      title: `Downlink expires ${minutes === 0 ? 'now' : `in ${minutes} min`}`, detail: `${d.devEui}: ${d.state}${d.eta ? `, reaches it at ${new Date(d.eta).toISOString().slice(11, 16)} UTC` : ', no contact in time'}`,
+      at: d.expiresAt, devEui: d.devEui, link: `/terminals/${d.devEui}`,
+    });
+  }
+  items.sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.at - b.at || a.id.localeCompare(b.id));
+  const count = (k: AttentionKind) => items.filter((i) => i.kind === k).length;
+  return {
+    items,
+    counts: {
+      alarm: alarms.nextCursor ? Math.max(count('alarm'), PER_KIND + 1) : count('alarm'),
+      decision: decisions.nextCursor ? Math.max(count('decision'), PER_KIND + 1) : count('decision'),
+      registration: count('registration'), 'integration-disabled': count('integration-disabled'), 'integration-failing': count('integration-failing'),
+      'downlink-expiring': expiring.length,
+    },
+  };
+}
