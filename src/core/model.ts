@@ -68,6 +68,8 @@ export interface TerminalRecord {
   readonly transport?: TerminalTransport;
   /** An Iridium terminal's IMEI, 15 digits. */
   readonly imei?: string;
+  /** What people call it (`Gauge Wuhan 3`, `Truck 12`): at most 64 characters, shown beside its DevEUI. */
+  readonly name?: string;
 }
 
 export const TERMINAL_TRANSPORTS = ['lorawan', 'iridium-sbd'] as const;

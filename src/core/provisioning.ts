@@ -32,6 +32,8 @@ export interface NewTerminal {
   location?: GeoPoint;
   /** A built-in codec's name or `user:<id>` of one of the tenant's codecs. */
   codec?: string;
+  /** What people call it, at most 64 characters. */
+  name?: string;
 }
 
 /** What the API may show of a terminal: never its keys. */
@@ -236,6 +238,7 @@ export class Provisioning {
       status,
       ...(n.location ? { location: n.location } : {}),
       ...(n.codec !== undefined ? { codec: n.codec } : {}),
+      ...(n.name ? { name: checkedName(n.name) } : {}),
       nwkSKeySealed: this.vault.seal(keys.nwkSKey, keyContext(id, 'nwkSKey')),
       appSKeySealed: this.vault.seal(keys.appSKey, keyContext(id, 'appSKey')),
       createdAt: this.clock.now(),
@@ -265,6 +268,7 @@ export class Provisioning {
       expectedMessagesPerDay: n.expectedMessagesPerDay ?? 24, enabled: true, status,
       ...(n.location ? { location: n.location } : {}),
       ...(n.codec !== undefined ? { codec: n.codec } : {}),
+      ...(n.name ? { name: checkedName(n.name) } : {}),
       nwkSKeySealed: '', appSKeySealed: '', createdAt: this.clock.now(), transport: 'iridium-sbd', imei: n.imei,
     };
     return { record, keys: { nwkSKey: Buffer.alloc(0), appSKey: Buffer.alloc(0) } };
@@ -293,6 +297,7 @@ export class Provisioning {
     if (!old) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
     if (c.profile !== undefined && !TERMINAL_PROFILES.includes(c.profile)) throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
     if (c.codec !== undefined && c.codec !== null) await this.codecs.check(c.codec, old.tenantId);
+    if (c.name !== undefined && c.name !== null) checkedName(c.name);
     const updated = await this.events.run(async (tx, emit) => {
       const ok = await tx.updateTerminal(key, c);
       if (ok) emit(this.events.registryChange('terminal', key));
@@ -401,4 +406,10 @@ export class Provisioning {
     }
     return s?.enabled ? s : undefined;
   }
+}
+
+/** A terminal's name: 1–64 characters, no control characters (it is shown in lists and logs). */
+function checkedName(name: string): string {
+  if (name.length < 1 || name.length > 64 || /[\u0000-\u001f\u007f]/.test(name)) throw new SatiotError('INVALID_ARGUMENT', 'name must be 1 to 64 characters without control characters');
+  return name;
 }

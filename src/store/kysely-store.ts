@@ -293,6 +293,7 @@ export abstract class KyselyStore implements Store {
       ...(c.profile !== undefined ? { profile: c.profile } : {}),
       ...(c.expectedMessagesPerDay !== undefined ? { expected_messages_per_day: c.expectedMessagesPerDay } : {}),
       ...(c.codec !== undefined ? { codec: c.codec } : {}),
+      ...(c.name !== undefined ? { name: c.name } : {}),
       ...(c.location !== undefined ? { location_lat: c.location?.lat ?? null, location_lon: c.location?.lon ?? null, location_alt_m: c.location?.altM ?? null } : {}),
     };
     if (Object.keys(set).length === 0) return (await this.getTerminalByDevEui(devEui)) !== undefined;

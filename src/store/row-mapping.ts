@@ -47,6 +47,7 @@ export function terminalRow(caps: StoreCapabilities, t: TerminalRecord): Inserta
     created_at: t.createdAt,
     transport: t.transport ?? 'lorawan',
     imei: t.imei ?? null,
+    name: t.name ?? null,
   };
 }
 
@@ -67,6 +68,7 @@ export function toTerminal(r: Selectable<TerminalsTable>): TerminalRecord {
     ...(r.codec !== null ? { codec: r.codec } : {}),
     ...(r.transport === 'iridium-sbd' ? { transport: 'iridium-sbd' as const } : {}),
     ...(r.imei !== null && r.imei !== undefined ? { imei: r.imei } : {}),
+    ...(r.name !== null && r.name !== undefined ? { name: r.name } : {}),
   };
   if (r.location_lat === null || r.location_lon === null || r.location_alt_m === null) return base;
   return { ...base, location: { lat: Number(r.location_lat), lon: Number(r.location_lon), altM: Number(r.location_alt_m) } };

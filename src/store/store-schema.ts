@@ -157,6 +157,8 @@ export interface TerminalsTable {
   /** Migration 15: `lorawan` or `iridium-sbd`, and an Iridium terminal's IMEI (unique where set). */
   transport: Generated<string>;
   imei: string | null;
+  /** Migration 18: what people call it; null: none given. */
+  name: string | null;
 }
 
 /** Key terminal_seq. */

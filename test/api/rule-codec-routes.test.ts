@@ -92,6 +92,25 @@ describe('API: codecs, rules, solution presets and alarms', () => {
     expect((await api.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${t.devEui}`, headers: auth, payload: {} })).statusCode).toBe(400);
   });
 
+  it('names a terminal at registration and renames it; null clears the name; a name too long or with control characters is refused', async () => {
+    const created = await api.app.inject({
+      method: 'POST', url: '/api/v1/terminals', headers: auth,
+      payload: { tenantId: api.f.tenantId, devEui: '70b3d5ffff000001', devAddr: '0a0b0c0d', nwkSKey: '00'.repeat(16), appSKey: '11'.repeat(16), name: 'Gauge Wuhan 3' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().name).toBe('Gauge Wuhan 3');
+    expect((await api.app.inject({ method: 'GET', url: '/api/v1/terminals/70b3d5ffff000001', headers: auth })).json().name).toBe('Gauge Wuhan 3');
+    const renamed = await api.app.inject({ method: 'PATCH', url: '/api/v1/terminals/70b3d5ffff000001', headers: auth, payload: { name: '武汉关水位站' } });
+    expect(renamed.json().name).toBe('武汉关水位站');
+    expect(api.f.core.registry.byDevEui('70b3d5ffff000001')!.record.name).toBe('武汉关水位站');
+    const cleared = await api.app.inject({ method: 'PATCH', url: '/api/v1/terminals/70b3d5ffff000001', headers: auth, payload: { name: null } });
+    expect(cleared.json().name).toBeUndefined();
+    for (const name of ['x'.repeat(65), 'bell\u0007', '']) {
+      const bad = await api.app.inject({ method: 'PATCH', url: '/api/v1/terminals/70b3d5ffff000001', headers: auth, payload: { name } });
+      expect([bad.statusCode, bad.json().error.code], name).toEqual([400, 'INVALID_ARGUMENT']);
+    }
+  });
+
   it('deletes a terminal registered by mistake, and keeps one that has sent messages (409 TERMINAL_HAS_MESSAGES)', async () => {
     const unused = await api.f.addTerminal();
     expect((await api.app.inject({ method: 'DELETE', url: `/api/v1/terminals/${unused.devEui}`, headers: auth })).statusCode).toBe(204);

@@ -11,7 +11,7 @@ import { errorSchema } from '../error-reply.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 
 /** Columns of a terminal import; the first four are required. */
-export const TERMINAL_CSV_COLUMNS = ['devEui', 'devAddr', 'nwkSKey', 'appSKey', 'suite', 'profile', 'codec', 'lat', 'lon', 'altM', 'expectedMessagesPerDay'] as const;
+export const TERMINAL_CSV_COLUMNS = ['devEui', 'devAddr', 'nwkSKey', 'appSKey', 'suite', 'profile', 'codec', 'lat', 'lon', 'altM', 'expectedMessagesPerDay', 'name'] as const;
 /** Largest import, rows (a larger fleet imports in parts). */
 export const MAX_IMPORT_ROWS = MAX_BULK_TERMINALS;
 /** Largest import body: 100,000 rows of keys, position and codec fit in well under this. */
@@ -126,6 +126,7 @@ export function terminalFromRow(tenantId: string, r: Record<string, string>): Ne
     tenantId, devEui: r['devEui']!, devAddr: r['devAddr']!, nwkSKey: r['nwkSKey']!, appSKey: r['appSKey']!,
     suite: suite as CryptoSuite, profile: profile as TerminalProfile,
     ...(r['codec'] ? { codec: r['codec'] } : {}),
+    ...(r['name'] ? { name: r['name'] } : {}),
     ...(lat !== undefined ? { location: { lat, lon: lon!, altM: altM ?? 0 } } : {}),
     ...(perDay !== undefined ? { expectedMessagesPerDay: perDay } : {}),
   };

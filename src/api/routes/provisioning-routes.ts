@@ -25,6 +25,7 @@ export const terminalSchema = {
     codec: { type: 'string', description: 'payload codec: a built-in name or user:<id>' },
     transport: { type: 'string', enum: [...TERMINAL_TRANSPORTS], description: 'lorawan (absent) or iridium-sbd' },
     imei: { type: 'string', description: 'an Iridium terminal\'s IMEI' },
+    name: { type: 'string', description: 'what people call it' },
     createdAt: { type: 'string' },
   },
 } as const;
@@ -60,6 +61,7 @@ const newTerminalBody = {
     expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
     location: geoSchema,
     codec: { type: 'string', minLength: 1, maxLength: 80, description: 'jt808, sl651, line-monitor, dlt645, or user:<id> of one of the tenant\'s codecs' },
+    name: { type: 'string', minLength: 1, maxLength: 64, description: 'what people call it (Gauge Wuhan 3), shown beside its DevEUI' },
   },
 } as const;
 
@@ -164,15 +166,16 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       return { ...terminalView(t), createdAt: iso(t.createdAt) };
     });
 
-    app.patch<{ Params: { devEui: string }; Body: { enabled?: boolean; profile?: TerminalProfile; expectedMessagesPerDay?: number; codec?: string | null; location?: { lat: number; lon: number; altM: number } | null } }>('/api/v1/terminals/:devEui', {
+    app.patch<{ Params: { devEui: string }; Body: { enabled?: boolean; profile?: TerminalProfile; expectedMessagesPerDay?: number; codec?: string | null; name?: string | null; location?: { lat: number; lon: number; altM: number } | null } }>('/api/v1/terminals/:devEui', {
       schema: {
-        summary: 'Change a terminal: enable or disable it, its profile, expected messages per day, codec or registered position (null clears the last two)', tags: ['provisioning'], ...secured,
+        summary: 'Change a terminal: enable or disable it, its profile, expected messages per day, codec, name or registered position (null clears the last three)', tags: ['provisioning'], ...secured,
         params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
         body: {
           type: 'object', minProperties: 1, additionalProperties: false,
           properties: {
             enabled: { type: 'boolean' }, profile: { type: 'string', enum: [...TERMINAL_PROFILES] }, expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
             codec: { type: ['string', 'null'], minLength: 1, maxLength: 80 },
+            name: { type: ['string', 'null'], minLength: 1, maxLength: 64 },
             // As geoSchema, but nullable (null clears it) and without a default (Ajv ignores defaults under anyOf).
             location: { type: ['object', 'null'], required: ['lat', 'lon'], additionalProperties: false, properties: { lat: geoSchema.properties.lat, lon: geoSchema.properties.lon, altM: { type: 'number', minimum: -500, maximum: 100000 } } },
           },

@@ -266,6 +266,8 @@ export interface TerminalChanges {
   readonly expectedMessagesPerDay?: number;
   readonly codec?: string | null;
   readonly location?: GeoPoint | null;
+  /** null clears it. */
+  readonly name?: string | null;
 }
 
 export interface AlarmQuery {

@@ -8,6 +8,7 @@ import { POSTGRES_INTEROP_MIGRATION } from './interop-migration.js';
 import { POSTGRES_IRIDIUM_MIGRATION } from './iridium-migration.js';
 import { POSTGRES_DECISION_MIGRATION } from './decision-migration.js';
 import { POSTGRES_MODEL_MIGRATION } from './model-migration.js';
+import { POSTGRES_TERMINAL_NAME_MIGRATION } from './terminal-name-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -249,6 +250,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   POSTGRES_IRIDIUM_MIGRATION,
   POSTGRES_DECISION_MIGRATION,
   POSTGRES_MODEL_MIGRATION,
+  POSTGRES_TERMINAL_NAME_MIGRATION,
 ];
 
 /**

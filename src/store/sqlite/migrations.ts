@@ -8,6 +8,7 @@ import { SQLITE_INTEROP_MIGRATION } from './interop-migration.js';
 import { SQLITE_IRIDIUM_MIGRATION } from './iridium-migration.js';
 import { SQLITE_DECISION_MIGRATION } from './decision-migration.js';
 import { SQLITE_MODEL_MIGRATION } from './model-migration.js';
+import { SQLITE_TERMINAL_NAME_MIGRATION } from './terminal-name-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -231,6 +232,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   SQLITE_IRIDIUM_MIGRATION,
   SQLITE_DECISION_MIGRATION,
   SQLITE_MODEL_MIGRATION,
+  SQLITE_TERMINAL_NAME_MIGRATION,
 ];
 
 /**

@@ -102,7 +102,7 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
       rows.push({
         tenantId: tenantIds[fleet.tenantOf[i]!]!, devEui, devAddr: id.devAddr(i),
         nwkSKey: Buffer.from(k.nwkSKey).toString('hex'), appSKey: Buffer.from(k.appSKey).toString('hex'), suite: 'aes128',
-        profile: f.profile, codec: f.protocol,
+        profile: f.profile, codec: f.protocol, name: `${f.name} ${fleet.ordinal[i]! + 1}`.slice(0, 64),
         expectedMessagesPerDay: Math.max(1, Math.round(1440 / f.traffic.periodMinutes + f.traffic.eventsPerDay)),
         ...(fleet.isFixed(i) ? { location: { lat: round(fix.lat), lon: round(fix.lon), altM: 0 } } : {}),
       });

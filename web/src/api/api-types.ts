@@ -60,6 +60,7 @@ export interface ApiOperations {
         codec?: string;
         transport?: "lorawan" | "iridium-sbd";
         imei?: string;
+        name?: string;
         createdAt: string;
       }>;
       nextCursor?: string;
@@ -87,6 +88,7 @@ export interface ApiOperations {
       codec?: string;
       transport?: "lorawan" | "iridium-sbd";
       imei?: string;
+      name?: string;
       createdAt: string;
     };
   };
