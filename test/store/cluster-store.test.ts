@@ -98,7 +98,7 @@ for (const backend of BACKENDS) {
         expect((await store.outbox.pending(10)).map((e) => e.id)).toEqual(['c']);
       });
 
-      it('writes each new message\'s uplink event with an ingest write that asks for them, in message order, ahead of its other events', async () => {
+      it('writes each new message\'s uplink event, with its first copy\'s path, with an ingest write that asks for them, in message order, ahead of its other events', async () => {
         await store.createTenant(tenant('acme'));
         const t = terminal('term-1', 'acme', 1);
         await store.createTerminal(t);
@@ -114,7 +114,9 @@ for (const backend of BACKENDS) {
         expect(parseUplinkEvent(pending[0]!.data)).toEqual({
           messageId: m1!.id, tenantId: 'acme', devEui: t.devEui, fCnt: 7, fPort: null, payload: m1!.payload, capturedAt: m1!.capturedAt, ack: true,
         });
-        expect(Buffer.from(pending[1]!.data).equals(Buffer.from(uplinkEvent(m2!)))).toBe(true);
+        expect(Buffer.from(pending[1]!.data).equals(Buffer.from(uplinkEvent(m2!, { stationId: 'gs', satelliteId: 'SAT-1' })))).toBe(true);
+        // The event names the first copy's path (the dashboard's feed shows it).
+        expect(JSON.parse(Buffer.from(pending[0]!.data).toString()).via).toEqual({ stationId: 'gs', satelliteId: 'SAT-1' });
       });
 
       it('never hands out a seq at or below one it handed out before, even after pruning everything it could', async () => {

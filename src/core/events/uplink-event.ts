@@ -6,8 +6,14 @@ import { uplinkSubject } from './subjects.js';
 /** The uplink event's id: the message's (one event per stored message). */
 export const uplinkEventId = (m: Pick<MessageRecord, 'id'>): string => m.id;
 
-/** The `uplink` event published after a message is durable (JSON, payload base64). */
-export function uplinkEvent(m: MessageRecord): Uint8Array {
+/** The first copy's path: the ground station (or terrestrial gateway's row) and the satellite ('' for a gateway's copy). */
+export interface UplinkVia {
+  readonly stationId: string;
+  readonly satelliteId: string;
+}
+
+/** The `uplink` event published after a message is durable (JSON, payload base64), with its first copy's path when known. */
+export function uplinkEvent(m: MessageRecord, via?: UplinkVia): Uint8Array {
   return Buffer.from(JSON.stringify({
     kind: 'uplink',
     messageId: m.id,
@@ -21,12 +27,13 @@ export function uplinkEvent(m: MessageRecord): Uint8Array {
     capturedAt: new Date(m.capturedAt).toISOString(),
     downlinkedAt: new Date(m.downlinkedAt).toISOString(),
     ingestedAt: new Date(m.ingestedAt).toISOString(),
+    ...(via ? { via: { stationId: via.stationId, satelliteId: via.satelliteId } } : {}),
   }));
 }
 
 /** A stored message's `uplink` event as the outbox holds it (IngestWrite.uplinkEvents). */
-export function uplinkOutboxEvent(m: MessageRecord): OutboxEvent {
-  return { id: uplinkEventId(m), subject: uplinkSubject(m), data: uplinkEvent(m) };
+export function uplinkOutboxEvent(m: MessageRecord, via?: UplinkVia): OutboxEvent {
+  return { id: uplinkEventId(m), subject: uplinkSubject(m), data: uplinkEvent(m, via) };
 }
 
 /** What a consumer reads back from an `uplink` event (times in ms, payload as bytes). */

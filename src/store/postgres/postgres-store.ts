@@ -12,7 +12,7 @@ import type { StoreDatabase } from '../store-schema.js';
 import { migratePostgres } from './migrations.js';
 import { PostgresAuditStore } from './audit-store-postgres.js';
 import { TransactionStore } from '../transaction-store.js';
-import { uplinkOutboxEvent } from '../../core/events/uplink-event.js';
+import { uplinkOutboxEvent, type UplinkVia } from '../../core/events/uplink-event.js';
 import { UNIQUE_EVENT_ID_PREDICATE } from '../outbox-unique-ids.js';
 
 export const POSTGRES_CAPABILITIES: StoreCapabilities = { nativeBooleans: true, serverClock: true };
@@ -399,7 +399,9 @@ async function addRejections(client: PoolClient, rejections: IngestWrite['reject
  * others (an id already there is left as it is).
  */
 async function appendEvents(client: PoolClient, w: IngestWrite, inserted: ReadonlySet<string>): Promise<void> {
-  const uplinks = w.uplinkEvents ? w.newMessages.filter((m) => inserted.has(m.id)).map(uplinkOutboxEvent) : [];
+  const via = new Map<string, UplinkVia>();
+  for (const r of w.receptions) if (!via.has(r.messageId)) via.set(r.messageId, { stationId: r.stationId, satelliteId: r.satelliteId });
+  const uplinks = w.uplinkEvents ? w.newMessages.filter((m) => inserted.has(m.id)).map((m) => uplinkOutboxEvent(m, via.get(m.id))) : [];
   const events = [...uplinks, ...(w.events ?? [])];
   if (events.length === 0) return;
   const at = w.eventsAt ?? Date.now();

@@ -1,7 +1,7 @@
 import type { Database, Transaction } from 'better-sqlite3';
 import { CounterConflictError, StaleTerminalError } from '../../core/ports/store.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { uplinkOutboxEvent } from '../../core/events/uplink-event.js';
+import { uplinkOutboxEvent, type UplinkVia } from '../../core/events/uplink-event.js';
 import { asBuffer } from '../row-mapping.js';
 import { UNIQUE_EVENT_ID_PREDICATE } from '../outbox-unique-ids.js';
 import { messageIdOf, parseMessageId } from '../message-key.js';
@@ -69,6 +69,14 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
     if (conflicts.length > 0) throw new CounterConflictError(conflicts);
 
     const { bytes, ends } = b;
+    // The first copy's path of each message, for its uplink event.
+    const via = new Map<string, UplinkVia>();
+    if (b.uplinkEvents) {
+      for (let i = 0; i < b.receptionMessages.length; i++) {
+        const m = b.receptionMessages[i]!;
+        if (!via.has(m)) via.set(m, { stationId: b.receptionStations[i]!, satelliteId: b.receptionSatellites[i]! });
+      }
+    }
     const messageSeqs = new Map<string, number>();
     const mn = b.messageNumbers;
     for (let i = 0, from = 0; i < b.messageTerminals.length; i++) {
@@ -83,7 +91,7 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
         const e = uplinkOutboxEvent({
           id, tenantId: b.messageTenants[i]!, terminalId, devEui: b.messageDevEuis[i]!, fCnt, fPort: orNull(mn[o + 1]!), payload,
           confirmed: mn[o + 2] === 1, ack: mn[o + 3] === 1, capturedAt: mn[o + 4]!, downlinkedAt: mn[o + 5]!, ingestedAt: mn[o + 6]!,
-        });
+        }, via.get(id));
         s.insertUplinkEvent.run(e.id, e.subject, asBuffer(e.data), b.eventsAt);
       }
     }
