@@ -15,7 +15,7 @@ export type AttentionKind = 'alarm' | 'decision' | 'registration' | 'integration
 export interface AttentionItem {
   readonly kind: AttentionKind;
   readonly severity: Severity;
-  /** Stable across refreshes: the kind and the object's id. */
+  /** Stable across refreshes: the kind of object and its id (`alarm:…`, `webhook:…`, `mqtt:…`, …). */
   readonly id: string;
   readonly tenantId: string;
   readonly title: string;
@@ -47,6 +47,8 @@ export interface AttentionSources {
   /** Undefined when delivery is off. */
   integrations?(kind: IntegrationKind, tenantId?: string): Promise<IntegrationRecord[]>;
   openDownlinks(): Promise<DownlinkRecord[]>;
+  /** What people call a terminal (its name), when it has one. */
+  terminalName?(devEui: string): string | undefined;
   now(): number;
 }
 
@@ -67,6 +69,7 @@ export async function needsAttention(src: AttentionSources, tenantId: string | u
     src.integrations ? src.integrations('mqtt', tenantId) : Promise.resolve([]),
     src.openDownlinks(),
   ]);
+  const who = (devEui: string) => src.terminalName?.(devEui) ?? devEui;
   const rules = new Map<string, Promise<Rule | undefined>>();
   const ruleOf = (id: string) => rules.get(id) ?? rules.set(id, src.rule(id)).get(id)!;
   const items: AttentionItem[] = [];
@@ -74,28 +77,28 @@ export async function needsAttention(src: AttentionSources, tenantId: string | u
     const rule = await ruleOf(a.ruleId);
     items.push({
       kind: 'alarm', severity: a.severity, id: `alarm:${a.id}`, tenantId: a.tenantId, title: rule?.name ?? 'Alarm',
-      detail: `${a.devEui}: raised${a.count > 1 ? `, ${a.count} firings` : ''}, not acknowledged`, at: a.raisedAt, devEui: a.devEui, link: '/alarms',
+      detail: `${who(a.devEui)}: raised${a.count > 1 ? `, ${a.count} firings` : ''}, not acknowledged`, at: a.raisedAt, devEui: a.devEui, link: '/alarms',
     });
   }
   for (const d of decisions.items) {
     const rule = await ruleOf(d.ruleId);
     items.push({
       kind: 'decision', severity: 'warning', id: `decision:${d.id}`, tenantId: d.tenantId, title: `Approve or reject: ${rule?.name ?? 'a decision'}`,
-      detail: `${d.devEui}: ${d.action.command ?? `downlink on port ${d.action.fPort}`}, proposed by ${d.model}`, at: d.createdAt, devEui: d.devEui, link: '/decisions',
+      detail: `${who(d.devEui)}: ${d.action.command ?? `downlink on port ${d.action.fPort}`}, proposed by ${d.model}`, at: d.createdAt, devEui: d.devEui, link: '/decisions',
     });
   }
   for (const r of pending.items) {
     items.push({
       kind: 'registration', severity: 'info', id: `registration:${r.devEui}`, tenantId: r.tenantId, title: 'Registration waiting for review',
-      detail: `${r.devEui}${r.owner ? `: ${r.owner.name}` : ''}, ${r.scenario.sector}`, at: r.createdAt, devEui: r.devEui, link: '/supervision',
+      detail: `${who(r.devEui)}${r.owner ? `: ${r.owner.name}` : ''}, ${r.scenario.sector}`, at: r.createdAt, devEui: r.devEui, link: '/supervision',
     });
   }
   for (const i of [...webhooks, ...mqtt]) {
     const name = `${i.kind === 'webhook' ? 'Webhook' : 'MQTT integration'} ${i.kind === 'webhook' ? i.url.replace(/[?#].*$/, '') : i.url}`;
     if (i.disabledAt !== null) {
-      items.push({ kind: 'integration-disabled', severity: 'critical', id: `integration:${i.id}`, tenantId: i.tenantId, title: `${name} is disabled`, detail: i.disabledReason ?? 'disabled', at: i.disabledAt, link: `/integrations#${i.id}` });
+      items.push({ kind: 'integration-disabled', severity: 'critical', id: `${i.kind}:${i.id}`, tenantId: i.tenantId, title: `${name} is disabled`, detail: i.disabledReason ?? 'disabled', at: i.disabledAt, link: `/integrations#${i.id}` });
     } else if (i.consecutiveFailures > 0) {
-      items.push({ kind: 'integration-failing', severity: 'warning', id: `integration:${i.id}`, tenantId: i.tenantId, title: `${name} is failing`, detail: `${i.consecutiveFailures} deliveries in a row failed`, at: i.updatedAt, link: `/integrations#${i.id}` });
+      items.push({ kind: 'integration-failing', severity: 'warning', id: `${i.kind}:${i.id}`, tenantId: i.tenantId, title: `${name} is failing`, detail: `${i.consecutiveFailures} deliveries in a row failed`, at: i.updatedAt, link: `/integrations#${i.id}` });
     }
   }
   const expiring = open.filter((d) => (tenantId === undefined || d.tenantId === tenantId) && (d.state === 'queued' || d.state === 'scheduled') && d.expiresAt - now <= EXPIRING_WITHIN_MS);
@@ -103,7 +106,7 @@ export async function needsAttention(src: AttentionSources, tenantId: string | u
     const minutes = Math.max(0, Math.round((d.expiresAt - now) / 60_000));
     items.push({
       kind: 'downlink-expiring', severity: d.priority === 'emergency' ? 'critical' : 'warning', id: `downlink:${d.id}`, tenantId: d.tenantId,
-      title: `Downlink expires ${minutes === 0 ? 'now' : `in ${minutes} min`}`, detail: `${d.devEui}: ${d.state}${d.eta ? `, reaches it at ${new Date(d.eta).toISOString().slice(11, 16)} UTC` : ', no contact in time'}`,
+      title: `Downlink expires ${minutes === 0 ? 'now' : `in ${minutes} min`}`, detail: `${who(d.devEui)}: ${d.state}${d.eta ? `, reaches it at ${new Date(d.eta).toISOString().slice(11, 16)} UTC` : ', no contact in time'}`,
       at: d.expiresAt, devEui: d.devEui, link: `/terminals/${d.devEui}`,
     });
   }

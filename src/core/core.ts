@@ -334,15 +334,17 @@ export class Core {
   /** When the terminal's next message should reach the core (src/core/next-message.ts), as of now on the core's clock. */
   /**
    * What needs a person now (core/attention.ts), for one tenant or all; `reviews`: the key may
-   * review registrations (operators), so pending ones are listed.
+   * review registrations (operators), so pending ones are listed; `integrations`: it may read the
+   * tenant's integrations, so disabled and failing ones are.
    */
-  attention(tenantId: string | undefined, o: { reviews: boolean }): Promise<Attention> {
+  attention(tenantId: string | undefined, o: { reviews: boolean; integrations: boolean }): Promise<Attention> {
     const delivery = this.delivery;
     return needsAttention({
       alarms: (q) => this.rules.alarms(q), rule: (id) => this.rules.get(id), decisions: (q) => this.decisions.list(q),
       ...(o.reviews ? { reviewQueue: (q: { tenantId?: string; limit: number }) => this.registration.reviewQueue(q) } : {}),
-      ...(delivery ? { integrations: (kind: IntegrationKind, t?: string) => delivery.catalog.list(kind, t) } : {}),
+      ...(delivery && o.integrations ? { integrations: (kind: IntegrationKind, t?: string) => delivery.catalog.list(kind, t) } : {}),
       openDownlinks: () => this.store.downlinks.listOpen(), now: () => this.clock.now(),
+      terminalName: (devEui) => this.registry.byDevEui(devEui)?.record.name,
     }, tenantId);
   }
 

@@ -61,6 +61,9 @@ describe('API: what needs attention', () => {
     // The tenant's admin sees the same but the review queue, which is the operators' to work.
     const own = await get(bearer(admin));
     expect(own.items.map((i) => i.kind)).toEqual(['alarm', 'integration-disabled', 'decision', 'downlink-expiring']);
+    // A tenant user, who may not read integrations, is not told of the webhook.
+    const user = await keyFor(app, 'tenant-user', f.tenantId);
+    expect((await get(bearer(user))).items.map((i) => i.kind)).toEqual(['alarm', 'decision', 'downlink-expiring']);
     // Another tenant sees nothing of it, and cannot ask for it.
     const other = await f.core.provisioning.createTenant('other');
     const stranger = await keyFor(app, 'tenant-user', other.id);

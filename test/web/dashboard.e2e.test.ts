@@ -4,7 +4,8 @@
  * (SATIOT_E2E_TRAFFIC=gateway: by a ground station of the test's own instead).
  * Screenshots go to test-artifacts/dashboard/. Skipped, saying so, when /usr/bin/chromium is absent.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +15,31 @@ import { startLiveServer, type LiveServer } from './live-server.js';
 // The callbacks given to page.evaluate run in the browser; this file is type-checked for Node, so the
 // little of the DOM they use is declared here (module scope only).
 interface Canvas { width: number; height: number; getContext(kind: '2d'): { drawImage(c: Canvas, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null }
-declare const document: { querySelector(selector: string): (Canvas & { textContent: string | null }) | null; createElement(tag: 'canvas'): Canvas };
+declare const document: { querySelector(selector: string): (Canvas & { textContent: string | null; getAttribute(name: string): string | null }) | null; createElement(tag: 'canvas'): Canvas; activeElement: unknown };
 declare const sessionStorage: { getItem(key: string): string | null };
+interface AxeViolation { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }
+declare const axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
+declare const window: { getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } };
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious and critical accessibility violations axe-core finds on the page as it is (WCAG 2 A and AA, contrast included). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const found = await page.evaluate(async () => {
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  return found;
+}
+
+/** The map's view once it has one: west, south, east, north (degrees). */
+async function mapView(page: Page): Promise<{ west: number; south: number; east: number; north: number }> {
+  const live = page.getByTestId('live-map');
+  await page.waitForFunction(() => Boolean(document.querySelector('[data-testid="live-map"]')?.getAttribute('data-view')), undefined, { timeout: 20_000 });
+  const [west, south, east, north] = (await live.getAttribute('data-view'))!.split(',').map(Number) as [number, number, number, number];
+  return { west, south, east, north };
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -96,6 +120,19 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await page.getByText('operator', { exact: true }).waitFor();
     await page.getByTestId('tenant').selectOption(server.tenantId);
     await page.waitForFunction(() => /^([1-9]\d*) satellites/.test(document.querySelector('[data-testid="map-status"]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    // The map opens on the tenant's terminals (all in China), not on the whole world.
+    const located = ((await (await fetch(`${server.baseUrl}/api/v1/terminals?tenantId=${server.tenantId}&limit=1000`, { headers: { authorization: `Bearer ${server.operatorKey}` } })).json()) as { items: Array<{ location?: { lat: number; lon: number } }> })
+      .items.flatMap((t) => (t.location ? [t.location] : []));
+    expect(located.length).toBeGreaterThan(0);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="live-map"]')?.getAttribute('data-view')?.split(',')[0] ?? -180) > -170, undefined, { timeout: 20_000 });
+    const view = await mapView(page);
+    expect(view.east - view.west).toBeLessThan(90);
+    for (const p of located) {
+      expect(p.lon).toBeGreaterThanOrEqual(view.west);
+      expect(p.lon).toBeLessThanOrEqual(view.east);
+      expect(p.lat).toBeGreaterThanOrEqual(view.south);
+      expect(p.lat).toBeLessThanOrEqual(view.north);
+    }
     const first = await withSatellites(page);
     await page.screenshot({ path: `${SHOTS}/live-1.png` });
     // The basemap is drawn (land and borders, not a blank canvas) and satellites are on it.
@@ -122,6 +159,30 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     const uplink = page.getByTestId('feed').locator('li.uplink').first();
     await uplink.waitFor({ timeout: 15_000 });
     await expect(uplink.textContent()).resolves.toMatch(/[0-9a-f]{16}/);
+    // Each line names its terminal and sector; an uplink says its path and its hop latency.
+    const named = page.getByTestId('feed').locator('li.uplink', { has: page.locator('.eui') }).first();
+    await named.waitFor({ timeout: 15_000 });
+    await expect(named.locator('.sector').textContent()).resolves.toBe('water');
+    await expect(named.locator('.name').textContent()).resolves.not.toMatch(/^[0-9a-f]{16}$/);
+    await expect(named.locator('.what').textContent()).resolves.toMatch(/via \S+.*captured → ingested \d+(\.\d)? (s|min|h)/);
+    // A decoded report reads in words with units.
+    await page.getByTestId('feed').locator('li.decoded .what', { hasText: /water level [\d.]+ m/ }).first().waitFor({ timeout: 20_000 });
+    // One page, one clock: the header's core clock, the map's time, the feed's stamps and the core's own agree
+    // (within 3 simulated minutes: 6 s at 30×).
+    const coreNow = Date.parse(((await (await fetch(`${server.baseUrl}/api/v1/attention`, { headers: { authorization: `Bearer ${server.operatorKey}` } })).json()) as { at: string }).at);
+    const badge = Date.parse((await page.getByTestId('core-clock').locator('time').getAttribute('datetime'))!);
+    const stamp = Date.parse((await page.getByTestId('feed').locator('li time').first().getAttribute('datetime'))!);
+    const mapAt = /(\d{4}-\d\d-\d\d \d\d:\d\d) UTC, core clock/.exec((await page.getByTestId('map-status').textContent()) ?? '')?.[1];
+    expect(mapAt).toBeDefined();
+    for (const t of [badge, stamp, Date.parse(`${mapAt!.replace(' ', 'T')}:00Z`)]) expect(Math.abs(t - coreNow)).toBeLessThan(3 * 60_000 + 60_000);
+    await expect(page.getByTestId('core-clock').textContent()).resolves.toMatch(/Core clock \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · simulated ×30/);
+    // What needs attention now: the seeded crest alarm and the registration waiting for review, each a link to where it is resolved.
+    const attention = page.getByTestId('attention');
+    await attention.locator('li[data-kind="alarm"]').first().waitFor({ timeout: 20_000 });
+    const registration = attention.locator('li[data-kind="registration"]', { hasText: server.pendingDevEui! });
+    await registration.waitFor({ timeout: 20_000 });
+    await expect(attention.locator('li[data-kind="alarm"] .pill').first().textContent()).resolves.toMatch(/^(emergency|critical|warning|info)$/);
+    await page.screenshot({ path: `${SHOTS}/live-attention.png` });
     await uplink.getByRole('button').click();
     const life = page.getByTestId('message-life').first();
     await life.locator('.hops').getByText('downlinked').waitFor();
@@ -258,11 +319,44 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await expect(cluster.getByRole('table', { name: 'nodes' }).locator('tr', { hasText: 'outbox-relay' }).getByText('up', { exact: true }).count()).resolves.toBe(1);
     await expect(cluster.getByText(/Outbox: \d+ events? waiting/).count()).resolves.toBe(1);
     await cluster.screenshot({ path: `${SHOTS}/cluster-panel.png` });
-    // A tablet: the feed goes under the map.
-    await page.setViewportSize({ width: 820, height: 1180 });
+    // Integrations: the tenant's receivers and their state.
+    await page.getByRole('link', { name: 'Integrations', exact: true }).click();
+    await page.getByRole('heading', { name: 'Integrations' }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/integrations.png` });
+
+    // Every view by keyboard: the focus is visible, and the attention list's links open where an item is resolved.
     await page.getByRole('link', { name: 'Live' }).click();
-    await page.waitForFunction(() => /^([1-9]\d*) satellites/.test(document.querySelector('[data-testid="map-status"]')?.textContent ?? ''));
-    await page.screenshot({ path: `${SHOTS}/tablet.png` });
+    await page.getByTestId('attention').waitFor();
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => { const s = window.getComputedStyle(document.activeElement); return `${s.outlineStyle} ${s.outlineWidth}`; });
+    expect(outline).toMatch(/^solid [1-9]/);
+    const alarmLink = page.getByTestId('attention').locator('li[data-kind="alarm"] a').first();
+    await alarmLink.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Alarms' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/alarms');
+
+    // No serious or critical accessibility violation (axe-core, WCAG 2.1 A and AA, contrast included) on any view.
+    const violations: string[] = [];
+    for (const [path, ready] of [['/', 'attention'], ['/alarms', 'Alarms'], ['/decisions', 'Decisions'], ['/terminals', 'Terminals'], ['/solutions', 'Solutions'], ['/kpis', 'KPIs'], ['/integrations', 'Integrations'], ['/supervision', 'Supervision'], [`/terminals/${server.historyDevEui}`, server.historyDevEui]] as const) {
+      await page.goto(server.baseUrl + path);
+      if (ready === 'attention') await page.getByTestId('attention').locator('li').first().waitFor();
+      else await page.getByRole('heading', { name: new RegExp(ready) }).first().waitFor();
+      await page.waitForTimeout(500);
+      violations.push(...(await axeViolations(page)).map((v) => `${path}: ${v}`));
+    }
+    expect(violations).toEqual([]);
+
+    // A laptop, a tablet (the attention list and the feed go under the map) and a 4K wall display.
+    for (const [name, width, height] of [['laptop', 1366, 768], ['tablet', 820, 1180], ['wall-4k', 3840, 2160]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.goto(server.baseUrl + '/');
+      await page.waitForFunction(() => /^([1-9]\d*) satellites/.test(document.querySelector('[data-testid="map-status"]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      await page.getByTestId('attention').locator('li').first().waitFor();
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: `${SHOTS}/${name}.png` });
+    }
+    await page.setViewportSize({ width: 1366, height: 800 });
     expect(errors).toEqual([]);
   }, 60_000);
 });

@@ -178,12 +178,19 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
   const devAddr = randomBytes(4).toString('hex');
   await call('POST', '/api/v1/terminals', {
     tenantId, devEui, devAddr, nwkSKey: Buffer.from(keys.nwkSKey).toString('hex'), appSKey: Buffer.from(keys.appSKey).toString('hex'),
-    codec: 'sl651', location: { lat: 30.6, lon: 104.1, altM: 500 },
+    codec: 'sl651', location: { lat: 30.6, lon: 104.1, altM: 500 }, name: 'Gauge Chengdu',
   });
 
   // Water-conservancy rules: the level oscillates between 2 and 4 m, so the warning line (3.5 m) is crossed.
   await waterSolution(call, tenantId, 4.5);
   const historyDevEui = await seedHistory(call, tenantId, stationToken, clock.now());
+
+  // A terminal the tenant's admin registered: it waits for the operator's review.
+  const adminKey = (await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-admin', name: 'dashboard test' }))['key'] as string;
+  const pending = await call('POST', '/api/v1/terminals', {
+    tenantId, devEui: randomBytes(8).toString('hex'), devAddr: randomBytes(4).toString('hex'), name: 'Gauge Chongqing (new)',
+    nwkSKey: randomBytes(16).toString('hex'), appSKey: randomBytes(16).toString('hex'), codec: 'sl651', location: { lat: 29.6, lon: 106.5, altM: 250 },
+  }, adminKey);
 
   let fCnt = 0;
   const post = async () => {
@@ -203,7 +210,7 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
   const timer = setInterval(() => { if (!stopped) post().catch((e: unknown) => { if (!stopped) console.error('uplink failed', e); }); }, opts.everyMs);
 
   return {
-    baseUrl, operatorKey, userKey, tenantId, devEui, historyDevEui, clock,
+    baseUrl, operatorKey, userKey, tenantId, devEui, pendingDevEui: pending['devEui'] as string, historyDevEui, clock,
     sent: () => fCnt,
     async close() {
       stopped = true;

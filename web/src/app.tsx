@@ -12,6 +12,8 @@ import { DecisionsView } from './views/decisions-view';
 import { KpiView } from './views/kpi-view';
 import { SolutionsView } from './views/solutions-view';
 import { SupervisionView } from './views/supervision-view';
+import { IntegrationsView } from './views/integrations-view';
+import { CoreClockBadge, ServerClock } from './core-clock';
 
 type Tenants = Response<'GET /api/v1/tenants'>['items'];
 
@@ -35,6 +37,7 @@ export function App() {
   }, []);
 
   const api = useMemo(() => (key ? new ApiClient(key) : undefined), [key]);
+  const clock = useMemo(() => new ServerClock(), [key]);
   useEffect(() => {
     if (!api) return;
     api.call('GET /api/v1/session').then((s) => { setSession(s); setError(undefined); }, (e: Error) => {
@@ -45,11 +48,11 @@ export function App() {
 
   if (!api || !session) return <SignIn error={error} onKey={(k) => { storeKey(k); setKey(k); }} />;
   const tenantId = session.tenantId ?? picked ?? tenants[0]?.id;
-  const ctx: Ctx = { api, session, tenantId };
+  const ctx: Ctx = { api, session, tenantId, clock };
   const signOut = () => { forgetKey(); setKey(undefined); setSession(undefined); navigate('/'); };
   const nav: Array<[string, string, boolean]> = [
     ['/', 'Live', true], ['/terminals', 'Terminals', true], ['/solutions', 'Solutions', true], ['/alarms', 'Alarms', true], ['/decisions', 'Decisions', true],
-    ['/kpis', 'KPIs', true], ['/supervision', 'Supervision', can.supervise(session.role)],
+    ['/kpis', 'KPIs', true], ['/integrations', 'Integrations', can.seeIntegrations(session.role)], ['/supervision', 'Supervision', can.supervise(session.role)],
   ];
   const terminal = /^\/terminals\/([0-9a-fA-F]{16})$/.exec(path)?.[1];
   let view;
@@ -60,6 +63,7 @@ export function App() {
   else if (path === '/kpis') view = <KpiView ctx={ctx} />;
   else if (path === '/solutions') view = <SolutionsView ctx={ctx} />;
   else if (path === '/supervision' && can.supervise(session.role)) view = <SupervisionView ctx={ctx} />;
+  else if (path === '/integrations' && can.seeIntegrations(session.role)) view = <IntegrationsView ctx={ctx} />;
   else view = <LiveView key={tenantId} ctx={ctx} />;
   return (
     <div className="app">
@@ -71,6 +75,7 @@ export function App() {
           ))}
         </nav>
         <div className="who">
+          <CoreClockBadge clock={clock} />
           {can.pickTenant(session) ? (
             <label>Tenant{' '}
               <select value={tenantId ?? ''} onChange={(e) => { sessionStorage.setItem('satiot.tenant', e.target.value); setPicked(e.target.value); }} data-testid="tenant">

@@ -1,4 +1,5 @@
 import type { ApiClient, Response } from './api/client';
+import type { ServerClock } from './core-clock';
 
 export type SessionInfo = Response<'GET /api/v1/session'>;
 type Role = SessionInfo['role'];
@@ -11,6 +12,7 @@ export const can = {
   handleAlarms: (r: Role) => r === 'operator' || r === 'tenant-admin',
   supervise: (r: Role) => r === 'operator' || r === 'regulator',
   reviewRegistrations: (r: Role) => r === 'operator',
+  seeIntegrations: (r: Role) => r === 'operator' || r === 'tenant-admin' || r === 'regulator',
   pickTenant: (s: SessionInfo) => s.tenantId === null,
 };
 
@@ -19,4 +21,6 @@ export interface Ctx {
   session: SessionInfo;
   /** The tenant the views show (a tenant key's own; for operators and regulators the one picked). */
   tenantId: string | undefined;
+  /** The core's clock, the one every view shows (core-clock.tsx). */
+  clock: ServerClock;
 }

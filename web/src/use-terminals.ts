@@ -48,7 +48,7 @@ export function useTerminals(ctx: Ctx): { terminals: Terminal[]; onMap: MapTermi
   const seen = useCallback((devEui: string, at: number) => setLastSeen((o) => ({ ...o, [devEui]: at })), []);
   const onMap = terminals.flatMap((t) => {
     const p = t.location?.lat !== undefined && t.location.lon !== undefined ? { lat: t.location.lat, lon: t.location.lon } : where[t.devEui];
-    return p ? [{ devEui: t.devEui, codec: t.codec, lat: p.lat, lon: p.lon, lastSeen: lastSeen[t.devEui] }] : [];
+    return p ? [{ devEui: t.devEui, name: t.name, codec: t.codec, lat: p.lat, lon: p.lon, lastSeen: lastSeen[t.devEui] }] : [];
   });
   return { terminals, onMap, seen };
 }

@@ -3,6 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { allow, authenticate, READERS, tenantScope } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
+import { INTEGRATION_READERS } from './integration-json.js';
 
 const KINDS = ['alarm', 'decision', 'registration', 'integration-disabled', 'integration-failing', 'downlink-expiring'] as const;
 
@@ -15,7 +16,7 @@ export function attentionRoutes(core: Core, access: AccessControl): FastifyPlugi
     app.addHook('preHandler', authenticate(access));
     app.get<{ Querystring: { tenantId?: string } }>('/api/v1/attention', {
       schema: {
-        summary: 'What needs a person now: unacknowledged alarms, proposed decisions, registrations to review (operators), integrations disabled or failing, downlinks about to expire — most severe first',
+        summary: 'What needs a person now: unacknowledged alarms, proposed decisions, registrations to review (operators), integrations disabled or failing (for keys that may read them), downlinks about to expire — most severe first',
         tags: ['operations'], security: [{ apiKey: [] }],
         querystring: { type: 'object', additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
         response: {
@@ -44,7 +45,7 @@ export function attentionRoutes(core: Core, access: AccessControl): FastifyPlugi
     }, async (req) => {
       const p = allow(req, READERS);
       const tenantId = tenantScope(req, req.query.tenantId);
-      const a = await core.attention(tenantId, { reviews: p.role === 'operator' });
+      const a = await core.attention(tenantId, { reviews: p.role === 'operator', integrations: INTEGRATION_READERS.includes(p.role) });
       return { at: new Date(core.clock.now()).toISOString(), items: a.items.map((i) => ({ ...i, at: new Date(i.at).toISOString() })), counts: a.counts };
     });
   };

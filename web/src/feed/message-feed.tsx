@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { eventStreamUrl, type ApiClient } from '../api/client';
 import { MessageLife } from './message-life';
-import { measurements } from '../terminal/field-chart';
+import { measurementList } from '../terminal/field-chart';
+import { type ServerClock, utc } from '../core-clock';
+import { durationText, measurementText } from '../units';
+import { sectorOf, type Sector } from '../terminal-sector';
 
 /** An event of the stream as the feed keeps it (the bus event, as sent). */
 export interface FeedEvent {
@@ -26,13 +29,27 @@ export function devEuiOf(e: FeedEvent): string | undefined {
   return e.devEui ?? nested(e)?.devEui;
 }
 
-function summary(e: FeedEvent): string {
+/** What the feed knows of a terminal: its name and sector. */
+export interface FeedTerminal { readonly name?: string | undefined; readonly codec?: string | undefined }
+/** Names of ground stations and gateways by id, where the key may see them. */
+export type StationNames = ReadonlyMap<string, string>;
+
+/** The path of an uplink's first copy and its hop latency, captured → ingested. */
+function path(e: FeedEvent, stations: StationNames): string {
+  const via = e['via'] as { stationId?: string; satelliteId?: string } | undefined;
+  const station = via?.stationId ? stations.get(via.stationId) : undefined;
+  const route = !via ? '' : via.satelliteId ? `via ${via.satelliteId}${station ? ` → ${station}` : ''}` : `via LoRa gateway${station ? ` ${station}` : ''}`;
+  const latency = e.capturedAt && e.ingestedAt ? `captured → ingested ${durationText(Date.parse(e.ingestedAt) - Date.parse(e.capturedAt))}` : '';
+  return [route, latency].filter(Boolean).join(', ');
+}
+
+function summary(e: FeedEvent, stations: StationNames): string {
   switch (e.kind) {
-    case 'uplink': return `#${e.fCnt ?? '?'} port ${e.fPort ?? '—'}`;
+    case 'uplink': return `#${e.fCnt ?? '?'} port ${e.fPort ?? '—'}${path(e, stations) ? ` · ${path(e, stations)}` : ''}`;
     case 'decoded': {
       if (e['error']) return `failed: ${String((e['error'] as { code?: string }).code)}`;
-      const m = Object.entries(measurements(e['decoded'])).slice(0, 3);
-      return m.length ? m.map(([k, v]) => `${k} ${v}`).join(' · ') : 'decoded';
+      const m = measurementList(e['decoded']).slice(0, 3);
+      return m.length ? m.map((x) => measurementText(x.name, x.value)).join(' · ') : 'decoded';
     }
     case 'alarm': return `${String(e['action'] ?? '')} ${nested(e)?.severity ?? ''}`;
     case 'downlink': {
@@ -43,17 +60,35 @@ function summary(e: FeedEvent): string {
   }
 }
 
+/** The core's time an event speaks of: an uplink's ingest, an alarm's or a downlink's change, a decode's capture. */
+function eventTime(e: FeedEvent): number | undefined {
+  const nestedAt = (e['alarm'] as { lastFiredAt?: number; raisedAt?: number } | undefined);
+  const candidates = [e.ingestedAt, e['at'] as string | undefined, nestedAt?.lastFiredAt ?? nestedAt?.raisedAt, e.capturedAt];
+  for (const c of candidates) {
+    const t = typeof c === 'number' ? c : typeof c === 'string' ? Date.parse(c) : NaN;
+    if (Number.isFinite(t)) return t;
+  }
+  return undefined;
+}
+
 /**
- * The tenant's live events over the WebSocket (GET /api/v1/events), newest first; each uplink opens
- * to its whole life. Reconnects after a drop (the stream is live only: nothing is replayed).
+ * The tenant's live events over the WebSocket (GET /api/v1/events), newest first, each stamped with
+ * the core's clock (the map's: one page, one time) and naming its terminal and sector; an uplink
+ * says its path and hop latency and opens to its whole life. Reconnects after a drop (the stream is
+ * live only: nothing is replayed).
  */
-export function MessageFeed({ api, tenantId, onEvent }: { api: ApiClient; tenantId: string; onEvent?: (e: FeedEvent) => void }) {
-  const [items, setItems] = useState<Array<FeedEvent & { seq: number; arrived: string }>>([]);
+export function MessageFeed({ api, tenantId, onEvent, clock, terminals, stations }: {
+  api: ApiClient; tenantId: string; onEvent?: (e: FeedEvent) => void; clock: ServerClock;
+  terminals: ReadonlyMap<string, FeedTerminal>; stations: StationNames;
+}) {
+  const [items, setItems] = useState<Array<FeedEvent & { seq: number; stamp: number | undefined }>>([]);
   const [state, setState] = useState<'connecting' | 'live' | 'closed'>('connecting');
   const [open, setOpen] = useState<number | undefined>();
   const seq = useRef(0);
   const onEventRef = useRef(onEvent);
   onEventRef.current = onEvent;
+  const clockRef = useRef(clock);
+  clockRef.current = clock;
 
   useEffect(() => {
     let ws: WebSocket | undefined;
@@ -67,7 +102,7 @@ export function MessageFeed({ api, tenantId, onEvent }: { api: ApiClient; tenant
         try { e = JSON.parse(String(m.data)) as FeedEvent; } catch { return; }
         if (e.kind === 'ready') { setState('live'); return; }
         onEventRef.current?.(e);
-        setItems((old) => [{ ...e, seq: ++seq.current, arrived: new Date().toLocaleTimeString([], { hour12: false }) }, ...old].slice(0, MAX_ITEMS));
+        setItems((old) => [{ ...e, seq: ++seq.current, stamp: clockRef.current.now() ?? eventTime(e) }, ...old].slice(0, MAX_ITEMS));
       };
       ws.onclose = () => {
         setState('closed');
@@ -80,18 +115,28 @@ export function MessageFeed({ api, tenantId, onEvent }: { api: ApiClient; tenant
 
   return (
     <section className="feed" aria-label="Message feed">
-      <header><h2>Live events</h2><span className={`pill ${state}`} data-testid="feed-state">{state}</span></header>
+      <header><h2>Live events</h2><span className="muted small" title="Events are stamped with the core's clock">core clock, UTC</span><span className={`pill ${state}`} data-testid="feed-state">{state}</span></header>
       {items.length === 0 ? <p className="muted">Waiting for the first event…</p> : null}
       <ul data-testid="feed">
-        {items.map((e) => (
-          <li key={e.seq} className={`event ${e.kind}`}>
+        {items.map((e) => {
+          const eui = devEuiOf(e);
+          const t = eui ? terminals.get(eui) : undefined;
+          const sector: Sector = sectorOf(t?.codec);
+          return (
+          <li key={e.seq} className={`event ${e.kind}`} data-sector={sector}>
             <button type="button" aria-expanded={open === e.seq} disabled={e.kind !== 'uplink'} onClick={() => setOpen(open === e.seq ? undefined : e.seq)}>
-              <span className="kind">{e.kind}</span> <span className="eui">{devEuiOf(e)}</span> <span>{summary(e)}</span>
-              <time title="arrived">{e.arrived}</time>
+              <span className="kind">{e.kind}</span>
+              <span className="who">
+                <span className="name">{t?.name ?? eui}</span> <span className={`sector ${sector}`}>{sector}</span>
+                {t?.name ? <span className="eui">{eui}</span> : null}
+                <span className="what">{summary(e, stations)}</span>
+              </span>
+              <time title="the core's clock, UTC" dateTime={e.stamp !== undefined ? new Date(e.stamp).toISOString() : undefined}>{e.stamp !== undefined ? utc(e.stamp).slice(11) : '—'}</time>
             </button>
             {open === e.seq && e.messageId && e.devEui && e.capturedAt ? <MessageLife api={api} devEui={e.devEui} messageId={e.messageId} capturedAt={e.capturedAt} /> : null}
           </li>
-        ))}
+          );
+        })}
       </ul>
     </section>
   );

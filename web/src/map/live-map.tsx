@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
-import { AttributionControl, Map as MapLibreMap, NavigationControl, setWorkerUrl, type GeoJSONSource, type MapLayerMouseEvent } from 'maplibre-gl';
+import { AttributionControl, LngLatBounds, Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type GeoJSONSource, type MapLayerMouseEvent } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection } from 'geojson';
 import type { ApiClient, Response } from '../api/client';
 import { basemapStyle } from './basemap-style';
 import { centralAngleDeg, circleRing, footprintHalfAngleDeg, positionOnTrack, trackLines, unwrapLon } from './geo';
-import { ServerClock } from './server-clock';
+import { ServerClock, utc } from '../core-clock';
 import { COVERAGE_HOURS, coverageCells, WAIT_STOPS } from './coverage-layer';
-import { SECTOR_COLOURS, sectorOf } from '../terminal-sector';
+import { SECTOR_COLOURS, SECTORS, sectorOf, type Sector } from '../terminal-sector';
 
 setWorkerUrl(workerUrl);
 
@@ -25,6 +25,7 @@ const SLOW_FRAMES = 6;
 
 export interface MapTerminal {
   devEui: string;
+  name?: string | undefined;
   codec?: string | undefined;
   lat: number;
   lon: number;
@@ -37,6 +38,9 @@ type Tracks = Response<'GET /api/v1/satellites/tracks'>;
 type Stations = Response<'GET /api/v1/ground-stations'>['items'];
 
 const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
+
+/** Where the map opens for an operator whose terminals are not known yet: China and its seas (the trial's area). */
+const CHINA: [[number, number], [number, number]] = [[73, 17], [136, 54]];
 
 /** Freshness of a terminal's last message: 1 within an hour, fading to 0.25 after a day. */
 function freshness(lastSeen: number | undefined, now: number): number {
@@ -53,15 +57,17 @@ function freshness(lastSeen: number | undefined, now: number): number {
 /** Terrestrial gateways on the map and in its legend. */
 const GATEWAY_COLOUR = '#f472b6';
 
-export function LiveMap(props: { api: ApiClient; showStations: boolean; terminals: readonly MapTerminal[]; focus?: { lat: number; lon: number } | undefined; trail?: Array<[number, number]> | undefined; legend?: boolean }) {
-  const { api, showStations, terminals, focus, trail, legend = true } = props;
+export function LiveMap(props: { api: ApiClient; showStations: boolean; terminals: readonly MapTerminal[]; focus?: { lat: number; lon: number } | undefined; trail?: Array<[number, number]> | undefined; legend?: boolean; clock?: ServerClock; fit?: boolean }) {
+  const { api, showStations, terminals, focus, trail, legend = true, fit = false } = props;
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const [ready, setReady] = useState(false);
   const [status, setStatus] = useState<{ satellites: number; contacts: number; at?: string }>({ satellites: 0, contacts: 0 });
   const [hover, setHover] = useState<string | undefined>();
-  const clockRef = useRef(new ServerClock());
+  const clockRef = useRef(props.clock ?? new ServerClock());
   const [coverage, setCoverage] = useState<{ state: 'off' | 'loading' | 'on'; note?: string }>({ state: 'off' });
+  const fitted = useRef(false);
+  const clusterMarkers = useRef(new Map<string, Marker>());
 
   useEffect(() => {
     if (!container.current) return;
@@ -79,19 +85,26 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
         id: 'coverage', type: 'fill', source: 'coverage',
         paint: { 'fill-color': ['interpolate', ['linear'], ['get', 'wait'], ...WAIT_STOPS.flat()], 'fill-opacity': 0.45 },
       });
-      map.addSource('terminals', { type: 'geojson', data: empty(), cluster: true, clusterRadius: 40, clusterMaxZoom: 7 });
+      // Clusters count their terminals by sector and by freshness (drawn as HTML markers below).
+      map.addSource('terminals', {
+        type: 'geojson', data: empty(), cluster: true, clusterRadius: 40, clusterMaxZoom: 7,
+        clusterProperties: {
+          ...Object.fromEntries(SECTORS.map((s) => [s, ['+', ['case', ['==', ['get', 'sector'], s], 1, 0]]])),
+          fresh: ['+', ['case', ['>=', ['get', 'fresh'], 0.99], 1, 0]],
+        },
+      });
       map.addLayer({ id: 'footprints', type: 'fill', source: 'footprints', paint: { 'fill-color': '#22d3ee', 'fill-opacity': 0.08 } });
       map.addLayer({ id: 'footprint-edges', type: 'line', source: 'footprints', paint: { 'line-color': '#22d3ee', 'line-opacity': 0.35, 'line-width': 1 } });
       map.addLayer({ id: 'tracks', type: 'line', source: 'tracks', paint: { 'line-color': '#67e8f9', 'line-opacity': 0.45, 'line-width': 1, 'line-dasharray': [2, 2] } });
       map.addLayer({ id: 'trail', type: 'line', source: 'trail', paint: { 'line-color': '#fbbf24', 'line-width': 2.5 } });
       map.addLayer({ id: 'links', type: 'line', source: 'links', paint: { 'line-color': '#4ade80', 'line-width': 2, 'line-opacity': 0.9 } });
-      map.addLayer({
-        id: 'terminal-clusters', type: 'circle', source: 'terminals', filter: ['has', 'point_count'],
-        paint: { 'circle-color': '#e2e8f0', 'circle-opacity': 0.8, 'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 9, 50, 18, 500, 28], 'circle-stroke-color': '#0f172a', 'circle-stroke-width': 1 },
-      });
+      // A terminal: its sector's colour; heard within the hour, full and ringed in white; older, faded and smaller.
       map.addLayer({
         id: 'terminals', type: 'circle', source: 'terminals', filter: ['!', ['has', 'point_count']],
-        paint: { 'circle-color': ['get', 'colour'], 'circle-opacity': ['get', 'fresh'], 'circle-radius': 5, 'circle-stroke-color': '#0f172a', 'circle-stroke-width': 1 },
+        paint: {
+          'circle-color': ['get', 'colour'], 'circle-opacity': ['get', 'fresh'], 'circle-radius': ['case', ['>=', ['get', 'fresh'], 0.99], 6, 4],
+          'circle-stroke-color': ['case', ['>=', ['get', 'fresh'], 0.99], '#f8fafc', '#0f172a'], 'circle-stroke-width': ['case', ['>=', ['get', 'fresh'], 0.99], 1.5, 1],
+        },
       });
       map.addLayer({ id: 'stations', type: 'circle', source: 'stations', paint: { 'circle-color': '#4ade80', 'circle-radius': 6, 'circle-stroke-color': '#052e16', 'circle-stroke-width': 2 } });
       // Terrestrial LoRa gateways: the ground path beside the satellites (faded when not heard for 5 minutes).
@@ -101,6 +114,15 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
         map.on('mouseenter', layer, (e: MapLayerMouseEvent) => { map.getCanvas().style.cursor = 'pointer'; setHover(String(e.features?.[0]?.properties?.['label'] ?? '')); });
         map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; setHover(undefined); });
       }
+      // The satellites redraw the map several times a second: clusters follow at most five times a second, and when it settles.
+      let synced = 0;
+      map.on('render', () => { const t = performance.now(); if (t - synced > 200) { synced = t; syncClusters(map, clusterMarkers.current); } });
+      map.on('idle', () => syncClusters(map, clusterMarkers.current));
+      map.on('moveend', () => {
+        const b = map.getBounds();
+        container.current?.setAttribute('data-view', [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(2)).join(','));
+      });
+      if (fit && !focus) map.fitBounds(CHINA, { padding: 20, duration: 0 });
       setReady(true);
     });
     mapRef.current = map;
@@ -108,19 +130,30 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
     // The map is made once; later props are pushed into its sources by the effects below.
   }, []);
 
-  // Terminals: clustered points, colour by sector, opacity by freshness.
+  // Terminals: clustered points, colour by sector, opacity by freshness (on the core's clock: lastSeen is the core's).
   useEffect(() => {
-    const src = mapRef.current?.getSource<GeoJSONSource>('terminals');
-    if (!ready || !src) return;
-    const now = Date.now();
+    const map = mapRef.current;
+    const src = map?.getSource<GeoJSONSource>('terminals');
+    if (!ready || !map || !src) return;
+    const now = clockRef.current.now() ?? Date.now();
     src.setData({
       type: 'FeatureCollection',
       features: terminals.map((t) => ({
         type: 'Feature', geometry: { type: 'Point', coordinates: [t.lon, t.lat] },
-        properties: { label: `terminal ${t.devEui} (${sectorOf(t.codec)})`, colour: SECTOR_COLOURS[sectorOf(t.codec)], fresh: freshness(t.lastSeen, now) },
+        properties: {
+          label: `${t.name ? `${t.name}, ` : ''}terminal ${t.devEui} (${sectorOf(t.codec)})${t.lastSeen ? `, last heard ${utc(t.lastSeen).slice(0, 16)} UTC` : ', not heard yet'}`,
+          sector: sectorOf(t.codec), colour: SECTOR_COLOURS[sectorOf(t.codec)], fresh: freshness(t.lastSeen, now),
+        },
       })),
     });
-  }, [ready, terminals]);
+    // Opens on the terminals (once: then the operator's panning is left alone).
+    if (fit && !fitted.current && terminals.length > 0) {
+      fitted.current = true;
+      const b = new LngLatBounds();
+      for (const t of terminals) b.extend([t.lon, t.lat]);
+      map.fitBounds(b, { padding: 60, maxZoom: 7, duration: 0 });
+    }
+  }, [ready, terminals, fit]);
 
   useEffect(() => {
     const src = mapRef.current?.getSource<GeoJSONSource>('trail');
@@ -233,7 +266,7 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
     <div className="map-wrap">
       <div ref={container} className="map" role="region" aria-label="Live map of satellites, ground stations and terminals" data-testid="live-map" />
       <div className="map-status" aria-live="polite" data-testid="map-status">
-        {status.satellites} satellites · {status.contacts} ground contacts{status.at ? ` · ${status.at.slice(0, 16).replace('T', ' ')} UTC` : ''}
+        {status.satellites} satellites · {status.contacts} ground contacts{status.at ? ` · ${utc(Date.parse(status.at)).slice(0, 16)} UTC, core clock` : ''}
         {hover ? <div className="map-hover">{hover}</div> : null}
       </div>
       <div className="map-tools">
@@ -247,8 +280,47 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
         <li><span className="dot" style={{ background: '#fde047' }} />satellite</li>
         <li><span className="dot" style={{ background: '#4ade80' }} />ground station / contact</li>
         <li><span className="dot" style={{ background: GATEWAY_COLOUR }} />LoRa gateway</li>
-        {(['logistics', 'power', 'water', 'other'] as const).map((s) => <li key={s}><span className="dot" style={{ background: SECTOR_COLOURS[s] }} />{s}</li>)}
+        {SECTORS.map((s) => <li key={s}><span className="dot" style={{ background: SECTOR_COLOURS[s] }} />{s}</li>)}
+        <li><span className="dot ringed" />heard within the hour; faded: a day or more</li>
+        <li><span className="cluster-key" aria-hidden="true">12</span>a cluster: its ring by sector</li>
       </ul> : null}
     </div>
   );
+}
+
+/**
+ * Clusters as HTML markers (the style has no glyphs, so counts cannot be map text): a ring split by
+ * sector around the number of terminals, with the same in words for screen readers and on hover.
+ * Called on the map's renders; markers are kept by what they show and only changed ones touched.
+ */
+function syncClusters(map: MapLibreMap, markers: Map<string, Marker>): void {
+  if (!map.getSource('terminals')) return;
+  const seen = new Set<string>();
+  for (const f of map.querySourceFeatures('terminals')) {
+    const p = f.properties as Record<string, number | boolean | undefined> | null;
+    if (!p?.['cluster'] || f.geometry.type !== 'Point') continue;
+    const total = Number(p['point_count']);
+    const counts = SECTORS.map((s) => [s, Number(p[s] ?? 0)] as [Sector, number]).filter(([, n]) => n > 0);
+    // A cluster id is reused when the data changes: the key holds what the marker shows.
+    const id = `${String(p['cluster_id'])}:${counts.join(';')}:${String(p['fresh'])}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (markers.has(id)) continue;
+    let at = 0;
+    const ring = counts.map(([s, n]) => { const from = at; at += (n / total) * 360; return `${SECTOR_COLOURS[s]} ${from}deg ${at}deg`; }).join(', ');
+    const words = `${total} terminals: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}; ${Number(p['fresh'] ?? 0)} heard within the hour`;
+    const el = document.createElement('div');
+    el.className = 'cluster-marker';
+    el.style.background = `conic-gradient(${ring})`;
+    el.style.width = el.style.height = `${Math.round(28 + Math.min(24, Math.log2(total) * 4))}px`;
+    el.setAttribute('role', 'img');
+    el.setAttribute('aria-label', words);
+    el.title = words;
+    el.dataset['sectors'] = counts.map(([s, n]) => `${s}:${n}`).join(' ');
+    const inner = document.createElement('span');
+    inner.textContent = String(total);
+    el.appendChild(inner);
+    markers.set(id, new Marker({ element: el }).setLngLat(f.geometry.coordinates as [number, number]).addTo(map));
+  }
+  for (const [id, m] of markers) if (!seen.has(id)) { m.remove(); markers.delete(id); }
 }

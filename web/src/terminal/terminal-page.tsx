@@ -70,8 +70,8 @@ export function TerminalPage({ ctx, devEui }: { ctx: Ctx; devEui: string }) {
   // Kept between renders: a new array would make every chart draw itself again.
   const marked = useMemo(() => new Map(series.map((s) => [s.path, markers(s, anomalies.get(s.path))])), [series, anomalies]);
 
-  if (error) return <section className="page"><p className="error">{error}</p></section>;
-  if (!t) return <section className="page"><p className="muted">loading…</p></section>;
+  if (error) return <section className="page" tabIndex={0}><p className="error">{error}</p></section>;
+  if (!t) return <section className="page" tabIndex={0}><p className="muted">loading…</p></section>;
   const last = messages[0];
   const trail = track && track.points.length > 1 ? track.points.map((p) => [p.lon, p.lat] as [number, number]) : undefined;
   const position = t.location?.lat !== undefined ? { lat: t.location.lat, lon: t.location.lon ?? 0 } : track?.last?.lat !== undefined ? { lat: track.last.lat, lon: track.last.lon ?? 0 } : passes?.position.lat !== undefined ? { lat: passes.position.lat, lon: passes.position.lon ?? 0 } : undefined;
@@ -91,7 +91,7 @@ export function TerminalPage({ ctx, devEui }: { ctx: Ctx; devEui: string }) {
           {next ? <NextMessageLine next={next} /> : null}
           {position ? <p className="muted">Position {position.lat.toFixed(4)}, {position.lon.toFixed(4)}{track ? ` · ${track.distanceKm.toFixed(1)} km travelled` : ''}</p> : null}
         </div>
-        <div className="card map-card"><LiveMap api={api} showStations={can.seeStations(session.role)} terminals={position ? [{ devEui: t.devEui, codec: t.codec, lat: position.lat, lon: position.lon, lastSeen: last ? Date.parse(last.ingestedAt) : undefined }] : []} focus={position} trail={trail} legend={false} /></div>
+        <div className="card map-card"><LiveMap api={api} clock={ctx.clock} showStations={can.seeStations(session.role)} terminals={position ? [{ devEui: t.devEui, codec: t.codec, lat: position.lat, lon: position.lon, lastSeen: last ? Date.parse(last.ingestedAt) : undefined }] : []} focus={position} trail={trail} legend={false} /></div>
       </div>
       {series.length > 0 ? (
         <>

@@ -31,7 +31,7 @@ export function AlarmsView({ ctx }: { ctx: Ctx }) {
   };
   const handles = can.handleAlarms(session.role);
   return (
-    <section className="page">
+    <section className="page" tabIndex={0}>
       <h2>Alarms</h2>
       <label>Show{' '}
         <select value={state} onChange={(e) => setState(e.target.value as typeof state)}>

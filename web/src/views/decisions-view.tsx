@@ -61,7 +61,7 @@ export function DecisionsView({ ctx }: { ctx: Ctx }) {
     api.call('PUT /api/v1/decisions/policy', { body: { tenantId, policy: p } }).then((r) => setPolicy(r.policy as Policy), (e: Error) => setDone({ ok: false, text: `Policy not changed: ${e.message}` }));
   };
   return (
-    <section className="page" aria-label="decisions">
+    <section className="page" aria-label="decisions" tabIndex={0}>
       <h2>Decisions</h2>
       <p className="muted">What the rules decided to do. Under <em>suggest</em> a person approves each command; under <em>auto</em> it is sent at once and can be undone until it leaves.</p>
       <div className="toolbar">

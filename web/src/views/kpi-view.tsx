@@ -21,8 +21,8 @@ export function KpiView({ ctx }: { ctx: Ctx }) {
     const t = setInterval(() => void load(), 30_000);
     return () => clearInterval(t);
   }, [api, tenantId]);
-  if (error) return <section className="page"><p className="error">{error}</p></section>;
-  if (!k) return <section className="page"><p className="muted">loading…</p></section>;
+  if (error) return <section className="page" tabIndex={0}><p className="error">{error}</p></section>;
+  if (!k) return <section className="page" tabIndex={0}><p className="muted">loading…</p></section>;
   const xs = k.messagesPerHour.map((h) => Date.parse(h.hour) / 1000);
   const ys = k.messagesPerHour.map((h) => h.messages);
   return (

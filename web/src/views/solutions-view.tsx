@@ -68,7 +68,7 @@ export function SolutionsView({ ctx }: { ctx: Ctx }) {
   }, [api, terminals]);
   const lines = warningLines(rules);
   return (
-    <section className="page">
+    <section className="page" tabIndex={0}>
       <h2>Solutions</h2>
       {!tenantId ? <p className="muted">Pick a tenant.</p> : null}
       {(Object.keys(TITLES) as Array<keyof typeof TITLES>).map((sector) => {

@@ -122,7 +122,7 @@ export function SupervisionView({ ctx }: { ctx: Ctx }) {
   const audit = useArea(ctx, /^\/api\/v1\/audit/, { limit: 100 });
   const report = registrations.data as { total?: number; byState?: Record<string, number>; suspended?: Rows } | undefined;
   return (
-    <section className="page">
+    <section className="page" tabIndex={0}>
       <h2>Supervision</h2>
       <ClusterPanel ctx={ctx} />
       <div className="grid">

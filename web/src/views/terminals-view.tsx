@@ -7,7 +7,7 @@ import { useTerminals } from '../use-terminals';
 export function TerminalsView({ ctx }: { ctx: Ctx }) {
   const { terminals } = useTerminals(ctx);
   return (
-    <section className="page">
+    <section className="page" tabIndex={0}>
       <h2>Terminals <small className="muted">{terminals.length}</small></h2>
       <table>
         <thead><tr><th>DevEUI</th><th>sector</th><th>profile</th><th>codec</th><th>position</th><th>enabled</th></tr></thead>
