@@ -64,6 +64,7 @@ export const DASHBOARD_OPERATIONS = [
   'PATCH /api/v1/integrations/mqtt/{id}',
   'GET /api/v1/ground-stations/{id}/passes',
   'GET /api/v1/models/{id}',
+  'GET /api/v1/network/traffic',
 ] as const;
 
 type Schema = Record<string, unknown>;

@@ -19,6 +19,7 @@ import { trackRoutes } from './routes/track-routes.js';
 import { insightRoutes } from './routes/insight-routes.js';
 import { decisionRoutes } from './routes/decision-routes.js';
 import { attentionRoutes } from './routes/attention-routes.js';
+import { networkRoutes } from './routes/network-routes.js';
 import type { Core } from '../core/core.js';
 import type { Clock } from '../core/ports/clock.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
@@ -185,6 +186,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     await app.register(insightRoutes(opts.core, access));
     await app.register(decisionRoutes(opts.core, access));
     await app.register(attentionRoutes(opts.core, access));
+    await app.register(networkRoutes(opts.core, access));
     await app.register(passRoutes(opts.core, access));
     await app.register(csvRoutes(opts.core, access));
     await app.register(registrationRoutes(opts.core, access));

@@ -69,7 +69,7 @@ export async function needsAttention(src: AttentionSources, tenantId: string | u
     src.integrations ? src.integrations('mqtt', tenantId) : Promise.resolve([]),
     src.openDownlinks(),
   ]);
-  const who = (devEui: string) => src.terminalName?.(devEui) ?? devEui;
+  const who = (devEui: string) => { const name = src.terminalName?.(devEui); return name ? `${name} (${devEui})` : devEui; };
   const rules = new Map<string, Promise<Rule | undefined>>();
   const ruleOf = (id: string) => rules.get(id) ?? rules.set(id, src.rule(id)).get(id)!;
   const items: AttentionItem[] = [];

@@ -476,7 +476,7 @@ export class IngestPipeline {
     const write: IngestWrite = {
       newMessages, uplinkEvents: true, receptions, earlierTimes: [...earlier.values()], counters,
       rejections: [...tallies].flatMap(([stationId, t]) => [...t].map(([code, count]) => ({ stationId, code, count }))),
-      events, eventsAt: Date.now(),
+      events, eventsAt: Date.now(), at: this.clock.now(),
     };
     return {
       group, write, perBatch,

@@ -1,6 +1,6 @@
 import type { TrackPoint } from '../solutions/track.js';
 import type { GeoPoint, MessageWithReceptions, RejectionCode } from './model.js';
-import type { MessageQuery, Page, Store, UsageRow } from './ports/store.js';
+import type { MessageQuery, Page, Store, TrafficHours, UsageRow } from './ports/store.js';
 import { terminalTrack } from './terminal-track.js';
 import { fieldSeries, type FieldSeries } from './field-series.js';
 import type { SatelliteCatalog } from './satellite-records.js';
@@ -29,6 +29,11 @@ export class MessageQueries {
   /** Newest first (by capturedAt, then counter), paged. */
   listMessages(q: MessageQuery): Promise<Page<MessageWithReceptions>> {
     return this.store.listMessages(q);
+  }
+
+  /** The network's traffic by UTC hour (hours since 1970, inclusive): copies per station and satellite, rejections per station and code. */
+  trafficByHour(fromHour: number, toHour: number): Promise<TrafficHours> {
+    return this.store.trafficByHour(fromHour, toHour);
   }
 
   /** Rejected frames per station and code since the start (supervision and KPIs). */

@@ -3,7 +3,7 @@ import type {
   ApiKeyRecord, GatewayStatus, GroundStationRecord, MessageDecode, TenantQuota, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
   UserCodecRecord, ReportedPosition,
 } from '../core/model.js';
-import { ruleStateKey, type AlarmQuery, type IngestWrite, type MessageQuery, type Page, type Store, type StoreTx, type TerminalChanges, type UsageRow } from '../core/ports/store.js';
+import { ruleStateKey, type AlarmQuery, type IngestWrite, type MessageQuery, type Page, type Store, type StoreTx, type TerminalChanges, type TrafficHours, type UsageRow } from '../core/ports/store.js';
 import { parseRule, type Alarm, type Rule, type RuleState } from '../rules/index.js';
 import type { DownlinkStore } from '../core/ports/downlink-store.js';
 import { KyselyDownlinkStore } from './downlink-store-kysely.js';
@@ -488,6 +488,18 @@ export abstract class KyselyStore implements Store {
       }
     }
     return out;
+  }
+
+  async trafficByHour(fromHour: number, toHour: number): Promise<TrafficHours> {
+    const receptions = await sql<{ hour: number | string; station_id: string; satellite_id: string; receptions: number | string }>`
+      SELECT t.hour, g.id AS station_id, t.satellite_id, t.receptions FROM traffic_hours AS t JOIN ground_stations AS g ON g.seq = t.station_seq
+      WHERE t.hour >= ${fromHour} AND t.hour <= ${toHour} ORDER BY t.hour, g.id, t.satellite_id`.execute(this.db);
+    const rejections = await sql<{ hour: number | string; station_id: string; code: RejectionCode; count: number | string }>`
+      SELECT hour, station_id, code, count FROM rejection_hours WHERE hour >= ${fromHour} AND hour <= ${toHour} ORDER BY hour, station_id, code`.execute(this.db);
+    return {
+      receptions: receptions.rows.map((r) => ({ hour: Number(r.hour), stationId: r.station_id, satelliteId: r.satellite_id, count: Number(r.receptions) })),
+      rejections: rejections.rows.map((r) => ({ hour: Number(r.hour), stationId: r.station_id, code: r.code, count: Number(r.count) })),
+    };
   }
 
   async rejectionTallies(): Promise<Array<{ stationId: string; code: RejectionCode; count: number }>> {

@@ -57,6 +57,7 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /audit/export', kind: 'supervisor-read', request: () => ({ method: 'GET', url: '/api/v1/audit/export?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z' }) },
   { name: 'GET /audit/verify', kind: 'operator-only', request: () => ({ method: 'GET', url: '/api/v1/audit/verify' }) },
   { name: 'GET /anomalies?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/anomalies?tenantId=${w.tenantId}` }) },
+  { name: 'GET /network/traffic', kind: 'supervisor-read', request: () => ({ method: 'GET', url: '/api/v1/network/traffic' }) },
   { name: 'GET /attention?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/attention?tenantId=${w.tenantId}` }) },
   { name: 'GET /decisions?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/decisions?tenantId=${w.tenantId}` }) },
   { name: 'GET /models?tenantId', kind: 'read', request: (w) => ({ method: 'GET', url: `/api/v1/models?tenantId=${w.tenantId}` }) },

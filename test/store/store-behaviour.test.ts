@@ -553,6 +553,32 @@ for (const backend of BACKENDS) {
         ]);
       });
 
+      it('counts the traffic by hour: copies stored per station and satellite (a write retried counts once), rejections per station and code', async () => {
+        await store.createTenant(tenant('acme'));
+        await store.createGroundStation(station('gs-a'));
+        await store.createGroundStation(station('gs-b'));
+        const t = terminal('term-1', 'acme', 1);
+        await store.createTerminal(t);
+        const H = 3_600_000, hour = Math.floor(T0 / H);
+        const [m1, m2, m3] = [message(t, 1, { ingestedAt: hour * H + 10 }), message(t, 2, { ingestedAt: hour * H + 20 }), message(t, 3, { ingestedAt: (hour + 1) * H + 5 })];
+        const first = write({
+          newMessages: [m1!, m2!], at: hour * H + 30,
+          receptions: [reception(m1!, 'gs-a'), reception(m1!, 'gs-b', { satelliteId: 'SAT-2' }), reception(m2!, 'gs-a')],
+          rejections: [{ stationId: 'gs-a', code: 'BAD_MIC', count: 2 }],
+        });
+        await store.commitIngest(first);
+        await store.commitIngest({ ...first, rejections: [] }); // the same copies again: stored once, counted once
+        await store.commitIngest(write({ newMessages: [m3!], receptions: [reception(m3!, 'gs-a')], at: (hour + 1) * H + 40, rejections: [{ stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 }] }));
+        const h = await store.trafficByHour(hour, hour + 1);
+        expect(h.receptions).toEqual([
+          { hour, stationId: 'gs-a', satelliteId: 'SAT-1', count: 2 },
+          { hour, stationId: 'gs-b', satelliteId: 'SAT-2', count: 1 },
+          { hour: hour + 1, stationId: 'gs-a', satelliteId: 'SAT-1', count: 1 },
+        ]);
+        expect(h.rejections).toEqual([{ hour, stationId: 'gs-a', code: 'BAD_MIC', count: 2 }, { hour: hour + 1, stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 }]);
+        expect((await store.trafficByHour(hour + 1, hour + 5)).receptions).toHaveLength(1);
+      });
+
       it('message ids are read back from the terminal id and counter (a terminal id may contain dots)', async () => {
         await store.createTenant(tenant('acme'));
         await store.createGroundStation(station('gs-a'));

@@ -13,7 +13,9 @@ import { KpiView } from './views/kpi-view';
 import { SolutionsView } from './views/solutions-view';
 import { SupervisionView } from './views/supervision-view';
 import { IntegrationsView } from './views/integrations-view';
-import { CoreClockBadge, ServerClock } from './core-clock';
+import { NetworkView } from './views/network-view';
+import { ServerClock } from './core-clock';
+import { CoreClockBadge } from './core-clock-badge';
 
 type Tenants = Response<'GET /api/v1/tenants'>['items'];
 
@@ -52,7 +54,7 @@ export function App() {
   const signOut = () => { forgetKey(); setKey(undefined); setSession(undefined); navigate('/'); };
   const nav: Array<[string, string, boolean]> = [
     ['/', 'Live', true], ['/terminals', 'Terminals', true], ['/solutions', 'Solutions', true], ['/alarms', 'Alarms', true], ['/decisions', 'Decisions', true],
-    ['/kpis', 'KPIs', true], ['/integrations', 'Integrations', can.seeIntegrations(session.role)], ['/supervision', 'Supervision', can.supervise(session.role)],
+    ['/kpis', 'KPIs', true], ['/network', 'Network', can.seeStations(session.role)], ['/integrations', 'Integrations', can.seeIntegrations(session.role)], ['/supervision', 'Supervision', can.supervise(session.role)],
   ];
   const terminal = /^\/terminals\/([0-9a-fA-F]{16})$/.exec(path)?.[1];
   let view;
@@ -64,6 +66,7 @@ export function App() {
   else if (path === '/solutions') view = <SolutionsView ctx={ctx} />;
   else if (path === '/supervision' && can.supervise(session.role)) view = <SupervisionView ctx={ctx} />;
   else if (path === '/integrations' && can.seeIntegrations(session.role)) view = <IntegrationsView ctx={ctx} />;
+  else if (path === '/network' && can.seeStations(session.role)) view = <NetworkView ctx={ctx} />;
   else view = <LiveView key={tenantId} ctx={ctx} />;
   return (
     <div className="app">

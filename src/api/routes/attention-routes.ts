@@ -45,8 +45,9 @@ export function attentionRoutes(core: Core, access: AccessControl): FastifyPlugi
     }, async (req) => {
       const p = allow(req, READERS);
       const tenantId = tenantScope(req, req.query.tenantId);
+      const at = core.clock.now(); // taken on arrival: a browser measures the core's clock from it
       const a = await core.attention(tenantId, { reviews: p.role === 'operator', integrations: INTEGRATION_READERS.includes(p.role) });
-      return { at: new Date(core.clock.now()).toISOString(), items: a.items.map((i) => ({ ...i, at: new Date(i.at).toISOString() })), counts: a.counts };
+      return { at: new Date(at).toISOString(), items: a.items.map((i) => ({ ...i, at: new Date(i.at).toISOString() })), counts: a.counts };
     });
   };
 }

@@ -29,8 +29,10 @@ export interface IngestWrite {
    * CounterConflictError and change nothing.
    */
   readonly counters: ReadonlyArray<{ readonly state: TerminalCounters; readonly expectedVersion: number }>;
-  /** Rejections to add to the per-station, per-code tallies. */
+  /** Rejections to add to the per-station, per-code tallies (and to those of the hour of `at`). */
   readonly rejections: ReadonlyArray<{ readonly stationId: string; readonly code: RejectionCode; readonly count: number }>;
+  /** The core's clock when the batch was decided: the hour its rejections are counted in (default: now). */
+  readonly at?: number;
   /**
    * With `uplinkEvents`, each new message's `uplink` event (core/events/uplink-event.ts:
    * uplinkOutboxEvent) is written to the outbox too, in message order, ahead of `events` — built
@@ -172,6 +174,11 @@ export interface Store {
   /** Newest first (by capturedAt, then counter, highest first). */
   listMessages(q: MessageQuery): Promise<Page<MessageWithReceptions>>;
   rejectionTallies(): Promise<Array<{ stationId: string; code: RejectionCode; count: number }>>;
+  /**
+   * The network's traffic by UTC hour in [fromHour, toHour] (hours since 1970): copies received per
+   * ground station and satellite, and frames rejected per station and code (migration 19).
+   */
+  trafficByHour(fromHour: number, toHour: number): Promise<TrafficHours>;
 
   /** Records (or replaces: a redelivered decode writes the same outcome again) a message's decode. */
   saveDecode(d: MessageDecode): Promise<void>;
@@ -282,4 +289,10 @@ export interface AlarmQuery {
 /** The key of a (rule, terminal) pair in Store.getRuleStates' answer. */
 export function ruleStateKey(ruleId: string, terminalId: string): string {
   return `${ruleId}\n${terminalId}`;
+}
+
+/** Hourly tallies of the network's traffic (Store.trafficByHour). */
+export interface TrafficHours {
+  readonly receptions: ReadonlyArray<{ readonly hour: number; readonly stationId: string; readonly satelliteId: string; readonly count: number }>;
+  readonly rejections: ReadonlyArray<{ readonly hour: number; readonly stationId: string; readonly code: RejectionCode; readonly count: number }>;
 }

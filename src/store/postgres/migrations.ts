@@ -9,6 +9,7 @@ import { POSTGRES_IRIDIUM_MIGRATION } from './iridium-migration.js';
 import { POSTGRES_DECISION_MIGRATION } from './decision-migration.js';
 import { POSTGRES_MODEL_MIGRATION } from './model-migration.js';
 import { POSTGRES_TERMINAL_NAME_MIGRATION } from './terminal-name-migration.js';
+import { POSTGRES_TRAFFIC_MIGRATION } from './traffic-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -251,6 +252,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   POSTGRES_DECISION_MIGRATION,
   POSTGRES_MODEL_MIGRATION,
   POSTGRES_TERMINAL_NAME_MIGRATION,
+  POSTGRES_TRAFFIC_MIGRATION,
 ];
 
 /**

@@ -111,7 +111,7 @@ export class PostgresStore extends KyselyStore {
       const inserted = new Set(messageSeqs.keys()); // insertReceptions adds the seqs of messages stored before
       await insertReceptions(client, w.receptions, messageSeqs, seqs);
       await lowerTimes(client, w.earlierTimes, seqs.terminals);
-      await addRejections(client, w.rejections);
+      await addRejections(client, w.rejections, w.at ?? Date.now());
       await appendEvents(client, w, inserted);
       await client.query('COMMIT');
     } catch (e) {
@@ -337,13 +337,20 @@ async function insertReceptions(client: PoolClient, receptions: IngestWrite['rec
     return { x, messageSeq, stationSeq: seqs.stations.get(x.stationId)! };
   }).sort((a, b) => a.messageSeq - b.messageSeq || a.stationSeq - b.stationSeq
     || compareIds(a.x.satelliteId, b.x.satelliteId) || a.x.capturedAt - b.x.capturedAt);
+  // The copies stored for the first time count in their hour's traffic (one written again by a retry does not).
   await client.query({
     name: 'satiot_insert_receptions',
-    text: `INSERT INTO receptions (message_seq, station_seq, satellite_id, captured_at, downlinked_at, received_at,
-        rssi, snr, frequency_offset_hz, frequency_mhz, data_rate)
-      SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::int8[],
-        $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::text[])
-      ON CONFLICT DO NOTHING`,
+    text: `WITH added AS (
+        INSERT INTO receptions (message_seq, station_seq, satellite_id, captured_at, downlinked_at, received_at,
+          rssi, snr, frequency_offset_hz, frequency_mhz, data_rate)
+        SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::int8[],
+          $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::text[])
+        ON CONFLICT DO NOTHING
+        RETURNING station_seq, satellite_id, received_at)
+      INSERT INTO traffic_hours (hour, station_seq, satellite_id, receptions)
+      SELECT received_at / 3600000, station_seq, satellite_id, count(*) FROM added
+      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+      ON CONFLICT (hour, station_seq, satellite_id) DO UPDATE SET receptions = traffic_hours.receptions + excluded.receptions`,
     values: [
       r.map((e) => e.messageSeq), r.map((e) => e.stationSeq), r.map((e) => e.x.satelliteId),
       r.map((e) => e.x.capturedAt), r.map((e) => e.x.downlinkedAt), r.map((e) => e.x.receivedAt),
@@ -381,7 +388,7 @@ async function lowerTimes(client: PoolClient, times: IngestWrite['earlierTimes']
   });
 }
 /** Summed per (station, code) first: ON CONFLICT DO UPDATE may touch a row once per statement. */
-async function addRejections(client: PoolClient, rejections: IngestWrite['rejections']): Promise<void> {
+async function addRejections(client: PoolClient, rejections: IngestWrite['rejections'], at: number): Promise<void> {
   if (rejections.length === 0) return;
   await client.query({
     name: 'satiot_add_rejections',
@@ -390,6 +397,14 @@ async function addRejections(client: PoolClient, rejections: IngestWrite['reject
       GROUP BY station_id, code ORDER BY station_id, code
       ON CONFLICT (station_id, code) DO UPDATE SET count = rejection_tallies.count + excluded.count`,
     values: [rejections.map((j) => j.stationId), rejections.map((j) => j.code), rejections.map((j) => j.count)],
+  });
+  await client.query({
+    name: 'satiot_add_rejection_hours',
+    text: `INSERT INTO rejection_hours (hour, station_id, code, count)
+      SELECT $4::int8, station_id, code, sum(count) FROM unnest($1::text[], $2::text[], $3::int8[]) AS t (station_id, code, count)
+      GROUP BY station_id, code ORDER BY station_id, code
+      ON CONFLICT (hour, station_id, code) DO UPDATE SET count = rejection_hours.count + excluded.count`,
+    values: [rejections.map((j) => j.stationId), rejections.map((j) => j.code), rejections.map((j) => j.count), Math.floor(at / 3_600_000)],
   });
 }
 

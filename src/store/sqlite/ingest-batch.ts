@@ -1,5 +1,7 @@
 import type { IngestWrite } from '../../core/ports/store.js';
 
+const HOUR_MS = 3_600_000;
+
 /** Numbers per new message in `IngestBatch.messageNumbers`. */
 export const MESSAGE_FIELDS = 7; // fCnt, fPort, confirmed, ack, capturedAt, downlinkedAt, ingestedAt
 /** Numbers per reception in `IngestBatch.receptionNumbers`. */
@@ -26,6 +28,8 @@ export interface IngestBatch {
   readonly earlierTimes: IngestWrite['earlierTimes'];
   readonly counters: IngestWrite['counters'];
   readonly rejections: IngestWrite['rejections'];
+  /** The hour (Unix ms / 3,600,000) the rejections are counted in. */
+  readonly rejectionHour: number;
   /** Write each new message's uplink event too (IngestWrite.uplinkEvents), ahead of the events below. */
   readonly uplinkEvents: boolean;
   readonly eventIds: string[];
@@ -95,7 +99,7 @@ export function packIngestWrite(w: IngestWrite, terminalSeq: (id: string) => num
     messageTenants: ms.map((m) => m.tenantId), messageTerminals: ms.map((m) => m.terminalId), messageDevEuis: ms.map((m) => m.devEui), messageNumbers: mNum,
     receptionMessages: rs.map((r) => r.messageId), receptionStations: rs.map((r) => r.stationId), receptionSatellites: rs.map((r) => r.satelliteId), receptionNumbers: rNum,
     receptionDataRates: rs.map((r) => r.dataRate ?? null),
-    earlierTimes: w.earlierTimes, counters: w.counters, rejections: w.rejections,
+    earlierTimes: w.earlierTimes, counters: w.counters, rejections: w.rejections, rejectionHour: Math.floor((w.at ?? Date.now()) / HOUR_MS),
     uplinkEvents: w.uplinkEvents === true, eventIds: es.map((e) => e.id), eventSubjects: es.map((e) => e.subject), eventsAt: w.eventsAt ?? Date.now(),
     bytes, ends, terminalSeqs: [...terminals], stationSeqs: [...stations],
   };

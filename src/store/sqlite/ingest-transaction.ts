@@ -34,6 +34,10 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
       WHERE terminal_seq = ? AND f_cnt = ?`),
     addRejections: db.prepare<[string, string, number]>(`INSERT INTO rejection_tallies (station_id, code, count) VALUES (?, ?, ?)
       ON CONFLICT (station_id, code) DO UPDATE SET count = count + excluded.count`),
+    addRejectionHour: db.prepare<[number, string, string, number]>(`INSERT INTO rejection_hours (hour, station_id, code, count) VALUES (?, ?, ?, ?)
+      ON CONFLICT (hour, station_id, code) DO UPDATE SET count = count + excluded.count`),
+    addTrafficHour: db.prepare<[number, number, string, number]>(`INSERT INTO traffic_hours (hour, station_seq, satellite_id, receptions) VALUES (?, ?, ?, ?)
+      ON CONFLICT (hour, station_seq, satellite_id) DO UPDATE SET receptions = receptions + excluded.receptions`),
     insertEvent: db.prepare<[string, string, Buffer, number]>(`INSERT INTO outbox (event_id, subject, data, created_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (event_id) WHERE ${UNIQUE_EVENT_ID_PREDICATE} DO NOTHING`),
     // A new message's uplink event: written only with the message, so its id needs no index of its own.
@@ -95,6 +99,7 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
         s.insertUplinkEvent.run(e.id, e.subject, asBuffer(e.data), b.eventsAt);
       }
     }
+    const traffic = new Map<string, number>(); // [hour, station seq, satellite] → copies stored
     const rn = b.receptionNumbers;
     for (let i = 0; i < b.receptionMessages.length; i++) {
       const messageId = b.receptionMessages[i]!, stationId = b.receptionStations[i]!;
@@ -109,15 +114,27 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
       const sSeq = stationSeq(stationId);
       if (sSeq === undefined) throw new SatiotError('INVALID_ARGUMENT', `No ground station ${stationId}.`, { stationId });
       const o = i * RECEPTION_FIELDS;
-      s.insertReception.run(seq, sSeq, b.receptionSatellites[i]!, rn[o]!, rn[o + 1]!, rn[o + 2]!, orNull(rn[o + 3]!), orNull(rn[o + 4]!), orNull(rn[o + 5]!),
+      const added = s.insertReception.run(seq, sSeq, b.receptionSatellites[i]!, rn[o]!, rn[o + 1]!, rn[o + 2]!, orNull(rn[o + 3]!), orNull(rn[o + 4]!), orNull(rn[o + 5]!),
         orNull(rn[o + 6]!), b.receptionDataRates[i]!);
+      // A copy stored for the first time counts in its hour's traffic (one written again by a retry does not).
+      if (added.changes === 1) {
+        const key = JSON.stringify([Math.floor(rn[o + 2]! / 3_600_000), sSeq, b.receptionSatellites[i]!]);
+        traffic.set(key, (traffic.get(key) ?? 0) + 1);
+      }
     }
     for (const t of b.earlierTimes) {
       const key = parseMessageId(t.messageId);
       const tSeq = key && terminalSeq(key.terminalId);
       if (key && tSeq !== undefined) s.lowerTimes.run(t.capturedAt, t.downlinkedAt, tSeq, key.fCnt);
     }
-    for (const j of b.rejections) s.addRejections.run(j.stationId, j.code, j.count);
+    for (const j of b.rejections) {
+      s.addRejections.run(j.stationId, j.code, j.count);
+      s.addRejectionHour.run(b.rejectionHour, j.stationId, j.code, j.count);
+    }
+    for (const [key, n] of traffic) {
+      const [hour, sSeq, satelliteId] = JSON.parse(key) as [number, number, string];
+      s.addTrafficHour.run(hour, sSeq, satelliteId, n);
+    }
     const firstEvent = b.messageTerminals.length;
     for (let i = 0; i < b.eventIds.length; i++) {
       const k = firstEvent + i;

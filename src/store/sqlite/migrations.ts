@@ -9,6 +9,7 @@ import { SQLITE_IRIDIUM_MIGRATION } from './iridium-migration.js';
 import { SQLITE_DECISION_MIGRATION } from './decision-migration.js';
 import { SQLITE_MODEL_MIGRATION } from './model-migration.js';
 import { SQLITE_TERMINAL_NAME_MIGRATION } from './terminal-name-migration.js';
+import { SQLITE_TRAFFIC_MIGRATION } from './traffic-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -233,6 +234,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   SQLITE_DECISION_MIGRATION,
   SQLITE_MODEL_MIGRATION,
   SQLITE_TERMINAL_NAME_MIGRATION,
+  SQLITE_TRAFFIC_MIGRATION,
 ];
 
 /**

@@ -1134,4 +1134,31 @@ export interface ApiOperations {
       createdAt: string;
     };
   };
+  "GET /api/v1/network/traffic": {
+    params: Record<string, never>;
+    query: { hours?: number };
+    body: undefined;
+    response: {
+      at: string;
+      from: string;
+      stations: Array<{
+        id: string;
+        name: string;
+        kind: "ground-station" | "gateway" | "unknown";
+        receptions: number;
+        rejections: number;
+      }>;
+      satellites: {
+        satelliteId: string;
+        receptions: number;
+      }[];
+      hours: {
+        hour: string;
+        receptions: number;
+        rejections: {
+          [key: string]: unknown;
+        };
+      }[];
+    };
+  };
 }

@@ -151,7 +151,8 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
       fitted.current = true;
       const b = new LngLatBounds();
       for (const t of terminals) b.extend([t.lon, t.lat]);
-      map.fitBounds(b, { padding: 60, maxZoom: 7, duration: 0 });
+      // Never closer than a region a satellite's footprint covers: the passes over the terminals stay in view.
+      map.fitBounds(b, { padding: 60, maxZoom: 4.5, duration: 0 });
     }
   }, [ready, terminals, fit]);
 
