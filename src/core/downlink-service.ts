@@ -326,6 +326,24 @@ export class DownlinkService {
   }
 
   /**
+   * What each satellite holds for the terminals: downlinks uploaded to it and not yet transmitted,
+   * by satellite (most first), with their bytes and the oldest upload. Terrestrial and Iridium
+   * hand-overs are not on a satellite of ours and are left out.
+   */
+  async onBoard(): Promise<Array<{ satelliteId: string; downlinks: number; bytes: number; oldestUploadAt: number }>> {
+    const by = new Map<string, { satelliteId: string; downlinks: number; bytes: number; oldestUploadAt: number }>();
+    for (const d of await this.store.listOpen()) {
+      if (d.state !== 'uploaded' || !d.plan || isTerrestrial(d) || d.history.some((h) => h.reason === 'directip')) continue;
+      const at = d.history.findLast((h) => h.state === 'uploaded')?.at ?? d.plan.uploadAt;
+      const s = by.get(d.plan.satelliteId) ?? by.set(d.plan.satelliteId, { satelliteId: d.plan.satelliteId, downlinks: 0, bytes: 0, oldestUploadAt: at }).get(d.plan.satelliteId)!;
+      s.downlinks++;
+      s.bytes += d.payload.length;
+      s.oldestUploadAt = Math.min(s.oldestUploadAt, at);
+    }
+    return [...by.values()].sort((a, b) => b.downlinks - a.downlinks || a.satelliteId.localeCompare(b.satelliteId));
+  }
+
+  /**
    * Downlinks of Iridium terminals waiting to be handed to the Iridium gateway: emergency first,
    * then oldest first.
    */

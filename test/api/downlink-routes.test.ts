@@ -113,6 +113,18 @@ describe('downlink API', () => {
     expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'INVALID_TIME']);
   });
 
+  it('counts what a satellite holds for the terminals: a downlink is on board from its upload to its transmission', async () => {
+    const id = (await post({ fPort: 7, payload: 'AQID' })).json().id as string;
+    const report = (updates: unknown[]) => app.inject({ method: 'POST', url: '/api/v1/gateway/downlink-status', headers: gateway(f.token), payload: { updates } });
+    expect(await svc.onBoard()).toEqual([]); // scheduled, still on the ground
+    f.clock.set(T0 + 13 * MIN);
+    await report([{ downlinkId: id, status: 'uploaded', at: new Date(T0 + 12 * MIN).toISOString() }]);
+    expect(await svc.onBoard()).toEqual([{ satelliteId: '99001', downlinks: 1, bytes: 3, oldestUploadAt: T0 + 12 * MIN }]);
+    f.clock.set(T0 + 61 * MIN);
+    await report([{ downlinkId: id, status: 'transmitted', at: new Date(T0 + 60 * MIN + 40_000).toISOString() }]);
+    expect(await svc.onBoard()).toEqual([]);
+  });
+
   it('takes status reports only from the station a downlink is scheduled through, and shows them in its history', async () => {
     const id = (await post({ fPort: 7, payload: 'AQ==' })).json().id as string;
     const report = (token: string, updates: unknown[]) => app.inject({ method: 'POST', url: '/api/v1/gateway/downlink-status', headers: gateway(token), payload: { updates } });

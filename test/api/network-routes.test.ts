@@ -30,6 +30,7 @@ describe('API: the network\'s traffic', () => {
       { id: f.station2.id, name: 'gs-b', kind: 'ground-station', receptions: 1, rejections: 1 },
     ]);
     expect(body.satellites).toEqual([{ satelliteId: 'SAT-1', receptions: 2 }, { satelliteId: 'SAT-2', receptions: 1 }]);
+    expect(body.onBoard).toEqual([]); // no downlink is on a satellite (test/api/downlink-routes.test.ts counts one)
     // A tenant's keys do not see the network; a regulator does.
     expect((await app.inject({ method: 'GET', url: '/api/v1/network/traffic', headers: { authorization: `Bearer ${await keyFor(app, 'tenant-admin', f.tenantId)}` } })).statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: '/api/v1/network/traffic', headers: { authorization: `Bearer ${await keyFor(app, 'regulator')}` } })).statusCode).toBe(200);

@@ -334,6 +334,8 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await expect(page.getByRole('table', { name: 'traffic per station' }).locator('tr').count()).resolves.toBeGreaterThan(0);
     await expect(page.getByRole('table', { name: 'traffic per satellite' }).locator('tr').count()).resolves.toBeGreaterThan(0);
     await expect(page.locator('.chart-legend').textContent()).resolves.toMatch(/copies received \([1-9]\d*\)/);
+    // What the satellites hold for the terminals: a table of downlinks on board, or the words that none is.
+    await page.getByRole('table', { name: 'downlinks on board' }).or(page.getByText('No satellite holds a downlink')).first().waitFor();
     await page.getByLabel('cluster', { exact: true }).getByText(/Cluster: 1 of 1 nodes up/).waitFor();
     await page.setViewportSize({ width: 1366, height: 1400 });
     await page.waitForTimeout(300);

@@ -10,7 +10,8 @@ const count = { type: 'integer' } as const;
 /**
  * The network itself over the last hours (docs/dashboard.md, "Network"): copies received per ground
  * station (or terrestrial gateway) and per satellite, and frames rejected by code, hour by hour, on
- * the core's clock. Operators and regulators: it names every station.
+ * the core's clock; and what each satellite holds for the terminals now (downlinks on board).
+ * Operators and regulators: it names every station.
  */
 export function networkRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
@@ -22,11 +23,15 @@ export function networkRoutes(core: Core, access: AccessControl): FastifyPluginA
         querystring: { type: 'object', additionalProperties: false, properties: { hours: { type: 'integer', minimum: 1, maximum: 168, default: 24 } } },
         response: {
           200: {
-            type: 'object', required: ['at', 'from', 'stations', 'satellites', 'hours'],
+            type: 'object', required: ['at', 'from', 'stations', 'satellites', 'hours', 'onBoard'],
             properties: {
               at: { type: 'string', description: 'the core\'s clock' }, from: { type: 'string', description: 'the first hour counted' },
               stations: { type: 'array', items: { type: 'object', required: ['id', 'name', 'kind', 'receptions', 'rejections'], properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string', enum: ['ground-station', 'gateway', 'unknown'] }, receptions: count, rejections: count } } },
               satellites: { type: 'array', items: { type: 'object', required: ['satelliteId', 'receptions'], properties: { satelliteId: { type: 'string' }, receptions: count } } },
+              onBoard: {
+                type: 'array', description: 'what each satellite holds for the terminals now: downlinks uploaded to it and not yet transmitted',
+                items: { type: 'object', required: ['satelliteId', 'downlinks', 'bytes', 'oldestUploadAt'], properties: { satelliteId: { type: 'string' }, downlinks: count, bytes: count, oldestUploadAt: { type: 'string' } } },
+              },
               hours: {
                 type: 'array', description: 'one entry per hour, oldest first, the current hour last',
                 items: { type: 'object', required: ['hour', 'receptions', 'rejections'], properties: { hour: { type: 'string' }, receptions: count, rejections: { type: 'object', additionalProperties: count, description: 'rejected frames by code' } } },
@@ -40,7 +45,9 @@ export function networkRoutes(core: Core, access: AccessControl): FastifyPluginA
       allow(req, SUPERVISORS);
       const now = core.clock.now();
       const toHour = Math.floor(now / HOUR_MS), fromHour = toHour - req.query.hours + 1;
-      const [t, stations, gateways] = await Promise.all([core.messageQueries.trafficByHour(fromHour, toHour), core.registryQueries.listGroundStations(), core.gateways.list()]);
+      const [t, stations, gateways, onBoard] = await Promise.all([
+        core.messageQueries.trafficByHour(fromHour, toHour), core.registryQueries.listGroundStations(), core.gateways.list(), core.downlinks.onBoard(),
+      ]);
       const station = new Map([...stations, ...gateways].map((s) => [s.id, s]));
       const perStation = new Map<string, { receptions: number; rejections: number }>();
       const of = (id: string) => perStation.get(id) ?? perStation.set(id, { receptions: 0, rejections: 0 }).get(id)!;
@@ -64,6 +71,7 @@ export function networkRoutes(core: Core, access: AccessControl): FastifyPluginA
         }).sort((a, b) => b.receptions - a.receptions || a.name.localeCompare(b.name)),
         satellites: [...perSatellite].map(([satelliteId, receptions]) => ({ satelliteId, receptions })).sort((a, b) => b.receptions - a.receptions || a.satelliteId.localeCompare(b.satelliteId)),
         hours,
+        onBoard: onBoard.map((b) => ({ ...b, oldestUploadAt: new Date(b.oldestUploadAt).toISOString() })),
       };
     });
   };

@@ -1152,6 +1152,12 @@ export interface ApiOperations {
         satelliteId: string;
         receptions: number;
       }[];
+      onBoard: {
+        satelliteId: string;
+        downlinks: number;
+        bytes: number;
+        oldestUploadAt: string;
+      }[];
       hours: {
         hour: string;
         receptions: number;

@@ -55,6 +55,16 @@ export function NetworkView({ ctx }: { ctx: Ctx }) {
               <Bars label="traffic per station" rows={traffic.stations.map((s) => ({ key: s.id, name: `${s.name}${s.kind === 'gateway' ? ' (LoRa gateway)' : ''}`, value: s.receptions, note: s.rejections ? `${s.rejections} rejected` : '' }))} />
             </div>
             <div className="card">
+              <h3>On board for the terminals now</h3>
+              {traffic.onBoard.length === 0 ? <p className="muted">No satellite holds a downlink: each one uploaded has been transmitted.</p> : (
+                <table className="compact" aria-label="downlinks on board">
+                  <thead><tr><th scope="col">Satellite</th><th scope="col">Downlinks</th><th scope="col">Bytes</th><th scope="col">Oldest upload (UTC)</th></tr></thead>
+                  <tbody>{traffic.onBoard.map((b) => <tr key={b.satelliteId}><td>{b.satelliteId}</td><td>{b.downlinks}</td><td>{b.bytes}</td><td>{utc(Date.parse(b.oldestUploadAt)).slice(0, 16)}</td></tr>)}</tbody>
+                </table>
+              )}
+              <p className="muted small">Uplinks a satellite holds are known only once a station downlinks them: the core sees frames as they arrive.</p>
+            </div>
+            <div className="card">
               <h3>Per satellite, last 24 h</h3>
               <Bars label="traffic per satellite" rows={traffic.satellites.slice(0, 30).map((s) => ({ key: s.satelliteId, name: s.satelliteId, value: s.receptions, note: '' }))} />
               {traffic.satellites.length > 30 ? <p className="muted small">and {traffic.satellites.length - 30} more</p> : null}
