@@ -28,8 +28,10 @@ export interface AttentionItem {
 
 export interface Attention {
   readonly items: readonly AttentionItem[];
-  /** How many there are of each kind, including those beyond the list's length. */
+  /** How many of each kind the list holds. */
   readonly counts: Readonly<Record<AttentionKind, number>>;
+  /** Kinds with more than the list holds (PER_KIND each): the list shows the most severe, then the oldest. */
+  readonly more: readonly AttentionKind[];
 }
 
 /** A downlink still on the ground this close to its expiry needs a look (a contact may not come in time). */
@@ -37,16 +39,18 @@ export const EXPIRING_WITHIN_MS = 3_600_000;
 /** Of each kind at most this many are read; the counts say when there are more. */
 const PER_KIND = 50;
 const RANK: Record<Severity, number> = { emergency: 0, critical: 1, warning: 2, info: 3 };
+const SEVERITY_ORDER: readonly Severity[] = ['emergency', 'critical', 'warning', 'info'];
 
 export interface AttentionSources {
   alarms(q: AlarmQuery): Promise<Page<Alarm>>;
   rule(id: string): Promise<Rule | undefined>;
   decisions(q: DecisionQuery): Promise<Page<Decision>>;
   /** The operators' review queue; undefined when the key may not review. */
-  reviewQueue?(q: { tenantId?: string; limit: number }): Promise<{ items: readonly Registration[] }>;
+  reviewQueue?(q: { tenantId?: string; limit: number }): Promise<{ items: readonly Registration[]; nextCursor?: string }>;
   /** Undefined when delivery is off. */
   integrations?(kind: IntegrationKind, tenantId?: string): Promise<IntegrationRecord[]>;
-  openDownlinks(): Promise<DownlinkRecord[]>;
+  /** Downlinks still on the ground expiring before `before`, soonest first. */
+  expiringDownlinks(q: { tenantId?: string; before: number; limit: number }): Promise<DownlinkRecord[]>;
   /** What people call a terminal (its name), when it has one. */
   terminalName?(devEui: string): string | undefined;
   now(): number;
@@ -61,19 +65,37 @@ export interface AttentionSources {
 export async function needsAttention(src: AttentionSources, tenantId: string | undefined): Promise<Attention> {
   const scope = tenantId !== undefined ? { tenantId } : {};
   const now = src.now();
-  const [alarms, decisions, pending, webhooks, mqtt, open] = await Promise.all([
-    src.alarms({ ...scope, state: 'raised', limit: PER_KIND }),
+  const more = new Set<AttentionKind>();
+  // Alarms by severity, most severe first, so that the list's PER_KIND are the most severe ones
+  // (the newest of each severity first as the store lists them; sorted by age below).
+  const readAlarms = async (): Promise<Alarm[]> => {
+    const out: Alarm[] = [];
+    for (const severity of SEVERITY_ORDER) {
+      // Once the list is full, one alarm of a lower severity is enough to know there are more.
+      const room = PER_KIND - out.length;
+      const page = await src.alarms({ ...scope, state: 'raised', severity, limit: Math.max(1, room) });
+      if (room === 0) { if (page.items.length > 0) more.add('alarm'); continue; }
+      out.push(...page.items);
+      if (page.nextCursor) more.add('alarm');
+    }
+    return out;
+  };
+  const [alarms, decisions, pending, webhooks, mqtt, expiring] = await Promise.all([
+    readAlarms(),
     src.decisions({ ...scope, state: 'proposed', limit: PER_KIND }),
     src.reviewQueue ? src.reviewQueue({ ...scope, limit: PER_KIND }) : Promise.resolve({ items: [] }),
     src.integrations ? src.integrations('webhook', tenantId) : Promise.resolve([]),
     src.integrations ? src.integrations('mqtt', tenantId) : Promise.resolve([]),
-    src.openDownlinks(),
+    src.expiringDownlinks({ ...scope, before: now + EXPIRING_WITHIN_MS, limit: PER_KIND + 1 }),
   ]);
+  if (decisions.nextCursor) more.add('decision');
+  if ('nextCursor' in pending && pending.nextCursor) more.add('registration');
+  if (expiring.length > PER_KIND) more.add('downlink-expiring');
   const who = (devEui: string) => { const name = src.terminalName?.(devEui); return name ? `${name} (${devEui})` : devEui; };
   const rules = new Map<string, Promise<Rule | undefined>>();
   const ruleOf = (id: string) => rules.get(id) ?? rules.set(id, src.rule(id)).get(id)!;
   const items: AttentionItem[] = [];
-  for (const a of alarms.items) {
+  for (const a of alarms) {
     const rule = await ruleOf(a.ruleId);
     items.push({
       kind: 'alarm', severity: a.severity, id: `alarm:${a.id}`, tenantId: a.tenantId, title: rule?.name ?? 'Alarm',
@@ -101,7 +123,6 @@ export async function needsAttention(src: AttentionSources, tenantId: string | u
       items.push({ kind: 'integration-failing', severity: 'warning', id: `${i.kind}:${i.id}`, tenantId: i.tenantId, title: `${name} is failing`, detail: `${i.consecutiveFailures} deliveries in a row failed`, at: i.updatedAt, link: `/integrations#${i.id}` });
     }
   }
-  const expiring = open.filter((d) => (tenantId === undefined || d.tenantId === tenantId) && (d.state === 'queued' || d.state === 'scheduled') && d.expiresAt - now <= EXPIRING_WITHIN_MS);
   for (const d of expiring.slice(0, PER_KIND)) {
     const minutes = Math.max(0, Math.round((d.expiresAt - now) / 60_000));
     items.push({
@@ -112,13 +133,6 @@ export async function needsAttention(src: AttentionSources, tenantId: string | u
   }
   items.sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.at - b.at || a.id.localeCompare(b.id));
   const count = (k: AttentionKind) => items.filter((i) => i.kind === k).length;
-  return {
-    items,
-    counts: {
-      alarm: alarms.nextCursor ? Math.max(count('alarm'), PER_KIND + 1) : count('alarm'),
-      decision: decisions.nextCursor ? Math.max(count('decision'), PER_KIND + 1) : count('decision'),
-      registration: count('registration'), 'integration-disabled': count('integration-disabled'), 'integration-failing': count('integration-failing'),
-      'downlink-expiring': expiring.length,
-    },
-  };
+  const kinds: AttentionKind[] = ['alarm', 'decision', 'registration', 'integration-disabled', 'integration-failing', 'downlink-expiring'];
+  return { items, counts: Object.fromEntries(kinds.map((k) => [k, count(k)])) as Record<AttentionKind, number>, more: kinds.filter((k) => more.has(k)) };
 }

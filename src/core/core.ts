@@ -331,7 +331,6 @@ export class Core {
     return out;
   }
 
-  /** When the terminal's next message should reach the core (src/core/next-message.ts), as of now on the core's clock. */
   /**
    * What needs a person now (core/attention.ts), for one tenant or all; `reviews`: the key may
    * review registrations (operators), so pending ones are listed; `integrations`: it may read the
@@ -343,11 +342,12 @@ export class Core {
       alarms: (q) => this.rules.alarms(q), rule: (id) => this.rules.get(id), decisions: (q) => this.decisions.list(q),
       ...(o.reviews ? { reviewQueue: (q: { tenantId?: string; limit: number }) => this.registration.reviewQueue(q) } : {}),
       ...(delivery && o.integrations ? { integrations: (kind: IntegrationKind, t?: string) => delivery.catalog.list(kind, t) } : {}),
-      openDownlinks: () => this.store.downlinks.listOpen(), now: () => this.clock.now(),
+      expiringDownlinks: (q) => this.store.downlinks.listExpiring(q), now: () => this.clock.now(),
       terminalName: (devEui) => this.registry.byDevEui(devEui)?.record.name,
     }, tenantId);
   }
 
+  /** When the terminal's next message should reach the core (src/core/next-message.ts), as of now on the core's clock. */
   nextMessage(t: TerminalRecord, level?: number): Promise<NextMessageForecast> {
     return terminalNextMessage(this.store, this.contacts, t, this.clock.now(), level, () => recordsOf(this.registry));
   }

@@ -14,7 +14,8 @@ export const MAX_SERIES_VALUES = 10_000;
  * - `meta.interArrivalS`: seconds between one capture and the one before it;
  * - `meta.fCntGap`: frames lost between them (the counter's jump less one);
  * - `meta.elevationDeg`, `meta.rangeKm`: where the satellite that heard the first copy was, seen
- *   from the terminal (the position its message reports, else its registered one);
+ *   from the terminal (the position its message reports, for keys that may see payloads, else its
+ *   registered one);
  * - `meta.rssiResidualDb`, `meta.snrResidualDb`: the reading less what the terminal's own link
  *   baseline expects at that range (learn/link.ts), so a pass's geometry is taken out.
  * `meta.rssi` and `meta.snr` are the first copy's readings as they are.
@@ -36,6 +37,12 @@ export interface FieldSeries {
 /** What placing a satellite needs: the terminal's registered position and the satellites by id. */
 export interface LinkContext {
   readonly location?: { readonly lat: number; readonly lon: number; readonly altM?: number };
+  /**
+   * Whether a message's reported position may place the terminal (the key may see payloads): a
+   * satellite's elevation and range over a few messages would otherwise give away a position the key
+   * may not read. Without it only the registered position is used.
+   */
+  readonly reportedPositions: boolean;
   readonly satellite: (id: string) => Promise<Satellite | undefined>;
 }
 
@@ -55,27 +62,33 @@ interface Row {
  * same time (a report copied twice) is dropped. Bounded: the newest MAX_SERIES_VALUES.
  */
 export async function fieldSeries(store: Store, terminalId: string, field: string, range: { from?: number; to?: number }, link?: LinkContext): Promise<FieldSeries> {
-  const rows = new Map<number, Row>();
+  // Newest first, as the store lists them: of two messages captured at one time, the newer one that
+  // has a value counts (a report copied twice, or two report types in one capture).
+  const rows: Row[] = [];
   let cursor: string | undefined, pages = 0;
   do {
     const page = await store.listMessages({ terminalId, limit: 1000, ...range, ...(cursor ? { cursor } : {}) });
     for (const m of page.items) {
-      if (rows.has(m.capturedAt)) continue;
       const r = m.receptions[0];
-      rows.set(m.capturedAt, { t: m.capturedAt, fCnt: m.fCnt, fPort: m.fPort, rssi: r?.rssi ?? null, snr: r?.snr ?? null, satelliteId: r?.gatewayEui ? '' : (r?.satelliteId ?? ''), decoded: m.decode?.decoded ?? null });
+      rows.push({ t: m.capturedAt, fCnt: m.fCnt, fPort: m.fPort, rssi: r?.rssi ?? null, snr: r?.snr ?? null, satelliteId: r?.gatewayEui ? '' : (r?.satelliteId ?? ''), decoded: m.decode?.decoded ?? null });
     }
     cursor = page.nextCursor;
-  } while (cursor && rows.size < MAX_SERIES_VALUES && ++pages < MAX_SERIES_VALUES / 1000);
-  const sorted = [...rows.values()].sort((a, b) => a.t - b.t).slice(-MAX_SERIES_VALUES);
-  if (isNetworkField(field)) return networkSeries(sorted, field, link);
-  const t: number[] = [], y: number[] = [];
-  for (const row of sorted) {
+  } while (cursor && rows.length < MAX_SERIES_VALUES && ++pages < MAX_SERIES_VALUES / 1000);
+  if (isNetworkField(field)) {
+    const once = new Map<number, Row>();
+    for (const row of rows) if (!once.has(row.t)) once.set(row.t, row);
+    return networkSeries([...once.values()].sort((a, b) => a.t - b.t).slice(-MAX_SERIES_VALUES), field, link);
+  }
+  const points = new Map<number, number>();
+  for (const row of rows) {
+    if (points.has(row.t)) continue;
     const meta = { fPort: row.fPort, rssi: row.rssi ?? undefined, snr: row.snr ?? undefined };
     // A meta field is the network's, there with or without a decoded payload.
     const v = row.decoded !== null || field.startsWith('meta.') ? readNumericField(field, row.decoded, meta) : undefined;
-    if (v !== undefined) { t.push(row.t); y.push(v); }
+    if (v !== undefined) points.set(row.t, v);
   }
-  return { t, y, skipped: sorted.length - t.length };
+  const sorted = [...points].sort((a, b) => a[0] - b[0]).slice(-MAX_SERIES_VALUES);
+  return { t: sorted.map((p) => p[0]), y: sorted.map((p) => p[1]), skipped: rows.length - points.size };
 }
 
 async function networkSeries(rows: readonly Row[], field: NetworkField, link: LinkContext | undefined): Promise<FieldSeries> {
@@ -108,7 +121,7 @@ async function place(rows: readonly Row[], link: LinkContext | undefined): Promi
   const state = newEcefState();
   for (const row of rows) {
     if (!row.satelliteId) continue;
-    const at: { lat: number; lon: number; altM?: number } | undefined = positionOf(row.decoded) ?? link.location;
+    const at: { lat: number; lon: number; altM?: number } | undefined = (link.reportedPositions ? positionOf(row.decoded) : undefined) ?? link.location;
     const sat = at && await link.satellite(row.satelliteId);
     if (!at || !sat) continue;
     try {

@@ -53,11 +53,14 @@ export class MessageQueries {
 
   /**
    * A numeric field of a terminal's messages over time (src/core/field-series.ts), bounded: decoded,
-   * or one of the network's signals, placed from `location` (the terminal's registered position).
+   * or one of the network's signals, placed from the terminal's registered position (`location`) and,
+   * where the key may see payloads (`reportedPositions`), the positions its messages report.
    */
-  fieldSeries(terminalId: string, field: string, range: { from?: number; to?: number }, location?: GeoPoint): Promise<FieldSeries> {
+  fieldSeries(terminalId: string, field: string, range: { from?: number; to?: number }, place?: { location?: GeoPoint | undefined; reportedPositions: boolean }): Promise<FieldSeries> {
     const satellites = this.satellites;
-    return fieldSeries(this.store, terminalId, field, range, satellites ? { ...(location ? { location } : {}), satellite: (id) => satellites.get(id) } : undefined);
+    return fieldSeries(this.store, terminalId, field, range, satellites
+      ? { ...(place?.location ? { location: place.location } : {}), reportedPositions: place?.reportedPositions ?? false, satellite: (id) => satellites.get(id) }
+      : undefined);
   }
 
   /** A terminal's reported positions (src/core/terminal-track.ts), bounded so a request cannot read without end. */

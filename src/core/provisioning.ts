@@ -410,6 +410,7 @@ export class Provisioning {
 
 /** A terminal's name: 1–64 characters, no control characters (it is shown in lists and logs). */
 function checkedName(name: string): string {
-  if (name.length < 1 || name.length > 64 || [...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) throw new SatiotError('INVALID_ARGUMENT', 'name must be 1 to 64 characters without control characters');
+  // Control and format characters (C0, C1, bidi overrides) could garble or disguise a name in lists and logs.
+  if (name.length < 1 || name.length > 64 || /\p{Cc}|\p{Cf}/u.test(name)) throw new SatiotError('INVALID_ARGUMENT', 'name must be 1 to 64 characters without control or format characters');
   return name;
 }

@@ -139,17 +139,14 @@ export class RuleRunner {
 
   /**
    * The first copy's reception metadata, for rules that read it (`meta.rssi`, `meta.snr`,
-   * `meta.satelliteId`, `meta.stationId`, `meta.uplinkLatencyS`: capture → ingest, seconds). The
-   * decoded event does not carry it, so the message is read back; rules that read none cost nothing.
+   * `meta.uplinkLatencyS`: capture → ingest, seconds; conditions compare numbers). The decoded event
+   * does not carry it, so the message is read back; rules that read none cost nothing.
    */
   private async receptionMeta(messageId: string): Promise<Partial<MessageMeta>> {
     const m = await this.store.getMessage(messageId);
     const r = m?.receptions[0];
     if (!m || !r) return {};
-    return {
-      rssi: r.rssi, snr: r.snr, stationId: r.stationId, ...(r.gatewayEui ? { gatewayEui: r.gatewayEui } : { satelliteId: r.satelliteId }),
-      uplinkLatencyS: Math.round((m.ingestedAt - m.capturedAt) / 100) / 10,
-    };
+    return { rssi: r.rssi, snr: r.snr, uplinkLatencyS: Math.round((m.ingestedAt - m.capturedAt) / 100) / 10 };
   }
 
   /** Evaluates one decoded-message event against its terminal's rules, once (a dead letter replayed). */
@@ -165,6 +162,7 @@ export class RuleRunner {
    */
   async handleBatch(ms: readonly BusMessage[]): Promise<void> {
     const work: Array<{ id: string; e: DecodedEvent; record: TerminalRecord; terminal: RuleTerminal; rules: Rule[]; meta: MessageMeta }> = [];
+    const receptions: Array<Promise<void>> = [];
     for (const m of ms) {
       const ev = decodeEvent(m);
       if (ev?.type !== 'decoded' || typeof ev.body.devEui !== 'string' || typeof ev.body.capturedAt !== 'string') continue;
@@ -173,9 +171,12 @@ export class RuleRunner {
       const terminal = ruleTerminal(entry.record);
       const rules = (await this.rulesOf(entry.record.tenantId)).filter((r) => r.enabled && ruleApplies(r, terminal));
       if (rules.length === 0) continue;
-      const meta: MessageMeta = { fPort: ev.body.fPort, messageId: ev.body.messageId, ...(readsReception(rules) ? await this.receptionMeta(ev.body.messageId) : {}) };
-      work.push({ id: ev.id, e: ev.body, record: entry.record, terminal, rules, meta });
+      const w = { id: ev.id, e: ev.body, record: entry.record, terminal, rules, meta: { fPort: ev.body.fPort, messageId: ev.body.messageId } as MessageMeta };
+      // The batch's receptions are read side by side, not one after another.
+      if (readsReception(rules)) receptions.push(this.receptionMeta(ev.body.messageId).then((r) => { w.meta = { ...w.meta, ...r }; }));
+      work.push(w);
     }
+    await Promise.all(receptions);
     if (work.length === 0) return; // nothing to evaluate, nothing to remember
     const decided: Decision[] = [];
     await this.serial.runAll(work.map((w) => w.terminal.devEui), () => this.events.run(async (tx, emit) => {

@@ -101,6 +101,13 @@ export class KyselyDownlinkStore implements DownlinkStore {
     }
   }
 
+  async listExpiring(q: { readonly tenantId?: string; readonly before: number; readonly limit: number }): Promise<DownlinkRecord[]> {
+    let query = this.db.selectFrom('downlinks').selectAll().where('state', 'in', ['queued', 'scheduled']).where('expires_at', '<=', q.before);
+    if (q.tenantId !== undefined) query = query.where('tenant_id', '=', q.tenantId);
+    const rows = await query.orderBy('expires_at').orderBy('id').limit(q.limit).execute();
+    return rows.map(record);
+  }
+
   async listOpen(): Promise<DownlinkRecord[]> {
     const rows = await this.db.selectFrom('downlinks').selectAll()
       .where((eb) => eb.or([eb('state', 'in', OPEN_STATES), eb.and([eb('state', '=', 'transmitted'), eb('confirmed', '=', 1)])]))

@@ -492,8 +492,8 @@ export abstract class KyselyStore implements Store {
 
   async trafficByHour(fromHour: number, toHour: number): Promise<TrafficHours> {
     const receptions = await sql<{ hour: number | string; station_id: string; satellite_id: string; receptions: number | string }>`
-      SELECT t.hour, g.id AS station_id, t.satellite_id, t.receptions FROM traffic_hours AS t JOIN ground_stations AS g ON g.seq = t.station_seq
-      WHERE t.hour >= ${fromHour} AND t.hour <= ${toHour} ORDER BY t.hour, g.id, t.satellite_id`.execute(this.db);
+      SELECT t.hour, g.id AS station_id, t.satellite_id, sum(t.receptions) AS receptions FROM traffic_hours AS t JOIN ground_stations AS g ON g.seq = t.station_seq
+      WHERE t.hour >= ${fromHour} AND t.hour <= ${toHour} GROUP BY t.hour, g.id, t.satellite_id ORDER BY t.hour, g.id, t.satellite_id`.execute(this.db);
     const rejections = await sql<{ hour: number | string; station_id: string; code: RejectionCode; count: number | string }>`
       SELECT hour, station_id, code, count FROM rejection_hours WHERE hour >= ${fromHour} AND hour <= ${toHour} ORDER BY hour, station_id, code`.execute(this.db);
     return {
@@ -763,6 +763,7 @@ export abstract class KyselyStore implements Store {
     let query = this.db.selectFrom('alarms').select(['id', 'raised_at', 'body']);
     if (q.tenantId !== undefined) query = query.where('tenant_id', '=', q.tenantId);
     if (q.devEui !== undefined) query = query.where('dev_eui', '=', q.devEui);
+    if (q.severity !== undefined) query = query.where('severity', '=', q.severity);
     if (q.state === 'open') query = query.where('state', '<>', 'cleared');
     else if (q.state !== undefined) query = query.where('state', '=', q.state);
     if (q.cursor !== undefined) {

@@ -105,7 +105,7 @@ describe('API: codecs, rules, solution presets and alarms', () => {
     expect(api.f.core.registry.byDevEui('70b3d5ffff000001')!.record.name).toBe('武汉关水位站');
     const cleared = await api.app.inject({ method: 'PATCH', url: '/api/v1/terminals/70b3d5ffff000001', headers: auth, payload: { name: null } });
     expect(cleared.json().name).toBeUndefined();
-    for (const name of ['x'.repeat(65), 'bell\u0007', '']) {
+    for (const name of ['x'.repeat(65), 'bell\u0007', 'c1\u0085', 'evil\u202etxt.exe', '']) {
       const bad = await api.app.inject({ method: 'PATCH', url: '/api/v1/terminals/70b3d5ffff000001', headers: auth, payload: { name } });
       expect([bad.statusCode, bad.json().error.code], name).toEqual([400, 'INVALID_ARGUMENT']);
     }

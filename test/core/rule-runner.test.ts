@@ -41,7 +41,7 @@ describe('rules over decoded messages', () => {
     expect(requests).toEqual([expect.objectContaining({ kind: 'downlink-request', alarmId: open!.id, devEui: t.devEui, fPort: 3, payloadHex: '0a', priority: 'emergency' })]);
   });
 
-  it('a rule reading the reception (meta.rssi, meta.satelliteId) sees the first copy\'s, and its evidence says which', async () => {
+  it('a rule reading the reception (meta.rssi, meta.uplinkLatencyS) sees the first copy\'s, and its evidence says which', async () => {
     await f.store.saveRule(parseRule({ id: 'r-weak', tenantId: f.tenantId, name: 'weak link', severity: 'info', enabled: true, scope: {},
       condition: { kind: 'all', conditions: [{ kind: 'threshold', field: 'meta.rssi', op: '<', value: -130 }, { kind: 'threshold', field: 'meta.uplinkLatencyS', op: '>', value: 60 }] } }), T0);
     const events = await collect(f.bus, 'satiot.alarm.>', 1, async () => {

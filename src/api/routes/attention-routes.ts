@@ -21,7 +21,7 @@ export function attentionRoutes(core: Core, access: AccessControl): FastifyPlugi
         querystring: { type: 'object', additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
         response: {
           200: {
-            type: 'object', required: ['at', 'items', 'counts'],
+            type: 'object', required: ['at', 'items', 'counts', 'more'],
             properties: {
               at: { type: 'string', description: 'the core\'s clock when the list was made' },
               items: {
@@ -36,7 +36,8 @@ export function attentionRoutes(core: Core, access: AccessControl): FastifyPlugi
                   },
                 },
               },
-              counts: { type: 'object', properties: Object.fromEntries(KINDS.map((k) => [k, { type: 'integer' }])) },
+              counts: { type: 'object', description: 'how many of each kind the list holds', properties: Object.fromEntries(KINDS.map((k) => [k, { type: 'integer' }])) },
+              more: { type: 'array', items: { type: 'string', enum: [...KINDS] }, description: 'kinds with more than the list holds (50 each): it shows the most severe, then the oldest' },
             },
           },
           '4xx': errorSchema,
@@ -47,7 +48,7 @@ export function attentionRoutes(core: Core, access: AccessControl): FastifyPlugi
       const tenantId = tenantScope(req, req.query.tenantId);
       const at = core.clock.now(); // taken on arrival: a browser measures the core's clock from it
       const a = await core.attention(tenantId, { reviews: p.role === 'operator', integrations: INTEGRATION_READERS.includes(p.role) });
-      return { at: new Date(at).toISOString(), items: a.items.map((i) => ({ ...i, at: new Date(i.at).toISOString() })), counts: a.counts };
+      return { at: new Date(at).toISOString(), items: a.items.map((i) => ({ ...i, at: new Date(i.at).toISOString() })), counts: a.counts, more: a.more };
     });
   };
 }

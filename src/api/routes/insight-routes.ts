@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { isNetworkField, type FieldSeries } from '../../core/field-series.js';
+import type { FieldSeries } from '../../core/field-series.js';
 import { detectAnomalies } from '../../learn/anomaly.js';
 import { frameLossScores } from '../../learn/link.js';
 import { forecastSeries } from '../../learn/forecast.js';
@@ -35,7 +35,7 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
       if (!t) throw notFound();
       const p = checkTenant(req, t.record.tenantId, notFound);
       if (!access.seesPayloads(p) && !field.startsWith('meta.')) throw new SatiotError('FORBIDDEN', 'decoded fields are payload, which this key may not see');
-      const s = await core.messageQueries.fieldSeries(t.record.id, field, { ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}) }, t.record.location);
+      const s = await core.messageQueries.fieldSeries(t.record.id, field, { ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}) }, { location: t.record.location, reportedPositions: access.seesPayloads(p) });
       if (s.t.length < MIN_VALUES) throw new SatiotError('SERIES_INVALID', `the terminal has ${s.t.length} numeric values at ${field} in the range; at least ${MIN_VALUES} are needed`, { field, values: s.t.length });
       return s;
     };
@@ -149,7 +149,8 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
           model: { kind: 'frame-loss', lossRate, threshold: q.threshold },
         };
       }
-      const r = detectAnomalies(s, { threshold: q.threshold, flatlines: !isNetworkField(q.field) });
+      // The network's signals repeat values as a matter of course (a whole-dB RSSI, an hourly interval): no stuck-sensor check.
+      const r = detectAnomalies(s, { threshold: q.threshold, flatlines: !q.field.startsWith('meta.') });
       return {
         field: q.field, observations: s.t.length,
         anomalies: r.anomalies.map((a) => ({ timestamp: iso(a.t), score: a.score, reason: a.reason, value: a.value, expected: a.expected, lower: a.lower, upper: a.upper })),

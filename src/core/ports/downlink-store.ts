@@ -120,6 +120,8 @@ export interface DownlinkStore {
   /** The terminal's highest counter over its downlinks except `exceptIds`; −1 when there is none. */
   maxCounter(terminalId: string, exceptIds: readonly string[]): Promise<number>;
   findByAlarmId(alarmId: string): Promise<DownlinkRecord | undefined>;
+  /** Downlinks still on the ground (queued or scheduled) expiring before `before`, soonest first, at most `limit`; one tenant's or all. */
+  listExpiring(q: { readonly tenantId?: string; readonly before: number; readonly limit: number }): Promise<DownlinkRecord[]>;
   /**
    * Downlinks scheduled through a station whose upload contact overlaps [from, to] (ms), by contact
    * start, emergency first within a contact, then oldest first (one terminal's frames by counter).

@@ -282,6 +282,7 @@ export interface AlarmQuery {
   readonly devEui?: string;
   /** `open`: raised or acknowledged. */
   readonly state?: AlarmState | 'open';
+  readonly severity?: string;
   readonly limit: number;
   readonly cursor?: string;
 }

@@ -337,7 +337,8 @@ async function insertReceptions(client: PoolClient, receptions: IngestWrite['rec
     return { x, messageSeq, stationSeq: seqs.stations.get(x.stationId)! };
   }).sort((a, b) => a.messageSeq - b.messageSeq || a.stationSeq - b.stationSeq
     || compareIds(a.x.satelliteId, b.x.satelliteId) || a.x.capturedAt - b.x.capturedAt);
-  // The copies stored for the first time count in their hour's traffic (one written again by a retry does not).
+  // The copies stored for the first time count in their hour's traffic (one written again by a retry does
+  // not), in this connection's shard of the hour's row, so that concurrent ingests do not queue on it.
   await client.query({
     name: 'satiot_insert_receptions',
     text: `WITH added AS (
@@ -347,10 +348,10 @@ async function insertReceptions(client: PoolClient, receptions: IngestWrite['rec
           $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::text[])
         ON CONFLICT DO NOTHING
         RETURNING station_seq, satellite_id, received_at)
-      INSERT INTO traffic_hours (hour, station_seq, satellite_id, receptions)
-      SELECT received_at / 3600000, station_seq, satellite_id, count(*) FROM added
+      INSERT INTO traffic_hours (hour, station_seq, satellite_id, shard, receptions)
+      SELECT received_at / 3600000, station_seq, satellite_id, pg_backend_pid() % 8, count(*) FROM added
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-      ON CONFLICT (hour, station_seq, satellite_id) DO UPDATE SET receptions = traffic_hours.receptions + excluded.receptions`,
+      ON CONFLICT (hour, station_seq, satellite_id, shard) DO UPDATE SET receptions = traffic_hours.receptions + excluded.receptions`,
     values: [
       r.map((e) => e.messageSeq), r.map((e) => e.stationSeq), r.map((e) => e.x.satelliteId),
       r.map((e) => e.x.capturedAt), r.map((e) => e.x.downlinkedAt), r.map((e) => e.x.receivedAt),

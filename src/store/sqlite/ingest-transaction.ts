@@ -36,8 +36,8 @@ export function ingestTransaction(db: Database): Transaction<(b: IngestBatch) =>
       ON CONFLICT (station_id, code) DO UPDATE SET count = count + excluded.count`),
     addRejectionHour: db.prepare<[number, string, string, number]>(`INSERT INTO rejection_hours (hour, station_id, code, count) VALUES (?, ?, ?, ?)
       ON CONFLICT (hour, station_id, code) DO UPDATE SET count = count + excluded.count`),
-    addTrafficHour: db.prepare<[number, number, string, number]>(`INSERT INTO traffic_hours (hour, station_seq, satellite_id, receptions) VALUES (?, ?, ?, ?)
-      ON CONFLICT (hour, station_seq, satellite_id) DO UPDATE SET receptions = receptions + excluded.receptions`),
+    addTrafficHour: db.prepare<[number, number, string, number]>(`INSERT INTO traffic_hours (hour, station_seq, satellite_id, shard, receptions) VALUES (?, ?, ?, 0, ?)
+      ON CONFLICT (hour, station_seq, satellite_id, shard) DO UPDATE SET receptions = receptions + excluded.receptions`),
     insertEvent: db.prepare<[string, string, Buffer, number]>(`INSERT INTO outbox (event_id, subject, data, created_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (event_id) WHERE ${UNIQUE_EVENT_ID_PREDICATE} DO NOTHING`),
     // A new message's uplink event: written only with the message, so its id needs no index of its own.

@@ -126,7 +126,8 @@ export function LiveMap(props: { api: ApiClient; showStations: boolean; terminal
       setReady(true);
     });
     mapRef.current = map;
-    return () => { map.remove(); mapRef.current = null; };
+    const markers = clusterMarkers.current;
+    return () => { map.remove(); markers.clear(); mapRef.current = null; };
     // The map is made once; later props are pushed into its sources by the effects below.
   }, []);
 
@@ -303,7 +304,8 @@ function syncClusters(map: MapLibreMap, markers: Map<string, Marker>): void {
     const total = Number(p['point_count']);
     const counts = SECTORS.map((s) => [s, Number(p[s] ?? 0)] as [Sector, number]).filter(([, n]) => n > 0);
     // A cluster id is reused when the data changes: the key holds what the marker shows.
-    const id = `${String(p['cluster_id'])}:${counts.join(';')}:${String(p['fresh'])}`;
+    const [lon, lat] = f.geometry.coordinates as [number, number];
+    const id = `${String(p['cluster_id'])}:${counts.join(';')}:${String(p['fresh'])}:${lon.toFixed(4)},${lat.toFixed(4)}`;
     if (seen.has(id)) continue;
     seen.add(id);
     if (markers.has(id)) continue;
@@ -321,7 +323,7 @@ function syncClusters(map: MapLibreMap, markers: Map<string, Marker>): void {
     const inner = document.createElement('span');
     inner.textContent = String(total);
     el.appendChild(inner);
-    markers.set(id, new Marker({ element: el }).setLngLat(f.geometry.coordinates as [number, number]).addTo(map));
+    markers.set(id, new Marker({ element: el }).setLngLat([lon, lat]).addTo(map));
   }
   for (const [id, m] of markers) if (!seen.has(id)) { m.remove(); markers.delete(id); }
 }

@@ -11,6 +11,8 @@ type Station = Response<'GET /api/v1/ground-stations'>['items'][number];
 
 const AHEAD_HOURS = 6;
 const REFRESH_MS = 30_000;
+/** The contact plan changes slowly: passes are asked for again every five minutes, not with every refresh. */
+const PASSES_EVERY_MS = 5 * 60_000;
 /** Rejection codes drawn in their own colour (others share grey); the code is always written beside it. */
 const CODE_COLOURS: Record<string, string> = { BAD_MIC: '#f87171', REPLAYED_COUNTER: '#fb923c', UNKNOWN_TERMINAL: '#facc15', TERMINAL_NOT_APPROVED: '#c084fc', MALFORMED_FRAME: '#f472b6' };
 
@@ -25,16 +27,25 @@ export function NetworkView({ ctx }: { ctx: Ctx }) {
   const [contacts, setContacts] = useState<Array<{ station: Station; passes: Passes }> | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
-    let live = true;
+    let live = true, busy = false, passesAt = -Infinity;
     const load = async () => {
       const t = await api.call('GET /api/v1/network/traffic', { query: { hours: 24 } });
       clock.observe(t.at);
+      if (live) setTraffic(t);
+      if (performance.now() - passesAt < PASSES_EVERY_MS) return;
       const stations = (await api.call('GET /api/v1/ground-stations')).items.filter((s) => s.enabled);
       const passes = await Promise.all(stations.map(async (station) => ({ station, passes: (await api.call('GET /api/v1/ground-stations/{id}/passes', { params: { id: station.id }, query: { start: t.at, hours: AHEAD_HOURS } })).passes })));
-      if (live) { setTraffic(t); setContacts(passes); setError(undefined); }
+      passesAt = performance.now();
+      if (live) setContacts(passes);
     };
-    load().catch((e: Error) => { if (live) setError(e.message); });
-    const timer = setInterval(() => load().catch((e: Error) => { if (live) setError(e.message); }), REFRESH_MS);
+    // One load at a time: a slow answer is not asked for again while it is on its way.
+    const refresh = () => {
+      if (busy) return;
+      busy = true;
+      load().then(() => { if (live) setError(undefined); }, (e: Error) => { if (live) setError(e.message); }).finally(() => { busy = false; });
+    };
+    refresh();
+    const timer = setInterval(refresh, REFRESH_MS);
     return () => { live = false; clearInterval(timer); };
   }, [api, clock]);
   return (
@@ -112,7 +123,7 @@ function ContactTimeline({ contacts, from, ctx }: { contacts: Array<{ station: S
   );
 }
 
-/** Copies per hour as bars, rejected frames by code as marks beside them; the numbers are in the table under it for screen readers. */
+/** Copies per hour as bars with rejected frames by code stacked on them; the legend under it gives each total in words. */
 function HourlyChart({ traffic }: { traffic: Traffic }) {
   const rej = (h: Traffic['hours'][number]) => h.rejections as Record<string, number>;
   const max = Math.max(1, ...traffic.hours.map((h) => h.receptions + Object.values(rej(h)).reduce((a, b) => a + b, 0)));
