@@ -1004,6 +1004,7 @@ export interface ApiOperations {
         "integration-failing"?: number;
         "downlink-expiring"?: number;
       };
+      more: Array<"alarm" | "decision" | "registration" | "integration-disabled" | "integration-failing" | "downlink-expiring">;
     };
   };
   "GET /api/v1/webhooks": {
