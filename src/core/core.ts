@@ -347,6 +347,11 @@ export class Core {
     }, tenantId);
   }
 
+  /** The stored satellites by the ids receptions name them with (one cache for every reader: the series, the anomaly monitor). */
+  get satellites(): SatelliteCatalog {
+    return this.messageQueries.satellites;
+  }
+
   /** When the terminal's next message should reach the core (src/core/next-message.ts), as of now on the core's clock. */
   nextMessage(t: TerminalRecord, level?: number): Promise<NextMessageForecast> {
     return terminalNextMessage(this.store, this.contacts, t, this.clock.now(), level, () => recordsOf(this.registry));

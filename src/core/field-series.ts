@@ -119,13 +119,19 @@ async function place(rows: readonly Row[], link: LinkContext | undefined): Promi
   if (!link) return [];
   const out: Array<{ row: Row; elevationDeg: number; rangeKm: number }> = [];
   const state = newEcefState();
+  // A fixed terminal is at one place for every message: its site is made once.
+  const sites = new Map<string, ReturnType<typeof makeSite>>();
+  const siteAt = (p: { lat: number; lon: number; altM?: number }) => {
+    const key = `${p.lat},${p.lon},${p.altM ?? 0}`;
+    return sites.get(key) ?? sites.set(key, makeSite({ latDeg: p.lat, lonDeg: p.lon, altM: p.altM ?? 0 })).get(key)!;
+  };
   for (const row of rows) {
     if (!row.satelliteId) continue;
     const at: { lat: number; lon: number; altM?: number } | undefined = (link.reportedPositions ? positionOf(row.decoded) : undefined) ?? link.location;
     const sat = at && await link.satellite(row.satelliteId);
     if (!at || !sat) continue;
     try {
-      const look = lookAngles(makeSite({ latDeg: at.lat, lonDeg: at.lon, altM: at.altM ?? 0 }), sat.ecefState(row.t, state));
+      const look = lookAngles(siteAt(at), sat.ecefState(row.t, state));
       out.push({ row, elevationDeg: Math.round(look.elevationDeg * 100) / 100, rangeKm: Math.round(look.rangeKm * 10) / 10 });
     } catch {
       // An element set that cannot be propagated to the capture time places nothing.

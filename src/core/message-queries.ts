@@ -19,7 +19,7 @@ interface UsageScope {
  * events), so the edges get this view and never the store.
  */
 export class MessageQueries {
-  constructor(private readonly store: Store, private readonly satellites?: SatelliteCatalog) {}
+  constructor(private readonly store: Store, readonly satellites: SatelliteCatalog) {}
 
   /** One message with its receptions, by id (the anomaly checks look up a message an event names). */
   getMessage(id: string): Promise<MessageWithReceptions | undefined> {
@@ -57,10 +57,9 @@ export class MessageQueries {
    * where the key may see payloads (`reportedPositions`), the positions its messages report.
    */
   fieldSeries(terminalId: string, field: string, range: { from?: number; to?: number }, place?: { location?: GeoPoint | undefined; reportedPositions: boolean }): Promise<FieldSeries> {
-    const satellites = this.satellites;
-    return fieldSeries(this.store, terminalId, field, range, satellites
-      ? { ...(place?.location ? { location: place.location } : {}), reportedPositions: place?.reportedPositions ?? false, satellite: (id) => satellites.get(id) }
-      : undefined);
+    return fieldSeries(this.store, terminalId, field, range, {
+      ...(place?.location ? { location: place.location } : {}), reportedPositions: place?.reportedPositions ?? false, satellite: (id) => this.satellites.get(id),
+    });
   }
 
   /** A terminal's reported positions (src/core/terminal-track.ts), bounded so a request cannot read without end. */

@@ -8,7 +8,6 @@ import { parseReceptionSummary, type ReceptionSummaryEvent } from '../core/event
 import { eventIdOf } from '../core/events/event-id.js';
 import { anomalySubject, DECODED_SUBJECTS, RECEPTION_SUMMARY_SUBJECTS, REJECTION_SUBJECTS } from '../core/events/subjects.js';
 import { anomalyEventId, type AnomalyEvent } from '../core/events/anomaly-event.js';
-import { SatelliteCatalog } from '../core/satellite-records.js';
 import type { Satellite } from '../orbit/satellite.js';
 import { newEcefState } from '../orbit/satellite.js';
 import { makeSite } from '../orbit/site.js';
@@ -65,14 +64,12 @@ export class AnomalyMonitor {
   /** Ids of the events counted so far, oldest first (bounded): a redelivery is acknowledged, not counted. */
   private readonly seenEvents = new Set<string>();
   private subs: Subscription[] = [];
-  private readonly satellites: SatelliteCatalog;
   private handledCount = 0;
   private waiters: Array<{ n: number; resolve: () => void }> = [];
   readonly policy: AnomalyPolicy;
 
   constructor(private readonly core: Core, private readonly opts: AnomalyMonitorOptions = {}) {
     this.policy = opts.policy ?? DEFAULT_ANOMALY_POLICY;
-    this.satellites = new SatelliteCatalog(() => core.registryQueries.listSatellites(), () => core.clock.now());
   }
 
   async start(): Promise<void> {
@@ -246,7 +243,7 @@ export class AnomalyMonitor {
   }
 
   private satellite(id: string): Promise<Satellite | undefined> {
-    return this.satellites.get(id);
+    return this.core.satellites.get(id);
   }
 
   /** Records a finding (once per subject and kind per cooldown) and applies the policy's response. */
