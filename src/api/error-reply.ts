@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode } from '../errors/error-codes.js';
 import { isSatiotError } from '../errors/satiot-error.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
@@ -17,6 +17,15 @@ export const errorSchema = {
     },
   },
 } as const;
+
+/**
+ * Errors Fastify meets before routing (a URL whose percent escapes do not decode, `FST_ERR_BAD_URL`)
+ * in the one error body: 400 INVALID_ARGUMENT. The `frameworkErrors` option of the Fastify factory.
+ */
+export function frameworkErrorReply(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const bad = err.code === 'FST_ERR_BAD_URL';
+  void reply.status(400).send({ error: { code: 'INVALID_ARGUMENT', message: bad ? 'the URL holds a malformed percent escape' : err.message } });
+}
 
 /**
  * Maps errors to the catalogue once, at the edge: SatiotError → its status and code; Fastify's
@@ -50,6 +59,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const status = ERROR_CODES[code].http;
     if (status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(RETRY_AFTER_S));
+    // A refusal that knows when it lifts (a 429 with details.retryAfterSeconds) says so in the header too.
+    const retryAfter = details?.['retryAfterSeconds'];
+    if (status === 429 && typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(retryAfter));
     void reply.status(status).send({ error: { code, message, ...(details ? { details } : {}) } });
   });
   app.setNotFoundHandler((req, reply) => {

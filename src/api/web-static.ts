@@ -24,7 +24,10 @@ export function webStatic(root: string = DEFAULT_WEB_ROOT): FastifyPluginAsync {
     // Cache headers are set per answer below (hashed assets forever, the rest revalidated).
     if (built) await app.register(fastifyStatic, { root, serve: false, cacheControl: false });
     app.get('/*', { schema: { hide: true } }, async (req, reply) => {
-      const path = decodeURIComponent(req.url.split('?')[0] ?? '/');
+      const path = decodedPath(req.url);
+      if (path === undefined) {
+        return reply.status(400).send({ error: { code: 'INVALID_ARGUMENT', message: 'the URL holds a malformed percent escape' } });
+      }
       if (SERVER_PATHS.test(path)) {
         return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` } });
       }
@@ -40,4 +43,13 @@ export function webStatic(root: string = DEFAULT_WEB_ROOT): FastifyPluginAsync {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     });
   };
+}
+
+/** The URL's path with its percent escapes decoded; undefined when one does not decode (`%`, `%zz`, a cut UTF-8 sequence). */
+function decodedPath(url: string): string | undefined {
+  try {
+    return decodeURIComponent(url.split('?')[0] ?? '/');
+  } catch {
+    return undefined;
+  }
 }

@@ -51,10 +51,11 @@ export interface DownlinkServiceOptions {
   /** How far a report's time may lie ahead of the core's clock, seconds (default 300). */
   readonly maxClockSkewS?: number;
   /**
-   * Whether a rule's automatic downlink of this priority may be queued for the tenant (the quota
-   * policy); default: always. A refused request is dropped, as a customer's would be refused.
+   * Admits a rule's automatic downlink of this priority for the tenant, or throws the refusal (the
+   * quota policy, the emergency budget); default: always. A refused request is dropped, as a
+   * customer's would be refused, and its decision fails with the refusal's code.
    */
-  readonly admitRequest?: (tenantId: string, priority: DownlinkPriority) => Promise<boolean>;
+  readonly admitRequest?: (tenantId: string, devEui: string, priority: DownlinkPriority) => Promise<void>;
 }
 
 export interface NewDownlink {
@@ -159,7 +160,7 @@ export class DownlinkService {
     this.o = {
       horizonH: 48, uploadS: 10, deliveryMarginS: 30, capacityPerContact: 50, defaultTtlH: 72, reportGraceS: 900, maxClockSkewS: 300, ...rest,
     };
-    this.admitRequest = admitRequest ?? (async () => true);
+    this.admitRequest = admitRequest ?? (async () => undefined);
   }
 
   /** Subscribes to uplinks (ACKs) and to the rules' downlink requests. */
@@ -677,9 +678,14 @@ export class DownlinkService {
     const decisionId = typeof (ev.body as { decisionId?: unknown }).decisionId === 'string' ? (ev.body as { decisionId: string }).decisionId : undefined;
     const terminal = this.registry.byDevEui(devEui.toLowerCase())?.record;
     const wanted: DownlinkPriority = priority === 'emergency' ? 'emergency' : 'normal';
-    if (terminal && !(await this.admitRequest(terminal.tenantId, wanted))) {
-      if (decisionId) await this.onRequestRefused?.(decisionId, 'DOWNLINK_REFUSED', 'the tenant\'s downlink quota or limit refused it');
-      return;
+    if (terminal) {
+      try {
+        await this.admitRequest(terminal.tenantId, terminal.devEui, wanted);
+      } catch (err) {
+        if (!isSatiotError(err)) throw err;
+        if (decisionId) await this.onRequestRefused?.(decisionId, err.code, err.message);
+        return;
+      }
     }
     try {
       await this.enqueue(devEui, {

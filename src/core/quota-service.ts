@@ -3,13 +3,15 @@ import type { Store } from './ports/store.js';
 import type { DownlinkPriority } from '../plan/downlink-route.js';
 import type { TenantQuota } from './model.js';
 import { quotaStatus, type QuotaStatus } from './quota-status.js';
+import type { EmergencyBudget, EmergencyRequest } from './emergency-budget.js';
+import { SatiotError } from '../errors/satiot-error.js';
 
 /**
  * Tenants' monthly quotas: what operators set and what is used of them on the core's clock. A
  * quota is a plain setting read on demand (no node caches it), so saving one writes no event.
  */
 export class QuotaService {
-  constructor(private readonly store: Store, private readonly clock: Clock) {}
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly emergencies?: EmergencyBudget) {}
 
   /** The quota and this month's use (src/core/quota-status.ts). */
   status(tenantId: string): Promise<QuotaStatus> {
@@ -17,11 +19,19 @@ export class QuotaService {
   }
 
   /**
-   * Whether a new downlink of this priority may be queued for the tenant: customers' and rules'
-   * requests obey the same policy, and an emergency is never held back (nor costs a usage query).
+   * Admits a new downlink of this priority for the tenant, or throws: customers' and rules' requests
+   * obey the same policy. A normal one is refused with QUOTA_EXCEEDED when the monthly quota's policy
+   * says so; an emergency is never held back by the quota (nor costs a usage query) but counts
+   * against the tenant's emergency budget (EMERGENCY_BUDGET_EXCEEDED, src/core/emergency-budget.ts).
    */
-  async admitsDownlink(tenantId: string, priority: DownlinkPriority): Promise<boolean> {
-    return priority === 'emergency' || !(await this.status(tenantId)).refusesDownlinks;
+  async admitDownlink(r: EmergencyRequest & { readonly priority: DownlinkPriority }): Promise<void> {
+    if (r.priority === 'emergency') {
+      await this.emergencies?.admit(r);
+      return;
+    }
+    if ((await this.status(r.tenantId)).refusesDownlinks) {
+      throw new SatiotError('QUOTA_EXCEEDED', "the tenant's monthly quota is used up and its policy refuses new downlinks (emergency downlinks still go, within their budget)");
+    }
   }
 
   /** Creates or replaces a tenant's quota, stamped now. */

@@ -1,4 +1,4 @@
-import type { AnomalyKind } from '../core/ports/anomaly-store.js';
+import type { MonitoredAnomalyKind } from '../core/ports/anomaly-store.js';
 import { distanceKm } from '../solutions/track.js';
 import { median } from '../learn/stats.js';
 import { distanceToPolygonKm, footprintRadiusKm, type LatLon, type PolygonLike } from './anomaly-geometry.js';
@@ -12,7 +12,7 @@ import { distanceToPolygonKm, footprintRadiusKm, type LatLon, type PolygonLike }
  * capped at 1 (twice the threshold, or certainty such as a fixed terminal 10 km away).
  */
 export interface Finding {
-  readonly kind: AnomalyKind;
+  readonly kind: MonitoredAnomalyKind;
   readonly score: number;
   readonly evidence: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { USER_CODEC_PREFIX } from '../core/codec-catalog.js';
 import { randomUUID } from 'node:crypto';
 import type { Core } from '../core/core.js';
 import type { Anomaly, AnomalyResponse } from '../core/ports/anomaly-store.js';
@@ -147,7 +148,7 @@ export class AnomalyMonitor {
 
   /** A decoded message: emergencies, rate, movement, region. */
   async onDecoded(data: Uint8Array): Promise<void> {
-    let ev: { kind?: unknown; messageId?: unknown; tenantId?: unknown; devEui?: unknown; capturedAt?: unknown; decoded?: unknown };
+    let ev: { kind?: unknown; messageId?: unknown; tenantId?: unknown; devEui?: unknown; capturedAt?: unknown; codec?: unknown; decoded?: unknown };
     try {
       ev = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as typeof ev;
     } catch {
@@ -163,7 +164,10 @@ export class AnomalyMonitor {
     const scenario = this.scenarioOf(record);
 
     // Emergencies are never counted against the rate, and shield the terminal from automatic suspension.
-    if (isEmergency(ev.decoded)) {
+    // Only a built-in codec's word is taken for it: a tenant's own script (`user:<id>`) could call every
+    // message an emergency and so exempt its terminals from both.
+    const trusted = typeof ev.codec === 'string' && !ev.codec.startsWith(USER_CODEC_PREFIX);
+    if (trusted && isEmergency(ev.decoded)) {
       s.lastEmergencyAt = Math.max(s.lastEmergencyAt ?? 0, capturedAt);
     } else {
       const hour = Math.floor(capturedAt / HOUR_MS);

@@ -1,4 +1,4 @@
-import type { AnomalyKind, AnomalyResponse } from '../core/ports/anomaly-store.js';
+import type { MonitoredAnomalyKind, AnomalyResponse } from '../core/ports/anomaly-store.js';
 import type { TerminalProfile } from '../core/model.js';
 
 /**
@@ -60,7 +60,7 @@ export const DEFAULT_ANOMALY_POLICY: AnomalyPolicy = {
 };
 
 /** A policy with some kinds changed (deep-merged per kind). */
-export function anomalyPolicy(overrides: { readonly [K in AnomalyKind]?: Partial<AnomalyPolicy[K]> } & { cooldownMs?: number } = {}): AnomalyPolicy {
+export function anomalyPolicy(overrides: { readonly [K in MonitoredAnomalyKind]?: Partial<AnomalyPolicy[K]> } & { cooldownMs?: number } = {}): AnomalyPolicy {
   const out: Record<string, unknown> = { ...DEFAULT_ANOMALY_POLICY };
   for (const [k, v] of Object.entries(overrides)) {
     out[k] = typeof v === 'object' && v !== null ? { ...(DEFAULT_ANOMALY_POLICY as unknown as Record<string, object>)[k], ...v } : v;

@@ -215,7 +215,7 @@ describe('API: automated decisions', () => {
         if (state === 'executed') await new Promise((r) => setTimeout(r, 20));
       }
       const failed = (await a2.app.inject({ method: 'GET', url: `/api/v1/decisions/${d.id}`, headers: auth })).json();
-      expect(failed).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^DOWNLINK_REFUSED/) });
+      expect(failed).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^QUOTA_EXCEEDED/) });
       expect(audit.entries.find((e) => e.action === 'decision.fail')).toMatchObject({ outcome: 'failed', target: { id: d.id } });
       expect((await a2.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/downlinks`, headers: auth })).json().items).toEqual([]);
       const undo = await a2.app.inject({ method: 'POST', url: `/api/v1/decisions/${d.id}/undo`, headers: auth });

@@ -140,6 +140,18 @@ describe('anomaly monitor', () => {
     expect((await f.core.registration.get(t.devEui))!.status).toBe('approved');
   });
 
+  it("suspends a terminal whose tenant's own codec calls every message an emergency: only a built-in codec's emergency counts", async () => {
+    const { f } = await start(anomalyPolicy({ 'rate-excess': { factor: 1, minMessages: 2, response: 'suspend' } }));
+    const own = await f.core.provisioning.createUserCodec({ tenantId: f.tenantId, name: 'always-sos', script: 'function decodeUplink(b) { return { emergency: true, v: b[0] }; }' });
+    const t = await f.addTerminal({ codec: `user:${own.id}` });
+    await f.core.provisioning.updateTerminal(t.devEui, { profile: 'vehicle', expectedMessagesPerDay: 1 });
+    const alerts = await collect(f.bus, 'satiot.anomaly.>', 1, () =>
+      f.core.pipeline.ingest(f.station, [1, 2, 3, 4].map((n) => uplink(t, n, new Uint8Array([n]), { capturedAt: T0 - 3_600_000 + n * 1000 }))));
+    expect(alerts[0]).toMatchObject({ kind: 'rate-excess', response: 'suspend', subject: { id: t.devEui } });
+    expect(alerts[0]!.evidence).not.toHaveProperty('notSuspendedBecause');
+    expect((await f.core.registration.get(t.devEui))!.status).toBe('suspended');
+  });
+
   it('flags a station posting frames from a satellite below its horizon at downlinkedAt, not one in contact', async () => {
     const { f } = await start();
     await f.core.loadSatellites({ tle: TLE });

@@ -5,7 +5,7 @@ import { downlinkView, type DownlinkService } from '../../core/downlink-service.
 import { DOWNLINK_STATES } from '../../core/ports/downlink-store.js';
 import type { ErrorCode } from '../../errors/error-codes.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { authenticate, bearerToken, checkTenant, MEMBERS, principalOf, READERS } from '../auth.js';
+import { actorOf, authenticate, bearerToken, checkTenant, MEMBERS, principalOf, READERS } from '../auth.js';
 import type { Role } from '../../core/model.js';
 import { errorSchema } from '../error-reply.js';
 
@@ -114,10 +114,8 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
       }, async (req, reply) => {
         const entry = terminalFor(req, req.params.devEui, MEMBERS);
         const b = req.body;
-        // Emergencies are never held back by a quota.
-        if (!(await core.quotas.admitsDownlink(entry.record.tenantId, b.priority ?? 'normal'))) {
-          throw new SatiotError('QUOTA_EXCEEDED', "the tenant's monthly quota is used up and its policy refuses new downlinks (emergency downlinks still go)");
-        }
+        // Emergencies are never held back by a quota, but count against the tenant's emergency budget.
+        await core.quotas.admitDownlink({ tenantId: entry.record.tenantId, devEui: entry.record.devEui, priority: b.priority ?? 'normal', actor: actorOf(req), sourceIp: req.ip });
         const d = await service.enqueue(entry.record.devEui, {
           fPort: b.fPort, payload: base64Bytes(b.payload), confirmed: b.confirmed ?? false, priority: b.priority ?? 'normal',
           ...(b.expiresAt !== undefined ? { expiresAt: time(b.expiresAt, 'expiresAt', INVALID) } : {}),

@@ -1,7 +1,11 @@
 import type { Page } from './page.js';
 
-export type AnomalyKind = 'replay' | 'mic-failures' | 'impossible-movement' | 'outside-region' | 'rate-excess' | 'station-out-of-contact';
-export const ANOMALY_KINDS: readonly AnomalyKind[] = ['replay', 'mic-failures', 'impossible-movement', 'outside-region', 'rate-excess', 'station-out-of-contact'];
+/** The kinds the anomaly monitor finds (src/supervision), each with its policy. */
+export type MonitoredAnomalyKind = 'replay' | 'mic-failures' | 'impossible-movement' | 'outside-region' | 'rate-excess' | 'station-out-of-contact';
+export const MONITORED_ANOMALY_KINDS: readonly MonitoredAnomalyKind[] = ['replay', 'mic-failures', 'impossible-movement', 'outside-region', 'rate-excess', 'station-out-of-contact'];
+/** Every kind: the monitor's, and `emergency-excess`, raised by the core's emergency budget (src/core/emergency-budget.ts), always an alert. */
+export type AnomalyKind = MonitoredAnomalyKind | 'emergency-excess';
+export const ANOMALY_KINDS: readonly AnomalyKind[] = [...MONITORED_ANOMALY_KINDS, 'emergency-excess'];
 
 /** What the policy did about an anomaly. */
 export type AnomalyResponse = 'record' | 'alert' | 'suspend';
