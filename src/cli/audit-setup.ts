@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dataDirSecret } from './secrets.js';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Store } from '../core/ports/store.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { AuditHashAlg } from '../core/ports/audit-store.js';
@@ -8,8 +8,9 @@ import { SatiotError } from '../errors/satiot-error.js';
 import { ChainedAuditLog } from '../supervision/audit-log.js';
 import { AuditSigner, AuditVerifierKey } from '../supervision/audit-signer.js';
 import { isAuditHashAlg } from '../supervision/audit-chain.js';
+import type { TrustedAuditKey } from '../supervision/audit-trust.js';
 import { anomalyPolicy, DEFAULT_ANOMALY_POLICY, type AnomalyPolicy } from '../supervision/anomaly-policy.js';
-import { ANOMALY_KINDS } from '../core/ports/anomaly-store.js';
+import { MONITORED_ANOMALY_KINDS } from '../core/ports/anomaly-store.js';
 
 const KEY_FILE = 'audit-signing.key';
 const PUB_FILE = 'audit-signing.pub';
@@ -33,36 +34,76 @@ export function resolveAuditSigner(dataDir: string, env = process.env): AuditSig
 }
 
 /**
- * The key a verifier trusts: `--public-key FILE` when given (an inspector pins it), else the
- * signing key's public half (environment, then the data directory); undefined when there is none.
+ * The signing key when one exists, never made here (for a command that appends, such as
+ * `satiot audit export`, to sign what it wrote): `SATIOT_AUDIT_SIGNING_KEY`, else `<data>/audit-signing.key`.
  */
-export function resolveAuditVerifierKey(dataDir: string, publicKeyFile: string | undefined, env = process.env): AuditVerifierKey | undefined {
-  if (publicKeyFile !== undefined) {
-    let pem: string;
-    try {
-      pem = readFileSync(publicKeyFile, 'utf8');
-    } catch {
-      throw new SatiotError('FILE_NOT_READABLE', `cannot read ${publicKeyFile}`);
-    }
-    try {
-      return AuditVerifierKey.fromPem(pem);
-    } catch {
-      throw new SatiotError('INVALID_ARGUMENT', `${publicKeyFile} is not an Ed25519 public key (PEM)`);
-    }
-  }
+export function existingAuditSigner(dataDir: string, env = process.env): AuditSigner | undefined {
   if (env.SATIOT_AUDIT_SIGNING_KEY) return parseSigner(env.SATIOT_AUDIT_SIGNING_KEY.replace(/\\n/g, '\n'), 'SATIOT_AUDIT_SIGNING_KEY');
-  const pub = join(dataDir, PUB_FILE);
-  if (existsSync(pub)) return AuditVerifierKey.fromPem(readFileSync(pub, 'utf8'));
   const file = join(dataDir, KEY_FILE);
   return existsSync(file) ? parseSigner(readFileSync(file, 'utf8'), file) : undefined;
 }
 
-/** The audit log a server writes: hash from `SATIOT_AUDIT_HASH` (sha256 | sm3), retention from `SATIOT_AUDIT_RETENTION_DAYS` (180). */
-export function createAuditLog(store: Store, dataDir: string, clock: Clock, env = process.env): ChainedAuditLog {
-  const alg = auditHashAlg(env);
+/**
+ * The key a verifier trusts and where it came from: the public key file pinned with `--public-key`
+ * (or `SATIOT_AUDIT_PUBLIC_KEY`) when given, else the signing key's public half (environment, then
+ * the data directory: unpinned, and the report says so); undefined when there is none. A pinned
+ * file inside the data directory counts as the data directory's.
+ */
+export function resolveAuditVerifierKey(dataDir: string, publicKeyFile: string | undefined, env = process.env): TrustedAuditKey | undefined {
+  const pinned = publicKeyFile ?? (env.SATIOT_AUDIT_PUBLIC_KEY || undefined);
+  if (pinned !== undefined) {
+    const key = readPublicKey(pinned);
+    return insideDir(dataDir, pinned) ? { key, source: 'data-dir', where: pinned } : { key, source: 'pinned', where: pinned };
+  }
+  if (env.SATIOT_AUDIT_SIGNING_KEY) return { key: parseSigner(env.SATIOT_AUDIT_SIGNING_KEY.replace(/\\n/g, '\n'), 'SATIOT_AUDIT_SIGNING_KEY'), source: 'environment', where: 'SATIOT_AUDIT_SIGNING_KEY' };
+  const pub = join(dataDir, PUB_FILE);
+  if (existsSync(pub)) return { key: readPublicKey(pub), source: 'data-dir', where: pub };
+  const file = join(dataDir, KEY_FILE);
+  return existsSync(file) ? { key: parseSigner(readFileSync(file, 'utf8'), file), source: 'data-dir', where: file } : undefined;
+}
+
+/** `SATIOT_AUDIT_RETENTION_DAYS` (default 180): how long audit records are kept before retention prunes them. */
+export function auditRetentionDays(env = process.env): number {
   const days = env.SATIOT_AUDIT_RETENTION_DAYS !== undefined ? Number(env.SATIOT_AUDIT_RETENTION_DAYS) : 180;
   if (!Number.isFinite(days) || days < 1) throw new SatiotError('INVALID_ARGUMENT', 'SATIOT_AUDIT_RETENTION_DAYS is a number of days, at least 1');
-  return new ChainedAuditLog(store.audit, { clock, alg, signer: resolveAuditSigner(dataDir, env), retentionDays: days });
+  return days;
+}
+
+/**
+ * The audit log a server writes: hash from `SATIOT_AUDIT_HASH` (sha256 | sm3), retention from
+ * `SATIOT_AUDIT_RETENTION_DAYS` (180), verification trusting the public key pinned with
+ * `publicKeyFile` (`--audit-public-key`) or `SATIOT_AUDIT_PUBLIC_KEY`, else the signing key (unpinned).
+ * A pinned key that is not the signing key's public half stops the start: every checkpoint would fail.
+ */
+export function createAuditLog(store: Store, dataDir: string, clock: Clock, env = process.env, publicKeyFile?: string): ChainedAuditLog {
+  const alg = auditHashAlg(env);
+  const retentionDays = auditRetentionDays(env);
+  const signer = resolveAuditSigner(dataDir, env);
+  const trust = resolveAuditVerifierKey(dataDir, publicKeyFile, env)
+    ?? { key: signer, source: 'data-dir', where: join(dataDir, KEY_FILE) };
+  if (trust.key.keyId !== signer.keyId) {
+    throw new SatiotError('INVALID_ARGUMENT', `the audit public key ${trust.where ?? ''} (key ${trust.key.keyId}) is not the signing key's (${signer.keyId}): every checkpoint would fail verification; set the matching SATIOT_AUDIT_SIGNING_KEY or pin its public half`);
+  }
+  return new ChainedAuditLog(store.audit, { clock, alg, signer, retentionDays, trust });
+}
+
+function readPublicKey(file: string): AuditVerifierKey {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch {
+    throw new SatiotError('FILE_NOT_READABLE', `cannot read ${file}`);
+  }
+  try {
+    return AuditVerifierKey.fromPem(pem);
+  } catch {
+    throw new SatiotError('INVALID_ARGUMENT', `${file} is not an Ed25519 public key (PEM)`);
+  }
+}
+
+function insideDir(dir: string, file: string): boolean {
+  const rel = relative(resolve(dir), resolve(file));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 /** The chain's hash: `SATIOT_AUDIT_HASH` (sha256 | sm3; default sha256). */
@@ -105,7 +146,7 @@ export function checkedAnomalyPolicy(o: unknown): AnomalyPolicy {
       if (typeof v !== 'number' || !(v >= 0)) throw bad('cooldownMs must be a number ≥ 0');
       continue;
     }
-    if (!(ANOMALY_KINDS as readonly string[]).includes(kind)) throw bad(`unknown kind '${kind}' (one of ${ANOMALY_KINDS.join(', ')})`);
+    if (!(MONITORED_ANOMALY_KINDS as readonly string[]).includes(kind)) throw bad(`unknown kind '${kind}' (one of ${MONITORED_ANOMALY_KINDS.join(', ')})`);
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad(`${kind} must be an object`);
     const defaults = (DEFAULT_ANOMALY_POLICY as unknown as Record<string, Record<string, unknown>>)[kind]!;
     for (const [field, x] of Object.entries(v as Record<string, unknown>)) {

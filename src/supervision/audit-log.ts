@@ -4,6 +4,8 @@ import type { Clock } from '../core/ports/clock.js';
 import { chainHash } from './audit-chain.js';
 import { redactSecrets } from './audit-secrets.js';
 import type { AuditSigner, AuditVerifierKey } from './audit-signer.js';
+import type { TrustedAuditKey } from './audit-trust.js';
+import { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_INTERVAL_MS } from './audit-cadence.js';
 
 export interface ChainedAuditLogOptions {
   readonly clock: Clock;
@@ -17,6 +19,8 @@ export interface ChainedAuditLogOptions {
   readonly checkpointIntervalMs?: number;
   /** Records older than this many days may be pruned (default 180: six months and then some). */
   readonly retentionDays?: number;
+  /** The key verification trusts (a pinned public key); default the signer's own, reported as unpinned. */
+  readonly trust?: TrustedAuditKey;
 }
 
 interface Pending {
@@ -43,19 +47,25 @@ export class ChainedAuditLog implements AuditLog {
   private lastCheckpoint: { seq: number; at: number } | undefined;
   readonly alg: AuditHashAlg;
   readonly retentionDays: number;
-  private readonly every: number;
-  private readonly intervalMs: number;
+  /** The cadence this writer keeps, which verification holds its chain to. */
+  readonly checkpointEvery: number;
+  readonly checkpointIntervalMs: number;
 
   constructor(private readonly store: AuditStore, private readonly opts: ChainedAuditLogOptions) {
     this.alg = opts.alg ?? 'sha256';
-    this.every = opts.checkpointEvery ?? 1000;
-    this.intervalMs = opts.checkpointIntervalMs ?? 10 * 60_000;
+    this.checkpointEvery = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+    this.checkpointIntervalMs = opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
     this.retentionDays = opts.retentionDays ?? 180;
   }
 
   /** The key that verifies this log's checkpoints (undefined without a signer). */
   get verifierKey(): AuditVerifierKey | undefined {
-    return this.opts.signer;
+    return this.opts.trust?.key ?? this.opts.signer;
+  }
+
+  /** The key verification trusts and where it came from (undefined without a signer or a pinned key). */
+  get trust(): TrustedAuditKey | undefined {
+    return this.opts.trust ?? (this.opts.signer ? { key: this.opts.signer, source: 'signer' } : undefined);
   }
 
   /** The store the chain lives in (for verification and exports). */
@@ -115,12 +125,16 @@ export class ChainedAuditLog implements AuditLog {
     try {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, MAX_GROUP);
+        let written = 0;
         try {
           await this.loadLastCheckpoint();
-          await this.writeGroup(group.map((p) => p.entry));
-          for (const p of group) p.done();
+          while (written < group.length) {
+            const n = await this.writeGroup(group.slice(written).map((p) => p.entry));
+            for (const p of group.slice(written, written + n)) p.done();
+            written += n;
+          }
         } catch (e) {
-          for (const p of group) p.done(e);
+          for (const p of group.slice(written)) p.done(e);
         }
       }
     } finally {
@@ -128,13 +142,20 @@ export class ChainedAuditLog implements AuditLog {
     }
   }
 
-  private async writeGroup(entries: readonly AuditEntryInput[]): Promise<void> {
+  /**
+   * Writes the first entries in one transaction and returns how many: a group stops where a
+   * checkpoint falls due, so no more than `checkpointEvery` records ever go unsigned.
+   */
+  private async writeGroup(entries: readonly AuditEntryInput[]): Promise<number> {
     const now = this.opts.clock.now();
     let made: AuditCheckpoint | undefined;
+    let taken = entries.length;
     await this.store.appendChained((head: AuditHead) => {
       const records: AuditRecord[] = [];
       let prev = head.hash;
-      entries.forEach((e, i) => {
+      const cp0 = this.lastCheckpoint;
+      taken = this.opts.signer && cp0 ? Math.min(entries.length, Math.max(1, this.checkpointEvery - (head.seq - cp0.seq))) : entries.length;
+      entries.slice(0, taken).forEach((e, i) => {
         const r = this.recordOf(e, head.seq + 1 + i, now);
         const hash = chainHash(prev, r);
         records.push({ ...r, hash });
@@ -143,12 +164,13 @@ export class ChainedAuditLog implements AuditLog {
       made = undefined;
       const last = records[records.length - 1];
       const cp = this.lastCheckpoint;
-      if (this.opts.signer && last && cp && (last.seq - cp.seq >= this.every || now - cp.at >= this.intervalMs)) {
+      if (this.opts.signer && last && cp && (last.seq - cp.seq >= this.checkpointEvery || now - cp.at >= this.checkpointIntervalMs)) {
         made = this.opts.signer.sign(last.seq, last.hash, now);
       }
       return made ? { records, checkpoint: made } : { records };
     });
     if (made) this.lastCheckpoint = { seq: made.seq, at: made.at };
+    return taken;
   }
 
   private recordOf(e: AuditEntryInput, seq: number, now: number): Omit<AuditRecord, 'hash'> {

@@ -2,11 +2,17 @@ import type { AuditCheckpoint, AuditHead, AuditReader, AuditRecord } from '../co
 import { GENESIS_HASH } from '../core/ports/audit-store.js';
 import { chainHash, isAuditHashAlg } from './audit-chain.js';
 import type { AuditVerifierKey } from './audit-signer.js';
+import { CadenceCheck, DEFAULT_CADENCE_TOLERANCE_MS, DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_INTERVAL_MS } from './audit-cadence.js';
+import { keyWarning, trustOf, type AuditKeySource, type TrustedAuditKey } from './audit-trust.js';
+
+/** How long records are kept by default before retention may prune them (180 days), ms. */
+export const DEFAULT_AUDIT_RETENTION_MS = 180 * 86_400_000;
 
 /** The first place the chain does not hold. */
 export interface AuditBreak {
   readonly seq: number;
-  readonly reason: 'hash-mismatch' | 'record-missing' | 'unexpected-record' | 'checkpoint-mismatch' | 'checkpoint-signature' | 'no-anchor' | 'head-mismatch' | 'bad-record';
+  readonly reason: 'hash-mismatch' | 'record-missing' | 'unexpected-record' | 'checkpoint-mismatch' | 'checkpoint-signature' | 'no-anchor' | 'head-mismatch' | 'bad-record'
+    | 'checkpoint-missing' | 'prune-unproven';
   readonly message: string;
   /** The hash the chain says record `seq` must have, and what was found. */
   readonly expected?: string;
@@ -25,6 +31,26 @@ export interface AuditVerification {
   /** Records after the last verified checkpoint: chained, but not yet covered by a signature. */
   readonly unsignedTail: number;
   readonly broken?: AuditBreak;
+  /** Where the trusted key came from: only `pinned` holds against someone who controls the data. */
+  readonly keySource: AuditKeySource;
+  /** Set unless the key was pinned: what the verification does not prove. */
+  readonly warning?: string;
+}
+
+/** What a verification holds the chain to besides its arithmetic. */
+export interface AuditVerifyPolicy {
+  /** Unix ms: the newest records count as unsigned as of now. */
+  readonly now: number;
+  /** The writer's checkpoint cadence (default 1,000 records or 10 minutes, 5 minutes' slack). */
+  readonly checkpointEvery?: number;
+  readonly checkpointIntervalMs?: number;
+  readonly toleranceMs?: number;
+  /**
+   * When set, a chain that starts after record 1 (records were removed) holds only if the signed
+   * checkpoint anchoring it was made before now − retentionMs: retention pruned them. Unset for an
+   * export, whose start is the start of its range.
+   */
+  readonly retentionMs?: number;
 }
 
 export interface AuditChainSource {
@@ -45,10 +71,29 @@ export interface AuditChainSource {
 /**
  * Walks the chain once: every record's hash recomputed from its predecessor's, seqs contiguous,
  * every checkpoint's signature checked against `key` and its hash against the record it names,
- * the head against the last record. Stops at the first break.
+ * the head against the last record; with a key, also the checkpoint cadence (audit-cadence.ts) and,
+ * with `policy.retentionMs`, that a removed prefix was old enough to prune. Stops at the first break.
+ * A bare key counts as pinned; the report warns about any other.
  */
-export async function verifyAuditChain(src: AuditChainSource, key: AuditVerifierKey | undefined): Promise<AuditVerification> {
+export async function verifyAuditChain(src: AuditChainSource, trusted: AuditVerifierKey | TrustedAuditKey | undefined, policy: AuditVerifyPolicy = { now: Date.now() }): Promise<AuditVerification> {
+  const trust = trustOf(trusted);
+  const key = trust?.key;
+  const warning = keyWarning(trust);
   const cps = new Map(src.checkpoints.map((c) => [c.seq, c]));
+  // Without a key nothing is signed, and a log without a signer makes no checkpoints: no cadence to hold.
+  const cadence = key ? new CadenceCheck({
+    every: policy.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY, intervalMs: policy.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+    toleranceMs: policy.toleranceMs ?? DEFAULT_CADENCE_TOLERANCE_MS,
+  }) : undefined;
+  /** A break when the signed anchor at `cp` is too young for retention to have removed the records before it. */
+  const prunedTooSoon = (seq: number, cp: AuditCheckpoint): AuditBreak | undefined => {
+    if (policy.retentionMs === undefined || cp.at <= policy.now - policy.retentionMs) return undefined;
+    const days = Math.round(policy.retentionMs / 86_400_000);
+    return {
+      seq, reason: 'prune-unproven',
+      message: `records up to ${cp.seq} were removed, but the checkpoint anchoring what is left was signed at ${new Date(cp.at).toISOString()}, less than the retention (${days} days) ago: retention did not remove them`,
+    };
+  };
   let verified = 0;
   let unchecked = 0;
   let lastVerifiedSeq = 0;
@@ -62,7 +107,7 @@ export async function verifyAuditChain(src: AuditChainSource, key: AuditVerifier
     ...(firstSeq !== undefined ? { firstSeq } : {}), ...(prevSeq !== undefined ? { lastSeq: prevSeq } : {}),
     checkpointsVerified: verified, checkpointsUnchecked: unchecked,
     unsignedTail: prevSeq !== undefined ? Math.max(0, prevSeq - Math.max(lastVerifiedSeq, (firstSeq ?? 1) - 1)) : 0,
-    ...(broken ? { broken } : {}),
+    ...(broken ? { broken } : {}), keySource: trust?.source ?? 'none', ...(warning !== undefined ? { warning } : {}),
   });
   /** Checks the checkpoint at `seq` (if any) against `hash`; a break or undefined. */
   const checkpointAt = (seq: number, hash: string): AuditBreak | undefined => {
@@ -77,6 +122,9 @@ export async function verifyAuditChain(src: AuditChainSource, key: AuditVerifier
     }
     if (c.hash !== hash) return { seq, reason: 'checkpoint-mismatch', message: `record ${seq} does not have the hash its signed checkpoint holds`, expected: c.hash, found: hash };
     if (key) lastVerifiedSeq = seq;
+    const late = cadence?.close(c.at);
+    if (late) return late;
+    cadence?.anchor(seq, c.at);
     return undefined;
   };
 
@@ -89,11 +137,12 @@ export async function verifyAuditChain(src: AuditChainSource, key: AuditVerifier
         const anchor = src.anchor?.seq === r.seq - 1 ? src.anchor : undefined;
         const cp = cps.get(r.seq - 1);
         if (cp) {
-          const b = checkpointAt(r.seq - 1, cp.hash);
+          const b = checkpointAt(r.seq - 1, cp.hash) ?? prunedTooSoon(r.seq, cp);
           if (b) return result(b);
           prevHash = cp.hash;
         } else if (anchor) {
           prevHash = anchor.hash;
+          cadence?.anchor(anchor.seq, undefined);
         } else {
           return result({ seq: r.seq, reason: 'no-anchor', message: `the first record is ${r.seq} and no signed checkpoint at ${r.seq - 1} anchors it (records before it were removed)` });
         }
@@ -116,7 +165,7 @@ export async function verifyAuditChain(src: AuditChainSource, key: AuditVerifier
     count++;
     prevSeq = r.seq;
     prevHash = r.hash;
-    const b = checkpointAt(r.seq, r.hash);
+    const b = cadence?.record(r.seq, r.at) ?? checkpointAt(r.seq, r.hash);
     if (b) return result(b);
   }
 
@@ -132,6 +181,8 @@ export async function verifyAuditChain(src: AuditChainSource, key: AuditVerifier
       if (!cp || src.head.hash !== cp.hash) {
         return result({ seq: src.head.seq, reason: 'head-mismatch', message: `the chain's head is record ${src.head.seq}, but no record is stored` });
       }
+      const b = checkpointAt(cp.seq, cp.hash) ?? prunedTooSoon(cp.seq, cp);
+      if (b) return result(b);
     } else if (prevSeq !== undefined && (src.head.seq !== prevSeq || src.head.hash !== prevHash)) {
       const missing = src.head.seq > prevSeq;
       return result({
@@ -141,7 +192,8 @@ export async function verifyAuditChain(src: AuditChainSource, key: AuditVerifier
       });
     }
   }
-  return result();
+  const late = count > 0 ? cadence?.close(policy.now, true) : undefined;
+  return result(late);
 }
 
 /** Pages through a store's records in seq order (for the verifier and exports), up to `toSeq` when given. */
@@ -162,12 +214,13 @@ export async function* storedRecords(store: AuditReader, fromSeq = 0, pageSize =
 /**
  * Verifies everything a store holds, as of the moment it starts: checkpoints are read first, then
  * the head, then the records up to that head, so appends made while it runs (a live service writes
- * all the time) are neither checked nor mistaken for a broken chain.
+ * all the time) are neither checked nor mistaken for a broken chain. Records missing before the first
+ * stored one must have been pruned: `policy.retentionMs` defaults to 180 days.
  */
-export async function verifyStoredChain(store: AuditReader, key: AuditVerifierKey | undefined): Promise<AuditVerification> {
+export async function verifyStoredChain(store: AuditReader, key: AuditVerifierKey | TrustedAuditKey | undefined, policy: AuditVerifyPolicy = { now: Date.now() }): Promise<AuditVerification> {
   const checkpoints = await store.checkpoints();
   const head = await store.head();
-  const v = await verifyAuditChain({ records: storedRecords(store, 0, 2000, head.seq), checkpoints, head }, key);
+  const v = await verifyAuditChain({ records: storedRecords(store, 0, 2000, head.seq), checkpoints, head }, key, { ...policy, retentionMs: policy.retentionMs ?? DEFAULT_AUDIT_RETENTION_MS });
   if (!v.ok) return v;
   // A record past the head is legitimate only if the head has moved over it since (an append
   // writes both in one transaction); one the head never covers was slipped in behind the chain.

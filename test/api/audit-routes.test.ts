@@ -73,6 +73,22 @@ describe('audit over the API', () => {
     expect(all.find((r) => r.seq === stored!.seq)!.actor).toMatchObject({ tenantId: other });
   });
 
+  it("shows a tenant administrator an operator's action on its terminal without the operator's key id or address", async () => {
+    const t = await api.f.addTerminal();
+    const operatorKey = await keyFor(api.app, 'operator');
+    expect((await api.app.inject({ method: 'PATCH', url: `/api/v1/terminals/${t.devEui}`, headers: { authorization: `Bearer ${operatorKey}` }, payload: { enabled: false } })).statusCode).toBe(200);
+    await settle();
+    const stored = (await api.f.store.audit.range(0, 1000)).find((r) => r.action === 'api.patch' && r.actor.role === 'operator' && r.actor.id !== 'bootstrap')!;
+    expect(stored).toMatchObject({ actor: { kind: 'api-key', id: expect.any(String) }, sourceIp: '127.0.0.1', tenantId: api.f.tenantId });
+    const owner = await keyFor(api.app, 'tenant-admin', api.f.tenantId);
+    const seen = (await api.app.inject({ method: 'GET', url: '/api/v1/audit?limit=1000', headers: { authorization: `Bearer ${owner}` } })).json().items as Array<{ seq: number; actor: Record<string, unknown>; sourceIp?: string }>;
+    const mine = seen.find((r) => r.seq === stored.seq)!;
+    expect(mine.actor).toEqual({ kind: 'api-key', role: 'operator' });
+    expect(mine.sourceIp).toBeUndefined();
+    const bootstrap = seen.find((r) => r.actor['role'] === 'operator' && r.actor['kind'] === 'operator');
+    if (bootstrap) expect(bootstrap.actor).not.toHaveProperty('id');
+  });
+
   it('records sensitive reads (payloads, positions) but not ordinary listings', async () => {
     const t = await api.f.addTerminal();
     await api.app.inject({ method: 'GET', url: '/api/v1/terminals', headers: auth });

@@ -2,7 +2,8 @@
  * The audit chain edited on disk, end to end: records written by the API of a server on a SQLite
  * file, the file edited behind its back (a record changed, one deleted, two swapped, the newest
  * ones cut off), and the verification — over the API and as `satiot audit verify` does it —
- * names the first broken record. (test/supervision/audit-chain.test.ts covers each edit on both
+ * names the first broken record; so does removing the signed checkpoints after recomputing the chain,
+ * or the oldest records passed off as pruned. (test/supervision/audit-chain.test.ts covers each edit on both
  * hash functions; test/supervision/audit-cli.test.ts the command's exit codes.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { ManualClock } from '../../src/core/ports/clock.js';
 import { ChainedAuditLog } from '../../src/supervision/audit-log.js';
 import { AuditSigner } from '../../src/supervision/audit-signer.js';
 import { verifyStoredChain } from '../../src/supervision/audit-verifier.js';
+import { chainHash } from '../../src/supervision/audit-chain.js';
+import { GENESIS_HASH } from '../../src/core/ports/audit-store.js';
 import { openApi, auth, type ApiFixture } from '../api/api-fixture.js';
 import { T0 } from '../core/helpers.js';
 
@@ -42,9 +45,36 @@ describe('audit chain edited on disk', () => {
     db.close();
     const store = await openStore('sqlite', { dataDir: dir });
     try {
-      return await verifyStoredChain(store.audit, signer);
+      return await verifyStoredChain(store.audit, signer, { now: T0, checkpointEvery: 4, retentionMs: 180 * 86_400_000 });
     } finally {
       await store.close();
+    }
+  }
+
+  /** The attacker's rewrite: record 7 (the failed login) turned into a success, every hash from genesis recomputed, the head moved. */
+  async function recomputeFromGenesis(db: BetterSqlite3.Database): Promise<void> {
+    const store = await openStore('sqlite', { dataDir: dir });
+    const records = await store.audit.range(1, 100);
+    await store.close();
+    let prev = GENESIS_HASH;
+    const update = db.prepare('UPDATE audit_log SET outcome = ?, action = ?, hash = ? WHERE seq = ?');
+    for (const r of records) {
+      const edited = r.seq === 7 ? { ...r, outcome: 'ok' as const, action: 'api.get' } : r;
+      prev = chainHash(prev, edited);
+      update.run(edited.outcome, edited.action, prev, r.seq);
+    }
+    db.prepare('UPDATE audit_head SET hash = ? WHERE id = 1').run(prev);
+  }
+
+  /** The server again on the edited file, asked GET /api/v1/audit/verify. */
+  async function verifyOverApi() {
+    const store = await openStore('sqlite', { dataDir: dir });
+    const log = new ChainedAuditLog(store.audit, { clock: new ManualClock(T0), signer, checkpointEvery: 4 });
+    const again = await openApi({ store, audit: log });
+    try {
+      return (await again.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: auth })).json();
+    } finally {
+      await again.close();
     }
   }
 
@@ -69,6 +99,26 @@ describe('audit chain edited on disk', () => {
   it('catches the newest records cut off, head and all', async () => {
     const v = await verifyAfter("DELETE FROM audit_log WHERE seq >= 6; UPDATE audit_head SET seq = 5, hash = (SELECT hash FROM audit_log WHERE seq = 5)");
     expect(v.broken).toMatchObject({ reason: 'record-missing', seq: 6 });
+  });
+
+  it('catches the checkpoints deleted and the whole chain recomputed from genesis', async () => {
+    const db = new BetterSqlite3(join(dir, 'satiot.db'));
+    await recomputeFromGenesis(db);
+    db.exec('DELETE FROM audit_checkpoints');
+    db.close();
+    expect((await verifyAfter('SELECT 1')).broken).toMatchObject({ seq: 5, reason: 'checkpoint-missing' });
+    expect(await verifyOverApi()).toMatchObject({ ok: false, broken: { seq: 5, reason: 'checkpoint-missing' } });
+  });
+
+  it('catches every record up to the newest checkpoint deleted, passed off as pruned', async () => {
+    expect((await verifyAfter('DELETE FROM audit_log WHERE seq <= 4')).broken).toMatchObject({ seq: 5, reason: 'prune-unproven' });
+    expect(await verifyOverApi()).toMatchObject({ ok: false, broken: { seq: 5, reason: 'prune-unproven' } });
+  });
+
+  it('says over the API that an unpinned key proves nothing against whoever holds the server\'s key', async () => {
+    const v = await verifyOverApi();
+    expect(v).toMatchObject({ ok: true, keySource: 'signer' });
+    expect(v.warning).toMatch(/not pinned/);
   });
 
   it('reports the break over the API too', async () => {

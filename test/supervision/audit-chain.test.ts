@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GENESIS_HASH } from '../../src/core/ports/audit-store.js';
+import { GENESIS_HASH, type AuditRecord } from '../../src/core/ports/audit-store.js';
 import { canonicalJson, chainHash } from '../../src/supervision/audit-chain.js';
 import { verifyStoredChain } from '../../src/supervision/audit-verifier.js';
 import { auditOnDisk, entry, type AuditDisk } from './audit-fixture.js';
@@ -138,6 +139,131 @@ describe.each(['sha256', 'sm3'] as const)('audit chain on SQLite (%s)', (alg) =>
   });
 });
 
+const DAY = 86_400_000;
+
+/**
+ * What an attacker with write access to the database does to the file: edits record `seq` and
+ * recomputes every hash from genesis on, drops the signed checkpoints that would expose it and
+ * moves the head to the new last hash.
+ */
+async function rewriteFromGenesis(d: AuditDisk, seq: number): Promise<void> {
+  const records = await d.store.audit.range(1, 100_000);
+  let prev = GENESIS_HASH;
+  const rewritten: AuditRecord[] = records.map((r) => {
+    const edited = r.seq === seq ? { ...r, outcome: 'failed' as const } : r;
+    prev = chainHash(prev, edited);
+    return { ...edited, hash: prev };
+  });
+  await d.log.flush();
+  await d.store.close();
+  const db = new BetterSqlite3(d.dbFile);
+  const update = db.prepare('UPDATE audit_log SET outcome = ?, hash = ? WHERE seq = ?');
+  db.transaction(() => {
+    for (const r of rewritten) update.run(r.outcome, r.hash, r.seq);
+    db.prepare('DELETE FROM audit_checkpoints').run();
+    db.prepare('UPDATE audit_head SET hash = ? WHERE id = 1').run(prev);
+  })();
+  db.close();
+  await d.tamper('SELECT 1');
+}
+
+describe('audit verification holds the writer to its checkpoint cadence', () => {
+  let d: AuditDisk;
+  beforeEach(async () => {
+    d = await auditOnDisk({ checkpointEvery: 1000 });
+  });
+  afterEach(() => d.close());
+
+  it('fails a chain recomputed from genesis with its checkpoints deleted (two hours of records, no signature)', async () => {
+    for (let i = 0; i < 60; i++) {
+      await d.log.append(entry(i));
+      d.clock.advance(2 * 60_000);
+    }
+    await d.log.checkpoint();
+    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({ ok: true, records: 60 });
+    await rewriteFromGenesis(d, 3);
+    const v = await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() });
+    expect(v.ok).toBe(false);
+    expect(v.broken).toMatchObject({ reason: 'checkpoint-missing' });
+  });
+
+  it('fails more than 1,000 records in a row without a signed checkpoint, however quickly they came', async () => {
+    await Promise.all(Array.from({ length: 1200 }, (_, i) => d.log.append(entry(i))));
+    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({ ok: true, records: 1200 });
+    await d.tamper('DELETE FROM audit_checkpoints');
+    const v = await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() });
+    expect(v.broken).toMatchObject({ seq: 1001, reason: 'checkpoint-missing' });
+  });
+
+  it('signs at least every 1,000 records even when one group commit holds more', async () => {
+    await Promise.all(Array.from({ length: 2500 }, (_, i) => d.log.append(entry(i))));
+    const cps = await d.store.audit.checkpoints();
+    expect(cps.map((c) => c.seq)).toEqual([1000, 2000]);
+    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({ ok: true, unsignedTail: 500 });
+  });
+
+  it('accepts the newest records unsigned while they are younger than the interval (the writer signs them soon)', async () => {
+    for (let i = 0; i < 5; i++) await d.log.append(entry(i));
+    d.clock.advance(8 * 60_000);
+    for (let i = 5; i < 9; i++) await d.log.append(entry(i));
+    d.clock.advance(60_000);
+    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({ ok: true, records: 9, unsignedTail: 9 });
+  });
+
+  it('fails an unsigned record written long after the last signature and never signed since', async () => {
+    await d.log.append(entry(1));
+    d.clock.advance(9 * 60_000);
+    await d.log.append(entry(2));
+    d.clock.advance(2 * 3_600_000);
+    const v = await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() });
+    // Written within 10 minutes of the chain's start, so a writer owed no checkpoint yet: a stopped server leaves this.
+    expect(v.ok).toBe(true);
+    // Record 2 moved an hour later, hashes recomputed: a writer would have signed a record that late.
+    await d.tamper('UPDATE audit_log SET at = at + 3600000 WHERE seq = 2');
+    await rewriteFromGenesis(d, 1);
+    expect((await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).broken).toMatchObject({ seq: 2, reason: 'checkpoint-missing' });
+  });
+});
+
+describe('audit verification of a pruned chain', () => {
+  let d: AuditDisk;
+  beforeEach(async () => {
+    d = await auditOnDisk({ checkpointEvery: 4 });
+    for (let i = 0; i < 10; i++) {
+      await d.log.append(entry(i));
+      d.clock.advance(60_000);
+    }
+    await d.log.checkpoint();
+  });
+  afterEach(() => d.close());
+
+  const policy = () => ({ now: d.clock.now(), retentionMs: 180 * DAY });
+
+  it('fails records deleted up to the newest checkpoint: its signed time shows they were not old enough to prune', async () => {
+    const cps = await d.store.audit.checkpoints();
+    const anchor = cps[cps.length - 2]!;
+    await d.tamper('DELETE FROM audit_log WHERE seq <= ?', anchor.seq);
+    const v = await verifyStoredChain(d.store.audit, d.signer, policy());
+    expect(v.ok).toBe(false);
+    expect(v.broken).toMatchObject({ seq: anchor.seq + 1, reason: 'prune-unproven' });
+  });
+
+  it('fails every record deleted down to the signed head', async () => {
+    await d.tamper('DELETE FROM audit_log');
+    const v = await verifyStoredChain(d.store.audit, d.signer, policy());
+    expect(v.broken).toMatchObject({ reason: 'prune-unproven' });
+  });
+
+  it('accepts the same cut once the anchor is older than the retention', async () => {
+    const cps = await d.store.audit.checkpoints();
+    const anchor = cps[cps.length - 2]!;
+    await d.tamper('DELETE FROM audit_log WHERE seq <= ?', anchor.seq);
+    d.clock.advance(181 * DAY);
+    await d.log.append(entry(99));
+    expect(await verifyStoredChain(d.store.audit, d.signer, policy())).toMatchObject({ ok: true, firstSeq: anchor.seq + 1 });
+  });
+});
+
 describe('audit retention', () => {
   it('prunes to a signed checkpoint and the rest still verifies', async () => {
     const d = await auditOnDisk({ checkpointEvery: 4 });
@@ -152,7 +278,7 @@ describe('audit retention', () => {
       expect(pruned.deleted).toBeGreaterThan(0);
       const first = await d.store.audit.firstSeq();
       expect(first).toBe(pruned.anchorSeq! + 1);
-      const v = await verifyStoredChain(d.store.audit, d.signer);
+      const v = await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now(), retentionMs: 180 * DAY });
       expect(v).toMatchObject({ ok: true, firstSeq: first, lastSeq: 10 });
       // Records k = 1…10 at T0 + 20(k − 1) days; more than 10 minutes between appends makes a checkpoint at
       // every record from 2 on. Now is T0 + 350 days, the cut-off T0 + 170 days: the newest checkpoint before

@@ -40,9 +40,10 @@ export const auditRecordSchema = {
  */
 export function auditJson(r: AuditRecord, p: Principal, access: AccessControl) {
   const redact = p.role === 'regulator' && r.tenantId !== undefined && !access.seesPayloads(p);
-  // A tenant reads records filed under it, including another tenant's probes of its resources: it
-  // learns that someone tried, never who (key id, tenant, address).
-  const stranger = p.tenantId !== null && r.actor.tenantId !== undefined && r.actor.tenantId !== p.tenantId;
+  // A tenant reads records filed under it, including another tenant's probes of its resources and
+  // operators' actions on them: it learns that someone tried or acted and in which role, never who
+  // (key id, tenant, address). The service's own components (`system`) keep their names.
+  const stranger = p.tenantId !== null && r.actor.kind !== 'system' && r.actor.tenantId !== p.tenantId;
   const actor = stranger ? { kind: r.actor.kind, ...(r.actor.role ? { role: r.actor.role } : {}) } : r.actor;
   return {
     seq: r.seq, at: new Date(r.at).toISOString(), actor, action: r.action, ...(r.target ? { target: r.target } : {}), outcome: r.outcome,
@@ -125,7 +126,8 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
 
     app.get('/api/v1/audit/verify', {
       schema: {
-        summary: 'Verify the whole audit chain now (operators)', tags: ['supervision'], security: [{ apiKey: [] }],
+        summary: 'Verify the whole audit chain now (operators): hashes, signed checkpoints and their cadence, the anchor of pruned records; `warning` says what an unpinned key does not prove',
+        tags: ['supervision'], security: [{ apiKey: [] }],
         response: {
           200: {
             type: 'object', required: ['ok', 'records', 'checkpointsVerified'],
@@ -133,6 +135,8 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
               ok: { type: 'boolean' }, records: { type: 'integer' }, firstSeq: { type: 'integer' }, lastSeq: { type: 'integer' },
               checkpointsVerified: { type: 'integer' }, checkpointsUnchecked: { type: 'integer' }, unsignedTail: { type: 'integer' },
               broken: { type: 'object', properties: { seq: { type: 'integer' }, reason: { type: 'string' }, message: { type: 'string' }, expected: { type: 'string' }, found: { type: 'string' } } },
+              keySource: { type: 'string', enum: ['pinned', 'environment', 'data-dir', 'signer', 'export-file', 'none'], description: 'where the trusted public key came from; only pinned (--audit-public-key) holds against someone who controls the data' },
+              warning: { type: 'string', description: 'what the verification does not prove (the key was not pinned)' },
             },
           },
           '4xx': errorSchema,
@@ -140,7 +144,11 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       },
     }, async (req: FastifyRequest) => {
       allow(req, ['operator']);
-      return verifyStoredChain(core.auditRecords, auditLogOf(core)?.verifierKey);
+      const log = auditLogOf(core);
+      return verifyStoredChain(core.auditRecords, log?.trust, {
+        now: core.clock.now(),
+        ...(log ? { retentionMs: log.retentionDays * 86_400_000, checkpointEvery: log.checkpointEvery, checkpointIntervalMs: log.checkpointIntervalMs } : {}),
+      });
     });
   };
 }
