@@ -11,6 +11,9 @@
  * - emergency downlinks (`priority: "emergency"`) are never limited;
  * - lock-out: a source address that presents `failures` bad keys or tokens (401s) within
  *   `windowMs` is refused with KEY_LOCKED_OUT for `lockMs`, before any key is checked; audited.
+ *   API keys and station tokens fail in buckets of their own (bad API keys never stop a station's
+ *   batches from that address, nor the other way round), and a presented key or token that fails
+ *   `failures` times from any addresses is locked on its own (only that credential).
  *
  * Over a limit: 429 RATE_LIMITED with Retry-After (seconds). With a shared LimitStore (the
  * cluster's PostgreSQL) every node counts into the same windows and honours the same lock-outs;
@@ -23,8 +26,9 @@ export interface AccessLimits {
   readonly station: number | false;
   readonly lockout: { readonly failures: number; readonly windowMs: number; readonly lockMs: number } | false;
   /**
-   * Source addresses never locked out (default the loopback addresses: an operator on the machine —
-   * the CLI — can always get in, as the bootstrap key promises).
+   * Socket peers never locked out (default the loopback addresses: an operator on the machine — the
+   * CLI — can always get in, as the bootstrap key promises). Never a trusted proxy, nor an address a
+   * proxy forwarded: behind a local proxy every client would be exempt.
    */
   readonly lockoutExempt: readonly string[];
 }

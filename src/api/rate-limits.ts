@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -32,14 +33,56 @@ function isEmergencyDownlink(req: FastifyRequest): boolean {
   return req.method === 'POST' && /\/downlinks$/.test(req.routeOptions.url ?? '') && (req.body as { priority?: unknown } | undefined)?.priority === 'emergency';
 }
 
+/**
+ * Which credentials a request presents, for the lock-out: station tokens on the Gateway API, API keys
+ * elsewhere. Each kind fails and locks in buckets of its own, so a flood of bad API keys from an
+ * address never stops that address's station batches, nor the other way round.
+ */
+export type CredentialKind = 'api' | 'station';
+
+export const credentialKind = (req: FastifyRequest): CredentialKind => (GATEWAY.test(req.url) ? 'station' : 'api');
+
+/**
+ * The lock-out buckets of a request: its client address (as the trusted proxies resolve it) and,
+ * when it presents one, its credential (a hash of the token: never the token itself), each per kind.
+ */
+export function lockoutBuckets(req: FastifyRequest): { readonly source: string; readonly credential: string | undefined } {
+  const kind = credentialKind(req);
+  const token = bearerToken(req);
+  return { source: `${kind}:ip:${req.ip}`, credential: token ? `${kind}:cred:${hashed(token)}` : undefined };
+}
+
+/**
+ * Whether `address` is one of the trusted proxies (addresses or CIDR ranges, as `--trust-proxy`
+ * takes them); an IPv4-mapped IPv6 address is checked as its IPv4 address.
+ */
+export function proxyMatcher(trusted: readonly string[]): (address: string | undefined) => boolean {
+  if (trusted.length === 0) return () => false;
+  const list = new BlockList();
+  for (const entry of trusted) {
+    const [addr = '', bits] = entry.split('/');
+    const type = isIPv4(addr) ? 'ipv4' : isIPv6(addr) ? 'ipv6' : undefined;
+    // Fastify's names ("loopback", …) are not ranges BlockList knows: only addresses and CIDR ranges count here.
+    if (!type) continue;
+    if (bits === undefined) list.addAddress(addr, type);
+    else list.addSubnet(addr, Number(bits), type);
+  }
+  return (address) => {
+    if (!address) return false;
+    const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+    if (v4 !== undefined) return list.check(v4, 'ipv4') || list.check(address, 'ipv6');
+    return isIPv4(address) ? list.check(address, 'ipv4') : isIPv6(address) && list.check(address, 'ipv6');
+  };
+}
+
 /** Sources whose failures or lock-outs are remembered at most, per node (in memory). */
 const MAX_TRACKED = 100_000;
 
-/** Failed keys per source address, and the sources locked out. */
+/** Failed keys per bucket (a source address or a presented credential, per kind), and the buckets locked out. */
 export interface Lockout {
   /** Seconds until `source` may try again, or 0. */
   retryAfter(source: string): Promise<number>;
-  /** Records a failed key; true when this failure locks the source out. */
+  /** Records a failed key; true when this failure locks the bucket out. */
   fail(source: string): Promise<boolean>;
 }
 
@@ -148,6 +191,8 @@ export interface AccessLimitsOptions {
   readonly shared?: SharedLimits;
   /** The clock lock-outs run on: wall-clock time by default, never the core's (it may be simulated, ×60 in `satiot demo`). */
   readonly clock?: Clock;
+  /** The app's trusted proxies (`--trust-proxy`): a request through one of them is never exempt from the lock-out. */
+  readonly trustProxy?: readonly string[];
 }
 
 /** Installs the limits on the app (before the routes: the rate limiter attaches to routes as they are added). */
@@ -165,32 +210,51 @@ export const accessLimits = fp<AccessLimitsOptions>(async (app, opts) => {
   if (limits.lockout) {
     const lockout: Lockout = opts.shared ? new SharedLockout(opts.shared, limits.lockout, opts.clock) : new AuthLockout(limits.lockout, opts.clock);
     const policy = limits.lockout;
-    const exempt = new Set(limits.lockoutExempt);
+    const exemptPeers = new Set(limits.lockoutExempt);
+    const isProxy = proxyMatcher(opts.trustProxy ?? []);
+    // The exemption belongs to the socket peer itself (the CLI on this machine), never to an address a
+    // proxy forwarded, nor to a trusted proxy (a local proxy would otherwise exempt every client).
+    const exempt = (req: FastifyRequest): boolean => {
+      const peer = req.socket.remoteAddress;
+      return peer !== undefined && exemptPeers.has(peer) && !isProxy(peer);
+    };
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-      if (exempt.has(req.ip) || PROBES.test(req.url)) return;
+      if (PROBES.test(req.url) || exempt(req)) return;
+      const { source, credential } = lockoutBuckets(req);
       // A shared lock-out table that cannot be reached does not stop the node: the request goes on
       // (and meets the store's own error if it needs the store).
-      let wait: number;
+      let wait: number, scope: 'source' | 'credential' = 'source';
       try {
-        wait = await lockout.retryAfter(req.ip);
+        wait = await lockout.retryAfter(source);
+        if (wait === 0 && credential) { wait = await lockout.retryAfter(credential); scope = 'credential'; }
       } catch (e) {
         req.log.warn({ err: e }, 'lock-out check skipped: the shared store did not answer');
         return;
       }
       if (wait > 0) {
         reply.header('retry-after', String(wait));
-        throw new SatiotError('KEY_LOCKED_OUT', `too many failed keys from this address: locked out for ${wait} s more`, { retryAfterSeconds: wait });
+        const what = scope === 'source' ? 'too many failed keys from this address' : 'this key or token failed too often';
+        throw new SatiotError('KEY_LOCKED_OUT', `${what}: locked out for ${wait} s more`, { retryAfterSeconds: wait, scope });
       }
     });
-    app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
-      if (reply.statusCode !== 401 || exempt.has(req.ip)) return;
-      const lockedNow = await lockout.fail(req.ip).catch((e: unknown) => { req.log.warn({ err: e }, 'failed key not counted: the shared store did not answer'); return false; });
-      if (lockedNow && core) {
+    // Counted before the 401 is sent (onSend, not onResponse): a client that has its answer finds the
+    // failure counted, and the lock in place, on whichever node it tries next.
+    app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (reply.statusCode !== 401 || exempt(req)) return payload;
+      const { source, credential } = lockoutBuckets(req);
+      const bucket = credentialKind(req);
+      const count = (key: string) => lockout.fail(key).catch((e: unknown) => { req.log.warn({ err: e }, 'failed key not counted: the shared store did not answer'); return false; });
+      const audited = async (target: { kind: string; id: string }) => {
+        if (!core) return;
         await core.audit.append({
-          actor: { kind: 'system', id: 'auth-lockout' }, action: 'auth.lockout', target: { kind: 'source', id: req.ip }, outcome: 'denied',
-          details: { failures: policy.failures, windowMs: policy.windowMs, lockedForMs: policy.lockMs, lastRoute: req.routeOptions.url ?? null }, sourceIp: req.ip,
+          actor: { kind: 'system', id: 'auth-lockout' }, action: 'auth.lockout', target, outcome: 'denied',
+          details: { bucket, failures: policy.failures, windowMs: policy.windowMs, lockedForMs: policy.lockMs, lastRoute: req.routeOptions.url ?? null }, sourceIp: req.ip,
         }).catch((e: unknown) => req.log.error({ err: e }, 'audit append failed'));
-      }
+      };
+      if (await count(source)) await audited({ kind: 'source', id: req.ip });
+      // The credential's id in the record is its hash: the token itself is never written down.
+      if (credential && await count(credential)) await audited({ kind: 'credential', id: credential.slice(credential.lastIndexOf(':') + 1) });
+      return payload;
     });
   }
   if (limits.api !== false || limits.station !== false) {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
-import { AuthLockout, type AccessLimits } from '../../src/api/rate-limits.js';
+import { AuthLockout, proxyMatcher, type AccessLimits } from '../../src/api/rate-limits.js';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { coreFixture, uplink, type CoreFixture } from '../core/helpers.js';
 import { MemoryAudit } from '../supervision/registration-fixture.js';
@@ -99,6 +99,55 @@ describe('rate limits and lock-out', () => {
     });
   });
 
+  describe.each([['this node\'s memory', false], ['the shared store', true]] as const)('lock-out buckets, counted in %s', (_where, sharedStore) => {
+    const policy = { failures: 3, windowMs: 60_000, lockMs: 60_000 };
+    const build = async (o: { trustProxy?: string[] } = {}) => {
+      audit = new MemoryAudit();
+      f = await coreFixture({ audit });
+      if (sharedStore) Object.defineProperty(f.core, 'sharedLimits', { value: f.store.limits });
+      app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY), limits: { api: false, station: false, lockout: policy }, wallClock: f.clock, ...o });
+    };
+    const api = (key: string, remoteAddress: string, headers: Record<string, string> = {}) =>
+      app.inject({ method: 'GET', url: '/api/v1/tenants', headers: { ...bearer(key), ...headers }, remoteAddress });
+    const batch = async (token: string, remoteAddress: string) => {
+      const t = await f.addTerminal();
+      return app.inject({ method: 'POST', url: '/api/v1/gateway/uplinks', headers: bearer(token), payload: { frames: [uplink(t, 1, new Uint8Array([1]))] }, remoteAddress });
+    };
+
+    it('keeps bad API keys and bad station tokens apart: one flood does not lock the other kind out of the same address', async () => {
+      await build();
+      for (let i = 0; i < 3; i++) expect((await api(`sk_guess_${i}`, '203.0.113.20')).statusCode).toBe(401);
+      expect((await api(KEY, '203.0.113.20')).json().error.code).toBe('KEY_LOCKED_OUT');
+      const ok = await batch(f.token, '203.0.113.20');
+      expect(ok.statusCode, ok.body).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await batch(`gst_forged_${i}`, '203.0.113.21')).statusCode).toBe(401);
+      expect((await batch(f.token, '203.0.113.21')).json().error.code).toBe('KEY_LOCKED_OUT');
+      expect((await api(KEY, '203.0.113.21')).statusCode).toBe(200);
+    });
+
+    it('locks one presented key that fails from many addresses, without locking other keys', async () => {
+      await build();
+      for (let i = 0; i < 3; i++) expect((await api('sk_leaked_and_revoked', `198.51.100.${i + 1}`)).statusCode).toBe(401);
+      const locked = await api('sk_leaked_and_revoked', '198.51.100.99');
+      expect([locked.statusCode, locked.json().error.code, locked.json().error.details.scope]).toEqual([429, 'KEY_LOCKED_OUT', 'credential']);
+      expect((await api('sk_other_guess', '198.51.100.99')).statusCode).toBe(401);
+      expect((await api(KEY, '198.51.100.99')).statusCode).toBe(200);
+      const entry = audit.entries.find((e) => e.action === 'auth.lockout' && e.target?.kind === 'credential');
+      expect(entry).toMatchObject({ outcome: 'denied', details: { bucket: 'api', failures: 3 } });
+      expect(JSON.stringify(audit.entries)).not.toContain('sk_leaked');
+    });
+
+    it('judges a request through a trusted local proxy by its forwarded client: loopback from the proxy is not exempt', async () => {
+      await build({ trustProxy: ['127.0.0.1'] });
+      // A proxy that passes the client's own X-Forwarded-For on: the chain resolves to loopback.
+      const viaProxy = (key: string) => api(key, '127.0.0.1', { 'x-forwarded-for': '127.0.0.1' });
+      for (let i = 0; i < 3; i++) expect((await viaProxy(`sk_guess_${i}`)).statusCode).toBe(401);
+      expect((await viaProxy(KEY)).json().error.code).toBe('KEY_LOCKED_OUT');
+      // Another client behind the same proxy is its own source.
+      expect((await api(KEY, '127.0.0.1', { 'x-forwarded-for': '203.0.113.30' })).statusCode).toBe(200);
+    });
+  });
+
   describe('shared limits whose store does not answer', () => {
     it('still answers the probes, the API and a bad key (401, not 5xx): the limits fail open', async () => {
       audit = new MemoryAudit();
@@ -115,5 +164,14 @@ describe('rate limits and lock-out', () => {
       }
       expect((await app.inject({ method: 'GET', url: '/api/v1/tenants', headers: bearer(KEY), ...from })).statusCode).toBe(200);
     });
+  });
+});
+
+describe('trusted proxy matching', () => {
+  it('matches addresses and CIDR ranges of both families, an IPv4-mapped peer as its IPv4 address', () => {
+    const isProxy = proxyMatcher(['127.0.0.1', '10.0.0.0/8', 'fd00::/8']);
+    expect([isProxy('127.0.0.1'), isProxy('::ffff:127.0.0.1'), isProxy('10.2.3.4'), isProxy('fd12::1')]).toEqual([true, true, true, true]);
+    expect([isProxy('127.0.0.2'), isProxy('::1'), isProxy('11.0.0.1'), isProxy(undefined)]).toEqual([false, false, false, false]);
+    expect(proxyMatcher([])('127.0.0.1')).toBe(false);
   });
 });

@@ -51,6 +51,20 @@ describe('satiot tenants|terminals|ground-stations', () => {
     expect(table.stdout).toMatch(/Kashi\s+39\.5\s+76/);
   });
 
+  it('rotates a ground station\'s token (the new one printed once) and revokes it; the list shows which', async () => {
+    const id = (JSON.parse((await cli(['ground-stations', 'add', '--name', 'Sanya', '--lat', '18.3', '--lon', '109.5', '--format', 'json'])).stdout) as { id: string }).id;
+    const rotated = await cli(['ground-stations', 'rotate-token', id]);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toMatch(/token \(shown once\): gst_/);
+    const revoked = await cli(['ground-stations', 'revoke-token', id]);
+    expect([revoked.code, revoked.stdout]).toEqual([0, expect.stringContaining('token revoked')]);
+    expect((await cli(['ground-stations', 'list'])).stdout).toMatch(/Sanya.*revoked/);
+    const again = await cli(['ground-stations', 'revoke-token', id]);
+    expect([again.code, again.stderr]).toEqual([6, expect.stringMatching(/^error STATION_TOKEN_REVOKED: /)]);
+    const help = await runCli(['ground-stations', 'rotate-token', '--help']);
+    expect(help.stdout).toMatch(/stops\s+working\s+on\s+every\s+node\s+at\s+once/);
+  });
+
   it('imports terminals from a CSV file: the good rows registered, the bad ones listed with line and code, exit 2', async () => {
     const tenantId = (JSON.parse((await cli(['tenants', 'add', '--name', 'Fleet', '--format', 'json'])).stdout) as { id: string }).id;
     const file = join(dataDir, 'fleet.csv');

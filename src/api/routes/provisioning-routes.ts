@@ -7,6 +7,7 @@ import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
+import { isTokenRevoked } from '../../core/station-tokens.js';
 
 const tenantSchema = { type: 'object', required: ['id', 'name', 'createdAt'], properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string' } } } as const;
 const geoSchema = {
@@ -30,8 +31,11 @@ export const terminalSchema = {
   },
 } as const;
 const stationSchema = {
-  type: 'object', required: ['id', 'name', 'lat', 'lon', 'altM', 'enabled', 'createdAt'],
-  properties: { id: { type: 'string' }, name: { type: 'string' }, lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' }, enabled: { type: 'boolean' }, createdAt: { type: 'string' } },
+  type: 'object', required: ['id', 'name', 'lat', 'lon', 'altM', 'enabled', 'tokenRevoked', 'createdAt'],
+  properties: {
+    id: { type: 'string' }, name: { type: 'string' }, lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' }, enabled: { type: 'boolean' },
+    tokenRevoked: { type: 'boolean', description: 'its token was revoked (POST …/token issues a new one)' }, createdAt: { type: 'string' },
+  },
 } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -230,7 +234,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       schema: { summary: 'List ground stations', tags: ['provisioning'], ...secured, response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: stationSchema } } }, '4xx': errorSchema } },
     }, async (req) => {
       allow(req, SUPERVISORS);
-      return { items: (await core.registryQueries.listGroundStations()).map((s) => ({ ...s, createdAt: iso(s.createdAt) })) };
+      return { items: (await core.registryQueries.listGroundStations()).map((s) => ({ ...s, tokenRevoked: isTokenRevoked(s), createdAt: iso(s.createdAt) })) };
     });
   };
 }
