@@ -12,6 +12,7 @@ import { messageIdOf } from './message-id.js';
 import { receptionSummarySubject, rejectionSubject } from './events/subjects.js';
 import { rejectionEvent, SECURITY_REJECTIONS, type RejectionContext, type RejectionEvent } from './events/rejection-event.js';
 import { summariseReceptions } from './events/reception-summary-event.js';
+import { DEFAULT_MIC_THROTTLE, MicThrottle, type MicThrottlePolicy } from './mic-throttle.js';
 
 /**
  * One frame as a station hands it in: a satellite ground station through the Gateway API, or a
@@ -68,6 +69,11 @@ export interface IngestOptions {
    * page and each terminal's counters once for the group instead of once per batch.
    */
   readonly maxGroupFrames?: number;
+  /**
+   * Bad MICs a DevAddr or a station may cost before its frames are refused unchecked as
+   * MIC_THROTTLED for a cool-down (src/core/mic-throttle.ts; per node); `false`: never.
+   */
+  readonly micThrottle?: Partial<MicThrottlePolicy> | false;
 }
 
 /** A station's batch waiting for its turn. */
@@ -76,6 +82,17 @@ interface Waiting {
   readonly frames: readonly UplinkFrameInput[];
   readonly resolve: (results: FrameResult[]) => void;
   readonly reject: (e: unknown) => void;
+}
+
+/**
+ * The sessions of a shared DevAddr in the order to try their MIC: nearest first from the counter
+ * each expects next to the frame's (16 bits, forward: a terminal's counter only grows), ties in the
+ * registry's order (the last matched first). The frame's own session is then the first tried in the
+ * common case: one MIC computation per frame however many terminals share the address.
+ */
+function likelyFirst(candidates: readonly RegistryEntry[], fCnt16: number, windows: ReadonlyMap<RegistryEntry, ReplayWindow>): RegistryEntry[] {
+  const gap = (c: RegistryEntry) => (fCnt16 - ((windows.get(c) ?? c.window).top + 1)) & 0xffff;
+  return candidates.map((c) => ({ c, d: gap(c) })).sort((a, b) => a.d - b.d).map((x) => x.c);
 }
 
 /** A group found DevAddrs the registry did not know that the store does: decide it again with them. */
@@ -94,6 +111,8 @@ interface Pending {
   /** An Iridium session's payload (in the clear). */
   readonly plain?: Uint8Array;
   readonly fCnt: number;
+  /** The counter the message is stored under: the terminal's counter epoch × 2³² + fCnt. */
+  readonly counter: number;
   readonly messageId: string;
   readonly reception: Reception;
   /** 'new': first copy; 'seen': counter already accepted, dedup window decides. */
@@ -133,6 +152,7 @@ export class IngestPipeline {
   private readonly clockSkewMs: number;
   private readonly maxAgeMs: number;
   private readonly maxGroupFrames: number;
+  private readonly micThrottle: MicThrottle | undefined;
   /** Batches waiting for the writer, in arrival order. */
   private waiting: Waiting[] = [];
   private draining = false;
@@ -157,6 +177,7 @@ export class IngestPipeline {
     this.clockSkewMs = opts.clockSkewMs ?? 10 * 60_000;
     this.maxAgeMs = opts.maxAgeMs ?? 30 * 86_400_000;
     this.maxGroupFrames = opts.maxGroupFrames ?? 8000;
+    this.micThrottle = opts.micThrottle === false ? undefined : new MicThrottle({ ...DEFAULT_MIC_THROTTLE, ...opts.micThrottle });
   }
 
   /**
@@ -398,6 +419,7 @@ export class IngestPipeline {
     let i = 0;
     const unknownAddrs = new Set<string>();
     for (const { station, frames } of group) {
+      this.micThrottle?.heard(station.id, frames.length, now);
       for (const f of frames) this.decideFrame(f, i++, station, now, windows, pending, reject, unknownAddrs);
     }
     if (lookUp && unknownAddrs.size > 0 && (await this.registry.loadByDevAddr([...unknownAddrs])) > 0) throw new RegistryRefreshed();
@@ -415,7 +437,7 @@ export class IngestPipeline {
       if (p.kind === 'new' && !newById.has(p.messageId)) {
         const m: MessageRecord = {
           id: p.messageId, tenantId: p.entry.record.tenantId, terminalId: p.entry.record.id, devEui: p.entry.record.devEui,
-          fCnt: p.fCnt, fPort: p.frame?.fPort ?? null, payload: p.frame ? decryptPayload(p.frame, p.fCnt, p.entry.keys) : p.plain!,
+          fCnt: p.counter, fPort: p.frame?.fPort ?? null, payload: p.frame ? decryptPayload(p.frame, p.fCnt, p.entry.keys) : p.plain!,
           confirmed: p.frame?.mtype === 'confirmed-data-up', ack: p.frame?.ack ?? false,
           capturedAt: p.reception.capturedAt, downlinkedAt: p.reception.downlinkedAt, ingestedAt: now,
         };
@@ -503,18 +525,23 @@ export class IngestPipeline {
       unknownAddrs.add(frame.devAddr);
       return reject(i, 'UNKNOWN_TERMINAL');
     }
+    if (this.micThrottle?.throttled(frame.devAddr, station.id, now)) return reject(i, 'MIC_THROTTLED');
     let entry: RegistryEntry | undefined, fCnt = 0;
-    for (const c of candidates) {
+    for (const c of candidates.length > 1 ? likelyFirst(candidates, frame.fCnt16, windows) : candidates) {
       const w = windows.get(c) ?? c.window;
       const n = rebuildFCnt32(frame.fCnt16, w.top);
       if (verifyMic(frame, n, c.keys)) { entry = c; fCnt = n; break; }
     }
+    if (entry && candidates.length > 1) this.registry.matched(entry);
     const ctx = (e?: RegistryEntry, n?: number): RejectionContext => ({
       stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt, devAddr: frame.devAddr,
       ...(e ? { devEui: e.record.devEui, tenantId: e.record.tenantId } : {}), ...(n !== undefined ? { fCnt: n } : {}),
     });
     // A bad MIC names the terminal when only one has this DevAddr.
-    if (!entry) return reject(i, 'BAD_MIC', ctx(candidates.length === 1 ? candidates[0] : undefined));
+    if (!entry) {
+      this.micThrottle?.failed(frame.devAddr, station.id, now);
+      return reject(i, 'BAD_MIC', ctx(candidates.length === 1 ? candidates[0] : undefined));
+    }
     this.admit(f, i, station, meta, now, entry, fCnt, { frame }, windows, pending, (code) => reject(i, code, ctx(entry, fCnt)));
   }
 
@@ -534,14 +561,15 @@ export class IngestPipeline {
     if (!w) { w = entry.window.clone(); windows.set(entry, w); }
     const cls = w.classify(fCnt);
     if (cls === 'below') return refuse('REPLAYED_COUNTER');
-    const messageId = messageIdOf(entry.record.id, fCnt);
+    const counter = entry.epoch * 2 ** 32 + fCnt;
+    const messageId = messageIdOf(entry.record.id, counter);
     const reception: Reception = {
       messageId, stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt,
       receivedAt: now, rssi: f.rssi ?? null, snr: f.snr ?? null, frequencyOffsetHz: f.frequencyOffsetHz ?? null,
       ...(f.frequencyMHz !== undefined ? { frequencyMHz: f.frequencyMHz } : {}), ...(f.dataRate !== undefined ? { dataRate: f.dataRate } : {}),
     };
     if (cls === 'new') w.acceptInPlace(fCnt);
-    pending.push({ index: i, entry, ...('frame' in body ? { frame: body.frame } : { frame: null, plain: body.plain }), fCnt, messageId, reception, kind: cls });
+    pending.push({ index: i, entry, ...('frame' in body ? { frame: body.frame } : { frame: null, plain: body.plain }), fCnt, counter, messageId, reception, kind: cls });
   }
 
   /**

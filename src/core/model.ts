@@ -91,6 +91,12 @@ export interface TerminalCounters {
   readonly windowBits: string;
   readonly fCntDown: number;
   readonly version: number;
+  /**
+   * Times an operator reset the uplink counters (migration 20; absent: 0). Messages are stored
+   * under counter upEpoch × 2³² + FCnt, so a terminal counting from 0 again does not collide with
+   * its earlier messages.
+   */
+  readonly upEpoch?: number;
 }
 
 export interface GroundStationRecord {
@@ -245,7 +251,7 @@ export interface UserCodecRecord {
 export type RejectionCode =
   | 'MALFORMED_FRAME' | 'FRAME_TOO_LARGE' | 'UNKNOWN_TERMINAL' | 'BAD_MIC' | 'REPLAYED_COUNTER'
   | 'UNAUTHORIZED_STATION' | 'TERMINAL_DISABLED' | 'UNSUPPORTED_FRAME' | 'INVALID_RECEPTION'
-  | 'TERMINAL_NOT_APPROVED';
+  | 'TERMINAL_NOT_APPROVED' | 'MIC_THROTTLED';
 
 /**
  * Who may do what. `operator` runs the service (everything); `tenant-admin` manages one tenant

@@ -13,6 +13,7 @@ import type { SatelliteRecord, UserCodecRecord } from './model.js';
 import type { CodecCatalog } from './codec-catalog.js';
 import type { EventWriter } from './event-writer.js';
 import { isCodecError } from '../codecs/codec.js';
+import { DEFAULT_MAX_TERMINALS_PER_DEV_ADDR } from '../frame/dev-addr.js';
 
 export interface NewTerminal {
   tenantId: string;
@@ -70,10 +71,17 @@ interface Prepared {
 /** Terminals written per transaction by createTerminals. */
 const BULK_CHUNK = 2_000;
 
+export interface ProvisioningOptions {
+  /** Terminals (not retired) that may share one DevAddr; default DEFAULT_MAX_TERMINALS_PER_DEV_ADDR (4). */
+  readonly maxTerminalsPerDevAddr?: number;
+}
+
 /** The store lookups a batch of new terminals shares: each tenant and each (codec, tenant) checked once. */
 class BatchChecks {
   private readonly tenants = new Map<string, Promise<void>>();
   private readonly codecs = new Map<string, Promise<void>>();
+  /** Tenant of each terminal (not retired) that has the DevAddr: the store's, then the batch's own rows. */
+  private readonly addrs = new Map<string, Promise<string[]>>();
 
   constructor(private readonly store: Store, private readonly catalog: CodecCatalog) {}
 
@@ -85,6 +93,26 @@ class BatchChecks {
       this.tenants.set(id, p);
     }
     return p;
+  }
+
+  /** Looks up these DevAddrs in one go (a bulk import), instead of one query per row. */
+  prefetchDevAddrs(devAddrs: readonly string[]): Promise<void> {
+    const todo = [...new Set(devAddrs)].filter((a) => !this.addrs.has(a));
+    if (todo.length === 0) return Promise.resolve();
+    const all = this.store.terminalsByDevAddr(todo).then((ts) => {
+      const by = new Map<string, string[]>(todo.map((a) => [a, []]));
+      for (const t of ts) if (t.status !== 'retired') by.get(t.devAddr)?.push(t.tenantId);
+      return by;
+    });
+    all.catch(() => undefined);
+    for (const a of todo) this.addrs.set(a, all.then((by) => by.get(a)!));
+    return all.then(() => undefined);
+  }
+
+  /** Tenants of the terminals that have this DevAddr, this batch's accepted rows included (the array is live: claim() adds to it). */
+  async devAddrTenants(devAddr: string): Promise<string[]> {
+    if (!this.addrs.has(devAddr)) void this.prefetchDevAddrs([devAddr]);
+    return this.addrs.get(devAddr)!;
   }
 
   codec(name: string, tenantId: string): Promise<void> {
@@ -107,8 +135,6 @@ class BatchChecks {
  * (registry-sync.ts).
  */
 export class Provisioning {
-  private readonly stationsByHash = new Map<string, GroundStationRecord>();
-
   constructor(
     private readonly store: Store,
     private readonly events: EventWriter,
@@ -116,6 +142,7 @@ export class Provisioning {
     private readonly vault: KeyVault,
     private readonly clock: Clock,
     private readonly codecs: CodecCatalog,
+    private readonly opts: ProvisioningOptions = {},
   ) {}
 
   async createTenant(name: string): Promise<Tenant> {
@@ -145,9 +172,12 @@ export class Provisioning {
     return c;
   }
 
-  /** `status`: where its lifecycle starts (src/core/registration.ts decides by policy; default approved). */
-  async createTerminal(n: NewTerminal, status: TerminalStatus = 'approved'): Promise<TerminalView> {
-    return this.writeTerminal(await this.prepareTerminal(n, status, new BatchChecks(this.store, this.codecs), (devEui) => this.registry.byDevEui(devEui) !== undefined));
+  /**
+   * `status`: where its lifecycle starts (src/core/registration.ts decides by policy; default approved).
+   * `operator`: the caller speaks for the operator, who may give a terminal a DevAddr another tenant uses.
+   */
+  async createTerminal(n: NewTerminal, status: TerminalStatus = 'approved', operator = true): Promise<TerminalView> {
+    return this.writeTerminal(await this.prepareTerminal(n, status, new BatchChecks(this.store, this.codecs), (devEui) => this.registry.byDevEui(devEui) !== undefined, operator));
   }
 
   /** Writes one prepared terminal with its registry event, then adds it to this node's registry. */
@@ -167,14 +197,15 @@ export class Provisioning {
    * per transaction with multi-row statements. A chunk that the store refuses as a whole (a DevEUI
    * registered meanwhile through another node) is written again row by row, so only that row fails.
    */
-  async createTerminals(rows: readonly NewTerminal[], status: TerminalStatus = 'approved'): Promise<Array<TerminalView | SatiotError>> {
+  async createTerminals(rows: readonly NewTerminal[], status: TerminalStatus = 'approved', operator = true): Promise<Array<TerminalView | SatiotError>> {
     const out: Array<TerminalView | SatiotError> = new Array(rows.length);
     const checks = new BatchChecks(this.store, this.codecs);
+    await checks.prefetchDevAddrs(rows.flatMap((n) => (typeof n.devAddr === 'string' && HEX8.test(n.devAddr) ? [n.devAddr.toLowerCase()] : [])));
     const seen = new Set<string>();
     const ready: Array<{ index: number } & Prepared> = [];
     for (const [i, n] of rows.entries()) {
       try {
-        const p = await this.prepareTerminal(n, status, checks, (devEui) => this.registry.byDevEui(devEui) !== undefined || seen.has(devEui));
+        const p = await this.prepareTerminal(n, status, checks, (devEui) => this.registry.byDevEui(devEui) !== undefined || seen.has(devEui), operator);
         seen.add(p.record.devEui);
         ready.push({ index: i, ...p });
       } catch (e) {
@@ -210,7 +241,7 @@ export class Provisioning {
   }
 
   /** Checks a new terminal (`taken`: whether its DevEUI is in use) and builds its record, keys sealed (and in the clear, for the registry). */
-  private async prepareTerminal(n: NewTerminal, status: TerminalStatus, checks: BatchChecks, taken: (devEui: string) => boolean): Promise<Prepared> {
+  private async prepareTerminal(n: NewTerminal, status: TerminalStatus, checks: BatchChecks, taken: (devEui: string) => boolean, operator: boolean): Promise<Prepared> {
     const transport = n.transport ?? 'lorawan';
     if (!TERMINAL_TRANSPORTS.includes(transport)) throw new SatiotError('INVALID_ARGUMENT', `transport must be one of ${TERMINAL_TRANSPORTS.join(', ')}`);
     if (transport === 'iridium-sbd') return this.prepareIridiumTerminal(n, status, checks, taken);
@@ -229,6 +260,7 @@ export class Provisioning {
     await checks.tenant(n.tenantId);
     if (taken(devEui)) throw new SatiotError('TERMINAL_EXISTS', `a terminal with devEui ${devEui} exists`);
     if (n.codec !== undefined) await checks.codec(n.codec, n.tenantId);
+    await this.claimDevAddr(devAddr, n.tenantId, operator, checks);
     const id = randomUUID();
     const keys = { nwkSKey: Buffer.from(n.nwkSKey, 'hex'), appSKey: Buffer.from(n.appSKey, 'hex') };
     const record: TerminalRecord = {
@@ -244,6 +276,23 @@ export class Provisioning {
       createdAt: this.clock.now(),
     };
     return { record, keys };
+  }
+
+  /**
+   * Counts a new terminal against its DevAddr's sharers (the last check before the record is built:
+   * a row refused for another reason claims nothing). Every terminal of a DevAddr costs a MIC check
+   * of each frame that names it and that no session matches, so they are capped
+   * (DEV_ADDR_SHARED_LIMIT); and a tenant may not take an address another tenant uses
+   * (DEV_ADDR_IN_USE): its frames would cost the other's, and a bad MIC could no longer be
+   * attributed to one terminal. Retired terminals do not count. Across nodes the check reads the
+   * store, so two registrations racing on two nodes may each pass it once.
+   */
+  private async claimDevAddr(devAddr: string, tenantId: string, operator: boolean, checks: BatchChecks): Promise<void> {
+    const tenants = await checks.devAddrTenants(devAddr);
+    const max = this.opts.maxTerminalsPerDevAddr ?? DEFAULT_MAX_TERMINALS_PER_DEV_ADDR;
+    if (tenants.length >= max) throw new SatiotError('DEV_ADDR_SHARED_LIMIT', `${tenants.length} terminals have devAddr ${devAddr} already (at most ${max}): choose another`, { devAddr });
+    if (!operator && tenants.some((t) => t !== tenantId)) throw new SatiotError('DEV_ADDR_IN_USE', `another tenant's terminal has devAddr ${devAddr}: choose another`, { devAddr });
+    tenants.push(tenantId);
   }
 
   /**
@@ -354,7 +403,6 @@ export class Provisioning {
       await tx.createGroundStation(station);
       emit(this.events.registryChange('station', station.id));
     });
-    this.stationsByHash.set(station.tokenHash, station);
     return { station, token };
   }
 
@@ -364,15 +412,8 @@ export class Provisioning {
       await tx.createGroundStation(station);
       emit(this.events.registryChange('station', station.id));
     });
-    this.stationsByHash.set(station.tokenHash, station);
   }
 
-  /** Forgets cached stations (one changed through another node): the next token is looked up again. */
-  forgetStations(): void {
-    this.stationsByHash.clear();
-  }
-
-  /** The station a bearer token belongs to, or undefined (unknown, disabled or malformed). */
   /**
    * The Iridium gateway as a station of its own network (created on first use): the station an
    * Iridium session's reception names. No bearer token reaches it (the DirectIP MO server accepts
@@ -396,14 +437,12 @@ export class Provisioning {
     }
   }
 
+  /** The station a bearer token belongs to, or undefined (unknown, revoked, disabled or malformed). */
   async stationForToken(token: string | undefined): Promise<GroundStationRecord | undefined> {
     if (!token || token.length > 200) return undefined;
-    const h = sha256Hex(token);
-    let s = this.stationsByHash.get(h);
-    if (!s) {
-      s = await this.store.getGroundStationByTokenHash(h);
-      if (s) this.stationsByHash.set(h, s);
-    }
+    // Read from the store every time (one indexed lookup per batch): a token rotated or revoked
+    // through any node is refused from its commit on, with no cache to outlive it.
+    const s = await this.store.getGroundStationByTokenHash(sha256Hex(token));
     return s?.enabled ? s : undefined;
   }
 }

@@ -19,6 +19,7 @@
  *   core.registration.createTerminal(n: NewTerminal, by: Actor): Promise<TerminalView>  (status by policy)
  *   core.registration.createTerminals(rows: NewTerminal[], by: Actor): Promise<Array<TerminalView | SatiotError>>  (bulk, per row)
  *   core.registration.initialStatus(by: Actor): 'pending' | 'approved'
+ *   core.registration.resetCounters(devEui, by: Actor): Promise<{ devEui, epoch, previousTop }>  (operators; uplink counters from 0 again)
  *
  * Lifecycle changes are operator decisions: an actor that is not an operator (`kind` operator, cli
  * or system, or an API key of role operator) gets FORBIDDEN. An illegal change is INVALID_TRANSITION
@@ -135,7 +136,7 @@ export class RegistrationService {
   async createTerminal(n: NewTerminal, by: Actor): Promise<TerminalView> {
     const status = this.initialStatus(by);
     try {
-      const t = await this.provisioning.createTerminal(n, status);
+      const t = await this.provisioning.createTerminal(n, status, isOperatorActor(by));
       await this.record(by, 'terminal.register', t, 'ok', { status });
       return t;
     } catch (e) {
@@ -152,7 +153,7 @@ export class RegistrationService {
    */
   async createTerminals(rows: readonly NewTerminal[], by: Actor): Promise<Array<TerminalView | SatiotError>> {
     const status = this.initialStatus(by);
-    const out = await this.provisioning.createTerminals(rows, status);
+    const out = await this.provisioning.createTerminals(rows, status, isOperatorActor(by));
     const AUDIT_GROUP = 5_000;
     for (let i = 0; i < out.length; i += AUDIT_GROUP) {
       await Promise.all(out.slice(i, i + AUDIT_GROUP).map((r, k) => {
@@ -289,6 +290,33 @@ export class RegistrationService {
     await this.store.registrations.delete(terminalId);
     this.unbind(terminalId);
     this.declared.delete(terminalId);
+  }
+
+  /**
+   * Resets a LoRaWAN terminal's uplink counters (an ABP terminal that restarted counts from 0 again
+   * and would be refused for good): the anti-replay window is emptied and the counter epoch moves
+   * on, so FCnt 0, 1, … are new messages again, stored apart from the earlier ones (which are kept).
+   * Every frame the terminal sent before becomes acceptable again too — a recorded one could be
+   * replayed — so this is an operator decision (FORBIDDEN otherwise), audited as
+   * `terminal.counters-reset`. Every node takes the new state from the terminal's registry event.
+   */
+  async resetCounters(devEui: string, by: Actor): Promise<{ devEui: string; epoch: number; previousTop: number }> {
+    const t = this.terminal(devEui);
+    if (!isOperatorActor(by)) {
+      await this.record(by, 'terminal.counters-reset', t, 'denied', {});
+      throw new SatiotError('FORBIDDEN', 'only operators reset terminal counters');
+    }
+    const previousTop = this.registry.byTerminalId(t.id)?.window.top ?? -1;
+    const state = await this.events.run(async (tx, emit) => {
+      const c = await tx.resetUplinkCounters(t.id);
+      if (c) emit(this.events.registryChange('terminal', t.devEui));
+      return c;
+    });
+    if (!state) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${t.devEui}`);
+    await this.registry.reloadCounters(t.id);
+    const epoch = state.upEpoch ?? 0;
+    await this.record(by, 'terminal.counters-reset', t, 'ok', { epoch, previousTop });
+    return { devEui: t.devEui, epoch, previousTop };
   }
 
   private terminal(devEui: string): TerminalRecord {

@@ -12,6 +12,8 @@ export interface RegistryEntry {
   fCntDown: number;
   /** Version of the stored counter row this state derives from (−1: no row yet). */
   version: number;
+  /** Uplink counter resets so far (TerminalCounters.upEpoch): messages are stored under epoch × 2³² + FCnt. */
+  epoch: number;
 }
 
 const NO_KEY = new Uint8Array(0);
@@ -20,9 +22,9 @@ const NO_KEY = new Uint8Array(0);
 export const keyContext = (terminalId: string, which: 'nwkSKey' | 'appSKey'): string => `terminal:${terminalId}:${which}`;
 
 /**
- * The terminals in memory, indexed by DevAddr (several terminals may share one: the MIC tells them
- * apart) and DevEUI, with session keys opened once at load — the ingest path never touches the
- * store or the master key per frame.
+ * The terminals in memory, indexed by DevAddr (a few terminals may share one — provisioning caps
+ * them — and the MIC tells them apart) and DevEUI, with session keys opened once at load — the
+ * ingest path never touches the store or the master key per frame.
  */
 export class TerminalRegistry {
   private readonly byAddr = new Map<string, RegistryEntry[]>();
@@ -74,6 +76,7 @@ export class TerminalRegistry {
       window: counters ? ReplayWindow.fromState(counters.fCntUpTop, counters.windowBits, this.windowSize) : ReplayWindow.empty(this.windowSize),
       fCntDown: counters?.fCntDown ?? 0,
       version: counters?.version ?? -1,
+      epoch: counters?.upEpoch ?? 0,
     };
     if (iridium) {
       if (t.imei !== undefined) this.byImeiMap.set(t.imei, entry);
@@ -91,10 +94,14 @@ export class TerminalRegistry {
   async reloadCounters(terminalId: string): Promise<void> {
     const e = this.byId.get(terminalId);
     if (!e) return;
-    const c = await this.store.getCounters(terminalId);
+    this.setCounters(e, await this.store.getCounters(terminalId));
+  }
+
+  private setCounters(e: RegistryEntry, c: TerminalCounters | undefined): void {
     e.window = c ? ReplayWindow.fromState(c.fCntUpTop, c.windowBits, this.windowSize) : ReplayWindow.empty(this.windowSize);
     e.fCntDown = c?.fCntDown ?? 0;
     e.version = c?.version ?? -1;
+    e.epoch = c?.upEpoch ?? 0;
   }
 
   /**
@@ -110,6 +117,9 @@ export class TerminalRegistry {
     const current = this.byEui.get(devEui);
     if (current && current.record.id === t.id && current.record.nwkSKeySealed === t.nwkSKeySealed && current.record.appSKeySealed === t.appSKeySealed) {
       current.record = t; // same session: keep the counter window, which may be ahead of the stored one only by this node's own writes
+      // Unless an operator reset the counters through another node: the stored state then replaces this one.
+      const c = await this.store.getCounters(t.id);
+      if ((c?.upEpoch ?? 0) !== current.epoch) this.setCounters(current, c);
       return current;
     }
     return this.put(t, await this.store.getCounters(t.id));
@@ -190,8 +200,19 @@ export class TerminalRegistry {
     if (e) e.record = { ...e.record, enabled };
   }
 
+  /** The terminals of a DevAddr, the one whose session matched last first. */
   byDevAddr(devAddr: string): readonly RegistryEntry[] {
     return this.byAddr.get(devAddr) ?? [];
+  }
+
+  /** A frame of this DevAddr matched `e`'s session: it is tried first next time (terminals that share an address seldom alternate). */
+  matched(e: RegistryEntry): void {
+    const list = this.byAddr.get(e.record.devAddr);
+    if (!list || list[0] === e) return;
+    const at = list.indexOf(e);
+    if (at < 0) return;
+    list.splice(at, 1);
+    list.unshift(e);
   }
 
   /** Whether any Iridium SBD terminal is registered (the MT client's pass costs nothing without one). */

@@ -3,6 +3,12 @@
  * lowercase hex digits most significant first: on-air bytes f1 7d be 49 are DevAddr "49be7df1".
  */
 
+/**
+ * Terminals that may share one DevAddr by default (serve --max-terminals-per-dev-addr). A frame
+ * names only its DevAddr: each sharer costs a MIC computation for a frame no session matches.
+ */
+export const DEFAULT_MAX_TERMINALS_PER_DEV_ADDR = 4;
+
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const DEV_ADDR_RE = /^[0-9a-fA-F]{8}$/;
 

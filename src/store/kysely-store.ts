@@ -315,7 +315,17 @@ export abstract class KyselyStore implements Store {
 
   private countersQuery() {
     return this.db.selectFrom('terminal_counters as c').innerJoin('terminals as t', 't.seq', 'c.terminal_seq')
-      .select(['t.id as terminal_id', 'c.f_cnt_up_top', 'c.window_bits', 'c.f_cnt_down', 'c.version']);
+      .select(['t.id as terminal_id', 'c.f_cnt_up_top', 'c.window_bits', 'c.f_cnt_down', 'c.version', 'c.up_epoch']);
+  }
+
+  async resetUplinkCounters(terminalId: string): Promise<TerminalCounters | undefined> {
+    const t = await this.db.selectFrom('terminals').select('seq').where('id', '=', terminalId).executeTakeFirst();
+    if (!t) return undefined;
+    // One statement: a concurrent ingest commit either lands before it (and is reset) or finds the version moved.
+    await this.db.updateTable('terminal_counters')
+      .set((eb) => ({ f_cnt_up_top: -1, window_bits: '', up_epoch: eb('up_epoch', '+', 1), version: eb('version', '+', 1) }))
+      .where('terminal_seq', '=', t.seq).execute();
+    return (await this.getCounters(terminalId)) ?? { terminalId, fCntUpTop: -1, windowBits: '', fCntDown: 0, version: -1, upEpoch: 0 };
   }
 
   // ---- ground stations -----------------------------------------------------------------------
@@ -339,6 +349,12 @@ export abstract class KyselyStore implements Store {
   async getGroundStationByTokenHash(tokenHash: string): Promise<GroundStationRecord | undefined> {
     const row = await this.db.selectFrom('ground_stations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
     return row && toGroundStation(row);
+  }
+
+  async setGroundStationTokenHash(id: string, tokenHash: string): Promise<boolean> {
+    const r = await this.db.updateTable('ground_stations').set({ token_hash: tokenHash })
+      .where('id', '=', id).where('gateway_eui', 'is', null).where('network', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async listGroundStations(): Promise<GroundStationRecord[]> {

@@ -9,7 +9,8 @@ export interface MessageKey {
   readonly fCnt: number;
 }
 
-const CANONICAL_COUNTER = /^(0|[1-9][0-9]{0,9})$/;
+/** Up to 16 digits: a counter is up to upEpoch × 2³² + 0xffffffff (counter resets, migration 20), at most 2⁵³ − 1. */
+const CANONICAL_COUNTER = /^(0|[1-9][0-9]{0,15})$/;
 
 /**
  * The terminal id and counter of a message id (split at the last '.': a terminal id may contain
@@ -22,7 +23,7 @@ export function parseMessageId(id: string): MessageKey | undefined {
   const digits = id.slice(dot + 1);
   if (!CANONICAL_COUNTER.test(digits)) return undefined;
   const fCnt = Number(digits);
-  if (fCnt > 0xffff_ffff) return undefined;
+  if (fCnt > Number.MAX_SAFE_INTEGER) return undefined;
   return { terminalId: id.slice(0, dot), fCnt };
 }
 

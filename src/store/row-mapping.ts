@@ -84,6 +84,7 @@ export function toCounters(r: CountersRow): TerminalCounters {
     windowBits: r.window_bits,
     fCntDown: Number(r.f_cnt_down),
     version: Number(r.version),
+    ...(Number(r.up_epoch) !== 0 ? { upEpoch: Number(r.up_epoch) } : {}),
   };
 }
 

@@ -168,6 +168,8 @@ export interface TerminalCountersTable {
   window_bits: string;
   f_cnt_down: number;
   version: number;
+  /** Migration 20: uplink counter resets so far. */
+  up_epoch: Generated<number>;
 }
 
 /** Integer surrogate key `seq`; unique id and token_hash. */

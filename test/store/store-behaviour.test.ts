@@ -231,6 +231,20 @@ for (const backend of BACKENDS) {
         expect(await store.listAllCounters()).toEqual([next]);
       });
 
+      it('resets a terminal\'s uplink counters: window emptied, epoch and version up, downlink counter kept; a writer on the old version conflicts', async () => {
+        const { t } = await seed();
+        expect(await store.resetUplinkCounters(t.id)).toMatchObject({ terminalId: t.id, fCntUpTop: -1, version: -1 });
+        await store.commitIngest(write({ counters: [{ state: counters(t.id, 40, 1, { fCntDown: 7 }), expectedVersion: -1 }], newMessages: [message(t, 40)] }));
+        expect(await store.resetUplinkCounters(t.id)).toEqual({ terminalId: t.id, fCntUpTop: -1, windowBits: '', fCntDown: 7, version: 2, upEpoch: 1 });
+        await expect(store.commitIngest(write({ counters: [{ state: counters(t.id, 41, 2), expectedVersion: 1 }] }))).rejects.toBeInstanceOf(CounterConflictError);
+        // A message stored under the next epoch (2³² + FCnt) keeps its id apart from the earlier one.
+        const again = message(t, 2 ** 32 + 40);
+        await store.commitIngest(write({ counters: [{ state: { ...counters(t.id, 40, 3, { fCntDown: 7 }), upEpoch: 1 }, expectedVersion: 2 }], newMessages: [again] }));
+        expect((await store.getMessage(again.id))?.fCnt).toBe(2 ** 32 + 40);
+        expect((await store.messageIngestedAt([message(t, 40).id, again.id])).size).toBe(2);
+        expect(await store.resetUplinkCounters('no-such-terminal')).toBeUndefined();
+      });
+
       it('lists every terminal counter state', async () => {
         await store.createTenant(tenant('acme'));
         for (const n of [3, 1, 2]) await store.createTerminal(terminal(`t-${n}`, 'acme', n));

@@ -144,6 +144,28 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
       return registrationJson(r, p);
     });
 
+    app.post<{ Params: { devEui: string } }>('/api/v1/terminals/:devEui/counters/reset', {
+      schema: {
+        summary: 'Reset a LoRaWAN terminal\'s uplink counters (operators): an ABP terminal that restarted counting from 0 is heard again; its earlier messages are kept, stored apart (docs/security.md). Audited as terminal.counters-reset', tags: ['registration'], ...secured,
+        params: devEuiParams,
+        response: {
+          200: {
+            type: 'object', required: ['devEui', 'epoch', 'previousTop'], additionalProperties: false,
+            properties: {
+              devEui: { type: 'string' },
+              epoch: { type: 'integer', description: 'resets so far: new messages are stored under counter epoch × 2^32 + FCnt' },
+              previousTop: { type: 'integer', description: 'highest counter accepted before the reset (-1: none)' },
+            },
+          },
+          '4xx': errorSchema,
+        },
+      },
+    }, async (req) => {
+      await visible(req, req.params.devEui);
+      // The service refuses (and audits) non-operators: a reset makes the terminal's old frames acceptable again.
+      return core.registration.resetCounters(req.params.devEui, actorOf(req));
+    });
+
     app.get<{ Querystring: { tenantId?: string; limit: number; cursor?: string } }>('/api/v1/registrations/review-queue', {
       schema: {
         summary: 'Terminals waiting for review (operators), oldest first', tags: ['registration'], ...secured,

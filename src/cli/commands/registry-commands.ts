@@ -12,7 +12,7 @@ import { CRYPTO_SUITES, ROLES, TERMINAL_PROFILES } from '../../core/model.js';
 
 
 interface Terminal { id: string; tenantId: string; devEui: string; devAddr: string; suite: string; profile: string; enabled: boolean; createdAt: string; transport?: string; imei?: string }
-interface Station { id: string; name: string; lat: number; lon: number; altM: number; enabled: boolean }
+interface Station { id: string; name: string; lat: number; lon: number; altM: number; enabled: boolean; tokenRevoked?: boolean }
 
 interface ApiKey { id: string; role: string; tenantId: string | null; name: string; prefix: string; createdAt: string; expiresAt: string | null; revokedAt: string | null }
 
@@ -90,6 +90,11 @@ export function registerRegistryCommands(program: Command): void {
         + `${r.created} terminals registered, ${r.rejected} rejected\n`);
       if (r.rejected > 0) process.exitCode = 2;
     }));
+  withConn(terminals.command('reset-counters').description('Reset a LoRaWAN terminal\'s uplink counters (operators; audited): an ABP terminal that restarted counting from 0 is heard again, its earlier messages kept').argument('<devEui>'))
+    .action(runAction(async (devEui: string, o: Conn) => {
+      const r = await ApiClient.fromFlags(o).request<{ devEui: string; epoch: number; previousTop: number }>('POST', `/api/v1/terminals/${encodeURIComponent(devEui)}/counters/reset`);
+      print(o.format, r, () => formatTable(['devEui', 'epoch', 'previous top'], [[r.devEui, String(r.epoch), String(r.previousTop)]]));
+    }));
   withConn(terminals.command('list').description('List terminals').option('--tenant <id>'))
     .action(runAction(async (o: Conn & { tenant?: string }) => {
       const client = ApiClient.fromFlags(o);
@@ -117,7 +122,20 @@ export function registerRegistryCommands(program: Command): void {
   withConn(stations.command('list').description('List ground stations'))
     .action(runAction(async (o: Conn) => {
       const r = await ApiClient.fromFlags(o).request<{ items: Station[] }>('GET', '/api/v1/ground-stations');
-      print(o.format, r, () => formatTable(['id', 'name', 'lat', 'lon', 'alt m', 'enabled'], r.items.map((s) => [s.id, s.name, s.lat, s.lon, s.altM, s.enabled ? 'yes' : 'no'])));
+      print(o.format, r, () => formatTable(['id', 'name', 'lat', 'lon', 'alt m', 'enabled', 'token'], r.items.map((s) => [s.id, s.name, s.lat, s.lon, s.altM, s.enabled ? 'yes' : 'no', s.tokenRevoked ? 'revoked' : 'active'])));
+    }));
+  withConn(stations.command('rotate-token').description('Give a ground station a new token, printed once; the old one stops working on every node at once (also re-issues a revoked token)')
+    .argument('<id>', 'ground station id (from list)')
+    .addHelpText('after', '\nExample:\n  satiot ground-stations rotate-token 3f2b…  # then configure the station with the new token\n'))
+    .action(runAction(async (id: string, o: Conn) => {
+      const r = await ApiClient.fromFlags(o).request<{ id: string; name: string; token: string }>('POST', `/api/v1/ground-stations/${encodeURIComponent(id)}/token`);
+      print(o.format, r, () => `ground station ${r.id} (${r.name}): token rotated\n  token (shown once): ${r.token}\n`);
+    }));
+  withConn(stations.command('revoke-token').description('Revoke a ground station\'s token: its batches are refused on every node at once, until rotate-token issues a new one')
+    .argument('<id>', 'ground station id (from list)'))
+    .action(runAction(async (id: string, o: Conn) => {
+      const r = await ApiClient.fromFlags(o).request<{ id: string; name: string; tokenRevoked: boolean }>('DELETE', `/api/v1/ground-stations/${encodeURIComponent(id)}/token`);
+      print(o.format, r, () => `ground station ${r.id} (${r.name}): token revoked\n`);
     }));
 }
 

@@ -143,9 +143,21 @@ export interface Store {
 
   getCounters(terminalId: string): Promise<TerminalCounters | undefined>;
   listAllCounters(): Promise<TerminalCounters[]>;
+  /**
+   * Forgets a terminal's uplink counters (an ABP terminal that counts from 0 again): no counter
+   * accepted, upEpoch one higher, version one higher (an ingest decided on the old state conflicts
+   * and is decided again); the downlink counter stays. The new state (version −1: the terminal has
+   * no counters yet, nothing to reset); undefined when there is no such terminal.
+   */
+  resetUplinkCounters(terminalId: string): Promise<TerminalCounters | undefined>;
 
   createGroundStation(g: GroundStationRecord): Promise<void>;
   getGroundStationByTokenHash(tokenHash: string): Promise<GroundStationRecord | undefined>;
+  /**
+   * Replaces a satellite ground station's token hash (rotation, or a revocation's marker no SHA-256
+   * matches); false when no such station (terrestrial and Iridium gateways are never changed here).
+   */
+  setGroundStationTokenHash(id: string, tokenHash: string): Promise<boolean>;
   /** The satellite ground stations (terrestrial gateways are listed by listGateways). */
   listGroundStations(): Promise<GroundStationRecord[]>;
   /** Terrestrial LoRa gateways: ground-station records with a `gatewayEui` (created by createGroundStation). */

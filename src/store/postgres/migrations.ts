@@ -10,6 +10,7 @@ import { POSTGRES_DECISION_MIGRATION } from './decision-migration.js';
 import { POSTGRES_MODEL_MIGRATION } from './model-migration.js';
 import { POSTGRES_TERMINAL_NAME_MIGRATION } from './terminal-name-migration.js';
 import { POSTGRES_TRAFFIC_MIGRATION } from './traffic-migration.js';
+import { POSTGRES_COUNTER_EPOCH_MIGRATION } from './counter-epoch-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -253,6 +254,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   POSTGRES_MODEL_MIGRATION,
   POSTGRES_TERMINAL_NAME_MIGRATION,
   POSTGRES_TRAFFIC_MIGRATION,
+  POSTGRES_COUNTER_EPOCH_MIGRATION,
 ];
 
 /**

@@ -10,6 +10,7 @@ import { SQLITE_DECISION_MIGRATION } from './decision-migration.js';
 import { SQLITE_MODEL_MIGRATION } from './model-migration.js';
 import { SQLITE_TERMINAL_NAME_MIGRATION } from './terminal-name-migration.js';
 import { SQLITE_TRAFFIC_MIGRATION } from './traffic-migration.js';
+import { SQLITE_COUNTER_EPOCH_MIGRATION } from './counter-epoch-migration.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
@@ -235,6 +236,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   SQLITE_MODEL_MIGRATION,
   SQLITE_TERMINAL_NAME_MIGRATION,
   SQLITE_TRAFFIC_MIGRATION,
+  SQLITE_COUNTER_EPOCH_MIGRATION,
 ];
 
 /**
