@@ -1,34 +1,96 @@
 import { lookup } from 'node:dns/promises';
+import type { LookupAddress } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { SatiotError } from '../errors/satiot-error.js';
+
+/** IPv4 ranges that are not the public Internet: where a tenant's webhook or broker must not point. */
+const V4_INTERNAL: ReadonlyArray<readonly [string, number]> = [
+  ['0.0.0.0', 8], // "this network"
+  ['10.0.0.0', 8], // private
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8], // loopback
+  ['169.254.0.0', 16], // link-local (cloud metadata services)
+  ['172.16.0.0', 12], // private
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.168.0.0', 16], // private
+  ['198.18.0.0', 15], // benchmarking
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, and the broadcast address
+];
+
+/** IPv6 ranges refused whole. */
+const V6_INTERNAL: ReadonlyArray<readonly [string, number]> = [
+  ['::', 96], // unspecified, loopback, and the deprecated IPv4-compatible ::a.b.c.d
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT)
+  ['64:ff9b:1::', 48], // local-use NAT64
+  ['100::', 64], // discard
+  ['2001::', 32], // Teredo (embeds an IPv4 address, obfuscated)
+  ['2002::', 16], // 6to4 (embeds an IPv4 address)
+  ['fc00::', 7], // unique-local
+  ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated)
+  ['ff00::', 8], // multicast
+];
+
+/** IPv6 prefixes (/96) that carry an IPv4 address in their last 32 bits: refused when that address is. */
+const V4_EMBEDDING = ['::ffff:', '64:ff9b::']; // IPv4-mapped, well-known NAT64
+
+const INTERNAL = new BlockList();
+for (const [net, bits] of V4_INTERNAL) {
+  INTERNAL.addSubnet(net, bits, 'ipv4');
+  for (const prefix of V4_EMBEDDING) INTERNAL.addSubnet(`${prefix}${net}`, 96 + bits, 'ipv6');
+}
+for (const [net, bits] of V6_INTERNAL) INTERNAL.addSubnet(net, bits, 'ipv6');
 
 /**
- * Loopback, private, link-local, carrier-grade NAT and unique-local addresses, `localhost` and the
- * unspecified addresses: where a tenant's webhook or broker must not point (the service's own network).
+ * Whether a host (a name, or an address with or without brackets and zone) is `localhost` or an
+ * address in an internal range above. A name that is not `localhost` is not internal here: what it
+ * resolves to is checked when connecting (publicOnlyLookup).
  */
 export function isInternalHost(host: string): boolean {
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '0.0.0.0' || host === '::' || host === '::1') return true;
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)?.slice(1).map(Number);
-  if (v4) {
-    const [a, b] = v4 as [number, number];
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (host.includes(':')) return /^(fc|fd|fe8|fe9|fea|feb)/.test(host) || host.startsWith('::ffff:');
-  return false;
+  const h = host.replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h === 'localhost.') return true;
+  const family = isIP(h);
+  return family !== 0 && INTERNAL.check(h, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+function blocked(host: string): SatiotError {
+  return new SatiotError('DELIVERY_TARGET_INTERNAL', `${host} is or resolves to an internal address: deliveries there are not allowed`, { host });
 }
 
 /**
- * Refuses a host that is, or resolves to, an internal address (every address it resolves to is
- * checked). Run right before connecting; a name that changes its answer between this lookup and the
- * connection (DNS rebinding) is not caught.
+ * Refuses a host that is itself internal (an address literal or `localhost`), with no DNS: a
+ * connection to a literal never asks a resolver, so this is its only check.
  */
-export async function assertPublicHost(hostname: string): Promise<void> {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (isInternalHost(host)) throw new Error(`${host} is an internal address: deliveries there are not allowed`);
-  let addresses: Array<{ address: string }>;
-  try {
-    addresses = await lookup(host, { all: true, verbatim: true });
-  } catch {
-    return; // does not resolve: the connection fails on its own, with its own reason
-  }
-  const internal = addresses.find((a) => isInternalHost(a.address.toLowerCase()));
-  if (internal) throw new Error(`${host} resolves to ${internal.address}, an internal address: deliveries there are not allowed`);
+export function assertPublicHost(hostname: string): void {
+  if (isInternalHost(hostname)) throw blocked(hostname.replace(/^\[|\]$/g, '').toLowerCase());
+}
+
+/** Resolves a name to every address it has (the system resolver by default; tests script one). */
+export type Resolve = (host: string) => Promise<readonly LookupAddress[]>;
+
+export const systemResolve: Resolve = (host) => lookup(host, { all: true, verbatim: true });
+
+/**
+ * A `lookup` for net, tls and http connections that resolves the name once, refuses it when any
+ * address it answers is internal, and hands the connection those checked addresses. The check and
+ * the connection share one answer, so a name that changes its answer in between (DNS rebinding)
+ * cannot slip an internal address past the check; every new connection (an MQTT reconnect, a new
+ * pooled socket) resolves and checks again.
+ */
+export function publicOnlyLookup(resolve: Resolve = systemResolve): LookupFunction {
+  return (hostname, options, callback) => {
+    const answer = (all: readonly LookupAddress[]): LookupAddress[] => {
+      if (all.some((a) => isInternalHost(a.address))) throw blocked(hostname);
+      const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+      const usable = family === 4 || family === 6 ? all.filter((a) => a.family === family) : [...all];
+      if (usable.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+      return usable;
+    };
+    // The callback runs outside the promise chain: an exception it throws is not taken for a lookup failure.
+    resolve(hostname).then(answer).then(
+      (usable) => setImmediate(() => (options.all ? callback(null, usable) : callback(null, usable[0]!.address, usable[0]!.family))),
+      (e: NodeJS.ErrnoException) => setImmediate(() => callback(e, '')),
+    );
+  };
 }

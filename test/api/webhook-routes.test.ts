@@ -105,7 +105,7 @@ describe('webhook delivery over real sockets (node:http receiver, fetch transpor
   beforeEach(async () => {
     h = await deliveryApp({
       start: true,
-      deps: { transport: new HttpWebhookTransport({ allowInternal: true }), policy: { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 3, timeoutMs: 500, pollMs: 20 } },
+      deps: { transport: new HttpWebhookTransport({ allowInternal: true }), allowInternal: true, policy: { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 3, timeoutMs: 500, pollMs: 20 } },
     });
     rx = await receiver(() => secret, [503]);
   });
@@ -149,7 +149,7 @@ describe('webhook delivery over real sockets (node:http receiver, fetch transpor
     ]);
   });
 
-  it('logs a refused connection, a timeout and a redirect (not followed) as failed attempts with their reasons', async () => {
+  it('logs a refused connection, a timeout and a redirect (not followed) as failed attempts with their class of failure', async () => {
     const closed = await receiver(() => secret, []);
     const deadUrl = closed.url;
     await new Promise((r) => closed.server.close(r));
@@ -162,8 +162,8 @@ describe('webhook delivery over real sockets (node:http receiver, fetch transpor
       await until(async () => ((await log(w.id)).some((a) => a.outcome === 'failed') ? true : undefined), `a failed delivery to ${w.id}`);
     }
     expect((await log(dead.id)).map((a) => [a.outcome, a.statusCode ?? null])).toEqual([['failed', null], ['retrying', null], ['retrying', null]]);
-    expect((await log(dead.id))[0]!.error).toMatch(/ECONNREFUSED/);
-    expect((await log(hang.id))[0]!.error).toMatch(/timeout|aborted/i);
+    expect((await log(dead.id))[0]!.error).toBe('connection refused');
+    expect((await log(hang.id))[0]!.error).toBe('timeout');
     expect((await log(hang.id))[0]!.durationMs as number).toBeGreaterThanOrEqual(450);
     expect((await log(moved.id))[0]).toMatchObject({ outcome: 'failed', statusCode: 302, error: 'HTTP 302' });
     expect(rx.got.filter((r) => r.path === '/elsewhere')).toEqual([]);

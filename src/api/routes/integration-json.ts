@@ -2,7 +2,7 @@ import { EVENT_KINDS } from '../../core/delivery/delivery-event.js';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../core/model.js';
 import { isInternalHost } from '../../integrations/internal-address.js';
-import { principalOf } from '../auth.js';
+import { ADMINS, allow, checkTenant, principalOf, tenantScope } from '../auth.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import type { DeliveryService } from '../../core/delivery/delivery-service.js';
 import type { IntegrationKind, IntegrationRecord, LoggedAttempt } from '../../core/ports/delivery-store.js';
@@ -34,10 +34,27 @@ export function attemptJson(a: LoggedAttempt) {
   };
 }
 
-/** The fields webhooks and MQTT integrations share, as JSON. */
-export function integrationJson(r: IntegrationRecord) {
+/**
+ * A URL as a regulator sees it: scheme, host and port only. Receivers' paths and queries often carry
+ * a secret of the tenant's (a token, a per-tenant path); supervising needs only where events go.
+ */
+export function targetOnly(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The fields webhooks and MQTT integrations share, as JSON: for a regulator's request the URL is
+ * only its scheme and host (targetOnly); the tenant's keys and operators see all of it.
+ */
+export function integrationJson(r: IntegrationRecord, req: FastifyRequest) {
+  const url = principalOf(req).role === 'regulator' ? targetOnly(r.url) : r.url;
   return {
-    id: r.id, tenantId: r.tenantId, url: r.url, events: r.events, enabled: r.disabledAt === null,
+    id: r.id, tenantId: r.tenantId, url, events: r.events, enabled: r.disabledAt === null,
     ...(r.disabledAt !== null ? { disabledAt: iso(r.disabledAt) } : {}), ...(r.disabledReason !== null ? { disabledReason: r.disabledReason } : {}),
     consecutiveFailures: r.consecutiveFailures, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt),
   };
@@ -62,12 +79,29 @@ export async function logRoute(delivery: DeliveryService, kind: IntegrationKind,
 export const INTEGRATION_READERS: readonly Role[] = ['operator', 'tenant-admin', 'regulator'];
 
 /**
- * Tenant keys may not point deliveries at the service's own network: loopback, private, link-local
- * and unique-local addresses and `localhost` are refused (operators may, e.g. for an on-site
- * receiver). A host name that resolves to such an address is not caught here.
+ * The tenant an integration is registered for: a tenant key's own when the body names none (naming
+ * another answers TENANT_NOT_FOUND, as elsewhere); operators must name one. Only administrators
+ * register integrations.
  */
-export function checkDeliveryTarget(req: FastifyRequest, url: string): void {
-  if (principalOf(req).role === 'operator') return;
+export function registeringTenant(req: FastifyRequest, named: string | undefined): string {
+  const tenantId = tenantScope(req, named);
+  if (tenantId === undefined) {
+    allow(req, ADMINS);
+    throw new SatiotError('INVALID_ARGUMENT', 'name the integration\'s "tenantId"');
+  }
+  checkTenant(req, tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${tenantId}`), ADMINS);
+  return tenantId;
+}
+
+/**
+ * Deliveries may not point at the service's own network (internal-address.ts: loopback, private,
+ * link-local, unique-local, multicast, IPv4 embedded in IPv6 …) unless the server was started with
+ * `--allow-internal-delivery`, for an on-site receiver; the flag is the one rule for every key,
+ * operators' included. A host name that resolves to such an address is refused when connecting
+ * (the delivery log says `blocked: internal address`).
+ */
+export function checkDeliveryTarget(delivery: DeliveryService, url: string): void {
+  if (delivery.allowsInternalTargets) return;
   let host: string;
   try {
     const raw = new URL(url).hostname;
@@ -77,7 +111,9 @@ export function checkDeliveryTarget(req: FastifyRequest, url: string): void {
   } catch {
     throw new SatiotError('INTEGRATION_INVALID', `the URL's host cannot be read: ${url}`);
   }
-  if (isInternalHost(host)) throw new SatiotError('INTEGRATION_INVALID', `deliveries to ${host} are not allowed: it is a loopback, private or link-local address`);
+  if (isInternalHost(host)) {
+    throw new SatiotError('INTEGRATION_INVALID', `deliveries to ${host} are not allowed: it is an internal (loopback, private, link-local or reserved) address; the server must run with --allow-internal-delivery`);
+  }
 }
 
 

@@ -4,7 +4,7 @@ import type { IntegrationRecord } from '../../core/ports/delivery-store.js';
 import { ADMINS, authenticate, checkTenant, tenantScope, allow } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { checkDeliveryTarget, INTEGRATION_READERS } from './integration-json.js';
+import { checkDeliveryTarget, INTEGRATION_READERS, registeringTenant } from './integration-json.js';
 import { errorSchema } from '../error-reply.js';
 import { enabledBody, eventsSchema, idParams, integrationJson, listQuery, logPage, logQuery, logRoute } from './integration-json.js';
 
@@ -19,9 +19,9 @@ const mqttSchema = {
   },
 } as const;
 
-function mqttJson(r: IntegrationRecord) {
+function mqttJson(r: IntegrationRecord, req: FastifyRequest) {
   return {
-    ...integrationJson(r), ...(r.username !== null ? { username: r.username } : {}), hasPassword: r.secretSealed !== null,
+    ...integrationJson(r, req), ...(r.username !== null ? { username: r.username } : {}), hasPassword: r.secretSealed !== null,
     topicPrefix: r.topicPrefix ?? 'satiot',
   };
 }
@@ -43,22 +43,22 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
     };
     const secured = { security: [{ apiKey: [] }] };
 
-    app.post<{ Body: { tenantId: string; url: string; username?: string; password?: string; topicPrefix?: string; events?: string[] } }>('/api/v1/integrations/mqtt', {
+    app.post<{ Body: { tenantId?: string; url: string; username?: string; password?: string; topicPrefix?: string; events?: string[] } }>('/api/v1/integrations/mqtt', {
       schema: {
         summary: "Forward a tenant's events to its MQTT broker (QoS 1, topic {topicPrefix}/{tenantId}/terminals/{devEui}/up …)", tags: ['delivery'], ...secured,
         body: {
-          type: 'object', required: ['tenantId', 'url'], additionalProperties: false,
+          type: 'object', required: ['url'], additionalProperties: false,
           properties: {
-            tenantId: { type: 'string', maxLength: 64 }, url: { type: 'string', maxLength: 2048 }, username: { type: 'string', maxLength: 256 },
+            tenantId: { type: 'string', maxLength: 64, description: 'Default: the tenant of a tenant key (operators name one)' }, url: { type: 'string', maxLength: 2048 }, username: { type: 'string', maxLength: 256 },
             password: { type: 'string', maxLength: 1024 }, topicPrefix: { type: 'string', maxLength: 600 }, events: eventsSchema,
           },
         },
         response: { 201: mqttSchema, '4xx': errorSchema },
       },
     }, async (req, reply) => {
-      checkTenant(req, req.body.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.body.tenantId}`), ADMINS);
-      checkDeliveryTarget(req, req.body.url);
-      return reply.status(201).send(mqttJson(await delivery.catalog.createMqtt(req.body)));
+      const tenantId = registeringTenant(req, req.body.tenantId);
+      checkDeliveryTarget(delivery, req.body.url);
+      return reply.status(201).send(mqttJson(await delivery.catalog.createMqtt({ ...req.body, tenantId }), req));
     });
 
     app.get<{ Querystring: { tenantId?: string } }>('/api/v1/integrations/mqtt', {
@@ -69,12 +69,12 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
     }, async (req) => {
       const tenantId = tenantScope(req, req.query.tenantId);
       allow(req, INTEGRATION_READERS);
-      return { items: (await delivery.catalog.list('mqtt', tenantId)).map(mqttJson) };
+      return { items: (await delivery.catalog.list('mqtt', tenantId)).map((r) => mqttJson(r, req)) };
     });
 
     app.get<{ Params: { id: string } }>('/api/v1/integrations/mqtt/:id', {
       schema: { summary: 'One MQTT integration', tags: ['delivery'], ...secured, params: idParams, response: { 200: mqttSchema, '4xx': errorSchema } },
-    }, async (req) => mqttJson(await owned(req, req.params.id, INTEGRATION_READERS)));
+    }, async (req) => mqttJson(await owned(req, req.params.id, INTEGRATION_READERS), req));
 
     app.patch<{ Params: { id: string }; Body: { enabled: boolean } }>('/api/v1/integrations/mqtt/:id', {
       schema: {
@@ -83,7 +83,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
       },
     }, async (req) => {
       await owned(req, req.params.id);
-      return mqttJson(await delivery.catalog.setEnabled('mqtt', req.params.id, req.body.enabled));
+      return mqttJson(await delivery.catalog.setEnabled('mqtt', req.params.id, req.body.enabled), req);
     });
 
     app.delete<{ Params: { id: string } }>('/api/v1/integrations/mqtt/:id', {

@@ -3,7 +3,7 @@ import type { DeliveryService } from '../../core/delivery/delivery-service.js';
 import { ADMINS, authenticate, checkTenant, tenantScope, allow } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { checkDeliveryTarget, INTEGRATION_READERS } from './integration-json.js';
+import { checkDeliveryTarget, INTEGRATION_READERS, registeringTenant } from './integration-json.js';
 import { errorSchema } from '../error-reply.js';
 import { enabledBody, eventsSchema, idParams, integrationJson, listQuery, logPage, logQuery, logRoute } from './integration-json.js';
 
@@ -35,19 +35,19 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
     };
     const secured = { security: [{ apiKey: [] }] };
 
-    app.post<{ Body: { tenantId: string; url: string; events?: string[] } }>('/api/v1/webhooks', {
+    app.post<{ Body: { tenantId?: string; url: string; events?: string[] } }>('/api/v1/webhooks', {
       schema: {
         summary: 'Register a webhook: events are POSTed to the URL, signed with the secret answered here (shown once)', tags: ['delivery'], ...secured,
         body: {
-          type: 'object', required: ['tenantId', 'url'], additionalProperties: false,
-          properties: { tenantId: { type: 'string', maxLength: 64 }, url: { type: 'string', maxLength: 2048 }, events: eventsSchema },
+          type: 'object', required: ['url'], additionalProperties: false,
+          properties: { tenantId: { type: 'string', maxLength: 64, description: 'Default: the tenant of a tenant key (operators name one)' }, url: { type: 'string', maxLength: 2048 }, events: eventsSchema },
         },
         response: { 201: { type: 'object', required: ['id', 'secret'], properties: { id: { type: 'string' }, secret: { type: 'string' } } }, '4xx': errorSchema },
       },
     }, async (req, reply) => {
-      checkTenant(req, req.body.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.body.tenantId}`), ADMINS);
-      checkDeliveryTarget(req, req.body.url);
-      const { webhook, secret } = await delivery.catalog.createWebhook(req.body);
+      const tenantId = registeringTenant(req, req.body.tenantId);
+      checkDeliveryTarget(delivery, req.body.url);
+      const { webhook, secret } = await delivery.catalog.createWebhook({ ...req.body, tenantId });
       return reply.status(201).send({ id: webhook.id, secret });
     });
 
@@ -59,12 +59,12 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
     }, async (req) => {
       const tenantId = tenantScope(req, req.query.tenantId);
       allow(req, INTEGRATION_READERS);
-      return { items: (await delivery.catalog.list('webhook', tenantId)).map(integrationJson) };
+      return { items: (await delivery.catalog.list('webhook', tenantId)).map((r) => integrationJson(r, req)) };
     });
 
     app.get<{ Params: { id: string } }>('/api/v1/webhooks/:id', {
       schema: { summary: 'One webhook', tags: ['delivery'], ...secured, params: idParams, response: { 200: webhookSchema, '4xx': errorSchema } },
-    }, async (req) => integrationJson(await owned(req, req.params.id, INTEGRATION_READERS)));
+    }, async (req) => integrationJson(await owned(req, req.params.id, INTEGRATION_READERS), req));
 
     app.patch<{ Params: { id: string }; Body: { enabled: boolean } }>('/api/v1/webhooks/:id', {
       schema: {
@@ -73,7 +73,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
       },
     }, async (req) => {
       await owned(req, req.params.id);
-      return integrationJson(await delivery.catalog.setEnabled('webhook', req.params.id, req.body.enabled));
+      return integrationJson(await delivery.catalog.setEnabled('webhook', req.params.id, req.body.enabled), req);
     });
 
     app.delete<{ Params: { id: string } }>('/api/v1/webhooks/:id', {

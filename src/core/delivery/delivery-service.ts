@@ -23,6 +23,12 @@ export interface DeliveryDeps {
   readonly tenants: TenantLookup;
   readonly transport: WebhookTransport;
   readonly publisher: IntegrationPublisher;
+  /**
+   * Integrations may point at internal addresses (`satiot serve --allow-internal-delivery`, an
+   * on-site receiver): the API then registers them for any key. Default false. The adapters
+   * enforce it at every connection on their own (their `allowInternal`).
+   */
+  readonly allowInternal?: boolean;
   readonly clock?: Clock;
   /** Retries, time limits, disabling, concurrency (delivery-policy.ts defaults). */
   readonly policy?: Partial<DeliveryPolicy>;
@@ -60,6 +66,8 @@ export class DeliveryService {
     readonly webhooks: WebhookDispatcher,
     readonly mqtt: MqttForwarder,
     readonly stream: EventStreamHub,
+    /** Whether integrations may point at internal addresses (DeliveryDeps.allowInternal). */
+    readonly allowsInternalTargets: boolean,
   ) {}
 
   /** Builds the parts without starting them (tests drive the workers with drain()). */
@@ -74,6 +82,7 @@ export class DeliveryService {
       new WebhookDispatcher({ ...common, transport: deps.transport }),
       new MqttForwarder({ ...common, publisher: deps.publisher }),
       new EventStreamHub(deps.bus),
+      deps.allowInternal === true,
     );
   }
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { DeliveryStore, IntegrationKind, IntegrationRecord, PendingDelivery } from '../ports/delivery-store.js';
 import type { Store } from '../ports/store.js';
+import { attemptErrorText } from './attempt-error.js';
 import { backoffMs, leaseMs, type DeliveryPolicy } from './delivery-policy.js';
 import type { IntegrationCatalog } from './integration-catalog.js';
 
@@ -11,16 +12,8 @@ export interface AttemptResult {
   readonly error: string | null;
 }
 
-/** Makes one attempt of one delivery; may throw (counted as a failed attempt with the error's message). */
+/** Makes one attempt of one delivery; may throw (counted as a failed attempt, logged as its class: attempt-error.ts). */
 export type DeliverySender = (integration: IntegrationRecord, d: PendingDelivery) => Promise<AttemptResult>;
-
-function errorText(e: unknown): string {
-  const err = e as { message?: unknown; cause?: { message?: unknown; code?: unknown } } | undefined;
-  const msg = typeof err?.message === 'string' ? err.message : String(e);
-  // fetch reports "fetch failed" and puts the reason (ECONNREFUSED, a TLS error) in `cause`.
-  const cause = typeof err?.cause?.code === 'string' ? err.cause.code : typeof err?.cause?.message === 'string' ? err.cause.message : undefined;
-  return (cause ? `${msg}: ${cause}` : msg).slice(0, 500);
-}
 
 /**
  * Works through the delivery queue of one integration kind: finds integrations with deliveries due,
@@ -190,7 +183,7 @@ export class DeliveryWorker {
       try {
         r = await this.sender(integration, d);
       } catch (e) {
-        r = { ok: false, statusCode: null, error: errorText(e) };
+        r = { ok: false, statusCode: null, error: attemptErrorText(e) };
       }
       this.attemptsMade++;
       const durationMs = Math.round(performance.now() - started);

@@ -93,7 +93,7 @@ export class FakePublisher implements IntegrationPublisher {
     this.calls.push({ broker, topic, payload: Buffer.from(payload).toString('utf8') });
     if (this.failures > 0) {
       this.failures--;
-      throw new Error('broker mqtt://broker.invalid not reachable within 10000 ms');
+      throw Object.assign(new Error('broker mqtt://broker.invalid not reachable within 10000 ms'), { code: 'ETIMEDOUT' });
     }
   }
 
