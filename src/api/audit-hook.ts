@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../core/core.js';
 import type { AuditActor, AuditEntryInput, AuditTarget } from '../core/ports/audit-log.js';
 import { bearerToken } from './auth.js';
+import type { Clock } from '../core/ports/clock.js';
+import { SuspiciousInputThrottle, type SuspiciousInputLimits } from './suspicious-input-throttle.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -65,6 +67,14 @@ export interface AuditHookOptions {
   readonly core: Core;
   /** Append failures (logged; a request is never failed by its audit record). */
   readonly onError?: (e: unknown) => void;
+  /**
+   * Bounds on `security.suspicious-input` records (src/api/suspicious-input-throttle.ts defaults:
+   * one per source address a minute, 20 a minute in all, each carrying the count it stands for);
+   * false: one record per request.
+   */
+  readonly suspiciousInput?: Partial<SuspiciousInputLimits> | false;
+  /** The clock of those windows: wall-clock time by default (the core's may be simulated). */
+  readonly clock?: Clock;
 }
 
 function auditedRequest(req: FastifyRequest, status: number): 'write' | 'read' | 'auth' | undefined {
@@ -85,6 +95,7 @@ function auditedRequest(req: FastifyRequest, status: number): 'write' | 'read' |
  */
 export const auditHook = fp<AuditHookOptions>(async (app, opts) => {
   const { core } = opts;
+  const throttle = opts.suspiciousInput === false ? undefined : new SuspiciousInputThrottle(opts.suspiciousInput ?? {}, opts.clock);
   const inFlight = new Set<Promise<void>>();
   app.decorate('auditIdle', async () => {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
@@ -123,11 +134,15 @@ export const auditHook = fp<AuditHookOptions>(async (app, opts) => {
   });
   app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
     const suspicious = suspiciousInputs(req);
-    if (suspicious.length > 0) {
+    // Anyone can send these without a key: aggregated per source address and capped in all, so
+    // that junk requests cannot grow the chain by one record each.
+    const verdict = suspicious.length > 0 ? throttle?.admit(req.ip) ?? { record: true as const } : { record: false as const };
+    if (verdict.record) {
       const status = reply.statusCode;
+      const counts = 'suppressed' in verdict ? { suppressed: verdict.suppressed, suppressedOverCap: verdict.suppressedOverCap } : {};
       await record(async () => ({
         actor: await actorOf(core, req, req.routeOptions.url ?? ''), action: 'security.suspicious-input', outcome: status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : 'failed',
-        sourceIp: req.ip, details: { kind: 'sql-injection', route: req.routeOptions.url ?? '(no route)', method: req.method, status, inputs: suspicious },
+        sourceIp: req.ip, details: { kind: 'sql-injection', route: req.routeOptions.url ?? '(no route)', method: req.method, status, inputs: suspicious, ...counts },
       }), req.log);
     }
     const kind = auditedRequest(req, reply.statusCode);

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import type { NewTerminal } from '../../core/provisioning.js';
@@ -8,6 +7,7 @@ import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type TerminalProfil
 import { isSatiotError, SatiotError } from '../../errors/satiot-error.js';
 import { ADMINS, authenticate, checkTenant } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
+import { writeCsv, type CsvValue } from '../../report/csv-writer.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 
 /** Columns of a terminal import; the first four are required. */
@@ -85,7 +85,7 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
       if (!t) throw notFound();
       const p = checkTenant(req, t.record.tenantId, notFound);
       const withPayload = access.seesPayloads(p);
-      const rows: unknown[][] = [];
+      const rows: CsvValue[][] = [];
       let cursor: string | undefined;
       do {
         const page = await core.messageQueries.listMessages({
@@ -99,9 +99,7 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
         cursor = page.nextCursor;
       } while (cursor && rows.length < MAX_EXPORT_ROWS);
       rows.reverse();
-      const csv = stringify(rows.slice(-MAX_EXPORT_ROWS), {
-        header: true, columns: ['id', 'fCnt', 'fPort', 'payloadHex', 'capturedAt', 'downlinkedAt', 'ingestedAt', 'receptions', 'satellites', 'decoded', 'decodeError'],
-      });
+      const csv = writeCsv(['id', 'fCnt', 'fPort', 'payloadHex', 'capturedAt', 'downlinkedAt', 'ingestedAt', 'receptions', 'satellites', 'decoded', 'decodeError'], rows.slice(-MAX_EXPORT_ROWS));
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${t.record.devEui}-messages.csv"`).send(csv);
     });
   };

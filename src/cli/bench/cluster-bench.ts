@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dropPostgresSchema } from '../../store/postgres/drop-schema.js';
 import { SatiotError } from '../../errors/satiot-error.js';
+import { writeCsv } from '../../report/csv-writer.js';
 import { batchesOf, benchFrames, benchTerminals } from './bench-frames.js';
 import { quantile, type EventPathFigures } from './ingest-bench.js';
 
@@ -74,7 +75,7 @@ export async function runClusterBench(o: ClusterBenchOptions): Promise<ClusterBe
     await api.call('POST', '/api/v1/webhooks', { tenantId: tenant.id, url: receiver.url, events: ['uplink'] });
     const terms = benchTerminals(o.terminals);
     for (const chunk of batchesOf(terms, 5_000)) {
-      const csv = `devEui,devAddr,nwkSKey,appSKey\n${chunk.map((t) => `${t.devEui},${t.devAddr},${Buffer.from(t.keys.nwkSKey).toString('hex')},${Buffer.from(t.keys.appSKey).toString('hex')}`).join('\n')}\n`;
+      const csv = writeCsv(['devEui', 'devAddr', 'nwkSKey', 'appSKey'], chunk.map((t) => [t.devEui, t.devAddr, Buffer.from(t.keys.nwkSKey).toString('hex'), Buffer.from(t.keys.appSKey).toString('hex')]));
       const r = await api.call<{ created: number }>('POST', `/api/v1/terminals/import?tenantId=${tenant.id}`, csv, 'text/csv');
       if (r.created !== chunk.length) throw new Error(`only ${r.created} of ${chunk.length} terminals registered`);
     }
@@ -165,7 +166,8 @@ class NodeProc {
   }
 
   async metrics(): Promise<string> {
-    return (await fetch(`${this.url}/metrics`)).text();
+    // The operator key: a SATIOT_METRICS_TOKEN in the environment closes /metrics to anonymous loopback callers too.
+    return (await fetch(`${this.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })).text();
   }
 
   async stop(): Promise<void> {

@@ -8,6 +8,7 @@ import { buildApp } from '../../api/app.js';
 import { sha256Hex } from '../../core/provisioning.js';
 import { createAuditLog } from '../audit-setup.js';
 import { openScratchStore } from './scratch-store.js';
+import { writeCsv } from '../../report/csv-writer.js';
 
 export interface ProvisionBenchOptions {
   terminals: number;
@@ -83,7 +84,7 @@ export async function runProvisionBench(o: ProvisionBenchOptions): Promise<Provi
     } else if (o.via === 'json') {
       created = ((await post('/api/v1/terminals/bulk', JSON.stringify({ terminals: bulk }), 'application/json')) as { created: number }).created;
     } else {
-      const csv = ['devEui,devAddr,nwkSKey,appSKey,suite,profile', ...bulk.map((r) => `${r.devEui},${r.devAddr},${r.nwkSKey},${r.appSKey},aes128,fixed-collector`)].join('\n');
+      const csv = writeCsv(['devEui', 'devAddr', 'nwkSKey', 'appSKey', 'suite', 'profile'], bulk.map((r) => [r.devEui, r.devAddr, r.nwkSKey, r.appSKey, 'aes128', 'fixed-collector']));
       created = ((await post(`/api/v1/terminals/import?tenantId=${tenant.id}`, csv, 'text/csv')) as { created: number }).created;
     }
     await audit.flush();
