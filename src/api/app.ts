@@ -1,8 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { installErrorHandling } from './error-reply.js';
+import { installErrorHandling, frameworkErrorReply } from './error-reply.js';
 import { auditHook } from './audit-hook.js';
+import type { SuspiciousInputLimits } from './suspicious-input-throttle.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { anomalyRoutes } from './routes/anomaly-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -43,6 +44,7 @@ import { SignInLinks, type SignInLinkOptions } from '../core/sign-in-links.js';
 import { clusterRoutes } from './routes/cluster-routes.js';
 import { PlannerPool, type PlannerPoolOptions } from './planner/planner-pool.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
+import { stationTokenRoutes } from './routes/station-token-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -98,6 +100,16 @@ export interface AppOptions {
    * lock-outs then key on that client, not on the proxy (Fastify's trustProxy). Default none.
    */
   trustProxy?: readonly string[];
+  /**
+   * Bearer token that lets Prometheus scrape /metrics (operator keys may too). Without it only
+   * loopback callers scrape without a key (src/api/routes/metrics-routes.ts).
+   */
+  metricsToken?: string;
+  /**
+   * Bounds on `security.suspicious-input` audit records (default one per source address a minute,
+   * 20 a minute in all, each carrying the count it stands for); false: one record per request.
+   */
+  suspiciousInputAudit?: Partial<SuspiciousInputLimits> | false;
 }
 
 /**
@@ -128,14 +140,20 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     requestTimeout: opts.timeouts?.requestMs ?? 120_000,
     http: { headersTimeout: opts.timeouts?.headersMs ?? 30_000, connectionsCheckingInterval: opts.timeouts?.checkMs ?? 2_000 },
     ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false }, onCreate: strictDateTime },
+    frameworkErrors: frameworkErrorReply,
   });
   installErrorHandling(app);
   app.decorate('draining', false);
   // Before the routes, so its hooks apply to every one of them.
-  if (opts.core) await app.register(auditHook, { core: opts.core });
+  if (opts.core) {
+    await app.register(auditHook, {
+      core: opts.core, ...(opts.wallClock ? { clock: opts.wallClock } : {}),
+      ...(opts.suspiciousInputAudit !== undefined ? { suspiciousInput: opts.suspiciousInputAudit } : {}),
+    });
+  }
   await app.register(accessLimits, {
     ...(opts.core ? { core: opts.core } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.wallClock ? { clock: opts.wallClock } : {}),
-    ...(opts.core?.sharedLimits ? { shared: opts.core.sharedLimits } : {}),
+    ...(opts.core?.sharedLimits ? { shared: opts.core.sharedLimits } : {}), ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
   });
   await app.register(swagger, {
     openapi: {
@@ -177,6 +195,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
       await app.register(signInRoutes(links));
     }
     await app.register(provisioningRoutes(opts.core, access));
+    await app.register(stationTokenRoutes(opts.core, access));
     await app.register(terrestrialGatewayRoutes(opts.core, access));
     await app.register(messageRoutes(opts.core, access));
     await app.register(satelliteRoutes(opts.core, access));
@@ -199,7 +218,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
       await app.register(integrationRoutes(opts.core.delivery, access));
       await app.register(eventRoutes(opts.core.delivery, access, opts.eventHeartbeatMs !== undefined ? { heartbeatMs: opts.eventHeartbeatMs } : {}));
     }
-    await app.register(metricsRoutes(opts.core));
+    await app.register(metricsRoutes(opts.core, access, opts.metricsToken ? { token: opts.metricsToken } : {}));
     await app.register(auditRoutes(opts.core, access));
     await app.register(anomalyRoutes(opts.core, access));
     await app.register(sessionRoutes(access));

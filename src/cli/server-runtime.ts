@@ -19,9 +19,11 @@ import { openBus } from '../bus/open-bus.js';
 import { systemClock } from '../core/ports/clock.js';
 import { createAuditLog, resolveAnomalyPolicy } from './audit-setup.js';
 import { startSupervision } from '../supervision/supervision.js';
+import { keyWarning } from '../supervision/audit-trust.js';
 import { deadLetterSink } from '../core/dead-letters.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
 import type { RetryPolicy } from '../bus/retry-policy.js';
+import type { MicThrottlePolicy } from '../core/mic-throttle.js';
 
 export interface RuntimeOptions {
   readonly port: number;
@@ -52,6 +54,12 @@ export interface RuntimeOptions {
   readonly logLevel?: string;
   /** Terminals a tenant registers wait for an operator's approval (docs/supervision.md); default off. */
   readonly registrationReview?: boolean;
+  /** Emergency downlinks a tenant may queue per hour (src/core/emergency-budget.ts; default 20); `false`: no budget. */
+  readonly emergencyDownlinksPerHour?: number | false;
+  /** Terminals that may share one DevAddr (default 4). */
+  readonly maxTerminalsPerDevAddr?: number;
+  /** Bad MICs before a DevAddr's or station's frames are refused unchecked (src/core/mic-throttle.ts; its defaults when absent); `false`: off. */
+  readonly micThrottle?: MicThrottlePolicy | false;
   /** Rate limits and lock-out (src/api/rate-limits.ts; its defaults when absent). */
   readonly limits?: Partial<AccessLimits>;
   /** This node's name in the cluster (default `<host name>:<port>`); on every log line. */
@@ -60,6 +68,10 @@ export interface RuntimeOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Addresses (CIDR) of proxies whose X-Forwarded-For names the client (limits and lock-outs key on it). */
   readonly trustProxy?: readonly string[];
+  /** Bearer token Prometheus scrapes /metrics with (without it: loopback callers and operator keys only). */
+  readonly metricsToken?: string;
+  /** PEM file of the audit public key audit verification trusts (kept outside the data directory); default the signing key's, reported as unpinned. */
+  readonly auditPublicKey?: string;
 }
 
 /** A running service: core, HTTP app (listening), optional MQTT gateway and the periodic sweeps. */
@@ -93,22 +105,28 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     const allowInternal = o.allowInternalDelivery === true;
     const nodeId = o.nodeId ?? `${hostname()}:${o.port || process.pid}`;
     // The tamper-evident audit log (docs/security.md): hash chain in the store, checkpoints signed with <data>/audit-signing.key.
-    const audit = createAuditLog(store, dataDir, o.clock ?? systemClock);
+    const audit = createAuditLog(store, dataDir, o.clock ?? systemClock, process.env, o.auditPublicKey);
     const anomalyPolicy = resolveAnomalyPolicy();
     // Background failures go to the request log once it exists (a line per failure, with the node's name).
     let log: (e: unknown, what: string) => void = (e, what) => process.stderr.write(`satiot ${nodeId} ${what}: ${e instanceof Error ? e.message : String(e)}\n`);
     const core = await Core.start({
       store, bus, vault, audit, ...(o.clock ? { clock: o.clock } : {}), node: { nodeId }, periodic: true, onError: (e, what) => log(e, what),
       registration: { reviewTenantRegistrations: o.registrationReview === true },
-      delivery: { transport: new HttpWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }) },
+      ...(o.maxTerminalsPerDevAddr !== undefined ? { provisioning: { maxTerminalsPerDevAddr: o.maxTerminalsPerDevAddr } } : {}),
+      ...(o.micThrottle !== undefined ? { ingest: { micThrottle: o.micThrottle } } : {}),
+      ...(o.emergencyDownlinksPerHour !== undefined ? { emergencyDownlinksPerHour: o.emergencyDownlinksPerHour } : {}),
+      delivery: { transport: new HttpWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }), allowInternal },
       forecastEngine: augursEngine(),
     });
     opened.splice(0, opened.length, () => core.close()); // the core closes the bus and the store
     const app = await buildApp({
       logger: true, nodeId, ...(o.logLevel ? { logLevel: o.logLevel } : {}), core, adminKeyHash: admin.hash, ...(o.signInLinks ? { signInLinks: true } : {}),
       ...(o.limits ? { limits: o.limits } : {}), ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}),
+      ...(o.metricsToken ? { metricsToken: o.metricsToken } : {}),
     });
     opened.push(() => app.close());
+    const auditKeyWarning = keyWarning(audit.trust);
+    if (auditKeyWarning) app.log.warn({ keySource: audit.trust?.source }, auditKeyWarning);
     // A store or bus that is down fails every background task each second: one line per task and 30 s.
     const quietUntil = new Map<string, number>();
     log = (e, what) => {

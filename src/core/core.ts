@@ -10,7 +10,7 @@ import type { Bus } from './ports/bus.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { KeyVault } from './key-vault.js';
 import { TerminalRegistry } from './terminal-registry.js';
-import { Provisioning } from './provisioning.js';
+import { Provisioning, type ProvisioningOptions } from './provisioning.js';
 import { TerrestrialGateways } from './terrestrial-gateways.js';
 import { IngestPipeline, type IngestOptions } from './ingest-pipeline.js';
 import { IngestMetrics } from './ingest-metrics.js';
@@ -31,6 +31,7 @@ import { needsAttention, type Attention } from './attention.js';
 import type { IntegrationKind } from './ports/delivery-store.js';
 import { SatelliteCatalog } from './satellite-records.js';
 import { AccessControl } from './access-control.js';
+import { DEFAULT_EMERGENCY_DOWNLINKS_PER_HOUR, EmergencyBudget } from './emergency-budget.js';
 import type { SharedLimits } from './shared-limits.js';
 import type { AnomalyReader } from './ports/anomaly-store.js';
 import type { AuditReader } from './ports/audit-store.js';
@@ -56,6 +57,7 @@ import { RULES_CONSUMER } from './rule-runner.js';
 import { DOWNLINK_ACK_CONSUMER, DOWNLINK_REQUEST_CONSUMER } from './downlink-service.js';
 import { WEBHOOK_CONSUMER } from './delivery/webhook-dispatcher.js';
 import { MQTT_CONSUMER } from './delivery/mqtt-forwarder.js';
+import { StationTokens } from './station-tokens.js';
 
 /** Names of the leases the core's singleton work runs under (docs/cluster.md). */
 export const LEASES = {
@@ -78,8 +80,12 @@ export interface CoreDeps {
   /** Prometheus registry to register on (a fresh one by default). */
   readonly metrics?: Registry;
   readonly ingest?: IngestOptions;
+  /** Registration checks (terminals per DevAddr; src/core/provisioning.ts). */
+  readonly provisioning?: ProvisioningOptions;
   /** Built-in payload codecs by name (default: all of src/codecs). */
   readonly codecs?: ReadonlyMap<string, PayloadCodec>;
+  /** Emergency downlinks a tenant may queue per hour (default 20); false: no budget (src/core/emergency-budget.ts). */
+  readonly emergencyDownlinksPerHour?: number | false;
   /** Limits of tenants' user codecs (default 100 ms, 16 MiB). */
   readonly userCodecLimits?: UserCodecLimits;
   readonly downlinks?: DownlinkServiceOptions;
@@ -89,6 +95,8 @@ export interface CoreDeps {
    */
   readonly delivery?: {
     readonly transport: WebhookTransport; readonly publisher: IntegrationPublisher; readonly policy?: Partial<DeliveryPolicy>; readonly onError?: (e: unknown) => void;
+    /** Integrations may point at internal addresses, for every key (DeliveryDeps.allowInternal); default false. */
+    readonly allowInternal?: boolean;
     /** Each uplink event queued for an integration, ms after ingest (default: the satiot_delivery_queued_seconds metric). */
     readonly onQueued?: (kind: 'webhook' | 'mqtt', sinceIngestMs: number) => void;
   };
@@ -199,7 +207,7 @@ export class Core {
       const registry = new TerminalRegistry(deps.store, deps.vault, undefined, (e, devEui) => onError(e, `loading terminal ${devEui}`));
       await registry.load();
       const codecs = new CodecCatalog(deps.codecs ?? BUILTIN_CODECS, deps.store, deps.userCodecLimits);
-      const provisioning = new Provisioning(deps.store, events, registry, deps.vault, clock, codecs);
+      const provisioning = new Provisioning(deps.store, events, registry, deps.vault, clock, codecs, deps.provisioning);
       const ingestMetrics = new IngestMetrics(metrics);
       const registration = new RegistrationService(deps.store, events, registry, provisioning, deps.vault, clock, () => deps.audit ?? nullAuditLog, { reviewTenantRegistrations: deps.registration?.reviewTenantRegistrations ?? false });
       await registration.load();
@@ -216,8 +224,10 @@ export class Core {
       await eventMetrics.start();
       undo.push(() => eventMetrics.stop());
       // Rules' automatic downlinks obey the tenant's quota as customers' do; emergencies always go.
-      const quotas = new QuotaService(deps.store, clock);
-      const admitRequest = (tenantId: string, priority: 'normal' | 'emergency') => quotas.admitsDownlink(tenantId, priority);
+      const emergencies = new EmergencyBudget(deps.store.limits, events, () => deps.audit ?? nullAuditLog, deps.emergencyDownlinksPerHour ?? DEFAULT_EMERGENCY_DOWNLINKS_PER_HOUR, systemClock);
+      const quotas = new QuotaService(deps.store, clock, emergencies);
+      const admitRequest = (tenantId: string, devEui: string, priority: 'normal' | 'emergency') =>
+        quotas.admitDownlink({ tenantId, devEui, priority, actor: { kind: 'system', id: 'rules', tenantId } });
       const downlinks = new DownlinkService(deps.store, events, deps.bus, registry, clock, new MovingTerminalContacts(new DownlinkContacts(deps.store), deps.store, () => clock.now()), { admitRequest, ...deps.downlinks });
 
       // Other nodes' registry changes, applied to what this node keeps in memory.
@@ -228,7 +238,7 @@ export class Core {
         if (entry) await registration.reload(entry.record.id);
       });
       const gateways = new TerrestrialGateways(deps.store, events, clock);
-      registrySync.on('station', () => { provisioning.forgetStations(); gateways.forget(); });
+      registrySync.on('station', () => { gateways.forget(); });
       registrySync.on('satellites', async () => contacts.setSatellites(await deps.store.listSatellites()));
       registrySync.on('rules', (e) => rules.invalidate(e.key!));
       await registrySync.start();
@@ -303,6 +313,13 @@ export class Core {
       for (const u of undo.reverse()) await Promise.resolve().then(u).catch(() => undefined);
       throw e;
     }
+  }
+
+  private tokens: StationTokens | undefined;
+
+  /** Ground stations' tokens: rotation and revocation, audited, refused on every node from the commit on. */
+  get stationTokens(): StationTokens {
+    return this.tokens ??= new StationTokens(this.store, this.events, this.clock, () => this.audit);
   }
 
   /**

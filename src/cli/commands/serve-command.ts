@@ -7,10 +7,14 @@ import { DEFAULT_ACCESS_LIMITS, type AccessLimits } from '../../api/access-limit
 import { SatiotError } from '../../errors/satiot-error.js';
 import { LORA_REGIONS } from '../../frame/regional/receive-windows.js';
 import { parseAllowList } from '../../api/directip/allow-list.js';
+import { DEFAULT_MAX_TERMINALS_PER_DEV_ADDR } from '../../frame/dev-addr.js';
+import { DEFAULT_MIC_THROTTLE, type MicThrottlePolicy } from '../../core/mic-throttle.js';
+import { DEFAULT_EMERGENCY_DOWNLINKS_PER_HOUR } from '../../core/emergency-budget.js';
 
 interface ServeOptions {
   port: string; host: string; data: string; store: string; bus: string; mqtt?: string; mqttGroup: string; semtechUdp?: string; region: string; directipMo?: string; directipAllow?: string; directipMt?: string; allowInternalDelivery?: boolean; registrationReview?: boolean;
-  rateLimitApi: string; rateLimitStation: string; lockout: string; nodeId?: string; trustProxy?: string; retryFor: string; logLevel: string;
+  maxTerminalsPerDevAddr: string; micThrottle: string; emergencyDownlinksPerHour: string;
+  rateLimitApi: string; rateLimitStation: string; lockout: string; nodeId?: string; auditPublicKey?: string; trustProxy?: string; metricsToken?: string; retryFor: string; logLevel: string;
 }
 
 export function registerServe(program: Command): void {
@@ -28,14 +32,19 @@ export function registerServe(program: Command): void {
     .option('--directip-mo <port>', 'also take Iridium SBD sessions: the Iridium gateway\'s MO DirectIP connections on this TCP port (--host applies; register terminals with transport iridium-sbd and their IMEI)', process.env.SATIOT_DIRECTIP_MO)
     .option('--directip-allow <cidr,...>', 'addresses allowed to deliver MO sessions: the Iridium gateway\'s (default the loopback only)', process.env.SATIOT_DIRECTIP_ALLOW)
     .option('--directip-mt <host:port>', 'send downlinks for Iridium terminals to the Iridium gateway\'s MT DirectIP endpoint', process.env.SATIOT_DIRECTIP_MT)
-    .option('--allow-internal-delivery', 'let webhooks and MQTT integrations reach internal addresses (an on-site receiver); refused by default')
+    .option('--allow-internal-delivery', 'let webhooks and MQTT integrations point at internal addresses (an on-site receiver), whoever registers them; refused by default')
     .option('--registration-review', 'terminals a tenant registers wait as pending until an operator approves them (default: SATIOT_REGISTRATION_REVIEW=1, else off)', ['1', 'true', 'yes', 'on'].includes((process.env.SATIOT_REGISTRATION_REVIEW ?? '').toLowerCase()))
-    .option('--rate-limit-api <n|off>', 'requests per minute per API key (emergency downlinks are never limited)', process.env.SATIOT_RATE_LIMIT_API ?? String(DEFAULT_ACCESS_LIMITS.api))
+    .option('--max-terminals-per-dev-addr <n>', 'terminals (not retired) that may share one DevAddr; a tenant never gets one another tenant uses, an operator may', process.env.SATIOT_MAX_TERMINALS_PER_DEV_ADDR ?? String(DEFAULT_MAX_TERMINALS_PER_DEV_ADDR))
+    .option('--mic-throttle <perDevAddr/perStation/windowS/coolDownS|off>', 'after this many bad MICs for one DevAddr, or from one station (and half its frames), within windowS seconds, refuse its frames unchecked (MIC_THROTTLED) for coolDownS seconds; per node', process.env.SATIOT_MIC_THROTTLE ?? micThrottleText(DEFAULT_MIC_THROTTLE))
+    .option('--emergency-downlinks-per-hour <n|off>', 'emergency downlinks each tenant may queue per clock hour, its API users and rules together (they pass rate limits and quotas); over it: 429 EMERGENCY_BUDGET_EXCEEDED, audited, and an emergency-excess alert', process.env.SATIOT_EMERGENCY_DOWNLINKS_PER_HOUR ?? String(DEFAULT_EMERGENCY_DOWNLINKS_PER_HOUR))
+    .option('--rate-limit-api <n|off>', 'requests per minute per API key (emergency downlinks are not rate limited: they have their own budget, --emergency-downlinks-per-hour)', process.env.SATIOT_RATE_LIMIT_API ?? String(DEFAULT_ACCESS_LIMITS.api))
     .option('--rate-limit-station <n|off>', 'gateway requests per minute per ground station (own budget: API traffic never starves ingest)', process.env.SATIOT_RATE_LIMIT_STATION ?? String(DEFAULT_ACCESS_LIMITS.station))
-    .option('--lockout <failures/windowS/lockS|off>', 'lock a source address out after this many failed keys within windowS seconds, for lockS seconds', process.env.SATIOT_LOCKOUT ?? '10/300/900')
+    .option('--lockout <failures/windowS/lockS|off>', 'lock a source address (API keys and station tokens counted apart) and a presented key or token out after this many failures within windowS seconds, for lockS seconds', process.env.SATIOT_LOCKOUT ?? '10/300/900')
     .option('--node-id <name>', 'this node\'s name in the cluster, on every log line (default <host name>:<port>)', process.env.SATIOT_NODE_ID)
     .option('--trust-proxy <cidr,...>', 'proxies whose X-Forwarded-For names the real client (limits and lock-outs key on it), e.g. 10.0.0.0/8,127.0.0.1', process.env.SATIOT_TRUST_PROXY)
+    .option('--metrics-token <token>', 'bearer token Prometheus scrapes /metrics with (16+ characters; prefer the env variable: a flag shows in ps); without it /metrics answers loopback callers and operator keys only', process.env.SATIOT_METRICS_TOKEN)
     .option('--log-level <level>', 'request and event log: fatal, error, warn, info (every request) or debug', process.env.SATIOT_LOG_LEVEL ?? 'info')
+    .option('--audit-public-key <file>', 'the audit checkpoint public key (PEM) GET /api/v1/audit/verify trusts, kept outside --data; without it the report warns that the server\'s own key proves nothing against whoever can replace it', process.env.SATIOT_AUDIT_PUBLIC_KEY)
     .option('--retry-for <minutes>', 'how long consumers retry a failing event (backoff 1 s doubling to 5 min) before it becomes a dead letter', process.env.SATIOT_RETRY_FOR ?? '15')
     .addHelpText('after', `
 Keys:
@@ -48,8 +57,11 @@ Keys:
   SATIOT_MASTER_KEY_CIPHER    aes-256-gcm (default) or sm4 (SM4-CTR + HMAC-SM3) for new sealed values
   SATIOT_AUDIT_SIGNING_KEY    Ed25519 private key (PKCS#8 PEM) signing audit checkpoints; default
                       <data>/audit-signing.key (public half in audit-signing.pub); see docs/security.md
+  SATIOT_AUDIT_PUBLIC_KEY     the same as --audit-public-key
   SATIOT_AUDIT_HASH   sha256 (default) or sm3: the audit chain's hash
   SATIOT_AUDIT_RETENTION_DAYS  audit records kept at least this long (default 180)
+  SATIOT_METRICS_TOKEN  bearer token for /metrics (as --metrics-token); Prometheus sends it with
+                      authorization: { credentials: <token> } in its scrape config
   SATIOT_ANOMALY_POLICY  JSON file overriding the anomaly policy, e.g. {"mic-failures":{"response":"suspend"}}
 
 Scale-out (docs/cluster.md): every node of a cluster runs with the same --store, --bus and
@@ -68,9 +80,13 @@ Example:
         ...(o.directipMo !== undefined ? { directIpMo: parseInteger(o.directipMo, '--directip-mo', 0, 65535), ...(o.directipAllow ? { directIpAllow: parseAllow(o.directipAllow) } : {}) } : {}),
         ...(o.directipMt !== undefined ? { directIpMt: parseHostPort(o.directipMt, '--directip-mt') } : {}),
         ...(o.semtechUdp !== undefined ? { semtechUdp: parseInteger(o.semtechUdp, '--semtech-udp', 0, 65535), region: parseChoice(o.region, '--region', LORA_REGIONS) } : {}), allowInternalDelivery: o.allowInternalDelivery === true, registrationReview: o.registrationReview === true,
+        maxTerminalsPerDevAddr: parseInteger(o.maxTerminalsPerDevAddr, '--max-terminals-per-dev-addr', 1, 1000), micThrottle: micThrottlePolicy(o.micThrottle),
+        emergencyDownlinksPerHour: o.emergencyDownlinksPerHour === 'off' ? false : parseInteger(o.emergencyDownlinksPerHour, '--emergency-downlinks-per-hour', 1, 100_000),
         limits: { api: perMinute(o.rateLimitApi, '--rate-limit-api'), station: perMinute(o.rateLimitStation, '--rate-limit-station'), lockout: lockoutPolicy(o.lockout) },
         ...(o.nodeId ? { nodeId: checkNodeId(o.nodeId) } : {}),
+        ...(o.auditPublicKey ? { auditPublicKey: o.auditPublicKey } : {}),
         ...(o.trustProxy ? { trustProxy: parseTrustProxy(o.trustProxy) } : {}),
+        ...(o.metricsToken ? { metricsToken: checkMetricsToken(o.metricsToken) } : {}),
         logLevel: parseChoice(o.logLevel, '--log-level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const),
         retry: retryPolicyFor(parseNumber(o.retryFor, '--retry-for', 0, 7 * 24 * 60) * 60_000),
       });
@@ -88,6 +104,12 @@ const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
 function checkGroup(s: string): string {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(s)) throw new SatiotError('INVALID_ARGUMENT', '--mqtt-group is 1–64 letters, digits, "_" or "-"');
+  return s;
+}
+
+/** A scrape token: 16–512 printable characters without spaces (it travels in an HTTP header). */
+function checkMetricsToken(s: string): string {
+  if (!/^[\x21-\x7e]{16,512}$/.test(s)) throw new SatiotError('INVALID_ARGUMENT', '--metrics-token (or SATIOT_METRICS_TOKEN) must be 16–512 printable characters without spaces');
   return s;
 }
 
@@ -110,6 +132,17 @@ function parseTrustProxy(s: string): string[] {
 function perMinute(s: string, flag: string): number | false {
   if (s === 'off') return false;
   return parseInteger(s, flag, 1, 10_000_000);
+}
+
+function micThrottleText(p: MicThrottlePolicy): string {
+  return `${p.perDevAddr}/${p.perStation}/${p.windowMs / 1000}/${p.coolDownMs / 1000}`;
+}
+
+function micThrottlePolicy(s: string): MicThrottlePolicy | false {
+  if (s === 'off') return false;
+  const m = /^(\d+)\/(\d+)\/(\d+)\/(\d+)$/.exec(s);
+  if (!m || m.slice(1).some((v) => Number(v) < 1)) throw new SatiotError('INVALID_ARGUMENT', '--mic-throttle must be perDevAddr/perStation/windowSeconds/coolDownSeconds (e.g. 10/200/60/300) or off');
+  return { perDevAddr: Number(m[1]), perStation: Number(m[2]), windowMs: Number(m[3]) * 1000, coolDownMs: Number(m[4]) * 1000 };
 }
 
 function lockoutPolicy(s: string): AccessLimits['lockout'] {

@@ -410,6 +410,7 @@ export interface ApiOperations {
         lon: number;
         altM: number;
         enabled: boolean;
+        tokenRevoked: boolean;
         createdAt: string;
       }[];
     };
