@@ -8,7 +8,8 @@
  *   unauthenticated public routes count per client address);
  * - per ground station (`station`): gateway batches per minute of one station token, in their own
  *   buckets, so API traffic never uses up a station's budget (uplink ingest is not starved);
- * - emergency downlinks (`priority: "emergency"`) are never limited;
+ * - emergency downlinks (`priority: "emergency"`) count in a bucket of their own per key (the same
+ *   `api` rate), so a key at its limit can still send one; their number has a budget per tenant too;
  * - lock-out: a source address that presents `failures` bad keys or tokens (401s) within
  *   `windowMs` is refused with KEY_LOCKED_OUT for `lockMs`, before any key is checked; audited.
  *   API keys and station tokens fail in buckets of their own (bad API keys never stop a station's

@@ -213,10 +213,11 @@ export const accessLimits = fp<AccessLimitsOptions>(async (app, opts) => {
     const exemptPeers = new Set(limits.lockoutExempt);
     const isProxy = proxyMatcher(opts.trustProxy ?? []);
     // The exemption belongs to the socket peer itself (the CLI on this machine), never to an address a
-    // proxy forwarded, nor to a trusted proxy (a local proxy would otherwise exempt every client).
+    // proxy forwarded, nor to a trusted proxy (a local proxy would otherwise exempt every client), nor
+    // to a request carrying forwarding headers (a local proxy nobody declared with --trust-proxy).
     const exempt = (req: FastifyRequest): boolean => {
       const peer = req.socket.remoteAddress;
-      return peer !== undefined && exemptPeers.has(peer) && !isProxy(peer);
+      return peer !== undefined && exemptPeers.has(peer) && !isProxy(peer) && !forwarded(req);
     };
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       if (PROBES.test(req.url) || exempt(req)) return;
@@ -269,11 +270,19 @@ export const accessLimits = fp<AccessLimitsOptions>(async (app, opts) => {
       // first): keys are counted by id, and the parsed body tells an emergency downlink.
       hook: 'preHandler',
       timeWindow: 60_000,
-      keyGenerator: limitKey,
+      // An emergency downlink counts in a bucket of its own: a key that used up its budget of requests
+      // can still send one, and a flood of emergencies (each refused past the tenant's emergency
+      // budget, src/core/emergency-budget.ts) is still held to the key's rate.
+      keyGenerator: (req: FastifyRequest) => (isEmergencyDownlink(req) ? `emergency:${limitKey(req)}` : limitKey(req)),
       max: (_req: FastifyRequest, key: string) => (key.startsWith('station:') ? station : api),
-      allowList: (req: FastifyRequest) => !req.url.startsWith('/api/') || EXEMPT.test(req.url) || isEmergencyDownlink(req),
+      allowList: (req: FastifyRequest) => !req.url.startsWith('/api/') || EXEMPT.test(req.url),
       errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string; ttl: number; max: number }) =>
         new SatiotError('RATE_LIMITED', `rate limit of ${ctx.max} requests per minute reached; retry in ${ctx.after}`, { retryAfterSeconds: Math.ceil(ctx.ttl / 1000), limitPerMinute: ctx.max }),
     });
   }
 }, { name: 'satiot-access-limits' });
+
+/** Whether a request says it came through a proxy (`X-Forwarded-For`, `Forwarded`), trusted or not. */
+function forwarded(req: FastifyRequest): boolean {
+  return req.headers['x-forwarded-for'] !== undefined || req.headers['forwarded'] !== undefined;
+}

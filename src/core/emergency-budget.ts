@@ -26,8 +26,8 @@ export interface EmergencyRequest {
  * quota and is planned before everything else on the shared contacts, so its volume is bounded
  * apart: `perHour` per tenant per clock hour, counted in the store's limit windows (every node of a
  * cluster counts into the same window). Each admitted emergency is audited (`downlink.emergency`,
- * ok); one over the budget is refused with EMERGENCY_BUDGET_EXCEEDED and audited as denied, and the
- * first refusal of a window raises an `emergency-excess` anomaly alert (`satiot.anomaly.emergency-excess`)
+ * ok); one over the budget is refused with EMERGENCY_BUDGET_EXCEEDED, the first refusal of a window
+ * is audited as denied and raises an `emergency-excess` anomaly alert (`satiot.anomaly.emergency-excess`)
  * for the supervisors. The window runs on the wall clock, as the API's rate limits do.
  */
 export class EmergencyBudget {
@@ -50,9 +50,14 @@ export class EmergencyBudget {
     const { count, resetAt } = await this.limits.hit(`emergency:${r.tenantId}`, HOUR_MS, now);
     const details = { count, limitPerHour: this.perHour, windowEndsAt: new Date(resetAt).toISOString() };
     const over = count > this.perHour;
-    await this.audit().append({ actor: r.actor, action: 'downlink.emergency', target, outcome: over ? 'denied' : 'ok', at: now, details, ...(r.sourceIp ? { sourceIp: r.sourceIp } : {}) });
+    // Past the first refusal of the hour, refusals are recorded only as the failed API call (or the
+    // failed decision): a tenant that keeps asking adds one record per request, not two.
+    const first = count === this.perHour + 1;
+    if (!over || first) {
+      await this.audit().append({ actor: r.actor, action: 'downlink.emergency', target, outcome: over ? 'denied' : 'ok', at: now, details, ...(r.sourceIp ? { sourceIp: r.sourceIp } : {}) });
+    }
     if (!over) return;
-    if (count === this.perHour + 1) await this.alert(r, now, details);
+    if (first) await this.alert(r, now, details);
     throw new SatiotError('EMERGENCY_BUDGET_EXCEEDED',
       `the tenant has queued ${this.perHour} emergency downlinks this hour, its budget; send this one as normal priority or retry after ${details.windowEndsAt}`,
       { retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)), limitPerHour: this.perHour });

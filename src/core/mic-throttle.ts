@@ -3,7 +3,7 @@
  * Defaults: 10 per DevAddr and 200 per station within 60 s, then 5 min of cool-down.
  */
 export interface MicThrottlePolicy {
-  /** BAD_MIC rejections naming one DevAddr within `windowMs` that start its cool-down. */
+  /** BAD_MIC rejections naming one DevAddr, handed in by one station, within `windowMs` that start their cool-down. */
   readonly perDevAddr: number;
   /**
    * BAD_MIC rejections handed in by one station within `windowMs` that start its cool-down — when
@@ -12,7 +12,7 @@ export interface MicThrottlePolicy {
    */
   readonly perStation: number;
   readonly windowMs: number;
-  /** How long frames of a throttled DevAddr or station are refused as MIC_THROTTLED, ms. */
+  /** How long frames of a throttled DevAddr (from that station) or station are refused as MIC_THROTTLED, ms. */
   readonly coolDownMs: number;
 }
 
@@ -30,9 +30,11 @@ interface Tally {
 /**
  * Stops MIC guessing: a 32-bit MIC is a guess an attacker can repeat, each try costing a MIC
  * computation per session of the DevAddr. After too many failures within a window, a DevAddr's
- * frames (from any station) and a station's frames (for any DevAddr) are refused for a cool-down
+ * frames from that station, and a station's frames (for any DevAddr), are refused for a cool-down
  * without verifying anything: guessing then costs nothing and cannot go on. The terminal itself is
- * refused too while it lasts — the price of not letting a guess through — and is heard again after.
+ * refused at that station too while it lasts — the price of not letting a guess through — and is
+ * heard again after. Keyed per station, not per DevAddr alone: a DevAddr travels in clear, and
+ * forged frames carrying it, heard through one station, must not silence the terminal everywhere.
  *
  * In memory, per node: each node of a cluster counts what it ingests (a guesser spread over nodes
  * gets at most the limit per node and window). Fixed windows (not sliding): within any two
@@ -48,10 +50,10 @@ export class MicThrottle {
 
   constructor(readonly policy: MicThrottlePolicy = DEFAULT_MIC_THROTTLE) {}
 
-  /** Whether frames of this DevAddr, or from this station, are refused unchecked at `now`. */
+  /** Whether frames of this DevAddr from this station, or any from this station, are refused unchecked at `now`. */
   throttled(devAddr: string, stationId: string, now: number): boolean {
     if (now >= this.latestUntil) return false;
-    return (this.addrs.get(devAddr)?.until ?? 0) > now || (this.stations.get(stationId)?.until ?? 0) > now;
+    return (this.addrs.get(`${devAddr}@${stationId}`)?.until ?? 0) > now || (this.stations.get(stationId)?.until ?? 0) > now;
   }
 
   /** Counts `frames` handed in by a station (a batch), the measure its bad MICs are taken against. */
@@ -61,7 +63,7 @@ export class MicThrottle {
 
   /** Counts a bad MIC of this DevAddr handed in by this station. */
   failed(devAddr: string, stationId: string, now: number): void {
-    const a = this.tally(this.addrs, devAddr, now);
+    const a = this.tally(this.addrs, `${devAddr}@${stationId}`, now);
     if (++a.failures >= this.policy.perDevAddr) this.throttle(a, now);
     const s = this.tally(this.stations, stationId, now);
     if (++s.failures >= this.policy.perStation && 2 * s.failures >= s.frames) this.throttle(s, now);

@@ -68,7 +68,7 @@ export const ERROR_CODES = {
   HARDWARE_ID_BOUND: { http: 409, exit: 6, summary: 'The hardware id or IMEI is already bound to another terminal.' },
   DEV_ADDR_SHARED_LIMIT: { http: 409, exit: 6, summary: 'As many terminals as allowed (serve --max-terminals-per-dev-addr, default 4) already have this DevAddr: choose another.' },
   DEV_ADDR_IN_USE: { http: 409, exit: 6, summary: "Another tenant's terminal has this DevAddr: only an operator may register a terminal that shares it." },
-  MIC_THROTTLED: { http: 429, exit: 7, summary: 'Ingest: too many frames with a bad MIC for this DevAddr or from this station lately: its frames are refused unchecked for a cool-down.' },
+  MIC_THROTTLED: { http: 429, exit: 7, summary: 'Ingest: too many frames with a bad MIC for this DevAddr from this station, or from this station at all, lately: they are refused unchecked for a cool-down.' },
   EMERGENCY_BUDGET_EXCEEDED: { http: 429, exit: 7, summary: "The tenant has queued its hourly budget of emergency downlinks; send as normal priority or retry after the Retry-After header." },
   RATE_LIMITED: { http: 429, exit: 7, summary: 'Too many requests from this API key or ground station; retry after the Retry-After header.' },
   KEY_LOCKED_OUT: { http: 429, exit: 7, summary: 'Too many failed keys from this source, or failures of this very key or token from anywhere: locked out for a while (Retry-After; details.scope says which).' },

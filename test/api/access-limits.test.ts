@@ -146,6 +146,15 @@ describe('rate limits and lock-out', () => {
       // Another client behind the same proxy is its own source.
       expect((await api(KEY, '127.0.0.1', { 'x-forwarded-for': '203.0.113.30' })).statusCode).toBe(200);
     });
+
+    it('does not exempt loopback requests that carry forwarding headers when no proxy is trusted (an undeclared local proxy)', async () => {
+      await build({});
+      const viaProxy = (key: string) => api(key, '127.0.0.1', { 'x-forwarded-for': '203.0.113.31' });
+      for (let i = 0; i < 3; i++) expect((await viaProxy(`sk_guess_${i}`)).statusCode).toBe(401);
+      expect((await viaProxy(KEY)).json().error.code).toBe('KEY_LOCKED_OUT');
+      // The CLI on the machine itself, without such headers, is still exempt.
+      expect((await api(KEY, '127.0.0.1')).statusCode).toBe(200);
+    });
   });
 
   describe('shared limits whose store does not answer', () => {

@@ -47,7 +47,8 @@ describe('emergency downlink budget', () => {
     expect((await send('normal')).statusCode).toBe(201);
 
     const emergencies = audit.entries.filter((e) => e.action === 'downlink.emergency');
-    expect(emergencies.map((e) => e.outcome)).toEqual([...Array<string>(DEFAULT_EMERGENCY_DOWNLINKS_PER_HOUR).fill('ok'), 'denied', 'denied']);
+    // The first refusal of the hour is recorded by the budget; later ones only as the failed API call.
+    expect(emergencies.map((e) => e.outcome)).toEqual([...Array<string>(DEFAULT_EMERGENCY_DOWNLINKS_PER_HOUR).fill('ok'), 'denied']);
     expect(emergencies[0]).toMatchObject({ actor: { kind: 'api-key', role: 'tenant-user', tenantId: f.tenantId }, target: { kind: 'terminal', id: t.devEui, tenantId: f.tenantId }, details: { count: 1 } });
     expect(audit.entries.filter((e) => e.action === 'anomaly.emergency-excess')).toHaveLength(1);
     const listed = await app.inject({ method: 'GET', url: '/api/v1/anomalies?kind=emergency-excess', headers: auth });
@@ -80,6 +81,19 @@ describe('emergency downlink budget', () => {
     const queued = (await f.core.downlinks.list(t.devEui, { limit: 100 })).items;
     expect(queued.filter((d) => d.alarmId === 'a2')).toHaveLength(1);
     expect(queued.filter((d) => d.alarmId === 'a1')).toHaveLength(0);
+  });
+
+  it("holds a key's flood of emergencies to its request rate, in a bucket apart from its other requests", async () => {
+    await app.close();
+    app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY), limits: { api: 5, station: false, lockout: false } });
+    const t = await f.addTerminal();
+    const user = await keyFor(app, 'tenant-user', f.tenantId);
+    const send = (priority: string) => app.inject({ method: 'POST', url: `/api/v1/terminals/${t.devEui}/downlinks`, headers: bearer(user), payload: { fPort: 2, payload: 'AQI=', priority } });
+    for (let i = 0; i < 5; i++) expect((await send('normal')).statusCode).toBe(201);
+    expect((await send('normal')).statusCode).toBe(429);
+    for (let i = 0; i < 5; i++) expect((await send('emergency')).statusCode).toBe(201);
+    const flood = await send('emergency');
+    expect([flood.statusCode, flood.json().error.code]).toEqual([429, 'RATE_LIMITED']);
   });
 
   it('starts a new budget each hour', async () => {
