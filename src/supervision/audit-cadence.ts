@@ -1,4 +1,4 @@
-import type { AuditBreak } from './audit-verifier.js';
+import type { AuditBreak } from './audit-break.js';
 
 /** The writer's promise (audit-log.ts): a signed checkpoint after this many records… */
 export const DEFAULT_CHECKPOINT_EVERY = 1000;

@@ -1,3 +1,4 @@
+import type { AuditBreak } from './audit-break.js';
 import type { AuditCheckpoint, AuditHead, AuditReader, AuditRecord } from '../core/ports/audit-store.js';
 import { GENESIS_HASH } from '../core/ports/audit-store.js';
 import { chainHash, isAuditHashAlg } from './audit-chain.js';
@@ -8,16 +9,7 @@ import { keyWarning, trustOf, type AuditKeySource, type TrustedAuditKey } from '
 /** How long records are kept by default before retention may prune them (180 days), ms. */
 export const DEFAULT_AUDIT_RETENTION_MS = 180 * 86_400_000;
 
-/** The first place the chain does not hold. */
-export interface AuditBreak {
-  readonly seq: number;
-  readonly reason: 'hash-mismatch' | 'record-missing' | 'unexpected-record' | 'checkpoint-mismatch' | 'checkpoint-signature' | 'no-anchor' | 'head-mismatch' | 'bad-record'
-    | 'checkpoint-missing' | 'prune-unproven';
-  readonly message: string;
-  /** The hash the chain says record `seq` must have, and what was found. */
-  readonly expected?: string;
-  readonly found?: string;
-}
+export type { AuditBreak };
 
 export interface AuditVerification {
   readonly ok: boolean;
