@@ -59,6 +59,8 @@ describe('unionIntervals', () => {
 });
 
 describe('nextCovered', () => {
+  // -0 and +0 are the same instant (a probe of -0 inside [0, 0] may come back as either).
+  const t = (v: number | undefined) => (v === 0 ? 0 : v);
   it('is the earliest covered time ≥ x, as a brute-force scan of the raw intervals finds it', () => {
     fc.assert(fc.property(
       fc.array(interval, { maxLength: 25 }),
@@ -67,8 +69,8 @@ describe('nextCovered', () => {
         const u = unionIntervals(flat(xs));
         const typed = Float64Array.from(u);
         for (const x of probes) {
-          expect(nextCovered(u, x)).toBe(bruteNext(xs, x));
-          expect(nextCovered(typed, x)).toBe(bruteNext(xs, x));
+          expect(t(nextCovered(u, x))).toBe(t(bruteNext(xs, x)));
+          expect(t(nextCovered(typed, x))).toBe(t(bruteNext(xs, x)));
         }
       },
     ), { numRuns: 500 });
@@ -77,7 +79,7 @@ describe('nextCovered', () => {
   it('probes every interval end exactly: at a start, at an end, just after an end', () => {
     fc.assert(fc.property(fc.array(interval, { minLength: 1, maxLength: 25 }), (xs) => {
       const u = unionIntervals(flat(xs));
-      for (const x of u.flatMap((v) => [v, v + 0.5, v - 0.5])) expect(nextCovered(u, x)).toBe(bruteNext(xs, x));
+      for (const x of u.flatMap((v) => [v, v + 0.5, v - 0.5])) expect(t(nextCovered(u, x))).toBe(t(bruteNext(xs, x)));
     }), { numRuns: 300 });
   });
 
