@@ -3,25 +3,63 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
- * Layering (docs/architecture.md): arrows point down.
- * The pure domain (orbit, plan, frame, codecs, learn) never imports an adapter, an edge or an I/O module;
- * the core imports only the domain and its own ports.
+ * Layering (docs/architecture.md): arrows point down, a layer imports only from the layers below it.
+ *
+ *   edges        api, cli, web, twin (the twin's runtime)     not guarded: they wire everything together
+ *   adapters     store, bus, integrations, regions, report   not guarded: they implement the core's ports
+ *   supervision  may import the core and the pure domain; no adapter, edge or I/O module
+ *   core         may import the pure domain and its own ports (src/core/ports); no supervision, adapter,
+ *                edge or I/O module
+ *   pure domain  orbit, plan, frame, codecs, rules, solutions, learn and twin/model: no core, supervision,
+ *                adapter, edge or I/O module; orbit is its bottom and imports no other domain folder
+ *   errors       used by all, imports no other layer
+ *
+ * Inside the pure domain some folders keep apart from their peers (PEER_BANS below). I/O modules are
+ * banned by exact name (`fs`, `node:fs`) and by sub-path (`fs/promises`, `node:fs/promises`): the
+ * rule's `paths` take exact names only, so the sub-paths go into `patterns`. `worker_threads`, `os`
+ * and `crypto` are not I/O here (plan's worker pool, frame's ciphers).
  */
-const EDGES_AND_ADAPTERS = ['api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'twin', 'core'];
-const IO_MODULES = ['fs', 'net', 'http', 'https', 'http2', 'dgram', 'child_process', 'readline', 'tls', 'dns']
-  .flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
+const EDGES = ['api', 'cli', 'web', 'twin'];
+const ADAPTERS = ['store', 'bus', 'integrations', 'regions', 'report'];
+/** What the core may not import: everything above it. */
+const ABOVE_CORE = ['supervision', ...ADAPTERS, ...EDGES];
+/** What the pure domain may not import: the core and everything above it. */
+const ABOVE_DOMAIN = ['core', ...ABOVE_CORE];
+const DOMAIN = ['orbit', 'plan', 'frame', 'codecs', 'rules', 'solutions', 'learn'];
+/** Domain folders a domain folder may not import besides the layers above it. */
+const PEER_BANS = {
+  orbit: DOMAIN.filter((d) => d !== 'orbit'),
+  plan: [],
+  frame: ['plan', 'orbit'],
+  // codecs and rules read bytes and decoded JSON: neither imports the other, nor frames or orbits.
+  codecs: ['plan', 'orbit', 'frame', 'rules'],
+  rules: ['plan', 'orbit', 'frame', 'codecs'],
+  solutions: ['plan', 'orbit', 'frame'],
+  // The learned models are pure (docs/intelligence.md): data in, numbers out; the numerical engine is a port.
+  learn: ['plan', 'orbit', 'frame', 'codecs', 'rules'],
+};
+const IO_NAMES = ['fs', 'net', 'http', 'https', 'http2', 'dgram', 'child_process', 'readline', 'tls', 'dns'];
+/** Exact module names, for `paths`. */
+const IO_MODULES = IO_NAMES.flatMap((m) => [m, `node:${m}`]);
+/** Sub-path patterns (`fs/promises`), for `patterns` (gitignore syntax). */
+const IO_SUBPATHS = IO_NAMES.flatMap((m) => [`${m}/*`, `node:${m}/*`]);
 
-/** @param {string[]} banned folders under src/ that the layer may not import */
-function layer(banned) {
+/**
+ * @param {string} name the layer, for the messages
+ * @param {string[]} banned folders under src/ (or, for twin/model, under src/twin/) the layer may not import
+ */
+function layer(name, banned) {
+  const io = `Layering: ${name} does no I/O: take data through parameters or a port (docs/architecture.md).`;
   return {
     'no-restricted-imports': ['error', {
-      paths: IO_MODULES.filter((m) => !m.includes('*')).map((name) => ({
-        name, message: 'The pure domain does no I/O: take data through parameters or a port.',
-      })),
-      patterns: [{
-        group: banned.flatMap((b) => [`**/${b}/*`, `**/${b}`, `../${b}/*`]),
-        message: 'Layering: the pure domain may not import an edge, an adapter or the core (docs/architecture.md).',
-      }],
+      paths: IO_MODULES.map((m) => ({ name: m, message: io })),
+      patterns: [
+        { group: IO_SUBPATHS, message: io },
+        {
+          group: banned.flatMap((b) => [`**/${b}/*`, `**/${b}`, `../${b}/*`]),
+          message: `Layering: ${name} may not import ${banned.join(', ')} (docs/architecture.md).`,
+        },
+      ],
     }],
   };
 }
@@ -37,19 +75,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  { files: ['src/orbit/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan']) },
-  { files: ['src/plan/**/*.ts'], rules: layer(EDGES_AND_ADAPTERS) },
-  { files: ['src/frame/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit']) },
-  { files: ['src/codecs/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame', 'rules']) },
-  { files: ['src/rules/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame', 'codecs']) },
-  { files: ['src/solutions/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame']) },
-  // The learned models are pure (docs/intelligence.md): data in, numbers out; the numerical engine is a port.
-  { files: ['src/learn/**/*.ts'], rules: layer([...EDGES_AND_ADAPTERS, 'plan', 'orbit', 'frame', 'codecs', 'rules', 'supervision']) },
-  // The core talks to the world through its ports (src/core/ports); adapters and edges sit outside.
-  { files: ['src/core/**/*.ts'], rules: layer(EDGES_AND_ADAPTERS.filter((l) => l !== 'core')) },
+  ...DOMAIN.map((d) => ({ files: [`src/${d}/**/*.ts`], rules: layer(`the pure domain (${d})`, [...ABOVE_DOMAIN, ...PEER_BANS[d]]) })),
+  // The core talks to the world through its ports (src/core/ports); supervision, adapters and edges sit above it.
+  { files: ['src/core/**/*.ts'], rules: layer('the core', ABOVE_CORE) },
   // Supervision (audit, anomalies, registration reports) sits above the core and below the edges: it
   // reaches storage and the bus through the core's ports, and does no I/O of its own.
-  { files: ['src/supervision/**/*.ts'], rules: layer(['api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'twin']) },
+  { files: ['src/supervision/**/*.ts'], rules: layer('supervision', [...ADAPTERS, ...EDGES]) },
+  { files: ['src/errors/**/*.ts'], rules: layer('errors', [...DOMAIN, ...ABOVE_DOMAIN]) },
   // Edges reach storage through the core's use cases, never its store: writes made around the core's
   // services would skip the events (outbox, registry changes) they write in the same transaction.
   {
@@ -61,8 +93,13 @@ export default tseslint.config(
       }],
     },
   },
-  // The digital twin's models are pure (docs/twin.md): no I/O, no core, adapter or edge, nor the twin's own runtime.
-  { files: ['src/twin/model/**/*.ts'], rules: layer(['api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'core', 'runtime']) },
+  // The digital twin's models are pure (docs/twin.md): no I/O, no core, supervision, adapter or edge, nor the
+  // twin's own runtime (src/twin/runtime; the `report` entry also keeps out src/twin/report). They may use the
+  // domain below them (orbit, plan, codecs, solutions) and the twin's scenario types.
+  {
+    files: ['src/twin/model/**/*.ts'],
+    rules: layer('the pure domain (twin/model)', ['core', 'supervision', ...ADAPTERS, 'api', 'cli', 'web', 'runtime']),
+  },
   // The dashboard (web/) runs in the browser and talks to the API only: no server code, no Node modules
   // (its config file, web/vite.config.ts, runs in Node and is exempt).
   {
@@ -70,8 +107,11 @@ export default tseslint.config(
     languageOptions: { globals: { window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', WebSocket: 'readonly', addEventListener: 'readonly', removeEventListener: 'readonly', dispatchEvent: 'readonly' } },
     rules: {
       'no-restricted-imports': ['error', {
-        paths: IO_MODULES.filter((m) => !m.includes('*')).map((name) => ({ name, message: 'The dashboard runs in a browser.' })),
-        patterns: [{ group: ['**/src/**', '../../src/**', '../../../src/**', '../../../../src/**', 'node:*'], message: 'The dashboard talks to the API only (web/src/api/client.ts), never to server code.' }],
+        paths: IO_MODULES.map((name) => ({ name, message: 'The dashboard runs in a browser.' })),
+        patterns: [
+          { group: IO_SUBPATHS, message: 'The dashboard runs in a browser.' },
+          { group: ['**/src/**', '../../src/**', '../../../src/**', '../../../../src/**', 'node:*'], message: 'The dashboard talks to the API only (web/src/api/client.ts), never to server code.' },
+        ],
       }],
     },
   },

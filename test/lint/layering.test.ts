@@ -1,0 +1,199 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The layering rule of eslint.config.js (docs/architecture.md, "Layers"), tested on snippets linted as
+ * if they were files of each layer: the files need not exist, the config picks its rules by path.
+ */
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let eslint: ESLint;
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: root, overrideConfigFile: path.join(root, 'eslint.config.js') });
+});
+
+/** The messages of `no-restricted-imports` for `code` linted as the file `filePath` (relative to the repository). */
+async function restrictedImports(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  if (!result) throw new Error(`no lint result for ${filePath}`);
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+/** The specifier a file in `fromDir` uses to import `src/<target>/x.js`. */
+function specifier(fromDir: string, target: string): string {
+  return path.posix.relative(fromDir, `src/${target}/x.js`);
+}
+
+const PURE_DOMAIN = ['src/orbit', 'src/plan', 'src/frame', 'src/codecs', 'src/learn', 'src/rules', 'src/solutions', 'src/twin/model'];
+const IO_IMPORTS = [
+  "import { readFile } from 'node:fs/promises';",
+  "import { readFile } from 'fs/promises';",
+  "import 'node:fs';",
+  "import 'fs';",
+  "import { connect } from 'node:net';",
+  "import { spawn } from 'node:child_process';",
+  "import { request } from 'node:http';",
+];
+
+describe('the pure domain', () => {
+  describe.each(PURE_DOMAIN)('%s', (dir) => {
+    const file = `${dir}/x.ts`;
+
+    it.each(IO_IMPORTS)('refuses an I/O module: %s', async (code) => {
+      const messages = await restrictedImports(file, code);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/does no I\/O/);
+    });
+
+    it.each(['core', 'store', 'bus', 'supervision', 'api', 'cli', 'web', 'integrations', 'regions', 'report'])(
+      'refuses to import %s',
+      async (target) => {
+        const messages = await restrictedImports(file, `import { x } from '${specifier(dir, target)}';`);
+        expect(messages).toHaveLength(1);
+        expect(messages[0]).toMatch(new RegExp(`may not import .*\\b${target}\\b`));
+      },
+    );
+
+    it('refuses a type import and a re-export of the core as well', async () => {
+      const core = specifier(dir, 'core');
+      expect(await restrictedImports(file, `import type { X } from '${core}';\nexport type { X };`)).toHaveLength(1);
+      expect(await restrictedImports(file, `export { x } from '${core}';`)).toHaveLength(1);
+      expect(await restrictedImports(file, `export * from '${core}';`)).toHaveLength(1);
+    });
+
+    it('allows its own folder and the errors', async () => {
+      expect(await restrictedImports(file, "import { y } from './y.js';\nexport const x = y;")).toEqual([]);
+      expect(await restrictedImports(file, `import { SatiotError } from '${specifier(dir, 'errors')}';\nexport const x = SatiotError;`)).toEqual([]);
+    });
+  });
+
+  it('refuses the twin to every pure domain folder but its own model', async () => {
+    expect(await restrictedImports('src/plan/x.ts', "import { x } from '../twin/model/x.js';")).toHaveLength(1);
+  });
+
+  it('guards files in nested folders too', async () => {
+    expect(await restrictedImports('src/codecs/jt808/x.ts', "import { x } from '../../store/x.js';")).toHaveLength(1);
+    expect(await restrictedImports('src/codecs/jt808/x.ts', "import { x } from '../../core/ports/store.js';")).toHaveLength(1);
+    expect(await restrictedImports('src/codecs/jt808/x.ts', "import { readFile } from 'node:fs/promises';")).toHaveLength(1);
+  });
+
+  it.each([
+    ['src/orbit/x.ts', '../plan/x.js'],
+    ['src/orbit/x.ts', '../frame/x.js'],
+    ['src/orbit/x.ts', '../learn/x.js'],
+    ['src/frame/x.ts', '../plan/x.js'],
+    ['src/frame/x.ts', '../orbit/x.js'],
+    ['src/codecs/x.ts', '../rules/x.js'],
+    ['src/codecs/x.ts', '../frame/x.js'],
+    ['src/rules/x.ts', '../codecs/x.js'],
+    ['src/rules/x.ts', '../orbit/x.js'],
+    ['src/solutions/x.ts', '../plan/x.js'],
+    ['src/learn/x.ts', '../rules/x.js'],
+    ['src/learn/x.ts', '../codecs/x.js'],
+    ['src/twin/model/x.ts', '../runtime/x.js'],
+    ['src/twin/model/x.ts', '../report/x.js'],
+  ])('keeps %s from its peer %s', async (file, target) => {
+    const messages = await restrictedImports(file, `import { x } from '${target}';`);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/may not import/);
+  });
+
+  it.each([
+    ['src/plan/x.ts', "import { x } from '../orbit/x.js';"],
+    ['src/plan/x.ts', "import { Worker } from 'node:worker_threads';"],
+    ['src/plan/x.ts', "import { cpus } from 'node:os';"],
+    ['src/frame/x.ts', "import { createCipheriv } from 'node:crypto';"],
+    ['src/rules/x.ts', "import { x } from '../learn/x.js';"],
+    ['src/learn/x.ts', "import { x } from '../solutions/x.js';"],
+    ['src/twin/model/x.ts', "import { x } from '../../plan/x.js';"],
+    ['src/twin/model/x.ts', "import { x } from '../../codecs/x.js';"],
+    ['src/twin/model/x.ts', "import { x } from '../scenario/x.js';"],
+  ])('lets %s use what lies below it: %s', async (file, code) => {
+    expect(await restrictedImports(file, `${code}\nexport const _used = 1;`)).toEqual([]);
+  });
+});
+
+describe('the core', () => {
+  it.each(['supervision', 'api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'twin'])(
+    'refuses to import %s',
+    async (target) => {
+      const messages = await restrictedImports('src/core/x.ts', `import { x } from '../${target}/x.js';`);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/the core may not import/);
+    },
+  );
+
+  it('refuses them from nested folders too', async () => {
+    expect(await restrictedImports('src/core/delivery/x.ts', "import { x } from '../../supervision/x.js';")).toHaveLength(1);
+  });
+
+  it.each(["import { readFile } from 'node:fs/promises';", "import 'node:fs';", "import { connect } from 'node:net';"])(
+    'refuses an I/O module: %s',
+    async (code) => {
+      const messages = await restrictedImports('src/core/x.ts', code);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/does no I\/O/);
+    },
+  );
+
+  it.each([
+    "import { x } from '../orbit/x.js';",
+    "import { x } from '../plan/x.js';",
+    "import { x } from '../codecs/x.js';",
+    "import { x } from './ports/store.js';",
+    "import { x } from '../errors/x.js';",
+    "import { randomUUID } from 'node:crypto';",
+  ])('allows the pure domain, its ports and the errors: %s', async (code) => {
+    expect(await restrictedImports('src/core/x.ts', code)).toEqual([]);
+  });
+});
+
+describe('supervision', () => {
+  it.each(['api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'twin'])(
+    'refuses to import %s',
+    async (target) => {
+      const messages = await restrictedImports('src/supervision/x.ts', `import { x } from '../${target}/x.js';`);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/supervision may not import/);
+    },
+  );
+
+  it('refuses an I/O module', async () => {
+    expect(await restrictedImports('src/supervision/x.ts', "import { readFile } from 'node:fs/promises';")).toHaveLength(1);
+  });
+
+  it.each(["import { x } from '../core/x.js';", "import { x } from '../orbit/x.js';", "import { x } from '../learn/x.js';"])(
+    'allows the core and the pure domain: %s',
+    async (code) => {
+      expect(await restrictedImports('src/supervision/x.ts', code)).toEqual([]);
+    },
+  );
+});
+
+describe('the errors', () => {
+  it.each(['core', 'orbit', 'store'])('import no other layer: refuses %s', async (target) => {
+    expect(await restrictedImports('src/errors/x.ts', `import { x } from '../${target}/x.js';`)).toHaveLength(1);
+  });
+});
+
+describe('the dashboard', () => {
+  it.each(["import { readFile } from 'fs/promises';", "import 'fs';", "import { readFile } from 'node:fs/promises';"])(
+    'refuses a Node module: %s',
+    async (code) => {
+      expect(await restrictedImports('web/src/x.ts', code)).not.toEqual([]);
+    },
+  );
+});
+
+describe('the edges and adapters', () => {
+  it.each([
+    ['src/api/x.ts', "import { x } from '../store/x.js';"],
+    ['src/cli/x.ts', "import { readFile } from 'node:fs/promises';"],
+    ['src/store/x.ts', "import { x } from '../core/ports/store.js';"],
+  ])('are not guarded by the layering rule: %s %s', async (file, code) => {
+    expect(await restrictedImports(file, code)).toEqual([]);
+  });
+});
