@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, MAX_PAGE_SIZE } from './page-cursor.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import type { StoreDatabase } from './store-schema.js';
 
-/** Columns of migration 10 (sqlite/audit-migration.ts, postgres/audit-migration.ts). */
+/** Columns of migration 10 ({sqlite,postgres}/migrations/010-audit.ts). */
 export interface AuditLogRow {
   seq: number;
   at: number;

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** The tables of migration 12 (sqlite/ and postgres/cluster-migration.ts), as Kysely sees them. */
+/** The tables of migration 12 ({sqlite,postgres}/migrations/012-cluster.ts), as Kysely sees them. */
 export interface ClusterTables {
   outbox: {
     seq: Generated<number>;

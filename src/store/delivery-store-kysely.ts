@@ -7,7 +7,7 @@ import type { Page } from '../core/ports/store.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
 
-/** The tables of migration 7 (sqlite/ and postgres/delivery-migration.ts). */
+/** The tables of migration 7 ({sqlite,postgres}/migrations/007-delivery.ts). */
 interface IntegrationsTable {
   id: string;
   kind: IntegrationKind;

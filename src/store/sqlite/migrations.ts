@@ -1,230 +1,42 @@
 import type { Database } from 'better-sqlite3';
-import { SQLITE_DOWNLINK_MIGRATION } from './downlink-migration.js';
-import { SQLITE_DELIVERY_MIGRATION } from './delivery-migration.js';
-import { SQLITE_AUDIT_MIGRATION, SQLITE_ANOMALY_MIGRATION } from './audit-migration.js';
-import { SQLITE_REGISTRATION_MIGRATION } from './registration-migration.js';
-import { SQLITE_CLUSTER_MIGRATION, SQLITE_OUTBOX_UPLINK_IDS_MIGRATION } from './cluster-migration.js';
-import { SQLITE_INTEROP_MIGRATION } from './interop-migration.js';
-import { SQLITE_IRIDIUM_MIGRATION } from './iridium-migration.js';
-import { SQLITE_DECISION_MIGRATION } from './decision-migration.js';
-import { SQLITE_MODEL_MIGRATION } from './model-migration.js';
-import { SQLITE_TERMINAL_NAME_MIGRATION } from './terminal-name-migration.js';
-import { SQLITE_TRAFFIC_MIGRATION } from './traffic-migration.js';
-import { SQLITE_COUNTER_EPOCH_MIGRATION } from './counter-epoch-migration.js';
+import { SQLITE_NETWORK_CORE_MIGRATION } from './migrations/001-network-core.js';
+import { SQLITE_SATELLITES_MIGRATION } from './migrations/002-satellites.js';
+import { SQLITE_PAYLOAD_CODECS_MIGRATION } from './migrations/003-payload-codecs.js';
+import { SQLITE_RULES_AND_ALARMS_MIGRATION } from './migrations/004-rules-and-alarms.js';
+import { SQLITE_API_KEYS_MIGRATION } from './migrations/005-api-keys.js';
+import { SQLITE_DOWNLINK_MIGRATION } from './migrations/006-downlink.js';
+import { SQLITE_DELIVERY_MIGRATION } from './migrations/007-delivery.js';
+import { SQLITE_TENANT_QUOTAS_MIGRATION } from './migrations/008-tenant-quotas.js';
+import { SQLITE_REGISTRATION_MIGRATION } from './migrations/009-registration.js';
+import { SQLITE_AUDIT_MIGRATION } from './migrations/010-audit.js';
+import { SQLITE_ANOMALY_MIGRATION } from './migrations/011-anomaly.js';
+import { SQLITE_CLUSTER_MIGRATION } from './migrations/012-cluster.js';
+import { SQLITE_OUTBOX_UPLINK_IDS_MIGRATION } from './migrations/013-outbox-uplink-ids.js';
+import { SQLITE_INTEROP_MIGRATION } from './migrations/014-interop.js';
+import { SQLITE_IRIDIUM_MIGRATION } from './migrations/015-iridium.js';
+import { SQLITE_DECISION_MIGRATION } from './migrations/016-decision.js';
+import { SQLITE_MODEL_MIGRATION } from './migrations/017-model.js';
+import { SQLITE_TERMINAL_NAME_MIGRATION } from './migrations/018-terminal-name.js';
+import { SQLITE_TRAFFIC_MIGRATION } from './migrations/019-traffic.js';
+import { SQLITE_COUNTER_EPOCH_MIGRATION } from './migrations/020-counter-epoch.js';
 import { latestVersion, newerSchemaError, type Migration } from '../migration.js';
 
 /**
  * SQLite's schema history (the DDL of store-schema.ts in SQLite's dialect). STRICT tables;
  * booleans are 0/1 integers; rejection_tallies (keyed by a composite text key) is WITHOUT ROWID.
  * Nothing was released before the integer keys: migration 1 was rewritten in place for them.
+ * One file per version in migrations/ (`NNN-<what>.ts`), named as in postgres/migrations/; a new
+ * version gets a file in both folders and a line here (test/store/migration-files.test.ts checks).
  */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'initial',
-    sql: `
-      CREATE TABLE tenants (
-        id TEXT NOT NULL PRIMARY KEY,
-        name TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      ) STRICT;
-
-      -- Every table references terminals and stations by an integer surrogate key (seq, the rowid),
-      -- not by their text ids: an ingest batch then touches few, mostly sequential index pages.
-      CREATE TABLE terminals (
-        seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        tenant_id TEXT NOT NULL REFERENCES tenants (id),
-        dev_eui TEXT NOT NULL UNIQUE,
-        dev_addr TEXT NOT NULL,
-        suite TEXT NOT NULL,
-        profile TEXT NOT NULL,
-        expected_messages_per_day REAL NOT NULL,
-        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
-        location_lat REAL,
-        location_lon REAL,
-        location_alt_m REAL,
-        nwk_s_key_sealed TEXT NOT NULL,
-        app_s_key_sealed TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      ) STRICT;
-      CREATE INDEX terminals_dev_addr_idx ON terminals (dev_addr);
-      CREATE INDEX terminals_created_idx ON terminals (created_at, id);
-      CREATE INDEX terminals_tenant_created_idx ON terminals (tenant_id, created_at, id);
-
-      CREATE TABLE terminal_counters (
-        terminal_seq INTEGER PRIMARY KEY REFERENCES terminals (seq),
-        f_cnt_up_top INTEGER NOT NULL,
-        window_bits TEXT NOT NULL,
-        f_cnt_down INTEGER NOT NULL,
-        version INTEGER NOT NULL
-      ) STRICT;
-
-      CREATE TABLE ground_stations (
-        seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        name TEXT NOT NULL,
-        lat REAL NOT NULL,
-        lon REAL NOT NULL,
-        alt_m REAL NOT NULL,
-        token_hash TEXT NOT NULL UNIQUE,
-        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
-        created_at INTEGER NOT NULL
-      ) STRICT;
-
-      -- No id column: a message id is "<terminal id>.<f_cnt>", unique as (terminal_seq, f_cnt).
-      CREATE TABLE messages (
-        seq INTEGER PRIMARY KEY,
-        tenant_id TEXT NOT NULL,
-        terminal_seq INTEGER NOT NULL REFERENCES terminals (seq),
-        dev_eui TEXT NOT NULL,
-        f_cnt INTEGER NOT NULL,
-        f_port INTEGER,
-        payload BLOB NOT NULL,
-        confirmed INTEGER NOT NULL CHECK (confirmed IN (0, 1)),
-        ack INTEGER NOT NULL CHECK (ack IN (0, 1)),
-        captured_at INTEGER NOT NULL,
-        downlinked_at INTEGER NOT NULL,
-        ingested_at INTEGER NOT NULL,
-        UNIQUE (terminal_seq, f_cnt)
-      ) STRICT;
-      CREATE INDEX messages_terminal_captured_idx ON messages (terminal_seq, captured_at DESC, f_cnt DESC);
-
-      -- A rowid table: its one index is the unique key, which also finds a message's receptions.
-      CREATE TABLE receptions (
-        message_seq INTEGER NOT NULL REFERENCES messages (seq),
-        station_seq INTEGER NOT NULL REFERENCES ground_stations (seq),
-        satellite_id TEXT NOT NULL,
-        captured_at INTEGER NOT NULL,
-        downlinked_at INTEGER NOT NULL,
-        received_at INTEGER NOT NULL,
-        rssi REAL,
-        snr REAL,
-        frequency_offset_hz REAL,
-        UNIQUE (message_seq, station_seq, satellite_id, captured_at)
-      ) STRICT;
-
-      CREATE TABLE rejection_tallies (
-        station_id TEXT NOT NULL,
-        code TEXT NOT NULL,
-        count INTEGER NOT NULL,
-        PRIMARY KEY (station_id, code)
-      ) STRICT, WITHOUT ROWID;
-    `,
-  },
-  {
-    version: 2,
-    name: 'satellites',
-    sql: `
-      CREATE TABLE satellites (
-        norad_id INTEGER NOT NULL PRIMARY KEY,
-        name TEXT NOT NULL,
-        format TEXT NOT NULL CHECK (format IN ('tle', 'omm')),
-        element_set TEXT NOT NULL,
-        epoch INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-      ) STRICT;
-    `,
-  },
-  {
-    version: 3,
-    name: 'payload codecs and decoded messages',
-    sql: `
-      ALTER TABLE terminals ADD COLUMN codec TEXT;
-
-      -- Kept apart from messages: the ingest insert stays as narrow as it was, and a decode
-      -- (after ingest, possibly again on redelivery) is an upsert of its own row.
-      CREATE TABLE message_decodes (
-        message_seq INTEGER NOT NULL PRIMARY KEY REFERENCES messages (seq),
-        codec TEXT NOT NULL,
-        decoded TEXT,
-        error_code TEXT,
-        error_message TEXT,
-        decoded_at INTEGER NOT NULL,
-        CHECK ((decoded IS NULL) <> (error_code IS NULL))
-      ) STRICT;
-
-      CREATE TABLE user_codecs (
-        id TEXT NOT NULL PRIMARY KEY,
-        tenant_id TEXT NOT NULL REFERENCES tenants (id),
-        name TEXT NOT NULL,
-        script TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        UNIQUE (tenant_id, name)
-      ) STRICT;
-    `,
-  },
-  {
-    version: 4,
-    name: 'rules, rule states and alarms',
-    sql: `
-      -- A rule is kept as the JSON the rules engine parses (src/rules/rule.ts), with its keys beside it.
-      CREATE TABLE rules (
-        id TEXT NOT NULL PRIMARY KEY,
-        tenant_id TEXT NOT NULL REFERENCES tenants (id),
-        body TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-      ) STRICT;
-      CREATE INDEX rules_tenant_idx ON rules (tenant_id);
-
-      CREATE TABLE rule_states (
-        rule_id TEXT NOT NULL REFERENCES rules (id) ON DELETE CASCADE,
-        terminal_id TEXT NOT NULL,
-        state TEXT NOT NULL,
-        PRIMARY KEY (rule_id, terminal_id)
-      ) STRICT, WITHOUT ROWID;
-
-      CREATE TABLE alarms (
-        id TEXT NOT NULL PRIMARY KEY,
-        tenant_id TEXT NOT NULL REFERENCES tenants (id),
-        rule_id TEXT NOT NULL,
-        terminal_id TEXT NOT NULL,
-        dev_eui TEXT NOT NULL,
-        severity TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('raised', 'acknowledged', 'cleared')),
-        raised_at INTEGER NOT NULL,
-        body TEXT NOT NULL
-      ) STRICT;
-      -- At most one open alarm per rule and terminal (a firing while open is counted on it).
-      CREATE UNIQUE INDEX alarms_open_idx ON alarms (rule_id, terminal_id) WHERE state <> 'cleared';
-      CREATE INDEX alarms_tenant_raised_idx ON alarms (tenant_id, raised_at DESC, id DESC);
-    `,
-  },
-  {
-    version: 5,
-    name: 'api keys',
-    sql: `
-      CREATE TABLE api_keys (
-        id TEXT NOT NULL PRIMARY KEY,
-        tenant_id TEXT REFERENCES tenants (id),
-        role TEXT NOT NULL CHECK (role IN ('operator', 'tenant-admin', 'tenant-user', 'regulator')),
-        name TEXT NOT NULL,
-        key_hash TEXT NOT NULL UNIQUE,
-        prefix TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        expires_at INTEGER,
-        revoked_at INTEGER,
-        CHECK ((tenant_id IS NULL) = (role IN ('operator', 'regulator')))
-      ) STRICT;
-      CREATE INDEX api_keys_tenant_idx ON api_keys (tenant_id, created_at);
-    `,
-  },
+  SQLITE_NETWORK_CORE_MIGRATION,
+  SQLITE_SATELLITES_MIGRATION,
+  SQLITE_PAYLOAD_CODECS_MIGRATION,
+  SQLITE_RULES_AND_ALARMS_MIGRATION,
+  SQLITE_API_KEYS_MIGRATION,
   SQLITE_DOWNLINK_MIGRATION,
   SQLITE_DELIVERY_MIGRATION,
-  {
-    version: 8,
-    name: 'tenant quotas',
-    sql: `
-      CREATE TABLE tenant_quotas (
-        tenant_id TEXT NOT NULL PRIMARY KEY REFERENCES tenants (id),
-        monthly_uplink_messages INTEGER,
-        monthly_downlinks INTEGER,
-        action TEXT NOT NULL CHECK (action IN ('warn', 'refuse-downlinks')),
-        updated_at INTEGER NOT NULL
-      ) STRICT;
-    `,
-  },
+  SQLITE_TENANT_QUOTAS_MIGRATION,
   SQLITE_REGISTRATION_MIGRATION,
   SQLITE_AUDIT_MIGRATION,
   SQLITE_ANOMALY_MIGRATION,

@@ -1,8 +1,0 @@
-import type { Migration } from '../migration.js';
-
-/** Migration 18 in SQLite's dialect: a terminal's name, what people call it (docs/dashboard.md). */
-export const SQLITE_TERMINAL_NAME_MIGRATION: Migration = {
-  version: 18,
-  name: 'terminal names',
-  sql: 'ALTER TABLE terminals ADD COLUMN name TEXT;',
-};
