@@ -18,6 +18,7 @@ import type { EventWriter } from './event-writer.js';
 import { decodeEvent } from './events/decode-event.js';
 import { DOWNLINK_REQUEST_SUBJECTS, downlinkSubject, UPLINK_SUBJECTS } from './events/subjects.js';
 import { downlinkEventId, type DownlinkEvent } from './events/downlink-event.js';
+import { iso, isoOrNull } from './iso-time.js';
 
 /** Durable consumers: ACKs from uplinks, and the rules' downlink requests. */
 export const DOWNLINK_ACK_CONSUMER = 'satiot-downlink-acks';
@@ -86,9 +87,6 @@ export interface ScheduleItem {
   readonly phyPayload: Uint8Array;
   readonly priority: DownlinkPriority;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 /** A downlink as the API and the bus show it (times ISO 8601, payload base64; no frame bytes). */
 export function downlinkView(d: DownlinkRecord) {

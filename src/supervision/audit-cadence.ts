@@ -1,4 +1,5 @@
 import type { AuditBreak } from './audit-break.js';
+import { iso } from '../core/iso-time.js';
 
 /** The writer's promise (audit-log.ts): a signed checkpoint after this many records… */
 export const DEFAULT_CHECKPOINT_EVERY = 1000;
@@ -15,8 +16,6 @@ export interface CheckpointCadence {
   readonly intervalMs: number;
   readonly toleranceMs: number;
 }
-
-const iso = (t: number) => new Date(t).toISOString();
 
 /**
  * Holds a chain to its checkpoint cadence, one stretch of records at a time; a stretch starts after

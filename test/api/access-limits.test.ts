@@ -4,7 +4,7 @@ import { buildApp } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
 import { AuthLockout, proxyMatcher, type AccessLimits } from '../../src/api/rate-limits.js';
 import { ManualClock } from '../../src/core/ports/clock.js';
-import { coreFixture, uplink, type CoreFixture } from '../core/helpers.js';
+import { coreFixture, uplink, type CoreFixture } from '../support/core-fixture.js';
 import { MemoryAudit } from '../supervision/registration-fixture.js';
 import { KEY, keyFor } from './api-fixture.js';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach } from 'vitest';
 import { buildApp, type AppOptions } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
-import { coreFixture, type CoreFixture } from '../core/helpers.js';
+import { coreFixture, type CoreFixture } from '../support/core-fixture.js';
 
 /** The bootstrap operator key of the test apps, and its header. */
 export const KEY = 'sat_operator_test_key';

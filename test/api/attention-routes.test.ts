@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { auth, keyFor, useApi } from './api-fixture.js';
-import { collect, uplink, T0 } from '../core/helpers.js';
+import { collect, uplink, T0 } from '../support/core-fixture.js';
 import { MemoryAudit, newRegistration } from '../supervision/registration-fixture.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 

@@ -6,7 +6,7 @@ import { AuditSigner } from '../../src/supervision/audit-signer.js';
 import { exportSource } from '../../src/supervision/audit-export.js';
 import { verifyAuditChain } from '../../src/supervision/audit-verifier.js';
 import { auth, keyFor, openApi, type ApiFixture } from './api-fixture.js';
-import { T0, uplink } from '../core/helpers.js';
+import { T0, uplink } from '../support/core-fixture.js';
 
 const signer = AuditSigner.generate();
 let log: ChainedAuditLog;

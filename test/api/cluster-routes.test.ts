@@ -11,7 +11,7 @@ import { sha256Hex } from '../../src/core/provisioning.js';
 import { openStore } from '../../src/store/open-store.js';
 import { dropPostgresSchema } from '../../src/store/postgres/drop-schema.js';
 import { auth, KEY, keyFor, useApi } from './api-fixture.js';
-import { coreFixture, uplink } from '../core/helpers.js';
+import { coreFixture, uplink } from '../support/core-fixture.js';
 import { POSTGRES_URL } from '../store/helpers.js';
 import { until } from '../support/until.js';
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { buildApp } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
-import { coreFixture, uplink, T0, type CoreFixture } from '../core/helpers.js';
+import { coreFixture, uplink, T0, type CoreFixture } from '../support/core-fixture.js';
 
 const KEY = 'sat_operator_test_key';
 const auth = { authorization: `Bearer ${KEY}` };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auth, keyFor, useApi } from './api-fixture.js';
-import { uplink } from '../core/helpers.js';
+import { uplink } from '../support/core-fixture.js';
 
 const P = (s: string) => new Uint8Array(Buffer.from(s));
 const bearer = (k: string) => ({ authorization: `Bearer ${k}` });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { uplink, T0 } from '../core/helpers.js';
+import { uplink, T0 } from '../support/core-fixture.js';
 import { auth, KEY, useApi } from './api-fixture.js';
 
 const K = '00112233445566778899aabbccddeeff';

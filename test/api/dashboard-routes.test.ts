@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseElementSets } from '../../src/orbit/parse-element-sets.js';
-import { uplink, T0, type TestTerminal } from '../core/helpers.js';
+import { uplink, T0, type TestTerminal } from '../support/core-fixture.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 import { auth, keyFor, useApi } from './api-fixture.js';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeSl651HexFrame, encodeSl651Report } from '../../src/codecs/sl651/index.js';
-import { collect, uplink, T0, type TestTerminal } from '../core/helpers.js';
+import { collect, uplink, T0, type TestTerminal } from '../support/core-fixture.js';
 import { auth, keyFor, openApi, type ApiFixture } from './api-fixture.js';
 import { MemoryAudit } from '../supervision/registration-fixture.js';
 import { Random } from '../../src/twin/model/random.js';

@@ -10,7 +10,7 @@ import { DirectIpMoServer } from '../../src/api/directip/directip-mo-server.js';
 import { DirectIpMtClient } from '../../src/api/directip/directip-mt-client.js';
 import { parseAllowList } from '../../src/api/directip/allow-list.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
-import { coreFixture, T0, uplink, type CoreFixture } from '../core/helpers.js';
+import { coreFixture, T0, uplink, type CoreFixture } from '../support/core-fixture.js';
 import { moMessageBytes, sendMo, startMtGateway, type MtGateway, type ParsedMt } from '../support/directip-peer.js';
 import { until } from '../support/until.js';
 import type { FastifyInstance } from 'fastify';

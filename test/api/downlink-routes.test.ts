@@ -8,7 +8,7 @@ import { DownlinkService } from '../../src/core/downlink-service.js';
 import type { GroundStationRecord } from '../../src/core/model.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
 import { decryptPayload, parseDataFrame, verifyMic, type SessionKeys } from '../../src/frame/index.js';
-import { coreFixture, T0, type CoreFixture } from '../core/helpers.js';
+import { coreFixture, T0, type CoreFixture } from '../support/core-fixture.js';
 import { FixedContacts } from '../core/fixed-contacts.js';
 
 const KEY = 'sat_operator_test_key';

@@ -9,7 +9,7 @@ import { buildApp } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { EmergencyBudget, DEFAULT_EMERGENCY_DOWNLINKS_PER_HOUR } from '../../src/core/emergency-budget.js';
-import { collect, coreFixture, T0, type CoreFixture } from '../core/helpers.js';
+import { collect, coreFixture, T0, type CoreFixture } from '../support/core-fixture.js';
 import { downlinkRequestSubject } from '../../src/core/events/subjects.js';
 import { MemoryAudit } from '../supervision/registration-fixture.js';
 import { KEY, auth, keyFor } from './api-fixture.js';

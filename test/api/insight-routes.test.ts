@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeSl651Report } from '../../src/codecs/sl651/index.js';
-import { collect, uplink, T0, type TestTerminal } from '../core/helpers.js';
+import { collect, uplink, T0, type TestTerminal } from '../support/core-fixture.js';
 import { auth, keyFor, useApi } from './api-fixture.js';
 import { Random } from '../../src/twin/model/random.js';
 

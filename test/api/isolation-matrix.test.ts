@@ -12,7 +12,7 @@ import { AccessControl } from '../../src/core/access-control.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
 import type { Role } from '../../src/core/model.js';
 import { parseRule, raise } from '../../src/rules/index.js';
-import { coreFixture, T0, uplink, type CoreFixture } from '../core/helpers.js';
+import { coreFixture, T0, uplink, type CoreFixture } from '../support/core-fixture.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 import { declarationBody, registrationBody, registrationCsv } from '../supervision/registration-fixture.js';
 

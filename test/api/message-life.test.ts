@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uplink, T0 } from '../core/helpers.js';
+import { uplink, T0 } from '../support/core-fixture.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 import { auth, useApi } from './api-fixture.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { MqttGateway } from '../../src/api/mqtt-gateway.js';
-import { coreFixture, uplink, type CoreFixture, type TestTerminal } from '../core/helpers.js';
+import { coreFixture, uplink, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 
 const URL_ = process.env.SATIOT_TEST_MQTT_URL;
 

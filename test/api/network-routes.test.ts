@@ -1,7 +1,7 @@
 /** The network's traffic over the API (GET /api/v1/network/traffic): hour by hour on the core's clock, per station and satellite. */
 import { describe, expect, it } from 'vitest';
 import { auth, keyFor, useApi } from './api-fixture.js';
-import { uplink, T0 } from '../core/helpers.js';
+import { uplink, T0 } from '../support/core-fixture.js';
 
 describe('API: the network\'s traffic', () => {
   const api = useApi();

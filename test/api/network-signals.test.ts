@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { collect, uplink, T0 } from '../core/helpers.js';
+import { collect, uplink, T0 } from '../support/core-fixture.js';
 import { auth, useApi } from './api-fixture.js';
 import { parseElementSets } from '../../src/orbit/parse-element-sets.js';
 import { Satellite, newEcefState } from '../../src/orbit/satellite.js';

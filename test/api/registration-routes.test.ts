@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auth, keyFor, useApi } from './api-fixture.js';
-import { uplink, type TestTerminal } from '../core/helpers.js';
+import { uplink, type TestTerminal } from '../support/core-fixture.js';
 import { MemoryAudit, newRegistration, registrationBody, residentId, imei } from '../supervision/registration-fixture.js';
 
 const P = (s: string) => new Uint8Array(Buffer.from(s));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CodecError, type PayloadCodec } from '../../src/codecs/codec.js';
-import { collect, uplink, T0 } from '../core/helpers.js';
+import { collect, uplink, T0 } from '../support/core-fixture.js';
 import { auth, useApi } from './api-fixture.js';
 
 const levelCodec: PayloadCodec = {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
-import { coreFixture, uplink, type CoreFixture, type TestTerminal } from '../core/helpers.js';
+import { coreFixture, uplink, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 import { MemoryAudit, newRegistration } from '../supervision/registration-fixture.js';
 import { KeyVault } from '../../src/core/key-vault.js';

@@ -10,7 +10,7 @@ import { buildApp } from '../../src/api/app.js';
 import { SemtechUdpServer } from '../../src/api/semtech-udp/semtech-udp-server.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
 import { buildDataFrame } from '../../src/frame/index.js';
-import { coreFixture, T0, uplink, type CoreFixture, type TestTerminal } from '../core/helpers.js';
+import { coreFixture, T0, uplink, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 import { until } from '../support/until.js';
 import type { FastifyInstance } from 'fastify';
 import { loraPacket } from '../frame/helpers.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
-import { coreFixture, uplink } from '../core/helpers.js';
+import { coreFixture, uplink } from '../support/core-fixture.js';
 import { MemoryAudit } from '../supervision/registration-fixture.js';
 import { KEY, auth, keyFor } from './api-fixture.js';
 

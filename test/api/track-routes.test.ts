@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeLocationReport } from '../../src/codecs/jt808/index.js';
-import { collect, uplink, T0 } from '../core/helpers.js';
+import { collect, uplink, T0 } from '../support/core-fixture.js';
 import { auth, useApi } from './api-fixture.js';
 
 const MIN = 60_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { usageReport } from '../../src/core/usage-report.js';
-import { uplink, T0 } from '../core/helpers.js';
+import { uplink, T0 } from '../support/core-fixture.js';
 import { auth, openApi, useApi } from './api-fixture.js';
 import { downlinkRequestSubject } from '../../src/core/events/subjects.js';
 

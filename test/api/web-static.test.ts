@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
-import { coreFixture, type CoreFixture } from '../core/helpers.js';
+import { coreFixture, type CoreFixture } from '../support/core-fixture.js';
 
 describe('the dashboard served at /', () => {
   let root: string;

@@ -62,15 +62,6 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls until `cond` holds (or fails the test after timeoutMs). */
-export async function waitFor(cond: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
-
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 export const bytes = (s: string): Uint8Array => enc.encode(s);

@@ -8,8 +8,9 @@ import { partitionOf } from '../../src/core/events/subjects.js';
 import { isSatiotError } from '../../src/errors/satiot-error.js';
 import { openBus } from '../../src/bus/open-bus.js';
 import {
-  bytes, deadLettersOf, memoryBackend, NATS_URL, natsBackend, sleep, text, TEST_RETRY, waitFor, type BusBackend,
+  bytes, deadLettersOf, memoryBackend, NATS_URL, natsBackend, sleep, text, TEST_RETRY, type BusBackend,
 } from './backends.js';
+import { until } from '../support/until.js';
 
 const backends: BusBackend[] = [memoryBackend(), ...(NATS_URL ? [natsBackend(NATS_URL)] : [])];
 
@@ -66,7 +67,7 @@ for (const backend of backends) {
       await b.subscribe(`${p}.*.x`, on('mid'));
       await b.subscribe(`${p}.a.x`, on('exact'));
       for (const s of ['a.x', 'a.y', 'a.x.deep', 'b.x', 'a', 'c.y']) await b.publish(`${p}.${s}`, bytes(s));
-      await waitFor(() => got.star!.length === 2 && got.tail!.length === 3 && got.mid!.length === 2 && got.exact!.length === 1);
+      await until(() => got.star!.length === 2 && got.tail!.length === 3 && got.mid!.length === 2 && got.exact!.length === 1);
       await sleep(30); // nothing more arrives
       expect(got.star!.sort()).toEqual(['a.x', 'a.y']);
       expect(got.tail!.sort()).toEqual(['a.x', 'a.x.deep', 'a.y']);
@@ -85,7 +86,7 @@ for (const backend of backends) {
       const buf = Buffer.from('no id');
       await b.publish(`${p}.bin`, buf);
       buf.fill(0); // a Buffer too (whose slice() would be a view)
-      await waitFor(() => got.length === 2);
+      await until(() => got.length === 2);
       expect(got[0]).toMatchObject({ subject: `${p}.bin`, msgId: 'id-1' });
       expect([...got[0]!.data]).toEqual([0, 1, 2, 255, 128]);
       expect(got[1]!.msgId).toBeUndefined();
@@ -119,7 +120,7 @@ for (const backend of backends) {
       await Promise.all([b.publish(`${p}.u`, bytes('x'), { msgId: 'm-2' }), b.publish(`${p}.u`, bytes('x'), { msgId: 'm-2' })]);
       await b.publish(`${p}.v`, bytes('other subject, same id'), { msgId: 'm-1' });
       await b.publish(`${p}.u`, bytes('last'), { msgId: 'm-3' });
-      await waitFor(() => durable.length >= 3 && transient.length >= 3);
+      await until(() => durable.length >= 3 && transient.length >= 3);
       await sleep(30);
       expect(durable).toEqual(['first', 'x', 'last']);
       expect(transient).toEqual(['first', 'x', 'last']);
@@ -132,12 +133,12 @@ for (const backend of backends) {
       const first: number[] = [];
       const sub1 = await b.subscribe(`${p}.>`, async (m) => { first.push(Number(text(m.data))); }, { durable: d });
       for (let i = 1; i <= 5; i++) await b.publish(`${p}.s${i % 2}`, bytes(String(i)));
-      await waitFor(() => first.length === 5);
+      await until(() => first.length === 5);
       await sub1.close();
       for (let i = 6; i <= 10; i++) await b.publish(`${p}.s${i % 2}`, bytes(String(i))); // while nobody listens
       const second: number[] = [];
       await b.subscribe(`${p}.>`, async (m) => { second.push(Number(text(m.data))); }, { durable: d });
-      await waitFor(() => second.length === 5);
+      await until(() => second.length === 5);
       await sleep(30);
       expect(first.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5]);
       expect(second.sort((x, y) => x - y)).toEqual([6, 7, 8, 9, 10]);
@@ -157,7 +158,7 @@ for (const backend of backends) {
         if (i === 2) { await gate; finished = true; }
       }, { durable: d });
       for (let i = 1; i <= 4; i++) await b.publish(`${p}.k`, bytes(String(i)));
-      await waitFor(() => seen.includes(2));
+      await until(() => seen.includes(2));
       const closed = sub1.close();
       await sleep(20);
       expect(finished).toBe(false); // close() waits for the handler
@@ -167,7 +168,7 @@ for (const backend of backends) {
       expect(seen).toEqual([1, 2]);
       const after: number[] = [];
       await b.subscribe(`${p}.k`, async (m) => { after.push(Number(text(m.data))); }, { durable: d });
-      await waitFor(() => after.length === 2, 3_000, 'messages 3 and 4 without waiting for an ack timeout');
+      await until(() => after.length === 2, 'messages 3 and 4 without waiting for an ack timeout', 3_000);
       await sleep(30);
       expect(after).toEqual([3, 4]);
     });
@@ -179,13 +180,13 @@ for (const backend of backends) {
       const got1: number[] = [];
       await b1.subscribe(`${p}.>`, async (m) => { got1.push(Number(text(m.data))); }, { durable: d });
       for (let i = 1; i <= 3; i++) await b1.publish(`${p}.x`, bytes(String(i)));
-      await waitFor(() => got1.length === 3);
+      await until(() => got1.length === 3);
       await b1.close();
       const b2 = await bus();
       for (let i = 4; i <= 6; i++) await b2.publish(`${p}.x`, bytes(String(i)));
       const got2: number[] = [];
       await b2.subscribe(`${p}.>`, async (m) => { got2.push(Number(text(m.data))); }, { durable: d });
-      await waitFor(() => got2.length === 3);
+      await until(() => got2.length === 3);
       await sleep(30);
       expect(got1).toEqual([1, 2, 3]);
       expect(got2).toEqual([4, 5, 6]);
@@ -204,7 +205,7 @@ for (const backend of backends) {
         sent.push(`m${i}`);
         await b.publish(`${p}.s${i % 4}`, bytes(`m${i}`));
       }
-      await waitFor(() => a.length + c.length === 40);
+      await until(() => a.length + c.length === 40);
       await sleep(30);
       expect([...a, ...c].sort()).toEqual(sent.sort());
       expect(a.length).toBeGreaterThan(0);
@@ -226,7 +227,7 @@ for (const backend of backends) {
         log.push(s);
       }, { durable: `retry${n}` });
       for (const s of ['a', 'b', 'c']) await b.publish(`${p}.one`, bytes(s));
-      await waitFor(() => log.includes('c'));
+      await until(() => log.includes('c'));
       expect(log).toEqual(['a', 'b!', 'b!', 'b', 'c']);
     });
 
@@ -242,7 +243,7 @@ for (const backend of backends) {
       });
       await b.publish(`${p}.q`, bytes('x'));
       await b.publish(`${p}.q`, bytes('y'));
-      await waitFor(() => log.length === 2);
+      await until(() => log.length === 2);
       expect(log).toEqual(['x', 'y']);
     });
 
@@ -253,7 +254,7 @@ for (const backend of backends) {
       const { seen, ok } = await poisonable(b, p, d);
       await b.publish(`${p}.z`, bytes('poison'), { msgId: 'poison-1' });
       await b.publish(`${p}.z`, bytes('next'));
-      await waitFor(() => ok.length === 1);
+      await until(() => ok.length === 1);
       expect(seen.attempts).toBe(TEST_RETRY.maxAttempts);
       const dead = deadLettersOf(b).filter((x) => x.consumer === d);
       expect(dead).toHaveLength(1);
@@ -277,7 +278,7 @@ for (const backend of backends) {
       const { seen, ok } = await poisonable(b, p, d);
       await b.publish(`${p}.z`, bytes('poison'), { msgId: 'poison-2' });
       await b.publish(`${p}.z`, bytes('after'));
-      await waitFor(() => ok.length === 1, 10_000);
+      await until(() => ok.length === 1, 'the message after the poison', 10_000);
       // The first give-up found the sink down: the message was kept and delivered once more.
       expect(seen.attempts).toBe(TEST_RETRY.maxAttempts + 1);
       expect(recorded).toHaveLength(1);
@@ -298,7 +299,7 @@ for (const backend of backends) {
       const subjects = Array.from({ length: 24 }, (_, i) => { const eui = `70b3d5000000${String(i).padStart(4, '0')}`; return `${p}.${partitionOf(eui)}.tenant.${eui}`; });
       expect(new Set(subjects.map((x) => x.split('.')[2])).size).toBeGreaterThan(4);
       for (let k = 0; k < 10; k++) for (const subject of subjects) await b.publish(subject, bytes(String(k)));
-      await waitFor(() => [...got.values()].reduce((a, x) => a + x.length, 0) === 240, 15_000, '240 messages');
+      await until(() => [...got.values()].reduce((a, x) => a + x.length, 0) === 240, '240 messages', 15_000);
       for (const subject of subjects) expect(got.get(subject)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       const lag = (await b.consumerLag()).find((c) => c.consumer === `part${n}`);
       expect(lag).toEqual({ consumer: `part${n}`, pending: 0, unacknowledged: 0 });
@@ -349,7 +350,7 @@ for (const backend of backends) {
           return b.publish(`${p}.dev${s}`, bytes(String(perSubject[s]!++)));
         }));
       }
-      await waitFor(() => delivered === TOTAL, 8_000, `${TOTAL} deliveries (got ${delivered})`);
+      await until(() => delivered === TOTAL, `${TOTAL} deliveries (got ${delivered})`, 8_000);
       expect(violations).toEqual([]);
       expect(last.size).toBe(SUBJECTS);
       for (const v of last.values()) expect(v).toBe(TOTAL / SUBJECTS - 1);
@@ -363,7 +364,7 @@ for (const backend of backends) {
       const got: string[] = [];
       const sub: Subscription = await b.subscribe(`${p}.>`, async (m) => { got.push(text(m.data)); }, { durable: `close${n}` });
       await b.publish(`${p}.c`, bytes('1'));
-      await waitFor(() => got.length === 1);
+      await until(() => got.length === 1);
       await Promise.all([sub.close(), sub.close()]);
       await sub.close();
       await b.publish(`${p}.c`, bytes('2'));

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BusMessage } from '../../src/core/ports/bus.js';
 import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
-import { bytes, sleep, TEST_RETRY, text, waitFor } from './backends.js';
+import { bytes, sleep, TEST_RETRY, text } from './backends.js';
+import { until } from '../support/until.js';
 
 describe('MemoryBus', () => {
   it('forgets a msgId after the duplicate window', async () => {
@@ -15,7 +16,7 @@ describe('MemoryBus', () => {
     await bus.publish('satiot.a', bytes('2'), { msgId: 'x' });
     now += 1;
     await bus.publish('satiot.a', bytes('3'), { msgId: 'x' });
-    await waitFor(() => got.length === 2);
+    await until(() => got.length === 2);
     expect(got).toEqual(['1', '3']);
     await bus.close();
   });
@@ -27,7 +28,7 @@ describe('MemoryBus', () => {
     const p = bus.publish('satiot.a', bytes('x'));
     expect(delivered).toBe(0);
     await p;
-    await waitFor(() => delivered === 1);
+    await until(() => delivered === 1);
     await bus.close();
   });
 
@@ -50,7 +51,7 @@ describe('MemoryBus', () => {
       done++;
     }, { durable: 'conc' });
     for (let i = 0; i < 200; i++) await bus.publish(`satiot.dev${i % 20}`, bytes(String(i)));
-    await waitFor(() => done === 200);
+    await until(() => done === 200);
     expect(maxPerSubject).toBe(1);
     expect(maxTotal).toBe(8); // capped by maxInFlightPerSubscriber
     await bus.close();
@@ -65,7 +66,7 @@ describe('MemoryBus', () => {
     expect(bus.pendingFor('q')).toBe(3);
     const got: string[] = [];
     await bus.subscribe('satiot.>', async (m) => { got.push(text(m.data)); }, { durable: 'q' });
-    await waitFor(() => got.length === 3);
+    await until(() => got.length === 3);
     expect(got).toEqual(['0', '1', '2']);
     expect(bus.pendingFor('q')).toBe(0);
     await bus.close();
@@ -77,7 +78,7 @@ describe('MemoryBus', () => {
     const sub = await bus.subscribe('satiot.>', async (m) => { got.push(text(m.data)); await sleep(5); });
     await bus.publish('satiot.a', bytes('1'));
     await bus.publish('satiot.a', bytes('2'));
-    await waitFor(() => got.length === 1);
+    await until(() => got.length === 1);
     await sub.close();
     await sleep(20);
     expect(got).toEqual(['1']);
@@ -89,11 +90,11 @@ describe('MemoryBus', () => {
     let failed = false;
     const sub = await bus.subscribe('satiot.>', async () => { failed = true; throw new Error('down'); }, { durable: 'hand-over' });
     await bus.publish('satiot.a', bytes('x'));
-    await waitFor(() => failed);
+    await until(() => failed);
     await sub.close();
     const got: string[] = [];
     await bus.subscribe('satiot.>', async (m) => { got.push(text(m.data)); }, { durable: 'hand-over' });
-    await waitFor(() => got.length === 1);
+    await until(() => got.length === 1);
     expect(got).toEqual(['x']);
     expect(bus.deadLetters()).toEqual([]);
     await bus.close();
@@ -106,7 +107,7 @@ describe('MemoryBus', () => {
     const data = new Uint8Array(200);
     const t0 = performance.now();
     for (let i = 0; i < 10_000; i++) await bus.publish(`satiot.up.t1.dev${i % 100}`, data);
-    await waitFor(() => n === 10_000);
+    await until(() => n === 10_000);
     expect(performance.now() - t0).toBeLessThan(2_000);
     await bus.close();
   });

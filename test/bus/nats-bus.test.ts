@@ -6,7 +6,8 @@ import { AckPolicy, DeliverPolicy, jetstreamManager, StorageType, type JetStream
 import { PARTITIONS } from '../../src/core/events/subjects.js';
 import { NatsBus } from '../../src/bus/nats/nats-bus.js';
 import { isSatiotError } from '../../src/errors/satiot-error.js';
-import { bytes, NATS_URL, sleep, text, waitFor } from './backends.js';
+import { bytes, NATS_URL, sleep, text } from './backends.js';
+import { until } from '../support/until.js';
 
 describe.runIf(NATS_URL)('NatsBus on JetStream (NATS: set SATIOT_TEST_NATS_URL to run)', () => {
   const url = NATS_URL!;
@@ -78,7 +79,7 @@ describe.runIf(NATS_URL)('NatsBus on JetStream (NATS: set SATIOT_TEST_NATS_URL t
     const on = async (m: { data: Uint8Array }): Promise<void> => { got.push(text(m.data)); };
     await Promise.all([0, 1, 2].map(() => bus.subscribe(`${prefix}.race.>`, on, { durable: 'race' })));
     for (let i = 0; i < 6; i++) await bus.publish(`${prefix}.race.x`, bytes(String(i)));
-    await waitFor(() => got.length === 6);
+    await until(() => got.length === 6);
     expect(got).toEqual(['0', '1', '2', '3', '4', '5']);
     await bus.close();
   });
@@ -89,7 +90,7 @@ describe.runIf(NATS_URL)('NatsBus on JetStream (NATS: set SATIOT_TEST_NATS_URL t
     let finished = false;
     await bus.subscribe(`${prefix}.slow.>`, async () => { calls++; await sleep(2_600); finished = true; }, { durable: 'slow' });
     await bus.publish(`${prefix}.slow.x`, bytes('x'));
-    await waitFor(() => finished, 5_000);
+    await until(() => finished, 'the slow handler to finish', 5_000);
     await sleep(300);
     expect(calls).toBe(1);
     await bus.close();

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NewTerminal, TerminalView } from '../../src/core/provisioning.js';
 import { SatiotError } from '../../src/errors/satiot-error.js';
 import { MemoryAudit } from '../supervision/registration-fixture.js';
-import { coreFixture, uplink, type CoreFixture, type TestTerminal } from './helpers.js';
+import { coreFixture, uplink, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 
 let f: CoreFixture;
 afterEach(() => f?.close());

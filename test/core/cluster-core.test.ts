@@ -18,7 +18,7 @@ import { deadLetterSink } from '../../src/core/dead-letters.js';
 import { DECODED_SUBJECTS, UPLINK_SUBJECTS } from '../../src/core/events/subjects.js';
 import { RULES_CONSUMER } from '../../src/core/rule-runner.js';
 import { parseRule } from '../../src/rules/index.js';
-import { T0, uplink, type TestTerminal } from './helpers.js';
+import { T0, uplink, type TestTerminal } from '../support/core-fixture.js';
 import { until } from '../support/until.js';
 
 const dirs: string[] = [];

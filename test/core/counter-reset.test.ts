@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/core/ports/clock.js';
 import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { AuditEntryInput } from '../../src/core/ports/audit-log.js';
-import { coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from './helpers.js';
+import { coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 import { until } from '../support/until.js';
 
 const P = (s: string) => new Uint8Array(Buffer.from(s));

@@ -11,7 +11,7 @@ import { findPasses } from '../../src/orbit/pass-finder.js';
 import { parseElementSets } from '../../src/orbit/parse-element-sets.js';
 import { Satellite } from '../../src/orbit/satellite.js';
 import { makeSite } from '../../src/orbit/site.js';
-import { coreFixture, uplink, T0, type CoreFixture } from './helpers.js';
+import { coreFixture, uplink, T0, type CoreFixture } from '../support/core-fixture.js';
 import { FixedContacts } from './fixed-contacts.js';
 import { until } from '../support/until.js';
 import { downlinkRequestSubject } from '../../src/core/events/subjects.js';

@@ -6,7 +6,7 @@ import type { Store } from '../../src/core/ports/store.js';
 import type { MessageWithReceptions } from '../../src/core/model.js';
 import { parseElementSets } from '../../src/orbit/parse-element-sets.js';
 import { Satellite } from '../../src/orbit/satellite.js';
-import { T0 } from './helpers.js';
+import { T0 } from '../support/core-fixture.js';
 
 const TLE = readFileSync(new URL('../fixtures/tle/reference-leo.tle', import.meta.url), 'utf8').split('\n').slice(0, 3).join('\n');
 const sat = new Satellite(parseElementSets(TLE).sets[0]!);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
-import { coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from './helpers.js';
+import { coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 import type { BusMessage } from '../../src/core/ports/bus.js';
 import { uplinkSubject } from '../../src/core/events/subjects.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as frame from '../../src/frame/index.js';
 import { IngestPipeline, type UplinkFrameInput } from '../../src/core/ingest-pipeline.js';
-import { coreFixture, uplink, type CoreFixture, type TestTerminal } from './helpers.js';
+import { coreFixture, uplink, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 
 // Counts MIC computations: a throttled frame must cost none.
 vi.mock('../../src/frame/index.js', async (importOriginal) => {

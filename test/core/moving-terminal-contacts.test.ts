@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeLocationReport } from '../../src/codecs/jt808/index.js';
-import { collect, coreFixture, uplink, T0, type CoreFixture } from './helpers.js';
+import { collect, coreFixture, uplink, T0, type CoreFixture } from '../support/core-fixture.js';
 
 const TLE = readFileSync(new URL('../fixtures/tle/reference-leo.tle', import.meta.url), 'utf8');
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CodecError, type PayloadCodec } from '../../src/codecs/codec.js';
-import { collect, coreFixture, uplink, type CoreFixture } from './helpers.js';
+import { collect, coreFixture, uplink, type CoreFixture } from '../support/core-fixture.js';
 
 /** A codec whose rules the test knows: first byte level in cm, second a checksum of the first. */
 const levelCodec: PayloadCodec = {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CodecError, type PayloadCodec } from '../../src/codecs/codec.js';
 import { parseRule, type Rule } from '../../src/rules/index.js';
-import { collect, coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from './helpers.js';
+import { collect, coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 
 const HOUR = 3_600_000;
 /** Test codec: one byte, the water level in decimetres. */

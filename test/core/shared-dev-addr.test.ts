@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as frame from '../../src/frame/index.js';
-import { coreFixture, uplink, type CoreFixture, type TestTerminal } from './helpers.js';
+import { coreFixture, uplink, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 
 // Counts MIC computations: the ingest path's cost per frame when terminals share a DevAddr.
 vi.mock('../../src/frame/index.js', async (importOriginal) => {

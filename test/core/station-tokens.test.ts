@@ -14,7 +14,7 @@ import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 import { openStore } from '../../src/store/open-store.js';
 import { dropPostgresSchema } from '../../src/store/postgres/drop-schema.js';
 import { POSTGRES_URL } from '../store/helpers.js';
-import { T0 } from './helpers.js';
+import { T0 } from '../support/core-fixture.js';
 
 const cores: Core[] = [];
 const dirs: string[] = [];

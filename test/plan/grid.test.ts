@@ -3,7 +3,7 @@ import { cellArea, cellToLatLng, getRes0Cells, getResolution, isValidCell, latLn
 import { cellRing, gridRegion, type Grid } from '../../src/plan/grid.js';
 import type { Region } from '../../src/plan/region.js';
 import { loadRegion } from '../../src/regions/region-loader.js';
-import { caught, expectSatiotError } from './helpers.js';
+import { expectSatiotError } from '../support/expect-satiot-error.js';
 
 /** Ids sorted and unique, one resolution, centres and areas as H3 gives them. */
 function expectConsistent(g: Grid, resolution: number): void {
@@ -92,12 +92,12 @@ describe('gridRegion on bbox regions', () => {
     const region = loadRegion('bbox:10,10,10.1,10.1');
     // Brute force: no resolution-0 centre lies in the box.
     expect(getRes0Cells().map((c) => cellToLatLng(c)).some(([lat, lon]) => lat >= 10 && lat <= 10.1 && lon >= 10 && lon <= 10.1)).toBe(false);
-    const e = expectSatiotError(await caught(() => gridRegion(region, 0)), 'REGION_EMPTY');
+    const e = await expectSatiotError(() => gridRegion(region, 0), 'REGION_EMPTY');
     expect(e.details).toEqual({ region: 'bbox:10,10,10.1,10.1', resolution: 0 });
   });
 
   it.each([-1, 11, 2.5, NaN])('refuses resolution %d with INVALID_ARGUMENT', async (res) => {
-    expectSatiotError(await caught(() => gridRegion(loadRegion('bbox:10,45,12,46'), res)), 'INVALID_ARGUMENT');
+    await expectSatiotError(() => gridRegion(loadRegion('bbox:10,45,12,46'), res), 'INVALID_ARGUMENT');
   });
 });
 

@@ -5,8 +5,6 @@
 import { generateWalker, type WalkerDesign } from '../../src/orbit/walker.js';
 import { Satellite } from '../../src/orbit/satellite.js';
 import { epochMs, type EpochMs } from '../../src/orbit/units.js';
-import { expect } from 'vitest';
-import { SatiotError } from '../../src/errors/satiot-error.js';
 
 export const MIN = 60_000;
 export const HOUR = 3_600_000;
@@ -54,21 +52,4 @@ export function bruteUnion(pairs: ReadonlyArray<readonly [number, number]>): Arr
     }
   }
   return out.sort((a, b) => a[0] - b[0]);
-}
-
-/** Runs fn (sync or async) and returns what it threw or rejected with; fails when it does not. */
-export async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
-
-/** Asserts that `e` is a SatiotError with `code` and returns it. */
-export function expectSatiotError(e: unknown, code: string): SatiotError {
-  expect(e).toBeInstanceOf(SatiotError);
-  expect((e as SatiotError).code).toBe(code);
-  return e as SatiotError;
 }

@@ -19,7 +19,7 @@ import { verifyStoredChain } from '../../src/supervision/audit-verifier.js';
 import { chainHash } from '../../src/supervision/audit-chain.js';
 import { GENESIS_HASH } from '../../src/core/ports/audit-store.js';
 import { openApi, auth, type ApiFixture } from '../api/api-fixture.js';
-import { T0 } from '../core/helpers.js';
+import { T0 } from '../support/core-fixture.js';
 
 describe('audit chain edited on disk', () => {
   let dir: string;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { auth, useApi } from '../api/api-fixture.js';
-import { uplink } from '../core/helpers.js';
+import { uplink } from '../support/core-fixture.js';
 
 const EVIL = '=HYPERLINK("http://evil","x")';
 

@@ -16,7 +16,7 @@ import { satellitesOf } from '../../src/core/satellite-records.js';
 import { findPassesForAll } from '../../src/orbit/pass-finder.js';
 import { makeSite } from '../../src/orbit/site.js';
 import { openApi, type ApiFixture } from '../api/api-fixture.js';
-import { collect, T0, uplink, type TestTerminal } from '../core/helpers.js';
+import { collect, T0, uplink, type TestTerminal } from '../support/core-fixture.js';
 
 const TLE = readFileSync(new URL('../fixtures/tle/reference-leo.tle', import.meta.url), 'utf8');
 

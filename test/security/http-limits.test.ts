@@ -12,7 +12,7 @@ import { sha256Hex } from '../../src/core/provisioning.js';
 import { openStore } from '../../src/store/open-store.js';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { ChainedAuditLog } from '../../src/supervision/audit-log.js';
-import { coreFixture, T0, type CoreFixture } from '../core/helpers.js';
+import { coreFixture, T0, type CoreFixture } from '../support/core-fixture.js';
 import { KEY, auth } from '../api/api-fixture.js';
 
 describe('oversized bodies and slow requests', () => {

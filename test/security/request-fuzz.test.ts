@@ -13,7 +13,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { ChainedAuditLog } from '../../src/supervision/audit-log.js';
 import { verifyStoredChain } from '../../src/supervision/audit-verifier.js';
-import { T0 } from '../core/helpers.js';
+import { T0 } from '../support/core-fixture.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 
 interface RouteSpec { method: string; path: string; properties: string[] }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
-import { coreFixture, type CoreFixture } from '../core/helpers.js';
+import { coreFixture, type CoreFixture } from '../support/core-fixture.js';
 import { KEY } from '../api/api-fixture.js';
 
 export interface SecurityApi {

@@ -15,7 +15,7 @@ import { dropPostgresSchema } from '../../src/store/postgres/drop-schema.js';
 import { auth, keyFor } from '../api/api-fixture.js';
 import { unlimitedApi, type SecurityApi } from './security-fixture.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
-import { T0, uplink } from '../core/helpers.js';
+import { T0, uplink } from '../support/core-fixture.js';
 
 const INJECTIONS = [
   "' OR '1'='1", "' OR 1=1 --", '" OR ""="', "1; DROP TABLE tenants; --", "x' UNION SELECT name, sql FROM sqlite_master --",

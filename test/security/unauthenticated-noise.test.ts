@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/core/ports/clock.js';
 import { sha256Hex } from '../../src/core/provisioning.js';
 import { openStore } from '../../src/store/open-store.js';
 import { ChainedAuditLog } from '../../src/supervision/audit-log.js';
-import { coreFixture, T0, type CoreFixture } from '../core/helpers.js';
+import { coreFixture, T0, type CoreFixture } from '../support/core-fixture.js';
 import { keyFor, KEY } from '../api/api-fixture.js';
 
 const REMOTE = '203.0.113.9';

@@ -6,21 +6,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SatelliteRecord, TerminalRecord } from '../../src/core/model.js';
 import { CounterConflictError, ruleStateKey, type Store } from '../../src/core/ports/store.js';
-import { SatiotError } from '../../src/errors/satiot-error.js';
 import { parseRule, type Alarm } from '../../src/rules/index.js';
 import {
   POSTGRES_URL, SQLITE_FILE, SQLITE_MEMORY, T0, counters, message, postgresCase, reception, station, tenant, terminal, write,
   type BackendCase, type StoreHarness,
 } from './helpers.js';
+import { expectSatiotError } from '../support/expect-satiot-error.js';
 
 const BACKENDS: BackendCase[] = [SQLITE_MEMORY, SQLITE_FILE, ...(POSTGRES_URL ? [postgresCase(POSTGRES_URL)] : [])];
-
-async function expectSatiotError(p: Promise<unknown>, code: string): Promise<SatiotError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(SatiotError);
-  expect((e as SatiotError).code).toBe(code);
-  return e as SatiotError;
-}
 
 for (const backend of BACKENDS) {
   describe(`Store behaviour: ${backend.name}`, () => {

@@ -15,7 +15,7 @@ import { subSatellitePoint } from '../../src/orbit/sub-satellite-point.js';
 import { declarationBody } from './registration-fixture.js';
 import { rejectionEvent } from '../../src/core/events/rejection-event.js';
 import { rejectionSubject } from '../../src/core/events/subjects.js';
-import { collect, coreFixture, T0, uplink, type CoreFixture, type TestTerminal } from '../core/helpers.js';
+import { collect, coreFixture, T0, uplink, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 
 /** Payloads are JSON text: `{"position":{"lat":…,"lon":…},"emergency":…}` decoded as is. */
 const jsonCodec: PayloadCodec = { name: 'json', description: 'test: JSON text', decode: (b) => JSON.parse(Buffer.from(b).toString('utf8')) };

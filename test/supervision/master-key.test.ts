@@ -8,7 +8,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { openBus } from '../../src/bus/open-bus.js';
 import { resolveMasterKey, rotateMasterKeyFile } from '../../src/cli/secrets.js';
 import { sealContext } from '../../src/core/delivery/integration-catalog.js';
-import { coreFixture, uplink, T0, type TestTerminal } from '../core/helpers.js';
+import { coreFixture, uplink, T0, type TestTerminal } from '../support/core-fixture.js';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 import { MemoryAudit, newRegistration } from './registration-fixture.js';

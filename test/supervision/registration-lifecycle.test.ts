@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { coreFixture, uplink, type CoreFixture, type TestTerminal } from '../core/helpers.js';
+import { coreFixture, uplink, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 import { TRANSITIONS, type Actor, type LifecycleAction } from '../../src/core/registration.js';
 import { TERMINAL_STATUSES, type TerminalStatus } from '../../src/core/model.js';
 import { MemoryAudit, newRegistration } from './registration-fixture.js';

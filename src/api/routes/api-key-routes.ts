@@ -3,8 +3,7 @@ import type { AccessControl } from '../../core/access-control.js';
 import { ROLES, type ApiKeyRecord, type Role } from '../../core/model.js';
 import { authenticate, principalOf } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { iso, isoOrNull } from '../../core/iso-time.js';
 
 const keySchema = {
   type: 'object', required: ['id', 'role', 'tenantId', 'name', 'prefix', 'createdAt', 'expiresAt', 'revokedAt'],
@@ -16,7 +15,7 @@ const keySchema = {
 } as const;
 
 const keyJson = (k: ApiKeyRecord) => ({
-  id: k.id, role: k.role, tenantId: k.tenantId, name: k.name, prefix: k.prefix, createdAt: iso(k.createdAt)!, expiresAt: iso(k.expiresAt), revokedAt: iso(k.revokedAt),
+  id: k.id, role: k.role, tenantId: k.tenantId, name: k.name, prefix: k.prefix, createdAt: iso(k.createdAt), expiresAt: isoOrNull(k.expiresAt), revokedAt: isoOrNull(k.revokedAt),
 });
 
 /** API keys: shown once, stored hashed, scoped to a tenant with a role; listed, revoked, expiring. */

@@ -3,8 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { authenticate, allow, SUPERVISORS } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
-
-const iso = (ms: number): string => new Date(ms).toISOString();
+import { iso } from '../../core/iso-time.js';
 
 const clusterSchema = {
   type: 'object',

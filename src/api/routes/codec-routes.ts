@@ -7,8 +7,7 @@ import type { AccessControl } from '../../core/access-control.js';
 import { USER_CODEC_PREFIX } from '../../core/codec-catalog.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { iso } from '../../core/iso-time.js';
 
 const userCodecSchema = {
   type: 'object', required: ['id', 'tenantId', 'name', 'codec', 'createdAt'],

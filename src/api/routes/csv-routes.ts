@@ -9,6 +9,7 @@ import { ADMINS, authenticate, checkTenant } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
 import { writeCsv, type CsvValue } from '../../report/csv-writer.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
+import { iso } from '../../core/iso-time.js';
 
 /** Columns of a terminal import; the first four are required. */
 export const TERMINAL_CSV_COLUMNS = ['devEui', 'devAddr', 'nwkSKey', 'appSKey', 'suite', 'profile', 'codec', 'lat', 'lon', 'altM', 'expectedMessagesPerDay', 'name'] as const;
@@ -18,8 +19,6 @@ export const MAX_IMPORT_ROWS = MAX_BULK_TERMINALS;
 const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
 /** Most messages one export writes. */
 export const MAX_EXPORT_ROWS = 100_000;
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Bulk terminal import from CSV and message export to CSV. */
 export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync {

@@ -4,6 +4,7 @@ import type { AccessControl } from '../../core/access-control.js';
 import type { DeadLetterRecord } from '../../core/ports/dead-letter-store.js';
 import { authenticate, allow, principalOf, SUPERVISORS } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
+import { iso, isoOrNull } from '../../core/iso-time.js';
 
 const OPERATOR = ['operator'] as const;
 
@@ -40,9 +41,8 @@ function eventOf(d: DeadLetterRecord, full: boolean): { event: unknown; eventRed
 }
 
 function deadLetterJson(d: DeadLetterRecord, event?: { event: unknown; eventRedacted?: true }) {
-  const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
-    id: d.id, consumer: d.consumer, subject: d.subject, eventId: d.eventId, attempts: d.attempts, error: d.error, failedAt: new Date(d.failedAt).toISOString(),
+    id: d.id, consumer: d.consumer, subject: d.subject, eventId: d.eventId, attempts: d.attempts, error: d.error, failedAt: iso(d.failedAt),
     state: d.resolvedAt === null ? 'open' : 'resolved', replays: d.replays, replayedAt: isoOrNull(d.replayedAt), lastReplayError: d.lastReplayError,
     resolvedAt: isoOrNull(d.resolvedAt), ...event,
   };

@@ -6,8 +6,8 @@ import { DECISION_POLICIES, DECISION_STATES, type Decision, type DecisionPolicy,
 import { actorOf, ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
+import { iso, isoOrNull } from '../../core/iso-time.js';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
 const decisionSchema = {
@@ -38,7 +38,7 @@ function decisionJson(d: Decision, withInputs: boolean) {
   return {
     id: d.id, tenantId: d.tenantId, devEui: d.devEui, ruleId: d.ruleId, alarmId: d.alarmId, action: withInputs ? d.action : command,
     ...(withInputs ? { inputs: d.inputs } : {}), model: d.model, modelId: d.modelId, confidence: d.confidence, policy: d.policy, state: d.state,
-    createdAt: iso(d.createdAt), decidedBy: d.decidedBy, decidedAt: iso(d.decidedAt), reason: d.reason, undoneBy: d.undoneBy, undoneAt: iso(d.undoneAt),
+    createdAt: iso(d.createdAt), decidedBy: d.decidedBy, decidedAt: isoOrNull(d.decidedAt), reason: d.reason, undoneBy: d.undoneBy, undoneAt: isoOrNull(d.undoneAt),
   };
 }
 

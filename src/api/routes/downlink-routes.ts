@@ -8,6 +8,7 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import { actorOf, authenticate, bearerToken, checkTenant, MEMBERS, principalOf, READERS } from '../auth.js';
 import type { Role } from '../../core/model.js';
 import { errorSchema } from '../error-reply.js';
+import { iso } from '../../core/iso-time.js';
 
 /** Largest status batch one request may carry. */
 export const MAX_STATUS_UPDATES = 1000;
@@ -16,7 +17,6 @@ export const MAX_STATUS_UPDATES = 1000;
 const INVALID = 'DOWNLINK_INVALID' satisfies ErrorCode;
 const NOT_FOUND = 'DOWNLINK_NOT_FOUND' satisfies ErrorCode;
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const isoTime = { type: 'string', maxLength: 40, description: 'ISO 8601' } as const;
 const nullableIso = { type: ['string', 'null'], description: 'ISO 8601' } as const;
 

@@ -9,8 +9,8 @@ import { augursEngine } from '../../integrations/augurs-engine.js';
 import { authenticate, checkTenant } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
+import { iso, isoOrNull } from '../../core/iso-time.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const devEuiParams = { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } } as const;
 /** A field path as rules name it: dotted segments, no spaces. */
 const fieldParam = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^.\\s]+(\\.[^.\\s]+)*$', description: 'a decoded field, as rules name it: values.waterLevelM, lineTemperatureC, meta.rssi' } as const;
@@ -99,7 +99,6 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
       if (!t) throw notFound();
       checkTenant(req, t.record.tenantId, notFound);
       const f = await core.nextMessage(t.record, req.query.level);
-      const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
       return {
         devEui: t.record.devEui, at: iso(f.at), lastCapturedAt: isoOrNull(f.lastCapturedAt), lastIngestedAt: isoOrNull(f.lastIngestedAt),
         expected: f.expected && { lower: iso(f.expected.lower), median: iso(f.expected.median), upper: iso(f.expected.upper) }, overdue: f.overdue,

@@ -6,13 +6,12 @@ import { ADMINS, allow, checkTenant, principalOf, tenantScope } from '../auth.js
 import { SatiotError } from '../../errors/satiot-error.js';
 import type { DeliveryService } from '../../core/delivery/delivery-service.js';
 import type { IntegrationKind, IntegrationRecord, LoggedAttempt } from '../../core/ports/delivery-store.js';
+import { iso } from '../../core/iso-time.js';
 
 /**
  * JSON views and schemas shared by the webhook and MQTT integration routes: the two are one record
  * kind in the core, with the same lifecycle and the same delivery log.
  */
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export const eventsSchema = { type: 'array', minItems: 1, maxItems: EVENT_KINDS.length, uniqueItems: true, items: { type: 'string', enum: [...EVENT_KINDS] } } as const;
 

@@ -6,8 +6,7 @@ import { authenticate, allow, checkTenant, principalOf, SUPERVISORS } from '../a
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { iso } from '../../core/iso-time.js';
 
 const receptionSchema = {
   type: 'object',

@@ -8,6 +8,7 @@ import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 import { isTokenRevoked } from '../../core/station-tokens.js';
+import { iso } from '../../core/iso-time.js';
 
 const tenantSchema = { type: 'object', required: ['id', 'name', 'createdAt'], properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string' } } } as const;
 const geoSchema = {
@@ -37,8 +38,6 @@ const stationSchema = {
     tokenRevoked: { type: 'boolean', description: 'its token was revoked (POST …/token issues a new one)' }, createdAt: { type: 'string' },
   },
 } as const;
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A new terminal's tenant, identity, ABP session keys, crypto suite and profile (plain and full registration). */
 export const newTerminalProperties = {

@@ -11,8 +11,8 @@ import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS
 import { errorSchema } from '../error-reply.js';
 import { terminalFromRow } from './csv-routes.js';
 import { newTerminalProperties } from './provisioning-routes.js';
+import { iso } from '../../core/iso-time.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const ACTIONS = Object.keys(TRANSITIONS) as LifecycleAction[];
 /** Most decisions one bulk review takes. */
 export const MAX_REVIEW_BATCH = 1000;

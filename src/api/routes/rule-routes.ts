@@ -7,8 +7,7 @@ import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantS
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-
-const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+import { iso, isoOrUndefined } from '../../core/iso-time.js';
 
 /** Rules are JSON the rules engine validates (docs/rules.md); the schema here only bounds their size. */
 const ruleSchema = { type: 'object', additionalProperties: true, required: ['id', 'tenantId', 'name', 'severity', 'enabled', 'scope', 'condition'], properties: { id: { type: 'string' }, tenantId: { type: 'string' } } } as const;
@@ -27,7 +26,7 @@ const alarmSchema = {
 export function alarmJson(a: Alarm, withEvidence = true) {
   const { evidence, lastEvidence, ...rest } = a;
   return {
-    ...rest, raisedAt: iso(a.raisedAt), acknowledgedAt: iso(a.acknowledgedAt), clearedAt: iso(a.clearedAt), lastFiredAt: iso(a.lastFiredAt),
+    ...rest, raisedAt: iso(a.raisedAt), acknowledgedAt: isoOrUndefined(a.acknowledgedAt), clearedAt: isoOrUndefined(a.clearedAt), lastFiredAt: isoOrUndefined(a.lastFiredAt),
     ...(withEvidence ? { evidence, ...(lastEvidence !== undefined ? { lastEvidence } : {}) } : {}),
   };
 }

@@ -6,11 +6,11 @@ import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { learnedEta } from '../../learn/eta.js';
+import { iso } from '../../core/iso-time.js';
 
 /** Days of track a learned ETA learns from. */
 const LEARNED_ETA_DAYS = 7;
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const devEuiParams = { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } } as const;
 const pointSchema = { type: 'object', required: ['at', 'lat', 'lon'], properties: { at: { type: 'string' }, lat: { type: 'number' }, lon: { type: 'number' }, speedKmh: { type: 'number' } } } as const;
 

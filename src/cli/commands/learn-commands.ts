@@ -5,10 +5,10 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import { parseChoice, parseInteger, parseNumber } from '../options.js';
 import { runAction } from '../run-action.js';
 import { formatTable } from '../table.js';
+import { iso } from '../../core/iso-time.js';
 
 interface InputFlags { input: string; format: string }
 
-const iso = (t: number) => new Date(t).toISOString();
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 function readSeries(path: string): string {

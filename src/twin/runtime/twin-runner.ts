@@ -9,6 +9,7 @@ import type { TwinGateway, TwinTerrestrial } from './twin-gateway.js';
 import type { TwinIdentity } from './twin-identity.js';
 import type { Provisioned } from './provision-scenario.js';
 import type { TwinClock } from './twin-clock.js';
+import { iso } from '../../core/iso-time.js';
 
 /** What the runner tells its owner (progress lines, the demo's log). */
 export type TwinEvent =
@@ -37,7 +38,6 @@ export interface DownlinkTrack { readonly id: string; readonly terminal: number;
 
 interface Outgoing { readonly station: number; readonly postAt: number; readonly frame: UplinkFrameInput; readonly msg: SimMessage }
 
-const ISO = (t: number) => new Date(t).toISOString();
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
 /** Contact time one upload takes (the core's default uploadS). */
 const UPLOAD_MS = 10_000;
@@ -209,7 +209,7 @@ export class TwinRunner {
   private frame(d: Delivery): UplinkFrameInput {
     const phy = this.phyOf(d.msg);
     return {
-      phyPayload: phy, satelliteId: this.provisioned.noradIds[d.sat]!, capturedAt: ISO(d.capturedAt), downlinkedAt: ISO(d.downlinkedAt),
+      phyPayload: phy, satelliteId: this.provisioned.noradIds[d.sat]!, capturedAt: iso(d.capturedAt), downlinkedAt: iso(d.downlinkedAt),
       rssi: Math.round(clamp(d.rssiDbm, -200, 50) * 10) / 10, snr: Math.round(clamp(d.snrDb, -50, 50) * 10) / 10,
     };
   }

@@ -1,3 +1,8 @@
+/**
+ * The core wired for a test: in-memory store and bus (or the ones given), a manual clock at `T0`, a
+ * ground station and a terminal, plus frame and event helpers. Shared by the core, API, security,
+ * supervision and solutions tests, so it lives here rather than in test/core.
+ */
 import { randomBytes } from 'node:crypto';
 import { buildDataFrame, type DataMType, type SessionKeys } from '../../src/frame/index.js';
 import { Core, type CoreDeps } from '../../src/core/core.js';
