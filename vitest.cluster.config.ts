@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/cluster/**/*.test.ts'],
+    // The nodes run the built CLI: a stale or missing dist/ is built first.
+    globalSetup: ['test/support/fresh-dist.ts'],
     maxWorkers: 1,
     fileParallelism: false,
     testTimeout: 240_000,

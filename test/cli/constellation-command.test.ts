@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTle } from '../../src/orbit/tle-parser.js';
 import { parseOmmJson } from '../../src/orbit/omm-parser.js';
-import { STACK_FRAME, cliIsBuilt, runCli, type CliResult } from './helpers.js';
+import { STACK_FRAME, runCli, type CliResult } from './helpers.js';
 
 const DESIGN = ['constellation', 'walker', '--walker', '53:24/3/1', '--altitude-km', '550', '--epoch', '2026-01-15'];
 const EPOCH = Date.UTC(2026, 0, 15);
@@ -19,7 +19,6 @@ function checksum(line: string): number {
 let tle: CliResult;
 
 beforeAll(async () => {
-  expect(cliIsBuilt(), 'dist/cli/main.js is missing: run `npm run build` first').toBe(true);
   tle = await runCli(DESIGN);
 });
 

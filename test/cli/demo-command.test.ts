@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, REPO_ROOT, cliIsBuilt, tempDir } from './helpers.js';
+import { CLI, REPO_ROOT, tempDir } from './helpers.js';
 import { until } from '../support/until.js';
 
 interface Running { child: ChildProcess; stderr: () => string; exited: Promise<number | null> }
@@ -23,14 +23,12 @@ function startDemo(dataDir: string): Running {
 }
 
 
-const it_ = cliIsBuilt() ? it : it.skip;
-if (!cliIsBuilt()) console.warn('demo-command: dist/ is not built (npm run build); skipped');
 
 describe('satiot demo', () => {
   const tmp = tempDir('demo');
   afterAll(() => tmp.cleanup());
 
-  it_('prints a one-time sign-in link, serves live traffic, stops on SIGINT and resumes', async () => {
+  it('prints a one-time sign-in link, serves live traffic, stops on SIGINT and resumes', async () => {
     const first = startDemo(tmp.dir);
     try {
       const link = await until(() => /open\s+(http:\/\/\S+)\/#signin=(\S+)/.exec(first.stderr()) ?? undefined, 'the sign-in link', 40_000, 250);
@@ -75,7 +73,7 @@ describe('satiot demo', () => {
     }
   }, 120_000);
 
-  it_('refuses to resume another scenario\'s twin, saying how to resume it or start afresh', async () => {
+  it('refuses to resume another scenario\'s twin, saying how to resume it or start afresh', async () => {
     const other = tempDir('demo-other');
     try {
       writeFileSync(join(other.dir, 'twin-state.json'), `${JSON.stringify({ scenario: 'china-trial', simTime: Date.now() })}\n`);

@@ -1,10 +1,10 @@
 /**
- * Runs the built CLI (`dist/cli/main.js`, produced by `npm run build`, which `npm test` runs first)
- * as a child process from the repository root, so relative fixture paths resolve the same way a
- * user's shell would.
+ * Runs the built CLI (`dist/cli/main.js`, kept fresh by the integration and e2e tiers' global setup,
+ * test/support/fresh-dist.ts) as a child process from the repository root, so relative fixture paths
+ * resolve the same way a user's shell would.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +18,6 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-export function cliIsBuilt(): boolean {
-  return existsSync(CLI);
 }
 
 /** Runs `satiot …args`; never rejects on a non-zero exit (the exit code is part of the result). */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isValidCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REFERENCE_TLE, STACK_FRAME, cliIsBuilt, runCli, tempDir, type CliResult } from './helpers.js';
+import { REFERENCE_TLE, STACK_FRAME, runCli, tempDir, type CliResult } from './helpers.js';
 
 const WALKER = ['--walker', '53:12/3/1', '--altitude-km', '550'];
 const REGION = ['--region', 'bbox:110,30,115,35', '--resolution', '3'];
@@ -48,7 +48,6 @@ let coverage: CliResult;
 let doc: CoverageDoc;
 
 beforeAll(async () => {
-  expect(cliIsBuilt(), 'dist/cli/main.js is missing: run `npm run build` first').toBe(true);
   coverage = await runCli([...COVERAGE, '--out', outDir]);
   doc = JSON.parse(coverage.stdout) as CoverageDoc;
 });

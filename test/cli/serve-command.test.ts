@@ -10,11 +10,11 @@ import { Core } from '../../src/core/core.js';
 import { KeyVault } from '../../src/core/key-vault.js';
 import { openStore } from '../../src/store/open-store.js';
 import { openBus } from '../../src/bus/open-bus.js';
-import { cliIsBuilt, errorCode, runCli, tempDir } from './helpers.js';
+import { errorCode, runCli, tempDir } from './helpers.js';
 
 const NATS_URL = process.env.SATIOT_TEST_NATS_URL;
 
-describe.skipIf(!cliIsBuilt())('satiot serve, failing to start', () => {
+describe('satiot serve, failing to start', () => {
   for (const bus of ['memory', ...(NATS_URL ? [NATS_URL] : [])]) {
     it(`exits with MASTER_KEY_MISMATCH (exit 10) when its master key does not open the stored secrets (bus ${bus === 'memory' ? 'in-process' : 'NATS'})`, async () => {
       const { dir, cleanup } = tempDir('serve-key');

@@ -12,6 +12,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { buildDataFrame, type SessionKeys } from '../../src/frame/index.js';
 import { dropPostgresSchema } from '../../src/store/postgres/drop-schema.js';
+import { until as untilShared } from '../support/until.js';
 
 export const POSTGRES_URL = process.env['SATIOT_TEST_POSTGRES_URL'] || undefined;
 export const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => existsSync(p));
@@ -22,7 +23,6 @@ const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 export function missing(): string | undefined {
   if (!POSTGRES_URL) return 'SATIOT_TEST_POSTGRES_URL is not set';
   if (!NATS_SERVER) return 'nats-server is not installed';
-  if (!existsSync(CLI)) return 'dist/cli/main.js is missing (npm run build)';
   return undefined;
 }
 
@@ -33,15 +33,12 @@ export function canRunPrivatePostgres(): boolean {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function until<T>(f: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000, everyMs = 50): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+/**
+ * The shared `until` (test/support/until.ts) with a real process's patience: nodes and nats-server
+ * start and fail over in seconds, so the default is 30 s, polling every 50 ms.
+ */
+export const until = <T>(f: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000, everyMs = 50): Promise<T> =>
+  untilShared(f, what, timeoutMs, everyMs);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDataFrame } from '../../src/frame/index.js';
+import { seededRandom } from '../support/test-seed.js';
 
 /**
  * "Acknowledged means durable", tested with a real process: a server on SQLite takes batches from a
@@ -62,7 +63,7 @@ describe('kill -9', () => {
     let fCnt = 0;
     let killed = false;
     const now = Date.now();
-    const killAt = 300 + Math.floor(Math.random() * 700);
+    const killAt = 300 + seededRandom('kill -9 timing').int(700);
     setTimeout(() => { killed = true; proc.kill('SIGKILL'); }, killAt);
     while (!killed) {
       const frames = Array.from({ length: 50 }, () => {

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findPasses } from '../../src/orbit/pass-finder.js';
 import { makeSite } from '../../src/orbit/site.js';
@@ -10,7 +8,8 @@ import { MAX_PLAN_HOURS, planCoverage, planLatency, type CoverageReport, type La
 import type * as PlannerModule from '../../src/plan/planner.js';
 import { parseGroundStations, type GroundStation } from '../../src/plan/ground-station.js';
 import { loadRegion } from '../../src/regions/region-loader.js';
-import { DELTA_53, HOUR, MIN, PLAN_EPOCH, POLAR_97, bruteUnion, caught, expectSatiotError, walkerSatellites } from './helpers.js';
+import { DELTA_53, HOUR, MIN, PLAN_EPOCH, POLAR_97, bruteUnion, walkerSatellites } from './helpers.js';
+import { expectSatiotError } from '../support/expect-satiot-error.js';
 
 const start: number = PLAN_EPOCH;
 const HOURS = 24;
@@ -182,21 +181,21 @@ describe('planner input checks', () => {
   const small = gridRegion(loadRegion('bbox:10,45,12,47'), 3);
 
   it.each([0, -1, 10_000, MAX_PLAN_HOURS + 1, NaN, Infinity])('refuses %d hours with INVALID_TIME (coverage and latency)', async (hours) => {
-    expectSatiotError(await caught(() => planCoverage({ satellites: sats, grid: small, start, hours, minElevationDeg: 10, workers: 1 })), 'INVALID_TIME');
-    expectSatiotError(await caught(() => planLatency({ satellites: sats, grid: small, start, hours, groundStations: STATIONS, uplinkMinElevationDeg: 10, workers: 1 })), 'INVALID_TIME');
+    await expectSatiotError(() => planCoverage({ satellites: sats, grid: small, start, hours, minElevationDeg: 10, workers: 1 }), 'INVALID_TIME');
+    await expectSatiotError(() => planLatency({ satellites: sats, grid: small, start, hours, groundStations: STATIONS, uplinkMinElevationDeg: 10, workers: 1 }), 'INVALID_TIME');
   });
 
   it('refuses a start that is not a time with INVALID_TIME', async () => {
-    expectSatiotError(await caught(() => planCoverage({ satellites: sats, grid: small, start: NaN, hours: 1, minElevationDeg: 10, workers: 1 })), 'INVALID_TIME');
+    await expectSatiotError(() => planCoverage({ satellites: sats, grid: small, start: NaN, hours: 1, minElevationDeg: 10, workers: 1 }), 'INVALID_TIME');
   });
 
   it('refuses an empty constellation with NO_ELEMENT_SETS', async () => {
-    expectSatiotError(await caught(() => planCoverage({ satellites: [], grid: small, start, hours: 1, minElevationDeg: 10, workers: 1 })), 'NO_ELEMENT_SETS');
-    expectSatiotError(await caught(() => planLatency({ satellites: [], grid: small, start, hours: 1, groundStations: STATIONS, uplinkMinElevationDeg: 10, workers: 1 })), 'NO_ELEMENT_SETS');
+    await expectSatiotError(() => planCoverage({ satellites: [], grid: small, start, hours: 1, minElevationDeg: 10, workers: 1 }), 'NO_ELEMENT_SETS');
+    await expectSatiotError(() => planLatency({ satellites: [], grid: small, start, hours: 1, groundStations: STATIONS, uplinkMinElevationDeg: 10, workers: 1 }), 'NO_ELEMENT_SETS');
   });
 
   it('refuses a latency plan without ground stations with GROUND_STATIONS_INVALID', async () => {
-    expectSatiotError(await caught(() => planLatency({ satellites: sats, grid: small, start, hours: 1, groundStations: [], uplinkMinElevationDeg: 10, workers: 1 })), 'GROUND_STATIONS_INVALID');
+    await expectSatiotError(() => planLatency({ satellites: sats, grid: small, start, hours: 1, groundStations: [], uplinkMinElevationDeg: 10, workers: 1 }), 'GROUND_STATIONS_INVALID');
   });
 
   it('accepts the longest allowed window', async () => {
@@ -224,19 +223,8 @@ describe('planner with worker threads', () => {
   });
 });
 
-/** True when dist/ holds a build at least as new as every source file (`npm test` builds first). */
-function freshDist(): boolean {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-  if (!existsSync(join(root, 'dist/plan/planner.js'))) return false;
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
-    .flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
-  return walk(join(root, 'src')).every((src) => {
-    const out = join(root, 'dist', relative(join(root, 'src'), src)).replace(/\.ts$/, '.js');
-    return existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs;
-  });
-}
-
-describe.skipIf(!freshDist())('compiled planner (dist/) with worker threads', () => {
+// dist/ is fresh: the integration tier's global setup builds it (test/support/fresh-dist.ts).
+describe('compiled planner (dist/) with worker threads', () => {
   const load = async (): Promise<typeof PlannerModule> => (await import(pathToFileURL(fileURLToPath(new URL('../../dist/plan/planner.js', import.meta.url))).href)) as typeof PlannerModule;
   const strip = <T extends { stats: object }>(r: T): Omit<T, 'stats'> & { stats: object } => ({ ...r, stats: { ...r.stats, seconds: 0 } });
 

@@ -15,6 +15,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { station, tenant, terminal } from './helpers.js';
+import { seededRandom } from '../support/test-seed.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/sqlite-ingest-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -67,9 +68,10 @@ describe('SqliteStore durability under SIGKILL', () => {
     await setup.createGroundStation(station('gs-a'));
     await setup.close();
 
+    const rnd = seededRandom('sqlite durability kills');
     let ackedTotal = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
-      const run = await runWriter(path, `r${round}`, 1 + Math.floor(Math.random() * 15), Math.floor(Math.random() * 40));
+      const run = await runWriter(path, `r${round}`, 1 + rnd.int(15), rnd.int(40));
       expect(run.signal, run.stderr).toBe('SIGKILL');
       expect(run.acked.length, run.stderr).toBeGreaterThan(0);
       ackedTotal += run.acked.length;

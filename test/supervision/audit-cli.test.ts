@@ -9,10 +9,10 @@ import { createAuditLog, resolveAuditSigner } from '../../src/cli/audit-setup.js
 import { AuditSigner } from '../../src/supervision/audit-signer.js';
 import { SatiotError } from '../../src/errors/satiot-error.js';
 import { ERROR_CODES } from '../../src/errors/error-codes.js';
-import { cliIsBuilt, errorCode, runCli, tempDir } from '../cli/helpers.js';
+import { errorCode, runCli, tempDir } from '../cli/helpers.js';
 import { entry, T0 } from './audit-fixture.js';
 
-describe.skipIf(!cliIsBuilt())('satiot audit verify | export', () => {
+describe('satiot audit verify | export', () => {
   let dir: string;
   let cleanup: () => void;
   /** The public key an inspector keeps outside the data directory. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { cliIsBuilt, runCli } from '../cli/helpers.js';
+import { runCli } from '../cli/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'satiot-sim-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +23,7 @@ function scenarioFile(name: string, stations: number): string {
   return path;
 }
 
-describe.skipIf(!cliIsBuilt())('satiot simulate', () => {
+describe('satiot simulate', () => {
   it('prints the JSON report with the fields the issue names and writes the charts', async () => {
     const out = join(dir, 'out');
     const r = await runCli(['simulate', '--scenario', scenarioFile('one', 2), '--hours', '1', '--start', '2026-01-15T00:00:00Z', '--format', 'json', '--out', out, '--no-plan']);

@@ -6,7 +6,6 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -91,7 +90,6 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(`${ROOT}dist/web/index.html`)) execFileSync('npm', ['run', 'build:web'], { cwd: ROOT, stdio: 'inherit' });
     mkdirSync(SHOTS, { recursive: true });
     // The twin drives the server (SATIOT_E2E_TRAFFIC=gateway: a ground station posting uplinks instead),
     // simulated time at 30×: satellites visibly move between two screenshots.
