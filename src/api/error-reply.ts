@@ -28,9 +28,10 @@ export function frameworkErrorReply(err: FastifyError, _req: FastifyRequest, rep
 }
 
 /**
- * Maps errors to the catalogue once, at the edge: SatiotError → its status and code; Fastify's
- * validation and body errors → INVALID_ARGUMENT / PAYLOAD_TOO_LARGE; a store that cannot be reached
- * → 503 STORE_UNAVAILABLE; anything else → 500 INTERNAL, logged in full and masked to the caller.
+ * Maps errors to the catalogue once, at the edge: SatiotError (the domain's CodecError, FrameError,
+ * RuleError and AlarmError included) → its status, code and details; Fastify's validation and body
+ * errors → INVALID_ARGUMENT / PAYLOAD_TOO_LARGE; a store that cannot be reached → 503
+ * STORE_UNAVAILABLE; anything else → 500 INTERNAL, logged in full and masked to the caller.
  * Every 503 says when to come back (Retry-After).
  */
 export function installErrorHandling(app: FastifyInstance): void {

@@ -2,9 +2,10 @@ import { ERROR_CODES } from '../errors/error-codes.js';
 import { isSatiotError } from '../errors/satiot-error.js';
 
 /**
- * Wraps a command's action: a SatiotError prints `error CODE: message` on stderr and exits with the
- * catalogue's exit code; anything unexpected prints INTERNAL (with the stack when SATIOT_DEBUG is
- * set) and exits 1. No stack trace for bad input.
+ * Wraps a command's action: a SatiotError (the domain's CodecError, FrameError, RuleError and
+ * AlarmError included) prints `error CODE: message` on stderr and exits with the catalogue's exit
+ * code; anything unexpected prints INTERNAL (with the stack when SATIOT_DEBUG is set) and exits 1.
+ * No stack trace for bad input.
  */
 export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
   return async (...args: A) => {

@@ -1,3 +1,5 @@
+import { SatiotError } from '../errors/satiot-error.js';
+
 /**
  * The contract every payload codec keeps. Codecs are pure: bytes in, a JSON-safe object out (no
  * Date, BigInt, Map or typed array in the result: times are ISO strings, byte strings hex), or a
@@ -12,16 +14,23 @@ export type CodecErrorCode =
   | 'CODEC_TIMEOUT' // a user codec ran past its time limit
   | 'CODEC_FAILED'; // a user codec threw, ran out of memory or returned something not JSON
 
-export class CodecError extends Error {
+/**
+ * A SatiotError with a codec's code: the API and the CLI map it as any other (HTTP 422, exit
+ * 3). `offset`, when there is one, is also `details.offset`, so the API's error body carries it.
+ * A user codec's error crosses its worker thread as `{ code, message }` and is rebuilt on this side
+ * (src/core/user-codec-pool.ts): user codecs have no offset.
+ */
+export class CodecError extends SatiotError {
   override readonly name = 'CodecError';
+  declare readonly code: CodecErrorCode;
 
   constructor(
-    readonly code: CodecErrorCode,
+    code: CodecErrorCode,
     message: string,
     /** Byte offset in the (unescaped) frame where the problem was found, when there is one. */
     readonly offset?: number,
   ) {
-    super(message);
+    super(code, message, offset !== undefined ? { offset } : {});
   }
 }
 

@@ -12,7 +12,6 @@ import type { ElementSetIssue, ElementSetLoad } from '../orbit/element-set.js';
 import type { SatelliteRecord, UserCodecRecord } from './model.js';
 import type { CodecCatalog } from './codec-catalog.js';
 import type { EventWriter } from './event-writer.js';
-import { isCodecError } from '../codecs/codec.js';
 import { DEFAULT_MAX_TERMINALS_PER_DEV_ADDR } from '../frame/dev-addr.js';
 
 export interface NewTerminal {
@@ -161,12 +160,7 @@ export class Provisioning {
     const name = n.name.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(name)) throw new SatiotError('INVALID_ARGUMENT', 'codec name must be 1–64 letters, digits, spaces, dots, dashes or underscores');
     if (!(await this.store.getTenant(n.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
-    try {
-      (await this.codecs.compileScript(name, n.script)).dispose();
-    } catch (e) {
-      if (isCodecError(e)) throw new SatiotError(e.code, e.message);
-      throw e;
-    }
+    (await this.codecs.compileScript(name, n.script)).dispose();
     const c: UserCodecRecord = { id: randomUUID(), tenantId: n.tenantId, name, script: n.script, createdAt: this.clock.now() };
     await this.store.createUserCodec(c);
     return c;

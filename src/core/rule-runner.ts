@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  acknowledge, clear, conditionFields, evaluateMessage, evaluateSilence, raise, ruleApplies, isAlarmError,
+  acknowledge, clear, conditionFields, evaluateMessage, evaluateSilence, raise, ruleApplies,
   type Alarm, type ContactOracle, type DownlinkAction, type MessageMeta, type Rule, type RuleState, type RuleTerminal, type RuleTransition,
 } from '../rules/index.js';
 import { buildCommand } from '../codecs/commands.js';
@@ -263,13 +263,8 @@ export class RuleRunner {
     return this.serial.run(found.devEui, () => this.events.run(async (tx, emit) => {
       const a = await tx.getAlarm(alarmId);
       if (!a) throw new SatiotError('ALARM_NOT_FOUND', `no alarm ${alarmId}`);
-      let next: Alarm;
-      try {
-        next = f(a);
-      } catch (e) {
-        if (isAlarmError(e)) throw new SatiotError('ALARM_STATE', e.message, { alarmId });
-        throw e;
-      }
+      // A transition the state does not allow throws AlarmError (ALARM_STATE, details.alarmId).
+      const next = f(a);
       await tx.saveAlarm(next);
       emit(alarmEvent(next, action));
       return next;

@@ -794,8 +794,16 @@ export abstract class KyselyStore implements Store {
 }
 
 /** Rows of rules and alarms hold JSON; reading one back re-validates it (an edited row cannot smuggle in a bad rule). */
+/**
+ * A stored rule, parsed again. A stored body that no longer parses is the store's fault, not the
+ * caller's: it surfaces as an internal error (500, logged in full), never as the caller's RULE_INVALID.
+ */
 function ruleOf(body: string): Rule {
-  return parseRule(body);
+  try {
+    return parseRule(body);
+  } catch (e) {
+    throw new Error(`a stored rule no longer parses: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 function alarmOf(body: string): Alarm {

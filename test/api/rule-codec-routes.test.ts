@@ -16,7 +16,7 @@ describe('API: codecs, rules, solution presets and alarms', () => {
     const ok = await api.app.inject({ method: 'POST', url: '/api/v1/decode', headers: auth, payload: { codec: 'level', hex: '3c' } });
     expect(ok.json()).toEqual({ decoded: { values: { waterLevelM: 6 } } });
     const bad = await api.app.inject({ method: 'POST', url: '/api/v1/decode', headers: auth, payload: { codec: 'level', hex: '3c3c' } });
-    expect([bad.statusCode, bad.json().error.code]).toEqual([422, 'CODEC_MALFORMED']);
+    expect([bad.statusCode, bad.json().error]).toEqual([422, { code: 'CODEC_MALFORMED', message: 'one byte expected', details: { offset: 0 } }]);
     const unknown = await api.app.inject({ method: 'POST', url: '/api/v1/decode', headers: auth, payload: { codec: 'nope', hex: '00' } });
     expect([unknown.statusCode, unknown.json().error.code]).toEqual([400, 'CODEC_UNKNOWN']);
   });
@@ -37,7 +37,7 @@ describe('API: codecs, rules, solution presets and alarms', () => {
   it('refuses a malformed rule with RULE_INVALID naming the bad field', async () => {
     const res = await api.app.inject({ method: 'POST', url: '/api/v1/rules', headers: auth, payload: { tenantId: api.f.tenantId, name: 'x', condition: { kind: 'threshold', field: 'values.a', op: '>', value: 'high' } } });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error).toMatchObject({ code: 'RULE_INVALID' });
+    expect(res.json().error).toMatchObject({ code: 'RULE_INVALID', details: { path: 'condition.value' } });
     expect(res.json().error.message).toMatch(/value/);
   });
 
@@ -58,7 +58,7 @@ describe('API: codecs, rules, solution presets and alarms', () => {
     const ack = await api.app.inject({ method: 'POST', url: `/api/v1/alarms/${a.id}/acknowledge`, headers: auth });
     expect(ack.json()).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'operator' });
     const again = await api.app.inject({ method: 'POST', url: `/api/v1/alarms/${a.id}/acknowledge`, headers: auth });
-    expect([again.statusCode, again.json().error.code]).toEqual([409, 'ALARM_STATE']);
+    expect([again.statusCode, again.json().error]).toEqual([409, { code: 'ALARM_STATE', message: `alarm ${a.id} is acknowledged and cannot be acknowledged`, details: { alarmId: a.id } }]);
     expect((await api.app.inject({ method: 'POST', url: `/api/v1/alarms/${a.id}/clear`, headers: auth })).json().state).toBe('cleared');
     expect((await api.app.inject({ method: 'GET', url: `/api/v1/alarms?tenantId=${api.f.tenantId}&state=open`, headers: auth })).json().items).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { UserCodecRecord } from '../../core/model.js';
-import { fromHex, isCodecError } from '../../codecs/codec.js';
+import { fromHex } from '../../codecs/codec.js';
 import { ADMINS, allow, authenticate, checkTenant, READERS } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { USER_CODEC_PREFIX } from '../../core/codec-catalog.js';
@@ -95,12 +95,8 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       }
       const codec = await core.codecs.resolve(req.body.codec);
       if (!codec) throw unknown();
-      try {
-        return { decoded: codec.decode(fromHex(req.body.hex), req.body.fPort ?? null) };
-      } catch (e) {
-        if (isCodecError(e)) throw new SatiotError(e.code, e.message, e.offset !== undefined ? { offset: e.offset } : undefined);
-        throw e;
-      }
+      // A CodecError is a SatiotError: the edge answers it with its code and `details.offset`.
+      return { decoded: codec.decode(fromHex(req.body.hex), req.body.fPort ?? null) };
     });
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
-import { isRuleError, parseRule, type Alarm, type Rule } from '../../rules/index.js';
+import { parseRule, type Alarm, type Rule } from '../../rules/index.js';
 import { solutionRules, SOLUTIONS, type SolutionName } from '../../rules/solution-presets.js';
 import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
@@ -31,16 +31,11 @@ export function alarmJson(a: Alarm, withEvidence = true) {
   };
 }
 
-function checkedRule(body: unknown): Rule {
-  try {
-    return parseRule(body);
-  } catch (e) {
-    if (isRuleError(e)) throw new SatiotError('RULE_INVALID', e.message);
-    throw e;
-  }
-}
-
-/** Rules (and the solution presets that make them) and alarms with their lifecycle. */
+/**
+ * Rules (and the solution presets that make them) and alarms with their lifecycle. A bad rule is a
+ * RuleError and a refused alarm transition an AlarmError: both SatiotErrors, answered by the edge
+ * (RULE_INVALID with `details.path`, ALARM_STATE with `details.alarmId`).
+ */
 export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
@@ -62,7 +57,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
     }, async (req, reply) => {
       const tenantId = String(req.body['tenantId']);
       checkTenant(req, tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${tenantId}`), ADMINS);
-      return reply.status(201).send(await save(checkedRule({ enabled: true, scope: {}, severity: 'warning', ...req.body, id: randomUUID() })));
+      return reply.status(201).send(await save(parseRule({ enabled: true, scope: {}, severity: 'warning', ...req.body, id: randomUUID() })));
     });
 
     app.get<{ Querystring: { tenantId: string } }>('/api/v1/rules', {
@@ -96,7 +91,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       const old = await core.rules.get(req.params.id);
       if (!old) throw notFound();
       checkTenant(req, old.tenantId, notFound, ADMINS);
-      return save(checkedRule({ ...req.body, id: old.id, tenantId: old.tenantId }));
+      return save(parseRule({ ...req.body, id: old.id, tenantId: old.tenantId }));
     });
 
     app.delete<{ Params: { id: string } }>('/api/v1/rules/:id', {
@@ -120,13 +115,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
     }, async (req, reply) => {
       checkTenant(req, req.params.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`), ADMINS);
       await core.registryQueries.requireTenant(req.params.tenantId);
-      let rules: Rule[];
-      try {
-        rules = solutionRules(req.params.solution, req.params.tenantId, req.body as never, randomUUID);
-      } catch (e) {
-        if (isRuleError(e)) throw new SatiotError('RULE_INVALID', e.message);
-        throw e;
-      }
+      const rules = solutionRules(req.params.solution, req.params.tenantId, req.body as never, randomUUID);
       for (const r of rules) await save(r);
       return reply.status(201).send({ items: rules });
     });

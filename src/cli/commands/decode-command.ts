@@ -37,7 +37,8 @@ decode (CODEC_MALFORMED, CODEC_CHECKSUM, CODEC_UNSUPPORTED, CODEC_TIMEOUT, CODEC
         const decoded = codec.decode(bytes, fPort);
         process.stdout.write(`${JSON.stringify(decoded, null, o.compact ? undefined : 2)}\n`);
       } catch (e) {
-        if (isCodecError(e)) throw new SatiotError(e.code, e.offset !== undefined ? `${e.message} (at byte ${e.offset})` : e.message);
+        // Not a plain re-wrap: the CLI's message names the byte where decoding stopped.
+        if (isCodecError(e) && e.offset !== undefined) throw new SatiotError(e.code, `${e.message} (at byte ${e.offset})`, e.details);
         throw e;
       }
     }));
@@ -65,10 +66,6 @@ async function codecOf(o: DecodeFlags): Promise<PayloadCodec> {
     throw new SatiotError('FILE_NOT_READABLE', `cannot read ${o.script}: ${(e as Error).message}`);
   }
   const { loadUserCodecEngine, UserCodec } = await import('../../codecs/user/user-codec.js');
-  try {
-    return new UserCodec(await loadUserCodecEngine(), o.script!, script, { timeMs: parseInteger(o.timeoutMs, '--timeout-ms', 1, 60_000) });
-  } catch (e) {
-    if (isCodecError(e)) throw new SatiotError(e.code, e.message);
-    throw e;
-  }
+  // A script that cannot run is a CodecError (CODEC_FAILED), printed by runAction as it is.
+  return new UserCodec(await loadUserCodecEngine(), o.script!, script, { timeMs: parseInteger(o.timeoutMs, '--timeout-ms', 1, 60_000) });
 }

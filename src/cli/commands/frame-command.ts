@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { buildDataFrame, decryptPayload, FrameError, parseDataFrame, rebuildFCnt32, verifyMic, CRYPTO_SUITES, type SessionKeys } from '../../frame/index.js';
+import { buildDataFrame, decryptPayload, parseDataFrame, rebuildFCnt32, verifyMic, CRYPTO_SUITES, type SessionKeys } from '../../frame/index.js';
 import { parseChoice, parseInteger } from '../options.js';
 import { runAction } from '../run-action.js';
 import { SatiotError } from '../../errors/satiot-error.js';
@@ -19,7 +19,10 @@ function hexBytes(s: string, flag: string): Buffer {
   return Buffer.from(clean, 'hex');
 }
 
-/** `satiot frame build|decode`: make and read air frames by hand (testing a station or a terminal). */
+/**
+ * `satiot frame build|decode`: make and read air frames by hand (testing a station or a terminal).
+ * A bad frame is a FrameError, which runAction prints and exits with as any SatiotError.
+ */
 export function registerFrame(program: Command): void {
   const frame = program.command('frame').description('Build and decode LoRaWAN 1.0.x data frames (aes128 or sm4 suite)');
   frame.command('build')
@@ -31,16 +34,11 @@ export function registerFrame(program: Command): void {
     .option('--suite <aes128|sm4>', 'crypto suite', 'aes128')
     .option('--confirmed', 'confirmed data up')
     .action(runAction((o: KeyFlags & { devAddr: string; fcnt: string; port: string; payload: string; confirmed?: boolean }) => {
-      try {
-        const phy = buildDataFrame({
-          mtype: o.confirmed ? 'confirmed-data-up' : 'unconfirmed-data-up', devAddr: o.devAddr.toLowerCase(),
-          fCnt32: parseInteger(o.fcnt, '--fcnt', 0, 0xffff_ffff), fPort: parseInteger(o.port, '--port', 0, 255), payload: hexBytes(o.payload, '--payload'),
-        }, keysOf(o));
-        process.stdout.write(`${JSON.stringify({ phyPayload: Buffer.from(phy).toString('base64'), hex: Buffer.from(phy).toString('hex') })}\n`);
-      } catch (e) {
-        if (e instanceof FrameError) throw new SatiotError(e.code, e.message);
-        throw e;
-      }
+      const phy = buildDataFrame({
+        mtype: o.confirmed ? 'confirmed-data-up' : 'unconfirmed-data-up', devAddr: o.devAddr.toLowerCase(),
+        fCnt32: parseInteger(o.fcnt, '--fcnt', 0, 0xffff_ffff), fPort: parseInteger(o.port, '--port', 0, 255), payload: hexBytes(o.payload, '--payload'),
+      }, keysOf(o));
+      process.stdout.write(`${JSON.stringify({ phyPayload: Buffer.from(phy).toString('base64'), hex: Buffer.from(phy).toString('hex') })}\n`);
     }));
   frame.command('decode')
     .description('Parse a PHYPayload; with keys, verify its MIC and decrypt it')
@@ -49,23 +47,18 @@ export function registerFrame(program: Command): void {
     .option('--fcnt-top <n>', 'highest counter seen so far, to rebuild the 32-bit counter', '-1')
     .action(runAction((o: Partial<KeyFlags> & { suite: string; phy: string; fcntTop: string }) => {
       const bytes = /^([0-9a-fA-F]{2})+$/.test(o.phy) ? Buffer.from(o.phy, 'hex') : Buffer.from(o.phy, 'base64');
-      try {
-        const f = parseDataFrame(bytes);
-        const out: Record<string, unknown> = {
-          mtype: f.mtype, devAddr: f.devAddr, fCnt16: f.fCnt16, fPort: f.fPort, adr: f.adr, ack: f.ack,
-          fOpts: Buffer.from(f.fOpts).toString('hex'), frmPayload: Buffer.from(f.frmPayload).toString('hex'), mic: Buffer.from(f.mic).toString('hex'),
-        };
-        if (o.nwkSKey && o.appSKey) {
-          const keys = keysOf({ nwkSKey: o.nwkSKey, appSKey: o.appSKey, suite: o.suite });
-          const fCnt = rebuildFCnt32(f.fCnt16, parseInteger(o.fcntTop, '--fcnt-top', -1, 0xffff_ffff));
-          out.fCnt = fCnt;
-          out.micValid = verifyMic(f, fCnt, keys);
-          if (out.micValid) out.payload = Buffer.from(decryptPayload(f, fCnt, keys)).toString('hex');
-        }
-        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-      } catch (e) {
-        if (e instanceof FrameError) throw new SatiotError(e.code, e.message);
-        throw e;
+      const f = parseDataFrame(bytes);
+      const out: Record<string, unknown> = {
+        mtype: f.mtype, devAddr: f.devAddr, fCnt16: f.fCnt16, fPort: f.fPort, adr: f.adr, ack: f.ack,
+        fOpts: Buffer.from(f.fOpts).toString('hex'), frmPayload: Buffer.from(f.frmPayload).toString('hex'), mic: Buffer.from(f.mic).toString('hex'),
+      };
+      if (o.nwkSKey && o.appSKey) {
+        const keys = keysOf({ nwkSKey: o.nwkSKey, appSKey: o.appSKey, suite: o.suite });
+        const fCnt = rebuildFCnt32(f.fCnt16, parseInteger(o.fcntTop, '--fcnt-top', -1, 0xffff_ffff));
+        out.fCnt = fCnt;
+        out.micValid = verifyMic(f, fCnt, keys);
+        if (out.micValid) out.payload = Buffer.from(decryptPayload(f, fCnt, keys)).toString('hex');
       }
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     }));
 }
