@@ -51,23 +51,43 @@ const IO_SUBPATHS = IO_NAMES.flatMap((m) => [`${m}/*`, `node:${m}/*`]);
 function layer(name, banned) {
   const io = `Layering: ${name} does no I/O: take data through parameters or a port (docs/architecture.md).`;
   return {
-    'no-restricted-imports': ['error', {
-      paths: IO_MODULES.map((m) => ({ name: m, message: io })),
-      patterns: [
-        { group: IO_SUBPATHS, message: io },
-        {
-          group: banned.flatMap((b) => [`**/${b}/*`, `**/${b}`, `../${b}/*`]),
-          message: `Layering: ${name} may not import ${banned.join(', ')} (docs/architecture.md).`,
-        },
-      ],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: IO_MODULES.map((m) => ({ name: m, message: io })),
+        patterns: [
+          { group: IO_SUBPATHS, message: io },
+          {
+            group: banned.flatMap((b) => [`**/${b}/*`, `**/${b}`, `../${b}/*`]),
+            message: `Layering: ${name} may not import ${banned.join(', ')} (docs/architecture.md).`,
+          },
+        ],
+      },
+    ],
   };
 }
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**', 'data/**', 'test-artifacts/**', 'tmp-scratch/**'] },
   js.configs.recommended,
-  { languageOptions: { globals: { process: 'readonly', console: 'readonly', performance: 'readonly', URL: 'readonly', setTimeout: 'readonly', setImmediate: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', structuredClone: 'readonly', SharedArrayBuffer: 'readonly' } } },
+  {
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        performance: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        setImmediate: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+        structuredClone: 'readonly',
+        SharedArrayBuffer: 'readonly',
+      },
+    },
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -75,7 +95,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  ...DOMAIN.map((d) => ({ files: [`src/${d}/**/*.ts`], rules: layer(`the pure domain (${d})`, [...ABOVE_DOMAIN, ...PEER_BANS[d]]) })),
+  ...DOMAIN.map((d) => ({
+    files: [`src/${d}/**/*.ts`],
+    rules: layer(`the pure domain (${d})`, [...ABOVE_DOMAIN, ...PEER_BANS[d]]),
+  })),
   // The core talks to the world through its ports (src/core/ports); supervision, adapters and edges sit above it.
   { files: ['src/core/**/*.ts'], rules: layer('the core', ABOVE_CORE) },
   // Supervision (audit, anomalies, registration reports) sits above the core and below the edges: it
@@ -87,10 +110,15 @@ export default tseslint.config(
   {
     files: ['src/api/**/*.ts', 'src/cli/**/*.ts', 'src/twin/**/*.ts', 'src/supervision/**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error', {
-        selector: "MemberExpression[property.name='store'][object.name='core'], MemberExpression[property.name='store'][object.property.name='core']",
-        message: "Edges use the core's use cases (core.registryQueries, core.messageQueries, core.quotas, core.rules, …), not core.store.",
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[property.name='store'][object.name='core'], MemberExpression[property.name='store'][object.property.name='core']",
+          message:
+            "Edges use the core's use cases (core.registryQueries, core.messageQueries, core.quotas, core.rules, …), not core.store.",
+        },
+      ],
     },
   },
   // The digital twin's models are pure (docs/twin.md): no I/O, no core, supervision, adapter or edge, nor the
@@ -104,15 +132,34 @@ export default tseslint.config(
   // (its config file, web/vite.config.ts, runs in Node and is exempt).
   {
     files: ['web/src/**/*.{ts,tsx}'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', WebSocket: 'readonly', addEventListener: 'readonly', removeEventListener: 'readonly', dispatchEvent: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        sessionStorage: 'readonly',
+        fetch: 'readonly',
+        WebSocket: 'readonly',
+        addEventListener: 'readonly',
+        removeEventListener: 'readonly',
+        dispatchEvent: 'readonly',
+      },
+    },
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: IO_MODULES.map((name) => ({ name, message: 'The dashboard runs in a browser.' })),
-        patterns: [
-          { group: IO_SUBPATHS, message: 'The dashboard runs in a browser.' },
-          { group: ['**/src/**', '../../src/**', '../../../src/**', '../../../../src/**', 'node:*'], message: 'The dashboard talks to the API only (web/src/api/client.ts), never to server code.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: IO_MODULES.map((name) => ({ name, message: 'The dashboard runs in a browser.' })),
+          patterns: [
+            { group: IO_SUBPATHS, message: 'The dashboard runs in a browser.' },
+            {
+              group: ['**/src/**', '../../src/**', '../../../src/**', '../../../../src/**', 'node:*'],
+              message: 'The dashboard talks to the API only (web/src/api/client.ts), never to server code.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

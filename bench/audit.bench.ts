@@ -24,21 +24,27 @@ const CONCURRENCY = 200;
 
 const entry = (i: number): AuditEntryInput => ({
   actor: { kind: 'api-key', id: `key-${i % 50}`, role: 'tenant-admin', tenantId: `tenant-${i % 20}` },
-  action: 'api.post', target: { kind: 'terminal', id: (0x70b3d50000000000n + BigInt(i)).toString(16), tenantId: `tenant-${i % 20}` }, outcome: 'ok',
-  details: { method: 'POST', route: '/api/v1/terminals/:devEui/downlinks', status: 201, params: { devEui: 'x' } }, sourceIp: '192.0.2.10',
+  action: 'api.post',
+  target: { kind: 'terminal', id: (0x70b3d50000000000n + BigInt(i)).toString(16), tenantId: `tenant-${i % 20}` },
+  outcome: 'ok',
+  details: { method: 'POST', route: '/api/v1/terminals/:devEui/downlinks', status: 201, params: { devEui: 'x' } },
+  sourceIp: '192.0.2.10',
 });
 
 async function run(name: string, store: Store, alg: 'sha256' | 'sm3'): Promise<void> {
   const signer = AuditSigner.generate();
   const log = new ChainedAuditLog(store.audit, { clock: systemClock, alg, signer });
   const t0 = performance.now();
-  for (let i = 0; i < N; i += CONCURRENCY) await Promise.all(Array.from({ length: CONCURRENCY }, (_, k) => log.append(entry(i + k))));
+  for (let i = 0; i < N; i += CONCURRENCY)
+    await Promise.all(Array.from({ length: CONCURRENCY }, (_, k) => log.append(entry(i + k))));
   const appendS = (performance.now() - t0) / 1000;
   const t1 = performance.now();
   const v = await verifyStoredChain(store.audit, signer);
   const verifyS = (performance.now() - t1) / 1000;
   if (!v.ok) throw new Error(`chain broken: ${JSON.stringify(v.broken)}`);
-  console.log(`${name.padEnd(22)} ${alg.padEnd(6)} append ${Math.round(N / appendS).toLocaleString('en')}/s (${CONCURRENCY} concurrent)   verify ${Math.round(v.records / verifyS).toLocaleString('en')} records/s`);
+  console.log(
+    `${name.padEnd(22)} ${alg.padEnd(6)} append ${Math.round(N / appendS).toLocaleString('en')}/s (${CONCURRENCY} concurrent)   verify ${Math.round(v.records / verifyS).toLocaleString('en')} records/s`,
+  );
 }
 
 for (const alg of ['sha256', 'sm3'] as const) {

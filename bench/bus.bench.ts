@@ -26,13 +26,20 @@ const SUBJECTS = 100;
 /** Runs fn(0..total-1) with at most `window` calls outstanding. */
 async function bounded(total: number, window: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(window, total) }, async () => {
-    while (next < total) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(window, total) }, async () => {
+      while (next < total) await fn(next++);
+    }),
+  );
 }
 
 function rate(n: number, ms: number): { messages: number; seconds: number; perSecond: number; mbPerSecond: number } {
-  return { messages: n, seconds: Number((ms / 1000).toFixed(3)), perSecond: Math.round(n / (ms / 1000)), mbPerSecond: Number(((n * SIZE) / (ms / 1000) / 1e6).toFixed(2)) };
+  return {
+    messages: n,
+    seconds: Number((ms / 1000).toFixed(3)),
+    perSecond: Math.round(n / (ms / 1000)),
+    mbPerSecond: Number(((n * SIZE) / (ms / 1000) / 1e6).toFixed(2)),
+  };
 }
 
 async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<void> {
@@ -58,7 +65,9 @@ async function measure(bus: Bus, prefix: string, window: number) {
   const publish = rate(COUNT, performance.now() - t0);
 
   t0 = performance.now();
-  await bounded(COUNT, window, (i) => bus.publish(`${prefix}.id.${tag}.d${i % SUBJECTS}`, data, { msgId: `${tag}-${i}` }));
+  await bounded(COUNT, window, (i) =>
+    bus.publish(`${prefix}.id.${tag}.d${i % SUBJECTS}`, data, { msgId: `${tag}-${i}` }),
+  );
   const publishWithMsgId = rate(COUNT, performance.now() - t0);
 
   const sequentialCount = Math.min(COUNT, 5_000);
@@ -70,9 +79,13 @@ async function measure(bus: Bus, prefix: string, window: number) {
   const toDrain = Math.min(CONSUME, COUNT);
   t0 = performance.now();
   let tDrained = 0;
-  const sub = await bus.subscribe(`${prefix}.up.${tag}.>`, async () => {
-    if (++drained === toDrain) tDrained = performance.now();
-  }, { durable: `keep${tag}` });
+  const sub = await bus.subscribe(
+    `${prefix}.up.${tag}.>`,
+    async () => {
+      if (++drained === toDrain) tDrained = performance.now();
+    },
+    { durable: `keep${tag}` },
+  );
   await waitUntil(() => drained >= toDrain, 120_000);
   await sub.close();
   const durableDrain = rate(toDrain, tDrained - t0);
@@ -82,7 +95,10 @@ async function measure(bus: Bus, prefix: string, window: number) {
 const results: Record<string, unknown> = {};
 
 const mem = new MemoryBus();
-results.memory = { ...(await measure(mem, 'satiot', INFLIGHT)), note: 'publish = stored in memory for the durable consumer' };
+results.memory = {
+  ...(await measure(mem, 'satiot', INFLIGHT)),
+  note: 'publish = stored in memory for the durable consumer',
+};
 await mem.close();
 
 if (natsUrl) {
@@ -91,7 +107,13 @@ if (natsUrl) {
   const prefix = `satiot_bench_${tag}`;
   const bus = await NatsBus.connect(natsUrl, { stream, subjectPrefix: prefix });
   try {
-    results.nats = { url: natsUrl, stream, storage: 'file', inflightPubAcks: INFLIGHT, ...(await measure(bus, prefix, INFLIGHT)) };
+    results.nats = {
+      url: natsUrl,
+      stream,
+      storage: 'file',
+      inflightPubAcks: INFLIGHT,
+      ...(await measure(bus, prefix, INFLIGHT)),
+    };
   } finally {
     await bus.close();
     const nc = await connect({ servers: natsUrl });
@@ -100,4 +122,10 @@ if (natsUrl) {
   }
 }
 
-console.log(JSON.stringify({ benchmark: 'bus-publish', messageBytes: SIZE, subjects: SUBJECTS, node: process.version, ...results }, null, 2));
+console.log(
+  JSON.stringify(
+    { benchmark: 'bus-publish', messageBytes: SIZE, subjects: SUBJECTS, node: process.version, ...results },
+    null,
+    2,
+  ),
+);

@@ -20,22 +20,41 @@ const workers = workersFlag();
 const t0 = performance.now();
 const grid = gridRegion(loadRegion(region), resolution);
 const gridSeconds = (performance.now() - t0) / 1000;
-const rep = await planCoverage({ satellites: sats, grid, start, hours, minElevationDeg: 10, ...(workers !== undefined ? { workers } : {}) });
+const rep = await planCoverage({
+  satellites: sats,
+  grid,
+  start,
+  hours,
+  minElevationDeg: 10,
+  ...(workers !== undefined ? { workers } : {}),
+});
 const wall = (performance.now() - t0) / 1000;
 const rss = peakRssMb();
 
 const naive = naiveBaseline(sats, grid, start, hours);
 
-console.log(JSON.stringify({
-  benchmark: 'coverage',
-  constellation: source,
-  satellites: sats.length,
-  region, resolution, hours,
-  cells: rep.cells,
-  summary: rep.summary,
-  contactWindows: rep.stats.contactWindows,
-  gridSeconds: Number(gridSeconds.toFixed(2)),
-  wallSeconds: Number(wall.toFixed(2)),
-  peakRssMb: rss,
-  naiveFixedStep10s: { secondsExtrapolated: Number(naive.seconds.toFixed(1)), sampledCells: naive.sampled, ratio: Number((naive.seconds / (wall - gridSeconds)).toFixed(1)) },
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      benchmark: 'coverage',
+      constellation: source,
+      satellites: sats.length,
+      region,
+      resolution,
+      hours,
+      cells: rep.cells,
+      summary: rep.summary,
+      contactWindows: rep.stats.contactWindows,
+      gridSeconds: Number(gridSeconds.toFixed(2)),
+      wallSeconds: Number(wall.toFixed(2)),
+      peakRssMb: rss,
+      naiveFixedStep10s: {
+        secondsExtrapolated: Number(naive.seconds.toFixed(1)),
+        sampledCells: naive.sampled,
+        ratio: Number((naive.seconds / (wall - gridSeconds)).toFixed(1)),
+      },
+    },
+    null,
+    2,
+  ),
+);

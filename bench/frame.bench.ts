@@ -12,7 +12,12 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { buildDataFrame, parseDataFrame, type DataFrame } from '../src/frame/lorawan-frame.js';
 import { decryptPayload, verifyMic } from '../src/frame/frame-crypto.js';
-import { setCbcMacStrategy, type CbcMacStrategy, type CryptoSuite, type SessionKeys } from '../src/frame/crypto-suite.js';
+import {
+  setCbcMacStrategy,
+  type CbcMacStrategy,
+  type CryptoSuite,
+  type SessionKeys,
+} from '../src/frame/crypto-suite.js';
 
 // Not bench-util's flag(): that module loads the built orbit code, which this bench does not need.
 function flag(name: string, fallback: string): string {
@@ -50,10 +55,16 @@ function buildBatch(suite: CryptoSuite): Batch {
     // Consecutive frames come from different terminals, as they do at an ingest point.
     const s = sessions[(i * 7919) % KEYS]!;
     fCnt32[i] = s.fCnt++;
-    const phy = buildDataFrame({
-      mtype: i % 10 === 0 ? 'confirmed-data-up' : 'unconfirmed-data-up', devAddr: s.devAddr, fCnt32: fCnt32[i]!,
-      fPort: 1 + (i % 200), payload: new Uint8Array(randomBytes(PAYLOAD)),
-    }, s.keys);
+    const phy = buildDataFrame(
+      {
+        mtype: i % 10 === 0 ? 'confirmed-data-up' : 'unconfirmed-data-up',
+        devAddr: s.devAddr,
+        fCnt32: fCnt32[i]!,
+        fPort: 1 + (i % 200),
+        payload: new Uint8Array(randomBytes(PAYLOAD)),
+      },
+      s.keys,
+    );
     all.set(phy, at);
     phys.push(all.subarray(at, at + phy.length));
     at += phy.length;
@@ -110,7 +121,13 @@ function rate(b: Batch, pass: (b: Batch) => void): Rate {
 }
 
 const STRATEGIES: readonly CbcMacStrategy[] = ['cbc-persistent', 'cbc-per-call', 'ecb-chain'];
-const result: Record<string, unknown> = { frames: FRAMES, keys: KEYS, payloadBytes: PAYLOAD, rounds: ROUNDS, node: process.version };
+const result: Record<string, unknown> = {
+  frames: FRAMES,
+  keys: KEYS,
+  payloadBytes: PAYLOAD,
+  rounds: ROUNDS,
+  node: process.version,
+};
 const bySuite: Record<string, unknown> = {};
 for (const suite of ['aes128', 'sm4'] as const) {
   const batch = buildBatch(suite);

@@ -20,22 +20,41 @@ const workers = workersFlag();
 const t0 = performance.now();
 const grid = gridRegion(loadRegion('china'), resolution);
 const gridSeconds = (performance.now() - t0) / 1000;
-const rep = await planLatency({ satellites: sats, grid, start, hours, groundStations: CHINA_GROUND_STATIONS, uplinkMinElevationDeg: 10, ...(workers !== undefined ? { workers } : {}) });
+const rep = await planLatency({
+  satellites: sats,
+  grid,
+  start,
+  hours,
+  groundStations: CHINA_GROUND_STATIONS,
+  uplinkMinElevationDeg: 10,
+  ...(workers !== undefined ? { workers } : {}),
+});
 const wall = (performance.now() - t0) / 1000;
 const rss = peakRssMb();
 
 const naive = naiveBaseline(sats, grid, start, hours);
 
-console.log(JSON.stringify({
-  benchmark: 'latency',
-  constellation: source,
-  satellites: sats.length,
-  groundStations: CHINA_GROUND_STATIONS.length,
-  region: 'china', resolution, hours,
-  cells: rep.cells,
-  summary: rep.summary,
-  gridSeconds: Number(gridSeconds.toFixed(2)),
-  wallSeconds: Number(wall.toFixed(2)),
-  peakRssMb: rss,
-  naiveFixedStep10s: { secondsExtrapolated: Number(naive.seconds.toFixed(1)), ratio: Number((naive.seconds / (wall - gridSeconds)).toFixed(1)) },
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      benchmark: 'latency',
+      constellation: source,
+      satellites: sats.length,
+      groundStations: CHINA_GROUND_STATIONS.length,
+      region: 'china',
+      resolution,
+      hours,
+      cells: rep.cells,
+      summary: rep.summary,
+      gridSeconds: Number(gridSeconds.toFixed(2)),
+      wallSeconds: Number(wall.toFixed(2)),
+      peakRssMb: rss,
+      naiveFixedStep10s: {
+        secondsExtrapolated: Number(naive.seconds.toFixed(1)),
+        ratio: Number((naive.seconds / (wall - gridSeconds)).toFixed(1)),
+      },
+    },
+    null,
+    2,
+  ),
+);

@@ -15,7 +15,8 @@ import type { Site } from '../dist/orbit/site.js';
 const { sats, source, tle, start } = benchConstellation();
 const days = Number(flag('days', '7'));
 const minEl = Number(flag('min-elevation', '10'));
-const lat = 40, lon = 116.33;
+const lat = 40,
+  lon = 116.33;
 const site = makeSite({ latDeg: lat, lonDeg: lon, altM: 0, name: 'Beijing' });
 const end = start + days * 86_400_000;
 
@@ -46,9 +47,25 @@ t0 = performance.now();
 const naiveCount = naivePasses(sats, site, 10_000);
 const naive = (performance.now() - t0) / 1000;
 
-const peer = !hasFlag('no-skyfield') && tle
-  ? skyfieldPeer(['--tle', tle, '--lat', String(lat), '--lon', String(lon), '--alt-m', '0', '--start', new Date(start).toISOString(), '--hours', String(days * 24), '--min-elevation', String(minEl)])
-  : undefined;
+const peer =
+  !hasFlag('no-skyfield') && tle
+    ? skyfieldPeer([
+        '--tle',
+        tle,
+        '--lat',
+        String(lat),
+        '--lon',
+        String(lon),
+        '--alt-m',
+        '0',
+        '--start',
+        new Date(start).toISOString(),
+        '--hours',
+        String(days * 24),
+        '--min-elevation',
+        String(minEl),
+      ])
+    : undefined;
 
 const out = {
   benchmark: 'passes',
@@ -59,7 +76,13 @@ const out = {
   passes,
   seconds: Number(ours.toFixed(3)),
   satelliteDaysPerSecond: Math.round((sats.length * days) / ours),
-  naiveFixedStep10s: { passes: naiveCount, seconds: Number(naive.toFixed(2)), ratio: Number((naive / ours).toFixed(1)) },
-  skyfield: peer ? { passes: peer.passes, seconds: peer.seconds, ratio: Number((peer.seconds / ours).toFixed(1)) } : 'not run (python3-skyfield missing, --no-skyfield, or no TLE file)',
+  naiveFixedStep10s: {
+    passes: naiveCount,
+    seconds: Number(naive.toFixed(2)),
+    ratio: Number((naive / ours).toFixed(1)),
+  },
+  skyfield: peer
+    ? { passes: peer.passes, seconds: peer.seconds, ratio: Number((peer.seconds / ours).toFixed(1)) }
+    : 'not run (python3-skyfield missing, --no-skyfield, or no TLE file)',
 };
 console.log(JSON.stringify(out, null, 2));

@@ -6,7 +6,12 @@
  *   npm run bench:sgp4
  */
 import {
-  BulkPropagator, createSingleThreadRuntime, EciBaseCalculator, EcfPositionCalculator, EcfVelocityCalculator, GmstCalculator,
+  BulkPropagator,
+  createSingleThreadRuntime,
+  EciBaseCalculator,
+  EcfPositionCalculator,
+  EcfVelocityCalculator,
+  GmstCalculator,
 } from 'satellite.js';
 import { benchConstellation, flag } from './bench-util.js';
 import { computeEphemeris } from '../dist/plan/ephemeris.js';
@@ -26,7 +31,12 @@ const runtime = await createSingleThreadRuntime();
 const dates = Array.from({ length: steps }, (_, k) => new Date(start + k * stepMs));
 const propagator = new BulkPropagator({
   runtime,
-  calculators: [new EciBaseCalculator(), new GmstCalculator(), new EcfPositionCalculator(), new EcfVelocityCalculator()],
+  calculators: [
+    new EciBaseCalculator(),
+    new GmstCalculator(),
+    new EcfPositionCalculator(),
+    new EcfVelocityCalculator(),
+  ],
   satRecsCount: sats.length,
   datesCount: steps,
 });
@@ -38,12 +48,18 @@ for (let i = 0; i < reps; i++) propagator.run();
 const wasm = (performance.now() - t0) / reps / 1000;
 propagator.dispose();
 
-console.log(JSON.stringify({
-  benchmark: 'sgp4-ephemeris',
-  constellation: source,
-  propagations: sats.length * steps,
-  jsSeconds: Number(js.toFixed(4)),
-  wasmBulkSeconds: Number(wasm.toFixed(4)),
-  wasmSpeedup: Number((js / wasm).toFixed(2)),
-  note: 'the ephemeris is < 1 % of a coverage plan\'s time; the JS path keeps one SGP4 code path for passes and plans',
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      benchmark: 'sgp4-ephemeris',
+      constellation: source,
+      propagations: sats.length * steps,
+      jsSeconds: Number(js.toFixed(4)),
+      wasmBulkSeconds: Number(wasm.toFixed(4)),
+      wasmSpeedup: Number((js / wasm).toFixed(2)),
+      note: "the ephemeris is < 1 % of a coverage plan's time; the JS path keeps one SGP4 code path for passes and plans",
+    },
+    null,
+    2,
+  ),
+);

@@ -74,31 +74,51 @@ const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)
 export function tsType(s: Schema | undefined, indent = ''): string {
   if (!s || Object.keys(s).length === 0) return 'unknown';
   if (Array.isArray(s['enum'])) return (s['enum'] as unknown[]).map((v) => JSON.stringify(v)).join(' | ');
-  const types = Array.isArray(s['type']) ? (s['type'] as string[]) : s['type'] ? [s['type'] as string] : s['properties'] ? ['object'] : [];
+  const types = Array.isArray(s['type'])
+    ? (s['type'] as string[])
+    : s['type']
+      ? [s['type'] as string]
+      : s['properties']
+        ? ['object']
+        : [];
   if (types.length === 0) return 'unknown';
   // OpenAPI 3.0 writes `type: [T, 'null']` as `type: T, nullable: true`.
   if (s['nullable'] === true && !types.includes('null')) types.push('null');
-  return types.map((t) => {
-    switch (t) {
-      case 'string': return 'string';
-      case 'integer': case 'number': return 'number';
-      case 'boolean': return 'boolean';
-      case 'null': return 'null';
-      case 'array': {
-        const inner = tsType(s['items'] as Schema | undefined, indent);
-        return /[|&]/.test(inner) ? `Array<${inner}>` : `${inner}[]`;
+  return types
+    .map((t) => {
+      switch (t) {
+        case 'string':
+          return 'string';
+        case 'integer':
+        case 'number':
+          return 'number';
+        case 'boolean':
+          return 'boolean';
+        case 'null':
+          return 'null';
+        case 'array': {
+          const inner = tsType(s['items'] as Schema | undefined, indent);
+          return /[|&]/.test(inner) ? `Array<${inner}>` : `${inner}[]`;
+        }
+        case 'object': {
+          const props = (s['properties'] ?? {}) as Record<string, Schema>;
+          const required = new Set((s['required'] ?? []) as string[]);
+          const inner = indent + '  ';
+          const lines = Object.entries(props).map(
+            ([k, v]) => `${inner}${key(k)}${required.has(k) ? '' : '?'}: ${tsType(v, inner)};`,
+          );
+          if (
+            s['additionalProperties'] === true ||
+            (Object.keys(props).length === 0 && s['additionalProperties'] !== false)
+          )
+            lines.push(`${inner}[key: string]: unknown;`);
+          return lines.length ? `{\n${lines.join('\n')}\n${indent}}` : 'Record<string, never>';
+        }
+        default:
+          return 'unknown';
       }
-      case 'object': {
-        const props = (s['properties'] ?? {}) as Record<string, Schema>;
-        const required = new Set((s['required'] ?? []) as string[]);
-        const inner = indent + '  ';
-        const lines = Object.entries(props).map(([k, v]) => `${inner}${key(k)}${required.has(k) ? '' : '?'}: ${tsType(v, inner)};`);
-        if (s['additionalProperties'] === true || (Object.keys(props).length === 0 && s['additionalProperties'] !== false)) lines.push(`${inner}[key: string]: unknown;`);
-        return lines.length ? `{\n${lines.join('\n')}\n${indent}}` : 'Record<string, never>';
-      }
-      default: return 'unknown';
-    }
-  }).join(' | ');
+    })
+    .join(' | ');
 }
 
 interface Operation {
@@ -122,7 +142,10 @@ export function apiTypesSource(doc: { paths?: Record<string, Record<string, Oper
     if (!o) continue; // not served by this build: the client calls it untyped and degrades on 404
     const params = (o.parameters ?? []).filter((p) => p.in === 'path');
     const query = (o.parameters ?? []).filter((p) => p.in === 'query');
-    const obj = (ps: typeof params) => ps.length ? `{ ${ps.map((p) => `${key(p.name)}${p.required ? '' : '?'}: ${tsType(p.schema)}`).join('; ')} }` : 'Record<string, never>';
+    const obj = (ps: typeof params) =>
+      ps.length
+        ? `{ ${ps.map((p) => `${key(p.name)}${p.required ? '' : '?'}: ${tsType(p.schema)}`).join('; ')} }`
+        : 'Record<string, never>';
     const body = o.requestBody?.content?.['application/json']?.schema;
     const okCode = Object.keys(o.responses ?? {}).find((c) => /^2\d\d$/.test(c));
     const res = okCode ? o.responses?.[okCode]?.content?.['application/json']?.schema : undefined;
@@ -140,8 +163,18 @@ export function apiTypesSource(doc: { paths?: Record<string, Record<string, Oper
 /** The OpenAPI document of a full server (every plugin registered), built in memory. */
 export async function openApiDocument(): Promise<{ paths?: Record<string, Record<string, Operation>> }> {
   const store = await openStore('sqlite::memory:', { dataDir: '/nonexistent' });
-  const core = await Core.start({ store, bus: await openBus('memory'), vault: new KeyVault(randomBytes(32)), delivery: { transport: new HttpWebhookTransport(), publisher: new MqttIntegrationPublisher() } });
-  const app = await buildApp({ core, adminKeyHash: sha256Hex(randomBytes(16).toString('hex')), signInLinks: true, webRoot: false });
+  const core = await Core.start({
+    store,
+    bus: await openBus('memory'),
+    vault: new KeyVault(randomBytes(32)),
+    delivery: { transport: new HttpWebhookTransport(), publisher: new MqttIntegrationPublisher() },
+  });
+  const app = await buildApp({
+    core,
+    adminKeyHash: sha256Hex(randomBytes(16).toString('hex')),
+    signInLinks: true,
+    webRoot: false,
+  });
   try {
     await app.ready();
     return app.swagger() as { paths?: Record<string, Record<string, Operation>> };

@@ -116,14 +116,18 @@ export interface AppOptions {
  * `date-time` as RFC 3339 says, and only times JavaScript can represent: a leap second
  * (`23:59:60`) passes the usual check but `Date.parse` gives NaN, which would reach queries.
  */
-function strictDateTime(ajv: { addFormat(name: string, f: { type: 'string'; validate: (s: string) => boolean }): unknown }): void {
+function strictDateTime(ajv: {
+  addFormat(name: string, f: { type: 'string'; validate: (s: string) => boolean }): unknown;
+}): void {
   const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
   const validate = (s: string): boolean => {
     const m = RFC3339.exec(s);
     if (!m) return false;
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
     // The day must exist in its month (V8 would roll 2026-02-30 over to March).
-    return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() && Number.isFinite(Date.parse(s));
+    return (
+      mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() && Number.isFinite(Date.parse(s))
+    );
   };
   // Registered when the validator is created, after the standard formats, so it replaces theirs.
   ajv.addFormat('date-time', { type: 'string', validate });
@@ -134,11 +138,26 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   const app = Fastify({
     // A `?key=` (the event stream's, for browsers) never reaches the request log.
     ...(opts.trustProxy && opts.trustProxy.length > 0 ? { trustProxy: [...opts.trustProxy] } : {}),
-    logger: opts.logger ? { level: opts.logLevel ?? 'info', ...(opts.nodeId ? { base: { node: opts.nodeId } } : {}), ...(opts.logStream ? { stream: opts.logStream } : {}), serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.replace(/([?&]key=)[^&]*/, '$1[redacted]') }) } } : false,
+    logger: opts.logger
+      ? {
+          level: opts.logLevel ?? 'info',
+          ...(opts.nodeId ? { base: { node: opts.nodeId } } : {}),
+          ...(opts.logStream ? { stream: opts.logStream } : {}),
+          serializers: {
+            req: (r: { method: string; url: string }) => ({
+              method: r.method,
+              url: r.url.replace(/([?&]key=)[^&]*/, '$1[redacted]'),
+            }),
+          },
+        }
+      : false,
     bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
     connectionTimeout: opts.timeouts?.idleMs ?? 60_000,
     requestTimeout: opts.timeouts?.requestMs ?? 120_000,
-    http: { headersTimeout: opts.timeouts?.headersMs ?? 30_000, connectionsCheckingInterval: opts.timeouts?.checkMs ?? 2_000 },
+    http: {
+      headersTimeout: opts.timeouts?.headersMs ?? 30_000,
+      connectionsCheckingInterval: opts.timeouts?.checkMs ?? 2_000,
+    },
     ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false }, onCreate: strictDateTime },
     frameworkErrors: frameworkErrorReply,
   });
@@ -147,45 +166,67 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   // Before the routes, so its hooks apply to every one of them.
   if (opts.core) {
     await app.register(auditHook, {
-      core: opts.core, ...(opts.wallClock ? { clock: opts.wallClock } : {}),
+      core: opts.core,
+      ...(opts.wallClock ? { clock: opts.wallClock } : {}),
       ...(opts.suspiciousInputAudit !== undefined ? { suspiciousInput: opts.suspiciousInputAudit } : {}),
     });
   }
   await app.register(accessLimits, {
-    ...(opts.core ? { core: opts.core } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.wallClock ? { clock: opts.wallClock } : {}),
-    ...(opts.core?.sharedLimits ? { shared: opts.core.sharedLimits } : {}), ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
+    ...(opts.core ? { core: opts.core } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.wallClock ? { clock: opts.wallClock } : {}),
+    ...(opts.core?.sharedLimits ? { shared: opts.core.sharedLimits } : {}),
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
   });
   await app.register(swagger, {
     openapi: {
       info: { title: 'satiot API', version: '0.1.0', description: 'Satellite IoT service platform' },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'an API key (POST /api/v1/api-keys) or the bootstrap operator key (SATIOT_ADMIN_KEY)' },
-          stationToken: { type: 'http', scheme: 'bearer', description: 'ground-station token from POST /api/v1/ground-stations' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'an API key (POST /api/v1/api-keys) or the bootstrap operator key (SATIOT_ADMIN_KEY)',
+          },
+          stationToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'ground-station token from POST /api/v1/ground-stations',
+          },
         },
       },
     },
   });
   const core = opts.core;
-  await app.register(healthRoutes({
-    ...(opts.nodeId ? { nodeId: opts.nodeId } : {}),
-    readiness: async () => {
-      const checks: Record<string, string> = { serving: app.draining ? 'stopping' : 'ok' };
-      if (core) {
-        checks['store'] = await withTimeout(core.ping(), READY_TIMEOUT_MS).then(() => 'ok', (e: unknown) => `unreachable (${e instanceof Error ? e.message : String(e)})`.slice(0, 200));
-        checks['bus'] = core.bus.connected ? 'ok' : 'disconnected';
-      }
-      return checks;
-    },
-  }));
+  await app.register(
+    healthRoutes({
+      ...(opts.nodeId ? { nodeId: opts.nodeId } : {}),
+      readiness: async () => {
+        const checks: Record<string, string> = { serving: app.draining ? 'stopping' : 'ok' };
+        if (core) {
+          checks['store'] = await withTimeout(core.ping(), READY_TIMEOUT_MS).then(
+            () => 'ok',
+            (e: unknown) => `unreachable (${e instanceof Error ? e.message : String(e)})`.slice(0, 200),
+          );
+          checks['bus'] = core.bus.connected ? 'ok' : 'disconnected';
+        }
+        return checks;
+      },
+    }),
+  );
   // Planning jobs in worker threads, queued and time-limited (never on the event loop).
-  const planner = new PlannerPool({ ...opts.planner, onError: (e) => app.log.error({ err: e }, 'planning job failed') });
+  const planner = new PlannerPool({
+    ...opts.planner,
+    onError: (e) => app.log.error({ err: e }, 'planning job failed'),
+  });
   app.addHook('onClose', () => planner.close());
   await app.register(plannerRoutes(planner));
   if (opts.core) {
     if (!opts.adminKeyHash) throw new Error('buildApp: adminKeyHash is required with core');
     const access = opts.core.accessControl(opts.adminKeyHash, opts.regulatorSeesPayloads ?? false);
-    const forgetKey = opts.core.registrySync.on('api-key', (e) => { if (e.key) access.forget(e.key); });
+    const forgetKey = opts.core.registrySync.on('api-key', (e) => {
+      if (e.key) access.forget(e.key);
+    });
     app.addHook('onClose', async () => forgetKey());
     await app.register(gatewayRoutes(opts.core));
     await app.register(apiKeyRoutes(access));
@@ -216,7 +257,13 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     if (opts.core.delivery) {
       await app.register(webhookRoutes(opts.core.delivery, access));
       await app.register(integrationRoutes(opts.core.delivery, access));
-      await app.register(eventRoutes(opts.core.delivery, access, opts.eventHeartbeatMs !== undefined ? { heartbeatMs: opts.eventHeartbeatMs } : {}));
+      await app.register(
+        eventRoutes(
+          opts.core.delivery,
+          access,
+          opts.eventHeartbeatMs !== undefined ? { heartbeatMs: opts.eventHeartbeatMs } : {},
+        ),
+      );
     }
     await app.register(metricsRoutes(opts.core, access, opts.metricsToken ? { token: opts.metricsToken } : {}));
     await app.register(auditRoutes(opts.core, access));
@@ -237,6 +284,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

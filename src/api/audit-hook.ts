@@ -38,7 +38,10 @@ const SENSITIVE_READS: readonly RegExp[] = [
 
 /** POSTs that compute and change nothing: not audited unless they fail authentication. */
 const COMPUTATIONS: readonly RegExp[] = [
-  /^\/api\/v1\/plan\//, /^\/api\/v1\/passes$/, /^\/api\/v1\/decode$/, /^\/api\/v1\/terminals\/:devEui\/eta$/,
+  /^\/api\/v1\/plan\//,
+  /^\/api\/v1\/passes$/,
+  /^\/api\/v1\/decode$/,
+  /^\/api\/v1\/terminals\/:devEui\/eta$/,
 ];
 
 /**
@@ -46,12 +49,16 @@ const COMPUTATIONS: readonly RegExp[] = [
  * stacked statements, UNION SELECT, sleep functions). Queries are parameterised, so these are
  * harmless literals; they are recorded as attempts, not blocked.
  */
-const SQL_INJECTION = /('|")\s*(or|and|union|;|--|\/\*|\)|=)|--\s*$|\/\*|;\s*(select|insert|update|delete|drop|alter|create)\b|\bunion\b\s+(all\s+)?select\b|\b(pg_)?sleep\s*\(|\bwaitfor\s+delay\b|\bor\s+\d+\s*=\s*\d+/i;
+const SQL_INJECTION =
+  /('|")\s*(or|and|union|;|--|\/\*|\)|=)|--\s*$|\/\*|;\s*(select|insert|update|delete|drop|alter|create)\b|\bunion\b\s+(all\s+)?select\b|\b(pg_)?sleep\s*\(|\bwaitfor\s+delay\b|\bor\s+\d+\s*=\s*\d+/i;
 
 /** The names of the query and path parameters whose value looks like SQL injection. */
 export function suspiciousInputs(req: FastifyRequest): string[] {
   const out: string[] = [];
-  for (const [where, o] of [['query', req.query], ['params', req.params]] as const) {
+  for (const [where, o] of [
+    ['query', req.query],
+    ['params', req.params],
+  ] as const) {
     if (o === null || typeof o !== 'object') continue;
     for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
       if (typeof v === 'string' && SQL_INJECTION.test(v)) out.push(`${where}.${k}`);
@@ -82,7 +89,9 @@ function auditedRequest(req: FastifyRequest, status: number): 'write' | 'read' |
   if (status === 401 || status === 403) return 'auth';
   if (route === undefined) return undefined;
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
-    return req.routeOptions.config?.auditRead === true || SENSITIVE_READS.some((r) => r.test(route)) ? 'read' : undefined;
+    return req.routeOptions.config?.auditRead === true || SENSITIVE_READS.some((r) => r.test(route))
+      ? 'read'
+      : undefined;
   }
   return COMPUTATIONS.some((r) => r.test(route)) ? undefined : 'write';
 }
@@ -93,64 +102,98 @@ function auditedRequest(req: FastifyRequest, status: number): 'write' | 'read' |
  * (the request is never slowed or failed by it). Bodies are never recorded: only the route, ids
  * from the path, the status and the error code.
  */
-export const auditHook = fp<AuditHookOptions>(async (app, opts) => {
-  const { core } = opts;
-  const throttle = opts.suspiciousInput === false ? undefined : new SuspiciousInputThrottle(opts.suspiciousInput ?? {}, opts.clock);
-  const inFlight = new Set<Promise<void>>();
-  app.decorate('auditIdle', async () => {
-    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-  });
-  app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (reply.statusCode >= 400 && typeof payload === 'string' && payload.length < 4096) {
-      const m = /"code"\s*:\s*"([A-Z_]{2,40})"/.exec(payload);
-      if (m) req.auditErrorCode = m[1];
-    }
-    return payload;
-  });
-  const record = (what: () => Promise<AuditEntryInput>, log: FastifyRequest['log']): Promise<void> => {
-    const p = (async () => {
-      try {
-        await core.audit.append(await what());
-      } catch (e) {
-        opts.onError?.(e);
-        log.error({ err: e }, 'audit append failed');
+export const auditHook = fp<AuditHookOptions>(
+  async (app, opts) => {
+    const { core } = opts;
+    const throttle =
+      opts.suspiciousInput === false ? undefined : new SuspiciousInputThrottle(opts.suspiciousInput ?? {}, opts.clock);
+    const inFlight = new Set<Promise<void>>();
+    app.decorate('auditIdle', async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    });
+    app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (reply.statusCode >= 400 && typeof payload === 'string' && payload.length < 4096) {
+        const m = /"code"\s*:\s*"([A-Z_]{2,40})"/.exec(payload);
+        if (m) req.auditErrorCode = m[1];
       }
-    })();
-    inFlight.add(p);
-    return p.finally(() => inFlight.delete(p));
-  };
-  // Requests that never complete (headers or body dribbled past the server's request timeout) end
-  // in a client error before any route sees them: recorded here, by source address.
-  // Peer addresses as connections open: by the time a client error fires, the socket may be closed.
-  const peers = new WeakMap<object, string>();
-  app.server.on('connection', (socket: { remoteAddress?: string }) => { if (socket.remoteAddress) peers.set(socket, socket.remoteAddress); });
-  app.server.on('clientError', (err: NodeJS.ErrnoException, socket: { remoteAddress?: string }) => {
-    if (err.code !== 'ERR_HTTP_REQUEST_TIMEOUT' && err.code !== 'HPE_HEADER_OVERFLOW') return;
-    const sourceIp = socket.remoteAddress ?? peers.get(socket);
-    void record(async () => ({
-      actor: { kind: 'api-key' }, action: err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'security.slow-request' : 'security.oversized-headers', outcome: 'denied',
-      ...(sourceIp ? { sourceIp } : {}), details: { code: err.code },
-    }), app.log);
-  });
-  app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
-    const suspicious = suspiciousInputs(req);
-    // Anyone can send these without a key: aggregated per source address and capped in all, so
-    // that junk requests cannot grow the chain by one record each.
-    const verdict = suspicious.length > 0 ? throttle?.admit(req.ip) ?? { record: true as const } : { record: false as const };
-    if (verdict.record) {
-      const status = reply.statusCode;
-      const counts = 'suppressed' in verdict ? { suppressed: verdict.suppressed, suppressedOverCap: verdict.suppressedOverCap } : {};
-      await record(async () => ({
-        actor: await actorOf(core, req, req.routeOptions.url ?? ''), action: 'security.suspicious-input', outcome: status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : 'failed',
-        sourceIp: req.ip, details: { kind: 'sql-injection', route: req.routeOptions.url ?? '(no route)', method: req.method, status, inputs: suspicious, ...counts },
-      }), req.log);
-    }
-    const kind = auditedRequest(req, reply.statusCode);
-    if (kind) await record(() => entryOf(core, req, reply.statusCode, kind), req.log);
-  });
-}, { name: 'satiot-audit', fastify: '5.x' });
+      return payload;
+    });
+    const record = (what: () => Promise<AuditEntryInput>, log: FastifyRequest['log']): Promise<void> => {
+      const p = (async () => {
+        try {
+          await core.audit.append(await what());
+        } catch (e) {
+          opts.onError?.(e);
+          log.error({ err: e }, 'audit append failed');
+        }
+      })();
+      inFlight.add(p);
+      return p.finally(() => inFlight.delete(p));
+    };
+    // Requests that never complete (headers or body dribbled past the server's request timeout) end
+    // in a client error before any route sees them: recorded here, by source address.
+    // Peer addresses as connections open: by the time a client error fires, the socket may be closed.
+    const peers = new WeakMap<object, string>();
+    app.server.on('connection', (socket: { remoteAddress?: string }) => {
+      if (socket.remoteAddress) peers.set(socket, socket.remoteAddress);
+    });
+    app.server.on('clientError', (err: NodeJS.ErrnoException, socket: { remoteAddress?: string }) => {
+      if (err.code !== 'ERR_HTTP_REQUEST_TIMEOUT' && err.code !== 'HPE_HEADER_OVERFLOW') return;
+      const sourceIp = socket.remoteAddress ?? peers.get(socket);
+      void record(
+        async () => ({
+          actor: { kind: 'api-key' },
+          action: err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'security.slow-request' : 'security.oversized-headers',
+          outcome: 'denied',
+          ...(sourceIp ? { sourceIp } : {}),
+          details: { code: err.code },
+        }),
+        app.log,
+      );
+    });
+    app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+      const suspicious = suspiciousInputs(req);
+      // Anyone can send these without a key: aggregated per source address and capped in all, so
+      // that junk requests cannot grow the chain by one record each.
+      const verdict =
+        suspicious.length > 0 ? (throttle?.admit(req.ip) ?? { record: true as const }) : { record: false as const };
+      if (verdict.record) {
+        const status = reply.statusCode;
+        const counts =
+          'suppressed' in verdict
+            ? { suppressed: verdict.suppressed, suppressedOverCap: verdict.suppressedOverCap }
+            : {};
+        await record(
+          async () => ({
+            actor: await actorOf(core, req, req.routeOptions.url ?? ''),
+            action: 'security.suspicious-input',
+            outcome: status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : 'failed',
+            sourceIp: req.ip,
+            details: {
+              kind: 'sql-injection',
+              route: req.routeOptions.url ?? '(no route)',
+              method: req.method,
+              status,
+              inputs: suspicious,
+              ...counts,
+            },
+          }),
+          req.log,
+        );
+      }
+      const kind = auditedRequest(req, reply.statusCode);
+      if (kind) await record(() => entryOf(core, req, reply.statusCode, kind), req.log);
+    });
+  },
+  { name: 'satiot-audit', fastify: '5.x' },
+);
 
-async function entryOf(core: Core, req: FastifyRequest, status: number, kind: 'write' | 'read' | 'auth'): Promise<AuditEntryInput> {
+async function entryOf(
+  core: Core,
+  req: FastifyRequest,
+  status: number,
+  kind: 'write' | 'read' | 'auth',
+): Promise<AuditEntryInput> {
   const route = req.routeOptions.url ?? '(no route)';
   const params = (req.params ?? {}) as Record<string, unknown>;
   const ids: Record<string, string> = {};
@@ -158,13 +201,25 @@ async function entryOf(core: Core, req: FastifyRequest, status: number, kind: 'w
   const actor = await actorOf(core, req, route);
   const target = targetOf(core, route, ids);
   const outcome = status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : 'failed';
-  const action = kind === 'auth'
-    ? (status === 401 ? 'auth.failure' : 'auth.forbidden')
-    : `api.${kind === 'read' ? 'read' : req.method.toLowerCase()}`;
+  const action =
+    kind === 'auth'
+      ? status === 401
+        ? 'auth.failure'
+        : 'auth.forbidden'
+      : `api.${kind === 'read' ? 'read' : req.method.toLowerCase()}`;
   return {
-    actor, action, outcome, sourceIp: req.ip,
+    actor,
+    action,
+    outcome,
+    sourceIp: req.ip,
     ...(target ? { target } : {}),
-    details: { method: req.method, route, status, ...(req.auditErrorCode ? { code: req.auditErrorCode } : {}), ...(Object.keys(ids).length > 0 ? { params: ids } : {}) },
+    details: {
+      method: req.method,
+      route,
+      status,
+      ...(req.auditErrorCode ? { code: req.auditErrorCode } : {}),
+      ...(Object.keys(ids).length > 0 ? { params: ids } : {}),
+    },
   };
 }
 
@@ -180,7 +235,10 @@ async function actorOf(core: Core, req: FastifyRequest, route: string): Promise<
     if (station) return { kind: 'station', id: station.id };
     // Never the token itself: a short hash of it correlates repeated attempts without revealing it.
     const token = bearerToken(req);
-    return { kind: 'station', ...(token ? { id: `unknown:${createHash('sha256').update(token).digest('hex').slice(0, 12)}` } : {}) };
+    return {
+      kind: 'station',
+      ...(token ? { id: `unknown:${createHash('sha256').update(token).digest('hex').slice(0, 12)}` } : {}),
+    };
   }
   return { kind: 'api-key' };
 }

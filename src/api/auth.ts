@@ -24,7 +24,11 @@ export function bearerToken(req: FastifyRequest): string | undefined {
 export function authenticate(access: AccessControl) {
   return async (req: FastifyRequest): Promise<void> => {
     const p = await access.authenticate(bearerToken(req));
-    if (!p) throw new SatiotError('UNAUTHORIZED', 'this route needs an API key as "Authorization: Bearer <key>" (unknown, revoked and expired keys are refused)');
+    if (!p)
+      throw new SatiotError(
+        'UNAUTHORIZED',
+        'this route needs an API key as "Authorization: Bearer <key>" (unknown, revoked and expired keys are refused)',
+      );
     req.principal = p;
   };
 }
@@ -37,7 +41,9 @@ export function principalOf(req: FastifyRequest): Principal {
 /** The audit actor of an authenticated request: the bootstrap key is `operator`, others `api-key` with their id. */
 export function actorOf(req: FastifyRequest): AuditActor {
   const p = principalOf(req);
-  return p.keyId === null ? { kind: 'operator', role: 'operator' } : { kind: 'api-key', id: p.keyId, role: p.role, ...(p.tenantId ? { tenantId: p.tenantId } : {}) };
+  return p.keyId === null
+    ? { kind: 'operator', role: 'operator' }
+    : { kind: 'api-key', id: p.keyId, role: p.role, ...(p.tenantId ? { tenantId: p.tenantId } : {}) };
 }
 
 /** Roles that change a tenant's configuration. */
@@ -65,7 +71,12 @@ export function seesTenant(p: Principal, tenantId: string): boolean {
  * Checks a resource's tenant before any role check: another tenant's resource answers as if it did
  * not exist (`notFound`: 404), so ids never leak; then `roles` decides (403).
  */
-export function checkTenant(req: FastifyRequest, tenantId: string, notFound: () => SatiotError, roles: readonly Role[] = READERS): Principal {
+export function checkTenant(
+  req: FastifyRequest,
+  tenantId: string,
+  notFound: () => SatiotError,
+  roles: readonly Role[] = READERS,
+): Principal {
   const p = principalOf(req);
   if (!seesTenant(p, tenantId)) throw notFound();
   return allow(req, roles);
@@ -78,7 +89,8 @@ export function checkTenant(req: FastifyRequest, tenantId: string, notFound: () 
 export function tenantScope(req: FastifyRequest, requested: string | undefined): string | undefined {
   const p = principalOf(req);
   if (p.tenantId === null) return requested;
-  if (requested !== undefined && requested !== p.tenantId) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${requested}`);
+  if (requested !== undefined && requested !== p.tenantId)
+    throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${requested}`);
   return p.tenantId;
 }
 
@@ -89,6 +101,7 @@ export function tenantScope(req: FastifyRequest, requested: string | undefined):
 export function requireOperator(adminKeyHash: string) {
   return async (req: FastifyRequest): Promise<void> => {
     const token = bearerToken(req);
-    if (!token || !matchesHash(token, adminKeyHash)) throw new SatiotError('UNAUTHORIZED', 'this route needs the operator key as "Authorization: Bearer <key>"');
+    if (!token || !matchesHash(token, adminKeyHash))
+      throw new SatiotError('UNAUTHORIZED', 'this route needs the operator key as "Authorization: Bearer <key>"');
   };
 }

@@ -12,8 +12,13 @@ export const errorSchema = {
   required: ['error'],
   properties: {
     error: {
-      type: 'object', required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'object', additionalProperties: true },
+      },
     },
   },
 } as const;
@@ -24,7 +29,9 @@ export const errorSchema = {
  */
 export function frameworkErrorReply(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
   const bad = err.code === 'FST_ERR_BAD_URL';
-  void reply.status(400).send({ error: { code: 'INVALID_ARGUMENT', message: bad ? 'the URL holds a malformed percent escape' : err.message } });
+  void reply.status(400).send({
+    error: { code: 'INVALID_ARGUMENT', message: bad ? 'the URL holds a malformed percent escape' : err.message },
+  });
 }
 
 /**
@@ -62,7 +69,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(RETRY_AFTER_S));
     // A refusal that knows when it lifts (a 429 with details.retryAfterSeconds) says so in the header too.
     const retryAfter = details?.['retryAfterSeconds'];
-    if (status === 429 && typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(retryAfter));
+    if (status === 429 && typeof retryAfter === 'number' && !reply.hasHeader('retry-after'))
+      void reply.header('retry-after', String(retryAfter));
     void reply.status(status).send({ error: { code, message, ...(details ? { details } : {}) } });
   });
   app.setNotFoundHandler((req, reply) => {

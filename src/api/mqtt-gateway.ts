@@ -38,14 +38,20 @@ export interface MqttGatewayOptions {
  * with an error, never crashes the core; a store that is down answers STORE_UNAVAILABLE.
  */
 export class MqttGateway {
-  private constructor(private readonly client: MqttClient, private readonly core: Core, private readonly limits: StationLimiter | undefined) {}
+  private constructor(
+    private readonly client: MqttClient,
+    private readonly core: Core,
+    private readonly limits: StationLimiter | undefined,
+  ) {}
 
   static async connect(url: string, core: Core, opts: MqttGatewayOptions = {}): Promise<MqttGateway> {
     const node = (opts.nodeId ?? `${process.pid}`).replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40);
     const clientId = opts.clientId ?? `satiot-${node}-${randomBytes(4).toString('hex')}`;
     const client = await mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 2000, protocolVersion: 5 });
     const gw = new MqttGateway(client, core, opts.limits);
-    client.on('message', (topic, payload) => { void gw.handle(topic, payload); });
+    client.on('message', (topic, payload) => {
+      void gw.handle(topic, payload);
+    });
     await client.subscribeAsync(`$share/${opts.shareGroup ?? GATEWAY_SHARE_GROUP}/${GATEWAY_UP_TOPIC}`, { qos: 1 });
     return gw;
   }
@@ -54,7 +60,8 @@ export class MqttGateway {
     const stationId = topic.split('/')[2] ?? '';
     const ackTopic = `satiot/gateway/${stationId}/ack`;
     let requestId: string | undefined;
-    const fail = (code: string, message: string) => this.client.publishAsync(ackTopic, JSON.stringify({ requestId, error: { code, message } }), { qos: 1 });
+    const fail = (code: string, message: string) =>
+      this.client.publishAsync(ackTopic, JSON.stringify({ requestId, error: { code, message } }), { qos: 1 });
     try {
       let body: { token?: unknown; requestId?: unknown; frames?: unknown };
       try {
@@ -64,15 +71,31 @@ export class MqttGateway {
         return;
       }
       requestId = typeof body.requestId === 'string' ? body.requestId.slice(0, 100) : undefined;
-      const station = await this.core.provisioning.stationForToken(typeof body.token === 'string' ? body.token : undefined);
+      const station = await this.core.provisioning.stationForToken(
+        typeof body.token === 'string' ? body.token : undefined,
+      );
       if (!station || station.id !== stationId) {
-        await fail('UNAUTHORIZED_STATION', 'the token is missing, unknown, or belongs to another station than the topic names');
+        await fail(
+          'UNAUTHORIZED_STATION',
+          'the token is missing, unknown, or belongs to another station than the topic names',
+        );
         return;
       }
       if (this.limits) {
         const budget = await this.limits(body.token as string);
         if (!budget.allowed) {
-          await this.client.publishAsync(ackTopic, JSON.stringify({ requestId, error: { code: 'RATE_LIMITED', message: `this station's gateway budget is used up; retry in ${budget.retryAfterSeconds} s`, details: { retryAfterSeconds: budget.retryAfterSeconds } } }), { qos: 1 });
+          await this.client.publishAsync(
+            ackTopic,
+            JSON.stringify({
+              requestId,
+              error: {
+                code: 'RATE_LIMITED',
+                message: `this station's gateway budget is used up; retry in ${budget.retryAfterSeconds} s`,
+                details: { retryAfterSeconds: budget.retryAfterSeconds },
+              },
+            }),
+            { qos: 1 },
+          );
           return;
         }
       }
@@ -85,7 +108,11 @@ export class MqttGateway {
       await this.client.publishAsync(ackTopic, JSON.stringify({ requestId, results }), { qos: 1 });
     } catch (e) {
       const unavailable = isStoreUnavailable(e) || (isSatiotError(e) && e.code === 'STORE_UNAVAILABLE');
-      await (unavailable ? fail('STORE_UNAVAILABLE', 'the store cannot be reached just now; nothing was stored: retry the batch') : fail('INTERNAL', 'the batch could not be processed; retry it')).catch(() => undefined);
+      await (
+        unavailable
+          ? fail('STORE_UNAVAILABLE', 'the store cannot be reached just now; nothing was stored: retry the batch')
+          : fail('INTERNAL', 'the batch could not be processed; retry it')
+      ).catch(() => undefined);
     }
   }
 

@@ -14,18 +14,22 @@ export interface SuspiciousInputLimits {
   readonly maxTracked: number;
 }
 
-export const DEFAULT_SUSPICIOUS_INPUT_LIMITS: SuspiciousInputLimits = { windowMs: 60_000, maxPerWindow: 20, maxTracked: 10_000 };
+export const DEFAULT_SUSPICIOUS_INPUT_LIMITS: SuspiciousInputLimits = {
+  windowMs: 60_000,
+  maxPerWindow: 20,
+  maxTracked: 10_000,
+};
 
 /** What to write: nothing, or a record carrying the counts of the requests not recorded before it. */
 export type SuspiciousInputVerdict =
   | { readonly record: false }
   | {
-    readonly record: true;
-    /** Requests from this source not recorded since its previous record. */
-    readonly suppressed: number;
-    /** Requests from any source not recorded because of the global cap (or forgotten sources) since the last record that reported them. */
-    readonly suppressedOverCap: number;
-  };
+      readonly record: true;
+      /** Requests from this source not recorded since its previous record. */
+      readonly suppressed: number;
+      /** Requests from any source not recorded because of the global cap (or forgotten sources) since the last record that reported them. */
+      readonly suppressedOverCap: number;
+    };
 
 /**
  * Aggregates suspicious-input records: per source address at most one record per window, carrying
@@ -41,7 +45,10 @@ export class SuspiciousInputThrottle {
   private recordsInWindow = 0;
   private overCap = 0;
 
-  constructor(limits: Partial<SuspiciousInputLimits> = {}, private readonly clock: Clock = systemClock) {
+  constructor(
+    limits: Partial<SuspiciousInputLimits> = {},
+    private readonly clock: Clock = systemClock,
+  ) {
     this.limits = { ...DEFAULT_SUSPICIOUS_INPUT_LIMITS, ...limits };
   }
 
@@ -54,13 +61,18 @@ export class SuspiciousInputThrottle {
       seen.suppressed++;
       return { record: false };
     }
-    if (now - this.windowStart >= windowMs) { this.windowStart = now; this.recordsInWindow = 0; }
+    if (now - this.windowStart >= windowMs) {
+      this.windowStart = now;
+      this.recordsInWindow = 0;
+    }
     if (this.recordsInWindow >= maxPerWindow) {
-      if (seen) seen.suppressed++; else this.overCap++;
+      if (seen) seen.suppressed++;
+      else this.overCap++;
       return { record: false };
     }
     this.recordsInWindow++;
-    const suppressed = seen?.suppressed ?? 0, suppressedOverCap = this.overCap;
+    const suppressed = seen?.suppressed ?? 0,
+      suppressedOverCap = this.overCap;
     this.overCap = 0;
     this.sources.delete(source); // re-inserted last: the map stays in order of last record
     this.sources.set(source, { at: now, suppressed: 0 });

@@ -26,19 +26,28 @@ export function webStatic(root: string = DEFAULT_WEB_ROOT): FastifyPluginAsync {
     app.get('/*', { schema: { hide: true } }, async (req, reply) => {
       const path = decodedPath(req.url);
       if (path === undefined) {
-        return reply.status(400).send({ error: { code: 'INVALID_ARGUMENT', message: 'the URL holds a malformed percent escape' } });
+        return reply
+          .status(400)
+          .send({ error: { code: 'INVALID_ARGUMENT', message: 'the URL holds a malformed percent escape' } });
       }
       if (SERVER_PATHS.test(path)) {
         return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` } });
       }
       if (!built) {
-        return reply.status(404).type('text/plain; charset=utf-8').send('The dashboard is not built: run `npm run build`.\n');
+        return reply
+          .status(404)
+          .type('text/plain; charset=utf-8')
+          .send('The dashboard is not built: run `npm run build`.\n');
       }
-      const rel = normalize(path).replace(/^(\.\.[/\\])+/, '').replace(/^\/+/, '');
+      const rel = normalize(path)
+        .replace(/^(\.\.[/\\])+/, '')
+        .replace(/^\/+/, '');
       const file = join(root, rel);
       if (rel !== '' && file.startsWith(root) && existsSync(file) && statSync(file).isFile()) {
         const immutable = rel.startsWith('assets/');
-        return reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache').sendFile(rel);
+        return reply
+          .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+          .sendFile(rel);
       }
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     });

@@ -10,8 +10,19 @@ import type { NatsBusOptions } from './nats/nats-bus.js';
  * those of src/core/events/subjects.ts; a NatsBus only carries subjects under its prefix (default
  * `satiot`). `deadLetterSink` records the messages consumers give up on (the store's list).
  */
-export async function openBus(spec: string, opts: { memory?: MemoryBusOptions; nats?: NatsBusOptions; deadLetterSink?: DeadLetterSink; retry?: Partial<RetryPolicy> } = {}): Promise<Bus> {
-  const common = { ...(opts.deadLetterSink ? { deadLetterSink: opts.deadLetterSink } : {}), ...(opts.retry ? { retry: opts.retry } : {}) };
+export async function openBus(
+  spec: string,
+  opts: {
+    memory?: MemoryBusOptions;
+    nats?: NatsBusOptions;
+    deadLetterSink?: DeadLetterSink;
+    retry?: Partial<RetryPolicy>;
+  } = {},
+): Promise<Bus> {
+  const common = {
+    ...(opts.deadLetterSink ? { deadLetterSink: opts.deadLetterSink } : {}),
+    ...(opts.retry ? { retry: opts.retry } : {}),
+  };
   if (spec === 'memory') return new MemoryBus({ ...common, ...opts.memory });
   if (/^nats:\/\/\S+$/.test(spec)) {
     const { NatsBus } = await import('./nats/nats-bus.js');

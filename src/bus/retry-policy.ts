@@ -41,10 +41,18 @@ export function retryPolicyFor(spanMs: number, base: Partial<RetryPolicy> = {}):
 
 export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
   const p = { ...DEFAULT_RETRY_POLICY, ...overrides };
-  const ok = Number.isInteger(p.maxAttempts) && p.maxAttempts >= 1 && p.maxAttempts <= 1_000
-    && Number.isFinite(p.baseDelayMs) && p.baseDelayMs >= 0
-    && Number.isFinite(p.maxDelayMs) && p.maxDelayMs >= p.baseDelayMs;
-  if (!ok) throw new SatiotError('INVALID_ARGUMENT', 'retry policy: maxAttempts 1–1000, 0 ≤ baseDelayMs ≤ maxDelayMs', { ...p });
+  const ok =
+    Number.isInteger(p.maxAttempts) &&
+    p.maxAttempts >= 1 &&
+    p.maxAttempts <= 1_000 &&
+    Number.isFinite(p.baseDelayMs) &&
+    p.baseDelayMs >= 0 &&
+    Number.isFinite(p.maxDelayMs) &&
+    p.maxDelayMs >= p.baseDelayMs;
+  if (!ok)
+    throw new SatiotError('INVALID_ARGUMENT', 'retry policy: maxAttempts 1–1000, 0 ≤ baseDelayMs ≤ maxDelayMs', {
+      ...p,
+    });
   return p;
 }
 

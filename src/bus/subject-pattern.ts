@@ -12,12 +12,16 @@ const BAD_TOKEN_CHAR = /[\s\0]/;
 
 function tokensOf(text: string, what: 'subject' | 'pattern'): string[] {
   if (typeof text !== 'string' || text.length === 0 || text.length > MAX_SUBJECT_LENGTH) {
-    throw new SatiotError('INVALID_ARGUMENT', `bus ${what} must be 1–${MAX_SUBJECT_LENGTH} characters`, { [what]: text });
+    throw new SatiotError('INVALID_ARGUMENT', `bus ${what} must be 1–${MAX_SUBJECT_LENGTH} characters`, {
+      [what]: text,
+    });
   }
   const tokens = text.split('.');
   for (const t of tokens) {
     if (t.length === 0 || BAD_TOKEN_CHAR.test(t)) {
-      throw new SatiotError('INVALID_ARGUMENT', `bus ${what} "${text}" has an empty token or whitespace`, { [what]: text });
+      throw new SatiotError('INVALID_ARGUMENT', `bus ${what} "${text}" has an empty token or whitespace`, {
+        [what]: text,
+      });
     }
   }
   return tokens;
@@ -40,7 +44,9 @@ export function patternTokens(pattern: string): string[] {
   tokens.forEach((t, i) => {
     const wild = t.includes('*') || t.includes('>');
     if (wild && t !== '*' && t !== '>') {
-      throw new SatiotError('INVALID_ARGUMENT', `bus pattern "${pattern}": wildcards must be whole tokens`, { pattern });
+      throw new SatiotError('INVALID_ARGUMENT', `bus pattern "${pattern}": wildcards must be whole tokens`, {
+        pattern,
+      });
     }
     if (t === '>' && i !== tokens.length - 1) {
       throw new SatiotError('INVALID_ARGUMENT', `bus pattern "${pattern}": ">" must be the last token`, { pattern });
@@ -66,6 +72,10 @@ const CONSUMER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** Durable names: letters, digits, `_` and `-` (a JetStream consumer name that needs no escaping). */
 export function checkConsumerName(name: string): void {
   if (typeof name !== 'string' || !CONSUMER_NAME.test(name)) {
-    throw new SatiotError('INVALID_ARGUMENT', `durable name "${String(name)}" must be 1–64 letters, digits, "_" or "-"`, { durable: name });
+    throw new SatiotError(
+      'INVALID_ARGUMENT',
+      `durable name "${String(name)}" must be 1–64 letters, digits, "_" or "-"`,
+      { durable: name },
+    );
   }
 }

@@ -7,7 +7,10 @@ import { SatiotError } from '../errors/satiot-error.js';
  * the server's code (and so the CLI's exit code).
  */
 export class ApiClient {
-  constructor(private readonly baseUrl: string, private readonly key: string | undefined) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly key: string | undefined,
+  ) {}
 
   static fromFlags(o: { url: string; key?: string }): ApiClient {
     return new ApiClient(o.url.replace(/\/+$/, ''), o.key ?? process.env.SATIOT_ADMIN_KEY);
@@ -18,21 +21,38 @@ export class ApiClient {
     return this.request<T>(method, path, text, contentType);
   }
 
-  async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  async request<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT',
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
     if (!this.key) throw new SatiotError('UNAUTHORIZED', 'give an API key with --key or SATIOT_ADMIN_KEY');
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.key}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
-        ...(body === undefined ? {} : { body: contentType === 'application/json' ? JSON.stringify(body) : String(body) }),
+        headers: {
+          authorization: `Bearer ${this.key}`,
+          ...(body === undefined ? {} : { 'content-type': contentType }),
+        },
+        ...(body === undefined
+          ? {}
+          : { body: contentType === 'application/json' ? JSON.stringify(body) : String(body) }),
       });
     } catch (e) {
-      throw new SatiotError('INVALID_ARGUMENT', `cannot reach ${this.baseUrl} (${(e as Error).message}); is \`satiot serve\` running? (--url)`);
+      throw new SatiotError(
+        'INVALID_ARGUMENT',
+        `cannot reach ${this.baseUrl} (${(e as Error).message}); is \`satiot serve\` running? (--url)`,
+      );
     }
     const text = await res.text();
     let json: unknown;
-    try { json = text ? JSON.parse(text) : {}; } catch { json = { raw: text }; }
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      json = { raw: text };
+    }
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string } }).error;
       const code = err?.code && err.code in ERROR_CODES ? (err.code as ErrorCode) : 'INTERNAL';

@@ -38,7 +38,8 @@ export function resolveAuditSigner(dataDir: string, env = process.env): AuditSig
  * `satiot audit export`, to sign what it wrote): `SATIOT_AUDIT_SIGNING_KEY`, else `<data>/audit-signing.key`.
  */
 export function existingAuditSigner(dataDir: string, env = process.env): AuditSigner | undefined {
-  if (env.SATIOT_AUDIT_SIGNING_KEY) return parseSigner(env.SATIOT_AUDIT_SIGNING_KEY.replace(/\\n/g, '\n'), 'SATIOT_AUDIT_SIGNING_KEY');
+  if (env.SATIOT_AUDIT_SIGNING_KEY)
+    return parseSigner(env.SATIOT_AUDIT_SIGNING_KEY.replace(/\\n/g, '\n'), 'SATIOT_AUDIT_SIGNING_KEY');
   const file = join(dataDir, KEY_FILE);
   return existsSync(file) ? parseSigner(readFileSync(file, 'utf8'), file) : undefined;
 }
@@ -49,23 +50,37 @@ export function existingAuditSigner(dataDir: string, env = process.env): AuditSi
  * the data directory: unpinned, and the report says so); undefined when there is none. A pinned
  * file inside the data directory counts as the data directory's.
  */
-export function resolveAuditVerifierKey(dataDir: string, publicKeyFile: string | undefined, env = process.env): TrustedAuditKey | undefined {
+export function resolveAuditVerifierKey(
+  dataDir: string,
+  publicKeyFile: string | undefined,
+  env = process.env,
+): TrustedAuditKey | undefined {
   const pinned = publicKeyFile ?? (env.SATIOT_AUDIT_PUBLIC_KEY || undefined);
   if (pinned !== undefined) {
     const key = readPublicKey(pinned);
-    return insideDir(dataDir, pinned) ? { key, source: 'data-dir', where: pinned } : { key, source: 'pinned', where: pinned };
+    return insideDir(dataDir, pinned)
+      ? { key, source: 'data-dir', where: pinned }
+      : { key, source: 'pinned', where: pinned };
   }
-  if (env.SATIOT_AUDIT_SIGNING_KEY) return { key: parseSigner(env.SATIOT_AUDIT_SIGNING_KEY.replace(/\\n/g, '\n'), 'SATIOT_AUDIT_SIGNING_KEY'), source: 'environment', where: 'SATIOT_AUDIT_SIGNING_KEY' };
+  if (env.SATIOT_AUDIT_SIGNING_KEY)
+    return {
+      key: parseSigner(env.SATIOT_AUDIT_SIGNING_KEY.replace(/\\n/g, '\n'), 'SATIOT_AUDIT_SIGNING_KEY'),
+      source: 'environment',
+      where: 'SATIOT_AUDIT_SIGNING_KEY',
+    };
   const pub = join(dataDir, PUB_FILE);
   if (existsSync(pub)) return { key: readPublicKey(pub), source: 'data-dir', where: pub };
   const file = join(dataDir, KEY_FILE);
-  return existsSync(file) ? { key: parseSigner(readFileSync(file, 'utf8'), file), source: 'data-dir', where: file } : undefined;
+  return existsSync(file)
+    ? { key: parseSigner(readFileSync(file, 'utf8'), file), source: 'data-dir', where: file }
+    : undefined;
 }
 
 /** `SATIOT_AUDIT_RETENTION_DAYS` (default 180): how long audit records are kept before retention prunes them. */
 export function auditRetentionDays(env = process.env): number {
   const days = env.SATIOT_AUDIT_RETENTION_DAYS !== undefined ? Number(env.SATIOT_AUDIT_RETENTION_DAYS) : 180;
-  if (!Number.isFinite(days) || days < 1) throw new SatiotError('INVALID_ARGUMENT', 'SATIOT_AUDIT_RETENTION_DAYS is a number of days, at least 1');
+  if (!Number.isFinite(days) || days < 1)
+    throw new SatiotError('INVALID_ARGUMENT', 'SATIOT_AUDIT_RETENTION_DAYS is a number of days, at least 1');
   return days;
 }
 
@@ -75,14 +90,26 @@ export function auditRetentionDays(env = process.env): number {
  * `publicKeyFile` (`--audit-public-key`) or `SATIOT_AUDIT_PUBLIC_KEY`, else the signing key (unpinned).
  * A pinned key that is not the signing key's public half stops the start: every checkpoint would fail.
  */
-export function createAuditLog(store: Store, dataDir: string, clock: Clock, env = process.env, publicKeyFile?: string): ChainedAuditLog {
+export function createAuditLog(
+  store: Store,
+  dataDir: string,
+  clock: Clock,
+  env = process.env,
+  publicKeyFile?: string,
+): ChainedAuditLog {
   const alg = auditHashAlg(env);
   const retentionDays = auditRetentionDays(env);
   const signer = resolveAuditSigner(dataDir, env);
-  const trust = resolveAuditVerifierKey(dataDir, publicKeyFile, env)
-    ?? { key: signer, source: 'data-dir', where: join(dataDir, KEY_FILE) };
+  const trust = resolveAuditVerifierKey(dataDir, publicKeyFile, env) ?? {
+    key: signer,
+    source: 'data-dir',
+    where: join(dataDir, KEY_FILE),
+  };
   if (trust.key.keyId !== signer.keyId) {
-    throw new SatiotError('INVALID_ARGUMENT', `the audit public key ${trust.where ?? ''} (key ${trust.key.keyId}) is not the signing key's (${signer.keyId}): every checkpoint would fail verification; set the matching SATIOT_AUDIT_SIGNING_KEY or pin its public half`);
+    throw new SatiotError(
+      'INVALID_ARGUMENT',
+      `the audit public key ${trust.where ?? ''} (key ${trust.key.keyId}) is not the signing key's (${signer.keyId}): every checkpoint would fail verification; set the matching SATIOT_AUDIT_SIGNING_KEY or pin its public half`,
+    );
   }
   return new ChainedAuditLog(store.audit, { clock, alg, signer, retentionDays, trust });
 }
@@ -146,15 +173,18 @@ export function checkedAnomalyPolicy(o: unknown): AnomalyPolicy {
       if (typeof v !== 'number' || !(v >= 0)) throw bad('cooldownMs must be a number ≥ 0');
       continue;
     }
-    if (!(MONITORED_ANOMALY_KINDS as readonly string[]).includes(kind)) throw bad(`unknown kind '${kind}' (one of ${MONITORED_ANOMALY_KINDS.join(', ')})`);
+    if (!(MONITORED_ANOMALY_KINDS as readonly string[]).includes(kind))
+      throw bad(`unknown kind '${kind}' (one of ${MONITORED_ANOMALY_KINDS.join(', ')})`);
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad(`${kind} must be an object`);
     const defaults = (DEFAULT_ANOMALY_POLICY as unknown as Record<string, Record<string, unknown>>)[kind]!;
     for (const [field, x] of Object.entries(v as Record<string, unknown>)) {
       if (!(field in defaults)) throw bad(`${kind}.${field} is not a setting (${Object.keys(defaults).join(', ')})`);
       if (field === 'response') {
-        if (x !== 'record' && x !== 'alert' && x !== 'suspend') throw bad(`${kind}.response is record, alert or suspend`);
+        if (x !== 'record' && x !== 'alert' && x !== 'suspend')
+          throw bad(`${kind}.response is record, alert or suspend`);
       } else if (field === 'maxSpeedKmh') {
-        if (x === null || typeof x !== 'object' || Object.values(x).some((n) => typeof n !== 'number' || !(n >= 0))) throw bad(`${kind}.maxSpeedKmh maps profiles to km/h`);
+        if (x === null || typeof x !== 'object' || Object.values(x).some((n) => typeof n !== 'number' || !(n >= 0)))
+          throw bad(`${kind}.maxSpeedKmh maps profiles to km/h`);
       } else if (typeof x !== 'number' || !Number.isFinite(x) || (field !== 'minElevationDeg' && x < 0)) {
         throw bad(`${kind}.${field} must be a number${field !== 'minElevationDeg' ? ' ≥ 0' : ''}`);
       }
@@ -164,7 +194,16 @@ export function checkedAnomalyPolicy(o: unknown): AnomalyPolicy {
   const movement = withSpeeds['impossible-movement'];
   const merged = anomalyPolicy(o as Parameters<typeof anomalyPolicy>[0]);
   if (movement?.maxSpeedKmh) {
-    return { ...merged, 'impossible-movement': { ...merged['impossible-movement'], maxSpeedKmh: { ...DEFAULT_ANOMALY_POLICY['impossible-movement'].maxSpeedKmh, ...(movement.maxSpeedKmh as object) } } };
+    return {
+      ...merged,
+      'impossible-movement': {
+        ...merged['impossible-movement'],
+        maxSpeedKmh: {
+          ...DEFAULT_ANOMALY_POLICY['impossible-movement'].maxSpeedKmh,
+          ...(movement.maxSpeedKmh as object),
+        },
+      },
+    };
   }
   return merged;
 }

@@ -8,7 +8,11 @@ export function readTextFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new SatiotError('FILE_NOT_READABLE', `${what} ${path} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path });
+    throw new SatiotError(
+      'FILE_NOT_READABLE',
+      `${what} ${path} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { path },
+    );
   }
 }
 
@@ -22,11 +26,26 @@ export interface ConstellationFlags {
 
 /** The satellites named by the CLI's `--tle FILE` or `--walker i:T/P/F --altitude-km KM`, and `--sat`. */
 export function loadConstellation(flags: ConstellationFlags, epoch: number, warn: (line: string) => void): Satellite[] {
-  if (flags.walker && flags.altitudeKm === undefined) throw new SatiotError('INVALID_ARGUMENT', '--walker needs --altitude-km');
+  if (flags.walker && flags.altitudeKm === undefined)
+    throw new SatiotError('INVALID_ARGUMENT', '--walker needs --altitude-km');
   const altitudeKm = flags.walker ? parseNumber(flags.altitudeKm!, '--altitude-km', 150, 40_000) : NaN;
-  return buildConstellation({
-    ...(flags.tle ? { elementSets: { text: readTextFile(flags.tle, 'element-set file'), source: flags.tle } } : {}),
-    ...(flags.walker ? { walker: { design: flags.walker, altitudeKm, ...(flags.raanSpread !== undefined ? { raanSpreadDeg: parseNumber(flags.raanSpread, '--raan-spread', 0, 360) } : {}) } } : {}),
-    ...(flags.sat ? { only: flags.sat } : {}),
-  }, epoch, warn);
+  return buildConstellation(
+    {
+      ...(flags.tle ? { elementSets: { text: readTextFile(flags.tle, 'element-set file'), source: flags.tle } } : {}),
+      ...(flags.walker
+        ? {
+            walker: {
+              design: flags.walker,
+              altitudeKm,
+              ...(flags.raanSpread !== undefined
+                ? { raanSpreadDeg: parseNumber(flags.raanSpread, '--raan-spread', 0, 360) }
+                : {}),
+            },
+          }
+        : {}),
+      ...(flags.sat ? { only: flags.sat } : {}),
+    },
+    epoch,
+    warn,
+  );
 }

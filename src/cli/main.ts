@@ -18,13 +18,16 @@ import { registerLearnCommands } from './commands/learn-commands.js';
 
 const program = new Command()
   .name('satiot')
-  .description('satiot — satellite IoT service platform: network core and API, provisioning, and planning of passes, coverage and store-and-forward latency')
+  .description(
+    'satiot — satellite IoT service platform: network core and API, provisioning, and planning of passes, coverage and store-and-forward latency',
+  )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'error INVALID_ARGUMENT: ')) })
   .exitOverride((err) => {
     // Usage errors (unknown flag, missing option) exit 2 like every other INVALID_ARGUMENT.
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+      process.exit(0);
     process.exit(2);
   });
 

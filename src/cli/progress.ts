@@ -15,12 +15,15 @@ export class Progress {
     if (phase !== this.phase) {
       this.bar?.stop();
       this.phase = phase;
-      this.bar = new cliProgress.SingleBar({
-        stream: process.stderr,
-        format: `${phase.padEnd(10)} {bar} {percentage}% | {value}/{total} | ETA {eta_formatted}`,
-        hideCursor: true,
-        clearOnComplete: false,
-      }, cliProgress.Presets.shades_classic);
+      this.bar = new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: `${phase.padEnd(10)} {bar} {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+          hideCursor: true,
+          clearOnComplete: false,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       this.bar.start(total, 0);
     }
     this.bar?.update(done);

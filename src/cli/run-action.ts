@@ -7,7 +7,9 @@ import { isSatiotError } from '../errors/satiot-error.js';
  * code; anything unexpected prints INTERNAL (with the stack when SATIOT_DEBUG is set) and exits 1.
  * No stack trace for bad input.
  */
-export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+export function runAction<A extends unknown[]>(
+  fn: (...args: A) => Promise<void> | void,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -24,4 +26,6 @@ export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void>
   };
 }
 
-export const warnToStderr = (line: string): void => { process.stderr.write(`${line}\n`); };
+export const warnToStderr = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};

@@ -43,7 +43,12 @@ export function dataDirSecret(dataDir: string, name: string, make: () => string)
  */
 export function resolveMasterKey(dataDir: string, env = process.env): KeyVault {
   const cipher = parseVaultCipher(env.SATIOT_MASTER_KEY_CIPHER);
-  if (env.SATIOT_MASTER_KEY) return KeyVault.fromHex(env.SATIOT_MASTER_KEY, env.SATIOT_MASTER_KEY_PREVIOUS ? [env.SATIOT_MASTER_KEY_PREVIOUS] : [], cipher);
+  if (env.SATIOT_MASTER_KEY)
+    return KeyVault.fromHex(
+      env.SATIOT_MASTER_KEY,
+      env.SATIOT_MASTER_KEY_PREVIOUS ? [env.SATIOT_MASTER_KEY_PREVIOUS] : [],
+      cipher,
+    );
   const key = dataDirSecret(dataDir, 'master.key', () => `${randomBytes(32).toString('hex')}\n`);
   const prev = join(dataDir, 'master.key.previous');
   return KeyVault.fromHex(key, existsSync(prev) ? [readFileSync(prev, 'utf8')] : [], cipher);
@@ -51,7 +56,8 @@ export function resolveMasterKey(dataDir: string, env = process.env): KeyVault {
 
 function parseVaultCipher(s: string | undefined): VaultCipher | undefined {
   if (s === undefined || s === '') return undefined;
-  if (!(VAULT_CIPHERS as readonly string[]).includes(s)) throw new SatiotError('INVALID_ARGUMENT', `SATIOT_MASTER_KEY_CIPHER must be one of ${VAULT_CIPHERS.join(', ')}`);
+  if (!(VAULT_CIPHERS as readonly string[]).includes(s))
+    throw new SatiotError('INVALID_ARGUMENT', `SATIOT_MASTER_KEY_CIPHER must be one of ${VAULT_CIPHERS.join(', ')}`);
   return s as VaultCipher;
 }
 
@@ -61,13 +67,24 @@ function parseVaultCipher(s: string | undefined): VaultCipher | undefined {
  * is replaced, so a crash leaves one readable state). Returns the key ids, never a key.
  */
 export function rotateMasterKeyFile(dataDir: string): { oldKeyId: string; newKeyId: string; previousKeyIds: string[] } {
-  const file = join(dataDir, 'master.key'), prevFile = join(dataDir, 'master.key.previous');
-  if (!existsSync(file)) throw new SatiotError('FILE_NOT_READABLE', `no ${file}: this deployment's key comes from SATIOT_MASTER_KEY (rotate it in your secret store), or the server never started with --data ${dataDir}`);
+  const file = join(dataDir, 'master.key'),
+    prevFile = join(dataDir, 'master.key.previous');
+  if (!existsSync(file))
+    throw new SatiotError(
+      'FILE_NOT_READABLE',
+      `no ${file}: this deployment's key comes from SATIOT_MASTER_KEY (rotate it in your secret store), or the server never started with --data ${dataDir}`,
+    );
   const old = readFileSync(file, 'utf8').trim();
   const oldVault = KeyVault.fromHex(old);
-  const previous = existsSync(prevFile) ? readFileSync(prevFile, 'utf8').split(/[\s,]+/).filter((x) => x !== '') : [];
+  const previous = existsSync(prevFile)
+    ? readFileSync(prevFile, 'utf8')
+        .split(/[\s,]+/)
+        .filter((x) => x !== '')
+    : [];
   const next = randomBytes(32).toString('hex');
-  writeFileSync(prevFile, `${[old, ...previous.filter((p) => p.toLowerCase() !== old.toLowerCase())].join('\n')}\n`, { mode: 0o600 });
+  writeFileSync(prevFile, `${[old, ...previous.filter((p) => p.toLowerCase() !== old.toLowerCase())].join('\n')}\n`, {
+    mode: 0o600,
+  });
   writeFileSync(`${file}.new`, `${next}\n`, { mode: 0o600 });
   renameSync(`${file}.new`, file);
   const vault = KeyVault.fromHex(next, [readFileSync(prevFile, 'utf8')]);

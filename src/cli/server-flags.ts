@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { parseChoice } from './options.js';
 
 /** The flags of a command that talks to a running server. */
-export interface Conn { url: string; key?: string; format: string }
+export interface Conn {
+  url: string;
+  key?: string;
+  format: string;
+}
 
 /** Adds --url, --key and --format to a command that talks to a running server. */
 export function withConn(c: Command): Command {
@@ -14,5 +18,9 @@ export function withConn(c: Command): Command {
 
 /** Writes the answer as JSON or as the table `table()` draws, per --format. */
 export function print(format: string, json: unknown, table: () => string): void {
-  process.stdout.write(parseChoice(format, '--format', ['table', 'json'] as const) === 'json' ? `${JSON.stringify(json, null, 2)}\n` : table());
+  process.stdout.write(
+    parseChoice(format, '--format', ['table', 'json'] as const) === 'json'
+      ? `${JSON.stringify(json, null, 2)}\n`
+      : table(),
+  );
 }

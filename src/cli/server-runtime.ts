@@ -100,7 +100,11 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   // error instead of living on with a NATS connection, a pool or a port open.
   const opened: Array<() => Promise<unknown>> = [() => store.close()];
   try {
-    const bus = await openBus(o.bus, { deadLetterSink: deadLetterSink(store.deadLetters), ...(o.retry ? { retry: o.retry } : {}), nats: { connectionName: `satiot ${o.nodeId ?? ''}`.trim() } });
+    const bus = await openBus(o.bus, {
+      deadLetterSink: deadLetterSink(store.deadLetters),
+      ...(o.retry ? { retry: o.retry } : {}),
+      nats: { connectionName: `satiot ${o.nodeId ?? ''}`.trim() },
+    });
     opened.push(() => bus.close());
     const allowInternal = o.allowInternalDelivery === true;
     const nodeId = o.nodeId ?? `${hostname()}:${o.port || process.pid}`;
@@ -108,20 +112,40 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     const audit = createAuditLog(store, dataDir, o.clock ?? systemClock, process.env, o.auditPublicKey);
     const anomalyPolicy = resolveAnomalyPolicy();
     // Background failures go to the request log once it exists (a line per failure, with the node's name).
-    let log: (e: unknown, what: string) => void = (e, what) => process.stderr.write(`satiot ${nodeId} ${what}: ${e instanceof Error ? e.message : String(e)}\n`);
+    let log: (e: unknown, what: string) => void = (e, what) =>
+      process.stderr.write(`satiot ${nodeId} ${what}: ${e instanceof Error ? e.message : String(e)}\n`);
     const core = await Core.start({
-      store, bus, vault, audit, ...(o.clock ? { clock: o.clock } : {}), node: { nodeId }, periodic: true, onError: (e, what) => log(e, what),
+      store,
+      bus,
+      vault,
+      audit,
+      ...(o.clock ? { clock: o.clock } : {}),
+      node: { nodeId },
+      periodic: true,
+      onError: (e, what) => log(e, what),
       registration: { reviewTenantRegistrations: o.registrationReview === true },
-      ...(o.maxTerminalsPerDevAddr !== undefined ? { provisioning: { maxTerminalsPerDevAddr: o.maxTerminalsPerDevAddr } } : {}),
+      ...(o.maxTerminalsPerDevAddr !== undefined
+        ? { provisioning: { maxTerminalsPerDevAddr: o.maxTerminalsPerDevAddr } }
+        : {}),
       ...(o.micThrottle !== undefined ? { ingest: { micThrottle: o.micThrottle } } : {}),
       ...(o.emergencyDownlinksPerHour !== undefined ? { emergencyDownlinksPerHour: o.emergencyDownlinksPerHour } : {}),
-      delivery: { transport: new HttpWebhookTransport({ allowInternal }), publisher: new MqttIntegrationPublisher({ allowInternal }), allowInternal },
+      delivery: {
+        transport: new HttpWebhookTransport({ allowInternal }),
+        publisher: new MqttIntegrationPublisher({ allowInternal }),
+        allowInternal,
+      },
       forecastEngine: augursEngine(),
     });
     opened.splice(0, opened.length, () => core.close()); // the core closes the bus and the store
     const app = await buildApp({
-      logger: true, nodeId, ...(o.logLevel ? { logLevel: o.logLevel } : {}), core, adminKeyHash: admin.hash, ...(o.signInLinks ? { signInLinks: true } : {}),
-      ...(o.limits ? { limits: o.limits } : {}), ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}),
+      logger: true,
+      nodeId,
+      ...(o.logLevel ? { logLevel: o.logLevel } : {}),
+      core,
+      adminKeyHash: admin.hash,
+      ...(o.signInLinks ? { signInLinks: true } : {}),
+      ...(o.limits ? { limits: o.limits } : {}),
+      ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}),
       ...(o.metricsToken ? { metricsToken: o.metricsToken } : {}),
     });
     opened.push(() => app.close());
@@ -130,49 +154,88 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     // A store or bus that is down fails every background task each second: one line per task and 30 s.
     const quietUntil = new Map<string, number>();
     log = (e, what) => {
-      if (isStoreUnavailable(e) || /no responders|TIMEOUT|CONNECTION_CLOSED|disconnect/i.test(String((e as Error)?.message ?? e))) {
+      if (
+        isStoreUnavailable(e) ||
+        /no responders|TIMEOUT|CONNECTION_CLOSED|disconnect/i.test(String((e as Error)?.message ?? e))
+      ) {
         const now = Date.now();
         if ((quietUntil.get(what) ?? 0) > now) return;
         quietUntil.set(what, now + 30_000);
-        app.log.warn({ what, reason: (e as Error)?.message ?? String(e) }, `${what}: store or bus unreachable; retrying`);
+        app.log.warn(
+          { what, reason: (e as Error)?.message ?? String(e) },
+          `${what}: store or bus unreachable; retrying`,
+        );
         return;
       }
       app.log.error({ err: e }, `${what} failed`);
     };
     core.leases.onChange((name, held) => app.log.info({ lease: name }, held ? 'lease taken' : 'lease given up'));
-    const mqttGw = o.mqtt ? await MqttGateway.connect(o.mqtt, core, { nodeId, limits: app.stationLimiter, ...(o.mqttGroup ? { shareGroup: o.mqttGroup } : {}) }) : undefined;
-    if (mqttGw) opened.push(() => mqttGw.close());
-    const udp = o.semtechUdp !== undefined ? await SemtechUdpServer.start(core, { port: o.semtechUdp, host: o.host, ...(o.region ? { region: o.region } : {}), onError: (e, what) => log(e, what) }) : undefined;
-    if (udp) opened.push(() => udp.close());
-    const mo = o.directIpMo !== undefined
-      ? await DirectIpMoServer.start(core, { port: o.directIpMo, host: o.host, ...(o.directIpAllow ? { allow: o.directIpAllow } : {}), onError: (e, what) => log(e, what) })
+    const mqttGw = o.mqtt
+      ? await MqttGateway.connect(o.mqtt, core, {
+          nodeId,
+          limits: app.stationLimiter,
+          ...(o.mqttGroup ? { shareGroup: o.mqttGroup } : {}),
+        })
       : undefined;
+    if (mqttGw) opened.push(() => mqttGw.close());
+    const udp =
+      o.semtechUdp !== undefined
+        ? await SemtechUdpServer.start(core, {
+            port: o.semtechUdp,
+            host: o.host,
+            ...(o.region ? { region: o.region } : {}),
+            onError: (e, what) => log(e, what),
+          })
+        : undefined;
+    if (udp) opened.push(() => udp.close());
+    const mo =
+      o.directIpMo !== undefined
+        ? await DirectIpMoServer.start(core, {
+            port: o.directIpMo,
+            host: o.host,
+            ...(o.directIpAllow ? { allow: o.directIpAllow } : {}),
+            onError: (e, what) => log(e, what),
+          })
+        : undefined;
     if (mo) opened.push(() => mo.close());
     // One node of a cluster hands Iridium downlinks over: the one holding the downlink lease.
-    const mt = o.directIpMt ? await DirectIpMtClient.start(core, { ...o.directIpMt, onlyWhen: () => core.leases.holds(LEASES.downlinks), onError: (e, what) => log(e, what) }) : undefined;
+    const mt = o.directIpMt
+      ? await DirectIpMtClient.start(core, {
+          ...o.directIpMt,
+          onlyWhen: () => core.leases.holds(LEASES.downlinks),
+          onError: (e, what) => log(e, what),
+        })
+      : undefined;
     if (mt) opened.push(() => mt.close());
     // Anomaly detection and automatic responses, audit checkpoints and retention (each once per cluster, under its lease).
-    const supervision = await startSupervision(core, audit, { policy: anomalyPolicy, onError: (e, what) => app.log.error({ err: e }, `${what} failed`) });
+    const supervision = await startSupervision(core, audit, {
+      policy: anomalyPolicy,
+      onError: (e, what) => app.log.error({ err: e }, `${what} failed`),
+    });
     opened.push(() => supervision.stop());
     const address = await app.listen({ port: o.port, host: o.host });
     core.cluster.setAddress(address);
     let closed: Promise<void> | undefined;
     return {
-      core, app, address, dataDir,
+      core,
+      app,
+      address,
+      dataDir,
       ...(admin.generated ? { generatedAdminKey: admin.generated } : {}),
       ...(udp ? { semtechUdp: udp.address() } : {}),
       banner: `satiot listening on ${address}   (node ${nodeId}, store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}${udp ? `, Semtech UDP ${udp.address().address}:${udp.address().port}` : ''}${mo ? `, DirectIP MO ${mo.address().address}:${mo.address().port}` : ''}${mt ? `, DirectIP MT → ${o.directIpMt!.host}:${o.directIpMt!.port}` : ''}, data ${dataDir})`,
-      close: () => (closed ??= (async () => {
-        app.draining = true; // /readyz answers 503 at once: a load balancer moves traffic away while requests finish
-        await app.close();
-        await app.auditIdle?.(); // records of the last requests reach the log before it flushes
-        await mqttGw?.close();
-        await udp?.close();
-        await mo?.close();
-        await mt?.close();
-        await supervision.stop();
-        await core.close();
-      })()),
+      close: () =>
+        (closed ??= (async () => {
+          app.draining = true; // /readyz answers 503 at once: a load balancer moves traffic away while requests finish
+          await app.close();
+          await app.auditIdle?.(); // records of the last requests reach the log before it flushes
+          await mqttGw?.close();
+          await udp?.close();
+          await mo?.close();
+          await mt?.close();
+          await supervision.stop();
+          await core.close();
+        })()),
     };
   } catch (e) {
     for (const close of opened.reverse()) await close().catch(() => undefined);
@@ -186,10 +249,13 @@ export function stopOnSignals(stop: () => Promise<void>): void {
   const onSignal = (): void => {
     if (stopping) return;
     stopping = true;
-    stop().then(() => process.exit(0), (e: unknown) => {
-      process.stderr.write(`error INTERNAL: stopping failed: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    });
+    stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`error INTERNAL: stopping failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -60,7 +60,8 @@ export function toHex(bytes: Uint8Array): string {
 /** Bytes of a hex string; spaces, colons and a 0x prefix are ignored. Throws CODEC_MALFORMED on anything else. */
 export function fromHex(hex: string): Uint8Array {
   const clean = hex.replace(/^0x/i, '').replace(/[\s:]/g, '');
-  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) throw new CodecError('CODEC_MALFORMED', 'not a hex string (odd length or a non-hex character)');
+  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean))
+    throw new CodecError('CODEC_MALFORMED', 'not a hex string (odd length or a non-hex character)');
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
   return out;

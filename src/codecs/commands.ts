@@ -37,22 +37,46 @@ export function buildCommand(spec: CommandSpec, decoded: unknown, now: number): 
   const r = (decoded ?? {}) as Record<string, unknown>;
   switch (spec.name) {
     case 'sl651.intensive-reporting': {
-      if (r['protocol'] !== 'sl651' || r['direction'] !== 'up' || typeof r['centre'] !== 'number' || typeof r['station'] !== 'string' || typeof r['password'] !== 'string') {
-        throw new CodecError('CODEC_MALFORMED', 'cannot address sl651.intensive-reporting: the report is not an SL 651 station\'s uplink with its centre, station and password');
+      if (
+        r['protocol'] !== 'sl651' ||
+        r['direction'] !== 'up' ||
+        typeof r['centre'] !== 'number' ||
+        typeof r['station'] !== 'string' ||
+        typeof r['password'] !== 'string'
+      ) {
+        throw new CodecError(
+          'CODEC_MALFORMED',
+          "cannot address sl651.intensive-reporting: the report is not an SL 651 station's uplink with its centre, station and password",
+        );
       }
       return encodeSl651RuntimeConfig({
-        centre: r['centre'], station: r['station'], password: r['password'], serial: Math.floor(now / 1000) % 65_536,
+        centre: r['centre'],
+        station: r['station'],
+        password: r['password'],
+        serial: Math.floor(now / 1000) % 65_536,
         sentAt: new Date(Math.floor(now / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
-        addReportMinutes: spec.addReportMinutes ?? 5, ...(spec.timedReportHours !== undefined ? { timedReportHours: spec.timedReportHours } : {}),
+        addReportMinutes: spec.addReportMinutes ?? 5,
+        ...(spec.timedReportHours !== undefined ? { timedReportHours: spec.timedReportHours } : {}),
       });
     }
     case 'line-monitor.sampling-period': {
-      if (r['protocol'] !== 'line-monitor' || r['frameType'] !== 'monitoring-data' || typeof r['deviceId'] !== 'string' || typeof r['packetType'] !== 'number') {
-        throw new CodecError('CODEC_MALFORMED', 'cannot address line-monitor.sampling-period: the report is not a line-monitoring device\'s monitoring data with its device ID and packet type');
+      if (
+        r['protocol'] !== 'line-monitor' ||
+        r['frameType'] !== 'monitoring-data' ||
+        typeof r['deviceId'] !== 'string' ||
+        typeof r['packetType'] !== 'number'
+      ) {
+        throw new CodecError(
+          'CODEC_MALFORMED',
+          "cannot address line-monitor.sampling-period: the report is not a line-monitoring device's monitoring data with its device ID and packet type",
+        );
       }
       return encodeSamplingPeriodCommand({
-        deviceId: r['deviceId'], requestType: r['packetType'], frameNo: Math.floor(now / 60_000) % 256,
-        mainMinutes: spec.sampleMinutes ?? 10, ...(spec.heartbeatMinutes !== undefined ? { heartbeatMinutes: spec.heartbeatMinutes } : {}),
+        deviceId: r['deviceId'],
+        requestType: r['packetType'],
+        frameNo: Math.floor(now / 60_000) % 256,
+        mainMinutes: spec.sampleMinutes ?? 10,
+        ...(spec.heartbeatMinutes !== undefined ? { heartbeatMinutes: spec.heartbeatMinutes } : {}),
       });
     }
   }

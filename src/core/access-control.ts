@@ -36,8 +36,13 @@ export class AccessControl {
    * `regulatorSeesPayloads`: the deployment's policy for regulators — false (default) shows them
    * metadata only: no payloads, decodes, positions or alarm evidence taken from payloads.
    */
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly bootstrapKeyHash: string, readonly regulatorSeesPayloads = false,
-    private readonly events?: EventWriter) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly bootstrapKeyHash: string,
+    readonly regulatorSeesPayloads = false,
+    private readonly events?: EventWriter,
+  ) {}
 
   /** Forgets a cached key (revoked through another node). */
   forget(keyId: string): void {
@@ -70,21 +75,36 @@ export class AccessControl {
    * Creates a key. Operators create any key; a tenant-admin creates tenant-admin and tenant-user
    * keys of its own tenant (another tenant answers TENANT_NOT_FOUND, as if it did not exist).
    */
-  async createKey(by: Principal, n: { tenantId?: string; role: Role; name?: string; expiresAt?: number }): Promise<{ record: ApiKeyRecord; key: string }> {
+  async createKey(
+    by: Principal,
+    n: { tenantId?: string; role: Role; name?: string; expiresAt?: number },
+  ): Promise<{ record: ApiKeyRecord; key: string }> {
     if (!ROLES.includes(n.role)) throw new SatiotError('INVALID_ARGUMENT', `role must be one of ${ROLES.join(', ')}`);
     const tenantRole = TENANT_ROLES.includes(n.role);
     if (tenantRole && !n.tenantId) throw new SatiotError('INVALID_ARGUMENT', `a ${n.role} key needs a tenantId`);
-    if (!tenantRole && n.tenantId) throw new SatiotError('INVALID_ARGUMENT', `an ${n.role} key belongs to no tenant: leave tenantId out`);
+    if (!tenantRole && n.tenantId)
+      throw new SatiotError('INVALID_ARGUMENT', `an ${n.role} key belongs to no tenant: leave tenantId out`);
     // Another tenant answers as if it did not exist, before any role check (ids never leak).
-    if (by.tenantId !== null && n.tenantId !== by.tenantId) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId ?? ''}`);
-    if (by.role !== 'operator' && by.role !== 'tenant-admin') throw new SatiotError('FORBIDDEN', 'only operators and tenant admins create keys');
-    if (n.tenantId && !(await this.store.getTenant(n.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
+    if (by.tenantId !== null && n.tenantId !== by.tenantId)
+      throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId ?? ''}`);
+    if (by.role !== 'operator' && by.role !== 'tenant-admin')
+      throw new SatiotError('FORBIDDEN', 'only operators and tenant admins create keys');
+    if (n.tenantId && !(await this.store.getTenant(n.tenantId)))
+      throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
     const now = this.clock.now();
-    if (n.expiresAt !== undefined && !(n.expiresAt > now)) throw new SatiotError('INVALID_ARGUMENT', 'expiresAt must be in the future');
+    if (n.expiresAt !== undefined && !(n.expiresAt > now))
+      throw new SatiotError('INVALID_ARGUMENT', 'expiresAt must be in the future');
     const key = `sk_${randomBytes(32).toString('base64url')}`;
     const record: ApiKeyRecord = {
-      id: randomUUID(), tenantId: n.tenantId ?? null, role: n.role, name: (n.name ?? '').trim().slice(0, 200), keyHash: sha256Hex(key),
-      prefix: key.slice(0, 7), createdAt: now, expiresAt: n.expiresAt ?? null, revokedAt: null,
+      id: randomUUID(),
+      tenantId: n.tenantId ?? null,
+      role: n.role,
+      name: (n.name ?? '').trim().slice(0, 200),
+      keyHash: sha256Hex(key),
+      prefix: key.slice(0, 7),
+      createdAt: now,
+      expiresAt: n.expiresAt ?? null,
+      revokedAt: null,
     };
     await this.store.createApiKey(record);
     return { record, key };
@@ -92,7 +112,8 @@ export class AccessControl {
 
   /** Keys visible to `by`: all for operators, the tenant's for tenant admins. */
   async listKeys(by: Principal, tenantId?: string): Promise<ApiKeyRecord[]> {
-    if (by.tenantId !== null && tenantId !== undefined && tenantId !== by.tenantId) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${tenantId}`);
+    if (by.tenantId !== null && tenantId !== undefined && tenantId !== by.tenantId)
+      throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${tenantId}`);
     if (by.role === 'operator') return this.store.listApiKeys(tenantId);
     if (by.role !== 'tenant-admin') throw new SatiotError('FORBIDDEN', 'only operators and tenant admins list keys');
     return this.store.listApiKeys(by.tenantId!);
@@ -100,15 +121,17 @@ export class AccessControl {
 
   async revokeKey(by: Principal, id: string): Promise<ApiKeyRecord> {
     const k = await this.store.getApiKey(id);
-    if (!k || (by.tenantId !== null && k.tenantId !== by.tenantId)) throw new SatiotError('NOT_FOUND', `no API key ${id}`);
-    if (by.role !== 'operator' && by.role !== 'tenant-admin') throw new SatiotError('FORBIDDEN', 'only operators and tenant admins revoke keys');
+    if (!k || (by.tenantId !== null && k.tenantId !== by.tenantId))
+      throw new SatiotError('NOT_FOUND', `no API key ${id}`);
+    if (by.role !== 'operator' && by.role !== 'tenant-admin')
+      throw new SatiotError('FORBIDDEN', 'only operators and tenant admins revoke keys');
     const at = this.clock.now();
     const revoked = this.events
       ? await this.events.run(async (tx, emit) => {
-        const ok = await tx.revokeApiKey(id, at);
-        if (ok) emit(this.events!.registryChange('api-key', id));
-        return ok;
-      })
+          const ok = await tx.revokeApiKey(id, at);
+          if (ok) emit(this.events!.registryChange('api-key', id));
+          return ok;
+        })
       : await this.store.revokeApiKey(id, at);
     if (!revoked) throw new SatiotError('INVALID_ARGUMENT', `API key ${id} is already revoked`);
     this.cache.delete(k.keyHash);

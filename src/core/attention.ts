@@ -6,7 +6,8 @@ import type { IntegrationKind, IntegrationRecord } from './ports/delivery-store.
 import type { Registration } from './registration.js';
 
 /** What needs a person now, of one kind. */
-export type AttentionKind = 'alarm' | 'decision' | 'registration' | 'integration-disabled' | 'integration-failing' | 'downlink-expiring';
+export type AttentionKind =
+  'alarm' | 'decision' | 'registration' | 'integration-disabled' | 'integration-failing' | 'downlink-expiring';
 
 /**
  * One thing that needs a decision from the operator on duty, with where it is resolved: the
@@ -46,7 +47,10 @@ export interface AttentionSources {
   rule(id: string): Promise<Rule | undefined>;
   decisions(q: DecisionQuery): Promise<Page<Decision>>;
   /** The operators' review queue; undefined when the key may not review. */
-  reviewQueue?(q: { tenantId?: string; limit: number }): Promise<{ items: readonly Registration[]; nextCursor?: string }>;
+  reviewQueue?(q: {
+    tenantId?: string;
+    limit: number;
+  }): Promise<{ items: readonly Registration[]; nextCursor?: string }>;
   /** Undefined when delivery is off. */
   integrations?(kind: IntegrationKind, tenantId?: string): Promise<IntegrationRecord[]>;
   /** Downlinks still on the ground expiring before `before`, soonest first. */
@@ -74,7 +78,10 @@ export async function needsAttention(src: AttentionSources, tenantId: string | u
       // Once the list is full, one alarm of a lower severity is enough to know there are more.
       const room = PER_KIND - out.length;
       const page = await src.alarms({ ...scope, state: 'raised', severity, limit: Math.max(1, room) });
-      if (room === 0) { if (page.items.length > 0) more.add('alarm'); continue; }
+      if (room === 0) {
+        if (page.items.length > 0) more.add('alarm');
+        continue;
+      }
       out.push(...page.items);
       if (page.nextCursor) more.add('alarm');
     }
@@ -91,48 +98,107 @@ export async function needsAttention(src: AttentionSources, tenantId: string | u
   if (decisions.nextCursor) more.add('decision');
   if ('nextCursor' in pending && pending.nextCursor) more.add('registration');
   if (expiring.length > PER_KIND) more.add('downlink-expiring');
-  const who = (devEui: string) => { const name = src.terminalName?.(devEui); return name ? `${name} (${devEui})` : devEui; };
+  const who = (devEui: string) => {
+    const name = src.terminalName?.(devEui);
+    return name ? `${name} (${devEui})` : devEui;
+  };
   const rules = new Map<string, Promise<Rule | undefined>>();
   const ruleOf = (id: string) => rules.get(id) ?? rules.set(id, src.rule(id)).get(id)!;
   const items: AttentionItem[] = [];
   for (const a of alarms) {
     const rule = await ruleOf(a.ruleId);
     items.push({
-      kind: 'alarm', severity: a.severity, id: `alarm:${a.id}`, tenantId: a.tenantId, title: rule?.name ?? 'Alarm',
-      detail: `${who(a.devEui)}: raised${a.count > 1 ? `, ${a.count} firings` : ''}, not acknowledged`, at: a.raisedAt, devEui: a.devEui, link: '/alarms',
+      kind: 'alarm',
+      severity: a.severity,
+      id: `alarm:${a.id}`,
+      tenantId: a.tenantId,
+      title: rule?.name ?? 'Alarm',
+      detail: `${who(a.devEui)}: raised${a.count > 1 ? `, ${a.count} firings` : ''}, not acknowledged`,
+      at: a.raisedAt,
+      devEui: a.devEui,
+      link: '/alarms',
     });
   }
   for (const d of decisions.items) {
     const rule = await ruleOf(d.ruleId);
     items.push({
-      kind: 'decision', severity: 'warning', id: `decision:${d.id}`, tenantId: d.tenantId, title: `Approve or reject: ${rule?.name ?? 'a decision'}`,
-      detail: `${who(d.devEui)}: ${d.action.command ?? `downlink on port ${d.action.fPort}`}, proposed by ${d.model}`, at: d.createdAt, devEui: d.devEui, link: '/decisions',
+      kind: 'decision',
+      severity: 'warning',
+      id: `decision:${d.id}`,
+      tenantId: d.tenantId,
+      title: `Approve or reject: ${rule?.name ?? 'a decision'}`,
+      detail: `${who(d.devEui)}: ${d.action.command ?? `downlink on port ${d.action.fPort}`}, proposed by ${d.model}`,
+      at: d.createdAt,
+      devEui: d.devEui,
+      link: '/decisions',
     });
   }
   for (const r of pending.items) {
     items.push({
-      kind: 'registration', severity: 'info', id: `registration:${r.devEui}`, tenantId: r.tenantId, title: 'Registration waiting for review',
-      detail: `${who(r.devEui)}${r.owner ? `: ${r.owner.name}` : ''}, ${r.scenario.sector}`, at: r.createdAt, devEui: r.devEui, link: '/supervision',
+      kind: 'registration',
+      severity: 'info',
+      id: `registration:${r.devEui}`,
+      tenantId: r.tenantId,
+      title: 'Registration waiting for review',
+      detail: `${who(r.devEui)}${r.owner ? `: ${r.owner.name}` : ''}, ${r.scenario.sector}`,
+      at: r.createdAt,
+      devEui: r.devEui,
+      link: '/supervision',
     });
   }
   for (const i of [...webhooks, ...mqtt]) {
     const name = `${i.kind === 'webhook' ? 'Webhook' : 'MQTT integration'} ${i.kind === 'webhook' ? i.url.replace(/[?#].*$/, '') : i.url}`;
     if (i.disabledAt !== null) {
-      items.push({ kind: 'integration-disabled', severity: 'critical', id: `${i.kind}:${i.id}`, tenantId: i.tenantId, title: `${name} is disabled`, detail: i.disabledReason ?? 'disabled', at: i.disabledAt, link: `/integrations#${i.id}` });
+      items.push({
+        kind: 'integration-disabled',
+        severity: 'critical',
+        id: `${i.kind}:${i.id}`,
+        tenantId: i.tenantId,
+        title: `${name} is disabled`,
+        detail: i.disabledReason ?? 'disabled',
+        at: i.disabledAt,
+        link: `/integrations#${i.id}`,
+      });
     } else if (i.consecutiveFailures > 0) {
-      items.push({ kind: 'integration-failing', severity: 'warning', id: `${i.kind}:${i.id}`, tenantId: i.tenantId, title: `${name} is failing`, detail: `${i.consecutiveFailures} deliveries in a row failed`, at: i.updatedAt, link: `/integrations#${i.id}` });
+      items.push({
+        kind: 'integration-failing',
+        severity: 'warning',
+        id: `${i.kind}:${i.id}`,
+        tenantId: i.tenantId,
+        title: `${name} is failing`,
+        detail: `${i.consecutiveFailures} deliveries in a row failed`,
+        at: i.updatedAt,
+        link: `/integrations#${i.id}`,
+      });
     }
   }
   for (const d of expiring.slice(0, PER_KIND)) {
     const minutes = Math.max(0, Math.round((d.expiresAt - now) / 60_000));
     items.push({
-      kind: 'downlink-expiring', severity: d.priority === 'emergency' ? 'critical' : 'warning', id: `downlink:${d.id}`, tenantId: d.tenantId,
-      title: `Downlink expires ${minutes === 0 ? 'now' : `in ${minutes} min`}`, detail: `${who(d.devEui)}: ${d.state}${d.eta ? `, reaches it at ${new Date(d.eta).toISOString().slice(11, 16)} UTC` : ', no contact in time'}`,
-      at: d.expiresAt, devEui: d.devEui, link: `/terminals/${d.devEui}`,
+      kind: 'downlink-expiring',
+      severity: d.priority === 'emergency' ? 'critical' : 'warning',
+      id: `downlink:${d.id}`,
+      tenantId: d.tenantId,
+      title: `Downlink expires ${minutes === 0 ? 'now' : `in ${minutes} min`}`,
+      detail: `${who(d.devEui)}: ${d.state}${d.eta ? `, reaches it at ${new Date(d.eta).toISOString().slice(11, 16)} UTC` : ', no contact in time'}`,
+      at: d.expiresAt,
+      devEui: d.devEui,
+      link: `/terminals/${d.devEui}`,
     });
   }
   items.sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.at - b.at || a.id.localeCompare(b.id));
   const count = (k: AttentionKind) => items.filter((i) => i.kind === k).length;
-  const kinds: AttentionKind[] = ['alarm', 'decision', 'registration', 'integration-disabled', 'integration-failing', 'downlink-expiring'];
-  return { items, counts: Object.fromEntries(kinds.map((k) => [k, count(k)])) as Record<AttentionKind, number>, more: kinds.filter((k) => more.has(k)) };
+  const kinds: AttentionKind[] = [
+    'alarm',
+    'decision',
+    'registration',
+    'integration-disabled',
+    'integration-failing',
+    'downlink-expiring',
+  ];
+  return {
+    items,
+    counts: Object.fromEntries(kinds.map((k) => [k, count(k)])) as Record<AttentionKind, number>,
+    more: kinds.filter((k) => more.has(k)),
+  };
 }

@@ -20,7 +20,10 @@ interface Waiting {
  * Order: a bus never has two messages of one subject in flight to one consumer (nor two of one
  * partition on NATS), so a batch holds at most one message per subject, and batches may overlap.
  */
-export function coalesce(handleBatch: (messages: readonly BusMessage[]) => Promise<void>, maxBatch = DEFAULT_MAX_BATCH): (m: BusMessage) => Promise<void> {
+export function coalesce(
+  handleBatch: (messages: readonly BusMessage[]) => Promise<void>,
+  maxBatch = DEFAULT_MAX_BATCH,
+): (m: BusMessage) => Promise<void> {
   let waiting: Waiting[] = [];
   let scheduled = false;
   const run = async (batch: Waiting[]): Promise<void> => {
@@ -28,7 +31,10 @@ export function coalesce(handleBatch: (messages: readonly BusMessage[]) => Promi
       await handleBatch(batch.map((w) => w.message));
       for (const w of batch) w.resolve();
     } catch (e) {
-      if (batch.length === 1) { batch[0]!.reject(e); return; }
+      if (batch.length === 1) {
+        batch[0]!.reject(e);
+        return;
+      }
       for (const w of batch) {
         try {
           await handleBatch([w.message]);
@@ -47,12 +53,13 @@ export function coalesce(handleBatch: (messages: readonly BusMessage[]) => Promi
       void run(batch);
     }
   };
-  return (message) => new Promise<void>((resolve, reject) => {
-    waiting.push({ message, resolve, reject });
-    if (waiting.length >= maxBatch) flush();
-    else if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
-  });
+  return (message) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ message, resolve, reject });
+      if (waiting.length >= maxBatch) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
 }

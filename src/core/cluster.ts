@@ -24,9 +24,30 @@ export interface ClusterOptions {
 /** What `GET /api/v1/cluster` shows. */
 export interface ClusterStatus {
   readonly node: string;
-  readonly nodes: ReadonlyArray<{ nodeId: string; address: string | null; host: string; pid: number; version: string; startedAt: number; heartbeatAt: number; state: 'up' | 'stopped' | 'lost'; leases: string[] }>;
-  readonly leases: ReadonlyArray<{ name: string; holder: string | null; epoch: number; acquiredAt: number; expiresAt: number }>;
-  readonly outbox: { readonly pending: number; readonly oldestAgeMs: number | null; readonly publishedHere: number; readonly relayHere: boolean };
+  readonly nodes: ReadonlyArray<{
+    nodeId: string;
+    address: string | null;
+    host: string;
+    pid: number;
+    version: string;
+    startedAt: number;
+    heartbeatAt: number;
+    state: 'up' | 'stopped' | 'lost';
+    leases: string[];
+  }>;
+  readonly leases: ReadonlyArray<{
+    name: string;
+    holder: string | null;
+    epoch: number;
+    acquiredAt: number;
+    expiresAt: number;
+  }>;
+  readonly outbox: {
+    readonly pending: number;
+    readonly oldestAgeMs: number | null;
+    readonly publishedHere: number;
+    readonly relayHere: boolean;
+  };
   readonly consumers: readonly ConsumerLag[];
   readonly deadLetters: { readonly open: number };
   readonly bus: { readonly kind: string; readonly connected: boolean };
@@ -63,7 +84,9 @@ export class Cluster {
 
   async start(): Promise<void> {
     await this.beat();
-    this.timer = setInterval(() => { void this.beat(); }, this.heartbeatMs);
+    this.timer = setInterval(() => {
+      void this.beat();
+    }, this.heartbeatMs);
     this.timer.unref();
   }
 
@@ -73,24 +96,52 @@ export class Cluster {
   }
 
   private async beat(): Promise<void> {
-    await this.store.nodes.heartbeat({ ...this.identity, address: this.address }).catch((e: unknown) => this.opts.onError?.(e));
+    await this.store.nodes
+      .heartbeat({ ...this.identity, address: this.address })
+      .catch((e: unknown) => this.opts.onError?.(e));
   }
 
   async status(): Promise<ClusterStatus> {
     const now = await this.store.leases.now();
     const [nodes, leases, lag, consumers, open] = await Promise.all([
-      this.store.nodes.list(now - 24 * 3_600_000), this.store.leases.list(), this.store.outbox.lag(), this.bus.consumerLag(), this.store.deadLetters.countOpen(),
+      this.store.nodes.list(now - 24 * 3_600_000),
+      this.store.leases.list(),
+      this.store.outbox.lag(),
+      this.bus.consumerLag(),
+      this.store.deadLetters.countOpen(),
     ]);
     const live = leases.filter((l) => l.expiresAt > now);
     return {
       node: this.identity.nodeId,
       nodes: nodes.map((n) => ({
-        nodeId: n.nodeId, address: n.address, host: n.host, pid: n.pid, version: n.version, startedAt: n.startedAt, heartbeatAt: n.heartbeatAt,
-        state: n.stoppedAt !== null ? 'stopped' as const : now - n.heartbeatAt > this.lostAfterMs ? 'lost' as const : 'up' as const,
+        nodeId: n.nodeId,
+        address: n.address,
+        host: n.host,
+        pid: n.pid,
+        version: n.version,
+        startedAt: n.startedAt,
+        heartbeatAt: n.heartbeatAt,
+        state:
+          n.stoppedAt !== null
+            ? ('stopped' as const)
+            : now - n.heartbeatAt > this.lostAfterMs
+              ? ('lost' as const)
+              : ('up' as const),
         leases: live.filter((l) => l.holder === n.nodeId).map((l) => l.name),
       })),
-      leases: leases.map((l) => ({ name: l.name, holder: l.expiresAt > now ? l.holder : null, epoch: l.epoch, acquiredAt: l.acquiredAt, expiresAt: l.expiresAt })),
-      outbox: { pending: lag.pending, oldestAgeMs: lag.oldestAt === null ? null : Math.max(0, Date.now() - lag.oldestAt), publishedHere: this.relay.published, relayHere: this.keeper.holds('outbox-relay') },
+      leases: leases.map((l) => ({
+        name: l.name,
+        holder: l.expiresAt > now ? l.holder : null,
+        epoch: l.epoch,
+        acquiredAt: l.acquiredAt,
+        expiresAt: l.expiresAt,
+      })),
+      outbox: {
+        pending: lag.pending,
+        oldestAgeMs: lag.oldestAt === null ? null : Math.max(0, Date.now() - lag.oldestAt),
+        publishedHere: this.relay.published,
+        relayHere: this.keeper.holds('outbox-relay'),
+      },
       consumers,
       deadLetters: { open },
       bus: { kind: this.bus.kind, connected: this.bus.connected },

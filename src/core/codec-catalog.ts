@@ -41,7 +41,11 @@ export class CodecCatalog {
       const c = await this.store.getUserCodec(name.slice(USER_CODEC_PREFIX.length));
       if (c && c.tenantId === tenantId) return;
     }
-    throw new SatiotError('INVALID_ARGUMENT', `codec must be one of ${this.builtinNames().join(', ')} or user:<id> of one of the tenant's codecs; got ${name}`, { codec: name });
+    throw new SatiotError(
+      'INVALID_ARGUMENT',
+      `codec must be one of ${this.builtinNames().join(', ')} or user:<id> of one of the tenant's codecs; got ${name}`,
+      { codec: name },
+    );
   }
 
   /** The codec for a terminal's codec name; undefined when no such codec exists (any more). */

@@ -41,15 +41,30 @@ export class ContactPlanOracle implements ContactOracle {
   }
 
   /** Passes of the constellation over a position in [start, end], above `minElevationDeg` (default the oracle's), by AOS. */
-  passesOver(pos: { lat: number; lon: number; altM?: number }, start: number, end: number, minElevationDeg = this.minElevationDeg): Pass[] {
+  passesOver(
+    pos: { lat: number; lon: number; altM?: number },
+    start: number,
+    end: number,
+    minElevationDeg = this.minElevationDeg,
+  ): Pass[] {
     if (this.sats.length === 0 || !(end > start)) return [];
     const site = makeSite({ latDeg: pos.lat, lonDeg: pos.lon, ...(pos.altM !== undefined ? { altM: pos.altM } : {}) });
     return findPassesForAll(this.sats, { site, start, end, minElevationDeg });
   }
 
-  contactsBetween(terminal: { readonly id: string; readonly location?: { readonly lat: number; readonly lon: number } }, fromMs: number, toMs: number): number {
+  contactsBetween(
+    terminal: { readonly id: string; readonly location?: { readonly lat: number; readonly lon: number } },
+    fromMs: number,
+    toMs: number,
+  ): number {
     if (!terminal.location || this.sats.length === 0 || !(toMs > fromMs)) return 0;
     const site = makeSite({ latDeg: terminal.location.lat, lonDeg: terminal.location.lon });
-    return findPassesForAll(this.sats, { site, start: fromMs, end: toMs, minElevationDeg: this.minElevationDeg, toleranceMs: 1000 }).length;
+    return findPassesForAll(this.sats, {
+      site,
+      start: fromMs,
+      end: toMs,
+      minElevationDeg: this.minElevationDeg,
+      toleranceMs: 1000,
+    }).length;
   }
 }

@@ -94,7 +94,10 @@ export interface CoreDeps {
    * adapters; without it, events stay on the bus.
    */
   readonly delivery?: {
-    readonly transport: WebhookTransport; readonly publisher: IntegrationPublisher; readonly policy?: Partial<DeliveryPolicy>; readonly onError?: (e: unknown) => void;
+    readonly transport: WebhookTransport;
+    readonly publisher: IntegrationPublisher;
+    readonly policy?: Partial<DeliveryPolicy>;
+    readonly onError?: (e: unknown) => void;
     /** Integrations may point at internal addresses, for every key (DeliveryDeps.allowInternal); default false. */
     readonly allowInternal?: boolean;
     /** Each uplink event queued for an integration, ms after ingest (default: the satiot_delivery_queued_seconds metric). */
@@ -124,7 +127,10 @@ export interface CoreDeps {
 
 /** `keys` of a port, bound, in an object of their own: an edge handed it cannot reach the rest of the port, even by a cast. */
 function only<T extends object, K extends keyof T>(port: T, keys: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(keys.map((k) => [k, (port[k] as (...args: unknown[]) => unknown).bind(port)])) as Pick<T, K>;
+  return Object.fromEntries(keys.map((k) => [k, (port[k] as (...args: unknown[]) => unknown).bind(port)])) as Pick<
+    T,
+    K
+  >;
 }
 
 /**
@@ -195,8 +201,11 @@ export class Core {
     const metrics = deps.metrics ?? new Registry();
     const onError = deps.onError ?? ((e: unknown, what: string) => console.error(`satiot ${what}:`, e));
     const identity: NodeIdentity = {
-      nodeId: deps.node?.nodeId ?? `${hostname()}:${process.pid}`, host: deps.node?.host ?? hostname(), pid: deps.node?.pid ?? process.pid,
-      version: deps.node?.version ?? '0.1.0', startedAt: deps.node?.startedAt ?? Date.now(),
+      nodeId: deps.node?.nodeId ?? `${hostname()}:${process.pid}`,
+      host: deps.node?.host ?? hostname(),
+      pid: deps.node?.pid ?? process.pid,
+      version: deps.node?.version ?? '0.1.0',
+      startedAt: deps.node?.startedAt ?? Date.now(),
     };
     // What has started so far, undone in reverse when a later step fails (the store and the bus stay
     // the caller's to close then).
@@ -204,14 +213,27 @@ export class Core {
     try {
       // Group commits, one at a time on SQLite (one writer), several side by side on PostgreSQL.
       const events = new EventWriter(deps.store, identity.nodeId, { concurrency: deps.store.clusterable ? 4 : 1 });
-      const registry = new TerminalRegistry(deps.store, deps.vault, undefined, (e, devEui) => onError(e, `loading terminal ${devEui}`));
+      const registry = new TerminalRegistry(deps.store, deps.vault, undefined, (e, devEui) =>
+        onError(e, `loading terminal ${devEui}`),
+      );
       await registry.load();
       const codecs = new CodecCatalog(deps.codecs ?? BUILTIN_CODECS, deps.store, deps.userCodecLimits);
       const provisioning = new Provisioning(deps.store, events, registry, deps.vault, clock, codecs, deps.provisioning);
       const ingestMetrics = new IngestMetrics(metrics);
-      const registration = new RegistrationService(deps.store, events, registry, provisioning, deps.vault, clock, () => deps.audit ?? nullAuditLog, { reviewTenantRegistrations: deps.registration?.reviewTenantRegistrations ?? false });
+      const registration = new RegistrationService(
+        deps.store,
+        events,
+        registry,
+        provisioning,
+        deps.vault,
+        clock,
+        () => deps.audit ?? nullAuditLog,
+        { reviewTenantRegistrations: deps.registration?.reviewTenantRegistrations ?? false },
+      );
       await registration.load();
-      const pipeline = new IngestPipeline(deps.store, registry, clock, ingestMetrics, deps.ingest, () => events.written());
+      const pipeline = new IngestPipeline(deps.store, registry, clock, ingestMetrics, deps.ingest, () =>
+        events.written(),
+      );
       // Tenants' codecs in worker threads, a tenant at a time per thread: a slow script never holds up the node or the other tenants.
       const userCodecs = new UserCodecPool({ ...(deps.userCodecLimits ? { limits: deps.userCodecLimits } : {}) });
       undo.push(() => userCodecs.close());
@@ -219,16 +241,31 @@ export class Core {
       const contacts = new ContactPlanOracle();
       contacts.setSatellites(await deps.store.listSatellites());
       const rules = new RuleRunner(deps.store, events, deps.bus, registry, clock, contacts);
-      rules.nextMessage = (t) => terminalNextMessage(deps.store, contacts, t, clock.now(), 0.8, () => recordsOf(registry));
+      rules.nextMessage = (t) =>
+        terminalNextMessage(deps.store, contacts, t, clock.now(), 0.8, () => recordsOf(registry));
       const eventMetrics = new EventMetrics(metrics, deps.bus);
       await eventMetrics.start();
       undo.push(() => eventMetrics.stop());
       // Rules' automatic downlinks obey the tenant's quota as customers' do; emergencies always go.
-      const emergencies = new EmergencyBudget(deps.store.limits, events, () => deps.audit ?? nullAuditLog, deps.emergencyDownlinksPerHour ?? DEFAULT_EMERGENCY_DOWNLINKS_PER_HOUR, systemClock);
+      const emergencies = new EmergencyBudget(
+        deps.store.limits,
+        events,
+        () => deps.audit ?? nullAuditLog,
+        deps.emergencyDownlinksPerHour ?? DEFAULT_EMERGENCY_DOWNLINKS_PER_HOUR,
+        systemClock,
+      );
       const quotas = new QuotaService(deps.store, clock, emergencies);
       const admitRequest = (tenantId: string, devEui: string, priority: 'normal' | 'emergency') =>
         quotas.admitDownlink({ tenantId, devEui, priority, actor: { kind: 'system', id: 'rules', tenantId } });
-      const downlinks = new DownlinkService(deps.store, events, deps.bus, registry, clock, new MovingTerminalContacts(new DownlinkContacts(deps.store), deps.store, () => clock.now()), { admitRequest, ...deps.downlinks });
+      const downlinks = new DownlinkService(
+        deps.store,
+        events,
+        deps.bus,
+        registry,
+        clock,
+        new MovingTerminalContacts(new DownlinkContacts(deps.store), deps.store, () => clock.now()),
+        { admitRequest, ...deps.downlinks },
+      );
 
       // Other nodes' registry changes, applied to what this node keeps in memory.
       const registrySync = new RegistrySync(deps.bus, identity.nodeId, (e) => onError(e, 'registry sync'));
@@ -238,7 +275,9 @@ export class Core {
         if (entry) await registration.reload(entry.record.id);
       });
       const gateways = new TerrestrialGateways(deps.store, events, clock);
-      registrySync.on('station', () => { gateways.forget(); });
+      registrySync.on('station', () => {
+        gateways.forget();
+      });
       registrySync.on('satellites', async () => contacts.setSatellites(await deps.store.listSatellites()));
       registrySync.on('rules', (e) => rules.invalidate(e.key!));
       await registrySync.start();
@@ -252,7 +291,19 @@ export class Core {
       await downlinks.start();
       undo.push(() => downlinks.stop());
       const delivery = deps.delivery
-        ? await DeliveryService.start({ store: deps.store.deliveries, atomically: (fn) => events.run((tx) => fn(tx)), bus: deps.bus, vault: deps.vault, tenants: deps.store, clock, onAttempt: eventMetrics.observeAttempt, onQueued: eventMetrics.observeQueued, pruneLog: false, onError: (e: unknown) => onError(e, 'delivery'), ...deps.delivery })
+        ? await DeliveryService.start({
+            store: deps.store.deliveries,
+            atomically: (fn) => events.run((tx) => fn(tx)),
+            bus: deps.bus,
+            vault: deps.vault,
+            tenants: deps.store,
+            clock,
+            onAttempt: eventMetrics.observeAttempt,
+            onQueued: eventMetrics.observeQueued,
+            pruneLog: false,
+            onError: (e: unknown) => onError(e, 'delivery'),
+            ...deps.delivery,
+          })
         : undefined;
       if (delivery) undo.push(() => delivery.stop());
       const deadLetters = new DeadLetters(deps.store.deadLetters);
@@ -269,7 +320,10 @@ export class Core {
       // relayed: the relay looks again from the oldest unpublished event four times a second. One
       // writer (SQLite) commits in order, and a rare look suffices.
       const relay = new OutboxRelay(deps.store.outbox, deps.bus, {
-        rescanMs: deps.store.clusterable ? 250 : 5_000, onError: (e) => onError(e, 'outbox relay'), ...deps.relay, onPublished: ingestMetrics.observeRelayed,
+        rescanMs: deps.store.clusterable ? 250 : 5_000,
+        onError: (e) => onError(e, 'outbox relay'),
+        ...deps.relay,
+        onPublished: ingestMetrics.observeRelayed,
         mayPublish: () => leases.holds(LEASES.relay),
       });
       events.onEvents(() => relay.wake());
@@ -280,21 +334,32 @@ export class Core {
         leases.hold(LEASES.silence);
         leases.hold(LEASES.downlinks);
         leases.hold(LEASES.retention);
-        scheduler.every(LEASES.silence, 5 * 60_000, () => rules.sweepSilence(), { when: () => leases.holds(LEASES.silence) });
-        scheduler.every(LEASES.downlinks, 60_000, () => downlinks.sweep(), { when: () => leases.holds(LEASES.downlinks) });
-        scheduler.every(LEASES.retention, 3_600_000, async () => {
-          const now = Date.now();
-          await deps.store.outbox.prune(now - OUTBOX_RETENTION_MS);
-          await deps.store.inbox.prune(now - INBOX_RETENTION_MS);
-          await deps.store.limits.prune(now);
-          if (delivery) await deps.store.deliveries.pruneAttempts(clock.now() - DELIVERY_LOG_RETENTION_MS);
-        }, { when: () => leases.holds(LEASES.retention), firstAfterMs: 60_000 });
+        scheduler.every(LEASES.silence, 5 * 60_000, () => rules.sweepSilence(), {
+          when: () => leases.holds(LEASES.silence),
+        });
+        scheduler.every(LEASES.downlinks, 60_000, () => downlinks.sweep(), {
+          when: () => leases.holds(LEASES.downlinks),
+        });
+        scheduler.every(
+          LEASES.retention,
+          3_600_000,
+          async () => {
+            const now = Date.now();
+            await deps.store.outbox.prune(now - OUTBOX_RETENTION_MS);
+            await deps.store.inbox.prune(now - INBOX_RETENTION_MS);
+            await deps.store.limits.prune(now);
+            if (delivery) await deps.store.deliveries.pruneAttempts(clock.now() - DELIVERY_LOG_RETENTION_MS);
+          },
+          { when: () => leases.holds(LEASES.retention), firstAfterMs: 60_000 },
+        );
       }
       await leases.start();
       undo.push(() => leases.stop());
       scheduler.start();
       undo.push(() => scheduler.stop());
-      const cluster = new Cluster(identity, deps.store, deps.bus, leases, relay, { onError: (e) => onError(e, 'heartbeat') });
+      const cluster = new Cluster(identity, deps.store, deps.bus, leases, relay, {
+        onError: (e) => onError(e, 'heartbeat'),
+      });
       await cluster.start();
       undo.push(() => cluster.stop());
       registerClusterMetrics(metrics, cluster);
@@ -303,14 +368,59 @@ export class Core {
       downlinks.onRequestRefused = (id, code, message) => decisions.refused(id, code, message);
       rules.decisions = decisions;
       rules.engine = deps.forecastEngine;
-      const masterKey = new MasterKeyRotation(deps.store, registry, registration, deps.vault, clock, () => deps.audit ?? nullAuditLog);
-      return new Core(deps.store, deps.bus, clock, registry, provisioning, pipeline, metrics, codecs, decoder, rules, contacts, downlinks, delivery, eventMetrics,
-        deps.audit ?? nullAuditLog, registration, masterKey, events, relay, leases, scheduler, registrySync, deadLetters, cluster,
-        new RegistryQueries(deps.store), new MessageQueries(deps.store, new SatelliteCatalog(() => deps.store.listSatellites(), () => clock.now())), quotas, only(deps.store.anomalies, ['list']),
+      const masterKey = new MasterKeyRotation(
+        deps.store,
+        registry,
+        registration,
+        deps.vault,
+        clock,
+        () => deps.audit ?? nullAuditLog,
+      );
+      return new Core(
+        deps.store,
+        deps.bus,
+        clock,
+        registry,
+        provisioning,
+        pipeline,
+        metrics,
+        codecs,
+        decoder,
+        rules,
+        contacts,
+        downlinks,
+        delivery,
+        eventMetrics,
+        deps.audit ?? nullAuditLog,
+        registration,
+        masterKey,
+        events,
+        relay,
+        leases,
+        scheduler,
+        registrySync,
+        deadLetters,
+        cluster,
+        new RegistryQueries(deps.store),
+        new MessageQueries(
+          deps.store,
+          new SatelliteCatalog(
+            () => deps.store.listSatellites(),
+            () => clock.now(),
+          ),
+        ),
+        quotas,
+        only(deps.store.anomalies, ['list']),
         only(deps.store.audit, ['head', 'range', 'seqRange', 'checkpoints', 'list']),
-        deps.store.clusterable ? only(deps.store.limits, ['hit', 'lock', 'lockedUntil']) : undefined, gateways, decisions);
+        deps.store.clusterable ? only(deps.store.limits, ['hit', 'lock', 'lockedUntil']) : undefined,
+        gateways,
+        decisions,
+      );
     } catch (e) {
-      for (const u of undo.reverse()) await Promise.resolve().then(u).catch(() => undefined);
+      for (const u of undo.reverse())
+        await Promise.resolve()
+          .then(u)
+          .catch(() => undefined);
       throw e;
     }
   }
@@ -319,7 +429,7 @@ export class Core {
 
   /** Ground stations' tokens: rotation and revocation, audited, refused on every node from the commit on. */
   get stationTokens(): StationTokens {
-    return this.tokens ??= new StationTokens(this.store, this.events, this.clock, () => this.audit);
+    return (this.tokens ??= new StationTokens(this.store, this.events, this.clock, () => this.audit));
   }
 
   /**
@@ -355,13 +465,23 @@ export class Core {
    */
   attention(tenantId: string | undefined, o: { reviews: boolean; integrations: boolean }): Promise<Attention> {
     const delivery = this.delivery;
-    return needsAttention({
-      alarms: (q) => this.rules.alarms(q), rule: (id) => this.rules.get(id), decisions: (q) => this.decisions.list(q),
-      ...(o.reviews ? { reviewQueue: (q: { tenantId?: string; limit: number }) => this.registration.reviewQueue(q) } : {}),
-      ...(delivery && o.integrations ? { integrations: (kind: IntegrationKind, t?: string) => delivery.catalog.list(kind, t) } : {}),
-      expiringDownlinks: (q) => this.store.downlinks.listExpiring(q), now: () => this.clock.now(),
-      terminalName: (devEui) => this.registry.byDevEui(devEui)?.record.name,
-    }, tenantId);
+    return needsAttention(
+      {
+        alarms: (q) => this.rules.alarms(q),
+        rule: (id) => this.rules.get(id),
+        decisions: (q) => this.decisions.list(q),
+        ...(o.reviews
+          ? { reviewQueue: (q: { tenantId?: string; limit: number }) => this.registration.reviewQueue(q) }
+          : {}),
+        ...(delivery && o.integrations
+          ? { integrations: (kind: IntegrationKind, t?: string) => delivery.catalog.list(kind, t) }
+          : {}),
+        expiringDownlinks: (q) => this.store.downlinks.listExpiring(q),
+        now: () => this.clock.now(),
+        terminalName: (devEui) => this.registry.byDevEui(devEui)?.record.name,
+      },
+      tenantId,
+    );
   }
 
   /** The stored satellites by the ids receptions name them with (one cache for every reader: the series, the anomaly monitor). */

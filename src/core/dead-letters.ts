@@ -55,13 +55,19 @@ export class DeadLetters {
   async replay(id: string): Promise<DeadLetterRecord> {
     const d = await this.get(id);
     const handler = this.handlers.get(d.consumer);
-    if (!handler) throw new SatiotError('INVALID_ARGUMENT', `no consumer ${d.consumer} runs here to replay it`, { consumer: d.consumer });
+    if (!handler)
+      throw new SatiotError('INVALID_ARGUMENT', `no consumer ${d.consumer} runs here to replay it`, {
+        consumer: d.consumer,
+      });
     try {
       await handler({ subject: d.subject, data: d.data, ...(d.eventId !== null ? { msgId: d.eventId } : {}) });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       await this.store.recordReplay(id, Date.now(), message);
-      throw new SatiotError('REPLAY_FAILED', `the consumer failed again: ${message.slice(0, 300)}`, { id, consumer: d.consumer });
+      throw new SatiotError('REPLAY_FAILED', `the consumer failed again: ${message.slice(0, 300)}`, {
+        id,
+        consumer: d.consumer,
+      });
     }
     await this.store.recordReplay(id, Date.now(), null);
     return this.get(id);
@@ -72,8 +78,17 @@ export class DeadLetters {
 export function deadLetterSink(store: DeadLetterStore): DeadLetterSink {
   return async (d: DeadLetterReport) => {
     await store.add({
-      id: deadLetterId(d.consumer, eventIdOf({ subject: d.subject, data: d.data, ...(d.msgId !== undefined ? { msgId: d.msgId } : {}) })),
-      consumer: d.consumer, subject: d.subject, eventId: d.msgId ?? null, data: d.data, attempts: d.attempts, error: d.error, failedAt: Date.now(),
+      id: deadLetterId(
+        d.consumer,
+        eventIdOf({ subject: d.subject, data: d.data, ...(d.msgId !== undefined ? { msgId: d.msgId } : {}) }),
+      ),
+      consumer: d.consumer,
+      subject: d.subject,
+      eventId: d.msgId ?? null,
+      data: d.data,
+      attempts: d.attempts,
+      error: d.error,
+      failedAt: Date.now(),
     });
   };
 }

@@ -42,7 +42,13 @@ export class Decisions {
     if (!d || d.state !== 'executed') return;
     const next: Decision = { ...d, state: 'failed', reason: `${code}: ${message}`.slice(0, 500) };
     if (await this.store.decisions.update(next, d.version)) {
-      await this.record({ kind: 'system', id: 'downlink-queue' }, 'decision.fail', { ...next, version: d.version + 1 }, 'failed', { code });
+      await this.record(
+        { kind: 'system', id: 'downlink-queue' },
+        'decision.fail',
+        { ...next, version: d.version + 1 },
+        'failed',
+        { code },
+      );
     }
   }
 
@@ -51,20 +57,43 @@ export class Decisions {
    * once under `auto` (its downlink request emitted) or proposed under `suggest`. Undefined when the
    * alarm already has one.
    */
-  async decide(tx: StoreTx, emit: Emit, c: { rule: Rule; terminal: TerminalRecord; alarm: Alarm; action: DownlinkAction & { readonly command?: string } }): Promise<Decision | undefined> {
-    const policy: DecisionPolicy = c.rule.action?.policy ?? await tx.decisions.policy(c.terminal.tenantId) ?? 'auto';
+  async decide(
+    tx: StoreTx,
+    emit: Emit,
+    c: { rule: Rule; terminal: TerminalRecord; alarm: Alarm; action: DownlinkAction & { readonly command?: string } },
+  ): Promise<Decision | undefined> {
+    const policy: DecisionPolicy = c.rule.action?.policy ?? (await tx.decisions.policy(c.terminal.tenantId)) ?? 'auto';
     const now = this.clock.now();
     const { model, confidence, leaf } = judgedBy(c.alarm.evidence);
     const stored = leaf ? await storeModel(tx, c.terminal, leaf, now) : undefined;
     const d: Decision = {
-      id: randomUUID(), tenantId: c.terminal.tenantId, terminalId: c.terminal.id, devEui: c.terminal.devEui, ruleId: c.rule.id, alarmId: c.alarm.id,
+      id: randomUUID(),
+      tenantId: c.terminal.tenantId,
+      terminalId: c.terminal.id,
+      devEui: c.terminal.devEui,
+      ruleId: c.rule.id,
+      alarmId: c.alarm.id,
       action: {
-        kind: 'downlink', fPort: c.action.fPort, payloadHex: c.action.payloadHex, confirmed: c.action.confirmed ?? false, priority: c.action.priority ?? 'normal',
+        kind: 'downlink',
+        fPort: c.action.fPort,
+        payloadHex: c.action.payloadHex,
+        confirmed: c.action.confirmed ?? false,
+        priority: c.action.priority ?? 'normal',
         ...(c.action.command ? { command: c.action.command } : {}),
       },
-      inputs: c.alarm.evidence as unknown as Record<string, unknown>, model, modelId: stored?.id ?? null, confidence, policy,
-      state: policy === 'auto' ? 'executed' : 'proposed', createdAt: now,
-      decidedBy: policy === 'auto' ? AUTO_APPROVER : null, decidedAt: policy === 'auto' ? now : null, reason: null, undoneBy: null, undoneAt: null, version: 0,
+      inputs: c.alarm.evidence as unknown as Record<string, unknown>,
+      model,
+      modelId: stored?.id ?? null,
+      confidence,
+      policy,
+      state: policy === 'auto' ? 'executed' : 'proposed',
+      createdAt: now,
+      decidedBy: policy === 'auto' ? AUTO_APPROVER : null,
+      decidedAt: policy === 'auto' ? now : null,
+      reason: null,
+      undoneBy: null,
+      undoneAt: null,
+      version: 0,
     };
     if (!(await tx.decisions.create(d))) return undefined;
     if (d.state === 'executed') emit(requestOf(d, now));
@@ -74,7 +103,12 @@ export class Decisions {
   /** Audit records of decisions the rule runner took (after its transaction committed). */
   async taken(ds: readonly Decision[]): Promise<void> {
     for (const d of ds) {
-      await this.record({ kind: 'system', id: 'decision-policy' }, d.state === 'executed' ? 'decision.auto' : 'decision.propose', d, 'ok');
+      await this.record(
+        { kind: 'system', id: 'decision-policy' },
+        d.state === 'executed' ? 'decision.auto' : 'decision.propose',
+        d,
+        'ok',
+      );
     }
   }
 
@@ -106,23 +140,47 @@ export class Decisions {
 
   async setPolicy(tenantId: string, policy: DecisionPolicy, by: AuditActor): Promise<void> {
     await this.store.decisions.setPolicy(tenantId, policy, this.clock.now());
-    await this.audit().append({ actor: by, action: 'decision.policy', target: { kind: 'tenant', id: tenantId, tenantId }, outcome: 'ok', details: { policy }, at: this.clock.now() });
+    await this.audit().append({
+      actor: by,
+      action: 'decision.policy',
+      target: { kind: 'tenant', id: tenantId, tenantId },
+      outcome: 'ok',
+      details: { policy },
+      at: this.clock.now(),
+    });
   }
 
   /** A proposed decision approved by `by`: executed, its downlink requested. */
   async approve(id: string, by: AuditActor): Promise<Decision> {
-    return this.change(id, by, 'decision.approve', (x, now) => {
-      if (x.state !== 'proposed') throw new SatiotError('DECISION_STATE', `decision ${id} is ${x.state}; only a proposed one can be approved`, { state: x.state });
-      // What an old proposal answered has passed: acting on it now would act on a situation that is over.
-      if (now - x.createdAt > PROPOSAL_TTL_MS) throw new SatiotError('DECISION_STATE', `decision ${id} was proposed more than 24 hours ago; reject it, the rule proposes again when it raises`, { createdAt: new Date(x.createdAt).toISOString() });
-      return { ...x, state: 'executed', decidedBy: nameOf(by), decidedAt: now };
-    }, (x, emit, now) => emit(requestOf(x, now)));
+    return this.change(
+      id,
+      by,
+      'decision.approve',
+      (x, now) => {
+        if (x.state !== 'proposed')
+          throw new SatiotError('DECISION_STATE', `decision ${id} is ${x.state}; only a proposed one can be approved`, {
+            state: x.state,
+          });
+        // What an old proposal answered has passed: acting on it now would act on a situation that is over.
+        if (now - x.createdAt > PROPOSAL_TTL_MS)
+          throw new SatiotError(
+            'DECISION_STATE',
+            `decision ${id} was proposed more than 24 hours ago; reject it, the rule proposes again when it raises`,
+            { createdAt: new Date(x.createdAt).toISOString() },
+          );
+        return { ...x, state: 'executed', decidedBy: nameOf(by), decidedAt: now };
+      },
+      (x, emit, now) => emit(requestOf(x, now)),
+    );
   }
 
   /** A proposed decision rejected by `by`, with why. */
   reject(id: string, by: AuditActor, reason?: string): Promise<Decision> {
     return this.change(id, by, 'decision.reject', (d, now) => {
-      if (d.state !== 'proposed') throw new SatiotError('DECISION_STATE', `decision ${id} is ${d.state}; only a proposed one can be rejected`, { state: d.state });
+      if (d.state !== 'proposed')
+        throw new SatiotError('DECISION_STATE', `decision ${id} is ${d.state}; only a proposed one can be rejected`, {
+          state: d.state,
+        });
       return { ...d, state: 'rejected', decidedBy: nameOf(by), decidedAt: now, reason: reason ?? null };
     });
   }
@@ -138,19 +196,48 @@ export class Decisions {
       await this.record(by, 'decision.undo', d, 'failed', { code: e.code });
       throw e;
     };
-    if (d.state !== 'executed') await refuse(new SatiotError('DECISION_STATE', `decision ${id} is ${d.state}; only an executed one can be undone`, { state: d.state }));
+    if (d.state !== 'executed')
+      await refuse(
+        new SatiotError('DECISION_STATE', `decision ${id} is ${d.state}; only an executed one can be undone`, {
+          state: d.state,
+        }),
+      );
     const dl = await this.downlinks.findByAlarm(d.alarmId);
-    if (!dl) return refuse(new SatiotError('DECISION_NOT_UNDOABLE', `decision ${id}: its downlink is still being queued; try again in a moment`, { decisionId: id }));
+    if (!dl)
+      return refuse(
+        new SatiotError(
+          'DECISION_NOT_UNDOABLE',
+          `decision ${id}: its downlink is still being queued; try again in a moment`,
+          { decisionId: id },
+        ),
+      );
     const withdrawn = await this.downlinks.cancel(dl.id, 'decision-undone');
     if (withdrawn.state !== 'failed' || withdrawn.history.at(-1)?.reason !== 'decision-undone') {
       await this.record(by, 'decision.undo', d, 'failed', { downlinkId: dl.id, downlinkState: withdrawn.state });
-      throw new SatiotError('DECISION_NOT_UNDOABLE', `decision ${id}: its downlink is ${withdrawn.state} and can no longer be withdrawn`, { decisionId: id, downlinkId: dl.id, downlinkState: withdrawn.state });
+      throw new SatiotError(
+        'DECISION_NOT_UNDOABLE',
+        `decision ${id}: its downlink is ${withdrawn.state} and can no longer be withdrawn`,
+        { decisionId: id, downlinkId: dl.id, downlinkState: withdrawn.state },
+      );
     }
-    return this.change(id, by, 'decision.undo', (x, now) => ({ ...x, state: 'undone', undoneBy: nameOf(by), undoneAt: now, reason: reason ?? x.reason }), undefined, { downlinkId: dl.id });
+    return this.change(
+      id,
+      by,
+      'decision.undo',
+      (x, now) => ({ ...x, state: 'undone', undoneBy: nameOf(by), undoneAt: now, reason: reason ?? x.reason }),
+      undefined,
+      { downlinkId: dl.id },
+    );
   }
 
-  private async change(id: string, by: AuditActor, action: string, next: (d: Decision, now: number) => Decision,
-    effect?: (d: Decision, emit: Emit, now: number) => void, details: Record<string, unknown> = {}): Promise<Decision> {
+  private async change(
+    id: string,
+    by: AuditActor,
+    action: string,
+    next: (d: Decision, now: number) => Decision,
+    effect?: (d: Decision, emit: Emit, now: number) => void,
+    details: Record<string, unknown> = {},
+  ): Promise<Decision> {
     const d = await this.get(id);
     const now = this.clock.now();
     let changed: Decision;
@@ -174,10 +261,28 @@ export class Decisions {
     return saved;
   }
 
-  private async record(by: AuditActor, action: string, d: Decision, outcome: 'ok' | 'failed', details: Record<string, unknown> = {}): Promise<void> {
+  private async record(
+    by: AuditActor,
+    action: string,
+    d: Decision,
+    outcome: 'ok' | 'failed',
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.audit().append({
-      actor: by, action, target: { kind: 'decision', id: d.id, tenantId: d.tenantId }, outcome,
-      details: { devEui: d.devEui, ruleId: d.ruleId, alarmId: d.alarmId, model: d.model, confidence: d.confidence, policy: d.policy, state: d.state, ...details },
+      actor: by,
+      action,
+      target: { kind: 'decision', id: d.id, tenantId: d.tenantId },
+      outcome,
+      details: {
+        devEui: d.devEui,
+        ruleId: d.ruleId,
+        alarmId: d.alarmId,
+        model: d.model,
+        confidence: d.confidence,
+        policy: d.policy,
+        state: d.state,
+        ...details,
+      },
       at: this.clock.now(),
     });
   }
@@ -186,10 +291,23 @@ export class Decisions {
 /** The decision's downlink request (one per alarm: the downlink service queues it once). */
 function requestOf(d: Decision, now: number): { id: string; subject: string; data: Uint8Array } {
   const req: DownlinkRequestEvent = {
-    kind: 'downlink-request', alarmId: d.alarmId, ruleId: d.ruleId, tenantId: d.tenantId, devEui: d.devEui, decisionId: d.id,
-    fPort: d.action.fPort, payloadHex: d.action.payloadHex, confirmed: d.action.confirmed, priority: d.action.priority, requestedAt: new Date(now).toISOString(),
+    kind: 'downlink-request',
+    alarmId: d.alarmId,
+    ruleId: d.ruleId,
+    tenantId: d.tenantId,
+    devEui: d.devEui,
+    decisionId: d.id,
+    fPort: d.action.fPort,
+    payloadHex: d.action.payloadHex,
+    confirmed: d.action.confirmed,
+    priority: d.action.priority,
+    requestedAt: new Date(now).toISOString(),
   };
-  return { id: downlinkRequestEventId(d.alarmId), subject: downlinkRequestSubject(d.tenantId, d.devEui), data: Buffer.from(JSON.stringify(req)) };
+  return {
+    id: downlinkRequestEventId(d.alarmId),
+    subject: downlinkRequestSubject(d.tenantId, d.devEui),
+    data: Buffer.from(JSON.stringify(req)),
+  };
 }
 
 /**
@@ -197,13 +315,34 @@ function requestOf(d: Decision, now: number): { id: string; subject: string; dat
  * field (or the same version when this fit is stored already): its parameters and training window
  * come from the condition's evidence (`fit`). Undefined when the evidence has none.
  */
-async function storeModel(tx: StoreTx, terminal: TerminalRecord, leaf: Record<string, unknown>, now: number): Promise<LearnedModel | undefined> {
-  const fit = leaf['fit'] as { trainedFrom?: unknown; trainedTo?: unknown; observations?: unknown; params?: unknown } | undefined;
-  if (!fit || typeof fit.trainedFrom !== 'number' || typeof fit.trainedTo !== 'number' || typeof fit.observations !== 'number') return undefined;
-  return tx.models.save({
-    tenantId: terminal.tenantId, subject: terminal.id, kind: String(leaf['kind']), field: String(leaf['field'] ?? ''),
-    params: (fit.params ?? {}) as Record<string, unknown>, trainedFrom: fit.trainedFrom, trainedTo: fit.trainedTo, observations: fit.observations,
-  }, now);
+async function storeModel(
+  tx: StoreTx,
+  terminal: TerminalRecord,
+  leaf: Record<string, unknown>,
+  now: number,
+): Promise<LearnedModel | undefined> {
+  const fit = leaf['fit'] as
+    { trainedFrom?: unknown; trainedTo?: unknown; observations?: unknown; params?: unknown } | undefined;
+  if (
+    !fit ||
+    typeof fit.trainedFrom !== 'number' ||
+    typeof fit.trainedTo !== 'number' ||
+    typeof fit.observations !== 'number'
+  )
+    return undefined;
+  return tx.models.save(
+    {
+      tenantId: terminal.tenantId,
+      subject: terminal.id,
+      kind: String(leaf['kind']),
+      field: String(leaf['field'] ?? ''),
+      params: (fit.params ?? {}) as Record<string, unknown>,
+      trainedFrom: fit.trainedFrom,
+      trainedTo: fit.trainedTo,
+      observations: fit.observations,
+    },
+    now,
+  );
 }
 
 /**
@@ -213,7 +352,9 @@ async function storeModel(tx: StoreTx, terminal: TerminalRecord, leaf: Record<st
  */
 export function judgedBy(evidence: unknown): { model: string; confidence: number; leaf?: Record<string, unknown> } {
   const leaves = ((evidence as { conditions?: unknown } | null)?.conditions ?? []) as Array<Record<string, unknown>>;
-  const learned = leaves.filter((l) => l['kind'] === 'anomaly' && l['truth'] === 'true' && typeof l['score'] === 'number');
+  const learned = leaves.filter(
+    (l) => l['kind'] === 'anomaly' && l['truth'] === 'true' && typeof l['score'] === 'number',
+  );
   if (learned.length > 0) {
     const top = learned.reduce((a, l) => ((l['score'] as number) > (a['score'] as number) ? l : a));
     return { model: 'rule/anomaly:local-median', confidence: top['score'] as number, leaf: top };
@@ -223,8 +364,14 @@ export function judgedBy(evidence: unknown): { model: string; confidence: number
   const foreseen = leaves.filter((l) => l['kind'] === 'forecast' && l['truth'] === 'true');
   if (foreseen.length > 0) {
     const chance = { upper: 0.1, point: 0.5, lower: 0.9 } as Record<string, number>;
-    const top = foreseen.reduce((a, l) => ((chance[String(l['quantile'])] ?? 0.5) > (chance[String(a['quantile'])] ?? 0.5) ? l : a));
-    return { model: `rule/forecast:${String(top['model'] ?? 'mstl-ets')}`, confidence: chance[String(top['quantile'])] ?? 0.5, leaf: top };
+    const top = foreseen.reduce((a, l) =>
+      (chance[String(l['quantile'])] ?? 0.5) > (chance[String(a['quantile'])] ?? 0.5) ? l : a,
+    );
+    return {
+      model: `rule/forecast:${String(top['model'] ?? 'mstl-ets')}`,
+      confidence: chance[String(top['quantile'])] ?? 0.5,
+      leaf: top,
+    };
   }
   const kinds = [...new Set(leaves.map((l) => String(l['kind'])))].sort();
   return { model: `rule/${kinds.join('+') || 'condition'}`, confidence: 1 };

@@ -63,28 +63,51 @@ export class DownlinkContacts implements DownlinkContactSource {
     for (const g of await this.catalog.listGroundStations()) {
       if (!g.enabled) continue;
       for (const p of this.passes({ lat: g.lat, lon: g.lon, altM: g.altM }, this.stationMinEl, from, to)) {
-        out.push({ id: `station:${g.id}:${p.satelliteId}:${Math.round(p.start / 1000)}`, kind: 'station', stationId: g.id, satelliteId: p.satelliteId, start: p.start, end: p.end });
+        out.push({
+          id: `station:${g.id}:${p.satelliteId}:${Math.round(p.start / 1000)}`,
+          kind: 'station',
+          stationId: g.id,
+          satelliteId: p.satelliteId,
+          start: p.start,
+          end: p.end,
+        });
       }
     }
     return out;
   }
 
-  async terminalContacts(terminal: { readonly location?: GeoPoint }, from: number, to: number): Promise<readonly Contact[]> {
+  async terminalContacts(
+    terminal: { readonly location?: GeoPoint },
+    from: number,
+    to: number,
+  ): Promise<readonly Contact[]> {
     if (!terminal.location) return [];
     if (this.satsKey === '') await this.refreshSatellites();
-    return this.passes(terminal.location, this.terminalMinEl, from, to)
-      .map((p) => ({ id: `terminal:${p.satelliteId}:${Math.round(p.start / 1000)}`, kind: 'terminal' as const, satelliteId: p.satelliteId, start: p.start, end: p.end }));
+    return this.passes(terminal.location, this.terminalMinEl, from, to).map((p) => ({
+      id: `terminal:${p.satelliteId}:${Math.round(p.start / 1000)}`,
+      kind: 'terminal' as const,
+      satelliteId: p.satelliteId,
+      start: p.start,
+      end: p.end,
+    }));
   }
 
   /** Passes over a site overlapping [from, to], from the cache of the window's hour buckets. */
   private passes(pos: GeoPoint, minEl: number, from: number, to: number): readonly PassWindow[] {
     if (!(to > from) || this.sats.length === 0) return [];
-    const b0 = Math.floor(from / HOUR) * HOUR, b1 = Math.ceil(to / HOUR) * HOUR;
+    const b0 = Math.floor(from / HOUR) * HOUR,
+      b1 = Math.ceil(to / HOUR) * HOUR;
     const key = `${pos.lat},${pos.lon},${pos.altM ?? 0}|${minEl}|${b0}|${b1}`;
     let all = this.cache.get(key);
     if (!all) {
       const site = makeSite({ latDeg: pos.lat, lonDeg: pos.lon, altM: pos.altM ?? 0 });
-      all = findPassesForAll(this.sats, { site, start: b0 - LEAD_MS, end: b1 + LEAD_MS, minElevationDeg: minEl, toleranceMs: 100 })
+      all = findPassesForAll(this.sats, {
+        site,
+        start: b0 - LEAD_MS,
+        end: b1 + LEAD_MS,
+        minElevationDeg: minEl,
+        toleranceMs: 100,
+      })
         // Whole milliseconds, inward: the window stored and compared is never wider than the pass.
         .map((p) => ({ satelliteId: String(p.satellite.noradId), start: Math.ceil(p.aos), end: Math.floor(p.los) }));
       this.cache.set(key, all);

@@ -3,13 +3,24 @@ import { buildDataFrame, MAX_PHY_BYTES } from '../frame/index.js';
 import { MT_MAX_PAYLOAD_BYTES } from '../frame/iridium-sbd/index.js';
 import { isIridiumTerminal } from './model.js';
 import {
-  routeThrough, scheduleDownlinks, type Contact, type DownlinkPriority, type DownlinkRoute, type PendingDownlink,
+  routeThrough,
+  scheduleDownlinks,
+  type Contact,
+  type DownlinkPriority,
+  type DownlinkRoute,
+  type PendingDownlink,
 } from '../plan/downlink-route.js';
 import type { ErrorCode } from '../errors/error-codes.js';
 import { SatiotError, isSatiotError } from '../errors/satiot-error.js';
 import type { Bus, BusMessage, Subscription } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
-import type { DownlinkPlan, DownlinkRecord, DownlinkStep, DownlinkStore, MissedContact } from './ports/downlink-store.js';
+import type {
+  DownlinkPlan,
+  DownlinkRecord,
+  DownlinkStep,
+  DownlinkStore,
+  MissedContact,
+} from './ports/downlink-store.js';
 import type { Page, Store } from './ports/store.js';
 import type { OutboxEvent } from './ports/outbox-store.js';
 import type { DownlinkContactSource } from './downlink-contacts.js';
@@ -91,18 +102,39 @@ export interface ScheduleItem {
 /** A downlink as the API and the bus show it (times ISO 8601, payload base64; no frame bytes). */
 export function downlinkView(d: DownlinkRecord) {
   return {
-    id: d.id, tenantId: d.tenantId, devEui: d.devEui, fPort: d.fPort, payload: Buffer.from(d.payload).toString('base64'),
-    confirmed: d.confirmed, priority: d.priority, state: d.state, eta: isoOrNull(d.eta), fCntDown: d.fCntDown,
-    createdAt: iso(d.createdAt), expiresAt: iso(d.expiresAt), ...(d.alarmId !== null ? { alarmId: d.alarmId } : {}),
-    ...(d.plan ? {
-      route: {
-        stationId: d.plan.stationId, satelliteId: d.plan.satelliteId, contactStart: iso(d.plan.contactStart), contactEnd: iso(d.plan.contactEnd),
-        uploadAt: iso(d.plan.uploadAt), deliveryStart: isoOrNull(d.plan.deliveryStart), deliveryEnd: isoOrNull(d.plan.deliveryEnd),
-      },
-    } : {}),
+    id: d.id,
+    tenantId: d.tenantId,
+    devEui: d.devEui,
+    fPort: d.fPort,
+    payload: Buffer.from(d.payload).toString('base64'),
+    confirmed: d.confirmed,
+    priority: d.priority,
+    state: d.state,
+    eta: isoOrNull(d.eta),
+    fCntDown: d.fCntDown,
+    createdAt: iso(d.createdAt),
+    expiresAt: iso(d.expiresAt),
+    ...(d.alarmId !== null ? { alarmId: d.alarmId } : {}),
+    ...(d.plan
+      ? {
+          route: {
+            stationId: d.plan.stationId,
+            satelliteId: d.plan.satelliteId,
+            contactStart: iso(d.plan.contactStart),
+            contactEnd: iso(d.plan.contactEnd),
+            uploadAt: iso(d.plan.uploadAt),
+            deliveryStart: isoOrNull(d.plan.deliveryStart),
+            deliveryEnd: isoOrNull(d.plan.deliveryEnd),
+          },
+        }
+      : {}),
     history: d.history.map((s) => ({
-      ...s, at: iso(s.at), ...(s.eta !== undefined ? { eta: iso(s.eta) } : {}),
-      ...(s.missedContact ? { missedContact: { ...s.missedContact, start: iso(s.missedContact.start), end: iso(s.missedContact.end) } } : {}),
+      ...s,
+      at: iso(s.at),
+      ...(s.eta !== undefined ? { eta: iso(s.eta) } : {}),
+      ...(s.missedContact
+        ? { missedContact: { ...s.missedContact, start: iso(s.missedContact.start), end: iso(s.missedContact.end) } }
+        : {}),
     })),
   };
 }
@@ -112,7 +144,8 @@ const overlaps = (c: Contact, stationId: string, satelliteId: string, start: num
   c.kind === 'station' && c.stationId === stationId && c.satelliteId === satelliteId && c.start < end && c.end > start;
 
 /** The time of the downlink's last step into `state`, if any. */
-const stepAt = (d: DownlinkRecord, state: DownlinkStep['state']): number | undefined => [...d.history].reverse().find((s) => s.state === state)?.at;
+const stepAt = (d: DownlinkRecord, state: DownlinkStep['state']): number | undefined =>
+  [...d.history].reverse().find((s) => s.state === state)?.at;
 
 /** A downlink handed to a terrestrial gateway: its plan has no satellite. */
 const isTerrestrial = (d: DownlinkRecord): boolean => d.plan !== null && d.plan.satelliteId === '';
@@ -127,7 +160,8 @@ const DIRECTIP_CONFIRM_GRACE_MS = 120_000;
 /** Hand-overs to the Iridium gateway without a confirmation before a downlink fails. */
 const DIRECTIP_MAX_ATTEMPTS = 5;
 /** Whether the Iridium gateway confirmed it queued the downlink (it then sends it at the modem's next session). */
-const queuedAtIridium = (d: DownlinkRecord): boolean => d.state === 'uploaded' && isIridium(d) && d.history.some((s) => s.reason === 'directip-queued');
+const queuedAtIridium = (d: DownlinkRecord): boolean =>
+  d.state === 'uploaded' && isIridium(d) && d.history.some((s) => s.reason === 'directip-queued');
 
 /**
  * The downlink queue: enqueues downlinks (API and rule requests), routes them over the contact plan
@@ -156,7 +190,14 @@ export class DownlinkService {
     const { admitRequest, ...rest } = options;
     this.store = store.downlinks;
     this.o = {
-      horizonH: 48, uploadS: 10, deliveryMarginS: 30, capacityPerContact: 50, defaultTtlH: 72, reportGraceS: 900, maxClockSkewS: 300, ...rest,
+      horizonH: 48,
+      uploadS: 10,
+      deliveryMarginS: 30,
+      capacityPerContact: 50,
+      defaultTtlH: 72,
+      reportGraceS: 900,
+      maxClockSkewS: 300,
+      ...rest,
     };
     this.admitRequest = admitRequest ?? (async () => undefined);
   }
@@ -164,8 +205,18 @@ export class DownlinkService {
   /** Subscribes to uplinks (ACKs) and to the rules' downlink requests. */
   async start(): Promise<void> {
     if (this.subs.length > 0) return;
-    this.subs.push(await this.bus.subscribe(UPLINK_SUBJECTS, (m) => this.handleUplink(m), { durable: DOWNLINK_ACK_CONSUMER, partitioned: true }));
-    this.subs.push(await this.bus.subscribe(DOWNLINK_REQUEST_SUBJECTS, (m) => this.handleRequest(m), { durable: DOWNLINK_REQUEST_CONSUMER, partitioned: true }));
+    this.subs.push(
+      await this.bus.subscribe(UPLINK_SUBJECTS, (m) => this.handleUplink(m), {
+        durable: DOWNLINK_ACK_CONSUMER,
+        partitioned: true,
+      }),
+    );
+    this.subs.push(
+      await this.bus.subscribe(DOWNLINK_REQUEST_SUBJECTS, (m) => this.handleRequest(m), {
+        durable: DOWNLINK_REQUEST_CONSUMER,
+        partitioned: true,
+      }),
+    );
   }
 
   async stop(): Promise<void> {
@@ -193,24 +244,45 @@ export class DownlinkService {
   async enqueue(devEui: string, n: NewDownlink): Promise<DownlinkRecord> {
     const entry = this.entryOf(devEui);
     const now = this.clock.now();
-    if (!Number.isInteger(n.fPort) || n.fPort < 1 || n.fPort > 223) throw new SatiotError(INVALID, `fPort must be 1..223, got ${n.fPort}`, { fPort: n.fPort });
+    if (!Number.isInteger(n.fPort) || n.fPort < 1 || n.fPort > 223)
+      throw new SatiotError(INVALID, `fPort must be 1..223, got ${n.fPort}`, { fPort: n.fPort });
     // An Iridium MT message is the payload itself; a LoRaWAN frame wraps it.
     const iridium = isIridiumTerminal(entry.record);
     const maxBytes = iridium ? MT_MAX_PAYLOAD_BYTES : MAX_PHY_BYTES - FRAME_OVERHEAD_BYTES;
-    if (iridium && n.payload.length === 0) throw new SatiotError(INVALID, 'an Iridium MT message carries at least one byte');
-    if (n.payload.length > maxBytes) throw new SatiotError(INVALID, `payload has ${n.payload.length} bytes; a downlink frame carries at most ${maxBytes}`);
+    if (iridium && n.payload.length === 0)
+      throw new SatiotError(INVALID, 'an Iridium MT message carries at least one byte');
+    if (n.payload.length > maxBytes)
+      throw new SatiotError(
+        INVALID,
+        `payload has ${n.payload.length} bytes; a downlink frame carries at most ${maxBytes}`,
+      );
     const expiresAt = n.expiresAt ?? now + this.o.defaultTtlH * HOUR;
-    if (!Number.isFinite(expiresAt) || expiresAt <= now) throw new SatiotError(INVALID, 'expiresAt must lie in the future', { expiresAt });
+    if (!Number.isFinite(expiresAt) || expiresAt <= now)
+      throw new SatiotError(INVALID, 'expiresAt must lie in the future', { expiresAt });
     return this.serial(async () => {
       if (n.alarmId !== undefined) {
         const old = await this.store.findByAlarmId(n.alarmId);
         if (old) return old;
       }
       const d: DownlinkRecord = {
-        id: randomUUID(), tenantId: entry.record.tenantId, terminalId: entry.record.id, devEui: entry.record.devEui,
-        fPort: n.fPort, payload: new Uint8Array(n.payload), confirmed: n.confirmed ?? false, priority: n.priority ?? 'normal',
-        alarmId: n.alarmId ?? null, createdAt: now, expiresAt, state: 'queued', fCntDown: null, phyPayload: null,
-        plan: null, eta: null, history: [{ state: 'queued', at: now }], version: 0,
+        id: randomUUID(),
+        tenantId: entry.record.tenantId,
+        terminalId: entry.record.id,
+        devEui: entry.record.devEui,
+        fPort: n.fPort,
+        payload: new Uint8Array(n.payload),
+        confirmed: n.confirmed ?? false,
+        priority: n.priority ?? 'normal',
+        alarmId: n.alarmId ?? null,
+        createdAt: now,
+        expiresAt,
+        state: 'queued',
+        fCntDown: null,
+        phyPayload: null,
+        plan: null,
+        eta: null,
+        history: [{ state: 'queued', at: now }],
+        version: 0,
       };
       const created = await this.events.run(async (tx, emit) => {
         const r = await tx.downlinks.create(d);
@@ -246,24 +318,65 @@ export class DownlinkService {
   sweep(): Promise<{ expired: number; missed: number; scheduled: number }> {
     return this.serial(async () => {
       const now = this.clock.now();
-      let expired = 0, missed = 0;
+      let expired = 0,
+        missed = 0;
       for (const d of await this.store.listOpen()) {
         // Queued at the Iridium gateway it is out of our hands: the gateway sends it at the modem's next session.
         if (now >= d.expiresAt && !queuedAtIridium(d)) {
-          if (await this.save({ ...d, state: 'expired', plan: null, history: [...d.history, { state: 'expired', at: d.expiresAt }] }, d.version)) expired++;
-        } else if (isTerrestrial(d) && d.state === 'uploaded' && d.plan!.contactEnd + TERRESTRIAL_REPORT_GRACE_MS <= now) {
+          if (
+            await this.save(
+              { ...d, state: 'expired', plan: null, history: [...d.history, { state: 'expired', at: d.expiresAt }] },
+              d.version,
+            )
+          )
+            expired++;
+        } else if (
+          isTerrestrial(d) &&
+          d.state === 'uploaded' &&
+          d.plan!.contactEnd + TERRESTRIAL_REPORT_GRACE_MS <= now
+        ) {
           // Handed to a gateway by a node that never heard its TX_ACK (it stopped): try again.
           const step: DownlinkStep = { state: 'queued', at: now, reason: 'no-tx-ack', stationId: d.plan!.stationId };
-          if (await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version)) missed++;
-        } else if (isIridium(d) && d.state === 'uploaded' && !queuedAtIridium(d)
-          && d.plan!.uploadAt + DIRECTIP_CONFIRM_GRACE_MS <= now) {
+          if (
+            await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version)
+          )
+            missed++;
+        } else if (
+          isIridium(d) &&
+          d.state === 'uploaded' &&
+          !queuedAtIridium(d) &&
+          d.plan!.uploadAt + DIRECTIP_CONFIRM_GRACE_MS <= now
+        ) {
           // Handed to the Iridium gateway by a node that never heard its confirmation: send it again.
-          const step: DownlinkStep = { state: 'queued', at: now, reason: 'no-directip-confirmation', stationId: d.plan!.stationId };
-          if (await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version)) missed++;
+          const step: DownlinkStep = {
+            state: 'queued',
+            at: now,
+            reason: 'no-directip-confirmation',
+            stationId: d.plan!.stationId,
+          };
+          if (
+            await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version)
+          )
+            missed++;
         } else if (d.state === 'scheduled' && d.plan && d.plan.contactEnd + this.o.reportGraceS * 1000 <= now) {
-          const m: MissedContact = { stationId: d.plan.stationId, satelliteId: d.plan.satelliteId, start: d.plan.contactStart, end: d.plan.contactEnd };
-          const step: DownlinkStep = { state: 'queued', at: now, reason: 'missed-contact', stationId: m.stationId, satelliteId: m.satelliteId, missedContact: m };
-          if (await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version)) missed++;
+          const m: MissedContact = {
+            stationId: d.plan.stationId,
+            satelliteId: d.plan.satelliteId,
+            start: d.plan.contactStart,
+            end: d.plan.contactEnd,
+          };
+          const step: DownlinkStep = {
+            state: 'queued',
+            at: now,
+            reason: 'missed-contact',
+            stationId: m.stationId,
+            satelliteId: m.satelliteId,
+            missedContact: m,
+          };
+          if (
+            await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version)
+          )
+            missed++;
         }
       }
       return { expired, missed, scheduled: await this.planLocked() };
@@ -282,7 +395,12 @@ export class DownlinkService {
    * handed to a gateway: a later frame with a higher counter overtaking it would make the terminal
    * drop it as old. Frames scheduled behind the one handed over are framed anew above its counter.
    */
-  async terrestrialOpportunity(devEui: string, gatewayId: string, at: number, deadline = Infinity): Promise<DownlinkRecord | undefined> {
+  async terrestrialOpportunity(
+    devEui: string,
+    gatewayId: string,
+    at: number,
+    deadline = Infinity,
+  ): Promise<DownlinkRecord | undefined> {
     const entry = this.registry.byDevEui(devEui.toLowerCase());
     // Most uplinks have no downlink waiting: they answer from one index probe, without queuing behind the service's other changes.
     if (!entry || !(await this.store.hasWaiting(entry.record.id))) return undefined;
@@ -290,18 +408,51 @@ export class DownlinkService {
       if (Date.now() > deadline) return undefined;
       const now = this.clock.now();
       const mine = (await this.store.listByTerminal(entry.record.id, { limit: 100 })).items;
-      if (mine.some((d) => d.state === 'uploaded' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart <= now))) return undefined;
+      if (
+        mine.some(
+          (d) => d.state === 'uploaded' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart <= now),
+        )
+      )
+        return undefined;
       const waiting = mine
-        .filter((d) => d.expiresAt > at && (d.state === 'queued' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart > now)) && (d.eta === null || d.eta > at))
+        .filter(
+          (d) =>
+            d.expiresAt > at &&
+            (d.state === 'queued' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart > now)) &&
+            (d.eta === null || d.eta > at),
+        )
         // Queued in the same millisecond: the one planned first (the lower counter) goes first.
-        .sort((a, b) => Number(b.priority === 'emergency') - Number(a.priority === 'emergency') || a.createdAt - b.createdAt
-          || (a.fCntDown ?? Infinity) - (b.fCntDown ?? Infinity) || a.id.localeCompare(b.id));
+        .sort(
+          (a, b) =>
+            Number(b.priority === 'emergency') - Number(a.priority === 'emergency') ||
+            a.createdAt - b.createdAt ||
+            (a.fCntDown ?? Infinity) - (b.fCntDown ?? Infinity) ||
+            a.id.localeCompare(b.id),
+        );
       const d = waiting[0];
       if (!d || Date.now() > deadline) return undefined;
       const framed = this.framed(d, await this.store.nextCounter(d.terminalId));
-      const plan: DownlinkPlan = { stationId: gatewayId, satelliteId: '', contactStart: now, contactEnd: at, uploadAt: now, deliveryStart: at, deliveryEnd: at };
-      const step: DownlinkStep = { state: 'uploaded', at: now, stationId: gatewayId, satelliteId: '', eta: at, reason: 'terrestrial' };
-      const saved = await this.save({ ...framed, state: 'uploaded', plan, eta: at, history: [...d.history, step] }, d.version);
+      const plan: DownlinkPlan = {
+        stationId: gatewayId,
+        satelliteId: '',
+        contactStart: now,
+        contactEnd: at,
+        uploadAt: now,
+        deliveryStart: at,
+        deliveryEnd: at,
+      };
+      const step: DownlinkStep = {
+        state: 'uploaded',
+        at: now,
+        stationId: gatewayId,
+        satelliteId: '',
+        eta: at,
+        reason: 'terrestrial',
+      };
+      const saved = await this.save(
+        { ...framed, state: 'uploaded', plan, eta: at, history: [...d.history, step] },
+        d.version,
+      );
       // The terminal's other scheduled frames now go after this one: planning frames them above its counter.
       if (saved && mine.some((o) => o.id !== d.id && o.state === 'scheduled')) await this.planLocked();
       return saved;
@@ -318,7 +469,10 @@ export class DownlinkService {
       const d = await this.store.get(downlinkId);
       if (!d || d.state !== 'uploaded' || !isTerrestrial(d) || d.plan!.stationId !== gatewayId) return d;
       const step: DownlinkStep = { state: 'queued', at: this.clock.now(), stationId: gatewayId, reason };
-      const saved = await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version);
+      const saved = await this.save(
+        { ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] },
+        d.version,
+      );
       await this.planLocked();
       return saved;
     });
@@ -332,9 +486,14 @@ export class DownlinkService {
   async onBoard(): Promise<Array<{ satelliteId: string; downlinks: number; bytes: number; oldestUploadAt: number }>> {
     const by = new Map<string, { satelliteId: string; downlinks: number; bytes: number; oldestUploadAt: number }>();
     for (const d of await this.store.listOpen()) {
-      if (d.state !== 'uploaded' || !d.plan || isTerrestrial(d) || d.history.some((h) => h.reason === 'directip')) continue;
+      if (d.state !== 'uploaded' || !d.plan || isTerrestrial(d) || d.history.some((h) => h.reason === 'directip'))
+        continue;
       const at = d.history.findLast((h) => h.state === 'uploaded')?.at ?? d.plan.uploadAt;
-      const s = by.get(d.plan.satelliteId) ?? by.set(d.plan.satelliteId, { satelliteId: d.plan.satelliteId, downlinks: 0, bytes: 0, oldestUploadAt: at }).get(d.plan.satelliteId)!;
+      const s =
+        by.get(d.plan.satelliteId) ??
+        by
+          .set(d.plan.satelliteId, { satelliteId: d.plan.satelliteId, downlinks: 0, bytes: 0, oldestUploadAt: at })
+          .get(d.plan.satelliteId)!;
       s.downlinks++;
       s.bytes += d.payload.length;
       s.oldestUploadAt = Math.min(s.oldestUploadAt, at);
@@ -351,8 +510,18 @@ export class DownlinkService {
     if (!this.registry.hasIridium) return [];
     const now = this.clock.now();
     return (await this.store.listOpen())
-      .filter((d) => d.state === 'queued' && d.expiresAt > now && isIridiumTerminal(this.registry.byDevEui(d.devEui)?.record ?? {}))
-      .sort((a, b) => Number(b.priority === 'emergency') - Number(a.priority === 'emergency') || a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+      .filter(
+        (d) =>
+          d.state === 'queued' &&
+          d.expiresAt > now &&
+          isIridiumTerminal(this.registry.byDevEui(d.devEui)?.record ?? {}),
+      )
+      .sort(
+        (a, b) =>
+          Number(b.priority === 'emergency') - Number(a.priority === 'emergency') ||
+          a.createdAt - b.createdAt ||
+          a.id.localeCompare(b.id),
+      );
   }
 
   /**
@@ -365,8 +534,22 @@ export class DownlinkService {
       const d = await this.store.get(id);
       const now = this.clock.now();
       if (!d || d.state !== 'queued' || d.expiresAt <= now) return undefined;
-      const plan: DownlinkPlan = { stationId, satelliteId: IRIDIUM_SATELLITE, contactStart: now, contactEnd: now, uploadAt: now, deliveryStart: null, deliveryEnd: null };
-      const step: DownlinkStep = { state: 'uploaded', at: now, stationId, satelliteId: IRIDIUM_SATELLITE, reason: 'directip' };
+      const plan: DownlinkPlan = {
+        stationId,
+        satelliteId: IRIDIUM_SATELLITE,
+        contactStart: now,
+        contactEnd: now,
+        uploadAt: now,
+        deliveryStart: null,
+        deliveryEnd: null,
+      };
+      const step: DownlinkStep = {
+        state: 'uploaded',
+        at: now,
+        stationId,
+        satelliteId: IRIDIUM_SATELLITE,
+        reason: 'directip',
+      };
       return this.save({ ...d, state: 'uploaded', plan, eta: null, history: [...d.history, step] }, d.version);
     });
   }
@@ -375,15 +558,30 @@ export class DownlinkService {
    * The Iridium gateway's MT confirmation for a downlink handed to it: a status ≥ 0 puts it in the
    * terminal's queue there (its position in the step); a negative status fails it with `code`.
    */
-  iridiumConfirmed(id: string, c: { readonly status: number; readonly autoIdReference: number; readonly code?: string }): Promise<DownlinkRecord | undefined> {
+  iridiumConfirmed(
+    id: string,
+    c: { readonly status: number; readonly autoIdReference: number; readonly code?: string },
+  ): Promise<DownlinkRecord | undefined> {
     return this.serial(async () => {
       const d = await this.store.get(id);
       if (!d || d.state !== 'uploaded' || !isIridium(d)) return d;
       const now = this.clock.now();
-      const step: DownlinkStep = c.status >= 0
-        ? { state: 'uploaded', at: now, stationId: d.plan!.stationId, satelliteId: IRIDIUM_SATELLITE, reason: 'directip-queued', queuePosition: c.status, autoIdReference: c.autoIdReference }
-        : { state: 'failed', at: now, stationId: d.plan!.stationId, reason: c.code ?? 'SBD_MT_REFUSED' };
-      return this.save({ ...d, state: step.state, ...(step.state === 'failed' ? { plan: null } : {}), history: [...d.history, step] }, d.version);
+      const step: DownlinkStep =
+        c.status >= 0
+          ? {
+              state: 'uploaded',
+              at: now,
+              stationId: d.plan!.stationId,
+              satelliteId: IRIDIUM_SATELLITE,
+              reason: 'directip-queued',
+              queuePosition: c.status,
+              autoIdReference: c.autoIdReference,
+            }
+          : { state: 'failed', at: now, stationId: d.plan!.stationId, reason: c.code ?? 'SBD_MT_REFUSED' };
+      return this.save(
+        { ...d, state: step.state, ...(step.state === 'failed' ? { plan: null } : {}), history: [...d.history, step] },
+        d.version,
+      );
     });
   }
 
@@ -395,7 +593,15 @@ export class DownlinkService {
       const now = this.clock.now();
       // Handed over this many times without a confirmation: failed, rather than a history without end.
       if (d.history.filter((s) => s.state === 'uploaded' && s.reason === 'directip').length >= DIRECTIP_MAX_ATTEMPTS) {
-        return this.save({ ...d, state: 'failed', plan: null, history: [...d.history, { state: 'failed', at: now, stationId: d.plan!.stationId, reason }] }, d.version);
+        return this.save(
+          {
+            ...d,
+            state: 'failed',
+            plan: null,
+            history: [...d.history, { state: 'failed', at: now, stationId: d.plan!.stationId, reason }],
+          },
+          d.version,
+        );
       }
       const step: DownlinkStep = { state: 'queued', at: now, stationId: d.plan!.stationId, reason };
       return this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, step] }, d.version);
@@ -418,8 +624,12 @@ export class DownlinkService {
         if (mine.some((d) => d.history.some((s) => s.mtmsn === mtmsn && s.at === at))) return undefined;
         // The gateway's queue order: when each was queued there, then its reference (the gateway numbers them in order).
         const queued = (x: DownlinkRecord) => x.history.find((s) => s.reason === 'directip-queued');
-        const d = mine.filter((x) => x.state === 'uploaded' && isIridium(x) && queued(x))
-          .sort((a, b) => queued(a)!.at - queued(b)!.at || (queued(a)!.autoIdReference ?? 0) - (queued(b)!.autoIdReference ?? 0))[0];
+        const d = mine
+          .filter((x) => x.state === 'uploaded' && isIridium(x) && queued(x))
+          .sort(
+            (a, b) =>
+              queued(a)!.at - queued(b)!.at || (queued(a)!.autoIdReference ?? 0) - (queued(b)!.autoIdReference ?? 0),
+          )[0];
         if (!d) return undefined;
         const state = d.confirmed ? 'acknowledged' : 'transmitted';
         const step: DownlinkStep = { state, at, stationId: d.plan!.stationId, satelliteId: IRIDIUM_SATELLITE, mtmsn };
@@ -448,10 +658,14 @@ export class DownlinkService {
       // Another node may change it meanwhile: read it again and decide again, a few times.
       for (let attempt = 0; attempt < 5; attempt++) {
         const cur = attempt === 0 ? d : (await this.store.get(id))!;
-        const movable = cur.state === 'queued' || (cur.state === 'scheduled' && cur.plan !== null && cur.plan.contactStart > now);
+        const movable =
+          cur.state === 'queued' || (cur.state === 'scheduled' && cur.plan !== null && cur.plan.contactStart > now);
         if (!movable) return cur;
         const step: DownlinkStep = { state: 'failed', at: now, reason };
-        const saved = await this.save({ ...cur, state: 'failed', plan: null, eta: null, history: [...cur.history, step] }, cur.version);
+        const saved = await this.save(
+          { ...cur, state: 'failed', plan: null, eta: null, history: [...cur.history, step] },
+          cur.version,
+        );
         if (saved) return saved;
       }
       return (await this.store.get(id))!;
@@ -460,11 +674,23 @@ export class DownlinkService {
 
   /** What a station uploads in [from, to] (ms): its scheduled frames whose upload contact overlaps the range. */
   async stationSchedule(stationId: string, from: number, to: number): Promise<ScheduleItem[]> {
-    if (!(Number.isFinite(from) && Number.isFinite(to) && to > from)) throw new SatiotError('INVALID_TIME', 'the schedule needs from < to');
+    if (!(Number.isFinite(from) && Number.isFinite(to) && to > from))
+      throw new SatiotError('INVALID_TIME', 'the schedule needs from < to');
     if (to - from > 7 * 24 * HOUR) throw new SatiotError('INVALID_TIME', 'a schedule spans at most 7 days');
-    return (await this.store.stationSchedule(stationId, from, to)).flatMap((d) => (d.plan && d.phyPayload ? [{
-      downlinkId: d.id, satelliteId: d.plan.satelliteId, contactStart: d.plan.contactStart, contactEnd: d.plan.contactEnd, phyPayload: d.phyPayload, priority: d.priority,
-    }] : []));
+    return (await this.store.stationSchedule(stationId, from, to)).flatMap((d) =>
+      d.plan && d.phyPayload
+        ? [
+            {
+              downlinkId: d.id,
+              satelliteId: d.plan.satelliteId,
+              contactStart: d.plan.contactStart,
+              contactEnd: d.plan.contactEnd,
+              phyPayload: d.phyPayload,
+              priority: d.priority,
+            },
+          ]
+        : [],
+    );
   }
 
   /**
@@ -477,19 +703,28 @@ export class DownlinkService {
     const now = this.clock.now();
     for (const u of updates) {
       if (!Number.isFinite(u.at) || u.at > now + this.o.maxClockSkewS * 1000) {
-        throw new SatiotError(INVALID, `report time of ${u.downlinkId} is not a time or lies in the future`, { downlinkId: u.downlinkId });
+        throw new SatiotError(INVALID, `report time of ${u.downlinkId} is not a time or lies in the future`, {
+          downlinkId: u.downlinkId,
+        });
       }
     }
     return this.serial(async () => {
       const current = new Map<string, DownlinkRecord>();
       for (const u of updates) {
-        const d = current.get(u.downlinkId) ?? await this.store.get(u.downlinkId);
-        const through = d && (d.plan?.stationId === stationId || d.history.some((s) => s.state === 'scheduled' && s.stationId === stationId));
-        if (!d || !through) throw new SatiotError(NOT_FOUND, `no downlink ${u.downlinkId} scheduled through this station`, { downlinkId: u.downlinkId });
+        const d = current.get(u.downlinkId) ?? (await this.store.get(u.downlinkId));
+        const through =
+          d &&
+          (d.plan?.stationId === stationId ||
+            d.history.some((s) => s.state === 'scheduled' && s.stationId === stationId));
+        if (!d || !through)
+          throw new SatiotError(NOT_FOUND, `no downlink ${u.downlinkId} scheduled through this station`, {
+            downlinkId: u.downlinkId,
+          });
         current.set(d.id, d);
       }
       const original = new Map(current);
-      for (const u of updates) current.set(u.downlinkId, await this.applyReport(current.get(u.downlinkId)!, u, stationId));
+      for (const u of updates)
+        current.set(u.downlinkId, await this.applyReport(current.get(u.downlinkId)!, u, stationId));
       let changed = false;
       for (const [id, d] of current) {
         const before = original.get(id)!;
@@ -507,13 +742,27 @@ export class DownlinkService {
 
   private async applyReport(d: DownlinkRecord, u: StatusUpdate, stationId: string): Promise<DownlinkRecord> {
     const ended = d.state === 'expired' || d.state === 'failed' || d.state === 'acknowledged';
-    const step = (extra: Partial<DownlinkStep> = {}): DownlinkStep[] => [...d.history, { state: u.status, at: u.at, stationId, ...extra }];
-    const refuse = (): never => { throw new SatiotError(STATE, `downlink ${d.id} is ${d.state}: it cannot be ${u.status}`, { downlinkId: d.id, state: d.state }); };
+    const step = (extra: Partial<DownlinkStep> = {}): DownlinkStep[] => [
+      ...d.history,
+      { state: u.status, at: u.at, stationId, ...extra },
+    ];
+    const refuse = (): never => {
+      throw new SatiotError(STATE, `downlink ${d.id} is ${d.state}: it cannot be ${u.status}`, {
+        downlinkId: d.id,
+        state: d.state,
+      });
+    };
     switch (u.status) {
       case 'uploaded': {
         if (d.state !== 'queued' && d.state !== 'scheduled') return d; // already on board, or ended
         const plan = await this.onBoardPlan(d, stationId, u.at);
-        return { ...d, state: 'uploaded', plan: plan.plan, eta: plan.eta, history: step({ satelliteId: plan.plan.satelliteId, ...(plan.eta !== null ? { eta: plan.eta } : {}) }) };
+        return {
+          ...d,
+          state: 'uploaded',
+          plan: plan.plan,
+          eta: plan.eta,
+          history: step({ satelliteId: plan.plan.satelliteId, ...(plan.eta !== null ? { eta: plan.eta } : {}) }),
+        };
       }
       case 'transmitted':
         if (d.state === 'queued' || d.state === 'scheduled') return refuse();
@@ -530,9 +779,15 @@ export class DownlinkService {
    * The route of a frame the station reports on board at `at`: the satellite it was scheduled on
    * through this station, delivered at that satellite's next contact with the terminal.
    */
-  private async onBoardPlan(d: DownlinkRecord, stationId: string, at: number): Promise<{ plan: DownlinkPlan; eta: number | null }> {
+  private async onBoardPlan(
+    d: DownlinkRecord,
+    stationId: string,
+    at: number,
+  ): Promise<{ plan: DownlinkPlan; eta: number | null }> {
     const current = d.plan?.stationId === stationId ? d.plan : undefined;
-    const satelliteId = current?.satelliteId ?? [...d.history].reverse().find((s) => s.state === 'scheduled' && s.stationId === stationId)!.satelliteId!;
+    const satelliteId =
+      current?.satelliteId ??
+      [...d.history].reverse().find((s) => s.state === 'scheduled' && s.stationId === stationId)!.satelliteId!;
     const entry = this.registry.byDevEui(d.devEui);
     const up: Contact = { id: 'reported', kind: 'station', stationId, satelliteId, start: at, end: at };
     let best: DownlinkRoute | undefined;
@@ -542,8 +797,13 @@ export class DownlinkService {
     }
     return {
       plan: {
-        stationId, satelliteId, contactStart: current?.contactStart ?? at, contactEnd: current?.contactEnd ?? at, uploadAt: at,
-        deliveryStart: best?.delivery.start ?? null, deliveryEnd: best?.delivery.end ?? null,
+        stationId,
+        satelliteId,
+        contactStart: current?.contactStart ?? at,
+        contactEnd: current?.contactEnd ?? at,
+        uploadAt: at,
+        deliveryStart: best?.delivery.start ?? null,
+        deliveryEnd: best?.delivery.end ?? null,
       },
       eta: best?.eta ?? null,
     };
@@ -557,9 +817,14 @@ export class DownlinkService {
   private async planLocked(): Promise<number> {
     const now = this.clock.now();
     const open = await this.store.listOpen();
-    const movable = (d: DownlinkRecord) => d.expiresAt > now && (d.state === 'queued' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart > now));
+    const movable = (d: DownlinkRecord) =>
+      d.expiresAt > now &&
+      (d.state === 'queued' || (d.state === 'scheduled' && d.plan !== null && d.plan.contactStart > now));
     // Iridium terminals are reached through the Iridium gateway's queue, not our contacts.
-    const plannable = open.filter((d) => { const e = movable(d) && this.registry.byDevEui(d.devEui); return e && !isIridiumTerminal(e.record); });
+    const plannable = open.filter((d) => {
+      const e = movable(d) && this.registry.byDevEui(d.devEui);
+      return e && !isIridiumTerminal(e.record);
+    });
     if (plannable.length === 0) return 0;
     const committed = open.filter((d) => !movable(d) && (d.state === 'scheduled' || d.state === 'uploaded'));
     const end = now + this.o.horizonH * HOUR;
@@ -567,52 +832,105 @@ export class DownlinkService {
     const contactsOf = new Map<string, readonly Contact[]>();
     for (const d of plannable) {
       if (contactsOf.has(d.terminalId)) continue;
-      contactsOf.set(d.terminalId, [...stations, ...await this.contacts.terminalContacts(this.registry.byDevEui(d.devEui)!.record, now, end)]);
+      contactsOf.set(d.terminalId, [
+        ...stations,
+        ...(await this.contacts.terminalContacts(this.registry.byDevEui(d.devEui)!.record, now, end)),
+      ]);
     }
     const used = new Map<string, number>();
     const deliverAfter = new Map<string, number>();
     for (const d of committed) {
       const p = d.plan;
-      const c = p && p.contactEnd > now ? stations.find((s) => overlaps(s, p.stationId, p.satelliteId, p.contactStart, p.contactEnd)) : undefined;
+      const c =
+        p && p.contactEnd > now
+          ? stations.find((s) => overlaps(s, p.stationId, p.satelliteId, p.contactStart, p.contactEnd))
+          : undefined;
       if (c) used.set(c.id, (used.get(c.id) ?? 0) + 1);
       if (d.eta !== null) deliverAfter.set(d.terminalId, Math.max(d.eta, deliverAfter.get(d.terminalId) ?? -Infinity));
     }
     const pending: PendingDownlink[] = plannable.map((d) => {
       const missed = d.history.flatMap((s) => (s.missedContact ? [s.missedContact] : []));
-      const excluded = new Set(stations.filter((c) => missed.some((m) => overlaps(c, m.stationId, m.satelliteId, m.start, m.end))).map((c) => c.id));
+      const excluded = new Set(
+        stations
+          .filter((c) => missed.some((m) => overlaps(c, m.stationId, m.satelliteId, m.start, m.end)))
+          .map((c) => c.id),
+      );
       return {
-        id: d.id, terminalKey: d.terminalId, priority: d.priority, createdAt: d.createdAt, deadline: d.expiresAt, excluded,
+        id: d.id,
+        terminalKey: d.terminalId,
+        priority: d.priority,
+        createdAt: d.createdAt,
+        deadline: d.expiresAt,
+        excluded,
         ...(d.fCntDown !== null ? { sequence: d.fCntDown } : {}),
       };
     });
     const routes = scheduleDownlinks(pending, (k) => contactsOf.get(k) ?? [], {
-      now, uploadS: this.o.uploadS, deliveryMarginS: this.o.deliveryMarginS, capacityPerContact: this.o.capacityPerContact, used, deliverAfter,
+      now,
+      uploadS: this.o.uploadS,
+      deliveryMarginS: this.o.deliveryMarginS,
+      capacityPerContact: this.o.capacityPerContact,
+      used,
+      deliverAfter,
     });
     const byId = new Map(plannable.map((d) => [d.id, d]));
     // Counters along each terminal's deliveries (plan order is delivery order): a frame keeps its
     // counter while it is above every counter delivered before it, else it is framed anew.
     const last = new Map<string, number>();
     const idsOf = new Map<string, string[]>();
-    for (const d of plannable) idsOf.set(d.terminalId, [...idsOf.get(d.terminalId) ?? [], d.id]);
+    for (const d of plannable) idsOf.set(d.terminalId, [...(idsOf.get(d.terminalId) ?? []), d.id]);
     for (const [terminalId, ids] of idsOf) last.set(terminalId, await this.store.maxCounter(terminalId, ids));
     let scheduled = 0;
     for (const { id, route } of routes) {
       const d = byId.get(id)!;
       if (!route) {
-        if (d.state === 'scheduled') await this.save({ ...d, state: 'queued', plan: null, eta: null, history: [...d.history, { state: 'queued', at: now, reason: 'no-route' }] }, d.version);
+        if (d.state === 'scheduled')
+          await this.save(
+            {
+              ...d,
+              state: 'queued',
+              plan: null,
+              eta: null,
+              history: [...d.history, { state: 'queued', at: now, reason: 'no-route' }],
+            },
+            d.version,
+          );
         continue;
       }
       scheduled++;
       const floor = last.get(d.terminalId)!;
-      let next: DownlinkRecord = d.fCntDown !== null && d.fCntDown > floor ? d : this.framed(d, await this.store.nextCounter(d.terminalId));
+      let next: DownlinkRecord =
+        d.fCntDown !== null && d.fCntDown > floor ? d : this.framed(d, await this.store.nextCounter(d.terminalId));
       const plan: DownlinkPlan = {
-        stationId: route.upload.stationId!, satelliteId: route.upload.satelliteId, contactStart: route.upload.start, contactEnd: route.upload.end,
-        uploadAt: route.uploadAt, deliveryStart: route.delivery.start, deliveryEnd: route.delivery.end,
+        stationId: route.upload.stationId!,
+        satelliteId: route.upload.satelliteId,
+        contactStart: route.upload.start,
+        contactEnd: route.upload.end,
+        uploadAt: route.uploadAt,
+        deliveryStart: route.delivery.start,
+        deliveryEnd: route.delivery.end,
       };
-      const same = d.state === 'scheduled' && next === d && d.plan !== null && d.eta !== null && samePlan(d.plan, plan) && Math.abs(d.eta - route.eta) < 1000;
+      const same =
+        d.state === 'scheduled' &&
+        next === d &&
+        d.plan !== null &&
+        d.eta !== null &&
+        samePlan(d.plan, plan) &&
+        Math.abs(d.eta - route.eta) < 1000;
       if (!same) {
-        const step: DownlinkStep = { state: 'scheduled', at: now, stationId: plan.stationId, satelliteId: plan.satelliteId, eta: route.eta, ...(d.state === 'scheduled' ? { reason: 'replanned' } : {}) };
-        next = await this.save({ ...next, state: 'scheduled', plan, eta: route.eta, history: [...d.history, step] }, d.version) ?? d;
+        const step: DownlinkStep = {
+          state: 'scheduled',
+          at: now,
+          stationId: plan.stationId,
+          satelliteId: plan.satelliteId,
+          eta: route.eta,
+          ...(d.state === 'scheduled' ? { reason: 'replanned' } : {}),
+        };
+        next =
+          (await this.save(
+            { ...next, state: 'scheduled', plan, eta: route.eta, history: [...d.history, step] },
+            d.version,
+          )) ?? d;
       }
       if (next.fCntDown !== null) last.set(d.terminalId, next.fCntDown);
     }
@@ -623,9 +941,16 @@ export class DownlinkService {
   private framed(d: DownlinkRecord, fCnt: number): DownlinkRecord {
     const entry = this.registry.byDevEui(d.devEui);
     if (!entry) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${d.devEui}`);
-    const phy = buildDataFrame({
-      mtype: d.confirmed ? 'confirmed-data-down' : 'unconfirmed-data-down', devAddr: entry.record.devAddr, fCnt32: fCnt, fPort: d.fPort, payload: d.payload,
-    }, entry.keys);
+    const phy = buildDataFrame(
+      {
+        mtype: d.confirmed ? 'confirmed-data-down' : 'unconfirmed-data-down',
+        devAddr: entry.record.devAddr,
+        fCnt32: fCnt,
+        fPort: d.fPort,
+        payload: d.payload,
+      },
+      entry.keys,
+    );
     return { ...d, fCntDown: fCnt, phyPayload: phy };
   }
 
@@ -660,9 +985,14 @@ export class DownlinkService {
     return this.serial(async () => {
       const entry = this.registry.byDevEui(devEui);
       if (!entry) return;
-      const d = (await this.store.awaitingAck(entry.record.id)).find((x) => (stepAt(x, 'uploaded') ?? Infinity) <= capturedAt);
+      const d = (await this.store.awaitingAck(entry.record.id)).find(
+        (x) => (stepAt(x, 'uploaded') ?? Infinity) <= capturedAt,
+      );
       if (!d) return;
-      await this.save({ ...d, state: 'acknowledged', history: [...d.history, { state: 'acknowledged', at: capturedAt }] }, d.version);
+      await this.save(
+        { ...d, state: 'acknowledged', history: [...d.history, { state: 'acknowledged', at: capturedAt }] },
+        d.version,
+      );
     });
   }
 
@@ -671,9 +1001,18 @@ export class DownlinkService {
     const ev = decodeEvent(m);
     if (ev?.type !== 'downlink-request') return;
     const { alarmId, devEui, fPort, payloadHex, confirmed, priority } = ev.body as unknown as Record<string, unknown>;
-    if (typeof alarmId !== 'string' || typeof devEui !== 'string' || typeof fPort !== 'number' || typeof payloadHex !== 'string'
-      || !/^(?:[0-9a-fA-F]{2})*$/.test(payloadHex)) return;
-    const decisionId = typeof (ev.body as { decisionId?: unknown }).decisionId === 'string' ? (ev.body as { decisionId: string }).decisionId : undefined;
+    if (
+      typeof alarmId !== 'string' ||
+      typeof devEui !== 'string' ||
+      typeof fPort !== 'number' ||
+      typeof payloadHex !== 'string' ||
+      !/^(?:[0-9a-fA-F]{2})*$/.test(payloadHex)
+    )
+      return;
+    const decisionId =
+      typeof (ev.body as { decisionId?: unknown }).decisionId === 'string'
+        ? (ev.body as { decisionId: string }).decisionId
+        : undefined;
     const terminal = this.registry.byDevEui(devEui.toLowerCase())?.record;
     const wanted: DownlinkPriority = priority === 'emergency' ? 'emergency' : 'normal';
     if (terminal) {
@@ -687,7 +1026,10 @@ export class DownlinkService {
     }
     try {
       await this.enqueue(devEui, {
-        alarmId, fPort, payload: new Uint8Array(Buffer.from(payloadHex, 'hex')), confirmed: confirmed === true,
+        alarmId,
+        fPort,
+        payload: new Uint8Array(Buffer.from(payloadHex, 'hex')),
+        confirmed: confirmed === true,
         priority: priority === 'emergency' ? 'emergency' : 'normal',
       });
     } catch (err) {
@@ -705,11 +1047,20 @@ export class DownlinkService {
 }
 
 function samePlan(a: DownlinkPlan, b: DownlinkPlan): boolean {
-  return a.stationId === b.stationId && a.satelliteId === b.satelliteId && Math.abs(a.contactStart - b.contactStart) < 1000 && Math.abs(a.uploadAt - b.uploadAt) < 1000;
+  return (
+    a.stationId === b.stationId &&
+    a.satelliteId === b.satelliteId &&
+    Math.abs(a.contactStart - b.contactStart) < 1000 &&
+    Math.abs(a.uploadAt - b.uploadAt) < 1000
+  );
 }
 
 /** A downlink's change as its event (one id per stored version). */
 function downlinkEvent(d: DownlinkRecord): OutboxEvent {
   const e: DownlinkEvent = { kind: 'downlink', action: d.state, downlink: downlinkView(d) };
-  return { id: downlinkEventId(d.id, d.version), subject: downlinkSubject(d.tenantId, d.devEui), data: Buffer.from(JSON.stringify(e)) };
+  return {
+    id: downlinkEventId(d.id, d.version),
+    subject: downlinkSubject(d.tenantId, d.devEui),
+    data: Buffer.from(JSON.stringify(e)),
+  };
 }

@@ -44,7 +44,14 @@ export class EmergencyBudget {
     const now = this.clock.now();
     const target = { kind: 'terminal', id: r.devEui, tenantId: r.tenantId };
     if (this.perHour === false) {
-      await this.audit().append({ actor: r.actor, action: 'downlink.emergency', target, outcome: 'ok', at: now, ...(r.sourceIp ? { sourceIp: r.sourceIp } : {}) });
+      await this.audit().append({
+        actor: r.actor,
+        action: 'downlink.emergency',
+        target,
+        outcome: 'ok',
+        at: now,
+        ...(r.sourceIp ? { sourceIp: r.sourceIp } : {}),
+      });
       return;
     }
     const { count, resetAt } = await this.limits.hit(`emergency:${r.tenantId}`, HOUR_MS, now);
@@ -54,25 +61,53 @@ export class EmergencyBudget {
     // failed decision): a tenant that keeps asking adds one record per request, not two.
     const first = count === this.perHour + 1;
     if (!over || first) {
-      await this.audit().append({ actor: r.actor, action: 'downlink.emergency', target, outcome: over ? 'denied' : 'ok', at: now, details, ...(r.sourceIp ? { sourceIp: r.sourceIp } : {}) });
+      await this.audit().append({
+        actor: r.actor,
+        action: 'downlink.emergency',
+        target,
+        outcome: over ? 'denied' : 'ok',
+        at: now,
+        details,
+        ...(r.sourceIp ? { sourceIp: r.sourceIp } : {}),
+      });
     }
     if (!over) return;
     if (first) await this.alert(r, now, details);
-    throw new SatiotError('EMERGENCY_BUDGET_EXCEEDED',
+    throw new SatiotError(
+      'EMERGENCY_BUDGET_EXCEEDED',
       `the tenant has queued ${this.perHour} emergency downlinks this hour, its budget; send this one as normal priority or retry after ${details.windowEndsAt}`,
-      { retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)), limitPerHour: this.perHour });
+      { retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)), limitPerHour: this.perHour },
+    );
   }
 
   private async alert(r: EmergencyRequest, now: number, details: Record<string, unknown>): Promise<void> {
     const a: Anomaly = {
-      id: randomUUID(), kind: 'emergency-excess', subject: { kind: 'terminal', id: r.devEui }, tenantId: r.tenantId, score: 1,
-      evidence: { ...details, actor: r.actor.kind, ...(r.actor.role ? { role: r.actor.role } : {}) }, observedAt: now, detectedAt: now, response: 'alert',
+      id: randomUUID(),
+      kind: 'emergency-excess',
+      subject: { kind: 'terminal', id: r.devEui },
+      tenantId: r.tenantId,
+      score: 1,
+      evidence: { ...details, actor: r.actor.kind, ...(r.actor.role ? { role: r.actor.role } : {}) },
+      observedAt: now,
+      detectedAt: now,
+      response: 'alert',
     };
     await this.events.run(async (tx, emit) => {
       await tx.anomalies.save(a);
-      const e: AnomalyEvent = { ...a, observedAt: new Date(now).toISOString(), detectedAt: new Date(now).toISOString() };
+      const e: AnomalyEvent = {
+        ...a,
+        observedAt: new Date(now).toISOString(),
+        detectedAt: new Date(now).toISOString(),
+      };
       emit({ id: anomalyEventId(a.id), subject: anomalySubject(a.kind), data: Buffer.from(JSON.stringify(e)) });
     });
-    await this.audit().append({ actor: { kind: 'system', id: 'emergency-budget' }, action: `anomaly.${a.kind}`, target: { kind: 'terminal', id: r.devEui, tenantId: r.tenantId }, outcome: 'ok', at: now, details: { anomalyId: a.id, score: a.score, response: a.response, evidence: a.evidence } });
+    await this.audit().append({
+      actor: { kind: 'system', id: 'emergency-budget' },
+      action: `anomaly.${a.kind}`,
+      target: { kind: 'terminal', id: r.devEui, tenantId: r.tenantId },
+      outcome: 'ok',
+      at: now,
+      details: { anomalyId: a.id, score: a.score, response: a.response, evidence: a.evidence },
+    });
   }
 }

@@ -18,20 +18,51 @@ export class EventMetrics {
   readonly queuedSeconds: Histogram<'kind'>;
   private subs: Subscription[] = [];
 
-  constructor(registry: Registry, private readonly bus: Bus) {
-    this.downlinks = new Counter({ name: 'satiot_downlink_transitions_total', help: 'Downlinks entering each state (queued, scheduled, uploaded, transmitted, acknowledged, expired, failed)', labelNames: ['state'], registers: [registry] });
-    this.attempts = new Counter({ name: 'satiot_delivery_attempts_total', help: 'Delivery attempts to webhooks and MQTT brokers by integration kind and outcome (delivered, retrying, failed)', labelNames: ['kind', 'outcome'], registers: [registry] });
-    this.attemptSeconds = new Histogram({ name: 'satiot_delivery_attempt_seconds', help: 'Duration of one delivery attempt', labelNames: ['kind'], buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30], registers: [registry] });
-    this.deliveredSeconds = new Histogram({
-      name: 'satiot_delivery_latency_seconds', help: "The message's last hop: ingested (durable) → delivered to an application, per integration kind",
-      labelNames: ['kind'], buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600], registers: [registry],
-    });
-    this.queuedSeconds = new Histogram({
-      name: 'satiot_delivery_queued_seconds', help: 'An uplink event\'s path from ingest (durable) to queued for an application\'s integration: outbox, relay, bus and fan-out',
-      labelNames: ['kind'], buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 20, 30, 60, 120, 300],
+  constructor(
+    registry: Registry,
+    private readonly bus: Bus,
+  ) {
+    this.downlinks = new Counter({
+      name: 'satiot_downlink_transitions_total',
+      help: 'Downlinks entering each state (queued, scheduled, uploaded, transmitted, acknowledged, expired, failed)',
+      labelNames: ['state'],
       registers: [registry],
     });
-    this.alarms = new Counter({ name: 'satiot_alarm_events_total', help: 'Alarm events by action (raised, repeated, acknowledged, cleared) and severity', labelNames: ['action', 'severity'], registers: [registry] });
+    this.attempts = new Counter({
+      name: 'satiot_delivery_attempts_total',
+      help: 'Delivery attempts to webhooks and MQTT brokers by integration kind and outcome (delivered, retrying, failed)',
+      labelNames: ['kind', 'outcome'],
+      registers: [registry],
+    });
+    this.attemptSeconds = new Histogram({
+      name: 'satiot_delivery_attempt_seconds',
+      help: 'Duration of one delivery attempt',
+      labelNames: ['kind'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    });
+    this.deliveredSeconds = new Histogram({
+      name: 'satiot_delivery_latency_seconds',
+      help: "The message's last hop: ingested (durable) → delivered to an application, per integration kind",
+      labelNames: ['kind'],
+      buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
+      registers: [registry],
+    });
+    this.queuedSeconds = new Histogram({
+      name: 'satiot_delivery_queued_seconds',
+      help: "An uplink event's path from ingest (durable) to queued for an application's integration: outbox, relay, bus and fan-out",
+      labelNames: ['kind'],
+      buckets: [
+        0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 20, 30, 60, 120, 300,
+      ],
+      registers: [registry],
+    });
+    this.alarms = new Counter({
+      name: 'satiot_alarm_events_total',
+      help: 'Alarm events by action (raised, repeated, acknowledged, cleared) and severity',
+      labelNames: ['action', 'severity'],
+      registers: [registry],
+    });
   }
 
   /** An event queued for an integration of `kind`, `sinceIngestMs` after its message was ingested. */
@@ -54,14 +85,19 @@ export class EventMetrics {
         return undefined;
       }
     };
-    this.subs.push(await this.bus.subscribe(DOWNLINK_SUBJECTS, async (m) => {
-      const e = json(m.data);
-      if (e?.['kind'] === 'downlink' && typeof e['action'] === 'string') this.downlinks.inc({ state: e['action'] });
-    }));
-    this.subs.push(await this.bus.subscribe(ALARM_SUBJECTS, async (m) => {
-      const e = json(m.data) as { kind?: unknown; action?: unknown; alarm?: { severity?: unknown } } | undefined;
-      if (e?.kind === 'alarm' && typeof e.action === 'string') this.alarms.inc({ action: e.action, severity: String(e.alarm?.severity ?? '') });
-    }));
+    this.subs.push(
+      await this.bus.subscribe(DOWNLINK_SUBJECTS, async (m) => {
+        const e = json(m.data);
+        if (e?.['kind'] === 'downlink' && typeof e['action'] === 'string') this.downlinks.inc({ state: e['action'] });
+      }),
+    );
+    this.subs.push(
+      await this.bus.subscribe(ALARM_SUBJECTS, async (m) => {
+        const e = json(m.data) as { kind?: unknown; action?: unknown; alarm?: { severity?: unknown } } | undefined;
+        if (e?.kind === 'alarm' && typeof e.action === 'string')
+          this.alarms.inc({ action: e.action, severity: String(e.alarm?.severity ?? '') });
+      }),
+    );
   }
 
   async stop(): Promise<void> {

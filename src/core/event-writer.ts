@@ -51,7 +51,11 @@ export class EventWriter {
   private readonly concurrency: number;
   private readonly inside = new AsyncLocalStorage<{ tx: StoreTx; emit: Emit }>();
 
-  constructor(private readonly store: Store, readonly nodeId: string, opts: EventWriterOptions = {}) {
+  constructor(
+    private readonly store: Store,
+    readonly nodeId: string,
+    opts: EventWriterOptions = {},
+  ) {
     this.maxGroup = opts.maxGroup ?? 256;
     this.maxGroupMs = opts.maxGroupMs ?? 5;
     this.concurrency = opts.concurrency ?? 1;
@@ -79,7 +83,13 @@ export class EventWriter {
 
   /** A registry change for every node's caches (registry-sync.ts), to emit with the change. */
   registryChange(entity: RegistryEntity, key?: string): OutboxEvent {
-    return this.registryEvent({ kind: 'registry', entity, ...(key !== undefined ? { key } : {}), node: this.nodeId, at: Date.now() });
+    return this.registryEvent({
+      kind: 'registry',
+      entity,
+      ...(key !== undefined ? { key } : {}),
+      node: this.nodeId,
+      at: Date.now(),
+    });
   }
 
   /** One registry change for several of an entity (a bulk registration's transaction). */
@@ -105,7 +115,10 @@ export class EventWriter {
           // What the group had no time for goes first into the next one.
           this.queue.unshift(...group.slice(out.length));
         } catch (e) {
-          if (group.length === 1) { group[0]!.reject(e); continue; }
+          if (group.length === 1) {
+            group[0]!.reject(e);
+            continue;
+          }
           for (const j of group) {
             try {
               j.resolve((await this.commit([j]))[0]);
@@ -130,7 +143,9 @@ export class EventWriter {
       for (const j of group) {
         if (results.length > 0 && performance.now() - t0 > this.maxGroupMs) break;
         const mine: OutboxEvent[] = [];
-        const emit: Emit = (e) => { mine.push(e); };
+        const emit: Emit = (e) => {
+          mine.push(e);
+        };
         results.push(await this.inside.run({ tx, emit }, () => j.work(tx, emit)));
         events.push(...mine);
       }

@@ -20,26 +20,59 @@ export class IngestMetrics {
   private readonly terrestrial: { observe(v: number): void };
 
   constructor(registry: Registry) {
-    this.frames = new Counter({ name: 'satiot_ingest_frames_total', help: 'Frames handed in by ground stations, by outcome, rejection code and station', labelNames: ['status', 'code', 'station'], registers: [registry] });
-    this.batchSeconds = new Histogram({ name: 'satiot_ingest_batch_seconds', help: 'Time to decide and commit one group of gateway batches (group commit), durable commit included', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] });
+    this.frames = new Counter({
+      name: 'satiot_ingest_frames_total',
+      help: 'Frames handed in by ground stations, by outcome, rejection code and station',
+      labelNames: ['status', 'code', 'station'],
+      registers: [registry],
+    });
+    this.batchSeconds = new Histogram({
+      name: 'satiot_ingest_batch_seconds',
+      help: 'Time to decide and commit one group of gateway batches (group commit), durable commit included',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [registry],
+    });
     this.hopSeconds = new Histogram({
-      name: 'satiot_message_hop_seconds', help: 'Per-hop latency of new messages: captured→downlinked (on board), downlinked→ingested (ground→core); captured→ingested for a message a terrestrial gateway heard first (terrestrial)',
-      labelNames: ['hop'], buckets: [1, 10, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400], registers: [registry],
+      name: 'satiot_message_hop_seconds',
+      help: 'Per-hop latency of new messages: captured→downlinked (on board), downlinked→ingested (ground→core); captured→ingested for a message a terrestrial gateway heard first (terrestrial)',
+      labelNames: ['hop'],
+      buckets: [1, 10, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400],
+      registers: [registry],
     });
     this.onboard = this.hopSeconds.labels({ hop: 'onboard' });
     this.groundToCore = this.hopSeconds.labels({ hop: 'ground-to-core' });
     this.terrestrial = this.hopSeconds.labels({ hop: 'terrestrial' });
-    this.receptions = new Counter({ name: 'satiot_ingest_receptions_total', help: 'Copies of messages taken in, by path (satellite: through a ground station; terrestrial: a LoRa gateway) and status (accepted: a new message; duplicate)', labelNames: ['path', 'status'], registers: [registry] });
-    this.decodes = new Counter({ name: 'satiot_decodes_total', help: 'Payloads decoded after ingest, by codec (user codecs as "user") and outcome (ok or the error code)', labelNames: ['codec', 'outcome'], registers: [registry] });
-    this.relayed = new Counter({ name: 'satiot_outbox_published_total', help: 'Events the outbox relay of this node published to the bus', registers: [registry] });
+    this.receptions = new Counter({
+      name: 'satiot_ingest_receptions_total',
+      help: 'Copies of messages taken in, by path (satellite: through a ground station; terrestrial: a LoRa gateway) and status (accepted: a new message; duplicate)',
+      labelNames: ['path', 'status'],
+      registers: [registry],
+    });
+    this.decodes = new Counter({
+      name: 'satiot_decodes_total',
+      help: 'Payloads decoded after ingest, by codec (user codecs as "user") and outcome (ok or the error code)',
+      labelNames: ['codec', 'outcome'],
+      registers: [registry],
+    });
+    this.relayed = new Counter({
+      name: 'satiot_outbox_published_total',
+      help: 'Events the outbox relay of this node published to the bus',
+      registers: [registry],
+    });
     this.outboxWaitSeconds = new Histogram({
-      name: 'satiot_outbox_wait_seconds', help: 'Time from an event\'s commit to its publication (outbox lag as each event saw it)',
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300], registers: [registry],
+      name: 'satiot_outbox_wait_seconds',
+      help: "Time from an event's commit to its publication (outbox lag as each event saw it)",
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300],
+      registers: [registry],
     });
   }
 
   /** Adds one batch's outcomes: one increment per (status, code), not per frame. */
-  countBatch(station: string, results: ReadonlyArray<{ status: 'accepted' | 'duplicate' | 'rejected'; code?: RejectionCode }>, path: 'satellite' | 'terrestrial' = 'satellite'): void {
+  countBatch(
+    station: string,
+    results: ReadonlyArray<{ status: 'accepted' | 'duplicate' | 'rejected'; code?: RejectionCode }>,
+    path: 'satellite' | 'terrestrial' = 'satellite',
+  ): void {
     const tally = new Map<string, number>();
     for (const r of results) {
       const key = `${r.status}|${r.code ?? ''}`;

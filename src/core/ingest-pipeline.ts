@@ -1,16 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { decryptPayload, FrameError, parseDataFrame, rebuildFCnt32, verifyMic, type DataFrame } from '../frame/index.js';
+import {
+  decryptPayload,
+  FrameError,
+  parseDataFrame,
+  rebuildFCnt32,
+  verifyMic,
+  type DataFrame,
+} from '../frame/index.js';
 import type { Clock } from './ports/clock.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { CounterConflictError, StaleTerminalError, type IngestWrite, type Store } from './ports/store.js';
 import type { OutboxEvent } from './ports/outbox-store.js';
-import { isTerrestrialGateway, type ReportedPosition, type GroundStationRecord, type MessageRecord, type Reception, type RejectionCode, type TerminalCounters } from './model.js';
+import {
+  isTerrestrialGateway,
+  type ReportedPosition,
+  type GroundStationRecord,
+  type MessageRecord,
+  type Reception,
+  type RejectionCode,
+  type TerminalCounters,
+} from './model.js';
 import type { RegistryEntry, TerminalRegistry } from './terminal-registry.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { ReplayWindow } from './replay-window.js';
 import { messageIdOf } from './message-id.js';
 import { receptionSummarySubject, rejectionSubject } from './events/subjects.js';
-import { rejectionEvent, SECURITY_REJECTIONS, type RejectionContext, type RejectionEvent } from './events/rejection-event.js';
+import {
+  rejectionEvent,
+  SECURITY_REJECTIONS,
+  type RejectionContext,
+  type RejectionEvent,
+} from './events/rejection-event.js';
 import { summariseReceptions } from './events/reception-summary-event.js';
 import { DEFAULT_MIC_THROTTLE, MicThrottle, type MicThrottlePolicy } from './mic-throttle.js';
 
@@ -90,9 +110,16 @@ interface Waiting {
  * registry's order (the last matched first). The frame's own session is then the first tried in the
  * common case: one MIC computation per frame however many terminals share the address.
  */
-function likelyFirst(candidates: readonly RegistryEntry[], fCnt16: number, windows: ReadonlyMap<RegistryEntry, ReplayWindow>): RegistryEntry[] {
+function likelyFirst(
+  candidates: readonly RegistryEntry[],
+  fCnt16: number,
+  windows: ReadonlyMap<RegistryEntry, ReplayWindow>,
+): RegistryEntry[] {
   const gap = (c: RegistryEntry) => (fCnt16 - ((windows.get(c) ?? c.window).top + 1)) & 0xffff;
-  return candidates.map((c) => ({ c, d: gap(c) })).sort((a, b) => a.d - b.d).map((x) => x.c);
+  return candidates
+    .map((c) => ({ c, d: gap(c) }))
+    .sort((a, b) => a.d - b.d)
+    .map((x) => x.c);
 }
 
 /** A group found DevAddrs the registry did not know that the store does: decide it again with them. */
@@ -125,7 +152,12 @@ interface Decision {
   readonly write: IngestWrite;
   readonly perBatch: FrameResult[][];
   /** Each touched terminal's window after the group, with what it replaced (to undo a failed commit). */
-  readonly windows: ReadonlyArray<{ entry: RegistryEntry; window: ReplayWindow; before: ReplayWindow; versionBefore: number }>;
+  readonly windows: ReadonlyArray<{
+    entry: RegistryEntry;
+    window: ReplayWindow;
+    before: ReplayWindow;
+    versionBefore: number;
+  }>;
   readonly stopTimer?: () => void;
 }
 
@@ -177,16 +209,20 @@ export class IngestPipeline {
     this.clockSkewMs = opts.clockSkewMs ?? 10 * 60_000;
     this.maxAgeMs = opts.maxAgeMs ?? 30 * 86_400_000;
     this.maxGroupFrames = opts.maxGroupFrames ?? 8000;
-    this.micThrottle = opts.micThrottle === false ? undefined : new MicThrottle({ ...DEFAULT_MIC_THROTTLE, ...opts.micThrottle });
+    this.micThrottle =
+      opts.micThrottle === false ? undefined : new MicThrottle({ ...DEFAULT_MIC_THROTTLE, ...opts.micThrottle });
   }
 
   /**
    * Stores where another network placed terminals for messages it just handed in (Iridium's MO
    * location), before the handing in is confirmed. Throws MESSAGE_NOT_FOUND for a message that is not stored.
    */
-  async reportPositions(ps: ReadonlyArray<{ readonly messageId: string; readonly position: ReportedPosition }>): Promise<void> {
+  async reportPositions(
+    ps: ReadonlyArray<{ readonly messageId: string; readonly position: ReportedPosition }>,
+  ): Promise<void> {
     const missing = await this.store.saveReportedPositions(ps);
-    if (missing.length > 0) throw new SatiotError('MESSAGE_NOT_FOUND', `No message ${missing[0]}.`, { messageId: missing[0] });
+    if (missing.length > 0)
+      throw new SatiotError('MESSAGE_NOT_FOUND', `No message ${missing[0]}.`, { messageId: missing[0] });
   }
 
   /** Counts frames refused before any processing because the station was not recognised. */
@@ -230,7 +266,8 @@ export class IngestPipeline {
       while (this.waiting.length > 0 || inFlight.length > 0 || ready || undecided) {
         // Durable groups are answered in order; a failed one undoes everything decided after it.
         while (inFlight[0]?.outcome) {
-          const head = inFlight.shift()!, outcome = head.outcome!;
+          const head = inFlight.shift()!,
+            outcome = head.outcome!;
           if (outcome.ok) {
             this.finish(head.decision).forEach((rs, k) => head.decision.group[k]!.resolve(rs));
             continue;
@@ -270,7 +307,12 @@ export class IngestPipeline {
         if (inFlight.length > 0) {
           // Whichever comes first: the oldest commit, or (with room to decide) a new batch.
           const waits: Array<Promise<unknown>> = [inFlight[0]!.settled];
-          if (!ready) waits.push(new Promise<void>((r) => { this.arrived = r; }));
+          if (!ready)
+            waits.push(
+              new Promise<void>((r) => {
+                this.arrived = r;
+              }),
+            );
           await Promise.race(waits);
           this.arrived = undefined;
         }
@@ -283,7 +325,14 @@ export class IngestPipeline {
   /** Starts a decided group's commit, remembering its outcome. */
   private handOver(decision: Decision): InFlight {
     const x: InFlight = { decision, settled: Promise.resolve() };
-    x.settled = this.commit(decision).then(() => { x.outcome = { ok: true }; }, (e: unknown) => { x.outcome = { ok: false, e }; });
+    x.settled = this.commit(decision).then(
+      () => {
+        x.outcome = { ok: true };
+      },
+      (e: unknown) => {
+        x.outcome = { ok: false, e };
+      },
+    );
     return x;
   }
 
@@ -294,8 +343,10 @@ export class IngestPipeline {
    */
   private takeGroup(idle: boolean): Waiting[] {
     const most = idle && this.waiting.length > 1 ? Math.ceil(this.waiting.length / 2) : this.waiting.length;
-    let take = 1, n = this.waiting[0]!.frames.length;
-    while (take < most && n + this.waiting[take]!.frames.length <= this.maxGroupFrames) n += this.waiting[take++]!.frames.length;
+    let take = 1,
+      n = this.waiting[0]!.frames.length;
+    while (take < most && n + this.waiting[take]!.frames.length <= this.maxGroupFrames)
+      n += this.waiting[take++]!.frames.length;
     return this.waiting.splice(0, take);
   }
 
@@ -310,7 +361,10 @@ export class IngestPipeline {
       const outs = await this.ingestGroup(group);
       group.forEach((w, k) => w.resolve(outs[k]!));
     } catch (e) {
-      if (group.length === 1) { group[0]!.reject(e); return; }
+      if (group.length === 1) {
+        group[0]!.reject(e);
+        return;
+      }
       for (const w of group) {
         try {
           w.resolve((await this.ingestGroup([w]))[0]!);
@@ -323,8 +377,10 @@ export class IngestPipeline {
 
   /** Reloads what a failed commit found stale; false when the error is not one a reload cures. */
   private async reloadFor(e: unknown): Promise<boolean> {
-    if (e instanceof CounterConflictError) await Promise.all(e.terminalIds.map((id) => this.registry.reloadCounters(id)));
-    else if (e instanceof StaleTerminalError) await Promise.all(e.terminalIds.map((id) => this.registry.reloadById(id)));
+    if (e instanceof CounterConflictError)
+      await Promise.all(e.terminalIds.map((id) => this.registry.reloadCounters(id)));
+    else if (e instanceof StaleTerminalError)
+      await Promise.all(e.terminalIds.map((id) => this.registry.reloadById(id)));
     else return false;
     return true;
   }
@@ -349,16 +405,19 @@ export class IngestPipeline {
   private async decide(group: readonly Waiting[]): Promise<Decision> {
     const stopTimer = this.metrics?.batchSeconds.startTimer();
     try {
-      return { ...await this.decideGroup(group, true), stopTimer };
+      return { ...(await this.decideGroup(group, true)), stopTimer };
     } catch (e) {
       if (!(e instanceof RegistryRefreshed)) throw e;
-      return { ...await this.decideGroup(group, false), stopTimer };
+      return { ...(await this.decideGroup(group, false)), stopTimer };
     }
   }
 
   /** Takes a decided group as given: its windows and new message ids become the state the next group is decided on. */
   private apply(d: Decision): void {
-    for (const { entry, window } of d.windows) { entry.window = window; entry.version += 1; }
+    for (const { entry, window } of d.windows) {
+      entry.window = window;
+      entry.version += 1;
+    }
     for (const m of d.write.newMessages) this.remember(m.id, m.ingestedAt);
   }
 
@@ -366,7 +425,10 @@ export class IngestPipeline {
   private undo(d: Decision): void {
     for (let k = d.windows.length - 1; k >= 0; k--) {
       const { entry, window, before, versionBefore } = d.windows[k]!;
-      if (entry.window === window) { entry.window = before; entry.version = versionBefore; }
+      if (entry.window === window) {
+        entry.window = before;
+        entry.version = versionBefore;
+      }
     }
     for (const m of d.write.newMessages) this.recent.delete(m.id);
   }
@@ -384,11 +446,16 @@ export class IngestPipeline {
       d.group.forEach((w, k) => {
         const path = isTerrestrialGateway(w.station) ? 'terrestrial' : 'satellite';
         this.metrics!.countBatch(w.station.id, d.perBatch[k]!, path);
-        if (path === 'terrestrial') for (const r of d.perBatch[k]!) if (r.status === 'accepted' && r.messageId) ground.add(r.messageId);
+        if (path === 'terrestrial')
+          for (const r of d.perBatch[k]!) if (r.status === 'accepted' && r.messageId) ground.add(r.messageId);
       });
       for (const m of d.write.newMessages) {
         if (ground.has(m.id)) this.metrics.observeTerrestrial(Math.max(0, (m.ingestedAt - m.capturedAt) / 1000));
-        else this.metrics.observeHops(Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000), Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000));
+        else
+          this.metrics.observeHops(
+            Math.max(0, (m.downlinkedAt - m.capturedAt) / 1000),
+            Math.max(0, (m.ingestedAt - m.downlinkedAt) / 1000),
+          );
       }
     }
     d.stopTimer?.();
@@ -413,7 +480,8 @@ export class IngestPipeline {
     const reject = (i: number, code: RejectionCode, ctx?: RejectionContext): void => {
       results[i] = { status: 'rejected', code };
       // At most MAX_REJECTION_EVENTS a group: a flood of forged frames must not become a flood of publishes (thresholds are far lower).
-      if (ctx && SECURITY_REJECTIONS.has(code) && rejected.length < MAX_REJECTION_EVENTS) rejected.push({ kind: 'rejected', code, receivedAt: now, ...ctx });
+      if (ctx && SECURITY_REJECTIONS.has(code) && rejected.length < MAX_REJECTION_EVENTS)
+        rejected.push({ kind: 'rejected', code, receivedAt: now, ...ctx });
     };
 
     let i = 0;
@@ -422,12 +490,17 @@ export class IngestPipeline {
       this.micThrottle?.heard(station.id, frames.length, now);
       for (const f of frames) this.decideFrame(f, i++, station, now, windows, pending, reject, unknownAddrs);
     }
-    if (lookUp && unknownAddrs.size > 0 && (await this.registry.loadByDevAddr([...unknownAddrs])) > 0) throw new RegistryRefreshed();
+    if (lookUp && unknownAddrs.size > 0 && (await this.registry.loadByDevAddr([...unknownAddrs])) > 0)
+      throw new RegistryRefreshed();
 
     // Seen counters: a copy of a message is a duplicate while the message is recent, a replay after.
     const newInBatch = new Set(pending.filter((p) => p.kind === 'new').map((p) => p.messageId));
-    const unknown = pending.filter((p) => p.kind === 'seen' && !newInBatch.has(p.messageId) && !this.recent.has(p.messageId)).map((p) => p.messageId);
-    const looked = unknown.length ? await this.store.messageIngestedAt([...new Set(unknown)]) : new Map<string, number>();
+    const unknown = pending
+      .filter((p) => p.kind === 'seen' && !newInBatch.has(p.messageId) && !this.recent.has(p.messageId))
+      .map((p) => p.messageId);
+    const looked = unknown.length
+      ? await this.store.messageIngestedAt([...new Set(unknown)])
+      : new Map<string, number>();
 
     const receptions: Reception[] = [];
     const earlier = new Map<string, { messageId: string; capturedAt: number; downlinkedAt: number }>();
@@ -436,10 +509,18 @@ export class IngestPipeline {
     for (const p of pending) {
       if (p.kind === 'new' && !newById.has(p.messageId)) {
         const m: MessageRecord = {
-          id: p.messageId, tenantId: p.entry.record.tenantId, terminalId: p.entry.record.id, devEui: p.entry.record.devEui,
-          fCnt: p.counter, fPort: p.frame?.fPort ?? null, payload: p.frame ? decryptPayload(p.frame, p.fCnt, p.entry.keys) : p.plain!,
-          confirmed: p.frame?.mtype === 'confirmed-data-up', ack: p.frame?.ack ?? false,
-          capturedAt: p.reception.capturedAt, downlinkedAt: p.reception.downlinkedAt, ingestedAt: now,
+          id: p.messageId,
+          tenantId: p.entry.record.tenantId,
+          terminalId: p.entry.record.id,
+          devEui: p.entry.record.devEui,
+          fCnt: p.counter,
+          fPort: p.frame?.fPort ?? null,
+          payload: p.frame ? decryptPayload(p.frame, p.fCnt, p.entry.keys) : p.plain!,
+          confirmed: p.frame?.mtype === 'confirmed-data-up',
+          ack: p.frame?.ack ?? false,
+          capturedAt: p.reception.capturedAt,
+          downlinkedAt: p.reception.downlinkedAt,
+          ingestedAt: now,
         };
         newById.set(m.id, m);
         receptions.push(p.reception);
@@ -447,12 +528,18 @@ export class IngestPipeline {
         continue;
       }
       const first = newById.get(p.messageId);
-      const ingestedAt = first ? first.ingestedAt : this.recent.get(p.messageId) ?? looked.get(p.messageId);
+      const ingestedAt = first ? first.ingestedAt : (this.recent.get(p.messageId) ?? looked.get(p.messageId));
       if (ingestedAt === undefined || now - ingestedAt > this.dedupWindowMs) {
         // Accepted once but gone from the store, or older than the dedup window: a replay.
         reject(p.index, 'REPLAYED_COUNTER', {
-          stationId: p.reception.stationId, satelliteId: p.reception.satelliteId, capturedAt: p.reception.capturedAt, downlinkedAt: p.reception.downlinkedAt,
-          devAddr: p.frame?.devAddr ?? '', devEui: p.entry.record.devEui, tenantId: p.entry.record.tenantId, fCnt: p.fCnt,
+          stationId: p.reception.stationId,
+          satelliteId: p.reception.satelliteId,
+          capturedAt: p.reception.capturedAt,
+          downlinkedAt: p.reception.downlinkedAt,
+          devAddr: p.frame?.devAddr ?? '',
+          devEui: p.entry.record.devEui,
+          tenantId: p.entry.record.tenantId,
+          fCnt: p.fCnt,
         });
         continue;
       }
@@ -460,7 +547,11 @@ export class IngestPipeline {
       if (first) {
         // A second copy in the same group: keep the earliest hop times on the new record.
         if (p.reception.capturedAt < first.capturedAt || p.reception.downlinkedAt < first.downlinkedAt) {
-          const m = { ...first, capturedAt: Math.min(first.capturedAt, p.reception.capturedAt), downlinkedAt: Math.min(first.downlinkedAt, p.reception.downlinkedAt) };
+          const m = {
+            ...first,
+            capturedAt: Math.min(first.capturedAt, p.reception.capturedAt),
+            downlinkedAt: Math.min(first.downlinkedAt, p.reception.downlinkedAt),
+          };
           newById.set(m.id, m);
         }
       } else {
@@ -476,39 +567,75 @@ export class IngestPipeline {
 
     const counters: Array<{ state: TerminalCounters; expectedVersion: number }> = [];
     for (const [entry, w] of windows) {
-      counters.push({ state: { terminalId: entry.record.id, fCntUpTop: w.top, windowBits: w.toHex(), fCntDown: entry.fCntDown, version: entry.version + 1 }, expectedVersion: entry.version });
+      counters.push({
+        state: {
+          terminalId: entry.record.id,
+          fCntUpTop: w.top,
+          windowBits: w.toHex(),
+          fCntDown: entry.fCntDown,
+          version: entry.version + 1,
+        },
+        expectedVersion: entry.version,
+      });
     }
     // Each batch's results, and its rejections tallied per station and code.
     const perBatch: FrameResult[][] = [];
     const tallies = new Map<string, Map<RejectionCode, number>>();
     let at = 0;
     for (const { station, frames } of group) {
-      const rs = results.slice(at, at += frames.length);
+      const rs = results.slice(at, (at += frames.length));
       perBatch.push(rs);
       let t = tallies.get(station.id);
-      if (!t) tallies.set(station.id, t = new Map());
+      if (!t) tallies.set(station.id, (t = new Map()));
       for (const r of rs) if (r.status === 'rejected') t.set(r.code!, (t.get(r.code!) ?? 0) + 1);
     }
     const newMessages = [...newById.values()];
     const events: OutboxEvent[] = [];
-    for (const r of rejected) events.push({ id: `rejected:${randomUUID()}`, subject: rejectionSubject(r.stationId), data: rejectionEvent(r) });
+    for (const r of rejected)
+      events.push({ id: `rejected:${randomUUID()}`, subject: rejectionSubject(r.stationId), data: rejectionEvent(r) });
     if (receptions.length > 0) {
-      for (const e of summariseReceptions(receptions, now)) events.push({ id: `received:${randomUUID()}`, subject: receptionSummarySubject(e.stationId), data: Buffer.from(JSON.stringify(e)) });
+      for (const e of summariseReceptions(receptions, now))
+        events.push({
+          id: `received:${randomUUID()}`,
+          subject: receptionSummarySubject(e.stationId),
+          data: Buffer.from(JSON.stringify(e)),
+        });
     }
     const write: IngestWrite = {
-      newMessages, uplinkEvents: true, receptions, earlierTimes: [...earlier.values()], counters,
+      newMessages,
+      uplinkEvents: true,
+      receptions,
+      earlierTimes: [...earlier.values()],
+      counters,
       rejections: [...tallies].flatMap(([stationId, t]) => [...t].map(([code, count]) => ({ stationId, code, count }))),
-      events, eventsAt: Date.now(), at: this.clock.now(),
+      events,
+      eventsAt: Date.now(),
+      at: this.clock.now(),
     };
     return {
-      group, write, perBatch,
-      windows: [...windows].map(([entry, window]) => ({ entry, window, before: entry.window, versionBefore: entry.version })),
+      group,
+      write,
+      perBatch,
+      windows: [...windows].map(([entry, window]) => ({
+        entry,
+        window,
+        before: entry.window,
+        versionBefore: entry.version,
+      })),
     };
   }
 
   /** One frame's decision: rejected now, or pending with its session, counter and kind. */
-  private decideFrame(f: UplinkFrameInput, i: number, station: GroundStationRecord, now: number, windows: Map<RegistryEntry, ReplayWindow>,
-    pending: Pending[], reject: (i: number, code: RejectionCode, ctx?: RejectionContext) => void, unknownAddrs: Set<string>): void {
+  private decideFrame(
+    f: UplinkFrameInput,
+    i: number,
+    station: GroundStationRecord,
+    now: number,
+    windows: Map<RegistryEntry, ReplayWindow>,
+    pending: Pending[],
+    reject: (i: number, code: RejectionCode, ctx?: RejectionContext) => void,
+    unknownAddrs: Set<string>,
+  ): void {
     const meta = this.checkReception(f, station, now);
     if (typeof meta === 'string') return reject(i, meta);
     if (f.sbd) return this.decideSbd(f, f.sbd, i, station, meta, now, windows, pending, reject);
@@ -526,23 +653,35 @@ export class IngestPipeline {
       return reject(i, 'UNKNOWN_TERMINAL');
     }
     if (this.micThrottle?.throttled(frame.devAddr, station.id, now)) return reject(i, 'MIC_THROTTLED');
-    let entry: RegistryEntry | undefined, fCnt = 0;
+    let entry: RegistryEntry | undefined,
+      fCnt = 0;
     for (const c of candidates.length > 1 ? likelyFirst(candidates, frame.fCnt16, windows) : candidates) {
       const w = windows.get(c) ?? c.window;
       const n = rebuildFCnt32(frame.fCnt16, w.top);
-      if (verifyMic(frame, n, c.keys)) { entry = c; fCnt = n; break; }
+      if (verifyMic(frame, n, c.keys)) {
+        entry = c;
+        fCnt = n;
+        break;
+      }
     }
     if (entry && candidates.length > 1) this.registry.matched(entry);
     const ctx = (e?: RegistryEntry, n?: number): RejectionContext => ({
-      stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt, devAddr: frame.devAddr,
-      ...(e ? { devEui: e.record.devEui, tenantId: e.record.tenantId } : {}), ...(n !== undefined ? { fCnt: n } : {}),
+      stationId: station.id,
+      satelliteId: f.satelliteId,
+      capturedAt: meta.capturedAt,
+      downlinkedAt: meta.downlinkedAt,
+      devAddr: frame.devAddr,
+      ...(e ? { devEui: e.record.devEui, tenantId: e.record.tenantId } : {}),
+      ...(n !== undefined ? { fCnt: n } : {}),
     });
     // A bad MIC names the terminal when only one has this DevAddr.
     if (!entry) {
       this.micThrottle?.failed(frame.devAddr, station.id, now);
       return reject(i, 'BAD_MIC', ctx(candidates.length === 1 ? candidates[0] : undefined));
     }
-    this.admit(f, i, station, meta, now, entry, fCnt, { frame }, windows, pending, (code) => reject(i, code, ctx(entry, fCnt)));
+    this.admit(f, i, station, meta, now, entry, fCnt, { frame }, windows, pending, (code) =>
+      reject(i, code, ctx(entry, fCnt)),
+    );
   }
 
   /**
@@ -550,49 +689,112 @@ export class IngestPipeline {
    * MIC, an Iridium session by its IMEI): station, lifecycle, anti-replay window; then pending with
    * its reception.
    */
-  private admit(f: UplinkFrameInput, i: number, station: GroundStationRecord, meta: { capturedAt: number; downlinkedAt: number }, now: number,
-    entry: RegistryEntry, fCnt: number, body: { frame: DataFrame } | { plain: Uint8Array }, windows: Map<RegistryEntry, ReplayWindow>, pending: Pending[],
-    refuse: (code: RejectionCode) => void): void {
+  private admit(
+    f: UplinkFrameInput,
+    i: number,
+    station: GroundStationRecord,
+    meta: { capturedAt: number; downlinkedAt: number },
+    now: number,
+    entry: RegistryEntry,
+    fCnt: number,
+    body: { frame: DataFrame } | { plain: Uint8Array },
+    windows: Map<RegistryEntry, ReplayWindow>,
+    pending: Pending[],
+    refuse: (code: RejectionCode) => void,
+  ): void {
     // A tenant's own gateway is that tenant's: it carries no other tenant's terminals.
-    if (station.tenantId !== undefined && station.tenantId !== entry.record.tenantId) return refuse('UNAUTHORIZED_STATION');
+    if (station.tenantId !== undefined && station.tenantId !== entry.record.tenantId)
+      return refuse('UNAUTHORIZED_STATION');
     if (entry.record.status !== 'approved') return refuse('TERMINAL_NOT_APPROVED');
     if (!entry.record.enabled) return refuse('TERMINAL_DISABLED');
     let w = windows.get(entry);
-    if (!w) { w = entry.window.clone(); windows.set(entry, w); }
+    if (!w) {
+      w = entry.window.clone();
+      windows.set(entry, w);
+    }
     const cls = w.classify(fCnt);
     if (cls === 'below') return refuse('REPLAYED_COUNTER');
     const counter = entry.epoch * 2 ** 32 + fCnt;
     const messageId = messageIdOf(entry.record.id, counter);
     const reception: Reception = {
-      messageId, stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt,
-      receivedAt: now, rssi: f.rssi ?? null, snr: f.snr ?? null, frequencyOffsetHz: f.frequencyOffsetHz ?? null,
-      ...(f.frequencyMHz !== undefined ? { frequencyMHz: f.frequencyMHz } : {}), ...(f.dataRate !== undefined ? { dataRate: f.dataRate } : {}),
+      messageId,
+      stationId: station.id,
+      satelliteId: f.satelliteId,
+      capturedAt: meta.capturedAt,
+      downlinkedAt: meta.downlinkedAt,
+      receivedAt: now,
+      rssi: f.rssi ?? null,
+      snr: f.snr ?? null,
+      frequencyOffsetHz: f.frequencyOffsetHz ?? null,
+      ...(f.frequencyMHz !== undefined ? { frequencyMHz: f.frequencyMHz } : {}),
+      ...(f.dataRate !== undefined ? { dataRate: f.dataRate } : {}),
     };
     if (cls === 'new') w.acceptInPlace(fCnt);
-    pending.push({ index: i, entry, ...('frame' in body ? { frame: body.frame } : { frame: null, plain: body.plain }), fCnt, counter, messageId, reception, kind: cls });
+    pending.push({
+      index: i,
+      entry,
+      ...('frame' in body ? { frame: body.frame } : { frame: null, plain: body.plain }),
+      fCnt,
+      counter,
+      messageId,
+      reception,
+      kind: cls,
+    });
   }
 
   /**
    * An Iridium session's decision: the terminal by IMEI, the MOMSN extended to 32 bits over its
    * window (a session the gateway delivers again — it does until we confirm — is a duplicate copy).
    */
-  private decideSbd(f: UplinkFrameInput, sbd: SbdSession, i: number, station: GroundStationRecord, meta: { capturedAt: number; downlinkedAt: number },
-    now: number, windows: Map<RegistryEntry, ReplayWindow>, pending: Pending[], reject: (i: number, code: RejectionCode, ctx?: RejectionContext) => void): void {
+  private decideSbd(
+    f: UplinkFrameInput,
+    sbd: SbdSession,
+    i: number,
+    station: GroundStationRecord,
+    meta: { capturedAt: number; downlinkedAt: number },
+    now: number,
+    windows: Map<RegistryEntry, ReplayWindow>,
+    pending: Pending[],
+    reject: (i: number, code: RejectionCode, ctx?: RejectionContext) => void,
+  ): void {
     const entry = this.registry.byImei(sbd.imei);
     if (!entry) return reject(i, 'UNKNOWN_TERMINAL');
     const fCnt = rebuildFCnt32(sbd.momsn, (windows.get(entry) ?? entry.window).top);
     const ctx: RejectionContext = {
-      stationId: station.id, satelliteId: f.satelliteId, capturedAt: meta.capturedAt, downlinkedAt: meta.downlinkedAt, devAddr: '',
-      devEui: entry.record.devEui, tenantId: entry.record.tenantId, fCnt,
+      stationId: station.id,
+      satelliteId: f.satelliteId,
+      capturedAt: meta.capturedAt,
+      downlinkedAt: meta.downlinkedAt,
+      devAddr: '',
+      devEui: entry.record.devEui,
+      tenantId: entry.record.tenantId,
+      fCnt,
     };
-    this.admit(f, i, station, meta, now, entry, fCnt, { plain: sbd.payload }, windows, pending, (code) => reject(i, code, ctx));
+    this.admit(f, i, station, meta, now, entry, fCnt, { plain: sbd.payload }, windows, pending, (code) =>
+      reject(i, code, ctx),
+    );
   }
 
   /** Reception metadata and payload size checks; the decoded bytes and times when all is well. */
-  private checkReception(f: UplinkFrameInput, station: GroundStationRecord, now: number): { bytes: Uint8Array; capturedAt: number; downlinkedAt: number } | 'FRAME_TOO_LARGE' | 'MALFORMED_FRAME' | 'INVALID_RECEPTION' {
+  private checkReception(
+    f: UplinkFrameInput,
+    station: GroundStationRecord,
+    now: number,
+  ):
+    | { bytes: Uint8Array; capturedAt: number; downlinkedAt: number }
+    | 'FRAME_TOO_LARGE'
+    | 'MALFORMED_FRAME'
+    | 'INVALID_RECEPTION' {
     // An Iridium session comes only from the Iridium gateway, and the Iridium gateway hands in nothing else.
     if ((f.sbd !== undefined) !== (station.network === 'iridium-sbd')) return 'INVALID_RECEPTION';
-    if (f.sbd && (!(f.sbd.payload instanceof Uint8Array) || !Number.isInteger(f.sbd.momsn) || f.sbd.momsn < 0 || f.sbd.momsn > 0xffff)) return 'MALFORMED_FRAME';
+    if (
+      f.sbd &&
+      (!(f.sbd.payload instanceof Uint8Array) ||
+        !Number.isInteger(f.sbd.momsn) ||
+        f.sbd.momsn < 0 ||
+        f.sbd.momsn > 0xffff)
+    )
+      return 'MALFORMED_FRAME';
     if (f.sbd && f.sbd.payload.length > MAX_SBD_PAYLOAD) return 'FRAME_TOO_LARGE';
     if (typeof f.phyPayload !== 'string') return 'MALFORMED_FRAME';
     if (f.phyPayload.length > MAX_PHY_BASE64) return 'FRAME_TOO_LARGE';
@@ -600,16 +802,37 @@ export class IngestPipeline {
     const bytes = new Uint8Array(Buffer.from(f.phyPayload, 'base64'));
     if (bytes.length > 255) return 'FRAME_TOO_LARGE';
     if (typeof f.capturedAt !== 'string' || typeof f.downlinkedAt !== 'string') return 'INVALID_RECEPTION';
-    for (const [v, lim] of [[f.rssi, 200], [f.snr, 50], [f.frequencyOffsetHz, 1e6], [f.frequencyMHz, 10_000]] as const) {
-      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > lim)) return 'INVALID_RECEPTION';
+    for (const [v, lim] of [
+      [f.rssi, 200],
+      [f.snr, 50],
+      [f.frequencyOffsetHz, 1e6],
+      [f.frequencyMHz, 10_000],
+    ] as const) {
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > lim))
+        return 'INVALID_RECEPTION';
     }
-    const capturedAt = Date.parse(f.capturedAt), downlinkedAt = Date.parse(f.downlinkedAt);
+    const capturedAt = Date.parse(f.capturedAt),
+      downlinkedAt = Date.parse(f.downlinkedAt);
     if (!Number.isFinite(capturedAt) || !Number.isFinite(downlinkedAt)) return 'INVALID_RECEPTION';
     // A terrestrial gateway's copy had no satellite hop; a ground station's always names its satellite.
-    if (typeof f.satelliteId !== 'string' || f.satelliteId.length > 64 || (f.satelliteId.length === 0) !== isTerrestrialGateway(station)) return 'INVALID_RECEPTION';
-    if (f.dataRate !== undefined && (typeof f.dataRate !== 'string' || f.dataRate.length === 0 || f.dataRate.length > 32)) return 'INVALID_RECEPTION';
+    if (
+      typeof f.satelliteId !== 'string' ||
+      f.satelliteId.length > 64 ||
+      (f.satelliteId.length === 0) !== isTerrestrialGateway(station)
+    )
+      return 'INVALID_RECEPTION';
+    if (
+      f.dataRate !== undefined &&
+      (typeof f.dataRate !== 'string' || f.dataRate.length === 0 || f.dataRate.length > 32)
+    )
+      return 'INVALID_RECEPTION';
     // Hops happen in order (allowing for clock skew) and not in the future or the distant past.
-    if (capturedAt > downlinkedAt + this.clockSkewMs || downlinkedAt > now + this.clockSkewMs || capturedAt < now - this.maxAgeMs) return 'INVALID_RECEPTION';
+    if (
+      capturedAt > downlinkedAt + this.clockSkewMs ||
+      downlinkedAt > now + this.clockSkewMs ||
+      capturedAt < now - this.maxAgeMs
+    )
+      return 'INVALID_RECEPTION';
     return { bytes, capturedAt, downlinkedAt };
   }
 
@@ -617,7 +840,10 @@ export class IngestPipeline {
     if (this.recent.size >= IngestPipeline.RECENT_MAX) {
       // Drop the oldest quarter (Map iterates in insertion order).
       let n = IngestPipeline.RECENT_MAX / 4;
-      for (const k of this.recent.keys()) { this.recent.delete(k); if (--n <= 0) break; }
+      for (const k of this.recent.keys()) {
+        this.recent.delete(k);
+        if (--n <= 0) break;
+      }
     }
     this.recent.set(id, ingestedAt);
   }

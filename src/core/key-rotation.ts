@@ -47,7 +47,11 @@ export class MasterKeyRotation {
   ) {}
 
   async inventory(): Promise<SealedInventory> {
-    const [terminals, regs, secrets] = await Promise.all([this.store.listAllTerminals(), this.store.registrations.listAll(), this.store.registrations.listSealedIntegrationSecrets()]);
+    const [terminals, regs, secrets] = await Promise.all([
+      this.store.listAllTerminals(),
+      this.store.registrations.listAll(),
+      this.store.registrations.listSealedIntegrationSecrets(),
+    ]);
     const known = new Set(this.vault.keyIds);
     const unknown = new Set<string>();
     const count = (values: readonly string[]) => {
@@ -62,7 +66,9 @@ export class MasterKeyRotation {
     // An Iridium terminal has no session keys to seal.
     const keys = terminals.filter((t) => !isIridiumTerminal(t)).flatMap((t) => [t.nwkSKeySealed, t.appSKeySealed]);
     return {
-      keyId: this.vault.keyId, keyIds: this.vault.keyIds, cipher: this.vault.cipher,
+      keyId: this.vault.keyId,
+      keyIds: this.vault.keyIds,
+      cipher: this.vault.cipher,
       terminalKeys: { total: keys.length, stale: count(keys) },
       identityNumbers: { total: regs.length, stale: count(regs.map((r) => r.idNumberSealed)) },
       integrationSecrets: { total: secrets.length, stale: count(secrets.map((s) => s.sealed)) },
@@ -72,13 +78,25 @@ export class MasterKeyRotation {
 
   /** Re-wraps every stale sealed value; audited as `master-key.rewrap` (ids and counts only). */
   async rewrap(by: Actor): Promise<RewrapResult> {
-    let terminalKeys = 0, identityNumbers = 0, integrationSecrets = 0, skipped = 0;
+    let terminalKeys = 0,
+      identityNumbers = 0,
+      integrationSecrets = 0,
+      skipped = 0;
     try {
       for (const t of await this.store.listAllTerminals()) {
         if (isIridiumTerminal(t)) continue;
         if (!this.vault.isStale(t.nwkSKeySealed) && !this.vault.isStale(t.appSKeySealed)) continue;
-        const next = { nwk: this.vault.rewrap(t.nwkSKeySealed, keyContext(t.id, 'nwkSKey')), app: this.vault.rewrap(t.appSKeySealed, keyContext(t.id, 'appSKey')) };
-        if (await this.store.registrations.replaceSealedSessionKeys(t.id, { nwk: t.nwkSKeySealed, app: t.appSKeySealed }, next)) {
+        const next = {
+          nwk: this.vault.rewrap(t.nwkSKeySealed, keyContext(t.id, 'nwkSKey')),
+          app: this.vault.rewrap(t.appSKeySealed, keyContext(t.id, 'appSKey')),
+        };
+        if (
+          await this.store.registrations.replaceSealedSessionKeys(
+            t.id,
+            { nwk: t.nwkSKeySealed, app: t.appSKeySealed },
+            next,
+          )
+        ) {
           terminalKeys++;
           const e = this.registry.byDevEui(t.devEui);
           if (e) this.registry.replaceRecord({ ...e.record, nwkSKeySealed: next.nwk, appSKeySealed: next.app });
@@ -87,19 +105,36 @@ export class MasterKeyRotation {
       for (const r of await this.store.registrations.listAll()) {
         if (!this.vault.isStale(r.idNumberSealed)) continue;
         const next = this.vault.rewrap(r.idNumberSealed, `registration:${r.terminalId}:idNumber`);
-        if (await this.registration.rewrapIdNumber(r, next)) identityNumbers++; else skipped++;
+        if (await this.registration.rewrapIdNumber(r, next)) identityNumbers++;
+        else skipped++;
       }
       for (const s of await this.store.registrations.listSealedIntegrationSecrets()) {
         if (!this.vault.isStale(s.sealed)) continue;
         const next = this.vault.rewrap(s.sealed, sealContext(s.integrationId));
-        if (await this.store.registrations.replaceSealedIntegrationSecret(s.integrationId, s.sealed, next)) integrationSecrets++; else skipped++;
+        if (await this.store.registrations.replaceSealedIntegrationSecret(s.integrationId, s.sealed, next))
+          integrationSecrets++;
+        else skipped++;
       }
     } catch (e) {
-      await this.audit().append({ actor: by, action: 'master-key.rewrap', target: { kind: 'master-key', id: this.vault.keyId }, outcome: 'failed', details: { terminalKeys, identityNumbers, integrationSecrets, skipped }, at: this.clock.now() });
+      await this.audit().append({
+        actor: by,
+        action: 'master-key.rewrap',
+        target: { kind: 'master-key', id: this.vault.keyId },
+        outcome: 'failed',
+        details: { terminalKeys, identityNumbers, integrationSecrets, skipped },
+        at: this.clock.now(),
+      });
       throw e;
     }
     const result = { keyId: this.vault.keyId, terminalKeys, identityNumbers, integrationSecrets, skipped };
-    await this.audit().append({ actor: by, action: 'master-key.rewrap', target: { kind: 'master-key', id: this.vault.keyId }, outcome: 'ok', details: { ...result }, at: this.clock.now() });
+    await this.audit().append({
+      actor: by,
+      action: 'master-key.rewrap',
+      target: { kind: 'master-key', id: this.vault.keyId },
+      outcome: 'ok',
+      details: { ...result },
+      at: this.clock.now(),
+    });
     return result;
   }
 }

@@ -27,14 +27,16 @@ function masterKey(raw: Uint8Array): MasterKey {
   if (raw.length !== 32) throw new SatiotError('INVALID_ARGUMENT', 'a master key must be 32 bytes (64 hex digits)');
   const key = Buffer.from(raw);
   return {
-    id: masterKeyId(key), key,
+    id: masterKeyId(key),
+    key,
     sm4Enc: createHmac('sm3', key).update('satiot sm4 encryption').digest().subarray(0, 16),
     sm4Mac: createHmac('sm3', key).update('satiot sm4 mac').digest(),
   };
 }
 
 function parseHexKey(hex: string, name: string): Buffer {
-  if (!/^[0-9a-fA-F]{64}$/.test(hex.trim())) throw new SatiotError('INVALID_ARGUMENT', `${name} must be 64 hex digits (32 bytes)`);
+  if (!/^[0-9a-fA-F]{64}$/.test(hex.trim()))
+    throw new SatiotError('INVALID_ARGUMENT', `${name} must be 64 hex digits (32 bytes)`);
   return Buffer.from(hex.trim(), 'hex');
 }
 
@@ -88,12 +90,16 @@ export class KeyVault {
       if (!this.keys.has(k.id)) this.keys.set(k.id, k);
     }
     this.cipher = opts.cipher ?? 'aes-256-gcm';
-    if (!VAULT_CIPHERS.includes(this.cipher)) throw new SatiotError('INVALID_ARGUMENT', `the vault cipher must be one of ${VAULT_CIPHERS.join(', ')}`);
+    if (!VAULT_CIPHERS.includes(this.cipher))
+      throw new SatiotError('INVALID_ARGUMENT', `the vault cipher must be one of ${VAULT_CIPHERS.join(', ')}`);
   }
 
   /** `previousHex`: older master keys still accepted for opening (comma- or space-separated when one string). */
   static fromHex(hex: string, previousHex: readonly string[] = [], cipher?: VaultCipher): KeyVault {
-    const previous = previousHex.flatMap((p) => p.split(/[\s,]+/)).filter((p) => p !== '').map((p) => parseHexKey(p, 'SATIOT_MASTER_KEY_PREVIOUS'));
+    const previous = previousHex
+      .flatMap((p) => p.split(/[\s,]+/))
+      .filter((p) => p !== '')
+      .map((p) => parseHexKey(p, 'SATIOT_MASTER_KEY_PREVIOUS'));
     return new KeyVault(parseHexKey(hex, 'SATIOT_MASTER_KEY'), { previous, ...(cipher ? { cipher } : {}) });
   }
 
@@ -131,14 +137,26 @@ export class KeyVault {
         const out = openGcm(k, parts[1]!, parts[2]!, parts[3]!, aad);
         if (out) return out;
       }
-      throw new SatiotError('MASTER_KEY_MISMATCH', 'a sealed value does not open with any configured master key (wrong SATIOT_MASTER_KEY?)');
+      throw new SatiotError(
+        'MASTER_KEY_MISMATCH',
+        'a sealed value does not open with any configured master key (wrong SATIOT_MASTER_KEY?)',
+      );
     }
-    if (parts[0] !== 'v2' || parts.length !== 6) throw new SatiotError('INTERNAL', 'a sealed value has an unknown format');
+    if (parts[0] !== 'v2' || parts.length !== 6)
+      throw new SatiotError('INTERNAL', 'a sealed value has an unknown format');
     const [, id, alg, iv, tag, ct] = parts as [string, string, string, string, string, string];
     const k = this.keys.get(id);
-    if (!k) throw new SatiotError('MASTER_KEY_MISMATCH', `a sealed value is under master key ${id}, which this node does not hold: give every node the same SATIOT_MASTER_KEY (and SATIOT_MASTER_KEY_PREVIOUS during a rotation)`);
+    if (!k)
+      throw new SatiotError(
+        'MASTER_KEY_MISMATCH',
+        `a sealed value is under master key ${id}, which this node does not hold: give every node the same SATIOT_MASTER_KEY (and SATIOT_MASTER_KEY_PREVIOUS during a rotation)`,
+      );
     const out = alg === 'a' ? openGcm(k, iv, tag, ct, aad) : alg === 's' ? openSm4(k, iv, tag, ct, aad) : undefined;
-    if (!out) throw new SatiotError('INTERNAL', `a sealed value does not open under master key ${id} (tampered, or moved from another row)`);
+    if (!out)
+      throw new SatiotError(
+        'INTERNAL',
+        `a sealed value does not open under master key ${id} (tampered, or moved from another row)`,
+      );
     return out;
   }
 
@@ -183,7 +201,9 @@ function openGcm(k: MasterKey, iv: string, tag: string, ct: string, aad: Buffer)
 }
 
 function openSm4(k: MasterKey, ivS: string, tagS: string, ctS: string, aad: Buffer): Uint8Array | undefined {
-  const iv = unb64(ivS), tag = unb64(tagS), ct = unb64(ctS);
+  const iv = unb64(ivS),
+    tag = unb64(tagS),
+    ct = unb64(ctS);
   if (iv.length !== 16) return undefined;
   const want = sm4Tag(k, iv, ct, aad);
   if (tag.length !== want.length || !timingSafeEqual(tag, want)) return undefined;

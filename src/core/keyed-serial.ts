@@ -10,7 +10,9 @@ export class KeyedSerial {
     const next = prev.then(work, work);
     const tail = next.catch(() => undefined);
     this.tails.set(key, tail);
-    void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
     return next;
   }
 
@@ -25,7 +27,9 @@ export class KeyedSerial {
     const tail = next.catch(() => undefined);
     for (const key of unique) {
       this.tails.set(key, tail);
-      void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
+      void tail.then(() => {
+        if (this.tails.get(key) === tail) this.tails.delete(key);
+      });
     }
     return next;
   }

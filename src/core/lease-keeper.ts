@@ -44,7 +44,11 @@ export class LeaseKeeper {
   private stopped = false;
   private readonly listeners: Array<(name: string, held: boolean) => void> = [];
 
-  constructor(private readonly leases: LeaseStore, readonly holder: string, private readonly opts: LeaseKeeperOptions = {}) {
+  constructor(
+    private readonly leases: LeaseStore,
+    readonly holder: string,
+    private readonly opts: LeaseKeeperOptions = {},
+  ) {
     this.ttlMs = opts.ttlMs ?? 6_000;
     this.renewMs = opts.renewMs ?? 1_000;
   }
@@ -72,19 +76,26 @@ export class LeaseKeeper {
 
   /** The leases this node holds, by name. */
   held(): string[] {
-    return [...this.entries].filter(([n]) => this.holds(n)).map(([n]) => n).sort();
+    return [...this.entries]
+      .filter(([n]) => this.holds(n))
+      .map(([n]) => n)
+      .sort();
   }
 
   /** Takes what is free now (awaited), then renews every renewMs. */
   async start(): Promise<void> {
     await this.tick();
-    this.timer = setInterval(() => { void this.tick(); }, this.renewMs);
+    this.timer = setInterval(() => {
+      void this.tick();
+    }, this.renewMs);
     this.timer.unref();
   }
 
   /** One round: renew or take every lease, start or stop the work accordingly. */
   tick(): Promise<void> {
-    this.round ??= this.runRound().finally(() => { this.round = undefined; });
+    this.round ??= this.runRound().finally(() => {
+      this.round = undefined;
+    });
     return this.round;
   }
 
@@ -97,7 +108,9 @@ export class LeaseKeeper {
       if (!e.running) continue;
       e.running = false;
       await e.work.stop().catch((err: unknown) => this.opts.onError?.(err, `stopping ${name}`));
-      await this.leases.release(name, this.holder).catch((err: unknown) => this.opts.onError?.(err, `releasing ${name}`));
+      await this.leases
+        .release(name, this.holder)
+        .catch((err: unknown) => this.opts.onError?.(err, `releasing ${name}`));
       this.changed(name, false);
     }
   }
@@ -110,7 +123,11 @@ export class LeaseKeeper {
       try {
         // A request that hangs (a half-open connection) counts as failed once the lease would be
         // due for renewal: the round goes on, and work whose lease runs out is stopped in time.
-        const lease = await within(this.leases.acquire(name, this.holder, this.ttlMs), this.ttlMs / 2, `lease ${name}: the store did not answer in ${this.ttlMs / 2} ms`);
+        const lease = await within(
+          this.leases.acquire(name, this.holder, this.ttlMs),
+          this.ttlMs / 2,
+          `lease ${name}: the store did not answer in ${this.ttlMs / 2} ms`,
+        );
         held = lease !== undefined;
         if (lease) {
           // Counted from before the request, less a margin for clock drift: never longer than the store's view.
@@ -133,7 +150,9 @@ export class LeaseKeeper {
           e.running = false;
           e.heldUntil = 0;
           await e.work.stop().catch((err2: unknown) => this.opts.onError?.(err2, `stopping ${name}`));
-          await this.leases.release(name, this.holder).catch((err2: unknown) => this.opts.onError?.(err2, `releasing ${name}`));
+          await this.leases
+            .release(name, this.holder)
+            .catch((err2: unknown) => this.opts.onError?.(err2, `releasing ${name}`));
           this.changed(name, false);
         }
       } else if (!held && e.running) {
@@ -148,7 +167,9 @@ export class LeaseKeeper {
 /** `p`, or a rejection once `ms` have passed without it settling. */
 function within<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 

@@ -19,7 +19,10 @@ interface UsageScope {
  * events), so the edges get this view and never the store.
  */
 export class MessageQueries {
-  constructor(private readonly store: Store, readonly satellites: SatelliteCatalog) {}
+  constructor(
+    private readonly store: Store,
+    readonly satellites: SatelliteCatalog,
+  ) {}
 
   /** One message with its receptions, by id (the anomaly checks look up a message an event names). */
   getMessage(id: string): Promise<MessageWithReceptions | undefined> {
@@ -56,9 +59,16 @@ export class MessageQueries {
    * or one of the network's signals, placed from the terminal's registered position (`location`) and,
    * where the key may see payloads (`reportedPositions`), the positions its messages report.
    */
-  fieldSeries(terminalId: string, field: string, range: { from?: number; to?: number }, place?: { location?: GeoPoint | undefined; reportedPositions: boolean }): Promise<FieldSeries> {
+  fieldSeries(
+    terminalId: string,
+    field: string,
+    range: { from?: number; to?: number },
+    place?: { location?: GeoPoint | undefined; reportedPositions: boolean },
+  ): Promise<FieldSeries> {
     return fieldSeries(this.store, terminalId, field, range, {
-      ...(place?.location ? { location: place.location } : {}), reportedPositions: place?.reportedPositions ?? false, satellite: (id) => this.satellites.get(id),
+      ...(place?.location ? { location: place.location } : {}),
+      reportedPositions: place?.reportedPositions ?? false,
+      satellite: (id) => this.satellites.get(id),
     });
   }
 

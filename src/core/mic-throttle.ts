@@ -16,7 +16,12 @@ export interface MicThrottlePolicy {
   readonly coolDownMs: number;
 }
 
-export const DEFAULT_MIC_THROTTLE: MicThrottlePolicy = { perDevAddr: 10, perStation: 200, windowMs: 60_000, coolDownMs: 300_000 };
+export const DEFAULT_MIC_THROTTLE: MicThrottlePolicy = {
+  perDevAddr: 10,
+  perStation: 200,
+  windowMs: 60_000,
+  coolDownMs: 300_000,
+};
 
 /** One key's failures in the current fixed window, and until when it is throttled. */
 interface Tally {
@@ -53,7 +58,9 @@ export class MicThrottle {
   /** Whether frames of this DevAddr from this station, or any from this station, are refused unchecked at `now`. */
   throttled(devAddr: string, stationId: string, now: number): boolean {
     if (now >= this.latestUntil) return false;
-    return (this.addrs.get(`${devAddr}@${stationId}`)?.until ?? 0) > now || (this.stations.get(stationId)?.until ?? 0) > now;
+    return (
+      (this.addrs.get(`${devAddr}@${stationId}`)?.until ?? 0) > now || (this.stations.get(stationId)?.until ?? 0) > now
+    );
   }
 
   /** Counts `frames` handed in by a station (a batch), the measure its bad MICs are taken against. */
@@ -73,14 +80,18 @@ export class MicThrottle {
     let t = map.get(key);
     if (!t) {
       if (map.size >= MicThrottle.MAX_KEYS) map.delete(map.keys().next().value!);
-      map.set(key, t = { windowStart: now, failures: 0, frames: 0, until: 0 });
+      map.set(key, (t = { windowStart: now, failures: 0, frames: 0, until: 0 }));
     }
     this.roll(t, now);
     return t;
   }
 
   private roll(t: Tally, now: number): void {
-    if (now - t.windowStart >= this.policy.windowMs) { t.windowStart = now; t.failures = 0; t.frames = 0; }
+    if (now - t.windowStart >= this.policy.windowMs) {
+      t.windowStart = now;
+      t.failures = 0;
+      t.frames = 0;
+    }
   }
 
   private throttle(t: Tally, now: number): void {

@@ -7,7 +7,14 @@ export type CryptoSuite = 'aes128' | 'sm4';
 export const CRYPTO_SUITES: readonly CryptoSuite[] = ['aes128', 'sm4'];
 
 export type TerminalProfile = 'fixed-collector' | 'wearable' | 'handheld' | 'vehicle' | 'vessel' | 'aircraft';
-export const TERMINAL_PROFILES: readonly TerminalProfile[] = ['fixed-collector', 'wearable', 'handheld', 'vehicle', 'vessel', 'aircraft'];
+export const TERMINAL_PROFILES: readonly TerminalProfile[] = [
+  'fixed-collector',
+  'wearable',
+  'handheld',
+  'vehicle',
+  'vessel',
+  'aircraft',
+];
 
 export interface Tenant {
   readonly id: string;
@@ -249,9 +256,17 @@ export interface UserCodecRecord {
 
 /** Stable rejection codes of the ingest pipeline (also in the error catalogue). */
 export type RejectionCode =
-  | 'MALFORMED_FRAME' | 'FRAME_TOO_LARGE' | 'UNKNOWN_TERMINAL' | 'BAD_MIC' | 'REPLAYED_COUNTER'
-  | 'UNAUTHORIZED_STATION' | 'TERMINAL_DISABLED' | 'UNSUPPORTED_FRAME' | 'INVALID_RECEPTION'
-  | 'TERMINAL_NOT_APPROVED' | 'MIC_THROTTLED';
+  | 'MALFORMED_FRAME'
+  | 'FRAME_TOO_LARGE'
+  | 'UNKNOWN_TERMINAL'
+  | 'BAD_MIC'
+  | 'REPLAYED_COUNTER'
+  | 'UNAUTHORIZED_STATION'
+  | 'TERMINAL_DISABLED'
+  | 'UNSUPPORTED_FRAME'
+  | 'INVALID_RECEPTION'
+  | 'TERMINAL_NOT_APPROVED'
+  | 'MIC_THROTTLED';
 
 /**
  * Who may do what. `operator` runs the service (everything); `tenant-admin` manages one tenant

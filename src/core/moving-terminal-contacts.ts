@@ -13,7 +13,11 @@ const POSITION_TTL_MS = 6 * 3_600_000;
  * terminal's registered position always wins.
  */
 export class MovingTerminalContacts implements DownlinkContactSource {
-  constructor(private readonly inner: DownlinkContactSource, private readonly store: Store, private readonly now: () => number) {}
+  constructor(
+    private readonly inner: DownlinkContactSource,
+    private readonly store: Store,
+    private readonly now: () => number,
+  ) {}
 
   stationContacts(from: number, to: number) {
     return this.inner.stationContacts(from, to);

@@ -68,7 +68,11 @@ export class OutboxRelay {
   /** Events published since start. */
   published = 0;
 
-  constructor(private readonly outbox: OutboxStore, private readonly bus: Bus, private readonly opts: OutboxRelayOptions = {}) {
+  constructor(
+    private readonly outbox: OutboxStore,
+    private readonly bus: Bus,
+    private readonly opts: OutboxRelayOptions = {},
+  ) {
     this.batch = opts.batch ?? 1_000;
     this.maxInFlight = opts.maxInFlight ?? 5_000;
     this.pollMs = opts.pollMs ?? 100;
@@ -165,7 +169,10 @@ export class OutboxRelay {
     const now = Date.now();
     const rescan = now - this.lastScan >= this.rescanMs || this.cursor === 0;
     if (rescan) this.lastScan = now;
-    const rows = await this.outbox.pending(rescan ? this.batch + this.inFlight.size : this.batch, rescan ? undefined : this.cursor);
+    const rows = await this.outbox.pending(
+      rescan ? this.batch + this.inFlight.size : this.batch,
+      rescan ? undefined : this.cursor,
+    );
     let issued = 0;
     for (const e of rows) {
       if (this.stopping || this.failures > 0 || this.opts.mayPublish?.() === false) break;
@@ -219,7 +226,10 @@ export class OutboxRelay {
   private pause(ms: number): Promise<void> {
     this.woken = false;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.wakeUp = undefined; resolve(); }, ms);
+      const timer = setTimeout(() => {
+        this.wakeUp = undefined;
+        resolve();
+      }, ms);
       timer.unref();
       this.wakeUp = () => {
         if (!this.stopping) return;
@@ -236,7 +246,10 @@ export class OutboxRelay {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.wakeUp = undefined; resolve(); }, ms);
+      const timer = setTimeout(() => {
+        this.wakeUp = undefined;
+        resolve();
+      }, ms);
       timer.unref();
       this.wakeUp = () => {
         clearTimeout(timer);

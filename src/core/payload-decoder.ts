@@ -40,7 +40,11 @@ export class PayloadDecoder {
   ) {}
 
   async start(): Promise<void> {
-    this.sub ??= await this.bus.subscribe(UPLINK_SUBJECTS, coalesce((ms) => this.handleBatch(ms)), { durable: DECODER_CONSUMER, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH });
+    this.sub ??= await this.bus.subscribe(
+      UPLINK_SUBJECTS,
+      coalesce((ms) => this.handleBatch(ms)),
+      { durable: DECODER_CONSUMER, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH },
+    );
   }
 
   async stop(): Promise<void> {
@@ -82,7 +86,11 @@ export class PayloadDecoder {
         else if (!gone.has(d.messageId)) this.emit(emit, up, { codec: d.codec, decoded: d.decoded, error: d.error });
       });
     });
-    for (const d of decodes) this.metrics?.decodes.inc({ codec: d.codec.startsWith('user:') ? 'user' : d.codec, outcome: d.error ? d.error.code : 'ok' });
+    for (const d of decodes)
+      this.metrics?.decodes.inc({
+        codec: d.codec.startsWith('user:') ? 'user' : d.codec,
+        outcome: d.error ? d.error.code : 'ok',
+      });
   }
 
   /** The decode of one uplink's payload by its terminal's codec, or undefined when it names none. */
@@ -97,25 +105,56 @@ export class PayloadDecoder {
     } else {
       try {
         const decoded = user
-          ? await this.userCodecs!.decode(up.tenantId, { codecId: user.id, name: user.name, script: user.script, bytes: up.payload, fPort: up.fPort })
+          ? await this.userCodecs!.decode(up.tenantId, {
+              codecId: user.id,
+              name: user.name,
+              script: user.script,
+              bytes: up.payload,
+              fPort: up.fPort,
+            })
           : codec!.decode(up.payload, up.fPort);
         outcome = { decoded, error: null };
       } catch (e) {
         // A codec is allowed to throw only CodecError; anything else is still the payload's fault, never ingest's.
-        outcome = { decoded: null, error: isCodecError(e) ? { code: e.code, message: e.message } : { code: 'CODEC_FAILED', message: String((e as Error)?.message ?? e).slice(0, 300) } };
+        outcome = {
+          decoded: null,
+          error: isCodecError(e)
+            ? { code: e.code, message: e.message }
+            : { code: 'CODEC_FAILED', message: String((e as Error)?.message ?? e).slice(0, 300) },
+        };
       }
     }
     // Error texts come from codecs (a tenant's script among them): no control characters reach the store
     // (PostgreSQL text refuses NUL) or the logs.
-    if (outcome.error) outcome = { ...outcome, error: { code: outcome.error.code, message: [...outcome.error.message].map((c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127 ? ' ' : c)).join('').slice(0, 300) } };
+    if (outcome.error)
+      outcome = {
+        ...outcome,
+        error: {
+          code: outcome.error.code,
+          message: [...outcome.error.message]
+            .map((c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127 ? ' ' : c))
+            .join('')
+            .slice(0, 300),
+        },
+      };
     return { messageId: up.messageId, codec: codecName, ...outcome, decodedAt: this.clock.now() };
   }
 
   private emit(emit: Emit, up: UplinkEventData, outcome: Pick<DecodedEvent, 'codec' | 'decoded' | 'error'>): void {
     const event: DecodedEvent = {
-      kind: 'decoded', messageId: up.messageId, tenantId: up.tenantId, devEui: up.devEui, fCnt: up.fCnt, fPort: up.fPort,
-      capturedAt: new Date(up.capturedAt).toISOString(), ...outcome,
+      kind: 'decoded',
+      messageId: up.messageId,
+      tenantId: up.tenantId,
+      devEui: up.devEui,
+      fCnt: up.fCnt,
+      fPort: up.fPort,
+      capturedAt: new Date(up.capturedAt).toISOString(),
+      ...outcome,
     };
-    emit({ id: decodedEventId(up.messageId), subject: decodedSubject(up.tenantId, up.devEui), data: Buffer.from(JSON.stringify(event)) });
+    emit({
+      id: decodedEventId(up.messageId),
+      subject: decodedSubject(up.tenantId, up.devEui),
+      data: Buffer.from(JSON.stringify(event)),
+    });
   }
 }

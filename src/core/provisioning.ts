@@ -3,7 +3,19 @@ import type { Store, TerminalChanges } from './ports/store.js';
 import type { Clock } from './ports/clock.js';
 import type { KeyVault } from './key-vault.js';
 import { keyContext, type TerminalRegistry } from './terminal-registry.js';
-import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type GeoPoint, type GroundStationRecord, type Tenant, type TerminalProfile, type TerminalRecord, type TerminalStatus, type TerminalTransport, TERMINAL_TRANSPORTS } from './model.js';
+import {
+  CRYPTO_SUITES,
+  TERMINAL_PROFILES,
+  type CryptoSuite,
+  type GeoPoint,
+  type GroundStationRecord,
+  type Tenant,
+  type TerminalProfile,
+  type TerminalRecord,
+  type TerminalStatus,
+  type TerminalTransport,
+  TERMINAL_TRANSPORTS,
+} from './model.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import { parseElementSets } from '../orbit/parse-element-sets.js';
 import { parseOmmJson } from '../orbit/omm-parser.js';
@@ -50,12 +62,15 @@ export function sha256Hex(s: string): string {
 
 /** Compares a presented secret with a stored SHA-256 (hex) in constant time. */
 export function matchesHash(secret: string, hashHex: string): boolean {
-  const a = Buffer.from(sha256Hex(secret), 'hex'), b = Buffer.from(hashHex, 'hex');
+  const a = Buffer.from(sha256Hex(secret), 'hex'),
+    b = Buffer.from(hashHex, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const HEX = (n: number) => new RegExp(`^[0-9a-fA-F]{${n}}$`);
-const HEX8 = HEX(8), HEX16 = HEX(16), HEX32 = HEX(32);
+const HEX8 = HEX(8),
+  HEX16 = HEX(16),
+  HEX32 = HEX(32);
 const IMEI = /^[0-9]{15}$/;
 /** The Iridium gateway's station row is found by this token hash, which no SHA-256 (hex) matches. */
 const IRIDIUM_GATEWAY_TOKEN_HASH = 'network:iridium-sbd';
@@ -82,12 +97,17 @@ class BatchChecks {
   /** Tenant of each terminal (not retired) that has the DevAddr: the store's, then the batch's own rows. */
   private readonly addrs = new Map<string, Promise<string[]>>();
 
-  constructor(private readonly store: Store, private readonly catalog: CodecCatalog) {}
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: CodecCatalog,
+  ) {}
 
   tenant(id: string): Promise<void> {
     let p = this.tenants.get(id);
     if (!p) {
-      p = this.store.getTenant(id).then((t) => { if (!t) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${id}`); });
+      p = this.store.getTenant(id).then((t) => {
+        if (!t) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${id}`);
+      });
       p.catch(() => undefined);
       this.tenants.set(id, p);
     }
@@ -104,7 +124,11 @@ class BatchChecks {
       return by;
     });
     all.catch(() => undefined);
-    for (const a of todo) this.addrs.set(a, all.then((by) => by.get(a)!));
+    for (const a of todo)
+      this.addrs.set(
+        a,
+        all.then((by) => by.get(a)!),
+      );
     return all.then(() => undefined);
   }
 
@@ -146,7 +170,8 @@ export class Provisioning {
 
   async createTenant(name: string): Promise<Tenant> {
     const clean = name.trim();
-    if (clean.length === 0 || clean.length > 200) throw new SatiotError('INVALID_ARGUMENT', 'tenant name must be 1–200 characters');
+    if (clean.length === 0 || clean.length > 200)
+      throw new SatiotError('INVALID_ARGUMENT', 'tenant name must be 1–200 characters');
     const t: Tenant = { id: randomUUID(), name: clean, createdAt: this.clock.now() };
     await this.store.createTenant(t);
     return t;
@@ -158,10 +183,20 @@ export class Provisioning {
    */
   async createUserCodec(n: { tenantId: string; name: string; script: string }): Promise<UserCodecRecord> {
     const name = n.name.trim();
-    if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(name)) throw new SatiotError('INVALID_ARGUMENT', 'codec name must be 1–64 letters, digits, spaces, dots, dashes or underscores');
+    if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(name))
+      throw new SatiotError(
+        'INVALID_ARGUMENT',
+        'codec name must be 1–64 letters, digits, spaces, dots, dashes or underscores',
+      );
     if (!(await this.store.getTenant(n.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
     (await this.codecs.compileScript(name, n.script)).dispose();
-    const c: UserCodecRecord = { id: randomUUID(), tenantId: n.tenantId, name, script: n.script, createdAt: this.clock.now() };
+    const c: UserCodecRecord = {
+      id: randomUUID(),
+      tenantId: n.tenantId,
+      name,
+      script: n.script,
+      createdAt: this.clock.now(),
+    };
     await this.store.createUserCodec(c);
     return c;
   }
@@ -171,7 +206,15 @@ export class Provisioning {
    * `operator`: the caller speaks for the operator, who may give a terminal a DevAddr another tenant uses.
    */
   async createTerminal(n: NewTerminal, status: TerminalStatus = 'approved', operator = true): Promise<TerminalView> {
-    return this.writeTerminal(await this.prepareTerminal(n, status, new BatchChecks(this.store, this.codecs), (devEui) => this.registry.byDevEui(devEui) !== undefined, operator));
+    return this.writeTerminal(
+      await this.prepareTerminal(
+        n,
+        status,
+        new BatchChecks(this.store, this.codecs),
+        (devEui) => this.registry.byDevEui(devEui) !== undefined,
+        operator,
+      ),
+    );
   }
 
   /** Writes one prepared terminal with its registry event, then adds it to this node's registry. */
@@ -191,15 +234,27 @@ export class Provisioning {
    * per transaction with multi-row statements. A chunk that the store refuses as a whole (a DevEUI
    * registered meanwhile through another node) is written again row by row, so only that row fails.
    */
-  async createTerminals(rows: readonly NewTerminal[], status: TerminalStatus = 'approved', operator = true): Promise<Array<TerminalView | SatiotError>> {
+  async createTerminals(
+    rows: readonly NewTerminal[],
+    status: TerminalStatus = 'approved',
+    operator = true,
+  ): Promise<Array<TerminalView | SatiotError>> {
     const out: Array<TerminalView | SatiotError> = new Array(rows.length);
     const checks = new BatchChecks(this.store, this.codecs);
-    await checks.prefetchDevAddrs(rows.flatMap((n) => (typeof n.devAddr === 'string' && HEX8.test(n.devAddr) ? [n.devAddr.toLowerCase()] : [])));
+    await checks.prefetchDevAddrs(
+      rows.flatMap((n) => (typeof n.devAddr === 'string' && HEX8.test(n.devAddr) ? [n.devAddr.toLowerCase()] : [])),
+    );
     const seen = new Set<string>();
     const ready: Array<{ index: number } & Prepared> = [];
     for (const [i, n] of rows.entries()) {
       try {
-        const p = await this.prepareTerminal(n, status, checks, (devEui) => this.registry.byDevEui(devEui) !== undefined || seen.has(devEui), operator);
+        const p = await this.prepareTerminal(
+          n,
+          status,
+          checks,
+          (devEui) => this.registry.byDevEui(devEui) !== undefined || seen.has(devEui),
+          operator,
+        );
         seen.add(p.record.devEui);
         ready.push({ index: i, ...p });
       } catch (e) {
@@ -212,7 +267,12 @@ export class Provisioning {
       try {
         await this.events.run(async (tx, emit) => {
           await tx.createTerminals(chunk.map((r) => r.record));
-          emit(this.events.registryChanges('terminal', chunk.map((r) => r.record.devEui)));
+          emit(
+            this.events.registryChanges(
+              'terminal',
+              chunk.map((r) => r.record.devEui),
+            ),
+          );
         });
       } catch (e) {
         if (!(e instanceof SatiotError)) throw e;
@@ -235,22 +295,38 @@ export class Provisioning {
   }
 
   /** Checks a new terminal (`taken`: whether its DevEUI is in use) and builds its record, keys sealed (and in the clear, for the registry). */
-  private async prepareTerminal(n: NewTerminal, status: TerminalStatus, checks: BatchChecks, taken: (devEui: string) => boolean, operator: boolean): Promise<Prepared> {
+  private async prepareTerminal(
+    n: NewTerminal,
+    status: TerminalStatus,
+    checks: BatchChecks,
+    taken: (devEui: string) => boolean,
+    operator: boolean,
+  ): Promise<Prepared> {
     const transport = n.transport ?? 'lorawan';
-    if (!TERMINAL_TRANSPORTS.includes(transport)) throw new SatiotError('INVALID_ARGUMENT', `transport must be one of ${TERMINAL_TRANSPORTS.join(', ')}`);
+    if (!TERMINAL_TRANSPORTS.includes(transport))
+      throw new SatiotError('INVALID_ARGUMENT', `transport must be one of ${TERMINAL_TRANSPORTS.join(', ')}`);
     if (transport === 'iridium-sbd') return this.prepareIridiumTerminal(n, status, checks, taken);
-    if (typeof n.devEui !== 'string' || typeof n.devAddr !== 'string') throw new SatiotError('INVALID_ARGUMENT', 'devEui and devAddr are required');
+    if (typeof n.devEui !== 'string' || typeof n.devAddr !== 'string')
+      throw new SatiotError('INVALID_ARGUMENT', 'devEui and devAddr are required');
     if (n.imei !== undefined) throw new SatiotError('INVALID_ARGUMENT', 'imei is for transport iridium-sbd only');
-    const devEui = n.devEui.toLowerCase(), devAddr = n.devAddr.toLowerCase();
+    const devEui = n.devEui.toLowerCase(),
+      devAddr = n.devAddr.toLowerCase();
     if (!HEX16.test(devEui)) throw new SatiotError('INVALID_ARGUMENT', 'devEui must be 16 hex digits');
     if (!HEX8.test(devAddr)) throw new SatiotError('INVALID_ARGUMENT', 'devAddr must be 8 hex digits');
-    if (typeof n.nwkSKey !== 'string' || typeof n.appSKey !== 'string' || !HEX32.test(n.nwkSKey) || !HEX32.test(n.appSKey)) {
+    if (
+      typeof n.nwkSKey !== 'string' ||
+      typeof n.appSKey !== 'string' ||
+      !HEX32.test(n.nwkSKey) ||
+      !HEX32.test(n.appSKey)
+    ) {
       throw new SatiotError('INVALID_ARGUMENT', 'nwkSKey and appSKey must be 32 hex digits (128-bit keys)');
     }
     const suite = n.suite ?? 'aes128';
-    if (!CRYPTO_SUITES.includes(suite)) throw new SatiotError('INVALID_ARGUMENT', `suite must be one of ${CRYPTO_SUITES.join(', ')}`);
+    if (!CRYPTO_SUITES.includes(suite))
+      throw new SatiotError('INVALID_ARGUMENT', `suite must be one of ${CRYPTO_SUITES.join(', ')}`);
     const profile = n.profile ?? 'fixed-collector';
-    if (!TERMINAL_PROFILES.includes(profile)) throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
+    if (!TERMINAL_PROFILES.includes(profile))
+      throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
     await checks.tenant(n.tenantId);
     if (taken(devEui)) throw new SatiotError('TERMINAL_EXISTS', `a terminal with devEui ${devEui} exists`);
     if (n.codec !== undefined) await checks.codec(n.codec, n.tenantId);
@@ -258,7 +334,12 @@ export class Provisioning {
     const id = randomUUID();
     const keys = { nwkSKey: Buffer.from(n.nwkSKey, 'hex'), appSKey: Buffer.from(n.appSKey, 'hex') };
     const record: TerminalRecord = {
-      id, tenantId: n.tenantId, devEui, devAddr, suite, profile,
+      id,
+      tenantId: n.tenantId,
+      devEui,
+      devAddr,
+      suite,
+      profile,
       expectedMessagesPerDay: n.expectedMessagesPerDay ?? 24,
       enabled: true,
       status,
@@ -284,8 +365,16 @@ export class Provisioning {
   private async claimDevAddr(devAddr: string, tenantId: string, operator: boolean, checks: BatchChecks): Promise<void> {
     const tenants = await checks.devAddrTenants(devAddr);
     const max = this.opts.maxTerminalsPerDevAddr ?? DEFAULT_MAX_TERMINALS_PER_DEV_ADDR;
-    if (tenants.length >= max) throw new SatiotError('DEV_ADDR_SHARED_LIMIT', `${tenants.length} terminals have devAddr ${devAddr} already (at most ${max}): choose another`, { devAddr });
-    if (!operator && tenants.some((t) => t !== tenantId)) throw new SatiotError('DEV_ADDR_IN_USE', `another tenant's terminal has devAddr ${devAddr}: choose another`, { devAddr });
+    if (tenants.length >= max)
+      throw new SatiotError(
+        'DEV_ADDR_SHARED_LIMIT',
+        `${tenants.length} terminals have devAddr ${devAddr} already (at most ${max}): choose another`,
+        { devAddr },
+      );
+    if (!operator && tenants.some((t) => t !== tenantId))
+      throw new SatiotError('DEV_ADDR_IN_USE', `another tenant's terminal has devAddr ${devAddr}: choose another`, {
+        devAddr,
+      });
     tenants.push(tenantId);
   }
 
@@ -293,26 +382,48 @@ export class Provisioning {
    * An Iridium SBD terminal: its IMEI is its identity (the Iridium network authenticates the modem),
    * so it has no DevAddr and no session keys; its DevEUI, when not given, is `0` + the IMEI.
    */
-  private async prepareIridiumTerminal(n: NewTerminal, status: TerminalStatus, checks: BatchChecks, taken: (devEui: string) => boolean): Promise<Prepared> {
-    if (typeof n.imei !== 'string' || !IMEI.test(n.imei)) throw new SatiotError('INVALID_ARGUMENT', 'an iridium-sbd terminal needs its imei: 15 digits');
+  private async prepareIridiumTerminal(
+    n: NewTerminal,
+    status: TerminalStatus,
+    checks: BatchChecks,
+    taken: (devEui: string) => boolean,
+  ): Promise<Prepared> {
+    if (typeof n.imei !== 'string' || !IMEI.test(n.imei))
+      throw new SatiotError('INVALID_ARGUMENT', 'an iridium-sbd terminal needs its imei: 15 digits');
     if (n.devAddr !== undefined || n.nwkSKey !== undefined || n.appSKey !== undefined) {
-      throw new SatiotError('INVALID_ARGUMENT', 'an iridium-sbd terminal has no LoRaWAN session: leave out devAddr, nwkSKey and appSKey');
+      throw new SatiotError(
+        'INVALID_ARGUMENT',
+        'an iridium-sbd terminal has no LoRaWAN session: leave out devAddr, nwkSKey and appSKey',
+      );
     }
     const devEui = (n.devEui ?? `0${n.imei}`).toLowerCase();
     if (!HEX16.test(devEui)) throw new SatiotError('INVALID_ARGUMENT', 'devEui must be 16 hex digits');
     const profile = n.profile ?? 'fixed-collector';
-    if (!TERMINAL_PROFILES.includes(profile)) throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
+    if (!TERMINAL_PROFILES.includes(profile))
+      throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
     await checks.tenant(n.tenantId);
     if (taken(devEui)) throw new SatiotError('TERMINAL_EXISTS', `a terminal with devEui ${devEui} exists`);
-    if (this.registry.byImei(n.imei)) throw new SatiotError('TERMINAL_EXISTS', `a terminal with imei ${n.imei} exists`, { imei: n.imei });
+    if (this.registry.byImei(n.imei))
+      throw new SatiotError('TERMINAL_EXISTS', `a terminal with imei ${n.imei} exists`, { imei: n.imei });
     if (n.codec !== undefined) await checks.codec(n.codec, n.tenantId);
     const record: TerminalRecord = {
-      id: randomUUID(), tenantId: n.tenantId, devEui, devAddr: '', suite: 'aes128', profile,
-      expectedMessagesPerDay: n.expectedMessagesPerDay ?? 24, enabled: true, status,
+      id: randomUUID(),
+      tenantId: n.tenantId,
+      devEui,
+      devAddr: '',
+      suite: 'aes128',
+      profile,
+      expectedMessagesPerDay: n.expectedMessagesPerDay ?? 24,
+      enabled: true,
+      status,
       ...(n.location ? { location: n.location } : {}),
       ...(n.codec !== undefined ? { codec: n.codec } : {}),
       ...(n.name ? { name: checkedName(n.name) } : {}),
-      nwkSKeySealed: '', appSKeySealed: '', createdAt: this.clock.now(), transport: 'iridium-sbd', imei: n.imei,
+      nwkSKeySealed: '',
+      appSKeySealed: '',
+      createdAt: this.clock.now(),
+      transport: 'iridium-sbd',
+      imei: n.imei,
     };
     return { record, keys: { nwkSKey: Buffer.alloc(0), appSKey: Buffer.alloc(0) } };
   }
@@ -329,7 +440,11 @@ export class Provisioning {
       return out;
     });
     if (r === 'not-found') throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
-    if (r === 'has-messages') throw new SatiotError('TERMINAL_HAS_MESSAGES', `terminal ${key} has sent messages, which are kept: disable it instead (PATCH {"enabled": false})`);
+    if (r === 'has-messages')
+      throw new SatiotError(
+        'TERMINAL_HAS_MESSAGES',
+        `terminal ${key} has sent messages, which are kept: disable it instead (PATCH {"enabled": false})`,
+      );
     this.registry.delete(key);
   }
 
@@ -338,7 +453,8 @@ export class Provisioning {
     const key = devEui.toLowerCase();
     const old = this.registry.byDevEui(key)?.record;
     if (!old) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
-    if (c.profile !== undefined && !TERMINAL_PROFILES.includes(c.profile)) throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
+    if (c.profile !== undefined && !TERMINAL_PROFILES.includes(c.profile))
+      throw new SatiotError('INVALID_ARGUMENT', `profile must be one of ${TERMINAL_PROFILES.join(', ')}`);
     if (c.codec !== undefined && c.codec !== null) await this.codecs.check(c.codec, old.tenantId);
     if (c.name !== undefined && c.name !== null) checkedName(c.name);
     const updated = await this.events.run(async (tx, emit) => {
@@ -368,16 +484,29 @@ export class Provisioning {
    * Loads satellites from TLE text or CelesTrak OMM records (the orbit layer's loader: bad sets are
    * reported and skipped) and stores them, replacing older element sets of the same satellites.
    */
-  async loadSatellites(input: { tle?: string; omm?: unknown }): Promise<{ loaded: SatelliteRecord[]; issues: ElementSetIssue[] }> {
-    if ((input.tle === undefined) === (input.omm === undefined)) throw new SatiotError('INVALID_ARGUMENT', 'give either "tle" (text) or "omm" (CelesTrak OMM records)');
+  async loadSatellites(input: {
+    tle?: string;
+    omm?: unknown;
+  }): Promise<{ loaded: SatelliteRecord[]; issues: ElementSetIssue[] }> {
+    if ((input.tle === undefined) === (input.omm === undefined))
+      throw new SatiotError('INVALID_ARGUMENT', 'give either "tle" (text) or "omm" (CelesTrak OMM records)');
     const load: ElementSetLoad = input.tle !== undefined ? parseElementSets(input.tle) : parseOmmJson(input.omm);
     if (load.sets.length === 0) {
-      throw new SatiotError('NO_ELEMENT_SETS', `no usable element set${load.issues.length ? ` (${load.issues.length} rejected; first: ${load.issues[0]!.message})` : ''}`, { issues: load.issues.slice(0, 20) });
+      throw new SatiotError(
+        'NO_ELEMENT_SETS',
+        `no usable element set${load.issues.length ? ` (${load.issues.length} rejected; first: ${load.issues[0]!.message})` : ''}`,
+        { issues: load.issues.slice(0, 20) },
+      );
     }
     const now = this.clock.now();
     const loaded: SatelliteRecord[] = load.sets.map((s) => ({
-      noradId: s.noradId, name: s.name, epoch: Math.round(s.epoch), updatedAt: now,
-      ...(s.tle ? { format: 'tle' as const, elementSet: `${s.tle.line1}\n${s.tle.line2}` } : { format: 'omm' as const, elementSet: JSON.stringify(toOmm(s)) }),
+      noradId: s.noradId,
+      name: s.name,
+      epoch: Math.round(s.epoch),
+      updatedAt: now,
+      ...(s.tle
+        ? { format: 'tle' as const, elementSet: `${s.tle.line1}\n${s.tle.line2}` }
+        : { format: 'omm' as const, elementSet: JSON.stringify(toOmm(s)) }),
     }));
     await this.events.run(async (tx, emit) => {
       await tx.upsertSatellites(loaded);
@@ -386,12 +515,24 @@ export class Provisioning {
     return { loaded, issues: load.issues };
   }
 
-  async createGroundStation(g: { name: string; lat: number; lon: number; altM?: number }): Promise<{ station: GroundStationRecord; token: string }> {
-    if (!g.name || g.name.length > 200) throw new SatiotError('INVALID_ARGUMENT', 'ground station name must be 1–200 characters');
+  async createGroundStation(g: {
+    name: string;
+    lat: number;
+    lon: number;
+    altM?: number;
+  }): Promise<{ station: GroundStationRecord; token: string }> {
+    if (!g.name || g.name.length > 200)
+      throw new SatiotError('INVALID_ARGUMENT', 'ground station name must be 1–200 characters');
     const token = `gst_${randomBytes(24).toString('base64url')}`;
     const station: GroundStationRecord = {
-      id: randomUUID(), name: g.name, lat: g.lat, lon: g.lon, altM: g.altM ?? 0,
-      tokenHash: sha256Hex(token), enabled: true, createdAt: this.clock.now(),
+      id: randomUUID(),
+      name: g.name,
+      lat: g.lat,
+      lon: g.lon,
+      altM: g.altM ?? 0,
+      tokenHash: sha256Hex(token),
+      enabled: true,
+      createdAt: this.clock.now(),
     };
     await this.events.run(async (tx, emit) => {
       await tx.createGroundStation(station);
@@ -417,8 +558,13 @@ export class Provisioning {
     const found = await this.store.getGroundStationByTokenHash(IRIDIUM_GATEWAY_TOKEN_HASH);
     if (found) return found;
     const g: GroundStationRecord = {
-      id: randomUUID(), name: 'Iridium SBD gateway (DirectIP)', ...IRIDIUM_GATEWAY_SITE, tokenHash: IRIDIUM_GATEWAY_TOKEN_HASH,
-      enabled: true, createdAt: this.clock.now(), network: 'iridium-sbd',
+      id: randomUUID(),
+      name: 'Iridium SBD gateway (DirectIP)',
+      ...IRIDIUM_GATEWAY_SITE,
+      tokenHash: IRIDIUM_GATEWAY_TOKEN_HASH,
+      enabled: true,
+      createdAt: this.clock.now(),
+      network: 'iridium-sbd',
     };
     try {
       await this.store.createGroundStation(g);
@@ -444,6 +590,7 @@ export class Provisioning {
 /** A terminal's name: 1–64 characters, no control characters (it is shown in lists and logs). */
 function checkedName(name: string): string {
   // Control and format characters (C0, C1, bidi overrides) could garble or disguise a name in lists and logs.
-  if (name.length < 1 || name.length > 64 || /\p{Cc}|\p{Cf}/u.test(name)) throw new SatiotError('INVALID_ARGUMENT', 'name must be 1 to 64 characters without control or format characters');
+  if (name.length < 1 || name.length > 64 || /\p{Cc}|\p{Cf}/u.test(name))
+    throw new SatiotError('INVALID_ARGUMENT', 'name must be 1 to 64 characters without control or format characters');
   return name;
 }

@@ -11,7 +11,11 @@ import { SatiotError } from '../errors/satiot-error.js';
  * quota is a plain setting read on demand (no node caches it), so saving one writes no event.
  */
 export class QuotaService {
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly emergencies?: EmergencyBudget) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly emergencies?: EmergencyBudget,
+  ) {}
 
   /** The quota and this month's use (src/core/quota-status.ts). */
   status(tenantId: string): Promise<QuotaStatus> {
@@ -30,7 +34,10 @@ export class QuotaService {
       return;
     }
     if ((await this.status(r.tenantId)).refusesDownlinks) {
-      throw new SatiotError('QUOTA_EXCEEDED', "the tenant's monthly quota is used up and its policy refuses new downlinks (emergency downlinks still go, within their budget)");
+      throw new SatiotError(
+        'QUOTA_EXCEEDED',
+        "the tenant's monthly quota is used up and its policy refuses new downlinks (emergency downlinks still go, within their budget)",
+      );
     }
   }
 

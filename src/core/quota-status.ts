@@ -14,13 +14,27 @@ export interface QuotaStatus {
 
 export async function quotaStatus(store: Store, tenantId: string, now: number): Promise<QuotaStatus> {
   const d = new Date(now);
-  const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-  const [quota, up, down] = [await store.getQuota(tenantId), await store.uplinkUsage({ tenantId, from, to }), await store.downlinks.usage({ tenantId, from, to })];
-  const used = { uplinkMessages: up.reduce((n, r) => n + r.messages, 0), downlinks: down.reduce((n, r) => n + r.messages, 0) };
+  const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
+    to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  const [quota, up, down] = [
+    await store.getQuota(tenantId),
+    await store.uplinkUsage({ tenantId, from, to }),
+    await store.downlinks.usage({ tenantId, from, to }),
+  ];
+  const used = {
+    uplinkMessages: up.reduce((n, r) => n + r.messages, 0),
+    downlinks: down.reduce((n, r) => n + r.messages, 0),
+  };
   const reached = (limit: number | null | undefined, n: number) => limit !== null && limit !== undefined && n >= limit;
-  const exceeded = { uplinkMessages: reached(quota?.monthlyUplinkMessages, used.uplinkMessages), downlinks: reached(quota?.monthlyDownlinks, used.downlinks) };
+  const exceeded = {
+    uplinkMessages: reached(quota?.monthlyUplinkMessages, used.uplinkMessages),
+    downlinks: reached(quota?.monthlyDownlinks, used.downlinks),
+  };
   return {
-    quota: quota ?? null, month: new Date(from).toISOString().slice(0, 7), used, exceeded,
+    quota: quota ?? null,
+    month: new Date(from).toISOString().slice(0, 7),
+    used,
+    exceeded,
     refusesDownlinks: quota?.action === 'refuse-downlinks' && (exceeded.uplinkMessages || exceeded.downlinks),
   };
 }

@@ -39,7 +39,10 @@ export function luhnCheckDigit(digits: string): number {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9; }
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
   }
   return (10 - (sum % 10)) % 10;
@@ -52,24 +55,48 @@ export function isValidImei(s: string): boolean {
 
 /** A normalised identity number (upper case, no spaces), or INVALID_ARGUMENT. */
 export function normaliseIdNumber(type: IdDocumentType, raw: string): string {
-  if (!ID_DOCUMENT_TYPES.includes(type)) throw new SatiotError('INVALID_ARGUMENT', `owner.idType must be one of ${ID_DOCUMENT_TYPES.join(', ')}`);
+  if (!ID_DOCUMENT_TYPES.includes(type))
+    throw new SatiotError('INVALID_ARGUMENT', `owner.idType must be one of ${ID_DOCUMENT_TYPES.join(', ')}`);
   const s = raw.replace(/\s+/g, '').toUpperCase();
   switch (type) {
     case 'resident-id': {
-      if (!/^\d{17}[\dX]$/.test(s)) throw new SatiotError('INVALID_ARGUMENT', 'owner.idNumber: a resident identity number is 17 digits and a check character (digit or X)');
-      const y = Number(s.slice(6, 10)), m = Number(s.slice(10, 12)), d = Number(s.slice(12, 14));
+      if (!/^\d{17}[\dX]$/.test(s))
+        throw new SatiotError(
+          'INVALID_ARGUMENT',
+          'owner.idNumber: a resident identity number is 17 digits and a check character (digit or X)',
+        );
+      const y = Number(s.slice(6, 10)),
+        m = Number(s.slice(10, 12)),
+        d = Number(s.slice(12, 14));
       const born = Date.UTC(y, m - 1, d);
-      if (y < 1850 || m < 1 || m > 12 || d < 1 || new Date(born).getUTCDate() !== d) throw new SatiotError('INVALID_ARGUMENT', 'owner.idNumber: the birth date in the resident identity number does not exist');
-      if (residentIdCheck(s) !== s[17]) throw new SatiotError('INVALID_ARGUMENT', 'owner.idNumber: the resident identity number fails its check character (GB 11643)');
+      if (y < 1850 || m < 1 || m > 12 || d < 1 || new Date(born).getUTCDate() !== d)
+        throw new SatiotError(
+          'INVALID_ARGUMENT',
+          'owner.idNumber: the birth date in the resident identity number does not exist',
+        );
+      if (residentIdCheck(s) !== s[17])
+        throw new SatiotError(
+          'INVALID_ARGUMENT',
+          'owner.idNumber: the resident identity number fails its check character (GB 11643)',
+        );
       return s;
     }
     case 'business-licence': {
-      if (!new RegExp(`^[${USCC_ALPHABET}]{18}$`).test(s)) throw new SatiotError('INVALID_ARGUMENT', 'owner.idNumber: a unified social credit code is 18 characters of 0-9 and A-Y (no I, O, S, V, Z)');
-      if (usccCheck(s) !== s[17]) throw new SatiotError('INVALID_ARGUMENT', 'owner.idNumber: the unified social credit code fails its check character (GB 32100)');
+      if (!new RegExp(`^[${USCC_ALPHABET}]{18}$`).test(s))
+        throw new SatiotError(
+          'INVALID_ARGUMENT',
+          'owner.idNumber: a unified social credit code is 18 characters of 0-9 and A-Y (no I, O, S, V, Z)',
+        );
+      if (usccCheck(s) !== s[17])
+        throw new SatiotError(
+          'INVALID_ARGUMENT',
+          'owner.idNumber: the unified social credit code fails its check character (GB 32100)',
+        );
       return s;
     }
     default:
-      if (!/^[A-Z0-9-]{5,32}$/.test(s)) throw new SatiotError('INVALID_ARGUMENT', 'owner.idNumber must be 5–32 letters, digits or dashes');
+      if (!/^[A-Z0-9-]{5,32}$/.test(s))
+        throw new SatiotError('INVALID_ARGUMENT', 'owner.idNumber must be 5–32 letters, digits or dashes');
       return s;
   }
 }
@@ -86,13 +113,21 @@ export function maskIdNumber(s: string): string {
 /** A hardware id: 4–64 letters, digits, dots, colons, dashes or underscores, compared in upper case. */
 export function normaliseHardwareId(raw: string): string {
   const s = raw.trim().toUpperCase();
-  if (!/^[A-Z0-9.:_-]{4,64}$/.test(s)) throw new SatiotError('INVALID_ARGUMENT', 'binding.hardwareId must be 4–64 letters, digits, dots, colons, dashes or underscores');
+  if (!/^[A-Z0-9.:_-]{4,64}$/.test(s))
+    throw new SatiotError(
+      'INVALID_ARGUMENT',
+      'binding.hardwareId must be 4–64 letters, digits, dots, colons, dashes or underscores',
+    );
   return s;
 }
 
 export function checkImei(raw: string): string {
   const s = raw.trim();
-  if (!isValidImei(s)) throw new SatiotError('INVALID_ARGUMENT', 'binding.imei must be 15 digits whose last is the Luhn check digit of the first 14');
+  if (!isValidImei(s))
+    throw new SatiotError(
+      'INVALID_ARGUMENT',
+      'binding.imei must be 15 digits whose last is the Luhn check digit of the first 14',
+    );
   return s;
 }
 
@@ -108,7 +143,8 @@ export const MAX_REGION_VERTICES = 2000;
 /** Checks and copies a declared region (INVALID_ARGUMENT naming what is wrong). */
 export function checkRegion(r: unknown): GeoJsonPolygon {
   const bad = (why: string) => new SatiotError('INVALID_ARGUMENT', `scenario.region: ${why}`);
-  if (typeof r !== 'object' || r === null || (r as { type?: unknown }).type !== 'Polygon') throw bad('must be a GeoJSON Polygon');
+  if (typeof r !== 'object' || r === null || (r as { type?: unknown }).type !== 'Polygon')
+    throw bad('must be a GeoJSON Polygon');
   const rings = (r as { coordinates?: unknown }).coordinates;
   if (!Array.isArray(rings) || rings.length === 0) throw bad('coordinates must be a non-empty array of rings');
   let n = 0;
@@ -117,12 +153,19 @@ export function checkRegion(r: unknown): GeoJsonPolygon {
     n += ring.length;
     if (n > MAX_REGION_VERTICES) throw bad(`at most ${MAX_REGION_VERTICES} positions`);
     const pts = ring.map((p: unknown) => {
-      if (!Array.isArray(p) || p.length < 2 || p.length > 3 || !p.every((x) => typeof x === 'number' && Number.isFinite(x))) throw bad('a position is [lon, lat]');
+      if (
+        !Array.isArray(p) ||
+        p.length < 2 ||
+        p.length > 3 ||
+        !p.every((x) => typeof x === 'number' && Number.isFinite(x))
+      )
+        throw bad('a position is [lon, lat]');
       const [lon, lat] = p as number[];
       if (Math.abs(lon!) > 180 || Math.abs(lat!) > 90) throw bad('lon must be within ±180 and lat within ±90');
       return [lon!, lat!] as const;
     });
-    const a = pts[0]!, z = pts[pts.length - 1]!;
+    const a = pts[0]!,
+      z = pts[pts.length - 1]!;
     if (a[0] !== z[0] || a[1] !== z[1]) throw bad('each ring must be closed (last position = first)');
     return pts;
   });

@@ -36,7 +36,15 @@ import type { NewTerminal, Provisioning, TerminalView } from './provisioning.js'
 import type { EventWriter } from './event-writer.js';
 import type { TerminalRecord, TerminalStatus } from './model.js';
 import { SatiotError } from '../errors/satiot-error.js';
-import { checkImei, checkRegion, maskIdNumber, normaliseHardwareId, normaliseIdNumber, type GeoJsonPolygon, type IdDocumentType } from './registration-identity.js';
+import {
+  checkImei,
+  checkRegion,
+  maskIdNumber,
+  normaliseHardwareId,
+  normaliseIdNumber,
+  type GeoJsonPolygon,
+  type IdDocumentType,
+} from './registration-identity.js';
 
 export type Actor = AuditActor;
 
@@ -51,7 +59,12 @@ export interface DeclaredScenario {
 
 /** What an owner declares about a terminal (identity number in clear: sealed before it is stored). */
 export interface RegistrationDetails {
-  readonly owner: { readonly kind: 'organisation' | 'person'; readonly name: string; readonly idType: IdDocumentType; readonly idNumber: string };
+  readonly owner: {
+    readonly kind: 'organisation' | 'person';
+    readonly name: string;
+    readonly idType: IdDocumentType;
+    readonly idNumber: string;
+  };
   readonly scenario: DeclaredScenario;
   /** `hardwareId` defaults to the IMEI; at least one of the two. */
   readonly binding: { readonly hardwareId?: string; readonly imei?: string };
@@ -70,7 +83,12 @@ export interface Registration {
   readonly statusAt?: number;
   /** False for a terminal registered before declarations existed: `scenario` then derives from its record. */
   readonly declared: boolean;
-  readonly owner?: { readonly kind: 'organisation' | 'person'; readonly name: string; readonly idType: IdDocumentType; readonly idNumberMasked: string };
+  readonly owner?: {
+    readonly kind: 'organisation' | 'person';
+    readonly name: string;
+    readonly idType: IdDocumentType;
+    readonly idNumberMasked: string;
+  };
   readonly scenario: DeclaredScenario;
   readonly binding?: { readonly hardwareId: string; readonly imei?: string };
   readonly createdAt: number;
@@ -78,7 +96,12 @@ export interface Registration {
 }
 
 /** Which lifecycle change goes from which states. */
-export const TRANSITIONS: Readonly<Record<'approve' | 'reject' | 'suspend' | 'reinstate' | 'retire', { readonly from: readonly TerminalStatus[]; readonly to: TerminalStatus }>> = {
+export const TRANSITIONS: Readonly<
+  Record<
+    'approve' | 'reject' | 'suspend' | 'reinstate' | 'retire',
+    { readonly from: readonly TerminalStatus[]; readonly to: TerminalStatus }
+  >
+> = {
   approve: { from: ['pending'], to: 'approved' },
   reject: { from: ['pending'], to: 'retired' },
   suspend: { from: ['pending', 'approved'], to: 'suspended' },
@@ -141,7 +164,9 @@ export class RegistrationService {
       return t;
     } catch (e) {
       const devEui = n.devEui ?? (n.imei !== undefined ? `0${n.imei}` : '');
-      await this.record(by, 'terminal.register', { id: devEui, tenantId: n.tenantId, devEui }, 'failed', { code: codeOf(e) });
+      await this.record(by, 'terminal.register', { id: devEui, tenantId: n.tenantId, devEui }, 'failed', {
+        code: codeOf(e),
+      });
       throw e;
     }
   }
@@ -156,12 +181,20 @@ export class RegistrationService {
     const out = await this.provisioning.createTerminals(rows, status, isOperatorActor(by));
     const AUDIT_GROUP = 5_000;
     for (let i = 0; i < out.length; i += AUDIT_GROUP) {
-      await Promise.all(out.slice(i, i + AUDIT_GROUP).map((r, k) => {
-        const n = rows[i + k]!;
-        return r instanceof SatiotError
-          ? this.record(by, 'terminal.register', { id: String(n.devEui), tenantId: n.tenantId, devEui: String(n.devEui) }, 'failed', { code: r.code })
-          : this.record(by, 'terminal.register', r, 'ok', { status });
-      }));
+      await Promise.all(
+        out.slice(i, i + AUDIT_GROUP).map((r, k) => {
+          const n = rows[i + k]!;
+          return r instanceof SatiotError
+            ? this.record(
+                by,
+                'terminal.register',
+                { id: String(n.devEui), tenantId: n.tenantId, devEui: String(n.devEui) },
+                'failed',
+                { code: r.code },
+              )
+            : this.record(by, 'terminal.register', r, 'ok', { status });
+        }),
+      );
     }
     return out;
   }
@@ -182,7 +215,11 @@ export class RegistrationService {
       await this.provisioning.deleteTerminal(t.devEui).catch(() => undefined);
       throw e;
     }
-    await this.record(by, 'terminal.declare', t, 'ok', { sector: details.sector, mobility: details.mobility, hardwareId: details.hardwareId });
+    await this.record(by, 'terminal.declare', t, 'ok', {
+      sector: details.sector,
+      mobility: details.mobility,
+      hardwareId: details.hardwareId,
+    });
     return (await this.get(t.devEui))!;
   }
 
@@ -192,25 +229,49 @@ export class RegistrationService {
    */
   async declare(devEui: string, d: RegistrationDetails, by: Actor): Promise<Registration> {
     const t = this.terminal(devEui);
-    if (t.status === 'retired') throw new SatiotError('INVALID_TRANSITION', `terminal ${t.devEui} is retired: its registration is final`);
+    if (t.status === 'retired')
+      throw new SatiotError('INVALID_TRANSITION', `terminal ${t.devEui} is retired: its registration is final`);
     const details = this.check(d);
     const old = this.declared.get(t.id);
     await this.ensureUnbound(details.hardwareId, details.imei, t.id);
     await this.saveDeclaration(t.id, t.tenantId, details, old);
-    if (t.expectedMessagesPerDay !== details.expectedMessagesPerDay) await this.provisioning.updateTerminal(t.devEui, { expectedMessagesPerDay: details.expectedMessagesPerDay });
-    await this.record(by, 'terminal.declare', t, 'ok', { sector: details.sector, mobility: details.mobility, hardwareId: details.hardwareId, replaced: old !== undefined });
+    if (t.expectedMessagesPerDay !== details.expectedMessagesPerDay)
+      await this.provisioning.updateTerminal(t.devEui, { expectedMessagesPerDay: details.expectedMessagesPerDay });
+    await this.record(by, 'terminal.declare', t, 'ok', {
+      sector: details.sector,
+      mobility: details.mobility,
+      hardwareId: details.hardwareId,
+      replaced: old !== undefined,
+    });
     if (t.status === 'approved' && this.initialStatus(by) === 'pending') {
-      await this.change(this.terminal(t.devEui), 'approved', 'pending', { kind: 'system', id: 'registration-policy' }, 'declaration changed: review again', 'terminal.review');
+      await this.change(
+        this.terminal(t.devEui),
+        'approved',
+        'pending',
+        { kind: 'system', id: 'registration-policy' },
+        'declaration changed: review again',
+        'terminal.review',
+      );
     }
     return (await this.get(t.devEui))!;
   }
 
-  approve(devEui: string, by: Actor, reason?: string): Promise<Registration> { return this.transition('approve', devEui, by, reason); }
+  approve(devEui: string, by: Actor, reason?: string): Promise<Registration> {
+    return this.transition('approve', devEui, by, reason);
+  }
   /** Refuses a pending registration: the terminal is retired (never heard); delete it to free its DevEUI. */
-  reject(devEui: string, by: Actor, reason: string): Promise<Registration> { return this.transition('reject', devEui, by, reason); }
-  suspend(devEui: string, by: Actor, reason: string): Promise<Registration> { return this.transition('suspend', devEui, by, reason); }
-  reinstate(devEui: string, by: Actor, reason?: string): Promise<Registration> { return this.transition('reinstate', devEui, by, reason); }
-  retire(devEui: string, by: Actor, reason: string): Promise<Registration> { return this.transition('retire', devEui, by, reason); }
+  reject(devEui: string, by: Actor, reason: string): Promise<Registration> {
+    return this.transition('reject', devEui, by, reason);
+  }
+  suspend(devEui: string, by: Actor, reason: string): Promise<Registration> {
+    return this.transition('suspend', devEui, by, reason);
+  }
+  reinstate(devEui: string, by: Actor, reason?: string): Promise<Registration> {
+    return this.transition('reinstate', devEui, by, reason);
+  }
+  retire(devEui: string, by: Actor, reason: string): Promise<Registration> {
+    return this.transition('retire', devEui, by, reason);
+  }
 
   async transition(action: LifecycleAction, devEui: string, by: Actor, reason?: string): Promise<Registration> {
     const t = this.terminal(devEui);
@@ -219,11 +280,16 @@ export class RegistrationService {
       throw new SatiotError('FORBIDDEN', `only operators ${action} terminals`);
     }
     const why = reason?.trim().slice(0, MAX_REASON) || null;
-    if ((action === 'reject' || action === 'suspend' || action === 'retire') && !why) throw new SatiotError('INVALID_ARGUMENT', `a reason is required to ${action} a terminal`);
+    if ((action === 'reject' || action === 'suspend' || action === 'retire') && !why)
+      throw new SatiotError('INVALID_ARGUMENT', `a reason is required to ${action} a terminal`);
     const rule = TRANSITIONS[action];
     if (!rule.from.includes(t.status)) {
       await this.record(by, `terminal.${action}`, t, 'failed', { status: t.status, code: 'INVALID_TRANSITION' });
-      throw new SatiotError('INVALID_TRANSITION', `terminal ${t.devEui} is ${t.status}: it cannot ${action} (allowed from ${rule.from.join(', ')})`, { status: t.status });
+      throw new SatiotError(
+        'INVALID_TRANSITION',
+        `terminal ${t.devEui} is ${t.status}: it cannot ${action} (allowed from ${rule.from.join(', ')})`,
+        { status: t.status },
+      );
     }
     await this.change(t, t.status, rule.to, by, why, `terminal.${action}`);
     return (await this.get(t.devEui))!;
@@ -243,7 +309,11 @@ export class RegistrationService {
   }
 
   /** Pending terminals (the operators' review queue), oldest first. */
-  async reviewQueue(q: { tenantId?: string; limit: number; cursor?: string }): Promise<{ items: Registration[]; nextCursor?: string }> {
+  async reviewQueue(q: {
+    tenantId?: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<{ items: Registration[]; nextCursor?: string }> {
     const page = await this.store.registrations.listByStatus({ status: 'pending', ...q });
     const items: Registration[] = [];
     for (const row of page.items) {
@@ -259,7 +329,12 @@ export class RegistrationService {
   }
 
   /** The stored lifecycle rows of terminals in `status`, oldest first (the supervision report reads suspensions). */
-  listByStatus(q: { status: TerminalStatus; tenantId?: string; limit: number; cursor?: string }): Promise<Page<TerminalStatusRow>> {
+  listByStatus(q: {
+    status: TerminalStatus;
+    tenantId?: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<TerminalStatusRow>> {
     return this.store.registrations.listByStatus(q);
   }
 
@@ -326,7 +401,14 @@ export class RegistrationService {
     return e.record;
   }
 
-  private async change(t: TerminalRecord, from: TerminalStatus, to: TerminalStatus, by: Actor, reason: string | null, action: string): Promise<void> {
+  private async change(
+    t: TerminalRecord,
+    from: TerminalStatus,
+    to: TerminalStatus,
+    by: Actor,
+    reason: string | null,
+    action: string,
+  ): Promise<void> {
     const at = this.clock.now();
     const set = await this.events.run(async (tx, emit) => {
       const ok = await tx.registrations.setStatus(t.id, from, to, { reason, by: actorLabel(by), at });
@@ -337,38 +419,84 @@ export class RegistrationService {
       // Another node changed it first: report what it is now.
       const now = await this.store.registrations.getStatus(t.id);
       if (now) this.registry.replaceRecord({ ...t, status: now.status });
-      throw new SatiotError('INVALID_TRANSITION', `terminal ${t.devEui} changed concurrently (now ${now?.status ?? 'gone'})`, { status: now?.status ?? null });
+      throw new SatiotError(
+        'INVALID_TRANSITION',
+        `terminal ${t.devEui} changed concurrently (now ${now?.status ?? 'gone'})`,
+        { status: now?.status ?? null },
+      );
     }
     this.registry.replaceRecord({ ...t, status: to });
     await this.record(by, action, t, 'ok', { from, to, ...(reason ? { reason } : {}) });
   }
 
-  private check(d: RegistrationDetails): Omit<RegistrationRecord, 'terminalId' | 'tenantId' | 'idNumberSealed' | 'createdAt' | 'updatedAt'> & { idNumber: string } {
-    const o = d.owner, s = d.scenario, b = d.binding;
+  private check(d: RegistrationDetails): Omit<
+    RegistrationRecord,
+    'terminalId' | 'tenantId' | 'idNumberSealed' | 'createdAt' | 'updatedAt'
+  > & {
+    idNumber: string;
+  } {
+    const o = d.owner,
+      s = d.scenario,
+      b = d.binding;
     if (!o || !s || !b) throw new SatiotError('INVALID_ARGUMENT', 'a registration needs owner, scenario and binding');
-    if (o.kind !== 'organisation' && o.kind !== 'person') throw new SatiotError('INVALID_ARGUMENT', 'owner.kind must be organisation or person');
+    if (o.kind !== 'organisation' && o.kind !== 'person')
+      throw new SatiotError('INVALID_ARGUMENT', 'owner.kind must be organisation or person');
     const name = typeof o.name === 'string' ? o.name.trim() : '';
-    if (name.length === 0 || name.length > 200 || [...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) throw new SatiotError('INVALID_ARGUMENT', 'owner.name must be 1–200 printable characters');
+    if (
+      name.length === 0 ||
+      name.length > 200 ||
+      [...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+    )
+      throw new SatiotError('INVALID_ARGUMENT', 'owner.name must be 1–200 printable characters');
     if (typeof o.idNumber !== 'string') throw new SatiotError('INVALID_ARGUMENT', 'owner.idNumber is required');
-    if (o.kind === 'organisation' && o.idType === 'resident-id') throw new SatiotError('INVALID_ARGUMENT', 'an organisation is identified by its business licence (or passport/other), not a resident identity number');
-    if (o.kind === 'person' && o.idType === 'business-licence') throw new SatiotError('INVALID_ARGUMENT', 'a person is identified by a resident identity number, passport or other document, not a business licence');
+    if (o.kind === 'organisation' && o.idType === 'resident-id')
+      throw new SatiotError(
+        'INVALID_ARGUMENT',
+        'an organisation is identified by its business licence (or passport/other), not a resident identity number',
+      );
+    if (o.kind === 'person' && o.idType === 'business-licence')
+      throw new SatiotError(
+        'INVALID_ARGUMENT',
+        'a person is identified by a resident identity number, passport or other document, not a business licence',
+      );
     const idNumber = normaliseIdNumber(o.idType, o.idNumber);
     const sector = typeof s.sector === 'string' ? s.sector.trim().toLowerCase() : '';
-    if (!SECTOR.test(sector) || sector === 'undeclared') throw new SatiotError('INVALID_ARGUMENT', 'scenario.sector must be 1–40 lower-case letters, digits or dashes (water, power, logistics, …)');
-    if (s.mobility !== 'fixed' && s.mobility !== 'mobile') throw new SatiotError('INVALID_ARGUMENT', 'scenario.mobility must be fixed or mobile');
+    if (!SECTOR.test(sector) || sector === 'undeclared')
+      throw new SatiotError(
+        'INVALID_ARGUMENT',
+        'scenario.sector must be 1–40 lower-case letters, digits or dashes (water, power, logistics, …)',
+      );
+    if (s.mobility !== 'fixed' && s.mobility !== 'mobile')
+      throw new SatiotError('INVALID_ARGUMENT', 'scenario.mobility must be fixed or mobile');
     const perDay = s.expectedMessagesPerDay;
-    if (typeof perDay !== 'number' || !Number.isFinite(perDay) || perDay < 0 || perDay > 100_000) throw new SatiotError('INVALID_ARGUMENT', 'scenario.expectedMessagesPerDay must be a number from 0 to 100000');
+    if (typeof perDay !== 'number' || !Number.isFinite(perDay) || perDay < 0 || perDay > 100_000)
+      throw new SatiotError('INVALID_ARGUMENT', 'scenario.expectedMessagesPerDay must be a number from 0 to 100000');
     const region = s.region === undefined || s.region === null ? null : checkRegion(s.region);
     const imei = b.imei === undefined || b.imei === '' ? null : checkImei(b.imei);
-    const hardwareId = normaliseHardwareId(b.hardwareId === undefined || b.hardwareId === '' ? (imei ?? '') : b.hardwareId);
-    return { ownerKind: o.kind, ownerName: name, idType: o.idType, idNumber, idNumberMasked: maskIdNumber(idNumber), sector, mobility: s.mobility, region, expectedMessagesPerDay: perDay, hardwareId, imei };
+    const hardwareId = normaliseHardwareId(
+      b.hardwareId === undefined || b.hardwareId === '' ? (imei ?? '') : b.hardwareId,
+    );
+    return {
+      ownerKind: o.kind,
+      ownerName: name,
+      idType: o.idType,
+      idNumber,
+      idNumberMasked: maskIdNumber(idNumber),
+      sector,
+      mobility: s.mobility,
+      region,
+      expectedMessagesPerDay: perDay,
+      hardwareId,
+      imei,
+    };
   }
 
   /** HARDWARE_ID_BOUND when another terminal holds the hardware id or IMEI (the store's unique keys back this up across nodes). */
   private async ensureUnbound(hardwareId: string, imei: string | null, terminalId: string | undefined): Promise<void> {
     for (const id of [hardwareId, ...(imei !== null ? [imei] : [])]) {
       const holder = this.bound.get(id);
-      if (holder !== undefined && holder !== terminalId) throw new SatiotError('HARDWARE_ID_BOUND', 'this hardware id or IMEI is bound to another terminal');
+      if (holder !== undefined && holder !== terminalId)
+        throw new SatiotError('HARDWARE_ID_BOUND', 'this hardware id or IMEI is bound to another terminal');
     }
   }
 
@@ -386,10 +514,22 @@ export class RegistrationService {
     if (old.imei !== null && this.bound.get(old.imei) === terminalId) this.bound.delete(old.imei);
   }
 
-  private async saveDeclaration(terminalId: string, tenantId: string, d: ReturnType<RegistrationService['check']>, old: RegistrationRecord | undefined): Promise<void> {
+  private async saveDeclaration(
+    terminalId: string,
+    tenantId: string,
+    d: ReturnType<RegistrationService['check']>,
+    old: RegistrationRecord | undefined,
+  ): Promise<void> {
     const now = this.clock.now();
     const { idNumber, ...rest } = d;
-    const r: RegistrationRecord = { ...rest, terminalId, tenantId, idNumberSealed: this.vault.seal(Buffer.from(idNumber, 'utf8'), idContext(terminalId)), createdAt: old?.createdAt ?? now, updatedAt: now };
+    const r: RegistrationRecord = {
+      ...rest,
+      terminalId,
+      tenantId,
+      idNumberSealed: this.vault.seal(Buffer.from(idNumber, 'utf8'), idContext(terminalId)),
+      createdAt: old?.createdAt ?? now,
+      updatedAt: now,
+    };
     await this.events.run(async (tx, emit) => {
       await tx.registrations.save(r);
       const devEui = this.registry.byTerminalId(terminalId)?.record.devEui;
@@ -400,12 +540,17 @@ export class RegistrationService {
 
   private view(t: TerminalRecord, row: TerminalStatusRow | undefined, r: RegistrationRecord | undefined): Registration {
     return {
-      terminalId: t.id, tenantId: t.tenantId, devEui: t.devEui, status: row?.status ?? t.status,
+      terminalId: t.id,
+      tenantId: t.tenantId,
+      devEui: t.devEui,
+      status: row?.status ?? t.status,
       ...(row?.statusReason ? { statusReason: row.statusReason } : {}),
       ...(row?.statusBy ? { statusBy: row.statusBy } : {}),
       ...(row?.statusAt !== null && row?.statusAt !== undefined ? { statusAt: row.statusAt } : {}),
       declared: r !== undefined,
-      ...(r ? { owner: { kind: r.ownerKind, name: r.ownerName, idType: r.idType, idNumberMasked: r.idNumberMasked } } : {}),
+      ...(r
+        ? { owner: { kind: r.ownerKind, name: r.ownerName, idType: r.idType, idNumberMasked: r.idNumberMasked } }
+        : {}),
       scenario: scenarioFor(t, r),
       ...(r ? { binding: { hardwareId: r.hardwareId, ...(r.imei ? { imei: r.imei } : {}) } } : {}),
       createdAt: t.createdAt,
@@ -413,14 +558,37 @@ export class RegistrationService {
     };
   }
 
-  private async record(by: Actor, action: string, t: { id: string; tenantId: string; devEui: string }, outcome: 'ok' | 'denied' | 'failed', details: Record<string, unknown>): Promise<void> {
-    await this.audit().append({ actor: by, action, target: { kind: 'terminal', id: t.devEui, tenantId: t.tenantId }, outcome, details, at: this.clock.now() });
+  private async record(
+    by: Actor,
+    action: string,
+    t: { id: string; tenantId: string; devEui: string },
+    outcome: 'ok' | 'denied' | 'failed',
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.audit().append({
+      actor: by,
+      action,
+      target: { kind: 'terminal', id: t.devEui, tenantId: t.tenantId },
+      outcome,
+      details,
+      at: this.clock.now(),
+    });
   }
 }
 
 function scenarioFor(t: TerminalRecord, r: RegistrationRecord | undefined): DeclaredScenario {
-  if (r) return { sector: r.sector, mobility: r.mobility, ...(r.region ? { region: r.region } : {}), expectedMessagesPerDay: r.expectedMessagesPerDay };
-  return { sector: 'undeclared', mobility: t.profile === 'fixed-collector' ? 'fixed' : 'mobile', expectedMessagesPerDay: t.expectedMessagesPerDay };
+  if (r)
+    return {
+      sector: r.sector,
+      mobility: r.mobility,
+      ...(r.region ? { region: r.region } : {}),
+      expectedMessagesPerDay: r.expectedMessagesPerDay,
+    };
+  return {
+    sector: 'undeclared',
+    mobility: t.profile === 'fixed-collector' ? 'fixed' : 'mobile',
+    expectedMessagesPerDay: t.expectedMessagesPerDay,
+  };
 }
 
 function codeOf(e: unknown): string {

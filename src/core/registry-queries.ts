@@ -1,6 +1,13 @@
 import { SatiotError } from '../errors/satiot-error.js';
 import type { Page, Store } from './ports/store.js';
-import type { GroundStationRecord, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord } from './model.js';
+import type {
+  GroundStationRecord,
+  SatelliteRecord,
+  Tenant,
+  TerminalCounters,
+  TerminalRecord,
+  UserCodecRecord,
+} from './model.js';
 
 /**
  * Read-only view of the registry for the edges (API, CLI, twin, supervision). Writes go through

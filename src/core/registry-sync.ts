@@ -19,12 +19,16 @@ export class RegistrySync {
   /** Registry events applied (tests and metrics). */
   applied = 0;
 
-  constructor(private readonly bus: Bus, private readonly nodeId: string, private readonly onError: (e: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly nodeId: string,
+    private readonly onError: (e: unknown) => void = () => undefined,
+  ) {}
 
   /** Calls `fn` with every change of `entity` made through another node; returns the way to stop. */
   on(entity: RegistryEntity, fn: Listener): () => void {
     let set = this.listeners.get(entity);
-    if (!set) this.listeners.set(entity, set = new Set());
+    if (!set) this.listeners.set(entity, (set = new Set()));
     set.add(fn);
     return () => set!.delete(fn);
   }

@@ -12,7 +12,11 @@ export class ReplayWindow {
   /** Window width in counters (default 1024: days of traffic for a terminal sending every few minutes). */
   static readonly DEFAULT_SIZE = 1024;
 
-  private constructor(private topValue: number, private readonly bits: Uint8Array, readonly size: number) {}
+  private constructor(
+    private topValue: number,
+    private readonly bits: Uint8Array,
+    readonly size: number,
+  ) {}
 
   /** Highest accepted counter, −1 before the first. */
   get top(): number {
@@ -27,7 +31,8 @@ export class ReplayWindow {
   static fromState(top: number, hex: string, size = ReplayWindow.DEFAULT_SIZE): ReplayWindow {
     const bits = new Uint8Array(Math.ceil(size / 8));
     const clean = /^[0-9a-f]*$/i.test(hex) ? hex : '';
-    for (let i = 0; i < bits.length && 2 * i + 1 < clean.length; i++) bits[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+    for (let i = 0; i < bits.length && 2 * i + 1 < clean.length; i++)
+      bits[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
     return new ReplayWindow(top, bits, size);
   }
 
@@ -88,8 +93,12 @@ export class ReplayWindow {
  * bit i moves to i + shift, bits pushed past `size` are dropped, the low `shift` bits become 0.
  */
 function shiftBits(src: Uint8Array, dst: Uint8Array, shift: number, size: number): void {
-  if (shift >= size) { dst.fill(0); return; }
-  const byteShift = shift >> 3, bitShift = shift & 7;
+  if (shift >= size) {
+    dst.fill(0);
+    return;
+  }
+  const byteShift = shift >> 3,
+    bitShift = shift & 7;
   // From the top byte down, so an in-place shift reads each source byte before overwriting it.
   for (let j = dst.length - 1; j >= byteShift; j--) {
     const srcIdx = j - byteShift;

@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import {
-  acknowledge, clear, conditionFields, evaluateMessage, evaluateSilence, raise, ruleApplies,
-  type Alarm, type ContactOracle, type DownlinkAction, type MessageMeta, type Rule, type RuleState, type RuleTerminal, type RuleTransition,
+  acknowledge,
+  clear,
+  conditionFields,
+  evaluateMessage,
+  evaluateSilence,
+  raise,
+  ruleApplies,
+  type Alarm,
+  type ContactOracle,
+  type DownlinkAction,
+  type MessageMeta,
+  type Rule,
+  type RuleState,
+  type RuleTerminal,
+  type RuleTransition,
 } from '../rules/index.js';
 import { buildCommand } from '../codecs/commands.js';
 import { isCodecError } from '../codecs/codec.js';
@@ -21,7 +34,12 @@ import { coalesce, DEFAULT_MAX_BATCH } from './batch-coalescer.js';
 import { decodeEvent } from './events/decode-event.js';
 import { alarmSubject, DECODED_SUBJECTS, downlinkRequestSubject } from './events/subjects.js';
 import type { DecodedEvent } from './events/decoded-event.js';
-import { alarmEventId, downlinkRequestEventId, type AlarmEvent, type DownlinkRequestEvent } from './events/alarm-event.js';
+import {
+  alarmEventId,
+  downlinkRequestEventId,
+  type AlarmEvent,
+  type DownlinkRequestEvent,
+} from './events/alarm-event.js';
 
 export type { AlarmEvent } from './events/alarm-event.js';
 
@@ -36,8 +54,12 @@ export const RULES_CONSUMER = 'satiot-rules';
 
 function ruleTerminal(t: TerminalRecord): RuleTerminal {
   return {
-    id: t.id, devEui: t.devEui, profile: t.profile, tenantId: t.tenantId,
-    ...(t.codec ? { codec: t.codec } : {}), ...(t.location ? { location: { lat: t.location.lat, lon: t.location.lon } } : {}),
+    id: t.id,
+    devEui: t.devEui,
+    profile: t.profile,
+    tenantId: t.tenantId,
+    ...(t.codec ? { codec: t.codec } : {}),
+    ...(t.location ? { location: { lat: t.location.lat, lon: t.location.lon } } : {}),
   };
 }
 
@@ -74,7 +96,11 @@ export class RuleRunner {
   nextMessage: ((t: TerminalRecord) => Promise<NextMessageForecast>) | undefined;
 
   async start(): Promise<void> {
-    this.sub ??= await this.bus.subscribe(DECODED_SUBJECTS, coalesce((ms) => this.handleBatch(ms)), { durable: RULES_CONSUMER, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH });
+    this.sub ??= await this.bus.subscribe(
+      DECODED_SUBJECTS,
+      coalesce((ms) => this.handleBatch(ms)),
+      { durable: RULES_CONSUMER, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH },
+    );
   }
 
   async stop(): Promise<void> {
@@ -161,47 +187,77 @@ export class RuleRunner {
    * read and written one by one.
    */
   async handleBatch(ms: readonly BusMessage[]): Promise<void> {
-    const work: Array<{ id: string; e: DecodedEvent; record: TerminalRecord; terminal: RuleTerminal; rules: Rule[]; meta: MessageMeta }> = [];
+    const work: Array<{
+      id: string;
+      e: DecodedEvent;
+      record: TerminalRecord;
+      terminal: RuleTerminal;
+      rules: Rule[];
+      meta: MessageMeta;
+    }> = [];
     const receptions: Array<Promise<void>> = [];
     for (const m of ms) {
       const ev = decodeEvent(m);
-      if (ev?.type !== 'decoded' || typeof ev.body.devEui !== 'string' || typeof ev.body.capturedAt !== 'string') continue;
+      if (ev?.type !== 'decoded' || typeof ev.body.devEui !== 'string' || typeof ev.body.capturedAt !== 'string')
+        continue;
       const entry = this.registry.byDevEui(ev.body.devEui);
       if (!entry) continue;
       const terminal = ruleTerminal(entry.record);
       const rules = (await this.rulesOf(entry.record.tenantId)).filter((r) => r.enabled && ruleApplies(r, terminal));
       if (rules.length === 0) continue;
-      const w = { id: ev.id, e: ev.body, record: entry.record, terminal, rules, meta: { fPort: ev.body.fPort, messageId: ev.body.messageId } as MessageMeta };
+      const w = {
+        id: ev.id,
+        e: ev.body,
+        record: entry.record,
+        terminal,
+        rules,
+        meta: { fPort: ev.body.fPort, messageId: ev.body.messageId } as MessageMeta,
+      };
       // The batch's receptions are read side by side, not one after another.
-      if (readsReception(rules)) receptions.push(this.receptionMeta(ev.body.messageId).then((r) => { w.meta = { ...w.meta, ...r }; }));
+      if (readsReception(rules))
+        receptions.push(
+          this.receptionMeta(ev.body.messageId).then((r) => {
+            w.meta = { ...w.meta, ...r };
+          }),
+        );
       work.push(w);
     }
     await Promise.all(receptions);
     if (work.length === 0) return; // nothing to evaluate, nothing to remember
     const decided: Decision[] = [];
-    await this.serial.runAll(work.map((w) => w.terminal.devEui), () => this.events.run(async (tx, emit) => {
-      decided.length = 0; // a transaction run again starts afresh
-      const fresh = await tx.inbox.claimMany(RULES_CONSUMER, work.map((w) => w.id), Date.now());
-      // The others were evaluated before (redeliveries); an event twice in one batch counts once.
-      const todo = work.filter((w) => fresh.delete(w.id));
-      const states = await tx.getRuleStates(todo.flatMap((w) => w.rules.map((r) => ({ ruleId: r.id, terminalId: w.terminal.id }))));
-      const changed = new Map<string, { ruleId: string; terminalId: string; state: RuleState }>();
-      for (const { e, record, terminal, rules, meta } of todo) {
-        const capturedAt = Date.parse(e.capturedAt);
-        for (const rule of rules) {
-          const key = ruleStateKey(rule.id, terminal.id);
-          const out = evaluateMessage(rule, states.get(key), {
-            terminal,
-            message: { id: e.messageId, capturedAt, decoded: e.decoded, meta },
-            ...(this.engine ? { engine: this.engine } : {}),
-          });
-          states.set(key, out.state);
-          changed.set(key, { ruleId: rule.id, terminalId: terminal.id, state: out.state });
-          if (out.transition) await this.apply(tx, emit, rule, record, out.transition, decided, e.decoded);
-        }
-      }
-      await tx.saveRuleStates([...changed.values()]);
-    }));
+    await this.serial.runAll(
+      work.map((w) => w.terminal.devEui),
+      () =>
+        this.events.run(async (tx, emit) => {
+          decided.length = 0; // a transaction run again starts afresh
+          const fresh = await tx.inbox.claimMany(
+            RULES_CONSUMER,
+            work.map((w) => w.id),
+            Date.now(),
+          );
+          // The others were evaluated before (redeliveries); an event twice in one batch counts once.
+          const todo = work.filter((w) => fresh.delete(w.id));
+          const states = await tx.getRuleStates(
+            todo.flatMap((w) => w.rules.map((r) => ({ ruleId: r.id, terminalId: w.terminal.id }))),
+          );
+          const changed = new Map<string, { ruleId: string; terminalId: string; state: RuleState }>();
+          for (const { e, record, terminal, rules, meta } of todo) {
+            const capturedAt = Date.parse(e.capturedAt);
+            for (const rule of rules) {
+              const key = ruleStateKey(rule.id, terminal.id);
+              const out = evaluateMessage(rule, states.get(key), {
+                terminal,
+                message: { id: e.messageId, capturedAt, decoded: e.decoded, meta },
+                ...(this.engine ? { engine: this.engine } : {}),
+              });
+              states.set(key, out.state);
+              changed.set(key, { ruleId: rule.id, terminalId: terminal.id, state: out.state });
+              if (out.transition) await this.apply(tx, emit, rule, record, out.transition, decided, e.decoded);
+            }
+          }
+          await tx.saveRuleStates([...changed.values()]);
+        }),
+    );
     await this.decisions?.taken(decided);
   }
 
@@ -225,17 +281,35 @@ export class RuleRunner {
           const newest = (await this.store.listMessages({ terminalId: terminal.id, limit: 1 })).items[0];
           const lastHeardAt = newest?.capturedAt ?? entry.record.createdAt;
           // Learned rules ask the terminal's next-message forecast, once, and only once their hours have passed.
-          const learned = applies.some((r) => r.condition.kind === 'silence' && r.condition.learned && now - lastHeardAt >= r.condition.hours * 3_600_000);
+          const learned = applies.some(
+            (r) =>
+              r.condition.kind === 'silence' &&
+              r.condition.learned &&
+              now - lastHeardAt >= r.condition.hours * 3_600_000,
+          );
           const forecast = learned && this.nextMessage ? await this.nextMessage(entry.record) : undefined;
-          const nextMessage = forecast && { overdue: forecast.overdue, medianGapMs: forecast.model.medianGapMs, gaps: forecast.model.gaps };
+          const nextMessage = forecast && {
+            overdue: forecast.overdue,
+            medianGapMs: forecast.model.medianGapMs,
+            gaps: forecast.model.gaps,
+          };
           const decided: Decision[] = [];
           const changed = await this.events.run(async (tx, emit) => {
             decided.length = 0;
             let count = 0;
             for (const rule of applies) {
-              const ev = evaluateSilence(rule, await tx.getRuleState(rule.id, terminal.id), { terminal, now, lastHeardAt, contacts: this.contacts, ...(nextMessage ? { nextMessage } : {}) });
+              const ev = evaluateSilence(rule, await tx.getRuleState(rule.id, terminal.id), {
+                terminal,
+                now,
+                lastHeardAt,
+                contacts: this.contacts,
+                ...(nextMessage ? { nextMessage } : {}),
+              });
               await tx.saveRuleState(rule.id, terminal.id, ev.state);
-              if (ev.transition) { await this.apply(tx, emit, rule, entry.record, ev.transition, decided); count++; }
+              if (ev.transition) {
+                await this.apply(tx, emit, rule, entry.record, ev.transition, decided);
+                count++;
+              }
             }
             return count;
           });
@@ -260,15 +334,17 @@ export class RuleRunner {
   private async operatorAction(alarmId: string, f: (a: Alarm) => Alarm, action: AlarmEvent['action']): Promise<Alarm> {
     const found = await this.store.getAlarm(alarmId);
     if (!found) throw new SatiotError('ALARM_NOT_FOUND', `no alarm ${alarmId}`);
-    return this.serial.run(found.devEui, () => this.events.run(async (tx, emit) => {
-      const a = await tx.getAlarm(alarmId);
-      if (!a) throw new SatiotError('ALARM_NOT_FOUND', `no alarm ${alarmId}`);
-      // A transition the state does not allow throws AlarmError (ALARM_STATE, details.alarmId).
-      const next = f(a);
-      await tx.saveAlarm(next);
-      emit(alarmEvent(next, action));
-      return next;
-    }));
+    return this.serial.run(found.devEui, () =>
+      this.events.run(async (tx, emit) => {
+        const a = await tx.getAlarm(alarmId);
+        if (!a) throw new SatiotError('ALARM_NOT_FOUND', `no alarm ${alarmId}`);
+        // A transition the state does not allow throws AlarmError (ALARM_STATE, details.alarmId).
+        const next = f(a);
+        await tx.saveAlarm(next);
+        emit(alarmEvent(next, action));
+        return next;
+      }),
+    );
   }
 
   /**
@@ -276,7 +352,15 @@ export class RuleRunner {
    * is addressed (codecs/commands.ts). A command that cannot be built leaves the alarm raised with
    * `actionError` in its evidence, and no decision.
    */
-  private async apply(tx: StoreTx, emit: Emit, rule: Rule, t: TerminalRecord, tr: RuleTransition, decided: Decision[], decoded?: unknown): Promise<void> {
+  private async apply(
+    tx: StoreTx,
+    emit: Emit,
+    rule: Rule,
+    t: TerminalRecord,
+    tr: RuleTransition,
+    decided: Decision[],
+    decoded?: unknown,
+  ): Promise<void> {
     const open = await tx.getOpenAlarm(rule.id, t.id);
     if (tr.kind === 'clear') {
       if (!open) return;
@@ -291,7 +375,13 @@ export class RuleRunner {
     if (cmd && !open) {
       try {
         const bytes = buildCommand(cmd, decoded, this.clock.now());
-        dl = { fPort: cmd.fPort, payloadHex: Buffer.from(bytes).toString('hex'), confirmed: cmd.confirmed, priority: cmd.priority, command: cmd.name };
+        dl = {
+          fPort: cmd.fPort,
+          payloadHex: Buffer.from(bytes).toString('hex'),
+          confirmed: cmd.confirmed,
+          priority: cmd.priority,
+          command: cmd.name,
+        };
       } catch (e) {
         if (!isCodecError(e)) throw e;
         evidence = { ...evidence, actionError: `${e.code}: ${e.message}` };
@@ -302,12 +392,26 @@ export class RuleRunner {
     emit(alarmEvent(a, open ? 'repeated' : 'raised'));
     if (dl && !open) {
       // The rule's action becomes a decision: taken at once or proposed, under the tenant's policy.
-      const d = this.decisions ? await this.decisions.decide(tx, emit, { rule, terminal: t, alarm: a, action: dl }) : undefined;
+      const d = this.decisions
+        ? await this.decisions.decide(tx, emit, { rule, terminal: t, alarm: a, action: dl })
+        : undefined;
       if (d) decided.push(d);
       else if (!this.decisions) {
         const { command: _c, ...bytes } = dl;
-        const req: DownlinkRequestEvent = { kind: 'downlink-request', alarmId: a.id, ruleId: rule.id, tenantId: t.tenantId, devEui: t.devEui, ...bytes, requestedAt: new Date(this.clock.now()).toISOString() };
-        emit({ id: downlinkRequestEventId(a.id), subject: downlinkRequestSubject(t.tenantId, t.devEui), data: Buffer.from(JSON.stringify(req)) });
+        const req: DownlinkRequestEvent = {
+          kind: 'downlink-request',
+          alarmId: a.id,
+          ruleId: rule.id,
+          tenantId: t.tenantId,
+          devEui: t.devEui,
+          ...bytes,
+          requestedAt: new Date(this.clock.now()).toISOString(),
+        };
+        emit({
+          id: downlinkRequestEventId(a.id),
+          subject: downlinkRequestSubject(t.tenantId, t.devEui),
+          data: Buffer.from(JSON.stringify(req)),
+        });
       }
     }
   }
@@ -315,7 +419,11 @@ export class RuleRunner {
 
 function alarmEvent(a: Alarm, action: AlarmEvent['action']): { id: string; subject: string; data: Uint8Array } {
   const e: AlarmEvent = { kind: 'alarm', action, alarm: a };
-  return { id: alarmEventId(a, action), subject: alarmSubject(a.tenantId, a.devEui), data: Buffer.from(JSON.stringify(e)) };
+  return {
+    id: alarmEventId(a, action),
+    subject: alarmSubject(a.tenantId, a.devEui),
+    data: Buffer.from(JSON.stringify(e)),
+  };
 }
 
 /** Metadata every decoded event carries; any other `meta.*` a rule reads needs the reception. */

@@ -7,7 +7,10 @@ import type { SatelliteRecord } from './model.js';
  * orbit layer's loader; a set it cannot use is skipped (it was checked when it was loaded).
  */
 export function satellitesOf(records: readonly SatelliteRecord[]): Satellite[] {
-  const text = records.filter((r) => r.format === 'tle').map((r) => `${r.name}\n${r.elementSet}`).join('\n');
+  const text = records
+    .filter((r) => r.format === 'tle')
+    .map((r) => `${r.name}\n${r.elementSet}`)
+    .join('\n');
   const omm = records.filter((r) => r.format === 'omm').map((r) => JSON.parse(r.elementSet) as unknown);
   const sets = [...parseElementSets(text).sets, ...(omm.length ? parseElementSets(JSON.stringify(omm)).sets : [])];
   return sets.map((s) => new Satellite(s));
@@ -20,7 +23,11 @@ export function satellitesOf(records: readonly SatelliteRecord[]): Satellite[] {
 export class SatelliteCatalog {
   private cache: { at: number; byId: Map<string, Satellite> } | undefined;
 
-  constructor(private readonly load: () => Promise<readonly SatelliteRecord[]>, private readonly now: () => number, private readonly ttlMs = 10 * 60_000) {}
+  constructor(
+    private readonly load: () => Promise<readonly SatelliteRecord[]>,
+    private readonly now: () => number,
+    private readonly ttlMs = 10 * 60_000,
+  ) {}
 
   async get(id: string): Promise<Satellite | undefined> {
     const now = this.now();

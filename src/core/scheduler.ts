@@ -28,18 +28,35 @@ export class Scheduler {
   private readonly tickMs: number;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly clock: Clock, private readonly opts: SchedulerOptions = {}) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly opts: SchedulerOptions = {},
+  ) {
     this.tickMs = opts.tickMs ?? 1_000;
   }
 
   /** Runs `run` every `everyMs` of the clock, the first time after `firstAfterMs` (default one period). */
-  every(name: string, everyMs: number, run: () => Promise<unknown>, o: { when?: () => boolean; firstAfterMs?: number } = {}): void {
-    this.tasks.push({ name, everyMs, run, when: o.when ?? (() => true), nextAt: this.clock.now() + (o.firstAfterMs ?? everyMs), running: undefined });
+  every(
+    name: string,
+    everyMs: number,
+    run: () => Promise<unknown>,
+    o: { when?: () => boolean; firstAfterMs?: number } = {},
+  ): void {
+    this.tasks.push({
+      name,
+      everyMs,
+      run,
+      when: o.when ?? (() => true),
+      nextAt: this.clock.now() + (o.firstAfterMs ?? everyMs),
+      running: undefined,
+    });
   }
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => { void this.tick(); }, this.tickMs);
+    this.timer = setInterval(() => {
+      void this.tick();
+    }, this.tickMs);
     this.timer.unref();
   }
 
@@ -50,7 +67,15 @@ export class Scheduler {
     for (const t of this.tasks) {
       if (t.running || now < t.nextAt || !t.when()) continue;
       t.nextAt = now + t.everyMs;
-      const run = t.run().then(() => undefined, (e: unknown) => this.opts.onError?.(e, t.name)).finally(() => { t.running = undefined; });
+      const run = t
+        .run()
+        .then(
+          () => undefined,
+          (e: unknown) => this.opts.onError?.(e, t.name),
+        )
+        .finally(() => {
+          t.running = undefined;
+        });
       t.running = run;
       started.push(run);
     }

@@ -30,7 +30,11 @@ export class SignInLinks {
   private readonly keyTtlMs: number;
   private readonly wall: Clock;
 
-  constructor(private readonly access: AccessControl, private readonly coreClock: Clock, opts: SignInLinkOptions = {}) {
+  constructor(
+    private readonly access: AccessControl,
+    private readonly coreClock: Clock,
+    opts: SignInLinkOptions = {},
+  ) {
     this.linkTtlMs = opts.linkTtlMs ?? 3_600_000;
     this.keyTtlMs = opts.keyTtlMs ?? 30 * DAY_MS;
     this.wall = opts.wallClock ?? systemClock;
@@ -49,8 +53,15 @@ export class SignInLinks {
     const expires = this.pending.get(hash);
     this.pending.delete(hash);
     if (expires === undefined || expires <= this.wall.now()) {
-      throw new SatiotError('UNAUTHORIZED', 'this sign-in link is unknown, already used or expired: start a new one with `satiot demo` or sign in with an API key');
+      throw new SatiotError(
+        'UNAUTHORIZED',
+        'this sign-in link is unknown, already used or expired: start a new one with `satiot demo` or sign in with an API key',
+      );
     }
-    return this.access.createKey(OPERATOR, { role: 'operator', name: 'dashboard sign-in link', expiresAt: this.coreClock.now() + this.keyTtlMs });
+    return this.access.createKey(OPERATOR, {
+      role: 'operator',
+      name: 'dashboard sign-in link',
+      expiresAt: this.coreClock.now() + this.keyTtlMs,
+    });
   }
 }

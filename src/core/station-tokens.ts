@@ -13,7 +13,8 @@ const REVOKED = 'revoked:';
 /** Whether a ground station's token was revoked (and not rotated since). */
 export const isTokenRevoked = (g: Pick<GroundStationRecord, 'tokenHash'>): boolean => g.tokenHash.startsWith(REVOKED);
 
-const notFound = (id: string) => new SatiotError('GROUND_STATION_NOT_FOUND', `no ground station ${id}`, { stationId: id });
+const notFound = (id: string) =>
+  new SatiotError('GROUND_STATION_NOT_FOUND', `no ground station ${id}`, { stationId: id });
 
 /**
  * Rotation and revocation of satellite ground stations' bearer tokens. Both take effect on every
@@ -22,7 +23,12 @@ const notFound = (id: string) => new SatiotError('GROUND_STATION_NOT_FOUND', `no
  * gateways and the Iridium gateway have no token and are not found here.
  */
 export class StationTokens {
-  constructor(private readonly store: Store, private readonly events: EventWriter, private readonly clock: Clock, private readonly audit: () => AuditLog) {}
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventWriter,
+    private readonly clock: Clock,
+    private readonly audit: () => AuditLog,
+  ) {}
 
   /**
    * A new token for the station, returned once and stored as its hash; the old one (or the
@@ -32,7 +38,14 @@ export class StationTokens {
     const old = await this.station(id);
     const token = `gst_${randomBytes(24).toString('base64url')}`;
     const station = await this.replace(old, sha256Hex(token));
-    await this.audit().append({ actor: by, action: 'ground-station.token-rotate', target: { kind: 'station', id }, outcome: 'ok', details: { wasRevoked: isTokenRevoked(old) }, at: this.clock.now() });
+    await this.audit().append({
+      actor: by,
+      action: 'ground-station.token-rotate',
+      target: { kind: 'station', id },
+      outcome: 'ok',
+      details: { wasRevoked: isTokenRevoked(old) },
+      at: this.clock.now(),
+    });
     return { station, token };
   }
 
@@ -42,9 +55,18 @@ export class StationTokens {
    */
   async revoke(id: string, by: AuditActor): Promise<GroundStationRecord> {
     const old = await this.station(id);
-    if (isTokenRevoked(old)) throw new SatiotError('STATION_TOKEN_REVOKED', `the token of ground station ${id} is already revoked`, { stationId: id });
+    if (isTokenRevoked(old))
+      throw new SatiotError('STATION_TOKEN_REVOKED', `the token of ground station ${id} is already revoked`, {
+        stationId: id,
+      });
     const station = await this.replace(old, `${REVOKED}${id}`);
-    await this.audit().append({ actor: by, action: 'ground-station.token-revoke', target: { kind: 'station', id }, outcome: 'ok', at: this.clock.now() });
+    await this.audit().append({
+      actor: by,
+      action: 'ground-station.token-revoke',
+      target: { kind: 'station', id },
+      outcome: 'ok',
+      at: this.clock.now(),
+    });
     return station;
   }
 

@@ -19,7 +19,8 @@ export interface RegistryEntry {
 const NO_KEY = new Uint8Array(0);
 
 /** Context string binding a sealed key to its terminal and role. */
-export const keyContext = (terminalId: string, which: 'nwkSKey' | 'appSKey'): string => `terminal:${terminalId}:${which}`;
+export const keyContext = (terminalId: string, which: 'nwkSKey' | 'appSKey'): string =>
+  `terminal:${terminalId}:${which}`;
 
 /**
  * The terminals in memory, indexed by DevAddr (a few terminals may share one — provisioning caps
@@ -48,7 +49,10 @@ export class TerminalRegistry {
   async load(): Promise<void> {
     const [terminals, counters] = await Promise.all([this.store.listAllTerminals(), this.store.listAllCounters()]);
     const byTerminal = new Map(counters.map((c) => [c.terminalId, c]));
-    this.byAddr.clear(); this.byEui.clear(); this.byId.clear(); this.byImeiMap.clear();
+    this.byAddr.clear();
+    this.byEui.clear();
+    this.byId.clear();
+    this.byImeiMap.clear();
     for (const t of terminals) this.put(t, byTerminal.get(t.id));
   }
 
@@ -61,19 +65,27 @@ export class TerminalRegistry {
    * Adds (or replaces) a terminal just written to the store. `keys`: its session keys when the
    * caller has them in the clear already (it just sealed them), saving two openings.
    */
-  put(t: TerminalRecord, counters?: TerminalCounters, keys?: { nwkSKey: Uint8Array; appSKey: Uint8Array }): RegistryEntry {
+  put(
+    t: TerminalRecord,
+    counters?: TerminalCounters,
+    keys?: { nwkSKey: Uint8Array; appSKey: Uint8Array },
+  ): RegistryEntry {
     const old = this.byEui.get(t.devEui);
     if (old) this.remove(old);
     const iridium = isIridiumTerminal(t);
     const entry: RegistryEntry = {
       record: t,
       // An Iridium modem has no LoRaWAN session: the Iridium network authenticates it.
-      keys: iridium ? { suite: t.suite, nwkSKey: NO_KEY, appSKey: NO_KEY } : {
-        suite: t.suite,
-        nwkSKey: keys?.nwkSKey ?? this.vault.open(t.nwkSKeySealed, keyContext(t.id, 'nwkSKey')),
-        appSKey: keys?.appSKey ?? this.vault.open(t.appSKeySealed, keyContext(t.id, 'appSKey')),
-      },
-      window: counters ? ReplayWindow.fromState(counters.fCntUpTop, counters.windowBits, this.windowSize) : ReplayWindow.empty(this.windowSize),
+      keys: iridium
+        ? { suite: t.suite, nwkSKey: NO_KEY, appSKey: NO_KEY }
+        : {
+            suite: t.suite,
+            nwkSKey: keys?.nwkSKey ?? this.vault.open(t.nwkSKeySealed, keyContext(t.id, 'nwkSKey')),
+            appSKey: keys?.appSKey ?? this.vault.open(t.appSKeySealed, keyContext(t.id, 'appSKey')),
+          },
+      window: counters
+        ? ReplayWindow.fromState(counters.fCntUpTop, counters.windowBits, this.windowSize)
+        : ReplayWindow.empty(this.windowSize),
       fCntDown: counters?.fCntDown ?? 0,
       version: counters?.version ?? -1,
       epoch: counters?.upEpoch ?? 0,
@@ -98,7 +110,9 @@ export class TerminalRegistry {
   }
 
   private setCounters(e: RegistryEntry, c: TerminalCounters | undefined): void {
-    e.window = c ? ReplayWindow.fromState(c.fCntUpTop, c.windowBits, this.windowSize) : ReplayWindow.empty(this.windowSize);
+    e.window = c
+      ? ReplayWindow.fromState(c.fCntUpTop, c.windowBits, this.windowSize)
+      : ReplayWindow.empty(this.windowSize);
     e.fCntDown = c?.fCntDown ?? 0;
     e.version = c?.version ?? -1;
     e.epoch = c?.upEpoch ?? 0;
@@ -115,7 +129,12 @@ export class TerminalRegistry {
       return undefined;
     }
     const current = this.byEui.get(devEui);
-    if (current && current.record.id === t.id && current.record.nwkSKeySealed === t.nwkSKeySealed && current.record.appSKeySealed === t.appSKeySealed) {
+    if (
+      current &&
+      current.record.id === t.id &&
+      current.record.nwkSKeySealed === t.nwkSKeySealed &&
+      current.record.appSKeySealed === t.appSKeySealed
+    ) {
       current.record = t; // same session: keep the counter window, which may be ahead of the stored one only by this node's own writes
       // Unless an operator reset the counters through another node: the stored state then replaces this one.
       const c = await this.store.getCounters(t.id);
@@ -160,7 +179,10 @@ export class TerminalRegistry {
       this.missed.delete(a);
       this.missed.set(a, now);
     }
-    for (const k of this.missed.keys()) { if (this.missed.size <= TerminalRegistry.MISS_MAX) break; this.missed.delete(k); }
+    for (const k of this.missed.keys()) {
+      if (this.missed.size <= TerminalRegistry.MISS_MAX) break;
+      this.missed.delete(k);
+    }
     return added;
   }
 
@@ -171,13 +193,17 @@ export class TerminalRegistry {
   async loadByImei(imei: string): Promise<RegistryEntry | undefined> {
     const known = this.byImeiMap.get(imei);
     if (known) return known;
-    const key = `imei:${imei}`, now = Date.now();
+    const key = `imei:${imei}`,
+      now = Date.now();
     if ((this.missed.get(key) ?? -Infinity) + TerminalRegistry.MISS_TTL_MS > now) return undefined;
     const t = await this.store.terminalByImei(imei);
     if (!t) {
       this.missed.delete(key);
       this.missed.set(key, now);
-      for (const k of this.missed.keys()) { if (this.missed.size <= TerminalRegistry.MISS_MAX) break; this.missed.delete(k); }
+      for (const k of this.missed.keys()) {
+        if (this.missed.size <= TerminalRegistry.MISS_MAX) break;
+        this.missed.delete(k);
+      }
       return undefined;
     }
     return this.put(t, await this.store.getCounters(t.id));
@@ -240,7 +266,8 @@ export class TerminalRegistry {
   private remove(e: RegistryEntry): void {
     if (e.record.imei !== undefined && this.byImeiMap.get(e.record.imei) === e) this.byImeiMap.delete(e.record.imei);
     const list = (this.byAddr.get(e.record.devAddr) ?? []).filter((x) => x !== e);
-    if (list.length) this.byAddr.set(e.record.devAddr, list); else this.byAddr.delete(e.record.devAddr);
+    if (list.length) this.byAddr.set(e.record.devAddr, list);
+    else this.byAddr.delete(e.record.devAddr);
     this.byEui.delete(e.record.devEui);
     this.byId.delete(e.record.id);
   }

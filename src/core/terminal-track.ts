@@ -10,7 +10,11 @@ export const MAX_TRACK_POINTS = 5000;
  * reports, user codecs that follow the convention), timed by the payload's own `time` when it has
  * one (the GNSS fix) and by the capture time otherwise.
  */
-export async function terminalTrack(store: Store, terminalId: string, range: { from?: number; to?: number }): Promise<TrackPoint[]> {
+export async function terminalTrack(
+  store: Store,
+  terminalId: string,
+  range: { from?: number; to?: number },
+): Promise<TrackPoint[]> {
   const out: TrackPoint[] = [];
   let cursor: string | undefined;
   let pages = 0;
@@ -26,9 +30,16 @@ export async function terminalTrack(store: Store, terminalId: string, range: { f
 }
 
 function positionOf(m: MessageWithReceptions): TrackPoint | undefined {
-  const d = m.decode?.decoded as { position?: { lat?: unknown; lon?: unknown }; time?: unknown; speedKmh?: unknown } | null | undefined;
-  const lat = d?.position?.lat, lon = d?.position?.lon;
+  const d = m.decode?.decoded as
+    { position?: { lat?: unknown; lon?: unknown }; time?: unknown; speedKmh?: unknown } | null | undefined;
+  const lat = d?.position?.lat,
+    lon = d?.position?.lon;
   if (typeof lat !== 'number' || typeof lon !== 'number') return undefined;
   const fix = typeof d!.time === 'string' ? Date.parse(d!.time) : NaN;
-  return { at: Number.isFinite(fix) ? fix : m.capturedAt, lat, lon, ...(typeof d!.speedKmh === 'number' ? { speedKmh: d!.speedKmh } : {}) };
+  return {
+    at: Number.isFinite(fix) ? fix : m.capturedAt,
+    lat,
+    lon,
+    ...(typeof d!.speedKmh === 'number' ? { speedKmh: d!.speedKmh } : {}),
+  };
 }

@@ -34,19 +34,35 @@ export class TerrestrialGateways {
   /** When each gateway's last datagram was last written (ms): at most one write per SEEN_WRITE_MS without a stat report. */
   private readonly seenWritten = new Map<string, number>();
 
-  constructor(private readonly store: Store, private readonly events: EventWriter, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventWriter,
+    private readonly clock: Clock,
+  ) {}
 
   async create(n: NewGateway): Promise<GroundStationRecord> {
     const eui = typeof n.gatewayEui === 'string' ? n.gatewayEui.toLowerCase() : '';
-    if (!EUI.test(eui)) throw new SatiotError('INVALID_ARGUMENT', 'gatewayEui must be 16 hex digits', { field: 'gatewayEui' });
+    if (!EUI.test(eui))
+      throw new SatiotError('INVALID_ARGUMENT', 'gatewayEui must be 16 hex digits', { field: 'gatewayEui' });
     const name = n.name ?? `gateway ${eui}`;
-    if (name.length === 0 || name.length > 200) throw new SatiotError('INVALID_ARGUMENT', 'name must be 1–200 characters', { field: 'name' });
-    if (!(Math.abs(n.lat) <= 90) || !(Math.abs(n.lon) <= 180)) throw new SatiotError('INVALID_ARGUMENT', 'lat must be within ±90 and lon within ±180', { field: 'lat' });
-    if (n.altM !== undefined && !(Math.abs(n.altM) <= 100_000)) throw new SatiotError('INVALID_ARGUMENT', 'altM must be within ±100 km', { field: 'altM' });
-    if (n.tenantId !== undefined && !(await this.store.getTenant(n.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
+    if (name.length === 0 || name.length > 200)
+      throw new SatiotError('INVALID_ARGUMENT', 'name must be 1–200 characters', { field: 'name' });
+    if (!(Math.abs(n.lat) <= 90) || !(Math.abs(n.lon) <= 180))
+      throw new SatiotError('INVALID_ARGUMENT', 'lat must be within ±90 and lon within ±180', { field: 'lat' });
+    if (n.altM !== undefined && !(Math.abs(n.altM) <= 100_000))
+      throw new SatiotError('INVALID_ARGUMENT', 'altM must be within ±100 km', { field: 'altM' });
+    if (n.tenantId !== undefined && !(await this.store.getTenant(n.tenantId)))
+      throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
     const gateway: GroundStationRecord = {
-      id: randomUUID(), name, lat: n.lat, lon: n.lon, altM: n.altM ?? 0,
-      tokenHash: `gateway:${eui}`, enabled: true, createdAt: this.clock.now(), gatewayEui: eui,
+      id: randomUUID(),
+      name,
+      lat: n.lat,
+      lon: n.lon,
+      altM: n.altM ?? 0,
+      tokenHash: `gateway:${eui}`,
+      enabled: true,
+      createdAt: this.clock.now(),
+      gatewayEui: eui,
       ...(n.tenantId !== undefined ? { tenantId: n.tenantId } : {}),
     };
     await this.events.run(async (tx, emit) => {
@@ -74,7 +90,9 @@ export class TerrestrialGateways {
       this.loadedAt = performance.now();
       const loading = this.store.listGateways().then((all) => new Map(all.map((g) => [g.gatewayEui!, g])));
       this.byEuiMap = loading;
-      loading.catch(() => { if (this.byEuiMap === loading) this.byEuiMap = undefined; }); // a failed load is tried again by the next datagram
+      loading.catch(() => {
+        if (this.byEuiMap === loading) this.byEuiMap = undefined;
+      }); // a failed load is tried again by the next datagram
     }
     const g = (await this.byEuiMap).get(gatewayEui);
     return g?.enabled ? g : undefined;
@@ -88,7 +106,8 @@ export class TerrestrialGateways {
       return out;
     });
     if (r === 'not-found') throw new SatiotError('GATEWAY_NOT_FOUND', `no gateway ${id}`);
-    if (r === 'has-receptions') throw new SatiotError('GATEWAY_HAS_RECEPTIONS', `gateway ${id} heard messages: their receptions are kept`);
+    if (r === 'has-receptions')
+      throw new SatiotError('GATEWAY_HAS_RECEPTIONS', `gateway ${id} heard messages: their receptions are kept`);
     this.forget();
   }
 

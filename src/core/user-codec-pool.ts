@@ -59,7 +59,7 @@ export class UserCodecPool {
     return new Promise<JsonObject>((resolve, reject) => {
       let q = this.queues.get(tenantId);
       if (!q) {
-        this.queues.set(tenantId, q = []);
+        this.queues.set(tenantId, (q = []));
         this.turn.push(tenantId);
       }
       q.push({ tenantId, job, resolve, reject });
@@ -69,8 +69,14 @@ export class UserCodecPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const q of this.queues.values()) for (const p of q.splice(0)) p.reject(new CodecError('CODEC_FAILED', 'the codec pool is stopping'));
-    await Promise.all(this.slots.map(async (s) => { await s.worker?.terminate(); s.worker = undefined; }));
+    for (const q of this.queues.values())
+      for (const p of q.splice(0)) p.reject(new CodecError('CODEC_FAILED', 'the codec pool is stopping'));
+    await Promise.all(
+      this.slots.map(async (s) => {
+        await s.worker?.terminate();
+        s.worker = undefined;
+      }),
+    );
   }
 
   /** Gives free threads the next call of the next tenant whose turn it is and who is under its limit. */
@@ -84,7 +90,8 @@ export class UserCodecPool {
       void this.execute(slot, next).finally(() => {
         slot.busy = false;
         const n = (this.running.get(next.tenantId) ?? 1) - 1;
-        if (n > 0) this.running.set(next.tenantId, n); else this.running.delete(next.tenantId);
+        if (n > 0) this.running.set(next.tenantId, n);
+        else this.running.delete(next.tenantId);
         this.pump();
       });
     }
@@ -98,14 +105,17 @@ export class UserCodecPool {
       const p = q.shift()!;
       // This tenant goes to the back of the line; gone from it when nothing of it waits.
       this.turn.splice(k, 1);
-      if (q.length > 0) this.turn.push(tenant); else this.queues.delete(tenant);
+      if (q.length > 0) this.turn.push(tenant);
+      else this.queues.delete(tenant);
       return p;
     }
     return undefined;
   }
 
   private execute(slot: Slot, p: Pending): Promise<void> {
-    const worker = slot.worker ??= startWorkerModule(import.meta.url, 'user-codec-worker', { resourceLimits: { maxOldGenerationSizeMb: this.threadHeapMb } });
+    const worker = (slot.worker ??= startWorkerModule(import.meta.url, 'user-codec-worker', {
+      resourceLimits: { maxOldGenerationSizeMb: this.threadHeapMb },
+    }));
     const id = ++this.nextId;
     return new Promise<void>((done) => {
       const finish = (): void => {
@@ -123,11 +133,13 @@ export class UserCodecPool {
       const onMessage = (m: { id: number; decoded?: JsonObject; error?: { code: string; message: string } }): void => {
         if (m.id !== id) return;
         finish();
-        if (m.error) p.reject(new CodecError(m.error.code as ConstructorParameters<typeof CodecError>[0], m.error.message));
+        if (m.error)
+          p.reject(new CodecError(m.error.code as ConstructorParameters<typeof CodecError>[0], m.error.message));
         else p.resolve(m.decoded!);
       };
-      const onError = (e: unknown): void => lost(`the codec's thread failed: ${String((e as Error)?.message ?? e).slice(0, 200)}`);
-      const onExit = (): void => lost('the codec\'s thread stopped');
+      const onError = (e: unknown): void =>
+        lost(`the codec's thread failed: ${String((e as Error)?.message ?? e).slice(0, 200)}`);
+      const onExit = (): void => lost("the codec's thread stopped");
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);

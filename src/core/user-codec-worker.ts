@@ -34,11 +34,16 @@ async function codecOf(job: UserCodecJob): Promise<UserCodec> {
 }
 
 parentPort!.on('message', (job: UserCodecJob) => {
-  codecOf(job).then((c) => c.decode(job.bytes, job.fPort)).then(
-    (decoded) => parentPort!.postMessage({ id: job.id, decoded }),
-    (e: unknown) => parentPort!.postMessage({
-      id: job.id,
-      error: isCodecError(e) ? { code: e.code, message: e.message } : { code: 'CODEC_FAILED', message: String((e as Error)?.message ?? e).slice(0, 300) },
-    }),
-  );
+  codecOf(job)
+    .then((c) => c.decode(job.bytes, job.fPort))
+    .then(
+      (decoded) => parentPort!.postMessage({ id: job.id, decoded }),
+      (e: unknown) =>
+        parentPort!.postMessage({
+          id: job.id,
+          error: isCodecError(e)
+            ? { code: e.code, message: e.message }
+            : { code: 'CODEC_FAILED', message: String((e as Error)?.message ?? e).slice(0, 300) },
+        }),
+    );
 });

@@ -48,10 +48,16 @@ const SCRATCH_BLOCKS = 32;
 const SCRATCH_BYTES = SCRATCH_BLOCKS * BLOCK_BYTES;
 const scratch = new Uint8Array(SCRATCH_BYTES);
 /** scratchViews[n]: the first n blocks of the scratch, made once (hot paths avoid `subarray`). */
-const scratchViews: readonly Uint8Array[] = Array.from({ length: SCRATCH_BLOCKS + 1 }, (_, n) => scratch.subarray(0, n * BLOCK_BYTES));
+const scratchViews: readonly Uint8Array[] = Array.from({ length: SCRATCH_BLOCKS + 1 }, (_, n) =>
+  scratch.subarray(0, n * BLOCK_BYTES),
+);
 
 /** K1 | K2 (32 bytes) for a cipher: L = E(K, 0^128), K1 = L·x, K2 = K1·x. */
-export function deriveSubkeys(cipher: Block128Cipher, out: Uint8Array = new Uint8Array(2 * BLOCK_BYTES), offset = 0): Uint8Array {
+export function deriveSubkeys(
+  cipher: Block128Cipher,
+  out: Uint8Array = new Uint8Array(2 * BLOCK_BYTES),
+  offset = 0,
+): Uint8Array {
   const l = cipher.encryptBlocks(new Uint8Array(BLOCK_BYTES));
   const k1 = doubleBlock(l);
   const k2 = doubleBlock(k1);
@@ -65,7 +71,13 @@ export function deriveSubkeys(cipher: Block128Cipher, out: Uint8Array = new Uint
  * `prefix` saves a concatenation when the message starts with a header block (LoRaWAN's B0).
  * Neither input is modified.
  */
-export function cmacTag(cipher: Block128Cipher, subkeys: Uint8Array, offset: number, message: Uint8Array, prefix?: Uint8Array): Uint8Array {
+export function cmacTag(
+  cipher: Block128Cipher,
+  subkeys: Uint8Array,
+  offset: number,
+  message: Uint8Array,
+  prefix?: Uint8Array,
+): Uint8Array {
   const p = prefix === undefined ? 0 : prefix.length;
   const total = p + message.length;
   const whole = total > 0 && total % BLOCK_BYTES === 0;

@@ -118,7 +118,8 @@ class NodeBlockCipher implements BlockCipher {
   encryptBlocks(blocks: Uint8Array): Uint8Array {
     const ecb = (this.ecb ??= newCipher(ECB_ALGORITHM[this.suite], this.key, null));
     const out = ecb.update(blocks);
-    if (out.length !== blocks.length) throw new Error(`ECB returned ${out.length} bytes for ${blocks.length}: input must be whole blocks`);
+    if (out.length !== blocks.length)
+      throw new Error(`ECB returned ${out.length} bytes for ${blocks.length}: input must be whole blocks`);
     return out;
   }
 
@@ -148,7 +149,11 @@ class NodeBlockCipher implements BlockCipher {
 }
 
 /** A cipher created outside the cache (tests, benchmarks comparing strategies). */
-export function createBlockCipher(suite: CryptoSuite, key: Uint8Array, strategy: CbcMacStrategy = 'cbc-persistent'): BlockCipher {
+export function createBlockCipher(
+  suite: CryptoSuite,
+  key: Uint8Array,
+  strategy: CbcMacStrategy = 'cbc-persistent',
+): BlockCipher {
   checkSuite(suite);
   checkKey(key, 'key');
   return new NodeBlockCipher(suite, key, strategy);
@@ -160,7 +165,9 @@ function checkSuite(suite: CryptoSuite): void {
 
 function checkKey(key: Uint8Array, name: string): void {
   if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) {
-    throw new RangeError(`${name} must be ${KEY_BYTES} bytes, got ${key instanceof Uint8Array ? key.length : typeof key}`);
+    throw new RangeError(
+      `${name} must be ${KEY_BYTES} bytes, got ${key instanceof Uint8Array ? key.length : typeof key}`,
+    );
   }
 }
 
@@ -248,7 +255,8 @@ export function setCipherCacheCapacity(n: number): void {
  * benchmarks and tests: changing it empties the cache.
  */
 export function setCbcMacStrategy(strategy: CbcMacStrategy): void {
-  if (strategy !== 'cbc-persistent' && strategy !== 'cbc-per-call' && strategy !== 'ecb-chain') throw new RangeError(`unknown CBC-MAC strategy ${String(strategy)}`);
+  if (strategy !== 'cbc-persistent' && strategy !== 'cbc-per-call' && strategy !== 'ecb-chain')
+    throw new RangeError(`unknown CBC-MAC strategy ${String(strategy)}`);
   cacheStrategy = strategy;
   for (const cache of Object.values(caches)) {
     for (const c of cache.byContent.values()) c.release();

@@ -1,8 +1,14 @@
 /** A parsed LoRaWAN 1.0.x data frame and the message types (kept apart so codec and crypto share them without a cycle). */
 
 export type MType =
-  | 'join-request' | 'join-accept' | 'unconfirmed-data-up' | 'unconfirmed-data-down'
-  | 'confirmed-data-up' | 'confirmed-data-down' | 'rejoin-request' | 'proprietary';
+  | 'join-request'
+  | 'join-accept'
+  | 'unconfirmed-data-up'
+  | 'unconfirmed-data-down'
+  | 'confirmed-data-up'
+  | 'confirmed-data-down'
+  | 'rejoin-request'
+  | 'proprietary';
 
 export type DataMType = 'unconfirmed-data-up' | 'unconfirmed-data-down' | 'confirmed-data-up' | 'confirmed-data-down';
 

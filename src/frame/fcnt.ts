@@ -24,8 +24,10 @@ const MAX_U32 = 0xffff_ffff;
  * 65536 + fCnt16 with hi = top >>> 16, restricted to 0 … 2³² − 1; ties go to the larger.
  */
 export function rebuildFCnt32(fCnt16: number, top: number): number {
-  if (!Number.isInteger(fCnt16) || fCnt16 < 0 || fCnt16 > 0xffff) throw new RangeError(`FCnt16 must be 0..65535, got ${fCnt16}`);
-  if (!Number.isInteger(top) || top < -1 || top > MAX_U32) throw new RangeError(`top must be −1 or a 32-bit counter, got ${top}`);
+  if (!Number.isInteger(fCnt16) || fCnt16 < 0 || fCnt16 > 0xffff)
+    throw new RangeError(`FCnt16 must be 0..65535, got ${fCnt16}`);
+  if (!Number.isInteger(top) || top < -1 || top > MAX_U32)
+    throw new RangeError(`top must be −1 or a 32-bit counter, got ${top}`);
   if (top < 0) return fCnt16;
   const hi = Math.floor(top / 65536);
   let best = -1;

@@ -25,7 +25,9 @@ const MAX_KEYSTREAM_BLOCKS = 16;
 const b0 = new Uint8Array(BLOCK_BYTES);
 const aBlocks = new Uint8Array(MAX_KEYSTREAM_BLOCKS * BLOCK_BYTES);
 /** aViews[n]: A_1 … A_n, made once. */
-const aViews: readonly Uint8Array[] = Array.from({ length: MAX_KEYSTREAM_BLOCKS + 1 }, (_, n) => aBlocks.subarray(0, n * BLOCK_BYTES));
+const aViews: readonly Uint8Array[] = Array.from({ length: MAX_KEYSTREAM_BLOCKS + 1 }, (_, n) =>
+  aBlocks.subarray(0, n * BLOCK_BYTES),
+);
 const devAddrScratch = new Uint8Array(4);
 
 function checkFCnt32(fCnt32: number): void {
@@ -42,7 +44,16 @@ function checkDir(dir: Dir): void {
  * Writes the 16-byte block shared by B0 and A_i: `first` | 0×4 | dir | DevAddr (copied from its
  * on-air bytes at `addr[addrOffset]`) | FCnt32 LE | 0x00 | `last`.
  */
-function writeBlock(out: Uint8Array, at: number, first: number, dir: Dir, addr: Uint8Array, addrOffset: number, fCnt32: number, last: number): void {
+function writeBlock(
+  out: Uint8Array,
+  at: number,
+  first: number,
+  dir: Dir,
+  addr: Uint8Array,
+  addrOffset: number,
+  fCnt32: number,
+  last: number,
+): void {
   out[at] = first;
   out[at + 1] = 0;
   out[at + 2] = 0;
@@ -62,7 +73,14 @@ function writeBlock(out: Uint8Array, at: number, first: number, dir: Dir, addr: 
 }
 
 /** The full 16-byte CMAC over B0 | msg (the MIC is its first 4 bytes). */
-function micTag(cipher: BlockCipher, msg: Uint8Array, dir: Dir, addr: Uint8Array, addrOffset: number, fCnt32: number): Uint8Array {
+function micTag(
+  cipher: BlockCipher,
+  msg: Uint8Array,
+  dir: Dir,
+  addr: Uint8Array,
+  addrOffset: number,
+  fCnt32: number,
+): Uint8Array {
   if (msg.length > 255) throw new RangeError(`the MIC covers at most 255 bytes, got ${msg.length}`);
   writeBlock(b0, 0, 0x49, dir, addr, addrOffset, fCnt32, msg.length);
   return cipher.cmacTag(msg, b0);
@@ -72,12 +90,20 @@ function micTag(cipher: BlockCipher, msg: Uint8Array, dir: Dir, addr: Uint8Array
  * `data` XOR the keystream E(K, A_1) | E(K, A_2) | … : encryption and decryption alike. All A_i go
  * through the cipher in one call.
  */
-function applyKeystream(cipher: BlockCipher, data: Uint8Array, dir: Dir, addr: Uint8Array, addrOffset: number, fCnt32: number): Uint8Array {
+function applyKeystream(
+  cipher: BlockCipher,
+  data: Uint8Array,
+  dir: Dir,
+  addr: Uint8Array,
+  addrOffset: number,
+  fCnt32: number,
+): Uint8Array {
   const n = data.length;
   const out = new Uint8Array(n);
   if (n === 0) return out;
   const blocks = Math.ceil(n / BLOCK_BYTES);
-  if (blocks > MAX_KEYSTREAM_BLOCKS) throw new RangeError(`a payload has at most ${MAX_KEYSTREAM_BLOCKS * BLOCK_BYTES} bytes, got ${n}`);
+  if (blocks > MAX_KEYSTREAM_BLOCKS)
+    throw new RangeError(`a payload has at most ${MAX_KEYSTREAM_BLOCKS * BLOCK_BYTES} bytes, got ${n}`);
   writeBlock(aBlocks, 0, 0x01, dir, addr, addrOffset, fCnt32, 1);
   for (let i = 1; i < blocks; i++) {
     const at = i * BLOCK_BYTES;
@@ -99,7 +125,13 @@ function devAddrBytes(devAddr: string): Uint8Array {
  * The 4-byte MIC of a data frame: CMAC(NwkSKey, B0 | msg)[0..4], where msg is `micInput` (MHDR
  * through FRMPayload) or a parsed frame's `micInput`.
  */
-export function computeMic(input: DataFrame | Uint8Array, dir: Dir, devAddr: string, fCnt32: number, keys: SessionKeys): Uint8Array {
+export function computeMic(
+  input: DataFrame | Uint8Array,
+  dir: Dir,
+  devAddr: string,
+  fCnt32: number,
+  keys: SessionKeys,
+): Uint8Array {
   checkDir(dir);
   checkFCnt32(fCnt32);
   const msg = input instanceof Uint8Array ? input : input.micInput;
@@ -135,11 +167,25 @@ export function decryptPayload(frame: DataFrame, fCnt32: number, keys: SessionKe
   checkCounter(frame, fCnt32);
   if (frame.fPort === null || frame.frmPayload.length === 0) return new Uint8Array(0);
   const key = frame.fPort === 0 ? keys.nwkSKey : keys.appSKey;
-  return applyKeystream(blockCipherFor(keys.suite, key), frame.frmPayload, frame.uplink ? 0 : 1, frame.micInput, 1, fCnt32);
+  return applyKeystream(
+    blockCipherFor(keys.suite, key),
+    frame.frmPayload,
+    frame.uplink ? 0 : 1,
+    frame.micInput,
+    1,
+    fCnt32,
+  );
 }
 
 /** The FRMPayload on air for `plaintext` (NwkSKey for FPort 0, AppSKey otherwise). */
-export function encryptPayload(plaintext: Uint8Array, dir: Dir, devAddr: string, fCnt32: number, fPort: number, keys: SessionKeys): Uint8Array {
+export function encryptPayload(
+  plaintext: Uint8Array,
+  dir: Dir,
+  devAddr: string,
+  fCnt32: number,
+  fPort: number,
+  keys: SessionKeys,
+): Uint8Array {
   checkDir(dir);
   checkFCnt32(fCnt32);
   if (!Number.isInteger(fPort) || fPort < 0 || fPort > 255) throw new RangeError(`FPort must be 0..255, got ${fPort}`);

@@ -20,8 +20,14 @@ export type { MType, DataMType, DataFrame } from './data-frame.js';
 import type { MType, DataMType, DataFrame } from './data-frame.js';
 
 export const MTYPES: readonly MType[] = [
-  'join-request', 'join-accept', 'unconfirmed-data-up', 'unconfirmed-data-down',
-  'confirmed-data-up', 'confirmed-data-down', 'rejoin-request', 'proprietary',
+  'join-request',
+  'join-accept',
+  'unconfirmed-data-up',
+  'unconfirmed-data-down',
+  'confirmed-data-up',
+  'confirmed-data-down',
+  'rejoin-request',
+  'proprietary',
 ];
 
 export const MAX_PHY_BYTES = 255;
@@ -34,7 +40,6 @@ const FCTRL_ADR_ACK_REQ = 0x40; // uplink; RFU downlink
 const FCTRL_ACK = 0x20;
 const FCTRL_BIT4 = 0x10; // ClassB uplink, FPending downlink
 const FOPTS_LEN_MASK = 0x0f;
-
 
 function malformed(message: string, field?: string): FrameError {
   return new FrameError('MALFORMED_FRAME', message, field);
@@ -52,16 +57,29 @@ function malformed(message: string, field?: string): FrameError {
 export function parseDataFrame(phy: Uint8Array): DataFrame {
   if (!(phy instanceof Uint8Array)) throw malformed('PHYPayload must be bytes', 'PHYPayload');
   const n = phy.length;
-  if (n > MAX_PHY_BYTES) throw new FrameError('FRAME_TOO_LARGE', `PHYPayload has ${n} bytes; LoRaWAN allows at most ${MAX_PHY_BYTES}`, 'PHYPayload');
+  if (n > MAX_PHY_BYTES)
+    throw new FrameError(
+      'FRAME_TOO_LARGE',
+      `PHYPayload has ${n} bytes; LoRaWAN allows at most ${MAX_PHY_BYTES}`,
+      'PHYPayload',
+    );
   if (n === 0) throw malformed('PHYPayload is empty', 'PHYPayload');
   const mhdr = phy[0]!;
   const major = mhdr & 0x03;
   if (major !== 0) throw malformed(`MHDR Major ${major} is not LoRaWAN R1 (0)`, 'Major');
   const code = mhdr >>> 5;
   const mtype = MTYPES[code]!;
-  if (code < 2 || code > 5) throw new FrameError('UNSUPPORTED_FRAME', `MType ${mtype} is not a data frame (v1 takes ABP data frames only)`, 'MType');
+  if (code < 2 || code > 5)
+    throw new FrameError(
+      'UNSUPPORTED_FRAME',
+      `MType ${mtype} is not a data frame (v1 takes ABP data frames only)`,
+      'MType',
+    );
   if (n < MIN_DATA_FRAME_BYTES) {
-    throw malformed(`PHYPayload has ${n} bytes; a data frame needs at least ${MIN_DATA_FRAME_BYTES} (MHDR, FHDR, MIC)`, 'PHYPayload');
+    throw malformed(
+      `PHYPayload has ${n} bytes; a data frame needs at least ${MIN_DATA_FRAME_BYTES} (MHDR, FHDR, MIC)`,
+      'PHYPayload',
+    );
   }
   const fCtrl = phy[5]!;
   const fOptsLen = fCtrl & FOPTS_LEN_MASK;
@@ -71,7 +89,10 @@ export function parseDataFrame(phy: Uint8Array): DataFrame {
   const macEnd = n - MIC_BYTES;
   const fPort = portAt < macEnd ? phy[portAt]! : null;
   if (fPort === 0 && fOptsLen > 0) {
-    throw malformed(`FPort 0 (MAC commands in FRMPayload) with FOptsLen ${fOptsLen}: MAC commands may not be in both`, 'FPort');
+    throw malformed(
+      `FPort 0 (MAC commands in FRMPayload) with FOptsLen ${fOptsLen}: MAC commands may not be in both`,
+      'FPort',
+    );
   }
   const uplink = (code & 1) === 0;
   return {
@@ -117,7 +138,10 @@ export interface DataFrameFields {
 }
 
 const MTYPE_CODE: Readonly<Record<DataMType, number>> = {
-  'unconfirmed-data-up': 2, 'unconfirmed-data-down': 3, 'confirmed-data-up': 4, 'confirmed-data-down': 5,
+  'unconfirmed-data-up': 2,
+  'unconfirmed-data-down': 3,
+  'confirmed-data-up': 4,
+  'confirmed-data-down': 5,
 };
 
 /**
@@ -127,21 +151,26 @@ const MTYPE_CODE: Readonly<Record<DataMType, number>> = {
  */
 export function buildDataFrame(f: DataFrameFields, keys: SessionKeys): Uint8Array {
   const baseCode = MTYPE_CODE[f.mtype];
-  if (baseCode === undefined) throw new FrameError('UNSUPPORTED_FRAME', `MType ${String(f.mtype)} is not a data frame`, 'MType');
+  if (baseCode === undefined)
+    throw new FrameError('UNSUPPORTED_FRAME', `MType ${String(f.mtype)} is not a data frame`, 'MType');
   const uplink = (baseCode & 1) === 0;
   const code = f.confirmed === undefined ? baseCode : (f.confirmed ? 4 : 2) + (uplink ? 0 : 1);
-  if (!isDevAddr(f.devAddr)) throw malformed(`DevAddr must be 8 hex digits, got ${JSON.stringify(f.devAddr)}`, 'DevAddr');
+  if (!isDevAddr(f.devAddr))
+    throw malformed(`DevAddr must be 8 hex digits, got ${JSON.stringify(f.devAddr)}`, 'DevAddr');
   if (!Number.isInteger(f.fCnt32) || f.fCnt32 < 0 || f.fCnt32 > 0xffff_ffff) {
     throw malformed(`FCnt32 must be an integer in 0..4294967295, got ${f.fCnt32}`, 'FCnt');
   }
   const fOpts = f.fOpts ?? new Uint8Array(0);
-  if (fOpts.length > MAX_FOPTS_BYTES) throw malformed(`FOpts has ${fOpts.length} bytes; at most ${MAX_FOPTS_BYTES}`, 'FOpts');
+  if (fOpts.length > MAX_FOPTS_BYTES)
+    throw malformed(`FOpts has ${fOpts.length} bytes; at most ${MAX_FOPTS_BYTES}`, 'FOpts');
   const fPort = f.fPort;
   if (fPort === null) {
     if (f.payload.length > 0) throw malformed(`a payload of ${f.payload.length} bytes needs an FPort`, 'FPort');
   } else {
-    if (!Number.isInteger(fPort) || fPort < 0 || fPort > 255) throw malformed(`FPort must be 0..255, got ${fPort}`, 'FPort');
-    if (fPort === 0 && fOpts.length > 0) throw malformed('FPort 0 carries MAC commands: FOpts must then be empty', 'FOpts');
+    if (!Number.isInteger(fPort) || fPort < 0 || fPort > 255)
+      throw malformed(`FPort must be 0..255, got ${fPort}`, 'FPort');
+    if (fPort === 0 && fOpts.length > 0)
+      throw malformed('FPort 0 carries MAC commands: FOpts must then be empty', 'FOpts');
   }
   if (uplink && f.fPending) throw malformed('FPending is a downlink flag', 'FPending');
   if (!uplink && f.adrAckReq) throw malformed('ADRACKReq is an uplink flag', 'ADRACKReq');
@@ -149,14 +178,23 @@ export function buildDataFrame(f: DataFrameFields, keys: SessionKeys): Uint8Arra
 
   const portBytes = fPort === null ? 0 : 1;
   const size = 1 + 7 + fOpts.length + portBytes + f.payload.length + MIC_BYTES;
-  if (size > MAX_PHY_BYTES) throw new FrameError('FRAME_TOO_LARGE', `the frame would have ${size} bytes; LoRaWAN allows at most ${MAX_PHY_BYTES}`, 'FRMPayload');
+  if (size > MAX_PHY_BYTES)
+    throw new FrameError(
+      'FRAME_TOO_LARGE',
+      `the frame would have ${size} bytes; LoRaWAN allows at most ${MAX_PHY_BYTES}`,
+      'FRMPayload',
+    );
 
   const dir = uplink ? 0 : 1;
   const phy = new Uint8Array(size);
   phy[0] = code << 5;
   writeDevAddrWire(f.devAddr, phy, 1);
-  phy[5] = (f.adr ? FCTRL_ADR : 0) | (f.adrAckReq ? FCTRL_ADR_ACK_REQ : 0) | (f.ack ? FCTRL_ACK : 0)
-    | (f.fPending || f.classB ? FCTRL_BIT4 : 0) | fOpts.length;
+  phy[5] =
+    (f.adr ? FCTRL_ADR : 0) |
+    (f.adrAckReq ? FCTRL_ADR_ACK_REQ : 0) |
+    (f.ack ? FCTRL_ACK : 0) |
+    (f.fPending || f.classB ? FCTRL_BIT4 : 0) |
+    fOpts.length;
   phy[6] = f.fCnt32 & 0xff;
   phy[7] = (f.fCnt32 >>> 8) & 0xff;
   phy.set(fOpts, 8);

@@ -20,12 +20,26 @@ export class HttpWebhookTransport implements WebhookTransport {
    * `resolve`: the resolver names are checked and connected with (default the system's).
    */
   constructor(private readonly opts: { readonly allowInternal?: boolean; readonly resolve?: Resolve } = {}) {
-    this.agent = new Agent({ keepAliveTimeout: 30_000, ...(opts.allowInternal ? {} : { connect: { lookup: publicOnlyLookup(opts.resolve) } }) });
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      ...(opts.allowInternal ? {} : { connect: { lookup: publicOnlyLookup(opts.resolve) } }),
+    });
   }
 
-  async post(url: string, headers: Readonly<Record<string, string>>, body: Uint8Array, timeoutMs: number): Promise<WebhookResponse> {
+  async post(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    body: Uint8Array,
+    timeoutMs: number,
+  ): Promise<WebhookResponse> {
     if (!this.opts.allowInternal) assertPublicHost(new URL(url).hostname);
-    const res = await request(url, { method: 'POST', headers, body, dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await request(url, {
+      method: 'POST',
+      headers,
+      body,
+      dispatcher: this.agent,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await res.body.dump().catch(() => undefined);
     return { status: res.statusCode };
   }

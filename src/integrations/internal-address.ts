@@ -48,14 +48,21 @@ for (const [net, bits] of V6_INTERNAL) INTERNAL.addSubnet(net, bits, 'ipv6');
  * resolves to is checked when connecting (publicOnlyLookup).
  */
 export function isInternalHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  const h = host
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
+    .toLowerCase();
   if (h === 'localhost' || h.endsWith('.localhost') || h === 'localhost.') return true;
   const family = isIP(h);
   return family !== 0 && INTERNAL.check(h, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 function blocked(host: string): SatiotError {
-  return new SatiotError('DELIVERY_TARGET_INTERNAL', `${host} is or resolves to an internal address: deliveries there are not allowed`, { host });
+  return new SatiotError(
+    'DELIVERY_TARGET_INTERNAL',
+    `${host} is or resolves to an internal address: deliveries there are not allowed`,
+    { host },
+  );
 }
 
 /**
@@ -84,13 +91,19 @@ export function publicOnlyLookup(resolve: Resolve = systemResolve): LookupFuncti
       if (all.some((a) => isInternalHost(a.address))) throw blocked(hostname);
       const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
       const usable = family === 4 || family === 6 ? all.filter((a) => a.family === family) : [...all];
-      if (usable.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+      if (usable.length === 0)
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
       return usable;
     };
     // The callback runs outside the promise chain: an exception it throws is not taken for a lookup failure.
-    resolve(hostname).then(answer).then(
-      (usable) => setImmediate(() => (options.all ? callback(null, usable) : callback(null, usable[0]!.address, usable[0]!.family))),
-      (e: NodeJS.ErrnoException) => setImmediate(() => callback(e, '')),
-    );
+    resolve(hostname)
+      .then(answer)
+      .then(
+        (usable) =>
+          setImmediate(() =>
+            options.all ? callback(null, usable) : callback(null, usable[0]!.address, usable[0]!.family),
+          ),
+        (e: NodeJS.ErrnoException) => setImmediate(() => callback(e, '')),
+      );
   };
 }

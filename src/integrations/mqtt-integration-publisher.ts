@@ -38,9 +38,15 @@ export class MqttIntegrationPublisher implements IntegrationPublisher {
    * `resolve`: the resolver broker names are checked and connected with (default the system's).
    * `reconnectMs`: wait before reconnecting a broken connection (default 5 s).
    */
-  constructor(private readonly opts: {
-    readonly clientIdPrefix?: string; readonly idleMs?: number; readonly allowInternal?: boolean; readonly resolve?: Resolve; readonly reconnectMs?: number;
-  } = {}) {
+  constructor(
+    private readonly opts: {
+      readonly clientIdPrefix?: string;
+      readonly idleMs?: number;
+      readonly allowInternal?: boolean;
+      readonly resolve?: Resolve;
+      readonly reconnectMs?: number;
+    } = {},
+  ) {
     this.lookup = opts.allowInternal ? undefined : publicOnlyLookup(opts.resolve);
     const idleMs = opts.idleMs ?? 600_000;
     this.sweep = setInterval(() => this.closeIdle(idleMs), Math.min(60_000, idleMs));
@@ -61,8 +67,15 @@ export class MqttIntegrationPublisher implements IntegrationPublisher {
     // mqtt: URLs keep shorthand hosts as typed; parsed as http: they read as the resolver would.
     if (!this.opts.allowInternal) assertPublicHost(new URL(`http://${new URL(broker.url).host}/`).hostname);
     const c = this.connectionFor(broker, timeoutMs);
-    await connected(c, timeoutMs, () => timedOut(`broker ${redacted(broker.url)} not reachable within ${timeoutMs} ms${c.lastError ? `: ${c.lastError.message}` : ''}`, c.lastError));
-    await withTimeout(c.client.publishAsync(topic, Buffer.from(payload), { qos: 1 }), timeoutMs, () => timedOut(`no PUBACK from ${redacted(broker.url)} within ${timeoutMs} ms`));
+    await connected(c, timeoutMs, () =>
+      timedOut(
+        `broker ${redacted(broker.url)} not reachable within ${timeoutMs} ms${c.lastError ? `: ${c.lastError.message}` : ''}`,
+        c.lastError,
+      ),
+    );
+    await withTimeout(c.client.publishAsync(topic, Buffer.from(payload), { qos: 1 }), timeoutMs, () =>
+      timedOut(`no PUBACK from ${redacted(broker.url)} within ${timeoutMs} ms`),
+    );
   }
 
   async close(): Promise<void> {
@@ -79,20 +92,28 @@ export class MqttIntegrationPublisher implements IntegrationPublisher {
 
   private connectionFor(broker: BrokerTarget, timeoutMs: number): Connection {
     // Keyed by URL and credentials (hashed: the key stays in memory, but need not hold the password).
-    const key = createHash('sha256').update(`${broker.url}\n${broker.username ?? ''}\n${broker.password ?? ''}`).digest('hex');
+    const key = createHash('sha256')
+      .update(`${broker.url}\n${broker.username ?? ''}\n${broker.password ?? ''}`)
+      .digest('hex');
     let c = this.connections.get(key);
     if (!c) {
-      const client = connectBroker(broker.url, {
-        clientId: `${this.opts.clientIdPrefix ?? 'satiot-forwarder'}-${process.pid}-${key.slice(0, 8)}-${Math.random().toString(16).slice(2, 8)}`,
-        clean: true,
-        connectTimeout: timeoutMs,
-        reconnectPeriod: this.opts.reconnectMs ?? RECONNECT_MS,
-        ...(broker.username !== undefined ? { username: broker.username } : {}),
-        ...(broker.password !== undefined ? { password: broker.password } : {}),
-      }, this.lookup);
+      const client = connectBroker(
+        broker.url,
+        {
+          clientId: `${this.opts.clientIdPrefix ?? 'satiot-forwarder'}-${process.pid}-${key.slice(0, 8)}-${Math.random().toString(16).slice(2, 8)}`,
+          clean: true,
+          connectTimeout: timeoutMs,
+          reconnectPeriod: this.opts.reconnectMs ?? RECONNECT_MS,
+          ...(broker.username !== undefined ? { username: broker.username } : {}),
+          ...(broker.password !== undefined ? { password: broker.password } : {}),
+        },
+        this.lookup,
+      );
       const conn: Connection = { client, lastError: undefined, waiters: new Set(), lastUsed: Date.now() };
       // Without an 'error' listener a refused connection would end the process.
-      client.on('error', (e) => { conn.lastError = e; });
+      client.on('error', (e) => {
+        conn.lastError = e;
+      });
       client.on('connect', () => {
         conn.lastError = undefined;
         for (const w of conn.waiters) w();
@@ -113,11 +134,17 @@ export class MqttIntegrationPublisher implements IntegrationPublisher {
  */
 function connectBroker(url: string, options: IClientOptions, lookup: LookupFunction | undefined): MqttClient {
   const u = new URL(url);
-  if (u.protocol !== 'mqtt:') return mqtt.connect(url, lookup ? { ...options, lookup, wsOptions: { lookup } } as IClientOptions : options);
+  if (u.protocol !== 'mqtt:')
+    return mqtt.connect(url, lookup ? ({ ...options, lookup, wsOptions: { lookup } } as IClientOptions) : options);
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const port = u.port === '' ? 1883 : Number(u.port);
   // Called for the first connection and again for every reconnection.
-  return new MqttClient(() => netConnect({ host, port, ...(lookup ? { lookup } : {}) }), { protocol: 'mqtt', host, port, ...options });
+  return new MqttClient(() => netConnect({ host, port, ...(lookup ? { lookup } : {}) }), {
+    protocol: 'mqtt',
+    host,
+    port,
+    ...options,
+  });
 }
 
 /** A time limit that ran out, with what was known of why (the delivery log classifies it by `code`). */
@@ -143,7 +170,9 @@ function connected(c: Connection, ms: number, error: () => Error): Promise<void>
 
 function withTimeout<T>(p: Promise<T>, ms: number, error: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(error()), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(error()), ms);
+  });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 

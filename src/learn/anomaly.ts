@@ -66,7 +66,9 @@ export function detectAnomalies(s: Series, opts: { threshold?: number; flatlines
   // The readings in time order as they came: neighbours are the readings before and after, whatever
   // the spacing (no grid: a late reading is judged as itself, and a gap costs nothing).
   const order = s.t.map((_, k) => k).sort((a, b) => s.t[a]! - s.t[b]!);
-  const t = order.map((k) => s.t[k]!), y = order.map((k) => s.y[k]!), n = y.length;
+  const t = order.map((k) => s.t[k]!),
+    y = order.map((k) => s.y[k]!),
+    n = y.length;
   checkValues(y);
   const expectedAt = (v: readonly number[], i: number): number => {
     if (i >= NEIGHBOURS && i < n - NEIGHBOURS) {
@@ -85,7 +87,8 @@ export function detectAnomalies(s: Series, opts: { threshold?: number; flatlines
   // The sensor's resolution bounds the scale from below: a gauge read to the centimetre that held
   // still for days is not 6 σ out when it moves by one centimetre.
   const resolution = smallestStep(y);
-  const scaleOf = (d: readonly number[]) => Math.max(robustSigma(d) || std(d) || 0, resolution, Math.abs(mean(y)) * 1e-9, 1e-12);
+  const scaleOf = (d: readonly number[]) =>
+    Math.max(robustSigma(d) || std(d) || 0, resolution, Math.abs(mean(y)) * 1e-9, 1e-12);
   // Two passes: values that are clearly wild (6 σ and more) are set to what their neighbours expect
   // before the expectations are made again, so a spike does not pull its neighbours' with it. A
   // dropout throws its neighbours' expectations off too, and they are not to be "cleaned" with
@@ -97,11 +100,20 @@ export function detectAnomalies(s: Series, opts: { threshold?: number; flatlines
   const firstSigma = scaleOf(firstDev);
   const wideDev = y.map((v, i) => v - wideMedian(y, i));
   const wideSigma = scaleOf(wideDev);
-  const wild = (i: number) => Math.abs(firstDev[i]!) / firstSigma >= Z_FULL && Math.abs(wideDev[i]!) / wideSigma >= Z_WIDE;
+  const wild = (i: number) =>
+    Math.abs(firstDev[i]!) / firstSigma >= Z_FULL && Math.abs(wideDev[i]!) / wideSigma >= Z_WIDE;
   const cleaned = y.map((v, i) => (i >= NEIGHBOURS && i < n - NEIGHBOURS && wild(i) ? first[i]! : v));
   const w = 2 * NEIGHBOURS;
   const oneSidedDev: number[] = [];
-  for (let i = w; i < n - NEIGHBOURS; i++) oneSidedDev.push(cleaned[i]! - theilSenAt(Array.from({ length: w }, (_, k) => i - w + k), cleaned, i));
+  for (let i = w; i < n - NEIGHBOURS; i++)
+    oneSidedDev.push(
+      cleaned[i]! -
+        theilSenAt(
+          Array.from({ length: w }, (_, k) => i - w + k),
+          cleaned,
+          i,
+        ),
+    );
   const sigma0 = scaleOf(cleaned.map((v, i) => v - expectedAt(cleaned, i)));
   const endSigma = oneSidedDev.length >= 4 ? Math.max(sigma0, scaleOf(oneSidedDev)) : sigma0;
   for (let i = Math.max(NEIGHBOURS, n - NEIGHBOURS); i < n; i++) {
@@ -116,13 +128,24 @@ export function detectAnomalies(s: Series, opts: { threshold?: number; flatlines
   const flat = opts.flatlines === false ? { stuck: y.map(() => false), minRun: Infinity } : flatlines(y);
   const points: ScoredPoint[] = [];
   for (let i = 0; i < n; i++) {
-    const e = expected[i]! + center, sd = scaleAt(i), half = zAt(threshold) * sd;
+    const e = expected[i]! + center,
+      sd = scaleAt(i),
+      half = zAt(threshold) * sd;
     const deviation = scoreOf((y[i]! - e) / sd);
     const stuck = flat.stuck[i]! ? 1 : 0;
-    points.push({ t: t[i]!, value: y[i]!, expected: e, lower: e - half, upper: e + half, score: Math.max(deviation, stuck), reason: stuck > deviation ? 'flatline' : 'deviation' });
+    points.push({
+      t: t[i]!,
+      value: y[i]!,
+      expected: e,
+      lower: e - half,
+      upper: e + half,
+      score: Math.max(deviation, stuck),
+      reason: stuck > deviation ? 'flatline' : 'deviation',
+    });
   }
   return {
-    points, anomalies: points.filter((p) => p.score >= threshold),
+    points,
+    anomalies: points.filter((p) => p.score >= threshold),
     model: { kind: 'local-median', neighbours: NEIGHBOURS, sigma, flatlineRun: flat.minRun, threshold },
   };
 }
@@ -138,7 +161,10 @@ function wideMedian(y: readonly number[], i: number): number {
 function smallestStep(y: readonly number[]): number {
   const sorted = [...y].sort((a, b) => a - b);
   let best = Infinity;
-  for (let k = 1; k < sorted.length; k++) { const d = sorted[k]! - sorted[k - 1]!; if (d > 0 && d < best) best = d; }
+  for (let k = 1; k < sorted.length; k++) {
+    const d = sorted[k]! - sorted[k - 1]!;
+    if (d > 0 && d < best) best = d;
+  }
   return Number.isFinite(best) ? best : 0;
 }
 
@@ -146,7 +172,8 @@ function smallestStep(y: readonly number[]): number {
 function theilSenAt(idx: readonly number[], y: readonly number[], x: number): number {
   if (idx.length === 0) return y[x]!;
   const slopes: number[] = [];
-  for (let a = 0; a < idx.length; a++) for (let b = a + 1; b < idx.length; b++) slopes.push((y[idx[b]!]! - y[idx[a]!]!) / (idx[b]! - idx[a]!));
+  for (let a = 0; a < idx.length; a++)
+    for (let b = a + 1; b < idx.length; b++) slopes.push((y[idx[b]!]! - y[idx[a]!]!) / (idx[b]! - idx[a]!));
   const m = slopes.length ? median(slopes) : 0;
   return median(idx.map((j) => y[j]! + m * (x - j)));
 }

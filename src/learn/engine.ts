@@ -17,7 +17,12 @@ export interface ForecastEngine {
    * MSTL over `periods` (each at most half the series) with an AutoETS trend, fitted to y: the next
    * `horizon` values, and the in-sample fit, each with its `level` prediction interval.
    */
-  mstl(y: readonly number[], periods: readonly number[], horizon: number, level: number): { readonly forecast: Band; readonly inSample: Band };
+  mstl(
+    y: readonly number[],
+    periods: readonly number[],
+    horizon: number,
+    level: number,
+  ): { readonly forecast: Band; readonly inSample: Band };
   /** AutoETS without seasonality (for a series too short or too flat for MSTL): the next `horizon` values. */
   ets(y: readonly number[], horizon: number, level: number): Band;
 }

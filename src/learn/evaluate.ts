@@ -6,23 +6,36 @@
 
 import { forecastNextMessage, naiveNextMessage, type Arrival, type ContactWindow } from './next-message.js';
 
-export interface DetectionScore { readonly tp: number; readonly fn: number; readonly fp: number; readonly precision: number; readonly recall: number; readonly f1: number }
+export interface DetectionScore {
+  readonly tp: number;
+  readonly fn: number;
+  readonly fp: number;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+}
 
 /**
  * Labelled windows [from, to] (step indices) against flagged steps: a window with a flag within
  * `tolerance` steps of it is found (a true positive), one without is missed; flags outside every
  * window, runs of consecutive steps counted once, are false alarms.
  */
-export function scoreDetection(windows: ReadonlyArray<{ from: number; to: number }>, flagged: readonly boolean[], tolerance = 1): DetectionScore {
+export function scoreDetection(
+  windows: ReadonlyArray<{ from: number; to: number }>,
+  flagged: readonly boolean[],
+  tolerance = 1,
+): DetectionScore {
   const inWindow = (i: number) => windows.some((w) => i >= w.from - tolerance && i <= w.to + tolerance);
   let tp = 0;
   for (const w of windows) {
     let hit = false;
-    for (let i = Math.max(0, w.from - tolerance); i <= Math.min(flagged.length - 1, w.to + tolerance) && !hit; i++) hit = flagged[i]!;
+    for (let i = Math.max(0, w.from - tolerance); i <= Math.min(flagged.length - 1, w.to + tolerance) && !hit; i++)
+      hit = flagged[i]!;
     if (hit) tp++;
   }
   // False alarms as events: flags outside every window, those within `tolerance` steps of each other one event.
-  let fp = 0, lastFalse = -Infinity;
+  let fp = 0,
+    lastFalse = -Infinity;
   for (let i = 0; i < flagged.length; i++) {
     if (!flagged[i] || inWindow(i)) continue;
     if (i - lastFalse > tolerance + 1) fp++;
@@ -33,12 +46,24 @@ export function scoreDetection(windows: ReadonlyArray<{ from: number; to: number
 
 /** Scores summed over several series. */
 export function sumDetection(scores: readonly DetectionScore[]): DetectionScore {
-  return combine(scores.reduce((n, s) => n + s.tp, 0), scores.reduce((n, s) => n + s.fn, 0), scores.reduce((n, s) => n + s.fp, 0));
+  return combine(
+    scores.reduce((n, s) => n + s.tp, 0),
+    scores.reduce((n, s) => n + s.fn, 0),
+    scores.reduce((n, s) => n + s.fp, 0),
+  );
 }
 
 function combine(tp: number, fn: number, fp: number): DetectionScore {
-  const precision = tp + fp > 0 ? tp / (tp + fp) : 0, recall = tp + fn > 0 ? tp / (tp + fn) : 0;
-  return { tp, fn, fp, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
+  const precision = tp + fp > 0 ? tp / (tp + fp) : 0,
+    recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+  return {
+    tp,
+    fn,
+    fp,
+    precision,
+    recall,
+    f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+  };
 }
 
 /**
@@ -46,11 +71,20 @@ function combine(tp: number, fn: number, fp: number): DetectionScore {
  * the in-sample mean absolute error of the seasonal-naive forecast (the value one `period` earlier)
  * on the training values (Hyndman & Koehler 2006). Below 1: better than seasonal-naive in sample.
  */
-export function mase(actual: readonly number[], forecast: readonly number[], train: readonly number[], period: number): number {
+export function mase(
+  actual: readonly number[],
+  forecast: readonly number[],
+  train: readonly number[],
+  period: number,
+): number {
   let e = 0;
   for (let i = 0; i < actual.length; i++) e += Math.abs(actual[i]! - forecast[i]!);
-  let s = 0, n = 0;
-  for (let i = period; i < train.length; i++) { s += Math.abs(train[i]! - train[i - period]!); n++; }
+  let s = 0,
+    n = 0;
+  for (let i = period; i < train.length; i++) {
+    s += Math.abs(train[i]! - train[i - period]!);
+    n++;
+  }
   return e / actual.length / (s / n);
 }
 
@@ -81,18 +115,36 @@ export interface NextMessageScore {
 }
 
 /** One terminal's arrivals, forecast at each of `origins` (Unix ms) from the arrivals before it, against what came next. */
-export function scoreNextMessage(history: readonly Arrival[], origins: readonly number[], contacts?: readonly ContactWindow[], level = 0.8): {
-  inside: number; n: number; errors: number[]; naiveErrors: number[]; overdue: number; overdueWrong: number;
+export function scoreNextMessage(
+  history: readonly Arrival[],
+  origins: readonly number[],
+  contacts?: readonly ContactWindow[],
+  level = 0.8,
+): {
+  inside: number;
+  n: number;
+  errors: number[];
+  naiveErrors: number[];
+  overdue: number;
+  overdueWrong: number;
 } {
   const byArrival = [...history].sort((a, b) => a.ingestedAt - b.ingestedAt);
-  let inside = 0, n = 0, overdue = 0, overdueWrong = 0;
-  const errors: number[] = [], naiveErrors: number[] = [];
+  let inside = 0,
+    n = 0,
+    overdue = 0,
+    overdueWrong = 0;
+  const errors: number[] = [],
+    naiveErrors: number[] = [];
   for (const now of origins) {
     const cut = byArrival.findIndex((a) => a.ingestedAt > now);
     if (cut <= 0) continue;
-    const known = byArrival.slice(0, cut), actual = byArrival[cut]!.ingestedAt;
+    const known = byArrival.slice(0, cut),
+      actual = byArrival[cut]!.ingestedAt;
     const f = forecastNextMessage(known, now, { level, ...(contacts ? { contacts } : {}) });
-    if (f.overdue) { overdue++; if (actual - now <= 3_600_000) overdueWrong++; }
+    if (f.overdue) {
+      overdue++;
+      if (actual - now <= 3_600_000) overdueWrong++;
+    }
     const naive = naiveNextMessage(known, now);
     if (!f.expected || naive === null) continue;
     n++;

@@ -14,7 +14,10 @@ function guarded<T>(f: () => T): T {
     return f();
   } catch (e) {
     if (e instanceof SatiotError) throw e;
-    throw new SatiotError('SERIES_INVALID', `the series cannot be forecast: ${e instanceof Error ? e.message : String(e)}`);
+    throw new SatiotError(
+      'SERIES_INVALID',
+      `the series cannot be forecast: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }
 
@@ -64,7 +67,10 @@ export interface SeriesForecast {
 export function choosePeriods(y: readonly number[], stepMs: number, engine: ForecastEngine): number[] {
   const n = y.length;
   const out: number[] = [];
-  const add = (p: number) => { if (Number.isInteger(p) && p >= 2 && 2 * p <= n && !out.some((q) => Math.abs(q - p) <= Math.max(1, q * 0.05))) out.push(p); };
+  const add = (p: number) => {
+    if (Number.isInteger(p) && p >= 2 && 2 * p <= n && !out.some((q) => Math.abs(q - p) <= Math.max(1, q * 0.05)))
+      out.push(p);
+  };
   const day = stepMs > 0 && DAY_MS % stepMs === 0 && 2 * (DAY_MS / stepMs) <= n ? DAY_MS / stepMs : undefined;
   if (day !== undefined) add(day);
   for (const p of engine.seasonalities(y)) if (day === undefined || p < day) add(p);
@@ -76,14 +82,24 @@ export function choosePeriods(y: readonly number[], stepMs: number, engine: Fore
  * MSTL (seasonal periods from choosePeriods) with an AutoETS trend, or AutoETS alone when no
  * period fits twice. Gaps are filled with the value before them first (regularize).
  */
-export function forecastSeries(s: Series, horizon: number, engine: ForecastEngine, opts: { level?: number; periods?: readonly number[]; tide?: boolean } = {}): SeriesForecast {
-  if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON) throw new SatiotError('INVALID_ARGUMENT', `horizon must be 1..${MAX_HORIZON} steps, got ${horizon}`);
+export function forecastSeries(
+  s: Series,
+  horizon: number,
+  engine: ForecastEngine,
+  opts: { level?: number; periods?: readonly number[]; tide?: boolean } = {},
+): SeriesForecast {
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON)
+    throw new SatiotError('INVALID_ARGUMENT', `horizon must be 1..${MAX_HORIZON} steps, got ${horizon}`);
   const level = opts.level ?? 0.8;
-  if (!(level > 0 && level < 1)) throw new SatiotError('INVALID_ARGUMENT', `level must lie between 0 and 1, got ${level}`);
+  if (!(level > 0 && level < 1))
+    throw new SatiotError('INVALID_ARGUMENT', `level must lie between 0 and 1, got ${level}`);
   checkValues(s.y);
   const r = regularize(s);
   if (r.observed.filter(Boolean).length < MIN_OBSERVATIONS || r.stepMs <= 0) {
-    throw new SatiotError('SERIES_INVALID', `a forecast needs at least ${MIN_OBSERVATIONS} observations at distinct times in its latest stretch (no gap over ${MAX_GAP_STEPS} steps)`);
+    throw new SatiotError(
+      'SERIES_INVALID',
+      `a forecast needs at least ${MIN_OBSERVATIONS} observations at distinct times in its latest stretch (no gap over ${MAX_GAP_STEPS} steps)`,
+    );
   }
   const times = r.y.map((_, i) => r.start + i * r.stepMs);
   // A faulty reading (a dropout to 0, a spike) would be learned as part of the season: values that
@@ -121,11 +137,32 @@ export function forecastSeries(s: Series, horizon: number, engine: ForecastEngin
   }
   // Beyond the span the backtest saw, the misses grow as a random walk's would: the half-width by √(k / hold).
   const points = band.point.map((v, k) => {
-    const t = last + (k + 1) * r.stepMs, add = tide ? tide.at(t) : 0, value = v + add;
+    const t = last + (k + 1) * r.stepMs,
+      add = tide ? tide.at(t) : 0,
+      value = v + add;
     const hw = halfWidth === undefined ? undefined : halfWidth * Math.sqrt(Math.max(1, (k + 1) / hold));
-    return { t, value, lower: hw === undefined ? band.lower[k]! + add : value - hw, upper: hw === undefined ? band.upper[k]! + add : value + hw };
+    return {
+      t,
+      value,
+      lower: hw === undefined ? band.lower[k]! + add : value - hw,
+      upper: hw === undefined ? band.upper[k]! + add : value + hw,
+    };
   });
-  return { points, model: { kind, periods, ...(tide ? { tide: tide.amplitudes } : {}), stepMs: r.stepMs, trainedFrom: r.start, trainedTo: last, observations: s.t.length, replaced: wild.size, level, interval: halfWidth === undefined ? 'model' : 'backtest' } };
+  return {
+    points,
+    model: {
+      kind,
+      periods,
+      ...(tide ? { tide: tide.amplitudes } : {}),
+      stepMs: r.stepMs,
+      trainedFrom: r.start,
+      trainedTo: last,
+      observations: s.t.length,
+      replaced: wild.size,
+      level,
+      interval: halfWidth === undefined ? 'model' : 'backtest',
+    },
+  };
 }
 
 /**
@@ -133,14 +170,19 @@ export function forecastSeries(s: Series, horizon: number, engine: ForecastEngin
  * to the level of the last cycle.
  */
 export function seasonalAverage(y: readonly number[], period: number, horizon: number, cycles: number): number[] {
-  const n = y.length, c = Math.min(cycles, Math.floor(n / period));
+  const n = y.length,
+    c = Math.min(cycles, Math.floor(n / period));
   const profile = Array.from({ length: period }, (_, p) => {
     let sum = 0;
     for (let k = 1; k <= c; k++) sum += y[n - k * period + p]!;
     return sum / c;
   });
-  let last = 0, mean = 0;
-  for (let p = 0; p < period; p++) { last += y[n - period + p]!; mean += profile[p]!; }
+  let last = 0,
+    mean = 0;
+  for (let p = 0; p < period; p++) {
+    last += y[n - period + p]!;
+    mean += profile[p]!;
+  }
   const shift = (last - mean) / period;
   return Array.from({ length: horizon }, (_, k) => profile[k % period]! + shift);
 }

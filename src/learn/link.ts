@@ -26,7 +26,9 @@ const BIN_DB = 1;
 
 export const pathLossTerm = (rangeKm: number): number => 20 * Math.log10(rangeKm);
 
-export function fitLinkBaseline(points: ReadonlyArray<{ readonly rangeKm: number; readonly value: number }>): LinkBaseline | undefined {
+export function fitLinkBaseline(
+  points: ReadonlyArray<{ readonly rangeKm: number; readonly value: number }>,
+): LinkBaseline | undefined {
   const good = points.filter((p) => Number.isFinite(p.value) && Number.isFinite(p.rangeKm) && p.rangeKm > 0);
   if (good.length === 0) return undefined;
   const bins = new Map<number, number[]>();
@@ -35,10 +37,16 @@ export function fitLinkBaseline(points: ReadonlyArray<{ readonly rangeKm: number
     (bins.get(k) ?? bins.set(k, []).get(k)!).push(p.value);
   }
   const keys = [...bins.keys()].sort((a, b) => a - b);
-  const x = keys.map((k) => k * BIN_DB), y = keys.map((k) => median(bins.get(k)!));
+  const x = keys.map((k) => k * BIN_DB),
+    y = keys.map((k) => median(bins.get(k)!));
   if (keys.length < MIN_LINK_BINS) {
     // Too little geometry to learn a slope: free space's, and the level from the data.
-    return { intercept: median(good.map((p) => p.value + pathLossTerm(p.rangeKm))), slope: -1, bins: keys.length, observations: good.length };
+    return {
+      intercept: median(good.map((p) => p.value + pathLossTerm(p.rangeKm))),
+      slope: -1,
+      bins: keys.length,
+      observations: good.length,
+    };
   }
   const { slope, intercept } = theilSen(x, y);
   return { intercept, slope, bins: keys.length, observations: good.length };
@@ -56,12 +64,21 @@ const P_FLAG = 3.17e-5;
  * frame as a prior), so a terminal that often loses frames is not flagged for it, and one that never
  * does is flagged for a run of a few (`upper`: the run at which the score reaches `threshold`). Score: 0.5 at the probability of a 4 σ deviation, 1 at its square.
  */
-export function frameLossScores(gaps: readonly number[], threshold = 0.5): Array<{ score: number; expected: number; upper: number; lossRate: number }> {
-  const lost = gaps.reduce((a, g) => a + g, 0), received = gaps.length;
+export function frameLossScores(
+  gaps: readonly number[],
+  threshold = 0.5,
+): Array<{ score: number; expected: number; upper: number; lossRate: number }> {
+  const lost = gaps.reduce((a, g) => a + g, 0),
+    received = gaps.length;
   return gaps.map((g) => {
     const p = (lost - g + 1) / (lost - g + received - 1 + 2);
     const logTail = g * Math.log(p); // ln P(run ≥ g)
     // upper: the run from which the score reaches the threshold.
-    return { score: Math.max(0, Math.min(1, (0.5 * logTail) / Math.log(P_FLAG))), expected: p / (1 - p), upper: (threshold * Math.log(P_FLAG)) / (0.5 * Math.log(p)), lossRate: p };
+    return {
+      score: Math.max(0, Math.min(1, (0.5 * logTail) / Math.log(P_FLAG))),
+      expected: p / (1 - p),
+      upper: (threshold * Math.log(P_FLAG)) / (0.5 * Math.log(p)),
+      lossRate: p,
+    };
   });
 }

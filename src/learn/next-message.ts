@@ -44,7 +44,12 @@ export interface NextMessageForecast {
     /** The next contact window after the forecast's time, when the plan was used. */
     readonly nextContact: ContactWindow | null;
     /** What was borrowed from the terminal's peers (a pooled prior), while its own history is short. */
-    readonly prior: { readonly key: string; readonly terminals: number; readonly gaps: number; readonly delays: number } | null;
+    readonly prior: {
+      readonly key: string;
+      readonly terminals: number;
+      readonly gaps: number;
+      readonly delays: number;
+    } | null;
   };
 }
 
@@ -62,10 +67,12 @@ export interface PooledPrior {
 
 /** The capture gaps and delivery delays of peers' histories, pooled (a report heard twice within a minute counts once). */
 export function pooledSamples(histories: ReadonlyArray<readonly Arrival[]>): { gaps: number[]; delays: number[] } {
-  const gaps: number[] = [], delays: number[] = [];
+  const gaps: number[] = [],
+    delays: number[] = [];
   for (const h of histories) {
     const captures = h.map((a) => a.capturedAt).sort((a, b) => a - b);
-    for (let k = 1; k < captures.length; k++) if (captures[k]! - captures[k - 1]! >= SAME_REPORT_MS) gaps.push(captures[k]! - captures[k - 1]!);
+    for (let k = 1; k < captures.length; k++)
+      if (captures[k]! - captures[k - 1]! >= SAME_REPORT_MS) gaps.push(captures[k]! - captures[k - 1]!);
     for (const a of h) delays.push(Math.max(0, a.ingestedAt - a.capturedAt));
   }
   return { gaps, delays };
@@ -78,7 +85,10 @@ export const PRIOR_WEIGHT = 20;
 function spread(sample: readonly number[], n: number): number[] {
   if (n <= 0 || sample.length === 0) return [];
   const sorted = [...sample].sort((a, b) => a - b);
-  return Array.from({ length: n }, (_, k) => sorted[Math.min(sorted.length - 1, Math.floor(((k + 0.5) / n) * sorted.length))]!);
+  return Array.from(
+    { length: n },
+    (_, k) => sorted[Math.min(sorted.length - 1, Math.floor(((k + 0.5) / n) * sorted.length))]!,
+  );
 }
 
 /** Fewer capture gaps than this: no forecast. */
@@ -105,28 +115,55 @@ const SAME_REPORT_MS = 60_000;
  * pooled values spread over their quantiles: a new terminal is forecast from its first report, and
  * its own history takes over as it grows. Pure: data in, numbers out.
  */
-export function forecastNextMessage(history: readonly Arrival[], now: number, opts: { contacts?: readonly ContactWindow[]; level?: number; prior?: PooledPrior } = {}): NextMessageForecast {
+export function forecastNextMessage(
+  history: readonly Arrival[],
+  now: number,
+  opts: { contacts?: readonly ContactWindow[]; level?: number; prior?: PooledPrior } = {},
+): NextMessageForecast {
   const level = opts.level ?? 0.8;
-  const seen = history.filter((a) => Number.isFinite(a.capturedAt) && Number.isFinite(a.ingestedAt) && a.capturedAt <= now).sort((a, b) => a.capturedAt - b.capturedAt);
+  const seen = history
+    .filter((a) => Number.isFinite(a.capturedAt) && Number.isFinite(a.ingestedAt) && a.capturedAt <= now)
+    .sort((a, b) => a.capturedAt - b.capturedAt);
   const captures: number[] = [];
-  for (const a of seen) if (captures.length === 0 || a.capturedAt - captures[captures.length - 1]! >= SAME_REPORT_MS) captures.push(a.capturedAt);
-  const ownGaps = captures.slice(1).map((c, i) => c - captures[i]!).slice(-MAX_LEARNED);
+  for (const a of seen)
+    if (captures.length === 0 || a.capturedAt - captures[captures.length - 1]! >= SAME_REPORT_MS)
+      captures.push(a.capturedAt);
+  const ownGaps = captures
+    .slice(1)
+    .map((c, i) => c - captures[i]!)
+    .slice(-MAX_LEARNED);
   const ownDelays = seen.map((a) => Math.max(0, a.ingestedAt - a.capturedAt)).slice(-MAX_LEARNED);
   // A young terminal borrows its peers' rhythm: PRIOR_WEIGHT samples in all, its own counting in full.
   const borrowedGaps = opts.prior ? spread(opts.prior.gaps, PRIOR_WEIGHT - ownGaps.length) : [];
   const borrowedDelays = opts.prior ? spread(opts.prior.delays, PRIOR_WEIGHT - ownDelays.length) : [];
-  const gaps = [...ownGaps, ...borrowedGaps], delays = [...ownDelays, ...borrowedDelays];
-  const contacts = opts.contacts && opts.contacts.length > 0 ? [...opts.contacts].sort((a, b) => a.start - b.start) : undefined;
+  const gaps = [...ownGaps, ...borrowedGaps],
+    delays = [...ownDelays, ...borrowedDelays];
+  const contacts =
+    opts.contacts && opts.contacts.length > 0 ? [...opts.contacts].sort((a, b) => a.start - b.start) : undefined;
   const lastCapturedAt = captures.at(-1) ?? null;
   const lastIngestedAt = seen.length ? Math.max(...seen.map((a) => a.ingestedAt)) : null;
   const model = {
-    kind: 'renewal' as const, level, gaps: gaps.length, medianGapMs: gaps.length ? median(gaps) : null,
-    delays: delays.length, medianDelayMs: delays.length ? median(delays) : null,
-    contactPlan: contacts !== undefined, nextContact: contacts?.find((c) => c.end > now) ?? null,
-    prior: opts.prior && (borrowedGaps.length > 0 || borrowedDelays.length > 0) ? { key: opts.prior.key, terminals: opts.prior.terminals, gaps: borrowedGaps.length, delays: borrowedDelays.length } : null,
+    kind: 'renewal' as const,
+    level,
+    gaps: gaps.length,
+    medianGapMs: gaps.length ? median(gaps) : null,
+    delays: delays.length,
+    medianDelayMs: delays.length ? median(delays) : null,
+    contactPlan: contacts !== undefined,
+    nextContact: contacts?.find((c) => c.end > now) ?? null,
+    prior:
+      opts.prior && (borrowedGaps.length > 0 || borrowedDelays.length > 0)
+        ? {
+            key: opts.prior.key,
+            terminals: opts.prior.terminals,
+            gaps: borrowedGaps.length,
+            delays: borrowedDelays.length,
+          }
+        : null,
   };
   const base = { at: now, lastCapturedAt, lastIngestedAt, model };
-  if (gaps.length < MIN_GAPS || delays.length === 0 || lastCapturedAt === null) return { ...base, expected: null, overdue: false };
+  if (gaps.length < MIN_GAPS || delays.length === 0 || lastCapturedAt === null)
+    return { ...base, expected: null, overdue: false };
   const heardAt = (t: number): number => {
     if (!contacts) return t;
     const c = contacts.find((w) => w.end > t);
@@ -140,10 +177,15 @@ export function forecastNextMessage(history: readonly Arrival[], now: number, op
   }
   // Later than anything it has shown: overdue once it has also missed its longest gap again (a
   // terminal that merely stretched its longest gap a little is late, not yet overdue).
-  if (arrivals.length === 0) return { ...base, expected: null, overdue: now > lastCapturedAt + 2 * Math.max(...gaps) + Math.max(...delays) };
+  if (arrivals.length === 0)
+    return { ...base, expected: null, overdue: now > lastCapturedAt + 2 * Math.max(...gaps) + Math.max(...delays) };
   arrivals.sort((a, b) => a - b);
   const q = (p: number) => quantileSorted(arrivals, p)!;
-  return { ...base, expected: { lower: q((1 - level) / 2), median: q(0.5), upper: q((1 + level) / 2) }, overdue: false };
+  return {
+    ...base,
+    expected: { lower: q((1 - level) / 2), median: q(0.5), upper: q((1 + level) / 2) },
+    overdue: false,
+  };
 }
 
 /**
@@ -151,9 +193,15 @@ export function forecastNextMessage(history: readonly Arrival[], now: number, op
  * between arrivals (from now, once that has passed), a point with no interval.
  */
 export function naiveNextMessage(history: readonly Arrival[], now: number): number | null {
-  const arrivals = history.map((a) => a.ingestedAt).filter((t) => t <= now).sort((a, b) => a - b);
+  const arrivals = history
+    .map((a) => a.ingestedAt)
+    .filter((t) => t <= now)
+    .sort((a, b) => a - b);
   if (arrivals.length < MIN_GAPS + 1) return null;
-  const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!).filter((g) => g >= SAME_REPORT_MS);
+  const gaps = arrivals
+    .slice(1)
+    .map((t, i) => t - arrivals[i]!)
+    .filter((g) => g >= SAME_REPORT_MS);
   if (gaps.length === 0) return null;
   const next = arrivals.at(-1)! + median(gaps);
   return next > now ? next : now + median(gaps);

@@ -20,10 +20,14 @@ export function parseTimestamp(s: string): number {
   const m = SQL_TIME.exec(v);
   if (m) {
     const [, Y, Mo, D, h, mi, sec, frac] = m;
-    const ms = Date.UTC(Number(Y), Number(Mo) - 1, Number(D), Number(h), Number(mi), Number(sec ?? 0)) + (frac ? Math.round(Number(frac) * 1000) : 0);
+    const ms =
+      Date.UTC(Number(Y), Number(Mo) - 1, Number(D), Number(h), Number(mi), Number(sec ?? 0)) +
+      (frac ? Math.round(Number(frac) * 1000) : 0);
     // Date.UTC rolls 2026-02-30 over into March: refuse what it had to correct.
     const d = new Date(ms);
-    return d.getUTCMonth() === Number(Mo) - 1 && d.getUTCDate() === Number(D) && d.getUTCHours() === Number(h) ? ms : NaN;
+    return d.getUTCMonth() === Number(Mo) - 1 && d.getUTCDate() === Number(D) && d.getUTCHours() === Number(h)
+      ? ms
+      : NaN;
   }
   if (!/^\d{4}-\d{2}-\d{2}T/.test(v)) return NaN;
   return Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? v : `${v}Z`);
@@ -44,19 +48,35 @@ export function parseSeriesCsv(text: string, minRows = 3): Series {
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line === '') continue;
-    if (rows.length >= MAX_SERIES_ROWS) throw new SatiotError('SERIES_INVALID', `more than ${MAX_SERIES_ROWS} rows`, { line: i + 1 });
+    if (rows.length >= MAX_SERIES_ROWS)
+      throw new SatiotError('SERIES_INVALID', `more than ${MAX_SERIES_ROWS} rows`, { line: i + 1 });
     const cells = line.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
-    if (cells.length !== 2) throw new SatiotError('SERIES_INVALID', `line ${i + 1}: expected 2 columns, found ${cells.length}`, { line: i + 1 });
+    if (cells.length !== 2)
+      throw new SatiotError('SERIES_INVALID', `line ${i + 1}: expected 2 columns, found ${cells.length}`, {
+        line: i + 1,
+      });
     const t = parseTimestamp(cells[0]!);
-    if (!Number.isFinite(t)) throw new SatiotError('SERIES_INVALID', `line ${i + 1}: "${cells[0]}" is not a timestamp (YYYY-MM-DD HH:MM:SS or ISO 8601, UTC)`, { line: i + 1 });
+    if (!Number.isFinite(t))
+      throw new SatiotError(
+        'SERIES_INVALID',
+        `line ${i + 1}: "${cells[0]}" is not a timestamp (YYYY-MM-DD HH:MM:SS or ISO 8601, UTC)`,
+        { line: i + 1 },
+      );
     const y = cells[1] === '' ? NaN : Number(cells[1]);
-    if (!Number.isFinite(y)) throw new SatiotError('SERIES_INVALID', `line ${i + 1}: "${cells[1]}" is not a number`, { line: i + 1 });
+    if (!Number.isFinite(y))
+      throw new SatiotError('SERIES_INVALID', `line ${i + 1}: "${cells[1]}" is not a number`, { line: i + 1 });
     rows.push([t, y]);
   }
-  if (rows.length < minRows) throw new SatiotError('SERIES_INVALID', `${rows.length} rows; at least ${minRows} are needed`, { rows: rows.length });
+  if (rows.length < minRows)
+    throw new SatiotError('SERIES_INVALID', `${rows.length} rows; at least ${minRows} are needed`, {
+      rows: rows.length,
+    });
   rows.sort((a, b) => a[0] - b[0]);
   for (let k = 1; k < rows.length; k++) {
-    if (rows[k]![0] === rows[k - 1]![0]) throw new SatiotError('SERIES_INVALID', `timestamp ${new Date(rows[k]![0]).toISOString()} appears twice`, { timestamp: new Date(rows[k]![0]).toISOString() });
+    if (rows[k]![0] === rows[k - 1]![0])
+      throw new SatiotError('SERIES_INVALID', `timestamp ${new Date(rows[k]![0]).toISOString()} appears twice`, {
+        timestamp: new Date(rows[k]![0]).toISOString(),
+      });
   }
   return { t: rows.map((r) => r[0]), y: rows.map((r) => r[1]) };
 }
@@ -71,7 +91,11 @@ export const MAX_GRID_POINTS = 60_000;
 /** Refuses values a model cannot work with: not finite, or beyond ±MAX_ABS_VALUE. */
 export function checkValues(y: readonly number[]): void {
   const bad = y.findIndex((v) => !Number.isFinite(v) || Math.abs(v) > MAX_ABS_VALUE);
-  if (bad >= 0) throw new SatiotError('SERIES_INVALID', `value ${y[bad]} at position ${bad + 1} is not a finite number within ±${MAX_ABS_VALUE}`);
+  if (bad >= 0)
+    throw new SatiotError(
+      'SERIES_INVALID',
+      `value ${y[bad]} at position ${bad + 1} is not a finite number within ±${MAX_ABS_VALUE}`,
+    );
 }
 
 /**
@@ -81,7 +105,10 @@ export function checkValues(y: readonly number[]): void {
  */
 export function spacingMs(s: Series): number {
   const all: number[] = [];
-  for (let k = 1; k < s.t.length; k++) { const d = s.t[k]! - s.t[k - 1]!; if (d > 0) all.push(d); }
+  for (let k = 1; k < s.t.length; k++) {
+    const d = s.t[k]! - s.t[k - 1]!;
+    if (d > 0) all.push(d);
+  }
   if (all.length === 0) return 0;
   all.sort((a, b) => a - b);
   const upper = all[Math.floor((all.length - 1) * 0.75)]!;
@@ -99,18 +126,30 @@ export function regularize(s: Series): { start: number; stepMs: number; y: numbe
   const step = spacingMs(s);
   if (step <= 0) return { start: s.t[0] ?? 0, stepMs: 0, y: [...s.y], observed: s.y.map(() => true) };
   let first = 0;
-  for (let k = s.t.length - 1; k > 0; k--) if (s.t[k]! - s.t[k - 1]! > MAX_GAP_STEPS * step) { first = k; break; }
+  for (let k = s.t.length - 1; k > 0; k--)
+    if (s.t[k]! - s.t[k - 1]! > MAX_GAP_STEPS * step) {
+      first = k;
+      break;
+    }
   const last = s.t[s.t.length - 1]!;
   const start = Math.max(s.t[first]!, last - (MAX_GRID_POINTS - 1) * step);
   const n = Math.round((last - start) / step) + 1;
-  const y = new Array<number>(n).fill(NaN), observed = new Array<boolean>(n).fill(false);
+  const y = new Array<number>(n).fill(NaN),
+    observed = new Array<boolean>(n).fill(false);
   for (let k = first; k < s.t.length; k++) {
     if (s.t[k]! < start) continue;
     const i = Math.round((s.t[k]! - start) / step);
-    if (i >= 0 && i < n) { y[i] = s.y[k]!; observed[i] = true; }
+    if (i >= 0 && i < n) {
+      y[i] = s.y[k]!;
+      observed[i] = true;
+    }
   }
   // The first point may fall between readings when the grid was cut to its newest points: it takes the reading before it.
-  if (!observed[0]) { let k = first; while (k + 1 < s.t.length && s.t[k + 1]! <= start) k++; y[0] = s.y[k]!; }
+  if (!observed[0]) {
+    let k = first;
+    while (k + 1 < s.t.length && s.t[k + 1]! <= start) k++;
+    y[0] = s.y[k]!;
+  }
   for (let i = 1; i < n; i++) if (!observed[i]) y[i] = y[i - 1]!;
   return { start, stepMs: step, y, observed };
 }

@@ -28,13 +28,16 @@ export function std(xs: readonly number[]): number {
 
 /** The value at probability `p` of an ascending sample (nearest rank, rounded), undefined for an empty one. */
 export function quantileSorted(sorted: readonly number[], p: number): number | undefined {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(p * (sorted.length - 1))))] : undefined;
+  return sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(p * (sorted.length - 1))))]
+    : undefined;
 }
 
 /** The Theil–Sen line through (x, y): the median slope of all pairs with distinct x, then the median intercept. O(n²): for small n. */
 export function theilSen(x: readonly number[], y: readonly number[]): { slope: number; intercept: number } {
   const slopes: number[] = [];
-  for (let a = 0; a < x.length; a++) for (let b = a + 1; b < x.length; b++) if (x[b] !== x[a]) slopes.push((y[b]! - y[a]!) / (x[b]! - x[a]!));
+  for (let a = 0; a < x.length; a++)
+    for (let b = a + 1; b < x.length; b++) if (x[b] !== x[a]) slopes.push((y[b]! - y[a]!) / (x[b]! - x[a]!));
   const slope = slopes.length ? median(slopes) : 0;
   return { slope, intercept: median(x.map((xi, i) => y[i]! - slope * xi)) };
 }

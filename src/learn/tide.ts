@@ -9,7 +9,10 @@
 const HOUR = 3_600_000;
 /** Constituents (period, hours): M2, S2 (semi-diurnal), K1, O1 (diurnal); IHO / Doodson numbers. */
 export const TIDAL_CONSTITUENTS = [
-  { name: 'M2', periodH: 12.4206012 }, { name: 'S2', periodH: 12 }, { name: 'K1', periodH: 23.9344697 }, { name: 'O1', periodH: 25.8193417 },
+  { name: 'M2', periodH: 12.4206012 },
+  { name: 'S2', periodH: 12 },
+  { name: 'K1', periodH: 23.9344697 },
+  { name: 'O1', periodH: 25.8193417 },
 ] as const;
 
 export interface TideFit {
@@ -27,7 +30,7 @@ export interface TideFit {
 export function fitTide(t: readonly number[], y: readonly number[], minAmplitude = 1): TideFit | undefined {
   const n = y.length;
   // Three days of hourly readings (72 of them) span 71 hours: the span and one step.
-  if (n < 8 || t[n - 1]! - t[0]! + (t[1]! - t[0]!) < 3 * 24 * HOUR || (t[1]! - t[0]!) > HOUR) return undefined;
+  if (n < 8 || t[n - 1]! - t[0]! + (t[1]! - t[0]!) < 3 * 24 * HOUR || t[1]! - t[0]! > HOUR) return undefined;
   const omega = TIDAL_CONSTITUENTS.map((c) => (2 * Math.PI) / (c.periodH * HOUR));
   const t0 = t[0]!;
   const row = (tt: number) => [1, ...omega.flatMap((w) => [Math.cos(w * (tt - t0)), Math.sin(w * (tt - t0))])];
@@ -57,7 +60,9 @@ export function fitTide(t: readonly number[], y: readonly number[], minAmplitude
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (y[i]! - beta[0]! - tide(t[i]!)) ** 2;
   const sd = Math.sqrt(ss / Math.max(1, n - k));
-  const amplitudes = Object.fromEntries(TIDAL_CONSTITUENTS.map((c, i) => [c.name, Math.hypot(beta[1 + 2 * i]!, beta[2 + 2 * i]!)]));
+  const amplitudes = Object.fromEntries(
+    TIDAL_CONSTITUENTS.map((c, i) => [c.name, Math.hypot(beta[1 + 2 * i]!, beta[2 + 2 * i]!)]),
+  );
   if (amplitudes['M2']! < minAmplitude * sd) return undefined;
   return { amplitudes, at: tide };
 }

@@ -17,21 +17,28 @@ const RAD2DEG = 180 / Math.PI;
 
 /** Sine of the elevation of an Earth-fixed position seen from a site (the pass finder's root function). */
 export function sinElevation(site: Site, x: number, y: number, z: number): number {
-  const dx = x - site.x, dy = y - site.y, dz = z - site.z;
+  const dx = x - site.x,
+    dy = y - site.y,
+    dz = z - site.z;
   const u = site.up;
   return (dx * u[0] + dy * u[1] + dz * u[2]) / Math.sqrt(dx * dx + dy * dy + dz * dz);
 }
 
 export function azimuthDeg(site: Site, x: number, y: number, z: number): Degrees {
-  const dx = x - site.x, dy = y - site.y, dz = z - site.z;
-  const e = site.east, n = site.north;
+  const dx = x - site.x,
+    dy = y - site.y,
+    dz = z - site.z;
+  const e = site.east,
+    n = site.north;
   const a = Math.atan2(dx * e[0] + dy * e[1] + dz * e[2], dx * n[0] + dy * n[1] + dz * n[2]) * RAD2DEG;
   const wrapped = a < 0 ? a + 360 : a;
   return deg(wrapped >= 360 ? 0 : wrapped);
 }
 
 export function lookAngles(site: Site, s: EcefState): LookAngles {
-  const dx = s.x - site.x, dy = s.y - site.y, dz = s.z - site.z;
+  const dx = s.x - site.x,
+    dy = s.y - site.y,
+    dz = s.z - site.z;
   const range = Math.sqrt(dx * dx + dy * dy + dz * dz);
   const u = site.up;
   const el = Math.asin((dx * u[0] + dy * u[1] + dz * u[2]) / range) * RAD2DEG;

@@ -2,7 +2,16 @@ import type { ElementSet, ElementSetIssue, ElementSetLoad } from './element-set.
 import { checkPropagatable } from './satellite.js';
 import { epochMs } from './units.js';
 
-const REQUIRED = ['EPOCH', 'MEAN_MOTION', 'ECCENTRICITY', 'INCLINATION', 'RA_OF_ASC_NODE', 'ARG_OF_PERICENTER', 'MEAN_ANOMALY', 'NORAD_CAT_ID'] as const;
+const REQUIRED = [
+  'EPOCH',
+  'MEAN_MOTION',
+  'ECCENTRICITY',
+  'INCLINATION',
+  'RA_OF_ASC_NODE',
+  'ARG_OF_PERICENTER',
+  'MEAN_ANOMALY',
+  'NORAD_CAT_ID',
+] as const;
 
 /**
  * Reads CelesTrak OMM JSON (an array of records, or one record). Each record is checked like a TLE
@@ -20,9 +29,19 @@ export function parseOmmJson(json: unknown): ElementSetLoad {
       return;
     }
     const r = rec as Record<string, unknown>;
-    const label = typeof r.OBJECT_NAME === 'string' && r.OBJECT_NAME.trim() !== '' ? r.OBJECT_NAME.trim() : r.NORAD_CAT_ID !== undefined ? String(r.NORAD_CAT_ID) : undefined;
+    const label =
+      typeof r.OBJECT_NAME === 'string' && r.OBJECT_NAME.trim() !== ''
+        ? r.OBJECT_NAME.trim()
+        : r.NORAD_CAT_ID !== undefined
+          ? String(r.NORAD_CAT_ID)
+          : undefined;
     const fail = (code: ElementSetIssue['code'], why: string) =>
-      issues.push({ code, line: n, ...(label ? { satellite: label } : {}), message: `record ${n}${label ? ` (${label})` : ''}: ${why}` });
+      issues.push({
+        code,
+        line: n,
+        ...(label ? { satellite: label } : {}),
+        message: `record ${n}${label ? ` (${label})` : ''}: ${why}`,
+      });
 
     const missing = REQUIRED.filter((k) => r[k] === undefined || r[k] === null || r[k] === '');
     if (missing.length > 0) return fail('OMM_MALFORMED', `missing ${missing.join(', ')}`);
@@ -31,17 +50,27 @@ export function parseOmmJson(json: unknown): ElementSetLoad {
     const epoch = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(epochText) ? epochText : `${epochText}Z`);
     if (!Number.isFinite(epoch)) return fail('OMM_MALFORMED', `EPOCH '${epochText}' is not an ISO time`);
     const noradId = num('NORAD_CAT_ID');
-    if (!Number.isInteger(noradId) || noradId <= 0 || noradId > 339_999) return fail('OMM_MALFORMED', `NORAD_CAT_ID '${String(r.NORAD_CAT_ID)}' is not a catalog number`);
+    if (!Number.isInteger(noradId) || noradId <= 0 || noradId > 339_999)
+      return fail('OMM_MALFORMED', `NORAD_CAT_ID '${String(r.NORAD_CAT_ID)}' is not a catalog number`);
     const values = {
-      meanMotionRevPerDay: num('MEAN_MOTION'), eccentricity: num('ECCENTRICITY'), inclinationDeg: num('INCLINATION'),
-      raanDeg: num('RA_OF_ASC_NODE'), argPerigeeDeg: num('ARG_OF_PERICENTER'), meanAnomalyDeg: num('MEAN_ANOMALY'),
-      bstar: num('BSTAR'), meanMotionDot: num('MEAN_MOTION_DOT'), meanMotionDdot: num('MEAN_MOTION_DDOT'),
+      meanMotionRevPerDay: num('MEAN_MOTION'),
+      eccentricity: num('ECCENTRICITY'),
+      inclinationDeg: num('INCLINATION'),
+      raanDeg: num('RA_OF_ASC_NODE'),
+      argPerigeeDeg: num('ARG_OF_PERICENTER'),
+      meanAnomalyDeg: num('MEAN_ANOMALY'),
+      bstar: num('BSTAR'),
+      meanMotionDot: num('MEAN_MOTION_DOT'),
+      meanMotionDdot: num('MEAN_MOTION_DDOT'),
     };
     const bad = Object.entries(values).find(([, v]) => !Number.isFinite(v));
     if (bad) return fail('OMM_MALFORMED', `${bad[0]} is not a number`);
-    if (values.eccentricity < 0 || values.eccentricity >= 1) return fail('OMM_MALFORMED', `ECCENTRICITY ${values.eccentricity} is outside [0, 1)`);
-    if (values.inclinationDeg < 0 || values.inclinationDeg > 180) return fail('OMM_MALFORMED', `INCLINATION ${values.inclinationDeg} is outside 0..180`);
-    if (!(values.meanMotionRevPerDay > 0)) return fail('ELEMENT_SET_DECAYED', `MEAN_MOTION ${values.meanMotionRevPerDay} is not positive`);
+    if (values.eccentricity < 0 || values.eccentricity >= 1)
+      return fail('OMM_MALFORMED', `ECCENTRICITY ${values.eccentricity} is outside [0, 1)`);
+    if (values.inclinationDeg < 0 || values.inclinationDeg > 180)
+      return fail('OMM_MALFORMED', `INCLINATION ${values.inclinationDeg} is outside 0..180`);
+    if (!(values.meanMotionRevPerDay > 0))
+      return fail('ELEMENT_SET_DECAYED', `MEAN_MOTION ${values.meanMotionRevPerDay} is not positive`);
     const objectId = typeof r.OBJECT_ID === 'string' ? r.OBJECT_ID : '';
     const m = /^\d{2}(\d{2})-(\d{3})(\w*)$/.exec(objectId);
     const cls = r.CLASSIFICATION_TYPE === 'C' || r.CLASSIFICATION_TYPE === 'S' ? r.CLASSIFICATION_TYPE : 'U';

@@ -13,7 +13,10 @@ export function parseElementSets(text: string): ElementSetLoad {
     try {
       json = JSON.parse(t);
     } catch (e) {
-      return { sets: [], issues: [{ code: 'OMM_MALFORMED', line: 1, message: `the OMM JSON does not parse: ${(e as Error).message}` }] };
+      return {
+        sets: [],
+        issues: [{ code: 'OMM_MALFORMED', line: 1, message: `the OMM JSON does not parse: ${(e as Error).message}` }],
+      };
     }
     return parseOmmJson(json);
   }

@@ -56,12 +56,12 @@ export function findPasses(sat: Satellite, q: PassSearch): Pass[] {
   const epsEff = minEl - CONE_MARGIN_RAD;
   const ratio = (siteR * Math.cos(epsEff)) / rMax;
   const coneHalfAngle = (ratio >= 1 ? 0 : Math.acos(ratio) - epsEff) + CONE_MARGIN_RAD;
-  const periodMs = (2 * Math.PI / nRadS) * 1000;
+  const periodMs = ((2 * Math.PI) / nRadS) * 1000;
   // The second bound: the satellite never comes closer to the site than the site is to its orbit
   // plane, and that distance shrinks no faster than the Earth turns the site (plus the plane's
   // precession and short-periodic wobble, well under the margin of 1e-5 rad/s and 0.5° added here).
   const planeCone = coneHalfAngle + PLANE_MARGIN_RAD;
-  const planeRate = EARTH_ROTATION_RATE * Math.hypot(site.x, site.y) / siteR + PLANE_RATE_MARGIN;
+  const planeRate = (EARTH_ROTATION_RATE * Math.hypot(site.x, site.y)) / siteR + PLANE_RATE_MARGIN;
   // Near the cone, one sample per 1/30 orbit (≤ 2 min): the sign of d(sin el)/dt changes once per
   // culmination, and a culmination is half an orbit from the next minimum, so no pass falls between
   // two samples; a finer step only costs propagations (measured: a third of a week's search).
@@ -70,10 +70,14 @@ export function findPasses(sat: Satellite, q: PassSearch): Pass[] {
   const s = newEcefState();
   const u = site.up;
   // f: sin(el) − sin(minEl); g: d(sin el)/dt (per second). Both from one propagation.
-  let f = 0, g = 0, cosTheta = 0;
+  let f = 0,
+    g = 0,
+    cosTheta = 0;
   const evalAt = (t: number): void => {
     sat.ecefState(t, s);
-    const dx = s.x - site.x, dy = s.y - site.y, dz = s.z - site.z;
+    const dx = s.x - site.x,
+      dy = s.y - site.y,
+      dz = s.z - site.z;
     const rho2 = dx * dx + dy * dy + dz * dz;
     const rho = Math.sqrt(rho2);
     const du = dx * u[0] + dy * u[1] + dz * u[2];
@@ -86,17 +90,28 @@ export function findPasses(sat: Satellite, q: PassSearch): Pass[] {
   /** How long, at least, until the site can be within the cone of the orbit plane (ms; ≤ 0 if it is). */
   const planeGapMs = (): number => {
     // The inertial velocity in Earth-fixed axes (the ECEF velocity plus ω × r), then the plane's normal.
-    const wx = s.vx - EARTH_ROTATION_RATE * s.y, wy = s.vy + EARTH_ROTATION_RATE * s.x, wz = s.vz;
-    const nx = s.y * wz - s.z * wy, ny = s.z * wx - s.x * wz, nz = s.x * wy - s.y * wx;
+    const wx = s.vx - EARTH_ROTATION_RATE * s.y,
+      wy = s.vy + EARTH_ROTATION_RATE * s.x,
+      wz = s.vz;
+    const nx = s.y * wz - s.z * wy,
+      ny = s.z * wx - s.x * wz,
+      nz = s.x * wy - s.y * wx;
     const sinDelta = Math.abs(nx * site.x + ny * site.y + nz * site.z) / (Math.hypot(nx, ny, nz) * siteR);
     return ((Math.asin(Math.min(1, sinDelta)) - planeCone) / planeRate) * 1000;
   };
-  const fAt = (t: number): number => { evalAt(t); return f; };
-  const gAt = (t: number): number => { evalAt(t); return g; };
+  const fAt = (t: number): number => {
+    evalAt(t);
+    return f;
+  };
+  const gAt = (t: number): number => {
+    evalAt(t);
+    return g;
+  };
 
   const culminations: number[] = [];
   let t = start;
-  let prevT = NaN, prevG = NaN;
+  let prevT = NaN,
+    prevG = NaN;
   evalAt(t);
   if (f > 0 && g <= 0) culminations.push(start); // in a pass, already past its culmination
   for (;;) {
@@ -114,7 +129,8 @@ export function findPasses(sat: Satellite, q: PassSearch): Pass[] {
       prevT = NaN;
       t = Math.min(end, t + gapMs);
     } else {
-      prevT = t; prevG = g;
+      prevT = t;
+      prevG = g;
       if (t >= end) break;
       t = Math.min(end, t + stepMs);
     }
@@ -139,8 +155,12 @@ export function findPasses(sat: Satellite, q: PassSearch): Pass[] {
     const losAz = azimuthDeg(site, s.x, s.y, s.z);
     passes.push({
       satellite: { name: el.name, noradId: el.noradId },
-      aos: aos.t, tca, los: los.t, maxElevationDeg: maxEl,
-      aosAzimuthDeg: aosAz, losAzimuthDeg: losAz,
+      aos: aos.t,
+      tca,
+      los: los.t,
+      maxElevationDeg: maxEl,
+      aosAzimuthDeg: aosAz,
+      losAzimuthDeg: losAz,
       truncated: aos.cut || los.cut,
     });
     lastLos = los.t;
@@ -150,7 +170,8 @@ export function findPasses(sat: Satellite, q: PassSearch): Pass[] {
   /** The AOS (dir −1) or LOS (dir +1) around a culmination, or the window edge. */
   function edge(tca: number, dir: -1 | 1): { t: number; cut: boolean } {
     const limit = dir < 0 ? start : end;
-    let inside = tca, fi = fAt(tca);
+    let inside = tca,
+      fi = fAt(tca);
     for (;;) {
       const next = dir < 0 ? Math.max(limit, inside - stepMs) : Math.min(limit, inside + stepMs);
       const fn = fAt(next);
@@ -159,7 +180,8 @@ export function findPasses(sat: Satellite, q: PassSearch): Pass[] {
         return { t: r, cut: false };
       }
       if (next === limit) return { t: limit, cut: true };
-      inside = next; fi = fn;
+      inside = next;
+      fi = fn;
     }
   }
 }

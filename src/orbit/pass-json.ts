@@ -2,8 +2,12 @@ import type { Pass } from './pass.js';
 
 export interface PassJson {
   satellite: { name: string; noradId: number };
-  aos: string; tca: string; los: string;
-  maxElevationDeg: number; aosAzimuthDeg: number; losAzimuthDeg: number;
+  aos: string;
+  tca: string;
+  los: string;
+  maxElevationDeg: number;
+  aosAzimuthDeg: number;
+  losAzimuthDeg: number;
   truncated: boolean;
 }
 
@@ -13,8 +17,12 @@ export function passesToJson(passes: readonly Pass[]): { passes: PassJson[] } {
   return {
     passes: passes.map((p) => ({
       satellite: { name: p.satellite.name, noradId: p.satellite.noradId },
-      aos: new Date(p.aos).toISOString(), tca: new Date(p.tca).toISOString(), los: new Date(p.los).toISOString(),
-      maxElevationDeg: r3(p.maxElevationDeg), aosAzimuthDeg: r3(p.aosAzimuthDeg), losAzimuthDeg: r3(p.losAzimuthDeg),
+      aos: new Date(p.aos).toISOString(),
+      tca: new Date(p.tca).toISOString(),
+      los: new Date(p.los).toISOString(),
+      maxElevationDeg: r3(p.maxElevationDeg),
+      aosAzimuthDeg: r3(p.aosAzimuthDeg),
+      losAzimuthDeg: r3(p.losAzimuthDeg),
       truncated: p.truncated,
     })),
   };

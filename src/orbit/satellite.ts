@@ -10,8 +10,12 @@ const JD_UNIX_EPOCH = 2440587.5;
 
 /** Position (km) and velocity (km/s) in the Earth-fixed frame (ECEF, ITRF-like via GMST). */
 export interface EcefState {
-  x: number; y: number; z: number;
-  vx: number; vy: number; vz: number;
+  x: number;
+  y: number;
+  z: number;
+  vx: number;
+  vy: number;
+  vz: number;
 }
 
 function satrecOf(set: ElementSet): SatRec {
@@ -36,7 +40,8 @@ export function checkPropagatable(set: ElementSet): string | undefined {
   if (perigeeKm < 80) return `perigee altitude ${perigeeKm.toFixed(0)} km is below 80 km: the orbit has decayed`;
   for (const minutes of [0, 1440]) {
     const r = sgp4(rec, minutes);
-    if (!r || rec.error !== 0) return `SGP4 cannot propagate the set ${minutes / 1440} days after its epoch (error ${rec.error}: decayed)`;
+    if (!r || rec.error !== 0)
+      return `SGP4 cannot propagate the set ${minutes / 1440} days after its epoch (error ${rec.error}: decayed)`;
   }
   return undefined;
 }
@@ -53,8 +58,12 @@ export class Satellite {
     this.satrec = satrecOf(elements);
   }
 
-  get name(): string { return this.elements.name; }
-  get noradId(): number { return this.elements.noradId; }
+  get name(): string {
+    return this.elements.name;
+  }
+  get noradId(): number {
+    return this.elements.noradId;
+  }
 
   /**
    * Earth-fixed state at `t`, written into `out` (no allocation on the hot path).
@@ -64,7 +73,11 @@ export class Satellite {
     const minutes = (t - this.elements.epoch) / MS_PER_MINUTE;
     const pv = sgp4(this.satrec, minutes);
     if (!pv) {
-      throw new SatiotError('ELEMENT_SET_DECAYED', `${this.name} (${this.noradId}): SGP4 cannot propagate to ${new Date(t).toISOString()} (error ${this.satrec.error})`, { satellite: this.name, noradId: this.noradId, time: new Date(t).toISOString() });
+      throw new SatiotError(
+        'ELEMENT_SET_DECAYED',
+        `${this.name} (${this.noradId}): SGP4 cannot propagate to ${new Date(t).toISOString()} (error ${this.satrec.error})`,
+        { satellite: this.name, noradId: this.noradId, time: new Date(t).toISOString() },
+      );
     }
     const g = gstime(t / 86_400_000 + JD_UNIX_EPOCH);
     const c = Math.cos(g);

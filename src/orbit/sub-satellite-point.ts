@@ -20,7 +20,11 @@ const DEG = 180 / Math.PI;
 export function subSatellitePoint(sat: Satellite, t: number): SubSatellitePoint {
   const pv = sgp4(sat.satrec, (t - sat.elements.epoch) / 60_000);
   if (!pv) {
-    throw new SatiotError('ELEMENT_SET_DECAYED', `${sat.name} (${sat.noradId}): SGP4 cannot propagate to ${new Date(t).toISOString()}`, { satellite: sat.name, noradId: sat.noradId });
+    throw new SatiotError(
+      'ELEMENT_SET_DECAYED',
+      `${sat.name} (${sat.noradId}): SGP4 cannot propagate to ${new Date(t).toISOString()}`,
+      { satellite: sat.name, noradId: sat.noradId },
+    );
   }
   const g = eciToGeodetic(pv.position, gstime(t / 86_400_000 + JD_UNIX_EPOCH));
   const lon = ((g.longitude * DEG + 540) % 360) - 180;

@@ -12,24 +12,44 @@ export function toTleLines(set: ElementSet): [string, string] {
   let year = new Date(set.epoch).getUTCFullYear();
   let dayText = ((set.epoch - Date.UTC(year, 0, 1)) / 86_400_000 + 1).toFixed(8);
   // Rounding to 1e-8 day can carry past the year's last day: roll over to the next year.
-  if (Number(dayText) >= (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / 86_400_000 + 1) { year += 1; dayText = '1.00000000'; }
+  if (Number(dayText) >= (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / 86_400_000 + 1) {
+    year += 1;
+    dayText = '1.00000000';
+  }
   const l1 = [
-    '1 ', cat, set.classification, ' ',
-    set.intlDesignator.padEnd(8).slice(0, 8), ' ',
-    String(year % 100).padStart(2, '0'), dayText.padStart(12, '0'), ' ',
-    signedDecimal(set.meanMotionDot, 8), ' ',
-    implied(set.meanMotionDdot), ' ',
-    implied(set.bstar), ' 0 ',
+    '1 ',
+    cat,
+    set.classification,
+    ' ',
+    set.intlDesignator.padEnd(8).slice(0, 8),
+    ' ',
+    String(year % 100).padStart(2, '0'),
+    dayText.padStart(12, '0'),
+    ' ',
+    signedDecimal(set.meanMotionDot, 8),
+    ' ',
+    implied(set.meanMotionDdot),
+    ' ',
+    implied(set.bstar),
+    ' 0 ',
     String(set.elementSetNo % 10000).padStart(4, ' '),
   ].join('');
   const l2 = [
-    '2 ', cat, ' ',
-    set.inclinationDeg.toFixed(4).padStart(8), ' ',
-    normAngle(set.raanDeg).toFixed(4).padStart(8), ' ',
-    set.eccentricity.toFixed(7).slice(2), ' ',
-    normAngle(set.argPerigeeDeg).toFixed(4).padStart(8), ' ',
-    normAngle(set.meanAnomalyDeg).toFixed(4).padStart(8), ' ',
-    set.meanMotionRevPerDay.toFixed(8).padStart(11), String(set.revAtEpoch % 100000).padStart(5),
+    '2 ',
+    cat,
+    ' ',
+    set.inclinationDeg.toFixed(4).padStart(8),
+    ' ',
+    normAngle(set.raanDeg).toFixed(4).padStart(8),
+    ' ',
+    set.eccentricity.toFixed(7).slice(2),
+    ' ',
+    normAngle(set.argPerigeeDeg).toFixed(4).padStart(8),
+    ' ',
+    normAngle(set.meanAnomalyDeg).toFixed(4).padStart(8),
+    ' ',
+    set.meanMotionRevPerDay.toFixed(8).padStart(11),
+    String(set.revAtEpoch % 100000).padStart(5),
   ].join('');
   return [l1 + tleChecksum(l1), l2 + tleChecksum(l2)];
 }
@@ -66,8 +86,11 @@ function implied(v: number): string {
   if (v === 0) return ' 00000-0';
   const sign = v < 0 ? '-' : ' ';
   let exp = Math.floor(Math.log10(Math.abs(v))) + 1;
-  let mant = Math.round(Math.abs(v) / 10 ** exp * 1e5);
-  if (mant >= 1e5) { mant = Math.round(mant / 10); exp += 1; }
+  let mant = Math.round((Math.abs(v) / 10 ** exp) * 1e5);
+  if (mant >= 1e5) {
+    mant = Math.round(mant / 10);
+    exp += 1;
+  }
   if (exp > 9 || exp < -9) return ' 00000-0';
   return `${sign}${String(mant).padStart(5, '0')}${exp < 0 ? '-' : '+'}${Math.abs(exp)}`;
 }

@@ -4,7 +4,11 @@ import { epochMs } from './units.js';
 import { checkPropagatable } from './satellite.js';
 
 class LineError extends Error {
-  constructor(readonly code: ElementSetIssue['code'], readonly line: number, message: string) {
+  constructor(
+    readonly code: ElementSetIssue['code'],
+    readonly line: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -31,7 +35,9 @@ export function parseTle(text: string): ElementSetLoad {
       pendingName = undefined;
       if (!next.startsWith('2 ')) {
         issues.push({
-          code: 'TLE_MALFORMED', line: lineNo, ...(name ? { satellite: name } : {}),
+          code: 'TLE_MALFORMED',
+          line: lineNo,
+          ...(name ? { satellite: name } : {}),
           message: `line ${lineNo}${name ? ` (${name})` : ''}: line 1 is not followed by a line 2`,
         });
         continue;
@@ -43,17 +49,25 @@ export function parseTle(text: string): ElementSetLoad {
         if (!(e instanceof LineError)) throw e;
         const label = name ?? catalogLabel(raw);
         issues.push({
-          code: e.code, line: e.line, ...(label ? { satellite: label } : {}),
+          code: e.code,
+          line: e.line,
+          ...(label ? { satellite: label } : {}),
           message: `line ${e.line}${label ? ` (${label})` : ''}: ${e.message}`,
         });
       }
     } else if (raw.startsWith('2 ') && /^2 [0-9A-Z ]{5} /.test(raw) && raw.length >= 60) {
-      issues.push({ code: 'TLE_MALFORMED', line: lineNo, message: `line ${lineNo}: line 2 without a preceding line 1` });
+      issues.push({
+        code: 'TLE_MALFORMED',
+        line: lineNo,
+        message: `line ${lineNo}: line 2 without a preceding line 1`,
+      });
       pendingName = undefined;
     } else {
       if (pendingName) {
         issues.push({
-          code: 'TLE_MALFORMED', line: pendingName.line, satellite: pendingName.text,
+          code: 'TLE_MALFORMED',
+          line: pendingName.line,
+          satellite: pendingName.text,
           message: `line ${pendingName.line} (${pendingName.text}): name line not followed by an element set`,
         });
       }
@@ -62,7 +76,9 @@ export function parseTle(text: string): ElementSetLoad {
   }
   if (pendingName) {
     issues.push({
-      code: 'TLE_MALFORMED', line: pendingName.line, satellite: pendingName.text,
+      code: 'TLE_MALFORMED',
+      line: pendingName.line,
+      satellite: pendingName.text,
       message: `line ${pendingName.line} (${pendingName.text}): name line not followed by an element set`,
     });
   }
@@ -76,10 +92,14 @@ function catalogLabel(line1: string): string | undefined {
 
 function parsePair(l1: string, l2: string, lineNo: number, name: string | undefined): ElementSet {
   const n2 = lineNo + 1;
-  for (const [line, no] of [[l1, lineNo], [l2, n2]] as const) {
+  for (const [line, no] of [
+    [l1, lineNo],
+    [l2, n2],
+  ] as const) {
     if (line.length !== 69) throw new LineError('TLE_MALFORMED', no, `expected 69 columns, found ${line.length}`);
     const sum = line.charCodeAt(68) - 48;
-    if (!(sum >= 0 && sum <= 9)) throw new LineError('TLE_MALFORMED', no, `column 69 must be the checksum digit, found '${line[68]}'`);
+    if (!(sum >= 0 && sum <= 9))
+      throw new LineError('TLE_MALFORMED', no, `column 69 must be the checksum digit, found '${line[68]}'`);
     const want = tleChecksum(line);
     if (sum !== want) throw new LineError('TLE_CHECKSUM', no, `checksum ${sum} does not match the computed ${want}`);
   }
@@ -88,26 +108,35 @@ function parsePair(l1: string, l2: string, lineNo: number, name: string | undefi
   if (cat1 !== cat2) throw new LineError('TLE_MALFORMED', n2, `catalog number ${cat2} differs from line 1's ${cat1}`);
 
   const cls = l1[7] === ' ' ? 'U' : l1[7];
-  if (cls !== 'U' && cls !== 'C' && cls !== 'S') throw new LineError('TLE_MALFORMED', lineNo, `classification must be U, C or S, found '${cls}'`);
+  if (cls !== 'U' && cls !== 'C' && cls !== 'S')
+    throw new LineError('TLE_MALFORMED', lineNo, `classification must be U, C or S, found '${cls}'`);
   const epochYear2 = field(l1, 18, 20, lineNo, 'epoch year');
   const epochDay = field(l1, 20, 32, lineNo, 'epoch day');
-  if (epochDay < 1 || epochDay >= 367) throw new LineError('TLE_MALFORMED', lineNo, `epoch day ${epochDay} is outside 1..366`);
+  if (epochDay < 1 || epochDay >= 367)
+    throw new LineError('TLE_MALFORMED', lineNo, `epoch day ${epochDay} is outside 1..366`);
   const year = epochYear2 < 57 ? 2000 + epochYear2 : 1900 + epochYear2;
   const epoch = epochMs(Date.UTC(year, 0, 1) + (epochDay - 1) * 86_400_000);
 
   const inclinationDeg = field(l2, 8, 16, n2, 'inclination');
   const raanDeg = field(l2, 17, 25, n2, 'right ascension of the node');
   const eccentricity = Number(`0.${l2.slice(26, 33).trim()}`);
-  if (!/^\d{7}$/.test(l2.slice(26, 33))) throw new LineError('TLE_MALFORMED', n2, `eccentricity '${l2.slice(26, 33)}' must be 7 digits`);
+  if (!/^\d{7}$/.test(l2.slice(26, 33)))
+    throw new LineError('TLE_MALFORMED', n2, `eccentricity '${l2.slice(26, 33)}' must be 7 digits`);
   const argPerigeeDeg = field(l2, 34, 42, n2, 'argument of perigee');
   const meanAnomalyDeg = field(l2, 43, 51, n2, 'mean anomaly');
   const meanMotionRevPerDay = field(l2, 52, 63, n2, 'mean motion');
   const revAtEpoch = optionalInt(l2.slice(63, 68));
-  if (inclinationDeg < 0 || inclinationDeg > 180) throw new LineError('TLE_MALFORMED', n2, `inclination ${inclinationDeg}° is outside 0..180`);
-  for (const [v, what] of [[raanDeg, 'right ascension of the node'], [argPerigeeDeg, 'argument of perigee'], [meanAnomalyDeg, 'mean anomaly']] as const) {
+  if (inclinationDeg < 0 || inclinationDeg > 180)
+    throw new LineError('TLE_MALFORMED', n2, `inclination ${inclinationDeg}° is outside 0..180`);
+  for (const [v, what] of [
+    [raanDeg, 'right ascension of the node'],
+    [argPerigeeDeg, 'argument of perigee'],
+    [meanAnomalyDeg, 'mean anomaly'],
+  ] as const) {
     if (v < 0 || v > 360) throw new LineError('TLE_MALFORMED', n2, `${what} ${v}° is outside 0..360`);
   }
-  if (!(meanMotionRevPerDay > 0)) throw new LineError('ELEMENT_SET_DECAYED', n2, `mean motion ${meanMotionRevPerDay} rev/day is not positive`);
+  if (!(meanMotionRevPerDay > 0))
+    throw new LineError('ELEMENT_SET_DECAYED', n2, `mean motion ${meanMotionRevPerDay} rev/day is not positive`);
 
   const set: ElementSet = {
     name: name ?? String(cat1),
@@ -151,7 +180,11 @@ function field(line: string, from: number, to: number, lineNo: number, what: str
   // Plain decimals only (no hex, exponents or blanks): what every SGP4 reader agrees on.
   const v = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(s) ? Number(s.replace(/^([+-]?)\./, '$10.')) : NaN;
   if (!Number.isFinite(v)) {
-    throw new LineError('TLE_MALFORMED', lineNo, `${what} '${line.slice(from, to)}' (columns ${from + 1}–${to}) is not a number`);
+    throw new LineError(
+      'TLE_MALFORMED',
+      lineNo,
+      `${what} '${line.slice(from, to)}' (columns ${from + 1}–${to}) is not a number`,
+    );
   }
   return v;
 }

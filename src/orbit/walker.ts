@@ -29,18 +29,26 @@ export interface WalkerDesign {
 /** Parses "i:T/P/F", e.g. "86.4:66/6/2". */
 export function parseWalker(spec: string): Pick<WalkerDesign, 'inclinationDeg' | 'total' | 'planes' | 'phasing'> {
   const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+)\s*\/\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(spec);
-  if (!m) throw new SatiotError('INVALID_ARGUMENT', `Walker design '${spec}' is not of the form i:T/P/F (e.g. 53:24/3/1)`, { walker: spec });
+  if (!m)
+    throw new SatiotError('INVALID_ARGUMENT', `Walker design '${spec}' is not of the form i:T/P/F (e.g. 53:24/3/1)`, {
+      walker: spec,
+    });
   const d = { inclinationDeg: Number(m[1]), total: Number(m[2]), planes: Number(m[3]), phasing: Number(m[4]) };
   validate(d);
   return d;
 }
 
 function validate(d: Pick<WalkerDesign, 'inclinationDeg' | 'total' | 'planes' | 'phasing'>): void {
-  const bad = (why: string) => new SatiotError('INVALID_ARGUMENT', `Walker design ${d.inclinationDeg}:${d.total}/${d.planes}/${d.phasing}: ${why}`);
+  const bad = (why: string) =>
+    new SatiotError(
+      'INVALID_ARGUMENT',
+      `Walker design ${d.inclinationDeg}:${d.total}/${d.planes}/${d.phasing}: ${why}`,
+    );
   if (d.inclinationDeg < 0 || d.inclinationDeg > 180) throw bad('inclination must be within 0..180°');
   if (!Number.isInteger(d.total) || d.total < 1 || d.total > 10_000) throw bad('T must be an integer within 1..10000');
   if (!Number.isInteger(d.planes) || d.planes < 1 || d.total % d.planes !== 0) throw bad('P must divide T');
-  if (!Number.isInteger(d.phasing) || d.phasing < 0 || d.phasing >= d.planes) throw bad('F must be an integer within 0..P-1');
+  if (!Number.isInteger(d.phasing) || d.phasing < 0 || d.phasing >= d.planes)
+    throw bad('F must be an integer within 0..P-1');
 }
 
 /** Nominal circular-orbit mean motion (rev/day) at an altitude above the WGS72 equator. */
@@ -57,7 +65,9 @@ export function meanMotionForAltitude(altitudeKm: number): number {
 export function generateWalker(design: WalkerDesign): ElementSet[] {
   validate(design);
   if (!(design.altitudeKm >= 150 && design.altitudeKm <= 40_000)) {
-    throw new SatiotError('INVALID_ARGUMENT', `altitude ${design.altitudeKm} km is outside 150..40000 km`, { altitudeKm: design.altitudeKm });
+    throw new SatiotError('INVALID_ARGUMENT', `altitude ${design.altitudeKm} km is outside 150..40000 km`, {
+      altitudeKm: design.altitudeKm,
+    });
   }
   const { total: T, planes: P, phasing: F } = design;
   const S = T / P;

@@ -11,7 +11,11 @@ const CHUNK = 2000;
  * copied) or in-process when `workers` ≤ 1. Chunks are handed out on demand so a slow chunk does
  * not idle the other threads. Results come back in cell order.
  */
-export async function runAllChunks(ctx: PlanContext, workers: number, onProgress?: (done: number, total: number) => void): Promise<ChunkResult[]> {
+export async function runAllChunks(
+  ctx: PlanContext,
+  workers: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ChunkResult[]> {
   const total = ctx.cells.count;
   const ranges: Array<[number, number]> = [];
   for (let f = 0; f < total; f += CHUNK) ranges.push([f, Math.min(total, f + CHUNK)]);
@@ -28,23 +32,47 @@ export async function runAllChunks(ctx: PlanContext, workers: number, onProgress
     return results;
   }
   let next = 0;
-  await Promise.all(Array.from({ length: threads }, () => new Promise<void>((resolve, reject) => {
-    const w = startWorkerModule(import.meta.url, 'plan-worker');
-    const feed = (): void => {
-      const r = ranges[next++];
-      if (!r) { void w.terminate().then(() => resolve()); return; }
-      w.postMessage({ type: 'chunk', from: r[0], to: r[1] });
-    };
-    w.on('message', (m: { from: number; to: number; values: Float64Array; bins: ReturnType<DurationHistogram['toJSON']>; windows: number }) => {
-      results.push({ from: m.from, to: m.to, values: m.values, hist: DurationHistogram.fromJSON(m.bins), windows: m.windows });
-      done += m.to - m.from;
-      onProgress?.(done, total);
-      feed();
-    });
-    w.on('error', reject);
-    w.postMessage({ type: 'init', ctx });
-    feed();
-  })));
+  await Promise.all(
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const w = startWorkerModule(import.meta.url, 'plan-worker');
+          const feed = (): void => {
+            const r = ranges[next++];
+            if (!r) {
+              void w.terminate().then(() => resolve());
+              return;
+            }
+            w.postMessage({ type: 'chunk', from: r[0], to: r[1] });
+          };
+          w.on(
+            'message',
+            (m: {
+              from: number;
+              to: number;
+              values: Float64Array;
+              bins: ReturnType<DurationHistogram['toJSON']>;
+              windows: number;
+            }) => {
+              results.push({
+                from: m.from,
+                to: m.to,
+                values: m.values,
+                hist: DurationHistogram.fromJSON(m.bins),
+                windows: m.windows,
+              });
+              done += m.to - m.from;
+              onProgress?.(done, total);
+              feed();
+            },
+          );
+          w.on('error', reject);
+          w.postMessage({ type: 'init', ctx });
+          feed();
+        }),
+    ),
+  );
   return results.sort((a, b) => a.from - b.from);
 }
 

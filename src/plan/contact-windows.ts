@@ -54,7 +54,12 @@ export function findContactWindows(eph: Ephemeris, targets: Targets, from: numbe
     for (let k = 0; k < eph.steps; k++) {
       const tk = eph.start + k * stepMs;
       const o = (base + k) * EPHEMERIS_STRIDE;
-      const x = d[o]!, y = d[o + 1]!, z = d[o + 2]!, vx = d[o + 3]!, vy = d[o + 4]!, vz = d[o + 5]!;
+      const x = d[o]!,
+        y = d[o + 1]!,
+        z = d[o + 2]!,
+        vx = d[o + 3]!,
+        vy = d[o + 4]!,
+        vz = d[o + 5]!;
       const r = Math.sqrt(x * x + y * y + z * z);
       const ratio = (EARTH_MEAN_RADIUS * 1.004 * cosEps) / r;
       const lambda = ratio >= 1 ? 0 : Math.acos(ratio) - epsEff;
@@ -74,9 +79,16 @@ export function findContactWindows(eph: Ephemeris, targets: Targets, from: numbe
           const target = items[j]!;
           const li = target - from;
           const to6 = target * TARGET_STRIDE;
-          const gx = g[to6]!, gy = g[to6 + 1]!, gz = g[to6 + 2]!, ux = g[to6 + 3]!, uy = g[to6 + 4]!, uz = g[to6 + 5]!;
+          const gx = g[to6]!,
+            gy = g[to6 + 1]!,
+            gz = g[to6 + 2]!,
+            ux = g[to6 + 3]!,
+            uy = g[to6 + 4]!,
+            uz = g[to6 + 5]!;
           const s = sinMin[target]!;
-          const dx = x - gx, dy = y - gy, dz = z - gz;
+          const dx = x - gx,
+            dy = y - gy,
+            dz = z - gz;
           const rho = Math.sqrt(dx * dx + dy * dy + dz * dz);
           const f = dx * ux + dy * uy + dz * uz - s * rho;
           const fp = vx * ux + vy * uy + vz * uz - (s * (dx * vx + dy * vy + dz * vz)) / rho;
@@ -86,11 +98,16 @@ export function findContactWindows(eph: Ephemeris, targets: Targets, from: numbe
           } else if (open || f > 0 || fp < 0) {
             let fPrev: number, fpPrev: number;
             if (lastStep[li] === k - 1) {
-              fPrev = lastF[li]!; fpPrev = lastFp[li]!;
+              fPrev = lastF[li]!;
+              fpPrev = lastFp[li]!;
             } else {
               // Not looked at on the previous step (it was outside that cone): evaluate it there.
-              const px = d[op]! - gx, py = d[op + 1]! - gy, pz = d[op + 2]! - gz;
-              const pvx = d[op + 3]!, pvy = d[op + 4]!, pvz = d[op + 5]!;
+              const px = d[op]! - gx,
+                py = d[op + 1]! - gy,
+                pz = d[op + 2]! - gz;
+              const pvx = d[op + 3]!,
+                pvy = d[op + 4]!,
+                pvz = d[op + 5]!;
               const prho = Math.sqrt(px * px + py * py + pz * pz);
               fPrev = px * ux + py * uy + pz * uz - s * prho;
               fpPrev = pvx * ux + pvy * uy + pvz * uz - (s * (px * pvx + py * pvy + pz * pvz)) / prho;
@@ -103,7 +120,12 @@ export function findContactWindows(eph: Ephemeris, targets: Targets, from: numbe
                 // Both ends below the minimum elevation, a culmination between: a graze above it?
                 const peak = cubicPeak(fPrev, fpPrev * h, f, fp * h);
                 if (peak.value > 0) {
-                  sink(target, sat, tPrev + stepMs * cubicRoot(fPrev, fpPrev * h, f, fp * h, 0, peak.s), tPrev + stepMs * cubicRoot(fPrev, fpPrev * h, f, fp * h, peak.s, 1));
+                  sink(
+                    target,
+                    sat,
+                    tPrev + stepMs * cubicRoot(fPrev, fpPrev * h, f, fp * h, 0, peak.s),
+                    tPrev + stepMs * cubicRoot(fPrev, fpPrev * h, f, fp * h, peak.s, 1),
+                  );
                 }
               }
             } else if (f <= 0) {
@@ -111,7 +133,9 @@ export function findContactWindows(eph: Ephemeris, targets: Targets, from: numbe
               openSince[li] = NaN;
             }
           }
-          lastStep[li] = k; lastF[li] = f; lastFp[li] = fp;
+          lastStep[li] = k;
+          lastF[li] = f;
+          lastFp[li] = fp;
         }
       }
     }
@@ -131,12 +155,19 @@ function cubicRoot(f0: number, m0: number, f1: number, m1: number, a: number, b:
   const cb = -3 * f0 - 2 * m0 + 3 * f1 - m1;
   const cc = m0;
   const p = (s: number): number => ((ca * s + cb) * s + cc) * s + f0;
-  let fa = p(a), fb = p(b);
-  let s = a - fa * (b - a) / (fb - fa);
+  let fa = p(a),
+    fb = p(b);
+  let s = a - (fa * (b - a)) / (fb - fa);
   for (let i = 0; i < 30; i++) {
     const fs = p(s);
     if (fs === 0) return s;
-    if ((fs > 0) === (fa > 0)) { a = s; fa = fs; } else { b = s; fb = fs; }
+    if (fs > 0 === fa > 0) {
+      a = s;
+      fa = fs;
+    } else {
+      b = s;
+      fb = fs;
+    }
     const slope = (3 * ca * s + 2 * cb) * s + cc;
     let next = s - fs / slope;
     if (!(next > a && next < b)) next = (a + b) / 2;
@@ -148,17 +179,28 @@ function cubicRoot(f0: number, m0: number, f1: number, m1: number, a: number, b:
 
 /** A spherical cap (unit centre, radius in radians) holding every target in [from, to). */
 function boundingCap(t: Targets, from: number, to: number): { x: number; y: number; z: number; radius: number } {
-  let cx = 0, cy = 0, cz = 0;
+  let cx = 0,
+    cy = 0,
+    cz = 0;
   const unit = (i: number): [number, number, number] => {
     const o = i * TARGET_STRIDE;
-    const x = t.geo[o]!, y = t.geo[o + 1]!, z = t.geo[o + 2]!;
+    const x = t.geo[o]!,
+      y = t.geo[o + 1]!,
+      z = t.geo[o + 2]!;
     const r = Math.sqrt(x * x + y * y + z * z);
     return [x / r, y / r, z / r];
   };
-  for (let i = from; i < to; i++) { const u = unit(i); cx += u[0]; cy += u[1]; cz += u[2]; }
+  for (let i = from; i < to; i++) {
+    const u = unit(i);
+    cx += u[0];
+    cy += u[1];
+    cz += u[2];
+  }
   const norm = Math.sqrt(cx * cx + cy * cy + cz * cz);
   if (norm < 1e-9) return { x: 1, y: 0, z: 0, radius: Math.PI };
-  cx /= norm; cy /= norm; cz /= norm;
+  cx /= norm;
+  cy /= norm;
+  cz /= norm;
   let radius = 0;
   for (let i = from; i < to; i++) {
     const u = unit(i);

@@ -25,13 +25,21 @@ const MIN = 60_000;
  * not cut short. A wait still open at `horizonEnd` counts up to it (a lower bound).
  * `hist`, when given, receives the cell's wait distribution with total weight `weight`.
  */
-export function cellCoverage(windows: ArrayLike<number>, t0: number, t1: number, horizonEnd: number, hist?: DurationHistogram, weight = 1): CellCoverage {
+export function cellCoverage(
+  windows: ArrayLike<number>,
+  t0: number,
+  t1: number,
+  horizonEnd: number,
+  hist?: DurationHistogram,
+  weight = 1,
+): CellCoverage {
   const span = t1 - t0;
   const u = unionIntervals(windows);
   let covered = 0;
   let passes = 0;
   for (let i = 0; i < windows.length; i += 2) {
-    const s = windows[i]!, e = windows[i + 1]!;
+    const s = windows[i]!,
+      e = windows[i + 1]!;
     if (e > t0 && s < t1) passes++;
   }
   const gaps: number[] = [];
@@ -39,7 +47,8 @@ export function cellCoverage(windows: ArrayLike<number>, t0: number, t1: number,
   const uncovered: Array<[number, number]> = [];
   let cursor = -Infinity;
   for (let i = 0; i < u.length; i += 2) {
-    const s = u[i]!, e = u[i + 1]!;
+    const s = u[i]!,
+      e = u[i + 1]!;
     covered += Math.max(0, Math.min(e, t1) - Math.max(s, t0));
     if (s > cursor) {
       uncovered.push([cursor, s]);
@@ -55,10 +64,11 @@ export function cellCoverage(windows: ArrayLike<number>, t0: number, t1: number,
   let waitIntegral = 0;
   const pieces: Array<[number, number]> = []; // wait ranges [lo, hi] minutes, each uniform over its creation span
   for (const [a, b] of uncovered) {
-    const lo = Math.max(a, t0), hi = Math.min(b, t1);
+    const lo = Math.max(a, t0),
+      hi = Math.min(b, t1);
     if (hi <= lo) continue;
     // wait(t) = b − t for t in [lo, hi): ranges from b − hi to b − lo
-    waitIntegral += ((b - hi) + (b - lo)) / 2 * (hi - lo);
+    waitIntegral += ((b - hi + (b - lo)) / 2) * (hi - lo);
     pieces.push([(b - hi) / MIN, (b - lo) / MIN]);
     hist?.addUniform((b - hi) / MIN, (b - lo) / MIN, (weight * (hi - lo)) / span);
   }
@@ -84,10 +94,12 @@ function waitQuantile(pieces: ReadonlyArray<[number, number]>, spanMin: number, 
     for (const [lo, hi] of pieces) m += Math.max(0, hi - Math.max(lo, w));
     return m / spanMin;
   };
-  let lo = 0, hi = Math.max(0, ...pieces.map((p) => p[1]));
+  let lo = 0,
+    hi = Math.max(0, ...pieces.map((p) => p[1]));
   for (let i = 0; i < 50; i++) {
     const mid = (lo + hi) / 2;
-    if (exceed(mid) > 1 - q) lo = mid; else hi = mid;
+    if (exceed(mid) > 1 - q) lo = mid;
+    else hi = mid;
   }
   return hi;
 }

@@ -55,8 +55,13 @@ export interface DownlinkRoute {
  * (uploadS); the satellite transmits at max(delivery.start + deliveryMarginS, on board, deliverAfter),
  * which must fall inside the delivery contact. This is the ETA's definition (docs/downlinks.md).
  */
-export function routeThrough(upload: Contact, delivery: Contact, q: Omit<RouteQuery, 'excluded' | 'capacity'>): DownlinkRoute | undefined {
-  if (upload.kind !== 'station' || delivery.kind !== 'terminal' || upload.satelliteId !== delivery.satelliteId) return undefined;
+export function routeThrough(
+  upload: Contact,
+  delivery: Contact,
+  q: Omit<RouteQuery, 'excluded' | 'capacity'>,
+): DownlinkRoute | undefined {
+  if (upload.kind !== 'station' || delivery.kind !== 'terminal' || upload.satelliteId !== delivery.satelliteId)
+    return undefined;
   const uploadAt = Math.max(upload.start, q.readyAt);
   const onBoard = uploadAt + q.uploadS * 1000;
   if (onBoard > upload.end) return undefined;
@@ -83,7 +88,8 @@ export function earliestRoute(contacts: readonly Contact[], q: RouteQuery): Down
   for (const c of contacts) {
     if (c.kind !== 'terminal' || q.excluded.has(c.id)) continue;
     const list = deliveries.get(c.satelliteId);
-    if (list) list.push(c); else deliveries.set(c.satelliteId, [c]);
+    if (list) list.push(c);
+    else deliveries.set(c.satelliteId, [c]);
   }
   for (const list of deliveries.values()) list.sort((a, b) => a.start - b.start || cmp(a.id, b.id));
   let best: DownlinkRoute | undefined;
@@ -146,7 +152,8 @@ export const DEFAULT_CAPACITY_PER_CONTACT = 50;
 
 /** Plan order: emergency first, then oldest first, then by sequence and id (deterministic). */
 export function comparePending(a: PendingDownlink, b: PendingDownlink): number {
-  const pa = a.priority === 'emergency' ? 0 : 1, pb = b.priority === 'emergency' ? 0 : 1;
+  const pa = a.priority === 'emergency' ? 0 : 1,
+    pb = b.priority === 'emergency' ? 0 : 1;
   return pa - pb || a.createdAt - b.createdAt || (a.sequence ?? Infinity) - (b.sequence ?? Infinity) || cmp(a.id, b.id);
 }
 
@@ -176,8 +183,12 @@ export function scheduleDownlinks(
       if (c.kind === 'station' && !left.has(c.id)) left.set(c.id, cap - (opts.used?.get(c.id) ?? 0));
     }
     let route = earliestRoute(contacts, {
-      readyAt: opts.now, uploadS: opts.uploadS, deliveryMarginS: opts.deliveryMarginS,
-      excluded: p.excluded ?? none, capacity: left, ...(prev !== undefined ? { deliverAfter: prev } : {}),
+      readyAt: opts.now,
+      uploadS: opts.uploadS,
+      deliveryMarginS: opts.deliveryMarginS,
+      excluded: p.excluded ?? none,
+      capacity: left,
+      ...(prev !== undefined ? { deliverAfter: prev } : {}),
     });
     if (route && p.deadline !== undefined && route.eta > p.deadline) route = undefined;
     if (route) {

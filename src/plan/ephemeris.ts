@@ -20,7 +20,10 @@ export interface Ephemeris {
 }
 
 export function computeEphemeris(
-  sats: readonly Satellite[], start: number, end: number, stepMs: number,
+  sats: readonly Satellite[],
+  start: number,
+  end: number,
+  stepMs: number,
   onProgress?: (done: number, total: number) => void,
 ): Ephemeris {
   const steps = Math.floor((end - start) / stepMs) + 1;
@@ -31,8 +34,12 @@ export function computeEphemeris(
     let o = i * steps * EPHEMERIS_STRIDE;
     for (let k = 0; k < steps; k++) {
       sat.ecefState(start + k * stepMs, s);
-      data[o++] = s.x; data[o++] = s.y; data[o++] = s.z;
-      data[o++] = s.vx; data[o++] = s.vy; data[o++] = s.vz;
+      data[o++] = s.x;
+      data[o++] = s.y;
+      data[o++] = s.z;
+      data[o++] = s.vx;
+      data[o++] = s.vy;
+      data[o++] = s.vz;
     }
     onProgress?.(i + 1, sats.length);
   });
@@ -52,11 +59,21 @@ export function interpolate(eph: Ephemeris, sat: number, t: number, out: Float64
   const d = eph.data;
   const o0 = (sat * eph.steps + k) * EPHEMERIS_STRIDE;
   const o1 = o0 + EPHEMERIS_STRIDE;
-  const s2 = s * s, s3 = s2 * s;
-  const h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
-  const d00 = (6 * s2 - 6 * s) / h, d10 = 3 * s2 - 4 * s + 1, d01 = (-6 * s2 + 6 * s) / h, d11 = 3 * s2 - 2 * s;
+  const s2 = s * s,
+    s3 = s2 * s;
+  const h00 = 2 * s3 - 3 * s2 + 1,
+    h10 = s3 - 2 * s2 + s,
+    h01 = -2 * s3 + 3 * s2,
+    h11 = s3 - s2;
+  const d00 = (6 * s2 - 6 * s) / h,
+    d10 = 3 * s2 - 4 * s + 1,
+    d01 = (-6 * s2 + 6 * s) / h,
+    d11 = 3 * s2 - 2 * s;
   for (let c = 0; c < 3; c++) {
-    const p0 = d[o0 + c]!, v0 = d[o0 + 3 + c]!, p1 = d[o1 + c]!, v1 = d[o1 + 3 + c]!;
+    const p0 = d[o0 + c]!,
+      v0 = d[o0 + 3 + c]!,
+      p1 = d[o1 + c]!,
+      v1 = d[o1 + 3 + c]!;
     out[c] = h00 * p0 + h10 * h * v0 + h01 * p1 + h11 * h * v1;
     out[3 + c] = d00 * p0 + d10 * v0 + d01 * p1 + d11 * v1;
   }

@@ -27,18 +27,30 @@ export function gridRegion(region: Region, resolution: number): Grid {
   for (const polygon of region.polygons) {
     for (const h of polygonToCells(polygon as unknown as number[][][], resolution, true)) set.add(h);
     if (set.size > MAX_GRID_CELLS) {
-      throw new SatiotError('PAYLOAD_TOO_LARGE', `region ${region.name} at resolution ${resolution} has more than ${MAX_GRID_CELLS} cells; use a coarser resolution`, { resolution });
+      throw new SatiotError(
+        'PAYLOAD_TOO_LARGE',
+        `region ${region.name} at resolution ${resolution} has more than ${MAX_GRID_CELLS} cells; use a coarser resolution`,
+        { resolution },
+      );
     }
   }
   if (set.size === 0) {
-    throw new SatiotError('REGION_EMPTY', `region ${region.name} holds no H3 cell centre at resolution ${resolution}; use a finer resolution or a larger region`, { region: region.name, resolution });
+    throw new SatiotError(
+      'REGION_EMPTY',
+      `region ${region.name} holds no H3 cell centre at resolution ${resolution}; use a finer resolution or a larger region`,
+      { region: region.name, resolution },
+    );
   }
   const cells = [...set].sort();
   const n = cells.length;
-  const latDeg = new Float64Array(n), lonDeg = new Float64Array(n), areaKm2 = new Float64Array(n);
+  const latDeg = new Float64Array(n),
+    lonDeg = new Float64Array(n),
+    areaKm2 = new Float64Array(n);
   cells.forEach((h, i) => {
     const [lat, lon] = cellToLatLng(h);
-    latDeg[i] = lat; lonDeg[i] = lon; areaKm2[i] = cellArea(h, 'km2');
+    latDeg[i] = lat;
+    lonDeg[i] = lon;
+    areaKm2[i] = cellArea(h, 'km2');
   });
   return { region: region.name, resolution, cells, latDeg, lonDeg, areaKm2 };
 }

@@ -32,20 +32,29 @@ export const CHINA_GROUND_STATIONS: readonly GroundStation[] = [
  * (`id`, `altM` and `minElevationDeg` optional; default minimum elevation `defaultMinElevationDeg`).
  */
 export function parseGroundStations(json: unknown, defaultMinElevationDeg: number): GroundStation[] {
-  const bad = (why: string, index?: number) => new SatiotError('GROUND_STATIONS_INVALID', index === undefined ? why : `ground station ${index + 1}: ${why}`, index === undefined ? {} : { index });
+  const bad = (why: string, index?: number) =>
+    new SatiotError(
+      'GROUND_STATIONS_INVALID',
+      index === undefined ? why : `ground station ${index + 1}: ${why}`,
+      index === undefined ? {} : { index },
+    );
   if (!Array.isArray(json)) throw bad('expected a JSON array of {"id","name","lat","lon","altM","minElevationDeg"}');
   if (json.length === 0) throw bad('the list is empty');
   const ids = new Set<string>();
   return json.map((raw, i) => {
     if (typeof raw !== 'object' || raw === null) throw bad('not an object', i);
     const r = raw as Record<string, unknown>;
-    const lat = r.lat ?? r.latDeg, lon = r.lon ?? r.lonDeg;
-    if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) throw bad(`"lat" must be a number within -90..90`, i);
-    if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 360) throw bad(`"lon" must be a number within -180..360`, i);
+    const lat = r.lat ?? r.latDeg,
+      lon = r.lon ?? r.lonDeg;
+    if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90)
+      throw bad(`"lat" must be a number within -90..90`, i);
+    if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 360)
+      throw bad(`"lon" must be a number within -180..360`, i);
     const altM = r.altM ?? 0;
     if (typeof altM !== 'number' || !Number.isFinite(altM)) throw bad('"altM" must be a number', i);
     const minEl = r.minElevationDeg ?? defaultMinElevationDeg;
-    if (typeof minEl !== 'number' || !Number.isFinite(minEl) || minEl < -5 || minEl >= 90) throw bad('"minElevationDeg" must be a number within -5..90', i);
+    if (typeof minEl !== 'number' || !Number.isFinite(minEl) || minEl < -5 || minEl >= 90)
+      throw bad('"minElevationDeg" must be a number within -5..90', i);
     const id = typeof r.id === 'string' && r.id !== '' ? r.id : `gs${i + 1}`;
     if (ids.has(id)) throw bad(`duplicate id '${id}'`, i);
     ids.add(id);

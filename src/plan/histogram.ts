@@ -10,22 +10,34 @@ export class DurationHistogram {
   /** Exact zeros (a message sent while a satellite is in view) kept apart from bin 0's spread. */
   private zero = 0;
 
-  constructor(readonly binMin = 0.25, readonly maxMin = 72 * 60) {
+  constructor(
+    readonly binMin = 0.25,
+    readonly maxMin = 72 * 60,
+  ) {
     this.bins = new Float64Array(Math.ceil(maxMin / binMin));
   }
 
   addPoint(valueMin: number, weight: number): void {
     if (!(weight > 0)) return;
     this.total += weight;
-    if (valueMin <= 0) { this.zero += weight; return; }
-    if (valueMin >= this.maxMin) { this.overflow += weight; return; }
+    if (valueMin <= 0) {
+      this.zero += weight;
+      return;
+    }
+    if (valueMin >= this.maxMin) {
+      this.overflow += weight;
+      return;
+    }
     this.bins[Math.max(0, Math.floor(valueMin / this.binMin))]! += weight;
   }
 
   /** `weight` spread evenly over [lo, hi] minutes. */
   addUniform(lo: number, hi: number, weight: number): void {
     if (!(weight > 0)) return;
-    if (!(hi - lo > 1e-9)) { this.addPoint(lo, weight); return; }
+    if (!(hi - lo > 1e-9)) {
+      this.addPoint(lo, weight);
+      return;
+    }
     const density = weight / (hi - lo);
     this.total += weight;
     if (hi > this.maxMin) {
@@ -34,8 +46,12 @@ export class DurationHistogram {
       hi = this.maxMin;
       if (lo >= hi) return;
     }
-    const b0 = Math.floor(lo / this.binMin), b1 = Math.min(this.bins.length - 1, Math.floor(hi / this.binMin));
-    if (b0 === b1) { this.bins[b0]! += (hi - lo) * density; return; }
+    const b0 = Math.floor(lo / this.binMin),
+      b1 = Math.min(this.bins.length - 1, Math.floor(hi / this.binMin));
+    if (b0 === b1) {
+      this.bins[b0]! += (hi - lo) * density;
+      return;
+    }
     this.bins[b0]! += ((b0 + 1) * this.binMin - lo) * density;
     for (let b = b0 + 1; b < b1; b++) this.bins[b]! += this.binMin * density;
     this.bins[b1]! += (hi - b1 * this.binMin) * density;
@@ -68,7 +84,14 @@ export class DurationHistogram {
   }
 
   toJSON(): HistogramJson {
-    return { binMin: this.binMin, maxMin: this.maxMin, bins: Array.from(this.bins), overflow: this.overflow, zero: this.zero, total: this.total };
+    return {
+      binMin: this.binMin,
+      maxMin: this.maxMin,
+      bins: Array.from(this.bins),
+      overflow: this.overflow,
+      zero: this.zero,
+      total: this.total,
+    };
   }
 
   static fromJSON(j: Omit<HistogramJson, 'bins'> & { bins: ArrayLike<number> }): DurationHistogram {

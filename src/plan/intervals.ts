@@ -6,11 +6,19 @@
 export function unionIntervals(pairs: ArrayLike<number>): number[] {
   const n = pairs.length >> 1;
   if (n === 0) return [];
-  const starts = new Float64Array(n), ends = new Float64Array(n);
-  for (let i = 0; i < n; i++) { starts[i] = pairs[2 * i]!; ends[i] = pairs[2 * i + 1]!; }
-  starts.sort(); ends.sort();
+  const starts = new Float64Array(n),
+    ends = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    starts[i] = pairs[2 * i]!;
+    ends[i] = pairs[2 * i + 1]!;
+  }
+  starts.sort();
+  ends.sort();
   const out: number[] = [];
-  let i = 0, j = 0, depth = 0, open = 0;
+  let i = 0,
+    j = 0,
+    depth = 0,
+    open = 0;
   while (i < n) {
     if (starts[i]! <= ends[j]!) {
       if (depth++ === 0) open = starts[i]!;
@@ -30,11 +38,13 @@ export function unionIntervals(pairs: ArrayLike<number>): number[] {
  * none: x itself when it is covered, else the next interval's start.
  */
 export function nextCovered(u: Float64Array | readonly number[], x: number): number {
-  let lo = 0, hi = u.length / 2;
+  let lo = 0,
+    hi = u.length / 2;
   // first interval whose end ≥ x
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (u[2 * mid + 1]! < x) lo = mid + 1; else hi = mid;
+    if (u[2 * mid + 1]! < x) lo = mid + 1;
+    else hi = mid;
   }
   if (lo === u.length / 2) return Infinity;
   const s = u[2 * lo]!;

@@ -22,8 +22,23 @@ export interface PlanContext {
   readonly samples?: number;
 }
 
-export const COVERAGE_FIELDS = ['coverageFraction', 'meanRevisitGapMin', 'maxRevisitGapMin', 'passesPerDay', 'meanWaitMin', 'p95WaitMin'] as const satisfies ReadonlyArray<keyof CellCoverage>;
-export const LATENCY_FIELDS = ['meanMin', 'p50Min', 'p95Min', 'maxMin', 'uplinkWaitMeanMin', 'groundWaitMeanMin', 'undeliveredFraction'] as const satisfies ReadonlyArray<keyof CellLatency>;
+export const COVERAGE_FIELDS = [
+  'coverageFraction',
+  'meanRevisitGapMin',
+  'maxRevisitGapMin',
+  'passesPerDay',
+  'meanWaitMin',
+  'p95WaitMin',
+] as const satisfies ReadonlyArray<keyof CellCoverage>;
+export const LATENCY_FIELDS = [
+  'meanMin',
+  'p50Min',
+  'p95Min',
+  'maxMin',
+  'uplinkWaitMeanMin',
+  'groundWaitMeanMin',
+  'undeliveredFraction',
+] as const satisfies ReadonlyArray<keyof CellLatency>;
 
 export interface ChunkResult {
   readonly from: number;
@@ -40,9 +55,15 @@ export function runChunk(ctx: PlanContext, from: number, to: number): ChunkResul
   const latency = ctx.mode === 'latency';
   // Coverage needs (start, end) per window; latency also the satellite: (sat, start, end).
   const buf = new WindowBuffer(latency ? 3 : 2);
-  findContactWindows(ctx.eph, ctx.cells, from, to, latency
-    ? (target, sat, start, end) => buf.push(target - from, sat, start, end)
-    : (target, _sat, start, end) => buf.push(target - from, start, end));
+  findContactWindows(
+    ctx.eph,
+    ctx.cells,
+    from,
+    to,
+    latency
+      ? (target, sat, start, end) => buf.push(target - from, sat, start, end)
+      : (target, _sat, start, end) => buf.push(target - from, start, end),
+  );
   const { data, offsets } = buf.byCell(n);
   const width = latency ? 3 : 2;
   const fields = latency ? LATENCY_FIELDS : COVERAGE_FIELDS;
@@ -54,7 +75,9 @@ export function runChunk(ctx: PlanContext, from: number, to: number): ChunkResul
     const m: Record<string, number> = latency
       ? { ...cellLatency(rows, ctx.ground!, ctx.t0, ctx.t1, ctx.samples!, hist, w) }
       : { ...cellCoverage(rows, ctx.t0, ctx.t1, ctx.horizonEnd, hist, w) };
-    fields.forEach((f, j) => { values[i * fields.length + j] = m[f]!; });
+    fields.forEach((f, j) => {
+      values[i * fields.length + j] = m[f]!;
+    });
   }
   const windows = buf.size;
   return { from, to, values, hist, windows };

@@ -71,12 +71,16 @@ export { MAX_PLAN_HOURS };
 function prepare(input: PlanInput): { eph: Ephemeris; t0: number; t1: number; horizonEnd: number; workers: number } {
   const { start, hours } = input;
   if (!Number.isFinite(start)) throw new SatiotError('INVALID_TIME', 'the plan start is not a valid time');
-  if (!(hours > 0 && hours <= MAX_PLAN_HOURS)) throw new SatiotError('INVALID_TIME', `--hours must be within (0, ${MAX_PLAN_HOURS}], got ${hours}`, { hours });
+  if (!(hours > 0 && hours <= MAX_PLAN_HOURS))
+    throw new SatiotError('INVALID_TIME', `--hours must be within (0, ${MAX_PLAN_HOURS}], got ${hours}`, { hours });
   if (input.satellites.length === 0) throw new SatiotError('NO_ELEMENT_SETS', 'the constellation has no satellite');
   const stepMs = input.stepMs ?? 60_000;
-  const t0 = start, t1 = start + hours * HOUR;
+  const t0 = start,
+    t1 = start + hours * HOUR;
   const horizonEnd = t1 + (input.tailHours ?? 12) * HOUR;
-  const eph = computeEphemeris(input.satellites, t0, horizonEnd, stepMs, (d, t) => input.onProgress?.('ephemeris', d, t));
+  const eph = computeEphemeris(input.satellites, t0, horizonEnd, stepMs, (d, t) =>
+    input.onProgress?.('ephemeris', d, t),
+  );
   return { eph, t0, t1, horizonEnd, workers: input.workers ?? defaultWorkers() };
 }
 
@@ -89,7 +93,13 @@ export async function planCoverage(input: CoverageInput): Promise<CoverageReport
   const began = performance.now();
   const { eph, t0, t1, horizonEnd, workers } = prepare(input);
   const g = input.grid;
-  const cells = makeTargets(Array.from(g.cells, (_, i) => ({ latDeg: g.latDeg[i]!, lonDeg: g.lonDeg[i]!, minElevationDeg: input.minElevationDeg })));
+  const cells = makeTargets(
+    Array.from(g.cells, (_, i) => ({
+      latDeg: g.latDeg[i]!,
+      lonDeg: g.lonDeg[i]!,
+      minElevationDeg: input.minElevationDeg,
+    })),
+  );
   const ctx: PlanContext = { mode: 'coverage', eph, cells, weights: g.areaKm2, t0, t1, horizonEnd };
   const chunks = await runAllChunks(ctx, workers, (d, t) => input.onProgress?.('cells', d, t));
   const rows = collect<CellCoverage>(chunks, COVERAGE_FIELDS, g.cells);
@@ -117,15 +127,24 @@ export async function planCoverage(input: CoverageInput): Promise<CoverageReport
  */
 export async function planLatency(input: LatencyInput): Promise<LatencyReport> {
   const began = performance.now();
-  if (input.groundStations.length === 0) throw new SatiotError('GROUND_STATIONS_INVALID', 'a latency plan needs at least one ground station');
+  if (input.groundStations.length === 0)
+    throw new SatiotError('GROUND_STATIONS_INVALID', 'a latency plan needs at least one ground station');
   const { eph, t0, t1, horizonEnd, workers } = prepare(input);
   const stations = makeTargets(input.groundStations);
   const perSat: number[][] = Array.from({ length: eph.satellites }, () => []);
-  findContactWindows(eph, stations, 0, stations.count, (_t, sat, s, e) => { perSat[sat]!.push(s, e); });
+  findContactWindows(eph, stations, 0, stations.count, (_t, sat, s, e) => {
+    perSat[sat]!.push(s, e);
+  });
   input.onProgress?.('ground', 1, 1);
   const ground = perSat.map((p) => Float64Array.from(unionIntervals(p)));
   const g = input.grid;
-  const cells = makeTargets(Array.from(g.cells, (_, i) => ({ latDeg: g.latDeg[i]!, lonDeg: g.lonDeg[i]!, minElevationDeg: input.uplinkMinElevationDeg })));
+  const cells = makeTargets(
+    Array.from(g.cells, (_, i) => ({
+      latDeg: g.latDeg[i]!,
+      lonDeg: g.lonDeg[i]!,
+      minElevationDeg: input.uplinkMinElevationDeg,
+    })),
+  );
   const samples = Math.max(1, Math.round((t1 - t0) / (input.sampleStepMs ?? 60_000)));
   const ctx: PlanContext = { mode: 'latency', eph, cells, weights: g.areaKm2, t0, t1, horizonEnd, ground, samples };
   const chunks = await runAllChunks(ctx, workers, (d, t) => input.onProgress?.('cells', d, t));
@@ -149,12 +168,18 @@ export async function planLatency(input: LatencyInput): Promise<LatencyReport> {
   };
 }
 
-function collect<T>(chunks: readonly ChunkResult[], fields: readonly string[], ids: readonly string[]): Array<{ cell: string } & T> {
+function collect<T>(
+  chunks: readonly ChunkResult[],
+  fields: readonly string[],
+  ids: readonly string[],
+): Array<{ cell: string } & T> {
   const rows: Array<Record<string, number | string>> = [];
   for (const c of chunks) {
     for (let i = 0; i < c.to - c.from; i++) {
       const row: Record<string, number | string> = { cell: ids[c.from + i]! };
-      fields.forEach((f, j) => { row[f] = c.values[i * fields.length + j]!; });
+      fields.forEach((f, j) => {
+        row[f] = c.values[i * fields.length + j]!;
+      });
       rows.push(row);
     }
   }
@@ -169,10 +194,14 @@ function pooled(chunks: readonly ChunkResult[]): DurationHistogram {
 
 /** Area-weighted mean over cells, ignoring cells where the metric is undefined (NaN). */
 function weightedMean<R extends { cell: string }>(rows: readonly R[], w: Float64Array, key: keyof R): number {
-  let s = 0, ws = 0;
+  let s = 0,
+    ws = 0;
   rows.forEach((r, i) => {
     const v = r[key] as unknown as number;
-    if (Number.isFinite(v)) { s += v * w[i]!; ws += w[i]!; }
+    if (Number.isFinite(v)) {
+      s += v * w[i]!;
+      ws += w[i]!;
+    }
   });
   return ws > 0 ? s / ws : NaN;
 }

@@ -41,21 +41,27 @@ export class TargetIndex {
     const polar = Math.abs(latDeg) + radiusDeg >= 89.9;
     // Longitude half-width of the cap: asin(sin ρ / cos φc), its extent at the tangent latitude.
     const ratio = Math.sin((radiusDeg * Math.PI) / 180) / Math.cos((latDeg * Math.PI) / 180);
-    let l0 = 0, l1 = LON_BINS - 1;
+    let l0 = 0,
+      l1 = LON_BINS - 1;
     if (!polar && ratio < 1) {
       const dLon = (Math.asin(ratio) * 180) / Math.PI;
       l0 = Math.floor((lonDeg - dLon + 180) / BIN_DEG);
       l1 = Math.floor((lonDeg + dLon + 180) / BIN_DEG);
-      if (l1 - l0 >= LON_BINS) { l0 = 0; l1 = LON_BINS - 1; }
+      if (l1 - l0 >= LON_BINS) {
+        l0 = 0;
+        l1 = LON_BINS - 1;
+      }
     }
     for (let lb = b0; lb <= b1; lb++) {
       const row = lb * LON_BINS;
       for (let lq = l0; lq <= l1; lq++) {
         const b = row + (((lq % LON_BINS) + LON_BINS) % LON_BINS);
-        const begin = this.binStart[b]!, end = this.binStart[b + 1]!;
+        const begin = this.binStart[b]!,
+          end = this.binStart[b + 1]!;
         if (begin === end) continue;
         const last = out.length - 1;
-        if (last > 0 && out[last] === begin) out[last] = end; else out.push(begin, end);
+        if (last > 0 && out[last] === begin) out[last] = end;
+        else out.push(begin, end);
       }
     }
   }
@@ -63,7 +69,7 @@ export class TargetIndex {
 
 function binOf(latDeg: number, lonDeg: number): number {
   const lb = Math.min(LAT_BINS - 1, Math.max(0, Math.floor((latDeg + 90) / BIN_DEG)));
-  const lon = ((((lonDeg + 180) % 360) + 360) % 360);
+  const lon = (((lonDeg + 180) % 360) + 360) % 360;
   const ob = Math.min(LON_BINS - 1, Math.floor(lon / BIN_DEG));
   return lb * LON_BINS + ob;
 }

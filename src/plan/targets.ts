@@ -16,7 +16,9 @@ export interface Targets {
 
 export const TARGET_STRIDE = 6;
 
-export function makeTargets(points: ReadonlyArray<{ latDeg: number; lonDeg: number; altM?: number; minElevationDeg: number }>): Targets {
+export function makeTargets(
+  points: ReadonlyArray<{ latDeg: number; lonDeg: number; altM?: number; minElevationDeg: number }>,
+): Targets {
   const n = points.length;
   const t: Targets = {
     count: n,

@@ -8,20 +8,30 @@ export class WindowBuffer {
   private cellOf: Int32Array;
   private count = 0;
 
-  constructor(readonly width: number, initialRows = 1 << 16) {
+  constructor(
+    readonly width: number,
+    initialRows = 1 << 16,
+  ) {
     this.rows = new Float64Array(initialRows * width);
     this.cellOf = new Int32Array(initialRows);
   }
 
-  get size(): number { return this.count; }
+  get size(): number {
+    return this.count;
+  }
 
   push(cell: number, a: number, b: number, c = 0): void {
     if (this.count === this.cellOf.length) {
-      const rows = new Float64Array(this.rows.length * 2); rows.set(this.rows); this.rows = rows;
-      const cells = new Int32Array(this.cellOf.length * 2); cells.set(this.cellOf); this.cellOf = cells;
+      const rows = new Float64Array(this.rows.length * 2);
+      rows.set(this.rows);
+      this.rows = rows;
+      const cells = new Int32Array(this.cellOf.length * 2);
+      cells.set(this.cellOf);
+      this.cellOf = cells;
     }
     const o = this.count * this.width;
-    this.rows[o] = a; this.rows[o + 1] = b;
+    this.rows[o] = a;
+    this.rows[o + 1] = b;
     if (this.width > 2) this.rows[o + 2] = c;
     this.cellOf[this.count++] = cell;
   }

@@ -33,7 +33,9 @@ function countries(): Feature<Geometry, { name: string }>[] {
 export function presetOutline(name: string): Ring[][] {
   const p = REGION_PRESETS[name];
   if (!p) return [];
-  return countries().filter((f) => p.countries.includes(String(f.id))).flatMap((f) => polygonsOf(f.geometry));
+  return countries()
+    .filter((f) => p.countries.includes(String(f.id)))
+    .flatMap((f) => polygonsOf(f.geometry));
 }
 
 /**
@@ -49,27 +51,45 @@ export function loadRegion(spec: string): Region {
   try {
     text = readFileSync(s, 'utf8');
   } catch {
-    throw new SatiotError('REGION_UNKNOWN', `region '${spec}' is not a preset (${Object.keys(REGION_PRESETS).join(', ')}), a bbox:minLon,minLat,maxLon,maxLat, nor a readable GeoJSON file`, { region: spec });
+    throw new SatiotError(
+      'REGION_UNKNOWN',
+      `region '${spec}' is not a preset (${Object.keys(REGION_PRESETS).join(', ')}), a bbox:minLon,minLat,maxLon,maxLat, nor a readable GeoJSON file`,
+      { region: spec },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new SatiotError('REGION_UNKNOWN', `region file ${spec} is not valid JSON: ${(e as Error).message}`, { region: spec });
+    throw new SatiotError('REGION_UNKNOWN', `region file ${spec} is not valid JSON: ${(e as Error).message}`, {
+      region: spec,
+    });
   }
   const polygons = geojsonPolygons(json);
-  if (polygons.length === 0) throw new SatiotError('REGION_EMPTY', `region file ${spec} holds no Polygon or MultiPolygon`, { region: spec });
+  if (polygons.length === 0)
+    throw new SatiotError('REGION_EMPTY', `region file ${spec} holds no Polygon or MultiPolygon`, { region: spec });
   return { name: spec, polygons };
 }
 
 function bbox(s: string): Region {
-  const parts = s.slice(5).split(',').map((x) => Number(x.trim()));
+  const parts = s
+    .slice(5)
+    .split(',')
+    .map((x) => Number(x.trim()));
   const [minLon, minLat, maxLon, maxLat] = parts as [number, number, number, number];
   if (parts.length !== 4 || parts.some((x) => !Number.isFinite(x))) {
-    throw new SatiotError('REGION_UNKNOWN', `'${s}' must be bbox:minLon,minLat,maxLon,maxLat with four numbers`, { region: s });
+    throw new SatiotError('REGION_UNKNOWN', `'${s}' must be bbox:minLon,minLat,maxLon,maxLat with four numbers`, {
+      region: s,
+    });
   }
-  if (minLat < -90 || maxLat > 90 || minLon < -180 || maxLon > 180) throw new SatiotError('REGION_UNKNOWN', `'${s}': longitudes must be within -180..180 and latitudes within -90..90`, { region: s });
-  if (!(minLon < maxLon && minLat < maxLat)) throw new SatiotError('REGION_EMPTY', `'${s}' is empty: min must be below max`, { region: s });
+  if (minLat < -90 || maxLat > 90 || minLon < -180 || maxLon > 180)
+    throw new SatiotError(
+      'REGION_UNKNOWN',
+      `'${s}': longitudes must be within -180..180 and latitudes within -90..90`,
+      { region: s },
+    );
+  if (!(minLon < maxLon && minLat < maxLat))
+    throw new SatiotError('REGION_EMPTY', `'${s}' is empty: min must be below max`, { region: s });
   // Densify the edges: H3 joins vertices by great circles, a box's parallels are not great circles.
   const ring: Ring = [];
   const n = Math.max(2, Math.ceil((maxLon - minLon) / 2));
@@ -83,11 +103,17 @@ function geojsonPolygons(j: unknown): Ring[][] {
   if (typeof j !== 'object' || j === null) return [];
   const o = j as { type?: string; features?: unknown[]; geometry?: unknown; geometries?: unknown[] };
   switch (o.type) {
-    case 'FeatureCollection': return (o.features ?? []).flatMap(geojsonPolygons);
-    case 'Feature': return geojsonPolygons(o.geometry);
-    case 'GeometryCollection': return (o.geometries ?? []).flatMap(geojsonPolygons);
-    case 'Polygon': case 'MultiPolygon': return polygonsOf(o as Polygon | MultiPolygon);
-    default: return [];
+    case 'FeatureCollection':
+      return (o.features ?? []).flatMap(geojsonPolygons);
+    case 'Feature':
+      return geojsonPolygons(o.geometry);
+    case 'GeometryCollection':
+      return (o.geometries ?? []).flatMap(geojsonPolygons);
+    case 'Polygon':
+    case 'MultiPolygon':
+      return polygonsOf(o as Polygon | MultiPolygon);
+    default:
+      return [];
   }
 }
 

@@ -6,5 +6,9 @@ import { SatiotError } from '../errors/satiot-error.js';
 export function loadRegionSpec(spec: string): Region {
   const s = spec.trim();
   if (REGION_PRESETS[s.toLowerCase()] || s.startsWith('bbox:')) return loadRegion(s);
-  throw new SatiotError('REGION_UNKNOWN', `region '${spec}' must be a preset (${Object.keys(REGION_PRESETS).join(', ')}) or bbox:minLon,minLat,maxLon,maxLat`, { region: spec });
+  throw new SatiotError(
+    'REGION_UNKNOWN',
+    `region '${spec}' must be a preset (${Object.keys(REGION_PRESETS).join(', ')}) or bbox:minLon,minLat,maxLon,maxLat`,
+    { region: spec },
+  );
 }

@@ -11,7 +11,11 @@ import { stringify } from 'csv-stringify/sync';
 /** A cell value: numbers and booleans are written as JavaScript prints them; null and undefined as empty. */
 export type CsvValue = string | number | boolean | null | undefined;
 
-const OPTIONS = { escape_formulas: true, record_delimiter: 'windows', cast: { boolean: (b: boolean) => String(b) } } as const;
+const OPTIONS = {
+  escape_formulas: true,
+  record_delimiter: 'windows',
+  cast: { boolean: (b: boolean) => String(b) },
+} as const;
 
 /** One cell, ready to join with commas (formula-escaped, then quoted when it needs to be). */
 export function csvCell(v: CsvValue): string {

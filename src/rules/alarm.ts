@@ -70,7 +70,10 @@ export function raise(current: Alarm | undefined, firing: AlarmFiring): Alarm {
     return { ...current, count: current.count + 1, lastFiredAt: firing.at, lastEvidence: firing.evidence };
   }
   if (current !== undefined && current.id === firing.id) {
-    throw new AlarmError(`alarm ${current.id} is cleared and is not reopened: a new firing needs a new alarm id`, current.id);
+    throw new AlarmError(
+      `alarm ${current.id} is cleared and is not reopened: a new firing needs a new alarm id`,
+      current.id,
+    );
   }
   return {
     id: firing.id,
@@ -88,7 +91,8 @@ export function raise(current: Alarm | undefined, firing: AlarmFiring): Alarm {
 
 /** An operator takes the alarm on. Only a raised alarm can be acknowledged, and only once. */
 export function acknowledge(alarm: Alarm, by: string, at: number): Alarm {
-  if (alarm.state !== 'raised') throw new AlarmError(`alarm ${alarm.id} is ${alarm.state} and cannot be acknowledged`, alarm.id);
+  if (alarm.state !== 'raised')
+    throw new AlarmError(`alarm ${alarm.id} is ${alarm.state} and cannot be acknowledged`, alarm.id);
   return { ...alarm, state: 'acknowledged', acknowledgedAt: at, acknowledgedBy: by };
 }
 

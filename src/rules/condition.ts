@@ -1,6 +1,16 @@
 import { checkFieldPath } from './field-path.js';
 import { type GeofenceArea, parseGeofenceArea } from './geofence-area.js';
-import { fail, member, onlyKeys, readArray, readEnum, readInteger, readNumber, readObject, readString } from './json-reader.js';
+import {
+  fail,
+  member,
+  onlyKeys,
+  readArray,
+  readEnum,
+  readInteger,
+  readNumber,
+  readObject,
+  readString,
+} from './json-reader.js';
 
 /**
  * What a rule tests. Leaves read one field (threshold, rate), the position (geofence) or the
@@ -8,8 +18,15 @@ import { fail, member, onlyKeys, readArray, readEnum, readInteger, readNumber, r
  * truth.ts): a leaf whose field is missing is unknown, and unknown neither raises nor clears.
  */
 export type Condition =
-  | ThresholdCondition | RateCondition | GeofenceCondition | SilenceCondition | AnomalyCondition | ForecastCondition
-  | AllCondition | AnyCondition | NotCondition;
+  | ThresholdCondition
+  | RateCondition
+  | GeofenceCondition
+  | SilenceCondition
+  | AnomalyCondition
+  | ForecastCondition
+  | AllCondition
+  | AnyCondition
+  | NotCondition;
 
 export type ComparisonOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
 export const COMPARISON_OPS: readonly ComparisonOp[] = ['>', '>=', '<', '<=', '==', '!='];
@@ -109,7 +126,17 @@ export interface NotCondition {
   readonly condition: Condition;
 }
 
-export const CONDITION_KINDS = ['threshold', 'rate', 'geofence', 'silence', 'anomaly', 'forecast', 'all', 'any', 'not'] as const;
+export const CONDITION_KINDS = [
+  'threshold',
+  'rate',
+  'geofence',
+  'silence',
+  'anomaly',
+  'forecast',
+  'all',
+  'any',
+  'not',
+] as const;
 /** A forecast leaf's history bounds (values), and its horizon's (a week). */
 export const MIN_FORECAST_HISTORY = 24;
 export const MAX_FORECAST_HISTORY = 512;
@@ -134,7 +161,10 @@ const MAX_SILENCE_HOURS = 366 * 24;
 export function parseCondition(v: unknown, path = 'condition'): Condition {
   const c = parseNode(v, path, 1, { leaves: 0 });
   if (c.kind !== 'silence' && containsSilence(c)) {
-    fail(silencePath(c, path), 'a silence condition must be the rule\'s whole condition: it is checked on a timer, not on messages');
+    fail(
+      silencePath(c, path),
+      "a silence condition must be the rule's whole condition: it is checked on a timer, not on messages",
+    );
   }
   return c;
 }
@@ -153,10 +183,15 @@ function parseNode(v: unknown, path: string, depth: number, budget: { leaves: nu
     return { kind, condition: parseNode(member(o, 'condition'), `${path}.not`, depth + 1, budget) };
   }
   budget.leaves++;
-  if (budget.leaves > MAX_CONDITION_LEAVES) fail(path, `is one leaf too many: a rule may test at most ${MAX_CONDITION_LEAVES}`);
+  if (budget.leaves > MAX_CONDITION_LEAVES)
+    fail(path, `is one leaf too many: a rule may test at most ${MAX_CONDITION_LEAVES}`);
   if (kind === 'anomaly' || kind === 'forecast') {
     budget.learned = (budget.learned ?? 0) + 1;
-    if (budget.learned > MAX_LEARNED_LEAVES) fail(path, `is one learned condition too many: a rule may hold at most ${MAX_LEARNED_LEAVES} anomaly and forecast conditions (each costs a model run per message)`);
+    if (budget.learned > MAX_LEARNED_LEAVES)
+      fail(
+        path,
+        `is one learned condition too many: a rule may hold at most ${MAX_LEARNED_LEAVES} anomaly and forecast conditions (each costs a model run per message)`,
+      );
   }
   switch (kind) {
     case 'threshold': {
@@ -188,23 +223,40 @@ function parseNode(v: unknown, path: string, depth: number, budget: { leaves: nu
     }
     case 'anomaly': {
       onlyKeys(o, ['kind', 'field', 'minScore', 'history'], path);
-      const minScore = member(o, 'minScore') === undefined ? 0.5 : readNumber(member(o, 'minScore'), `${path}.minScore`, 0, 1);
+      const minScore =
+        member(o, 'minScore') === undefined ? 0.5 : readNumber(member(o, 'minScore'), `${path}.minScore`, 0, 1);
       if (minScore === 0) fail(`${path}.minScore`, 'must be greater than 0');
-      const history = member(o, 'history') === undefined ? 48 : readInteger(member(o, 'history'), `${path}.history`, MIN_ANOMALY_HISTORY, MAX_ANOMALY_HISTORY);
+      const history =
+        member(o, 'history') === undefined
+          ? 48
+          : readInteger(member(o, 'history'), `${path}.history`, MIN_ANOMALY_HISTORY, MAX_ANOMALY_HISTORY);
       return { kind, field: readField(member(o, 'field'), `${path}.field`), minScore, history };
     }
     case 'forecast': {
       onlyKeys(o, ['kind', 'field', 'op', 'value', 'horizonMinutes', 'quantile', 'history'], path);
-      const horizonMinutes = readNumber(member(o, 'horizonMinutes'), `${path}.horizonMinutes`, 0, MAX_FORECAST_HORIZON_MINUTES);
+      const horizonMinutes = readNumber(
+        member(o, 'horizonMinutes'),
+        `${path}.horizonMinutes`,
+        0,
+        MAX_FORECAST_HORIZON_MINUTES,
+      );
       if (horizonMinutes === 0) fail(`${path}.horizonMinutes`, 'must be greater than 0');
       const quantile = member(o, 'quantile');
       const history = member(o, 'history');
       return {
-        kind, field: readField(member(o, 'field'), `${path}.field`),
+        kind,
+        field: readField(member(o, 'field'), `${path}.field`),
         op: readEnum(member(o, 'op'), `${path}.op`, ['>', '>=', '<', '<='] as const),
-        value: readNumber(member(o, 'value'), `${path}.value`), horizonMinutes,
-        quantile: quantile === undefined ? 'upper' : readEnum(quantile, `${path}.quantile`, ['lower', 'point', 'upper'] as const),
-        history: history === undefined ? 96 : readInteger(history, `${path}.history`, MIN_FORECAST_HISTORY, MAX_FORECAST_HISTORY),
+        value: readNumber(member(o, 'value'), `${path}.value`),
+        horizonMinutes,
+        quantile:
+          quantile === undefined
+            ? 'upper'
+            : readEnum(quantile, `${path}.quantile`, ['lower', 'point', 'upper'] as const),
+        history:
+          history === undefined
+            ? 96
+            : readInteger(history, `${path}.history`, MIN_FORECAST_HISTORY, MAX_FORECAST_HISTORY),
       };
     }
     case 'silence': {
@@ -213,7 +265,12 @@ function parseNode(v: unknown, path: string, depth: number, budget: { leaves: nu
       if (hours === 0) fail(`${path}.hours`, 'must be greater than 0');
       const learned = o['learned'];
       if (learned !== undefined && typeof learned !== 'boolean') fail(`${path}.learned`, 'must be true or false');
-      return { kind, hours, missedContacts: readInteger(member(o, 'missedContacts'), `${path}.missedContacts`, 0, 100_000), ...(learned ? { learned: true } : {}) };
+      return {
+        kind,
+        hours,
+        missedContacts: readInteger(member(o, 'missedContacts'), `${path}.missedContacts`, 0, 100_000),
+        ...(learned ? { learned: true } : {}),
+      };
     }
   }
 }
@@ -251,8 +308,12 @@ function silencePath(c: Condition, path: string): string {
 /** The field paths a condition reads, in its leaves (the core fetches reception metadata only for rules that read `meta.*`). */
 export function conditionFields(c: Condition): string[] {
   switch (c.kind) {
-    case 'all': case 'any': return c.conditions.flatMap(conditionFields);
-    case 'not': return conditionFields(c.condition);
-    default: return 'field' in c && typeof c.field === 'string' ? [c.field] : [];
+    case 'all':
+    case 'any':
+      return c.conditions.flatMap(conditionFields);
+    case 'not':
+      return conditionFields(c.condition);
+    default:
+      return 'field' in c && typeof c.field === 'string' ? [c.field] : [];
   }
 }

@@ -4,5 +4,9 @@
  */
 export interface ContactOracle {
   /** Contact windows of the terminal (at its registered location, or wherever the plan puts it) overlapping [fromMs, toMs]. */
-  contactsBetween(terminal: { readonly id: string; readonly location?: { readonly lat: number; readonly lon: number } }, fromMs: number, toMs: number): number;
+  contactsBetween(
+    terminal: { readonly id: string; readonly location?: { readonly lat: number; readonly lon: number } },
+    fromMs: number,
+    toMs: number,
+  ): number;
 }

@@ -1,4 +1,13 @@
-import { MIN_ANOMALY_HISTORY, MIN_FORECAST_HISTORY, type AnomalyCondition, type ComparisonOp, type Condition, type ForecastCondition, type GeofenceCondition, type RateCondition } from './condition.js';
+import {
+  MIN_ANOMALY_HISTORY,
+  MIN_FORECAST_HISTORY,
+  type AnomalyCondition,
+  type ComparisonOp,
+  type Condition,
+  type ForecastCondition,
+  type GeofenceCondition,
+  type RateCondition,
+} from './condition.js';
 import { detectAnomalies } from '../learn/anomaly.js';
 import { forecastSeries } from '../learn/forecast.js';
 import type { ForecastEngine } from '../learn/engine.js';
@@ -23,14 +32,19 @@ export interface ConditionInput {
 }
 
 /** What one leaf saw: its path, kind, truth and the values behind it. JSON-safe. */
-export type LeafEvidence = { readonly path: string; readonly kind: string; readonly truth: Truth } & { readonly [k: string]: unknown };
+export type LeafEvidence = { readonly path: string; readonly kind: string; readonly truth: Truth } & {
+  readonly [k: string]: unknown;
+};
 
 /**
  * Evaluates the tree for one message. Every leaf runs, none is short-circuited, because rate and
  * geofence leaves must record each message in `leaves` (mutated in place: the caller passes a copy).
  */
 export function evaluateCondition(
-  c: Condition, leaves: Record<string, LeafState>, input: ConditionInput, path = 'condition',
+  c: Condition,
+  leaves: Record<string, LeafState>,
+  input: ConditionInput,
+  path = 'condition',
 ): { truth: Truth; evidence: LeafEvidence[] } {
   switch (c.kind) {
     case 'all':
@@ -68,17 +82,35 @@ function leaf(e: LeafEvidence): { truth: Truth; evidence: LeafEvidence[] } {
 
 function compare(a: number, op: ComparisonOp, b: number): boolean {
   switch (op) {
-    case '>': return a > b;
-    case '>=': return a >= b;
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '==': return a === b;
-    case '!=': return a !== b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
   }
 }
 
-function evaluateRate(c: RateCondition, leaves: Record<string, LeafState>, input: ConditionInput, path: string): LeafEvidence {
-  const base = { path, kind: c.kind, field: c.field, windowMinutes: c.windowMinutes, rise: c.rise ?? null, fall: c.fall ?? null };
+function evaluateRate(
+  c: RateCondition,
+  leaves: Record<string, LeafState>,
+  input: ConditionInput,
+  path: string,
+): LeafEvidence {
+  const base = {
+    path,
+    kind: c.kind,
+    field: c.field,
+    windowMinutes: c.windowMinutes,
+    rise: c.rise ?? null,
+    fall: c.fall ?? null,
+  };
   const value = readNumericField(c.field, input.decoded, input.meta);
   if (value === undefined) return { ...base, truth: 'unknown', value: null };
   const windowMs = c.windowMinutes * 60_000;
@@ -87,11 +119,26 @@ function evaluateRate(c: RateCondition, leaves: Record<string, LeafState>, input
   const after = addSample(before, input.at, value, windowMs);
   leaves[path] = { kind: 'rate', samples: after.samples, horizon: after.horizon };
   const r = rateAt(after, input.at, windowMs, c);
-  return { ...base, truth: r.truth, value, from: r.from ?? null, to: r.to ?? null, change: r.change ?? null, samples: r.samples };
+  return {
+    ...base,
+    truth: r.truth,
+    value,
+    from: r.from ?? null,
+    to: r.to ?? null,
+    change: r.change ?? null,
+    samples: r.samples,
+  };
 }
 
 /** The leaf's history with (at, value) in its place by capture time (one reading per time), its newest `max`. */
-function remember(leaves: Record<string, LeafState>, path: string, kind: 'anomaly' | 'forecast', at: number, value: number, max: number): Array<readonly [number, number]> {
+function remember(
+  leaves: Record<string, LeafState>,
+  path: string,
+  kind: 'anomaly' | 'forecast',
+  at: number,
+  value: number,
+  max: number,
+): Array<readonly [number, number]> {
   const held = leaves[path];
   const samples = held?.kind === kind ? held.samples.filter((s) => s[0] !== at) : [];
   const i = samples.findIndex((s) => s[0] > at);
@@ -107,15 +154,29 @@ function remember(leaves: Record<string, LeafState>, path: string, kind: 'anomal
  * carries that crossing — when, the forecast and its interval — or, when there is none, the
  * quantile's extreme over the horizon.
  */
-function evaluateForecast(c: ForecastCondition, leaves: Record<string, LeafState>, input: ConditionInput, path: string): LeafEvidence {
-  const base = { path, kind: c.kind, field: c.field, op: c.op, threshold: c.value, horizonMinutes: c.horizonMinutes, quantile: c.quantile };
+function evaluateForecast(
+  c: ForecastCondition,
+  leaves: Record<string, LeafState>,
+  input: ConditionInput,
+  path: string,
+): LeafEvidence {
+  const base = {
+    path,
+    kind: c.kind,
+    field: c.field,
+    op: c.op,
+    threshold: c.value,
+    horizonMinutes: c.horizonMinutes,
+    quantile: c.quantile,
+  };
   const value = readNumericField(c.field, input.decoded, input.meta);
   if (value === undefined) return { ...base, truth: 'unknown', value: null };
   const kept = remember(leaves, path, 'forecast', input.at, value, c.history);
   if (input.late) return { ...base, truth: 'unknown', value, reason: 'late: a forecast is made from the newest value' };
   if (kept.length < MIN_FORECAST_HISTORY) return { ...base, truth: 'unknown', value, samples: kept.length };
   if (!input.engine) return { ...base, truth: 'unknown', value, reason: 'no forecaster runs here' };
-  const t = kept.map((s) => s[0]), y = kept.map((s) => s[1]);
+  const t = kept.map((s) => s[0]),
+    y = kept.map((s) => s[1]);
   const step = (t[t.length - 1]! - t[0]!) / (t.length - 1);
   const horizon = Math.max(1, Math.min(1000, Math.ceil((c.horizonMinutes * 60_000) / Math.max(step, 1))));
   let f;
@@ -126,15 +187,32 @@ function evaluateForecast(c: ForecastCondition, leaves: Record<string, LeafState
   }
   const end = input.at + c.horizonMinutes * 60_000;
   const within = f.points.filter((p) => p.t <= end);
-  const read = (p: (typeof within)[number]) => (c.quantile === 'lower' ? p.lower : c.quantile === 'upper' ? p.upper : p.value);
+  const read = (p: (typeof within)[number]) =>
+    c.quantile === 'lower' ? p.lower : c.quantile === 'upper' ? p.upper : p.value;
   const hit = within.find((p) => compare(read(p), c.op, c.value));
-  const at = (p: (typeof within)[number]) => ({ at: new Date(p.t).toISOString(), forecast: p.value, lower: p.lower, upper: p.upper });
+  const at = (p: (typeof within)[number]) => ({
+    at: new Date(p.t).toISOString(),
+    forecast: p.value,
+    lower: p.lower,
+    upper: p.upper,
+  });
   // What was fitted, so a decision can store the very model that judged (docs/intelligence.md).
   const { trainedFrom, trainedTo, observations, ...fitted } = f.model;
   const fit = { trainedFrom, trainedTo, observations, params: { ...fitted, quantile: c.quantile } };
   if (hit) return { ...base, truth: 'true', value, crossing: at(hit), model: f.model.kind, samples: kept.length, fit };
-  const extreme = within.reduce((a, p) => ((c.op === '>' || c.op === '>=') ? (read(p) > read(a) ? p : a) : (read(p) < read(a) ? p : a)), within[0]!);
-  return { ...base, truth: within.length ? 'false' : 'unknown', value, nearest: within.length ? at(extreme) : null, model: f.model.kind, samples: kept.length, fit };
+  const extreme = within.reduce(
+    (a, p) => (c.op === '>' || c.op === '>=' ? (read(p) > read(a) ? p : a) : read(p) < read(a) ? p : a),
+    within[0]!,
+  );
+  return {
+    ...base,
+    truth: within.length ? 'false' : 'unknown',
+    value,
+    nearest: within.length ? at(extreme) : null,
+    model: f.model.kind,
+    samples: kept.length,
+    fit,
+  };
 }
 
 /**
@@ -142,25 +220,43 @@ function evaluateForecast(c: ForecastCondition, leaves: Record<string, LeafState
  * scored against it. The newest value is judged from the values before it; a late one from both
  * sides. Two readings with one capture time are one: the newer replaces it.
  */
-function evaluateAnomaly(c: AnomalyCondition, leaves: Record<string, LeafState>, input: ConditionInput, path: string): LeafEvidence {
+function evaluateAnomaly(
+  c: AnomalyCondition,
+  leaves: Record<string, LeafState>,
+  input: ConditionInput,
+  path: string,
+): LeafEvidence {
   const base = { path, kind: c.kind, field: c.field, minScore: c.minScore };
   const value = readNumericField(c.field, input.decoded, input.meta);
   if (value === undefined) return { ...base, truth: 'unknown', value: null };
   const kept = remember(leaves, path, 'anomaly', input.at, value, c.history);
-  if (!kept.some((s) => s[0] === input.at)) return { ...base, truth: 'unknown', value, reason: 'older than the history kept' };
+  if (!kept.some((s) => s[0] === input.at))
+    return { ...base, truth: 'unknown', value, reason: 'older than the history kept' };
   if (kept.length < MIN_ANOMALY_HISTORY) return { ...base, truth: 'unknown', value, samples: kept.length };
   const r = detectAnomalies({ t: kept.map((s) => s[0]), y: kept.map((s) => s[1]) }, { threshold: c.minScore });
   // The regular grid may have moved the value to its nearest step: the point closest in time is it.
   let p = r.points[0]!;
   for (const q of r.points) if (Math.abs(q.t - input.at) < Math.abs(p.t - input.at)) p = q;
   return {
-    ...base, truth: truthOf(p.score >= c.minScore), value, score: p.score, reason: p.reason,
-    expected: p.expected, lower: p.lower, upper: p.upper, samples: kept.length,
+    ...base,
+    truth: truthOf(p.score >= c.minScore),
+    value,
+    score: p.score,
+    reason: p.reason,
+    expected: p.expected,
+    lower: p.lower,
+    upper: p.upper,
+    samples: kept.length,
     fit: { trainedFrom: kept[0]![0], trainedTo: kept[kept.length - 1]![0], observations: kept.length, params: r.model },
   };
 }
 
-function evaluateGeofence(c: GeofenceCondition, leaves: Record<string, LeafState>, input: ConditionInput, path: string): LeafEvidence {
+function evaluateGeofence(
+  c: GeofenceCondition,
+  leaves: Record<string, LeafState>,
+  input: ConditionInput,
+  path: string,
+): LeafEvidence {
   const base = { path, kind: c.kind, trigger: c.trigger };
   const position = positionOf(input);
   if (position === null) return { ...base, truth: 'unknown', position: null };
@@ -175,7 +271,8 @@ function evaluateGeofence(c: GeofenceCondition, leaves: Record<string, LeafState
   const previous = held?.kind === 'geofence' ? held.inside : null;
   leaves[path] = { kind: 'geofence', inside, at: input.at };
   // The first position ever seen has nothing to cross from: unknown, neither an enter nor not one.
-  const truth: Truth = previous === null ? 'unknown' : truthOf(c.trigger === 'enter' ? !previous && inside : previous && !inside);
+  const truth: Truth =
+    previous === null ? 'unknown' : truthOf(c.trigger === 'enter' ? !previous && inside : previous && !inside);
   return { ...base, truth, position, inside, previousInside: previous };
 }
 
@@ -188,12 +285,15 @@ function positionOf(input: ConditionInput): { lat: number; lon: number; source: 
 }
 
 function latLon(v: unknown): { lat: number; lon: number } | null {
-  const lat = member(v, 'lat'), lon = member(v, 'lon');
+  const lat = member(v, 'lat'),
+    lon = member(v, 'lon');
   if (typeof lat !== 'number' || typeof lon !== 'number') return null;
   if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) return null;
   return { lat, lon };
 }
 
 function member(v: unknown, key: string): unknown {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, key)
+    ? (v as Record<string, unknown>)[key]
+    : undefined;
 }

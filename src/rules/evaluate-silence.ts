@@ -42,8 +42,13 @@ export function evaluateSilence(rule: Rule, state: RuleState | undefined, ctx: S
   const s = restoreRuleState(rule.condition, state);
   const c = rule.condition;
   const { now, lastHeardAt } = ctx;
-  if (c.kind !== 'silence' || !ruleApplies(rule, ctx.terminal) || !Number.isFinite(now)
-    || lastHeardAt === null || !Number.isFinite(lastHeardAt)) {
+  if (
+    c.kind !== 'silence' ||
+    !ruleApplies(rule, ctx.terminal) ||
+    !Number.isFinite(now) ||
+    lastHeardAt === null ||
+    !Number.isFinite(lastHeardAt)
+  ) {
     return { state: s, transition: null, truth: 'unknown' };
   }
   const held = s.leaves.condition;
@@ -59,7 +64,8 @@ export function evaluateSilence(rule: Rule, state: RuleState | undefined, ctx: S
   if (c.learned) {
     if (!ctx.nextMessage) return { state: s, transition: null, truth: 'unknown' };
     // Too little history to know its rhythm (fewer than MIN_GAPS gaps): the hours decide alone.
-    if (ctx.nextMessage.gaps >= MIN_GAPS && !ctx.nextMessage.overdue) return { state: s, transition: null, truth: 'false' };
+    if (ctx.nextMessage.gaps >= MIN_GAPS && !ctx.nextMessage.overdue)
+      return { state: s, transition: null, truth: 'false' };
   }
   // Asked only once the time has passed: the oracle walks the contact plan.
   const contacts = c.missedContacts === 0 ? null : ctx.contacts.contactsBetween(ctx.terminal, lastHeardAt, now);
@@ -67,16 +73,32 @@ export function evaluateSilence(rule: Rule, state: RuleState | undefined, ctx: S
   if (contacts !== null && contacts < c.missedContacts) return { state: s, transition: null, truth: 'false' };
   if (s.active) return { state: s, transition: null, truth: 'true' };
   return {
-    state: { ...s, active: true, raisedAt: now, falseSince: null, leaves: { condition: { kind: 'silence', lastHeardAt } } },
+    state: {
+      ...s,
+      active: true,
+      raisedAt: now,
+      falseSince: null,
+      leaves: { condition: { kind: 'silence', lastHeardAt } },
+    },
     transition: {
       kind: 'raise',
       at: now,
       evidence: {
-        ruleId: rule.id, lastHeardAt, now, silentHours: silentMs / 3_600_000, hours: c.hours, contacts, missedContacts: c.missedContacts,
-        ...(c.learned && ctx.nextMessage ? {
-          overdue: ctx.nextMessage.overdue, usualGapHours: ctx.nextMessage.medianGapMs === null ? null : ctx.nextMessage.medianGapMs / 3_600_000, gaps: ctx.nextMessage.gaps,
-          ...(ctx.nextMessage.gaps < MIN_GAPS ? { learned: 'too little history: the hours decide' } : {}),
-        } : {}),
+        ruleId: rule.id,
+        lastHeardAt,
+        now,
+        silentHours: silentMs / 3_600_000,
+        hours: c.hours,
+        contacts,
+        missedContacts: c.missedContacts,
+        ...(c.learned && ctx.nextMessage
+          ? {
+              overdue: ctx.nextMessage.overdue,
+              usualGapHours: ctx.nextMessage.medianGapMs === null ? null : ctx.nextMessage.medianGapMs / 3_600_000,
+              gaps: ctx.nextMessage.gaps,
+              ...(ctx.nextMessage.gaps < MIN_GAPS ? { learned: 'too little history: the hours decide' } : {}),
+            }
+          : {}),
       },
     },
     truth: 'true',

@@ -14,7 +14,8 @@ export function checkFieldPath(text: string, path: string): void {
   if (text.length > MAX_LENGTH) fail(path, `must be at most ${MAX_LENGTH} characters`);
   const segments = text.split('.');
   if (segments.length > MAX_SEGMENTS) fail(path, `must have at most ${MAX_SEGMENTS} segments`);
-  if (segments.some((s) => s.length === 0 || /\s/.test(s))) fail(path, 'must be a dotted path such as values.waterLevelM or meta.rssi');
+  if (segments.some((s) => s.length === 0 || /\s/.test(s)))
+    fail(path, 'must be a dotted path such as values.waterLevelM or meta.rssi');
   if (segments[0] === 'meta' && segments.length < 2) fail(path, 'must name a metadata field, e.g. meta.rssi');
 }
 

@@ -23,7 +23,8 @@ export function parseGeofenceArea(v: unknown, path: string): GeofenceArea {
   const o = readObject(v, path);
   const type = readEnum(member(o, 'type'), `${path}.type`, ['Polygon', 'MultiPolygon'] as const);
   const budget = { vertices: 0 };
-  if (type === 'Polygon') return { type, coordinates: parsePolygon(member(o, 'coordinates'), `${path}.coordinates`, budget) };
+  if (type === 'Polygon')
+    return { type, coordinates: parsePolygon(member(o, 'coordinates'), `${path}.coordinates`, budget) };
   const polys = readArray(member(o, 'coordinates'), `${path}.coordinates`, 1, MAX_VERTICES);
   return { type, coordinates: polys.map((p, i) => parsePolygon(p, `${path}.coordinates[${i}]`, budget)) };
 }
@@ -35,7 +36,8 @@ function parsePolygon(v: unknown, path: string, budget: { vertices: number }): P
     const ring = readArray(r, rp, 4, MAX_VERTICES).map((p, j) => parsePosition(p, `${rp}[${j}]`));
     budget.vertices += ring.length;
     if (budget.vertices > MAX_VERTICES) fail(path, `has more than ${MAX_VERTICES} vertices in all`);
-    const first = ring[0]!, last = ring[ring.length - 1]!;
+    const first = ring[0]!,
+      last = ring[ring.length - 1]!;
     if (first[0] !== last[0] || first[1] !== last[1]) fail(rp, 'must be closed (its last position equal to its first)');
     return ring;
   });
@@ -43,9 +45,12 @@ function parsePolygon(v: unknown, path: string, budget: { vertices: number }): P
 
 function parsePosition(v: unknown, path: string): Position {
   const p = readArray(v, path, 2, 3);
-  const lon = p[0], lat = p[1];
-  if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) fail(`${path}[0]`, 'must be a longitude in degrees (-180 to 180)');
-  if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) fail(`${path}[1]`, 'must be a latitude in degrees (-90 to 90)');
+  const lon = p[0],
+    lat = p[1];
+  if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180)
+    fail(`${path}[0]`, 'must be a longitude in degrees (-180 to 180)');
+  if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90)
+    fail(`${path}[1]`, 'must be a latitude in degrees (-90 to 90)');
   return [lon, lat];
 }
 
@@ -74,13 +79,15 @@ export function areaContains(area: GeofenceArea, lat: number, lon: number): bool
 
 function prepare(area: GeofenceArea): PreparedArea {
   const polys = area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
-  const d3Polys = polys.map((rings) => rings.map((ring, i) => {
-    const coords = ring.map((q) => [q[0]!, q[1]!]);
-    const small = geoArea({ type: 'Polygon', coordinates: [coords] }) <= 2 * Math.PI;
-    // Exterior rings bound the small side; holes are read by d3-geo as rings bounding the large side.
-    const wantSmall = i === 0;
-    return small === wantSmall ? coords : coords.reverse();
-  }));
+  const d3Polys = polys.map((rings) =>
+    rings.map((ring, i) => {
+      const coords = ring.map((q) => [q[0]!, q[1]!]);
+      const small = geoArea({ type: 'Polygon', coordinates: [coords] }) <= 2 * Math.PI;
+      // Exterior rings bound the small side; holes are read by d3-geo as rings bounding the large side.
+      const wantSmall = i === 0;
+      return small === wantSmall ? coords : coords.reverse();
+    }),
+  );
   return {
     d3: { type: 'MultiPolygon', coordinates: d3Polys },
     rings: polys.flatMap((rings) => rings.map((ring) => ring.map((q) => unit(q[0]!, q[1]!)))),
@@ -88,7 +95,8 @@ function prepare(area: GeofenceArea): PreparedArea {
 }
 
 function unit(lonDeg: number, latDeg: number): Vec3 {
-  const lon = (lonDeg * Math.PI) / 180, lat = (latDeg * Math.PI) / 180;
+  const lon = (lonDeg * Math.PI) / 180,
+    lat = (latDeg * Math.PI) / 180;
   return [Math.cos(lat) * Math.cos(lon), Math.cos(lat) * Math.sin(lon), Math.sin(lat)];
 }
 
@@ -102,7 +110,8 @@ function onRing(ring: readonly Vec3[], p: Vec3): boolean {
 /** Whether p lies on the minor great-circle arc a–b: near its great circle and between its ends. */
 function onArc(a: Vec3, b: Vec3, p: Vec3): boolean {
   const ab = angle(a, b);
-  const ap = angle(a, p), pb = angle(p, b);
+  const ap = angle(a, p),
+    pb = angle(p, b);
   if (ap <= ON_EDGE_RAD || pb <= ON_EDGE_RAD) return true;
   if (ab <= ON_EDGE_RAD || ap > ab || pb > ab) return false;
   const n = cross(a, b);

@@ -4,11 +4,32 @@
  * evaluateSilence on a timer, and raise/acknowledge/clear on transitions and operator actions.
  */
 export { RuleError, isRuleError } from './rule-error.js';
-export { parseRule, SEVERITIES, type Rule, type Severity, type RuleScope, type RuleAction, type DownlinkAction } from './rule.js';
 export {
-  parseCondition, conditionFields, COMPARISON_OPS, CONDITION_KINDS, MAX_CONDITION_DEPTH, MAX_CONDITION_LEAVES,
-  type Condition, type ComparisonOp, type ThresholdCondition, type RateCondition, type GeofenceCondition,
-  type GeofenceTrigger, type SilenceCondition, type AllCondition, type AnyCondition, type NotCondition,
+  parseRule,
+  SEVERITIES,
+  type Rule,
+  type Severity,
+  type RuleScope,
+  type RuleAction,
+  type DownlinkAction,
+} from './rule.js';
+export {
+  parseCondition,
+  conditionFields,
+  COMPARISON_OPS,
+  CONDITION_KINDS,
+  MAX_CONDITION_DEPTH,
+  MAX_CONDITION_LEAVES,
+  type Condition,
+  type ComparisonOp,
+  type ThresholdCondition,
+  type RateCondition,
+  type GeofenceCondition,
+  type GeofenceTrigger,
+  type SilenceCondition,
+  type AllCondition,
+  type AnyCondition,
+  type NotCondition,
 } from './condition.js';
 export { type GeofenceArea, areaContains } from './geofence-area.js';
 export { type Truth } from './truth.js';
@@ -21,4 +42,13 @@ export { evaluateMessage } from './rule-engine.js';
 export type { ContactOracle } from './contact-oracle.js';
 export { evaluateSilence, type SilenceContext } from './evaluate-silence.js';
 export { AlarmError, isAlarmError } from './alarm-error.js';
-export { raise, acknowledge, clear, isOpen, type Alarm, type AlarmState, type AlarmEvidence, type AlarmFiring } from './alarm.js';
+export {
+  raise,
+  acknowledge,
+  clear,
+  isOpen,
+  type Alarm,
+  type AlarmState,
+  type AlarmEvidence,
+  type AlarmFiring,
+} from './alarm.js';

@@ -57,7 +57,8 @@ export function readInteger(v: unknown, path: string, min: number, max: number):
 }
 
 export function readEnum<T extends string>(v: unknown, path: string, values: readonly T[]): T {
-  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) fail(path, `must be one of ${values.join(', ')}`);
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
+    fail(path, `must be one of ${values.join(', ')}`);
   return v as T;
 }
 

@@ -59,12 +59,18 @@ export interface RateResult {
  * fewer than two samples (no baseline to measure a change from) or, for a late sample, when part
  * of its window was already dropped.
  */
-export function rateAt(w: RateWindow, t: number, windowMs: number, limits: { rise?: number; fall?: number }): RateResult {
+export function rateAt(
+  w: RateWindow,
+  t: number,
+  windowMs: number,
+  limits: { rise?: number; fall?: number },
+): RateResult {
   const newest = w.samples[w.samples.length - 1];
   if (newest === undefined) return { truth: 'unknown', samples: [] };
   if (t < newest[0] && w.horizon !== null && w.horizon >= t - windowMs) return { truth: 'unknown', samples: [] };
   const samples = w.samples.slice(firstAtOrAfter(w.samples, t - windowMs), firstAtOrAfter(w.samples, t, true));
-  const from = samples[0], to = samples[samples.length - 1];
+  const from = samples[0],
+    to = samples[samples.length - 1];
   if (from === undefined || to === undefined || samples.length < 2 || to[0] !== t) return { truth: 'unknown', samples };
   const change = to[1] - from[1];
   const rose = limits.rise !== undefined && change >= limits.rise;
@@ -74,7 +80,8 @@ export function rateAt(w: RateWindow, t: number, windowMs: number, limits: { ris
 
 /** Index of the first sample captured at or after t (strictly after with `after`); binary search, samples are sorted. */
 function firstAtOrAfter(samples: readonly Sample[], t: number, after = false): number {
-  let lo = 0, hi = samples.length;
+  let lo = 0,
+    hi = samples.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const m = samples[mid]![0];

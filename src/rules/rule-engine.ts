@@ -38,24 +38,52 @@ export function evaluateMessage(rule: Rule, state: RuleState | undefined, ctx: M
   if (rule.condition.kind === 'silence') {
     const next: RuleState = { ...s, latestAt, active: false, raisedAt: null, falseSince: null, leaves: {} };
     if (!s.active) return { state: { ...s, latestAt }, transition: null, truth: 'false' };
-    return { state: next, transition: { kind: 'clear', at, evidence: { ruleId: rule.id, messageId: message.id, capturedAt: at, reason: 'heard' } }, truth: 'false' };
+    return {
+      state: next,
+      transition: {
+        kind: 'clear',
+        at,
+        evidence: { ruleId: rule.id, messageId: message.id, capturedAt: at, reason: 'heard' },
+      },
+      truth: 'false',
+    };
   }
 
   const leaves = { ...s.leaves };
   const { truth, evidence: conditions } = evaluateCondition(rule.condition, leaves, {
-    decoded: message.decoded, meta: message.meta, location: terminal.location, at, late, ...(ctx.engine ? { engine: ctx.engine } : {}),
+    decoded: message.decoded,
+    meta: message.meta,
+    location: terminal.location,
+    at,
+    late,
+    ...(ctx.engine ? { engine: ctx.engine } : {}),
   });
   const next: RuleState = { ...s, leaves, latestAt };
-  const evidence = (extra: object): RuleTransition['evidence'] => ({ ruleId: rule.id, messageId: message.id, capturedAt: at, late, ...extra, conditions });
+  const evidence = (extra: object): RuleTransition['evidence'] => ({
+    ruleId: rule.id,
+    messageId: message.id,
+    capturedAt: at,
+    late,
+    ...extra,
+    conditions,
+  });
 
   if (truth === 'true') {
     if (!s.active) {
-      return { state: { ...next, active: true, raisedAt: at, falseSince: null }, transition: { kind: 'raise', at, evidence: evidence({ repeat: false }) }, truth };
+      return {
+        state: { ...next, active: true, raisedAt: at, falseSince: null },
+        transition: { kind: 'raise', at, evidence: evidence({ repeat: false }) },
+        truth,
+      };
     }
     // Fired again during the hysteresis hold: the false run is broken and the open alarm counts it.
     // A late true from before the run began belongs to the firing already raised.
     if (s.falseSince !== null && at >= s.falseSince) {
-      return { state: { ...next, falseSince: null }, transition: { kind: 'raise', at, evidence: evidence({ repeat: true }) }, truth };
+      return {
+        state: { ...next, falseSince: null },
+        transition: { kind: 'raise', at, evidence: evidence({ repeat: true }) },
+        truth,
+      };
     }
     return { state: next, transition: null, truth };
   }

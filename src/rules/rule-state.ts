@@ -45,7 +45,15 @@ export function conditionKey(c: Condition): string {
 }
 
 export function initialRuleState(c: Condition): RuleState {
-  return { version: 1, conditionKey: conditionKey(c), active: false, raisedAt: null, latestAt: null, falseSince: null, leaves: {} };
+  return {
+    version: 1,
+    conditionKey: conditionKey(c),
+    active: false,
+    raisedAt: null,
+    latestAt: null,
+    falseSince: null,
+    leaves: {},
+  };
 }
 
 /**
@@ -80,16 +88,22 @@ function isLeafState(v: unknown): v is LeafState {
   const l = v as Record<string, unknown>;
   switch (l.kind) {
     case 'rate':
-      return Array.isArray(l.samples) && (l.horizon === null || Number.isFinite(l.horizon))
-        && l.samples.every((x) => Array.isArray(x) && x.length === 2 && Number.isFinite(x[0]) && Number.isFinite(x[1]));
+      return (
+        Array.isArray(l.samples) &&
+        (l.horizon === null || Number.isFinite(l.horizon)) &&
+        l.samples.every((x) => Array.isArray(x) && x.length === 2 && Number.isFinite(x[0]) && Number.isFinite(x[1]))
+      );
     case 'geofence':
       return typeof l.inside === 'boolean' && Number.isFinite(l.at);
     case 'silence':
       return Number.isFinite(l.lastHeardAt);
     case 'anomaly':
     case 'forecast':
-      return Array.isArray(l.samples) && l.samples.length <= (l.kind === 'anomaly' ? MAX_ANOMALY_HISTORY : MAX_FORECAST_HISTORY)
-        && l.samples.every((x) => Array.isArray(x) && x.length === 2 && Number.isFinite(x[0]) && Number.isFinite(x[1]));
+      return (
+        Array.isArray(l.samples) &&
+        l.samples.length <= (l.kind === 'anomaly' ? MAX_ANOMALY_HISTORY : MAX_FORECAST_HISTORY) &&
+        l.samples.every((x) => Array.isArray(x) && x.length === 2 && Number.isFinite(x[0]) && Number.isFinite(x[1]))
+      );
     default:
       return false;
   }

@@ -1,6 +1,15 @@
 import { type Condition, parseCondition } from './condition.js';
 import {
-  fail, member, onlyKeys, readArray, readBoolean, readEnum, readInteger, readNumber, readObject, readString,
+  fail,
+  member,
+  onlyKeys,
+  readArray,
+  readBoolean,
+  readEnum,
+  readInteger,
+  readNumber,
+  readObject,
+  readString,
 } from './json-reader.js';
 import { RuleError } from './rule-error.js';
 
@@ -111,7 +120,11 @@ export function parseRule(input: unknown): Rule {
     }
   }
   const o = readObject(json, 'rule');
-  onlyKeys(o, ['id', 'tenantId', 'name', 'severity', 'enabled', 'scope', 'condition', 'clearAfterMinutes', 'action'], 'rule');
+  onlyKeys(
+    o,
+    ['id', 'tenantId', 'name', 'severity', 'enabled', 'scope', 'condition', 'clearAfterMinutes', 'action'],
+    'rule',
+  );
   const enabled = member(o, 'enabled');
   const clearAfter = member(o, 'clearAfterMinutes');
   const action = member(o, 'action');
@@ -123,10 +136,12 @@ export function parseRule(input: unknown): Rule {
     enabled: enabled === undefined ? true : readBoolean(enabled, 'enabled'),
     scope: parseScope(member(o, 'scope')),
     condition: parseCondition(member(o, 'condition'), 'condition'),
-    clearAfterMinutes: clearAfter === undefined ? 0 : readNumber(clearAfter, 'clearAfterMinutes', 0, MAX_CLEAR_AFTER_MINUTES),
+    clearAfterMinutes:
+      clearAfter === undefined ? 0 : readNumber(clearAfter, 'clearAfterMinutes', 0, MAX_CLEAR_AFTER_MINUTES),
     ...(action !== undefined && { action: parseAction(action) }),
   };
-  if (rule.action?.command && rule.condition.kind === 'silence') fail('action.command', 'is built from the report that raised the alarm, and a silence rule raises without one');
+  if (rule.action?.command && rule.condition.kind === 'silence')
+    fail('action.command', 'is built from the report that raised the alarm, and a silence rule raises without one');
   return rule;
 }
 
@@ -170,7 +185,8 @@ function parseAction(v: unknown): RuleAction {
   const hex = member(dl, 'payloadHex');
   if (typeof hex !== 'string') fail('action.downlink.payloadHex', 'must be a string');
   if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) fail('action.downlink.payloadHex', 'must be hex digits, two per byte');
-  if (hex.length / 2 > MAX_DOWNLINK_BYTES) fail('action.downlink.payloadHex', `must be at most ${MAX_DOWNLINK_BYTES} bytes`);
+  if (hex.length / 2 > MAX_DOWNLINK_BYTES)
+    fail('action.downlink.payloadHex', `must be at most ${MAX_DOWNLINK_BYTES} bytes`);
   const confirmed = member(dl, 'confirmed');
   const priority = member(dl, 'priority');
   return {
@@ -179,30 +195,59 @@ function parseAction(v: unknown): RuleAction {
       fPort: readInteger(member(dl, 'fPort'), 'action.downlink.fPort', 1, 223),
       payloadHex: hex.toLowerCase(),
       confirmed: confirmed === undefined ? false : readBoolean(confirmed, 'action.downlink.confirmed'),
-      priority: priority === undefined ? 'normal' : readEnum(priority, 'action.downlink.priority', ['normal', 'emergency'] as const),
+      priority:
+        priority === undefined
+          ? 'normal'
+          : readEnum(priority, 'action.downlink.priority', ['normal', 'emergency'] as const),
     },
   };
 }
 
 function parseCommand(v: unknown): CommandAction {
   const o = readObject(v, 'action.command');
-  onlyKeys(o, ['name', 'addReportMinutes', 'timedReportHours', 'sampleMinutes', 'heartbeatMinutes', 'fPort', 'confirmed', 'priority'], 'action.command');
+  onlyKeys(
+    o,
+    [
+      'name',
+      'addReportMinutes',
+      'timedReportHours',
+      'sampleMinutes',
+      'heartbeatMinutes',
+      'fPort',
+      'confirmed',
+      'priority',
+    ],
+    'action.command',
+  );
   const name = readEnum(member(o, 'name'), 'action.command.name', COMMAND_NAMES);
-  const own: Record<CommandName, readonly string[]> = { 'sl651.intensive-reporting': ['addReportMinutes', 'timedReportHours'], 'line-monitor.sampling-period': ['sampleMinutes', 'heartbeatMinutes'] };
+  const own: Record<CommandName, readonly string[]> = {
+    'sl651.intensive-reporting': ['addReportMinutes', 'timedReportHours'],
+    'line-monitor.sampling-period': ['sampleMinutes', 'heartbeatMinutes'],
+  };
   for (const k of Object.values(own).flat()) {
-    if (member(o, k) !== undefined && !own[name].includes(k)) fail(`action.command.${k}`, `is not a parameter of ${name}`);
+    if (member(o, k) !== undefined && !own[name].includes(k))
+      fail(`action.command.${k}`, `is not a parameter of ${name}`);
   }
-  const add = member(o, 'addReportMinutes'), timed = member(o, 'timedReportHours'), fPort = member(o, 'fPort');
-  const sample = member(o, 'sampleMinutes'), heartbeat = member(o, 'heartbeatMinutes');
-  const confirmed = member(o, 'confirmed'), priority = member(o, 'priority');
+  const add = member(o, 'addReportMinutes'),
+    timed = member(o, 'timedReportHours'),
+    fPort = member(o, 'fPort');
+  const sample = member(o, 'sampleMinutes'),
+    heartbeat = member(o, 'heartbeatMinutes');
+  const confirmed = member(o, 'confirmed'),
+    priority = member(o, 'priority');
   return {
     name,
     ...(add === undefined ? {} : { addReportMinutes: readInteger(add, 'action.command.addReportMinutes', 1, 59) }),
     ...(timed === undefined ? {} : { timedReportHours: readInteger(timed, 'action.command.timedReportHours', 1, 24) }),
     ...(sample === undefined ? {} : { sampleMinutes: readInteger(sample, 'action.command.sampleMinutes', 1, 1440) }),
-    ...(heartbeat === undefined ? {} : { heartbeatMinutes: readInteger(heartbeat, 'action.command.heartbeatMinutes', 1, 255) }),
+    ...(heartbeat === undefined
+      ? {}
+      : { heartbeatMinutes: readInteger(heartbeat, 'action.command.heartbeatMinutes', 1, 255) }),
     fPort: fPort === undefined ? 2 : readInteger(fPort, 'action.command.fPort', 1, 223),
     confirmed: confirmed === undefined ? true : readBoolean(confirmed, 'action.command.confirmed'),
-    priority: priority === undefined ? 'normal' : readEnum(priority, 'action.command.priority', ['normal', 'emergency'] as const),
+    priority:
+      priority === undefined
+        ? 'normal'
+        : readEnum(priority, 'action.command.priority', ['normal', 'emergency'] as const),
   };
 }

@@ -41,7 +41,8 @@ const RAD = Math.PI / 180;
 
 /** Great-circle distance, km (haversine on the mean Earth radius: < 0.5 % from the ellipsoid). */
 export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const dLat = (b.lat - a.lat) * RAD, dLon = (b.lon - a.lon) * RAD;
+  const dLat = (b.lat - a.lat) * RAD,
+    dLon = (b.lon - a.lon) * RAD;
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
@@ -62,13 +63,16 @@ export function summarizeTrack(points: readonly TrackPoint[], now: number, opts:
     points: pts.length,
     distanceKm: round(km, 3),
     stops: findStops(pts, opts),
-    last: last ? { at: last.at, lat: last.lat, lon: last.lon, ageMin: round(Math.max(0, now - last.at) / 60_000, 1) } : null,
+    last: last
+      ? { at: last.at, lat: last.lat, lon: last.lon, ageMin: round(Math.max(0, now - last.at) / 60_000, 1) }
+      : null,
   };
 }
 
 /** Stops in an ordered track: runs of positions within `radiusM` of the run's first, lasting `minMinutes`. */
 export function findStops(pts: readonly TrackPoint[], opts: StopOptions = {}): Stop[] {
-  const radiusKm = (opts.radiusM ?? 200) / 1000, minMs = (opts.minMinutes ?? 10) * 60_000;
+  const radiusKm = (opts.radiusM ?? 200) / 1000,
+    minMs = (opts.minMinutes ?? 10) * 60_000;
   const stops: Stop[] = [];
   let i = 0;
   while (i < pts.length) {
@@ -76,7 +80,13 @@ export function findStops(pts: readonly TrackPoint[], opts: StopOptions = {}): S
     while (j + 1 < pts.length && distanceKm(pts[i]!, pts[j + 1]!) <= radiusKm) j++;
     const dur = pts[j]!.at - pts[i]!.at;
     if (j > i && dur >= minMs) {
-      stops.push({ from: pts[i]!.at, to: pts[j]!.at, lat: pts[i]!.lat, lon: pts[i]!.lon, durationMin: round(dur / 60_000, 1) });
+      stops.push({
+        from: pts[i]!.at,
+        to: pts[j]!.at,
+        lat: pts[i]!.lat,
+        lon: pts[i]!.lon,
+        durationMin: round(dur / 60_000, 1),
+      });
       i = j + 1;
     } else {
       i++;
@@ -99,30 +109,43 @@ export interface Eta {
  * ETA to the end of a planned route (a polyline of [lon, lat] as GeoJSON writes it) from the last
  * position of the track. Null ETA when there is no position or no usable speed.
  */
-export function etaAlongRoute(points: readonly TrackPoint[], route: ReadonlyArray<readonly [number, number]>, now: number,
-  opts: { speedWindowMin?: number; defaultSpeedKmh?: number } = {}): Eta {
+export function etaAlongRoute(
+  points: readonly TrackPoint[],
+  route: ReadonlyArray<readonly [number, number]>,
+  now: number,
+  opts: { speedWindowMin?: number; defaultSpeedKmh?: number } = {},
+): Eta {
   const pts = orderTrack(points);
   const last = pts[pts.length - 1];
   if (!last || route.length < 2) return { remainingKm: 0, speedKmh: 0, eta: null, offRouteKm: 0 };
   // Nearest route vertex or segment point (planar within a segment: legs are short next to the Earth).
   let best = { d: Infinity, seg: 0, t: 0 };
   for (let s = 0; s + 1 < route.length; s++) {
-    const a = { lon: route[s]![0], lat: route[s]![1] }, b = { lon: route[s + 1]![0], lat: route[s + 1]![1] };
+    const a = { lon: route[s]![0], lat: route[s]![1] },
+      b = { lon: route[s + 1]![0], lat: route[s + 1]![1] };
     const kx = Math.cos(((a.lat + b.lat) / 2) * RAD);
-    const ax = a.lon * kx, ay = a.lat, bx = b.lon * kx, by = b.lat, px = last.lon * kx, py = last.lat;
+    const ax = a.lon * kx,
+      ay = a.lat,
+      bx = b.lon * kx,
+      by = b.lat,
+      px = last.lon * kx,
+      py = last.lat;
     const len2 = (bx - ax) ** 2 + (by - ay) ** 2;
     const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / len2));
     const d = distanceKm(last, { lat: a.lat + t * (b.lat - a.lat), lon: a.lon + t * (b.lon - a.lon) });
     if (d < best.d) best = { d, seg: s, t };
   }
-  const a = route[best.seg]!, b = route[best.seg + 1]!;
+  const a = route[best.seg]!,
+    b = route[best.seg + 1]!;
   const proj = { lat: a[1] + best.t * (b[1] - a[1]), lon: a[0] + best.t * (b[0] - a[0]) };
   let remaining = distanceKm(proj, { lat: b[1], lon: b[0] });
-  for (let s = best.seg + 1; s + 1 < route.length; s++) remaining += distanceKm({ lat: route[s]![1], lon: route[s]![0] }, { lat: route[s + 1]![1], lon: route[s + 1]![0] });
+  for (let s = best.seg + 1; s + 1 < route.length; s++)
+    remaining += distanceKm({ lat: route[s]![1], lon: route[s]![0] }, { lat: route[s + 1]![1], lon: route[s + 1]![0] });
   const speed = recentSpeedKmh(pts, opts.speedWindowMin ?? 60) ?? opts.defaultSpeedKmh ?? 0;
   const base = Math.max(now, last.at);
   return {
-    remainingKm: round(remaining, 3), speedKmh: round(speed, 1),
+    remainingKm: round(remaining, 3),
+    speedKmh: round(speed, 1),
     eta: speed > 0 ? Math.round(base + (remaining / speed) * 3_600_000) : null,
     offRouteKm: round(best.d, 3),
   };
@@ -130,13 +153,20 @@ export function etaAlongRoute(points: readonly TrackPoint[], route: ReadonlyArra
 
 /** Mean speed over the moving legs (> 5 km/h) of the last `windowMin` of the track; undefined without any. */
 function recentSpeedKmh(pts: readonly TrackPoint[], windowMin: number): number | undefined {
-  const end = pts[pts.length - 1]!.at, from = end - windowMin * 60_000;
-  let km = 0, h = 0;
+  const end = pts[pts.length - 1]!.at,
+    from = end - windowMin * 60_000;
+  let km = 0,
+    h = 0;
   for (let i = 1; i < pts.length; i++) {
-    const p = pts[i - 1]!, q = pts[i]!;
+    const p = pts[i - 1]!,
+      q = pts[i]!;
     if (q.at <= from || q.at === p.at) continue;
-    const d = distanceKm(p, q), dt = (q.at - p.at) / 3_600_000;
-    if (d / dt > 5) { km += d; h += dt; }
+    const d = distanceKm(p, q),
+      dt = (q.at - p.at) / 3_600_000;
+    if (d / dt > 5) {
+      km += d;
+      h += dt;
+    }
   }
   return h > 0 ? km / h : undefined;
 }

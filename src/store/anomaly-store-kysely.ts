@@ -18,7 +18,9 @@ interface AnomalyRow {
   response: string;
 }
 
-interface AnomalyTables { anomalies: AnomalyRow }
+interface AnomalyTables {
+  anomalies: AnomalyRow;
+}
 
 /** Detected anomalies, the same single-statement Kysely queries on both backends. */
 export class KyselyAnomalyStore implements AnomalyStore {
@@ -29,10 +31,22 @@ export class KyselyAnomalyStore implements AnomalyStore {
   }
 
   async save(a: Anomaly): Promise<void> {
-    await this.db.insertInto('anomalies').values({
-      id: a.id, kind: a.kind, subject_kind: a.subject.kind, subject_id: a.subject.id, tenant_id: a.tenantId ?? null, score: a.score,
-      evidence: JSON.stringify(a.evidence), observed_at: a.observedAt, detected_at: a.detectedAt, response: a.response,
-    }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await this.db
+      .insertInto('anomalies')
+      .values({
+        id: a.id,
+        kind: a.kind,
+        subject_kind: a.subject.kind,
+        subject_id: a.subject.id,
+        tenant_id: a.tenantId ?? null,
+        score: a.score,
+        evidence: JSON.stringify(a.evidence),
+        observed_at: a.observedAt,
+        detected_at: a.detectedAt,
+        response: a.response,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
   }
 
   async list(q: AnomalyQuery): Promise<Page<Anomaly>> {
@@ -47,10 +61,16 @@ export class KyselyAnomalyStore implements AnomalyStore {
       const c = decodeCursor('anomalies', q.cursor);
       query = query.where((eb) => eb(eb.refTuple('detected_at', 'id'), '<', eb.tuple(c.at, c.id)));
     }
-    const rows = await query.orderBy('detected_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+    const rows = await query
+      .orderBy('detected_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
     const items = rows.slice(0, q.limit).map(toAnomaly);
     const last = items[items.length - 1];
-    return rows.length > q.limit && last ? { items, nextCursor: encodeCursor('anomalies', { at: last.detectedAt, id: last.id }) } : { items };
+    return rows.length > q.limit && last
+      ? { items, nextCursor: encodeCursor('anomalies', { at: last.detectedAt, id: last.id }) }
+      : { items };
   }
 }
 
@@ -62,8 +82,14 @@ function toAnomaly(r: AnomalyRow): Anomaly {
     evidence = {};
   }
   return {
-    id: r.id, kind: r.kind as AnomalyKind, subject: { kind: r.subject_kind as 'terminal' | 'station', id: r.subject_id },
+    id: r.id,
+    kind: r.kind as AnomalyKind,
+    subject: { kind: r.subject_kind as 'terminal' | 'station', id: r.subject_id },
     ...(r.tenant_id !== null ? { tenantId: r.tenant_id } : {}),
-    score: Number(r.score), evidence, observedAt: Number(r.observed_at), detectedAt: Number(r.detected_at), response: r.response as AnomalyResponse,
+    score: Number(r.score),
+    evidence,
+    observedAt: Number(r.observed_at),
+    detectedAt: Number(r.detected_at),
+    response: r.response as AnomalyResponse,
   };
 }

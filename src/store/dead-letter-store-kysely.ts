@@ -15,12 +15,31 @@ export class KyselyDeadLetterStore implements DeadLetterStore {
   }
 
   async add(d: Omit<DeadLetterRecord, 'replays' | 'replayedAt' | 'lastReplayError' | 'resolvedAt'>): Promise<void> {
-    await this.db.insertInto('dead_letters').values({
-      id: d.id, consumer: d.consumer, subject: d.subject, event_id: d.eventId, data: asBuffer(d.data), attempts: d.attempts,
-      error: d.error.slice(0, 2000), failed_at: d.failedAt, replays: 0, replayed_at: null, last_replay_error: null, resolved_at: null,
-    }).onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({
-      attempts: eb.ref('excluded.attempts'), error: eb.ref('excluded.error'), failed_at: eb.ref('excluded.failed_at'), resolved_at: null,
-    }))).execute();
+    await this.db
+      .insertInto('dead_letters')
+      .values({
+        id: d.id,
+        consumer: d.consumer,
+        subject: d.subject,
+        event_id: d.eventId,
+        data: asBuffer(d.data),
+        attempts: d.attempts,
+        error: d.error.slice(0, 2000),
+        failed_at: d.failedAt,
+        replays: 0,
+        replayed_at: null,
+        last_replay_error: null,
+        resolved_at: null,
+      })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          attempts: eb.ref('excluded.attempts'),
+          error: eb.ref('excluded.error'),
+          failed_at: eb.ref('excluded.failed_at'),
+          resolved_at: null,
+        })),
+      )
+      .execute();
   }
 
   async get(id: string): Promise<DeadLetterRecord | undefined> {
@@ -38,20 +57,37 @@ export class KyselyDeadLetterStore implements DeadLetterStore {
       const c = decodeCursor('dead-letters', q.cursor);
       query = query.where((eb) => eb(eb.refTuple('failed_at', 'id'), '<', eb.tuple(c.at, c.id)));
     }
-    const rows = await query.orderBy('failed_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+    const rows = await query
+      .orderBy('failed_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
     const items = rows.slice(0, q.limit).map(toDeadLetter);
     const last = items[items.length - 1];
-    return rows.length > q.limit && last ? { items, nextCursor: encodeCursor('dead-letters', { at: last.failedAt, id: last.id }) } : { items };
+    return rows.length > q.limit && last
+      ? { items, nextCursor: encodeCursor('dead-letters', { at: last.failedAt, id: last.id }) }
+      : { items };
   }
 
   async recordReplay(id: string, at: number, error: string | null): Promise<void> {
-    await this.db.updateTable('dead_letters').set((eb) => ({
-      replays: eb('replays', '+', 1), replayed_at: at, last_replay_error: error === null ? null : error.slice(0, 2000), resolved_at: error === null ? at : null,
-    })).where('id', '=', id).execute();
+    await this.db
+      .updateTable('dead_letters')
+      .set((eb) => ({
+        replays: eb('replays', '+', 1),
+        replayed_at: at,
+        last_replay_error: error === null ? null : error.slice(0, 2000),
+        resolved_at: error === null ? at : null,
+      }))
+      .where('id', '=', id)
+      .execute();
   }
 
   async countOpen(): Promise<number> {
-    const r = await this.db.selectFrom('dead_letters').where('resolved_at', 'is', null).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('dead_letters')
+      .where('resolved_at', 'is', null)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }
@@ -59,7 +95,17 @@ export class KyselyDeadLetterStore implements DeadLetterStore {
 function toDeadLetter(r: Selectable<ClusterTables['dead_letters']>): DeadLetterRecord {
   const n = (v: number | null) => (v === null ? null : Number(v));
   return {
-    id: r.id, consumer: r.consumer, subject: r.subject, eventId: r.event_id, data: new Uint8Array(r.data), attempts: Number(r.attempts), error: r.error,
-    failedAt: Number(r.failed_at), replays: Number(r.replays), replayedAt: n(r.replayed_at), lastReplayError: r.last_replay_error, resolvedAt: n(r.resolved_at),
+    id: r.id,
+    consumer: r.consumer,
+    subject: r.subject,
+    eventId: r.event_id,
+    data: new Uint8Array(r.data),
+    attempts: Number(r.attempts),
+    error: r.error,
+    failedAt: Number(r.failed_at),
+    replays: Number(r.replays),
+    replayedAt: n(r.replayed_at),
+    lastReplayError: r.last_replay_error,
+    resolvedAt: n(r.resolved_at),
   };
 }

@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { Decision, DecisionAction, DecisionPolicy, DecisionQuery, DecisionState, DecisionStore } from '../core/ports/decision-store.js';
+import type {
+  Decision,
+  DecisionAction,
+  DecisionPolicy,
+  DecisionQuery,
+  DecisionState,
+  DecisionStore,
+} from '../core/ports/decision-store.js';
 import type { Page } from '../core/ports/page.js';
 import type { StoreDatabase } from './store-schema.js';
 import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
@@ -42,7 +49,11 @@ export class KyselyDecisionStore implements DecisionStore {
   }
 
   async create(d: Decision): Promise<boolean> {
-    const r = await this.db.insertInto('decisions').values(toRow(d)).onConflict((oc) => oc.column('alarm_id').doNothing()).executeTakeFirst();
+    const r = await this.db
+      .insertInto('decisions')
+      .values(toRow(d))
+      .onConflict((oc) => oc.column('alarm_id').doNothing())
+      .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
@@ -53,7 +64,12 @@ export class KyselyDecisionStore implements DecisionStore {
 
   async update(d: Decision, expectedVersion: number): Promise<boolean> {
     const { id: _id, ...rest } = toRow({ ...d, version: expectedVersion + 1 });
-    const r = await this.db.updateTable('decisions').set(rest).where('id', '=', d.id).where('version', '=', expectedVersion).executeTakeFirst();
+    const r = await this.db
+      .updateTable('decisions')
+      .set(rest)
+      .where('id', '=', d.id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
@@ -66,37 +82,82 @@ export class KyselyDecisionStore implements DecisionStore {
       const c = decodeCursor('decisions', q.cursor);
       query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(c.at, c.id)));
     }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
     const items = rows.slice(0, q.limit).map(toDecision);
     const last = items[items.length - 1];
-    return rows.length > q.limit && last ? { items, nextCursor: encodeCursor('decisions', { at: last.createdAt, id: last.id }) } : { items };
+    return rows.length > q.limit && last
+      ? { items, nextCursor: encodeCursor('decisions', { at: last.createdAt, id: last.id }) }
+      : { items };
   }
 
   async policy(tenantId: string): Promise<DecisionPolicy | undefined> {
-    const row = await this.db.selectFrom('decision_policies').select('policy').where('tenant_id', '=', tenantId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('decision_policies')
+      .select('policy')
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
     return row ? (row.policy as DecisionPolicy) : undefined;
   }
 
   async setPolicy(tenantId: string, policy: DecisionPolicy, at: number): Promise<void> {
-    await this.db.insertInto('decision_policies').values({ tenant_id: tenantId, policy, updated_at: at })
-      .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ policy, updated_at: at })).execute();
+    await this.db
+      .insertInto('decision_policies')
+      .values({ tenant_id: tenantId, policy, updated_at: at })
+      .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ policy, updated_at: at }))
+      .execute();
   }
 }
 
 function toRow(d: Decision): DecisionRow {
   return {
-    id: d.id, tenant_id: d.tenantId, terminal_id: d.terminalId, dev_eui: d.devEui, rule_id: d.ruleId, alarm_id: d.alarmId,
-    action: JSON.stringify(d.action), inputs: JSON.stringify(d.inputs), model: d.model, model_id: d.modelId, confidence: d.confidence, policy: d.policy, state: d.state,
-    created_at: d.createdAt, decided_by: d.decidedBy, decided_at: d.decidedAt, reason: d.reason, undone_by: d.undoneBy, undone_at: d.undoneAt, version: d.version,
+    id: d.id,
+    tenant_id: d.tenantId,
+    terminal_id: d.terminalId,
+    dev_eui: d.devEui,
+    rule_id: d.ruleId,
+    alarm_id: d.alarmId,
+    action: JSON.stringify(d.action),
+    inputs: JSON.stringify(d.inputs),
+    model: d.model,
+    model_id: d.modelId,
+    confidence: d.confidence,
+    policy: d.policy,
+    state: d.state,
+    created_at: d.createdAt,
+    decided_by: d.decidedBy,
+    decided_at: d.decidedAt,
+    reason: d.reason,
+    undone_by: d.undoneBy,
+    undone_at: d.undoneAt,
+    version: d.version,
   };
 }
 
 function toDecision(r: DecisionRow): Decision {
   return {
-    id: r.id, tenantId: r.tenant_id, terminalId: r.terminal_id, devEui: r.dev_eui, ruleId: r.rule_id, alarmId: r.alarm_id,
-    action: JSON.parse(r.action) as DecisionAction, inputs: JSON.parse(r.inputs) as Record<string, unknown>, model: r.model, modelId: r.model_id ?? null,
-    confidence: Number(r.confidence), policy: r.policy as DecisionPolicy, state: r.state as DecisionState, createdAt: Number(r.created_at),
-    decidedBy: r.decided_by, decidedAt: r.decided_at === null ? null : Number(r.decided_at), reason: r.reason,
-    undoneBy: r.undone_by, undoneAt: r.undone_at === null ? null : Number(r.undone_at), version: Number(r.version),
+    id: r.id,
+    tenantId: r.tenant_id,
+    terminalId: r.terminal_id,
+    devEui: r.dev_eui,
+    ruleId: r.rule_id,
+    alarmId: r.alarm_id,
+    action: JSON.parse(r.action) as DecisionAction,
+    inputs: JSON.parse(r.inputs) as Record<string, unknown>,
+    model: r.model,
+    modelId: r.model_id ?? null,
+    confidence: Number(r.confidence),
+    policy: r.policy as DecisionPolicy,
+    state: r.state as DecisionState,
+    createdAt: Number(r.created_at),
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at === null ? null : Number(r.decided_at),
+    reason: r.reason,
+    undoneBy: r.undone_by,
+    undoneAt: r.undone_at === null ? null : Number(r.undone_at),
+    version: Number(r.version),
   };
 }

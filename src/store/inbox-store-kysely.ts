@@ -22,8 +22,12 @@ export class KyselyInboxStore implements InboxStore {
     const ids = [...new Set(eventIds)];
     const out = new Set<string>();
     for (let i = 0; i < ids.length; i += ROWS_PER_INSERT) {
-      const rows = await this.db.insertInto('consumer_inbox').values(ids.slice(i, i + ROWS_PER_INSERT).map((event_id) => ({ consumer, event_id, processed_at: at })))
-        .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing()).returning('event_id').execute();
+      const rows = await this.db
+        .insertInto('consumer_inbox')
+        .values(ids.slice(i, i + ROWS_PER_INSERT).map((event_id) => ({ consumer, event_id, processed_at: at })))
+        .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+        .returning('event_id')
+        .execute();
       for (const r of rows) out.add(r.event_id);
     }
     return out;

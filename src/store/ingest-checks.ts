@@ -12,13 +12,19 @@ export function checkIngestWrite(w: IngestWrite): void {
   const seen = new Set<string>();
   for (const c of w.counters) {
     if (seen.has(c.state.terminalId)) {
-      throw new SatiotError('INVALID_ARGUMENT', `Terminal ${c.state.terminalId} has two counter states in one ingest write.`, { terminalId: c.state.terminalId });
+      throw new SatiotError(
+        'INVALID_ARGUMENT',
+        `Terminal ${c.state.terminalId} has two counter states in one ingest write.`,
+        { terminalId: c.state.terminalId },
+      );
     }
     seen.add(c.state.terminalId);
   }
   for (const m of w.newMessages) {
     if (m.id !== messageIdOf(m.terminalId, m.fCnt)) {
-      throw new SatiotError('INVALID_ARGUMENT', `Message id ${m.id} is not derived from its terminal and counter.`, { messageId: m.id });
+      throw new SatiotError('INVALID_ARGUMENT', `Message id ${m.id} is not derived from its terminal and counter.`, {
+        messageId: m.id,
+      });
     }
   }
 }

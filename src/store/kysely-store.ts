@@ -1,9 +1,32 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
-  ApiKeyRecord, GatewayStatus, GroundStationRecord, MessageDecode, TenantQuota, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord,
-  UserCodecRecord, ReportedPosition,
+  ApiKeyRecord,
+  GatewayStatus,
+  GroundStationRecord,
+  MessageDecode,
+  TenantQuota,
+  MessageWithReceptions,
+  Reception,
+  RejectionCode,
+  SatelliteRecord,
+  Tenant,
+  TerminalCounters,
+  TerminalRecord,
+  UserCodecRecord,
+  ReportedPosition,
 } from '../core/model.js';
-import { ruleStateKey, type AlarmQuery, type IngestWrite, type MessageQuery, type Page, type Store, type StoreTx, type TerminalChanges, type TrafficHours, type UsageRow } from '../core/ports/store.js';
+import {
+  ruleStateKey,
+  type AlarmQuery,
+  type IngestWrite,
+  type MessageQuery,
+  type Page,
+  type Store,
+  type StoreTx,
+  type TerminalChanges,
+  type TrafficHours,
+  type UsageRow,
+} from '../core/ports/store.js';
 import { parseRule, type Alarm, type Rule, type RuleState } from '../rules/index.js';
 import type { DownlinkStore } from '../core/ports/downlink-store.js';
 import { KyselyDownlinkStore } from './downlink-store-kysely.js';
@@ -28,8 +51,19 @@ import { SatiotError } from '../errors/satiot-error.js';
 import { parseMessageId, type MessageKey } from './message-key.js';
 import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
 import {
-  groundStationRow, messageDecodeRow, sqlBool, terminalRow, toCounters, toGroundStation, toMessage, toMessageDecode, toReception, toTenant,
-  toTerminal, toUserCodec, type MessageRow,
+  groundStationRow,
+  messageDecodeRow,
+  sqlBool,
+  terminalRow,
+  toCounters,
+  toGroundStation,
+  toMessage,
+  toMessageDecode,
+  toReception,
+  toTenant,
+  toTerminal,
+  toUserCodec,
+  type MessageRow,
 } from './row-mapping.js';
 import type { ConstraintViolation, StoreCapabilities } from './store-capabilities.js';
 import type { ApiKeysTable, StoreDatabase } from './store-schema.js';
@@ -106,7 +140,7 @@ export abstract class KyselyStore implements Store {
 
   async atomically<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     let bound: KyselyStore | undefined;
-    const out = await this.transaction((trx) => fn(bound = this.bind(trx)));
+    const out = await this.transaction((trx) => fn((bound = this.bind(trx))));
     // Surrogate keys the transaction looked up or created are known once it committed (a rolled-back
     // insert's seq may be used again by SQLite).
     if (bound) {
@@ -135,7 +169,11 @@ export abstract class KyselyStore implements Store {
     return this.seqsOf('ground_stations', this.stationSeqs, ids);
   }
 
-  private async seqsOf(table: 'terminals' | 'ground_stations', cache: Map<string, number>, ids: Iterable<string>): Promise<Map<string, number>> {
+  private async seqsOf(
+    table: 'terminals' | 'ground_stations',
+    cache: Map<string, number>,
+    ids: Iterable<string>,
+  ): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     const missing: string[] = [];
     for (const id of new Set(ids)) {
@@ -144,7 +182,11 @@ export abstract class KyselyStore implements Store {
       else missing.push(id);
     }
     for (let i = 0; i < missing.length; i += IDS_PER_QUERY) {
-      const rows = await this.db.selectFrom(table).select(['id', 'seq']).where('id', 'in', missing.slice(i, i + IDS_PER_QUERY)).execute();
+      const rows = await this.db
+        .selectFrom(table)
+        .select(['id', 'seq'])
+        .where('id', 'in', missing.slice(i, i + IDS_PER_QUERY))
+        .execute();
       for (const r of rows) {
         cache.set(r.id, Number(r.seq));
         out.set(r.id, Number(r.seq));
@@ -186,15 +228,23 @@ export abstract class KyselyStore implements Store {
 
   async createTerminal(t: TerminalRecord): Promise<void> {
     try {
-      const row = await this.db.insertInto('terminals').values(terminalRow(this.caps, t)).returning('seq').executeTakeFirstOrThrow();
+      const row = await this.db
+        .insertInto('terminals')
+        .values(terminalRow(this.caps, t))
+        .returning('seq')
+        .executeTakeFirstOrThrow();
       this.terminalSeqs.set(t.id, Number(row.seq));
     } catch (e) {
       const v = this.constraintViolation(e);
       if (v?.kind === 'unique' && v.key === 'terminals.dev_eui') {
-        throw new SatiotError('TERMINAL_EXISTS', `A terminal with DevEUI ${t.devEui} is already registered.`, { devEui: t.devEui });
+        throw new SatiotError('TERMINAL_EXISTS', `A terminal with DevEUI ${t.devEui} is already registered.`, {
+          devEui: t.devEui,
+        });
       }
       if (v?.kind === 'unique' && v.key === 'terminals.imei') {
-        throw new SatiotError('TERMINAL_EXISTS', `A terminal with IMEI ${t.imei} is already registered.`, { imei: t.imei });
+        throw new SatiotError('TERMINAL_EXISTS', `A terminal with IMEI ${t.imei} is already registered.`, {
+          imei: t.imei,
+        });
       }
       if (v?.kind === 'unique') {
         throw new SatiotError('INVALID_ARGUMENT', `Terminal ${t.id} already exists.`, { terminalId: t.id });
@@ -212,14 +262,21 @@ export abstract class KyselyStore implements Store {
     try {
       for (let i = 0; i < ts.length; i += ROWS) {
         const part = ts.slice(i, i + ROWS);
-        const rows = await this.db.insertInto('terminals').values(part.map((t) => terminalRow(this.caps, t))).returning(['id', 'seq']).execute();
+        const rows = await this.db
+          .insertInto('terminals')
+          .values(part.map((t) => terminalRow(this.caps, t)))
+          .returning(['id', 'seq'])
+          .execute();
         for (const r of rows) this.terminalSeqs.set(r.id, Number(r.seq));
       }
     } catch (e) {
       const v = this.constraintViolation(e);
-      if (v?.kind === 'unique' && v.key === 'terminals.dev_eui') throw new SatiotError('TERMINAL_EXISTS', 'A terminal of the batch has a DevEUI that is already registered.');
-      if (v?.kind === 'unique' && v.key === 'terminals.imei') throw new SatiotError('TERMINAL_EXISTS', 'A terminal of the batch has an IMEI that is already registered.');
-      if (v?.kind === 'foreign-key') throw new SatiotError('TENANT_NOT_FOUND', 'A terminal of the batch names no existing tenant.');
+      if (v?.kind === 'unique' && v.key === 'terminals.dev_eui')
+        throw new SatiotError('TERMINAL_EXISTS', 'A terminal of the batch has a DevEUI that is already registered.');
+      if (v?.kind === 'unique' && v.key === 'terminals.imei')
+        throw new SatiotError('TERMINAL_EXISTS', 'A terminal of the batch has an IMEI that is already registered.');
+      if (v?.kind === 'foreign-key')
+        throw new SatiotError('TENANT_NOT_FOUND', 'A terminal of the batch names no existing tenant.');
       throw e;
     }
   }
@@ -242,7 +299,11 @@ export abstract class KyselyStore implements Store {
   async terminalsByDevAddr(devAddrs: readonly string[]): Promise<TerminalRecord[]> {
     const out: TerminalRecord[] = [];
     for (let i = 0; i < devAddrs.length; i += IDS_PER_QUERY) {
-      const rows = await this.db.selectFrom('terminals').selectAll().where('dev_addr', 'in', devAddrs.slice(i, i + IDS_PER_QUERY)).execute();
+      const rows = await this.db
+        .selectFrom('terminals')
+        .selectAll()
+        .where('dev_addr', 'in', devAddrs.slice(i, i + IDS_PER_QUERY))
+        .execute();
       out.push(...rows.map(toTerminal));
     }
     return out;
@@ -257,7 +318,11 @@ export abstract class KyselyStore implements Store {
       const after = decodeCursor('terminals', q.cursor);
       query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.at, after.id)));
     }
-    const rows = await query.orderBy('created_at').orderBy('id').limit(q.limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(q.limit + 1)
+      .execute();
     const items = rows.slice(0, q.limit).map(toTerminal);
     const last = items[items.length - 1];
     return rows.length > q.limit && last
@@ -266,16 +331,24 @@ export abstract class KyselyStore implements Store {
   }
 
   async setTerminalEnabled(devEui: string, enabled: boolean): Promise<boolean> {
-    const r = await this.db.updateTable('terminals').set({ enabled: sqlBool(this.caps, enabled) })
-      .where('dev_eui', '=', devEui).executeTakeFirst();
+    const r = await this.db
+      .updateTable('terminals')
+      .set({ enabled: sqlBool(this.caps, enabled) })
+      .where('dev_eui', '=', devEui)
+      .executeTakeFirst();
     return r.numUpdatedRows > 0n;
   }
 
   async deleteTerminal(devEui: string): Promise<'deleted' | 'not-found' | 'has-messages'> {
-    const t = await this.db.selectFrom('terminals').select(['seq', 'id']).where('dev_eui', '=', devEui).executeTakeFirst();
+    const t = await this.db
+      .selectFrom('terminals')
+      .select(['seq', 'id'])
+      .where('dev_eui', '=', devEui)
+      .executeTakeFirst();
     if (!t) return 'not-found';
     const seq = Number(t.seq);
-    if (await this.db.selectFrom('messages').select('seq').where('terminal_seq', '=', seq).limit(1).executeTakeFirst()) return 'has-messages';
+    if (await this.db.selectFrom('messages').select('seq').where('terminal_seq', '=', seq).limit(1).executeTakeFirst())
+      return 'has-messages';
     // Statement by statement, children first: a message arriving meanwhile makes the last one fail on
     // its foreign key, and the terminal stays (as it should: it has data now).
     await sql`DELETE FROM downlinks WHERE terminal_id = ${t.id}`.execute(this.db); // the downlink store's table
@@ -294,7 +367,13 @@ export abstract class KyselyStore implements Store {
       ...(c.expectedMessagesPerDay !== undefined ? { expected_messages_per_day: c.expectedMessagesPerDay } : {}),
       ...(c.codec !== undefined ? { codec: c.codec } : {}),
       ...(c.name !== undefined ? { name: c.name } : {}),
-      ...(c.location !== undefined ? { location_lat: c.location?.lat ?? null, location_lon: c.location?.lon ?? null, location_alt_m: c.location?.altM ?? null } : {}),
+      ...(c.location !== undefined
+        ? {
+            location_lat: c.location?.lat ?? null,
+            location_lon: c.location?.lon ?? null,
+            location_alt_m: c.location?.altM ?? null,
+          }
+        : {}),
     };
     if (Object.keys(set).length === 0) return (await this.getTerminalByDevEui(devEui)) !== undefined;
     const r = await this.db.updateTable('terminals').set(set).where('dev_eui', '=', devEui).executeTakeFirst();
@@ -314,7 +393,9 @@ export abstract class KyselyStore implements Store {
   }
 
   private countersQuery() {
-    return this.db.selectFrom('terminal_counters as c').innerJoin('terminals as t', 't.seq', 'c.terminal_seq')
+    return this.db
+      .selectFrom('terminal_counters as c')
+      .innerJoin('terminals as t', 't.seq', 'c.terminal_seq')
       .select(['t.id as terminal_id', 'c.f_cnt_up_top', 'c.window_bits', 'c.f_cnt_down', 'c.version', 'c.up_epoch']);
   }
 
@@ -322,63 +403,126 @@ export abstract class KyselyStore implements Store {
     const t = await this.db.selectFrom('terminals').select('seq').where('id', '=', terminalId).executeTakeFirst();
     if (!t) return undefined;
     // One statement: a concurrent ingest commit either lands before it (and is reset) or finds the version moved.
-    await this.db.updateTable('terminal_counters')
-      .set((eb) => ({ f_cnt_up_top: -1, window_bits: '', up_epoch: eb('up_epoch', '+', 1), version: eb('version', '+', 1) }))
-      .where('terminal_seq', '=', t.seq).execute();
-    return (await this.getCounters(terminalId)) ?? { terminalId, fCntUpTop: -1, windowBits: '', fCntDown: 0, version: -1, upEpoch: 0 };
+    await this.db
+      .updateTable('terminal_counters')
+      .set((eb) => ({
+        f_cnt_up_top: -1,
+        window_bits: '',
+        up_epoch: eb('up_epoch', '+', 1),
+        version: eb('version', '+', 1),
+      }))
+      .where('terminal_seq', '=', t.seq)
+      .execute();
+    return (
+      (await this.getCounters(terminalId)) ?? {
+        terminalId,
+        fCntUpTop: -1,
+        windowBits: '',
+        fCntDown: 0,
+        version: -1,
+        upEpoch: 0,
+      }
+    );
   }
 
   // ---- ground stations -----------------------------------------------------------------------
 
   async createGroundStation(g: GroundStationRecord): Promise<void> {
     try {
-      const row = await this.db.insertInto('ground_stations').values(groundStationRow(this.caps, g)).returning('seq').executeTakeFirstOrThrow();
+      const row = await this.db
+        .insertInto('ground_stations')
+        .values(groundStationRow(this.caps, g))
+        .returning('seq')
+        .executeTakeFirstOrThrow();
       this.stationSeqs.set(g.id, Number(row.seq));
     } catch (e) {
       const v = this.constraintViolation(e);
       if (v?.kind === 'unique') {
         // A gateway's token hash derives from its EUI: either key names the same clash.
-        if (g.gatewayEui !== undefined && (v.key === 'ground_stations.gateway_eui' || v.key === 'ground_stations.token_hash')) throw new SatiotError('GATEWAY_EXISTS', `A gateway with EUI ${g.gatewayEui} is already registered.`, { gatewayEui: g.gatewayEui });
+        if (
+          g.gatewayEui !== undefined &&
+          (v.key === 'ground_stations.gateway_eui' || v.key === 'ground_stations.token_hash')
+        )
+          throw new SatiotError('GATEWAY_EXISTS', `A gateway with EUI ${g.gatewayEui} is already registered.`, {
+            gatewayEui: g.gatewayEui,
+          });
         const what = v.key === 'ground_stations.token_hash' ? 'token' : 'id';
-        throw new SatiotError('INVALID_ARGUMENT', `A ground station with this ${what} already exists.`, { stationId: g.id });
+        throw new SatiotError('INVALID_ARGUMENT', `A ground station with this ${what} already exists.`, {
+          stationId: g.id,
+        });
       }
       throw e;
     }
   }
 
   async getGroundStationByTokenHash(tokenHash: string): Promise<GroundStationRecord | undefined> {
-    const row = await this.db.selectFrom('ground_stations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('ground_stations')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
     return row && toGroundStation(row);
   }
 
   async setGroundStationTokenHash(id: string, tokenHash: string): Promise<boolean> {
-    const r = await this.db.updateTable('ground_stations').set({ token_hash: tokenHash })
-      .where('id', '=', id).where('gateway_eui', 'is', null).where('network', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .updateTable('ground_stations')
+      .set({ token_hash: tokenHash })
+      .where('id', '=', id)
+      .where('gateway_eui', 'is', null)
+      .where('network', 'is', null)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
   async listGroundStations(): Promise<GroundStationRecord[]> {
-    const rows = await this.db.selectFrom('ground_stations').selectAll().where('gateway_eui', 'is', null).where('network', 'is', null)
-      .orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('ground_stations')
+      .selectAll()
+      .where('gateway_eui', 'is', null)
+      .where('network', 'is', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map(toGroundStation);
   }
 
   // ---- terrestrial gateways (ground_stations rows with an EUI) --------------------------------
 
   async listGateways(): Promise<GroundStationRecord[]> {
-    const rows = await this.db.selectFrom('ground_stations').selectAll().where('gateway_eui', 'is not', null).orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('ground_stations')
+      .selectAll()
+      .where('gateway_eui', 'is not', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map(toGroundStation);
   }
 
   async recordGatewaySeen(id: string, at: number, stat?: GatewayStatus): Promise<void> {
-    await this.db.updateTable('ground_stations').set({ last_seen_at: at, ...(stat ? { gateway_stat: JSON.stringify(stat) } : {}) })
-      .where('id', '=', id).where('gateway_eui', 'is not', null).execute();
+    await this.db
+      .updateTable('ground_stations')
+      .set({ last_seen_at: at, ...(stat ? { gateway_stat: JSON.stringify(stat) } : {}) })
+      .where('id', '=', id)
+      .where('gateway_eui', 'is not', null)
+      .execute();
   }
 
   async deleteGateway(id: string): Promise<'deleted' | 'not-found' | 'has-receptions'> {
-    const row = await this.db.selectFrom('ground_stations').select('seq').where('id', '=', id).where('gateway_eui', 'is not', null).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('ground_stations')
+      .select('seq')
+      .where('id', '=', id)
+      .where('gateway_eui', 'is not', null)
+      .executeTakeFirst();
     if (!row) return 'not-found';
-    const heard = await this.db.selectFrom('receptions').select('message_seq').where('station_seq', '=', row.seq).limit(1).executeTakeFirst();
+    const heard = await this.db
+      .selectFrom('receptions')
+      .select('message_seq')
+      .where('station_seq', '=', row.seq)
+      .limit(1)
+      .executeTakeFirst();
     if (heard) return 'has-receptions';
     await this.db.deleteFrom('ground_stations').where('seq', '=', row.seq).execute();
     this.stationSeqs.delete(id);
@@ -390,18 +534,39 @@ export abstract class KyselyStore implements Store {
   async upsertSatellites(sats: readonly SatelliteRecord[]): Promise<void> {
     for (let i = 0; i < sats.length; i += SATELLITES_PER_QUERY) {
       const rows = sats.slice(i, i + SATELLITES_PER_QUERY).map((s) => ({
-        norad_id: s.noradId, name: s.name, format: s.format, element_set: s.elementSet, epoch: s.epoch, updated_at: s.updatedAt,
+        norad_id: s.noradId,
+        name: s.name,
+        format: s.format,
+        element_set: s.elementSet,
+        epoch: s.epoch,
+        updated_at: s.updatedAt,
       }));
-      await this.db.insertInto('satellites').values(rows).onConflict((oc) => oc.column('norad_id').doUpdateSet((eb) => ({
-        name: eb.ref('excluded.name'), format: eb.ref('excluded.format'), element_set: eb.ref('excluded.element_set'),
-        epoch: eb.ref('excluded.epoch'), updated_at: eb.ref('excluded.updated_at'),
-      }))).execute();
+      await this.db
+        .insertInto('satellites')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('norad_id').doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            format: eb.ref('excluded.format'),
+            element_set: eb.ref('excluded.element_set'),
+            epoch: eb.ref('excluded.epoch'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
     }
   }
 
   async listSatellites(): Promise<SatelliteRecord[]> {
     const rows = await this.db.selectFrom('satellites').selectAll().orderBy('norad_id').execute();
-    return rows.map((r) => ({ noradId: Number(r.norad_id), name: r.name, format: r.format, elementSet: r.element_set, epoch: Number(r.epoch), updatedAt: Number(r.updated_at) }));
+    return rows.map((r) => ({
+      noradId: Number(r.norad_id),
+      name: r.name,
+      format: r.format,
+      elementSet: r.element_set,
+      epoch: Number(r.epoch),
+      updatedAt: Number(r.updated_at),
+    }));
   }
 
   // ---- messages ------------------------------------------------------------------------------
@@ -430,10 +595,20 @@ export abstract class KyselyStore implements Store {
         if (list) list.push(k.fCnt);
         else byTerminal.set(seq, [k.fCnt]);
       }
-      const rows = await this.db.selectFrom('messages').select(['seq', 'terminal_seq', 'f_cnt', 'ingested_at'])
-        .where((eb) => eb.or([...byTerminal].map(([seq, fCnts]) => eb.and([eb('terminal_seq', '=', seq), eb('f_cnt', 'in', fCnts)]))))
+      const rows = await this.db
+        .selectFrom('messages')
+        .select(['seq', 'terminal_seq', 'f_cnt', 'ingested_at'])
+        .where((eb) =>
+          eb.or(
+            [...byTerminal].map(([seq, fCnts]) => eb.and([eb('terminal_seq', '=', seq), eb('f_cnt', 'in', fCnts)])),
+          ),
+        )
         .execute();
-      for (const r of rows) out.set(`${terminalOf.get(Number(r.terminal_seq))!}.${Number(r.f_cnt)}`, { seq: Number(r.seq), ingestedAt: Number(r.ingested_at) });
+      for (const r of rows)
+        out.set(`${terminalOf.get(Number(r.terminal_seq))!}.${Number(r.f_cnt)}`, {
+          seq: Number(r.seq),
+          ingestedAt: Number(r.ingested_at),
+        });
     }
     return out;
   }
@@ -443,23 +618,35 @@ export abstract class KyselyStore implements Store {
     if (!key) return undefined;
     const seq = (await this.terminalSeqsOf([key.terminalId])).get(key.terminalId);
     if (seq === undefined) return undefined;
-    const row = await this.db.selectFrom('messages').selectAll()
-      .where('terminal_seq', '=', seq).where('f_cnt', '=', key.fCnt).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('terminal_seq', '=', seq)
+      .where('f_cnt', '=', key.fCnt)
+      .executeTakeFirst();
     if (!row) return undefined;
     const m = toMessage({ ...row, terminal_id: key.terminalId });
     const ref = [{ seq: Number(row.seq), id: m.id }];
-    const [receptions, decodes, positions] = [await this.receptionsOf(ref), await this.decodesOf(ref), await this.positionsOf(ref)];
-    return withDecode(withPosition({ ...m, receptions: receptions.get(Number(row.seq)) ?? [] }, positions.get(Number(row.seq))), decodes.get(Number(row.seq)));
+    const [receptions, decodes, positions] = [
+      await this.receptionsOf(ref),
+      await this.decodesOf(ref),
+      await this.positionsOf(ref),
+    ];
+    return withDecode(
+      withPosition({ ...m, receptions: receptions.get(Number(row.seq)) ?? [] }, positions.get(Number(row.seq))),
+      decodes.get(Number(row.seq)),
+    );
   }
 
   /** Newest first: by capturedAt, then fCnt (within one terminal, the id's order), both descending. */
   async listMessages(q: MessageQuery): Promise<Page<MessageWithReceptions>> {
     checkLimit(q.limit);
-    let before: MessageKey & { at: number } | undefined;
+    let before: (MessageKey & { at: number }) | undefined;
     if (q.cursor !== undefined) {
       const c = decodeCursor('messages', q.cursor);
       const key = parseMessageId(c.id);
-      if (!key) throw new SatiotError('INVALID_ARGUMENT', 'The cursor is not valid for this listing.', { cursor: q.cursor });
+      if (!key)
+        throw new SatiotError('INVALID_ARGUMENT', 'The cursor is not valid for this listing.', { cursor: q.cursor });
       before = { ...key, at: c.at };
     }
     const terminalSeq = (await this.terminalSeqsOf([q.terminalId])).get(q.terminalId);
@@ -472,12 +659,26 @@ export abstract class KyselyStore implements Store {
       const b = before;
       query = query.where((eb) => eb(eb.refTuple('captured_at', 'f_cnt'), '<', eb.tuple(b.at, b.fCnt)));
     }
-    const rows: MessageRow[] = (await query.orderBy('captured_at', 'desc').orderBy('f_cnt', 'desc').limit(q.limit + 1).execute())
-      .map((r) => ({ ...r, terminal_id: q.terminalId }));
+    const rows: MessageRow[] = (
+      await query
+        .orderBy('captured_at', 'desc')
+        .orderBy('f_cnt', 'desc')
+        .limit(q.limit + 1)
+        .execute()
+    ).map((r) => ({ ...r, terminal_id: q.terminalId }));
     const page = rows.slice(0, q.limit).map((r) => ({ seq: Number(r.seq), m: toMessage(r) }));
     const refs = page.map((p) => ({ seq: p.seq, id: p.m.id }));
-    const [receptions, decodes, positions] = [await this.receptionsOf(refs), await this.decodesOf(refs), await this.positionsOf(refs)];
-    const items = page.map((p) => withDecode(withPosition({ ...p.m, receptions: receptions.get(p.seq) ?? [] }, positions.get(p.seq)), decodes.get(p.seq)));
+    const [receptions, decodes, positions] = [
+      await this.receptionsOf(refs),
+      await this.decodesOf(refs),
+      await this.positionsOf(refs),
+    ];
+    const items = page.map((p) =>
+      withDecode(
+        withPosition({ ...p.m, receptions: receptions.get(p.seq) ?? [] }, positions.get(p.seq)),
+        decodes.get(p.seq),
+      ),
+    );
     const last = items[items.length - 1];
     return rows.length > q.limit && last
       ? { items, nextCursor: encodeCursor('messages', { at: last.capturedAt, id: last.id }) }
@@ -490,10 +691,16 @@ export abstract class KyselyStore implements Store {
     const idOf = new Map(messages.map((m) => [m.seq, m.id]));
     const seqs = [...idOf.keys()];
     for (let i = 0; i < seqs.length; i += IDS_PER_QUERY) {
-      const rows = await this.db.selectFrom('receptions as r').innerJoin('ground_stations as g', 'g.seq', 'r.station_seq')
-        .selectAll('r').select(['g.id as station_id', 'g.gateway_eui'])
+      const rows = await this.db
+        .selectFrom('receptions as r')
+        .innerJoin('ground_stations as g', 'g.seq', 'r.station_seq')
+        .selectAll('r')
+        .select(['g.id as station_id', 'g.gateway_eui'])
         .where('r.message_seq', 'in', seqs.slice(i, i + IDS_PER_QUERY))
-        .orderBy('r.received_at').orderBy('g.id').orderBy('r.satellite_id').orderBy('r.captured_at')
+        .orderBy('r.received_at')
+        .orderBy('g.id')
+        .orderBy('r.satellite_id')
+        .orderBy('r.captured_at')
         .execute();
       for (const r of rows) {
         const seq = Number(r.message_seq);
@@ -507,19 +714,48 @@ export abstract class KyselyStore implements Store {
   }
 
   async trafficByHour(fromHour: number, toHour: number): Promise<TrafficHours> {
-    const receptions = await sql<{ hour: number | string; station_id: string; satellite_id: string; receptions: number | string }>`
+    const receptions = await sql<{
+      hour: number | string;
+      station_id: string;
+      satellite_id: string;
+      receptions: number | string;
+    }>`
       SELECT t.hour, g.id AS station_id, t.satellite_id, sum(t.receptions) AS receptions FROM traffic_hours AS t JOIN ground_stations AS g ON g.seq = t.station_seq
-      WHERE t.hour >= ${fromHour} AND t.hour <= ${toHour} GROUP BY t.hour, g.id, t.satellite_id ORDER BY t.hour, g.id, t.satellite_id`.execute(this.db);
-    const rejections = await sql<{ hour: number | string; station_id: string; code: RejectionCode; count: number | string }>`
-      SELECT hour, station_id, code, count FROM rejection_hours WHERE hour >= ${fromHour} AND hour <= ${toHour} ORDER BY hour, station_id, code`.execute(this.db);
+      WHERE t.hour >= ${fromHour} AND t.hour <= ${toHour} GROUP BY t.hour, g.id, t.satellite_id ORDER BY t.hour, g.id, t.satellite_id`.execute(
+      this.db,
+    );
+    const rejections = await sql<{
+      hour: number | string;
+      station_id: string;
+      code: RejectionCode;
+      count: number | string;
+    }>`
+      SELECT hour, station_id, code, count FROM rejection_hours WHERE hour >= ${fromHour} AND hour <= ${toHour} ORDER BY hour, station_id, code`.execute(
+      this.db,
+    );
     return {
-      receptions: receptions.rows.map((r) => ({ hour: Number(r.hour), stationId: r.station_id, satelliteId: r.satellite_id, count: Number(r.receptions) })),
-      rejections: rejections.rows.map((r) => ({ hour: Number(r.hour), stationId: r.station_id, code: r.code, count: Number(r.count) })),
+      receptions: receptions.rows.map((r) => ({
+        hour: Number(r.hour),
+        stationId: r.station_id,
+        satelliteId: r.satellite_id,
+        count: Number(r.receptions),
+      })),
+      rejections: rejections.rows.map((r) => ({
+        hour: Number(r.hour),
+        stationId: r.station_id,
+        code: r.code,
+        count: Number(r.count),
+      })),
     };
   }
 
   async rejectionTallies(): Promise<Array<{ stationId: string; code: RejectionCode; count: number }>> {
-    const rows = await this.db.selectFrom('rejection_tallies').selectAll().orderBy('station_id').orderBy('code').execute();
+    const rows = await this.db
+      .selectFrom('rejection_tallies')
+      .selectAll()
+      .orderBy('station_id')
+      .orderBy('code')
+      .execute();
     return rows.map((r) => ({ stationId: r.station_id, code: r.code, count: Number(r.count) }));
   }
 
@@ -529,7 +765,11 @@ export abstract class KyselyStore implements Store {
     const idOf = new Map(messages.map((m) => [m.seq, m.id]));
     const seqs = [...idOf.keys()];
     for (let i = 0; i < seqs.length; i += IDS_PER_QUERY) {
-      const rows = await this.db.selectFrom('message_decodes').selectAll().where('message_seq', 'in', seqs.slice(i, i + IDS_PER_QUERY)).execute();
+      const rows = await this.db
+        .selectFrom('message_decodes')
+        .selectAll()
+        .where('message_seq', 'in', seqs.slice(i, i + IDS_PER_QUERY))
+        .execute();
       for (const r of rows) out.set(Number(r.message_seq), toMessageDecode(idOf.get(Number(r.message_seq))!, r));
     }
     return out;
@@ -540,13 +780,25 @@ export abstract class KyselyStore implements Store {
     const out = new Map<number, ReportedPosition>();
     const seqs = messages.map((m) => m.seq);
     for (let i = 0; i < seqs.length; i += IDS_PER_QUERY) {
-      const rows = await this.db.selectFrom('message_positions').selectAll().where('message_seq', 'in', seqs.slice(i, i + IDS_PER_QUERY)).execute();
-      for (const r of rows) out.set(Number(r.message_seq), { lat: Number(r.lat), lon: Number(r.lon), cepKm: Number(r.cep_km), source: 'iridium' });
+      const rows = await this.db
+        .selectFrom('message_positions')
+        .selectAll()
+        .where('message_seq', 'in', seqs.slice(i, i + IDS_PER_QUERY))
+        .execute();
+      for (const r of rows)
+        out.set(Number(r.message_seq), {
+          lat: Number(r.lat),
+          lon: Number(r.lon),
+          cepKm: Number(r.cep_km),
+          source: 'iridium',
+        });
     }
     return out;
   }
 
-  async saveReportedPositions(ps: ReadonlyArray<{ readonly messageId: string; readonly position: ReportedPosition }>): Promise<string[]> {
+  async saveReportedPositions(
+    ps: ReadonlyArray<{ readonly messageId: string; readonly position: ReportedPosition }>,
+  ): Promise<string[]> {
     const rows = await this.messageRowsOf(ps.map((p) => p.messageId));
     const missing: string[] = [];
     const values = new Map<number, { message_seq: number; lat: number; lon: number; cep_km: number; source: string }>();
@@ -557,10 +809,17 @@ export abstract class KyselyStore implements Store {
     }
     const list = [...values.values()];
     for (let i = 0; i < list.length; i += ROWS_PER_INSERT) {
-      await this.db.insertInto('message_positions').values(list.slice(i, i + ROWS_PER_INSERT))
-        .onConflict((oc) => oc.column('message_seq').doUpdateSet((eb) => ({
-          lat: eb.ref('excluded.lat'), lon: eb.ref('excluded.lon'), cep_km: eb.ref('excluded.cep_km'), source: eb.ref('excluded.source'),
-        })))
+      await this.db
+        .insertInto('message_positions')
+        .values(list.slice(i, i + ROWS_PER_INSERT))
+        .onConflict((oc) =>
+          oc.column('message_seq').doUpdateSet((eb) => ({
+            lat: eb.ref('excluded.lat'),
+            lon: eb.ref('excluded.lon'),
+            cep_km: eb.ref('excluded.cep_km'),
+            source: eb.ref('excluded.source'),
+          })),
+        )
         .execute();
     }
     return missing;
@@ -570,7 +829,8 @@ export abstract class KyselyStore implements Store {
 
   async saveDecode(d: MessageDecode): Promise<void> {
     const missing = await this.saveDecodes([d]);
-    if (missing.length > 0) throw new SatiotError('MESSAGE_NOT_FOUND', `No message ${d.messageId}.`, { messageId: d.messageId });
+    if (missing.length > 0)
+      throw new SatiotError('MESSAGE_NOT_FOUND', `No message ${d.messageId}.`, { messageId: d.messageId });
   }
 
   async saveDecodes(ds: readonly MessageDecode[]): Promise<string[]> {
@@ -585,11 +845,18 @@ export abstract class KyselyStore implements Store {
     }
     const list = [...values.values()];
     for (let i = 0; i < list.length; i += ROWS_PER_INSERT) {
-      await this.db.insertInto('message_decodes').values(list.slice(i, i + ROWS_PER_INSERT))
-        .onConflict((oc) => oc.column('message_seq').doUpdateSet((eb) => ({
-          codec: eb.ref('excluded.codec'), decoded: eb.ref('excluded.decoded'), error_code: eb.ref('excluded.error_code'),
-          error_message: eb.ref('excluded.error_message'), decoded_at: eb.ref('excluded.decoded_at'),
-        })))
+      await this.db
+        .insertInto('message_decodes')
+        .values(list.slice(i, i + ROWS_PER_INSERT))
+        .onConflict((oc) =>
+          oc.column('message_seq').doUpdateSet((eb) => ({
+            codec: eb.ref('excluded.codec'),
+            decoded: eb.ref('excluded.decoded'),
+            error_code: eb.ref('excluded.error_code'),
+            error_message: eb.ref('excluded.error_message'),
+            decoded_at: eb.ref('excluded.decoded_at'),
+          })),
+        )
         .execute();
     }
     return missing;
@@ -597,11 +864,16 @@ export abstract class KyselyStore implements Store {
 
   async createUserCodec(c: UserCodecRecord): Promise<void> {
     try {
-      await this.db.insertInto('user_codecs').values({ id: c.id, tenant_id: c.tenantId, name: c.name, script: c.script, created_at: c.createdAt }).execute();
+      await this.db
+        .insertInto('user_codecs')
+        .values({ id: c.id, tenant_id: c.tenantId, name: c.name, script: c.script, created_at: c.createdAt })
+        .execute();
     } catch (e) {
       const v = this.constraintViolation(e);
-      if (v?.kind === 'unique') throw new SatiotError('INVALID_ARGUMENT', `The tenant already has a codec named ${c.name}.`, { name: c.name });
-      if (v?.kind === 'foreign-key') throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${c.tenantId}.`, { tenantId: c.tenantId });
+      if (v?.kind === 'unique')
+        throw new SatiotError('INVALID_ARGUMENT', `The tenant already has a codec named ${c.name}.`, { name: c.name });
+      if (v?.kind === 'foreign-key')
+        throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${c.tenantId}.`, { tenantId: c.tenantId });
       throw e;
     }
   }
@@ -612,7 +884,12 @@ export abstract class KyselyStore implements Store {
   }
 
   async listUserCodecs(tenantId: string): Promise<UserCodecRecord[]> {
-    const rows = await this.db.selectFrom('user_codecs').selectAll().where('tenant_id', '=', tenantId).orderBy('name').execute();
+    const rows = await this.db
+      .selectFrom('user_codecs')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy('name')
+      .execute();
     return rows.map(toUserCodec);
   }
 
@@ -621,11 +898,16 @@ export abstract class KyselyStore implements Store {
   async saveRule(r: Rule, at: number): Promise<void> {
     const body = JSON.stringify(r);
     try {
-      await this.db.insertInto('rules').values({ id: r.id, tenant_id: r.tenantId, body, created_at: at, updated_at: at })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ body, updated_at: at }).where('rules.tenant_id', '=', r.tenantId))
+      await this.db
+        .insertInto('rules')
+        .values({ id: r.id, tenant_id: r.tenantId, body, created_at: at, updated_at: at })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({ body, updated_at: at }).where('rules.tenant_id', '=', r.tenantId),
+        )
         .execute();
     } catch (e) {
-      if (this.constraintViolation(e)?.kind === 'foreign-key') throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${r.tenantId}.`, { tenantId: r.tenantId });
+      if (this.constraintViolation(e)?.kind === 'foreign-key')
+        throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${r.tenantId}.`, { tenantId: r.tenantId });
       throw e;
     }
   }
@@ -636,7 +918,13 @@ export abstract class KyselyStore implements Store {
   }
 
   async listRules(tenantId: string): Promise<Rule[]> {
-    const rows = await this.db.selectFrom('rules').select('body').where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('rules')
+      .select('body')
+      .where('tenant_id', '=', tenantId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map((r) => ruleOf(r.body));
   }
 
@@ -658,8 +946,11 @@ export abstract class KyselyStore implements Store {
     // terminal_id IN (…) AND rule_id IN (…): one index range per terminal; pairs not asked for (a rule
     // that does not apply to a terminal has no state anyway) are dropped here.
     for (let i = 0; i < terminals.length; i += IDS_PER_QUERY) {
-      const rows = await this.db.selectFrom('rule_states').select(['rule_id', 'terminal_id', 'state'])
-        .where('terminal_id', 'in', terminals.slice(i, i + IDS_PER_QUERY)).where('rule_id', 'in', rules)
+      const rows = await this.db
+        .selectFrom('rule_states')
+        .select(['rule_id', 'terminal_id', 'state'])
+        .where('terminal_id', 'in', terminals.slice(i, i + IDS_PER_QUERY))
+        .where('rule_id', 'in', rules)
         .execute();
       for (const r of rows) {
         const key = ruleStateKey(r.rule_id, r.terminal_id);
@@ -675,25 +966,55 @@ export abstract class KyselyStore implements Store {
 
   async saveRuleStates(states: ReadonlyArray<{ ruleId: string; terminalId: string; state: RuleState }>): Promise<void> {
     const rows = new Map<string, { rule_id: string; terminal_id: string; state: string }>();
-    for (const s of states) rows.set(ruleStateKey(s.ruleId, s.terminalId), { rule_id: s.ruleId, terminal_id: s.terminalId, state: JSON.stringify(s.state) });
+    for (const s of states)
+      rows.set(ruleStateKey(s.ruleId, s.terminalId), {
+        rule_id: s.ruleId,
+        terminal_id: s.terminalId,
+        state: JSON.stringify(s.state),
+      });
     const list = [...rows.values()];
     for (let i = 0; i < list.length; i += ROWS_PER_INSERT) {
-      await this.db.insertInto('rule_states').values(list.slice(i, i + ROWS_PER_INSERT))
-        .onConflict((oc) => oc.columns(['rule_id', 'terminal_id']).doUpdateSet((eb) => ({ state: eb.ref('excluded.state') })))
+      await this.db
+        .insertInto('rule_states')
+        .values(list.slice(i, i + ROWS_PER_INSERT))
+        .onConflict((oc) =>
+          oc.columns(['rule_id', 'terminal_id']).doUpdateSet((eb) => ({ state: eb.ref('excluded.state') })),
+        )
         .execute();
     }
   }
 
   async getOpenAlarm(ruleId: string, terminalId: string): Promise<Alarm | undefined> {
-    const r = await this.db.selectFrom('alarms').select('body')
-      .where('rule_id', '=', ruleId).where('terminal_id', '=', terminalId).where('state', '<>', 'cleared').executeTakeFirst();
+    const r = await this.db
+      .selectFrom('alarms')
+      .select('body')
+      .where('rule_id', '=', ruleId)
+      .where('terminal_id', '=', terminalId)
+      .where('state', '<>', 'cleared')
+      .executeTakeFirst();
     return r && alarmOf(r.body);
   }
 
   async saveAlarm(a: Alarm): Promise<void> {
-    const row = { id: a.id, tenant_id: a.tenantId, rule_id: a.ruleId, terminal_id: a.terminalId, dev_eui: a.devEui, severity: a.severity, state: a.state, raised_at: a.raisedAt, body: JSON.stringify(a) };
-    await this.db.insertInto('alarms').values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ severity: row.severity, state: row.state, raised_at: row.raised_at, body: row.body }))
+    const row = {
+      id: a.id,
+      tenant_id: a.tenantId,
+      rule_id: a.ruleId,
+      terminal_id: a.terminalId,
+      dev_eui: a.devEui,
+      severity: a.severity,
+      state: a.state,
+      raised_at: a.raisedAt,
+      body: JSON.stringify(a),
+    };
+    await this.db
+      .insertInto('alarms')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet({ severity: row.severity, state: row.state, raised_at: row.raised_at, body: row.body }),
+      )
       .execute();
   }
 
@@ -707,34 +1028,73 @@ export abstract class KyselyStore implements Store {
   async uplinkUsage(q: { tenantId?: string; terminalId?: string; from: number; to: number }): Promise<UsageRow[]> {
     // Integer division is the day in both SQLite and PostgreSQL (bigint / integer).
     const day = sql<number>`m.ingested_at / 86400000`;
-    let query = this.db.selectFrom('messages as m').innerJoin('terminals as t', 't.seq', 'm.terminal_seq')
-      .select(['t.tenant_id', 't.dev_eui', day.as('day'), (eb) => eb.fn.countAll<number>().as('messages'), sql<number>`sum(length(m.payload))`.as('bytes')])
-      .where('m.ingested_at', '>=', q.from).where('m.ingested_at', '<', q.to);
+    let query = this.db
+      .selectFrom('messages as m')
+      .innerJoin('terminals as t', 't.seq', 'm.terminal_seq')
+      .select([
+        't.tenant_id',
+        't.dev_eui',
+        day.as('day'),
+        (eb) => eb.fn.countAll<number>().as('messages'),
+        sql<number>`sum(length(m.payload))`.as('bytes'),
+      ])
+      .where('m.ingested_at', '>=', q.from)
+      .where('m.ingested_at', '<', q.to);
     if (q.tenantId !== undefined) query = query.where('t.tenant_id', '=', q.tenantId);
     if (q.terminalId !== undefined) query = query.where('t.id', '=', q.terminalId);
     const rows = await query.groupBy(['t.tenant_id', 't.dev_eui', day]).orderBy('day').orderBy('t.dev_eui').execute();
-    return rows.map((r) => ({ tenantId: r.tenant_id, devEui: r.dev_eui, day: Number(r.day), messages: Number(r.messages), bytes: Number(r.bytes) }));
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      devEui: r.dev_eui,
+      day: Number(r.day),
+      messages: Number(r.messages),
+      bytes: Number(r.bytes),
+    }));
   }
 
   // ---- quotas --------------------------------------------------------------------------------
 
   async getQuota(tenantId: string): Promise<TenantQuota | undefined> {
-    const r = await this.db.selectFrom('tenant_quotas').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
-    return r && {
-      tenantId: r.tenant_id, action: r.action, updatedAt: Number(r.updated_at),
-      monthlyUplinkMessages: r.monthly_uplink_messages === null ? null : Number(r.monthly_uplink_messages),
-      monthlyDownlinks: r.monthly_downlinks === null ? null : Number(r.monthly_downlinks),
-    };
+    const r = await this.db
+      .selectFrom('tenant_quotas')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    return (
+      r && {
+        tenantId: r.tenant_id,
+        action: r.action,
+        updatedAt: Number(r.updated_at),
+        monthlyUplinkMessages: r.monthly_uplink_messages === null ? null : Number(r.monthly_uplink_messages),
+        monthlyDownlinks: r.monthly_downlinks === null ? null : Number(r.monthly_downlinks),
+      }
+    );
   }
 
   async saveQuota(q: TenantQuota): Promise<void> {
-    const row = { tenant_id: q.tenantId, monthly_uplink_messages: q.monthlyUplinkMessages, monthly_downlinks: q.monthlyDownlinks, action: q.action, updated_at: q.updatedAt };
+    const row = {
+      tenant_id: q.tenantId,
+      monthly_uplink_messages: q.monthlyUplinkMessages,
+      monthly_downlinks: q.monthlyDownlinks,
+      action: q.action,
+      updated_at: q.updatedAt,
+    };
     try {
-      await this.db.insertInto('tenant_quotas').values(row)
-        .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ monthly_uplink_messages: row.monthly_uplink_messages, monthly_downlinks: row.monthly_downlinks, action: row.action, updated_at: row.updated_at }))
+      await this.db
+        .insertInto('tenant_quotas')
+        .values(row)
+        .onConflict((oc) =>
+          oc.column('tenant_id').doUpdateSet({
+            monthly_uplink_messages: row.monthly_uplink_messages,
+            monthly_downlinks: row.monthly_downlinks,
+            action: row.action,
+            updated_at: row.updated_at,
+          }),
+        )
         .execute();
     } catch (e) {
-      if (this.constraintViolation(e)?.kind === 'foreign-key') throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${q.tenantId}.`, { tenantId: q.tenantId });
+      if (this.constraintViolation(e)?.kind === 'foreign-key')
+        throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${q.tenantId}.`, { tenantId: q.tenantId });
       throw e;
     }
   }
@@ -743,12 +1103,23 @@ export abstract class KyselyStore implements Store {
 
   async createApiKey(k: ApiKeyRecord): Promise<void> {
     try {
-      await this.db.insertInto('api_keys').values({
-        id: k.id, tenant_id: k.tenantId, role: k.role, name: k.name, key_hash: k.keyHash, prefix: k.prefix,
-        created_at: k.createdAt, expires_at: k.expiresAt, revoked_at: k.revokedAt,
-      }).execute();
+      await this.db
+        .insertInto('api_keys')
+        .values({
+          id: k.id,
+          tenant_id: k.tenantId,
+          role: k.role,
+          name: k.name,
+          key_hash: k.keyHash,
+          prefix: k.prefix,
+          created_at: k.createdAt,
+          expires_at: k.expiresAt,
+          revoked_at: k.revokedAt,
+        })
+        .execute();
     } catch (e) {
-      if (this.constraintViolation(e)?.kind === 'foreign-key') throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${k.tenantId}.`, { tenantId: k.tenantId });
+      if (this.constraintViolation(e)?.kind === 'foreign-key')
+        throw new SatiotError('TENANT_NOT_FOUND', `No tenant ${k.tenantId}.`, { tenantId: k.tenantId });
       throw e;
     }
   }
@@ -770,7 +1141,12 @@ export abstract class KyselyStore implements Store {
   }
 
   async revokeApiKey(id: string, at: number): Promise<boolean> {
-    const r = await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
@@ -786,10 +1162,16 @@ export abstract class KyselyStore implements Store {
       const c = decodeCursor('alarms', q.cursor);
       query = query.where((eb) => eb(eb.refTuple('raised_at', 'id'), '<', eb.tuple(c.at, c.id)));
     }
-    const rows = await query.orderBy('raised_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+    const rows = await query
+      .orderBy('raised_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
     const items = rows.slice(0, q.limit).map((r) => alarmOf(r.body));
     const last = items[items.length - 1];
-    return rows.length > q.limit && last ? { items, nextCursor: encodeCursor('alarms', { at: last.raisedAt, id: last.id }) } : { items };
+    return rows.length > q.limit && last
+      ? { items, nextCursor: encodeCursor('alarms', { at: last.raisedAt, id: last.id }) }
+      : { items };
   }
 }
 
@@ -812,8 +1194,15 @@ function alarmOf(body: string): Alarm {
 
 function toApiKey(r: Selectable<ApiKeysTable>): ApiKeyRecord {
   return {
-    id: r.id, tenantId: r.tenant_id, role: r.role, name: r.name, keyHash: r.key_hash, prefix: r.prefix, createdAt: Number(r.created_at),
-    expiresAt: r.expires_at === null ? null : Number(r.expires_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    id: r.id,
+    tenantId: r.tenant_id,
+    role: r.role,
+    name: r.name,
+    keyHash: r.key_hash,
+    prefix: r.prefix,
+    createdAt: Number(r.created_at),
+    expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+    revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
   };
 }
 
@@ -824,4 +1213,3 @@ function withPosition(m: MessageWithReceptions, reportedPosition: ReportedPositi
 function withDecode(m: MessageWithReceptions, decode: MessageDecode | undefined): MessageWithReceptions {
   return decode ? { ...m, decode } : m;
 }
-

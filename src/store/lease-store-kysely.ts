@@ -14,7 +14,10 @@ type LeaseRow = ClusterTables['leases'];
 export class KyselyLeaseStore implements LeaseStore {
   private readonly db: Kysely<ClusterTables>;
 
-  constructor(db: Kysely<StoreDatabase>, private readonly caps: StoreCapabilities) {
+  constructor(
+    db: Kysely<StoreDatabase>,
+    private readonly caps: StoreCapabilities,
+  ) {
     this.db = db as unknown as Kysely<ClusterTables>;
   }
 
@@ -38,7 +41,9 @@ export class KyselyLeaseStore implements LeaseStore {
 
   async release(name: string, holder: string): Promise<void> {
     // Expired rather than deleted: the epoch keeps counting.
-    await sql`UPDATE leases SET expires_at = ${storeNow(this.caps)} - 1 WHERE name = ${name} AND holder = ${holder}`.execute(this.db);
+    await sql`UPDATE leases SET expires_at = ${storeNow(this.caps)} - 1 WHERE name = ${name} AND holder = ${holder}`.execute(
+      this.db,
+    );
   }
 
   async list(): Promise<Lease[]> {
@@ -52,5 +57,11 @@ export class KyselyLeaseStore implements LeaseStore {
 }
 
 function toLease(r: LeaseRow): Lease {
-  return { name: r.name, holder: r.holder, epoch: Number(r.epoch), acquiredAt: Number(r.acquired_at), expiresAt: Number(r.expires_at) };
+  return {
+    name: r.name,
+    holder: r.holder,
+    epoch: Number(r.epoch),
+    acquiredAt: Number(r.acquired_at),
+    expiresAt: Number(r.expires_at),
+  };
 }

@@ -25,7 +25,9 @@ export class KyselyLimitStore implements LimitStore {
 
   async lock(source: string, until: number): Promise<void> {
     await sql`INSERT INTO lockouts (source, until) VALUES (${source}, ${until})
-      ON CONFLICT (source) DO UPDATE SET until = CASE WHEN lockouts.until > excluded.until THEN lockouts.until ELSE excluded.until END`.execute(this.db);
+      ON CONFLICT (source) DO UPDATE SET until = CASE WHEN lockouts.until > excluded.until THEN lockouts.until ELSE excluded.until END`.execute(
+      this.db,
+    );
   }
 
   async lockedUntil(source: string): Promise<number | undefined> {
@@ -36,7 +38,10 @@ export class KyselyLimitStore implements LimitStore {
   async prune(before: number): Promise<number> {
     const a = await this.db.deleteFrom('lockouts').where('until', '<', before).executeTakeFirst();
     // A window is over once its start is older than the longest window in use (one hour is ample).
-    const b = await this.db.deleteFrom('limit_counters').where('window_start', '<', before - 3_600_000).executeTakeFirst();
+    const b = await this.db
+      .deleteFrom('limit_counters')
+      .where('window_start', '<', before - 3_600_000)
+      .executeTakeFirst();
     return Number(a.numDeletedRows) + Number(b.numDeletedRows);
   }
 }

@@ -16,5 +16,7 @@ export function latestVersion(migrations: readonly Migration[]): number {
 }
 
 export function newerSchemaError(backend: string, found: number, known: number): Error {
-  return new Error(`The ${backend} database is at schema version ${found}; this satiot knows versions up to ${known}. Upgrade satiot.`);
+  return new Error(
+    `The ${backend} database is at schema version ${found}; this satiot knows versions up to ${known}. Upgrade satiot.`,
+  );
 }

@@ -9,7 +9,10 @@ import { storeNow } from './store-clock.js';
 export class KyselyNodeStore implements NodeStore {
   private readonly db: Kysely<ClusterTables>;
 
-  constructor(db: Kysely<StoreDatabase>, private readonly caps: StoreCapabilities) {
+  constructor(
+    db: Kysely<StoreDatabase>,
+    private readonly caps: StoreCapabilities,
+  ) {
     this.db = db as unknown as Kysely<ClusterTables>;
   }
 
@@ -27,10 +30,21 @@ export class KyselyNodeStore implements NodeStore {
   }
 
   async list(since: number): Promise<NodeRecord[]> {
-    const rows = await this.db.selectFrom('cluster_nodes').selectAll().where('heartbeat_at', '>=', since).orderBy('node_id').execute();
+    const rows = await this.db
+      .selectFrom('cluster_nodes')
+      .selectAll()
+      .where('heartbeat_at', '>=', since)
+      .orderBy('node_id')
+      .execute();
     return rows.map((r) => ({
-      nodeId: r.node_id, address: r.address, host: r.host, pid: Number(r.pid), version: r.version, startedAt: Number(r.started_at),
-      heartbeatAt: Number(r.heartbeat_at), stoppedAt: r.stopped_at === null ? null : Number(r.stopped_at),
+      nodeId: r.node_id,
+      address: r.address,
+      host: r.host,
+      pid: Number(r.pid),
+      version: r.version,
+      startedAt: Number(r.started_at),
+      heartbeatAt: Number(r.heartbeat_at),
+      stoppedAt: r.stopped_at === null ? null : Number(r.stopped_at),
     }));
   }
 }

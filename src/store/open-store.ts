@@ -45,8 +45,11 @@ async function createStore(spec: string, opts: OpenStoreOptions): Promise<Store>
     url.searchParams.delete('schema');
     return new PostgresStore(url.toString(), schema !== undefined ? { schema } : {});
   }
-  throw new SatiotError('INVALID_ARGUMENT',
-    "The store is 'sqlite', 'sqlite::memory:' or a postgres:// connection string.", { store: redact(spec) });
+  throw new SatiotError(
+    'INVALID_ARGUMENT',
+    "The store is 'sqlite', 'sqlite::memory:' or a postgres:// connection string.",
+    { store: redact(spec) },
+  );
 }
 
 /** A spec echoed back without a password it may carry. */

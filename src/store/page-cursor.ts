@@ -21,8 +21,13 @@ export function decodeCursor(listing: string, cursor: string): CursorKey {
   } catch {
     parsed = undefined;
   }
-  if (Array.isArray(parsed) && parsed.length === 3 && parsed[0] === listing
-    && Number.isSafeInteger(parsed[1]) && typeof parsed[2] === 'string') {
+  if (
+    Array.isArray(parsed) &&
+    parsed.length === 3 &&
+    parsed[0] === listing &&
+    Number.isSafeInteger(parsed[1]) &&
+    typeof parsed[2] === 'string'
+  ) {
     return { at: parsed[1] as number, id: parsed[2] };
   }
   throw new SatiotError('INVALID_ARGUMENT', 'The cursor is not valid for this listing.', { cursor });
@@ -34,6 +39,8 @@ export const MAX_PAGE_SIZE = 1000;
 /** Refuses a page size outside 1…MAX_PAGE_SIZE (INVALID_ARGUMENT). */
 export function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new SatiotError('INVALID_ARGUMENT', `The page size must be an integer from 1 to ${MAX_PAGE_SIZE}.`, { limit });
+    throw new SatiotError('INVALID_ARGUMENT', `The page size must be an integer from 1 to ${MAX_PAGE_SIZE}.`, {
+      limit,
+    });
   }
 }

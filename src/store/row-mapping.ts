@@ -1,11 +1,26 @@
 import type { Insertable, Selectable, SqlBool } from 'kysely';
 import type {
-  GatewayStatus, GroundStationRecord, MessageDecode, MessageRecord, UserCodecRecord, Reception, Tenant, TerminalCounters, TerminalRecord,
+  GatewayStatus,
+  GroundStationRecord,
+  MessageDecode,
+  MessageRecord,
+  UserCodecRecord,
+  Reception,
+  Tenant,
+  TerminalCounters,
+  TerminalRecord,
 } from '../core/model.js';
 import { messageIdOf } from './message-key.js';
 import type { StoreCapabilities } from './store-capabilities.js';
 import type {
-  GroundStationsTable, MessageDecodesTable, MessagesTable, UserCodecsTable, ReceptionsTable, TenantsTable, TerminalCountersTable, TerminalsTable,
+  GroundStationsTable,
+  MessageDecodesTable,
+  MessagesTable,
+  UserCodecsTable,
+  ReceptionsTable,
+  TenantsTable,
+  TerminalCountersTable,
+  TerminalsTable,
 } from './store-schema.js';
 
 /**
@@ -15,7 +30,7 @@ import type {
  */
 
 export function sqlBool(caps: StoreCapabilities, v: boolean): SqlBool {
-  return caps.nativeBooleans ? v : (v ? 1 : 0);
+  return caps.nativeBooleans ? v : v ? 1 : 0;
 }
 
 /** A Buffer view of the same bytes (what both drivers bind as BLOB/bytea), without copying. */
@@ -71,7 +86,10 @@ export function toTerminal(r: Selectable<TerminalsTable>): TerminalRecord {
     ...(r.name !== null && r.name !== undefined ? { name: r.name } : {}),
   };
   if (r.location_lat === null || r.location_lon === null || r.location_alt_m === null) return base;
-  return { ...base, location: { lat: Number(r.location_lat), lon: Number(r.location_lon), altM: Number(r.location_alt_m) } };
+  return {
+    ...base,
+    location: { lat: Number(r.location_lat), lon: Number(r.location_lon), altM: Number(r.location_alt_m) },
+  };
 }
 
 /** A counters row with its terminal's id (joined). */
@@ -177,7 +195,7 @@ export function toMessageDecode(messageId: string, r: Selectable<MessageDecodesT
   return {
     messageId,
     codec: r.codec,
-    decoded: r.decoded === null ? null : JSON.parse(r.decoded) as Record<string, unknown>,
+    decoded: r.decoded === null ? null : (JSON.parse(r.decoded) as Record<string, unknown>),
     error: r.error_code === null ? null : { code: r.error_code, message: r.error_message ?? '' },
     decodedAt: Number(r.decoded_at),
   };

@@ -16,9 +16,16 @@ export interface StoreCapabilities {
 }
 
 /** The unique keys of the schema that callers can collide with. */
-export type UniqueKey = 'tenants.id' | 'terminals.id' | 'terminals.dev_eui' | 'terminals.imei' | 'ground_stations.id' | 'ground_stations.token_hash' | 'ground_stations.gateway_eui' | 'user_codecs.tenant_id+name';
+export type UniqueKey =
+  | 'tenants.id'
+  | 'terminals.id'
+  | 'terminals.dev_eui'
+  | 'terminals.imei'
+  | 'ground_stations.id'
+  | 'ground_stations.token_hash'
+  | 'ground_stations.gateway_eui'
+  | 'user_codecs.tenant_id+name';
 
 /** A driver's constraint error, in the schema's terms (see each backend's `constraintViolation`). */
 export type ConstraintViolation =
-  | { readonly kind: 'unique'; readonly key: UniqueKey | undefined }
-  | { readonly kind: 'foreign-key' };
+  { readonly kind: 'unique'; readonly key: UniqueKey | undefined } | { readonly kind: 'foreign-key' };

@@ -6,5 +6,7 @@ import type { StoreCapabilities } from './store-capabilities.js';
  * whose clocks disagree agree on lease expiry and heartbeats), else this process's.
  */
 export function storeNow(caps: StoreCapabilities): RawBuilder<number> {
-  return caps.serverClock ? sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint` : sql<number>`${Date.now()}`;
+  return caps.serverClock
+    ? sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`
+    : sql<number>`${Date.now()}`;
 }

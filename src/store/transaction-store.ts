@@ -13,7 +13,14 @@ import type { StoreDatabase } from './store-schema.js';
 export class TransactionStore extends KyselyStore {
   readonly backend: 'sqlite' | 'postgres';
 
-  constructor(trx: Kysely<StoreDatabase>, caps: StoreCapabilities, private readonly parent: { readonly backend: 'sqlite' | 'postgres'; readonly violation: (e: unknown) => ConstraintViolation | undefined }) {
+  constructor(
+    trx: Kysely<StoreDatabase>,
+    caps: StoreCapabilities,
+    private readonly parent: {
+      readonly backend: 'sqlite' | 'postgres';
+      readonly violation: (e: unknown) => ConstraintViolation | undefined;
+    },
+  ) {
     super(trx, caps);
     this.backend = parent.backend;
   }

@@ -5,10 +5,16 @@ import { distanceKm } from '../solutions/track.js';
 /** Mean Earth radius, km (the great-circle distances of src/solutions/track.ts use the same). */
 export const EARTH_RADIUS_KM = 6371.0088;
 
-export interface LatLon { readonly lat: number; readonly lon: number }
+export interface LatLon {
+  readonly lat: number;
+  readonly lon: number;
+}
 
 /** A GeoJSON Polygon's rings as [lon, lat] pairs (the first ring is the outline, the others holes). */
-export interface PolygonLike { readonly type: 'Polygon'; readonly coordinates: ReadonlyArray<ReadonlyArray<readonly number[]>> }
+export interface PolygonLike {
+  readonly type: 'Polygon';
+  readonly coordinates: ReadonlyArray<ReadonlyArray<readonly number[]>>;
+}
 
 /**
  * Ground radius (km, along the surface) of the circle from which a satellite at `altKm` is seen
@@ -38,7 +44,8 @@ export function distanceToPolygonKm(p: LatLon, poly: PolygonLike): number {
   let best = Infinity;
   for (const ring of poly.coordinates) {
     for (let i = 0; i + 1 < ring.length; i++) {
-      const a = { lon: ring[i]![0]!, lat: ring[i]![1]! }, b = { lon: ring[i + 1]![0]!, lat: ring[i + 1]![1]! };
+      const a = { lon: ring[i]![0]!, lat: ring[i]![1]! },
+        b = { lon: ring[i + 1]![0]!, lat: ring[i + 1]![1]! };
       const steps = Math.min(2000, Math.max(1, Math.ceil(distanceKm(a, b) / 2)));
       for (let k = 0; k <= steps; k++) {
         const t = k / steps;

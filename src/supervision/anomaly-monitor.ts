@@ -7,7 +7,12 @@ import type { TerminalRecord } from '../core/model.js';
 import { parseRejectionEvent, type RejectionEvent } from '../core/events/rejection-event.js';
 import { parseReceptionSummary, type ReceptionSummaryEvent } from '../core/events/reception-summary-event.js';
 import { eventIdOf } from '../core/events/event-id.js';
-import { anomalySubject, DECODED_SUBJECTS, RECEPTION_SUMMARY_SUBJECTS, REJECTION_SUBJECTS } from '../core/events/subjects.js';
+import {
+  anomalySubject,
+  DECODED_SUBJECTS,
+  RECEPTION_SUMMARY_SUBJECTS,
+  REJECTION_SUBJECTS,
+} from '../core/events/subjects.js';
 import { anomalyEventId, type AnomalyEvent } from '../core/events/anomaly-event.js';
 import type { Satellite } from '../orbit/satellite.js';
 import { newEcefState } from '../orbit/satellite.js';
@@ -16,7 +21,16 @@ import { sinElevation } from '../orbit/look-angles.js';
 import { subSatellitePoint } from '../orbit/sub-satellite-point.js';
 import { DEFAULT_ANOMALY_POLICY, type AnomalyPolicy } from './anomaly-policy.js';
 import {
-  contactFinding, countFinding, footprintRegionFinding, isEmergency, movementFinding, positionRegionFinding, rateFinding, slide, type Finding, type Fix,
+  contactFinding,
+  countFinding,
+  footprintRegionFinding,
+  isEmergency,
+  movementFinding,
+  positionRegionFinding,
+  rateFinding,
+  slide,
+  type Finding,
+  type Fix,
 } from './anomaly-detectors.js';
 import type { PolygonLike } from './anomaly-geometry.js';
 
@@ -69,7 +83,10 @@ export class AnomalyMonitor {
   private waiters: Array<{ n: number; resolve: () => void }> = [];
   readonly policy: AnomalyPolicy;
 
-  constructor(private readonly core: Core, private readonly opts: AnomalyMonitorOptions = {}) {
+  constructor(
+    private readonly core: Core,
+    private readonly opts: AnomalyMonitorOptions = {},
+  ) {
     this.policy = opts.policy ?? DEFAULT_ANOMALY_POLICY;
   }
 
@@ -77,25 +94,40 @@ export class AnomalyMonitor {
     if (this.subs.length > 0) return;
     const durable = this.opts.durable ?? true;
     const on = (pattern: string, name: string, fn: (data: Uint8Array) => Promise<void>, partitioned = false) =>
-      this.core.bus.subscribe(pattern, async (m) => {
-        const id = eventIdOf(m);
-        try {
-          if (!this.seenEvents.has(id)) {
-            await fn(m.data);
-            if (this.seenEvents.size >= MAX_SEEN_EVENTS) this.seenEvents.delete(this.seenEvents.values().next().value!);
-            this.seenEvents.add(id);
+      this.core.bus.subscribe(
+        pattern,
+        async (m) => {
+          const id = eventIdOf(m);
+          try {
+            if (!this.seenEvents.has(id)) {
+              await fn(m.data);
+              if (this.seenEvents.size >= MAX_SEEN_EVENTS)
+                this.seenEvents.delete(this.seenEvents.values().next().value!);
+              this.seenEvents.add(id);
+            }
+          } catch (e) {
+            // A detector's failure never blocks the stream; it is reported and the message acknowledged.
+            this.opts.onError?.(e);
           }
-        } catch (e) {
-          // A detector's failure never blocks the stream; it is reported and the message acknowledged.
-          this.opts.onError?.(e);
-        }
-        this.handledCount++;
-        this.waiters = this.waiters.filter((w) => (w.n <= this.handledCount ? (w.resolve(), false) : true));
-      }, durable ? { durable: name, partitioned } : {});
+          this.handledCount++;
+          this.waiters = this.waiters.filter((w) => (w.n <= this.handledCount ? (w.resolve(), false) : true));
+        },
+        durable ? { durable: name, partitioned } : {},
+      );
     // Each subscription is kept as soon as it is made: a start that fails half-way is undone by stop().
-    this.subs.push(await on(REJECTION_SUBJECTS, 'supervision-rejections', async (d) => { const e = parseRejectionEvent(d); if (e) await this.onRejection(e); }));
+    this.subs.push(
+      await on(REJECTION_SUBJECTS, 'supervision-rejections', async (d) => {
+        const e = parseRejectionEvent(d);
+        if (e) await this.onRejection(e);
+      }),
+    );
     this.subs.push(await on(DECODED_SUBJECTS, 'supervision-decoded', async (d) => this.onDecoded(d), true));
-    this.subs.push(await on(RECEPTION_SUMMARY_SUBJECTS, 'supervision-receptions', async (d) => { const e = parseReceptionSummary(d); if (e) await this.onReceptions(e); }));
+    this.subs.push(
+      await on(RECEPTION_SUMMARY_SUBJECTS, 'supervision-receptions', async (d) => {
+        const e = parseReceptionSummary(d);
+        if (e) await this.onReceptions(e);
+      }),
+    );
   }
 
   /** Bus messages handled so far (all three streams). */
@@ -117,14 +149,21 @@ export class AnomalyMonitor {
     let s = this.terminals.get(devEui);
     if (!s) {
       if (this.terminals.size >= MAX_SUBJECTS) this.terminals.delete(this.terminals.keys().next().value!);
-      this.terminals.set(devEui, s = { replays: [], micFailures: [], hours: new Map(), days: new Map() });
+      this.terminals.set(devEui, (s = { replays: [], micFailures: [], hours: new Map(), days: new Map() }));
     }
     return s;
   }
 
   /** REPLAYED_COUNTER and BAD_MIC rejections, counted per terminal (per station when no terminal is known). */
   async onRejection(e: RejectionEvent): Promise<void> {
-    const base = { code: e.code, stationId: e.stationId, satelliteId: e.satelliteId, devAddr: e.devAddr, ...(e.fCnt !== undefined ? { fCnt: e.fCnt } : {}), lastAt: new Date(e.receivedAt).toISOString() };
+    const base = {
+      code: e.code,
+      stationId: e.stationId,
+      satelliteId: e.satelliteId,
+      devAddr: e.devAddr,
+      ...(e.fCnt !== undefined ? { fCnt: e.fCnt } : {}),
+      lastAt: new Date(e.receivedAt).toISOString(),
+    };
     if (e.code === 'REPLAYED_COUNTER' && e.devEui) {
       const p = this.policy.replay;
       const s = this.stateOf(e.devEui);
@@ -142,19 +181,40 @@ export class AnomalyMonitor {
         this.stationMic.set(e.stationId, times);
       }
       const f = countFinding('mic-failures', times, p.threshold, p.windowMs, base);
-      if (f) await this.found(f, e.devEui ? { kind: 'terminal', id: e.devEui } : { kind: 'station', id: e.stationId }, e.tenantId, e.receivedAt);
+      if (f)
+        await this.found(
+          f,
+          e.devEui ? { kind: 'terminal', id: e.devEui } : { kind: 'station', id: e.stationId },
+          e.tenantId,
+          e.receivedAt,
+        );
     }
   }
 
   /** A decoded message: emergencies, rate, movement, region. */
   async onDecoded(data: Uint8Array): Promise<void> {
-    let ev: { kind?: unknown; messageId?: unknown; tenantId?: unknown; devEui?: unknown; capturedAt?: unknown; codec?: unknown; decoded?: unknown };
+    let ev: {
+      kind?: unknown;
+      messageId?: unknown;
+      tenantId?: unknown;
+      devEui?: unknown;
+      capturedAt?: unknown;
+      codec?: unknown;
+      decoded?: unknown;
+    };
     try {
       ev = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as typeof ev;
     } catch {
       return;
     }
-    if (ev?.kind !== 'decoded' || typeof ev.devEui !== 'string' || typeof ev.tenantId !== 'string' || typeof ev.messageId !== 'string' || typeof ev.capturedAt !== 'string') return;
+    if (
+      ev?.kind !== 'decoded' ||
+      typeof ev.devEui !== 'string' ||
+      typeof ev.tenantId !== 'string' ||
+      typeof ev.messageId !== 'string' ||
+      typeof ev.capturedAt !== 'string'
+    )
+      return;
     const capturedAt = Date.parse(ev.capturedAt);
     if (!Number.isFinite(capturedAt)) return;
     const record = this.core.registry.byDevEui(ev.devEui)?.record;
@@ -194,8 +254,13 @@ export class AnomalyMonitor {
     if (fix) {
       if (s.lastFix) {
         const p = this.policy['impossible-movement'];
-        const maxSpeedKmh = scenario.mobility === 'fixed' ? 0 : p.maxSpeedKmh[record.profile] ?? 250;
-        const f = movementFinding(s.lastFix, fix, { maxSpeedKmh, fixedToleranceKm: p.fixedToleranceKm, minDistanceKm: p.minDistanceKm, profile: scenario.mobility === 'fixed' ? `${record.profile} (declared fixed)` : record.profile });
+        const maxSpeedKmh = scenario.mobility === 'fixed' ? 0 : (p.maxSpeedKmh[record.profile] ?? 250);
+        const f = movementFinding(s.lastFix, fix, {
+          maxSpeedKmh,
+          fixedToleranceKm: p.fixedToleranceKm,
+          minDistanceKm: p.minDistanceKm,
+          profile: scenario.mobility === 'fixed' ? `${record.profile} (declared fixed)` : record.profile,
+        });
         if (f) await this.found(f, subject, record.tenantId, fix.at);
       }
       if (!s.lastFix || fix.at >= s.lastFix.at) s.lastFix = fix;
@@ -234,16 +299,35 @@ export class AnomalyMonitor {
       if (!sat) continue; // not in the catalogue: nothing to check against
       const best = bestElevationDeg(sat, site, s.firstDownlinkedAt - p.skewMs, s.lastDownlinkedAt + p.skewMs);
       if (best === undefined) continue;
-      const f = contactFinding(best, { stationId: e.stationId, satelliteId: s.satelliteId, first: s.firstDownlinkedAt, last: s.lastDownlinkedAt, frames: s.frames, minElevationDeg: p.minElevationDeg });
+      const f = contactFinding(best, {
+        stationId: e.stationId,
+        satelliteId: s.satelliteId,
+        first: s.firstDownlinkedAt,
+        last: s.lastDownlinkedAt,
+        frames: s.frames,
+        minElevationDeg: p.minElevationDeg,
+      });
       if (f) await this.found(f, { kind: 'station', id: e.stationId }, undefined, s.lastDownlinkedAt);
     }
   }
 
   /** The declared scenario (core.registration), else what the terminal record says. */
-  private scenarioOf(t: TerminalRecord): { mobility: 'fixed' | 'mobile'; expectedMessagesPerDay: number; region?: PolygonLike } {
+  private scenarioOf(t: TerminalRecord): {
+    mobility: 'fixed' | 'mobile';
+    expectedMessagesPerDay: number;
+    region?: PolygonLike;
+  } {
     const d = this.core.registration.scenarioOf(t.devEui);
-    if (d) return { mobility: d.mobility, expectedMessagesPerDay: d.expectedMessagesPerDay, ...(d.region ? { region: d.region as PolygonLike } : {}) };
-    return { mobility: t.profile === 'fixed-collector' ? 'fixed' : 'mobile', expectedMessagesPerDay: t.expectedMessagesPerDay };
+    if (d)
+      return {
+        mobility: d.mobility,
+        expectedMessagesPerDay: d.expectedMessagesPerDay,
+        ...(d.region ? { region: d.region as PolygonLike } : {}),
+      };
+    return {
+      mobility: t.profile === 'fixed-collector' ? 'fixed' : 'mobile',
+      expectedMessagesPerDay: t.expectedMessagesPerDay,
+    };
   }
 
   private satellite(id: string): Promise<Satellite | undefined> {
@@ -251,7 +335,12 @@ export class AnomalyMonitor {
   }
 
   /** Records a finding (once per subject and kind per cooldown) and applies the policy's response. */
-  private async found(f: Finding, subject: Anomaly['subject'], tenantId: string | undefined, observedAt: number): Promise<Anomaly | undefined> {
+  private async found(
+    f: Finding,
+    subject: Anomaly['subject'],
+    tenantId: string | undefined,
+    observedAt: number,
+  ): Promise<Anomaly | undefined> {
     const now = this.core.clock.now();
     const key = `${subject.kind}:${subject.id}:${f.kind}`;
     const last = this.lastFinding.get(key);
@@ -269,15 +358,33 @@ export class AnomalyMonitor {
         evidence.notSuspendedBecause = 'emergency traffic in the last 24 h';
       }
     }
-    const a: Anomaly = { id: randomUUID(), kind: f.kind, subject, ...(tenantId ? { tenantId } : {}), score: Math.round(f.score * 1000) / 1000, evidence, observedAt, detectedAt: now, response };
+    const a: Anomaly = {
+      id: randomUUID(),
+      kind: f.kind,
+      subject,
+      ...(tenantId ? { tenantId } : {}),
+      score: Math.round(f.score * 1000) / 1000,
+      evidence,
+      observedAt,
+      detectedAt: now,
+      response,
+    };
     // Audited, then the response, then the record and its alert together: an alert says what was done.
     await this.core.audit.append({
-      actor: MONITOR_ACTOR, action: `anomaly.${f.kind}`, target: { ...subject, ...(tenantId ? { tenantId } : {}) }, outcome: 'ok', at: now,
+      actor: MONITOR_ACTOR,
+      action: `anomaly.${f.kind}`,
+      target: { ...subject, ...(tenantId ? { tenantId } : {}) },
+      outcome: 'ok',
+      at: now,
       details: { anomalyId: a.id, score: a.score, response, evidence },
     });
     if (response === 'suspend' && subject.kind === 'terminal') {
       try {
-        await this.core.registration.suspend(subject.id, MONITOR_ACTOR, `automatic: ${f.kind} anomaly ${a.id} (score ${a.score})`);
+        await this.core.registration.suspend(
+          subject.id,
+          MONITOR_ACTOR,
+          `automatic: ${f.kind} anomaly ${a.id} (score ${a.score})`,
+        );
       } catch (e) {
         // Already suspended or retired: the anomaly stands, the transition is not needed.
         this.opts.onError?.(e);
@@ -287,7 +394,11 @@ export class AnomalyMonitor {
     await this.core.events.run(async (tx, emit) => {
       await tx.anomalies.save(a);
       if (!alert) return;
-      const e: AnomalyEvent = { ...a, observedAt: new Date(a.observedAt).toISOString(), detectedAt: new Date(a.detectedAt).toISOString() };
+      const e: AnomalyEvent = {
+        ...a,
+        observedAt: new Date(a.observedAt).toISOString(),
+        detectedAt: new Date(a.detectedAt).toISOString(),
+      };
       emit({ id: anomalyEventId(a.id), subject: anomalySubject(f.kind), data: Buffer.from(JSON.stringify(e)) });
     });
     return a;
@@ -297,21 +408,38 @@ export class AnomalyMonitor {
 /** `position.lat/lon` of a decoded payload (the convention of src/core/terminal-track.ts), timed by its `time` or the capture. */
 function positionOf(decoded: unknown, capturedAt: number): Fix | undefined {
   const d = decoded as { position?: { lat?: unknown; lon?: unknown }; time?: unknown } | null | undefined;
-  const lat = d?.position?.lat, lon = d?.position?.lon;
-  if (typeof lat !== 'number' || typeof lon !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return undefined;
+  const lat = d?.position?.lat,
+    lon = d?.position?.lon;
+  if (
+    typeof lat !== 'number' ||
+    typeof lon !== 'number' ||
+    !Number.isFinite(lat) ||
+    !Number.isFinite(lon) ||
+    Math.abs(lat) > 90 ||
+    Math.abs(lon) > 180
+  )
+    return undefined;
   const fix = typeof d!.time === 'string' ? Date.parse(d!.time) : NaN;
   return { at: Number.isFinite(fix) ? fix : capturedAt, lat, lon };
 }
 
 /** Highest elevation (degrees) of `sat` over `site` in [from, to], sampled every 10 s (at most 2,000 samples); undefined if SGP4 fails. */
-function bestElevationDeg(sat: Satellite, site: ReturnType<typeof makeSite>, from: number, to: number): number | undefined {
+function bestElevationDeg(
+  sat: Satellite,
+  site: ReturnType<typeof makeSite>,
+  from: number,
+  to: number,
+): number | undefined {
   const st = newEcefState();
   const step = Math.max(10_000, (to - from) / 2000);
   let best = -90;
   try {
     for (let t = from; t <= to + 1; t += step) {
       sat.ecefState(t, st);
-      best = Math.max(best, (Math.asin(Math.max(-1, Math.min(1, sinElevation(site, st.x, st.y, st.z)))) * 180) / Math.PI);
+      best = Math.max(
+        best,
+        (Math.asin(Math.max(-1, Math.min(1, sinElevation(site, st.x, st.y, st.z)))) * 180) / Math.PI,
+      );
     }
   } catch {
     return undefined;

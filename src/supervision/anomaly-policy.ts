@@ -10,7 +10,11 @@ import type { TerminalProfile } from '../core/model.js';
  */
 export interface AnomalyPolicy {
   readonly replay: { readonly response: AnomalyResponse; readonly threshold: number; readonly windowMs: number };
-  readonly 'mic-failures': { readonly response: AnomalyResponse; readonly threshold: number; readonly windowMs: number };
+  readonly 'mic-failures': {
+    readonly response: AnomalyResponse;
+    readonly threshold: number;
+    readonly windowMs: number;
+  };
   readonly 'impossible-movement': {
     readonly response: AnomalyResponse;
     /** Largest plausible speed per profile, km/h. */
@@ -51,7 +55,8 @@ export const DEFAULT_ANOMALY_POLICY: AnomalyPolicy = {
   'impossible-movement': {
     response: 'alert',
     maxSpeedKmh: { 'fixed-collector': 0, wearable: 350, handheld: 350, vehicle: 250, vessel: 100, aircraft: 1100 },
-    fixedToleranceKm: 1, minDistanceKm: 0.5,
+    fixedToleranceKm: 1,
+    minDistanceKm: 0.5,
   },
   'outside-region': { response: 'record', marginKm: 25, minElevationDeg: 0 },
   'rate-excess': { response: 'alert', factor: 10, minMessages: 48 },
@@ -60,10 +65,15 @@ export const DEFAULT_ANOMALY_POLICY: AnomalyPolicy = {
 };
 
 /** A policy with some kinds changed (deep-merged per kind). */
-export function anomalyPolicy(overrides: { readonly [K in MonitoredAnomalyKind]?: Partial<AnomalyPolicy[K]> } & { cooldownMs?: number } = {}): AnomalyPolicy {
+export function anomalyPolicy(
+  overrides: { readonly [K in MonitoredAnomalyKind]?: Partial<AnomalyPolicy[K]> } & { cooldownMs?: number } = {},
+): AnomalyPolicy {
   const out: Record<string, unknown> = { ...DEFAULT_ANOMALY_POLICY };
   for (const [k, v] of Object.entries(overrides)) {
-    out[k] = typeof v === 'object' && v !== null ? { ...(DEFAULT_ANOMALY_POLICY as unknown as Record<string, object>)[k], ...v } : v;
+    out[k] =
+      typeof v === 'object' && v !== null
+        ? { ...(DEFAULT_ANOMALY_POLICY as unknown as Record<string, object>)[k], ...v }
+        : v;
   }
   return out as unknown as AnomalyPolicy;
 }

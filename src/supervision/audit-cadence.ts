@@ -46,7 +46,11 @@ export class CadenceCheck {
   record(seq: number, at: number): AuditBreak | undefined {
     this.anchorAt ??= at;
     if (seq - this.anchorSeq > this.c.every) {
-      return { seq, reason: 'checkpoint-missing', message: `records ${this.anchorSeq + 1}–${seq} run past ${this.c.every} without a signed checkpoint (the writer signs one at least every ${this.c.every} records): checkpoints were removed or never made` };
+      return {
+        seq,
+        reason: 'checkpoint-missing',
+        message: `records ${this.anchorSeq + 1}–${seq} run past ${this.c.every} without a signed checkpoint (the writer signs one at least every ${this.c.every} records): checkpoints were removed or never made`,
+      };
     }
     if (at - this.anchorAt > this.c.intervalMs + this.c.toleranceMs) this.late.push({ seq, at });
     return undefined;
@@ -57,9 +61,15 @@ export class CadenceCheck {
     const limit = this.c.intervalMs + this.c.toleranceMs;
     const r = this.late.find((x) => signedAt - x.at > limit);
     if (!r) return undefined;
-    const from = this.signedAnchor ? `the signed checkpoint at record ${this.anchorSeq}` : `the start at record ${this.anchorSeq + 1}`;
+    const from = this.signedAnchor
+      ? `the signed checkpoint at record ${this.anchorSeq}`
+      : `the start at record ${this.anchorSeq + 1}`;
     const minutes = Math.round(limit / 60_000);
     const signed = newest ? `is still unsigned at ${iso(signedAt)}` : `was signed only at ${iso(signedAt)}`;
-    return { seq: r.seq, reason: 'checkpoint-missing', message: `record ${r.seq} (${iso(r.at)}) came more than ${minutes} min after ${from} (${iso(this.anchorAt ?? r.at)}) and ${signed}: checkpoints were removed or never made` };
+    return {
+      seq: r.seq,
+      reason: 'checkpoint-missing',
+      message: `record ${r.seq} (${iso(r.at)}) came more than ${minutes} min after ${from} (${iso(this.anchorAt ?? r.at)}) and ${signed}: checkpoints were removed or never made`,
+    };
   }
 }

@@ -16,15 +16,25 @@ export function canonicalJson(v: unknown): string {
   }
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
 }
 
 /** The fields a record's hash covers: everything but the hash itself. */
 export function hashedFields(r: Omit<AuditRecord, 'hash'> | AuditRecord): Record<string, unknown> {
   return {
-    seq: r.seq, at: r.at, actor: r.actor, action: r.action, target: r.target, outcome: r.outcome,
-    details: r.details, sourceIp: r.sourceIp, tenantId: r.tenantId, alg: r.alg,
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    outcome: r.outcome,
+    details: r.details,
+    sourceIp: r.sourceIp,
+    tenantId: r.tenantId,
+    alg: r.alg,
   };
 }
 
@@ -35,7 +45,10 @@ export function isAuditHashAlg(s: string): s is AuditHashAlg {
 /** hex of H(prevHash ‖ canonical(record)). Throws on a hash that is not 64 hex digits. */
 export function chainHash(prevHash: string, r: Omit<AuditRecord, 'hash'> | AuditRecord): string {
   if (!/^[0-9a-f]{64}$/.test(prevHash)) throw new Error('previous hash is not 64 lowercase hex digits');
-  return createHash(r.alg).update(Buffer.from(prevHash, 'hex')).update(canonicalJson(hashedFields(r)), 'utf8').digest('hex');
+  return createHash(r.alg)
+    .update(Buffer.from(prevHash, 'hex'))
+    .update(canonicalJson(hashedFields(r)), 'utf8')
+    .digest('hex');
 }
 
 /** The bytes a checkpoint signature covers. */

@@ -8,7 +8,16 @@ export const AUDIT_EXPORT_FORMAT = 'satiot-audit-export/1';
 
 /** One line of an export (JSON lines). */
 export type AuditExportLine =
-  | { type: 'header'; format: string; from: string; to: string; exportedAt: string; keyId?: string; publicKey?: string; records: number }
+  | {
+      type: 'header';
+      format: string;
+      from: string;
+      to: string;
+      exportedAt: string;
+      keyId?: string;
+      publicKey?: string;
+      records: number;
+    }
   | { type: 'anchor'; seq: number; hash: string }
   | ({ type: 'record'; inRange: boolean } & AuditRecord)
   | ({ type: 'checkpoint' } & AuditCheckpoint);
@@ -21,19 +30,30 @@ export type AuditExportLine =
  * whole extract, anchor included: hash chaining makes each signed hash commit to every record
  * before it.
  */
-export async function* exportAudit(store: AuditReader, from: number, to: number, key: AuditVerifierKey | undefined, now: number): AsyncGenerator<AuditExportLine> {
+export async function* exportAudit(
+  store: AuditReader,
+  from: number,
+  to: number,
+  key: AuditVerifierKey | undefined,
+  now: number,
+): AsyncGenerator<AuditExportLine> {
   const range = await store.seqRange(from, to);
   const checkpoints = range ? await store.checkpoints(range.first - 1) : [];
   const closing = range ? checkpoints.find((c) => c.seq >= range.last) : undefined;
   const end = range ? (closing?.seq ?? range.last) : 0;
   yield {
-    type: 'header', format: AUDIT_EXPORT_FORMAT, from: new Date(from).toISOString(), to: new Date(to).toISOString(), exportedAt: new Date(now).toISOString(),
-    ...(key ? { keyId: key.keyId, publicKey: key.publicPem() } : {}), records: range ? range.last - range.first + 1 : 0,
+    type: 'header',
+    format: AUDIT_EXPORT_FORMAT,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    exportedAt: new Date(now).toISOString(),
+    ...(key ? { keyId: key.keyId, publicKey: key.publicPem() } : {}),
+    records: range ? range.last - range.first + 1 : 0,
   };
   if (!range) return;
   const before = range.first > 1 ? (await store.range(range.first - 1, 1))[0] : undefined;
   const anchorCp = checkpoints.find((c) => c.seq === range.first - 1);
-  const anchorHash = range.first === 1 ? GENESIS_HASH : (before?.seq === range.first - 1 ? before.hash : anchorCp?.hash);
+  const anchorHash = range.first === 1 ? GENESIS_HASH : before?.seq === range.first - 1 ? before.hash : anchorCp?.hash;
   if (anchorHash !== undefined) yield { type: 'anchor', seq: range.first - 1, hash: anchorHash };
   for await (const r of storedRecords(store, range.first)) {
     if (r.seq > end) break;
@@ -43,7 +63,9 @@ export async function* exportAudit(store: AuditReader, from: number, to: number,
 }
 
 /** An export's lines back as a chain source for the verifier (throws on a line that is not JSON). */
-export function exportSource(lines: Iterable<string>): AuditChainSource & { header?: Extract<AuditExportLine, { type: 'header' }> } {
+export function exportSource(
+  lines: Iterable<string>,
+): AuditChainSource & { header?: Extract<AuditExportLine, { type: 'header' }> } {
   const records: AuditRecord[] = [];
   const checkpoints: AuditCheckpoint[] = [];
   let anchor: { seq: number; hash: string } | undefined;

@@ -51,7 +51,10 @@ export class ChainedAuditLog implements AuditLog {
   readonly checkpointEvery: number;
   readonly checkpointIntervalMs: number;
 
-  constructor(private readonly store: AuditStore, private readonly opts: ChainedAuditLogOptions) {
+  constructor(
+    private readonly store: AuditStore,
+    private readonly opts: ChainedAuditLogOptions,
+  ) {
     this.alg = opts.alg ?? 'sha256';
     this.checkpointEvery = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     this.checkpointIntervalMs = opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
@@ -154,7 +157,10 @@ export class ChainedAuditLog implements AuditLog {
       const records: AuditRecord[] = [];
       let prev = head.hash;
       const cp0 = this.lastCheckpoint;
-      taken = this.opts.signer && cp0 ? Math.min(entries.length, Math.max(1, this.checkpointEvery - (head.seq - cp0.seq))) : entries.length;
+      taken =
+        this.opts.signer && cp0
+          ? Math.min(entries.length, Math.max(1, this.checkpointEvery - (head.seq - cp0.seq)))
+          : entries.length;
       entries.slice(0, taken).forEach((e, i) => {
         const r = this.recordOf(e, head.seq + 1 + i, now);
         const hash = chainHash(prev, r);
@@ -164,7 +170,12 @@ export class ChainedAuditLog implements AuditLog {
       made = undefined;
       const last = records[records.length - 1];
       const cp = this.lastCheckpoint;
-      if (this.opts.signer && last && cp && (last.seq - cp.seq >= this.checkpointEvery || now - cp.at >= this.checkpointIntervalMs)) {
+      if (
+        this.opts.signer &&
+        last &&
+        cp &&
+        (last.seq - cp.seq >= this.checkpointEvery || now - cp.at >= this.checkpointIntervalMs)
+      ) {
         made = this.opts.signer.sign(last.seq, last.hash, now);
       }
       return made ? { records, checkpoint: made } : { records };
@@ -174,7 +185,8 @@ export class ChainedAuditLog implements AuditLog {
   }
 
   private recordOf(e: AuditEntryInput, seq: number, now: number): Omit<AuditRecord, 'hash'> {
-    const details = e.details === undefined ? undefined : jsonSafe(redactSecrets(e.details)) as Record<string, unknown>;
+    const details =
+      e.details === undefined ? undefined : (jsonSafe(redactSecrets(e.details)) as Record<string, unknown>);
     const tenantId = e.target?.tenantId ?? e.actor.tenantId;
     return {
       seq,

@@ -4,7 +4,8 @@
  * case, '-' and '_': key, secret, token, password, signature, appSKey, nwkSKey, masterKey, apiKey,
  * identityNumber, idNumber, imei is fine (a device id), keyId/tokenPrefix are fine (not secrets).
  */
-const SECRET_NAME = /(^|[a-z])(key|secret|token|password|passwd|passphrase|signature|authorization|cookie|identitynumber|idnumber|identitydocumentnumber|documentnumber|phyPayload|payload)$/i;
+const SECRET_NAME =
+  /(^|[a-z])(key|secret|token|password|passwd|passphrase|signature|authorization|cookie|identitynumber|idnumber|identitydocumentnumber|documentnumber|phyPayload|payload)$/i;
 const SAFE_NAME = /(keyid|keyprefix|tokenprefix|keyname|keyrole)$/i;
 
 export function redactSecrets(v: unknown, depth = 0): unknown {

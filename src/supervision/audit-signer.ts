@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import type { AuditCheckpoint } from '../core/ports/audit-store.js';
 import { checkpointMessage } from './audit-chain.js';
 
@@ -65,5 +73,8 @@ export class AuditSigner extends AuditVerifierKey {
 /** First 16 hex digits of SHA-256 over the raw 32-byte public key. */
 function keyIdOf(k: KeyObject): string {
   const der = k.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(der.subarray(der.length - 32)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(der.subarray(der.length - 32))
+    .digest('hex')
+    .slice(0, 16);
 }

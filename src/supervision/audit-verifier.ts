@@ -3,7 +3,12 @@ import type { AuditCheckpoint, AuditHead, AuditReader, AuditRecord } from '../co
 import { GENESIS_HASH } from '../core/ports/audit-store.js';
 import { chainHash, isAuditHashAlg } from './audit-chain.js';
 import type { AuditVerifierKey } from './audit-signer.js';
-import { CadenceCheck, DEFAULT_CADENCE_TOLERANCE_MS, DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_INTERVAL_MS } from './audit-cadence.js';
+import {
+  CadenceCheck,
+  DEFAULT_CADENCE_TOLERANCE_MS,
+  DEFAULT_CHECKPOINT_EVERY,
+  DEFAULT_CHECKPOINT_INTERVAL_MS,
+} from './audit-cadence.js';
 import { keyWarning, trustOf, type AuditKeySource, type TrustedAuditKey } from './audit-trust.js';
 
 /** How long records are kept by default before retention may prune them (180 days), ms. */
@@ -67,22 +72,30 @@ export interface AuditChainSource {
  * with `policy.retentionMs`, that a removed prefix was old enough to prune. Stops at the first break.
  * A bare key counts as pinned; the report warns about any other.
  */
-export async function verifyAuditChain(src: AuditChainSource, trusted: AuditVerifierKey | TrustedAuditKey | undefined, policy: AuditVerifyPolicy = { now: Date.now() }): Promise<AuditVerification> {
+export async function verifyAuditChain(
+  src: AuditChainSource,
+  trusted: AuditVerifierKey | TrustedAuditKey | undefined,
+  policy: AuditVerifyPolicy = { now: Date.now() },
+): Promise<AuditVerification> {
   const trust = trustOf(trusted);
   const key = trust?.key;
   const warning = keyWarning(trust);
   const cps = new Map(src.checkpoints.map((c) => [c.seq, c]));
   // Without a key nothing is signed, and a log without a signer makes no checkpoints: no cadence to hold.
-  const cadence = key ? new CadenceCheck({
-    every: policy.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY, intervalMs: policy.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
-    toleranceMs: policy.toleranceMs ?? DEFAULT_CADENCE_TOLERANCE_MS,
-  }) : undefined;
+  const cadence = key
+    ? new CadenceCheck({
+        every: policy.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
+        intervalMs: policy.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+        toleranceMs: policy.toleranceMs ?? DEFAULT_CADENCE_TOLERANCE_MS,
+      })
+    : undefined;
   /** A break when the signed anchor at `cp` is too young for retention to have removed the records before it. */
   const prunedTooSoon = (seq: number, cp: AuditCheckpoint): AuditBreak | undefined => {
     if (policy.retentionMs === undefined || cp.at <= policy.now - policy.retentionMs) return undefined;
     const days = Math.round(policy.retentionMs / 86_400_000);
     return {
-      seq, reason: 'prune-unproven',
+      seq,
+      reason: 'prune-unproven',
       message: `records up to ${cp.seq} were removed, but the checkpoint anchoring what is left was signed at ${new Date(cp.at).toISOString()}, less than the retention (${days} days) ago: retention did not remove them`,
     };
   };
@@ -95,11 +108,16 @@ export async function verifyAuditChain(src: AuditChainSource, trusted: AuditVeri
   let prevHash: string | undefined;
 
   const result = (broken?: AuditBreak): AuditVerification => ({
-    ok: broken === undefined, records: count,
-    ...(firstSeq !== undefined ? { firstSeq } : {}), ...(prevSeq !== undefined ? { lastSeq: prevSeq } : {}),
-    checkpointsVerified: verified, checkpointsUnchecked: unchecked,
+    ok: broken === undefined,
+    records: count,
+    ...(firstSeq !== undefined ? { firstSeq } : {}),
+    ...(prevSeq !== undefined ? { lastSeq: prevSeq } : {}),
+    checkpointsVerified: verified,
+    checkpointsUnchecked: unchecked,
     unsignedTail: prevSeq !== undefined ? Math.max(0, prevSeq - Math.max(lastVerifiedSeq, (firstSeq ?? 1) - 1)) : 0,
-    ...(broken ? { broken } : {}), keySource: trust?.source ?? 'none', ...(warning !== undefined ? { warning } : {}),
+    ...(broken ? { broken } : {}),
+    keySource: trust?.source ?? 'none',
+    ...(warning !== undefined ? { warning } : {}),
   });
   /** Checks the checkpoint at `seq` (if any) against `hash`; a break or undefined. */
   const checkpointAt = (seq: number, hash: string): AuditBreak | undefined => {
@@ -108,11 +126,22 @@ export async function verifyAuditChain(src: AuditChainSource, trusted: AuditVeri
     if (!key) {
       unchecked++;
     } else if (!key.verify(c)) {
-      return { seq, reason: 'checkpoint-signature', message: `the checkpoint at record ${seq} has no valid signature by key ${key.keyId}` };
+      return {
+        seq,
+        reason: 'checkpoint-signature',
+        message: `the checkpoint at record ${seq} has no valid signature by key ${key.keyId}`,
+      };
     } else {
       verified++;
     }
-    if (c.hash !== hash) return { seq, reason: 'checkpoint-mismatch', message: `record ${seq} does not have the hash its signed checkpoint holds`, expected: c.hash, found: hash };
+    if (c.hash !== hash)
+      return {
+        seq,
+        reason: 'checkpoint-mismatch',
+        message: `record ${seq} does not have the hash its signed checkpoint holds`,
+        expected: c.hash,
+        found: hash,
+      };
     if (key) lastVerifiedSeq = seq;
     const late = cadence?.close(c.at);
     if (late) return late;
@@ -136,15 +165,34 @@ export async function verifyAuditChain(src: AuditChainSource, trusted: AuditVeri
           prevHash = anchor.hash;
           cadence?.anchor(anchor.seq, undefined);
         } else {
-          return result({ seq: r.seq, reason: 'no-anchor', message: `the first record is ${r.seq} and no signed checkpoint at ${r.seq - 1} anchors it (records before it were removed)` });
+          return result({
+            seq: r.seq,
+            reason: 'no-anchor',
+            message: `the first record is ${r.seq} and no signed checkpoint at ${r.seq - 1} anchors it (records before it were removed)`,
+          });
         }
       }
       prevSeq = r.seq - 1;
     }
     const want = (prevSeq ?? 0) + 1;
-    if (r.seq > want) return result({ seq: want, reason: 'record-missing', message: `record ${want} is missing (the next one is ${r.seq})` });
-    if (r.seq < want) return result({ seq: r.seq, reason: 'unexpected-record', message: `record ${r.seq} appears again or out of order after ${prevSeq}` });
-    if (!isAuditHashAlg(r.alg)) return result({ seq: r.seq, reason: 'bad-record', message: `record ${r.seq} names an unknown hash '${String(r.alg)}'` });
+    if (r.seq > want)
+      return result({
+        seq: want,
+        reason: 'record-missing',
+        message: `record ${want} is missing (the next one is ${r.seq})`,
+      });
+    if (r.seq < want)
+      return result({
+        seq: r.seq,
+        reason: 'unexpected-record',
+        message: `record ${r.seq} appears again or out of order after ${prevSeq}`,
+      });
+    if (!isAuditHashAlg(r.alg))
+      return result({
+        seq: r.seq,
+        reason: 'bad-record',
+        message: `record ${r.seq} names an unknown hash '${String(r.alg)}'`,
+      });
     let expected: string;
     try {
       expected = chainHash(prevHash ?? GENESIS_HASH, r);
@@ -152,7 +200,13 @@ export async function verifyAuditChain(src: AuditChainSource, trusted: AuditVeri
       return result({ seq: r.seq, reason: 'bad-record', message: `record ${r.seq} cannot be hashed` });
     }
     if (expected !== r.hash) {
-      return result({ seq: r.seq, reason: 'hash-mismatch', message: `record ${r.seq}'s hash does not follow from its content and the previous record`, expected, found: r.hash });
+      return result({
+        seq: r.seq,
+        reason: 'hash-mismatch',
+        message: `record ${r.seq}'s hash does not follow from its content and the previous record`,
+        expected,
+        found: r.hash,
+      });
     }
     count++;
     prevSeq = r.seq;
@@ -162,25 +216,37 @@ export async function verifyAuditChain(src: AuditChainSource, trusted: AuditVeri
   }
 
   // Checkpoints beyond the last record: records were removed from the end.
-  const lastSeq = prevSeq ?? (src.head?.seq ?? 0);
+  const lastSeq = prevSeq ?? src.head?.seq ?? 0;
   const beyond = src.checkpoints.find((c) => c.seq > lastSeq);
   if (beyond && (src.head !== undefined || firstSeq !== undefined)) {
-    return result({ seq: lastSeq + 1, reason: 'record-missing', message: `a checkpoint names record ${beyond.seq}, but the chain ends at ${lastSeq}` });
+    return result({
+      seq: lastSeq + 1,
+      reason: 'record-missing',
+      message: `a checkpoint names record ${beyond.seq}, but the chain ends at ${lastSeq}`,
+    });
   }
   if (src.head) {
     if (firstSeq === undefined && src.head.seq > 0) {
       const cp = cps.get(src.head.seq);
       if (!cp || src.head.hash !== cp.hash) {
-        return result({ seq: src.head.seq, reason: 'head-mismatch', message: `the chain's head is record ${src.head.seq}, but no record is stored` });
+        return result({
+          seq: src.head.seq,
+          reason: 'head-mismatch',
+          message: `the chain's head is record ${src.head.seq}, but no record is stored`,
+        });
       }
       const b = checkpointAt(cp.seq, cp.hash) ?? prunedTooSoon(cp.seq, cp);
       if (b) return result(b);
     } else if (prevSeq !== undefined && (src.head.seq !== prevSeq || src.head.hash !== prevHash)) {
       const missing = src.head.seq > prevSeq;
       return result({
-        seq: missing ? prevSeq + 1 : prevSeq, reason: missing ? 'record-missing' : 'head-mismatch',
-        message: missing ? `the chain's head is record ${src.head.seq}, but records end at ${prevSeq}` : `the chain's head (${src.head.seq}) does not match the last record (${prevSeq})`,
-        expected: src.head.hash, ...(prevHash !== undefined ? { found: prevHash } : {}),
+        seq: missing ? prevSeq + 1 : prevSeq,
+        reason: missing ? 'record-missing' : 'head-mismatch',
+        message: missing
+          ? `the chain's head is record ${src.head.seq}, but records end at ${prevSeq}`
+          : `the chain's head (${src.head.seq}) does not match the last record (${prevSeq})`,
+        expected: src.head.hash,
+        ...(prevHash !== undefined ? { found: prevHash } : {}),
       });
     }
   }
@@ -189,7 +255,12 @@ export async function verifyAuditChain(src: AuditChainSource, trusted: AuditVeri
 }
 
 /** Pages through a store's records in seq order (for the verifier and exports), up to `toSeq` when given. */
-export async function* storedRecords(store: AuditReader, fromSeq = 0, pageSize = 2000, toSeq = Infinity): AsyncGenerator<AuditRecord> {
+export async function* storedRecords(
+  store: AuditReader,
+  fromSeq = 0,
+  pageSize = 2000,
+  toSeq = Infinity,
+): AsyncGenerator<AuditRecord> {
   let next = fromSeq;
   for (;;) {
     const page = await store.range(next, pageSize);
@@ -209,16 +280,31 @@ export async function* storedRecords(store: AuditReader, fromSeq = 0, pageSize =
  * all the time) are neither checked nor mistaken for a broken chain. Records missing before the first
  * stored one must have been pruned: `policy.retentionMs` defaults to 180 days.
  */
-export async function verifyStoredChain(store: AuditReader, key: AuditVerifierKey | TrustedAuditKey | undefined, policy: AuditVerifyPolicy = { now: Date.now() }): Promise<AuditVerification> {
+export async function verifyStoredChain(
+  store: AuditReader,
+  key: AuditVerifierKey | TrustedAuditKey | undefined,
+  policy: AuditVerifyPolicy = { now: Date.now() },
+): Promise<AuditVerification> {
   const checkpoints = await store.checkpoints();
   const head = await store.head();
-  const v = await verifyAuditChain({ records: storedRecords(store, 0, 2000, head.seq), checkpoints, head }, key, { ...policy, retentionMs: policy.retentionMs ?? DEFAULT_AUDIT_RETENTION_MS });
+  const v = await verifyAuditChain({ records: storedRecords(store, 0, 2000, head.seq), checkpoints, head }, key, {
+    ...policy,
+    retentionMs: policy.retentionMs ?? DEFAULT_AUDIT_RETENTION_MS,
+  });
   if (!v.ok) return v;
   // A record past the head is legitimate only if the head has moved over it since (an append
   // writes both in one transaction); one the head never covers was slipped in behind the chain.
   const [beyond] = await store.range(head.seq + 1, 1);
   if (beyond && (await store.head()).seq < beyond.seq) {
-    return { ...v, ok: false, broken: { seq: beyond.seq, reason: 'head-mismatch', message: `record ${beyond.seq} lies past the chain's head (${head.seq})` } };
+    return {
+      ...v,
+      ok: false,
+      broken: {
+        seq: beyond.seq,
+        reason: 'head-mismatch',
+        message: `record ${beyond.seq} lies past the chain's head (${head.seq})`,
+      },
+    };
   }
   return v;
 }

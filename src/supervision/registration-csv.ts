@@ -8,16 +8,50 @@ import { isSatiotError, SatiotError } from '../errors/satiot-error.js';
  * declaration. One row per terminal; a row is a registration or a reason, never both.
  */
 export const REGISTRATION_CSV_COLUMNS = [
-  'devEui', 'devAddr', 'nwkSKey', 'appSKey', 'suite', 'profile', 'codec', 'lat', 'lon', 'altM',
-  'ownerKind', 'ownerName', 'idType', 'idNumber', 'sector', 'mobility', 'region', 'expectedMessagesPerDay', 'hardwareId', 'imei',
+  'devEui',
+  'devAddr',
+  'nwkSKey',
+  'appSKey',
+  'suite',
+  'profile',
+  'codec',
+  'lat',
+  'lon',
+  'altM',
+  'ownerKind',
+  'ownerName',
+  'idType',
+  'idNumber',
+  'sector',
+  'mobility',
+  'region',
+  'expectedMessagesPerDay',
+  'hardwareId',
+  'imei',
 ] as const;
-const REQUIRED = ['devEui', 'devAddr', 'nwkSKey', 'appSKey', 'ownerKind', 'ownerName', 'idType', 'idNumber', 'sector', 'mobility', 'expectedMessagesPerDay'] as const;
+const REQUIRED = [
+  'devEui',
+  'devAddr',
+  'nwkSKey',
+  'appSKey',
+  'ownerKind',
+  'ownerName',
+  'idType',
+  'idNumber',
+  'sector',
+  'mobility',
+  'expectedMessagesPerDay',
+] as const;
 /** Largest import, rows. */
 export const MAX_REGISTRATION_ROWS = 10_000;
 
 export type RegistrationRow =
   | { readonly line: number; readonly devEui?: string; readonly input: NewRegistration }
-  | { readonly line: number; readonly devEui?: string; readonly error: { readonly code: string; readonly message: string } };
+  | {
+      readonly line: number;
+      readonly devEui?: string;
+      readonly error: { readonly code: string; readonly message: string };
+    };
 
 /**
  * Parses the CSV (header row first; the terminal import's parser options). Malformed CSV as a
@@ -25,20 +59,43 @@ export type RegistrationRow =
  * `terminalFields` turns the terminal columns into a NewTerminal (the terminal import's own
  * function, so both imports read them alike).
  */
-export function parseRegistrationCsv(text: string, tenantId: string, terminalFields: (tenantId: string, r: Record<string, string>) => Omit<NewRegistration, 'owner' | 'scenario' | 'binding'>): RegistrationRow[] {
+export function parseRegistrationCsv(
+  text: string,
+  tenantId: string,
+  terminalFields: (
+    tenantId: string,
+    r: Record<string, string>,
+  ) => Omit<NewRegistration, 'owner' | 'scenario' | 'binding'>,
+): RegistrationRow[] {
   let rows: Array<Record<string, string>>;
   try {
-    rows = parse(text, { columns: (h: string[]) => h.map((x) => x.trim()), skip_empty_lines: true, trim: true, bom: true, max_record_size: 16_384, to_line: MAX_REGISTRATION_ROWS + 2 });
+    rows = parse(text, {
+      columns: (h: string[]) => h.map((x) => x.trim()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      max_record_size: 16_384,
+      to_line: MAX_REGISTRATION_ROWS + 2,
+    });
   } catch (e) {
     throw new SatiotError('INVALID_ARGUMENT', `the CSV does not parse: ${(e as Error).message.slice(0, 200)}`);
   }
-  if (rows.length > MAX_REGISTRATION_ROWS) throw new SatiotError('PAYLOAD_TOO_LARGE', `at most ${MAX_REGISTRATION_ROWS} registrations per import`);
+  if (rows.length > MAX_REGISTRATION_ROWS)
+    throw new SatiotError('PAYLOAD_TOO_LARGE', `at most ${MAX_REGISTRATION_ROWS} registrations per import`);
   const header = rows.length ? Object.keys(rows[0]!) : [];
   const unknown = header.filter((h) => !(REGISTRATION_CSV_COLUMNS as readonly string[]).includes(h));
-  if (unknown.length) throw new SatiotError('INVALID_ARGUMENT', `unknown CSV columns: ${unknown.slice(0, 10).map((u) => JSON.stringify(u.slice(0, 40))).join(', ')} (known: ${REGISTRATION_CSV_COLUMNS.join(', ')})`);
+  if (unknown.length)
+    throw new SatiotError(
+      'INVALID_ARGUMENT',
+      `unknown CSV columns: ${unknown
+        .slice(0, 10)
+        .map((u) => JSON.stringify(u.slice(0, 40)))
+        .join(', ')} (known: ${REGISTRATION_CSV_COLUMNS.join(', ')})`,
+    );
   return rows.map((r, i) => {
     const line = i + 2; // the header is line 1
-    const devEui = typeof r['devEui'] === 'string' && /^[0-9a-fA-F]{16}$/.test(r['devEui']) ? r['devEui'].toLowerCase() : undefined;
+    const devEui =
+      typeof r['devEui'] === 'string' && /^[0-9a-fA-F]{16}$/.test(r['devEui']) ? r['devEui'].toLowerCase() : undefined;
     try {
       return { line, ...(devEui ? { devEui } : {}), input: registrationFromRow(tenantId, r, terminalFields) };
     } catch (e) {
@@ -48,13 +105,23 @@ export function parseRegistrationCsv(text: string, tenantId: string, terminalFie
   });
 }
 
-function registrationFromRow(tenantId: string, r: Record<string, string>, terminalFields: (tenantId: string, r: Record<string, string>) => Omit<NewRegistration, 'owner' | 'scenario' | 'binding'>): NewRegistration {
+function registrationFromRow(
+  tenantId: string,
+  r: Record<string, string>,
+  terminalFields: (
+    tenantId: string,
+    r: Record<string, string>,
+  ) => Omit<NewRegistration, 'owner' | 'scenario' | 'binding'>,
+): NewRegistration {
   for (const k of REQUIRED) if (!r[k]) throw new SatiotError('INVALID_ARGUMENT', `${k} is required`);
   const perDay = Number(r['expectedMessagesPerDay']);
   if (!Number.isFinite(perDay)) throw new SatiotError('INVALID_ARGUMENT', 'expectedMessagesPerDay must be a number');
-  const kind = r['ownerKind'], mobility = r['mobility'];
-  if (kind !== 'organisation' && kind !== 'person') throw new SatiotError('INVALID_ARGUMENT', 'ownerKind must be organisation or person');
-  if (mobility !== 'fixed' && mobility !== 'mobile') throw new SatiotError('INVALID_ARGUMENT', 'mobility must be fixed or mobile');
+  const kind = r['ownerKind'],
+    mobility = r['mobility'];
+  if (kind !== 'organisation' && kind !== 'person')
+    throw new SatiotError('INVALID_ARGUMENT', 'ownerKind must be organisation or person');
+  if (mobility !== 'fixed' && mobility !== 'mobile')
+    throw new SatiotError('INVALID_ARGUMENT', 'mobility must be fixed or mobile');
   const region = r['region'] ? parseRegionCell(r['region']) : undefined;
   if (!r['hardwareId'] && !r['imei']) throw new SatiotError('INVALID_ARGUMENT', 'hardwareId or imei is required');
   return {
@@ -74,12 +141,27 @@ export function parseRegionCell(cell: string): NewRegistration['scenario']['regi
   const bbox = /^bbox:\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)$/i.exec(s);
   if (bbox) {
     const [w, so, e, n] = bbox.slice(1).map(Number) as [number, number, number, number];
-    if (![w, so, e, n].every(Number.isFinite) || !(w < e) || !(so < n)) throw new SatiotError('INVALID_ARGUMENT', 'region bbox must be minLon,minLat,maxLon,maxLat with min < max');
-    return { type: 'Polygon', coordinates: [[[w, so], [e, so], [e, n], [w, n], [w, so]]] };
+    if (![w, so, e, n].every(Number.isFinite) || !(w < e) || !(so < n))
+      throw new SatiotError('INVALID_ARGUMENT', 'region bbox must be minLon,minLat,maxLon,maxLat with min < max');
+    return {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [w, so],
+          [e, so],
+          [e, n],
+          [w, n],
+          [w, so],
+        ],
+      ],
+    };
   }
   try {
     return JSON.parse(s) as NewRegistration['scenario']['region'];
   } catch {
-    throw new SatiotError('INVALID_ARGUMENT', 'region must be a GeoJSON Polygon (JSON) or bbox:minLon,minLat,maxLon,maxLat');
+    throw new SatiotError(
+      'INVALID_ARGUMENT',
+      'region must be a GeoJSON Polygon (JSON) or bbox:minLon,minLat,maxLon,maxLat',
+    );
   }
 }

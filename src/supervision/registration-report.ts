@@ -11,7 +11,11 @@ export interface RegistrationReport {
   readonly generatedAt: number;
   readonly total: number;
   readonly byState: Readonly<Record<TerminalStatus, number>>;
-  readonly bySector: ReadonlyArray<{ readonly sector: string; readonly total: number; readonly byState: Readonly<Record<TerminalStatus, number>> }>;
+  readonly bySector: ReadonlyArray<{
+    readonly sector: string;
+    readonly total: number;
+    readonly byState: Readonly<Record<TerminalStatus, number>>;
+  }>;
   readonly suspended: ReadonlyArray<SuspendedTerminal>;
   /** More suspended terminals exist than the report lists. */
   readonly suspendedTruncated: boolean;
@@ -28,9 +32,14 @@ export interface SuspendedTerminal {
   readonly at: number | null;
 }
 
-const zero = (): Record<TerminalStatus, number> => Object.fromEntries(TERMINAL_STATUSES.map((s) => [s, 0])) as Record<TerminalStatus, number>;
+const zero = (): Record<TerminalStatus, number> =>
+  Object.fromEntries(TERMINAL_STATUSES.map((s) => [s, 0])) as Record<TerminalStatus, number>;
 
-export async function registrationReport(registration: RegistrationService, now: number, opts: { tenantId?: string; maxSuspended?: number } = {}): Promise<RegistrationReport> {
+export async function registrationReport(
+  registration: RegistrationService,
+  now: number,
+  opts: { tenantId?: string; maxSuspended?: number } = {},
+): Promise<RegistrationReport> {
   const byState = zero();
   const sectors = new Map<string, Record<TerminalStatus, number>>();
   let total = 0;
@@ -46,17 +55,38 @@ export async function registrationReport(registration: RegistrationService, now:
   let cursor: string | undefined;
   let truncated = false;
   do {
-    const page = await registration.listByStatus({ status: 'suspended', limit: 500, ...(opts.tenantId ? { tenantId: opts.tenantId } : {}), ...(cursor ? { cursor } : {}) });
+    const page = await registration.listByStatus({
+      status: 'suspended',
+      limit: 500,
+      ...(opts.tenantId ? { tenantId: opts.tenantId } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
     for (const r of page.items) {
-      if (suspended.length >= max) { truncated = true; break; }
+      if (suspended.length >= max) {
+        truncated = true;
+        break;
+      }
       const sc = registration.scenarioOf(r.devEui);
-      suspended.push({ devEui: r.devEui, tenantId: r.tenantId, sector: sc?.sector ?? 'undeclared', mobility: sc?.mobility ?? 'fixed', reason: r.statusReason, by: r.statusBy, at: r.statusAt });
+      suspended.push({
+        devEui: r.devEui,
+        tenantId: r.tenantId,
+        sector: sc?.sector ?? 'undeclared',
+        mobility: sc?.mobility ?? 'fixed',
+        reason: r.statusReason,
+        by: r.statusBy,
+        at: r.statusAt,
+      });
     }
     cursor = truncated ? undefined : page.nextCursor;
   } while (cursor);
   return {
-    generatedAt: now, total, byState,
-    bySector: [...sectors.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([sector, s]) => ({ sector, total: Object.values(s).reduce((x, y) => x + y, 0), byState: s })),
-    suspended, suspendedTruncated: truncated,
+    generatedAt: now,
+    total,
+    byState,
+    bySector: [...sectors.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([sector, s]) => ({ sector, total: Object.values(s).reduce((x, y) => x + y, 0), byState: s })),
+    suspended,
+    suspendedTruncated: truncated,
   };
 }

@@ -13,7 +13,11 @@ export interface SupervisionOptions {
 }
 
 /** Leases of supervision's singleton work (docs/cluster.md). */
-export const SUPERVISION_LEASES = { monitor: 'anomaly-monitor', checkpoint: 'audit-checkpoint', retention: 'audit-retention' } as const;
+export const SUPERVISION_LEASES = {
+  monitor: 'anomaly-monitor',
+  checkpoint: 'audit-checkpoint',
+  retention: 'audit-retention',
+} as const;
 
 export interface Supervision {
   readonly monitor: AnomalyMonitor;
@@ -26,15 +30,30 @@ export interface Supervision {
  * retention — each once per cluster, on the node holding its lease (the monitor keeps its windows
  * in memory there; a node that takes the lease over starts with empty windows).
  */
-export async function startSupervision(core: Core, audit: ChainedAuditLog | undefined, opts: SupervisionOptions = {}): Promise<Supervision> {
+export async function startSupervision(
+  core: Core,
+  audit: ChainedAuditLog | undefined,
+  opts: SupervisionOptions = {},
+): Promise<Supervision> {
   const report = (what: string) => (e: unknown) => opts.onError?.(e, what);
-  const monitor = new AnomalyMonitor(core, { ...(opts.policy ? { policy: opts.policy } : {}), onError: report('anomaly detection') });
+  const monitor = new AnomalyMonitor(core, {
+    ...(opts.policy ? { policy: opts.policy } : {}),
+    onError: report('anomaly detection'),
+  });
   core.leases.hold(SUPERVISION_LEASES.monitor, monitor);
   if (audit) {
     core.leases.hold(SUPERVISION_LEASES.checkpoint);
     core.leases.hold(SUPERVISION_LEASES.retention);
-    core.scheduler.every(SUPERVISION_LEASES.checkpoint, opts.checkpointIntervalMs ?? 10 * 60_000, () => audit.checkpoint(), { when: () => core.leases.holds(SUPERVISION_LEASES.checkpoint) });
-    core.scheduler.every(SUPERVISION_LEASES.retention, opts.pruneIntervalMs ?? 86_400_000, () => audit.prune(), { when: () => core.leases.holds(SUPERVISION_LEASES.retention), firstAfterMs: 0 });
+    core.scheduler.every(
+      SUPERVISION_LEASES.checkpoint,
+      opts.checkpointIntervalMs ?? 10 * 60_000,
+      () => audit.checkpoint(),
+      { when: () => core.leases.holds(SUPERVISION_LEASES.checkpoint) },
+    );
+    core.scheduler.every(SUPERVISION_LEASES.retention, opts.pruneIntervalMs ?? 86_400_000, () => audit.prune(), {
+      when: () => core.leases.holds(SUPERVISION_LEASES.retention),
+      firstAfterMs: 0,
+    });
   }
   await core.leases.tick();
   return {
@@ -43,7 +62,8 @@ export async function startSupervision(core: Core, audit: ChainedAuditLog | unde
       await monitor.stop();
       if (audit) {
         await audit.flush();
-        if (core.leases.holds(SUPERVISION_LEASES.checkpoint)) await audit.checkpoint().catch(report('audit checkpoint'));
+        if (core.leases.holds(SUPERVISION_LEASES.checkpoint))
+          await audit.checkpoint().catch(report('audit checkpoint'));
       }
     },
   };

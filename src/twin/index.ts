@@ -29,7 +29,17 @@
  *
  *   runSimulation(opts: SimulateOptions): Promise<SimulationReport>   batch run on an embedded core (satiot simulate)
  */
-export type { Scenario, Fleet, TenantSpec, GroundStationSpec, RadioSpec, SatelliteSpec, Mobility, Traffic, Protocol } from './scenario/scenario.js';
+export type {
+  Scenario,
+  Fleet,
+  TenantSpec,
+  GroundStationSpec,
+  RadioSpec,
+  SatelliteSpec,
+  Mobility,
+  Traffic,
+  Protocol,
+} from './scenario/scenario.js';
 export { loadScenario, BUILTIN_SCENARIOS } from './scenario/load-scenario.js';
 export { parseScenario, DEFAULT_RADIO, DEFAULT_SATELLITE } from './scenario/parse-scenario.js';
 export { TwinClock, createTwinClock } from './runtime/twin-clock.js';

@@ -15,15 +15,30 @@ export interface ApiFixture {
 }
 
 /** A core fixture with the whole HTTP app on it (no socket: tests use inject()). */
-export async function openApi(opts: Parameters<typeof coreFixture>[0] = {}, app0: Pick<AppOptions, 'eventHeartbeatMs' | 'signInLinks'> = {}): Promise<ApiFixture> {
+export async function openApi(
+  opts: Parameters<typeof coreFixture>[0] = {},
+  app0: Pick<AppOptions, 'eventHeartbeatMs' | 'signInLinks'> = {},
+): Promise<ApiFixture> {
   const f = await coreFixture(opts);
   const app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY), ...app0 });
-  return { f, app, close: async () => { await app.close(); await f.close(); } };
+  return {
+    f,
+    app,
+    close: async () => {
+      await app.close();
+      await f.close();
+    },
+  };
 }
 
 /** An API key of `role` made through the API with the operator key (the key itself). */
 export async function keyFor(app: FastifyInstance, role: string, tenantId?: string): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { role, ...(tenantId ? { tenantId } : {}) } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/api-keys',
+    headers: auth,
+    payload: { role, ...(tenantId ? { tenantId } : {}) },
+  });
   return res.json().key as string;
 }
 
@@ -31,9 +46,14 @@ export async function keyFor(app: FastifyInstance, role: string, tenantId?: stri
  * An app per test of the enclosing describe: `api.f` and `api.app` are fresh in each test and
  * closed after it.
  */
-export function useApi(opts: Parameters<typeof coreFixture>[0] | (() => Parameters<typeof coreFixture>[0]) = {}): { f: CoreFixture; app: FastifyInstance } {
+export function useApi(opts: Parameters<typeof coreFixture>[0] | (() => Parameters<typeof coreFixture>[0]) = {}): {
+  f: CoreFixture;
+  app: FastifyInstance;
+} {
   const api = {} as { f: CoreFixture; app: FastifyInstance; close: () => Promise<void> };
-  beforeEach(async () => { Object.assign(api, await openApi(typeof opts === 'function' ? opts() : opts)); });
+  beforeEach(async () => {
+    Object.assign(api, await openApi(typeof opts === 'function' ? opts() : opts));
+  });
   afterEach(() => api.close());
   return api;
 }

@@ -8,9 +8,13 @@ const K = '00112233445566778899aabbccddeeff';
 describe('API: CSV import of terminals and CSV export of messages', () => {
   const api = useApi();
 
-  const post = (csv: string, tenantId = api.f.tenantId, key = KEY) => api.app.inject({
-    method: 'POST', url: `/api/v1/terminals/import?tenantId=${tenantId}`, headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' }, payload: csv,
-  });
+  const post = (csv: string, tenantId = api.f.tenantId, key = KEY) =>
+    api.app.inject({
+      method: 'POST',
+      url: `/api/v1/terminals/import?tenantId=${tenantId}`,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
+      payload: csv,
+    });
 
   it('creates every good row and reports each bad one with its line and stable code', async () => {
     const csv = [
@@ -26,37 +30,83 @@ describe('API: CSV import of terminals and CSV export of messages', () => {
     const res = await post(csv);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ created: 3, rejected: 4 });
-    expect(res.json().results.map((r: { line: number; status: string; code?: string }) => [r.line, r.code ?? r.status])).toEqual([
-      [2, 'created'], [3, 'created'], [4, 'INVALID_ARGUMENT'], [5, 'TERMINAL_EXISTS'], [6, 'INVALID_ARGUMENT'], [7, 'created'], [8, 'INVALID_ARGUMENT'],
+    expect(
+      res.json().results.map((r: { line: number; status: string; code?: string }) => [r.line, r.code ?? r.status]),
+    ).toEqual([
+      [2, 'created'],
+      [3, 'created'],
+      [4, 'INVALID_ARGUMENT'],
+      [5, 'TERMINAL_EXISTS'],
+      [6, 'INVALID_ARGUMENT'],
+      [7, 'created'],
+      [8, 'INVALID_ARGUMENT'],
     ]);
-    const t = (await api.app.inject({ method: 'GET', url: '/api/v1/terminals/70b3d50000000101', headers: auth })).json();
-    expect(t).toMatchObject({ suite: 'sm4', codec: 'sl651', location: { lat: 30.59, lon: 114.3, altM: 25 }, expectedMessagesPerDay: 24 });
+    const t = (
+      await api.app.inject({ method: 'GET', url: '/api/v1/terminals/70b3d50000000101', headers: auth })
+    ).json();
+    expect(t).toMatchObject({
+      suite: 'sm4',
+      codec: 'sl651',
+      location: { lat: 30.59, lon: 114.3, altM: 25 },
+      expectedMessagesPerDay: 24,
+    });
   });
 
   it('refuses unknown columns, a CSV that does not parse, another tenant and a tenant user', async () => {
     expect((await post('devEui,colour\n70b3d50000000101,red')).json().error.code).toBe('INVALID_ARGUMENT');
     expect((await post('devEui,devAddr\n"70b3d5,x')).json().error.code).toBe('INVALID_ARGUMENT');
     const other = await api.f.core.provisioning.createTenant('other');
-    const admin = (await api.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { tenantId: api.f.tenantId, role: 'tenant-admin' } })).json().key;
-    const user = (await api.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { tenantId: api.f.tenantId, role: 'tenant-user' } })).json().key;
+    const admin = (
+      await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/api-keys',
+        headers: auth,
+        payload: { tenantId: api.f.tenantId, role: 'tenant-admin' },
+      })
+    ).json().key;
+    const user = (
+      await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/api-keys',
+        headers: auth,
+        payload: { tenantId: api.f.tenantId, role: 'tenant-user' },
+      })
+    ).json().key;
     expect((await post('devEui\n', other.id, admin)).statusCode).toBe(404);
     expect((await post('devEui\n', api.f.tenantId, user)).statusCode).toBe(403);
   });
 
-  it('exports a terminal\'s messages oldest first with hop times and receptions, without payloads for regulators', async () => {
+  it("exports a terminal's messages oldest first with hop times and receptions, without payloads for regulators", async () => {
     const t = await api.f.addTerminal();
     await api.f.core.pipeline.ingest(api.f.station, [
-      uplink(t, 2, new Uint8Array([2]), { capturedAt: T0 - 2 * 3_600_000 }), uplink(t, 1, new Uint8Array([1]), { capturedAt: T0 - 3 * 3_600_000 }),
+      uplink(t, 2, new Uint8Array([2]), { capturedAt: T0 - 2 * 3_600_000 }),
+      uplink(t, 1, new Uint8Array([1]), { capturedAt: T0 - 3 * 3_600_000 }),
       uplink(t, 1, new Uint8Array([1]), { capturedAt: T0 - 3 * 3_600_000, satelliteId: 'SAT-7' }),
     ]);
-    const res = await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages.csv`, headers: auth });
+    const res = await api.app.inject({
+      method: 'GET',
+      url: `/api/v1/terminals/${t.devEui}/messages.csv`,
+      headers: auth,
+    });
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const rows = parse(res.body, { columns: true }) as Array<Record<string, string>>;
     expect(rows.map((r) => [r['fCnt'], r['payloadHex'], r['receptions'], r['capturedAt']])).toEqual([
-      ['1', '01', '2', new Date(T0 - 3 * 3_600_000).toISOString()], ['2', '02', '1', new Date(T0 - 2 * 3_600_000).toISOString()],
+      ['1', '01', '2', new Date(T0 - 3 * 3_600_000).toISOString()],
+      ['2', '02', '1', new Date(T0 - 2 * 3_600_000).toISOString()],
     ]);
-    const reg = (await api.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { role: 'regulator' } })).json().key;
-    const redacted = parse((await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages.csv`, headers: { authorization: `Bearer ${reg}` } })).body, { columns: true }) as Array<Record<string, string>>;
+    const reg = (
+      await api.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { role: 'regulator' } })
+    ).json().key;
+    const redacted = parse(
+      (
+        await api.app.inject({
+          method: 'GET',
+          url: `/api/v1/terminals/${t.devEui}/messages.csv`,
+          headers: { authorization: `Bearer ${reg}` },
+        })
+      ).body,
+      { columns: true },
+    ) as Array<Record<string, string>>;
     expect(redacted.map((r) => r['payloadHex'])).toEqual(['', '']);
   });
 
@@ -66,6 +116,8 @@ describe('API: CSV import of terminals and CSV export of messages', () => {
     const css = await api.app.inject({ method: 'GET', url: '/api/docs/static/swagger-ui.css' });
     expect(css.statusCode).toBe(200);
     const spec = (await api.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/terminals/import', '/api/v1/api-keys', '/api/v1/terminals/{devEui}/passes']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/terminals/import', '/api/v1/api-keys', '/api/v1/terminals/{devEui}/passes']),
+    );
   });
 });

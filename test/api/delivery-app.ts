@@ -14,7 +14,14 @@ import type { Bus } from '../../src/core/ports/bus.js';
 import { AccessControl } from '../../src/core/access-control.js';
 import { systemClock } from '../../src/core/ports/clock.js';
 import type { Store } from '../../src/core/ports/store.js';
-import { FakePublisher, FakeTransport, TENANTS, deliveryDb, testVault, type DeliveryDb } from '../core/delivery/helpers.js';
+import {
+  FakePublisher,
+  FakeTransport,
+  TENANTS,
+  deliveryDb,
+  testVault,
+  type DeliveryDb,
+} from '../core/delivery/helpers.js';
 
 export const KEY = 'sat_operator_test_key';
 export const auth = { authorization: `Bearer ${KEY}` };
@@ -32,19 +39,35 @@ export async function deliveryApp(opts: { start?: boolean; deps?: Partial<Delive
   const db = deliveryDb();
   const bus = await openBus('memory');
   const deps: DeliveryDeps = {
-    store: db.store, bus, vault: testVault(), tenants: TENANTS, transport: new FakeTransport(), publisher: new FakePublisher(), ...opts.deps,
+    store: db.store,
+    bus,
+    vault: testVault(),
+    tenants: TENANTS,
+    transport: new FakeTransport(),
+    publisher: new FakePublisher(),
+    ...opts.deps,
   };
   const svc = opts.start ? await DeliveryService.start(deps) : DeliveryService.create(deps);
   // The same validator options as buildApp (src/api/app.ts): unknown fields are refused, not dropped.
-  const app = Fastify({ logger: false, ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false } } });
+  const app = Fastify({
+    logger: false,
+    ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false } },
+  });
   installErrorHandling(app);
   // Only the bootstrap key is used here, which AccessControl checks without asking the store for keys.
-  const access = new AccessControl({ getApiKeyByHash: async () => undefined } as unknown as Store, systemClock, sha256Hex(KEY));
+  const access = new AccessControl(
+    { getApiKeyByHash: async () => undefined } as unknown as Store,
+    systemClock,
+    sha256Hex(KEY),
+  );
   await app.register(webhookRoutes(svc, access));
   await app.register(integrationRoutes(svc, access));
   await app.register(eventRoutes(svc, access));
   return {
-    app, svc, bus, db,
+    app,
+    svc,
+    bus,
+    db,
     async close() {
       await app.close();
       await svc.stop();

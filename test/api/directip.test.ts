@@ -29,7 +29,12 @@ describe('Iridium SBD DirectIP', () => {
   beforeEach(async () => {
     f = await coreFixture();
     app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY) });
-    const r = await app.inject({ method: 'POST', url: '/api/v1/terminals', headers: auth, payload: { tenantId: f.tenantId, transport: 'iridium-sbd', imei: IMEI, profile: 'vessel' } });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/terminals',
+      headers: auth,
+      payload: { tenantId: f.tenantId, transport: 'iridium-sbd', imei: IMEI, profile: 'vessel' },
+    });
     expect(r.statusCode, r.body).toBe(201);
     devEui = r.json().devEui;
     mo = await DirectIpMoServer.start(f.core, { port: 0, host: '127.0.0.1', idleMs: 500 });
@@ -40,35 +45,66 @@ describe('Iridium SBD DirectIP', () => {
     await f.close();
   });
 
-  const messages = async () => (await app.inject({ method: 'GET', url: `/api/v1/terminals/${devEui}/messages?limit=100`, headers: auth })).json().items as Array<{
-    fCnt: number; receptions: Array<Record<string, unknown>>; reportedPosition?: Record<string, unknown>;
-  }>;
+  const messages = async () =>
+    (await app.inject({ method: 'GET', url: `/api/v1/terminals/${devEui}/messages?limit=100`, headers: auth })).json()
+      .items as Array<{
+      fCnt: number;
+      receptions: Array<Record<string, unknown>>;
+      reportedPosition?: Record<string, unknown>;
+    }>;
   const metric = async (name: string) => f.core.metrics.getSingleMetricAsString(name);
 
   it('registers an Iridium terminal by IMEI: no DevAddr, no keys, its DevEUI from the IMEI; a second with the IMEI is refused', async () => {
     expect(devEui).toBe(`0${IMEI}`);
     const got = (await app.inject({ method: 'GET', url: `/api/v1/terminals/${devEui}`, headers: auth })).json();
     expect(got).toMatchObject({ transport: 'iridium-sbd', imei: IMEI, devAddr: '' });
-    const again = await app.inject({ method: 'POST', url: '/api/v1/terminals', headers: auth, payload: { tenantId: f.tenantId, devEui: '00000000000000aa', transport: 'iridium-sbd', imei: IMEI } });
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/v1/terminals',
+      headers: auth,
+      payload: { tenantId: f.tenantId, devEui: '00000000000000aa', transport: 'iridium-sbd', imei: IMEI },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('TERMINAL_EXISTS');
-    const keys = await app.inject({ method: 'POST', url: '/api/v1/terminals', headers: auth, payload: { tenantId: f.tenantId, transport: 'iridium-sbd', imei: '300234010753371', devAddr: '01020304' } });
+    const keys = await app.inject({
+      method: 'POST',
+      url: '/api/v1/terminals',
+      headers: auth,
+      payload: { tenantId: f.tenantId, transport: 'iridium-sbd', imei: '300234010753371', devAddr: '01020304' },
+    });
     expect(keys.statusCode).toBe(400);
-    const noImei = await app.inject({ method: 'POST', url: '/api/v1/terminals', headers: auth, payload: { tenantId: f.tenantId, transport: 'iridium-sbd' } });
+    const noImei = await app.inject({
+      method: 'POST',
+      url: '/api/v1/terminals',
+      headers: auth,
+      payload: { tenantId: f.tenantId, transport: 'iridium-sbd' },
+    });
     expect(noImei.statusCode).toBe(400);
     expect(noImei.json().error.message).toMatch(/imei/);
   });
 
   it('stores an MO session before confirming it, with the Iridium location as its reported position; a redelivery is one message', async () => {
     const sessionTimeS = S(T0 - 120_000);
-    const bytes = moMessageBytes({ cdr: 0x01020304, imei: IMEI, momsn: 7, sessionTimeS, payload: Buffer.from('level=3.2'), location: { lat: 30.5, lon: 114.25, cepKm: 3 } });
+    const bytes = moMessageBytes({
+      cdr: 0x01020304,
+      imei: IMEI,
+      momsn: 7,
+      sessionTimeS,
+      payload: Buffer.from('level=3.2'),
+      location: { lat: 30.5, lon: 114.25, cepKm: 3 },
+    });
     // Split mid-header and mid-payload: the server reassembles the stream.
     const first = await sendMo(mo.address().port, bytes, { split: [2, 20, 40] });
     expect(first.confirmation).toBe(1);
     expect(first.closed).toBe(true);
     let items = await messages();
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ fCnt: 7, fPort: null, payload: Buffer.from('level=3.2').toString('base64'), capturedAt: new Date(sessionTimeS * 1000).toISOString() });
+    expect(items[0]).toMatchObject({
+      fCnt: 7,
+      fPort: null,
+      payload: Buffer.from('level=3.2').toString('base64'),
+      capturedAt: new Date(sessionTimeS * 1000).toISOString(),
+    });
     expect(items[0]!.receptions[0]).toMatchObject({ path: 'satellite', satelliteId: 'iridium' });
     expect(items[0]!.reportedPosition).toEqual({ lat: 30.5, lon: 114.25, cepKm: 3, source: 'iridium' });
 
@@ -84,32 +120,83 @@ describe('Iridium SBD DirectIP', () => {
 
   it('extends the 16-bit MOMSN past its wrap, as a LoRaWAN counter', async () => {
     for (const momsn of [65_534, 65_535, 0, 1]) {
-      const r = await sendMo(mo.address().port, moMessageBytes({ cdr: momsn, imei: IMEI, momsn, sessionTimeS: S(T0 - 60_000) + momsn % 7, payload: Buffer.from([momsn & 0xff]) }));
+      const r = await sendMo(
+        mo.address().port,
+        moMessageBytes({
+          cdr: momsn,
+          imei: IMEI,
+          momsn,
+          sessionTimeS: S(T0 - 60_000) + (momsn % 7),
+          payload: Buffer.from([momsn & 0xff]),
+        }),
+      );
       expect(r.confirmation).toBe(1);
     }
     expect((await messages()).map((m) => m.fCnt).sort((a, b) => a - b)).toEqual([65_534, 65_535, 65_536, 65_537]);
   });
 
   it('answers status 0 for an unknown IMEI, confirms sessions refused for good (disabled, old MOMSN) so they stop coming, and stores none of them', async () => {
-    const unknown = await sendMo(mo.address().port, moMessageBytes({ cdr: 1, imei: '300234010000000', momsn: 1, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('x') }));
+    const unknown = await sendMo(
+      mo.address().port,
+      moMessageBytes({
+        cdr: 1,
+        imei: '300234010000000',
+        momsn: 1,
+        sessionTimeS: S(T0 - 60_000),
+        payload: Buffer.from('x'),
+      }),
+    );
     expect(unknown.confirmation).toBe(0);
     expect(await metric('satiot_directip_mo_total')).toMatch(/outcome="UNKNOWN_TERMINAL"} 1/);
 
-    expect((await sendMo(mo.address().port, moMessageBytes({ cdr: 2, imei: IMEI, momsn: 5_000, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('a') }))).confirmation).toBe(1);
+    expect(
+      (
+        await sendMo(
+          mo.address().port,
+          moMessageBytes({ cdr: 2, imei: IMEI, momsn: 5_000, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('a') }),
+        )
+      ).confirmation,
+    ).toBe(1);
     // 4,000 sessions back: below the replay window.
-    const old = await sendMo(mo.address().port, moMessageBytes({ cdr: 3, imei: IMEI, momsn: 1_000, sessionTimeS: S(T0 - 50_000), payload: Buffer.from('b') }));
+    const old = await sendMo(
+      mo.address().port,
+      moMessageBytes({ cdr: 3, imei: IMEI, momsn: 1_000, sessionTimeS: S(T0 - 50_000), payload: Buffer.from('b') }),
+    );
     expect(old.confirmation).toBe(1);
     expect(await metric('satiot_directip_mo_total')).toMatch(/outcome="REPLAYED_COUNTER"} 1/);
 
-    expect((await app.inject({ method: 'PATCH', url: `/api/v1/terminals/${devEui}`, headers: auth, payload: { enabled: false } })).statusCode).toBe(200);
-    const disabled = await sendMo(mo.address().port, moMessageBytes({ cdr: 4, imei: IMEI, momsn: 5_001, sessionTimeS: S(T0 - 40_000), payload: Buffer.from('c') }));
+    expect(
+      (
+        await app.inject({
+          method: 'PATCH',
+          url: `/api/v1/terminals/${devEui}`,
+          headers: auth,
+          payload: { enabled: false },
+        })
+      ).statusCode,
+    ).toBe(200);
+    const disabled = await sendMo(
+      mo.address().port,
+      moMessageBytes({ cdr: 4, imei: IMEI, momsn: 5_001, sessionTimeS: S(T0 - 40_000), payload: Buffer.from('c') }),
+    );
     expect(disabled.confirmation).toBe(1);
     expect(await metric('satiot_directip_mo_total')).toMatch(/outcome="TERMINAL_DISABLED"} 1/);
     expect((await messages()).map((m) => m.fCnt)).toEqual([5_000]);
   });
 
   it('keeps no location the gateway calls unacceptable (session status 2), and still stores the session', async () => {
-    const r = await sendMo(mo.address().port, moMessageBytes({ cdr: 1, imei: IMEI, sessionStatus: 2, momsn: 1, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('p'), location: { lat: 1, lon: 2, cepKm: 900 } }));
+    const r = await sendMo(
+      mo.address().port,
+      moMessageBytes({
+        cdr: 1,
+        imei: IMEI,
+        sessionStatus: 2,
+        momsn: 1,
+        sessionTimeS: S(T0 - 60_000),
+        payload: Buffer.from('p'),
+        location: { lat: 1, lon: 2, cepKm: 900 },
+      }),
+    );
     expect(r.confirmation).toBe(1);
     const [m] = await messages();
     expect(m!.fCnt).toBe(1);
@@ -122,21 +209,45 @@ describe('Iridium SBD DirectIP', () => {
       const port = tight.address().port;
       // A peer that sends a byte every 200 ms (never idle for the 600 ms) and one that never closes after our confirmation.
       const trickle = connect({ host: '127.0.0.1', port });
-      const bytes = moMessageBytes({ cdr: 1, imei: IMEI, momsn: 1, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('t') });
+      const bytes = moMessageBytes({
+        cdr: 1,
+        imei: IMEI,
+        momsn: 1,
+        sessionTimeS: S(T0 - 60_000),
+        payload: Buffer.from('t'),
+      });
       let k = 0;
-      const timer = setInterval(() => { if (k < 8) trickle.write(bytes.subarray(k, ++k)); }, 200);
+      const timer = setInterval(() => {
+        if (k < 8) trickle.write(bytes.subarray(k, ++k));
+      }, 200);
       const halfOpen = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-      halfOpen.write(moMessageBytes({ cdr: 2, imei: IMEI, momsn: 2, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('h') }));
+      halfOpen.write(
+        moMessageBytes({ cdr: 2, imei: IMEI, momsn: 2, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('h') }),
+      );
       trickle.on('error', () => undefined);
       halfOpen.on('error', () => undefined);
       // Both slots are taken now: a third connection is refused.
       await new Promise((r) => setTimeout(r, 150));
-      expect((await sendMo(port, moMessageBytes({ cdr: 3, imei: IMEI, momsn: 3, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('x') }))).confirmation).toBeUndefined();
+      expect(
+        (
+          await sendMo(
+            port,
+            moMessageBytes({ cdr: 3, imei: IMEI, momsn: 3, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('x') }),
+          )
+        ).confirmation,
+      ).toBeUndefined();
       expect(await metric('satiot_directip_mo_total')).toMatch(/outcome="TOO_MANY_CONNECTIONS"} 1/);
       // Past the deadline and the grace after our confirmation both slots are free again, though neither peer closed.
       await new Promise((r) => setTimeout(r, 2_500));
       clearInterval(timer);
-      const [a, b] = await Promise.all([4, 5].map((n) => sendMo(port, moMessageBytes({ cdr: n, imei: IMEI, momsn: n, sessionTimeS: S(T0 - 60_000), payload: Buffer.from([n]) }))));
+      const [a, b] = await Promise.all(
+        [4, 5].map((n) =>
+          sendMo(
+            port,
+            moMessageBytes({ cdr: n, imei: IMEI, momsn: n, sessionTimeS: S(T0 - 60_000), payload: Buffer.from([n]) }),
+          ),
+        ),
+      );
       expect([a!.confirmation, b!.confirmation]).toEqual([1, 1]);
       trickle.destroy();
       halfOpen.destroy();
@@ -154,22 +265,41 @@ describe('Iridium SBD DirectIP', () => {
     const broken = Buffer.concat([Buffer.from([1, 0, 30, 0x01, 0, 27]), short.subarray(6, 6 + 27)]);
     expect((await sendMo(mo.address().port, broken)).confirmation).toBeUndefined();
     // An MT confirmation sent the wrong way.
-    const mtConf = Buffer.concat([Buffer.from([1, 0, 28, 0x44, 0, 25]), Buffer.from('ABCD'), Buffer.from(IMEI), Buffer.from([0, 0, 0, 1, 0, 1])]);
+    const mtConf = Buffer.concat([
+      Buffer.from([1, 0, 28, 0x44, 0, 25]),
+      Buffer.from('ABCD'),
+      Buffer.from(IMEI),
+      Buffer.from([0, 0, 0, 1, 0, 1]),
+    ]);
     expect((await sendMo(mo.address().port, mtConf)).confirmation).toBeUndefined();
     // Half a message, then silence: closed after the idle time.
-    const idle = await sendMo(mo.address().port, moMessageBytes({ cdr: 1, imei: IMEI, momsn: 1, sessionTimeS: S(T0) }).subarray(0, 10), { timeoutMs: 3_000 });
+    const idle = await sendMo(
+      mo.address().port,
+      moMessageBytes({ cdr: 1, imei: IMEI, momsn: 1, sessionTimeS: S(T0) }).subarray(0, 10),
+      { timeoutMs: 3_000 },
+    );
     expect(idle.closed).toBe(true);
     const text = await metric('satiot_directip_mo_total');
     expect(text).toMatch(/outcome="SBD_BAD_REVISION"} 1/);
     expect(text).toMatch(/outcome="SBD_BAD_IE"} 1/);
     expect(text).toMatch(/outcome="UNEXPECTED"} 1/);
     expect(text).toMatch(/outcome="TIMEOUT"} 1/);
-    const ok = await sendMo(mo.address().port, moMessageBytes({ cdr: 9, imei: IMEI, momsn: 9, sessionTimeS: S(T0 - 1_000), payload: Buffer.from('ok') }));
+    const ok = await sendMo(
+      mo.address().port,
+      moMessageBytes({ cdr: 9, imei: IMEI, momsn: 9, sessionTimeS: S(T0 - 1_000), payload: Buffer.from('ok') }),
+    );
     expect(ok.confirmation).toBe(1);
 
-    const strict = await DirectIpMoServer.start(f.core, { port: 0, host: '127.0.0.1', allow: ['12.47.179.11', '10.0.0.0/8'] });
+    const strict = await DirectIpMoServer.start(f.core, {
+      port: 0,
+      host: '127.0.0.1',
+      allow: ['12.47.179.11', '10.0.0.0/8'],
+    });
     try {
-      const refused = await sendMo(strict.address().port, moMessageBytes({ cdr: 10, imei: IMEI, momsn: 10, sessionTimeS: S(T0 - 1_000), payload: Buffer.from('x') }));
+      const refused = await sendMo(
+        strict.address().port,
+        moMessageBytes({ cdr: 10, imei: IMEI, momsn: 10, sessionTimeS: S(T0 - 1_000), payload: Buffer.from('x') }),
+      );
       expect(refused.confirmation).toBeUndefined();
       expect(await metric('satiot_directip_mo_total')).toMatch(/outcome="NOT_ALLOWED"} 1/);
     } finally {
@@ -189,11 +319,19 @@ describe('Iridium SBD DirectIP', () => {
   it('an Iridium session and a LoRaWAN frame do not cross: the Iridium gateway hands in no LoRaWAN frame, a ground station no session', async () => {
     const lora = await f.addTerminal();
     const station = await f.core.provisioning.iridiumGateway();
-    const [r] = await f.core.pipeline.ingest(station, [uplink(lora, 1, new Uint8Array([1]), { satelliteId: 'iridium' })]);
+    const [r] = await f.core.pipeline.ingest(station, [
+      uplink(lora, 1, new Uint8Array([1]), { satelliteId: 'iridium' }),
+    ]);
     expect(r).toMatchObject({ status: 'rejected', code: 'INVALID_RECEPTION' });
-    const [s] = await f.core.pipeline.ingest(f.station, [{
-      phyPayload: '', satelliteId: 'SAT-1', capturedAt: new Date(T0 - 1000).toISOString(), downlinkedAt: new Date(T0).toISOString(), sbd: { imei: IMEI, momsn: 1, payload: new Uint8Array([1]) },
-    }]);
+    const [s] = await f.core.pipeline.ingest(f.station, [
+      {
+        phyPayload: '',
+        satelliteId: 'SAT-1',
+        capturedAt: new Date(T0 - 1000).toISOString(),
+        downlinkedAt: new Date(T0).toISOString(),
+        sbd: { imei: IMEI, momsn: 1, payload: new Uint8Array([1]) },
+      },
+    ]);
     expect(s).toMatchObject({ status: 'rejected', code: 'INVALID_RECEPTION' });
     // The Iridium gateway is not one of our ground stations: no contact is planned through it.
     expect((await f.core.registryQueries.listGroundStations()).map((g) => g.id)).not.toContain(station.id);
@@ -207,7 +345,11 @@ describe('Iridium SBD DirectIP', () => {
     beforeEach(async () => {
       answer = () => 1;
       gateway = await startMtGateway((req) => answer(req));
-      mt = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), { host: '127.0.0.1', port: gateway.port, timeoutMs: 500 });
+      mt = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), {
+        host: '127.0.0.1',
+        port: gateway.port,
+        timeoutMs: 500,
+      });
     });
     afterEach(async () => {
       await mt.close();
@@ -215,11 +357,17 @@ describe('Iridium SBD DirectIP', () => {
     });
 
     const enqueue = async (payload: Buffer, extra: Record<string, unknown> = {}) => {
-      const r = await app.inject({ method: 'POST', url: `/api/v1/terminals/${devEui}/downlinks`, headers: auth, payload: { fPort: 1, payload: payload.toString('base64'), ...extra } });
+      const r = await app.inject({
+        method: 'POST',
+        url: `/api/v1/terminals/${devEui}/downlinks`,
+        headers: auth,
+        payload: { fPort: 1, payload: payload.toString('base64'), ...extra },
+      });
       expect(r.statusCode, r.body).toBe(201);
       return r.json() as { id: string; state: string };
     };
-    const downlink = async (id: string) => (await app.inject({ method: 'GET', url: `/api/v1/downlinks/${id}`, headers: auth })).json();
+    const downlink = async (id: string) =>
+      (await app.inject({ method: 'GET', url: `/api/v1/downlinks/${id}`, headers: auth })).json();
 
     it('hands a downlink to the gateway (header, payload, priority for an emergency), follows its confirmation, and marks it transmitted when a session reports its MTMSN', async () => {
       const d = await enqueue(Buffer.from('open valve'), { priority: 'emergency', confirmed: true });
@@ -234,16 +382,35 @@ describe('Iridium SBD DirectIP', () => {
       expect(req.clientMessageId).toHaveLength(4);
       let got = await downlink(d.id);
       expect(got.state).toBe('uploaded');
-      expect(got.history.at(-1)).toMatchObject({ state: 'uploaded', reason: 'directip-queued', queuePosition: 2, autoIdReference: 4242 });
+      expect(got.history.at(-1)).toMatchObject({
+        state: 'uploaded',
+        reason: 'directip-queued',
+        queuePosition: 2,
+        autoIdReference: 4242,
+      });
 
       // A later MO session reports MTMSN 17: the MT message went out (a confirmed one is acknowledged).
       const at = S(T0 - 5_000);
-      expect((await sendMo(mo.address().port, moMessageBytes({ cdr: 5, imei: IMEI, momsn: 3, mtmsn: 17, sessionTimeS: at, payload: Buffer.from('ack') }))).confirmation).toBe(1);
+      expect(
+        (
+          await sendMo(
+            mo.address().port,
+            moMessageBytes({ cdr: 5, imei: IMEI, momsn: 3, mtmsn: 17, sessionTimeS: at, payload: Buffer.from('ack') }),
+          )
+        ).confirmation,
+      ).toBe(1);
       got = await downlink(d.id);
       expect(got.state).toBe('acknowledged');
-      expect(got.history.at(-1)).toMatchObject({ state: 'acknowledged', mtmsn: 17, at: new Date(at * 1000).toISOString() });
+      expect(got.history.at(-1)).toMatchObject({
+        state: 'acknowledged',
+        mtmsn: 17,
+        at: new Date(at * 1000).toISOString(),
+      });
       // The same session delivered again changes nothing.
-      await sendMo(mo.address().port, moMessageBytes({ cdr: 5, imei: IMEI, momsn: 3, mtmsn: 17, sessionTimeS: at, payload: Buffer.from('ack') }));
+      await sendMo(
+        mo.address().port,
+        moMessageBytes({ cdr: 5, imei: IMEI, momsn: 3, mtmsn: 17, sessionTimeS: at, payload: Buffer.from('ack') }),
+      );
       expect((await downlink(d.id)).history).toHaveLength(got.history.length);
     });
 
@@ -253,13 +420,20 @@ describe('Iridium SBD DirectIP', () => {
       const b = await enqueue(Buffer.from('two'));
       await mt.kick();
       expect(gateway.received.map((r) => r.payload?.toString())).toEqual(['one', 'two']);
-      expect((await sendMo(mo.address().port, moMessageBytes({ cdr: 6, imei: IMEI, momsn: 4, mtmsn: 1, sessionTimeS: S(T0 - 3_000) }))).confirmation).toBe(1);
+      expect(
+        (
+          await sendMo(
+            mo.address().port,
+            moMessageBytes({ cdr: 6, imei: IMEI, momsn: 4, mtmsn: 1, sessionTimeS: S(T0 - 3_000) }),
+          )
+        ).confirmation,
+      ).toBe(1);
       expect((await downlink(a.id)).state).toBe('transmitted');
       expect((await downlink(b.id)).state).toBe('uploaded');
       expect(await messages()).toHaveLength(0);
     });
 
-    it('fails a downlink the gateway refuses with the status\'s stable code', async () => {
+    it("fails a downlink the gateway refuses with the status's stable code", async () => {
       const d = await enqueue(Buffer.from('x'));
       answer = () => -5;
       await mt.kick();
@@ -285,7 +459,11 @@ describe('Iridium SBD DirectIP', () => {
       const port = gateway.port;
       await gateway.close();
       const before = (await downlink(d.id)).history.length;
-      const dead = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), { host: '127.0.0.1', port, timeoutMs: 500 });
+      const dead = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), {
+        host: '127.0.0.1',
+        port,
+        timeoutMs: 500,
+      });
       await dead.kick();
       await dead.close();
       got = await downlink(d.id);
@@ -294,7 +472,11 @@ describe('Iridium SBD DirectIP', () => {
       expect(await metric('satiot_directip_mt_total')).toMatch(/outcome="SBD_GATEWAY_UNREACHABLE"} 1/);
 
       gateway = await startMtGateway(() => 1);
-      const back = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), { host: '127.0.0.1', port: gateway.port, timeoutMs: 500 });
+      const back = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), {
+        host: '127.0.0.1',
+        port: gateway.port,
+        timeoutMs: 500,
+      });
       await back.kick();
       await back.close();
       await until(async () => (await downlink(d.id)).state === 'uploaded', 'the downlink handed over');
@@ -302,9 +484,19 @@ describe('Iridium SBD DirectIP', () => {
     });
 
     it('refuses a downlink larger than an MT message carries, or an empty one', async () => {
-      const r = await app.inject({ method: 'POST', url: `/api/v1/terminals/${devEui}/downlinks`, headers: auth, payload: { fPort: 1, payload: Buffer.alloc(1_891).toString('base64') } });
+      const r = await app.inject({
+        method: 'POST',
+        url: `/api/v1/terminals/${devEui}/downlinks`,
+        headers: auth,
+        payload: { fPort: 1, payload: Buffer.alloc(1_891).toString('base64') },
+      });
       expect(r.statusCode).toBe(400);
-      const empty = await app.inject({ method: 'POST', url: `/api/v1/terminals/${devEui}/downlinks`, headers: auth, payload: { fPort: 1, payload: '' } });
+      const empty = await app.inject({
+        method: 'POST',
+        url: `/api/v1/terminals/${devEui}/downlinks`,
+        headers: auth,
+        payload: { fPort: 1, payload: '' },
+      });
       expect(empty.statusCode).toBe(400);
       await enqueue(Buffer.alloc(1_890, 7));
     });
@@ -312,16 +504,27 @@ describe('Iridium SBD DirectIP', () => {
 
   it('a downlink the gateway has queued does not expire (the gateway still sends it); the next MTMSN is credited to it', async () => {
     const gateway = await startMtGateway(() => 1);
-    const mt = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), { host: '127.0.0.1', port: gateway.port, timeoutMs: 500 });
+    const mt = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), {
+      host: '127.0.0.1',
+      port: gateway.port,
+      timeoutMs: 500,
+    });
     try {
-      const a = await f.core.downlinks.enqueue(devEui, { fPort: 1, payload: new Uint8Array([1]), expiresAt: T0 + 60_000 });
+      const a = await f.core.downlinks.enqueue(devEui, {
+        fPort: 1,
+        payload: new Uint8Array([1]),
+        expiresAt: T0 + 60_000,
+      });
       f.clock.advance(1_000);
       const b = await f.core.downlinks.enqueue(devEui, { fPort: 1, payload: new Uint8Array([2]) });
       await mt.kick();
       f.clock.advance(120_000);
       await f.core.downlinks.sweep();
       expect((await f.core.downlinks.get(a.id)).state).toBe('uploaded');
-      await sendMo(mo.address().port, moMessageBytes({ cdr: 1, imei: IMEI, momsn: 1, mtmsn: 5, sessionTimeS: S(T0 + 100_000) }));
+      await sendMo(
+        mo.address().port,
+        moMessageBytes({ cdr: 1, imei: IMEI, momsn: 1, mtmsn: 5, sessionTimeS: S(T0 + 100_000) }),
+      );
       expect((await f.core.downlinks.get(a.id)).state).toBe('transmitted');
       expect((await f.core.downlinks.get(b.id)).state).toBe('uploaded');
     } finally {
@@ -332,7 +535,9 @@ describe('Iridium SBD DirectIP', () => {
 
   it('a gateway reset while a downlink is being claimed does not end the process; a gateway that never confirms fails the downlink after five hand-overs', async () => {
     // The gateway resets every connection 30 ms after accepting it, while the claim (a slow store: 100 ms) is being written.
-    const server = createServer((s) => { setTimeout(() => s.resetAndDestroy(), 30); });
+    const server = createServer((s) => {
+      setTimeout(() => s.resetAndDestroy(), 30);
+    });
     const handOff = f.core.downlinks.iridiumHandOff.bind(f.core.downlinks);
     vi.spyOn(f.core.downlinks, 'iridiumHandOff').mockImplementation(async (id, station) => {
       await new Promise((r) => setTimeout(r, 100));
@@ -340,7 +545,11 @@ describe('Iridium SBD DirectIP', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
-    const mt = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), { host: '127.0.0.1', port, timeoutMs: 300 });
+    const mt = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), {
+      host: '127.0.0.1',
+      port,
+      timeoutMs: 300,
+    });
     try {
       const d = await f.core.downlinks.enqueue(devEui, { fPort: 1, payload: new Uint8Array([9]) });
       for (let i = 0; i < 6; i++) await mt.kick();
@@ -353,21 +562,40 @@ describe('Iridium SBD DirectIP', () => {
     }
   });
 
-  it('takes a session of a terminal registered through another node a moment ago (not yet in this node\'s registry)', async () => {
+  it("takes a session of a terminal registered through another node a moment ago (not yet in this node's registry)", async () => {
     const other = '300234010753999';
     await f.store.createTerminal({
-      id: 'iridium-other-node', tenantId: f.tenantId, devEui: `0${other}`, devAddr: '', suite: 'aes128', profile: 'vessel', expectedMessagesPerDay: 24,
-      enabled: true, status: 'approved', createdAt: T0, nwkSKeySealed: '', appSKeySealed: '', transport: 'iridium-sbd', imei: other,
+      id: 'iridium-other-node',
+      tenantId: f.tenantId,
+      devEui: `0${other}`,
+      devAddr: '',
+      suite: 'aes128',
+      profile: 'vessel',
+      expectedMessagesPerDay: 24,
+      enabled: true,
+      status: 'approved',
+      createdAt: T0,
+      nwkSKeySealed: '',
+      appSKeySealed: '',
+      transport: 'iridium-sbd',
+      imei: other,
     });
     expect(f.core.registry.byImei(other)).toBeUndefined();
-    const r = await sendMo(mo.address().port, moMessageBytes({ cdr: 1, imei: other, momsn: 1, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('hi') }));
+    const r = await sendMo(
+      mo.address().port,
+      moMessageBytes({ cdr: 1, imei: other, momsn: 1, sessionTimeS: S(T0 - 60_000), payload: Buffer.from('hi') }),
+    );
     expect(r.confirmation).toBe(1);
     expect(f.core.registry.byImei(other)?.record.id).toBe('iridium-other-node');
   });
 
   it('an MT client told it may not send (another node holds the downlink lease) leaves the queue alone', async () => {
     const gateway = await startMtGateway(() => 1);
-    const idle = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), { host: '127.0.0.1', port: gateway.port, onlyWhen: () => false });
+    const idle = new DirectIpMtClient(f.core, await f.core.provisioning.iridiumGateway(), {
+      host: '127.0.0.1',
+      port: gateway.port,
+      onlyWhen: () => false,
+    });
     try {
       const d = await f.core.downlinks.enqueue(devEui, { fPort: 1, payload: new Uint8Array([1]) });
       await idle.kick();
@@ -382,9 +610,15 @@ describe('Iridium SBD DirectIP', () => {
   it('serve wires it: a refused connection attempt never crashes the server', async () => {
     // A connection that resets right after opening.
     await new Promise<void>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port: mo.address().port }, () => { s.resetAndDestroy(); resolve(); });
+      const s = connect({ host: '127.0.0.1', port: mo.address().port }, () => {
+        s.resetAndDestroy();
+        resolve();
+      });
     });
-    const ok = await sendMo(mo.address().port, moMessageBytes({ cdr: 11, imei: IMEI, momsn: 11, sessionTimeS: S(T0 - 1_000), payload: Buffer.from('y') }));
+    const ok = await sendMo(
+      mo.address().port,
+      moMessageBytes({ cdr: 11, imei: IMEI, momsn: 11, sessionTimeS: S(T0 - 1_000), payload: Buffer.from('y') }),
+    );
     expect(ok.confirmation).toBe(1);
   });
 });

@@ -15,7 +15,11 @@ function doc(): string {
 function tableRow(text: string, code: string): string[] | undefined {
   for (const line of text.split('\n')) {
     if (!line.trimStart().startsWith('|')) continue;
-    const cells = line.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+    const cells = line
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split('|')
+      .map((c) => c.trim());
     if (cells[0]?.replace(/`/g, '') === code) return cells;
   }
   return undefined;
@@ -32,7 +36,10 @@ describe('docs/errors.md', () => {
 
   it.each(CODES)('documents %s as a heading or a table row', (code) => {
     const text = doc();
-    expect(heading(text, code) || tableRow(text, code) !== undefined, `${code} is not a heading or a table row of docs/errors.md`).toBe(true);
+    expect(
+      heading(text, code) || tableRow(text, code) !== undefined,
+      `${code} is not a heading or a table row of docs/errors.md`,
+    ).toBe(true);
   });
 
   it('gives the same HTTP status and CLI exit code as the catalogue wherever a table row shows them', () => {
@@ -44,8 +51,14 @@ describe('docs/errors.md', () => {
     for (const code of CODES) {
       const row = tableRow(text, code);
       if (!row) continue;
-      if (httpCol > 0) { expect(Number(row[httpCol]), `${code} HTTP`).toBe(ERROR_CODES[code].http); checked++; }
-      if (exitCol > 0) { expect(Number(row[exitCol]), `${code} exit`).toBe(ERROR_CODES[code].exit); checked++; }
+      if (httpCol > 0) {
+        expect(Number(row[httpCol]), `${code} HTTP`).toBe(ERROR_CODES[code].http);
+        checked++;
+      }
+      if (exitCol > 0) {
+        expect(Number(row[exitCol]), `${code} exit`).toBe(ERROR_CODES[code].exit);
+        checked++;
+      }
     }
     // Fails only when neither column exists anywhere (a heading-only document should list them in prose).
     expect(checked > 0 || CODES.every((c) => heading(text, c))).toBe(true);

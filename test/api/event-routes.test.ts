@@ -58,7 +58,11 @@ describe('event stream over a real WebSocket (ws client)', () => {
     const c = await connect(`tenantId=${TENANT}&key=${KEY}`);
     expect(c.frames[0]).toEqual({ kind: 'ready', tenantId: TENANT, devEui: null, kinds: null });
     const up = uplinkMessage(1);
-    await publish(up, eventMessage('alarm', { action: 'raised' }, OTHER_TENANT), eventMessage('decoded', { messageId: 'term-1.1' }));
+    await publish(
+      up,
+      eventMessage('alarm', { action: 'raised' }, OTHER_TENANT),
+      eventMessage('decoded', { messageId: 'term-1.1' }),
+    );
     await vi.waitFor(() => expect(c.frames).toHaveLength(3));
     expect(c.frames[1]).toEqual(JSON.parse(Buffer.from(up.data).toString('utf8')));
     expect(c.frames.map((f) => f.kind)).toEqual(['ready', 'uplink', 'decoded']);
@@ -75,7 +79,10 @@ describe('event stream over a real WebSocket (ws client)', () => {
     );
     await vi.waitFor(() => expect(c.frames).toHaveLength(3));
     await new Promise((r) => setTimeout(r, 50));
-    expect(c.frames.slice(1).map((f) => [f.kind, f.n])).toEqual([['alarm', 1], ['decoded', undefined]]);
+    expect(c.frames.slice(1).map((f) => [f.kind, f.n])).toEqual([
+      ['alarm', 1],
+      ['decoded', undefined],
+    ]);
   });
 
   it('refuses the upgrade without the operator key, with a bad filter, or for an unknown tenant', async () => {

@@ -11,9 +11,18 @@ import { REFERENCE_TLE, REFERENCE_TLE_PATH, runCli } from '../cli/helpers.js';
 const TLE = readFileSync(REFERENCE_TLE_PATH, 'utf8');
 const START = '2026-01-15T00:00:00Z';
 const PASSES_BODY = { tle: TLE, lat: 40, lon: 116.33, start: START, hours: 24, minElevationDeg: 10 };
-const PLAN_BODY = { walker: '53:12/3/1', altitudeKm: 550, region: 'bbox:110,30,115,35', resolution: 3, start: START, hours: 6 };
+const PLAN_BODY = {
+  walker: '53:12/3/1',
+  altitudeKm: 550,
+  region: 'bbox:110,30,115,35',
+  resolution: 3,
+  start: START,
+  hours: 6,
+};
 
-interface ErrorBody { error: { code: string; message: string; details?: Record<string, unknown> } }
+interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
 
 let app: FastifyInstance;
 
@@ -25,7 +34,8 @@ afterAll(async () => {
   await app.close();
 });
 
-const post = (url: string, payload: object): Promise<LightMyRequestResponse> => app.inject({ method: 'POST', url, payload });
+const post = (url: string, payload: object): Promise<LightMyRequestResponse> =>
+  app.inject({ method: 'POST', url, payload });
 const get = (url: string): Promise<LightMyRequestResponse> => app.inject({ method: 'GET', url });
 
 /** An error reply: the status, and the one error body shape with a non-empty message. */
@@ -52,7 +62,23 @@ describe('POST /api/v1/passes', () => {
   it('answers 200 with the same passes as the CLI prints for the same input, and no warnings', async () => {
     const [res, cli] = await Promise.all([
       post('/api/v1/passes', PASSES_BODY),
-      runCli(['passes', '--tle', REFERENCE_TLE, '--lat', '40', '--lon', '116.33', '--start', START, '--hours', '24', '--min-elevation', '10', '--format', 'json']),
+      runCli([
+        'passes',
+        '--tle',
+        REFERENCE_TLE,
+        '--lat',
+        '40',
+        '--lon',
+        '116.33',
+        '--start',
+        START,
+        '--hours',
+        '24',
+        '--min-elevation',
+        '10',
+        '--format',
+        'json',
+      ]),
     ]);
     expect(res.statusCode).toBe(200);
     expect(cli.code).toBe(0);
@@ -89,7 +115,11 @@ describe('POST /api/v1/passes', () => {
     ['a start that is not a date-time', { ...PASSES_BODY, start: 'yesterday' }, 'start'],
     ['a zero-hour window', { ...PASSES_BODY, hours: 0 }, 'hours'],
     ['a window over the API limit', { ...PASSES_BODY, hours: 169 }, 'hours'],
-    ['a malformed Walker design', { lat: 40, lon: 116, start: START, hours: 1, walker: 'lots', altitudeKm: 550 }, 'walker'],
+    [
+      'a malformed Walker design',
+      { lat: 40, lon: 116, start: START, hours: 1, walker: 'lots', altitudeKm: 550 },
+      'walker',
+    ],
     ['a non-numeric latitude', { ...PASSES_BODY, lat: 'north' }, 'lat'],
   ])('answers 400 INVALID_ARGUMENT for %s', async (_what, body, field) => {
     const res = await post('/api/v1/passes', body);
@@ -104,7 +134,12 @@ describe('POST /api/v1/passes', () => {
   });
 
   it('answers 400 INVALID_ARGUMENT for a body that is not JSON', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/passes', headers: { 'content-type': 'application/json' }, payload: '{"lat": 40,' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/passes',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"lat": 40,',
+    });
     expectError(res, 400, 'INVALID_ARGUMENT');
   });
 
@@ -114,7 +149,11 @@ describe('POST /api/v1/passes', () => {
   });
 
   it('answers 400 INVALID_ARGUMENT for both a TLE and a Walker design', async () => {
-    expectError(await post('/api/v1/passes', { ...PASSES_BODY, walker: '53:12/3/1', altitudeKm: 550 }), 400, 'INVALID_ARGUMENT');
+    expectError(
+      await post('/api/v1/passes', { ...PASSES_BODY, walker: '53:12/3/1', altitudeKm: 550 }),
+      400,
+      'INVALID_ARGUMENT',
+    );
   });
 
   it('answers 400 INVALID_ARGUMENT for a Walker design without altitudeKm', async () => {
@@ -130,7 +169,11 @@ describe('POST /api/v1/passes', () => {
   });
 
   it('answers 404 SATELLITE_NOT_FOUND for an unknown satellite', async () => {
-    const err = expectError(await post('/api/v1/passes', { ...PASSES_BODY, satellites: ['NO-SUCH-SAT'] }), 404, 'SATELLITE_NOT_FOUND');
+    const err = expectError(
+      await post('/api/v1/passes', { ...PASSES_BODY, satellites: ['NO-SUCH-SAT'] }),
+      404,
+      'SATELLITE_NOT_FOUND',
+    );
     expect(err.error.details).toEqual({ missing: ['NO-SUCH-SAT'] });
   });
 
@@ -159,8 +202,20 @@ describe('unknown routes', () => {
 });
 
 describe('POST /api/v1/plan/coverage', () => {
-  const SUMMARY_KEYS = ['coverageFraction', 'meanRevisitGapMin', 'maxRevisitGapMin', 'meanWaitMin', 'p95WaitMin', 'passesPerDay'];
-  type Coverage = { cells: number; summary: Record<string, number | null>; perCell?: Array<Record<string, unknown>>; warnings: string[] };
+  const SUMMARY_KEYS = [
+    'coverageFraction',
+    'meanRevisitGapMin',
+    'maxRevisitGapMin',
+    'meanWaitMin',
+    'p95WaitMin',
+    'passesPerDay',
+  ];
+  type Coverage = {
+    cells: number;
+    summary: Record<string, number | null>;
+    perCell?: Array<Record<string, unknown>>;
+    warnings: string[];
+  };
 
   it('answers 200 with the cell count and the region summary, without per-cell rows by default', async () => {
     const res = await post('/api/v1/plan/coverage', PLAN_BODY);
@@ -180,7 +235,26 @@ describe('POST /api/v1/plan/coverage', () => {
   it('agrees with the CLI on the region summary (rounded as the CLI prints it)', async () => {
     const [res, cli] = await Promise.all([
       post('/api/v1/plan/coverage', PLAN_BODY),
-      runCli(['plan', 'coverage', '--walker', '53:12/3/1', '--altitude-km', '550', '--region', 'bbox:110,30,115,35', '--resolution', '3', '--start', START, '--hours', '6', '--format', 'json', '--workers', '1']),
+      runCli([
+        'plan',
+        'coverage',
+        '--walker',
+        '53:12/3/1',
+        '--altitude-km',
+        '550',
+        '--region',
+        'bbox:110,30,115,35',
+        '--resolution',
+        '3',
+        '--start',
+        START,
+        '--hours',
+        '6',
+        '--format',
+        'json',
+        '--workers',
+        '1',
+      ]),
     ]);
     expect(cli.code).toBe(0);
     const api = res.json<Coverage>();
@@ -189,7 +263,8 @@ describe('POST /api/v1/plan/coverage', () => {
     // The CLI rounds (0.0001 for the fraction, 0.01 min, 0.1 passes/day) and samples the ephemeris every
     // 120 s where the API uses the planner's 60 s default, so allow 0.5 % or the rounding step.
     for (const k of SUMMARY_KEYS) {
-      const a = api.summary[k]!, c = fromCli.summary[k]!;
+      const a = api.summary[k]!,
+        c = fromCli.summary[k]!;
       const tolerance = k === 'coverageFraction' ? 0.002 : Math.max(0.06, Math.abs(c) * 0.005);
       expect(Math.abs(a - c), `${k}: API ${a}, CLI ${c}`).toBeLessThanOrEqual(tolerance);
     }
@@ -233,11 +308,19 @@ describe('POST /api/v1/plan/coverage', () => {
   });
 
   it('answers 422 REGION_EMPTY for a bbox whose min is above its max', async () => {
-    expectError(await post('/api/v1/plan/coverage', { ...PLAN_BODY, region: 'bbox:115,30,110,35' }), 422, 'REGION_EMPTY');
+    expectError(
+      await post('/api/v1/plan/coverage', { ...PLAN_BODY, region: 'bbox:115,30,110,35' }),
+      422,
+      'REGION_EMPTY',
+    );
   });
 
   it('answers 400 INVALID_ARGUMENT for a resolution above the API limit of 7', async () => {
-    const err = expectError(await post('/api/v1/plan/coverage', { ...PLAN_BODY, resolution: 8 }), 400, 'INVALID_ARGUMENT');
+    const err = expectError(
+      await post('/api/v1/plan/coverage', { ...PLAN_BODY, resolution: 8 }),
+      400,
+      'INVALID_ARGUMENT',
+    );
     expect(err.error.message).toContain('resolution');
   });
 });
@@ -246,7 +329,16 @@ describe('POST /api/v1/plan/latency', () => {
   type Latency = { cells: number; summary: Record<string, number>; perCell?: Array<Record<string, unknown>> };
 
   function expectLatencySummary(s: Record<string, number>): void {
-    for (const k of ['meanMin', 'p50Min', 'p95Min', 'maxMin', 'uplinkWaitMeanMin', 'groundWaitMeanMin', 'undeliveredFraction']) expect(typeof s[k], k).toBe('number');
+    for (const k of [
+      'meanMin',
+      'p50Min',
+      'p95Min',
+      'maxMin',
+      'uplinkWaitMeanMin',
+      'groundWaitMeanMin',
+      'undeliveredFraction',
+    ])
+      expect(typeof s[k], k).toBe('number');
     expect(s.p50Min).toBeLessThanOrEqual(s.p95Min!);
     expect(s.p95Min).toBeLessThanOrEqual(s.maxMin!);
     expect(s.uplinkWaitMeanMin! + s.groundWaitMeanMin!).toBeCloseTo(s.meanMin!, 6);
@@ -265,7 +357,10 @@ describe('POST /api/v1/plan/latency', () => {
   it('answers 200 for an explicit array of ground stations', async () => {
     const res = await post('/api/v1/plan/latency', {
       ...PLAN_BODY,
-      groundStations: [{ id: 'bj', name: 'Beijing', lat: 40, lon: 116.3 }, { id: 'sy', name: 'Sanya', lat: 18.3, lon: 109.3, minElevationDeg: 10 }],
+      groundStations: [
+        { id: 'bj', name: 'Beijing', lat: 40, lon: 116.3 },
+        { id: 'sy', name: 'Sanya', lat: 18.3, lon: 109.3, minElevationDeg: 10 },
+      ],
     });
     expect(res.statusCode).toBe(200);
     expectLatencySummary(res.json<Latency>().summary);
@@ -275,26 +370,39 @@ describe('POST /api/v1/plan/latency', () => {
   // anyOf [string enum, array]; the string branch unwraps a one-element array into its object, so
   // the array branch then sees an object and a single-station list is refused with 400.
   it('answers 200 for an explicit array with a single ground station', async () => {
-    const res = await post('/api/v1/plan/latency', { ...PLAN_BODY, groundStations: [{ id: 'bj', name: 'Beijing', lat: 40, lon: 116.3 }] });
+    const res = await post('/api/v1/plan/latency', {
+      ...PLAN_BODY,
+      groundStations: [{ id: 'bj', name: 'Beijing', lat: 40, lon: 116.3 }],
+    });
     expect(res.statusCode).toBe(200);
   });
 
   it('adds perCell rows when includeCells is true', async () => {
-    const body = (await post('/api/v1/plan/latency', { ...PLAN_BODY, groundStations: 'china', includeCells: true })).json<Latency>();
+    const body = (
+      await post('/api/v1/plan/latency', { ...PLAN_BODY, groundStations: 'china', includeCells: true })
+    ).json<Latency>();
     expect(body.perCell).toHaveLength(body.cells);
     for (const row of body.perCell!) expect(typeof row.meanMin === 'number' || row.meanMin === null).toBe(true);
   });
 
   // Same bug as for coverage: every latency row answers "cell": "0".
   it('names each latency perCell row by its own H3 cell index', async () => {
-    const body = (await post('/api/v1/plan/latency', { ...PLAN_BODY, groundStations: 'china', includeCells: true })).json<Latency>();
+    const body = (
+      await post('/api/v1/plan/latency', { ...PLAN_BODY, groundStations: 'china', includeCells: true })
+    ).json<Latency>();
     const ids = body.perCell!.map((r) => String(r.cell));
     for (const id of ids) expect(isValidCell(id), id).toBe(true);
     expect(new Set(ids).size).toBe(body.cells);
   });
 
   it('answers 400 GROUND_STATIONS_INVALID for a station with a non-numeric latitude', async () => {
-    const res = await post('/api/v1/plan/latency', { ...PLAN_BODY, groundStations: [{ name: 'ok', lat: 40, lon: 116 }, { name: 'bad', lat: 'north', lon: 116 }] });
+    const res = await post('/api/v1/plan/latency', {
+      ...PLAN_BODY,
+      groundStations: [
+        { name: 'ok', lat: 40, lon: 116 },
+        { name: 'bad', lat: 'north', lon: 116 },
+      ],
+    });
     const err = expectError(res, 400, 'GROUND_STATIONS_INVALID');
     expect(err.error.message).toContain('ground station 2');
   });
@@ -305,7 +413,11 @@ describe('POST /api/v1/plan/latency', () => {
   });
 
   it('answers 400 REGION_UNKNOWN for a file path region', async () => {
-    expectError(await post('/api/v1/plan/latency', { ...PLAN_BODY, groundStations: 'china', region: '/etc/passwd' }), 400, 'REGION_UNKNOWN');
+    expectError(
+      await post('/api/v1/plan/latency', { ...PLAN_BODY, groundStations: 'china', region: '/etc/passwd' }),
+      400,
+      'REGION_UNKNOWN',
+    );
   });
 });
 
@@ -358,7 +470,11 @@ describe('GET /api/openapi.json', () => {
   it('is an OpenAPI 3 document listing every route with its method', async () => {
     const res = await get('/api/openapi.json');
     expect(res.statusCode).toBe(200);
-    const doc = res.json<{ openapi: string; info: { title: string }; paths: Record<string, Record<string, unknown>> }>();
+    const doc = res.json<{
+      openapi: string;
+      info: { title: string };
+      paths: Record<string, Record<string, unknown>>;
+    }>();
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.title).toBe('satiot API');
     const routes: Array<[string, string]> = [

@@ -31,8 +31,20 @@ function datagram(identifier: number, token: number, eui: string | undefined, js
 /** An rxpk entry like a gateway's (GPS time, CRC ok, LoRa SF10 on a CN470 channel). */
 function rxpk(phy: Uint8Array, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    time: new Date(T0 - 2_000).toISOString().replace('Z', '000Z'), tmst: 3512348611, chan: 2, rfch: 0, freq: 470.7, stat: 1, modu: 'LORA',
-    datr: 'SF10BW125', codr: '4/5', rssi: -35, lsnr: 5.1, size: phy.length, data: Buffer.from(phy).toString('base64'), ...over,
+    time: new Date(T0 - 2_000).toISOString().replace('Z', '000Z'),
+    tmst: 3512348611,
+    chan: 2,
+    rfch: 0,
+    freq: 470.7,
+    stat: 1,
+    modu: 'LORA',
+    datr: 'SF10BW125',
+    codr: '4/5',
+    rssi: -35,
+    lsnr: 5.1,
+    size: phy.length,
+    data: Buffer.from(phy).toString('base64'),
+    ...over,
   };
 }
 
@@ -61,21 +73,31 @@ describe('Semtech UDP server', () => {
     await f.close();
   });
 
-  const send = (b: Buffer) => new Promise<void>((res, rej) => gw.send(b, server.address().port, '127.0.0.1', (e) => (e ? rej(e) : res())));
+  const send = (b: Buffer) =>
+    new Promise<void>((res, rej) => gw.send(b, server.address().port, '127.0.0.1', (e) => (e ? rej(e) : res())));
   const reply = async (n = 1, ms = 3_000): Promise<Buffer[]> => {
     const until = Date.now() + ms;
     while (got.length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     return got.splice(0, got.length);
   };
-  const metric = async (name: string) => (await f.core.metrics.getSingleMetricAsString(name));
+  const metric = async (name: string) => await f.core.metrics.getSingleMetricAsString(name);
   const register = async (eui = EUI) => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/gateways', headers: auth, payload: { gatewayEui: eui.toUpperCase(), name: 'river bank', lat: 30.1, lon: 114.2 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/gateways',
+      headers: auth,
+      payload: { gatewayEui: eui.toUpperCase(), name: 'river bank', lat: 30.1, lon: 114.2 },
+    });
     expect(res.statusCode).toBe(201);
     return res.json() as { id: string; gatewayEui: string };
   };
-  const frame = (fCnt: number, text: string) => buildDataFrame({ mtype: 'unconfirmed-data-up', devAddr: t.devAddr, fCnt32: fCnt, fPort: 7, payload: Buffer.from(text) }, t.keys);
+  const frame = (fCnt: number, text: string) =>
+    buildDataFrame(
+      { mtype: 'unconfirmed-data-up', devAddr: t.devAddr, fCnt32: fCnt, fPort: 7, payload: Buffer.from(text) },
+      t.keys,
+    );
 
-  it('stores a registered gateway\'s frame as a terrestrial reception and answers PUSH_ACK with the same token once it is durable', async () => {
+  it("stores a registered gateway's frame as a terrestrial reception and answers PUSH_ACK with the same token once it is durable", async () => {
     const g = await register();
     expect(g.gatewayEui).toBe(EUI);
     await send(datagram(0x00, 0xbeef, EUI, { rxpk: [rxpk(frame(1, 'river level 3.2'))] }));
@@ -84,40 +106,91 @@ describe('Semtech UDP server', () => {
     const m = await f.core.messageQueries.getMessage(`${t.id}.1`);
     expect(Buffer.from(m!.payload).toString()).toBe('river level 3.2');
     expect(m!.receptions).toHaveLength(1);
-    expect(m!.receptions[0]).toMatchObject({ stationId: g.id, satelliteId: '', gatewayEui: EUI, rssi: -35, snr: 5.1, frequencyMHz: 470.7, dataRate: 'SF10BW125', capturedAt: T0 - 2_000, downlinkedAt: T0 });
+    expect(m!.receptions[0]).toMatchObject({
+      stationId: g.id,
+      satelliteId: '',
+      gatewayEui: EUI,
+      rssi: -35,
+      snr: 5.1,
+      frequencyMHz: 470.7,
+      dataRate: 'SF10BW125',
+      capturedAt: T0 - 2_000,
+      downlinkedAt: T0,
+    });
   });
 
-  it('merges a copy heard on the ground with the satellite\'s copy an hour later into one message with both paths', async () => {
+  it("merges a copy heard on the ground with the satellite's copy an hour later into one message with both paths", async () => {
     const g = await register();
     const phy = frame(5, 'both paths');
     await send(datagram(0x00, 1, EUI, { rxpk: [rxpk(phy)] }));
     await reply();
     f.clock.advance(3_600_000);
-    const sat = { ...uplink(t, 5, Buffer.from('both paths')), phyPayload: Buffer.from(phy).toString('base64'), capturedAt: new Date(T0 - 1_000).toISOString(), downlinkedAt: new Date(T0 + 3_000_000).toISOString() };
-    const res = await app.inject({ method: 'POST', url: '/api/v1/gateway/uplinks', headers: { authorization: `Bearer ${f.token}` }, payload: { frames: [sat] } });
+    const sat = {
+      ...uplink(t, 5, Buffer.from('both paths')),
+      phyPayload: Buffer.from(phy).toString('base64'),
+      capturedAt: new Date(T0 - 1_000).toISOString(),
+      downlinkedAt: new Date(T0 + 3_000_000).toISOString(),
+    };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/gateway/uplinks',
+      headers: { authorization: `Bearer ${f.token}` },
+      payload: { frames: [sat] },
+    });
     expect(res.json().results).toEqual([{ status: 'duplicate', messageId: `${t.id}.5` }]);
     const api = await app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages`, headers: auth });
     expect(api.json().items).toHaveLength(1);
     const receptions = api.json().items[0].receptions as Array<Record<string, unknown>>;
-    expect(receptions.map((r) => [r.path, r.gatewayEui ?? r.stationId])).toEqual([['terrestrial', EUI], ['satellite', f.station.id]]);
+    expect(receptions.map((r) => [r.path, r.gatewayEui ?? r.stationId])).toEqual([
+      ['terrestrial', EUI],
+      ['satellite', f.station.id],
+    ]);
     expect(receptions[0]).toMatchObject({ frequencyMHz: 470.7, dataRate: 'SF10BW125', stationId: g.id });
     // Counted per path, and the ground copy's latency kept apart from the satellites' hops.
     const counted = await metric('satiot_ingest_receptions_total');
     expect(counted).toMatch(/path="terrestrial",status="accepted"} 1/);
     expect(counted).toMatch(/path="satellite",status="duplicate"} 1/);
     expect(await metric('satiot_message_hop_seconds')).toMatch(/satiot_message_hop_seconds_count{hop="terrestrial"} 1/);
-    expect(await metric('satiot_message_hop_seconds')).not.toMatch(/satiot_message_hop_seconds_count{hop="onboard"} [1-9]/);
+    expect(await metric('satiot_message_hop_seconds')).not.toMatch(
+      /satiot_message_hop_seconds_count{hop="onboard"} [1-9]/,
+    );
   });
 
-  it('keeps the gateway\'s last datagram and its latest stat report, shown with the gateway', async () => {
+  it("keeps the gateway's last datagram and its latest stat report, shown with the gateway", async () => {
     const g = await register();
-    expect((await app.inject({ method: 'GET', url: `/api/v1/gateways/${g.id}`, headers: auth })).json().lastSeenAt).toBeUndefined();
-    const stat = { time: '2026-01-15 11:59:58 GMT', lati: 30.59, long: 114.3, alti: 21, rxnb: 12, rxok: 10, rxfw: 10, ackr: 100.0, dwnb: 1, txnb: 1, temp: 41.5 };
+    expect(
+      (await app.inject({ method: 'GET', url: `/api/v1/gateways/${g.id}`, headers: auth })).json().lastSeenAt,
+    ).toBeUndefined();
+    const stat = {
+      time: '2026-01-15 11:59:58 GMT',
+      lati: 30.59,
+      long: 114.3,
+      alti: 21,
+      rxnb: 12,
+      rxok: 10,
+      rxfw: 10,
+      ackr: 100.0,
+      dwnb: 1,
+      txnb: 1,
+      temp: 41.5,
+    };
     await send(datagram(0x00, 1, EUI, { stat }));
     await reply();
     const shown = (await app.inject({ method: 'GET', url: `/api/v1/gateways/${g.id}`, headers: auth })).json();
     expect(shown.lastSeenAt).toBe(new Date(T0).toISOString());
-    expect(shown.stat).toEqual({ time: '2026-01-15 11:59:58 GMT', lat: 30.59, lon: 114.3, altM: 21, rxReceived: 12, rxOk: 10, rxForwarded: 10, ackPercent: 100, downlinksReceived: 1, txEmitted: 1, temperatureC: 41.5 });
+    expect(shown.stat).toEqual({
+      time: '2026-01-15 11:59:58 GMT',
+      lat: 30.59,
+      lon: 114.3,
+      altM: 21,
+      rxReceived: 12,
+      rxOk: 10,
+      rxForwarded: 10,
+      ackPercent: 100,
+      downlinksReceived: 1,
+      txEmitted: 1,
+      temperatureC: 41.5,
+    });
   });
 
   it('drops packets from an unregistered EUI without an answer, and counts them', async () => {
@@ -129,7 +202,7 @@ describe('Semtech UDP server', () => {
     expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/type="PULL_DATA",outcome="UNKNOWN_GATEWAY"} 1/);
   });
 
-  it('answers PULL_DATA with PULL_ACK and remembers the gateway\'s return path', async () => {
+  it("answers PULL_DATA with PULL_ACK and remembers the gateway's return path", async () => {
     await register();
     await send(datagram(0x02, 0x1234, EUI));
     const [ack] = await reply();
@@ -142,7 +215,11 @@ describe('Semtech UDP server', () => {
     await send(Buffer.from('not a packet at all'));
     await send(datagram(0x00, 9, EUI, undefined).subarray(0, 6));
     await send(Buffer.concat([datagram(0x00, 10, EUI), Buffer.from('{"rxpk":[')]));
-    await send(datagram(0x00, 11, EUI, { rxpk: [rxpk(frame(2, 'bad crc'), { stat: -1 }), { tmst: 'soon' }, rxpk(frame(3, 'good'))] }));
+    await send(
+      datagram(0x00, 11, EUI, {
+        rxpk: [rxpk(frame(2, 'bad crc'), { stat: -1 }), { tmst: 'soon' }, rxpk(frame(3, 'good'))],
+      }),
+    );
     const acks = await reply();
     expect(acks.map((a) => a.readUInt16BE(1))).toEqual([11]);
     expect(await f.core.messageQueries.getMessage(`${t.id}.2`)).toBeUndefined();
@@ -157,20 +234,33 @@ describe('Semtech UDP server', () => {
   it('survives arbitrary datagrams over real UDP and still answers a good one after them', async () => {
     await register();
     const header = datagram(0x00, 1, EUI);
-    await fc.assert(fc.asyncProperty(fc.oneof(
-      fc.uint8Array({ maxLength: 600 }),
-      fc.uint8Array({ maxLength: 600 }).map((b) => Buffer.concat([header, b])),
-      fc.json().map((j) => Buffer.concat([header, Buffer.from(j)])),
-      fc.anything().map((x) => Buffer.concat([header, Buffer.from(JSON.stringify({ rxpk: [x], stat: x }) ?? '')])),
-    ), async (b) => { await send(Buffer.from(b)); }), { numRuns: 80 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 600 }),
+          fc.uint8Array({ maxLength: 600 }).map((b) => Buffer.concat([header, b])),
+          fc.json().map((j) => Buffer.concat([header, Buffer.from(j)])),
+          fc.anything().map((x) => Buffer.concat([header, Buffer.from(JSON.stringify({ rxpk: [x], stat: x }) ?? '')])),
+        ),
+        async (b) => {
+          await send(Buffer.from(b));
+        },
+      ),
+      { numRuns: 80 },
+    );
     await send(datagram(0x00, 0x4242, EUI, { rxpk: [rxpk(frame(9, 'still here'))] }));
     // Answers to the random datagrams that happened to be valid arrive too: look for this one's.
-    await until(() => got.some((a) => a.readUInt16BE(1) === 0x4242 && a[3] === 0x01), 'the PUSH_ACK of the good datagram');
+    await until(
+      () => got.some((a) => a.readUInt16BE(1) === 0x4242 && a[3] === 0x01),
+      'the PUSH_ACK of the good datagram',
+    );
     expect(Buffer.from((await f.core.messageQueries.getMessage(`${t.id}.9`))!.payload).toString()).toBe('still here');
   });
 
   it('refuses to start on a port another socket holds, naming the cause', async () => {
-    await expect(SemtechUdpServer.start(f.core, { port: server.address().port, host: '127.0.0.1' })).rejects.toThrow(/EADDRINUSE/);
+    await expect(SemtechUdpServer.start(f.core, { port: server.address().port, host: '127.0.0.1' })).rejects.toThrow(
+      /EADDRINUSE/,
+    );
   });
 
   it('stops answering a source that floods, within its burst', async () => {
@@ -188,7 +278,8 @@ describe('Semtech UDP server', () => {
     expect(b[3]).toBe(0x03);
     return (JSON.parse(b.subarray(4).toString()) as { txpk: Record<string, unknown> }).txpk;
   };
-  const txAck = (token: number, error?: string) => datagram(0x05, token, EUI, error === undefined ? undefined : { txpk_ack: { error } });
+  const txAck = (token: number, error?: string) =>
+    datagram(0x05, token, EUI, error === undefined ? undefined : { txpk_ack: { error } });
 
   it('sends a queued downlink in RX1 of the next uplink a gateway hears, which an independent LoRaWAN library decodes, and marks it transmitted on TX_ACK', async () => {
     const g = await register();
@@ -201,7 +292,16 @@ describe('Semtech UDP server', () => {
     expect(ack![3]).toBe(0x01);
     const txpk = txpkOf(resp!);
     // RX1: one second after the uplink (the counter wraps at 2^32), on downlink channel (470.7 MHz = uplink channel 2) → 500.7 MHz, same data rate.
-    expect(txpk).toMatchObject({ imme: false, tmst: (4_294_000_000 + 1_000_000) % 2 ** 32, freq: 500.7, rfch: 0, modu: 'LORA', datr: 'SF10BW125', codr: '4/5', ipol: true });
+    expect(txpk).toMatchObject({
+      imme: false,
+      tmst: (4_294_000_000 + 1_000_000) % 2 ** 32,
+      freq: 500.7,
+      rfch: 0,
+      modu: 'LORA',
+      datr: 'SF10BW125',
+      codr: '4/5',
+      ipol: true,
+    });
     const phy = Buffer.from(txpk.data as string, 'base64');
     expect(txpk.size).toBe(phy.length);
     const p = loraPacket.fromWire(phy);
@@ -209,13 +309,21 @@ describe('Semtech UDP server', () => {
     expect(p.getFCnt()).toBe(0);
     expect(p.getBuffers().DevAddr?.toString('hex')).toBe(t.devAddr);
     expect(loraPacket.verifyMIC(p, Buffer.from(t.keys.nwkSKey))).toBe(true);
-    expect(loraPacket.decrypt(p, Buffer.from(t.keys.appSKey), Buffer.from(t.keys.nwkSKey)).toString()).toBe('open gate 2');
+    expect(loraPacket.decrypt(p, Buffer.from(t.keys.appSKey), Buffer.from(t.keys.nwkSKey)).toString()).toBe(
+      'open gate 2',
+    );
     expect((await f.core.downlinks.get(d.id)).state).toBe('uploaded');
     await send(txAck(resp!.readUInt16BE(1), 'NONE'));
     await until(async () => (await f.core.downlinks.get(d.id)).state === 'transmitted', 'the downlink transmitted');
     const done = await f.core.downlinks.get(d.id);
-    expect(done.history.map((h) => [h.state, h.stationId, h.satelliteId])).toEqual([['queued', undefined, undefined], ['uploaded', g.id, ''], ['transmitted', g.id, '']]);
-    expect(await metric('satiot_semtech_udp_downlinks_total')).toMatch(new RegExp(`gateway="${EUI}",outcome="transmitted"} 1`));
+    expect(done.history.map((h) => [h.state, h.stationId, h.satelliteId])).toEqual([
+      ['queued', undefined, undefined],
+      ['uploaded', g.id, ''],
+      ['transmitted', g.id, ''],
+    ]);
+    expect(await metric('satiot_semtech_udp_downlinks_total')).toMatch(
+      new RegExp(`gateway="${EUI}",outcome="transmitted"} 1`),
+    );
   });
 
   it('sends the downlink through the gateway that heard the uplink best, when several heard it', async () => {
@@ -227,7 +335,8 @@ describe('Semtech UDP server', () => {
     other.on('message', (m) => otherGot.push(m));
     await new Promise<void>((r) => other.bind(0, '127.0.0.1', () => r()));
     try {
-      const sendFrom = (s: Socket, b: Buffer) => new Promise<void>((res, rej) => s.send(b, server.address().port, '127.0.0.1', (e) => (e ? rej(e) : res())));
+      const sendFrom = (s: Socket, b: Buffer) =>
+        new Promise<void>((res, rej) => s.send(b, server.address().port, '127.0.0.1', (e) => (e ? rej(e) : res())));
       await send(datagram(0x02, 1, EUI));
       await sendFrom(other, datagram(0x02, 1, OTHER));
       await reply();
@@ -241,7 +350,9 @@ describe('Semtech UDP server', () => {
       const resp = otherGot.find((b) => b[3] === 0x03)!;
       expect(txpkOf(resp).tmst).toBe(78_000_000); // its own counter: one second after it heard the uplink
       expect(got.filter((b) => b[3] === 0x03)).toEqual([]);
-      expect((await f.core.downlinks.get(d.id)).plan?.stationId).toBe((await f.core.gateways.list()).find((g) => g.gatewayEui === OTHER)!.id);
+      expect((await f.core.downlinks.get(d.id)).plan?.stationId).toBe(
+        (await f.core.gateways.list()).find((g) => g.gatewayEui === OTHER)!.id,
+      );
     } finally {
       other.close();
     }
@@ -256,7 +367,10 @@ describe('Semtech UDP server', () => {
     intruder.on('message', (m) => intruderGot.push(m));
     await new Promise<void>((r) => intruder.bind(0, '127.0.0.1', () => r()));
     try {
-      const fromIntruder = (b: Buffer) => new Promise<void>((res, rej) => intruder.send(b, server.address().port, '127.0.0.1', (e) => (e ? rej(e) : res())));
+      const fromIntruder = (b: Buffer) =>
+        new Promise<void>((res, rej) =>
+          intruder.send(b, server.address().port, '127.0.0.1', (e) => (e ? rej(e) : res())),
+        );
       await fromIntruder(datagram(0x02, 2, EUI)); // claims the gateway's EUI
       await new Promise((r) => setTimeout(r, 200));
       expect(intruderGot).toEqual([]);
@@ -269,20 +383,30 @@ describe('Semtech UDP server', () => {
       await new Promise((r) => setTimeout(r, 200));
       expect((await f.core.downlinks.get(d.id)).state).toBe('uploaded');
       await send(txAck(resp.readUInt16BE(1), 'NONE'));
-      await until(async () => (await f.core.downlinks.get(d.id)).state === 'transmitted', 'the gateway\'s own TX_ACK taken');
+      await until(
+        async () => (await f.core.downlinks.get(d.id)).state === 'transmitted',
+        "the gateway's own TX_ACK taken",
+      );
     } finally {
       intruder.close();
     }
   });
 
-  it('keeps a tenant\'s gateway to that tenant\'s terminals', async () => {
+  it("keeps a tenant's gateway to that tenant's terminals", async () => {
     const other = await f.core.provisioning.createTenant('other');
-    const res = await app.inject({ method: 'POST', url: '/api/v1/gateways', headers: auth, payload: { gatewayEui: EUI, lat: 30, lon: 114, tenantId: other.id } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/gateways',
+      headers: auth,
+      payload: { gatewayEui: EUI, lat: 30, lon: 114, tenantId: other.id },
+    });
     expect(res.statusCode).toBe(201);
     await send(datagram(0x00, 5, EUI, { rxpk: [rxpk(frame(1, 'not yours'))] }));
     await reply();
     expect(await f.core.messageQueries.getMessage(`${t.id}.1`)).toBeUndefined();
-    expect(await metric('satiot_semtech_udp_rxpk_total')).toMatch(new RegExp(`gateway="${EUI}",outcome="UNAUTHORIZED_STATION"} 1`));
+    expect(await metric('satiot_semtech_udp_rxpk_total')).toMatch(
+      new RegExp(`gateway="${EUI}",outcome="UNAUTHORIZED_STATION"} 1`),
+    );
   });
 
   it('queues a downlink again when the gateway refuses it, and sends it at the next uplink', async () => {
@@ -294,7 +418,10 @@ describe('Semtech UDP server', () => {
     const first = (await reply(2)).find((b) => b[3] === 0x03)!;
     await send(txAck(first.readUInt16BE(1), 'TOO_LATE'));
     await until(async () => (await f.core.downlinks.get(d.id)).state === 'queued', 'the downlink queued again');
-    expect((await f.core.downlinks.get(d.id)).history.at(-1)).toMatchObject({ state: 'queued', reason: 'tx-ack-too-late' });
+    expect((await f.core.downlinks.get(d.id)).history.at(-1)).toMatchObject({
+      state: 'queued',
+      reason: 'tx-ack-too-late',
+    });
     await send(datagram(0x00, 3, EUI, { rxpk: [rxpk(frame(2, 'b'))] }));
     const again = (await reply(2)).find((b) => b[3] === 0x03)!;
     const p = loraPacket.fromWire(Buffer.from(txpkOf(again).data as string, 'base64'));
@@ -312,28 +439,56 @@ describe('Semtech UDP server', () => {
     await send(datagram(0x02, 3, EUI));
     await reply();
     const other = await f.addTerminal();
-    await send(datagram(0x00, 4, EUI, { rxpk: [rxpk(buildDataFrame({ mtype: 'unconfirmed-data-up', devAddr: other.devAddr, fCnt32: 1, fPort: 7, payload: Buffer.from('z') }, other.keys))] }));
+    await send(
+      datagram(0x00, 4, EUI, {
+        rxpk: [
+          rxpk(
+            buildDataFrame(
+              { mtype: 'unconfirmed-data-up', devAddr: other.devAddr, fCnt32: 1, fPort: 7, payload: Buffer.from('z') },
+              other.keys,
+            ),
+          ),
+        ],
+      }),
+    );
     expect((await reply(2, 600)).map((b) => b[3])).toEqual([0x01]);
   });
 
   it('lets operators register, list, read and delete gateways, refuses a second EUI, and keeps one that heard messages', async () => {
     const g = await register();
-    const dup = await app.inject({ method: 'POST', url: '/api/v1/gateways', headers: auth, payload: { gatewayEui: EUI, lat: 1, lon: 2 } });
+    const dup = await app.inject({
+      method: 'POST',
+      url: '/api/v1/gateways',
+      headers: auth,
+      payload: { gatewayEui: EUI, lat: 1, lon: 2 },
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.code).toBe('GATEWAY_EXISTS');
-    const bad = await app.inject({ method: 'POST', url: '/api/v1/gateways', headers: auth, payload: { gatewayEui: 'xyz', lat: 1, lon: 2 } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/gateways',
+      headers: auth,
+      payload: { gatewayEui: 'xyz', lat: 1, lon: 2 },
+    });
     expect(bad.statusCode).toBe(400);
     const list = await app.inject({ method: 'GET', url: '/api/v1/gateways', headers: auth });
     expect(list.json().items.map((x: { id: string }) => x.id)).toEqual([g.id]);
     const stations = await app.inject({ method: 'GET', url: '/api/v1/ground-stations', headers: auth });
     expect(stations.json().items.map((x: { id: string }) => x.id)).not.toContain(g.id);
-    expect((await app.inject({ method: 'GET', url: `/api/v1/gateways/${g.id}`, headers: auth })).json()).toMatchObject({ gatewayEui: EUI, name: 'river bank' });
+    expect((await app.inject({ method: 'GET', url: `/api/v1/gateways/${g.id}`, headers: auth })).json()).toMatchObject({
+      gatewayEui: EUI,
+      name: 'river bank',
+    });
     await send(datagram(0x00, 1, EUI, { rxpk: [rxpk(frame(1, 'heard'))] }));
     await reply();
     const kept = await app.inject({ method: 'DELETE', url: `/api/v1/gateways/${g.id}`, headers: auth });
     expect(kept.json().error.code).toBe('GATEWAY_HAS_RECEPTIONS');
     const other = await register('00000000000000ff');
-    expect((await app.inject({ method: 'DELETE', url: `/api/v1/gateways/${other.id}`, headers: auth })).statusCode).toBe(204);
-    expect((await app.inject({ method: 'GET', url: `/api/v1/gateways/${other.id}`, headers: auth })).json().error.code).toBe('GATEWAY_NOT_FOUND');
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/v1/gateways/${other.id}`, headers: auth })).statusCode,
+    ).toBe(204);
+    expect(
+      (await app.inject({ method: 'GET', url: `/api/v1/gateways/${other.id}`, headers: auth })).json().error.code,
+    ).toBe('GATEWAY_NOT_FOUND');
   });
 });

@@ -5,7 +5,9 @@ import { openApi, type ApiFixture } from './api-fixture.js';
 describe('one-time sign-in links', () => {
   let api: ApiFixture;
   const wall = new ManualClock(Date.parse('2026-11-27T00:00:00Z'));
-  beforeEach(async () => { api = await openApi({}, { signInLinks: { wallClock: wall, linkTtlMs: 60_000 } }); });
+  beforeEach(async () => {
+    api = await openApi({}, { signInLinks: { wallClock: wall, linkTtlMs: 60_000 } });
+  });
   afterEach(() => api.close());
 
   const redeem = (token: string) => api.app.inject({ method: 'POST', url: '/api/v1/sign-in', payload: { token } });
@@ -17,7 +19,11 @@ describe('one-time sign-in links', () => {
     const { key, role, expiresAt } = first.json();
     expect(role).toBe('operator');
     expect(Date.parse(expiresAt)).toBeGreaterThan(api.f.clock.now());
-    const tenants = await api.app.inject({ method: 'GET', url: '/api/v1/tenants', headers: { authorization: `Bearer ${key}` } });
+    const tenants = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/tenants',
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(tenants.statusCode).toBe(200);
 
     const again = await redeem(token);
@@ -37,7 +43,11 @@ describe('one-time sign-in links', () => {
     const plain = await openApi();
     try {
       expect(plain.app.signInLinks).toBeUndefined();
-      expect((await plain.app.inject({ method: 'POST', url: '/api/v1/sign-in', payload: { token: 'x' } })).statusCode).toBe(404);
-    } finally { await plain.close(); }
+      expect(
+        (await plain.app.inject({ method: 'POST', url: '/api/v1/sign-in', payload: { token: 'x' } })).statusCode,
+      ).toBe(404);
+    } finally {
+      await plain.close();
+    }
   });
 });

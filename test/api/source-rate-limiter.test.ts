@@ -22,7 +22,8 @@ describe('SourceRateLimiter', () => {
   it('keeps at most maxSources buckets, dropping the least recently used, and still takes new sources', () => {
     const l = new SourceRateLimiter(1, 3);
     for (const s of ['a', 'b', 'c']) l.take(s, 0);
-    l.take('a', 1); l.take('a', 2); // a is the most recently used, and nearly empty
+    l.take('a', 1);
+    l.take('a', 2); // a is the most recently used, and nearly empty
     expect(l.take('d', 3)).toBe(true); // b dropped
     expect(l.take('a', 3)).toBe(false); // a kept its (empty) bucket
     expect(l.take('b', 3)).toBe(true); // b starts afresh

@@ -10,11 +10,30 @@ const bearer = (k: string) => ({ authorization: `Bearer ${k}` });
 async function open() {
   const audit = new MemoryAudit();
   const f = await coreFixture({ audit });
-  const app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY), limits: { api: false, station: false, lockout: false } });
+  const app = await buildApp({
+    core: f.core,
+    adminKeyHash: sha256Hex(KEY),
+    limits: { api: false, station: false, lockout: false },
+  });
   const t = await f.addTerminal();
   let fCnt = 0;
-  const batch = (token: string) => app.inject({ method: 'POST', url: '/api/v1/gateway/uplinks', headers: bearer(token), payload: { frames: [uplink(t, ++fCnt, new Uint8Array([fCnt]))] } });
-  return { f, app, audit, batch, close: async () => { await app.close(); await f.close(); } };
+  const batch = (token: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/gateway/uplinks',
+      headers: bearer(token),
+      payload: { frames: [uplink(t, ++fCnt, new Uint8Array([fCnt]))] },
+    });
+  return {
+    f,
+    app,
+    audit,
+    batch,
+    close: async () => {
+      await app.close();
+      await f.close();
+    },
+  };
 }
 
 describe('ground-station tokens: rotate and revoke', () => {
@@ -22,7 +41,11 @@ describe('ground-station tokens: rotate and revoke', () => {
     const { f, app, audit, batch, close } = await open();
     try {
       expect((await batch(f.token)).statusCode).toBe(200); // the old token is cached now
-      const r = await app.inject({ method: 'POST', url: `/api/v1/ground-stations/${f.station.id}/token`, headers: auth });
+      const r = await app.inject({
+        method: 'POST',
+        url: `/api/v1/ground-stations/${f.station.id}/token`,
+        headers: auth,
+      });
       expect(r.statusCode, r.body).toBe(200);
       const { id, token } = r.json() as { id: string; token: string };
       expect(id).toBe(f.station.id);
@@ -34,7 +57,11 @@ describe('ground-station tokens: rotate and revoke', () => {
       expect(fresh.json().results[0].status).toBe('accepted');
       await app.auditIdle?.();
       const entry = audit.entries.find((e) => e.action === 'ground-station.token-rotate');
-      expect(entry).toMatchObject({ outcome: 'ok', actor: { kind: 'operator' }, target: { kind: 'station', id: f.station.id } });
+      expect(entry).toMatchObject({
+        outcome: 'ok',
+        actor: { kind: 'operator' },
+        target: { kind: 'station', id: f.station.id },
+      });
       expect(JSON.stringify(audit.entries)).not.toContain(token);
     } finally {
       await close();
@@ -45,19 +72,37 @@ describe('ground-station tokens: rotate and revoke', () => {
     const { f, app, audit, batch, close } = await open();
     try {
       expect((await batch(f.token)).statusCode).toBe(200);
-      const r = await app.inject({ method: 'DELETE', url: `/api/v1/ground-stations/${f.station.id}/token`, headers: auth });
+      const r = await app.inject({
+        method: 'DELETE',
+        url: `/api/v1/ground-stations/${f.station.id}/token`,
+        headers: auth,
+      });
       expect(r.statusCode, r.body).toBe(200);
       expect(r.json()).toMatchObject({ id: f.station.id, tokenRevoked: true });
       expect((await batch(f.token)).json().error.code).toBe('UNAUTHORIZED_STATION');
       const schedule = await app.inject({ method: 'GET', url: '/api/v1/gateway/schedule', headers: bearer(f.token) });
       expect(schedule.statusCode).toBe(401);
-      const list = (await app.inject({ method: 'GET', url: '/api/v1/ground-stations', headers: auth })).json() as { items: Array<{ id: string; tokenRevoked: boolean }> };
-      expect(Object.fromEntries(list.items.map((s) => [s.id, s.tokenRevoked]))).toEqual({ [f.station.id]: true, [f.station2.id]: false });
-      const again = await app.inject({ method: 'DELETE', url: `/api/v1/ground-stations/${f.station.id}/token`, headers: auth });
+      const list = (await app.inject({ method: 'GET', url: '/api/v1/ground-stations', headers: auth })).json() as {
+        items: Array<{ id: string; tokenRevoked: boolean }>;
+      };
+      expect(Object.fromEntries(list.items.map((s) => [s.id, s.tokenRevoked]))).toEqual({
+        [f.station.id]: true,
+        [f.station2.id]: false,
+      });
+      const again = await app.inject({
+        method: 'DELETE',
+        url: `/api/v1/ground-stations/${f.station.id}/token`,
+        headers: auth,
+      });
       expect([again.statusCode, again.json().error.code]).toEqual([409, 'STATION_TOKEN_REVOKED']);
       await app.auditIdle?.();
-      expect(audit.entries.find((e) => e.action === 'ground-station.token-revoke')).toMatchObject({ outcome: 'ok', target: { kind: 'station', id: f.station.id } });
-      const { token } = (await app.inject({ method: 'POST', url: `/api/v1/ground-stations/${f.station.id}/token`, headers: auth })).json() as { token: string };
+      expect(audit.entries.find((e) => e.action === 'ground-station.token-revoke')).toMatchObject({
+        outcome: 'ok',
+        target: { kind: 'station', id: f.station.id },
+      });
+      const { token } = (
+        await app.inject({ method: 'POST', url: `/api/v1/ground-stations/${f.station.id}/token`, headers: auth })
+      ).json() as { token: string };
       expect((await batch(token)).statusCode).toBe(200);
     } finally {
       await close();
@@ -69,9 +114,17 @@ describe('ground-station tokens: rotate and revoke', () => {
     try {
       const admin = await keyFor(app, 'tenant-admin', f.tenantId);
       for (const method of ['POST', 'DELETE'] as const) {
-        const denied = await app.inject({ method, url: `/api/v1/ground-stations/${f.station.id}/token`, headers: bearer(admin) });
+        const denied = await app.inject({
+          method,
+          url: `/api/v1/ground-stations/${f.station.id}/token`,
+          headers: bearer(admin),
+        });
         expect([denied.statusCode, denied.json().error.code]).toEqual([403, 'FORBIDDEN']);
-        const unknown = await app.inject({ method, url: '/api/v1/ground-stations/00000000-0000-4000-8000-000000000000/token', headers: auth });
+        const unknown = await app.inject({
+          method,
+          url: '/api/v1/ground-stations/00000000-0000-4000-8000-000000000000/token',
+          headers: auth,
+        });
         expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'GROUND_STATION_NOT_FOUND']);
       }
       expect((await batch(f.token)).statusCode).toBe(200);

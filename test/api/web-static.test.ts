@@ -20,9 +20,13 @@ describe('the dashboard served at /', () => {
     f = await coreFixture();
     app = await buildApp({ core: f.core, adminKeyHash: sha256Hex('k'), webRoot: root });
   });
-  afterAll(async () => { await app.close(); await f.close(); rmSync(root, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await app.close();
+    await f.close();
+    rmSync(root, { recursive: true, force: true });
+  });
 
-  it('serves index.html at / and for the client\'s routes, revalidated', async () => {
+  it("serves index.html at / and for the client's routes, revalidated", async () => {
     for (const url of ['/', '/terminals/70b3d50000000001', '/kpis?x=1']) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(200);

@@ -45,7 +45,11 @@ export function natsBackend(url: string): BusBackend {
     name: 'nats',
     prefix,
     persistent: true,
-    open: (o = {}) => openBus(url, { nats: { stream, subjectPrefix: prefix, retry: TEST_RETRY, ackWaitMs: 5_000, connectionName: 'satiot-test' }, ...o }),
+    open: (o = {}) =>
+      openBus(url, {
+        nats: { stream, subjectPrefix: prefix, retry: TEST_RETRY, ackWaitMs: 5_000, connectionName: 'satiot-test' },
+        ...o,
+      }),
     async cleanup() {
       const nc = await connect({ servers: url });
       try {

@@ -8,7 +8,15 @@ import { partitionOf } from '../../src/core/events/subjects.js';
 import { isSatiotError } from '../../src/errors/satiot-error.js';
 import { openBus } from '../../src/bus/open-bus.js';
 import {
-  bytes, deadLettersOf, memoryBackend, NATS_URL, natsBackend, sleep, text, TEST_RETRY, type BusBackend,
+  bytes,
+  deadLettersOf,
+  memoryBackend,
+  NATS_URL,
+  natsBackend,
+  sleep,
+  text,
+  TEST_RETRY,
+  type BusBackend,
 } from './backends.js';
 import { until } from '../support/until.js';
 
@@ -21,7 +29,10 @@ if (!NATS_URL) {
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(isSatiotError(err) ? err.code : err).toBe(code);
 }
 
@@ -29,10 +40,17 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
 async function poisonable(b: Bus, p: string, durable: string): Promise<{ seen: { attempts: number }; ok: string[] }> {
   const seen = { attempts: 0 };
   const ok: string[] = [];
-  await b.subscribe(`${p}.>`, async (m) => {
-    if (text(m.data) === 'poison') { seen.attempts++; throw new Error('cannot process'); }
-    ok.push(text(m.data));
-  }, { durable });
+  await b.subscribe(
+    `${p}.>`,
+    async (m) => {
+      if (text(m.data) === 'poison') {
+        seen.attempts++;
+        throw new Error('cannot process');
+      }
+      ok.push(text(m.data));
+    },
+    { durable },
+  );
   return { seen, ok };
 }
 
@@ -61,13 +79,17 @@ for (const backend of backends) {
       const b = await bus();
       const p = ns();
       const got: Record<string, string[]> = { star: [], tail: [], mid: [], exact: [] };
-      const on = (k: string) => async (m: BusMessage) => { got[k]!.push(m.subject.slice(p.length + 1)); };
+      const on = (k: string) => async (m: BusMessage) => {
+        got[k]!.push(m.subject.slice(p.length + 1));
+      };
       await b.subscribe(`${p}.a.*`, on('star'));
       await b.subscribe(`${p}.a.>`, on('tail'));
       await b.subscribe(`${p}.*.x`, on('mid'));
       await b.subscribe(`${p}.a.x`, on('exact'));
       for (const s of ['a.x', 'a.y', 'a.x.deep', 'b.x', 'a', 'c.y']) await b.publish(`${p}.${s}`, bytes(s));
-      await until(() => got.star!.length === 2 && got.tail!.length === 3 && got.mid!.length === 2 && got.exact!.length === 1);
+      await until(
+        () => got.star!.length === 2 && got.tail!.length === 3 && got.mid!.length === 2 && got.exact!.length === 1,
+      );
       await sleep(30); // nothing more arrives
       expect(got.star!.sort()).toEqual(['a.x', 'a.y']);
       expect(got.tail!.sort()).toEqual(['a.x', 'a.x.deep', 'a.y']);
@@ -79,7 +101,9 @@ for (const backend of backends) {
       const b = await bus();
       const p = ns();
       const got: BusMessage[] = [];
-      await b.subscribe(`${p}.>`, async (m) => { got.push(m); });
+      await b.subscribe(`${p}.>`, async (m) => {
+        got.push(m);
+      });
       const payload = new Uint8Array([0, 1, 2, 255, 128]);
       await b.publish(`${p}.bin`, payload, { msgId: 'id-1' });
       payload[0] = 9; // the bus keeps its own copy
@@ -113,11 +137,22 @@ for (const backend of backends) {
       const p = ns();
       const durable: string[] = [];
       const transient: string[] = [];
-      await b.subscribe(`${p}.>`, async (m) => { durable.push(text(m.data)); }, { durable: `dedup${n}` });
-      await b.subscribe(`${p}.>`, async (m) => { transient.push(text(m.data)); });
+      await b.subscribe(
+        `${p}.>`,
+        async (m) => {
+          durable.push(text(m.data));
+        },
+        { durable: `dedup${n}` },
+      );
+      await b.subscribe(`${p}.>`, async (m) => {
+        transient.push(text(m.data));
+      });
       await b.publish(`${p}.u`, bytes('first'), { msgId: 'm-1' });
       await b.publish(`${p}.u`, bytes('again'), { msgId: 'm-1' });
-      await Promise.all([b.publish(`${p}.u`, bytes('x'), { msgId: 'm-2' }), b.publish(`${p}.u`, bytes('x'), { msgId: 'm-2' })]);
+      await Promise.all([
+        b.publish(`${p}.u`, bytes('x'), { msgId: 'm-2' }),
+        b.publish(`${p}.u`, bytes('x'), { msgId: 'm-2' }),
+      ]);
       await b.publish(`${p}.v`, bytes('other subject, same id'), { msgId: 'm-1' });
       await b.publish(`${p}.u`, bytes('last'), { msgId: 'm-3' });
       await until(() => durable.length >= 3 && transient.length >= 3);
@@ -131,13 +166,25 @@ for (const backend of backends) {
       const p = ns();
       const d = `resume${n}`;
       const first: number[] = [];
-      const sub1 = await b.subscribe(`${p}.>`, async (m) => { first.push(Number(text(m.data))); }, { durable: d });
+      const sub1 = await b.subscribe(
+        `${p}.>`,
+        async (m) => {
+          first.push(Number(text(m.data)));
+        },
+        { durable: d },
+      );
       for (let i = 1; i <= 5; i++) await b.publish(`${p}.s${i % 2}`, bytes(String(i)));
       await until(() => first.length === 5);
       await sub1.close();
       for (let i = 6; i <= 10; i++) await b.publish(`${p}.s${i % 2}`, bytes(String(i))); // while nobody listens
       const second: number[] = [];
-      await b.subscribe(`${p}.>`, async (m) => { second.push(Number(text(m.data))); }, { durable: d });
+      await b.subscribe(
+        `${p}.>`,
+        async (m) => {
+          second.push(Number(text(m.data)));
+        },
+        { durable: d },
+      );
       await until(() => second.length === 5);
       await sleep(30);
       expect(first.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5]);
@@ -150,13 +197,22 @@ for (const backend of backends) {
       const d = `inflight${n}`;
       const seen: number[] = [];
       let release!: () => void;
-      const gate = new Promise<void>((r) => { release = r; });
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
       let finished = false;
-      const sub1 = await b.subscribe(`${p}.k`, async (m) => {
-        const i = Number(text(m.data));
-        seen.push(i);
-        if (i === 2) { await gate; finished = true; }
-      }, { durable: d });
+      const sub1 = await b.subscribe(
+        `${p}.k`,
+        async (m) => {
+          const i = Number(text(m.data));
+          seen.push(i);
+          if (i === 2) {
+            await gate;
+            finished = true;
+          }
+        },
+        { durable: d },
+      );
       for (let i = 1; i <= 4; i++) await b.publish(`${p}.k`, bytes(String(i)));
       await until(() => seen.includes(2));
       const closed = sub1.close();
@@ -167,7 +223,13 @@ for (const backend of backends) {
       expect(finished).toBe(true);
       expect(seen).toEqual([1, 2]);
       const after: number[] = [];
-      await b.subscribe(`${p}.k`, async (m) => { after.push(Number(text(m.data))); }, { durable: d });
+      await b.subscribe(
+        `${p}.k`,
+        async (m) => {
+          after.push(Number(text(m.data)));
+        },
+        { durable: d },
+      );
       await until(() => after.length === 2, 'messages 3 and 4 without waiting for an ack timeout', 3_000);
       await sleep(30);
       expect(after).toEqual([3, 4]);
@@ -178,14 +240,26 @@ for (const backend of backends) {
       const d = `restart${n}`;
       const b1 = await bus();
       const got1: number[] = [];
-      await b1.subscribe(`${p}.>`, async (m) => { got1.push(Number(text(m.data))); }, { durable: d });
+      await b1.subscribe(
+        `${p}.>`,
+        async (m) => {
+          got1.push(Number(text(m.data)));
+        },
+        { durable: d },
+      );
       for (let i = 1; i <= 3; i++) await b1.publish(`${p}.x`, bytes(String(i)));
       await until(() => got1.length === 3);
       await b1.close();
       const b2 = await bus();
       for (let i = 4; i <= 6; i++) await b2.publish(`${p}.x`, bytes(String(i)));
       const got2: number[] = [];
-      await b2.subscribe(`${p}.>`, async (m) => { got2.push(Number(text(m.data))); }, { durable: d });
+      await b2.subscribe(
+        `${p}.>`,
+        async (m) => {
+          got2.push(Number(text(m.data)));
+        },
+        { durable: d },
+      );
       await until(() => got2.length === 3);
       await sleep(30);
       expect(got1).toEqual([1, 2, 3]);
@@ -198,8 +272,22 @@ for (const backend of backends) {
       const d = `share${n}`;
       const a: string[] = [];
       const c: string[] = [];
-      await b.subscribe(`${p}.>`, async (m) => { a.push(text(m.data)); await sleep(1); }, { durable: d });
-      await b.subscribe(`${p}.>`, async (m) => { c.push(text(m.data)); await sleep(1); }, { durable: d });
+      await b.subscribe(
+        `${p}.>`,
+        async (m) => {
+          a.push(text(m.data));
+          await sleep(1);
+        },
+        { durable: d },
+      );
+      await b.subscribe(
+        `${p}.>`,
+        async (m) => {
+          c.push(text(m.data));
+          await sleep(1);
+        },
+        { durable: d },
+      );
       const sent: string[] = [];
       for (let i = 0; i < 40; i++) {
         sent.push(`m${i}`);
@@ -217,15 +305,19 @@ for (const backend of backends) {
       const p = ns();
       const log: string[] = [];
       let failures = 0;
-      await b.subscribe(`${p}.>`, async (m) => {
-        const s = text(m.data);
-        if (s === 'b' && failures < 2) {
-          failures++;
-          log.push('b!');
-          throw new Error('transient failure');
-        }
-        log.push(s);
-      }, { durable: `retry${n}` });
+      await b.subscribe(
+        `${p}.>`,
+        async (m) => {
+          const s = text(m.data);
+          if (s === 'b' && failures < 2) {
+            failures++;
+            log.push('b!');
+            throw new Error('transient failure');
+          }
+          log.push(s);
+        },
+        { durable: `retry${n}` },
+      );
       for (const s of ['a', 'b', 'c']) await b.publish(`${p}.one`, bytes(s));
       await until(() => log.includes('c'));
       expect(log).toEqual(['a', 'b!', 'b!', 'b', 'c']);
@@ -238,7 +330,10 @@ for (const backend of backends) {
       let failed = false;
       await b.subscribe(`${p}.>`, async (m) => {
         const s = text(m.data);
-        if (s === 'x' && !failed) { failed = true; throw new Error('once'); }
+        if (s === 'x' && !failed) {
+          failed = true;
+          throw new Error('once');
+        }
         log.push(s);
       });
       await b.publish(`${p}.q`, bytes('x'));
@@ -258,7 +353,11 @@ for (const backend of backends) {
       expect(seen.attempts).toBe(TEST_RETRY.maxAttempts);
       const dead = deadLettersOf(b).filter((x) => x.consumer === d);
       expect(dead).toHaveLength(1);
-      expect(dead[0]).toMatchObject({ attempts: TEST_RETRY.maxAttempts, error: 'cannot process', message: { subject: `${p}.z`, msgId: 'poison-1' } });
+      expect(dead[0]).toMatchObject({
+        attempts: TEST_RETRY.maxAttempts,
+        error: 'cannot process',
+        message: { subject: `${p}.z`, msgId: 'poison-1' },
+      });
       await sleep(60);
       expect(seen.attempts).toBe(TEST_RETRY.maxAttempts); // not delivered again
     });
@@ -268,7 +367,10 @@ for (const backend of backends) {
       let sinkDown = true;
       const b = await backend.open({
         deadLetterSink: async (d) => {
-          if (sinkDown) { sinkDown = false; throw new Error('store down'); }
+          if (sinkDown) {
+            sinkDown = false;
+            throw new Error('store down');
+          }
           recorded.push(d);
         },
       });
@@ -292,11 +394,18 @@ for (const backend of backends) {
       const p = ns();
       const got = new Map<string, number[]>();
       // `${p}` is `<prefix>.<kind>` here: a kind of this test's own.
-      await b.subscribe(`${p}.>`, async (m) => {
-        const [n, subject] = [Number(text(m.data)), m.subject];
-        got.set(subject, [...(got.get(subject) ?? []), n]);
-      }, { durable: `part${n}`, partitioned: true });
-      const subjects = Array.from({ length: 24 }, (_, i) => { const eui = `70b3d5000000${String(i).padStart(4, '0')}`; return `${p}.${partitionOf(eui)}.tenant.${eui}`; });
+      await b.subscribe(
+        `${p}.>`,
+        async (m) => {
+          const [n, subject] = [Number(text(m.data)), m.subject];
+          got.set(subject, [...(got.get(subject) ?? []), n]);
+        },
+        { durable: `part${n}`, partitioned: true },
+      );
+      const subjects = Array.from({ length: 24 }, (_, i) => {
+        const eui = `70b3d5000000${String(i).padStart(4, '0')}`;
+        return `${p}.${partitionOf(eui)}.tenant.${eui}`;
+      });
       expect(new Set(subjects.map((x) => x.split('.')[2])).size).toBeGreaterThan(4);
       for (let k = 0; k < 10; k++) for (const subject of subjects) await b.publish(subject, bytes(String(k)));
       await until(() => [...got.values()].reduce((a, x) => a + x.length, 0) === 240, '240 messages', 15_000);
@@ -305,11 +414,13 @@ for (const backend of backends) {
       expect(lag).toEqual({ consumer: `part${n}`, pending: 0, unacknowledged: 0 });
     });
 
-    it('reports a durable consumer\'s backlog, and whether it is connected', async () => {
+    it("reports a durable consumer's backlog, and whether it is connected", async () => {
       const b = await bus();
       const p = ns();
       let release!: () => void;
-      const gate = new Promise<void>((r) => { release = r; });
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
       await b.subscribe(`${p}.>`, async () => gate, { durable: `lag${n}` });
       for (let i = 0; i < 5; i++) await b.publish(`${p}.one`, bytes(String(i)));
       await sleep(300);
@@ -333,7 +444,10 @@ for (const backend of backends) {
       const handler = async (m: BusMessage): Promise<void> => {
         const seq = Number(text(m.data));
         const key = `${m.subject}#${seq}`;
-        if (seq % 97 === 0 && !failedOnce.has(key)) { failedOnce.add(key); throw new Error('flaky'); }
+        if (seq % 97 === 0 && !failedOnce.has(key)) {
+          failedOnce.add(key);
+          throw new Error('flaky');
+        }
         if (seq % 13 === 0) await sleep(0);
         const prev = last.get(m.subject) ?? -1;
         if (seq <= prev) violations.push(`${m.subject}: ${seq} after ${prev}`);
@@ -345,10 +459,12 @@ for (const backend of backends) {
       const perSubject = new Array<number>(SUBJECTS).fill(0);
       const started = Date.now();
       for (let batch = 0; batch < TOTAL; batch += 100) {
-        await Promise.all(Array.from({ length: 100 }, (_, k) => {
-          const s = (batch + k) % SUBJECTS;
-          return b.publish(`${p}.dev${s}`, bytes(String(perSubject[s]!++)));
-        }));
+        await Promise.all(
+          Array.from({ length: 100 }, (_, k) => {
+            const s = (batch + k) % SUBJECTS;
+            return b.publish(`${p}.dev${s}`, bytes(String(perSubject[s]!++)));
+          }),
+        );
       }
       await until(() => delivered === TOTAL, `${TOTAL} deliveries (got ${delivered})`, 8_000);
       expect(violations).toEqual([]);
@@ -362,7 +478,13 @@ for (const backend of backends) {
       const b = await bus();
       const p = ns();
       const got: string[] = [];
-      const sub: Subscription = await b.subscribe(`${p}.>`, async (m) => { got.push(text(m.data)); }, { durable: `close${n}` });
+      const sub: Subscription = await b.subscribe(
+        `${p}.>`,
+        async (m) => {
+          got.push(text(m.data));
+        },
+        { durable: `close${n}` },
+      );
       await b.publish(`${p}.c`, bytes('1'));
       await until(() => got.length === 1);
       await Promise.all([sub.close(), sub.close()]);
@@ -374,14 +496,20 @@ for (const backend of backends) {
       await b.close();
       await sub.close();
       await rejectsWith(b.publish(`${p}.c`, bytes('3')), 'INTERNAL');
-      await rejectsWith(b.subscribe(`${p}.>`, async () => undefined), 'INTERNAL');
+      await rejectsWith(
+        b.subscribe(`${p}.>`, async () => undefined),
+        'INTERNAL',
+      );
     });
 
     it('bus close() waits for handlers in flight', async () => {
       const b = await bus();
       const p = ns();
       let done = false;
-      await b.subscribe(`${p}.>`, async () => { await sleep(50); done = true; });
+      await b.subscribe(`${p}.>`, async () => {
+        await sleep(50);
+        done = true;
+      });
       await b.publish(`${p}.w`, bytes('x'));
       await sleep(10);
       await b.close();

@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { DeadLetterList } from '../../src/bus/dead-letter.js';
 import { Fifo } from '../../src/bus/fifo.js';
 import { MsgIdWindow } from '../../src/bus/msg-id-window.js';
-import { DEFAULT_RETRY_POLICY, retryPolicyFor, retrySpanMs, retryDelayMs, retryPolicy } from '../../src/bus/retry-policy.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  retryPolicyFor,
+  retrySpanMs,
+  retryDelayMs,
+  retryPolicy,
+} from '../../src/bus/retry-policy.js';
 import { checkConsumerName, patternTokens, subjectMatches, subjectTokens } from '../../src/bus/subject-pattern.js';
 import { isSatiotError } from '../../src/errors/satiot-error.js';
 
-const matches = (pattern: string, subject: string): boolean => subjectMatches(patternTokens(pattern), subjectTokens(subject));
+const matches = (pattern: string, subject: string): boolean =>
+  subjectMatches(patternTokens(pattern), subjectTokens(subject));
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -44,7 +51,8 @@ describe('subject patterns', () => {
 
   it('checks durable names', () => {
     expect(code(() => checkConsumerName('decoder_v2-1'))).toBeUndefined();
-    for (const bad of ['', 'a.b', 'a*', 'a>', 'a b', 'x'.repeat(65)]) expect(code(() => checkConsumerName(bad))).toBe('INVALID_ARGUMENT');
+    for (const bad of ['', 'a.b', 'a*', 'a>', 'a b', 'x'.repeat(65)])
+      expect(code(() => checkConsumerName(bad))).toBe('INVALID_ARGUMENT');
   });
 });
 

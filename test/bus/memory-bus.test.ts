@@ -10,7 +10,9 @@ describe('MemoryBus', () => {
     let now = 0;
     const bus = new MemoryBus({ now: () => now });
     const got: string[] = [];
-    await bus.subscribe('satiot.>', async (m) => { got.push(text(m.data)); });
+    await bus.subscribe('satiot.>', async (m) => {
+      got.push(text(m.data));
+    });
     await bus.publish('satiot.a', bytes('1'), { msgId: 'x' });
     now += 119_999;
     await bus.publish('satiot.a', bytes('2'), { msgId: 'x' });
@@ -24,7 +26,9 @@ describe('MemoryBus', () => {
   it('delivers after publish returns, never inside it', async () => {
     const bus = new MemoryBus();
     let delivered = 0;
-    await bus.subscribe('satiot.>', async () => { delivered++; });
+    await bus.subscribe('satiot.>', async () => {
+      delivered++;
+    });
     const p = bus.publish('satiot.a', bytes('x'));
     expect(delivered).toBe(0);
     await p;
@@ -39,17 +43,21 @@ describe('MemoryBus', () => {
     let maxTotal = 0;
     let maxPerSubject = 0;
     let done = 0;
-    await bus.subscribe('satiot.>', async (m: BusMessage) => {
-      const n = (inFlight.get(m.subject) ?? 0) + 1;
-      inFlight.set(m.subject, n);
-      total++;
-      maxPerSubject = Math.max(maxPerSubject, n);
-      maxTotal = Math.max(maxTotal, total);
-      await sleep(1);
-      inFlight.set(m.subject, n - 1);
-      total--;
-      done++;
-    }, { durable: 'conc' });
+    await bus.subscribe(
+      'satiot.>',
+      async (m: BusMessage) => {
+        const n = (inFlight.get(m.subject) ?? 0) + 1;
+        inFlight.set(m.subject, n);
+        total++;
+        maxPerSubject = Math.max(maxPerSubject, n);
+        maxTotal = Math.max(maxTotal, total);
+        await sleep(1);
+        inFlight.set(m.subject, n - 1);
+        total--;
+        done++;
+      },
+      { durable: 'conc' },
+    );
     for (let i = 0; i < 200; i++) await bus.publish(`satiot.dev${i % 20}`, bytes(String(i)));
     await until(() => done === 200);
     expect(maxPerSubject).toBe(1);
@@ -65,7 +73,13 @@ describe('MemoryBus', () => {
     for (let i = 0; i < 3; i++) await bus.publish('satiot.a', bytes(String(i)));
     expect(bus.pendingFor('q')).toBe(3);
     const got: string[] = [];
-    await bus.subscribe('satiot.>', async (m) => { got.push(text(m.data)); }, { durable: 'q' });
+    await bus.subscribe(
+      'satiot.>',
+      async (m) => {
+        got.push(text(m.data));
+      },
+      { durable: 'q' },
+    );
     await until(() => got.length === 3);
     expect(got).toEqual(['0', '1', '2']);
     expect(bus.pendingFor('q')).toBe(0);
@@ -75,7 +89,10 @@ describe('MemoryBus', () => {
   it('drops a transient subscription queue when it closes', async () => {
     const bus = new MemoryBus();
     const got: string[] = [];
-    const sub = await bus.subscribe('satiot.>', async (m) => { got.push(text(m.data)); await sleep(5); });
+    const sub = await bus.subscribe('satiot.>', async (m) => {
+      got.push(text(m.data));
+      await sleep(5);
+    });
     await bus.publish('satiot.a', bytes('1'));
     await bus.publish('satiot.a', bytes('2'));
     await until(() => got.length === 1);
@@ -88,12 +105,25 @@ describe('MemoryBus', () => {
   it('redelivers to whichever subscriber is attached when the delay is over', async () => {
     const bus = new MemoryBus({ retry: TEST_RETRY });
     let failed = false;
-    const sub = await bus.subscribe('satiot.>', async () => { failed = true; throw new Error('down'); }, { durable: 'hand-over' });
+    const sub = await bus.subscribe(
+      'satiot.>',
+      async () => {
+        failed = true;
+        throw new Error('down');
+      },
+      { durable: 'hand-over' },
+    );
     await bus.publish('satiot.a', bytes('x'));
     await until(() => failed);
     await sub.close();
     const got: string[] = [];
-    await bus.subscribe('satiot.>', async (m) => { got.push(text(m.data)); }, { durable: 'hand-over' });
+    await bus.subscribe(
+      'satiot.>',
+      async (m) => {
+        got.push(text(m.data));
+      },
+      { durable: 'hand-over' },
+    );
     await until(() => got.length === 1);
     expect(got).toEqual(['x']);
     expect(bus.deadLetters()).toEqual([]);
@@ -103,7 +133,13 @@ describe('MemoryBus', () => {
   it('publishes 10,000 messages to a durable quickly', async () => {
     const bus = new MemoryBus();
     let n = 0;
-    await bus.subscribe('satiot.up.>', async () => { n++; }, { durable: 'fast' });
+    await bus.subscribe(
+      'satiot.up.>',
+      async () => {
+        n++;
+      },
+      { durable: 'fast' },
+    );
     const data = new Uint8Array(200);
     const t0 = performance.now();
     for (let i = 0; i < 10_000; i++) await bus.publish(`satiot.up.t1.dev${i % 100}`, data);

@@ -46,8 +46,12 @@ describe.runIf(NATS_URL)('NatsBus on JetStream (NATS: set SATIOT_TEST_NATS_URL t
     await bus.subscribe(`${prefix}.up.>`, async () => undefined, { durable: 'cfg' });
     const ci = await (await admin()).consumers.info(stream, 'cfg');
     expect(ci.config).toMatchObject({
-      durable_name: 'cfg', filter_subject: `${prefix}.up.>`, ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.New, max_ack_pending: 1, max_deliver: -1,
+      durable_name: 'cfg',
+      filter_subject: `${prefix}.up.>`,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      max_ack_pending: 1,
+      max_deliver: -1,
     });
     await bus.close();
   });
@@ -55,7 +59,14 @@ describe.runIf(NATS_URL)('NatsBus on JetStream (NATS: set SATIOT_TEST_NATS_URL t
   it('lifts a server-side max_deliver an older durable was made with', async () => {
     const jsm = await admin();
     await (await NatsBus.connect(url, { stream, subjectPrefix: prefix })).close();
-    await jsm.consumers.add(stream, { durable_name: 'old', filter_subject: `${prefix}.old.>`, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, max_ack_pending: 1, max_deliver: 5 });
+    await jsm.consumers.add(stream, {
+      durable_name: 'old',
+      filter_subject: `${prefix}.old.>`,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      max_ack_pending: 1,
+      max_deliver: 5,
+    });
     const bus = await NatsBus.connect(url, { stream, subjectPrefix: prefix });
     await bus.subscribe(`${prefix}.old.>`, async () => undefined, { durable: 'old' });
     expect((await jsm.consumers.info(stream, 'old')).config.max_deliver).toBe(-1);
@@ -67,16 +78,21 @@ describe.runIf(NATS_URL)('NatsBus on JetStream (NATS: set SATIOT_TEST_NATS_URL t
     await bus.subscribe(`${prefix}.pt.>`, async () => undefined, { durable: 'pt', partitioned: true });
     const jsm = await admin();
     const names: string[] = [];
-    for await (const c of jsm.consumers.list(stream)) if (c.name.startsWith('pt-')) names.push(`${c.name}=${c.config.filter_subject}`);
+    for await (const c of jsm.consumers.list(stream))
+      if (c.name.startsWith('pt-')) names.push(`${c.name}=${c.config.filter_subject}`);
     expect(names.sort()).toEqual(Array.from({ length: PARTITIONS }, (_, k) => `pt-p${k}=${prefix}.pt.${k}.>`).sort());
-    await expect(bus.subscribe(`${prefix}.pt.x.>`, async () => undefined, { durable: 'bad', partitioned: true })).rejects.toThrow(/partitioned pattern/);
+    await expect(
+      bus.subscribe(`${prefix}.pt.x.>`, async () => undefined, { durable: 'bad', partitioned: true }),
+    ).rejects.toThrow(/partitioned pattern/);
     await bus.close();
   });
 
   it('lets subscribers create the same durable at once', async () => {
     const bus = await NatsBus.connect(url, { stream, subjectPrefix: prefix });
     const got: string[] = [];
-    const on = async (m: { data: Uint8Array }): Promise<void> => { got.push(text(m.data)); };
+    const on = async (m: { data: Uint8Array }): Promise<void> => {
+      got.push(text(m.data));
+    };
     await Promise.all([0, 1, 2].map(() => bus.subscribe(`${prefix}.race.>`, on, { durable: 'race' })));
     for (let i = 0; i < 6; i++) await bus.publish(`${prefix}.race.x`, bytes(String(i)));
     await until(() => got.length === 6);
@@ -88,7 +104,15 @@ describe.runIf(NATS_URL)('NatsBus on JetStream (NATS: set SATIOT_TEST_NATS_URL t
     const bus = await NatsBus.connect(url, { stream, subjectPrefix: prefix, ackWaitMs: 1_000 });
     let calls = 0;
     let finished = false;
-    await bus.subscribe(`${prefix}.slow.>`, async () => { calls++; await sleep(2_600); finished = true; }, { durable: 'slow' });
+    await bus.subscribe(
+      `${prefix}.slow.>`,
+      async () => {
+        calls++;
+        await sleep(2_600);
+        finished = true;
+      },
+      { durable: 'slow' },
+    );
     await bus.publish(`${prefix}.slow.x`, bytes('x'));
     await until(() => finished, 'the slow handler to finish', 5_000);
     await sleep(300);
@@ -108,14 +132,23 @@ describe.runIf(NATS_URL)('NatsBus on JetStream (NATS: set SATIOT_TEST_NATS_URL t
 
   it('only carries subjects under its prefix', async () => {
     const bus = await NatsBus.connect(url, { stream, subjectPrefix: prefix });
-    for (const p of [bus.publish('satiot_elsewhere.a', bytes('x')), bus.subscribe('other.>', async () => undefined), bus.publish(prefix, bytes('x'))]) {
-      const err = await p.then(() => undefined, (e: unknown) => e);
+    for (const p of [
+      bus.publish('satiot_elsewhere.a', bytes('x')),
+      bus.subscribe('other.>', async () => undefined),
+      bus.publish(prefix, bytes('x')),
+    ]) {
+      const err = await p.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isSatiotError(err) && err.code).toBe('INVALID_ARGUMENT');
     }
     await bus.close();
   });
 
   it('fails to connect to a port nobody listens on', async () => {
-    await expect(NatsBus.connect('nats://127.0.0.1:1', { stream, subjectPrefix: prefix, connectTimeoutMs: 1_000 })).rejects.toThrow();
+    await expect(
+      NatsBus.connect('nats://127.0.0.1:1', { stream, subjectPrefix: prefix, connectTimeoutMs: 1_000 }),
+    ).rejects.toThrow();
   });
 });

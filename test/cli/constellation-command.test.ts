@@ -36,7 +36,10 @@ describe('satiot constellation walker (TLE)', () => {
   });
 
   it('prints 69-column lines whose last digit is the modulo-10 checksum', () => {
-    const lines = tle.stdout.trimEnd().split('\n').filter((l) => /^[12] /.test(l));
+    const lines = tle.stdout
+      .trimEnd()
+      .split('\n')
+      .filter((l) => /^[12] /.test(l));
     expect(lines).toHaveLength(48);
     for (const l of lines) {
       expect(l).toHaveLength(69);
@@ -95,7 +98,16 @@ describe('satiot constellation walker with bad input', () => {
     ['200:24/3/1', 'an inclination above 180°'],
     ['bogus', 'text that is not i:T/P/F'],
   ])('exits 2 with INVALID_ARGUMENT for the design %s (%s)', async (design) => {
-    const r = await runCli(['constellation', 'walker', '--walker', design, '--altitude-km', '550', '--epoch', '2026-01-15']);
+    const r = await runCli([
+      'constellation',
+      'walker',
+      '--walker',
+      design,
+      '--altitude-km',
+      '550',
+      '--epoch',
+      '2026-01-15',
+    ]);
     expect(r.stderr).toMatch(/^error INVALID_ARGUMENT: /m);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -103,13 +115,31 @@ describe('satiot constellation walker with bad input', () => {
   });
 
   it('exits 2 with INVALID_ARGUMENT naming --altitude-km for an altitude below 150 km', async () => {
-    const r = await runCli(['constellation', 'walker', '--walker', '53:24/3/1', '--altitude-km', '50', '--epoch', '2026-01-15']);
+    const r = await runCli([
+      'constellation',
+      'walker',
+      '--walker',
+      '53:24/3/1',
+      '--altitude-km',
+      '50',
+      '--epoch',
+      '2026-01-15',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error INVALID_ARGUMENT: .*--altitude-km/m);
   });
 
   it('exits 2 with INVALID_TIME for a bad --epoch', async () => {
-    const r = await runCli(['constellation', 'walker', '--walker', '53:24/3/1', '--altitude-km', '550', '--epoch', '2026-02-30']);
+    const r = await runCli([
+      'constellation',
+      'walker',
+      '--walker',
+      '53:24/3/1',
+      '--altitude-km',
+      '550',
+      '--epoch',
+      '2026-02-30',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error INVALID_TIME: .*--epoch/m);
   });

@@ -104,12 +104,15 @@ describe('parseNumber', () => {
     expect(parseNumber(7, '--hours', 0, 10)).toBe(7);
   });
 
-  it.each(['abc', '', '   ', 'NaN', 'Infinity', '-Infinity', '12abc'])('rejects non-numeric %j with INVALID_ARGUMENT naming the flag', (text) => {
-    const e = thrown(() => parseNumber(text, '--lat', -90, 90));
-    expect(e.code).toBe('INVALID_ARGUMENT');
-    expect(e.message).toContain('--lat');
-    expect(e.details).toMatchObject({ flag: '--lat' });
-  });
+  it.each(['abc', '', '   ', 'NaN', 'Infinity', '-Infinity', '12abc'])(
+    'rejects non-numeric %j with INVALID_ARGUMENT naming the flag',
+    (text) => {
+      const e = thrown(() => parseNumber(text, '--lat', -90, 90));
+      expect(e.code).toBe('INVALID_ARGUMENT');
+      expect(e.message).toContain('--lat');
+      expect(e.details).toMatchObject({ flag: '--lat' });
+    },
+  );
 
   it('rejects NaN and infinite numbers given as numbers', () => {
     expect(thrown(() => parseNumber(Number.NaN, '--alt-m', 0, 1)).code).toBe('INVALID_ARGUMENT');

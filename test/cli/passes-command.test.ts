@@ -5,7 +5,15 @@ import { buildConstellation } from '../../src/orbit/constellation.js';
 import { findPassesForAll } from '../../src/orbit/pass-finder.js';
 import { passesToJson, type PassJson } from '../../src/orbit/pass-json.js';
 import { makeSite } from '../../src/orbit/site.js';
-import { REFERENCE_TLE, REFERENCE_TLE_PATH, STACK_FRAME, errorCode, runCli, tempDir, type CliResult } from './helpers.js';
+import {
+  REFERENCE_TLE,
+  REFERENCE_TLE_PATH,
+  STACK_FRAME,
+  errorCode,
+  runCli,
+  tempDir,
+  type CliResult,
+} from './helpers.js';
 
 const START = '2026-01-15T00:00:00Z';
 const SITE = ['--lat', '40', '--lon', '116.33'];
@@ -48,7 +56,16 @@ describe('satiot passes --format json', () => {
 
   it('gives every pass the documented fields with ISO times ending in Z', () => {
     for (const p of all) {
-      expect(Object.keys(p).sort()).toEqual(['aos', 'aosAzimuthDeg', 'los', 'losAzimuthDeg', 'maxElevationDeg', 'satellite', 'tca', 'truncated']);
+      expect(Object.keys(p).sort()).toEqual([
+        'aos',
+        'aosAzimuthDeg',
+        'los',
+        'losAzimuthDeg',
+        'maxElevationDeg',
+        'satellite',
+        'tca',
+        'truncated',
+      ]);
       expect(Object.keys(p.satellite).sort()).toEqual(['name', 'noradId']);
       expect(typeof p.satellite.name).toBe('string');
       expect(Number.isInteger(p.satellite.noradId)).toBe(true);
@@ -66,7 +83,8 @@ describe('satiot passes --format json', () => {
   });
 
   it('keeps every pass inside the 24 h window and marks only window-cut passes as truncated', () => {
-    const t0 = Date.parse(START), t1 = t0 + 24 * 3_600_000;
+    const t0 = Date.parse(START),
+      t1 = t0 + 24 * 3_600_000;
     for (const p of all) {
       expect(Date.parse(p.aos)).toBeGreaterThanOrEqual(t0);
       expect(Date.parse(p.los)).toBeLessThanOrEqual(t1);
@@ -85,8 +103,17 @@ describe('satiot passes --format json', () => {
 
   it('prints the same passes as calling findPassesForAll directly', () => {
     const start = Date.parse(START);
-    const sats = buildConstellation({ elementSets: { text: readFileSync(REFERENCE_TLE_PATH, 'utf8'), source: 'ref' } }, start, () => {});
-    const passes = findPassesForAll(sats, { site: makeSite({ latDeg: 40, lonDeg: 116.33, altM: 0 }), start, end: start + 24 * 3_600_000, minElevationDeg: 10 });
+    const sats = buildConstellation(
+      { elementSets: { text: readFileSync(REFERENCE_TLE_PATH, 'utf8'), source: 'ref' } },
+      start,
+      () => {},
+    );
+    const passes = findPassesForAll(sats, {
+      site: makeSite({ latDeg: 40, lonDeg: 116.33, altM: 0 }),
+      start,
+      end: start + 24 * 3_600_000,
+      minElevationDeg: 10,
+    });
     expect(all).toEqual(passesToJson(passes).passes);
   });
 
@@ -109,7 +136,9 @@ describe('satiot passes --format json', () => {
   it('accepts --sat more than once', async () => {
     const r = await runCli([...BASE, '--format', 'json', '--sat', 'REF-SSO-500', '--sat', '99002']);
     expect(r.code).toBe(0);
-    expect(parsePasses(r)).toEqual(all.filter((p) => p.satellite.name === 'REF-SSO-500' || p.satellite.noradId === 99002));
+    expect(parsePasses(r)).toEqual(
+      all.filter((p) => p.satellite.name === 'REF-SSO-500' || p.satellite.noradId === 99002),
+    );
   });
 
   it('exits 4 with SATELLITE_NOT_FOUND naming an unknown --sat', async () => {
@@ -233,7 +262,17 @@ describe('satiot passes --help', () => {
   it('exits 0 and documents every flag', async () => {
     const r = await runCli(['passes', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--tle', '--sat', '--lat', '--lon', '--alt-m', '--start', '--hours', '--min-elevation', '--format']) {
+    for (const flag of [
+      '--tle',
+      '--sat',
+      '--lat',
+      '--lon',
+      '--alt-m',
+      '--start',
+      '--hours',
+      '--min-elevation',
+      '--format',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`^\\s+${flag}\\b`, 'm'));
     }
   });

@@ -12,12 +12,31 @@ const LATENCY = ['plan', 'latency', ...WALKER, ...REGION, ...WINDOW, '--format',
 /** Window plus the default 12 h tail, minutes: no gap or wait can be longer. */
 const HORIZON_MIN = (6 + 12) * 60;
 
-const COVERAGE_KEYS = ['coverageFraction', 'meanRevisitGapMin', 'maxRevisitGapMin', 'meanWaitMin', 'p95WaitMin', 'passesPerDay'] as const;
+const COVERAGE_KEYS = [
+  'coverageFraction',
+  'meanRevisitGapMin',
+  'maxRevisitGapMin',
+  'meanWaitMin',
+  'p95WaitMin',
+  'passesPerDay',
+] as const;
 const LATENCY_KEYS = ['meanMin', 'p50Min', 'p95Min', 'maxMin', 'uplinkWaitMeanMin', 'groundWaitMeanMin'] as const;
 
-interface CoverageDoc { cells: number; summary: Record<(typeof COVERAGE_KEYS)[number], number>; parameters: Record<string, unknown> }
-interface LatencyDoc { cells: number; summary: Record<(typeof LATENCY_KEYS)[number] | 'undeliveredFraction', number>; parameters: Record<string, unknown> }
-interface Feature { type: string; properties: Record<string, unknown>; geometry: { type: string; coordinates: number[][][] } }
+interface CoverageDoc {
+  cells: number;
+  summary: Record<(typeof COVERAGE_KEYS)[number], number>;
+  parameters: Record<string, unknown>;
+}
+interface LatencyDoc {
+  cells: number;
+  summary: Record<(typeof LATENCY_KEYS)[number] | 'undeliveredFraction', number>;
+  parameters: Record<string, unknown>;
+}
+interface Feature {
+  type: string;
+  properties: Record<string, unknown>;
+  geometry: { type: string; coordinates: number[][][] };
+}
 
 function expectCleanFailure(r: CliResult, code: string, exit = 2): void {
   expect(r.stderr).toMatch(new RegExp(`^error ${code}: `, 'm'));
@@ -60,7 +79,13 @@ describe('satiot plan coverage', () => {
     expect(Number.isInteger(doc.cells)).toBe(true);
     expect(doc.cells).toBeGreaterThan(10);
     expect(Object.keys(doc.summary).sort()).toEqual([...COVERAGE_KEYS].sort());
-    expect(doc.parameters).toMatchObject({ region: 'bbox:110,30,115,35', resolution: 3, satellites: 12, hours: 6, start: '2026-01-15T00:00:00.000Z' });
+    expect(doc.parameters).toMatchObject({
+      region: 'bbox:110,30,115,35',
+      resolution: 3,
+      satellites: 12,
+      hours: 6,
+      start: '2026-01-15T00:00:00.000Z',
+    });
   });
 
   it('keeps every summary metric within its possible range', () => {
@@ -107,7 +132,14 @@ describe('satiot plan coverage', () => {
       const cell = String(f.properties.cell);
       expect(isValidCell(cell)).toBe(true);
       ids.add(cell);
-      for (const k of ['coverageFraction', 'meanRevisitGapMin', 'maxRevisitGapMin', 'passesPerDay', 'meanWaitMin', 'p95WaitMin']) {
+      for (const k of [
+        'coverageFraction',
+        'meanRevisitGapMin',
+        'maxRevisitGapMin',
+        'passesPerDay',
+        'meanWaitMin',
+        'p95WaitMin',
+      ]) {
         expect(k in f.properties, k).toBe(true);
         const v = f.properties[k];
         expect(v === null || typeof v === 'number', k).toBe(true);
@@ -154,10 +186,13 @@ describe('satiot plan latency', () => {
 
   it('reads ground stations from a JSON file', async () => {
     const file = join(tmp.dir, 'stations.json');
-    writeFileSync(file, JSON.stringify([
-      { id: 'bj', name: 'Beijing', lat: 40.0, lon: 116.3, altM: 50 },
-      { id: 'kr', name: 'Kourou', lat: 5.2, lon: -52.8, minElevationDeg: 10 },
-    ]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { id: 'bj', name: 'Beijing', lat: 40.0, lon: 116.3, altM: 50 },
+        { id: 'kr', name: 'Kourou', lat: 5.2, lon: -52.8, minElevationDeg: 10 },
+      ]),
+    );
     const r = await runCli([...LATENCY, '--ground-stations', file]);
     expect(r.stderr).not.toMatch(/^error /m);
     expect(r.code).toBe(0);
@@ -193,18 +228,45 @@ describe('satiot plan with bad input', () => {
   });
 
   it('exits 2 with REGION_EMPTY for a bbox smaller than one cell', async () => {
-    const r = await runCli(['plan', 'coverage', ...WALKER, '--region', 'bbox:110,30,110.01,30.01', '--resolution', '3', ...WINDOW]);
+    const r = await runCli([
+      'plan',
+      'coverage',
+      ...WALKER,
+      '--region',
+      'bbox:110,30,110.01,30.01',
+      '--resolution',
+      '3',
+      ...WINDOW,
+    ]);
     expectCleanFailure(r, 'REGION_EMPTY');
   });
 
   it('exits 2 with INVALID_ARGUMENT naming --resolution for --resolution 12', async () => {
-    const r = await runCli(['plan', 'coverage', ...WALKER, '--region', 'bbox:110,30,115,35', '--resolution', '12', ...WINDOW]);
+    const r = await runCli([
+      'plan',
+      'coverage',
+      ...WALKER,
+      '--region',
+      'bbox:110,30,115,35',
+      '--resolution',
+      '12',
+      ...WINDOW,
+    ]);
     expectCleanFailure(r, 'INVALID_ARGUMENT');
     expect(r.stderr).toContain('--resolution');
   });
 
   it('exits 2 naming --hours for --hours 0', async () => {
-    const r = await runCli(['plan', 'coverage', ...WALKER, ...REGION, '--start', '2026-01-15T00:00:00Z', '--hours', '0']);
+    const r = await runCli([
+      'plan',
+      'coverage',
+      ...WALKER,
+      ...REGION,
+      '--start',
+      '2026-01-15T00:00:00Z',
+      '--hours',
+      '0',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error (INVALID_ARGUMENT|INVALID_TIME): .*--hours/m);
     expect(r.stdout).toBe('');
@@ -231,7 +293,13 @@ describe('satiot plan with bad input', () => {
 
   it('exits 2 with GROUND_STATIONS_INVALID naming the station with a bad latitude', async () => {
     const file = join(tmp.dir, 'bad-lat.json');
-    writeFileSync(file, JSON.stringify([{ name: 'ok', lat: 40, lon: 116 }, { name: 'bad', lat: 'north', lon: 116 }]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { name: 'ok', lat: 40, lon: 116 },
+        { name: 'bad', lat: 'north', lon: 116 },
+      ]),
+    );
     const r = await runCli([...LATENCY, '--ground-stations', file]);
     expectCleanFailure(r, 'GROUND_STATIONS_INVALID');
     expect(r.stderr).toContain('ground station 2');

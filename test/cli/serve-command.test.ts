@@ -21,9 +21,20 @@ describe('satiot serve, failing to start', () => {
       try {
         // A terminal sealed under one key…
         const store = await openStore('sqlite', { dataDir: dir });
-        const core = await Core.start({ store, bus: await openBus('memory'), vault: new KeyVault(randomBytes(32)), onError: () => undefined });
+        const core = await Core.start({
+          store,
+          bus: await openBus('memory'),
+          vault: new KeyVault(randomBytes(32)),
+          onError: () => undefined,
+        });
         const tenant = await core.provisioning.createTenant('acme');
-        await core.provisioning.createTerminal({ tenantId: tenant.id, devEui: '70b3d57ed0000001', devAddr: '26000001', nwkSKey: '00'.repeat(16), appSKey: '11'.repeat(16) });
+        await core.provisioning.createTerminal({
+          tenantId: tenant.id,
+          devEui: '70b3d57ed0000001',
+          devAddr: '26000001',
+          nwkSKey: '00'.repeat(16),
+          appSKey: '11'.repeat(16),
+        });
         await core.close();
         // …and a node started with another.
         writeFileSync(join(dir, 'master.key'), `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });

@@ -11,8 +11,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import mqtt from 'mqtt';
 import {
-  NatsProcess, NodeProcess, canRunPrivatePostgres, frame, missing, newTerminal, postFrames, privatePostgres, sharedSchema, sleep, until,
-  type ClusterTerminal, type Database,
+  NatsProcess,
+  NodeProcess,
+  canRunPrivatePostgres,
+  frame,
+  missing,
+  newTerminal,
+  postFrames,
+  privatePostgres,
+  sharedSchema,
+  sleep,
+  until,
+  type ClusterTerminal,
+  type Database,
 } from './harness.js';
 
 const why = missing();
@@ -21,13 +32,19 @@ const suite = why ? describe.skip : describe;
 
 /** A webhook receiver: every POST's delivery id and event, in arrival order. */
 class Receiver {
-  private constructor(private readonly server: Server, readonly url: string, readonly deliveries: Array<{ id: string; messageId: string; kind: string }>) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    readonly deliveries: Array<{ id: string; messageId: string; kind: string }>,
+  ) {}
 
   static async start(): Promise<Receiver> {
     const deliveries: Array<{ id: string; messageId: string; kind: string }> = [];
     const server = createServer((req, res) => {
       let body = '';
-      req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+      req.on('data', (c: Buffer) => {
+        body += c.toString('utf8');
+      });
       req.on('end', () => {
         const e = JSON.parse(body) as { kind: string; messageId?: string };
         deliveries.push({ id: String(req.headers['x-satiot-delivery']), messageId: e.messageId ?? '', kind: e.kind });
@@ -48,16 +65,29 @@ class Receiver {
 }
 
 /** What a tenant needs for the scenarios: a station token, a user codec, a webhook to `receiver`. */
-async function provision(node: NodeProcess, receiver: Receiver): Promise<{ tenantId: string; token: string; codec: string }> {
+async function provision(
+  node: NodeProcess,
+  receiver: Receiver,
+): Promise<{ tenantId: string; token: string; codec: string }> {
   const tenant = await node.api<{ id: string }>('POST', '/api/v1/tenants', { name: `cluster ${Date.now()}` });
   expect(tenant.status).toBe(201);
-  const station = await node.api<{ token: string }>('POST', '/api/v1/ground-stations', { name: 'gs', lat: 40, lon: 116 });
+  const station = await node.api<{ token: string }>('POST', '/api/v1/ground-stations', {
+    name: 'gs',
+    lat: 40,
+    lon: 116,
+  });
   expect(station.status).toBe(201);
   const codec = await node.api<{ id: string }>('POST', '/api/v1/user-codecs', {
-    tenantId: tenant.body.id, name: 'first-byte', script: 'function decodeUplink(bytes) { return { n: bytes[0] }; }',
+    tenantId: tenant.body.id,
+    name: 'first-byte',
+    script: 'function decodeUplink(bytes) { return { n: bytes[0] }; }',
   });
   expect(codec.status).toBe(201);
-  const hook = await node.api<{ id: string }>('POST', '/api/v1/webhooks', { tenantId: tenant.body.id, url: receiver.url, events: ['decoded'] });
+  const hook = await node.api<{ id: string }>('POST', '/api/v1/webhooks', {
+    tenantId: tenant.body.id,
+    url: receiver.url,
+    events: ['decoded'],
+  });
   expect(hook.status).toBe(201);
   return { tenantId: tenant.body.id, token: station.body.token, codec: `user:${codec.body.id}` };
 }
@@ -90,7 +120,14 @@ async function countMessages(db: Database): Promise<{ messages: number; decodes:
  * in turn while `during` runs; a batch a node does not answer (killed, store down) is posted again
  * to the next node until one acknowledges it. Returns the message ids acknowledged.
  */
-async function load(nodes: () => NodeProcess[], token: string, terminals: readonly ClusterTerminal[], batches: number, size: number, during?: (batch: number) => Promise<void>): Promise<Set<string>> {
+async function load(
+  nodes: () => NodeProcess[],
+  token: string,
+  terminals: readonly ClusterTerminal[],
+  batches: number,
+  size: number,
+  during?: (batch: number) => Promise<void>,
+): Promise<Set<string>> {
   const acked = new Set<string>();
   const counters = new Map(terminals.map((t) => [t.devEui, 0]));
   let k = 0;
@@ -106,7 +143,10 @@ async function load(nodes: () => NodeProcess[], token: string, terminals: readon
       const live = nodes();
       const results = await postFrames(live[k++ % live.length]!, token, frames);
       if (results) {
-        expect(results.every((r) => r.status === 'accepted' || r.status === 'duplicate'), JSON.stringify(results.filter((r) => r.status === 'rejected').slice(0, 3))).toBe(true);
+        expect(
+          results.every((r) => r.status === 'accepted' || r.status === 'duplicate'),
+          JSON.stringify(results.filter((r) => r.status === 'rejected').slice(0, 3)),
+        ).toBe(true);
         for (const r of results) acked.add(r.messageId!);
         break;
       }
@@ -136,7 +176,8 @@ async function twoNodes(db: Database): Promise<TwoNodes> {
 }
 
 async function disposeTwoNodes(c: Partial<TwoNodes>): Promise<void> {
-  if (process.env['SATIOT_CLUSTER_DEBUG']) for (const n of [c.a, c.b]) console.log(`--- node ${n?.id} ---\n${n?.output}`);
+  if (process.env['SATIOT_CLUSTER_DEBUG'])
+    for (const n of [c.a, c.b]) console.log(`--- node ${n?.id} ---\n${n?.output}`);
   await Promise.all([c.a?.dispose(), c.b?.dispose()]);
   await c.receiver?.close();
   await c.nats?.dispose();
@@ -161,34 +202,60 @@ suite('a cluster of satiot nodes on one PostgreSQL schema and one NATS server', 
     expect(Date.now() - created).toBeLessThan(1_000);
     expect(first?.map((r) => r.status)).toEqual(['accepted']);
 
-    const suspend = await a.api('POST', `/api/v1/terminals/${t.devEui}/lifecycle`, { action: 'suspend', reason: 'cluster test' });
+    const suspend = await a.api('POST', `/api/v1/terminals/${t.devEui}/lifecycle`, {
+      action: 'suspend',
+      reason: 'cluster test',
+    });
     expect(suspend.status).toBe(200);
     const suspended = Date.now();
     let fCnt = 1;
-    const refusedAfter = await until(async () => {
-      const r = await postFrames(b, ctx.token, [frame(t, ++fCnt)]);
-      return r?.[0]?.code === 'TERMINAL_NOT_APPROVED' ? Date.now() - suspended : undefined;
-    }, 'B to refuse the suspended terminal', 5_000, 20);
+    const refusedAfter = await until(
+      async () => {
+        const r = await postFrames(b, ctx.token, [frame(t, ++fCnt)]);
+        return r?.[0]?.code === 'TERMINAL_NOT_APPROVED' ? Date.now() - suspended : undefined;
+      },
+      'B to refuse the suspended terminal',
+      5_000,
+      20,
+    );
     expect(refusedAfter).toBeLessThan(1_000);
 
     // Reinstated on B: A takes its frames again.
     expect((await b.api('POST', `/api/v1/terminals/${t.devEui}/lifecycle`, { action: 'reinstate' })).status).toBe(200);
-    await until(async () => (await postFrames(a, ctx.token, [frame(t, ++fCnt)]))?.[0]?.status === 'accepted', 'A to take the reinstated terminal', 5_000, 20);
+    await until(
+      async () => (await postFrames(a, ctx.token, [frame(t, ++fCnt)]))?.[0]?.status === 'accepted',
+      'A to take the reinstated terminal',
+      5_000,
+      20,
+    );
 
     // A rule made on A is the rule B evaluates; an API key revoked on B is refused by A.
-    const key = await a.api<{ id: string; key: string }>('POST', '/api/v1/api-keys', { role: 'tenant-user', tenantId: ctx.tenantId });
+    const key = await a.api<{ id: string; key: string }>('POST', '/api/v1/api-keys', {
+      role: 'tenant-user',
+      tenantId: ctx.tenantId,
+    });
     expect((await b.api('GET', '/api/v1/terminals', undefined, key.body.key)).status).toBe(200);
     expect((await a.api('GET', '/api/v1/terminals', undefined, key.body.key)).status).toBe(200);
     expect((await b.api('DELETE', `/api/v1/api-keys/${key.body.id}`)).status).toBe(200);
     const revoked = Date.now();
-    await until(async () => (await a.api('GET', '/api/v1/terminals', undefined, key.body.key)).status === 401, 'A to refuse the revoked key', 5_000, 20);
+    await until(
+      async () => (await a.api('GET', '/api/v1/terminals', undefined, key.body.key)).status === 401,
+      'A to refuse the revoked key',
+      5_000,
+      20,
+    );
     expect(Date.now() - revoked).toBeLessThan(1_000);
   });
 
   it('(g) hears on B a terrestrial gateway registered on A, and merges its copy with a satellite copy posted to A into one message', async () => {
     const t = await addTerminal(a, ctx.tenantId);
     const eui = 'aa555a00000000c1';
-    const registered = await a.api<{ id: string }>('POST', '/api/v1/gateways', { gatewayEui: eui, name: 'cluster gateway', lat: 30.6, lon: 114.3 });
+    const registered = await a.api<{ id: string }>('POST', '/api/v1/gateways', {
+      gatewayEui: eui,
+      name: 'cluster gateway',
+      lat: 30.6,
+      lon: 114.3,
+    });
     expect(registered.status).toBe(201);
     const gw = createSocket('udp4');
     const answers: Buffer[] = [];
@@ -196,23 +263,58 @@ suite('a cluster of satiot nodes on one PostgreSQL schema and one NATS server', 
     await new Promise<void>((r) => gw.bind(0, '127.0.0.1', () => r()));
     try {
       // A datagram as the protocol document lays it out: version, token, identifier, EUI, JSON.
-      const datagram = (token: number, id: number, json?: unknown) => Buffer.concat([Buffer.from([2, token >> 8, token & 0xff, id]), Buffer.from(eui, 'hex'), json ? Buffer.from(JSON.stringify(json)) : Buffer.alloc(0)]);
+      const datagram = (token: number, id: number, json?: unknown) =>
+        Buffer.concat([
+          Buffer.from([2, token >> 8, token & 0xff, id]),
+          Buffer.from(eui, 'hex'),
+          json ? Buffer.from(JSON.stringify(json)) : Buffer.alloc(0),
+        ]);
       const pulled = Date.now();
-      await until(async () => {
-        gw.send(datagram(0x0101, 0x02), b.udpPort!, '127.0.0.1');
-        await sleep(50);
-        return answers.some((m) => m.readUInt16BE(1) === 0x0101 && m[3] === 0x04);
-      }, 'B to answer the gateway registered on A', 5_000, 0);
+      await until(
+        async () => {
+          gw.send(datagram(0x0101, 0x02), b.udpPort!, '127.0.0.1');
+          await sleep(50);
+          return answers.some((m) => m.readUInt16BE(1) === 0x0101 && m[3] === 0x04);
+        },
+        'B to answer the gateway registered on A',
+        5_000,
+        0,
+      );
       expect(Date.now() - pulled).toBeLessThan(1_000);
       const sat = frame(t, 1);
-      const rxpk = { time: new Date(Date.now() - 61_000).toISOString(), tmst: 1000, chan: 0, rfch: 0, freq: 470.3, stat: 1, modu: 'LORA', datr: 'SF10BW125', codr: '4/5', rssi: -60, lsnr: 7, size: Buffer.from(sat['phyPayload'] as string, 'base64').length, data: sat['phyPayload'] };
+      const rxpk = {
+        time: new Date(Date.now() - 61_000).toISOString(),
+        tmst: 1000,
+        chan: 0,
+        rfch: 0,
+        freq: 470.3,
+        stat: 1,
+        modu: 'LORA',
+        datr: 'SF10BW125',
+        codr: '4/5',
+        rssi: -60,
+        lsnr: 7,
+        size: Buffer.from(sat['phyPayload'] as string, 'base64').length,
+        data: sat['phyPayload'],
+      };
       gw.send(datagram(0x0202, 0x00, { rxpk: [rxpk] }), b.udpPort!, '127.0.0.1');
-      await until(() => answers.some((m) => m.readUInt16BE(1) === 0x0202 && m[3] === 0x01), 'the PUSH_ACK from B', 5_000, 20);
+      await until(
+        () => answers.some((m) => m.readUInt16BE(1) === 0x0202 && m[3] === 0x01),
+        'the PUSH_ACK from B',
+        5_000,
+        20,
+      );
       const viaA = await postFrames(a, ctx.token, [sat]);
       expect(viaA?.map((r) => r.status)).toEqual(['duplicate']);
-      const listed = await a.api<{ items: Array<{ receptions: Array<{ path: string; gatewayEui?: string }> }> }>('GET', `/api/v1/terminals/${t.devEui}/messages`);
+      const listed = await a.api<{ items: Array<{ receptions: Array<{ path: string; gatewayEui?: string }> }> }>(
+        'GET',
+        `/api/v1/terminals/${t.devEui}/messages`,
+      );
       expect(listed.body.items).toHaveLength(1);
-      expect(listed.body.items[0]!.receptions.map((r) => [r.path, r.gatewayEui])).toEqual([['terrestrial', eui], ['satellite', undefined]]);
+      expect(listed.body.items[0]!.receptions.map((r) => [r.path, r.gatewayEui])).toEqual([
+        ['terrestrial', eui],
+        ['satellite', undefined],
+      ]);
     } finally {
       gw.close();
     }
@@ -241,18 +343,41 @@ suite('a cluster of satiot nodes on one PostgreSQL schema and one NATS server', 
     const terminals = await Promise.all([0, 1, 2, 3, 4].map(() => addTerminal(a, ctx.tenantId, ctx.codec)));
     const before = await countMessages(db);
     let nodes = [a, b];
-    const acked = await load(() => nodes, ctx.token, terminals, 60, 20, async (batch) => {
-      if (batch === 20) { await a.kill(); nodes = [b]; }
-      if (batch === 40) { await a.run(); nodes = [a, b]; }
-    });
+    const acked = await load(
+      () => nodes,
+      ctx.token,
+      terminals,
+      60,
+      20,
+      async (batch) => {
+        if (batch === 20) {
+          await a.kill();
+          nodes = [b];
+        }
+        if (batch === 40) {
+          await a.run();
+          nodes = [a, b];
+        }
+      },
+    );
     expect(acked.size).toBe(1200);
-    const after = await until(async () => {
-      const c = await countMessages(db);
-      return c.decodes - before.decodes >= 1200 ? c : undefined;
-    }, 'every message decoded', 60_000, 250);
+    const after = await until(
+      async () => {
+        const c = await countMessages(db);
+        return c.decodes - before.decodes >= 1200 ? c : undefined;
+      },
+      'every message decoded',
+      60_000,
+      250,
+    );
     expect(after.messages - before.messages).toBe(1200);
     expect(after.decodes - before.decodes).toBe(1200);
-    await until(() => [...acked].every((id) => receiver.messageIds().has(id)) || undefined, 'every message delivered to the webhook', 60_000, 250);
+    await until(
+      () => [...acked].every((id) => receiver.messageIds().has(id)) || undefined,
+      'every message delivered to the webhook',
+      60_000,
+      250,
+    );
     // At least once: a repeat (after the kill) carries the same delivery id as the first.
     const ids = new Map<string, string>();
     for (const d of receiver.deliveries.filter((x) => acked.has(x.messageId))) {
@@ -269,15 +394,30 @@ suite('a cluster of satiot nodes on one PostgreSQL schema and one NATS server', 
     const [dying, survivor] = holder === 'a' ? [a, b] : [b, a];
     await dying.kill();
     const killed = Date.now();
-    const taken = await until(async () => {
-      const v = await survivor.api<{ leases: Array<{ name: string; holder: string | null }>; nodes: Array<{ nodeId: string; state: string }> }>('GET', '/api/v1/cluster');
-      return v.body.leases.find((l) => l.name === 'outbox-relay')?.holder === survivor.id ? Date.now() - killed : undefined;
-    }, 'the survivor to take the outbox relay', 15_000, 100);
+    const taken = await until(
+      async () => {
+        const v = await survivor.api<{
+          leases: Array<{ name: string; holder: string | null }>;
+          nodes: Array<{ nodeId: string; state: string }>;
+        }>('GET', '/api/v1/cluster');
+        return v.body.leases.find((l) => l.name === 'outbox-relay')?.holder === survivor.id
+          ? Date.now() - killed
+          : undefined;
+      },
+      'the survivor to take the outbox relay',
+      15_000,
+      100,
+    );
     expect(taken).toBeLessThan(10_000);
     // And the events keep flowing through it.
     const t = await addTerminal(survivor, ctx.tenantId, ctx.codec);
     const r = await postFrames(survivor, ctx.token, [frame(t, 1)]);
-    await until(() => receiver.messageIds().has(r![0]!.messageId!) || undefined, 'the new message delivered by the survivor', 20_000, 100);
+    await until(
+      () => receiver.messageIds().has(r![0]!.messageId!) || undefined,
+      'the new message delivered by the survivor',
+      20_000,
+      100,
+    );
     await dying.run();
   });
 });
@@ -295,8 +435,16 @@ if (!why && !MQTT_URL) console.warn('cluster MQTT test skipped: SATIOT_TEST_MQTT
   beforeAll(async () => {
     nats = await NatsProcess.start();
     db = sharedSchema();
-    a = await NodeProcess.start('a', { store: db.url, bus: nats.url, extra: ['--mqtt', MQTT_URL!, '--mqtt-group', group] });
-    b = await NodeProcess.start('b', { store: db.url, bus: nats.url, extra: ['--mqtt', MQTT_URL!, '--mqtt-group', group] });
+    a = await NodeProcess.start('a', {
+      store: db.url,
+      bus: nats.url,
+      extra: ['--mqtt', MQTT_URL!, '--mqtt-group', group],
+    });
+    b = await NodeProcess.start('b', {
+      store: db.url,
+      bus: nats.url,
+      extra: ['--mqtt', MQTT_URL!, '--mqtt-group', group],
+    });
     client = await mqtt.connectAsync(MQTT_URL!, { clientId: `cluster-test-${Date.now()}` });
   }, 120_000);
 
@@ -309,14 +457,24 @@ if (!why && !MQTT_URL) console.warn('cluster MQTT test skipped: SATIOT_TEST_MQTT
 
   it('(f) ingests each batch once through the shared subscription, answering it once', async () => {
     const tenant = await a.api<{ id: string }>('POST', '/api/v1/tenants', { name: 'mqtt' });
-    const station = await a.api<{ id: string; token: string }>('POST', '/api/v1/ground-stations', { name: 'gs-mqtt', lat: 40, lon: 116 });
+    const station = await a.api<{ id: string; token: string }>('POST', '/api/v1/ground-stations', {
+      name: 'gs-mqtt',
+      lat: 40,
+      lon: 116,
+    });
     const t = await addTerminal(a, tenant.body.id);
     const acks: Array<{ requestId: string; results?: Array<{ status: string }>; error?: unknown }> = [];
-    client.on('message', (_topic, payload) => { acks.push(JSON.parse(payload.toString('utf8')) as (typeof acks)[number]); });
+    client.on('message', (_topic, payload) => {
+      acks.push(JSON.parse(payload.toString('utf8')) as (typeof acks)[number]);
+    });
     await client.subscribeAsync(`satiot/gateway/${station.body.id}/ack`, { qos: 1 });
     const before = await countMessages(db);
     for (let n = 1; n <= 40; n++) {
-      await client.publishAsync(`satiot/gateway/${station.body.id}/up`, JSON.stringify({ token: station.body.token, requestId: `r${n}`, frames: [frame(t, n)] }), { qos: 1 });
+      await client.publishAsync(
+        `satiot/gateway/${station.body.id}/up`,
+        JSON.stringify({ token: station.body.token, requestId: `r${n}`, frames: [frame(t, n)] }),
+        { qos: 1 },
+      );
     }
     await until(() => acks.length >= 40 || undefined, '40 answers', 20_000, 50);
     await sleep(500); // a second answer to any batch would arrive by now
@@ -328,7 +486,8 @@ if (!why && !MQTT_URL) console.warn('cluster MQTT test skipped: SATIOT_TEST_MQTT
 });
 
 const restartable = !why && canRunPrivatePostgres() ? describe : describe.skip;
-if (!why && !canRunPrivatePostgres()) console.warn('cluster restart test skipped: no private PostgreSQL can be started here (initdb, pg_ctl)');
+if (!why && !canRunPrivatePostgres())
+  console.warn('cluster restart test skipped: no private PostgreSQL can be started here (initdb, pg_ctl)');
 
 restartable('a cluster riding out a NATS restart and a PostgreSQL restart', () => {
   let c: TwoNodes;
@@ -344,29 +503,50 @@ restartable('a cluster riding out a NATS restart and a PostgreSQL restart', () =
   it('(d) loses no acknowledged frame and no event when NATS and then PostgreSQL restart mid-load', async () => {
     const terminals = await Promise.all([0, 1, 2, 3, 4].map(() => addTerminal(a, ctx.tenantId, ctx.codec)));
     let refusedWhileDown = 0;
-    const acked = await load(() => [a, b], ctx.token, terminals, 60, 20, async (batch) => {
-      if (batch === 15) await nats.restart(1_500);
-      if (batch === 35) {
-        const down = db.restart!(1_500);
-        // While it is down a node answers 503 STORE_UNAVAILABLE with Retry-After, and nothing is acknowledged.
-        await sleep(300);
-        const r = await fetch(`${a.url}/api/v1/gateway/uplinks`, { method: 'POST', headers: { authorization: `Bearer ${ctx.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ frames: [frame(terminals[0]!, 100_000)] }) });
-        if (r.status === 503) {
-          refusedWhileDown++;
-          expect(r.headers.get('retry-after')).toBe('5');
-          expect(((await r.json()) as { error: { code: string } }).error.code).toBe('STORE_UNAVAILABLE');
+    const acked = await load(
+      () => [a, b],
+      ctx.token,
+      terminals,
+      60,
+      20,
+      async (batch) => {
+        if (batch === 15) await nats.restart(1_500);
+        if (batch === 35) {
+          const down = db.restart!(1_500);
+          // While it is down a node answers 503 STORE_UNAVAILABLE with Retry-After, and nothing is acknowledged.
+          await sleep(300);
+          const r = await fetch(`${a.url}/api/v1/gateway/uplinks`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${ctx.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ frames: [frame(terminals[0]!, 100_000)] }),
+          });
+          if (r.status === 503) {
+            refusedWhileDown++;
+            expect(r.headers.get('retry-after')).toBe('5');
+            expect(((await r.json()) as { error: { code: string } }).error.code).toBe('STORE_UNAVAILABLE');
+          }
+          await down;
         }
-        await down;
-      }
-    });
+      },
+    );
     expect(refusedWhileDown).toBe(1);
     expect(acked.size).toBe(1200);
-    const counts = await until(async () => {
-      const c = await countMessages(db).catch(() => undefined);
-      return c && c.decodes >= 1200 ? c : undefined;
-    }, 'every message decoded', 90_000, 250);
+    const counts = await until(
+      async () => {
+        const c = await countMessages(db).catch(() => undefined);
+        return c && c.decodes >= 1200 ? c : undefined;
+      },
+      'every message decoded',
+      90_000,
+      250,
+    );
     expect(counts).toEqual({ messages: 1200, decodes: 1200 });
-    await until(() => [...acked].every((id) => receiver.messageIds().has(id)) || undefined, 'every message delivered to the webhook', 90_000, 250);
+    await until(
+      () => [...acked].every((id) => receiver.messageIds().has(id)) || undefined,
+      'every message delivered to the webhook',
+      90_000,
+      250,
+    );
     const dead = await a.api<{ items: unknown[] }>('GET', '/api/v1/dead-letters');
     expect(dead.body.items).toEqual([]);
   });

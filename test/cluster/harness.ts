@@ -15,8 +15,12 @@ import { dropPostgresSchema } from '../../src/store/postgres/drop-schema.js';
 import { until as untilShared } from '../support/until.js';
 
 export const POSTGRES_URL = process.env['SATIOT_TEST_POSTGRES_URL'] || undefined;
-export const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => existsSync(p));
-const PG_BIN = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'].find((p) => existsSync(join(p, 'initdb')));
+export const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) =>
+  existsSync(p),
+);
+const PG_BIN = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'].find((p) =>
+  existsSync(join(p, 'initdb')),
+);
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 
 /** Why the cluster tests cannot run here, or undefined when they can. */
@@ -37,8 +41,12 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
  * The shared `until` (test/support/until.ts) with a real process's patience: nodes and nats-server
  * start and fail over in seconds, so the default is 30 s, polling every 50 ms.
  */
-export const until = <T>(f: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000, everyMs = 50): Promise<T> =>
-  untilShared(f, what, timeoutMs, everyMs);
+export const until = <T>(
+  f: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 30_000,
+  everyMs = 50,
+): Promise<T> => untilShared(f, what, timeoutMs, everyMs);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,7 +62,10 @@ export async function freePort(): Promise<number> {
 async function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const c = connect(port, '127.0.0.1');
-    c.once('connect', () => { c.destroy(); resolve(true); });
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
     c.once('error', () => resolve(false));
   });
 }
@@ -62,7 +73,10 @@ async function portOpen(port: number): Promise<boolean> {
 /** A NATS server with JetStream on a free port and a store directory of its own; restart() keeps both. */
 export class NatsProcess {
   private child: ChildProcess | undefined;
-  private constructor(readonly port: number, readonly dir: string) {}
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+  ) {}
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
@@ -75,7 +89,9 @@ export class NatsProcess {
   }
 
   private async run(): Promise<void> {
-    this.child = spawn(NATS_SERVER!, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.dir], { stdio: 'ignore' });
+    this.child = spawn(NATS_SERVER!, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.dir], {
+      stdio: 'ignore',
+    });
     await until(() => portOpen(this.port), `nats-server on ${this.port}`, 10_000);
   }
 
@@ -129,11 +145,23 @@ export async function privatePostgres(): Promise<Database> {
     chmodSync(dir, 0o700);
   }
   const run = (cmd: string, args: string[]) => {
-    const r = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN!, cmd), ...args], { encoding: 'utf8' }) : spawnSync(join(PG_BIN!, cmd), args, { encoding: 'utf8' });
+    const r = asRoot
+      ? spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN!, cmd), ...args], { encoding: 'utf8' })
+      : spawnSync(join(PG_BIN!, cmd), args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
   };
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  const start = () =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres?schema=satiot`,
@@ -143,7 +171,11 @@ export async function privatePostgres(): Promise<Database> {
       start();
     },
     async dispose() {
-      try { run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); } catch { /* already down */ }
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        /* already down */
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -159,31 +191,90 @@ export class NodeProcess {
   /** Everything it wrote (tests print it when they fail). */
   output = '';
 
-  constructor(readonly id: string, readonly port: number, private readonly args: readonly string[], private readonly dataDir: string, readonly udpPort?: number) {}
+  constructor(
+    readonly id: string,
+    readonly port: number,
+    private readonly args: readonly string[],
+    private readonly dataDir: string,
+    readonly udpPort?: number,
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
   /** `semtechUdp`: also hear terrestrial gateways on a UDP port of its own (`udpPort`). */
-  static async start(id: string, o: { store: string; bus: string; extra?: readonly string[]; semtechUdp?: boolean }): Promise<NodeProcess> {
+  static async start(
+    id: string,
+    o: { store: string; bus: string; extra?: readonly string[]; semtechUdp?: boolean },
+  ): Promise<NodeProcess> {
     const udpPort = o.semtechUdp ? await freePort() : undefined;
-    const n = new NodeProcess(id, await freePort(), ['--store', o.store, '--bus', o.bus, ...(udpPort !== undefined ? ['--semtech-udp', String(udpPort)] : []), ...(o.extra ?? [])],
-      mkdtempSync(join(tmpdir(), `satiot-node-${id}-`)), udpPort);
+    const n = new NodeProcess(
+      id,
+      await freePort(),
+      [
+        '--store',
+        o.store,
+        '--bus',
+        o.bus,
+        ...(udpPort !== undefined ? ['--semtech-udp', String(udpPort)] : []),
+        ...(o.extra ?? []),
+      ],
+      mkdtempSync(join(tmpdir(), `satiot-node-${id}-`)),
+      udpPort,
+    );
     await n.run();
     return n;
   }
 
   async run(): Promise<void> {
-    this.child = spawn(process.execPath, [CLI, 'serve', '--port', String(this.port), '--host', '127.0.0.1', '--node-id', this.id, '--data', this.dataDir,
-      '--allow-internal-delivery', '--rate-limit-api', 'off', '--rate-limit-station', 'off', '--log-level', 'warn', ...this.args], {
-      env: { ...process.env, SATIOT_ADMIN_KEY: ADMIN_KEY, SATIOT_MASTER_KEY: MASTER_KEY, SATIOT_AUDIT_SIGNING_KEY: AUDIT_KEY },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (b: Buffer) => { this.output = (this.output + b.toString('utf8')).slice(-20_000); };
+    this.child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'serve',
+        '--port',
+        String(this.port),
+        '--host',
+        '127.0.0.1',
+        '--node-id',
+        this.id,
+        '--data',
+        this.dataDir,
+        '--allow-internal-delivery',
+        '--rate-limit-api',
+        'off',
+        '--rate-limit-station',
+        'off',
+        '--log-level',
+        'warn',
+        ...this.args,
+      ],
+      {
+        env: {
+          ...process.env,
+          SATIOT_ADMIN_KEY: ADMIN_KEY,
+          SATIOT_MASTER_KEY: MASTER_KEY,
+          SATIOT_AUDIT_SIGNING_KEY: AUDIT_KEY,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const keep = (b: Buffer) => {
+      this.output = (this.output + b.toString('utf8')).slice(-20_000);
+    };
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
-    await until(async () => (await fetch(`${this.url}/readyz`).then((r) => r.ok, () => false)), `node ${this.id} ready`, 60_000, 100);
+    await until(
+      async () =>
+        await fetch(`${this.url}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      `node ${this.id} ready`,
+      60_000,
+      100,
+    );
   }
 
   /** kill -9: no clean stop, no lease given up. */
@@ -210,7 +301,11 @@ export class NodeProcess {
 
   async api<T>(method: string, path: string, body?: unknown, key = ADMIN_KEY): Promise<{ status: number; body: T }> {
     const r = await fetch(`${this.url}${path}`, {
-      method, headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await r.text();
@@ -227,9 +322,13 @@ export interface ClusterTerminal {
 let seq = 0;
 
 /** A terminal's registration body and its keys (AES-128). */
-export function newTerminal(tenantId: string, extra: Record<string, unknown> = {}): { body: Record<string, unknown>; t: ClusterTerminal } {
+export function newTerminal(
+  tenantId: string,
+  extra: Record<string, unknown> = {},
+): { body: Record<string, unknown>; t: ClusterTerminal } {
   const n = ++seq;
-  const nwk = randomBytes(16), app = randomBytes(16);
+  const nwk = randomBytes(16),
+    app = randomBytes(16);
   const devEui = randomBytes(8).toString('hex');
   const devAddr = (0x27000000 + (n << 8) + randomBytes(1)[0]!).toString(16).padStart(8, '0');
   return {
@@ -239,16 +338,38 @@ export function newTerminal(tenantId: string, extra: Record<string, unknown> = {
 }
 
 /** One frame of `t` with counter `fCnt`, as a station hands it in (captured a minute ago). */
-export function frame(t: ClusterTerminal, fCnt: number, payload = Uint8Array.from([fCnt & 0xff, 1, 2, 3])): Record<string, unknown> {
-  const phy = buildDataFrame({ mtype: 'unconfirmed-data-up', devAddr: t.devAddr, fCnt32: fCnt, fPort: 9, payload }, t.keys);
+export function frame(
+  t: ClusterTerminal,
+  fCnt: number,
+  payload = Uint8Array.from([fCnt & 0xff, 1, 2, 3]),
+): Record<string, unknown> {
+  const phy = buildDataFrame(
+    { mtype: 'unconfirmed-data-up', devAddr: t.devAddr, fCnt32: fCnt, fPort: 9, payload },
+    t.keys,
+  );
   const capturedAt = Date.now() - 60_000;
-  return { phyPayload: Buffer.from(phy).toString('base64'), satelliteId: 'SAT-7', capturedAt: new Date(capturedAt).toISOString(), downlinkedAt: new Date(capturedAt + 30_000).toISOString(), rssi: -118, snr: -3 };
+  return {
+    phyPayload: Buffer.from(phy).toString('base64'),
+    satelliteId: 'SAT-7',
+    capturedAt: new Date(capturedAt).toISOString(),
+    downlinkedAt: new Date(capturedAt + 30_000).toISOString(),
+    rssi: -118,
+    snr: -3,
+  };
 }
 
 /** Posts a batch through a station's token; the per-frame results, or undefined when the node did not answer 200. */
-export async function postFrames(node: NodeProcess, token: string, frames: readonly Record<string, unknown>[]): Promise<Array<{ status: string; code?: string; messageId?: string }> | undefined> {
+export async function postFrames(
+  node: NodeProcess,
+  token: string,
+  frames: readonly Record<string, unknown>[],
+): Promise<Array<{ status: string; code?: string; messageId?: string }> | undefined> {
   try {
-    const r = await fetch(`${node.url}/api/v1/gateway/uplinks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ frames }) });
+    const r = await fetch(`${node.url}/api/v1/gateway/uplinks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ frames }),
+    });
     if (r.status !== 200) return undefined;
     return ((await r.json()) as { results: Array<{ status: string; code?: string; messageId?: string }> }).results;
   } catch {

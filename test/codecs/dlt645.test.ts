@@ -28,19 +28,39 @@ describe('published DL/T 645-2007 frames', () => {
 
   it('builds the same bytes as the published requests and replies', () => {
     const meter = '000000000161';
-    expect(toHex(encodeDlt645ReadRequest({ address: meter, di: '00010000', preamble: 0 }))).toBe(wire('68 61 01 00 00 00 00 68 11 04 33 33 34 33 14 16'));
-    expect(toHex(encodeDlt645ReadRequest({ address: meter, di: '02010100' }))).toBe(wire('FE FE FE FE 68 61 01 00 00 00 00 68 11 04 33 34 34 35 17 16'));
-    expect(toHex(encodeDlt645ReadReply({ address: meter, di: '00010000', value: 0.26, preamble: 0 }))).toBe(wire('68 61 01 00 00 00 00 68 91 08 33 33 34 33 59 33 33 33 8A 16'));
-    expect(toHex(encodeDlt645ReadReply({ address: meter, di: '00030000', value: 100.26, preamble: 0 }))).toBe(wire('68 61 01 00 00 00 00 68 91 08 33 33 36 33 59 33 34 33 8D 16'));
-    expect(toHex(encodeDlt645ReadReply({ address: meter, di: '02010100', value: 100.1, preamble: 0 }))).toBe(wire('68 61 01 00 00 00 00 68 91 06 33 34 34 35 34 43 10 16'));
-    expect(toHex(encodeDlt645ReadRequest({ address: '202208310002', di: '028022FF' }))).toBe('fefefefe680200310822206811043255b335d116');
-    expect(toHex(encodeDlt645ErrorReply({ address: '910004920760', error: ['unauthorized'] }))).toBe(wire('FE FE FE FE 68 60 07 92 04 00 91 68 D1 01 37 67 16'));
+    expect(toHex(encodeDlt645ReadRequest({ address: meter, di: '00010000', preamble: 0 }))).toBe(
+      wire('68 61 01 00 00 00 00 68 11 04 33 33 34 33 14 16'),
+    );
+    expect(toHex(encodeDlt645ReadRequest({ address: meter, di: '02010100' }))).toBe(
+      wire('FE FE FE FE 68 61 01 00 00 00 00 68 11 04 33 34 34 35 17 16'),
+    );
+    expect(toHex(encodeDlt645ReadReply({ address: meter, di: '00010000', value: 0.26, preamble: 0 }))).toBe(
+      wire('68 61 01 00 00 00 00 68 91 08 33 33 34 33 59 33 33 33 8A 16'),
+    );
+    expect(toHex(encodeDlt645ReadReply({ address: meter, di: '00030000', value: 100.26, preamble: 0 }))).toBe(
+      wire('68 61 01 00 00 00 00 68 91 08 33 33 36 33 59 33 34 33 8D 16'),
+    );
+    expect(toHex(encodeDlt645ReadReply({ address: meter, di: '02010100', value: 100.1, preamble: 0 }))).toBe(
+      wire('68 61 01 00 00 00 00 68 91 06 33 34 34 35 34 43 10 16'),
+    );
+    expect(toHex(encodeDlt645ReadRequest({ address: '202208310002', di: '028022FF' }))).toBe(
+      'fefefefe680200310822206811043255b335d116',
+    );
+    expect(toHex(encodeDlt645ErrorReply({ address: '910004920760', error: ['unauthorized'] }))).toBe(
+      wire('FE FE FE FE 68 60 07 92 04 00 91 68 D1 01 37 67 16'),
+    );
   });
 
   it('builds the same bytes as 600888/dlt645 core_test.cpp wire vectors', () => {
-    expect(toHex(buildDlt645Frame({ address: 'aaaaaaaaaaaa', control: 0x13, data: new Uint8Array(0) }))).toBe(wire('FE FE FE FE 68 AA AA AA AA AA AA 68 13 00 DF 16'));
-    expect(toHex(buildDlt645Frame({ address: '121078563412', control: 0x15, data: hex('123456781013') }))).toBe(wire('FE FE FE FE 68 12 34 56 78 10 12 68 15 06 45 67 89 AB 43 46 8A 16'));
-    expect(toHex(buildDlt645Frame({ address: '999999999999', control: 0x08, data: hex('251102123456') }))).toBe(wire('FE FE FE FE 68 99 99 99 99 99 99 68 08 06 58 44 35 45 67 89 7A 16'));
+    expect(toHex(buildDlt645Frame({ address: 'aaaaaaaaaaaa', control: 0x13, data: new Uint8Array(0) }))).toBe(
+      wire('FE FE FE FE 68 AA AA AA AA AA AA 68 13 00 DF 16'),
+    );
+    expect(toHex(buildDlt645Frame({ address: '121078563412', control: 0x15, data: hex('123456781013') }))).toBe(
+      wire('FE FE FE FE 68 12 34 56 78 10 12 68 15 06 45 67 89 AB 43 46 8A 16'),
+    );
+    expect(toHex(buildDlt645Frame({ address: '999999999999', control: 0x08, data: hex('251102123456') }))).toBe(
+      wire('FE FE FE FE 68 99 99 99 99 99 99 68 08 06 58 44 35 45 67 89 7A 16'),
+    );
   });
 
   it('reads signed BCD as LaoYutang/go-dlt645 format_test.go asserts (sign in the top bit of the last byte)', () => {
@@ -91,7 +111,9 @@ describe('DL/T 645 link layer', () => {
   });
 
   it('rejects more than four FE wake-up bytes', () => {
-    expect(codecErrorOf(() => decodeDlt645(Uint8Array.from([0xfe, 0xfe, 0xfe, 0xfe, 0xfe, ...reply]))).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => decodeDlt645(Uint8Array.from([0xfe, 0xfe, 0xfe, 0xfe, 0xfe, ...reply]))).code).toBe(
+      'CODEC_MALFORMED',
+    );
   });
 
   it('rejects a frame without the second 68', () => {
@@ -122,26 +144,42 @@ describe('DL/T 645 link layer', () => {
 
   it('takes the control byte apart into direction, abnormal, follow-up and function', () => {
     const more = encodeDlt645ReadReply({ address: '000000000161', di: '00010000', value: 1, followUp: true });
-    expect(decodeDlt645(more).control).toEqual({ code: 0xb1, direction: 'reply', abnormal: false, followUp: true, functionCode: 0x11 });
+    expect(decodeDlt645(more).control).toEqual({
+      code: 0xb1,
+      direction: 'reply',
+      abnormal: false,
+      followUp: true,
+      functionCode: 0x11,
+    });
   });
 });
 
 describe('DL/T 645 data identifiers', () => {
   const meter = '123456789012';
-  const read = (di: string, value: Parameters<typeof encodeDlt645ReadReply>[0]['value']) => decodeDlt645(encodeDlt645ReadReply({ address: meter, di, value }));
+  const read = (di: string, value: Parameters<typeof encodeDlt645ReadReply>[0]['value']) =>
+    decodeDlt645(encodeDlt645ReadReply({ address: meter, di, value }));
 
   it('names phase voltages, currents, powers, power factor and frequency with their units', () => {
-    expect(read('02010200', 231.4)).toMatchObject({ name: 'phase B voltage', unit: 'V', values: { phaseBVoltageV: 231.4 } });
+    expect(read('02010200', 231.4)).toMatchObject({
+      name: 'phase B voltage',
+      unit: 'V',
+      values: { phaseBVoltageV: 231.4 },
+    });
     expect(read('02020300', -12.345)).toMatchObject({ unit: 'A', values: { phaseCCurrentA: -12.345 } });
     expect(read('02030000', 3.2109)).toMatchObject({ unit: 'kW', values: { activePowerKw: 3.2109 } });
     expect(read('02060000', -0.987)).toMatchObject({ unit: null, values: { powerFactor: -0.987 } });
-    expect(read('02800002', 49.98)).toMatchObject({ name: 'grid frequency', unit: 'Hz', values: { frequencyHz: 49.98 } });
+    expect(read('02800002', 49.98)).toMatchObject({
+      name: 'grid frequency',
+      unit: 'Hz',
+      values: { frequencyHz: 49.98 },
+    });
     expect(read('02800007', -5.5)).toMatchObject({ unit: '°C', values: { meterTemperatureC: -5.5 } });
   });
 
   it('decodes a block DI into one value per member', () => {
     expect(read('0201ff00', [220.1, 221.2, 219.9])).toMatchObject({
-      value: [220.1, 221.2, 219.9], values: { phaseAVoltageV: 220.1, phaseBVoltageV: 221.2, phaseCVoltageV: 219.9 },
+      value: [220.1, 221.2, 219.9],
+      values: { phaseAVoltageV: 220.1, phaseBVoltageV: 221.2, phaseCVoltageV: 219.9 },
     });
     expect(read('0001ff00', [100.5, 60, 40.5])).toMatchObject({
       values: { forwardActiveEnergyKwh: 100.5, forwardActiveEnergyTariff1Kwh: 60, forwardActiveEnergyTariff2Kwh: 40.5 },
@@ -149,11 +187,20 @@ describe('DL/T 645 data identifiers', () => {
   });
 
   it('names tariff and past-settlement energy', () => {
-    expect(read('00010201', 12.34)).toMatchObject({ name: 'forward active energy, tariff 2, settlement 1 ago', values: { forwardActiveEnergyTariff2LastSettlement1Kwh: 12.34 } });
+    expect(read('00010201', 12.34)).toMatchObject({
+      name: 'forward active energy, tariff 2, settlement 1 ago',
+      values: { forwardActiveEnergyTariff2LastSettlement1Kwh: 12.34 },
+    });
   });
 
   it('keeps an unknown DI as hex, with no name or values', () => {
-    expect(read('04000101', '26011501')).toMatchObject({ di: '04000101', name: null, unit: null, value: '26011501', values: {} });
+    expect(read('04000101', '26011501')).toMatchObject({
+      di: '04000101',
+      name: null,
+      unit: null,
+      value: '26011501',
+      values: {},
+    });
   });
 
   it('keeps a known DI whose length does not fit its format as hex', () => {
@@ -166,10 +213,18 @@ describe('DL/T 645 data identifiers', () => {
   });
 
   it('refuses to encode a value that does not fit its format', () => {
-    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '02010100', value: 10000 })).code).toBe('CODEC_MALFORMED');
-    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '02010100', value: -1 })).code).toBe('CODEC_MALFORMED');
-    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '02020100', value: 800 })).code).toBe('CODEC_MALFORMED');
-    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '04000101', value: 1 })).code).toBe('CODEC_MALFORMED');
+    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '02010100', value: 10000 })).code).toBe(
+      'CODEC_MALFORMED',
+    );
+    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '02010100', value: -1 })).code).toBe(
+      'CODEC_MALFORMED',
+    );
+    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '02020100', value: 800 })).code).toBe(
+      'CODEC_MALFORMED',
+    );
+    expect(codecErrorOf(() => encodeDlt645ReadReply({ address: meter, di: '04000101', value: 1 })).code).toBe(
+      'CODEC_MALFORMED',
+    );
   });
 
   it('knows the formats the brief lists', () => {
@@ -194,34 +249,73 @@ describe('other DL/T 645 commands', () => {
   const meter = '000000000161';
 
   it('carries the frame sequence number of follow-up reads', () => {
-    expect(decodeDlt645(encodeDlt645ReadRequest({ address: meter, di: '06000001', seq: 2 }))).toMatchObject({ function: 'read-follow-up', kind: 'read-request', seq: 2 });
-    expect(decodeDlt645(encodeDlt645ReadReply({ address: meter, di: '00010000', value: 5, seq: 3 }))).toMatchObject({ function: 'read-follow-up', kind: 'read-reply', value: 5, seq: 3 });
+    expect(decodeDlt645(encodeDlt645ReadRequest({ address: meter, di: '06000001', seq: 2 }))).toMatchObject({
+      function: 'read-follow-up',
+      kind: 'read-request',
+      seq: 2,
+    });
+    expect(decodeDlt645(encodeDlt645ReadReply({ address: meter, di: '00010000', value: 5, seq: 3 }))).toMatchObject({
+      function: 'read-follow-up',
+      kind: 'read-reply',
+      value: 5,
+      seq: 3,
+    });
   });
 
   it('keeps the extra bytes of a read request (block count, load-record time) as hex', () => {
-    expect(decodeDlt645(encodeDlt645ReadRequest({ address: meter, di: '06000001', paramsHex: '01' }))).toMatchObject({ paramsHex: '01' });
+    expect(decodeDlt645(encodeDlt645ReadRequest({ address: meter, di: '06000001', paramsHex: '01' }))).toMatchObject({
+      paramsHex: '01',
+    });
   });
 
   it('decodes a write request into DI, password, operator and value', () => {
-    const data = Uint8Array.from([...writeDi('02010100'), 0x02, 0x11, 0x22, 0x33, 0xaa, 0xbb, 0xcc, 0xdd, ...writeBcdLe(230, 2, 1, false)]);
+    const data = Uint8Array.from([
+      ...writeDi('02010100'),
+      0x02,
+      0x11,
+      0x22,
+      0x33,
+      0xaa,
+      0xbb,
+      0xcc,
+      0xdd,
+      ...writeBcdLe(230, 2, 1, false),
+    ]);
     expect(decodeDlt645(buildDlt645Frame({ address: meter, control: 0x14, data }))).toMatchObject({
-      kind: 'write-request', di: '02010100', passwordHex: '02112233', operatorHex: 'aabbccdd', value: 230,
+      kind: 'write-request',
+      di: '02010100',
+      passwordHex: '02112233',
+      operatorHex: 'aabbccdd',
+      value: 230,
     });
   });
 
   it('decodes the reply to a read-address command', () => {
-    expect(decodeDlt645(buildDlt645Frame({ address: meter, control: 0x93, data: hex('610100000000') }))).toMatchObject({ kind: 'address-reply', meterAddress: meter });
+    expect(decodeDlt645(buildDlt645Frame({ address: meter, control: 0x93, data: hex('610100000000') }))).toMatchObject({
+      kind: 'address-reply',
+      meterAddress: meter,
+    });
   });
 
   it('sends the broadcast time as meter-local (UTC+8) time and reads it back as UTC', () => {
     const frame = encodeDlt645BroadcastTime({ time: '2024-03-01T16:30:05Z' }); // 00:30:05 on 2 March in Beijing
-    expect(decodeDlt645(frame)).toMatchObject({ address: '999999999999', kind: 'broadcast-time', clockHex: '053000020324', time: '2024-03-01T16:30:05.000Z' });
+    expect(decodeDlt645(frame)).toMatchObject({
+      address: '999999999999',
+      kind: 'broadcast-time',
+      clockHex: '053000020324',
+      time: '2024-03-01T16:30:05.000Z',
+    });
     expect(decodeDlt645(frame, { utcOffsetMinutes: 0 })).toMatchObject({ time: '2024-03-02T00:30:05.000Z' });
   });
 
   it('names every bit of the error word', () => {
-    expect(decodeDlt645(encodeDlt645ErrorReply({ address: meter, error: 0x43 }))).toMatchObject({ error: { code: 0x43, names: ['other', 'no-requested-data', 'too-many-tariffs'] } });
-    expect(decodeDlt645(encodeDlt645ErrorReply({ address: meter, error: 0x01, functionCode: 0x14 }))).toMatchObject({ function: 'write', control: { code: 0xd4 } });
+    expect(decodeDlt645(encodeDlt645ErrorReply({ address: meter, error: 0x43 }))).toMatchObject({
+      error: { code: 0x43, names: ['other', 'no-requested-data', 'too-many-tariffs'] },
+    });
+    expect(decodeDlt645(encodeDlt645ErrorReply({ address: meter, error: 0x01, functionCode: 0x14 }))).toMatchObject({
+      function: 'write',
+      control: { code: 0xd4 },
+    });
   });
 });
 

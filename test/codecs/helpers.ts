@@ -34,11 +34,21 @@ export function mutateFrame(frame: Uint8Array, mutations: readonly FrameMutation
   for (const m of mutations) {
     const at = b.length === 0 ? 0 : m.at % (b.length + (m.op === 'insert' ? 1 : 0));
     switch (m.op) {
-      case 'flip': if (b.length > 0) b[at] = b[at]! ^ (1 << m.bit); break;
-      case 'set': if (b.length > 0) b[at] = m.byte; break;
-      case 'insert': b.splice(at, 0, m.byte); break;
-      case 'delete': b.splice(at, 1); break;
-      case 'truncate': b = b.slice(0, at); break;
+      case 'flip':
+        if (b.length > 0) b[at] = b[at]! ^ (1 << m.bit);
+        break;
+      case 'set':
+        if (b.length > 0) b[at] = m.byte;
+        break;
+      case 'insert':
+        b.splice(at, 0, m.byte);
+        break;
+      case 'delete':
+        b.splice(at, 1);
+        break;
+      case 'truncate':
+        b = b.slice(0, at);
+        break;
     }
   }
   return Uint8Array.from(b);
@@ -54,6 +64,11 @@ const MUTATION: { readonly [K in FrameMutationOp]: fc.Arbitrary<Extract<FrameMut
 };
 
 /** 1 to 4 mutations for mutateFrame, each op equally likely (default: flip a bit, insert or delete a byte, or cut the frame short). */
-export function mutationsArb(ops: readonly FrameMutationOp[] = ['flip', 'insert', 'delete', 'truncate']): fc.Arbitrary<FrameMutation[]> {
-  return fc.array(fc.oneof(...ops.map((op): fc.Arbitrary<FrameMutation> => MUTATION[op])), { minLength: 1, maxLength: 4 });
+export function mutationsArb(
+  ops: readonly FrameMutationOp[] = ['flip', 'insert', 'delete', 'truncate'],
+): fc.Arbitrary<FrameMutation[]> {
+  return fc.array(fc.oneof(...ops.map((op): fc.Arbitrary<FrameMutation> => MUTATION[op])), {
+    minLength: 1,
+    maxLength: 4,
+  });
 }

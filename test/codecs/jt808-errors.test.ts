@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, type CodecError, type CodecErrorCode } from '../../src/codecs/codec.js';
 import {
-  encodeAuthentication, encodeHeartbeat, encodeJt808Frame, encodeLocationReport, encodeRegistration, encodeRegistrationReply, frame, jt808Codec,
+  encodeAuthentication,
+  encodeHeartbeat,
+  encodeJt808Frame,
+  encodeLocationReport,
+  encodeRegistration,
+  encodeRegistrationReply,
+  frame,
+  jt808Codec,
 } from '../../src/codecs/jt808/index.js';
 import { codecErrorOf } from './helpers.js';
 
@@ -75,12 +82,19 @@ describe('JT/T 808 decoder errors', () => {
   });
 
   it('refuses a whole message whose id it does not decode', () => {
-    const e = rejects(encodeJt808Frame({ ...PHONE, messageId: 0x0900, body: Uint8Array.of(0xf1, 1, 2) }), 'CODEC_UNSUPPORTED');
+    const e = rejects(
+      encodeJt808Frame({ ...PHONE, messageId: 0x0900, body: Uint8Array.of(0xf1, 1, 2) }),
+      'CODEC_UNSUPPORTED',
+    );
     expect(e.message).toContain('0x0900');
   });
 
   it('rejects a location body shorter than its 28-byte basic block, pointing at the missing field', () => {
-    const e = rejects(encodeJt808Frame({ ...PHONE, messageId: 0x0200, body: new Uint8Array(27) }), 'CODEC_MALFORMED', 12 + 22);
+    const e = rejects(
+      encodeJt808Frame({ ...PHONE, messageId: 0x0200, body: new Uint8Array(27) }),
+      'CODEC_MALFORMED',
+      12 + 22,
+    );
     expect(e.message).toContain('time');
   });
 
@@ -98,7 +112,10 @@ describe('JT/T 808 decoder errors', () => {
 describe('JT/T 808 encoder errors', () => {
   const base = { ...PHONE, lat: 30, lon: 120, time: '2024-01-01T00:00:00Z' };
   const cases: Array<[string, () => unknown]> = [
-    ['a phone with more significant digits than the header holds', () => encodeHeartbeat({ phone: '1234567890123', serial: 0 })],
+    [
+      'a phone with more significant digits than the header holds',
+      () => encodeHeartbeat({ phone: '1234567890123', serial: 0 }),
+    ],
     ['a phone that is not digits', () => encodeHeartbeat({ phone: '+8613912344321', serial: 0 })],
     ['a serial above 65535', () => encodeHeartbeat({ phone: '1', serial: 65536 })],
     ['a latitude beyond 90°', () => encodeLocationReport({ ...base, lat: 90.000001 })],
@@ -108,12 +125,47 @@ describe('JT/T 808 encoder errors', () => {
     ['a fractional alarm word', () => encodeLocationReport({ ...base, alarm: 1.5 })],
     ['an unknown load state', () => encodeLocationReport({ ...base, status: { load: 'heavy' } })],
     ['a speed beyond 6553.5 km/h', () => encodeLocationReport({ ...base, speedKmh: 6553.6 })],
-    ['an additional item longer than 255 bytes', () => encodeLocationReport({ ...base, items: { raw: [{ id: 0xe1, hex: '00'.repeat(256) }] } })],
+    [
+      'an additional item longer than 255 bytes',
+      () => encodeLocationReport({ ...base, items: { raw: [{ id: 0xe1, hex: '00'.repeat(256) }] } }),
+    ],
     ['a body over 1023 bytes', () => encodeJt808Frame({ ...PHONE, messageId: 0x0900, body: new Uint8Array(1024) })],
-    ['a plate character GBK has no code for', () => encodeRegistration({ ...PHONE, provinceId: 1, cityId: 1, makerId: '', terminalModel: '', terminalId: '', plateColor: 1, plate: '粤A😀' })],
-    ['a maker id wider than its field', () => encodeRegistration({ ...PHONE, provinceId: 1, cityId: 1, makerId: 'ABCDEF', terminalModel: '', terminalId: '', plateColor: 1, plate: '' })],
-    ['a successful registration reply without an auth code', () => encodeRegistrationReply({ ...PHONE, replySerial: 1, result: 0 })],
-    ['a 2019 authentication without IMEI and software version', () => encodeAuthentication({ ...PHONE, version: 2019, authCode: 'x' })],
+    [
+      'a plate character GBK has no code for',
+      () =>
+        encodeRegistration({
+          ...PHONE,
+          provinceId: 1,
+          cityId: 1,
+          makerId: '',
+          terminalModel: '',
+          terminalId: '',
+          plateColor: 1,
+          plate: '粤A😀',
+        }),
+    ],
+    [
+      'a maker id wider than its field',
+      () =>
+        encodeRegistration({
+          ...PHONE,
+          provinceId: 1,
+          cityId: 1,
+          makerId: 'ABCDEF',
+          terminalModel: '',
+          terminalId: '',
+          plateColor: 1,
+          plate: '',
+        }),
+    ],
+    [
+      'a successful registration reply without an auth code',
+      () => encodeRegistrationReply({ ...PHONE, replySerial: 1, result: 0 }),
+    ],
+    [
+      'a 2019 authentication without IMEI and software version',
+      () => encodeAuthentication({ ...PHONE, version: 2019, authCode: 'x' }),
+    ],
   ];
   for (const [what, run] of cases) {
     it(`refuses ${what} with CODEC_MALFORMED`, () => {

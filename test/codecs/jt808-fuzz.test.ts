@@ -23,7 +23,15 @@ function decodesOrRejects(bytes: Uint8Array): boolean {
 const SEEDS: Uint8Array[] = [
   ...[...PUBLISHED_FRAMES, ...ROBUSTNESS_FRAMES].map((f) => fromHex(f.hex)),
   encodeLocationReport({
-    phone: '13912344321', serial: 7, version: 2019, lat: -33.8688, lon: -151.2093, altitudeM: 58, speedKmh: 88.5, headingDeg: 270, time: '2024-05-01T10:00:00Z',
+    phone: '13912344321',
+    serial: 7,
+    version: 2019,
+    lat: -33.8688,
+    lon: -151.2093,
+    altitudeM: 58,
+    speedKmh: 88.5,
+    headingDeg: 270,
+    time: '2024-05-01T10:00:00Z',
     items: { mileageKm: 1234.5, overspeedArea: { areaType: 0 }, raw: [{ id: 0xe1, hex: '7e7d7e' }] },
   }),
 ];
@@ -34,32 +42,59 @@ const MUTATIONS = mutationsArb(['flip', 'set', 'insert', 'delete', 'truncate']);
 
 describe('JT/T 808 decoder on hostile input', () => {
   it('returns or throws CodecError for arbitrary bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => void decodesOrRejects(b)), RUNS);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (b) => void decodesOrRejects(b)),
+      RUNS,
+    );
   });
 
   it('returns or throws CodecError for arbitrary content between flags, with a correct XOR', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (content) => void decodesOrRejects(frame(content))), RUNS);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (content) => void decodesOrRejects(frame(content))),
+      RUNS,
+    );
   });
 
   it('returns or throws CodecError for well-framed messages of every decoded id with random bodies', () => {
-    const ids = fc.oneof(fc.constantFrom(0x0001, 0x0002, 0x0003, 0x0100, 0x0102, 0x0200, 0x8001, 0x8100), fc.integer({ min: 0, max: 0xffff }));
+    const ids = fc.oneof(
+      fc.constantFrom(0x0001, 0x0002, 0x0003, 0x0100, 0x0102, 0x0200, 0x8001, 0x8100),
+      fc.integer({ min: 0, max: 0xffff }),
+    );
     const msg = fc.record({
-      messageId: ids, version: fc.constantFrom(2013 as const, 2019 as const), phone: fc.stringMatching(/^[0-9]{0,12}$/), serial: fc.integer({ min: 0, max: 0xffff }),
+      messageId: ids,
+      version: fc.constantFrom(2013 as const, 2019 as const),
+      phone: fc.stringMatching(/^[0-9]{0,12}$/),
+      serial: fc.integer({ min: 0, max: 0xffff }),
       body: fc.uint8Array({ maxLength: 400 }),
-      packet: fc.option(fc.record({ total: fc.integer({ min: 0, max: 3 }), seq: fc.integer({ min: 0, max: 3 }) }), { nil: undefined }),
+      packet: fc.option(fc.record({ total: fc.integer({ min: 0, max: 3 }), seq: fc.integer({ min: 0, max: 3 }) }), {
+        nil: undefined,
+      }),
     });
     let decoded = 0;
-    fc.assert(fc.property(msg, (m) => void (decodesOrRejects(encodeJt808Frame(m)) && decoded++)), RUNS);
+    fc.assert(
+      fc.property(msg, (m) => void (decodesOrRejects(encodeJt808Frame(m)) && decoded++)),
+      RUNS,
+    );
     expect(decoded).toBeGreaterThan(0); // the body decoders were reached, not only the framing
   });
 
   it('returns or throws CodecError for published frames with bytes flipped, set, inserted, deleted or cut off', () => {
-    fc.assert(fc.property(fc.constantFrom(...SEEDS), MUTATIONS, (seed, ms) => void decodesOrRejects(mutateFrame(seed, ms))), RUNS);
+    fc.assert(
+      fc.property(fc.constantFrom(...SEEDS), MUTATIONS, (seed, ms) => void decodesOrRejects(mutateFrame(seed, ms))),
+      RUNS,
+    );
   });
 
   it('returns or throws CodecError for mutated published messages re-framed with a correct XOR (so the body parsers see them)', () => {
     let decoded = 0;
-    fc.assert(fc.property(fc.constantFrom(...CONTENTS), MUTATIONS, (content, ms) => void (decodesOrRejects(frame(mutateFrame(content, ms))) && decoded++)), RUNS);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...CONTENTS),
+        MUTATIONS,
+        (content, ms) => void (decodesOrRejects(frame(mutateFrame(content, ms))) && decoded++),
+      ),
+      RUNS,
+    );
     expect(decoded).toBeGreaterThan(0);
   });
 });

@@ -1,17 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { CodecError, fromHex, type CodecErrorCode } from '../../src/codecs/codec.js';
-import { decodeSl651, encodeSl651AsciiFrame, encodeSl651HexFrame, encodeSl651Report, sl651Codec, sl651Crc16, type Sl651FrameFields } from '../../src/codecs/sl651/index.js';
+import {
+  decodeSl651,
+  encodeSl651AsciiFrame,
+  encodeSl651HexFrame,
+  encodeSl651Report,
+  sl651Codec,
+  sl651Crc16,
+  type Sl651FrameFields,
+} from '../../src/codecs/sl651/index.js';
 import { codecErrorOf } from './helpers.js';
 
-const S1 = '7E7E010012345678123430002B020003591011154947F1F1001234567848F0F0591011154920190000052619000005392300000127381211150320FA';
+const S1 =
+  '7E7E010012345678123430002B020003591011154947F1F1001234567848F0F0591011154920190000052619000005392300000127381211150320FA';
 const HEAD = [0x00, 0x01, 0x24, 0x05, 0x01, 0x10, 0x00, 0x00]; // serial 1, sent 2024-05-01 10:00:00 Beijing
 const STATION = [0xf1, 0xf1, 0x00, 0x12, 0x34, 0x56, 0x78, 0x48];
 const TT = [0xf0, 0xf0, 0x24, 0x05, 0x01, 0x10, 0x00];
 
 function fields(body: number[], over: Partial<Sl651FrameFields> = {}): Sl651FrameFields {
-  return { direction: 'up', centre: 1, station: '0012345678', password: '1234', functionCode: 0x32, packet: null, endChar: 'ETX', body: Uint8Array.from(body), ...over };
+  return {
+    direction: 'up',
+    centre: 1,
+    station: '0012345678',
+    password: '1234',
+    functionCode: 0x32,
+    packet: null,
+    endChar: 'ETX',
+    body: Uint8Array.from(body),
+    ...over,
+  };
 }
-const hexFrame = (body: number[], over: Partial<Sl651FrameFields> = {}): Uint8Array => encodeSl651HexFrame(fields(body, over));
+const hexFrame = (body: number[], over: Partial<Sl651FrameFields> = {}): Uint8Array =>
+  encodeSl651HexFrame(fields(body, over));
 
 /** The frame with byte `at` replaced and the CRC recomputed, so only that field is wrong. */
 function patched(frame: Uint8Array, at: number, byte: number): Uint8Array {
@@ -128,12 +148,20 @@ describe('SL 651 body errors', () => {
   it('rejects a uniform-interval element whose bytes are not whole values', () => {
     const body = [...HEAD, ...STATION, ...TT, 0x04, 0x18, 0x00, 0x00, 0x05, 0x39, 0x23, 0, 0, 0x01, 0x00, 0x02];
     expect(errorOf(hexFrame(body, { functionCode: 0x31 })).message).toMatch(/not whole 4-byte values/);
-    expect(errorOf(hexFrame([...HEAD, ...TT, 0x04, 0x18, 0x00, 0x00, 0x05, 0x39, 0x23], { functionCode: 0x31 })).message).toMatch(/not whole/);
+    expect(
+      errorOf(hexFrame([...HEAD, ...TT, 0x04, 0x18, 0x00, 0x00, 0x05, 0x39, 0x23], { functionCode: 0x31 })).message,
+    ).toMatch(/not whole/);
   });
 });
 
 describe('SL 651 ASCII-mode errors (provisional mode, self-constructed frames)', () => {
-  const ascii = (body: string, over: Partial<Sl651FrameFields> = {}): Uint8Array => encodeSl651AsciiFrame(fields(Array.from(body, (c) => c.charCodeAt(0)), over));
+  const ascii = (body: string, over: Partial<Sl651FrameFields> = {}): Uint8Array =>
+    encodeSl651AsciiFrame(
+      fields(
+        Array.from(body, (c) => c.charCodeAt(0)),
+        over,
+      ),
+    );
 
   it('rejects a header character that is not a hex digit', () => {
     const f = ascii('0001 240501100000');
@@ -169,12 +197,26 @@ describe('SL 651 ASCII-mode errors (provisional mode, self-constructed frames)',
 });
 
 describe('SL 651 encoders refuse what they cannot send', () => {
-  const base = { centre: 1, station: '0012345678', password: '1234', functionCode: 0x32, serial: 1, sentAt: '2024-05-01T02:00:00Z', stationTypeCode: 'H' };
-  const withElement = (e: object, observedAt: string | null = '2024-05-01T02:00:00Z') => () => encodeSl651Report({ ...base, observations: [{ observedAt, elements: [e as never] }] });
+  const base = {
+    centre: 1,
+    station: '0012345678',
+    password: '1234',
+    functionCode: 0x32,
+    serial: 1,
+    sentAt: '2024-05-01T02:00:00Z',
+    stationTypeCode: 'H',
+  };
+  const withElement =
+    (e: object, observedAt: string | null = '2024-05-01T02:00:00Z') =>
+    () =>
+      encodeSl651Report({ ...base, observations: [{ observedAt, elements: [e as never] }] });
 
   it.each([
     ['a value too large for its bytes', withElement({ id: 0x38, value: 100 })],
-    ['a negative value in one byte (no room after the sign byte)', withElement({ id: '0xff09', value: -1, bytes: 1, decimals: 0 })],
+    [
+      'a negative value in one byte (no room after the sign byte)',
+      withElement({ id: '0xff09', value: -1, bytes: 1, decimals: 0 }),
+    ],
     ['a 5-minute series without 12 values', withElement({ id: 0xf4, value: [0, 0] })],
     ['a rainfall series value above 25.4 mm', withElement({ id: 0xf4, value: Array(12).fill(25.5) })],
     ['an unknown identifier without its byte count', withElement({ id: 0x99, value: 1 })],
@@ -185,12 +227,48 @@ describe('SL 651 encoders refuse what they cannot send', () => {
     ['a station address that is not 10 hex digits', () => encodeSl651Report({ ...base, station: '12345' })],
     ['a password that is not 4 hex digits', () => encodeSl651Report({ ...base, password: '12345' })],
     ['a centre address above 255', () => encodeSl651Report({ ...base, centre: 256 })],
-    ['a station type that is neither a letter nor 0xNN', () => encodeSl651Report({ ...base, stationTypeCode: 'river' })],
-    ['F2 manual data that is not last', () => encodeSl651Report({ ...base, observations: [{ observedAt: null, elements: [{ id: 0xf2, value: 'x' }, { id: 0x38, value: 12 }] }] })],
-    ['a group without a time after the first', () => encodeSl651Report({ ...base, observations: [{ observedAt: null, elements: [] }, { observedAt: null, elements: [] }] })],
+    [
+      'a station type that is neither a letter nor 0xNN',
+      () => encodeSl651Report({ ...base, stationTypeCode: 'river' }),
+    ],
+    [
+      'F2 manual data that is not last',
+      () =>
+        encodeSl651Report({
+          ...base,
+          observations: [
+            {
+              observedAt: null,
+              elements: [
+                { id: 0xf2, value: 'x' },
+                { id: 0x38, value: 12 },
+              ],
+            },
+          ],
+        }),
+    ],
+    [
+      'a group without a time after the first',
+      () =>
+        encodeSl651Report({
+          ...base,
+          observations: [
+            { observedAt: null, elements: [] },
+            { observedAt: null, elements: [] },
+          ],
+        }),
+    ],
     ['a body longer than the 12-bit length', () => encodeSl651HexFrame(fields(Array(4096).fill(0)))],
     ['null status bits (a bit field has no invalid marker)', withElement({ id: 0x45, value: null })],
-    ['an invalid (null) value in ASCII mode', () => encodeSl651Report({ ...base, mode: 'ascii', observations: [{ observedAt: null, elements: [{ id: 0x39, value: null }] }] })],
+    [
+      'an invalid (null) value in ASCII mode',
+      () =>
+        encodeSl651Report({
+          ...base,
+          mode: 'ascii',
+          observations: [{ observedAt: null, elements: [{ id: 0x39, value: null }] }],
+        }),
+    ],
   ])('%s', (_what, encode) => {
     expect(encode).toThrow(CodecError);
   });

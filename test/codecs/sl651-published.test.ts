@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/codecs/codec.js';
-import { buildSl651Reply, decodeSl651, sl651Codec, sl651Crc16, sl651ExpectsReply, type Sl651Message } from '../../src/codecs/sl651/index.js';
+import {
+  buildSl651Reply,
+  decodeSl651,
+  sl651Codec,
+  sl651Crc16,
+  sl651ExpectsReply,
+  type Sl651Message,
+} from '../../src/codecs/sl651/index.js';
 import { SL651_PUBLISHED } from './fixtures/sl651-published.js';
 
 function ids(msg: Sl651Message): string[] {
@@ -33,9 +40,18 @@ describe('SL 651 golden frames from public sources', () => {
           expect(sl651ExpectsReply(msg)).toBe(true);
           expect(toHex(buildSl651Reply(msg, reply.sentAt, reply.endChar))).toBe(reply.hex.toLowerCase());
           expect(decodeSl651(fromHex(reply.hex))).toEqual({
-            protocol: 'sl651', mode: 'hex', functionCode: msg.functionCode, type: msg.type, direction: 'down',
-            centre: msg.centre, station: msg.station, password: msg.password, endChar: reply.endChar, packet: null,
-            serial: msg.serial, sentAt: reply.sentAt,
+            protocol: 'sl651',
+            mode: 'hex',
+            functionCode: msg.functionCode,
+            type: msg.type,
+            direction: 'down',
+            centre: msg.centre,
+            station: msg.station,
+            password: msg.password,
+            endChar: reply.endChar,
+            packet: null,
+            serial: msg.serial,
+            sentAt: reply.sentAt,
           });
         });
       }

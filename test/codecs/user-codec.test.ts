@@ -15,9 +15,11 @@ const codeOf = (f: () => unknown): CodecErrorCode => codecErrorOf(f).code;
 
 describe('user codecs in the QuickJS sandbox', () => {
   let engine: QuickJSWASMModule;
-  beforeAll(async () => { engine = await loadUserCodecEngine(); });
+  beforeAll(async () => {
+    engine = await loadUserCodecEngine();
+  });
 
-  it('decodes with the tenant\'s decodeUplink(bytes, fPort) and encodes with encodeDownlink(object)', () => {
+  it("decodes with the tenant's decodeUplink(bytes, fPort) and encodes with encodeDownlink(object)", () => {
     const c = new UserCodec(engine, 'thermo', TEMPERATURE);
     expect(c.decode(new Uint8Array([0xff, 0x38, 87]), 5)).toEqual({ fPort: 5, temperatureC: -20, battery: 87 });
     expect([...c.encode({ interval: 600 })]).toEqual([2, 88]);
@@ -33,7 +35,12 @@ describe('user codecs in the QuickJS sandbox', () => {
   });
 
   it('fails a codec that exhausts its memory limit with CODEC_FAILED and keeps working afterwards', () => {
-    const c = new UserCodec(engine, 'hog', `function decodeUplink(b) { if (b[0] === 1) { var s = "x"; for (;;) s = s + s; } return { ok: true }; }`, { memoryBytes: 8 * 1024 * 1024, timeMs: 2000 });
+    const c = new UserCodec(
+      engine,
+      'hog',
+      `function decodeUplink(b) { if (b[0] === 1) { var s = "x"; for (;;) s = s + s; } return { ok: true }; }`,
+      { memoryBytes: 8 * 1024 * 1024, timeMs: 2000 },
+    );
     expect(codeOf(() => c.decode(new Uint8Array([1])))).toBe('CODEC_FAILED');
     expect(c.decode(new Uint8Array([0]))).toEqual({ ok: true });
     c.dispose();
@@ -52,18 +59,37 @@ describe('user codecs in the QuickJS sandbox', () => {
   });
 
   it('gives the script no Node, no require and no state carried from one message to the next', () => {
-    const c = new UserCodec(engine, 'probe', `var calls = 0;
-      function decodeUplink() { calls++; return { calls: calls, process: typeof process, require: typeof require, fetch: typeof fetch }; }`);
-    expect(c.decode(new Uint8Array([]))).toEqual({ calls: 1, process: 'undefined', require: 'undefined', fetch: 'undefined' });
-    expect(c.decode(new Uint8Array([]))).toEqual({ calls: 1, process: 'undefined', require: 'undefined', fetch: 'undefined' });
+    const c = new UserCodec(
+      engine,
+      'probe',
+      `var calls = 0;
+      function decodeUplink() { calls++; return { calls: calls, process: typeof process, require: typeof require, fetch: typeof fetch }; }`,
+    );
+    expect(c.decode(new Uint8Array([]))).toEqual({
+      calls: 1,
+      process: 'undefined',
+      require: 'undefined',
+      fetch: 'undefined',
+    });
+    expect(c.decode(new Uint8Array([]))).toEqual({
+      calls: 1,
+      process: 'undefined',
+      require: 'undefined',
+      fetch: 'undefined',
+    });
     c.dispose();
   });
 
   it('refuses a downlink encoder that returns anything but bytes', () => {
-    const c = new UserCodec(engine, 'x', 'function decodeUplink() { return {}; } function encodeDownlink() { return [1, 256]; }');
+    const c = new UserCodec(
+      engine,
+      'x',
+      'function decodeUplink() { return {}; } function encodeDownlink() { return [1, 256]; }',
+    );
     expect(codeOf(() => c.encode({}))).toBe('CODEC_FAILED');
     const none = new UserCodec(engine, 'x', 'function decodeUplink() { return {}; }');
     expect(codeOf(() => none.encode({}))).toBe('CODEC_FAILED');
-    c.dispose(); none.dispose();
+    c.dispose();
+    none.dispose();
   });
 });

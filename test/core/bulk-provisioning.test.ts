@@ -10,13 +10,22 @@ afterEach(() => f?.close());
 
 let n = 0;
 /** A fresh terminal row (random keys) with its keys for frames. */
-function row(tenantId: string, over: Partial<NewTerminal> = {}): NewTerminal & { devEui: string; devAddr: string; t: TestTerminal } {
+function row(
+  tenantId: string,
+  over: Partial<NewTerminal> = {},
+): NewTerminal & { devEui: string; devAddr: string; t: TestTerminal } {
   const i = ++n;
-  const nwk = randomBytes(16), app = randomBytes(16);
+  const nwk = randomBytes(16),
+    app = randomBytes(16);
   const devEui = (0x70b3d5bb00000000n + BigInt(i)).toString(16).padStart(16, '0');
   const devAddr = (0x0a000000 + i).toString(16).padStart(8, '0');
   return {
-    tenantId, devEui, devAddr, nwkSKey: nwk.toString('hex'), appSKey: app.toString('hex'), ...over,
+    tenantId,
+    devEui,
+    devAddr,
+    nwkSKey: nwk.toString('hex'),
+    appSKey: app.toString('hex'),
+    ...over,
     t: { devEui, devAddr, id: '', keys: { suite: 'aes128', nwkSKey: nwk, appSKey: app } },
   };
 }
@@ -30,15 +39,21 @@ describe('bulk provisioning (core.registration.createTerminals)', () => {
     const good = Array.from({ length: 4_500 }, () => row(f.tenantId)); // three chunks of at most 2,000
     const existing = await f.addTerminal();
     const rows: NewTerminal[] = [...good];
-    rows.splice(10, 0, { ...row(f.tenantId), nwkSKey: 'zz' });                       // not hex
-    rows.splice(20, 0, row('no-such-tenant'));                                        // unknown tenant
-    rows.splice(30, 0, row(f.tenantId, { codec: 'nope' }));                           // unknown codec
-    rows.splice(40, 0, { ...row(f.tenantId), devEui: good[5]!.devEui });              // twice in the batch
+    rows.splice(10, 0, { ...row(f.tenantId), nwkSKey: 'zz' }); // not hex
+    rows.splice(20, 0, row('no-such-tenant')); // unknown tenant
+    rows.splice(30, 0, row(f.tenantId, { codec: 'nope' })); // unknown codec
+    rows.splice(40, 0, { ...row(f.tenantId), devEui: good[5]!.devEui }); // twice in the batch
     rows.splice(50, 0, { ...row(f.tenantId), devEui: existing.devEui.toUpperCase() }); // registered already
     const out = await f.core.registration.createTerminals(rows, { kind: 'operator', id: 'op' });
 
     expect(out).toHaveLength(rows.length);
-    expect([10, 20, 30, 40, 50].map((i) => codeOf(out[i]!))).toEqual(['INVALID_ARGUMENT', 'TENANT_NOT_FOUND', 'INVALID_ARGUMENT', 'TERMINAL_EXISTS', 'TERMINAL_EXISTS']);
+    expect([10, 20, 30, 40, 50].map((i) => codeOf(out[i]!))).toEqual([
+      'INVALID_ARGUMENT',
+      'TENANT_NOT_FOUND',
+      'INVALID_ARGUMENT',
+      'TERMINAL_EXISTS',
+      'TERMINAL_EXISTS',
+    ]);
     const created = out.filter((r) => !(r instanceof SatiotError)) as TerminalView[];
     expect(created).toHaveLength(4_500);
     expect(created.map((v) => v.devEui)).toEqual(good.map((g) => g.devEui));
@@ -46,11 +61,19 @@ describe('bulk provisioning (core.registration.createTerminals)', () => {
     // In the store, and in the registry with working keys: a frame of the last one is accepted.
     expect((await f.store.listAllTerminals()).filter((t) => t.tenantId === f.tenantId)).toHaveLength(4_501);
     const last = good[good.length - 1]!;
-    expect((await f.core.pipeline.ingest(f.station, [uplink(last.t, 1, new Uint8Array([7]))]))[0]!.status).toBe('accepted');
+    expect((await f.core.pipeline.ingest(f.station, [uplink(last.t, 1, new Uint8Array([7]))]))[0]!.status).toBe(
+      'accepted',
+    );
     // Audited row by row, failures with their code.
     const reg = audit.entries.filter((e) => e.action === 'terminal.register');
     expect(reg.filter((e) => e.outcome === 'ok')).toHaveLength(4_500);
-    expect(reg.filter((e) => e.outcome === 'failed').map((e) => e.details?.['code'])).toEqual(['INVALID_ARGUMENT', 'TENANT_NOT_FOUND', 'INVALID_ARGUMENT', 'TERMINAL_EXISTS', 'TERMINAL_EXISTS']);
+    expect(reg.filter((e) => e.outcome === 'failed').map((e) => e.details?.['code'])).toEqual([
+      'INVALID_ARGUMENT',
+      'TENANT_NOT_FOUND',
+      'INVALID_ARGUMENT',
+      'TERMINAL_EXISTS',
+      'TERMINAL_EXISTS',
+    ]);
   });
 
   it('fails only the row whose DevEUI the store already holds when the registry did not know it (another node)', async () => {
@@ -59,9 +82,18 @@ describe('bulk provisioning (core.registration.createTerminals)', () => {
     // Registered through another node a moment ago: in the store, not yet in this node's registry.
     const r17 = rows[17]!;
     await f.store.createTerminal({
-      id: 'other-node-terminal', tenantId: f.tenantId, devEui: r17.devEui, devAddr: r17.devAddr, suite: 'aes128', profile: 'fixed-collector',
-      expectedMessagesPerDay: 24, enabled: true, status: 'approved', createdAt: Date.now(),
-      nwkSKeySealed: f.vault.seal(randomBytes(16), 'x'), appSKeySealed: f.vault.seal(randomBytes(16), 'y'),
+      id: 'other-node-terminal',
+      tenantId: f.tenantId,
+      devEui: r17.devEui,
+      devAddr: r17.devAddr,
+      suite: 'aes128',
+      profile: 'fixed-collector',
+      expectedMessagesPerDay: 24,
+      enabled: true,
+      status: 'approved',
+      createdAt: Date.now(),
+      nwkSKeySealed: f.vault.seal(randomBytes(16), 'x'),
+      appSKeySealed: f.vault.seal(randomBytes(16), 'y'),
     });
     expect(f.core.registry.byDevEui(r17.devEui)).toBeUndefined();
     const out = await f.core.provisioning.createTerminals(rows);
@@ -70,7 +102,7 @@ describe('bulk provisioning (core.registration.createTerminals)', () => {
     expect(out.filter((r) => !(r instanceof SatiotError))).toHaveLength(49);
   });
 
-  it('puts a tenant\'s rows in pending under review policy, as single registrations', async () => {
+  it("puts a tenant's rows in pending under review policy, as single registrations", async () => {
     f = await coreFixture({ registration: { reviewTenantRegistrations: true } });
     const tenantAdmin = { kind: 'api-key' as const, id: 'k1', role: 'tenant-admin' as const, tenantId: f.tenantId };
     const out = await f.core.registration.createTerminals([row(f.tenantId), row(f.tenantId)], tenantAdmin);

@@ -16,12 +16,25 @@ const SETS = parseElementSets(TLE).sets;
 function records(n: number, updatedAt = T0): SatelliteRecord[] {
   const lines = TLE.trim().split('\n');
   return SETS.slice(0, n).map((s, i) => ({
-    noradId: s.noradId, name: s.name, format: 'tle', elementSet: `${lines[i * 3 + 1]}\n${lines[i * 3 + 2]}`, epoch: T0, updatedAt,
+    noradId: s.noradId,
+    name: s.name,
+    format: 'tle',
+    elementSet: `${lines[i * 3 + 1]}\n${lines[i * 3 + 2]}`,
+    epoch: T0,
+    updatedAt,
   }));
 }
 
-const station = (id: string, lat: number, lon: number, enabled = true): GroundStationRecord =>
-  ({ id, name: id, lat, lon, altM: 50, tokenHash: '0'.repeat(64), enabled, createdAt: T0 });
+const station = (id: string, lat: number, lon: number, enabled = true): GroundStationRecord => ({
+  id,
+  name: id,
+  lat,
+  lon,
+  altM: 50,
+  tokenHash: '0'.repeat(64),
+  enabled,
+  createdAt: T0,
+});
 
 function catalog(sats: SatelliteRecord[], stations: GroundStationRecord[]) {
   const c = { sats, stations };
@@ -32,17 +45,28 @@ function catalog(sats: SatelliteRecord[], stations: GroundStationRecord[]) {
 }
 
 describe('DownlinkContacts', () => {
-  it('gives the passes findPasses finds: over enabled stations above 5° and over a terminal\'s position above 10°, clipped to the range', async () => {
+  it("gives the passes findPasses finds: over enabled stations above 5° and over a terminal's position above 10°, clipped to the range", async () => {
     const cat = catalog(records(6), [station('gs-a', 40, 116), station('gs-off', 30, 104, false)]);
     const contacts = new DownlinkContacts(cat);
-    const from = T0 + 30 * 60_000, to = T0 + 24 * HOUR;
+    const from = T0 + 30 * 60_000,
+      to = T0 + 24 * HOUR;
     const st = await contacts.stationContacts(from, to);
     const te = await contacts.terminalContacts({ location: { lat: 35, lon: 110, altM: 0 } }, from, to);
-    const ref = (lat: number, lon: number, altM: number, minEl: number) => SETS.flatMap((s) =>
-      findPasses(new Satellite(s), { site: makeSite({ latDeg: lat, lonDeg: lon, altM }), start: from - 2 * HOUR, end: to + 2 * HOUR, minElevationDeg: minEl })
-        .filter((p) => p.los > from && p.aos < to).map((p) => ({ sat: String(s.noradId), start: p.aos, end: p.los })))
-      .sort((a, b) => a.start - b.start);
-    for (const [got, want, kind] of [[st, ref(40, 116, 50, 5), 'station'], [te, ref(35, 110, 0, 10), 'terminal']] as const) {
+    const ref = (lat: number, lon: number, altM: number, minEl: number) =>
+      SETS.flatMap((s) =>
+        findPasses(new Satellite(s), {
+          site: makeSite({ latDeg: lat, lonDeg: lon, altM }),
+          start: from - 2 * HOUR,
+          end: to + 2 * HOUR,
+          minElevationDeg: minEl,
+        })
+          .filter((p) => p.los > from && p.aos < to)
+          .map((p) => ({ sat: String(s.noradId), start: p.aos, end: p.los })),
+      ).sort((a, b) => a.start - b.start);
+    for (const [got, want, kind] of [
+      [st, ref(40, 116, 50, 5), 'station'],
+      [te, ref(35, 110, 0, 10), 'terminal'],
+    ] as const) {
       const sorted = [...got].sort((a, b) => a.start - b.start);
       expect(sorted.length).toBe(want.length);
       expect(sorted.length).toBeGreaterThan(5);
@@ -60,7 +84,9 @@ describe('DownlinkContacts', () => {
   it('has no contacts for a terminal without a registered position, nor without satellites', async () => {
     const contacts = new DownlinkContacts(catalog([], [station('gs-a', 40, 116)]));
     expect(await contacts.stationContacts(T0, T0 + 48 * HOUR)).toEqual([]);
-    expect(await contacts.terminalContacts({ location: { lat: 35, lon: 110, altM: 0 } }, T0, T0 + 48 * HOUR)).toEqual([]);
+    expect(await contacts.terminalContacts({ location: { lat: 35, lon: 110, altM: 0 } }, T0, T0 + 48 * HOUR)).toEqual(
+      [],
+    );
     expect(await new DownlinkContacts(catalog(records(6), [])).terminalContacts({}, T0, T0 + 48 * HOUR)).toEqual([]);
   });
 

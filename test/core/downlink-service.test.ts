@@ -19,28 +19,45 @@ import { downlinkRequestSubject } from '../../src/core/events/subjects.js';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-interface LocatedTerminal { devEui: string; devAddr: string; id: string; keys: SessionKeys }
+interface LocatedTerminal {
+  devEui: string;
+  devAddr: string;
+  id: string;
+  keys: SessionKeys;
+}
 
 let seq = 0;
-async function addTerminal(f: CoreFixture, o: { suite?: 'aes128' | 'sm4'; location?: GeoPoint } = {}): Promise<LocatedTerminal> {
+async function addTerminal(
+  f: CoreFixture,
+  o: { suite?: 'aes128' | 'sm4'; location?: GeoPoint } = {},
+): Promise<LocatedTerminal> {
   const n = ++seq;
-  const nwk = randomBytes(16), app = randomBytes(16);
+  const nwk = randomBytes(16),
+    app = randomBytes(16);
   const devEui = (0x70b3d5ee00000000n + BigInt(n)).toString(16).padStart(16, '0');
   const devAddr = (0x26000000 + n).toString(16).padStart(8, '0');
   const suite = o.suite ?? 'aes128';
   const v = await f.core.provisioning.createTerminal({
-    tenantId: f.tenantId, devEui, devAddr, nwkSKey: nwk.toString('hex'), appSKey: app.toString('hex'), suite,
+    tenantId: f.tenantId,
+    devEui,
+    devAddr,
+    nwkSKey: nwk.toString('hex'),
+    appSKey: app.toString('hex'),
+    suite,
     location: o.location ?? { lat: 35, lon: 110, altM: 0 },
   });
   return { devEui, devAddr, id: v.id, keys: { suite, nwkSKey: nwk, appSKey: app } };
 }
 
 /** A downlink service of its own on the fixture's store and outbox (the core's own one stops: the two would share its consumers). */
-async function ownService(f: CoreFixture, contacts: ConstructorParameters<typeof DownlinkService>[5], opts: DownlinkServiceOptions = {}): Promise<DownlinkService> {
+async function ownService(
+  f: CoreFixture,
+  contacts: ConstructorParameters<typeof DownlinkService>[5],
+  opts: DownlinkServiceOptions = {},
+): Promise<DownlinkService> {
   await f.core.downlinks.stop();
   return new DownlinkService(f.store, f.core.events, f.bus, f.core.registry, f.clock, contacts, opts);
 }
-
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,10 +69,21 @@ function openFrame(phy: Uint8Array, fCnt: number, keys: SessionKeys) {
 
 // The hand-made plan: gs-a meets satellite A at +10 min, A meets the terminal at +60 min; gs-b meets
 // B at +120 min, B meets the terminal at +180 min.
-const station = (id: string, stationId: string, sat: string, startMin: number): Contact =>
-  ({ id, kind: 'station', stationId, satelliteId: sat, start: T0 + startMin * MIN, end: T0 + (startMin + 10) * MIN });
-const terminal = (id: string, sat: string, startMin: number): Contact =>
-  ({ id, kind: 'terminal', satelliteId: sat, start: T0 + startMin * MIN, end: T0 + (startMin + 10) * MIN });
+const station = (id: string, stationId: string, sat: string, startMin: number): Contact => ({
+  id,
+  kind: 'station',
+  stationId,
+  satelliteId: sat,
+  start: T0 + startMin * MIN,
+  end: T0 + (startMin + 10) * MIN,
+});
+const terminal = (id: string, sat: string, startMin: number): Contact => ({
+  id,
+  kind: 'terminal',
+  satelliteId: sat,
+  start: T0 + startMin * MIN,
+  end: T0 + (startMin + 10) * MIN,
+});
 
 describe('DownlinkService on a hand-made contact plan', () => {
   let f: CoreFixture;
@@ -71,28 +99,43 @@ describe('DownlinkService on a hand-made contact plan', () => {
 
   beforeEach(async () => {
     f = await coreFixture();
-    U1 = station('u1', f.station.id, 'A', 10); D1 = terminal('d1', 'A', 60);
-    U2 = station('u2', f.station2.id, 'B', 120); D2 = terminal('d2', 'B', 180);
+    U1 = station('u1', f.station.id, 'A', 10);
+    D1 = terminal('d1', 'A', 60);
+    U2 = station('u2', f.station2.id, 'B', 120);
+    D2 = terminal('d2', 'B', 180);
     t = await addTerminal(f);
     events = [];
-    await f.bus.subscribe('satiot.downlink.>', async (m) => { events.push(JSON.parse(Buffer.from(m.data).toString('utf8'))); });
+    await f.bus.subscribe('satiot.downlink.>', async (m) => {
+      events.push(JSON.parse(Buffer.from(m.data).toString('utf8')));
+    });
     await open();
   });
-  afterEach(async () => { await svc.stop(); await f.close(); });
+  afterEach(async () => {
+    await svc.stop();
+    await f.close();
+  });
 
   const enqueue = (o: Partial<Parameters<DownlinkService['enqueue']>[1]> = {}) =>
     svc.enqueue(t.devEui, { fPort: 5, payload: Uint8Array.from([0xca, 0xfe]), confirmed: true, ...o });
   const states = (d: DownlinkRecord) => d.history.map((s) => s.state);
 
-  it('schedules a new downlink on the earliest route at once and answers its ETA: the delivery contact\'s start plus the margin', async () => {
+  it("schedules a new downlink on the earliest route at once and answers its ETA: the delivery contact's start plus the margin", async () => {
     const d = await enqueue();
-    expect(d).toMatchObject({ state: 'scheduled', eta: D1.start + 30_000, fCntDown: 0, plan: { stationId: f.station.id, satelliteId: 'A', contactStart: U1.start, uploadAt: U1.start } });
+    expect(d).toMatchObject({
+      state: 'scheduled',
+      eta: D1.start + 30_000,
+      fCntDown: 0,
+      plan: { stationId: f.station.id, satelliteId: 'A', contactStart: U1.start, uploadAt: U1.start },
+    });
     expect(states(d)).toEqual(['queued', 'scheduled']);
     await until(() => events.length >= 2, 'two events');
-    expect(events.map((e) => [e.action, e.downlink.id])).toEqual([['queued', d.id], ['scheduled', d.id]]);
+    expect(events.map((e) => [e.action, e.downlink.id])).toEqual([
+      ['queued', d.id],
+      ['scheduled', d.id],
+    ]);
   });
 
-  it('goes queued → scheduled → (missed contact) queued → scheduled → uploaded → transmitted → acknowledged by the next uplink\'s ACK bit', async () => {
+  it("goes queued → scheduled → (missed contact) queued → scheduled → uploaded → transmitted → acknowledged by the next uplink's ACK bit", async () => {
     const d0 = await enqueue();
     expect((await svc.stationSchedule(f.station.id, T0, T0 + HOUR)).map((i) => i.downlinkId)).toEqual([d0.id]);
     // gs-a's contact passes and nothing is reported within the grace time: the contact is missed.
@@ -101,24 +144,59 @@ describe('DownlinkService on a hand-made contact plan', () => {
     f.clock.set(U1.end + 900_000);
     expect(await svc.sweep()).toEqual({ expired: 0, missed: 1, scheduled: 1 });
     const d1 = await svc.get(d0.id);
-    expect(d1).toMatchObject({ state: 'scheduled', plan: { stationId: f.station2.id, satelliteId: 'B' }, eta: D2.start + 30_000 });
-    expect(d1.history[2]).toMatchObject({ state: 'queued', reason: 'missed-contact', missedContact: { stationId: f.station.id, start: U1.start, end: U1.end } });
+    expect(d1).toMatchObject({
+      state: 'scheduled',
+      plan: { stationId: f.station2.id, satelliteId: 'B' },
+      eta: D2.start + 30_000,
+    });
+    expect(d1.history[2]).toMatchObject({
+      state: 'queued',
+      reason: 'missed-contact',
+      missedContact: { stationId: f.station.id, start: U1.start, end: U1.end },
+    });
     expect(await svc.stationSchedule(f.station.id, T0, T0 + 4 * HOUR)).toEqual([]);
 
     f.clock.set(U2.start + 5 * MIN);
-    const [up] = await svc.reportStatus(f.station2.id, [{ downlinkId: d0.id, status: 'uploaded', at: U2.start + 4 * MIN }]);
-    expect(up).toMatchObject({ state: 'uploaded', eta: D2.start + 30_000, plan: { uploadAt: U2.start + 4 * MIN, deliveryStart: D2.start } });
+    const [up] = await svc.reportStatus(f.station2.id, [
+      { downlinkId: d0.id, status: 'uploaded', at: U2.start + 4 * MIN },
+    ]);
+    expect(up).toMatchObject({
+      state: 'uploaded',
+      eta: D2.start + 30_000,
+      plan: { uploadAt: U2.start + 4 * MIN, deliveryStart: D2.start },
+    });
     f.clock.set(D2.start + 20 * MIN);
-    const [tx] = await svc.reportStatus(f.station2.id, [{ downlinkId: d0.id, status: 'transmitted', at: D2.start + MIN }]);
+    const [tx] = await svc.reportStatus(f.station2.id, [
+      { downlinkId: d0.id, status: 'transmitted', at: D2.start + MIN },
+    ]);
     expect(tx).toMatchObject({ state: 'transmitted', eta: D2.start + MIN });
 
     // An uplink without the ACK bit, then one with it.
-    await f.core.pipeline.ingest(f.station, [uplink(t, 1, Uint8Array.from([1]), { capturedAt: D2.start + 2 * MIN, downlinkedAt: D2.start + 3 * MIN })]);
+    await f.core.pipeline.ingest(f.station, [
+      uplink(t, 1, Uint8Array.from([1]), { capturedAt: D2.start + 2 * MIN, downlinkedAt: D2.start + 3 * MIN }),
+    ]);
     await sleep(100);
     expect((await svc.get(d0.id)).state).toBe('transmitted');
-    await f.core.pipeline.ingest(f.station, [uplink(t, 2, Uint8Array.from([2]), { ack: true, capturedAt: D2.start + 4 * MIN, downlinkedAt: D2.start + 5 * MIN })]);
-    const acked = await until(async () => { const d = await svc.get(d0.id); return d.state === 'acknowledged' ? d : undefined; }, 'the ACK');
-    expect(states(acked)).toEqual(['queued', 'scheduled', 'queued', 'scheduled', 'uploaded', 'transmitted', 'acknowledged']);
+    await f.core.pipeline.ingest(f.station, [
+      uplink(t, 2, Uint8Array.from([2]), {
+        ack: true,
+        capturedAt: D2.start + 4 * MIN,
+        downlinkedAt: D2.start + 5 * MIN,
+      }),
+    ]);
+    const acked = await until(async () => {
+      const d = await svc.get(d0.id);
+      return d.state === 'acknowledged' ? d : undefined;
+    }, 'the ACK');
+    expect(states(acked)).toEqual([
+      'queued',
+      'scheduled',
+      'queued',
+      'scheduled',
+      'uploaded',
+      'transmitted',
+      'acknowledged',
+    ]);
     expect(acked.history.at(-1)).toEqual({ state: 'acknowledged', at: D2.start + 4 * MIN });
     await until(() => events.length >= 7, 'seven events');
     expect(events.map((e) => e.action)).toEqual(states(acked));
@@ -132,10 +210,18 @@ describe('DownlinkService on a hand-made contact plan', () => {
       { downlinkId: confirmed.id, status: 'uploaded', at: U1.start + MIN },
       { downlinkId: unconfirmed.id, status: 'uploaded', at: U1.start + MIN },
     ]);
-    await f.core.pipeline.ingest(f.station, [uplink(t, 1, Uint8Array.from([1]), { ack: true, capturedAt: U1.start, downlinkedAt: U1.start + MIN })]);
+    await f.core.pipeline.ingest(f.station, [
+      uplink(t, 1, Uint8Array.from([1]), { ack: true, capturedAt: U1.start, downlinkedAt: U1.start + MIN }),
+    ]);
     await sleep(100);
     expect((await svc.get(confirmed.id)).state).toBe('uploaded');
-    await f.core.pipeline.ingest(f.station, [uplink(t, 2, Uint8Array.from([1]), { ack: true, capturedAt: U1.start + 3 * MIN, downlinkedAt: U1.start + 4 * MIN })]);
+    await f.core.pipeline.ingest(f.station, [
+      uplink(t, 2, Uint8Array.from([1]), {
+        ack: true,
+        capturedAt: U1.start + 3 * MIN,
+        downlinkedAt: U1.start + 4 * MIN,
+      }),
+    ]);
     await until(async () => (await svc.get(confirmed.id)).state === 'acknowledged', 'the ACK');
     expect((await svc.get(unconfirmed.id)).state).toBe('uploaded');
   });
@@ -162,22 +248,35 @@ describe('DownlinkService on a hand-made contact plan', () => {
   it('lets a station see and report only the downlinks scheduled through it', async () => {
     const d = await enqueue();
     expect(await svc.stationSchedule(f.station2.id, T0, T0 + 6 * HOUR)).toEqual([]);
-    await expect(svc.reportStatus(f.station2.id, [{ downlinkId: d.id, status: 'uploaded', at: T0 }])).rejects.toMatchObject({ code: 'DOWNLINK_NOT_FOUND' });
-    await expect(svc.reportStatus(f.station.id, [{ downlinkId: 'nope', status: 'uploaded', at: T0 }])).rejects.toMatchObject({ code: 'DOWNLINK_NOT_FOUND' });
+    await expect(
+      svc.reportStatus(f.station2.id, [{ downlinkId: d.id, status: 'uploaded', at: T0 }]),
+    ).rejects.toMatchObject({ code: 'DOWNLINK_NOT_FOUND' });
+    await expect(
+      svc.reportStatus(f.station.id, [{ downlinkId: 'nope', status: 'uploaded', at: T0 }]),
+    ).rejects.toMatchObject({ code: 'DOWNLINK_NOT_FOUND' });
     // One foreign id in a batch refuses the whole batch before anything changes.
     const e = await enqueue();
-    await expect(svc.reportStatus(f.station.id, [{ downlinkId: e.id, status: 'uploaded', at: T0 }, { downlinkId: 'nope', status: 'uploaded', at: T0 }])).rejects.toMatchObject({ code: 'DOWNLINK_NOT_FOUND' });
+    await expect(
+      svc.reportStatus(f.station.id, [
+        { downlinkId: e.id, status: 'uploaded', at: T0 },
+        { downlinkId: 'nope', status: 'uploaded', at: T0 },
+      ]),
+    ).rejects.toMatchObject({ code: 'DOWNLINK_NOT_FOUND' });
     expect((await svc.get(e.id)).state).toBe('scheduled');
     expect((await svc.get(d.id)).state).toBe('scheduled');
   });
 
   it('refuses an impossible report with DOWNLINK_STATE, ignores a repeated one, and takes a failure as final', async () => {
     const d = await enqueue();
-    await expect(svc.reportStatus(f.station.id, [{ downlinkId: d.id, status: 'transmitted', at: T0 }])).rejects.toMatchObject({ code: 'DOWNLINK_STATE' });
+    await expect(
+      svc.reportStatus(f.station.id, [{ downlinkId: d.id, status: 'transmitted', at: T0 }]),
+    ).rejects.toMatchObject({ code: 'DOWNLINK_STATE' });
     const [up] = await svc.reportStatus(f.station.id, [{ downlinkId: d.id, status: 'uploaded', at: T0 }]);
     const [again] = await svc.reportStatus(f.station.id, [{ downlinkId: d.id, status: 'uploaded', at: T0 + 1 }]);
     expect(again!.version).toBe(up!.version);
-    await expect(svc.reportStatus(f.station.id, [{ downlinkId: d.id, status: 'uploaded', at: T0 + HOUR }])).rejects.toMatchObject({ code: 'DOWNLINK_INVALID' });
+    await expect(
+      svc.reportStatus(f.station.id, [{ downlinkId: d.id, status: 'uploaded', at: T0 + HOUR }]),
+    ).rejects.toMatchObject({ code: 'DOWNLINK_INVALID' });
     const [failed] = await svc.reportStatus(f.station.id, [{ downlinkId: d.id, status: 'failed', at: T0 + 2 }]);
     expect(states(failed!)).toEqual(['queued', 'scheduled', 'uploaded', 'failed']);
     const [still] = await svc.reportStatus(f.station.id, [{ downlinkId: d.id, status: 'uploaded', at: T0 + 3 }]);
@@ -189,7 +288,9 @@ describe('DownlinkService on a hand-made contact plan', () => {
     await expect(enqueue({ fPort: 224 })).rejects.toMatchObject({ code: 'DOWNLINK_INVALID' });
     await expect(enqueue({ payload: new Uint8Array(243) })).rejects.toMatchObject({ code: 'DOWNLINK_INVALID' });
     await expect(enqueue({ expiresAt: T0 })).rejects.toMatchObject({ code: 'DOWNLINK_INVALID' });
-    await expect(svc.enqueue('00000000000000ff', { fPort: 1, payload: new Uint8Array(1) })).rejects.toMatchObject({ code: 'TERMINAL_NOT_FOUND' });
+    await expect(svc.enqueue('00000000000000ff', { fPort: 1, payload: new Uint8Array(1) })).rejects.toMatchObject({
+      code: 'TERMINAL_NOT_FOUND',
+    });
     await expect(svc.get('nope')).rejects.toMatchObject({ code: 'DOWNLINK_NOT_FOUND' });
     expect((await enqueue({ payload: new Uint8Array(242) })).state).toBe('scheduled');
   });
@@ -223,8 +324,19 @@ describe('DownlinkService on a hand-made contact plan', () => {
     expect(later).toMatchObject({ state: 'scheduled', fCntDown: 0 });
     const rx1 = T0 + 1_000;
     const d = await svc.terrestrialOpportunity(t.devEui, 'gw-1', rx1);
-    expect(d).toMatchObject({ id: later.id, state: 'uploaded', eta: rx1, fCntDown: 1, plan: { stationId: 'gw-1', satelliteId: '', deliveryStart: rx1 } });
-    expect(d!.history.at(-1)).toMatchObject({ state: 'uploaded', stationId: 'gw-1', satelliteId: '', reason: 'terrestrial' });
+    expect(d).toMatchObject({
+      id: later.id,
+      state: 'uploaded',
+      eta: rx1,
+      fCntDown: 1,
+      plan: { stationId: 'gw-1', satelliteId: '', deliveryStart: rx1 },
+    });
+    expect(d!.history.at(-1)).toMatchObject({
+      state: 'uploaded',
+      stationId: 'gw-1',
+      satelliteId: '',
+      reason: 'terrestrial',
+    });
     expect(openFrame(d!.phyPayload!, 1, t.keys).micOk).toBe(true);
     expect(await svc.terrestrialOpportunity(t.devEui, 'gw-1', rx1)).toBeUndefined(); // nothing else waits
     // Once the satellite's upload contact began, the station may be uploading it: the ground leaves it.
@@ -255,7 +367,7 @@ describe('DownlinkService on a hand-made contact plan', () => {
     expect(openFrame(behind.phyPayload!, behind.fCntDown!, t.keys).micOk).toBe(true);
   });
 
-  it('hands nothing over once the receive window\'s deadline has passed', async () => {
+  it("hands nothing over once the receive window's deadline has passed", async () => {
     await svc.enqueue(t.devEui, { fPort: 2, payload: Buffer.from('a') });
     expect(await svc.terrestrialOpportunity(t.devEui, 'gw-1', T0 + 1_000, Date.now() - 1)).toBeUndefined();
   });
@@ -279,25 +391,49 @@ describe('DownlinkService on a hand-made contact plan', () => {
     expect(swept.state).toBe('scheduled');
   });
 
-  it('queues a rule\'s downlink request once per alarm and drops requests it can never queue', async () => {
+  it("queues a rule's downlink request once per alarm and drops requests it can never queue", async () => {
     const subject = downlinkRequestSubject(f.tenantId, t.devEui);
-    const req = { kind: 'downlink-request', alarmId: 'alarm-7', ruleId: 'r-1', tenantId: f.tenantId, devEui: t.devEui, fPort: 3, payloadHex: '0a0b', confirmed: true, priority: 'emergency' };
+    const req = {
+      kind: 'downlink-request',
+      alarmId: 'alarm-7',
+      ruleId: 'r-1',
+      tenantId: f.tenantId,
+      devEui: t.devEui,
+      fPort: 3,
+      payloadHex: '0a0b',
+      confirmed: true,
+      priority: 'emergency',
+    };
     await f.bus.publish(subject, Buffer.from(JSON.stringify(req)));
     await f.bus.publish(subject, Buffer.from(JSON.stringify(req)), { msgId: 'another-copy' });
-    await f.bus.publish(subject, Buffer.from(JSON.stringify({ ...req, alarmId: 'alarm-8', devEui: '00000000000000ff' })));
+    await f.bus.publish(
+      subject,
+      Buffer.from(JSON.stringify({ ...req, alarmId: 'alarm-8', devEui: '00000000000000ff' })),
+    );
     await f.bus.publish(subject, Buffer.from('not json'));
-    const page = await until(async () => { const p = await svc.list(t.devEui, { limit: 10 }); return p.items[0]?.state === 'scheduled' ? p : undefined; }, 'the request, planned');
+    const page = await until(async () => {
+      const p = await svc.list(t.devEui, { limit: 10 });
+      return p.items[0]?.state === 'scheduled' ? p : undefined;
+    }, 'the request, planned');
     await sleep(100);
     const all = (await svc.list(t.devEui, { limit: 10 })).items;
     expect(all).toHaveLength(1);
-    expect(page.items[0]).toMatchObject({ alarmId: 'alarm-7', priority: 'emergency', confirmed: true, fPort: 3, state: 'scheduled' });
+    expect(page.items[0]).toMatchObject({
+      alarmId: 'alarm-7',
+      priority: 'emergency',
+      confirmed: true,
+      fPort: 3,
+      state: 'scheduled',
+    });
     expect(Buffer.from(page.items[0]!.payload).toString('hex')).toBe('0a0b');
   });
 });
 
 describe('DownlinkService frames', () => {
   let f: CoreFixture;
-  afterEach(async () => { await f.close(); });
+  afterEach(async () => {
+    await f.close();
+  });
 
   for (const suite of ['aes128', 'sm4'] as const) {
     it(`hands stations a LoRaWAN data-down frame the terminal's ${suite} keys verify and decrypt`, async () => {
@@ -309,10 +445,23 @@ describe('DownlinkService frames', () => {
       const c = await svc.enqueue(t.devEui, { fPort: 9, payload, confirmed: true });
       const u = await svc.enqueue(t.devEui, { fPort: 10, payload, confirmed: false });
       const items = await svc.stationSchedule(f.station.id, T0, T0 + HOUR);
-      expect(items.map((i) => [i.downlinkId, i.satelliteId, i.contactStart, i.priority])).toEqual([[c.id, '7', T0 + 10 * MIN, 'normal'], [u.id, '7', T0 + 10 * MIN, 'normal']]);
-      for (const [i, d, mtype, fPort] of [[items[0]!, c, 'confirmed-data-down', 9], [items[1]!, u, 'unconfirmed-data-down', 10]] as const) {
+      expect(items.map((i) => [i.downlinkId, i.satelliteId, i.contactStart, i.priority])).toEqual([
+        [c.id, '7', T0 + 10 * MIN, 'normal'],
+        [u.id, '7', T0 + 10 * MIN, 'normal'],
+      ]);
+      for (const [i, d, mtype, fPort] of [
+        [items[0]!, c, 'confirmed-data-down', 9],
+        [items[1]!, u, 'unconfirmed-data-down', 10],
+      ] as const) {
         const o = openFrame(i.phyPayload, d.fCntDown!, t.keys);
-        expect(o.frame).toMatchObject({ mtype, uplink: false, devAddr: t.devAddr, fPort, fCnt16: d.fCntDown, ack: false });
+        expect(o.frame).toMatchObject({
+          mtype,
+          uplink: false,
+          devAddr: t.devAddr,
+          fPort,
+          fCnt16: d.fCntDown,
+          ack: false,
+        });
         expect(o.micOk).toBe(true);
         expect(Buffer.from(o.payload)).toEqual(Buffer.from(payload));
         expect(verifyMic(o.frame, d.fCntDown!, { ...t.keys, nwkSKey: randomBytes(16) })).toBe(false);
@@ -325,7 +474,9 @@ describe('DownlinkService frames', () => {
 
 describe('DownlinkService on the real contact plan', () => {
   let f: CoreFixture;
-  afterEach(async () => { await f.close(); });
+  afterEach(async () => {
+    await f.close();
+  });
 
   it('answers the ETA an independent brute force over findPasses contacts finds (every station pass × every terminal pass)', async () => {
     f = await coreFixture();
@@ -333,14 +484,23 @@ describe('DownlinkService on the real contact plan', () => {
     await f.core.loadSatellites({ tle });
     const location = { lat: 35.2, lon: 109.8, altM: 400 };
     const t = await addTerminal(f, { location });
-    const uploadS = 20, marginS = 45;
+    const uploadS = 20,
+      marginS = 45;
     const svc = await ownService(f, new DownlinkContacts(f.store), { uploadS, deliveryMarginS: marginS });
     const d = await svc.enqueue(t.devEui, { fPort: 1, payload: Uint8Array.from([1]) });
 
     // Brute force: passes per satellite and site over a wider window, every pair tried.
     const sats = parseElementSets(tle).sets.map((s) => new Satellite(s));
-    const from = T0 - 2 * HOUR, to = T0 + 50 * HOUR;
-    const terminalPasses = sats.map((s) => findPasses(s, { site: makeSite({ latDeg: location.lat, lonDeg: location.lon, altM: location.altM }), start: from, end: to, minElevationDeg: 10 }));
+    const from = T0 - 2 * HOUR,
+      to = T0 + 50 * HOUR;
+    const terminalPasses = sats.map((s) =>
+      findPasses(s, {
+        site: makeSite({ latDeg: location.lat, lonDeg: location.lon, altM: location.altM }),
+        start: from,
+        end: to,
+        minElevationDeg: 10,
+      }),
+    );
     const routes: Array<{ eta: number; station: string; sat: string; uploadStart: number }> = [];
     for (const g of [f.station, f.station2]) {
       const site = makeSite({ latDeg: g.lat, lonDeg: g.lon, altM: g.altM });
@@ -350,7 +510,8 @@ describe('DownlinkService on the real contact plan', () => {
           if (onBoard > up.los) continue;
           for (const down of terminalPasses[i]!) {
             const eta = Math.max(down.aos + marginS * 1000, onBoard);
-            if (eta <= down.los && eta <= T0 + 48 * HOUR) routes.push({ eta, station: g.id, sat: String(s.elements.noradId), uploadStart: Math.max(up.aos, T0) });
+            if (eta <= down.los && eta <= T0 + 48 * HOUR)
+              routes.push({ eta, station: g.id, sat: String(s.elements.noradId), uploadStart: Math.max(up.aos, T0) });
           }
         }
       });
@@ -362,7 +523,14 @@ describe('DownlinkService on the real contact plan', () => {
     // Ties (two stations reaching the same satellite before its terminal pass) may go either way:
     // the route taken must be one of the brute force's earliest.
     const earliest = routes.filter((r) => Math.abs(r.eta - bestEta) <= 1000);
-    expect(earliest.some((r) => r.station === d.plan!.stationId && r.sat === d.plan!.satelliteId && Math.abs(r.uploadStart - d.plan!.uploadAt) <= 1000)).toBe(true);
+    expect(
+      earliest.some(
+        (r) =>
+          r.station === d.plan!.stationId &&
+          r.sat === d.plan!.satelliteId &&
+          Math.abs(r.uploadStart - d.plan!.uploadAt) <= 1000,
+      ),
+    ).toBe(true);
     expect(d.eta! - T0).toBeLessThan(48 * HOUR);
   });
 });

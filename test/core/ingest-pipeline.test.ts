@@ -17,9 +17,12 @@ describe('ingest pipeline', () => {
     f = await coreFixture();
     t = await f.addTerminal();
   });
-  afterEach(async () => { await f.close(); });
+  afterEach(async () => {
+    await f.close();
+  });
 
-  const ingest = (frames: Parameters<CoreFixture['core']['pipeline']['ingest']>[1], station = f.station) => f.core.pipeline.ingest(station, frames);
+  const ingest = (frames: Parameters<CoreFixture['core']['pipeline']['ingest']>[1], station = f.station) =>
+    f.core.pipeline.ingest(station, frames);
   const messages = async () => (await f.store.listMessages({ terminalId: t.id, limit: 100 })).items;
 
   it('accepts a valid uplink, stores its decrypted payload with every hop timestamp and answers with the message id', async () => {
@@ -27,15 +30,39 @@ describe('ingest pipeline', () => {
     expect(r).toEqual({ status: 'accepted', messageId: `${t.id}.1` });
     const [m] = await messages();
     expect(Buffer.from(m!.payload).toString()).toBe('hello');
-    expect(m).toMatchObject({ fCnt: 1, fPort: 7, capturedAt: T0 - 2 * HOUR, downlinkedAt: T0 - HOUR, ingestedAt: T0, confirmed: false });
+    expect(m).toMatchObject({
+      fCnt: 1,
+      fPort: 7,
+      capturedAt: T0 - 2 * HOUR,
+      downlinkedAt: T0 - HOUR,
+      ingestedAt: T0,
+      confirmed: false,
+    });
     expect(m!.receptions).toHaveLength(1);
-    expect(m!.receptions[0]).toMatchObject({ stationId: f.station.id, satelliteId: 'SAT-1', rssi: -120.5, snr: -4.2, frequencyOffsetHz: 1234, receivedAt: T0 });
+    expect(m!.receptions[0]).toMatchObject({
+      stationId: f.station.id,
+      satelliteId: 'SAT-1',
+      rssi: -120.5,
+      snr: -4.2,
+      frequencyOffsetHz: 1234,
+      receivedAt: T0,
+    });
   });
 
   it('merges copies from other satellites and stations into one message with all receptions and the earliest capture', async () => {
     const a = await ingest([uplink(t, 5, P('x'), { satelliteId: 'SAT-1', capturedAt: T0 - HOUR })]);
     f.clock.advance(2 * HOUR);
-    const b = await ingest([uplink(t, 5, P('x'), { satelliteId: 'SAT-2', capturedAt: T0 - 3 * HOUR, downlinkedAt: T0 - 2 * HOUR, rssi: -100 })], f.station2);
+    const b = await ingest(
+      [
+        uplink(t, 5, P('x'), {
+          satelliteId: 'SAT-2',
+          capturedAt: T0 - 3 * HOUR,
+          downlinkedAt: T0 - 2 * HOUR,
+          rssi: -100,
+        }),
+      ],
+      f.station2,
+    );
     expect(a[0]!.status).toBe('accepted');
     expect(b[0]).toEqual({ status: 'duplicate', messageId: a[0]!.messageId });
     const ms = await messages();
@@ -67,12 +94,25 @@ describe('ingest pipeline', () => {
     f.clock.advance(47 * HOUR);
     expect((await ingest([frame]))[0]!.status).toBe('duplicate');
     f.clock.advance(2 * HOUR);
-    expect((await ingest([{ ...frame, capturedAt: new Date(f.clock.now() - HOUR).toISOString(), downlinkedAt: new Date(f.clock.now() - HOUR / 2).toISOString() }]))[0]).toEqual({ status: 'rejected', code: 'REPLAYED_COUNTER' });
+    expect(
+      (
+        await ingest([
+          {
+            ...frame,
+            capturedAt: new Date(f.clock.now() - HOUR).toISOString(),
+            downlinkedAt: new Date(f.clock.now() - HOUR / 2).toISOString(),
+          },
+        ])
+      )[0],
+    ).toEqual({ status: 'rejected', code: 'REPLAYED_COUNTER' });
   });
 
   it('rejects a counter below the anti-replay window as REPLAYED_COUNTER', async () => {
     await ingest([uplink(t, 5000, P('x'))]);
-    expect((await ingest([uplink(t, 5000 - 1024, P('old'))]))[0]).toEqual({ status: 'rejected', code: 'REPLAYED_COUNTER' });
+    expect((await ingest([uplink(t, 5000 - 1024, P('old'))]))[0]).toEqual({
+      status: 'rejected',
+      code: 'REPLAYED_COUNTER',
+    });
     expect((await ingest([uplink(t, 5000 - 1023, P('ok'))]))[0]!.status).toBe('accepted');
   });
 
@@ -85,7 +125,8 @@ describe('ingest pipeline', () => {
   it('rejects bad input with a stable code per frame and still accepts the good frames of the batch', async () => {
     const good = uplink(t, 1, P('ok'));
     const other = await f.addTerminal();
-    const badMic = Buffer.from(good.phyPayload, 'base64'); badMic[badMic.length - 1]! ^= 1;
+    const badMic = Buffer.from(good.phyPayload, 'base64');
+    badMic[badMic.length - 1]! ^= 1;
     const down = uplink(t, 2, P('d'), { mtype: 'unconfirmed-data-down' });
     const unknown = uplink({ ...other, devAddr: 'ffffffff' }, 1, P('u'));
     const results = await ingest([
@@ -96,11 +137,23 @@ describe('ingest pipeline', () => {
       unknown,
       down,
       { ...good, capturedAt: 'yesterday' },
-      { ...good, capturedAt: new Date(T0 + 2 * HOUR).toISOString(), downlinkedAt: new Date(T0 + 2 * HOUR).toISOString() },
+      {
+        ...good,
+        capturedAt: new Date(T0 + 2 * HOUR).toISOString(),
+        downlinkedAt: new Date(T0 + 2 * HOUR).toISOString(),
+      },
       good,
     ]);
     expect(results.map((r) => r.code ?? r.status)).toEqual([
-      'MALFORMED_FRAME', 'FRAME_TOO_LARGE', 'MALFORMED_FRAME', 'BAD_MIC', 'UNKNOWN_TERMINAL', 'UNSUPPORTED_FRAME', 'INVALID_RECEPTION', 'INVALID_RECEPTION', 'accepted',
+      'MALFORMED_FRAME',
+      'FRAME_TOO_LARGE',
+      'MALFORMED_FRAME',
+      'BAD_MIC',
+      'UNKNOWN_TERMINAL',
+      'UNSUPPORTED_FRAME',
+      'INVALID_RECEPTION',
+      'INVALID_RECEPTION',
+      'accepted',
     ]);
     const tallies = await f.store.rejectionTallies();
     expect(tallies.find((x) => x.code === 'MALFORMED_FRAME')).toMatchObject({ stationId: f.station.id, count: 2 });
@@ -115,8 +168,14 @@ describe('ingest pipeline', () => {
     const sat = uplink(t, 1, P('a'));
     const ground = { ...uplink(t, 2, P('b')), satelliteId: '', frequencyMHz: 470.7, dataRate: 'SF10BW125' };
     expect((await ingest([{ ...sat, satelliteId: '' }])).map((r) => r.code)).toEqual(['INVALID_RECEPTION']);
-    expect((await f.core.pipeline.ingest(gw, [sat, ground, { ...ground, dataRate: 'x'.repeat(33) }, ground])).map((r) => r.code ?? r.status)).toEqual(['INVALID_RECEPTION', 'accepted', 'INVALID_RECEPTION', 'duplicate']);
-    expect((await f.store.getMessage(`${t.id}.2`))!.receptions).toMatchObject([{ stationId: gw.id, satelliteId: '', gatewayEui: 'aa555a0000000101', frequencyMHz: 470.7, dataRate: 'SF10BW125' }]);
+    expect(
+      (await f.core.pipeline.ingest(gw, [sat, ground, { ...ground, dataRate: 'x'.repeat(33) }, ground])).map(
+        (r) => r.code ?? r.status,
+      ),
+    ).toEqual(['INVALID_RECEPTION', 'accepted', 'INVALID_RECEPTION', 'duplicate']);
+    expect((await f.store.getMessage(`${t.id}.2`))!.receptions).toMatchObject([
+      { stationId: gw.id, satelliteId: '', gatewayEui: 'aa555a0000000101', frequencyMHz: 470.7, dataRate: 'SF10BW125' },
+    ]);
   });
 
   it('rejects frames of a disabled terminal as TERMINAL_DISABLED and accepts them again once enabled', async () => {
@@ -153,15 +212,17 @@ describe('ingest pipeline', () => {
     expect(ms[0]!.receptions).toHaveLength(2);
   });
 
-
-  it('commits batches that arrive while another group commits as one group, yet answers and tallies each station\'s batch as its own', async () => {
+  it("commits batches that arrive while another group commits as one group, yet answers and tallies each station's batch as its own", async () => {
     const held = holdFirstCommit();
     const warmUp = ingest([uplink(t, 19, P('w'))]);
     await ticks(5);
     const bad = { ...uplink(t, 99, P('x')), phyPayload: 'not base64!' };
     const all = Promise.all([
       ingest([uplink(t, 20, P('a')), bad]),
-      ingest([uplink(t, 20, P('a'), { satelliteId: 'SAT-2', capturedAt: T0 - 3 * HOUR }), uplink(t, 21, P('b')), bad, bad], f.station2),
+      ingest(
+        [uplink(t, 20, P('a'), { satelliteId: 'SAT-2', capturedAt: T0 - 3 * HOUR }), uplink(t, 21, P('b')), bad, bad],
+        f.station2,
+      ),
       ingest([uplink(t, 22, P('c'))]),
     ]);
     await ticks(5);
@@ -173,8 +234,17 @@ describe('ingest pipeline', () => {
     expect(b!.map((r) => r.code ?? r.status)).toEqual(['duplicate', 'accepted', 'MALFORMED_FRAME', 'MALFORMED_FRAME']);
     expect(c!.map((r) => r.status)).toEqual(['accepted']);
     const tallies = await f.store.rejectionTallies();
-    expect(tallies.filter((x) => x.code === 'MALFORMED_FRAME').map((x) => [x.stationId, x.count]).sort())
-      .toEqual([[f.station.id, 1], [f.station2.id, 2]].sort());
+    expect(
+      tallies
+        .filter((x) => x.code === 'MALFORMED_FRAME')
+        .map((x) => [x.stationId, x.count])
+        .sort(),
+    ).toEqual(
+      [
+        [f.station.id, 1],
+        [f.station2.id, 2],
+      ].sort(),
+    );
     const ms = await messages();
     expect(ms.map((m) => m.fCnt).sort()).toEqual([19, 20, 21, 22]);
     expect(ms.find((m) => m.fCnt === 20)!.capturedAt).toBe(T0 - 3 * HOUR);
@@ -184,7 +254,9 @@ describe('ingest pipeline', () => {
     const commit = f.store.commitIngest.bind(f.store);
     const written: Array<{ fCnts: number[]; expected: number[] }> = [];
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     let calls = 0;
     f.store.commitIngest = async (w) => {
       const first = calls++ === 0;
@@ -200,12 +272,17 @@ describe('ingest pipeline', () => {
     const reg = f.core.registry;
     const byDevAddr = reg.byDevAddr.bind(reg);
     let n = 0;
-    reg.byDevAddr = (a) => { n++; return byDevAddr(a); };
+    reg.byDevAddr = (a) => {
+      n++;
+      return byDevAddr(a);
+    };
     return () => n;
   };
-  const ticks = async (n: number) => { for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r)); };
+  const ticks = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+  };
 
-  it('decides the next group while the one before it commits, on top of that group\'s outcome', async () => {
+  it("decides the next group while the one before it commits, on top of that group's outcome", async () => {
     const held = holdFirstCommit();
     const decided = countDecided();
     const first = ingest([uplink(t, 1, P('a'))]);
@@ -219,8 +296,16 @@ describe('ingest pipeline', () => {
     expect((await first).map((r) => r.status)).toEqual(['accepted']);
     expect((await second).map((r) => r.status)).toEqual(['duplicate', 'accepted']);
     // The second write expects the counter version the first one wrote.
-    expect(held.written).toEqual([{ fCnts: [1], expected: [-1] }, { fCnts: [2], expected: [0] }]);
-    expect((await messages()).map((m) => [m.fCnt, m.receptions.length])).toEqual(expect.arrayContaining([[1, 2], [2, 1]]));
+    expect(held.written).toEqual([
+      { fCnts: [1], expected: [-1] },
+      { fCnts: [2], expected: [0] },
+    ]);
+    expect((await messages()).map((m) => [m.fCnt, m.receptions.length])).toEqual(
+      expect.arrayContaining([
+        [1, 2],
+        [2, 1],
+      ]),
+    );
   });
 
   it('starts the overlap at once: of batches waiting while nothing commits, the first half is written while the rest is decided', async () => {
@@ -232,7 +317,10 @@ describe('ingest pipeline', () => {
     expect(decided()).toBe(4);
     held.release();
     await all;
-    expect(held.written.map((w) => w.fCnts)).toEqual([[20, 21], [22, 23]]);
+    expect(held.written.map((w) => w.fCnts)).toEqual([
+      [20, 21],
+      [22, 23],
+    ]);
   });
 
   it('undoes a group decided on top of a commit that failed and decides it again: nothing lost, nothing twice', async () => {
@@ -250,12 +338,17 @@ describe('ingest pipeline', () => {
     expect(held.written).toEqual([{ fCnts: [1, 2], expected: [-1] }]);
     expect((await messages()).map((m) => m.fCnt).sort()).toEqual([1, 2]);
     // The window is the store's: counter 1 again is a duplicate, 3 is new.
-    expect((await ingest([uplink(t, 1, P('a')), uplink(t, 3, P('c'))])).map((r) => r.status)).toEqual(['duplicate', 'accepted']);
+    expect((await ingest([uplink(t, 1, P('a')), uplink(t, 3, P('c'))])).map((r) => r.status)).toEqual([
+      'duplicate',
+      'accepted',
+    ]);
   });
 
   it('publishes one uplink event per new message, keyed by the message id, through the outbox', async () => {
     const seen: BusMessage[] = [];
-    await f.bus.subscribe('satiot.up.>', async (m) => { seen.push(m); });
+    await f.bus.subscribe('satiot.up.>', async (m) => {
+      seen.push(m);
+    });
     const frame = uplink(t, 8, P('evt'), { ack: true });
     await ingest([frame, { ...frame, satelliteId: 'SAT-3' }]);
     await ingest([frame]);
@@ -313,13 +406,19 @@ describe('ingest pipeline on a store that commits in call order (SQLite file, wr
     // Commits reach the store in call order once two were handed over (so the second is surely behind the first).
     const outcomes: string[] = [];
     const commit = f.store.commitIngest.bind(f.store);
-    let calls = 0, release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    let calls = 0,
+      release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     f.store.commitIngest = (w) => {
       if (++calls === 2) release();
       const p = gate.then(() => commit(w));
       const fCnts = w.newMessages.map((m) => m.fCnt).join(',');
-      p.then(() => outcomes.push(`ok ${fCnts}`), (e: Error) => outcomes.push(`${e.name} ${fCnts}`));
+      p.then(
+        () => outcomes.push(`ok ${fCnts}`),
+        (e: Error) => outcomes.push(`${e.name} ${fCnts}`),
+      );
       return p;
     };
     const rs = await Promise.all([
@@ -331,7 +430,12 @@ describe('ingest pipeline on a store that commits in call order (SQLite file, wr
     expect(outcomes).toEqual(['CounterConflictError 1,2,3', 'PredecessorFailedError 4', 'ok 2,3', 'ok 4']);
     expect(rs.map((r) => r.map((x) => x.status))).toEqual([['duplicate', 'accepted'], ['accepted'], ['accepted']]);
     const ms = (await f.store.listMessages({ terminalId: t.id, limit: 10 })).items;
-    expect(ms.map((m) => [m.fCnt, m.receptions.length]).sort()).toEqual([[1, 2], [2, 1], [3, 1], [4, 1]]);
+    expect(ms.map((m) => [m.fCnt, m.receptions.length]).sort()).toEqual([
+      [1, 2],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+    ]);
     await other.close();
   });
 });

@@ -18,7 +18,9 @@ import { seededRandom } from '../support/test-seed.js';
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const ADMIN = 'sat_test_admin_key_for_kill9';
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function startServer(dataDir: string): Promise<{ proc: ChildProcess; url: string; exited: Promise<unknown> }> {
   return new Promise((resolve, reject) => {
@@ -35,14 +37,24 @@ function startServer(dataDir: string): Promise<{ proc: ChildProcess; url: string
     proc.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) { clearTimeout(timer); resolve({ proc, url: m[1]!, exited }); }
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, url: m[1]!, exited });
+      }
     });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${err}`)); });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited ${code}: ${err}`));
+    });
   });
 }
 
 async function api<T>(url: string, method: string, path: string, body: unknown, token = ADMIN): Promise<T> {
-  const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json() as Promise<T>;
 }
@@ -53,10 +65,23 @@ describe('kill -9', () => {
     dirs.push(dataDir);
     let { proc, url, exited } = await startServer(dataDir);
     const tenant = await api<{ id: string }>(url, 'POST', '/api/v1/tenants', { name: 'k9' });
-    const nwk = randomBytes(16), app = randomBytes(16);
-    const devEui = '00000000000000aa', devAddr = '260000aa';
-    const codec = await api<{ id: string }>(url, 'POST', '/api/v1/user-codecs', { tenantId: tenant.id, name: 'text', script: 'function decodeUplink(bytes) { return { first: bytes[0] }; }' });
-    await api(url, 'POST', '/api/v1/terminals', { tenantId: tenant.id, devEui, devAddr, nwkSKey: nwk.toString('hex'), appSKey: app.toString('hex'), codec: `user:${codec.id}` });
+    const nwk = randomBytes(16),
+      app = randomBytes(16);
+    const devEui = '00000000000000aa',
+      devAddr = '260000aa';
+    const codec = await api<{ id: string }>(url, 'POST', '/api/v1/user-codecs', {
+      tenantId: tenant.id,
+      name: 'text',
+      script: 'function decodeUplink(bytes) { return { first: bytes[0] }; }',
+    });
+    await api(url, 'POST', '/api/v1/terminals', {
+      tenantId: tenant.id,
+      devEui,
+      devAddr,
+      nwkSKey: nwk.toString('hex'),
+      appSKey: app.toString('hex'),
+      codec: `user:${codec.id}`,
+    });
     const gs = await api<{ token: string }>(url, 'POST', '/api/v1/ground-stations', { name: 'gs', lat: 40, lon: 116 });
 
     const acked = new Set<string>();
@@ -64,15 +89,32 @@ describe('kill -9', () => {
     let killed = false;
     const now = Date.now();
     const killAt = 300 + seededRandom('kill -9 timing').int(700);
-    setTimeout(() => { killed = true; proc.kill('SIGKILL'); }, killAt);
+    setTimeout(() => {
+      killed = true;
+      proc.kill('SIGKILL');
+    }, killAt);
     while (!killed) {
       const frames = Array.from({ length: 50 }, () => {
         fCnt++;
-        const phy = buildDataFrame({ mtype: 'unconfirmed-data-up', devAddr, fCnt32: fCnt, fPort: 1, payload: Buffer.from(`m${fCnt}`) }, { suite: 'aes128', nwkSKey: nwk, appSKey: app });
-        return { phyPayload: Buffer.from(phy).toString('base64'), satelliteId: 'S1', capturedAt: new Date(now - 60_000).toISOString(), downlinkedAt: new Date(now - 30_000).toISOString() };
+        const phy = buildDataFrame(
+          { mtype: 'unconfirmed-data-up', devAddr, fCnt32: fCnt, fPort: 1, payload: Buffer.from(`m${fCnt}`) },
+          { suite: 'aes128', nwkSKey: nwk, appSKey: app },
+        );
+        return {
+          phyPayload: Buffer.from(phy).toString('base64'),
+          satelliteId: 'S1',
+          capturedAt: new Date(now - 60_000).toISOString(),
+          downlinkedAt: new Date(now - 30_000).toISOString(),
+        };
       });
       try {
-        const r = await api<{ results: Array<{ status: string; messageId?: string }> }>(url, 'POST', '/api/v1/gateway/uplinks', { frames }, gs.token);
+        const r = await api<{ results: Array<{ status: string; messageId?: string }> }>(
+          url,
+          'POST',
+          '/api/v1/gateway/uplinks',
+          { frames },
+          gs.token,
+        );
         for (const x of r.results) if (x.status === 'accepted') acked.add(x.messageId!);
       } catch {
         break; // the connection died with the server: nothing of this batch was acknowledged
@@ -87,7 +129,12 @@ describe('kill -9', () => {
         const out = new Map<string, boolean>();
         let cursor: string | undefined;
         do {
-          const page = await api<{ items: Array<{ id: string; decode?: unknown }>; nextCursor?: string }>(url, 'GET', `/api/v1/terminals/${devEui}/messages?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, undefined);
+          const page = await api<{ items: Array<{ id: string; decode?: unknown }>; nextCursor?: string }>(
+            url,
+            'GET',
+            `/api/v1/terminals/${devEui}/messages?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+            undefined,
+          );
           for (const m of page.items) out.set(m.id, m.decode !== undefined);
           cursor = page.nextCursor;
         } while (cursor);

@@ -10,9 +10,16 @@ class MemoryLeases implements LeaseStore {
 
   async acquire(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
     if (this.hang) return new Promise(() => undefined);
-    const now = Date.now(), cur = this.rows.get(name);
+    const now = Date.now(),
+      cur = this.rows.get(name);
     if (cur && cur.holder !== holder && cur.expiresAt > now) return undefined;
-    const lease = { name, holder, epoch: cur && cur.holder === holder ? cur.epoch : (cur?.epoch ?? 0) + 1, acquiredAt: cur?.holder === holder ? cur.acquiredAt : now, expiresAt: now + ttlMs };
+    const lease = {
+      name,
+      holder,
+      epoch: cur && cur.holder === holder ? cur.epoch : (cur?.epoch ?? 0) + 1,
+      acquiredAt: cur?.holder === holder ? cur.acquiredAt : now,
+      expiresAt: now + ttlMs,
+    };
     this.rows.set(name, lease);
     return lease;
   }
@@ -22,25 +29,37 @@ class MemoryLeases implements LeaseStore {
     if (this.rows.get(name)?.holder === holder) this.rows.delete(name);
   }
 
-  async list(): Promise<Lease[]> { return [...this.rows.values()]; }
-  async now(): Promise<number> { return Date.now(); }
+  async list(): Promise<Lease[]> {
+    return [...this.rows.values()];
+  }
+  async now(): Promise<number> {
+    return Date.now();
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('LeaseKeeper', () => {
   const keepers: LeaseKeeper[] = [];
-  afterEach(async () => { await Promise.all(keepers.splice(0).map((k) => k.stop())); });
+  afterEach(async () => {
+    await Promise.all(keepers.splice(0).map((k) => k.stop()));
+  });
 
   it('gives the lease up when its work fails to start, undoes the partial start, and tries again on a later round', async () => {
     const leases = new MemoryLeases();
     const errors: string[] = [];
-    let starts = 0, stops = 0;
+    let starts = 0,
+      stops = 0;
     const k = new LeaseKeeper(leases, 'a', { ttlMs: 400, renewMs: 50, onError: (_e, what) => errors.push(what) });
     keepers.push(k);
     k.hold('sweep', {
-      start: () => { starts++; if (starts === 1) throw new Error('bus reconnecting'); },
-      stop: async () => { stops++; },
+      start: () => {
+        starts++;
+        if (starts === 1) throw new Error('bus reconnecting');
+      },
+      stop: async () => {
+        stops++;
+      },
     });
     await k.start();
     expect([starts, stops, k.holds('sweep')]).toEqual([1, 1, false]);
@@ -56,7 +75,14 @@ describe('LeaseKeeper', () => {
     let running = false;
     const k = new LeaseKeeper(leases, 'a', { ttlMs: 400, renewMs: 50, onError: (_e, what) => errors.push(what) });
     keepers.push(k);
-    k.hold('relay', { start: () => { running = true; }, stop: async () => { running = false; } });
+    k.hold('relay', {
+      start: () => {
+        running = true;
+      },
+      stop: async () => {
+        running = false;
+      },
+    });
     await k.start();
     expect(running).toBe(true);
     leases.hang = true;

@@ -27,12 +27,16 @@ describe('MIC guessing throttle', () => {
   beforeEach(async () => {
     f = await coreFixture();
     t = await f.addTerminal();
-    pipeline = new IngestPipeline(f.store, f.core.registry, f.clock, undefined, { micThrottle: { perDevAddr: 5, perStation: 20, windowMs: MINUTE, coolDownMs: 5 * MINUTE } });
+    pipeline = new IngestPipeline(f.store, f.core.registry, f.clock, undefined, {
+      micThrottle: { perDevAddr: 5, perStation: 20, windowMs: MINUTE, coolDownMs: 5 * MINUTE },
+    });
     micChecks.mockClear();
   });
-  afterEach(async () => { await f.close(); });
+  afterEach(async () => {
+    await f.close();
+  });
 
-  it('refuses a DevAddr\'s frames from that station unchecked as MIC_THROTTLED after 5 bad MICs within the window, hears it through another, and accepts it again after the cool-down', async () => {
+  it("refuses a DevAddr's frames from that station unchecked as MIC_THROTTLED after 5 bad MICs within the window, hears it through another, and accepts it again after the cool-down", async () => {
     const guesses = Array.from({ length: 5 }, (_, k) => forged(uplink(t, 1, P('g')), k));
     expect((await pipeline.ingest(f.station, guesses)).map((r) => r.code)).toEqual(Array(5).fill('BAD_MIC'));
     micChecks.mockClear();

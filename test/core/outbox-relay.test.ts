@@ -10,10 +10,14 @@ class MemoryOutbox implements OutboxStore {
   markDelayMs = 0;
 
   async append(events: readonly OutboxEvent[], at: number): Promise<void> {
-    for (const e of events) if (!this.rows.some((r) => r.id === e.id)) this.rows.push({ ...e, seq: ++this.seq, createdAt: at, publishedAt: null });
+    for (const e of events)
+      if (!this.rows.some((r) => r.id === e.id))
+        this.rows.push({ ...e, seq: ++this.seq, createdAt: at, publishedAt: null });
   }
   async pending(limit: number, afterSeq?: number): Promise<PendingEvent[]> {
-    return this.rows.filter((r) => r.publishedAt === null && (afterSeq === undefined || r.seq > afterSeq)).slice(0, limit);
+    return this.rows
+      .filter((r) => r.publishedAt === null && (afterSeq === undefined || r.seq > afterSeq))
+      .slice(0, limit);
   }
   async markPublished(seqs: readonly number[], at: number): Promise<void> {
     if (this.markDelayMs > 0) await new Promise((r) => setTimeout(r, this.markDelayMs));
@@ -23,7 +27,9 @@ class MemoryOutbox implements OutboxStore {
     const open = this.rows.filter((r) => r.publishedAt === null);
     return { pending: open.length, oldestAt: open[0]?.createdAt ?? null };
   }
-  async prune(): Promise<number> { return 0; }
+  async prune(): Promise<number> {
+    return 0;
+  }
 }
 
 const ev = (id: string): OutboxEvent => ({ id, subject: `satiot.test.${id}`, data: new Uint8Array([1]) });
@@ -32,7 +38,11 @@ describe('OutboxRelay', () => {
   it('publishes in outbox order and marks what the bus took', async () => {
     const outbox = new MemoryOutbox();
     const seen: string[] = [];
-    const bus = { publish: async (_s: string, _d: Uint8Array, o: { msgId: string }) => { seen.push(o.msgId); } } as unknown as Bus;
+    const bus = {
+      publish: async (_s: string, _d: Uint8Array, o: { msgId: string }) => {
+        seen.push(o.msgId);
+      },
+    } as unknown as Bus;
     await outbox.append([ev('a'), ev('b'), ev('c')], 1);
     const relay = new OutboxRelay(outbox, bus, { pollMs: 10 });
     relay.start();
@@ -41,10 +51,14 @@ describe('OutboxRelay', () => {
     expect(seen).toEqual(['a', 'b', 'c']);
   });
 
-  it('publishes nothing while its lease has run out on this node\'s clock (a paused process), and goes on once it holds it', async () => {
+  it("publishes nothing while its lease has run out on this node's clock (a paused process), and goes on once it holds it", async () => {
     const outbox = new MemoryOutbox();
     const seen: string[] = [];
-    const bus = { publish: async (_s: string, _d: Uint8Array, o: { msgId: string }) => { seen.push(o.msgId); } } as unknown as Bus;
+    const bus = {
+      publish: async (_s: string, _d: Uint8Array, o: { msgId: string }) => {
+        seen.push(o.msgId);
+      },
+    } as unknown as Bus;
     let holds = false;
     const relay = new OutboxRelay(outbox, bus, { pollMs: 10, mayPublish: () => holds });
     await outbox.append([ev('a'), ev('b')], 1);
@@ -60,7 +74,11 @@ describe('OutboxRelay', () => {
   it('started again while a stop is still winding down, it runs again once that stop has ended', async () => {
     const outbox = new MemoryOutbox();
     const seen: string[] = [];
-    const bus = { publish: async (_s: string, _d: Uint8Array, o: { msgId: string }) => { seen.push(o.msgId); } } as unknown as Bus;
+    const bus = {
+      publish: async (_s: string, _d: Uint8Array, o: { msgId: string }) => {
+        seen.push(o.msgId);
+      },
+    } as unknown as Bus;
     const relay = new OutboxRelay(outbox, bus, { pollMs: 10 });
     relay.start();
     await outbox.append([ev('a')], 1);

@@ -12,42 +12,54 @@ function model(size: number) {
       if (top - n >= size) return 'below';
       return seen.has(n) ? 'seen' : 'new';
     },
-    accept(n: number) { seen.add(n); top = Math.max(top, n); },
+    accept(n: number) {
+      seen.add(n);
+      top = Math.max(top, n);
+    },
   };
 }
 
 describe('ReplayWindow', () => {
   it('classifies every counter as a set-based model does, for any arrival order and window size', () => {
-    fc.assert(fc.property(
-      fc.constantFrom(8, 13, 64, 100, 1024),
-      fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 300 }),
-      (size, arrivals) => {
-        let w = ReplayWindow.empty(size);
-        const m = model(size);
-        for (const n of arrivals) {
-          const c = w.classify(n);
-          expect(c).toBe(m.classify(n));
-          if (c === 'new') { w = w.accept(n); m.accept(n); }
-        }
-      },
-    ), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(8, 13, 64, 100, 1024),
+        fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 300 }),
+        (size, arrivals) => {
+          let w = ReplayWindow.empty(size);
+          const m = model(size);
+          for (const n of arrivals) {
+            const c = w.classify(n);
+            expect(c).toBe(m.classify(n));
+            if (c === 'new') {
+              w = w.accept(n);
+              m.accept(n);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('accepts in place exactly as it accepts into a new window', () => {
-    fc.assert(fc.property(
-      fc.constantFrom(8, 13, 64, 1024),
-      fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 200 }),
-      (size, arrivals) => {
-        let w = ReplayWindow.empty(size);
-        const m = ReplayWindow.empty(size).clone();
-        for (const n of arrivals) {
-          if (w.classify(n) !== 'new') continue;
-          w = w.accept(n);
-          m.acceptInPlace(n);
-          expect([m.top, m.toHex()]).toEqual([w.top, w.toHex()]);
-        }
-      },
-    ), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(8, 13, 64, 1024),
+        fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 200 }),
+        (size, arrivals) => {
+          let w = ReplayWindow.empty(size);
+          const m = ReplayWindow.empty(size).clone();
+          for (const n of arrivals) {
+            if (w.classify(n) !== 'new') continue;
+            w = w.accept(n);
+            m.acceptInPlace(n);
+            expect([m.top, m.toHex()]).toEqual([w.top, w.toHex()]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('survives a round trip through its stored form', () => {

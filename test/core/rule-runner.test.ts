@@ -6,7 +6,8 @@ import { collect, coreFixture, uplink, T0, type CoreFixture, type TestTerminal }
 const HOUR = 3_600_000;
 /** Test codec: one byte, the water level in decimetres. */
 const levelCodec: PayloadCodec = {
-  name: 'level', description: 'test',
+  name: 'level',
+  description: 'test',
   decode(b) {
     if (b.length !== 1) throw new CodecError('CODEC_MALFORMED', 'one byte expected');
     return { values: { waterLevelM: b[0]! / 10 } };
@@ -20,58 +21,138 @@ describe('rules over decoded messages', () => {
   beforeEach(async () => {
     f = await coreFixture({ codecs: new Map([['level', levelCodec]]) });
     t = await f.addTerminal({ codec: 'level' });
-    rule = parseRule({ id: 'r-warn', tenantId: f.tenantId, name: 'above warning', severity: 'warning', enabled: true, scope: { codecs: ['level'] },
+    rule = parseRule({
+      id: 'r-warn',
+      tenantId: f.tenantId,
+      name: 'above warning',
+      severity: 'warning',
+      enabled: true,
+      scope: { codecs: ['level'] },
       condition: { kind: 'threshold', field: 'values.waterLevelM', op: '>', value: 5 },
-      action: { downlink: { fPort: 3, payloadHex: '0a', confirmed: true, priority: 'emergency' } } });
+      action: { downlink: { fPort: 3, payloadHex: '0a', confirmed: true, priority: 'emergency' } },
+    });
     await f.store.saveRule(rule, T0);
   });
-  afterEach(async () => { await f.close(); });
+  afterEach(async () => {
+    await f.close();
+  });
 
-  const send = (fCnt: number, dm: number, capturedAt: number) => f.core.pipeline.ingest(f.station, [uplink(t, fCnt, new Uint8Array([dm]), { capturedAt })]);
+  const send = (fCnt: number, dm: number, capturedAt: number) =>
+    f.core.pipeline.ingest(f.station, [uplink(t, fCnt, new Uint8Array([dm]), { capturedAt })]);
 
   it('raises an alarm at the capture time of the reading that crossed the line, stores it and publishes it with a downlink request', async () => {
     const requests: unknown[] = [];
-    const sub = await f.bus.subscribe('satiot.downlink-request.>', async (m) => { requests.push(JSON.parse(Buffer.from(m.data).toString())); });
-    const events = await collect(f.bus, 'satiot.alarm.>', 1, async () => { await send(1, 40, T0 - 3 * HOUR); await send(2, 62, T0 - 2 * HOUR); });
-    expect(events[0]).toMatchObject({ kind: 'alarm', action: 'raised', alarm: { ruleId: 'r-warn', devEui: t.devEui, state: 'raised', raisedAt: T0 - 2 * HOUR, count: 1, severity: 'warning' } });
+    const sub = await f.bus.subscribe('satiot.downlink-request.>', async (m) => {
+      requests.push(JSON.parse(Buffer.from(m.data).toString()));
+    });
+    const events = await collect(f.bus, 'satiot.alarm.>', 1, async () => {
+      await send(1, 40, T0 - 3 * HOUR);
+      await send(2, 62, T0 - 2 * HOUR);
+    });
+    expect(events[0]).toMatchObject({
+      kind: 'alarm',
+      action: 'raised',
+      alarm: {
+        ruleId: 'r-warn',
+        devEui: t.devEui,
+        state: 'raised',
+        raisedAt: T0 - 2 * HOUR,
+        count: 1,
+        severity: 'warning',
+      },
+    });
     const [open] = (await f.store.listAlarms({ tenantId: f.tenantId, state: 'open', limit: 10 })).items;
     expect(open).toMatchObject({ ruleId: 'r-warn', terminalId: t.id });
     expect(JSON.stringify(open!.evidence)).toContain('6.2');
     await sub.close();
-    expect(requests).toEqual([expect.objectContaining({ kind: 'downlink-request', alarmId: open!.id, devEui: t.devEui, fPort: 3, payloadHex: '0a', priority: 'emergency' })]);
+    expect(requests).toEqual([
+      expect.objectContaining({
+        kind: 'downlink-request',
+        alarmId: open!.id,
+        devEui: t.devEui,
+        fPort: 3,
+        payloadHex: '0a',
+        priority: 'emergency',
+      }),
+    ]);
   });
 
-  it('a rule reading the reception (meta.rssi, meta.uplinkLatencyS) sees the first copy\'s, and its evidence says which', async () => {
-    await f.store.saveRule(parseRule({ id: 'r-weak', tenantId: f.tenantId, name: 'weak link', severity: 'info', enabled: true, scope: {},
-      condition: { kind: 'all', conditions: [{ kind: 'threshold', field: 'meta.rssi', op: '<', value: -130 }, { kind: 'threshold', field: 'meta.uplinkLatencyS', op: '>', value: 60 }] } }), T0);
+  it("a rule reading the reception (meta.rssi, meta.uplinkLatencyS) sees the first copy's, and its evidence says which", async () => {
+    await f.store.saveRule(
+      parseRule({
+        id: 'r-weak',
+        tenantId: f.tenantId,
+        name: 'weak link',
+        severity: 'info',
+        enabled: true,
+        scope: {},
+        condition: {
+          kind: 'all',
+          conditions: [
+            { kind: 'threshold', field: 'meta.rssi', op: '<', value: -130 },
+            { kind: 'threshold', field: 'meta.uplinkLatencyS', op: '>', value: 60 },
+          ],
+        },
+      }),
+      T0,
+    );
     const events = await collect(f.bus, 'satiot.alarm.>', 1, async () => {
-      await f.core.pipeline.ingest(f.station, [uplink(t, 1, new Uint8Array([10]), { capturedAt: T0 - 3 * HOUR, rssi: -120 })]);
-      await f.core.pipeline.ingest(f.station, [uplink(t, 2, new Uint8Array([10]), { capturedAt: T0 - 2 * HOUR, rssi: -135, satelliteId: 'SAT-9' })]);
+      await f.core.pipeline.ingest(f.station, [
+        uplink(t, 1, new Uint8Array([10]), { capturedAt: T0 - 3 * HOUR, rssi: -120 }),
+      ]);
+      await f.core.pipeline.ingest(f.station, [
+        uplink(t, 2, new Uint8Array([10]), { capturedAt: T0 - 2 * HOUR, rssi: -135, satelliteId: 'SAT-9' }),
+      ]);
     });
     expect(events[0]).toMatchObject({ action: 'raised', alarm: { ruleId: 'r-weak', raisedAt: T0 - 2 * HOUR } });
-    const leaves = (events[0]!['alarm'] as { evidence: { conditions: Array<Record<string, unknown>> } }).evidence.conditions;
-    expect(leaves.map((l) => [l['field'], l['value']])).toEqual([['meta.rssi', -135], ['meta.uplinkLatencyS', 7200]]);
+    const leaves = (events[0]!['alarm'] as { evidence: { conditions: Array<Record<string, unknown>> } }).evidence
+      .conditions;
+    expect(leaves.map((l) => [l['field'], l['value']])).toEqual([
+      ['meta.rssi', -135],
+      ['meta.uplinkLatencyS', 7200],
+    ]);
   });
 
   it('counts further firings on the open alarm and clears it when the level falls back', async () => {
-    const events = await collect(f.bus, 'satiot.alarm.>', 2, async () => { await send(1, 62, T0 - 3 * HOUR); await send(2, 30, T0 - 2 * HOUR); });
+    const events = await collect(f.bus, 'satiot.alarm.>', 2, async () => {
+      await send(1, 62, T0 - 3 * HOUR);
+      await send(2, 30, T0 - 2 * HOUR);
+    });
     expect(events.map((e) => e['action'])).toEqual(['raised', 'cleared']);
     const again = await collect(f.bus, 'satiot.alarm.>', 1, () => send(3, 70, T0 - HOUR));
     expect(again[0]).toMatchObject({ action: 'raised' });
-    expect((await f.store.listAlarms({ tenantId: f.tenantId, limit: 10 })).items.map((a) => a.state)).toEqual(['raised', 'cleared']);
+    expect((await f.store.listAlarms({ tenantId: f.tenantId, limit: 10 })).items.map((a) => a.state)).toEqual([
+      'raised',
+      'cleared',
+    ]);
   });
 
   it('lets an operator acknowledge and clear an alarm, and refuses an invalid transition with ALARM_STATE', async () => {
     await collect(f.bus, 'satiot.alarm.>', 1, () => send(1, 62, T0 - HOUR));
     const [a] = (await f.store.listAlarms({ tenantId: f.tenantId, limit: 10 })).items;
-    expect(await f.core.rules.acknowledge(a!.id, 'ops-1')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'ops-1', acknowledgedAt: T0 });
+    expect(await f.core.rules.acknowledge(a!.id, 'ops-1')).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'ops-1',
+      acknowledgedAt: T0,
+    });
     await expect(f.core.rules.acknowledge(a!.id, 'ops-1')).rejects.toMatchObject({ code: 'ALARM_STATE' });
     expect(await f.core.rules.clear(a!.id, 'ops-2')).toMatchObject({ state: 'cleared', clearedBy: 'ops-2' });
     await expect(f.core.rules.clear('nope', 'ops-2')).rejects.toMatchObject({ code: 'ALARM_NOT_FOUND' });
   });
 
-  it('raises a silence alarm on the sweep once a terminal has been quiet for the rule\'s hours, and clears it on the next message', async () => {
-    await f.store.saveRule(parseRule({ id: 'r-quiet', tenantId: f.tenantId, name: 'quiet', severity: 'warning', enabled: true, scope: {}, condition: { kind: 'silence', hours: 6, missedContacts: 0 } }), T0);
+  it("raises a silence alarm on the sweep once a terminal has been quiet for the rule's hours, and clears it on the next message", async () => {
+    await f.store.saveRule(
+      parseRule({
+        id: 'r-quiet',
+        tenantId: f.tenantId,
+        name: 'quiet',
+        severity: 'warning',
+        enabled: true,
+        scope: {},
+        condition: { kind: 'silence', hours: 6, missedContacts: 0 },
+      }),
+      T0,
+    );
     f.core.rules.invalidate(f.tenantId);
     await collect(f.bus, 'satiot.decoded.>', 1, () => send(1, 10, T0 - HOUR));
     expect(await f.core.rules.sweepSilence()).toBe(0);
@@ -83,18 +164,53 @@ describe('rules over decoded messages', () => {
   });
 
   it('a command the report cannot address (not an SL 651 station) leaves the alarm raised with the reason in its evidence, and sends nothing', async () => {
-    await f.store.saveRule(parseRule({ id: 'r-cmd', tenantId: f.tenantId, name: 'intensive', severity: 'warning', enabled: true, scope: { codecs: ['level'] },
-      condition: { kind: 'threshold', field: 'values.waterLevelM', op: '>', value: 7 }, action: { command: { name: 'sl651.intensive-reporting' } } }), T0);
+    await f.store.saveRule(
+      parseRule({
+        id: 'r-cmd',
+        tenantId: f.tenantId,
+        name: 'intensive',
+        severity: 'warning',
+        enabled: true,
+        scope: { codecs: ['level'] },
+        condition: { kind: 'threshold', field: 'values.waterLevelM', op: '>', value: 7 },
+        action: { command: { name: 'sl651.intensive-reporting' } },
+      }),
+      T0,
+    );
     f.core.rules.invalidate(f.tenantId);
     const events = await collect(f.bus, 'satiot.alarm.>', 2, () => send(1, 80, T0 - HOUR));
-    const raised = events.map((e) => e['alarm'] as { ruleId: string; evidence: Record<string, unknown> }).find((a) => a.ruleId === 'r-cmd')!;
+    const raised = events
+      .map((e) => e['alarm'] as { ruleId: string; evidence: Record<string, unknown> })
+      .find((a) => a.ruleId === 'r-cmd')!;
     expect(raised.evidence['actionError']).toMatch(/^CODEC_MALFORMED: cannot address sl651.intensive-reporting/);
     expect((await f.core.decisions.list({ limit: 10 })).items.filter((d) => d.ruleId === 'r-cmd')).toEqual([]);
   });
 
   it('a learned silence rule waits for the terminal to be overdue by its own rhythm: a 3-hourly reporter is not silent after an hour, it is after twice its longest gap', async () => {
-    await f.store.saveRule(parseRule({ id: 'r-learned', tenantId: f.tenantId, name: 'quiet for it', severity: 'warning', enabled: true, scope: {}, condition: { kind: 'silence', hours: 1, missedContacts: 0, learned: true } }), T0);
-    await f.store.saveRule(parseRule({ id: 'r-hour', tenantId: f.tenantId, name: 'quiet an hour', severity: 'info', enabled: true, scope: {}, condition: { kind: 'silence', hours: 1, missedContacts: 0 } }), T0);
+    await f.store.saveRule(
+      parseRule({
+        id: 'r-learned',
+        tenantId: f.tenantId,
+        name: 'quiet for it',
+        severity: 'warning',
+        enabled: true,
+        scope: {},
+        condition: { kind: 'silence', hours: 1, missedContacts: 0, learned: true },
+      }),
+      T0,
+    );
+    await f.store.saveRule(
+      parseRule({
+        id: 'r-hour',
+        tenantId: f.tenantId,
+        name: 'quiet an hour',
+        severity: 'info',
+        enabled: true,
+        scope: {},
+        condition: { kind: 'silence', hours: 1, missedContacts: 0 },
+      }),
+      T0,
+    );
     f.core.rules.invalidate(f.tenantId);
     for (let i = 1; i <= 8; i++) {
       const capturedAt = f.clock.now();
@@ -114,7 +230,10 @@ describe('rules over decoded messages', () => {
     // Twice its longest gap (3 h) plus its longest delay (10 min) is 6 h 10 min.
     f.clock.set(last + 6 * HOUR + 15 * 60_000);
     const late = await collect(f.bus, 'satiot.alarm.>', 1, () => f.core.rules.sweepSilence());
-    expect(late[0]).toMatchObject({ action: 'raised', alarm: { ruleId: 'r-learned', evidence: { overdue: true, usualGapHours: 3, gaps: 7, silentHours: 6.25 } } });
+    expect(late[0]).toMatchObject({
+      action: 'raised',
+      alarm: { ruleId: 'r-learned', evidence: { overdue: true, usualGapHours: 3, gaps: 7, silentHours: 6.25 } },
+    });
   });
 });
 
@@ -123,8 +242,16 @@ describe('event metrics', () => {
     const f = await coreFixture();
     try {
       const t = await f.addTerminal();
-      await f.core.downlinks.enqueue(t.devEui, { fPort: 2, payload: new Uint8Array([1]), confirmed: false, priority: 'normal' });
-      await f.bus.publish(`satiot.alarm.${f.tenantId}.${t.devEui}`, Buffer.from(JSON.stringify({ kind: 'alarm', action: 'raised', alarm: { severity: 'critical' } })));
+      await f.core.downlinks.enqueue(t.devEui, {
+        fPort: 2,
+        payload: new Uint8Array([1]),
+        confirmed: false,
+        priority: 'normal',
+      });
+      await f.bus.publish(
+        `satiot.alarm.${f.tenantId}.${t.devEui}`,
+        Buffer.from(JSON.stringify({ kind: 'alarm', action: 'raised', alarm: { severity: 'critical' } })),
+      );
       await new Promise((r) => setTimeout(r, 50));
       const text = await f.core.metrics.metrics();
       expect(text).toMatch(/satiot_downlink_transitions_total\{state="queued"} 1/);

@@ -38,7 +38,15 @@ async function twoNodes(backend: 'sqlite' | 'postgres' = 'sqlite'): Promise<[Cor
   const bus = new MemoryBus();
   const vault = new KeyVault(randomBytes(32));
   const start = async (node: string) => {
-    const core = await Core.start({ store: await openStore(spec, { dataDir: dir }), bus, vault, clock: new ManualClock(T0), node: { nodeId: node }, leases: { ttlMs: 600, renewMs: 100 }, onError: () => undefined });
+    const core = await Core.start({
+      store: await openStore(spec, { dataDir: dir }),
+      bus,
+      vault,
+      clock: new ManualClock(T0),
+      node: { nodeId: node },
+      leases: { ttlMs: 600, renewMs: 100 },
+      onError: () => undefined,
+    });
     cores.push(core);
     return core;
   };

@@ -10,14 +10,25 @@ const QUICK = 'function decodeUplink(bytes) { return { first: bytes[0] }; }';
 
 describe('user codec pool', () => {
   const pools: UserCodecPool[] = [];
-  afterEach(async () => { for (const p of pools.splice(0)) await p.close(); });
+  afterEach(async () => {
+    for (const p of pools.splice(0)) await p.close();
+  });
 
-  it('decodes in a thread, and reports a script\'s own error with its code', async () => {
+  it("decodes in a thread, and reports a script's own error with its code", async () => {
     const pool = new UserCodecPool();
     pools.push(pool);
-    expect(await pool.decode('t', { codecId: 'c1', name: 'quick', script: QUICK, bytes: Uint8Array.of(7, 8), fPort: 2 })).toEqual({ first: 7 });
-    await expect(pool.decode('t', { codecId: 'c2', name: 'bad', script: 'function decodeUplink() { throw new Error("nope"); }', bytes: Uint8Array.of(1), fPort: 1 }))
-      .rejects.toMatchObject({ name: 'CodecError', code: 'CODEC_FAILED' });
+    expect(
+      await pool.decode('t', { codecId: 'c1', name: 'quick', script: QUICK, bytes: Uint8Array.of(7, 8), fPort: 2 }),
+    ).toEqual({ first: 7 });
+    await expect(
+      pool.decode('t', {
+        codecId: 'c2',
+        name: 'bad',
+        script: 'function decodeUplink() { throw new Error("nope"); }',
+        bytes: Uint8Array.of(1),
+        fPort: 1,
+      }),
+    ).rejects.toMatchObject({ name: 'CodecError', code: 'CODEC_FAILED' });
   });
 
   it('lets a tenant whose codec runs away wait behind itself while another tenant and the event loop go on', async () => {
@@ -25,13 +36,25 @@ describe('user codec pool', () => {
     pools.push(pool);
     // The event loop keeps turning while the flood runs (in this thread, each call would hold it 100 ms).
     let ticks = 0;
-    const ticker = setInterval(() => { ticks++; }, 10);
+    const ticker = setInterval(() => {
+      ticks++;
+    }, 10);
     const f0 = performance.now();
     const done: string[] = [];
-    const flood = Array.from({ length: 6 }, (_, i) => pool.decode('greedy', { codecId: 'loop', name: 'loop', script: LOOP, bytes: Uint8Array.of(i), fPort: 1 })
-      .then(() => done.push('greedy-ok'), (e: { code: string }) => done.push(`greedy-${e.code}`)));
+    const flood = Array.from({ length: 6 }, (_, i) =>
+      pool.decode('greedy', { codecId: 'loop', name: 'loop', script: LOOP, bytes: Uint8Array.of(i), fPort: 1 }).then(
+        () => done.push('greedy-ok'),
+        (e: { code: string }) => done.push(`greedy-${e.code}`),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 20));
-    const other = await pool.decode('polite', { codecId: 'quick', name: 'quick', script: QUICK, bytes: Uint8Array.of(42), fPort: 1 });
+    const other = await pool.decode('polite', {
+      codecId: 'quick',
+      name: 'quick',
+      script: QUICK,
+      bytes: Uint8Array.of(42),
+      fPort: 1,
+    });
     done.push('polite');
     await Promise.all(flood);
     const floodMs = performance.now() - f0;

@@ -49,27 +49,37 @@ describe('CMAC (RFC 4493)', () => {
   }
 
   it('tags prefix | message exactly as the concatenation, and leaves both inputs alone', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 300 }), (prefix, msg) => {
-      const cmac = createBlockCipher('aes128', RFC_KEY).cmac;
-      const p0 = toHex(prefix), m0 = toHex(msg);
-      const joined = Uint8Array.from([...prefix, ...msg]);
-      expect(toHex(cmac.tag(msg, prefix))).toBe(toHex(cmac.tag(joined)));
-      expect([toHex(prefix), toHex(msg)]).toEqual([p0, m0]);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 300 }), (prefix, msg) => {
+        const cmac = createBlockCipher('aes128', RFC_KEY).cmac;
+        const p0 = toHex(prefix),
+          m0 = toHex(msg);
+        const joined = Uint8Array.from([...prefix, ...msg]);
+        expect(toHex(cmac.tag(msg, prefix))).toBe(toHex(cmac.tag(joined)));
+        expect([toHex(prefix), toHex(msg)]).toEqual([p0, m0]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('keeps the persistent CBC cipher in step over any sequence of messages and keys', () => {
     // The persistent strategy carries the chaining value between calls; interleave two keys and
     // messages of every length and compare each tag with a fresh zero-IV CBC per message.
-    fc.assert(fc.property(fc.array(fc.tuple(fc.boolean(), fc.uint8Array({ maxLength: 100 })), { minLength: 1, maxLength: 30 }), (steps) => {
-      const keys = [RFC_KEY, hex('000102030405060708090a0b0c0d0e0f')] as const;
-      const persistent = keys.map((k) => createBlockCipher('aes128', k, 'cbc-persistent').cmac);
-      const fresh = keys.map((k) => createBlockCipher('aes128', k, 'cbc-per-call').cmac);
-      for (const [second, msg] of steps) {
-        const i = second ? 1 : 0;
-        expect(toHex(persistent[i]!.tag(msg))).toBe(toHex(fresh[i]!.tag(msg)));
-      }
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.uint8Array({ maxLength: 100 })), { minLength: 1, maxLength: 30 }),
+        (steps) => {
+          const keys = [RFC_KEY, hex('000102030405060708090a0b0c0d0e0f')] as const;
+          const persistent = keys.map((k) => createBlockCipher('aes128', k, 'cbc-persistent').cmac);
+          const fresh = keys.map((k) => createBlockCipher('aes128', k, 'cbc-per-call').cmac);
+          for (const [second, msg] of steps) {
+            const i = second ? 1 : 0;
+            expect(toHex(persistent[i]!.tag(msg))).toBe(toHex(fresh[i]!.tag(msg)));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('computes CBC-MAC block by block like a zero-IV CBC encryption', () => {

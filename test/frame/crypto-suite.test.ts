@@ -2,7 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import {
-  blockCipherFor, cachedKeyCount, cipherCacheCapacity, createBlockCipher, setCipherCacheCapacity,
+  blockCipherFor,
+  cachedKeyCount,
+  cipherCacheCapacity,
+  createBlockCipher,
+  setCipherCacheCapacity,
 } from '../../src/frame/crypto-suite.js';
 import { hex, key16, toHex } from './helpers.js';
 
@@ -12,7 +16,10 @@ const hasOpenSsl = spawnSync('openssl', ['version'], { encoding: 'utf8' }).statu
 
 /** OpenSSL's own CMAC (`openssl mac … CMAC`): an implementation independent of src/frame/cmac.ts. */
 function opensslCmac(cipher: 'AES-128-CBC' | 'SM4-CBC', key: Uint8Array, msg: Uint8Array): string {
-  const r = spawnSync('openssl', ['mac', '-cipher', cipher, '-macopt', `hexkey:${toHex(key)}`, 'CMAC'], { input: msg, encoding: 'utf8' });
+  const r = spawnSync('openssl', ['mac', '-cipher', cipher, '-macopt', `hexkey:${toHex(key)}`, 'CMAC'], {
+    input: msg,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout.trim().toLowerCase();
 }
@@ -37,11 +44,14 @@ describe('SM4 block cipher (GB/T 32907)', () => {
   });
 
   it.skipIf(!hasOpenSsl)('computes SM4-CMAC and AES-CMAC as OpenSSL does, for every strategy', () => {
-    fc.assert(fc.property(key16(), fc.uint8Array({ maxLength: 80 }), (key, msg) => {
-      expect(toHex(createBlockCipher('sm4', key).cmac.tag(msg))).toBe(opensslCmac('SM4-CBC', key, msg));
-      expect(toHex(createBlockCipher('sm4', key, 'ecb-chain').cmac.tag(msg))).toBe(opensslCmac('SM4-CBC', key, msg));
-      expect(toHex(createBlockCipher('aes128', key).cmac.tag(msg))).toBe(opensslCmac('AES-128-CBC', key, msg));
-    }), { numRuns: 15 });
+    fc.assert(
+      fc.property(key16(), fc.uint8Array({ maxLength: 80 }), (key, msg) => {
+        expect(toHex(createBlockCipher('sm4', key).cmac.tag(msg))).toBe(opensslCmac('SM4-CBC', key, msg));
+        expect(toHex(createBlockCipher('sm4', key, 'ecb-chain').cmac.tag(msg))).toBe(opensslCmac('SM4-CBC', key, msg));
+        expect(toHex(createBlockCipher('aes128', key).cmac.tag(msg))).toBe(opensslCmac('AES-128-CBC', key, msg));
+      }),
+      { numRuns: 15 },
+    );
   });
 });
 

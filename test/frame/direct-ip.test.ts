@@ -7,9 +7,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  DIRECT_IP_ERROR_CODES, DIRECT_IP_MAX_MESSAGE_BYTES, DirectIpError, MO_SESSION_STATUS, MT_DISPOSITION_FLAGS,
-  directIpMessageLength, encodeDirectIp, isDirectIpError, mtStatusText, parseDirectIp,
-  type DirectIpErrorCode, type DirectIpMessage, type MoMessage, type MtConfirmation, type MtMessage,
+  DIRECT_IP_ERROR_CODES,
+  DIRECT_IP_MAX_MESSAGE_BYTES,
+  DirectIpError,
+  MO_SESSION_STATUS,
+  MT_DISPOSITION_FLAGS,
+  directIpMessageLength,
+  encodeDirectIp,
+  isDirectIpError,
+  mtStatusText,
+  parseDirectIp,
+  type DirectIpErrorCode,
+  type DirectIpMessage,
+  type MoMessage,
+  type MtConfirmation,
+  type MtMessage,
 } from '../../src/frame/iridium-sbd/index.js';
 import { hex, toHex } from './helpers.js';
 
@@ -54,7 +66,12 @@ describe('parseDirectIp: MO messages', () => {
   it('reads every field of an MO header, payload and south-west location', () => {
     const mo = parseAs(hex(MO_HEX), 'mo');
     expect(mo.header).toStrictEqual({
-      cdrReference: 0x01020304, imei: IMEI, sessionStatus: 0, momsn: 42, mtmsn: 0, sessionTime: 1_733_472_000_000,
+      cdrReference: 0x01020304,
+      imei: IMEI,
+      sessionStatus: 0,
+      momsn: 42,
+      mtmsn: 0,
+      sessionTime: 1_733_472_000_000,
     });
     expect(new Date(mo.header.sessionTime).toISOString()).toBe('2024-12-06T08:00:00.000Z');
     expect(Buffer.from(mo.payload!).toString('latin1')).toBe('hello');
@@ -66,7 +83,10 @@ describe('parseDirectIp: MO messages', () => {
 
   it('reads the north/south flag from bit 1 and the east/west flag from bit 0', () => {
     const at = (flags: string): { lat: number; lon: number } => {
-      const { lat, lon } = parseAs(message(`${MO_HEADER_IE} 03 000b ${flags} 0a 7530 14 0000 00000000`), 'mo').location!;
+      const { lat, lon } = parseAs(
+        message(`${MO_HEADER_IE} 03 000b ${flags} 0a 7530 14 0000 00000000`),
+        'mo',
+      ).location!;
       return { lat, lon };
     };
     // 10° 30.000' and 20° 0.000'
@@ -101,7 +121,12 @@ describe('parseDirectIp: MO messages', () => {
     // CDR 0xffffffff · status 0xfe · MOMSN 65535 · MTMSN 65535 · time 0xffffffff s
     const mo = parseAs(message(`01 001c ffffffff ${IMEI_HEX} fe ffff ffff ffffffff`), 'mo');
     expect(mo.header).toStrictEqual({
-      cdrReference: 0xffff_ffff, imei: IMEI, sessionStatus: 0xfe, momsn: 0xffff, mtmsn: 0xffff, sessionTime: 0xffff_ffff * 1000,
+      cdrReference: 0xffff_ffff,
+      imei: IMEI,
+      sessionStatus: 0xfe,
+      momsn: 0xffff,
+      mtmsn: 0xffff,
+      sessionTime: 0xffff_ffff * 1000,
     });
     expect(MO_SESSION_STATUS[0xfe]).toBeUndefined();
   });
@@ -137,7 +162,11 @@ describe('parseDirectIp: MT, MT confirmation and MO confirmation', () => {
   it('reads an MT confirmation with a queue position', () => {
     const c = confirmation('0003');
     expect(c).toStrictEqual({
-      kind: 'mt-confirmation', clientMessageId: Uint8Array.from([0x4d, 0x73, 0x67, 0x31]), imei: IMEI, autoIdReference: 12_345_678, status: 3,
+      kind: 'mt-confirmation',
+      clientMessageId: Uint8Array.from([0x4d, 0x73, 0x67, 0x31]),
+      imei: IMEI,
+      autoIdReference: 12_345_678,
+      status: 3,
     });
     expect(mtStatusText(c.status)).toBe('queued at position 3');
   });
@@ -166,8 +195,12 @@ describe('parseDirectIp: MT, MT confirmation and MO confirmation', () => {
     // MT header IE: IEI 0x41 · length 21 · "Msg1" · IMEI · flags 0x0011; payload "hello"; priority 2
     const mt = parseAs(message(`41 0015 4d736731 ${IMEI_HEX} 0011 42 0005 68656c6c6f 46 0002 0002`), 'mt');
     expect(mt).toStrictEqual({
-      kind: 'mt', clientMessageId: Uint8Array.from([0x4d, 0x73, 0x67, 0x31]), imei: IMEI, flags: 0x0011,
-      payload: Uint8Array.from(Buffer.from('hello')), priority: 2,
+      kind: 'mt',
+      clientMessageId: Uint8Array.from([0x4d, 0x73, 0x67, 0x31]),
+      imei: IMEI,
+      flags: 0x0011,
+      payload: Uint8Array.from(Buffer.from('hello')),
+      priority: 2,
     });
   });
 
@@ -192,9 +225,12 @@ describe('encodeDirectIp', () => {
 
   it('writes an MT message as exactly the hand-laid bytes', () => {
     const mt: MtMessage = {
-      kind: 'mt', clientMessageId: Uint8Array.from(Buffer.from('Msg1')), imei: IMEI,
+      kind: 'mt',
+      clientMessageId: Uint8Array.from(Buffer.from('Msg1')),
+      imei: IMEI,
       flags: MT_DISPOSITION_FLAGS.flushMtQueue | MT_DISPOSITION_FLAGS.highPriority,
-      payload: Uint8Array.from(Buffer.from('hello')), priority: 2,
+      payload: Uint8Array.from(Buffer.from('hello')),
+      priority: 2,
     };
     // revision 1 · length 37 (24 + 8 + 5) · MT header IE · MT payload IE · MT priority IE
     const expected = `01 0025 41 0015 4d736731 ${IMEI_HEX} 0011 42 0005 68656c6c6f 46 0002 0002`;
@@ -209,7 +245,14 @@ describe('encodeDirectIp', () => {
   it('writes an MO message as the hand-laid bytes, location rounded to thousandths of a minute', () => {
     const mo: MoMessage = {
       kind: 'mo',
-      header: { cdrReference: 0x01020304, imei: IMEI, sessionStatus: 0, momsn: 42, mtmsn: 0, sessionTime: 1_733_472_000_000 },
+      header: {
+        cdrReference: 0x01020304,
+        imei: IMEI,
+        sessionStatus: 0,
+        momsn: 42,
+        mtmsn: 0,
+        sessionTime: 1_733_472_000_000,
+      },
       payload: Uint8Array.from(Buffer.from('hello')),
       // 33.868716… is 33° 52.123'; the extra 0.0000001° (0.006 thousandths of a minute) rounds away
       location: { lat: -33.8687167, lon: -151.20575, cepRadiusKm: 5 },
@@ -220,7 +263,8 @@ describe('encodeDirectIp', () => {
   it('carries a rounded 60,000 thousandths of a minute into the next degree', () => {
     // 10.999999° is 10° 59.99994', which rounds to 11° 0.000'; 12.3456789° is 12° 20.741'
     const mo: MoMessage = {
-      kind: 'mo', header: { cdrReference: 0, imei: IMEI, sessionStatus: 0, momsn: 0, mtmsn: 0, sessionTime: 0 },
+      kind: 'mo',
+      header: { cdrReference: 0, imei: IMEI, sessionStatus: 0, momsn: 0, mtmsn: 0, sessionTime: 0 },
       location: { lat: 10.999999, lon: 12.3456789, cepRadiusKm: 1 },
     };
     const bytes = encodeDirectIp(mo);
@@ -228,7 +272,13 @@ describe('encodeDirectIp', () => {
   });
 
   it('writes the MT confirmation with a signed status', () => {
-    const c: MtConfirmation = { kind: 'mt-confirmation', clientMessageId: Uint8Array.of(1, 2, 3, 4), imei: IMEI, autoIdReference: 0, status: -4 };
+    const c: MtConfirmation = {
+      kind: 'mt-confirmation',
+      clientMessageId: Uint8Array.of(1, 2, 3, 4),
+      imei: IMEI,
+      autoIdReference: 0,
+      status: -4,
+    };
     expect(toHex(encodeDirectIp(c))).toBe(toHex(hex(`01 001c 44 0019 01020304 ${IMEI_HEX} 00000000 fffc`)));
   });
 });
@@ -246,7 +296,10 @@ describe('directIpMessageLength', () => {
 
   it('refuses a stream that is not DirectIP or would exceed the size limit, before it all arrives', () => {
     expect(refusal(() => directIpMessageLength(hex('47 4554')))).toMatchObject({ code: 'SBD_BAD_REVISION' });
-    expect(refusal(() => directIpMessageLength(hex('01 ffff')))).toMatchObject({ code: 'SBD_TOO_LARGE', field: 'length' });
+    expect(refusal(() => directIpMessageLength(hex('01 ffff')))).toMatchObject({
+      code: 'SBD_TOO_LARGE',
+      field: 'length',
+    });
     expect(directIpMessageLength(hex('01 0ffd'))).toBe(DIRECT_IP_MAX_MESSAGE_BYTES);
     expect(refusal(() => directIpMessageLength(hex('01 0ffe')))).toMatchObject({ code: 'SBD_TOO_LARGE' });
   });
@@ -260,67 +313,254 @@ const REFUSALS: readonly [DirectIpErrorCode, string | undefined, string, () => u
   ['SBD_BAD_REVISION', 'revision', 'revision 2', () => parseDirectIp(hex('02 0004 05 0001 01'))],
   ['SBD_BAD_LENGTH', 'length', 'a length one more than the bytes', () => parseDirectIp(hex('01 0005 05 0001 01'))],
   ['SBD_BAD_LENGTH', 'length', 'a byte after the declared end', () => parseDirectIp(hex('01 0004 05 0001 01 00'))],
-  ['SBD_BAD_IE', 'moPayload', 'an IE longer than the message', () => parseDirectIp(message(`${MO_HEADER_IE} 02 0005 6865`))],
-  ['SBD_BAD_IE', 'ie', 'an unknown IE longer than the message', () => parseDirectIp(message(`${MO_HEADER_IE} 7f 0002 00`))],
+  [
+    'SBD_BAD_IE',
+    'moPayload',
+    'an IE longer than the message',
+    () => parseDirectIp(message(`${MO_HEADER_IE} 02 0005 6865`)),
+  ],
+  [
+    'SBD_BAD_IE',
+    'ie',
+    'an unknown IE longer than the message',
+    () => parseDirectIp(message(`${MO_HEADER_IE} 7f 0002 00`)),
+  ],
   ['SBD_BAD_IE', 'ie', 'two bytes left: less than an IE header', () => parseDirectIp(message(`${MO_HEADER_IE} 02 00`))],
-  ['SBD_BAD_IE', 'moHeader', 'an MO header of 27 bytes', () => parseDirectIp(message(`01 001b 01020304 ${IMEI_HEX} 00 002a 0000 6752af`))],
-  ['SBD_BAD_IE', 'moLocation', 'an MO location of 10 bytes', () => parseDirectIp(message(`${MO_HEADER_IE} 03 000a 00 00 0000 00 0000 000000`))],
+  [
+    'SBD_BAD_IE',
+    'moHeader',
+    'an MO header of 27 bytes',
+    () => parseDirectIp(message(`01 001b 01020304 ${IMEI_HEX} 00 002a 0000 6752af`)),
+  ],
+  [
+    'SBD_BAD_IE',
+    'moLocation',
+    'an MO location of 10 bytes',
+    () => parseDirectIp(message(`${MO_HEADER_IE} 03 000a 00 00 0000 00 0000 000000`)),
+  ],
   ['SBD_BAD_IE', 'moConfirmation', 'an MO confirmation of 2 bytes', () => parseDirectIp(message('05 0002 0100'))],
-  ['SBD_BAD_IE', 'mtPriority', 'an MT priority of 1 byte', () => parseDirectIp(message(`41 0015 00000000 ${IMEI_HEX} 0000 46 0001 01`))],
+  [
+    'SBD_BAD_IE',
+    'mtPriority',
+    'an MT priority of 1 byte',
+    () => parseDirectIp(message(`41 0015 00000000 ${IMEI_HEX} 0000 46 0001 01`)),
+  ],
   ['SBD_BAD_IE', 'moPayload', 'an empty MO payload', () => parseDirectIp(message(`${MO_HEADER_IE} 02 0000`))],
-  ['SBD_BAD_IE', 'mtPayload', 'encoding an empty MT payload', () => encodeDirectIp({ kind: 'mt', clientMessageId: new Uint8Array(4), imei: IMEI, flags: 0, payload: new Uint8Array(0) })],
-  ['SBD_DUPLICATE_IE', 'moPayload', 'two MO payloads', () => parseDirectIp(message(`${MO_HEADER_IE} ${MO_PAYLOAD_IE} ${MO_PAYLOAD_IE}`))],
+  [
+    'SBD_BAD_IE',
+    'mtPayload',
+    'encoding an empty MT payload',
+    () =>
+      encodeDirectIp({
+        kind: 'mt',
+        clientMessageId: new Uint8Array(4),
+        imei: IMEI,
+        flags: 0,
+        payload: new Uint8Array(0),
+      }),
+  ],
+  [
+    'SBD_DUPLICATE_IE',
+    'moPayload',
+    'two MO payloads',
+    () => parseDirectIp(message(`${MO_HEADER_IE} ${MO_PAYLOAD_IE} ${MO_PAYLOAD_IE}`)),
+  ],
   ['SBD_DUPLICATE_IE', 'moHeader', 'two MO headers', () => parseDirectIp(message(`${MO_HEADER_IE} ${MO_HEADER_IE}`))],
   ['SBD_MISSING_IE', 'moHeader', 'an MO payload without header', () => parseDirectIp(message(MO_PAYLOAD_IE))],
   ['SBD_MISSING_IE', 'mtHeader', 'an MT payload without header', () => parseDirectIp(message('42 0001 00'))],
-  ['SBD_BAD_IMEI', 'moHeader.imei', 'a letter in the MO IMEI', () => parseDirectIp(message(`01 001c 01020304 ${IMEI_HEX.slice(0, -2)}41 00 002a 0000 6752af00`))],
-  ['SBD_BAD_IMEI', 'mtConfirmation.imei', 'a NUL in the confirmation IMEI', () => parseDirectIp(message(`44 0019 00000000 00${IMEI_HEX.slice(2)} 00000000 0001`))],
-  ['SBD_BAD_IMEI', 'mtHeader.imei', 'encoding a 14-digit IMEI', () => encodeDirectIp({ kind: 'mt', clientMessageId: new Uint8Array(4), imei: IMEI.slice(1), flags: 0 })],
-  ['SBD_TOO_LARGE', undefined, 'a 4,097-byte message', () => parseDirectIp(new Uint8Array(DIRECT_IP_MAX_MESSAGE_BYTES + 1))],
-  ['SBD_TOO_LARGE', 'moPayload', 'an MO payload of 1,961 bytes', () => parseDirectIp(message(`${MO_HEADER_IE} 02 07a9 ${'00'.repeat(1961)}`))],
-  ['SBD_TOO_LARGE', 'mtPayload', 'an MT payload of 1,891 bytes', () => parseDirectIp(message(`41 0015 00000000 ${IMEI_HEX} 0000 42 0763 ${'00'.repeat(1891)}`))],
-  ['SBD_TOO_LARGE', 'mtPayload', 'encoding an MT payload of 1,891 bytes', () => encodeDirectIp({ kind: 'mt', clientMessageId: new Uint8Array(4), imei: IMEI, flags: 0, payload: new Uint8Array(1891) })],
-  ['SBD_BAD_VALUE', 'moLocation.lat', 'latitude minutes of 60.000', () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 00 0a ea60 00 0000 00000000`))],
-  ['SBD_BAD_VALUE', 'moLocation.lon', 'longitude minutes of 65.535', () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 00 00 0000 0a ffff 00000000`))],
-  ['SBD_BAD_VALUE', 'moLocation.lat', 'latitude 91°', () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 00 5b 0000 00 0000 00000000`))],
-  ['SBD_BAD_VALUE', 'moLocation.lat', "latitude 90° 0.001'", () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 00 5a 0001 00 0000 00000000`))],
-  ['SBD_BAD_VALUE', 'moLocation.lon', 'longitude 181°', () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 00 00 0000 b5 0000 00000000`))],
-  ['SBD_BAD_VALUE', 'moLocation.flags', 'location format code 1', () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 04 00 0000 00 0000 00000000`))],
-  ['SBD_BAD_VALUE', 'mtPriority', 'MT priority 0', () => parseDirectIp(message(`41 0015 00000000 ${IMEI_HEX} 0000 46 0002 0000`))],
-  ['SBD_BAD_VALUE', 'mtPriority', 'MT priority 6', () => parseDirectIp(message(`41 0015 00000000 ${IMEI_HEX} 0000 46 0002 0006`))],
+  [
+    'SBD_BAD_IMEI',
+    'moHeader.imei',
+    'a letter in the MO IMEI',
+    () => parseDirectIp(message(`01 001c 01020304 ${IMEI_HEX.slice(0, -2)}41 00 002a 0000 6752af00`)),
+  ],
+  [
+    'SBD_BAD_IMEI',
+    'mtConfirmation.imei',
+    'a NUL in the confirmation IMEI',
+    () => parseDirectIp(message(`44 0019 00000000 00${IMEI_HEX.slice(2)} 00000000 0001`)),
+  ],
+  [
+    'SBD_BAD_IMEI',
+    'mtHeader.imei',
+    'encoding a 14-digit IMEI',
+    () => encodeDirectIp({ kind: 'mt', clientMessageId: new Uint8Array(4), imei: IMEI.slice(1), flags: 0 }),
+  ],
+  [
+    'SBD_TOO_LARGE',
+    undefined,
+    'a 4,097-byte message',
+    () => parseDirectIp(new Uint8Array(DIRECT_IP_MAX_MESSAGE_BYTES + 1)),
+  ],
+  [
+    'SBD_TOO_LARGE',
+    'moPayload',
+    'an MO payload of 1,961 bytes',
+    () => parseDirectIp(message(`${MO_HEADER_IE} 02 07a9 ${'00'.repeat(1961)}`)),
+  ],
+  [
+    'SBD_TOO_LARGE',
+    'mtPayload',
+    'an MT payload of 1,891 bytes',
+    () => parseDirectIp(message(`41 0015 00000000 ${IMEI_HEX} 0000 42 0763 ${'00'.repeat(1891)}`)),
+  ],
+  [
+    'SBD_TOO_LARGE',
+    'mtPayload',
+    'encoding an MT payload of 1,891 bytes',
+    () =>
+      encodeDirectIp({
+        kind: 'mt',
+        clientMessageId: new Uint8Array(4),
+        imei: IMEI,
+        flags: 0,
+        payload: new Uint8Array(1891),
+      }),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'moLocation.lat',
+    'latitude minutes of 60.000',
+    () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 00 0a ea60 00 0000 00000000`)),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'moLocation.lon',
+    'longitude minutes of 65.535',
+    () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 00 00 0000 0a ffff 00000000`)),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'moLocation.lat',
+    'latitude 91°',
+    () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 00 5b 0000 00 0000 00000000`)),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'moLocation.lat',
+    "latitude 90° 0.001'",
+    () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 00 5a 0001 00 0000 00000000`)),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'moLocation.lon',
+    'longitude 181°',
+    () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 00 00 0000 b5 0000 00000000`)),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'moLocation.flags',
+    'location format code 1',
+    () => parseDirectIp(message(`${MO_HEADER_IE} 03 000b 04 00 0000 00 0000 00000000`)),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'mtPriority',
+    'MT priority 0',
+    () => parseDirectIp(message(`41 0015 00000000 ${IMEI_HEX} 0000 46 0002 0000`)),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'mtPriority',
+    'MT priority 6',
+    () => parseDirectIp(message(`41 0015 00000000 ${IMEI_HEX} 0000 46 0002 0006`)),
+  ],
   ['SBD_BAD_VALUE', 'moConfirmation.status', 'MO confirmation status 2', () => parseDirectIp(message('05 0001 02'))],
-  ['SBD_BAD_VALUE', 'moHeader.sessionTime', 'encoding a session time that is not whole seconds', () => encodeDirectIp({ kind: 'mo', header: { ...MO_HEADER, sessionTime: 1500 } })],
-  ['SBD_BAD_VALUE', 'moHeader.momsn', 'encoding MOMSN 65,536', () => encodeDirectIp({ kind: 'mo', header: { ...MO_HEADER, momsn: 65_536 } })],
-  ['SBD_BAD_VALUE', 'moLocation.lat', 'encoding latitude 90.5', () => encodeDirectIp({ kind: 'mo', header: MO_HEADER, location: { lat: 90.5, lon: 0, cepRadiusKm: 1 } })],
-  ['SBD_BAD_VALUE', 'moLocation.lon', 'encoding longitude NaN', () => encodeDirectIp({ kind: 'mo', header: MO_HEADER, location: { lat: 0, lon: Number.NaN, cepRadiusKm: 1 } })],
-  ['SBD_BAD_VALUE', 'mtHeader.clientMessageId', 'encoding a 5-byte client message id', () => encodeDirectIp({ kind: 'mt', clientMessageId: new Uint8Array(5), imei: IMEI, flags: 0 })],
-  ['SBD_BAD_VALUE', 'mtConfirmation.status', 'encoding status 40,000', () => encodeDirectIp({ kind: 'mt-confirmation', clientMessageId: new Uint8Array(4), imei: IMEI, autoIdReference: 0, status: 40_000 })],
-  ['SBD_BAD_VALUE', 'moConfirmation.status', 'encoding MO confirmation status 2', () => encodeDirectIp({ kind: 'mo-confirmation', status: 2 as 0 })],
-  ['SBD_MIXED_MESSAGE', undefined, 'an MO header beside an MT header', () => parseDirectIp(message(`${MO_HEADER_IE} 41 0015 00000000 ${IMEI_HEX} 0000`))],
-  ['SBD_MIXED_MESSAGE', undefined, 'an MO confirmation beside an MO payload', () => parseDirectIp(message(`05 0001 01 ${MO_PAYLOAD_IE}`))],
+  [
+    'SBD_BAD_VALUE',
+    'moHeader.sessionTime',
+    'encoding a session time that is not whole seconds',
+    () => encodeDirectIp({ kind: 'mo', header: { ...MO_HEADER, sessionTime: 1500 } }),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'moHeader.momsn',
+    'encoding MOMSN 65,536',
+    () => encodeDirectIp({ kind: 'mo', header: { ...MO_HEADER, momsn: 65_536 } }),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'moLocation.lat',
+    'encoding latitude 90.5',
+    () => encodeDirectIp({ kind: 'mo', header: MO_HEADER, location: { lat: 90.5, lon: 0, cepRadiusKm: 1 } }),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'moLocation.lon',
+    'encoding longitude NaN',
+    () => encodeDirectIp({ kind: 'mo', header: MO_HEADER, location: { lat: 0, lon: Number.NaN, cepRadiusKm: 1 } }),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'mtHeader.clientMessageId',
+    'encoding a 5-byte client message id',
+    () => encodeDirectIp({ kind: 'mt', clientMessageId: new Uint8Array(5), imei: IMEI, flags: 0 }),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'mtConfirmation.status',
+    'encoding status 40,000',
+    () =>
+      encodeDirectIp({
+        kind: 'mt-confirmation',
+        clientMessageId: new Uint8Array(4),
+        imei: IMEI,
+        autoIdReference: 0,
+        status: 40_000,
+      }),
+  ],
+  [
+    'SBD_BAD_VALUE',
+    'moConfirmation.status',
+    'encoding MO confirmation status 2',
+    () => encodeDirectIp({ kind: 'mo-confirmation', status: 2 as 0 }),
+  ],
+  [
+    'SBD_MIXED_MESSAGE',
+    undefined,
+    'an MO header beside an MT header',
+    () => parseDirectIp(message(`${MO_HEADER_IE} 41 0015 00000000 ${IMEI_HEX} 0000`)),
+  ],
+  [
+    'SBD_MIXED_MESSAGE',
+    undefined,
+    'an MO confirmation beside an MO payload',
+    () => parseDirectIp(message(`05 0001 01 ${MO_PAYLOAD_IE}`)),
+  ],
   ['SBD_UNKNOWN_MESSAGE', undefined, 'no IEs at all', () => parseDirectIp(hex('01 0000'))],
   ['SBD_UNKNOWN_MESSAGE', undefined, 'only an unknown IE', () => parseDirectIp(message('7f 0001 00'))],
-  ['SBD_UNKNOWN_MESSAGE', 'kind', 'encoding an unknown kind', () => encodeDirectIp({ kind: 'nope' } as unknown as DirectIpMessage)],
+  [
+    'SBD_UNKNOWN_MESSAGE',
+    'kind',
+    'encoding an unknown kind',
+    () => encodeDirectIp({ kind: 'nope' } as unknown as DirectIpMessage),
+  ],
 ];
 
 describe('refusals', () => {
-  it.each(REFUSALS.map(([code, field, what, f]) => ({ code, field, what, f })))('refuses $what with $code', ({ code, field, f }) => {
-    const e = refusal(f);
-    expect(e.code).toBe(code);
-    expect(e.field).toBe(field);
-    expect(isDirectIpError(e)).toBe(true);
-    expect(e.name).toBe('DirectIpError');
-    expect(e.message.length).toBeGreaterThan(0);
-  });
+  it.each(REFUSALS.map(([code, field, what, f]) => ({ code, field, what, f })))(
+    'refuses $what with $code',
+    ({ code, field, f }) => {
+      const e = refusal(f);
+      expect(e.code).toBe(code);
+      expect(e.field).toBe(field);
+      expect(isDirectIpError(e)).toBe(true);
+      expect(e.name).toBe('DirectIpError');
+      expect(e.message.length).toBeGreaterThan(0);
+    },
+  );
 
   it('exercises every error code', () => {
     expect(new Set(REFUSALS.map(([code]) => code))).toStrictEqual(new Set(DIRECT_IP_ERROR_CODES));
   });
 
   it('says why in the message, with the numbers involved', () => {
-    expect(refusal(() => parseDirectIp(message(`01 001b 01020304 ${IMEI_HEX} 00 002a 0000 6752af`))).message)
-      .toBe('MO header IE has 27 bytes; it is exactly 28');
-    expect(refusal(() => parseDirectIp(hex('01 0005 05 0001 01'))).message).toBe('overall length says 5 bytes follow the header; 4 do');
+    expect(refusal(() => parseDirectIp(message(`01 001b 01020304 ${IMEI_HEX} 00 002a 0000 6752af`))).message).toBe(
+      'MO header IE has 27 bytes; it is exactly 28',
+    );
+    expect(refusal(() => parseDirectIp(hex('01 0005 05 0001 01'))).message).toBe(
+      'overall length says 5 bytes follow the header; 4 do',
+    );
   });
 
   it('is not fooled by other errors: isDirectIpError is false for a plain Error', () => {

@@ -9,17 +9,23 @@ function nearestByScan(fCnt16: number, top: number): number {
   let best = -1;
   for (let h = 0; h <= 0xffff; h++) {
     const c = h * 65536 + fCnt16;
-    if (best < 0 || Math.abs(c - top) < Math.abs(best - top) || (Math.abs(c - top) === Math.abs(best - top) && c > best)) best = c;
+    if (
+      best < 0 ||
+      Math.abs(c - top) < Math.abs(best - top) ||
+      (Math.abs(c - top) === Math.abs(best - top) && c > best)
+    )
+      best = c;
   }
   return best;
 }
 
-const top = (): fc.Arbitrary<number> => fc.oneof(
-  fc.integer({ min: 0, max: MAX }),
-  fc.integer({ min: 0, max: 0xffff }).map((h) => h * 65536 + 0xfff0),
-  fc.integer({ min: 0, max: 0xffff }).map((h) => h * 65536 + 5),
-  fc.constantFrom(0, 1, 32_767, 32_768, 65_535, 65_536, MAX - 1, MAX),
-);
+const top = (): fc.Arbitrary<number> =>
+  fc.oneof(
+    fc.integer({ min: 0, max: MAX }),
+    fc.integer({ min: 0, max: 0xffff }).map((h) => h * 65536 + 0xfff0),
+    fc.integer({ min: 0, max: 0xffff }).map((h) => h * 65536 + 5),
+    fc.constantFrom(0, 1, 32_767, 32_768, 65_535, 65_536, MAX - 1, MAX),
+  );
 
 describe('rebuildFCnt32', () => {
   it('returns the 16-bit counter itself before any frame was accepted', () => {
@@ -27,19 +33,25 @@ describe('rebuildFCnt32', () => {
   });
 
   it('picks the nearest counter ending in the 16 received bits (ties to the larger), as a full scan does', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffff }), top(), (c16, t) => {
-      const got = rebuildFCnt32(c16, t);
-      expect(got % 65536).toBe(c16);
-      expect(got).toBe(nearestByScan(c16, t));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffff }), top(), (c16, t) => {
+        const got = rebuildFCnt32(c16, t);
+        expect(got % 65536).toBe(c16);
+        expect(got).toBe(nearestByScan(c16, t));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('recovers any counter within 32,767 of the top, ahead or behind', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: MAX }), fc.integer({ min: -32_767, max: 32_767 }), (t, d) => {
-      const c = t + d;
-      fc.pre(c >= 0 && c <= MAX);
-      expect(rebuildFCnt32(c & 0xffff, t)).toBe(c);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX }), fc.integer({ min: -32_767, max: 32_767 }), (t, d) => {
+        const c = t + d;
+        fc.pre(c >= 0 && c <= MAX);
+        expect(rebuildFCnt32(c & 0xffff, t)).toBe(c);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('wraps forward past a 65,536 boundary', () => {

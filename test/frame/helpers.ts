@@ -30,7 +30,12 @@ export function fCntMsBytes(fCnt32: number): Buffer {
   return b;
 }
 
-export const DATA_MTYPES: readonly DataMType[] = ['unconfirmed-data-up', 'unconfirmed-data-down', 'confirmed-data-up', 'confirmed-data-down'];
+export const DATA_MTYPES: readonly DataMType[] = [
+  'unconfirmed-data-up',
+  'unconfirmed-data-down',
+  'confirmed-data-up',
+  'confirmed-data-down',
+];
 
 /** lora-packet's MType names. */
 export const LORA_PACKET_MTYPE: Readonly<Record<DataMType, string>> = {
@@ -45,15 +50,17 @@ export const key16 = (): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: 
 export const sessionKeys = (suite: CryptoSuite = 'aes128'): fc.Arbitrary<SessionKeys> =>
   fc.record({ nwkSKey: key16(), appSKey: key16() }).map((k) => ({ suite, ...k }));
 
-export const devAddrHex = (): fc.Arbitrary<string> => fc.integer({ min: 0, max: 0xffff_ffff }).map((v) => v.toString(16).padStart(8, '0'));
+export const devAddrHex = (): fc.Arbitrary<string> =>
+  fc.integer({ min: 0, max: 0xffff_ffff }).map((v) => v.toString(16).padStart(8, '0'));
 
 /** Counters below and above 65,535, and near the 16-bit boundaries. */
-export const fCnt32 = (): fc.Arbitrary<number> => fc.oneof(
-  fc.integer({ min: 0, max: 0xffff }),
-  fc.integer({ min: 0x1_0000, max: 0xffff_ffff }),
-  fc.integer({ min: 0, max: 0xffff }).map((h) => h * 65536 + 0xffff),
-  fc.integer({ min: 1, max: 0xffff }).map((h) => h * 65536),
-);
+export const fCnt32 = (): fc.Arbitrary<number> =>
+  fc.oneof(
+    fc.integer({ min: 0, max: 0xffff }),
+    fc.integer({ min: 0x1_0000, max: 0xffff_ffff }),
+    fc.integer({ min: 0, max: 0xffff }).map((h) => h * 65536 + 0xffff),
+    fc.integer({ min: 1, max: 0xffff }).map((h) => h * 65536),
+  );
 
 export interface RandomFrameFields {
   mtype: DataMType;
@@ -71,17 +78,19 @@ export interface RandomFrameFields {
 
 /** Random data-frame fields that any LoRaWAN 1.0.x implementation can build (no FOpts with FPort 0). */
 export const frameFields = (): fc.Arbitrary<RandomFrameFields> =>
-  fc.record({
-    mtype: fc.constantFrom(...DATA_MTYPES),
-    devAddr: devAddrHex(),
-    fCnt32: fCnt32(),
-    fPort: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 255 })),
-    payload: fc.uint8Array({ maxLength: 60 }),
-    fOpts: fc.uint8Array({ maxLength: 15 }),
-    adr: fc.boolean(),
-    ack: fc.boolean(),
-    bit: fc.boolean(),
-  }).map((f) => (f.fPort === 0 ? { ...f, fOpts: new Uint8Array(0) } : f));
+  fc
+    .record({
+      mtype: fc.constantFrom(...DATA_MTYPES),
+      devAddr: devAddrHex(),
+      fCnt32: fCnt32(),
+      fPort: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 255 })),
+      payload: fc.uint8Array({ maxLength: 60 }),
+      fOpts: fc.uint8Array({ maxLength: 15 }),
+      adr: fc.boolean(),
+      ack: fc.boolean(),
+      bit: fc.boolean(),
+    })
+    .map((f) => (f.fPort === 0 ? { ...f, fOpts: new Uint8Array(0) } : f));
 
 export function isUplink(mtype: DataMType): boolean {
   return mtype.endsWith('-up');

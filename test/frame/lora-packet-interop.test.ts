@@ -10,7 +10,16 @@ import { buildDataFrame, parseDataFrame } from '../../src/frame/lorawan-frame.js
 import { decryptPayload, verifyMic } from '../../src/frame/frame-crypto.js';
 import type { SessionKeys } from '../../src/frame/crypto-suite.js';
 import {
-  fCntMsBytes, frameFields, hex, isUplink, loraPacket, LORA_PACKET_MTYPE, sessionKeys, toHex, type LoraPacket, type RandomFrameFields,
+  fCntMsBytes,
+  frameFields,
+  hex,
+  isUplink,
+  loraPacket,
+  LORA_PACKET_MTYPE,
+  sessionKeys,
+  toHex,
+  type LoraPacket,
+  type RandomFrameFields,
 } from './helpers.js';
 
 function buf(b: Uint8Array): Buffer {
@@ -30,30 +39,54 @@ function theirFrame(g: RandomFrameFields, keys: SessionKeys): Uint8Array {
       FPort: g.fPort,
       payload: buf(g.payload),
     },
-    buf(keys.appSKey), buf(keys.nwkSKey), undefined, fCntMsBytes(g.fCnt32),
+    buf(keys.appSKey),
+    buf(keys.nwkSKey),
+    undefined,
+    fCntMsBytes(g.fCnt32),
   );
   return Uint8Array.from(p.getPHYPayload() as Buffer);
 }
 
 describe('lora-packet → satiot', () => {
   it('parses, MIC-verifies and decrypts random frames built by lora-packet, up and down, confirmed or not', () => {
-    fc.assert(fc.property(frameFields(), sessionKeys(), (g, keys) => {
-      const f = parseDataFrame(theirFrame(g, keys));
-      const up = isUplink(g.mtype);
-      expect(f).toMatchObject({
-        mtype: g.mtype, devAddr: g.devAddr, fCnt16: g.fCnt32 & 0xffff, fPort: g.fPort, adr: g.adr, ack: g.ack,
-        adrAckReq: up && g.bit, fPending: !up && g.bit,
-      });
-      expect(toHex(f.fOpts)).toBe(toHex(g.fOpts));
-      expect(verifyMic(f, g.fCnt32, keys)).toBe(true);
-      expect(toHex(decryptPayload(f, g.fCnt32, keys))).toBe(toHex(g.payload));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(frameFields(), sessionKeys(), (g, keys) => {
+        const f = parseDataFrame(theirFrame(g, keys));
+        const up = isUplink(g.mtype);
+        expect(f).toMatchObject({
+          mtype: g.mtype,
+          devAddr: g.devAddr,
+          fCnt16: g.fCnt32 & 0xffff,
+          fPort: g.fPort,
+          adr: g.adr,
+          ack: g.ack,
+          adrAckReq: up && g.bit,
+          fPending: !up && g.bit,
+        });
+        expect(toHex(f.fOpts)).toBe(toHex(g.fOpts));
+        expect(verifyMic(f, g.fCnt32, keys)).toBe(true);
+        expect(toHex(decryptPayload(f, g.fCnt32, keys))).toBe(toHex(g.payload));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('handles the corner cases one by one: FOpts, FPort 0, ACK, empty payload, counters past 65,535', () => {
-    const keys: SessionKeys = { suite: 'aes128', nwkSKey: hex('44024241ed4ce9a68c6a8bc055233fd3'), appSKey: hex('ec925802ae430ca77fd3dd73cb2cc588') };
+    const keys: SessionKeys = {
+      suite: 'aes128',
+      nwkSKey: hex('44024241ed4ce9a68c6a8bc055233fd3'),
+      appSKey: hex('ec925802ae430ca77fd3dd73cb2cc588'),
+    };
     const base: RandomFrameFields = {
-      mtype: 'unconfirmed-data-up', devAddr: '49be7df1', fCnt32: 2, fPort: 1, payload: hex('74657374'), fOpts: new Uint8Array(0), adr: false, ack: false, bit: false,
+      mtype: 'unconfirmed-data-up',
+      devAddr: '49be7df1',
+      fCnt32: 2,
+      fPort: 1,
+      payload: hex('74657374'),
+      fOpts: new Uint8Array(0),
+      adr: false,
+      ack: false,
+      bit: false,
     };
     const cases: RandomFrameFields[] = [
       { ...base, fOpts: hex('0203 05') },
@@ -75,8 +108,18 @@ describe('lora-packet → satiot', () => {
 
   it('verifies a lora-packet frame without FPort once lora-packet has computed its MIC', () => {
     // fromFields leaves the MIC as EEEEEEEE when there is no port; recalculateMIC fills it in.
-    const keys: SessionKeys = { suite: 'aes128', nwkSKey: hex('000102030405060708090a0b0c0d0e0f'), appSKey: new Uint8Array(16) };
-    const p = loraPacket.fromFields({ MType: 'Unconfirmed Data Up', DevAddr: Buffer.from('26011bda', 'hex'), FCnt: 0x1234, FOpts: Buffer.from('0203', 'hex'), payload: Buffer.alloc(0) });
+    const keys: SessionKeys = {
+      suite: 'aes128',
+      nwkSKey: hex('000102030405060708090a0b0c0d0e0f'),
+      appSKey: new Uint8Array(16),
+    };
+    const p = loraPacket.fromFields({
+      MType: 'Unconfirmed Data Up',
+      DevAddr: Buffer.from('26011bda', 'hex'),
+      FCnt: 0x1234,
+      FOpts: Buffer.from('0203', 'hex'),
+      payload: Buffer.alloc(0),
+    });
     loraPacket.recalculateMIC(p, buf(keys.nwkSKey), undefined, fCntMsBytes(0x0005_1234));
     const f = parseDataFrame(Uint8Array.from(p.getPHYPayload() as Buffer));
     expect(f.fPort).toBeNull();
@@ -90,31 +133,51 @@ describe('satiot → lora-packet', () => {
   }
 
   it('builds random frames that lora-packet reads field for field, MIC-verifies and decrypts', () => {
-    fc.assert(fc.property(frameFields(), sessionKeys(), (g, keys) => {
-      const up = isUplink(g.mtype);
-      const phy = buildDataFrame({
-        mtype: g.mtype, devAddr: g.devAddr, fCnt32: g.fCnt32, fPort: g.fPort, payload: g.payload, fOpts: g.fOpts,
-        adr: g.adr, ack: g.ack, ...(up ? { adrAckReq: g.bit } : { fPending: g.bit }),
-      }, keys);
-      const p = theirs(phy);
-      expect(p.getMType()).toBe(LORA_PACKET_MTYPE[g.mtype]);
-      expect(p.getDir()).toBe(up ? 'up' : 'down');
-      expect(p.DevAddr!.toString('hex')).toBe(g.devAddr);
-      expect(p.getFCnt()).toBe(g.fCnt32 & 0xffff);
-      expect(p.getFPort()).toBe(g.fPort);
-      expect(p.getFCtrlACK()).toBe(g.ack);
-      expect(p.getFCtrlADR()).toBe(g.adr);
-      expect(up ? p.getFCtrlADRACKReq() : p.getFCtrlFPending()).toBe(g.bit);
-      expect(p.FOpts!.toString('hex')).toBe(toHex(g.fOpts));
-      const msb = fCntMsBytes(g.fCnt32);
-      expect(loraPacket.verifyMIC(p, buf(keys.nwkSKey), undefined, msb)).toBe(true);
-      expect(loraPacket.decrypt(p, buf(keys.appSKey), buf(keys.nwkSKey), msb).toString('hex')).toBe(toHex(g.payload));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(frameFields(), sessionKeys(), (g, keys) => {
+        const up = isUplink(g.mtype);
+        const phy = buildDataFrame(
+          {
+            mtype: g.mtype,
+            devAddr: g.devAddr,
+            fCnt32: g.fCnt32,
+            fPort: g.fPort,
+            payload: g.payload,
+            fOpts: g.fOpts,
+            adr: g.adr,
+            ack: g.ack,
+            ...(up ? { adrAckReq: g.bit } : { fPending: g.bit }),
+          },
+          keys,
+        );
+        const p = theirs(phy);
+        expect(p.getMType()).toBe(LORA_PACKET_MTYPE[g.mtype]);
+        expect(p.getDir()).toBe(up ? 'up' : 'down');
+        expect(p.DevAddr!.toString('hex')).toBe(g.devAddr);
+        expect(p.getFCnt()).toBe(g.fCnt32 & 0xffff);
+        expect(p.getFPort()).toBe(g.fPort);
+        expect(p.getFCtrlACK()).toBe(g.ack);
+        expect(p.getFCtrlADR()).toBe(g.adr);
+        expect(up ? p.getFCtrlADRACKReq() : p.getFCtrlFPending()).toBe(g.bit);
+        expect(p.FOpts!.toString('hex')).toBe(toHex(g.fOpts));
+        const msb = fCntMsBytes(g.fCnt32);
+        expect(loraPacket.verifyMIC(p, buf(keys.nwkSKey), undefined, msb)).toBe(true);
+        expect(loraPacket.decrypt(p, buf(keys.appSKey), buf(keys.nwkSKey), msb).toString('hex')).toBe(toHex(g.payload));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('signs with all 32 counter bits: lora-packet refuses the MIC when told the wrong upper half', () => {
-    const keys: SessionKeys = { suite: 'aes128', nwkSKey: hex('000102030405060708090a0b0c0d0e0f'), appSKey: new Uint8Array(16) };
-    const phy = buildDataFrame({ mtype: 'unconfirmed-data-up', devAddr: '01020304', fCnt32: 0x0002_0007, fPort: 5, payload: hex('aabb') }, keys);
+    const keys: SessionKeys = {
+      suite: 'aes128',
+      nwkSKey: hex('000102030405060708090a0b0c0d0e0f'),
+      appSKey: new Uint8Array(16),
+    };
+    const phy = buildDataFrame(
+      { mtype: 'unconfirmed-data-up', devAddr: '01020304', fCnt32: 0x0002_0007, fPort: 5, payload: hex('aabb') },
+      keys,
+    );
     expect(loraPacket.verifyMIC(theirs(phy), buf(keys.nwkSKey), undefined, fCntMsBytes(0x0002_0007))).toBe(true);
     expect(loraPacket.verifyMIC(theirs(phy), buf(keys.nwkSKey), undefined, fCntMsBytes(0x0001_0007))).toBe(false);
     expect(loraPacket.verifyMIC(theirs(phy), buf(keys.nwkSKey))).toBe(false);

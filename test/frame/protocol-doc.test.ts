@@ -43,14 +43,21 @@ describe('docs/protocol.md worked example', () => {
     const p = loraPacket.fromWire(Buffer.from(e.phy, 'hex'));
     const msb = fCntMsBytes(EXAMPLE_FIELDS.fCnt32);
     expect(loraPacket.verifyMIC(p, Buffer.from(keys.nwkSKey), undefined, msb)).toBe(true);
-    expect(loraPacket.decrypt(p, Buffer.from(keys.appSKey), Buffer.from(keys.nwkSKey), msb).toString()).toBe('satiot frame v1 demo');
+    expect(loraPacket.decrypt(p, Buffer.from(keys.appSKey), Buffer.from(keys.nwkSKey), msb).toString()).toBe(
+      'satiot frame v1 demo',
+    );
   });
 
   it.skipIf(!hasOpenSsl)('has an sm4 CMAC that OpenSSL computes the same over B0 | msg', () => {
     const e = suiteExample('sm4');
-    const r = spawnSync('openssl', ['mac', '-cipher', 'SM4-CBC', '-macopt', `hexkey:${toHex(exampleKeys('sm4').nwkSKey)}`, 'CMAC'], {
-      input: Buffer.from(e.b0 + e.micInput, 'hex'), encoding: 'utf8',
-    });
+    const r = spawnSync(
+      'openssl',
+      ['mac', '-cipher', 'SM4-CBC', '-macopt', `hexkey:${toHex(exampleKeys('sm4').nwkSKey)}`, 'CMAC'],
+      {
+        input: Buffer.from(e.b0 + e.micInput, 'hex'),
+        encoding: 'utf8',
+      },
+    );
     expect(r.stdout.trim().toLowerCase()).toBe(e.cmac);
   });
 });

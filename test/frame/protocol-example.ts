@@ -26,7 +26,11 @@ export const EXAMPLE_FIELDS: DataFrameFields = {
 };
 
 export function exampleKeys(suite: CryptoSuite): SessionKeys {
-  return { suite, nwkSKey: Uint8Array.from(Buffer.from(EXAMPLE_NWK_S_KEY, 'hex')), appSKey: Uint8Array.from(Buffer.from(EXAMPLE_APP_S_KEY, 'hex')) };
+  return {
+    suite,
+    nwkSKey: Uint8Array.from(Buffer.from(EXAMPLE_NWK_S_KEY, 'hex')),
+    appSKey: Uint8Array.from(Buffer.from(EXAMPLE_APP_S_KEY, 'hex')),
+  };
 }
 
 function hex(b: Uint8Array): string {
@@ -60,7 +64,8 @@ export function suiteExample(suite: CryptoSuite): SuiteExample {
   const addrLE = Buffer.from(f.devAddr, 'hex').reverse();
   const cntLE = Buffer.alloc(4);
   cntLE.writeUInt32LE(f.fCnt32);
-  const block = (first: number, last: number): Uint8Array => Uint8Array.from([first, 0, 0, 0, 0, 0 /* Dir up */, ...addrLE, ...cntLE, 0, last]);
+  const block = (first: number, last: number): Uint8Array =>
+    Uint8Array.from([first, 0, 0, 0, 0, 0 /* Dir up */, ...addrLE, ...cntLE, 0, last]);
   const b0 = block(0x49, frame.micInput.length);
   const nwk = createBlockCipher(suite, keys.nwkSKey, 'ecb-chain');
   const tag = nwk.cmac.tag(Uint8Array.from([...b0, ...frame.micInput]));

@@ -22,25 +22,36 @@ describe('link baseline', () => {
     expect(dropped - linkExpected(b, 700)).toBeCloseTo(-12, 0);
   });
 
-  it('a terminal that sees one distance only keeps free space\'s slope and learns its level', () => {
-    const b = fitLinkBaseline([{ rangeKm: 800, value: -100 }, { rangeKm: 801, value: -101 }, { rangeKm: 802, value: -99 }])!;
+  it("a terminal that sees one distance only keeps free space's slope and learns its level", () => {
+    const b = fitLinkBaseline([
+      { rangeKm: 800, value: -100 },
+      { rangeKm: 801, value: -101 },
+      { rangeKm: 802, value: -99 },
+    ])!;
     expect(b).toMatchObject({ slope: -1, bins: 1, observations: 3 });
     expect(linkExpected(b, 800)).toBeCloseTo(-100, 0);
     expect(fitLinkBaseline([])).toBeUndefined();
   });
 
   it('recovers any line it is given exactly, whatever the outliers in a minority of bins', () => {
-    fc.assert(fc.property(fc.double({ min: -3, max: 1, noNaN: true }), fc.double({ min: -200, max: 100, noNaN: true }), fc.integer({ min: 0, max: 2 }), (slope, intercept, wild) => {
-      const points = Array.from({ length: 40 }, (_, i) => {
-        const rangeKm = 10 ** ((50 + i) / 20); // one per 1 dB bin
-        return { rangeKm, value: intercept + slope * pathLossTerm(rangeKm) + (i < wild ? 50 : 0) };
-      });
-      const b = fitLinkBaseline(points)!;
-      expect(b.slope).toBeCloseTo(slope, 1);
-    }));
+    fc.assert(
+      fc.property(
+        fc.double({ min: -3, max: 1, noNaN: true }),
+        fc.double({ min: -200, max: 100, noNaN: true }),
+        fc.integer({ min: 0, max: 2 }),
+        (slope, intercept, wild) => {
+          const points = Array.from({ length: 40 }, (_, i) => {
+            const rangeKm = 10 ** ((50 + i) / 20); // one per 1 dB bin
+            return { rangeKm, value: intercept + slope * pathLossTerm(rangeKm) + (i < wild ? 50 : 0) };
+          });
+          const b = fitLinkBaseline(points)!;
+          expect(b.slope).toBeCloseTo(slope, 1);
+        },
+      ),
+    );
   });
 
-  it('judges lost frames against the terminal\'s own loss rate: four in a row are unusual for one that never loses any, not for one that often does', () => {
+  it("judges lost frames against the terminal's own loss rate: four in a row are unusual for one that never loses any, not for one that often does", () => {
     const clean = [...Array<number>(60).fill(0), 4, ...Array<number>(20).fill(0)];
     const scoredClean = frameLossScores(clean);
     expect(scoredClean[60]!.score).toBeGreaterThan(0.5);

@@ -36,13 +36,22 @@ describe('anomaly detection', () => {
     expect(at(100)!.value).toBeGreaterThan(at(100)!.upper);
     expect(at(150) ?? at(151)).toBeDefined();
     expect(at(205)).toMatchObject({ reason: 'flatline', score: 1 });
-    const far = r.anomalies.filter((a) => ![[99, 101], [148, 156], [198, 211]].some(([lo, hi]) => a.t >= T0 + lo! * H && a.t <= T0 + hi! * H));
+    const far = r.anomalies.filter(
+      (a) =>
+        ![
+          [99, 101],
+          [148, 156],
+          [198, 211],
+        ].some(([lo, hi]) => a.t >= T0 + lo! * H && a.t <= T0 + hi! * H),
+    );
     expect(far).toEqual([]);
   });
 
   it('flags a dropout on a smooth rising river alone, not the good readings before it whose neighbourhood it spoils', () => {
     // Hourly levels to the centimetre, a daily cycle on a rise, one reading of 0 (as the browser test's gauge).
-    const y = Array.from({ length: 72 }, (_, h) => (h === 50 ? 0 : Math.round((2.3 + 0.012 * h + 0.45 * Math.sin((2 * Math.PI * h) / 24)) * 100) / 100));
+    const y = Array.from({ length: 72 }, (_, h) =>
+      h === 50 ? 0 : Math.round((2.3 + 0.012 * h + 0.45 * Math.sin((2 * Math.PI * h) / 24)) * 100) / 100,
+    );
     const r = detectAnomalies({ t: y.map((_, i) => T0 + i * H), y });
     expect(r.anomalies.map((a) => (a.t - T0) / H)).toEqual([50]);
     expect(r.anomalies[0]!.expected).toBeCloseTo(3.12, 1);
@@ -68,15 +77,35 @@ describe('anomaly detection', () => {
 });
 
 describe('forecasts', () => {
-  it('forecasts a daily cycle a day ahead at the series\' spacing, most true values inside the 80 % interval', () => {
+  it("forecasts a daily cycle a day ahead at the series' spacing, most true values inside the 80 % interval", () => {
     const s = daily(15, 2);
     const train = { t: s.t.slice(0, -24), y: s.y.slice(0, -24) };
     const f = forecastSeries(train, 24, engine);
-    expect(f.model).toMatchObject({ kind: 'mstl-ets+seasonal-average', periods: [24], stepMs: H, observations: 336, level: 0.8, interval: 'backtest' });
+    expect(f.model).toMatchObject({
+      kind: 'mstl-ets+seasonal-average',
+      periods: [24],
+      stepMs: H,
+      observations: 336,
+      level: 0.8,
+      interval: 'backtest',
+    });
     expect(f.points.map((p) => p.t)).toEqual(s.t.slice(-24));
     const truth = s.y.slice(-24);
-    expect(coverage(truth, f.points.map((p) => p.lower), f.points.map((p) => p.upper))).toBeGreaterThanOrEqual(0.6);
-    expect(mase(truth, f.points.map((p) => p.value), train.y, 24)).toBeLessThan(1);
+    expect(
+      coverage(
+        truth,
+        f.points.map((p) => p.lower),
+        f.points.map((p) => p.upper),
+      ),
+    ).toBeGreaterThanOrEqual(0.6);
+    expect(
+      mase(
+        truth,
+        f.points.map((p) => p.value),
+        train.y,
+        24,
+      ),
+    ).toBeLessThan(1);
     for (const p of f.points) expect(p.lower).toBeLessThanOrEqual(p.value);
   });
 
@@ -104,7 +133,12 @@ describe('forecasts', () => {
     const y = t.map((tt) => 4 + m2(tt) + 0.02 * rnd.normal());
     const fit = fitTide(t, y)!;
     expect(fit.amplitudes['M2']).toBeCloseTo(0.6, 1);
-    expect(fitTide(t, t.map(() => 4 + 0.02 * rnd.normal()))).toBeUndefined();
+    expect(
+      fitTide(
+        t,
+        t.map(() => 4 + 0.02 * rnd.normal()),
+      ),
+    ).toBeUndefined();
     const f = forecastSeries({ t: t.slice(0, -12), y: y.slice(0, -12) }, 12, engine);
     expect(f.model.tide).toBeDefined();
     for (let k = 0; k < 12; k++) expect(Math.abs(f.points[k]!.value - y[y.length - 12 + k]!)).toBeLessThan(0.15);
@@ -117,7 +151,14 @@ describe('evaluation scores', () => {
     flagged[5] = true; // inside [4, 6]
     flagged[21] = flagged[22] = flagged[23] = true; // one false event
     flagged[28] = true; // another
-    const s = scoreDetection([{ from: 4, to: 6 }, { from: 12, to: 13 }], flagged, 1);
+    const s = scoreDetection(
+      [
+        { from: 4, to: 6 },
+        { from: 12, to: 13 },
+      ],
+      flagged,
+      1,
+    );
     expect(s).toMatchObject({ tp: 1, fn: 1, fp: 2, precision: 1 / 3, recall: 0.5 });
     expect(s.f1).toBeCloseTo(0.4, 10);
   });
@@ -130,7 +171,8 @@ describe('evaluation scores', () => {
   });
 
   it('the twin labels its injected faults and floods, reproducibly from the seed', () => {
-    const a = labelledSignal('water-level', 7), b = labelledSignal('water-level', 7);
+    const a = labelledSignal('water-level', 7),
+      b = labelledSignal('water-level', 7);
     expect(a.y).toEqual(b.y);
     expect(a.faults.length).toBeGreaterThanOrEqual(2);
     for (const f of a.faults.filter((x) => x.kind === 'dropout')) expect(a.y[f.from]).toBe(0);

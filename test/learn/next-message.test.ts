@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { forecastNextMessage, naiveNextMessage, type Arrival } from '../../src/learn/next-message.js';
 import { Random } from '../../src/twin/model/random.js';
 
-const MIN = 60_000, H = 3_600_000, T0 = Date.UTC(2026, 5, 1);
+const MIN = 60_000,
+  H = 3_600_000,
+  T0 = Date.UTC(2026, 5, 1);
 
 /** A terminal reporting every `gapMs` (± jitter), each report reaching the core after a delay drawn from `delay`. */
 function reports(n: number, gapMs: number, delay: (r: Random) => number, seed = 1, jitterMs = 0): Arrival[] {
@@ -47,11 +49,18 @@ describe('next-message forecast', () => {
     const h = reports(30, H, () => 5 * MIN);
     const last = h.at(-1)!;
     // Passes at +1 h 40 min and +3 h: the report due at +1 h waits for the first.
-    const passes = [{ start: last.capturedAt + 100 * MIN, end: last.capturedAt + 110 * MIN }, { start: last.capturedAt + 3 * H, end: last.capturedAt + 3 * H + 10 * MIN }];
+    const passes = [
+      { start: last.capturedAt + 100 * MIN, end: last.capturedAt + 110 * MIN },
+      { start: last.capturedAt + 3 * H, end: last.capturedAt + 3 * H + 10 * MIN },
+    ];
     const f = forecastNextMessage(h, last.ingestedAt + MIN, { contacts: passes });
     expect(f.model.contactPlan).toBe(true);
     expect(f.model.nextContact).toEqual(passes[0]);
-    expect(f.expected).toEqual({ lower: last.capturedAt + 105 * MIN, median: last.capturedAt + 105 * MIN, upper: last.capturedAt + 105 * MIN });
+    expect(f.expected).toEqual({
+      lower: last.capturedAt + 105 * MIN,
+      median: last.capturedAt + 105 * MIN,
+      upper: last.capturedAt + 105 * MIN,
+    });
     // Without the plan it would be due at +1 h 05.
     expect(forecastNextMessage(h, last.ingestedAt + MIN).expected!.median).toBe(last.capturedAt + 65 * MIN);
   });
@@ -60,17 +69,29 @@ describe('next-message forecast', () => {
     expect(forecastNextMessage([], T0)).toMatchObject({ expected: null, overdue: false, lastCapturedAt: null });
     const few = reports(3, H, () => MIN);
     expect(forecastNextMessage(few, few.at(-1)!.ingestedAt).expected).toBeNull();
-    const copies = reports(10, H, () => MIN).flatMap((a) => [a, { capturedAt: a.capturedAt + 20_000, ingestedAt: a.ingestedAt + 20_000 }]);
+    const copies = reports(10, H, () => MIN).flatMap((a) => [
+      a,
+      { capturedAt: a.capturedAt + 20_000, ingestedAt: a.ingestedAt + 20_000 },
+    ]);
     expect(forecastNextMessage(copies, copies.at(-1)!.ingestedAt).model).toMatchObject({ gaps: 9, medianGapMs: H });
   });
 
-  it('a young terminal borrows its peers\' rhythm: forecast from its first report, its own history taking over by the twentieth', () => {
+  it("a young terminal borrows its peers' rhythm: forecast from its first report, its own history taking over by the twentieth", () => {
     const peers = reports(60, 2 * H, () => 15 * MIN, 3);
-    const prior = { key: 'fixed-collector@832830fffffffff', terminals: 3, gaps: peers.slice(1).map((a, i) => a.capturedAt - peers[i]!.capturedAt), delays: peers.map((a) => a.ingestedAt - a.capturedAt) };
+    const prior = {
+      key: 'fixed-collector@832830fffffffff',
+      terminals: 3,
+      gaps: peers.slice(1).map((a, i) => a.capturedAt - peers[i]!.capturedAt),
+      delays: peers.map((a) => a.ingestedAt - a.capturedAt),
+    };
     const one = [{ capturedAt: T0, ingestedAt: T0 + 15 * MIN }];
     expect(forecastNextMessage(one, T0 + 20 * MIN).expected).toBeNull();
     const f = forecastNextMessage(one, T0 + 20 * MIN, { prior });
-    expect(f.expected).toEqual({ lower: T0 + 2 * H + 15 * MIN, median: T0 + 2 * H + 15 * MIN, upper: T0 + 2 * H + 15 * MIN });
+    expect(f.expected).toEqual({
+      lower: T0 + 2 * H + 15 * MIN,
+      median: T0 + 2 * H + 15 * MIN,
+      upper: T0 + 2 * H + 15 * MIN,
+    });
     expect(f.model.prior).toEqual({ key: 'fixed-collector@832830fffffffff', terminals: 3, gaps: 20, delays: 19 });
     // Five gaps of its own (hourly): fifteen borrowed; twenty-five: none.
     const own = reports(6, H, () => 15 * MIN);
@@ -82,12 +103,16 @@ describe('next-message forecast', () => {
 
   it('is calibrated: over many forecast times, the next arrival falls in the 80 % interval about 80 % of the time', () => {
     const r = new Random(7);
-    let inside = 0, n = 0;
+    let inside = 0,
+      n = 0;
     for (let k = 0; k < 40; k++) {
       // A jittery reporter (exponential gaps around 2 h) with long-tailed delays.
       const h: Arrival[] = [];
       let t = T0;
-      for (let i = 0; i < 160; i++) { t += 20 * MIN + r.exponential(100 * MIN); h.push({ capturedAt: t, ingestedAt: t + 5 * MIN + r.exponential(30 * MIN) }); }
+      for (let i = 0; i < 160; i++) {
+        t += 20 * MIN + r.exponential(100 * MIN);
+        h.push({ capturedAt: t, ingestedAt: t + 5 * MIN + r.exponential(30 * MIN) });
+      }
       const byArrival = [...h].sort((a, b) => a.ingestedAt - b.ingestedAt);
       for (let j = 100; j < 150; j += 7) {
         const now = byArrival[j]!.ingestedAt + r.next() * 30 * MIN;
@@ -104,17 +129,21 @@ describe('next-message forecast', () => {
     expect(inside / n).toBeLessThan(0.9);
   });
 
-  it('never throws on any history, and its interval is ordered and after the forecast\'s time', () => {
-    const arrival = fc.record({ capturedAt: fc.integer({ min: T0 - 1e9, max: T0 + 1e9 }), delay: fc.integer({ min: 0, max: 1e8 }) }).map((a) => ({ capturedAt: a.capturedAt, ingestedAt: a.capturedAt + a.delay }));
-    fc.assert(fc.property(fc.array(arrival, { maxLength: 60 }), fc.integer({ min: T0 - 1e9, max: T0 + 2e9 }), (h, now) => {
-      const f = forecastNextMessage(h, now);
-      if (f.expected) {
-        expect(f.expected.lower).toBeLessThanOrEqual(f.expected.median);
-        expect(f.expected.median).toBeLessThanOrEqual(f.expected.upper);
-        expect(f.expected.lower).toBeGreaterThan(now);
-        expect(f.overdue).toBe(false);
-      }
-    }));
+  it("never throws on any history, and its interval is ordered and after the forecast's time", () => {
+    const arrival = fc
+      .record({ capturedAt: fc.integer({ min: T0 - 1e9, max: T0 + 1e9 }), delay: fc.integer({ min: 0, max: 1e8 }) })
+      .map((a) => ({ capturedAt: a.capturedAt, ingestedAt: a.capturedAt + a.delay }));
+    fc.assert(
+      fc.property(fc.array(arrival, { maxLength: 60 }), fc.integer({ min: T0 - 1e9, max: T0 + 2e9 }), (h, now) => {
+        const f = forecastNextMessage(h, now);
+        if (f.expected) {
+          expect(f.expected.lower).toBeLessThanOrEqual(f.expected.median);
+          expect(f.expected.median).toBeLessThanOrEqual(f.expected.upper);
+          expect(f.expected.lower).toBeGreaterThan(now);
+          expect(f.overdue).toBe(false);
+        }
+      }),
+    );
   });
 
   it('the baseline: the newest arrival plus the median gap between arrivals', () => {

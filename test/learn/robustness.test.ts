@@ -13,16 +13,29 @@ import { isSatiotError } from '../../src/errors/satiot-error.js';
 import { Random } from '../../src/twin/model/random.js';
 
 const engine = augursEngine();
-const MIN = 60_000, H = 3_600_000, T0 = Date.UTC(2026, 5, 1);
-const codeOf = (f: () => unknown) => { try { f(); return 'none'; } catch (e) { return isSatiotError(e) ? e.code : String(e); } };
-const noise = (() => { const r = new Random(21); return Array.from({ length: 3000 }, () => 0.01 * r.normal()); })();
+const MIN = 60_000,
+  H = 3_600_000,
+  T0 = Date.UTC(2026, 5, 1);
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+    return 'none';
+  } catch (e) {
+    return isSatiotError(e) ? e.code : String(e);
+  }
+};
+const noise = (() => {
+  const r = new Random(21);
+  return Array.from({ length: 3000 }, () => 0.01 * r.normal());
+})();
 const daily = (i: number) => 5 + 0.3 * Math.sin((2 * Math.PI * i) / 24) + noise[Math.round(i * 7) % noise.length]!;
 
 describe('models on awkward series', () => {
   it('a reading a year after the rest costs no year of grid: the forecast uses the latest stretch', () => {
     const t = Array.from({ length: 2000 }, (_, i) => T0 + i * MIN);
     const y = t.map((_, i) => daily(i / 60));
-    t.push(T0 + 365 * 24 * H); y.push(5);
+    t.push(T0 + 365 * 24 * H);
+    y.push(5);
     const r = regularize({ t, y });
     expect(r.y.length).toBe(1);
     expect(codeOf(() => forecastSeries({ t, y }, 5, engine))).toBe('SERIES_INVALID');
@@ -31,9 +44,13 @@ describe('models on awkward series', () => {
     expect(regularize(dense).y.length).toBeLessThanOrEqual(MAX_GRID_POINTS);
   });
 
-  it('readings in pairs a moment apart keep the series\' real spacing', () => {
-    const t: number[] = [], y: number[] = [];
-    for (let i = 0; i < 200; i++) { t.push(T0 + i * 15 * MIN, T0 + i * 15 * MIN + 1); y.push(daily(i / 4), daily(i / 4)); }
+  it("readings in pairs a moment apart keep the series' real spacing", () => {
+    const t: number[] = [],
+      y: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      t.push(T0 + i * 15 * MIN, T0 + i * 15 * MIN + 1);
+      y.push(daily(i / 4), daily(i / 4));
+    }
     expect(Math.abs(spacingMs({ t, y }) - 15 * MIN)).toBeLessThanOrEqual(1);
     expect(regularize({ t, y }).y.length).toBe(200);
     const started = performance.now();
@@ -59,8 +76,10 @@ describe('models on awkward series', () => {
   });
 
   it('judges a late reading between two others as itself, not as its neighbour', () => {
-    const t = Array.from({ length: 30 }, (_, i) => T0 + i * H), y = t.map((_, i) => daily(i));
-    t.push(T0 + 20 * H + 30 * MIN); y.push(0);
+    const t = Array.from({ length: 30 }, (_, i) => T0 + i * H),
+      y = t.map((_, i) => daily(i));
+    t.push(T0 + 20 * H + 30 * MIN);
+    y.push(0);
     const r = detectAnomalies({ t, y });
     expect(r.anomalies.map((a) => [a.t, a.value])).toEqual([[T0 + 20 * H + 30 * MIN, 0]]);
   });
@@ -80,7 +99,12 @@ describe('models on awkward series', () => {
 
   it('fits the tide on exactly three days of hourly readings', () => {
     const t = Array.from({ length: 72 }, (_, i) => T0 + i * H);
-    expect(fitTide(t, t.map((tt) => 3 + 0.5 * Math.cos((2 * Math.PI * (tt - T0)) / (12.4206012 * H))))).toBeDefined();
+    expect(
+      fitTide(
+        t,
+        t.map((tt) => 3 + 0.5 * Math.cos((2 * Math.PI * (tt - T0)) / (12.4206012 * H))),
+      ),
+    ).toBeDefined();
   });
 
   it('widens the interval beyond the span its backtest saw', () => {

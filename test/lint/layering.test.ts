@@ -27,7 +27,16 @@ function specifier(fromDir: string, target: string): string {
   return path.posix.relative(fromDir, `src/${target}/x.js`);
 }
 
-const PURE_DOMAIN = ['src/orbit', 'src/plan', 'src/frame', 'src/codecs', 'src/learn', 'src/rules', 'src/solutions', 'src/twin/model'];
+const PURE_DOMAIN = [
+  'src/orbit',
+  'src/plan',
+  'src/frame',
+  'src/codecs',
+  'src/learn',
+  'src/rules',
+  'src/solutions',
+  'src/twin/model',
+];
 const IO_IMPORTS = [
   "import { readFile } from 'node:fs/promises';",
   "import { readFile } from 'fs/promises';",
@@ -66,7 +75,12 @@ describe('the pure domain', () => {
 
     it('allows its own folder and the errors', async () => {
       expect(await restrictedImports(file, "import { y } from './y.js';\nexport const x = y;")).toEqual([]);
-      expect(await restrictedImports(file, `import { SatiotError } from '${specifier(dir, 'errors')}';\nexport const x = SatiotError;`)).toEqual([]);
+      expect(
+        await restrictedImports(
+          file,
+          `import { SatiotError } from '${specifier(dir, 'errors')}';\nexport const x = SatiotError;`,
+        ),
+      ).toEqual([]);
     });
   });
 
@@ -76,8 +90,12 @@ describe('the pure domain', () => {
 
   it('guards files in nested folders too', async () => {
     expect(await restrictedImports('src/codecs/jt808/x.ts', "import { x } from '../../store/x.js';")).toHaveLength(1);
-    expect(await restrictedImports('src/codecs/jt808/x.ts', "import { x } from '../../core/ports/store.js';")).toHaveLength(1);
-    expect(await restrictedImports('src/codecs/jt808/x.ts', "import { readFile } from 'node:fs/promises';")).toHaveLength(1);
+    expect(
+      await restrictedImports('src/codecs/jt808/x.ts', "import { x } from '../../core/ports/store.js';"),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports('src/codecs/jt808/x.ts', "import { readFile } from 'node:fs/promises';"),
+    ).toHaveLength(1);
   });
 
   it.each([
@@ -127,7 +145,9 @@ describe('the core', () => {
   );
 
   it('refuses them from nested folders too', async () => {
-    expect(await restrictedImports('src/core/delivery/x.ts', "import { x } from '../../supervision/x.js';")).toHaveLength(1);
+    expect(
+      await restrictedImports('src/core/delivery/x.ts', "import { x } from '../../supervision/x.js';"),
+    ).toHaveLength(1);
   });
 
   it.each(["import { readFile } from 'node:fs/promises';", "import 'node:fs';", "import { connect } from 'node:net';"])(
@@ -162,15 +182,18 @@ describe('supervision', () => {
   );
 
   it('refuses an I/O module', async () => {
-    expect(await restrictedImports('src/supervision/x.ts', "import { readFile } from 'node:fs/promises';")).toHaveLength(1);
+    expect(
+      await restrictedImports('src/supervision/x.ts', "import { readFile } from 'node:fs/promises';"),
+    ).toHaveLength(1);
   });
 
-  it.each(["import { x } from '../core/x.js';", "import { x } from '../orbit/x.js';", "import { x } from '../learn/x.js';"])(
-    'allows the core and the pure domain: %s',
-    async (code) => {
-      expect(await restrictedImports('src/supervision/x.ts', code)).toEqual([]);
-    },
-  );
+  it.each([
+    "import { x } from '../core/x.js';",
+    "import { x } from '../orbit/x.js';",
+    "import { x } from '../learn/x.js';",
+  ])('allows the core and the pure domain: %s', async (code) => {
+    expect(await restrictedImports('src/supervision/x.ts', code)).toEqual([]);
+  });
 });
 
 describe('the errors', () => {

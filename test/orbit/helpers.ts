@@ -46,16 +46,24 @@ export const WALKER_EPOCH: EpochMs = epochMs(Date.UTC(2024, 2, 1));
 /** A small Walker delta constellation, 53°:24/3/1 at 550 km, catalog numbers from 90001. */
 export function walkerSets(overrides: Partial<WalkerDesign> = {}): ElementSet[] {
   return generateWalker({
-    inclinationDeg: 53, total: 24, planes: 3, phasing: 1, altitudeKm: 550, epoch: WALKER_EPOCH, ...overrides,
+    inclinationDeg: 53,
+    total: 24,
+    planes: 3,
+    phasing: 1,
+    altitudeKm: 550,
+    epoch: WALKER_EPOCH,
+    ...overrides,
   });
 }
 
 /** Valid TLE lines for `count` Walker satellites, with names "SAT-1", "SAT-2", … */
 export function walkerTles(count: number, firstNoradId = 90001): { name: string; line1: string; line2: string }[] {
-  return walkerSets({ firstNoradId }).slice(0, count).map((s, i) => {
-    const [line1, line2] = toTleLines(s);
-    return { name: `SAT-${i + 1}`, line1, line2 };
-  });
+  return walkerSets({ firstNoradId })
+    .slice(0, count)
+    .map((s, i) => {
+      const [line1, line2] = toTleLines(s);
+      return { name: `SAT-${i + 1}`, line1, line2 };
+    });
 }
 
 /** Earth-fixed state of a satellite at time t (a fresh object per call). */

@@ -28,13 +28,16 @@ function expectAgreesWithSatelliteJs(site: Site, s: EcefState): void {
   expect(Math.abs(ours.elevationDeg - ref.elevationDeg)).toBeLessThan(0.01);
   expect(Math.abs(ours.rangeKm - ref.rangeKm)).toBeLessThan(0.01);
   // Azimuth is undefined straight above or below the site.
-  if (Math.abs(ref.elevationDeg) < 89.9) expect(Math.abs(angleDiffDeg(ours.azimuthDeg, ref.azimuthDeg))).toBeLessThan(0.01);
+  if (Math.abs(ref.elevationDeg) < 89.9)
+    expect(Math.abs(angleDiffDeg(ours.azimuthDeg, ref.azimuthDeg))).toBeLessThan(0.01);
   // 0..360° as documented; a direction a hair west of north rounds to exactly 360 (see report).
   expect(ours.azimuthDeg >= 0 && ours.azimuthDeg <= 360).toBe(true);
 }
 
 describe('lookAngles', () => {
-  const sats = walkerSets().filter((_, i) => i % 4 === 0).map((s) => new Satellite(s));
+  const sats = walkerSets()
+    .filter((_, i) => i % 4 === 0)
+    .map((s) => new Satellite(s));
 
   it('agrees with satellite.js ecfToLookAngles within 0.01° and 0.01 km for Walker satellites over a day', () => {
     let visible = 0;
@@ -61,7 +64,14 @@ describe('lookAngles', () => {
         fc.double({ min: 6600, max: 42_000, noNaN: true }),
         (latDeg, lonDeg, altM, sinLat, lon, r) => {
           const c = Math.sqrt(1 - sinLat * sinLat);
-          const s: EcefState = { x: r * c * Math.cos(lon), y: r * c * Math.sin(lon), z: r * sinLat, vx: 0, vy: 0, vz: 0 };
+          const s: EcefState = {
+            x: r * c * Math.cos(lon),
+            y: r * c * Math.sin(lon),
+            z: r * sinLat,
+            vx: 0,
+            vy: 0,
+            vz: 0,
+          };
           expectAgreesWithSatelliteJs(makeSite({ latDeg, lonDeg, altM }), s);
         },
       ),
@@ -75,7 +85,9 @@ describe('lookAngles', () => {
       x: site.x + e * site.east[0] + n * site.north[0] + u * site.up[0],
       y: site.y + e * site.east[1] + n * site.north[1] + u * site.up[1],
       z: site.z + e * site.east[2] + n * site.north[2] + u * site.up[2],
-      vx: 0, vy: 0, vz: 0,
+      vx: 0,
+      vy: 0,
+      vz: 0,
     });
     // asin near 1 is ill-conditioned: 1 ulp of the sine is ~1e-6° of elevation.
     expect(lookAngles(site, at(0, 0, 500)).elevationDeg).toBeCloseTo(90, 5);
@@ -107,14 +119,15 @@ describe('lookAngles', () => {
         for (let minute = 3; minute < 1440; minute += 37) {
           const t = WALKER_EPOCH + minute * 60_000;
           const rate = lookAngles(site, stateAt(sat, t)).rangeRateKmS;
-          const numeric = lookAngles(site, stateAt(sat, t + 500)).rangeKm - lookAngles(site, stateAt(sat, t - 500)).rangeKm;
+          const numeric =
+            lookAngles(site, stateAt(sat, t + 500)).rangeKm - lookAngles(site, stateAt(sat, t - 500)).rangeKm;
           expect(Math.abs(rate - numeric)).toBeLessThan(0.001);
         }
       }
     }
   });
 
-  it('matches sinElevation and azimuthDeg, the pass finder\'s shortcuts', () => {
+  it("matches sinElevation and azimuthDeg, the pass finder's shortcuts", () => {
     for (const site of SITES) {
       for (let minute = 0; minute < 1440; minute += 31) {
         const s = stateAt(sats[1]!, WALKER_EPOCH + minute * 60_000);
@@ -139,7 +152,12 @@ describe('dopplerShiftHz', () => {
   it('is positive while a satellite approaches before culmination and negative while it recedes after', () => {
     const site = SITES[0]!;
     const sat = new Satellite(walkerSets()[8]!);
-    const passes = findPasses(sat, { site, start: WALKER_EPOCH, end: WALKER_EPOCH + 12 * 3_600_000, minElevationDeg: 10 });
+    const passes = findPasses(sat, {
+      site,
+      start: WALKER_EPOCH,
+      end: WALKER_EPOCH + 12 * 3_600_000,
+      minElevationDeg: 10,
+    });
     expect(passes.length).toBeGreaterThan(0);
     for (const p of passes) {
       const before = lookAngles(site, stateAt(sat, (p.aos + p.tca) / 2));

@@ -36,11 +36,20 @@ describe('parseOmmJson', () => {
     const s = sets[0]!;
     expect(s.tle).toBeUndefined();
     expect(s).toMatchObject({
-      name: ISS_NAME, noradId: 25544, intlDesignator: '98067A', classification: 'U',
-      meanMotionRevPerDay: fromTle.meanMotionRevPerDay, eccentricity: fromTle.eccentricity,
-      inclinationDeg: fromTle.inclinationDeg, raanDeg: fromTle.raanDeg, argPerigeeDeg: fromTle.argPerigeeDeg,
-      meanAnomalyDeg: fromTle.meanAnomalyDeg, bstar: fromTle.bstar, meanMotionDot: fromTle.meanMotionDot,
-      elementSetNo: 999, revAtEpoch: 17317,
+      name: ISS_NAME,
+      noradId: 25544,
+      intlDesignator: '98067A',
+      classification: 'U',
+      meanMotionRevPerDay: fromTle.meanMotionRevPerDay,
+      eccentricity: fromTle.eccentricity,
+      inclinationDeg: fromTle.inclinationDeg,
+      raanDeg: fromTle.raanDeg,
+      argPerigeeDeg: fromTle.argPerigeeDeg,
+      meanAnomalyDeg: fromTle.meanAnomalyDeg,
+      bstar: fromTle.bstar,
+      meanMotionDot: fromTle.meanMotionDot,
+      elementSetNo: 999,
+      revAtEpoch: 17317,
     });
     expect(Math.abs(s.epoch - fromTle.epoch)).toBeLessThan(1);
   });
@@ -68,7 +77,7 @@ describe('parseOmmJson', () => {
     expect(epochOf('2019-06-05T14:12:58+02:00')).toBe(utc);
   });
 
-  it('reads numbers given as strings, as CelesTrak\'s CSV-derived JSON sometimes does', () => {
+  it("reads numbers given as strings, as CelesTrak's CSV-derived JSON sometimes does", () => {
     const rec = { ...issOmm(), MEAN_MOTION: '15.51181656', NORAD_CAT_ID: '25544', ECCENTRICITY: '.0008385' };
     const { sets, issues } = parseOmmJson(rec);
     expect(issues).toEqual([]);

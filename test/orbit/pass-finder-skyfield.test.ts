@@ -14,14 +14,26 @@ import { findPassesForAll } from '../../src/orbit/pass-finder.js';
  * find them but not required to exist on both sides.
  */
 interface RefPass {
-  satellite: string; noradId: number; aos: string; tca: string; los: string;
-  maxElevationDeg: number; aosAzimuthDeg: number; losAzimuthDeg: number; truncated: boolean;
+  satellite: string;
+  noradId: number;
+  aos: string;
+  tca: string;
+  los: string;
+  maxElevationDeg: number;
+  aosAzimuthDeg: number;
+  losAzimuthDeg: number;
+  truncated: boolean;
 }
 interface RefCase {
   site: { name: string; latDeg: number; lonDeg: number; altM: number };
-  minElevationDeg: number; start: string; hours: number; passes: RefPass[];
+  minElevationDeg: number;
+  start: string;
+  hours: number;
+  passes: RefPass[];
 }
-const ref = JSON.parse(readFileSync(new URL('../fixtures/reference/skyfield-passes.json', import.meta.url), 'utf8')) as { tleFile: string; cases: RefCase[] };
+const ref = JSON.parse(
+  readFileSync(new URL('../fixtures/reference/skyfield-passes.json', import.meta.url), 'utf8'),
+) as { tleFile: string; cases: RefCase[] };
 const { sets, issues } = parseTle(readFileSync(new URL('../fixtures/tle/reference-leo.tle', import.meta.url), 'utf8'));
 const sats = sets.map((s) => new Satellite(s));
 const GRAZE_DEG = 0.5;
@@ -36,7 +48,10 @@ describe('passes agree with Skyfield', () => {
     it(`matches AOS/TCA/LOS within 1 s and max elevation within 0.05° at ${c.site.name}, ${c.minElevationDeg}° mask`, () => {
       const start = Date.parse(c.start);
       const ours = findPassesForAll(sats, {
-        site: makeSite(c.site), start, end: start + c.hours * 3_600_000, minElevationDeg: c.minElevationDeg,
+        site: makeSite(c.site),
+        start,
+        end: start + c.hours * 3_600_000,
+        minElevationDeg: c.minElevationDeg,
       });
       const unmatched = [...ours];
       let compared = 0;
@@ -45,7 +60,9 @@ describe('passes agree with Skyfield', () => {
         const i = unmatched.findIndex((p) => p.satellite.noradId === r.noradId && Math.abs(p.tca - tca) < 300_000);
         const graze = r.maxElevationDeg - c.minElevationDeg < GRAZE_DEG;
         if (i < 0) {
-          expect(graze, `Skyfield pass of ${r.satellite} at ${r.tca} (max ${r.maxElevationDeg}°) was not found`).toBe(true);
+          expect(graze, `Skyfield pass of ${r.satellite} at ${r.tca} (max ${r.maxElevationDeg}°) was not found`).toBe(
+            true,
+          );
           continue;
         }
         const p = unmatched.splice(i, 1)[0]!;

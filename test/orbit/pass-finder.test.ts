@@ -74,7 +74,8 @@ describe.each([0, 10])('findPasses with a minimum elevation of %iÂ°', (minEl) =>
         // Within the pass (and the window), nothing is higher than the reported maximum.
         if (p.tca - 5000 >= p.aos) expect(atTca).toBeGreaterThanOrEqual(elevation(sat, p.tca - 5000));
         if (p.tca + 5000 <= p.los) expect(atTca).toBeGreaterThanOrEqual(elevation(sat, p.tca + 5000));
-        for (let t = p.aos; t <= p.los; t += 10_000) expect(elevation(sat, t)).toBeLessThanOrEqual(p.maxElevationDeg + 1e-9);
+        for (let t = p.aos; t <= p.los; t += 10_000)
+          expect(elevation(sat, t)).toBeLessThanOrEqual(p.maxElevationDeg + 1e-9);
       }
     }
   });
@@ -136,11 +137,21 @@ describe.each([60, 80])('findPasses of short, high passes (minimum elevation %iÂ
     let scanned = 0;
     for (const set of sets) {
       const sat = new Satellite(set);
-      let runs = 0, above = false, max = -90;
+      let runs = 0,
+        above = false,
+        max = -90;
       const peaks: number[] = [];
       for (let t = start; t <= to; t += 2000) {
         const el = elevation(sat, t);
-        if (el > minEl) { if (!above) runs++; above = true; max = Math.max(max, el); } else if (above) { peaks.push(max); above = false; max = -90; }
+        if (el > minEl) {
+          if (!above) runs++;
+          above = true;
+          max = Math.max(max, el);
+        } else if (above) {
+          peaks.push(max);
+          above = false;
+          max = -90;
+        }
       }
       if (above) peaks.push(max);
       const found = passesOf(sat, minEl, start, to);

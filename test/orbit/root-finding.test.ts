@@ -16,9 +16,16 @@ function solve(f: (x: number) => number, a: number, b: number, tol: number): { x
 describe('brentRoot', () => {
   it.each([
     ['cos x on [0, 3]', Math.cos, 0, 3, Math.PI / 2, 1e-12],
-    ['x³ − 2x − 5 on [2, 3] (Newton\'s example)', (x: number) => x ** 3 - 2 * x - 5, 2, 3, 2.0945514815423265, 1e-12],
+    ["x³ − 2x − 5 on [2, 3] (Newton's example)", (x: number) => x ** 3 - 2 * x - 5, 2, 3, 2.0945514815423265, 1e-12],
     ['eˣ − 2 on [−10, 10]', (x: number) => Math.exp(x) - 2, -10, 10, Math.LN2, 1e-13],
-    ['atan(10⁶(x − 0.123)) on [−100, 100], a near-step', (x: number) => Math.atan(1e6 * (x - 0.123)), -100, 100, 0.123, 1e-12],
+    [
+      'atan(10⁶(x − 0.123)) on [−100, 100], a near-step',
+      (x: number) => Math.atan(1e6 * (x - 0.123)),
+      -100,
+      100,
+      0.123,
+      1e-12,
+    ],
     ['x² − 2 on [3, 0] (reversed bracket)', (x: number) => x * x - 2, 3, 0, Math.SQRT2, 1e-10],
     ['1 − x on [0, 5] (decreasing)', (x: number) => 1 - x, 0, 5, 1, 1e-9],
   ])('finds the root of %s to the tolerance', (_name, f, a, b, root, tol) => {
@@ -62,7 +69,7 @@ describe('brentRoot', () => {
         fc.boolean(),
         (root, left, right, k, tolExp, rising) => {
           const tol = 10 ** -tolExp;
-          const f = (x: number) => (rising ? 1 : -1) * ((x - root) + k * (x - root) ** 3);
+          const f = (x: number) => (rising ? 1 : -1) * (x - root + k * (x - root) ** 3);
           const { x } = solve(f, root - left, root + right, tol);
           expect(Math.abs(x - root)).toBeLessThanOrEqual(tol + 4 * Number.EPSILON * Math.abs(root));
         },

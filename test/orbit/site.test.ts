@@ -57,21 +57,25 @@ describe('makeSite', () => {
 
   it('gives an orthonormal, right-handed east-north-up basis with up along the geodetic normal', () => {
     fc.assert(
-      fc.property(fc.double({ min: -90, max: 90, noNaN: true }), fc.double({ min: -180, max: 360, noNaN: true }), (latDeg, lonDeg) => {
-        const { east: e, north: n, up: u } = makeSite({ latDeg, lonDeg });
-        const dot = (a: readonly number[], b: readonly number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
-        for (const v of [e, n, u]) expect(dot(v, v)).toBeCloseTo(1, 12);
-        expect(dot(e, n)).toBeCloseTo(0, 12);
-        expect(dot(e, u)).toBeCloseTo(0, 12);
-        expect(dot(n, u)).toBeCloseTo(0, 12);
-        // east × north = up
-        expect(e[1] * n[2] - e[2] * n[1]).toBeCloseTo(u[0], 12);
-        expect(e[2] * n[0] - e[0] * n[2]).toBeCloseTo(u[1], 12);
-        expect(e[0] * n[1] - e[1] * n[0]).toBeCloseTo(u[2], 12);
-        // up makes the geodetic latitude with the equator; north points to +z away from the poles
-        expect(Math.asin(u[2]) / DEG).toBeCloseTo(latDeg, 9);
-        if (Math.abs(latDeg) < 89) expect(n[2]).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.double({ min: -90, max: 90, noNaN: true }),
+        fc.double({ min: -180, max: 360, noNaN: true }),
+        (latDeg, lonDeg) => {
+          const { east: e, north: n, up: u } = makeSite({ latDeg, lonDeg });
+          const dot = (a: readonly number[], b: readonly number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+          for (const v of [e, n, u]) expect(dot(v, v)).toBeCloseTo(1, 12);
+          expect(dot(e, n)).toBeCloseTo(0, 12);
+          expect(dot(e, u)).toBeCloseTo(0, 12);
+          expect(dot(n, u)).toBeCloseTo(0, 12);
+          // east × north = up
+          expect(e[1] * n[2] - e[2] * n[1]).toBeCloseTo(u[0], 12);
+          expect(e[2] * n[0] - e[0] * n[2]).toBeCloseTo(u[1], 12);
+          expect(e[0] * n[1] - e[1] * n[0]).toBeCloseTo(u[2], 12);
+          // up makes the geodetic latitude with the equator; north points to +z away from the poles
+          expect(Math.asin(u[2]) / DEG).toBeCloseTo(latDeg, 9);
+          if (Math.abs(latDeg) < 89) expect(n[2]).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -98,7 +98,8 @@ describe('toTleLines', () => {
     // A mean motion derivative that rounds to zero from below is printed "-.00000000" (see the
     // it.fails case below); it is kept out of this property so that the rest stays checked.
     const noNegativeZero = elementSet.map((s) =>
-      s.meanMotionDot < 0 && s.meanMotionDot > -5e-9 ? { ...s, meanMotionDot: 0 } : s);
+      s.meanMotionDot < 0 && s.meanMotionDot > -5e-9 ? { ...s, meanMotionDot: 0 } : s,
+    );
     fc.assert(
       fc.property(noNegativeZero, (set) => {
         const lines = toTleLines(set);
@@ -119,8 +120,14 @@ describe('toTleLines', () => {
   });
 
   it.each([
-    [100_000, 'A0000'], [100_001, 'A0001'], [179_999, 'H9999'], [180_000, 'J0000'],
-    [230_000, 'P0000'], [339_999, 'Z9999'], [99_999, '99999'], [5, '00005'],
+    [100_000, 'A0000'],
+    [100_001, 'A0001'],
+    [179_999, 'H9999'],
+    [180_000, 'J0000'],
+    [230_000, 'P0000'],
+    [339_999, 'Z9999'],
+    [99_999, '99999'],
+    [5, '00005'],
   ])('writes catalog number %i as %j in both lines', (noradId, cat) => {
     const [set] = walkerSets({ total: 1, planes: 1, phasing: 0, firstNoradId: noradId });
     const [l1, l2] = toTleLines(set!);

@@ -6,8 +6,16 @@ import { toTleLines } from '../../src/orbit/tle-format.js';
 import { Satellite } from '../../src/orbit/satellite.js';
 import { ERROR_CODES } from '../../src/errors/error-codes.js';
 import {
-  ISS_EPOCH_MS, ISS_LINE1, ISS_LINE2, ISS_NAME, README_ISS_LINE1, README_ISS_LINE2,
-  putColumns, walkerSets, walkerTles, withChecksum,
+  ISS_EPOCH_MS,
+  ISS_LINE1,
+  ISS_LINE2,
+  ISS_NAME,
+  README_ISS_LINE1,
+  README_ISS_LINE2,
+  putColumns,
+  walkerSets,
+  walkerTles,
+  withChecksum,
 } from './helpers.js';
 
 const DEG = Math.PI / 180;
@@ -30,10 +38,19 @@ describe('parseTle: well-formed input', () => {
     expect(sets).toHaveLength(1);
     const s = sets[0]!;
     expect(s).toMatchObject({
-      name: ISS_NAME, noradId: 25544, intlDesignator: '98067A', classification: 'U',
-      meanMotionRevPerDay: 15.51181656, eccentricity: 0.0008385, inclinationDeg: 51.6454,
-      raanDeg: 260.2384, argPerigeeDeg: 31.393, meanAnomalyDeg: 120.8237,
-      elementSetNo: 999, revAtEpoch: 17317, meanMotionDdot: 0,
+      name: ISS_NAME,
+      noradId: 25544,
+      intlDesignator: '98067A',
+      classification: 'U',
+      meanMotionRevPerDay: 15.51181656,
+      eccentricity: 0.0008385,
+      inclinationDeg: 51.6454,
+      raanDeg: 260.2384,
+      argPerigeeDeg: 31.393,
+      meanAnomalyDeg: 120.8237,
+      elementSetNo: 999,
+      revAtEpoch: 17317,
+      meanMotionDdot: 0,
       tle: { line1: ISS_LINE1, line2: ISS_LINE2 },
     });
     expect(s.bstar).toBeCloseTo(0.24263e-4, 12);
@@ -56,9 +73,20 @@ describe('parseTle: well-formed input', () => {
   it('accepts CRLF line endings, blank lines, trailing blanks and mixed 2- and 3-line sets', () => {
     const [a, b, c] = walkerTles(3);
     const text = [
-      '', `${a!.name}   `, a!.line1, `${a!.line2}  `, '', '',
-      b!.line1, b!.line2, '   ',
-      `0 ${c!.name}`, '', c!.line1, c!.line2, '',
+      '',
+      `${a!.name}   `,
+      a!.line1,
+      `${a!.line2}  `,
+      '',
+      '',
+      b!.line1,
+      b!.line2,
+      '   ',
+      `0 ${c!.name}`,
+      '',
+      c!.line1,
+      c!.line2,
+      '',
     ].join('\r\n');
     const { sets, issues } = parseTle(text);
     expect(issues).toEqual([]);
@@ -72,8 +100,14 @@ describe('parseTle: well-formed input', () => {
   });
 
   it.each([
-    ['A0001', 100001], ['H9999', 179999], ['J0000', 180000], ['N0000', 220000],
-    ['P0000', 230000], ['Z9999', 339999], ['  123', 123], ['00005', 5],
+    ['A0001', 100001],
+    ['H9999', 179999],
+    ['J0000', 180000],
+    ['N0000', 220000],
+    ['P0000', 230000],
+    ['Z9999', 339999],
+    ['  123', 123],
+    ['00005', 5],
   ])('reads catalog number %j as %i (Alpha-5 letters skip I and O)', (cat, want) => {
     const l1 = putColumns(ISS_LINE1, 3, cat);
     const l2 = putColumns(ISS_LINE2, 3, cat);
@@ -82,13 +116,16 @@ describe('parseTle: well-formed input', () => {
     expect(sets[0]!.noradId).toBe(want);
   });
 
-  it.each(['I0001', 'O0001', '1A001', 'AB123'])('rejects %j as a catalog number with TLE_MALFORMED on line 1', (cat) => {
-    const l1 = putColumns(ISS_LINE1, 3, cat);
-    const l2 = putColumns(ISS_LINE2, 3, cat);
-    const { sets, issues } = parseTle(`ODD\n${l1}\n${l2}\n`);
-    expect(sets).toEqual([]);
-    expect(issues).toMatchObject([{ code: 'TLE_MALFORMED', line: 2, satellite: 'ODD' }]);
-  });
+  it.each(['I0001', 'O0001', '1A001', 'AB123'])(
+    'rejects %j as a catalog number with TLE_MALFORMED on line 1',
+    (cat) => {
+      const l1 = putColumns(ISS_LINE1, 3, cat);
+      const l2 = putColumns(ISS_LINE2, 3, cat);
+      const { sets, issues } = parseTle(`ODD\n${l1}\n${l2}\n`);
+      expect(sets).toEqual([]);
+      expect(issues).toMatchObject([{ code: 'TLE_MALFORMED', line: 2, satellite: 'ODD' }]);
+    },
+  );
 
   it('reads the classification, with a blank meaning unclassified', () => {
     const read = (c: string) => parseTle(`${putColumns(ISS_LINE1, 8, c)}\n${ISS_LINE2}`).sets[0]?.classification;
@@ -131,12 +168,20 @@ describe('parseTle: problems are reported per set, the rest still loads', () => 
 
   it('reports a bad checksum with its line number and satellite name and still loads the other sets', () => {
     const [a, b, c] = walkerTles(3);
-    const text = [a!.name, a!.line1, a!.line2, b!.name, b!.line1, breakChecksum(b!.line2), c!.name, c!.line1, c!.line2].join('\n');
+    const text = [
+      a!.name,
+      a!.line1,
+      a!.line2,
+      b!.name,
+      b!.line1,
+      breakChecksum(b!.line2),
+      c!.name,
+      c!.line1,
+      c!.line2,
+    ].join('\n');
     const { sets, issues } = parseTle(text);
     expect(sets.map((s) => s.name)).toEqual(['SAT-1', 'SAT-3']);
-    expect(issues).toEqual([
-      expect.objectContaining({ code: 'TLE_CHECKSUM', line: 6, satellite: 'SAT-2' }),
-    ]);
+    expect(issues).toEqual([expect.objectContaining({ code: 'TLE_CHECKSUM', line: 6, satellite: 'SAT-2' })]);
     expect(issues[0]!.message).toMatch(/^line 6 \(SAT-2\): checksum \d does not match the computed \d$/);
   });
 
@@ -176,7 +221,9 @@ describe('parseTle: problems are reported per set, the rest still loads', () => 
 
   it('reports mismatched catalog numbers on line 2', () => {
     const [a, b] = walkerTles(2);
-    const { sets, issues } = parseTle(['A', a!.line1, putColumns(a!.line2, 3, '90999'), 'B', b!.line1, b!.line2].join('\n'));
+    const { sets, issues } = parseTle(
+      ['A', a!.line1, putColumns(a!.line2, 3, '90999'), 'B', b!.line1, b!.line2].join('\n'),
+    );
     expect(sets.map((s) => s.name)).toEqual(['B']);
     expect(issues).toMatchObject([{ code: 'TLE_MALFORMED', line: 3, satellite: 'A' }]);
     expect(issues[0]!.message).toMatch(/90999.*90001/);
@@ -213,9 +260,11 @@ describe('parseTle: problems are reported per set, the rest still loads', () => 
     expect(issues).toMatchObject([{ code: 'ELEMENT_SET_DECAYED', line: 3, satellite: 'STILL' }]);
   });
 
-  it('reports an eccentricity SGP4 refuses at initialisation (0.999 in low orbit) as ELEMENT_SET_DECAYED on the set\'s first line', () => {
+  it("reports an eccentricity SGP4 refuses at initialisation (0.999 in low orbit) as ELEMENT_SET_DECAYED on the set's first line", () => {
     const [a] = walkerTles(1);
-    const { sets, issues } = parseTle(`ECC\n${ISS_LINE1}\n${putColumns(ISS_LINE2, 27, '9990000')}\nOK\n${a!.line1}\n${a!.line2}`);
+    const { sets, issues } = parseTle(
+      `ECC\n${ISS_LINE1}\n${putColumns(ISS_LINE2, 27, '9990000')}\nOK\n${a!.line1}\n${a!.line2}`,
+    );
     expect(sets.map((s) => s.name)).toEqual(['OK']);
     expect(issues).toMatchObject([{ code: 'ELEMENT_SET_DECAYED', line: 2, satellite: 'ECC' }]);
     expect(issues[0]!.message).toContain('SGP4');
@@ -252,26 +301,48 @@ describe('parseTle: problems are reported per set, the rest still loads', () => 
     ]);
   });
 
-  it.each([['LF', '\n'], ['CRLF', '\r\n']])(
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ])(
     'reports every problem of a mixed %s catalogue with its code, line and satellite and loads all good sets',
     (_eol, eol) => {
       const t = walkerTles(8);
       const [d1, d2] = decayingSet();
       const lines = [
-        /* 1 */ '0 GOOD-A', /* 2 */ t[0]!.line1, /* 3 */ t[0]!.line2,
-        /* 4 */ 'BAD-CHECKSUM', /* 5 */ t[1]!.line1, /* 6 */ breakChecksum(t[1]!.line2),
+        /* 1 */ '0 GOOD-A',
+        /* 2 */ t[0]!.line1,
+        /* 3 */ t[0]!.line2,
+        /* 4 */ 'BAD-CHECKSUM',
+        /* 5 */ t[1]!.line1,
+        /* 6 */ breakChecksum(t[1]!.line2),
         /* 7 */ '',
-        /* 8 */ 'SHORT', /* 9 */ t[2]!.line1.slice(0, 60), /* 10 */ t[2]!.line2,
-        /* 11 */ 'ORPHAN-LINE-1', /* 12 */ t[3]!.line1,
-        /* 13 */ 'MISMATCH', /* 14 */ t[4]!.line1, /* 15 */ putColumns(t[4]!.line2, 3, '90999'),
-        /* 16 */ 'NOT-A-NUMBER', /* 17 */ t[5]!.line1, /* 18 */ putColumns(t[5]!.line2, 9, ' 53.0x00'),
-        /* 19 */ 'ZERO-MEAN-MOTION', /* 20 */ t[6]!.line1, /* 21 */ putColumns(t[6]!.line2, 53, ' 0.00000000'),
-        /* 22 */ 'DECAYED', /* 23 */ d1, /* 24 */ d2,
-        /* 25 */ t[7]!.line1, /* 26 */ t[7]!.line2,
+        /* 8 */ 'SHORT',
+        /* 9 */ t[2]!.line1.slice(0, 60),
+        /* 10 */ t[2]!.line2,
+        /* 11 */ 'ORPHAN-LINE-1',
+        /* 12 */ t[3]!.line1,
+        /* 13 */ 'MISMATCH',
+        /* 14 */ t[4]!.line1,
+        /* 15 */ putColumns(t[4]!.line2, 3, '90999'),
+        /* 16 */ 'NOT-A-NUMBER',
+        /* 17 */ t[5]!.line1,
+        /* 18 */ putColumns(t[5]!.line2, 9, ' 53.0x00'),
+        /* 19 */ 'ZERO-MEAN-MOTION',
+        /* 20 */ t[6]!.line1,
+        /* 21 */ putColumns(t[6]!.line2, 53, ' 0.00000000'),
+        /* 22 */ 'DECAYED',
+        /* 23 */ d1,
+        /* 24 */ d2,
+        /* 25 */ t[7]!.line1,
+        /* 26 */ t[7]!.line2,
         /* 27 */ '',
       ];
       const { sets, issues } = parseTle(lines.join(eol));
-      expect(sets.map((s) => [s.name, s.noradId])).toEqual([['GOOD-A', 90001], ['90008', 90008]]);
+      expect(sets.map((s) => [s.name, s.noradId])).toEqual([
+        ['GOOD-A', 90001],
+        ['90008', 90008],
+      ]);
       expect(issues.map(({ code, line, satellite }) => ({ code, line, satellite }))).toEqual([
         { code: 'TLE_CHECKSUM', line: 6, satellite: 'BAD-CHECKSUM' },
         { code: 'TLE_MALFORMED', line: 9, satellite: 'SHORT' },
@@ -316,11 +387,18 @@ describe('parseTle: robustness', () => {
   });
 
   it('never throws on arbitrary lines mixed with real and corrupted TLE lines', () => {
-    const pool = [...walkerTles(2).flatMap((t) => [t.name, t.line1, t.line2]), ISS_LINE1, ISS_LINE2, README_ISS_LINE1, README_ISS_LINE2];
+    const pool = [
+      ...walkerTles(2).flatMap((t) => [t.name, t.line1, t.line2]),
+      ISS_LINE1,
+      ISS_LINE2,
+      README_ISS_LINE1,
+      README_ISS_LINE2,
+    ];
     const line = fc.oneof(
       fc.string({ maxLength: 80 }),
       fc.constantFrom(...pool),
-      fc.tuple(fc.constantFrom(...pool), fc.nat(68), fc.string({ minLength: 1, maxLength: 3 }))
+      fc
+        .tuple(fc.constantFrom(...pool), fc.nat(68), fc.string({ minLength: 1, maxLength: 3 }))
         .map(([l, at, s]) => withChecksum(l.slice(0, at) + s + l.slice(at + s.length))),
       fc.constantFrom('', '0', '1 ', '2 ', '1', '2', '\t'),
     );

@@ -53,7 +53,8 @@ describe('meanMotionForAltitude', () => {
   });
 
   it('decreases with altitude', () => {
-    for (let h = 200; h < 30_000; h += 997) expect(meanMotionForAltitude(h + 10)).toBeLessThan(meanMotionForAltitude(h));
+    for (let h = 200; h < 30_000; h += 997)
+      expect(meanMotionForAltitude(h + 10)).toBeLessThan(meanMotionForAltitude(h));
   });
 });
 
@@ -81,27 +82,41 @@ describe('generateWalker', () => {
     [86.4, 66, 6, 2, 180],
     [60, 12, 4, 3, 360],
     [97.6, 10, 10, 0, 180],
-  ])('places %f°:%i/%i/%i (spread %i°) with RAAN k·spread/P and mean anomaly j·360/S + k·F·360/T', (inclinationDeg, T, P, F, spread) => {
-    const sets = generateWalker({
-      inclinationDeg, total: T, planes: P, phasing: F, altitudeKm: 780, epoch: WALKER_EPOCH, raanSpreadDeg: spread,
-    });
-    const S = T / P;
-    expect(sets).toHaveLength(T);
-    sets.forEach((s, idx) => {
-      const k = Math.floor(idx / S);
-      const j = idx % S;
-      expect(s.name).toBe(`WALKER-P${String(k + 1).padStart(2, '0')}-S${String(j + 1).padStart(2, '0')}`);
-      expect(Math.abs(angleDiffDeg(s.raanDeg, (k * spread) / P))).toBeLessThan(1e-9);
-      expect(Math.abs(angleDiffDeg(s.meanAnomalyDeg, (j * 360) / S + (k * F * 360) / T))).toBeLessThan(1e-9);
-      expect(s.raanDeg >= 0 && s.raanDeg < 360).toBe(true);
-      expect(s.meanAnomalyDeg >= 0 && s.meanAnomalyDeg < 360).toBe(true);
-    });
-  });
+  ])(
+    'places %f°:%i/%i/%i (spread %i°) with RAAN k·spread/P and mean anomaly j·360/S + k·F·360/T',
+    (inclinationDeg, T, P, F, spread) => {
+      const sets = generateWalker({
+        inclinationDeg,
+        total: T,
+        planes: P,
+        phasing: F,
+        altitudeKm: 780,
+        epoch: WALKER_EPOCH,
+        raanSpreadDeg: spread,
+      });
+      const S = T / P;
+      expect(sets).toHaveLength(T);
+      sets.forEach((s, idx) => {
+        const k = Math.floor(idx / S);
+        const j = idx % S;
+        expect(s.name).toBe(`WALKER-P${String(k + 1).padStart(2, '0')}-S${String(j + 1).padStart(2, '0')}`);
+        expect(Math.abs(angleDiffDeg(s.raanDeg, (k * spread) / P))).toBeLessThan(1e-9);
+        expect(Math.abs(angleDiffDeg(s.meanAnomalyDeg, (j * 360) / S + (k * F * 360) / T))).toBeLessThan(1e-9);
+        expect(s.raanDeg >= 0 && s.raanDeg < 360).toBe(true);
+        expect(s.meanAnomalyDeg >= 0 && s.meanAnomalyDeg < 360).toBe(true);
+      });
+    },
+  );
 
   it('spaces the planes 360/P apart for a delta pattern and 180/P apart for a star pattern', () => {
     const planeRaans = (spread?: number) => {
       const sets = generateWalker({
-        inclinationDeg: 86.4, total: 66, planes: 6, phasing: 2, altitudeKm: 780, epoch: WALKER_EPOCH,
+        inclinationDeg: 86.4,
+        total: 66,
+        planes: 6,
+        phasing: 2,
+        altitudeKm: 780,
+        epoch: WALKER_EPOCH,
         ...(spread === undefined ? {} : { raanSpreadDeg: spread }),
       });
       return [...new Set(sets.map((s) => s.raanDeg))];
@@ -135,24 +150,30 @@ describe('generateWalker', () => {
     [550, 53],
     [1200, 87.9],
     [400, 97.6],
-  ])('keeps the radius minus 6378 km within ±30 km of the design altitude %i km (i = %f°) over a day', (altitudeKm, inclinationDeg) => {
-    const sets = generateWalker({ inclinationDeg, total: 6, planes: 3, phasing: 1, altitudeKm, epoch: WALKER_EPOCH });
-    for (const set of sets) {
-      const sat = new Satellite(set);
-      for (let minute = 0; minute <= 1440; minute += 2) {
-        const s = stateAt(sat, WALKER_EPOCH + minute * 60_000);
-        const h = Math.hypot(s.x, s.y, s.z) - 6378;
-        expect(Math.abs(h - altitudeKm)).toBeLessThan(30);
+  ])(
+    'keeps the radius minus 6378 km within ±30 km of the design altitude %i km (i = %f°) over a day',
+    (altitudeKm, inclinationDeg) => {
+      const sets = generateWalker({ inclinationDeg, total: 6, planes: 3, phasing: 1, altitudeKm, epoch: WALKER_EPOCH });
+      for (const set of sets) {
+        const sat = new Satellite(set);
+        for (let minute = 0; minute <= 1440; minute += 2) {
+          const s = stateAt(sat, WALKER_EPOCH + minute * 60_000);
+          const h = Math.hypot(s.x, s.y, s.z) - 6378;
+          expect(Math.abs(h - altitudeKm)).toBeLessThan(30);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('puts the satellites of a plane evenly around one orbit at the epoch', () => {
     // Plane 1 of 53:24/3/1: eight satellites 45° apart in argument of latitude.
-    const sats = walkerSets().slice(0, 8).map((s) => new Satellite(s));
+    const sats = walkerSets()
+      .slice(0, 8)
+      .map((s) => new Satellite(s));
     const r = sats.map((s) => stateAt(s, WALKER_EPOCH));
     for (let j = 0; j < 8; j++) {
-      const a = r[j]!, b = r[(j + 1) % 8]!;
+      const a = r[j]!,
+        b = r[(j + 1) % 8]!;
       const cos = (a.x * b.x + a.y * b.y + a.z * b.z) / (Math.hypot(a.x, a.y, a.z) * Math.hypot(b.x, b.y, b.z));
       expect(Math.acos(cos) * (180 / Math.PI)).toBeCloseTo(45, 0);
     }
@@ -160,7 +181,9 @@ describe('generateWalker', () => {
 });
 
 describe('Walker sets exported and re-loaded', () => {
-  const original = walkerSets().filter((_, i) => i % 5 === 0).map((s) => new Satellite(s));
+  const original = walkerSets()
+    .filter((_, i) => i % 5 === 0)
+    .map((s) => new Satellite(s));
   const times = [0, 1, 6, 24].map((h) => WALKER_EPOCH + h * 3_600_000);
 
   it('re-load from TLE text and propagate to within 1 km of the original design', () => {

@@ -15,7 +15,12 @@ import { DAY, DELTA_53, HOUR, MIN, PLAN_EPOCH, POLAR_97, walkerSatellites } from
  * contact window must be one of its passes, on the same satellite, edges within 1 s.
  */
 
-interface Window { target: number; sat: number; start: number; end: number }
+interface Window {
+  target: number;
+  sat: number;
+  start: number;
+  end: number;
+}
 
 const PLACES = [
   { name: 'equator, Gabon', latDeg: 0.5, lonDeg: 10, altM: 0 },
@@ -34,11 +39,19 @@ const EDGE_TOL_MS = 1000;
 const start: number = PLAN_EPOCH;
 const end = start + DAY;
 
-function windowsOf(sats: readonly Satellite[], points: ReadonlyArray<{ latDeg: number; lonDeg: number; altM: number; minElevationDeg: number }>, stepMs: number, from = start, to = end): Window[] {
+function windowsOf(
+  sats: readonly Satellite[],
+  points: ReadonlyArray<{ latDeg: number; lonDeg: number; altM: number; minElevationDeg: number }>,
+  stepMs: number,
+  from = start,
+  to = end,
+): Window[] {
   const eph = computeEphemeris(sats, from, to, stepMs);
   const targets = makeTargets(points);
   const out: Window[] = [];
-  findContactWindows(eph, targets, 0, targets.count, (target, sat, s, e) => out.push({ target, sat, start: s, end: e }));
+  findContactWindows(eph, targets, 0, targets.count, (target, sat, s, e) =>
+    out.push({ target, sat, start: s, end: e }),
+  );
   return out;
 }
 
@@ -50,13 +63,19 @@ function maxElevationDeg(sat: Satellite, site: Site, a: number, b: number): numb
   return Math.max(best, lookAngles(site, sat.ecefState(b, s)).elevationDeg);
 }
 
-const matches = (w: Window, p: Pass): boolean => Math.abs(w.start - p.aos) <= EDGE_TOL_MS && Math.abs(w.end - p.los) <= EDGE_TOL_MS;
+const matches = (w: Window, p: Pass): boolean =>
+  Math.abs(w.start - p.aos) <= EDGE_TOL_MS && Math.abs(w.end - p.los) <= EDGE_TOL_MS;
 
 /**
  * Compares windows with passes for every (target, satellite): each window is a pass within 1 s, or
  * a graze the pass finder may have missed; each pass clearly above the mask has exactly one window.
  */
-function compare(sats: readonly Satellite[], points: ReadonlyArray<{ latDeg: number; lonDeg: number; altM: number; minElevationDeg: number }>, windows: readonly Window[], passesOf: (target: number, sat: number) => Pass[]): { matched: number } {
+function compare(
+  sats: readonly Satellite[],
+  points: ReadonlyArray<{ latDeg: number; lonDeg: number; altM: number; minElevationDeg: number }>,
+  windows: readonly Window[],
+  passesOf: (target: number, sat: number) => Pass[],
+): { matched: number } {
   let matched = 0;
   points.forEach((p, ti) => {
     const site = makeSite(p);
@@ -65,14 +84,26 @@ function compare(sats: readonly Satellite[], points: ReadonlyArray<{ latDeg: num
       const ws = windows.filter((w) => w.target === ti && w.sat === si);
       for (const w of ws) {
         expect(w.start).toBeLessThan(w.end);
-        if (passes.some((pass) => matches(w, pass))) { matched++; continue; }
+        if (passes.some((pass) => matches(w, pass))) {
+          matched++;
+          continue;
+        }
         // Only a graze may be missing from the pass finder: the satellite barely clears the mask.
-        expect(maxElevationDeg(sat, site, w.start, w.end), `window of sat ${si} over ${ti} at ${new Date(w.start).toISOString()} has no pass`).toBeLessThan(p.minElevationDeg + GRAZE_DEG);
+        expect(
+          maxElevationDeg(sat, site, w.start, w.end),
+          `window of sat ${si} over ${ti} at ${new Date(w.start).toISOString()} has no pass`,
+        ).toBeLessThan(p.minElevationDeg + GRAZE_DEG);
       }
       for (const pass of passes) {
         const n = ws.filter((w) => matches(w, pass)).length;
-        if (pass.maxElevationDeg < p.minElevationDeg + GRAZE_DEG) { expect(n).toBeLessThanOrEqual(1); continue; }
-        expect(n, `pass of sat ${si} over ${ti} at ${new Date(pass.aos).toISOString()} (max ${pass.maxElevationDeg.toFixed(2)}°)`).toBe(1);
+        if (pass.maxElevationDeg < p.minElevationDeg + GRAZE_DEG) {
+          expect(n).toBeLessThanOrEqual(1);
+          continue;
+        }
+        expect(
+          n,
+          `pass of sat ${si} over ${ti} at ${new Date(pass.aos).toISOString()} (max ${pass.maxElevationDeg.toFixed(2)}°)`,
+        ).toBe(1);
       }
     });
   });
@@ -85,16 +116,18 @@ describe.each([
 ])('findContactWindows for Walker %s over 24 h', (_name, shape) => {
   const sats = walkerSatellites(shape);
   const passCache = new Map<string, Pass[]>();
-  const passesFor = (points: ReadonlyArray<{ latDeg: number; lonDeg: number; altM: number; minElevationDeg: number }>) => (ti: number, si: number): Pass[] => {
-    const p = points[ti]!;
-    const key = `${ti}/${si}/${p.minElevationDeg}`;
-    let passes = passCache.get(key);
-    if (!passes) {
-      passes = findPasses(sats[si]!, { site: makeSite(p), start, end, minElevationDeg: p.minElevationDeg });
-      passCache.set(key, passes);
-    }
-    return passes;
-  };
+  const passesFor =
+    (points: ReadonlyArray<{ latDeg: number; lonDeg: number; altM: number; minElevationDeg: number }>) =>
+    (ti: number, si: number): Pass[] => {
+      const p = points[ti]!;
+      const key = `${ti}/${si}/${p.minElevationDeg}`;
+      let passes = passCache.get(key);
+      if (!passes) {
+        passes = findPasses(sats[si]!, { site: makeSite(p), start, end, minElevationDeg: p.minElevationDeg });
+        passCache.set(key, passes);
+      }
+      return passes;
+    };
 
   describe.each([120_000, 60_000])('on a %i ms ephemeris', (stepMs) => {
     it.each(MASKS)('matches every pass of the pass finder within 1 s at a %i° mask, and misses none', (mask) => {
@@ -121,20 +154,35 @@ describe('findContactWindows for random targets', () => {
   // A fixed seed: edges are compared with a tolerance, so this is a sweep, not a fuzzer.
   it('matches the pass finder for random sites anywhere (lon up to 360°, up to 3 km high, masks −5/0/10/25°)', () => {
     let total = 0;
-    fc.assert(fc.property(
-      fc.array(fc.record({
-        latDeg: fc.double({ min: -89, max: 89, noNaN: true }),
-        lonDeg: fc.double({ min: -180, max: 360, noNaN: true }),
-        altM: fc.double({ min: 0, max: 3000, noNaN: true }),
-        minElevationDeg: fc.constantFrom(-5, ...MASKS),
-      }), { minLength: 1, maxLength: 8 }),
-      (points) => {
-        const targets = makeTargets(points);
-        const windows: Window[] = [];
-        findContactWindows(eph, targets, 0, targets.count, (target, sat, s, e) => windows.push({ target, sat, start: s, end: e }));
-        total += compare(sats, points, windows, (ti, si) => findPasses(sats[si]!, { site: makeSite(points[ti]!), start, end, minElevationDeg: points[ti]!.minElevationDeg })).matched;
-      },
-    ), { numRuns: 25, seed: 20260115 });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            latDeg: fc.double({ min: -89, max: 89, noNaN: true }),
+            lonDeg: fc.double({ min: -180, max: 360, noNaN: true }),
+            altM: fc.double({ min: 0, max: 3000, noNaN: true }),
+            minElevationDeg: fc.constantFrom(-5, ...MASKS),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (points) => {
+          const targets = makeTargets(points);
+          const windows: Window[] = [];
+          findContactWindows(eph, targets, 0, targets.count, (target, sat, s, e) =>
+            windows.push({ target, sat, start: s, end: e }),
+          );
+          total += compare(sats, points, windows, (ti, si) =>
+            findPasses(sats[si]!, {
+              site: makeSite(points[ti]!),
+              start,
+              end,
+              minElevationDeg: points[ti]!.minElevationDeg,
+            }),
+          ).matched;
+        },
+      ),
+      { numRuns: 25, seed: 20260115 },
+    );
     expect(total).toBeGreaterThan(100);
   });
 });
@@ -143,7 +191,8 @@ describe('findContactWindows at the ends of the ephemeris', () => {
   const sats = walkerSatellites(DELTA_53);
   const place = { ...PLACES[2], minElevationDeg: 0 };
   const site = makeSite(place);
-  const all = sats.flatMap((sat, si) => findPasses(sat, { site, start, end, minElevationDeg: 0 }).map((p) => ({ si, p })))
+  const all = sats
+    .flatMap((sat, si) => findPasses(sat, { site, start, end, minElevationDeg: 0 }).map((p) => ({ si, p })))
     .sort((a, b) => a.p.aos - b.p.aos);
   const stepMs = 60_000;
   // The span opens in the middle of a long pass and closes, on a grid point, in the middle of a later one.
@@ -180,7 +229,9 @@ describe('findContactWindows at the ends of the ephemeris', () => {
       expect(w.start).toBeGreaterThanOrEqual(spanStart);
       expect(w.end).toBeLessThanOrEqual(spanEnd);
     }
-    const { matched } = compare(sats, [place], windows, (_t, si) => findPasses(sats[si]!, { site, start: spanStart, end: spanEnd, minElevationDeg: 0 }));
+    const { matched } = compare(sats, [place], windows, (_t, si) =>
+      findPasses(sats[si]!, { site, start: spanStart, end: spanEnd, minElevationDeg: 0 }),
+    );
     expect(matched).toBe(windows.length);
   });
 });

@@ -17,7 +17,12 @@ function bruteWait(ws: ReadonlyArray<readonly [number, number]>, t: number, hori
 }
 
 /** Waits of messages created at the middle of every second of [t0, t1), minutes, sorted. */
-function sampledWaits(ws: ReadonlyArray<readonly [number, number]>, t0: number, t1: number, horizonEnd: number): number[] {
+function sampledWaits(
+  ws: ReadonlyArray<readonly [number, number]>,
+  t0: number,
+  t1: number,
+  horizonEnd: number,
+): number[] {
   const out: number[] = [];
   for (let t = t0 + SEC / 2; t < t1; t += SEC) out.push(bruteWait(ws, t, horizonEnd) / MIN);
   return out.sort((a, b) => a - b);
@@ -27,8 +32,15 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 
 describe('cellCoverage on hand-made windows', () => {
   // Six hours; windows in minutes: two overlapping, three single, the last crossing t1 into the tail.
-  const windows: Array<[number, number]> = [[10, 20], [15, 25], [60, 70], [200, 230], [350, 370]].map(([s, e]) => [at(s!), at(e!)]);
-  const t1 = at(360), horizonEnd = at(480);
+  const windows: Array<[number, number]> = [
+    [10, 20],
+    [15, 25],
+    [60, 70],
+    [200, 230],
+    [350, 370],
+  ].map(([s, e]) => [at(s!), at(e!)]);
+  const t1 = at(360),
+    horizonEnd = at(480);
   const c = cellCoverage(flat(windows), T0, t1, horizonEnd);
 
   it('counts the time covered by the union of the windows inside [t0, t1]', () => {
@@ -79,7 +91,8 @@ describe('cellCoverage on hand-made windows', () => {
 });
 
 describe('cellCoverage edge cases', () => {
-  const t1 = T0 + 24 * HOUR, horizonEnd = t1 + 12 * HOUR;
+  const t1 = T0 + 24 * HOUR,
+    horizonEnd = t1 + 12 * HOUR;
 
   it('for a cell never in view: zero coverage, one gap to the horizon, waits running to it', () => {
     const c = cellCoverage([], T0, t1, horizonEnd);
@@ -93,7 +106,14 @@ describe('cellCoverage edge cases', () => {
 
   it('for a cell always in view: full coverage, no gap, no wait', () => {
     const c = cellCoverage([T0 - HOUR, horizonEnd], T0, t1, horizonEnd);
-    expect(c).toEqual({ coverageFraction: 1, meanRevisitGapMin: 0, maxRevisitGapMin: 0, passesPerDay: 1, meanWaitMin: 0, p95WaitMin: 0 });
+    expect(c).toEqual({
+      coverageFraction: 1,
+      meanRevisitGapMin: 0,
+      maxRevisitGapMin: 0,
+      passesPerDay: 1,
+      meanWaitMin: 0,
+      p95WaitMin: 0,
+    });
   });
 
   it('clips a window that opened before t0 and counts it as a pass', () => {
@@ -126,36 +146,45 @@ describe('cellCoverage edge cases', () => {
 
 describe('cellCoverage against brute force', () => {
   /** Windows with ends on whole seconds, starting up to an hour before t0, some reaching into the tail. */
-  const windowsArb = fc.array(
-    fc.tuple(fc.integer({ min: -3600, max: 6 * 3600 + 1800 }), fc.integer({ min: 0, max: 1800 })),
-    { maxLength: 14 },
-  ).map((xs) => xs.map(([s, len]) => [T0 + s * SEC, T0 + (s + len) * SEC] as [number, number]));
-  const t1 = T0 + 6 * HOUR, horizonEnd = T0 + 8 * HOUR;
+  const windowsArb = fc
+    .array(fc.tuple(fc.integer({ min: -3600, max: 6 * 3600 + 1800 }), fc.integer({ min: 0, max: 1800 })), {
+      maxLength: 14,
+    })
+    .map((xs) => xs.map(([s, len]) => [T0 + s * SEC, T0 + (s + len) * SEC] as [number, number]));
+  const t1 = T0 + 6 * HOUR,
+    horizonEnd = T0 + 8 * HOUR;
 
   it('matches coverage, passes, gaps, mean and P95 wait computed by sampling every second', () => {
-    fc.assert(fc.property(windowsArb, (ws) => {
-      const c = cellCoverage(flat(ws), T0, t1, horizonEnd);
-      const span = t1 - T0, n = span / SEC;
-      // Coverage: with whole-second ends, each second is wholly in or out: its middle decides.
-      let covered = 0;
-      for (let t = T0 + SEC / 2; t < t1; t += SEC) if (ws.some(([s, e]) => s <= t && t <= e)) covered++;
-      expect(c.coverageFraction).toBeCloseTo(covered / n, 12);
-      expect(c.passesPerDay).toBeCloseTo(ws.filter(([s, e]) => e > T0 && s < t1).length / (span / (24 * HOUR)), 9);
-      // Waits: linear within each second, so the midpoint rule is exact for the mean.
-      const waits = sampledWaits(ws, T0, t1, horizonEnd);
-      expect(c.meanWaitMin).toBeCloseTo(mean(waits), 6);
-      expect(Math.abs(c.p95WaitMin - waits[Math.floor(0.95 * waits.length)]!)).toBeLessThan(0.1);
-      // Gaps: every uncovered stretch that overlaps [t0, t1), from max(its start, t0) to the next
-      // union start (or the horizon).
-      const u = bruteUnion(ws);
-      const gaps: number[] = [];
-      const stretches: Array<[number, number]> = [];
-      let cursor = -Infinity;
-      for (const [s, e] of u) { if (s > cursor) stretches.push([cursor, s]); cursor = Math.max(cursor, e); }
-      if (cursor < horizonEnd) stretches.push([cursor, horizonEnd]);
-      for (const [a, b] of stretches) if (a < t1 && b > T0) gaps.push((b - Math.max(a, T0)) / MIN);
-      expect(c.maxRevisitGapMin).toBeCloseTo(gaps.length ? Math.max(...gaps) : 0, 9);
-      expect(c.meanRevisitGapMin).toBeCloseTo(gaps.length ? mean(gaps) : 0, 9);
-    }), { numRuns: 120 });
+    fc.assert(
+      fc.property(windowsArb, (ws) => {
+        const c = cellCoverage(flat(ws), T0, t1, horizonEnd);
+        const span = t1 - T0,
+          n = span / SEC;
+        // Coverage: with whole-second ends, each second is wholly in or out: its middle decides.
+        let covered = 0;
+        for (let t = T0 + SEC / 2; t < t1; t += SEC) if (ws.some(([s, e]) => s <= t && t <= e)) covered++;
+        expect(c.coverageFraction).toBeCloseTo(covered / n, 12);
+        expect(c.passesPerDay).toBeCloseTo(ws.filter(([s, e]) => e > T0 && s < t1).length / (span / (24 * HOUR)), 9);
+        // Waits: linear within each second, so the midpoint rule is exact for the mean.
+        const waits = sampledWaits(ws, T0, t1, horizonEnd);
+        expect(c.meanWaitMin).toBeCloseTo(mean(waits), 6);
+        expect(Math.abs(c.p95WaitMin - waits[Math.floor(0.95 * waits.length)]!)).toBeLessThan(0.1);
+        // Gaps: every uncovered stretch that overlaps [t0, t1), from max(its start, t0) to the next
+        // union start (or the horizon).
+        const u = bruteUnion(ws);
+        const gaps: number[] = [];
+        const stretches: Array<[number, number]> = [];
+        let cursor = -Infinity;
+        for (const [s, e] of u) {
+          if (s > cursor) stretches.push([cursor, s]);
+          cursor = Math.max(cursor, e);
+        }
+        if (cursor < horizonEnd) stretches.push([cursor, horizonEnd]);
+        for (const [a, b] of stretches) if (a < t1 && b > T0) gaps.push((b - Math.max(a, T0)) / MIN);
+        expect(c.maxRevisitGapMin).toBeCloseTo(gaps.length ? Math.max(...gaps) : 0, 9);
+        expect(c.meanRevisitGapMin).toBeCloseTo(gaps.length ? mean(gaps) : 0, 9);
+      }),
+      { numRuns: 120 },
+    );
   });
 });

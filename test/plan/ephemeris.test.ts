@@ -47,13 +47,16 @@ describe('interpolate', () => {
     const eph = computeEphemeris(sats, start, start + 6 * HOUR, 60_000);
     const out = new Float64Array(6);
     const s = newEcefState();
-    fc.assert(fc.property(fc.integer({ min: 0, max: sats.length - 1 }), fc.integer({ min: 0, max: 6 * HOUR }), (i, dt) => {
-      const t = start + dt;
-      interpolate(eph, i, t, out);
-      sats[i]!.ecefState(t, s);
-      expect(Math.hypot(out[0]! - s.x, out[1]! - s.y, out[2]! - s.z)).toBeLessThan(1e-3);
-      expect(Math.hypot(out[3]! - s.vx, out[4]! - s.vy, out[5]! - s.vz)).toBeLessThan(1e-4);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: sats.length - 1 }), fc.integer({ min: 0, max: 6 * HOUR }), (i, dt) => {
+        const t = start + dt;
+        interpolate(eph, i, t, out);
+        sats[i]!.ecefState(t, s);
+        expect(Math.hypot(out[0]! - s.x, out[1]! - s.y, out[2]! - s.z)).toBeLessThan(1e-3);
+        expect(Math.hypot(out[3]! - s.vx, out[4]! - s.vy, out[5]! - s.vz)).toBeLessThan(1e-4);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('returns the stored state at grid times, including the first and the last', () => {
@@ -65,7 +68,8 @@ describe('interpolate', () => {
       const t = start + k * eph.stepMs;
       interpolate(eph, 2, t, out);
       sats[2]!.ecefState(t, s);
-      const got = Array.from(out), want = [s.x, s.y, s.z, s.vx, s.vy, s.vz];
+      const got = Array.from(out),
+        want = [s.x, s.y, s.z, s.vx, s.vy, s.vz];
       got.forEach((v, j) => expect(Math.abs(v - want[j]!)).toBeLessThan(1e-9));
     }
   });

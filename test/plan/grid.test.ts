@@ -26,7 +26,7 @@ describe('gridRegion on the china preset at resolution 3', () => {
   const g = gridRegion(loadRegion('china'), 3);
   const has = (lat: number, lon: number): boolean => g.cells.includes(latLngToCell(lat, lon, 3));
 
-  it('yields several hundred cells whose areas add up to about China\'s 9.6 million km²', () => {
+  it("yields several hundred cells whose areas add up to about China's 9.6 million km²", () => {
     expect(g.region).toBe('china');
     expect(g.cells.length).toBeGreaterThan(600);
     expect(g.cells.length).toBeLessThan(1100);
@@ -45,11 +45,13 @@ describe('gridRegion on the china preset at resolution 3', () => {
   });
 
   it('covers Taiwan too (the preset includes it)', () => {
-    const inTaiwan = g.cells.filter((_, i) => g.latDeg[i]! > 21.8 && g.latDeg[i]! < 25.4 && g.lonDeg[i]! > 119.9 && g.lonDeg[i]! < 122.1);
+    const inTaiwan = g.cells.filter(
+      (_, i) => g.latDeg[i]! > 21.8 && g.latDeg[i]! < 25.4 && g.lonDeg[i]! > 119.9 && g.lonDeg[i]! < 122.1,
+    );
     expect(inTaiwan.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('lists sorted unique resolution-3 ids with H3\'s centres and areas', () => {
+  it("lists sorted unique resolution-3 ids with H3's centres and areas", () => {
     expectConsistent(g, 3);
   });
 });
@@ -91,7 +93,11 @@ describe('gridRegion on bbox regions', () => {
   it('gives REGION_EMPTY for a 0.1° box at resolution 0 (no base cell centre in it)', async () => {
     const region = loadRegion('bbox:10,10,10.1,10.1');
     // Brute force: no resolution-0 centre lies in the box.
-    expect(getRes0Cells().map((c) => cellToLatLng(c)).some(([lat, lon]) => lat >= 10 && lat <= 10.1 && lon >= 10 && lon <= 10.1)).toBe(false);
+    expect(
+      getRes0Cells()
+        .map((c) => cellToLatLng(c))
+        .some(([lat, lon]) => lat >= 10 && lat <= 10.1 && lon >= 10 && lon <= 10.1),
+    ).toBe(false);
     const e = await expectSatiotError(() => gridRegion(region, 0), 'REGION_EMPTY');
     expect(e.details).toEqual({ region: 'bbox:10,10,10.1,10.1', resolution: 0 });
   });
@@ -103,24 +109,50 @@ describe('gridRegion on bbox regions', () => {
 
 describe('gridRegion on hand-made polygons', () => {
   it('leaves out the cells whose centres fall in a hole', () => {
-    const outer: Array<[number, number]> = [[20, 0], [30, 0], [30, 10], [20, 10], [20, 0]];
-    const hole: Array<[number, number]> = [[23, 3], [27, 3], [27, 7], [23, 7], [23, 3]];
+    const outer: Array<[number, number]> = [
+      [20, 0],
+      [30, 0],
+      [30, 10],
+      [20, 10],
+      [20, 0],
+    ];
+    const hole: Array<[number, number]> = [
+      [23, 3],
+      [27, 3],
+      [27, 7],
+      [23, 7],
+      [23, 3],
+    ];
     const full = gridRegion({ name: 'square', polygons: [[outer]] }, 4);
     const holed = gridRegion({ name: 'square with a hole', polygons: [[outer, hole]] }, 4);
     expect(holed.cells.length).toBeLessThan(full.cells.length);
     holed.cells.forEach((_, i) => {
-      const lat = holed.latDeg[i]!, lon = holed.lonDeg[i]!;
+      const lat = holed.latDeg[i]!,
+        lon = holed.lonDeg[i]!;
       expect(lat > 3.05 && lat < 6.95 && lon > 23.05 && lon < 26.95).toBe(false);
     });
     expect(holed.cells.every((c) => full.cells.includes(c))).toBe(true);
   });
 
   it('merges the cells of overlapping polygons without duplicates', () => {
-    const a: Array<[number, number]> = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]];
-    const b: Array<[number, number]> = [[2, 0], [6, 0], [6, 4], [2, 4], [2, 0]];
+    const a: Array<[number, number]> = [
+      [0, 0],
+      [4, 0],
+      [4, 4],
+      [0, 4],
+      [0, 0],
+    ];
+    const b: Array<[number, number]> = [
+      [2, 0],
+      [6, 0],
+      [6, 4],
+      [2, 4],
+      [2, 0],
+    ];
     const region: Region = { name: 'two', polygons: [[a], [b]] };
     const g = gridRegion(region, 4);
-    const ga = gridRegion({ name: 'a', polygons: [[a]] }, 4), gb = gridRegion({ name: 'b', polygons: [[b]] }, 4);
+    const ga = gridRegion({ name: 'a', polygons: [[a]] }, 4),
+      gb = gridRegion({ name: 'b', polygons: [[b]] }, 4);
     expect(new Set(g.cells)).toEqual(new Set([...ga.cells, ...gb.cells]));
     expect(new Set(g.cells).size).toBe(g.cells.length);
   });

@@ -14,23 +14,48 @@ const ok = { id: 'a', name: 'A', lat: 10, lon: 20 };
 
 describe('parseGroundStations', () => {
   it('reads lat/lon (or latDeg/lonDeg), altitude and minimum elevation', () => {
-    expect(parseGroundStations([
-      { id: 'mat', name: 'Matera', lat: 40.65, lon: 16.7, altM: 536, minElevationDeg: 7 },
-      { id: 'k', name: 'Kiruna', latDeg: 67.86, lonDeg: 20.96 },
-    ], 5)).toEqual([
+    expect(
+      parseGroundStations(
+        [
+          { id: 'mat', name: 'Matera', lat: 40.65, lon: 16.7, altM: 536, minElevationDeg: 7 },
+          { id: 'k', name: 'Kiruna', latDeg: 67.86, lonDeg: 20.96 },
+        ],
+        5,
+      ),
+    ).toEqual([
       { id: 'mat', name: 'Matera', latDeg: 40.65, lonDeg: 16.7, altM: 536, minElevationDeg: 7 },
       { id: 'k', name: 'Kiruna', latDeg: 67.86, lonDeg: 20.96, altM: 0, minElevationDeg: 5 },
     ]);
   });
 
   it('names stations gs1, gs2, … by position when id and name are missing or empty', () => {
-    const s = parseGroundStations([{ lat: 1, lon: 2 }, { id: '', name: '', lat: 3, lon: 4 }, { name: 'Named', lat: 5, lon: 6 }], 0);
-    expect(s.map((x) => [x.id, x.name])).toEqual([['gs1', 'gs1'], ['gs2', 'gs2'], ['gs3', 'Named']]);
+    const s = parseGroundStations(
+      [
+        { lat: 1, lon: 2 },
+        { id: '', name: '', lat: 3, lon: 4 },
+        { name: 'Named', lat: 5, lon: 6 },
+      ],
+      0,
+    );
+    expect(s.map((x) => [x.id, x.name])).toEqual([
+      ['gs1', 'gs1'],
+      ['gs2', 'gs2'],
+      ['gs3', 'Named'],
+    ]);
   });
 
   it('accepts the ends of the ranges: lat ±90, lon −180 and 360, minimum elevation −5', () => {
-    const s = parseGroundStations([{ lat: 90, lon: -180 }, { lat: -90, lon: 360, minElevationDeg: -5 }], 89.9);
-    expect(s.map((x) => [x.latDeg, x.lonDeg, x.minElevationDeg])).toEqual([[90, -180, 89.9], [-90, 360, -5]]);
+    const s = parseGroundStations(
+      [
+        { lat: 90, lon: -180 },
+        { lat: -90, lon: 360, minElevationDeg: -5 },
+      ],
+      89.9,
+    );
+    expect(s.map((x) => [x.latDeg, x.lonDeg, x.minElevationDeg])).toEqual([
+      [90, -180, 89.9],
+      [-90, 360, -5],
+    ]);
   });
 
   it.each([
@@ -82,15 +107,22 @@ describe('parseGroundStations', () => {
 });
 
 describe('CHINA_GROUND_STATIONS', () => {
-  it('lists ten stations with unique ids, valid sites, inside China\'s latitude and longitude range', () => {
+  it("lists ten stations with unique ids, valid sites, inside China's latitude and longitude range", () => {
     expect(CHINA_GROUND_STATIONS).toHaveLength(10);
     expect(new Set(CHINA_GROUND_STATIONS.map((s) => s.id)).size).toBe(10);
     for (const s of CHINA_GROUND_STATIONS) {
       expect(() => makeSite(s)).not.toThrow();
-      expect(s.latDeg).toBeGreaterThan(18); expect(s.latDeg).toBeLessThan(54);
-      expect(s.lonDeg).toBeGreaterThan(73); expect(s.lonDeg).toBeLessThan(135);
+      expect(s.latDeg).toBeGreaterThan(18);
+      expect(s.latDeg).toBeLessThan(54);
+      expect(s.lonDeg).toBeGreaterThan(73);
+      expect(s.lonDeg).toBeLessThan(135);
     }
     // It is the preset the CLI and the API pass through parseGroundStations-style validation.
-    expect(parseGroundStations(CHINA_GROUND_STATIONS.map((s) => ({ ...s })), 5)).toEqual(CHINA_GROUND_STATIONS);
+    expect(
+      parseGroundStations(
+        CHINA_GROUND_STATIONS.map((s) => ({ ...s })),
+        5,
+      ),
+    ).toEqual(CHINA_GROUND_STATIONS);
   });
 });

@@ -27,7 +27,8 @@ export function walkerSatellites(shape: Shape, overrides: Partial<WalkerDesign> 
 /** Great-circle distance between two points of the unit sphere given in degrees, degrees (haversine). */
 export function greatCircleDeg(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const r = Math.PI / 180;
-  const dLat = (lat2 - lat1) * r, dLon = (lon2 - lon1) * r;
+  const dLat = (lat2 - lat1) * r,
+    dLon = (lon2 - lon1) * r;
   const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
   return (2 * Math.asin(Math.min(1, Math.sqrt(a)))) / r;
 }
@@ -42,7 +43,8 @@ export function bruteUnion(pairs: ReadonlyArray<readonly [number, number]>): Arr
     merged = false;
     for (let i = 0; i < out.length && !merged; i++) {
       for (let j = i + 1; j < out.length && !merged; j++) {
-        const a = out[i]!, b = out[j]!;
+        const a = out[i]!,
+          b = out[j]!;
         if (Math.max(a[0], b[0]) <= Math.min(a[1], b[1])) {
           out[i] = [Math.min(a[0], b[0]), Math.max(a[1], b[1])];
           out.splice(j, 1);

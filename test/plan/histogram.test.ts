@@ -6,28 +6,34 @@ type Mass = { kind: 'point'; v: number; w: number } | { kind: 'uniform'; lo: num
 
 function build(masses: readonly Mass[], h = new DurationHistogram()): DurationHistogram {
   for (const m of masses) {
-    if (m.kind === 'point') h.addPoint(m.v, m.w); else h.addUniform(m.lo, m.hi, m.w);
+    if (m.kind === 'point') h.addPoint(m.v, m.w);
+    else h.addUniform(m.lo, m.hi, m.w);
   }
   return h;
 }
 
 /** Exact CDF of a mixture of point masses and uniform densities (values ≤ 0 count as 0). */
 function cdf(masses: readonly Mass[], x: number): number {
-  let total = 0, below = 0;
+  let total = 0,
+    below = 0;
   for (const m of masses) {
     total += m.w;
-    if (m.kind === 'point') { if (Math.max(0, m.v) <= x) below += m.w; } else below += m.w * Math.min(1, Math.max(0, (x - m.lo) / (m.hi - m.lo)));
+    if (m.kind === 'point') {
+      if (Math.max(0, m.v) <= x) below += m.w;
+    } else below += m.w * Math.min(1, Math.max(0, (x - m.lo) / (m.hi - m.lo)));
   }
   return below / total;
 }
 
 /** Exact q-quantile inf{x : F(x) ≥ q} by bisection on the exact CDF. */
 function exactQuantile(masses: readonly Mass[], q: number): number {
-  let lo = 0, hi = Math.max(1, ...masses.map((m) => (m.kind === 'point' ? m.v : m.hi)));
+  let lo = 0,
+    hi = Math.max(1, ...masses.map((m) => (m.kind === 'point' ? m.v : m.hi)));
   if (cdf(masses, 0) >= q) return 0;
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
-    if (cdf(masses, mid) >= q) hi = mid; else lo = mid;
+    if (cdf(masses, mid) >= q) hi = mid;
+    else lo = mid;
   }
   return hi;
 }
@@ -35,12 +41,13 @@ function exactQuantile(masses: readonly Mass[], q: number): number {
 const weight = fc.double({ min: 0.01, max: 10, noNaN: true });
 const mass: fc.Arbitrary<Mass> = fc.oneof(
   fc.record({ kind: fc.constant('point' as const), v: fc.double({ min: 0, max: 500, noNaN: true }), w: weight }),
-  fc.tuple(fc.double({ min: 0, max: 400, noNaN: true }), fc.double({ min: 0.01, max: 300, noNaN: true }), weight)
+  fc
+    .tuple(fc.double({ min: 0, max: 400, noNaN: true }), fc.double({ min: 0.01, max: 300, noNaN: true }), weight)
     .map(([lo, len, w]): Mass => ({ kind: 'uniform', lo, hi: lo + len, w })),
 );
 
 describe('DurationHistogram quantiles', () => {
-  it('puts a point mass\'s quantiles inside the point\'s bin, interpolated linearly across it', () => {
+  it("puts a point mass's quantiles inside the point's bin, interpolated linearly across it", () => {
     const h = new DurationHistogram();
     h.addPoint(10.1, 2); // bin [10, 10.25)
     expect(h.quantile(0.5)).toBeCloseTo(10.125, 12);
@@ -50,8 +57,17 @@ describe('DurationHistogram quantiles', () => {
 
   it('returns the value below which a share q of several point masses lies, to one bin', () => {
     const h = new DurationHistogram();
-    h.addPoint(30, 1); h.addPoint(5, 3); h.addPoint(100, 1); // cumulative: 0.6 at 5, 0.8 at 30, 1 at 100
-    for (const [q, v] of [[0.1, 5], [0.59, 5], [0.61, 30], [0.79, 30], [0.81, 100], [0.99, 100]] as const) {
+    h.addPoint(30, 1);
+    h.addPoint(5, 3);
+    h.addPoint(100, 1); // cumulative: 0.6 at 5, 0.8 at 30, 1 at 100
+    for (const [q, v] of [
+      [0.1, 5],
+      [0.59, 5],
+      [0.61, 30],
+      [0.79, 30],
+      [0.81, 100],
+      [0.99, 100],
+    ] as const) {
       expect(h.quantile(q)).toBeGreaterThanOrEqual(v);
       expect(h.quantile(q)).toBeLessThanOrEqual(v + h.binMin);
     }
@@ -74,31 +90,44 @@ describe('DurationHistogram quantiles', () => {
   });
 
   it('agrees with the exact quantile of any mixture of points and uniform densities to within one bin', () => {
-    fc.assert(fc.property(fc.array(mass, { minLength: 1, maxLength: 12 }), fc.double({ min: 0.001, max: 0.999, noNaN: true }), (masses, q) => {
-      const h = build(masses);
-      expect(Math.abs(h.quantile(q) - exactQuantile(masses, q))).toBeLessThanOrEqual(h.binMin + 1e-9);
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(
+        fc.array(mass, { minLength: 1, maxLength: 12 }),
+        fc.double({ min: 0.001, max: 0.999, noNaN: true }),
+        (masses, q) => {
+          const h = build(masses);
+          expect(Math.abs(h.quantile(q) - exactQuantile(masses, q))).toBeLessThanOrEqual(h.binMin + 1e-9);
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 
-  it('never returns a quantile below a smaller q\'s (monotone)', () => {
-    fc.assert(fc.property(fc.array(mass, { minLength: 1, maxLength: 8 }), (masses) => {
-      const h = build(masses);
-      let prev = -Infinity;
-      for (let q = 0.01; q < 1; q += 0.01) {
-        const v = h.quantile(q);
-        expect(v).toBeGreaterThanOrEqual(prev);
-        prev = v;
-      }
-    }), { numRuns: 100 });
+  it("never returns a quantile below a smaller q's (monotone)", () => {
+    fc.assert(
+      fc.property(fc.array(mass, { minLength: 1, maxLength: 8 }), (masses) => {
+        const h = build(masses);
+        let prev = -Infinity;
+        for (let q = 0.01; q < 1; q += 0.01) {
+          const v = h.quantile(q);
+          expect(v).toBeGreaterThanOrEqual(prev);
+          prev = v;
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('keeps every added weight: bins + zero + overflow = total = the sum of the weights', () => {
-    fc.assert(fc.property(fc.array(mass, { minLength: 1, maxLength: 12 }), (masses) => {
-      const j = build(masses).toJSON();
-      const sum = masses.reduce((s, m) => s + m.w, 0);
-      expect(j.total).toBeCloseTo(sum, 9);
-      expect(j.bins.reduce((s, b) => s + b, 0) + j.zero + j.overflow).toBeCloseTo(sum, 9);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(mass, { minLength: 1, maxLength: 12 }), (masses) => {
+        const j = build(masses).toJSON();
+        const sum = masses.reduce((s, m) => s + m.w, 0);
+        expect(j.total).toBeCloseTo(sum, 9);
+        expect(j.bins.reduce((s, b) => s + b, 0) + j.zero + j.overflow).toBeCloseTo(sum, 9);
+      }),
+      { numRuns: 200 },
+    );
   });
   // Bug: quantile(1) compares the running bin sum with q·total; when addUniform's split of the
   // weight into bins rounds down by an ulp (Σ bins < total), no bin reaches the target and the
@@ -119,7 +148,11 @@ describe('DurationHistogram zero mass, empty and ignored weights', () => {
 
   it('ignores zero, negative and NaN weights', () => {
     const h = new DurationHistogram();
-    h.addPoint(5, 0); h.addPoint(5, -1); h.addPoint(5, NaN); h.addUniform(1, 9, 0); h.addUniform(1, 9, -2);
+    h.addPoint(5, 0);
+    h.addPoint(5, -1);
+    h.addPoint(5, NaN);
+    h.addUniform(1, 9, 0);
+    h.addUniform(1, 9, -2);
     expect(h.quantile(0.5)).toBeNaN();
     expect(h.toJSON().total).toBe(0);
   });
@@ -137,8 +170,10 @@ describe('DurationHistogram zero mass, empty and ignored weights', () => {
   });
 
   it('treats a zero-width uniform as a point', () => {
-    const a = new DurationHistogram(), b = new DurationHistogram();
-    a.addUniform(7, 7, 2); b.addPoint(7, 2);
+    const a = new DurationHistogram(),
+      b = new DurationHistogram();
+    a.addUniform(7, 7, 2);
+    b.addPoint(7, 2);
     expect(a.toJSON()).toEqual(b.toJSON());
   });
 });
@@ -180,23 +215,33 @@ describe('DurationHistogram overflow', () => {
 
 describe('DurationHistogram merge and serialisation', () => {
   it('merging two histograms gives the histogram of all their additions', () => {
-    fc.assert(fc.property(fc.array(mass, { maxLength: 8 }), fc.array(mass, { maxLength: 8 }), (xs, ys) => {
-      const a = build(xs), b = build(ys), all = build([...xs, ...ys]);
-      a.merge(b);
-      const ja = a.toJSON(), jall = all.toJSON();
-      expect(ja.total).toBeCloseTo(jall.total, 9);
-      expect(ja.zero).toBeCloseTo(jall.zero, 9);
-      expect(ja.overflow).toBeCloseTo(jall.overflow, 9);
-      for (let i = 0; i < ja.bins.length; i++) if (Math.abs(ja.bins[i]! - jall.bins[i]!) > 1e-9) expect(ja.bins[i]).toBeCloseTo(jall.bins[i]!, 9);
-      for (const q of [0.05, 0.5, 0.95]) {
-        const x = a.quantile(q), y = all.quantile(q);
-        if (Number.isFinite(y)) expect(Math.abs(x - y)).toBeLessThan(1e-6); else expect(x).toBe(y);
-      }
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.array(mass, { maxLength: 8 }), fc.array(mass, { maxLength: 8 }), (xs, ys) => {
+        const a = build(xs),
+          b = build(ys),
+          all = build([...xs, ...ys]);
+        a.merge(b);
+        const ja = a.toJSON(),
+          jall = all.toJSON();
+        expect(ja.total).toBeCloseTo(jall.total, 9);
+        expect(ja.zero).toBeCloseTo(jall.zero, 9);
+        expect(ja.overflow).toBeCloseTo(jall.overflow, 9);
+        for (let i = 0; i < ja.bins.length; i++)
+          if (Math.abs(ja.bins[i]! - jall.bins[i]!) > 1e-9) expect(ja.bins[i]).toBeCloseTo(jall.bins[i]!, 9);
+        for (const q of [0.05, 0.5, 0.95]) {
+          const x = a.quantile(q),
+            y = all.quantile(q);
+          if (Number.isFinite(y)) expect(Math.abs(x - y)).toBeLessThan(1e-6);
+          else expect(x).toBe(y);
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('leaves the merged-in histogram unchanged', () => {
-    const a = build([{ kind: 'point', v: 3, w: 1 }]), b = build([{ kind: 'uniform', lo: 10, hi: 20, w: 2 }]);
+    const a = build([{ kind: 'point', v: 3, w: 1 }]),
+      b = build([{ kind: 'uniform', lo: 10, hi: 20, w: 2 }]);
     const before = structuredClone(b.toJSON());
     a.merge(b);
     expect(b.toJSON()).toEqual(before);
@@ -204,7 +249,14 @@ describe('DurationHistogram merge and serialisation', () => {
 
   it('survives toJSON → structured clone → fromJSON unchanged (the worker-thread path)', () => {
     const h = new DurationHistogram(0.5, 300);
-    build([{ kind: 'point', v: 0, w: 1 }, { kind: 'uniform', lo: 3, hi: 250, w: 2 }, { kind: 'point', v: 400, w: 0.5 }], h);
+    build(
+      [
+        { kind: 'point', v: 0, w: 1 },
+        { kind: 'uniform', lo: 3, hi: 250, w: 2 },
+        { kind: 'point', v: 400, w: 0.5 },
+      ],
+      h,
+    );
     const back = DurationHistogram.fromJSON(structuredClone(h.toJSON()));
     expect(back.binMin).toBe(0.5);
     expect(back.maxMin).toBe(300);

@@ -7,7 +7,11 @@ import { MIN, PLAN_EPOCH, bruteUnion } from './helpers.js';
 const T0: number = PLAN_EPOCH;
 const at = (minutes: number): number => T0 + minutes * MIN;
 
-interface Uplink { sat: number; start: number; end: number }
+interface Uplink {
+  sat: number;
+  start: number;
+  end: number;
+}
 type Contacts = Array<Array<[number, number]>>;
 
 interface Brute extends CellLatency {
@@ -22,11 +26,15 @@ interface Brute extends CellLatency {
  */
 function brute(uplink: readonly Uplink[], ground: Contacts, t0: number, t1: number, samples: number): Brute {
   const dt = (t1 - t0) / samples;
-  const lat: number[] = [], up: number[] = [], down: number[] = [];
+  const lat: number[] = [],
+    up: number[] = [],
+    down: number[] = [];
   let tie = false;
   for (let i = 0; i < samples; i++) {
     const t = t0 + (i + 0.5) * dt;
-    let best = Infinity, bestU = Infinity, tieHere = false;
+    let best = Infinity,
+      bestU = Infinity,
+      tieHere = false;
     for (const w of uplink) {
       if (w.end < t) continue;
       const u = Math.max(t, w.start);
@@ -35,24 +43,43 @@ function brute(uplink: readonly Uplink[], ground: Contacts, t0: number, t1: numb
       if (arr === Infinity) continue;
       if (arr < best) tieHere = false;
       else if (arr === best && u !== bestU) tieHere = true;
-      if (arr < best || (arr === best && u < bestU)) { best = arr; bestU = u; }
+      if (arr < best || (arr === best && u < bestU)) {
+        best = arr;
+        bestU = u;
+      }
     }
     if (tieHere) tie = true;
     if (best === Infinity) continue;
-    lat.push((best - t) / MIN); up.push((bestU - t) / MIN); down.push((best - bestU) / MIN);
+    lat.push((best - t) / MIN);
+    up.push((bestU - t) / MIN);
+    down.push((best - bestU) / MIN);
   }
   const n = lat.length;
   const sorted = [...lat].sort((a, b) => a - b);
   const q = (f: number): number => (n ? sorted[Math.min(n - 1, Math.floor(f * n))]! : NaN);
   const avg = (xs: number[]): number => (n ? xs.reduce((a, b) => a + b, 0) / n : NaN);
   return {
-    meanMin: avg(lat), p50Min: q(0.5), p95Min: q(0.95), maxMin: n ? sorted[n - 1]! : NaN,
-    uplinkWaitMeanMin: avg(up), groundWaitMeanMin: avg(down), undeliveredFraction: (samples - n) / samples, tie,
+    meanMin: avg(lat),
+    p50Min: q(0.5),
+    p95Min: q(0.95),
+    maxMin: n ? sorted[n - 1]! : NaN,
+    uplinkWaitMeanMin: avg(up),
+    groundWaitMeanMin: avg(down),
+    undeliveredFraction: (samples - n) / samples,
+    tie,
   };
 }
 
 /** What cellLatency takes: (sat, start, end) triples and per-satellite merged, sorted contacts. */
-function run(uplink: readonly Uplink[], ground: Contacts, t0: number, t1: number, samples: number, hist?: DurationHistogram, weight?: number): CellLatency {
+function run(
+  uplink: readonly Uplink[],
+  ground: Contacts,
+  t0: number,
+  t1: number,
+  samples: number,
+  hist?: DurationHistogram,
+  weight?: number,
+): CellLatency {
   const triples = uplink.flatMap((w) => [w.sat, w.start, w.end]);
   const merged = ground.map((g) => Float64Array.from(bruteUnion(g).flat()));
   return cellLatency(triples, merged, t0, t1, samples, hist, weight);
@@ -70,14 +97,22 @@ function expectSame(got: CellLatency, want: Brute, split = true): void {
 describe('cellLatency on hand-made contacts', () => {
   // Satellites A, B, C; minutes from T0.
   const uplink: Uplink[] = [
-    { sat: 0, start: at(10), end: at(20) }, { sat: 0, start: at(110), end: at(120) },
+    { sat: 0, start: at(10), end: at(20) },
+    { sat: 0, start: at(110), end: at(120) },
     { sat: 1, start: at(30), end: at(45) },
     { sat: 2, start: at(150), end: at(160) },
   ];
   const ground: Contacts = [
-    [[at(50), at(55)], [at(200), at(210)]],
+    [
+      [at(50), at(55)],
+      [at(200), at(210)],
+    ],
     // B: a contact before its uplink (useless), then two overlapping station contacts.
-    [[at(25), at(28)], [at(102), at(108)], [at(100), at(105)]],
+    [
+      [at(25), at(28)],
+      [at(102), at(108)],
+      [at(100), at(105)],
+    ],
     // C: a station already in view while the cell still is.
     [[at(158), at(165)]],
   ];
@@ -97,7 +132,10 @@ describe('cellLatency on hand-made contacts', () => {
     const lat: number[] = [];
     for (let i = 0; i < 180; i++) {
       const t = i + 0.5;
-      if (t < 20) lat.push(50 - t); else if (t <= 45) lat.push(100 - t); else if (t < 158) lat.push(158 - t); else if (t <= 160) lat.push(0);
+      if (t < 20) lat.push(50 - t);
+      else if (t <= 45) lat.push(100 - t);
+      else if (t < 158) lat.push(158 - t);
+      else if (t <= 160) lat.push(0);
     }
     expect(got.undeliveredFraction).toBeCloseTo(20 / 180, 12);
     expect(got.meanMin).toBeCloseTo(lat.reduce((a, b) => a + b, 0) / lat.length, 9);
@@ -131,7 +169,8 @@ describe('cellLatency edge cases', () => {
   it('reports every message undelivered, and NaN statistics, when no satellite is ever in view', () => {
     const c = run([], [[[at(5), at(10)]]], T0, t1, 60);
     expect(c.undeliveredFraction).toBe(1);
-    for (const k of ['meanMin', 'p50Min', 'p95Min', 'maxMin', 'uplinkWaitMeanMin', 'groundWaitMeanMin'] as const) expect(c[k]).toBeNaN();
+    for (const k of ['meanMin', 'p50Min', 'p95Min', 'maxMin', 'uplinkWaitMeanMin', 'groundWaitMeanMin'] as const)
+      expect(c[k]).toBeNaN();
   });
 
   it('reports every message undelivered when the satellite never meets a ground station afterwards', () => {
@@ -140,16 +179,33 @@ describe('cellLatency edge cases', () => {
     expect(c.meanMin).toBeNaN();
   });
 
-  it('lets a message created exactly at a window\'s end still board it', () => {
+  it("lets a message created exactly at a window's end still board it", () => {
     // One sample, at the middle of [t0, t1] = 30 min, which is the uplink window's last instant.
-    const c = run([{ sat: 0, start: at(20), end: at(30) }, { sat: 1, start: at(40), end: at(41) }], [[[at(35), at(36)]], [[at(41), at(42)]]], T0, t1, 1);
+    const c = run(
+      [
+        { sat: 0, start: at(20), end: at(30) },
+        { sat: 1, start: at(40), end: at(41) },
+      ],
+      [[[at(35), at(36)]], [[at(41), at(42)]]],
+      T0,
+      t1,
+      1,
+    );
     expect(c.meanMin).toBeCloseTo(5, 12);
     expect(c.uplinkWaitMeanMin).toBe(0);
   });
 
   it('lands a message at once when the satellite is in view of the cell and of a station together', () => {
     const c = run([{ sat: 0, start: T0, end: t1 }], [[[T0, t1]]], T0, t1, 60);
-    expect(c).toEqual({ meanMin: 0, p50Min: 0, p95Min: 0, maxMin: 0, uplinkWaitMeanMin: 0, groundWaitMeanMin: 0, undeliveredFraction: 0 });
+    expect(c).toEqual({
+      meanMin: 0,
+      p50Min: 0,
+      p95Min: 0,
+      maxMin: 0,
+      uplinkWaitMeanMin: 0,
+      groundWaitMeanMin: 0,
+      undeliveredFraction: 0,
+    });
   });
 
   it('takes the p-quantiles as sorted[floor(p·n)] of the delivered latencies', () => {
@@ -161,8 +217,18 @@ describe('cellLatency edge cases', () => {
   });
 
   it('does not depend on the order of the uplink windows', () => {
-    const ws: Uplink[] = [{ sat: 1, start: at(30), end: at(45) }, { sat: 0, start: at(10), end: at(20) }, { sat: 0, start: at(50), end: at(52) }];
-    const g: Contacts = [[[at(25), at(26)], [at(80), at(90)]], [[at(70), at(71)]]];
+    const ws: Uplink[] = [
+      { sat: 1, start: at(30), end: at(45) },
+      { sat: 0, start: at(10), end: at(20) },
+      { sat: 0, start: at(50), end: at(52) },
+    ];
+    const g: Contacts = [
+      [
+        [at(25), at(26)],
+        [at(80), at(90)],
+      ],
+      [[at(70), at(71)]],
+    ];
     expect(run(ws, g, T0, t1, 60)).toEqual(run([ws[2]!, ws[0]!, ws[1]!], g, T0, t1, 60));
   });
 });
@@ -170,28 +236,41 @@ describe('cellLatency edge cases', () => {
 describe('cellLatency against brute force', () => {
   /** Ends on half minutes so that creation times (x min 30 s) often fall exactly on window ends. */
   const halfMinutes = (min: number, max: number) => fc.integer({ min: 2 * min, max: 2 * max }).map((h) => at(h / 2));
-  const span = fc.tuple(halfMinutes(-30, 200), fc.integer({ min: 0, max: 40 })).map(([s, len]) => [s, s + len * MIN / 2] as [number, number]);
-  const scene = fc.integer({ min: 1, max: 3 }).chain((sats) => fc.record({
-    sats: fc.constant(sats),
-    uplink: fc.array(fc.tuple(fc.integer({ min: 0, max: sats - 1 }), span).map(([sat, [s, e]]) => ({ sat, start: s, end: e })), { maxLength: 12 }),
-    ground: fc.array(fc.array(span, { maxLength: 6 }), { minLength: sats, maxLength: sats }),
-    samples: fc.integer({ min: 1, max: 240 }),
-  }));
+  const span = fc
+    .tuple(halfMinutes(-30, 200), fc.integer({ min: 0, max: 40 }))
+    .map(([s, len]) => [s, s + (len * MIN) / 2] as [number, number]);
+  const scene = fc.integer({ min: 1, max: 3 }).chain((sats) =>
+    fc.record({
+      sats: fc.constant(sats),
+      uplink: fc.array(
+        fc.tuple(fc.integer({ min: 0, max: sats - 1 }), span).map(([sat, [s, e]]) => ({ sat, start: s, end: e })),
+        { maxLength: 12 },
+      ),
+      ground: fc.array(fc.array(span, { maxLength: 6 }), { minLength: sats, maxLength: sats }),
+      samples: fc.integer({ min: 1, max: 240 }),
+    }),
+  );
 
   it('matches mean, P50, P95, max and the undelivered share for random windows of 1–3 satellites', () => {
-    fc.assert(fc.property(scene, ({ uplink, ground, samples }) => {
-      expectSame(run(uplink, ground, T0, at(120), samples), brute(uplink, ground, T0, at(120), samples), false);
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(scene, ({ uplink, ground, samples }) => {
+        expectSame(run(uplink, ground, T0, at(120), samples), brute(uplink, ground, T0, at(120), samples), false);
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('matches the uplink/ground split wherever the best route is unique', () => {
     let checked = 0;
-    fc.assert(fc.property(scene, ({ uplink, ground, samples }) => {
-      const want = brute(uplink, ground, T0, at(120), samples);
-      if (want.tie) return;
-      checked++;
-      expectSame(run(uplink, ground, T0, at(120), samples), want);
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(scene, ({ uplink, ground, samples }) => {
+        const want = brute(uplink, ground, T0, at(120), samples);
+        if (want.tie) return;
+        checked++;
+        expectSame(run(uplink, ground, T0, at(120), samples), want);
+      }),
+      { numRuns: 400 },
+    );
     expect(checked).toBeGreaterThan(100);
   });
 
@@ -203,7 +282,16 @@ describe('cellLatency against brute force', () => {
   // real plans (consecutive orbits over a cell before a station). Repro: sat 0 in view [10, 20] and
   // [30, 40] min, ground contact [100, 110]; a message at 0 min 30 s gets uplink wait 29.5 min, not 9.5.
   it('books a message on the first of two equally good passes of one satellite', () => {
-    const c = run([{ sat: 0, start: at(10), end: at(20) }, { sat: 0, start: at(30), end: at(40) }], [[[at(100), at(110)]]], T0, at(1), 1);
+    const c = run(
+      [
+        { sat: 0, start: at(10), end: at(20) },
+        { sat: 0, start: at(30), end: at(40) },
+      ],
+      [[[at(100), at(110)]]],
+      T0,
+      at(1),
+      1,
+    );
     expect(c.meanMin).toBeCloseTo(99.5, 9);
     expect(c.uplinkWaitMeanMin).toBeCloseTo(9.5, 9);
     expect(c.groundWaitMeanMin).toBeCloseTo(90, 9);

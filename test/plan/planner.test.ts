@@ -4,7 +4,13 @@ import { findPasses } from '../../src/orbit/pass-finder.js';
 import { makeSite } from '../../src/orbit/site.js';
 import type { Satellite } from '../../src/orbit/satellite.js';
 import { gridRegion, type Grid } from '../../src/plan/grid.js';
-import { MAX_PLAN_HOURS, planCoverage, planLatency, type CoverageReport, type LatencyReport } from '../../src/plan/planner.js';
+import {
+  MAX_PLAN_HOURS,
+  planCoverage,
+  planLatency,
+  type CoverageReport,
+  type LatencyReport,
+} from '../../src/plan/planner.js';
 import type * as PlannerModule from '../../src/plan/planner.js';
 import { parseGroundStations, type GroundStation } from '../../src/plan/ground-station.js';
 import { loadRegion } from '../../src/regions/region-loader.js';
@@ -21,21 +27,43 @@ const GRAZE_DEG = 0.2;
 /** 17 resolution-3 cells over the Alps and northern Italy. */
 const grid: Grid = gridRegion(loadRegion('bbox:8,43,14,47'), 3);
 
-const STATIONS: GroundStation[] = parseGroundStations([
-  { id: 'matera', name: 'Matera', lat: 40.65, lon: 16.7 },
-  { id: 'kiruna', name: 'Kiruna', lat: 67.86, lon: 20.96, altM: 400, minElevationDeg: 5 },
-  { id: 'hbk', name: 'Hartebeesthoek', lat: -25.89, lon: 27.69, minElevationDeg: 10 },
-], 5);
+const STATIONS: GroundStation[] = parseGroundStations(
+  [
+    { id: 'matera', name: 'Matera', lat: 40.65, lon: 16.7 },
+    { id: 'kiruna', name: 'Kiruna', lat: 67.86, lon: 20.96, altM: 400, minElevationDeg: 5 },
+    { id: 'hbk', name: 'Hartebeesthoek', lat: -25.89, lon: 27.69, minElevationDeg: 10 },
+  ],
+  5,
+);
 
 /** Reference contacts of a cell centre, from the pass finder, over the plan window and its tail. */
-function passesOver(sats: readonly Satellite[], latDeg: number, lonDeg: number, mask: number, altM = 0): Array<{ sat: number; aos: number; los: number; maxEl: number }> {
+function passesOver(
+  sats: readonly Satellite[],
+  latDeg: number,
+  lonDeg: number,
+  mask: number,
+  altM = 0,
+): Array<{ sat: number; aos: number; los: number; maxEl: number }> {
   const site = makeSite({ latDeg, lonDeg, altM });
-  return sats.flatMap((sat, si) => findPasses(sat, { site, start, end: horizon, minElevationDeg: mask }).map((p) => ({ sat: si, aos: p.aos, los: p.los, maxEl: p.maxElevationDeg })));
+  return sats.flatMap((sat, si) =>
+    findPasses(sat, { site, start, end: horizon, minElevationDeg: mask }).map((p) => ({
+      sat: si,
+      aos: p.aos,
+      los: p.los,
+      maxEl: p.maxElevationDeg,
+    })),
+  );
 }
 
 const weightedMean = (values: readonly number[], w: Float64Array): number => {
-  let s = 0, ws = 0;
-  values.forEach((v, i) => { if (Number.isFinite(v)) { s += v * w[i]!; ws += w[i]!; } });
+  let s = 0,
+    ws = 0;
+  values.forEach((v, i) => {
+    if (Number.isFinite(v)) {
+      s += v * w[i]!;
+      ws += w[i]!;
+    }
+  });
   return s / ws;
 };
 
@@ -47,22 +75,34 @@ describe.each([
   const phases = new Set<string>();
   let lastCells: [number, number] = [0, 0];
   const reportP: Promise<CoverageReport> = planCoverage({
-    satellites: sats, grid, start, hours: HOURS, minElevationDeg: MASK, workers: 1,
-    onProgress: (phase, d, t) => { phases.add(phase); if (phase === 'cells') lastCells = [d, t]; },
+    satellites: sats,
+    grid,
+    start,
+    hours: HOURS,
+    minElevationDeg: MASK,
+    workers: 1,
+    onProgress: (phase, d, t) => {
+      phases.add(phase);
+      if (phase === 'cells') lastCells = [d, t];
+    },
   });
   const refs = Array.from(grid.cells, (_, i) => passesOver(sats, grid.latDeg[i]!, grid.lonDeg[i]!, MASK));
 
-  it('reports one row per cell, in the grid\'s order', async () => {
+  it("reports one row per cell, in the grid's order", async () => {
     const rep = await reportP;
     expect(grid.cells.length).toBe(17);
     expect(rep.cells).toBe(17);
     expect(rep.perCell.map((r) => r.cell)).toEqual(grid.cells);
   });
 
-  it('gives each cell the union of the pass finder\'s passes over the window length (within 0.5 %)', async () => {
+  it("gives each cell the union of the pass finder's passes over the window length (within 0.5 %)", async () => {
     const rep = await reportP;
     rep.perCell.forEach((row, i) => {
-      const union = bruteUnion(refs[i]!.map((p) => [Math.max(p.aos, start), Math.min(p.los, t1)] as [number, number]).filter(([a, b]) => b > a));
+      const union = bruteUnion(
+        refs[i]!.map((p) => [Math.max(p.aos, start), Math.min(p.los, t1)] as [number, number]).filter(
+          ([a, b]) => b > a,
+        ),
+      );
       const want = union.reduce((s, [a, b]) => s + (b - a), 0) / (t1 - start);
       expect(want).toBeGreaterThan(0.01);
       expect(Math.abs(row.coverageFraction - want)).toBeLessThanOrEqual(0.005 * want);
@@ -79,14 +119,19 @@ describe.each([
     });
   });
 
-  it('gives the mean wait and the longest gap that the pass finder\'s passes give (sampled every 5 s)', async () => {
+  it("gives the mean wait and the longest gap that the pass finder's passes give (sampled every 5 s)", async () => {
     const rep = await reportP;
     rep.perCell.forEach((row, i) => {
       const u = bruteUnion(refs[i]!.map((p) => [p.aos, p.los] as [number, number]));
-      let sum = 0, n = 0;
+      let sum = 0,
+        n = 0;
       for (let t = start + 2500; t < t1; t += 5000, n++) {
         let next = horizon;
-        for (const [a, b] of u) if (b >= t) { next = Math.max(a, t); break; }
+        for (const [a, b] of u)
+          if (b >= t) {
+            next = Math.max(a, t);
+            break;
+          }
         sum += next - t;
       }
       expect(Math.abs(row.meanWaitMin - sum / n / MIN)).toBeLessThan(0.05);
@@ -97,7 +142,8 @@ describe.each([
 
   it('summarises with area-weighted means and the largest gap of any cell', async () => {
     const rep = await reportP;
-    const col = (k: 'coverageFraction' | 'meanRevisitGapMin' | 'meanWaitMin' | 'passesPerDay'): number[] => rep.perCell.map((r) => r[k]);
+    const col = (k: 'coverageFraction' | 'meanRevisitGapMin' | 'meanWaitMin' | 'passesPerDay'): number[] =>
+      rep.perCell.map((r) => r[k]);
     for (const k of ['coverageFraction', 'meanRevisitGapMin', 'meanWaitMin', 'passesPerDay'] as const) {
       expect(rep.summary[k]).toBeCloseTo(weightedMean(col(k), grid.areaKm2), 9);
     }
@@ -125,32 +171,54 @@ describe('planLatency over a 17-cell bbox with three ground stations', () => {
   const sats = walkerSatellites(DELTA_53);
   const phases = new Set<string>();
   const reportP: Promise<LatencyReport> = planLatency({
-    satellites: sats, grid, start, hours: HOURS, groundStations: STATIONS, uplinkMinElevationDeg: MASK, workers: 1,
-    onProgress: (phase) => { phases.add(phase); },
+    satellites: sats,
+    grid,
+    start,
+    hours: HOURS,
+    groundStations: STATIONS,
+    uplinkMinElevationDeg: MASK,
+    workers: 1,
+    onProgress: (phase) => {
+      phases.add(phase);
+    },
   });
   /** Per satellite, every station contact from the pass finder over the window and its tail. */
-  const ground = sats.map((sat) => STATIONS.flatMap((st) => findPasses(sat, { site: makeSite(st), start, end: horizon, minElevationDeg: st.minElevationDeg }).map((p) => [p.aos, p.los] as [number, number])));
+  const ground = sats.map((sat) =>
+    STATIONS.flatMap((st) =>
+      findPasses(sat, { site: makeSite(st), start, end: horizon, minElevationDeg: st.minElevationDeg }).map(
+        (p) => [p.aos, p.los] as [number, number],
+      ),
+    ),
+  );
 
-  it('matches a brute-force route search over the pass finder\'s passes, cell by cell', async () => {
+  it("matches a brute-force route search over the pass finder's passes, cell by cell", async () => {
     const rep = await reportP;
     expect(rep.perCell.map((r) => r.cell)).toEqual(grid.cells);
     const samples = (t1 - start) / MIN;
     rep.perCell.forEach((row, i) => {
       const up = passesOver(sats, grid.latDeg[i]!, grid.lonDeg[i]!, MASK);
-      const lat: number[] = [], upWait: number[] = [];
+      const lat: number[] = [],
+        upWait: number[] = [];
       for (let k = 0; k < samples; k++) {
         const t = start + (k + 0.5) * MIN;
-        let best = Infinity, bestU = Infinity;
+        let best = Infinity,
+          bestU = Infinity;
         for (const w of up) {
           if (w.los < t) continue;
           const u = Math.max(t, w.aos);
           for (const [gs, ge] of ground[w.sat]!) {
             if (ge < u) continue;
             const arr = Math.max(gs, u);
-            if (arr < best || (arr === best && u < bestU)) { best = arr; bestU = u; }
+            if (arr < best || (arr === best && u < bestU)) {
+              best = arr;
+              bestU = u;
+            }
           }
         }
-        if (best < Infinity) { lat.push((best - t) / MIN); upWait.push((bestU - t) / MIN); }
+        if (best < Infinity) {
+          lat.push((best - t) / MIN);
+          upWait.push((bestU - t) / MIN);
+        }
       }
       const sorted = [...lat].sort((a, b) => a - b);
       const mean = lat.reduce((a, b) => a + b, 0) / lat.length;
@@ -168,7 +236,13 @@ describe('planLatency over a 17-cell bbox with three ground stations', () => {
   it('summarises with area-weighted means and reports the ground phase', async () => {
     const rep = await reportP;
     for (const k of ['meanMin', 'uplinkWaitMeanMin', 'groundWaitMeanMin', 'undeliveredFraction'] as const) {
-      expect(rep.summary[k]).toBeCloseTo(weightedMean(rep.perCell.map((r) => r[k]), grid.areaKm2), 9);
+      expect(rep.summary[k]).toBeCloseTo(
+        weightedMean(
+          rep.perCell.map((r) => r[k]),
+          grid.areaKm2,
+        ),
+        9,
+      );
     }
     expect(rep.summary.maxMin).toBe(Math.max(...rep.perCell.map((r) => r.maxMin)));
     expect(rep.summary.p50Min).toBeLessThanOrEqual(rep.summary.p95Min);
@@ -180,26 +254,83 @@ describe('planner input checks', () => {
   const sats = walkerSatellites(DELTA_53);
   const small = gridRegion(loadRegion('bbox:10,45,12,47'), 3);
 
-  it.each([0, -1, 10_000, MAX_PLAN_HOURS + 1, NaN, Infinity])('refuses %d hours with INVALID_TIME (coverage and latency)', async (hours) => {
-    await expectSatiotError(() => planCoverage({ satellites: sats, grid: small, start, hours, minElevationDeg: 10, workers: 1 }), 'INVALID_TIME');
-    await expectSatiotError(() => planLatency({ satellites: sats, grid: small, start, hours, groundStations: STATIONS, uplinkMinElevationDeg: 10, workers: 1 }), 'INVALID_TIME');
-  });
+  it.each([0, -1, 10_000, MAX_PLAN_HOURS + 1, NaN, Infinity])(
+    'refuses %d hours with INVALID_TIME (coverage and latency)',
+    async (hours) => {
+      await expectSatiotError(
+        () => planCoverage({ satellites: sats, grid: small, start, hours, minElevationDeg: 10, workers: 1 }),
+        'INVALID_TIME',
+      );
+      await expectSatiotError(
+        () =>
+          planLatency({
+            satellites: sats,
+            grid: small,
+            start,
+            hours,
+            groundStations: STATIONS,
+            uplinkMinElevationDeg: 10,
+            workers: 1,
+          }),
+        'INVALID_TIME',
+      );
+    },
+  );
 
   it('refuses a start that is not a time with INVALID_TIME', async () => {
-    await expectSatiotError(() => planCoverage({ satellites: sats, grid: small, start: NaN, hours: 1, minElevationDeg: 10, workers: 1 }), 'INVALID_TIME');
+    await expectSatiotError(
+      () => planCoverage({ satellites: sats, grid: small, start: NaN, hours: 1, minElevationDeg: 10, workers: 1 }),
+      'INVALID_TIME',
+    );
   });
 
   it('refuses an empty constellation with NO_ELEMENT_SETS', async () => {
-    await expectSatiotError(() => planCoverage({ satellites: [], grid: small, start, hours: 1, minElevationDeg: 10, workers: 1 }), 'NO_ELEMENT_SETS');
-    await expectSatiotError(() => planLatency({ satellites: [], grid: small, start, hours: 1, groundStations: STATIONS, uplinkMinElevationDeg: 10, workers: 1 }), 'NO_ELEMENT_SETS');
+    await expectSatiotError(
+      () => planCoverage({ satellites: [], grid: small, start, hours: 1, minElevationDeg: 10, workers: 1 }),
+      'NO_ELEMENT_SETS',
+    );
+    await expectSatiotError(
+      () =>
+        planLatency({
+          satellites: [],
+          grid: small,
+          start,
+          hours: 1,
+          groundStations: STATIONS,
+          uplinkMinElevationDeg: 10,
+          workers: 1,
+        }),
+      'NO_ELEMENT_SETS',
+    );
   });
 
   it('refuses a latency plan without ground stations with GROUND_STATIONS_INVALID', async () => {
-    await expectSatiotError(() => planLatency({ satellites: sats, grid: small, start, hours: 1, groundStations: [], uplinkMinElevationDeg: 10, workers: 1 }), 'GROUND_STATIONS_INVALID');
+    await expectSatiotError(
+      () =>
+        planLatency({
+          satellites: sats,
+          grid: small,
+          start,
+          hours: 1,
+          groundStations: [],
+          uplinkMinElevationDeg: 10,
+          workers: 1,
+        }),
+      'GROUND_STATIONS_INVALID',
+    );
   });
 
   it('accepts the longest allowed window', async () => {
-    const rep = await planCoverage({ satellites: sats.slice(0, 1), grid: small, start, hours: MAX_PLAN_HOURS, minElevationDeg: 10, workers: 1, stepMs: 600_000, tailHours: 0 });
+    const rep = await planCoverage({
+      satellites: sats.slice(0, 1),
+      grid: small,
+      start,
+      hours: MAX_PLAN_HOURS,
+      minElevationDeg: 10,
+      workers: 1,
+      stepMs: 600_000,
+      tailHours: 0,
+    });
     expect(rep.cells).toBe(small.cells.length);
   });
 });
@@ -225,8 +356,14 @@ describe('planner with worker threads', () => {
 
 // dist/ is fresh: the integration tier's global setup builds it (test/support/fresh-dist.ts).
 describe('compiled planner (dist/) with worker threads', () => {
-  const load = async (): Promise<typeof PlannerModule> => (await import(pathToFileURL(fileURLToPath(new URL('../../dist/plan/planner.js', import.meta.url))).href)) as typeof PlannerModule;
-  const strip = <T extends { stats: object }>(r: T): Omit<T, 'stats'> & { stats: object } => ({ ...r, stats: { ...r.stats, seconds: 0 } });
+  const load = async (): Promise<typeof PlannerModule> =>
+    (await import(
+      pathToFileURL(fileURLToPath(new URL('../../dist/plan/planner.js', import.meta.url))).href
+    )) as typeof PlannerModule;
+  const strip = <T extends { stats: object }>(r: T): Omit<T, 'stats'> & { stats: object } => ({
+    ...r,
+    stats: { ...r.stats, seconds: 0 },
+  });
 
   it('gives exactly the same coverage report with workers: 2 as with workers: 1', async () => {
     const dist = await load();
@@ -242,7 +379,14 @@ describe('compiled planner (dist/) with worker threads', () => {
 
   it('gives exactly the same latency report with workers: 2 as with workers: 1', async () => {
     const dist = await load();
-    const input = { satellites: walkerSatellites(DELTA_53), grid: bigGrid(), start, hours: 6, groundStations: STATIONS, uplinkMinElevationDeg: 10 };
+    const input = {
+      satellites: walkerSatellites(DELTA_53),
+      grid: bigGrid(),
+      start,
+      hours: 6,
+      groundStations: STATIONS,
+      uplinkMinElevationDeg: 10,
+    };
     const one = await dist.planLatency({ ...input, workers: 1 });
     const two = await dist.planLatency({ ...input, workers: 2 });
     expect(strip(two)).toEqual(strip(one));

@@ -7,9 +7,13 @@ import { loadRegion, presetOutline, REGION_PRESETS } from '../../src/regions/reg
 import { gridRegion } from '../../src/plan/grid.js';
 import { errorOf } from '../support/error-of.js';
 
-
-const square = (lon0: number, lat0: number, size: number): Array<[number, number]> =>
-  [[lon0, lat0], [lon0 + size, lat0], [lon0 + size, lat0 + size], [lon0, lat0 + size], [lon0, lat0]];
+const square = (lon0: number, lat0: number, size: number): Array<[number, number]> => [
+  [lon0, lat0],
+  [lon0 + size, lat0],
+  [lon0 + size, lat0 + size],
+  [lon0, lat0 + size],
+  [lon0, lat0],
+];
 
 let dir = '';
 const file = (name: string, content: string): string => {
@@ -18,8 +22,12 @@ const file = (name: string, content: string): string => {
   return p;
 };
 
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'satiot-regions-')); });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'satiot-regions-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('loadRegion presets', () => {
   it.each(Object.keys(REGION_PRESETS))('loads the %s preset as non-empty polygons of [lon, lat] rings', (name) => {
@@ -76,17 +84,27 @@ describe('loadRegion bbox', () => {
     expect(loadRegion('bbox: 10.5 , 45 ,12.25, 46.75').polygons[0]![0]![0]).toEqual([10.5, 45]);
   });
 
-  it.each(['bbox:10,45,12', 'bbox:10,45,12,46,1', 'bbox:a,45,12,46', 'bbox:', 'bbox:-181,0,10,10', 'bbox:0,-91,10,10', 'bbox:0,0,181,10', 'bbox:0,0,10,91'])(
-    'refuses %j with REGION_UNKNOWN', (spec) => {
-      const e = errorOf(() => loadRegion(spec));
-      expect(e.code).toBe('REGION_UNKNOWN');
-      expect(e.details).toEqual({ region: spec });
+  it.each([
+    'bbox:10,45,12',
+    'bbox:10,45,12,46,1',
+    'bbox:a,45,12,46',
+    'bbox:',
+    'bbox:-181,0,10,10',
+    'bbox:0,-91,10,10',
+    'bbox:0,0,181,10',
+    'bbox:0,0,10,91',
+  ])('refuses %j with REGION_UNKNOWN', (spec) => {
+    const e = errorOf(() => loadRegion(spec));
+    expect(e.code).toBe('REGION_UNKNOWN');
+    expect(e.details).toEqual({ region: spec });
+  });
+
+  it.each(['bbox:12,45,10,46', 'bbox:10,46,12,45', 'bbox:10,45,10,46'])(
+    'refuses the empty box %j with REGION_EMPTY',
+    (spec) => {
+      expect(errorOf(() => loadRegion(spec)).code).toBe('REGION_EMPTY');
     },
   );
-
-  it.each(['bbox:12,45,10,46', 'bbox:10,46,12,45', 'bbox:10,45,10,46'])('refuses the empty box %j with REGION_EMPTY', (spec) => {
-    expect(errorOf(() => loadRegion(spec)).code).toBe('REGION_EMPTY');
-  });
 });
 
 describe('loadRegion unknown names', () => {
@@ -112,8 +130,10 @@ describe('loadRegion GeoJSON files', () => {
     const g = gridRegion(r, 4);
     expect(g.cells.length).toBeGreaterThan(50);
     g.cells.forEach((_, i) => {
-      expect(g.lonDeg[i]).toBeGreaterThan(19.95); expect(g.lonDeg[i]).toBeLessThan(24.05);
-      expect(g.latDeg[i]).toBeGreaterThan(-0.05); expect(g.latDeg[i]).toBeLessThan(4.05);
+      expect(g.lonDeg[i]).toBeGreaterThan(19.95);
+      expect(g.lonDeg[i]).toBeLessThan(24.05);
+      expect(g.latDeg[i]).toBeGreaterThan(-0.05);
+      expect(g.latDeg[i]).toBeLessThan(4.05);
     });
   });
 
@@ -122,10 +142,18 @@ describe('loadRegion GeoJSON files', () => {
       type: 'FeatureCollection',
       features: [
         { type: 'Feature', properties: { name: 'a' }, geometry: { type: 'Polygon', coordinates: [square(0, 0, 2)] } },
-        { type: 'Feature', properties: {}, geometry: { type: 'MultiPolygon', coordinates: [[square(10, 10, 2)], [square(20, 20, 2)]] } },
+        {
+          type: 'Feature',
+          properties: {},
+          geometry: { type: 'MultiPolygon', coordinates: [[square(10, 10, 2)], [square(20, 20, 2)]] },
+        },
         { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [5, 5] } },
         { type: 'Feature', properties: {}, geometry: null },
-        { type: 'Feature', properties: {}, geometry: { type: 'GeometryCollection', geometries: [{ type: 'Polygon', coordinates: [square(30, 30, 2)] }] } },
+        {
+          type: 'Feature',
+          properties: {},
+          geometry: { type: 'GeometryCollection', geometries: [{ type: 'Polygon', coordinates: [square(30, 30, 2)] }] },
+        },
       ],
     };
     const r = loadRegion(file('collection.geojson', JSON.stringify(fcol)));
@@ -133,7 +161,16 @@ describe('loadRegion GeoJSON files', () => {
   });
 
   it('loads a single Feature', () => {
-    const r = loadRegion(file('feature.json', JSON.stringify({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [square(-5, 50, 1)] } })));
+    const r = loadRegion(
+      file(
+        'feature.json',
+        JSON.stringify({
+          type: 'Feature',
+          properties: {},
+          geometry: { type: 'Polygon', coordinates: [square(-5, 50, 1)] },
+        }),
+      ),
+    );
     expect(r.polygons).toEqual([[square(-5, 50, 1)]]);
   });
 
@@ -145,8 +182,13 @@ describe('loadRegion GeoJSON files', () => {
   });
 
   it('gives REGION_EMPTY for valid GeoJSON without any polygon', () => {
-    expect(errorOf(() => loadRegion(file('point.geojson', JSON.stringify({ type: 'Point', coordinates: [1, 2] })))).code).toBe('REGION_EMPTY');
-    expect(errorOf(() => loadRegion(file('empty.geojson', JSON.stringify({ type: 'FeatureCollection', features: [] })))).code).toBe('REGION_EMPTY');
+    expect(
+      errorOf(() => loadRegion(file('point.geojson', JSON.stringify({ type: 'Point', coordinates: [1, 2] })))).code,
+    ).toBe('REGION_EMPTY');
+    expect(
+      errorOf(() => loadRegion(file('empty.geojson', JSON.stringify({ type: 'FeatureCollection', features: [] }))))
+        .code,
+    ).toBe('REGION_EMPTY');
     expect(errorOf(() => loadRegion(file('number.json', '42'))).code).toBe('REGION_EMPTY');
   });
 });

@@ -6,15 +6,30 @@ import { loadRegionSpec } from '../../src/regions/region-spec.js';
 import { loadRegion } from '../../src/regions/region-loader.js';
 import { errorOf } from '../support/error-of.js';
 
-
 let dir = '';
 let geojson = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'satiot-region-spec-'));
   geojson = join(dir, 'square.geojson');
-  writeFileSync(geojson, JSON.stringify({ type: 'Polygon', coordinates: [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]] }));
+  writeFileSync(
+    geojson,
+    JSON.stringify({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [2, 0],
+          [2, 2],
+          [0, 2],
+          [0, 0],
+        ],
+      ],
+    }),
+  );
 });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('loadRegionSpec (regions named in an API request)', () => {
   it('loads presets (any case) and bbox specs as loadRegion does', () => {
@@ -35,7 +50,10 @@ describe('loadRegionSpec (regions named in an API request)', () => {
     expect(e.details).toEqual({ region: geojson });
   });
 
-  it.each(['/etc/passwd', '../../package.json', './square.geojson', 'file:///etc/hosts', 'atlantis', ''])('refuses %j with REGION_UNKNOWN', (spec) => {
-    expect(errorOf(() => loadRegionSpec(spec)).code).toBe('REGION_UNKNOWN');
-  });
+  it.each(['/etc/passwd', '../../package.json', './square.geojson', 'file:///etc/hosts', 'atlantis', ''])(
+    'refuses %j with REGION_UNKNOWN',
+    (spec) => {
+      expect(errorOf(() => loadRegionSpec(spec)).code).toBe('REGION_UNKNOWN');
+    },
+  );
 });

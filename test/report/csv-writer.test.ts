@@ -11,22 +11,32 @@ const isFormula = (s: string) => s.length > 0 && FORMULA_START.includes(s[0]!);
 const cellText = fc.oneof(
   fc.string({ unit: 'binary' }),
   fc.tuple(fc.constantFrom(...FORMULA_START), fc.string()).map(([a, b]) => a + b),
-  fc.array(fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '"', ',', "'", ' ', 'a', '\uFF1D', '\uFF20'), { maxLength: 12 }).map((a) => a.join('')),
+  fc
+    .array(fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '"', ',', "'", ' ', 'a', '\uFF1D', '\uFF20'), {
+      maxLength: 12,
+    })
+    .map((a) => a.join('')),
 );
 
 const readBack = (csv: string): string[][] => parse(csv, { relax_column_count: false }) as string[][];
 
 describe('CSV writer', () => {
   it('writes any string so that it parses back unchanged, or quote-prefixed when it starts a formula', () => {
-    fc.assert(fc.property(cellText, cellText, (a, b) => {
-      const [header, row] = readBack(writeCsv(['a', 'b'], [[a, b]]));
-      expect(header).toEqual(['a', 'b']);
-      expect(row).toHaveLength(2);
-      for (const [input, cell] of [[a, row![0]!], [b, row![1]!]]) {
-        expect(isFormula(cell!)).toBe(false);
-        expect(cell).toBe(isFormula(input!) ? `'${input}` : input);
-      }
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(cellText, cellText, (a, b) => {
+        const [header, row] = readBack(writeCsv(['a', 'b'], [[a, b]]));
+        expect(header).toEqual(['a', 'b']);
+        expect(row).toHaveLength(2);
+        for (const [input, cell] of [
+          [a, row![0]!],
+          [b, row![1]!],
+        ]) {
+          expect(isFormula(cell!)).toBe(false);
+          expect(cell).toBe(isFormula(input!) ? `'${input}` : input);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('neutralises a HYPERLINK formula and keeps RFC 4180 quoting', () => {

@@ -5,10 +5,11 @@ import { HOUR, kinds, level, rule, ruleErrorOf, run, T0 } from './helpers.js';
 
 const ANOMALY = { kind: 'anomaly', field: 'values.waterLevelM' };
 /** A station's hourly level: a daily cycle and a little noise of its own. */
-const normal = (i: number) => 5 + 0.3 * Math.sin((2 * Math.PI * i) / 24) + 0.004 * Math.sin(i * 2.3) + 0.003 * Math.cos(i * 5.1);
+const normal = (i: number) =>
+  5 + 0.3 * Math.sin((2 * Math.PI * i) / 24) + 0.004 * Math.sin(i * 2.3) + 0.003 * Math.cos(i * 5.1);
 
 describe('anomaly conditions', () => {
-  it('is unknown until 16 values are known, then false for the station\'s usual values, and raises on a dropout with the expected level as evidence', () => {
+  it("is unknown until 16 values are known, then false for the station's usual values, and raises on a dropout with the expected level as evidence", () => {
     const r = rule(ANOMALY);
     const msgs = Array.from({ length: 40 }, (_, i) => level(T0 + i * HOUR, normal(i)));
     msgs.push(level(T0 + 40 * HOUR, 0));
@@ -17,13 +18,24 @@ describe('anomaly conditions', () => {
     expect(evals.slice(15, 40).map((e) => e.truth)).toEqual(new Array(25).fill('false'));
     expect(kinds(evals).at(-1)).toBe('raise');
     const leaf = (evals.at(-1)!.transition!.evidence.conditions as Array<Record<string, unknown>>)[0]!;
-    expect(leaf).toMatchObject({ kind: 'anomaly', truth: 'true', field: 'values.waterLevelM', value: 0, score: 1, reason: 'deviation', minScore: 0.5 });
+    expect(leaf).toMatchObject({
+      kind: 'anomaly',
+      truth: 'true',
+      field: 'values.waterLevelM',
+      value: 0,
+      score: 1,
+      reason: 'deviation',
+      minScore: 0.5,
+    });
     expect(Math.abs((leaf['expected'] as number) - normal(40))).toBeLessThan(0.1);
   });
 
   it('keeps only `history` values, judges a late value in its place, and takes one capture time as one reading', () => {
     const r = rule({ ...ANOMALY, history: 16 });
-    const evals = run(r, Array.from({ length: 30 }, (_, i) => level(T0 + i * HOUR, normal(i))));
+    const evals = run(
+      r,
+      Array.from({ length: 30 }, (_, i) => level(T0 + i * HOUR, normal(i))),
+    );
     const samples = (evals.at(-1)!.state.leaves['condition'] as unknown as { samples: unknown[] }).samples;
     expect(samples).toHaveLength(16);
     // A late copy of hour 25 with the same value: the same reading, nothing unusual.
@@ -42,7 +54,10 @@ describe('anomaly conditions', () => {
     expect(ruleErrorOf(() => rule({ ...ANOMALY, window: 4 })).path).toBe('condition.window');
     const r = rule(ANOMALY);
     const s = run(r, [level(T0, 1)])[0]!.state;
-    const bad = restoreRuleState(r.condition, { ...s, leaves: { condition: { kind: 'anomaly', samples: [[1, 'x']] } } });
+    const bad = restoreRuleState(r.condition, {
+      ...s,
+      leaves: { condition: { kind: 'anomaly', samples: [[1, 'x']] } },
+    });
     expect(bad.leaves).toEqual({});
   });
 });

@@ -10,7 +10,11 @@ const engine = augursEngine();
 const rising = (i: number) => 4 + 0.05 * i + 0.1 * Math.sin((2 * Math.PI * i) / 24);
 const CREST = { kind: 'forecast', field: 'values.waterLevelM', op: '>=', value: 7.5, horizonMinutes: 12 * 60 };
 
-function feed(condition: object, n: number, withEngine = true): Array<{ truth: string; state: RuleState; evidence: Array<Record<string, unknown>> }> {
+function feed(
+  condition: object,
+  n: number,
+  withEngine = true,
+): Array<{ truth: string; state: RuleState; evidence: Array<Record<string, unknown>> }> {
   const r = rule(condition);
   let state: RuleState | undefined;
   const out = [];
@@ -18,13 +22,17 @@ function feed(condition: object, n: number, withEngine = true): Array<{ truth: s
     const ctx: MessageContext = { ...level(T0 + i * HOUR, rising(i)), ...(withEngine ? { engine } : {}) };
     const e = evaluateMessage(r, state, ctx);
     state = e.state;
-    out.push({ truth: e.truth, state: e.state, evidence: (e.transition?.evidence.conditions ?? []) as Array<Record<string, unknown>> });
+    out.push({
+      truth: e.truth,
+      state: e.state,
+      evidence: (e.transition?.evidence.conditions ?? []) as Array<Record<string, unknown>>,
+    });
   }
   return out;
 }
 
 describe('forecast conditions', () => {
-  it('raises a pre-alarm when the forecast\'s upper bound reaches the line within the horizon, carrying when and the interval', () => {
+  it("raises a pre-alarm when the forecast's upper bound reaches the line within the horizon, carrying when and the interval", () => {
     // After 40 h the level is 6.0 m: 1.5 m below the line, 30 h away at 5 cm/h — outside 12 h.
     const early = feed(CREST, 40);
     expect(early.slice(0, 23).every((e) => e.truth === 'unknown')).toBe(true);
@@ -34,7 +42,13 @@ describe('forecast conditions', () => {
     const first = late.findIndex((e) => e.truth === 'true');
     expect(first).toBeGreaterThan(40);
     const leaf = late[first]!.evidence[0]!;
-    expect(leaf).toMatchObject({ kind: 'forecast', truth: 'true', quantile: 'upper', threshold: 7.5, horizonMinutes: 720 });
+    expect(leaf).toMatchObject({
+      kind: 'forecast',
+      truth: 'true',
+      quantile: 'upper',
+      threshold: 7.5,
+      horizonMinutes: 720,
+    });
     const crossing = leaf['crossing'] as { at: string; forecast: number; lower: number; upper: number };
     expect(crossing.upper).toBeGreaterThanOrEqual(7.5);
     expect(crossing.lower).toBeLessThanOrEqual(crossing.forecast);
@@ -52,7 +66,11 @@ describe('forecast conditions', () => {
     expect(feed(CREST, 30, false).every((e) => e.truth === 'unknown')).toBe(true);
     const r = rule(CREST);
     const s = feed(CREST, 30).at(-1)!.state;
-    const late = evaluateMessage(r, s, { terminal: TERMINAL, message: { id: 'late', capturedAt: T0 + 5 * HOUR + 1, decoded: { values: { waterLevelM: 4 } }, meta: {} }, engine });
+    const late = evaluateMessage(r, s, {
+      terminal: TERMINAL,
+      message: { id: 'late', capturedAt: T0 + 5 * HOUR + 1, decoded: { values: { waterLevelM: 4 } }, meta: {} },
+      engine,
+    });
     expect(late.truth).toBe('unknown');
     expect(ruleErrorOf(() => rule({ ...CREST, horizonMinutes: 0 })).path).toBe('condition.horizonMinutes');
     expect(ruleErrorOf(() => rule({ ...CREST, op: '==' })).path).toBe('condition.op');

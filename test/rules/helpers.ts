@@ -10,7 +10,13 @@ export const T0 = Date.UTC(2025, 5, 1, 8, 0, 0);
 export const MIN = 60_000;
 export const HOUR = 3_600_000;
 
-export const TERMINAL: RuleTerminal = { id: 't-1', devEui: '0011223344556677', profile: 'fixed-collector', codec: 'sl651', tenantId: 'acme' };
+export const TERMINAL: RuleTerminal = {
+  id: 't-1',
+  devEui: '0011223344556677',
+  profile: 'fixed-collector',
+  codec: 'sl651',
+  tenantId: 'acme',
+};
 
 /** A rule through parseRule, with defaults for the fields a test does not care about. */
 export function rule(condition: unknown, extra: Record<string, unknown> = {}): Rule {
@@ -20,7 +26,12 @@ export function rule(condition: unknown, extra: Record<string, unknown> = {}): R
 let seq = 0;
 
 /** A message context captured at `at` with the given decoded object. */
-export function msg(at: number, decoded: object | null, meta: MessageMeta = {}, terminal: RuleTerminal = TERMINAL): MessageContext {
+export function msg(
+  at: number,
+  decoded: object | null,
+  meta: MessageMeta = {},
+  terminal: RuleTerminal = TERMINAL,
+): MessageContext {
   return { terminal, message: { id: `m-${++seq}`, capturedAt: at, decoded, meta } };
 }
 
@@ -40,7 +51,10 @@ export function kinds(evals: readonly RuleEvaluation[]): Array<'raise' | 'clear'
 }
 
 export function level(at: number, waterLevelM: number | undefined): MessageContext {
-  return msg(at, { protocol: 'sl651', values: waterLevelM === undefined ? { voltageV: 12.1 } : { waterLevelM, voltageV: 12.1 } });
+  return msg(at, {
+    protocol: 'sl651',
+    values: waterLevelM === undefined ? { voltageV: 12.1 } : { waterLevelM, voltageV: 12.1 },
+  });
 }
 
 /** The RuleError a call throws; fails the test when it throws nothing or something else. */

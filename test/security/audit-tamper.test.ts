@@ -30,7 +30,8 @@ describe('audit chain edited on disk', () => {
     const store = await openStore('sqlite', { dataDir: dir });
     const log = new ChainedAuditLog(store.audit, { clock: new ManualClock(T0), signer, checkpointEvery: 4 });
     api = await openApi({ store, audit: log });
-    for (let i = 0; i < 6; i++) await api.app.inject({ method: 'POST', url: '/api/v1/tenants', headers: auth, payload: { name: `tenant-${i}` } });
+    for (let i = 0; i < 6; i++)
+      await api.app.inject({ method: 'POST', url: '/api/v1/tenants', headers: auth, payload: { name: `tenant-${i}` } });
     await api.app.inject({ method: 'GET', url: '/api/v1/terminals', headers: { authorization: 'Bearer stolen-key' } });
     await api.app.auditIdle?.();
     await log.flush();
@@ -45,7 +46,11 @@ describe('audit chain edited on disk', () => {
     db.close();
     const store = await openStore('sqlite', { dataDir: dir });
     try {
-      return await verifyStoredChain(store.audit, signer, { now: T0, checkpointEvery: 4, retentionMs: 180 * 86_400_000 });
+      return await verifyStoredChain(store.audit, signer, {
+        now: T0,
+        checkpointEvery: 4,
+        retentionMs: 180 * 86_400_000,
+      });
     } finally {
       await store.close();
     }
@@ -83,21 +88,33 @@ describe('audit chain edited on disk', () => {
   });
 
   it('catches an attacker hiding a failed login by turning it into a success', async () => {
-    const v = await verifyAfter("UPDATE audit_log SET outcome = 'ok', action = 'api.get' WHERE action = 'auth.failure'");
+    const v = await verifyAfter(
+      "UPDATE audit_log SET outcome = 'ok', action = 'api.get' WHERE action = 'auth.failure'",
+    );
     expect(v.broken).toMatchObject({ seq: 7, reason: 'hash-mismatch' });
   });
 
   it('catches a record deleted', async () => {
-    expect((await verifyAfter('DELETE FROM audit_log WHERE seq = 2')).broken).toMatchObject({ seq: 2, reason: 'record-missing' });
+    expect((await verifyAfter('DELETE FROM audit_log WHERE seq = 2')).broken).toMatchObject({
+      seq: 2,
+      reason: 'record-missing',
+    });
   });
 
   it('catches two records swapped', async () => {
-    expect((await verifyAfter('UPDATE audit_log SET seq = 100 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4; UPDATE audit_log SET seq = 4 WHERE seq = 100')).broken)
-      .toMatchObject({ seq: 3, reason: 'hash-mismatch' });
+    expect(
+      (
+        await verifyAfter(
+          'UPDATE audit_log SET seq = 100 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4; UPDATE audit_log SET seq = 4 WHERE seq = 100',
+        )
+      ).broken,
+    ).toMatchObject({ seq: 3, reason: 'hash-mismatch' });
   });
 
   it('catches the newest records cut off, head and all', async () => {
-    const v = await verifyAfter("DELETE FROM audit_log WHERE seq >= 6; UPDATE audit_head SET seq = 5, hash = (SELECT hash FROM audit_log WHERE seq = 5)");
+    const v = await verifyAfter(
+      'DELETE FROM audit_log WHERE seq >= 6; UPDATE audit_head SET seq = 5, hash = (SELECT hash FROM audit_log WHERE seq = 5)',
+    );
     expect(v.broken).toMatchObject({ reason: 'record-missing', seq: 6 });
   });
 
@@ -111,11 +128,14 @@ describe('audit chain edited on disk', () => {
   });
 
   it('catches every record up to the newest checkpoint deleted, passed off as pruned', async () => {
-    expect((await verifyAfter('DELETE FROM audit_log WHERE seq <= 4')).broken).toMatchObject({ seq: 5, reason: 'prune-unproven' });
+    expect((await verifyAfter('DELETE FROM audit_log WHERE seq <= 4')).broken).toMatchObject({
+      seq: 5,
+      reason: 'prune-unproven',
+    });
     expect(await verifyOverApi()).toMatchObject({ ok: false, broken: { seq: 5, reason: 'prune-unproven' } });
   });
 
-  it('says over the API that an unpinned key proves nothing against whoever holds the server\'s key', async () => {
+  it("says over the API that an unpinned key proves nothing against whoever holds the server's key", async () => {
     const v = await verifyOverApi();
     expect(v).toMatchObject({ ok: true, keySource: 'signer' });
     expect(v.warning).toMatch(/not pinned/);

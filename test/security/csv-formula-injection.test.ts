@@ -15,7 +15,11 @@ describe('CSV formula injection', () => {
   it('exports a satellite id of =HYPERLINK(…) from frame metadata as quote-prefixed text', async () => {
     const t = await api.f.addTerminal();
     await api.f.core.pipeline.ingest(api.f.station, [uplink(t, 1, new Uint8Array([1]), { satelliteId: EVIL })]);
-    const res = await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/messages.csv`, headers: auth });
+    const res = await api.app.inject({
+      method: 'GET',
+      url: `/api/v1/terminals/${t.devEui}/messages.csv`,
+      headers: auth,
+    });
     expect(res.statusCode).toBe(200);
     const rows = parse(res.body, { columns: true }) as Array<Record<string, string>>;
     expect(rows.map((r) => r['satellites'])).toEqual([`'${EVIL}`]);

@@ -19,6 +19,18 @@ export interface SecurityApi {
  */
 export async function unlimitedApi(opts: Parameters<typeof coreFixture>[0] = {}): Promise<SecurityApi> {
   const f = await coreFixture(opts);
-  const app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY), limits: { api: false, station: false }, suspiciousInputAudit: false });
-  return { f, app, close: async () => { await app.close(); await f.close(); } };
+  const app = await buildApp({
+    core: f.core,
+    adminKeyHash: sha256Hex(KEY),
+    limits: { api: false, station: false },
+    suspiciousInputAudit: false,
+  });
+  return {
+    f,
+    app,
+    close: async () => {
+      await app.close();
+      await f.close();
+    },
+  };
 }

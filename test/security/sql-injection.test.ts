@@ -18,14 +18,29 @@ import { FakePublisher, FakeTransport } from '../core/delivery/helpers.js';
 import { T0, uplink } from '../support/core-fixture.js';
 
 const INJECTIONS = [
-  "' OR '1'='1", "' OR 1=1 --", '" OR ""="', "1; DROP TABLE tenants; --", "x' UNION SELECT name, sql FROM sqlite_master --",
-  "x' UNION SELECT table_name FROM information_schema.tables --", "'; SELECT pg_sleep(5); --", "1) OR (1=1", "%' --", '\\', "x'/*", '%_%',
+  "' OR '1'='1",
+  "' OR 1=1 --",
+  '" OR ""="',
+  '1; DROP TABLE tenants; --',
+  "x' UNION SELECT name, sql FROM sqlite_master --",
+  "x' UNION SELECT table_name FROM information_schema.tables --",
+  "'; SELECT pg_sleep(5); --",
+  '1) OR (1=1',
+  "%' --",
+  '\\',
+  "x'/*",
+  '%_%',
 ];
 /** Text a database error would put in an answer. */
-const DB_ERROR = /sqlite|syntax error|unrecognized token|sql_master|sqlite_master|information_schema|relation "|pg_|SQLSTATE|near "/i;
+const DB_ERROR =
+  /sqlite|syntax error|unrecognized token|sql_master|sqlite_master|information_schema|relation "|pg_|SQLSTATE|near "/i;
 const CODES = new Set(Object.keys(ERROR_CODES));
 
-interface GetRoute { path: string; query: string[]; pathParams: string[] }
+interface GetRoute {
+  path: string;
+  query: string[];
+  pathParams: string[];
+}
 
 const POSTGRES_URL = process.env['SATIOT_TEST_POSTGRES_URL'] || undefined;
 const BACKENDS = ['sqlite', ...(POSTGRES_URL ? ['postgres'] : [])];
@@ -40,16 +55,41 @@ describe.each(BACKENDS)('SQL injection on every filter (%s)', (backend) => {
   const schema = `satiot_sqli_${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    const store = await openStore(backend === 'sqlite' ? 'sqlite::memory:' : `${POSTGRES_URL}?schema=${schema}`, { dataDir: '/nonexistent' });
+    const store = await openStore(backend === 'sqlite' ? 'sqlite::memory:' : `${POSTGRES_URL}?schema=${schema}`, {
+      dataDir: '/nonexistent',
+    });
     log = new ChainedAuditLog(store.audit, { clock: new ManualClock(T0) });
-    api = await unlimitedApi({ store, audit: log, delivery: { transport: new FakeTransport(), publisher: new FakePublisher() } });
+    api = await unlimitedApi({
+      store,
+      audit: log,
+      delivery: { transport: new FakeTransport(), publisher: new FakePublisher() },
+    });
     await api.app.ready();
-    const doc = api.app.swagger() as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string; schema?: { type?: string; enum?: unknown[]; format?: string } }> }>> };
-    routes = Object.entries(doc.paths).filter(([, ops]) => ops.get).map(([path, ops]) => ({
-      path,
-      query: (ops.get!.parameters ?? []).filter((p) => p.in === 'query' && p.schema?.type === 'string' && !p.schema.enum && !p.schema.format).map((p) => p.name),
-      pathParams: (ops.get!.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
-    })).filter((r) => r.query.length > 0 || r.pathParams.length > 0);
+    const doc = api.app.swagger() as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: Array<{
+              in: string;
+              name: string;
+              schema?: { type?: string; enum?: unknown[]; format?: string };
+            }>;
+          }
+        >
+      >;
+    };
+    routes = Object.entries(doc.paths)
+      .filter(([, ops]) => ops.get)
+      .map(([path, ops]) => ({
+        path,
+        query: (ops.get!.parameters ?? [])
+          .filter((p) => p.in === 'query' && p.schema?.type === 'string' && !p.schema.enum && !p.schema.format)
+          .map((p) => p.name),
+        pathParams: (ops.get!.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
+      }))
+      .filter((r) => r.query.length > 0 || r.pathParams.length > 0);
     const t = await api.f.addTerminal();
     devEui = t.devEui;
     await api.f.core.pipeline.ingest(api.f.station, [uplink(t, 1, new Uint8Array([1]))]);
@@ -66,15 +106,27 @@ describe.each(BACKENDS)('SQL injection on every filter (%s)', (backend) => {
   });
 
   it('answers every injection without a 500, a database error, or a row it should not return', async () => {
-    const tenantsBefore = (await api.app.inject({ method: 'GET', url: '/api/v1/tenants', headers: auth })).json().items.length;
+    const tenantsBefore = (await api.app.inject({ method: 'GET', url: '/api/v1/tenants', headers: auth })).json().items
+      .length;
     const problems: string[] = [];
     let attempts = 0;
     for (const r of routes) {
-      const base = r.path.replace('{devEui}', devEui).replace('{tenantId}', api.f.tenantId).replace(/\{[^}]+\}/g, 'x1');
+      const base = r.path
+        .replace('{devEui}', devEui)
+        .replace('{tenantId}', api.f.tenantId)
+        .replace(/\{[^}]+\}/g, 'x1');
       const urls: Array<{ url: string; inj: string }> = [];
       for (const inj of INJECTIONS) {
         for (const q of r.query) urls.push({ url: `${base}?${q}=${encodeURIComponent(inj)}`, inj });
-        for (const p of r.pathParams) urls.push({ url: r.path.replace(`{${p}}`, encodeURIComponent(inj)).replace('{devEui}', devEui).replace('{tenantId}', api.f.tenantId).replace(/\{[^}]+\}/g, 'x1'), inj });
+        for (const p of r.pathParams)
+          urls.push({
+            url: r.path
+              .replace(`{${p}}`, encodeURIComponent(inj))
+              .replace('{devEui}', devEui)
+              .replace('{tenantId}', api.f.tenantId)
+              .replace(/\{[^}]+\}/g, 'x1'),
+            inj,
+          });
       }
       for (const { url, inj } of urls) {
         // As a tenant key: an injection that widened a tenant filter would show another tenant's rows.
@@ -85,7 +137,8 @@ describe.each(BACKENDS)('SQL injection on every filter (%s)', (backend) => {
           // The input itself may be echoed ("no tenant x' UNION …"): only what is left counts.
           const rest = res.body.split(JSON.stringify(inj).slice(1, -1)).join('').split(inj).join('');
           if (DB_ERROR.test(rest)) problems.push(`${url} leaks: ${res.body.slice(0, 200)}`);
-          if (res.statusCode >= 400 && !CODES.has((res.json() as { error?: { code?: string } }).error?.code ?? '')) problems.push(`${url} → uncatalogued ${res.body.slice(0, 100)}`);
+          if (res.statusCode >= 400 && !CODES.has((res.json() as { error?: { code?: string } }).error?.code ?? ''))
+            problems.push(`${url} → uncatalogued ${res.body.slice(0, 100)}`);
         }
       }
     }
@@ -94,9 +147,16 @@ describe.each(BACKENDS)('SQL injection on every filter (%s)', (backend) => {
     // The tables are intact and no injected filter matched anything it should not have.
     const tenants = (await api.app.inject({ method: 'GET', url: '/api/v1/tenants', headers: auth })).json().items;
     expect(tenants.length).toBe(tenantsBefore);
-    const own = (await api.app.inject({ method: 'GET', url: `/api/v1/terminals?tenantId=${encodeURIComponent("' OR '1'='1")}`, headers: auth }));
+    const own = await api.app.inject({
+      method: 'GET',
+      url: `/api/v1/terminals?tenantId=${encodeURIComponent("' OR '1'='1")}`,
+      headers: auth,
+    });
     expect(own.statusCode === 404 || own.json().items.length === 0).toBe(true);
-    expect((await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${devEui}/messages`, headers: auth })).json().items).toHaveLength(1);
+    expect(
+      (await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${devEui}/messages`, headers: auth })).json()
+        .items,
+    ).toHaveLength(1);
   }, 180_000);
 
   it('records the attempts in the audit log', async () => {
@@ -104,6 +164,8 @@ describe.each(BACKENDS)('SQL injection on every filter (%s)', (backend) => {
     await log.flush();
     const rs = await api.f.store.audit.list({ action: 'security.suspicious-input', limit: 1000 });
     expect(rs.items.length).toBeGreaterThan(100);
-    expect(rs.items[0]).toMatchObject({ details: { kind: 'sql-injection', inputs: [expect.stringMatching(/^(query|params)\./)] } });
+    expect(rs.items[0]).toMatchObject({
+      details: { kind: 'sql-injection', inputs: [expect.stringMatching(/^(query|params)\./)] },
+    });
   });
 });

@@ -21,11 +21,26 @@ async function open(o: Partial<AppOptions> = {}): Promise<void> {
   f = await coreFixture({ store, audit: log });
   wall = new ManualClock(T0);
   // No rate limit or lock-out: only the audit's own bounds are under test.
-  app = await buildApp({ core: f.core, adminKeyHash: sha256Hex(KEY), limits: { api: false, station: false, lockout: false }, wallClock: wall, ...o });
+  app = await buildApp({
+    core: f.core,
+    adminKeyHash: sha256Hex(KEY),
+    limits: { api: false, station: false, lockout: false },
+    wallClock: wall,
+    ...o,
+  });
 }
-afterEach(async () => { await app.close(); await f.close(); });
+afterEach(async () => {
+  await app.close();
+  await f.close();
+});
 
-const scrape = (remoteAddress: string, token?: string) => app.inject({ method: 'GET', url: '/metrics', remoteAddress, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+const scrape = (remoteAddress: string, token?: string) =>
+  app.inject({
+    method: 'GET',
+    url: '/metrics',
+    remoteAddress,
+    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+  });
 
 describe('/metrics access', () => {
   it('without a metrics token: open to loopback callers, 401 to anonymous remote ones, open to operator keys', async () => {
@@ -33,7 +48,16 @@ describe('/metrics access', () => {
     expect((await scrape('127.0.0.1')).statusCode).toBe(200);
     expect((await scrape('::1')).statusCode).toBe(200);
     // A proxy on this machine that is not trusted (--trust-proxy) forwards a remote client: not loopback.
-    expect((await app.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': REMOTE } })).statusCode).toBe(401);
+    expect(
+      (
+        await app.inject({
+          method: 'GET',
+          url: '/metrics',
+          remoteAddress: '127.0.0.1',
+          headers: { 'x-forwarded-for': REMOTE },
+        })
+      ).statusCode,
+    ).toBe(401);
     const denied = await scrape(REMOTE);
     expect([denied.statusCode, denied.json().error.code]).toEqual([401, 'UNAUTHORIZED']);
     expect(denied.body).not.toContain('satiot_');
@@ -55,7 +79,8 @@ describe('/metrics access', () => {
 });
 
 describe('suspicious-input audit records', () => {
-  const junk = (remoteAddress: string, i: number) => app.inject({ method: 'GET', url: `/api/v1/junk-${i}?q=${encodeURIComponent("' OR '1'='1")}`, remoteAddress });
+  const junk = (remoteAddress: string, i: number) =>
+    app.inject({ method: 'GET', url: `/api/v1/junk-${i}?q=${encodeURIComponent("' OR '1'='1")}`, remoteAddress });
   const suspicious = async () => {
     await app.auditIdle?.();
     await log.flush();
@@ -67,7 +92,10 @@ describe('suspicious-input audit records', () => {
     for (let i = 0; i < 1000; i++) expect((await junk(REMOTE, i)).statusCode).toBe(404);
     const first = await suspicious();
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatchObject({ sourceIp: REMOTE, details: { kind: 'sql-injection', inputs: ['query.q'], suppressed: 0 } });
+    expect(first[0]).toMatchObject({
+      sourceIp: REMOTE,
+      details: { kind: 'sql-injection', inputs: ['query.q'], suppressed: 0 },
+    });
     wall.advance(61_000);
     await junk(REMOTE, 1000);
     const after = await suspicious();
@@ -85,6 +113,9 @@ describe('suspicious-input audit records', () => {
     await junk(REMOTE, 1000);
     const after = await suspicious();
     expect(after).toHaveLength(capped.length + 1);
-    expect(after.at(-1)).toMatchObject({ sourceIp: REMOTE, details: { suppressed: 0, suppressedOverCap: 1000 - capped.length } });
+    expect(after.at(-1)).toMatchObject({
+      sourceIp: REMOTE,
+      details: { suppressed: 0, suppressedOverCap: 1000 - capped.length },
+    });
   });
 });

@@ -5,7 +5,21 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StaleTerminalError, type Store } from '../../src/core/ports/store.js';
-import { POSTGRES_URL, SQLITE_FILE, SQLITE_MEMORY, counters, message, postgresCase, reception, station, tenant, terminal, write, type BackendCase, type StoreHarness } from './helpers.js';
+import {
+  POSTGRES_URL,
+  SQLITE_FILE,
+  SQLITE_MEMORY,
+  counters,
+  message,
+  postgresCase,
+  reception,
+  station,
+  tenant,
+  terminal,
+  write,
+  type BackendCase,
+  type StoreHarness,
+} from './helpers.js';
 import { parseUplinkEvent, uplinkEvent } from '../../src/core/events/uplink-event.js';
 import { uplinkSubject } from '../../src/core/events/subjects.js';
 
@@ -38,11 +52,13 @@ for (const backend of BACKENDS) {
       });
 
       it('writes nothing when the function throws, and the store stays usable', async () => {
-        await expect(store.atomically(async (tx) => {
-          await tx.createTenant(tenant('acme'));
-          await tx.outbox.append([{ id: 'e1', subject: 's.x', data: bytes('x') }], 5);
-          throw new Error('changed my mind');
-        })).rejects.toThrow('changed my mind');
+        await expect(
+          store.atomically(async (tx) => {
+            await tx.createTenant(tenant('acme'));
+            await tx.outbox.append([{ id: 'e1', subject: 's.x', data: bytes('x') }], 5);
+            throw new Error('changed my mind');
+          }),
+        ).rejects.toThrow('changed my mind');
         expect(await store.getTenant('acme')).toBeUndefined();
         expect(await store.outbox.pending(10)).toEqual([]);
         await store.createTenant(tenant('acme'));
@@ -51,10 +67,12 @@ for (const backend of BACKENDS) {
 
       it('rolls back after a failed statement inside it', async () => {
         await store.createTenant(tenant('acme'));
-        await expect(store.atomically(async (tx) => {
-          await tx.outbox.append([{ id: 'e1', subject: 's.x', data: bytes('x') }], 5);
-          await tx.createTenant(tenant('acme')); // duplicate key
-        })).rejects.toThrow();
+        await expect(
+          store.atomically(async (tx) => {
+            await tx.outbox.append([{ id: 'e1', subject: 's.x', data: bytes('x') }], 5);
+            await tx.createTenant(tenant('acme')); // duplicate key
+          }),
+        ).rejects.toThrow();
         expect(await store.outbox.pending(10)).toEqual([]);
       });
 
@@ -64,14 +82,23 @@ for (const backend of BACKENDS) {
         await store.createTerminal(t);
         await store.createGroundStation(station('gs'));
         let release!: () => void;
-        const held = new Promise<void>((r) => { release = r; });
+        const held = new Promise<void>((r) => {
+          release = r;
+        });
         const tx = store.atomically(async (x) => {
           await x.outbox.append([{ id: 'in-tx', subject: 's.x', data: bytes('x') }], 1);
           await held;
           throw new Error('rolled back');
         });
         const m = message(t, 1);
-        const ingest = store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs')], counters: [{ state: counters(t.id, 1, 0), expectedVersion: -1 }], events: [{ id: m.id, subject: 's.up', data: bytes('up') }] }));
+        const ingest = store.commitIngest(
+          write({
+            newMessages: [m],
+            receptions: [reception(m, 'gs')],
+            counters: [{ state: counters(t.id, 1, 0), expectedVersion: -1 }],
+            events: [{ id: m.id, subject: 's.up', data: bytes('up') }],
+          }),
+        );
         await sleep(20);
         release();
         await expect(tx).rejects.toThrow('rolled back');
@@ -83,10 +110,26 @@ for (const backend of BACKENDS) {
 
     describe('outbox', () => {
       it('keeps events in order, once per id, until they are marked published', async () => {
-        await store.outbox.append([{ id: 'a', subject: 's.a', data: bytes('1') }, { id: 'b', subject: 's.b', data: bytes('2') }], 10);
-        await store.outbox.append([{ id: 'a', subject: 's.a', data: bytes('again') }, { id: 'c', subject: 's.c', data: bytes('3') }], 20);
+        await store.outbox.append(
+          [
+            { id: 'a', subject: 's.a', data: bytes('1') },
+            { id: 'b', subject: 's.b', data: bytes('2') },
+          ],
+          10,
+        );
+        await store.outbox.append(
+          [
+            { id: 'a', subject: 's.a', data: bytes('again') },
+            { id: 'c', subject: 's.c', data: bytes('3') },
+          ],
+          20,
+        );
         const pending = await store.outbox.pending(10);
-        expect(pending.map((e) => [e.id, e.subject, text(e.data), e.createdAt])).toEqual([['a', 's.a', '1', 10], ['b', 's.b', '2', 10], ['c', 's.c', '3', 20]]);
+        expect(pending.map((e) => [e.id, e.subject, text(e.data), e.createdAt])).toEqual([
+          ['a', 's.a', '1', 10],
+          ['b', 's.b', '2', 10],
+          ['c', 's.c', '3', 20],
+        ]);
         expect(pending[0]!.seq).toBeLessThan(pending[1]!.seq);
         expect(await store.outbox.lag()).toEqual({ pending: 3, oldestAt: 10 });
         await store.outbox.markPublished([pending[0]!.seq, pending[1]!.seq], 30);
@@ -98,31 +141,62 @@ for (const backend of BACKENDS) {
         expect((await store.outbox.pending(10)).map((e) => e.id)).toEqual(['c']);
       });
 
-      it('writes each new message\'s uplink event, with its first copy\'s path, with an ingest write that asks for them, in message order, ahead of its other events', async () => {
+      it("writes each new message's uplink event, with its first copy's path, with an ingest write that asks for them, in message order, ahead of its other events", async () => {
         await store.createTenant(tenant('acme'));
         const t = terminal('term-1', 'acme', 1);
         await store.createTerminal(t);
         await store.createGroundStation(station('gs'));
         const [m1, m2] = [message(t, 7, { fPort: null, ack: true }), message(t, 8)];
-        const w = write({ newMessages: [m1!, m2!], uplinkEvents: true, receptions: [reception(m1!, 'gs'), reception(m2!, 'gs')], events: [{ id: 'received:1', subject: 's.received', data: bytes('r') }], eventsAt: 42 });
+        const w = write({
+          newMessages: [m1!, m2!],
+          uplinkEvents: true,
+          receptions: [reception(m1!, 'gs'), reception(m2!, 'gs')],
+          events: [{ id: 'received:1', subject: 's.received', data: bytes('r') }],
+          eventsAt: 42,
+        });
         await store.commitIngest(w);
         await store.commitIngest(w); // written again (a retry): nothing twice
         const pending = await store.outbox.pending(10);
         expect(pending.map((e) => [e.id, e.subject, e.createdAt])).toEqual([
-          [m1!.id, uplinkSubject(m1!), 42], [m2!.id, uplinkSubject(m2!), 42], ['received:1', 's.received', 42],
+          [m1!.id, uplinkSubject(m1!), 42],
+          [m2!.id, uplinkSubject(m2!), 42],
+          ['received:1', 's.received', 42],
         ]);
         expect(parseUplinkEvent(pending[0]!.data)).toEqual({
-          messageId: m1!.id, tenantId: 'acme', devEui: t.devEui, fCnt: 7, fPort: null, payload: m1!.payload, capturedAt: m1!.capturedAt, ack: true,
+          messageId: m1!.id,
+          tenantId: 'acme',
+          devEui: t.devEui,
+          fCnt: 7,
+          fPort: null,
+          payload: m1!.payload,
+          capturedAt: m1!.capturedAt,
+          ack: true,
         });
-        expect(Buffer.from(pending[1]!.data).equals(Buffer.from(uplinkEvent(m2!, { stationId: 'gs', satelliteId: 'SAT-1' })))).toBe(true);
+        expect(
+          Buffer.from(pending[1]!.data).equals(
+            Buffer.from(uplinkEvent(m2!, { stationId: 'gs', satelliteId: 'SAT-1' })),
+          ),
+        ).toBe(true);
         // The event names the first copy's path (the dashboard's feed shows it).
-        expect(JSON.parse(Buffer.from(pending[0]!.data).toString()).via).toEqual({ stationId: 'gs', satelliteId: 'SAT-1' });
+        expect(JSON.parse(Buffer.from(pending[0]!.data).toString()).via).toEqual({
+          stationId: 'gs',
+          satelliteId: 'SAT-1',
+        });
       });
 
       it('never hands out a seq at or below one it handed out before, even after pruning everything it could', async () => {
-        await store.outbox.append([{ id: 'a', subject: 's.a', data: bytes('1') }, { id: 'b', subject: 's.b', data: bytes('2') }], 10);
+        await store.outbox.append(
+          [
+            { id: 'a', subject: 's.a', data: bytes('1') },
+            { id: 'b', subject: 's.b', data: bytes('2') },
+          ],
+          10,
+        );
         const first = await store.outbox.pending(10);
-        await store.outbox.markPublished(first.map((e) => e.seq), 20);
+        await store.outbox.markPublished(
+          first.map((e) => e.seq),
+          20,
+        );
         expect(await store.outbox.prune(30)).toBe(1); // the newest row stays
         await store.outbox.append([{ id: 'c', subject: 's.c', data: bytes('3') }], 40);
         const [c] = await store.outbox.pending(10, first[1]!.seq);
@@ -130,12 +204,19 @@ for (const backend of BACKENDS) {
         expect(c!.seq).toBeGreaterThan(first[1]!.seq);
       });
 
-      it('takes an ingest batch\'s events in its transaction', async () => {
+      it("takes an ingest batch's events in its transaction", async () => {
         await store.createTenant(tenant('acme'));
         const t = terminal('term-1', 'acme', 1);
         await store.createTerminal(t);
         const m = message(t, 1);
-        await store.commitIngest(write({ newMessages: [m], counters: [{ state: counters(t.id, 1, 0), expectedVersion: -1 }], events: [{ id: m.id, subject: 'satiot.up.x', data: bytes('m') }], eventsAt: 77 }));
+        await store.commitIngest(
+          write({
+            newMessages: [m],
+            counters: [{ state: counters(t.id, 1, 0), expectedVersion: -1 }],
+            events: [{ id: m.id, subject: 'satiot.up.x', data: bytes('m') }],
+            eventsAt: 77,
+          }),
+        );
         expect((await store.outbox.pending(10)).map((e) => [e.id, e.createdAt])).toEqual([[m.id, 77]]);
       });
 
@@ -143,8 +224,18 @@ for (const backend of BACKENDS) {
         await store.createTenant(tenant('acme'));
         const t = terminal('term-1', 'acme', 1);
         const m = message(t, 1);
-        const e = await store.commitIngest(write({ newMessages: [m], counters: [{ state: counters(t.id, 1, 0), expectedVersion: -1 }], events: [{ id: m.id, subject: 's', data: bytes('m') }] }))
-          .then(() => undefined, (err: unknown) => err);
+        const e = await store
+          .commitIngest(
+            write({
+              newMessages: [m],
+              counters: [{ state: counters(t.id, 1, 0), expectedVersion: -1 }],
+              events: [{ id: m.id, subject: 's', data: bytes('m') }],
+            }),
+          )
+          .then(
+            () => undefined,
+            (err: unknown) => err,
+          );
         expect(e).toBeInstanceOf(StaleTerminalError);
         expect((e as StaleTerminalError).terminalIds).toEqual([t.id]);
         expect(await store.outbox.pending(10)).toEqual([]);
@@ -167,22 +258,33 @@ for (const backend of BACKENDS) {
         expect(fresh.size).toBe(1499);
         expect(fresh.has('e2')).toBe(false);
         expect(fresh.has('e1499')).toBe(true);
-        expect((await store.inbox.claimMany('rules', ['e3', 'new'], 3))).toEqual(new Set(['new']));
-        expect((await store.inbox.claimMany('decoder', ['e3'], 3))).toEqual(new Set(['e3']));
+        expect(await store.inbox.claimMany('rules', ['e3', 'new'], 3)).toEqual(new Set(['new']));
+        expect(await store.inbox.claimMany('decoder', ['e3'], 3)).toEqual(new Set(['e3']));
         expect((await store.inbox.claimMany('decoder', [], 3)).size).toBe(0);
       });
 
       it('forgets a claim whose transaction rolled back', async () => {
-        await expect(store.atomically(async (tx) => {
-          expect(await tx.inbox.claim('rules', 'e1', 1)).toBe(true);
-          throw new Error('effect failed');
-        })).rejects.toThrow('effect failed');
+        await expect(
+          store.atomically(async (tx) => {
+            expect(await tx.inbox.claim('rules', 'e1', 1)).toBe(true);
+            throw new Error('effect failed');
+          }),
+        ).rejects.toThrow('effect failed');
         expect(await store.inbox.claim('rules', 'e1', 2)).toBe(true);
       });
     });
 
     describe('dead letters', () => {
-      const dl = (id: string, failedAt: number) => ({ id, consumer: 'satiot-rules', subject: 'satiot.decoded.1.t.d', eventId: `ev-${id}`, data: bytes(`{"n":"${id}"}`), attempts: 12, error: 'store down', failedAt });
+      const dl = (id: string, failedAt: number) => ({
+        id,
+        consumer: 'satiot-rules',
+        subject: 'satiot.decoded.1.t.d',
+        eventId: `ev-${id}`,
+        data: bytes(`{"n":"${id}"}`),
+        attempts: 12,
+        error: 'store down',
+        failedAt,
+      });
 
       it('keeps dead letters newest first, pages them, and records replays', async () => {
         await store.deadLetters.add(dl('a', 10));
@@ -193,7 +295,9 @@ for (const backend of BACKENDS) {
         const second = await store.deadLetters.list({ limit: 2, cursor: first.nextCursor! });
         expect(second.items.map((d) => d.id)).toEqual(['a']);
         expect(second.nextCursor).toBeUndefined();
-        expect((await store.deadLetters.list({ limit: 10, consumer: 'satiot-decoder' })).items.map((d) => d.id)).toEqual(['c']);
+        expect(
+          (await store.deadLetters.list({ limit: 10, consumer: 'satiot-decoder' })).items.map((d) => d.id),
+        ).toEqual(['c']);
         expect(await store.deadLetters.countOpen()).toBe(3);
 
         await store.deadLetters.recordReplay('a', 40, 'still failing');
@@ -242,11 +346,13 @@ for (const backend of BACKENDS) {
 
       it('gives a contested free lease to exactly one of many asking at once', async () => {
         const other = h.openSecond ? await h.openSecond() : store;
-        const results = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? other : store).leases.acquire('contested', `node-${i}`, 60_000)));
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => (i % 2 ? other : store).leases.acquire('contested', `node-${i}`, 60_000)),
+        );
         expect(results.filter((r) => r !== undefined)).toHaveLength(1);
       });
 
-      it('tells the time on the store\'s clock', async () => {
+      it("tells the time on the store's clock", async () => {
         const before = Date.now();
         const now = await store.leases.now();
         expect(Math.abs(now - before)).toBeLessThan(5_000);
@@ -255,12 +361,22 @@ for (const backend of BACKENDS) {
 
     describe('nodes', () => {
       it('records heartbeats and clean stops', async () => {
-        const n = { nodeId: 'a:8080', address: 'http://127.0.0.1:8080', host: 'a', pid: 10, version: '0.1.0', startedAt: 1 };
+        const n = {
+          nodeId: 'a:8080',
+          address: 'http://127.0.0.1:8080',
+          host: 'a',
+          pid: 10,
+          version: '0.1.0',
+          startedAt: 1,
+        };
         await store.nodes.heartbeat(n);
         await store.nodes.heartbeat({ ...n, nodeId: 'b:8080' });
         await store.nodes.stopped('b:8080');
         const nodes = await store.nodes.list(0);
-        expect(nodes.map((x) => [x.nodeId, x.stoppedAt === null])).toEqual([['a:8080', true], ['b:8080', false]]);
+        expect(nodes.map((x) => [x.nodeId, x.stoppedAt === null])).toEqual([
+          ['a:8080', true],
+          ['b:8080', false],
+        ]);
         expect(await store.nodes.list(nodes[0]!.heartbeatAt + 60_000)).toEqual([]);
         await store.nodes.heartbeat({ ...n, nodeId: 'b:8080' });
         expect((await store.nodes.list(0)).every((x) => x.stoppedAt === null)).toBe(true);

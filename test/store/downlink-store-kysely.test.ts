@@ -16,19 +16,25 @@ import { POSTGRES_URL, dropSchema } from './helpers.js';
 
 const T0 = Date.UTC(2026, 0, 15, 12);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-interface Harness { store: DownlinkStore; db: Kysely<any>; dispose(): Promise<void> }
+interface Harness {
+  store: DownlinkStore;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>;
+  dispose(): Promise<void>;
+}
 
-const backends: Array<{ name: string; open(): Promise<Harness> }> = [{
-  name: 'SQLite (:memory:)',
-  async open() {
-    const sqlite = new BetterSqlite3(':memory:');
-    sqlite.exec(SQLITE_DOWNLINK_MIGRATION.sql);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { store: new KyselyDownlinkStore(db), db, dispose: () => db.destroy() };
+const backends: Array<{ name: string; open(): Promise<Harness> }> = [
+  {
+    name: 'SQLite (:memory:)',
+    async open() {
+      const sqlite = new BetterSqlite3(':memory:');
+      sqlite.exec(SQLITE_DOWNLINK_MIGRATION.sql);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+      return { store: new KyselyDownlinkStore(db), db, dispose: () => db.destroy() };
+    },
   },
-}];
+];
 if (POSTGRES_URL) {
   const url = POSTGRES_URL;
   backends.push({
@@ -40,7 +46,14 @@ if (POSTGRES_URL) {
       await pool.query(POSTGRES_DOWNLINK_MIGRATION.sql);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-      return { store: new KyselyDownlinkStore(db), db, async dispose() { await db.destroy(); await dropSchema(url, schema); } };
+      return {
+        store: new KyselyDownlinkStore(db),
+        db,
+        async dispose() {
+          await db.destroy();
+          await dropSchema(url, schema);
+        },
+      };
     },
   });
 }
@@ -49,24 +62,57 @@ let n = 0;
 function downlink(over: Partial<DownlinkRecord> = {}): DownlinkRecord {
   n++;
   return {
-    id: `dl-${String(n).padStart(4, '0')}`, tenantId: 'ten-1', terminalId: 'term-1', devEui: '70b3d50000000001', fPort: 3,
-    payload: Uint8Array.from([1, 2, 3]), confirmed: true, priority: 'normal', alarmId: null, createdAt: T0 + n, expiresAt: T0 + 86_400_000,
-    state: 'queued', fCntDown: null, phyPayload: null, plan: null, eta: null, history: [{ state: 'queued', at: T0 + n }], version: 0,
+    id: `dl-${String(n).padStart(4, '0')}`,
+    tenantId: 'ten-1',
+    terminalId: 'term-1',
+    devEui: '70b3d50000000001',
+    fPort: 3,
+    payload: Uint8Array.from([1, 2, 3]),
+    confirmed: true,
+    priority: 'normal',
+    alarmId: null,
+    createdAt: T0 + n,
+    expiresAt: T0 + 86_400_000,
+    state: 'queued',
+    fCntDown: null,
+    phyPayload: null,
+    plan: null,
+    eta: null,
+    history: [{ state: 'queued', at: T0 + n }],
+    version: 0,
     ...over,
   };
 }
 
 const plan = (stationId: string, start: number) => ({
-  stationId, satelliteId: '99001', contactStart: start, contactEnd: start + 600_000, uploadAt: start, deliveryStart: start + 3_600_000, deliveryEnd: start + 4_000_000,
+  stationId,
+  satelliteId: '99001',
+  contactStart: start,
+  contactEnd: start + 600_000,
+  uploadAt: start,
+  deliveryStart: start + 3_600_000,
+  deliveryEnd: start + 4_000_000,
 });
 
 describe.each(backends)('KyselyDownlinkStore on $name', (backend) => {
   let h: Harness;
-  beforeEach(async () => { h = await backend.open(); });
-  afterEach(async () => { await h.dispose(); });
+  beforeEach(async () => {
+    h = await backend.open();
+  });
+  afterEach(async () => {
+    await h.dispose();
+  });
 
   it('stores a downlink and reads it back field for field, history and plan included', async () => {
-    const d = downlink({ state: 'scheduled', fCntDown: 7, phyPayload: Uint8Array.from([0xa0, 1, 2]), plan: plan('gs-a', T0), eta: T0 + 3_630_000, alarmId: 'alarm-1', priority: 'emergency' });
+    const d = downlink({
+      state: 'scheduled',
+      fCntDown: 7,
+      phyPayload: Uint8Array.from([0xa0, 1, 2]),
+      plan: plan('gs-a', T0),
+      eta: T0 + 3_630_000,
+      alarmId: 'alarm-1',
+      priority: 'emergency',
+    });
     expect(await h.store.create(d)).toBe('created');
     expect(await h.store.get(d.id)).toEqual(d);
     expect(await h.store.findByAlarmId('alarm-1')).toEqual(d);
@@ -82,7 +128,9 @@ describe.each(backends)('KyselyDownlinkStore on $name', (backend) => {
   });
 
   it('updates only over the expected version, and refuses a counter another downlink of the terminal holds', async () => {
-    const a = downlink(), b = downlink(), other = downlink({ terminalId: 'term-2' });
+    const a = downlink(),
+      b = downlink(),
+      other = downlink({ terminalId: 'term-2' });
     for (const d of [a, b, other]) await h.store.create(d);
     expect(await h.store.update({ ...a, state: 'scheduled', fCntDown: 0, version: 1 }, 0)).toBe('updated');
     expect(await h.store.update({ ...a, state: 'failed', version: 1 }, 0)).toBe('stale');
@@ -93,7 +141,8 @@ describe.each(backends)('KyselyDownlinkStore on $name', (backend) => {
   });
 
   it('reports a taken counter inside a transaction too, and the transaction goes on (PostgreSQL aborts it without a savepoint)', async () => {
-    const a = downlink(), b = downlink();
+    const a = downlink(),
+      b = downlink();
     for (const d of [a, b]) await h.store.create(d);
     await h.store.update({ ...a, state: 'scheduled', fCntDown: 0, version: 1 }, 0);
     const outcome = await h.db.transaction().execute(async (trx) => {
@@ -108,14 +157,16 @@ describe.each(backends)('KyselyDownlinkStore on $name', (backend) => {
 
   it('counts the next counter from the highest the terminal used, and the highest outside a set', async () => {
     expect(await h.store.nextCounter('term-1')).toBe(0);
-    const a = downlink({ fCntDown: 4 }), b = downlink({ fCntDown: 9 }), c = downlink({ terminalId: 'term-2', fCntDown: 70 });
+    const a = downlink({ fCntDown: 4 }),
+      b = downlink({ fCntDown: 9 }),
+      c = downlink({ terminalId: 'term-2', fCntDown: 70 });
     for (const d of [a, b, c]) await h.store.create(d);
     expect(await h.store.nextCounter('term-1')).toBe(10);
     expect(await h.store.maxCounter('term-1', [b.id])).toBe(4);
     expect(await h.store.maxCounter('term-1', [a.id, b.id])).toBe(-1);
   });
 
-  it('lists a terminal\'s downlinks newest first, a page at a time', async () => {
+  it("lists a terminal's downlinks newest first, a page at a time", async () => {
     const ds = Array.from({ length: 5 }, () => downlink());
     for (const d of ds) await h.store.create(d);
     const p1 = await h.store.listByTerminal('term-1', { limit: 2 });
@@ -125,7 +176,7 @@ describe.each(backends)('KyselyDownlinkStore on $name', (backend) => {
     expect(p3.nextCursor).toBeUndefined();
   });
 
-  it('lists open downlinks (confirmed ones until acknowledged), a station\'s schedule by contact, and downlinks awaiting an ACK', async () => {
+  it("lists open downlinks (confirmed ones until acknowledged), a station's schedule by contact, and downlinks awaiting an ACK", async () => {
     const q = downlink();
     const s1 = downlink({ state: 'scheduled', plan: plan('gs-a', T0 + 7_200_000) });
     const s2 = downlink({ state: 'scheduled', plan: plan('gs-a', T0), priority: 'normal' });
@@ -137,7 +188,11 @@ describe.each(backends)('KyselyDownlinkStore on $name', (backend) => {
     const done = downlink({ state: 'acknowledged' });
     for (const d of [q, s1, s2, s3, other, up, tx, txUnconfirmed, done]) await h.store.create(d);
     expect((await h.store.listOpen()).map((d) => d.id)).toEqual([q, s1, s2, s3, other, up, tx].map((d) => d.id));
-    expect((await h.store.stationSchedule('gs-a', T0 - 1, T0 + 8_000_000)).map((d) => d.id)).toEqual([s3.id, s2.id, s1.id]);
+    expect((await h.store.stationSchedule('gs-a', T0 - 1, T0 + 8_000_000)).map((d) => d.id)).toEqual([
+      s3.id,
+      s2.id,
+      s1.id,
+    ]);
     expect((await h.store.stationSchedule('gs-a', T0 + 700_000, T0 + 800_000)).map((d) => d.id)).toEqual([]);
     expect((await h.store.awaitingAck('term-1')).map((d) => d.id)).toEqual([tx.id, up.id]);
   });

@@ -8,7 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
-  GroundStationRecord, MessageRecord, Reception, Tenant, TerminalCounters, TerminalRecord,
+  GroundStationRecord,
+  MessageRecord,
+  Reception,
+  Tenant,
+  TerminalCounters,
+  TerminalRecord,
 } from '../../src/core/model.js';
 import type { IngestWrite, Store } from '../../src/core/ports/store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -42,7 +47,15 @@ export function terminal(id: string, tenantId: string, n: number, over: Partial<
 
 export function station(id: string, over: Partial<GroundStationRecord> = {}): GroundStationRecord {
   return {
-    id, name: `Station ${id}`, lat: 39.9, lon: 116.4, altM: 50, tokenHash: `hash-${id}`.padEnd(64, '0'), enabled: true, createdAt: T0, ...over,
+    id,
+    name: `Station ${id}`,
+    lat: 39.9,
+    lon: 116.4,
+    altM: 50,
+    tokenHash: `hash-${id}`.padEnd(64, '0'),
+    enabled: true,
+    createdAt: T0,
+    ...over,
   };
 }
 
@@ -81,7 +94,12 @@ export function reception(m: MessageRecord, stationId: string, over: Partial<Rec
   };
 }
 
-export function counters(terminalId: string, top: number, version: number, over: Partial<TerminalCounters> = {}): TerminalCounters {
+export function counters(
+  terminalId: string,
+  top: number,
+  version: number,
+  over: Partial<TerminalCounters> = {},
+): TerminalCounters {
   return { terminalId, fCntUpTop: top, windowBits: '1', fCntDown: 0, version, ...over };
 }
 

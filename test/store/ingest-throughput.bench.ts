@@ -30,9 +30,27 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'empty db, 100 terminals, 1 reception/frame', terminals: 100, receptionsPerFrame: 1, prefill: 0, batches: 40 },
-  { name: 'empty db, 10,000 terminals, 2 receptions/frame', terminals: 10_000, receptionsPerFrame: 2, prefill: 0, batches: 40 },
-  { name: '200k messages, 10,000 terminals, 1 reception/frame', terminals: 10_000, receptionsPerFrame: 1, prefill: 200_000, batches: 40 },
+  {
+    name: 'empty db, 100 terminals, 1 reception/frame',
+    terminals: 100,
+    receptionsPerFrame: 1,
+    prefill: 0,
+    batches: 40,
+  },
+  {
+    name: 'empty db, 10,000 terminals, 2 receptions/frame',
+    terminals: 10_000,
+    receptionsPerFrame: 2,
+    prefill: 0,
+    batches: 40,
+  },
+  {
+    name: '200k messages, 10,000 terminals, 1 reception/frame',
+    terminals: 10_000,
+    receptionsPerFrame: 1,
+    prefill: 200_000,
+    batches: 40,
+  },
 ];
 
 /**
@@ -60,15 +78,31 @@ async function run(store: Store, sc: Scenario): Promise<number> {
       touched.add(t.id);
       const at = T0 + frame * 10;
       const m: MessageRecord = {
-        id: `${t.id}.${n}`, tenantId: t.tenantId, terminalId: t.id, devEui: t.devEui, fCnt: n, fPort: 1,
-        payload: new Uint8Array(payload), confirmed: false, ack: false,
-        capturedAt: at, downlinkedAt: at + 600_000, ingestedAt: at + 610_000,
+        id: `${t.id}.${n}`,
+        tenantId: t.tenantId,
+        terminalId: t.id,
+        devEui: t.devEui,
+        fCnt: n,
+        fPort: 1,
+        payload: new Uint8Array(payload),
+        confirmed: false,
+        ack: false,
+        capturedAt: at,
+        downlinkedAt: at + 600_000,
+        ingestedAt: at + 610_000,
       };
       newMessages.push(m);
       for (let r = 0; r < sc.receptionsPerFrame; r += 1) {
         receptions.push({
-          messageId: m.id, stationId: r === 0 ? 'gs-a' : 'gs-b', satelliteId: 'SAT-1', capturedAt: m.capturedAt,
-          downlinkedAt: m.downlinkedAt, receivedAt: m.ingestedAt, rssi: -120, snr: -5, frequencyOffsetHz: 1000,
+          messageId: m.id,
+          stationId: r === 0 ? 'gs-a' : 'gs-b',
+          satelliteId: 'SAT-1',
+          capturedAt: m.capturedAt,
+          downlinkedAt: m.downlinkedAt,
+          receivedAt: m.ingestedAt,
+          rssi: -120,
+          snr: -5,
+          frequencyOffsetHz: 1000,
         });
       }
     }
@@ -92,7 +126,9 @@ async function run(store: Store, sc: Scenario): Promise<number> {
 }
 
 function report(backend: string, sc: Scenario, fps: number): void {
-  console.log(`${backend.padEnd(13)} ${sc.name.padEnd(52)} ${Math.round(fps).toLocaleString('en').padStart(8)} frames/s  (${(BATCH / fps * 1000).toFixed(1)} ms per batch of ${BATCH})`);
+  console.log(
+    `${backend.padEnd(13)} ${sc.name.padEnd(52)} ${Math.round(fps).toLocaleString('en').padStart(8)} frames/s  (${((BATCH / fps) * 1000).toFixed(1)} ms per batch of ${BATCH})`,
+  );
 }
 
 async function main(): Promise<void> {

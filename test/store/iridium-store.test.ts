@@ -5,24 +5,54 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/ports/store.js';
-import { POSTGRES_URL, SQLITE_FILE, SQLITE_MEMORY, message, postgresCase, reception, station, tenant, terminal, write, type BackendCase, type StoreHarness } from './helpers.js';
+import {
+  POSTGRES_URL,
+  SQLITE_FILE,
+  SQLITE_MEMORY,
+  message,
+  postgresCase,
+  reception,
+  station,
+  tenant,
+  terminal,
+  write,
+  type BackendCase,
+  type StoreHarness,
+} from './helpers.js';
 import { isSatiotError } from '../../src/errors/satiot-error.js';
 
 const BACKENDS: BackendCase[] = [SQLITE_MEMORY, SQLITE_FILE, ...(POSTGRES_URL ? [postgresCase(POSTGRES_URL)] : [])];
-const iridium = (id: string, imei: string, n: number) => ({ ...terminal(id, 'acme', n), devAddr: '', nwkSKeySealed: '', appSKeySealed: '', transport: 'iridium-sbd' as const, imei });
+const iridium = (id: string, imei: string, n: number) => ({
+  ...terminal(id, 'acme', n),
+  devAddr: '',
+  nwkSKeySealed: '',
+  appSKeySealed: '',
+  transport: 'iridium-sbd' as const,
+  imei,
+});
 
 for (const backend of BACKENDS) {
   describe(`Iridium store: ${backend.name}`, () => {
     let h: StoreHarness;
     let store: Store;
-    beforeEach(async () => { h = await backend.open(); store = h.store; await store.createTenant(tenant('acme')); });
-    afterEach(async () => { await h.dispose(); });
+    beforeEach(async () => {
+      h = await backend.open();
+      store = h.store;
+      await store.createTenant(tenant('acme'));
+    });
+    afterEach(async () => {
+      await h.dispose();
+    });
 
-    it('keeps an Iridium terminal\'s transport and IMEI, a LoRaWAN terminal has neither; a second IMEI is TERMINAL_EXISTS', async () => {
+    it("keeps an Iridium terminal's transport and IMEI, a LoRaWAN terminal has neither; a second IMEI is TERMINAL_EXISTS", async () => {
       await store.createTerminal(iridium('sbd-1', '300234010753370', 1));
       await store.createTerminal(terminal('lora-1', 'acme', 2));
       const all = await store.listAllTerminals();
-      expect(all.find((t) => t.id === 'sbd-1')).toMatchObject({ transport: 'iridium-sbd', imei: '300234010753370', devAddr: '' });
+      expect(all.find((t) => t.id === 'sbd-1')).toMatchObject({
+        transport: 'iridium-sbd',
+        imei: '300234010753370',
+        devAddr: '',
+      });
       const lora = all.find((t) => t.id === 'lora-1')!;
       expect(lora.transport).toBeUndefined();
       expect(lora.imei).toBeUndefined();
@@ -30,31 +60,58 @@ for (const backend of BACKENDS) {
       expect(isSatiotError(e) && e.code).toBe('TERMINAL_EXISTS');
     });
 
-    it('lists the Iridium gateway\'s station with none of our ground stations, and names it in a reception', async () => {
+    it("lists the Iridium gateway's station with none of our ground stations, and names it in a reception", async () => {
       await store.createGroundStation(station('gs'));
-      await store.createGroundStation(station('iridium-gw', { tokenHash: 'network:iridium-sbd', network: 'iridium-sbd' }));
+      await store.createGroundStation(
+        station('iridium-gw', { tokenHash: 'network:iridium-sbd', network: 'iridium-sbd' }),
+      );
       expect((await store.listGroundStations()).map((g) => g.id)).toEqual(['gs']);
-      expect(await store.getGroundStationByTokenHash('network:iridium-sbd')).toMatchObject({ id: 'iridium-gw', network: 'iridium-sbd' });
+      expect(await store.getGroundStationByTokenHash('network:iridium-sbd')).toMatchObject({
+        id: 'iridium-gw',
+        network: 'iridium-sbd',
+      });
       const t = iridium('sbd-1', '300234010753370', 1);
       await store.createTerminal(t);
       const m = message(t, 7);
-      await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'iridium-gw', { satelliteId: 'iridium' })] }));
-      expect((await store.getMessage(m.id))!.receptions.map((r) => [r.stationId, r.satelliteId])).toEqual([['iridium-gw', 'iridium']]);
+      await store.commitIngest(
+        write({ newMessages: [m], receptions: [reception(m, 'iridium-gw', { satelliteId: 'iridium' })] }),
+      );
+      expect((await store.getMessage(m.id))!.receptions.map((r) => [r.stationId, r.satelliteId])).toEqual([
+        ['iridium-gw', 'iridium'],
+      ]);
     });
 
     it('stores one reported position per message, a second write replacing the first, and names messages that do not exist', async () => {
       const t = iridium('sbd-1', '300234010753370', 1);
       await store.createTerminal(t);
       await store.createGroundStation(station('gs'));
-      const m = message(t, 1), other = message(t, 2);
-      await store.commitIngest(write({ newMessages: [m, other], receptions: [reception(m, 'gs'), reception(other, 'gs')] }));
-      expect(await store.saveReportedPositions([{ messageId: m.id, position: { lat: 30.5, lon: 114.25, cepKm: 3, source: 'iridium' } }])).toEqual([]);
-      expect(await store.saveReportedPositions([
-        { messageId: m.id, position: { lat: 30.6, lon: 114.3, cepKm: 2, source: 'iridium' } }, { messageId: `${t.id}.99`, position: { lat: 0, lon: 0, cepKm: 1, source: 'iridium' } },
-      ])).toEqual([`${t.id}.99`]);
-      expect((await store.getMessage(m.id))!.reportedPosition).toEqual({ lat: 30.6, lon: 114.3, cepKm: 2, source: 'iridium' });
+      const m = message(t, 1),
+        other = message(t, 2);
+      await store.commitIngest(
+        write({ newMessages: [m, other], receptions: [reception(m, 'gs'), reception(other, 'gs')] }),
+      );
+      expect(
+        await store.saveReportedPositions([
+          { messageId: m.id, position: { lat: 30.5, lon: 114.25, cepKm: 3, source: 'iridium' } },
+        ]),
+      ).toEqual([]);
+      expect(
+        await store.saveReportedPositions([
+          { messageId: m.id, position: { lat: 30.6, lon: 114.3, cepKm: 2, source: 'iridium' } },
+          { messageId: `${t.id}.99`, position: { lat: 0, lon: 0, cepKm: 1, source: 'iridium' } },
+        ]),
+      ).toEqual([`${t.id}.99`]);
+      expect((await store.getMessage(m.id))!.reportedPosition).toEqual({
+        lat: 30.6,
+        lon: 114.3,
+        cepKm: 2,
+        source: 'iridium',
+      });
       const page = await store.listMessages({ terminalId: t.id, limit: 10 });
-      expect(page.items.map((x) => [x.fCnt, x.reportedPosition?.lat])).toEqual([[2, undefined], [1, 30.6]]);
+      expect(page.items.map((x) => [x.fCnt, x.reportedPosition?.lat])).toEqual([
+        [2, undefined],
+        [1, 30.6],
+      ]);
     });
   });
 }

@@ -24,13 +24,20 @@ function fileNames(dialect: string): string[] {
 }
 
 /** Each file of a dialect's folder with what it exports. */
-async function filesOf(dialect: string): Promise<Array<{ file: string; number: number; what: string; exports: Record<string, unknown> }>> {
-  return Promise.all(fileNames(dialect).map(async (file) => {
-    const match = FILE_NAME.exec(file);
-    if (!match) throw new Error(`${dialect}/migrations/${file} is not named NNN-<what>.ts`);
-    const exports = await import(new URL(file.replace(/\.ts$/, '.js'), folder(dialect)).href) as Record<string, unknown>;
-    return { file, number: Number(match[1]), what: match[2]!, exports };
-  }));
+async function filesOf(
+  dialect: string,
+): Promise<Array<{ file: string; number: number; what: string; exports: Record<string, unknown> }>> {
+  return Promise.all(
+    fileNames(dialect).map(async (file) => {
+      const match = FILE_NAME.exec(file);
+      if (!match) throw new Error(`${dialect}/migrations/${file} is not named NNN-<what>.ts`);
+      const exports = (await import(new URL(file.replace(/\.ts$/, '.js'), folder(dialect)).href)) as Record<
+        string,
+        unknown
+      >;
+      return { file, number: Number(match[1]), what: match[2]!, exports };
+    }),
+  );
 }
 
 describe('the migration folders', () => {
@@ -60,13 +67,17 @@ describe('the migration folders', () => {
   it('are what each backend migrates: every file once, in version order', async () => {
     for (const { name, prefix, list } of dialects) {
       const files = await filesOf(name);
-      const fromFiles = files.map(({ what, exports }) => exports[`${prefix}_${what.toUpperCase().replaceAll('-', '_')}_MIGRATION`]);
+      const fromFiles = files.map(
+        ({ what, exports }) => exports[`${prefix}_${what.toUpperCase().replaceAll('-', '_')}_MIGRATION`],
+      );
       expect(list, name).toEqual(fromFiles);
       list.forEach((m, i) => expect(m, `${name} version ${m.version}`).toBe(fromFiles[i]));
     }
   });
 
   it('give each version the same name on both backends (schema_migrations records it)', () => {
-    expect(POSTGRES_MIGRATIONS.map((m) => [m.version, m.name])).toEqual(SQLITE_MIGRATIONS.map((m) => [m.version, m.name]));
+    expect(POSTGRES_MIGRATIONS.map((m) => [m.version, m.name])).toEqual(
+      SQLITE_MIGRATIONS.map((m) => [m.version, m.name]),
+    );
   });
 });

@@ -34,19 +34,31 @@ describe('openStore', () => {
     expect(existsSync(dataDir)).toBe(false);
   });
 
-  it.each(['mysql://root@localhost/db', 'sqlite:/tmp/x.db', '', 'postgres:/missing-slashes'])('refuses %j with INVALID_ARGUMENT', async (spec) => {
-    const e = await openStore(spec, { dataDir: root }).then(() => undefined, (err: unknown) => err);
-    expect(e).toBeInstanceOf(SatiotError);
-    expect((e as SatiotError).code).toBe('INVALID_ARGUMENT');
-  });
+  it.each(['mysql://root@localhost/db', 'sqlite:/tmp/x.db', '', 'postgres:/missing-slashes'])(
+    'refuses %j with INVALID_ARGUMENT',
+    async (spec) => {
+      const e = await openStore(spec, { dataDir: root }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(e).toBeInstanceOf(SatiotError);
+      expect((e as SatiotError).code).toBe('INVALID_ARGUMENT');
+    },
+  );
 
   it('does not echo a password from a refused spec', async () => {
-    const e = await openStore('mysql://app:s3cret@db/x', { dataDir: root }).then(() => undefined, (err: unknown) => err as SatiotError);
+    const e = await openStore('mysql://app:s3cret@db/x', { dataDir: root }).then(
+      () => undefined,
+      (err: unknown) => err as SatiotError,
+    );
     expect(JSON.stringify(e?.details)).not.toContain('s3cret');
   });
 
   it('refuses a PostgreSQL schema name that would need quoting', async () => {
-    const e = await openStore('postgres://postgres@127.0.0.1:1/test?schema=Bad-Name', { dataDir: root }).then(() => undefined, (err: unknown) => err);
+    const e = await openStore('postgres://postgres@127.0.0.1:1/test?schema=Bad-Name', { dataDir: root }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect((e as SatiotError).code).toBe('INVALID_ARGUMENT');
   });
 

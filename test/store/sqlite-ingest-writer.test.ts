@@ -1,18 +1,30 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { IngestWrite } from '../../src/core/ports/store.js';
-import { message, reception, SQLITE_FILE, SQLITE_MEMORY, station, tenant, terminal, write as ingestWrite, type BackendCase, type StoreHarness } from './helpers.js';
+import {
+  message,
+  reception,
+  SQLITE_FILE,
+  SQLITE_MEMORY,
+  station,
+  tenant,
+  terminal,
+  write as ingestWrite,
+  type BackendCase,
+  type StoreHarness,
+} from './helpers.js';
 
 /** The ingest writer thread of a file store (the behaviour suite runs every ingest case through it too). */
 describe('SQLite ingest writer thread', () => {
   let h: StoreHarness;
   let store: SqliteStore;
   const t = terminal('term-1', 'ten-1', 1);
-  const write = (fCnt: number): IngestWrite => ingestWrite({
-    newMessages: [message(t, fCnt)],
-    receptions: [reception(message(t, fCnt), 'gs-1', { rssi: null, snr: -3.5, frequencyOffsetHz: null })],
-    events: [{ id: `${t.id}.${fCnt}`, subject: 'satiot.received.test', data: Buffer.from(`event ${fCnt}`) }],
-  });
+  const write = (fCnt: number): IngestWrite =>
+    ingestWrite({
+      newMessages: [message(t, fCnt)],
+      receptions: [reception(message(t, fCnt), 'gs-1', { rssi: null, snr: -3.5, frequencyOffsetHz: null })],
+      events: [{ id: `${t.id}.${fCnt}`, subject: 'satiot.received.test', data: Buffer.from(`event ${fCnt}`) }],
+    });
   /** A migrated store of `backend` holding the tenant, terminal and station the writes name. */
   const seeded = async (backend: BackendCase): Promise<StoreHarness> => {
     const x = await backend.open();
@@ -30,7 +42,8 @@ describe('SQLite ingest writer thread', () => {
     await h.dispose();
   });
 
-  const writerOf = (s: SqliteStore) => (s as unknown as { writer?: { worker: { terminate(): Promise<number> } } }).writer;
+  const writerOf = (s: SqliteStore) =>
+    (s as unknown as { writer?: { worker: { terminate(): Promise<number> } } }).writer;
 
   it('commits on its own thread: what it wrote is on the main connection once the commit resolves, null radio fields stay null', async () => {
     await Promise.all([store.commitIngest(write(1)), store.commitIngest(write(2))]);
@@ -45,8 +58,12 @@ describe('SQLite ingest writer thread', () => {
   it('answers a batch whose writer thread died (never hangs), starts a new thread, and a retried batch is written once', async () => {
     await store.commitIngest(write(1));
     const writer = writerOf(store)!;
-    const inFlight = store.commitIngest(write(2)).then(() => 'committed', (e: Error) => e.message);
-    while ((writer as unknown as { waiting: Map<number, unknown> }).waiting.size === 0) await new Promise((r) => setImmediate(r));
+    const inFlight = store.commitIngest(write(2)).then(
+      () => 'committed',
+      (e: Error) => e.message,
+    );
+    while ((writer as unknown as { waiting: Map<number, unknown> }).waiting.size === 0)
+      await new Promise((r) => setImmediate(r));
     const killed = writer.worker.terminate();
     const outcome = await inFlight;
     await killed;
@@ -56,15 +73,29 @@ describe('SQLite ingest writer thread', () => {
     expect(writerOf(store)).not.toBe(writer);
     await store.commitIngest(write(3));
     const items = (await store.listMessages({ terminalId: t.id, limit: 10 })).items;
-    expect(items.map((x) => [x.fCnt, x.receptions.length]).sort()).toEqual([[1, 1], [2, 1], [3, 1]]);
+    expect(items.map((x) => [x.fCnt, x.receptions.length]).sort()).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
     expect(await store.outbox.pending(10)).toHaveLength(3);
   });
 
   it('commits in call order, and fails unwritten a batch handed over behind one that failed; batches after the failure was known go on', async () => {
     expect(store.ingestInOrder).toBe(true);
-    await store.commitIngest({ ...write(1), counters: [{ state: { terminalId: t.id, fCntUpTop: 1, windowBits: '01', fCntDown: 0, version: 0 }, expectedVersion: -1 }] });
+    await store.commitIngest({
+      ...write(1),
+      counters: [
+        { state: { terminalId: t.id, fCntUpTop: 1, windowBits: '01', fCntDown: 0, version: 0 }, expectedVersion: -1 },
+      ],
+    });
     // A stale version (another writer moved the counters): the first fails, the second was decided on top of it.
-    const stale = { ...write(2), counters: [{ state: { terminalId: t.id, fCntUpTop: 2, windowBits: '03', fCntDown: 0, version: 1 }, expectedVersion: 5 }] };
+    const stale = {
+      ...write(2),
+      counters: [
+        { state: { terminalId: t.id, fCntUpTop: 2, windowBits: '03', fCntDown: 0, version: 1 }, expectedVersion: 5 },
+      ],
+    };
     const [a, b] = await Promise.allSettled([store.commitIngest(stale), store.commitIngest(write(3))]);
     expect(a).toMatchObject({ status: 'rejected', reason: { name: 'CounterConflictError' } });
     expect(b).toMatchObject({ status: 'rejected', reason: { name: 'PredecessorFailedError' } });

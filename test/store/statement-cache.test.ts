@@ -9,10 +9,13 @@ describe('the SQLite statement cache under Kysely', () => {
 
   function open(): ReturnType<typeof withStatementCache> {
     db = new BetterSqlite3(':memory:');
-    db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, \'a\'), (2, \'b\'), (3, \'c\')');
+    db.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
     prepared = [];
     const prepare = db.prepare.bind(db);
-    db.prepare = ((sql: string) => { prepared.push(sql); return prepare(sql); }) as typeof db.prepare;
+    db.prepare = ((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
     return withStatementCache(db, 2);
   }
 
@@ -27,11 +30,16 @@ describe('the SQLite statement cache under Kysely', () => {
   it('keeps the most recently used statements only, and never very long SQL', () => {
     const c = open();
     const [a, b, d] = ['SELECT 1', 'SELECT 2', 'SELECT 3'];
-    c.prepare(a); c.prepare(b); c.prepare(a); c.prepare(d); // b is the least recently used: dropped
-    c.prepare(a); c.prepare(b);
+    c.prepare(a);
+    c.prepare(b);
+    c.prepare(a);
+    c.prepare(d); // b is the least recently used: dropped
+    c.prepare(a);
+    c.prepare(b);
     expect(prepared).toEqual([a, b, d, b]);
     const long = `SELECT 1 WHERE 1 IN (${Array.from({ length: 3_000 }, (_, i) => i).join(', ')})`;
-    c.prepare(long); c.prepare(long);
+    c.prepare(long);
+    c.prepare(long);
     expect(prepared.filter((s) => s === long)).toHaveLength(2);
   });
 
@@ -49,7 +57,7 @@ describe('the SQLite statement cache under Kysely', () => {
     const c = open();
     const q = 'SELECT * FROM t WHERE k = 1';
     expect(c.prepare(q).all([])).toEqual([{ k: 1, v: 'a' }]);
-    db.exec('ALTER TABLE t ADD COLUMN w TEXT DEFAULT \'x\'');
+    db.exec("ALTER TABLE t ADD COLUMN w TEXT DEFAULT 'x'");
     expect(c.prepare(q).all([])).toEqual([{ k: 1, v: 'a', w: 'x' }]);
   });
 });

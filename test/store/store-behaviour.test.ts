@@ -8,8 +8,20 @@ import type { SatelliteRecord, TerminalRecord } from '../../src/core/model.js';
 import { CounterConflictError, ruleStateKey, type Store } from '../../src/core/ports/store.js';
 import { parseRule, type Alarm } from '../../src/rules/index.js';
 import {
-  POSTGRES_URL, SQLITE_FILE, SQLITE_MEMORY, T0, counters, message, postgresCase, reception, station, tenant, terminal, write,
-  type BackendCase, type StoreHarness,
+  POSTGRES_URL,
+  SQLITE_FILE,
+  SQLITE_MEMORY,
+  T0,
+  counters,
+  message,
+  postgresCase,
+  reception,
+  station,
+  tenant,
+  terminal,
+  write,
+  type BackendCase,
+  type StoreHarness,
 } from './helpers.js';
 import { expectSatiotError } from '../support/expect-satiot-error.js';
 
@@ -58,7 +70,12 @@ for (const backend of BACKENDS) {
     describe('terminals', () => {
       it('stores every field of a terminal, with and without a location', async () => {
         await store.createTenant(tenant('acme'));
-        const fixed = terminal('t-fixed', 'acme', 1, { suite: 'sm4', profile: 'vessel', location: { lat: 31.25, lon: 121.5, altM: -3.5 }, expectedMessagesPerDay: 0.5 });
+        const fixed = terminal('t-fixed', 'acme', 1, {
+          suite: 'sm4',
+          profile: 'vessel',
+          location: { lat: 31.25, lon: 121.5, altM: -3.5 },
+          expectedMessagesPerDay: 0.5,
+        });
         const mobile = terminal('t-mobile', 'acme', 2, { enabled: false });
         await store.createTerminal(fixed);
         await store.createTerminal(mobile);
@@ -79,13 +96,23 @@ for (const backend of BACKENDS) {
 
       it('creates terminals in bulk over several multi-row statements, each readable as written; all or nothing in a transaction', async () => {
         await store.createTenant(tenant('acme'));
-        const many = Array.from({ length: 1_234 }, (_, i) => terminal(`bulk-${i}`, 'acme', 1_000 + i, i % 2 ? { location: { lat: 30, lon: 114, altM: 5 }, codec: 'sl651' } : {}));
+        const many = Array.from({ length: 1_234 }, (_, i) =>
+          terminal(
+            `bulk-${i}`,
+            'acme',
+            1_000 + i,
+            i % 2 ? { location: { lat: 30, lon: 114, altM: 5 }, codec: 'sl651' } : {},
+          ),
+        );
         await store.createTerminals(many);
         expect(await store.listAllTerminals()).toHaveLength(1_234);
         expect(await store.getTerminalByDevEui(many[777]!.devEui)).toEqual(many[777]);
         // One taken DevEUI refuses the whole batch inside a transaction: nothing of it stays.
         const again = [terminal('x-1', 'acme', 5_000), terminal('x-2', 'acme', 1_000)];
-        await expectSatiotError(store.atomically((tx) => tx.createTerminals(again)), 'TERMINAL_EXISTS');
+        await expectSatiotError(
+          store.atomically((tx) => tx.createTerminals(again)),
+          'TERMINAL_EXISTS',
+        );
         expect(await store.getTerminalByDevEui(again[0]!.devEui)).toBeUndefined();
         await expectSatiotError(store.createTerminals([terminal('y-1', 'nobody', 6_000)]), 'TENANT_NOT_FOUND');
       });
@@ -180,28 +207,46 @@ for (const backend of BACKENDS) {
 
       it('refuses a duplicate token hash or id with a SatiotError', async () => {
         await store.createGroundStation(station('gs-a'));
-        await expectSatiotError(store.createGroundStation(station('gs-b', { tokenHash: station('gs-a').tokenHash })), 'INVALID_ARGUMENT');
-        await expectSatiotError(store.createGroundStation(station('gs-a', { tokenHash: 'f'.repeat(64) })), 'INVALID_ARGUMENT');
+        await expectSatiotError(
+          store.createGroundStation(station('gs-b', { tokenHash: station('gs-a').tokenHash })),
+          'INVALID_ARGUMENT',
+        );
+        await expectSatiotError(
+          store.createGroundStation(station('gs-a', { tokenHash: 'f'.repeat(64) })),
+          'INVALID_ARGUMENT',
+        );
         expect(await store.listGroundStations()).toHaveLength(1);
       });
     });
 
     describe('satellites', () => {
       const sat = (noradId: number, over: Partial<SatelliteRecord> = {}): SatelliteRecord => ({
-        noradId, name: `SAT-${noradId}`, format: 'tle', elementSet: `1 ${noradId}…\n2 ${noradId}…`, epoch: T0 - noradId, updatedAt: T0, ...over,
+        noradId,
+        name: `SAT-${noradId}`,
+        format: 'tle',
+        elementSet: `1 ${noradId}…\n2 ${noradId}…`,
+        epoch: T0 - noradId,
+        updatedAt: T0,
+        ...over,
       });
 
       it('stores satellites and lists them by catalog number', async () => {
-        await store.upsertSatellites([sat(44000), sat(25544, { format: 'omm', elementSet: '{"OBJECT_NAME":"ISS"}' }), sat(100_123)]);
+        await store.upsertSatellites([
+          sat(44000),
+          sat(25544, { format: 'omm', elementSet: '{"OBJECT_NAME":"ISS"}' }),
+          sat(100_123),
+        ]);
         const all = await store.listSatellites();
         expect(all.map((s) => s.noradId)).toEqual([25544, 44000, 100_123]);
         expect(all[0]).toEqual(sat(25544, { format: 'omm', elementSet: '{"OBJECT_NAME":"ISS"}' }));
       });
 
-      it('replaces a satellite\'s element set when it is loaded again', async () => {
+      it("replaces a satellite's element set when it is loaded again", async () => {
         await store.upsertSatellites([sat(44000)]);
         await store.upsertSatellites([sat(44000, { name: 'RENAMED', epoch: T0 + 86_400_000, updatedAt: T0 + 1 })]);
-        expect(await store.listSatellites()).toEqual([sat(44000, { name: 'RENAMED', epoch: T0 + 86_400_000, updatedAt: T0 + 1 })]);
+        expect(await store.listSatellites()).toEqual([
+          sat(44000, { name: 'RENAMED', epoch: T0 + 86_400_000, updatedAt: T0 + 1 }),
+        ]);
       });
 
       it('takes a catalogue of hundreds in one call', async () => {
@@ -224,15 +269,34 @@ for (const backend of BACKENDS) {
         expect(await store.listAllCounters()).toEqual([next]);
       });
 
-      it('resets a terminal\'s uplink counters: window emptied, epoch and version up, downlink counter kept; a writer on the old version conflicts', async () => {
+      it("resets a terminal's uplink counters: window emptied, epoch and version up, downlink counter kept; a writer on the old version conflicts", async () => {
         const { t } = await seed();
         expect(await store.resetUplinkCounters(t.id)).toMatchObject({ terminalId: t.id, fCntUpTop: -1, version: -1 });
-        await store.commitIngest(write({ counters: [{ state: counters(t.id, 40, 1, { fCntDown: 7 }), expectedVersion: -1 }], newMessages: [message(t, 40)] }));
-        expect(await store.resetUplinkCounters(t.id)).toEqual({ terminalId: t.id, fCntUpTop: -1, windowBits: '', fCntDown: 7, version: 2, upEpoch: 1 });
-        await expect(store.commitIngest(write({ counters: [{ state: counters(t.id, 41, 2), expectedVersion: 1 }] }))).rejects.toBeInstanceOf(CounterConflictError);
+        await store.commitIngest(
+          write({
+            counters: [{ state: counters(t.id, 40, 1, { fCntDown: 7 }), expectedVersion: -1 }],
+            newMessages: [message(t, 40)],
+          }),
+        );
+        expect(await store.resetUplinkCounters(t.id)).toEqual({
+          terminalId: t.id,
+          fCntUpTop: -1,
+          windowBits: '',
+          fCntDown: 7,
+          version: 2,
+          upEpoch: 1,
+        });
+        await expect(
+          store.commitIngest(write({ counters: [{ state: counters(t.id, 41, 2), expectedVersion: 1 }] })),
+        ).rejects.toBeInstanceOf(CounterConflictError);
         // A message stored under the next epoch (2³² + FCnt) keeps its id apart from the earlier one.
         const again = message(t, 2 ** 32 + 40);
-        await store.commitIngest(write({ counters: [{ state: { ...counters(t.id, 40, 3, { fCntDown: 7 }), upEpoch: 1 }, expectedVersion: 2 }], newMessages: [again] }));
+        await store.commitIngest(
+          write({
+            counters: [{ state: { ...counters(t.id, 40, 3, { fCntDown: 7 }), upEpoch: 1 }, expectedVersion: 2 }],
+            newMessages: [again],
+          }),
+        );
         expect((await store.getMessage(again.id))?.fCnt).toBe(2 ** 32 + 40);
         expect((await store.messageIngestedAt([message(t, 40).id, again.id])).size).toBe(2);
         expect(await store.resetUplinkCounters('no-such-terminal')).toBeUndefined();
@@ -241,10 +305,16 @@ for (const backend of BACKENDS) {
       it('lists every terminal counter state', async () => {
         await store.createTenant(tenant('acme'));
         for (const n of [3, 1, 2]) await store.createTerminal(terminal(`t-${n}`, 'acme', n));
-        await store.commitIngest(write({
-          counters: [3, 1, 2].map((n) => ({ state: counters(`t-${n}`, n, 1), expectedVersion: -1 })),
-        }));
-        expect((await store.listAllCounters()).map((c) => [c.terminalId, c.fCntUpTop])).toEqual([['t-1', 1], ['t-2', 2], ['t-3', 3]]);
+        await store.commitIngest(
+          write({
+            counters: [3, 1, 2].map((n) => ({ state: counters(`t-${n}`, n, 1), expectedVersion: -1 })),
+          }),
+        );
+        expect((await store.listAllCounters()).map((c) => [c.terminalId, c.fCntUpTop])).toEqual([
+          ['t-1', 1],
+          ['t-2', 2],
+          ['t-3', 3],
+        ]);
       });
 
       it('a second writer with the same expectedVersion gets CounterConflictError and writes nothing', async () => {
@@ -253,9 +323,13 @@ for (const backend of BACKENDS) {
         await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
 
         const m1 = message(t, 1);
-        await store.commitIngest(write({
-          newMessages: [m1], receptions: [reception(m1, 'gs-a')], counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }],
-        }));
+        await store.commitIngest(
+          write({
+            newMessages: [m1],
+            receptions: [reception(m1, 'gs-a')],
+            counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }],
+          }),
+        );
 
         // Derived from version 1 too: stale. Its other parts must not be written either.
         const m2 = message(t, 2);
@@ -269,7 +343,10 @@ for (const backend of BACKENDS) {
           ],
           rejections: [{ stationId: 'gs-a', code: 'BAD_MIC', count: 1 }],
         });
-        const e = await store.commitIngest(stale).then(() => undefined, (err: unknown) => err);
+        const e = await store.commitIngest(stale).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
         expect(e).toBeInstanceOf(CounterConflictError);
         expect((e as CounterConflictError).terminalIds).toEqual([t.id]);
 
@@ -286,14 +363,18 @@ for (const backend of BACKENDS) {
         const { t } = await seed();
         await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
         const m = message(t, 1);
-        await expect(store.commitIngest(write({ newMessages: [m], counters: [{ state: counters(t.id, 5, 1), expectedVersion: -1 }] })))
-          .rejects.toBeInstanceOf(CounterConflictError);
+        await expect(
+          store.commitIngest(
+            write({ newMessages: [m], counters: [{ state: counters(t.id, 5, 1), expectedVersion: -1 }] }),
+          ),
+        ).rejects.toBeInstanceOf(CounterConflictError);
         expect(await store.getCounters(t.id)).toEqual(counters(t.id, 0, 1));
         expect(await store.getMessage(m.id)).toBeUndefined();
         // And an update of a row that does not exist conflicts too.
         await store.createTerminal(terminal('term-2', 'acme', 2));
-        await expect(store.commitIngest(write({ counters: [{ state: counters('term-2', 1, 4), expectedVersion: 3 }] })))
-          .rejects.toBeInstanceOf(CounterConflictError);
+        await expect(
+          store.commitIngest(write({ counters: [{ state: counters('term-2', 1, 4), expectedVersion: 3 }] })),
+        ).rejects.toBeInstanceOf(CounterConflictError);
         expect(await store.getCounters('term-2')).toBeUndefined();
       });
 
@@ -302,8 +383,20 @@ for (const backend of BACKENDS) {
         await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
         const [ma, mb] = [message(t, 1), message(t, 2)];
         const results = await Promise.allSettled([
-          store.commitIngest(write({ newMessages: [ma], receptions: [reception(ma, 'gs-a')], counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }] })),
-          store.commitIngest(write({ newMessages: [mb], receptions: [reception(mb, 'gs-b')], counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }] })),
+          store.commitIngest(
+            write({
+              newMessages: [ma],
+              receptions: [reception(ma, 'gs-a')],
+              counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }],
+            }),
+          ),
+          store.commitIngest(
+            write({
+              newMessages: [mb],
+              receptions: [reception(mb, 'gs-b')],
+              counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }],
+            }),
+          ),
         ]);
         const won = results.filter((r) => r.status === 'fulfilled');
         const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -318,12 +411,18 @@ for (const backend of BACKENDS) {
 
       it('of two concurrent first states for one terminal exactly one wins', async () => {
         const { t } = await seed();
-        const results = await Promise.allSettled([1, 2].map((n) => {
-          const m = message(t, n);
-          return store.commitIngest(write({ newMessages: [m], counters: [{ state: counters(t.id, n, 1), expectedVersion: -1 }] }));
-        }));
+        const results = await Promise.allSettled(
+          [1, 2].map((n) => {
+            const m = message(t, n);
+            return store.commitIngest(
+              write({ newMessages: [m], counters: [{ state: counters(t.id, n, 1), expectedVersion: -1 }] }),
+            );
+          }),
+        );
         expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-        expect(results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason).toBeInstanceOf(CounterConflictError);
+        expect(results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason).toBeInstanceOf(
+          CounterConflictError,
+        );
         expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items).toHaveLength(1);
       });
 
@@ -331,13 +430,16 @@ for (const backend of BACKENDS) {
         await store.createTenant(tenant('acme'));
         const ts = [1, 2, 3, 4].map((n) => terminal(`t-${n}`, 'acme', n));
         for (const t of ts) await store.createTerminal(t);
-        await store.commitIngest(write({ counters: ts.map((t) => ({ state: counters(t.id, 0, 1), expectedVersion: -1 })) }));
+        await store.commitIngest(
+          write({ counters: ts.map((t) => ({ state: counters(t.id, 0, 1), expectedVersion: -1 })) }),
+        );
         let version = 1;
         for (let round = 0; round < 3; round += 1) {
-          const step = (order: TerminalRecord[], tag: string, top: number) => write({
-            newMessages: order.map((t) => message(t, top)),
-            counters: order.map((t) => ({ state: counters(t.id, top, version + 1), expectedVersion: version })),
-          });
+          const step = (order: TerminalRecord[], tag: string, top: number) =>
+            write({
+              newMessages: order.map((t) => message(t, top)),
+              counters: order.map((t) => ({ state: counters(t.id, top, version + 1), expectedVersion: version })),
+            });
           const results = await Promise.allSettled([
             store.commitIngest(step(ts, 'fwd', 2 * round + 1)),
             store.commitIngest(step([...ts].reverse(), 'back', 2 * round + 2)),
@@ -350,7 +452,7 @@ for (const backend of BACKENDS) {
         for (const t of ts) expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items).toHaveLength(3);
       });
 
-      it('a second store on the same database sees the first one\'s writes and conflicts with them', async (ctx) => {
+      it("a second store on the same database sees the first one's writes and conflicts with them", async (ctx) => {
         if (!h.openSecond) {
           ctx.skip();
           return;
@@ -360,17 +462,30 @@ for (const backend of BACKENDS) {
         await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
         expect(await other.getCounters(t.id)).toEqual(counters(t.id, 0, 1));
         const m = message(t, 1);
-        await other.commitIngest(write({ newMessages: [m], counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }] }));
-        await expect(store.commitIngest(write({ newMessages: [message(t, 2)], counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }] })))
-          .rejects.toBeInstanceOf(CounterConflictError);
+        await other.commitIngest(
+          write({ newMessages: [m], counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }] }),
+        );
+        await expect(
+          store.commitIngest(
+            write({ newMessages: [message(t, 2)], counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }] }),
+          ),
+        ).rejects.toBeInstanceOf(CounterConflictError);
         expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items.map((x) => x.id)).toEqual([m.id]);
       });
 
       it('refuses two states for one terminal in one write', async () => {
         const { t } = await seed();
-        await expectSatiotError(store.commitIngest(write({
-          counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }, { state: counters(t.id, 1, 2), expectedVersion: 1 }],
-        })), 'INVALID_ARGUMENT');
+        await expectSatiotError(
+          store.commitIngest(
+            write({
+              counters: [
+                { state: counters(t.id, 0, 1), expectedVersion: -1 },
+                { state: counters(t.id, 1, 2), expectedVersion: 1 },
+              ],
+            }),
+          ),
+          'INVALID_ARGUMENT',
+        );
         expect(await store.getCounters(t.id)).toBeUndefined();
       });
     });
@@ -379,11 +494,17 @@ for (const backend of BACKENDS) {
       it('is idempotent: the same write twice stores one message and its receptions once', async () => {
         const { t } = await seed();
         const m = message(t, 1, { confirmed: true, ack: true, fPort: 200 });
-        const w = write({ newMessages: [m], receptions: [reception(m, 'gs-a'), reception(m, 'gs-b', { satelliteId: 'SAT-2' })] });
+        const w = write({
+          newMessages: [m],
+          receptions: [reception(m, 'gs-a'), reception(m, 'gs-b', { satelliteId: 'SAT-2' })],
+        });
         await store.commitIngest(w);
         await store.commitIngest(w);
         const got = await store.getMessage(m.id);
-        expect(got).toEqual({ ...m, receptions: [reception(m, 'gs-a'), reception(m, 'gs-b', { satelliteId: 'SAT-2' })] });
+        expect(got).toEqual({
+          ...m,
+          receptions: [reception(m, 'gs-a'), reception(m, 'gs-b', { satelliteId: 'SAT-2' })],
+        });
         expect(got?.payload).toBeInstanceOf(Uint8Array);
         expect(Buffer.isBuffer(got?.payload)).toBe(false);
         expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items).toHaveLength(1);
@@ -407,7 +528,9 @@ for (const backend of BACKENDS) {
         const { t } = await seed();
         const m = message(t, 1);
         const again = reception(m, 'gs-a', { capturedAt: m.capturedAt + 1, receivedAt: m.ingestedAt - 1 });
-        await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-a'), again, reception(m, 'gs-a')] }));
+        await store.commitIngest(
+          write({ newMessages: [m], receptions: [reception(m, 'gs-a'), again, reception(m, 'gs-a')] }),
+        );
         expect((await store.getMessage(m.id))?.receptions).toEqual([again, reception(m, 'gs-a')]);
       });
 
@@ -415,16 +538,22 @@ for (const backend of BACKENDS) {
         const { t } = await seed();
         const m = message(t, 1);
         await store.commitIngest(write({ newMessages: [m] }));
-        await store.commitIngest(write({ earlierTimes: [{ messageId: m.id, capturedAt: m.capturedAt - 50, downlinkedAt: m.downlinkedAt + 50 }] }));
+        await store.commitIngest(
+          write({
+            earlierTimes: [{ messageId: m.id, capturedAt: m.capturedAt - 50, downlinkedAt: m.downlinkedAt + 50 }],
+          }),
+        );
         let got = await store.getMessage(m.id);
         expect([got?.capturedAt, got?.downlinkedAt]).toEqual([m.capturedAt - 50, m.downlinkedAt]);
-        await store.commitIngest(write({
-          earlierTimes: [
-            { messageId: m.id, capturedAt: m.capturedAt + 10, downlinkedAt: m.downlinkedAt - 70 },
-            { messageId: m.id, capturedAt: m.capturedAt - 20, downlinkedAt: m.downlinkedAt - 30 },
-            { messageId: 'no-such-message', capturedAt: 0, downlinkedAt: 0 },
-          ],
-        }));
+        await store.commitIngest(
+          write({
+            earlierTimes: [
+              { messageId: m.id, capturedAt: m.capturedAt + 10, downlinkedAt: m.downlinkedAt - 70 },
+              { messageId: m.id, capturedAt: m.capturedAt - 20, downlinkedAt: m.downlinkedAt - 30 },
+              { messageId: 'no-such-message', capturedAt: 0, downlinkedAt: 0 },
+            ],
+          }),
+        );
         got = await store.getMessage(m.id);
         expect([got?.capturedAt, got?.downlinkedAt]).toEqual([m.capturedAt - 50, m.downlinkedAt - 70]);
         expect(got?.ingestedAt).toBe(m.ingestedAt);
@@ -433,7 +562,12 @@ for (const backend of BACKENDS) {
       it('earlierTimes apply to a message inserted in the same write', async () => {
         const { t } = await seed();
         const m = message(t, 1);
-        await store.commitIngest(write({ newMessages: [m], earlierTimes: [{ messageId: m.id, capturedAt: m.capturedAt - 1, downlinkedAt: m.downlinkedAt - 2 }] }));
+        await store.commitIngest(
+          write({
+            newMessages: [m],
+            earlierTimes: [{ messageId: m.id, capturedAt: m.capturedAt - 1, downlinkedAt: m.downlinkedAt - 2 }],
+          }),
+        );
         const got = await store.getMessage(m.id);
         expect([got?.capturedAt, got?.downlinkedAt]).toEqual([m.capturedAt - 1, m.downlinkedAt - 2]);
       });
@@ -443,8 +577,22 @@ for (const backend of BACKENDS) {
         const ms = [message(t, 1), message(t, 2, { ingestedAt: T0 + 42 })];
         await store.commitIngest(write({ newMessages: ms }));
         expect(await store.messageIngestedAt([])).toEqual(new Map());
-        expect(await store.messageIngestedAt([ms[1]!.id, 'nope', ms[0]!.id, ms[1]!.id, `${t.id}.7`, 'nobody.1', `${t.id}.01`]))
-          .toEqual(new Map([[ms[0]!.id, ms[0]!.ingestedAt], [ms[1]!.id, T0 + 42]]));
+        expect(
+          await store.messageIngestedAt([
+            ms[1]!.id,
+            'nope',
+            ms[0]!.id,
+            ms[1]!.id,
+            `${t.id}.7`,
+            'nobody.1',
+            `${t.id}.01`,
+          ]),
+        ).toEqual(
+          new Map([
+            [ms[0]!.id, ms[0]!.ingestedAt],
+            [ms[1]!.id, T0 + 42],
+          ]),
+        );
         const many = Array.from({ length: 1200 }, (_, i) => `${t.id}.${i + 10}`).concat([ms[0]!.id]);
         expect(await store.messageIngestedAt(many)).toEqual(new Map([[ms[0]!.id, ms[0]!.ingestedAt]]));
       });
@@ -474,7 +622,13 @@ for (const backend of BACKENDS) {
         const receptions = [
           reception(ms[1]!, 'gs-b', { receivedAt: T0 + 900 }),
           reception(ms[1]!, 'gs-a', { receivedAt: T0 + 800 }),
-          reception(ms[1]!, 'gs-a', { satelliteId: 'SAT-9', receivedAt: T0 + 850, rssi: null, snr: null, frequencyOffsetHz: null }),
+          reception(ms[1]!, 'gs-a', {
+            satelliteId: 'SAT-9',
+            receivedAt: T0 + 850,
+            rssi: null,
+            snr: null,
+            frequencyOffsetHz: null,
+          }),
           reception(ms[3]!, 'gs-a'),
         ];
         await store.commitIngest(write({ newMessages: ms, receptions }));
@@ -491,18 +645,26 @@ for (const backend of BACKENDS) {
       it('listMessages pages with cursors and filters on capturedAt (inclusive) and fPort', async () => {
         const { t } = await seed();
         // 25 messages; captured every 10 ms, pairs share a capture time; ports 1..3 and none.
-        const ms = Array.from({ length: 25 }, (_, i) => message(t, i, {
-          capturedAt: T0 + Math.floor(i / 2) * 10,
-          fPort: i % 4 === 3 ? null : (i % 4) + 1,
-        }));
+        const ms = Array.from({ length: 25 }, (_, i) =>
+          message(t, i, {
+            capturedAt: T0 + Math.floor(i / 2) * 10,
+            fPort: i % 4 === 3 ? null : (i % 4) + 1,
+          }),
+        );
         await store.commitIngest(write({ newMessages: ms, receptions: ms.map((m) => reception(m, 'gs-a')) }));
-        const newestFirst = [...ms].sort((a, b) => b.capturedAt - a.capturedAt || (a.id < b.id ? 1 : -1)).map((m) => m.id);
+        const newestFirst = [...ms]
+          .sort((a, b) => b.capturedAt - a.capturedAt || (a.id < b.id ? 1 : -1))
+          .map((m) => m.id);
 
         const seen: string[] = [];
         let cursor: string | undefined;
         let pages = 0;
         do {
-          const page = await store.listMessages({ terminalId: t.id, limit: 7, ...(cursor !== undefined ? { cursor } : {}) });
+          const page = await store.listMessages({
+            terminalId: t.id,
+            limit: 7,
+            ...(cursor !== undefined ? { cursor } : {}),
+          });
           seen.push(...page.items.map((m) => m.id));
           for (const m of page.items) expect(m.receptions).toHaveLength(1);
           cursor = page.nextCursor;
@@ -525,8 +687,16 @@ for (const backend of BACKENDS) {
         expect(r3.nextCursor).toBeUndefined();
 
         const port2 = await store.listMessages({ terminalId: t.id, limit: 100, fPort: 2 });
-        expect(port2.items.map((m) => m.id)).toEqual(newestFirst.filter((id) => ms.find((x) => x.id === id)!.fPort === 2));
-        const port2Range = await store.listMessages({ terminalId: t.id, limit: 100, fPort: 2, from: T0 + 40, to: T0 + 40 });
+        expect(port2.items.map((m) => m.id)).toEqual(
+          newestFirst.filter((id) => ms.find((x) => x.id === id)!.fPort === 2),
+        );
+        const port2Range = await store.listMessages({
+          terminalId: t.id,
+          limit: 100,
+          fPort: 2,
+          from: T0 + 40,
+          to: T0 + 40,
+        });
         expect(port2Range.items.map((m) => m.id)).toEqual([`${t.id}.9`]);
         expect((await store.listMessages({ terminalId: 'nobody', limit: 10 })).items).toEqual([]);
       });
@@ -534,24 +704,35 @@ for (const backend of BACKENDS) {
       it('listMessages refuses a bad page size or cursor', async () => {
         await expectSatiotError(store.listMessages({ terminalId: 'x', limit: 0 }), 'INVALID_ARGUMENT');
         await expectSatiotError(store.listMessages({ terminalId: 'x', limit: 1.5 }), 'INVALID_ARGUMENT');
-        await expectSatiotError(store.listMessages({ terminalId: 'x', limit: 10, cursor: Buffer.from('["messages","x","y"]').toString('base64url') }), 'INVALID_ARGUMENT');
+        await expectSatiotError(
+          store.listMessages({
+            terminalId: 'x',
+            limit: 10,
+            cursor: Buffer.from('["messages","x","y"]').toString('base64url'),
+          }),
+          'INVALID_ARGUMENT',
+        );
       });
 
       it('rejection tallies accumulate per station and code', async () => {
-        await store.commitIngest(write({
-          rejections: [
-            { stationId: 'gs-a', code: 'BAD_MIC', count: 2 },
-            { stationId: 'gs-a', code: 'BAD_MIC', count: 3 },
-            { stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 },
-          ],
-        }));
-        await store.commitIngest(write({
-          rejections: [
-            { stationId: 'gs-a', code: 'BAD_MIC', count: 10 },
-            { stationId: 'gs-a', code: 'UNKNOWN_TERMINAL', count: 1 },
-            { stationId: 'unregistered', code: 'UNAUTHORIZED_STATION', count: 4 },
-          ],
-        }));
+        await store.commitIngest(
+          write({
+            rejections: [
+              { stationId: 'gs-a', code: 'BAD_MIC', count: 2 },
+              { stationId: 'gs-a', code: 'BAD_MIC', count: 3 },
+              { stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 },
+            ],
+          }),
+        );
+        await store.commitIngest(
+          write({
+            rejections: [
+              { stationId: 'gs-a', code: 'BAD_MIC', count: 10 },
+              { stationId: 'gs-a', code: 'UNKNOWN_TERMINAL', count: 1 },
+              { stationId: 'unregistered', code: 'UNAUTHORIZED_STATION', count: 4 },
+            ],
+          }),
+        );
         expect(await store.rejectionTallies()).toEqual([
           { stationId: 'gs-a', code: 'BAD_MIC', count: 15 },
           { stationId: 'gs-a', code: 'UNKNOWN_TERMINAL', count: 1 },
@@ -566,23 +747,43 @@ for (const backend of BACKENDS) {
         await store.createGroundStation(station('gs-b'));
         const t = terminal('term-1', 'acme', 1);
         await store.createTerminal(t);
-        const H = 3_600_000, hour = Math.floor(T0 / H);
-        const [m1, m2, m3] = [message(t, 1, { ingestedAt: hour * H + 10 }), message(t, 2, { ingestedAt: hour * H + 20 }), message(t, 3, { ingestedAt: (hour + 1) * H + 5 })];
+        const H = 3_600_000,
+          hour = Math.floor(T0 / H);
+        const [m1, m2, m3] = [
+          message(t, 1, { ingestedAt: hour * H + 10 }),
+          message(t, 2, { ingestedAt: hour * H + 20 }),
+          message(t, 3, { ingestedAt: (hour + 1) * H + 5 }),
+        ];
         const first = write({
-          newMessages: [m1!, m2!], at: hour * H + 30,
-          receptions: [reception(m1!, 'gs-a'), reception(m1!, 'gs-b', { satelliteId: 'SAT-2' }), reception(m2!, 'gs-a')],
+          newMessages: [m1!, m2!],
+          at: hour * H + 30,
+          receptions: [
+            reception(m1!, 'gs-a'),
+            reception(m1!, 'gs-b', { satelliteId: 'SAT-2' }),
+            reception(m2!, 'gs-a'),
+          ],
           rejections: [{ stationId: 'gs-a', code: 'BAD_MIC', count: 2 }],
         });
         await store.commitIngest(first);
         await store.commitIngest({ ...first, rejections: [] }); // the same copies again: stored once, counted once
-        await store.commitIngest(write({ newMessages: [m3!], receptions: [reception(m3!, 'gs-a')], at: (hour + 1) * H + 40, rejections: [{ stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 }] }));
+        await store.commitIngest(
+          write({
+            newMessages: [m3!],
+            receptions: [reception(m3!, 'gs-a')],
+            at: (hour + 1) * H + 40,
+            rejections: [{ stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 }],
+          }),
+        );
         const h = await store.trafficByHour(hour, hour + 1);
         expect(h.receptions).toEqual([
           { hour, stationId: 'gs-a', satelliteId: 'SAT-1', count: 2 },
           { hour, stationId: 'gs-b', satelliteId: 'SAT-2', count: 1 },
           { hour: hour + 1, stationId: 'gs-a', satelliteId: 'SAT-1', count: 1 },
         ]);
-        expect(h.rejections).toEqual([{ hour, stationId: 'gs-a', code: 'BAD_MIC', count: 2 }, { hour: hour + 1, stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 }]);
+        expect(h.rejections).toEqual([
+          { hour, stationId: 'gs-a', code: 'BAD_MIC', count: 2 },
+          { hour: hour + 1, stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 },
+        ]);
         expect((await store.trafficByHour(hour + 1, hour + 5)).receptions).toHaveLength(1);
       });
 
@@ -603,8 +804,14 @@ for (const backend of BACKENDS) {
         const { t } = await seed();
         const m = message(t, 1);
         await expectSatiotError(store.commitIngest(write({ newMessages: [{ ...m, id: 'm-1' }] })), 'INVALID_ARGUMENT');
-        await expectSatiotError(store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-unknown')] })), 'INVALID_ARGUMENT');
-        await expectSatiotError(store.commitIngest(write({ newMessages: [m], receptions: [reception(message(t, 2), 'gs-a')] })), 'INVALID_ARGUMENT');
+        await expectSatiotError(
+          store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-unknown')] })),
+          'INVALID_ARGUMENT',
+        );
+        await expectSatiotError(
+          store.commitIngest(write({ newMessages: [m], receptions: [reception(message(t, 2), 'gs-a')] })),
+          'INVALID_ARGUMENT',
+        );
         expect(await store.getMessage(m.id)).toBeUndefined();
         // A duplicate's reception finds the stored message.
         await store.commitIngest(write({ newMessages: [m] }));
@@ -618,11 +825,13 @@ for (const backend of BACKENDS) {
         const ts = Array.from({ length: 100 }, (_, i) => terminal(`t-${i}`, 'acme', i + 1));
         for (const t of ts) await store.createTerminal(t);
         const ms = Array.from({ length: 1000 }, (_, i) => message(ts[i % 100]!, Math.floor(i / 100)));
-        await store.commitIngest(write({
-          newMessages: ms,
-          receptions: ms.map((m) => reception(m, 'gs-a')),
-          counters: ts.map((t) => ({ state: counters(t.id, 9, 1), expectedVersion: -1 })),
-        }));
+        await store.commitIngest(
+          write({
+            newMessages: ms,
+            receptions: ms.map((m) => reception(m, 'gs-a')),
+            counters: ts.map((t) => ({ state: counters(t.id, 9, 1), expectedVersion: -1 })),
+          }),
+        );
         expect((await store.messageIngestedAt(ms.map((m) => m.id))).size).toBe(1000);
         expect((await store.listMessages({ terminalId: 't-7', limit: 1000 })).items).toHaveLength(10);
         expect(await store.listAllCounters()).toHaveLength(100);
@@ -630,7 +839,7 @@ for (const backend of BACKENDS) {
     });
 
     describe('decoded payloads and user codecs', () => {
-      it('keeps a terminal\'s codec, and none when it has none', async () => {
+      it("keeps a terminal's codec, and none when it has none", async () => {
         await store.createTenant(tenant('acme'));
         const t = terminal('term-9', 'acme', 9, { codec: 'sl651' });
         await store.createTerminal(t);
@@ -639,15 +848,27 @@ for (const backend of BACKENDS) {
         expect((await store.getTerminalByDevEui(terminal('term-10', 'acme', 10).devEui))!.codec).toBeUndefined();
       });
 
-      it('shows a message\'s decode with the message once saved, and a redelivered decode replaces it', async () => {
+      it("shows a message's decode with the message once saved, and a redelivered decode replaces it", async () => {
         const { t } = await seed();
         const m = message(t, 1);
         await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-a')] }));
         expect((await store.getMessage(m.id))!.decode).toBeUndefined();
-        const failed = { messageId: m.id, codec: 'jt808', decoded: null, error: { code: 'CODEC_CHECKSUM', message: 'XOR 0x13 expected, 0x14 found' }, decodedAt: T0 + 5 };
+        const failed = {
+          messageId: m.id,
+          codec: 'jt808',
+          decoded: null,
+          error: { code: 'CODEC_CHECKSUM', message: 'XOR 0x13 expected, 0x14 found' },
+          decodedAt: T0 + 5,
+        };
         await store.saveDecode(failed);
         expect((await store.getMessage(m.id))!.decode).toEqual(failed);
-        const ok = { messageId: m.id, codec: 'jt808', decoded: { type: 'location', position: { lat: 39.9, lon: 116.4 }, alarms: ['overspeed'] }, error: null, decodedAt: T0 + 9 };
+        const ok = {
+          messageId: m.id,
+          codec: 'jt808',
+          decoded: { type: 'location', position: { lat: 39.9, lon: 116.4 }, alarms: ['overspeed'] },
+          error: null,
+          decodedAt: T0 + 9,
+        };
         await store.saveDecode(ok);
         expect((await store.getMessage(m.id))!.decode).toEqual(ok);
         expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items[0]!.decode).toEqual(ok);
@@ -655,15 +876,30 @@ for (const backend of BACKENDS) {
 
       it('refuses to save a decode for a message that does not exist', async () => {
         const { t } = await seed();
-        await expectSatiotError(store.saveDecode({ messageId: `${t.id}.77`, codec: 'sl651', decoded: {}, error: null, decodedAt: T0 }), 'MESSAGE_NOT_FOUND');
+        await expectSatiotError(
+          store.saveDecode({ messageId: `${t.id}.77`, codec: 'sl651', decoded: {}, error: null, decodedAt: T0 }),
+          'MESSAGE_NOT_FOUND',
+        );
       });
 
       it('saves many decodes at once, the last of a message winning, and names the messages that are not stored', async () => {
         const { t } = await seed();
         const ms = [1, 2, 3].map((n) => message(t, n));
         await store.commitIngest(write({ newMessages: ms, receptions: ms.map((m) => reception(m, 'gs-a')) }));
-        const d = (m: { id: string }, n: number) => ({ messageId: m.id, codec: 'sl651', decoded: { n }, error: null, decodedAt: T0 + n });
-        const missing = await store.saveDecodes([d(ms[0]!, 1), d(ms[1]!, 2), { messageId: `${t.id}.77`, codec: 'sl651', decoded: {}, error: null, decodedAt: T0 }, d(ms[0]!, 9), { messageId: 'not-an-id', codec: 'x', decoded: null, error: null, decodedAt: T0 }]);
+        const d = (m: { id: string }, n: number) => ({
+          messageId: m.id,
+          codec: 'sl651',
+          decoded: { n },
+          error: null,
+          decodedAt: T0 + n,
+        });
+        const missing = await store.saveDecodes([
+          d(ms[0]!, 1),
+          d(ms[1]!, 2),
+          { messageId: `${t.id}.77`, codec: 'sl651', decoded: {}, error: null, decodedAt: T0 },
+          d(ms[0]!, 9),
+          { messageId: 'not-an-id', codec: 'x', decoded: null, error: null, decodedAt: T0 },
+        ]);
         expect(missing.sort()).toEqual([`${t.id}.77`, 'not-an-id'].sort());
         expect((await store.getMessage(ms[0]!.id))!.decode).toEqual(d(ms[0]!, 9));
         expect((await store.getMessage(ms[1]!.id))!.decode).toEqual(d(ms[1]!, 2));
@@ -674,7 +910,13 @@ for (const backend of BACKENDS) {
       it('keeps user codecs per tenant, one name once per tenant', async () => {
         await store.createTenant(tenant('acme'));
         await store.createTenant(tenant('beta'));
-        const c = { id: 'c1', tenantId: 'acme', name: 'thermo', script: 'function decodeUplink(b) { return { t: b[0] }; }', createdAt: T0 };
+        const c = {
+          id: 'c1',
+          tenantId: 'acme',
+          name: 'thermo',
+          script: 'function decodeUplink(b) { return { t: b[0] }; }',
+          createdAt: T0,
+        };
         await store.createUserCodec(c);
         await store.createUserCodec({ ...c, id: 'c2', tenantId: 'beta' });
         expect(await store.getUserCodec('c1')).toEqual(c);
@@ -686,8 +928,29 @@ for (const backend of BACKENDS) {
     });
 
     describe('rules, rule states and alarms', () => {
-      const rule = (id: string, tenantId: string, value = 5) => parseRule({ id, tenantId, name: `rule ${id}`, severity: 'warning', enabled: true, scope: {}, condition: { kind: 'threshold', field: 'values.x', op: '>', value } });
-      const alarm = (id: string, over: Partial<Alarm> = {}): Alarm => ({ id, tenantId: 'acme', ruleId: 'r1', terminalId: 'term-1', devEui: '0000000000000001', severity: 'warning', state: 'raised', raisedAt: T0, evidence: { value: 7 }, count: 1, ...over });
+      const rule = (id: string, tenantId: string, value = 5) =>
+        parseRule({
+          id,
+          tenantId,
+          name: `rule ${id}`,
+          severity: 'warning',
+          enabled: true,
+          scope: {},
+          condition: { kind: 'threshold', field: 'values.x', op: '>', value },
+        });
+      const alarm = (id: string, over: Partial<Alarm> = {}): Alarm => ({
+        id,
+        tenantId: 'acme',
+        ruleId: 'r1',
+        terminalId: 'term-1',
+        devEui: '0000000000000001',
+        severity: 'warning',
+        state: 'raised',
+        raisedAt: T0,
+        evidence: { value: 7 },
+        count: 1,
+        ...over,
+      });
 
       it('saves, replaces, lists and deletes rules with their states', async () => {
         await store.createTenant(tenant('acme'));
@@ -696,7 +959,15 @@ for (const backend of BACKENDS) {
         await store.saveRule(rule('r1', 'acme', 9), T0 + 2);
         expect(await store.getRule('r1')).toEqual(rule('r1', 'acme', 9));
         expect((await store.listRules('acme')).map((r) => r.id)).toEqual(['r1', 'r2']);
-        const st = { version: 1, conditionKey: 'k', active: true, raisedAt: T0, latestAt: T0, falseSince: null, leaves: {} } as const;
+        const st = {
+          version: 1,
+          conditionKey: 'k',
+          active: true,
+          raisedAt: T0,
+          latestAt: T0,
+          falseSince: null,
+          leaves: {},
+        } as const;
         await store.saveRuleState('r1', 'term-1', st);
         await store.saveRuleState('r1', 'term-1', { ...st, active: false });
         expect(await store.getRuleState('r1', 'term-1')).toEqual({ ...st, active: false });
@@ -709,12 +980,32 @@ for (const backend of BACKENDS) {
       it('reads and writes the states of many (rule, terminal) pairs at once', async () => {
         await store.createTenant(tenant('acme'));
         for (const id of ['r1', 'r2', 'r3']) await store.saveRule(rule(id, 'acme'), T0);
-        const st = (latestAt: number) => ({ version: 1, conditionKey: 'k', active: false, raisedAt: null, latestAt, falseSince: null, leaves: {} } as const);
+        const st = (latestAt: number) =>
+          ({
+            version: 1,
+            conditionKey: 'k',
+            active: false,
+            raisedAt: null,
+            latestAt,
+            falseSince: null,
+            leaves: {},
+          }) as const;
         const terminals = Array.from({ length: 700 }, (_, i) => `term-${i}`); // more than one query's worth
-        await store.saveRuleStates(terminals.flatMap((t, i) => [{ ruleId: 'r1', terminalId: t, state: st(i) }, { ruleId: 'r2', terminalId: t, state: st(-i) }]));
-        await store.saveRuleStates([{ ruleId: 'r3', terminalId: 'term-5', state: st(1) }, { ruleId: 'r3', terminalId: 'term-5', state: st(2) }]);
+        await store.saveRuleStates(
+          terminals.flatMap((t, i) => [
+            { ruleId: 'r1', terminalId: t, state: st(i) },
+            { ruleId: 'r2', terminalId: t, state: st(-i) },
+          ]),
+        );
+        await store.saveRuleStates([
+          { ruleId: 'r3', terminalId: 'term-5', state: st(1) },
+          { ruleId: 'r3', terminalId: 'term-5', state: st(2) },
+        ]);
         const got = await store.getRuleStates([
-          ...terminals.map((t) => ({ ruleId: 'r1', terminalId: t })), { ruleId: 'r2', terminalId: 'term-699' }, { ruleId: 'r3', terminalId: 'term-5' }, { ruleId: 'r3', terminalId: 'term-6' },
+          ...terminals.map((t) => ({ ruleId: 'r1', terminalId: t })),
+          { ruleId: 'r2', terminalId: 'term-699' },
+          { ruleId: 'r3', terminalId: 'term-5' },
+          { ruleId: 'r3', terminalId: 'term-6' },
         ]);
         expect(got.size).toBe(702); // r2 of the other terminals was not asked for; r3 of term-6 has none
         expect(got.get(ruleStateKey('r1', 'term-650'))).toEqual(st(650));
@@ -734,7 +1025,9 @@ for (const backend of BACKENDS) {
         await expect(store.saveAlarm(alarm('a4', { raisedAt: T0 + 30 }))).rejects.toBeTruthy();
         await store.saveAlarm(alarm('a2', { raisedAt: T0 + 10, count: 2 }));
         expect((await store.getAlarm('a2'))!.count).toBe(2);
-        expect((await store.listAlarms({ tenantId: 'acme', state: 'open', limit: 10 })).items.map((a) => a.id)).toEqual(['a3', 'a2']);
+        expect((await store.listAlarms({ tenantId: 'acme', state: 'open', limit: 10 })).items.map((a) => a.id)).toEqual(
+          ['a3', 'a2'],
+        );
         const first = await store.listAlarms({ tenantId: 'acme', limit: 2 });
         expect(first.items.map((a) => a.id)).toEqual(['a3', 'a2']);
         const next = await store.listAlarms({ tenantId: 'acme', limit: 2, cursor: first.nextCursor! });
@@ -750,17 +1043,25 @@ for (const backend of BACKENDS) {
         await store.createTerminal(t2);
         const DAY = 86_400_000;
         const day0 = Math.floor(T0 / DAY);
-        await store.commitIngest(write({ newMessages: [
-          message(t, 1, { ingestedAt: T0 + 1000, payload: new Uint8Array(10) }), message(t, 2, { ingestedAt: T0 + 2000, payload: new Uint8Array(5) }),
-          message(t, 3, { ingestedAt: T0 + DAY + 1, payload: new Uint8Array(1) }), message(t2, 1, { ingestedAt: T0 + 5, payload: new Uint8Array(7) }),
-          message(t2, 2, { ingestedAt: T0 + 3 * DAY, payload: new Uint8Array(7) }),
-        ] }));
+        await store.commitIngest(
+          write({
+            newMessages: [
+              message(t, 1, { ingestedAt: T0 + 1000, payload: new Uint8Array(10) }),
+              message(t, 2, { ingestedAt: T0 + 2000, payload: new Uint8Array(5) }),
+              message(t, 3, { ingestedAt: T0 + DAY + 1, payload: new Uint8Array(1) }),
+              message(t2, 1, { ingestedAt: T0 + 5, payload: new Uint8Array(7) }),
+              message(t2, 2, { ingestedAt: T0 + 3 * DAY, payload: new Uint8Array(7) }),
+            ],
+          }),
+        );
         const rows = await store.uplinkUsage({ tenantId: 'acme', from: T0, to: T0 + 2 * DAY });
-        expect(rows).toEqual([
-          { tenantId: 'acme', devEui: t.devEui, day: day0, messages: 2, bytes: 15 },
-          { tenantId: 'acme', devEui: t2.devEui, day: day0, messages: 1, bytes: 7 },
-          { tenantId: 'acme', devEui: t.devEui, day: day0 + 1, messages: 1, bytes: 1 },
-        ].sort((a, b) => a.day - b.day || a.devEui.localeCompare(b.devEui)));
+        expect(rows).toEqual(
+          [
+            { tenantId: 'acme', devEui: t.devEui, day: day0, messages: 2, bytes: 15 },
+            { tenantId: 'acme', devEui: t2.devEui, day: day0, messages: 1, bytes: 7 },
+            { tenantId: 'acme', devEui: t.devEui, day: day0 + 1, messages: 1, bytes: 1 },
+          ].sort((a, b) => a.day - b.day || a.devEui.localeCompare(b.devEui)),
+        );
         expect(await store.uplinkUsage({ terminalId: t2.id, from: T0, to: T0 + 10 * DAY })).toHaveLength(2);
         expect(await store.uplinkUsage({ tenantId: 'nobody', from: T0, to: T0 + DAY })).toEqual([]);
       });
@@ -785,17 +1086,39 @@ for (const backend of BACKENDS) {
     describe('API keys', () => {
       it('keeps keys by hash, lists them per tenant, and revokes once', async () => {
         await store.createTenant(tenant('acme'));
-        const k = { id: 'k1', tenantId: 'acme', role: 'tenant-user' as const, name: 'ops', keyHash: 'ab'.repeat(32), prefix: 'sk_abcd', createdAt: T0, expiresAt: T0 + 1000, revokedAt: null };
+        const k = {
+          id: 'k1',
+          tenantId: 'acme',
+          role: 'tenant-user' as const,
+          name: 'ops',
+          keyHash: 'ab'.repeat(32),
+          prefix: 'sk_abcd',
+          createdAt: T0,
+          expiresAt: T0 + 1000,
+          revokedAt: null,
+        };
         await store.createApiKey(k);
-        await store.createApiKey({ ...k, id: 'k2', tenantId: null, role: 'regulator', keyHash: 'cd'.repeat(32), expiresAt: null });
+        await store.createApiKey({
+          ...k,
+          id: 'k2',
+          tenantId: null,
+          role: 'regulator',
+          keyHash: 'cd'.repeat(32),
+          expiresAt: null,
+        });
         expect(await store.getApiKeyByHash('ab'.repeat(32))).toEqual(k);
         expect((await store.listApiKeys('acme')).map((x) => x.id)).toEqual(['k1']);
         expect((await store.listApiKeys()).map((x) => x.id)).toEqual(['k1', 'k2']);
         expect(await store.revokeApiKey('k1', T0 + 5)).toBe(true);
         expect(await store.revokeApiKey('k1', T0 + 6)).toBe(false);
         expect((await store.getApiKey('k1'))!.revokedAt).toBe(T0 + 5);
-        await expect(store.createApiKey({ ...k, id: 'k3', keyHash: 'ef'.repeat(32), tenantId: null })).rejects.toBeTruthy(); // a tenant role needs a tenant
-        await expectSatiotError(store.createApiKey({ ...k, id: 'k4', keyHash: '01'.repeat(32), tenantId: 'ghost' }), 'TENANT_NOT_FOUND');
+        await expect(
+          store.createApiKey({ ...k, id: 'k3', keyHash: 'ef'.repeat(32), tenantId: null }),
+        ).rejects.toBeTruthy(); // a tenant role needs a tenant
+        await expectSatiotError(
+          store.createApiKey({ ...k, id: 'k4', keyHash: '01'.repeat(32), tenantId: 'ghost' }),
+          'TENANT_NOT_FOUND',
+        );
       });
     });
 
@@ -814,10 +1137,14 @@ for (const backend of BACKENDS) {
         }
         const { t } = await seed();
         const m = message(t, 1);
-        await store.commitIngest(write({
-          newMessages: [m], receptions: [reception(m, 'gs-a')], counters: [{ state: counters(t.id, 1, 1), expectedVersion: -1 }],
-          rejections: [{ stationId: 'gs-a', code: 'BAD_MIC', count: 1 }],
-        }));
+        await store.commitIngest(
+          write({
+            newMessages: [m],
+            receptions: [reception(m, 'gs-a')],
+            counters: [{ state: counters(t.id, 1, 1), expectedVersion: -1 }],
+            rejections: [{ stationId: 'gs-a', code: 'BAD_MIC', count: 1 }],
+          }),
+        );
         const again = await h.reopen();
         expect(await again.getTenant('acme')).toEqual(tenant('acme'));
         expect(await again.getTerminalByDevEui(t.devEui)).toEqual(t);
@@ -834,7 +1161,9 @@ for (const backend of BACKENDS) {
 }
 
 if (!POSTGRES_URL) {
-  console.warn('store behaviour: PostgreSQL skipped (set SATIOT_TEST_POSTGRES_URL, e.g. postgres://postgres@127.0.0.1:5432/test, to run it)');
+  console.warn(
+    'store behaviour: PostgreSQL skipped (set SATIOT_TEST_POSTGRES_URL, e.g. postgres://postgres@127.0.0.1:5432/test, to run it)',
+  );
   describe.skip('Store behaviour: PostgreSQL: set SATIOT_TEST_POSTGRES_URL to run', () => {
     it('runs the same suite against PostgreSQL', () => undefined);
   });

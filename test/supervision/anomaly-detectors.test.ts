@@ -2,22 +2,64 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { geoContains, geoDistance } from 'd3-geo';
 import {
-  contactFinding, countFinding, footprintRegionFinding, isEmergency, movementFinding, positionRegionFinding, rateFinding, slide,
+  contactFinding,
+  countFinding,
+  footprintRegionFinding,
+  isEmergency,
+  movementFinding,
+  positionRegionFinding,
+  rateFinding,
+  slide,
 } from '../../src/supervision/anomaly-detectors.js';
 import { distanceToPolygonKm, footprintRadiusKm, inPolygon } from '../../src/supervision/anomaly-geometry.js';
 
 const T = Date.parse('2026-03-01T00:00:00Z');
 /** A 1° × 1° square around (30.5 N, 114.5 E): Wuhan's surroundings. */
-const square = { type: 'Polygon' as const, coordinates: [[[114, 30], [115, 30], [115, 31], [114, 31], [114, 30]]] };
+const square = {
+  type: 'Polygon' as const,
+  coordinates: [
+    [
+      [114, 30],
+      [115, 30],
+      [115, 31],
+      [114, 31],
+      [114, 30],
+    ],
+  ],
+};
 const R = 6371.0088;
 
 describe('anomaly geometry', () => {
   it('agrees with d3-geo on point-in-polygon for points around a small region', () => {
-    fc.assert(fc.property(fc.double({ min: 113, max: 116, noNaN: true }), fc.double({ min: 29, max: 32, noNaN: true }), (lon, lat) => {
-      // Both test on the sphere (the rules' geofence test is d3-geo with a boundary tolerance); edges are left out.
-      const nearEdge = Math.min(Math.abs(lon - 114), Math.abs(lon - 115), Math.abs(lat - 30), Math.abs(lat - 31)) < 0.01;
-      if (!nearEdge) expect(inPolygon({ lat, lon }, square)).toBe(geoContains({ type: 'Polygon', coordinates: [[[114, 30], [114, 31], [115, 31], [115, 30], [114, 30]]] }, [lon, lat]));
-    }));
+    fc.assert(
+      fc.property(
+        fc.double({ min: 113, max: 116, noNaN: true }),
+        fc.double({ min: 29, max: 32, noNaN: true }),
+        (lon, lat) => {
+          // Both test on the sphere (the rules' geofence test is d3-geo with a boundary tolerance); edges are left out.
+          const nearEdge =
+            Math.min(Math.abs(lon - 114), Math.abs(lon - 115), Math.abs(lat - 30), Math.abs(lat - 31)) < 0.01;
+          if (!nearEdge)
+            expect(inPolygon({ lat, lon }, square)).toBe(
+              geoContains(
+                {
+                  type: 'Polygon',
+                  coordinates: [
+                    [
+                      [114, 30],
+                      [114, 31],
+                      [115, 31],
+                      [115, 30],
+                      [114, 30],
+                    ],
+                  ],
+                },
+                [lon, lat],
+              ),
+            );
+        },
+      ),
+    );
   });
 
   it('measures the distance to a polygon as d3-geo does to its nearest edge point', () => {
@@ -41,7 +83,11 @@ describe('anomaly detectors', () => {
   it('counts replays and MIC failures in a sliding window, with a score of 0.5 at the threshold', () => {
     let times: number[] = [];
     for (const dt of [0, 60_000, 120_000]) times = slide(times, T + dt, 600_000);
-    expect(countFinding('replay', times, 3, 600_000, { stationId: 's' })).toMatchObject({ kind: 'replay', score: 0.5, evidence: { count: 3, stationId: 's' } });
+    expect(countFinding('replay', times, 3, 600_000, { stationId: 's' })).toMatchObject({
+      kind: 'replay',
+      score: 0.5,
+      evidence: { count: 3, stationId: 's' },
+    });
     expect(countFinding('replay', times.slice(1), 3, 600_000, {})).toBeUndefined();
     // Old entries leave the window.
     expect(slide(times, T + 3_600_000, 600_000)).toEqual([T + 3_600_000]);
@@ -65,26 +111,46 @@ describe('anomaly detectors', () => {
   it('flags a fixed collector that moved beyond its tolerance, whatever the time between', () => {
     const opts = { maxSpeedKmh: 0, fixedToleranceKm: 1, minDistanceKm: 0.5, profile: 'fixed-collector' };
     const a = { at: T, lat: 30, lon: 114 };
-    expect(movementFinding(a, { at: T + 30 * 86_400_000, lat: 30.05, lon: 114 }, opts)).toMatchObject({ kind: 'impossible-movement', evidence: { fixed: true } });
+    expect(movementFinding(a, { at: T + 30 * 86_400_000, lat: 30.05, lon: 114 }, opts)).toMatchObject({
+      kind: 'impossible-movement',
+      evidence: { fixed: true },
+    });
     expect(movementFinding(a, { at: T + 60_000, lat: 30.001, lon: 114.001 }, opts)).toBeUndefined();
   });
 
   it('flags a position outside the declared region beyond the margin', () => {
     expect(positionRegionFinding({ at: T, lat: 30.5, lon: 114.5 }, square, 25)).toBeUndefined();
     expect(positionRegionFinding({ at: T, lat: 31.1, lon: 114.5 }, square, 25)).toBeUndefined();
-    expect(positionRegionFinding({ at: T, lat: 39.9, lon: 116.4 }, square, 25)).toMatchObject({ kind: 'outside-region', evidence: { source: 'position' } });
+    expect(positionRegionFinding({ at: T, lat: 39.9, lon: 116.4 }, square, 25)).toMatchObject({
+      kind: 'outside-region',
+      evidence: { source: 'position' },
+    });
   });
 
-  it('places a terminal outside its region when the capturing satellite\'s footprint misses it', () => {
+  it("places a terminal outside its region when the capturing satellite's footprint misses it", () => {
     // A 500 km satellite over Paris cannot hear a terminal near Wuhan (≈ 8,600 km away).
-    const f = footprintRegionFinding({ lat: 48.9, lon: 2.35, altKm: 500 }, T, 'SAT-X', square, { marginKm: 25, minElevationDeg: 0 });
-    expect(f).toMatchObject({ kind: 'outside-region', evidence: { source: 'satellite-footprint', satelliteId: 'SAT-X' } });
+    const f = footprintRegionFinding({ lat: 48.9, lon: 2.35, altKm: 500 }, T, 'SAT-X', square, {
+      marginKm: 25,
+      minElevationDeg: 0,
+    });
+    expect(f).toMatchObject({
+      kind: 'outside-region',
+      evidence: { source: 'satellite-footprint', satelliteId: 'SAT-X' },
+    });
     // Over Chongqing (≈ 750 km away) it can.
-    expect(footprintRegionFinding({ lat: 29.6, lon: 106.5, altKm: 500 }, T, 'SAT-X', square, { marginKm: 25, minElevationDeg: 0 })).toBeUndefined();
+    expect(
+      footprintRegionFinding({ lat: 29.6, lon: 106.5, altKm: 500 }, T, 'SAT-X', square, {
+        marginKm: 25,
+        minElevationDeg: 0,
+      }),
+    ).toBeUndefined();
   });
 
   it('flags traffic far above the declared rate, never below the absolute floor', () => {
-    expect(rateFinding(49, 1, { factor: 10, minMessages: 48 })).toMatchObject({ kind: 'rate-excess', evidence: { limit: 48 } });
+    expect(rateFinding(49, 1, { factor: 10, minMessages: 48 })).toMatchObject({
+      kind: 'rate-excess',
+      evidence: { limit: 48 },
+    });
     expect(rateFinding(48, 1, { factor: 10, minMessages: 48 })).toBeUndefined();
     expect(rateFinding(241, 24, { factor: 10, minMessages: 48 })!.evidence.limit).toBe(240);
     // A learned baseline: no say before 3 days, a share of it per day after, all of it after a week.
@@ -94,18 +160,21 @@ describe('anomaly detectors', () => {
     expect(half.evidence).toMatchObject({ baseline: { days: 3, medianPerDay: 5, weight: 0.43 } });
     const week = rateFinding(20, 24, o, [5, 4, 6, 5, 5, 4, 6]);
     // Median 5, MAD 1: 5 + max(4 × 1.4826, 5 / 2 + 3) = 10.9.
-    expect(week!.evidence).toMatchObject({ limit: 10.9, baseline: { days: 7, medianPerDay: 5, learnedLimit: 10.9, weight: 1 } });
+    expect(week!.evidence).toMatchObject({
+      limit: 10.9,
+      baseline: { days: 7, medianPerDay: 5, learnedLimit: 10.9, weight: 1 },
+    });
     expect(rateFinding(10, 24, o, [5, 4, 6, 5, 5, 4, 6])).toBeUndefined();
   });
 
-  it('flags a satellite below a station\'s horizon, scoring how far below', () => {
+  it("flags a satellite below a station's horizon, scoring how far below", () => {
     const o = { stationId: 'gs', satelliteId: 'S', first: T, last: T, frames: 3, minElevationDeg: -2 };
     expect(contactFinding(5, o)).toBeUndefined();
     expect(contactFinding(-40, o)!.score).toBe(1);
     expect(contactFinding(-2.5, o)!.score).toBeCloseTo(0.525, 3);
   });
 
-  it('knows emergencies: the JT/T 808 SOS bit and a codec\'s emergency flag', () => {
+  it("knows emergencies: the JT/T 808 SOS bit and a codec's emergency flag", () => {
     expect(isEmergency({ alarm: { emergency: true, overspeed: false } })).toBe(true);
     expect(isEmergency({ emergency: true })).toBe(true);
     expect(isEmergency({ alarm: { emergency: false } })).toBe(false);

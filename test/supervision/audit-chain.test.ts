@@ -8,20 +8,33 @@ import { auditOnDisk, entry, type AuditDisk } from './audit-fixture.js';
 
 describe('audit chain arithmetic', () => {
   it('canonical JSON sorts keys at every level and leaves out absent fields', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined, x: null }], c: 'é' }, u: undefined })).toBe('{"a":{"c":"é","d":[2,{"x":null,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined, x: null }], c: 'é' }, u: undefined })).toBe(
+      '{"a":{"c":"é","d":[2,{"x":null,"z":1}]},"b":1}',
+    );
   });
 
   it('hashes H(previous hash bytes ‖ canonical record) with SHA-256 and SM3', () => {
-    const r = { seq: 1, at: 5, actor: { kind: 'system' as const }, action: 'x', outcome: 'ok' as const, alg: 'sha256' as const };
+    const r = {
+      seq: 1,
+      at: 5,
+      actor: { kind: 'system' as const },
+      action: 'x',
+      outcome: 'ok' as const,
+      alg: 'sha256' as const,
+    };
     // Reference computed independently of chainHash: the bytes spelled out by hand.
     const body = '{"action":"x","actor":{"kind":"system"},"alg":"sha256","at":5,"outcome":"ok","seq":1}';
     expect(chainHash(GENESIS_HASH, r)).toBe(createHash('sha256').update(Buffer.alloc(32)).update(body).digest('hex'));
     const sm3Body = body.replace('"sha256"', '"sm3"');
-    expect(chainHash(GENESIS_HASH, { ...r, alg: 'sm3' })).toBe(createHash('sm3').update(Buffer.alloc(32)).update(sm3Body).digest('hex'));
+    expect(chainHash(GENESIS_HASH, { ...r, alg: 'sm3' })).toBe(
+      createHash('sm3').update(Buffer.alloc(32)).update(sm3Body).digest('hex'),
+    );
   });
 
   it('SM3 in node:crypto matches the GB/T 32905-2016 example ("abc")', () => {
-    expect(createHash('sm3').update('abc').digest('hex')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
+    expect(createHash('sm3').update('abc').digest('hex')).toBe(
+      '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0',
+    );
   });
 });
 
@@ -55,7 +68,10 @@ describe.each(['sha256', 'sm3'] as const)('audit chain on SQLite (%s)', (alg) =>
     const racing = Object.create(audit) as typeof audit;
     racing.head = async () => {
       const h = await audit.head();
-      if (!appended) { appended = true; await d.log.append(entry(99)); }
+      if (!appended) {
+        appended = true;
+        await d.log.append(entry(99));
+      }
       return h;
     };
     const v = await verifyStoredChain(racing, d.signer);
@@ -64,7 +80,9 @@ describe.each(['sha256', 'sm3'] as const)('audit chain on SQLite (%s)', (alg) =>
   });
 
   it('catches a record slipped in past the head', async () => {
-    await d.tamper("INSERT INTO audit_log SELECT seq + 1, at, actor_kind, actor_id, actor_role, actor_tenant_id, action, target_kind, target_id, target_tenant_id, outcome, details, source_ip, tenant_id, alg, hash FROM audit_log WHERE seq = 12");
+    await d.tamper(
+      'INSERT INTO audit_log SELECT seq + 1, at, actor_kind, actor_id, actor_role, actor_tenant_id, action, target_kind, target_id, target_tenant_id, outcome, details, source_ip, tenant_id, alg, hash FROM audit_log WHERE seq = 12',
+    );
     const v = await verifyStoredChain(d.store.audit, d.signer);
     expect(v.ok).toBe(false);
     expect(v.broken).toMatchObject({ seq: 13, reason: 'head-mismatch' });
@@ -81,24 +99,36 @@ describe.each(['sha256', 'sm3'] as const)('audit chain on SQLite (%s)', (alg) =>
 
   it('catches an edited details field', async () => {
     await d.tamper(`UPDATE audit_log SET details = json_set(details, '$.status', 200) WHERE seq = 3`);
-    expect((await verifyStoredChain(d.store.audit, d.signer)).broken).toMatchObject({ seq: 3, reason: 'hash-mismatch' });
+    expect((await verifyStoredChain(d.store.audit, d.signer)).broken).toMatchObject({
+      seq: 3,
+      reason: 'hash-mismatch',
+    });
   });
 
   it('catches a deleted row', async () => {
     await d.tamper('DELETE FROM audit_log WHERE seq = 4');
-    expect((await verifyStoredChain(d.store.audit, d.signer)).broken).toMatchObject({ seq: 4, reason: 'record-missing' });
+    expect((await verifyStoredChain(d.store.audit, d.signer)).broken).toMatchObject({
+      seq: 4,
+      reason: 'record-missing',
+    });
   });
 
   it('catches two rows swapped (reordered)', async () => {
     await d.tamper('UPDATE audit_log SET seq = -1 WHERE seq = 8');
     await d.tamper('UPDATE audit_log SET seq = 8 WHERE seq = 9');
     await d.tamper('UPDATE audit_log SET seq = 9 WHERE seq = -1');
-    expect((await verifyStoredChain(d.store.audit, d.signer)).broken).toMatchObject({ seq: 8, reason: 'hash-mismatch' });
+    expect((await verifyStoredChain(d.store.audit, d.signer)).broken).toMatchObject({
+      seq: 8,
+      reason: 'hash-mismatch',
+    });
   });
 
   it('catches the newest records deleted (the head and the checkpoints remember them)', async () => {
     await d.tamper('DELETE FROM audit_log WHERE seq >= 11');
-    expect((await verifyStoredChain(d.store.audit, d.signer)).broken).toMatchObject({ seq: 11, reason: 'record-missing' });
+    expect((await verifyStoredChain(d.store.audit, d.signer)).broken).toMatchObject({
+      seq: 11,
+      reason: 'record-missing',
+    });
   });
 
   it('catches the first record deleted', async () => {
@@ -116,11 +146,16 @@ describe.each(['sha256', 'sm3'] as const)('audit chain on SQLite (%s)', (alg) =>
       prev = hash;
       return { ...edited, hash };
     });
-    for (const r of rewritten) await d.tamper('UPDATE audit_log SET outcome = ?, hash = ? WHERE seq = ?', r.outcome, r.hash, r.seq);
+    for (const r of rewritten)
+      await d.tamper('UPDATE audit_log SET outcome = ?, hash = ? WHERE seq = ?', r.outcome, r.hash, r.seq);
     await d.tamper('UPDATE audit_head SET hash = ? WHERE id = 1', prev);
     const v = await verifyStoredChain(d.store.audit, d.signer);
     const firstCheckpoint = (await d.store.audit.checkpoints())[0]!;
-    expect(v.broken).toMatchObject({ reason: 'checkpoint-mismatch', seq: firstCheckpoint.seq, expected: firstCheckpoint.hash });
+    expect(v.broken).toMatchObject({
+      reason: 'checkpoint-mismatch',
+      seq: firstCheckpoint.seq,
+      expected: firstCheckpoint.hash,
+    });
   });
 
   it('catches a forged checkpoint signature', async () => {
@@ -128,7 +163,10 @@ describe.each(['sha256', 'sm3'] as const)('audit chain on SQLite (%s)', (alg) =>
     const sig = Buffer.from(cp.signature, 'base64');
     sig[0] = sig[0]! ^ 1;
     await d.tamper('UPDATE audit_checkpoints SET signature = ? WHERE seq = ?', sig.toString('base64'), cp.seq);
-    expect((await verifyStoredChain(d.store.audit, d.signer)).broken).toMatchObject({ seq: cp.seq, reason: 'checkpoint-signature' });
+    expect((await verifyStoredChain(d.store.audit, d.signer)).broken).toMatchObject({
+      seq: cp.seq,
+      reason: 'checkpoint-signature',
+    });
   });
 
   it('continues the chain after a restart (a new writer reads the head)', async () => {
@@ -180,7 +218,10 @@ describe('audit verification holds the writer to its checkpoint cadence', () => 
       d.clock.advance(2 * 60_000);
     }
     await d.log.checkpoint();
-    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({ ok: true, records: 60 });
+    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({
+      ok: true,
+      records: 60,
+    });
     await rewriteFromGenesis(d, 3);
     const v = await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() });
     expect(v.ok).toBe(false);
@@ -189,7 +230,10 @@ describe('audit verification holds the writer to its checkpoint cadence', () => 
 
   it('fails more than 1,000 records in a row without a signed checkpoint, however quickly they came', async () => {
     await Promise.all(Array.from({ length: 1200 }, (_, i) => d.log.append(entry(i))));
-    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({ ok: true, records: 1200 });
+    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({
+      ok: true,
+      records: 1200,
+    });
     await d.tamper('DELETE FROM audit_checkpoints');
     const v = await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() });
     expect(v.broken).toMatchObject({ seq: 1001, reason: 'checkpoint-missing' });
@@ -199,7 +243,10 @@ describe('audit verification holds the writer to its checkpoint cadence', () => 
     await Promise.all(Array.from({ length: 2500 }, (_, i) => d.log.append(entry(i))));
     const cps = await d.store.audit.checkpoints();
     expect(cps.map((c) => c.seq)).toEqual([1000, 2000]);
-    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({ ok: true, unsignedTail: 500 });
+    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({
+      ok: true,
+      unsignedTail: 500,
+    });
   });
 
   it('accepts the newest records unsigned while they are younger than the interval (the writer signs them soon)', async () => {
@@ -207,7 +254,11 @@ describe('audit verification holds the writer to its checkpoint cadence', () => 
     d.clock.advance(8 * 60_000);
     for (let i = 5; i < 9; i++) await d.log.append(entry(i));
     d.clock.advance(60_000);
-    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({ ok: true, records: 9, unsignedTail: 9 });
+    expect(await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).toMatchObject({
+      ok: true,
+      records: 9,
+      unsignedTail: 9,
+    });
   });
 
   it('fails an unsigned record written long after the last signature and never signed since', async () => {
@@ -221,7 +272,10 @@ describe('audit verification holds the writer to its checkpoint cadence', () => 
     // Record 2 moved an hour later, hashes recomputed: a writer would have signed a record that late.
     await d.tamper('UPDATE audit_log SET at = at + 3600000 WHERE seq = 2');
     await rewriteFromGenesis(d, 1);
-    expect((await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).broken).toMatchObject({ seq: 2, reason: 'checkpoint-missing' });
+    expect((await verifyStoredChain(d.store.audit, d.signer, { now: d.clock.now() })).broken).toMatchObject({
+      seq: 2,
+      reason: 'checkpoint-missing',
+    });
   });
 });
 
@@ -260,7 +314,10 @@ describe('audit verification of a pruned chain', () => {
     await d.tamper('DELETE FROM audit_log WHERE seq <= ?', anchor.seq);
     d.clock.advance(181 * DAY);
     await d.log.append(entry(99));
-    expect(await verifyStoredChain(d.store.audit, d.signer, policy())).toMatchObject({ ok: true, firstSeq: anchor.seq + 1 });
+    expect(await verifyStoredChain(d.store.audit, d.signer, policy())).toMatchObject({
+      ok: true,
+      firstSeq: anchor.seq + 1,
+    });
   });
 });
 
@@ -294,9 +351,23 @@ describe('audit retention', () => {
   it('keeps secrets out of details even when a caller passes them', async () => {
     const d = await auditOnDisk();
     try {
-      await d.log.append(entry(1, { details: { appSKey: '00112233445566778899aabbccddeeff', token: 'gs_secret', identityNumber: '110101199003077777', keyId: 'k1' } }));
+      await d.log.append(
+        entry(1, {
+          details: {
+            appSKey: '00112233445566778899aabbccddeeff',
+            token: 'gs_secret',
+            identityNumber: '110101199003077777',
+            keyId: 'k1',
+          },
+        }),
+      );
       const [r] = await d.store.audit.range(1, 1);
-      expect(r!.details).toEqual({ appSKey: '[redacted]', token: '[redacted]', identityNumber: '[redacted]', keyId: 'k1' });
+      expect(r!.details).toEqual({
+        appSKey: '[redacted]',
+        token: '[redacted]',
+        identityNumber: '[redacted]',
+        keyId: 'k1',
+      });
     } finally {
       await d.close();
     }

@@ -49,7 +49,9 @@ describe('satiot audit verify | export', () => {
     const r = await runCli(['audit', 'verify', '--data', dir, '--public-key', pinned]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^audit chain OK: 10 records \(records 1–10\), 3 signed checkpoints verified, 0 records after the last checkpoint/);
+    expect(r.stdout).toMatch(
+      /^audit chain OK: 10 records \(records 1–10\), 3 signed checkpoints verified, 0 records after the last checkpoint/,
+    );
   });
 
   it('exits AUDIT_CHAIN_BROKEN naming the first broken record, with the expected and found hashes', async () => {
@@ -67,10 +69,12 @@ describe('satiot audit verify | export', () => {
     expect((await runCli(['audit', 'verify', '--data', dir])).stderr).toMatch(/record 3: .*\[hash-mismatch\]/);
   });
 
-  it('warns loudly when no key is pinned: the data directory\'s own key proves nothing against whoever controls it', async () => {
+  it("warns loudly when no key is pinned: the data directory's own key proves nothing against whoever controls it", async () => {
     const r = await runCli(['audit', 'verify', '--data', dir]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^warning: .*taken from the data directory \(.*audit-signing\.pub\), not pinned: it proves nothing/);
+    expect(r.stderr).toMatch(
+      /^warning: .*taken from the data directory \(.*audit-signing\.pub\), not pinned: it proves nothing/,
+    );
     expect(r.stderr).toMatch(/--public-key/);
   });
 
@@ -79,7 +83,11 @@ describe('satiot audit verify | export', () => {
     writeFileSync(join(dir, 'audit-signing.key'), planted.privatePem());
     writeFileSync(join(dir, 'audit-signing.pub'), planted.publicPem());
     const db = new BetterSqlite3(join(dir, 'satiot.db'));
-    const cps = db.prepare('SELECT seq, hash, at FROM audit_checkpoints').all() as Array<{ seq: number; hash: string; at: number }>;
+    const cps = db.prepare('SELECT seq, hash, at FROM audit_checkpoints').all() as Array<{
+      seq: number;
+      hash: string;
+      at: number;
+    }>;
     const resign = db.prepare('UPDATE audit_checkpoints SET key_id = ?, signature = ? WHERE seq = ?');
     for (const c of cps) {
       const s = planted.sign(c.seq, c.hash, c.at);
@@ -101,10 +109,24 @@ describe('satiot audit verify | export', () => {
 
   it('exports a range that verifies on its own, and fails once the file is edited', async () => {
     const out = join(dir, 'extract.jsonl');
-    const e = await runCli(['audit', 'export', '--data', dir, '--from', new Date(T0 + 2 * 60_000).toISOString(), '--to', new Date(T0 + 6 * 60_000).toISOString(), '--out', out]);
+    const e = await runCli([
+      'audit',
+      'export',
+      '--data',
+      dir,
+      '--from',
+      new Date(T0 + 2 * 60_000).toISOString(),
+      '--to',
+      new Date(T0 + 6 * 60_000).toISOString(),
+      '--out',
+      out,
+    ]);
     expect(e.code).toBe(0);
     expect(e.stderr).toMatch(/^4 records written/);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; seq?: number; inRange?: boolean });
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; seq?: number; inRange?: boolean });
     expect(lines[0]).toMatchObject({ type: 'header', records: 4 });
     expect(lines[1]).toMatchObject({ type: 'anchor', seq: 2 });
     expect(lines.filter((l) => l.type === 'record' && l.inRange).map((l) => l.seq)).toEqual([3, 4, 5, 6]);
@@ -121,7 +143,7 @@ describe('satiot audit verify | export', () => {
   });
 });
 
-describe('the server\'s audit verification key', () => {
+describe("the server's audit verification key", () => {
   let dir: string;
   let cleanup: () => void;
   beforeEach(() => {
@@ -139,11 +161,25 @@ describe('the server\'s audit verification key', () => {
       const env = { SATIOT_AUDIT_SIGNING_KEY: signer.privatePem(), SATIOT_AUDIT_PUBLIC_KEY: pub };
       const log = createAuditLog(store, data, new ManualClock(T0), env);
       expect(log.trust).toMatchObject({ source: 'pinned', key: { keyId: signer.keyId } });
-      expect(createAuditLog(store, data, new ManualClock(T0), { SATIOT_AUDIT_SIGNING_KEY: signer.privatePem() }, pub).trust?.source).toBe('pinned');
-      expect(createAuditLog(store, data, new ManualClock(T0), { SATIOT_AUDIT_SIGNING_KEY: signer.privatePem() }).trust?.source).toBe('environment');
+      expect(
+        createAuditLog(store, data, new ManualClock(T0), { SATIOT_AUDIT_SIGNING_KEY: signer.privatePem() }, pub).trust
+          ?.source,
+      ).toBe('pinned');
+      expect(
+        createAuditLog(store, data, new ManualClock(T0), { SATIOT_AUDIT_SIGNING_KEY: signer.privatePem() }).trust
+          ?.source,
+      ).toBe('environment');
       // A "pinned" copy inside the data directory is only the data directory's key.
       writeFileSync(join(data, 'copy.pub'), signer.publicPem());
-      expect(createAuditLog(store, data, new ManualClock(T0), { SATIOT_AUDIT_SIGNING_KEY: signer.privatePem() }, join(data, 'copy.pub')).trust?.source).toBe('data-dir');
+      expect(
+        createAuditLog(
+          store,
+          data,
+          new ManualClock(T0),
+          { SATIOT_AUDIT_SIGNING_KEY: signer.privatePem() },
+          join(data, 'copy.pub'),
+        ).trust?.source,
+      ).toBe('data-dir');
     } finally {
       await store.close();
     }
@@ -156,7 +192,10 @@ describe('the server\'s audit verification key', () => {
     try {
       let err: unknown;
       try {
-        createAuditLog(store, dir, new ManualClock(T0), { SATIOT_AUDIT_SIGNING_KEY: AuditSigner.generate().privatePem(), SATIOT_AUDIT_PUBLIC_KEY: pub });
+        createAuditLog(store, dir, new ManualClock(T0), {
+          SATIOT_AUDIT_SIGNING_KEY: AuditSigner.generate().privatePem(),
+          SATIOT_AUDIT_PUBLIC_KEY: pub,
+        });
       } catch (e) {
         err = e;
       }

@@ -17,7 +17,11 @@ export function entry(i: number, o: Partial<AuditEntryInput> = {}): AuditEntryIn
   return {
     actor: { kind: 'api-key', id: `key-${i % 3}`, role: 'tenant-admin', tenantId: i % 2 === 0 ? 't-even' : 't-odd' },
     action: i % 4 === 0 ? 'terminal.approve' : 'api.post',
-    target: { kind: 'terminal', id: `70b3d5000000${String(i).padStart(4, '0')}`, tenantId: i % 2 === 0 ? 't-even' : 't-odd' },
+    target: {
+      kind: 'terminal',
+      id: `70b3d5000000${String(i).padStart(4, '0')}`,
+      tenantId: i % 2 === 0 ? 't-even' : 't-odd',
+    },
     outcome: 'ok',
     details: { route: '/api/v1/terminals', status: 201, n: i, nested: { b: 2, a: [1, 'x', null] } },
     sourceIp: '192.0.2.7',
@@ -43,7 +47,10 @@ export async function auditOnDisk(o: { alg?: AuditHashAlg; checkpointEvery?: num
   const clock = new ManualClock(T0);
   const signer = AuditSigner.generate();
   const d: AuditDisk = {
-    dir, dbFile: join(dir, 'satiot.db'), clock, signer,
+    dir,
+    dbFile: join(dir, 'satiot.db'),
+    clock,
+    signer,
     store: await openStore('sqlite', { dataDir: dir }),
     log: undefined as unknown as ChainedAuditLog,
     async tamper(sql, ...params) {
@@ -53,13 +60,23 @@ export async function auditOnDisk(o: { alg?: AuditHashAlg; checkpointEvery?: num
       db.prepare(sql).run(...params);
       db.close();
       d.store = await openStore('sqlite', { dataDir: dir });
-      d.log = new ChainedAuditLog(d.store.audit, { clock, signer, alg: o.alg ?? 'sha256', checkpointEvery: o.checkpointEvery ?? 5 });
+      d.log = new ChainedAuditLog(d.store.audit, {
+        clock,
+        signer,
+        alg: o.alg ?? 'sha256',
+        checkpointEvery: o.checkpointEvery ?? 5,
+      });
     },
     async close() {
       await d.store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  d.log = new ChainedAuditLog(d.store.audit, { clock, signer, alg: o.alg ?? 'sha256', checkpointEvery: o.checkpointEvery ?? 5 });
+  d.log = new ChainedAuditLog(d.store.audit, {
+    clock,
+    signer,
+    alg: o.alg ?? 'sha256',
+    checkpointEvery: o.checkpointEvery ?? 5,
+  });
   return d;
 }

@@ -12,7 +12,10 @@ if (!POSTGRES_URL) console.warn('audit store: PostgreSQL skipped (set SATIOT_TES
 
 describe.each(BACKENDS)('audit and anomaly stores on $name', (backend) => {
   let h: StoreHarness | undefined;
-  afterEach(async () => { await h?.dispose(); h = undefined; });
+  afterEach(async () => {
+    await h?.dispose();
+    h = undefined;
+  });
 
   it('never forks the chain when two nodes append at the same time', async () => {
     h = await backend.open();
@@ -37,33 +40,60 @@ describe.each(BACKENDS)('audit and anomaly stores on $name', (backend) => {
   it('lists by tenant, time, action prefix and outcome, newest first, with a cursor', async () => {
     h = await backend.open();
     const log = new ChainedAuditLog(h.store.audit, { clock: new ManualClock(T0) });
-    for (let i = 0; i < 8; i++) await log.append(entry(i, { at: T0 + i * 1000, ...(i === 5 ? { outcome: 'denied' as const } : {}) }));
+    for (let i = 0; i < 8; i++)
+      await log.append(entry(i, { at: T0 + i * 1000, ...(i === 5 ? { outcome: 'denied' as const } : {}) }));
     const even = await h.store.audit.list({ tenantId: 't-even', limit: 3 });
     expect(even.items.map((r) => r.details?.n)).toEqual([6, 4, 2]);
     const rest = await h.store.audit.list({ tenantId: 't-even', limit: 3, cursor: even.nextCursor! });
     expect(rest.items.map((r) => r.details?.n)).toEqual([0]);
-    expect((await h.store.audit.list({ action: 'terminal.', limit: 10 })).items.map((r) => r.details?.n)).toEqual([4, 0]);
+    expect((await h.store.audit.list({ action: 'terminal.', limit: 10 })).items.map((r) => r.details?.n)).toEqual([
+      4, 0,
+    ]);
     // A prefix is literal: '%' and '_' match nothing special.
     expect((await h.store.audit.list({ action: 'terminal%', limit: 10 })).items).toEqual([]);
     expect((await h.store.audit.list({ outcome: 'denied', limit: 10 })).items.map((r) => r.seq)).toEqual([6]);
-    expect((await h.store.audit.list({ from: T0 + 2000, to: T0 + 4000, limit: 10 })).items.map((r) => r.seq)).toEqual([4, 3]);
+    expect((await h.store.audit.list({ from: T0 + 2000, to: T0 + 4000, limit: 10 })).items.map((r) => r.seq)).toEqual([
+      4, 3,
+    ]);
     expect(await h.store.audit.seqRange(T0 + 2000, T0 + 4000)).toEqual({ first: 3, last: 4 });
   });
 
   it('stores anomalies and lists them by tenant, kind and subject', async () => {
     h = await backend.open();
     const a = (n: number, o: Partial<Anomaly> = {}): Anomaly => ({
-      id: `a${n}`, kind: 'replay', subject: { kind: 'terminal', id: `dev${n % 2}` }, tenantId: 't1', score: 0.5, evidence: { count: n }, observedAt: T0, detectedAt: T0 + n, response: 'alert', ...o,
+      id: `a${n}`,
+      kind: 'replay',
+      subject: { kind: 'terminal', id: `dev${n % 2}` },
+      tenantId: 't1',
+      score: 0.5,
+      evidence: { count: n },
+      observedAt: T0,
+      detectedAt: T0 + n,
+      response: 'alert',
+      ...o,
     });
     for (let n = 0; n < 5; n++) await h.store.anomalies.save(a(n));
-    await h.store.anomalies.save(a(9, { kind: 'station-out-of-contact', subject: { kind: 'station', id: 'gs' }, tenantId: undefined as unknown as string }));
+    await h.store.anomalies.save(
+      a(9, {
+        kind: 'station-out-of-contact',
+        subject: { kind: 'station', id: 'gs' },
+        tenantId: undefined as unknown as string,
+      }),
+    );
     await h.store.anomalies.save(a(0)); // saved twice: kept once
     const t1 = await h.store.anomalies.list({ tenantId: 't1', limit: 2 });
     expect(t1.items.map((x) => x.id)).toEqual(['a4', 'a3']);
-    expect((await h.store.anomalies.list({ tenantId: 't1', limit: 10, cursor: t1.nextCursor! })).items.map((x) => x.id)).toEqual(['a2', 'a1', 'a0']);
-    expect((await h.store.anomalies.list({ subjectId: 'dev1', limit: 10 })).items.map((x) => x.id)).toEqual(['a3', 'a1']);
+    expect(
+      (await h.store.anomalies.list({ tenantId: 't1', limit: 10, cursor: t1.nextCursor! })).items.map((x) => x.id),
+    ).toEqual(['a2', 'a1', 'a0']);
+    expect((await h.store.anomalies.list({ subjectId: 'dev1', limit: 10 })).items.map((x) => x.id)).toEqual([
+      'a3',
+      'a1',
+    ]);
     const st = (await h.store.anomalies.list({ kind: 'station-out-of-contact', limit: 10 })).items;
-    expect(st).toEqual([expect.objectContaining({ id: 'a9', subject: { kind: 'station', id: 'gs' }, evidence: { count: 9 } })]);
+    expect(st).toEqual([
+      expect.objectContaining({ id: 'a9', subject: { kind: 'station', id: 'gs' }, evidence: { count: 9 } }),
+    ]);
     expect(st[0]!.tenantId).toBeUndefined();
   });
 });

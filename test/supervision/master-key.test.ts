@@ -15,7 +15,14 @@ import { MemoryAudit, newRegistration } from './registration-fixture.js';
 import type { SatiotError } from '../../src/errors/satiot-error.js';
 
 const CTX = 'terminal:t1:nwkSKey';
-const errorCode = (fn: () => unknown) => { try { fn(); return 'none'; } catch (e) { return (e as SatiotError).code; } };
+const errorCode = (fn: () => unknown) => {
+  try {
+    fn();
+    return 'none';
+  } catch (e) {
+    return (e as SatiotError).code;
+  }
+};
 
 describe('KeyVault', () => {
   it('uses the standard SM4 and SM3 (GB/T 32907 and GB/T 32905 examples) for the sm4 suite', () => {
@@ -23,7 +30,9 @@ describe('KeyVault', () => {
     const c = createCipheriv('sm4-ecb', k, null);
     c.setAutoPadding(false);
     expect(Buffer.concat([c.update(k), c.final()]).toString('hex')).toBe('681edf34d206965e86b3e94f536e4246');
-    expect(createHash('sm3').update('abc').digest('hex')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
+    expect(createHash('sm3').update('abc').digest('hex')).toBe(
+      '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0',
+    );
   });
 
   for (const cipher of ['aes-256-gcm', 'sm4'] as const) {
@@ -39,7 +48,10 @@ describe('KeyVault', () => {
         const p = parts[i]!;
         const flipped = [...parts];
         flipped[i] = `${p[0] === 'A' ? 'B' : 'A'}${p.slice(1)}`;
-        expect(errorCode(() => v.open(flipped.join('.'), CTX)), `field ${i}`).toBe('INTERNAL');
+        expect(
+          errorCode(() => v.open(flipped.join('.'), CTX)),
+          `field ${i}`,
+        ).toBe('INTERNAL');
       }
       expect(v.isStale(sealed)).toBe(false);
     });
@@ -60,12 +72,16 @@ describe('KeyVault', () => {
   }
 
   it('opens values of the original v1 format and of previous keys; without the previous key it names the missing key id', () => {
-    const oldKey = randomBytes(32), newKey = randomBytes(32);
+    const oldKey = randomBytes(32),
+      newKey = randomBytes(32);
     // v1 as the first release wrote it: v1.<iv>.<tag>.<ct>, AES-256-GCM with the context as AAD.
-    const iv = randomBytes(12), c = createCipheriv('aes-256-gcm', oldKey, iv);
+    const iv = randomBytes(12),
+      c = createCipheriv('aes-256-gcm', oldKey, iv);
     c.setAAD(Buffer.from(CTX));
     const ct = Buffer.concat([c.update(Buffer.from('legacy')), c.final()]);
-    const v1 = ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+    const v1 = ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), ct.toString('base64url')].join(
+      '.',
+    );
     const underOld = new KeyVault(oldKey).seal(Buffer.from('old'), CTX);
     const rotating = new KeyVault(newKey, { previous: [oldKey] });
     expect(Buffer.from(rotating.open(v1, CTX)).toString()).toBe('legacy');
@@ -76,7 +92,11 @@ describe('KeyVault', () => {
     const onlyNew = new KeyVault(newKey);
     expect(Buffer.from(onlyNew.open(rewrapped, CTX)).toString()).toBe('old');
     let msg = '';
-    try { onlyNew.open(underOld, CTX); } catch (e) { msg = (e as Error).message; }
+    try {
+      onlyNew.open(underOld, CTX);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
     expect(msg).toContain(masterKeyId(oldKey));
     expect(msg).not.toContain(oldKey.toString('hex'));
     expect(errorCode(() => onlyNew.open(underOld, CTX))).toBe('MASTER_KEY_MISMATCH');
@@ -87,37 +107,86 @@ describe('KeyVault', () => {
 
 describe('master-key rotation', () => {
   const dirs: string[] = [];
-  const tmp = () => { const d = mkdtempSync(join(tmpdir(), 'satiot-mk-')); dirs.push(d); return d; };
-  afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'satiot-mk-'));
+    dirs.push(d);
+    return d;
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
 
   it('re-wraps terminal keys, identity numbers and integration secrets while the core runs; afterwards the old key is not needed', async () => {
     const dir = tmp();
-    const oldKey = randomBytes(32), newKey = randomBytes(32);
+    const oldKey = randomBytes(32),
+      newKey = randomBytes(32);
     const delivery = () => ({ transport: new FakeTransport(), publisher: new FakePublisher() });
     // Before: everything sealed under the old key.
-    const a = await coreFixture({ store: await openStore('sqlite', { dataDir: dir }), vault: new KeyVault(oldKey), delivery: delivery() });
+    const a = await coreFixture({
+      store: await openStore('sqlite', { dataDir: dir }),
+      vault: new KeyVault(oldKey),
+      delivery: delivery(),
+    });
     const legacy = await a.addTerminal();
     const reg = newRegistration(a.tenantId);
     await a.core.registration.register(reg, { kind: 'operator' });
-    const hook = await a.core.delivery!.catalog.createWebhook({ tenantId: a.tenantId, url: 'https://receiver.example/hook' });
+    const hook = await a.core.delivery!.catalog.createWebhook({
+      tenantId: a.tenantId,
+      url: 'https://receiver.example/hook',
+    });
     // An Iridium terminal has no session keys: nothing of it to count or re-wrap.
-    await a.core.provisioning.createTerminal({ tenantId: a.tenantId, transport: 'iridium-sbd', imei: '300234010753370' });
+    await a.core.provisioning.createTerminal({
+      tenantId: a.tenantId,
+      transport: 'iridium-sbd',
+      imei: '300234010753370',
+    });
     await a.close();
 
     // During: the node holds the new key and the old one as previous, and keeps serving while it re-wraps.
     const audit = new MemoryAudit();
     const store = await openStore('sqlite', { dataDir: dir });
     const { Core } = await import('../../src/core/core.js');
-    const b = await Core.start({ store, bus: await openBus('memory'), vault: new KeyVault(newKey, { previous: [oldKey] }), audit, delivery: delivery(), clock: new ManualClock(T0) });
+    const b = await Core.start({
+      store,
+      bus: await openBus('memory'),
+      vault: new KeyVault(newKey, { previous: [oldKey] }),
+      audit,
+      delivery: delivery(),
+      clock: new ManualClock(T0),
+    });
     const stationB = await b.provisioning.createGroundStation({ name: 'gs', lat: 0, lon: 0 });
     const before = await b.masterKey.inventory();
-    expect(before).toMatchObject({ keyId: masterKeyId(newKey), terminalKeys: { total: 4, stale: 4 }, identityNumbers: { total: 1, stale: 1 }, integrationSecrets: { total: 1, stale: 1 }, unknownKeyIds: [] });
-    expect((await b.pipeline.ingest(stationB.station, [uplink(legacy, 1, new Uint8Array([1]))]))[0]).toMatchObject({ status: 'accepted' });
+    expect(before).toMatchObject({
+      keyId: masterKeyId(newKey),
+      terminalKeys: { total: 4, stale: 4 },
+      identityNumbers: { total: 1, stale: 1 },
+      integrationSecrets: { total: 1, stale: 1 },
+      unknownKeyIds: [],
+    });
+    expect((await b.pipeline.ingest(stationB.station, [uplink(legacy, 1, new Uint8Array([1]))]))[0]).toMatchObject({
+      status: 'accepted',
+    });
     const result = await b.masterKey.rewrap({ kind: 'cli', id: 'test' });
-    expect(result).toEqual({ keyId: masterKeyId(newKey), terminalKeys: 2, identityNumbers: 1, integrationSecrets: 1, skipped: 0 });
-    expect((await b.pipeline.ingest(stationB.station, [uplink(legacy, 2, new Uint8Array([2]))]))[0]).toMatchObject({ status: 'accepted' });
-    expect(await b.masterKey.inventory()).toMatchObject({ terminalKeys: { stale: 0 }, identityNumbers: { stale: 0 }, integrationSecrets: { stale: 0 } });
-    expect(audit.entries.find((e) => e.action === 'master-key.rewrap')).toMatchObject({ outcome: 'ok', target: { kind: 'master-key', id: masterKeyId(newKey) }, details: { terminalKeys: 2 } });
+    expect(result).toEqual({
+      keyId: masterKeyId(newKey),
+      terminalKeys: 2,
+      identityNumbers: 1,
+      integrationSecrets: 1,
+      skipped: 0,
+    });
+    expect((await b.pipeline.ingest(stationB.station, [uplink(legacy, 2, new Uint8Array([2]))]))[0]).toMatchObject({
+      status: 'accepted',
+    });
+    expect(await b.masterKey.inventory()).toMatchObject({
+      terminalKeys: { stale: 0 },
+      identityNumbers: { stale: 0 },
+      integrationSecrets: { stale: 0 },
+    });
+    expect(audit.entries.find((e) => e.action === 'master-key.rewrap')).toMatchObject({
+      outcome: 'ok',
+      target: { kind: 'master-key', id: masterKeyId(newKey) },
+      details: { terminalKeys: 2 },
+    });
     expect(JSON.stringify(audit.entries)).not.toContain(oldKey.toString('hex'));
     expect(JSON.stringify(audit.entries)).not.toContain(newKey.toString('hex'));
     // A second run has nothing to do.
@@ -125,16 +194,30 @@ describe('master-key rotation', () => {
     await b.close();
 
     // After: the new key alone opens everything.
-    const c = await Core.start({ store: await openStore('sqlite', { dataDir: dir }), bus: await openBus('memory'), vault: new KeyVault(newKey), delivery: delivery(), clock: new ManualClock(T0) });
+    const c = await Core.start({
+      store: await openStore('sqlite', { dataDir: dir }),
+      bus: await openBus('memory'),
+      vault: new KeyVault(newKey),
+      delivery: delivery(),
+      clock: new ManualClock(T0),
+    });
     try {
       const t: TestTerminal = { ...legacy };
       const st = (await c.store.listGroundStations())[0]!;
-      expect((await c.pipeline.ingest(st, [uplink(t, 3, new Uint8Array([3]))]))[0]).toMatchObject({ status: 'accepted' });
+      expect((await c.pipeline.ingest(st, [uplink(t, 3, new Uint8Array([3]))]))[0]).toMatchObject({
+        status: 'accepted',
+      });
       const [r] = await c.store.registrations.listAll();
-      expect(Buffer.from(new KeyVault(newKey).open(r!.idNumberSealed, `registration:${r!.terminalId}:idNumber`)).toString()).toBe(reg.owner.idNumber);
+      expect(
+        Buffer.from(new KeyVault(newKey).open(r!.idNumberSealed, `registration:${r!.terminalId}:idNumber`)).toString(),
+      ).toBe(reg.owner.idNumber);
       const stored = await c.store.deliveries.getIntegration(hook.webhook.id);
-      expect(Buffer.from(new KeyVault(newKey).open(stored!.secretSealed!, sealContext(hook.webhook.id))).toString()).toBe(hook.secret);
-    } finally { await c.close(); }
+      expect(
+        Buffer.from(new KeyVault(newKey).open(stored!.secretSealed!, sealContext(hook.webhook.id))).toString(),
+      ).toBe(hook.secret);
+    } finally {
+      await c.close();
+    }
   });
 
   it('rotates the file-held key: new master.key, old one kept as previous (mode 0600), ids reported, no key printed', () => {

@@ -6,8 +6,12 @@ import { luhnCheckDigit, residentIdCheck } from '../../src/core/registration-ide
 /** An audit log that keeps what it is given (tests read `entries`). */
 export class MemoryAudit implements AuditLog {
   readonly entries: AuditEntryInput[] = [];
-  async append(e: AuditEntryInput): Promise<void> { this.entries.push(e); }
-  actions(): string[] { return this.entries.map((e) => `${e.action}:${e.outcome}`); }
+  async append(e: AuditEntryInput): Promise<void> {
+    this.entries.push(e);
+  }
+  actions(): string[] {
+    return this.entries.map((e) => `${e.action}:${e.outcome}`);
+  }
 }
 
 let n = 0;
@@ -26,16 +30,43 @@ export function residentId(seq = 123): string {
 
 /** A registration body for `tenantId` (fresh DevEUI, keys and IMEI), with `over` on top. */
 /** A LoRaWAN terminal's full registration (identity and session always present), with its keys as bytes. */
-export function newRegistration(tenantId: string, over: Partial<NewRegistration> = {}): NewRegistration & { devEui: string; devAddr: string; nwkSKey: string; appSKey: string; keys: { nwk: Buffer; app: Buffer } } {
+export function newRegistration(
+  tenantId: string,
+  over: Partial<NewRegistration> = {},
+): NewRegistration & {
+  devEui: string;
+  devAddr: string;
+  nwkSKey: string;
+  appSKey: string;
+  keys: { nwk: Buffer; app: Buffer };
+} {
   const i = ++n;
-  const nwk = randomBytes(16), app = randomBytes(16);
+  const nwk = randomBytes(16),
+    app = randomBytes(16);
   return {
     tenantId,
     devEui: (0x70b3d5ee00000000n + BigInt(i) + BigInt(Date.now() % 100000) * 1000n).toString(16).padStart(16, '0'),
     devAddr: (0x02000000 + i).toString(16).padStart(8, '0'),
-    nwkSKey: nwk.toString('hex'), appSKey: app.toString('hex'),
+    nwkSKey: nwk.toString('hex'),
+    appSKey: app.toString('hex'),
     owner: { kind: 'person', name: 'Li Lei', idType: 'resident-id', idNumber: residentId(i) },
-    scenario: { sector: 'water', mobility: 'fixed', expectedMessagesPerDay: 24, region: { type: 'Polygon', coordinates: [[[115, 39], [117, 39], [117, 41], [115, 41], [115, 39]]] } },
+    scenario: {
+      sector: 'water',
+      mobility: 'fixed',
+      expectedMessagesPerDay: 24,
+      region: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [115, 39],
+            [117, 39],
+            [117, 41],
+            [115, 41],
+            [115, 39],
+          ],
+        ],
+      },
+    },
     binding: { imei: imei() },
     ...over,
     keys: { nwk, app },
@@ -43,7 +74,10 @@ export function newRegistration(tenantId: string, over: Partial<NewRegistration>
 }
 
 /** A POST /registrations body (JSON-safe: no key buffers). */
-export function registrationBody(tenantId: string, over: Partial<NewRegistration> = {}): NewRegistration & { devEui: string; devAddr: string; nwkSKey: string; appSKey: string } {
+export function registrationBody(
+  tenantId: string,
+  over: Partial<NewRegistration> = {},
+): NewRegistration & { devEui: string; devAddr: string; nwkSKey: string; appSKey: string } {
   const { keys: _k, ...body } = newRegistration(tenantId, over);
   return body;
 }

@@ -63,21 +63,46 @@ describe('moMessageBytes', () => {
 
   it('lays out a header-only message with a session status, and south / east locations', () => {
     // Header only: overall length 31 = 0x1f; session status 13 (RF link loss) = 0x0d.
-    const headerOnly = moMessageBytes({ cdr: 0xffffffff, imei: IMEI, sessionStatus: 13, momsn: 0xfffe, mtmsn: 7, sessionTimeS: 1 });
-    expect(headerOnly.toString('hex')).toBe(hex(`01 001f 01 001c ffffffff ${IMEI_HEX} 0d fffe 0007 00000001`).toString('hex'));
+    const headerOnly = moMessageBytes({
+      cdr: 0xffffffff,
+      imei: IMEI,
+      sessionStatus: 13,
+      momsn: 0xfffe,
+      mtmsn: 7,
+      sessionTimeS: 1,
+    });
+    expect(headerOnly.toString('hex')).toBe(
+      hex(`01 001f 01 001c ffffffff ${IMEI_HEX} 0d fffe 0007 00000001`).toString('hex'),
+    );
 
     // Sydney, lat -33.8688 lon 151.2093: flags 0x02 (south, east);
     // lat 33° = 0x21, 0.8688 × 60 = 52.128′ → 52128 = 0xcba0; lon 151° = 0x97, 0.2093 × 60 = 12.558′ → 12558 = 0x310e;
     // CEP 2000 km = 0x000007d0. Overall length 31 + 14 = 45 = 0x2d.
-    const south = moMessageBytes({ cdr: 0, imei: IMEI, momsn: 0, sessionTimeS: 0, location: { lat: -33.8688, lon: 151.2093, cepKm: 2000 } });
-    expect(south.toString('hex')).toBe(hex(`01 002d 01 001c 00000000 ${IMEI_HEX} 00 0000 0000 00000000 03 000b 02 21 cba0 97 310e 000007d0`).toString('hex'));
+    const south = moMessageBytes({
+      cdr: 0,
+      imei: IMEI,
+      momsn: 0,
+      sessionTimeS: 0,
+      location: { lat: -33.8688, lon: 151.2093, cepKm: 2000 },
+    });
+    expect(south.toString('hex')).toBe(
+      hex(`01 002d 01 001c 00000000 ${IMEI_HEX} 00 0000 0000 00000000 03 000b 02 21 cba0 97 310e 000007d0`).toString(
+        'hex',
+      ),
+    );
   });
 
   it('carries thousandths of a minute that round up to 60,000 into the degrees', () => {
     expect(degreesToDegMinThousandths(10.9999999)).toEqual({ deg: 11, thousandths: 0 });
     expect(degreesToDegMinThousandths(0.5)).toEqual({ deg: 0, thousandths: 30_000 });
     // Both signs negative: flags 0x03; 10.9999999 → 11° 0.
-    const b = moMessageBytes({ cdr: 0, imei: IMEI, momsn: 0, sessionTimeS: 0, location: { lat: -10.9999999, lon: -0.5, cepKm: 0 } });
+    const b = moMessageBytes({
+      cdr: 0,
+      imei: IMEI,
+      momsn: 0,
+      sessionTimeS: 0,
+      location: { lat: -10.9999999, lon: -0.5, cepKm: 0 },
+    });
     expect(b.subarray(-14).toString('hex')).toBe(hex('03 000b 03 0b 0000 00 7530 00000000').toString('hex'));
   });
 
@@ -98,7 +123,9 @@ describe('parseMoConfirmationBytes', () => {
 });
 
 /** A plain TCP server for sendMo to talk to; `onMessage` sees each connection's bytes once 3 + length have arrived. */
-async function rawServer(onMessage: (bytes: Buffer, socket: net.Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
+async function rawServer(
+  onMessage: (bytes: Buffer, socket: net.Socket) => void,
+): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -118,10 +145,11 @@ async function rawServer(onMessage: (bytes: Buffer, socket: net.Socket) => void)
   const addr = server.address() as net.AddressInfo;
   return {
     port: addr.port,
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -147,7 +175,11 @@ describe('sendMo', () => {
   it('reports no confirmation when the server closes without answering or answers malformed', async () => {
     const silent = await rawServer((_b, socket) => socket.end());
     cleanups.push(silent.close);
-    expect(await sendMo(silent.port, hex(MO_EXAMPLE_HEX))).toEqual({ confirmation: undefined, closed: true, raw: Buffer.alloc(0) });
+    expect(await sendMo(silent.port, hex(MO_EXAMPLE_HEX))).toEqual({
+      confirmation: undefined,
+      closed: true,
+      raw: Buffer.alloc(0),
+    });
 
     const wrong = await rawServer((_b, socket) => socket.end(hex('02 0004 05 0001 01')));
     cleanups.push(wrong.close);
@@ -203,7 +235,9 @@ function rawMt(port: number, chunks: Buffer[]): Promise<{ data: Buffer; error: b
       })();
     });
     socket.on('data', (d: Buffer) => received.push(d));
-    socket.on('error', () => { error = true; });
+    socket.on('error', () => {
+      error = true;
+    });
     socket.on('close', () => resolve({ data: Buffer.concat(received), error }));
   });
 }
@@ -219,7 +253,12 @@ describe('startMtGateway', () => {
     gw = await startMtGateway(() => 1);
     const msg = hex(MT_EXAMPLE_HEX);
     // Split inside the message header, an IE header and the payload, to exercise reassembly.
-    const { data } = await rawMt(gw.port, [msg.subarray(0, 2), msg.subarray(2, 5), msg.subarray(5, 30), msg.subarray(30)]);
+    const { data } = await rawMt(gw.port, [
+      msg.subarray(0, 2),
+      msg.subarray(2, 5),
+      msg.subarray(5, 30),
+      msg.subarray(30),
+    ]);
 
     expect(gw.received).toHaveLength(1);
     const req = gw.received[0];
@@ -232,7 +271,12 @@ describe('startMtGateway', () => {
 
     // 01 001c · 44 0019 · "ABCD" · IMEI · auto-id 1000 = 0x000003e8 · status 1 = 0x0001.
     expect(data.toString('hex')).toBe(hex(`01 001c 44 0019 41424344 ${IMEI_HEX} 000003e8 0001`).toString('hex'));
-    expect(parseMtConfirmationBytes(data)).toEqual({ clientMessageId: hex('41424344'), imei: IMEI, autoId: 1000, status: 1 });
+    expect(parseMtConfirmationBytes(data)).toEqual({
+      clientMessageId: hex('41424344'),
+      imei: IMEI,
+      autoId: 1000,
+      status: 1,
+    });
   });
 
   it('counts auto-ids from 1000 for accepted messages, 0 for errors, and honours an explicit one', async () => {
@@ -242,7 +286,12 @@ describe('startMtGateway', () => {
     const check = hex(`01 0018 41 0015 00000001 ${IMEI_HEX} 0000`);
     const got = [];
     for (let i = 0; i < 4; i++) got.push(parseMtConfirmationBytes((await rawMt(gw.port, [check])).data));
-    expect(got.map((c) => [c?.autoId, c?.status])).toEqual([[1000, 2], [0, -2], [1001, 0], [0xdeadbeef, 5]]);
+    expect(got.map((c) => [c?.autoId, c?.status])).toEqual([
+      [1000, 2],
+      [0, -2],
+      [1001, 0],
+      [0xdeadbeef, 5],
+    ]);
     expect(gw.received[0]?.payload).toBeUndefined();
     expect(gw.received[0]?.priority).toBeUndefined();
     // Status -2 goes out as i16 0xfffe.

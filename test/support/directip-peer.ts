@@ -25,7 +25,14 @@ const IEI = {
 } as const;
 
 /** Content lengths of the fixed-size elements. */
-const LEN = { moHeader: 28, moLocation: 11, moConfirmation: 1, mtHeader: 21, mtConfirmation: 25, mtPriority: 2 } as const;
+const LEN = {
+  moHeader: 28,
+  moLocation: 11,
+  moConfirmation: 1,
+  mtHeader: 21,
+  mtConfirmation: 25,
+  mtPriority: 2,
+} as const;
 
 /** An IMEI is 15 ASCII digits. */
 const IMEI_LENGTH = 15;
@@ -66,7 +73,8 @@ function writeIeHeader(buf: Buffer, offset: number, iei: number, length: number)
 
 /** Writes an IMEI as 15 ASCII bytes at `offset`; throws when it is not 15 ASCII characters. */
 function writeImei(buf: Buffer, offset: number, imei: string): number {
-  if (imei.length !== IMEI_LENGTH || !/^[\x20-\x7e]+$/.test(imei)) throw new Error(`IMEI must be 15 ASCII characters: ${JSON.stringify(imei)}`);
+  if (imei.length !== IMEI_LENGTH || !/^[\x20-\x7e]+$/.test(imei))
+    throw new Error(`IMEI must be 15 ASCII characters: ${JSON.stringify(imei)}`);
   for (let i = 0; i < IMEI_LENGTH; i++) buf.writeUInt8(imei.charCodeAt(i), offset + i);
   return offset + IMEI_LENGTH;
 }
@@ -171,7 +179,11 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * server to close, so that `closed` tells whether the server ends the connection after answering.
  * Rejects only when the connection cannot be made.
  */
-export function sendMo(port: number, bytes: Uint8Array, opts: { host?: string; split?: number[]; timeoutMs?: number } = {}): Promise<MoExchange> {
+export function sendMo(
+  port: number,
+  bytes: Uint8Array,
+  opts: { host?: string; split?: number[]; timeoutMs?: number } = {},
+): Promise<MoExchange> {
   const host = opts.host ?? '127.0.0.1';
   const timeoutMs = opts.timeoutMs ?? 5000;
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -9,9 +9,15 @@ const SUCCEEDED = Symbol('succeeded');
  * throws or returns a promise that rejects. Fails the test when it succeeds or fails with anything
  * else. (For a synchronous call with no code to check, `errorOf` in error-of.ts is shorter.)
  */
-export async function expectSatiotError(run: Promise<unknown> | (() => unknown), code: ErrorCode): Promise<SatiotError> {
+export async function expectSatiotError(
+  run: Promise<unknown> | (() => unknown),
+  code: ErrorCode,
+): Promise<SatiotError> {
   const settled = typeof run === 'function' ? (async () => run())() : run;
-  const e = await settled.then(() => SUCCEEDED, (err: unknown) => err);
+  const e = await settled.then(
+    () => SUCCEEDED,
+    (err: unknown) => err,
+  );
   if (e === SUCCEEDED) throw new Error(`expected a SatiotError ${code}, but the call succeeded`);
   expect(e).toBeInstanceOf(SatiotError);
   expect((e as SatiotError).code).toBe(code);

@@ -27,7 +27,10 @@ const builtAt = (file: string): number => (existsSync(file) ? statSync(file).mti
 export default function setup(): void {
   if (builtAt(join(ROOT, 'dist/cli/main.js')) < newest(join(ROOT, 'src'))) {
     process.stderr.write('dist/ is older than src/: building it (tsc -p tsconfig.build.json)\n');
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
   }
   if (builtAt(join(ROOT, 'dist/web/index.html')) < newest(join(ROOT, 'web/src'))) {
     process.stderr.write('dist/web is older than web/src: building it (npm run build:web)\n');

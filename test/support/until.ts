@@ -5,7 +5,12 @@
  * "condition"), and the cluster harness (test/cluster/harness.ts) calls it with a real process's
  * patience.
  */
-export async function until<T>(f: () => T | undefined | false | Promise<T | undefined | false>, what = 'condition', timeoutMs = 8000, stepMs = 20): Promise<T> {
+export async function until<T>(
+  f: () => T | undefined | false | Promise<T | undefined | false>,
+  what = 'condition',
+  timeoutMs = 8000,
+  stepMs = 20,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await f();

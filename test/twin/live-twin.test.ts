@@ -17,10 +17,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'satiot-live-'));
 const master = randomBytes(32);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-
 async function messageCount(core: Core): Promise<number> {
   let n = 0;
-  for (const t of await core.store.listAllTerminals()) n += (await core.store.listMessages({ terminalId: t.id, limit: 1000 })).items.length;
+  for (const t of await core.store.listAllTerminals())
+    n += (await core.store.listMessages({ terminalId: t.id, limit: 1000 })).items.length;
   return n;
 }
 
@@ -28,13 +28,26 @@ describe('the live twin', () => {
   let firstRun: TwinStats;
   let storedAfterFirst = 0;
 
-  it('provisions the scenario and posts through the HTTP gateway with the stations\' tokens, paced by its clock', async () => {
+  it("provisions the scenario and posts through the HTTP gateway with the stations' tokens, paced by its clock", async () => {
     const clock = createTwinClock(3600, T0);
-    const core = await Core.start({ store: await openStore('sqlite', { dataDir }), bus: await openBus('memory'), vault: new KeyVault(master), clock });
+    const core = await Core.start({
+      store: await openStore('sqlite', { dataDir }),
+      bus: await openBus('memory'),
+      vault: new KeyVault(master),
+      clock,
+    });
     const app = await buildApp({ core, adminKeyHash: sha256Hex(randomBytes(16).toString('hex')) });
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
-      const twin = await LiveTwin.start({ scenario: smallScenario(), core, clock, gateway: 'http', baseUrl, dataDir, tickMs: 100 });
+      const twin = await LiveTwin.start({
+        scenario: smallScenario(),
+        core,
+        clock,
+        gateway: 'http',
+        baseUrl,
+        dataDir,
+        tickMs: 100,
+      });
       expect(twin.created()).toEqual({ tenants: 3, stations: 2, gateways: 0, terminals: 38 });
       expect(twin.stations().map((s) => s.token.startsWith('gst_'))).toEqual([true, true]);
       await until(() => twin.stats().accepted >= 20, '20 accepted frames', 20_000, 50);
@@ -58,9 +71,21 @@ describe('the live twin', () => {
   it('resumes on the same data: nothing registered twice, counters continue, no frame refused', async () => {
     const resume = resumeStartAt(dataDir)!;
     const clock = createTwinClock(3600, resume);
-    const core = await Core.start({ store: await openStore('sqlite', { dataDir }), bus: await openBus('memory'), vault: new KeyVault(master), clock });
+    const core = await Core.start({
+      store: await openStore('sqlite', { dataDir }),
+      bus: await openBus('memory'),
+      vault: new KeyVault(master),
+      clock,
+    });
     try {
-      const twin = await LiveTwin.start({ scenario: smallScenario(), core, clock, gateway: 'inprocess', dataDir, tickMs: 100 });
+      const twin = await LiveTwin.start({
+        scenario: smallScenario(),
+        core,
+        clock,
+        gateway: 'inprocess',
+        dataDir,
+        tickMs: 100,
+      });
       expect(twin.created()).toEqual({ tenants: 0, stations: 0, gateways: 0, terminals: 0 });
       await until(() => twin.stats().accepted >= 20, '20 more accepted frames', 20_000, 50);
       await twin.stop();

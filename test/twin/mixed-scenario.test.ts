@@ -16,19 +16,56 @@ const WUHAN = { lat: 30.59, lon: 114.31 };
 
 /** Ten water stations around a Wuhan river-bank gateway (in range), ten along a far line (out of range). */
 function mixed(over: Record<string, unknown> = {}) {
-  return parseScenario({
-    name: 'mixed', seed: 7, hours: 3, speed: 'max',
-    constellation: { walker: { design: '45:12/3/1', altitudeKm: 550 } },
-    groundStations: [{ id: 'miyun', name: 'Miyun', lat: 40.45, lon: 116.85, minElevationDeg: 5 }],
-    terrestrialGateways: [{ id: 'wuhan-bank', name: 'Wuhan river bank', ...WUHAN, altM: 30, rangeKm: 20 }],
-    tenants: [{
-      name: 'water', sector: 'water', fleets: [
-        { name: 'near', count: 10, protocol: 'sl651', profile: 'fixed-collector', mobility: { kind: 'fixed', points: [[30.62, 114.3], [30.55, 114.35]], jitterKm: 3 }, traffic: { periodMinutes: 20 } },
-        { name: 'far', count: 10, protocol: 'sl651', profile: 'fixed-collector', mobility: { kind: 'fixed', along: [[42.83, 93.51], [36.06, 103.83]] }, traffic: { periodMinutes: 20 } },
+  return parseScenario(
+    {
+      name: 'mixed',
+      seed: 7,
+      hours: 3,
+      speed: 'max',
+      constellation: { walker: { design: '45:12/3/1', altitudeKm: 550 } },
+      groundStations: [{ id: 'miyun', name: 'Miyun', lat: 40.45, lon: 116.85, minElevationDeg: 5 }],
+      terrestrialGateways: [{ id: 'wuhan-bank', name: 'Wuhan river bank', ...WUHAN, altM: 30, rangeKm: 20 }],
+      tenants: [
+        {
+          name: 'water',
+          sector: 'water',
+          fleets: [
+            {
+              name: 'near',
+              count: 10,
+              protocol: 'sl651',
+              profile: 'fixed-collector',
+              mobility: {
+                kind: 'fixed',
+                points: [
+                  [30.62, 114.3],
+                  [30.55, 114.35],
+                ],
+                jitterKm: 3,
+              },
+              traffic: { periodMinutes: 20 },
+            },
+            {
+              name: 'far',
+              count: 10,
+              protocol: 'sl651',
+              profile: 'fixed-collector',
+              mobility: {
+                kind: 'fixed',
+                along: [
+                  [42.83, 93.51],
+                  [36.06, 103.83],
+                ],
+              },
+              traffic: { periodMinutes: 20 },
+            },
+          ],
+        },
       ],
-    }],
-    ...over,
-  }, { defaultStart: T0 });
+      ...over,
+    },
+    { defaultStart: T0 },
+  );
 }
 
 describe('the twin with terrestrial gateways', () => {
@@ -36,10 +73,12 @@ describe('the twin with terrestrial gateways', () => {
     let seen: MessageWithReceptions[] = [];
     let rxpk = '';
     const r = await runSimulation({
-      scenario: mixed(), tailHours: 3,
+      scenario: mixed(),
+      tailHours: 3,
       inspect: async (core) => {
         seen = [];
-        for (const t of core.registry.all()) seen.push(...(await core.messageQueries.listMessages({ terminalId: t.record.id, limit: 1000 })).items);
+        for (const t of core.registry.all())
+          seen.push(...(await core.messageQueries.listMessages({ terminalId: t.record.id, limit: 1000 })).items);
         rxpk = await core.metrics.getSingleMetricAsString('satiot_semtech_udp_rxpk_total');
       },
     });
@@ -56,10 +95,16 @@ describe('the twin with terrestrial gateways', () => {
     expect(p.latencyMin.satellite.p50).toBeGreaterThan(p.latencyMin.terrestrial.p50);
     expect(p.groundLost).toBe(0);
     // Every ground copy went through the Semtech UDP server: accepted or a duplicate of a satellite copy.
-    const counted = [...rxpk.matchAll(/outcome="(accepted|duplicate)"[^}]*} (\d+)/g)].reduce((n, m) => n + Number(m[2]), 0);
+    const counted = [...rxpk.matchAll(/outcome="(accepted|duplicate)"[^}]*} (\d+)/g)].reduce(
+      (n, m) => n + Number(m[2]),
+      0,
+    );
     expect(counted).toBe(p.groundFrames);
     // One message per frame, its receptions naming both paths.
-    const both = seen.filter((m) => m.receptions.some((x) => x.gatewayEui !== undefined) && m.receptions.some((x) => x.gatewayEui === undefined));
+    const both = seen.filter(
+      (m) =>
+        m.receptions.some((x) => x.gatewayEui !== undefined) && m.receptions.some((x) => x.gatewayEui === undefined),
+    );
     expect(both.length).toBe(p.deliveredBy.both);
     const ids = seen.map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -76,7 +121,10 @@ describe('the twin with terrestrial gateways', () => {
 
   it('leaves a scenario without gateways exactly as it was (the ground draws its own random stream)', () => {
     const s = smallScenario();
-    const withGateway = { ...s, terrestrialGateways: [{ id: 'nowhere', name: 'Antarctic', lat: -80, lon: 0, altM: 0, rangeKm: 10 }] };
+    const withGateway = {
+      ...s,
+      terrestrialGateways: [{ id: 'nowhere', name: 'Antarctic', lat: -80, lon: 0, altM: 0, rangeKm: 10 }],
+    };
     const run = (sc: typeof s) => {
       const m = new TwinModel(sc, scenarioSatellites(sc));
       for (let t = sc.start; t < sc.start + 3_600_000; t += 60_000) m.advance(t, t + 60_000);
@@ -91,7 +139,17 @@ describe('the twin with terrestrial gateways', () => {
     expect(s.terrestrialGateways.length).toBeGreaterThanOrEqual(10);
     expect(trial.terrestrialGateways).toEqual([]);
     expect(s.tenants).toEqual(trial.tenants);
-    expect(() => parseScenario({ ...mixed(), terrestrialGateways: [{ name: 'a', lat: 0, lon: 0 }, { name: 'a', lat: 1, lon: 1 }] })).toThrow(/duplicate id 'a'/);
-    expect(() => parseScenario({ ...mixed(), terrestrialGateways: [{ name: 'a', lat: 0, lon: 0, rangeKm: 500 }] })).toThrow(/rangeKm/);
+    expect(() =>
+      parseScenario({
+        ...mixed(),
+        terrestrialGateways: [
+          { name: 'a', lat: 0, lon: 0 },
+          { name: 'a', lat: 1, lon: 1 },
+        ],
+      }),
+    ).toThrow(/duplicate id 'a'/);
+    expect(() =>
+      parseScenario({ ...mixed(), terrestrialGateways: [{ name: 'a', lat: 0, lon: 0, rangeKm: 500 }] }),
+    ).toThrow(/rangeKm/);
   });
 });

@@ -6,7 +6,9 @@ describe('the twin against the analytic plans', () => {
   it('agrees with them within the modelled differences (docs/twin.md)', async () => {
     const base = smallScenario();
     // Fixed terminals that wait for a satellite: the population the plans model. No downlinks, 6 h.
-    const tenants = base.tenants.slice(0, 2).map((t) => ({ ...t, fleets: t.fleets.map((f) => ({ ...f, traffic: { ...f.traffic, downlinksPerDay: 0 } })) }));
+    const tenants = base.tenants
+      .slice(0, 2)
+      .map((t) => ({ ...t, fleets: t.fleets.map((f) => ({ ...f, traffic: { ...f.traffic, downlinksPerDay: 0 } })) }));
     const r = await runSimulation({ scenario: { ...base, tenants, hours: 6 }, comparePlan: true, tailHours: 4 });
     const p = r.plan!;
     expect(p).toBeDefined();

@@ -29,7 +29,8 @@ describe('link budget', () => {
 });
 
 describe('ALOHA with capture', () => {
-  const air = 1000, cap = 6;
+  const air = 1000,
+    cap = 6;
 
   it('loses both of two equal overlapping frames on one channel, keeps both on two channels or apart in time', () => {
     expect([...resolveCollisions([0, 500], [0, 0], [-120, -120], air, cap)]).toEqual([0, 0]);
@@ -45,15 +46,28 @@ describe('ALOHA with capture', () => {
   });
 
   it('agrees with a brute force over every pair', () => {
-    const frame = fc.record({ t: fc.integer({ min: 0, max: 20_000 }), ch: fc.integer({ min: 0, max: 2 }), pw: fc.integer({ min: -130, max: -100 }) });
-    fc.assert(fc.property(fc.array(frame, { maxLength: 40 }), (fs) => {
-      const s = [...fs].sort((a, b) => a.t - b.t);
-      const got = resolveCollisions(s.map((f) => f.t), s.map((f) => f.ch), s.map((f) => f.pw), air, cap);
-      s.forEach((f, i) => {
-        const lost = s.some((g, j) => j !== i && g.ch === f.ch && Math.abs(g.t - f.t) < air && f.pw - g.pw < cap);
-        expect(got[i]).toBe(lost ? 0 : 1);
-      });
-    }), { numRuns: 300 });
+    const frame = fc.record({
+      t: fc.integer({ min: 0, max: 20_000 }),
+      ch: fc.integer({ min: 0, max: 2 }),
+      pw: fc.integer({ min: -130, max: -100 }),
+    });
+    fc.assert(
+      fc.property(fc.array(frame, { maxLength: 40 }), (fs) => {
+        const s = [...fs].sort((a, b) => a.t - b.t);
+        const got = resolveCollisions(
+          s.map((f) => f.t),
+          s.map((f) => f.ch),
+          s.map((f) => f.pw),
+          air,
+          cap,
+        );
+        s.forEach((f, i) => {
+          const lost = s.some((g, j) => j !== i && g.ch === f.ch && Math.abs(g.t - f.t) < air && f.pw - g.pw < cap);
+          expect(got[i]).toBe(lost ? 0 : 1);
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('matches pure-ALOHA throughput e^(−2G) without capture', () => {
@@ -62,7 +76,10 @@ describe('ALOHA with capture', () => {
       const n = 40_000;
       const t: number[] = [];
       let x = 0;
-      for (let i = 0; i < n; i++) { x += rnd.exponential(air / g); t.push(x); }
+      for (let i = 0; i < n; i++) {
+        x += rnd.exponential(air / g);
+        t.push(x);
+      }
       const ok = resolveCollisions(t, new Array(n).fill(0), new Array(n).fill(-120), air, Infinity);
       const share = ok.reduce((a, b) => a + b, 0) / n;
       expect(share).toBeCloseTo(pureAlohaThroughput(g) / g, 1);
@@ -83,7 +100,8 @@ describe('satellite buffer', () => {
 
   it('refuses a normal frame when only emergencies are on board, and evicts the oldest emergency for a new one', () => {
     const b = new SatelliteBuffer(2);
-    b.push(1, true); b.push(2, true);
+    b.push(1, true);
+    b.push(2, true);
     expect(b.push(3, false)).toBe(3);
     expect(b.push(4, true)).toBe(1);
     expect([b.shift(), b.shift()]).toEqual([2, 4]);
@@ -91,23 +109,34 @@ describe('satellite buffer', () => {
   });
 
   it('never holds more than its capacity and never loses an emergency while a normal frame is on board', () => {
-    fc.assert(fc.property(fc.array(fc.oneof(fc.boolean(), fc.constant(null)), { maxLength: 200 }), fc.integer({ min: 1, max: 10 }), (ops, cap) => {
-      const b = new SatelliteBuffer(cap);
-      const on = new Map<number, boolean>();
-      let id = 0;
-      for (const op of ops) {
-        if (op === null) { const x = b.shift(); if (x >= 0) on.delete(x); continue; }
-        const me = id++;
-        const normalsBefore = [...on.values()].some((e) => !e);
-        const d = b.push(me, op);
-        on.set(me, op);
-        if (d >= 0) {
-          if (on.get(d) === true && d !== me) expect(normalsBefore).toBe(false);
-          on.delete(d);
-        }
-        expect(b.size).toBeLessThanOrEqual(cap);
-        expect(b.size).toBe(on.size);
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.boolean(), fc.constant(null)), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 10 }),
+        (ops, cap) => {
+          const b = new SatelliteBuffer(cap);
+          const on = new Map<number, boolean>();
+          let id = 0;
+          for (const op of ops) {
+            if (op === null) {
+              const x = b.shift();
+              if (x >= 0) on.delete(x);
+              continue;
+            }
+            const me = id++;
+            const normalsBefore = [...on.values()].some((e) => !e);
+            const d = b.push(me, op);
+            on.set(me, op);
+            if (d >= 0) {
+              if (on.get(d) === true && d !== me) expect(normalsBefore).toBe(false);
+              on.delete(d);
+            }
+            expect(b.size).toBeLessThanOrEqual(cap);
+            expect(b.size).toBe(on.size);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -7,20 +7,34 @@ describe('a small simulation through the real core', () => {
   it('delivers messages into the store with per-hop timestamps, and every message is accounted for', async () => {
     const scenario = smallScenario();
     let stored: MessageWithReceptions[] = [];
-    let modelView: Array<{ fCnt: number; devEui: string; capturedAt: number; downlinkedAt: number; ingestedAt: number }> = [];
+    let modelView: Array<{
+      fCnt: number;
+      devEui: string;
+      capturedAt: number;
+      downlinkedAt: number;
+      ingestedAt: number;
+    }> = [];
     let posted = 0;
     const r: SimulationReport = await runSimulation({
-      scenario, tailHours: 3,
+      scenario,
+      tailHours: 3,
       inspect: async (core, runner) => {
         posted = runner.stats.accepted + runner.stats.duplicates;
         const terminals = await core.store.listAllTerminals();
-        for (const t of terminals) stored.push(...(await core.store.listMessages({ terminalId: t.id, limit: 1000 })).items);
+        for (const t of terminals)
+          stored.push(...(await core.store.listMessages({ terminalId: t.id, limit: 1000 })).items);
         const devEuiOf = new Map(terminals.map((t) => [t.id, t.devEui]));
         stored = stored.map((m) => ({ ...m, devEui: devEuiOf.get(m.terminalId)! }));
-        modelView = runner.model.messages.filter((m) => !Number.isNaN(runner.ingestedAt[m.id]!)).map((m) => ({
-          fCnt: m.fCnt, devEui: terminals.find((t) => t.devAddr === (0x27000000 + m.terminal).toString(16).padStart(8, '0'))!.devEui,
-          capturedAt: m.capturedAt, downlinkedAt: m.downlinkedAt, ingestedAt: runner.ingestedAt[m.id]!,
-        }));
+        modelView = runner.model.messages
+          .filter((m) => !Number.isNaN(runner.ingestedAt[m.id]!))
+          .map((m) => ({
+            fCnt: m.fCnt,
+            devEui: terminals.find((t) => t.devAddr === (0x27000000 + m.terminal).toString(16).padStart(8, '0'))!
+              .devEui,
+            capturedAt: m.capturedAt,
+            downlinkedAt: m.downlinkedAt,
+            ingestedAt: runner.ingestedAt[m.id]!,
+          }));
       },
     });
 
@@ -28,10 +42,15 @@ describe('a small simulation through the real core', () => {
     expect(r.delivered).toBeGreaterThan(r.generated * 0.5);
     expect(r.rejected).toBe(0);
     // Every message ends in exactly one bucket.
-    expect(r.delivered + r.lostCollision + r.lostLink + r.lostNoSatellite + r.lostBuffer + r.inFlight).toBe(r.generated);
+    expect(r.delivered + r.lostCollision + r.lostLink + r.lostNoSatellite + r.lostBuffer + r.inFlight).toBe(
+      r.generated,
+    );
     expect(r.captured).toBeGreaterThanOrEqual(r.delivered + r.lostBuffer);
     expect(r.lostNoSatellite).toBeGreaterThan(0); // the blind wearables miss now and then with 12 satellites
-    for (const s of Object.values(r.sectors)) expect(s.delivered + s.lostCollision + s.lostLink + s.lostNoSatellite + s.lostBuffer + s.inFlight).toBe(s.generated);
+    for (const s of Object.values(r.sectors))
+      expect(s.delivered + s.lostCollision + s.lostLink + s.lostNoSatellite + s.lostBuffer + s.inFlight).toBe(
+        s.generated,
+      );
     expect(Object.values(r.sectors).reduce((n, s) => n + s.generated, 0)).toBe(r.generated);
 
     // The core holds each delivered message once, with the model's hop times; each copy is a reception.
@@ -67,9 +86,15 @@ describe('a small simulation through the real core', () => {
 
   it('loses frames to full buffers when satellites hold a few and dump slowly, emergencies last', async () => {
     const base = smallScenario();
-    const r = await runSimulation({ scenario: { ...base, satellite: { bufferFrames: 3, dumpFramesPerSecond: 0.01, groundDelaySeconds: 5 } }, hours: 2, tailHours: 1 });
+    const r = await runSimulation({
+      scenario: { ...base, satellite: { bufferFrames: 3, dumpFramesPerSecond: 0.01, groundDelaySeconds: 5 } },
+      hours: 2,
+      tailHours: 1,
+    });
     expect(r.lostBuffer).toBeGreaterThan(0);
-    expect(r.delivered + r.lostCollision + r.lostLink + r.lostNoSatellite + r.lostBuffer + r.inFlight).toBe(r.generated);
+    expect(r.delivered + r.lostCollision + r.lostLink + r.lostNoSatellite + r.lostBuffer + r.inFlight).toBe(
+      r.generated,
+    );
     expect(Math.max(...r.bufferOccupancy.map((o) => o.maxSatellite))).toBeLessThanOrEqual(3);
   }, 60_000);
 });

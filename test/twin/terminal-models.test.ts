@@ -14,21 +14,25 @@ const fix = (): Fix => ({ lat: 0, lon: 0, altKm: 0, speedKmh: 0, headingDeg: 0 }
 describe('terminal mobility', () => {
   const s = loadScenario('china-trial', { start: T0 });
   const fleet = new TerminalFleet(s);
-  const byName = (name: string) => Array.from({ length: fleet.count }, (_, i) => i).filter((i) => fleet.fleets[fleet.fleetOf[i]!]!.name === name);
+  const byName = (name: string) =>
+    Array.from({ length: fleet.count }, (_, i) => i).filter((i) => fleet.fleets[fleet.fleetOf[i]!]!.name === name);
 
   it('keeps vessels inside their fishing ground and moves them at their speed', () => {
     const f = fix();
     for (const i of byName('fishing-east-china-sea')) {
       for (let h = 0; h < 48; h += 3) {
         fleet.position(i, T0 + h * 3_600_000, f);
-        expect(f.lat).toBeGreaterThanOrEqual(27); expect(f.lat).toBeLessThanOrEqual(32);
-        expect(f.lon).toBeGreaterThanOrEqual(121.5); expect(f.lon).toBeLessThanOrEqual(125);
+        expect(f.lat).toBeGreaterThanOrEqual(27);
+        expect(f.lat).toBeLessThanOrEqual(32);
+        expect(f.lon).toBeGreaterThanOrEqual(121.5);
+        expect(f.lon).toBeLessThanOrEqual(125);
       }
     }
   });
 
   it('drives trucks along their route no faster than their speed, and they do move', () => {
-    const a = fix(), b = fix();
+    const a = fix(),
+      b = fix();
     let moved = 0;
     for (const i of byName('trucks-north-south')) {
       for (let m = 0; m < 24 * 60; m += 10) {
@@ -38,7 +42,8 @@ describe('terminal mobility', () => {
         expect(km).toBeLessThanOrEqual((75 * 10) / 60 + 1e-6);
         moved += km;
         // Between Beijing and Guangzhou: inside the route's bounding box.
-        expect(a.lat).toBeGreaterThanOrEqual(23.1); expect(a.lat).toBeLessThanOrEqual(39.91);
+        expect(a.lat).toBeGreaterThanOrEqual(23.1);
+        expect(a.lat).toBeLessThanOrEqual(39.91);
       }
     }
     expect(moved).toBeGreaterThan(20 * 500);
@@ -60,15 +65,33 @@ describe('payloads', () => {
   const f: Fix = { lat: 30.5, lon: 114.3, altKm: 0, speedKmh: 72, headingDeg: 90 };
   const at = Date.parse('2026-01-15T01:02:03Z');
 
-  it('builds each protocol\'s frame, which the project\'s decoders read back', () => {
-    const jt = BUILTIN_CODECS.get('jt808')!.decode(buildPayload({ protocol: 'jt808', terminal: 7, serial: 3, createdAt: at, emergency: true, event: true, fix: f })) as Record<string, any>;
+  it("builds each protocol's frame, which the project's decoders read back", () => {
+    const jt = BUILTIN_CODECS.get('jt808')!.decode(
+      buildPayload({ protocol: 'jt808', terminal: 7, serial: 3, createdAt: at, emergency: true, event: true, fix: f }),
+    ) as Record<string, any>;
     expect(jt).toMatchObject({ type: 'location', phone: '139000000007', serial: 3, alarm: { emergency: true } });
     expect(JSON.stringify(jt)).toContain('"lat":30.5');
-    const sl = BUILTIN_CODECS.get('sl651')!.decode(buildPayload({ protocol: 'sl651', terminal: 7, serial: 3, createdAt: at, emergency: true, event: true, fix: f })) as Record<string, any>;
+    const sl = BUILTIN_CODECS.get('sl651')!.decode(
+      buildPayload({ protocol: 'sl651', terminal: 7, serial: 3, createdAt: at, emergency: true, event: true, fix: f }),
+    ) as Record<string, any>;
     // Level: base 2 + 7 m, tide 0.2·sin(2π·0.0431), +2.5 m for an emergency = 11.553 m.
     expect(sl.values).toMatchObject({ waterLevelM: 11.553, rain1hMm: 35.5 });
-    const lm = BUILTIN_CODECS.get('line-monitor')!.decode(buildPayload({ protocol: 'line-monitor', terminal: 7, serial: 3, createdAt: at, emergency: false, event: false, fix: f })) as Record<string, any>;
-    expect(lm).toMatchObject({ deviceId: 'SATIOT-LM-0000007', type: 'conductor-temperature', values: { lineTemperatureC: 35.5 } });
+    const lm = BUILTIN_CODECS.get('line-monitor')!.decode(
+      buildPayload({
+        protocol: 'line-monitor',
+        terminal: 7,
+        serial: 3,
+        createdAt: at,
+        emergency: false,
+        event: false,
+        fix: f,
+      }),
+    ) as Record<string, any>;
+    expect(lm).toMatchObject({
+      deviceId: 'SATIOT-LM-0000007',
+      type: 'conductor-temperature',
+      values: { lineTemperatureC: 35.5 },
+    });
   });
 });
 
@@ -80,7 +103,8 @@ describe('the model', () => {
       const out: string[] = [];
       for (let t = T0; t < T0 + 2 * 3_600_000; t += 60_000) {
         const r = m.advance(t, t + 60_000);
-        for (const d of r.deliveries) out.push(`${d.msg.terminal}:${d.msg.fCnt}:${d.sat}:${d.capturedAt}:${d.downlinkedAt}`);
+        for (const d of r.deliveries)
+          out.push(`${d.msg.terminal}:${d.msg.fCnt}:${d.sat}:${d.capturedAt}:${d.downlinkedAt}`);
       }
       return out;
     };

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_TYPES_PATH, apiTypesSource, DASHBOARD_OPERATIONS, openApiDocument, tsType } from '../../scripts/web-api-types.js';
+import {
+  API_TYPES_PATH,
+  apiTypesSource,
+  DASHBOARD_OPERATIONS,
+  openApiDocument,
+  tsType,
+} from '../../scripts/web-api-types.js';
 
-describe('the dashboard\'s API types', () => {
+describe("the dashboard's API types", () => {
   it('match the OpenAPI document the server generates (regenerate with `npm run web:api-types`)', async () => {
     const doc = await openApiDocument();
     expect(readFileSync(API_TYPES_PATH, 'utf8')).toBe(apiTypesSource(doc));
@@ -14,8 +20,20 @@ describe('the dashboard\'s API types', () => {
   }, 30_000);
 
   it('turns route schemas into TypeScript: required and optional fields, nullable, enums, arrays, open objects', () => {
-    expect(tsType({ type: 'object', required: ['a'], properties: { a: { type: 'integer' }, b: { type: 'string', nullable: true }, c: { type: 'array', items: { enum: ['x', 'y'] } }, d: { type: 'object', additionalProperties: true } } }))
-      .toBe('{\n  a: number;\n  b?: string | null;\n  c?: Array<"x" | "y">;\n  d?: {\n    [key: string]: unknown;\n  };\n}');
+    expect(
+      tsType({
+        type: 'object',
+        required: ['a'],
+        properties: {
+          a: { type: 'integer' },
+          b: { type: 'string', nullable: true },
+          c: { type: 'array', items: { enum: ['x', 'y'] } },
+          d: { type: 'object', additionalProperties: true },
+        },
+      }),
+    ).toBe(
+      '{\n  a: number;\n  b?: string | null;\n  c?: Array<"x" | "y">;\n  d?: {\n    [key: string]: unknown;\n  };\n}',
+    );
     expect(tsType({ type: ['array', 'null'], items: { type: 'number' } })).toBe('number[] | null');
     expect(tsType(undefined)).toBe('unknown');
   });

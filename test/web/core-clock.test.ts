@@ -13,10 +13,12 @@ describe('the core clock as the dashboard sees it', () => {
   });
 
   it('measures a core running 30 times faster within 2 % although each answer arrives up to 150 ms late', () => {
-    const c = new ServerClock(), r = new Random(7);
+    const c = new ServerClock(),
+      r = new Random(7);
     const start = Date.parse('2026-01-15T12:00:00Z');
     // Answers every 5 s for a minute: the server stamps its time, the browser sees it up to 150 ms later.
-    for (let local = 0; local <= 60_000; local += 5_000) c.observe(new Date(start + local * 30).toISOString(), local + 150 * r.next());
+    for (let local = 0; local <= 60_000; local += 5_000)
+      c.observe(new Date(start + local * 30).toISOString(), local + 150 * r.next());
     expect(Math.abs(c.speed() - 30) / 30).toBeLessThan(0.02);
     // The time it gives is within 200 ms of real time (6 s of the core's) of the core's own.
     expect(Math.abs(c.now(61_000)! - (start + 61_000 * 30))).toBeLessThan(30 * 200);

@@ -13,10 +13,28 @@ import { startLiveServer, type LiveServer } from './live-server.js';
 
 // The callbacks given to page.evaluate run in the browser; this file is type-checked for Node, so the
 // little of the DOM they use is declared here (module scope only).
-interface Canvas { width: number; height: number; getContext(kind: '2d'): { drawImage(c: Canvas, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null }
-declare const document: { querySelector(selector: string): (Canvas & { textContent: string | null; getAttribute(name: string): string | null }) | null; createElement(tag: 'canvas'): Canvas; activeElement: unknown };
+interface Canvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): {
+    drawImage(c: Canvas, x: number, y: number): void;
+    getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+  } | null;
+}
+declare const document: {
+  querySelector(
+    selector: string,
+  ): (Canvas & { textContent: string | null; getAttribute(name: string): string | null }) | null;
+  createElement(tag: 'canvas'): Canvas;
+  activeElement: unknown;
+};
 declare const sessionStorage: { getItem(key: string): string | null };
-interface AxeViolation { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
 declare const axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
 declare const window: { getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } };
 
@@ -26,8 +44,19 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const found = await page.evaluate(async () => {
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ')}`);
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.impact} ${v.id} (${v.help}): ${v.nodes
+            .slice(0, 4)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+      );
   });
   return found;
 }
@@ -35,8 +64,17 @@ async function axeViolations(page: Page): Promise<string[]> {
 /** The map's view once it has one: west, south, east, north (degrees). */
 async function mapView(page: Page): Promise<{ west: number; south: number; east: number; north: number }> {
   const live = page.getByTestId('live-map');
-  await page.waitForFunction(() => Boolean(document.querySelector('[data-testid="live-map"]')?.getAttribute('data-view')), undefined, { timeout: 20_000 });
-  const [west, south, east, north] = (await live.getAttribute('data-view'))!.split(',').map(Number) as [number, number, number, number];
+  await page.waitForFunction(
+    () => Boolean(document.querySelector('[data-testid="live-map"]')?.getAttribute('data-view')),
+    undefined,
+    { timeout: 20_000 },
+  );
+  const [west, south, east, north] = (await live.getAttribute('data-view'))!.split(',').map(Number) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   return { west, south, east, north };
 }
 
@@ -47,7 +85,9 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`dashboard e2e skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 /** Pixels of the map canvas: how many differ from the ocean, and which are satellite-yellow. */
-async function canvasPixels(page: Page): Promise<{ width: number; height: number; nonOcean: number; land: number; yellow: number[]; pink: number }> {
+async function canvasPixels(
+  page: Page,
+): Promise<{ width: number; height: number; nonOcean: number; land: number; yellow: number[]; pink: number }> {
   return page.evaluate(() => {
     const gl = document.querySelector('[data-testid="live-map"] canvas');
     if (!gl) throw new Error('no map canvas');
@@ -58,7 +98,8 @@ async function canvasPixels(page: Page): Promise<{ width: number; height: number
     if (!ctx) throw new Error('no 2d context');
     ctx.drawImage(gl, 0, 0);
     const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let nonOcean = 0, land = 0;
+    let nonOcean = 0,
+      land = 0;
     const yellow: number[] = [];
     let pink = 0;
     for (let i = 0; i < d.length; i += 4) {
@@ -93,17 +134,26 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     // The twin drives the server (SATIOT_E2E_TRAFFIC=gateway: a ground station posting uplinks instead),
     // simulated time at 30×: satellites visibly move between two screenshots.
-    server = await startLiveServer({ speed: 30, everyMs: 1500, traffic: process.env.SATIOT_E2E_TRAFFIC === 'gateway' ? 'gateway' : 'twin' });
+    server = await startLiveServer({
+      speed: 30,
+      everyMs: 1500,
+      traffic: process.env.SATIOT_E2E_TRAFFIC === 'gateway' ? 'gateway' : 'twin',
+    });
     browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
+      executablePath: CHROMIUM,
+      headless: true,
       // WebGL without a GPU: ANGLE on SwiftShader.
       args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
     });
     page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(String(e)));
     // The console's "Failed to load resource" does not say which: the answers do.
-    page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
+    page.on('response', (r) => {
+      if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -117,12 +167,27 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('operator', { exact: true }).waitFor();
     await page.getByTestId('tenant').selectOption(server.tenantId);
-    await page.waitForFunction(() => /^([1-9]\d*) satellites/.test(document.querySelector('[data-testid="map-status"]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => /^([1-9]\d*) satellites/.test(document.querySelector('[data-testid="map-status"]')?.textContent ?? ''),
+      undefined,
+      { timeout: 20_000 },
+    );
     // The map opens on the tenant's terminals (all in China), not on the whole world.
-    const located = ((await (await fetch(`${server.baseUrl}/api/v1/terminals?tenantId=${server.tenantId}&limit=1000`, { headers: { authorization: `Bearer ${server.operatorKey}` } })).json()) as { items: Array<{ location?: { lat: number; lon: number } }> })
-      .items.flatMap((t) => (t.location ? [t.location] : []));
+    const located = (
+      (await (
+        await fetch(`${server.baseUrl}/api/v1/terminals?tenantId=${server.tenantId}&limit=1000`, {
+          headers: { authorization: `Bearer ${server.operatorKey}` },
+        })
+      ).json()) as { items: Array<{ location?: { lat: number; lon: number } }> }
+    ).items.flatMap((t) => (t.location ? [t.location] : []));
     expect(located.length).toBeGreaterThan(0);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="live-map"]')?.getAttribute('data-view')?.split(',')[0] ?? -180) > -170, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () =>
+        Number(document.querySelector('[data-testid="live-map"]')?.getAttribute('data-view')?.split(',')[0] ?? -180) >
+        -170,
+      undefined,
+      { timeout: 20_000 },
+    );
     const view = await mapView(page);
     expect(view.east - view.west).toBeLessThan(90);
     for (const p of located) {
@@ -133,7 +198,10 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     }
     await page.screenshot({ path: `${SHOTS}/live-opened.png` });
     // Zoomed out to the whole constellation: satellites move over the basemap.
-    for (let i = 0; i < 3; i++) { await page.getByRole('button', { name: 'Zoom out' }).click(); await page.waitForTimeout(400); }
+    for (let i = 0; i < 3; i++) {
+      await page.getByRole('button', { name: 'Zoom out' }).click();
+      await page.waitForTimeout(400);
+    }
     const first = await withSatellites(page);
     await page.screenshot({ path: `${SHOTS}/live-1.png` });
     // The basemap is drawn (land and borders, not a blank canvas) and satellites are on it.
@@ -143,7 +211,10 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     // The terrestrial gateway at Wuhan is on the map beside the satellites, and in the legend.
     // (its source is polled and rendered on its own: wait for it as for the satellites)
     let pink = first.pink;
-    for (let i = 0; pink <= 10 && i < 50; i++) { await page.waitForTimeout(200); pink = (await canvasPixels(page)).pink; }
+    for (let i = 0; pink <= 10 && i < 50; i++) {
+      await page.waitForTimeout(200);
+      pink = (await canvasPixels(page)).pink;
+    }
     expect(pink).toBeGreaterThan(10);
     await expect(page.getByLabel('Legend').textContent()).resolves.toContain('LoRa gateway');
     await page.waitForTimeout(3000);
@@ -161,31 +232,59 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await uplink.waitFor({ timeout: 15_000 });
     await expect(uplink.textContent()).resolves.toMatch(/[0-9a-f]{16}/);
     // Each line names its terminal and sector; an uplink says its path and its hop latency.
-    const named = page.getByTestId('feed').locator('li.uplink', { has: page.locator('.eui') }).first();
+    const named = page
+      .getByTestId('feed')
+      .locator('li.uplink', { has: page.locator('.eui') })
+      .first();
     await named.waitFor({ timeout: 15_000 });
     await expect(named.locator('.sector').textContent()).resolves.toBe('water');
     await expect(named.locator('.name').textContent()).resolves.not.toMatch(/^[0-9a-f]{16}$/);
-    await expect(named.locator('.what').textContent()).resolves.toMatch(/via \S+.*captured → ingested \d+(\.\d)? (s|min|h)/);
+    await expect(named.locator('.what').textContent()).resolves.toMatch(
+      /via \S+.*captured → ingested \d+(\.\d)? (s|min|h)/,
+    );
     // A decoded report reads in words with units.
-    await page.getByTestId('feed').locator('li.decoded .what', { hasText: /water level [\d.]+ m/ }).first().waitFor({ timeout: 20_000 });
+    await page
+      .getByTestId('feed')
+      .locator('li.decoded .what', { hasText: /water level [\d.]+ m/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
     // One page, one clock: the header's core clock, the map's time, the feed's stamps and the core's own agree
     // (within 3 simulated minutes: 6 s at 30×).
     // (a fresh event: its stamp is the core's time when it arrived, a moment ago)
     const newest = await page.getByTestId('feed').locator('li').first().textContent();
-    await page.waitForFunction((was) => document.querySelector('[data-testid="feed"] li')?.textContent !== was, newest, { timeout: 20_000 });
-    const coreNow = Date.parse(((await (await fetch(`${server.baseUrl}/api/v1/attention`, { headers: { authorization: `Bearer ${server.operatorKey}` } })).json()) as { at: string }).at);
+    await page.waitForFunction(
+      (was) => document.querySelector('[data-testid="feed"] li')?.textContent !== was,
+      newest,
+      { timeout: 20_000 },
+    );
+    const coreNow = Date.parse(
+      (
+        (await (
+          await fetch(`${server.baseUrl}/api/v1/attention`, {
+            headers: { authorization: `Bearer ${server.operatorKey}` },
+          })
+        ).json()) as { at: string }
+      ).at,
+    );
     const badge = Date.parse((await page.getByTestId('core-clock').locator('time').getAttribute('datetime'))!);
     const stamp = Date.parse((await page.getByTestId('feed').locator('li time').first().getAttribute('datetime'))!);
-    const mapAt = /(\d{4}-\d\d-\d\d \d\d:\d\d) UTC, core clock/.exec((await page.getByTestId('map-status').textContent()) ?? '')?.[1];
+    const mapAt = /(\d{4}-\d\d-\d\d \d\d:\d\d) UTC, core clock/.exec(
+      (await page.getByTestId('map-status').textContent()) ?? '',
+    )?.[1];
     expect(mapAt).toBeDefined();
-    for (const t of [badge, stamp, Date.parse(`${mapAt!.replace(' ', 'T')}:00Z`)]) expect(Math.abs(t - coreNow)).toBeLessThan(3 * 60_000 + 60_000);
-    await expect(page.getByTestId('core-clock').textContent()).resolves.toMatch(/Core clock \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · simulated ×(2[6-9]|3[0-4])/);
+    for (const t of [badge, stamp, Date.parse(`${mapAt!.replace(' ', 'T')}:00Z`)])
+      expect(Math.abs(t - coreNow)).toBeLessThan(3 * 60_000 + 60_000);
+    await expect(page.getByTestId('core-clock').textContent()).resolves.toMatch(
+      /Core clock \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · simulated ×(2[6-9]|3[0-4])/,
+    );
     // What needs attention now: the seeded crest alarm and the registration waiting for review, each a link to where it is resolved.
     const attention = page.getByTestId('attention');
     await attention.locator('li[data-kind="alarm"]').first().waitFor({ timeout: 20_000 });
     const registration = attention.locator('li[data-kind="registration"]', { hasText: server.pendingDevEui! });
     await registration.waitFor({ timeout: 20_000 });
-    await expect(attention.locator('li[data-kind="alarm"] .pill').first().textContent()).resolves.toMatch(/^(emergency|critical|warning|info)$/);
+    await expect(attention.locator('li[data-kind="alarm"] .pill').first().textContent()).resolves.toMatch(
+      /^(emergency|critical|warning|info)$/,
+    );
     await page.screenshot({ path: `${SHOTS}/live-attention.png` });
     await uplink.getByRole('button').click();
     const life = page.getByTestId('message-life').first();
@@ -193,20 +292,28 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await expect(life.textContent()).resolves.toMatch(/captured.*downlinked.*ingested.*delivered/s);
     await expect(life.textContent()).resolves.toContain('waterLevelM');
     // Each reception names its path: these came through a satellite and a ground station.
-    await expect(life.locator('tbody tr').first().locator('td').first().textContent()).resolves.toMatch(/^satellite \w+/);
+    await expect(life.locator('tbody tr').first().locator('td').first().textContent()).resolves.toMatch(
+      /^satellite \w+/,
+    );
     await page.screenshot({ path: `${SHOTS}/feed.png` });
 
     // The planner's coverage over the view, for the service's own constellation, as a heat layer.
     await page.getByRole('button', { name: 'Coverage heat' }).click();
     await page.getByText(/planner: mean wait for a contact/).waitFor({ timeout: 20_000 });
-    await expect(page.getByRole('button', { name: 'Coverage heat' }).getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect(page.getByRole('button', { name: 'Coverage heat' }).getAttribute('aria-pressed')).resolves.toBe(
+      'true',
+    );
     await page.screenshot({ path: `${SHOTS}/coverage.png` });
   }, 150_000);
 
   it('takes a key from the URL fragment into session storage and out of the address bar, and shows what its role may see', async () => {
     const other = await browser.newPage();
-    other.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    other.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
+    other.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    other.on('response', (r) => {
+      if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
     await other.goto(`${server.baseUrl}/kpis#key=${server.userKey}`);
     await other.getByRole('heading', { name: /KPIs/ }).waitFor();
     expect(other.url()).toBe(`${server.baseUrl}/kpis`);
@@ -242,18 +349,24 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await page.setViewportSize({ width: 1366, height: 800 });
   }, 60_000);
 
-  it('shows a gauge\'s forecast in its band with its unusual reading marked, and the crest decision it proposed approved and undone', async () => {
+  it("shows a gauge's forecast in its band with its unusual reading marked, and the crest decision it proposed approved and undone", async () => {
     await page.goto(`${server.baseUrl}/terminals/${server.historyDevEui}`);
     const card = page.getByTestId('forecast-card');
     // 24 steps of the hourly series, drawn in their band after the observations.
     await card.locator('.chart[data-forecast="24"]').waitFor({ timeout: 20_000 });
     // Hourly reports: the next one is forecast with its interval.
-    await expect(page.getByTestId('next-message').textContent()).resolves.toMatch(/^(Next message expected \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(80 %: .*\) · usually every 1\.0 h|overdue)/);
-    await expect(card.getByTestId('forecast-summary').textContent()).resolves.toMatch(/waterLevelM at \d{4}-\d\d-\d\d \d\d:\d\d UTC: [\d.]+ \([\d.]+ to [\d.]+, 80 % interval\), from 72 values/);
+    await expect(page.getByTestId('next-message').textContent()).resolves.toMatch(
+      /^(Next message expected \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(80 %: .*\) · usually every 1\.0 h|overdue)/,
+    );
+    await expect(card.getByTestId('forecast-summary').textContent()).resolves.toMatch(
+      /waterLevelM at \d{4}-\d\d-\d\d \d\d:\d\d UTC: [\d.]+ \([\d.]+ to [\d.]+, 80 % interval\), from 72 values/,
+    );
     // The dropout to 0 m is marked on the chart and said in words with the level that was expected.
     await expect(card.locator('.chart').getAttribute('data-anomalies')).resolves.toBe('1');
     await card.getByTestId('anomaly-list').locator('summary').click();
-    await expect(card.getByTestId('anomaly-list').locator('li').first().textContent()).resolves.toMatch(/: 0\.00, expected 3\.1\d \(3\.\d\d to 3\.\d\d\), deviation, score 1\.00/);
+    await expect(card.getByTestId('anomaly-list').locator('li').first().textContent()).resolves.toMatch(
+      /: 0\.00, expected 3\.1\d \(3\.\d\d to 3\.\d\d\), deviation, score 1\.00/,
+    );
     await page.setViewportSize({ width: 1366, height: 1400 });
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${SHOTS}/terminal-forecast.png` });
@@ -264,7 +377,9 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     const list = page.getByRole('table', { name: 'decision list' });
     const proposed = list.locator('tr[data-state="proposed"]', { hasText: server.historyDevEui }).first();
     await proposed.waitFor({ timeout: 15_000 });
-    await expect(proposed.textContent()).resolves.toMatch(/Crest foreseen above the warning line.*downlink port 5 0c01.*rule\/forecast:.*10 %waterLevelM foreseen >= 3\.50 at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(forecast \d\.\d\d, \d\.\d\d to \d\.\d\d/);
+    await expect(proposed.textContent()).resolves.toMatch(
+      /Crest foreseen above the warning line.*downlink port 5 0c01.*rule\/forecast:.*10 %waterLevelM foreseen >= 3\.50 at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(forecast \d\.\d\d, \d\.\d\d to \d\.\d\d/,
+    );
     await page.screenshot({ path: `${SHOTS}/decisions.png` });
     await proposed.getByRole('button', { name: 'Approve' }).click();
     await page.getByTestId('decision-result').getByText(`Decision on ${server.historyDevEui}: executed.`).waitFor();
@@ -278,13 +393,17 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     const outcome = page.getByText(/: undone \(crest passed the other way\)\.|can no longer be withdrawn/);
     await outcome.waitFor();
     const text = await outcome.textContent();
-    const res = await fetch(`${server.baseUrl}/api/v1/terminals/${server.historyDevEui}/downlinks`, { headers: { authorization: `Bearer ${server.operatorKey}` } });
+    const res = await fetch(`${server.baseUrl}/api/v1/terminals/${server.historyDevEui}/downlinks`, {
+      headers: { authorization: `Bearer ${server.operatorKey}` },
+    });
     const downlinks = ((await res.json()) as { items: Array<{ state: string; fPort: number }> }).items;
     if (text?.startsWith('Decision on')) {
       expect(text).toBe(`Decision on ${server.historyDevEui}: undone (crest passed the other way).`);
       expect(downlinks.map((d) => [d.fPort, d.state])).toEqual([[5, 'failed']]);
     } else {
-      expect(text).toMatch(/^Not undone: decision [0-9a-f-]+: its downlink is (scheduled|uploaded|transmitted|acknowledged) and can no longer be withdrawn$/);
+      expect(text).toMatch(
+        /^Not undone: decision [0-9a-f-]+: its downlink is (scheduled|uploaded|transmitted|acknowledged) and can no longer be withdrawn$/,
+      );
       expect(downlinks.map((d) => d.fPort)).toEqual([5]);
       expect(downlinks[0]!.state).not.toBe('failed');
       // The refusal is the answer the page shows, not a fault of the page.
@@ -299,7 +418,10 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     const raised = page.locator('tr', { has: page.locator('.pill.raised') }).first();
     await raised.waitFor({ timeout: 15_000 });
     await raised.getByRole('button', { name: 'Acknowledge' }).click();
-    await page.locator('tr', { has: page.locator('.pill.acknowledged') }).first().waitFor();
+    await page
+      .locator('tr', { has: page.locator('.pill.acknowledged') })
+      .first()
+      .waitFor();
     await page.screenshot({ path: `${SHOTS}/alarms.png` });
     if (server.pendingDevEui) {
       // The operator's review: the terminal the tenant admin registered waits; approving it empties the queue.
@@ -309,10 +431,15 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
       await queue.locator('tr', { hasText: server.pendingDevEui }).getByRole('button', { name: 'Approve' }).click();
       await queue.getByText('Approved 1.').waitFor();
       await queue.getByText('No terminal waits for review.').waitFor();
-      const reg = await fetch(`${server.baseUrl}/api/v1/terminals/${server.pendingDevEui}/registration`, { headers: { authorization: `Bearer ${server.operatorKey}` } });
+      const reg = await fetch(`${server.baseUrl}/api/v1/terminals/${server.pendingDevEui}/registration`, {
+        headers: { authorization: `Bearer ${server.operatorKey}` },
+      });
       expect(((await reg.json()) as { status: string }).status).toBe('approved');
     }
-    for (const [link, shot, text] of [['Solutions', 'solutions', 'waterLevelM >'], ['Supervision', 'supervision', 'Rejected frames']] as const) {
+    for (const [link, shot, text] of [
+      ['Solutions', 'solutions', 'waterLevelM >'],
+      ['Supervision', 'supervision', 'Rejected frames'],
+    ] as const) {
       await page.getByRole('link', { name: link, exact: true }).click();
       await page.getByText(text).first().waitFor();
       await page.screenshot({ path: `${SHOTS}/${shot}.png` });
@@ -320,7 +447,13 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     // The cluster panel (docs/cluster.md): this one node, up, running the outbox relay; the outbox and dead letters.
     const cluster = page.getByLabel('cluster', { exact: true });
     await cluster.getByText('Cluster: 1 of 1 nodes up').waitFor();
-    await expect(cluster.getByRole('table', { name: 'nodes' }).locator('tr', { hasText: 'outbox-relay' }).getByText('up', { exact: true }).count()).resolves.toBe(1);
+    await expect(
+      cluster
+        .getByRole('table', { name: 'nodes' })
+        .locator('tr', { hasText: 'outbox-relay' })
+        .getByText('up', { exact: true })
+        .count(),
+    ).resolves.toBe(1);
     await expect(cluster.getByText(/Outbox: \d+ events? waiting/).count()).resolves.toBe(1);
     await cluster.screenshot({ path: `${SHOTS}/cluster-panel.png` });
     // Integrations: the tenant's receivers and their state.
@@ -332,12 +465,23 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'Network', exact: true }).click();
     const timeline = page.getByRole('table', { name: 'contact timeline' });
     await timeline.locator('.pass').first().waitFor({ timeout: 20_000 });
-    await expect(page.getByRole('table', { name: 'traffic per station' }).locator('tr').count()).resolves.toBeGreaterThan(0);
-    await expect(page.getByRole('table', { name: 'traffic per satellite' }).locator('tr').count()).resolves.toBeGreaterThan(0);
+    await expect(
+      page.getByRole('table', { name: 'traffic per station' }).locator('tr').count(),
+    ).resolves.toBeGreaterThan(0);
+    await expect(
+      page.getByRole('table', { name: 'traffic per satellite' }).locator('tr').count(),
+    ).resolves.toBeGreaterThan(0);
     await expect(page.locator('.chart-legend').textContent()).resolves.toMatch(/copies received \([1-9]\d*\)/);
     // What the satellites hold for the terminals: a table of downlinks on board, or the words that none is.
-    await page.getByRole('table', { name: 'downlinks on board' }).or(page.getByText('No satellite holds a downlink')).first().waitFor();
-    await page.getByLabel('cluster', { exact: true }).getByText(/Cluster: 1 of 1 nodes up/).waitFor();
+    await page
+      .getByRole('table', { name: 'downlinks on board' })
+      .or(page.getByText('No satellite holds a downlink'))
+      .first()
+      .waitFor();
+    await page
+      .getByLabel('cluster', { exact: true })
+      .getByText(/Cluster: 1 of 1 nodes up/)
+      .waitFor();
     await page.setViewportSize({ width: 1366, height: 1400 });
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${SHOTS}/network.png` });
@@ -350,7 +494,10 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'Live' }).click();
     await page.getByTestId('attention').waitFor();
     await page.keyboard.press('Tab');
-    const outline = await page.evaluate(() => { const s = window.getComputedStyle(document.activeElement); return `${s.outlineStyle} ${s.outlineWidth}`; });
+    const outline = await page.evaluate(() => {
+      const s = window.getComputedStyle(document.activeElement);
+      return `${s.outlineStyle} ${s.outlineWidth}`;
+    });
     expect(outline).toMatch(/^solid [1-9]/);
     const alarmLink = page.getByTestId('attention').locator('li[data-kind="alarm"] a').first();
     await alarmLink.focus();
@@ -360,20 +507,43 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
 
     // No serious or critical accessibility violation (axe-core, WCAG 2.1 A and AA, contrast included) on any view.
     const violations: string[] = [];
-    for (const [path, ready] of [['/', 'attention'], ['/alarms', 'Alarms'], ['/decisions', 'Decisions'], ['/terminals', 'Terminals'], ['/solutions', 'Solutions'], ['/kpis', 'KPIs'], ['/network', 'Network'], ['/integrations', 'Integrations'], ['/supervision', 'Supervision'], [`/terminals/${server.historyDevEui}`, server.historyDevEui]] as const) {
+    for (const [path, ready] of [
+      ['/', 'attention'],
+      ['/alarms', 'Alarms'],
+      ['/decisions', 'Decisions'],
+      ['/terminals', 'Terminals'],
+      ['/solutions', 'Solutions'],
+      ['/kpis', 'KPIs'],
+      ['/network', 'Network'],
+      ['/integrations', 'Integrations'],
+      ['/supervision', 'Supervision'],
+      [`/terminals/${server.historyDevEui}`, server.historyDevEui],
+    ] as const) {
       await page.goto(server.baseUrl + path);
       if (ready === 'attention') await page.getByTestId('attention').locator('li').first().waitFor();
-      else await page.getByRole('heading', { name: new RegExp(ready) }).first().waitFor();
+      else
+        await page
+          .getByRole('heading', { name: new RegExp(ready) })
+          .first()
+          .waitFor();
       await page.waitForTimeout(500);
       violations.push(...(await axeViolations(page)).map((v) => `${path}: ${v}`));
     }
     expect(violations).toEqual([]);
 
     // A laptop, a tablet (the attention list and the feed go under the map) and a 4K wall display.
-    for (const [name, width, height] of [['laptop', 1366, 768], ['tablet', 820, 1180], ['wall-4k', 3840, 2160]] as const) {
+    for (const [name, width, height] of [
+      ['laptop', 1366, 768],
+      ['tablet', 820, 1180],
+      ['wall-4k', 3840, 2160],
+    ] as const) {
       await page.setViewportSize({ width, height });
       await page.goto(server.baseUrl + '/');
-      await page.waitForFunction(() => /^([1-9]\d*) satellites/.test(document.querySelector('[data-testid="map-status"]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      await page.waitForFunction(
+        () => /^([1-9]\d*) satellites/.test(document.querySelector('[data-testid="map-status"]')?.textContent ?? ''),
+        undefined,
+        { timeout: 20_000 },
+      );
       await page.getByTestId('attention').locator('li').first().waitFor();
       await page.waitForTimeout(1500);
       await page.screenshot({ path: `${SHOTS}/${name}.png` });

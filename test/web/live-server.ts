@@ -23,8 +23,13 @@ import { augursEngine } from '../../src/integrations/augurs-engine.js';
 /** Simulated time running `speed` times faster than the wall clock, from now (as the twin's clock does). */
 export class SpeedClock implements Clock {
   private readonly wall0 = Date.now();
-  constructor(readonly speed: number, private readonly start = Date.now()) {}
-  now(): number { return this.start + (Date.now() - this.wall0) * this.speed; }
+  constructor(
+    readonly speed: number,
+    private readonly start = Date.now(),
+  ) {}
+  now(): number {
+    return this.start + (Date.now() - this.wall0) * this.speed;
+  }
 }
 
 export interface LiveServer {
@@ -52,15 +57,40 @@ type Call = (method: string, path: string, body?: unknown, token?: string) => Pr
 /** The tenant's decision policy is `suggest`; the water solution (warning line 3.5 m) sends a crest command through a decision. */
 async function waterSolution(call: Call, tenantId: string, guaranteedLevelM: number): Promise<void> {
   await call('PUT', '/api/v1/decisions/policy', { tenantId, policy: 'suggest' });
-  await call('POST', `/api/v1/tenants/${tenantId}/solutions/water`, { warningLevelM: 3.5, guaranteedLevelM, crestDownlink: { fPort: 5, payloadHex: '0c01' } });
+  await call('POST', `/api/v1/tenants/${tenantId}/solutions/water`, {
+    warningLevelM: 3.5,
+    guaranteedLevelM,
+    crestDownlink: { fPort: 5, payloadHex: '0c01' },
+  });
 }
 
 /** A timed SL 651 report of station `station` (water level, battery) as a LoRaWAN uplink, captured at `at`. */
-function gaugeFrame(station: string, fCnt: number, at: number, levelM: number, devAddr: string, keys: SessionKeys): Uint8Array {
+function gaugeFrame(
+  station: string,
+  fCnt: number,
+  at: number,
+  levelM: number,
+  devAddr: string,
+  keys: SessionKeys,
+): Uint8Array {
   const stamp = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000).toISOString().replace('.000', '');
   const report = encodeSl651Report({
-    centre: 1, station, password: '1234', functionCode: 0x32, serial: fCnt % 65536, sentAt: stamp(at), stationTypeCode: 'H',
-    observations: [{ observedAt: stamp(at), elements: [{ id: 0x39, value: Math.round(levelM * 100) / 100 }, { id: 0x38, value: 12.6 }] }],
+    centre: 1,
+    station,
+    password: '1234',
+    functionCode: 0x32,
+    serial: fCnt % 65536,
+    sentAt: stamp(at),
+    stationTypeCode: 'H',
+    observations: [
+      {
+        observedAt: stamp(at),
+        elements: [
+          { id: 0x39, value: Math.round(levelM * 100) / 100 },
+          { id: 0x38, value: 12.6 },
+        ],
+      },
+    ],
   });
   return buildDataFrame({ mtype: 'unconfirmed-data-up', devAddr, fCnt32: fCnt, fPort: 2, payload: report }, keys);
 }
@@ -68,18 +98,33 @@ function gaugeFrame(station: string, fCnt: number, at: number, levelM: number, d
 /** Registers a gauge and posts 72 hourly reports ending an hour ago (see LiveServer.historyDevEui). */
 async function seedHistory(call: Call, tenantId: string, stationToken: string, now: number): Promise<string> {
   const keys: SessionKeys = { suite: 'aes128', nwkSKey: randomBytes(16), appSKey: randomBytes(16) };
-  const devEui = randomBytes(8).toString('hex'), devAddr = randomBytes(4).toString('hex');
+  const devEui = randomBytes(8).toString('hex'),
+    devAddr = randomBytes(4).toString('hex');
   await call('POST', '/api/v1/terminals', {
-    tenantId, devEui, devAddr, nwkSKey: Buffer.from(keys.nwkSKey).toString('hex'), appSKey: Buffer.from(keys.appSKey).toString('hex'),
-    codec: 'sl651', location: { lat: 30.3, lon: 112.2, altM: 30 },
+    tenantId,
+    devEui,
+    devAddr,
+    nwkSKey: Buffer.from(keys.nwkSKey).toString('hex'),
+    appSKey: Buffer.from(keys.appSKey).toString('hex'),
+    codec: 'sl651',
+    location: { lat: 30.3, lon: 112.2, altM: 30 },
   });
-  const H = 3_600_000, start = Math.floor(now / H) * H - 72 * H;
+  const H = 3_600_000,
+    start = Math.floor(now / H) * H - 72 * H;
   const frames = Array.from({ length: 72 }, (_, h) => {
     const at = start + h * H;
     const level = h === 50 ? 0 : 2.3 + 0.012 * h + 0.45 * Math.sin((2 * Math.PI * h) / 24);
-    return { phyPayload: Buffer.from(gaugeFrame('0012345679', h + 1, at, level, devAddr, keys)).toString('base64'), satelliteId: '1', capturedAt: new Date(at).toISOString(), downlinkedAt: new Date(at + 30 * 60_000).toISOString(), rssi: -117, snr: -2 };
+    return {
+      phyPayload: Buffer.from(gaugeFrame('0012345679', h + 1, at, level, devAddr, keys)).toString('base64'),
+      satelliteId: '1',
+      capturedAt: new Date(at).toISOString(),
+      downlinkedAt: new Date(at + 30 * 60_000).toISOString(),
+      rssi: -117,
+      snr: -2,
+    };
   });
-  for (let i = 0; i < frames.length; i += 24) await call('POST', '/api/v1/gateway/uplinks', { frames: frames.slice(i, i + 24) }, stationToken);
+  for (let i = 0; i < frames.length; i += 24)
+    await call('POST', '/api/v1/gateway/uplinks', { frames: frames.slice(i, i + 24) }, stationToken);
   return devEui;
 }
 
@@ -97,7 +142,11 @@ async function seedHistory(call: Call, tenantId: string, stationToken: string, n
  * Either way the tenant gets the water solution's rules (warning line 3.5 m), so alarms are raised, and
  * its decision policy is `suggest` with a crest command, so a forecast crest waits for approval.
  */
-export async function startLiveServer(opts: { speed: number; everyMs: number; traffic?: 'twin' | 'gateway' }): Promise<LiveServer> {
+export async function startLiveServer(opts: {
+  speed: number;
+  everyMs: number;
+  traffic?: 'twin' | 'gateway';
+}): Promise<LiveServer> {
   const traffic = opts.traffic ?? 'twin';
   const dir = mkdtempSync(join(tmpdir(), 'satiot-web-'));
   const operatorKey = `sat_operator_${randomBytes(8).toString('hex')}`;
@@ -105,15 +154,28 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
   const store = await openStore('sqlite', { dataDir: dir });
   // As `satiot serve --registration-review` runs it: tenants' registrations wait for review, and the audit chain records.
   const core = await Core.start({
-    store, bus: await openBus('memory'), vault: new KeyVault(randomBytes(32)), clock, delivery: { transport: new FakeTransport(), publisher: new FakePublisher() },
-    registration: { reviewTenantRegistrations: true }, audit: createAuditLog(store, dir, clock), forecastEngine: augursEngine(),
+    store,
+    bus: await openBus('memory'),
+    vault: new KeyVault(randomBytes(32)),
+    clock,
+    delivery: { transport: new FakeTransport(), publisher: new FakePublisher() },
+    registration: { reviewTenantRegistrations: true },
+    audit: createAuditLog(store, dir, clock),
+    forecastEngine: augursEngine(),
   });
   const app: FastifyInstance = await buildApp({ core, adminKeyHash: sha256Hex(operatorKey), eventHeartbeatMs: 5000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const call: Call = async (method, path, body, token = operatorKey) => {
-    const res = await fetch(baseUrl + path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const json = await res.json() as Record<string, unknown>;
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = (await res.json()) as Record<string, unknown>;
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
@@ -125,8 +187,18 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
   forwarder.on('message', () => undefined);
   let keepAlive: NodeJS.Timeout | undefined;
   const heard = async () => {
-    await call('POST', '/api/v1/gateways', { gatewayEui: 'aa555a0000000101', name: 'Wuhan river bank', lat: 30.59, lon: 114.3 });
-    const pull = () => forwarder.send(Buffer.concat([Buffer.from([2, 0, 1, 0x02]), Buffer.from('aa555a0000000101', 'hex')]), udp.address().port, '127.0.0.1');
+    await call('POST', '/api/v1/gateways', {
+      gatewayEui: 'aa555a0000000101',
+      name: 'Wuhan river bank',
+      lat: 30.59,
+      lon: 114.3,
+    });
+    const pull = () =>
+      forwarder.send(
+        Buffer.concat([Buffer.from([2, 0, 1, 0x02]), Buffer.from('aa555a0000000101', 'hex')]),
+        udp.address().port,
+        '127.0.0.1',
+      );
     pull();
     keepAlive = setInterval(pull, 1_000);
   };
@@ -138,22 +210,55 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
 
   if (traffic === 'twin') {
     await heard();
-    const twin = await LiveTwin.start({ scenario: loadScenario('china-trial'), core, clock: clock as ReturnType<typeof createTwinClock>, gateway: 'http', baseUrl, tickMs: 500 });
+    const twin = await LiveTwin.start({
+      scenario: loadScenario('china-trial'),
+      core,
+      clock: clock as ReturnType<typeof createTwinClock>,
+      gateway: 'http',
+      baseUrl,
+      tickMs: 500,
+    });
     const tenants = (await call('GET', '/api/v1/tenants'))['items'] as Array<{ id: string; name: string }>;
     const tenantId = (tenants.find((t) => /hydrolog/i.test(t.name)) ?? tenants[0])!.id;
-    const terminals = (await call('GET', `/api/v1/terminals?tenantId=${tenantId}`))['items'] as Array<{ devEui: string; location?: unknown }>;
+    const terminals = (await call('GET', `/api/v1/terminals?tenantId=${tenantId}`))['items'] as Array<{
+      devEui: string;
+      location?: unknown;
+    }>;
     const devEui = (terminals.find((t) => t.location) ?? terminals[0])!.devEui;
-    const userKey = (await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-user', name: 'dashboard test' }))['key'] as string;
+    const userKey = (await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-user', name: 'dashboard test' }))[
+      'key'
+    ] as string;
     await waterSolution(call, tenantId, 45);
-    const historyToken = (await call('POST', '/api/v1/ground-stations', { name: 'Jingzhou', lat: 30.35, lon: 112.19 }))['token'] as string;
+    const historyToken = (await call('POST', '/api/v1/ground-stations', { name: 'Jingzhou', lat: 30.35, lon: 112.19 }))[
+      'token'
+    ] as string;
     const historyDevEui = await seedHistory(call, tenantId, historyToken, clock.now());
-    const adminKey = (await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-admin', name: 'dashboard test' }))['key'] as string;
-    const pending = await call('POST', '/api/v1/terminals', {
-      tenantId, devEui: randomBytes(8).toString('hex'), devAddr: randomBytes(4).toString('hex'),
-      nwkSKey: randomBytes(16).toString('hex'), appSKey: randomBytes(16).toString('hex'), codec: 'sl651', location: { lat: 29.6, lon: 106.5, altM: 250 },
-    }, adminKey);
+    const adminKey = (
+      await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-admin', name: 'dashboard test' })
+    )['key'] as string;
+    const pending = await call(
+      'POST',
+      '/api/v1/terminals',
+      {
+        tenantId,
+        devEui: randomBytes(8).toString('hex'),
+        devAddr: randomBytes(4).toString('hex'),
+        nwkSKey: randomBytes(16).toString('hex'),
+        appSKey: randomBytes(16).toString('hex'),
+        codec: 'sl651',
+        location: { lat: 29.6, lon: 106.5, altM: 250 },
+      },
+      adminKey,
+    );
     return {
-      baseUrl, operatorKey, userKey, tenantId, devEui, pendingDevEui: pending['devEui'] as string, historyDevEui, clock,
+      baseUrl,
+      operatorKey,
+      userKey,
+      tenantId,
+      devEui,
+      pendingDevEui: pending['devEui'] as string,
+      historyDevEui,
+      clock,
       sent: () => twin.stats().framesPosted,
       async close() {
         await twin.stop();
@@ -167,18 +272,30 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
 
   await heard();
   const tenantId = (await call('POST', '/api/v1/tenants', { name: 'hydrology' }))['id'] as string;
-  const userKey = (await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-user', name: 'dashboard test' }))['key'] as string;
-  const stationToken = (await call('POST', '/api/v1/ground-stations', { name: 'Beijing', lat: 40.0, lon: 116.3 }))['token'] as string;
+  const userKey = (await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-user', name: 'dashboard test' }))[
+    'key'
+  ] as string;
+  const stationToken = (await call('POST', '/api/v1/ground-stations', { name: 'Beijing', lat: 40.0, lon: 116.3 }))[
+    'token'
+  ] as string;
   await call('POST', '/api/v1/ground-stations', { name: 'Kashgar', lat: 39.5, lon: 76.0 });
   await call('POST', '/api/v1/ground-stations', { name: 'Sanya', lat: 18.3, lon: 109.5 });
-  const walker = await fetch(`${baseUrl}/api/v1/constellations/walker?walker=${encodeURIComponent('53:24/6/1')}&altitudeKm=550&format=tle&epoch=${new Date(clock.now()).toISOString()}`);
+  const walker = await fetch(
+    `${baseUrl}/api/v1/constellations/walker?walker=${encodeURIComponent('53:24/6/1')}&altitudeKm=550&format=tle&epoch=${new Date(clock.now()).toISOString()}`,
+  );
   await call('POST', '/api/v1/satellites', { tle: await walker.text() });
   const keys: SessionKeys = { suite: 'aes128', nwkSKey: randomBytes(16), appSKey: randomBytes(16) };
   const devEui = randomBytes(8).toString('hex');
   const devAddr = randomBytes(4).toString('hex');
   await call('POST', '/api/v1/terminals', {
-    tenantId, devEui, devAddr, nwkSKey: Buffer.from(keys.nwkSKey).toString('hex'), appSKey: Buffer.from(keys.appSKey).toString('hex'),
-    codec: 'sl651', location: { lat: 30.6, lon: 104.1, altM: 500 }, name: 'Gauge Chengdu',
+    tenantId,
+    devEui,
+    devAddr,
+    nwkSKey: Buffer.from(keys.nwkSKey).toString('hex'),
+    appSKey: Buffer.from(keys.appSKey).toString('hex'),
+    codec: 'sl651',
+    location: { lat: 30.6, lon: 104.1, altM: 500 },
+    name: 'Gauge Chengdu',
   });
 
   // Water-conservancy rules: the level oscillates between 2 and 4 m, so the warning line (3.5 m) is crossed.
@@ -186,11 +303,24 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
   const historyDevEui = await seedHistory(call, tenantId, stationToken, clock.now());
 
   // A terminal the tenant's admin registered: it waits for the operator's review.
-  const adminKey = (await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-admin', name: 'dashboard test' }))['key'] as string;
-  const pending = await call('POST', '/api/v1/terminals', {
-    tenantId, devEui: randomBytes(8).toString('hex'), devAddr: randomBytes(4).toString('hex'), name: 'Gauge Chongqing (new)',
-    nwkSKey: randomBytes(16).toString('hex'), appSKey: randomBytes(16).toString('hex'), codec: 'sl651', location: { lat: 29.6, lon: 106.5, altM: 250 },
-  }, adminKey);
+  const adminKey = (await call('POST', '/api/v1/api-keys', { tenantId, role: 'tenant-admin', name: 'dashboard test' }))[
+    'key'
+  ] as string;
+  const pending = await call(
+    'POST',
+    '/api/v1/terminals',
+    {
+      tenantId,
+      devEui: randomBytes(8).toString('hex'),
+      devAddr: randomBytes(4).toString('hex'),
+      name: 'Gauge Chongqing (new)',
+      nwkSKey: randomBytes(16).toString('hex'),
+      appSKey: randomBytes(16).toString('hex'),
+      codec: 'sl651',
+      location: { lat: 29.6, lon: 106.5, altM: 250 },
+    },
+    adminKey,
+  );
 
   let fCnt = 0;
   const post = async () => {
@@ -198,19 +328,43 @@ export async function startLiveServer(opts: { speed: number; everyMs: number; tr
     const now = clock.now();
     // A hydrological station's timed report (SL 651): water level rising and falling, battery voltage.
     const phy = gaugeFrame('0012345678', fCnt, now - 20 * 60_000, 3 + Math.sin(fCnt / 3), devAddr, keys);
-    await call('POST', '/api/v1/gateway/uplinks', {
-      frames: [{
-        phyPayload: Buffer.from(phy).toString('base64'), satelliteId: '1', capturedAt: new Date(now - 20 * 60_000).toISOString(), downlinkedAt: new Date(now - 60_000).toISOString(),
-        rssi: -118, snr: -3.5, frequencyOffsetHz: 900,
-      }],
-    }, stationToken);
+    await call(
+      'POST',
+      '/api/v1/gateway/uplinks',
+      {
+        frames: [
+          {
+            phyPayload: Buffer.from(phy).toString('base64'),
+            satelliteId: '1',
+            capturedAt: new Date(now - 20 * 60_000).toISOString(),
+            downlinkedAt: new Date(now - 60_000).toISOString(),
+            rssi: -118,
+            snr: -3.5,
+            frequencyOffsetHz: 900,
+          },
+        ],
+      },
+      stationToken,
+    );
   };
   for (let i = 0; i < 5; i++) await post();
   let stopped = false;
-  const timer = setInterval(() => { if (!stopped) post().catch((e: unknown) => { if (!stopped) console.error('uplink failed', e); }); }, opts.everyMs);
+  const timer = setInterval(() => {
+    if (!stopped)
+      post().catch((e: unknown) => {
+        if (!stopped) console.error('uplink failed', e);
+      });
+  }, opts.everyMs);
 
   return {
-    baseUrl, operatorKey, userKey, tenantId, devEui, pendingDevEui: pending['devEui'] as string, historyDevEui, clock,
+    baseUrl,
+    operatorKey,
+    userKey,
+    tenantId,
+    devEui,
+    pendingDevEui: pending['devEui'] as string,
+    historyDevEui,
+    clock,
     sent: () => fCnt,
     async close() {
       stopped = true;

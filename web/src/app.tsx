@@ -30,10 +30,17 @@ export function App() {
 
   useEffect(() => {
     const cred = takeFragmentCredential();
-    if (cred?.kind === 'key') { storeKey(cred.value); setKey(cred.value); }
+    if (cred?.kind === 'key') {
+      storeKey(cred.value);
+      setKey(cred.value);
+    }
     if (cred?.kind === 'signin') {
-      new ApiClient('').call('POST /api/v1/sign-in', { body: { token: cred.value } })
-        .then((r) => { storeKey(r.key); setKey(r.key); })
+      new ApiClient('')
+        .call('POST /api/v1/sign-in', { body: { token: cred.value } })
+        .then((r) => {
+          storeKey(r.key);
+          setKey(r.key);
+        })
         .catch((e: Error) => setError(`The sign-in link did not work (${e.message}); links work once.`));
     }
   }, []);
@@ -42,19 +49,53 @@ export function App() {
   const clock = useMemo(() => new ServerClock(), [key]);
   useEffect(() => {
     if (!api) return;
-    api.call('GET /api/v1/session').then((s) => { setSession(s); setError(undefined); }, (e: Error) => {
-      if (e instanceof ApiError && e.status === 401) { forgetKey(); setKey(undefined); setError('That key is unknown, revoked or expired.'); } else setError(e.message);
-    });
-    api.call('GET /api/v1/tenants').then((r) => setTenants(r.items), () => setTenants([]));
+    api.call('GET /api/v1/session').then(
+      (s) => {
+        setSession(s);
+        setError(undefined);
+      },
+      (e: Error) => {
+        if (e instanceof ApiError && e.status === 401) {
+          forgetKey();
+          setKey(undefined);
+          setError('That key is unknown, revoked or expired.');
+        } else setError(e.message);
+      },
+    );
+    api.call('GET /api/v1/tenants').then(
+      (r) => setTenants(r.items),
+      () => setTenants([]),
+    );
   }, [api]);
 
-  if (!api || !session) return <SignIn error={error} onKey={(k) => { storeKey(k); setKey(k); }} />;
+  if (!api || !session)
+    return (
+      <SignIn
+        error={error}
+        onKey={(k) => {
+          storeKey(k);
+          setKey(k);
+        }}
+      />
+    );
   const tenantId = session.tenantId ?? picked ?? tenants[0]?.id;
   const ctx: Ctx = { api, session, tenantId, clock };
-  const signOut = () => { forgetKey(); setKey(undefined); setSession(undefined); navigate('/'); };
+  const signOut = () => {
+    forgetKey();
+    setKey(undefined);
+    setSession(undefined);
+    navigate('/');
+  };
   const nav: Array<[string, string, boolean]> = [
-    ['/', 'Live', true], ['/terminals', 'Terminals', true], ['/solutions', 'Solutions', true], ['/alarms', 'Alarms', true], ['/decisions', 'Decisions', true],
-    ['/kpis', 'KPIs', true], ['/network', 'Network', can.seeStations(session.role)], ['/integrations', 'Integrations', can.seeIntegrations(session.role)], ['/supervision', 'Supervision', can.supervise(session.role)],
+    ['/', 'Live', true],
+    ['/terminals', 'Terminals', true],
+    ['/solutions', 'Solutions', true],
+    ['/alarms', 'Alarms', true],
+    ['/decisions', 'Decisions', true],
+    ['/kpis', 'KPIs', true],
+    ['/network', 'Network', can.seeStations(session.role)],
+    ['/integrations', 'Integrations', can.seeIntegrations(session.role)],
+    ['/supervision', 'Supervision', can.supervise(session.role)],
   ];
   const terminal = /^\/terminals\/([0-9a-fA-F]{16})$/.exec(path)?.[1];
   let view;
@@ -71,23 +112,47 @@ export function App() {
   return (
     <div className="app">
       <header className="top">
-        <a className="brand" {...linkProps('/')}>satiot</a>
+        <a className="brand" {...linkProps('/')}>
+          satiot
+        </a>
         <nav aria-label="Views">
-          {nav.filter(([, , shown]) => shown).map(([to, label]) => (
-            <a key={to} {...linkProps(to)} aria-current={(to === '/' ? path === '/' : path.startsWith(to)) ? 'page' : undefined}>{label}</a>
-          ))}
+          {nav
+            .filter(([, , shown]) => shown)
+            .map(([to, label]) => (
+              <a
+                key={to}
+                {...linkProps(to)}
+                aria-current={(to === '/' ? path === '/' : path.startsWith(to)) ? 'page' : undefined}
+              >
+                {label}
+              </a>
+            ))}
         </nav>
         <div className="who">
           <CoreClockBadge clock={clock} />
           {can.pickTenant(session) ? (
-            <label>Tenant{' '}
-              <select value={tenantId ?? ''} onChange={(e) => { sessionStorage.setItem('satiot.tenant', e.target.value); setPicked(e.target.value); }} data-testid="tenant">
-                {tenants.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+            <label>
+              Tenant{' '}
+              <select
+                value={tenantId ?? ''}
+                onChange={(e) => {
+                  sessionStorage.setItem('satiot.tenant', e.target.value);
+                  setPicked(e.target.value);
+                }}
+                data-testid="tenant"
+              >
+                {tenants.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name}
+                  </option>
+                ))}
               </select>
             </label>
           ) : null}
           <span className="pill role">{session.role}</span>
-          <button type="button" onClick={signOut}>Sign out</button>
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
         </div>
       </header>
       <main>{view}</main>

@@ -18,7 +18,8 @@ export function CoreClockBadge({ clock }: { clock: ServerClock }) {
   const speed = clock.speed();
   return (
     <span className="core-clock" data-testid="core-clock" title="Every time on these pages is the core's clock, in UTC">
-      Core clock <time dateTime={new Date(now).toISOString()}>{utc(now)}</time> UTC{Math.abs(speed - 1) > 0.05 ? ` · simulated ×${speed.toFixed(0)}` : ''}
+      Core clock <time dateTime={new Date(now).toISOString()}>{utc(now)}</time> UTC
+      {Math.abs(speed - 1) > 0.05 ? ` · simulated ×${speed.toFixed(0)}` : ''}
     </span>
   );
 }

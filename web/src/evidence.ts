@@ -1,8 +1,20 @@
 /** An alarm's (or a decision's) evidence in words: what each condition that held saw. */
 
 type Leaf = Record<string, unknown>;
-const num = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2)) : String(v));
-const time = (v: unknown) => (typeof v === 'string' ? v.replace('T', ' ').slice(0, 16) : typeof v === 'number' ? new Date(v).toISOString().replace('T', ' ').slice(0, 16) : '?');
+const num = (v: unknown) =>
+  typeof v === 'number'
+    ? Math.abs(v) >= 100
+      ? v.toFixed(0)
+      : Math.abs(v) >= 10
+        ? v.toFixed(1)
+        : v.toFixed(2)
+    : String(v);
+const time = (v: unknown) =>
+  typeof v === 'string'
+    ? v.replace('T', ' ').slice(0, 16)
+    : typeof v === 'number'
+      ? new Date(v).toISOString().replace('T', ' ').slice(0, 16)
+      : '?';
 const field = (f: unknown) => String(f ?? '').replace(/^values\./, '');
 
 /** One condition that held, in words ("waterLevelM foreseen >= 3.50 at 2026-12-07 01:00 (3.53, 3.49 to 3.57)"). */

@@ -7,7 +7,10 @@ export function usePath(): string {
     const update = () => setPath(location.pathname);
     addEventListener('popstate', update);
     addEventListener('satiot:navigate', update);
-    return () => { removeEventListener('popstate', update); removeEventListener('satiot:navigate', update); };
+    return () => {
+      removeEventListener('popstate', update);
+      removeEventListener('satiot:navigate', update);
+    };
   }, []);
   return path;
 }

@@ -13,9 +13,21 @@ export function SignIn({ onKey, error }: { onKey: (key: string) => void; error?:
         <h1>satiot</h1>
         <p>Satellite IoT operations. Sign in with an API key.</p>
         <label htmlFor="api-key">API key</label>
-        <input id="api-key" name="api-key" type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} autoFocus />
+        <input
+          id="api-key"
+          name="api-key"
+          type="password"
+          autoComplete="off"
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          autoFocus
+        />
         <button type="submit">Sign in</button>
-        {error ? <p className="error" role="alert">{error}</p> : null}
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
         <p className="muted">The key stays in this tab (session storage) and goes only to this server.</p>
       </form>
     </main>

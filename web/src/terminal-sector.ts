@@ -11,4 +11,9 @@ export function sectorOf(codec: string | undefined): Sector {
 /** The sectors in the order legends and counts list them. */
 export const SECTORS: readonly Sector[] = ['logistics', 'power', 'water', 'other'];
 
-export const SECTOR_COLOURS: Record<Sector, string> = { logistics: '#f59e0b', power: '#a78bfa', water: '#38bdf8', other: '#94a3b8' };
+export const SECTOR_COLOURS: Record<Sector, string> = {
+  logistics: '#f59e0b',
+  power: '#a78bfa',
+  water: '#38bdf8',
+  other: '#94a3b8',
+};

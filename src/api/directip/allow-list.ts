@@ -12,7 +12,10 @@ export function parseAllowList(entries: readonly string[]): BlockList {
     const [addr, bits, extra] = e.split('/');
     const type = isIPv4(addr ?? '') ? 'ipv4' : isIPv6(addr ?? '') ? 'ipv6' : undefined;
     if (!type || extra !== undefined) throw new Error(`not an address or CIDR block: ${e}`);
-    if (bits === undefined) { list.addAddress(addr!, type); continue; }
+    if (bits === undefined) {
+      list.addAddress(addr!, type);
+      continue;
+    }
     const prefix = Number(bits);
     if (!/^\d+$/.test(bits) || prefix > (type === 'ipv4' ? 32 : 128)) throw new Error(`bad prefix length in ${e}`);
     list.addSubnet(addr!, prefix, type);

@@ -4,7 +4,13 @@ import { Counter, type Registry } from 'prom-client';
 import type { Core } from '../../core/core.js';
 import type { GroundStationRecord } from '../../core/model.js';
 import { IRIDIUM_SATELLITE } from '../../core/downlink-service.js';
-import { directIpMessageLength, encodeDirectIp, isDirectIpError, parseDirectIp, type MoMessage } from '../../frame/iridium-sbd/index.js';
+import {
+  directIpMessageLength,
+  encodeDirectIp,
+  isDirectIpError,
+  parseDirectIp,
+  type MoMessage,
+} from '../../frame/iridium-sbd/index.js';
 
 export interface DirectIpMoOptions {
   readonly port: number;
@@ -33,7 +39,14 @@ const CLOSE_GRACE_MS = 2_000;
  * counter is old, the session's time is out of range): confirmed (status 1) and counted, so the
  * gateway does not deliver them for ever. An unknown IMEI is answered 0: it may be registered soon.
  */
-const FINAL_REFUSALS: ReadonlySet<string> = new Set(['TERMINAL_DISABLED', 'TERMINAL_NOT_APPROVED', 'REPLAYED_COUNTER', 'INVALID_RECEPTION', 'FRAME_TOO_LARGE', 'MALFORMED_FRAME']);
+const FINAL_REFUSALS: ReadonlySet<string> = new Set([
+  'TERMINAL_DISABLED',
+  'TERMINAL_NOT_APPROVED',
+  'REPLAYED_COUNTER',
+  'INVALID_RECEPTION',
+  'FRAME_TOO_LARGE',
+  'MALFORMED_FRAME',
+]);
 
 /**
  * Iridium Short Burst Data, mobile-originated, over DirectIP (docs/interop.md): the Iridium gateway
@@ -53,13 +66,23 @@ export class DirectIpMoServer {
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
-  private constructor(private readonly server: Server, private readonly core: Core, private readonly station: GroundStationRecord,
-    private readonly allowList: BlockList, private readonly opts: DirectIpMoOptions, metrics: Registry) {
+  private constructor(
+    private readonly server: Server,
+    private readonly core: Core,
+    private readonly station: GroundStationRecord,
+    private readonly allowList: BlockList,
+    private readonly opts: DirectIpMoOptions,
+    metrics: Registry,
+  ) {
     const name = 'satiot_directip_mo_total';
-    this.sessions = (metrics.getSingleMetric(name) as Counter<'outcome'> | undefined) ?? new Counter({
-      name, help: 'Iridium MO connections by outcome (accepted, duplicate, mailbox, session-failed, a rejection code, an SBD_* codec code, NOT_ALLOWED, TOO_MANY_CONNECTIONS, TIMEOUT, UNEXPECTED, ERROR)',
-      labelNames: ['outcome'], registers: [metrics],
-    });
+    this.sessions =
+      (metrics.getSingleMetric(name) as Counter<'outcome'> | undefined) ??
+      new Counter({
+        name,
+        help: 'Iridium MO connections by outcome (accepted, duplicate, mailbox, session-failed, a rejection code, an SBD_* codec code, NOT_ALLOWED, TOO_MANY_CONNECTIONS, TIMEOUT, UNEXPECTED, ERROR)',
+        labelNames: ['outcome'],
+        registers: [metrics],
+      });
   }
 
   /** Listens; resolves once bound. */
@@ -72,7 +95,10 @@ export class DirectIpMoServer {
     server.on('error', (e) => mo.fail(e, 'directip-mo socket'));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(opts.port, opts.host ?? '127.0.0.1', () => { server.off('error', reject); resolve(); });
+      server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
     return mo;
   }
@@ -94,24 +120,41 @@ export class DirectIpMoServer {
   }
 
   private accept(socket: Socket): void {
-    if (this.closed) { socket.destroy(); return; }
-    if (!allowed(this.allowList, socket.remoteAddress)) { this.count('NOT_ALLOWED'); socket.destroy(); return; }
-    if (this.sockets.size >= (this.opts.maxConnections ?? 64)) { this.count('TOO_MANY_CONNECTIONS'); socket.destroy(); return; }
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    if (!allowed(this.allowList, socket.remoteAddress)) {
+      this.count('NOT_ALLOWED');
+      socket.destroy();
+      return;
+    }
+    if (this.sockets.size >= (this.opts.maxConnections ?? 64)) {
+      this.count('TOO_MANY_CONNECTIONS');
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     // One deadline from accept (a byte now and then does not hold a slot), cleared once the message is in.
-    const deadline = setTimeout(() => { this.count('TIMEOUT'); socket.destroy(); }, this.opts.idleMs ?? 10_000);
+    const deadline = setTimeout(() => {
+      this.count('TIMEOUT');
+      socket.destroy();
+    }, this.opts.idleMs ?? 10_000);
     deadline.unref();
     socket.on('close', () => clearTimeout(deadline));
     const chunks: Buffer[] = [];
-    let have = 0, need: number | undefined, done = false;
+    let have = 0,
+      need: number | undefined,
+      done = false;
     socket.on('data', (chunk: Buffer) => {
       if (done) return; // one message per connection: whatever follows it is ignored
       chunks.push(chunk);
       have += chunk.length;
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, have);
-      chunks.length = 0; chunks.push(bytes);
+      chunks.length = 0;
+      chunks.push(bytes);
       try {
         need ??= directIpMessageLength(bytes);
       } catch (e) {
@@ -146,7 +189,11 @@ export class DirectIpMoServer {
       this.refuse(socket, e);
       return;
     }
-    if (m.kind !== 'mo') { this.count('UNEXPECTED'); socket.destroy(); return; }
+    if (m.kind !== 'mo') {
+      this.count('UNEXPECTED');
+      socket.destroy();
+      return;
+    }
     const status = await this.session(m);
     socket.end(encodeDirectIp({ kind: 'mo-confirmation', status }));
     // A gateway that never closes its side does not keep the connection.
@@ -157,25 +204,41 @@ export class DirectIpMoServer {
   private async session(m: MoMessage): Promise<0 | 1> {
     const { header: h } = m;
     const entry = await this.core.registry.loadByImei(h.imei);
-    if (!entry) { this.count('UNKNOWN_TERMINAL'); return 0; }
+    if (!entry) {
+      this.count('UNKNOWN_TERMINAL');
+      return 0;
+    }
     // A session that did not complete carries nothing to store; a mailbox check (no payload) may still report an MT delivery.
-    if (!SESSION_OK.has(h.sessionStatus)) { this.count('session-failed'); return 1; }
+    if (!SESSION_OK.has(h.sessionStatus)) {
+      this.count('session-failed');
+      return 1;
+    }
     if (!m.payload || m.payload.length === 0) {
       await this.delivered(entry.record.devEui, h.mtmsn, h.sessionTime);
       this.count('mailbox');
       return 1;
     }
     const receivedAt = this.core.clock.now();
-    const [r] = await this.core.pipeline.ingest(this.station, [{
-      phyPayload: '', satelliteId: IRIDIUM_SATELLITE, capturedAt: new Date(h.sessionTime).toISOString(), downlinkedAt: new Date(receivedAt).toISOString(),
-      sbd: { imei: h.imei, momsn: h.momsn, payload: m.payload },
-    }]);
+    const [r] = await this.core.pipeline.ingest(this.station, [
+      {
+        phyPayload: '',
+        satelliteId: IRIDIUM_SATELLITE,
+        capturedAt: new Date(h.sessionTime).toISOString(),
+        downlinkedAt: new Date(receivedAt).toISOString(),
+        sbd: { imei: h.imei, momsn: h.momsn, payload: m.payload },
+      },
+    ]);
     if (!r || r.status === 'rejected' || !r.messageId) {
       this.count(r?.code ?? 'rejected');
       return r?.code !== undefined && FINAL_REFUSALS.has(r.code) ? 1 : 0;
     }
     if (m.location && h.sessionStatus !== LOCATION_UNACCEPTABLE) {
-      await this.core.pipeline.reportPositions([{ messageId: r.messageId, position: { lat: m.location.lat, lon: m.location.lon, cepKm: m.location.cepRadiusKm, source: 'iridium' } }]);
+      await this.core.pipeline.reportPositions([
+        {
+          messageId: r.messageId,
+          position: { lat: m.location.lat, lon: m.location.lon, cepKm: m.location.cepRadiusKm, source: 'iridium' },
+        },
+      ]);
     }
     await this.delivered(entry.record.devEui, h.mtmsn, h.sessionTime);
     this.count(r.status);

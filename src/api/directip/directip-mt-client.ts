@@ -4,7 +4,13 @@ import { Counter, type Registry } from 'prom-client';
 import type { Core } from '../../core/core.js';
 import type { GroundStationRecord } from '../../core/model.js';
 import type { DownlinkRecord } from '../../core/ports/downlink-store.js';
-import { directIpMessageLength, encodeDirectIp, isDirectIpError, mtStatusCode, parseDirectIp } from '../../frame/iridium-sbd/index.js';
+import {
+  directIpMessageLength,
+  encodeDirectIp,
+  isDirectIpError,
+  mtStatusCode,
+  parseDirectIp,
+} from '../../frame/iridium-sbd/index.js';
 
 export interface DirectIpMtOptions {
   /** The Iridium gateway's MT DirectIP endpoint. */
@@ -29,7 +35,12 @@ class GatewayNotConfirming extends Error {}
 
 /** Why an MT message did not reach the gateway: the connection failed or the answer was not a confirmation. */
 class MtTransportError extends Error {
-  constructor(readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -50,12 +61,21 @@ export class DirectIpMtClient {
   /** Grows while the gateway cannot be reached. */
   private backoffMs = 0;
 
-  constructor(private readonly core: Core, private readonly station: GroundStationRecord, private readonly opts: DirectIpMtOptions, metrics: Registry = core.metrics) {
+  constructor(
+    private readonly core: Core,
+    private readonly station: GroundStationRecord,
+    private readonly opts: DirectIpMtOptions,
+    metrics: Registry = core.metrics,
+  ) {
     const name = 'satiot_directip_mt_total';
-    this.sent = (metrics.getSingleMetric(name) as Counter<'outcome'> | undefined) ?? new Counter({
-      name, help: 'Iridium MT messages handed to the gateway, by outcome (queued, an SBD_MT_* refusal code, or why it did not get there: SBD_GATEWAY_UNREACHABLE, SBD_NO_CONFIRMATION, an SBD_* codec code)',
-      labelNames: ['outcome'], registers: [metrics],
-    });
+    this.sent =
+      (metrics.getSingleMetric(name) as Counter<'outcome'> | undefined) ??
+      new Counter({
+        name,
+        help: 'Iridium MT messages handed to the gateway, by outcome (queued, an SBD_MT_* refusal code, or why it did not get there: SBD_GATEWAY_UNREACHABLE, SBD_NO_CONFIRMATION, an SBD_* codec code)',
+        labelNames: ['outcome'],
+        registers: [metrics],
+      });
   }
 
   /** Starts the MT client on the Iridium gateway's station record (created on first use). */
@@ -67,7 +87,9 @@ export class DirectIpMtClient {
 
   /** Looks at the queue now (and then on the interval as before). */
   kick(): Promise<void> {
-    this.running ??= this.pass().finally(() => { this.running = undefined; });
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 
@@ -80,7 +102,8 @@ export class DirectIpMtClient {
   private schedule(ms: number): void {
     if (this.closed) return;
     this.timer = setTimeout(() => {
-      void this.kick().catch((e: unknown) => this.opts.onError?.(e, 'directip-mt'))
+      void this.kick()
+        .catch((e: unknown) => this.opts.onError?.(e, 'directip-mt'))
         .finally(() => this.schedule(Math.max(this.opts.intervalMs ?? 2_000, this.backoffMs)));
     }, ms);
     this.timer.unref();
@@ -124,7 +147,10 @@ export class DirectIpMtClient {
   private open(): Promise<Socket> {
     return new Promise((resolve, reject) => {
       const socket = connect({ host: this.opts.host, port: this.opts.port });
-      const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no connection to the Iridium gateway ${this.opts.host}:${this.opts.port} in time`)); }, this.opts.timeoutMs ?? 10_000);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no connection to the Iridium gateway ${this.opts.host}:${this.opts.port} in time`));
+      }, this.opts.timeoutMs ?? 10_000);
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
@@ -132,7 +158,11 @@ export class DirectIpMtClient {
         socket.on('error', () => socket.destroy());
         resolve(socket);
       });
-      socket.once('error', (e) => { clearTimeout(timer); socket.destroy(); reject(e); });
+      socket.once('error', (e) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(e);
+      });
     });
   }
 
@@ -146,7 +176,11 @@ export class DirectIpMtClient {
     let request: Uint8Array;
     try {
       request = encodeDirectIp({
-        kind: 'mt', clientMessageId, imei, flags: 0, payload: d.payload,
+        kind: 'mt',
+        clientMessageId,
+        imei,
+        flags: 0,
+        payload: d.payload,
         ...(d.priority === 'emergency' ? { priority: EMERGENCY_PRIORITY } : {}),
       });
     } catch (e) {
@@ -174,30 +208,51 @@ export class DirectIpMtClient {
       await this.core.downlinks.iridiumUnsent(d.id, code);
       throw new GatewayNotConfirming(code);
     }
-    if (c.kind !== 'mt-confirmation' || Buffer.compare(Buffer.from(c.clientMessageId), Buffer.from(clientMessageId)) !== 0) {
+    if (
+      c.kind !== 'mt-confirmation' ||
+      Buffer.compare(Buffer.from(c.clientMessageId), Buffer.from(clientMessageId)) !== 0
+    ) {
       this.sent.inc({ outcome: 'SBD_NO_CONFIRMATION' });
       await this.core.downlinks.iridiumUnsent(d.id, 'SBD_NO_CONFIRMATION');
       throw new GatewayNotConfirming('SBD_NO_CONFIRMATION');
     }
     const code = c.status < 0 ? mtStatusCode(c.status) : undefined;
     this.sent.inc({ outcome: code ?? 'queued' });
-    await this.core.downlinks.iridiumConfirmed(d.id, { status: c.status, autoIdReference: c.autoIdReference, ...(code ? { code } : {}) });
+    await this.core.downlinks.iridiumConfirmed(d.id, {
+      status: c.status,
+      autoIdReference: c.autoIdReference,
+      ...(code ? { code } : {}),
+    });
   }
 
   /** On an open connection: the MT message out, the gateway's whole confirmation back. */
   private exchange(socket: Socket, request: Uint8Array): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
-      if (socket.destroyed) { reject(new MtTransportError('SBD_NO_CONFIRMATION', 'the Iridium gateway closed the connection')); return; }
-      let got = Buffer.alloc(0), settled = false;
+      if (socket.destroyed) {
+        reject(new MtTransportError('SBD_NO_CONFIRMATION', 'the Iridium gateway closed the connection'));
+        return;
+      }
+      let got = Buffer.alloc(0),
+        settled = false;
       const finish = (e: Error | undefined, bytes?: Uint8Array): void => {
         if (settled) return;
         settled = true;
         socket.destroy();
-        if (e) reject(e); else resolve(bytes!);
+        if (e) reject(e);
+        else resolve(bytes!);
       };
-      socket.setTimeout(this.opts.timeoutMs ?? 10_000, () => finish(new MtTransportError('SBD_NO_CONFIRMATION', 'the Iridium gateway did not confirm in time')));
+      socket.setTimeout(this.opts.timeoutMs ?? 10_000, () =>
+        finish(new MtTransportError('SBD_NO_CONFIRMATION', 'the Iridium gateway did not confirm in time')),
+      );
       socket.on('error', (e) => finish(new MtTransportError('SBD_NO_CONFIRMATION', e.message)));
-      socket.on('close', () => finish(new MtTransportError('SBD_NO_CONFIRMATION', 'the Iridium gateway closed the connection without a confirmation')));
+      socket.on('close', () =>
+        finish(
+          new MtTransportError(
+            'SBD_NO_CONFIRMATION',
+            'the Iridium gateway closed the connection without a confirmation',
+          ),
+        ),
+      );
       socket.on('data', (chunk: Buffer) => {
         got = Buffer.concat([got, chunk]);
         try {

@@ -60,7 +60,11 @@ export class PlannerPool {
   run(job: PlannerJob): Promise<unknown> {
     if (this.closed) return Promise.reject(new SatiotError('NOT_READY', 'the planner is stopping'));
     if (this.queue.length >= this.maxQueued && this.slots.every((s) => s.busy)) {
-      return Promise.reject(new SatiotError('PLANNER_BUSY', `the planner has ${this.queue.length} jobs waiting; retry shortly`, { queued: this.queue.length }));
+      return Promise.reject(
+        new SatiotError('PLANNER_BUSY', `the planner has ${this.queue.length} jobs waiting; retry shortly`, {
+          queued: this.queue.length,
+        }),
+      );
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
@@ -72,7 +76,12 @@ export class PlannerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const q of this.queue.splice(0)) q.reject(new SatiotError('NOT_READY', 'the planner is stopping'));
-    await Promise.all(this.slots.map(async (s) => { await s.worker?.terminate(); s.worker = undefined; }));
+    await Promise.all(
+      this.slots.map(async (s) => {
+        await s.worker?.terminate();
+        s.worker = undefined;
+      }),
+    );
   }
 
   private pump(): void {
@@ -89,7 +98,9 @@ export class PlannerPool {
   }
 
   private async execute(slot: Slot, q: Queued): Promise<void> {
-    const worker = slot.worker ??= startWorkerModule(import.meta.url, 'planner-worker', { resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb } });
+    const worker = (slot.worker ??= startWorkerModule(import.meta.url, 'planner-worker', {
+      resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
+    }));
     const id = ++this.nextId;
     await new Promise<void>((done) => {
       const finish = (): void => {
@@ -103,7 +114,11 @@ export class PlannerPool {
         if (slot.worker === worker) slot.worker = undefined;
         void worker.terminate();
       };
-      const onMessage = (m: { id: number; result?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } }): void => {
+      const onMessage = (m: {
+        id: number;
+        result?: unknown;
+        error?: { code: string; message: string; details?: Record<string, unknown> };
+      }): void => {
         if (m.id !== id) return;
         finish();
         if (!m.error) return q.resolve(m.result);
@@ -118,7 +133,12 @@ export class PlannerPool {
         finish();
         replace();
         this.opts.onError?.(e);
-        q.reject(new SatiotError('PAYLOAD_TOO_LARGE', 'the planning job ran out of memory; ask for a smaller region, resolution or window'));
+        q.reject(
+          new SatiotError(
+            'PAYLOAD_TOO_LARGE',
+            'the planning job ran out of memory; ask for a smaller region, resolution or window',
+          ),
+        );
       };
       const onExit = (): void => {
         finish();
@@ -128,7 +148,12 @@ export class PlannerPool {
       const timer = setTimeout(() => {
         finish();
         replace();
-        q.reject(new SatiotError('PLANNER_TIMEOUT', `the planning job ran past ${Math.round(this.timeoutMs / 1000)} s and was stopped; ask for a smaller region, resolution or window`));
+        q.reject(
+          new SatiotError(
+            'PLANNER_TIMEOUT',
+            `the planning job ran past ${Math.round(this.timeoutMs / 1000)} s and was stopped; ask for a smaller region, resolution or window`,
+          ),
+        );
       }, this.timeoutMs);
       worker.on('message', onMessage);
       worker.on('error', onError);

@@ -10,9 +10,12 @@ import { runPlannerJob, type PlannerJob } from './planner-jobs.js';
 parentPort!.on('message', (m: { id: number; job: PlannerJob }) => {
   runPlannerJob(m.job).then(
     (result) => parentPort!.postMessage({ id: m.id, result }),
-    (e: unknown) => parentPort!.postMessage({
-      id: m.id,
-      error: isSatiotError(e) ? { code: e.code, message: e.message, details: e.details } : { code: 'INTERNAL', message: e instanceof Error ? e.stack ?? e.message : String(e) },
-    }),
+    (e: unknown) =>
+      parentPort!.postMessage({
+        id: m.id,
+        error: isSatiotError(e)
+          ? { code: e.code, message: e.message, details: e.details }
+          : { code: 'INTERNAL', message: e instanceof Error ? (e.stack ?? e.message) : String(e) },
+      }),
   );
 });

@@ -6,16 +6,29 @@ import { errorSchema } from '../error-reply.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
 
 const keySchema = {
-  type: 'object', required: ['id', 'role', 'tenantId', 'name', 'prefix', 'createdAt', 'expiresAt', 'revokedAt'],
+  type: 'object',
+  required: ['id', 'role', 'tenantId', 'name', 'prefix', 'createdAt', 'expiresAt', 'revokedAt'],
   properties: {
-    id: { type: 'string' }, role: { type: 'string', enum: [...ROLES] }, tenantId: { type: ['string', 'null'] }, name: { type: 'string' },
-    prefix: { type: 'string', description: 'the key\'s first characters, to tell keys apart' },
-    createdAt: { type: 'string' }, expiresAt: { type: ['string', 'null'] }, revokedAt: { type: ['string', 'null'] },
+    id: { type: 'string' },
+    role: { type: 'string', enum: [...ROLES] },
+    tenantId: { type: ['string', 'null'] },
+    name: { type: 'string' },
+    prefix: { type: 'string', description: "the key's first characters, to tell keys apart" },
+    createdAt: { type: 'string' },
+    expiresAt: { type: ['string', 'null'] },
+    revokedAt: { type: ['string', 'null'] },
   },
 } as const;
 
 const keyJson = (k: ApiKeyRecord) => ({
-  id: k.id, role: k.role, tenantId: k.tenantId, name: k.name, prefix: k.prefix, createdAt: iso(k.createdAt), expiresAt: isoOrNull(k.expiresAt), revokedAt: isoOrNull(k.revokedAt),
+  id: k.id,
+  role: k.role,
+  tenantId: k.tenantId,
+  name: k.name,
+  prefix: k.prefix,
+  createdAt: iso(k.createdAt),
+  expiresAt: isoOrNull(k.expiresAt),
+  revokedAt: isoOrNull(k.revokedAt),
 });
 
 /** API keys: shown once, stored hashed, scoped to a tenant with a role; listed, revoked, expiring. */
@@ -24,40 +37,80 @@ export function apiKeyRoutes(access: AccessControl): FastifyPluginAsync {
     app.addHook('preHandler', authenticate(access));
     const secured = { security: [{ apiKey: [] }] };
 
-    app.post<{ Body: { tenantId?: string; role: Role; name?: string; expiresAt?: string } }>('/api/v1/api-keys', {
-      schema: {
-        summary: 'Create an API key (operators: any; tenant admins: tenant-admin and tenant-user keys of their tenant). The key is shown once.', tags: ['access'], ...secured,
-        body: {
-          type: 'object', required: ['role'], additionalProperties: false,
-          properties: {
-            tenantId: { type: 'string', maxLength: 64 }, role: { type: 'string', enum: [...ROLES] }, name: { type: 'string', maxLength: 200 },
-            expiresAt: { type: 'string', format: 'date-time' },
+    app.post<{ Body: { tenantId?: string; role: Role; name?: string; expiresAt?: string } }>(
+      '/api/v1/api-keys',
+      {
+        schema: {
+          summary:
+            'Create an API key (operators: any; tenant admins: tenant-admin and tenant-user keys of their tenant). The key is shown once.',
+          tags: ['access'],
+          ...secured,
+          body: {
+            type: 'object',
+            required: ['role'],
+            additionalProperties: false,
+            properties: {
+              tenantId: { type: 'string', maxLength: 64 },
+              role: { type: 'string', enum: [...ROLES] },
+              name: { type: 'string', maxLength: 200 },
+              expiresAt: { type: 'string', format: 'date-time' },
+            },
+          },
+          response: {
+            201: {
+              ...keySchema,
+              required: [...keySchema.required, 'key'],
+              properties: { ...keySchema.properties, key: { type: 'string' } },
+            },
+            '4xx': errorSchema,
           },
         },
-        response: { 201: { ...keySchema, required: [...keySchema.required, 'key'], properties: { ...keySchema.properties, key: { type: 'string' } } }, '4xx': errorSchema },
       },
-    }, async (req, reply) => {
-      const b = req.body;
-      const { record, key } = await access.createKey(principalOf(req), {
-        role: b.role, ...(b.tenantId ? { tenantId: b.tenantId } : {}), ...(b.name ? { name: b.name } : {}), ...(b.expiresAt ? { expiresAt: Date.parse(b.expiresAt) } : {}),
-      });
-      return reply.status(201).send({ ...keyJson(record), key });
-    });
+      async (req, reply) => {
+        const b = req.body;
+        const { record, key } = await access.createKey(principalOf(req), {
+          role: b.role,
+          ...(b.tenantId ? { tenantId: b.tenantId } : {}),
+          ...(b.name ? { name: b.name } : {}),
+          ...(b.expiresAt ? { expiresAt: Date.parse(b.expiresAt) } : {}),
+        });
+        return reply.status(201).send({ ...keyJson(record), key });
+      },
+    );
 
-    app.get<{ Querystring: { tenantId?: string } }>('/api/v1/api-keys', {
-      schema: {
-        summary: 'API keys (never the keys themselves)', tags: ['access'], ...secured,
-        querystring: { type: 'object', additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: keySchema } } }, '4xx': errorSchema },
+    app.get<{ Querystring: { tenantId?: string } }>(
+      '/api/v1/api-keys',
+      {
+        schema: {
+          summary: 'API keys (never the keys themselves)',
+          tags: ['access'],
+          ...secured,
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { tenantId: { type: 'string', maxLength: 64 } },
+          },
+          response: {
+            200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: keySchema } } },
+            '4xx': errorSchema,
+          },
+        },
       },
-    }, async (req) => ({ items: (await access.listKeys(principalOf(req), req.query.tenantId)).map(keyJson) }));
+      async (req) => ({ items: (await access.listKeys(principalOf(req), req.query.tenantId)).map(keyJson) }),
+    );
 
-    app.delete<{ Params: { id: string } }>('/api/v1/api-keys/:id', {
-      schema: {
-        summary: 'Revoke an API key (takes effect on every node within 10 s)', tags: ['access'], ...secured,
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
-        response: { 200: keySchema, '4xx': errorSchema },
+    app.delete<{ Params: { id: string } }>(
+      '/api/v1/api-keys/:id',
+      {
+        schema: {
+          summary: 'Revoke an API key (takes effect on every node within 10 s)',
+          tags: ['access'],
+          ...secured,
+          params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+          response: { 200: keySchema, '4xx': errorSchema },
+        },
       },
-    }, async (req) => keyJson(await access.revokeKey(principalOf(req), req.params.id)));
+      async (req) => keyJson(await access.revokeKey(principalOf(req), req.params.id)),
+    );
   };
 }

@@ -17,18 +17,41 @@ const AUDIT_READERS: readonly Role[] = ['operator', 'regulator', 'tenant-admin']
 /** Longest export window: 366 days. */
 const MAX_EXPORT_MS = 366 * 86_400_000;
 
-const actorSchema = { type: 'object', required: ['kind'], properties: { kind: { type: 'string' }, id: { type: 'string' }, role: { type: 'string' }, tenantId: { type: 'string' } } } as const;
+const actorSchema = {
+  type: 'object',
+  required: ['kind'],
+  properties: {
+    kind: { type: 'string' },
+    id: { type: 'string' },
+    role: { type: 'string' },
+    tenantId: { type: 'string' },
+  },
+} as const;
 
 export const auditRecordSchema = {
   type: 'object',
   required: ['seq', 'at', 'actor', 'action', 'outcome', 'hash'],
   properties: {
-    seq: { type: 'integer' }, at: { type: 'string', description: 'ISO 8601' }, actor: actorSchema, action: { type: 'string' },
-    target: { type: 'object', required: ['kind', 'id'], properties: { kind: { type: 'string' }, id: { type: 'string' }, tenantId: { type: 'string' } } },
+    seq: { type: 'integer' },
+    at: { type: 'string', description: 'ISO 8601' },
+    actor: actorSchema,
+    action: { type: 'string' },
+    target: {
+      type: 'object',
+      required: ['kind', 'id'],
+      properties: { kind: { type: 'string' }, id: { type: 'string' }, tenantId: { type: 'string' } },
+    },
     outcome: { type: 'string', enum: ['ok', 'denied', 'failed'] },
-    details: { type: 'object', additionalProperties: true, description: 'route, status, error code, ids; for regulators, tenants\' details are redacted unless the deployment allows them' },
-    sourceIp: { type: 'string' }, tenantId: { type: 'string' }, alg: { type: 'string', enum: ['sha256', 'sm3'] },
-    hash: { type: 'string', description: 'the record\'s chain hash (hex)' },
+    details: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        "route, status, error code, ids; for regulators, tenants' details are redacted unless the deployment allows them",
+    },
+    sourceIp: { type: 'string' },
+    tenantId: { type: 'string' },
+    alg: { type: 'string', enum: ['sha256', 'sm3'] },
+    hash: { type: 'string', description: "the record's chain hash (hex)" },
     redacted: { type: 'boolean', description: 'details and source address left out by the regulator policy' },
   },
 } as const;
@@ -46,9 +69,18 @@ export function auditJson(r: AuditRecord, p: Principal, access: AccessControl) {
   const stranger = p.tenantId !== null && r.actor.kind !== 'system' && r.actor.tenantId !== p.tenantId;
   const actor = stranger ? { kind: r.actor.kind, ...(r.actor.role ? { role: r.actor.role } : {}) } : r.actor;
   return {
-    seq: r.seq, at: new Date(r.at).toISOString(), actor, action: r.action, ...(r.target ? { target: r.target } : {}), outcome: r.outcome,
-    ...(!redact && r.details ? { details: r.details } : {}), ...(!redact && !stranger && r.sourceIp ? { sourceIp: r.sourceIp } : {}),
-    ...(r.tenantId !== undefined ? { tenantId: r.tenantId } : {}), alg: r.alg, hash: r.hash, ...(redact ? { redacted: true } : {}),
+    seq: r.seq,
+    at: new Date(r.at).toISOString(),
+    actor,
+    action: r.action,
+    ...(r.target ? { target: r.target } : {}),
+    outcome: r.outcome,
+    ...(!redact && r.details ? { details: r.details } : {}),
+    ...(!redact && !stranger && r.sourceIp ? { sourceIp: r.sourceIp } : {}),
+    ...(r.tenantId !== undefined ? { tenantId: r.tenantId } : {}),
+    alg: r.alg,
+    hash: r.hash,
+    ...(redact ? { redacted: true } : {}),
   };
 }
 
@@ -68,87 +100,174 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
 
-    app.get<{ Querystring: { tenantId?: string; from?: string; to?: string; action?: string; outcome?: AuditOutcome; limit: number; cursor?: string } }>('/api/v1/audit', {
-      schema: {
-        summary: 'Audit records, newest first (operators and regulators: all tenants; tenant administrators: their own)', tags: ['supervision'], security: [{ apiKey: [] }],
-        querystring: {
-          type: 'object', additionalProperties: false,
-          properties: {
-            tenantId: { type: 'string', maxLength: 64 }, from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' },
-            action: { type: 'string', maxLength: 100, description: "exact action, or a prefix ending in '.' (terminal.)" },
-            outcome: { type: 'string', enum: ['ok', 'denied', 'failed'] },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 },
-          },
-        },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: auditRecordSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
-      },
-    }, async (req) => {
-      // Another tenant answers as if it did not exist (404) before any role check (403).
-      const tenantId = tenantScope(req, req.query.tenantId);
-      const p = allow(req, AUDIT_READERS);
-      const q = req.query;
-      const from = timeOf(q.from, 'from');
-      const to = timeOf(q.to, 'to');
-      const page = await core.auditRecords.list({
-        limit: q.limit, ...(tenantId !== undefined ? { tenantId } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}),
-        ...(q.action !== undefined ? { action: q.action } : {}), ...(q.outcome !== undefined ? { outcome: q.outcome } : {}), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
-      });
-      return { items: page.items.map((r) => auditJson(r, p, access)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    });
-
-    app.get<{ Querystring: { from: string; to: string } }>('/api/v1/audit/export', {
-      schema: {
-        summary: 'Audit records of a time range as JSON lines with the chain anchor and signed checkpoints (operators: verifiable with `satiot audit verify --file`; regulators: redacted per policy)',
-        tags: ['supervision'], security: [{ apiKey: [] }],
-        querystring: { type: 'object', required: ['from', 'to'], additionalProperties: false, properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } } },
-        response: { 200: { type: 'string', description: 'application/x-ndjson' }, '4xx': errorSchema },
-      },
-    }, async (req, reply) => {
-      const p = allow(req, SUPERVISORS);
-      const from = timeOf(req.query.from, 'from')!;
-      const to = timeOf(req.query.to, 'to')!;
-      if (!(to > from) || to - from > MAX_EXPORT_MS) throw new SatiotError('INVALID_TIME', 'to must be after from, at most 366 days later');
-      // Streamed line by line: a half-year window holds millions of records.
-      const source = exportAudit(core.auditRecords, from, to, auditLogOf(core)?.verifierKey, core.clock.now());
-      async function* ndjson(): AsyncGenerator<string> {
-        for await (const line of source) {
-          if (line.type === 'record' && p.role === 'regulator') {
-            const { type: _t, inRange, ...r } = line;
-            yield `${JSON.stringify({ type: 'record', inRange, ...auditJson(r, p, access) })}\n`;
-          } else {
-            yield `${JSON.stringify(line)}\n`;
-          }
-        }
-      }
-      void reply.header('content-type', 'application/x-ndjson; charset=utf-8');
-      return reply.send(Readable.from(ndjson()));
-    });
-
-    app.get('/api/v1/audit/verify', {
-      schema: {
-        summary: 'Verify the whole audit chain now (operators): hashes, signed checkpoints and their cadence, the anchor of pruned records; `warning` says what an unpinned key does not prove',
-        tags: ['supervision'], security: [{ apiKey: [] }],
-        response: {
-          200: {
-            type: 'object', required: ['ok', 'records', 'checkpointsVerified'],
+    app.get<{
+      Querystring: {
+        tenantId?: string;
+        from?: string;
+        to?: string;
+        action?: string;
+        outcome?: AuditOutcome;
+        limit: number;
+        cursor?: string;
+      };
+    }>(
+      '/api/v1/audit',
+      {
+        schema: {
+          summary:
+            'Audit records, newest first (operators and regulators: all tenants; tenant administrators: their own)',
+          tags: ['supervision'],
+          security: [{ apiKey: [] }],
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
             properties: {
-              ok: { type: 'boolean' }, records: { type: 'integer' }, firstSeq: { type: 'integer' }, lastSeq: { type: 'integer' },
-              checkpointsVerified: { type: 'integer' }, checkpointsUnchecked: { type: 'integer' }, unsignedTail: { type: 'integer' },
-              broken: { type: 'object', properties: { seq: { type: 'integer' }, reason: { type: 'string' }, message: { type: 'string' }, expected: { type: 'string' }, found: { type: 'string' } } },
-              keySource: { type: 'string', enum: ['pinned', 'environment', 'data-dir', 'signer', 'export-file', 'none'], description: 'where the trusted public key came from; only pinned (--audit-public-key) holds against someone who controls the data' },
-              warning: { type: 'string', description: 'what the verification does not prove (the key was not pinned)' },
+              tenantId: { type: 'string', maxLength: 64 },
+              from: { type: 'string', format: 'date-time' },
+              to: { type: 'string', format: 'date-time' },
+              action: {
+                type: 'string',
+                maxLength: 100,
+                description: "exact action, or a prefix ending in '.' (terminal.)",
+              },
+              outcome: { type: 'string', enum: ['ok', 'denied', 'failed'] },
+              limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+              cursor: { type: 'string', maxLength: 200 },
             },
           },
-          '4xx': errorSchema,
+          response: {
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: auditRecordSchema }, nextCursor: { type: 'string' } },
+            },
+            '4xx': errorSchema,
+          },
         },
       },
-    }, async (req: FastifyRequest) => {
-      allow(req, ['operator']);
-      const log = auditLogOf(core);
-      return verifyStoredChain(core.auditRecords, log?.trust, {
-        now: core.clock.now(),
-        ...(log ? { retentionMs: log.retentionDays * 86_400_000, checkpointEvery: log.checkpointEvery, checkpointIntervalMs: log.checkpointIntervalMs } : {}),
-      });
-    });
+      async (req) => {
+        // Another tenant answers as if it did not exist (404) before any role check (403).
+        const tenantId = tenantScope(req, req.query.tenantId);
+        const p = allow(req, AUDIT_READERS);
+        const q = req.query;
+        const from = timeOf(q.from, 'from');
+        const to = timeOf(q.to, 'to');
+        const page = await core.auditRecords.list({
+          limit: q.limit,
+          ...(tenantId !== undefined ? { tenantId } : {}),
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
+          ...(q.action !== undefined ? { action: q.action } : {}),
+          ...(q.outcome !== undefined ? { outcome: q.outcome } : {}),
+          ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+        });
+        return {
+          items: page.items.map((r) => auditJson(r, p, access)),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
+      },
+    );
+
+    app.get<{ Querystring: { from: string; to: string } }>(
+      '/api/v1/audit/export',
+      {
+        schema: {
+          summary:
+            'Audit records of a time range as JSON lines with the chain anchor and signed checkpoints (operators: verifiable with `satiot audit verify --file`; regulators: redacted per policy)',
+          tags: ['supervision'],
+          security: [{ apiKey: [] }],
+          querystring: {
+            type: 'object',
+            required: ['from', 'to'],
+            additionalProperties: false,
+            properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
+          },
+          response: { 200: { type: 'string', description: 'application/x-ndjson' }, '4xx': errorSchema },
+        },
+      },
+      async (req, reply) => {
+        const p = allow(req, SUPERVISORS);
+        const from = timeOf(req.query.from, 'from')!;
+        const to = timeOf(req.query.to, 'to')!;
+        if (!(to > from) || to - from > MAX_EXPORT_MS)
+          throw new SatiotError('INVALID_TIME', 'to must be after from, at most 366 days later');
+        // Streamed line by line: a half-year window holds millions of records.
+        const source = exportAudit(core.auditRecords, from, to, auditLogOf(core)?.verifierKey, core.clock.now());
+        async function* ndjson(): AsyncGenerator<string> {
+          for await (const line of source) {
+            if (line.type === 'record' && p.role === 'regulator') {
+              const { type: _t, inRange, ...r } = line;
+              yield `${JSON.stringify({ type: 'record', inRange, ...auditJson(r, p, access) })}\n`;
+            } else {
+              yield `${JSON.stringify(line)}\n`;
+            }
+          }
+        }
+        void reply.header('content-type', 'application/x-ndjson; charset=utf-8');
+        return reply.send(Readable.from(ndjson()));
+      },
+    );
+
+    app.get(
+      '/api/v1/audit/verify',
+      {
+        schema: {
+          summary:
+            'Verify the whole audit chain now (operators): hashes, signed checkpoints and their cadence, the anchor of pruned records; `warning` says what an unpinned key does not prove',
+          tags: ['supervision'],
+          security: [{ apiKey: [] }],
+          response: {
+            200: {
+              type: 'object',
+              required: ['ok', 'records', 'checkpointsVerified'],
+              properties: {
+                ok: { type: 'boolean' },
+                records: { type: 'integer' },
+                firstSeq: { type: 'integer' },
+                lastSeq: { type: 'integer' },
+                checkpointsVerified: { type: 'integer' },
+                checkpointsUnchecked: { type: 'integer' },
+                unsignedTail: { type: 'integer' },
+                broken: {
+                  type: 'object',
+                  properties: {
+                    seq: { type: 'integer' },
+                    reason: { type: 'string' },
+                    message: { type: 'string' },
+                    expected: { type: 'string' },
+                    found: { type: 'string' },
+                  },
+                },
+                keySource: {
+                  type: 'string',
+                  enum: ['pinned', 'environment', 'data-dir', 'signer', 'export-file', 'none'],
+                  description:
+                    'where the trusted public key came from; only pinned (--audit-public-key) holds against someone who controls the data',
+                },
+                warning: {
+                  type: 'string',
+                  description: 'what the verification does not prove (the key was not pinned)',
+                },
+              },
+            },
+            '4xx': errorSchema,
+          },
+        },
+      },
+      async (req: FastifyRequest) => {
+        allow(req, ['operator']);
+        const log = auditLogOf(core);
+        return verifyStoredChain(core.auditRecords, log?.trust, {
+          now: core.clock.now(),
+          ...(log
+            ? {
+                retentionMs: log.retentionDays * 86_400_000,
+                checkpointEvery: log.checkpointEvery,
+                checkpointIntervalMs: log.checkpointIntervalMs,
+              }
+            : {}),
+        });
+      },
+    );
   };
 }

@@ -10,10 +10,18 @@ export const MAX_BULK_TERMINALS = 100_000;
 /** One row's outcome: `at` is the CSV line or the JSON array index. */
 export type BulkResult =
   | { readonly at: number; readonly devEui: string; readonly status: 'created'; readonly id: string }
-  | { readonly at: number; readonly devEui?: string; readonly status: 'rejected'; readonly code: string; readonly message: string };
+  | {
+      readonly at: number;
+      readonly devEui?: string;
+      readonly status: 'rejected';
+      readonly code: string;
+      readonly message: string;
+    };
 
 /** A row read from the request: the terminal, or why the row cannot become one. */
-export type BulkRow = { readonly at: number; readonly terminal: NewTerminal } | { readonly at: number; readonly devEui?: string; readonly error: SatiotError };
+export type BulkRow =
+  | { readonly at: number; readonly terminal: NewTerminal }
+  | { readonly at: number; readonly devEui?: string; readonly error: SatiotError };
 
 /**
  * Creates the rows' terminals for the caller in one bulk call (src/core/provisioning.ts): the
@@ -21,7 +29,11 @@ export type BulkRow = { readonly at: number; readonly terminal: NewTerminal } | 
  * cannot see, or that does not read as a terminal, is rejected on its own, as every other row that
  * fails. Each row is registered under the policy and audited as a single registration is.
  */
-export async function createInBulk(core: Core, req: FastifyRequest, rows: readonly BulkRow[]): Promise<{ created: number; rejected: number; results: BulkResult[] }> {
+export async function createInBulk(
+  core: Core,
+  req: FastifyRequest,
+  rows: readonly BulkRow[],
+): Promise<{ created: number; rejected: number; results: BulkResult[] }> {
   allow(req, ADMINS);
   const results: BulkResult[] = new Array(rows.length);
   const todo: Array<{ index: number; terminal: NewTerminal }> = [];
@@ -31,14 +43,22 @@ export async function createInBulk(core: Core, req: FastifyRequest, rows: readon
       continue;
     }
     try {
-      checkTenant(req, r.terminal.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${r.terminal.tenantId}`), ADMINS);
+      checkTenant(
+        req,
+        r.terminal.tenantId,
+        () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${r.terminal.tenantId}`),
+        ADMINS,
+      );
       todo.push({ index: i, terminal: r.terminal });
     } catch (e) {
       if (!isSatiotError(e)) throw e;
       results[i] = rejected(r.at, r.terminal.devEui, e);
     }
   }
-  const out = await core.registration.createTerminals(todo.map((t) => t.terminal), actorOf(req));
+  const out = await core.registration.createTerminals(
+    todo.map((t) => t.terminal),
+    actorOf(req),
+  );
   let created = 0;
   out.forEach((o, k) => {
     const { index, terminal } = todo[k]!;
@@ -54,5 +74,11 @@ export async function createInBulk(core: Core, req: FastifyRequest, rows: readon
 }
 
 function rejected(at: number, devEui: string | undefined, e: SatiotError): BulkResult {
-  return { at, ...(typeof devEui === 'string' && devEui !== '' ? { devEui } : {}), status: 'rejected', code: e.code, message: e.message };
+  return {
+    at,
+    ...(typeof devEui === 'string' && devEui !== '' ? { devEui } : {}),
+    status: 'rejected',
+    code: e.code,
+    message: e.message,
+  };
 }

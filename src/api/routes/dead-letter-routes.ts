@@ -12,12 +12,26 @@ export const deadLetterSchema = {
   type: 'object',
   required: ['id', 'consumer', 'subject', 'eventId', 'attempts', 'error', 'failedAt', 'state', 'replays'],
   properties: {
-    id: { type: 'string' }, consumer: { type: 'string', description: 'the durable consumer that gave up' }, subject: { type: 'string' },
-    eventId: { type: ['string', 'null'] }, attempts: { type: 'integer' }, error: { type: 'string', description: 'the last failure' },
-    failedAt: { type: 'string' }, state: { type: 'string', enum: ['open', 'resolved'] }, replays: { type: 'integer' },
-    replayedAt: { type: ['string', 'null'] }, lastReplayError: { type: ['string', 'null'] }, resolvedAt: { type: ['string', 'null'] },
-    event: { description: 'the event as published (JSON), when asked for one dead letter; for a key that may not see payloads only its identifying fields' },
-    eventRedacted: { type: 'boolean', description: 'true when `event` holds only identifying fields (a regulator key without payload access)' },
+    id: { type: 'string' },
+    consumer: { type: 'string', description: 'the durable consumer that gave up' },
+    subject: { type: 'string' },
+    eventId: { type: ['string', 'null'] },
+    attempts: { type: 'integer' },
+    error: { type: 'string', description: 'the last failure' },
+    failedAt: { type: 'string' },
+    state: { type: 'string', enum: ['open', 'resolved'] },
+    replays: { type: 'integer' },
+    replayedAt: { type: ['string', 'null'] },
+    lastReplayError: { type: ['string', 'null'] },
+    resolvedAt: { type: ['string', 'null'] },
+    event: {
+      description:
+        'the event as published (JSON), when asked for one dead letter; for a key that may not see payloads only its identifying fields',
+    },
+    eventRedacted: {
+      type: 'boolean',
+      description: 'true when `event` holds only identifying fields (a regulator key without payload access)',
+    },
   },
 } as const;
 
@@ -26,25 +40,63 @@ export const deadLetterSchema = {
  * may not see payloads is shown (payloads, decoded values, evidence and positions are left out).
  */
 const IDENTIFYING = new Set([
-  'kind', 'id', 'messageId', 'tenantId', 'devEui', 'devAddr', 'fCnt', 'fPort', 'stationId', 'satelliteId', 'code', 'action',
-  'alarmId', 'ruleId', 'downlinkId', 'state', 'entity', 'op', 'capturedAt', 'downlinkedAt', 'ingestedAt', 'receivedAt', 'requestedAt', 'decodedAt',
+  'kind',
+  'id',
+  'messageId',
+  'tenantId',
+  'devEui',
+  'devAddr',
+  'fCnt',
+  'fPort',
+  'stationId',
+  'satelliteId',
+  'code',
+  'action',
+  'alarmId',
+  'ruleId',
+  'downlinkId',
+  'state',
+  'entity',
+  'op',
+  'capturedAt',
+  'downlinkedAt',
+  'ingestedAt',
+  'receivedAt',
+  'requestedAt',
+  'decodedAt',
 ]);
 
 function eventOf(d: DeadLetterRecord, full: boolean): { event: unknown; eventRedacted?: true } {
   const text = Buffer.from(d.data).toString('utf8');
   let event: unknown;
-  try { event = JSON.parse(text); } catch { event = text; }
+  try {
+    event = JSON.parse(text);
+  } catch {
+    event = text;
+  }
   if (full) return { event };
   if (event === null || typeof event !== 'object' || Array.isArray(event)) return { event: null, eventRedacted: true };
-  const kept = Object.entries(event as Record<string, unknown>).filter(([k, v]) => IDENTIFYING.has(k) && (v === null || typeof v !== 'object'));
+  const kept = Object.entries(event as Record<string, unknown>).filter(
+    ([k, v]) => IDENTIFYING.has(k) && (v === null || typeof v !== 'object'),
+  );
   return { event: Object.fromEntries(kept), eventRedacted: true };
 }
 
 function deadLetterJson(d: DeadLetterRecord, event?: { event: unknown; eventRedacted?: true }) {
   return {
-    id: d.id, consumer: d.consumer, subject: d.subject, eventId: d.eventId, attempts: d.attempts, error: d.error, failedAt: iso(d.failedAt),
-    state: d.resolvedAt === null ? 'open' : 'resolved', replays: d.replays, replayedAt: isoOrNull(d.replayedAt), lastReplayError: d.lastReplayError,
-    resolvedAt: isoOrNull(d.resolvedAt), ...event,
+    id: d.id,
+    consumer: d.consumer,
+    subject: d.subject,
+    eventId: d.eventId,
+    attempts: d.attempts,
+    error: d.error,
+    failedAt: iso(d.failedAt),
+    state: d.resolvedAt === null ? 'open' : 'resolved',
+    replays: d.replays,
+    replayedAt: isoOrNull(d.replayedAt),
+    lastReplayError: d.lastReplayError,
+    resolvedAt: isoOrNull(d.resolvedAt),
+    ...event,
   };
 }
 
@@ -57,43 +109,89 @@ function deadLetterJson(d: DeadLetterRecord, event?: { event: unknown; eventReda
 export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{32}$' } } } as const;
+    const idParams = {
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', pattern: '^[0-9a-f]{32}$' } },
+    } as const;
 
-    app.get<{ Querystring: { consumer?: string; state?: 'open' | 'resolved'; limit: number; cursor?: string } }>('/api/v1/dead-letters', {
-      schema: {
-        summary: 'Events consumers gave up on, newest first', tags: ['cluster'], security: [{ apiKey: [] }],
-        querystring: {
-          type: 'object', additionalProperties: false,
-          properties: {
-            consumer: { type: 'string', maxLength: 64 }, state: { type: 'string', enum: ['open', 'resolved'] },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 },
+    app.get<{ Querystring: { consumer?: string; state?: 'open' | 'resolved'; limit: number; cursor?: string } }>(
+      '/api/v1/dead-letters',
+      {
+        schema: {
+          summary: 'Events consumers gave up on, newest first',
+          tags: ['cluster'],
+          security: [{ apiKey: [] }],
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              consumer: { type: 'string', maxLength: 64 },
+              state: { type: 'string', enum: ['open', 'resolved'] },
+              limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+              cursor: { type: 'string', maxLength: 200 },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: deadLetterSchema }, nextCursor: { type: 'string' } },
+            },
+            '4xx': errorSchema,
           },
         },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: deadLetterSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
       },
-    }, async (req) => {
-      allow(req, SUPERVISORS);
-      const q = req.query;
-      const page = await core.deadLetters.list({ limit: q.limit, ...(q.consumer !== undefined ? { consumer: q.consumer } : {}), ...(q.state ? { state: q.state } : {}), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}) });
-      return { items: page.items.map((d) => deadLetterJson(d)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    });
-
-    app.get<{ Params: { id: string } }>('/api/v1/dead-letters/:id', {
-      schema: { summary: 'One dead letter, with its event', tags: ['cluster'], security: [{ apiKey: [] }], params: idParams, response: { 200: deadLetterSchema, '4xx': errorSchema } },
-    }, async (req) => {
-      allow(req, SUPERVISORS);
-      const d = await core.deadLetters.get(req.params.id);
-      return deadLetterJson(d, eventOf(d, access.seesPayloads(principalOf(req))));
-    });
-
-    app.post<{ Params: { id: string } }>('/api/v1/dead-letters/:id/replay', {
-      schema: {
-        summary: 'Run a dead letter through its consumer again (idempotent: an event that got through changes nothing)', tags: ['cluster'], security: [{ apiKey: [] }],
-        params: idParams, response: { 200: deadLetterSchema, '4xx': errorSchema },
+      async (req) => {
+        allow(req, SUPERVISORS);
+        const q = req.query;
+        const page = await core.deadLetters.list({
+          limit: q.limit,
+          ...(q.consumer !== undefined ? { consumer: q.consumer } : {}),
+          ...(q.state ? { state: q.state } : {}),
+          ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+        });
+        return {
+          items: page.items.map((d) => deadLetterJson(d)),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
       },
-    }, async (req) => {
-      allow(req, OPERATOR);
-      return deadLetterJson(await core.deadLetters.replay(req.params.id));
-    });
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/api/v1/dead-letters/:id',
+      {
+        schema: {
+          summary: 'One dead letter, with its event',
+          tags: ['cluster'],
+          security: [{ apiKey: [] }],
+          params: idParams,
+          response: { 200: deadLetterSchema, '4xx': errorSchema },
+        },
+      },
+      async (req) => {
+        allow(req, SUPERVISORS);
+        const d = await core.deadLetters.get(req.params.id);
+        return deadLetterJson(d, eventOf(d, access.seesPayloads(principalOf(req))));
+      },
+    );
+
+    app.post<{ Params: { id: string } }>(
+      '/api/v1/dead-letters/:id/replay',
+      {
+        schema: {
+          summary:
+            'Run a dead letter through its consumer again (idempotent: an event that got through changes nothing)',
+          tags: ['cluster'],
+          security: [{ apiKey: [] }],
+          params: idParams,
+          response: { 200: deadLetterSchema, '4xx': errorSchema },
+        },
+      },
+      async (req) => {
+        allow(req, OPERATOR);
+        return deadLetterJson(await core.deadLetters.replay(req.params.id));
+      },
+    );
   };
 }

@@ -2,7 +2,13 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import type { LearnedModel } from '../../core/ports/model-store.js';
-import { DECISION_POLICIES, DECISION_STATES, type Decision, type DecisionPolicy, type DecisionState } from '../../core/ports/decision-store.js';
+import {
+  DECISION_POLICIES,
+  DECISION_STATES,
+  type Decision,
+  type DecisionPolicy,
+  type DecisionState,
+} from '../../core/ports/decision-store.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
@@ -12,23 +18,65 @@ const idParams = { type: 'object', properties: { id: { type: 'string', maxLength
 
 const decisionSchema = {
   type: 'object',
-  required: ['id', 'tenantId', 'devEui', 'ruleId', 'alarmId', 'action', 'model', 'confidence', 'policy', 'state', 'createdAt', 'decidedBy', 'decidedAt', 'undoneBy', 'undoneAt'],
+  required: [
+    'id',
+    'tenantId',
+    'devEui',
+    'ruleId',
+    'alarmId',
+    'action',
+    'model',
+    'confidence',
+    'policy',
+    'state',
+    'createdAt',
+    'decidedBy',
+    'decidedAt',
+    'undoneBy',
+    'undoneAt',
+  ],
   properties: {
-    id: { type: 'string' }, tenantId: { type: 'string' }, devEui: { type: 'string' }, ruleId: { type: 'string' }, alarmId: { type: 'string' },
+    id: { type: 'string' },
+    tenantId: { type: 'string' },
+    devEui: { type: 'string' },
+    ruleId: { type: 'string' },
+    alarmId: { type: 'string' },
     action: {
-      type: 'object', description: 'what the decision does: a command to the terminal',
+      type: 'object',
+      description: 'what the decision does: a command to the terminal',
       properties: {
-        kind: { type: 'string', enum: ['downlink'] }, fPort: { type: 'integer' }, payloadHex: { type: 'string' }, confirmed: { type: 'boolean' }, priority: { type: 'string' },
-        command: { type: 'string', description: 'the command the bytes were built for, e.g. sl651.intensive-reporting' },
+        kind: { type: 'string', enum: ['downlink'] },
+        fPort: { type: 'integer' },
+        payloadHex: { type: 'string' },
+        confirmed: { type: 'boolean' },
+        priority: { type: 'string' },
+        command: {
+          type: 'string',
+          description: 'the command the bytes were built for, e.g. sl651.intensive-reporting',
+        },
       },
     },
-    inputs: { type: 'object', additionalProperties: true, description: 'the alarm\'s evidence: each condition with the values behind it (left out, with the command\'s payloadHex, for keys that may not see payloads)' },
+    inputs: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        "the alarm's evidence: each condition with the values behind it (left out, with the command's payloadHex, for keys that may not see payloads)",
+    },
     model: { type: 'string', description: 'what judged the inputs, e.g. rule/anomaly:local-median' },
-    modelId: { type: ['string', 'null'], description: 'the stored learned model that judged (GET /api/v1/models/{id}: its version, parameters and training window); null for a plain rule' },
-    confidence: { type: 'number', description: '0..1: a learned condition\'s score, 1 for a plain rule' },
-    policy: { type: 'string', enum: [...DECISION_POLICIES] }, state: { type: 'string', enum: [...DECISION_STATES] },
-    createdAt: { type: 'string' }, decidedBy: { type: ['string', 'null'], description: 'policy:auto, or who approved or rejected it' }, decidedAt: { type: ['string', 'null'] },
-    reason: { type: ['string', 'null'] }, undoneBy: { type: ['string', 'null'] }, undoneAt: { type: ['string', 'null'] },
+    modelId: {
+      type: ['string', 'null'],
+      description:
+        'the stored learned model that judged (GET /api/v1/models/{id}: its version, parameters and training window); null for a plain rule',
+    },
+    confidence: { type: 'number', description: "0..1: a learned condition's score, 1 for a plain rule" },
+    policy: { type: 'string', enum: [...DECISION_POLICIES] },
+    state: { type: 'string', enum: [...DECISION_STATES] },
+    createdAt: { type: 'string' },
+    decidedBy: { type: ['string', 'null'], description: 'policy:auto, or who approved or rejected it' },
+    decidedAt: { type: ['string', 'null'] },
+    reason: { type: ['string', 'null'] },
+    undoneBy: { type: ['string', 'null'] },
+    undoneAt: { type: ['string', 'null'] },
   },
 } as const;
 
@@ -36,29 +84,76 @@ const decisionSchema = {
 function decisionJson(d: Decision, withInputs: boolean) {
   const { payloadHex: _p, ...command } = d.action;
   return {
-    id: d.id, tenantId: d.tenantId, devEui: d.devEui, ruleId: d.ruleId, alarmId: d.alarmId, action: withInputs ? d.action : command,
-    ...(withInputs ? { inputs: d.inputs } : {}), model: d.model, modelId: d.modelId, confidence: d.confidence, policy: d.policy, state: d.state,
-    createdAt: iso(d.createdAt), decidedBy: d.decidedBy, decidedAt: isoOrNull(d.decidedAt), reason: d.reason, undoneBy: d.undoneBy, undoneAt: isoOrNull(d.undoneAt),
+    id: d.id,
+    tenantId: d.tenantId,
+    devEui: d.devEui,
+    ruleId: d.ruleId,
+    alarmId: d.alarmId,
+    action: withInputs ? d.action : command,
+    ...(withInputs ? { inputs: d.inputs } : {}),
+    model: d.model,
+    modelId: d.modelId,
+    confidence: d.confidence,
+    policy: d.policy,
+    state: d.state,
+    createdAt: iso(d.createdAt),
+    decidedBy: d.decidedBy,
+    decidedAt: isoOrNull(d.decidedAt),
+    reason: d.reason,
+    undoneBy: d.undoneBy,
+    undoneAt: isoOrNull(d.undoneAt),
   };
 }
 
 const modelSchema = {
   type: 'object',
-  required: ['id', 'tenantId', 'subject', 'kind', 'field', 'version', 'trainedFrom', 'trainedTo', 'observations', 'createdAt'],
+  required: [
+    'id',
+    'tenantId',
+    'subject',
+    'kind',
+    'field',
+    'version',
+    'trainedFrom',
+    'trainedTo',
+    'observations',
+    'createdAt',
+  ],
   properties: {
-    id: { type: 'string' }, tenantId: { type: 'string' },
-    subject: { type: 'string', description: 'what it models: a terminal\'s id' }, devEui: { type: 'string', description: 'the terminal\'s DevEUI, when the subject is a terminal' },
-    kind: { type: 'string', description: 'forecast or anomaly' }, field: { type: 'string', description: 'the field it models, as rules name it' },
+    id: { type: 'string' },
+    tenantId: { type: 'string' },
+    subject: { type: 'string', description: "what it models: a terminal's id" },
+    devEui: { type: 'string', description: "the terminal's DevEUI, when the subject is a terminal" },
+    kind: { type: 'string', description: 'forecast or anomaly' },
+    field: { type: 'string', description: 'the field it models, as rules name it' },
     version: { type: 'integer', description: '1, 2, … as the series is refitted' },
-    params: { type: 'object', additionalProperties: true, description: 'the method and what was fitted: seasonal periods, tide, interval, thresholds (left out for keys that may not see payloads)' },
-    trainedFrom: { type: 'string' }, trainedTo: { type: 'string' }, observations: { type: 'integer' }, createdAt: { type: 'string' },
+    params: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        'the method and what was fitted: seasonal periods, tide, interval, thresholds (left out for keys that may not see payloads)',
+    },
+    trainedFrom: { type: 'string' },
+    trainedTo: { type: 'string' },
+    observations: { type: 'integer' },
+    createdAt: { type: 'string' },
   },
 } as const;
 
 function modelJson(m: LearnedModel, devEui: string | undefined, withParams: boolean) {
   return {
-    id: m.id, tenantId: m.tenantId, subject: m.subject, ...(devEui ? { devEui } : {}), kind: m.kind, field: m.field, version: m.version,
-    ...(withParams ? { params: m.params } : {}), trainedFrom: iso(m.trainedFrom), trainedTo: iso(m.trainedTo), observations: m.observations, createdAt: iso(m.createdAt),
+    id: m.id,
+    tenantId: m.tenantId,
+    subject: m.subject,
+    ...(devEui ? { devEui } : {}),
+    kind: m.kind,
+    field: m.field,
+    version: m.version,
+    ...(withParams ? { params: m.params } : {}),
+    trainedFrom: iso(m.trainedFrom),
+    trainedTo: iso(m.trainedTo),
+    observations: m.observations,
+    createdAt: iso(m.createdAt),
   };
 }
 
@@ -72,100 +167,227 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
     const secured = { security: [{ apiKey: [] }] };
     const visible = async (req: FastifyRequest, id: string, roles = READERS): Promise<Decision> => {
       const notFound = () => new SatiotError('DECISION_NOT_FOUND', `no decision ${id}`, { decisionId: id });
-      const d = await core.decisions.get(id).catch(() => { throw notFound(); });
+      const d = await core.decisions.get(id).catch(() => {
+        throw notFound();
+      });
       checkTenant(req, d.tenantId, notFound, roles);
       return d;
     };
 
-    app.get<{ Querystring: { tenantId?: string; state?: DecisionState; limit: number; cursor?: string } }>('/api/v1/decisions', {
-      schema: {
-        summary: 'Automated decisions, newest first (cursor pagination); state=proposed is the queue waiting for approval', tags: ['intelligence'], ...secured,
-        querystring: {
-          type: 'object', additionalProperties: false,
-          properties: {
-            tenantId: { type: 'string', maxLength: 64 }, state: { type: 'string', enum: [...DECISION_STATES] },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 },
+    app.get<{ Querystring: { tenantId?: string; state?: DecisionState; limit: number; cursor?: string } }>(
+      '/api/v1/decisions',
+      {
+        schema: {
+          summary:
+            'Automated decisions, newest first (cursor pagination); state=proposed is the queue waiting for approval',
+          tags: ['intelligence'],
+          ...secured,
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              tenantId: { type: 'string', maxLength: 64 },
+              state: { type: 'string', enum: [...DECISION_STATES] },
+              limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+              cursor: { type: 'string', maxLength: 200 },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: decisionSchema }, nextCursor: { type: 'string' } },
+            },
+            '4xx': errorSchema,
           },
         },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: decisionSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
       },
-    }, async (req) => {
-      allow(req, READERS);
-      const q = req.query;
-      const tenantId = tenantScope(req, q.tenantId);
-      const page = await core.decisions.list({ limit: q.limit, ...(tenantId ? { tenantId } : {}), ...(q.state ? { state: q.state } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) });
-      const withInputs = access.seesPayloads(principalOf(req));
-      return { items: page.items.map((d) => decisionJson(d, withInputs)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    });
-
-    app.get<{ Querystring: { tenantId: string } }>('/api/v1/decisions/policy', {
-      schema: {
-        summary: 'A tenant\'s decision policy: auto (rule actions are taken at once) or suggest (proposed for approval)', tags: ['intelligence'], ...secured,
-        querystring: { type: 'object', required: ['tenantId'], additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
-        response: { 200: { type: 'object', required: ['tenantId', 'policy'], properties: { tenantId: { type: 'string' }, policy: { type: 'string', enum: [...DECISION_POLICIES] } } }, '4xx': errorSchema },
+      async (req) => {
+        allow(req, READERS);
+        const q = req.query;
+        const tenantId = tenantScope(req, q.tenantId);
+        const page = await core.decisions.list({
+          limit: q.limit,
+          ...(tenantId ? { tenantId } : {}),
+          ...(q.state ? { state: q.state } : {}),
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+        });
+        const withInputs = access.seesPayloads(principalOf(req));
+        return {
+          items: page.items.map((d) => decisionJson(d, withInputs)),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
       },
-    }, async (req) => {
-      const tenantId = tenantScope(req, req.query.tenantId)!;
-      allow(req, READERS);
-      return { tenantId, policy: await core.decisions.policy(tenantId) };
-    });
+    );
 
-    app.put<{ Body: { tenantId: string; policy: DecisionPolicy } }>('/api/v1/decisions/policy', {
-      schema: {
-        summary: 'Set a tenant\'s decision policy (audited); a rule\'s own action.policy overrides it', tags: ['intelligence'], ...secured,
-        body: { type: 'object', required: ['tenantId', 'policy'], additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 }, policy: { type: 'string', enum: [...DECISION_POLICIES] } } },
-        response: { 200: { type: 'object', required: ['tenantId', 'policy'], properties: { tenantId: { type: 'string' }, policy: { type: 'string' } } }, '4xx': errorSchema },
+    app.get<{ Querystring: { tenantId: string } }>(
+      '/api/v1/decisions/policy',
+      {
+        schema: {
+          summary:
+            "A tenant's decision policy: auto (rule actions are taken at once) or suggest (proposed for approval)",
+          tags: ['intelligence'],
+          ...secured,
+          querystring: {
+            type: 'object',
+            required: ['tenantId'],
+            additionalProperties: false,
+            properties: { tenantId: { type: 'string', maxLength: 64 } },
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['tenantId', 'policy'],
+              properties: { tenantId: { type: 'string' }, policy: { type: 'string', enum: [...DECISION_POLICIES] } },
+            },
+            '4xx': errorSchema,
+          },
+        },
       },
-    }, async (req) => {
-      const tenantId = tenantScope(req, req.body.tenantId)!;
-      allow(req, ADMINS);
-      await core.registryQueries.requireTenant(tenantId);
-      await core.decisions.setPolicy(tenantId, req.body.policy, actorOf(req));
-      return { tenantId, policy: req.body.policy };
-    });
+      async (req) => {
+        const tenantId = tenantScope(req, req.query.tenantId)!;
+        allow(req, READERS);
+        return { tenantId, policy: await core.decisions.policy(tenantId) };
+      },
+    );
 
-    app.get<{ Params: { id: string } }>('/api/v1/decisions/:id', {
-      schema: { summary: 'One decision with its inputs, model, confidence and who decided', tags: ['intelligence'], ...secured, params: idParams, response: { 200: decisionSchema, '4xx': errorSchema } },
-    }, async (req) => decisionJson(await visible(req, req.params.id), access.seesPayloads(principalOf(req))));
+    app.put<{ Body: { tenantId: string; policy: DecisionPolicy } }>(
+      '/api/v1/decisions/policy',
+      {
+        schema: {
+          summary: "Set a tenant's decision policy (audited); a rule's own action.policy overrides it",
+          tags: ['intelligence'],
+          ...secured,
+          body: {
+            type: 'object',
+            required: ['tenantId', 'policy'],
+            additionalProperties: false,
+            properties: {
+              tenantId: { type: 'string', maxLength: 64 },
+              policy: { type: 'string', enum: [...DECISION_POLICIES] },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['tenantId', 'policy'],
+              properties: { tenantId: { type: 'string' }, policy: { type: 'string' } },
+            },
+            '4xx': errorSchema,
+          },
+        },
+      },
+      async (req) => {
+        const tenantId = tenantScope(req, req.body.tenantId)!;
+        allow(req, ADMINS);
+        await core.registryQueries.requireTenant(tenantId);
+        await core.decisions.setPolicy(tenantId, req.body.policy, actorOf(req));
+        return { tenantId, policy: req.body.policy };
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/api/v1/decisions/:id',
+      {
+        schema: {
+          summary: 'One decision with its inputs, model, confidence and who decided',
+          tags: ['intelligence'],
+          ...secured,
+          params: idParams,
+          response: { 200: decisionSchema, '4xx': errorSchema },
+        },
+      },
+      async (req) => decisionJson(await visible(req, req.params.id), access.seesPayloads(principalOf(req))),
+    );
 
     // Learned models: the versions behind decisions, with their parameters and training window.
-    app.get<{ Querystring: { tenantId?: string; devEui?: string; kind?: string; field?: string; limit: number; cursor?: string } }>('/api/v1/models', {
-      schema: {
-        summary: 'Learned models that judged decisions, newest first (cursor pagination): each version with its parameters and training window', tags: ['intelligence'], ...secured,
-        querystring: {
-          type: 'object', additionalProperties: false,
-          properties: {
-            tenantId: { type: 'string', maxLength: 64 }, devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' }, kind: { type: 'string', maxLength: 32 }, field: { type: 'string', maxLength: 256 },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 },
+    app.get<{
+      Querystring: {
+        tenantId?: string;
+        devEui?: string;
+        kind?: string;
+        field?: string;
+        limit: number;
+        cursor?: string;
+      };
+    }>(
+      '/api/v1/models',
+      {
+        schema: {
+          summary:
+            'Learned models that judged decisions, newest first (cursor pagination): each version with its parameters and training window',
+          tags: ['intelligence'],
+          ...secured,
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              tenantId: { type: 'string', maxLength: 64 },
+              devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
+              kind: { type: 'string', maxLength: 32 },
+              field: { type: 'string', maxLength: 256 },
+              limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+              cursor: { type: 'string', maxLength: 200 },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: modelSchema }, nextCursor: { type: 'string' } },
+            },
+            '4xx': errorSchema,
           },
         },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: modelSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
       },
-    }, async (req) => {
-      allow(req, READERS);
-      const q = req.query;
-      const tenantId = tenantScope(req, q.tenantId);
-      let subject: string | undefined;
-      if (q.devEui !== undefined) {
-        const t = await core.registryQueries.getTerminalByDevEui(q.devEui.toLowerCase());
-        if (!t || (tenantId !== undefined && t.tenantId !== tenantId)) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${q.devEui}`, { devEui: q.devEui });
-        subject = t.id;
-      }
-      const page = await core.decisions.models({
-        limit: q.limit, ...(tenantId ? { tenantId } : {}), ...(subject ? { subject } : {}), ...(q.kind ? { kind: q.kind } : {}), ...(q.field ? { field: q.field } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
-      });
-      const withParams = access.seesPayloads(principalOf(req));
-      return { items: page.items.map((m) => modelJson(m, q.devEui?.toLowerCase(), withParams)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    });
+      async (req) => {
+        allow(req, READERS);
+        const q = req.query;
+        const tenantId = tenantScope(req, q.tenantId);
+        let subject: string | undefined;
+        if (q.devEui !== undefined) {
+          const t = await core.registryQueries.getTerminalByDevEui(q.devEui.toLowerCase());
+          if (!t || (tenantId !== undefined && t.tenantId !== tenantId))
+            throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${q.devEui}`, { devEui: q.devEui });
+          subject = t.id;
+        }
+        const page = await core.decisions.models({
+          limit: q.limit,
+          ...(tenantId ? { tenantId } : {}),
+          ...(subject ? { subject } : {}),
+          ...(q.kind ? { kind: q.kind } : {}),
+          ...(q.field ? { field: q.field } : {}),
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+        });
+        const withParams = access.seesPayloads(principalOf(req));
+        return {
+          items: page.items.map((m) => modelJson(m, q.devEui?.toLowerCase(), withParams)),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
+      },
+    );
 
-    app.get<{ Params: { id: string } }>('/api/v1/models/:id', {
-      schema: { summary: 'One learned model: its version, parameters and training window', tags: ['intelligence'], ...secured, params: idParams, response: { 200: modelSchema, '4xx': errorSchema } },
-    }, async (req) => {
-      const notFound = () => new SatiotError('MODEL_NOT_FOUND', `no model ${req.params.id}`, { modelId: req.params.id });
-      const m = await core.decisions.model(req.params.id).catch(() => { throw notFound(); });
-      checkTenant(req, m.tenantId, notFound);
-      return modelJson(m, undefined, access.seesPayloads(principalOf(req)));
-    });
+    app.get<{ Params: { id: string } }>(
+      '/api/v1/models/:id',
+      {
+        schema: {
+          summary: 'One learned model: its version, parameters and training window',
+          tags: ['intelligence'],
+          ...secured,
+          params: idParams,
+          response: { 200: modelSchema, '4xx': errorSchema },
+        },
+      },
+      async (req) => {
+        const notFound = () =>
+          new SatiotError('MODEL_NOT_FOUND', `no model ${req.params.id}`, { modelId: req.params.id });
+        const m = await core.decisions.model(req.params.id).catch(() => {
+          throw notFound();
+        });
+        checkTenant(req, m.tenantId, notFound);
+        return modelJson(m, undefined, access.seesPayloads(principalOf(req)));
+      },
+    );
 
     const steps = {
       approve: 'Approve a proposed decision: its command is queued at once',
@@ -173,21 +395,47 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
       undo: 'Undo an executed decision: its command is withdrawn while it has not left (DECISION_NOT_UNDOABLE once it has)',
     } as const;
     for (const [step, summary] of Object.entries(steps) as Array<[keyof typeof steps, string]>) {
-      app.post<{ Params: { id: string }; Body: { reason?: string } | null }>(`/api/v1/decisions/:id/${step}`, {
-        schema: {
-          summary, tags: ['intelligence'], ...secured, params: idParams,
-          body: { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500, description: 'why a decision is rejected or undone, kept on the decision and in the audit record (an approval takes none)' } }, description: 'optional: no body at all is fine' },
-          response: { 200: decisionSchema, '4xx': errorSchema },
+      app.post<{ Params: { id: string }; Body: { reason?: string } | null }>(
+        `/api/v1/decisions/:id/${step}`,
+        {
+          schema: {
+            summary,
+            tags: ['intelligence'],
+            ...secured,
+            params: idParams,
+            body: {
+              type: ['object', 'null'],
+              additionalProperties: false,
+              properties: {
+                reason: {
+                  type: 'string',
+                  maxLength: 500,
+                  description:
+                    'why a decision is rejected or undone, kept on the decision and in the audit record (an approval takes none)',
+                },
+              },
+              description: 'optional: no body at all is fine',
+            },
+            response: { 200: decisionSchema, '4xx': errorSchema },
+          },
+          // No body at all is fine: validated as null.
+          preValidation: async (req) => {
+            if (req.body === undefined || (req.body as unknown) === '') req.body = null;
+          },
         },
-        // No body at all is fine: validated as null.
-        preValidation: async (req) => { if (req.body === undefined || (req.body as unknown) === '') req.body = null; },
-      }, async (req) => {
-        await visible(req, req.params.id, ADMINS);
-        const by = actorOf(req), reason = req.body?.reason;
-        const d = step === 'approve' ? await core.decisions.approve(req.params.id, by)
-          : step === 'reject' ? await core.decisions.reject(req.params.id, by, reason) : await core.decisions.undo(req.params.id, by, reason);
-        return decisionJson(d, access.seesPayloads(principalOf(req)));
-      });
+        async (req) => {
+          await visible(req, req.params.id, ADMINS);
+          const by = actorOf(req),
+            reason = req.body?.reason;
+          const d =
+            step === 'approve'
+              ? await core.decisions.approve(req.params.id, by)
+              : step === 'reject'
+                ? await core.decisions.reject(req.params.id, by, reason)
+                : await core.decisions.undo(req.params.id, by, reason);
+          return decisionJson(d, access.seesPayloads(principalOf(req)));
+        },
+      );
     }
   };
 }

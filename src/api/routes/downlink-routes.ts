@@ -21,42 +21,109 @@ const isoTime = { type: 'string', maxLength: 40, description: 'ISO 8601' } as co
 const nullableIso = { type: ['string', 'null'], description: 'ISO 8601' } as const;
 
 const stepSchema = {
-  type: 'object', required: ['state', 'at'],
+  type: 'object',
+  required: ['state', 'at'],
   properties: {
-    state: { type: 'string', enum: [...DOWNLINK_STATES] }, at: { type: 'string' }, stationId: { type: 'string' }, satelliteId: { type: 'string' },
-    eta: { type: 'string' }, reason: { type: 'string', description: 'missed-contact, no-route, replanned, no-tx-ack; the path that took it (terrestrial, directip, directip-queued); or why it failed (an SBD_MT_* code)' },
-    queuePosition: { type: 'integer', description: 'Iridium: its place in the gateway\'s queue for the terminal (1..50)' },
-    autoIdReference: { type: 'integer', description: 'Iridium: the gateway\'s reference for the MT message' },
-    mtmsn: { type: 'integer', description: 'Iridium: the MT sequence number the terminal\'s session reported' },
-    missedContact: { type: 'object', properties: { stationId: { type: 'string' }, satelliteId: { type: 'string' }, start: { type: 'string' }, end: { type: 'string' } } },
+    state: { type: 'string', enum: [...DOWNLINK_STATES] },
+    at: { type: 'string' },
+    stationId: { type: 'string' },
+    satelliteId: { type: 'string' },
+    eta: { type: 'string' },
+    reason: {
+      type: 'string',
+      description:
+        'missed-contact, no-route, replanned, no-tx-ack; the path that took it (terrestrial, directip, directip-queued); or why it failed (an SBD_MT_* code)',
+    },
+    queuePosition: {
+      type: 'integer',
+      description: "Iridium: its place in the gateway's queue for the terminal (1..50)",
+    },
+    autoIdReference: { type: 'integer', description: "Iridium: the gateway's reference for the MT message" },
+    mtmsn: { type: 'integer', description: "Iridium: the MT sequence number the terminal's session reported" },
+    missedContact: {
+      type: 'object',
+      properties: {
+        stationId: { type: 'string' },
+        satelliteId: { type: 'string' },
+        start: { type: 'string' },
+        end: { type: 'string' },
+      },
+    },
   },
 } as const;
 
 const downlinkSchema = {
   type: 'object',
-  required: ['id', 'tenantId', 'devEui', 'fPort', 'confirmed', 'priority', 'state', 'eta', 'fCntDown', 'createdAt', 'expiresAt', 'history'],
+  required: [
+    'id',
+    'tenantId',
+    'devEui',
+    'fPort',
+    'confirmed',
+    'priority',
+    'state',
+    'eta',
+    'fCntDown',
+    'createdAt',
+    'expiresAt',
+    'history',
+  ],
   properties: {
-    id: { type: 'string' }, tenantId: { type: 'string' }, devEui: { type: 'string' }, fPort: { type: 'integer' },
-    payload: { type: 'string', description: 'application payload, base64 (left out for regulators unless the deployment allows them payloads)' }, confirmed: { type: 'boolean' },
-    priority: { type: 'string', enum: ['normal', 'emergency'] }, state: { type: 'string', enum: [...DOWNLINK_STATES] },
-    eta: { ...nullableIso, description: 'when the frame reaches the terminal: planned, or reported once transmitted; null without a route' },
+    id: { type: 'string' },
+    tenantId: { type: 'string' },
+    devEui: { type: 'string' },
+    fPort: { type: 'integer' },
+    payload: {
+      type: 'string',
+      description: 'application payload, base64 (left out for regulators unless the deployment allows them payloads)',
+    },
+    confirmed: { type: 'boolean' },
+    priority: { type: 'string', enum: ['normal', 'emergency'] },
+    state: { type: 'string', enum: [...DOWNLINK_STATES] },
+    eta: {
+      ...nullableIso,
+      description: 'when the frame reaches the terminal: planned, or reported once transmitted; null without a route',
+    },
     fCntDown: { type: ['integer', 'null'], description: 'the frame counter, given when first scheduled' },
-    createdAt: { type: 'string' }, expiresAt: { type: 'string' }, alarmId: { type: 'string', description: 'the rule alarm that asked for it' },
+    createdAt: { type: 'string' },
+    expiresAt: { type: 'string' },
+    alarmId: { type: 'string', description: 'the rule alarm that asked for it' },
     route: {
       type: 'object',
       properties: {
-        stationId: { type: 'string' }, satelliteId: { type: 'string' }, contactStart: { type: 'string' }, contactEnd: { type: 'string' },
-        uploadAt: { type: 'string' }, deliveryStart: nullableIso, deliveryEnd: nullableIso,
+        stationId: { type: 'string' },
+        satelliteId: { type: 'string' },
+        contactStart: { type: 'string' },
+        contactEnd: { type: 'string' },
+        uploadAt: { type: 'string' },
+        deliveryStart: nullableIso,
+        deliveryEnd: nullableIso,
       },
     },
-    history: { type: 'array', items: stepSchema, description: 'every state the downlink entered, with its time, oldest first' },
+    history: {
+      type: 'array',
+      items: stepSchema,
+      description: 'every state the downlink entered, with its time, oldest first',
+    },
   },
 } as const;
 
-const devEuiParams = { type: 'object', required: ['devEui'], properties: { devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' } } } as const;
+const devEuiParams = {
+  type: 'object',
+  required: ['devEui'],
+  properties: { devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' } },
+} as const;
 
-interface DownlinkBody { fPort: number; payload: string; confirmed?: boolean; expiresAt?: string; priority?: 'normal' | 'emergency' }
-interface StatusBody { updates: Array<{ downlinkId: string; status: 'uploaded' | 'transmitted' | 'failed'; at: string }> }
+interface DownlinkBody {
+  fPort: number;
+  payload: string;
+  confirmed?: boolean;
+  expiresAt?: string;
+  priority?: 'normal' | 'emergency';
+}
+interface StatusBody {
+  updates: Array<{ downlinkId: string; status: 'uploaded' | 'transmitted' | 'failed'; at: string }>;
+}
 
 /** Strict base64 (RFC 4648 alphabet, padded): Buffer.from would skip bad characters silently. */
 function base64Bytes(s: string): Uint8Array {
@@ -94,143 +161,255 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
         return entry;
       };
 
-      customer.post<{ Params: { devEui: string }; Body: DownlinkBody }>('/api/v1/terminals/:devEui/downlinks', {
-        schema: {
-          summary: 'Queue a downlink; it is routed over the contact plan at once (eta null: no route yet)', tags: ['downlinks'], ...secured,
-          params: devEuiParams,
-          body: {
-            type: 'object', required: ['fPort', 'payload'], additionalProperties: false,
-            properties: {
-              fPort: { type: 'integer', minimum: 1, maximum: 223 }, payload: { type: 'string', maxLength: 2520, description: 'base64: at most 242 bytes for a LoRaWAN terminal, 1,890 for an Iridium one' },
-              confirmed: { type: 'boolean', default: false }, expiresAt: { ...isoTime, description: 'ISO 8601; default 72 h after queuing' },
-              priority: { type: 'string', enum: ['normal', 'emergency'], default: 'normal' },
+      customer.post<{ Params: { devEui: string }; Body: DownlinkBody }>(
+        '/api/v1/terminals/:devEui/downlinks',
+        {
+          schema: {
+            summary: 'Queue a downlink; it is routed over the contact plan at once (eta null: no route yet)',
+            tags: ['downlinks'],
+            ...secured,
+            params: devEuiParams,
+            body: {
+              type: 'object',
+              required: ['fPort', 'payload'],
+              additionalProperties: false,
+              properties: {
+                fPort: { type: 'integer', minimum: 1, maximum: 223 },
+                payload: {
+                  type: 'string',
+                  maxLength: 2520,
+                  description: 'base64: at most 242 bytes for a LoRaWAN terminal, 1,890 for an Iridium one',
+                },
+                confirmed: { type: 'boolean', default: false },
+                expiresAt: { ...isoTime, description: 'ISO 8601; default 72 h after queuing' },
+                priority: { type: 'string', enum: ['normal', 'emergency'], default: 'normal' },
+              },
+            },
+            response: {
+              201: {
+                type: 'object',
+                required: ['id', 'state', 'eta'],
+                properties: {
+                  id: { type: 'string' },
+                  state: { type: 'string', enum: [...DOWNLINK_STATES] },
+                  eta: nullableIso,
+                },
+              },
+              '4xx': errorSchema,
             },
           },
-          response: {
-            201: { type: 'object', required: ['id', 'state', 'eta'], properties: { id: { type: 'string' }, state: { type: 'string', enum: [...DOWNLINK_STATES] }, eta: nullableIso } },
-            '4xx': errorSchema,
+        },
+        async (req, reply) => {
+          const entry = terminalFor(req, req.params.devEui, MEMBERS);
+          const b = req.body;
+          // Emergencies are never held back by a quota, but count against the tenant's emergency budget.
+          await core.quotas.admitDownlink({
+            tenantId: entry.record.tenantId,
+            devEui: entry.record.devEui,
+            priority: b.priority ?? 'normal',
+            actor: actorOf(req),
+            sourceIp: req.ip,
+          });
+          const d = await service.enqueue(entry.record.devEui, {
+            fPort: b.fPort,
+            payload: base64Bytes(b.payload),
+            confirmed: b.confirmed ?? false,
+            priority: b.priority ?? 'normal',
+            ...(b.expiresAt !== undefined ? { expiresAt: time(b.expiresAt, 'expiresAt', INVALID) } : {}),
+          });
+          return reply.status(201).send({ id: d.id, state: d.state, eta: d.eta === null ? null : iso(d.eta) });
+        },
+      );
+
+      customer.get<{ Params: { devEui: string }; Querystring: { limit: number; cursor?: string } }>(
+        '/api/v1/terminals/:devEui/downlinks',
+        {
+          schema: {
+            summary: "A terminal's downlinks, newest first (cursor pagination)",
+            tags: ['downlinks'],
+            ...secured,
+            params: devEuiParams,
+            querystring: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+                cursor: { type: 'string', maxLength: 200 },
+              },
+            },
+            response: {
+              200: {
+                type: 'object',
+                required: ['items'],
+                properties: { items: { type: 'array', items: downlinkSchema }, nextCursor: { type: 'string' } },
+              },
+              '4xx': errorSchema,
+            },
           },
         },
-      }, async (req, reply) => {
-        const entry = terminalFor(req, req.params.devEui, MEMBERS);
-        const b = req.body;
-        // Emergencies are never held back by a quota, but count against the tenant's emergency budget.
-        await core.quotas.admitDownlink({ tenantId: entry.record.tenantId, devEui: entry.record.devEui, priority: b.priority ?? 'normal', actor: actorOf(req), sourceIp: req.ip });
-        const d = await service.enqueue(entry.record.devEui, {
-          fPort: b.fPort, payload: base64Bytes(b.payload), confirmed: b.confirmed ?? false, priority: b.priority ?? 'normal',
-          ...(b.expiresAt !== undefined ? { expiresAt: time(b.expiresAt, 'expiresAt', INVALID) } : {}),
-        });
-        return reply.status(201).send({ id: d.id, state: d.state, eta: d.eta === null ? null : iso(d.eta) });
-      });
+        async (req) => {
+          const entry = terminalFor(req, req.params.devEui, READERS);
+          const page = await service.list(entry.record.devEui, {
+            limit: req.query.limit,
+            ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
+          });
+          const shown = viewFor(req);
+          return { items: page.items.map(shown), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+        },
+      );
 
-      customer.get<{ Params: { devEui: string }; Querystring: { limit: number; cursor?: string } }>('/api/v1/terminals/:devEui/downlinks', {
-        schema: {
-          summary: "A terminal's downlinks, newest first (cursor pagination)", tags: ['downlinks'], ...secured, params: devEuiParams,
-          querystring: {
-            type: 'object', additionalProperties: false,
-            properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 } },
+      customer.get<{ Params: { id: string } }>(
+        '/api/v1/downlinks/:id',
+        {
+          schema: {
+            summary: 'One downlink with every state it entered and when',
+            tags: ['downlinks'],
+            ...secured,
+            params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
+            response: { 200: downlinkSchema, '4xx': errorSchema },
           },
-          response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: downlinkSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
         },
-      }, async (req) => {
-        const entry = terminalFor(req, req.params.devEui, READERS);
-        const page = await service.list(entry.record.devEui, { limit: req.query.limit, ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
-        const shown = viewFor(req);
-        return { items: page.items.map(shown), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-      });
-
-      customer.get<{ Params: { id: string } }>('/api/v1/downlinks/:id', {
-        schema: {
-          summary: 'One downlink with every state it entered and when', tags: ['downlinks'], ...secured,
-          params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
-          response: { 200: downlinkSchema, '4xx': errorSchema },
+        async (req) => {
+          const d = await service.get(req.params.id);
+          checkTenant(
+            req,
+            d.tenantId,
+            () => new SatiotError(NOT_FOUND, `no downlink ${req.params.id}`, { downlinkId: req.params.id }),
+            READERS,
+          );
+          return viewFor(req)(d);
         },
-      }, async (req) => {
-        const d = await service.get(req.params.id);
-        checkTenant(req, d.tenantId, () => new SatiotError(NOT_FOUND, `no downlink ${req.params.id}`, { downlinkId: req.params.id }), READERS);
-        return viewFor(req)(d);
-      });
+      );
     });
 
     await app.register(async (gateway) => {
       const station = async (req: FastifyRequest) => {
         const s = await core.provisioning.stationForToken(bearerToken(req));
-        if (!s) throw new SatiotError('UNAUTHORIZED_STATION', 'a ground-station token is required: "Authorization: Bearer <token>" as returned by POST /api/v1/ground-stations');
+        if (!s)
+          throw new SatiotError(
+            'UNAUTHORIZED_STATION',
+            'a ground-station token is required: "Authorization: Bearer <token>" as returned by POST /api/v1/ground-stations',
+          );
         return s;
       };
       const secured = { security: [{ stationToken: [] }] };
 
-      gateway.get<{ Querystring: { from?: string; to?: string } }>('/api/v1/gateway/schedule', {
-        schema: {
-          summary: 'The frames this station uploads: to which satellite, in which contact (default: the next 24 h)', tags: ['gateway'], ...secured,
-          querystring: { type: 'object', additionalProperties: false, properties: { from: isoTime, to: isoTime } },
-          response: {
-            200: {
-              type: 'object', required: ['items'],
-              properties: {
-                items: {
-                  type: 'array',
+      gateway.get<{ Querystring: { from?: string; to?: string } }>(
+        '/api/v1/gateway/schedule',
+        {
+          schema: {
+            summary: 'The frames this station uploads: to which satellite, in which contact (default: the next 24 h)',
+            tags: ['gateway'],
+            ...secured,
+            querystring: { type: 'object', additionalProperties: false, properties: { from: isoTime, to: isoTime } },
+            response: {
+              200: {
+                type: 'object',
+                required: ['items'],
+                properties: {
                   items: {
-                    type: 'object', required: ['downlinkId', 'satelliteId', 'contactStart', 'contactEnd', 'phyPayload', 'priority'],
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['downlinkId', 'satelliteId', 'contactStart', 'contactEnd', 'phyPayload', 'priority'],
+                      properties: {
+                        downlinkId: { type: 'string' },
+                        satelliteId: { type: 'string', description: 'NORAD catalog number' },
+                        contactStart: { type: 'string' },
+                        contactEnd: { type: 'string' },
+                        phyPayload: { type: 'string', description: 'LoRaWAN data-down PHYPayload, base64' },
+                        priority: { type: 'string', enum: ['normal', 'emergency'] },
+                      },
+                    },
+                  },
+                },
+              },
+              '4xx': errorSchema,
+            },
+          },
+        },
+        async (req) => {
+          const s = await station(req);
+          const from = req.query.from !== undefined ? time(req.query.from, 'from', 'INVALID_TIME') : core.clock.now();
+          const to = req.query.to !== undefined ? time(req.query.to, 'to', 'INVALID_TIME') : from + 24 * 3_600_000;
+          const items = await service.stationSchedule(s.id, from, to);
+          return {
+            items: items.map((i) => ({
+              downlinkId: i.downlinkId,
+              satelliteId: i.satelliteId,
+              contactStart: iso(i.contactStart),
+              contactEnd: iso(i.contactEnd),
+              phyPayload: Buffer.from(i.phyPayload).toString('base64'),
+              priority: i.priority,
+            })),
+          };
+        },
+      );
+
+      gateway.post<{ Body: StatusBody }>(
+        '/api/v1/gateway/downlink-status',
+        {
+          schema: {
+            summary:
+              'Report uploads to satellites, transmissions to terminals and failures (only for downlinks scheduled through this station)',
+            tags: ['gateway'],
+            ...secured,
+            body: {
+              type: 'object',
+              required: ['updates'],
+              additionalProperties: false,
+              properties: {
+                updates: {
+                  type: 'array',
+                  minItems: 1,
+                  maxItems: MAX_STATUS_UPDATES,
+                  items: {
+                    type: 'object',
+                    required: ['downlinkId', 'status', 'at'],
+                    additionalProperties: false,
                     properties: {
-                      downlinkId: { type: 'string' }, satelliteId: { type: 'string', description: 'NORAD catalog number' },
-                      contactStart: { type: 'string' }, contactEnd: { type: 'string' },
-                      phyPayload: { type: 'string', description: 'LoRaWAN data-down PHYPayload, base64' }, priority: { type: 'string', enum: ['normal', 'emergency'] },
+                      downlinkId: { type: 'string', maxLength: 64 },
+                      status: { type: 'string', enum: ['uploaded', 'transmitted', 'failed'] },
+                      at: isoTime,
                     },
                   },
                 },
               },
             },
-            '4xx': errorSchema,
-          },
-        },
-      }, async (req) => {
-        const s = await station(req);
-        const from = req.query.from !== undefined ? time(req.query.from, 'from', 'INVALID_TIME') : core.clock.now();
-        const to = req.query.to !== undefined ? time(req.query.to, 'to', 'INVALID_TIME') : from + 24 * 3_600_000;
-        const items = await service.stationSchedule(s.id, from, to);
-        return {
-          items: items.map((i) => ({
-            downlinkId: i.downlinkId, satelliteId: i.satelliteId, contactStart: iso(i.contactStart), contactEnd: iso(i.contactEnd),
-            phyPayload: Buffer.from(i.phyPayload).toString('base64'), priority: i.priority,
-          })),
-        };
-      });
-
-      gateway.post<{ Body: StatusBody }>('/api/v1/gateway/downlink-status', {
-        schema: {
-          summary: 'Report uploads to satellites, transmissions to terminals and failures (only for downlinks scheduled through this station)', tags: ['gateway'], ...secured,
-          body: {
-            type: 'object', required: ['updates'], additionalProperties: false,
-            properties: {
-              updates: {
-                type: 'array', minItems: 1, maxItems: MAX_STATUS_UPDATES,
-                items: {
-                  type: 'object', required: ['downlinkId', 'status', 'at'], additionalProperties: false,
-                  properties: { downlinkId: { type: 'string', maxLength: 64 }, status: { type: 'string', enum: ['uploaded', 'transmitted', 'failed'] }, at: isoTime },
+            response: {
+              200: {
+                type: 'object',
+                required: ['results'],
+                properties: {
+                  results: {
+                    type: 'array',
+                    description: "per update, in order: the downlink's state after it",
+                    items: {
+                      type: 'object',
+                      required: ['downlinkId', 'state'],
+                      properties: {
+                        downlinkId: { type: 'string' },
+                        state: { type: 'string', enum: [...DOWNLINK_STATES] },
+                      },
+                    },
+                  },
                 },
               },
+              '4xx': errorSchema,
             },
-          },
-          response: {
-            200: {
-              type: 'object', required: ['results'],
-              properties: {
-                results: {
-                  type: 'array', description: 'per update, in order: the downlink\'s state after it',
-                  items: { type: 'object', required: ['downlinkId', 'state'], properties: { downlinkId: { type: 'string' }, state: { type: 'string', enum: [...DOWNLINK_STATES] } } },
-                },
-              },
-            },
-            '4xx': errorSchema,
           },
         },
-      }, async (req) => {
-        const s = await station(req);
-        const updates = req.body.updates.map((u) => ({ downlinkId: u.downlinkId, status: u.status, at: time(u.at, 'at', INVALID) }));
-        const after = await service.reportStatus(s.id, updates);
-        return { results: after.map((d) => ({ downlinkId: d.id, state: d.state })) };
-      });
+        async (req) => {
+          const s = await station(req);
+          const updates = req.body.updates.map((u) => ({
+            downlinkId: u.downlinkId,
+            status: u.status,
+            at: time(u.at, 'at', INVALID),
+          }));
+          const after = await service.reportStatus(s.id, updates);
+          return { results: after.map((d) => ({ downlinkId: d.id, state: d.state })) };
+        },
+      );
     });
   };
 }

@@ -27,12 +27,24 @@ interface EventQuery {
  * another tenant answers TENANT_NOT_FOUND as if it did not exist; regulators, who see metadata
  * only, are refused (events carry payloads).
  */
-export async function authorizeEventStream(req: FastifyRequest<{ Querystring: EventQuery }>, access: AccessControl): Promise<void> {
+export async function authorizeEventStream(
+  req: FastifyRequest<{ Querystring: EventQuery }>,
+  access: AccessControl,
+): Promise<void> {
   const fromQuery = req.query.key;
   const p = await access.authenticate(bearerToken(req) ?? (typeof fromQuery === 'string' ? fromQuery : undefined));
-  if (!p) throw new SatiotError('UNAUTHORIZED', 'the event stream needs an API key as "Authorization: Bearer <key>" or "?key=<key>"');
+  if (!p)
+    throw new SatiotError(
+      'UNAUTHORIZED',
+      'the event stream needs an API key as "Authorization: Bearer <key>" or "?key=<key>"',
+    );
   req.principal = p;
-  checkTenant(req, req.query.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.query.tenantId}`), MEMBERS);
+  checkTenant(
+    req,
+    req.query.tenantId,
+    () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.query.tenantId}`),
+    MEMBERS,
+  );
 }
 
 function filterOf(q: EventQuery): EventFilter {
@@ -46,7 +58,11 @@ function filterOf(q: EventQuery): EventFilter {
  * only: nothing from before the connection, nothing replayed after a reconnect (webhooks and MQTT
  * are the durable ways). Registers @fastify/websocket unless the app already has it.
  */
-export function eventRoutes(delivery: DeliveryService, access: AccessControl, opts: { heartbeatMs?: number } = {}): FastifyPluginAsync {
+export function eventRoutes(
+  delivery: DeliveryService,
+  access: AccessControl,
+  opts: { heartbeatMs?: number } = {},
+): FastifyPluginAsync {
   return async (app) => {
     // Client frames are ignored; 4 KiB bounds what one may send.
     if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 4096 } });
@@ -55,14 +71,23 @@ export function eventRoutes(delivery: DeliveryService, access: AccessControl, op
       method: 'GET',
       url: '/api/v1/events',
       schema: {
-        summary: 'Live events over a WebSocket (upgrade required): uplink, decoded, alarm, downlink — one JSON text frame each', tags: ['delivery'],
+        summary:
+          'Live events over a WebSocket (upgrade required): uplink, decoded, alarm, downlink — one JSON text frame each',
+        tags: ['delivery'],
         security: [{ apiKey: [] }],
         querystring: {
-          type: 'object', required: ['tenantId'], additionalProperties: false,
+          type: 'object',
+          required: ['tenantId'],
+          additionalProperties: false,
           properties: {
             // Tenant ids are bus subject tokens: no dots, wildcards or spaces.
-            tenantId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
-            kinds: { type: 'string', maxLength: 100, description: 'comma-separated: uplink,decoded,alarm,downlink (default all)' },
+            tenantId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+            devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
+            kinds: {
+              type: 'string',
+              maxLength: 100,
+              description: 'comma-separated: uplink,decoded,alarm,downlink (default all)',
+            },
             key: { type: 'string', maxLength: 200, description: 'the API key, for clients that cannot set headers' },
           },
         },
@@ -74,15 +99,22 @@ export function eventRoutes(delivery: DeliveryService, access: AccessControl, op
         await delivery.catalog.assertTenant(req.query.tenantId);
       },
       handler: async () => {
-        throw new SatiotError('INVALID_ARGUMENT', 'GET /api/v1/events is a WebSocket: connect with "Upgrade: websocket"');
+        throw new SatiotError(
+          'INVALID_ARGUMENT',
+          'GET /api/v1/events is a WebSocket: connect with "Upgrade: websocket"',
+        );
       },
-      wsHandler: (socket, req) => stream(delivery, socket, filterOf(req.query), () => stillAuthorized(req, access), opts.heartbeatMs),
+      wsHandler: (socket, req) =>
+        stream(delivery, socket, filterOf(req.query), () => stillAuthorized(req, access), opts.heartbeatMs),
     });
   };
 }
 
 /** The key the stream was opened with still works (not revoked, not expired). */
-async function stillAuthorized(req: FastifyRequest<{ Querystring: EventQuery }>, access: AccessControl): Promise<boolean> {
+async function stillAuthorized(
+  req: FastifyRequest<{ Querystring: EventQuery }>,
+  access: AccessControl,
+): Promise<boolean> {
   try {
     await authorizeEventStream(req, access);
     return true;
@@ -98,7 +130,13 @@ export const CLOSE_KEY_INVALID = 1008;
  * Serves one connection until it closes. Each heartbeat also checks the key again, so a revoked or
  * expired key stops receiving within HEARTBEAT_MS.
  */
-async function stream(delivery: DeliveryService, socket: WebSocket, filter: EventFilter, authorized: () => Promise<boolean>, heartbeatMs = HEARTBEAT_MS): Promise<void> {
+async function stream(
+  delivery: DeliveryService,
+  socket: WebSocket,
+  filter: EventFilter,
+  authorized: () => Promise<boolean>,
+  heartbeatMs = HEARTBEAT_MS,
+): Promise<void> {
   let alive = true;
   const heartbeat = setInterval(() => {
     if (!alive) {
@@ -107,10 +145,15 @@ async function stream(delivery: DeliveryService, socket: WebSocket, filter: Even
     }
     alive = false;
     socket.ping();
-    void authorized().then((ok) => { if (!ok && socket.readyState === socket.OPEN) socket.close(CLOSE_KEY_INVALID, 'the API key was revoked or has expired'); });
+    void authorized().then((ok) => {
+      if (!ok && socket.readyState === socket.OPEN)
+        socket.close(CLOSE_KEY_INVALID, 'the API key was revoked or has expired');
+    });
   }, heartbeatMs);
   heartbeat.unref();
-  socket.on('pong', () => { alive = true; });
+  socket.on('pong', () => {
+    alive = true;
+  });
   const send = (json: string): void => {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -124,11 +167,21 @@ async function stream(delivery: DeliveryService, socket: WebSocket, filter: Even
   const listening = delivery.stream.listen(filter, (e) => (early ? early.push(e.json) : send(e.json)));
   socket.on('close', () => {
     clearInterval(heartbeat);
-    void listening.then((l) => l.close(), () => undefined);
+    void listening.then(
+      (l) => l.close(),
+      () => undefined,
+    );
   });
   await listening; // a failure goes to the plugin's error handler, which drops the connection
   if (socket.readyState !== socket.OPEN) return; // closed meanwhile: the close handler stops the listener
-  send(JSON.stringify({ kind: 'ready', tenantId: filter.tenantId, devEui: filter.devEui ?? null, kinds: filter.kinds ?? null }));
+  send(
+    JSON.stringify({
+      kind: 'ready',
+      tenantId: filter.tenantId,
+      devEui: filter.devEui ?? null,
+      kinds: filter.kinds ?? null,
+    }),
+  );
   const waiting = early;
   early = undefined;
   for (const json of waiting) send(json);

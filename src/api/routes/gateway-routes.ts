@@ -13,9 +13,18 @@ export const uplinkFrameSchema = {
   required: ['phyPayload', 'satelliteId', 'capturedAt', 'downlinkedAt'],
   properties: {
     phyPayload: { type: 'string', maxLength: 400, description: 'LoRaWAN PHYPayload, base64' },
-    satelliteId: { type: 'string', minLength: 1, maxLength: 64, description: 'the satellite that captured and relayed the frame' },
+    satelliteId: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: 'the satellite that captured and relayed the frame',
+    },
     capturedAt: { type: 'string', maxLength: 40, description: 'when the satellite captured the frame (ISO 8601)' },
-    downlinkedAt: { type: 'string', maxLength: 40, description: 'when this ground station received it from the satellite (ISO 8601)' },
+    downlinkedAt: {
+      type: 'string',
+      maxLength: 40,
+      description: 'when this ground station received it from the satellite (ISO 8601)',
+    },
     rssi: { type: 'number', minimum: -200, maximum: 50 },
     snr: { type: 'number', minimum: -50, maximum: 50 },
     frequencyOffsetHz: { type: 'number', minimum: -1e6, maximum: 1e6 },
@@ -23,13 +32,19 @@ export const uplinkFrameSchema = {
 } as const;
 
 const resultsSchema = {
-  type: 'object', required: ['results'],
+  type: 'object',
+  required: ['results'],
   properties: {
     results: {
       type: 'array',
       items: {
-        type: 'object', required: ['status'],
-        properties: { status: { type: 'string', enum: ['accepted', 'duplicate', 'rejected'] }, code: { type: 'string' }, messageId: { type: 'string' } },
+        type: 'object',
+        required: ['status'],
+        properties: {
+          status: { type: 'string', enum: ['accepted', 'duplicate', 'rejected'] },
+          code: { type: 'string' },
+          messageId: { type: 'string' },
+        },
       },
     },
   },
@@ -41,24 +56,35 @@ const resultsSchema = {
  */
 export function gatewayRoutes(core: Core): FastifyPluginAsync {
   return async (app) => {
-    app.post<{ Body: { frames: UplinkFrameInput[] } }>('/api/v1/gateway/uplinks', {
-      schema: {
-        summary: 'Hand in frames received from satellites (ground stations)',
-        tags: ['gateway'],
-        security: [{ stationToken: [] }],
-        body: {
-          type: 'object', required: ['frames'], additionalProperties: false,
-          properties: { frames: { type: 'array', minItems: 1, maxItems: MAX_FRAMES_PER_BATCH, items: uplinkFrameSchema } },
+    app.post<{ Body: { frames: UplinkFrameInput[] } }>(
+      '/api/v1/gateway/uplinks',
+      {
+        schema: {
+          summary: 'Hand in frames received from satellites (ground stations)',
+          tags: ['gateway'],
+          security: [{ stationToken: [] }],
+          body: {
+            type: 'object',
+            required: ['frames'],
+            additionalProperties: false,
+            properties: {
+              frames: { type: 'array', minItems: 1, maxItems: MAX_FRAMES_PER_BATCH, items: uplinkFrameSchema },
+            },
+          },
+          response: { 200: resultsSchema, '4xx': errorSchema },
         },
-        response: { 200: resultsSchema, '4xx': errorSchema },
       },
-    }, async (req) => {
-      const station = await core.provisioning.stationForToken(bearerToken(req));
-      if (!station) {
-        core.pipeline.countUnauthorized(req.body.frames.length);
-        throw new SatiotError('UNAUTHORIZED_STATION', 'a ground-station token is required: "Authorization: Bearer <token>" as returned by POST /api/v1/ground-stations');
-      }
-      return { results: await core.pipeline.ingest(station, req.body.frames) };
-    });
+      async (req) => {
+        const station = await core.provisioning.stationForToken(bearerToken(req));
+        if (!station) {
+          core.pipeline.countUnauthorized(req.body.frames.length);
+          throw new SatiotError(
+            'UNAUTHORIZED_STATION',
+            'a ground-station token is required: "Authorization: Bearer <token>" as returned by POST /api/v1/ground-stations',
+          );
+        }
+        return { results: await core.pipeline.ingest(station, req.body.frames) };
+      },
+    );
   };
 }

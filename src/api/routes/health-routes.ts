@@ -20,29 +20,56 @@ export interface HealthOptions {
  */
 export function healthRoutes(o: HealthOptions = {}): FastifyPluginAsync {
   return async (app) => {
-    app.get('/healthz', {
-      schema: {
-        summary: 'Liveness', tags: ['health'],
-        response: { 200: { type: 'object', required: ['status'], properties: { status: { type: 'string' }, version: { type: 'string' }, node: { type: 'string' } } } },
-      },
-    }, async () => ({ status: 'ok', version: '0.1.0', ...(o.nodeId ? { node: o.nodeId } : {}) }));
-
-    app.get('/readyz', {
-      schema: {
-        summary: 'Readiness: store reachable, bus connected, not stopping', tags: ['health'],
-        response: {
-          200: { type: 'object', required: ['status', 'checks'], properties: { status: { type: 'string' }, node: { type: 'string' }, checks: { type: 'object', additionalProperties: { type: 'string' } } } },
-          503: errorSchema,
+    app.get(
+      '/healthz',
+      {
+        schema: {
+          summary: 'Liveness',
+          tags: ['health'],
+          response: {
+            200: {
+              type: 'object',
+              required: ['status'],
+              properties: { status: { type: 'string' }, version: { type: 'string' }, node: { type: 'string' } },
+            },
+          },
         },
       },
-    }, async (_req, reply) => {
-      const checks = o.readiness ? await o.readiness() : {};
-      const failed = Object.entries(checks).filter(([, v]) => v !== 'ok');
-      if (failed.length > 0) {
-        void reply.header('retry-after', '5');
-        throw new SatiotError('NOT_READY', `not ready: ${failed.map(([k, v]) => `${k} ${v}`).join('; ')}`, { checks, ...(o.nodeId ? { node: o.nodeId } : {}) });
-      }
-      return { status: 'ready', ...(o.nodeId ? { node: o.nodeId } : {}), checks };
-    });
+      async () => ({ status: 'ok', version: '0.1.0', ...(o.nodeId ? { node: o.nodeId } : {}) }),
+    );
+
+    app.get(
+      '/readyz',
+      {
+        schema: {
+          summary: 'Readiness: store reachable, bus connected, not stopping',
+          tags: ['health'],
+          response: {
+            200: {
+              type: 'object',
+              required: ['status', 'checks'],
+              properties: {
+                status: { type: 'string' },
+                node: { type: 'string' },
+                checks: { type: 'object', additionalProperties: { type: 'string' } },
+              },
+            },
+            503: errorSchema,
+          },
+        },
+      },
+      async (_req, reply) => {
+        const checks = o.readiness ? await o.readiness() : {};
+        const failed = Object.entries(checks).filter(([, v]) => v !== 'ok');
+        if (failed.length > 0) {
+          void reply.header('retry-after', '5');
+          throw new SatiotError('NOT_READY', `not ready: ${failed.map(([k, v]) => `${k} ${v}`).join('; ')}`, {
+            checks,
+            ...(o.nodeId ? { node: o.nodeId } : {}),
+          });
+        }
+        return { status: 'ready', ...(o.nodeId ? { node: o.nodeId } : {}), checks };
+      },
+    );
   };
 }

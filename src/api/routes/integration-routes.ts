@@ -6,22 +6,54 @@ import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { checkDeliveryTarget, INTEGRATION_READERS, registeringTenant } from './integration-json.js';
 import { errorSchema } from '../error-reply.js';
-import { enabledBody, eventsSchema, idParams, integrationJson, listQuery, logPage, logQuery, logRoute } from './integration-json.js';
+import {
+  enabledBody,
+  eventsSchema,
+  idParams,
+  integrationJson,
+  listQuery,
+  logPage,
+  logQuery,
+  logRoute,
+} from './integration-json.js';
 
 /** An MQTT integration as the API shows it: never the password, only whether there is one. */
 const mqttSchema = {
-  type: 'object', required: ['id', 'tenantId', 'url', 'events', 'topicPrefix', 'hasPassword', 'enabled', 'consecutiveFailures', 'createdAt', 'updatedAt'],
+  type: 'object',
+  required: [
+    'id',
+    'tenantId',
+    'url',
+    'events',
+    'topicPrefix',
+    'hasPassword',
+    'enabled',
+    'consecutiveFailures',
+    'createdAt',
+    'updatedAt',
+  ],
   properties: {
-    id: { type: 'string' }, tenantId: { type: 'string' }, url: { type: 'string' }, events: eventsSchema,
-    username: { type: 'string' }, hasPassword: { type: 'boolean' }, topicPrefix: { type: 'string' },
-    enabled: { type: 'boolean' }, disabledAt: { type: 'string' }, disabledReason: { type: 'string' }, consecutiveFailures: { type: 'integer' },
-    createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+    id: { type: 'string' },
+    tenantId: { type: 'string' },
+    url: { type: 'string' },
+    events: eventsSchema,
+    username: { type: 'string' },
+    hasPassword: { type: 'boolean' },
+    topicPrefix: { type: 'string' },
+    enabled: { type: 'boolean' },
+    disabledAt: { type: 'string' },
+    disabledReason: { type: 'string' },
+    consecutiveFailures: { type: 'integer' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
   },
 } as const;
 
 function mqttJson(r: IntegrationRecord, req: FastifyRequest) {
   return {
-    ...integrationJson(r, req), ...(r.username !== null ? { username: r.username } : {}), hasPassword: r.secretSealed !== null,
+    ...integrationJson(r, req),
+    ...(r.username !== null ? { username: r.username } : {}),
+    hasPassword: r.secretSealed !== null,
     topicPrefix: r.topicPrefix ?? 'satiot',
   };
 }
@@ -43,65 +75,137 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
     };
     const secured = { security: [{ apiKey: [] }] };
 
-    app.post<{ Body: { tenantId?: string; url: string; username?: string; password?: string; topicPrefix?: string; events?: string[] } }>('/api/v1/integrations/mqtt', {
-      schema: {
-        summary: "Forward a tenant's events to its MQTT broker (QoS 1, topic {topicPrefix}/{tenantId}/terminals/{devEui}/up …)", tags: ['delivery'], ...secured,
-        body: {
-          type: 'object', required: ['url'], additionalProperties: false,
-          properties: {
-            tenantId: { type: 'string', maxLength: 64, description: 'Default: the tenant of a tenant key (operators name one)' }, url: { type: 'string', maxLength: 2048 }, username: { type: 'string', maxLength: 256 },
-            password: { type: 'string', maxLength: 1024 }, topicPrefix: { type: 'string', maxLength: 600 }, events: eventsSchema,
+    app.post<{
+      Body: {
+        tenantId?: string;
+        url: string;
+        username?: string;
+        password?: string;
+        topicPrefix?: string;
+        events?: string[];
+      };
+    }>(
+      '/api/v1/integrations/mqtt',
+      {
+        schema: {
+          summary:
+            "Forward a tenant's events to its MQTT broker (QoS 1, topic {topicPrefix}/{tenantId}/terminals/{devEui}/up …)",
+          tags: ['delivery'],
+          ...secured,
+          body: {
+            type: 'object',
+            required: ['url'],
+            additionalProperties: false,
+            properties: {
+              tenantId: {
+                type: 'string',
+                maxLength: 64,
+                description: 'Default: the tenant of a tenant key (operators name one)',
+              },
+              url: { type: 'string', maxLength: 2048 },
+              username: { type: 'string', maxLength: 256 },
+              password: { type: 'string', maxLength: 1024 },
+              topicPrefix: { type: 'string', maxLength: 600 },
+              events: eventsSchema,
+            },
+          },
+          response: { 201: mqttSchema, '4xx': errorSchema },
+        },
+      },
+      async (req, reply) => {
+        const tenantId = registeringTenant(req, req.body.tenantId);
+        checkDeliveryTarget(delivery, req.body.url);
+        return reply.status(201).send(mqttJson(await delivery.catalog.createMqtt({ ...req.body, tenantId }), req));
+      },
+    );
+
+    app.get<{ Querystring: { tenantId?: string } }>(
+      '/api/v1/integrations/mqtt',
+      {
+        schema: {
+          summary: 'MQTT integrations, of one tenant or all',
+          tags: ['delivery'],
+          ...secured,
+          querystring: listQuery,
+          response: {
+            200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: mqttSchema } } },
+            '4xx': errorSchema,
           },
         },
-        response: { 201: mqttSchema, '4xx': errorSchema },
       },
-    }, async (req, reply) => {
-      const tenantId = registeringTenant(req, req.body.tenantId);
-      checkDeliveryTarget(delivery, req.body.url);
-      return reply.status(201).send(mqttJson(await delivery.catalog.createMqtt({ ...req.body, tenantId }), req));
-    });
-
-    app.get<{ Querystring: { tenantId?: string } }>('/api/v1/integrations/mqtt', {
-      schema: {
-        summary: 'MQTT integrations, of one tenant or all', tags: ['delivery'], ...secured, querystring: listQuery,
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: mqttSchema } } }, '4xx': errorSchema },
+      async (req) => {
+        const tenantId = tenantScope(req, req.query.tenantId);
+        allow(req, INTEGRATION_READERS);
+        return { items: (await delivery.catalog.list('mqtt', tenantId)).map((r) => mqttJson(r, req)) };
       },
-    }, async (req) => {
-      const tenantId = tenantScope(req, req.query.tenantId);
-      allow(req, INTEGRATION_READERS);
-      return { items: (await delivery.catalog.list('mqtt', tenantId)).map((r) => mqttJson(r, req)) };
-    });
+    );
 
-    app.get<{ Params: { id: string } }>('/api/v1/integrations/mqtt/:id', {
-      schema: { summary: 'One MQTT integration', tags: ['delivery'], ...secured, params: idParams, response: { 200: mqttSchema, '4xx': errorSchema } },
-    }, async (req) => mqttJson(await owned(req, req.params.id, INTEGRATION_READERS), req));
-
-    app.patch<{ Params: { id: string }; Body: { enabled: boolean } }>('/api/v1/integrations/mqtt/:id', {
-      schema: {
-        summary: 'Enable (the failure count starts again; queued deliveries resume) or disable an MQTT integration', tags: ['delivery'], ...secured,
-        params: idParams, body: enabledBody, response: { 200: mqttSchema, '4xx': errorSchema },
+    app.get<{ Params: { id: string } }>(
+      '/api/v1/integrations/mqtt/:id',
+      {
+        schema: {
+          summary: 'One MQTT integration',
+          tags: ['delivery'],
+          ...secured,
+          params: idParams,
+          response: { 200: mqttSchema, '4xx': errorSchema },
+        },
       },
-    }, async (req) => {
-      await owned(req, req.params.id);
-      return mqttJson(await delivery.catalog.setEnabled('mqtt', req.params.id, req.body.enabled), req);
-    });
+      async (req) => mqttJson(await owned(req, req.params.id, INTEGRATION_READERS), req),
+    );
 
-    app.delete<{ Params: { id: string } }>('/api/v1/integrations/mqtt/:id', {
-      schema: { summary: 'Delete an MQTT integration with its queued deliveries and its log', tags: ['delivery'], ...secured, params: idParams, response: { 204: { type: 'null' }, '4xx': errorSchema } },
-    }, async (req, reply) => {
-      await owned(req, req.params.id);
-      await delivery.catalog.delete('mqtt', req.params.id);
-      return reply.status(204).send();
-    });
-
-    app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string } }>('/api/v1/integrations/mqtt/:id/deliveries', {
-      schema: {
-        summary: "An MQTT integration's delivery log, newest attempt first", tags: ['delivery'], ...secured,
-        params: idParams, querystring: logQuery, response: { 200: logPage, '4xx': errorSchema },
+    app.patch<{ Params: { id: string }; Body: { enabled: boolean } }>(
+      '/api/v1/integrations/mqtt/:id',
+      {
+        schema: {
+          summary: 'Enable (the failure count starts again; queued deliveries resume) or disable an MQTT integration',
+          tags: ['delivery'],
+          ...secured,
+          params: idParams,
+          body: enabledBody,
+          response: { 200: mqttSchema, '4xx': errorSchema },
+        },
       },
-    }, async (req) => {
-      await owned(req, req.params.id, INTEGRATION_READERS);
-      return logRoute(delivery, 'mqtt', req.params.id, req.query);
-    });
+      async (req) => {
+        await owned(req, req.params.id);
+        return mqttJson(await delivery.catalog.setEnabled('mqtt', req.params.id, req.body.enabled), req);
+      },
+    );
+
+    app.delete<{ Params: { id: string } }>(
+      '/api/v1/integrations/mqtt/:id',
+      {
+        schema: {
+          summary: 'Delete an MQTT integration with its queued deliveries and its log',
+          tags: ['delivery'],
+          ...secured,
+          params: idParams,
+          response: { 204: { type: 'null' }, '4xx': errorSchema },
+        },
+      },
+      async (req, reply) => {
+        await owned(req, req.params.id);
+        await delivery.catalog.delete('mqtt', req.params.id);
+        return reply.status(204).send();
+      },
+    );
+
+    app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string } }>(
+      '/api/v1/integrations/mqtt/:id/deliveries',
+      {
+        schema: {
+          summary: "An MQTT integration's delivery log, newest attempt first",
+          tags: ['delivery'],
+          ...secured,
+          params: idParams,
+          querystring: logQuery,
+          response: { 200: logPage, '4xx': errorSchema },
+        },
+      },
+      async (req) => {
+        await owned(req, req.params.id, INTEGRATION_READERS);
+        return logRoute(delivery, 'mqtt', req.params.id, req.query);
+      },
+    );
   };
 }

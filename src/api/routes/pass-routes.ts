@@ -8,17 +8,30 @@ import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
 const passesSchema = {
-  type: 'object', required: ['position', 'passes'],
+  type: 'object',
+  required: ['position', 'passes'],
   properties: {
-    position: { type: 'object', properties: { lat: { type: 'number' }, lon: { type: 'number' }, source: { type: 'string', enum: ['registered', 'last-report', 'station'] } } },
+    position: {
+      type: 'object',
+      properties: {
+        lat: { type: 'number' },
+        lon: { type: 'number' },
+        source: { type: 'string', enum: ['registered', 'last-report', 'station'] },
+      },
+    },
     passes: {
       type: 'array',
       items: {
         type: 'object',
         properties: {
           satellite: { type: 'object', properties: { name: { type: 'string' }, noradId: { type: 'integer' } } },
-          aos: { type: 'string' }, tca: { type: 'string' }, los: { type: 'string' },
-          maxElevationDeg: { type: 'number' }, aosAzimuthDeg: { type: 'number' }, losAzimuthDeg: { type: 'number' }, truncated: { type: 'boolean' },
+          aos: { type: 'string' },
+          tca: { type: 'string' },
+          los: { type: 'string' },
+          maxElevationDeg: { type: 'number' },
+          aosAzimuthDeg: { type: 'number' },
+          losAzimuthDeg: { type: 'number' },
+          truncated: { type: 'boolean' },
         },
       },
     },
@@ -26,11 +39,17 @@ const passesSchema = {
 } as const;
 
 const windowQuery = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: {
     start: { type: 'string', format: 'date-time', description: 'default now' },
     hours: { type: 'number', exclusiveMinimum: 0, maximum: 168, default: 24 },
-    minElevation: { type: 'number', minimum: 0, maximum: 90, description: 'degrees (default 10 for terminals, 5 for ground stations)' },
+    minElevation: {
+      type: 'number',
+      minimum: 0,
+      maximum: 90,
+      description: 'degrees (default 10 for terminals, 5 for ground stations)',
+    },
   },
 } as const;
 
@@ -46,39 +65,67 @@ export function passRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       return { start, end: start + req.query.hours * 3_600_000 };
     };
 
-    app.get<{ Params: { devEui: string }; Querystring: WindowQuery }>('/api/v1/terminals/:devEui/passes', {
-      schema: {
-        summary: "Next satellite passes over a terminal: at its registered position, else at its last reported one", tags: ['passes'], ...secured,
-        params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } }, querystring: windowQuery,
-        response: { 200: passesSchema, '4xx': errorSchema },
+    app.get<{ Params: { devEui: string }; Querystring: WindowQuery }>(
+      '/api/v1/terminals/:devEui/passes',
+      {
+        schema: {
+          summary: 'Next satellite passes over a terminal: at its registered position, else at its last reported one',
+          tags: ['passes'],
+          ...secured,
+          params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
+          querystring: windowQuery,
+          response: { 200: passesSchema, '4xx': errorSchema },
+        },
       },
-    }, async (req) => {
-      const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
-      const t = core.registry.byDevEui(req.params.devEui.toLowerCase())?.record;
-      if (!t) throw notFound();
-      const p = checkTenant(req, t.tenantId, notFound);
-      let position: { lat: number; lon: number; source: 'registered' | 'last-report' } | undefined = t.location && { lat: t.location.lat, lon: t.location.lon, source: 'registered' };
-      if (!position && access.seesPayloads(p)) {
-        const last = orderTrack(await core.messageQueries.track(t.id, {})).pop();
-        if (last) position = { lat: last.lat, lon: last.lon, source: 'last-report' };
-      }
-      if (!position) throw new SatiotError('INVALID_ARGUMENT', `terminal ${t.devEui} has no registered position and has reported none`);
-      const { start, end } = span(req);
-      return { position, ...passesToJson(core.contacts.passesOver(position, start, end, req.query.minElevation ?? 10)) };
-    });
+      async (req) => {
+        const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
+        const t = core.registry.byDevEui(req.params.devEui.toLowerCase())?.record;
+        if (!t) throw notFound();
+        const p = checkTenant(req, t.tenantId, notFound);
+        let position: { lat: number; lon: number; source: 'registered' | 'last-report' } | undefined = t.location && {
+          lat: t.location.lat,
+          lon: t.location.lon,
+          source: 'registered',
+        };
+        if (!position && access.seesPayloads(p)) {
+          const last = orderTrack(await core.messageQueries.track(t.id, {})).pop();
+          if (last) position = { lat: last.lat, lon: last.lon, source: 'last-report' };
+        }
+        if (!position)
+          throw new SatiotError(
+            'INVALID_ARGUMENT',
+            `terminal ${t.devEui} has no registered position and has reported none`,
+          );
+        const { start, end } = span(req);
+        return {
+          position,
+          ...passesToJson(core.contacts.passesOver(position, start, end, req.query.minElevation ?? 10)),
+        };
+      },
+    );
 
-    app.get<{ Params: { id: string }; Querystring: WindowQuery }>('/api/v1/ground-stations/:id/passes', {
-      schema: {
-        summary: 'Next satellite passes over a ground station', tags: ['passes'], ...secured,
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } }, querystring: windowQuery,
-        response: { 200: passesSchema, '4xx': errorSchema },
+    app.get<{ Params: { id: string }; Querystring: WindowQuery }>(
+      '/api/v1/ground-stations/:id/passes',
+      {
+        schema: {
+          summary: 'Next satellite passes over a ground station',
+          tags: ['passes'],
+          ...secured,
+          params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+          querystring: windowQuery,
+          response: { 200: passesSchema, '4xx': errorSchema },
+        },
       },
-    }, async (req) => {
-      allow(req, SUPERVISORS);
-      const gs = (await core.registryQueries.listGroundStations()).find((g) => g.id === req.params.id);
-      if (!gs) throw new SatiotError('NOT_FOUND', `no ground station ${req.params.id}`);
-      const { start, end } = span(req);
-      return { position: { lat: gs.lat, lon: gs.lon, source: 'station' }, ...passesToJson(core.contacts.passesOver(gs, start, end, req.query.minElevation ?? 5)) };
-    });
+      async (req) => {
+        allow(req, SUPERVISORS);
+        const gs = (await core.registryQueries.listGroundStations()).find((g) => g.id === req.params.id);
+        if (!gs) throw new SatiotError('NOT_FOUND', `no ground station ${req.params.id}`);
+        const { start, end } = span(req);
+        return {
+          position: { lat: gs.lat, lon: gs.lon, source: 'station' },
+          ...passesToJson(core.contacts.passesOver(gs, start, end, req.query.minElevation ?? 5)),
+        };
+      },
+    );
   };
 }

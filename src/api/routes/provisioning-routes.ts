@@ -1,7 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { terminalView, type NewTerminal } from '../../core/provisioning.js';
-import { CRYPTO_SUITES, TERMINAL_PROFILES, TERMINAL_STATUSES, TERMINAL_TRANSPORTS, type TerminalProfile } from '../../core/model.js';
+import {
+  CRYPTO_SUITES,
+  TERMINAL_PROFILES,
+  TERMINAL_STATUSES,
+  TERMINAL_TRANSPORTS,
+  type TerminalProfile,
+} from '../../core/model.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
@@ -10,32 +16,62 @@ import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals
 import { isTokenRevoked } from '../../core/station-tokens.js';
 import { iso } from '../../core/iso-time.js';
 
-const tenantSchema = { type: 'object', required: ['id', 'name', 'createdAt'], properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string' } } } as const;
+const tenantSchema = {
+  type: 'object',
+  required: ['id', 'name', 'createdAt'],
+  properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string' } },
+} as const;
 const geoSchema = {
-  type: 'object', required: ['lat', 'lon'], additionalProperties: false,
-  properties: { lat: { type: 'number', minimum: -90, maximum: 90 }, lon: { type: 'number', minimum: -180, maximum: 180 }, altM: { type: 'number', minimum: -500, maximum: 100000, default: 0 } },
+  type: 'object',
+  required: ['lat', 'lon'],
+  additionalProperties: false,
+  properties: {
+    lat: { type: 'number', minimum: -90, maximum: 90 },
+    lon: { type: 'number', minimum: -180, maximum: 180 },
+    altM: { type: 'number', minimum: -500, maximum: 100000, default: 0 },
+  },
 } as const;
 /** A terminal as shown by the API: no key material, ever (the response schema drops anything else). */
 export const terminalSchema = {
   type: 'object',
   required: ['id', 'tenantId', 'devEui', 'devAddr', 'suite', 'profile', 'enabled', 'createdAt'],
   properties: {
-    id: { type: 'string' }, tenantId: { type: 'string' }, devEui: { type: 'string' }, devAddr: { type: 'string' },
-    suite: { type: 'string' }, profile: { type: 'string' }, expectedMessagesPerDay: { type: 'number' }, enabled: { type: 'boolean' },
-    status: { type: 'string', enum: [...TERMINAL_STATUSES], description: 'registration lifecycle: only approved terminals are heard' },
-    location: { type: 'object', properties: { lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' } } },
+    id: { type: 'string' },
+    tenantId: { type: 'string' },
+    devEui: { type: 'string' },
+    devAddr: { type: 'string' },
+    suite: { type: 'string' },
+    profile: { type: 'string' },
+    expectedMessagesPerDay: { type: 'number' },
+    enabled: { type: 'boolean' },
+    status: {
+      type: 'string',
+      enum: [...TERMINAL_STATUSES],
+      description: 'registration lifecycle: only approved terminals are heard',
+    },
+    location: {
+      type: 'object',
+      properties: { lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' } },
+    },
     codec: { type: 'string', description: 'payload codec: a built-in name or user:<id>' },
     transport: { type: 'string', enum: [...TERMINAL_TRANSPORTS], description: 'lorawan (absent) or iridium-sbd' },
-    imei: { type: 'string', description: 'an Iridium terminal\'s IMEI' },
+    imei: { type: 'string', description: "an Iridium terminal's IMEI" },
     name: { type: 'string', description: 'what people call it' },
     createdAt: { type: 'string' },
   },
 } as const;
 const stationSchema = {
-  type: 'object', required: ['id', 'name', 'lat', 'lon', 'altM', 'enabled', 'tokenRevoked', 'createdAt'],
+  type: 'object',
+  required: ['id', 'name', 'lat', 'lon', 'altM', 'enabled', 'tokenRevoked', 'createdAt'],
   properties: {
-    id: { type: 'string' }, name: { type: 'string' }, lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' }, enabled: { type: 'boolean' },
-    tokenRevoked: { type: 'boolean', description: 'its token was revoked (POST …/token issues a new one)' }, createdAt: { type: 'string' },
+    id: { type: 'string' },
+    name: { type: 'string' },
+    lat: { type: 'number' },
+    lon: { type: 'number' },
+    altM: { type: 'number' },
+    enabled: { type: 'boolean' },
+    tokenRevoked: { type: 'boolean', description: 'its token was revoked (POST …/token issues a new one)' },
+    createdAt: { type: 'string' },
   },
 } as const;
 
@@ -56,15 +92,32 @@ export const newTerminalProperties = {
  * its IMEI and none of those (its devEui defaults to 0 + the IMEI) — the service says which is missing.
  */
 const newTerminalBody = {
-  type: 'object', required: ['tenantId'], additionalProperties: false,
+  type: 'object',
+  required: ['tenantId'],
+  additionalProperties: false,
   properties: {
     ...newTerminalProperties,
-    transport: { type: 'string', enum: [...TERMINAL_TRANSPORTS], default: 'lorawan', description: 'lorawan, or iridium-sbd for an Iridium SBD modem heard over DirectIP' },
-    imei: { type: 'string', pattern: '^[0-9]{15}$', description: 'an iridium-sbd terminal\'s IMEI' },
+    transport: {
+      type: 'string',
+      enum: [...TERMINAL_TRANSPORTS],
+      default: 'lorawan',
+      description: 'lorawan, or iridium-sbd for an Iridium SBD modem heard over DirectIP',
+    },
+    imei: { type: 'string', pattern: '^[0-9]{15}$', description: "an iridium-sbd terminal's IMEI" },
     expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
     location: geoSchema,
-    codec: { type: 'string', minLength: 1, maxLength: 80, description: 'jt808, sl651, line-monitor, dlt645, or user:<id> of one of the tenant\'s codecs' },
-    name: { type: 'string', minLength: 1, maxLength: 64, description: 'what people call it (Gauge Wuhan 3), shown beside its DevEUI' },
+    codec: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 80,
+      description: "jt808, sl651, line-monitor, dlt645, or user:<id> of one of the tenant's codecs",
+    },
+    name: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: 'what people call it (Gauge Wuhan 3), shown beside its DevEUI',
+    },
   },
 } as const;
 
@@ -77,163 +130,357 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
     app.addHook('preHandler', authenticate(access));
     const secured = { security: [{ apiKey: [] }] };
 
-    app.post<{ Body: { name: string } }>('/api/v1/tenants', {
-      schema: {
-        summary: 'Create a tenant', tags: ['provisioning'], ...secured,
-        body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 200 } } },
-        response: { 201: tenantSchema, '4xx': errorSchema },
-      },
-    }, async (req, reply) => {
-      allow(req, ['operator']);
-      const t = await core.provisioning.createTenant(req.body.name);
-      return reply.status(201).send({ ...t, createdAt: iso(t.createdAt) });
-    });
-
-    app.get('/api/v1/tenants', {
-      schema: { summary: 'List tenants', tags: ['provisioning'], ...secured, response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: tenantSchema } } }, '4xx': errorSchema } },
-    }, async (req) => {
-      allow(req, READERS);
-      const own = tenantScope(req, undefined);
-      const items = (await core.registryQueries.listTenants()).filter((t) => own === undefined || t.id === own);
-      return { items: items.map((t) => ({ ...t, createdAt: iso(t.createdAt) })) };
-    });
-
-    app.post<{ Body: NewTerminal }>('/api/v1/terminals', {
-      schema: {
-        summary: 'Register a terminal: LoRaWAN with ABP session keys (sealed at rest, never returned), or an Iridium SBD modem by its IMEI', tags: ['provisioning'], ...secured,
-        body: newTerminalBody,
-        response: { 201: terminalSchema, '4xx': errorSchema },
-      },
-    }, async (req, reply) => {
-      checkTenant(req, req.body.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.body.tenantId}`), ADMINS);
-      // Operators' terminals are approved at once; a tenant's wait as pending under review policy.
-      const t = await core.registration.createTerminal(req.body, actorOf(req));
-      return reply.status(201).send({ ...t, createdAt: iso(t.createdAt) });
-    });
-
-    app.post<{ Body: { terminals: unknown[] } }>('/api/v1/terminals/bulk', {
-      bodyLimit: 64 * 1024 * 1024,
-      schema: {
-        summary: `Register many terminals at once (up to ${MAX_BULK_TERMINALS}); each is checked as POST /api/v1/terminals checks it and succeeds or fails on its own`,
-        tags: ['provisioning'], ...secured,
-        body: {
-          type: 'object', required: ['terminals'], additionalProperties: false,
-          properties: { terminals: { type: 'array', minItems: 1, maxItems: MAX_BULK_TERMINALS, items: { description: 'a body of POST /api/v1/terminals (checked row by row)' } } },
+    app.post<{ Body: { name: string } }>(
+      '/api/v1/tenants',
+      {
+        schema: {
+          summary: 'Create a tenant',
+          tags: ['provisioning'],
+          ...secured,
+          body: {
+            type: 'object',
+            required: ['name'],
+            additionalProperties: false,
+            properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
+          },
+          response: { 201: tenantSchema, '4xx': errorSchema },
         },
-        response: {
-          200: {
-            type: 'object', required: ['created', 'rejected', 'results'],
+      },
+      async (req, reply) => {
+        allow(req, ['operator']);
+        const t = await core.provisioning.createTenant(req.body.name);
+        return reply.status(201).send({ ...t, createdAt: iso(t.createdAt) });
+      },
+    );
+
+    app.get(
+      '/api/v1/tenants',
+      {
+        schema: {
+          summary: 'List tenants',
+          tags: ['provisioning'],
+          ...secured,
+          response: {
+            200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: tenantSchema } } },
+            '4xx': errorSchema,
+          },
+        },
+      },
+      async (req) => {
+        allow(req, READERS);
+        const own = tenantScope(req, undefined);
+        const items = (await core.registryQueries.listTenants()).filter((t) => own === undefined || t.id === own);
+        return { items: items.map((t) => ({ ...t, createdAt: iso(t.createdAt) })) };
+      },
+    );
+
+    app.post<{ Body: NewTerminal }>(
+      '/api/v1/terminals',
+      {
+        schema: {
+          summary:
+            'Register a terminal: LoRaWAN with ABP session keys (sealed at rest, never returned), or an Iridium SBD modem by its IMEI',
+          tags: ['provisioning'],
+          ...secured,
+          body: newTerminalBody,
+          response: { 201: terminalSchema, '4xx': errorSchema },
+        },
+      },
+      async (req, reply) => {
+        checkTenant(
+          req,
+          req.body.tenantId,
+          () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.body.tenantId}`),
+          ADMINS,
+        );
+        // Operators' terminals are approved at once; a tenant's wait as pending under review policy.
+        const t = await core.registration.createTerminal(req.body, actorOf(req));
+        return reply.status(201).send({ ...t, createdAt: iso(t.createdAt) });
+      },
+    );
+
+    app.post<{ Body: { terminals: unknown[] } }>(
+      '/api/v1/terminals/bulk',
+      {
+        bodyLimit: 64 * 1024 * 1024,
+        schema: {
+          summary: `Register many terminals at once (up to ${MAX_BULK_TERMINALS}); each is checked as POST /api/v1/terminals checks it and succeeds or fails on its own`,
+          tags: ['provisioning'],
+          ...secured,
+          body: {
+            type: 'object',
+            required: ['terminals'],
+            additionalProperties: false,
             properties: {
-              created: { type: 'integer' }, rejected: { type: 'integer' },
-              results: {
-                type: 'array', description: 'one per terminal, in order',
-                items: { type: 'object', required: ['index', 'status'], properties: { index: { type: 'integer' }, devEui: { type: 'string' }, id: { type: 'string' }, status: { type: 'string', enum: ['created', 'rejected'] }, code: { type: 'string' }, message: { type: 'string' } } },
+              terminals: {
+                type: 'array',
+                minItems: 1,
+                maxItems: MAX_BULK_TERMINALS,
+                items: { description: 'a body of POST /api/v1/terminals (checked row by row)' },
               },
             },
           },
-          '4xx': errorSchema,
-        },
-      },
-    }, async (req) => {
-      const validate = req.compileValidationSchema(newTerminalBody);
-      const rows: BulkRow[] = req.body.terminals.map((t, at) => {
-        if (validate(t)) return { at, terminal: t as NewTerminal };
-        const e = validate.errors?.[0];
-        const devEui = t !== null && typeof t === 'object' ? (t as { devEui?: unknown }).devEui : undefined;
-        return { at, ...(typeof devEui === 'string' ? { devEui } : {}), error: new SatiotError('INVALID_ARGUMENT', `terminal ${at}: ${e ? `${e.instancePath || 'body'} ${e.message ?? 'is invalid'}` : 'is invalid'}`) };
-      });
-      const r = await createInBulk(core, req, rows);
-      return { created: r.created, rejected: r.rejected, results: r.results.map(({ at, ...rest }) => ({ index: at, ...rest })) };
-    });
-
-    app.get<{ Querystring: { tenantId?: string; limit: number; cursor?: string } }>('/api/v1/terminals', {
-      schema: {
-        summary: 'List terminals', tags: ['provisioning'], ...secured,
-        querystring: { type: 'object', additionalProperties: false, properties: { tenantId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 } } },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: terminalSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
-      },
-    }, async (req) => {
-      allow(req, READERS);
-      const tenantId = tenantScope(req, req.query.tenantId);
-      const page = await core.registryQueries.listTerminals({ limit: req.query.limit, ...(tenantId ? { tenantId } : {}), ...(req.query.cursor ? { cursor: req.query.cursor } : {}) });
-      return { items: page.items.map((t) => ({ ...terminalView(t), createdAt: iso(t.createdAt) })), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    });
-
-    app.get<{ Params: { devEui: string } }>('/api/v1/terminals/:devEui', {
-      schema: { summary: 'One terminal', tags: ['provisioning'], ...secured, params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } }, response: { 200: terminalSchema, '4xx': errorSchema } },
-    }, async (req) => {
-      const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
-      const t = await core.registryQueries.getTerminalByDevEui(req.params.devEui.toLowerCase());
-      if (!t) throw notFound();
-      checkTenant(req, t.tenantId, notFound);
-      return { ...terminalView(t), createdAt: iso(t.createdAt) };
-    });
-
-    app.patch<{ Params: { devEui: string }; Body: { enabled?: boolean; profile?: TerminalProfile; expectedMessagesPerDay?: number; codec?: string | null; name?: string | null; location?: { lat: number; lon: number; altM: number } | null } }>('/api/v1/terminals/:devEui', {
-      schema: {
-        summary: 'Change a terminal: enable or disable it, its profile, expected messages per day, codec, name or registered position (null clears the last three)', tags: ['provisioning'], ...secured,
-        params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
-        body: {
-          type: 'object', minProperties: 1, additionalProperties: false,
-          properties: {
-            enabled: { type: 'boolean' }, profile: { type: 'string', enum: [...TERMINAL_PROFILES] }, expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
-            codec: { type: ['string', 'null'], minLength: 1, maxLength: 80 },
-            name: { type: ['string', 'null'], minLength: 1, maxLength: 64 },
-            // As geoSchema, but nullable (null clears it) and without a default (Ajv ignores defaults under anyOf).
-            location: { type: ['object', 'null'], required: ['lat', 'lon'], additionalProperties: false, properties: { lat: geoSchema.properties.lat, lon: geoSchema.properties.lon, altM: { type: 'number', minimum: -500, maximum: 100000 } } },
+          response: {
+            200: {
+              type: 'object',
+              required: ['created', 'rejected', 'results'],
+              properties: {
+                created: { type: 'integer' },
+                rejected: { type: 'integer' },
+                results: {
+                  type: 'array',
+                  description: 'one per terminal, in order',
+                  items: {
+                    type: 'object',
+                    required: ['index', 'status'],
+                    properties: {
+                      index: { type: 'integer' },
+                      devEui: { type: 'string' },
+                      id: { type: 'string' },
+                      status: { type: 'string', enum: ['created', 'rejected'] },
+                      code: { type: 'string' },
+                      message: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+            '4xx': errorSchema,
           },
         },
-        response: { 200: terminalSchema, '4xx': errorSchema },
       },
-    }, async (req) => {
-      const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
-      const old = core.registry.byDevEui(req.params.devEui.toLowerCase());
-      if (!old) throw notFound();
-      checkTenant(req, old.record.tenantId, notFound, ADMINS);
-      const { enabled, location, ...rest } = req.body;
-      let t = await core.provisioning.updateTerminal(req.params.devEui, {
-        ...rest, ...(location !== undefined ? { location: location && { lat: location.lat, lon: location.lon, altM: location.altM ?? 0 } } : {}),
-      });
-      if (enabled !== undefined) t = await core.provisioning.setTerminalEnabled(req.params.devEui, enabled);
-      return { ...t, createdAt: iso(t.createdAt) };
-    });
-
-    app.delete<{ Params: { devEui: string } }>('/api/v1/terminals/:devEui', {
-      schema: {
-        summary: 'Delete a terminal registered by mistake (one that has sent messages is kept: 409 TERMINAL_HAS_MESSAGES; disable it instead)', tags: ['provisioning'], ...secured,
-        params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
-        response: { 204: { type: 'null' }, '4xx': errorSchema },
+      async (req) => {
+        const validate = req.compileValidationSchema(newTerminalBody);
+        const rows: BulkRow[] = req.body.terminals.map((t, at) => {
+          if (validate(t)) return { at, terminal: t as NewTerminal };
+          const e = validate.errors?.[0];
+          const devEui = t !== null && typeof t === 'object' ? (t as { devEui?: unknown }).devEui : undefined;
+          return {
+            at,
+            ...(typeof devEui === 'string' ? { devEui } : {}),
+            error: new SatiotError(
+              'INVALID_ARGUMENT',
+              `terminal ${at}: ${e ? `${e.instancePath || 'body'} ${e.message ?? 'is invalid'}` : 'is invalid'}`,
+            ),
+          };
+        });
+        const r = await createInBulk(core, req, rows);
+        return {
+          created: r.created,
+          rejected: r.rejected,
+          results: r.results.map(({ at, ...rest }) => ({ index: at, ...rest })),
+        };
       },
-    }, async (req, reply) => {
-      const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
-      const old = core.registry.byDevEui(req.params.devEui.toLowerCase());
-      if (!old) throw notFound();
-      checkTenant(req, old.record.tenantId, notFound, ADMINS);
-      await core.provisioning.deleteTerminal(req.params.devEui);
-      await core.registration.forget(old.record.id);
-      return reply.status(204).send();
-    });
+    );
 
-    app.post<{ Body: { name: string; lat: number; lon: number; altM?: number } }>('/api/v1/ground-stations', {
-      schema: {
-        summary: 'Register a ground station; its bearer token is shown once', tags: ['provisioning'], ...secured,
-        body: {
-          type: 'object', required: ['name', 'lat', 'lon'], additionalProperties: false,
-          properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, lat: { type: 'number', minimum: -90, maximum: 90 }, lon: { type: 'number', minimum: -180, maximum: 180 }, altM: { type: 'number', minimum: -500, maximum: 10000 } },
+    app.get<{ Querystring: { tenantId?: string; limit: number; cursor?: string } }>(
+      '/api/v1/terminals',
+      {
+        schema: {
+          summary: 'List terminals',
+          tags: ['provisioning'],
+          ...secured,
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              tenantId: { type: 'string' },
+              limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+              cursor: { type: 'string', maxLength: 200 },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: terminalSchema }, nextCursor: { type: 'string' } },
+            },
+            '4xx': errorSchema,
+          },
         },
-        response: { 201: { type: 'object', required: ['id', 'token'], properties: { id: { type: 'string' }, token: { type: 'string' } } }, '4xx': errorSchema },
       },
-    }, async (req, reply) => {
-      allow(req, ['operator']);
-      const { station, token } = await core.provisioning.createGroundStation(req.body);
-      return reply.status(201).send({ id: station.id, token });
-    });
+      async (req) => {
+        allow(req, READERS);
+        const tenantId = tenantScope(req, req.query.tenantId);
+        const page = await core.registryQueries.listTerminals({
+          limit: req.query.limit,
+          ...(tenantId ? { tenantId } : {}),
+          ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
+        });
+        return {
+          items: page.items.map((t) => ({ ...terminalView(t), createdAt: iso(t.createdAt) })),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
+      },
+    );
 
-    app.get('/api/v1/ground-stations', {
-      schema: { summary: 'List ground stations', tags: ['provisioning'], ...secured, response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: stationSchema } } }, '4xx': errorSchema } },
-    }, async (req) => {
-      allow(req, SUPERVISORS);
-      return { items: (await core.registryQueries.listGroundStations()).map((s) => ({ ...s, tokenRevoked: isTokenRevoked(s), createdAt: iso(s.createdAt) })) };
-    });
+    app.get<{ Params: { devEui: string } }>(
+      '/api/v1/terminals/:devEui',
+      {
+        schema: {
+          summary: 'One terminal',
+          tags: ['provisioning'],
+          ...secured,
+          params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
+          response: { 200: terminalSchema, '4xx': errorSchema },
+        },
+      },
+      async (req) => {
+        const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
+        const t = await core.registryQueries.getTerminalByDevEui(req.params.devEui.toLowerCase());
+        if (!t) throw notFound();
+        checkTenant(req, t.tenantId, notFound);
+        return { ...terminalView(t), createdAt: iso(t.createdAt) };
+      },
+    );
+
+    app.patch<{
+      Params: { devEui: string };
+      Body: {
+        enabled?: boolean;
+        profile?: TerminalProfile;
+        expectedMessagesPerDay?: number;
+        codec?: string | null;
+        name?: string | null;
+        location?: { lat: number; lon: number; altM: number } | null;
+      };
+    }>(
+      '/api/v1/terminals/:devEui',
+      {
+        schema: {
+          summary:
+            'Change a terminal: enable or disable it, its profile, expected messages per day, codec, name or registered position (null clears the last three)',
+          tags: ['provisioning'],
+          ...secured,
+          params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
+          body: {
+            type: 'object',
+            minProperties: 1,
+            additionalProperties: false,
+            properties: {
+              enabled: { type: 'boolean' },
+              profile: { type: 'string', enum: [...TERMINAL_PROFILES] },
+              expectedMessagesPerDay: { type: 'number', minimum: 0, maximum: 100000 },
+              codec: { type: ['string', 'null'], minLength: 1, maxLength: 80 },
+              name: { type: ['string', 'null'], minLength: 1, maxLength: 64 },
+              // As geoSchema, but nullable (null clears it) and without a default (Ajv ignores defaults under anyOf).
+              location: {
+                type: ['object', 'null'],
+                required: ['lat', 'lon'],
+                additionalProperties: false,
+                properties: {
+                  lat: geoSchema.properties.lat,
+                  lon: geoSchema.properties.lon,
+                  altM: { type: 'number', minimum: -500, maximum: 100000 },
+                },
+              },
+            },
+          },
+          response: { 200: terminalSchema, '4xx': errorSchema },
+        },
+      },
+      async (req) => {
+        const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
+        const old = core.registry.byDevEui(req.params.devEui.toLowerCase());
+        if (!old) throw notFound();
+        checkTenant(req, old.record.tenantId, notFound, ADMINS);
+        const { enabled, location, ...rest } = req.body;
+        let t = await core.provisioning.updateTerminal(req.params.devEui, {
+          ...rest,
+          ...(location !== undefined
+            ? { location: location && { lat: location.lat, lon: location.lon, altM: location.altM ?? 0 } }
+            : {}),
+        });
+        if (enabled !== undefined) t = await core.provisioning.setTerminalEnabled(req.params.devEui, enabled);
+        return { ...t, createdAt: iso(t.createdAt) };
+      },
+    );
+
+    app.delete<{ Params: { devEui: string } }>(
+      '/api/v1/terminals/:devEui',
+      {
+        schema: {
+          summary:
+            'Delete a terminal registered by mistake (one that has sent messages is kept: 409 TERMINAL_HAS_MESSAGES; disable it instead)',
+          tags: ['provisioning'],
+          ...secured,
+          params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
+          response: { 204: { type: 'null' }, '4xx': errorSchema },
+        },
+      },
+      async (req, reply) => {
+        const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${req.params.devEui}`);
+        const old = core.registry.byDevEui(req.params.devEui.toLowerCase());
+        if (!old) throw notFound();
+        checkTenant(req, old.record.tenantId, notFound, ADMINS);
+        await core.provisioning.deleteTerminal(req.params.devEui);
+        await core.registration.forget(old.record.id);
+        return reply.status(204).send();
+      },
+    );
+
+    app.post<{ Body: { name: string; lat: number; lon: number; altM?: number } }>(
+      '/api/v1/ground-stations',
+      {
+        schema: {
+          summary: 'Register a ground station; its bearer token is shown once',
+          tags: ['provisioning'],
+          ...secured,
+          body: {
+            type: 'object',
+            required: ['name', 'lat', 'lon'],
+            additionalProperties: false,
+            properties: {
+              name: { type: 'string', minLength: 1, maxLength: 200 },
+              lat: { type: 'number', minimum: -90, maximum: 90 },
+              lon: { type: 'number', minimum: -180, maximum: 180 },
+              altM: { type: 'number', minimum: -500, maximum: 10000 },
+            },
+          },
+          response: {
+            201: {
+              type: 'object',
+              required: ['id', 'token'],
+              properties: { id: { type: 'string' }, token: { type: 'string' } },
+            },
+            '4xx': errorSchema,
+          },
+        },
+      },
+      async (req, reply) => {
+        allow(req, ['operator']);
+        const { station, token } = await core.provisioning.createGroundStation(req.body);
+        return reply.status(201).send({ id: station.id, token });
+      },
+    );
+
+    app.get(
+      '/api/v1/ground-stations',
+      {
+        schema: {
+          summary: 'List ground stations',
+          tags: ['provisioning'],
+          ...secured,
+          response: {
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: stationSchema } },
+            },
+            '4xx': errorSchema,
+          },
+        },
+      },
+      async (req) => {
+        allow(req, SUPERVISORS);
+        return {
+          items: (await core.registryQueries.listGroundStations()).map((s) => ({
+            ...s,
+            tokenRevoked: isTokenRevoked(s),
+            createdAt: iso(s.createdAt),
+          })),
+        };
+      },
+    );
   };
 }

@@ -7,10 +7,19 @@ import { errorSchema } from '../error-reply.js';
 
 const limit = { type: ['integer', 'null'], minimum: 0, maximum: 1e12 } as const;
 const statusSchema = {
-  type: 'object', required: ['tenantId', 'quota', 'month', 'used', 'exceeded', 'refusesDownlinks'],
+  type: 'object',
+  required: ['tenantId', 'quota', 'month', 'used', 'exceeded', 'refusesDownlinks'],
   properties: {
     tenantId: { type: 'string' },
-    quota: { type: ['object', 'null'], properties: { monthlyUplinkMessages: limit, monthlyDownlinks: limit, action: { type: 'string' }, updatedAt: { type: 'string' } } },
+    quota: {
+      type: ['object', 'null'],
+      properties: {
+        monthlyUplinkMessages: limit,
+        monthlyDownlinks: limit,
+        action: { type: 'string' },
+        updatedAt: { type: 'string' },
+      },
+    },
     month: { type: 'string' },
     used: { type: 'object', properties: { uplinkMessages: { type: 'integer' }, downlinks: { type: 'integer' } } },
     exceeded: { type: 'object', properties: { uplinkMessages: { type: 'boolean' }, downlinks: { type: 'boolean' } } },
@@ -29,31 +38,73 @@ export function quotaRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       return { tenantId, ...s, quota: s.quota && { ...s.quota, updatedAt: new Date(s.quota.updatedAt).toISOString() } };
     };
 
-    app.get<{ Params: { tenantId: string } }>('/api/v1/tenants/:tenantId/quota', {
-      schema: { summary: "A tenant's monthly quota and this month's use", tags: ['usage'], ...secured, params, response: { 200: statusSchema, '4xx': errorSchema } },
-    }, async (req) => {
-      checkTenant(req, req.params.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`));
-      await core.registryQueries.requireTenant(req.params.tenantId);
-      return status(req.params.tenantId);
-    });
-
-    app.put<{ Params: { tenantId: string }; Body: { monthlyUplinkMessages?: number | null; monthlyDownlinks?: number | null; action: 'warn' | 'refuse-downlinks' } }>('/api/v1/tenants/:tenantId/quota', {
-      schema: {
-        summary: "Set a tenant's monthly quota (null: no limit) and what happens when it is used up", tags: ['usage'], ...secured, params,
-        body: {
-          type: 'object', required: ['action'], additionalProperties: false,
-          properties: { monthlyUplinkMessages: limit, monthlyDownlinks: limit, action: { type: 'string', enum: ['warn', 'refuse-downlinks'] } },
+    app.get<{ Params: { tenantId: string } }>(
+      '/api/v1/tenants/:tenantId/quota',
+      {
+        schema: {
+          summary: "A tenant's monthly quota and this month's use",
+          tags: ['usage'],
+          ...secured,
+          params,
+          response: { 200: statusSchema, '4xx': errorSchema },
         },
-        response: { 200: statusSchema, '4xx': errorSchema },
       },
-    }, async (req) => {
-      checkTenant(req, req.params.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`), ['operator']);
-      await core.registryQueries.requireTenant(req.params.tenantId);
-      const b = req.body;
-      await core.quotas.save({
-        tenantId: req.params.tenantId, monthlyUplinkMessages: b.monthlyUplinkMessages ?? null, monthlyDownlinks: b.monthlyDownlinks ?? null, action: b.action,
-      });
-      return status(req.params.tenantId);
-    });
+      async (req) => {
+        checkTenant(
+          req,
+          req.params.tenantId,
+          () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`),
+        );
+        await core.registryQueries.requireTenant(req.params.tenantId);
+        return status(req.params.tenantId);
+      },
+    );
+
+    app.put<{
+      Params: { tenantId: string };
+      Body: {
+        monthlyUplinkMessages?: number | null;
+        monthlyDownlinks?: number | null;
+        action: 'warn' | 'refuse-downlinks';
+      };
+    }>(
+      '/api/v1/tenants/:tenantId/quota',
+      {
+        schema: {
+          summary: "Set a tenant's monthly quota (null: no limit) and what happens when it is used up",
+          tags: ['usage'],
+          ...secured,
+          params,
+          body: {
+            type: 'object',
+            required: ['action'],
+            additionalProperties: false,
+            properties: {
+              monthlyUplinkMessages: limit,
+              monthlyDownlinks: limit,
+              action: { type: 'string', enum: ['warn', 'refuse-downlinks'] },
+            },
+          },
+          response: { 200: statusSchema, '4xx': errorSchema },
+        },
+      },
+      async (req) => {
+        checkTenant(
+          req,
+          req.params.tenantId,
+          () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`),
+          ['operator'],
+        );
+        await core.registryQueries.requireTenant(req.params.tenantId);
+        const b = req.body;
+        await core.quotas.save({
+          tenantId: req.params.tenantId,
+          monthlyUplinkMessages: b.monthlyUplinkMessages ?? null,
+          monthlyDownlinks: b.monthlyDownlinks ?? null,
+          action: b.action,
+        });
+        return status(req.params.tenantId);
+      },
+    );
   };
 }

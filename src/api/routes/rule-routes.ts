@@ -10,15 +10,32 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrUndefined } from '../../core/iso-time.js';
 
 /** Rules are JSON the rules engine validates (docs/rules.md); the schema here only bounds their size. */
-const ruleSchema = { type: 'object', additionalProperties: true, required: ['id', 'tenantId', 'name', 'severity', 'enabled', 'scope', 'condition'], properties: { id: { type: 'string' }, tenantId: { type: 'string' } } } as const;
+const ruleSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['id', 'tenantId', 'name', 'severity', 'enabled', 'scope', 'condition'],
+  properties: { id: { type: 'string' }, tenantId: { type: 'string' } },
+} as const;
 const alarmSchema = {
-  type: 'object', required: ['id', 'tenantId', 'ruleId', 'devEui', 'severity', 'state', 'raisedAt', 'count'],
+  type: 'object',
+  required: ['id', 'tenantId', 'ruleId', 'devEui', 'severity', 'state', 'raisedAt', 'count'],
   properties: {
-    id: { type: 'string' }, tenantId: { type: 'string' }, ruleId: { type: 'string' }, terminalId: { type: 'string' }, devEui: { type: 'string' },
-    severity: { type: 'string' }, state: { type: 'string', enum: ['raised', 'acknowledged', 'cleared'] }, raisedAt: { type: 'string' },
-    acknowledgedAt: { type: 'string' }, acknowledgedBy: { type: 'string' }, clearedAt: { type: 'string' }, clearedBy: { type: 'string' },
-    count: { type: 'integer' }, lastFiredAt: { type: 'string' },
-    evidence: { type: 'object', additionalProperties: true }, lastEvidence: { type: 'object', additionalProperties: true },
+    id: { type: 'string' },
+    tenantId: { type: 'string' },
+    ruleId: { type: 'string' },
+    terminalId: { type: 'string' },
+    devEui: { type: 'string' },
+    severity: { type: 'string' },
+    state: { type: 'string', enum: ['raised', 'acknowledged', 'cleared'] },
+    raisedAt: { type: 'string' },
+    acknowledgedAt: { type: 'string' },
+    acknowledgedBy: { type: 'string' },
+    clearedAt: { type: 'string' },
+    clearedBy: { type: 'string' },
+    count: { type: 'integer' },
+    lastFiredAt: { type: 'string' },
+    evidence: { type: 'object', additionalProperties: true },
+    lastEvidence: { type: 'object', additionalProperties: true },
   },
 } as const;
 
@@ -26,7 +43,11 @@ const alarmSchema = {
 export function alarmJson(a: Alarm, withEvidence = true) {
   const { evidence, lastEvidence, ...rest } = a;
   return {
-    ...rest, raisedAt: iso(a.raisedAt), acknowledgedAt: isoOrUndefined(a.acknowledgedAt), clearedAt: isoOrUndefined(a.clearedAt), lastFiredAt: isoOrUndefined(a.lastFiredAt),
+    ...rest,
+    raisedAt: iso(a.raisedAt),
+    acknowledgedAt: isoOrUndefined(a.acknowledgedAt),
+    clearedAt: isoOrUndefined(a.clearedAt),
+    lastFiredAt: isoOrUndefined(a.lastFiredAt),
     ...(withEvidence ? { evidence, ...(lastEvidence !== undefined ? { lastEvidence } : {}) } : {}),
   };
 }
@@ -48,113 +69,234 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
       return rule;
     };
 
-    app.post<{ Body: Record<string, unknown> }>('/api/v1/rules', {
-      schema: {
-        summary: 'Create a rule (threshold, rate, geofence, silence, all/any/not; see docs/rules.md)', tags: ['rules'], ...secured,
-        body: { type: 'object', required: ['tenantId', 'name', 'condition'], additionalProperties: true, properties: { tenantId: { type: 'string', maxLength: 64 } } },
-        response: { 201: ruleSchema, '4xx': errorSchema },
+    app.post<{ Body: Record<string, unknown> }>(
+      '/api/v1/rules',
+      {
+        schema: {
+          summary: 'Create a rule (threshold, rate, geofence, silence, all/any/not; see docs/rules.md)',
+          tags: ['rules'],
+          ...secured,
+          body: {
+            type: 'object',
+            required: ['tenantId', 'name', 'condition'],
+            additionalProperties: true,
+            properties: { tenantId: { type: 'string', maxLength: 64 } },
+          },
+          response: { 201: ruleSchema, '4xx': errorSchema },
+        },
       },
-    }, async (req, reply) => {
-      const tenantId = String(req.body['tenantId']);
-      checkTenant(req, tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${tenantId}`), ADMINS);
-      return reply.status(201).send(await save(parseRule({ enabled: true, scope: {}, severity: 'warning', ...req.body, id: randomUUID() })));
-    });
-
-    app.get<{ Querystring: { tenantId: string } }>('/api/v1/rules', {
-      schema: {
-        summary: "A tenant's rules", tags: ['rules'], ...secured,
-        querystring: { type: 'object', required: ['tenantId'], additionalProperties: false, properties: { tenantId: { type: 'string', maxLength: 64 } } },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } }, '4xx': errorSchema },
+      async (req, reply) => {
+        const tenantId = String(req.body['tenantId']);
+        checkTenant(req, tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${tenantId}`), ADMINS);
+        return reply
+          .status(201)
+          .send(
+            await save(parseRule({ enabled: true, scope: {}, severity: 'warning', ...req.body, id: randomUUID() })),
+          );
       },
-    }, async (req) => {
-      checkTenant(req, req.query.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.query.tenantId}`));
-      return { items: await core.rules.list(req.query.tenantId) };
-    });
+    );
 
-    app.get<{ Params: { id: string } }>('/api/v1/rules/:id', {
-      schema: { summary: 'One rule', tags: ['rules'], ...secured, params: idParams, response: { 200: ruleSchema, '4xx': errorSchema } },
-    }, async (req) => {
-      const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
-      const r = await core.rules.get(req.params.id);
-      if (!r) throw notFound();
-      checkTenant(req, r.tenantId, notFound);
-      return r;
-    });
-
-    app.put<{ Params: { id: string }; Body: Record<string, unknown> }>('/api/v1/rules/:id', {
-      schema: {
-        summary: 'Replace a rule (its per-terminal state restarts when the condition changes)', tags: ['rules'], ...secured, params: idParams,
-        body: { type: 'object', additionalProperties: true }, response: { 200: ruleSchema, '4xx': errorSchema },
-      },
-    }, async (req) => {
-      const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
-      const old = await core.rules.get(req.params.id);
-      if (!old) throw notFound();
-      checkTenant(req, old.tenantId, notFound, ADMINS);
-      return save(parseRule({ ...req.body, id: old.id, tenantId: old.tenantId }));
-    });
-
-    app.delete<{ Params: { id: string } }>('/api/v1/rules/:id', {
-      schema: { summary: 'Delete a rule (its alarms stay as history)', tags: ['rules'], ...secured, params: idParams, response: { 204: { type: 'null' }, '4xx': errorSchema } },
-    }, async (req, reply) => {
-      const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
-      const old = await core.rules.get(req.params.id);
-      if (!old) throw notFound();
-      checkTenant(req, old.tenantId, notFound, ADMINS);
-      if (!(await core.rules.delete(old))) throw notFound();
-      return reply.status(204).send();
-    });
-
-    app.post<{ Params: { tenantId: string; solution: SolutionName }; Body: Record<string, unknown> }>('/api/v1/tenants/:tenantId/solutions/:solution', {
-      schema: {
-        summary: 'Switch on a solution preset (water, power, logistics): creates its rules from the parameters given', tags: ['rules'], ...secured,
-        params: { type: 'object', properties: { tenantId: { type: 'string', maxLength: 64 }, solution: { type: 'string', enum: [...SOLUTIONS] } } },
-        body: { type: 'object', additionalProperties: true },
-        response: { 201: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } }, '4xx': errorSchema },
-      },
-    }, async (req, reply) => {
-      checkTenant(req, req.params.tenantId, () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`), ADMINS);
-      await core.registryQueries.requireTenant(req.params.tenantId);
-      const rules = solutionRules(req.params.solution, req.params.tenantId, req.body as never, randomUUID);
-      for (const r of rules) await save(r);
-      return reply.status(201).send({ items: rules });
-    });
-
-    app.get<{ Querystring: { tenantId?: string; devEui?: string; state?: 'raised' | 'acknowledged' | 'cleared' | 'open'; limit: number; cursor?: string } }>('/api/v1/alarms', {
-      schema: {
-        summary: 'Alarms, newest raised first (cursor pagination)', tags: ['rules'], ...secured,
-        querystring: {
-          type: 'object', additionalProperties: false,
-          properties: {
-            tenantId: { type: 'string', maxLength: 64 }, devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
-            state: { type: 'string', enum: ['raised', 'acknowledged', 'cleared', 'open'] },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 200 },
+    app.get<{ Querystring: { tenantId: string } }>(
+      '/api/v1/rules',
+      {
+        schema: {
+          summary: "A tenant's rules",
+          tags: ['rules'],
+          ...secured,
+          querystring: {
+            type: 'object',
+            required: ['tenantId'],
+            additionalProperties: false,
+            properties: { tenantId: { type: 'string', maxLength: 64 } },
+          },
+          response: {
+            200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } },
+            '4xx': errorSchema,
           },
         },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: alarmSchema }, nextCursor: { type: 'string' } } }, '4xx': errorSchema },
       },
-    }, async (req) => {
-      allow(req, READERS);
-      const q = req.query;
-      const tenantId = tenantScope(req, q.tenantId);
-      const page = await core.rules.alarms({
-        limit: q.limit, ...(tenantId ? { tenantId } : {}), ...(q.devEui ? { devEui: q.devEui.toLowerCase() } : {}),
-        ...(q.state ? { state: q.state } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
-      });
-      const withEvidence = access.seesPayloads(principalOf(req));
-      return { items: page.items.map((a) => alarmJson(a, withEvidence)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    });
+      async (req) => {
+        checkTenant(
+          req,
+          req.query.tenantId,
+          () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.query.tenantId}`),
+        );
+        return { items: await core.rules.list(req.query.tenantId) };
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/api/v1/rules/:id',
+      {
+        schema: {
+          summary: 'One rule',
+          tags: ['rules'],
+          ...secured,
+          params: idParams,
+          response: { 200: ruleSchema, '4xx': errorSchema },
+        },
+      },
+      async (req) => {
+        const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
+        const r = await core.rules.get(req.params.id);
+        if (!r) throw notFound();
+        checkTenant(req, r.tenantId, notFound);
+        return r;
+      },
+    );
+
+    app.put<{ Params: { id: string }; Body: Record<string, unknown> }>(
+      '/api/v1/rules/:id',
+      {
+        schema: {
+          summary: 'Replace a rule (its per-terminal state restarts when the condition changes)',
+          tags: ['rules'],
+          ...secured,
+          params: idParams,
+          body: { type: 'object', additionalProperties: true },
+          response: { 200: ruleSchema, '4xx': errorSchema },
+        },
+      },
+      async (req) => {
+        const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
+        const old = await core.rules.get(req.params.id);
+        if (!old) throw notFound();
+        checkTenant(req, old.tenantId, notFound, ADMINS);
+        return save(parseRule({ ...req.body, id: old.id, tenantId: old.tenantId }));
+      },
+    );
+
+    app.delete<{ Params: { id: string } }>(
+      '/api/v1/rules/:id',
+      {
+        schema: {
+          summary: 'Delete a rule (its alarms stay as history)',
+          tags: ['rules'],
+          ...secured,
+          params: idParams,
+          response: { 204: { type: 'null' }, '4xx': errorSchema },
+        },
+      },
+      async (req, reply) => {
+        const notFound = () => new SatiotError('RULE_NOT_FOUND', `no rule ${req.params.id}`);
+        const old = await core.rules.get(req.params.id);
+        if (!old) throw notFound();
+        checkTenant(req, old.tenantId, notFound, ADMINS);
+        if (!(await core.rules.delete(old))) throw notFound();
+        return reply.status(204).send();
+      },
+    );
+
+    app.post<{ Params: { tenantId: string; solution: SolutionName }; Body: Record<string, unknown> }>(
+      '/api/v1/tenants/:tenantId/solutions/:solution',
+      {
+        schema: {
+          summary: 'Switch on a solution preset (water, power, logistics): creates its rules from the parameters given',
+          tags: ['rules'],
+          ...secured,
+          params: {
+            type: 'object',
+            properties: {
+              tenantId: { type: 'string', maxLength: 64 },
+              solution: { type: 'string', enum: [...SOLUTIONS] },
+            },
+          },
+          body: { type: 'object', additionalProperties: true },
+          response: {
+            201: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } },
+            '4xx': errorSchema,
+          },
+        },
+      },
+      async (req, reply) => {
+        checkTenant(
+          req,
+          req.params.tenantId,
+          () => new SatiotError('TENANT_NOT_FOUND', `no tenant ${req.params.tenantId}`),
+          ADMINS,
+        );
+        await core.registryQueries.requireTenant(req.params.tenantId);
+        const rules = solutionRules(req.params.solution, req.params.tenantId, req.body as never, randomUUID);
+        for (const r of rules) await save(r);
+        return reply.status(201).send({ items: rules });
+      },
+    );
+
+    app.get<{
+      Querystring: {
+        tenantId?: string;
+        devEui?: string;
+        state?: 'raised' | 'acknowledged' | 'cleared' | 'open';
+        limit: number;
+        cursor?: string;
+      };
+    }>(
+      '/api/v1/alarms',
+      {
+        schema: {
+          summary: 'Alarms, newest raised first (cursor pagination)',
+          tags: ['rules'],
+          ...secured,
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              tenantId: { type: 'string', maxLength: 64 },
+              devEui: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
+              state: { type: 'string', enum: ['raised', 'acknowledged', 'cleared', 'open'] },
+              limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+              cursor: { type: 'string', maxLength: 200 },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: alarmSchema }, nextCursor: { type: 'string' } },
+            },
+            '4xx': errorSchema,
+          },
+        },
+      },
+      async (req) => {
+        allow(req, READERS);
+        const q = req.query;
+        const tenantId = tenantScope(req, q.tenantId);
+        const page = await core.rules.alarms({
+          limit: q.limit,
+          ...(tenantId ? { tenantId } : {}),
+          ...(q.devEui ? { devEui: q.devEui.toLowerCase() } : {}),
+          ...(q.state ? { state: q.state } : {}),
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+        });
+        const withEvidence = access.seesPayloads(principalOf(req));
+        return {
+          items: page.items.map((a) => alarmJson(a, withEvidence)),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
+      },
+    );
 
     for (const action of ['acknowledge', 'clear'] as const) {
-      app.post<{ Params: { id: string } }>(`/api/v1/alarms/:id/${action}`, {
-        schema: { summary: action === 'acknowledge' ? 'Acknowledge a raised alarm' : 'Clear an open alarm', tags: ['rules'], ...secured, params: idParams, response: { 200: alarmSchema, '4xx': errorSchema } },
-      }, async (req) => {
-        const notFound = () => new SatiotError('ALARM_NOT_FOUND', `no alarm ${req.params.id}`);
-        const a = await core.rules.alarm(req.params.id);
-        if (!a) throw notFound();
-        const p = checkTenant(req, a.tenantId, notFound, ADMINS);
-        return alarmJson(await core.rules[action](req.params.id, p.keyId ?? 'operator'));
-      });
+      app.post<{ Params: { id: string } }>(
+        `/api/v1/alarms/:id/${action}`,
+        {
+          schema: {
+            summary: action === 'acknowledge' ? 'Acknowledge a raised alarm' : 'Clear an open alarm',
+            tags: ['rules'],
+            ...secured,
+            params: idParams,
+            response: { 200: alarmSchema, '4xx': errorSchema },
+          },
+        },
+        async (req) => {
+          const notFound = () => new SatiotError('ALARM_NOT_FOUND', `no alarm ${req.params.id}`);
+          const a = await core.rules.alarm(req.params.id);
+          if (!a) throw notFound();
+          const p = checkTenant(req, a.tenantId, notFound, ADMINS);
+          return alarmJson(await core.rules[action](req.params.id, p.keyId ?? 'operator'));
+        },
+      );
     }
   };
 }

@@ -7,23 +7,31 @@ import { errorSchema } from '../error-reply.js';
 export function sessionRoutes(access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    app.get('/api/v1/session', {
-      schema: {
-        summary: "The caller's role and tenant (null: every tenant), and whether it sees payloads", tags: ['access'], security: [{ apiKey: [] }],
-        response: {
-          200: {
-            type: 'object', required: ['role', 'tenantId', 'seesPayloads'],
-            properties: {
-              role: { type: 'string', enum: ['operator', 'tenant-admin', 'tenant-user', 'regulator'] },
-              tenantId: { type: ['string', 'null'] }, seesPayloads: { type: 'boolean' },
+    app.get(
+      '/api/v1/session',
+      {
+        schema: {
+          summary: "The caller's role and tenant (null: every tenant), and whether it sees payloads",
+          tags: ['access'],
+          security: [{ apiKey: [] }],
+          response: {
+            200: {
+              type: 'object',
+              required: ['role', 'tenantId', 'seesPayloads'],
+              properties: {
+                role: { type: 'string', enum: ['operator', 'tenant-admin', 'tenant-user', 'regulator'] },
+                tenantId: { type: ['string', 'null'] },
+                seesPayloads: { type: 'boolean' },
+              },
             },
+            '4xx': errorSchema,
           },
-          '4xx': errorSchema,
         },
       },
-    }, async (req) => {
-      const p = principalOf(req);
-      return { role: p.role, tenantId: p.tenantId, seesPayloads: access.seesPayloads(p) };
-    });
+      async (req) => {
+        const p = principalOf(req);
+        return { role: p.role, tenantId: p.tenantId, seesPayloads: access.seesPayloads(p) };
+      },
+    );
   };
 }

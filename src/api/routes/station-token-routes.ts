@@ -7,8 +7,13 @@ import { actorOf, allow, authenticate } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
 
 const stationTokenSchema = {
-  type: 'object', required: ['id', 'name', 'tokenRevoked'],
-  properties: { id: { type: 'string' }, name: { type: 'string' }, tokenRevoked: { type: 'boolean', description: 'true until a rotation issues a new token' } },
+  type: 'object',
+  required: ['id', 'name', 'tokenRevoked'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    tokenRevoked: { type: 'boolean', description: 'true until a rotation issues a new token' },
+  },
 } as const;
 
 const params = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
@@ -24,27 +29,47 @@ export function stationTokenRoutes(core: Core, access: AccessControl): FastifyPl
     app.addHook('preHandler', authenticate(access));
     const secured = { security: [{ apiKey: [] }] };
 
-    app.post<{ Params: { id: string } }>('/api/v1/ground-stations/:id/token', {
-      schema: {
-        summary: 'Rotate a ground station\'s token: the new token is shown once, the old one stops working on every node at once (also re-issues a revoked token)', tags: ['provisioning'], ...secured,
-        params,
-        response: { 200: { ...stationTokenSchema, required: [...stationTokenSchema.required, 'token'], properties: { ...stationTokenSchema.properties, token: { type: 'string' } } }, '4xx': errorSchema },
+    app.post<{ Params: { id: string } }>(
+      '/api/v1/ground-stations/:id/token',
+      {
+        schema: {
+          summary:
+            "Rotate a ground station's token: the new token is shown once, the old one stops working on every node at once (also re-issues a revoked token)",
+          tags: ['provisioning'],
+          ...secured,
+          params,
+          response: {
+            200: {
+              ...stationTokenSchema,
+              required: [...stationTokenSchema.required, 'token'],
+              properties: { ...stationTokenSchema.properties, token: { type: 'string' } },
+            },
+            '4xx': errorSchema,
+          },
+        },
       },
-    }, async (req) => {
-      allow(req, ['operator']);
-      const { station, token } = await core.stationTokens.rotate(req.params.id, actorOf(req));
-      return { ...view(station), token };
-    });
+      async (req) => {
+        allow(req, ['operator']);
+        const { station, token } = await core.stationTokens.rotate(req.params.id, actorOf(req));
+        return { ...view(station), token };
+      },
+    );
 
-    app.delete<{ Params: { id: string } }>('/api/v1/ground-stations/:id/token', {
-      schema: {
-        summary: 'Revoke a ground station\'s token: refused on every node at once, until a rotation issues a new one', tags: ['provisioning'], ...secured,
-        params,
-        response: { 200: stationTokenSchema, '4xx': errorSchema },
+    app.delete<{ Params: { id: string } }>(
+      '/api/v1/ground-stations/:id/token',
+      {
+        schema: {
+          summary: "Revoke a ground station's token: refused on every node at once, until a rotation issues a new one",
+          tags: ['provisioning'],
+          ...secured,
+          params,
+          response: { 200: stationTokenSchema, '4xx': errorSchema },
+        },
       },
-    }, async (req) => {
-      allow(req, ['operator']);
-      return view(await core.stationTokens.revoke(req.params.id, actorOf(req)));
-    });
+      async (req) => {
+        allow(req, ['operator']);
+        return view(await core.stationTokens.revoke(req.params.id, actorOf(req)));
+      },
+    );
   };
 }

@@ -5,15 +5,32 @@ import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { checkDeliveryTarget, INTEGRATION_READERS, registeringTenant } from './integration-json.js';
 import { errorSchema } from '../error-reply.js';
-import { enabledBody, eventsSchema, idParams, integrationJson, listQuery, logPage, logQuery, logRoute } from './integration-json.js';
+import {
+  enabledBody,
+  eventsSchema,
+  idParams,
+  integrationJson,
+  listQuery,
+  logPage,
+  logQuery,
+  logRoute,
+} from './integration-json.js';
 
 /** A webhook as the API shows it: never its secret (the response schema drops anything not listed). */
 const webhookSchema = {
-  type: 'object', required: ['id', 'tenantId', 'url', 'events', 'enabled', 'consecutiveFailures', 'createdAt', 'updatedAt'],
+  type: 'object',
+  required: ['id', 'tenantId', 'url', 'events', 'enabled', 'consecutiveFailures', 'createdAt', 'updatedAt'],
   properties: {
-    id: { type: 'string' }, tenantId: { type: 'string' }, url: { type: 'string' }, events: eventsSchema, enabled: { type: 'boolean' },
-    disabledAt: { type: 'string' }, disabledReason: { type: 'string' }, consecutiveFailures: { type: 'integer' },
-    createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+    id: { type: 'string' },
+    tenantId: { type: 'string' },
+    url: { type: 'string' },
+    events: eventsSchema,
+    enabled: { type: 'boolean' },
+    disabledAt: { type: 'string' },
+    disabledReason: { type: 'string' },
+    consecutiveFailures: { type: 'integer' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
   },
 } as const;
 
@@ -35,63 +52,137 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
     };
     const secured = { security: [{ apiKey: [] }] };
 
-    app.post<{ Body: { tenantId?: string; url: string; events?: string[] } }>('/api/v1/webhooks', {
-      schema: {
-        summary: 'Register a webhook: events are POSTed to the URL, signed with the secret answered here (shown once)', tags: ['delivery'], ...secured,
-        body: {
-          type: 'object', required: ['url'], additionalProperties: false,
-          properties: { tenantId: { type: 'string', maxLength: 64, description: 'Default: the tenant of a tenant key (operators name one)' }, url: { type: 'string', maxLength: 2048 }, events: eventsSchema },
+    app.post<{ Body: { tenantId?: string; url: string; events?: string[] } }>(
+      '/api/v1/webhooks',
+      {
+        schema: {
+          summary:
+            'Register a webhook: events are POSTed to the URL, signed with the secret answered here (shown once)',
+          tags: ['delivery'],
+          ...secured,
+          body: {
+            type: 'object',
+            required: ['url'],
+            additionalProperties: false,
+            properties: {
+              tenantId: {
+                type: 'string',
+                maxLength: 64,
+                description: 'Default: the tenant of a tenant key (operators name one)',
+              },
+              url: { type: 'string', maxLength: 2048 },
+              events: eventsSchema,
+            },
+          },
+          response: {
+            201: {
+              type: 'object',
+              required: ['id', 'secret'],
+              properties: { id: { type: 'string' }, secret: { type: 'string' } },
+            },
+            '4xx': errorSchema,
+          },
         },
-        response: { 201: { type: 'object', required: ['id', 'secret'], properties: { id: { type: 'string' }, secret: { type: 'string' } } }, '4xx': errorSchema },
       },
-    }, async (req, reply) => {
-      const tenantId = registeringTenant(req, req.body.tenantId);
-      checkDeliveryTarget(delivery, req.body.url);
-      const { webhook, secret } = await delivery.catalog.createWebhook({ ...req.body, tenantId });
-      return reply.status(201).send({ id: webhook.id, secret });
-    });
-
-    app.get<{ Querystring: { tenantId?: string } }>('/api/v1/webhooks', {
-      schema: {
-        summary: 'Webhooks, of one tenant or all', tags: ['delivery'], ...secured, querystring: listQuery,
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: webhookSchema } } }, '4xx': errorSchema },
+      async (req, reply) => {
+        const tenantId = registeringTenant(req, req.body.tenantId);
+        checkDeliveryTarget(delivery, req.body.url);
+        const { webhook, secret } = await delivery.catalog.createWebhook({ ...req.body, tenantId });
+        return reply.status(201).send({ id: webhook.id, secret });
       },
-    }, async (req) => {
-      const tenantId = tenantScope(req, req.query.tenantId);
-      allow(req, INTEGRATION_READERS);
-      return { items: (await delivery.catalog.list('webhook', tenantId)).map((r) => integrationJson(r, req)) };
-    });
+    );
 
-    app.get<{ Params: { id: string } }>('/api/v1/webhooks/:id', {
-      schema: { summary: 'One webhook', tags: ['delivery'], ...secured, params: idParams, response: { 200: webhookSchema, '4xx': errorSchema } },
-    }, async (req) => integrationJson(await owned(req, req.params.id, INTEGRATION_READERS), req));
-
-    app.patch<{ Params: { id: string }; Body: { enabled: boolean } }>('/api/v1/webhooks/:id', {
-      schema: {
-        summary: 'Enable (the failure count starts again; queued deliveries resume) or disable a webhook', tags: ['delivery'], ...secured,
-        params: idParams, body: enabledBody, response: { 200: webhookSchema, '4xx': errorSchema },
+    app.get<{ Querystring: { tenantId?: string } }>(
+      '/api/v1/webhooks',
+      {
+        schema: {
+          summary: 'Webhooks, of one tenant or all',
+          tags: ['delivery'],
+          ...secured,
+          querystring: listQuery,
+          response: {
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: webhookSchema } },
+            },
+            '4xx': errorSchema,
+          },
+        },
       },
-    }, async (req) => {
-      await owned(req, req.params.id);
-      return integrationJson(await delivery.catalog.setEnabled('webhook', req.params.id, req.body.enabled), req);
-    });
-
-    app.delete<{ Params: { id: string } }>('/api/v1/webhooks/:id', {
-      schema: { summary: 'Delete a webhook with its queued deliveries and its log', tags: ['delivery'], ...secured, params: idParams, response: { 204: { type: 'null' }, '4xx': errorSchema } },
-    }, async (req, reply) => {
-      await owned(req, req.params.id);
-      await delivery.catalog.delete('webhook', req.params.id);
-      return reply.status(204).send();
-    });
-
-    app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string } }>('/api/v1/webhooks/:id/deliveries', {
-      schema: {
-        summary: "A webhook's delivery log, newest attempt first: status code or error, duration, time", tags: ['delivery'], ...secured,
-        params: idParams, querystring: logQuery, response: { 200: logPage, '4xx': errorSchema },
+      async (req) => {
+        const tenantId = tenantScope(req, req.query.tenantId);
+        allow(req, INTEGRATION_READERS);
+        return { items: (await delivery.catalog.list('webhook', tenantId)).map((r) => integrationJson(r, req)) };
       },
-    }, async (req) => {
-      await owned(req, req.params.id, INTEGRATION_READERS);
-      return logRoute(delivery, 'webhook', req.params.id, req.query);
-    });
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/api/v1/webhooks/:id',
+      {
+        schema: {
+          summary: 'One webhook',
+          tags: ['delivery'],
+          ...secured,
+          params: idParams,
+          response: { 200: webhookSchema, '4xx': errorSchema },
+        },
+      },
+      async (req) => integrationJson(await owned(req, req.params.id, INTEGRATION_READERS), req),
+    );
+
+    app.patch<{ Params: { id: string }; Body: { enabled: boolean } }>(
+      '/api/v1/webhooks/:id',
+      {
+        schema: {
+          summary: 'Enable (the failure count starts again; queued deliveries resume) or disable a webhook',
+          tags: ['delivery'],
+          ...secured,
+          params: idParams,
+          body: enabledBody,
+          response: { 200: webhookSchema, '4xx': errorSchema },
+        },
+      },
+      async (req) => {
+        await owned(req, req.params.id);
+        return integrationJson(await delivery.catalog.setEnabled('webhook', req.params.id, req.body.enabled), req);
+      },
+    );
+
+    app.delete<{ Params: { id: string } }>(
+      '/api/v1/webhooks/:id',
+      {
+        schema: {
+          summary: 'Delete a webhook with its queued deliveries and its log',
+          tags: ['delivery'],
+          ...secured,
+          params: idParams,
+          response: { 204: { type: 'null' }, '4xx': errorSchema },
+        },
+      },
+      async (req, reply) => {
+        await owned(req, req.params.id);
+        await delivery.catalog.delete('webhook', req.params.id);
+        return reply.status(204).send();
+      },
+    );
+
+    app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string } }>(
+      '/api/v1/webhooks/:id/deliveries',
+      {
+        schema: {
+          summary: "A webhook's delivery log, newest attempt first: status code or error, duration, time",
+          tags: ['delivery'],
+          ...secured,
+          params: idParams,
+          querystring: logQuery,
+          response: { 200: logPage, '4xx': errorSchema },
+        },
+      },
+      async (req) => {
+        await owned(req, req.params.id, INTEGRATION_READERS);
+        return logRoute(delivery, 'webhook', req.params.id, req.query);
+      },
+    );
   };
 }

@@ -3,7 +3,14 @@ import { Counter, type Registry } from 'prom-client';
 import type { Core } from '../../core/core.js';
 import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
 import type { GatewayStatus, GroundStationRecord } from '../../core/model.js';
-import { encodeSemtechPacket, isSemtechPacketError, parseSemtechPacket, type GatewayStat, type Rxpk, type SemtechPacket } from '../../frame/semtech-udp/index.js';
+import {
+  encodeSemtechPacket,
+  isSemtechPacketError,
+  parseSemtechPacket,
+  type GatewayStat,
+  type Rxpk,
+  type SemtechPacket,
+} from '../../frame/semtech-udp/index.js';
 import { rx1Window, rx2Window, type LoRaRegion, type ReceiveWindow } from '../../frame/regional/receive-windows.js';
 import { SourceRateLimiter } from './source-rate-limiter.js';
 import { randomInt } from 'node:crypto';
@@ -76,14 +83,44 @@ export class SemtechUdpServer {
   /** Uplinks heard for the first time, gathering their other gateways' copies (by message id). */
   private readonly gathering = new Map<string, { best: Hearing; timer: NodeJS.Timeout }>();
   /** PULL_RESPs waiting for their TX_ACK, by token. */
-  private readonly awaitingAck = new Map<number, { downlinkId: string; gateway: GroundStationRecord; eui: string; address: string; port: number; timer: NodeJS.Timeout | undefined }>();
+  private readonly awaitingAck = new Map<
+    number,
+    {
+      downlinkId: string;
+      gateway: GroundStationRecord;
+      eui: string;
+      address: string;
+      port: number;
+      timer: NodeJS.Timeout | undefined;
+    }
+  >();
   private readonly downlinks: Counter<'gateway' | 'outcome'>;
   private closed = false;
 
-  private constructor(private readonly socket: Socket, private readonly core: Core, private readonly opts: SemtechUdpOptions, metrics: Registry) {
-    this.packets = counter(metrics, 'satiot_semtech_udp_packets_total', 'Semtech UDP datagrams by packet type and outcome (ok, or the stable code it was dropped with)', ['type', 'outcome']);
-    this.rxpk = counter(metrics, 'satiot_semtech_udp_rxpk_total', 'Radio packets (rxpk) terrestrial gateways forwarded, by gateway EUI and outcome (accepted, duplicate, a rejection code, CRC_BAD, NO_CRC, NOT_LORA, or a codec code)', ['gateway', 'outcome']);
-    this.downlinks = counter(metrics, 'satiot_semtech_udp_downlinks_total', 'Downlinks sent through terrestrial gateways in a receive window, by gateway EUI and outcome (sent_rx1, sent_rx2, transmitted, a TX_ACK error, no-tx-ack, too-late)', ['gateway', 'outcome']);
+  private constructor(
+    private readonly socket: Socket,
+    private readonly core: Core,
+    private readonly opts: SemtechUdpOptions,
+    metrics: Registry,
+  ) {
+    this.packets = counter(
+      metrics,
+      'satiot_semtech_udp_packets_total',
+      'Semtech UDP datagrams by packet type and outcome (ok, or the stable code it was dropped with)',
+      ['type', 'outcome'],
+    );
+    this.rxpk = counter(
+      metrics,
+      'satiot_semtech_udp_rxpk_total',
+      'Radio packets (rxpk) terrestrial gateways forwarded, by gateway EUI and outcome (accepted, duplicate, a rejection code, CRC_BAD, NO_CRC, NOT_LORA, or a codec code)',
+      ['gateway', 'outcome'],
+    );
+    this.downlinks = counter(
+      metrics,
+      'satiot_semtech_udp_downlinks_total',
+      'Downlinks sent through terrestrial gateways in a receive window, by gateway EUI and outcome (sent_rx1, sent_rx2, transmitted, a TX_ACK error, no-tx-ack, too-late)',
+      ['gateway', 'outcome'],
+    );
     this.limiter = new SourceRateLimiter(opts.packetsPerSecond ?? 200);
   }
 
@@ -92,12 +129,23 @@ export class SemtechUdpServer {
     const host = opts.host ?? '127.0.0.1';
     // A large receive buffer: a burst of PUSH_DATA from many gateways waits there while a batch commits
     // (the kernel caps it at net.core.rmem_max; raise that on a busy server).
-    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: RECV_BUFFER_BYTES });
+    const socket = createSocket({
+      type: host.includes(':') ? 'udp6' : 'udp4',
+      reuseAddr: false,
+      recvBufferSize: RECV_BUFFER_BYTES,
+    });
     const server = new SemtechUdpServer(socket, core, opts, core.metrics);
     socket.on('message', (msg, rinfo) => server.receive(msg, rinfo));
     await new Promise<void>((resolve, reject) => {
-      socket.once('error', (e) => { socket.close(); reject(e); });
-      socket.bind(opts.port, host, () => { socket.removeAllListeners('error'); socket.on('error', (e) => server.fail(e, 'semtech-udp socket')); resolve(); });
+      socket.once('error', (e) => {
+        socket.close();
+        reject(e);
+      });
+      socket.bind(opts.port, host, () => {
+        socket.removeAllListeners('error');
+        socket.on('error', (e) => server.fail(e, 'semtech-udp socket'));
+        resolve();
+      });
     });
     return server;
   }
@@ -135,7 +183,10 @@ export class SemtechUdpServer {
     try {
       p = parseSemtechPacket(msg);
     } catch (e) {
-      if (!isSemtechPacketError(e)) { this.fail(e, 'semtech-udp parse'); return; }
+      if (!isSemtechPacketError(e)) {
+        this.fail(e, 'semtech-udp parse');
+        return;
+      }
       this.packets.inc({ type: 'unknown', outcome: e.code });
       return;
     }
@@ -148,7 +199,10 @@ export class SemtechUdpServer {
     switch (p.type) {
       case 'PUSH_DATA': {
         const gateway = await this.core.gateways.byEui(p.gatewayEui);
-        if (!gateway) { this.packets.inc({ type: p.type, outcome: 'UNKNOWN_GATEWAY' }); return; }
+        if (!gateway) {
+          this.packets.inc({ type: p.type, outcome: 'UNKNOWN_GATEWAY' });
+          return;
+        }
         await this.ingest(gateway, p.gatewayEui, p.rxpk);
         this.reply(encodeSemtechPacket({ type: 'PUSH_ACK', version: p.version, token: p.token }), from);
         this.packets.inc({ type: p.type, outcome: 'ok' });
@@ -157,15 +211,27 @@ export class SemtechUdpServer {
       }
       case 'PULL_DATA': {
         const gateway = await this.core.gateways.byEui(p.gatewayEui);
-        if (!gateway) { this.packets.inc({ type: p.type, outcome: 'UNKNOWN_GATEWAY' }); return; }
+        if (!gateway) {
+          this.packets.inc({ type: p.type, outcome: 'UNKNOWN_GATEWAY' });
+          return;
+        }
         // A live path is not moved by a PULL_DATA from elsewhere (EUIs are not secret): it moves once
         // the old one has gone quiet for three keep-alives (a NAT that rebinds, a gateway that moved).
         const old = this.paths.get(p.gatewayEui);
-        if (old && (old.address !== from.address || old.port !== from.port) && Date.now() - old.lastPullAt < PATH_QUIET_MS) {
+        if (
+          old &&
+          (old.address !== from.address || old.port !== from.port) &&
+          Date.now() - old.lastPullAt < PATH_QUIET_MS
+        ) {
           this.packets.inc({ type: p.type, outcome: 'PATH_IN_USE' });
           return;
         }
-        this.paths.set(p.gatewayEui, { address: from.address, port: from.port, lastPullAt: Date.now(), version: p.version });
+        this.paths.set(p.gatewayEui, {
+          address: from.address,
+          port: from.port,
+          lastPullAt: Date.now(),
+          version: p.version,
+        });
         this.reply(encodeSemtechPacket({ type: 'PULL_ACK', version: p.version, token: p.token }), from);
         this.packets.inc({ type: p.type, outcome: 'ok' });
         await this.seen(gateway);
@@ -181,24 +247,43 @@ export class SemtechUdpServer {
   }
 
   /** The good LoRa packets of a PUSH_DATA through the ingest pipeline, each outcome counted. */
-  private async ingest(gateway: GroundStationRecord, eui: string, entries: Extract<SemtechPacket, { type: 'PUSH_DATA' }>['rxpk']): Promise<void> {
-    const receivedAt = this.core.clock.now(), arrived = Date.now();
+  private async ingest(
+    gateway: GroundStationRecord,
+    eui: string,
+    entries: Extract<SemtechPacket, { type: 'PUSH_DATA' }>['rxpk'],
+  ): Promise<void> {
+    const receivedAt = this.core.clock.now(),
+      arrived = Date.now();
     const frames: UplinkFrameInput[] = [];
     const heard: Rxpk[] = [];
     for (const e of entries) {
-      if (!e.ok) { this.rxpk.inc({ gateway: eui, outcome: e.code }); continue; }
+      if (!e.ok) {
+        this.rxpk.inc({ gateway: eui, outcome: e.code });
+        continue;
+      }
       const skip = skipReason(e.rxpk);
-      if (skip) { this.rxpk.inc({ gateway: eui, outcome: skip }); continue; }
+      if (skip) {
+        this.rxpk.inc({ gateway: eui, outcome: skip });
+        continue;
+      }
       frames.push(toFrame(e.rxpk, receivedAt));
       heard.push(e.rxpk);
     }
     if (frames.length === 0) return;
     const results = await this.core.pipeline.ingest(gateway, frames);
     results.forEach((r, i) => {
-      this.rxpk.inc({ gateway: eui, outcome: r.status === 'rejected' ? r.code ?? 'rejected' : r.status });
+      this.rxpk.inc({ gateway: eui, outcome: r.status === 'rejected' ? (r.code ?? 'rejected') : r.status });
       const x = heard[i]!;
       if (r.messageId && typeof x.datr === 'string') {
-        this.heard(r.status === 'accepted', r.messageId, { gateway, eui, snr: x.lsnr ?? -Infinity, tmst: x.tmst, frequencyMHz: x.freq, dataRate: x.datr, receivedAt: arrived });
+        this.heard(r.status === 'accepted', r.messageId, {
+          gateway,
+          eui,
+          snr: x.lsnr ?? -Infinity,
+          tmst: x.tmst,
+          frequencyMHz: x.freq,
+          dataRate: x.datr,
+          receivedAt: arrived,
+        });
       }
     });
   }
@@ -210,7 +295,10 @@ export class SemtechUdpServer {
    */
   private heard(isNew: boolean, messageId: string, h: Hearing): void {
     const g = this.gathering.get(messageId);
-    if (g) { if (h.snr > g.best.snr) g.best = h; return; }
+    if (g) {
+      if (h.snr > g.best.snr) g.best = h;
+      return;
+    }
     // No gateway has a path back (no PULL_DATA yet): no downlink can leave, so nothing to gather.
     if (!isNew || this.closed || this.paths.size === 0) return;
     const timer = setTimeout(() => {
@@ -246,22 +334,43 @@ export class SemtechUdpServer {
     }
     let token = randomInt(0, 0x10000);
     while (this.awaitingAck.has(token)) token = (token + 1) & 0xffff; // a token names one PULL_RESP at a time
-    const pending = { downlinkId: d.id, gateway: h.gateway, eui: h.eui, address: path.address, port: path.port, timer: undefined as NodeJS.Timeout | undefined };
+    const pending = {
+      downlinkId: d.id,
+      gateway: h.gateway,
+      eui: h.eui,
+      address: path.address,
+      port: path.port,
+      timer: undefined as NodeJS.Timeout | undefined,
+    };
     pending.timer = setTimeout(() => {
       if (this.awaitingAck.get(token) !== pending) return;
       this.awaitingAck.delete(token);
       this.downlinks.inc({ gateway: h.eui, outcome: 'no-tx-ack' });
-      void this.core.downlinks.terrestrialFailed(d.id, h.gateway.id, 'no-tx-ack').catch((e: unknown) => this.fail(e, 'semtech-udp downlink'));
+      void this.core.downlinks
+        .terrestrialFailed(d.id, h.gateway.id, 'no-tx-ack')
+        .catch((e: unknown) => this.fail(e, 'semtech-udp downlink'));
     }, this.opts.txAckTimeoutMs ?? 5_000);
     this.awaitingAck.set(token, pending);
     const resp = encodeSemtechPacket({
-      type: 'PULL_RESP', version: path.version, token,
+      type: 'PULL_RESP',
+      version: path.version,
+      token,
       txpk: {
-        imme: false, tmst: (h.tmst + window.delayUs) % 0x1_0000_0000, freq: window.frequencyMHz, rfch: 0, powe: TX_POWER_DBM[region],
-        modu: 'LORA', datr: window.dataRate, codr: '4/5', ipol: true, data: d.phyPayload,
+        imme: false,
+        tmst: (h.tmst + window.delayUs) % 0x1_0000_0000,
+        freq: window.frequencyMHz,
+        rfch: 0,
+        powe: TX_POWER_DBM[region],
+        modu: 'LORA',
+        datr: window.dataRate,
+        codr: '4/5',
+        ipol: true,
+        data: d.phyPayload,
       },
     });
-    this.socket.send(resp, path.port, path.address, (e) => { if (e) this.fail(e, 'semtech-udp send'); });
+    this.socket.send(resp, path.port, path.address, (e) => {
+      if (e) this.fail(e, 'semtech-udp send');
+    });
     this.downlinks.inc({ gateway: h.eui, outcome: rx1 ? 'sent_rx1' : 'sent_rx2' });
     // Protocol v1 gateways send no TX_ACK: handed over is all they will say.
     if (path.version === 1) await this.txAck(token, h.eui, null, path);
@@ -271,14 +380,27 @@ export class SemtechUdpServer {
    * A gateway's TX_ACK for a PULL_RESP: transmitted, or back to the queue with the gateway's reason.
    * Only from where the PULL_RESP went: EUIs are not secret, and a token is 16 bits.
    */
-  private async txAck(token: number, eui: string, error: string | null, from: { address: string; port: number }): Promise<void> {
+  private async txAck(
+    token: number,
+    eui: string,
+    error: string | null,
+    from: { address: string; port: number },
+  ): Promise<void> {
     const a = this.awaitingAck.get(token);
     if (!a || a.eui !== eui || a.address !== from.address || a.port !== from.port) return;
     this.awaitingAck.delete(token);
     clearTimeout(a.timer);
     this.downlinks.inc({ gateway: eui, outcome: error ?? 'transmitted' });
-    if (error === null) await this.core.downlinks.reportStatus(a.gateway.id, [{ downlinkId: a.downlinkId, status: 'transmitted', at: this.core.clock.now() }]);
-    else await this.core.downlinks.terrestrialFailed(a.downlinkId, a.gateway.id, `tx-ack-${error.toLowerCase().replace(/_/g, '-')}`);
+    if (error === null)
+      await this.core.downlinks.reportStatus(a.gateway.id, [
+        { downlinkId: a.downlinkId, status: 'transmitted', at: this.core.clock.now() },
+      ]);
+    else
+      await this.core.downlinks.terrestrialFailed(
+        a.downlinkId,
+        a.gateway.id,
+        `tx-ack-${error.toLowerCase().replace(/_/g, '-')}`,
+      );
   }
 
   /** Last-seen and stat, best effort: a failed write never costs the frames. */
@@ -288,11 +410,16 @@ export class SemtechUdpServer {
 
   private reply(bytes: Uint8Array, to: RemoteInfo): void {
     if (this.closed) return;
-    this.socket.send(bytes, to.port, to.address, (e) => { if (e) this.fail(e, 'semtech-udp send'); });
+    this.socket.send(bytes, to.port, to.address, (e) => {
+      if (e) this.fail(e, 'semtech-udp send');
+    });
   }
 
   private fail(e: unknown, what: string): void {
-    (this.opts.onError ?? ((x: unknown, w: string) => process.stderr.write(`satiot ${w}: ${x instanceof Error ? x.message : String(x)}\n`)))(e, what);
+    (
+      this.opts.onError ??
+      ((x: unknown, w: string) => process.stderr.write(`satiot ${w}: ${x instanceof Error ? x.message : String(x)}\n`))
+    )(e, what);
   }
 }
 
@@ -311,9 +438,13 @@ function skipReason(r: Rxpk): string | undefined {
 function toFrame(r: Rxpk, receivedAt: number): UplinkFrameInput {
   const captured = r.time !== undefined && Math.abs(r.time - receivedAt) <= GPS_TIME_TOLERANCE_MS ? r.time : receivedAt;
   return {
-    phyPayload: Buffer.from(r.data).toString('base64'), satelliteId: '',
-    capturedAt: new Date(Math.min(captured, receivedAt)).toISOString(), downlinkedAt: new Date(receivedAt).toISOString(),
-    rssi: r.rssi, ...(r.lsnr !== undefined ? { snr: r.lsnr } : {}), frequencyMHz: r.freq,
+    phyPayload: Buffer.from(r.data).toString('base64'),
+    satelliteId: '',
+    capturedAt: new Date(Math.min(captured, receivedAt)).toISOString(),
+    downlinkedAt: new Date(receivedAt).toISOString(),
+    rssi: r.rssi,
+    ...(r.lsnr !== undefined ? { snr: r.lsnr } : {}),
+    frequencyMHz: r.freq,
     ...(typeof r.datr === 'string' ? { dataRate: r.datr } : {}),
   };
 }
@@ -321,13 +452,26 @@ function toFrame(r: Rxpk, receivedAt: number): UplinkFrameInput {
 /** A `stat` report in the model's words. */
 function statusOf(s: GatewayStat): GatewayStatus {
   const out: Record<string, number | string> = {};
-  const put = (k: keyof GatewayStatus, v: number | string | undefined) => { if (v !== undefined) out[k] = v; };
-  put('time', s.time); put('lat', s.lati); put('lon', s.long); put('altM', s.alti);
-  put('rxReceived', s.rxnb); put('rxOk', s.rxok); put('rxForwarded', s.rxfw); put('ackPercent', s.ackr);
-  put('downlinksReceived', s.dwnb); put('txEmitted', s.txnb); put('temperatureC', s.temp);
+  const put = (k: keyof GatewayStatus, v: number | string | undefined) => {
+    if (v !== undefined) out[k] = v;
+  };
+  put('time', s.time);
+  put('lat', s.lati);
+  put('lon', s.long);
+  put('altM', s.alti);
+  put('rxReceived', s.rxnb);
+  put('rxOk', s.rxok);
+  put('rxForwarded', s.rxfw);
+  put('ackPercent', s.ackr);
+  put('downlinksReceived', s.dwnb);
+  put('txEmitted', s.txnb);
+  put('temperatureC', s.temp);
   return out as GatewayStatus;
 }
 
 function counter<L extends string>(metrics: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
-  return (metrics.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter({ name, help, labelNames, registers: [metrics] });
+  return (
+    (metrics.getSingleMetric(name) as Counter<L> | undefined) ??
+    new Counter({ name, help, labelNames, registers: [metrics] })
+  );
 }

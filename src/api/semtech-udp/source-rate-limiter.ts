@@ -9,7 +9,10 @@
 export class SourceRateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly perSecond: number, private readonly maxSources = 100_000) {}
+  constructor(
+    private readonly perSecond: number,
+    private readonly maxSources = 100_000,
+  ) {}
 
   /** Whether a datagram from `source` at `now` (monotonic ms) may be handled. */
   take(source: string, now: number): boolean {

@@ -1,4 +1,12 @@
-import type { Bus, BusMessage, ConsumerLag, DeadLetterSink, PublishOptions, SubscribeOptions, Subscription } from '../../core/ports/bus.js';
+import type {
+  Bus,
+  BusMessage,
+  ConsumerLag,
+  DeadLetterSink,
+  PublishOptions,
+  SubscribeOptions,
+  Subscription,
+} from '../../core/ports/bus.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { DeadLetterList, type DeadLetter } from '../dead-letter.js';
 import { MsgIdWindow } from '../msg-id-window.js';
@@ -56,7 +64,10 @@ export class MemoryBus implements Bus {
     const windowMs = opts.duplicateWindowMs ?? 120_000;
     const maxInFlight = opts.maxInFlightPerSubscriber ?? 64;
     if (!(windowMs >= 0) || !Number.isInteger(maxInFlight) || maxInFlight < 1) {
-      throw new SatiotError('INVALID_ARGUMENT', 'memory bus: duplicateWindowMs ≥ 0 and maxInFlightPerSubscriber ≥ 1', { windowMs, maxInFlight });
+      throw new SatiotError('INVALID_ARGUMENT', 'memory bus: duplicateWindowMs ≥ 0 and maxInFlightPerSubscriber ≥ 1', {
+        windowMs,
+        maxInFlight,
+      });
     }
     this.dedup = new MsgIdWindow(windowMs, opts.now);
     this.retry = retryPolicy(opts.retry);
@@ -92,13 +103,23 @@ export class MemoryBus implements Bus {
         c.enqueue(message);
         continue;
       }
-      waits.push(new Promise<void>((resolve, reject) => c.enqueue(message, (handled) => (handled ? resolve() : reject(new SatiotError('INTERNAL', 'the bus closed before the message was handled'))))));
+      waits.push(
+        new Promise<void>((resolve, reject) =>
+          c.enqueue(message, (handled) =>
+            handled ? resolve() : reject(new SatiotError('INTERNAL', 'the bus closed before the message was handled')),
+          ),
+        ),
+      );
     }
     await Promise.all(waits);
   }
 
   /** Partitions need no durables of their own here: lanes already run subjects side by side. */
-  async subscribe(pattern: string, handler: (m: BusMessage) => Promise<void>, opts?: SubscribeOptions): Promise<Subscription> {
+  async subscribe(
+    pattern: string,
+    handler: (m: BusMessage) => Promise<void>,
+    opts?: SubscribeOptions,
+  ): Promise<Subscription> {
     this.assertOpen();
     const tokens = patternTokens(pattern);
     const durable = opts?.durable;
@@ -107,7 +128,11 @@ export class MemoryBus implements Bus {
       checkConsumerName(durable);
       consumer = this.durables.get(durable);
       if (consumer !== undefined && consumer.pattern !== pattern) {
-        throw new SatiotError('INVALID_ARGUMENT', `durable "${durable}" is bound to "${consumer.pattern}", not "${pattern}"`, { durable, pattern });
+        throw new SatiotError(
+          'INVALID_ARGUMENT',
+          `durable "${durable}" is bound to "${consumer.pattern}", not "${pattern}"`,
+          { durable, pattern },
+        );
       }
     }
     if (consumer === undefined) {
@@ -161,7 +186,8 @@ export class MemoryBus implements Bus {
   }
 
   async consumerLag(): Promise<ConsumerLag[]> {
-    return [...this.durables].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return [...this.durables]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([consumer, c]) => ({ consumer, pending: c.pending - c.inFlight, unacknowledged: c.inFlight }));
   }
 

@@ -163,7 +163,9 @@ export class MemoryConsumer {
       for (let e = lane.entries.shift(); e !== undefined; e = lane.entries.shift()) e.settled?.(false);
     }
     this.lanes.clear();
-    while (this.ready.shift() !== undefined) { /* drain */ }
+    while (this.ready.shift() !== undefined) {
+      /* drain */
+    }
   }
 
   private schedule(): void {
@@ -250,8 +252,12 @@ export class MemoryConsumer {
     if (this.opts.deadLetterSink && this.opts.name !== undefined) {
       try {
         await this.opts.deadLetterSink({
-          consumer, subject: entry.message.subject, data: entry.message.data, ...(entry.message.msgId !== undefined ? { msgId: entry.message.msgId } : {}),
-          attempts: entry.deliveries, error: err instanceof Error ? err.message : String(err),
+          consumer,
+          subject: entry.message.subject,
+          data: entry.message.data,
+          ...(entry.message.msgId !== undefined ? { msgId: entry.message.msgId } : {}),
+          attempts: entry.deliveries,
+          error: err instanceof Error ? err.message : String(err),
         });
       } catch {
         this.retryLater(lane, this.opts.retry.maxDelayMs);

@@ -1,9 +1,27 @@
 import { connect, headers, nanos, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import {
-  AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType,
-  type ConsumerInfo, type JetStreamClient, type JetStreamManager, type StreamInfo,
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerInfo,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StreamInfo,
 } from '@nats-io/jetstream';
-import type { Bus, BusMessage, ConsumerLag, DeadLetterSink, PublishOptions, SubscribeOptions, Subscription } from '../../core/ports/bus.js';
+import type {
+  Bus,
+  BusMessage,
+  ConsumerLag,
+  DeadLetterSink,
+  PublishOptions,
+  SubscribeOptions,
+  Subscription,
+} from '../../core/ports/bus.js';
 import { PARTITIONS } from '../../core/events/subjects.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { DeadLetterList, type DeadLetter } from '../dead-letter.js';
@@ -48,15 +66,26 @@ const REPLY_TIMEOUT_MS = 5_000;
 
 /** Throws unless `m` is a PubAck of the stream (no stream took the subject, or the stream refused it). */
 function checkPubAck(m: Msg, subject: string): void {
-  if (m.headers?.code === 503) throw new SatiotError('INTERNAL', `no JetStream stream takes ${subject} (no responders)`, { subject });
+  if (m.headers?.code === 503)
+    throw new SatiotError('INTERNAL', `no JetStream stream takes ${subject} (no responders)`, { subject });
   let ack: { stream?: unknown; error?: { code?: number; err_code?: number; description?: string } };
   try {
     ack = JSON.parse(new TextDecoder().decode(m.data)) as typeof ack;
   } catch {
-    throw new SatiotError('INTERNAL', `JetStream answered a publish on ${subject} with something that is not a PubAck`, { subject });
+    throw new SatiotError(
+      'INTERNAL',
+      `JetStream answered a publish on ${subject} with something that is not a PubAck`,
+      { subject },
+    );
   }
-  if (ack.error) throw new SatiotError('INTERNAL', `JetStream refused a publish on ${subject}: ${ack.error.description ?? 'error'} (${ack.error.err_code ?? ack.error.code ?? '?'})`, { subject, error: ack.error });
-  if (typeof ack.stream !== 'string' || ack.stream === '') throw new SatiotError('INTERNAL', `JetStream answered a publish on ${subject} without a stream`, { subject });
+  if (ack.error)
+    throw new SatiotError(
+      'INTERNAL',
+      `JetStream refused a publish on ${subject}: ${ack.error.description ?? 'error'} (${ack.error.err_code ?? ack.error.code ?? '?'})`,
+      { subject, error: ack.error },
+    );
+  if (typeof ack.stream !== 'string' || ack.stream === '')
+    throw new SatiotError('INTERNAL', `JetStream answered a publish on ${subject} without a stream`, { subject });
 }
 const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
 
@@ -141,10 +170,17 @@ export class NatsBus implements Bus {
     const windowMs = opts.duplicateWindowMs ?? 120_000;
     const ackWaitMs = opts.ackWaitMs ?? 5_000;
     const maxAgeMs = opts.maxAgeMs ?? SEVEN_DAYS_MS;
-    if (!NAME.test(stream)) throw new SatiotError('INVALID_ARGUMENT', `stream name "${stream}" must be 1–64 letters, digits, "_" or "-"`, { stream });
+    if (!NAME.test(stream))
+      throw new SatiotError('INVALID_ARGUMENT', `stream name "${stream}" must be 1–64 letters, digits, "_" or "-"`, {
+        stream,
+      });
     subjectTokens(prefix);
     if (!(windowMs > 0) || !(ackWaitMs >= 1_000) || !(maxAgeMs >= 0)) {
-      throw new SatiotError('INVALID_ARGUMENT', 'nats bus: duplicateWindowMs > 0, ackWaitMs ≥ 1000, maxAgeMs ≥ 0', { windowMs, ackWaitMs, maxAgeMs });
+      throw new SatiotError('INVALID_ARGUMENT', 'nats bus: duplicateWindowMs > 0, ackWaitMs ≥ 1000, maxAgeMs ≥ 0', {
+        windowMs,
+        ackWaitMs,
+        maxAgeMs,
+      });
     }
     const retry = retryPolicy(opts.retry);
     const nc = await connect({
@@ -159,7 +195,17 @@ export class NatsBus implements Bus {
     try {
       const jsm = await jetstreamManager(nc);
       await ensureStream(jsm, stream, `${prefix}.>`, windowMs, opts.storage ?? 'file', maxAgeMs);
-      return new NatsBus(nc, jetstream(nc), jsm, stream, prefix, retry, ackWaitMs, opts.deadLetterCapacity, opts.deadLetterSink);
+      return new NatsBus(
+        nc,
+        jetstream(nc),
+        jsm,
+        stream,
+        prefix,
+        retry,
+        ackWaitMs,
+        opts.deadLetterCapacity,
+        opts.deadLetterSink,
+      );
     } catch (err) {
       await nc.close().catch(() => undefined);
       throw err;
@@ -179,7 +225,11 @@ export class NatsBus implements Bus {
     checkPubAck(await this.replies.request(subject, data, h), subject);
   }
 
-  async subscribe(pattern: string, handler: (m: BusMessage) => Promise<void>, opts?: SubscribeOptions): Promise<Subscription> {
+  async subscribe(
+    pattern: string,
+    handler: (m: BusMessage) => Promise<void>,
+    opts?: SubscribeOptions,
+  ): Promise<Subscription> {
     this.assertOpen();
     this.assertUnderPrefix(patternTokens(pattern), pattern);
     const durable = opts?.durable;
@@ -188,25 +238,47 @@ export class NatsBus implements Bus {
   }
 
   /** One durable per partition, each in order on its own; closing closes them all. */
-  private async subscribePartitioned(pattern: string, durable: string, handler: (m: BusMessage) => Promise<void>): Promise<Subscription> {
+  private async subscribePartitioned(
+    pattern: string,
+    durable: string,
+    handler: (m: BusMessage) => Promise<void>,
+  ): Promise<Subscription> {
     const tokens = patternTokens(pattern);
     const p = this.prefixTokens.length;
     if (tokens.length !== p + 2 || tokens[p + 1] !== '>') {
-      throw new SatiotError('INVALID_ARGUMENT', `a partitioned pattern is "<prefix>.<kind>.>", not "${pattern}"`, { pattern });
+      throw new SatiotError('INVALID_ARGUMENT', `a partitioned pattern is "<prefix>.<kind>.>", not "${pattern}"`, {
+        pattern,
+      });
     }
     const subs: Subscription[] = [];
     try {
       for (let k = 0; k < PARTITIONS; k++) {
-        subs.push(await this.subscribeOne([...tokens.slice(0, p + 1), String(k), '>'].join('.'), handler, `${durable}-p${k}`, durable));
+        subs.push(
+          await this.subscribeOne(
+            [...tokens.slice(0, p + 1), String(k), '>'].join('.'),
+            handler,
+            `${durable}-p${k}`,
+            durable,
+          ),
+        );
       }
     } catch (e) {
       await Promise.all(subs.map((s) => s.close()));
       throw e;
     }
-    return { close: async () => { await Promise.all(subs.map((s) => s.close())); } };
+    return {
+      close: async () => {
+        await Promise.all(subs.map((s) => s.close()));
+      },
+    };
   }
 
-  private async subscribeOne(pattern: string, handler: (m: BusMessage) => Promise<void>, durable: string | undefined, logicalName: string | undefined): Promise<Subscription> {
+  private async subscribeOne(
+    pattern: string,
+    handler: (m: BusMessage) => Promise<void>,
+    durable: string | undefined,
+    logicalName: string | undefined,
+  ): Promise<Subscription> {
     let sub: NatsConsumer;
     const common = {
       handler,
@@ -279,7 +351,11 @@ export class NatsBus implements Bus {
     }
     if (info !== undefined) {
       if (info.config.filter_subject !== pattern) {
-        throw new SatiotError('INVALID_ARGUMENT', `durable "${name}" is bound to "${info.config.filter_subject ?? '(none)'}", not "${pattern}"`, { durable: name, pattern });
+        throw new SatiotError(
+          'INVALID_ARGUMENT',
+          `durable "${name}" is bound to "${info.config.filter_subject ?? '(none)'}", not "${pattern}"`,
+          { durable: name, pattern },
+        );
       }
       // Made by an older satiot (the server gave up after a few deliveries; a longer ack_wait): bring it in line.
       if ((info.config.max_deliver ?? -1) !== -1 || info.config.ack_wait !== nanos(this.ackWaitMs)) {
@@ -302,7 +378,12 @@ export class NatsBus implements Bus {
   private assertUnderPrefix(tokens: readonly string[], text: string): void {
     const p = this.prefixTokens;
     const ok = tokens.length > p.length && p.every((t, i) => tokens[i] === t);
-    if (!ok) throw new SatiotError('INVALID_ARGUMENT', `"${text}" is not under this bus's subject prefix "${this.subjectPrefix}."`, { subject: text, prefix: this.subjectPrefix });
+    if (!ok)
+      throw new SatiotError(
+        'INVALID_ARGUMENT',
+        `"${text}" is not under this bus's subject prefix "${this.subjectPrefix}."`,
+        { subject: text, prefix: this.subjectPrefix },
+      );
   }
 
   private assertOpen(): void {
@@ -311,7 +392,12 @@ export class NatsBus implements Bus {
 }
 
 async function ensureStream(
-  jsm: JetStreamManager, name: string, subject: string, windowMs: number, storage: 'file' | 'memory', maxAgeMs: number,
+  jsm: JetStreamManager,
+  name: string,
+  subject: string,
+  windowMs: number,
+  storage: 'file' | 'memory',
+  maxAgeMs: number,
 ): Promise<StreamInfo> {
   let info: StreamInfo | undefined;
   try {
@@ -331,7 +417,9 @@ async function ensureStream(
       });
     } catch (err) {
       // created meanwhile by another node: use it
-      info = await jsm.streams.info(name).catch(() => { throw err; });
+      info = await jsm.streams.info(name).catch(() => {
+        throw err;
+      });
     }
   }
   const subjects = info.config.subjects ?? [];

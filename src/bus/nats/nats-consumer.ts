@@ -169,8 +169,12 @@ export class NatsConsumer implements Subscription {
     if (this.opts.deadLetterSink) {
       try {
         await this.opts.deadLetterSink({
-          consumer, subject: message.subject, data: message.data, ...(message.msgId !== undefined ? { msgId: message.msgId } : {}),
-          attempts: deliveries, error: err instanceof Error ? err.message : String(err),
+          consumer,
+          subject: message.subject,
+          data: message.data,
+          ...(message.msgId !== undefined ? { msgId: message.msgId } : {}),
+          attempts: deliveries,
+          error: err instanceof Error ? err.message : String(err),
         });
       } catch {
         m.nak(this.opts.retry.maxDelayMs);

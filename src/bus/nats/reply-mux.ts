@@ -1,4 +1,10 @@
-import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription as NatsSubscription } from '@nats-io/transport-node';
+import {
+  createInbox,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type Subscription as NatsSubscription,
+} from '@nats-io/transport-node';
 
 interface Waiting {
   readonly resolve: (m: Msg) => void;
@@ -22,7 +28,10 @@ export class ReplyMux {
   private next = 0;
   private closed = false;
 
-  constructor(private readonly nc: NatsConnection, private readonly timeoutMs: number) {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly timeoutMs: number,
+  ) {
     this.sub = nc.subscribe(`${this.prefix}.*`, {
       callback: (err, m) => {
         if (err) return; // the subscription ends with the connection; close() refuses what waits
@@ -70,7 +79,8 @@ export class ReplyMux {
     if (this.closed) return;
     this.closed = true;
     const until = Date.now() + this.timeoutMs;
-    while (this.waiting.size > 0 && Date.now() < until && !this.nc.isClosed()) await new Promise((r) => setTimeout(r, 10));
+    while (this.waiting.size > 0 && Date.now() < until && !this.nc.isClosed())
+      await new Promise((r) => setTimeout(r, 10));
     clearInterval(this.sweep);
     for (const w of this.waiting.values()) w.reject(new Error('the connection closed before the reply'));
     this.waiting.clear();

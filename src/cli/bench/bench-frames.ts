@@ -22,17 +22,34 @@ export function benchTerminals(n: number): BenchTerminal[] {
 }
 
 /** A bench terminal as an operator registers it (a fixed collector, AES-128 keys in hex), with `over` on top. */
-export function benchTerminalRow(tenantId: string, t: BenchTerminal, over: Partial<NewTerminal> = {}): NewTerminal & { devEui: string } {
+export function benchTerminalRow(
+  tenantId: string,
+  t: BenchTerminal,
+  over: Partial<NewTerminal> = {},
+): NewTerminal & { devEui: string } {
   return {
-    tenantId, devEui: t.devEui, devAddr: t.devAddr,
-    nwkSKey: Buffer.from(t.keys.nwkSKey).toString('hex'), appSKey: Buffer.from(t.keys.appSKey).toString('hex'), suite: 'aes128', profile: 'fixed-collector',
+    tenantId,
+    devEui: t.devEui,
+    devAddr: t.devAddr,
+    nwkSKey: Buffer.from(t.keys.nwkSKey).toString('hex'),
+    appSKey: Buffer.from(t.keys.appSKey).toString('hex'),
+    suite: 'aes128',
+    profile: 'fixed-collector',
     ...over,
   };
 }
 
 /** Registers the terminals as an operator's import does (bulk, under the registration policy); throws the first refusal. */
-export async function registerBenchTerminals(core: Core, tenantId: string, terms: readonly BenchTerminal[], over: Partial<NewTerminal> = {}): Promise<void> {
-  const made = await core.registration.createTerminals(terms.map((t) => benchTerminalRow(tenantId, t, over)), { kind: 'cli', id: 'bench' });
+export async function registerBenchTerminals(
+  core: Core,
+  tenantId: string,
+  terms: readonly BenchTerminal[],
+  over: Partial<NewTerminal> = {},
+): Promise<void> {
+  const made = await core.registration.createTerminals(
+    terms.map((t) => benchTerminalRow(tenantId, t, over)),
+    { kind: 'cli', id: 'bench' },
+  );
   const refused = made.find((r) => r instanceof Error);
   if (refused) throw refused;
 }
@@ -42,15 +59,29 @@ export async function registerBenchTerminals(core: Core, tenantId: string, terms
  * ~10 % are second copies from another satellite; ~0.5 % are bad (a broken MIC or truncated
  * bytes); neighbours are swapped now and then (store-and-forward delivers out of order).
  */
-export function benchFrames(terms: readonly BenchTerminal[], frames: number, capturedFrom = Date.now() - 3_600_000): UplinkFrameInput[] {
+export function benchFrames(
+  terms: readonly BenchTerminal[],
+  frames: number,
+  capturedFrom = Date.now() - 3_600_000,
+): UplinkFrameInput[] {
   const unique = Math.round(frames / 1.1);
   const out: UplinkFrameInput[] = [];
   const payload = randomBytes(40);
   for (let i = 0; i < unique; i++) {
     const term = terms[i % terms.length]!;
-    const phy = buildDataFrame({ mtype: 'unconfirmed-data-up', devAddr: term.devAddr, fCnt32: Math.floor(i / terms.length), fPort: 10, payload }, term.keys);
+    const phy = buildDataFrame(
+      { mtype: 'unconfirmed-data-up', devAddr: term.devAddr, fCnt32: Math.floor(i / terms.length), fPort: 10, payload },
+      term.keys,
+    );
     const capturedAt = new Date(capturedFrom + i).toISOString();
-    out.push({ phyPayload: Buffer.from(phy).toString('base64'), satelliteId: `SAT-${i % 24}`, capturedAt, downlinkedAt: new Date(capturedFrom + i + 600_000).toISOString(), rssi: -120, snr: -5 });
+    out.push({
+      phyPayload: Buffer.from(phy).toString('base64'),
+      satelliteId: `SAT-${i % 24}`,
+      capturedAt,
+      downlinkedAt: new Date(capturedFrom + i + 600_000).toISOString(),
+      rssi: -120,
+      snr: -5,
+    });
     if (i % 10 === 5) out.push({ ...out[out.length - 1]!, satelliteId: `SAT-${(i + 7) % 24}` });
     if (i % 200 === 17) {
       const bad = Buffer.from(phy);

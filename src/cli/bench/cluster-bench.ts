@@ -57,26 +57,50 @@ const ADMIN = `sat_bench_${randomBytes(12).toString('hex')}`;
  */
 export async function runClusterBench(o: ClusterBenchOptions): Promise<ClusterBenchResult> {
   if (!/^postgres(ql)?:\/\//.test(o.store) || !/^nats:\/\//.test(o.bus)) {
-    throw new SatiotError('INVALID_ARGUMENT', '--nodes needs --store postgres://… and --bus nats://… (the nodes share them)');
+    throw new SatiotError(
+      'INVALID_ARGUMENT',
+      '--nodes needs --store postgres://… and --bus nats://… (the nodes share them)',
+    );
   }
   const schema = `satiot_bench_${randomBytes(4).toString('hex')}`;
   const storeSpec = `${o.store}${o.store.includes('?') ? '&' : '?'}schema=${schema}`;
   const receiver = await Receiver.start();
   const nodes: NodeProc[] = [];
   const env = {
-    ...process.env, SATIOT_ADMIN_KEY: ADMIN, SATIOT_MASTER_KEY: randomBytes(32).toString('hex'),
-    SATIOT_AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    ...process.env,
+    SATIOT_ADMIN_KEY: ADMIN,
+    SATIOT_MASTER_KEY: randomBytes(32).toString('hex'),
+    SATIOT_AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
   };
   try {
     for (let k = 0; k < o.nodes; k++) nodes.push(await NodeProc.start(k, storeSpec, o.bus, env));
     const api = nodes[0]!;
     const tenant = await api.call<{ id: string }>('POST', '/api/v1/tenants', { name: 'bench' });
-    const station = await api.call<{ token: string }>('POST', '/api/v1/ground-stations', { name: 'bench-gs', lat: 40, lon: 116 });
+    const station = await api.call<{ token: string }>('POST', '/api/v1/ground-stations', {
+      name: 'bench-gs',
+      lat: 40,
+      lon: 116,
+    });
     await api.call('POST', '/api/v1/webhooks', { tenantId: tenant.id, url: receiver.url, events: ['uplink'] });
     const terms = benchTerminals(o.terminals);
     for (const chunk of batchesOf(terms, 5_000)) {
-      const csv = writeCsv(['devEui', 'devAddr', 'nwkSKey', 'appSKey'], chunk.map((t) => [t.devEui, t.devAddr, Buffer.from(t.keys.nwkSKey).toString('hex'), Buffer.from(t.keys.appSKey).toString('hex')]));
-      const r = await api.call<{ created: number }>('POST', `/api/v1/terminals/import?tenantId=${tenant.id}`, csv, 'text/csv');
+      const csv = writeCsv(
+        ['devEui', 'devAddr', 'nwkSKey', 'appSKey'],
+        chunk.map((t) => [
+          t.devEui,
+          t.devAddr,
+          Buffer.from(t.keys.nwkSKey).toString('hex'),
+          Buffer.from(t.keys.appSKey).toString('hex'),
+        ]),
+      );
+      const r = await api.call<{ created: number }>(
+        'POST',
+        `/api/v1/terminals/import?tenantId=${tenant.id}`,
+        csv,
+        'text/csv',
+      );
       if (r.created !== chunk.length) throw new Error(`only ${r.created} of ${chunk.length} terminals registered`);
     }
     // Every node knows every terminal before the load starts (its registry hears of them within a second).
@@ -88,38 +112,69 @@ export async function runClusterBench(o: ClusterBenchOptions): Promise<ClusterBe
     const perNode = nodes.map(() => [] as typeof frames);
     for (const f of frames) perNode[nodeOf(f.phyPayload, nodes.length)]!.push(f);
     // The nodes' batches interleaved, so that every node has work from the start.
-    const lists = perNode.map((list, k) => batchesOf(list, o.batch).map((b) => ({ node: k, size: b.length, body: JSON.stringify({ frames: b }) })));
+    const lists = perNode.map((list, k) =>
+      batchesOf(list, o.batch).map((b) => ({ node: k, size: b.length, body: JSON.stringify({ frames: b }) })),
+    );
     const bodies: Array<{ node: number; size: number; body: string }> = [];
-    for (let i = 0; i < Math.max(...lists.map((l) => l.length)); i++) for (const l of lists) if (l[i]) bodies.push(l[i]!);
+    for (let i = 0; i < Math.max(...lists.map((l) => l.length)); i++)
+      for (const l of lists) if (l[i]) bodies.push(l[i]!);
 
-    let accepted = 0, duplicates = 0, rejected = 0, done = 0, next = 0;
+    let accepted = 0,
+      duplicates = 0,
+      rejected = 0,
+      done = 0,
+      next = 0;
     const s0 = performance.now();
-    await Promise.all(Array.from({ length: o.clients }, async () => {
-      while (next < bodies.length) {
-        const i = next++;
-        const node = nodes[bodies[i]!.node]!;
-        const res = await fetch(`${node.url}/api/v1/gateway/uplinks`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${station.token}` }, body: bodies[i]!.body });
-        if (!res.ok) throw new Error(`node ${node.index}: HTTP ${res.status}: ${await res.text()}`);
-        for (const r of ((await res.json()) as { results: Array<{ status: string }> }).results) {
-          if (r.status === 'accepted') accepted++; else if (r.status === 'duplicate') duplicates++; else rejected++;
+    await Promise.all(
+      Array.from({ length: o.clients }, async () => {
+        while (next < bodies.length) {
+          const i = next++;
+          const node = nodes[bodies[i]!.node]!;
+          const res = await fetch(`${node.url}/api/v1/gateway/uplinks`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${station.token}` },
+            body: bodies[i]!.body,
+          });
+          if (!res.ok) throw new Error(`node ${node.index}: HTTP ${res.status}: ${await res.text()}`);
+          for (const r of ((await res.json()) as { results: Array<{ status: string }> }).results) {
+            if (r.status === 'accepted') accepted++;
+            else if (r.status === 'duplicate') duplicates++;
+            else rejected++;
+          }
+          done += bodies[i]!.size;
+          o.onProgress?.(done, frames.length);
         }
-        done += bodies[i]!.size;
-        o.onProgress?.(done, frames.length);
-      }
-    }));
+      }),
+    );
     const seconds = (performance.now() - s0) / 1000;
     const outboxLagAtEnd = (await api.call<{ outbox: { pending: number } }>('GET', '/api/v1/cluster')).outbox.pending;
     const d0 = performance.now();
-    while (receiver.delivered.length < accepted && performance.now() - d0 < 180_000) await new Promise((r) => setTimeout(r, 50));
+    while (receiver.delivered.length < accepted && performance.now() - d0 < 180_000)
+      await new Promise((r) => setTimeout(r, 50));
     const drainSeconds = (performance.now() - d0) / 1000;
     const delivered = [...receiver.delivered].sort((a, b) => a - b);
     const queued = mergeHistograms(await Promise.all(nodes.map((n) => n.metrics())), 'satiot_delivery_queued_seconds');
     return {
-      nodes: o.nodes, framesPerSecond: Math.round(frames.length / seconds), frames: frames.length, accepted, duplicates, rejected,
-      seconds: Number(seconds.toFixed(2)), store: 'postgres', bus: 'nats', via: 'http', batch: o.batch, terminals: o.terminals,
-      outboxLagAtEnd, drainSeconds: Number(drainSeconds.toFixed(2)), queued: queued.count,
-      queuedP50Ms: Math.round(histogramQuantile(queued, 0.5) * 1000), queuedP99Ms: Math.round(histogramQuantile(queued, 0.99) * 1000), queuedMaxMs: NaN,
-      deliveredP50Ms: Math.round(quantile(delivered, 0.5)), deliveredP99Ms: Math.round(quantile(delivered, 0.99)),
+      nodes: o.nodes,
+      framesPerSecond: Math.round(frames.length / seconds),
+      frames: frames.length,
+      accepted,
+      duplicates,
+      rejected,
+      seconds: Number(seconds.toFixed(2)),
+      store: 'postgres',
+      bus: 'nats',
+      via: 'http',
+      batch: o.batch,
+      terminals: o.terminals,
+      outboxLagAtEnd,
+      drainSeconds: Number(drainSeconds.toFixed(2)),
+      queued: queued.count,
+      queuedP50Ms: Math.round(histogramQuantile(queued, 0.5) * 1000),
+      queuedP99Ms: Math.round(histogramQuantile(queued, 0.99) * 1000),
+      queuedMaxMs: NaN,
+      deliveredP50Ms: Math.round(quantile(delivered, 0.5)),
+      deliveredP99Ms: Math.round(quantile(delivered, 0.99)),
     };
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
@@ -137,28 +192,65 @@ function nodeOf(phyPayloadBase64: string, n: number): number {
 
 /** A `satiot serve` process of the benchmark. */
 class NodeProc {
-  private constructor(readonly index: number, readonly url: string, private readonly child: ChildProcess, private readonly dir: string) {}
+  private constructor(
+    readonly index: number,
+    readonly url: string,
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+  ) {}
 
   static async start(index: number, store: string, bus: string, env: NodeJS.ProcessEnv): Promise<NodeProc> {
     const dir = mkdtempSync(join(tmpdir(), `satiot-bench-node-${index}-`));
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--node-id', `bench-${index}`, '--data', dir, '--store', store, '--bus', bus,
-      '--allow-internal-delivery', '--rate-limit-api', 'off', '--rate-limit-station', 'off', '--log-level', 'error'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'serve',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--node-id',
+        `bench-${index}`,
+        '--data',
+        dir,
+        '--store',
+        store,
+        '--bus',
+        bus,
+        '--allow-internal-delivery',
+        '--rate-limit-api',
+        'off',
+        '--rate-limit-station',
+        'off',
+        '--log-level',
+        'error',
+      ],
+      { env, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let err = '';
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`node ${index} did not start: ${err.slice(-500)}`)), 60_000);
       child.stderr!.on('data', (d: Buffer) => {
         err += d.toString();
         const m = /listening on (http:\/\/\S+)/.exec(err);
-        if (m) { clearTimeout(timer); resolve(m[1]!); }
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
       });
-      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`node ${index} exited ${code}: ${err.slice(-500)}`)); });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`node ${index} exited ${code}: ${err.slice(-500)}`));
+      });
     });
     return new NodeProc(index, url, child, dir);
   }
 
   async call<T = unknown>(method: string, path: string, body?: unknown, type = 'application/json'): Promise<T> {
     const res = await fetch(`${this.url}${path}`, {
-      method, headers: { authorization: `Bearer ${ADMIN}`, ...(body !== undefined ? { 'content-type': type } : {}) },
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, ...(body !== undefined ? { 'content-type': type } : {}) },
       ...(body !== undefined ? { body: type === 'application/json' ? JSON.stringify(body) : String(body) } : {}),
     });
     if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
@@ -183,7 +275,11 @@ class NodeProc {
 
 /** A webhook receiver answering 204 and keeping each uplink event's ingested → received time, ms. */
 class Receiver {
-  private constructor(private readonly server: Server, readonly url: string, readonly delivered: number[]) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    readonly delivered: number[],
+  ) {}
 
   static async start(): Promise<Receiver> {
     const delivered: number[] = [];
@@ -192,9 +288,13 @@ class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         try {
-          const at = Date.parse((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ingestedAt?: string }).ingestedAt ?? '');
+          const at = Date.parse(
+            (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ingestedAt?: string }).ingestedAt ?? '',
+          );
           if (Number.isFinite(at)) delivered.push(Date.now() - at);
-        } catch { /* not an uplink event */ }
+        } catch {
+          /* not an uplink event */
+        }
         res.writeHead(204).end();
       });
     });
@@ -235,7 +335,8 @@ export function mergeHistograms(texts: readonly string[], name: string): Histogr
 export function histogramQuantile(h: Histogram, q: number): number {
   if (h.count === 0) return NaN;
   const rank = q * h.count;
-  let lower = 0, below = 0;
+  let lower = 0,
+    below = 0;
   for (const b of h.buckets) {
     if (b.count >= rank) {
       if (b.le === Infinity) return lower;

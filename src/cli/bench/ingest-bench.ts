@@ -70,15 +70,36 @@ export function quantile(sorted: readonly number[], p: number): number {
 export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBenchResult> {
   const scratch = await openScratchStore(o.store);
   const { store } = scratch;
-  const bus = await openBus(o.bus).catch(async (e: unknown) => { await store.close(); await scratch.cleanUp(); throw e; });
+  const bus = await openBus(o.bus).catch(async (e: unknown) => {
+    await store.close();
+    await scratch.cleanUp();
+    throw e;
+  });
   const queuedMs: number[] = [];
   const core = await Core.start({
-    store, bus, vault: new KeyVault(randomBytes(32)), onError: () => undefined,
-    delivery: { transport: { post: async () => ({ status: 204 }) }, publisher: { publish: async () => undefined, close: async () => undefined }, onQueued: (_k, ms) => { queuedMs.push(ms); } },
-  }).catch(async (e: unknown) => { await bus.close(); await store.close(); throw e; });
+    store,
+    bus,
+    vault: new KeyVault(randomBytes(32)),
+    onError: () => undefined,
+    delivery: {
+      transport: { post: async () => ({ status: 204 }) },
+      publisher: { publish: async () => undefined, close: async () => undefined },
+      onQueued: (_k, ms) => {
+        queuedMs.push(ms);
+      },
+    },
+  }).catch(async (e: unknown) => {
+    await bus.close();
+    await store.close();
+    throw e;
+  });
   try {
     const tenant = await core.provisioning.createTenant('bench');
-    await core.delivery!.catalog.createWebhook({ tenantId: tenant.id, url: 'https://receiver.example/satiot', events: ['uplink'] });
+    await core.delivery!.catalog.createWebhook({
+      tenantId: tenant.id,
+      url: 'https://receiver.example/satiot',
+      events: ['uplink'],
+    });
     const { station, token } = await core.provisioning.createGroundStation({ name: 'bench-gs', lat: 40, lon: 116 });
     const terms = benchTerminals(o.terminals);
     await registerBenchTerminals(core, tenant.id, terms);
@@ -91,45 +112,68 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBench
       try {
         const fr = parseDataFrame(Buffer.from(f.phyPayload, 'base64'));
         const term = terms[parseInt(fr.devAddr, 16) - 0x26000000];
-        if (term && verifyMic(fr, fr.fCnt16, term.keys)) { decryptPayload(fr, fr.fCnt16, term.keys); cryptoCount++; }
-      } catch { /* bad frames count as work done */ }
+        if (term && verifyMic(fr, fr.fCnt16, term.keys)) {
+          decryptPayload(fr, fr.fCnt16, term.keys);
+          cryptoCount++;
+        }
+      } catch {
+        /* bad frames count as work done */
+      }
     }
     const cryptoSeconds = (performance.now() - c0) / 1000;
 
-    let accepted = 0, duplicates = 0, rejected = 0;
+    let accepted = 0,
+      duplicates = 0,
+      rejected = 0;
     const tally = (results: ReadonlyArray<{ status: string }>): void => {
-      for (const r of results) { if (r.status === 'accepted') accepted++; else if (r.status === 'duplicate') duplicates++; else rejected++; }
+      for (const r of results) {
+        if (r.status === 'accepted') accepted++;
+        else if (r.status === 'duplicate') duplicates++;
+        else rejected++;
+      }
     };
     const batches = batchesOf(frames, o.batch);
     let done = 0;
     const s0 = performance.now();
     if (o.via === 'inproc') {
       let next = 0;
-      await Promise.all(Array.from({ length: o.clients }, async () => {
-        while (next < batches.length) {
-          const b = batches[next++]!;
-          tally(await core.pipeline.ingest(station, b));
-          done += b.length; o.onProgress?.(done, frames.length);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: o.clients }, async () => {
+          while (next < batches.length) {
+            const b = batches[next++]!;
+            tally(await core.pipeline.ingest(station, b));
+            done += b.length;
+            o.onProgress?.(done, frames.length);
+          }
+        }),
+      );
     } else if (o.via === 'semtech-udp') {
       const r = await pushOverSemtechUdp(core, frames, o.clients, (n) => o.onProgress?.(n, frames.length));
-      accepted = r.accepted; duplicates = r.duplicates; rejected = r.rejected + r.lost;
+      accepted = r.accepted;
+      duplicates = r.duplicates;
+      rejected = r.rejected + r.lost;
     } else {
       const app = await buildApp({ core, adminKeyHash: sha256Hex(randomBytes(16).toString('hex')) });
       const address = await app.listen({ port: 0, host: '127.0.0.1' });
       try {
         const bodies = batches.map((b) => JSON.stringify({ frames: b }));
         let next = 0;
-        await Promise.all(Array.from({ length: o.clients }, async () => {
-          while (next < bodies.length) {
-            const i = next++;
-            const res = await fetch(`${address}/api/v1/gateway/uplinks`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: bodies[i] });
-            if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-            tally(((await res.json()) as { results: Array<{ status: string }> }).results);
-            done += batches[i]!.length; o.onProgress?.(done, frames.length);
-          }
-        }));
+        await Promise.all(
+          Array.from({ length: o.clients }, async () => {
+            while (next < bodies.length) {
+              const i = next++;
+              const res = await fetch(`${address}/api/v1/gateway/uplinks`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+                body: bodies[i],
+              });
+              if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+              tally(((await res.json()) as { results: Array<{ status: string }> }).results);
+              done += batches[i]!.length;
+              o.onProgress?.(done, frames.length);
+            }
+          }),
+        );
       } finally {
         await app.close();
       }
@@ -145,11 +189,25 @@ export async function runIngestBench(o: IngestBenchOptions): Promise<IngestBench
     const cfps = frames.length / cryptoSeconds;
     void cryptoCount;
     return {
-      framesPerSecond: Math.round(fps), cryptoOnlyFramesPerSecond: Math.round(cfps), ratio: Number((fps / cfps).toFixed(3)),
-      frames: frames.length, accepted, duplicates, rejected, seconds: Number(seconds.toFixed(2)),
-      store: store.backend, bus: bus.kind, via: o.via, batch: o.batch, terminals: o.terminals,
-      outboxLagAtEnd, drainSeconds: Number(drainSeconds.toFixed(2)), queued: sorted.length,
-      queuedP50Ms: Math.round(quantile(sorted, 0.5)), queuedP99Ms: Math.round(quantile(sorted, 0.99)), queuedMaxMs: Math.round(sorted[sorted.length - 1] ?? NaN),
+      framesPerSecond: Math.round(fps),
+      cryptoOnlyFramesPerSecond: Math.round(cfps),
+      ratio: Number((fps / cfps).toFixed(3)),
+      frames: frames.length,
+      accepted,
+      duplicates,
+      rejected,
+      seconds: Number(seconds.toFixed(2)),
+      store: store.backend,
+      bus: bus.kind,
+      via: o.via,
+      batch: o.batch,
+      terminals: o.terminals,
+      outboxLagAtEnd,
+      drainSeconds: Number(drainSeconds.toFixed(2)),
+      queued: sorted.length,
+      queuedP50Ms: Math.round(quantile(sorted, 0.5)),
+      queuedP99Ms: Math.round(quantile(sorted, 0.99)),
+      queuedMaxMs: Math.round(sorted[sorted.length - 1] ?? NaN),
     };
   } finally {
     await core.close();

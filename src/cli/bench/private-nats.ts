@@ -14,13 +14,26 @@ const CANDIDATES = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local
  * consumers (and their backlog) of earlier runs and deployments; a fresh one measures this run.
  */
 export class PrivateNats {
-  private constructor(private readonly child: ChildProcess, private readonly dir: string, readonly url: string) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<PrivateNats> {
     const bin = [process.env.NATS_SERVER ?? '', ...CANDIDATES].find((p) => p !== '' && existsSync(p));
-    if (!bin) throw new SatiotError('INVALID_ARGUMENT', '--bus nats-local needs the nats-server binary (apt install nats-server, or NATS_SERVER=/path)');
+    if (!bin)
+      throw new SatiotError(
+        'INVALID_ARGUMENT',
+        '--bus nats-local needs the nats-server binary (apt install nats-server, or NATS_SERVER=/path)',
+      );
     const port = await new Promise<number>((resolve, reject) => {
-      const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)); });
+      const s = createServer()
+        .once('error', reject)
+        .listen(0, '127.0.0.1', () => {
+          const p = (s.address() as AddressInfo).port;
+          s.close(() => resolve(p));
+        });
     });
     const dir = mkdtempSync(join(tmpdir(), 'satiot-bench-nats-'));
     const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
@@ -49,7 +62,10 @@ export class PrivateNats {
 function open(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const c = connect(port, '127.0.0.1');
-    c.once('connect', () => { c.destroy(); resolve(true); });
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
     c.once('error', () => resolve(false));
   });
 }

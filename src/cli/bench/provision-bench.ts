@@ -45,8 +45,18 @@ export async function runProvisionBench(o: ProvisionBenchOptions): Promise<Provi
   const { store } = scratch;
   const bus = await openBus('memory');
   const audit = createAuditLog(store, scratch.dataDir, systemClock, {});
-  const core = await Core.start({ store, bus, audit, vault: new KeyVault(randomBytes(32)), onError: () => undefined })
-    .catch(async (e: unknown) => { await bus.close(); await store.close(); await scratch.cleanUp(); throw e; });
+  const core = await Core.start({
+    store,
+    bus,
+    audit,
+    vault: new KeyVault(randomBytes(32)),
+    onError: () => undefined,
+  }).catch(async (e: unknown) => {
+    await bus.close();
+    await store.close();
+    await scratch.cleanUp();
+    throw e;
+  });
   const adminKey = randomBytes(16).toString('hex');
   const app = await buildApp({ core, adminKeyHash: sha256Hex(adminKey) });
   try {
@@ -55,7 +65,11 @@ export async function runProvisionBench(o: ProvisionBenchOptions): Promise<Provi
     const all = benchTerminals(o.terminals + o.baseline);
     const rows = all.map((t) => benchTerminalRow(tenant.id, t));
     const post = async (path: string, body: string, type: string): Promise<unknown> => {
-      const res = await fetch(`${address}${path}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${adminKey}` }, body });
+      const res = await fetch(`${address}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: `Bearer ${adminKey}` },
+        body,
+      });
       if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status}: ${await res.text()}`);
       return res.json();
     };
@@ -82,22 +96,38 @@ export async function runProvisionBench(o: ProvisionBenchOptions): Promise<Provi
       const out = await core.registration.createTerminals(bulk, { kind: 'cli', id: 'bench' });
       created = out.filter((r) => !(r instanceof Error)).length;
     } else if (o.via === 'json') {
-      created = ((await post('/api/v1/terminals/bulk', JSON.stringify({ terminals: bulk }), 'application/json')) as { created: number }).created;
+      created = (
+        (await post('/api/v1/terminals/bulk', JSON.stringify({ terminals: bulk }), 'application/json')) as {
+          created: number;
+        }
+      ).created;
     } else {
-      const csv = writeCsv(['devEui', 'devAddr', 'nwkSKey', 'appSKey', 'suite', 'profile'], bulk.map((r) => [r.devEui, r.devAddr, r.nwkSKey, r.appSKey, 'aes128', 'fixed-collector']));
-      created = ((await post(`/api/v1/terminals/import?tenantId=${tenant.id}`, csv, 'text/csv')) as { created: number }).created;
+      const csv = writeCsv(
+        ['devEui', 'devAddr', 'nwkSKey', 'appSKey', 'suite', 'profile'],
+        bulk.map((r) => [r.devEui, r.devAddr, r.nwkSKey, r.appSKey, 'aes128', 'fixed-collector']),
+      );
+      created = ((await post(`/api/v1/terminals/import?tenantId=${tenant.id}`, csv, 'text/csv')) as { created: number })
+        .created;
     }
     await audit.flush();
     const seconds = (performance.now() - s0) / 1000;
     o.onProgress?.(`bulk (${o.via})`, o.terminals, o.terminals);
     const inRegistry = bulk.filter((r) => core.registry.byDevEui(r.devEui) !== undefined).length;
-    if (created !== o.terminals || inRegistry !== o.terminals) throw new Error(`bulk created ${created} and the registry holds ${inRegistry} of ${o.terminals} terminals`);
-    const auditRecords = ((await store.audit.head()).seq) - auditBefore;
+    if (created !== o.terminals || inRegistry !== o.terminals)
+      throw new Error(`bulk created ${created} and the registry holds ${inRegistry} of ${o.terminals} terminals`);
+    const auditRecords = (await store.audit.head()).seq - auditBefore;
     const terminalsPerSecond = Math.round(o.terminals / seconds);
     return {
-      terminals: o.terminals, created, seconds: Number(seconds.toFixed(2)), terminalsPerSecond,
-      ...(oneByOne ? { oneByOne, ratioToOneByOne: Number((terminalsPerSecond / oneByOne.terminalsPerSecond).toFixed(1)) } : {}),
-      auditRecords, store: store.backend, via: o.via,
+      terminals: o.terminals,
+      created,
+      seconds: Number(seconds.toFixed(2)),
+      terminalsPerSecond,
+      ...(oneByOne
+        ? { oneByOne, ratioToOneByOne: Number((terminalsPerSecond / oneByOne.terminalsPerSecond).toFixed(1)) }
+        : {}),
+      auditRecords,
+      store: store.backend,
+      via: o.via,
     };
   } finally {
     await app.close();

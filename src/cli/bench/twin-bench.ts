@@ -48,7 +48,9 @@ export function walkerFor(n: number): string {
  * of `satellites`, the ten built-in Chinese ground stations, `messagesPerDay` scheduled reports per
  * terminal (events keep their share), run at full speed through the in-process gateway into SQLite.
  */
-export function benchScenario(o: Pick<TwinBenchOptions, 'satellites' | 'terminals' | 'hours' | 'messagesPerDay' | 'start'>): Scenario {
+export function benchScenario(
+  o: Pick<TwinBenchOptions, 'satellites' | 'terminals' | 'hours' | 'messagesPerDay' | 'start'>,
+): Scenario {
   const base = loadScenario('china-trial', { start: o.start });
   const total = base.tenants.reduce((n, t) => n + t.fleets.reduce((m, f) => m + f.count, 0), 0);
   let left = o.terminals;
@@ -60,14 +62,30 @@ export function benchScenario(o: Pick<TwinBenchOptions, 'satellites' | 'terminal
     left -= Math.min(c, left);
   });
   return {
-    ...base, name: `bench-${o.satellites}x${o.terminals}`, hours: o.hours, speed: 'max',
+    ...base,
+    name: `bench-${o.satellites}x${o.terminals}`,
+    hours: o.hours,
+    speed: 'max',
     constellation: { walker: { design: walkerFor(o.satellites), altitudeKm: 550 } },
-    groundStations: CHINA_GROUND_STATIONS.map((g) => ({ id: g.id, name: g.name, lat: g.latDeg, lon: g.lonDeg, altM: g.altM, minElevationDeg: g.minElevationDeg })),
+    groundStations: CHINA_GROUND_STATIONS.map((g) => ({
+      id: g.id,
+      name: g.name,
+      lat: g.latDeg,
+      lon: g.lonDeg,
+      altM: g.altM,
+      minElevationDeg: g.minElevationDeg,
+    })),
     tenants: base.tenants.map((t) => ({
       ...t,
       fleets: t.fleets.map((f) => ({
-        ...f, count: scaled.get(f)!,
-        traffic: { ...f.traffic, periodMinutes: Math.round(1440 / o.messagesPerDay), eventsPerDay: Math.min(f.traffic.eventsPerDay, o.messagesPerDay / 4), downlinksPerDay: 0 },
+        ...f,
+        count: scaled.get(f)!,
+        traffic: {
+          ...f.traffic,
+          periodMinutes: Math.round(1440 / o.messagesPerDay),
+          eventsPerDay: Math.min(f.traffic.eventsPerDay, o.messagesPerDay / 4),
+          downlinksPerDay: 0,
+        },
       })),
     })),
   };
@@ -82,12 +100,27 @@ export async function runTwinBench(o: TwinBenchOptions): Promise<TwinBenchResult
   const cpu = process.cpuUsage(c0);
   const simulated = o.hours * 3600;
   return {
-    wallSeconds: round(wall), cpuSeconds: round((cpu.user + cpu.system) / 1e6), simulatedSeconds: simulated, speedup: Math.round(simulated / wall),
+    wallSeconds: round(wall),
+    cpuSeconds: round((cpu.user + cpu.system) / 1e6),
+    simulatedSeconds: simulated,
+    speedup: Math.round(simulated / wall),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    delivered: r.delivered, generated: r.generated, framesPosted: r.framesPosted, deliveryRatio: r.deliveryRatio,
-    provisionSeconds: r.provisionSeconds, simulateSeconds: round(wall - r.provisionSeconds), framesPerWallSecond: Math.round(r.framesPosted / Math.max(1e-9, wall - r.provisionSeconds)),
-    satellites: r.satellites, terminals: r.terminals, groundStations: r.groundStations, latencyMin: r.latencyMin, lostCollision: r.lostCollision, lostBuffer: r.lostBuffer,
+    delivered: r.delivered,
+    generated: r.generated,
+    framesPosted: r.framesPosted,
+    deliveryRatio: r.deliveryRatio,
+    provisionSeconds: r.provisionSeconds,
+    simulateSeconds: round(wall - r.provisionSeconds),
+    framesPerWallSecond: Math.round(r.framesPosted / Math.max(1e-9, wall - r.provisionSeconds)),
+    satellites: r.satellites,
+    terminals: r.terminals,
+    groundStations: r.groundStations,
+    latencyMin: r.latencyMin,
+    lostCollision: r.lostCollision,
+    lostBuffer: r.lostBuffer,
   };
 }
 
-function round(x: number): number { return Math.round(x * 100) / 100; }
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

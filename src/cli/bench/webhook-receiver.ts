@@ -18,7 +18,10 @@ export interface Received {
  * `X-Satiot-Event` header) and message id, whether it carries a decode error, with its arrival time, in batches, to `onReceived`.
  */
 export class WebhookReceiver {
-  private constructor(private readonly worker: Worker, readonly url: string) {}
+  private constructor(
+    private readonly worker: Worker,
+    readonly url: string,
+  ) {}
 
   static async start(onReceived: (batch: readonly Received[]) => void): Promise<WebhookReceiver> {
     const worker = new Worker(RECEIVER_SOURCE, { eval: true });
@@ -27,14 +30,21 @@ export class WebhookReceiver {
       worker.once('error', reject);
       worker.once('message', (m: { url: string }) => resolve(m.url));
     });
-    worker.on('message', (m: { lines?: string }) => { if (m.lines !== undefined) onReceived(parseLines(m.lines)); });
+    worker.on('message', (m: { lines?: string }) => {
+      if (m.lines !== undefined) onReceived(parseLines(m.lines));
+    });
     return new WebhookReceiver(worker, url);
   }
 
   /** Asks for what arrived since the last report; resolves once it was handed to onReceived. */
   flush(): Promise<void> {
     return new Promise((resolve) => {
-      const onMessage = (m: { flushed?: boolean }): void => { if (m.flushed) { this.worker.off('message', onMessage); resolve(); } };
+      const onMessage = (m: { flushed?: boolean }): void => {
+        if (m.flushed) {
+          this.worker.off('message', onMessage);
+          resolve();
+        }
+      };
       this.worker.on('message', onMessage);
       this.worker.postMessage('flush');
     });
@@ -47,10 +57,13 @@ export class WebhookReceiver {
 
 /** The worker's report: one line per request, `kind ok at path messageId` (one string: cheap to pass between threads). */
 function parseLines(lines: string): Received[] {
-  return lines.split('\n').filter(Boolean).map((l) => {
-    const [kind, ok, at, path, messageId] = l.split(' ');
-    return { kind: kind!, ok: ok === '1', at: Number(at), path: path!, messageId: messageId || undefined };
-  });
+  return lines
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [kind, ok, at, path, messageId] = l.split(' ');
+      return { kind: kind!, ok: ok === '1', at: Number(at), path: path!, messageId: messageId || undefined };
+    });
 }
 
 // Plain JavaScript (a worker evaluated from source needs no build step of its own).

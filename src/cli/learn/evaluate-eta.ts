@@ -21,7 +21,8 @@ export interface EtaEvaluation {
   readonly met: { readonly coverage: boolean; readonly beatsBaseline: boolean };
 }
 
-const H = 3_600_000, MIN = 60_000;
+const H = 3_600_000,
+  MIN = 60_000;
 /** Days of reports a forecast learns from, and days forecast over after them. */
 const HISTORY_DAYS = 3;
 const TEST_DAYS = 4;
@@ -34,22 +35,39 @@ const TEST_DAYS = 4;
  * API's `etaAlongRoute`: the distance left over the recent moving speed (the vehicle's usual moving
  * speed when it stands). Pure: the twin's motion model, no core.
  */
-export function evaluateEta(o: { scenario?: string; seed?: number; onProgress?: (done: number, total: number) => void } = {}): EtaEvaluation {
+export function evaluateEta(
+  o: { scenario?: string; seed?: number; onProgress?: (done: number, total: number) => void } = {},
+): EtaEvaluation {
   const name = o.scenario ?? 'china-trial';
   const scenario = loadScenario(name, { start: Date.UTC(2026, 0, 5) });
   const fleet = new TerminalFleet(scenario);
   const rnd = new Random(o.seed ?? 1);
   const fix: Fix = { lat: 0, lon: 0, altKm: 0, speedKmh: 0, headingDeg: 0 };
-  const at = (i: number, t: number): EtaPoint => { fleet.position(i, t, fix); return { at: t, lat: fix.lat, lon: fix.lon }; };
-  const vehicles = Array.from({ length: fleet.count }, (_, i) => i).filter((i) => fleet.fleets[fleet.fleetOf[i]!]!.profile === 'vehicle');
-  let inside = 0, n = 0;
-  const errors: number[] = [], baseline: number[] = [];
+  const at = (i: number, t: number): EtaPoint => {
+    fleet.position(i, t, fix);
+    return { at: t, lat: fix.lat, lon: fix.lon };
+  };
+  const vehicles = Array.from({ length: fleet.count }, (_, i) => i).filter(
+    (i) => fleet.fleets[fleet.fleetOf[i]!]!.profile === 'vehicle',
+  );
+  let inside = 0,
+    n = 0;
+  const errors: number[] = [],
+    baseline: number[] = [];
   vehicles.forEach((i, k) => {
     const period = fleet.fleets[fleet.fleetOf[i]!]!.traffic.periodMinutes * MIN;
     const reports: EtaPoint[] = [];
-    for (let t = scenario.start; t < scenario.start + (HISTORY_DAYS + TEST_DAYS) * 24 * H; t += period) reports.push(at(i, t));
-    const moving = reports.slice(1).map((q, j) => ({ km: distanceKm(reports[j]!, q), h: period / H })).filter((l) => l.km / l.h > 5);
-    for (let r = Math.round((HISTORY_DAYS * 24 * H) / period); r < reports.length; r += Math.max(1, Math.round((3 * H * (0.5 + rnd.next())) / period))) {
+    for (let t = scenario.start; t < scenario.start + (HISTORY_DAYS + TEST_DAYS) * 24 * H; t += period)
+      reports.push(at(i, t));
+    const moving = reports
+      .slice(1)
+      .map((q, j) => ({ km: distanceKm(reports[j]!, q), h: period / H }))
+      .filter((l) => l.km / l.h > 5);
+    for (
+      let r = Math.round((HISTORY_DAYS * 24 * H) / period);
+      r < reports.length;
+      r += Math.max(1, Math.round((3 * H * (0.5 + rnd.next())) / period))
+    ) {
       const now = reports[r]!.at;
       // The path ahead minute by minute for 1–12 h: the destination is where it is at the end.
       const ahead = now + Math.round((1 + 11 * rnd.next()) * 60) * MIN;
@@ -61,7 +79,12 @@ export function evaluateEta(o: { scenario?: string; seed?: number; onProgress?: 
       const history = reports.slice(0, r + 1);
       const route = path.map((p) => [p.lon, p.lat] as [number, number]);
       const usual = moving.slice(0, r).reduce((a, l) => ({ km: a.km + l.km, h: a.h + l.h }), { km: 0, h: 0 });
-      const base = etaAlongRoute(history.map((p) => ({ at: p.at, lat: p.lat, lon: p.lon })), route, now, usual.h > 0 ? { defaultSpeedKmh: usual.km / usual.h } : {});
+      const base = etaAlongRoute(
+        history.map((p) => ({ at: p.at, lat: p.lat, lon: p.lon })),
+        route,
+        now,
+        usual.h > 0 ? { defaultSpeedKmh: usual.km / usual.h } : {},
+      );
       const learned = learnedEta(history, base.remainingKm, now);
       if (!learned || base.eta === null) continue;
       n++;
@@ -71,9 +94,19 @@ export function evaluateEta(o: { scenario?: string; seed?: number; onProgress?: 
     }
     o.onProgress?.(k + 1, vehicles.length);
   });
-  const coverage = n ? inside / n : NaN, maeMs = mean(errors), baselineMaeMs = mean(baseline);
+  const coverage = n ? inside / n : NaN,
+    maeMs = mean(errors),
+    baselineMaeMs = mean(baseline);
   return {
-    scenario: name, vehicles: vehicles.length, forecasts: n, coverage, maeMs, baselineMaeMs, medianErrorMs: median(errors), baselineMedianErrorMs: median(baseline),
-    targets: { coverage: [0.7, 0.9] }, met: { coverage: coverage >= 0.7 && coverage <= 0.9, beatsBaseline: maeMs < baselineMaeMs },
+    scenario: name,
+    vehicles: vehicles.length,
+    forecasts: n,
+    coverage,
+    maeMs,
+    baselineMaeMs,
+    medianErrorMs: median(errors),
+    baselineMedianErrorMs: median(baseline),
+    targets: { coverage: [0.7, 0.9] },
+    met: { coverage: coverage >= 0.7 && coverage <= 0.9, beatsBaseline: maeMs < baselineMaeMs },
   };
 }

@@ -13,7 +13,8 @@ export function readAddress(bytes: Uint8Array): string {
 }
 
 export function writeAddress(address: string): Uint8Array {
-  if (!/^[0-9a-fA-F]{12}$/.test(address)) throw new CodecError('CODEC_MALFORMED', `a DL/T 645 address is 12 hex digits, got "${address}"`);
+  if (!/^[0-9a-fA-F]{12}$/.test(address))
+    throw new CodecError('CODEC_MALFORMED', `a DL/T 645 address is 12 hex digits, got "${address}"`);
   const out = new Uint8Array(6);
   for (let i = 0; i < 6; i++) out[5 - i] = parseInt(address.slice(2 * i, 2 * i + 2), 16);
   return out;

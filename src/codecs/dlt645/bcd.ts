@@ -35,11 +35,15 @@ export function bcdMax(byteCount: number, decimals: number, signed: boolean): nu
 
 /** `value` as `byteCount` BCD bytes, least significant first; throws CODEC_MALFORMED when it does not fit. */
 export function writeBcdLe(value: number, byteCount: number, decimals: number, signed: boolean): Uint8Array {
-  if (!Number.isFinite(value)) throw new CodecError('CODEC_MALFORMED', `a BCD value must be a finite number, got ${value}`);
+  if (!Number.isFinite(value))
+    throw new CodecError('CODEC_MALFORMED', `a BCD value must be a finite number, got ${value}`);
   if (value < 0 && !signed) throw new CodecError('CODEC_MALFORMED', `${value} is negative but the format is unsigned`);
   let n = Math.round(Math.abs(value) * 10 ** decimals);
   if (n / 10 ** decimals > bcdMax(byteCount, decimals, signed)) {
-    throw new CodecError('CODEC_MALFORMED', `${value} does not fit in ${byteCount} BCD bytes with ${decimals} decimals${signed ? ' (signed)' : ''}`);
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `${value} does not fit in ${byteCount} BCD bytes with ${decimals} decimals${signed ? ' (signed)' : ''}`,
+    );
   }
   const out = new Uint8Array(byteCount);
   for (let i = 0; i < byteCount; i++) {

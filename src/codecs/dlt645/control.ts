@@ -60,6 +60,13 @@ export function parseControl(code: number): Dlt645Control {
   };
 }
 
-export function buildControl(c: { direction: Dlt645Direction; abnormal?: boolean; followUp?: boolean; functionCode: number }): number {
-  return (c.direction === 'reply' ? 0x80 : 0) | (c.abnormal ? 0x40 : 0) | (c.followUp ? 0x20 : 0) | (c.functionCode & 0x1f);
+export function buildControl(c: {
+  direction: Dlt645Direction;
+  abnormal?: boolean;
+  followUp?: boolean;
+  functionCode: number;
+}): number {
+  return (
+    (c.direction === 'reply' ? 0x80 : 0) | (c.abnormal ? 0x40 : 0) | (c.followUp ? 0x20 : 0) | (c.functionCode & 0x1f)
+  );
 }

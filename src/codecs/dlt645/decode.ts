@@ -19,7 +19,10 @@ function readDi(data: Uint8Array): string {
 
 function need(data: Uint8Array, n: number, what: string, exact = false): void {
   if (exact ? data.length !== n : data.length < n) {
-    throw new CodecError('CODEC_MALFORMED', `${what} needs ${exact ? '' : 'at least '}${n} data bytes, got ${data.length}`);
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `${what} needs ${exact ? '' : 'at least '}${n} data bytes, got ${data.length}`,
+    );
   }
 }
 
@@ -33,9 +36,19 @@ export function decodeDlt645(bytes: Uint8Array, options: Dlt645DecodeOptions = {
   const control = parseControl(frame.control);
   const fn = DLT645_FUNCTIONS[control.functionCode];
   if (fn === undefined) {
-    throw new CodecError('CODEC_UNSUPPORTED', `function code 0x${control.functionCode.toString(16).padStart(2, '0')} is not DL/T 645-2007 (a DL/T 645-1997 frame?)`, frame.preamble + 8);
+    throw new CodecError(
+      'CODEC_UNSUPPORTED',
+      `function code 0x${control.functionCode.toString(16).padStart(2, '0')} is not DL/T 645-2007 (a DL/T 645-1997 frame?)`,
+      frame.preamble + 8,
+    );
   }
-  const link = { protocol: 'dlt645', address: frame.address, control, direction: control.direction, function: fn } as const;
+  const link = {
+    protocol: 'dlt645',
+    address: frame.address,
+    control,
+    direction: control.direction,
+    function: fn,
+  } as const;
   const data = frame.data;
   const reply = control.direction === 'reply';
 
@@ -56,13 +69,23 @@ export function decodeDlt645(bytes: Uint8Array, options: Dlt645DecodeOptions = {
       if (!reply) {
         if (followUp) need(data, 5, 'a read follow-up request', true);
         const rest = data.subarray(4);
-        return { ...link, kind: 'read-request', ...head, seq: followUp ? data[4]! : null, paramsHex: !followUp && rest.length > 0 ? toHex(rest) : null };
+        return {
+          ...link,
+          kind: 'read-request',
+          ...head,
+          seq: followUp ? data[4]! : null,
+          paramsHex: !followUp && rest.length > 0 ? toHex(rest) : null,
+        };
       }
       // A follow-up reply ends with its frame sequence number SEQ.
       const valueBytes = data.subarray(4, followUp ? data.length - 1 : data.length);
       return {
-        ...link, kind: 'read-reply', ...head, ...decodeDiValue(def, valueBytes),
-        dataHex: toHex(valueBytes), seq: followUp ? data[data.length - 1]! : null,
+        ...link,
+        kind: 'read-reply',
+        ...head,
+        ...decodeDiValue(def, valueBytes),
+        dataHex: toHex(valueBytes),
+        seq: followUp ? data[data.length - 1]! : null,
       };
     }
     case 'read-address':
@@ -71,7 +94,12 @@ export function decodeDlt645(bytes: Uint8Array, options: Dlt645DecodeOptions = {
       return { ...link, kind: 'address-reply', meterAddress: readAddress(data) };
     case 'broadcast-time':
       need(data, 6, 'a broadcast time', true);
-      return { ...link, kind: 'broadcast-time', time: clockToIso(data, options.utcOffsetMinutes ?? 480), clockHex: toHex(data) };
+      return {
+        ...link,
+        kind: 'broadcast-time',
+        time: clockToIso(data, options.utcOffsetMinutes ?? 480),
+        clockHex: toHex(data),
+      };
     case 'write': {
       if (reply) return { ...link, kind: 'other', dataHex: toHex(data) };
       need(data, 12, 'a write request');
@@ -79,9 +107,15 @@ export function decodeDlt645(bytes: Uint8Array, options: Dlt645DecodeOptions = {
       const def = lookupDi(di);
       const valueBytes = data.subarray(12);
       return {
-        ...link, kind: 'write-request', di, name: def?.name ?? null, unit: def?.unit ?? null,
-        passwordHex: toHex(data.subarray(4, 8)), operatorHex: toHex(data.subarray(8, 12)),
-        ...decodeDiValue(def, valueBytes), dataHex: toHex(valueBytes),
+        ...link,
+        kind: 'write-request',
+        di,
+        name: def?.name ?? null,
+        unit: def?.unit ?? null,
+        passwordHex: toHex(data.subarray(4, 8)),
+        operatorHex: toHex(data.subarray(8, 12)),
+        ...decodeDiValue(def, valueBytes),
+        dataHex: toHex(valueBytes),
       };
     }
     case 'write-address':

@@ -52,7 +52,18 @@ const ENERGY_KINDS: ReadonlyArray<readonly [number, string, string, string, DiFo
 
 /** Unit → the suffix of a `values` key, so every key names its unit (`forwardActiveEnergyKwh`). */
 const UNIT_SUFFIX: Readonly<Record<string, string>> = {
-  kWh: 'Kwh', kvarh: 'Kvarh', kVAh: 'Kvah', V: 'V', A: 'A', kW: 'Kw', kvar: 'Kvar', kVA: 'Kva', Hz: 'Hz', '°': 'Deg', '°C': 'C', min: 'Minutes',
+  kWh: 'Kwh',
+  kvarh: 'Kvarh',
+  kVAh: 'Kvah',
+  V: 'V',
+  A: 'A',
+  kW: 'Kw',
+  kvar: 'Kvar',
+  kVA: 'Kva',
+  Hz: 'Hz',
+  '°': 'Deg',
+  '°C': 'C',
+  min: 'Minutes',
 };
 
 const suffix = (unit: string | null): string => (unit === null ? '' : (UNIT_SUFFIX[unit] ?? ''));
@@ -70,20 +81,75 @@ interface VariableFamily {
 }
 
 const VARIABLES: readonly VariableFamily[] = [
-  { di2: 0x01, hasTotal: false, key: 'Voltage', name: 'voltage', unit: 'V', format: { bytes: 2, decimals: 1, signed: false } },
-  { di2: 0x02, hasTotal: false, key: 'Current', name: 'current', unit: 'A', format: { bytes: 3, decimals: 3, signed: true } },
-  { di2: 0x03, hasTotal: true, key: 'ActivePower', name: 'instantaneous active power', unit: 'kW', format: { bytes: 3, decimals: 4, signed: true } },
-  { di2: 0x04, hasTotal: true, key: 'ReactivePower', name: 'instantaneous reactive power', unit: 'kvar', format: { bytes: 3, decimals: 4, signed: true } },
-  { di2: 0x05, hasTotal: true, key: 'ApparentPower', name: 'instantaneous apparent power', unit: 'kVA', format: { bytes: 3, decimals: 4, signed: true } },
-  { di2: 0x06, hasTotal: true, key: 'PowerFactor', name: 'power factor', unit: null, format: { bytes: 2, decimals: 3, signed: true } },
-  { di2: 0x07, hasTotal: false, key: 'Angle', name: 'phase angle', unit: '°', format: { bytes: 2, decimals: 1, signed: false } },
+  {
+    di2: 0x01,
+    hasTotal: false,
+    key: 'Voltage',
+    name: 'voltage',
+    unit: 'V',
+    format: { bytes: 2, decimals: 1, signed: false },
+  },
+  {
+    di2: 0x02,
+    hasTotal: false,
+    key: 'Current',
+    name: 'current',
+    unit: 'A',
+    format: { bytes: 3, decimals: 3, signed: true },
+  },
+  {
+    di2: 0x03,
+    hasTotal: true,
+    key: 'ActivePower',
+    name: 'instantaneous active power',
+    unit: 'kW',
+    format: { bytes: 3, decimals: 4, signed: true },
+  },
+  {
+    di2: 0x04,
+    hasTotal: true,
+    key: 'ReactivePower',
+    name: 'instantaneous reactive power',
+    unit: 'kvar',
+    format: { bytes: 3, decimals: 4, signed: true },
+  },
+  {
+    di2: 0x05,
+    hasTotal: true,
+    key: 'ApparentPower',
+    name: 'instantaneous apparent power',
+    unit: 'kVA',
+    format: { bytes: 3, decimals: 4, signed: true },
+  },
+  {
+    di2: 0x06,
+    hasTotal: true,
+    key: 'PowerFactor',
+    name: 'power factor',
+    unit: null,
+    format: { bytes: 2, decimals: 3, signed: true },
+  },
+  {
+    di2: 0x07,
+    hasTotal: false,
+    key: 'Angle',
+    name: 'phase angle',
+    unit: '°',
+    format: { bytes: 2, decimals: 1, signed: false },
+  },
 ];
 
 /** 02 80 00 xx: single variables (600888/dlt645 variable_types.json). */
 const SPECIALS: ReadonlyArray<readonly [string, string, string, string | null, DiFormat]> = [
   ['02800001', 'neutralCurrent', 'neutral current', 'A', { bytes: 3, decimals: 3, signed: true }],
   ['02800002', 'frequency', 'grid frequency', 'Hz', { bytes: 2, decimals: 2, signed: false }],
-  ['02800003', 'activePowerAvg1min', 'one-minute average total active power', 'kW', { bytes: 3, decimals: 4, signed: true }],
+  [
+    '02800003',
+    'activePowerAvg1min',
+    'one-minute average total active power',
+    'kW',
+    { bytes: 3, decimals: 4, signed: true },
+  ],
   ['02800004', 'activeDemand', 'current active demand', 'kW', { bytes: 3, decimals: 4, signed: true }],
   ['02800005', 'reactiveDemand', 'current reactive demand', 'kvar', { bytes: 3, decimals: 4, signed: true }],
   ['02800006', 'apparentDemand', 'current apparent demand', 'kVA', { bytes: 3, decimals: 4, signed: true }],
@@ -105,8 +171,25 @@ function energy(di2: number, di1: number, di0: number): DiDefinition | undefined
   const settlementName = di0 === 0 ? '' : `, settlement ${di0} ago`;
   const keyFor = (tariff: number) => `${key}${tariff === 0 ? '' : `Tariff${tariff}`}${settlement}${suffix(unit)}`;
   const di = hex8(0, di2, di1, di0);
-  if (di1 === 0xff) return { di, name: `${name}, total and tariffs${settlementName}`, unit, format, block: true, count: null, keyAt: keyFor };
-  return { di, name: `${name}, ${di1 === 0 ? 'total' : `tariff ${di1}`}${settlementName}`, unit, format, block: false, count: 1, keyAt: () => keyFor(di1) };
+  if (di1 === 0xff)
+    return {
+      di,
+      name: `${name}, total and tariffs${settlementName}`,
+      unit,
+      format,
+      block: true,
+      count: null,
+      keyAt: keyFor,
+    };
+  return {
+    di,
+    name: `${name}, ${di1 === 0 ? 'total' : `tariff ${di1}`}${settlementName}`,
+    unit,
+    format,
+    block: false,
+    count: 1,
+    keyAt: () => keyFor(di1),
+  };
 }
 
 function variable(di2: number, di1: number, di0: number): DiDefinition | undefined {
@@ -116,7 +199,15 @@ function variable(di2: number, di1: number, di0: number): DiDefinition | undefin
   const keyOf = (m: string) => (m === '' ? lowerFirst(f.key) : `phase${m}${f.key}`) + suffix(f.unit);
   const di = hex8(2, di2, di1, 0);
   if (di1 === 0xff) {
-    return { di, name: `${f.name}, ${f.hasTotal ? 'total and ' : ''}phases A–C`, unit: f.unit, format: f.format, block: true, count: members.length, keyAt: (i) => keyOf(members[i] ?? '?') };
+    return {
+      di,
+      name: `${f.name}, ${f.hasTotal ? 'total and ' : ''}phases A–C`,
+      unit: f.unit,
+      format: f.format,
+      block: true,
+      count: members.length,
+      keyAt: (i) => keyOf(members[i] ?? '?'),
+    };
   }
   const member = di1 === 0 ? (f.hasTotal ? '' : undefined) : PHASES[di1 - 1];
   if (member === undefined) return undefined;
@@ -129,7 +220,12 @@ export function lookupDi(di: string): DiDefinition | undefined {
   const lower = di.toLowerCase();
   const special = SPECIALS.find((s) => s[0] === lower);
   if (special) return single(special[0], special[1] + suffix(special[3]), special[2], special[3], special[4]);
-  const [di3, di2, di1, di0] = [0, 2, 4, 6].map((i) => parseInt(lower.slice(i, i + 2), 16)) as [number, number, number, number];
+  const [di3, di2, di1, di0] = [0, 2, 4, 6].map((i) => parseInt(lower.slice(i, i + 2), 16)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   if (di3 === 0x00) return energy(di2, di1, di0);
   if (di3 === 0x02) return variable(di2, di1, di0);
   return undefined;

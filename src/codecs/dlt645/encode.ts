@@ -44,7 +44,10 @@ export function encodeDiValue(di: string, value: Dlt645Value): Uint8Array {
   }
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0 || (def.count !== null && list.length !== def.count)) {
-    throw new CodecError('CODEC_MALFORMED', `block DI ${di} holds ${def.count ?? 'one or more'} values, got ${list.length}`);
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `block DI ${di} holds ${def.count ?? 'one or more'} values, got ${list.length}`,
+    );
   }
   const out = new Uint8Array(list.length * bytes);
   list.forEach((v, i) => out.set(one(v), i * bytes));
@@ -52,15 +55,25 @@ export function encodeDiValue(di: string, value: Dlt645Value): Uint8Array {
 }
 
 function byte(n: number, what: string): Uint8Array {
-  if (!Number.isInteger(n) || n < 0 || n > 255) throw new CodecError('CODEC_MALFORMED', `${what} must be 0..255, got ${n}`);
+  if (!Number.isInteger(n) || n < 0 || n > 255)
+    throw new CodecError('CODEC_MALFORMED', `${what} must be 0..255, got ${n}`);
   return Uint8Array.of(n);
 }
 
 /** Master → meter: read `di` (0x11), or its follow-up frame `seq` (0x12) when seq is given. */
-export function encodeDlt645ReadRequest(r: FrameOptions & { address: string; di: string; seq?: number; paramsHex?: string }): Uint8Array {
+export function encodeDlt645ReadRequest(
+  r: FrameOptions & { address: string; di: string; seq?: number; paramsHex?: string },
+): Uint8Array {
   const followUp = r.seq !== undefined;
-  const data = followUp ? concatBytes(writeDi(r.di), byte(r.seq!, 'seq')) : concatBytes(writeDi(r.di), fromHex(r.paramsHex ?? ''));
-  return buildDlt645Frame({ address: r.address, control: buildControl({ direction: 'request', functionCode: followUp ? READ_FOLLOW_UP : READ }), data, preamble: r.preamble });
+  const data = followUp
+    ? concatBytes(writeDi(r.di), byte(r.seq!, 'seq'))
+    : concatBytes(writeDi(r.di), fromHex(r.paramsHex ?? ''));
+  return buildDlt645Frame({
+    address: r.address,
+    control: buildControl({ direction: 'request', functionCode: followUp ? READ_FOLLOW_UP : READ }),
+    data,
+    preamble: r.preamble,
+  });
 }
 
 /**
@@ -73,7 +86,11 @@ export function encodeDlt645ReadReply(
   const isFollowUpRead = r.seq !== undefined;
   const parts = [writeDi(r.di), encodeDiValue(r.di, r.value)];
   if (isFollowUpRead) parts.push(byte(r.seq!, 'seq'));
-  const control = buildControl({ direction: 'reply', followUp: r.followUp, functionCode: isFollowUpRead ? READ_FOLLOW_UP : READ });
+  const control = buildControl({
+    direction: 'reply',
+    followUp: r.followUp,
+    functionCode: isFollowUpRead ? READ_FOLLOW_UP : READ,
+  });
   return buildDlt645Frame({ address: r.address, control, data: concatBytes(...parts), preamble: r.preamble });
 }
 
@@ -87,13 +104,26 @@ export function encodeDlt645ErrorReply(
 }
 
 /** Master → all meters (address 99..99): broadcast time sync, `time` given as ISO-8601 and sent as meter-local time. */
-export function encodeDlt645BroadcastTime(r: FrameOptions & { time: string; utcOffsetMinutes?: number; address?: string }): Uint8Array {
+export function encodeDlt645BroadcastTime(
+  r: FrameOptions & { time: string; utcOffsetMinutes?: number; address?: string },
+): Uint8Array {
   const t = Date.parse(r.time);
   if (Number.isNaN(t)) throw new CodecError('CODEC_MALFORMED', `time must be an ISO-8601 string, got "${r.time}"`);
   const d = new Date(t + (r.utcOffsetMinutes ?? 480) * 60_000);
   const year = d.getUTCFullYear();
-  if (year < 2000 || year > 2099) throw new CodecError('CODEC_MALFORMED', `time ${r.time} is outside 2000–2099 (meter-local), which BCD YY cannot hold`);
-  const fields = [d.getUTCSeconds(), d.getUTCMinutes(), d.getUTCHours(), d.getUTCDate(), d.getUTCMonth() + 1, year - 2000];
-  const data = Uint8Array.from(fields, (v) => (Math.floor(v / 10) << 4) | v % 10);
+  if (year < 2000 || year > 2099)
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `time ${r.time} is outside 2000–2099 (meter-local), which BCD YY cannot hold`,
+    );
+  const fields = [
+    d.getUTCSeconds(),
+    d.getUTCMinutes(),
+    d.getUTCHours(),
+    d.getUTCDate(),
+    d.getUTCMonth() + 1,
+    year - 2000,
+  ];
+  const data = Uint8Array.from(fields, (v) => (Math.floor(v / 10) << 4) | (v % 10));
   return buildDlt645Frame({ address: r.address ?? '999999999999', control: 0x08, data, preamble: r.preamble });
 }

@@ -10,7 +10,14 @@ export {
   writeDi,
 } from './encode.js';
 export { buildDlt645Frame, parseDlt645Frame, type Dlt645LinkFrame } from './framing.js';
-export { buildControl, parseControl, DLT645_FUNCTIONS, type Dlt645Control, type Dlt645Direction, type Dlt645Function } from './control.js';
+export {
+  buildControl,
+  parseControl,
+  DLT645_FUNCTIONS,
+  type Dlt645Control,
+  type Dlt645Direction,
+  type Dlt645Function,
+} from './control.js';
 export { lookupDi, type DiDefinition, type DiFormat } from './di-table.js';
 export { DLT645_ERROR_BITS, errorCode, errorNames, type Dlt645ErrorName } from './error-word.js';
 export { BROADCAST_ADDRESS, WILDCARD_ADDRESS } from './address.js';

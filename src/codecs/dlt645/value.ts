@@ -7,11 +7,16 @@ import type { Dlt645Value, Dlt645Values } from './message.js';
  * The value bytes of a DI as numbers. When the DI is unknown, or the byte count does not fit its
  * format (a vendor variant), the value is the raw bytes as hex and `values` is empty: nothing is guessed.
  */
-export function decodeDiValue(def: DiDefinition | undefined, data: Uint8Array): { value: Dlt645Value; values: Dlt645Values } {
+export function decodeDiValue(
+  def: DiDefinition | undefined,
+  data: Uint8Array,
+): { value: Dlt645Value; values: Dlt645Values } {
   if (!def) return { value: toHex(data), values: {} };
   const size = def.format.bytes;
   const n = data.length / size;
-  const fits = def.block ? Number.isInteger(n) && n > 0 && (def.count === null || n === def.count) : data.length === size;
+  const fits = def.block
+    ? Number.isInteger(n) && n > 0 && (def.count === null || n === def.count)
+    : data.length === size;
   if (!fits) return { value: toHex(data), values: {} };
   const nums: (number | null)[] = [];
   const values: Dlt645Values = {};

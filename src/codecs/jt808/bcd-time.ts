@@ -26,7 +26,18 @@ export function encodeBcdTime(iso: string | null): Uint8Array {
   if (Number.isNaN(t)) throw new CodecError('CODEC_MALFORMED', `time must be an ISO-8601 string, got "${iso}"`);
   const d = new Date(t + BEIJING_OFFSET_MS);
   const year = d.getUTCFullYear();
-  if (year < 2000 || year > 2099) throw new CodecError('CODEC_MALFORMED', `time ${iso} is outside 2000–2099 (Beijing time), which BCD YY cannot hold`);
-  const fields = [year - 2000, d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
-  return Uint8Array.from(fields, (v) => ((Math.floor(v / 10) << 4) | v % 10));
+  if (year < 2000 || year > 2099)
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `time ${iso} is outside 2000–2099 (Beijing time), which BCD YY cannot hold`,
+    );
+  const fields = [
+    year - 2000,
+    d.getUTCMonth() + 1,
+    d.getUTCDate(),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+  ];
+  return Uint8Array.from(fields, (v) => (Math.floor(v / 10) << 4) | (v % 10));
 }

@@ -25,12 +25,14 @@ export function isDecimalBcd(bytes: Uint8Array): boolean {
  * such as 00000000013912344321 still fits a 12-digit 2013 header. Hex letters pass through (see decodeBcd).
  */
 export function encodeBcd(digits: string, byteLength: number, field: string): Uint8Array {
-  if (!/^[0-9a-fA-F]*$/.test(digits)) throw new CodecError('CODEC_MALFORMED', `${field} must be decimal digits, got "${digits}"`);
+  if (!/^[0-9a-fA-F]*$/.test(digits))
+    throw new CodecError('CODEC_MALFORMED', `${field} must be decimal digits, got "${digits}"`);
   const width = byteLength * 2;
   let d = digits.toLowerCase();
   if (d.length > width) {
     const excess = d.slice(0, d.length - width);
-    if (!/^0*$/.test(excess)) throw new CodecError('CODEC_MALFORMED', `${field} "${digits}" has more than ${width} significant digits`);
+    if (!/^0*$/.test(excess))
+      throw new CodecError('CODEC_MALFORMED', `${field} "${digits}" has more than ${width} significant digits`);
     d = d.slice(d.length - width);
   }
   d = d.padStart(width, '0');

@@ -43,7 +43,8 @@ export class ByteReader {
   /** Unsigned 32-bit (multiplication, not <<, so the top bit does not make it negative). */
   u32(field: string): number {
     this.need(4, field);
-    const b = this.bytes, p = this.pos;
+    const b = this.bytes,
+      p = this.pos;
     this.pos += 4;
     return b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
   }
@@ -65,7 +66,11 @@ export class ByteReader {
 
   private need(n: number, field: string): void {
     if (this.pos + n > this.bytes.length) {
-      throw new CodecError('CODEC_MALFORMED', `${this.what}: ${field} needs ${n} byte(s) but only ${this.remaining} remain`, this.frameOffset);
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        `${this.what}: ${field} needs ${n} byte(s) but only ${this.remaining} remain`,
+        this.frameOffset,
+      );
     }
   }
 }

@@ -40,7 +40,8 @@ export class ByteWriter {
 
 /** The value itself when it is an integer in 0..max; otherwise CODEC_MALFORMED. */
 export function checkUint(v: number, max: number, field: string): number {
-  if (!Number.isInteger(v) || v < 0 || v > max) throw new CodecError('CODEC_MALFORMED', `${field} must be an integer 0..${max}, got ${v}`);
+  if (!Number.isInteger(v) || v < 0 || v > max)
+    throw new CodecError('CODEC_MALFORMED', `${field} must be an integer 0..${max}, got ${v}`);
   return v;
 }
 

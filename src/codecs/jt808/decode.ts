@@ -26,8 +26,15 @@ export function decodeJt808(bytes: Uint8Array): JsonObject {
   const warnings: string[] = [];
   const header = decodeHeader(content, warnings);
   if (header.encryption !== 0) {
-    const how = header.encryption === 1 ? 'RSA-encrypted' : `encrypted (mode bits ${header.encryption.toString(2).padStart(3, '0')})`;
-    throw new CodecError('CODEC_UNSUPPORTED', `message 0x${hex4(header.messageId)} has an ${how} body, which this codec does not decrypt`, 2);
+    const how =
+      header.encryption === 1
+        ? 'RSA-encrypted'
+        : `encrypted (mode bits ${header.encryption.toString(2).padStart(3, '0')})`;
+    throw new CodecError(
+      'CODEC_UNSUPPORTED',
+      `message 0x${hex4(header.messageId)} has an ${how} body, which this codec does not decrypt`,
+      2,
+    );
   }
   const body = content.subarray(header.headerLength);
   const at = header.headerLength;
@@ -56,7 +63,11 @@ export function decodeJt808(bytes: Uint8Array): JsonObject {
       if (body.length > 0) warnings.push(`${type} body should be empty but has ${body.length} byte(s); ignored`);
       return finish(type);
     default:
-      throw new CodecError('CODEC_UNSUPPORTED', `message id 0x${hex4(header.messageId)} is not one this codec decodes`, 0);
+      throw new CodecError(
+        'CODEC_UNSUPPORTED',
+        `message id 0x${hex4(header.messageId)} is not one this codec decodes`,
+        0,
+      );
   }
 }
 

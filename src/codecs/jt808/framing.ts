@@ -38,7 +38,12 @@ export function unescapeBytes(bytes: Uint8Array, baseOffset = 0): Uint8Array {
   let n = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    if (b === FLAG) throw new CodecError('CODEC_MALFORMED', 'a 0x7E flag inside the frame (two frames run together, or a lost escape)', baseOffset + i);
+    if (b === FLAG)
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        'a 0x7E flag inside the frame (two frames run together, or a lost escape)',
+        baseOffset + i,
+      );
     if (b !== ESCAPE) {
       out[n++] = b;
       continue;
@@ -46,7 +51,12 @@ export function unescapeBytes(bytes: Uint8Array, baseOffset = 0): Uint8Array {
     const next = bytes[++i];
     if (next === 0x02) out[n++] = FLAG;
     else if (next === 0x01) out[n++] = ESCAPE;
-    else throw new CodecError('CODEC_MALFORMED', `escape 0x7D followed by ${next === undefined ? 'the end of the frame' : `0x${next.toString(16).padStart(2, '0')}`} (only 01 and 02 are defined)`, baseOffset + i - 1);
+    else
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        `escape 0x7D followed by ${next === undefined ? 'the end of the frame' : `0x${next.toString(16).padStart(2, '0')}`} (only 01 and 02 are defined)`,
+        baseOffset + i - 1,
+      );
   }
   return out.slice(0, n);
 }
@@ -61,13 +71,20 @@ export function unframe(bytes: Uint8Array): Uint8Array {
   }
   const content = unescapeBytes(bytes.subarray(1, bytes.length - 1), 1);
   if (content.length < MIN_CONTENT) {
-    throw new CodecError('CODEC_MALFORMED', `frame has ${content.length} unescaped byte(s) between the flags; a header and check need at least ${MIN_CONTENT}`);
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `frame has ${content.length} unescaped byte(s) between the flags; a header and check need at least ${MIN_CONTENT}`,
+    );
   }
   const headerAndBody = content.subarray(0, content.length - 1);
   const want = content[content.length - 1]!;
   const got = xorCheck(headerAndBody);
   if (got !== want) {
-    throw new CodecError('CODEC_CHECKSUM', `XOR check is 0x${want.toString(16).padStart(2, '0')} but header and body XOR to 0x${got.toString(16).padStart(2, '0')}`, content.length - 1);
+    throw new CodecError(
+      'CODEC_CHECKSUM',
+      `XOR check is 0x${want.toString(16).padStart(2, '0')} but header and body XOR to 0x${got.toString(16).padStart(2, '0')}`,
+      content.length - 1,
+    );
   }
   return headerAndBody;
 }

@@ -55,7 +55,8 @@ export function encodeGbk(text: string, field: string): Uint8Array {
       continue;
     }
     const code = gbkTable().get(cp);
-    if (code === undefined) throw new CodecError('CODEC_MALFORMED', `${field}: "${ch}" (U+${cp.toString(16).toUpperCase()}) has no GBK code`);
+    if (code === undefined)
+      throw new CodecError('CODEC_MALFORMED', `${field}: "${ch}" (U+${cp.toString(16).toUpperCase()}) has no GBK code`);
     out.push(code >> 8, code & 0xff);
   }
   return Uint8Array.from(out);
@@ -64,7 +65,8 @@ export function encodeGbk(text: string, field: string): Uint8Array {
 /** GBK bytes of text padded with 0x00 to exactly width bytes; longer text is a CODEC_MALFORMED. */
 export function encodeGbkField(text: string, width: number, field: string): Uint8Array {
   const b = encodeGbk(text, field);
-  if (b.length > width) throw new CodecError('CODEC_MALFORMED', `${field} "${text}" takes ${b.length} bytes; the field holds ${width}`);
+  if (b.length > width)
+    throw new CodecError('CODEC_MALFORMED', `${field} "${text}" takes ${b.length} bytes; the field holds ${width}`);
   const out = new Uint8Array(width);
   out.set(b);
   return out;

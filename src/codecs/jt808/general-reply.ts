@@ -16,7 +16,13 @@ export type GeneralReply = {
 };
 
 /** 0x8001 results; 0x0001 uses the first four. */
-export const PLATFORM_REPLY_RESULTS = ['success', 'failure', 'message-error', 'unsupported', 'alarm-confirmed'] as const;
+export const PLATFORM_REPLY_RESULTS = [
+  'success',
+  'failure',
+  'message-error',
+  'unsupported',
+  'alarm-confirmed',
+] as const;
 export const TERMINAL_REPLY_RESULTS = PLATFORM_REPLY_RESULTS.slice(0, 4);
 
 /** Extra bytes after a reply's fields are tolerated with a warning. */
@@ -24,7 +30,12 @@ export function warnExtraBytes(r: ByteReader, what: string, warnings: string[]):
   if (r.remaining > 0) warnings.push(`${what} has ${r.remaining} byte(s) after its fields; ignored`);
 }
 
-export function decodeGeneralReplyBody(body: Uint8Array, platform: boolean, baseOffset: number, warnings: string[]): GeneralReply {
+export function decodeGeneralReplyBody(
+  body: Uint8Array,
+  platform: boolean,
+  baseOffset: number,
+  warnings: string[],
+): GeneralReply {
   const what = platform ? '0x8001 body' : '0x0001 body';
   const r = new ByteReader(body, what, baseOffset);
   const replySerial = r.u16('reply serial');
@@ -38,5 +49,9 @@ export function decodeGeneralReplyBody(body: Uint8Array, platform: boolean, base
 export type GeneralReplyInput = { replySerial: number; replyId: number; result: number };
 
 export function encodeGeneralReplyBody(input: GeneralReplyInput): Uint8Array {
-  return new ByteWriter().u16(input.replySerial, 'replySerial').u16(input.replyId, 'replyId').u8(input.result, 'result').toBytes();
+  return new ByteWriter()
+    .u16(input.replySerial, 'replySerial')
+    .u16(input.replyId, 'replyId')
+    .u8(input.result, 'result')
+    .toBytes();
 }

@@ -48,7 +48,8 @@ export function headerLength(version: Jt808Version, split: boolean): number {
  * real terminals set bit 14 with a 2013 header (research pitfall 1). Neither fitting is CODEC_MALFORMED.
  */
 export function decodeHeader(content: Uint8Array, warnings: string[] = []): Jt808Header {
-  if (content.length < 4) throw new CodecError('CODEC_MALFORMED', 'header shorter than message id + body properties', 0);
+  if (content.length < 4)
+    throw new CodecError('CODEC_MALFORMED', 'header shorter than message id + body properties', 0);
   const messageId = (content[0]! << 8) | content[1]!;
   const props = (content[2]! << 8) | content[3]!;
   const bodyLength = props & PROP_LENGTH_MASK;
@@ -62,7 +63,11 @@ export function decodeHeader(content: Uint8Array, warnings: string[] = []): Jt80
     version = other;
     warnings.push(`version flag says ${announced} but the lengths fit a ${other} header; decoded as ${other}`);
   } else {
-    throw new CodecError('CODEC_MALFORMED', `body length ${bodyLength} does not fit the ${content.length} bytes of header + body under either header layout`, 2);
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `body length ${bodyLength} does not fit the ${content.length} bytes of header + body under either header layout`,
+      2,
+    );
   }
   let p = 4;
   let protocolVersion: number | undefined;
@@ -73,10 +78,18 @@ export function decodeHeader(content: Uint8Array, warnings: string[] = []): Jt80
   const serial = (content[p]! << 8) | content[p + 1]!;
   p += 2;
   const header: Jt808Header = {
-    messageId, bodyLength, encryption: (props >> PROP_ENCRYPTION_SHIFT) & 0x07, versionFlag, version, phone, serial, headerLength: headerLength(version, split),
+    messageId,
+    bodyLength,
+    encryption: (props >> PROP_ENCRYPTION_SHIFT) & 0x07,
+    versionFlag,
+    version,
+    phone,
+    serial,
+    headerLength: headerLength(version, split),
   };
   if (protocolVersion !== undefined) header.protocolVersion = protocolVersion;
-  if (split) header.packet = { total: (content[p]! << 8) | content[p + 1]!, seq: (content[p + 2]! << 8) | content[p + 3]! };
+  if (split)
+    header.packet = { total: (content[p]! << 8) | content[p + 1]!, seq: (content[p + 2]! << 8) | content[p + 3]! };
   return header;
 }
 

@@ -40,7 +40,12 @@ const ALARM_COMMON: BitNames = [
 /** 2013 only: 2019 reserves bit 31 again. */
 const ALARM_2013: BitNames = [...ALARM_COMMON, [31, 'illegalDoorOpen']];
 /** 2019 adds bits 15–17. */
-const ALARM_2019: BitNames = [...ALARM_COMMON, [15, 'illegalDriving'], [16, 'tyrePressureWarning'], [17, 'rightTurnBlindSpot']];
+const ALARM_2019: BitNames = [
+  ...ALARM_COMMON,
+  [15, 'illegalDriving'],
+  [16, 'tyrePressureWarning'],
+  [17, 'rightTurnBlindSpot'],
+];
 
 /** Status bits 6–7 are reserved in 2013 and contested in 2019 implementations, so they stay unnamed. */
 const STATUS_COMMON: BitNames = [
@@ -104,7 +109,11 @@ export function encodeStatus(input: FlagInput, version: Jt808Version): number {
   let v = encodeFlags(input, statusBits(version), DWORD_MAX, 'status');
   if (typeof input === 'object' && typeof input.load === 'string') {
     const i = LOAD_STATES.indexOf(input.load as LoadState);
-    if (i < 0) throw new CodecError('CODEC_MALFORMED', `status.load must be one of ${LOAD_STATES.join(', ')}, got "${input.load}"`);
+    if (i < 0)
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        `status.load must be one of ${LOAD_STATES.join(', ')}, got "${input.load}"`,
+      );
     v = ((v & ~(0x03 << LOAD_SHIFT)) | (i << LOAD_SHIFT)) >>> 0;
   }
   return v;

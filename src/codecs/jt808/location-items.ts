@@ -45,15 +45,43 @@ export type LocationItemsInput = Omit<LocationItems, 'extendedSignal' | 'ioStatu
 
 /** 0x25 bits (JT/T 808-2013 table 31). */
 export const EXTENDED_SIGNAL_BITS: BitNames = [
-  [0, 'lowBeam'], [1, 'highBeam'], [2, 'rightTurn'], [3, 'leftTurn'], [4, 'brake'], [5, 'reverse'], [6, 'fogLight'],
-  [7, 'clearanceLamp'], [8, 'horn'], [9, 'airConditioner'], [10, 'neutral'], [11, 'retarder'], [12, 'abs'], [13, 'heater'], [14, 'clutch'],
+  [0, 'lowBeam'],
+  [1, 'highBeam'],
+  [2, 'rightTurn'],
+  [3, 'leftTurn'],
+  [4, 'brake'],
+  [5, 'reverse'],
+  [6, 'fogLight'],
+  [7, 'clearanceLamp'],
+  [8, 'horn'],
+  [9, 'airConditioner'],
+  [10, 'neutral'],
+  [11, 'retarder'],
+  [12, 'abs'],
+  [13, 'heater'],
+  [14, 'clutch'],
 ];
 /** 0x2A bits (table 32). */
-export const IO_STATUS_BITS: BitNames = [[0, 'deepSleep'], [1, 'sleep']];
+export const IO_STATUS_BITS: BitNames = [
+  [0, 'deepSleep'],
+  [1, 'sleep'],
+];
 
 /** Lengths each known id may have. */
 const KNOWN_LENGTHS: Record<number, readonly number[]> = {
-  0x01: [4], 0x02: [2], 0x03: [2], 0x04: [2], 0x06: [2], 0x11: [1, 5], 0x12: [6], 0x13: [7], 0x25: [4], 0x2a: [2], 0x2b: [4], 0x30: [1], 0x31: [1],
+  0x01: [4],
+  0x02: [2],
+  0x03: [2],
+  0x04: [2],
+  0x06: [2],
+  0x11: [1, 5],
+  0x12: [6],
+  0x13: [7],
+  0x25: [4],
+  0x2a: [2],
+  0x2b: [4],
+  0x30: [1],
+  0x31: [1],
 };
 
 const hexId = (id: number) => `0x${id.toString(16).padStart(2, '0')}`;
@@ -67,34 +95,71 @@ function signMagnitude(raw: number): number {
 /** Stores the decoded value of a known item with the right length in items. */
 function decodeKnown(id: number, r: ByteReader, items: LocationItems): void {
   switch (id) {
-    case 0x01: items.mileageKm = r.u32('mileage') / 10; break;
-    case 0x02: items.fuelL = r.u16('fuel') / 10; break;
-    case 0x03: items.recorderSpeedKmh = r.u16('recorder speed') / 10; break;
-    case 0x04: items.alarmEventId = r.u16('alarm event id'); break;
-    case 0x06: items.carriageTempC = signMagnitude(r.u16('carriage temperature')); break;
+    case 0x01:
+      items.mileageKm = r.u32('mileage') / 10;
+      break;
+    case 0x02:
+      items.fuelL = r.u16('fuel') / 10;
+      break;
+    case 0x03:
+      items.recorderSpeedKmh = r.u16('recorder speed') / 10;
+      break;
+    case 0x04:
+      items.alarmEventId = r.u16('alarm event id');
+      break;
+    case 0x06:
+      items.carriageTempC = signMagnitude(r.u16('carriage temperature'));
+      break;
     case 0x11: {
       const areaType = r.u8('position type');
       items.overspeedArea = r.remaining >= 4 ? { areaType, areaId: r.u32('area id') } : { areaType };
       break;
     }
-    case 0x12: items.areaAlarm = { areaType: r.u8('position type'), areaId: r.u32('area id'), direction: r.u8('direction') }; break;
-    case 0x13: items.routeTimeAlarm = { routeId: r.u32('route id'), drivingTimeS: r.u16('driving time'), result: r.u8('result') }; break;
-    case 0x25: items.extendedSignal = decodeFlags(r.u32('extended signal'), EXTENDED_SIGNAL_BITS); break;
-    case 0x2a: items.ioStatus = decodeFlags(r.u16('IO status'), IO_STATUS_BITS); break;
+    case 0x12:
+      items.areaAlarm = { areaType: r.u8('position type'), areaId: r.u32('area id'), direction: r.u8('direction') };
+      break;
+    case 0x13:
+      items.routeTimeAlarm = {
+        routeId: r.u32('route id'),
+        drivingTimeS: r.u16('driving time'),
+        result: r.u8('result'),
+      };
+      break;
+    case 0x25:
+      items.extendedSignal = decodeFlags(r.u32('extended signal'), EXTENDED_SIGNAL_BITS);
+      break;
+    case 0x2a:
+      items.ioStatus = decodeFlags(r.u16('IO status'), IO_STATUS_BITS);
+      break;
     case 0x2b: {
       const v = r.u32('analog');
       items.analog = { ad0: v & 0xffff, ad1: v >>> 16 };
       break;
     }
-    case 0x30: items.signalStrength = r.u8('signal strength'); break;
-    case 0x31: items.gnssSatellites = r.u8('GNSS satellites'); break;
+    case 0x30:
+      items.signalStrength = r.u8('signal strength');
+      break;
+    case 0x31:
+      items.gnssSatellites = r.u8('GNSS satellites');
+      break;
   }
 }
 
 /** Item key a known id decodes to (to spot repeats). */
 const KEY_OF: Record<number, keyof LocationItems> = {
-  0x01: 'mileageKm', 0x02: 'fuelL', 0x03: 'recorderSpeedKmh', 0x04: 'alarmEventId', 0x06: 'carriageTempC', 0x11: 'overspeedArea', 0x12: 'areaAlarm',
-  0x13: 'routeTimeAlarm', 0x25: 'extendedSignal', 0x2a: 'ioStatus', 0x2b: 'analog', 0x30: 'signalStrength', 0x31: 'gnssSatellites',
+  0x01: 'mileageKm',
+  0x02: 'fuelL',
+  0x03: 'recorderSpeedKmh',
+  0x04: 'alarmEventId',
+  0x06: 'carriageTempC',
+  0x11: 'overspeedArea',
+  0x12: 'areaAlarm',
+  0x13: 'routeTimeAlarm',
+  0x25: 'extendedSignal',
+  0x2a: 'ioStatus',
+  0x2b: 'analog',
+  0x30: 'signalStrength',
+  0x31: 'gnssSatellites',
 };
 
 /**
@@ -111,9 +176,12 @@ export function decodeLocationItems(bytes: Uint8Array, baseOffset: number, warni
       items.remainderHex = toHex(bytes.subarray(p));
       break;
     }
-    const id = bytes[p]!, len = bytes[p + 1]!;
+    const id = bytes[p]!,
+      len = bytes[p + 1]!;
     if (p + 2 + len > bytes.length) {
-      warnings.push(`additional item ${hexId(id)} declares ${len} byte(s) but only ${bytes.length - p - 2} remain (offset ${baseOffset + p})`);
+      warnings.push(
+        `additional item ${hexId(id)} declares ${len} byte(s) but only ${bytes.length - p - 2} remain (offset ${baseOffset + p})`,
+      );
       items.remainderHex = toHex(bytes.subarray(p));
       break;
     }
@@ -123,7 +191,8 @@ export function decodeLocationItems(bytes: Uint8Array, baseOffset: number, warni
     if (lengths && key && lengths.includes(len) && items[key] === undefined) {
       decodeKnown(id, new ByteReader(value, `item ${hexId(id)}`, baseOffset + p + 2), items);
     } else {
-      if (lengths && !lengths.includes(len)) warnings.push(`additional item ${hexId(id)} has ${len} byte(s), expected ${lengths.join(' or ')}; kept raw`);
+      if (lengths && !lengths.includes(len))
+        warnings.push(`additional item ${hexId(id)} has ${len} byte(s), expected ${lengths.join(' or ')}; kept raw`);
       raw.push({ id, hex: toHex(value) });
     }
     p += 2 + len;
@@ -140,9 +209,11 @@ function itemValues(items: LocationItemsInput): Array<[number, Uint8Array]> {
     fill(w);
     out.push([id, w.toBytes()]);
   };
-  if (items.mileageKm !== undefined) add(0x01, (w) => w.u32(scaled(items.mileageKm!, 10, 0xffffffff, 'mileageKm'), 'mileageKm'));
+  if (items.mileageKm !== undefined)
+    add(0x01, (w) => w.u32(scaled(items.mileageKm!, 10, 0xffffffff, 'mileageKm'), 'mileageKm'));
   if (items.fuelL !== undefined) add(0x02, (w) => w.u16(scaled(items.fuelL!, 10, 0xffff, 'fuelL'), 'fuelL'));
-  if (items.recorderSpeedKmh !== undefined) add(0x03, (w) => w.u16(scaled(items.recorderSpeedKmh!, 10, 0xffff, 'recorderSpeedKmh'), 'recorderSpeedKmh'));
+  if (items.recorderSpeedKmh !== undefined)
+    add(0x03, (w) => w.u16(scaled(items.recorderSpeedKmh!, 10, 0xffff, 'recorderSpeedKmh'), 'recorderSpeedKmh'));
   if (items.alarmEventId !== undefined) add(0x04, (w) => w.u16(items.alarmEventId!, 'alarmEventId'));
   if (items.carriageTempC !== undefined) {
     const t = items.carriageTempC;
@@ -150,13 +221,31 @@ function itemValues(items: LocationItemsInput): Array<[number, Uint8Array]> {
     add(0x06, (w) => w.u16(t < 0 ? 0x8000 | m : m, 'carriageTempC'));
   }
   const o = items.overspeedArea;
-  if (o) add(0x11, (w) => (o.areaId === undefined ? w.u8(o.areaType, 'overspeedArea.areaType') : w.u8(o.areaType, 'overspeedArea.areaType').u32(o.areaId, 'overspeedArea.areaId')));
+  if (o)
+    add(0x11, (w) =>
+      o.areaId === undefined
+        ? w.u8(o.areaType, 'overspeedArea.areaType')
+        : w.u8(o.areaType, 'overspeedArea.areaType').u32(o.areaId, 'overspeedArea.areaId'),
+    );
   const a = items.areaAlarm;
-  if (a) add(0x12, (w) => w.u8(a.areaType, 'areaAlarm.areaType').u32(a.areaId, 'areaAlarm.areaId').u8(a.direction, 'areaAlarm.direction'));
+  if (a)
+    add(0x12, (w) =>
+      w.u8(a.areaType, 'areaAlarm.areaType').u32(a.areaId, 'areaAlarm.areaId').u8(a.direction, 'areaAlarm.direction'),
+    );
   const rt = items.routeTimeAlarm;
-  if (rt) add(0x13, (w) => w.u32(rt.routeId, 'routeTimeAlarm.routeId').u16(rt.drivingTimeS, 'routeTimeAlarm.drivingTimeS').u8(rt.result, 'routeTimeAlarm.result'));
-  if (items.extendedSignal !== undefined) add(0x25, (w) => w.u32(encodeFlags(items.extendedSignal!, EXTENDED_SIGNAL_BITS, 0xffffffff, 'extendedSignal'), 'extendedSignal'));
-  if (items.ioStatus !== undefined) add(0x2a, (w) => w.u16(encodeFlags(items.ioStatus!, IO_STATUS_BITS, 0xffff, 'ioStatus'), 'ioStatus'));
+  if (rt)
+    add(0x13, (w) =>
+      w
+        .u32(rt.routeId, 'routeTimeAlarm.routeId')
+        .u16(rt.drivingTimeS, 'routeTimeAlarm.drivingTimeS')
+        .u8(rt.result, 'routeTimeAlarm.result'),
+    );
+  if (items.extendedSignal !== undefined)
+    add(0x25, (w) =>
+      w.u32(encodeFlags(items.extendedSignal!, EXTENDED_SIGNAL_BITS, 0xffffffff, 'extendedSignal'), 'extendedSignal'),
+    );
+  if (items.ioStatus !== undefined)
+    add(0x2a, (w) => w.u16(encodeFlags(items.ioStatus!, IO_STATUS_BITS, 0xffff, 'ioStatus'), 'ioStatus'));
   const an = items.analog;
   if (an) add(0x2b, (w) => w.u16(an.ad1, 'analog.ad1').u16(an.ad0, 'analog.ad0'));
   if (items.signalStrength !== undefined) add(0x30, (w) => w.u8(items.signalStrength!, 'signalStrength'));
@@ -173,7 +262,11 @@ export function encodeLocationItems(items: LocationItemsInput): Uint8Array {
   const w = new ByteWriter();
   const values = itemValues(items).sort((x, y) => x[0] - y[0]);
   for (const [id, v] of values) {
-    if (v.length > 0xff) throw new CodecError('CODEC_MALFORMED', `item ${hexId(id)} value is ${v.length} bytes; an item holds at most 255`);
+    if (v.length > 0xff)
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        `item ${hexId(id)} value is ${v.length} bytes; an item holds at most 255`,
+      );
     w.u8(id, 'item id').u8(v.length, 'item length').bytes(v);
   }
   return w.toBytes();

@@ -5,7 +5,12 @@ import { ByteWriter, scaled } from './byte-writer.js';
 import type { FlagInput, FlagObject } from './flags.js';
 import type { Jt808Version } from './header.js';
 import { decodeAlarm, decodeStatus, encodeAlarm, encodeStatus, STATUS_SOUTH, STATUS_WEST } from './location-flags.js';
-import { decodeLocationItems, encodeLocationItems, type LocationItems, type LocationItemsInput } from './location-items.js';
+import {
+  decodeLocationItems,
+  encodeLocationItems,
+  type LocationItems,
+  type LocationItemsInput,
+} from './location-items.js';
 
 /** Length of the basic block: alarm, status, lat, lon, altitude, speed, heading, time. */
 export const LOCATION_BASIC_LENGTH = 28;
@@ -55,7 +60,12 @@ export type LocationInput = {
  * A 0x0200 body. The basic block must be whole (CODEC_MALFORMED otherwise); problems in the
  * additional items only add warnings (see decodeLocationItems).
  */
-export function decodeLocationBody(body: Uint8Array, version: Jt808Version, baseOffset: number, warnings: string[]): LocationReport {
+export function decodeLocationBody(
+  body: Uint8Array,
+  version: Jt808Version,
+  baseOffset: number,
+  warnings: string[],
+): LocationReport {
   const r = new ByteReader(body, '0x0200 body', baseOffset);
   const alarmRaw = r.u32('alarm flags');
   const statusRaw = r.u32('status');
@@ -73,7 +83,12 @@ export function decodeLocationBody(body: Uint8Array, version: Jt808Version, base
   const report: LocationReport = {
     alarm: decodeAlarm(alarmRaw, version),
     status: decodeStatus(statusRaw, version),
-    lat, lon, altitudeM, speedKmh, headingDeg, time,
+    lat,
+    lon,
+    altitudeM,
+    speedKmh,
+    headingDeg,
+    time,
     position: { lat, lon, altitudeM },
     items: decodeLocationItems(r.rest(), itemsOffset, warnings),
   };
@@ -82,7 +97,8 @@ export function decodeLocationBody(body: Uint8Array, version: Jt808Version, base
 }
 
 function degrees(v: number, limit: number, field: string): number {
-  if (!Number.isFinite(v) || Math.abs(v) > limit) throw new CodecError('CODEC_MALFORMED', `${field} must be within ±${limit}°, got ${v}`);
+  if (!Number.isFinite(v) || Math.abs(v) > limit)
+    throw new CodecError('CODEC_MALFORMED', `${field} must be within ±${limit}°, got ${v}`);
   return Math.round(Math.abs(v) * 1e6);
 }
 

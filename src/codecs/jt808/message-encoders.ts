@@ -28,12 +28,23 @@ export const MAX_BODY_LENGTH = 1023;
  * A whole wire frame: header (bit 14 set for 2019, bit 13 when packet is given), body, XOR check,
  * escaping and the 7E flags. Never encrypted.
  */
-export function encodeJt808Frame(f: FrameFields & { messageId: number; body: Uint8Array; packet?: PacketInfo }): Uint8Array {
+export function encodeJt808Frame(
+  f: FrameFields & { messageId: number; body: Uint8Array; packet?: PacketInfo },
+): Uint8Array {
   if (f.body.length > MAX_BODY_LENGTH) {
-    throw new CodecError('CODEC_MALFORMED', `body is ${f.body.length} bytes; one packet holds at most ${MAX_BODY_LENGTH}`);
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `body is ${f.body.length} bytes; one packet holds at most ${MAX_BODY_LENGTH}`,
+    );
   }
   const header = encodeHeader({
-    messageId: f.messageId, bodyLength: f.body.length, version: f.version, protocolVersion: f.protocolVersion, phone: f.phone, serial: f.serial, packet: f.packet,
+    messageId: f.messageId,
+    bodyLength: f.body.length,
+    version: f.version,
+    protocolVersion: f.protocolVersion,
+    phone: f.phone,
+    serial: f.serial,
+    packet: f.packet,
   });
   return frame(concatBytes(header, f.body));
 }
@@ -42,7 +53,11 @@ const versionOf = (f: FrameFields): Jt808Version => f.version ?? 2013;
 
 /** 0x0200 location report (the digital twin's truck reports). */
 export function encodeLocationReport(input: FrameFields & LocationInput): Uint8Array {
-  return encodeJt808Frame({ ...input, messageId: MESSAGE_IDS.location, body: encodeLocationBody(input, versionOf(input)) });
+  return encodeJt808Frame({
+    ...input,
+    messageId: MESSAGE_IDS.location,
+    body: encodeLocationBody(input, versionOf(input)),
+  });
 }
 
 /** 0x8001 platform general reply to the terminal message (replyId, replySerial). */
@@ -52,7 +67,11 @@ export function encodePlatformReply(input: FrameFields & GeneralReplyInput): Uin
 
 /** 0x8100 registration reply; authCode is required for result 0 and not sent otherwise. */
 export function encodeRegistrationReply(input: FrameFields & RegistrationReplyInput): Uint8Array {
-  return encodeJt808Frame({ ...input, messageId: MESSAGE_IDS.registrationReply, body: encodeRegistrationReplyBody(input) });
+  return encodeJt808Frame({
+    ...input,
+    messageId: MESSAGE_IDS.registrationReply,
+    body: encodeRegistrationReplyBody(input),
+  });
 }
 
 /** 0x0001 terminal general reply. */
@@ -62,12 +81,20 @@ export function encodeTerminalReply(input: FrameFields & GeneralReplyInput): Uin
 
 /** 0x0100 terminal registration. */
 export function encodeRegistration(input: FrameFields & RegistrationInput): Uint8Array {
-  return encodeJt808Frame({ ...input, messageId: MESSAGE_IDS.registration, body: encodeRegistrationBody(input, versionOf(input)) });
+  return encodeJt808Frame({
+    ...input,
+    messageId: MESSAGE_IDS.registration,
+    body: encodeRegistrationBody(input, versionOf(input)),
+  });
 }
 
 /** 0x0102 terminal authentication. */
 export function encodeAuthentication(input: FrameFields & AuthenticationInput): Uint8Array {
-  return encodeJt808Frame({ ...input, messageId: MESSAGE_IDS.authentication, body: encodeAuthenticationBody(input, versionOf(input)) });
+  return encodeJt808Frame({
+    ...input,
+    messageId: MESSAGE_IDS.authentication,
+    body: encodeAuthenticationBody(input, versionOf(input)),
+  });
 }
 
 /** 0x0002 heartbeat (empty body). */

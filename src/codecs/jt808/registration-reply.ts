@@ -14,9 +14,19 @@ export type RegistrationReply = {
   authCode?: string;
 };
 
-export const REGISTRATION_RESULTS = ['success', 'vehicle-registered', 'vehicle-unknown', 'terminal-registered', 'terminal-unknown'] as const;
+export const REGISTRATION_RESULTS = [
+  'success',
+  'vehicle-registered',
+  'vehicle-unknown',
+  'terminal-registered',
+  'terminal-unknown',
+] as const;
 
-export function decodeRegistrationReplyBody(body: Uint8Array, baseOffset: number, warnings: string[]): RegistrationReply {
+export function decodeRegistrationReplyBody(
+  body: Uint8Array,
+  baseOffset: number,
+  warnings: string[],
+): RegistrationReply {
   const r = new ByteReader(body, '0x8100 body', baseOffset);
   const replySerial = r.u16('reply serial');
   const result = r.u8('result');
@@ -33,7 +43,8 @@ export type RegistrationReplyInput = { replySerial: number; result: number; auth
 export function encodeRegistrationReplyBody(input: RegistrationReplyInput): Uint8Array {
   const w = new ByteWriter().u16(input.replySerial, 'replySerial').u8(input.result, 'result');
   if (input.result === 0) {
-    if (input.authCode === undefined) throw new CodecError('CODEC_MALFORMED', 'a successful 0x8100 reply needs an authCode');
+    if (input.authCode === undefined)
+      throw new CodecError('CODEC_MALFORMED', 'a successful 0x8100 reply needs an authCode');
     w.bytes(encodeGbk(input.authCode, 'authCode'));
   }
   return w.toBytes();

@@ -49,12 +49,22 @@ function layoutFor(version: Jt808Version, bodyLength: number): RegistrationLayou
   return order.find((l) => bodyLength >= registrationFixedLength(l));
 }
 
-export function decodeRegistrationBody(body: Uint8Array, version: Jt808Version, baseOffset: number, warnings: string[]): Registration {
+export function decodeRegistrationBody(
+  body: Uint8Array,
+  version: Jt808Version,
+  baseOffset: number,
+  warnings: string[],
+): Registration {
   const layout = layoutFor(version, body.length);
   if (layout === undefined) {
-    throw new CodecError('CODEC_MALFORMED', `0x0100 body is ${body.length} bytes; even the 2011 layout needs ${registrationFixedLength(2011)}`, baseOffset);
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `0x0100 body is ${body.length} bytes; even the 2011 layout needs ${registrationFixedLength(2011)}`,
+      baseOffset,
+    );
   }
-  if (version === 2019 && layout !== 2019) warnings.push(`0x0100 body too short for the 2019 layout; read with the ${layout} widths`);
+  if (version === 2019 && layout !== 2019)
+    warnings.push(`0x0100 body too short for the 2019 layout; read with the ${layout} widths`);
   const w = WIDTHS[layout];
   const r = new ByteReader(body, '0x0100 body', baseOffset);
   return {

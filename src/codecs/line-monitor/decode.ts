@@ -1,5 +1,11 @@
 import { CodecError, toHex } from '../codec.js';
-import { DATA_RESPONSE, LINE_MONITOR_FRAME_TYPES, MONITORING_DATA, RESPONSE_FAILURE, RESPONSE_SUCCESS } from './frame-types.js';
+import {
+  DATA_RESPONSE,
+  LINE_MONITOR_FRAME_TYPES,
+  MONITORING_DATA,
+  RESPONSE_FAILURE,
+  RESPONSE_SUCCESS,
+} from './frame-types.js';
 import { parseLineMonitorFrame } from './framing.js';
 import type { LineMonitorMessage } from './message.js';
 import { decodeFields } from './payload.js';
@@ -14,10 +20,18 @@ import { CONTROL, CONTROL_RESPONSE, SAMPLING_PERIOD, decodeSamplingPeriod } from
  * CODEC_MALFORMED (framing, length, payload shorter than its layout), CODEC_CHECKSUM (CRC16) and
  * CODEC_UNSUPPORTED (a Frame_Type outside 01–0A, i.e. probably not an I1 frame).
  */
-export function decodeLineMonitor(bytes: Uint8Array, profile: LineMonitorProfile = DEFAULT_LINE_MONITOR_PROFILE): LineMonitorMessage {
+export function decodeLineMonitor(
+  bytes: Uint8Array,
+  profile: LineMonitorProfile = DEFAULT_LINE_MONITOR_PROFILE,
+): LineMonitorMessage {
   const frame = parseLineMonitorFrame(bytes, profile);
   const frameType = LINE_MONITOR_FRAME_TYPES[frame.frameType];
-  if (frameType === undefined) throw new CodecError('CODEC_UNSUPPORTED', `Frame_Type 0x${frame.frameType.toString(16).padStart(2, '0')} is not an I1 frame type`, 21);
+  if (frameType === undefined)
+    throw new CodecError(
+      'CODEC_UNSUPPORTED',
+      `Frame_Type 0x${frame.frameType.toString(16).padStart(2, '0')} is not an I1 frame type`,
+      21,
+    );
   const def = profile.packetTypes[frame.packetType];
   const base: LineMonitorMessage = {
     protocol: 'line-monitor',

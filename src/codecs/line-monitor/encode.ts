@@ -26,15 +26,22 @@ export function packetTypeCode(packetType: number | string, profile: LineMonitor
 }
 
 /** Builds a monitoring-data frame from values laid out by the profile's packet type. */
-export function encodeLineMonitorUpload(upload: LineMonitorUpload, profile: LineMonitorProfile = DEFAULT_LINE_MONITOR_PROFILE): Uint8Array {
+export function encodeLineMonitorUpload(
+  upload: LineMonitorUpload,
+  profile: LineMonitorProfile = DEFAULT_LINE_MONITOR_PROFILE,
+): Uint8Array {
   const code = packetTypeCode(upload.packetType, profile);
   const def = profile.packetTypes[code];
-  if (!def) throw new CodecError('CODEC_MALFORMED', `profile ${profile.name} has no packet type 0x${code.toString(16)}`);
+  if (!def)
+    throw new CodecError('CODEC_MALFORMED', `profile ${profile.name} has no packet type 0x${code.toString(16)}`);
   const values: LineMonitorValues = { ...upload.values };
   if (upload.componentId !== undefined) values.componentId = upload.componentId;
   if (upload.sampledAt !== undefined) values.sampledAt = upload.sampledAt;
   const payload = encodeFields(def.fields, values, profile.valueEndian);
-  return buildLineMonitorFrame({ deviceId: upload.deviceId, frameType: MONITORING_DATA, packetType: code, frameNo: upload.frameNo, payload }, profile);
+  return buildLineMonitorFrame(
+    { deviceId: upload.deviceId, frameType: MONITORING_DATA, packetType: code, frameNo: upload.frameNo, payload },
+    profile,
+  );
 }
 
 /** The CAC's data response to an upload: same packet type and frame number, payload FF (accepted) or 00 (resend). */
@@ -43,7 +50,16 @@ export function encodeLineMonitorDataResponse(
   profile: LineMonitorProfile = DEFAULT_LINE_MONITOR_PROFILE,
 ): Uint8Array {
   const payload = Uint8Array.of(r.success ? RESPONSE_SUCCESS : RESPONSE_FAILURE);
-  return buildLineMonitorFrame({ deviceId: r.deviceId, frameType: DATA_RESPONSE, packetType: packetTypeCode(r.packetType, profile), frameNo: r.frameNo, payload }, profile);
+  return buildLineMonitorFrame(
+    {
+      deviceId: r.deviceId,
+      frameType: DATA_RESPONSE,
+      packetType: packetTypeCode(r.packetType, profile),
+      frameNo: r.frameNo,
+      payload,
+    },
+    profile,
+  );
 }
 
 /** Any frame with a raw payload (control frames, undecoded packet types). */
@@ -51,5 +67,14 @@ export function encodeLineMonitorRaw(
   r: { deviceId: string; frameType: number; packetType: number; frameNo: number; payloadHex: string },
   profile: LineMonitorProfile = DEFAULT_LINE_MONITOR_PROFILE,
 ): Uint8Array {
-  return buildLineMonitorFrame({ deviceId: r.deviceId, frameType: r.frameType, packetType: r.packetType, frameNo: r.frameNo, payload: fromHex(r.payloadHex) }, profile);
+  return buildLineMonitorFrame(
+    {
+      deviceId: r.deviceId,
+      frameType: r.frameType,
+      packetType: r.packetType,
+      frameNo: r.frameNo,
+      payload: fromHex(r.payloadHex),
+    },
+    profile,
+  );
 }

@@ -39,21 +39,43 @@ function hex2(a: number, b: number): string {
 
 export function parseLineMonitorFrame(bytes: Uint8Array, profile: LineMonitorProfile): LineMonitorFrame {
   const tail = 2 + (profile.endByte === null ? 0 : 1);
-  if (bytes.length < HEADER_SIZE + tail) throw new CodecError('CODEC_MALFORMED', `an I1 frame is at least ${HEADER_SIZE + tail} bytes, got ${bytes.length}`, bytes.length);
+  if (bytes.length < HEADER_SIZE + tail)
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `an I1 frame is at least ${HEADER_SIZE + tail} bytes, got ${bytes.length}`,
+      bytes.length,
+    );
   const [s0, s1] = profile.syncBytes;
-  const syncOk = (bytes[0] === s0 && bytes[1] === s1) || (profile.acceptSwappedSync && bytes[0] === s1 && bytes[1] === s0);
-  if (!syncOk) throw new CodecError('CODEC_MALFORMED', `sync must be ${hex2(s0, s1)}, got ${hex2(bytes[0]!, bytes[1]!)}`, 0);
+  const syncOk =
+    (bytes[0] === s0 && bytes[1] === s1) || (profile.acceptSwappedSync && bytes[0] === s1 && bytes[1] === s0);
+  if (!syncOk)
+    throw new CodecError('CODEC_MALFORMED', `sync must be ${hex2(s0, s1)}, got ${hex2(bytes[0]!, bytes[1]!)}`, 0);
   const len = u16(bytes, 2, profile.lengthEndian);
   const total = HEADER_SIZE + len + tail;
-  if (bytes.length < total) throw new CodecError('CODEC_MALFORMED', `Packet_Length says ${len} payload bytes but the frame is truncated (${bytes.length} of ${total} bytes)`, bytes.length);
-  if (bytes.length > total) throw new CodecError('CODEC_MALFORMED', `${bytes.length - total} bytes after the end of the frame`, total);
+  if (bytes.length < total)
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `Packet_Length says ${len} payload bytes but the frame is truncated (${bytes.length} of ${total} bytes)`,
+      bytes.length,
+    );
+  if (bytes.length > total)
+    throw new CodecError('CODEC_MALFORMED', `${bytes.length - total} bytes after the end of the frame`, total);
   const crcAt = HEADER_SIZE + len;
   if (profile.endByte !== null && bytes[crcAt + 2] !== profile.endByte) {
-    throw new CodecError('CODEC_MALFORMED', `frame must end with ${profile.endByte.toString(16)}, got ${bytes[crcAt + 2]!.toString(16).padStart(2, '0')}`, crcAt + 2);
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `frame must end with ${profile.endByte.toString(16)}, got ${bytes[crcAt + 2]!.toString(16).padStart(2, '0')}`,
+      crcAt + 2,
+    );
   }
   const sent = u16(bytes, crcAt, profile.crcByteOrder);
   const crc = crc16Modbus(bytes, 2, crcAt);
-  if (crc !== sent) throw new CodecError('CODEC_CHECKSUM', `CRC16 is ${sent.toString(16).padStart(4, '0')}, computed ${crc.toString(16).padStart(4, '0')}`, crcAt);
+  if (crc !== sent)
+    throw new CodecError(
+      'CODEC_CHECKSUM',
+      `CRC16 is ${sent.toString(16).padStart(4, '0')}, computed ${crc.toString(16).padStart(4, '0')}`,
+      crcAt,
+    );
   return {
     deviceId: readAscii(bytes.subarray(4, 4 + ID_LENGTH)),
     frameType: bytes[21]!,
@@ -64,10 +86,16 @@ export function parseLineMonitorFrame(bytes: Uint8Array, profile: LineMonitorPro
 }
 
 export function buildLineMonitorFrame(frame: LineMonitorFrame, profile: LineMonitorProfile): Uint8Array {
-  for (const [k, v] of [['frameType', frame.frameType], ['packetType', frame.packetType], ['frameNo', frame.frameNo]] as const) {
-    if (!Number.isInteger(v) || v < 0 || v > 255) throw new CodecError('CODEC_MALFORMED', `${k} must be 0..255, got ${v}`);
+  for (const [k, v] of [
+    ['frameType', frame.frameType],
+    ['packetType', frame.packetType],
+    ['frameNo', frame.frameNo],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > 255)
+      throw new CodecError('CODEC_MALFORMED', `${k} must be 0..255, got ${v}`);
   }
-  if (frame.payload.length > 0xffff) throw new CodecError('CODEC_MALFORMED', `payload is at most 65535 bytes, got ${frame.payload.length}`);
+  if (frame.payload.length > 0xffff)
+    throw new CodecError('CODEC_MALFORMED', `payload is at most 65535 bytes, got ${frame.payload.length}`);
   const tail = 2 + (profile.endByte === null ? 0 : 1);
   const out = new Uint8Array(HEADER_SIZE + frame.payload.length + tail);
   out[0] = profile.syncBytes[0];

@@ -18,7 +18,8 @@ const WEATHER: LineMonitorPacketType = {
   key: 'weather',
   name: 'micro-meteorology',
   fields: [
-    componentId, sampledAt,
+    componentId,
+    sampledAt,
     f32('windSpeedAvg10minMs', 'm/s', 1),
     { key: 'windDirectionAvg10minDeg', type: 'u16', unit: '°' },
     f32('windSpeedMaxMs', 'm/s', 1),
@@ -38,7 +39,8 @@ const TOWER_TILT: LineMonitorPacketType = {
   key: 'tower-tilt',
   name: 'tower inclination',
   fields: [
-    componentId, sampledAt,
+    componentId,
+    sampledAt,
     f32('inclinationMmPerM', 'mm/m', 1),
     f32('inclinationAlongMmPerM', 'mm/m', 1), // 顺线: along the line (x)
     f32('inclinationAcrossMmPerM', 'mm/m', 1), // 横向: across the line (y)
@@ -51,7 +53,10 @@ const AEOLIAN_VIBRATION: LineMonitorPacketType = {
   key: 'aeolian-vibration',
   name: 'aeolian vibration features',
   fields: [
-    componentId, unitSum, unitNo, sampledAt,
+    componentId,
+    unitSum,
+    unitNo,
+    sampledAt,
     { key: 'strainAmplitudeMicrostrain', type: 'u16', unit: 'με' },
     f32('bendingAmplitudeMm', 'mm', 3),
     f32('vibrationFrequencyHz', 'Hz', 2),
@@ -62,7 +67,8 @@ const CONDUCTOR_SAG: LineMonitorPacketType = {
   key: 'conductor-sag',
   name: 'conductor sag',
   fields: [
-    componentId, sampledAt,
+    componentId,
+    sampledAt,
     f32('sagM', 'm', 3),
     f32('groundClearanceM', 'm', 3),
     f32('clampAngleDeg', '°', 2), // conductor tangent vs horizontal at the clamp
@@ -84,13 +90,17 @@ const ICING: LineMonitorPacketType = {
   key: 'icing',
   name: 'icing and unbalanced tension',
   fields: [
-    componentId, sampledAt,
+    componentId,
+    sampledAt,
     f32('iceThicknessMm', 'mm', 1), // equivalent ice thickness
     f32('tensionN', 'N', 1), // combined suspension load
     f32('tensionDifferenceN', 'N', 1), // unbalanced tension difference
     { key: 'sensorCount', type: 'u8' },
     {
-      key: 'sensors', type: 'group', countField: 'sensorCount', fields: [
+      key: 'sensors',
+      type: 'group',
+      countField: 'sensorCount',
+      fields: [
         { key: 'originalTensionN', type: 'f32', unit: 'N', decimals: 1 },
         { key: 'windDeflectionAngleDeg', type: 'f32', unit: '°', decimals: 2 }, // insulator-string swing
         { key: 'deflectionAngleDeg', type: 'f32', unit: '°', decimals: 2 },
@@ -103,7 +113,8 @@ const WIND_DEFLECTION: LineMonitorPacketType = {
   key: 'wind-deflection',
   name: 'wind deflection',
   fields: [
-    componentId, sampledAt,
+    componentId,
+    sampledAt,
     f32('windDeflectionAngleDeg', '°', 2),
     f32('deflectionAngleDeg', '°', 2),
     f32('minClearanceM', 'm', 3), // minimum electrical clearance
@@ -114,7 +125,10 @@ const GALLOPING: LineMonitorPacketType = {
   key: 'galloping',
   name: 'conductor galloping features',
   fields: [
-    componentId, unitSum, unitNo, sampledAt,
+    componentId,
+    unitSum,
+    unitNo,
+    sampledAt,
     f32('amplitudeM', 'm', 3),
     f32('verticalAmplitudeM', 'm', 3),
     f32('horizontalAmplitudeM', 'm', 3),
@@ -127,7 +141,8 @@ const POLLUTION: LineMonitorPacketType = {
   key: 'pollution',
   name: 'site pollution severity',
   fields: [
-    componentId, sampledAt,
+    componentId,
+    sampledAt,
     f32('esddMgCm2', 'mg/cm²', 3), // equivalent salt deposit density
     f32('nsddMgCm2', 'mg/cm²', 3), // non-soluble deposit density
     f32('dailyMaxTemperatureC', '°C', 1),

@@ -35,17 +35,33 @@ export interface SamplingPeriodCommand {
  * transcription of Q/GDW 1242-2015's control packets. A period not set is sent as 0 with its flag
  * bit clear, so the device keeps its current value.
  */
-export function encodeSamplingPeriodCommand(c: SamplingPeriodCommand, profile: LineMonitorProfile = DEFAULT_LINE_MONITOR_PROFILE): Uint8Array {
-  const fail = (why: string): never => { throw new CodecError('CODEC_MALFORMED', `cannot encode the sampling period command: ${why}`); };
-  if (!Number.isInteger(c.requestType) || c.requestType < 0 || c.requestType > 255) fail(`requestType ${c.requestType} is not 0-255`);
-  if (c.mainMinutes !== undefined && (!Number.isInteger(c.mainMinutes) || c.mainMinutes < 1 || c.mainMinutes > 0xffff)) fail(`mainMinutes ${c.mainMinutes} is not 1-65535`);
-  if (c.heartbeatMinutes !== undefined && (!Number.isInteger(c.heartbeatMinutes) || c.heartbeatMinutes < 1 || c.heartbeatMinutes > 0xff)) fail(`heartbeatMinutes ${c.heartbeatMinutes} is not 1-255`);
-  if (c.mainMinutes === undefined && c.heartbeatMinutes === undefined) fail('nothing to set (give mainMinutes, heartbeatMinutes or both)');
+export function encodeSamplingPeriodCommand(
+  c: SamplingPeriodCommand,
+  profile: LineMonitorProfile = DEFAULT_LINE_MONITOR_PROFILE,
+): Uint8Array {
+  const fail = (why: string): never => {
+    throw new CodecError('CODEC_MALFORMED', `cannot encode the sampling period command: ${why}`);
+  };
+  if (!Number.isInteger(c.requestType) || c.requestType < 0 || c.requestType > 255)
+    fail(`requestType ${c.requestType} is not 0-255`);
+  if (c.mainMinutes !== undefined && (!Number.isInteger(c.mainMinutes) || c.mainMinutes < 1 || c.mainMinutes > 0xffff))
+    fail(`mainMinutes ${c.mainMinutes} is not 1-65535`);
+  if (
+    c.heartbeatMinutes !== undefined &&
+    (!Number.isInteger(c.heartbeatMinutes) || c.heartbeatMinutes < 1 || c.heartbeatMinutes > 0xff)
+  )
+    fail(`heartbeatMinutes ${c.heartbeatMinutes} is not 1-255`);
+  if (c.mainMinutes === undefined && c.heartbeatMinutes === undefined)
+    fail('nothing to set (give mainMinutes, heartbeatMinutes or both)');
   const main = c.mainMinutes ?? 0;
-  const flag = (c.mainMinutes !== undefined ? MAIN_TIME_BIT : 0) | (c.heartbeatMinutes !== undefined ? HEARTBEAT_BIT : 0);
+  const flag =
+    (c.mainMinutes !== undefined ? MAIN_TIME_BIT : 0) | (c.heartbeatMinutes !== undefined ? HEARTBEAT_BIT : 0);
   const mainBytes = profile.valueEndian === 'little' ? [main & 0xff, main >> 8] : [main >> 8, main & 0xff];
   const payload = Uint8Array.of(0x01, flag, c.requestType, ...mainBytes, c.heartbeatMinutes ?? 0);
-  return buildLineMonitorFrame({ deviceId: c.deviceId, frameType: CONTROL, packetType: SAMPLING_PERIOD, frameNo: c.frameNo, payload }, profile);
+  return buildLineMonitorFrame(
+    { deviceId: c.deviceId, frameType: CONTROL, packetType: SAMPLING_PERIOD, frameNo: c.frameNo, payload },
+    profile,
+  );
 }
 
 /**
@@ -53,15 +69,24 @@ export function encodeSamplingPeriodCommand(c: SamplingPeriodCommand, profile: L
  * FF success / 00 failure after the first byte), or undefined when the payload is not that long.
  * Periods whose flag bit is clear are left out.
  */
-export function decodeSamplingPeriod(frameType: number, payload: Uint8Array, profile: LineMonitorProfile): LineMonitorValues | undefined {
+export function decodeSamplingPeriod(
+  frameType: number,
+  payload: Uint8Array,
+  profile: LineMonitorProfile,
+): LineMonitorValues | undefined {
   const response = frameType === CONTROL_RESPONSE;
   const at = response ? 1 : 0; // the response adds Command_Status after Request_Set_Flag
   if (payload.length < at + 6) return undefined;
   const flag = payload[at + 1]!;
-  const main = profile.valueEndian === 'little' ? payload[at + 3]! | (payload[at + 4]! << 8) : (payload[at + 3]! << 8) | payload[at + 4]!;
+  const main =
+    profile.valueEndian === 'little'
+      ? payload[at + 3]! | (payload[at + 4]! << 8)
+      : (payload[at + 3]! << 8) | payload[at + 4]!;
   return {
     request: payload[0] === 0x01 ? 'set' : payload[0] === 0x00 ? 'query' : 'unknown',
-    ...(response ? { commandStatus: payload[1] === 0xff ? 'success' : payload[1] === 0x00 ? 'failure' : 'unknown' } : {}),
+    ...(response
+      ? { commandStatus: payload[1] === 0xff ? 'success' : payload[1] === 0x00 ? 'failure' : 'unknown' }
+      : {}),
     requestType: payload[at + 2]!,
     ...(flag & MAIN_TIME_BIT ? { mainMinutes: main } : {}),
     ...(flag & HEARTBEAT_BIT ? { heartbeatMinutes: payload[at + 5]! } : {}),

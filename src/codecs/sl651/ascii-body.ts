@@ -21,13 +21,16 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
 const STEP_MINUTES: Record<string, number> = { D: 1440, H: 60, N: 1 };
 
 export function asciiTokens(body: Uint8Array): string[] {
-  return String.fromCharCode(...body).split(' ').filter((t) => t !== '');
+  return String.fromCharCode(...body)
+    .split(' ')
+    .filter((t) => t !== '');
 }
 
 /** Serial and send time: the first two tokens. */
 export function decodeAsciiHead(tokens: readonly string[]): { serial: number; sentAt: string } {
   const [serial, sent] = tokens;
-  if (serial === undefined || !/^[0-9A-Fa-f]{4}$/.test(serial)) throw new CodecError('CODEC_MALFORMED', `ASCII serial ${serial ?? '(missing)'} is not 4 hex digits`);
+  if (serial === undefined || !/^[0-9A-Fa-f]{4}$/.test(serial))
+    throw new CodecError('CODEC_MALFORMED', `ASCII serial ${serial ?? '(missing)'} is not 4 hex digits`);
   return { serial: parseInt(serial, 16), sentAt: digitsTime(sent, 12, 'send time') };
 }
 
@@ -50,7 +53,11 @@ export function decodeAsciiElements(tokens: readonly string[], uniform: boolean)
     if (tok === 'ST') {
       const station = next('the station address');
       const type = next('the station type');
-      if (!/^[0-9A-Fa-f]{10}$/.test(station) || type.length !== 1) throw new CodecError('CODEC_MALFORMED', `ST ${station} ${type} is not a 10-digit address and a one-letter type`);
+      if (!/^[0-9A-Fa-f]{10}$/.test(station) || type.length !== 1)
+        throw new CodecError(
+          'CODEC_MALFORMED',
+          `ST ${station} ${type} is not a 10-digit address and a one-letter type`,
+        );
       body.bodyStation = station.toLowerCase();
       body.stationTypeCode = stationTypeCode(type.charCodeAt(0));
       stepMin = null;
@@ -73,11 +80,14 @@ export function decodeAsciiElements(tokens: readonly string[], uniform: boolean)
     const who = info ? named(info) : { id: null, key: tok, name: tok, unit: null };
     if (info?.kind === 'rainSeries' || info?.kind === 'levelSeries') {
       const text = next(`the series ${tok}`);
-      if (text.length !== 2 * seriesSize(info.kind) || !/^[0-9A-Fa-f]*$/.test(text)) throw new CodecError('CODEC_MALFORMED', `series ${tok} is not ${2 * seriesSize(info.kind)} hex characters`);
+      if (text.length !== 2 * seriesSize(info.kind) || !/^[0-9A-Fa-f]*$/.test(text))
+        throw new CodecError('CODEC_MALFORMED', `series ${tok} is not ${2 * seriesSize(info.kind)} hex characters`);
       push({ ...who, value: decodeSeries(info.kind, fromHex(text)), stepMin: 5 });
     } else if (info?.kind === 'bits') {
       const text = next(`the value of ${tok}`);
-      push(/^[0-9A-Fa-f]{1,12}$/.test(text) ? { ...who, value: parseInt(text, 16) } : { ...who, value: null, raw: text });
+      push(
+        /^[0-9A-Fa-f]{1,12}$/.test(text) ? { ...who, value: parseInt(text, 16) } : { ...who, value: null, raw: text },
+      );
     } else if (stepMin !== null) {
       const values = tokens.slice(i).map((t) => number(t).value);
       i = tokens.length;
@@ -93,22 +103,30 @@ export function decodeAsciiElements(tokens: readonly string[], uniform: boolean)
 
 /** Tokens of an ASCII body: serial, send time, then the element groups. */
 export function encodeAsciiBody(serial: number, sentAt: string, input: Sl651BodyInput, station: string): Uint8Array {
-  if (!Number.isInteger(serial) || serial < 0 || serial > 0xffff) throw new CodecError('CODEC_MALFORMED', `cannot encode serial ${serial}: not 0-65535`);
+  if (!Number.isInteger(serial) || serial < 0 || serial > 0xffff)
+    throw new CodecError('CODEC_MALFORMED', `cannot encode serial ${serial}: not 0-65535`);
   const tokens = [serial.toString(16).toUpperCase().padStart(4, '0'), isoToBeijingDigits(sentAt, 'send time')];
   if (input.stationTypeCode != null) {
     const type = stationTypeByte(input.stationTypeCode);
     const address = input.bodyStation ?? station;
-    if (type === null || type <= 0x20 || type >= 0x7f) throw new CodecError('CODEC_MALFORMED', `cannot encode station type ${input.stationTypeCode} as one printable character`);
-    if (!/^[0-9a-fA-F]{10}$/.test(address)) throw new CodecError('CODEC_MALFORMED', `cannot encode body station ${address}: not 10 hex digits`);
+    if (type === null || type <= 0x20 || type >= 0x7f)
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        `cannot encode station type ${input.stationTypeCode} as one printable character`,
+      );
+    if (!/^[0-9a-fA-F]{10}$/.test(address))
+      throw new CodecError('CODEC_MALFORMED', `cannot encode body station ${address}: not 10 hex digits`);
     tokens.push('ST', address.toUpperCase(), String.fromCharCode(type));
   }
   const groups = input.observations ?? [];
   groups.forEach((g, gi) => {
     if (g.observedAt !== null) {
       const digits = isoToBeijingDigits(g.observedAt, 'observation time');
-      if (!digits.endsWith('00')) throw new CodecError('CODEC_MALFORMED', `cannot encode observation time ${g.observedAt}: it has seconds`);
+      if (!digits.endsWith('00'))
+        throw new CodecError('CODEC_MALFORMED', `cannot encode observation time ${g.observedAt}: it has seconds`);
       tokens.push('TT', digits.slice(0, 10));
-    } else if (gi > 0) throw new CodecError('CODEC_MALFORMED', 'cannot encode: only the first observation group may lack a time');
+    } else if (gi > 0)
+      throw new CodecError('CODEC_MALFORMED', 'cannot encode: only the first observation group may lack a time');
     for (const e of g.elements) tokens.push(...encodeAsciiElement(e));
   });
   return Uint8Array.from(tokens.join(' '), (c) => c.charCodeAt(0));
@@ -127,9 +145,17 @@ function encodeAsciiElement(e: Sl651ElementInput): string[] {
       return [timeStepToken(typeof e.value === 'number' ? e.value : fail('the time step is minutes'))];
     case 'rainSeries':
     case 'levelSeries':
-      return [info.mnemonic, toHex(encodeSeries(info.kind, Array.isArray(e.value) ? e.value : fail('a series is an array'), info.mnemonic)).toUpperCase()];
+      return [
+        info.mnemonic,
+        toHex(
+          encodeSeries(info.kind, Array.isArray(e.value) ? e.value : fail('a series is an array'), info.mnemonic),
+        ).toUpperCase(),
+      ];
     case 'bits': {
-      const v = typeof e.value === 'number' && Number.isInteger(e.value) && e.value >= 0 && e.value <= 0xffffffff ? e.value : fail('status bits are a 32-bit unsigned number');
+      const v =
+        typeof e.value === 'number' && Number.isInteger(e.value) && e.value >= 0 && e.value <= 0xffffffff
+          ? e.value
+          : fail('status bits are a 32-bit unsigned number');
       return [info.mnemonic, v.toString(16).toUpperCase().padStart(8, '0')];
     }
     case 'text':
@@ -137,7 +163,14 @@ function encodeAsciiElement(e: Sl651ElementInput): string[] {
       return fail('manual data and pictures are not handled in ASCII mode');
     default: {
       const values = Array.isArray(e.value) ? e.value : [e.value];
-      return [info.mnemonic, ...values.map((v) => (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e15 ? v.toFixed(decimals) : fail(`value ${String(v)} is not a finite number (ASCII mode has no invalid marker)`)))];
+      return [
+        info.mnemonic,
+        ...values.map((v) =>
+          typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e15
+            ? v.toFixed(decimals)
+            : fail(`value ${String(v)} is not a finite number (ASCII mode has no invalid marker)`),
+        ),
+      ];
     }
   }
 }
@@ -162,6 +195,7 @@ function number(text: string): { value: number | null; decimals?: number; raw?: 
 }
 
 function digitsTime(text: string | undefined, length: 10 | 12, what: string): string {
-  if (text === undefined || text.length !== length || !/^\d+$/.test(text)) throw new CodecError('CODEC_MALFORMED', `ASCII ${what} ${text ?? '(missing)'} is not ${length} digits`);
+  if (text === undefined || text.length !== length || !/^\d+$/.test(text))
+    throw new CodecError('CODEC_MALFORMED', `ASCII ${what} ${text ?? '(missing)'} is not ${length} digits`);
   return bcdTimeToIso(toBcd(text), what);
 }

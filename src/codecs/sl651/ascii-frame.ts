@@ -17,29 +17,49 @@ const HEADER_CHARS = 24; // SOH + 22 hex characters + STX/SYN
 const OVERHEAD = 29; // header + end char + 4 CRC characters
 
 export function decodeSl651AsciiFrame(bytes: Uint8Array): Sl651DecodedFrame {
-  if (bytes.length < 1 || bytes[0] !== SOH_ASCII) throw new CodecError('CODEC_MALFORMED', 'an ASCII frame starts with SOH 01', 0);
-  if (bytes.length < HEADER_CHARS) throw new CodecError('CODEC_MALFORMED', `${bytes.length} bytes are shorter than the ${HEADER_CHARS}-byte ASCII header`, bytes.length);
+  if (bytes.length < 1 || bytes[0] !== SOH_ASCII)
+    throw new CodecError('CODEC_MALFORMED', 'an ASCII frame starts with SOH 01', 0);
+  if (bytes.length < HEADER_CHARS)
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `${bytes.length} bytes are shorter than the ${HEADER_CHARS}-byte ASCII header`,
+      bytes.length,
+    );
   const head = hexText(bytes, 1, 23, 'the header');
   const flagLength = parseInt(head.slice(18, 22), 16);
   const length = flagLength & 0xfff;
   const total = OVERHEAD + length;
   if (bytes.length !== total) {
-    const why = bytes.length < total ? `is truncated: the length field says ${total} bytes, ${bytes.length} arrived` : `has ${bytes.length - total} bytes after the ${total} the length field says`;
+    const why =
+      bytes.length < total
+        ? `is truncated: the length field says ${total} bytes, ${bytes.length} arrived`
+        : `has ${bytes.length - total} bytes after the ${total} the length field says`;
     throw new CodecError('CODEC_MALFORMED', `the frame ${why}`, Math.min(bytes.length, total));
   }
   const crcAt = total - 4;
   const sent = parseInt(hexText(bytes, crcAt, total, 'the CRC'), 16);
   const computed = crc16Modbus(bytes, 0, crcAt);
-  if (sent !== computed) throw new CodecError('CODEC_CHECKSUM', `CRC ${sent.toString(16)} does not match the computed ${computed.toString(16)}`, crcAt);
+  if (sent !== computed)
+    throw new CodecError(
+      'CODEC_CHECKSUM',
+      `CRC ${sent.toString(16)} does not match the computed ${computed.toString(16)}`,
+      crcAt,
+    );
 
   const nibble = flagLength >> 12;
-  if (nibble !== 0 && nibble !== 8) throw new CodecError('CODEC_MALFORMED', `direction character ${nibble.toString(16)} is neither 0 (up) nor 8 (down)`, 19);
+  if (nibble !== 0 && nibble !== 8)
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `direction character ${nibble.toString(16)} is neither 0 (up) nor 8 (down)`,
+      19,
+    );
   const direction = nibble === 8 ? 'down' : 'up';
 
   let bodyOffset = HEADER_CHARS;
   let packet = null;
   if (bytes[23] === SYN) {
-    if (length < 6) throw new CodecError('CODEC_MALFORMED', `a SYN frame's length ${length} cannot hold the 6 packet characters`, 19);
+    if (length < 6)
+      throw new CodecError('CODEC_MALFORMED', `a SYN frame's length ${length} cannot hold the 6 packet characters`, 19);
     const word = parseInt(hexText(bytes, 24, 30, 'the packet count'), 16);
     packet = checkPacket(word >> 12, word & 0xfff, 24);
     bodyOffset += 6;
@@ -48,7 +68,8 @@ export function decodeSl651AsciiFrame(bytes: Uint8Array): Sl651DecodedFrame {
   }
   const endAt = HEADER_CHARS + length;
   const endChar = endCharName(bytes[endAt]!);
-  if (endChar === null) throw new CodecError('CODEC_MALFORMED', `0x${bytes[endAt]!.toString(16)} is not an end character`, endAt);
+  if (endChar === null)
+    throw new CodecError('CODEC_MALFORMED', `0x${bytes[endAt]!.toString(16)} is not an end character`, endAt);
 
   const up = direction === 'up';
   return {
@@ -71,7 +92,11 @@ export function encodeSl651AsciiFrame(f: Sl651FrameFields): Uint8Array {
   const centre = hex(f.centre, 2);
   const station = f.station.toUpperCase();
   const flagLength = ((f.direction === 'down' ? 8 : 0) << 12) | length;
-  const head = (f.direction === 'up' ? centre + station : station + centre) + f.password.toUpperCase() + hex(f.functionCode, 2) + hex(flagLength, 4);
+  const head =
+    (f.direction === 'up' ? centre + station : station + centre) +
+    f.password.toUpperCase() +
+    hex(f.functionCode, 2) +
+    hex(flagLength, 4);
   const out = new Uint8Array(OVERHEAD + length);
   out[0] = SOH_ASCII;
   writeText(out, 1, head);
@@ -94,7 +119,12 @@ function hexText(bytes: Uint8Array, from: number, to: number, what: string): str
   let s = '';
   for (let i = from; i < to; i++) {
     const c = String.fromCharCode(bytes[i]!);
-    if (!/[0-9A-Fa-f]/.test(c)) throw new CodecError('CODEC_MALFORMED', `${what} holds a character that is not a hex digit (0x${bytes[i]!.toString(16)})`, i);
+    if (!/[0-9A-Fa-f]/.test(c))
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        `${what} holds a character that is not a hex digit (0x${bytes[i]!.toString(16)})`,
+        i,
+      );
     s += c;
   }
   return s;

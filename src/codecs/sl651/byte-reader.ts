@@ -28,7 +28,12 @@ export class ByteReader {
 
   /** `n` bytes (a view, not a copy). */
   take(n: number, what: string): Uint8Array {
-    if (n > this.remaining) throw new CodecError('CODEC_MALFORMED', `the body ends inside ${what} (${n} bytes wanted, ${this.remaining} left)`, this.pos);
+    if (n > this.remaining)
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        `the body ends inside ${what} (${n} bytes wanted, ${this.remaining} left)`,
+        this.pos,
+      );
     const out = this.bytes.subarray(this.pos, this.pos + n);
     this.pos += n;
     return out;

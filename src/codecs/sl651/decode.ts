@@ -21,10 +21,16 @@ import type { Sl651Message, Sl651Mode } from './types.js';
  */
 export function decodeSl651(bytes: Uint8Array): Sl651Message {
   const mode: Sl651Mode | null = bytes[0] === SOH_HEX ? 'hex' : bytes[0] === SOH_ASCII ? 'ascii' : null;
-  if (mode === null) throw new CodecError('CODEC_MALFORMED', 'an SL 651 frame starts with 7E 7E (HEX/BCD) or 01 (ASCII)', 0);
+  if (mode === null)
+    throw new CodecError('CODEC_MALFORMED', 'an SL 651 frame starts with 7E 7E (HEX/BCD) or 01 (ASCII)', 0);
   const f = mode === 'hex' ? decodeSl651HexFrame(bytes) : decodeSl651AsciiFrame(bytes);
   const type = SL651_FUNCTION_TYPES[f.functionCode];
-  if (type === undefined) throw new CodecError('CODEC_UNSUPPORTED', `function code 0x${f.functionCode.toString(16)} is not in SL 651-2014`, mode === 'hex' ? 10 : 17);
+  if (type === undefined)
+    throw new CodecError(
+      'CODEC_UNSUPPORTED',
+      `function code 0x${f.functionCode.toString(16)} is not in SL 651-2014`,
+      mode === 'hex' ? 10 : 17,
+    );
   const msg: Sl651Message = {
     protocol: 'sl651',
     mode,
@@ -52,7 +58,8 @@ function hexBody(msg: Sl651Message, f: Sl651DecodedFrame, elements: boolean, uni
   const r = new ByteReader(f.body, 0, f.body.length);
   const fail = (e: unknown): never => {
     // Body offsets are relative to the body; report them in the frame.
-    if (e instanceof CodecError && e.offset !== undefined) throw new CodecError(e.code, e.message, e.offset + f.bodyOffset);
+    if (e instanceof CodecError && e.offset !== undefined)
+      throw new CodecError(e.code, e.message, e.offset + f.bodyOffset);
     throw e;
   };
   try {

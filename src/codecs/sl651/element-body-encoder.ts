@@ -15,15 +15,24 @@ export function encodeElementBody(input: Sl651BodyInput, station: string): numbe
   const out: number[] = [];
   if (input.stationTypeCode != null) {
     const type = stationTypeByte(input.stationTypeCode);
-    if (type === null) throw new CodecError('CODEC_MALFORMED', `cannot encode station type ${input.stationTypeCode}: not a letter A-Z or 0xNN`);
+    if (type === null)
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        `cannot encode station type ${input.stationTypeCode}: not a letter A-Z or 0xNN`,
+      );
     const address = input.bodyStation ?? station;
-    if (!/^[0-9a-fA-F]{10}$/.test(address)) throw new CodecError('CODEC_MALFORMED', `cannot encode body station ${address}: not 10 hex digits`);
+    if (!/^[0-9a-fA-F]{10}$/.test(address))
+      throw new CodecError('CODEC_MALFORMED', `cannot encode body station ${address}: not 10 hex digits`);
     out.push(0xf1, 0xf1, ...fromHex(address), type);
   }
   const groups = input.observations ?? [];
   groups.forEach((g, gi) => {
     if (g.observedAt !== null) out.push(0xf0, 0xf0, ...isoToBcdTime(g.observedAt, false, 'observation time'));
-    else if (gi > 0) throw new CodecError('CODEC_MALFORMED', 'cannot encode: only the first observation group may lack a time (its elements would join the group before)');
+    else if (gi > 0)
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        'cannot encode: only the first observation group may lack a time (its elements would join the group before)',
+      );
     g.elements.forEach((e, ei) => {
       const last = gi === groups.length - 1 && ei === g.elements.length - 1;
       out.push(...encodeElement(e, last));
@@ -49,7 +58,11 @@ function encodeElement(e: Sl651ElementInput, last: boolean): number[] {
   }
   if (kind === 'rainSeries' || kind === 'levelSeries') {
     if (!Array.isArray(e.value)) fail('a 5-minute series is an array of 12 values');
-    return [...who.code, kind === 'rainSeries' ? RAIN_SERIES_DEF : LEVEL_SERIES_DEF, ...encodeSeries(kind, e.value as (number | null)[], what)];
+    return [
+      ...who.code,
+      kind === 'rainSeries' ? RAIN_SERIES_DEF : LEVEL_SERIES_DEF,
+      ...encodeSeries(kind, e.value as (number | null)[], what),
+    ];
   }
   const bytes = e.bytes ?? (who.info ? standardSize(who.info) : fail('an element the table lacks needs `bytes`'));
   const decimals = e.decimals ?? who.info?.decimals ?? 0;

@@ -37,11 +37,19 @@ export function decodeElementBody(r: ByteReader, uniform: boolean): ElementBody 
     const at = r.pos;
     const first = r.u8('an element identifier');
     if (first === GUIDE_TIME || first === GUIDE_STATION || first === MANUAL || first === PICTURE) {
-      if (r.u8('a guide') !== first) throw new CodecError('CODEC_MALFORMED', `identifier 0x${first.toString(16)} is not doubled as its guide is`, at);
+      if (r.u8('a guide') !== first)
+        throw new CodecError(
+          'CODEC_MALFORMED',
+          `identifier 0x${first.toString(16)} is not doubled as its guide is`,
+          at,
+        );
       stepMin = null;
       if (first === GUIDE_TIME) {
         const timeAt = r.pos;
-        group = { observedAt: bcdTimeToIso(r.take(5, 'the observation time'), 'observation time', timeAt), elements: [] };
+        group = {
+          observedAt: bcdTimeToIso(r.take(5, 'the observation time'), 'observation time', timeAt),
+          elements: [],
+        };
         body.observations.push(group);
       } else if (first === GUIDE_STATION) {
         body.bodyStation = toHex(r.take(5, 'the station address'));
@@ -63,10 +71,20 @@ export function decodeElementBody(r: ByteReader, uniform: boolean): ElementBody 
     }
     const bytes = def >> 3;
     const decimals = def & 0x07;
-    if (bytes === 0) throw new CodecError('CODEC_MALFORMED', `element ${who.id} has a zero-length data definition 0x${def.toString(16)}`, at);
+    if (bytes === 0)
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        `element ${who.id} has a zero-length data definition 0x${def.toString(16)}`,
+        at,
+      );
     const scalar: ScalarKind = kind === 'bits' || kind === 'timeStep' ? kind : 'bcd';
     if (stepMin !== null) {
-      if (r.remaining === 0 || r.remaining % bytes !== 0) throw new CodecError('CODEC_MALFORMED', `the ${r.remaining} bytes after ${who.id} are not whole ${bytes}-byte values`, r.pos);
+      if (r.remaining === 0 || r.remaining % bytes !== 0)
+        throw new CodecError(
+          'CODEC_MALFORMED',
+          `the ${r.remaining} bytes after ${who.id} are not whole ${bytes}-byte values`,
+          r.pos,
+        );
       const value: (number | null)[] = [];
       while (r.remaining > 0) value.push(decodeScalar(scalar, r.take(bytes, 'a value'), decimals).value);
       push({ ...named(who), value, bytes, decimals, stepMin });

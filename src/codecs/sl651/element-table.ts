@@ -28,11 +28,39 @@ export interface Sl651ElementInfo {
   readonly kind: Sl651ElementKind;
 }
 
-type Row = [id: number, mnemonic: string, key: string, name: string, nameZh: string, unit: string | null, digits: number, decimals: number, kind?: Sl651ElementKind];
+type Row = [
+  id: number,
+  mnemonic: string,
+  key: string,
+  name: string,
+  nameZh: string,
+  unit: string | null,
+  digits: number,
+  decimals: number,
+  kind?: Sl651ElementKind,
+];
 
 /** Eight numbered elements in a row (intake flows 1-8, water pressures 1-8 ...). */
-function eight(first: number, mnemonic: (n: number) => string, key: (n: number) => string, name: string, nameZh: string, unit: string | null, digits: number, decimals: number): Row[] {
-  return [1, 2, 3, 4, 5, 6, 7, 8].map((n) => [first + n - 1, mnemonic(n), key(n), `${name} ${n}`, `${nameZh}${n}`, unit, digits, decimals]);
+function eight(
+  first: number,
+  mnemonic: (n: number) => string,
+  key: (n: number) => string,
+  name: string,
+  nameZh: string,
+  unit: string | null,
+  digits: number,
+  decimals: number,
+): Row[] {
+  return [1, 2, 3, 4, 5, 6, 7, 8].map((n) => [
+    first + n - 1,
+    mnemonic(n),
+    key(n),
+    `${name} ${n}`,
+    `${nameZh}${n}`,
+    unit,
+    digits,
+    decimals,
+  ]);
 }
 
 const SOIL_DEPTHS_CM = [10, 20, 30, 40, 50, 60, 80, 100];
@@ -54,7 +82,16 @@ const ROWS: Row[] = [
   [0x0e, 'H', 'groundwaterDepthM', 'groundwater depth', '地下水瞬时埋深', 'm', 6, 2],
   // yu-xiaoyao's two tables disagree on wave height (N(5,2) and N(3,1)); the enum's N(5,2) is kept.
   [0x0f, 'HW', 'waveHeightM', 'wave height', '波浪高度', 'm', 5, 2],
-  ...SOIL_DEPTHS_CM.map((cm, i): Row => [0x10 + i, `M${cm}`, `soilMoisture${cm}cmPct`, `soil moisture at ${cm} cm`, `${cm}厘米处土壤含水量`, '%', 4, 1]),
+  ...SOIL_DEPTHS_CM.map((cm, i): Row => [
+    0x10 + i,
+    `M${cm}`,
+    `soilMoisture${cm}cmPct`,
+    `soil moisture at ${cm} cm`,
+    `${cm}厘米处土壤含水量`,
+    '%',
+    4,
+    1,
+  ]),
   [0x18, 'MST', 'humidityPct', 'humidity', '湿度', '%', 4, 1],
   [0x19, 'NS', 'unitsRunning', 'units running', '开机台数', null, 2, 0],
   [0x1a, 'P1', 'rain1hMm', '1-hour rainfall', '1小时时段降水量', 'mm', 5, 1],
@@ -71,7 +108,16 @@ const ROWS: Row[] = [
   [0x25, 'PR', 'rainStormMm', 'storm rainfall', '暴雨量', 'mm', 5, 1],
   [0x26, 'PT', 'rainAccumulatedMm', 'accumulated rainfall', '降水量累计值', 'mm', 6, 1],
   [0x27, 'Q', 'flowM3s', 'instantaneous flow', '瞬时流量、抽水流量', 'm³/s', 9, 3],
-  ...eight(0x28, (n) => `Q${n}`, (n) => `intakeFlow${n}M3s`, 'intake/outlet flow', '取(排)水口流量', 'm³/s', 9, 3),
+  ...eight(
+    0x28,
+    (n) => `Q${n}`,
+    (n) => `intakeFlow${n}M3s`,
+    'intake/outlet flow',
+    '取(排)水口流量',
+    'm³/s',
+    9,
+    3,
+  ),
   [0x30, 'QA', 'outflowTotalM3s', 'total outflow', '总出库流量、过闸总流量', 'm³/s', 9, 3],
   [0x31, 'QZ', 'deviceFlowM3s', 'device (gate group) flow', '输水设备流量、过闸(组)流量', 'm³/s', 9, 3],
   [0x32, 'SW', 'sedimentTransport10kT', 'sediment transport', '输沙量', '10⁴ t', 11, 3],
@@ -84,7 +130,16 @@ const ROWS: Row[] = [
   [0x39, 'Z', 'waterLevelM', 'instantaneous river (tide) level', '瞬时河道水位、潮位', 'm', 7, 3],
   [0x3a, 'ZB', 'downstreamLevelM', 'level below the dam, gate or station', '库(闸、站)下水位', 'm', 7, 3],
   [0x3b, 'ZU', 'reservoirLevelM', 'reservoir level (above the dam, gate or station)', '库(闸、站)上水位', 'm', 7, 3],
-  ...eight(0x3c, (n) => `Z${n}`, (n) => `intakeLevel${n}M`, 'intake/outlet level', '取(排)水口水位', 'm', 7, 3),
+  ...eight(
+    0x3c,
+    (n) => `Z${n}`,
+    (n) => `intakeLevel${n}M`,
+    'intake/outlet level',
+    '取(排)水口水位',
+    'm',
+    7,
+    3,
+  ),
   [0x44, 'SQ', 'sedimentConcentrationKgM3', 'sediment concentration', '含沙量', 'kg/m³', 9, 3],
   [0x45, 'ZT', 'statusBits', 'station status and alarm bits', '遥测站状态及报警信息', null, 8, 0, 'bits'],
   [0x46, 'PH', 'ph', 'pH', 'pH值', null, 4, 2],
@@ -105,9 +160,36 @@ const ROWS: Row[] = [
   [0x55, 'CD', 'cadmiumMgL', 'cadmium', '镉', 'mg/L', 7, 5],
   [0x56, 'PB', 'leadMgL', 'lead', '铅', 'mg/L', 7, 5],
   [0x57, 'CHLA', 'chlorophyllAMgL', 'chlorophyll a', '叶绿素a', 'mg/L', 4, 2],
-  ...eight(0x58, (n) => `WP${n}`, (n) => `waterPressure${n}Kpa`, 'water pressure', '水压', 'kPa', 5, 2),
-  ...eight(0x60, (n) => `SYL${n}`, (n) => `meter${n}RemainingM3`, 'water meter remaining volume', '水表剩余水量', 'm³', 11, 3),
-  ...eight(0x68, (n) => `SBL${n}`, (n) => `meter${n}HourlyM3h`, 'water meter hourly volume', '水表每小时水量', 'm³/h', 10, 2),
+  ...eight(
+    0x58,
+    (n) => `WP${n}`,
+    (n) => `waterPressure${n}Kpa`,
+    'water pressure',
+    '水压',
+    'kPa',
+    5,
+    2,
+  ),
+  ...eight(
+    0x60,
+    (n) => `SYL${n}`,
+    (n) => `meter${n}RemainingM3`,
+    'water meter remaining volume',
+    '水表剩余水量',
+    'm³',
+    11,
+    3,
+  ),
+  ...eight(
+    0x68,
+    (n) => `SBL${n}`,
+    (n) => `meter${n}HourlyM3h`,
+    'water meter hourly volume',
+    '水表每小时水量',
+    'm³/h',
+    10,
+    2,
+  ),
   [0x70, 'VTA', 'acVoltageAV', 'AC phase A voltage', '交流A相电压', 'V', 4, 1],
   [0x71, 'VTB', 'acVoltageBV', 'AC phase B voltage', '交流B相电压', 'V', 4, 1],
   [0x72, 'VTC', 'acVoltageCV', 'AC phase C voltage', '交流C相电压', 'V', 4, 1],
@@ -117,13 +199,43 @@ const ROWS: Row[] = [
   [0xf2, 'RGZS', 'manualData', 'manual data', '人工置数', null, 0, 0, 'text'],
   [0xf3, 'PIC', 'picture', 'picture', '图片信息', null, 0, 0, 'raw'],
   // Twelve 5-minute values of the hour: rain 1 HEX byte each in 0.1 mm, levels 2 HEX bytes each in cm.
-  [0xf4, 'DRP', 'rain5minSeriesMm', '5-minute rainfalls of the hour', '1小时内每5分钟时段雨量', 'mm', 0, 1, 'rainSeries'],
-  ...[1, 2, 3, 4, 5, 6, 7, 8].map((n): Row => [0xf4 + n, `DRZ${n}`, `relLevel${n}SeriesM`, `5-minute relative water levels ${n}`, `1小时内5分钟间隔相对水位${n}`, 'm', 0, 2, 'levelSeries']),
+  [
+    0xf4,
+    'DRP',
+    'rain5minSeriesMm',
+    '5-minute rainfalls of the hour',
+    '1小时内每5分钟时段雨量',
+    'mm',
+    0,
+    1,
+    'rainSeries',
+  ],
+  ...[1, 2, 3, 4, 5, 6, 7, 8].map((n): Row => [
+    0xf4 + n,
+    `DRZ${n}`,
+    `relLevel${n}SeriesM`,
+    `5-minute relative water levels ${n}`,
+    `1小时内5分钟间隔相对水位${n}`,
+    'm',
+    0,
+    2,
+    'levelSeries',
+  ]),
 ];
 
-export const SL651_ELEMENTS: readonly Sl651ElementInfo[] = ROWS.map(([id, mnemonic, key, name, nameZh, unit, digits, decimals, kind]) => ({
-  id, mnemonic, key, name, nameZh, unit, digits, decimals, kind: kind ?? 'bcd',
-}));
+export const SL651_ELEMENTS: readonly Sl651ElementInfo[] = ROWS.map(
+  ([id, mnemonic, key, name, nameZh, unit, digits, decimals, kind]) => ({
+    id,
+    mnemonic,
+    key,
+    name,
+    nameZh,
+    unit,
+    digits,
+    decimals,
+    kind: kind ?? 'bcd',
+  }),
+);
 
 const BY_ID = new Map(SL651_ELEMENTS.map((e) => [e.id, e]));
 const BY_MNEMONIC = new Map(SL651_ELEMENTS.map((e) => [e.mnemonic, e]));

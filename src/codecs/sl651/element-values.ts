@@ -43,16 +43,24 @@ export function decodeScalar(kind: ScalarKind, bytes: Uint8Array, decimals: numb
 }
 
 /** Bytes of a scalar (null: all 0xFF). CODEC_MALFORMED when the value does not fit. */
-export function encodeScalar(kind: ScalarKind, value: number | null, size: number, decimals: number, what: string): Uint8Array {
+export function encodeScalar(
+  kind: ScalarKind,
+  value: number | null,
+  size: number,
+  decimals: number,
+  what: string,
+): Uint8Array {
   // A bit field has no invalid marker: all 0xFF would read back as every bit set.
-  if (value === null && kind === 'bits') throw new CodecError('CODEC_MALFORMED', `cannot encode ${what} = null: a bit field has no invalid marker`);
+  if (value === null && kind === 'bits')
+    throw new CodecError('CODEC_MALFORMED', `cannot encode ${what} = null: a bit field has no invalid marker`);
   if (value === null) return new Uint8Array(size).fill(INVALID);
   const bad = (why: string): never => {
     throw new CodecError('CODEC_MALFORMED', `cannot encode ${what} = ${value}: ${why}`);
   };
   if (!Number.isFinite(value)) bad('not a finite number');
   if (kind === 'bits') {
-    if (!Number.isInteger(value) || value < 0 || size > 6 || value >= 256 ** size) bad(`not an unsigned integer of ${size} bytes`);
+    if (!Number.isInteger(value) || value < 0 || size > 6 || value >= 256 ** size)
+      bad(`not an unsigned integer of ${size} bytes`);
     const out = new Uint8Array(size);
     let v = value;
     for (let i = size - 1; i >= 0; i--) {
@@ -70,7 +78,8 @@ export function encodeScalar(kind: ScalarKind, value: number | null, size: numbe
   const negative = value < 0;
   const width = 2 * (negative ? size - 1 : size);
   const scaled = Math.round(Math.abs(value) * 10 ** decimals);
-  if (width <= 0 || scaled >= 10 ** width) bad(`needs more than ${size} bytes${negative ? ' with the 0xFF sign byte' : ''}`);
+  if (width <= 0 || scaled >= 10 ** width)
+    bad(`needs more than ${size} bytes${negative ? ' with the 0xFF sign byte' : ''}`);
   const magnitude = toBcd(String(scaled).padStart(width, '0'));
   return negative ? Uint8Array.of(INVALID, ...magnitude) : magnitude;
 }
@@ -94,13 +103,21 @@ export function decodeSeries(kind: SeriesKind, bytes: Uint8Array): (number | nul
 }
 
 export function encodeSeries(kind: SeriesKind, values: readonly (number | null)[], what: string): Uint8Array {
-  if (values.length !== SERIES_LENGTH) throw new CodecError('CODEC_MALFORMED', `cannot encode ${what}: a series has ${SERIES_LENGTH} values, not ${values.length}`);
+  if (values.length !== SERIES_LENGTH)
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `cannot encode ${what}: a series has ${SERIES_LENGTH} values, not ${values.length}`,
+    );
   const rain = kind === 'rainSeries';
   const out = new Uint8Array(seriesSize(kind));
   values.forEach((v, i) => {
     const max = rain ? 0xfe : 0xfffe;
     const n = v === null ? max + 1 : Math.round(v * (rain ? 10 : 100));
-    if (!Number.isFinite(n) || n < 0 || n > max + 1 || (v !== null && n > max)) throw new CodecError('CODEC_MALFORMED', `cannot encode ${what}[${i}] = ${v}: outside 0-${max / (rain ? 10 : 100)}`);
+    if (!Number.isFinite(n) || n < 0 || n > max + 1 || (v !== null && n > max))
+      throw new CodecError(
+        'CODEC_MALFORMED',
+        `cannot encode ${what}[${i}] = ${v}: outside 0-${max / (rain ? 10 : 100)}`,
+      );
     if (rain) out[i] = n;
     else out.set([n >> 8, n & 0xff], 2 * i);
   });

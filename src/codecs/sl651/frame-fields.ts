@@ -35,14 +35,17 @@ export function checkFrameFields(f: Sl651FrameFields, packetBytes: number): void
   if (!isByte(f.functionCode)) bad(`function code ${f.functionCode} is not 0-255`);
   if (f.packet) {
     const { total, seq } = f.packet;
-    if (!Number.isInteger(total) || !Number.isInteger(seq) || total < 1 || total > 0xfff || seq < 1 || seq > total) bad(`packet ${seq} of ${total} is not 1 <= seq <= total <= 4095`);
+    if (!Number.isInteger(total) || !Number.isInteger(seq) || total < 1 || total > 0xfff || seq < 1 || seq > total)
+      bad(`packet ${seq} of ${total} is not 1 <= seq <= total <= 4095`);
   }
-  if (f.body.length + (f.packet ? packetBytes : 0) > MAX_BODY_LENGTH) bad(`a body of ${f.body.length} bytes overflows the 12-bit length`);
+  if (f.body.length + (f.packet ? packetBytes : 0) > MAX_BODY_LENGTH)
+    bad(`a body of ${f.body.length} bytes overflows the 12-bit length`);
 }
 
 /** Validates a multi-packet word read from a frame: total and 1-based sequence, 12 bits each. */
 export function checkPacket(total: number, seq: number, offset: number): Sl651Packet {
-  if (total < 1 || seq < 1 || seq > total) throw new CodecError('CODEC_MALFORMED', `packet ${seq} of ${total} is not 1 <= seq <= total`, offset);
+  if (total < 1 || seq < 1 || seq > total)
+    throw new CodecError('CODEC_MALFORMED', `packet ${seq} of ${total} is not 1 <= seq <= total`, offset);
   return { total, seq };
 }
 

@@ -14,8 +14,14 @@ const HEADER_BYTES = 14; // 7E 7E, addresses, password, function, length, STX/SY
 const OVERHEAD = 17; // header + end char + CRC
 
 export function decodeSl651HexFrame(bytes: Uint8Array): Sl651DecodedFrame {
-  if (bytes.length < 2 || bytes[0] !== SOH_HEX || bytes[1] !== SOH_HEX) throw new CodecError('CODEC_MALFORMED', 'a HEX/BCD frame starts with 7E 7E', 0);
-  if (bytes.length < HEADER_BYTES) throw new CodecError('CODEC_MALFORMED', `${bytes.length} bytes are shorter than the ${HEADER_BYTES}-byte header`, bytes.length);
+  if (bytes.length < 2 || bytes[0] !== SOH_HEX || bytes[1] !== SOH_HEX)
+    throw new CodecError('CODEC_MALFORMED', 'a HEX/BCD frame starts with 7E 7E', 0);
+  if (bytes.length < HEADER_BYTES)
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      `${bytes.length} bytes are shorter than the ${HEADER_BYTES}-byte header`,
+      bytes.length,
+    );
   const flagLength = (bytes[11]! << 8) | bytes[12]!;
   const length = flagLength & 0xfff;
   const total = OVERHEAD + length;
@@ -23,22 +29,28 @@ export function decodeSl651HexFrame(bytes: Uint8Array): Sl651DecodedFrame {
   // fujian_messages.txt) carry one stray 7E after the CRC; that single byte is dropped and reported.
   const ignoredTrailingByte = bytes.length === total + 1 && bytes[total] === SOH_HEX;
   if (!ignoredTrailingByte && bytes.length !== total) {
-    const why = bytes.length < total ? `is truncated: the length field says ${total} bytes, ${bytes.length} arrived` : `has ${bytes.length - total} bytes after the ${total} the length field says`;
+    const why =
+      bytes.length < total
+        ? `is truncated: the length field says ${total} bytes, ${bytes.length} arrived`
+        : `has ${bytes.length - total} bytes after the ${total} the length field says`;
     throw new CodecError('CODEC_MALFORMED', `the frame ${why}`, Math.min(bytes.length, total));
   }
   const crcAt = total - 2;
   const sent = (bytes[crcAt]! << 8) | bytes[crcAt + 1]!;
   const computed = crc16Modbus(bytes, 0, crcAt);
-  if (sent !== computed) throw new CodecError('CODEC_CHECKSUM', `CRC ${hex4(sent)} does not match the computed ${hex4(computed)}`, crcAt);
+  if (sent !== computed)
+    throw new CodecError('CODEC_CHECKSUM', `CRC ${hex4(sent)} does not match the computed ${hex4(computed)}`, crcAt);
 
   const nibble = flagLength >> 12;
-  if (nibble !== 0 && nibble !== 8) throw new CodecError('CODEC_MALFORMED', `direction nibble ${nibble} is neither 0 (up) nor 8 (down)`, 11);
+  if (nibble !== 0 && nibble !== 8)
+    throw new CodecError('CODEC_MALFORMED', `direction nibble ${nibble} is neither 0 (up) nor 8 (down)`, 11);
   const direction = nibble === 8 ? 'down' : 'up';
 
   let bodyOffset = HEADER_BYTES;
   let packet = null;
   if (bytes[13] === SYN) {
-    if (length < 3) throw new CodecError('CODEC_MALFORMED', `a SYN frame's length ${length} cannot hold the 3 packet bytes`, 11);
+    if (length < 3)
+      throw new CodecError('CODEC_MALFORMED', `a SYN frame's length ${length} cannot hold the 3 packet bytes`, 11);
     const word = (bytes[14]! << 16) | (bytes[15]! << 8) | bytes[16]!;
     packet = checkPacket(word >> 12, word & 0xfff, 14);
     bodyOffset += 3;
@@ -47,7 +59,8 @@ export function decodeSl651HexFrame(bytes: Uint8Array): Sl651DecodedFrame {
   }
   const endAt = HEADER_BYTES + length;
   const endChar = endCharName(bytes[endAt]!);
-  if (endChar === null) throw new CodecError('CODEC_MALFORMED', `0x${bytes[endAt]!.toString(16)} is not an end character`, endAt);
+  if (endChar === null)
+    throw new CodecError('CODEC_MALFORMED', `0x${bytes[endAt]!.toString(16)} is not an end character`, endAt);
 
   // Downlinks name the station first, then the centre.
   const up = direction === 'up';

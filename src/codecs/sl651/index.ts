@@ -19,10 +19,24 @@ export { decodeSl651HexFrame, encodeSl651HexFrame } from './hex-frame.js';
 export { decodeSl651AsciiFrame, encodeSl651AsciiFrame } from './ascii-frame.js';
 export type { Sl651FrameFields, Sl651DecodedFrame } from './frame-fields.js';
 export { crc16Modbus as sl651Crc16 } from '../crc16-modbus.js';
-export { SL651_ELEMENTS, sl651Element, sl651ElementByMnemonic, type Sl651ElementInfo, type Sl651ElementKind } from './element-table.js';
+export {
+  SL651_ELEMENTS,
+  sl651Element,
+  sl651ElementByMnemonic,
+  type Sl651ElementInfo,
+  type Sl651ElementKind,
+} from './element-table.js';
 export { SL651_FUNCTION_TYPES } from './function-codes.js';
 export { SL651_STATION_TYPES } from './station-types.js';
 export { END_CHAR_BYTES, type Sl651EndChar } from './control-chars.js';
-export type { Sl651Message, Sl651Element, Sl651Observation, Sl651Packet, Sl651Value, Sl651Direction, Sl651Mode } from './types.js';
+export type {
+  Sl651Message,
+  Sl651Element,
+  Sl651Observation,
+  Sl651Packet,
+  Sl651Value,
+  Sl651Direction,
+  Sl651Mode,
+} from './types.js';
 export type { Sl651ReportInput, Sl651ObservationInput, Sl651ElementInput, Sl651BodyInput } from './report-input.js';
 export { encodeSl651RuntimeConfig, type Sl651RuntimeConfigInput } from './runtime-config.js';

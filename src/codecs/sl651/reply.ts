@@ -21,7 +21,11 @@ export interface Sl651ReplyTarget {
  * (toymoban S1/S2, comger/sl651 testdata.csv).
  */
 export function buildSl651Reply(uplink: Sl651ReplyTarget, sentAt: string, endChar: 'ESC' | 'EOT' = 'ESC'): Uint8Array {
-  if (uplink.serial === undefined) throw new CodecError('CODEC_MALFORMED', 'cannot reply: the uplink has no serial (a later packet of a multi-packet transfer)');
+  if (uplink.serial === undefined)
+    throw new CodecError(
+      'CODEC_MALFORMED',
+      'cannot reply: the uplink has no serial (a later packet of a multi-packet transfer)',
+    );
   return encodeSl651Report({
     mode: uplink.mode ?? 'hex',
     direction: 'down',

@@ -24,7 +24,13 @@ export function encodeSl651Report(input: Sl651ReportInput): Uint8Array {
   if (input.mode === 'ascii') {
     return encodeSl651AsciiFrame({ ...frame, body: encodeAsciiBody(input.serial, input.sentAt, input, input.station) });
   }
-  if (!Number.isInteger(input.serial) || input.serial < 0 || input.serial > 0xffff) throw new CodecError('CODEC_MALFORMED', `cannot encode serial ${input.serial}: not 0-65535`);
-  const body = [input.serial >> 8, input.serial & 0xff, ...isoToBcdTime(input.sentAt, true, 'send time'), ...encodeElementBody(input, input.station)];
+  if (!Number.isInteger(input.serial) || input.serial < 0 || input.serial > 0xffff)
+    throw new CodecError('CODEC_MALFORMED', `cannot encode serial ${input.serial}: not 0-65535`);
+  const body = [
+    input.serial >> 8,
+    input.serial & 0xff,
+    ...isoToBcdTime(input.sentAt, true, 'send time'),
+    ...encodeElementBody(input, input.station),
+  ];
   return encodeSl651HexFrame({ ...frame, body: Uint8Array.from(body) });
 }

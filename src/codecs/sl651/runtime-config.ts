@@ -34,23 +34,42 @@ export interface Sl651RuntimeConfigInput {
  * of SL 651-2014's runtime parameter table as RTU firmware implements it.
  */
 export function encodeSl651RuntimeConfig(input: Sl651RuntimeConfigInput): Uint8Array {
-  const fail = (why: string): never => { throw new CodecError('CODEC_MALFORMED', `cannot encode the runtime configuration: ${why}`); };
+  const fail = (why: string): never => {
+    throw new CodecError('CODEC_MALFORMED', `cannot encode the runtime configuration: ${why}`);
+  };
   const params: number[] = [];
-  const bcd = (v: number) => ((Math.floor(v / 10) << 4) | (v % 10));
+  const bcd = (v: number) => (Math.floor(v / 10) << 4) | (v % 10);
   if (input.timedReportHours !== undefined) {
-    if (!Number.isInteger(input.timedReportHours) || input.timedReportHours < 1 || input.timedReportHours > 24) fail(`timedReportHours ${input.timedReportHours} is not 1-24`);
+    if (!Number.isInteger(input.timedReportHours) || input.timedReportHours < 1 || input.timedReportHours > 24)
+      fail(`timedReportHours ${input.timedReportHours} is not 1-24`);
     params.push(TIMED_REPORT_INTERVAL, ONE_BYTE_WHOLE, bcd(input.timedReportHours!));
   }
   if (input.addReportMinutes !== undefined) {
-    if (!Number.isInteger(input.addReportMinutes) || input.addReportMinutes < 1 || input.addReportMinutes > 59) fail(`addReportMinutes ${input.addReportMinutes} is not 1-59`);
+    if (!Number.isInteger(input.addReportMinutes) || input.addReportMinutes < 1 || input.addReportMinutes > 59)
+      fail(`addReportMinutes ${input.addReportMinutes} is not 1-59`);
     params.push(ADD_REPORT_INTERVAL, ONE_BYTE_WHOLE, bcd(input.addReportMinutes!));
   }
   if (params.length === 0) fail('nothing to change (give timedReportHours, addReportMinutes or both)');
   if (!/^[0-9a-fA-F]{10}$/.test(input.station)) fail(`station ${input.station} is not 10 hex digits`);
-  if (!Number.isInteger(input.serial) || input.serial < 0 || input.serial > 0xffff) fail(`serial ${input.serial} is not 0-65535`);
-  const body = [input.serial >> 8, input.serial & 0xff, ...isoToBcdTime(input.sentAt, true, 'send time'), 0xf1, 0xf1, ...fromHex(input.station), ...params];
+  if (!Number.isInteger(input.serial) || input.serial < 0 || input.serial > 0xffff)
+    fail(`serial ${input.serial} is not 0-65535`);
+  const body = [
+    input.serial >> 8,
+    input.serial & 0xff,
+    ...isoToBcdTime(input.sentAt, true, 'send time'),
+    0xf1,
+    0xf1,
+    ...fromHex(input.station),
+    ...params,
+  ];
   return encodeSl651HexFrame({
-    direction: 'down', centre: input.centre, station: input.station, password: input.password, functionCode: WRITE_RUNTIME_CONFIG,
-    packet: null, endChar: 'ENQ', body: Uint8Array.from(body),
+    direction: 'down',
+    centre: input.centre,
+    station: input.station,
+    password: input.password,
+    functionCode: WRITE_RUNTIME_CONFIG,
+    packet: null,
+    endChar: 'ENQ',
+    body: Uint8Array.from(body),
   });
 }

@@ -1,5 +1,8 @@
 import {
-  newQuickJSWASMModuleFromVariant, type QuickJSRuntime, type QuickJSSyncVariant, type QuickJSWASMModule,
+  newQuickJSWASMModuleFromVariant,
+  type QuickJSRuntime,
+  type QuickJSSyncVariant,
+  type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 // The single-threaded release build with its .wasm file; imported as a namespace because its type
 // declarations are CommonJS-shaped while Node loads its ESM build (whose default export is the variant).
@@ -33,7 +36,9 @@ let engine: Promise<QuickJSWASMModule> | undefined;
 
 /** Loads the QuickJS WebAssembly module once per process. */
 export function loadUserCodecEngine(): Promise<QuickJSWASMModule> {
-  return (engine ??= newQuickJSWASMModuleFromVariant(Promise.resolve(releaseSync as unknown as { default: QuickJSSyncVariant })));
+  return (engine ??= newQuickJSWASMModuleFromVariant(
+    Promise.resolve(releaseSync as unknown as { default: QuickJSSyncVariant }),
+  ));
 }
 
 export class UserCodec implements PayloadCodec {
@@ -42,30 +47,46 @@ export class UserCodec implements PayloadCodec {
   private readonly timeMs: number;
 
   /** Checks the script (size, syntax, that it defines decodeUplink); throws CodecError otherwise. */
-  constructor(engineModule: QuickJSWASMModule, readonly name: string, private readonly script: string, limits: UserCodecLimits = {}) {
-    if (Buffer.byteLength(script, 'utf8') > MAX_USER_CODEC_BYTES) throw new CodecError('CODEC_FAILED', `the codec script exceeds ${MAX_USER_CODEC_BYTES} bytes`);
+  constructor(
+    engineModule: QuickJSWASMModule,
+    readonly name: string,
+    private readonly script: string,
+    limits: UserCodecLimits = {},
+  ) {
+    if (Buffer.byteLength(script, 'utf8') > MAX_USER_CODEC_BYTES)
+      throw new CodecError('CODEC_FAILED', `the codec script exceeds ${MAX_USER_CODEC_BYTES} bytes`);
     this.description = `user codec ${name}`;
     this.timeMs = limits.timeMs ?? 100;
     this.runtime = engineModule.newRuntime();
     this.runtime.setMemoryLimit(limits.memoryBytes ?? 16 * 1024 * 1024);
     this.runtime.setMaxStackSize(limits.stackBytes ?? 512 * 1024);
     const kind = this.run('typeof decodeUplink');
-    if (kind !== '"function"') throw new CodecError('CODEC_FAILED', 'the codec script does not define a function decodeUplink(bytes, fPort)');
+    if (kind !== '"function"')
+      throw new CodecError('CODEC_FAILED', 'the codec script does not define a function decodeUplink(bytes, fPort)');
   }
 
   /** Runs `decodeUplink(bytes, fPort)`; its result must be a plain JSON object. */
   decode(bytes: Uint8Array, fPort: number | null = null): JsonObject {
-    const out = this.run(`decodeUplink(${JSON.stringify(Array.from(bytes))}, ${fPort === null ? 'null' : String(fPort)})`);
+    const out = this.run(
+      `decodeUplink(${JSON.stringify(Array.from(bytes))}, ${fPort === null ? 'null' : String(fPort)})`,
+    );
     const value = parseJson(out);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CodecError('CODEC_FAILED', 'decodeUplink must return an object');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new CodecError('CODEC_FAILED', 'decodeUplink must return an object');
     return value as JsonObject;
   }
 
   /** Runs `encodeDownlink(object)`; its result must be an array of byte values (0–255). */
   encode(object: JsonObject): Uint8Array {
-    const out = this.run(`(typeof encodeDownlink === 'function' ? encodeDownlink(${JSON.stringify(object)}) : (() => { throw new Error('the codec script defines no encodeDownlink(object)') })())`);
+    const out = this.run(
+      `(typeof encodeDownlink === 'function' ? encodeDownlink(${JSON.stringify(object)}) : (() => { throw new Error('the codec script defines no encodeDownlink(object)') })())`,
+    );
     const value = parseJson(out);
-    if (!Array.isArray(value) || value.length > 242 || !value.every((b) => Number.isInteger(b) && (b as number) >= 0 && (b as number) <= 255)) {
+    if (
+      !Array.isArray(value) ||
+      value.length > 242 ||
+      !value.every((b) => Number.isInteger(b) && (b as number) >= 0 && (b as number) <= 255)
+    ) {
       throw new CodecError('CODEC_FAILED', 'encodeDownlink must return an array of at most 242 byte values (0–255)');
     }
     return Uint8Array.from(value as number[]);
@@ -78,7 +99,9 @@ export class UserCodec implements PayloadCodec {
 
   /** Evaluates the script then `expression` in a fresh context; the JSON text of the result. */
   private run(expression: string): string {
-    const cpu0 = process.cpuUsage(), wallEnd = Date.now() + 10 * this.timeMs, budgetUs = this.timeMs * 1000;
+    const cpu0 = process.cpuUsage(),
+      wallEnd = Date.now() + 10 * this.timeMs,
+      budgetUs = this.timeMs * 1000;
     this.runtime.setInterruptHandler(() => {
       const used = process.cpuUsage(cpu0);
       return used.user + used.system > budgetUs || Date.now() > wallEnd;
@@ -90,7 +113,8 @@ export class UserCodec implements PayloadCodec {
         const err = vm.dump(r.error) as { name?: string; message?: string } | string;
         r.error.dispose();
         const message = typeof err === 'string' ? err : `${err?.name ?? 'Error'}: ${err?.message ?? ''}`;
-        if (/interrupted/i.test(message)) throw new CodecError('CODEC_TIMEOUT', `the codec ran past its ${this.timeMs} ms CPU time limit`);
+        if (/interrupted/i.test(message))
+          throw new CodecError('CODEC_TIMEOUT', `the codec ran past its ${this.timeMs} ms CPU time limit`);
         throw new CodecError('CODEC_FAILED', `the codec threw ${message.slice(0, 300)}`);
       }
       const text = vm.typeof(r.value) === 'string' ? vm.getString(r.value) : undefined;

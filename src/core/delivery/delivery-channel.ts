@@ -37,9 +37,28 @@ export abstract class DeliveryChannel {
   readonly fanout: DeliveryFanout;
 
   protected constructor(kind: IntegrationKind, consumer: string, deps: DeliveryChannelDeps) {
-    this.worker = new DeliveryWorker(kind, (i, d) => this.send(i, d), deps.store, deps.catalog, deps.clock, deps.policy, deps.onError, deps.onAttempt, deps.atomically);
-    this.fanout = new DeliveryFanout(kind, consumer, deps.bus, deps.store, deps.catalog, deps.clock, () => this.worker.wake(), deps.atomically,
-      deps.onQueued ? (ms) => deps.onQueued!(kind, ms) : undefined);
+    this.worker = new DeliveryWorker(
+      kind,
+      (i, d) => this.send(i, d),
+      deps.store,
+      deps.catalog,
+      deps.clock,
+      deps.policy,
+      deps.onError,
+      deps.onAttempt,
+      deps.atomically,
+    );
+    this.fanout = new DeliveryFanout(
+      kind,
+      consumer,
+      deps.bus,
+      deps.store,
+      deps.catalog,
+      deps.clock,
+      () => this.worker.wake(),
+      deps.atomically,
+      deps.onQueued ? (ms) => deps.onQueued!(kind, ms) : undefined,
+    );
   }
 
   async start(): Promise<void> {

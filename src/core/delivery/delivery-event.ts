@@ -36,5 +36,13 @@ export function parseDeliveryEvent(m: BusMessage): DeliveryEvent | undefined {
   if (!e || !isEventKind(e.type)) return undefined;
   if (e.type !== 'uplink' && e.type !== 'decoded' && e.type !== 'alarm' && e.type !== 'downlink') return undefined;
   const messageId = e.type === 'uplink' || e.type === 'decoded' ? e.body.messageId : null;
-  return { kind: e.type, tenantId: e.tenantId, devEui: e.devEui, subject: e.subject, json: e.json, messageId, key: e.id };
+  return {
+    kind: e.type,
+    tenantId: e.tenantId,
+    devEui: e.devEui,
+    subject: e.subject,
+    json: e.json,
+    messageId,
+    key: e.id,
+  };
 }

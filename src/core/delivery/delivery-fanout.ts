@@ -44,7 +44,11 @@ export class DeliveryFanout {
   ) {}
 
   async start(): Promise<void> {
-    this.sub ??= await this.bus.subscribe(ALL_TERMINAL_EVENTS, coalesce((ms) => this.handleBatch(ms)), { durable: this.consumer, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH });
+    this.sub ??= await this.bus.subscribe(
+      ALL_TERMINAL_EVENTS,
+      coalesce((ms) => this.handleBatch(ms)),
+      { durable: this.consumer, partitioned: true, maxInFlight: DEFAULT_MAX_BATCH },
+    );
   }
 
   async stop(): Promise<void> {
@@ -69,8 +73,15 @@ export class DeliveryFanout {
       queue.push({
         e,
         ds: targets.map((i) => ({
-          id: deliveryId(i.id, e.key), integrationId: i.id, eventKind: e.kind, subject: e.subject, messageId: e.messageId,
-          body: e.json, attempts: 0, nextAttemptAt: now, createdAt: now,
+          id: deliveryId(i.id, e.key),
+          integrationId: i.id,
+          eventKind: e.kind,
+          subject: e.subject,
+          messageId: e.messageId,
+          body: e.json,
+          attempts: 0,
+          nextAttemptAt: now,
+          createdAt: now,
         })),
       });
     }
@@ -78,10 +89,14 @@ export class DeliveryFanout {
     let fresh = queue;
     const queued = this.atomically
       ? await this.atomically(async (tx) => {
-        const claimed = await tx.inbox.claimMany(this.consumer, queue.map((q) => q.e.key), Date.now());
-        fresh = queue.filter((q) => claimed.has(q.e.key)); // the others were queued before: redeliveries
-        return fresh.length > 0 ? tx.deliveries.enqueueDeliveries(fresh.flatMap((q) => q.ds)) : 0;
-      })
+          const claimed = await tx.inbox.claimMany(
+            this.consumer,
+            queue.map((q) => q.e.key),
+            Date.now(),
+          );
+          fresh = queue.filter((q) => claimed.has(q.e.key)); // the others were queued before: redeliveries
+          return fresh.length > 0 ? tx.deliveries.enqueueDeliveries(fresh.flatMap((q) => q.ds)) : 0;
+        })
       : await this.store.enqueueDeliveries(queue.flatMap((q) => q.ds));
     if (queued === 0) return;
     this.wakeWorker();

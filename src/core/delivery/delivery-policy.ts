@@ -31,18 +31,35 @@ export interface DeliveryPolicy {
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
-  maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 300_000, timeoutMs: 10_000, disableAfterFailures: 10,
-  concurrency: 32, concurrencyPerIntegration: 4, pollMs: 1_000, claimBatch: 64,
+  maxAttempts: 10,
+  baseDelayMs: 1_000,
+  maxDelayMs: 300_000,
+  timeoutMs: 10_000,
+  disableAfterFailures: 10,
+  concurrency: 32,
+  concurrencyPerIntegration: 4,
+  pollMs: 1_000,
+  claimBatch: 64,
 };
 
 /** The default policy with `overrides`, checked (INVALID_ARGUMENT when out of range). */
 export function deliveryPolicy(overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy {
   const p = { ...DEFAULT_DELIVERY_POLICY, ...overrides };
   const positiveInt = (n: number, max: number) => Number.isInteger(n) && n >= 1 && n <= max;
-  const ok = positiveInt(p.maxAttempts, 100) && positiveInt(p.disableAfterFailures, 10_000)
-    && positiveInt(p.concurrency, 1_000) && positiveInt(p.concurrencyPerIntegration, p.concurrency) && positiveInt(p.claimBatch, 1_000)
-    && Number.isFinite(p.baseDelayMs) && p.baseDelayMs >= 0 && Number.isFinite(p.maxDelayMs) && p.maxDelayMs >= p.baseDelayMs
-    && Number.isFinite(p.timeoutMs) && p.timeoutMs > 0 && Number.isFinite(p.pollMs) && p.pollMs > 0;
+  const ok =
+    positiveInt(p.maxAttempts, 100) &&
+    positiveInt(p.disableAfterFailures, 10_000) &&
+    positiveInt(p.concurrency, 1_000) &&
+    positiveInt(p.concurrencyPerIntegration, p.concurrency) &&
+    positiveInt(p.claimBatch, 1_000) &&
+    Number.isFinite(p.baseDelayMs) &&
+    p.baseDelayMs >= 0 &&
+    Number.isFinite(p.maxDelayMs) &&
+    p.maxDelayMs >= p.baseDelayMs &&
+    Number.isFinite(p.timeoutMs) &&
+    p.timeoutMs > 0 &&
+    Number.isFinite(p.pollMs) &&
+    p.pollMs > 0;
   if (!ok) throw new SatiotError('INVALID_ARGUMENT', 'delivery policy out of range', { ...p });
   return p;
 }

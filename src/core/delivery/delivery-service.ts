@@ -75,10 +75,31 @@ export class DeliveryService {
     const clock = deps.clock ?? systemClock;
     const policy = deliveryPolicy(deps.policy);
     const onError = deps.onError ?? ((e: unknown) => console.error('satiot delivery:', e));
-    const catalog = new IntegrationCatalog(deps.store, deps.tenants, deps.vault, clock, deps.cacheTtlMs !== undefined ? { cacheTtlMs: deps.cacheTtlMs } : {});
-    const common = { bus: deps.bus, store: deps.store, catalog, clock, policy, onError, ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}), ...(deps.atomically ? { atomically: deps.atomically } : {}), ...(deps.onQueued ? { onQueued: deps.onQueued } : {}) };
+    const catalog = new IntegrationCatalog(
+      deps.store,
+      deps.tenants,
+      deps.vault,
+      clock,
+      deps.cacheTtlMs !== undefined ? { cacheTtlMs: deps.cacheTtlMs } : {},
+    );
+    const common = {
+      bus: deps.bus,
+      store: deps.store,
+      catalog,
+      clock,
+      policy,
+      onError,
+      ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
+      ...(deps.atomically ? { atomically: deps.atomically } : {}),
+      ...(deps.onQueued ? { onQueued: deps.onQueued } : {}),
+    };
     return new DeliveryService(
-      deps.store, deps.publisher, deps.transport, clock, onError, catalog,
+      deps.store,
+      deps.publisher,
+      deps.transport,
+      clock,
+      onError,
+      catalog,
       new WebhookDispatcher({ ...common, transport: deps.transport }),
       new MqttForwarder({ ...common, publisher: deps.publisher }),
       new EventStreamHub(deps.bus),

@@ -122,13 +122,15 @@ export class DeliveryWorker {
       this.tickAgain = true;
       return;
     }
-    this.ticking = this.tick().catch(this.onError).finally(() => {
-      this.ticking = undefined;
-      // Woken while ticking (by a timer that fired, or one still armed): look again at once.
-      const again = this.tickAgain || this.wakeArmed;
-      this.tickAgain = false;
-      this.arm(again ? 0 : this.policy.pollMs);
-    });
+    this.ticking = this.tick()
+      .catch(this.onError)
+      .finally(() => {
+        this.ticking = undefined;
+        // Woken while ticking (by a timer that fired, or one still armed): look again at once.
+        const again = this.tickAgain || this.wakeArmed;
+        this.tickAgain = false;
+        this.arm(again ? 0 : this.policy.pollMs);
+      });
   }
 
   /** Starts loops for the integrations with due deliveries, within the concurrency limits. */
@@ -136,7 +138,10 @@ export class DeliveryWorker {
     if (this.closing || this.loops.size >= this.policy.concurrency) return;
     const ids = await this.store.dueIntegrations(this.kind, this.clock.now(), this.policy.concurrency);
     for (const id of ids) {
-      while (this.loops.size < this.policy.concurrency && (this.loopsPerIntegration.get(id) ?? 0) < this.policy.concurrencyPerIntegration) {
+      while (
+        this.loops.size < this.policy.concurrency &&
+        (this.loopsPerIntegration.get(id) ?? 0) < this.policy.concurrencyPerIntegration
+      ) {
         this.startLoop(id);
       }
     }
@@ -144,19 +149,23 @@ export class DeliveryWorker {
 
   private startLoop(integrationId: string): void {
     this.loopsPerIntegration.set(integrationId, (this.loopsPerIntegration.get(integrationId) ?? 0) + 1);
-    const loop: Promise<void> = this.loop(integrationId).catch(this.onError).finally(() => {
-      this.loops.delete(loop);
-      const n = (this.loopsPerIntegration.get(integrationId) ?? 1) - 1;
-      if (n > 0) this.loopsPerIntegration.set(integrationId, n);
-      else this.loopsPerIntegration.delete(integrationId);
-    });
+    const loop: Promise<void> = this.loop(integrationId)
+      .catch(this.onError)
+      .finally(() => {
+        this.loops.delete(loop);
+        const n = (this.loopsPerIntegration.get(integrationId) ?? 1) - 1;
+        if (n > 0) this.loopsPerIntegration.set(integrationId, n);
+        else this.loopsPerIntegration.delete(integrationId);
+      });
     this.loops.add(loop);
   }
 
   private async loop(integrationId: string): Promise<void> {
     while (!this.closing) {
       const now = this.clock.now();
-      const ds = await this.write((s) => s.claimDueDeliveries(integrationId, now, now + leaseMs(this.policy), this.policy.claimBatch));
+      const ds = await this.write((s) =>
+        s.claimDueDeliveries(integrationId, now, now + leaseMs(this.policy), this.policy.claimBatch),
+      );
       if (ds.length === 0) return;
       await this.attemptBatch(integrationId, ds, performance.now());
     }
@@ -175,7 +184,13 @@ export class DeliveryWorker {
       await this.write((s) => s.completeDeliveries(ds.map((d) => d.id))); // deleted while queued (its queue normally goes with it)
       return;
     }
-    const done: Array<{ d: PendingDelivery; r: AttemptResult; durationMs: number; at: number; outcome: AttemptObservation['outcome'] }> = [];
+    const done: Array<{
+      d: PendingDelivery;
+      r: AttemptResult;
+      durationMs: number;
+      at: number;
+      outcome: AttemptObservation['outcome'];
+    }> = [];
     for (const d of ds) {
       if (this.closing || performance.now() - claimedAt > leaseMs(this.policy) - this.policy.timeoutMs) break;
       const started = performance.now();
@@ -191,7 +206,12 @@ export class DeliveryWorker {
       const outcome = r.ok ? 'delivered' : d.attempts + 1 >= this.policy.maxAttempts ? 'failed' : 'retrying';
       if (this.onAttempt) {
         const ingestedAt = outcome === 'delivered' && d.eventKind === 'uplink' ? ingestedAtOf(d.body) : undefined;
-        this.onAttempt({ kind: this.kind, outcome, durationMs, ...(ingestedAt !== undefined ? { sinceIngestS: Math.max(0, (at - ingestedAt) / 1000) } : {}) });
+        this.onAttempt({
+          kind: this.kind,
+          outcome,
+          durationMs,
+          ...(ingestedAt !== undefined ? { sinceIngestS: Math.max(0, (at - ingestedAt) / 1000) } : {}),
+        });
       }
       done.push({ d, r, durationMs, at, outcome });
       if (!r.ok) break;
@@ -203,21 +223,43 @@ export class DeliveryWorker {
       // Deleted while its batch was attempted: its queue and log went with it, nothing is left to record.
       if (!(await s.getIntegration(integrationId))) return false;
       if (done.length > 0) {
-        await s.appendAttempts(done.map(({ d, r, durationMs, at, outcome }) => ({
-          integrationId, deliveryId: d.id, eventKind: d.eventKind, messageId: d.messageId, attempt: d.attempts + 1, outcome,
-          statusCode: r.statusCode, error: r.ok ? null : r.error ?? 'failed', durationMs, at,
-        })));
+        await s.appendAttempts(
+          done.map(({ d, r, durationMs, at, outcome }) => ({
+            integrationId,
+            deliveryId: d.id,
+            eventKind: d.eventKind,
+            messageId: d.messageId,
+            attempt: d.attempts + 1,
+            outcome,
+            statusCode: r.statusCode,
+            error: r.ok ? null : (r.error ?? 'failed'),
+            durationMs,
+            at,
+          })),
+        );
       }
       if (delivered.length > 0) {
-        await s.recordMessagesDelivered(delivered.filter(({ d }) => d.messageId !== null && (d.eventKind === 'uplink' || d.eventKind === 'decoded'))
-          .map(({ d, at }) => ({ messageId: d.messageId!, integrationKind: this.kind, integrationId, deliveredAt: at })));
+        await s.recordMessagesDelivered(
+          delivered
+            .filter(({ d }) => d.messageId !== null && (d.eventKind === 'uplink' || d.eventKind === 'decoded'))
+            .map(({ d, at }) => ({
+              messageId: d.messageId!,
+              integrationKind: this.kind,
+              integrationId,
+              deliveredAt: at,
+            })),
+        );
         await s.completeDeliveries(delivered.map(({ d }) => d.id));
         await s.resetFailures(integrationId, delivered[delivered.length - 1]!.at);
       }
       if (rest.length > 0) await s.releaseDeliveries(rest, this.clock.now());
       if (!last || last.outcome === 'delivered') return false;
       if (last.outcome === 'retrying') {
-        await s.rescheduleDelivery(last.d.id, last.d.attempts + 1, last.at + backoffMs(this.policy, last.d.attempts + 1));
+        await s.rescheduleDelivery(
+          last.d.id,
+          last.d.attempts + 1,
+          last.at + backoffMs(this.policy, last.d.attempts + 1),
+        );
         return false;
       }
       await s.completeDelivery(last.d.id);

@@ -21,9 +21,14 @@ export function matchesFilter(f: EventFilter, e: Pick<DeliveryEvent, 'tenantId' 
  */
 export function parseKinds(input: string | readonly string[] | undefined): EventKind[] | undefined {
   if (input === undefined) return undefined;
-  const names = (typeof input === 'string' ? input.split(',') : [...input]).map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = (typeof input === 'string' ? input.split(',') : [...input])
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (names.length === 0) return undefined;
   const bad = names.find((n) => !isEventKind(n));
-  if (bad !== undefined) throw new SatiotError('INVALID_ARGUMENT', `unknown event kind "${bad}"; kinds are ${EVENT_KINDS.join(', ')}`, { kind: bad });
+  if (bad !== undefined)
+    throw new SatiotError('INVALID_ARGUMENT', `unknown event kind "${bad}"; kinds are ${EVENT_KINDS.join(', ')}`, {
+      kind: bad,
+    });
   return EVENT_KINDS.filter((k) => names.includes(k));
 }

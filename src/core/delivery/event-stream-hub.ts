@@ -67,7 +67,12 @@ export class EventStreamHub {
   async close(): Promise<void> {
     const feeds = [...this.feeds.values()];
     this.feeds.clear();
-    await Promise.all(feeds.map(async (f) => { f.entries.clear(); await (await f.sub.catch(() => undefined))?.close(); }));
+    await Promise.all(
+      feeds.map(async (f) => {
+        f.entries.clear();
+        await (await f.sub.catch(() => undefined))?.close();
+      }),
+    );
   }
 
   private async leave(tenantId: string, feed: TenantFeed, entry: Entry): Promise<void> {

@@ -59,14 +59,16 @@ function checkedUrl(text: string, protocols: readonly string[], what: string): s
     throw invalid(`${what} URL is not a URL`, { url: text });
   }
   if (text.length > MAX_URL_LENGTH) throw invalid(`${what} URL is longer than ${MAX_URL_LENGTH} characters`);
-  if (!protocols.includes(u.protocol)) throw invalid(`${what} URL must start with ${protocols.map((p) => `${p}//`).join(' or ')}`, { url: text });
+  if (!protocols.includes(u.protocol))
+    throw invalid(`${what} URL must start with ${protocols.map((p) => `${p}//`).join(' or ')}`, { url: text });
   if (u.hostname === '') throw invalid(`${what} URL has no host`, { url: text });
   if (u.username !== '' || u.password !== '') throw invalid(`${what} URL may not carry credentials`);
   return u.toString();
 }
 
 function checkedEvents(events: readonly string[] | undefined): EventKind[] {
-  if (events !== undefined && events.length === 0) throw invalid('"events" is empty: name at least one kind, or leave it out for all');
+  if (events !== undefined && events.length === 0)
+    throw invalid('"events" is empty: name at least one kind, or leave it out for all');
   try {
     return parseKinds(events) ?? [...EVENT_KINDS];
   } catch (e) {
@@ -81,8 +83,14 @@ function checkedEvents(events: readonly string[] | undefined): EventKind[] {
  * cache; secrets are opened once per integration.
  */
 export class IntegrationCatalog {
-  private readonly byTenant = new Map<string, { readonly at: number; readonly records: Promise<IntegrationRecord[]> }>();
-  private readonly byIdCache = new Map<string, { readonly at: number; readonly record: Promise<IntegrationRecord | undefined> }>();
+  private readonly byTenant = new Map<
+    string,
+    { readonly at: number; readonly records: Promise<IntegrationRecord[]> }
+  >();
+  private readonly byIdCache = new Map<
+    string,
+    { readonly at: number; readonly record: Promise<IntegrationRecord | undefined> }
+  >();
   private readonly secrets = new Map<string, string | undefined>();
   private readonly ttlMs: number;
 
@@ -113,15 +121,20 @@ export class IntegrationCatalog {
   async createMqtt(n: NewMqttIntegration): Promise<IntegrationRecord> {
     const url = checkedUrl(n.url, ['mqtt:', 'mqtts:', 'ws:', 'wss:'], 'broker');
     const events = checkedEvents(n.events);
-    if (n.username !== undefined && (n.username.length === 0 || n.username.length > 256)) throw invalid('"username" must be 1–256 characters');
-    if (n.password !== undefined && n.password.length > 1024) throw invalid('"password" is longer than 1024 characters');
+    if (n.username !== undefined && (n.username.length === 0 || n.username.length > 256))
+      throw invalid('"username" must be 1–256 characters');
+    if (n.password !== undefined && n.password.length > 1024)
+      throw invalid('"password" is longer than 1024 characters');
     if (n.topicPrefix !== undefined && !TOPIC_PREFIX.test(n.topicPrefix)) {
-      throw invalid('"topicPrefix" must be 1–8 topic levels without +, #, empty levels or a leading $', { topicPrefix: n.topicPrefix });
+      throw invalid('"topicPrefix" must be 1–8 topic levels without +, #, empty levels or a leading $', {
+        topicPrefix: n.topicPrefix,
+      });
     }
     await this.assertTenant(n.tenantId);
     const id = randomUUID();
     const r = this.record(id, 'mqtt', n.tenantId, url, events, {
-      username: n.username ?? null, topicPrefix: n.topicPrefix ?? null,
+      username: n.username ?? null,
+      topicPrefix: n.topicPrefix ?? null,
       secretSealed: n.password === undefined ? null : this.seal(id, n.password),
     });
     await this.store.createIntegration(r);
@@ -143,7 +156,12 @@ export class IntegrationCatalog {
   /** Enables (the failure count starts again) or disables an integration by hand. */
   async setEnabled(kind: IntegrationKind, id: string, enabled: boolean): Promise<IntegrationRecord> {
     const old = await this.get(kind, id);
-    const r = await this.store.setIntegrationEnabled(id, enabled, enabled ? null : 'disabled by an operator', this.clock.now());
+    const r = await this.store.setIntegrationEnabled(
+      id,
+      enabled,
+      enabled ? null : 'disabled by an operator',
+      this.clock.now(),
+    );
     if (!r) throw notFound(kind, id);
     this.invalidate(old);
     return r;
@@ -157,7 +175,11 @@ export class IntegrationCatalog {
   }
 
   /** An integration's delivery log, newest first. */
-  async attempts(kind: IntegrationKind, id: string, q: { limit: number; cursor?: string }): Promise<Page<LoggedAttempt>> {
+  async attempts(
+    kind: IntegrationKind,
+    id: string,
+    q: { limit: number; cursor?: string },
+  ): Promise<Page<LoggedAttempt>> {
     await this.get(kind, id);
     return this.store.listAttempts(id, q);
   }
@@ -168,9 +190,14 @@ export class IntegrationCatalog {
     const now = this.clock.now();
     let c = this.byTenant.get(key);
     if (!c || now - c.at > this.ttlMs) {
-      c = { at: now, records: this.store.listIntegrations({ kind, tenantId }).then((rs) => rs.filter((r) => r.disabledAt === null)) };
+      c = {
+        at: now,
+        records: this.store.listIntegrations({ kind, tenantId }).then((rs) => rs.filter((r) => r.disabledAt === null)),
+      };
       this.byTenant.set(key, c);
-      c.records.catch(() => { if (this.byTenant.get(key) === c) this.byTenant.delete(key); });
+      c.records.catch(() => {
+        if (this.byTenant.get(key) === c) this.byTenant.delete(key);
+      });
     }
     return c.records;
   }
@@ -182,7 +209,9 @@ export class IntegrationCatalog {
     if (!c || now - c.at > this.ttlMs) {
       c = { at: now, record: this.store.getIntegration(id) };
       this.byIdCache.set(id, c);
-      c.record.catch(() => { if (this.byIdCache.get(id) === c) this.byIdCache.delete(id); });
+      c.record.catch(() => {
+        if (this.byIdCache.get(id) === c) this.byIdCache.delete(id);
+      });
     }
     return c.record;
   }
@@ -190,7 +219,12 @@ export class IntegrationCatalog {
   /** The opened webhook secret or broker password; undefined when there is none. */
   secretOf(r: IntegrationRecord): string | undefined {
     if (!this.secrets.has(r.id)) {
-      this.secrets.set(r.id, r.secretSealed === null ? undefined : Buffer.from(this.vault.open(r.secretSealed, sealContext(r.id))).toString('utf8'));
+      this.secrets.set(
+        r.id,
+        r.secretSealed === null
+          ? undefined
+          : Buffer.from(this.vault.open(r.secretSealed, sealContext(r.id))).toString('utf8'),
+      );
     }
     return this.secrets.get(r.id);
   }
@@ -211,12 +245,30 @@ export class IntegrationCatalog {
     return this.vault.seal(Buffer.from(secret, 'utf8'), sealContext(id));
   }
 
-  private record(id: string, kind: IntegrationKind, tenantId: string, url: string, events: readonly EventKind[],
-    over: Partial<IntegrationRecord>): IntegrationRecord {
+  private record(
+    id: string,
+    kind: IntegrationKind,
+    tenantId: string,
+    url: string,
+    events: readonly EventKind[],
+    over: Partial<IntegrationRecord>,
+  ): IntegrationRecord {
     const now = this.clock.now();
     return {
-      id, kind, tenantId, url, events, username: null, topicPrefix: null, secretSealed: null,
-      disabledAt: null, disabledReason: null, consecutiveFailures: 0, createdAt: now, updatedAt: now, ...over,
+      id,
+      kind,
+      tenantId,
+      url,
+      events,
+      username: null,
+      topicPrefix: null,
+      secretSealed: null,
+      disabledAt: null,
+      disabledReason: null,
+      consecutiveFailures: 0,
+      createdAt: now,
+      updatedAt: now,
+      ...over,
     };
   }
 }

@@ -10,7 +10,12 @@ export const MQTT_CONSUMER = 'satiot-mqtt';
 /** The first topic level when an integration names no prefix. */
 export const DEFAULT_TOPIC_PREFIX = 'satiot';
 
-const TOPIC_SUFFIX: Readonly<Record<EventKind, string>> = { uplink: 'up', decoded: 'decoded', alarm: 'alarm', downlink: 'downlink' };
+const TOPIC_SUFFIX: Readonly<Record<EventKind, string>> = {
+  uplink: 'up',
+  decoded: 'decoded',
+  alarm: 'alarm',
+  downlink: 'downlink',
+};
 
 /** `{prefix}/{tenantId}/terminals/{devEui}/{up|decoded|alarm|downlink}`, prefix `satiot` by default. */
 export function mqttTopic(prefix: string | null, tenantId: string, devEui: string, kind: EventKind): string {
@@ -37,8 +42,14 @@ export class MqttForwarder extends DeliveryChannel {
     const devEui = d.subject.slice(d.subject.lastIndexOf('.') + 1); // the subject's last token (events/subjects.ts)
     const password = this.deps.catalog.secretOf(i);
     await this.deps.publisher.publish(
-      { url: i.url, ...(i.username !== null ? { username: i.username } : {}), ...(password !== undefined ? { password } : {}) },
-      mqttTopic(i.topicPrefix, i.tenantId, devEui, d.eventKind), Buffer.from(d.body, 'utf8'), this.deps.policy.timeoutMs,
+      {
+        url: i.url,
+        ...(i.username !== null ? { username: i.username } : {}),
+        ...(password !== undefined ? { password } : {}),
+      },
+      mqttTopic(i.topicPrefix, i.tenantId, devEui, d.eventKind),
+      Buffer.from(d.body, 'utf8'),
+      this.deps.policy.timeoutMs,
     );
     return { ok: true, statusCode: null, error: null };
   }

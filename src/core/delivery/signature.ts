@@ -26,10 +26,15 @@ export function signatureOf(secret: string, timestampS: number, body: Uint8Array
  * Missing headers are simply false.
  */
 export function verifySignature(
-  secret: string, signatureHeader: string | undefined, timestampHeader: string | undefined, body: Uint8Array | string,
-  nowS: number, toleranceS: number = SIGNATURE_TOLERANCE_S,
+  secret: string,
+  signatureHeader: string | undefined,
+  timestampHeader: string | undefined,
+  body: Uint8Array | string,
+  nowS: number,
+  toleranceS: number = SIGNATURE_TOLERANCE_S,
 ): boolean {
-  if (signatureHeader === undefined || timestampHeader === undefined || !/^\d{1,12}$/.test(timestampHeader)) return false;
+  if (signatureHeader === undefined || timestampHeader === undefined || !/^\d{1,12}$/.test(timestampHeader))
+    return false;
   const ts = Number(timestampHeader);
   if (Math.abs(nowS - ts) > toleranceS) return false;
   const expected = Buffer.from(signatureOf(secret, ts, body));

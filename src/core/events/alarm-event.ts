@@ -8,7 +8,8 @@ export interface AlarmEvent {
 }
 
 /** One id per change of an alarm (its count and state say which). */
-export const alarmEventId = (a: Alarm, action: AlarmEvent['action']): string => `${a.id}:${action}:${a.count}:${a.state}`;
+export const alarmEventId = (a: Alarm, action: AlarmEvent['action']): string =>
+  `${a.id}:${action}:${a.count}:${a.state}`;
 
 /** A rule's automatic downlink (a rule action), queued by the downlink service once per alarm. */
 export interface DownlinkRequestEvent {

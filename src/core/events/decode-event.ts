@@ -45,8 +45,15 @@ const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' 
 
 /** The `kind` field each type's JSON carries. */
 const KIND_OF: Readonly<Record<EventType, string | undefined>> = {
-  uplink: 'uplink', decoded: 'decoded', alarm: 'alarm', downlink: 'downlink', 'downlink-request': 'downlink-request',
-  rejected: 'rejected', received: 'received', anomaly: undefined, registry: 'registry',
+  uplink: 'uplink',
+  decoded: 'decoded',
+  alarm: 'alarm',
+  downlink: 'downlink',
+  'downlink-request': 'downlink-request',
+  rejected: 'rejected',
+  received: 'received',
+  anomaly: undefined,
+  registry: 'registry',
 };
 
 /**
@@ -74,13 +81,21 @@ export function decodeEvent(m: BusMessage): SatiotEvent | undefined {
         return up && { type: 'uplink', ...base, ...where, body: up };
       }
       case 'decoded':
-        return typeof body['messageId'] === 'string' ? { type: 'decoded', ...base, ...where, body: body as unknown as DecodedEvent } : undefined;
+        return typeof body['messageId'] === 'string'
+          ? { type: 'decoded', ...base, ...where, body: body as unknown as DecodedEvent }
+          : undefined;
       case 'alarm':
-        return typeof body['action'] === 'string' ? { type: 'alarm', ...base, ...where, body: body as unknown as AlarmEvent } : undefined;
+        return typeof body['action'] === 'string'
+          ? { type: 'alarm', ...base, ...where, body: body as unknown as AlarmEvent }
+          : undefined;
       case 'downlink':
-        return typeof body['action'] === 'string' ? { type: 'downlink', ...base, ...where, body: body as unknown as DownlinkEvent } : undefined;
+        return typeof body['action'] === 'string'
+          ? { type: 'downlink', ...base, ...where, body: body as unknown as DownlinkEvent }
+          : undefined;
       case 'downlink-request':
-        return typeof body['alarmId'] === 'string' && typeof body['devEui'] === 'string' ? { type: 'downlink-request', ...base, ...where, body: body as unknown as DownlinkRequestEvent } : undefined;
+        return typeof body['alarmId'] === 'string' && typeof body['devEui'] === 'string'
+          ? { type: 'downlink-request', ...base, ...where, body: body as unknown as DownlinkRequestEvent }
+          : undefined;
     }
   }
   const tokens = m.subject.split('.');
@@ -95,11 +110,17 @@ export function decodeEvent(m: BusMessage): SatiotEvent | undefined {
       return e && { type: 'received', ...base, body: e };
     }
     case 'anomaly':
-      return typeof body['id'] === 'string' && typeof body['kind'] === 'string' && isObject(body['subject']) ? { type: 'anomaly', ...base, body: body as unknown as AnomalyEvent } : undefined;
+      return typeof body['id'] === 'string' && typeof body['kind'] === 'string' && isObject(body['subject'])
+        ? { type: 'anomaly', ...base, body: body as unknown as AnomalyEvent }
+        : undefined;
     case 'registry':
-      return body['kind'] === 'registry' && isRegistryEntity(body['entity']) && typeof body['node'] === 'string'
-        && (body['keys'] === undefined || (Array.isArray(body['keys']) && body['keys'].every((k) => typeof k === 'string')))
-        ? { type: 'registry', ...base, body: body as unknown as RegistryEvent } : undefined;
+      return body['kind'] === 'registry' &&
+        isRegistryEntity(body['entity']) &&
+        typeof body['node'] === 'string' &&
+        (body['keys'] === undefined ||
+          (Array.isArray(body['keys']) && body['keys'].every((k) => typeof k === 'string')))
+        ? { type: 'registry', ...base, body: body as unknown as RegistryEvent }
+        : undefined;
     default:
       return undefined;
   }

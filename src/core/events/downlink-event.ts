@@ -2,7 +2,13 @@
 export interface DownlinkEvent {
   readonly kind: 'downlink';
   readonly action: string;
-  readonly downlink: { readonly id: string; readonly tenantId: string; readonly devEui: string; readonly state: string; readonly [k: string]: unknown };
+  readonly downlink: {
+    readonly id: string;
+    readonly tenantId: string;
+    readonly devEui: string;
+    readonly state: string;
+    readonly [k: string]: unknown;
+  };
 }
 
 /** One id per stored version of a downlink. */

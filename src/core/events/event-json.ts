@@ -6,5 +6,5 @@ export function eventJsonObject(data: Uint8Array): Record<string, unknown> | und
   } catch {
     return undefined;
   }
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : undefined;
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }

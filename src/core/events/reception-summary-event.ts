@@ -5,25 +5,44 @@ import { eventJsonObject } from './event-json.js';
 export interface ReceptionSummaryEvent {
   readonly kind: 'received';
   readonly stationId: string;
-  readonly satellites: ReadonlyArray<{ readonly satelliteId: string; readonly firstDownlinkedAt: number; readonly lastDownlinkedAt: number; readonly frames: number }>;
+  readonly satellites: ReadonlyArray<{
+    readonly satelliteId: string;
+    readonly firstDownlinkedAt: number;
+    readonly lastDownlinkedAt: number;
+    readonly frames: number;
+  }>;
   readonly receivedAt: number;
 }
 
 /** One summary per station of the receptions (first copies and duplicates) a group stored. */
 export function summariseReceptions(receptions: readonly Reception[], receivedAt: number): ReceptionSummaryEvent[] {
-  const byStation = new Map<string, Map<string, { satelliteId: string; firstDownlinkedAt: number; lastDownlinkedAt: number; frames: number }>>();
+  const byStation = new Map<
+    string,
+    Map<string, { satelliteId: string; firstDownlinkedAt: number; lastDownlinkedAt: number; frames: number }>
+  >();
   for (const r of receptions) {
     let sats = byStation.get(r.stationId);
-    if (!sats) byStation.set(r.stationId, sats = new Map());
+    if (!sats) byStation.set(r.stationId, (sats = new Map()));
     const s = sats.get(r.satelliteId);
-    if (!s) sats.set(r.satelliteId, { satelliteId: r.satelliteId, firstDownlinkedAt: r.downlinkedAt, lastDownlinkedAt: r.downlinkedAt, frames: 1 });
+    if (!s)
+      sats.set(r.satelliteId, {
+        satelliteId: r.satelliteId,
+        firstDownlinkedAt: r.downlinkedAt,
+        lastDownlinkedAt: r.downlinkedAt,
+        frames: 1,
+      });
     else {
       s.firstDownlinkedAt = Math.min(s.firstDownlinkedAt, r.downlinkedAt);
       s.lastDownlinkedAt = Math.max(s.lastDownlinkedAt, r.downlinkedAt);
       s.frames++;
     }
   }
-  return [...byStation].map(([stationId, sats]) => ({ kind: 'received', stationId, satellites: [...sats.values()], receivedAt }));
+  return [...byStation].map(([stationId, sats]) => ({
+    kind: 'received',
+    stationId,
+    satellites: [...sats.values()],
+    receivedAt,
+  }));
 }
 
 export function parseReceptionSummary(data: Uint8Array): ReceptionSummaryEvent | undefined {
@@ -33,5 +52,7 @@ export function parseReceptionSummary(data: Uint8Array): ReceptionSummaryEvent |
 
 /** A reception summary's parsed JSON as data; undefined when it is not one. */
 export function receptionSummaryData(e: Record<string, unknown>): ReceptionSummaryEvent | undefined {
-  return e['kind'] === 'received' && typeof e['stationId'] === 'string' && Array.isArray(e['satellites']) ? e as unknown as ReceptionSummaryEvent : undefined;
+  return e['kind'] === 'received' && typeof e['stationId'] === 'string' && Array.isArray(e['satellites'])
+    ? (e as unknown as ReceptionSummaryEvent)
+    : undefined;
 }

@@ -5,7 +5,12 @@ import { eventJsonObject } from './event-json.js';
  * Rejections worth a supervisor's eye: a forged or replayed frame, or one from a terminal that may
  * not send. Malformed frames and unknown DevAddrs (other networks' traffic) are only counted.
  */
-export const SECURITY_REJECTIONS: ReadonlySet<RejectionCode> = new Set<RejectionCode>(['BAD_MIC', 'REPLAYED_COUNTER', 'TERMINAL_NOT_APPROVED', 'TERMINAL_DISABLED']);
+export const SECURITY_REJECTIONS: ReadonlySet<RejectionCode> = new Set<RejectionCode>([
+  'BAD_MIC',
+  'REPLAYED_COUNTER',
+  'TERMINAL_NOT_APPROVED',
+  'TERMINAL_DISABLED',
+]);
 
 /** What the pipeline knows about a rejected frame once its header is parsed. */
 export interface RejectionContext {
@@ -41,7 +46,13 @@ export function parseRejectionEvent(data: Uint8Array): RejectionEvent | undefine
 /** A rejection event's parsed JSON as data; undefined when it is not one. */
 export function rejectionEventData(e: Record<string, unknown>): RejectionEvent | undefined {
   if (e['kind'] !== 'rejected') return undefined;
-  const ok = typeof e['code'] === 'string' && typeof e['stationId'] === 'string' && typeof e['satelliteId'] === 'string' && typeof e['devAddr'] === 'string'
-    && typeof e['capturedAt'] === 'number' && typeof e['downlinkedAt'] === 'number' && typeof e['receivedAt'] === 'number';
-  return ok ? e as unknown as RejectionEvent : undefined;
+  const ok =
+    typeof e['code'] === 'string' &&
+    typeof e['stationId'] === 'string' &&
+    typeof e['satelliteId'] === 'string' &&
+    typeof e['devAddr'] === 'string' &&
+    typeof e['capturedAt'] === 'number' &&
+    typeof e['downlinkedAt'] === 'number' &&
+    typeof e['receivedAt'] === 'number';
+  return ok ? (e as unknown as RejectionEvent) : undefined;
 }

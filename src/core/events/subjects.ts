@@ -28,7 +28,13 @@ export const SUBJECT_PREFIX = 'satiot';
 export const PARTITIONS = 16;
 
 /** The kinds of terminal events, by their subject token. */
-export const TERMINAL_EVENT_TOKENS = { uplink: 'up', decoded: 'decoded', alarm: 'alarm', downlink: 'downlink', 'downlink-request': 'downlink-request' } as const;
+export const TERMINAL_EVENT_TOKENS = {
+  uplink: 'up',
+  decoded: 'decoded',
+  alarm: 'alarm',
+  downlink: 'downlink',
+  'downlink-request': 'downlink-request',
+} as const;
 export type TerminalEventKind = keyof typeof TERMINAL_EVENT_TOKENS;
 
 /** The partition of a terminal (FNV-1a of its lower-case DevEUI, modulo PARTITIONS). */
@@ -60,11 +66,15 @@ export function tenantEvents(tenantId: string): string {
   return `${SUBJECT_PREFIX}.*.*.${tenantId}.*`;
 }
 
-export const uplinkSubject = (m: { readonly tenantId: string; readonly devEui: string }): string => terminalSubject('uplink', m.tenantId, m.devEui);
-export const decodedSubject = (tenantId: string, devEui: string): string => terminalSubject('decoded', tenantId, devEui);
+export const uplinkSubject = (m: { readonly tenantId: string; readonly devEui: string }): string =>
+  terminalSubject('uplink', m.tenantId, m.devEui);
+export const decodedSubject = (tenantId: string, devEui: string): string =>
+  terminalSubject('decoded', tenantId, devEui);
 export const alarmSubject = (tenantId: string, devEui: string): string => terminalSubject('alarm', tenantId, devEui);
-export const downlinkSubject = (tenantId: string, devEui: string): string => terminalSubject('downlink', tenantId, devEui);
-export const downlinkRequestSubject = (tenantId: string, devEui: string): string => terminalSubject('downlink-request', tenantId, devEui);
+export const downlinkSubject = (tenantId: string, devEui: string): string =>
+  terminalSubject('downlink', tenantId, devEui);
+export const downlinkRequestSubject = (tenantId: string, devEui: string): string =>
+  terminalSubject('downlink-request', tenantId, devEui);
 
 export const UPLINK_SUBJECTS = terminalEvents('uplink');
 export const DECODED_SUBJECTS = terminalEvents('decoded');
@@ -82,10 +92,14 @@ export const registrySubject = (entity: string): string => `${SUBJECT_PREFIX}.re
 export const REGISTRY_SUBJECTS = `${SUBJECT_PREFIX}.registry.>`;
 
 /** What a terminal subject names: its kind, partition, tenant and DevEUI; undefined for any other subject. */
-export function parseTerminalSubject(subject: string): { kind: TerminalEventKind; partition: number; tenantId: string; devEui: string } | undefined {
+export function parseTerminalSubject(
+  subject: string,
+): { kind: TerminalEventKind; partition: number; tenantId: string; devEui: string } | undefined {
   const t = subject.split('.');
   if (t.length !== 5 || t[0] !== SUBJECT_PREFIX) return undefined;
-  const kind = (Object.keys(TERMINAL_EVENT_TOKENS) as TerminalEventKind[]).find((k) => TERMINAL_EVENT_TOKENS[k] === t[1]);
+  const kind = (Object.keys(TERMINAL_EVENT_TOKENS) as TerminalEventKind[]).find(
+    (k) => TERMINAL_EVENT_TOKENS[k] === t[1],
+  );
   const partition = Number(t[2]);
   if (!kind || !Number.isInteger(partition) || partition < 0 || partition >= PARTITIONS) return undefined;
   return { kind, partition, tenantId: t[3]!, devEui: t[4]! };

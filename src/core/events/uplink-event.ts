@@ -14,21 +14,23 @@ export interface UplinkVia {
 
 /** The `uplink` event published after a message is durable (JSON, payload base64), with its first copy's path when known. */
 export function uplinkEvent(m: MessageRecord, via?: UplinkVia): Uint8Array {
-  return Buffer.from(JSON.stringify({
-    kind: 'uplink',
-    messageId: m.id,
-    tenantId: m.tenantId,
-    devEui: m.devEui,
-    fCnt: m.fCnt,
-    fPort: m.fPort,
-    payload: Buffer.from(m.payload).toString('base64'),
-    confirmed: m.confirmed,
-    ack: m.ack,
-    capturedAt: new Date(m.capturedAt).toISOString(),
-    downlinkedAt: new Date(m.downlinkedAt).toISOString(),
-    ingestedAt: new Date(m.ingestedAt).toISOString(),
-    ...(via ? { via: { stationId: via.stationId, satelliteId: via.satelliteId } } : {}),
-  }));
+  return Buffer.from(
+    JSON.stringify({
+      kind: 'uplink',
+      messageId: m.id,
+      tenantId: m.tenantId,
+      devEui: m.devEui,
+      fCnt: m.fCnt,
+      fPort: m.fPort,
+      payload: Buffer.from(m.payload).toString('base64'),
+      confirmed: m.confirmed,
+      ack: m.ack,
+      capturedAt: new Date(m.capturedAt).toISOString(),
+      downlinkedAt: new Date(m.downlinkedAt).toISOString(),
+      ingestedAt: new Date(m.ingestedAt).toISOString(),
+      ...(via ? { via: { stationId: via.stationId, satelliteId: via.satelliteId } } : {}),
+    }),
+  );
 }
 
 /** A stored message's `uplink` event as the outbox holds it (IngestWrite.uplinkEvents). */
@@ -59,9 +61,26 @@ export function parseUplinkEvent(data: Uint8Array): UplinkEventData | undefined 
 export function uplinkEventData(e: Record<string, unknown>): UplinkEventData | undefined {
   if (e['kind'] !== 'uplink') return undefined;
   const { messageId, tenantId, devEui, fCnt, fPort, payload, capturedAt, ack } = e;
-  if (typeof messageId !== 'string' || typeof tenantId !== 'string' || typeof devEui !== 'string' || typeof fCnt !== 'number'
-    || (fPort !== null && typeof fPort !== 'number') || typeof payload !== 'string' || typeof capturedAt !== 'string') return undefined;
+  if (
+    typeof messageId !== 'string' ||
+    typeof tenantId !== 'string' ||
+    typeof devEui !== 'string' ||
+    typeof fCnt !== 'number' ||
+    (fPort !== null && typeof fPort !== 'number') ||
+    typeof payload !== 'string' ||
+    typeof capturedAt !== 'string'
+  )
+    return undefined;
   const at = Date.parse(capturedAt);
   if (!Number.isFinite(at)) return undefined;
-  return { messageId, tenantId, devEui, fCnt, fPort: fPort as number | null, payload: new Uint8Array(Buffer.from(payload, 'base64')), capturedAt: at, ack: ack === true };
+  return {
+    messageId,
+    tenantId,
+    devEui,
+    fCnt,
+    fPort: fPort as number | null,
+    payload: new Uint8Array(Buffer.from(payload, 'base64')),
+    capturedAt: at,
+    ack: ack === true,
+  };
 }

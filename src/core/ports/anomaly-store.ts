@@ -1,8 +1,16 @@
 import type { Page } from './page.js';
 
 /** The kinds the anomaly monitor finds (src/supervision), each with its policy. */
-export type MonitoredAnomalyKind = 'replay' | 'mic-failures' | 'impossible-movement' | 'outside-region' | 'rate-excess' | 'station-out-of-contact';
-export const MONITORED_ANOMALY_KINDS: readonly MonitoredAnomalyKind[] = ['replay', 'mic-failures', 'impossible-movement', 'outside-region', 'rate-excess', 'station-out-of-contact'];
+export type MonitoredAnomalyKind =
+  'replay' | 'mic-failures' | 'impossible-movement' | 'outside-region' | 'rate-excess' | 'station-out-of-contact';
+export const MONITORED_ANOMALY_KINDS: readonly MonitoredAnomalyKind[] = [
+  'replay',
+  'mic-failures',
+  'impossible-movement',
+  'outside-region',
+  'rate-excess',
+  'station-out-of-contact',
+];
 /** Every kind: the monitor's, and `emergency-excess`, raised by the core's emergency budget (src/core/emergency-budget.ts), always an alert. */
 export type AnomalyKind = MonitoredAnomalyKind | 'emergency-excess';
 export const ANOMALY_KINDS: readonly AnomalyKind[] = [...MONITORED_ANOMALY_KINDS, 'emergency-excess'];

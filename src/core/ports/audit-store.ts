@@ -68,7 +68,9 @@ export interface AuditStore {
    * and stores the records and checkpoint it returns; records must continue the head (seq + 1, …).
    * Resolves with the new head.
    */
-  appendChained(build: (head: AuditHead) => { records: readonly AuditRecord[]; checkpoint?: AuditCheckpoint }): Promise<AuditHead>;
+  appendChained(
+    build: (head: AuditHead) => { records: readonly AuditRecord[]; checkpoint?: AuditCheckpoint },
+  ): Promise<AuditHead>;
   head(): Promise<AuditHead>;
   /** Records with seq in [fromSeq, fromSeq + limit), ascending (the verifier's read). */
   range(fromSeq: number, limit: number): Promise<AuditRecord[]>;

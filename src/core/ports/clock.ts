@@ -9,7 +9,13 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** A clock tests and the twin move by hand. */
 export class ManualClock implements Clock {
   constructor(private t: number) {}
-  now(): number { return this.t; }
-  set(t: number): void { this.t = t; }
-  advance(ms: number): void { this.t += ms; }
+  now(): number {
+    return this.t;
+  }
+  set(t: number): void {
+    this.t = t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
 }

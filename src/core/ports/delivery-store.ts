@@ -103,14 +103,24 @@ export interface DeliveryStore {
    * Enables (clearing the reason and the failure count) or disables (with `reason`) an integration;
    * the updated record, or undefined when there is none.
    */
-  setIntegrationEnabled(id: string, enabled: boolean, reason: string | null, at: number): Promise<IntegrationRecord | undefined>;
+  setIntegrationEnabled(
+    id: string,
+    enabled: boolean,
+    reason: string | null,
+    at: number,
+  ): Promise<IntegrationRecord | undefined>;
   /** A delivery ended well: the failure count starts again from 0. */
   resetFailures(integrationId: string, at: number): Promise<void>;
   /**
    * A delivery failed for good: counts it, and disables the integration with `reason` when the count
    * reaches `threshold`. `disabled` is true when this call disabled it.
    */
-  countFailedDelivery(integrationId: string, threshold: number, reason: string, at: number): Promise<{ consecutiveFailures: number; disabled: boolean }>;
+  countFailedDelivery(
+    integrationId: string,
+    threshold: number,
+    reason: string,
+    at: number,
+  ): Promise<{ consecutiveFailures: number; disabled: boolean }>;
 
   /** Queues deliveries; one whose id is already queued is left as it is. Resolves with how many were new. */
   enqueueDeliveries(ds: readonly PendingDelivery[]): Promise<number>;
@@ -135,7 +145,10 @@ export interface DeliveryStore {
   /** Logs many attempts in one statement per chunk, in the order given. */
   appendAttempts(as: readonly DeliveryAttempt[]): Promise<void>;
   /** The integration's log, newest first; `limit` 1..1000. */
-  listAttempts(integrationId: string, q: { readonly limit: number; readonly cursor?: string }): Promise<Page<LoggedAttempt>>;
+  listAttempts(
+    integrationId: string,
+    q: { readonly limit: number; readonly cursor?: string },
+  ): Promise<Page<LoggedAttempt>>;
   /** Drops log entries older than `before` (ms); resolves with how many. */
   pruneAttempts(before: number): Promise<number>;
 

@@ -8,7 +8,15 @@ import type { UsageRow, Page } from './page.js';
  * downlink whose upload contact passed unreported goes back to queued and is planned again.
  */
 export type DownlinkState = 'queued' | 'scheduled' | 'uploaded' | 'transmitted' | 'acknowledged' | 'expired' | 'failed';
-export const DOWNLINK_STATES: readonly DownlinkState[] = ['queued', 'scheduled', 'uploaded', 'transmitted', 'acknowledged', 'expired', 'failed'];
+export const DOWNLINK_STATES: readonly DownlinkState[] = [
+  'queued',
+  'scheduled',
+  'uploaded',
+  'transmitted',
+  'acknowledged',
+  'expired',
+  'failed',
+];
 
 export type { DownlinkPriority };
 
@@ -101,7 +109,10 @@ export interface DownlinkStore {
   create(d: DownlinkRecord): Promise<'created' | 'alarm-exists'>;
   get(id: string): Promise<DownlinkRecord | undefined>;
   /** A terminal's downlinks, newest first (createdAt, then id); limit 1..1000. */
-  listByTerminal(terminalId: string, q: { readonly limit: number; readonly cursor?: string }): Promise<Page<DownlinkRecord>>;
+  listByTerminal(
+    terminalId: string,
+    q: { readonly limit: number; readonly cursor?: string },
+  ): Promise<Page<DownlinkRecord>>;
   /**
    * Writes `d` (state, counter, frame, plan, ETA, history) with version `expectedVersion + 1` if the
    * stored row still has `expectedVersion`: 'stale' otherwise (nothing written), 'counter-taken'
@@ -121,7 +132,11 @@ export interface DownlinkStore {
   maxCounter(terminalId: string, exceptIds: readonly string[]): Promise<number>;
   findByAlarmId(alarmId: string): Promise<DownlinkRecord | undefined>;
   /** Downlinks still on the ground (queued or scheduled) expiring before `before`, soonest first, at most `limit`; one tenant's or all. */
-  listExpiring(q: { readonly tenantId?: string; readonly before: number; readonly limit: number }): Promise<DownlinkRecord[]>;
+  listExpiring(q: {
+    readonly tenantId?: string;
+    readonly before: number;
+    readonly limit: number;
+  }): Promise<DownlinkRecord[]>;
   /**
    * Downlinks scheduled through a station whose upload contact overlaps [from, to] (ms), by contact
    * start, emergency first within a contact, then oldest first (one terminal's frames by counter).
@@ -130,5 +145,10 @@ export interface DownlinkStore {
   /** A terminal's confirmed downlinks that are on board or transmitted (awaiting the terminal's ACK). */
   awaitingAck(terminalId: string): Promise<DownlinkRecord[]>;
   /** Downlinks queued per terminal and UTC day of queuing in [from, to): count and payload bytes. */
-  usage(q: { readonly tenantId?: string; readonly terminalId?: string; readonly from: number; readonly to: number }): Promise<UsageRow[]>;
+  usage(q: {
+    readonly tenantId?: string;
+    readonly terminalId?: string;
+    readonly from: number;
+    readonly to: number;
+  }): Promise<UsageRow[]>;
 }

@@ -56,10 +56,20 @@ export interface RegistrationStore {
   listAll(): Promise<RegistrationRecord[]>;
   delete(terminalId: string): Promise<void>;
   /** Sets a terminal's lifecycle state when it is still `from` (compare-and-set); false otherwise. */
-  setStatus(terminalId: string, from: TerminalStatus, to: TerminalStatus, change: { reason: string | null; by: string; at: number }): Promise<boolean>;
+  setStatus(
+    terminalId: string,
+    from: TerminalStatus,
+    to: TerminalStatus,
+    change: { reason: string | null; by: string; at: number },
+  ): Promise<boolean>;
   getStatus(terminalId: string): Promise<TerminalStatusRow | undefined>;
   /** Terminals in `status` (oldest first), one tenant's or all. */
-  listByStatus(q: { status: TerminalStatus; tenantId?: string; limit: number; cursor?: string }): Promise<Page<TerminalStatusRow>>;
+  listByStatus(q: {
+    status: TerminalStatus;
+    tenantId?: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<TerminalStatusRow>>;
   /** Terminal counts by lifecycle state and declared sector. */
   countByStatusAndSector(): Promise<StatusCount[]>;
   /** Replaces a sealed identity number if it is still `oldSealed`; false otherwise (a concurrent change). */
@@ -69,5 +79,9 @@ export interface RegistrationStore {
   /** Replaces an integration's sealed secret if it is still `oldSealed`; false otherwise. */
   replaceSealedIntegrationSecret(integrationId: string, oldSealed: string, newSealed: string): Promise<boolean>;
   /** Replaces a terminal's sealed session keys if they are still the old ones; false otherwise. */
-  replaceSealedSessionKeys(terminalId: string, old: { nwk: string; app: string }, next: { nwk: string; app: string }): Promise<boolean>;
+  replaceSealedSessionKeys(
+    terminalId: string,
+    old: { nwk: string; app: string },
+    next: { nwk: string; app: string },
+  ): Promise<boolean>;
 }

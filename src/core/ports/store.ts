@@ -13,7 +13,25 @@ import type { DeadLetterStore } from './dead-letter-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { NodeStore } from './node-store.js';
 import type { LimitStore } from './limit-store.js';
-import type { ApiKeyRecord, GatewayStatus, GeoPoint, TerminalProfile, TenantQuota, GroundStationRecord, MessageDecode, MessageRecord, MessageWithReceptions, Reception, RejectionCode, SatelliteRecord, Tenant, TerminalCounters, TerminalRecord, UserCodecRecord, ReportedPosition } from '../model.js';
+import type {
+  ApiKeyRecord,
+  GatewayStatus,
+  GeoPoint,
+  TerminalProfile,
+  TenantQuota,
+  GroundStationRecord,
+  MessageDecode,
+  MessageRecord,
+  MessageWithReceptions,
+  Reception,
+  RejectionCode,
+  SatelliteRecord,
+  Tenant,
+  TerminalCounters,
+  TerminalRecord,
+  UserCodecRecord,
+  ReportedPosition,
+} from '../model.js';
 
 /** What one ingest batch writes, in one transaction. */
 export interface IngestWrite {
@@ -22,7 +40,11 @@ export interface IngestWrite {
   /** Every accepted copy (new and duplicate); an identical reception already stored is ignored. */
   readonly receptions: readonly Reception[];
   /** Duplicates that carry an earlier capture or downlink time: the message keeps the minimum. */
-  readonly earlierTimes: ReadonlyArray<{ readonly messageId: string; readonly capturedAt: number; readonly downlinkedAt: number }>;
+  readonly earlierTimes: ReadonlyArray<{
+    readonly messageId: string;
+    readonly capturedAt: number;
+    readonly downlinkedAt: number;
+  }>;
   /**
    * New counter states, each with the version it was derived from (`expectedVersion`; −1 when no
    * row existed). A row whose stored version differs makes the whole write fail with
@@ -30,7 +52,11 @@ export interface IngestWrite {
    */
   readonly counters: ReadonlyArray<{ readonly state: TerminalCounters; readonly expectedVersion: number }>;
   /** Rejections to add to the per-station, per-code tallies (and to those of the hour of `at`). */
-  readonly rejections: ReadonlyArray<{ readonly stationId: string; readonly code: RejectionCode; readonly count: number }>;
+  readonly rejections: ReadonlyArray<{
+    readonly stationId: string;
+    readonly code: RejectionCode;
+    readonly count: number;
+  }>;
   /** The core's clock when the batch was decided: the hour its rejections are counted in (default: now). */
   readonly at?: number;
   /**
@@ -203,7 +229,9 @@ export interface Store {
    * Stores where another network placed the terminal for each message (one per message: a second
    * write replaces the first); the ids of messages that do not exist.
    */
-  saveReportedPositions(ps: ReadonlyArray<{ readonly messageId: string; readonly position: ReportedPosition }>): Promise<string[]>;
+  saveReportedPositions(
+    ps: ReadonlyArray<{ readonly messageId: string; readonly position: ReportedPosition }>,
+  ): Promise<string[]>;
 
   createUserCodec(c: UserCodecRecord): Promise<void>;
   getUserCodec(id: string): Promise<UserCodecRecord | undefined>;
@@ -277,7 +305,10 @@ export interface Store {
 }
 
 /** The store inside `Store.atomically()`: everything but what belongs to the store as a whole. */
-export type StoreTx = Omit<Store, 'migrate' | 'close' | 'ping' | 'commitIngest' | 'ingestInOrder' | 'audit' | 'atomically' | 'clusterable'>;
+export type StoreTx = Omit<
+  Store,
+  'migrate' | 'close' | 'ping' | 'commitIngest' | 'ingestInOrder' | 'audit' | 'atomically' | 'clusterable'
+>;
 
 /** What may change about a registered terminal: null clears the codec or the location. */
 export interface TerminalChanges {
@@ -306,6 +337,16 @@ export function ruleStateKey(ruleId: string, terminalId: string): string {
 
 /** Hourly tallies of the network's traffic (Store.trafficByHour). */
 export interface TrafficHours {
-  readonly receptions: ReadonlyArray<{ readonly hour: number; readonly stationId: string; readonly satelliteId: string; readonly count: number }>;
-  readonly rejections: ReadonlyArray<{ readonly hour: number; readonly stationId: string; readonly code: RejectionCode; readonly count: number }>;
+  readonly receptions: ReadonlyArray<{
+    readonly hour: number;
+    readonly stationId: string;
+    readonly satelliteId: string;
+    readonly count: number;
+  }>;
+  readonly rejections: ReadonlyArray<{
+    readonly hour: number;
+    readonly stationId: string;
+    readonly code: RejectionCode;
+    readonly count: number;
+  }>;
 }

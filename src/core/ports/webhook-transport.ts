@@ -11,7 +11,12 @@ export interface WebhookResponse {
  * to an address nobody registered).
  */
 export interface WebhookTransport {
-  post(url: string, headers: Readonly<Record<string, string>>, body: Uint8Array, timeoutMs: number): Promise<WebhookResponse>;
+  post(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    body: Uint8Array,
+    timeoutMs: number,
+  ): Promise<WebhookResponse>;
   /** Releases pooled connections (the delivery service's stop). */
   close?(): Promise<void>;
 }

@@ -45,7 +45,11 @@ export function readImei(bytes: Uint8Array, offset: number, field: string): stri
   for (let i = offset; i < offset + IMEI_BYTES; i++) {
     const c = bytes[i]!;
     if (c < 0x30 || c > 0x39) {
-      throw new DirectIpError('SBD_BAD_IMEI', `${field} byte ${i - offset} is 0x${c.toString(16).padStart(2, '0')}; an IMEI is 15 ASCII digits`, field);
+      throw new DirectIpError(
+        'SBD_BAD_IMEI',
+        `${field} byte ${i - offset} is 0x${c.toString(16).padStart(2, '0')}; an IMEI is 15 ASCII digits`,
+        field,
+      );
     }
     imei += String.fromCharCode(c);
   }
@@ -62,7 +66,11 @@ export function writeImei(out: Uint8Array, offset: number, imei: unknown, field:
 /** Encoding: `value` must be an integer in min..max, else SBD_BAD_VALUE naming `field`. */
 export function checkInteger(value: unknown, min: number, max: number, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new DirectIpError('SBD_BAD_VALUE', `${field} must be an integer in ${min}..${max}, got ${describe(value)}`, field);
+    throw new DirectIpError(
+      'SBD_BAD_VALUE',
+      `${field} must be an integer in ${min}..${max}, got ${describe(value)}`,
+      field,
+    );
   }
   return value;
 }
@@ -86,7 +94,11 @@ export function readLocation(content: Uint8Array): MoLocation {
   const view = viewOf(content);
   const flags = view.getUint8(0);
   if ((flags & FORMAT_CODE_MASK) !== 0) {
-    throw new DirectIpError('SBD_BAD_VALUE', `MO location format code ${(flags & FORMAT_CODE_MASK) >> 2} is not 0, the only one defined`, 'moLocation.flags');
+    throw new DirectIpError(
+      'SBD_BAD_VALUE',
+      `MO location format code ${(flags & FORMAT_CODE_MASK) >> 2} is not 0, the only one defined`,
+      'moLocation.flags',
+    );
   }
   const lat = readCoordinate(view.getUint8(1), view.getUint16(2), 90, 'moLocation.lat');
   const lon = readCoordinate(view.getUint8(4), view.getUint16(5), 180, 'moLocation.lon');
@@ -100,11 +112,19 @@ export function readLocation(content: Uint8Array): MoLocation {
 /** Unsigned decimal degrees from whole degrees and thousandths of a minute, at most `maxDegrees`. */
 function readCoordinate(degrees: number, thousandths: number, maxDegrees: number, field: string): number {
   if (thousandths >= THOUSANDTHS_PER_DEGREE) {
-    throw new DirectIpError('SBD_BAD_VALUE', `${field} has ${thousandths} thousandths of a minute; a degree has ${THOUSANDTHS_PER_DEGREE}`, field);
+    throw new DirectIpError(
+      'SBD_BAD_VALUE',
+      `${field} has ${thousandths} thousandths of a minute; a degree has ${THOUSANDTHS_PER_DEGREE}`,
+      field,
+    );
   }
   // 90° 0.001' is as impossible as 91°: the limit applies to the whole angle, not to the degree byte.
   if (degrees > maxDegrees || (degrees === maxDegrees && thousandths > 0)) {
-    throw new DirectIpError('SBD_BAD_VALUE', `${field} is ${degrees}° ${thousandths / 1000}'; at most ${maxDegrees}°`, field);
+    throw new DirectIpError(
+      'SBD_BAD_VALUE',
+      `${field} is ${degrees}° ${thousandths / 1000}'; at most ${maxDegrees}°`,
+      field,
+    );
   }
   return degrees + thousandths / THOUSANDTHS_PER_DEGREE;
 }
@@ -131,9 +151,17 @@ export function writeLocation(location: MoLocation): Uint8Array {
   return out;
 }
 
-function splitCoordinate(value: unknown, maxDegrees: number, field: string): { negative: boolean; degrees: number; thousandths: number } {
+function splitCoordinate(
+  value: unknown,
+  maxDegrees: number,
+  field: string,
+): { negative: boolean; degrees: number; thousandths: number } {
   if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > maxDegrees) {
-    throw new DirectIpError('SBD_BAD_VALUE', `${field} must be decimal degrees in −${maxDegrees}..${maxDegrees}, got ${describe(value)}`, field);
+    throw new DirectIpError(
+      'SBD_BAD_VALUE',
+      `${field} must be decimal degrees in −${maxDegrees}..${maxDegrees}, got ${describe(value)}`,
+      field,
+    );
   }
   // Rounding the whole angle (not the minutes alone) carries 59.9996' up into the next degree.
   const total = Math.round(Math.abs(value) * THOUSANDTHS_PER_DEGREE);

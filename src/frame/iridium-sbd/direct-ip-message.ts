@@ -30,8 +30,20 @@
  */
 import { DirectIpError } from './direct-ip-error.js';
 import {
-  IMEI_BYTES, MAX_U16, MAX_U32, MAX_U8, checkBytes, checkInteger, copyOf, describe, readImei, readLocation,
-  viewOf, writeImei, writeLocation, type MoLocation,
+  IMEI_BYTES,
+  MAX_U16,
+  MAX_U32,
+  MAX_U8,
+  checkBytes,
+  checkInteger,
+  copyOf,
+  describe,
+  readImei,
+  readLocation,
+  viewOf,
+  writeImei,
+  writeLocation,
+  type MoLocation,
 } from './direct-ip-fields.js';
 
 export { MO_SESSION_STATUS, MT_DISPOSITION_FLAGS, mtStatusText, mtStatusCode } from './direct-ip-status.js';
@@ -47,8 +59,14 @@ export const MT_MAX_PAYLOAD_BYTES = 1_890;
 
 /** Information element identifiers. */
 export const DIRECT_IP_IEI = {
-  moHeader: 0x01, moPayload: 0x02, moLocation: 0x03, moConfirmation: 0x05,
-  mtHeader: 0x41, mtPayload: 0x42, mtConfirmation: 0x44, mtPriority: 0x46,
+  moHeader: 0x01,
+  moPayload: 0x02,
+  moLocation: 0x03,
+  moConfirmation: 0x05,
+  mtHeader: 0x41,
+  mtPayload: 0x42,
+  mtConfirmation: 0x44,
+  mtPriority: 0x46,
 } as const;
 
 export interface MoHeader {
@@ -68,7 +86,12 @@ export interface MoHeader {
 /** Where the Iridium network places the terminal (the MO location IE); defined beside its codec. */
 export type { MoLocation } from './direct-ip-fields.js';
 
-export interface MoMessage { readonly kind: 'mo'; readonly header: MoHeader; readonly payload?: Uint8Array; readonly location?: MoLocation }
+export interface MoMessage {
+  readonly kind: 'mo';
+  readonly header: MoHeader;
+  readonly payload?: Uint8Array;
+  readonly location?: MoLocation;
+}
 export interface MtMessage {
   readonly kind: 'mt';
   /** 4 opaque bytes the client chooses; the gateway echoes them in the confirmation. */
@@ -90,14 +113,22 @@ export interface MtConfirmation {
   readonly status: number;
 }
 /** Our answer to an MO message, on the same connection: 1 received, 0 failed. */
-export interface MoConfirmation { readonly kind: 'mo-confirmation'; readonly status: 0 | 1 }
+export interface MoConfirmation {
+  readonly kind: 'mo-confirmation';
+  readonly status: 0 | 1;
+}
 export type DirectIpMessage = MoMessage | MtMessage | MtConfirmation | MoConfirmation;
 
 const HEADER_BYTES = 3;
 const IE_HEADER_BYTES = 3;
 const CLIENT_MESSAGE_ID_BYTES = 4;
 
-interface IeRule { readonly name: string; readonly field: string; readonly length?: number; readonly maxLength?: number }
+interface IeRule {
+  readonly name: string;
+  readonly field: string;
+  readonly length?: number;
+  readonly maxLength?: number;
+}
 const IE_RULES: ReadonlyMap<number, IeRule> = new Map([
   [DIRECT_IP_IEI.moHeader, { name: 'MO header', field: 'moHeader', length: 28 }],
   [DIRECT_IP_IEI.moPayload, { name: 'MO payload', field: 'moPayload', maxLength: MO_MAX_PAYLOAD_BYTES }],
@@ -130,7 +161,11 @@ export function directIpMessageLength(bytes: Uint8Array): number | undefined {
   checkRevision(bytes[0]!);
   const total = HEADER_BYTES + viewOf(bytes).getUint16(1);
   if (total > DIRECT_IP_MAX_MESSAGE_BYTES) {
-    throw new DirectIpError('SBD_TOO_LARGE', `message would have ${total} bytes; at most ${DIRECT_IP_MAX_MESSAGE_BYTES} are accepted`, 'length');
+    throw new DirectIpError(
+      'SBD_TOO_LARGE',
+      `message would have ${total} bytes; at most ${DIRECT_IP_MAX_MESSAGE_BYTES} are accepted`,
+      'length',
+    );
   }
   return total;
 }
@@ -143,31 +178,51 @@ export function parseDirectIp(bytes: Uint8Array): DirectIpMessage {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('a DirectIP message must be a Uint8Array');
   const n = bytes.length;
   if (n > DIRECT_IP_MAX_MESSAGE_BYTES) {
-    throw new DirectIpError('SBD_TOO_LARGE', `message has ${n} bytes; at most ${DIRECT_IP_MAX_MESSAGE_BYTES} are accepted`);
+    throw new DirectIpError(
+      'SBD_TOO_LARGE',
+      `message has ${n} bytes; at most ${DIRECT_IP_MAX_MESSAGE_BYTES} are accepted`,
+    );
   }
-  if (n < HEADER_BYTES) throw new DirectIpError('SBD_TOO_SHORT', `message has ${n} bytes; the header needs ${HEADER_BYTES}`, 'header');
+  if (n < HEADER_BYTES)
+    throw new DirectIpError('SBD_TOO_SHORT', `message has ${n} bytes; the header needs ${HEADER_BYTES}`, 'header');
   checkRevision(bytes[0]!);
   const declared = viewOf(bytes).getUint16(1);
   if (declared !== n - HEADER_BYTES) {
-    throw new DirectIpError('SBD_BAD_LENGTH', `overall length says ${declared} bytes follow the header; ${n - HEADER_BYTES} do`, 'length');
+    throw new DirectIpError(
+      'SBD_BAD_LENGTH',
+      `overall length says ${declared} bytes follow the header; ${n - HEADER_BYTES} do`,
+      'length',
+    );
   }
   const ies = readIes(bytes);
   const present = FAMILIES.filter((f) => f.ieis.some((iei) => ies.has(iei)));
-  if (present.length === 0) throw new DirectIpError('SBD_UNKNOWN_MESSAGE', 'message has no MO, MT or confirmation information element');
+  if (present.length === 0)
+    throw new DirectIpError('SBD_UNKNOWN_MESSAGE', 'message has no MO, MT or confirmation information element');
   if (present.length > 1) {
-    throw new DirectIpError('SBD_MIXED_MESSAGE', `message mixes ${present.map((f) => f.kind).join(' and ')} information elements`);
+    throw new DirectIpError(
+      'SBD_MIXED_MESSAGE',
+      `message mixes ${present.map((f) => f.kind).join(' and ')} information elements`,
+    );
   }
   switch (present[0]!.kind) {
-    case 'mo': return readMo(ies);
-    case 'mo-confirmation': return readMoConfirmation(ies.get(DIRECT_IP_IEI.moConfirmation)!);
-    case 'mt': return readMt(ies);
-    case 'mt-confirmation': return readMtConfirmation(ies.get(DIRECT_IP_IEI.mtConfirmation)!);
+    case 'mo':
+      return readMo(ies);
+    case 'mo-confirmation':
+      return readMoConfirmation(ies.get(DIRECT_IP_IEI.moConfirmation)!);
+    case 'mt':
+      return readMt(ies);
+    case 'mt-confirmation':
+      return readMtConfirmation(ies.get(DIRECT_IP_IEI.mtConfirmation)!);
   }
 }
 
 function checkRevision(revision: number): void {
   if (revision !== DIRECT_IP_PROTOCOL_REVISION) {
-    throw new DirectIpError('SBD_BAD_REVISION', `protocol revision ${revision} is not ${DIRECT_IP_PROTOCOL_REVISION}`, 'revision');
+    throw new DirectIpError(
+      'SBD_BAD_REVISION',
+      `protocol revision ${revision} is not ${DIRECT_IP_PROTOCOL_REVISION}`,
+      'revision',
+    );
   }
 }
 
@@ -178,7 +233,11 @@ function readIes(bytes: Uint8Array): Map<number, Uint8Array> {
   let offset = HEADER_BYTES;
   while (offset < bytes.length) {
     if (bytes.length - offset < IE_HEADER_BYTES) {
-      throw new DirectIpError('SBD_BAD_IE', `${bytes.length - offset} bytes at offset ${offset} are too few for an IE header (3)`, 'ie');
+      throw new DirectIpError(
+        'SBD_BAD_IE',
+        `${bytes.length - offset} bytes at offset ${offset} are too few for an IE header (3)`,
+        'ie',
+      );
     }
     const iei = view.getUint8(offset);
     const length = view.getUint16(offset + 1);
@@ -186,7 +245,11 @@ function readIes(bytes: Uint8Array): Map<number, Uint8Array> {
     const rule = IE_RULES.get(iei);
     const field = rule?.field ?? 'ie';
     if (start + length > bytes.length) {
-      throw new DirectIpError('SBD_BAD_IE', `IE 0x${hexByte(iei)} at offset ${offset} says ${length} bytes; ${bytes.length - start} remain`, field);
+      throw new DirectIpError(
+        'SBD_BAD_IE',
+        `IE 0x${hexByte(iei)} at offset ${offset} says ${length} bytes; ${bytes.length - start} remain`,
+        field,
+      );
     }
     offset = start + length;
     if (rule === undefined) continue;
@@ -200,12 +263,25 @@ function readIes(bytes: Uint8Array): Map<number, Uint8Array> {
 /** Parsing and encoding share it, so each refuses a bad IE with the same code. */
 function checkIeLength(rule: IeRule, length: number): void {
   if (rule.length !== undefined && length !== rule.length) {
-    throw new DirectIpError('SBD_BAD_IE', `${rule.name} IE has ${length} bytes; it is exactly ${rule.length}`, rule.field);
+    throw new DirectIpError(
+      'SBD_BAD_IE',
+      `${rule.name} IE has ${length} bytes; it is exactly ${rule.length}`,
+      rule.field,
+    );
   }
   if (rule.maxLength !== undefined) {
-    if (length === 0) throw new DirectIpError('SBD_BAD_IE', `${rule.name} IE is empty; a payload has 1..${rule.maxLength} bytes`, rule.field);
+    if (length === 0)
+      throw new DirectIpError(
+        'SBD_BAD_IE',
+        `${rule.name} IE is empty; a payload has 1..${rule.maxLength} bytes`,
+        rule.field,
+      );
     if (length > rule.maxLength) {
-      throw new DirectIpError('SBD_TOO_LARGE', `${rule.name} has ${length} bytes; at most ${rule.maxLength} are allowed`, rule.field);
+      throw new DirectIpError(
+        'SBD_TOO_LARGE',
+        `${rule.name} has ${length} bytes; at most ${rule.maxLength} are allowed`,
+        rule.field,
+      );
     }
   }
 }
@@ -225,7 +301,8 @@ function readMo(ies: Map<number, Uint8Array>): MoMessage {
   const payload = ies.get(DIRECT_IP_IEI.moPayload);
   const location = ies.get(DIRECT_IP_IEI.moLocation);
   return {
-    kind: 'mo', header,
+    kind: 'mo',
+    header,
     ...(payload === undefined ? {} : { payload }),
     ...(location === undefined ? {} : { location: readLocation(location) }),
   };
@@ -234,7 +311,11 @@ function readMo(ies: Map<number, Uint8Array>): MoMessage {
 function readMoConfirmation(content: Uint8Array): MoConfirmation {
   const status = content[0]!;
   if (status !== 0 && status !== 1) {
-    throw new DirectIpError('SBD_BAD_VALUE', `MO confirmation status ${status} is not 0 (failed) or 1 (received)`, 'moConfirmation.status');
+    throw new DirectIpError(
+      'SBD_BAD_VALUE',
+      `MO confirmation status ${status} is not 0 (failed) or 1 (received)`,
+      'moConfirmation.status',
+    );
   }
   return { kind: 'mo-confirmation', status };
 }
@@ -285,16 +366,23 @@ function readMtConfirmation(c: Uint8Array): MtConfirmation {
  * nearest thousandth of a minute, and an MO session time, which must be whole seconds.
  */
 export function encodeDirectIp(m: DirectIpMessage): Uint8Array {
-  if (typeof m !== 'object' || m === null) throw new DirectIpError('SBD_UNKNOWN_MESSAGE', `message must be an object, got ${describe(m)}`);
+  if (typeof m !== 'object' || m === null)
+    throw new DirectIpError('SBD_UNKNOWN_MESSAGE', `message must be an object, got ${describe(m)}`);
   switch (m.kind) {
-    case 'mo': return frame(encodeMoIes(m));
+    case 'mo':
+      return frame(encodeMoIes(m));
     case 'mo-confirmation': {
       if (m.status !== 0 && m.status !== 1) {
-        throw new DirectIpError('SBD_BAD_VALUE', `MO confirmation status must be 0 or 1, got ${describe(m.status)}`, 'moConfirmation.status');
+        throw new DirectIpError(
+          'SBD_BAD_VALUE',
+          `MO confirmation status must be 0 or 1, got ${describe(m.status)}`,
+          'moConfirmation.status',
+        );
       }
       return frame([ie(DIRECT_IP_IEI.moConfirmation, Uint8Array.of(m.status))]);
     }
-    case 'mt': return frame(encodeMtIes(m));
+    case 'mt':
+      return frame(encodeMtIes(m));
     case 'mt-confirmation': {
       const out = new Uint8Array(25);
       out.set(checkBytes(m.clientMessageId, CLIENT_MESSAGE_ID_BYTES, 'mtConfirmation.clientMessageId'));
@@ -305,13 +393,18 @@ export function encodeDirectIp(m: DirectIpMessage): Uint8Array {
       return frame([ie(DIRECT_IP_IEI.mtConfirmation, out)]);
     }
     default:
-      throw new DirectIpError('SBD_UNKNOWN_MESSAGE', `kind ${describe((m as { kind?: unknown }).kind)} is not mo, mt, mo-confirmation or mt-confirmation`, 'kind');
+      throw new DirectIpError(
+        'SBD_UNKNOWN_MESSAGE',
+        `kind ${describe((m as { kind?: unknown }).kind)} is not mo, mt, mo-confirmation or mt-confirmation`,
+        'kind',
+      );
   }
 }
 
 function encodeMoIes(m: MoMessage): Uint8Array[] {
   const h = m.header;
-  if (typeof h !== 'object' || h === null) throw new DirectIpError('SBD_MISSING_IE', 'MO message has no header', 'moHeader');
+  if (typeof h !== 'object' || h === null)
+    throw new DirectIpError('SBD_MISSING_IE', 'MO message has no header', 'moHeader');
   const out = new Uint8Array(28);
   const view = viewOf(out);
   view.setUint32(0, checkInteger(h.cdrReference, 0, MAX_U32, 'moHeader.cdrReference'));
@@ -322,7 +415,11 @@ function encodeMoIes(m: MoMessage): Uint8Array[] {
   // The wire carries whole seconds; a fraction would be lost silently, so it is refused.
   const sessionTime = checkInteger(h.sessionTime, 0, MAX_U32 * 1000, 'moHeader.sessionTime');
   if (sessionTime % 1000 !== 0) {
-    throw new DirectIpError('SBD_BAD_VALUE', `moHeader.sessionTime ${sessionTime} ms is not whole seconds`, 'moHeader.sessionTime');
+    throw new DirectIpError(
+      'SBD_BAD_VALUE',
+      `moHeader.sessionTime ${sessionTime} ms is not whole seconds`,
+      'moHeader.sessionTime',
+    );
   }
   view.setUint32(24, sessionTime / 1000);
   const ies = [ie(DIRECT_IP_IEI.moHeader, out)];

@@ -36,7 +36,11 @@ export function rx1Window(region: LoRaRegion, uplinkMHz: number, dataRate: strin
   const n = (uplinkMHz - CN470.upFirst) / CN470.step;
   const channel = Math.round(n);
   if (Math.abs(n - channel) > 1e-6 || channel < 0 || channel >= CN470.upChannels) return undefined;
-  return { frequencyMHz: mhz(CN470.downFirst + CN470.step * (channel % CN470.downChannels)), dataRate, delayUs: RX1_DELAY_US };
+  return {
+    frequencyMHz: mhz(CN470.downFirst + CN470.step * (channel % CN470.downChannels)),
+    dataRate,
+    delayUs: RX1_DELAY_US,
+  };
 }
 
 /** The region's default RX2: its fixed frequency at DR0. */

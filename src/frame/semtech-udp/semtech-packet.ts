@@ -46,16 +46,34 @@ export type SemtechPacketType = 'PUSH_DATA' | 'PUSH_ACK' | 'PULL_DATA' | 'PULL_R
 
 /** Byte 3 of each packet type. */
 export const SEMTECH_IDENTIFIERS: Readonly<Record<SemtechPacketType, number>> = {
-  PUSH_DATA: 0x00, PUSH_ACK: 0x01, PULL_DATA: 0x02, PULL_RESP: 0x03, PULL_ACK: 0x04, TX_ACK: 0x05,
+  PUSH_DATA: 0x00,
+  PUSH_ACK: 0x01,
+  PULL_DATA: 0x02,
+  PULL_RESP: 0x03,
+  PULL_ACK: 0x04,
+  TX_ACK: 0x05,
 };
-const TYPE_BY_IDENTIFIER: readonly SemtechPacketType[] = ['PUSH_DATA', 'PUSH_ACK', 'PULL_DATA', 'PULL_RESP', 'PULL_ACK', 'TX_ACK'];
+const TYPE_BY_IDENTIFIER: readonly SemtechPacketType[] = [
+  'PUSH_DATA',
+  'PUSH_ACK',
+  'PULL_DATA',
+  'PULL_RESP',
+  'PULL_ACK',
+  'TX_ACK',
+];
 
 /** Why a gateway refused a downlink. `NONE` is not here: it parses as `error: null`. */
 export type TxAckError =
-  | 'TOO_LATE' | 'TOO_EARLY' | 'COLLISION_PACKET' | 'COLLISION_BEACON' | 'TX_FREQ' | 'TX_POWER' | 'GPS_UNLOCKED';
+  'TOO_LATE' | 'TOO_EARLY' | 'COLLISION_PACKET' | 'COLLISION_BEACON' | 'TX_FREQ' | 'TX_POWER' | 'GPS_UNLOCKED';
 /** TX_POWER was an error up to protocol v1.4 and is a warning since v1.5; older gateways still send it as an error. */
 export const TX_ACK_ERRORS: readonly TxAckError[] = [
-  'TOO_LATE', 'TOO_EARLY', 'COLLISION_PACKET', 'COLLISION_BEACON', 'TX_FREQ', 'TX_POWER', 'GPS_UNLOCKED',
+  'TOO_LATE',
+  'TOO_EARLY',
+  'COLLISION_PACKET',
+  'COLLISION_BEACON',
+  'TX_FREQ',
+  'TX_POWER',
+  'GPS_UNLOCKED',
 ];
 
 export type Modulation = 'LORA' | 'FSK';
@@ -164,13 +182,31 @@ export interface Txpk {
 }
 
 export type SemtechPacket =
-  | { readonly type: 'PUSH_DATA'; readonly version: SemtechVersion; readonly token: number; readonly gatewayEui: string; readonly rxpk: readonly RxpkResult[]; readonly stat?: GatewayStat }
+  | {
+      readonly type: 'PUSH_DATA';
+      readonly version: SemtechVersion;
+      readonly token: number;
+      readonly gatewayEui: string;
+      readonly rxpk: readonly RxpkResult[];
+      readonly stat?: GatewayStat;
+    }
   | { readonly type: 'PUSH_ACK'; readonly version: SemtechVersion; readonly token: number }
-  | { readonly type: 'PULL_DATA'; readonly version: SemtechVersion; readonly token: number; readonly gatewayEui: string }
+  | {
+      readonly type: 'PULL_DATA';
+      readonly version: SemtechVersion;
+      readonly token: number;
+      readonly gatewayEui: string;
+    }
   | { readonly type: 'PULL_ACK'; readonly version: SemtechVersion; readonly token: number }
   | { readonly type: 'PULL_RESP'; readonly version: SemtechVersion; readonly token: number; readonly txpk: Txpk }
   /** `error` null: the downlink was accepted ("NONE", no error field, or no JSON at all). */
-  | { readonly type: 'TX_ACK'; readonly version: SemtechVersion; readonly token: number; readonly gatewayEui: string; readonly error: TxAckError | null };
+  | {
+      readonly type: 'TX_ACK';
+      readonly version: SemtechVersion;
+      readonly token: number;
+      readonly gatewayEui: string;
+      readonly error: TxAckError | null;
+    };
 
 const HEADER_BYTES = 4;
 const EUI_BYTES = 8;
@@ -202,9 +238,17 @@ export function parseSemtechPacket(bytes: Uint8Array): SemtechPacket {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('a Semtech UDP packet must be a Uint8Array');
   const n = bytes.length;
   if (n > SEMTECH_MAX_DATAGRAM_BYTES) {
-    throw new SemtechPacketError('SEMTECH_TOO_LARGE', `datagram has ${n} bytes; UDP carries at most ${SEMTECH_MAX_DATAGRAM_BYTES}`);
+    throw new SemtechPacketError(
+      'SEMTECH_TOO_LARGE',
+      `datagram has ${n} bytes; UDP carries at most ${SEMTECH_MAX_DATAGRAM_BYTES}`,
+    );
   }
-  if (n < HEADER_BYTES) throw new SemtechPacketError('SEMTECH_TOO_SHORT', `datagram has ${n} bytes; the header needs ${HEADER_BYTES}`, 'header');
+  if (n < HEADER_BYTES)
+    throw new SemtechPacketError(
+      'SEMTECH_TOO_SHORT',
+      `datagram has ${n} bytes; the header needs ${HEADER_BYTES}`,
+      'header',
+    );
   const version = bytes[0]!;
   if (version !== 1 && version !== 2) {
     throw new SemtechPacketError('SEMTECH_BAD_VERSION', `protocol version ${version} is not 1 or 2`, 'version');
@@ -213,7 +257,11 @@ export function parseSemtechPacket(bytes: Uint8Array): SemtechPacket {
   const identifier = bytes[3]!;
   const type = TYPE_BY_IDENTIFIER[identifier];
   if (type === undefined) {
-    throw new SemtechPacketError('SEMTECH_UNKNOWN_IDENTIFIER', `identifier 0x${hexByte(identifier)} is not a packet type (0x00..0x05)`, 'identifier');
+    throw new SemtechPacketError(
+      'SEMTECH_UNKNOWN_IDENTIFIER',
+      `identifier 0x${hexByte(identifier)} is not a packet type (0x00..0x05)`,
+      'identifier',
+    );
   }
   switch (type) {
     case 'PUSH_ACK':
@@ -226,27 +274,51 @@ export function parseSemtechPacket(bytes: Uint8Array): SemtechPacket {
     case 'PUSH_DATA': {
       expectMinLength(bytes, HEADER_WITH_EUI_BYTES, type);
       const root = readJsonObject(bytes, HEADER_WITH_EUI_BYTES, type);
-      if (root === undefined) throw new SemtechPacketError('SEMTECH_BAD_JSON', 'PUSH_DATA carries no JSON object after the gateway EUI', 'json');
-      return omitUndefined({ type, version, token, gatewayEui: readEui(bytes), rxpk: readRxpkArray(root), stat: readStatMember(root) });
+      if (root === undefined)
+        throw new SemtechPacketError(
+          'SEMTECH_BAD_JSON',
+          'PUSH_DATA carries no JSON object after the gateway EUI',
+          'json',
+        );
+      return omitUndefined({
+        type,
+        version,
+        token,
+        gatewayEui: readEui(bytes),
+        rxpk: readRxpkArray(root),
+        stat: readStatMember(root),
+      });
     }
     case 'PULL_RESP': {
       const root = readJsonObject(bytes, HEADER_BYTES, type);
-      if (root === undefined) throw new SemtechPacketError('SEMTECH_BAD_JSON', 'PULL_RESP carries no JSON object after the header', 'json');
+      if (root === undefined)
+        throw new SemtechPacketError('SEMTECH_BAD_JSON', 'PULL_RESP carries no JSON object after the header', 'json');
       const txpk = own(root, 'txpk');
-      if (txpk === undefined) throw new SemtechPacketError('SEMTECH_BAD_TXPK', 'PULL_RESP JSON has no txpk object', 'txpk');
+      if (txpk === undefined)
+        throw new SemtechPacketError('SEMTECH_BAD_TXPK', 'PULL_RESP JSON has no txpk object', 'txpk');
       return { type, version, token, txpk: readTxpk(txpk) };
     }
     case 'TX_ACK': {
       expectMinLength(bytes, HEADER_WITH_EUI_BYTES, type);
       const root = readJsonObject(bytes, HEADER_WITH_EUI_BYTES, type);
-      return { type, version, token, gatewayEui: readEui(bytes), error: root === undefined ? null : readTxAckError(root) };
+      return {
+        type,
+        version,
+        token,
+        gatewayEui: readEui(bytes),
+        error: root === undefined ? null : readTxAckError(root),
+      };
     }
   }
 }
 
 function expectMinLength(bytes: Uint8Array, min: number, type: SemtechPacketType): void {
   if (bytes.length < min) {
-    throw new SemtechPacketError('SEMTECH_TOO_SHORT', `${type} has ${bytes.length} bytes; it needs at least ${min} (header and gateway EUI)`, 'header');
+    throw new SemtechPacketError(
+      'SEMTECH_TOO_SHORT',
+      `${type} has ${bytes.length} bytes; it needs at least ${min} (header and gateway EUI)`,
+      'header',
+    );
   }
 }
 
@@ -286,16 +358,22 @@ function readJsonObject(bytes: Uint8Array, start: number, type: SemtechPacketTyp
   } catch (e) {
     throw new SemtechPacketError('SEMTECH_BAD_JSON', `${type} JSON does not parse: ${(e as Error).message}`, 'json');
   }
-  if (!isObject(value)) throw new SemtechPacketError('SEMTECH_BAD_JSON', `${type} JSON must be an object, got ${describe(value)}`, 'json');
+  if (!isObject(value))
+    throw new SemtechPacketError('SEMTECH_BAD_JSON', `${type} JSON must be an object, got ${describe(value)}`, 'json');
   return value;
 }
 
 function readRxpkArray(root: JsonObject): RxpkResult[] {
   const list = own(root, 'rxpk');
   if (list === undefined) return [];
-  if (!Array.isArray(list)) throw new SemtechPacketError('SEMTECH_BAD_JSON', `rxpk must be an array, got ${describe(list)}`, 'rxpk');
+  if (!Array.isArray(list))
+    throw new SemtechPacketError('SEMTECH_BAD_JSON', `rxpk must be an array, got ${describe(list)}`, 'rxpk');
   if (list.length > SEMTECH_MAX_RXPK) {
-    throw new SemtechPacketError('SEMTECH_TOO_LARGE', `rxpk has ${list.length} entries; at most ${SEMTECH_MAX_RXPK} are accepted`, 'rxpk');
+    throw new SemtechPacketError(
+      'SEMTECH_TOO_LARGE',
+      `rxpk has ${list.length} entries; at most ${SEMTECH_MAX_RXPK} are accepted`,
+      'rxpk',
+    );
   }
   return list.map((entry: unknown, i): RxpkResult => {
     try {
@@ -348,9 +426,16 @@ function readStat(value: unknown): GatewayStat {
   const num = (key: string): number | undefined => r.optional(key, isFiniteNumber, 'a number');
   return omitUndefined({
     time: r.optional('time', isString, 'a string'),
-    lati: num('lati'), long: num('long'), alti: num('alti'),
-    rxnb: num('rxnb'), rxok: num('rxok'), rxfw: num('rxfw'), ackr: num('ackr'),
-    dwnb: num('dwnb'), txnb: num('txnb'), temp: num('temp'),
+    lati: num('lati'),
+    long: num('long'),
+    alti: num('alti'),
+    rxnb: num('rxnb'),
+    rxok: num('rxok'),
+    rxfw: num('rxfw'),
+    ackr: num('ackr'),
+    dwnb: num('dwnb'),
+    txnb: num('txnb'),
+    temp: num('temp'),
   });
 }
 
@@ -360,7 +445,11 @@ function readTxpk(value: unknown): Txpk {
   const tmst = r.optional('tmst', isU32, `an integer in 0..${MAX_U32} (µs)`);
   const tmms = r.optional('tmms', isUint, 'a non-negative integer (GPS ms)');
   if (imme !== true && tmst === undefined && tmms === undefined) {
-    throw new SemtechPacketError('SEMTECH_BAD_TXPK', 'txpk says neither when to send (imme true, tmst or tmms)', 'txpk.tmst');
+    throw new SemtechPacketError(
+      'SEMTECH_BAD_TXPK',
+      'txpk says neither when to send (imme true, tmst or tmms)',
+      'txpk.tmst',
+    );
   }
   const modu = r.required('modu', isModulation, '"LORA" or "FSK"');
   const size = r.required('size', isPayloadSize, `an integer in 0..${SEMTECH_MAX_PAYLOAD_BYTES}`);
@@ -373,12 +462,18 @@ function readTxpk(value: unknown): Txpk {
     powe: r.optional('powe', isInteger, 'an integer (dBm)'),
     modu,
     datr: readDatr(r, modu),
-    codr: modu === 'LORA'
-      ? r.required('codr', (v): v is string => typeof v === 'string' && TXPK_LORA_CODING_RATES.has(v), 'a LoRa coding rate ("4/5", "4/6", "4/7" or "4/8")')
-      : r.optional('codr', isNonEmptyString, 'a non-empty string'),
-    fdev: modu === 'FSK'
-      ? r.required('fdev', isUint, 'a non-negative integer (Hz)')
-      : r.optional('fdev', isUint, 'a non-negative integer (Hz)'),
+    codr:
+      modu === 'LORA'
+        ? r.required(
+            'codr',
+            (v): v is string => typeof v === 'string' && TXPK_LORA_CODING_RATES.has(v),
+            'a LoRa coding rate ("4/5", "4/6", "4/7" or "4/8")',
+          )
+        : r.optional('codr', isNonEmptyString, 'a non-empty string'),
+    fdev:
+      modu === 'FSK'
+        ? r.required('fdev', isUint, 'a non-negative integer (Hz)')
+        : r.optional('fdev', isUint, 'a non-negative integer (Hz)'),
     ipol: r.optional('ipol', isBoolean, 'a boolean'),
     prea: r.optional('prea', (v): v is number => isUint(v) && v <= 0xffff, 'an integer in 0..65535 (symbols)'),
     data: readData(r, size),
@@ -392,13 +487,18 @@ function readTxAckError(root: JsonObject): TxAckError | null {
   const r = reader(ack, 'SEMTECH_BAD_TX_ACK', 'txpk_ack', 'txpk_ack');
   const error = r.optional('error', isString, 'a string');
   if (error === undefined || error === '' || error === 'NONE') return null;
-  if (!(TX_ACK_ERRORS as readonly string[]).includes(error)) r.fail('error', `must be NONE or one of ${TX_ACK_ERRORS.join(', ')}`, error);
+  if (!(TX_ACK_ERRORS as readonly string[]).includes(error))
+    r.fail('error', `must be NONE or one of ${TX_ACK_ERRORS.join(', ')}`, error);
   return error as TxAckError;
 }
 
 function readDatr(r: Reader, modu: Modulation): string | number {
   return modu === 'LORA'
-    ? r.required('datr', (v): v is string => typeof v === 'string' && LORA_DATR.test(v), 'a LoRa data rate "SF<5..12>BW<125|250|500>"')
+    ? r.required(
+        'datr',
+        (v): v is string => typeof v === 'string' && LORA_DATR.test(v),
+        'a LoRa data rate "SF<5..12>BW<125|250|500>"',
+      )
     : r.required('datr', (v): v is number => isUint(v) && v > 0, 'an FSK bit rate (a positive integer, bit/s)');
 }
 
@@ -407,7 +507,11 @@ function readData(r: Reader, size: number): Uint8Array {
   const data = decodeBase64(text);
   if (data === undefined) r.fail('data', 'must be base64', text);
   if (data.length !== size) {
-    throw new SemtechPacketError(r.code, `${r.path}.size ${size} does not match the ${data.length} bytes of ${r.path}.data`, `${r.kind}.size`);
+    throw new SemtechPacketError(
+      r.code,
+      `${r.path}.size ${size} does not match the ${data.length} bytes of ${r.path}.data`,
+      `${r.kind}.size`,
+    );
   }
   return data;
 }
@@ -424,10 +528,20 @@ function readData(r: Reader, size: number): Uint8Array {
  */
 export function encodeSemtechPacket(p: SemtechPacket): Uint8Array {
   const identifier = (SEMTECH_IDENTIFIERS as Record<string, number | undefined>)[p.type];
-  if (identifier === undefined) throw new SemtechPacketError('SEMTECH_UNKNOWN_IDENTIFIER', `${String(p.type)} is not a packet type`, 'identifier');
-  if (p.version !== 1 && p.version !== 2) throw new SemtechPacketError('SEMTECH_BAD_VERSION', `protocol version ${String(p.version)} is not 1 or 2`, 'version');
+  if (identifier === undefined)
+    throw new SemtechPacketError('SEMTECH_UNKNOWN_IDENTIFIER', `${String(p.type)} is not a packet type`, 'identifier');
+  if (p.version !== 1 && p.version !== 2)
+    throw new SemtechPacketError(
+      'SEMTECH_BAD_VERSION',
+      `protocol version ${String(p.version)} is not 1 or 2`,
+      'version',
+    );
   if (!isInteger(p.token) || p.token < 0 || p.token > 0xffff) {
-    throw new SemtechPacketError('SEMTECH_BAD_HEADER', `token must be an integer in 0..65535, got ${describe(p.token)}`, 'token');
+    throw new SemtechPacketError(
+      'SEMTECH_BAD_HEADER',
+      `token must be an integer in 0..65535, got ${describe(p.token)}`,
+      'token',
+    );
   }
   let eui: string | undefined;
   let json: unknown;
@@ -453,7 +567,10 @@ export function encodeSemtechPacket(p: SemtechPacket): Uint8Array {
   const body = json === undefined ? undefined : Buffer.from(JSON.stringify(json), 'utf8');
   const length = HEADER_BYTES + (eui === undefined ? 0 : EUI_BYTES) + (body?.length ?? 0);
   if (length > SEMTECH_MAX_DATAGRAM_BYTES) {
-    throw new SemtechPacketError('SEMTECH_TOO_LARGE', `${p.type} would have ${length} bytes; UDP carries at most ${SEMTECH_MAX_DATAGRAM_BYTES}`);
+    throw new SemtechPacketError(
+      'SEMTECH_TOO_LARGE',
+      `${p.type} would have ${length} bytes; UDP carries at most ${SEMTECH_MAX_DATAGRAM_BYTES}`,
+    );
   }
   const out = new Uint8Array(length);
   out[0] = p.version;
@@ -473,21 +590,34 @@ const EUI_HEX = /^[0-9a-fA-F]{16}$/;
 
 function writeEui(out: Uint8Array, eui: string): void {
   if (typeof eui !== 'string' || !EUI_HEX.test(eui)) {
-    throw new SemtechPacketError('SEMTECH_BAD_HEADER', `gateway EUI must be 16 hex digits, got ${describe(eui)}`, 'gatewayEui');
+    throw new SemtechPacketError(
+      'SEMTECH_BAD_HEADER',
+      `gateway EUI must be 16 hex digits, got ${describe(eui)}`,
+      'gatewayEui',
+    );
   }
   for (let i = 0; i < EUI_BYTES; i++) out[HEADER_BYTES + i] = parseInt(eui.slice(2 * i, 2 * i + 2), 16);
 }
 
 function pushDataJson(entries: readonly RxpkResult[], stat: GatewayStat | undefined): JsonObject {
-  if (!Array.isArray(entries)) throw new SemtechPacketError('SEMTECH_BAD_JSON', 'PUSH_DATA rxpk must be an array', 'rxpk');
+  if (!Array.isArray(entries))
+    throw new SemtechPacketError('SEMTECH_BAD_JSON', 'PUSH_DATA rxpk must be an array', 'rxpk');
   if (entries.length > SEMTECH_MAX_RXPK) {
-    throw new SemtechPacketError('SEMTECH_TOO_LARGE', `rxpk has ${entries.length} entries; at most ${SEMTECH_MAX_RXPK} are accepted`, 'rxpk');
+    throw new SemtechPacketError(
+      'SEMTECH_TOO_LARGE',
+      `rxpk has ${entries.length} entries; at most ${SEMTECH_MAX_RXPK} are accepted`,
+      'rxpk',
+    );
   }
   const root: JsonObject = {};
   if (entries.length > 0) {
     root['rxpk'] = entries.map((entry, i) => {
       if (!entry.ok) {
-        throw new SemtechPacketError('SEMTECH_BAD_RXPK', `rxpk[${i}] is a refused entry (${entry.message}) and cannot be encoded`, 'rxpk');
+        throw new SemtechPacketError(
+          'SEMTECH_BAD_RXPK',
+          `rxpk[${i}] is a refused entry (${entry.message}) and cannot be encoded`,
+          'rxpk',
+        );
       }
       return rxpkJson(entry.rxpk, `rxpk[${i}]`);
     });
@@ -502,35 +632,80 @@ function pushDataJson(entries: readonly RxpkResult[], stat: GatewayStat | undefi
 
 function rxpkJson(x: Rxpk, path: string): JsonObject {
   if (x.time !== undefined && !(isInteger(x.time) && Math.abs(x.time) <= MAX_DATE_MS)) {
-    throw new SemtechPacketError('SEMTECH_BAD_RXPK', `${path}.time must be whole Unix milliseconds, got ${describe(x.time)}`, 'rxpk.time');
+    throw new SemtechPacketError(
+      'SEMTECH_BAD_RXPK',
+      `${path}.time must be whole Unix milliseconds, got ${describe(x.time)}`,
+      'rxpk.time',
+    );
   }
   const timeText = x.timeIso ?? (x.time === undefined ? undefined : formatUtcTime(x.time));
   const wire = omitUndefined({
-    time: timeText, tmms: x.tmms, tmst: x.tmst, chan: x.chan, rfch: x.rfch, freq: x.freq, stat: x.stat,
-    modu: x.modu, datr: x.datr, codr: x.codr, rssi: x.rssi, rssis: x.rssis, lsnr: x.lsnr, foff: x.foff,
-    size: x.size, data: encodeBase64(x.data, 'SEMTECH_BAD_RXPK', path, 'rxpk'),
+    time: timeText,
+    tmms: x.tmms,
+    tmst: x.tmst,
+    chan: x.chan,
+    rfch: x.rfch,
+    freq: x.freq,
+    stat: x.stat,
+    modu: x.modu,
+    datr: x.datr,
+    codr: x.codr,
+    rssi: x.rssi,
+    rssis: x.rssis,
+    lsnr: x.lsnr,
+    foff: x.foff,
+    size: x.size,
+    data: encodeBase64(x.data, 'SEMTECH_BAD_RXPK', path, 'rxpk'),
   });
   const back = readRxpk(wire, path);
   if (x.time !== undefined && back.time !== x.time) {
-    throw new SemtechPacketError('SEMTECH_BAD_RXPK', `${path}.time ${describe(x.time)} disagrees with ${path}.timeIso ${describe(x.timeIso)} (${describe(back.time)} ms)`, 'rxpk.time');
+    throw new SemtechPacketError(
+      'SEMTECH_BAD_RXPK',
+      `${path}.time ${describe(x.time)} disagrees with ${path}.timeIso ${describe(x.timeIso)} (${describe(back.time)} ms)`,
+      'rxpk.time',
+    );
   }
   return wire;
 }
 
 function statJson(s: GatewayStat): JsonObject {
-  if (!isObject(s)) throw new SemtechPacketError('SEMTECH_BAD_STAT', `stat must be an object, got ${describe(s)}`, 'stat');
+  if (!isObject(s))
+    throw new SemtechPacketError('SEMTECH_BAD_STAT', `stat must be an object, got ${describe(s)}`, 'stat');
   return omitUndefined({
-    time: s.time, lati: s.lati, long: s.long, alti: s.alti, rxnb: s.rxnb, rxok: s.rxok, rxfw: s.rxfw,
-    ackr: s.ackr, dwnb: s.dwnb, txnb: s.txnb, temp: s.temp,
+    time: s.time,
+    lati: s.lati,
+    long: s.long,
+    alti: s.alti,
+    rxnb: s.rxnb,
+    rxok: s.rxok,
+    rxfw: s.rxfw,
+    ackr: s.ackr,
+    dwnb: s.dwnb,
+    txnb: s.txnb,
+    temp: s.temp,
   });
 }
 
 function txpkJson(t: Txpk): JsonObject {
-  if (!isObject(t)) throw new SemtechPacketError('SEMTECH_BAD_TXPK', `txpk must be an object, got ${describe(t)}`, 'txpk');
+  if (!isObject(t))
+    throw new SemtechPacketError('SEMTECH_BAD_TXPK', `txpk must be an object, got ${describe(t)}`, 'txpk');
   const data = encodeBase64(t.data, 'SEMTECH_BAD_TXPK', 'txpk', 'txpk');
   const wire = omitUndefined({
-    imme: t.imme, tmst: t.tmst, tmms: t.tmms, freq: t.freq, rfch: t.rfch, powe: t.powe, modu: t.modu,
-    datr: t.datr, codr: t.codr, fdev: t.fdev, ipol: t.ipol, prea: t.prea, size: t.data.length, data, ncrc: t.ncrc,
+    imme: t.imme,
+    tmst: t.tmst,
+    tmms: t.tmms,
+    freq: t.freq,
+    rfch: t.rfch,
+    powe: t.powe,
+    modu: t.modu,
+    datr: t.datr,
+    codr: t.codr,
+    fdev: t.fdev,
+    ipol: t.ipol,
+    prea: t.prea,
+    size: t.data.length,
+    data,
+    ncrc: t.ncrc,
   });
   readTxpk(wire);
   return wire;
@@ -539,7 +714,11 @@ function txpkJson(t: Txpk): JsonObject {
 function txAckJson(error: TxAckError | null): JsonObject | undefined {
   if (error === null) return undefined;
   if (!TX_ACK_ERRORS.includes(error)) {
-    throw new SemtechPacketError('SEMTECH_BAD_TX_ACK', `txpk_ack.error must be null or one of ${TX_ACK_ERRORS.join(', ')}, got ${describe(error)}`, 'txpk_ack.error');
+    throw new SemtechPacketError(
+      'SEMTECH_BAD_TX_ACK',
+      `txpk_ack.error must be null or one of ${TX_ACK_ERRORS.join(', ')}, got ${describe(error)}`,
+      'txpk_ack.error',
+    );
   }
   return { txpk_ack: { error } };
 }
@@ -573,13 +752,16 @@ function reader(value: unknown, code: SemtechErrorCode, path: string, kind: stri
   if (!isObject(value)) throw new SemtechPacketError(code, `${path} must be an object, got ${describe(value)}`, kind);
   const o = value;
   const r: Reader = {
-    code, path, kind,
+    code,
+    path,
+    kind,
     fail(key, expected, got) {
       throw new SemtechPacketError(code, `${path}.${key} must be ${expected}, got ${describe(got)}`, `${kind}.${key}`);
     },
     required(key, check, expected) {
       const v = own(o, key);
-      if (v === undefined) throw new SemtechPacketError(code, `${path}.${key} is required (${expected})`, `${kind}.${key}`);
+      if (v === undefined)
+        throw new SemtechPacketError(code, `${path}.${key} is required (${expected})`, `${kind}.${key}`);
       if (!check(v)) r.fail(key, expected, v);
       return v;
     },
@@ -668,7 +850,8 @@ function decodeBase64(text: string): Uint8Array | undefined {
 }
 
 function encodeBase64(data: unknown, code: SemtechErrorCode, path: string, kind: string): string {
-  if (!(data instanceof Uint8Array)) throw new SemtechPacketError(code, `${path}.data must be a Uint8Array, got ${describe(data)}`, `${kind}.data`);
+  if (!(data instanceof Uint8Array))
+    throw new SemtechPacketError(code, `${path}.data must be a Uint8Array, got ${describe(data)}`, `${kind}.data`);
   return Buffer.from(data.buffer, data.byteOffset, data.length).toString('base64');
 }
 
@@ -679,7 +862,14 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function parseUtcTime(text: string): number | undefined {
   const m = ISO_TIME.exec(text);
   if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
   // Second 60 is a leap second: Date rolls it into the next minute, the closest Unix time has.

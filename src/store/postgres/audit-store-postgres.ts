@@ -8,16 +8,33 @@ import { auditRow, checkContinues, checkpointRow, KyselyAuditStore, type AuditTa
  * chain never forks; READ COMMITTED is enough, as the lock is taken before the head is read.
  */
 export class PostgresAuditStore extends KyselyAuditStore {
-  async appendChained(build: (head: AuditHead) => { records: readonly AuditRecord[]; checkpoint?: AuditCheckpoint }): Promise<AuditHead> {
+  async appendChained(
+    build: (head: AuditHead) => { records: readonly AuditRecord[]; checkpoint?: AuditCheckpoint },
+  ): Promise<AuditHead> {
     return this.db.transaction().execute(async (trx: Kysely<AuditTables>) => {
-      const h = await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
+      const h = await trx
+        .selectFrom('audit_head')
+        .select(['seq', 'hash'])
+        .where('id', '=', 1)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       const head = { seq: Number(h.seq), hash: h.hash };
       const { records, checkpoint } = build(head);
       checkContinues(head, records);
       if (records.length > 0) await trx.insertInto('audit_log').values(records.map(auditRow)).execute();
       if (checkpoint) {
-        await trx.insertInto('audit_checkpoints').values(checkpointRow(checkpoint))
-          .onConflict((oc) => oc.column('seq').doUpdateSet({ hash: sql`excluded.hash`, at: sql`excluded.at`, key_id: sql`excluded.key_id`, sig_alg: sql`excluded.sig_alg`, signature: sql`excluded.signature` }))
+        await trx
+          .insertInto('audit_checkpoints')
+          .values(checkpointRow(checkpoint))
+          .onConflict((oc) =>
+            oc.column('seq').doUpdateSet({
+              hash: sql`excluded.hash`,
+              at: sql`excluded.at`,
+              key_id: sql`excluded.key_id`,
+              sig_alg: sql`excluded.sig_alg`,
+              signature: sql`excluded.signature`,
+            }),
+          )
           .execute();
       }
       const last = records[records.length - 1];

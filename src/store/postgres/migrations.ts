@@ -57,8 +57,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
  * starting together migrate one at a time; the later ones find nothing to do). Creates `schema`
  * first when one is given (the pool's connections have it as their search_path).
  */
-export async function migratePostgres(pool: Pool, schema: string | undefined,
-  migrations: readonly Migration[] = POSTGRES_MIGRATIONS): Promise<void> {
+export async function migratePostgres(
+  pool: Pool,
+  schema: string | undefined,
+  migrations: readonly Migration[] = POSTGRES_MIGRATIONS,
+): Promise<void> {
   const known = latestVersion(migrations);
   const client = await pool.connect();
   let broken = false;
@@ -78,11 +81,17 @@ export async function migratePostgres(pool: Pool, schema: string | undefined,
     for (const m of migrations) {
       if (applied.has(m.version)) continue;
       await client.query(m.sql);
-      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        m.version,
+        m.name,
+        Date.now(),
+      ]);
     }
     await client.query('COMMIT');
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => { broken = true; });
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
     throw e;
   } finally {
     client.release(broken);

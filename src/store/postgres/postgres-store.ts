@@ -57,10 +57,17 @@ export class PostgresStore extends KyselyStore {
   private closed = false;
   readonly audit: PostgresAuditStore;
 
-  constructor(connectionString: string, readonly options: PostgresStoreOptions = {}) {
+  constructor(
+    connectionString: string,
+    readonly options: PostgresStoreOptions = {},
+  ) {
     const schema = options.schema;
     if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-      throw new SatiotError('INVALID_ARGUMENT', 'A PostgreSQL schema name is lowercase letters, digits and underscores.', { schema });
+      throw new SatiotError(
+        'INVALID_ARGUMENT',
+        'A PostgreSQL schema name is lowercase letters, digits and underscores.',
+        { schema },
+      );
     }
     const pool = new pg.Pool({
       ...withSearchPath(connectionString, schema),
@@ -68,13 +75,18 @@ export class PostgresStore extends KyselyStore {
       // A server that is down fails a request within seconds (503 STORE_UNAVAILABLE) instead of hanging it.
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
       // int8 (bigint, count(*)) as JS numbers: every stored value fits in 2^53.
-      types: { getTypeParser: (oid, format) => (oid === pg.types.builtins.INT8 ? parseInt8 : pg.types.getTypeParser(oid, format)) },
+      types: {
+        getTypeParser: (oid, format) =>
+          oid === pg.types.builtins.INT8 ? parseInt8 : pg.types.getTypeParser(oid, format),
+      },
     });
     // A connection that breaks (a server restart, a failover) must never end the process: an idle
     // one is dropped by the pool (its 'error'), and one checked out — between two statements of a
     // transaction — emits 'error' on its own client, which then fails its next query instead.
     pool.on('error', () => undefined);
-    pool.on('connect', (client) => { client.on('error', () => undefined); });
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     super(new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) }), POSTGRES_CAPABILITIES);
     this.pool = pool;
     this.audit = new PostgresAuditStore(this.db);
@@ -89,7 +101,10 @@ export class PostgresStore extends KyselyStore {
   }
 
   protected bind(trx: Kysely<StoreDatabase>): TransactionStore {
-    return new TransactionStore(trx, POSTGRES_CAPABILITIES, { backend: 'postgres', violation: (e) => this.constraintViolation(e) });
+    return new TransactionStore(trx, POSTGRES_CAPABILITIES, {
+      backend: 'postgres',
+      violation: (e) => this.constraintViolation(e),
+    });
   }
 
   async close(): Promise<void> {
@@ -115,7 +130,9 @@ export class PostgresStore extends KyselyStore {
       await appendEvents(client, w, inserted);
       await client.query('COMMIT');
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => { broken = true; });
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
       const code = sqlState(e);
       if (code === DEADLOCK_DETECTED || code === SERIALIZATION_FAILURE) {
         throw new CounterConflictError(w.counters.map((c) => c.state.terminalId));
@@ -156,7 +173,8 @@ export class PostgresStore extends KyselyStore {
     if (stale.size > 0) throw new StaleTerminalError([...stale]);
     const stations = await this.stationSeqsOf(w.receptions.map((r) => r.stationId));
     for (const r of w.receptions) {
-      if (!stations.has(r.stationId)) throw new SatiotError('INVALID_ARGUMENT', `No ground station ${r.stationId}.`, { stationId: r.stationId });
+      if (!stations.has(r.stationId))
+        throw new SatiotError('INVALID_ARGUMENT', `No ground station ${r.stationId}.`, { stationId: r.stationId });
     }
     return { terminals, stations };
   }
@@ -165,7 +183,9 @@ export class PostgresStore extends KyselyStore {
   private async goneTerminals(w: IngestWrite): Promise<string[]> {
     const ids = [...new Set([...w.counters.map((c) => c.state.terminalId), ...w.newMessages.map((m) => m.terminalId)])];
     if (ids.length === 0) return [];
-    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM terminals WHERE id = ANY($1::text[])', [ids]);
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM terminals WHERE id = ANY($1::text[])', [
+      ids,
+    ]);
     const present = new Set(rows.map((r) => r.id));
     const gone = ids.filter((id) => !present.has(id));
     for (const id of gone) this.terminalSeqs.delete(id);
@@ -188,7 +208,10 @@ export class PostgresStore extends KyselyStore {
  * before it). An `options` parameter already in the URL would override the pool's; it is kept and
  * the search path appended to it.
  */
-function withSearchPath(connectionString: string, schema: string | undefined): { connectionString: string; options?: string } {
+function withSearchPath(
+  connectionString: string,
+  schema: string | undefined,
+): { connectionString: string; options?: string } {
   if (schema === undefined) return { connectionString };
   const searchPath = `-c search_path=${schema}`;
   let url: URL;
@@ -226,7 +249,11 @@ interface IngestSeqs {
  * where none exists (a concurrent insert makes ON CONFLICT do nothing). Returns the terminals whose
  * state had changed (by id): the caller rolls back.
  */
-async function writeCounters(client: PoolClient, counters: IngestWrite['counters'], terminalSeqs: ReadonlyMap<string, number>): Promise<string[]> {
+async function writeCounters(
+  client: PoolClient,
+  counters: IngestWrite['counters'],
+  terminalSeqs: ReadonlyMap<string, number>,
+): Promise<string[]> {
   if (counters.length === 0) return [];
   const sorted = [...counters].sort((a, b) => compareIds(a.state.terminalId, b.state.terminalId));
   const seqOf = (c: IngestWrite['counters'][number]): number => terminalSeqs.get(c.state.terminalId)!;
@@ -254,8 +281,12 @@ async function writeCounters(client: PoolClient, counters: IngestWrite['counters
         WHERE c.terminal_seq = u.terminal_seq AND c.version = u.expected_version
         RETURNING c.terminal_seq`,
       values: [
-        updates.map(seqOf), updates.map((c) => c.state.fCntUpTop), updates.map((c) => c.state.windowBits),
-        updates.map((c) => c.state.fCntDown), updates.map((c) => c.state.version), updates.map((c) => c.expectedVersion),
+        updates.map(seqOf),
+        updates.map((c) => c.state.fCntUpTop),
+        updates.map((c) => c.state.windowBits),
+        updates.map((c) => c.state.fCntDown),
+        updates.map((c) => c.state.version),
+        updates.map((c) => c.expectedVersion),
       ],
     });
     for (const row of r.rows) written.add(row.terminal_seq);
@@ -268,8 +299,11 @@ async function writeCounters(client: PoolClient, counters: IngestWrite['counters
         ON CONFLICT (terminal_seq) DO NOTHING
         RETURNING terminal_seq`,
       values: [
-        inserts.map(seqOf), inserts.map((c) => c.state.fCntUpTop), inserts.map((c) => c.state.windowBits),
-        inserts.map((c) => c.state.fCntDown), inserts.map((c) => c.state.version),
+        inserts.map(seqOf),
+        inserts.map((c) => c.state.fCntUpTop),
+        inserts.map((c) => c.state.windowBits),
+        inserts.map((c) => c.state.fCntDown),
+        inserts.map((c) => c.state.version),
       ],
     });
     for (const row of r.rows) written.add(row.terminal_seq);
@@ -278,11 +312,16 @@ async function writeCounters(client: PoolClient, counters: IngestWrite['counters
 }
 
 /** Inserts the new messages in (terminal_seq, f_cnt) order; returns the seqs of those it inserted, by message id. */
-async function insertMessages(client: PoolClient, messages: IngestWrite['newMessages'],
-  terminalSeqs: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+async function insertMessages(
+  client: PoolClient,
+  messages: IngestWrite['newMessages'],
+  terminalSeqs: ReadonlyMap<string, number>,
+): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (messages.length === 0) return out;
-  const m = messages.map((x) => ({ x, seq: terminalSeqs.get(x.terminalId)! })).sort((a, b) => a.seq - b.seq || a.x.fCnt - b.x.fCnt);
+  const m = messages
+    .map((x) => ({ x, seq: terminalSeqs.get(x.terminalId)! }))
+    .sort((a, b) => a.seq - b.seq || a.x.fCnt - b.x.fCnt);
   const r = await client.query<{ seq: number; terminal_seq: number; f_cnt: number }>({
     name: 'satiot_insert_messages',
     text: `INSERT INTO messages (tenant_id, terminal_seq, dev_eui, f_cnt, f_port, payload, confirmed, ack,
@@ -292,10 +331,17 @@ async function insertMessages(client: PoolClient, messages: IngestWrite['newMess
       ON CONFLICT (terminal_seq, f_cnt) DO NOTHING
       RETURNING seq, terminal_seq, f_cnt`,
     values: [
-      m.map((e) => e.x.tenantId), m.map((e) => e.seq), m.map((e) => e.x.devEui),
-      m.map((e) => e.x.fCnt), m.map((e) => e.x.fPort), m.map((e) => asBuffer(e.x.payload)),
-      m.map((e) => e.x.confirmed), m.map((e) => e.x.ack),
-      m.map((e) => e.x.capturedAt), m.map((e) => e.x.downlinkedAt), m.map((e) => e.x.ingestedAt),
+      m.map((e) => e.x.tenantId),
+      m.map((e) => e.seq),
+      m.map((e) => e.x.devEui),
+      m.map((e) => e.x.fCnt),
+      m.map((e) => e.x.fPort),
+      m.map((e) => asBuffer(e.x.payload)),
+      m.map((e) => e.x.confirmed),
+      m.map((e) => e.x.ack),
+      m.map((e) => e.x.capturedAt),
+      m.map((e) => e.x.downlinkedAt),
+      m.map((e) => e.x.ingestedAt),
     ],
   });
   const idOf = new Map(m.map((e) => [`${e.seq}:${e.x.fCnt}`, e.x.id]));
@@ -308,8 +354,12 @@ async function insertMessages(client: PoolClient, messages: IngestWrite['newMess
  * and new messages a concurrent writer inserted first) are looked up by (terminal_seq, f_cnt) in
  * one query. A reception of a message that is not stored fails the write.
  */
-async function insertReceptions(client: PoolClient, receptions: IngestWrite['receptions'], messageSeqs: Map<string, number>,
-  seqs: IngestSeqs): Promise<void> {
+async function insertReceptions(
+  client: PoolClient,
+  receptions: IngestWrite['receptions'],
+  messageSeqs: Map<string, number>,
+  seqs: IngestSeqs,
+): Promise<void> {
   if (receptions.length === 0) return;
   const missing = new Map<string, { terminalSeq: number; fCnt: number }>();
   for (const r of receptions) {
@@ -331,12 +381,19 @@ async function insertReceptions(client: PoolClient, receptions: IngestWrite['rec
     const idOf = new Map(keys.map(([id, k]) => [`${k.terminalSeq}:${k.fCnt}`, id]));
     for (const row of found.rows) messageSeqs.set(idOf.get(`${row.terminal_seq}:${row.f_cnt}`)!, row.seq);
   }
-  const r = receptions.map((x) => {
-    const messageSeq = messageSeqs.get(x.messageId);
-    if (messageSeq === undefined) throw unknownMessage(x.messageId);
-    return { x, messageSeq, stationSeq: seqs.stations.get(x.stationId)! };
-  }).sort((a, b) => a.messageSeq - b.messageSeq || a.stationSeq - b.stationSeq
-    || compareIds(a.x.satelliteId, b.x.satelliteId) || a.x.capturedAt - b.x.capturedAt);
+  const r = receptions
+    .map((x) => {
+      const messageSeq = messageSeqs.get(x.messageId);
+      if (messageSeq === undefined) throw unknownMessage(x.messageId);
+      return { x, messageSeq, stationSeq: seqs.stations.get(x.stationId)! };
+    })
+    .sort(
+      (a, b) =>
+        a.messageSeq - b.messageSeq ||
+        a.stationSeq - b.stationSeq ||
+        compareIds(a.x.satelliteId, b.x.satelliteId) ||
+        a.x.capturedAt - b.x.capturedAt,
+    );
   // The copies stored for the first time count in their hour's traffic (one written again by a retry does
   // not), in this connection's shard of the hour's row, so that concurrent ingests do not queue on it.
   await client.query({
@@ -353,10 +410,17 @@ async function insertReceptions(client: PoolClient, receptions: IngestWrite['rec
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
       ON CONFLICT (hour, station_seq, satellite_id, shard) DO UPDATE SET receptions = traffic_hours.receptions + excluded.receptions`,
     values: [
-      r.map((e) => e.messageSeq), r.map((e) => e.stationSeq), r.map((e) => e.x.satelliteId),
-      r.map((e) => e.x.capturedAt), r.map((e) => e.x.downlinkedAt), r.map((e) => e.x.receivedAt),
-      r.map((e) => e.x.rssi), r.map((e) => e.x.snr), r.map((e) => e.x.frequencyOffsetHz),
-      r.map((e) => e.x.frequencyMHz ?? null), r.map((e) => e.x.dataRate ?? null),
+      r.map((e) => e.messageSeq),
+      r.map((e) => e.stationSeq),
+      r.map((e) => e.x.satelliteId),
+      r.map((e) => e.x.capturedAt),
+      r.map((e) => e.x.downlinkedAt),
+      r.map((e) => e.x.receivedAt),
+      r.map((e) => e.x.rssi),
+      r.map((e) => e.x.snr),
+      r.map((e) => e.x.frequencyOffsetHz),
+      r.map((e) => e.x.frequencyMHz ?? null),
+      r.map((e) => e.x.dataRate ?? null),
     ],
   });
 }
@@ -369,11 +433,17 @@ function unknownMessage(messageId: string): SatiotError {
  * Several entries for one message fold into their minimum first (UPDATE … FROM applies one row per
  * target); entries of unknown messages are ignored.
  */
-async function lowerTimes(client: PoolClient, times: IngestWrite['earlierTimes'], terminalSeqs: ReadonlyMap<string, number>): Promise<void> {
+async function lowerTimes(
+  client: PoolClient,
+  times: IngestWrite['earlierTimes'],
+  terminalSeqs: ReadonlyMap<string, number>,
+): Promise<void> {
   const t = times.flatMap((x) => {
     const k = parseMessageId(x.messageId);
     const terminalSeq = k && terminalSeqs.get(k.terminalId);
-    return k && terminalSeq !== undefined ? [{ terminalSeq, fCnt: k.fCnt, capturedAt: x.capturedAt, downlinkedAt: x.downlinkedAt }] : [];
+    return k && terminalSeq !== undefined
+      ? [{ terminalSeq, fCnt: k.fCnt, capturedAt: x.capturedAt, downlinkedAt: x.downlinkedAt }]
+      : [];
   });
   if (t.length === 0) return;
   await client.query({
@@ -385,7 +455,12 @@ async function lowerTimes(client: PoolClient, times: IngestWrite['earlierTimes']
             GROUP BY terminal_seq, f_cnt) AS u
       WHERE m.terminal_seq = u.terminal_seq AND m.f_cnt = u.f_cnt
         AND (u.captured_at < m.captured_at OR u.downlinked_at < m.downlinked_at)`,
-    values: [t.map((x) => x.terminalSeq), t.map((x) => x.fCnt), t.map((x) => x.capturedAt), t.map((x) => x.downlinkedAt)],
+    values: [
+      t.map((x) => x.terminalSeq),
+      t.map((x) => x.fCnt),
+      t.map((x) => x.capturedAt),
+      t.map((x) => x.downlinkedAt),
+    ],
   });
 }
 /** Summed per (station, code) first: ON CONFLICT DO UPDATE may touch a row once per statement. */
@@ -405,7 +480,12 @@ async function addRejections(client: PoolClient, rejections: IngestWrite['reject
       SELECT $4::int8, station_id, code, sum(count) FROM unnest($1::text[], $2::text[], $3::int8[]) AS t (station_id, code, count)
       GROUP BY station_id, code ORDER BY station_id, code
       ON CONFLICT (hour, station_id, code) DO UPDATE SET count = rejection_hours.count + excluded.count`,
-    values: [rejections.map((j) => j.stationId), rejections.map((j) => j.code), rejections.map((j) => j.count), Math.floor(at / 3_600_000)],
+    values: [
+      rejections.map((j) => j.stationId),
+      rejections.map((j) => j.code),
+      rejections.map((j) => j.count),
+      Math.floor(at / 3_600_000),
+    ],
   });
 }
 
@@ -416,8 +496,11 @@ async function addRejections(client: PoolClient, rejections: IngestWrite['reject
  */
 async function appendEvents(client: PoolClient, w: IngestWrite, inserted: ReadonlySet<string>): Promise<void> {
   const via = new Map<string, UplinkVia>();
-  for (const r of w.receptions) if (!via.has(r.messageId)) via.set(r.messageId, { stationId: r.stationId, satelliteId: r.satelliteId });
-  const uplinks = w.uplinkEvents ? w.newMessages.filter((m) => inserted.has(m.id)).map((m) => uplinkOutboxEvent(m, via.get(m.id))) : [];
+  for (const r of w.receptions)
+    if (!via.has(r.messageId)) via.set(r.messageId, { stationId: r.stationId, satelliteId: r.satelliteId });
+  const uplinks = w.uplinkEvents
+    ? w.newMessages.filter((m) => inserted.has(m.id)).map((m) => uplinkOutboxEvent(m, via.get(m.id)))
+    : [];
   const events = [...uplinks, ...(w.events ?? [])];
   if (events.length === 0) return;
   const at = w.eventsAt ?? Date.now();

@@ -53,14 +53,21 @@ const nullable = (v: number | null | undefined): number => v ?? NaN;
 export const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 /** `w` in columns; `terminalSeq`/`stationSeq` answer from the caller's caches (undefined: unknown). */
-export function packIngestWrite(w: IngestWrite, terminalSeq: (id: string) => number | undefined, stationSeq: (id: string) => number | undefined): IngestBatch {
-  const ms = w.newMessages, rs = w.receptions, es = w.events ?? [];
+export function packIngestWrite(
+  w: IngestWrite,
+  terminalSeq: (id: string) => number | undefined,
+  stationSeq: (id: string) => number | undefined,
+): IngestBatch {
+  const ms = w.newMessages,
+    rs = w.receptions,
+    es = w.events ?? [];
   let size = 0;
   for (const m of ms) size += m.payload.byteLength;
   for (const e of es) size += e.data.byteLength;
   const bytes = new Uint8Array(size);
   const ends = new Uint32Array(ms.length + es.length);
-  let at = 0, k = 0;
+  let at = 0,
+    k = 0;
   const mNum = new Float64Array(ms.length * MESSAGE_FIELDS);
   const terminals = new Map<string, number>();
   const known = (id: string): void => {
@@ -73,8 +80,13 @@ export function packIngestWrite(w: IngestWrite, terminalSeq: (id: string) => num
     bytes.set(m.payload, at);
     ends[k++] = at += m.payload.byteLength;
     const o = i * MESSAGE_FIELDS;
-    mNum[o] = m.fCnt; mNum[o + 1] = nullable(m.fPort); mNum[o + 2] = m.confirmed ? 1 : 0; mNum[o + 3] = m.ack ? 1 : 0;
-    mNum[o + 4] = m.capturedAt; mNum[o + 5] = m.downlinkedAt; mNum[o + 6] = m.ingestedAt;
+    mNum[o] = m.fCnt;
+    mNum[o + 1] = nullable(m.fPort);
+    mNum[o + 2] = m.confirmed ? 1 : 0;
+    mNum[o + 3] = m.ack ? 1 : 0;
+    mNum[o + 4] = m.capturedAt;
+    mNum[o + 5] = m.downlinkedAt;
+    mNum[o + 6] = m.ingestedAt;
     known(m.terminalId);
   }
   for (const c of w.counters) known(c.state.terminalId);
@@ -87,8 +99,12 @@ export function packIngestWrite(w: IngestWrite, terminalSeq: (id: string) => num
   for (let i = 0; i < rs.length; i++) {
     const r = rs[i]!;
     const o = i * RECEPTION_FIELDS;
-    rNum[o] = r.capturedAt; rNum[o + 1] = r.downlinkedAt; rNum[o + 2] = r.receivedAt;
-    rNum[o + 3] = nullable(r.rssi); rNum[o + 4] = nullable(r.snr); rNum[o + 5] = nullable(r.frequencyOffsetHz);
+    rNum[o] = r.capturedAt;
+    rNum[o + 1] = r.downlinkedAt;
+    rNum[o + 2] = r.receivedAt;
+    rNum[o + 3] = nullable(r.rssi);
+    rNum[o + 4] = nullable(r.snr);
+    rNum[o + 5] = nullable(r.frequencyOffsetHz);
     rNum[o + 6] = nullable(r.frequencyMHz);
     if (!stations.has(r.stationId)) {
       const seq = stationSeq(r.stationId);
@@ -96,12 +112,27 @@ export function packIngestWrite(w: IngestWrite, terminalSeq: (id: string) => num
     }
   }
   return {
-    messageTenants: ms.map((m) => m.tenantId), messageTerminals: ms.map((m) => m.terminalId), messageDevEuis: ms.map((m) => m.devEui), messageNumbers: mNum,
-    receptionMessages: rs.map((r) => r.messageId), receptionStations: rs.map((r) => r.stationId), receptionSatellites: rs.map((r) => r.satelliteId), receptionNumbers: rNum,
+    messageTenants: ms.map((m) => m.tenantId),
+    messageTerminals: ms.map((m) => m.terminalId),
+    messageDevEuis: ms.map((m) => m.devEui),
+    messageNumbers: mNum,
+    receptionMessages: rs.map((r) => r.messageId),
+    receptionStations: rs.map((r) => r.stationId),
+    receptionSatellites: rs.map((r) => r.satelliteId),
+    receptionNumbers: rNum,
     receptionDataRates: rs.map((r) => r.dataRate ?? null),
-    earlierTimes: w.earlierTimes, counters: w.counters, rejections: w.rejections, rejectionHour: Math.floor((w.at ?? Date.now()) / HOUR_MS),
-    uplinkEvents: w.uplinkEvents === true, eventIds: es.map((e) => e.id), eventSubjects: es.map((e) => e.subject), eventsAt: w.eventsAt ?? Date.now(),
-    bytes, ends, terminalSeqs: [...terminals], stationSeqs: [...stations],
+    earlierTimes: w.earlierTimes,
+    counters: w.counters,
+    rejections: w.rejections,
+    rejectionHour: Math.floor((w.at ?? Date.now()) / HOUR_MS),
+    uplinkEvents: w.uplinkEvents === true,
+    eventIds: es.map((e) => e.id),
+    eventSubjects: es.map((e) => e.subject),
+    eventsAt: w.eventsAt ?? Date.now(),
+    bytes,
+    ends,
+    terminalSeqs: [...terminals],
+    stationSeqs: [...stations],
   };
 }
 

@@ -21,7 +21,11 @@ function failure(e: unknown): WriterReply['error'] {
   if (e instanceof StaleTerminalError) return { kind: 'stale', terminalIds: [...e.terminalIds] };
   if (e instanceof SatiotError) return { kind: 'satiot', code: e.code, message: e.message, details: e.details };
   const err = e as { message?: unknown; code?: unknown };
-  return { kind: 'error', message: String(err?.message ?? e), ...(typeof err?.code === 'string' ? { code: err.code } : {}) };
+  return {
+    kind: 'error',
+    message: String(err?.message ?? e),
+    ...(typeof err?.code === 'string' ? { code: err.code } : {}),
+  };
 }
 
 /**

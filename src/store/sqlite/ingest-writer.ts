@@ -29,11 +29,16 @@ export interface WriterReply {
 
 function errorOf(e: NonNullable<WriterReply['error']>): Error {
   switch (e.kind) {
-    case 'predecessor': return new PredecessorFailedError();
-    case 'counter-conflict': return new CounterConflictError(e.terminalIds);
-    case 'stale': return new StaleTerminalError(e.terminalIds);
-    case 'satiot': return new SatiotError(e.code, e.message, e.details);
-    default: return Object.assign(new Error(`SQLite ingest writer: ${e.message}`), e.code ? { code: e.code } : {});
+    case 'predecessor':
+      return new PredecessorFailedError();
+    case 'counter-conflict':
+      return new CounterConflictError(e.terminalIds);
+    case 'stale':
+      return new StaleTerminalError(e.terminalIds);
+    case 'satiot':
+      return new SatiotError(e.code, e.message, e.details);
+    default:
+      return Object.assign(new Error(`SQLite ingest writer: ${e.message}`), e.code ? { code: e.code } : {});
   }
 }
 
@@ -74,8 +79,13 @@ export class SqliteIngestWriter {
   private session: Session | undefined;
   private opening: Promise<void> | undefined;
 
-  constructor(path: string, private readonly lock: (hold: () => Promise<void>) => Promise<unknown>) {
-    this.worker = startWorkerModule(import.meta.url, 'ingest-writer-worker', { workerData: { path } satisfies WriterSetup });
+  constructor(
+    path: string,
+    private readonly lock: (hold: () => Promise<void>) => Promise<unknown>,
+  ) {
+    this.worker = startWorkerModule(import.meta.url, 'ingest-writer-worker', {
+      workerData: { path } satisfies WriterSetup,
+    });
     this.worker.unref();
     this.worker.on('message', (r: WriterReply) => {
       const w = this.waiting.get(r.id);
@@ -96,7 +106,9 @@ export class SqliteIngestWriter {
       for (const w of this.waiting.values()) w.reject(e);
       this.waiting.clear();
     };
-    this.worker.on('error', (e) => fail(Object.assign(new Error(`SQLite ingest writer stopped: ${e.message}`), { cause: e })));
+    this.worker.on('error', (e) =>
+      fail(Object.assign(new Error(`SQLite ingest writer stopped: ${e.message}`), { cause: e })),
+    );
     this.worker.on('exit', (code) => {
       this.exited = true;
       if (!this.closing) fail(new Error(`SQLite ingest writer exited (code ${code})`));
@@ -110,7 +122,8 @@ export class SqliteIngestWriter {
 
   /** Commits `batch` (its buffers move to the writer thread: do not touch them after). */
   async commit(batch: IngestBatch): Promise<IngestSeqsFound> {
-    const failuresAtCall = this.failures, behind = this.pending > 0;
+    const failuresAtCall = this.failures,
+      behind = this.pending > 0;
     this.pending++;
     try {
       while (!this.session || this.session.posted >= SESSION_BATCHES) await this.hold();
@@ -135,11 +148,17 @@ export class SqliteIngestWriter {
   /** Waits for the connection lock and holds it as the current session. */
   private hold(): Promise<void> {
     this.opening ??= new Promise<void>((entered, failed) => {
-      this.lock(() => new Promise<void>((release) => {
-        this.session = { posted: 0, inFlight: 0, release };
+      this.lock(
+        () =>
+          new Promise<void>((release) => {
+            this.session = { posted: 0, inFlight: 0, release };
+            this.opening = undefined;
+            entered();
+          }),
+      ).catch((e: unknown) => {
         this.opening = undefined;
-        entered();
-      })).catch((e: unknown) => { this.opening = undefined; failed(e); });
+        failed(e);
+      });
     });
     return this.opening;
   }

@@ -17,7 +17,15 @@ import { BUSY_TIMEOUT_MS, configureSqlite } from './sqlite-pragmas.js';
 
 export const SQLITE_CAPABILITIES: StoreCapabilities = { nativeBooleans: false, serverClock: false };
 
-const UNIQUE_KEYS: ReadonlySet<string> = new Set<UniqueKey>(['tenants.id', 'terminals.id', 'terminals.dev_eui', 'terminals.imei', 'ground_stations.id', 'ground_stations.token_hash', 'ground_stations.gateway_eui']);
+const UNIQUE_KEYS: ReadonlySet<string> = new Set<UniqueKey>([
+  'tenants.id',
+  'terminals.id',
+  'terminals.dev_eui',
+  'terminals.imei',
+  'ground_stations.id',
+  'ground_stations.token_hash',
+  'ground_stations.gateway_eui',
+]);
 
 /**
  * The embedded store: one SQLite file (better-sqlite3) in WAL mode with `synchronous = FULL`, so a
@@ -42,7 +50,10 @@ export class SqliteStore extends KyselyStore {
   constructor(readonly path: string) {
     const sqlite = new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
     configureSqlite(sqlite);
-    super(new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), SQLITE_CAPABILITIES);
+    super(
+      new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+      SQLITE_CAPABILITIES,
+    );
     this.sqlite = sqlite;
     // Another connection cannot open ':memory:': an in-memory store writes on the calling thread.
     this.useWriterThread = !sqlite.memory;
@@ -71,7 +82,10 @@ export class SqliteStore extends KyselyStore {
   }
 
   protected bind(trx: Kysely<StoreDatabase>): TransactionStore {
-    return new TransactionStore(trx, SQLITE_CAPABILITIES, { backend: 'sqlite', violation: (e) => this.constraintViolation(e) });
+    return new TransactionStore(trx, SQLITE_CAPABILITIES, {
+      backend: 'sqlite',
+      violation: (e) => this.constraintViolation(e),
+    });
   }
 
   async migrate(): Promise<void> {
@@ -96,7 +110,11 @@ export class SqliteStore extends KyselyStore {
 
   async commitIngest(w: IngestWrite): Promise<void> {
     checkIngestWrite(w);
-    const batch = packIngestWrite(w, (id) => this.terminalSeqs.get(id), (id) => this.stationSeqs.get(id));
+    const batch = packIngestWrite(
+      w,
+      (id) => this.terminalSeqs.get(id),
+      (id) => this.stationSeqs.get(id),
+    );
     let found: IngestSeqsFound;
     if (this.useWriterThread) {
       // A writer thread that died failed its batches (rolled back: nothing of them is durable); the next batch gets a new one.
@@ -104,7 +122,7 @@ export class SqliteStore extends KyselyStore {
       this.writer ??= new SqliteIngestWriter(this.path, (hold) => this.exclusive(hold));
       found = await this.writer.commit(batch);
     } else {
-      const tx = this.ingestTx ??= ingestTransaction(this.sqlite);
+      const tx = (this.ingestTx ??= ingestTransaction(this.sqlite));
       found = await this.exclusive(() => tx.immediate(batch));
     }
     for (const [id, seq] of found.terminals) this.terminalSeqs.set(id, seq);
@@ -117,8 +135,9 @@ export class SqliteStore extends KyselyStore {
     if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
       // "UNIQUE constraint failed: terminals.dev_eui"
       const key = /constraint failed: (\S+)$/.exec(e.message)?.[1];
-      if (/user_codecs\.tenant_id, user_codecs\.name$/.test(e.message)) return { kind: 'unique', key: 'user_codecs.tenant_id+name' };
-      return { kind: 'unique', key: key !== undefined && UNIQUE_KEYS.has(key) ? key as UniqueKey : undefined };
+      if (/user_codecs\.tenant_id, user_codecs\.name$/.test(e.message))
+        return { kind: 'unique', key: 'user_codecs.tenant_id+name' };
+      return { kind: 'unique', key: key !== undefined && UNIQUE_KEYS.has(key) ? (key as UniqueKey) : undefined };
     }
     return undefined;
   }

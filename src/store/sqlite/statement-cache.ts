@@ -14,7 +14,10 @@ const MAX_SQL_LENGTH = 8_192;
 export function withStatementCache(db: Database, capacity = 512): SqliteDatabase {
   const kept = new Map<string, Statement>();
   return {
-    close: () => { kept.clear(); db.close(); },
+    close: () => {
+      kept.clear();
+      db.close();
+    },
     prepare(sql: string): Statement {
       const hit = kept.get(sql);
       if (hit !== undefined && !hit.busy) {

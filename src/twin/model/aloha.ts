@@ -6,7 +6,13 @@
  * Inputs are parallel arrays for one satellite, sorted by start time (ms). Returns 1 per frame
  * that survives, 0 per frame lost to a collision.
  */
-export function resolveCollisions(startMs: ArrayLike<number>, channel: ArrayLike<number>, powerDbm: ArrayLike<number>, airtimeMs: number, captureDb: number): Uint8Array {
+export function resolveCollisions(
+  startMs: ArrayLike<number>,
+  channel: ArrayLike<number>,
+  powerDbm: ArrayLike<number>,
+  airtimeMs: number,
+  captureDb: number,
+): Uint8Array {
   const n = startMs.length;
   const ok = new Uint8Array(n).fill(1);
   // Sweep: j runs over later frames while they start before frame i ends.

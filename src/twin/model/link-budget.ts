@@ -13,7 +13,10 @@ import type { RadioSpec } from '../scenario/scenario.js';
 export const BOLTZMANN_DBW_PER_K_HZ = -228.6;
 
 /** The scenario's radio figures a link needs (a fleet may override the EIRP). */
-export type LinkParams = Pick<RadioSpec, 'frequencyMHz' | 'eirpDbm' | 'satGOverTDbK' | 'bandwidthHz' | 'requiredSnrDb' | 'snrSlopeDb' | 'miscLossDb'>;
+export type LinkParams = Pick<
+  RadioSpec,
+  'frequencyMHz' | 'eirpDbm' | 'satGOverTDbK' | 'bandwidthHz' | 'requiredSnrDb' | 'snrSlopeDb' | 'miscLossDb'
+>;
 
 export function freeSpacePathLossDb(rangeKm: number, frequencyMHz: number): number {
   return 20 * Math.log10(rangeKm) + 20 * Math.log10(frequencyMHz) + 32.44;
@@ -22,7 +25,8 @@ export function freeSpacePathLossDb(rangeKm: number, frequencyMHz: number): numb
 /** SNR at the satellite receiver, dB. */
 export function uplinkSnrDb(rangeKm: number, p: LinkParams): number {
   const eirpDbw = p.eirpDbm - 30;
-  const cn0 = eirpDbw - freeSpacePathLossDb(rangeKm, p.frequencyMHz) - p.miscLossDb + p.satGOverTDbK - BOLTZMANN_DBW_PER_K_HZ;
+  const cn0 =
+    eirpDbw - freeSpacePathLossDb(rangeKm, p.frequencyMHz) - p.miscLossDb + p.satGOverTDbK - BOLTZMANN_DBW_PER_K_HZ;
   return cn0 - 10 * Math.log10(p.bandwidthHz);
 }
 
@@ -41,7 +45,8 @@ export function decodeProbability(snrDb: number, p: Pick<LinkParams, 'requiredSn
  */
 export function slantRangeKm(elevationDeg: number, altitudeKm: number, earthRadiusKm = 6371): number {
   const e = (elevationDeg * Math.PI) / 180;
-  const r = earthRadiusKm, a = r + altitudeKm;
+  const r = earthRadiusKm,
+    a = r + altitudeKm;
   return Math.sqrt(a * a - r * r * Math.cos(e) ** 2) - r * Math.sin(e);
 }
 

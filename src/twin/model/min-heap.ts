@@ -4,9 +4,13 @@ export class MinHeap<T> {
 
   constructor(private readonly key: (item: T) => number) {}
 
-  get size(): number { return this.items.length; }
+  get size(): number {
+    return this.items.length;
+  }
 
-  peek(): T | undefined { return this.items[0]; }
+  peek(): T | undefined {
+    return this.items[0];
+  }
 
   push(x: T): void {
     const a = this.items;
@@ -16,7 +20,8 @@ export class MinHeap<T> {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (this.key(a[p]!) <= k) break;
-      a[i] = a[p]!; i = p;
+      a[i] = a[p]!;
+      i = p;
     }
     a[i] = x;
   }
@@ -30,12 +35,20 @@ export class MinHeap<T> {
       let i = 0;
       const k = this.key(last);
       for (;;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i, mk = k;
-        if (l < a.length && this.key(a[l]!) < mk) { m = l; mk = this.key(a[l]!); }
-        if (r < a.length && this.key(a[r]!) < mk) { m = r; }
+        const l = 2 * i + 1,
+          r = l + 1;
+        let m = i,
+          mk = k;
+        if (l < a.length && this.key(a[l]!) < mk) {
+          m = l;
+          mk = this.key(a[l]!);
+        }
+        if (r < a.length && this.key(a[r]!) < mk) {
+          m = r;
+        }
         if (m === i) break;
-        a[i] = a[m]!; i = m;
+        a[i] = a[m]!;
+        i = m;
       }
       a[i] = last;
     }

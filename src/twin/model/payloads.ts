@@ -32,8 +32,9 @@ export function gaugeBaseM(terminal: number): number {
  * so a run replays.
  */
 export function floodRiseM(terminal: number, t: number, g: GaugeSpec): number {
-  const every = g.floodEveryHours * 3_600_000, rise = g.floodRiseHours * 3_600_000;
-  const phase = ((terminal * 2_654_435_761) >>> 0) / 4_294_967_296 * every;
+  const every = g.floodEveryHours * 3_600_000,
+    rise = g.floodRiseHours * 3_600_000;
+  const phase = (((terminal * 2_654_435_761) >>> 0) / 4_294_967_296) * every;
   const since = (((t - phase) % every) + every) % every;
   const shape = (x: number) => x * Math.exp(1 - x);
   const tail = shape(every / rise);
@@ -43,7 +44,12 @@ export function floodRiseM(terminal: number, t: number, g: GaugeSpec): number {
 const iso = (t: number, unitMs: number) => new Date(Math.floor(t / unitMs) * unitMs).toISOString();
 
 /** Terminal identifiers in each protocol's own format, derived from the terminal number. */
-export function protocolIds(terminal: number): { phone: string; sl651Station: string; lineDevice: string; lineComponent: string } {
+export function protocolIds(terminal: number): {
+  phone: string;
+  sl651Station: string;
+  lineDevice: string;
+  lineComponent: string;
+} {
   return {
     phone: `139${String(terminal).padStart(9, '0')}`,
     sl651Station: (0x0010000000 + terminal).toString(16).padStart(10, '0'),
@@ -67,9 +73,15 @@ export function buildPayload(p: PayloadInput): Uint8Array {
   switch (p.protocol) {
     case 'jt808':
       return encodeLocationReport({
-        phone: ids.phone, serial, lat: round6(p.fix.lat), lon: round6(wrapLon(p.fix.lon)), altitudeM: Math.round(p.fix.altKm * 1000),
-        speedKmh: Math.round(p.fix.speedKmh * 10) / 10, headingDeg: Math.round(p.fix.headingDeg) % 360,
-        time: iso(p.createdAt, 1000), ...(p.emergency ? { alarm: 1 } : {}),
+        phone: ids.phone,
+        serial,
+        lat: round6(p.fix.lat),
+        lon: round6(wrapLon(p.fix.lon)),
+        altitudeM: Math.round(p.fix.altKm * 1000),
+        speedKmh: Math.round(p.fix.speedKmh * 10) / 10,
+        headingDeg: Math.round(p.fix.headingDeg) % 360,
+        time: iso(p.createdAt, 1000),
+        ...(p.emergency ? { alarm: 1 } : {}),
       });
     case 'sl651': {
       // Level: a station's base (its number spread over 2–40 m) and its floods, a daily tide of ±0.2 m, +0.6 m on an event, +2.5 m on an emergency.
@@ -82,17 +94,39 @@ export function buildPayload(p: PayloadInput): Uint8Array {
       const rain = p.emergency ? 35.5 : p.event ? 12.5 : (p.terminal + p.serial) % 3 === 0 ? 0.5 : 0;
       const at = iso(p.createdAt, 60_000);
       return encodeSl651Report({
-        centre: 1, station: ids.sl651Station, password: '1234', functionCode: p.event ? 0x33 : 0x32, serial, sentAt: iso(p.createdAt, 1000),
-        stationTypeCode: 'H', observations: [{ observedAt: at, elements: [{ id: 0x39, value: Math.round(level * 1000) / 1000 }, { id: 0x1a, value: rain }] }],
+        centre: 1,
+        station: ids.sl651Station,
+        password: '1234',
+        functionCode: p.event ? 0x33 : 0x32,
+        serial,
+        sentAt: iso(p.createdAt, 1000),
+        stationTypeCode: 'H',
+        observations: [
+          {
+            observedAt: at,
+            elements: [
+              { id: 0x39, value: Math.round(level * 1000) / 1000 },
+              { id: 0x1a, value: rain },
+            ],
+          },
+        ],
       });
     }
     case 'line-monitor':
       return encodeLineMonitorUpload({
-        deviceId: ids.lineDevice, packetType: 'conductor-temperature', frameNo: serial & 0xff, componentId: ids.lineComponent,
-        sampledAt: iso(p.createdAt, 1000), values: { unitSum: 1, unitNo: 1, lineTemperatureC: p.emergency ? 85.5 : p.event ? 62.5 : 35.5 },
+        deviceId: ids.lineDevice,
+        packetType: 'conductor-temperature',
+        frameNo: serial & 0xff,
+        componentId: ids.lineComponent,
+        sampledAt: iso(p.createdAt, 1000),
+        values: { unitSum: 1, unitNo: 1, lineTemperatureC: p.emergency ? 85.5 : p.event ? 62.5 : 35.5 },
       });
   }
 }
 
-function round6(x: number): number { return Math.round(x * 1e6) / 1e6; }
-function wrapLon(x: number): number { return ((x + 540) % 360) - 180; }
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+function wrapLon(x: number): number {
+  return ((x + 540) % 360) - 180;
+}

@@ -6,7 +6,7 @@ export class Random {
   private s: number;
 
   constructor(seed: number) {
-    this.s = (seed >>> 0) || 0x9e3779b9;
+    this.s = seed >>> 0 || 0x9e3779b9;
   }
 
   /** Uniform in [0, 1). */
@@ -29,7 +29,8 @@ export class Random {
 
   /** Standard normal (Box–Muller). */
   normal(): number {
-    const u = 1 - this.next(), v = this.next();
+    const u = 1 - this.next(),
+      v = this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 }

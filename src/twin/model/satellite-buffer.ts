@@ -35,14 +35,28 @@ export class SatelliteBuffer {
 
   /** The next frame to dump (emergencies first), or -1 when empty. */
   shift(): number {
-    if (this.emergency.length > this.eHead) { const id = this.emergency[this.eHead++]!; this.compact(); return id; }
-    if (this.normal.length > this.nHead) { const id = this.normal[this.nHead++]!; this.compact(); return id; }
+    if (this.emergency.length > this.eHead) {
+      const id = this.emergency[this.eHead++]!;
+      this.compact();
+      return id;
+    }
+    if (this.normal.length > this.nHead) {
+      const id = this.normal[this.nHead++]!;
+      this.compact();
+      return id;
+    }
     return -1;
   }
 
   // Queues as arrays with a moving head; trimmed when the dead prefix dominates (amortised O(1)).
   private compact(): void {
-    if (this.eHead > 1024 && this.eHead * 2 > this.emergency.length) { this.emergency.splice(0, this.eHead); this.eHead = 0; }
-    if (this.nHead > 1024 && this.nHead * 2 > this.normal.length) { this.normal.splice(0, this.nHead); this.nHead = 0; }
+    if (this.eHead > 1024 && this.eHead * 2 > this.emergency.length) {
+      this.emergency.splice(0, this.eHead);
+      this.eHead = 0;
+    }
+    if (this.nHead > 1024 && this.nHead * 2 > this.normal.length) {
+      this.normal.splice(0, this.nHead);
+      this.nHead = 0;
+    }
   }
 }

@@ -4,7 +4,11 @@ import { Random } from './random.js';
 export type SignalKind = 'water-level' | 'conductor-temperature';
 
 /** A labelled event: an injected sensor fault, or a flood wave's rise; the steps it covers [from, to]. */
-export interface Fault { readonly kind: 'spike' | 'stuck' | 'dropout' | 'shift' | 'flood'; readonly from: number; readonly to: number }
+export interface Fault {
+  readonly kind: 'spike' | 'stuck' | 'dropout' | 'shift' | 'flood';
+  readonly from: number;
+  readonly to: number;
+}
 
 export interface LabelledSignal {
   readonly kind: SignalKind;
@@ -24,7 +28,11 @@ const HOUR = 3_600_000;
  * the load's morning and evening peaks, noise). With `faults`, sensor faults are injected at random
  * places — a spike, a stuck reading, a dropout to 0, a level shift — and labelled.
  */
-export function labelledSignal(kind: SignalKind, seed: number, opts: { days?: number; start?: number; faults?: boolean } = {}): LabelledSignal {
+export function labelledSignal(
+  kind: SignalKind,
+  seed: number,
+  opts: { days?: number; start?: number; faults?: boolean } = {},
+): LabelledSignal {
   const rnd = new Random(seed);
   const days = opts.days ?? 30;
   const stepMs = kind === 'water-level' ? HOUR : 10 * 60_000;
@@ -34,23 +42,37 @@ export function labelledSignal(kind: SignalKind, seed: number, opts: { days?: nu
   const faults: Fault[] = [];
   let ar = 0;
   if (kind === 'water-level') {
-    const base = 2 + rnd.next() * 8, daily = 0.05 + rnd.next() * 0.15, tide = rnd.next() < 0.4 ? 0.2 + rnd.next() * 0.6 : 0, drift = (rnd.next() - 0.5) * 0.02;
+    const base = 2 + rnd.next() * 8,
+      daily = 0.05 + rnd.next() * 0.15,
+      tide = rnd.next() < 0.4 ? 0.2 + rnd.next() * 0.6 : 0,
+      drift = (rnd.next() - 0.5) * 0.02;
     const floods: Array<{ at: number; peak: number; width: number }> = [];
-    for (let d = 0; d < days; d += 1) if (rnd.next() < 0.06) floods.push({ at: (d + rnd.next()) * perDay, peak: 0.5 + rnd.next() * 2, width: 12 + rnd.next() * 36 });
+    for (let d = 0; d < days; d += 1)
+      if (rnd.next() < 0.06)
+        floods.push({ at: (d + rnd.next()) * perDay, peak: 0.5 + rnd.next() * 2, width: 12 + rnd.next() * 36 });
     // A flood's rise, onset to crest, is an event an operator wants noticed.
-    for (const f of floods) if (f.at < n) faults.push({ kind: 'flood', from: Math.ceil(f.at), to: Math.min(n - 1, Math.floor(f.at + f.width)) });
+    for (const f of floods)
+      if (f.at < n)
+        faults.push({ kind: 'flood', from: Math.ceil(f.at), to: Math.min(n - 1, Math.floor(f.at + f.width)) });
     for (let i = 0; i < n; i++) {
       ar = 0.8 * ar + 0.02 * rnd.normal();
       const h = i % perDay;
-      let v = base + drift * (i / perDay) + daily * Math.sin((2 * Math.PI * h) / perDay) + tide * Math.sin((2 * Math.PI * i) / 12.42) + ar;
+      let v =
+        base +
+        drift * (i / perDay) +
+        daily * Math.sin((2 * Math.PI * h) / perDay) +
+        tide * Math.sin((2 * Math.PI * i) / 12.42) +
+        ar;
       for (const f of floods) if (i >= f.at) v += f.peak * ((i - f.at) / f.width) * Math.exp(1 - (i - f.at) / f.width);
       y[i] = v;
     }
   } else {
-    const ambient = 5 + rnd.next() * 25, swing = 4 + rnd.next() * 6, load = 8 + rnd.next() * 12;
+    const ambient = 5 + rnd.next() * 25,
+      swing = 4 + rnd.next() * 6,
+      load = 8 + rnd.next() * 12;
     for (let i = 0; i < n; i++) {
       ar = 0.7 * ar + 0.3 * rnd.normal();
-      const h = (i % perDay) / perDay * 24;
+      const h = ((i % perDay) / perDay) * 24;
       const peaks = Math.exp(-((h - 9) ** 2) / 4) + 1.3 * Math.exp(-((h - 19.5) ** 2) / 3);
       y[i] = ambient + swing * Math.sin((2 * Math.PI * (h - 9)) / 24) + load * peaks + ar;
     }

@@ -4,7 +4,14 @@ import { Random, subSeed } from './random.js';
 import { Sky } from './sky.js';
 import { TerminalFleet, type Fix } from './terminal-fleet.js';
 import { ecefWithUp } from './geo.js';
-import { decodeProbability, groundRssiDbm, groundSnrDb, receivedPowerDbm, uplinkSnrDb, type LinkParams } from './link-budget.js';
+import {
+  decodeProbability,
+  groundRssiDbm,
+  groundSnrDb,
+  receivedPowerDbm,
+  uplinkSnrDb,
+  type LinkParams,
+} from './link-budget.js';
 import { distanceKm } from '../../solutions/track.js';
 import { resolveCollisions } from './aloha.js';
 import { SatelliteBuffer } from './satellite-buffer.js';
@@ -12,7 +19,8 @@ import { buildPayload } from './payloads.js';
 import { MinHeap } from './min-heap.js';
 
 /** What became of a message. */
-export type Outcome = 'waiting' | 'no-satellite' | 'lost-link' | 'lost-collision' | 'on-board' | 'downlinked' | 'lost-buffer';
+export type Outcome =
+  'waiting' | 'no-satellite' | 'lost-link' | 'lost-collision' | 'on-board' | 'downlinked' | 'lost-buffer';
 
 export interface SimMessage {
   readonly id: number;
@@ -59,9 +67,19 @@ export interface Delivery {
 }
 
 /** A downlink frame on board a satellite, waiting for its terminal. */
-export interface OnBoardDownlink { readonly id: string; readonly terminal: number; readonly confirmed: boolean; readonly onBoardAt: number }
+export interface OnBoardDownlink {
+  readonly id: string;
+  readonly terminal: number;
+  readonly confirmed: boolean;
+  readonly onBoardAt: number;
+}
 
-export interface DownlinkTransmission { readonly id: string; readonly sat: number; readonly terminal: number; readonly at: number }
+export interface DownlinkTransmission {
+  readonly id: string;
+  readonly sat: number;
+  readonly terminal: number;
+  readonly at: number;
+}
 
 export interface StepResult {
   readonly created: SimMessage[];
@@ -71,8 +89,21 @@ export interface StepResult {
   readonly transmitted: DownlinkTransmission[];
 }
 
-interface Copy { msg: SimMessage; sat: number; t: number; rssi: number; snr: number }
-interface Candidate { msg: SimMessage; t: number; ch: number; pw: number; ok: boolean; snr: number }
+interface Copy {
+  msg: SimMessage;
+  sat: number;
+  t: number;
+  rssi: number;
+  snr: number;
+}
+interface Candidate {
+  msg: SimMessage;
+  t: number;
+  ch: number;
+  pw: number;
+  ok: boolean;
+  snr: number;
+}
 
 /** A satellite transmits a downlink this long after the terminal comes into view (docs/downlinks.md's deliveryMarginS). */
 const DELIVERY_MARGIN_MS = 30_000;
@@ -122,20 +153,34 @@ export class TwinModel {
   private readonly keepMessages: boolean;
 
   /** `keepMessages` false (a live twin running for days): messages are not kept for a report. */
-  constructor(readonly scenario: Scenario, satellites: readonly Satellite[], opts: { from?: number; keepMessages?: boolean } = {}) {
+  constructor(
+    readonly scenario: Scenario,
+    satellites: readonly Satellite[],
+    opts: { from?: number; keepMessages?: boolean } = {},
+  ) {
     this.keepMessages = opts.keepMessages ?? true;
     this.fleet = new TerminalFleet(scenario);
     const from = opts.from ?? scenario.start;
     this.now = from;
     this.generateUntil = scenario.start + scenario.hours * 3_600_000;
-    this.sky = new Sky(satellites, scenario.groundStations.map((g) => ({ latDeg: g.lat, lonDeg: g.lon, altM: g.altM, minElevationDeg: g.minElevationDeg })));
+    this.sky = new Sky(
+      satellites,
+      scenario.groundStations.map((g) => ({
+        latDeg: g.lat,
+        lonDeg: g.lon,
+        altM: g.altM,
+        minElevationDeg: g.minElevationDeg,
+      })),
+    );
     this.sky.cover(from - 60_000, from + COVER_MS);
     const n = satellites.length;
     this.buffers = Array.from({ length: n }, () => new SatelliteBuffer(scenario.satellite.bufferFrames));
     this.cursor = new Float64Array(n).fill(from);
     this.carry = new Float64Array(n);
     this.onBoardDl = Array.from({ length: n }, () => []);
-    this.vSat = new Int32Array(n); this.vRange = new Float64Array(n); this.vEl = new Float64Array(n);
+    this.vSat = new Int32Array(n);
+    this.vRange = new Float64Array(n);
+    this.vEl = new Float64Array(n);
     this.rnd = new Random(subSeed(scenario.seed, 1));
     this.groundRnd = new Random(subSeed(scenario.seed, 5));
     const T = this.fleet.count;
@@ -158,10 +203,14 @@ export class TwinModel {
   }
 
   /** Messages created but not yet transmitted (waiting for a satellite). */
-  get waitingCount(): number { return this.waiting.size; }
+  get waitingCount(): number {
+    return this.waiting.size;
+  }
 
   /** Frame copies on board all satellites. */
-  get onBoard(): number { return this.buffers.reduce((n, b) => n + b.size, 0); }
+  get onBoard(): number {
+    return this.buffers.reduce((n, b) => n + b.size, 0);
+  }
 
   /** Terminal i's ECEF position and up vector at t, into p. */
   positionEcef(i: number, t: number, p: Float64Array): void {
@@ -228,12 +277,35 @@ export class TwinModel {
     let txAt = t;
     // In a terrestrial gateway's coverage a terminal does not wait for a satellite: the ground hears it now.
     if (tr.waitForSatellite && !this.inGroundCoverage(i, t)) {
-      txAt = this.sky.nextVisible(t, t + LOOKAHEAD_MS, this.scenario.radio.minElevationDeg, (tt, p) => this.positionEcef(i, tt, p), this.p, this.vSat, this.vRange, this.vEl);
+      txAt = this.sky.nextVisible(
+        t,
+        t + LOOKAHEAD_MS,
+        this.scenario.radio.minElevationDeg,
+        (tt, p) => this.positionEcef(i, tt, p),
+        this.p,
+        this.vSat,
+        this.vRange,
+        this.vEl,
+      );
       // Terminals that waited would all send the moment the grid says a satellite rose: a random
       // back-off within one grid step spreads them, as a device's own beacon timing would.
       if (txAt > t && Number.isFinite(txAt)) txAt = Math.round(txAt + this.rnd.next() * this.sky.stepMs);
     }
-    const m: SimMessage = { id: this.messageCount++, terminal: i, createdAt: t, txAt, emergency, event, fCnt, ack: false, outcome: 'waiting', copies: 0, capturedAt: NaN, downlinkedAt: NaN, groundAt: NaN };
+    const m: SimMessage = {
+      id: this.messageCount++,
+      terminal: i,
+      createdAt: t,
+      txAt,
+      emergency,
+      event,
+      fCnt,
+      ack: false,
+      outcome: 'waiting',
+      copies: 0,
+      capturedAt: NaN,
+      downlinkedAt: NaN,
+      groundAt: NaN,
+    };
     if (this.keepMessages) this.messages.push(m);
     if (Number.isFinite(txAt)) this.waiting.push(m);
     return m;
@@ -248,12 +320,18 @@ export class TwinModel {
       const m = this.waiting.pop()!;
       sent.push(m);
       const i = m.terminal;
-      if (m.txAt >= this.ackReadyAt[i]!) { m.ack = true; this.ackReadyAt[i] = Infinity; }
+      if (m.txAt >= this.ackReadyAt[i]!) {
+        m.ack = true;
+        this.ackReadyAt[i] = Infinity;
+      }
       this.positionEcef(i, m.txAt, this.p);
       const link = this.link[this.fleet.fleetOf[i]!]!;
       this.hearOnGround(m, link);
       const n = this.sky.visible(this.p, m.txAt, r.minElevationDeg, this.vSat, this.vRange, this.vEl);
-      if (n === 0) { m.outcome = 'no-satellite'; continue; }
+      if (n === 0) {
+        m.outcome = 'no-satellite';
+        continue;
+      }
       const ch = this.rnd.int(r.channels);
       for (let k = 0; k < n; k++) {
         const snr = uplinkSnrDb(this.vRange[k]!, link);
@@ -266,12 +344,21 @@ export class TwinModel {
     for (let s = 0; s < cands.length; s++) {
       const c = cands[s]!;
       c.sort((x, y) => x.t - y.t);
-      const alive = resolveCollisions(c.map((x) => x.t), c.map((x) => x.ch), c.map((x) => x.pw), r.airtimeMs, r.captureDb);
+      const alive = resolveCollisions(
+        c.map((x) => x.t),
+        c.map((x) => x.ch),
+        c.map((x) => x.pw),
+        r.airtimeMs,
+        r.captureDb,
+      );
       const copies: Copy[] = [];
       for (let k = 0; k < c.length; k++) {
         const x = c[k]!;
         if (!x.ok) continue;
-        if (!alive[k]) { if (x.msg.outcome === 'lost-link') x.msg.outcome = 'lost-collision'; continue; }
+        if (!alive[k]) {
+          if (x.msg.outcome === 'lost-link') x.msg.outcome = 'lost-collision';
+          continue;
+        }
         x.msg.outcome = 'on-board';
         x.msg.copies++;
         if (!(x.msg.capturedAt <= x.t)) x.msg.capturedAt = x.t;
@@ -306,14 +393,30 @@ export class TwinModel {
       const snr = groundSnrDb(d, gw.rangeKm, link);
       if (this.groundRnd.next() >= decodeProbability(snr, link)) continue;
       if (Number.isNaN(m.groundAt)) m.groundAt = m.txAt;
-      this.heard.push({ msg: m, gateway: g, at: m.txAt, rssiDbm: groundRssiDbm(snr, link), snrDb: snr, channel: this.groundRnd.int(this.scenario.radio.channels) });
+      this.heard.push({
+        msg: m,
+        gateway: g,
+        at: m.txAt,
+        rssiDbm: groundRssiDbm(snr, link),
+        snrDb: snr,
+        channel: this.groundRnd.int(this.scenario.radio.channels),
+      });
     }
   }
 
   private encode(m: SimMessage): void {
     const f = this.fleet.fleets[this.fleet.fleetOf[m.terminal]!]!;
     this.fleet.position(m.terminal, m.createdAt, this.fix);
-    m.payload = buildPayload({ protocol: f.protocol, terminal: m.terminal, serial: m.fCnt, createdAt: m.createdAt, emergency: m.emergency, event: m.event, fix: this.fix, ...(f.gauge ? { gauge: f.gauge } : {}) });
+    m.payload = buildPayload({
+      protocol: f.protocol,
+      terminal: m.terminal,
+      serial: m.fCnt,
+      createdAt: m.createdAt,
+      emergency: m.emergency,
+      event: m.event,
+      fix: this.fix,
+      ...(f.gauge ? { gauge: f.gauge } : {}),
+    });
   }
 
   /** Satellite s: interleaves storing its captures with dumping during station contacts, up to b. */
@@ -322,7 +425,13 @@ export class TwinModel {
     for (const c of captures) {
       this.drain(s, c.t, out);
       let id: number;
-      if (this.freeCopies.length > 0) { id = this.freeCopies.pop()!; this.copies[id] = c; } else { id = this.copies.length; this.copies.push(c); }
+      if (this.freeCopies.length > 0) {
+        id = this.freeCopies.pop()!;
+        this.copies[id] = c;
+      } else {
+        id = this.copies.length;
+        this.copies.push(c);
+      }
       const dropped = buf.push(id, c.msg.emergency);
       if (dropped >= 0) this.lose(dropped);
     }
@@ -341,24 +450,40 @@ export class TwinModel {
     const contacts = this.sky.contactsBySat[s]!;
     const rate = this.scenario.satellite.dumpFramesPerSecond;
     let cur = this.cursor[s]!;
-    if (buf.size === 0) { this.cursor[s] = Math.max(cur, until); this.carry[s] = 0; return; }
+    if (buf.size === 0) {
+      this.cursor[s] = Math.max(cur, until);
+      this.carry[s] = 0;
+      return;
+    }
     for (const c of contacts) {
       if (cur >= until || buf.size === 0) break;
       if (c.end <= cur) continue;
       if (c.start >= until) break;
-      const from = Math.max(cur, c.start), to = Math.min(c.end, until);
+      const from = Math.max(cur, c.start),
+        to = Math.min(c.end, until);
       let avail = ((to - from) / 1000) * rate + this.carry[s]!;
       let k = 0;
       while (avail >= 1 && buf.size > 0) {
         const id = buf.shift();
         const cp = this.copies[id]!;
         this.freeCopies.push(id);
-        k++; avail -= 1;
+        k++;
+        avail -= 1;
         const at = Math.round(Math.min(to, from + (k / rate) * 1000));
         cp.msg.copies--;
-        if (cp.msg.outcome === 'on-board' || cp.msg.outcome === 'lost-buffer') { cp.msg.outcome = 'downlinked'; }
+        if (cp.msg.outcome === 'on-board' || cp.msg.outcome === 'lost-buffer') {
+          cp.msg.outcome = 'downlinked';
+        }
         if (!(cp.msg.downlinkedAt <= at)) cp.msg.downlinkedAt = at;
-        out.push({ msg: cp.msg, sat: s, station: c.station, capturedAt: cp.t, downlinkedAt: at, rssiDbm: cp.rssi, snrDb: cp.snr });
+        out.push({
+          msg: cp.msg,
+          sat: s,
+          station: c.station,
+          capturedAt: cp.t,
+          downlinkedAt: at,
+          rssiDbm: cp.rssi,
+          snrDb: cp.snr,
+        });
       }
       this.carry[s] = buf.size > 0 ? avail : 0;
       cur = to;

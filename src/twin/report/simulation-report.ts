@@ -39,7 +39,13 @@ export interface SimulationReport extends Counts {
   duplicates: number;
   rejected: number;
   rejectedCodes: Record<string, number>;
-  downlinks: { queued: number; uploaded: number; transmitted: number; acknowledged: number; etaErrorMin: Quantiles & { meanSigned: number } };
+  downlinks: {
+    queued: number;
+    uploaded: number;
+    transmitted: number;
+    acknowledged: number;
+    etaErrorMin: Quantiles & { meanSigned: number };
+  };
   /** Per simulated hour from the start: messages generated and delivered. */
   perHour: Array<{ hour: number; generated: number; delivered: number }>;
   /** Frames on board, sampled each window: total and the fullest satellite. */
@@ -71,8 +77,16 @@ export interface PathReport {
 
 /** The analytic plans against the twin for the same fixed terminals, minutes (see plan-comparison.ts). */
 export interface PlanComparison {
-  meanMin: number; p50Min: number; p95Min: number; twinMeanMin: number; twinP50Min: number; twinP95Min: number;
-  waitMeanMin: number; waitP95Min: number; twinWaitMeanMin: number; twinWaitP95Min: number;
+  meanMin: number;
+  p50Min: number;
+  p95Min: number;
+  twinMeanMin: number;
+  twinP50Min: number;
+  twinP95Min: number;
+  waitMeanMin: number;
+  waitP95Min: number;
+  twinWaitMeanMin: number;
+  twinWaitP95Min: number;
   note: string;
 }
 
@@ -80,30 +94,56 @@ const MIN = 60_000;
 const q = (s: Summary): Quantiles => ({ p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean, max: s.max });
 
 function counts(msgs: readonly SimMessage[], ingestedAt: Float64Array): Counts & { latencyMin: Quantiles } {
-  const c: Counts = { generated: msgs.length, captured: 0, delivered: 0, deliveryRatio: 0, lostCollision: 0, lostBuffer: 0, lostLink: 0, lostNoSatellite: 0, inFlight: 0 };
+  const c: Counts = {
+    generated: msgs.length,
+    captured: 0,
+    delivered: 0,
+    deliveryRatio: 0,
+    lostCollision: 0,
+    lostBuffer: 0,
+    lostLink: 0,
+    lostNoSatellite: 0,
+    inFlight: 0,
+  };
   const lat: number[] = [];
   for (const m of msgs) {
     const ing = ingestedAt[m.id]!;
     if (m.outcome === 'on-board' || m.outcome === 'downlinked' || m.outcome === 'lost-buffer') c.captured++;
     // A message a terrestrial gateway delivered is not lost, whatever became of its satellite copies.
-    if (!Number.isNaN(ing) && !Number.isNaN(m.groundAt)) { c.delivered++; lat.push((ing - m.createdAt) / MIN); continue; }
+    if (!Number.isNaN(ing) && !Number.isNaN(m.groundAt)) {
+      c.delivered++;
+      lat.push((ing - m.createdAt) / MIN);
+      continue;
+    }
     if (m.outcome === 'lost-collision') c.lostCollision++;
     else if (m.outcome === 'lost-link') c.lostLink++;
     else if (m.outcome === 'no-satellite') c.lostNoSatellite++;
     else if (m.outcome === 'lost-buffer') c.lostBuffer++;
-    if (!Number.isNaN(ing)) { c.delivered++; lat.push((ing - m.createdAt) / MIN); } else if (m.outcome === 'waiting' || m.outcome === 'on-board' || m.outcome === 'downlinked') c.inFlight++;
+    if (!Number.isNaN(ing)) {
+      c.delivered++;
+      lat.push((ing - m.createdAt) / MIN);
+    } else if (m.outcome === 'waiting' || m.outcome === 'on-board' || m.outcome === 'downlinked') c.inFlight++;
   }
   c.deliveryRatio = c.generated > 0 ? round(c.delivered / c.generated, 4) : 0;
   return { ...c, latencyMin: q(summarize(lat)) };
 }
 
 /** The report of a finished run, from the model's messages and what the core accepted. */
-export function buildReport(model: TwinModel, runner: TwinRunner, occupancy: SimulationReport['bufferOccupancy'], timing: { wallSeconds: number; provisionSeconds: number }, acknowledged: number): SimulationReport {
+export function buildReport(
+  model: TwinModel,
+  runner: TwinRunner,
+  occupancy: SimulationReport['bufferOccupancy'],
+  timing: { wallSeconds: number; provisionSeconds: number },
+  acknowledged: number,
+): SimulationReport {
   const s = model.scenario;
   const msgs = model.messages;
   const ing = runner.ingestedAt;
   const all = counts(msgs, ing);
-  const wait: number[] = [], board: number[] = [], ground: number[] = [], e2e: number[] = [];
+  const wait: number[] = [],
+    board: number[] = [],
+    ground: number[] = [],
+    e2e: number[] = [];
   for (const m of msgs) {
     const t = ing[m.id]!;
     if (Number.isNaN(t)) continue;
@@ -142,42 +182,77 @@ export function buildReport(model: TwinModel, runner: TwinRunner, occupancy: Sim
   if (sorted.length > 0) cdf.push([round(sorted[sorted.length - 1]!), 1]);
 
   const etaErr: number[] = [];
-  for (const d of runner.downlinks.values() as Iterable<DownlinkTrack>) if (d.eta !== null && d.transmittedAt !== undefined) etaErr.push((d.transmittedAt - d.eta) / MIN);
+  for (const d of runner.downlinks.values() as Iterable<DownlinkTrack>)
+    if (d.eta !== null && d.transmittedAt !== undefined) etaErr.push((d.transmittedAt - d.eta) / MIN);
   const etaAbs = summarize(etaErr.map(Math.abs));
   const signed = summarize(etaErr);
 
   const { latencyMin: _l, ...allCounts } = all;
   return {
-    scenario: s.name, start: new Date(s.start).toISOString(), hours: s.hours,
-    satellites: model.sky.satellites.length, groundStations: s.groundStations.length, terminals: model.fleet.count,
+    scenario: s.name,
+    start: new Date(s.start).toISOString(),
+    hours: s.hours,
+    satellites: model.sky.satellites.length,
+    groundStations: s.groundStations.length,
+    terminals: model.fleet.count,
     ...allCounts,
     latencyMin: q(summarize(e2e)),
     hops: { waitForSatellite: q(summarize(wait)), onBoard: q(summarize(board)), groundToCore: q(summarize(ground)) },
     sectors,
-    framesPosted: runner.stats.framesPosted, duplicates: runner.stats.duplicates, rejected: runner.stats.rejected, rejectedCodes: runner.stats.rejectedCodes,
-    downlinks: { queued: runner.stats.downlinksQueued, uploaded: runner.stats.downlinksUploaded, transmitted: runner.stats.downlinksTransmitted, acknowledged, etaErrorMin: { ...q(etaAbs), meanSigned: signed.mean } },
-    perHour, bufferOccupancy: occupancy, latencyCdf: cdf, wallSeconds: round(timing.wallSeconds), provisionSeconds: round(timing.provisionSeconds),
+    framesPosted: runner.stats.framesPosted,
+    duplicates: runner.stats.duplicates,
+    rejected: runner.stats.rejected,
+    rejectedCodes: runner.stats.rejectedCodes,
+    downlinks: {
+      queued: runner.stats.downlinksQueued,
+      uploaded: runner.stats.downlinksUploaded,
+      transmitted: runner.stats.downlinksTransmitted,
+      acknowledged,
+      etaErrorMin: { ...q(etaAbs), meanSigned: signed.mean },
+    },
+    perHour,
+    bufferOccupancy: occupancy,
+    latencyCdf: cdf,
+    wallSeconds: round(timing.wallSeconds),
+    provisionSeconds: round(timing.provisionSeconds),
     ...(s.terrestrialGateways.length > 0 ? { paths: pathReport(model, runner) } : {}),
   };
 }
 
 function pathReport(model: TwinModel, runner: TwinRunner): PathReport {
-  const firstBy = { satellite: 0, terrestrial: 0 }, deliveredBy = { satellite: 0, terrestrial: 0, both: 0 };
-  const satLat: number[] = [], groundLat: number[] = [];
+  const firstBy = { satellite: 0, terrestrial: 0 },
+    deliveredBy = { satellite: 0, terrestrial: 0, both: 0 };
+  const satLat: number[] = [],
+    groundLat: number[] = [];
   for (const m of model.messages) {
-    const sat = runner.satelliteAt[m.id]!, gnd = runner.groundAt[m.id]!;
-    const bySat = !Number.isNaN(sat), byGround = !Number.isNaN(gnd);
+    const sat = runner.satelliteAt[m.id]!,
+      gnd = runner.groundAt[m.id]!;
+    const bySat = !Number.isNaN(sat),
+      byGround = !Number.isNaN(gnd);
     if (!bySat && !byGround) continue;
-    if (bySat) { deliveredBy.satellite++; satLat.push((sat - m.createdAt) / MIN); }
-    if (byGround) { deliveredBy.terrestrial++; groundLat.push((gnd - m.createdAt) / MIN); }
+    if (bySat) {
+      deliveredBy.satellite++;
+      satLat.push((sat - m.createdAt) / MIN);
+    }
+    if (byGround) {
+      deliveredBy.terrestrial++;
+      groundLat.push((gnd - m.createdAt) / MIN);
+    }
     if (bySat && byGround) deliveredBy.both++;
-    if (byGround && (!bySat || gnd <= sat)) firstBy.terrestrial++; else firstBy.satellite++;
+    if (byGround && (!bySat || gnd <= sat)) firstBy.terrestrial++;
+    else firstBy.satellite++;
   }
   const delivered = firstBy.satellite + firstBy.terrestrial;
   return {
     terrestrialGateways: model.scenario.terrestrialGateways.length,
-    firstBy, share: { satellite: delivered ? round(firstBy.satellite / delivered, 4) : 0, terrestrial: delivered ? round(firstBy.terrestrial / delivered, 4) : 0 },
-    deliveredBy, latencyMin: { satellite: q(summarize(satLat)), terrestrial: q(summarize(groundLat)) },
-    groundFrames: runner.stats.groundFrames, groundLost: runner.stats.groundLost,
+    firstBy,
+    share: {
+      satellite: delivered ? round(firstBy.satellite / delivered, 4) : 0,
+      terrestrial: delivered ? round(firstBy.terrestrial / delivered, 4) : 0,
+    },
+    deliveredBy,
+    latencyMin: { satellite: q(summarize(satLat)), terrestrial: q(summarize(groundLat)) },
+    groundFrames: runner.stats.groundFrames,
+    groundLost: runner.stats.groundLost,
   };
 }

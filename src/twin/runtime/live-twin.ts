@@ -68,16 +68,28 @@ export class LiveTwin {
   private last: number;
   private ticks = 0;
 
-  private constructor(private readonly runner: TwinRunner, readonly clock: TwinClock, private readonly opts: LiveTwinOptions) {
+  private constructor(
+    private readonly runner: TwinRunner,
+    readonly clock: TwinClock,
+    private readonly opts: LiveTwinOptions,
+  ) {
     this.last = runner.stats.simTime;
   }
 
   static async start(opts: LiveTwinOptions): Promise<LiveTwin> {
     const from = opts.clock.now();
     const runner = await openSession({
-      scenario: opts.scenario, core: opts.core, clock: opts.clock, secret: loadSecret(opts.dataDir),
-      gateway: opts.gateway, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), from, keepMessages: false, endless: true,
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}), ...(opts.semtechUdp ? { semtechUdp: opts.semtechUdp } : {}),
+      scenario: opts.scenario,
+      core: opts.core,
+      clock: opts.clock,
+      secret: loadSecret(opts.dataDir),
+      gateway: opts.gateway,
+      ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+      from,
+      keepMessages: false,
+      endless: true,
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(opts.semtechUdp ? { semtechUdp: opts.semtechUdp } : {}),
     });
     const twin = new LiveTwin(runner, opts.clock, opts);
     twin.schedule();
@@ -103,7 +115,10 @@ export class LiveTwin {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => { this.running = undefined; this.schedule(); });
+      this.running = this.tick().finally(() => {
+        this.running = undefined;
+        this.schedule();
+      });
     }, this.opts.tickMs ?? 1000);
   }
 

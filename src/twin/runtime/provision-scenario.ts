@@ -31,7 +31,14 @@ export interface Provisioned {
  * and every terminal by DevEUI (fixed
  * ones with their position, so downlinks get an ETA).
  */
-export async function provisionScenario(core: Core, s: Scenario, fleet: TerminalFleet, sats: readonly Satellite[], id: TwinIdentity, onProgress?: (done: number, total: number) => void): Promise<Provisioned> {
+export async function provisionScenario(
+  core: Core,
+  s: Scenario,
+  fleet: TerminalFleet,
+  sats: readonly Satellite[],
+  id: TwinIdentity,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Provisioned> {
   const created = { tenants: 0, stations: 0, gateways: 0, terminals: 0 };
   const existingTenants = await core.registryQueries.listTenants();
   const tenantIds: string[] = [];
@@ -41,8 +48,11 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
       tenant = await core.provisioning.createTenant(t.name);
       created.tenants++;
       try {
-        for (const r of solutionRules(t.sector, tenant.id, presetParams(t.sector, ti, fleet, id), randomUUID)) await core.rules.save(r);
-      } catch { /* a preset that needs parameters is left for the operator */ }
+        for (const r of solutionRules(t.sector, tenant.id, presetParams(t.sector, ti, fleet, id), randomUUID))
+          await core.rules.save(r);
+      } catch {
+        /* a preset that needs parameters is left for the operator */
+      }
     }
     tenantIds.push(tenant.id);
   }
@@ -57,7 +67,16 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
     if (!rec) {
       // Imported with the derived token (createGroundStation draws a random one).
       const taken = existingStations.some((x) => x.name === g.name);
-      rec = { id: randomUUID(), name: taken ? `${g.name} (${g.id})` : g.name, lat: g.lat, lon: g.lon, altM: g.altM, tokenHash: hash, enabled: true, createdAt: core.clock.now() };
+      rec = {
+        id: randomUUID(),
+        name: taken ? `${g.name} (${g.id})` : g.name,
+        lat: g.lat,
+        lon: g.lon,
+        altM: g.altM,
+        tokenHash: hash,
+        enabled: true,
+        createdAt: core.clock.now(),
+      };
       await core.provisioning.importGroundStation(rec);
       created.stations++;
     }
@@ -100,9 +119,15 @@ export async function provisionScenario(core: Core, s: Scenario, fleet: Terminal
       const k = id.keys(i);
       fleet.position(i, s.start, fix);
       rows.push({
-        tenantId: tenantIds[fleet.tenantOf[i]!]!, devEui, devAddr: id.devAddr(i),
-        nwkSKey: Buffer.from(k.nwkSKey).toString('hex'), appSKey: Buffer.from(k.appSKey).toString('hex'), suite: 'aes128',
-        profile: f.profile, codec: f.protocol, name: `${f.name} ${fleet.ordinal[i]! + 1}`.slice(0, 64),
+        tenantId: tenantIds[fleet.tenantOf[i]!]!,
+        devEui,
+        devAddr: id.devAddr(i),
+        nwkSKey: Buffer.from(k.nwkSKey).toString('hex'),
+        appSKey: Buffer.from(k.appSKey).toString('hex'),
+        suite: 'aes128',
+        profile: f.profile,
+        codec: f.protocol,
+        name: `${f.name} ${fleet.ordinal[i]! + 1}`.slice(0, 64),
         expectedMessagesPerDay: Math.max(1, Math.round(1440 / f.traffic.periodMinutes + f.traffic.eventsPerDay)),
         ...(fleet.isFixed(i) ? { location: { lat: round(fix.lat), lon: round(fix.lon), altM: 0 } } : {}),
       });
@@ -127,9 +152,16 @@ function presetParams(sector: string, tenant: number, fleet: TerminalFleet, id: 
     const f = fleet.fleets[fleet.fleetOf[i]!]!;
     if (fleet.tenantOf[i] !== tenant || f.gauge?.warningAboveM === undefined) continue;
     const base = gaugeBaseM(i);
-    stations.push({ name: `${f.name} ${fleet.ordinal[i]! + 1}`, devEuis: [id.devEui(i)], warningLevelM: round(base + f.gauge.warningAboveM), guaranteedLevelM: round(base + f.gauge.floodPeakM + 1) });
+    stations.push({
+      name: `${f.name} ${fleet.ordinal[i]! + 1}`,
+      devEuis: [id.devEui(i)],
+      warningLevelM: round(base + f.gauge.warningAboveM),
+      guaranteedLevelM: round(base + f.gauge.floodPeakM + 1),
+    });
   }
   return stations.length ? { stations, crestCommand: { addReportMinutes: 5 } } : {};
 }
 
-function round(x: number): number { return Math.round(x * 1e5) / 1e5; }
+function round(x: number): number {
+  return Math.round(x * 1e5) / 1e5;
+}

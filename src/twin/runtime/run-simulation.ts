@@ -54,14 +54,29 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
   const clock = new TwinClock(speed, scenario.start);
   const store = await openStore('sqlite', { dataDir });
   const bus = await openBus('memory');
-  const core = await Core.start({ store, bus, vault: new KeyVault(randomBytes(32)), clock, forecastEngine: augursEngine() });
+  const core = await Core.start({
+    store,
+    bus,
+    vault: new KeyVault(randomBytes(32)),
+    clock,
+    forecastEngine: augursEngine(),
+  });
   const began = performance.now();
   // Terrestrial gateways speak Semtech UDP to the core over loopback, as real ones would over the network.
-  const udp = scenario.terrestrialGateways.length > 0 ? await SemtechUdpServer.start(core, { port: 0, host: '127.0.0.1', packetsPerSecond: 1e9 }) : undefined;
+  const udp =
+    scenario.terrestrialGateways.length > 0
+      ? await SemtechUdpServer.start(core, { port: 0, host: '127.0.0.1', packetsPerSecond: 1e9 })
+      : undefined;
   let runner: TwinRunner | undefined;
   try {
     runner = await openSession({
-      scenario, core, clock, secret: randomBytes(32), gateway: 'inprocess', from: scenario.start, keepMessages: true,
+      scenario,
+      core,
+      clock,
+      secret: randomBytes(32),
+      gateway: 'inprocess',
+      from: scenario.start,
+      keepMessages: true,
       onProvision: (d, t) => o.onProgress?.('provision', d, t),
       ...(udp ? { semtechUdp: { host: '127.0.0.1', port: udp.address().port } } : {}),
     });
@@ -71,21 +86,31 @@ export async function runSimulation(o: SimulateOptions): Promise<SimulationRepor
     const hardEnd = end + (o.tailHours ?? 12) * H;
     const occupancy: SimulationReport['bufferOccupancy'] = [];
     const total = Math.ceil((end - scenario.start) / windowMs);
-    let t = scenario.start, k = 0;
+    let t = scenario.start,
+      k = 0;
     while (t < hardEnd) {
       const b = t + windowMs;
       if (speed === 'max') clock.set(b);
       else await waitFor(clock, b);
       await runner.step(t, b);
-      t = b; k++;
-      if (k % 5 === 0 || t >= end) occupancy.push({ t, total: model.onBoard, maxSatellite: Math.max(...model.buffers.map((x) => x.size)) });
+      t = b;
+      k++;
+      if (k % 5 === 0 || t >= end)
+        occupancy.push({ t, total: model.onBoard, maxSatellite: Math.max(...model.buffers.map((x) => x.size)) });
       if (t <= end) o.onProgress?.('simulate', Math.min(k, total), total);
       if (t >= end && model.waitingCount === 0 && model.onBoard === 0 && runner.outboxSize === 0) break;
     }
     let acknowledged = 0;
-    for (const d of runner.downlinks.values()) if ((await core.downlinks.get(d.id)).state === 'acknowledged') acknowledged++;
+    for (const d of runner.downlinks.values())
+      if ((await core.downlinks.get(d.id)).state === 'acknowledged') acknowledged++;
     if (o.inspect) await o.inspect(core, runner);
-    const report = buildReport(model, runner, occupancy, { wallSeconds: (performance.now() - began) / 1000, provisionSeconds }, acknowledged);
+    const report = buildReport(
+      model,
+      runner,
+      occupancy,
+      { wallSeconds: (performance.now() - began) / 1000, provisionSeconds },
+      acknowledged,
+    );
     if (o.comparePlan) {
       const plan = await comparePlan(model, model.sky.satellites);
       if (plan) report.plan = plan;
@@ -111,5 +136,6 @@ export function defaultTempRoot(): string {
 
 async function waitFor(clock: TwinClock, t: number): Promise<void> {
   const speed = clock.speed as number;
-  while (clock.now() < t) await new Promise((r) => setTimeout(r, Math.max(1, Math.min(1000, (t - clock.now()) / speed))));
+  while (clock.now() < t)
+    await new Promise((r) => setTimeout(r, Math.max(1, Math.min(1000, (t - clock.now()) / speed))));
 }

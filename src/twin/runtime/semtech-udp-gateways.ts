@@ -24,7 +24,11 @@ export class SemtechUdpGateways implements TwinTerrestrial {
   private readonly waiting: Array<Map<number, () => void>> = [];
   private token = 1;
 
-  private constructor(private readonly euis: readonly string[], private readonly host: string, private readonly port: number) {}
+  private constructor(
+    private readonly euis: readonly string[],
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
 
   /** One bound socket per gateway EUI, sending to the server at host:port. */
   static async open(euis: readonly string[], host: string, port: number): Promise<SemtechUdpGateways> {
@@ -33,7 +37,9 @@ export class SemtechUdpGateways implements TwinTerrestrial {
       const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
       const waiting = new Map<number, () => void>();
       // PUSH_ACK: version, token (2 bytes), identifier 0x01.
-      socket.on('message', (m) => { if (m.length >= 4 && m[3] === 0x01) waiting.get(m.readUInt16BE(1))?.(); });
+      socket.on('message', (m) => {
+        if (m.length >= 4 && m[3] === 0x01) waiting.get(m.readUInt16BE(1))?.();
+      });
       socket.on('error', () => undefined);
       await new Promise<void>((resolve) => socket.bind(0, host.includes(':') ? '::1' : '127.0.0.1', () => resolve()));
       g.sockets.push(socket);
@@ -49,10 +55,19 @@ export class SemtechUdpGateways implements TwinTerrestrial {
       const rxpk: RxpkResult[] = chunk.map((c) => ({
         ok: true,
         rxpk: {
-          time: c.at, tmst: (c.at * 1000) % 2 ** 32, chan: c.channel % 8, rfch: 0,
+          time: c.at,
+          tmst: (c.at * 1000) % 2 ** 32,
+          chan: c.channel % 8,
+          rfch: 0,
           freq: Math.round((CN470_FIRST_MHZ + CN470_STEP_MHZ * (c.channel % CN470_CHANNELS)) * 10) / 10,
-          stat: 1, modu: 'LORA', datr: 'SF10BW125', codr: '4/5',
-          rssi: Math.round(c.rssiDbm), lsnr: Math.round(c.snrDb * 10) / 10, size: c.phyPayload.length, data: c.phyPayload,
+          stat: 1,
+          modu: 'LORA',
+          datr: 'SF10BW125',
+          codr: '4/5',
+          rssi: Math.round(c.rssiDbm),
+          lsnr: Math.round(c.snrDb * 10) / 10,
+          size: c.phyPayload.length,
+          data: c.phyPayload,
         },
       }));
       const acked = await this.send(gateway, rxpk);
@@ -62,14 +77,34 @@ export class SemtechUdpGateways implements TwinTerrestrial {
   }
 
   private async send(gateway: number, rxpk: RxpkResult[]): Promise<boolean> {
-    const socket = this.sockets[gateway]!, waiting = this.waiting[gateway]!;
+    const socket = this.sockets[gateway]!,
+      waiting = this.waiting[gateway]!;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const token = this.token = (this.token + 1) & 0xffff;
-      const bytes = encodeSemtechPacket({ type: 'PUSH_DATA', version: 2, token, gatewayEui: this.euis[gateway]!, rxpk });
+      const token = (this.token = (this.token + 1) & 0xffff);
+      const bytes = encodeSemtechPacket({
+        type: 'PUSH_DATA',
+        version: 2,
+        token,
+        gatewayEui: this.euis[gateway]!,
+        rxpk,
+      });
       const acked = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => { waiting.delete(token); resolve(false); }, ACK_TIMEOUT_MS);
-        waiting.set(token, () => { clearTimeout(timer); waiting.delete(token); resolve(true); });
-        socket.send(bytes, this.port, this.host, (e) => { if (e) { clearTimeout(timer); waiting.delete(token); resolve(false); } });
+        const timer = setTimeout(() => {
+          waiting.delete(token);
+          resolve(false);
+        }, ACK_TIMEOUT_MS);
+        waiting.set(token, () => {
+          clearTimeout(timer);
+          waiting.delete(token);
+          resolve(true);
+        });
+        socket.send(bytes, this.port, this.host, (e) => {
+          if (e) {
+            clearTimeout(timer);
+            waiting.delete(token);
+            resolve(false);
+          }
+        });
       });
       if (acked) return true;
     }

@@ -10,7 +10,10 @@ export class TwinClock implements Clock {
   private wall0: number;
   private manual: number;
 
-  constructor(readonly speed: number | 'max', startAt: number) {
+  constructor(
+    readonly speed: number | 'max',
+    startAt: number,
+  ) {
     this.origin = startAt;
     this.manual = startAt;
     this.wall0 = performance.now();
@@ -24,7 +27,10 @@ export class TwinClock implements Clock {
   /** Moves a 'max' clock forward (ignored when it would go back); a paced clock jumps and keeps pacing. */
   set(t: number): void {
     if (t <= this.now()) return;
-    if (this.speed === 'max') { this.manual = t; return; }
+    if (this.speed === 'max') {
+      this.manual = t;
+      return;
+    }
     this.origin = t;
     this.wall0 = performance.now();
   }

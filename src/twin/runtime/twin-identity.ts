@@ -9,7 +9,10 @@ import type { SessionKeys } from '../../frame/index.js';
 export class TwinIdentity {
   private readonly keyCache = new Map<number, SessionKeys>();
 
-  constructor(private readonly secret: Uint8Array, private readonly seed: number) {}
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly seed: number,
+  ) {}
 
   private mac(label: string): Buffer {
     return createHmac('sha256', this.secret).update(`${this.seed}:${label}`).digest();
@@ -28,7 +31,11 @@ export class TwinIdentity {
     let k = this.keyCache.get(terminal);
     if (!k) {
       const e = this.devEui(terminal);
-      k = { suite: 'aes128', nwkSKey: this.mac(`nwk:${e}`).subarray(0, 16), appSKey: this.mac(`app:${e}`).subarray(0, 16) };
+      k = {
+        suite: 'aes128',
+        nwkSKey: this.mac(`nwk:${e}`).subarray(0, 16),
+        appSKey: this.mac(`app:${e}`).subarray(0, 16),
+      };
       this.keyCache.set(terminal, k);
     }
     return k;

@@ -34,9 +34,21 @@ export interface TwinStats {
 }
 
 /** A downlink the runner queued, followed to its transmission (for the ETA error). */
-export interface DownlinkTrack { readonly id: string; readonly terminal: number; readonly queuedAt: number; readonly eta: number | null; station?: number; transmittedAt?: number }
+export interface DownlinkTrack {
+  readonly id: string;
+  readonly terminal: number;
+  readonly queuedAt: number;
+  readonly eta: number | null;
+  station?: number;
+  transmittedAt?: number;
+}
 
-interface Outgoing { readonly station: number; readonly postAt: number; readonly frame: UplinkFrameInput; readonly msg: SimMessage }
+interface Outgoing {
+  readonly station: number;
+  readonly postAt: number;
+  readonly frame: UplinkFrameInput;
+  readonly msg: SimMessage;
+}
 
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
 /** Contact time one upload takes (the core's default uploadS). */
@@ -49,7 +61,20 @@ const UPLOAD_MS = 10_000;
  * the operator's downlinks are queued at the scenario's rate. I/O goes through the gateway.
  */
 export class TwinRunner {
-  readonly stats: TwinStats = { simTime: 0, generated: 0, framesPosted: 0, groundFrames: 0, groundLost: 0, accepted: 0, duplicates: 0, rejected: 0, rejectedCodes: {}, downlinksQueued: 0, downlinksUploaded: 0, downlinksTransmitted: 0 };
+  readonly stats: TwinStats = {
+    simTime: 0,
+    generated: 0,
+    framesPosted: 0,
+    groundFrames: 0,
+    groundLost: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    rejectedCodes: {},
+    downlinksQueued: 0,
+    downlinksUploaded: 0,
+    downlinksTransmitted: 0,
+  };
   /** Per message id: when the core first accepted it (NaN until then). */
   ingestedAt = new Float64Array(1024).fill(NaN);
   /** Per message id: when the core first took a copy through a satellite, and through a terrestrial gateway (NaN: not by that path). */
@@ -71,7 +96,13 @@ export class TwinRunner {
     readonly provisioned: Provisioned,
     private readonly gateway: TwinGateway,
     private readonly clock: TwinClock,
-    private readonly opts: { onEvent?: (e: TwinEvent) => void; keepDeliveries?: boolean; from: number; sweepDownlinks?: boolean; terrestrial?: TwinTerrestrial },
+    private readonly opts: {
+      onEvent?: (e: TwinEvent) => void;
+      keepDeliveries?: boolean;
+      from: number;
+      sweepDownlinks?: boolean;
+      terrestrial?: TwinTerrestrial;
+    },
   ) {
     this.pendingReports = model.sky.satellites.map(() => []);
     const T = model.fleet.count;
@@ -85,7 +116,9 @@ export class TwinRunner {
   }
 
   /** Deliveries seen so far (kept only with keepDeliveries, for reports). */
-  get deliveries(): readonly Delivery[] { return this.deliveriesSeen; }
+  get deliveries(): readonly Delivery[] {
+    return this.deliveriesSeen;
+  }
 
   /** Closes what the runner opened (the terrestrial gateways' sockets). */
   async close(): Promise<void> {
@@ -93,7 +126,9 @@ export class TwinRunner {
   }
 
   /** Frames dumped to stations but not yet posted to the core. */
-  get outboxSize(): number { return this.outbox.length; }
+  get outboxSize(): number {
+    return this.outbox.length;
+  }
 
   /** Runs the models over [a, b) and does what the ground segment does in it; the core's clock must be at b (or later). */
   async step(a: number, b: number): Promise<void> {
@@ -117,7 +152,8 @@ export class TwinRunner {
     await this.queueDownlinks(a, b);
     // A batch run has no server timers: the downlink sweep (expiry, missed contacts, routing what is
     // queued) runs every 5 simulated minutes, as a server runs it every minute of its clock.
-    if (this.opts.sweepDownlinks && this.downlinks.size > 0 && Math.floor(b / 300_000) > Math.floor(a / 300_000)) await this.core.downlinks.sweep();
+    if (this.opts.sweepDownlinks && this.downlinks.size > 0 && Math.floor(b / 300_000) > Math.floor(a / 300_000))
+      await this.core.downlinks.sweep();
     this.stats.simTime = b;
     this.opts.onEvent?.({ kind: 'window', from: a, to: b, created: r.created.length, posted });
   }
@@ -125,7 +161,8 @@ export class TwinRunner {
   /** Posts every frame whose station has had it for its delay by `until` (all of them with Infinity). */
   async post(until: number): Promise<number> {
     if (this.outbox.length === 0) return 0;
-    const due: Outgoing[] = [], later: Outgoing[] = [];
+    const due: Outgoing[] = [],
+      later: Outgoing[] = [];
     for (const o of this.outbox) (o.postAt < until ? due : later).push(o);
     this.outbox = later;
     const byStation = new Map<number, Outgoing[]>();
@@ -139,12 +176,18 @@ export class TwinRunner {
       list.sort((x, y) => x.postAt - y.postAt);
       let results: Awaited<ReturnType<TwinGateway['postUplinks']>>;
       try {
-        results = await this.gateway.postUplinks(station, list.map((o) => o.frame));
+        results = await this.gateway.postUplinks(
+          station,
+          list.map((o) => o.frame),
+        );
       } catch (e) {
         // The station keeps its frames and tries again next window, as a real one would.
         this.outbox.push(...list);
         for (const o of list) kept.add(o);
-        this.opts.onEvent?.({ kind: 'error', message: `station ${station}: posting ${list.length} frames: ${(e as Error).message}` });
+        this.opts.onEvent?.({
+          kind: 'error',
+          message: `station ${station}: posting ${list.length} frames: ${(e as Error).message}`,
+        });
         continue;
       }
       const now = this.clock.now();
@@ -181,17 +224,31 @@ export class TwinRunner {
       if (!l) byGateway.set(h.gateway, (l = []));
       l.push(h);
     }
-    await Promise.all([...byGateway].map(async ([g, list]) => {
-      const acked = await this.opts.terrestrial!.push(g, list.map((h) => ({ phyPayload: Buffer.from(this.phyOf(h.msg), 'base64'), at: h.at, rssiDbm: h.rssiDbm, snrDb: h.snrDb, channel: h.channel })));
-      const now = this.clock.now();
-      list.forEach((h, k) => {
-        if (!acked[k]) { this.stats.groundLost++; return; }
-        this.stats.groundFrames++;
-        const id = h.msg.id;
-        if (Number.isNaN(this.ingestedAt[id]!)) this.ingestedAt[id] = now;
-        if (Number.isNaN(this.groundAt[id]!)) this.groundAt[id] = now;
-      });
-    }));
+    await Promise.all(
+      [...byGateway].map(async ([g, list]) => {
+        const acked = await this.opts.terrestrial!.push(
+          g,
+          list.map((h) => ({
+            phyPayload: Buffer.from(this.phyOf(h.msg), 'base64'),
+            at: h.at,
+            rssiDbm: h.rssiDbm,
+            snrDb: h.snrDb,
+            channel: h.channel,
+          })),
+        );
+        const now = this.clock.now();
+        list.forEach((h, k) => {
+          if (!acked[k]) {
+            this.stats.groundLost++;
+            return;
+          }
+          this.stats.groundFrames++;
+          const id = h.msg.id;
+          if (Number.isNaN(this.ingestedAt[id]!)) this.ingestedAt[id] = now;
+          if (Number.isNaN(this.groundAt[id]!)) this.groundAt[id] = now;
+        });
+      }),
+    );
   }
 
   /** The message's LoRaWAN frame, base64 (kept while satellites still hold copies of it). */
@@ -199,7 +256,17 @@ export class TwinRunner {
     let phy = this.phy.get(m.id);
     if (phy === undefined) {
       const t = m.terminal;
-      const bytes = buildDataFrame({ mtype: 'unconfirmed-data-up', devAddr: this.id.devAddr(t), fCnt32: m.fCnt, fPort: 2, payload: m.payload ?? new Uint8Array(0), ...(m.ack ? { ack: true } : {}) }, this.id.keys(t));
+      const bytes = buildDataFrame(
+        {
+          mtype: 'unconfirmed-data-up',
+          devAddr: this.id.devAddr(t),
+          fCnt32: m.fCnt,
+          fPort: 2,
+          payload: m.payload ?? new Uint8Array(0),
+          ...(m.ack ? { ack: true } : {}),
+        },
+        this.id.keys(t),
+      );
       phy = Buffer.from(bytes).toString('base64');
       if (m.copies > 0) this.phy.set(m.id, phy);
     }
@@ -209,8 +276,12 @@ export class TwinRunner {
   private frame(d: Delivery): UplinkFrameInput {
     const phy = this.phyOf(d.msg);
     return {
-      phyPayload: phy, satelliteId: this.provisioned.noradIds[d.sat]!, capturedAt: iso(d.capturedAt), downlinkedAt: iso(d.downlinkedAt),
-      rssi: Math.round(clamp(d.rssiDbm, -200, 50) * 10) / 10, snr: Math.round(clamp(d.snrDb, -50, 50) * 10) / 10,
+      phyPayload: phy,
+      satelliteId: this.provisioned.noradIds[d.sat]!,
+      capturedAt: iso(d.capturedAt),
+      downlinkedAt: iso(d.downlinkedAt),
+      rssi: Math.round(clamp(d.rssiDbm, -200, 50) * 10) / 10,
+      snr: Math.round(clamp(d.snrDb, -50, 50) * 10) / 10,
     };
   }
 
@@ -220,7 +291,13 @@ export class TwinRunner {
       if (track) track.transmittedAt = t.at;
       this.pendingReports[t.sat]!.push({ id: t.id, at: t.at });
       this.stats.downlinksTransmitted++;
-      this.opts.onEvent?.({ kind: 'downlink', action: 'transmitted', downlinkId: t.id, devEui: this.id.devEui(t.terminal), at: t.at });
+      this.opts.onEvent?.({
+        kind: 'downlink',
+        action: 'transmitted',
+        downlinkId: t.id,
+        devEui: this.id.devEui(t.terminal),
+        at: t.at,
+      });
     }
   }
 
@@ -254,7 +331,12 @@ export class TwinRunner {
       const updates: StatusUpdate[] = [];
       let at = Math.round(Math.max(c.start, a));
       for (const it of items) {
-        if (it.satelliteId !== norad || this.uploaded.has(it.downlinkId) || !(it.contactStart < c.end && it.contactEnd > c.start)) continue;
+        if (
+          it.satelliteId !== norad ||
+          this.uploaded.has(it.downlinkId) ||
+          !(it.contactStart < c.end && it.contactEnd > c.start)
+        )
+          continue;
         const track = this.downlinks.get(it.downlinkId);
         if (!track) continue;
         at += UPLOAD_MS;
@@ -264,7 +346,13 @@ export class TwinRunner {
         this.model.upload(c.sat, { id: it.downlinkId, terminal: track.terminal, confirmed: true, onBoardAt: at });
         updates.push({ downlinkId: it.downlinkId, status: 'uploaded', at });
         this.stats.downlinksUploaded++;
-        this.opts.onEvent?.({ kind: 'downlink', action: 'uploaded', downlinkId: it.downlinkId, devEui: this.id.devEui(track.terminal), at });
+        this.opts.onEvent?.({
+          kind: 'downlink',
+          action: 'uploaded',
+          downlinkId: it.downlinkId,
+          devEui: this.id.devEui(track.terminal),
+          at,
+        });
       }
       if (updates.length > 0) await this.report(c.station, updates);
     }

@@ -16,8 +16,11 @@ import { SatiotError } from '../../errors/satiot-error.js';
 export function scenarioSatellites(s: Scenario, warn: (line: string) => void = () => {}): Satellite[] {
   const c = s.constellation;
   return buildConstellation(
-    c.walker ? { walker: c.walker } : { elementSets: { text: c.elementSetsText ?? '', source: c.elementSetsFile ?? 'scenario' } },
-    s.start, warn,
+    c.walker
+      ? { walker: c.walker }
+      : { elementSets: { text: c.elementSetsText ?? '', source: c.elementSetsFile ?? 'scenario' } },
+    s.start,
+    warn,
   );
 }
 
@@ -40,7 +43,8 @@ export interface SessionOptions {
 
 /** Satellites, model, provisioning, gateway and runner for one run of a scenario against a core. */
 export async function openSession(o: SessionOptions): Promise<TwinRunner> {
-  if (o.gateway === 'http' && !o.baseUrl) throw new SatiotError('INVALID_ARGUMENT', "the twin's HTTP gateway needs baseUrl (the server's address)");
+  if (o.gateway === 'http' && !o.baseUrl)
+    throw new SatiotError('INVALID_ARGUMENT', "the twin's HTTP gateway needs baseUrl (the server's address)");
   const sats = scenarioSatellites(o.scenario);
   const model = new TwinModel(o.scenario, sats, { from: o.from, keepMessages: o.keepMessages });
   if (o.endless) model.generateUntil = Infinity;
@@ -54,9 +58,18 @@ export async function openSession(o: SessionOptions): Promise<TwinRunner> {
       if (top !== undefined && top >= 0) model.resumeCounter(i, top);
     }
   }
-  const gateway = o.gateway === 'http' ? new HttpGateway(o.baseUrl!, provisioned.tokens) : new InProcessGateway(o.core, provisioned.stations);
-  const terrestrial = o.semtechUdp && provisioned.gatewayEuis.length > 0 ? await SemtechUdpGateways.open(provisioned.gatewayEuis, o.semtechUdp.host, o.semtechUdp.port) : undefined;
+  const gateway =
+    o.gateway === 'http'
+      ? new HttpGateway(o.baseUrl!, provisioned.tokens)
+      : new InProcessGateway(o.core, provisioned.stations);
+  const terrestrial =
+    o.semtechUdp && provisioned.gatewayEuis.length > 0
+      ? await SemtechUdpGateways.open(provisioned.gatewayEuis, o.semtechUdp.host, o.semtechUdp.port)
+      : undefined;
   return new TwinRunner(o.core, model, identity, provisioned, gateway, o.clock, {
-    from: o.from, sweepDownlinks: !o.endless, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(terrestrial ? { terrestrial } : {}),
+    from: o.from,
+    sweepDownlinks: !o.endless,
+    ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    ...(terrestrial ? { terrestrial } : {}),
   });
 }

@@ -2,15 +2,41 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import { TERMINAL_PROFILES, type TerminalProfile } from '../../core/model.js';
 import { SOLUTIONS, type SolutionName } from '../../rules/solution-presets.js';
 import { parseWalker } from '../../orbit/walker.js';
-import type { Fleet, GaugeSpec, GroundStationSpec, LatLon, Mobility, Protocol, RadioSpec, SatelliteSpec, Scenario, TenantSpec, TerrestrialGatewaySpec, Traffic } from './scenario.js';
+import type {
+  Fleet,
+  GaugeSpec,
+  GroundStationSpec,
+  LatLon,
+  Mobility,
+  Protocol,
+  RadioSpec,
+  SatelliteSpec,
+  Scenario,
+  TenantSpec,
+  TerrestrialGatewaySpec,
+  Traffic,
+} from './scenario.js';
 
 /** Defaults of the radio model (sources and reasoning in docs/twin.md). */
 export const DEFAULT_RADIO: RadioSpec = {
-  frequencyMHz: 470, eirpDbm: 20, satGOverTDbK: -30, bandwidthHz: 125_000, requiredSnrDb: -20, snrSlopeDb: 1,
-  miscLossDb: 3, channels: 8, airtimeMs: 1000, captureDb: 6, minElevationDeg: 10,
+  frequencyMHz: 470,
+  eirpDbm: 20,
+  satGOverTDbK: -30,
+  bandwidthHz: 125_000,
+  requiredSnrDb: -20,
+  snrSlopeDb: 1,
+  miscLossDb: 3,
+  channels: 8,
+  airtimeMs: 1000,
+  captureDb: 6,
+  minElevationDeg: 10,
 };
 
-export const DEFAULT_SATELLITE: SatelliteSpec = { bufferFrames: 20_000, dumpFramesPerSecond: 50, groundDelaySeconds: 5 };
+export const DEFAULT_SATELLITE: SatelliteSpec = {
+  bufferFrames: 20_000,
+  dumpFramesPerSecond: 50,
+  groundDelaySeconds: 5,
+};
 
 const PROTOCOLS: readonly Protocol[] = ['jt808', 'sl651', 'line-monitor'];
 const MAX_TERMINALS = 1_000_000;
@@ -28,7 +54,8 @@ function obj(v: unknown, path: string): Obj {
 }
 
 function onlyKeys(o: Obj, path: string, keys: readonly string[]): void {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) throw bad(path ? `${path}.${k}` : k, `unknown field (expected one of ${keys.join(', ')})`);
+  for (const k of Object.keys(o))
+    if (!keys.includes(k)) throw bad(path ? `${path}.${k}` : k, `unknown field (expected one of ${keys.join(', ')})`);
 }
 
 function num(o: Obj, key: string, path: string, min: number, max: number, dflt?: number): number {
@@ -37,7 +64,8 @@ function num(o: Obj, key: string, path: string, min: number, max: number, dflt?:
     if (dflt === undefined) throw bad(`${path}.${key}`, 'is required');
     return dflt;
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${path}.${key}`, `expected a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw bad(`${path}.${key}`, `expected a number, got ${JSON.stringify(v)}`);
   if (v < min || v > max) throw bad(`${path}.${key}`, `${v} is outside ${min}..${max}`);
   return v;
 }
@@ -54,7 +82,8 @@ function str(o: Obj, key: string, path: string, dflt?: string): string {
 
 function oneOf<T extends string>(o: Obj, key: string, path: string, allowed: readonly T[], dflt?: T): T {
   const v = str(o, key, path, dflt);
-  if (!(allowed as readonly string[]).includes(v)) throw bad(`${path}.${key}`, `'${v}' is not one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw bad(`${path}.${key}`, `'${v}' is not one of ${allowed.join(', ')}`);
   return v as T;
 }
 
@@ -67,7 +96,8 @@ function arr(v: unknown, path: string, min = 1): unknown[] {
 function latLon(v: unknown, path: string): LatLon {
   const a = arr(v, path, 2);
   const [lat, lon] = a;
-  if (a.length !== 2 || typeof lat !== 'number' || typeof lon !== 'number') throw bad(path, 'expected [lat, lon] in degrees');
+  if (a.length !== 2 || typeof lat !== 'number' || typeof lon !== 'number')
+    throw bad(path, 'expected [lat, lon] in degrees');
   if (!(lat >= -90 && lat <= 90)) throw bad(path, `latitude ${lat} is outside -90..90`);
   if (!(lon >= -180 && lon <= 180)) throw bad(path, `longitude ${lon} is outside -180..180`);
   return [lat, lon];
@@ -75,7 +105,8 @@ function latLon(v: unknown, path: string): LatLon {
 
 function box(v: unknown, path: string): [number, number, number, number] {
   const a = arr(v, path, 4);
-  if (a.length !== 4 || a.some((x) => typeof x !== 'number')) throw bad(path, 'expected [south, west, north, east] in degrees');
+  if (a.length !== 4 || a.some((x) => typeof x !== 'number'))
+    throw bad(path, 'expected [south, west, north, east] in degrees');
   const [s, w, n, e] = a as number[];
   if (!(s! >= -90 && n! <= 90 && s! < n!)) throw bad(path, 'south must be below north, within -90..90');
   if (!(w! >= -180 && e! <= 180 && w! < e!)) throw bad(path, 'west must be below east, within -180..180');
@@ -88,11 +119,16 @@ function mobility(v: unknown, path: string): Mobility {
   switch (kind) {
     case 'fixed': {
       onlyKeys(o, path, ['kind', 'along', 'points', 'jitterKm']);
-      if ((o.along === undefined) === (o.points === undefined)) throw bad(path, "give either 'along' (a polyline) or 'points'");
+      if ((o.along === undefined) === (o.points === undefined))
+        throw bad(path, "give either 'along' (a polyline) or 'points'");
       return {
         kind,
-        ...(o.along !== undefined ? { along: arr(o.along, `${path}.along`, 1).map((p, i) => latLon(p, `${path}.along[${i}]`)) } : {}),
-        ...(o.points !== undefined ? { points: arr(o.points, `${path}.points`, 1).map((p, i) => latLon(p, `${path}.points[${i}]`)) } : {}),
+        ...(o.along !== undefined
+          ? { along: arr(o.along, `${path}.along`, 1).map((p, i) => latLon(p, `${path}.along[${i}]`)) }
+          : {}),
+        ...(o.points !== undefined
+          ? { points: arr(o.points, `${path}.points`, 1).map((p, i) => latLon(p, `${path}.points[${i}]`)) }
+          : {}),
         jitterKm: num(o, 'jitterKm', path, 0, 500, 0),
       };
     }
@@ -102,8 +138,11 @@ function mobility(v: unknown, path: string): Mobility {
     case 'route':
       onlyKeys(o, path, ['kind', 'cities', 'speedKmh', 'dwellMinutes', 'altM']);
       return {
-        kind, cities: arr(o.cities, `${path}.cities`, 2).map((p, i) => latLon(p, `${path}.cities[${i}]`)),
-        speedKmh: num(o, 'speedKmh', path, 1, 1200), dwellMinutes: num(o, 'dwellMinutes', path, 0, 24 * 60, 30), altM: num(o, 'altM', path, 0, 15_000, 0),
+        kind,
+        cities: arr(o.cities, `${path}.cities`, 2).map((p, i) => latLon(p, `${path}.cities[${i}]`)),
+        speedKmh: num(o, 'speedKmh', path, 1, 1200),
+        dwellMinutes: num(o, 'dwellMinutes', path, 0, 24 * 60, 30),
+        altM: num(o, 'altM', path, 0, 15_000, 0),
       };
     case 'drift':
       onlyKeys(o, path, ['kind', 'box', 'speedKmh']);
@@ -133,7 +172,8 @@ function fleet(v: unknown, path: string): Fleet {
   const protocol = oneOf(o, 'protocol', path, PROTOCOLS);
   if (o.gauge !== undefined && protocol !== 'sl651') throw bad(`${path}.gauge`, 'only an sl651 fleet has gauges');
   return {
-    name: str(o, 'name', path), count,
+    name: str(o, 'name', path),
+    count,
     protocol,
     profile: oneOf<TerminalProfile>(o, 'profile', path, TERMINAL_PROFILES),
     mobility: mobility(o.mobility, `${path}.mobility`),
@@ -146,10 +186,13 @@ function fleet(v: unknown, path: string): Fleet {
 function gauge(v: unknown, path: string): GaugeSpec {
   const o = obj(v, path);
   onlyKeys(o, path, ['floodEveryHours', 'floodRiseHours', 'floodPeakM', 'warningAboveM']);
-  const every = num(o, 'floodEveryHours', path, 1, 24 * 365), rise = num(o, 'floodRiseHours', path, 0.5, 24 * 30);
+  const every = num(o, 'floodEveryHours', path, 1, 24 * 365),
+    rise = num(o, 'floodRiseHours', path, 0.5, 24 * 30);
   if (rise >= every) throw bad(`${path}.floodRiseHours`, 'must be shorter than floodEveryHours');
   return {
-    floodEveryHours: every, floodRiseHours: rise, floodPeakM: num(o, 'floodPeakM', path, 0, 50),
+    floodEveryHours: every,
+    floodRiseHours: rise,
+    floodPeakM: num(o, 'floodPeakM', path, 0, 50),
     ...(o.warningAboveM !== undefined ? { warningAboveM: num(o, 'warningAboveM', path, 0.01, 50) } : {}),
   };
 }
@@ -158,7 +201,8 @@ function tenant(v: unknown, path: string): TenantSpec {
   const o = obj(v, path);
   onlyKeys(o, path, ['name', 'sector', 'fleets']);
   return {
-    name: str(o, 'name', path), sector: oneOf<SolutionName>(o, 'sector', path, SOLUTIONS),
+    name: str(o, 'name', path),
+    sector: oneOf<SolutionName>(o, 'sector', path, SOLUTIONS),
     fleets: arr(o.fleets, `${path}.fleets`).map((f, i) => fleet(f, `${path}.fleets[${i}]`)),
   };
 }
@@ -167,8 +211,11 @@ function tenant(v: unknown, path: string): TenantSpec {
 function site(o: Obj, path: string): { id: string; name: string; lat: number; lon: number; altM: number } {
   const name = str(o, 'name', path);
   return {
-    id: str(o, 'id', path, name.toLowerCase().replace(/[^a-z0-9]+/g, '-')), name,
-    lat: num(o, 'lat', path, -90, 90), lon: num(o, 'lon', path, -180, 180), altM: num(o, 'altM', path, -500, 9000, 0),
+    id: str(o, 'id', path, name.toLowerCase().replace(/[^a-z0-9]+/g, '-')),
+    name,
+    lat: num(o, 'lat', path, -90, 90),
+    lon: num(o, 'lon', path, -180, 180),
+    altM: num(o, 'altM', path, -500, 9000, 0),
   };
 }
 
@@ -187,7 +234,10 @@ function terrestrialGateway(v: unknown, path: string): TerrestrialGatewaySpec {
 /** Refuses a list of sites where two share an id, naming the second. */
 function uniqueIds(list: ReadonlyArray<{ id: string }>, path: string): void {
   const ids = new Set<string>();
-  list.forEach((g, i) => { if (ids.has(g.id)) throw bad(`${path}[${i}].id`, `duplicate id '${g.id}'`); ids.add(g.id); });
+  list.forEach((g, i) => {
+    if (ids.has(g.id)) throw bad(`${path}[${i}].id`, `duplicate id '${g.id}'`);
+    ids.add(g.id);
+  });
 }
 
 function time(o: Obj, key: string, path: string, dflt: number): number {
@@ -205,19 +255,39 @@ function time(o: Obj, key: string, path: string, dflt: number): number {
  */
 export function parseScenario(raw: unknown, opts: { elementSetsText?: string; defaultStart?: number } = {}): Scenario {
   const o = obj(raw, 'scenario');
-  onlyKeys(o, '', ['name', 'seed', 'start', 'hours', 'speed', 'constellation', 'groundStations', 'terrestrialGateways', 'radio', 'satellite', 'tenants']);
+  onlyKeys(o, '', [
+    'name',
+    'seed',
+    'start',
+    'hours',
+    'speed',
+    'constellation',
+    'groundStations',
+    'terrestrialGateways',
+    'radio',
+    'satellite',
+    'tenants',
+  ]);
   const c = obj(o.constellation, 'constellation');
   onlyKeys(c, 'constellation', ['walker', 'elementSetsFile']);
-  if ((c.walker === undefined) === (c.elementSetsFile === undefined)) throw bad('constellation', "give either 'walker' ({design: 'i:T/P/F', altitudeKm}) or 'elementSetsFile'");
+  if ((c.walker === undefined) === (c.elementSetsFile === undefined))
+    throw bad('constellation', "give either 'walker' ({design: 'i:T/P/F', altitudeKm}) or 'elementSetsFile'");
   let constellation: Scenario['constellation'];
   if (c.walker !== undefined) {
     const w = obj(c.walker, 'constellation.walker');
     onlyKeys(w, 'constellation.walker', ['design', 'altitudeKm']);
     const design = str(w, 'design', 'constellation.walker');
-    try { parseWalker(design); } catch (e) { throw bad('constellation.walker.design', (e as Error).message); }
+    try {
+      parseWalker(design);
+    } catch (e) {
+      throw bad('constellation.walker.design', (e as Error).message);
+    }
     constellation = { walker: { design, altitudeKm: num(w, 'altitudeKm', 'constellation.walker', 150, 40_000) } };
   } else {
-    constellation = { elementSetsFile: str(c, 'elementSetsFile', 'constellation'), ...(opts.elementSetsText !== undefined ? { elementSetsText: opts.elementSetsText } : {}) };
+    constellation = {
+      elementSetsFile: str(c, 'elementSetsFile', 'constellation'),
+      ...(opts.elementSetsText !== undefined ? { elementSetsText: opts.elementSetsText } : {}),
+    };
   }
   const speedRaw = o.speed ?? 60;
   let speed: number | 'max';
@@ -229,11 +299,16 @@ export function parseScenario(raw: unknown, opts: { elementSetsText?: string; de
   onlyKeys(r, 'radio', Object.keys(DEFAULT_RADIO));
   const d = DEFAULT_RADIO;
   const radio: RadioSpec = {
-    frequencyMHz: num(r, 'frequencyMHz', 'radio', 30, 30_000, d.frequencyMHz), eirpDbm: num(r, 'eirpDbm', 'radio', -10, 40, d.eirpDbm),
-    satGOverTDbK: num(r, 'satGOverTDbK', 'radio', -60, 30, d.satGOverTDbK), bandwidthHz: num(r, 'bandwidthHz', 'radio', 100, 100e6, d.bandwidthHz),
-    requiredSnrDb: num(r, 'requiredSnrDb', 'radio', -40, 40, d.requiredSnrDb), snrSlopeDb: num(r, 'snrSlopeDb', 'radio', 0.01, 20, d.snrSlopeDb),
-    miscLossDb: num(r, 'miscLossDb', 'radio', 0, 60, d.miscLossDb), channels: Math.round(num(r, 'channels', 'radio', 1, 1024, d.channels)),
-    airtimeMs: num(r, 'airtimeMs', 'radio', 1, 60_000, d.airtimeMs), captureDb: num(r, 'captureDb', 'radio', 0, 60, d.captureDb),
+    frequencyMHz: num(r, 'frequencyMHz', 'radio', 30, 30_000, d.frequencyMHz),
+    eirpDbm: num(r, 'eirpDbm', 'radio', -10, 40, d.eirpDbm),
+    satGOverTDbK: num(r, 'satGOverTDbK', 'radio', -60, 30, d.satGOverTDbK),
+    bandwidthHz: num(r, 'bandwidthHz', 'radio', 100, 100e6, d.bandwidthHz),
+    requiredSnrDb: num(r, 'requiredSnrDb', 'radio', -40, 40, d.requiredSnrDb),
+    snrSlopeDb: num(r, 'snrSlopeDb', 'radio', 0.01, 20, d.snrSlopeDb),
+    miscLossDb: num(r, 'miscLossDb', 'radio', 0, 60, d.miscLossDb),
+    channels: Math.round(num(r, 'channels', 'radio', 1, 1024, d.channels)),
+    airtimeMs: num(r, 'airtimeMs', 'radio', 1, 60_000, d.airtimeMs),
+    captureDb: num(r, 'captureDb', 'radio', 0, 60, d.captureDb),
     minElevationDeg: num(r, 'minElevationDeg', 'radio', 0, 80, d.minElevationDeg),
   };
   const s = o.satellite === undefined ? {} : obj(o.satellite, 'satellite');
@@ -245,18 +320,33 @@ export function parseScenario(raw: unknown, opts: { elementSetsText?: string; de
   };
   const groundStations = arr(o.groundStations, 'groundStations').map((g, i) => station(g, `groundStations[${i}]`));
   uniqueIds(groundStations, 'groundStations');
-  const terrestrialGateways = o.terrestrialGateways === undefined ? [] : arr(o.terrestrialGateways, 'terrestrialGateways', 0).map((g, i) => terrestrialGateway(g, `terrestrialGateways[${i}]`));
+  const terrestrialGateways =
+    o.terrestrialGateways === undefined
+      ? []
+      : arr(o.terrestrialGateways, 'terrestrialGateways', 0).map((g, i) =>
+          terrestrialGateway(g, `terrestrialGateways[${i}]`),
+        );
   uniqueIds(terrestrialGateways, 'terrestrialGateways');
   const tenants = arr(o.tenants, 'tenants').map((t, i) => tenant(t, `tenants[${i}]`));
   const names = new Set<string>();
-  tenants.forEach((t, i) => { if (names.has(t.name)) throw bad(`tenants[${i}].name`, `duplicate tenant '${t.name}'`); names.add(t.name); });
+  tenants.forEach((t, i) => {
+    if (names.has(t.name)) throw bad(`tenants[${i}].name`, `duplicate tenant '${t.name}'`);
+    names.add(t.name);
+  });
   const total = tenants.reduce((n, t) => n + t.fleets.reduce((m, f) => m + f.count, 0), 0);
   if (total > MAX_TERMINALS) throw bad('tenants', `${total} terminals in all; at most ${MAX_TERMINALS}`);
   const seed = num(o, 'seed', 'scenario', 0, 2 ** 31 - 1, 1);
   return {
-    name: str(o, 'name', 'scenario'), seed: Math.round(seed),
+    name: str(o, 'name', 'scenario'),
+    seed: Math.round(seed),
     start: time(o, 'start', 'scenario', opts.defaultStart ?? Date.now()),
-    hours: num(o, 'hours', 'scenario', 0.01, 24 * 31, 24), speed,
-    constellation, groundStations, terrestrialGateways, radio, satellite, tenants,
+    hours: num(o, 'hours', 'scenario', 0.01, 24 * 31, 24),
+    speed,
+    constellation,
+    groundStations,
+    terrestrialGateways,
+    radio,
+    satellite,
+    tenants,
   };
 }

@@ -7,11 +7,22 @@ export type LatLon = readonly [number, number];
 /** Where a fleet's terminals are and how they move. */
 export type Mobility =
   /** Fixed sites spread evenly along a polyline (a river, a power line), or at the given points. */
-  | { readonly kind: 'fixed'; readonly along?: readonly LatLon[]; readonly points?: readonly LatLon[]; readonly jitterKm?: number }
+  | {
+      readonly kind: 'fixed';
+      readonly along?: readonly LatLon[];
+      readonly points?: readonly LatLon[];
+      readonly jitterKm?: number;
+    }
   /** Fixed sites scattered uniformly at random in a box (remote handhelds, wearables). */
   | { readonly kind: 'area'; readonly box: readonly [number, number, number, number] }
   /** Trucks or aircraft: great-circle legs between the given cities, back and forth, at a cruise speed; a stop at each end. */
-  | { readonly kind: 'route'; readonly cities: readonly LatLon[]; readonly speedKmh: number; readonly dwellMinutes?: number; readonly altM?: number }
+  | {
+      readonly kind: 'route';
+      readonly cities: readonly LatLon[];
+      readonly speedKmh: number;
+      readonly dwellMinutes?: number;
+      readonly altM?: number;
+    }
   /** Vessels: a slow drift inside a box (a fishing ground), turning back at its edges. */
   | { readonly kind: 'drift'; readonly box: readonly [number, number, number, number]; readonly speedKmh: number };
 

@@ -9,7 +9,13 @@ describe('deliverable events', () => {
   it('reads an uplink event with its tenant, terminal, message id and the JSON exactly as published', () => {
     const m = uplinkMessage(7);
     const e = parseDeliveryEvent(m)!;
-    expect(e).toMatchObject({ kind: 'uplink', tenantId: TENANT, devEui: DEV_EUI, messageId: 'term-1.7', key: 'term-1.7' });
+    expect(e).toMatchObject({
+      kind: 'uplink',
+      tenantId: TENANT,
+      devEui: DEV_EUI,
+      messageId: 'term-1.7',
+      key: 'term-1.7',
+    });
     expect(e.json).toBe(Buffer.from(m.data).toString('utf8'));
   });
 
@@ -23,10 +29,24 @@ describe('deliverable events', () => {
   });
 
   it('ignores other subjects, bytes that are not JSON, and a kind that disagrees with the subject', () => {
-    expect(parseDeliveryEvent({ subject: terminalSubject('downlink-request', TENANT, DEV_EUI), data: Buffer.from('{"kind":"downlink"}') })).toBeUndefined();
-    expect(parseDeliveryEvent({ subject: `satiot.events.${TENANT}.stations`, data: Buffer.from('{"kind":"stations"}') })).toBeUndefined();
-    expect(parseDeliveryEvent({ subject: terminalSubject('alarm', TENANT, DEV_EUI), data: Buffer.from('not json') })).toBeUndefined();
-    expect(parseDeliveryEvent({ subject: terminalSubject('alarm', TENANT, DEV_EUI), data: Buffer.from('{"kind":"decoded"}') })).toBeUndefined();
+    expect(
+      parseDeliveryEvent({
+        subject: terminalSubject('downlink-request', TENANT, DEV_EUI),
+        data: Buffer.from('{"kind":"downlink"}'),
+      }),
+    ).toBeUndefined();
+    expect(
+      parseDeliveryEvent({ subject: `satiot.events.${TENANT}.stations`, data: Buffer.from('{"kind":"stations"}') }),
+    ).toBeUndefined();
+    expect(
+      parseDeliveryEvent({ subject: terminalSubject('alarm', TENANT, DEV_EUI), data: Buffer.from('not json') }),
+    ).toBeUndefined();
+    expect(
+      parseDeliveryEvent({
+        subject: terminalSubject('alarm', TENANT, DEV_EUI),
+        data: Buffer.from('{"kind":"decoded"}'),
+      }),
+    ).toBeUndefined();
   });
 });
 

@@ -30,13 +30,22 @@ describe('live event stream hub', () => {
     const oneTerminalAlarms: DeliveryEvent[] = [];
     await hub.listen({ tenantId: TENANT }, (e) => all.push(e));
     await hub.listen({ tenantId: TENANT, devEui: DEV_EUI, kinds: ['alarm'] }, (e) => oneTerminalAlarms.push(e));
-    await publish(bus,
+    await publish(
+      bus,
       uplinkMessage(1),
       eventMessage('alarm', { action: 'raised' }),
       eventMessage('alarm', { action: 'raised' }, TENANT, '70b3d50000000002'),
       eventMessage('alarm', { action: 'raised' }, OTHER_TENANT),
-      { subject: terminalSubject('downlink-request', TENANT, DEV_EUI), data: Buffer.from('{"kind":"downlink-request"}') });
-    expect(all.map((e) => [e.kind, e.devEui])).toEqual([['uplink', DEV_EUI], ['alarm', DEV_EUI], ['alarm', '70b3d50000000002']]);
+      {
+        subject: terminalSubject('downlink-request', TENANT, DEV_EUI),
+        data: Buffer.from('{"kind":"downlink-request"}'),
+      },
+    );
+    expect(all.map((e) => [e.kind, e.devEui])).toEqual([
+      ['uplink', DEV_EUI],
+      ['alarm', DEV_EUI],
+      ['alarm', '70b3d50000000002'],
+    ]);
     expect(oneTerminalAlarms.map((e) => [e.kind, e.devEui])).toEqual([['alarm', DEV_EUI]]);
   });
 
@@ -61,7 +70,9 @@ describe('live event stream hub', () => {
 
   it('keeps delivering to the other listeners when one of them throws', async () => {
     const got: number[] = [];
-    await hub.listen({ tenantId: TENANT }, () => { throw new Error('client gone'); });
+    await hub.listen({ tenantId: TENANT }, () => {
+      throw new Error('client gone');
+    });
     await hub.listen({ tenantId: TENANT }, (e) => got.push(JSON.parse(e.json).fCnt as number));
     await publish(bus, uplinkMessage(1), uplinkMessage(2));
     expect(got).toEqual([1, 2]);

@@ -65,7 +65,12 @@ export class FakeTransport implements WebhookTransport {
     this.scripts.set(url, [...(this.scripts.get(url) ?? []), ...answers]);
   }
 
-  async post(url: string, headers: Readonly<Record<string, string>>, body: Uint8Array, timeoutMs: number): Promise<WebhookResponse> {
+  async post(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    body: Uint8Array,
+    timeoutMs: number,
+  ): Promise<WebhookResponse> {
     this.calls.push({ url, headers, body: Buffer.from(body).toString('utf8'), timeoutMs });
     const next = this.scripts.get(url)?.shift() ?? 200;
     if (next instanceof Error) throw next;
@@ -93,7 +98,9 @@ export class FakePublisher implements IntegrationPublisher {
     this.calls.push({ broker, topic, payload: Buffer.from(payload).toString('utf8') });
     if (this.failures > 0) {
       this.failures--;
-      throw Object.assign(new Error('broker mqtt://broker.invalid not reachable within 10000 ms'), { code: 'ETIMEDOUT' });
+      throw Object.assign(new Error('broker mqtt://broker.invalid not reachable within 10000 ms'), {
+        code: 'ETIMEDOUT',
+      });
     }
   }
 
@@ -105,9 +112,19 @@ export class FakePublisher implements IntegrationPublisher {
 /** A stored message as the ingest pipeline makes it. */
 export function messageRecord(fCnt: number, over: Partial<MessageRecord> = {}): MessageRecord {
   return {
-    id: `term-1.${fCnt}`, tenantId: TENANT, terminalId: 'term-1', devEui: DEV_EUI, fCnt, fPort: 7,
-    payload: Uint8Array.from([1, 2, fCnt & 0xff]), confirmed: false, ack: false,
-    capturedAt: T0 - 600_000, downlinkedAt: T0 - 60_000, ingestedAt: T0, ...over,
+    id: `term-1.${fCnt}`,
+    tenantId: TENANT,
+    terminalId: 'term-1',
+    devEui: DEV_EUI,
+    fCnt,
+    fPort: 7,
+    payload: Uint8Array.from([1, 2, fCnt & 0xff]),
+    confirmed: false,
+    ack: false,
+    capturedAt: T0 - 600_000,
+    downlinkedAt: T0 - 60_000,
+    ingestedAt: T0,
+    ...over,
   };
 }
 
@@ -118,6 +135,11 @@ export function uplinkMessage(fCnt: number, over: Partial<MessageRecord> = {}): 
 }
 
 /** An event of another kind (`decoded`, `alarm`, `downlink`) on its subject. */
-export function eventMessage(kind: 'decoded' | 'alarm' | 'downlink', body: Record<string, unknown>, tenantId = TENANT, devEui = DEV_EUI): BusMessage {
+export function eventMessage(
+  kind: 'decoded' | 'alarm' | 'downlink',
+  body: Record<string, unknown>,
+  tenantId = TENANT,
+  devEui = DEV_EUI,
+): BusMessage {
   return { subject: terminalSubject(kind, tenantId, devEui), data: Buffer.from(JSON.stringify({ kind, ...body })) };
 }

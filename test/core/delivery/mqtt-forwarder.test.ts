@@ -5,7 +5,18 @@ import { mqttTopic } from '../../../src/core/delivery/mqtt-forwarder.js';
 import type { Bus } from '../../../src/core/ports/bus.js';
 import { ManualClock } from '../../../src/core/ports/clock.js';
 import {
-  DEV_EUI, FakePublisher, FakeTransport, OTHER_TENANT, T0, TENANT, TENANTS, deliveryDb, eventMessage, testVault, uplinkMessage, type DeliveryDb,
+  DEV_EUI,
+  FakePublisher,
+  FakeTransport,
+  OTHER_TENANT,
+  T0,
+  TENANT,
+  TENANTS,
+  deliveryDb,
+  eventMessage,
+  testVault,
+  uplinkMessage,
+  type DeliveryDb,
 } from './helpers.js';
 
 const BROKER = 'mqtt://broker.example:1883';
@@ -23,8 +34,17 @@ describe('MQTT forwarder (fake publisher, manual clock)', () => {
     clock = new ManualClock(T0);
     publisher = new FakePublisher();
     svc = DeliveryService.create({
-      store: d.store, bus, vault: testVault(), tenants: TENANTS, transport: new FakeTransport(), publisher, clock,
-      policy: { concurrencyPerIntegration: 1 }, onError: (e) => { throw e; },
+      store: d.store,
+      bus,
+      vault: testVault(),
+      tenants: TENANTS,
+      transport: new FakeTransport(),
+      publisher,
+      clock,
+      policy: { concurrencyPerIntegration: 1 },
+      onError: (e) => {
+        throw e;
+      },
     });
   });
   afterEach(async () => {
@@ -49,7 +69,9 @@ describe('MQTT forwarder (fake publisher, manual clock)', () => {
     await svc.mqtt.fanout.handle(eventMessage('alarm', { action: 'raised' }));
     await svc.mqtt.worker.drain();
     expect(publisher.calls.map((c) => c.topic)).toEqual([
-      `satiot/${TENANT}/terminals/${DEV_EUI}/up`, `satiot/${TENANT}/terminals/${DEV_EUI}/decoded`, `satiot/${TENANT}/terminals/${DEV_EUI}/alarm`,
+      `satiot/${TENANT}/terminals/${DEV_EUI}/up`,
+      `satiot/${TENANT}/terminals/${DEV_EUI}/decoded`,
+      `satiot/${TENANT}/terminals/${DEV_EUI}/alarm`,
     ]);
     expect(publisher.calls[0]!.broker).toEqual({ url: BROKER, username: 'app', password: 's3cret' });
     expect(publisher.calls[0]!.payload).toBe(Buffer.from(up.data).toString('utf8'));
@@ -63,7 +85,9 @@ describe('MQTT forwarder (fake publisher, manual clock)', () => {
     await svc.mqtt.fanout.handle(uplinkMessage(1));
     await svc.mqtt.fanout.handle(eventMessage('alarm', { action: 'cleared' }));
     await svc.mqtt.worker.drain();
-    expect(publisher.calls.map((c) => [c.topic, c.broker])).toEqual([[`acme/field/${TENANT}/terminals/${DEV_EUI}/alarm`, { url: BROKER }]]);
+    expect(publisher.calls.map((c) => [c.topic, c.broker])).toEqual([
+      [`acme/field/${TENANT}/terminals/${DEV_EUI}/alarm`, { url: BROKER }],
+    ]);
   });
 
   it('retries a publish the broker did not acknowledge, with backoff, and logs the error', async () => {

@@ -6,7 +6,17 @@ import { verifySignature } from '../../../src/core/delivery/signature.js';
 import type { Bus } from '../../../src/core/ports/bus.js';
 import { ManualClock } from '../../../src/core/ports/clock.js';
 import {
-  FakePublisher, FakeTransport, OTHER_TENANT, T0, TENANT, TENANTS, deliveryDb, eventMessage, testVault, uplinkMessage, type DeliveryDb,
+  FakePublisher,
+  FakeTransport,
+  OTHER_TENANT,
+  T0,
+  TENANT,
+  TENANTS,
+  deliveryDb,
+  eventMessage,
+  testVault,
+  uplinkMessage,
+  type DeliveryDb,
 } from './helpers.js';
 
 const HOOK = 'https://app.example/hook';
@@ -21,8 +31,17 @@ describe('webhook dispatcher (fake transport, manual clock)', () => {
   /** One delivery at a time per webhook, so the calls come in queue order. */
   async function setUp(policy: Partial<DeliveryPolicy> = {}): Promise<void> {
     svc = DeliveryService.create({
-      store: d.store, bus, vault: testVault(), tenants: TENANTS, transport, publisher: new FakePublisher(), clock,
-      policy: { concurrencyPerIntegration: 1, ...policy }, onError: (e) => { throw e; },
+      store: d.store,
+      bus,
+      vault: testVault(),
+      tenants: TENANTS,
+      transport,
+      publisher: new FakePublisher(),
+      clock,
+      policy: { concurrencyPerIntegration: 1, ...policy },
+      onError: (e) => {
+        throw e;
+      },
     });
   }
 
@@ -42,11 +61,15 @@ describe('webhook dispatcher (fake transport, manual clock)', () => {
   const queue = (m: Parameters<DeliveryService['webhooks']['fanout']['handle']>[0]) => svc.webhooks.fanout.handle(m);
   const drain = () => svc.webhooks.worker.drain();
   const log = async (id: string) => (await svc.catalog.attempts('webhook', id, { limit: 100 })).items;
-  const pending = () => (d.sqlite.prepare('SELECT count(*) FROM pending_deliveries').pluck().get() as number);
+  const pending = () => d.sqlite.prepare('SELECT count(*) FROM pending_deliveries').pluck().get() as number;
 
   it("posts an event to each of its tenant's webhooks that want its kind, signed, with its kind and delivery id", async () => {
     const all = await svc.catalog.createWebhook({ tenantId: TENANT, url: HOOK });
-    const alarms = await svc.catalog.createWebhook({ tenantId: TENANT, url: 'https://alarms.example/', events: ['alarm'] });
+    const alarms = await svc.catalog.createWebhook({
+      tenantId: TENANT,
+      url: 'https://alarms.example/',
+      events: ['alarm'],
+    });
     await svc.catalog.createWebhook({ tenantId: OTHER_TENANT, url: 'https://other.example/' });
     const up = uplinkMessage(1);
     await queue(up);
@@ -55,18 +78,48 @@ describe('webhook dispatcher (fake transport, manual clock)', () => {
 
     const [u, a1] = transport.to(HOOK);
     expect(u!.body).toBe(Buffer.from(up.data).toString('utf8'));
-    expect(u!.headers).toMatchObject({ 'content-type': 'application/json', 'X-Satiot-Timestamp': String(T0 / 1000), 'X-Satiot-Event': 'uplink' });
+    expect(u!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'X-Satiot-Timestamp': String(T0 / 1000),
+      'X-Satiot-Event': 'uplink',
+    });
     expect(u!.headers['X-Satiot-Delivery']).toMatch(/^[0-9a-f]{32}$/);
-    expect(verifySignature(all.secret, u!.headers['X-Satiot-Signature'], u!.headers['X-Satiot-Timestamp'], u!.body, T0 / 1000)).toBe(true);
-    expect(verifySignature(alarms.secret, u!.headers['X-Satiot-Signature'], u!.headers['X-Satiot-Timestamp'], u!.body, T0 / 1000)).toBe(false);
+    expect(
+      verifySignature(
+        all.secret,
+        u!.headers['X-Satiot-Signature'],
+        u!.headers['X-Satiot-Timestamp'],
+        u!.body,
+        T0 / 1000,
+      ),
+    ).toBe(true);
+    expect(
+      verifySignature(
+        alarms.secret,
+        u!.headers['X-Satiot-Signature'],
+        u!.headers['X-Satiot-Timestamp'],
+        u!.body,
+        T0 / 1000,
+      ),
+    ).toBe(false);
     expect(u!.timeoutMs).toBe(10_000);
     expect(a1!.headers['X-Satiot-Event']).toBe('alarm');
     expect(transport.to('https://alarms.example/').map((c) => c.headers['X-Satiot-Event'])).toEqual(['alarm']);
     expect(transport.to('https://other.example/')).toEqual([]);
 
-    expect(await log(all.webhook.id)).toEqual(expect.arrayContaining([
-      expect.objectContaining({ eventKind: 'uplink', messageId: 'term-1.1', attempt: 1, outcome: 'delivered', statusCode: 200, error: null, at: T0 }),
-    ]));
+    expect(await log(all.webhook.id)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          eventKind: 'uplink',
+          messageId: 'term-1.1',
+          attempt: 1,
+          outcome: 'delivered',
+          statusCode: 200,
+          error: null,
+          at: T0,
+        }),
+      ]),
+    );
     expect((await svc.deliveriesOf(['term-1.1'])).get('term-1.1')).toEqual([
       { messageId: 'term-1.1', integrationKind: 'webhook', integrationId: all.webhook.id, deliveredAt: T0 },
     ]);
@@ -75,7 +128,13 @@ describe('webhook dispatcher (fake transport, manual clock)', () => {
 
   it('retries after 1 s, 2 s and 4 s, signing each attempt afresh, and logs each status or the class of error (never its raw text)', async () => {
     const w = await svc.catalog.createWebhook({ tenantId: TENANT, url: HOOK });
-    transport.script(HOOK, 500, Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:8080'), { code: 'ECONNREFUSED' }), 503, 200);
+    transport.script(
+      HOOK,
+      500,
+      Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:8080'), { code: 'ECONNREFUSED' }),
+      503,
+      200,
+    );
     await queue(uplinkMessage(1));
     const callsAfter = async (advanceMs: number) => {
       clock.advance(advanceMs);
@@ -110,7 +169,11 @@ describe('webhook dispatcher (fake transport, manual clock)', () => {
     expect(fCnts).toEqual([1, 2, 3, 4, 5]); // 4 and 5 were handed back when 3 failed, then claimed again
     const attempts = await log(w.webhook.id);
     expect(attempts.filter((a) => a.outcome === 'delivered').map((a) => a.attempt)).toEqual([1, 1, 1, 1]); // none counted twice
-    expect(attempts.find((a) => a.messageId === 'term-1.3')).toMatchObject({ attempt: 1, outcome: 'retrying', statusCode: 500 });
+    expect(attempts.find((a) => a.messageId === 'term-1.3')).toMatchObject({
+      attempt: 1,
+      outcome: 'retrying',
+      statusCode: 500,
+    });
     expect(pending()).toBe(1);
     clock.advance(1000);
     expect(await drain()).toBe(1);
@@ -167,7 +230,7 @@ describe('webhook dispatcher (fake transport, manual clock)', () => {
     expect(await svc.catalog.get('webhook', w.webhook.id)).toMatchObject({ disabledAt: null, consecutiveFailures: 1 });
   });
 
-  it('keeps a manually disabled webhook\'s queue until it is enabled again', async () => {
+  it("keeps a manually disabled webhook's queue until it is enabled again", async () => {
     const w = await svc.catalog.createWebhook({ tenantId: TENANT, url: HOOK });
     transport.script(HOOK, 500);
     await queue(uplinkMessage(1));
@@ -222,7 +285,12 @@ describe('webhook dispatcher (fake transport, manual clock)', () => {
   it('keeps delivering to other webhooks, and queuing from the bus, while one receiver does not answer', async () => {
     const slow = 'https://slow.example/';
     let answer!: (status: number) => void;
-    transport.script(slow, new Promise<number>((r) => { answer = r; }));
+    transport.script(
+      slow,
+      new Promise<number>((r) => {
+        answer = r;
+      }),
+    );
     await svc.catalog.createWebhook({ tenantId: TENANT, url: slow });
     await svc.catalog.createWebhook({ tenantId: TENANT, url: HOOK });
     await svc.webhooks.start();

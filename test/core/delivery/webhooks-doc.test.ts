@@ -41,25 +41,34 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('docs/webhooks.md verification snippets', () => {
   it('the Node snippet accepts authentic fresh deliveries and rejects changed, foreign and stale ones', () => {
     writeFileSync(join(dir, 'verify.mjs'), snippet('js', 'verifySatiot'));
-    writeFileSync(join(dir, 'run.mjs'), `
+    writeFileSync(
+      join(dir, 'run.mjs'),
+      `
       import { verifySatiot } from './verify.mjs';
       const cases = JSON.parse(process.argv[2]);
       console.log(JSON.stringify(cases.map(([ts, sig, body]) =>
         verifySatiot(${JSON.stringify(SECRET)}, { 'x-satiot-timestamp': String(ts), 'x-satiot-signature': sig }, Buffer.from(body), ${NOW}))));
-    `);
+    `,
+    );
     const r = spawnSync(process.execPath, [join(dir, 'run.mjs'), JSON.stringify(CASES)], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual(CASES.map((c) => c[3]));
   });
 
-  it.skipIf(!hasPython)(hasPython ? 'the Python snippet gives the same verdicts' : 'the Python snippet: python3 not found, skipped', () => {
-    writeFileSync(join(dir, 'verify.py'), `${snippet('python', 'verify_satiot')}
+  it.skipIf(!hasPython)(
+    hasPython ? 'the Python snippet gives the same verdicts' : 'the Python snippet: python3 not found, skipped',
+    () => {
+      writeFileSync(
+        join(dir, 'verify.py'),
+        `${snippet('python', 'verify_satiot')}
 import json, sys
 cases = json.loads(sys.argv[1])
 print(json.dumps([verify_satiot(${JSON.stringify(SECRET)}, {"x-satiot-timestamp": str(ts), "x-satiot-signature": sig}, body.encode(), ${NOW}) for ts, sig, body, _ in cases]))
-`);
-    const r = spawnSync('python3', [join(dir, 'verify.py'), JSON.stringify(CASES)], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual(CASES.map((c) => c[3]));
-  });
+`,
+      );
+      const r = spawnSync('python3', [join(dir, 'verify.py'), JSON.stringify(CASES)], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual(CASES.map((c) => c[3]));
+    },
+  );
 });

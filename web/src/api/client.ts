@@ -11,12 +11,20 @@ type Args<K extends Operation> = {
 
 /** An error answer of the API: its HTTP status and stable code (docs/errors.md). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-function url(path: string, params: Record<string, unknown> | undefined, query: Record<string, unknown> | undefined): string {
+function url(
+  path: string,
+  params: Record<string, unknown> | undefined,
+  query: Record<string, unknown> | undefined,
+): string {
   const p = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params?.[name] ?? '')));
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') q.set(k, String(v));
@@ -33,7 +41,9 @@ export class ApiClient {
 
   async call<K extends Operation>(op: K, args: Args<K> = {}): Promise<Response<K>> {
     const [method, path] = op.split(' ') as [string, string];
-    return this.request(method, url(path, args.params as Record<string, unknown>, args.query), args.body) as Promise<Response<K>>;
+    return this.request(method, url(path, args.params as Record<string, unknown>, args.query), args.body) as Promise<
+      Response<K>
+    >;
   }
 
   /** An operation this build's types do not have (routes other plugins may add): untyped, callers check 404. */

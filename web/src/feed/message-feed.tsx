@@ -30,7 +30,10 @@ export function devEuiOf(e: FeedEvent): string | undefined {
 }
 
 /** What the feed knows of a terminal: its name and sector. */
-export interface FeedTerminal { readonly name?: string | undefined; readonly codec?: string | undefined }
+export interface FeedTerminal {
+  readonly name?: string | undefined;
+  readonly codec?: string | undefined;
+}
 /** Names of ground stations and gateways by id, where the key may see them. */
 export type StationNames = ReadonlyMap<string, string>;
 
@@ -38,32 +41,47 @@ export type StationNames = ReadonlyMap<string, string>;
 function path(e: FeedEvent, stations: StationNames): string {
   const via = e['via'] as { stationId?: string; satelliteId?: string } | undefined;
   const station = via?.stationId ? stations.get(via.stationId) : undefined;
-  const route = !via ? '' : via.satelliteId ? `via ${via.satelliteId}${station ? ` → ${station}` : ''}` : `via LoRa gateway${station ? ` ${station}` : ''}`;
-  const latency = e.capturedAt && e.ingestedAt ? `captured → ingested ${durationText(Date.parse(e.ingestedAt) - Date.parse(e.capturedAt))}` : '';
+  const route = !via
+    ? ''
+    : via.satelliteId
+      ? `via ${via.satelliteId}${station ? ` → ${station}` : ''}`
+      : `via LoRa gateway${station ? ` ${station}` : ''}`;
+  const latency =
+    e.capturedAt && e.ingestedAt
+      ? `captured → ingested ${durationText(Date.parse(e.ingestedAt) - Date.parse(e.capturedAt))}`
+      : '';
   return [route, latency].filter(Boolean).join(', ');
 }
 
 function summary(e: FeedEvent, stations: StationNames): string {
   switch (e.kind) {
-    case 'uplink': return `#${e.fCnt ?? '?'} port ${e.fPort ?? '—'}${path(e, stations) ? ` · ${path(e, stations)}` : ''}`;
+    case 'uplink':
+      return `#${e.fCnt ?? '?'} port ${e.fPort ?? '—'}${path(e, stations) ? ` · ${path(e, stations)}` : ''}`;
     case 'decoded': {
       if (e['error']) return `failed: ${String((e['error'] as { code?: string }).code)}`;
       const m = measurementList(e['decoded']).slice(0, 3);
       return m.length ? m.map((x) => measurementText(x.name, x.value)).join(' · ') : 'decoded';
     }
-    case 'alarm': return `${String(e['action'] ?? '')} ${nested(e)?.severity ?? ''}`;
+    case 'alarm':
+      return `${String(e['action'] ?? '')} ${nested(e)?.severity ?? ''}`;
     case 'downlink': {
       const eta = nested(e)?.eta;
       return `${String(e['action'] ?? '')}${eta ? `, ETA ${eta.slice(11, 16)}` : ''}`;
     }
-    default: return e.kind;
+    default:
+      return e.kind;
   }
 }
 
 /** The core's time an event speaks of: an uplink's ingest, an alarm's or a downlink's change, a decode's capture. */
 function eventTime(e: FeedEvent): number | undefined {
-  const nestedAt = (e['alarm'] as { lastFiredAt?: number; raisedAt?: number } | undefined);
-  const candidates = [e.ingestedAt, e['at'] as string | undefined, nestedAt?.lastFiredAt ?? nestedAt?.raisedAt, e.capturedAt];
+  const nestedAt = e['alarm'] as { lastFiredAt?: number; raisedAt?: number } | undefined;
+  const candidates = [
+    e.ingestedAt,
+    e['at'] as string | undefined,
+    nestedAt?.lastFiredAt ?? nestedAt?.raisedAt,
+    e.capturedAt,
+  ];
   for (const c of candidates) {
     const t = typeof c === 'number' ? c : typeof c === 'string' ? Date.parse(c) : NaN;
     if (Number.isFinite(t)) return t;
@@ -77,9 +95,20 @@ function eventTime(e: FeedEvent): number | undefined {
  * says its path and hop latency and opens to its whole life. Reconnects after a drop (the stream is
  * live only: nothing is replayed).
  */
-export function MessageFeed({ api, tenantId, onEvent, clock, terminals, stations }: {
-  api: ApiClient; tenantId: string; onEvent?: (e: FeedEvent) => void; clock: ServerClock;
-  terminals: ReadonlyMap<string, FeedTerminal>; stations: StationNames;
+export function MessageFeed({
+  api,
+  tenantId,
+  onEvent,
+  clock,
+  terminals,
+  stations,
+}: {
+  api: ApiClient;
+  tenantId: string;
+  onEvent?: (e: FeedEvent) => void;
+  clock: ServerClock;
+  terminals: ReadonlyMap<string, FeedTerminal>;
+  stations: StationNames;
 }) {
   const [items, setItems] = useState<Array<FeedEvent & { seq: number; stamp: number | undefined }>>([]);
   const [state, setState] = useState<'connecting' | 'live' | 'closed'>('connecting');
@@ -99,10 +128,19 @@ export function MessageFeed({ api, tenantId, onEvent, clock, terminals, stations
       ws = new WebSocket(eventStreamUrl(api.key, tenantId));
       ws.onmessage = (m) => {
         let e: FeedEvent;
-        try { e = JSON.parse(String(m.data)) as FeedEvent; } catch { return; }
-        if (e.kind === 'ready') { setState('live'); return; }
+        try {
+          e = JSON.parse(String(m.data)) as FeedEvent;
+        } catch {
+          return;
+        }
+        if (e.kind === 'ready') {
+          setState('live');
+          return;
+        }
         onEventRef.current?.(e);
-        setItems((old) => [{ ...e, seq: ++seq.current, stamp: clockRef.current.now() ?? eventTime(e) }, ...old].slice(0, MAX_ITEMS));
+        setItems((old) =>
+          [{ ...e, seq: ++seq.current, stamp: clockRef.current.now() ?? eventTime(e) }, ...old].slice(0, MAX_ITEMS),
+        );
       };
       ws.onclose = () => {
         setState('closed');
@@ -110,12 +148,24 @@ export function MessageFeed({ api, tenantId, onEvent, clock, terminals, stations
       };
     };
     connect();
-    return () => { stopped = true; if (timer) clearTimeout(timer); ws?.close(); };
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      ws?.close();
+    };
   }, [api, tenantId]);
 
   return (
     <section className="feed" aria-label="Message feed">
-      <header><h2>Live events</h2><span className="muted small" title="Events are stamped with the core's clock">core clock, UTC</span><span className={`pill ${state}`} data-testid="feed-state">{state}</span></header>
+      <header>
+        <h2>Live events</h2>
+        <span className="muted small" title="Events are stamped with the core's clock">
+          core clock, UTC
+        </span>
+        <span className={`pill ${state}`} data-testid="feed-state">
+          {state}
+        </span>
+      </header>
       {items.length === 0 ? <p className="muted">Waiting for the first event…</p> : null}
       <ul data-testid="feed">
         {items.map((e) => {
@@ -123,18 +173,30 @@ export function MessageFeed({ api, tenantId, onEvent, clock, terminals, stations
           const t = eui ? terminals.get(eui) : undefined;
           const sector: Sector = sectorOf(t?.codec);
           return (
-          <li key={e.seq} className={`event ${e.kind}`} data-sector={sector}>
-            <button type="button" aria-expanded={open === e.seq} disabled={e.kind !== 'uplink'} onClick={() => setOpen(open === e.seq ? undefined : e.seq)}>
-              <span className="kind">{e.kind}</span>
-              <span className="who">
-                <span className="name">{t?.name ?? eui}</span> <span className={`sector ${sector}`}>{sector}</span>
-                {t?.name ? <span className="eui">{eui}</span> : null}
-                <span className="what">{summary(e, stations)}</span>
-              </span>
-              <time title="the core's clock, UTC" dateTime={e.stamp !== undefined ? new Date(e.stamp).toISOString() : undefined}>{e.stamp !== undefined ? utc(e.stamp).slice(11) : '—'}</time>
-            </button>
-            {open === e.seq && e.messageId && e.devEui && e.capturedAt ? <MessageLife api={api} devEui={e.devEui} messageId={e.messageId} capturedAt={e.capturedAt} /> : null}
-          </li>
+            <li key={e.seq} className={`event ${e.kind}`} data-sector={sector}>
+              <button
+                type="button"
+                aria-expanded={open === e.seq}
+                disabled={e.kind !== 'uplink'}
+                onClick={() => setOpen(open === e.seq ? undefined : e.seq)}
+              >
+                <span className="kind">{e.kind}</span>
+                <span className="who">
+                  <span className="name">{t?.name ?? eui}</span> <span className={`sector ${sector}`}>{sector}</span>
+                  {t?.name ? <span className="eui">{eui}</span> : null}
+                  <span className="what">{summary(e, stations)}</span>
+                </span>
+                <time
+                  title="the core's clock, UTC"
+                  dateTime={e.stamp !== undefined ? new Date(e.stamp).toISOString() : undefined}
+                >
+                  {e.stamp !== undefined ? utc(e.stamp).slice(11) : '—'}
+                </time>
+              </button>
+              {open === e.seq && e.messageId && e.devEui && e.capturedAt ? (
+                <MessageLife api={api} devEui={e.devEui} messageId={e.messageId} capturedAt={e.capturedAt} />
+              ) : null}
+            </li>
           );
         })}
       </ul>

@@ -4,7 +4,9 @@ export const EARTH_RADIUS_KM = 6371;
 
 /** Central angle between two points, degrees. */
 export function centralAngleDeg(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const s = Math.sin(a.lat * RAD) * Math.sin(b.lat * RAD) + Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.cos((b.lon - a.lon) * RAD);
+  const s =
+    Math.sin(a.lat * RAD) * Math.sin(b.lat * RAD) +
+    Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.cos((b.lon - a.lon) * RAD);
   return Math.acos(Math.min(1, Math.max(-1, s))) / RAD;
 }
 
@@ -19,7 +21,9 @@ export function footprintHalfAngleDeg(altKm: number, maskDeg: number): number {
 
 /** Ring of points `radiusDeg` of arc around a centre; longitudes stay continuous around the centre's. */
 export function circleRing(lat: number, lon: number, radiusDeg: number, n = 64): Array<[number, number]> {
-  const φ1 = lat * RAD, λ1 = lon * RAD, δ = radiusDeg * RAD;
+  const φ1 = lat * RAD,
+    λ1 = lon * RAD,
+    δ = radiusDeg * RAD;
   const ring: Array<[number, number]> = [];
   for (let i = 0; i <= n; i++) {
     const θ = (i / n) * 2 * Math.PI;
@@ -36,10 +40,16 @@ export function unwrapLon(lon: number, ref: number): number {
 }
 
 /** A track [lat, lon, alt][] on a time grid, at time t: linear between neighbouring points (longitude unwrapped). */
-export function positionOnTrack(start: number, stepMs: number, points: ReadonlyArray<readonly number[] | null>, t: number): { lat: number; lon: number; altKm: number } | undefined {
+export function positionOnTrack(
+  start: number,
+  stepMs: number,
+  points: ReadonlyArray<readonly number[] | null>,
+  t: number,
+): { lat: number; lon: number; altKm: number } | undefined {
   const x = (t - start) / stepMs;
   const i = Math.floor(x);
-  const a = points[i], b = points[i + 1];
+  const a = points[i],
+    b = points[i + 1];
   if (!a || !b || a.length < 3 || b.length < 3) return undefined;
   const f = x - i;
   const [la, lo, al] = a as [number, number, number];
@@ -53,10 +63,18 @@ export function trackLines(points: ReadonlyArray<readonly number[] | null>): Arr
   const lines: Array<Array<[number, number]>> = [];
   let cur: Array<[number, number]> = [];
   for (const p of points) {
-    if (!p || p.length < 2) { if (cur.length > 1) lines.push(cur); cur = []; continue; }
-    const lat = p[0] as number, lon = p[1] as number;
+    if (!p || p.length < 2) {
+      if (cur.length > 1) lines.push(cur);
+      cur = [];
+      continue;
+    }
+    const lat = p[0] as number,
+      lon = p[1] as number;
     const prev = cur[cur.length - 1];
-    if (prev && Math.abs(lon - prev[0]) > 180) { if (cur.length > 1) lines.push(cur); cur = []; }
+    if (prev && Math.abs(lon - prev[0]) > 180) {
+      if (cur.length > 1) lines.push(cur);
+      cur = [];
+    }
     cur.push([lon, lat]);
   }
   if (cur.length > 1) lines.push(cur);

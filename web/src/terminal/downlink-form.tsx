@@ -24,10 +24,16 @@ export function DownlinkForm({ api, devEui, onQueued }: { api: ApiClient; devEui
     setError(undefined);
     setResult(undefined);
     const payload = hexToBase64(hex);
-    if (payload === undefined) { setError('payload must be hex bytes, e.g. "01 a0"'); return; }
+    if (payload === undefined) {
+      setError('payload must be hex bytes, e.g. "01 a0"');
+      return;
+    }
     setBusy(true);
     try {
-      const r = await api.call('POST /api/v1/terminals/{devEui}/downlinks', { params: { devEui }, body: { fPort: Number(fPort), payload, priority, confirmed } });
+      const r = await api.call('POST /api/v1/terminals/{devEui}/downlinks', {
+        params: { devEui },
+        body: { fPort: Number(fPort), payload, priority, confirmed },
+      });
       setResult(`${r.state}${r.eta ? `, ETA ${r.eta.replace('T', ' ').slice(0, 19)} UTC` : ', no route yet'}`);
       onQueued();
     } catch (err) {
@@ -40,18 +46,50 @@ export function DownlinkForm({ api, devEui, onQueued }: { api: ApiClient; devEui
     <form className="downlink-form" onSubmit={submit} aria-label="Send a downlink">
       <h3>Send a downlink</h3>
       <div className="row">
-        <label>Port <input name="fPort" type="number" min={1} max={223} value={fPort} onChange={(e) => setFPort(e.target.value)} required /></label>
-        <label>Payload (hex) <input name="payload" value={hex} onChange={(e) => setHex(e.target.value)} placeholder="01 02" /></label>
-        <label>Priority
-          <select name="priority" value={priority} onChange={(e) => setPriority(e.target.value as 'normal' | 'emergency')}>
-            <option value="normal">normal</option><option value="emergency">emergency</option>
+        <label>
+          Port{' '}
+          <input
+            name="fPort"
+            type="number"
+            min={1}
+            max={223}
+            value={fPort}
+            onChange={(e) => setFPort(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          Payload (hex){' '}
+          <input name="payload" value={hex} onChange={(e) => setHex(e.target.value)} placeholder="01 02" />
+        </label>
+        <label>
+          Priority
+          <select
+            name="priority"
+            value={priority}
+            onChange={(e) => setPriority(e.target.value as 'normal' | 'emergency')}
+          >
+            <option value="normal">normal</option>
+            <option value="emergency">emergency</option>
           </select>
         </label>
-        <label className="check"><input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> confirmed</label>
-        <button type="submit" disabled={busy}>Queue</button>
+        <label className="check">
+          <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> confirmed
+        </label>
+        <button type="submit" disabled={busy}>
+          Queue
+        </button>
       </div>
-      {result ? <p role="status" data-testid="downlink-result">Queued: {result}</p> : null}
-      {error ? <p className="error" role="alert">{error}</p> : null}
+      {result ? (
+        <p role="status" data-testid="downlink-result">
+          Queued: {result}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </form>
   );
 }

@@ -12,12 +12,25 @@ export function PassTimeline({ passes }: { passes: Pass[] }) {
     <div>
       <div className="timeline" role="list" aria-label="Pass timeline">
         {valid.map((p, i) => {
-          const a = Date.parse(p.aos ?? ''), l = Date.parse(p.los ?? '');
+          const a = Date.parse(p.aos ?? ''),
+            l = Date.parse(p.los ?? '');
           const label = `${p.satellite?.name ?? '?'} ${p.aos?.slice(11, 16)}–${p.los?.slice(11, 16)} UTC, max ${p.maxElevationDeg?.toFixed(0)}°`;
-          return <span key={i} role="listitem" className="pass" title={label} aria-label={label} style={{ left: `${((a - start) / span) * 100}%`, width: `${Math.max(0.4, ((l - a) / span) * 100)}%` }} />;
+          return (
+            <span
+              key={i}
+              role="listitem"
+              className="pass"
+              title={label}
+              aria-label={label}
+              style={{ left: `${((a - start) / span) * 100}%`, width: `${Math.max(0.4, ((l - a) / span) * 100)}%` }}
+            />
+          );
         })}
       </div>
-      <p className="muted">{valid.length} passes; next: {valid[0]?.satellite?.name} at {valid[0]?.aos?.replace('T', ' ').slice(0, 16)} UTC, max {valid[0]?.maxElevationDeg?.toFixed(0)}°</p>
+      <p className="muted">
+        {valid.length} passes; next: {valid[0]?.satellite?.name} at {valid[0]?.aos?.replace('T', ' ').slice(0, 16)} UTC,
+        max {valid[0]?.maxElevationDeg?.toFixed(0)}°
+      </p>
     </div>
   );
 }

@@ -11,8 +11,17 @@ import { useTerminals } from '../use-terminals';
  */
 export function LiveView({ ctx }: { ctx: Ctx }) {
   const { terminals, onMap, seen } = useTerminals(ctx);
-  const onEvent = useMemo(() => (e: FeedEvent) => { if (e.kind === 'uplink' && e.devEui) seen(e.devEui, Date.parse(e.ingestedAt ?? '') || (ctx.clock.now() ?? Date.now())); }, [seen, ctx.clock]);
-  const byEui = useMemo(() => new Map<string, FeedTerminal>(terminals.map((t) => [t.devEui, { name: t.name, codec: t.codec }])), [terminals]);
+  const onEvent = useMemo(
+    () => (e: FeedEvent) => {
+      if (e.kind === 'uplink' && e.devEui)
+        seen(e.devEui, Date.parse(e.ingestedAt ?? '') || (ctx.clock.now() ?? Date.now()));
+    },
+    [seen, ctx.clock],
+  );
+  const byEui = useMemo(
+    () => new Map<string, FeedTerminal>(terminals.map((t) => [t.devEui, { name: t.name, codec: t.codec }])),
+    [terminals],
+  );
   const stations = useStationNames(ctx);
   const feed = can.listenToEvents(ctx.session.role);
   return (
@@ -20,8 +29,21 @@ export function LiveView({ ctx }: { ctx: Ctx }) {
       <LiveMap api={ctx.api} clock={ctx.clock} fit showStations={can.seeStations(ctx.session.role)} terminals={onMap} />
       <div className="side">
         <AttentionList ctx={ctx} />
-        {feed && ctx.tenantId ? <MessageFeed api={ctx.api} tenantId={ctx.tenantId} onEvent={onEvent} clock={ctx.clock} terminals={byEui} stations={stations} /> : null}
-        {feed && !ctx.tenantId ? <section className="feed"><p className="muted">Pick a tenant to follow its live events.</p></section> : null}
+        {feed && ctx.tenantId ? (
+          <MessageFeed
+            api={ctx.api}
+            tenantId={ctx.tenantId}
+            onEvent={onEvent}
+            clock={ctx.clock}
+            terminals={byEui}
+            stations={stations}
+          />
+        ) : null}
+        {feed && !ctx.tenantId ? (
+          <section className="feed">
+            <p className="muted">Pick a tenant to follow its live events.</p>
+          </section>
+        ) : null}
       </div>
     </div>
   );
@@ -43,7 +65,9 @@ function useStationNames(ctx: Ctx): ReadonlyMap<string, string> {
       }
       if (live) setNames(out);
     })();
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [api, session.role]);
   return names;
 }
