@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../core/core.js';
 import type { AuditActor, AuditEntryInput, AuditTarget } from '../core/ports/audit-log.js';
-import { bearerToken } from './auth.js';
+import { bearerToken, stationOf } from './auth.js';
 import type { Clock } from '../core/ports/clock.js';
 import { SuspiciousInputThrottle, type SuspiciousInputLimits } from './suspicious-input-throttle.js';
 
@@ -231,7 +231,7 @@ async function actorOf(core: Core, req: FastifyRequest, route: string): Promise<
       : { kind: 'api-key', id: p.keyId, role: p.role, ...(p.tenantId !== null ? { tenantId: p.tenantId } : {}) };
   }
   if (route.startsWith('/api/v1/gateway/')) {
-    const station = await core.provisioning.stationForToken(bearerToken(req));
+    const station = await stationOf(core.provisioning, req);
     if (station) return { kind: 'station', id: station.id };
     // Never the token itself: a short hash of it correlates repeated attempts without revealing it.
     const token = bearerToken(req);

@@ -2,6 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { AccessControl, Principal } from '../core/access-control.js';
 import type { Role } from '../core/model.js';
 import type { AuditActor } from '../core/ports/audit-log.js';
+import type { GroundStationRecord } from '../core/model.js';
+import type { Provisioning } from '../core/provisioning.js';
 import { matchesHash } from '../core/provisioning.js';
 import { SatiotError } from '../errors/satiot-error.js';
 
@@ -18,6 +20,29 @@ export function bearerToken(req: FastifyRequest): string | undefined {
   if (typeof h !== 'string') return undefined;
   const m = /^Bearer\s+(\S+)$/i.exec(h.trim());
   return m?.[1];
+}
+
+/**
+ * The ground station a request's bearer token names, looked up once per request: the gateway route
+ * and the audit hook both ask, and tokens are read from the store (no cache: a revoked or rotated
+ * token ends on every node at once).
+ */
+const stations = new WeakMap<FastifyRequest, Promise<GroundStationRecord | undefined>>();
+export function stationOf(
+  provisioning: Pick<Provisioning, 'stationForToken'>,
+  req: FastifyRequest,
+): Promise<GroundStationRecord | undefined> {
+  let s = stations.get(req);
+  if (!s) stations.set(req, (s = provisioning.stationForToken(bearerToken(req))));
+  return s;
+}
+
+/**
+ * Whether a request says it came through a proxy (`X-Forwarded-For`, `Forwarded`), trusted or not: such
+ * a request is never taken for one from this machine (a local proxy would make every client look local).
+ */
+export function forwarded(req: FastifyRequest): boolean {
+  return req.headers['x-forwarded-for'] !== undefined || req.headers['forwarded'] !== undefined;
 }
 
 /** A preHandler that admits any valid API key (or the bootstrap operator key) and records who it is. */

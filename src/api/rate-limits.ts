@@ -9,7 +9,7 @@ import { systemClock } from '../core/ports/clock.js';
 import type { SharedLimits } from '../core/shared-limits.js';
 import { DEFAULT_ACCESS_LIMITS, type AccessLimits } from './access-limits.js';
 import { SatiotError } from '../errors/satiot-error.js';
-import { bearerToken } from './auth.js';
+import { bearerToken, forwarded } from './auth.js';
 
 export { DEFAULT_ACCESS_LIMITS, type AccessLimits } from './access-limits.js';
 
@@ -348,8 +348,3 @@ export const accessLimits = fp<AccessLimitsOptions>(
   },
   { name: 'satiot-access-limits' },
 );
-
-/** Whether a request says it came through a proxy (`X-Forwarded-For`, `Forwarded`), trusted or not. */
-function forwarded(req: FastifyRequest): boolean {
-  return req.headers['x-forwarded-for'] !== undefined || req.headers['forwarded'] !== undefined;
-}

@@ -5,7 +5,7 @@ import { downlinkView, type DownlinkService } from '../../core/downlink-service.
 import { DOWNLINK_STATES } from '../../core/ports/downlink-store.js';
 import type { ErrorCode } from '../../errors/error-codes.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { actorOf, authenticate, bearerToken, checkTenant, MEMBERS, principalOf, READERS } from '../auth.js';
+import { actorOf, authenticate, checkTenant, stationOf, MEMBERS, principalOf, READERS } from '../auth.js';
 import type { Role } from '../../core/model.js';
 import { errorSchema } from '../error-reply.js';
 import { iso } from '../../core/iso-time.js';
@@ -284,7 +284,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
 
     await app.register(async (gateway) => {
       const station = async (req: FastifyRequest) => {
-        const s = await core.provisioning.stationForToken(bearerToken(req));
+        const s = await stationOf(core.provisioning, req);
         if (!s)
           throw new SatiotError(
             'UNAUTHORIZED_STATION',

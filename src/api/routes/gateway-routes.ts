@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
-import { bearerToken } from '../auth.js';
+import { stationOf } from '../auth.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
@@ -75,7 +75,7 @@ export function gatewayRoutes(core: Core): FastifyPluginAsync {
         },
       },
       async (req) => {
-        const station = await core.provisioning.stationForToken(bearerToken(req));
+        const station = await stationOf(core.provisioning, req);
         if (!station) {
           core.pipeline.countUnauthorized(req.body.frames.length);
           throw new SatiotError(

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { bearerToken } from '../auth.js';
+import { bearerToken, forwarded } from '../auth.js';
 
 export interface MetricsAccess {
   /**
@@ -25,7 +25,7 @@ LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
  * a proxy on this machine that is not trusted would otherwise make every client look local.
  */
 function fromLoopback(req: FastifyRequest): boolean {
-  if (req.headers['x-forwarded-for'] !== undefined || req.headers['forwarded'] !== undefined) return false;
+  if (forwarded(req)) return false;
   const v = isIP(req.ip);
   return v !== 0 && LOOPBACK.check(req.ip, v === 4 ? 'ipv4' : 'ipv6');
 }
