@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '../core/ports/store.js';
 import { SatiotError } from '../errors/satiot-error.js';
-import { PostgresStore } from './postgres/postgres-store.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
+import { PostgresStore } from './postgres/store.js';
+import { SqliteStore } from './sqlite/store.js';
 
 export interface OpenStoreOptions {
   /** Where the embedded store keeps its file (created when missing). */

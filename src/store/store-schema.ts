@@ -143,7 +143,7 @@ export interface TerminalsTable {
   profile: TerminalProfile;
   expected_messages_per_day: number;
   enabled: SqlBool;
-  /** Lifecycle state (migration 9; src/store/registration-store-kysely.ts owns its other columns). */
+  /** Lifecycle state (migration 9; src/store/kysely/registration-store.ts owns its other columns). */
   status: TerminalStatus;
   /** A fixed terminal's position: all three set, or all three null. */
   location_lat: number | null;

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { IntegrationRecord, PendingDelivery } from '../../src/core/ports/delivery-store.js';
-import { KyselyDeliveryStore } from '../../src/store/delivery-store-kysely.js';
+import { KyselyDeliveryStore } from '../../src/store/kysely/delivery-store.js';
 import { POSTGRES_MIGRATIONS, migratePostgres } from '../../src/store/postgres/migrations.js';
 import { SatiotError } from '../../src/errors/satiot-error.js';
 import { T0, TENANT, OTHER_TENANT, deliveryDb } from '../core/delivery/helpers.js';

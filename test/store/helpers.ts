@@ -16,9 +16,9 @@ import type {
   TerminalRecord,
 } from '../../src/core/model.js';
 import type { IngestWrite, Store } from '../../src/core/ports/store.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { PostgresStore } from '../../src/store/postgres/store.js';
 import { dropPostgresSchema } from '../../src/store/postgres/drop-schema.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/store.js';
 
 export const T0 = Date.UTC(2025, 0, 1);
 

@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MessageRecord, Reception } from '../../src/core/model.js';
 import type { IngestWrite, Store } from '../../src/core/ports/store.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { PostgresStore } from '../../src/store/postgres/store.js';
+import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { POSTGRES_URL, T0, counters, dropSchema, station, tenant, terminal } from './helpers.js';
 
 const BATCH = 1000;

@@ -88,7 +88,7 @@ export interface MessageDelivery {
 }
 
 /**
- * The delivery store port (src/store/delivery-store-kysely.ts implements it on SQLite and
+ * The delivery store port (src/store/kysely/delivery-store.ts implements it on SQLite and
  * PostgreSQL with the same SQL). Each method is one statement: deliveries are at-least-once, and a
  * crash between two calls at worst repeats an attempt.
  */

@@ -101,7 +101,7 @@ export interface DownlinkRecord {
 export type DownlinkUpdate = 'updated' | 'stale' | 'counter-taken';
 
 /**
- * The downlink queue's storage port. One adapter (src/store/downlink-store-kysely.ts) serves SQLite
+ * The downlink queue's storage port. One adapter (src/store/kysely/downlink-store.ts) serves SQLite
  * and PostgreSQL with the same queries.
  */
 export interface DownlinkStore {

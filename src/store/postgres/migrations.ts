@@ -24,7 +24,7 @@ import { latestVersion, newerSchemaError, type Migration } from '../migration.js
 /**
  * PostgreSQL's schema history (the DDL of store-schema.ts in PostgreSQL's dialect). Key columns use
  * the "C" collation so ids sort bytewise, as in SQLite (pages come out in the same order on both
- * backends). Constraints are named: postgres-store.ts reads violations by these names. Nothing was
+ * backends). Constraints are named: postgres/store.ts reads violations by these names. Nothing was
  * released before the integer keys: migration 1 was rewritten in place for them.
  * One file per version in migrations/ (`NNN-<what>.ts`), named as in sqlite/migrations/; a new
  * version gets a file in both folders and a line here (test/store/migration-files.test.ts checks).

@@ -13,7 +13,7 @@ import type { WebhookResponse, WebhookTransport } from '../../../src/core/ports/
 import type { MessageRecord } from '../../../src/core/model.js';
 import { uplinkEvent } from '../../../src/core/events/uplink-event.js';
 import { terminalSubject, uplinkSubject } from '../../../src/core/events/subjects.js';
-import { KyselyDeliveryStore } from '../../../src/store/delivery-store-kysely.js';
+import { KyselyDeliveryStore } from '../../../src/store/kysely/delivery-store.js';
 import { SQLITE_MIGRATIONS, migrateSqlite } from '../../../src/store/sqlite/migrations.js';
 
 export const T0 = Date.parse('2026-01-15T12:00:00Z');

@@ -2,7 +2,7 @@ import type { Migration } from '../../migration.js';
 
 /**
  * Migration 1 in PostgreSQL's dialect: the schema of SQLite's 001-network-core.ts (see there), with
- * named constraints (postgres-store.ts reads violations by these names) and "C"-collated keys.
+ * named constraints (postgres/store.ts reads violations by these names) and "C"-collated keys.
  * Nothing was released before the integer keys: this migration was rewritten in place for them.
  */
 export const POSTGRES_NETWORK_CORE_MIGRATION: Migration = {

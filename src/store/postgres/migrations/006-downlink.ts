@@ -1,7 +1,7 @@
 import type { Migration } from '../../migration.js';
 
 /**
- * PostgreSQL migration 6: the downlink queue (src/store/downlink-store-kysely.ts). Same columns and
+ * PostgreSQL migration 6: the downlink queue (src/store/kysely/downlink-store.ts). Same columns and
  * queries as SQLite's: `confirmed` is a 0/1 smallint on both backends so that one query text serves
  * both; plan and history are JSON text. Constraints are named, as in 001-network-core.ts.
  */

@@ -1,7 +1,7 @@
 import type { Migration } from '../../migration.js';
 
 /**
- * SQLite migration 6: the downlink queue (src/store/downlink-store-kysely.ts). Same columns and
+ * SQLite migration 6: the downlink queue (src/store/kysely/downlink-store.ts). Same columns and
  * queries as PostgreSQL's: `confirmed` is a 0/1 integer on both backends so that one query text
  * serves both; plan and history are JSON text. Terminals are referenced by their text id, as
  * alarms are (a few rows per terminal, never on the ingest path).

@@ -3,7 +3,7 @@ import type { Migration } from '../../migration.js';
 /**
  * Migration 7 in SQLite's dialect: integrations (webhooks and tenants' MQTT brokers), the delivery
  * queue, the delivery log, and when messages were delivered. PostgreSQL's 007-delivery.ts is the
- * same schema; src/store/delivery-store-kysely.ts runs the same SQL on both.
+ * same schema; src/store/kysely/delivery-store.ts runs the same SQL on both.
  */
 export const SQLITE_DELIVERY_MIGRATION: Migration = {
   version: 7,

@@ -1,7 +1,7 @@
 import type { Migration } from '../../migration.js';
 
 /**
- * SQLite migration 9: terminal registration (src/store/registration-store-kysely.ts). Terminals get
+ * SQLite migration 9: terminal registration (src/store/kysely/registration-store.ts). Terminals get
  * their lifecycle state (`approved` for every existing one: they were admitted before review
  * existed; `enabled` keeps its meaning, the owner's switch) with the last change's reason, author
  * and time; declarations go to their own table, the identity number sealed by the key vault.

@@ -1,7 +1,7 @@
 import type { Migration } from '../../migration.js';
 
 /**
- * SQLite migration 10: the hash-chained audit log (src/store/audit-store-kysely.ts). `seq` is the
+ * SQLite migration 10: the hash-chained audit log (src/store/kysely/audit-store.ts). `seq` is the
  * record's place in the chain, assigned by the writer under the write lock (not AUTOINCREMENT: a
  * gap must stay visible to the verifier). `audit_head` is the chain's end, one row; its seq and
  * hash move in the same transaction as the records.

@@ -1,6 +1,6 @@
 import type { Migration } from '../../migration.js';
 
-/** SQLite migration 11: detected anomalies (src/store/anomaly-store-kysely.ts); evidence is JSON text. */
+/** SQLite migration 11: detected anomalies (src/store/kysely/anomaly-store.ts); evidence is JSON text. */
 export const SQLITE_ANOMALY_MIGRATION: Migration = {
   version: 11,
   name: 'anomalies',

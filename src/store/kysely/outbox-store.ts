@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { OutboxEvent, OutboxStore, PendingEvent } from '../core/ports/outbox-store.js';
-import type { StoreDatabase } from './store-schema.js';
+import type { OutboxEvent, OutboxStore, PendingEvent } from '../../core/ports/outbox-store.js';
+import type { StoreDatabase } from '../store-schema.js';
 import type { ClusterTables } from './cluster-tables.js';
-import { asBuffer } from './row-mapping.js';
-import { UNIQUE_EVENT_ID_PREDICATE } from './outbox-unique-ids.js';
+import { asBuffer } from '../row-mapping.js';
+import { UNIQUE_EVENT_ID_PREDICATE } from '../outbox-unique-ids.js';
 
 /** Rows per insert (4 parameters each) and seqs per update: well under both backends' parameter limits. */
 const ROWS_PER_QUERY = 500;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuditCheckpoint, AuditHead, AuditRecord } from '../../core/ports/audit-store.js';
-import { auditRow, checkContinues, checkpointRow, KyselyAuditStore, type AuditTables } from '../audit-store-kysely.js';
+import { auditRow, checkContinues, checkpointRow, KyselyAuditStore, type AuditTables } from '../kysely/audit-store.js';
 
 /**
  * PostgreSQL's audit store: an append locks the head row (`SELECT … FOR UPDATE`) in the

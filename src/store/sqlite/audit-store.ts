@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { StoreDatabase } from '../store-schema.js';
 import type { AuditCheckpoint, AuditHead, AuditRecord } from '../../core/ports/audit-store.js';
-import { auditRow, checkContinues, checkpointRow, KyselyAuditStore, type AuditLogRow } from '../audit-store-kysely.js';
+import { auditRow, checkContinues, checkpointRow, KyselyAuditStore, type AuditLogRow } from '../kysely/audit-store.js';
 
 /**
  * SQLite's audit store: an append is one IMMEDIATE transaction on the store's connection (run

@@ -4,11 +4,11 @@ import type {
   RegistrationStore,
   StatusCount,
   TerminalStatusRow,
-} from '../core/ports/registration-store.js';
-import type { Page } from '../core/ports/page.js';
-import type { TerminalStatus } from '../core/model.js';
-import type { GeoJsonPolygon, IdDocumentType } from '../core/registration-identity.js';
-import { SatiotError } from '../errors/satiot-error.js';
+} from '../../core/ports/registration-store.js';
+import type { Page } from '../../core/ports/page.js';
+import type { TerminalStatus } from '../../core/model.js';
+import type { GeoJsonPolygon, IdDocumentType } from '../../core/registration-identity.js';
+import { SatiotError } from '../../errors/satiot-error.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { underSavepoint } from './savepoint.js';
 

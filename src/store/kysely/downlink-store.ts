@@ -6,10 +6,10 @@ import type {
   DownlinkStep,
   DownlinkStore,
   DownlinkUpdate,
-} from '../core/ports/downlink-store.js';
-import type { Page, UsageRow } from '../core/ports/store.js';
+} from '../../core/ports/downlink-store.js';
+import type { Page, UsageRow } from '../../core/ports/store.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
-import { asBuffer } from './row-mapping.js';
+import { asBuffer } from '../row-mapping.js';
 import { underSavepoint } from './savepoint.js';
 
 /** The `downlinks` table (migration 6 of both backends). Times are ms; int8 may come back as strings. */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AuditActorKind, AuditOutcome } from '../core/ports/audit-log.js';
+import type { AuditActorKind, AuditOutcome } from '../../core/ports/audit-log.js';
 import type {
   AuditCheckpoint,
   AuditHashAlg,
@@ -7,11 +7,11 @@ import type {
   AuditQuery,
   AuditRecord,
   AuditStore,
-} from '../core/ports/audit-store.js';
-import type { Page } from '../core/ports/page.js';
+} from '../../core/ports/audit-store.js';
+import type { Page } from '../../core/ports/page.js';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE } from './page-cursor.js';
-import { SatiotError } from '../errors/satiot-error.js';
-import type { StoreDatabase } from './store-schema.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+import type { StoreDatabase } from '../store-schema.js';
 
 /** Columns of migration 10 ({sqlite,postgres}/migrations/010-audit.ts). */
 export interface AuditLogRow {

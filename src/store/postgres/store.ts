@@ -4,14 +4,14 @@ import type { PoolClient } from 'pg';
 import { CounterConflictError, StaleTerminalError, type IngestWrite } from '../../core/ports/store.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { checkIngestWrite } from '../ingest-checks.js';
-import { KyselyStore } from '../kysely-store.js';
+import { KyselyStore } from '../kysely/store.js';
 import { parseMessageId } from '../message-key.js';
 import { asBuffer } from '../row-mapping.js';
 import type { ConstraintViolation, StoreCapabilities, UniqueKey } from '../store-capabilities.js';
 import type { StoreDatabase } from '../store-schema.js';
 import { migratePostgres } from './migrations.js';
-import { PostgresAuditStore } from './audit-store-postgres.js';
-import { TransactionStore } from '../transaction-store.js';
+import { PostgresAuditStore } from './audit-store.js';
+import { TransactionStore } from '../kysely/transaction-store.js';
 import { uplinkOutboxEvent, type UplinkVia } from '../../core/events/uplink-event.js';
 import { UNIQUE_EVENT_ID_PREDICATE } from '../outbox-unique-ids.js';
 

@@ -14,7 +14,7 @@ import type {
   TerminalRecord,
   UserCodecRecord,
   ReportedPosition,
-} from '../core/model.js';
+} from '../../core/model.js';
 import {
   ruleStateKey,
   type AlarmQuery,
@@ -26,29 +26,29 @@ import {
   type TerminalChanges,
   type TrafficHours,
   type UsageRow,
-} from '../core/ports/store.js';
-import { parseRule, type Alarm, type Rule, type RuleState } from '../rules/index.js';
-import type { DownlinkStore } from '../core/ports/downlink-store.js';
-import { KyselyDownlinkStore } from './downlink-store-kysely.js';
-import type { DeliveryStore } from '../core/ports/delivery-store.js';
-import { KyselyDeliveryStore } from './delivery-store-kysely.js';
-import type { RegistrationStore } from '../core/ports/registration-store.js';
-import { KyselyRegistrationStore } from './registration-store-kysely.js';
-import type { AuditStore } from '../core/ports/audit-store.js';
-import type { AnomalyStore } from '../core/ports/anomaly-store.js';
-import { KyselyAnomalyStore } from './anomaly-store-kysely.js';
-import type { DecisionStore } from '../core/ports/decision-store.js';
-import { KyselyModelStore } from './model-store-kysely.js';
-import type { ModelStore } from '../core/ports/model-store.js';
-import { KyselyDecisionStore } from './decision-store-kysely.js';
-import { KyselyOutboxStore } from './outbox-store-kysely.js';
-import { KyselyInboxStore } from './inbox-store-kysely.js';
-import { KyselyDeadLetterStore } from './dead-letter-store-kysely.js';
-import { KyselyLeaseStore } from './lease-store-kysely.js';
-import { KyselyNodeStore } from './node-store-kysely.js';
-import { KyselyLimitStore } from './limit-store-kysely.js';
-import { SatiotError } from '../errors/satiot-error.js';
-import { parseMessageId, type MessageKey } from './message-key.js';
+} from '../../core/ports/store.js';
+import { parseRule, type Alarm, type Rule, type RuleState } from '../../rules/index.js';
+import type { DownlinkStore } from '../../core/ports/downlink-store.js';
+import { KyselyDownlinkStore } from './downlink-store.js';
+import type { DeliveryStore } from '../../core/ports/delivery-store.js';
+import { KyselyDeliveryStore } from './delivery-store.js';
+import type { RegistrationStore } from '../../core/ports/registration-store.js';
+import { KyselyRegistrationStore } from './registration-store.js';
+import type { AuditStore } from '../../core/ports/audit-store.js';
+import type { AnomalyStore } from '../../core/ports/anomaly-store.js';
+import { KyselyAnomalyStore } from './anomaly-store.js';
+import type { DecisionStore } from '../../core/ports/decision-store.js';
+import { KyselyModelStore } from './model-store.js';
+import type { ModelStore } from '../../core/ports/model-store.js';
+import { KyselyDecisionStore } from './decision-store.js';
+import { KyselyOutboxStore } from './outbox-store.js';
+import { KyselyInboxStore } from './inbox-store.js';
+import { KyselyDeadLetterStore } from './dead-letter-store.js';
+import { KyselyLeaseStore } from './lease-store.js';
+import { KyselyNodeStore } from './node-store.js';
+import { KyselyLimitStore } from './limit-store.js';
+import { SatiotError } from '../../errors/satiot-error.js';
+import { parseMessageId, type MessageKey } from '../message-key.js';
 import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
 import {
   groundStationRow,
@@ -64,9 +64,9 @@ import {
   toTerminal,
   toUserCodec,
   type MessageRow,
-} from './row-mapping.js';
-import type { ConstraintViolation, StoreCapabilities } from './store-capabilities.js';
-import type { ApiKeysTable, StoreDatabase } from './store-schema.js';
+} from '../row-mapping.js';
+import type { ConstraintViolation, StoreCapabilities } from '../store-capabilities.js';
+import type { ApiKeysTable, StoreDatabase } from '../store-schema.js';
 
 /** Largest page a listing returns. */
 /** Ids per `IN (…)` list: well under SQLite's and PostgreSQL's bound-parameter limits. */

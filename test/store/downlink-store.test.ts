@@ -8,7 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DownlinkRecord, DownlinkStore } from '../../src/core/ports/downlink-store.js';
-import { KyselyDownlinkStore } from '../../src/store/downlink-store-kysely.js';
+import { KyselyDownlinkStore } from '../../src/store/kysely/downlink-store.js';
 import { SQLITE_DOWNLINK_MIGRATION } from '../../src/store/sqlite/migrations/006-downlink.js';
 import { POSTGRES_DOWNLINK_MIGRATION } from '../../src/store/postgres/migrations/006-downlink.js';
 import { SQLITE_MIGRATIONS, migrateSqlite } from '../../src/store/sqlite/migrations.js';

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { AuditStore } from '../core/ports/audit-store.js';
-import type { StoreTx } from '../core/ports/store.js';
-import { KyselyStore } from './kysely-store.js';
-import type { ConstraintViolation, StoreCapabilities } from './store-capabilities.js';
-import type { StoreDatabase } from './store-schema.js';
+import type { AuditStore } from '../../core/ports/audit-store.js';
+import type { StoreTx } from '../../core/ports/store.js';
+import { KyselyStore } from './store.js';
+import type { ConstraintViolation, StoreCapabilities } from '../store-capabilities.js';
+import type { StoreDatabase } from '../store-schema.js';
 
 /**
  * A store's view inside one of its transactions (`Store.atomically()`): the same queries as the

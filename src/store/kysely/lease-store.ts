@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { Lease, LeaseStore } from '../core/ports/lease-store.js';
-import type { StoreDatabase } from './store-schema.js';
+import type { Lease, LeaseStore } from '../../core/ports/lease-store.js';
+import type { StoreDatabase } from '../store-schema.js';
 import type { ClusterTables } from './cluster-tables.js';
-import type { StoreCapabilities } from './store-capabilities.js';
+import type { StoreCapabilities } from '../store-capabilities.js';
 import { storeNow } from './store-clock.js';
 
 type LeaseRow = ClusterTables['leases'];

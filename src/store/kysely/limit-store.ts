@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { LimitStore } from '../core/ports/limit-store.js';
-import type { StoreDatabase } from './store-schema.js';
+import type { LimitStore } from '../../core/ports/limit-store.js';
+import type { StoreDatabase } from '../store-schema.js';
 import type { ClusterTables } from './cluster-tables.js';
 
 /** Shared rate-limit windows and lock-outs (migration 12): one upsert per hit. */

@@ -1,5 +1,5 @@
 import { sql, type Generated, type Kysely, type Selectable } from 'kysely';
-import type { EventKind } from '../core/delivery/delivery-event.js';
+import type { EventKind } from '../../core/delivery/delivery-event.js';
 import type {
   AttemptOutcome,
   DeliveryAttempt,
@@ -9,9 +9,9 @@ import type {
   LoggedAttempt,
   MessageDelivery,
   PendingDelivery,
-} from '../core/ports/delivery-store.js';
-import type { Page } from '../core/ports/store.js';
-import { SatiotError } from '../errors/satiot-error.js';
+} from '../../core/ports/delivery-store.js';
+import type { Page } from '../../core/ports/store.js';
+import { SatiotError } from '../../errors/satiot-error.js';
 import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
 
 /** The tables of migration 7 ({sqlite,postgres}/migrations/007-delivery.ts). */

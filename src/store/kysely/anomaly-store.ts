@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Anomaly, AnomalyKind, AnomalyQuery, AnomalyResponse, AnomalyStore } from '../core/ports/anomaly-store.js';
-import type { Page } from '../core/ports/page.js';
-import type { StoreDatabase } from './store-schema.js';
+import type {
+  Anomaly,
+  AnomalyKind,
+  AnomalyQuery,
+  AnomalyResponse,
+  AnomalyStore,
+} from '../../core/ports/anomaly-store.js';
+import type { Page } from '../../core/ports/page.js';
+import type { StoreDatabase } from '../store-schema.js';
 import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
 
 /** Columns of migration 11. */

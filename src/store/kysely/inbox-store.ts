@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { InboxStore } from '../core/ports/inbox-store.js';
-import type { StoreDatabase } from './store-schema.js';
+import type { InboxStore } from '../../core/ports/inbox-store.js';
+import type { StoreDatabase } from '../store-schema.js';
 import type { ClusterTables } from './cluster-tables.js';
 
 /** Rows per multi-row insert (3 parameters each). */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { LearnedModel, ModelDraft, ModelQuery, ModelStore } from '../core/ports/model-store.js';
-import type { Page } from '../core/ports/page.js';
-import type { StoreDatabase } from './store-schema.js';
+import type { LearnedModel, ModelDraft, ModelQuery, ModelStore } from '../../core/ports/model-store.js';
+import type { Page } from '../../core/ports/page.js';
+import type { StoreDatabase } from '../store-schema.js';
 import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
 
 /** Columns of migration 17's learned_models. */

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { StoreCapabilities } from './store-capabilities.js';
+import type { StoreCapabilities } from '../store-capabilities.js';
 
 /**
  * "Now" as the store sees it, Unix ms: the database server's clock where there is one (so nodes

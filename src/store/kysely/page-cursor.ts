@@ -1,4 +1,4 @@
-import { SatiotError } from '../errors/satiot-error.js';
+import { SatiotError } from '../../errors/satiot-error.js';
 
 /**
  * The opaque keyset cursor of a listing: the last row's sort key (a time in ms and an id), tagged

@@ -6,9 +6,9 @@ import type {
   DecisionQuery,
   DecisionState,
   DecisionStore,
-} from '../core/ports/decision-store.js';
-import type { Page } from '../core/ports/page.js';
-import type { StoreDatabase } from './store-schema.js';
+} from '../../core/ports/decision-store.js';
+import type { Page } from '../../core/ports/page.js';
+import type { StoreDatabase } from '../store-schema.js';
 import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
 
 /** Columns of migration 16 (model_id: 17). */

@@ -1,10 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DeadLetterQuery, DeadLetterRecord, DeadLetterStore } from '../core/ports/dead-letter-store.js';
-import type { Page } from '../core/ports/page.js';
-import type { StoreDatabase } from './store-schema.js';
+import type { DeadLetterQuery, DeadLetterRecord, DeadLetterStore } from '../../core/ports/dead-letter-store.js';
+import type { Page } from '../../core/ports/page.js';
+import type { StoreDatabase } from '../store-schema.js';
 import type { ClusterTables } from './cluster-tables.js';
 import { checkLimit, decodeCursor, encodeCursor } from './page-cursor.js';
-import { asBuffer } from './row-mapping.js';
+import { asBuffer } from '../row-mapping.js';
 
 /** Dead letters (migration 12), the same statements on both backends. */
 export class KyselyDeadLetterStore implements DeadLetterStore {
