@@ -62,7 +62,7 @@ export class AccessControl {
     const now = this.clock.now();
     let hit = this.cache.get(hash);
     if (!hit || now - hit.at > CACHE_MS) {
-      hit = { at: now, key: await this.store.getApiKeyByHash(hash) };
+      hit = { at: now, key: await this.store.apiKeys.getByHash(hash) };
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(hash, hit);
     }
@@ -89,7 +89,7 @@ export class AccessControl {
       throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId ?? ''}`);
     if (by.role !== 'operator' && by.role !== 'tenant-admin')
       throw new SatiotError('FORBIDDEN', 'only operators and tenant admins create keys');
-    if (n.tenantId && !(await this.store.getTenant(n.tenantId)))
+    if (n.tenantId && !(await this.store.tenants.get(n.tenantId)))
       throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
     const now = this.clock.now();
     if (n.expiresAt !== undefined && !(n.expiresAt > now))
@@ -106,7 +106,7 @@ export class AccessControl {
       expiresAt: n.expiresAt ?? null,
       revokedAt: null,
     };
-    await this.store.createApiKey(record);
+    await this.store.apiKeys.create(record);
     return { record, key };
   }
 
@@ -114,13 +114,13 @@ export class AccessControl {
   async listKeys(by: Principal, tenantId?: string): Promise<ApiKeyRecord[]> {
     if (by.tenantId !== null && tenantId !== undefined && tenantId !== by.tenantId)
       throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${tenantId}`);
-    if (by.role === 'operator') return this.store.listApiKeys(tenantId);
+    if (by.role === 'operator') return this.store.apiKeys.list(tenantId);
     if (by.role !== 'tenant-admin') throw new SatiotError('FORBIDDEN', 'only operators and tenant admins list keys');
-    return this.store.listApiKeys(by.tenantId!);
+    return this.store.apiKeys.list(by.tenantId!);
   }
 
   async revokeKey(by: Principal, id: string): Promise<ApiKeyRecord> {
-    const k = await this.store.getApiKey(id);
+    const k = await this.store.apiKeys.get(id);
     if (!k || (by.tenantId !== null && k.tenantId !== by.tenantId))
       throw new SatiotError('NOT_FOUND', `no API key ${id}`);
     if (by.role !== 'operator' && by.role !== 'tenant-admin')
@@ -128,13 +128,13 @@ export class AccessControl {
     const at = this.clock.now();
     const revoked = this.events
       ? await this.events.run(async (tx, emit) => {
-          const ok = await tx.revokeApiKey(id, at);
+          const ok = await tx.apiKeys.revoke(id, at);
           if (ok) emit(this.events!.registryChange('api-key', id));
           return ok;
         })
-      : await this.store.revokeApiKey(id, at);
+      : await this.store.apiKeys.revoke(id, at);
     if (!revoked) throw new SatiotError('INVALID_ARGUMENT', `API key ${id} is already revoked`);
     this.cache.delete(k.keyHash);
-    return (await this.store.getApiKey(id))!;
+    return (await this.store.apiKeys.get(id))!;
   }
 }

@@ -1,5 +1,6 @@
 import type { Alarm, Rule, Severity } from '../rules/index.js';
-import type { AlarmQuery, Page } from './ports/store.js';
+import type { AlarmQuery } from './ports/alarm-store.js';
+import type { Page } from './ports/store.js';
 import type { Decision, DecisionQuery } from './ports/decision-store.js';
 import type { DownlinkRecord } from './ports/downlink-store.js';
 import type { IntegrationKind, IntegrationRecord } from './ports/delivery-store.js';

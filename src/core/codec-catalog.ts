@@ -38,7 +38,7 @@ export class CodecCatalog {
   async check(name: string, tenantId: string): Promise<void> {
     if (this.builtins.has(name)) return;
     if (name.startsWith(USER_CODEC_PREFIX)) {
-      const c = await this.store.getUserCodec(name.slice(USER_CODEC_PREFIX.length));
+      const c = await this.store.userCodecs.get(name.slice(USER_CODEC_PREFIX.length));
       if (c && c.tenantId === tenantId) return;
     }
     throw new SatiotError(
@@ -69,7 +69,7 @@ export class CodecCatalog {
     const id = name.slice(USER_CODEC_PREFIX.length);
     let r = this.records.get(id);
     if (!r) {
-      r = await this.store.getUserCodec(id);
+      r = await this.store.userCodecs.get(id);
       if (r) this.records.set(id, r);
     }
     return r;
@@ -81,7 +81,7 @@ export class CodecCatalog {
   }
 
   private async compile(id: string): Promise<UserCodec> {
-    const rec = await this.store.getUserCodec(id);
+    const rec = await this.store.userCodecs.get(id);
     if (!rec) throw new CodecError('CODEC_FAILED', `no user codec ${id}`);
     return this.compileScript(rec.name, rec.script);
   }

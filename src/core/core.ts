@@ -239,7 +239,7 @@ export class Core {
       undo.push(() => userCodecs.close());
       const decoder = new PayloadDecoder(events, deps.bus, registry, codecs, clock, ingestMetrics, userCodecs);
       const contacts = new ContactPlanOracle();
-      contacts.setSatellites(await deps.store.listSatellites());
+      contacts.setSatellites(await deps.store.satellites.list());
       const rules = new RuleRunner(deps.store, events, deps.bus, registry, clock, contacts);
       rules.nextMessage = (t) =>
         terminalNextMessage(deps.store, contacts, t, clock.now(), 0.8, () => recordsOf(registry));
@@ -278,7 +278,7 @@ export class Core {
       registrySync.on('station', () => {
         gateways.forget();
       });
-      registrySync.on('satellites', async () => contacts.setSatellites(await deps.store.listSatellites()));
+      registrySync.on('satellites', async () => contacts.setSatellites(await deps.store.satellites.list()));
       registrySync.on('rules', (e) => rules.invalidate(e.key!));
       await registrySync.start();
       undo.push(() => registrySync.stop());
@@ -296,7 +296,7 @@ export class Core {
             atomically: (fn) => events.run((tx) => fn(tx)),
             bus: deps.bus,
             vault: deps.vault,
-            tenants: deps.store,
+            tenants: deps.store.tenants,
             clock,
             onAttempt: eventMetrics.observeAttempt,
             onQueued: eventMetrics.observeQueued,
@@ -405,7 +405,7 @@ export class Core {
         new MessageQueries(
           deps.store,
           new SatelliteCatalog(
-            () => deps.store.listSatellites(),
+            () => deps.store.satellites.list(),
             () => clock.now(),
           ),
         ),
@@ -454,7 +454,7 @@ export class Core {
   /** Loads satellites (TLE text or OMM records) into the catalogue and the contact plan the rules use. */
   async loadSatellites(input: { tle?: string; omm?: unknown }): ReturnType<Provisioning['loadSatellites']> {
     const out = await this.provisioning.loadSatellites(input);
-    if (out.loaded.length > 0) this.contacts.setSatellites(await this.store.listSatellites());
+    if (out.loaded.length > 0) this.contacts.setSatellites(await this.store.satellites.list());
     return out;
   }
 

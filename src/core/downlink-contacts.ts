@@ -47,8 +47,8 @@ export class DownlinkContacts implements DownlinkContactSource {
 
   constructor(
     private readonly catalog: {
-      listSatellites(): Promise<SatelliteRecord[]>;
-      listGroundStations(): Promise<GroundStationRecord[]>;
+      readonly satellites: { list(): Promise<SatelliteRecord[]> };
+      readonly groundStations: { list(): Promise<GroundStationRecord[]> };
     },
     opts: DownlinkContactOptions = {},
   ) {
@@ -60,7 +60,7 @@ export class DownlinkContacts implements DownlinkContactSource {
   async stationContacts(from: number, to: number): Promise<readonly Contact[]> {
     await this.refreshSatellites();
     const out: Contact[] = [];
-    for (const g of await this.catalog.listGroundStations()) {
+    for (const g of await this.catalog.groundStations.list()) {
       if (!g.enabled) continue;
       for (const p of this.passes({ lat: g.lat, lon: g.lon, altM: g.altM }, this.stationMinEl, from, to)) {
         out.push({
@@ -118,7 +118,7 @@ export class DownlinkContacts implements DownlinkContactSource {
 
   /** Re-reads the constellation; rebuilds the propagators and drops the cache when it changed. */
   private async refreshSatellites(): Promise<void> {
-    const records = await this.catalog.listSatellites();
+    const records = await this.catalog.satellites.list();
     const key = records.map((r) => `${r.noradId}:${r.updatedAt}:${r.epoch}`).join(',');
     if (key === this.satsKey) return;
     this.satsKey = key;

@@ -81,7 +81,7 @@ export async function fieldSeries(
   let cursor: string | undefined,
     pages = 0;
   do {
-    const page = await store.listMessages({ terminalId, limit: 1000, ...range, ...(cursor ? { cursor } : {}) });
+    const page = await store.messages.list({ terminalId, limit: 1000, ...range, ...(cursor ? { cursor } : {}) });
     for (const m of page.items) {
       const r = m.receptions[0];
       rows.push({

@@ -220,7 +220,7 @@ export class IngestPipeline {
   async reportPositions(
     ps: ReadonlyArray<{ readonly messageId: string; readonly position: ReportedPosition }>,
   ): Promise<void> {
-    const missing = await this.store.saveReportedPositions(ps);
+    const missing = await this.store.messages.saveReportedPositions(ps);
     if (missing.length > 0)
       throw new SatiotError('MESSAGE_NOT_FOUND', `No message ${missing[0]}.`, { messageId: missing[0] });
   }
@@ -499,7 +499,7 @@ export class IngestPipeline {
       .filter((p) => p.kind === 'seen' && !newInBatch.has(p.messageId) && !this.recent.has(p.messageId))
       .map((p) => p.messageId);
     const looked = unknown.length
-      ? await this.store.messageIngestedAt([...new Set(unknown)])
+      ? await this.store.messages.ingestedAt([...new Set(unknown)])
       : new Map<string, number>();
 
     const receptions: Reception[] = [];

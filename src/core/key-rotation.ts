@@ -48,7 +48,7 @@ export class MasterKeyRotation {
 
   async inventory(): Promise<SealedInventory> {
     const [terminals, regs, secrets] = await Promise.all([
-      this.store.listAllTerminals(),
+      this.store.terminals.listAll(),
       this.store.registrations.listAll(),
       this.store.registrations.listSealedIntegrationSecrets(),
     ]);
@@ -83,7 +83,7 @@ export class MasterKeyRotation {
       integrationSecrets = 0,
       skipped = 0;
     try {
-      for (const t of await this.store.listAllTerminals()) {
+      for (const t of await this.store.terminals.listAll()) {
         if (isIridiumTerminal(t)) continue;
         if (!this.vault.isStale(t.nwkSKeySealed) && !this.vault.isStale(t.appSKeySealed)) continue;
         const next = {

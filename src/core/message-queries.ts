@@ -1,6 +1,8 @@
 import type { TrackPoint } from '../solutions/track.js';
 import type { GeoPoint, MessageWithReceptions, RejectionCode } from './model.js';
-import type { MessageQuery, Page, Store, TrafficHours, UsageRow } from './ports/store.js';
+import type { MessageQuery } from './ports/message-store.js';
+import type { TrafficHours } from './ports/traffic-store.js';
+import type { Page, Store, UsageRow } from './ports/store.js';
 import { terminalTrack } from './terminal-track.js';
 import { fieldSeries, type FieldSeries } from './field-series.js';
 import type { SatelliteCatalog } from './satellite-records.js';
@@ -26,27 +28,27 @@ export class MessageQueries {
 
   /** One message with its receptions, by id (the anomaly checks look up a message an event names). */
   getMessage(id: string): Promise<MessageWithReceptions | undefined> {
-    return this.store.getMessage(id);
+    return this.store.messages.get(id);
   }
 
   /** Newest first (by capturedAt, then counter), paged. */
   listMessages(q: MessageQuery): Promise<Page<MessageWithReceptions>> {
-    return this.store.listMessages(q);
+    return this.store.messages.list(q);
   }
 
   /** The network's traffic by UTC hour (hours since 1970, inclusive): copies per station and satellite, rejections per station and code. */
   trafficByHour(fromHour: number, toHour: number): Promise<TrafficHours> {
-    return this.store.trafficByHour(fromHour, toHour);
+    return this.store.traffic.byHour(fromHour, toHour);
   }
 
   /** Rejected frames per station and code since the start (supervision and KPIs). */
   rejectionTallies(): Promise<Array<{ stationId: string; code: RejectionCode; count: number }>> {
-    return this.store.rejectionTallies();
+    return this.store.traffic.rejectionTallies();
   }
 
   /** Per terminal and UTC day of ingest. */
   uplinkUsage(scope: UsageScope): Promise<UsageRow[]> {
-    return this.store.uplinkUsage(scope);
+    return this.store.messages.uplinkUsage(scope);
   }
 
   /** Per terminal and UTC day the downlinks were queued (they are billed when asked for, delivered or not). */

@@ -30,7 +30,7 @@ export async function terminalNextMessage(
   level = 0.8,
   peers?: () => Iterable<TerminalRecord>,
 ): Promise<NextMessageForecast> {
-  const page = await store.listMessages({ terminalId: t.id, limit: HISTORY });
+  const page = await store.messages.list({ terminalId: t.id, limit: HISTORY });
   const history: Arrival[] = page.items.map((m) => ({ capturedAt: m.capturedAt, ingestedAt: m.ingestedAt }));
   const bySatellite =
     page.items.length > 0 &&
@@ -97,7 +97,7 @@ async function pooledPrior(
   const histories: Arrival[][] = [];
   for (const peer of pool) {
     if (histories.length >= MAX_PEERS) break;
-    const items = (await store.listMessages({ terminalId: peer.id, limit: PEER_HISTORY })).items;
+    const items = (await store.messages.list({ terminalId: peer.id, limit: PEER_HISTORY })).items;
     if (items.length >= PRIOR_WEIGHT)
       histories.push(items.map((m) => ({ capturedAt: m.capturedAt, ingestedAt: m.ingestedAt })));
   }

@@ -78,7 +78,7 @@ export class PayloadDecoder {
     const outcomes = await Promise.all(ups.map((up) => this.decode(up)));
     const decodes = outcomes.filter((d): d is MessageDecode => d !== undefined);
     await this.events.run(async (tx, emit) => {
-      const gone = new Set(decodes.length > 0 ? await tx.saveDecodes(decodes) : []);
+      const gone = new Set(decodes.length > 0 ? await tx.messages.saveDecodes(decodes) : []);
       ups.forEach((up, i) => {
         const d = outcomes[i];
         // No codec: nothing to decode, but the rules still see the message (silence, metadata conditions).

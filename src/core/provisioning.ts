@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Store, TerminalChanges } from './ports/store.js';
+import type { Store } from './ports/store.js';
+import type { TerminalChanges } from './ports/terminal-store.js';
 import type { Clock } from './ports/clock.js';
 import type { KeyVault } from './key-vault.js';
 import { keyContext, type TerminalRegistry } from './terminal-registry.js';
@@ -105,7 +106,7 @@ class BatchChecks {
   tenant(id: string): Promise<void> {
     let p = this.tenants.get(id);
     if (!p) {
-      p = this.store.getTenant(id).then((t) => {
+      p = this.store.tenants.get(id).then((t) => {
         if (!t) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${id}`);
       });
       p.catch(() => undefined);
@@ -118,7 +119,7 @@ class BatchChecks {
   prefetchDevAddrs(devAddrs: readonly string[]): Promise<void> {
     const todo = [...new Set(devAddrs)].filter((a) => !this.addrs.has(a));
     if (todo.length === 0) return Promise.resolve();
-    const all = this.store.terminalsByDevAddr(todo).then((ts) => {
+    const all = this.store.terminals.byDevAddr(todo).then((ts) => {
       const by = new Map<string, string[]>(todo.map((a) => [a, []]));
       for (const t of ts) if (t.status !== 'retired') by.get(t.devAddr)?.push(t.tenantId);
       return by;
@@ -173,7 +174,7 @@ export class Provisioning {
     if (clean.length === 0 || clean.length > 200)
       throw new SatiotError('INVALID_ARGUMENT', 'tenant name must be 1–200 characters');
     const t: Tenant = { id: randomUUID(), name: clean, createdAt: this.clock.now() };
-    await this.store.createTenant(t);
+    await this.store.tenants.create(t);
     return t;
   }
 
@@ -188,7 +189,8 @@ export class Provisioning {
         'INVALID_ARGUMENT',
         'codec name must be 1–64 letters, digits, spaces, dots, dashes or underscores',
       );
-    if (!(await this.store.getTenant(n.tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
+    if (!(await this.store.tenants.get(n.tenantId)))
+      throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
     (await this.codecs.compileScript(name, n.script)).dispose();
     const c: UserCodecRecord = {
       id: randomUUID(),
@@ -197,7 +199,7 @@ export class Provisioning {
       script: n.script,
       createdAt: this.clock.now(),
     };
-    await this.store.createUserCodec(c);
+    await this.store.userCodecs.create(c);
     return c;
   }
 
@@ -220,7 +222,7 @@ export class Provisioning {
   /** Writes one prepared terminal with its registry event, then adds it to this node's registry. */
   private async writeTerminal({ record, keys }: Prepared): Promise<TerminalView> {
     await this.events.run(async (tx, emit) => {
-      await tx.createTerminal(record);
+      await tx.terminals.create(record);
       emit(this.events.registryChange('terminal', record.devEui));
     });
     this.registry.put(record, undefined, keys);
@@ -266,7 +268,7 @@ export class Provisioning {
       const chunk = ready.slice(c, c + BULK_CHUNK);
       try {
         await this.events.run(async (tx, emit) => {
-          await tx.createTerminals(chunk.map((r) => r.record));
+          await tx.terminals.createMany(chunk.map((r) => r.record));
           emit(
             this.events.registryChanges(
               'terminal',
@@ -435,7 +437,7 @@ export class Provisioning {
   async deleteTerminal(devEui: string): Promise<void> {
     const key = devEui.toLowerCase();
     const r = await this.events.run(async (tx, emit) => {
-      const out = await tx.deleteTerminal(key);
+      const out = await tx.terminals.delete(key);
       if (out === 'deleted') emit(this.events.registryChange('terminal', key));
       return out;
     });
@@ -458,12 +460,12 @@ export class Provisioning {
     if (c.codec !== undefined && c.codec !== null) await this.codecs.check(c.codec, old.tenantId);
     if (c.name !== undefined && c.name !== null) checkedName(c.name);
     const updated = await this.events.run(async (tx, emit) => {
-      const ok = await tx.updateTerminal(key, c);
+      const ok = await tx.terminals.update(key, c);
       if (ok) emit(this.events.registryChange('terminal', key));
       return ok;
     });
     if (!updated) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
-    const t = (await this.store.getTerminalByDevEui(key))!;
+    const t = (await this.store.terminals.getByDevEui(key))!;
     this.registry.replaceRecord(t);
     return terminalView(t);
   }
@@ -471,13 +473,13 @@ export class Provisioning {
   async setTerminalEnabled(devEui: string, enabled: boolean): Promise<TerminalView> {
     const key = devEui.toLowerCase();
     const changed = await this.events.run(async (tx, emit) => {
-      const ok = await tx.setTerminalEnabled(key, enabled);
+      const ok = await tx.terminals.setEnabled(key, enabled);
       if (ok) emit(this.events.registryChange('terminal', key));
       return ok;
     });
     if (!changed) throw new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${key}`);
     this.registry.setEnabled(key, enabled);
-    return terminalView((await this.store.getTerminalByDevEui(key))!);
+    return terminalView((await this.store.terminals.getByDevEui(key))!);
   }
 
   /**
@@ -509,7 +511,7 @@ export class Provisioning {
         : { format: 'omm' as const, elementSet: JSON.stringify(toOmm(s)) }),
     }));
     await this.events.run(async (tx, emit) => {
-      await tx.upsertSatellites(loaded);
+      await tx.satellites.upsert(loaded);
       emit(this.events.registryChange('satellites'));
     });
     return { loaded, issues: load.issues };
@@ -535,7 +537,7 @@ export class Provisioning {
       createdAt: this.clock.now(),
     };
     await this.events.run(async (tx, emit) => {
-      await tx.createGroundStation(station);
+      await tx.groundStations.create(station);
       emit(this.events.registryChange('station', station.id));
     });
     return { station, token };
@@ -544,7 +546,7 @@ export class Provisioning {
   /** Registers a station whose token the caller made (the digital twin derives its stations' tokens from its seed). */
   async importGroundStation(station: GroundStationRecord): Promise<void> {
     await this.events.run(async (tx, emit) => {
-      await tx.createGroundStation(station);
+      await tx.groundStations.create(station);
       emit(this.events.registryChange('station', station.id));
     });
   }
@@ -555,7 +557,7 @@ export class Provisioning {
    * only the addresses it is told to), and it is never planned as one of our ground stations.
    */
   async iridiumGateway(): Promise<GroundStationRecord> {
-    const found = await this.store.getGroundStationByTokenHash(IRIDIUM_GATEWAY_TOKEN_HASH);
+    const found = await this.store.groundStations.getByTokenHash(IRIDIUM_GATEWAY_TOKEN_HASH);
     if (found) return found;
     const g: GroundStationRecord = {
       id: randomUUID(),
@@ -567,11 +569,11 @@ export class Provisioning {
       network: 'iridium-sbd',
     };
     try {
-      await this.store.createGroundStation(g);
+      await this.store.groundStations.create(g);
       return g;
     } catch (e) {
       // Another node created it first.
-      const again = await this.store.getGroundStationByTokenHash(IRIDIUM_GATEWAY_TOKEN_HASH);
+      const again = await this.store.groundStations.getByTokenHash(IRIDIUM_GATEWAY_TOKEN_HASH);
       if (again) return again;
       throw e;
     }
@@ -582,7 +584,7 @@ export class Provisioning {
     if (!token || token.length > 200) return undefined;
     // Read from the store every time (one indexed lookup per batch): a token rotated or revoked
     // through any node is refused from its commit on, with no cache to outlive it.
-    const s = await this.store.getGroundStationByTokenHash(sha256Hex(token));
+    const s = await this.store.groundStations.getByTokenHash(sha256Hex(token));
     return s?.enabled ? s : undefined;
   }
 }

@@ -43,6 +43,6 @@ export class QuotaService {
 
   /** Creates or replaces a tenant's quota, stamped now. */
   save(q: Omit<TenantQuota, 'updatedAt'>): Promise<void> {
-    return this.store.saveQuota({ ...q, updatedAt: this.clock.now() });
+    return this.store.quotas.save({ ...q, updatedAt: this.clock.now() });
   }
 }

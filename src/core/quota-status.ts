@@ -17,8 +17,8 @@ export async function quotaStatus(store: Store, tenantId: string, now: number): 
   const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
     to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
   const [quota, up, down] = [
-    await store.getQuota(tenantId),
-    await store.uplinkUsage({ tenantId, from, to }),
+    await store.quotas.get(tenantId),
+    await store.messages.uplinkUsage({ tenantId, from, to }),
     await store.downlinks.usage({ tenantId, from, to }),
   ];
   const used = {

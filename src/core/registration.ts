@@ -383,7 +383,7 @@ export class RegistrationService {
     }
     const previousTop = this.registry.byTerminalId(t.id)?.window.top ?? -1;
     const state = await this.events.run(async (tx, emit) => {
-      const c = await tx.resetUplinkCounters(t.id);
+      const c = await tx.counters.resetUplink(t.id);
       if (c) emit(this.events.registryChange('terminal', t.devEui));
       return c;
     });

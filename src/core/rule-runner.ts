@@ -21,7 +21,9 @@ import { isCodecError } from '../codecs/codec.js';
 import { SatiotError } from '../errors/satiot-error.js';
 import type { Bus, BusMessage, Subscription } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
-import { ruleStateKey, type AlarmQuery, type Page, type Store, type StoreTx } from './ports/store.js';
+import type { Page, Store, StoreTx } from './ports/store.js';
+import type { AlarmQuery } from './ports/alarm-store.js';
+import { ruleStateKey } from './ports/rule-store.js';
 import type { TerminalRecord } from './model.js';
 import type { Decisions } from './decisions.js';
 import type { ForecastEngine } from '../learn/engine.js';
@@ -116,7 +118,7 @@ export class RuleRunner {
   /** Creates or replaces a tenant's rule (validated by the rules engine's parser); every node applies it within a second. */
   async save(rule: Rule): Promise<void> {
     await this.events.run(async (tx, emit) => {
-      await tx.saveRule(rule, this.clock.now());
+      await tx.rules.save(rule, this.clock.now());
       emit(this.events.registryChange('rules', rule.tenantId));
     });
     this.invalidate(rule.tenantId);
@@ -125,7 +127,7 @@ export class RuleRunner {
   /** Deletes a rule and its states (its alarms stay, as history); false when there was none. */
   async delete(rule: Pick<Rule, 'id' | 'tenantId'>): Promise<boolean> {
     const deleted = await this.events.run(async (tx, emit) => {
-      const ok = await tx.deleteRule(rule.id);
+      const ok = await tx.rules.delete(rule.id);
       if (ok) emit(this.events.registryChange('rules', rule.tenantId));
       return ok;
     });
@@ -135,29 +137,29 @@ export class RuleRunner {
 
   /** One rule, any tenant's (the caller checks the tenant), read from the store: an edit shows at once, whatever the cache holds. */
   get(id: string): Promise<Rule | undefined> {
-    return this.store.getRule(id);
+    return this.store.rules.get(id);
   }
 
   /** A tenant's rules as stored, not as cached for evaluation (see RULE_CACHE_MS). */
   list(tenantId: string): Promise<Rule[]> {
-    return this.store.listRules(tenantId);
+    return this.store.rules.list(tenantId);
   }
 
   /** One alarm, any tenant's (the caller checks the tenant). */
   alarm(id: string): Promise<Alarm | undefined> {
-    return this.store.getAlarm(id);
+    return this.store.alarms.get(id);
   }
 
   /** Newest raised first, paged. */
   alarms(q: AlarmQuery): Promise<Page<Alarm>> {
-    return this.store.listAlarms(q);
+    return this.store.alarms.list(q);
   }
 
   private rulesOf(tenantId: string): Promise<Rule[]> {
     const now = Date.now();
     const hit = this.rulesByTenant.get(tenantId);
     if (hit && now - hit.at < RULE_CACHE_MS) return hit.rules;
-    const rules = this.store.listRules(tenantId);
+    const rules = this.store.rules.list(tenantId);
     this.rulesByTenant.set(tenantId, { at: now, rules });
     rules.catch(() => this.rulesByTenant.delete(tenantId));
     return rules;
@@ -169,7 +171,7 @@ export class RuleRunner {
    * does not carry it, so the message is read back; rules that read none cost nothing.
    */
   private async receptionMeta(messageId: string): Promise<Partial<MessageMeta>> {
-    const m = await this.store.getMessage(messageId);
+    const m = await this.store.messages.get(messageId);
     const r = m?.receptions[0];
     if (!m || !r) return {};
     return { rssi: r.rssi, snr: r.snr, uplinkLatencyS: Math.round((m.ingestedAt - m.capturedAt) / 100) / 10 };
@@ -237,7 +239,7 @@ export class RuleRunner {
           );
           // The others were evaluated before (redeliveries); an event twice in one batch counts once.
           const todo = work.filter((w) => fresh.delete(w.id));
-          const states = await tx.getRuleStates(
+          const states = await tx.rules.getStates(
             todo.flatMap((w) => w.rules.map((r) => ({ ruleId: r.id, terminalId: w.terminal.id }))),
           );
           const changed = new Map<string, { ruleId: string; terminalId: string; state: RuleState }>();
@@ -255,7 +257,7 @@ export class RuleRunner {
               if (out.transition) await this.apply(tx, emit, rule, record, out.transition, decided, e.decoded);
             }
           }
-          await tx.saveRuleStates([...changed.values()]);
+          await tx.rules.saveStates([...changed.values()]);
         }),
     );
     await this.decisions?.taken(decided);
@@ -268,7 +270,7 @@ export class RuleRunner {
   async sweepSilence(): Promise<number> {
     let n = 0;
     const now = this.clock.now();
-    const tenants = await this.store.listTenants();
+    const tenants = await this.store.tenants.list();
     for (const tenant of tenants) {
       const rules = (await this.rulesOf(tenant.id)).filter((r) => r.enabled && r.condition.kind === 'silence');
       if (rules.length === 0) continue;
@@ -278,7 +280,7 @@ export class RuleRunner {
         const applies = rules.filter((r) => ruleApplies(r, terminal));
         if (applies.length === 0) continue;
         n += await this.serial.run(terminal.devEui, async () => {
-          const newest = (await this.store.listMessages({ terminalId: terminal.id, limit: 1 })).items[0];
+          const newest = (await this.store.messages.list({ terminalId: terminal.id, limit: 1 })).items[0];
           const lastHeardAt = newest?.capturedAt ?? entry.record.createdAt;
           // Learned rules ask the terminal's next-message forecast, once, and only once their hours have passed.
           const learned = applies.some(
@@ -298,14 +300,14 @@ export class RuleRunner {
             decided.length = 0;
             let count = 0;
             for (const rule of applies) {
-              const ev = evaluateSilence(rule, await tx.getRuleState(rule.id, terminal.id), {
+              const ev = evaluateSilence(rule, await tx.rules.getState(rule.id, terminal.id), {
                 terminal,
                 now,
                 lastHeardAt,
                 contacts: this.contacts,
                 ...(nextMessage ? { nextMessage } : {}),
               });
-              await tx.saveRuleState(rule.id, terminal.id, ev.state);
+              await tx.rules.saveState(rule.id, terminal.id, ev.state);
               if (ev.transition) {
                 await this.apply(tx, emit, rule, entry.record, ev.transition, decided);
                 count++;
@@ -332,15 +334,15 @@ export class RuleRunner {
   }
 
   private async operatorAction(alarmId: string, f: (a: Alarm) => Alarm, action: AlarmEvent['action']): Promise<Alarm> {
-    const found = await this.store.getAlarm(alarmId);
+    const found = await this.store.alarms.get(alarmId);
     if (!found) throw new SatiotError('ALARM_NOT_FOUND', `no alarm ${alarmId}`);
     return this.serial.run(found.devEui, () =>
       this.events.run(async (tx, emit) => {
-        const a = await tx.getAlarm(alarmId);
+        const a = await tx.alarms.get(alarmId);
         if (!a) throw new SatiotError('ALARM_NOT_FOUND', `no alarm ${alarmId}`);
         // A transition the state does not allow throws AlarmError (ALARM_STATE, details.alarmId).
         const next = f(a);
-        await tx.saveAlarm(next);
+        await tx.alarms.save(next);
         emit(alarmEvent(next, action));
         return next;
       }),
@@ -361,11 +363,11 @@ export class RuleRunner {
     decided: Decision[],
     decoded?: unknown,
   ): Promise<void> {
-    const open = await tx.getOpenAlarm(rule.id, t.id);
+    const open = await tx.alarms.getOpen(rule.id, t.id);
     if (tr.kind === 'clear') {
       if (!open) return;
       const a = clear(open, 'rule', tr.at);
-      await tx.saveAlarm(a);
+      await tx.alarms.save(a);
       emit(alarmEvent(a, 'cleared'));
       return;
     }
@@ -388,7 +390,7 @@ export class RuleRunner {
       }
     }
     const a = raise(open, { id: randomUUID(), rule, terminal: { id: t.id, devEui: t.devEui }, at: tr.at, evidence });
-    await tx.saveAlarm(a);
+    await tx.alarms.save(a);
     emit(alarmEvent(a, open ? 'repeated' : 'raised'));
     if (dl && !open) {
       // The rule's action becomes a decision: taken at once or proposed, under the tenant's policy.

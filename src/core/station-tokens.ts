@@ -72,14 +72,14 @@ export class StationTokens {
 
   private async replace(old: GroundStationRecord, tokenHash: string): Promise<GroundStationRecord> {
     await this.events.run(async (tx, emit) => {
-      if (!(await tx.setGroundStationTokenHash(old.id, tokenHash))) throw notFound(old.id);
+      if (!(await tx.groundStations.setTokenHash(old.id, tokenHash))) throw notFound(old.id);
       emit(this.events.registryChange('station', old.id));
     });
     return { ...old, tokenHash };
   }
 
   private async station(id: string): Promise<GroundStationRecord> {
-    const s = (await this.store.listGroundStations()).find((g) => g.id === id);
+    const s = (await this.store.groundStations.list()).find((g) => g.id === id);
     if (!s) throw notFound(id);
     return s;
   }

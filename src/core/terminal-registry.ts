@@ -47,7 +47,7 @@ export class TerminalRegistry {
   ) {}
 
   async load(): Promise<void> {
-    const [terminals, counters] = await Promise.all([this.store.listAllTerminals(), this.store.listAllCounters()]);
+    const [terminals, counters] = await Promise.all([this.store.terminals.listAll(), this.store.counters.listAll()]);
     const byTerminal = new Map(counters.map((c) => [c.terminalId, c]));
     this.byAddr.clear();
     this.byEui.clear();
@@ -106,7 +106,7 @@ export class TerminalRegistry {
   async reloadCounters(terminalId: string): Promise<void> {
     const e = this.byId.get(terminalId);
     if (!e) return;
-    this.setCounters(e, await this.store.getCounters(terminalId));
+    this.setCounters(e, await this.store.counters.get(terminalId));
   }
 
   private setCounters(e: RegistryEntry, c: TerminalCounters | undefined): void {
@@ -123,7 +123,7 @@ export class TerminalRegistry {
    * Gone from the store: forgotten here too.
    */
   async reload(devEui: string): Promise<RegistryEntry | undefined> {
-    const t = await this.store.getTerminalByDevEui(devEui);
+    const t = await this.store.terminals.getByDevEui(devEui);
     if (!t) {
       this.delete(devEui);
       return undefined;
@@ -137,11 +137,11 @@ export class TerminalRegistry {
     ) {
       current.record = t; // same session: keep the counter window, which may be ahead of the stored one only by this node's own writes
       // Unless an operator reset the counters through another node: the stored state then replaces this one.
-      const c = await this.store.getCounters(t.id);
+      const c = await this.store.counters.get(t.id);
       if ((c?.upEpoch ?? 0) !== current.epoch) this.setCounters(current, c);
       return current;
     }
-    return this.put(t, await this.store.getCounters(t.id));
+    return this.put(t, await this.store.counters.get(t.id));
   }
 
   /** reload() of the terminal known here by `id` (the store says it is gone, or changed). */
@@ -161,11 +161,11 @@ export class TerminalRegistry {
     if (ask.length === 0) return 0;
     let added = 0;
     const found = new Set<string>();
-    for (const t of await this.store.terminalsByDevAddr(ask)) {
+    for (const t of await this.store.terminals.byDevAddr(ask)) {
       found.add(t.devAddr);
       if (this.byEui.get(t.devEui)?.record.id === t.id) continue;
       try {
-        this.put(t, await this.store.getCounters(t.id));
+        this.put(t, await this.store.counters.get(t.id));
         added++;
       } catch (e) {
         // One terminal this node cannot open (MASTER_KEY_MISMATCH) fails its own frames, not the
@@ -196,7 +196,7 @@ export class TerminalRegistry {
     const key = `imei:${imei}`,
       now = Date.now();
     if ((this.missed.get(key) ?? -Infinity) + TerminalRegistry.MISS_TTL_MS > now) return undefined;
-    const t = await this.store.terminalByImei(imei);
+    const t = await this.store.terminals.byImei(imei);
     if (!t) {
       this.missed.delete(key);
       this.missed.set(key, now);
@@ -206,7 +206,7 @@ export class TerminalRegistry {
       }
       return undefined;
     }
-    return this.put(t, await this.store.getCounters(t.id));
+    return this.put(t, await this.store.counters.get(t.id));
   }
 
   /** Forgets a deleted terminal. */

@@ -19,7 +19,7 @@ export async function terminalTrack(
   let cursor: string | undefined;
   let pages = 0;
   do {
-    const page = await store.listMessages({ terminalId, limit: 1000, ...range, ...(cursor ? { cursor } : {}) });
+    const page = await store.messages.list({ terminalId, limit: 1000, ...range, ...(cursor ? { cursor } : {}) });
     for (const m of page.items) {
       const p = positionOf(m);
       if (p) out.push(p);

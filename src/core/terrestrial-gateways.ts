@@ -51,7 +51,7 @@ export class TerrestrialGateways {
       throw new SatiotError('INVALID_ARGUMENT', 'lat must be within ±90 and lon within ±180', { field: 'lat' });
     if (n.altM !== undefined && !(Math.abs(n.altM) <= 100_000))
       throw new SatiotError('INVALID_ARGUMENT', 'altM must be within ±100 km', { field: 'altM' });
-    if (n.tenantId !== undefined && !(await this.store.getTenant(n.tenantId)))
+    if (n.tenantId !== undefined && !(await this.store.tenants.get(n.tenantId)))
       throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${n.tenantId}`);
     const gateway: GroundStationRecord = {
       id: randomUUID(),
@@ -66,7 +66,7 @@ export class TerrestrialGateways {
       ...(n.tenantId !== undefined ? { tenantId: n.tenantId } : {}),
     };
     await this.events.run(async (tx, emit) => {
-      await tx.createGroundStation(gateway);
+      await tx.groundStations.create(gateway);
       emit(this.events.registryChange('station', gateway.id));
     });
     this.forget();
@@ -74,11 +74,11 @@ export class TerrestrialGateways {
   }
 
   list(): Promise<GroundStationRecord[]> {
-    return this.store.listGateways();
+    return this.store.groundStations.listGateways();
   }
 
   async get(id: string): Promise<GroundStationRecord | undefined> {
-    return (await this.store.listGateways()).find((g) => g.id === id);
+    return (await this.store.groundStations.listGateways()).find((g) => g.id === id);
   }
 
   /**
@@ -88,7 +88,9 @@ export class TerrestrialGateways {
   async byEui(gatewayEui: string): Promise<GroundStationRecord | undefined> {
     if (!this.byEuiMap || performance.now() - this.loadedAt > RELOAD_MS) {
       this.loadedAt = performance.now();
-      const loading = this.store.listGateways().then((all) => new Map(all.map((g) => [g.gatewayEui!, g])));
+      const loading = this.store.groundStations
+        .listGateways()
+        .then((all) => new Map(all.map((g) => [g.gatewayEui!, g])));
       this.byEuiMap = loading;
       loading.catch(() => {
         if (this.byEuiMap === loading) this.byEuiMap = undefined;
@@ -101,7 +103,7 @@ export class TerrestrialGateways {
   /** Deletes a gateway that heard nothing (GATEWAY_HAS_RECEPTIONS otherwise: its receptions are kept). */
   async delete(id: string): Promise<void> {
     const r = await this.events.run(async (tx, emit) => {
-      const out = await tx.deleteGateway(id);
+      const out = await tx.groundStations.deleteGateway(id);
       if (out === 'deleted') emit(this.events.registryChange('station', id));
       return out;
     });
@@ -119,7 +121,7 @@ export class TerrestrialGateways {
     const now = this.clock.now();
     if (!stat && now - (this.seenWritten.get(gateway.id) ?? -Infinity) < SEEN_WRITE_MS) return;
     this.seenWritten.set(gateway.id, now);
-    await this.store.recordGatewaySeen(gateway.id, now, stat);
+    await this.store.groundStations.recordGatewaySeen(gateway.id, now, stat);
   }
 
   /** Forgets what was loaded (a gateway changed, here or through another node). */

@@ -56,7 +56,7 @@ export async function deliveryApp(opts: { start?: boolean; deps?: Partial<Delive
   installErrorHandling(app);
   // Only the bootstrap key is used here, which AccessControl checks without asking the store for keys.
   const access = new AccessControl(
-    { getApiKeyByHash: async () => undefined } as unknown as Store,
+    { apiKeys: { getByHash: async () => undefined } } as unknown as Store,
     systemClock,
     sha256Hex(KEY),
   );

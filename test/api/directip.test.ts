@@ -564,7 +564,7 @@ describe('Iridium SBD DirectIP', () => {
 
   it("takes a session of a terminal registered through another node a moment ago (not yet in this node's registry)", async () => {
     const other = '300234010753999';
-    await f.store.createTerminal({
+    await f.store.terminals.create({
       id: 'iridium-other-node',
       tenantId: f.tenantId,
       devEui: `0${other}`,

@@ -582,7 +582,7 @@ describe('tenant isolation matrix', () => {
       scope: {},
       condition: threshold,
     });
-    await f.store.saveRule(rule, T0);
+    await f.store.rules.save(rule, T0);
     const alarm = raise(undefined, {
       id: `a-${hex(4)}`,
       rule,
@@ -590,7 +590,7 @@ describe('tenant isolation matrix', () => {
       at: T0,
       evidence: {},
     });
-    await f.store.saveAlarm(alarm);
+    await f.store.alarms.save(alarm);
     const codec = await f.core.provisioning.createUserCodec({
       tenantId: tenant.id,
       name: 'c',
@@ -762,7 +762,7 @@ describe('tenant isolation matrix', () => {
       scope: {},
       condition: threshold,
     });
-    await f.store.saveAlarm(
+    await f.store.alarms.save(
       raise(undefined, {
         id: `a-${hex(4)}`,
         rule,

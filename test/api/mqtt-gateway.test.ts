@@ -54,7 +54,7 @@ describe.skipIf(!URL_)(
         { status: 'accepted', messageId: `${t.id}.1` },
         { status: 'duplicate', messageId: `${t.id}.1` },
       ]);
-      expect(Buffer.from((await f.store.getMessage(`${t.id}.1`))!.payload).toString()).toBe('via mqtt');
+      expect(Buffer.from((await f.store.messages.get(`${t.id}.1`))!.payload).toString()).toBe('via mqtt');
     });
 
     it('refuses a token of another station, a missing token, and garbage, without crashing', async () => {
@@ -65,7 +65,7 @@ describe.skipIf(!URL_)(
       expect((await reply('r3')).error).toMatchObject({ code: 'INVALID_ARGUMENT' });
       await send({ token: f.token, requestId: 'r4', frames: [{ phyPayload: 42 }] });
       expect((await reply('r4')).results).toEqual([{ status: 'rejected', code: 'MALFORMED_FRAME' }]);
-      expect(await f.store.getMessage(`${t.id}.2`)).toBeUndefined();
+      expect(await f.store.messages.get(`${t.id}.2`)).toBeUndefined();
     });
   },
 );

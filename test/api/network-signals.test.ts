@@ -26,7 +26,7 @@ describe('API: network signals of a terminal', () => {
   it("takes each pass's geometry out of the RSSI so the weak frame stands out, and finds the frames lost", async () => {
     const [name, l1, l2] = TLE as [string, string, string];
     const set = parseElementSets(TLE.join('\n')).sets[0]!;
-    await api.f.store.upsertSatellites([
+    await api.f.store.satellites.upsert([
       { noradId: set.noradId, name, format: 'tle', elementSet: `${l1}\n${l2}`, epoch: set.epoch, updatedAt: T0 },
     ]);
     const sat = new Satellite(set);

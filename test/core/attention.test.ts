@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { needsAttention, type AttentionSources } from '../../src/core/attention.js';
 import type { Alarm } from '../../src/rules/index.js';
-import type { AlarmQuery } from '../../src/core/ports/store.js';
+import type { AlarmQuery } from '../../src/core/ports/alarm-store.js';
 
 const alarm = (i: number, severity: Alarm['severity'], raisedAt: number): Alarm => ({
   id: `a${i}`,

@@ -59,7 +59,7 @@ describe('bulk provisioning (core.registration.createTerminals)', () => {
     expect(created.map((v) => v.devEui)).toEqual(good.map((g) => g.devEui));
     expect(created.every((v) => v.status === 'approved')).toBe(true);
     // In the store, and in the registry with working keys: a frame of the last one is accepted.
-    expect((await f.store.listAllTerminals()).filter((t) => t.tenantId === f.tenantId)).toHaveLength(4_501);
+    expect((await f.store.terminals.listAll()).filter((t) => t.tenantId === f.tenantId)).toHaveLength(4_501);
     const last = good[good.length - 1]!;
     expect((await f.core.pipeline.ingest(f.station, [uplink(last.t, 1, new Uint8Array([7]))]))[0]!.status).toBe(
       'accepted',
@@ -81,7 +81,7 @@ describe('bulk provisioning (core.registration.createTerminals)', () => {
     const rows = Array.from({ length: 50 }, () => row(f.tenantId));
     // Registered through another node a moment ago: in the store, not yet in this node's registry.
     const r17 = rows[17]!;
-    await f.store.createTerminal({
+    await f.store.terminals.create({
       id: 'other-node-terminal',
       tenantId: f.tenantId,
       devEui: r17.devEui,

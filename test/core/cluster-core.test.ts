@@ -255,12 +255,12 @@ describe('the outbox', () => {
     await expect(
       core.events.run(async (tx, emit) => {
         emit(core.events.registryChange('rules', 'x'));
-        await tx.createTenant({ id: 'dup', name: 'a', createdAt: 0 });
-        await tx.createTenant({ id: 'dup', name: 'b', createdAt: 0 });
+        await tx.tenants.create({ id: 'dup', name: 'a', createdAt: 0 });
+        await tx.tenants.create({ id: 'dup', name: 'b', createdAt: 0 });
       }),
     ).rejects.toThrow();
     expect((await store.outbox.lag()).pending).toBe(before);
-    expect(await store.getTenant('dup')).toBeUndefined();
+    expect(await store.tenants.get('dup')).toBeUndefined();
   });
 });
 
@@ -304,14 +304,16 @@ describe('consumers', () => {
     store.atomically = ((fn: Parameters<typeof store.atomically>[0]) =>
       atomically((tx) =>
         fn(
-          new Proxy(tx, {
-            get: (target, key, recv) =>
-              key === 'saveRuleStates'
-                ? (states: Parameters<typeof target.saveRuleStates>[0]) => {
-                    writes += states.length;
-                    return target.saveRuleStates(states);
-                  }
-                : Reflect.get(target, key, recv),
+          Object.assign(Object.create(tx) as typeof tx, {
+            rules: new Proxy(tx.rules, {
+              get: (target, key, recv) =>
+                key === 'saveStates'
+                  ? (states: Parameters<typeof target.saveStates>[0]) => {
+                      writes += states.length;
+                      return target.saveStates(states);
+                    }
+                  : Reflect.get(target, key, recv),
+            }),
           }),
         ),
       )) as typeof store.atomically;
@@ -322,7 +324,7 @@ describe('consumers', () => {
     expect(writes).toBe(1); // delivered three times, evaluated once
     await core.rules.handle({ ...event, msgId: 'm2:decoded' });
     expect(writes).toBe(2);
-    expect((await store.listAlarms({ tenantId: tenant.id, limit: 10 })).items).toHaveLength(1);
+    expect((await store.alarms.list({ tenantId: tenant.id, limit: 10 })).items).toHaveLength(1);
   });
 
   it("record what they give up in the store's dead letters, and an operator's replay resolves it", async () => {
@@ -352,11 +354,13 @@ describe('consumers', () => {
     store.atomically = ((fn: Parameters<typeof store.atomically>[0]) =>
       atomically((tx) =>
         fn(
-          new Proxy(tx, {
-            get: (target, key, recv) =>
-              key === 'getRuleStates' && failing
-                ? () => Promise.reject(new Error('database failover'))
-                : Reflect.get(target, key, recv),
+          Object.assign(Object.create(tx) as typeof tx, {
+            rules: new Proxy(tx.rules, {
+              get: (target, key, recv) =>
+                key === 'getStates' && failing
+                  ? () => Promise.reject(new Error('database failover'))
+                  : Reflect.get(target, key, recv),
+            }),
           }),
         ),
       )) as typeof store.atomically;
@@ -369,9 +373,9 @@ describe('consumers', () => {
     const replayed = await core.deadLetters.replay(dead.id);
     expect(replayed).toMatchObject({ replays: 2, lastReplayError: null });
     expect(replayed.resolvedAt).not.toBeNull();
-    expect((await store.listAlarms({ tenantId: tenant.id, limit: 10 })).items).toHaveLength(1);
+    expect((await store.alarms.list({ tenantId: tenant.id, limit: 10 })).items).toHaveLength(1);
     // A second replay of an event that got through changes nothing (the inbox).
     await core.deadLetters.replay(dead.id);
-    expect((await store.listAlarms({ tenantId: tenant.id, limit: 10 })).items[0]!.count).toBe(1);
+    expect((await store.alarms.list({ tenantId: tenant.id, limit: 10 })).items[0]!.count).toBe(1);
   });
 });

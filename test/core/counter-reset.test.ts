@@ -53,7 +53,7 @@ describe("resetting a terminal's uplink counters", () => {
     const rs = await f.core.pipeline.ingest(f.station, [uplink(t, 0, P('new0')), uplink(t, 1, P('new1'))]);
     expect(rs.map((r) => r.status)).toEqual(['accepted', 'accepted']);
     expect(rs[0]!.messageId).not.toBe(`${t.id}.0`);
-    const items = (await f.store.listMessages({ terminalId: t.id, limit: 10 })).items;
+    const items = (await f.store.messages.list({ terminalId: t.id, limit: 10 })).items;
     expect(items.map((m) => Buffer.from(m.payload).toString()).sort()).toEqual([
       'new0',
       'new1',
@@ -61,7 +61,7 @@ describe("resetting a terminal's uplink counters", () => {
       'old1',
       'old2',
     ]);
-    expect((await f.store.getMessage(rs[0]!.messageId!))?.payload).toEqual(P('new0'));
+    expect((await f.store.messages.get(rs[0]!.messageId!))?.payload).toEqual(P('new0'));
     expect(audited.find((e) => e.action === 'terminal.counters-reset')).toMatchObject({
       outcome: 'ok',
       target: { kind: 'terminal', id: t.devEui },

@@ -39,8 +39,8 @@ const station = (id: string, lat: number, lon: number, enabled = true): GroundSt
 function catalog(sats: SatelliteRecord[], stations: GroundStationRecord[]) {
   const c = { sats, stations };
   return Object.assign(c, {
-    listSatellites: async () => c.sats,
-    listGroundStations: async () => c.stations,
+    satellites: { list: async () => c.sats },
+    groundStations: { list: async () => c.stations },
   });
 }
 

@@ -47,7 +47,9 @@ const msg = (fCnt: number, capturedAt: number, decoded: unknown): MessageWithRec
 /** Just what fieldSeries reads: one page of messages, newest first. */
 const storeOf = (ms: MessageWithReceptions[]) =>
   ({
-    listMessages: async () => ({ items: [...ms].sort((a, b) => b.capturedAt - a.capturedAt || b.fCnt - a.fCnt) }),
+    messages: {
+      list: async () => ({ items: [...ms].sort((a, b) => b.capturedAt - a.capturedAt || b.fCnt - a.fCnt) }),
+    },
   }) as unknown as Store;
 
 describe('field series', () => {

@@ -23,7 +23,7 @@ describe('ingest pipeline', () => {
 
   const ingest = (frames: Parameters<CoreFixture['core']['pipeline']['ingest']>[1], station = f.station) =>
     f.core.pipeline.ingest(station, frames);
-  const messages = async () => (await f.store.listMessages({ terminalId: t.id, limit: 100 })).items;
+  const messages = async () => (await f.store.messages.list({ terminalId: t.id, limit: 100 })).items;
 
   it('accepts a valid uplink, stores its decrypted payload with every hop timestamp and answers with the message id', async () => {
     const [r] = await ingest([uplink(t, 1, P('hello'), { capturedAt: T0 - 2 * HOUR, downlinkedAt: T0 - HOUR })]);
@@ -155,7 +155,7 @@ describe('ingest pipeline', () => {
       'INVALID_RECEPTION',
       'accepted',
     ]);
-    const tallies = await f.store.rejectionTallies();
+    const tallies = await f.store.traffic.rejectionTallies();
     expect(tallies.find((x) => x.code === 'MALFORMED_FRAME')).toMatchObject({ stationId: f.station.id, count: 2 });
     expect(tallies.find((x) => x.code === 'BAD_MIC')).toMatchObject({ count: 1 });
     const metrics = await f.core.metrics.getSingleMetricAsString('satiot_ingest_frames_total');
@@ -173,7 +173,7 @@ describe('ingest pipeline', () => {
         (r) => r.code ?? r.status,
       ),
     ).toEqual(['INVALID_RECEPTION', 'accepted', 'INVALID_RECEPTION', 'duplicate']);
-    expect((await f.store.getMessage(`${t.id}.2`))!.receptions).toMatchObject([
+    expect((await f.store.messages.get(`${t.id}.2`))!.receptions).toMatchObject([
       { stationId: gw.id, satelliteId: '', gatewayEui: 'aa555a0000000101', frequencyMHz: 470.7, dataRate: 'SF10BW125' },
     ]);
   });
@@ -196,7 +196,7 @@ describe('ingest pipeline', () => {
     const s = await f.addTerminal({ suite: 'sm4' });
     const [r] = await ingest([uplink(s, 42, P('guomi'))]);
     expect(r!.status).toBe('accepted');
-    const m = await f.store.getMessage(r!.messageId!);
+    const m = await f.store.messages.get(r!.messageId!);
     expect(Buffer.from(m!.payload).toString()).toBe('guomi');
   });
 
@@ -233,7 +233,7 @@ describe('ingest pipeline', () => {
     expect(a!.map((r) => r.code ?? r.status)).toEqual(['accepted', 'MALFORMED_FRAME']);
     expect(b!.map((r) => r.code ?? r.status)).toEqual(['duplicate', 'accepted', 'MALFORMED_FRAME', 'MALFORMED_FRAME']);
     expect(c!.map((r) => r.status)).toEqual(['accepted']);
-    const tallies = await f.store.rejectionTallies();
+    const tallies = await f.store.traffic.rejectionTallies();
     expect(
       tallies
         .filter((x) => x.code === 'MALFORMED_FRAME')
@@ -429,7 +429,7 @@ describe('ingest pipeline on a store that commits in call order (SQLite file, wr
     // This core still believed counter 1 was new: the first group conflicted, the group behind it failed unwritten.
     expect(outcomes).toEqual(['CounterConflictError 1,2,3', 'PredecessorFailedError 4', 'ok 2,3', 'ok 4']);
     expect(rs.map((r) => r.map((x) => x.status))).toEqual([['duplicate', 'accepted'], ['accepted'], ['accepted']]);
-    const ms = (await f.store.listMessages({ terminalId: t.id, limit: 10 })).items;
+    const ms = (await f.store.messages.list({ terminalId: t.id, limit: 10 })).items;
     expect(ms.map((m) => [m.fCnt, m.receptions.length]).sort()).toEqual([
       [1, 2],
       [2, 1],

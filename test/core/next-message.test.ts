@@ -14,7 +14,7 @@ function storeOf(reports: number): Store {
     ingestedAt: T0 + i * H + 10 * 60_000,
     receptions: [{ satelliteId: '1' }],
   })).reverse();
-  return { listMessages: async () => ({ items }) } as unknown as Store;
+  return { messages: { list: async () => ({ items }) } } as unknown as Store;
 }
 
 /** A contact plan with a pass every 30 minutes, counting how often it is walked. */
@@ -77,7 +77,7 @@ describe("a terminal's next-message forecast in the core", () => {
       ['x2', every(10 * 60_000, 30)],
     ]);
     const store = {
-      listMessages: async (q: { terminalId: string }) => ({ items: histories.get(q.terminalId) ?? [] }),
+      messages: { list: async (q: { terminalId: string }) => ({ items: histories.get(q.terminalId) ?? [] }) },
     } as unknown as Store;
     const rec = (id: string, tenantId: string) =>
       ({

@@ -47,7 +47,7 @@ describe('payload decoding after ingest', () => {
       decoded: { values: { waterLevelM: 1.23 } },
       error: null,
     });
-    const m = await f.store.getMessage(`${t.id}.1`);
+    const m = await f.store.messages.get(`${t.id}.1`);
     expect(m!.decode).toMatchObject({
       codec: 'level',
       decoded: { values: { waterLevelM: 1.23 } },
@@ -70,7 +70,7 @@ describe('payload decoding after ingest', () => {
       'CODEC_CHECKSUM',
       'CODEC_MALFORMED',
     ]);
-    expect((await f.store.getMessage(`${t.id}.2`))!.decode!.error).toEqual({
+    expect((await f.store.messages.get(`${t.id}.2`))!.decode!.error).toEqual({
       code: 'CODEC_MALFORMED',
       message: '2 bytes expected, got 3',
     });
@@ -118,7 +118,7 @@ describe('payload decoding after ingest', () => {
         uplink(withCodec, 1, new Uint8Array([5, 5 ^ 0xff])),
       ]),
     );
-    expect((await f.store.getMessage(`${t.id}.1`))!.decode).toBeUndefined();
+    expect((await f.store.messages.get(`${t.id}.1`))!.decode).toBeUndefined();
   });
 
   it("refuses a terminal naming an unknown codec or another tenant's user codec, and a user codec that defines no decodeUplink", async () => {

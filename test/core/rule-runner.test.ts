@@ -31,7 +31,7 @@ describe('rules over decoded messages', () => {
       condition: { kind: 'threshold', field: 'values.waterLevelM', op: '>', value: 5 },
       action: { downlink: { fPort: 3, payloadHex: '0a', confirmed: true, priority: 'emergency' } },
     });
-    await f.store.saveRule(rule, T0);
+    await f.store.rules.save(rule, T0);
   });
   afterEach(async () => {
     await f.close();
@@ -61,7 +61,7 @@ describe('rules over decoded messages', () => {
         severity: 'warning',
       },
     });
-    const [open] = (await f.store.listAlarms({ tenantId: f.tenantId, state: 'open', limit: 10 })).items;
+    const [open] = (await f.store.alarms.list({ tenantId: f.tenantId, state: 'open', limit: 10 })).items;
     expect(open).toMatchObject({ ruleId: 'r-warn', terminalId: t.id });
     expect(JSON.stringify(open!.evidence)).toContain('6.2');
     await sub.close();
@@ -78,7 +78,7 @@ describe('rules over decoded messages', () => {
   });
 
   it("a rule reading the reception (meta.rssi, meta.uplinkLatencyS) sees the first copy's, and its evidence says which", async () => {
-    await f.store.saveRule(
+    await f.store.rules.save(
       parseRule({
         id: 'r-weak',
         tenantId: f.tenantId,
@@ -121,7 +121,7 @@ describe('rules over decoded messages', () => {
     expect(events.map((e) => e['action'])).toEqual(['raised', 'cleared']);
     const again = await collect(f.bus, 'satiot.alarm.>', 1, () => send(3, 70, T0 - HOUR));
     expect(again[0]).toMatchObject({ action: 'raised' });
-    expect((await f.store.listAlarms({ tenantId: f.tenantId, limit: 10 })).items.map((a) => a.state)).toEqual([
+    expect((await f.store.alarms.list({ tenantId: f.tenantId, limit: 10 })).items.map((a) => a.state)).toEqual([
       'raised',
       'cleared',
     ]);
@@ -129,7 +129,7 @@ describe('rules over decoded messages', () => {
 
   it('lets an operator acknowledge and clear an alarm, and refuses an invalid transition with ALARM_STATE', async () => {
     await collect(f.bus, 'satiot.alarm.>', 1, () => send(1, 62, T0 - HOUR));
-    const [a] = (await f.store.listAlarms({ tenantId: f.tenantId, limit: 10 })).items;
+    const [a] = (await f.store.alarms.list({ tenantId: f.tenantId, limit: 10 })).items;
     expect(await f.core.rules.acknowledge(a!.id, 'ops-1')).toMatchObject({
       state: 'acknowledged',
       acknowledgedBy: 'ops-1',
@@ -141,7 +141,7 @@ describe('rules over decoded messages', () => {
   });
 
   it("raises a silence alarm on the sweep once a terminal has been quiet for the rule's hours, and clears it on the next message", async () => {
-    await f.store.saveRule(
+    await f.store.rules.save(
       parseRule({
         id: 'r-quiet',
         tenantId: f.tenantId,
@@ -164,7 +164,7 @@ describe('rules over decoded messages', () => {
   });
 
   it('a command the report cannot address (not an SL 651 station) leaves the alarm raised with the reason in its evidence, and sends nothing', async () => {
-    await f.store.saveRule(
+    await f.store.rules.save(
       parseRule({
         id: 'r-cmd',
         tenantId: f.tenantId,
@@ -187,7 +187,7 @@ describe('rules over decoded messages', () => {
   });
 
   it('a learned silence rule waits for the terminal to be overdue by its own rhythm: a 3-hourly reporter is not silent after an hour, it is after twice its longest gap', async () => {
-    await f.store.saveRule(
+    await f.store.rules.save(
       parseRule({
         id: 'r-learned',
         tenantId: f.tenantId,
@@ -199,7 +199,7 @@ describe('rules over decoded messages', () => {
       }),
       T0,
     );
-    await f.store.saveRule(
+    await f.store.rules.save(
       parseRule({
         id: 'r-hour',
         tenantId: f.tenantId,

@@ -60,7 +60,7 @@ describe('forged and replayed frames', () => {
       expect(res.json().results.map((r: { code: string }) => r.code)).toEqual(['BAD_MIC', 'BAD_MIC', 'BAD_MIC']);
     });
     expect(alerts[0]).toMatchObject({ kind: 'mic-failures', subject: { id: t.devEui } });
-    const tallies = await api.f.store.rejectionTallies();
+    const tallies = await api.f.store.traffic.rejectionTallies();
     expect(tallies).toEqual(
       expect.arrayContaining([expect.objectContaining({ stationId: api.f.station.id, code: 'BAD_MIC', count: 3 })]),
     );
@@ -140,7 +140,7 @@ describe('forged and replayed frames', () => {
     expect(res.json().error.code).toBe('INVALID_ARGUMENT');
     const ok = await post(api.f.token, [uplink(t, 1, new Uint8Array([1]))]);
     const id = ok.json().results[0].messageId as string;
-    expect((await api.f.store.getMessage(id))!.receptions.map((r) => r.stationId)).toEqual([api.f.station.id]);
+    expect((await api.f.store.messages.get(id))!.receptions.map((r) => r.stationId)).toEqual([api.f.station.id]);
   });
 
   it('refuses an unknown station token and records the attempt', async () => {
@@ -161,7 +161,7 @@ describe('forged and replayed frames', () => {
     const t = await api.f.addTerminal();
     // A station near Kashgar (3,400 km west) holds station A's (Beijing) token and posts what it heard:
     // a pass over Kashgar during which the satellite stayed below A's horizon.
-    const sats = satellitesOf(await api.f.store.listSatellites());
+    const sats = satellitesOf(await api.f.store.satellites.list());
     const siteA = makeSite({ latDeg: api.f.station.lat, lonDeg: api.f.station.lon });
     const siteB = makeSite({ latDeg: 39.5, lonDeg: 76 });
     const overB = findPassesForAll(sats, { site: siteB, start: T0 - 20 * 3_600_000, end: T0, minElevationDeg: 20 });

@@ -76,16 +76,16 @@ describe('solution presets, worked examples through the real ingest pipeline', (
         ex.params,
         () => `${ex.solution}-${Math.random().toString(36).slice(2)}`,
       ))
-        await f.store.saveRule(r, T0);
+        await f.store.rules.save(r, T0);
       const t = await f.addTerminal({ codec: ex.codec });
       const captured = T0 - 2 * 3_600_000;
       const [alarm] = await collect(f.bus, 'satiot.alarm.>', 1, async () => {
         const [r] = await f.core.pipeline.ingest(f.station, [uplink(t, 1, fromHex(ex.hex), { capturedAt: captured })]);
         expect(r!.status).toBe('accepted');
       });
-      const m = await f.store.getMessage(`${t.id}.1`);
+      const m = await f.store.messages.get(`${t.id}.1`);
       expect(m!.decode).toMatchObject({ codec: ex.codec, error: null, decoded: ex.decoded });
-      const rule = (await f.store.listRules(f.tenantId)).find((r) => r.name === ex.alarm.rule)!;
+      const rule = (await f.store.rules.list(f.tenantId)).find((r) => r.name === ex.alarm.rule)!;
       expect(alarm).toMatchObject({
         action: 'raised',
         alarm: { ruleId: rule.id, devEui: t.devEui, severity: ex.alarm.severity, raisedAt: captured },

@@ -44,43 +44,43 @@ for (const backend of BACKENDS) {
     describe('atomically', () => {
       it('commits every write of the transaction together, outbox included', async () => {
         await store.atomically(async (tx) => {
-          await tx.createTenant(tenant('acme'));
+          await tx.tenants.create(tenant('acme'));
           await tx.outbox.append([{ id: 'e1', subject: 'satiot.registry.tenant', data: bytes('{"a":1}') }], 5);
         });
-        expect(await store.getTenant('acme')).toBeDefined();
+        expect(await store.tenants.get('acme')).toBeDefined();
         expect((await store.outbox.pending(10)).map((e) => e.id)).toEqual(['e1']);
       });
 
       it('writes nothing when the function throws, and the store stays usable', async () => {
         await expect(
           store.atomically(async (tx) => {
-            await tx.createTenant(tenant('acme'));
+            await tx.tenants.create(tenant('acme'));
             await tx.outbox.append([{ id: 'e1', subject: 's.x', data: bytes('x') }], 5);
             throw new Error('changed my mind');
           }),
         ).rejects.toThrow('changed my mind');
-        expect(await store.getTenant('acme')).toBeUndefined();
+        expect(await store.tenants.get('acme')).toBeUndefined();
         expect(await store.outbox.pending(10)).toEqual([]);
-        await store.createTenant(tenant('acme'));
-        expect(await store.getTenant('acme')).toBeDefined();
+        await store.tenants.create(tenant('acme'));
+        expect(await store.tenants.get('acme')).toBeDefined();
       });
 
       it('rolls back after a failed statement inside it', async () => {
-        await store.createTenant(tenant('acme'));
+        await store.tenants.create(tenant('acme'));
         await expect(
           store.atomically(async (tx) => {
             await tx.outbox.append([{ id: 'e1', subject: 's.x', data: bytes('x') }], 5);
-            await tx.createTenant(tenant('acme')); // duplicate key
+            await tx.tenants.create(tenant('acme')); // duplicate key
           }),
         ).rejects.toThrow();
         expect(await store.outbox.pending(10)).toEqual([]);
       });
 
       it('lets ingest and audit writes wait for an open transaction instead of joining it', async () => {
-        await store.createTenant(tenant('acme'));
+        await store.tenants.create(tenant('acme'));
         const t = terminal('term-1', 'acme', 1);
-        await store.createTerminal(t);
-        await store.createGroundStation(station('gs'));
+        await store.terminals.create(t);
+        await store.groundStations.create(station('gs'));
         let release!: () => void;
         const held = new Promise<void>((r) => {
           release = r;
@@ -104,7 +104,7 @@ for (const backend of BACKENDS) {
         await expect(tx).rejects.toThrow('rolled back');
         await ingest;
         expect((await store.outbox.pending(10)).map((e) => e.id)).toEqual([m.id]);
-        expect((await store.getMessage(m.id))?.id).toBe(m.id);
+        expect((await store.messages.get(m.id))?.id).toBe(m.id);
       });
     });
 
@@ -142,10 +142,10 @@ for (const backend of BACKENDS) {
       });
 
       it("writes each new message's uplink event, with its first copy's path, with an ingest write that asks for them, in message order, ahead of its other events", async () => {
-        await store.createTenant(tenant('acme'));
+        await store.tenants.create(tenant('acme'));
         const t = terminal('term-1', 'acme', 1);
-        await store.createTerminal(t);
-        await store.createGroundStation(station('gs'));
+        await store.terminals.create(t);
+        await store.groundStations.create(station('gs'));
         const [m1, m2] = [message(t, 7, { fPort: null, ack: true }), message(t, 8)];
         const w = write({
           newMessages: [m1!, m2!],
@@ -205,9 +205,9 @@ for (const backend of BACKENDS) {
       });
 
       it("takes an ingest batch's events in its transaction", async () => {
-        await store.createTenant(tenant('acme'));
+        await store.tenants.create(tenant('acme'));
         const t = terminal('term-1', 'acme', 1);
-        await store.createTerminal(t);
+        await store.terminals.create(t);
         const m = message(t, 1);
         await store.commitIngest(
           write({
@@ -221,7 +221,7 @@ for (const backend of BACKENDS) {
       });
 
       it('refuses an ingest batch naming a terminal that is gone, changing nothing', async () => {
-        await store.createTenant(tenant('acme'));
+        await store.tenants.create(tenant('acme'));
         const t = terminal('term-1', 'acme', 1);
         const m = message(t, 1);
         const e = await store

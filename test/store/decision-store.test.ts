@@ -44,7 +44,7 @@ for (const backend of BACKENDS) {
     beforeEach(async () => {
       h = await backend.open();
       store = h.store;
-      await store.createTenant(tenant('acme'));
+      await store.tenants.create(tenant('acme'));
     });
     afterEach(async () => {
       await h.dispose();

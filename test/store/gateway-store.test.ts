@@ -22,7 +22,8 @@ import {
 import { isSatiotError } from '../../src/errors/satiot-error.js';
 
 const BACKENDS: BackendCase[] = [SQLITE_MEMORY, SQLITE_FILE, ...(POSTGRES_URL ? [postgresCase(POSTGRES_URL)] : [])];
-const byEui = async (store: Store, eui: string) => (await store.listGateways()).find((g) => g.gatewayEui === eui);
+const byEui = async (store: Store, eui: string) =>
+  (await store.groundStations.listGateways()).find((g) => g.gatewayEui === eui);
 const gateway = (id: string, eui: string, tenantId?: string) =>
   station(id, { tokenHash: `gateway:${eui}`, gatewayEui: eui, ...(tenantId ? { tenantId } : {}) });
 
@@ -33,18 +34,18 @@ for (const backend of BACKENDS) {
     beforeEach(async () => {
       h = await backend.open();
       store = h.store;
-      await store.createTenant(tenant('acme'));
+      await store.tenants.create(tenant('acme'));
     });
     afterEach(async () => {
       await h.dispose();
     });
 
     it('keeps gateways apart from the satellite ground stations, found by EUI, with their owning tenant', async () => {
-      await store.createGroundStation(station('gs'));
-      await store.createGroundStation(gateway('gw-1', 'aa555a0000000101', 'acme'));
-      await store.createGroundStation(gateway('gw-2', 'aa555a0000000102'));
-      expect((await store.listGroundStations()).map((g) => g.id)).toEqual(['gs']);
-      expect((await store.listGateways()).map((g) => [g.id, g.gatewayEui, g.tenantId])).toEqual([
+      await store.groundStations.create(station('gs'));
+      await store.groundStations.create(gateway('gw-1', 'aa555a0000000101', 'acme'));
+      await store.groundStations.create(gateway('gw-2', 'aa555a0000000102'));
+      expect((await store.groundStations.list()).map((g) => g.id)).toEqual(['gs']);
+      expect((await store.groundStations.listGateways()).map((g) => [g.id, g.gatewayEui, g.tenantId])).toEqual([
         ['gw-1', 'aa555a0000000101', 'acme'],
         ['gw-2', 'aa555a0000000102', undefined],
       ]);
@@ -53,9 +54,9 @@ for (const backend of BACKENDS) {
     });
 
     it("records a gateway's last datagram and keeps its latest stat report until a newer one comes", async () => {
-      await store.createGroundStation(gateway('gw-1', 'aa555a0000000101'));
-      await store.recordGatewaySeen('gw-1', 1_000, { rxReceived: 5, temperatureC: 40 });
-      await store.recordGatewaySeen('gw-1', 2_000);
+      await store.groundStations.create(gateway('gw-1', 'aa555a0000000101'));
+      await store.groundStations.recordGatewaySeen('gw-1', 1_000, { rxReceived: 5, temperatureC: 40 });
+      await store.groundStations.recordGatewaySeen('gw-1', 2_000);
       expect(await byEui(store, 'aa555a0000000101')).toMatchObject({
         lastSeenAt: 2_000,
         gatewayStat: { rxReceived: 5, temperatureC: 40 },
@@ -63,16 +64,16 @@ for (const backend of BACKENDS) {
     });
 
     it('refuses a second gateway with the same EUI with GATEWAY_EXISTS', async () => {
-      await store.createGroundStation(gateway('gw-1', 'aa555a0000000101'));
-      const e = await store.createGroundStation(gateway('gw-9', 'aa555a0000000101')).catch((x: unknown) => x);
+      await store.groundStations.create(gateway('gw-1', 'aa555a0000000101'));
+      const e = await store.groundStations.create(gateway('gw-9', 'aa555a0000000101')).catch((x: unknown) => x);
       expect(isSatiotError(e) && e.code).toBe('GATEWAY_EXISTS');
     });
 
     it("stores a terrestrial reception's frequency and data rate and names its gateway when read back", async () => {
       const t = terminal('term-1', 'acme', 1);
-      await store.createTerminal(t);
-      await store.createGroundStation(station('gs'));
-      await store.createGroundStation(gateway('gw-1', 'aa555a0000000101'));
+      await store.terminals.create(t);
+      await store.groundStations.create(station('gs'));
+      await store.groundStations.create(gateway('gw-1', 'aa555a0000000101'));
       const m = message(t, 1);
       await store.commitIngest(
         write({
@@ -88,7 +89,7 @@ for (const backend of BACKENDS) {
           ],
         }),
       );
-      const got = await store.getMessage(m.id);
+      const got = await store.messages.get(m.id);
       expect(
         got!.receptions.map((r) => [r.stationId, r.satelliteId, r.gatewayEui, r.frequencyMHz, r.dataRate]),
       ).toEqual([
@@ -99,17 +100,17 @@ for (const backend of BACKENDS) {
 
     it('deletes a gateway that heard nothing and keeps one whose receptions are stored', async () => {
       const t = terminal('term-1', 'acme', 1);
-      await store.createTerminal(t);
-      await store.createGroundStation(gateway('gw-1', 'aa555a0000000101'));
-      await store.createGroundStation(gateway('gw-2', 'aa555a0000000102'));
-      await store.createGroundStation(station('gs'));
+      await store.terminals.create(t);
+      await store.groundStations.create(gateway('gw-1', 'aa555a0000000101'));
+      await store.groundStations.create(gateway('gw-2', 'aa555a0000000102'));
+      await store.groundStations.create(station('gs'));
       const m = message(t, 1);
       await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gw-1', { satelliteId: '' })] }));
-      expect(await store.deleteGateway('gw-1')).toBe('has-receptions');
-      expect(await store.deleteGateway('gw-2')).toBe('deleted');
-      expect(await store.deleteGateway('gw-2')).toBe('not-found');
-      expect(await store.deleteGateway('gs')).toBe('not-found'); // a satellite station is not a gateway
-      expect((await store.listGateways()).map((g) => g.id)).toEqual(['gw-1']);
+      expect(await store.groundStations.deleteGateway('gw-1')).toBe('has-receptions');
+      expect(await store.groundStations.deleteGateway('gw-2')).toBe('deleted');
+      expect(await store.groundStations.deleteGateway('gw-2')).toBe('not-found');
+      expect(await store.groundStations.deleteGateway('gs')).toBe('not-found'); // a satellite station is not a gateway
+      expect((await store.groundStations.listGateways()).map((g) => g.id)).toEqual(['gw-1']);
     });
   });
 }

@@ -58,10 +58,10 @@ const SCENARIOS: Scenario[] = [
  * as the core makes them); each batch advances the counters of the terminals it touched.
  */
 async function run(store: Store, sc: Scenario): Promise<number> {
-  await store.createTenant(tenant('bench'));
-  for (const id of ['gs-a', 'gs-b']) await store.createGroundStation(station(id));
+  await store.tenants.create(tenant('bench'));
+  for (const id of ['gs-a', 'gs-b']) await store.groundStations.create(station(id));
   const ts = Array.from({ length: sc.terminals }, (_, i) => terminal(randomUUID(), 'bench', i + 1));
-  for (const t of ts) await store.createTerminal(t);
+  for (const t of ts) await store.terminals.create(t);
   const version = new Map<string, number>();
   const fCnt = new Map<string, number>();
   const payload = randomBytes(24);

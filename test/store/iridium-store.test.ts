@@ -38,16 +38,16 @@ for (const backend of BACKENDS) {
     beforeEach(async () => {
       h = await backend.open();
       store = h.store;
-      await store.createTenant(tenant('acme'));
+      await store.tenants.create(tenant('acme'));
     });
     afterEach(async () => {
       await h.dispose();
     });
 
     it("keeps an Iridium terminal's transport and IMEI, a LoRaWAN terminal has neither; a second IMEI is TERMINAL_EXISTS", async () => {
-      await store.createTerminal(iridium('sbd-1', '300234010753370', 1));
-      await store.createTerminal(terminal('lora-1', 'acme', 2));
-      const all = await store.listAllTerminals();
+      await store.terminals.create(iridium('sbd-1', '300234010753370', 1));
+      await store.terminals.create(terminal('lora-1', 'acme', 2));
+      const all = await store.terminals.listAll();
       expect(all.find((t) => t.id === 'sbd-1')).toMatchObject({
         transport: 'iridium-sbd',
         imei: '300234010753370',
@@ -56,58 +56,58 @@ for (const backend of BACKENDS) {
       const lora = all.find((t) => t.id === 'lora-1')!;
       expect(lora.transport).toBeUndefined();
       expect(lora.imei).toBeUndefined();
-      const e = await store.createTerminal(iridium('sbd-2', '300234010753370', 3)).catch((x: unknown) => x);
+      const e = await store.terminals.create(iridium('sbd-2', '300234010753370', 3)).catch((x: unknown) => x);
       expect(isSatiotError(e) && e.code).toBe('TERMINAL_EXISTS');
     });
 
     it("lists the Iridium gateway's station with none of our ground stations, and names it in a reception", async () => {
-      await store.createGroundStation(station('gs'));
-      await store.createGroundStation(
+      await store.groundStations.create(station('gs'));
+      await store.groundStations.create(
         station('iridium-gw', { tokenHash: 'network:iridium-sbd', network: 'iridium-sbd' }),
       );
-      expect((await store.listGroundStations()).map((g) => g.id)).toEqual(['gs']);
-      expect(await store.getGroundStationByTokenHash('network:iridium-sbd')).toMatchObject({
+      expect((await store.groundStations.list()).map((g) => g.id)).toEqual(['gs']);
+      expect(await store.groundStations.getByTokenHash('network:iridium-sbd')).toMatchObject({
         id: 'iridium-gw',
         network: 'iridium-sbd',
       });
       const t = iridium('sbd-1', '300234010753370', 1);
-      await store.createTerminal(t);
+      await store.terminals.create(t);
       const m = message(t, 7);
       await store.commitIngest(
         write({ newMessages: [m], receptions: [reception(m, 'iridium-gw', { satelliteId: 'iridium' })] }),
       );
-      expect((await store.getMessage(m.id))!.receptions.map((r) => [r.stationId, r.satelliteId])).toEqual([
+      expect((await store.messages.get(m.id))!.receptions.map((r) => [r.stationId, r.satelliteId])).toEqual([
         ['iridium-gw', 'iridium'],
       ]);
     });
 
     it('stores one reported position per message, a second write replacing the first, and names messages that do not exist', async () => {
       const t = iridium('sbd-1', '300234010753370', 1);
-      await store.createTerminal(t);
-      await store.createGroundStation(station('gs'));
+      await store.terminals.create(t);
+      await store.groundStations.create(station('gs'));
       const m = message(t, 1),
         other = message(t, 2);
       await store.commitIngest(
         write({ newMessages: [m, other], receptions: [reception(m, 'gs'), reception(other, 'gs')] }),
       );
       expect(
-        await store.saveReportedPositions([
+        await store.messages.saveReportedPositions([
           { messageId: m.id, position: { lat: 30.5, lon: 114.25, cepKm: 3, source: 'iridium' } },
         ]),
       ).toEqual([]);
       expect(
-        await store.saveReportedPositions([
+        await store.messages.saveReportedPositions([
           { messageId: m.id, position: { lat: 30.6, lon: 114.3, cepKm: 2, source: 'iridium' } },
           { messageId: `${t.id}.99`, position: { lat: 0, lon: 0, cepKm: 1, source: 'iridium' } },
         ]),
       ).toEqual([`${t.id}.99`]);
-      expect((await store.getMessage(m.id))!.reportedPosition).toEqual({
+      expect((await store.messages.get(m.id))!.reportedPosition).toEqual({
         lat: 30.6,
         lon: 114.3,
         cepKm: 2,
         source: 'iridium',
       });
-      const page = await store.listMessages({ terminalId: t.id, limit: 10 });
+      const page = await store.messages.list({ terminalId: t.id, limit: 10 });
       expect(page.items.map((x) => [x.fCnt, x.reportedPosition?.lat])).toEqual([
         [2, undefined],
         [1, 30.6],

@@ -32,8 +32,8 @@ for (const backend of BACKENDS) {
     beforeEach(async () => {
       h = await backend.open();
       store = h.store;
-      await store.createTenant(tenant('acme'));
-      await store.createTenant(tenant('other'));
+      await store.tenants.create(tenant('acme'));
+      await store.tenants.create(tenant('other'));
     });
     afterEach(async () => {
       await h.dispose();

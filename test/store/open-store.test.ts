@@ -16,12 +16,12 @@ describe('openStore', () => {
     try {
       expect(store.backend).toBe('sqlite');
       expect(existsSync(join(dataDir, 'satiot.db'))).toBe(true);
-      await store.createTenant(tenant('a'));
+      await store.tenants.create(tenant('a'));
     } finally {
       await store.close();
     }
     const again = await openStore('sqlite', { dataDir });
-    expect(await again.listTenants()).toEqual([tenant('a')]);
+    expect(await again.tenants.list()).toEqual([tenant('a')]);
     await again.close();
   });
 
@@ -29,7 +29,7 @@ describe('openStore', () => {
     const dataDir = join(root, 'memory');
     const store = await openStore('sqlite::memory:', { dataDir });
     expect(store.backend).toBe('sqlite');
-    expect(await store.listTenants()).toEqual([]);
+    expect(await store.tenants.list()).toEqual([]);
     await store.close();
     expect(existsSync(dataDir)).toBe(false);
   });
@@ -69,8 +69,8 @@ describe('openStore', () => {
     const store = await openStore(url.toString(), { dataDir: root });
     try {
       expect(store.backend).toBe('postgres');
-      await store.createTenant(tenant('a'));
-      expect(await store.listTenants()).toEqual([tenant('a')]);
+      await store.tenants.create(tenant('a'));
+      expect(await store.tenants.list()).toEqual([tenant('a')]);
     } finally {
       await store.close();
       await dropSchema(POSTGRES_URL!, schema);

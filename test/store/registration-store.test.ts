@@ -63,10 +63,10 @@ for (const backend of BACKENDS) {
     beforeEach(async () => {
       h = await backend.open();
       store = h.store;
-      await store.createTenant(tenant('acme'));
-      await store.createTenant(tenant('beta'));
+      await store.tenants.create(tenant('acme'));
+      await store.tenants.create(tenant('beta'));
       for (let i = 1; i <= 4; i++)
-        await store.createTerminal(
+        await store.terminals.create(
           terminal(`t${i}`, i <= 3 ? 'acme' : 'beta', i, i === 2 ? { status: 'pending' } : {}),
         );
     });
@@ -135,8 +135,8 @@ for (const backend of BACKENDS) {
         statusAt: T0 + 7,
         createdAt: T0 + 2,
       });
-      expect((await store.getTerminalByDevEui(terminal('t2', 'acme', 2).devEui))!.status).toBe('approved');
-      expect((await store.listAllTerminals()).find((t) => t.id === 't1')!.status).toBe('approved');
+      expect((await store.terminals.getByDevEui(terminal('t2', 'acme', 2).devEui))!.status).toBe('approved');
+      expect((await store.terminals.listAll()).find((t) => t.id === 't1')!.status).toBe('approved');
     });
 
     it('lists terminals by state, oldest first, by tenant, in pages', async () => {
@@ -186,7 +186,7 @@ for (const backend of BACKENDS) {
           { nwk: 'a', app: 'b' },
         ),
       ).toBe(true);
-      expect(await store.getTerminalByDevEui(terminal('t1', 'acme', 1).devEui)).toMatchObject({
+      expect(await store.terminals.getByDevEui(terminal('t1', 'acme', 1).devEui)).toMatchObject({
         nwkSKeySealed: 'a',
         appSKeySealed: 'b',
       });
@@ -196,13 +196,13 @@ for (const backend of BACKENDS) {
     it('deleting a terminal deletes its registration (the hardware id is free again); one with messages keeps both', async () => {
       await store.registrations.save(reg('t1', 'acme'));
       await store.registrations.save(reg('t3', 'acme'));
-      expect(await store.deleteTerminal(terminal('t1', 'acme', 1).devEui)).toBe('deleted');
+      expect(await store.terminals.delete(terminal('t1', 'acme', 1).devEui)).toBe('deleted');
       expect(await store.registrations.get('t1')).toBeUndefined();
       await store.registrations.save(reg('t4', 'beta', { hardwareId: 'HW-T1' }));
-      await store.createGroundStation(station('gs'));
+      await store.groundStations.create(station('gs'));
       const m = message(terminal('t3', 'acme', 3), 1);
       await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs')] }));
-      expect(await store.deleteTerminal(terminal('t3', 'acme', 3).devEui)).toBe('has-messages');
+      expect(await store.terminals.delete(terminal('t3', 'acme', 3).devEui)).toBe('has-messages');
       expect(await store.registrations.get('t3')).toBeDefined();
     });
   });

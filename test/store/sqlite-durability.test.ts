@@ -68,9 +68,9 @@ describe('SqliteStore durability under SIGKILL', () => {
   it(`keeps every acknowledged batch over ${ROUNDS} kills at random moments`, async () => {
     const setup = new SqliteStore(path);
     await setup.migrate();
-    await setup.createTenant(tenant('acme'));
-    await setup.createTerminal(terminal('term-1', 'acme', 1));
-    await setup.createGroundStation(station('gs-a'));
+    await setup.tenants.create(tenant('acme'));
+    await setup.terminals.create(terminal('term-1', 'acme', 1));
+    await setup.groundStations.create(station('gs-a'));
     await setup.close();
 
     const rnd = seededRandom('sqlite durability kills');
@@ -92,17 +92,19 @@ describe('SqliteStore durability under SIGKILL', () => {
       const store = new SqliteStore(path);
       await store.migrate();
       try {
-        const found = await store.messageIngestedAt(run.acked);
+        const found = await store.messages.ingestedAt(run.acked);
         expect(run.acked.filter((id) => !found.has(id))).toEqual([]);
         // Batches are all or nothing: messages, receptions, the counter and the tally moved
         // together, by the acknowledged batches and at most one more (committed, not yet printed).
-        const counters = await store.getCounters('term-1');
+        const counters = await store.counters.get('term-1');
         const batches = counters?.version ?? 0;
         expect(batches).toBeGreaterThanOrEqual(ackedTotal);
         expect(batches).toBeLessThanOrEqual(ackedTotal + 1);
         expect(counters?.fCntUpTop).toBe(batches * BATCH - 1);
         expect([messages, receptions]).toEqual([batches * BATCH, batches * BATCH]);
-        expect(await store.rejectionTallies()).toEqual([{ stationId: 'gs-a', code: 'BAD_MIC', count: batches }]);
+        expect(await store.traffic.rejectionTallies()).toEqual([
+          { stationId: 'gs-a', code: 'BAD_MIC', count: batches },
+        ]);
         ackedTotal = batches;
       } finally {
         await store.close();

@@ -28,9 +28,9 @@ describe('SQLite ingest writer thread', () => {
   /** A migrated store of `backend` holding the tenant, terminal and station the writes name. */
   const seeded = async (backend: BackendCase): Promise<StoreHarness> => {
     const x = await backend.open();
-    await x.store.createTenant(tenant('ten-1'));
-    await x.store.createTerminal(t);
-    await x.store.createGroundStation(station('gs-1'));
+    await x.store.tenants.create(tenant('ten-1'));
+    await x.store.terminals.create(t);
+    await x.store.groundStations.create(station('gs-1'));
     return x;
   };
 
@@ -48,7 +48,7 @@ describe('SQLite ingest writer thread', () => {
   it('commits on its own thread: what it wrote is on the main connection once the commit resolves, null radio fields stay null', async () => {
     await Promise.all([store.commitIngest(write(1)), store.commitIngest(write(2))]);
     expect(writerOf(store)).toBeDefined();
-    const m = await store.getMessage(`${t.id}.2`);
+    const m = await store.messages.get(`${t.id}.2`);
     expect(m).toMatchObject({ fCnt: 2, payload: message(t, 2).payload });
     expect(m!.receptions[0]).toMatchObject({ rssi: null, snr: -3.5, frequencyOffsetHz: null, satelliteId: 'SAT-1' });
     const pending = await store.outbox.pending(10);
@@ -72,7 +72,7 @@ describe('SQLite ingest writer thread', () => {
     await store.commitIngest(write(2));
     expect(writerOf(store)).not.toBe(writer);
     await store.commitIngest(write(3));
-    const items = (await store.listMessages({ terminalId: t.id, limit: 10 })).items;
+    const items = (await store.messages.list({ terminalId: t.id, limit: 10 })).items;
     expect(items.map((x) => [x.fCnt, x.receptions.length]).sort()).toEqual([
       [1, 1],
       [2, 1],
@@ -100,7 +100,9 @@ describe('SQLite ingest writer thread', () => {
     expect(a).toMatchObject({ status: 'rejected', reason: { name: 'CounterConflictError' } });
     expect(b).toMatchObject({ status: 'rejected', reason: { name: 'PredecessorFailedError' } });
     await store.commitIngest(write(4));
-    expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items.map((x) => x.fCnt).sort()).toEqual([1, 4]);
+    expect((await store.messages.list({ terminalId: t.id, limit: 10 })).items.map((x) => x.fCnt).sort()).toEqual([
+      1, 4,
+    ]);
   });
 
   it('keeps an in-memory store on the calling thread (another connection could not open it)', async () => {
@@ -108,7 +110,7 @@ describe('SQLite ingest writer thread', () => {
     const mem = hm.store as SqliteStore;
     await mem.commitIngest(write(1));
     expect(writerOf(mem)).toBeUndefined();
-    expect((await mem.getMessage(`${t.id}.1`))?.fCnt).toBe(1);
+    expect((await mem.messages.get(`${t.id}.1`))?.fCnt).toBe(1);
     await hm.dispose();
   });
 });

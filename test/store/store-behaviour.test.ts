@@ -5,7 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SatelliteRecord, TerminalRecord } from '../../src/core/model.js';
-import { CounterConflictError, ruleStateKey, type Store } from '../../src/core/ports/store.js';
+import { CounterConflictError, type Store } from '../../src/core/ports/store.js';
+import { ruleStateKey } from '../../src/core/ports/rule-store.js';
 import { parseRule, type Alarm } from '../../src/rules/index.js';
 import {
   POSTGRES_URL,
@@ -42,34 +43,34 @@ for (const backend of BACKENDS) {
 
     /** A tenant with one terminal (and its first counter state) and two stations. */
     async function seed(): Promise<{ t: TerminalRecord }> {
-      await store.createTenant(tenant('acme'));
+      await store.tenants.create(tenant('acme'));
       const t = terminal('term-1', 'acme', 1);
-      await store.createTerminal(t);
-      await store.createGroundStation(station('gs-a'));
-      await store.createGroundStation(station('gs-b'));
+      await store.terminals.create(t);
+      await store.groundStations.create(station('gs-a'));
+      await store.groundStations.create(station('gs-b'));
       return { t };
     }
 
     describe('tenants', () => {
       it('creates, gets and lists tenants (oldest first)', async () => {
-        await store.createTenant(tenant('b', { createdAt: T0 + 2 }));
-        await store.createTenant(tenant('a', { name: 'Alpha', createdAt: T0 + 2 }));
-        await store.createTenant(tenant('c', { createdAt: T0 + 1 }));
-        expect(await store.getTenant('a')).toEqual({ id: 'a', name: 'Alpha', createdAt: T0 + 2 });
-        expect(await store.getTenant('zzz')).toBeUndefined();
-        expect((await store.listTenants()).map((t) => t.id)).toEqual(['c', 'a', 'b']);
+        await store.tenants.create(tenant('b', { createdAt: T0 + 2 }));
+        await store.tenants.create(tenant('a', { name: 'Alpha', createdAt: T0 + 2 }));
+        await store.tenants.create(tenant('c', { createdAt: T0 + 1 }));
+        expect(await store.tenants.get('a')).toEqual({ id: 'a', name: 'Alpha', createdAt: T0 + 2 });
+        expect(await store.tenants.get('zzz')).toBeUndefined();
+        expect((await store.tenants.list()).map((t) => t.id)).toEqual(['c', 'a', 'b']);
       });
 
       it('refuses a duplicate tenant id with a SatiotError, not a driver error', async () => {
-        await store.createTenant(tenant('a'));
-        await expectSatiotError(store.createTenant(tenant('a', { name: 'again' })), 'INVALID_ARGUMENT');
-        expect(await store.listTenants()).toHaveLength(1);
+        await store.tenants.create(tenant('a'));
+        await expectSatiotError(store.tenants.create(tenant('a', { name: 'again' })), 'INVALID_ARGUMENT');
+        expect(await store.tenants.list()).toHaveLength(1);
       });
     });
 
     describe('terminals', () => {
       it('stores every field of a terminal, with and without a location', async () => {
-        await store.createTenant(tenant('acme'));
+        await store.tenants.create(tenant('acme'));
         const fixed = terminal('t-fixed', 'acme', 1, {
           suite: 'sm4',
           profile: 'vessel',
@@ -77,25 +78,25 @@ for (const backend of BACKENDS) {
           expectedMessagesPerDay: 0.5,
         });
         const mobile = terminal('t-mobile', 'acme', 2, { enabled: false });
-        await store.createTerminal(fixed);
-        await store.createTerminal(mobile);
-        expect(await store.getTerminalByDevEui(fixed.devEui)).toEqual(fixed);
-        const got = await store.getTerminalByDevEui(mobile.devEui);
+        await store.terminals.create(fixed);
+        await store.terminals.create(mobile);
+        expect(await store.terminals.getByDevEui(fixed.devEui)).toEqual(fixed);
+        const got = await store.terminals.getByDevEui(mobile.devEui);
         expect(got).toEqual(mobile);
         expect(got).not.toHaveProperty('location');
-        expect(await store.getTerminalByDevEui('ffffffffffffffff')).toBeUndefined();
+        expect(await store.terminals.getByDevEui('ffffffffffffffff')).toBeUndefined();
       });
 
       it('fails with TERMINAL_EXISTS when the devEui is taken', async () => {
-        await store.createTenant(tenant('acme'));
-        await store.createTerminal(terminal('t-1', 'acme', 7));
-        const e = await expectSatiotError(store.createTerminal(terminal('t-2', 'acme', 7)), 'TERMINAL_EXISTS');
+        await store.tenants.create(tenant('acme'));
+        await store.terminals.create(terminal('t-1', 'acme', 7));
+        const e = await expectSatiotError(store.terminals.create(terminal('t-2', 'acme', 7)), 'TERMINAL_EXISTS');
         expect(e.details).toEqual({ devEui: '0000000000000007' });
-        expect(await store.listAllTerminals()).toHaveLength(1);
+        expect(await store.terminals.listAll()).toHaveLength(1);
       });
 
       it('creates terminals in bulk over several multi-row statements, each readable as written; all or nothing in a transaction', async () => {
-        await store.createTenant(tenant('acme'));
+        await store.tenants.create(tenant('acme'));
         const many = Array.from({ length: 1_234 }, (_, i) =>
           terminal(
             `bulk-${i}`,
@@ -104,30 +105,30 @@ for (const backend of BACKENDS) {
             i % 2 ? { location: { lat: 30, lon: 114, altM: 5 }, codec: 'sl651' } : {},
           ),
         );
-        await store.createTerminals(many);
-        expect(await store.listAllTerminals()).toHaveLength(1_234);
-        expect(await store.getTerminalByDevEui(many[777]!.devEui)).toEqual(many[777]);
+        await store.terminals.createMany(many);
+        expect(await store.terminals.listAll()).toHaveLength(1_234);
+        expect(await store.terminals.getByDevEui(many[777]!.devEui)).toEqual(many[777]);
         // One taken DevEUI refuses the whole batch inside a transaction: nothing of it stays.
         const again = [terminal('x-1', 'acme', 5_000), terminal('x-2', 'acme', 1_000)];
         await expectSatiotError(
-          store.atomically((tx) => tx.createTerminals(again)),
+          store.atomically((tx) => tx.terminals.createMany(again)),
           'TERMINAL_EXISTS',
         );
-        expect(await store.getTerminalByDevEui(again[0]!.devEui)).toBeUndefined();
-        await expectSatiotError(store.createTerminals([terminal('y-1', 'nobody', 6_000)]), 'TENANT_NOT_FOUND');
+        expect(await store.terminals.getByDevEui(again[0]!.devEui)).toBeUndefined();
+        await expectSatiotError(store.terminals.createMany([terminal('y-1', 'nobody', 6_000)]), 'TENANT_NOT_FOUND');
       });
 
       it('refuses a duplicate terminal id and an unknown tenant with SatiotErrors', async () => {
-        await store.createTenant(tenant('acme'));
-        await store.createTerminal(terminal('t-1', 'acme', 1));
-        await expectSatiotError(store.createTerminal(terminal('t-1', 'acme', 2)), 'INVALID_ARGUMENT');
-        await expectSatiotError(store.createTerminal(terminal('t-3', 'nobody', 3)), 'TENANT_NOT_FOUND');
-        expect((await store.listAllTerminals()).map((t) => t.id)).toEqual(['t-1']);
+        await store.tenants.create(tenant('acme'));
+        await store.terminals.create(terminal('t-1', 'acme', 1));
+        await expectSatiotError(store.terminals.create(terminal('t-1', 'acme', 2)), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.terminals.create(terminal('t-3', 'nobody', 3)), 'TENANT_NOT_FOUND');
+        expect((await store.terminals.listAll()).map((t) => t.id)).toEqual(['t-1']);
       });
 
       it('lists all terminals and pages through them with cursors (by createdAt, then id)', async () => {
-        await store.createTenant(tenant('a'));
-        await store.createTenant(tenant('b'));
+        await store.tenants.create(tenant('a'));
+        await store.tenants.create(tenant('b'));
         // Same createdAt for several: the id breaks ties.
         const ts = [
           terminal('t-05', 'a', 5, { createdAt: T0 + 10 }),
@@ -138,15 +139,15 @@ for (const backend of BACKENDS) {
           terminal('t-03', 'a', 3, { createdAt: T0 + 30 }),
           terminal('t-04', 'a', 4, { createdAt: T0 + 10 }),
         ];
-        for (const t of ts) await store.createTerminal(t);
+        for (const t of ts) await store.terminals.create(t);
         const expected = ['t-09', 't-02', 't-04', 't-05', 't-07', 't-01', 't-03'];
-        expect((await store.listAllTerminals()).map((t) => t.id)).toEqual(expected);
+        expect((await store.terminals.listAll()).map((t) => t.id)).toEqual(expected);
 
         const seen: string[] = [];
         const sizes: number[] = [];
         let cursor: string | undefined;
         do {
-          const page = await store.listTerminals({ limit: 3, ...(cursor !== undefined ? { cursor } : {}) });
+          const page = await store.terminals.list({ limit: 3, ...(cursor !== undefined ? { cursor } : {}) });
           seen.push(...page.items.map((t) => t.id));
           sizes.push(page.items.length);
           cursor = page.nextCursor;
@@ -154,42 +155,42 @@ for (const backend of BACKENDS) {
         expect(seen).toEqual(expected);
         expect(sizes).toEqual([3, 3, 1]);
 
-        const exact = await store.listTerminals({ limit: 7 });
+        const exact = await store.terminals.list({ limit: 7 });
         expect(exact.items).toHaveLength(7);
         expect(exact.nextCursor).toBeUndefined();
 
-        const a1 = await store.listTerminals({ tenantId: 'a', limit: 2 });
+        const a1 = await store.terminals.list({ tenantId: 'a', limit: 2 });
         expect(a1.items.map((t) => t.id)).toEqual(['t-09', 't-04']);
-        const a2 = await store.listTerminals({ tenantId: 'a', limit: 2, cursor: a1.nextCursor! });
+        const a2 = await store.terminals.list({ tenantId: 'a', limit: 2, cursor: a1.nextCursor! });
         expect(a2.items.map((t) => t.id)).toEqual(['t-05', 't-01']);
-        const a3 = await store.listTerminals({ tenantId: 'a', limit: 2, cursor: a2.nextCursor! });
+        const a3 = await store.terminals.list({ tenantId: 'a', limit: 2, cursor: a2.nextCursor! });
         expect(a3.items.map((t) => t.id)).toEqual(['t-03']);
         expect(a3.nextCursor).toBeUndefined();
-        expect((await store.listTerminals({ tenantId: 'nobody', limit: 5 })).items).toEqual([]);
+        expect((await store.terminals.list({ tenantId: 'nobody', limit: 5 })).items).toEqual([]);
         expect(a1.items[0]).toEqual(ts[2]);
       });
 
       it('refuses a bad page size and a cursor it did not hand out', async () => {
-        await expectSatiotError(store.listTerminals({ limit: 0 }), 'INVALID_ARGUMENT');
-        await expectSatiotError(store.listTerminals({ limit: 1001 }), 'INVALID_ARGUMENT');
-        await expectSatiotError(store.listTerminals({ limit: 10, cursor: 'not-a-cursor' }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.terminals.list({ limit: 0 }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.terminals.list({ limit: 1001 }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.terminals.list({ limit: 10, cursor: 'not-a-cursor' }), 'INVALID_ARGUMENT');
         const { t } = await seed();
         await store.commitIngest(write({ newMessages: [message(t, 1), message(t, 2)] }));
-        const messages = await store.listMessages({ terminalId: t.id, limit: 1 });
+        const messages = await store.messages.list({ terminalId: t.id, limit: 1 });
         // A message cursor is not a terminal cursor.
-        await expectSatiotError(store.listTerminals({ limit: 10, cursor: messages.nextCursor! }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.terminals.list({ limit: 10, cursor: messages.nextCursor! }), 'INVALID_ARGUMENT');
       });
 
       it('enables and disables a terminal by devEui', async () => {
-        await store.createTenant(tenant('acme'));
+        await store.tenants.create(tenant('acme'));
         const t = terminal('t-1', 'acme', 1);
-        await store.createTerminal(t);
-        expect(await store.setTerminalEnabled(t.devEui, false)).toBe(true);
-        expect((await store.getTerminalByDevEui(t.devEui))?.enabled).toBe(false);
-        expect(await store.setTerminalEnabled(t.devEui, false)).toBe(true);
-        expect(await store.setTerminalEnabled(t.devEui, true)).toBe(true);
-        expect((await store.listAllTerminals())[0]?.enabled).toBe(true);
-        expect(await store.setTerminalEnabled('0123456789abcdef', true)).toBe(false);
+        await store.terminals.create(t);
+        expect(await store.terminals.setEnabled(t.devEui, false)).toBe(true);
+        expect((await store.terminals.getByDevEui(t.devEui))?.enabled).toBe(false);
+        expect(await store.terminals.setEnabled(t.devEui, false)).toBe(true);
+        expect(await store.terminals.setEnabled(t.devEui, true)).toBe(true);
+        expect((await store.terminals.listAll())[0]?.enabled).toBe(true);
+        expect(await store.terminals.setEnabled('0123456789abcdef', true)).toBe(false);
       });
     });
 
@@ -197,25 +198,25 @@ for (const backend of BACKENDS) {
       it('creates, finds by token hash and lists stations', async () => {
         const a = station('gs-a', { createdAt: T0 + 5, enabled: false, altM: 1234.5 });
         const b = station('gs-b', { createdAt: T0 + 1, lat: -33.9, lon: 18.4 });
-        await store.createGroundStation(a);
-        await store.createGroundStation(b);
-        expect(await store.getGroundStationByTokenHash(a.tokenHash)).toEqual(a);
-        expect(await store.getGroundStationByTokenHash(b.tokenHash)).toEqual(b);
-        expect(await store.getGroundStationByTokenHash('0'.repeat(64))).toBeUndefined();
-        expect(await store.listGroundStations()).toEqual([b, a]);
+        await store.groundStations.create(a);
+        await store.groundStations.create(b);
+        expect(await store.groundStations.getByTokenHash(a.tokenHash)).toEqual(a);
+        expect(await store.groundStations.getByTokenHash(b.tokenHash)).toEqual(b);
+        expect(await store.groundStations.getByTokenHash('0'.repeat(64))).toBeUndefined();
+        expect(await store.groundStations.list()).toEqual([b, a]);
       });
 
       it('refuses a duplicate token hash or id with a SatiotError', async () => {
-        await store.createGroundStation(station('gs-a'));
+        await store.groundStations.create(station('gs-a'));
         await expectSatiotError(
-          store.createGroundStation(station('gs-b', { tokenHash: station('gs-a').tokenHash })),
+          store.groundStations.create(station('gs-b', { tokenHash: station('gs-a').tokenHash })),
           'INVALID_ARGUMENT',
         );
         await expectSatiotError(
-          store.createGroundStation(station('gs-a', { tokenHash: 'f'.repeat(64) })),
+          store.groundStations.create(station('gs-a', { tokenHash: 'f'.repeat(64) })),
           'INVALID_ARGUMENT',
         );
-        expect(await store.listGroundStations()).toHaveLength(1);
+        expect(await store.groundStations.list()).toHaveLength(1);
       });
     });
 
@@ -231,54 +232,54 @@ for (const backend of BACKENDS) {
       });
 
       it('stores satellites and lists them by catalog number', async () => {
-        await store.upsertSatellites([
+        await store.satellites.upsert([
           sat(44000),
           sat(25544, { format: 'omm', elementSet: '{"OBJECT_NAME":"ISS"}' }),
           sat(100_123),
         ]);
-        const all = await store.listSatellites();
+        const all = await store.satellites.list();
         expect(all.map((s) => s.noradId)).toEqual([25544, 44000, 100_123]);
         expect(all[0]).toEqual(sat(25544, { format: 'omm', elementSet: '{"OBJECT_NAME":"ISS"}' }));
       });
 
       it("replaces a satellite's element set when it is loaded again", async () => {
-        await store.upsertSatellites([sat(44000)]);
-        await store.upsertSatellites([sat(44000, { name: 'RENAMED', epoch: T0 + 86_400_000, updatedAt: T0 + 1 })]);
-        expect(await store.listSatellites()).toEqual([
+        await store.satellites.upsert([sat(44000)]);
+        await store.satellites.upsert([sat(44000, { name: 'RENAMED', epoch: T0 + 86_400_000, updatedAt: T0 + 1 })]);
+        expect(await store.satellites.list()).toEqual([
           sat(44000, { name: 'RENAMED', epoch: T0 + 86_400_000, updatedAt: T0 + 1 }),
         ]);
       });
 
       it('takes a catalogue of hundreds in one call', async () => {
-        await store.upsertSatellites(Array.from({ length: 350 }, (_, i) => sat(10_000 + i)));
-        expect(await store.listSatellites()).toHaveLength(350);
+        await store.satellites.upsert(Array.from({ length: 350 }, (_, i) => sat(10_000 + i)));
+        expect(await store.satellites.list()).toHaveLength(350);
       });
     });
 
     describe('counters', () => {
       it('inserts a first state (expectedVersion −1), then updates it by version', async () => {
         const { t } = await seed();
-        expect(await store.getCounters(t.id)).toBeUndefined();
+        expect(await store.counters.get(t.id)).toBeUndefined();
         const first = counters(t.id, 0, 1);
         await store.commitIngest(write({ counters: [{ state: first, expectedVersion: -1 }] }));
-        expect(await store.getCounters(t.id)).toEqual(first);
+        expect(await store.counters.get(t.id)).toEqual(first);
         // The largest 32-bit counter and a long window survive the bigint columns.
         const next = counters(t.id, 0xffff_ffff, 2, { windowBits: 'ffffffffffffffff', fCntDown: 2 ** 40 });
         await store.commitIngest(write({ counters: [{ state: next, expectedVersion: 1 }] }));
-        expect(await store.getCounters(t.id)).toEqual(next);
-        expect(await store.listAllCounters()).toEqual([next]);
+        expect(await store.counters.get(t.id)).toEqual(next);
+        expect(await store.counters.listAll()).toEqual([next]);
       });
 
       it("resets a terminal's uplink counters: window emptied, epoch and version up, downlink counter kept; a writer on the old version conflicts", async () => {
         const { t } = await seed();
-        expect(await store.resetUplinkCounters(t.id)).toMatchObject({ terminalId: t.id, fCntUpTop: -1, version: -1 });
+        expect(await store.counters.resetUplink(t.id)).toMatchObject({ terminalId: t.id, fCntUpTop: -1, version: -1 });
         await store.commitIngest(
           write({
             counters: [{ state: counters(t.id, 40, 1, { fCntDown: 7 }), expectedVersion: -1 }],
             newMessages: [message(t, 40)],
           }),
         );
-        expect(await store.resetUplinkCounters(t.id)).toEqual({
+        expect(await store.counters.resetUplink(t.id)).toEqual({
           terminalId: t.id,
           fCntUpTop: -1,
           windowBits: '',
@@ -297,20 +298,20 @@ for (const backend of BACKENDS) {
             newMessages: [again],
           }),
         );
-        expect((await store.getMessage(again.id))?.fCnt).toBe(2 ** 32 + 40);
-        expect((await store.messageIngestedAt([message(t, 40).id, again.id])).size).toBe(2);
-        expect(await store.resetUplinkCounters('no-such-terminal')).toBeUndefined();
+        expect((await store.messages.get(again.id))?.fCnt).toBe(2 ** 32 + 40);
+        expect((await store.messages.ingestedAt([message(t, 40).id, again.id])).size).toBe(2);
+        expect(await store.counters.resetUplink('no-such-terminal')).toBeUndefined();
       });
 
       it('lists every terminal counter state', async () => {
-        await store.createTenant(tenant('acme'));
-        for (const n of [3, 1, 2]) await store.createTerminal(terminal(`t-${n}`, 'acme', n));
+        await store.tenants.create(tenant('acme'));
+        for (const n of [3, 1, 2]) await store.terminals.create(terminal(`t-${n}`, 'acme', n));
         await store.commitIngest(
           write({
             counters: [3, 1, 2].map((n) => ({ state: counters(`t-${n}`, n, 1), expectedVersion: -1 })),
           }),
         );
-        expect((await store.listAllCounters()).map((c) => [c.terminalId, c.fCntUpTop])).toEqual([
+        expect((await store.counters.listAll()).map((c) => [c.terminalId, c.fCntUpTop])).toEqual([
           ['t-1', 1],
           ['t-2', 2],
           ['t-3', 3],
@@ -319,7 +320,7 @@ for (const backend of BACKENDS) {
 
       it('a second writer with the same expectedVersion gets CounterConflictError and writes nothing', async () => {
         const { t } = await seed();
-        await store.createTerminal(terminal('term-2', 'acme', 2));
+        await store.terminals.create(terminal('term-2', 'acme', 2));
         await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
 
         const m1 = message(t, 1);
@@ -350,13 +351,13 @@ for (const backend of BACKENDS) {
         expect(e).toBeInstanceOf(CounterConflictError);
         expect((e as CounterConflictError).terminalIds).toEqual([t.id]);
 
-        expect(await store.getMessage(m2.id)).toBeUndefined();
-        const stored1 = await store.getMessage(m1.id);
+        expect(await store.messages.get(m2.id)).toBeUndefined();
+        const stored1 = await store.messages.get(m1.id);
         expect(stored1?.receptions.map((r) => r.stationId)).toEqual(['gs-a']);
         expect(stored1?.capturedAt).toBe(m1.capturedAt);
-        expect(await store.getCounters(t.id)).toEqual(counters(t.id, 1, 2));
-        expect(await store.getCounters('term-2')).toBeUndefined();
-        expect(await store.rejectionTallies()).toEqual([]);
+        expect(await store.counters.get(t.id)).toEqual(counters(t.id, 1, 2));
+        expect(await store.counters.get('term-2')).toBeUndefined();
+        expect(await store.traffic.rejectionTallies()).toEqual([]);
       });
 
       it('a first state for a terminal that already has one conflicts', async () => {
@@ -368,14 +369,14 @@ for (const backend of BACKENDS) {
             write({ newMessages: [m], counters: [{ state: counters(t.id, 5, 1), expectedVersion: -1 }] }),
           ),
         ).rejects.toBeInstanceOf(CounterConflictError);
-        expect(await store.getCounters(t.id)).toEqual(counters(t.id, 0, 1));
-        expect(await store.getMessage(m.id)).toBeUndefined();
+        expect(await store.counters.get(t.id)).toEqual(counters(t.id, 0, 1));
+        expect(await store.messages.get(m.id)).toBeUndefined();
         // And an update of a row that does not exist conflicts too.
-        await store.createTerminal(terminal('term-2', 'acme', 2));
+        await store.terminals.create(terminal('term-2', 'acme', 2));
         await expect(
           store.commitIngest(write({ counters: [{ state: counters('term-2', 1, 4), expectedVersion: 3 }] })),
         ).rejects.toBeInstanceOf(CounterConflictError);
-        expect(await store.getCounters('term-2')).toBeUndefined();
+        expect(await store.counters.get('term-2')).toBeUndefined();
       });
 
       it('of two concurrent writers from the same version exactly one wins', async () => {
@@ -403,10 +404,10 @@ for (const backend of BACKENDS) {
         expect(won).toHaveLength(1);
         expect(lost).toHaveLength(1);
         expect(lost[0]?.reason).toBeInstanceOf(CounterConflictError);
-        const stored = (await store.listMessages({ terminalId: t.id, limit: 10 })).items;
+        const stored = (await store.messages.list({ terminalId: t.id, limit: 10 })).items;
         expect(stored).toHaveLength(1);
         expect(stored[0]?.receptions).toHaveLength(1);
-        expect((await store.getCounters(t.id))?.fCntUpTop).toBe(stored[0]?.fCnt);
+        expect((await store.counters.get(t.id))?.fCntUpTop).toBe(stored[0]?.fCnt);
       });
 
       it('of two concurrent first states for one terminal exactly one wins', async () => {
@@ -423,13 +424,13 @@ for (const backend of BACKENDS) {
         expect(results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason).toBeInstanceOf(
           CounterConflictError,
         );
-        expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items).toHaveLength(1);
+        expect((await store.messages.list({ terminalId: t.id, limit: 10 })).items).toHaveLength(1);
       });
 
       it('concurrent writers over the same terminals in opposite orders: one wins, the other conflicts', async () => {
-        await store.createTenant(tenant('acme'));
+        await store.tenants.create(tenant('acme'));
         const ts = [1, 2, 3, 4].map((n) => terminal(`t-${n}`, 'acme', n));
-        for (const t of ts) await store.createTerminal(t);
+        for (const t of ts) await store.terminals.create(t);
         await store.commitIngest(
           write({ counters: ts.map((t) => ({ state: counters(t.id, 0, 1), expectedVersion: -1 })) }),
         );
@@ -448,8 +449,8 @@ for (const backend of BACKENDS) {
           for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(CounterConflictError);
           version += 1;
         }
-        expect((await store.listAllCounters()).map((c) => c.version)).toEqual([4, 4, 4, 4]);
-        for (const t of ts) expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items).toHaveLength(3);
+        expect((await store.counters.listAll()).map((c) => c.version)).toEqual([4, 4, 4, 4]);
+        for (const t of ts) expect((await store.messages.list({ terminalId: t.id, limit: 10 })).items).toHaveLength(3);
       });
 
       it("a second store on the same database sees the first one's writes and conflicts with them", async (ctx) => {
@@ -460,7 +461,7 @@ for (const backend of BACKENDS) {
         const { t } = await seed();
         const other = await h.openSecond();
         await store.commitIngest(write({ counters: [{ state: counters(t.id, 0, 1), expectedVersion: -1 }] }));
-        expect(await other.getCounters(t.id)).toEqual(counters(t.id, 0, 1));
+        expect(await other.counters.get(t.id)).toEqual(counters(t.id, 0, 1));
         const m = message(t, 1);
         await other.commitIngest(
           write({ newMessages: [m], counters: [{ state: counters(t.id, 1, 2), expectedVersion: 1 }] }),
@@ -470,7 +471,7 @@ for (const backend of BACKENDS) {
             write({ newMessages: [message(t, 2)], counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }] }),
           ),
         ).rejects.toBeInstanceOf(CounterConflictError);
-        expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items.map((x) => x.id)).toEqual([m.id]);
+        expect((await store.messages.list({ terminalId: t.id, limit: 10 })).items.map((x) => x.id)).toEqual([m.id]);
       });
 
       it('refuses two states for one terminal in one write', async () => {
@@ -486,7 +487,7 @@ for (const backend of BACKENDS) {
           ),
           'INVALID_ARGUMENT',
         );
-        expect(await store.getCounters(t.id)).toBeUndefined();
+        expect(await store.counters.get(t.id)).toBeUndefined();
       });
     });
 
@@ -500,14 +501,14 @@ for (const backend of BACKENDS) {
         });
         await store.commitIngest(w);
         await store.commitIngest(w);
-        const got = await store.getMessage(m.id);
+        const got = await store.messages.get(m.id);
         expect(got).toEqual({
           ...m,
           receptions: [reception(m, 'gs-a'), reception(m, 'gs-b', { satelliteId: 'SAT-2' })],
         });
         expect(got?.payload).toBeInstanceOf(Uint8Array);
         expect(Buffer.isBuffer(got?.payload)).toBe(false);
-        expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items).toHaveLength(1);
+        expect((await store.messages.list({ terminalId: t.id, limit: 10 })).items).toHaveLength(1);
       });
 
       it('keeps the first copy of a message and adds the receptions of later copies', async () => {
@@ -518,7 +519,7 @@ for (const backend of BACKENDS) {
         const copy = { ...m, payload: Uint8Array.from([9, 9]), ingestedAt: m.ingestedAt + 5000 };
         const later = reception(m, 'gs-b', { receivedAt: m.ingestedAt + 5000 });
         await store.commitIngest(write({ newMessages: [copy], receptions: [later, reception(m, 'gs-a')] }));
-        const got = await store.getMessage(m.id);
+        const got = await store.messages.get(m.id);
         expect(got?.payload).toEqual(m.payload);
         expect(got?.ingestedAt).toBe(m.ingestedAt);
         expect(got?.receptions).toEqual([reception(m, 'gs-a'), later]);
@@ -531,7 +532,7 @@ for (const backend of BACKENDS) {
         await store.commitIngest(
           write({ newMessages: [m], receptions: [reception(m, 'gs-a'), again, reception(m, 'gs-a')] }),
         );
-        expect((await store.getMessage(m.id))?.receptions).toEqual([again, reception(m, 'gs-a')]);
+        expect((await store.messages.get(m.id))?.receptions).toEqual([again, reception(m, 'gs-a')]);
       });
 
       it('earlierTimes keep the minimum of capturedAt and of downlinkedAt, each on its own', async () => {
@@ -543,7 +544,7 @@ for (const backend of BACKENDS) {
             earlierTimes: [{ messageId: m.id, capturedAt: m.capturedAt - 50, downlinkedAt: m.downlinkedAt + 50 }],
           }),
         );
-        let got = await store.getMessage(m.id);
+        let got = await store.messages.get(m.id);
         expect([got?.capturedAt, got?.downlinkedAt]).toEqual([m.capturedAt - 50, m.downlinkedAt]);
         await store.commitIngest(
           write({
@@ -554,7 +555,7 @@ for (const backend of BACKENDS) {
             ],
           }),
         );
-        got = await store.getMessage(m.id);
+        got = await store.messages.get(m.id);
         expect([got?.capturedAt, got?.downlinkedAt]).toEqual([m.capturedAt - 50, m.downlinkedAt - 70]);
         expect(got?.ingestedAt).toBe(m.ingestedAt);
       });
@@ -568,7 +569,7 @@ for (const backend of BACKENDS) {
             earlierTimes: [{ messageId: m.id, capturedAt: m.capturedAt - 1, downlinkedAt: m.downlinkedAt - 2 }],
           }),
         );
-        const got = await store.getMessage(m.id);
+        const got = await store.messages.get(m.id);
         expect([got?.capturedAt, got?.downlinkedAt]).toEqual([m.capturedAt - 1, m.downlinkedAt - 2]);
       });
 
@@ -576,9 +577,9 @@ for (const backend of BACKENDS) {
         const { t } = await seed();
         const ms = [message(t, 1), message(t, 2, { ingestedAt: T0 + 42 })];
         await store.commitIngest(write({ newMessages: ms }));
-        expect(await store.messageIngestedAt([])).toEqual(new Map());
+        expect(await store.messages.ingestedAt([])).toEqual(new Map());
         expect(
-          await store.messageIngestedAt([
+          await store.messages.ingestedAt([
             ms[1]!.id,
             'nope',
             ms[0]!.id,
@@ -594,24 +595,24 @@ for (const backend of BACKENDS) {
           ]),
         );
         const many = Array.from({ length: 1200 }, (_, i) => `${t.id}.${i + 10}`).concat([ms[0]!.id]);
-        expect(await store.messageIngestedAt(many)).toEqual(new Map([[ms[0]!.id, ms[0]!.ingestedAt]]));
+        expect(await store.messages.ingestedAt(many)).toEqual(new Map([[ms[0]!.id, ms[0]!.ingestedAt]]));
       });
 
-      it('getMessage: unknown id → undefined; a message without receptions has an empty list', async () => {
+      it('messages.get: unknown id → undefined; a message without receptions has an empty list', async () => {
         const { t } = await seed();
         const m = message(t, 1, { fPort: null, payload: new Uint8Array(0) });
         await store.commitIngest(write({ newMessages: [m] }));
-        expect(await store.getMessage('nope')).toBeUndefined();
-        expect(await store.getMessage(`${t.id}.2`)).toBeUndefined();
-        expect(await store.getMessage('nobody.1')).toBeUndefined();
-        expect(await store.getMessage(`${t.id}.01`)).toBeUndefined();
-        expect(await store.getMessage(m.id)).toEqual({ ...m, receptions: [] });
+        expect(await store.messages.get('nope')).toBeUndefined();
+        expect(await store.messages.get(`${t.id}.2`)).toBeUndefined();
+        expect(await store.messages.get('nobody.1')).toBeUndefined();
+        expect(await store.messages.get(`${t.id}.01`)).toBeUndefined();
+        expect(await store.messages.get(m.id)).toEqual({ ...m, receptions: [] });
       });
 
-      it('listMessages: newest first by capturedAt then id, with receptions by receivedAt and payload bytes', async () => {
+      it('messages.list: newest first by capturedAt then id, with receptions by receivedAt and payload bytes', async () => {
         const { t } = await seed();
         const other = terminal('term-2', 'acme', 2);
-        await store.createTerminal(other);
+        await store.terminals.create(other);
         const ms = [
           message(t, 1, { capturedAt: T0 + 100 }),
           message(t, 2, { capturedAt: T0 + 300 }),
@@ -632,7 +633,7 @@ for (const backend of BACKENDS) {
           reception(ms[3]!, 'gs-a'),
         ];
         await store.commitIngest(write({ newMessages: ms, receptions }));
-        const page = await store.listMessages({ terminalId: t.id, limit: 10 });
+        const page = await store.messages.list({ terminalId: t.id, limit: 10 });
         // Same capturedAt: the higher counter (here also the greater id) first.
         expect(page.items.map((m) => m.id)).toEqual([ms[2]!.id, ms[1]!.id, ms[3]!.id, ms[0]!.id]);
         expect(page.nextCursor).toBeUndefined();
@@ -660,7 +661,7 @@ for (const backend of BACKENDS) {
         let cursor: string | undefined;
         let pages = 0;
         do {
-          const page = await store.listMessages({
+          const page = await store.messages.list({
             terminalId: t.id,
             limit: 7,
             ...(cursor !== undefined ? { cursor } : {}),
@@ -680,17 +681,17 @@ for (const backend of BACKENDS) {
           return m.capturedAt >= from && m.capturedAt <= to;
         });
         expect(inRange).toHaveLength(12);
-        const r1 = await store.listMessages({ terminalId: t.id, limit: 5, from, to });
-        const r2 = await store.listMessages({ terminalId: t.id, limit: 5, from, to, cursor: r1.nextCursor! });
-        const r3 = await store.listMessages({ terminalId: t.id, limit: 5, from, to, cursor: r2.nextCursor! });
+        const r1 = await store.messages.list({ terminalId: t.id, limit: 5, from, to });
+        const r2 = await store.messages.list({ terminalId: t.id, limit: 5, from, to, cursor: r1.nextCursor! });
+        const r3 = await store.messages.list({ terminalId: t.id, limit: 5, from, to, cursor: r2.nextCursor! });
         expect([...r1.items, ...r2.items, ...r3.items].map((m) => m.id)).toEqual(inRange);
         expect(r3.nextCursor).toBeUndefined();
 
-        const port2 = await store.listMessages({ terminalId: t.id, limit: 100, fPort: 2 });
+        const port2 = await store.messages.list({ terminalId: t.id, limit: 100, fPort: 2 });
         expect(port2.items.map((m) => m.id)).toEqual(
           newestFirst.filter((id) => ms.find((x) => x.id === id)!.fPort === 2),
         );
-        const port2Range = await store.listMessages({
+        const port2Range = await store.messages.list({
           terminalId: t.id,
           limit: 100,
           fPort: 2,
@@ -698,14 +699,14 @@ for (const backend of BACKENDS) {
           to: T0 + 40,
         });
         expect(port2Range.items.map((m) => m.id)).toEqual([`${t.id}.9`]);
-        expect((await store.listMessages({ terminalId: 'nobody', limit: 10 })).items).toEqual([]);
+        expect((await store.messages.list({ terminalId: 'nobody', limit: 10 })).items).toEqual([]);
       });
 
       it('listMessages refuses a bad page size or cursor', async () => {
-        await expectSatiotError(store.listMessages({ terminalId: 'x', limit: 0 }), 'INVALID_ARGUMENT');
-        await expectSatiotError(store.listMessages({ terminalId: 'x', limit: 1.5 }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.messages.list({ terminalId: 'x', limit: 0 }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.messages.list({ terminalId: 'x', limit: 1.5 }), 'INVALID_ARGUMENT');
         await expectSatiotError(
-          store.listMessages({
+          store.messages.list({
             terminalId: 'x',
             limit: 10,
             cursor: Buffer.from('["messages","x","y"]').toString('base64url'),
@@ -733,7 +734,7 @@ for (const backend of BACKENDS) {
             ],
           }),
         );
-        expect(await store.rejectionTallies()).toEqual([
+        expect(await store.traffic.rejectionTallies()).toEqual([
           { stationId: 'gs-a', code: 'BAD_MIC', count: 15 },
           { stationId: 'gs-a', code: 'UNKNOWN_TERMINAL', count: 1 },
           { stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 },
@@ -742,11 +743,11 @@ for (const backend of BACKENDS) {
       });
 
       it('counts the traffic by hour: copies stored per station and satellite (a write retried counts once), rejections per station and code', async () => {
-        await store.createTenant(tenant('acme'));
-        await store.createGroundStation(station('gs-a'));
-        await store.createGroundStation(station('gs-b'));
+        await store.tenants.create(tenant('acme'));
+        await store.groundStations.create(station('gs-a'));
+        await store.groundStations.create(station('gs-b'));
         const t = terminal('term-1', 'acme', 1);
-        await store.createTerminal(t);
+        await store.terminals.create(t);
         const H = 3_600_000,
           hour = Math.floor(T0 / H);
         const [m1, m2, m3] = [
@@ -774,7 +775,7 @@ for (const backend of BACKENDS) {
             rejections: [{ stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 }],
           }),
         );
-        const h = await store.trafficByHour(hour, hour + 1);
+        const h = await store.traffic.byHour(hour, hour + 1);
         expect(h.receptions).toEqual([
           { hour, stationId: 'gs-a', satelliteId: 'SAT-1', count: 2 },
           { hour, stationId: 'gs-b', satelliteId: 'SAT-2', count: 1 },
@@ -784,20 +785,20 @@ for (const backend of BACKENDS) {
           { hour, stationId: 'gs-a', code: 'BAD_MIC', count: 2 },
           { hour: hour + 1, stationId: 'gs-b', code: 'REPLAYED_COUNTER', count: 1 },
         ]);
-        expect((await store.trafficByHour(hour + 1, hour + 5)).receptions).toHaveLength(1);
+        expect((await store.traffic.byHour(hour + 1, hour + 5)).receptions).toHaveLength(1);
       });
 
       it('message ids are read back from the terminal id and counter (a terminal id may contain dots)', async () => {
-        await store.createTenant(tenant('acme'));
-        await store.createGroundStation(station('gs-a'));
+        await store.tenants.create(tenant('acme'));
+        await store.groundStations.create(station('gs-a'));
         const dotted = terminal('site.7.unit', 'acme', 1);
-        await store.createTerminal(dotted);
+        await store.terminals.create(dotted);
         const m = message(dotted, 0xffff_ffff);
         await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-a')] }));
         expect(m.id).toBe('site.7.unit.4294967295');
-        expect(await store.getMessage(m.id)).toEqual({ ...m, receptions: [reception(m, 'gs-a')] });
-        expect(await store.messageIngestedAt([m.id, 'site.7.4294967295'])).toEqual(new Map([[m.id, m.ingestedAt]]));
-        expect((await store.listMessages({ terminalId: dotted.id, limit: 1 })).items.map((x) => x.id)).toEqual([m.id]);
+        expect(await store.messages.get(m.id)).toEqual({ ...m, receptions: [reception(m, 'gs-a')] });
+        expect(await store.messages.ingestedAt([m.id, 'site.7.4294967295'])).toEqual(new Map([[m.id, m.ingestedAt]]));
+        expect((await store.messages.list({ terminalId: dotted.id, limit: 1 })).items.map((x) => x.id)).toEqual([m.id]);
       });
 
       it('refuses a new message whose id is not derived from its terminal and counter, and receptions of unknown messages or stations', async () => {
@@ -812,18 +813,18 @@ for (const backend of BACKENDS) {
           store.commitIngest(write({ newMessages: [m], receptions: [reception(message(t, 2), 'gs-a')] })),
           'INVALID_ARGUMENT',
         );
-        expect(await store.getMessage(m.id)).toBeUndefined();
+        expect(await store.messages.get(m.id)).toBeUndefined();
         // A duplicate's reception finds the stored message.
         await store.commitIngest(write({ newMessages: [m] }));
         await store.commitIngest(write({ receptions: [reception(m, 'gs-b')] }));
-        expect((await store.getMessage(m.id))?.receptions).toEqual([reception(m, 'gs-b')]);
+        expect((await store.messages.get(m.id))?.receptions).toEqual([reception(m, 'gs-b')]);
       });
 
       it('commits a batch of 1,000 frames over 100 terminals in one write', async () => {
-        await store.createTenant(tenant('acme'));
-        await store.createGroundStation(station('gs-a'));
+        await store.tenants.create(tenant('acme'));
+        await store.groundStations.create(station('gs-a'));
         const ts = Array.from({ length: 100 }, (_, i) => terminal(`t-${i}`, 'acme', i + 1));
-        for (const t of ts) await store.createTerminal(t);
+        for (const t of ts) await store.terminals.create(t);
         const ms = Array.from({ length: 1000 }, (_, i) => message(ts[i % 100]!, Math.floor(i / 100)));
         await store.commitIngest(
           write({
@@ -832,27 +833,27 @@ for (const backend of BACKENDS) {
             counters: ts.map((t) => ({ state: counters(t.id, 9, 1), expectedVersion: -1 })),
           }),
         );
-        expect((await store.messageIngestedAt(ms.map((m) => m.id))).size).toBe(1000);
-        expect((await store.listMessages({ terminalId: 't-7', limit: 1000 })).items).toHaveLength(10);
-        expect(await store.listAllCounters()).toHaveLength(100);
+        expect((await store.messages.ingestedAt(ms.map((m) => m.id))).size).toBe(1000);
+        expect((await store.messages.list({ terminalId: 't-7', limit: 1000 })).items).toHaveLength(10);
+        expect(await store.counters.listAll()).toHaveLength(100);
       });
     });
 
     describe('decoded payloads and user codecs', () => {
       it("keeps a terminal's codec, and none when it has none", async () => {
-        await store.createTenant(tenant('acme'));
+        await store.tenants.create(tenant('acme'));
         const t = terminal('term-9', 'acme', 9, { codec: 'sl651' });
-        await store.createTerminal(t);
-        expect(await store.getTerminalByDevEui(t.devEui)).toEqual(t);
-        await store.createTerminal(terminal('term-10', 'acme', 10));
-        expect((await store.getTerminalByDevEui(terminal('term-10', 'acme', 10).devEui))!.codec).toBeUndefined();
+        await store.terminals.create(t);
+        expect(await store.terminals.getByDevEui(t.devEui)).toEqual(t);
+        await store.terminals.create(terminal('term-10', 'acme', 10));
+        expect((await store.terminals.getByDevEui(terminal('term-10', 'acme', 10).devEui))!.codec).toBeUndefined();
       });
 
       it("shows a message's decode with the message once saved, and a redelivered decode replaces it", async () => {
         const { t } = await seed();
         const m = message(t, 1);
         await store.commitIngest(write({ newMessages: [m], receptions: [reception(m, 'gs-a')] }));
-        expect((await store.getMessage(m.id))!.decode).toBeUndefined();
+        expect((await store.messages.get(m.id))!.decode).toBeUndefined();
         const failed = {
           messageId: m.id,
           codec: 'jt808',
@@ -860,8 +861,8 @@ for (const backend of BACKENDS) {
           error: { code: 'CODEC_CHECKSUM', message: 'XOR 0x13 expected, 0x14 found' },
           decodedAt: T0 + 5,
         };
-        await store.saveDecode(failed);
-        expect((await store.getMessage(m.id))!.decode).toEqual(failed);
+        await store.messages.saveDecode(failed);
+        expect((await store.messages.get(m.id))!.decode).toEqual(failed);
         const ok = {
           messageId: m.id,
           codec: 'jt808',
@@ -869,15 +870,21 @@ for (const backend of BACKENDS) {
           error: null,
           decodedAt: T0 + 9,
         };
-        await store.saveDecode(ok);
-        expect((await store.getMessage(m.id))!.decode).toEqual(ok);
-        expect((await store.listMessages({ terminalId: t.id, limit: 10 })).items[0]!.decode).toEqual(ok);
+        await store.messages.saveDecode(ok);
+        expect((await store.messages.get(m.id))!.decode).toEqual(ok);
+        expect((await store.messages.list({ terminalId: t.id, limit: 10 })).items[0]!.decode).toEqual(ok);
       });
 
       it('refuses to save a decode for a message that does not exist', async () => {
         const { t } = await seed();
         await expectSatiotError(
-          store.saveDecode({ messageId: `${t.id}.77`, codec: 'sl651', decoded: {}, error: null, decodedAt: T0 }),
+          store.messages.saveDecode({
+            messageId: `${t.id}.77`,
+            codec: 'sl651',
+            decoded: {},
+            error: null,
+            decodedAt: T0,
+          }),
           'MESSAGE_NOT_FOUND',
         );
       });
@@ -893,7 +900,7 @@ for (const backend of BACKENDS) {
           error: null,
           decodedAt: T0 + n,
         });
-        const missing = await store.saveDecodes([
+        const missing = await store.messages.saveDecodes([
           d(ms[0]!, 1),
           d(ms[1]!, 2),
           { messageId: `${t.id}.77`, codec: 'sl651', decoded: {}, error: null, decodedAt: T0 },
@@ -901,15 +908,15 @@ for (const backend of BACKENDS) {
           { messageId: 'not-an-id', codec: 'x', decoded: null, error: null, decodedAt: T0 },
         ]);
         expect(missing.sort()).toEqual([`${t.id}.77`, 'not-an-id'].sort());
-        expect((await store.getMessage(ms[0]!.id))!.decode).toEqual(d(ms[0]!, 9));
-        expect((await store.getMessage(ms[1]!.id))!.decode).toEqual(d(ms[1]!, 2));
-        expect((await store.getMessage(ms[2]!.id))!.decode).toBeUndefined();
-        expect(await store.saveDecodes([])).toEqual([]);
+        expect((await store.messages.get(ms[0]!.id))!.decode).toEqual(d(ms[0]!, 9));
+        expect((await store.messages.get(ms[1]!.id))!.decode).toEqual(d(ms[1]!, 2));
+        expect((await store.messages.get(ms[2]!.id))!.decode).toBeUndefined();
+        expect(await store.messages.saveDecodes([])).toEqual([]);
       });
 
       it('keeps user codecs per tenant, one name once per tenant', async () => {
-        await store.createTenant(tenant('acme'));
-        await store.createTenant(tenant('beta'));
+        await store.tenants.create(tenant('acme'));
+        await store.tenants.create(tenant('beta'));
         const c = {
           id: 'c1',
           tenantId: 'acme',
@@ -917,13 +924,13 @@ for (const backend of BACKENDS) {
           script: 'function decodeUplink(b) { return { t: b[0] }; }',
           createdAt: T0,
         };
-        await store.createUserCodec(c);
-        await store.createUserCodec({ ...c, id: 'c2', tenantId: 'beta' });
-        expect(await store.getUserCodec('c1')).toEqual(c);
-        expect(await store.getUserCodec('nope')).toBeUndefined();
-        expect((await store.listUserCodecs('acme')).map((x) => x.id)).toEqual(['c1']);
-        await expectSatiotError(store.createUserCodec({ ...c, id: 'c3' }), 'INVALID_ARGUMENT');
-        await expectSatiotError(store.createUserCodec({ ...c, id: 'c4', tenantId: 'ghost' }), 'TENANT_NOT_FOUND');
+        await store.userCodecs.create(c);
+        await store.userCodecs.create({ ...c, id: 'c2', tenantId: 'beta' });
+        expect(await store.userCodecs.get('c1')).toEqual(c);
+        expect(await store.userCodecs.get('nope')).toBeUndefined();
+        expect((await store.userCodecs.list('acme')).map((x) => x.id)).toEqual(['c1']);
+        await expectSatiotError(store.userCodecs.create({ ...c, id: 'c3' }), 'INVALID_ARGUMENT');
+        await expectSatiotError(store.userCodecs.create({ ...c, id: 'c4', tenantId: 'ghost' }), 'TENANT_NOT_FOUND');
       });
     });
 
@@ -953,12 +960,12 @@ for (const backend of BACKENDS) {
       });
 
       it('saves, replaces, lists and deletes rules with their states', async () => {
-        await store.createTenant(tenant('acme'));
-        await store.saveRule(rule('r1', 'acme'), T0);
-        await store.saveRule(rule('r2', 'acme'), T0 + 1);
-        await store.saveRule(rule('r1', 'acme', 9), T0 + 2);
-        expect(await store.getRule('r1')).toEqual(rule('r1', 'acme', 9));
-        expect((await store.listRules('acme')).map((r) => r.id)).toEqual(['r1', 'r2']);
+        await store.tenants.create(tenant('acme'));
+        await store.rules.save(rule('r1', 'acme'), T0);
+        await store.rules.save(rule('r2', 'acme'), T0 + 1);
+        await store.rules.save(rule('r1', 'acme', 9), T0 + 2);
+        expect(await store.rules.get('r1')).toEqual(rule('r1', 'acme', 9));
+        expect((await store.rules.list('acme')).map((r) => r.id)).toEqual(['r1', 'r2']);
         const st = {
           version: 1,
           conditionKey: 'k',
@@ -968,18 +975,18 @@ for (const backend of BACKENDS) {
           falseSince: null,
           leaves: {},
         } as const;
-        await store.saveRuleState('r1', 'term-1', st);
-        await store.saveRuleState('r1', 'term-1', { ...st, active: false });
-        expect(await store.getRuleState('r1', 'term-1')).toEqual({ ...st, active: false });
-        expect(await store.deleteRule('r1')).toBe(true);
-        expect(await store.deleteRule('r1')).toBe(false);
-        expect(await store.getRuleState('r1', 'term-1')).toBeUndefined();
-        await expectSatiotError(store.saveRule(rule('r3', 'ghost'), T0), 'TENANT_NOT_FOUND');
+        await store.rules.saveState('r1', 'term-1', st);
+        await store.rules.saveState('r1', 'term-1', { ...st, active: false });
+        expect(await store.rules.getState('r1', 'term-1')).toEqual({ ...st, active: false });
+        expect(await store.rules.delete('r1')).toBe(true);
+        expect(await store.rules.delete('r1')).toBe(false);
+        expect(await store.rules.getState('r1', 'term-1')).toBeUndefined();
+        await expectSatiotError(store.rules.save(rule('r3', 'ghost'), T0), 'TENANT_NOT_FOUND');
       });
 
       it('reads and writes the states of many (rule, terminal) pairs at once', async () => {
-        await store.createTenant(tenant('acme'));
-        for (const id of ['r1', 'r2', 'r3']) await store.saveRule(rule(id, 'acme'), T0);
+        await store.tenants.create(tenant('acme'));
+        for (const id of ['r1', 'r2', 'r3']) await store.rules.save(rule(id, 'acme'), T0);
         const st = (latestAt: number) =>
           ({
             version: 1,
@@ -991,17 +998,17 @@ for (const backend of BACKENDS) {
             leaves: {},
           }) as const;
         const terminals = Array.from({ length: 700 }, (_, i) => `term-${i}`); // more than one query's worth
-        await store.saveRuleStates(
+        await store.rules.saveStates(
           terminals.flatMap((t, i) => [
             { ruleId: 'r1', terminalId: t, state: st(i) },
             { ruleId: 'r2', terminalId: t, state: st(-i) },
           ]),
         );
-        await store.saveRuleStates([
+        await store.rules.saveStates([
           { ruleId: 'r3', terminalId: 'term-5', state: st(1) },
           { ruleId: 'r3', terminalId: 'term-5', state: st(2) },
         ]);
-        const got = await store.getRuleStates([
+        const got = await store.rules.getStates([
           ...terminals.map((t) => ({ ruleId: 'r1', terminalId: t })),
           { ruleId: 'r2', terminalId: 'term-699' },
           { ruleId: 'r3', terminalId: 'term-5' },
@@ -1012,25 +1019,25 @@ for (const backend of BACKENDS) {
         expect(got.get(ruleStateKey('r2', 'term-699'))).toEqual(st(-699));
         expect(got.get(ruleStateKey('r3', 'term-5'))).toEqual(st(2));
         expect(got.has(ruleStateKey('r2', 'term-1'))).toBe(false);
-        expect(await store.getRuleState('r2', 'term-1')).toEqual(st(-1));
-        expect((await store.getRuleStates([])).size).toBe(0);
+        expect(await store.rules.getState('r2', 'term-1')).toEqual(st(-1));
+        expect((await store.rules.getStates([])).size).toBe(0);
       });
 
       it('keeps one open alarm per rule and terminal, and lists alarms newest first by state with a cursor', async () => {
-        await store.createTenant(tenant('acme'));
-        await store.saveAlarm(alarm('a1', { state: 'cleared', raisedAt: T0 }));
-        await store.saveAlarm(alarm('a2', { raisedAt: T0 + 10 }));
-        await store.saveAlarm(alarm('a3', { ruleId: 'r2', raisedAt: T0 + 20, state: 'acknowledged' }));
-        expect((await store.getOpenAlarm('r1', 'term-1'))!.id).toBe('a2');
-        await expect(store.saveAlarm(alarm('a4', { raisedAt: T0 + 30 }))).rejects.toBeTruthy();
-        await store.saveAlarm(alarm('a2', { raisedAt: T0 + 10, count: 2 }));
-        expect((await store.getAlarm('a2'))!.count).toBe(2);
-        expect((await store.listAlarms({ tenantId: 'acme', state: 'open', limit: 10 })).items.map((a) => a.id)).toEqual(
-          ['a3', 'a2'],
-        );
-        const first = await store.listAlarms({ tenantId: 'acme', limit: 2 });
+        await store.tenants.create(tenant('acme'));
+        await store.alarms.save(alarm('a1', { state: 'cleared', raisedAt: T0 }));
+        await store.alarms.save(alarm('a2', { raisedAt: T0 + 10 }));
+        await store.alarms.save(alarm('a3', { ruleId: 'r2', raisedAt: T0 + 20, state: 'acknowledged' }));
+        expect((await store.alarms.getOpen('r1', 'term-1'))!.id).toBe('a2');
+        await expect(store.alarms.save(alarm('a4', { raisedAt: T0 + 30 }))).rejects.toBeTruthy();
+        await store.alarms.save(alarm('a2', { raisedAt: T0 + 10, count: 2 }));
+        expect((await store.alarms.get('a2'))!.count).toBe(2);
+        expect(
+          (await store.alarms.list({ tenantId: 'acme', state: 'open', limit: 10 })).items.map((a) => a.id),
+        ).toEqual(['a3', 'a2']);
+        const first = await store.alarms.list({ tenantId: 'acme', limit: 2 });
         expect(first.items.map((a) => a.id)).toEqual(['a3', 'a2']);
-        const next = await store.listAlarms({ tenantId: 'acme', limit: 2, cursor: first.nextCursor! });
+        const next = await store.alarms.list({ tenantId: 'acme', limit: 2, cursor: first.nextCursor! });
         expect(next.items.map((a) => a.id)).toEqual(['a1']);
         expect(next.nextCursor).toBeUndefined();
       });
@@ -1040,7 +1047,7 @@ for (const backend of BACKENDS) {
       it('counts uplink messages and payload bytes per terminal and UTC day of ingest', async () => {
         const { t } = await seed();
         const t2 = terminal('term-2', 'acme', 2);
-        await store.createTerminal(t2);
+        await store.terminals.create(t2);
         const DAY = 86_400_000;
         const day0 = Math.floor(T0 / DAY);
         await store.commitIngest(
@@ -1054,7 +1061,7 @@ for (const backend of BACKENDS) {
             ],
           }),
         );
-        const rows = await store.uplinkUsage({ tenantId: 'acme', from: T0, to: T0 + 2 * DAY });
+        const rows = await store.messages.uplinkUsage({ tenantId: 'acme', from: T0, to: T0 + 2 * DAY });
         expect(rows).toEqual(
           [
             { tenantId: 'acme', devEui: t.devEui, day: day0, messages: 2, bytes: 15 },
@@ -1062,8 +1069,8 @@ for (const backend of BACKENDS) {
             { tenantId: 'acme', devEui: t.devEui, day: day0 + 1, messages: 1, bytes: 1 },
           ].sort((a, b) => a.day - b.day || a.devEui.localeCompare(b.devEui)),
         );
-        expect(await store.uplinkUsage({ terminalId: t2.id, from: T0, to: T0 + 10 * DAY })).toHaveLength(2);
-        expect(await store.uplinkUsage({ tenantId: 'nobody', from: T0, to: T0 + DAY })).toEqual([]);
+        expect(await store.messages.uplinkUsage({ terminalId: t2.id, from: T0, to: T0 + 10 * DAY })).toHaveLength(2);
+        expect(await store.messages.uplinkUsage({ tenantId: 'nobody', from: T0, to: T0 + DAY })).toEqual([]);
       });
     });
 
@@ -1071,21 +1078,21 @@ for (const backend of BACKENDS) {
       it('deletes a terminal without messages with its counters, and keeps one with messages', async () => {
         const { t } = await seed();
         const spare = terminal('term-2', 'acme', 2);
-        await store.createTerminal(spare);
+        await store.terminals.create(spare);
         await store.commitIngest(write({ counters: [{ state: counters(spare.id, -1, 1), expectedVersion: -1 }] }));
         await store.commitIngest(write({ newMessages: [message(t, 1)] }));
-        expect(await store.deleteTerminal(t.devEui)).toBe('has-messages');
-        expect(await store.deleteTerminal(spare.devEui)).toBe('deleted');
-        expect(await store.getTerminalByDevEui(spare.devEui)).toBeUndefined();
-        expect(await store.getCounters(spare.id)).toBeUndefined();
-        expect(await store.deleteTerminal(spare.devEui)).toBe('not-found');
-        expect(await store.getTerminalByDevEui(t.devEui)).toEqual(t);
+        expect(await store.terminals.delete(t.devEui)).toBe('has-messages');
+        expect(await store.terminals.delete(spare.devEui)).toBe('deleted');
+        expect(await store.terminals.getByDevEui(spare.devEui)).toBeUndefined();
+        expect(await store.counters.get(spare.id)).toBeUndefined();
+        expect(await store.terminals.delete(spare.devEui)).toBe('not-found');
+        expect(await store.terminals.getByDevEui(t.devEui)).toEqual(t);
       });
     });
 
     describe('API keys', () => {
       it('keeps keys by hash, lists them per tenant, and revokes once', async () => {
-        await store.createTenant(tenant('acme'));
+        await store.tenants.create(tenant('acme'));
         const k = {
           id: 'k1',
           tenantId: 'acme',
@@ -1097,8 +1104,8 @@ for (const backend of BACKENDS) {
           expiresAt: T0 + 1000,
           revokedAt: null,
         };
-        await store.createApiKey(k);
-        await store.createApiKey({
+        await store.apiKeys.create(k);
+        await store.apiKeys.create({
           ...k,
           id: 'k2',
           tenantId: null,
@@ -1106,17 +1113,17 @@ for (const backend of BACKENDS) {
           keyHash: 'cd'.repeat(32),
           expiresAt: null,
         });
-        expect(await store.getApiKeyByHash('ab'.repeat(32))).toEqual(k);
-        expect((await store.listApiKeys('acme')).map((x) => x.id)).toEqual(['k1']);
-        expect((await store.listApiKeys()).map((x) => x.id)).toEqual(['k1', 'k2']);
-        expect(await store.revokeApiKey('k1', T0 + 5)).toBe(true);
-        expect(await store.revokeApiKey('k1', T0 + 6)).toBe(false);
-        expect((await store.getApiKey('k1'))!.revokedAt).toBe(T0 + 5);
+        expect(await store.apiKeys.getByHash('ab'.repeat(32))).toEqual(k);
+        expect((await store.apiKeys.list('acme')).map((x) => x.id)).toEqual(['k1']);
+        expect((await store.apiKeys.list()).map((x) => x.id)).toEqual(['k1', 'k2']);
+        expect(await store.apiKeys.revoke('k1', T0 + 5)).toBe(true);
+        expect(await store.apiKeys.revoke('k1', T0 + 6)).toBe(false);
+        expect((await store.apiKeys.get('k1'))!.revokedAt).toBe(T0 + 5);
         await expect(
-          store.createApiKey({ ...k, id: 'k3', keyHash: 'ef'.repeat(32), tenantId: null }),
+          store.apiKeys.create({ ...k, id: 'k3', keyHash: 'ef'.repeat(32), tenantId: null }),
         ).rejects.toBeTruthy(); // a tenant role needs a tenant
         await expectSatiotError(
-          store.createApiKey({ ...k, id: 'k4', keyHash: '01'.repeat(32), tenantId: 'ghost' }),
+          store.apiKeys.create({ ...k, id: 'k4', keyHash: '01'.repeat(32), tenantId: 'ghost' }),
           'TENANT_NOT_FOUND',
         );
       });
@@ -1127,7 +1134,7 @@ for (const backend of BACKENDS) {
         const { t } = await seed();
         await store.migrate();
         await store.migrate();
-        expect(await store.getTerminalByDevEui(t.devEui)).toEqual(t);
+        expect(await store.terminals.getByDevEui(t.devEui)).toEqual(t);
       });
 
       it('keeps everything across close() and reopen', async (ctx) => {
@@ -1146,15 +1153,15 @@ for (const backend of BACKENDS) {
           }),
         );
         const again = await h.reopen();
-        expect(await again.getTenant('acme')).toEqual(tenant('acme'));
-        expect(await again.getTerminalByDevEui(t.devEui)).toEqual(t);
-        expect(await again.getCounters(t.id)).toEqual(counters(t.id, 1, 1));
-        expect(await again.getMessage(m.id)).toEqual({ ...m, receptions: [reception(m, 'gs-a')] });
-        expect(await again.listGroundStations()).toHaveLength(2);
-        expect(await again.rejectionTallies()).toEqual([{ stationId: 'gs-a', code: 'BAD_MIC', count: 1 }]);
+        expect(await again.tenants.get('acme')).toEqual(tenant('acme'));
+        expect(await again.terminals.getByDevEui(t.devEui)).toEqual(t);
+        expect(await again.counters.get(t.id)).toEqual(counters(t.id, 1, 1));
+        expect(await again.messages.get(m.id)).toEqual({ ...m, receptions: [reception(m, 'gs-a')] });
+        expect(await again.groundStations.list()).toHaveLength(2);
+        expect(await again.traffic.rejectionTallies()).toEqual([{ stationId: 'gs-a', code: 'BAD_MIC', count: 1 }]);
         // And it still takes writes.
         await again.commitIngest(write({ counters: [{ state: counters(t.id, 2, 2), expectedVersion: 1 }] }));
-        expect((await again.getCounters(t.id))?.version).toBe(2);
+        expect((await again.counters.get(t.id))?.version).toBe(2);
       });
     });
   });

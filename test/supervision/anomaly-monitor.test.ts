@@ -260,7 +260,7 @@ describe('anomaly monitor', () => {
     await f.core.loadSatellites({ tle: TLE });
     const t = await f.addTerminal();
     // The reference passes: the pass finder (golden-tested against Skyfield) over the station's site.
-    const sats = satellitesOf(await f.store.listSatellites()).filter((s) => s.name === 'REF-SSO-500');
+    const sats = satellitesOf(await f.store.satellites.list()).filter((s) => s.name === 'REF-SSO-500');
     const site = makeSite({ latDeg: f.station.lat, lonDeg: f.station.lon });
     const passes = findPassesForAll(sats, { site, start: T0 - 20 * 3_600_000, end: T0, minElevationDeg: 10 });
     expect(passes.length).toBeGreaterThan(1);
@@ -304,7 +304,7 @@ describe('anomaly monitor', () => {
     // Declared: a fixed water-level collector around Beijing (115–117 E, 39–41 N).
     for (const t of [byPosition, byFootprint])
       await f.core.registration.declare(t.devEui, declarationBody(), { kind: 'operator', id: 'test' });
-    const sat = satellitesOf(await f.store.listSatellites()).find((s) => s.name === 'REF-SSO-500')!;
+    const sat = satellitesOf(await f.store.satellites.list()).find((s) => s.name === 'REF-SSO-500')!;
     // A capture time when the satellite is over the southern hemisphere, out of reach of Beijing.
     let at = T0 - 6 * 3_600_000;
     while (subSatellitePoint(sat, at).lat > -30) at += 60_000;

@@ -203,7 +203,7 @@ describe('master-key rotation', () => {
     });
     try {
       const t: TestTerminal = { ...legacy };
-      const st = (await c.store.listGroundStations())[0]!;
+      const st = (await c.store.groundStations.list())[0]!;
       expect((await c.pipeline.ingest(st, [uplink(t, 3, new Uint8Array([3]))]))[0]).toMatchObject({
         status: 'accepted',
       });

@@ -65,7 +65,7 @@ for (const backend of BACKENDS)
         status: 'accepted',
       });
       // The refused frame was tallied under its own code, per station.
-      expect(await f.store.rejectionTallies()).toContainEqual({
+      expect(await f.store.traffic.rejectionTallies()).toContainEqual({
         stationId: f.station.id,
         code: 'TERMINAL_NOT_APPROVED',
         count: 1,

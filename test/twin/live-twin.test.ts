@@ -19,8 +19,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function messageCount(core: Core): Promise<number> {
   let n = 0;
-  for (const t of await core.store.listAllTerminals())
-    n += (await core.store.listMessages({ terminalId: t.id, limit: 1000 })).items.length;
+  for (const t of await core.store.terminals.listAll())
+    n += (await core.store.messages.list({ terminalId: t.id, limit: 1000 })).items.length;
   return n;
 }
 
@@ -59,8 +59,8 @@ describe('the live twin', () => {
       expect(resumeStartAt(dataDir)).toBe(firstRun.simTime);
       storedAfterFirst = await messageCount(core);
       expect(storedAfterFirst).toBeGreaterThan(0);
-      const anyTerminal = (await core.store.listAllTerminals())[0]!;
-      const msgs = (await core.store.listMessages({ terminalId: anyTerminal.id, limit: 1000 })).items;
+      const anyTerminal = (await core.store.terminals.listAll())[0]!;
+      const msgs = (await core.store.messages.list({ terminalId: anyTerminal.id, limit: 1000 })).items;
       for (const m of msgs) expect(m.ingestedAt).toBeGreaterThanOrEqual(T0);
     } finally {
       await app.close();
@@ -92,8 +92,8 @@ describe('the live twin', () => {
       expect(twin.stats().rejected).toBe(0);
       expect(twin.stats().simTime).toBeGreaterThan(resume);
       expect(await messageCount(core)).toBeGreaterThan(storedAfterFirst);
-      expect((await core.store.listTenants()).length).toBe(3);
-      expect((await core.store.listGroundStations()).length).toBe(2);
+      expect((await core.store.tenants.list()).length).toBe(3);
+      expect((await core.store.groundStations.list()).length).toBe(2);
     } finally {
       await core.close();
     }

@@ -20,9 +20,9 @@ describe('a small simulation through the real core', () => {
       tailHours: 3,
       inspect: async (core, runner) => {
         posted = runner.stats.accepted + runner.stats.duplicates;
-        const terminals = await core.store.listAllTerminals();
+        const terminals = await core.store.terminals.listAll();
         for (const t of terminals)
-          stored.push(...(await core.store.listMessages({ terminalId: t.id, limit: 1000 })).items);
+          stored.push(...(await core.store.messages.list({ terminalId: t.id, limit: 1000 })).items);
         const devEuiOf = new Map(terminals.map((t) => [t.id, t.devEui]));
         stored = stored.map((m) => ({ ...m, devEui: devEuiOf.get(m.terminalId)! }));
         modelView = runner.model.messages

@@ -10,7 +10,7 @@ import { parseKinds } from './event-filter.js';
 
 /** What the catalogue needs to know about tenants (the core's Store satisfies it). */
 export interface TenantLookup {
-  getTenant(id: string): Promise<unknown>;
+  get(id: string): Promise<unknown>;
 }
 
 export interface NewWebhook {
@@ -238,7 +238,7 @@ export class IntegrationCatalog {
 
   /** TENANT_NOT_FOUND unless the tenant exists. */
   async assertTenant(tenantId: string): Promise<void> {
-    if (!(await this.tenants.getTenant(tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${tenantId}`);
+    if (!(await this.tenants.get(tenantId))) throw new SatiotError('TENANT_NOT_FOUND', `no tenant ${tenantId}`);
   }
 
   private seal(id: string, secret: string): string {

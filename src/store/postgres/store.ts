@@ -165,13 +165,13 @@ export class PostgresStore extends KyselyStore {
       const k = parseMessageId(t.messageId);
       if (k) terminalIds.add(k.terminalId);
     }
-    const terminals = await this.terminalSeqsOf(terminalIds);
+    const terminals = await this.keys.terminalSeqsOf(terminalIds);
     const stale = new Set<string>();
     for (const id of [...w.counters.map((c) => c.state.terminalId), ...w.newMessages.map((m) => m.terminalId)]) {
       if (!terminals.has(id)) stale.add(id);
     }
     if (stale.size > 0) throw new StaleTerminalError([...stale]);
-    const stations = await this.stationSeqsOf(w.receptions.map((r) => r.stationId));
+    const stations = await this.keys.stationSeqsOf(w.receptions.map((r) => r.stationId));
     for (const r of w.receptions) {
       if (!stations.has(r.stationId))
         throw new SatiotError('INVALID_ARGUMENT', `No ground station ${r.stationId}.`, { stationId: r.stationId });
@@ -188,7 +188,7 @@ export class PostgresStore extends KyselyStore {
     ]);
     const present = new Set(rows.map((r) => r.id));
     const gone = ids.filter((id) => !present.has(id));
-    for (const id of gone) this.terminalSeqs.delete(id);
+    for (const id of gone) this.keys.terminals.delete(id);
     return gone;
   }
 

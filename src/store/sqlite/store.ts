@@ -112,8 +112,8 @@ export class SqliteStore extends KyselyStore {
     checkIngestWrite(w);
     const batch = packIngestWrite(
       w,
-      (id) => this.terminalSeqs.get(id),
-      (id) => this.stationSeqs.get(id),
+      (id) => this.keys.terminals.get(id),
+      (id) => this.keys.stations.get(id),
     );
     let found: IngestSeqsFound;
     if (this.useWriterThread) {
@@ -125,8 +125,8 @@ export class SqliteStore extends KyselyStore {
       const tx = (this.ingestTx ??= ingestTransaction(this.sqlite));
       found = await this.exclusive(() => tx.immediate(batch));
     }
-    for (const [id, seq] of found.terminals) this.terminalSeqs.set(id, seq);
-    for (const [id, seq] of found.stations) this.stationSeqs.set(id, seq);
+    for (const [id, seq] of found.terminals) this.keys.terminals.set(id, seq);
+    for (const [id, seq] of found.stations) this.keys.stations.set(id, seq);
   }
 
   protected constraintViolation(e: unknown): ConstraintViolation | undefined {

@@ -40,7 +40,7 @@ export function deliveryDb(): DeliveryDb {
 }
 
 /** Tenants as the catalogue sees them: the two of deliveryDb(). */
-export const TENANTS = { getTenant: async (id: string) => ([TENANT, OTHER_TENANT].includes(id) ? { id } : undefined) };
+export const TENANTS = { get: async (id: string) => ([TENANT, OTHER_TENANT].includes(id) ? { id } : undefined) };
 
 export function testVault(): KeyVault {
   return new KeyVault(randomBytes(32));
