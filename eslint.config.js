@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
  * Layering (docs/architecture.md): arrows point down, a layer imports only from the layers below it.
  *
  *   edges        api, cli, web, twin (the twin's runtime)     not guarded: they wire everything together
- *   adapters     store, bus, integrations, regions, report   not guarded: they implement the core's ports
+ *   adapters     store, bus, integrations, report            not guarded: they implement the core's ports
  *   supervision  may import the core and the pure domain; no adapter, edge or I/O module
  *   core         may import the pure domain and its own ports (src/core/ports); no supervision, adapter,
  *                edge or I/O module
@@ -20,7 +20,7 @@ import tseslint from 'typescript-eslint';
  * and `crypto` are not I/O here (plan's worker pool, frame's ciphers).
  */
 const EDGES = ['api', 'cli', 'web', 'twin'];
-const ADAPTERS = ['store', 'bus', 'integrations', 'regions', 'report'];
+const ADAPTERS = ['store', 'bus', 'integrations', 'report'];
 /** What the core may not import: everything above it. */
 const ABOVE_CORE = ['supervision', ...ADAPTERS, ...EDGES];
 /** What the pure domain may not import: the core and everything above it. */

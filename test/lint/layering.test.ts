@@ -57,7 +57,7 @@ describe('the pure domain', () => {
       expect(messages[0]).toMatch(/does no I\/O/);
     });
 
-    it.each(['core', 'store', 'bus', 'supervision', 'api', 'cli', 'web', 'integrations', 'regions', 'report'])(
+    it.each(['core', 'store', 'bus', 'supervision', 'api', 'cli', 'web', 'integrations', 'report'])(
       'refuses to import %s',
       async (target) => {
         const messages = await restrictedImports(file, `import { x } from '${specifier(dir, target)}';`);
@@ -135,7 +135,7 @@ describe('the pure domain', () => {
 });
 
 describe('the core', () => {
-  it.each(['supervision', 'api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'twin'])(
+  it.each(['supervision', 'api', 'cli', 'web', 'store', 'bus', 'integrations', 'report', 'twin'])(
     'refuses to import %s',
     async (target) => {
       const messages = await restrictedImports('src/core/x.ts', `import { x } from '../${target}/x.js';`);
@@ -172,7 +172,7 @@ describe('the core', () => {
 });
 
 describe('supervision', () => {
-  it.each(['api', 'cli', 'web', 'store', 'bus', 'integrations', 'regions', 'report', 'twin'])(
+  it.each(['api', 'cli', 'web', 'store', 'bus', 'integrations', 'report', 'twin'])(
     'refuses to import %s',
     async (target) => {
       const messages = await restrictedImports('src/supervision/x.ts', `import { x } from '../${target}/x.js';`);
