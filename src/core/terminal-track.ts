@@ -1,4 +1,4 @@
-import type { TrackPoint } from '../solutions/track.js';
+import type { TrackPoint } from '../solutions/logistics/track.js';
 import type { MessageWithReceptions } from './model.js';
 import type { Store } from './ports/store.js';
 

@@ -3,7 +3,7 @@
  * it took, anywhere in its recent history, to cover that distance — stops, slow stretches and
  * all. Pure: points in, times out (Unix ms, km).
  */
-import { distanceKm as km } from '../solutions/track.js';
+import { distanceKm as km } from '../solutions/logistics/track.js';
 import { quantileSorted } from './stats.js';
 
 /** A position report, in time order. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
-import { etaAlongRoute, orderTrack, summarizeTrack } from '../../solutions/track.js';
+import { etaAlongRoute, orderTrack, summarizeTrack } from '../../solutions/logistics/track.js';
 import { authenticate, checkTenant } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';

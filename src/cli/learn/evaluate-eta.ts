@@ -1,5 +1,5 @@
 import { learnedEta, type EtaPoint } from '../../learn/eta.js';
-import { distanceKm, etaAlongRoute } from '../../solutions/track.js';
+import { distanceKm, etaAlongRoute } from '../../solutions/logistics/track.js';
 import { mean, median } from '../../learn/stats.js';
 import { TerminalFleet, type Fix } from '../../twin/model/terminal-fleet.js';
 import { Random } from '../../twin/model/random.js';

@@ -8,7 +8,7 @@ import {
   orderTrack,
   summarizeTrack,
   type TrackPoint,
-} from '../../src/solutions/track.js';
+} from '../../../src/solutions/logistics/track.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
