@@ -1,5 +1,5 @@
-import type { GeofenceArea } from './geofence-area.js';
-import { parseRule, type Rule } from './rule.js';
+import type { GeofenceArea } from '../rules/geofence-area.js';
+import { parseRule, type Rule } from '../rules/rule.js';
 
 /**
  * The three first solutions of the trial as rule presets a tenant switches on: each preset turns a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RuleError, ruleApplies } from '../../src/rules/index.js';
-import { solutionRules } from '../../src/rules/solution-presets.js';
+import { solutionRules } from '../../src/solutions/index.js';
 
 let n = 0;
 const newId = () => `r${++n}`;
