@@ -8,10 +8,13 @@ import tseslint from 'typescript-eslint';
  *   edges        api, cli, web, twin (the twin's runtime)     not guarded: they wire everything together
  *   adapters     store, bus, integrations, report            not guarded: they implement the core's ports
  *   supervision  may import the core and the pure domain; no adapter, edge or I/O module
- *   core         may import the pure domain and its own ports (src/core/ports); no supervision, adapter,
- *                edge or I/O module
- *   pure domain  orbit, plan, frame, codecs, rules, solutions, learn and twin/model: no core, supervision,
- *                adapter, edge or I/O module; orbit is its bottom and imports no other domain folder
+ *   core         may import solutions, the pure domain and its own ports (src/core/ports); no supervision,
+ *                adapter, edge or I/O module
+ *   solutions    one folder per industry (logistics, power, water): may import the pure domain; no core,
+ *                supervision, adapter, edge or I/O module
+ *   pure domain  orbit, plan, frame, codecs, rules and learn: no solutions, core, supervision, adapter, edge
+ *                or I/O module; orbit is its bottom and imports no other domain folder. The twin's models
+ *                (twin/model) are as pure and may use solutions as well.
  *   errors       used by all, imports no other layer
  *
  * Inside the pure domain some folders keep apart from their peers (PEER_BANS below). I/O modules are
@@ -23,9 +26,11 @@ const EDGES = ['api', 'cli', 'web', 'twin'];
 const ADAPTERS = ['store', 'bus', 'integrations', 'report'];
 /** What the core may not import: everything above it. */
 const ABOVE_CORE = ['supervision', ...ADAPTERS, ...EDGES];
-/** What the pure domain may not import: the core and everything above it. */
-const ABOVE_DOMAIN = ['core', ...ABOVE_CORE];
-const DOMAIN = ['orbit', 'plan', 'frame', 'codecs', 'rules', 'solutions', 'learn'];
+/** What solutions may not import: the core and everything above it. */
+const ABOVE_SOLUTIONS = ['core', ...ABOVE_CORE];
+/** What the pure domain may not import: solutions and everything above them. */
+const ABOVE_DOMAIN = ['solutions', ...ABOVE_SOLUTIONS];
+const DOMAIN = ['orbit', 'plan', 'frame', 'codecs', 'rules', 'learn'];
 /** Domain folders a domain folder may not import besides the layers above it. */
 const PEER_BANS = {
   orbit: DOMAIN.filter((d) => d !== 'orbit'),
@@ -34,7 +39,6 @@ const PEER_BANS = {
   // codecs and rules read bytes and decoded JSON: neither imports the other, nor frames or orbits.
   codecs: ['plan', 'orbit', 'frame', 'rules'],
   rules: ['plan', 'orbit', 'frame', 'codecs'],
-  solutions: ['plan', 'orbit', 'frame'],
   // The learned models are pure (docs/intelligence.md): data in, numbers out; the numerical engine is a port.
   learn: ['plan', 'orbit', 'frame', 'codecs', 'rules'],
 };
@@ -99,6 +103,9 @@ export default tseslint.config(
     files: [`src/${d}/**/*.ts`],
     rules: layer(`the pure domain (${d})`, [...ABOVE_DOMAIN, ...PEER_BANS[d]]),
   })),
+  // Each industry's presets, figures and track or section logic (src/solutions/<industry>) stand on the pure
+  // domain and are as pure; the core runs them.
+  { files: ['src/solutions/**/*.ts'], rules: layer('solutions', ABOVE_SOLUTIONS) },
   // The core talks to the world through its ports (src/core/ports); supervision, adapters and edges sit above it.
   { files: ['src/core/**/*.ts'], rules: layer('the core', ABOVE_CORE) },
   // Supervision (audit, anomalies, registration reports) sits above the core and below the edges: it

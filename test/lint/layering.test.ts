@@ -34,7 +34,7 @@ const PURE_DOMAIN = [
   'src/codecs',
   'src/learn',
   'src/rules',
-  'src/solutions',
+  'src/solutions', // above the pure domain (see 'solutions' below), and as pure
   'src/twin/model',
 ];
 const IO_IMPORTS = [
@@ -108,7 +108,6 @@ describe('the pure domain', () => {
     ['src/codecs/x.ts', '../frame/x.js'],
     ['src/rules/x.ts', '../codecs/x.js'],
     ['src/rules/x.ts', '../orbit/x.js'],
-    ['src/solutions/x.ts', '../plan/x.js'],
     ['src/learn/x.ts', '../rules/x.js'],
     ['src/learn/x.ts', '../codecs/x.js'],
     ['src/twin/model/x.ts', '../runtime/x.js'],
@@ -125,11 +124,45 @@ describe('the pure domain', () => {
     ['src/plan/x.ts', "import { cpus } from 'node:os';"],
     ['src/frame/x.ts', "import { createCipheriv } from 'node:crypto';"],
     ['src/rules/x.ts', "import { x } from '../learn/x.js';"],
-    ['src/learn/x.ts', "import { x } from '../solutions/x.js';"],
     ['src/twin/model/x.ts', "import { x } from '../../plan/x.js';"],
     ['src/twin/model/x.ts', "import { x } from '../../codecs/x.js';"],
     ['src/twin/model/x.ts', "import { x } from '../scenario/x.js';"],
+    ['src/twin/model/x.ts', "import { x } from '../../solutions/logistics/x.js';"],
   ])('lets %s use what lies below it: %s', async (file, code) => {
+    expect(await restrictedImports(file, `${code}\nexport const _used = 1;`)).toEqual([]);
+  });
+});
+
+describe('solutions', () => {
+  it.each([
+    ['src/orbit/x.ts', '../solutions/x.js'],
+    ['src/plan/x.ts', '../solutions/x.js'],
+    ['src/rules/x.ts', '../solutions/index.js'],
+    ['src/learn/x.ts', '../solutions/logistics/track.js'],
+    ['src/codecs/jt808/x.ts', '../../solutions/logistics/track.js'],
+  ])('sit above the pure domain: %s may not import %s', async (file, target) => {
+    const messages = await restrictedImports(file, `import { x } from '${target}';`);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/may not import .*\bsolutions\b/);
+  });
+
+  it.each(['../../core/x.js', '../../supervision/x.js', '../../store/x.js', '../../report/x.js', '../../twin/x.js'])(
+    'refuse from an industry folder what lies above them: %s',
+    async (target) => {
+      const messages = await restrictedImports('src/solutions/power/x.ts', `import { x } from '${target}';`);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/solutions may not import/);
+    },
+  );
+
+  it.each([
+    ['src/solutions/logistics/x.ts', "import { x } from '../../orbit/x.js';"],
+    ['src/solutions/logistics/x.ts', "import { x } from '../../learn/x.js';"],
+    ['src/solutions/water/x.ts', "import { x } from '../../rules/x.js';"],
+    ['src/solutions/power/x.ts', "import { x } from '../../plan/x.js';"],
+    ['src/solutions/power/x.ts', "import { x } from '../../codecs/x.js';"],
+    ['src/solutions/x.ts', "import { x } from './water/x.js';"],
+  ])('may use the pure domain: %s %s', async (file, code) => {
     expect(await restrictedImports(file, `${code}\nexport const _used = 1;`)).toEqual([]);
   });
 });
@@ -163,10 +196,11 @@ describe('the core', () => {
     "import { x } from '../orbit/x.js';",
     "import { x } from '../plan/x.js';",
     "import { x } from '../codecs/x.js';",
+    "import { x } from '../solutions/logistics/track.js';",
     "import { x } from './ports/store.js';",
     "import { x } from '../errors/x.js';",
     "import { randomUUID } from 'node:crypto';",
-  ])('allows the pure domain, its ports and the errors: %s', async (code) => {
+  ])('allows solutions, the pure domain, its ports and the errors: %s', async (code) => {
     expect(await restrictedImports('src/core/x.ts', code)).toEqual([]);
   });
 });
