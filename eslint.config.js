@@ -21,6 +21,10 @@ import tseslint from 'typescript-eslint';
  * banned by exact name (`fs`, `node:fs`) and by sub-path (`fs/promises`, `node:fs/promises`): the
  * rule's `paths` take exact names only, so the sub-paths go into `patterns`. `worker_threads`, `os`
  * and `crypto` are not I/O here (plan's worker pool, frame's ciphers).
+ *
+ * `no-restricted-imports` reads only static imports and re-exports, so `no-restricted-syntax` applies the
+ * same bans to what it cannot see: `import('…')` with a literal or a template without substitutions,
+ * `require('…')` and TypeScript's `import('…')` types.
  */
 const EDGES = ['api', 'cli', 'web', 'twin'];
 const ADAPTERS = ['store', 'bus', 'integrations', 'report'];
@@ -48,12 +52,41 @@ const IO_MODULES = IO_NAMES.flatMap((m) => [m, `node:${m}`]);
 /** Sub-path patterns (`fs/promises`), for `patterns` (gitignore syntax). */
 const IO_SUBPATHS = IO_NAMES.flatMap((m) => [`${m}/*`, `node:${m}/*`]);
 
+/** An I/O module's specifier, with or without `node:` and with sub-paths (esquery regex). */
+const IO_SPECIFIER = `/^(node:)?(${IO_NAMES.join('|')})([/]|$)/`;
+
+/**
+ * `no-restricted-syntax` entries for the module specifiers that `regex` (esquery syntax) matches where
+ * `no-restricted-imports` does not look: dynamic imports, `require` calls and `import('…')` types.
+ * @param {string} regex
+ * @param {string} message
+ */
+function nonStaticImports(regex, message) {
+  return [
+    `ImportExpression[source.value=${regex}]`,
+    `ImportExpression[source.expressions.length=0][source.quasis.0.value.cooked=${regex}]`,
+    `CallExpression[callee.type='Identifier'][callee.name='require'][arguments.0.value=${regex}]`,
+    `TSImportType[argument.literal.value=${regex}]`,
+  ].map((selector) => ({ selector, message }));
+}
+
+/** Edges reach storage through the core's use cases, never its store (see the edges' entry below). */
+const NO_CORE_STORE = {
+  selector:
+    "MemberExpression[property.name='store'][object.name='core'], MemberExpression[property.name='store'][object.property.name='core']",
+  message:
+    "Edges use the core's use cases (core.registryQueries, core.messageQueries, core.quotas, core.rules, …), not core.store.",
+};
+
 /**
  * @param {string} name the layer, for the messages
  * @param {string[]} banned folders under src/ (or, for twin/model, under src/twin/) the layer may not import
+ * @param {Array<{ selector: string, message: string }>} [syntax] other `no-restricted-syntax` entries of the
+ *   layer's files (a later config entry would replace these, not add to them)
  */
-function layer(name, banned) {
+function layer(name, banned, syntax = []) {
   const io = `Layering: ${name} does no I/O: take data through parameters or a port (docs/architecture.md).`;
+  const above = `Layering: ${name} may not import ${banned.join(', ')} (docs/architecture.md).`;
   return {
     'no-restricted-imports': [
       'error',
@@ -63,10 +96,17 @@ function layer(name, banned) {
           { group: IO_SUBPATHS, message: io },
           {
             group: banned.flatMap((b) => [`**/${b}/*`, `**/${b}`, `../${b}/*`]),
-            message: `Layering: ${name} may not import ${banned.join(', ')} (docs/architecture.md).`,
+            message: above,
           },
         ],
       },
+    ],
+    // The same bans where a module is named outside an import declaration: one of `banned` as any path segment.
+    'no-restricted-syntax': [
+      'error',
+      ...nonStaticImports(IO_SPECIFIER, io),
+      ...nonStaticImports(`/(^|[/])(${banned.join('|')})([/]|$)/`, above),
+      ...syntax,
     ],
   };
 }
@@ -110,30 +150,25 @@ export default tseslint.config(
   { files: ['src/core/**/*.ts'], rules: layer('the core', ABOVE_CORE) },
   // Supervision (audit, anomalies, registration reports) sits above the core and below the edges: it
   // reaches storage and the bus through the core's ports, and does no I/O of its own.
-  { files: ['src/supervision/**/*.ts'], rules: layer('supervision', [...ADAPTERS, ...EDGES]) },
+  { files: ['src/supervision/**/*.ts'], rules: layer('supervision', [...ADAPTERS, ...EDGES], [NO_CORE_STORE]) },
   { files: ['src/errors/**/*.ts'], rules: layer('errors', [...DOMAIN, ...ABOVE_DOMAIN]) },
   // Edges reach storage through the core's use cases, never its store: writes made around the core's
   // services would skip the events (outbox, registry changes) they write in the same transaction.
+  // (Supervision and the twin's models carry NO_CORE_STORE in their layer's own no-restricted-syntax.)
   {
-    files: ['src/api/**/*.ts', 'src/cli/**/*.ts', 'src/twin/**/*.ts', 'src/supervision/**/*.ts'],
-    rules: {
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector:
-            "MemberExpression[property.name='store'][object.name='core'], MemberExpression[property.name='store'][object.property.name='core']",
-          message:
-            "Edges use the core's use cases (core.registryQueries, core.messageQueries, core.quotas, core.rules, …), not core.store.",
-        },
-      ],
-    },
+    files: ['src/api/**/*.ts', 'src/cli/**/*.ts', 'src/twin/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', NO_CORE_STORE] },
   },
   // The digital twin's models are pure (docs/twin.md): no I/O, no core, supervision, adapter or edge, nor the
   // twin's own runtime (src/twin/runtime; the `report` entry also keeps out src/twin/report). They may use the
   // domain below them (orbit, plan, codecs, solutions) and the twin's scenario types.
   {
     files: ['src/twin/model/**/*.ts'],
-    rules: layer('the pure domain (twin/model)', ['core', 'supervision', ...ADAPTERS, 'api', 'cli', 'web', 'runtime']),
+    rules: layer(
+      'the pure domain (twin/model)',
+      ['core', 'supervision', ...ADAPTERS, 'api', 'cli', 'web', 'runtime'],
+      [NO_CORE_STORE],
+    ),
   },
   // The dashboard (web/) runs in the browser and talks to the API only: no server code, no Node modules
   // (its config file, web/vite.config.ts, runs in Node and is exempt).

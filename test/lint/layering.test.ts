@@ -22,6 +22,19 @@ async function restrictedImports(filePath: string, code: string): Promise<string
   return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
+/**
+ * The layering messages for `code` as the file `filePath`: `no-restricted-imports` for import declarations
+ * and re-exports, `no-restricted-syntax` for what that rule does not read (dynamic `import()`, `require`,
+ * `import()` types) and for `core.store`.
+ */
+async function layeringMessages(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  if (!result) throw new Error(`no lint result for ${filePath}`);
+  return result.messages
+    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax')
+    .map((m) => m.message);
+}
+
 /** The specifier a file in `fromDir` uses to import `src/<target>/x.js`. */
 function specifier(fromDir: string, target: string): string {
   return path.posix.relative(fromDir, `src/${target}/x.js`);
@@ -252,5 +265,79 @@ describe('the edges and adapters', () => {
     ['src/store/x.ts', "import { x } from '../core/ports/store.js';"],
   ])('are not guarded by the layering rule: %s %s', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
+  });
+});
+
+describe('imports outside import declarations', () => {
+  describe.each(PURE_DOMAIN)('%s', (dir) => {
+    const file = `${dir}/x.ts`;
+
+    it.each([
+      "export const load = () => import('node:fs');",
+      "export const load = async () => (await import('fs/promises')).readFile;",
+      'export const load = () => import(`node:child_process`);',
+      "declare const require: (id: string) => unknown;\nexport const net = require('node:net');",
+      "export type Fs = typeof import('node:fs');",
+    ])('refuses an I/O module: %s', async (code) => {
+      const messages = await layeringMessages(file, code);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/does no I\/O/);
+    });
+
+    it.each(['core', 'store', 'supervision', 'api', 'twin/runtime'])(
+      'refuses a dynamic import of %s',
+      async (target) => {
+        const messages = await layeringMessages(file, `export const load = () => import('${specifier(dir, target)}');`);
+        expect(messages).toHaveLength(1);
+        expect(messages[0]).toMatch(/may not import/);
+      },
+    );
+
+    it('allows its own folder, the errors and the modules that do no I/O', async () => {
+      for (const code of [
+        "export const load = () => import('./y.js');",
+        `export const load = () => import('${specifier(dir, 'errors')}');`,
+        "export const load = () => import('node:worker_threads');",
+        "export const load = () => import('node:crypto');",
+      ])
+        expect(await layeringMessages(file, code)).toEqual([]);
+    });
+  });
+
+  it.each([
+    ['src/orbit/x.ts', '../plan/x.js'],
+    ['src/codecs/jt808/x.ts', '../../rules/x.js'],
+    ['src/learn/x.ts', '../solutions/logistics/track.js'],
+    ['src/solutions/water/x.ts', '../../core/x.js'],
+    ['src/core/x.ts', '../store/x.js'],
+    ['src/core/delivery/x.ts', '../../supervision/x.js'],
+    ['src/supervision/x.ts', '../bus/x.js'],
+    ['src/errors/x.ts', '../core/x.js'],
+    ['src/twin/model/x.ts', '../runtime/x.js'],
+  ])('keeps the layers when %s loads %s on demand', async (file, target) => {
+    const messages = await layeringMessages(file, `export const load = () => import('${target}');`);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/may not import/);
+  });
+
+  it('refuses the core an I/O module loaded on demand', async () => {
+    expect(await layeringMessages('src/core/x.ts', "export const load = () => import('node:net');")).toHaveLength(1);
+  });
+
+  it.each([
+    ['src/core/x.ts', "export const load = () => import('../solutions/logistics/track.js');"],
+    ['src/core/x.ts', "export const load = () => import('../orbit/x.js');"],
+    ['src/supervision/x.ts', "export const load = () => import('../core/x.js');"],
+    ['src/solutions/logistics/x.ts', "export const load = () => import('../../learn/x.js');"],
+    ['src/cli/commands/x.ts', "export const load = () => import('../../store/x.js');"],
+    ['src/cli/x.ts', "export const load = () => import('node:fs/promises');"],
+  ])('lets %s load what lies below it: %s', async (file, code) => {
+    expect(await layeringMessages(file, code)).toEqual([]);
+  });
+
+  it("keeps supervision's and the twin's models' core.store ban beside their import bans", async () => {
+    const code = 'declare const core: { store: unknown };\nexport const s = core.store;';
+    for (const file of ['src/supervision/x.ts', 'src/twin/model/x.ts', 'src/api/x.ts'])
+      expect(await layeringMessages(file, code)).toEqual([expect.stringMatching(/not core\.store/)]);
   });
 });
