@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
  * Layering (docs/architecture.md): arrows point down, a layer imports only from the layers below it.
  *
  *   edges        api, cli, web, twin (the twin's runtime)     not guarded: they wire everything together
- *   adapters     store, bus, integrations, report            not guarded: they implement the core's ports
+ *   adapters     store, bus, integrations                    not guarded: they implement the core's ports
+ *                report (SVG maps, CSV, region presets): may import the pure domain only, I/O allowed
  *   supervision  may import the core and the pure domain; no adapter, edge or I/O module
  *   core         may import solutions, the pure domain and its own ports (src/core/ports); no supervision,
  *                adapter, edge or I/O module
@@ -81,19 +82,20 @@ const NO_CORE_STORE = {
 /**
  * @param {string} name the layer, for the messages
  * @param {string[]} banned folders under src/ (or, for twin/model, under src/twin/) the layer may not import
- * @param {Array<{ selector: string, message: string }>} [syntax] other `no-restricted-syntax` entries of the
- *   layer's files (a later config entry would replace these, not add to them)
+ * @param {{ syntax?: Array<{ selector: string, message: string }>, io?: boolean }} [options] `syntax`: other
+ *   `no-restricted-syntax` entries of the layer's files (a later config entry would replace these, not add to
+ *   them); `io: true` (the default) also bans the I/O modules
  */
-function layer(name, banned, syntax = []) {
-  const io = `Layering: ${name} does no I/O: take data through parameters or a port (docs/architecture.md).`;
+function layer(name, banned, { syntax = [], io = true } = {}) {
+  const noIo = `Layering: ${name} does no I/O: take data through parameters or a port (docs/architecture.md).`;
   const above = `Layering: ${name} may not import ${banned.join(', ')} (docs/architecture.md).`;
   return {
     'no-restricted-imports': [
       'error',
       {
-        paths: IO_MODULES.map((m) => ({ name: m, message: io })),
+        paths: io ? IO_MODULES.map((m) => ({ name: m, message: noIo })) : [],
         patterns: [
-          { group: IO_SUBPATHS, message: io },
+          ...(io ? [{ group: IO_SUBPATHS, message: noIo }] : []),
           {
             group: banned.flatMap((b) => [`**/${b}/*`, `**/${b}`, `../${b}/*`]),
             message: above,
@@ -104,7 +106,7 @@ function layer(name, banned, syntax = []) {
     // The same bans where a module is named outside an import declaration: one of `banned` as any path segment.
     'no-restricted-syntax': [
       'error',
-      ...nonStaticImports(IO_SPECIFIER, io),
+      ...(io ? nonStaticImports(IO_SPECIFIER, noIo) : []),
       ...nonStaticImports(`/(^|[/])(${banned.join('|')})([/]|$)/`, above),
       ...syntax,
     ],
@@ -150,8 +152,21 @@ export default tseslint.config(
   { files: ['src/core/**/*.ts'], rules: layer('the core', ABOVE_CORE) },
   // Supervision (audit, anomalies, registration reports) sits above the core and below the edges: it
   // reaches storage and the bus through the core's ports, and does no I/O of its own.
-  { files: ['src/supervision/**/*.ts'], rules: layer('supervision', [...ADAPTERS, ...EDGES], [NO_CORE_STORE]) },
+  {
+    files: ['src/supervision/**/*.ts'],
+    rules: layer('supervision', [...ADAPTERS, ...EDGES], { syntax: [NO_CORE_STORE] }),
+  },
   { files: ['src/errors/**/*.ts'], rules: layer('errors', [...DOMAIN, ...ABOVE_DOMAIN]) },
+  // The files people read (SVG maps, CSV, region presets) are drawn from the pure domain's figures; they read
+  // and write files (Natural Earth, a GeoJSON region) but need neither the core nor another adapter.
+  {
+    files: ['src/report/**/*.ts'],
+    rules: layer(
+      'report',
+      ABOVE_DOMAIN.filter((l) => l !== 'report'),
+      { io: false },
+    ),
+  },
   // Edges reach storage through the core's use cases, never its store: writes made around the core's
   // services would skip the events (outbox, registry changes) they write in the same transaction.
   // (Supervision and the twin's models carry NO_CORE_STORE in their layer's own no-restricted-syntax.)
@@ -164,11 +179,9 @@ export default tseslint.config(
   // domain below them (orbit, plan, codecs, solutions) and the twin's scenario types.
   {
     files: ['src/twin/model/**/*.ts'],
-    rules: layer(
-      'the pure domain (twin/model)',
-      ['core', 'supervision', ...ADAPTERS, 'api', 'cli', 'web', 'runtime'],
-      [NO_CORE_STORE],
-    ),
+    rules: layer('the pure domain (twin/model)', ['core', 'supervision', ...ADAPTERS, 'api', 'cli', 'web', 'runtime'], {
+      syntax: [NO_CORE_STORE],
+    }),
   },
   // The dashboard (web/) runs in the browser and talks to the API only: no server code, no Node modules
   // (its config file, web/vite.config.ts, runs in Node and is exempt).

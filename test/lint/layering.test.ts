@@ -249,6 +249,34 @@ describe('the errors', () => {
   });
 });
 
+describe('report', () => {
+  it.each(['core', 'supervision', 'store', 'bus', 'integrations', 'solutions', 'api', 'cli', 'twin'])(
+    'draws from the pure domain only: refuses %s',
+    async (target) => {
+      const messages = await layeringMessages('src/report/x.ts', `import { x } from '../${target}/x.js';`);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/report may not import/);
+    },
+  );
+
+  it('refuses them loaded on demand too', async () => {
+    expect(await layeringMessages('src/report/x.ts', "export const load = () => import('../core/x.js');")).toHaveLength(
+      1,
+    );
+  });
+
+  it.each([
+    "import { x } from '../plan/x.js';",
+    "import { x } from '../orbit/x.js';",
+    "import { x } from '../errors/x.js';",
+    "import { readFileSync } from 'node:fs';",
+    "import { stringify } from 'csv-stringify/sync';",
+    "export const load = () => import('node:fs/promises');",
+  ])('reads and writes files and uses the pure domain: %s', async (code) => {
+    expect(await layeringMessages('src/report/x.ts', `${code}\nexport const _used = 1;`)).toEqual([]);
+  });
+});
+
 describe('the dashboard', () => {
   it.each(["import { readFile } from 'fs/promises';", "import 'fs';", "import { readFile } from 'node:fs/promises';"])(
     'refuses a Node module: %s',
