@@ -7,7 +7,7 @@
  */
 import { benchConstellation, flag, peakRssMb, workersFlag } from './bench-util.js';
 import { naiveBaseline } from './plan-baseline.js';
-import { loadRegion } from '../dist/regions/region-loader.js';
+import { loadRegion } from '../dist/report/region-loader.js';
 import { gridRegion } from '../dist/plan/grid.js';
 import { planLatency } from '../dist/plan/planner.js';
 import { CHINA_GROUND_STATIONS } from '../dist/plan/ground-station.js';

@@ -1,4 +1,4 @@
-import type { TrackPoint } from '../solutions/track.js';
+import type { TrackPoint } from '../solutions/logistics/track.js';
 import type { GeoPoint, MessageWithReceptions, RejectionCode } from './model.js';
 import type { MessageQuery } from './ports/message-store.js';
 import type { TrafficHours } from './ports/traffic-store.js';

@@ -1,4 +1,4 @@
-import { orderTrack } from '../solutions/track.js';
+import { orderTrack } from '../solutions/logistics/track.js';
 import type { DownlinkContactSource } from './downlink-contacts.js';
 import type { GeoPoint } from './model.js';
 import type { Store } from './ports/store.js';

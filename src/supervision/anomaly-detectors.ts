@@ -1,5 +1,5 @@
 import type { MonitoredAnomalyKind } from '../core/ports/anomaly-store.js';
-import { distanceKm } from '../solutions/track.js';
+import { distanceKm } from '../solutions/logistics/track.js';
 import { median } from '../learn/stats.js';
 import { distanceToPolygonKm, footprintRadiusKm, type LatLon, type PolygonLike } from './anomaly-geometry.js';
 

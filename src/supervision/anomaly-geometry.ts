@@ -1,8 +1,8 @@
 import type { Polygon } from 'geojson';
 import { areaContains } from '../rules/geofence-area.js';
-import { distanceKm } from '../solutions/track.js';
+import { distanceKm } from '../solutions/logistics/track.js';
 
-/** Mean Earth radius, km (the great-circle distances of src/solutions/track.ts use the same). */
+/** Mean Earth radius, km (the great-circle distances of src/solutions/logistics/track.ts use the same). */
 export const EARTH_RADIUS_KM = 6371.0088;
 
 export interface LatLon {

@@ -405,7 +405,7 @@ export class AnomalyMonitor {
   }
 }
 
-/** `position.lat/lon` of a decoded payload (the convention of src/core/terminal-track.ts), timed by its `time` or the capture. */
+/** `position.lat/lon` of a decoded payload (the convention of trackPointOf, src/solutions/logistics/track.ts), timed by its `time` or the capture. */
 function positionOf(decoded: unknown, capturedAt: number): Fix | undefined {
   const d = decoded as { position?: { lat?: unknown; lon?: unknown }; time?: unknown } | null | undefined;
   const lat = d?.position?.lat,

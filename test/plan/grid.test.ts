@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cellArea, cellToLatLng, getRes0Cells, getResolution, isValidCell, latLngToCell } from 'h3-js';
 import { cellRing, gridRegion, type Grid } from '../../src/plan/grid.js';
 import type { Region } from '../../src/plan/region.js';
-import { loadRegion } from '../../src/regions/region-loader.js';
+import { loadRegion } from '../../src/report/region-loader.js';
 import { expectSatiotError } from '../support/expect-satiot-error.js';
 
 /** Ids sorted and unique, one resolution, centres and areas as H3 gives them. */

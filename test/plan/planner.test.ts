@@ -13,7 +13,7 @@ import {
 } from '../../src/plan/planner.js';
 import type * as PlannerModule from '../../src/plan/planner.js';
 import { parseGroundStations, type GroundStation } from '../../src/plan/ground-station.js';
-import { loadRegion } from '../../src/regions/region-loader.js';
+import { loadRegion } from '../../src/report/region-loader.js';
 import { DELTA_53, HOUR, MIN, PLAN_EPOCH, POLAR_97, bruteUnion, walkerSatellites } from './helpers.js';
 import { expectSatiotError } from '../support/expect-satiot-error.js';
 

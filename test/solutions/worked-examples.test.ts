@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromHex } from '../../src/codecs/codec.js';
-import { solutionRules, type SolutionName, type SolutionParams } from '../../src/rules/solution-presets.js';
+import { solutionRules, type SolutionName, type SolutionParams } from '../../src/solutions/index.js';
 import { collect, coreFixture, uplink, T0, type CoreFixture } from '../support/core-fixture.js';
 
 interface Example {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_CODECS } from '../../src/codecs/builtin-codecs.js';
 import { buildPayload } from '../../src/twin/model/payloads.js';
 import { TerminalFleet, type Fix } from '../../src/twin/model/terminal-fleet.js';
-import { distanceKm } from '../../src/solutions/track.js';
+import { distanceKm } from '../../src/solutions/logistics/track.js';
 import { TwinModel } from '../../src/twin/model/twin-model.js';
 import { scenarioSatellites } from '../../src/twin/runtime/twin-session.js';
 import { loadScenario } from '../../src/twin/index.js';

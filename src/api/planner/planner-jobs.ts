@@ -5,7 +5,7 @@ import { passesToJson } from '../../orbit/pass-json.js';
 import { gridRegion } from '../../plan/grid.js';
 import { planCoverage, planLatency } from '../../plan/planner.js';
 import { CHINA_GROUND_STATIONS, parseGroundStations } from '../../plan/ground-station.js';
-import { loadRegionSpec } from '../../regions/region-spec.js';
+import { loadRegionSpec } from '../../report/region-spec.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
 /** Limits that keep one request to seconds of CPU on a small server. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { orderTrack } from '../../solutions/track.js';
+import { orderTrack } from '../../solutions/logistics/track.js';
 import { passesToJson } from '../../orbit/pass-json.js';
 import { allow, authenticate, checkTenant, SUPERVISORS } from '../auth.js';
 import { errorSchema } from '../error-reply.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { parseRule, type Alarm, type Rule } from '../../rules/index.js';
-import { solutionRules, SOLUTIONS, type SolutionName } from '../../rules/solution-presets.js';
+import { solutionRules, SOLUTIONS, type SolutionName } from '../../solutions/index.js';
 import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
-import { etaAlongRoute, orderTrack, summarizeTrack } from '../../solutions/track.js';
+import { etaAlongRoute, orderTrack, summarizeTrack } from '../../solutions/logistics/track.js';
 import { authenticate, checkTenant } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorSchema } from '../error-reply.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { learnedEta } from '../../learn/eta.js';
+import { learnedEta } from '../../solutions/logistics/eta.js';
 import { iso } from '../../core/iso-time.js';
 
 /** Days of track a learned ETA learns from. */

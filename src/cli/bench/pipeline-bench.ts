@@ -11,7 +11,7 @@ import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
 import { openBus } from '../../bus/open-bus.js';
 import { HttpWebhookTransport } from '../../integrations/http-webhook-transport.js';
 import { MqttIntegrationPublisher } from '../../integrations/mqtt-integration-publisher.js';
-import { solutionRules, type SolutionName, type SolutionParams } from '../../rules/solution-presets.js';
+import { solutionRules, type SolutionName, type SolutionParams } from '../../solutions/index.js';
 import { buildPayload } from '../../twin/model/payloads.js';
 import { startSupervision } from '../../supervision/supervision.js';
 

@@ -59,7 +59,7 @@ async function planDeps() {
   const [sats, output, region, grid, planner, stations, progress] = await Promise.all([
     import('../load-satellites.js'),
     import('../plan-output.js'),
-    import('../../regions/region-loader.js'),
+    import('../../report/region-loader.js'),
     import('../../plan/grid.js'),
     import('../../plan/planner.js'),
     import('../../plan/ground-station.js'),

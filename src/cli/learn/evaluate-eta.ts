@@ -1,5 +1,5 @@
-import { learnedEta, type EtaPoint } from '../../learn/eta.js';
-import { distanceKm, etaAlongRoute } from '../../solutions/track.js';
+import { learnedEta, type EtaPoint } from '../../solutions/logistics/eta.js';
+import { distanceKm, etaAlongRoute } from '../../solutions/logistics/track.js';
 import { mean, median } from '../../learn/stats.js';
 import { TerminalFleet, type Fix } from '../../twin/model/terminal-fleet.js';
 import { Random } from '../../twin/model/random.js';
@@ -28,7 +28,7 @@ const HISTORY_DAYS = 3;
 const TEST_DAYS = 4;
 
 /**
- * Scores learned ETAs (learn/eta.ts) on the twin's vehicles: each truck of the scenario reports
+ * Scores learned ETAs (solutions/logistics/eta.ts) on the twin's vehicles: each truck of the scenario reports
  * its position at its fleet's period; at report times after three days, a destination 1–12 hours of
  * driving ahead along its own path is given as a route, and the arrival — when the vehicle first
  * reaches it, found minute by minute — is forecast from the reports so far. The baseline is the

@@ -1,6 +1,6 @@
 import type { Fleet, LatLon, Scenario } from '../scenario/scenario.js';
 import { Random, subSeed } from './random.js';
-import { distanceKm } from '../../solutions/track.js';
+import { distanceKm } from '../../solutions/logistics/track.js';
 import { bearingDeg, interpolateGreatCircle } from './geo.js';
 
 /** Where a terminal is at a moment: degrees, km, km/h, degrees from north. */

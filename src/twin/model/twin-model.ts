@@ -12,7 +12,7 @@ import {
   uplinkSnrDb,
   type LinkParams,
 } from './link-budget.js';
-import { distanceKm } from '../../solutions/track.js';
+import { distanceKm } from '../../solutions/logistics/track.js';
 import { resolveCollisions } from './aloha.js';
 import { SatelliteBuffer } from './satellite-buffer.js';
 import { buildPayload } from './payloads.js';

@@ -5,7 +5,7 @@ import { sha256Hex, type NewTerminal } from '../../core/provisioning.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import type { Satellite } from '../../orbit/satellite.js';
 import { toTleText } from '../../orbit/tle-format.js';
-import { solutionRules, type SolutionParams, type WaterParams } from '../../rules/solution-presets.js';
+import { solutionRules, type SolutionParams, type WaterParams } from '../../solutions/index.js';
 import { gaugeBaseM } from '../model/payloads.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { TerminalFleet } from '../model/terminal-fleet.js';

@@ -1,6 +1,6 @@
 import { SatiotError } from '../../errors/satiot-error.js';
 import { TERMINAL_PROFILES, type TerminalProfile } from '../../core/model.js';
-import { SOLUTIONS, type SolutionName } from '../../rules/solution-presets.js';
+import { SOLUTIONS, type SolutionName } from '../../solutions/index.js';
 import { parseWalker } from '../../orbit/walker.js';
 import type {
   Fleet,

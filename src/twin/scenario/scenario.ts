@@ -1,5 +1,5 @@
 import type { TerminalProfile } from '../../core/model.js';
-import type { SolutionName } from '../../rules/solution-presets.js';
+import type { SolutionName } from '../../solutions/index.js';
 
 /** [latitude, longitude] in degrees. */
 export type LatLon = readonly [number, number];

@@ -36,6 +36,26 @@ export interface StopOptions {
   readonly minMinutes?: number;
 }
 
+/**
+ * A track point from a decoded payload: its `position.lat/lon` (JT/T 808 reports, user codecs that
+ * follow the convention), timed by the payload's own `time` when it has one (the GNSS fix) and by
+ * `capturedAt` otherwise; undefined for a payload without a position.
+ */
+export function trackPointOf(decoded: unknown, capturedAt: number): TrackPoint | undefined {
+  const d = decoded as
+    { position?: { lat?: unknown; lon?: unknown }; time?: unknown; speedKmh?: unknown } | null | undefined;
+  const lat = d?.position?.lat,
+    lon = d?.position?.lon;
+  if (typeof lat !== 'number' || typeof lon !== 'number') return undefined;
+  const fix = typeof d!.time === 'string' ? Date.parse(d!.time) : NaN;
+  return {
+    at: Number.isFinite(fix) ? fix : capturedAt,
+    lat,
+    lon,
+    ...(typeof d!.speedKmh === 'number' ? { speedKmh: d!.speedKmh } : {}),
+  };
+}
+
 const EARTH_KM = 6371.0088;
 const RAD = Math.PI / 180;
 

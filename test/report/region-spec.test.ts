@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRegionSpec } from '../../src/regions/region-spec.js';
-import { loadRegion } from '../../src/regions/region-loader.js';
+import { loadRegionSpec } from '../../src/report/region-spec.js';
+import { loadRegion } from '../../src/report/region-loader.js';
 import { errorOf } from '../support/error-of.js';
 
 let dir = '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { learnedEta, travelTimes, MIN_ETA_SAMPLES } from '../../src/learn/eta.js';
+import { learnedEta, travelTimes, MIN_ETA_SAMPLES } from '../../../src/solutions/logistics/eta.js';
 
 const MIN = 60_000,
   T0 = Date.UTC(2026, 5, 1);

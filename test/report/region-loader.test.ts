@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { latLngToCell } from 'h3-js';
-import { loadRegion, presetOutline, REGION_PRESETS } from '../../src/regions/region-loader.js';
+import { loadRegion, presetOutline, REGION_PRESETS } from '../../src/report/region-loader.js';
 import { gridRegion } from '../../src/plan/grid.js';
 import { errorOf } from '../support/error-of.js';
 

@@ -3,8 +3,8 @@
  * it took, anywhere in its recent history, to cover that distance — stops, slow stretches and
  * all. Pure: points in, times out (Unix ms, km).
  */
-import { distanceKm as km } from '../solutions/track.js';
-import { quantileSorted } from './stats.js';
+import { distanceKm as km } from './track.js';
+import { quantileSorted } from '../../learn/stats.js';
 
 /** A position report, in time order. */
 export interface EtaPoint {

@@ -7,8 +7,9 @@ import {
   findStops,
   orderTrack,
   summarizeTrack,
+  trackPointOf,
   type TrackPoint,
-} from '../../src/solutions/track.js';
+} from '../../../src/solutions/logistics/track.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -91,5 +92,20 @@ describe('tracks', () => {
     expect(etaAlongRoute(parked, route, now, { defaultSpeedKmh: 50 }).eta).toBe(
       now + Math.round((100 / 50) * 3_600_000),
     );
+  });
+
+  it("reads a decoded payload's position, timed by its GNSS fix or else the capture, and skips one without", () => {
+    const capturedAt = Date.parse('2026-03-01T08:00:00Z');
+    expect(
+      trackPointOf({ position: { lat: 30.5, lon: 114.3 }, time: '2026-03-01T07:58:00Z', speedKmh: 62 }, capturedAt),
+    ).toEqual({ at: Date.parse('2026-03-01T07:58:00Z'), lat: 30.5, lon: 114.3, speedKmh: 62 });
+    expect(trackPointOf({ position: { lat: 30.5, lon: 114.3 }, time: 'not a time' }, capturedAt)).toEqual({
+      at: capturedAt,
+      lat: 30.5,
+      lon: 114.3,
+    });
+    expect(trackPointOf({ values: { waterLevelM: 3 } }, capturedAt)).toBeUndefined();
+    expect(trackPointOf({ position: { lat: '30.5', lon: 114.3 } }, capturedAt)).toBeUndefined();
+    expect(trackPointOf(null, capturedAt)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RuleError, ruleApplies } from '../../src/rules/index.js';
-import { solutionRules } from '../../src/rules/solution-presets.js';
+import { RuleError, ruleApplies } from '../../../src/rules/index.js';
+import { solutionRules } from '../../../src/solutions/index.js';
 
 let n = 0;
 const newId = () => `r${++n}`;
@@ -15,7 +15,7 @@ const station = (devEui: string) => ({
   tenantId: 't1',
 });
 
-describe('solution presets', () => {
+describe('the water preset', () => {
   it('gives each listed water station its own warning lines and leaves the others to the tenant-wide lines', () => {
     const rules = solutionRules(
       'water',
@@ -96,95 +96,7 @@ describe('solution presets', () => {
     });
   });
 
-  it("gives each power line section its sensors and its own limits, falling back to the preset's", () => {
-    const rules = solutionRules(
-      'power',
-      't1',
-      {
-        iceThicknessMm: 15,
-        sections: [
-          { name: 'Section 3', devEuis: [A], iceThicknessMm: 20 },
-          { name: 'Section 4', devEuis: [B] },
-        ],
-      },
-      newId,
-    );
-    const icing = rules.filter((r) => r.name.endsWith('Line icing above limit'));
-    expect(icing.map((r) => [r.name, (r.condition as { value: number }).value, r.scope.devEuis])).toEqual([
-      ['Section 3: Line icing above limit', 20, [A]],
-      ['Section 4: Line icing above limit', 15, [B]],
-    ]);
-  });
-
-  it("foresees icing above each section's limit and, when asked, sends the device the sampling-period command", () => {
-    const rules = solutionRules(
-      'power',
-      't1',
-      {
-        iceThicknessMm: 15,
-        icingCommand: { sampleMinutes: 5 },
-        sections: [{ name: 'Section 3', devEuis: [A], iceThicknessMm: 20, icingHorizonMinutes: 120 }],
-      },
-      newId,
-    );
-    const pre = rules.filter((r) => r.name.endsWith('Icing foreseen above limit'));
-    expect(pre.map((r) => [r.name, r.condition])).toEqual([
-      [
-        'Section 3: Icing foreseen above limit',
-        {
-          kind: 'forecast',
-          field: 'values.iceThicknessMm',
-          op: '>=',
-          value: 20,
-          horizonMinutes: 120,
-          quantile: 'upper',
-          history: 96,
-        },
-      ],
-    ]);
-    expect(pre[0]!.action?.command).toMatchObject({
-      name: 'line-monitor.sampling-period',
-      sampleMinutes: 5,
-      fPort: 2,
-      confirmed: true,
-    });
-    expect(
-      solutionRules('power', 't1', {}, newId).find((r) => r.name === 'Icing foreseen above limit')?.action,
-    ).toBeUndefined();
-  });
-
-  it('turns logistics areas into geofence rules and refuses a bad area with a RuleError naming it', () => {
-    const area = {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [114, 30],
-          [115, 30],
-          [115, 31],
-          [114, 31],
-          [114, 30],
-        ],
-      ],
-    };
-    const rules = solutionRules(
-      'logistics',
-      't1',
-      {
-        allowedAreas: [{ name: 'Hubei corridor', area: area as never }],
-        sites: [{ name: 'Wuhan depot', area: area as never }],
-      },
-      newId,
-    );
-    expect(rules.map((r) => [r.name, r.condition.kind])).toContainEqual(['Left Hubei corridor', 'geofence']);
-    expect(rules.map((r) => r.name)).toContain('Arrived at Wuhan depot');
-    expect(() =>
-      solutionRules(
-        'logistics',
-        't1',
-        { allowedAreas: [{ name: 'x', area: { type: 'Point', coordinates: [1, 2] } as never }] },
-        newId,
-      ),
-    ).toThrow(RuleError);
+  it('refuses a bad level with a RuleError', () => {
     expect(() => solutionRules('water', 't1', { warningLevelM: 'high' as never }, newId)).toThrow(RuleError);
   });
 });
