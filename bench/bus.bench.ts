@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Bus } from '../src/core/ports/bus.js';
-import { MemoryBus } from '../src/bus/memory/memory-bus.js';
-import { NatsBus } from '../src/bus/nats/nats-bus.js';
+import { MemoryBus } from '../src/bus/memory/bus.js';
+import { NatsBus } from '../src/bus/nats/bus.js';
 import { flag } from './bench-util.js';
 
 const COUNT = Number(flag('count', '50000'));

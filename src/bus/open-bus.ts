@@ -1,8 +1,8 @@
 import type { Bus, DeadLetterSink } from '../core/ports/bus.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { SatiotError } from '../errors/satiot-error.js';
-import { MemoryBus, type MemoryBusOptions } from './memory/memory-bus.js';
-import type { NatsBusOptions } from './nats/nats-bus.js';
+import { MemoryBus, type MemoryBusOptions } from './memory/bus.js';
+import type { NatsBusOptions } from './nats/bus.js';
 
 /**
  * Opens the bus named by a spec: `memory` (in-process, the default for a single node and tests) or
@@ -25,7 +25,7 @@ export async function openBus(
   };
   if (spec === 'memory') return new MemoryBus({ ...common, ...opts.memory });
   if (/^nats:\/\/\S+$/.test(spec)) {
-    const { NatsBus } = await import('./nats/nats-bus.js');
+    const { NatsBus } = await import('./nats/bus.js');
     return NatsBus.connect(spec, { ...common, ...opts.nats });
   }
   throw new SatiotError('INVALID_ARGUMENT', `unknown bus "${spec}": use "memory" or "nats://host:port"`, { spec });

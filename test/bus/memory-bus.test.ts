@@ -1,7 +1,7 @@
 /** What only the in-process bus promises (or can show): its clock, its concurrency, its queues. */
 import { describe, expect, it } from 'vitest';
 import type { BusMessage } from '../../src/core/ports/bus.js';
-import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
+import { MemoryBus } from '../../src/bus/memory/bus.js';
 import { bytes, sleep, TEST_RETRY, text } from './backends.js';
 import { until } from '../support/until.js';
 

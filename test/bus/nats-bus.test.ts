@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstreamManager, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { PARTITIONS } from '../../src/core/events/subjects.js';
-import { NatsBus } from '../../src/bus/nats/nats-bus.js';
+import { NatsBus } from '../../src/bus/nats/bus.js';
 import { isSatiotError } from '../../src/errors/satiot-error.js';
 import { bytes, NATS_URL, sleep, text } from './backends.js';
 import { until } from '../support/until.js';

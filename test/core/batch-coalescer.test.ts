@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { coalesce } from '../../src/core/batch-coalescer.js';
 import { KeyedSerial } from '../../src/core/keyed-serial.js';
-import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
+import { MemoryBus } from '../../src/bus/memory/bus.js';
 import type { BusMessage } from '../../src/core/ports/bus.js';
 
 const msg = (n: number): BusMessage => ({ subject: `satiot.test.${n}`, data: Buffer.from(String(n)) });

@@ -12,7 +12,7 @@ import { Core } from '../../src/core/core.js';
 import { KeyVault } from '../../src/core/key-vault.js';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import type { Bus, BusMessage, PublishOptions } from '../../src/core/ports/bus.js';
-import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
+import { MemoryBus } from '../../src/bus/memory/bus.js';
 import { openStore } from '../../src/store/open-store.js';
 import { deadLetterSink } from '../../src/core/dead-letters.js';
 import { DECODED_SUBJECTS, UPLINK_SUBJECTS } from '../../src/core/events/subjects.js';

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Core } from '../../src/core/core.js';
 import { KeyVault } from '../../src/core/key-vault.js';
 import { ManualClock } from '../../src/core/ports/clock.js';
-import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
+import { MemoryBus } from '../../src/bus/memory/bus.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { AuditEntryInput } from '../../src/core/ports/audit-log.js';
 import { coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';

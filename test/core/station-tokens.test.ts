@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Core } from '../../src/core/core.js';
 import { KeyVault } from '../../src/core/key-vault.js';
 import { ManualClock } from '../../src/core/ports/clock.js';
-import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
+import { MemoryBus } from '../../src/bus/memory/bus.js';
 import { openStore } from '../../src/store/open-store.js';
 import { dropPostgresSchema } from '../../src/store/postgres/drop-schema.js';
 import { POSTGRES_URL } from '../store/helpers.js';

@@ -4,7 +4,7 @@ import { CounterConflictError, StaleTerminalError } from '../../core/ports/store
 import { SatiotError } from '../../errors/satiot-error.js';
 import type { IngestBatch } from './ingest-batch.js';
 import { ingestTransaction } from './ingest-transaction.js';
-import { configureSqlite } from './sqlite-pragmas.js';
+import { configureSqlite } from './pragmas.js';
 import type { WriterReply, WriterRequest, WriterSetup } from './ingest-writer.js';
 
 /**

@@ -13,7 +13,7 @@ import { withStatementCache } from './statement-cache.js';
 import { packIngestWrite, type IngestBatch, type IngestSeqsFound } from './ingest-batch.js';
 import { ingestTransaction } from './ingest-transaction.js';
 import { SqliteIngestWriter } from './ingest-writer.js';
-import { BUSY_TIMEOUT_MS, configureSqlite } from './sqlite-pragmas.js';
+import { BUSY_TIMEOUT_MS, configureSqlite } from './pragmas.js';
 
 export const SQLITE_CAPABILITIES: StoreCapabilities = { nativeBooleans: false, serverClock: false };
 

@@ -12,7 +12,7 @@ import { DeadLetterList, type DeadLetter } from '../dead-letter.js';
 import { MsgIdWindow } from '../msg-id-window.js';
 import { retryPolicy, type RetryPolicy } from '../retry-policy.js';
 import { checkConsumerName, patternTokens, subjectTokens } from '../subject-pattern.js';
-import { MemoryConsumer, type MemorySubscriber } from './memory-consumer.js';
+import { MemoryConsumer, type MemorySubscriber } from './consumer.js';
 
 export interface MemoryBusOptions {
   /** Publisher de-duplication window for `msgId` (JetStream's default: 2 minutes). */

@@ -27,7 +27,7 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import { DeadLetterList, type DeadLetter } from '../dead-letter.js';
 import { retryPolicy, type RetryPolicy } from '../retry-policy.js';
 import { checkConsumerName, patternTokens, subjectTokens } from '../subject-pattern.js';
-import { NatsConsumer } from './nats-consumer.js';
+import { NatsConsumer } from './consumer.js';
 import { ReplyMux } from './reply-mux.js';
 
 export interface NatsBusOptions {
