@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AccessControl } from '../../core/access-control.js';
 import { ROLES, type ApiKeyRecord, type Role } from '../../core/model.js';
 import { authenticate, principalOf } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
 
 const keySchema = {
@@ -62,7 +62,7 @@ export function apiKeyRoutes(access: AccessControl): FastifyPluginAsync {
               required: [...keySchema.required, 'key'],
               properties: { ...keySchema.properties, key: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -92,7 +92,7 @@ export function apiKeyRoutes(access: AccessControl): FastifyPluginAsync {
           },
           response: {
             200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: keySchema } } },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -107,7 +107,7 @@ export function apiKeyRoutes(access: AccessControl): FastifyPluginAsync {
           tags: ['access'],
           ...secured,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
-          response: { 200: keySchema, '4xx': errorSchema },
+          response: { 200: keySchema, '4xx': errorRef },
         },
       },
       async (req) => keyJson(await access.revokeKey(principalOf(req), req.params.id)),

@@ -5,7 +5,7 @@ import { fromHex } from '../../codecs/codec.js';
 import { ADMINS, allow, authenticate, checkTenant, READERS } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { USER_CODEC_PREFIX } from '../../core/codec-catalog.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso } from '../../core/iso-time.js';
 
@@ -59,7 +59,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -87,7 +87,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
               script: { type: 'string', minLength: 1, maxLength: 65536 },
             },
           },
-          response: { 201: userCodecSchema, '4xx': errorSchema },
+          response: { 201: userCodecSchema, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -120,7 +120,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
               required: ['items'],
               properties: { items: { type: 'array', items: userCodecSchema } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -144,7 +144,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
           tags: ['codecs'],
           ...secured,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
-          response: { 200: userCodecSchema, '4xx': errorSchema },
+          response: { 200: userCodecSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -179,7 +179,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
               required: ['decoded'],
               properties: { decoded: { type: 'object', additionalProperties: true } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

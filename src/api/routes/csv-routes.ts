@@ -6,7 +6,7 @@ import type { NewTerminal } from '../../core/provisioning.js';
 import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type TerminalProfile } from '../../core/model.js';
 import { isSatiotError, SatiotError } from '../../errors/satiot-error.js';
 import { ADMINS, authenticate, checkTenant } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { writeCsv, type CsvValue } from '../../report/csv-writer.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 import { iso } from '../../core/iso-time.js';
@@ -81,7 +81,7 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -144,7 +144,7 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
             additionalProperties: false,
             properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
           },
-          response: { 200: { type: 'string' }, '4xx': errorSchema },
+          response: { 200: { type: 'string' }, '4xx': errorRef },
         },
       },
       async (req, reply) => {

@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import type { DeadLetterRecord } from '../../core/ports/dead-letter-store.js';
 import { authenticate, allow, principalOf, SUPERVISORS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
 
 const OPERATOR = ['operator'] as const;
@@ -138,7 +138,7 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
               required: ['items'],
               properties: { items: { type: 'array', items: deadLetterSchema }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -166,7 +166,7 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
           tags: ['cluster'],
           security: [{ apiKey: [] }],
           params: idParams,
-          response: { 200: deadLetterSchema, '4xx': errorSchema },
+          response: { 200: deadLetterSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -185,7 +185,7 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
           tags: ['cluster'],
           security: [{ apiKey: [] }],
           params: idParams,
-          response: { 200: deadLetterSchema, '4xx': errorSchema },
+          response: { 200: deadLetterSchema, '4xx': errorRef },
         },
       },
       async (req) => {

@@ -10,7 +10,7 @@ import {
   type DecisionState,
 } from '../../core/ports/decision-store.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
 
@@ -198,7 +198,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
               required: ['items'],
               properties: { items: { type: 'array', items: decisionSchema }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -240,7 +240,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
               required: ['tenantId', 'policy'],
               properties: { tenantId: { type: 'string' }, policy: { type: 'string', enum: [...DECISION_POLICIES] } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -273,7 +273,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
               required: ['tenantId', 'policy'],
               properties: { tenantId: { type: 'string' }, policy: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -294,7 +294,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
           tags: ['intelligence'],
           ...secured,
           params: idParams,
-          response: { 200: decisionSchema, '4xx': errorSchema },
+          response: { 200: decisionSchema, '4xx': errorRef },
         },
       },
       async (req) => decisionJson(await visible(req, req.params.id), access.seesPayloads(principalOf(req))),
@@ -336,7 +336,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
               required: ['items'],
               properties: { items: { type: 'array', items: modelSchema }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -375,7 +375,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
           tags: ['intelligence'],
           ...secured,
           params: idParams,
-          response: { 200: modelSchema, '4xx': errorSchema },
+          response: { 200: modelSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -416,7 +416,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
               },
               description: 'optional: no body at all is fine',
             },
-            response: { 200: decisionSchema, '4xx': errorSchema },
+            response: { 200: decisionSchema, '4xx': errorRef },
           },
           // No body at all is fine: validated as null.
           preValidation: async (req) => {

@@ -7,7 +7,7 @@ import type { ErrorCode } from '../../errors/error-codes.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { actorOf, authenticate, checkTenant, stationOf, MEMBERS, principalOf, READERS } from '../auth.js';
 import type { Role } from '../../core/model.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { iso } from '../../core/iso-time.js';
 
 /** Largest status batch one request may carry. */
@@ -195,7 +195,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
                   eta: nullableIso,
                 },
               },
-              '4xx': errorSchema,
+              '4xx': errorRef,
             },
           },
         },
@@ -243,7 +243,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
                 required: ['items'],
                 properties: { items: { type: 'array', items: downlinkSchema }, nextCursor: { type: 'string' } },
               },
-              '4xx': errorSchema,
+              '4xx': errorRef,
             },
           },
         },
@@ -266,7 +266,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
             tags: ['downlinks'],
             ...secured,
             params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
-            response: { 200: downlinkSchema, '4xx': errorSchema },
+            response: { 200: downlinkSchema, '4xx': errorRef },
           },
         },
         async (req) => {
@@ -324,7 +324,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
                   },
                 },
               },
-              '4xx': errorSchema,
+              '4xx': errorRef,
             },
           },
         },
@@ -395,7 +395,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
                   },
                 },
               },
-              '4xx': errorSchema,
+              '4xx': errorRef,
             },
           },
         },

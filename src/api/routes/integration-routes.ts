@@ -5,7 +5,7 @@ import { ADMINS, authenticate, checkTenant, tenantScope, allow } from '../auth.j
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { checkDeliveryTarget, INTEGRATION_READERS, registeringTenant } from './integration-json.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import {
   enabledBody,
   eventsSchema,
@@ -109,7 +109,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
               events: eventsSchema,
             },
           },
-          response: { 201: mqttSchema, '4xx': errorSchema },
+          response: { 201: mqttSchema, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -129,7 +129,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
           querystring: listQuery,
           response: {
             200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: mqttSchema } } },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -148,7 +148,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
           tags: ['delivery'],
           ...secured,
           params: idParams,
-          response: { 200: mqttSchema, '4xx': errorSchema },
+          response: { 200: mqttSchema, '4xx': errorRef },
         },
       },
       async (req) => mqttJson(await owned(req, req.params.id, INTEGRATION_READERS), req),
@@ -163,7 +163,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
           ...secured,
           params: idParams,
           body: enabledBody,
-          response: { 200: mqttSchema, '4xx': errorSchema },
+          response: { 200: mqttSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -180,7 +180,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
           tags: ['delivery'],
           ...secured,
           params: idParams,
-          response: { 204: { type: 'null' }, '4xx': errorSchema },
+          response: { 204: { type: 'null' }, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -199,7 +199,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
           ...secured,
           params: idParams,
           querystring: logQuery,
-          response: { 200: logPage, '4xx': errorSchema },
+          response: { 200: logPage, '4xx': errorRef },
         },
       },
       async (req) => {

@@ -4,7 +4,7 @@ import type { AccessControl } from '../../core/access-control.js';
 import { orderTrack } from '../../solutions/track.js';
 import { passesToJson } from '../../orbit/pass-json.js';
 import { allow, authenticate, checkTenant, SUPERVISORS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
 const passesSchema = {
@@ -74,7 +74,7 @@ export function passRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           ...secured,
           params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
           querystring: windowQuery,
-          response: { 200: passesSchema, '4xx': errorSchema },
+          response: { 200: passesSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -113,7 +113,7 @@ export function passRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           ...secured,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
           querystring: windowQuery,
-          response: { 200: passesSchema, '4xx': errorSchema },
+          response: { 200: passesSchema, '4xx': errorRef },
         },
       },
       async (req) => {

@@ -10,7 +10,7 @@ import {
 } from '../../core/model.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 import { isTokenRevoked } from '../../core/station-tokens.js';
@@ -143,7 +143,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
             additionalProperties: false,
             properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
           },
-          response: { 201: tenantSchema, '4xx': errorSchema },
+          response: { 201: tenantSchema, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -162,7 +162,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
           ...secured,
           response: {
             200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: tenantSchema } } },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -183,7 +183,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
           tags: ['provisioning'],
           ...secured,
           body: newTerminalBody,
-          response: { 201: terminalSchema, '4xx': errorSchema },
+          response: { 201: terminalSchema, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -245,7 +245,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -295,7 +295,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
               required: ['items'],
               properties: { items: { type: 'array', items: terminalSchema }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -322,7 +322,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
           tags: ['provisioning'],
           ...secured,
           params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
-          response: { 200: terminalSchema, '4xx': errorSchema },
+          response: { 200: terminalSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -376,7 +376,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
               },
             },
           },
-          response: { 200: terminalSchema, '4xx': errorSchema },
+          response: { 200: terminalSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -405,7 +405,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
           tags: ['provisioning'],
           ...secured,
           params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
-          response: { 204: { type: 'null' }, '4xx': errorSchema },
+          response: { 204: { type: 'null' }, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -443,7 +443,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
               required: ['id', 'token'],
               properties: { id: { type: 'string' }, token: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -467,7 +467,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
               required: ['items'],
               properties: { items: { type: 'array', items: stationSchema } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

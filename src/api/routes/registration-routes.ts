@@ -14,7 +14,7 @@ import { isSatiotError, SatiotError } from '../../errors/satiot-error.js';
 import { parseRegistrationCsv, REGISTRATION_CSV_COLUMNS } from '../../supervision/registration-csv.js';
 import { registrationReport } from '../../supervision/registration-report.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { terminalFromRow } from './csv-routes.js';
 import { newTerminalProperties } from './provisioning-routes.js';
 import { iso } from '../../core/iso-time.js';
@@ -202,7 +202,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
               ...detailsProps,
             },
           },
-          response: { 201: registrationSchema, '4xx': errorSchema },
+          response: { 201: registrationSchema, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -225,7 +225,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
           tags: ['registration'],
           ...secured,
           params: devEuiParams,
-          response: { 200: registrationSchema, '4xx': errorSchema },
+          response: { 200: registrationSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -249,7 +249,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
             additionalProperties: false,
             properties: detailsProps,
           },
-          response: { 200: registrationSchema, '4xx': errorSchema },
+          response: { 200: registrationSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -275,7 +275,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
               reason: { type: 'string', maxLength: 500, description: 'required to reject, suspend or retire' },
             },
           },
-          response: { 200: registrationSchema, '4xx': errorSchema },
+          response: { 200: registrationSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -309,7 +309,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
                 previousTop: { type: 'integer', description: 'highest counter accepted before the reset (-1: none)' },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -342,7 +342,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
               required: ['items'],
               properties: { items: { type: 'array', items: registrationSchema }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -392,7 +392,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
                 results: { type: 'array', items: itemResult },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -438,7 +438,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
                 results: { type: 'array', items: itemResult },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -515,7 +515,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
                 suspendedTruncated: { type: 'boolean' },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -5,7 +5,7 @@ import { parseRule, type Alarm, type Rule } from '../../rules/index.js';
 import { solutionRules, SOLUTIONS, type SolutionName } from '../../rules/solution-presets.js';
 import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrUndefined } from '../../core/iso-time.js';
 
@@ -82,7 +82,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
             additionalProperties: true,
             properties: { tenantId: { type: 'string', maxLength: 64 } },
           },
-          response: { 201: ruleSchema, '4xx': errorSchema },
+          response: { 201: ruleSchema, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -111,7 +111,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           },
           response: {
             200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -133,7 +133,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           tags: ['rules'],
           ...secured,
           params: idParams,
-          response: { 200: ruleSchema, '4xx': errorSchema },
+          response: { 200: ruleSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -154,7 +154,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           ...secured,
           params: idParams,
           body: { type: 'object', additionalProperties: true },
-          response: { 200: ruleSchema, '4xx': errorSchema },
+          response: { 200: ruleSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -174,7 +174,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           tags: ['rules'],
           ...secured,
           params: idParams,
-          response: { 204: { type: 'null' }, '4xx': errorSchema },
+          response: { 204: { type: 'null' }, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -204,7 +204,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           body: { type: 'object', additionalProperties: true },
           response: {
             201: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -254,7 +254,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
               required: ['items'],
               properties: { items: { type: 'array', items: alarmSchema }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -286,7 +286,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
             tags: ['rules'],
             ...secured,
             params: idParams,
-            response: { 200: alarmSchema, '4xx': errorSchema },
+            response: { 200: alarmSchema, '4xx': errorRef },
           },
         },
         async (req) => {

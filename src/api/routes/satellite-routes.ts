@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { SatelliteRecord } from '../../core/model.js';
 import { allow, authenticate, READERS } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 
 const satelliteSchema = {
   type: 'object',
@@ -69,7 +69,7 @@ export function satelliteRoutes(core: Core, access: AccessControl): FastifyPlugi
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -98,7 +98,7 @@ export function satelliteRoutes(core: Core, access: AccessControl): FastifyPlugi
               required: ['at', 'items'],
               properties: { at: { type: 'string' }, items: { type: 'array', items: satelliteSchema } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

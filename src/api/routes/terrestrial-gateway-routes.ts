@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { GroundStationRecord } from '../../core/model.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
 /** A terrestrial gateway as the API shows it (no token: a gateway has none). */
@@ -101,7 +101,7 @@ export function terrestrialGatewayRoutes(core: Core, access: AccessControl): Fas
               tenantId: { type: 'string', maxLength: 64 },
             },
           },
-          response: { 201: gatewaySchema, '4xx': errorSchema },
+          response: { 201: gatewaySchema, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -127,7 +127,7 @@ export function terrestrialGatewayRoutes(core: Core, access: AccessControl): Fas
               required: ['items'],
               properties: { items: { type: 'array', items: gatewaySchema } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -145,7 +145,7 @@ export function terrestrialGatewayRoutes(core: Core, access: AccessControl): Fas
           tags: ['gateways'],
           ...secured,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
-          response: { 200: gatewaySchema, '4xx': errorSchema },
+          response: { 200: gatewaySchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -164,7 +164,7 @@ export function terrestrialGatewayRoutes(core: Core, access: AccessControl): Fas
           tags: ['gateways'],
           ...secured,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
-          response: { '4xx': errorSchema },
+          response: { '4xx': errorRef },
         },
       },
       async (req, reply) => {

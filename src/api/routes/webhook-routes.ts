@@ -4,7 +4,7 @@ import { ADMINS, authenticate, checkTenant, tenantScope, allow } from '../auth.j
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { checkDeliveryTarget, INTEGRATION_READERS, registeringTenant } from './integration-json.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import {
   enabledBody,
   eventsSchema,
@@ -80,7 +80,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
               required: ['id', 'secret'],
               properties: { id: { type: 'string' }, secret: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -106,7 +106,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
               required: ['items'],
               properties: { items: { type: 'array', items: webhookSchema } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -125,7 +125,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
           tags: ['delivery'],
           ...secured,
           params: idParams,
-          response: { 200: webhookSchema, '4xx': errorSchema },
+          response: { 200: webhookSchema, '4xx': errorRef },
         },
       },
       async (req) => integrationJson(await owned(req, req.params.id, INTEGRATION_READERS), req),
@@ -140,7 +140,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
           ...secured,
           params: idParams,
           body: enabledBody,
-          response: { 200: webhookSchema, '4xx': errorSchema },
+          response: { 200: webhookSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -157,7 +157,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
           tags: ['delivery'],
           ...secured,
           params: idParams,
-          response: { 204: { type: 'null' }, '4xx': errorSchema },
+          response: { 204: { type: 'null' }, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -176,7 +176,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
           ...secured,
           params: idParams,
           querystring: logQuery,
-          response: { 200: logPage, '4xx': errorSchema },
+          response: { 200: logPage, '4xx': errorRef },
         },
       },
       async (req) => {

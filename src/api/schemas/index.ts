@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { errorBodySchema } from './error.js';
+import { ref } from './ref.js';
+
+/**
+ * JSON schemas more than one route answers with (or reads), each with an `$id` that is also its
+ * name in the OpenAPI document (`#/components/schemas/<$id>`) and in web/src/api/api-types.ts.
+ * They are added once to the root instance (`addSharedSchemas`, from buildApp) and routes point at
+ * them with `ref(schema)`: validation (Ajv) and serialization (fast-json-stringify) resolve the
+ * reference, so a response still carries only the fields its schema lists.
+ */
+export const SHARED_SCHEMAS: ReadonlyArray<{ readonly $id: string }> = [errorBodySchema];
+
+/** Adds every shared schema to `app`, before its routes (child plugins see them too). */
+export function addSharedSchemas(app: FastifyInstance): void {
+  for (const s of SHARED_SCHEMAS) app.addSchema(s);
+}
+
+/** The error body, as every route's `4xx` (and 503) response. */
+export const errorRef = ref(errorBodySchema);
+
+export { ref, openApiRefResolver } from './ref.js';
+export { errorBodySchema };
