@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBodySchema } from './error.js';
+import { deliveryAttemptSchema, deliveryLogSchema, mqttIntegrationSchema, webhookSchema } from './integration.js';
 import { ref } from './ref.js';
 
 /**
@@ -9,7 +10,13 @@ import { ref } from './ref.js';
  * them with `ref(schema)`: validation (Ajv) and serialization (fast-json-stringify) resolve the
  * reference, so a response still carries only the fields its schema lists.
  */
-export const SHARED_SCHEMAS: ReadonlyArray<{ readonly $id: string }> = [errorBodySchema];
+export const SHARED_SCHEMAS: ReadonlyArray<{ readonly $id: string }> = [
+  errorBodySchema,
+  webhookSchema,
+  mqttIntegrationSchema,
+  deliveryAttemptSchema,
+  deliveryLogSchema,
+];
 
 /** Adds every shared schema to `app`, before its routes (child plugins see them too). */
 export function addSharedSchemas(app: FastifyInstance): void {
