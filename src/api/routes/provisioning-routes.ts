@@ -10,7 +10,8 @@ import {
 } from '../../core/model.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { errorRef } from '../schemas/index.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { terminalBulkResultSchema } from '../schemas/bulk.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 import { isTokenRevoked } from '../../core/station-tokens.js';
@@ -221,30 +222,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['created', 'rejected', 'results'],
-              properties: {
-                created: { type: 'integer' },
-                rejected: { type: 'integer' },
-                results: {
-                  type: 'array',
-                  description: 'one per terminal, in order',
-                  items: {
-                    type: 'object',
-                    required: ['index', 'status'],
-                    properties: {
-                      index: { type: 'integer' },
-                      devEui: { type: 'string' },
-                      id: { type: 'string' },
-                      status: { type: 'string', enum: ['created', 'rejected'] },
-                      code: { type: 'string' },
-                      message: { type: 'string' },
-                    },
-                  },
-                },
-              },
-            },
+            200: ref(terminalBulkResultSchema),
             '4xx': errorRef,
           },
         },

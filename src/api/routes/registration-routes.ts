@@ -14,7 +14,8 @@ import { isSatiotError, SatiotError } from '../../errors/satiot-error.js';
 import { parseRegistrationCsv, REGISTRATION_CSV_COLUMNS } from '../../supervision/registration-csv.js';
 import { registrationReport } from '../../supervision/registration-report.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
-import { errorRef } from '../schemas/index.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { registrationImportResultSchema, registrationRowResultSchema } from '../schemas/bulk.js';
 import { terminalFromRow } from './csv-routes.js';
 import { newTerminalProperties } from './provisioning-routes.js';
 import { iso } from '../../core/iso-time.js';
@@ -127,17 +128,6 @@ const registrationSchema = {
     binding: { type: 'object', properties: { hardwareId: { type: 'string' }, imei: { type: 'string' } } },
     createdAt: { type: 'string' },
     declaredAt: { type: 'string' },
-  },
-} as const;
-const itemResult = {
-  type: 'object',
-  required: ['status'],
-  properties: {
-    line: { type: 'integer' },
-    devEui: { type: 'string' },
-    status: { type: 'string' },
-    code: { type: 'string' },
-    message: { type: 'string' },
   },
 } as const;
 const stateCounts = {
@@ -389,7 +379,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
               properties: {
                 done: { type: 'integer' },
                 failed: { type: 'integer' },
-                results: { type: 'array', items: itemResult },
+                results: { type: 'array', items: ref(registrationRowResultSchema) },
               },
             },
             '4xx': errorRef,
@@ -429,15 +419,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
             properties: { tenantId: { type: 'string', maxLength: 64 } },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['created', 'rejected', 'results'],
-              properties: {
-                created: { type: 'integer' },
-                rejected: { type: 'integer' },
-                results: { type: 'array', items: itemResult },
-              },
-            },
+            200: ref(registrationImportResultSchema),
             '4xx': errorRef,
           },
         },

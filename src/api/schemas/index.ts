@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBodySchema } from './error.js';
+import {
+  registrationImportResultSchema,
+  registrationRowResultSchema,
+  terminalBulkResultSchema,
+  terminalImportResultSchema,
+} from './bulk.js';
 import { deliveryAttemptSchema, deliveryLogSchema, mqttIntegrationSchema, webhookSchema } from './integration.js';
 import { ref } from './ref.js';
 
@@ -16,6 +22,10 @@ export const SHARED_SCHEMAS: ReadonlyArray<{ readonly $id: string }> = [
   mqttIntegrationSchema,
   deliveryAttemptSchema,
   deliveryLogSchema,
+  terminalImportResultSchema,
+  terminalBulkResultSchema,
+  registrationRowResultSchema,
+  registrationImportResultSchema,
 ];
 
 /** Adds every shared schema to `app`, before its routes (child plugins see them too). */

@@ -17,6 +17,14 @@ export type MqttIntegration = {
   updatedAt: string;
 };
 
+export type RegistrationRowResult = {
+  line?: number;
+  devEui?: string;
+  status: string;
+  code?: string;
+  message?: string;
+};
+
 export type Webhook = {
   id: string;
   tenantId: string;
@@ -908,13 +916,7 @@ export interface ApiOperations {
     response: {
       done: number;
       failed: number;
-      results: {
-        line?: number;
-        devEui?: string;
-        status: string;
-        code?: string;
-        message?: string;
-      }[];
+      results: RegistrationRowResult[];
     };
   };
   "GET /api/v1/cluster": {
