@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBodySchema } from './error.js';
+import { decisionSchema, learnedModelSchema } from './decision.js';
+import { registrationSchema } from './registration.js';
+import { groundStationSchema, tenantSchema, terminalSchema } from './provisioning.js';
 import {
   registrationImportResultSchema,
   registrationRowResultSchema,
@@ -26,6 +29,12 @@ export const SHARED_SCHEMAS: ReadonlyArray<{ readonly $id: string }> = [
   terminalBulkResultSchema,
   registrationRowResultSchema,
   registrationImportResultSchema,
+  tenantSchema,
+  terminalSchema,
+  groundStationSchema,
+  registrationSchema,
+  decisionSchema,
+  learnedModelSchema,
 ];
 
 /** Adds every shared schema to `app`, before its routes (child plugins see them too). */
