@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBodySchema } from './error.js';
+import { alarmSchema, ruleSchema } from './rule.js';
+import { gatewaySchema } from './terrestrial-gateway.js';
+import { deadLetterSchema } from './dead-letter.js';
+import { downlinkSchema } from './downlink.js';
 import { decisionSchema, learnedModelSchema } from './decision.js';
 import { registrationSchema } from './registration.js';
 import { groundStationSchema, tenantSchema, terminalSchema } from './provisioning.js';
@@ -35,6 +39,11 @@ export const SHARED_SCHEMAS: ReadonlyArray<{ readonly $id: string }> = [
   registrationSchema,
   decisionSchema,
   learnedModelSchema,
+  ruleSchema,
+  alarmSchema,
+  gatewaySchema,
+  downlinkSchema,
+  deadLetterSchema,
 ];
 
 /** Adds every shared schema to `app`, before its routes (child plugins see them too). */
