@@ -5,22 +5,10 @@ import { fromHex } from '../../codecs/codec.js';
 import { ADMINS, allow, authenticate, checkTenant, READERS } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { USER_CODEC_PREFIX } from '../../core/codec-catalog.js';
-import { errorRef } from '../schemas/index.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { userCodecSchema } from '../schemas/codec.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso } from '../../core/iso-time.js';
-
-const userCodecSchema = {
-  type: 'object',
-  required: ['id', 'tenantId', 'name', 'codec', 'createdAt'],
-  properties: {
-    id: { type: 'string' },
-    tenantId: { type: 'string' },
-    name: { type: 'string' },
-    codec: { type: 'string', description: 'what a terminal names to use it: user:<id>' },
-    script: { type: 'string' },
-    createdAt: { type: 'string' },
-  },
-} as const;
 
 const userCodecJson = (c: UserCodecRecord, withScript: boolean) => ({
   id: c.id,
@@ -87,7 +75,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
               script: { type: 'string', minLength: 1, maxLength: 65536 },
             },
           },
-          response: { 201: userCodecSchema, '4xx': errorRef },
+          response: { 201: ref(userCodecSchema), '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -118,7 +106,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
             200: {
               type: 'object',
               required: ['items'],
-              properties: { items: { type: 'array', items: userCodecSchema } },
+              properties: { items: { type: 'array', items: ref(userCodecSchema) } },
             },
             '4xx': errorRef,
           },
@@ -144,7 +132,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
           tags: ['codecs'],
           ...secured,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
-          response: { 200: userCodecSchema, '4xx': errorRef },
+          response: { 200: ref(userCodecSchema), '4xx': errorRef },
         },
       },
       async (req) => {

@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBodySchema } from './error.js';
+import { satelliteSchema } from './satellite.js';
+import { userCodecSchema } from './codec.js';
+import { apiKeySchema } from './api-key.js';
+import { passesSchema } from './pass.js';
 import { alarmSchema, ruleSchema } from './rule.js';
 import { gatewaySchema } from './terrestrial-gateway.js';
 import { deadLetterSchema } from './dead-letter.js';
@@ -44,6 +48,10 @@ export const SHARED_SCHEMAS: ReadonlyArray<{ readonly $id: string }> = [
   gatewaySchema,
   downlinkSchema,
   deadLetterSchema,
+  satelliteSchema,
+  userCodecSchema,
+  apiKeySchema,
+  passesSchema,
 ];
 
 /** Adds every shared schema to `app`, before its routes (child plugins see them too). */

@@ -157,6 +157,27 @@ export type MqttIntegration = {
   updatedAt: string;
 };
 
+export type Passes = {
+  position: {
+    lat?: number;
+    lon?: number;
+    source?: "registered" | "last-report" | "station";
+  };
+  passes: {
+    satellite?: {
+      name?: string;
+      noradId?: number;
+    };
+    aos?: string;
+    tca?: string;
+    los?: string;
+    maxElevationDeg?: number;
+    aosAzimuthDeg?: number;
+    losAzimuthDeg?: number;
+    truncated?: boolean;
+  }[];
+};
+
 export type Registration = {
   terminalId: string;
   tenantId: string;
@@ -201,6 +222,19 @@ export type Rule = {
   id: string;
   tenantId: string;
   [key: string]: unknown;
+};
+
+export type Satellite = {
+  noradId: number;
+  name: string;
+  epoch: string;
+  format: "tle" | "omm";
+  updatedAt?: string;
+  position?: {
+    lat?: number;
+    lon?: number;
+    altKm?: number;
+  } | null;
 };
 
 export type Tenant = {
@@ -405,26 +439,7 @@ export interface ApiOperations {
     params: { devEui: string };
     query: { start?: string; hours?: number; minElevation?: number };
     body: undefined;
-    response: {
-      position: {
-        lat?: number;
-        lon?: number;
-        source?: "registered" | "last-report" | "station";
-      };
-      passes: {
-        satellite?: {
-          name?: string;
-          noradId?: number;
-        };
-        aos?: string;
-        tca?: string;
-        los?: string;
-        maxElevationDeg?: number;
-        aosAzimuthDeg?: number;
-        losAzimuthDeg?: number;
-        truncated?: boolean;
-      }[];
-    };
+    response: Passes;
   };
   "GET /api/v1/terminals/{devEui}/downlinks": {
     params: { devEui: string };
@@ -463,18 +478,7 @@ export interface ApiOperations {
     body: undefined;
     response: {
       at: string;
-      items: Array<{
-        noradId: number;
-        name: string;
-        epoch: string;
-        format: "tle" | "omm";
-        updatedAt?: string;
-        position?: {
-          lat?: number;
-          lon?: number;
-          altKm?: number;
-        } | null;
-      }>;
+      items: Satellite[];
     };
   };
   "GET /api/v1/satellites/tracks": {
@@ -911,26 +915,7 @@ export interface ApiOperations {
     params: { id: string };
     query: { start?: string; hours?: number; minElevation?: number };
     body: undefined;
-    response: {
-      position: {
-        lat?: number;
-        lon?: number;
-        source?: "registered" | "last-report" | "station";
-      };
-      passes: {
-        satellite?: {
-          name?: string;
-          noradId?: number;
-        };
-        aos?: string;
-        tca?: string;
-        los?: string;
-        maxElevationDeg?: number;
-        aosAzimuthDeg?: number;
-        losAzimuthDeg?: number;
-        truncated?: boolean;
-      }[];
-    };
+    response: Passes;
   };
   "GET /api/v1/models/{id}": {
     params: { id: string };
