@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { installErrorHandling, frameworkErrorReply } from './error-reply.js';
+import { addSharedSchemas, openApiRefResolver } from './schemas/index.js';
 import { auditHook } from './audit-hook.js';
 import type { SuspiciousInputLimits } from './suspicious-input-throttle.js';
 import { auditRoutes } from './routes/audit-routes.js';
@@ -162,6 +163,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     frameworkErrors: frameworkErrorReply,
   });
   installErrorHandling(app);
+  // Before the routes and the OpenAPI plugin: routes point at them with `ref()` (src/api/schemas).
+  addSharedSchemas(app);
   app.decorate('draining', false);
   // Before the routes, so its hooks apply to every one of them.
   if (opts.core) {
@@ -179,6 +182,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
   });
   await app.register(swagger, {
+    // The shared schemas are components named by their $id.
+    refResolver: openApiRefResolver,
     openapi: {
       info: { title: 'satiot API', version: '0.1.0', description: 'Satellite IoT service platform' },
       components: {

@@ -6,23 +6,6 @@ import { isStoreUnavailable } from '../store/store-unavailable.js';
 /** Seconds a client is told to wait before retrying after a 503 (the store or the planner busy). */
 export const RETRY_AFTER_S = 5;
 
-/** The one error body every route answers with. */
-export const errorSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        details: { type: 'object', additionalProperties: true },
-      },
-    },
-  },
-} as const;
-
 /**
  * Errors Fastify meets before routing (a URL whose percent escapes do not decode, `FST_ERR_BAD_URL`)
  * in the one error body: 400 INVALID_ARGUMENT. The `frameworkErrors` option of the Fastify factory.

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { openBus } from '../../src/bus/open-bus.js';
 import { installErrorHandling } from '../../src/api/error-reply.js';
+import { addSharedSchemas } from '../../src/api/schemas/index.js';
 import { eventRoutes } from '../../src/api/routes/event-routes.js';
 import { integrationRoutes } from '../../src/api/routes/integration-routes.js';
 import { webhookRoutes } from '../../src/api/routes/webhook-routes.js';
@@ -54,6 +55,7 @@ export async function deliveryApp(opts: { start?: boolean; deps?: Partial<Delive
     ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false } },
   });
   installErrorHandling(app);
+  addSharedSchemas(app);
   // Only the bootstrap key is used here, which AccessControl checks without asking the store for keys.
   const access = new AccessControl(
     { apiKeys: { getByHash: async () => undefined } } as unknown as Store,

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { downlinkRoutes } from '../../src/api/routes/downlink-routes.js';
 import { installErrorHandling } from '../../src/api/error-reply.js';
+import { addSharedSchemas } from '../../src/api/schemas/index.js';
 import { AccessControl } from '../../src/core/access-control.js';
 import { DownlinkService } from '../../src/core/downlink-service.js';
 import type { GroundStationRecord } from '../../src/core/model.js';
@@ -22,6 +23,7 @@ async function build(f: CoreFixture, svc: DownlinkService, access: AccessControl
     ajv: { customOptions: { allErrors: false, coerceTypes: true, removeAdditional: false } },
   });
   installErrorHandling(app);
+  addSharedSchemas(app);
   await app.register(downlinkRoutes(f.core, svc, access));
   await app.ready();
   return app;

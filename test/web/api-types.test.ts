@@ -5,6 +5,7 @@ import {
   apiTypesSource,
   DASHBOARD_OPERATIONS,
   openApiDocument,
+  refName,
   tsType,
 } from '../../scripts/web-api-types.js';
 
@@ -36,5 +37,38 @@ describe("the dashboard's API types", () => {
     );
     expect(tsType({ type: ['array', 'null'], items: { type: 'number' } })).toBe('number[] | null');
     expect(tsType(undefined)).toBe('unknown');
+  });
+
+  it('names the shared schemas (src/api/schemas) and declares each one the operations use once', () => {
+    expect(tsType({ type: 'array', items: { $ref: '#/components/schemas/Webhook' } })).toBe('Webhook[]');
+    expect(refName({ $ref: '#/components/schemas/Error-Body' })).toBe('Error_Body');
+    const src = apiTypesSource({
+      paths: {
+        '/api/v1/webhooks': {
+          get: {
+            responses: {
+              200: {
+                content: {
+                  'application/json': {
+                    schema: { type: 'object', properties: { items: { $ref: '#/components/schemas/Page' } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      components: {
+        schemas: {
+          Page: { type: 'array', items: { $ref: '#/components/schemas/Webhook' } },
+          Webhook: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+          Unused: { type: 'string' },
+        },
+      },
+    });
+    expect(src).toContain('export type Page = Webhook[];');
+    expect(src).toContain('export type Webhook = {\n  id: string;\n};');
+    expect(src).not.toContain('Unused');
+    expect(src).toContain('response: {\n      items?: Page;\n    };');
   });
 });

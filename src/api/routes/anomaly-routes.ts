@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { AccessControl, Principal } from '../../core/access-control.js';
 import { ANOMALY_KINDS, type Anomaly, type AnomalyKind } from '../../core/ports/anomaly-store.js';
 import { authenticate, allow, tenantScope, READERS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
 export const anomalySchema = {
@@ -88,7 +88,7 @@ export function anomalyRoutes(core: Core, access: AccessControl): FastifyPluginA
               required: ['items'],
               properties: { items: { type: 'array', items: anomalySchema }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -2,23 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AccessControl } from '../../core/access-control.js';
 import { ROLES, type ApiKeyRecord, type Role } from '../../core/model.js';
 import { authenticate, principalOf } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { apiKeySchema } from '../schemas/api-key.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
-
-const keySchema = {
-  type: 'object',
-  required: ['id', 'role', 'tenantId', 'name', 'prefix', 'createdAt', 'expiresAt', 'revokedAt'],
-  properties: {
-    id: { type: 'string' },
-    role: { type: 'string', enum: [...ROLES] },
-    tenantId: { type: ['string', 'null'] },
-    name: { type: 'string' },
-    prefix: { type: 'string', description: "the key's first characters, to tell keys apart" },
-    createdAt: { type: 'string' },
-    expiresAt: { type: ['string', 'null'] },
-    revokedAt: { type: ['string', 'null'] },
-  },
-} as const;
 
 const keyJson = (k: ApiKeyRecord) => ({
   id: k.id,
@@ -57,12 +43,13 @@ export function apiKeyRoutes(access: AccessControl): FastifyPluginAsync {
             },
           },
           response: {
+            // An ApiKey and, this once, the key itself (not a reference: the shared schema has no `key`).
             201: {
-              ...keySchema,
-              required: [...keySchema.required, 'key'],
-              properties: { ...keySchema.properties, key: { type: 'string' } },
+              type: 'object',
+              required: [...apiKeySchema.required, 'key'],
+              properties: { ...apiKeySchema.properties, key: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -91,8 +78,12 @@ export function apiKeyRoutes(access: AccessControl): FastifyPluginAsync {
             properties: { tenantId: { type: 'string', maxLength: 64 } },
           },
           response: {
-            200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: keySchema } } },
-            '4xx': errorSchema,
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: ref(apiKeySchema) } },
+            },
+            '4xx': errorRef,
           },
         },
       },
@@ -107,7 +98,7 @@ export function apiKeyRoutes(access: AccessControl): FastifyPluginAsync {
           tags: ['access'],
           ...secured,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
-          response: { 200: keySchema, '4xx': errorSchema },
+          response: { 200: ref(apiKeySchema), '4xx': errorRef },
         },
       },
       async (req) => keyJson(await access.revokeKey(principalOf(req), req.params.id)),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { allow, authenticate, READERS, tenantScope } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { INTEGRATION_READERS } from './integration-json.js';
 
 const KINDS = [
@@ -75,7 +75,7 @@ export function attentionRoutes(core: Core, access: AccessControl): FastifyPlugi
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -5,7 +5,7 @@ import type { AccessControl, Principal } from '../../core/access-control.js';
 import type { AuditRecord } from '../../core/ports/audit-store.js';
 import type { AuditOutcome } from '../../core/ports/audit-log.js';
 import { authenticate, allow, tenantScope, SUPERVISORS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { ChainedAuditLog } from '../../supervision/audit-log.js';
 import { verifyStoredChain } from '../../supervision/audit-verifier.js';
@@ -141,7 +141,7 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
               required: ['items'],
               properties: { items: { type: 'array', items: auditRecordSchema }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -182,7 +182,7 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
             additionalProperties: false,
             properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
           },
-          response: { 200: { type: 'string', description: 'application/x-ndjson' }, '4xx': errorSchema },
+          response: { 200: { type: 'string', description: 'application/x-ndjson' }, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -250,7 +250,7 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { authenticate, allow, SUPERVISORS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { iso } from '../../core/iso-time.js';
 
 const clusterSchema = {
@@ -85,7 +85,7 @@ export function clusterRoutes(core: Core, access: AccessControl): FastifyPluginA
           summary: 'Nodes, leases held, outbox and consumer lag, dead letters',
           tags: ['cluster'],
           security: [{ apiKey: [] }],
-          response: { 200: clusterSchema, '4xx': errorSchema },
+          response: { 200: clusterSchema, '4xx': errorRef },
         },
       },
       async (req) => {

@@ -5,22 +5,10 @@ import { fromHex } from '../../codecs/codec.js';
 import { ADMINS, allow, authenticate, checkTenant, READERS } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { USER_CODEC_PREFIX } from '../../core/codec-catalog.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { userCodecSchema } from '../schemas/codec.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso } from '../../core/iso-time.js';
-
-const userCodecSchema = {
-  type: 'object',
-  required: ['id', 'tenantId', 'name', 'codec', 'createdAt'],
-  properties: {
-    id: { type: 'string' },
-    tenantId: { type: 'string' },
-    name: { type: 'string' },
-    codec: { type: 'string', description: 'what a terminal names to use it: user:<id>' },
-    script: { type: 'string' },
-    createdAt: { type: 'string' },
-  },
-} as const;
 
 const userCodecJson = (c: UserCodecRecord, withScript: boolean) => ({
   id: c.id,
@@ -59,7 +47,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -87,7 +75,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
               script: { type: 'string', minLength: 1, maxLength: 65536 },
             },
           },
-          response: { 201: userCodecSchema, '4xx': errorSchema },
+          response: { 201: ref(userCodecSchema), '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -118,9 +106,9 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
             200: {
               type: 'object',
               required: ['items'],
-              properties: { items: { type: 'array', items: userCodecSchema } },
+              properties: { items: { type: 'array', items: ref(userCodecSchema) } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -144,7 +132,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
           tags: ['codecs'],
           ...secured,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
-          response: { 200: userCodecSchema, '4xx': errorSchema },
+          response: { 200: ref(userCodecSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -179,7 +167,7 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
               required: ['decoded'],
               properties: { decoded: { type: 'object', additionalProperties: true } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

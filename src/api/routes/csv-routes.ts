@@ -6,7 +6,8 @@ import type { NewTerminal } from '../../core/provisioning.js';
 import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type TerminalProfile } from '../../core/model.js';
 import { isSatiotError, SatiotError } from '../../errors/satiot-error.js';
 import { ADMINS, authenticate, checkTenant } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { terminalImportResultSchema } from '../schemas/bulk.js';
 import { writeCsv, type CsvValue } from '../../report/csv-writer.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 import { iso } from '../../core/iso-time.js';
@@ -58,30 +59,8 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
             properties: { tenantId: { type: 'string', maxLength: 64 } },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['created', 'rejected', 'results'],
-              properties: {
-                created: { type: 'integer' },
-                rejected: { type: 'integer' },
-                results: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    required: ['line', 'status'],
-                    properties: {
-                      line: { type: 'integer' },
-                      devEui: { type: 'string' },
-                      id: { type: 'string' },
-                      status: { type: 'string', enum: ['created', 'rejected'] },
-                      code: { type: 'string' },
-                      message: { type: 'string' },
-                    },
-                  },
-                },
-              },
-            },
-            '4xx': errorSchema,
+            200: ref(terminalImportResultSchema),
+            '4xx': errorRef,
           },
         },
       },
@@ -144,7 +123,7 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
             additionalProperties: false,
             properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
           },
-          response: { 200: { type: 'string' }, '4xx': errorSchema },
+          response: { 200: { type: 'string' }, '4xx': errorRef },
         },
       },
       async (req, reply) => {

@@ -3,37 +3,11 @@ import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import type { DeadLetterRecord } from '../../core/ports/dead-letter-store.js';
 import { authenticate, allow, principalOf, SUPERVISORS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { deadLetterSchema } from '../schemas/dead-letter.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
 
 const OPERATOR = ['operator'] as const;
-
-export const deadLetterSchema = {
-  type: 'object',
-  required: ['id', 'consumer', 'subject', 'eventId', 'attempts', 'error', 'failedAt', 'state', 'replays'],
-  properties: {
-    id: { type: 'string' },
-    consumer: { type: 'string', description: 'the durable consumer that gave up' },
-    subject: { type: 'string' },
-    eventId: { type: ['string', 'null'] },
-    attempts: { type: 'integer' },
-    error: { type: 'string', description: 'the last failure' },
-    failedAt: { type: 'string' },
-    state: { type: 'string', enum: ['open', 'resolved'] },
-    replays: { type: 'integer' },
-    replayedAt: { type: ['string', 'null'] },
-    lastReplayError: { type: ['string', 'null'] },
-    resolvedAt: { type: ['string', 'null'] },
-    event: {
-      description:
-        'the event as published (JSON), when asked for one dead letter; for a key that may not see payloads only its identifying fields',
-    },
-    eventRedacted: {
-      type: 'boolean',
-      description: 'true when `event` holds only identifying fields (a regulator key without payload access)',
-    },
-  },
-} as const;
 
 /**
  * The fields of an event that identify it without carrying a terminal's data: what a regulator who
@@ -136,9 +110,9 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
             200: {
               type: 'object',
               required: ['items'],
-              properties: { items: { type: 'array', items: deadLetterSchema }, nextCursor: { type: 'string' } },
+              properties: { items: { type: 'array', items: ref(deadLetterSchema) }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -166,7 +140,7 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
           tags: ['cluster'],
           security: [{ apiKey: [] }],
           params: idParams,
-          response: { 200: deadLetterSchema, '4xx': errorSchema },
+          response: { 200: ref(deadLetterSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -185,7 +159,7 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
           tags: ['cluster'],
           security: [{ apiKey: [] }],
           params: idParams,
-          response: { 200: deadLetterSchema, '4xx': errorSchema },
+          response: { 200: ref(deadLetterSchema), '4xx': errorRef },
         },
       },
       async (req) => {

@@ -10,75 +10,13 @@ import {
   type DecisionState,
 } from '../../core/ports/decision-store.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { learnedModelSchema } from '../schemas/decision.js';
+import { decisionSchema } from '../schemas/decision.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
-
-const decisionSchema = {
-  type: 'object',
-  required: [
-    'id',
-    'tenantId',
-    'devEui',
-    'ruleId',
-    'alarmId',
-    'action',
-    'model',
-    'confidence',
-    'policy',
-    'state',
-    'createdAt',
-    'decidedBy',
-    'decidedAt',
-    'undoneBy',
-    'undoneAt',
-  ],
-  properties: {
-    id: { type: 'string' },
-    tenantId: { type: 'string' },
-    devEui: { type: 'string' },
-    ruleId: { type: 'string' },
-    alarmId: { type: 'string' },
-    action: {
-      type: 'object',
-      description: 'what the decision does: a command to the terminal',
-      properties: {
-        kind: { type: 'string', enum: ['downlink'] },
-        fPort: { type: 'integer' },
-        payloadHex: { type: 'string' },
-        confirmed: { type: 'boolean' },
-        priority: { type: 'string' },
-        command: {
-          type: 'string',
-          description: 'the command the bytes were built for, e.g. sl651.intensive-reporting',
-        },
-      },
-    },
-    inputs: {
-      type: 'object',
-      additionalProperties: true,
-      description:
-        "the alarm's evidence: each condition with the values behind it (left out, with the command's payloadHex, for keys that may not see payloads)",
-    },
-    model: { type: 'string', description: 'what judged the inputs, e.g. rule/anomaly:local-median' },
-    modelId: {
-      type: ['string', 'null'],
-      description:
-        'the stored learned model that judged (GET /api/v1/models/{id}: its version, parameters and training window); null for a plain rule',
-    },
-    confidence: { type: 'number', description: "0..1: a learned condition's score, 1 for a plain rule" },
-    policy: { type: 'string', enum: [...DECISION_POLICIES] },
-    state: { type: 'string', enum: [...DECISION_STATES] },
-    createdAt: { type: 'string' },
-    decidedBy: { type: ['string', 'null'], description: 'policy:auto, or who approved or rejected it' },
-    decidedAt: { type: ['string', 'null'] },
-    reason: { type: ['string', 'null'] },
-    undoneBy: { type: ['string', 'null'] },
-    undoneAt: { type: ['string', 'null'] },
-  },
-} as const;
 
 /** A decision as the API shows it; without payloads (a regulator's key) its inputs and the command's bytes are left out. */
 function decisionJson(d: Decision, withInputs: boolean) {
@@ -104,41 +42,6 @@ function decisionJson(d: Decision, withInputs: boolean) {
     undoneAt: isoOrNull(d.undoneAt),
   };
 }
-
-const modelSchema = {
-  type: 'object',
-  required: [
-    'id',
-    'tenantId',
-    'subject',
-    'kind',
-    'field',
-    'version',
-    'trainedFrom',
-    'trainedTo',
-    'observations',
-    'createdAt',
-  ],
-  properties: {
-    id: { type: 'string' },
-    tenantId: { type: 'string' },
-    subject: { type: 'string', description: "what it models: a terminal's id" },
-    devEui: { type: 'string', description: "the terminal's DevEUI, when the subject is a terminal" },
-    kind: { type: 'string', description: 'forecast or anomaly' },
-    field: { type: 'string', description: 'the field it models, as rules name it' },
-    version: { type: 'integer', description: '1, 2, … as the series is refitted' },
-    params: {
-      type: 'object',
-      additionalProperties: true,
-      description:
-        'the method and what was fitted: seasonal periods, tide, interval, thresholds (left out for keys that may not see payloads)',
-    },
-    trainedFrom: { type: 'string' },
-    trainedTo: { type: 'string' },
-    observations: { type: 'integer' },
-    createdAt: { type: 'string' },
-  },
-} as const;
 
 function modelJson(m: LearnedModel, devEui: string | undefined, withParams: boolean) {
   return {
@@ -196,9 +99,9 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
             200: {
               type: 'object',
               required: ['items'],
-              properties: { items: { type: 'array', items: decisionSchema }, nextCursor: { type: 'string' } },
+              properties: { items: { type: 'array', items: ref(decisionSchema) }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -240,7 +143,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
               required: ['tenantId', 'policy'],
               properties: { tenantId: { type: 'string' }, policy: { type: 'string', enum: [...DECISION_POLICIES] } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -273,7 +176,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
               required: ['tenantId', 'policy'],
               properties: { tenantId: { type: 'string' }, policy: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -294,7 +197,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
           tags: ['intelligence'],
           ...secured,
           params: idParams,
-          response: { 200: decisionSchema, '4xx': errorSchema },
+          response: { 200: ref(decisionSchema), '4xx': errorRef },
         },
       },
       async (req) => decisionJson(await visible(req, req.params.id), access.seesPayloads(principalOf(req))),
@@ -334,9 +237,9 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
             200: {
               type: 'object',
               required: ['items'],
-              properties: { items: { type: 'array', items: modelSchema }, nextCursor: { type: 'string' } },
+              properties: { items: { type: 'array', items: ref(learnedModelSchema) }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -375,7 +278,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
           tags: ['intelligence'],
           ...secured,
           params: idParams,
-          response: { 200: modelSchema, '4xx': errorSchema },
+          response: { 200: ref(learnedModelSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -416,7 +319,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
               },
               description: 'optional: no body at all is fine',
             },
-            response: { 200: decisionSchema, '4xx': errorSchema },
+            response: { 200: ref(decisionSchema), '4xx': errorRef },
           },
           // No body at all is fine: validated as null.
           preValidation: async (req) => {

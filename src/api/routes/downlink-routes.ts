@@ -7,7 +7,8 @@ import type { ErrorCode } from '../../errors/error-codes.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { actorOf, authenticate, checkTenant, stationOf, MEMBERS, principalOf, READERS } from '../auth.js';
 import type { Role } from '../../core/model.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { downlinkSchema, isoTime, nullableIso } from '../schemas/downlink.js';
 import { iso } from '../../core/iso-time.js';
 
 /** Largest status batch one request may carry. */
@@ -16,97 +17,6 @@ export const MAX_STATUS_UPDATES = 1000;
 // Codes the catalogue (src/errors/error-codes.ts) gains with this change; typed here until it has them.
 const INVALID = 'DOWNLINK_INVALID' satisfies ErrorCode;
 const NOT_FOUND = 'DOWNLINK_NOT_FOUND' satisfies ErrorCode;
-
-const isoTime = { type: 'string', maxLength: 40, description: 'ISO 8601' } as const;
-const nullableIso = { type: ['string', 'null'], description: 'ISO 8601' } as const;
-
-const stepSchema = {
-  type: 'object',
-  required: ['state', 'at'],
-  properties: {
-    state: { type: 'string', enum: [...DOWNLINK_STATES] },
-    at: { type: 'string' },
-    stationId: { type: 'string' },
-    satelliteId: { type: 'string' },
-    eta: { type: 'string' },
-    reason: {
-      type: 'string',
-      description:
-        'missed-contact, no-route, replanned, no-tx-ack; the path that took it (terrestrial, directip, directip-queued); or why it failed (an SBD_MT_* code)',
-    },
-    queuePosition: {
-      type: 'integer',
-      description: "Iridium: its place in the gateway's queue for the terminal (1..50)",
-    },
-    autoIdReference: { type: 'integer', description: "Iridium: the gateway's reference for the MT message" },
-    mtmsn: { type: 'integer', description: "Iridium: the MT sequence number the terminal's session reported" },
-    missedContact: {
-      type: 'object',
-      properties: {
-        stationId: { type: 'string' },
-        satelliteId: { type: 'string' },
-        start: { type: 'string' },
-        end: { type: 'string' },
-      },
-    },
-  },
-} as const;
-
-const downlinkSchema = {
-  type: 'object',
-  required: [
-    'id',
-    'tenantId',
-    'devEui',
-    'fPort',
-    'confirmed',
-    'priority',
-    'state',
-    'eta',
-    'fCntDown',
-    'createdAt',
-    'expiresAt',
-    'history',
-  ],
-  properties: {
-    id: { type: 'string' },
-    tenantId: { type: 'string' },
-    devEui: { type: 'string' },
-    fPort: { type: 'integer' },
-    payload: {
-      type: 'string',
-      description: 'application payload, base64 (left out for regulators unless the deployment allows them payloads)',
-    },
-    confirmed: { type: 'boolean' },
-    priority: { type: 'string', enum: ['normal', 'emergency'] },
-    state: { type: 'string', enum: [...DOWNLINK_STATES] },
-    eta: {
-      ...nullableIso,
-      description: 'when the frame reaches the terminal: planned, or reported once transmitted; null without a route',
-    },
-    fCntDown: { type: ['integer', 'null'], description: 'the frame counter, given when first scheduled' },
-    createdAt: { type: 'string' },
-    expiresAt: { type: 'string' },
-    alarmId: { type: 'string', description: 'the rule alarm that asked for it' },
-    route: {
-      type: 'object',
-      properties: {
-        stationId: { type: 'string' },
-        satelliteId: { type: 'string' },
-        contactStart: { type: 'string' },
-        contactEnd: { type: 'string' },
-        uploadAt: { type: 'string' },
-        deliveryStart: nullableIso,
-        deliveryEnd: nullableIso,
-      },
-    },
-    history: {
-      type: 'array',
-      items: stepSchema,
-      description: 'every state the downlink entered, with its time, oldest first',
-    },
-  },
-} as const;
 
 const devEuiParams = {
   type: 'object',
@@ -195,7 +105,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
                   eta: nullableIso,
                 },
               },
-              '4xx': errorSchema,
+              '4xx': errorRef,
             },
           },
         },
@@ -241,9 +151,9 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
               200: {
                 type: 'object',
                 required: ['items'],
-                properties: { items: { type: 'array', items: downlinkSchema }, nextCursor: { type: 'string' } },
+                properties: { items: { type: 'array', items: ref(downlinkSchema) }, nextCursor: { type: 'string' } },
               },
-              '4xx': errorSchema,
+              '4xx': errorRef,
             },
           },
         },
@@ -266,7 +176,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
             tags: ['downlinks'],
             ...secured,
             params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
-            response: { 200: downlinkSchema, '4xx': errorSchema },
+            response: { 200: ref(downlinkSchema), '4xx': errorRef },
           },
         },
         async (req) => {
@@ -324,7 +234,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
                   },
                 },
               },
-              '4xx': errorSchema,
+              '4xx': errorRef,
             },
           },
         },
@@ -395,7 +305,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
                   },
                 },
               },
-              '4xx': errorSchema,
+              '4xx': errorRef,
             },
           },
         },

@@ -5,7 +5,7 @@ import type { DeliveryService } from '../../core/delivery/delivery-service.js';
 import { parseKinds, type EventFilter } from '../../core/delivery/event-filter.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { bearerToken, checkTenant, MEMBERS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 
 /** Bytes a client may leave unread before it is disconnected (1 MiB): a slow reader never holds events in memory for long. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -91,7 +91,7 @@ export function eventRoutes(
             key: { type: 'string', maxLength: 200, description: 'the API key, for clients that cannot set headers' },
           },
         },
-        response: { '4xx': errorSchema },
+        response: { '4xx': errorRef },
       },
       preHandler: async (req) => {
         await authorizeEventStream(req, access);

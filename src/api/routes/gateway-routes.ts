@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { UplinkFrameInput } from '../../core/ingest-pipeline.js';
 import { stationOf } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
 /** Largest batch one request may carry. */
@@ -71,7 +71,7 @@ export function gatewayRoutes(core: Core): FastifyPluginAsync {
               frames: { type: 'array', minItems: 1, maxItems: MAX_FRAMES_PER_BATCH, items: uplinkFrameSchema },
             },
           },
-          response: { 200: resultsSchema, '4xx': errorSchema },
+          response: { 200: resultsSchema, '4xx': errorRef },
         },
       },
       async (req) => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 
 /** What a readiness check found: each part `ok` or why not. */
 export type Readiness = Readonly<Record<string, string>>;
@@ -54,7 +54,7 @@ export function healthRoutes(o: HealthOptions = {}): FastifyPluginAsync {
                 checks: { type: 'object', additionalProperties: { type: 'string' } },
               },
             },
-            503: errorSchema,
+            503: errorRef,
           },
         },
       },

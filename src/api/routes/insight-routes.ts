@@ -7,7 +7,7 @@ import { frameLossScores } from '../../learn/link.js';
 import { forecastSeries } from '../../learn/forecast.js';
 import { augursEngine } from '../../integrations/augurs-engine.js';
 import { authenticate, checkTenant } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
 
@@ -112,7 +112,7 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
                 model: modelSchema,
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -166,7 +166,7 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
                 model: modelSchema,
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -246,7 +246,7 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
                 model: modelSchema,
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -1,4 +1,3 @@
-import { EVENT_KINDS } from '../../core/delivery/delivery-event.js';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../core/model.js';
 import { isInternalHost } from '../../integrations/internal-address.js';
@@ -9,34 +8,9 @@ import type { IntegrationKind, IntegrationRecord, LoggedAttempt } from '../../co
 import { iso } from '../../core/iso-time.js';
 
 /**
- * JSON views and schemas shared by the webhook and MQTT integration routes: the two are one record
- * kind in the core, with the same lifecycle and the same delivery log.
+ * JSON views shared by the webhook and MQTT integration routes: the two are one record kind in the
+ * core, with the same lifecycle and the same delivery log (their schemas: src/api/schemas/integration.ts).
  */
-
-export const eventsSchema = {
-  type: 'array',
-  minItems: 1,
-  maxItems: EVENT_KINDS.length,
-  uniqueItems: true,
-  items: { type: 'string', enum: [...EVENT_KINDS] },
-} as const;
-
-/** One entry of a delivery log (webhooks and MQTT integrations alike). */
-export const attemptSchema = {
-  type: 'object',
-  required: ['deliveryId', 'event', 'attempt', 'outcome', 'durationMs', 'at'],
-  properties: {
-    deliveryId: { type: 'string' },
-    event: { type: 'string', enum: [...EVENT_KINDS] },
-    messageId: { type: 'string' },
-    attempt: { type: 'integer' },
-    outcome: { type: 'string', enum: ['delivered', 'retrying', 'failed'] },
-    statusCode: { type: 'integer' },
-    error: { type: 'string' },
-    durationMs: { type: 'integer' },
-    at: { type: 'string' },
-  },
-} as const;
 
 export function attemptJson(a: LoggedAttempt) {
   return {
@@ -84,36 +58,6 @@ export function integrationJson(r: IntegrationRecord, req: FastifyRequest) {
     updatedAt: iso(r.updatedAt),
   };
 }
-
-export const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', maxLength: 64 } },
-} as const;
-export const enabledBody = {
-  type: 'object',
-  required: ['enabled'],
-  additionalProperties: false,
-  properties: { enabled: { type: 'boolean' } },
-} as const;
-export const listQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { tenantId: { type: 'string', maxLength: 64 } },
-} as const;
-export const logQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-    cursor: { type: 'string', maxLength: 200 },
-  },
-} as const;
-export const logPage = {
-  type: 'object',
-  required: ['items'],
-  properties: { items: { type: 'array', items: attemptSchema }, nextCursor: { type: 'string' } },
-} as const;
 
 /** The delivery log route of an integration kind (the same for webhooks and MQTT). */
 export async function logRoute(

@@ -4,51 +4,26 @@ import type { IntegrationRecord } from '../../core/ports/delivery-store.js';
 import { ADMINS, authenticate, checkTenant, tenantScope, allow } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { checkDeliveryTarget, INTEGRATION_READERS, registeringTenant } from './integration-json.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
 import {
   enabledBody,
   eventsSchema,
   idParams,
-  integrationJson,
   listQuery,
-  logPage,
   logQuery,
+  registeringTenantProperty,
+  deliveryLogSchema,
+  mqttIntegrationSchema,
+} from '../schemas/integration.js';
+import {
+  checkDeliveryTarget,
+  INTEGRATION_READERS,
+  integrationJson,
   logRoute,
+  registeringTenant,
 } from './integration-json.js';
 
 /** An MQTT integration as the API shows it: never the password, only whether there is one. */
-const mqttSchema = {
-  type: 'object',
-  required: [
-    'id',
-    'tenantId',
-    'url',
-    'events',
-    'topicPrefix',
-    'hasPassword',
-    'enabled',
-    'consecutiveFailures',
-    'createdAt',
-    'updatedAt',
-  ],
-  properties: {
-    id: { type: 'string' },
-    tenantId: { type: 'string' },
-    url: { type: 'string' },
-    events: eventsSchema,
-    username: { type: 'string' },
-    hasPassword: { type: 'boolean' },
-    topicPrefix: { type: 'string' },
-    enabled: { type: 'boolean' },
-    disabledAt: { type: 'string' },
-    disabledReason: { type: 'string' },
-    consecutiveFailures: { type: 'integer' },
-    createdAt: { type: 'string' },
-    updatedAt: { type: 'string' },
-  },
-} as const;
-
 function mqttJson(r: IntegrationRecord, req: FastifyRequest) {
   return {
     ...integrationJson(r, req),
@@ -97,11 +72,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
             required: ['url'],
             additionalProperties: false,
             properties: {
-              tenantId: {
-                type: 'string',
-                maxLength: 64,
-                description: 'Default: the tenant of a tenant key (operators name one)',
-              },
+              tenantId: registeringTenantProperty,
               url: { type: 'string', maxLength: 2048 },
               username: { type: 'string', maxLength: 256 },
               password: { type: 'string', maxLength: 1024 },
@@ -109,7 +80,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
               events: eventsSchema,
             },
           },
-          response: { 201: mqttSchema, '4xx': errorSchema },
+          response: { 201: ref(mqttIntegrationSchema), '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -128,8 +99,12 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
           ...secured,
           querystring: listQuery,
           response: {
-            200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: mqttSchema } } },
-            '4xx': errorSchema,
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: ref(mqttIntegrationSchema) } },
+            },
+            '4xx': errorRef,
           },
         },
       },
@@ -148,7 +123,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
           tags: ['delivery'],
           ...secured,
           params: idParams,
-          response: { 200: mqttSchema, '4xx': errorSchema },
+          response: { 200: ref(mqttIntegrationSchema), '4xx': errorRef },
         },
       },
       async (req) => mqttJson(await owned(req, req.params.id, INTEGRATION_READERS), req),
@@ -163,7 +138,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
           ...secured,
           params: idParams,
           body: enabledBody,
-          response: { 200: mqttSchema, '4xx': errorSchema },
+          response: { 200: ref(mqttIntegrationSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -180,7 +155,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
           tags: ['delivery'],
           ...secured,
           params: idParams,
-          response: { 204: { type: 'null' }, '4xx': errorSchema },
+          response: { 204: { type: 'null' }, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -199,7 +174,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
           ...secured,
           params: idParams,
           querystring: logQuery,
-          response: { 200: logPage, '4xx': errorSchema },
+          response: { 200: ref(deliveryLogSchema), '4xx': errorRef },
         },
       },
       async (req) => {

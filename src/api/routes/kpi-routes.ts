@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import type { MessageWithReceptions } from '../../core/model.js';
 import { allow, authenticate, principalOf, READERS, SUPERVISORS, tenantScope } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 
 /** Most messages one KPI answer reads (newest first per terminal); beyond it the figures are a sample and say so. */
 export const MAX_KPI_MESSAGES = 20_000;
@@ -122,7 +122,7 @@ export function kpiRoutes(core: Core, access: AccessControl): FastifyPluginAsync
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

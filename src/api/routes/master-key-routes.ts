@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { actorOf, allow, authenticate } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 
 const counts = {
   type: 'object',
@@ -45,7 +45,7 @@ export function masterKeyRoutes(core: Core, access: AccessControl): FastifyPlugi
                 unknownKeyIds: { type: 'array', items: { type: 'string' } },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -75,7 +75,7 @@ export function masterKeyRoutes(core: Core, access: AccessControl): FastifyPlugi
                 skipped: { type: 'integer' },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -4,7 +4,7 @@ import type { MessageWithReceptions } from '../../core/model.js';
 import type { MessageDelivery } from '../../core/ports/delivery-store.js';
 import { authenticate, allow, checkTenant, principalOf, SUPERVISORS } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso } from '../../core/iso-time.js';
 
@@ -178,7 +178,7 @@ export function messageRoutes(core: Core, access: AccessControl): FastifyPluginA
               required: ['items'],
               properties: { items: { type: 'array', items: messageSchema }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -228,7 +228,7 @@ export function messageRoutes(core: Core, access: AccessControl): FastifyPluginA
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { allow, authenticate, SUPERVISORS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 
 const HOUR_MS = 3_600_000;
 const count = { type: 'integer' } as const;
@@ -92,7 +92,7 @@ export function networkRoutes(core: Core, access: AccessControl): FastifyPluginA
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -4,39 +4,9 @@ import type { AccessControl } from '../../core/access-control.js';
 import { orderTrack } from '../../solutions/logistics/track.js';
 import { passesToJson } from '../../orbit/pass-json.js';
 import { allow, authenticate, checkTenant, SUPERVISORS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { passesSchema } from '../schemas/pass.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-
-const passesSchema = {
-  type: 'object',
-  required: ['position', 'passes'],
-  properties: {
-    position: {
-      type: 'object',
-      properties: {
-        lat: { type: 'number' },
-        lon: { type: 'number' },
-        source: { type: 'string', enum: ['registered', 'last-report', 'station'] },
-      },
-    },
-    passes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          satellite: { type: 'object', properties: { name: { type: 'string' }, noradId: { type: 'integer' } } },
-          aos: { type: 'string' },
-          tca: { type: 'string' },
-          los: { type: 'string' },
-          maxElevationDeg: { type: 'number' },
-          aosAzimuthDeg: { type: 'number' },
-          losAzimuthDeg: { type: 'number' },
-          truncated: { type: 'boolean' },
-        },
-      },
-    },
-  },
-} as const;
 
 const windowQuery = {
   type: 'object',
@@ -74,7 +44,7 @@ export function passRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           ...secured,
           params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
           querystring: windowQuery,
-          response: { 200: passesSchema, '4xx': errorSchema },
+          response: { 200: ref(passesSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -113,7 +83,7 @@ export function passRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           ...secured,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
           querystring: windowQuery,
-          response: { 200: passesSchema, '4xx': errorSchema },
+          response: { 200: ref(passesSchema), '4xx': errorRef },
         },
       },
       async (req) => {

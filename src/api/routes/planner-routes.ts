@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { generateWalker, parseWalker } from '../../orbit/walker.js';
 import { toTleText } from '../../orbit/tle-format.js';
 import { toOmm } from '../../orbit/omm-format.js';
@@ -107,7 +107,7 @@ export function plannerRoutes(pool: PlannerPool): FastifyPluginAsync {
                 warnings: { type: 'array', items: { type: 'string' } },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -145,7 +145,7 @@ export function plannerRoutes(pool: PlannerPool): FastifyPluginAsync {
           },
           response: {
             200: planResponse(COVERAGE_FIELDS),
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -175,7 +175,7 @@ export function plannerRoutes(pool: PlannerPool): FastifyPluginAsync {
           },
           response: {
             200: planResponse(LATENCY_FIELDS),
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -203,7 +203,7 @@ export function plannerRoutes(pool: PlannerPool): FastifyPluginAsync {
             200: {
               anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', additionalProperties: true } }],
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

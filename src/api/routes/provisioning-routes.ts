@@ -1,26 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { terminalView, type NewTerminal } from '../../core/provisioning.js';
-import {
-  CRYPTO_SUITES,
-  TERMINAL_PROFILES,
-  TERMINAL_STATUSES,
-  TERMINAL_TRANSPORTS,
-  type TerminalProfile,
-} from '../../core/model.js';
+import { CRYPTO_SUITES, TERMINAL_PROFILES, TERMINAL_TRANSPORTS, type TerminalProfile } from '../../core/model.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { tenantSchema } from '../schemas/provisioning.js';
+import { groundStationSchema } from '../schemas/provisioning.js';
+import { terminalSchema } from '../schemas/provisioning.js';
+import { terminalBulkResultSchema } from '../schemas/bulk.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 import { isTokenRevoked } from '../../core/station-tokens.js';
 import { iso } from '../../core/iso-time.js';
 
-const tenantSchema = {
-  type: 'object',
-  required: ['id', 'name', 'createdAt'],
-  properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string' } },
-} as const;
 const geoSchema = {
   type: 'object',
   required: ['lat', 'lon'],
@@ -29,49 +22,6 @@ const geoSchema = {
     lat: { type: 'number', minimum: -90, maximum: 90 },
     lon: { type: 'number', minimum: -180, maximum: 180 },
     altM: { type: 'number', minimum: -500, maximum: 100000, default: 0 },
-  },
-} as const;
-/** A terminal as shown by the API: no key material, ever (the response schema drops anything else). */
-export const terminalSchema = {
-  type: 'object',
-  required: ['id', 'tenantId', 'devEui', 'devAddr', 'suite', 'profile', 'enabled', 'createdAt'],
-  properties: {
-    id: { type: 'string' },
-    tenantId: { type: 'string' },
-    devEui: { type: 'string' },
-    devAddr: { type: 'string' },
-    suite: { type: 'string' },
-    profile: { type: 'string' },
-    expectedMessagesPerDay: { type: 'number' },
-    enabled: { type: 'boolean' },
-    status: {
-      type: 'string',
-      enum: [...TERMINAL_STATUSES],
-      description: 'registration lifecycle: only approved terminals are heard',
-    },
-    location: {
-      type: 'object',
-      properties: { lat: { type: 'number' }, lon: { type: 'number' }, altM: { type: 'number' } },
-    },
-    codec: { type: 'string', description: 'payload codec: a built-in name or user:<id>' },
-    transport: { type: 'string', enum: [...TERMINAL_TRANSPORTS], description: 'lorawan (absent) or iridium-sbd' },
-    imei: { type: 'string', description: "an Iridium terminal's IMEI" },
-    name: { type: 'string', description: 'what people call it' },
-    createdAt: { type: 'string' },
-  },
-} as const;
-const stationSchema = {
-  type: 'object',
-  required: ['id', 'name', 'lat', 'lon', 'altM', 'enabled', 'tokenRevoked', 'createdAt'],
-  properties: {
-    id: { type: 'string' },
-    name: { type: 'string' },
-    lat: { type: 'number' },
-    lon: { type: 'number' },
-    altM: { type: 'number' },
-    enabled: { type: 'boolean' },
-    tokenRevoked: { type: 'boolean', description: 'its token was revoked (POST …/token issues a new one)' },
-    createdAt: { type: 'string' },
   },
 } as const;
 
@@ -143,7 +93,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
             additionalProperties: false,
             properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
           },
-          response: { 201: tenantSchema, '4xx': errorSchema },
+          response: { 201: ref(tenantSchema), '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -161,8 +111,12 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
           tags: ['provisioning'],
           ...secured,
           response: {
-            200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: tenantSchema } } },
-            '4xx': errorSchema,
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: ref(tenantSchema) } },
+            },
+            '4xx': errorRef,
           },
         },
       },
@@ -183,7 +137,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
           tags: ['provisioning'],
           ...secured,
           body: newTerminalBody,
-          response: { 201: terminalSchema, '4xx': errorSchema },
+          response: { 201: ref(terminalSchema), '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -221,31 +175,8 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['created', 'rejected', 'results'],
-              properties: {
-                created: { type: 'integer' },
-                rejected: { type: 'integer' },
-                results: {
-                  type: 'array',
-                  description: 'one per terminal, in order',
-                  items: {
-                    type: 'object',
-                    required: ['index', 'status'],
-                    properties: {
-                      index: { type: 'integer' },
-                      devEui: { type: 'string' },
-                      id: { type: 'string' },
-                      status: { type: 'string', enum: ['created', 'rejected'] },
-                      code: { type: 'string' },
-                      message: { type: 'string' },
-                    },
-                  },
-                },
-              },
-            },
-            '4xx': errorSchema,
+            200: ref(terminalBulkResultSchema),
+            '4xx': errorRef,
           },
         },
       },
@@ -293,9 +224,9 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
             200: {
               type: 'object',
               required: ['items'],
-              properties: { items: { type: 'array', items: terminalSchema }, nextCursor: { type: 'string' } },
+              properties: { items: { type: 'array', items: ref(terminalSchema) }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -322,7 +253,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
           tags: ['provisioning'],
           ...secured,
           params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
-          response: { 200: terminalSchema, '4xx': errorSchema },
+          response: { 200: ref(terminalSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -376,7 +307,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
               },
             },
           },
-          response: { 200: terminalSchema, '4xx': errorSchema },
+          response: { 200: ref(terminalSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -405,7 +336,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
           tags: ['provisioning'],
           ...secured,
           params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
-          response: { 204: { type: 'null' }, '4xx': errorSchema },
+          response: { 204: { type: 'null' }, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -443,7 +374,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
               required: ['id', 'token'],
               properties: { id: { type: 'string' }, token: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -465,9 +396,9 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
             200: {
               type: 'object',
               required: ['items'],
-              properties: { items: { type: 'array', items: stationSchema } },
+              properties: { items: { type: 'array', items: ref(groundStationSchema) } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { authenticate, checkTenant } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 
 const limit = { type: ['integer', 'null'], minimum: 0, maximum: 1e12 } as const;
 const statusSchema = {
@@ -46,7 +46,7 @@ export function quotaRoutes(core: Core, access: AccessControl): FastifyPluginAsy
           tags: ['usage'],
           ...secured,
           params,
-          response: { 200: statusSchema, '4xx': errorSchema },
+          response: { 200: statusSchema, '4xx': errorRef },
         },
       },
       async (req) => {
@@ -85,7 +85,7 @@ export function quotaRoutes(core: Core, access: AccessControl): FastifyPluginAsy
               action: { type: 'string', enum: ['warn', 'refuse-downlinks'] },
             },
           },
-          response: { 200: statusSchema, '4xx': errorSchema },
+          response: { 200: statusSchema, '4xx': errorRef },
         },
       },
       async (req) => {

@@ -14,7 +14,9 @@ import { isSatiotError, SatiotError } from '../../errors/satiot-error.js';
 import { parseRegistrationCsv, REGISTRATION_CSV_COLUMNS } from '../../supervision/registration-csv.js';
 import { registrationReport } from '../../supervision/registration-report.js';
 import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { registrationSchema } from '../schemas/registration.js';
+import { registrationImportResultSchema, registrationRowResultSchema } from '../schemas/bulk.js';
 import { terminalFromRow } from './csv-routes.js';
 import { newTerminalProperties } from './provisioning-routes.js';
 import { iso } from '../../core/iso-time.js';
@@ -81,65 +83,6 @@ const detailsProps = {
   },
 } as const;
 
-/** A registration as shown: the identity number only masked, and only to operators and the tenant's admins. */
-const registrationSchema = {
-  type: 'object',
-  required: ['terminalId', 'tenantId', 'devEui', 'status', 'declared', 'scenario', 'createdAt'],
-  properties: {
-    terminalId: { type: 'string' },
-    tenantId: { type: 'string' },
-    devEui: { type: 'string' },
-    status: { type: 'string', enum: [...TERMINAL_STATUSES] },
-    statusReason: { type: 'string' },
-    statusBy: { type: 'string' },
-    statusAt: { type: 'string' },
-    declared: {
-      type: 'boolean',
-      description: 'false: registered before declarations; scenario derives from the terminal record',
-    },
-    owner: {
-      type: 'object',
-      properties: {
-        kind: { type: 'string' },
-        name: { type: 'string' },
-        idType: { type: 'string' },
-        idNumberMasked: { type: 'string' },
-      },
-    },
-    scenario: {
-      type: 'object',
-      properties: {
-        sector: { type: 'string' },
-        mobility: { type: 'string' },
-        expectedMessagesPerDay: { type: 'number' },
-        region: {
-          type: 'object',
-          properties: {
-            type: { type: 'string' },
-            coordinates: {
-              type: 'array',
-              items: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
-            },
-          },
-        },
-      },
-    },
-    binding: { type: 'object', properties: { hardwareId: { type: 'string' }, imei: { type: 'string' } } },
-    createdAt: { type: 'string' },
-    declaredAt: { type: 'string' },
-  },
-} as const;
-const itemResult = {
-  type: 'object',
-  required: ['status'],
-  properties: {
-    line: { type: 'integer' },
-    devEui: { type: 'string' },
-    status: { type: 'string' },
-    code: { type: 'string' },
-    message: { type: 'string' },
-  },
-} as const;
 const stateCounts = {
   type: 'object',
   properties: Object.fromEntries(TERMINAL_STATUSES.map((s) => [s, { type: 'integer' }])),
@@ -202,7 +145,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
               ...detailsProps,
             },
           },
-          response: { 201: registrationSchema, '4xx': errorSchema },
+          response: { 201: ref(registrationSchema), '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -225,7 +168,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
           tags: ['registration'],
           ...secured,
           params: devEuiParams,
-          response: { 200: registrationSchema, '4xx': errorSchema },
+          response: { 200: ref(registrationSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -249,7 +192,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
             additionalProperties: false,
             properties: detailsProps,
           },
-          response: { 200: registrationSchema, '4xx': errorSchema },
+          response: { 200: ref(registrationSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -275,7 +218,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
               reason: { type: 'string', maxLength: 500, description: 'required to reject, suspend or retire' },
             },
           },
-          response: { 200: registrationSchema, '4xx': errorSchema },
+          response: { 200: ref(registrationSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -309,7 +252,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
                 previousTop: { type: 'integer', description: 'highest counter accepted before the reset (-1: none)' },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -340,9 +283,9 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
             200: {
               type: 'object',
               required: ['items'],
-              properties: { items: { type: 'array', items: registrationSchema }, nextCursor: { type: 'string' } },
+              properties: { items: { type: 'array', items: ref(registrationSchema) }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -389,10 +332,10 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
               properties: {
                 done: { type: 'integer' },
                 failed: { type: 'integer' },
-                results: { type: 'array', items: itemResult },
+                results: { type: 'array', items: ref(registrationRowResultSchema) },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -429,16 +372,8 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
             properties: { tenantId: { type: 'string', maxLength: 64 } },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['created', 'rejected', 'results'],
-              properties: {
-                created: { type: 'integer' },
-                rejected: { type: 'integer' },
-                results: { type: 'array', items: itemResult },
-              },
-            },
-            '4xx': errorSchema,
+            200: ref(registrationImportResultSchema),
+            '4xx': errorRef,
           },
         },
       },
@@ -515,7 +450,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
                 suspendedTruncated: { type: 'boolean' },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -5,39 +5,11 @@ import { parseRule, type Alarm, type Rule } from '../../rules/index.js';
 import { solutionRules, SOLUTIONS, type SolutionName } from '../../solutions/index.js';
 import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { alarmSchema } from '../schemas/rule.js';
+import { ruleSchema } from '../schemas/rule.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrUndefined } from '../../core/iso-time.js';
-
-/** Rules are JSON the rules engine validates (docs/rules.md); the schema here only bounds their size. */
-const ruleSchema = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['id', 'tenantId', 'name', 'severity', 'enabled', 'scope', 'condition'],
-  properties: { id: { type: 'string' }, tenantId: { type: 'string' } },
-} as const;
-const alarmSchema = {
-  type: 'object',
-  required: ['id', 'tenantId', 'ruleId', 'devEui', 'severity', 'state', 'raisedAt', 'count'],
-  properties: {
-    id: { type: 'string' },
-    tenantId: { type: 'string' },
-    ruleId: { type: 'string' },
-    terminalId: { type: 'string' },
-    devEui: { type: 'string' },
-    severity: { type: 'string' },
-    state: { type: 'string', enum: ['raised', 'acknowledged', 'cleared'] },
-    raisedAt: { type: 'string' },
-    acknowledgedAt: { type: 'string' },
-    acknowledgedBy: { type: 'string' },
-    clearedAt: { type: 'string' },
-    clearedBy: { type: 'string' },
-    count: { type: 'integer' },
-    lastFiredAt: { type: 'string' },
-    evidence: { type: 'object', additionalProperties: true },
-    lastEvidence: { type: 'object', additionalProperties: true },
-  },
-} as const;
 
 /** An alarm as the API shows it; without `evidence` (values taken from payloads) when the caller may not see payloads. */
 export function alarmJson(a: Alarm, withEvidence = true) {
@@ -82,7 +54,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
             additionalProperties: true,
             properties: { tenantId: { type: 'string', maxLength: 64 } },
           },
-          response: { 201: ruleSchema, '4xx': errorSchema },
+          response: { 201: ref(ruleSchema), '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -110,8 +82,12 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
             properties: { tenantId: { type: 'string', maxLength: 64 } },
           },
           response: {
-            200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } },
-            '4xx': errorSchema,
+            200: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: ref(ruleSchema) } },
+            },
+            '4xx': errorRef,
           },
         },
       },
@@ -133,7 +109,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           tags: ['rules'],
           ...secured,
           params: idParams,
-          response: { 200: ruleSchema, '4xx': errorSchema },
+          response: { 200: ref(ruleSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -154,7 +130,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           ...secured,
           params: idParams,
           body: { type: 'object', additionalProperties: true },
-          response: { 200: ruleSchema, '4xx': errorSchema },
+          response: { 200: ref(ruleSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -174,7 +150,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           tags: ['rules'],
           ...secured,
           params: idParams,
-          response: { 204: { type: 'null' }, '4xx': errorSchema },
+          response: { 204: { type: 'null' }, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -203,8 +179,12 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           },
           body: { type: 'object', additionalProperties: true },
           response: {
-            201: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ruleSchema } } },
-            '4xx': errorSchema,
+            201: {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: ref(ruleSchema) } },
+            },
+            '4xx': errorRef,
           },
         },
       },
@@ -252,9 +232,9 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
             200: {
               type: 'object',
               required: ['items'],
-              properties: { items: { type: 'array', items: alarmSchema }, nextCursor: { type: 'string' } },
+              properties: { items: { type: 'array', items: ref(alarmSchema) }, nextCursor: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -286,7 +266,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
             tags: ['rules'],
             ...secured,
             params: idParams,
-            response: { 200: alarmSchema, '4xx': errorSchema },
+            response: { 200: ref(alarmSchema), '4xx': errorRef },
           },
         },
         async (req) => {

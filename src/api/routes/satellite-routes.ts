@@ -3,24 +3,8 @@ import type { Core } from '../../core/core.js';
 import type { SatelliteRecord } from '../../core/model.js';
 import { allow, authenticate, READERS } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { errorSchema } from '../error-reply.js';
-
-const satelliteSchema = {
-  type: 'object',
-  required: ['noradId', 'name', 'epoch', 'format'],
-  properties: {
-    noradId: { type: 'integer' },
-    name: { type: 'string' },
-    epoch: { type: 'string' },
-    format: { type: 'string', enum: ['tle', 'omm'] },
-    updatedAt: { type: 'string' },
-    position: {
-      type: ['object', 'null'],
-      description: 'sub-satellite point at `at` (WGS84; null where SGP4 cannot propagate the set to that time)',
-      properties: { lat: { type: 'number' }, lon: { type: 'number' }, altKm: { type: 'number' } },
-    },
-  },
-} as const;
+import { errorRef, ref } from '../schemas/index.js';
+import { satelliteSchema } from '../schemas/satellite.js';
 
 const view = (s: SatelliteRecord) => ({
   noradId: s.noradId,
@@ -54,7 +38,7 @@ export function satelliteRoutes(core: Core, access: AccessControl): FastifyPlugi
               type: 'object',
               required: ['items', 'issues'],
               properties: {
-                items: { type: 'array', items: satelliteSchema },
+                items: { type: 'array', items: ref(satelliteSchema) },
                 issues: {
                   type: 'array',
                   items: {
@@ -69,7 +53,7 @@ export function satelliteRoutes(core: Core, access: AccessControl): FastifyPlugi
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -96,9 +80,9 @@ export function satelliteRoutes(core: Core, access: AccessControl): FastifyPlugi
             200: {
               type: 'object',
               required: ['at', 'items'],
-              properties: { at: { type: 'string' }, items: { type: 'array', items: satelliteSchema } },
+              properties: { at: { type: 'string' }, items: { type: 'array', items: ref(satelliteSchema) } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { allow, authenticate, READERS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { satellitesOf } from '../../core/satellite-records.js';
 import { toTleText } from '../../orbit/tle-format.js';
@@ -33,7 +33,7 @@ export function satelliteTrackRoutes(core: Core, access: AccessControl): Fastify
               required: ['count', 'tle'],
               properties: { count: { type: 'integer' }, tle: { type: 'string', description: '3-line TLE sets' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -86,7 +86,7 @@ export function satelliteTrackRoutes(core: Core, access: AccessControl): Fastify
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AccessControl } from '../../core/access-control.js';
 import { authenticate, principalOf } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 
 /** Who a key is: what a client (the dashboard) shows follows from it. Every valid key may ask. */
 export function sessionRoutes(access: AccessControl): FastifyPluginAsync {
@@ -24,7 +24,7 @@ export function sessionRoutes(access: AccessControl): FastifyPluginAsync {
                 seesPayloads: { type: 'boolean' },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { SignInLinks } from '../../core/sign-in-links.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,7 +35,7 @@ export function signInRoutes(links: SignInLinks): FastifyPluginAsync {
                 expiresAt: { type: ['string', 'null'] },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -4,7 +4,7 @@ import type { AccessControl } from '../../core/access-control.js';
 import { isTokenRevoked } from '../../core/station-tokens.js';
 import type { GroundStationRecord } from '../../core/model.js';
 import { actorOf, allow, authenticate } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 
 const stationTokenSchema = {
   type: 'object',
@@ -44,7 +44,7 @@ export function stationTokenRoutes(core: Core, access: AccessControl): FastifyPl
               required: [...stationTokenSchema.required, 'token'],
               properties: { ...stationTokenSchema.properties, token: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -63,7 +63,7 @@ export function stationTokenRoutes(core: Core, access: AccessControl): FastifyPl
           tags: ['provisioning'],
           ...secured,
           params,
-          response: { 200: stationTokenSchema, '4xx': errorSchema },
+          response: { 200: stationTokenSchema, '4xx': errorRef },
         },
       },
       async (req) => {

@@ -3,44 +3,9 @@ import type { Core } from '../../core/core.js';
 import type { GroundStationRecord } from '../../core/model.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
+import { gatewaySchema } from '../schemas/terrestrial-gateway.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-
-/** A terrestrial gateway as the API shows it (no token: a gateway has none). */
-const gatewaySchema = {
-  type: 'object',
-  required: ['id', 'gatewayEui', 'name', 'lat', 'lon', 'altM', 'enabled', 'createdAt'],
-  properties: {
-    id: { type: 'string' },
-    gatewayEui: { type: 'string', description: '16 lower-case hex digits' },
-    name: { type: 'string' },
-    tenantId: { type: 'string', description: "the owning tenant; absent: the operator's" },
-    lat: { type: 'number' },
-    lon: { type: 'number' },
-    altM: { type: 'number' },
-    enabled: { type: 'boolean' },
-    createdAt: { type: 'string' },
-    lastSeenAt: { type: 'string', description: 'its last datagram (recorded at most every 30 s)' },
-    stat: {
-      type: 'object',
-      description:
-        'its latest status report: packets received / with a good CRC / forwarded, PUSH_DATA acknowledged (%), downlinks received and emitted, GPS position, temperature',
-      properties: {
-        time: { type: 'string' },
-        lat: { type: 'number' },
-        lon: { type: 'number' },
-        altM: { type: 'number' },
-        rxReceived: { type: 'number' },
-        rxOk: { type: 'number' },
-        rxForwarded: { type: 'number' },
-        ackPercent: { type: 'number' },
-        downlinksReceived: { type: 'number' },
-        txEmitted: { type: 'number' },
-        temperatureC: { type: 'number' },
-      },
-    },
-  },
-} as const;
 
 interface NewGatewayBody {
   gatewayEui: string;
@@ -101,7 +66,7 @@ export function terrestrialGatewayRoutes(core: Core, access: AccessControl): Fas
               tenantId: { type: 'string', maxLength: 64 },
             },
           },
-          response: { 201: gatewaySchema, '4xx': errorSchema },
+          response: { 201: ref(gatewaySchema), '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -125,9 +90,9 @@ export function terrestrialGatewayRoutes(core: Core, access: AccessControl): Fas
             200: {
               type: 'object',
               required: ['items'],
-              properties: { items: { type: 'array', items: gatewaySchema } },
+              properties: { items: { type: 'array', items: ref(gatewaySchema) } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -145,7 +110,7 @@ export function terrestrialGatewayRoutes(core: Core, access: AccessControl): Fas
           tags: ['gateways'],
           ...secured,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
-          response: { 200: gatewaySchema, '4xx': errorSchema },
+          response: { 200: ref(gatewaySchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -164,7 +129,7 @@ export function terrestrialGatewayRoutes(core: Core, access: AccessControl): Fas
           tags: ['gateways'],
           ...secured,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
-          response: { '4xx': errorSchema },
+          response: { '4xx': errorRef },
         },
       },
       async (req, reply) => {

@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import { etaAlongRoute, orderTrack, summarizeTrack } from '../../solutions/logistics/track.js';
 import { authenticate, checkTenant } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { learnedEta } from '../../solutions/logistics/eta.js';
 import { iso } from '../../core/iso-time.js';
@@ -92,7 +92,7 @@ export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsy
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -172,7 +172,7 @@ export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsy
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { usageReport, type UsageGranularity } from '../../core/usage-report.js';
 import { allow, authenticate, checkTenant, READERS, tenantScope } from '../auth.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
 /** Longest span one usage request covers (a year and a bit). */
@@ -68,7 +68,7 @@ export function usageRoutes(core: Core, access: AccessControl): FastifyPluginAsy
                 },
               },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },

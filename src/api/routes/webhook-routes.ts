@@ -3,36 +3,24 @@ import type { DeliveryService } from '../../core/delivery/delivery-service.js';
 import { ADMINS, authenticate, checkTenant, tenantScope, allow } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { checkDeliveryTarget, INTEGRATION_READERS, registeringTenant } from './integration-json.js';
-import { errorSchema } from '../error-reply.js';
+import { errorRef, ref } from '../schemas/index.js';
 import {
   enabledBody,
   eventsSchema,
   idParams,
-  integrationJson,
   listQuery,
-  logPage,
   logQuery,
+  registeringTenantProperty,
+  deliveryLogSchema,
+  webhookSchema,
+} from '../schemas/integration.js';
+import {
+  checkDeliveryTarget,
+  INTEGRATION_READERS,
+  integrationJson,
   logRoute,
+  registeringTenant,
 } from './integration-json.js';
-
-/** A webhook as the API shows it: never its secret (the response schema drops anything not listed). */
-const webhookSchema = {
-  type: 'object',
-  required: ['id', 'tenantId', 'url', 'events', 'enabled', 'consecutiveFailures', 'createdAt', 'updatedAt'],
-  properties: {
-    id: { type: 'string' },
-    tenantId: { type: 'string' },
-    url: { type: 'string' },
-    events: eventsSchema,
-    enabled: { type: 'boolean' },
-    disabledAt: { type: 'string' },
-    disabledReason: { type: 'string' },
-    consecutiveFailures: { type: 'integer' },
-    createdAt: { type: 'string' },
-    updatedAt: { type: 'string' },
-  },
-} as const;
 
 /**
  * Signed webhooks (docs/webhooks.md): register one — its signing secret is answered once — list,
@@ -65,11 +53,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
             required: ['url'],
             additionalProperties: false,
             properties: {
-              tenantId: {
-                type: 'string',
-                maxLength: 64,
-                description: 'Default: the tenant of a tenant key (operators name one)',
-              },
+              tenantId: registeringTenantProperty,
               url: { type: 'string', maxLength: 2048 },
               events: eventsSchema,
             },
@@ -80,7 +64,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
               required: ['id', 'secret'],
               properties: { id: { type: 'string' }, secret: { type: 'string' } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -104,9 +88,9 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
             200: {
               type: 'object',
               required: ['items'],
-              properties: { items: { type: 'array', items: webhookSchema } },
+              properties: { items: { type: 'array', items: ref(webhookSchema) } },
             },
-            '4xx': errorSchema,
+            '4xx': errorRef,
           },
         },
       },
@@ -125,7 +109,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
           tags: ['delivery'],
           ...secured,
           params: idParams,
-          response: { 200: webhookSchema, '4xx': errorSchema },
+          response: { 200: ref(webhookSchema), '4xx': errorRef },
         },
       },
       async (req) => integrationJson(await owned(req, req.params.id, INTEGRATION_READERS), req),
@@ -140,7 +124,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
           ...secured,
           params: idParams,
           body: enabledBody,
-          response: { 200: webhookSchema, '4xx': errorSchema },
+          response: { 200: ref(webhookSchema), '4xx': errorRef },
         },
       },
       async (req) => {
@@ -157,7 +141,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
           tags: ['delivery'],
           ...secured,
           params: idParams,
-          response: { 204: { type: 'null' }, '4xx': errorSchema },
+          response: { 204: { type: 'null' }, '4xx': errorRef },
         },
       },
       async (req, reply) => {
@@ -176,7 +160,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
           ...secured,
           params: idParams,
           querystring: logQuery,
-          response: { 200: logPage, '4xx': errorSchema },
+          response: { 200: ref(deliveryLogSchema), '4xx': errorRef },
         },
       },
       async (req) => {
