@@ -5,6 +5,7 @@ import { ANOMALY_KINDS, type Anomaly, type AnomalyKind } from '../../core/ports/
 import { authenticate, allow, tenantScope, READERS } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
+import { pageOf } from '../schemas/page.js';
 
 export const anomalySchema = {
   type: 'object',
@@ -83,11 +84,7 @@ export function anomalyRoutes(core: Core, access: AccessControl): FastifyPluginA
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items'],
-              properties: { items: { type: 'array', items: anomalySchema }, nextCursor: { type: 'string' } },
-            },
+            200: pageOf(anomalySchema),
             '4xx': errorRef,
           },
         },

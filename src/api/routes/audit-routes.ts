@@ -11,6 +11,7 @@ import { ChainedAuditLog } from '../../supervision/audit-log.js';
 import { verifyStoredChain } from '../../supervision/audit-verifier.js';
 import { exportAudit } from '../../supervision/audit-export.js';
 import type { Role } from '../../core/model.js';
+import { pageOf } from '../schemas/page.js';
 
 /** Who reads the audit log: supervisors everywhere, a tenant's administrators their own tenant's records. */
 const AUDIT_READERS: readonly Role[] = ['operator', 'regulator', 'tenant-admin'];
@@ -136,11 +137,7 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items'],
-              properties: { items: { type: 'array', items: auditRecordSchema }, nextCursor: { type: 'string' } },
-            },
+            200: pageOf(auditRecordSchema),
             '4xx': errorRef,
           },
         },

@@ -6,6 +6,7 @@ import { authenticate, allow, principalOf, SUPERVISORS } from '../auth.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { deadLetterSchema } from '../schemas/dead-letter.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
+import { pageOf } from '../schemas/page.js';
 
 const OPERATOR = ['operator'] as const;
 
@@ -107,11 +108,7 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items'],
-              properties: { items: { type: 'array', items: ref(deadLetterSchema) }, nextCursor: { type: 'string' } },
-            },
+            200: pageOf(ref(deadLetterSchema)),
             '4xx': errorRef,
           },
         },

@@ -15,6 +15,7 @@ import { learnedModelSchema } from '../schemas/decision.js';
 import { decisionSchema } from '../schemas/decision.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
+import { pageOf } from '../schemas/page.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -96,11 +97,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items'],
-              properties: { items: { type: 'array', items: ref(decisionSchema) }, nextCursor: { type: 'string' } },
-            },
+            200: pageOf(ref(decisionSchema)),
             '4xx': errorRef,
           },
         },
@@ -234,11 +231,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items'],
-              properties: { items: { type: 'array', items: ref(learnedModelSchema) }, nextCursor: { type: 'string' } },
-            },
+            200: pageOf(ref(learnedModelSchema)),
             '4xx': errorRef,
           },
         },

@@ -10,6 +10,7 @@ import type { Role } from '../../core/model.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { downlinkSchema, isoTime, nullableIso } from '../schemas/downlink.js';
 import { iso } from '../../core/iso-time.js';
+import { pageOf } from '../schemas/page.js';
 
 /** Largest status batch one request may carry. */
 export const MAX_STATUS_UPDATES = 1000;
@@ -148,11 +149,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
               },
             },
             response: {
-              200: {
-                type: 'object',
-                required: ['items'],
-                properties: { items: { type: 'array', items: ref(downlinkSchema) }, nextCursor: { type: 'string' } },
-              },
+              200: pageOf(ref(downlinkSchema)),
               '4xx': errorRef,
             },
           },

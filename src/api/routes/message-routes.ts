@@ -7,6 +7,7 @@ import type { AccessControl } from '../../core/access-control.js';
 import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso } from '../../core/iso-time.js';
+import { pageOf } from '../schemas/page.js';
 
 const receptionSchema = {
   type: 'object',
@@ -173,11 +174,7 @@ export function messageRoutes(core: Core, access: AccessControl): FastifyPluginA
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items'],
-              properties: { items: { type: 'array', items: messageSchema }, nextCursor: { type: 'string' } },
-            },
+            200: pageOf(messageSchema),
             '4xx': errorRef,
           },
         },

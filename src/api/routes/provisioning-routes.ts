@@ -13,6 +13,7 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 import { isTokenRevoked } from '../../core/station-tokens.js';
 import { iso } from '../../core/iso-time.js';
+import { pageOf } from '../schemas/page.js';
 
 const geoSchema = {
   type: 'object',
@@ -221,11 +222,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items'],
-              properties: { items: { type: 'array', items: ref(terminalSchema) }, nextCursor: { type: 'string' } },
-            },
+            200: pageOf(ref(terminalSchema)),
             '4xx': errorRef,
           },
         },

@@ -20,6 +20,7 @@ import { registrationImportResultSchema, registrationRowResultSchema } from '../
 import { terminalFromRow } from './csv-routes.js';
 import { newTerminalProperties } from './provisioning-routes.js';
 import { iso } from '../../core/iso-time.js';
+import { pageOf } from '../schemas/page.js';
 
 const ACTIONS = Object.keys(TRANSITIONS) as LifecycleAction[];
 /** Most decisions one bulk review takes. */
@@ -280,11 +281,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items'],
-              properties: { items: { type: 'array', items: ref(registrationSchema) }, nextCursor: { type: 'string' } },
-            },
+            200: pageOf(ref(registrationSchema)),
             '4xx': errorRef,
           },
         },

@@ -10,6 +10,7 @@ import { alarmSchema } from '../schemas/rule.js';
 import { ruleSchema } from '../schemas/rule.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrUndefined } from '../../core/iso-time.js';
+import { pageOf } from '../schemas/page.js';
 
 /** An alarm as the API shows it; without `evidence` (values taken from payloads) when the caller may not see payloads. */
 export function alarmJson(a: Alarm, withEvidence = true) {
@@ -229,11 +230,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items'],
-              properties: { items: { type: 'array', items: ref(alarmSchema) }, nextCursor: { type: 'string' } },
-            },
+            200: pageOf(ref(alarmSchema)),
             '4xx': errorRef,
           },
         },
