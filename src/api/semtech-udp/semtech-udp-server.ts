@@ -161,6 +161,15 @@ export class SemtechUdpServer {
     return this.paths.get(gatewayEui);
   }
 
+  /**
+   * Resolves once every datagram taken so far has been handled (a PUSH_DATA ingested and answered,
+   * a TX_ACK recorded), including those taken meanwhile. A datagram still on its way to the socket
+   * is not known here, nor are the timers (gathering copies, a TX_ACK's deadline).
+   */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
   /** Stops taking datagrams and waits for those being ingested. */
   async close(): Promise<void> {
     if (this.closed) return;
