@@ -448,7 +448,10 @@ describe('Semtech UDP server', () => {
     await register();
     const d = await f.core.downlinks.enqueue(t.devEui, { fPort: 9, payload: Buffer.from('x') });
     await send(datagram(0x00, 2, EUI, { rxpk: [rxpk(frame(1, 'a'))] }));
-    expect((await reply(2, 600)).map((b) => b[3])).toEqual([0x01]);
+    expect((await reply()).map((b) => b[3])).toEqual([0x01]);
+    await server.idle();
+    expect(got).toEqual([]);
+    expect(await metric('satiot_semtech_udp_downlinks_total')).not.toMatch(/outcome="sent_/);
     expect((await f.core.downlinks.get(d.id)).state).toBe('queued');
     await send(datagram(0x02, 3, EUI));
     await reply();
@@ -465,7 +468,10 @@ describe('Semtech UDP server', () => {
         ],
       }),
     );
-    expect((await reply(2, 600)).map((b) => b[3])).toEqual([0x01]);
+    expect((await reply()).map((b) => b[3])).toEqual([0x01]);
+    await server.idle(); // its copies gathered, its receive window offered to a queue with nothing for it
+    expect(got).toEqual([]);
+    expect(await metric('satiot_semtech_udp_downlinks_total')).not.toMatch(/outcome="sent_/);
   });
 
   it('lets operators register, list, read and delete gateways, refuses a second EUI, and keeps one that heard messages', async () => {
@@ -528,5 +534,17 @@ describe('Semtech UDP server', () => {
     await idled;
     expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/type="PULL_DATA",outcome="ok"} 1/);
     expect(server.pathOf(EUI)?.port).toBe(gw.address().port);
+  });
+
+  it('idle() waits for an uplink gathering its copies to offer its receive window', async () => {
+    await register();
+    await send(datagram(0x02, 1, EUI));
+    await reply();
+    const d = await f.core.downlinks.enqueue(t.devEui, { fPort: 9, payload: Buffer.from('x') });
+    await send(datagram(0x00, 2, EUI, { rxpk: [rxpk(frame(1, 'a'))] }));
+    await until(async () => (await counted('PUSH_DATA')) === 1, 'the PUSH_DATA taken');
+    await server.idle();
+    expect(await metric('satiot_semtech_udp_downlinks_total')).toMatch(/outcome="sent_rx[12]"} 1/);
+    expect((await f.core.downlinks.get(d.id)).state).toBe('uploaded');
   });
 });
