@@ -215,9 +215,12 @@ for (const backend of backends) {
       );
       for (let i = 1; i <= 4; i++) await b.publish(`${p}.k`, bytes(String(i)));
       await until(() => seen.includes(2));
-      const closed = sub1.close();
+      let closeReturned = false;
+      const closed = sub1.close().then(() => {
+        closeReturned = true;
+      });
       await sleep(20);
-      expect(finished).toBe(false); // close() waits for the handler
+      expect(closeReturned).toBe(false); // close() waits for the handler still held at the gate
       release();
       await closed;
       expect(finished).toBe(true);
