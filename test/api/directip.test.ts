@@ -227,7 +227,7 @@ describe('Iridium SBD DirectIP', () => {
       trickle.on('error', () => undefined);
       halfOpen.on('error', () => undefined);
       // Both slots are taken now: a third connection is refused.
-      await new Promise((r) => setTimeout(r, 150));
+      await until(() => tight.openConnections === 2, 'both connections accepted');
       expect(
         (
           await sendMo(
@@ -238,7 +238,7 @@ describe('Iridium SBD DirectIP', () => {
       ).toBeUndefined();
       expect(await metric('satiot_directip_mo_total')).toMatch(/outcome="TOO_MANY_CONNECTIONS"} 1/);
       // Past the deadline and the grace after our confirmation both slots are free again, though neither peer closed.
-      await new Promise((r) => setTimeout(r, 2_500));
+      await until(() => tight.openConnections === 0, 'both slots free again', 5_000);
       clearInterval(timer);
       const [a, b] = await Promise.all(
         [4, 5].map((n) =>

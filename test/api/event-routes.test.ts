@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { BusMessage } from '../../src/core/ports/bus.js';
+import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 import { DEV_EUI, OTHER_TENANT, TENANT, eventMessage, uplinkMessage } from '../core/delivery/helpers.js';
 import { KEY, auth, deliveryApp, type DeliveryApp } from './delivery-app.js';
 
@@ -54,6 +55,12 @@ describe('event stream over a real WebSocket (ws client)', () => {
     for (const m of ms) await h.bus.publish(m.subject, m.data);
   }
 
+  /** Resolves once the event hub's bus subscription has handled everything published. */
+  function busIdle(): Promise<void> {
+    if (!(h.bus instanceof MemoryBus)) throw new Error('the delivery app runs on the in-process bus');
+    return h.bus.idle();
+  }
+
   it("streams the tenant's events as JSON text frames, exactly as published, after a ready frame", async () => {
     const c = await connect(`tenantId=${TENANT}&key=${KEY}`);
     expect(c.frames[0]).toEqual({ kind: 'ready', tenantId: TENANT, devEui: null, kinds: null });
@@ -78,10 +85,14 @@ describe('event stream over a real WebSocket (ws client)', () => {
       eventMessage('decoded', { messageId: 'term-1.1' }),
     );
     await vi.waitFor(() => expect(c.frames).toHaveLength(3));
-    await new Promise((r) => setTimeout(r, 50));
+    // Once the hub has dispatched everything, a last matching event: any frame sent for the others is ahead of it.
+    await busIdle();
+    await publish(eventMessage('decoded', { messageId: 'term-1.2', n: 'last' }));
+    await vi.waitFor(() => expect(c.frames.at(-1)?.n).toBe('last'));
     expect(c.frames.slice(1).map((f) => [f.kind, f.n])).toEqual([
       ['alarm', 1],
       ['decoded', undefined],
+      ['decoded', 'last'],
     ]);
   });
 
@@ -114,7 +125,7 @@ describe('event stream over a real WebSocket (ws client)', () => {
     (c.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
     const big = 'x'.repeat(1024 * 1024);
     for (let i = 0; i < 40; i++) await publish(eventMessage('alarm', { action: 'raised', i, big }));
-    await new Promise((r) => setTimeout(r, 200));
+    await busIdle(); // every event handed to the socket (or refused once it was closed) before the client reads
     (c.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     expect(await closed).toBe(1013);
     expect(c.frames.length).toBeLessThan(41);

@@ -4,7 +4,7 @@
  * document (version · token · identifier · EUI · JSON), never through our encoder.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { buildApp } from '../../src/api/app.js';
 import { SemtechUdpServer } from '../../src/api/semtech-udp/semtech-udp-server.js';
@@ -81,6 +81,13 @@ describe('Semtech UDP server', () => {
     return got.splice(0, got.length);
   };
   const metric = async (name: string) => await f.core.metrics.getSingleMetricAsString(name);
+  /** Datagrams of `type` the server has taken, whatever their outcome. */
+  const counted = async (type: string): Promise<number> =>
+    [
+      ...(await metric('satiot_semtech_udp_packets_total')).matchAll(
+        new RegExp(`type="${type}",outcome="[^"]+"} (\\d+)`, 'g'),
+      ),
+    ].reduce((n, m) => n + Number(m[1]), 0);
   const register = async (eui = EUI) => {
     const res = await app.inject({
       method: 'POST',
@@ -196,7 +203,12 @@ describe('Semtech UDP server', () => {
   it('drops packets from an unregistered EUI without an answer, and counts them', async () => {
     await send(datagram(0x00, 7, '0102030405060708', { rxpk: [rxpk(frame(1, 'x'))] }));
     await send(datagram(0x02, 8, '0102030405060708'));
-    expect(await reply(1, 300)).toEqual([]);
+    await until(
+      async () => (await counted('PUSH_DATA')) + (await counted('PULL_DATA')) === 2,
+      'both datagrams counted',
+    );
+    await server.idle();
+    expect(got).toEqual([]);
     expect(await f.core.messageQueries.getMessage(`${t.id}.1`)).toBeUndefined();
     expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/type="PUSH_DATA",outcome="UNKNOWN_GATEWAY"} 1/);
     expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/type="PULL_DATA",outcome="UNKNOWN_GATEWAY"} 1/);
@@ -372,7 +384,8 @@ describe('Semtech UDP server', () => {
           intruder.send(b, server.address().port, '127.0.0.1', (e) => (e ? rej(e) : res())),
         );
       await fromIntruder(datagram(0x02, 2, EUI)); // claims the gateway's EUI
-      await new Promise((r) => setTimeout(r, 200));
+      await until(async () => (await counted('PULL_DATA')) === 2, "the intruder's PULL_DATA counted");
+      await server.idle();
       expect(intruderGot).toEqual([]);
       expect(server.pathOf(EUI)?.port).toBe(gw.address().port);
       expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/type="PULL_DATA",outcome="PATH_IN_USE"} 1/);
@@ -380,7 +393,8 @@ describe('Semtech UDP server', () => {
       await send(datagram(0x00, 3, EUI, { rxpk: [rxpk(frame(1, 'a'))] }));
       const resp = (await reply(2)).find((b) => b[3] === 0x03)!;
       await fromIntruder(txAck(resp.readUInt16BE(1), 'NONE'));
-      await new Promise((r) => setTimeout(r, 200));
+      await until(async () => (await counted('TX_ACK')) === 1, "the intruder's TX_ACK counted");
+      await server.idle();
       expect((await f.core.downlinks.get(d.id)).state).toBe('uploaded');
       await send(txAck(resp.readUInt16BE(1), 'NONE'));
       await until(
@@ -434,7 +448,10 @@ describe('Semtech UDP server', () => {
     await register();
     const d = await f.core.downlinks.enqueue(t.devEui, { fPort: 9, payload: Buffer.from('x') });
     await send(datagram(0x00, 2, EUI, { rxpk: [rxpk(frame(1, 'a'))] }));
-    expect((await reply(2, 600)).map((b) => b[3])).toEqual([0x01]);
+    expect((await reply()).map((b) => b[3])).toEqual([0x01]);
+    await server.idle();
+    expect(got).toEqual([]);
+    expect(await metric('satiot_semtech_udp_downlinks_total')).not.toMatch(/outcome="sent_/);
     expect((await f.core.downlinks.get(d.id)).state).toBe('queued');
     await send(datagram(0x02, 3, EUI));
     await reply();
@@ -451,7 +468,10 @@ describe('Semtech UDP server', () => {
         ],
       }),
     );
-    expect((await reply(2, 600)).map((b) => b[3])).toEqual([0x01]);
+    expect((await reply()).map((b) => b[3])).toEqual([0x01]);
+    await server.idle(); // its copies gathered, its receive window offered to a queue with nothing for it
+    expect(got).toEqual([]);
+    expect(await metric('satiot_semtech_udp_downlinks_total')).not.toMatch(/outcome="sent_/);
   });
 
   it('lets operators register, list, read and delete gateways, refuses a second EUI, and keeps one that heard messages', async () => {
@@ -490,5 +510,41 @@ describe('Semtech UDP server', () => {
     expect(
       (await app.inject({ method: 'GET', url: `/api/v1/gateways/${other.id}`, headers: auth })).json().error.code,
     ).toBe('GATEWAY_NOT_FOUND');
+  });
+
+  it('idle() resolves only once the datagrams taken are handled', async () => {
+    await register();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const byEui = f.core.gateways.byEui.bind(f.core.gateways);
+    const held = vi.spyOn(f.core.gateways, 'byEui').mockImplementation(async (eui) => {
+      await gate;
+      return byEui(eui);
+    });
+    await send(datagram(0x02, 7, EUI));
+    await until(() => held.mock.calls.length === 1, 'the PULL_DATA taken');
+    let idle = false;
+    const idled = server.idle().then(() => (idle = true));
+    try {
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      expect(idle).toBe(false);
+    } finally {
+      release();
+    }
+    await idled;
+    expect(await metric('satiot_semtech_udp_packets_total')).toMatch(/type="PULL_DATA",outcome="ok"} 1/);
+    expect(server.pathOf(EUI)?.port).toBe(gw.address().port);
+  });
+
+  it('idle() waits for an uplink gathering its copies to offer its receive window', async () => {
+    await register();
+    await send(datagram(0x02, 1, EUI));
+    await reply();
+    const d = await f.core.downlinks.enqueue(t.devEui, { fPort: 9, payload: Buffer.from('x') });
+    await send(datagram(0x00, 2, EUI, { rxpk: [rxpk(frame(1, 'a'))] }));
+    await until(async () => (await counted('PUSH_DATA')) === 1, 'the PUSH_DATA taken');
+    await server.idle();
+    expect(await metric('satiot_semtech_udp_downlinks_total')).toMatch(/outcome="sent_rx[12]"} 1/);
+    expect((await f.core.downlinks.get(d.id)).state).toBe('uploaded');
   });
 });

@@ -3,6 +3,7 @@ import { usageReport } from '../../src/core/usage-report.js';
 import { uplink, T0 } from '../support/core-fixture.js';
 import { auth, openApi, useApi } from './api-fixture.js';
 import { downlinkRequestSubject } from '../../src/core/events/subjects.js';
+import { settled } from '../support/settled.js';
 
 const DAY = 86_400_000;
 
@@ -232,7 +233,7 @@ describe('quotas', () => {
       );
     await request('a-normal', 'normal');
     await request('a-emergency', 'emergency');
-    await new Promise((r) => setTimeout(r, 100));
+    await settled(api.f);
     const items = (
       await api.app.inject({ method: 'GET', url: `/api/v1/terminals/${t.devEui}/downlinks`, headers: auth })
     ).json().items;

@@ -4,6 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { Bus, DeadLetterSink } from '../../src/core/ports/bus.js';
 import type { DeadLetter } from '../../src/bus/dead-letter.js';
 import { openBus } from '../../src/bus/open-bus.js';
+import type { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 
 /** Fast redelivery for tests: 5 deliveries in all, 5 ms doubling to 40 ms. */
 export const TEST_RETRY = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 40 };
@@ -16,6 +17,12 @@ export interface BusBackend {
   /** Whether durable consumers survive a new Bus instance (a process restart). */
   readonly persistent: boolean;
   open(o?: { deadLetterSink?: DeadLetterSink }): Promise<Bus>;
+  /**
+   * Resolves when a test may assert that nothing more arrives: the in-process bus once it is idle
+   * (nothing queued, in a handler or awaiting redelivery); NATS after a short wait, since only the
+   * server knows what it may still deliver (`natsMs`, default 30).
+   */
+  quiet(bus: Bus, natsMs?: number): Promise<void>;
   /** Deletes what the run created (the NATS stream). */
   cleanup(): Promise<void>;
 }
@@ -32,6 +39,7 @@ export function memoryBackend(): BusBackend {
     prefix: 'satiot',
     persistent: false,
     open: (o = {}) => openBus('memory', { memory: { retry: TEST_RETRY }, ...o }),
+    quiet: (bus) => (bus as MemoryBus).idle(),
     cleanup: async () => undefined,
   };
 }
@@ -50,6 +58,7 @@ export function natsBackend(url: string): BusBackend {
         nats: { stream, subjectPrefix: prefix, retry: TEST_RETRY, ackWaitMs: 5_000, connectionName: 'satiot-test' },
         ...o,
       }),
+    quiet: (_bus, natsMs = 30) => sleep(natsMs),
     async cleanup() {
       const nc = await connect({ servers: url });
       try {

@@ -90,7 +90,7 @@ for (const backend of backends) {
       await until(
         () => got.star!.length === 2 && got.tail!.length === 3 && got.mid!.length === 2 && got.exact!.length === 1,
       );
-      await sleep(30); // nothing more arrives
+      await backend.quiet(b); // nothing more arrives
       expect(got.star!.sort()).toEqual(['a.x', 'a.y']);
       expect(got.tail!.sort()).toEqual(['a.x', 'a.x.deep', 'a.y']);
       expect(got.mid!.sort()).toEqual(['a.x', 'b.x']);
@@ -156,7 +156,7 @@ for (const backend of backends) {
       await b.publish(`${p}.v`, bytes('other subject, same id'), { msgId: 'm-1' });
       await b.publish(`${p}.u`, bytes('last'), { msgId: 'm-3' });
       await until(() => durable.length >= 3 && transient.length >= 3);
-      await sleep(30);
+      await backend.quiet(b);
       expect(durable).toEqual(['first', 'x', 'last']);
       expect(transient).toEqual(['first', 'x', 'last']);
     });
@@ -186,7 +186,7 @@ for (const backend of backends) {
         { durable: d },
       );
       await until(() => second.length === 5);
-      await sleep(30);
+      await backend.quiet(b);
       expect(first.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5]);
       expect(second.sort((x, y) => x - y)).toEqual([6, 7, 8, 9, 10]);
     });
@@ -215,9 +215,12 @@ for (const backend of backends) {
       );
       for (let i = 1; i <= 4; i++) await b.publish(`${p}.k`, bytes(String(i)));
       await until(() => seen.includes(2));
-      const closed = sub1.close();
+      let closeReturned = false;
+      const closed = sub1.close().then(() => {
+        closeReturned = true;
+      });
       await sleep(20);
-      expect(finished).toBe(false); // close() waits for the handler
+      expect(closeReturned).toBe(false); // close() waits for the handler still held at the gate
       release();
       await closed;
       expect(finished).toBe(true);
@@ -231,7 +234,7 @@ for (const backend of backends) {
         { durable: d },
       );
       await until(() => after.length === 2, 'messages 3 and 4 without waiting for an ack timeout', 3_000);
-      await sleep(30);
+      await backend.quiet(b);
       expect(after).toEqual([3, 4]);
     });
 
@@ -261,7 +264,7 @@ for (const backend of backends) {
         { durable: d },
       );
       await until(() => got2.length === 3);
-      await sleep(30);
+      await backend.quiet(b2);
       expect(got1).toEqual([1, 2, 3]);
       expect(got2).toEqual([4, 5, 6]);
     });
@@ -294,7 +297,7 @@ for (const backend of backends) {
         await b.publish(`${p}.s${i % 4}`, bytes(`m${i}`));
       }
       await until(() => a.length + c.length === 40);
-      await sleep(30);
+      await backend.quiet(b);
       expect([...a, ...c].sort()).toEqual(sent.sort());
       expect(a.length).toBeGreaterThan(0);
       expect(c.length).toBeGreaterThan(0);
@@ -358,7 +361,7 @@ for (const backend of backends) {
         error: 'cannot process',
         message: { subject: `${p}.z`, msgId: 'poison-1' },
       });
-      await sleep(60);
+      await backend.quiet(b, 60);
       expect(seen.attempts).toBe(TEST_RETRY.maxAttempts); // not delivered again
     });
 
@@ -423,8 +426,11 @@ for (const backend of backends) {
       });
       await b.subscribe(`${p}.>`, async () => gate, { durable: `lag${n}` });
       for (let i = 0; i < 5; i++) await b.publish(`${p}.one`, bytes(String(i)));
-      await sleep(300);
-      const lag = (await b.consumerLag()).find((c) => c.consumer === `lag${n}`)!;
+      // Polled until the consumer shows all five (NATS takes a moment to account for them).
+      const lag = await until(async () => {
+        const l = (await b.consumerLag()).find((c) => c.consumer === `lag${n}`);
+        return l && l.pending + l.unacknowledged === 5 && l.unacknowledged === 1 ? l : undefined;
+      }, 'the backlog of five, one in flight');
       expect(lag.pending + lag.unacknowledged).toBe(5);
       expect(lag.unacknowledged).toBe(1);
       expect(b.connected).toBe(true);
@@ -490,7 +496,7 @@ for (const backend of backends) {
       await Promise.all([sub.close(), sub.close()]);
       await sub.close();
       await b.publish(`${p}.c`, bytes('2'));
-      await sleep(30);
+      await backend.quiet(b);
       expect(got).toEqual(['1']);
       await Promise.all([b.close(), b.close()]);
       await b.close();

@@ -147,4 +147,94 @@ describe('MemoryBus', () => {
     expect(performance.now() - t0).toBeLessThan(2_000);
     await bus.close();
   });
+
+  describe('idle()', () => {
+    /** Whether `p` has resolved after the event loop turned a few times (timers, I/O and microtasks ran). */
+    const resolvedSoon = async (p: Promise<unknown>): Promise<boolean> => {
+      let done = false;
+      void p.then(() => (done = true));
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      return done;
+    };
+
+    it('resolves at once when nothing is queued', async () => {
+      const bus = new MemoryBus();
+      await bus.subscribe('satiot.>', async () => undefined, { durable: 'none' });
+      expect(await resolvedSoon(bus.idle())).toBe(true);
+      await bus.close();
+    });
+
+    it('does not resolve while a handler is blocked, nor while later messages wait behind it', async () => {
+      const bus = new MemoryBus();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const got: string[] = [];
+      await bus.subscribe(
+        'satiot.>',
+        async (m) => {
+          got.push(text(m.data));
+          if (text(m.data) === '1') await gate;
+        },
+        { durable: 'blocked' },
+      );
+      await bus.publish('satiot.a', bytes('1'));
+      await bus.publish('satiot.a', bytes('2'));
+      await until(() => got.length === 1);
+      const idle = bus.idle();
+      expect(await resolvedSoon(idle)).toBe(false);
+      release();
+      await idle;
+      expect(got).toEqual(['1', '2']);
+      await bus.close();
+    });
+
+    it('waits for a message that waits for its redelivery', async () => {
+      const bus = new MemoryBus({ retry: { ...TEST_RETRY, baseDelayMs: 30 } });
+      const attempts: number[] = [];
+      await bus.subscribe(
+        'satiot.>',
+        async () => {
+          attempts.push(attempts.length);
+          if (attempts.length === 1) throw new Error('once');
+        },
+        { durable: 'retried' },
+      );
+      await bus.publish('satiot.a', bytes('x'));
+      await until(() => attempts.length === 1);
+      await bus.idle();
+      expect(attempts).toEqual([0, 1]);
+      await bus.close();
+    });
+
+    it('waits for what handlers publish to other consumers, transient ones too', async () => {
+      const bus = new MemoryBus();
+      const seen: string[] = [];
+      await bus.subscribe(
+        'satiot.first.>',
+        async (m) => {
+          await new Promise((r) => setTimeout(r, 10));
+          await bus.publish('satiot.second.x', m.data);
+        },
+        { durable: 'relay' },
+      );
+      await bus.subscribe('satiot.second.>', async (m) => {
+        await new Promise((r) => setTimeout(r, 10));
+        seen.push(text(m.data));
+      });
+      await bus.publish('satiot.first.x', bytes('hop'));
+      await bus.idle();
+      expect(seen).toEqual(['hop']);
+      await bus.close();
+    });
+
+    it('does not wait for a durable nobody is attached to: its messages stay queued', async () => {
+      const bus = new MemoryBus();
+      const sub = await bus.subscribe('satiot.>', async () => undefined, { durable: 'parked' });
+      await sub.close();
+      await bus.publish('satiot.a', bytes('x'));
+      expect(await resolvedSoon(bus.idle())).toBe(true);
+      expect(bus.pendingFor('parked')).toBe(1);
+      await bus.close();
+    });
+  });
 });

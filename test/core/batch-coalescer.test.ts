@@ -84,7 +84,7 @@ describe('coalesce', () => {
     expect(batches[0]).toHaveLength(100);
     expect(new Set(batches[0]).size).toBe(100);
     release();
-    await new Promise((r) => setTimeout(r, 20));
+    await bus.idle();
     expect(batches.flat()).toHaveLength(150);
     await bus.close();
   });

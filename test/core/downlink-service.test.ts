@@ -14,6 +14,7 @@ import { makeSite } from '../../src/orbit/site.js';
 import { coreFixture, uplink, T0, type CoreFixture } from '../support/core-fixture.js';
 import { FixedContacts } from './fixed-contacts.js';
 import { until } from '../support/until.js';
+import { settled } from '../support/settled.js';
 import { downlinkRequestSubject } from '../../src/core/events/subjects.js';
 
 const MIN = 60_000;
@@ -58,8 +59,6 @@ async function ownService(
   await f.core.downlinks.stop();
   return new DownlinkService(f.store, f.core.events, f.bus, f.core.registry, f.clock, contacts, opts);
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The frame of a downlink, checked as its terminal would: MIC with its keys, then the payload. */
 function openFrame(phy: Uint8Array, fCnt: number, keys: SessionKeys) {
@@ -175,7 +174,7 @@ describe('DownlinkService on a hand-made contact plan', () => {
     await f.core.pipeline.ingest(f.station, [
       uplink(t, 1, Uint8Array.from([1]), { capturedAt: D2.start + 2 * MIN, downlinkedAt: D2.start + 3 * MIN }),
     ]);
-    await sleep(100);
+    await settled(f);
     expect((await svc.get(d0.id)).state).toBe('transmitted');
     await f.core.pipeline.ingest(f.station, [
       uplink(t, 2, Uint8Array.from([2]), {
@@ -213,7 +212,7 @@ describe('DownlinkService on a hand-made contact plan', () => {
     await f.core.pipeline.ingest(f.station, [
       uplink(t, 1, Uint8Array.from([1]), { ack: true, capturedAt: U1.start, downlinkedAt: U1.start + MIN }),
     ]);
-    await sleep(100);
+    await settled(f);
     expect((await svc.get(confirmed.id)).state).toBe('uploaded');
     await f.core.pipeline.ingest(f.station, [
       uplink(t, 2, Uint8Array.from([1]), {
@@ -415,7 +414,7 @@ describe('DownlinkService on a hand-made contact plan', () => {
       const p = await svc.list(t.devEui, { limit: 10 });
       return p.items[0]?.state === 'scheduled' ? p : undefined;
     }, 'the request, planned');
-    await sleep(100);
+    await settled(f);
     const all = (await svc.list(t.devEui, { limit: 10 })).items;
     expect(all).toHaveLength(1);
     expect(page.items[0]).toMatchObject({

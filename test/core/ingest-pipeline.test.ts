@@ -6,6 +6,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
 import type { BusMessage } from '../../src/core/ports/bus.js';
 import { uplinkSubject } from '../../src/core/events/subjects.js';
+import { settled } from '../support/settled.js';
 
 const P = (s: string) => new Uint8Array(Buffer.from(s));
 const HOUR = 3_600_000;
@@ -352,8 +353,7 @@ describe('ingest pipeline', () => {
     const frame = uplink(t, 8, P('evt'), { ack: true });
     await ingest([frame, { ...frame, satelliteId: 'SAT-3' }]);
     await ingest([frame]);
-    await f.core.flush();
-    await new Promise((r) => setTimeout(r, 20));
+    await settled(f);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.subject).toBe(uplinkSubject({ tenantId: f.tenantId, devEui: t.devEui }));
     expect(seen[0]!.subject).toMatch(new RegExp(`^satiot\\.up\\.\\d+\\.${f.tenantId}\\.${t.devEui}$`));

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CodecError, type PayloadCodec } from '../../src/codecs/codec.js';
 import { parseRule, type Rule } from '../../src/rules/index.js';
 import { collect, coreFixture, uplink, T0, type CoreFixture, type TestTerminal } from '../support/core-fixture.js';
+import { settled } from '../support/settled.js';
 
 const HOUR = 3_600_000;
 /** Test codec: one byte, the water level in decimetres. */
@@ -252,7 +253,7 @@ describe('event metrics', () => {
         `satiot.alarm.${f.tenantId}.${t.devEui}`,
         Buffer.from(JSON.stringify({ kind: 'alarm', action: 'raised', alarm: { severity: 'critical' } })),
       );
-      await new Promise((r) => setTimeout(r, 50));
+      await settled(f);
       const text = await f.core.metrics.metrics();
       expect(text).toMatch(/satiot_downlink_transitions_total\{state="queued"} 1/);
       expect(text).toMatch(/satiot_alarm_events_total\{action="raised",severity="critical"} 1/);

@@ -109,6 +109,11 @@ export class DirectIpMoServer {
     return { address: a.address, port: a.port };
   }
 
+  /** Connections holding one of the `maxConnections` slots now (accepted, not yet closed). */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   /** Stops accepting, waits for sessions being stored, then closes what is left. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -82,6 +82,8 @@ export class SemtechUdpServer {
   private readonly limiter: SourceRateLimiter;
   /** Uplinks heard for the first time, gathering their other gateways' copies (by message id). */
   private readonly gathering = new Map<string, { best: Hearing; timer: NodeJS.Timeout }>();
+  /** idle() calls waiting for a gathering to end. */
+  private gatheredWaiters: (() => void)[] = [];
   /** PULL_RESPs waiting for their TX_ACK, by token. */
   private readonly awaitingAck = new Map<
     number,
@@ -161,12 +163,35 @@ export class SemtechUdpServer {
     return this.paths.get(gatewayEui);
   }
 
+  /**
+   * Resolves once every datagram taken so far has been handled (a PUSH_DATA ingested and answered,
+   * a TX_ACK recorded) and every uplink gathering its copies has offered its receive window (its
+   * PULL_RESP sent, if a downlink waited), including what is taken meanwhile: `gatherMs` at most
+   * after the last uplink. A datagram still on its way to the socket is not known here, and a
+   * PULL_RESP's TX_ACK deadline is not waited for.
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      else if (this.gathering.size > 0) await new Promise<void>((r) => this.gatheredWaiters.push(r));
+      else return;
+    }
+  }
+
+  /** A gathering ended (its window offered, or the server closed): idle() looks again. */
+  private gathered(): void {
+    const waiters = this.gatheredWaiters;
+    this.gatheredWaiters = [];
+    for (const w of waiters) w();
+  }
+
   /** Stops taking datagrams and waits for those being ingested. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const g of this.gathering.values()) clearTimeout(g.timer);
     this.gathering.clear();
+    this.gathered();
     for (const a of this.awaitingAck.values()) clearTimeout(a.timer);
     this.awaitingAck.clear();
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
@@ -307,6 +332,7 @@ export class SemtechUdpServer {
       const work = this.offerWindow(messageId, best).catch((e: unknown) => this.fail(e, 'semtech-udp downlink'));
       this.inFlight.add(work);
       void work.finally(() => this.inFlight.delete(work));
+      this.gathered();
     }, this.opts.gatherMs ?? 150);
     this.gathering.set(messageId, { best: h, timer });
   }

@@ -180,6 +180,21 @@ export class MemoryBus implements Bus {
     return this.dead.list();
   }
 
+  /**
+   * Resolves once no consumer has work it will do by itself: nothing queued, in a handler, or
+   * waiting for a redelivery, for every consumer with a subscriber (a durable nobody is attached to
+   * keeps its queue and is not waited for). Handlers that publish more are waited for too. What
+   * arrives from outside afterwards (the outbox relay's next publish) is not: tests wait for the
+   * core with Core.flush() as well.
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      const busy = [...this.consumers].filter((c) => c.busy);
+      if (busy.length === 0) return;
+      await Promise.all(busy.map((c) => c.idle()));
+    }
+  }
+
   /** Messages queued for a durable consumer (in flight and awaiting redelivery included). */
   pendingFor(durable: string): number {
     return this.durables.get(durable)?.pending ?? 0;

@@ -89,6 +89,7 @@ export class MemoryConsumer {
   private nextSubscriber = 0;
   private scheduled = false;
   private disposed = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: MemoryConsumerOptions) {}
 
@@ -112,6 +113,21 @@ export class MemoryConsumer {
     let n = 0;
     for (const lane of this.lanes.values()) if (lane.busy) n++;
     return n;
+  }
+
+  /**
+   * Whether the consumer has work it will do by itself: a subscriber is attached and a message is
+   * queued, in a handler, or waiting for its redelivery. A durable without subscribers is parked,
+   * not busy: nothing happens until one attaches.
+   */
+  get busy(): boolean {
+    return !this.disposed && this.subscribers.length > 0 && this.lanes.size > 0;
+  }
+
+  /** Resolves once the consumer is not busy (at once when it is not now). */
+  idle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   matches(subjectTokens: readonly string[]): boolean {
@@ -152,6 +168,7 @@ export class MemoryConsumer {
       this.dispose();
       this.opts.onDisposed(this);
     }
+    this.wakeIdle();
   }
 
   /** Drops everything queued and cancels pending redeliveries (their publishers hear they were not handled). */
@@ -166,6 +183,15 @@ export class MemoryConsumer {
     while (this.ready.shift() !== undefined) {
       /* drain */
     }
+    this.wakeIdle();
+  }
+
+  /** Tells idle() waiters once the consumer is no longer busy. */
+  private wakeIdle(): void {
+    if (this.idleWaiters.length === 0 || this.busy) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   private schedule(): void {
@@ -276,6 +302,7 @@ export class MemoryConsumer {
       this.ready.push(lane);
     } else if (this.lanes.get(lane.subject) === lane) {
       this.lanes.delete(lane.subject);
+      this.wakeIdle();
     }
     this.schedule(); // the subscriber has room again in any case
   }

@@ -1,15 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBus } from '../../../src/bus/open-bus.js';
+import { MemoryBus } from '../../../src/bus/memory/memory-bus.js';
 import type { DeliveryEvent } from '../../../src/core/delivery/delivery-event.js';
 import { EventStreamHub } from '../../../src/core/delivery/event-stream-hub.js';
 import type { Bus, BusMessage } from '../../../src/core/ports/bus.js';
 import { DEV_EUI, OTHER_TENANT, TENANT, eventMessage, uplinkMessage } from './helpers.js';
 import { terminalSubject } from '../../../src/core/events/subjects.js';
 
-/** Publishes and lets the in-memory bus deliver (it runs on microtasks). */
+/** Publishes and waits until the in-memory bus has delivered everything. */
 async function publish(bus: Bus, ...ms: BusMessage[]): Promise<void> {
+  if (!(bus instanceof MemoryBus)) throw new Error('the hub tests run on the in-process bus');
   for (const m of ms) await bus.publish(m.subject, m.data);
-  await new Promise((r) => setTimeout(r, 10));
+  await bus.idle();
 }
 
 describe('live event stream hub', () => {
