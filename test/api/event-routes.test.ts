@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { BusMessage } from '../../src/core/ports/bus.js';
-import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
+import { MemoryBus } from '../../src/bus/memory/bus.js';
 import { DEV_EUI, OTHER_TENANT, TENANT, eventMessage, uplinkMessage } from '../core/delivery/helpers.js';
 import { KEY, auth, deliveryApp, type DeliveryApp } from './delivery-app.js';
 

@@ -4,7 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { Bus, DeadLetterSink } from '../../src/core/ports/bus.js';
 import type { DeadLetter } from '../../src/bus/dead-letter.js';
 import { openBus } from '../../src/bus/open-bus.js';
-import type { MemoryBus } from '../../src/bus/memory/memory-bus.js';
+import type { MemoryBus } from '../../src/bus/memory/bus.js';
 
 /** Fast redelivery for tests: 5 deliveries in all, 5 ms doubling to 40 ms. */
 export const TEST_RETRY = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 40 };

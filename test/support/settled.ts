@@ -1,4 +1,4 @@
-import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
+import { MemoryBus } from '../../src/bus/memory/bus.js';
 import type { Core } from '../../src/core/core.js';
 import type { Bus } from '../../src/core/ports/bus.js';
 import type { Store } from '../../src/core/ports/store.js';

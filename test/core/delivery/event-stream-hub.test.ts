@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBus } from '../../../src/bus/open-bus.js';
-import { MemoryBus } from '../../../src/bus/memory/memory-bus.js';
+import { MemoryBus } from '../../../src/bus/memory/bus.js';
 import type { DeliveryEvent } from '../../../src/core/delivery/delivery-event.js';
 import { EventStreamHub } from '../../../src/core/delivery/event-stream-hub.js';
 import type { Bus, BusMessage } from '../../../src/core/ports/bus.js';
