@@ -184,7 +184,9 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(swagger, {
     // The shared schemas are components named by their $id.
     refResolver: openApiRefResolver,
+    // 3.1: route schemas are JSON Schema there (`exclusiveMinimum: 0` is not valid OpenAPI 3.0).
     openapi: {
+      openapi: '3.1.0',
       info: { title: 'satiot API', version: '0.1.0', description: 'Satellite IoT service platform' },
       components: {
         securitySchemes: {

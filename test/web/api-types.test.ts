@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import {
   API_TYPES_PATH,
@@ -18,6 +19,14 @@ describe("the dashboard's API types", () => {
       const [method, path] = op.split(' ') as [string, string];
       expect(doc.paths?.[path]?.[method.toLowerCase()], op).toBeDefined();
     }
+  }, 30_000);
+
+  it('is a valid OpenAPI 3.1 document (3.1 reads route schemas as JSON Schema: `exclusiveMinimum: 0` is valid there)', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(await openApiDocument());
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
   }, 30_000);
 
   it('turns route schemas into TypeScript: required and optional fields, nullable, enums, arrays, open objects', () => {
