@@ -108,7 +108,9 @@ export function createAuditLog(
   if (trust.key.keyId !== signer.keyId) {
     throw new SatiotError(
       'INVALID_ARGUMENT',
-      `the audit public key ${trust.where ?? ''} (key ${trust.key.keyId}) is not the signing key's (${signer.keyId}): every checkpoint would fail verification; set the matching SATIOT_AUDIT_SIGNING_KEY or pin its public half`,
+      `the audit public key ${trust.where ?? ''} (key ${trust.key.keyId}) is not the signing key's ` +
+        `(${signer.keyId}): every checkpoint would fail verification; set the matching ` +
+        `SATIOT_AUDIT_SIGNING_KEY or pin its public half`,
     );
   }
   return new ChainedAuditLog(store.audit, { clock, alg, signer, retentionDays, trust });

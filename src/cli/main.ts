@@ -19,7 +19,8 @@ import { registerLearnCommands } from './commands/learn-commands.js';
 const program = new Command()
   .name('satiot')
   .description(
-    'satiot — satellite IoT service platform: network core and API, provisioning, and planning of passes, coverage and store-and-forward latency',
+    'satiot — satellite IoT service platform: network core and API, provisioning, and planning of passes, ' +
+      'coverage and store-and-forward latency',
   )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')

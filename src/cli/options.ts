@@ -14,7 +14,9 @@ export function parseTime(text: string, what = '--start'): number {
       value: text,
     });
   const [, y, mo, d, h = '0', mi = '0', se = '0', frac = '', zone] = m;
-  const iso = `${y}-${mo}-${d}T${h.padStart(2, '0')}:${mi.padStart(2, '0')}:${se.padStart(2, '0')}.${(frac + '000').slice(0, 3)}${zone ? zone.toUpperCase() : 'Z'}`;
+  const iso =
+    `${y}-${mo}-${d}T${h.padStart(2, '0')}:${mi.padStart(2, '0')}:${se.padStart(2, '0')}.` +
+    `${(frac + '000').slice(0, 3)}${zone ? zone.toUpperCase() : 'Z'}`;
   const t = Date.parse(iso);
   const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   if (

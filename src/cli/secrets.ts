@@ -72,7 +72,8 @@ export function rotateMasterKeyFile(dataDir: string): { oldKeyId: string; newKey
   if (!existsSync(file))
     throw new SatiotError(
       'FILE_NOT_READABLE',
-      `no ${file}: this deployment's key comes from SATIOT_MASTER_KEY (rotate it in your secret store), or the server never started with --data ${dataDir}`,
+      `no ${file}: this deployment's key comes from SATIOT_MASTER_KEY (rotate it in your secret store), or ` +
+        `the server never started with --data ${dataDir}`,
     );
   const old = readFileSync(file, 'utf8').trim();
   const oldVault = KeyVault.fromHex(old);

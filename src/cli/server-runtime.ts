@@ -58,7 +58,10 @@ export interface RuntimeOptions {
   readonly emergencyDownlinksPerHour?: number | false;
   /** Terminals that may share one DevAddr (default 4). */
   readonly maxTerminalsPerDevAddr?: number;
-  /** Bad MICs before a DevAddr's or station's frames are refused unchecked (src/core/mic-throttle.ts; its defaults when absent); `false`: off. */
+  /**
+   * Bad MICs before a DevAddr's or station's frames are refused unchecked (src/core/mic-throttle.ts; its defaults when
+   * absent); `false`: off.
+   */
   readonly micThrottle?: MicThrottlePolicy | false;
   /** Rate limits and lock-out (src/api/rate-limits.ts; its defaults when absent). */
   readonly limits?: Partial<AccessLimits>;
@@ -70,7 +73,10 @@ export interface RuntimeOptions {
   readonly trustProxy?: readonly string[];
   /** Bearer token Prometheus scrapes /metrics with (without it: loopback callers and operator keys only). */
   readonly metricsToken?: string;
-  /** PEM file of the audit public key audit verification trusts (kept outside the data directory); default the signing key's, reported as unpinned. */
+  /**
+   * PEM file of the audit public key audit verification trusts (kept outside the data directory); default the signing
+   * key's, reported as unpinned.
+   */
   readonly auditPublicKey?: string;
 }
 
@@ -108,7 +114,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     opened.push(() => bus.close());
     const allowInternal = o.allowInternalDelivery === true;
     const nodeId = o.nodeId ?? `${hostname()}:${o.port || process.pid}`;
-    // The tamper-evident audit log (docs/security.md): hash chain in the store, checkpoints signed with <data>/audit-signing.key.
+    // The tamper-evident audit log (docs/security.md): hash chain in the store, checkpoints signed with
+    // <data>/audit-signing.key.
     const audit = createAuditLog(store, dataDir, o.clock ?? systemClock, process.env, o.auditPublicKey);
     const anomalyPolicy = resolveAnomalyPolicy();
     // Background failures go to the request log once it exists (a line per failure, with the node's name).
@@ -207,7 +214,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         })
       : undefined;
     if (mt) opened.push(() => mt.close());
-    // Anomaly detection and automatic responses, audit checkpoints and retention (each once per cluster, under its lease).
+    // Anomaly detection and automatic responses, audit checkpoints and retention (each once per cluster, under its
+    // lease).
     const supervision = await startSupervision(core, audit, {
       policy: anomalyPolicy,
       onError: (e, what) => app.log.error({ err: e }, `${what} failed`),
@@ -223,7 +231,13 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       dataDir,
       ...(admin.generated ? { generatedAdminKey: admin.generated } : {}),
       ...(udp ? { semtechUdp: udp.address() } : {}),
-      banner: `satiot listening on ${address}   (node ${nodeId}, store ${store.backend}, bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}${udp ? `, Semtech UDP ${udp.address().address}:${udp.address().port}` : ''}${mo ? `, DirectIP MO ${mo.address().address}:${mo.address().port}` : ''}${mt ? `, DirectIP MT → ${o.directIpMt!.host}:${o.directIpMt!.port}` : ''}, data ${dataDir})`,
+      banner:
+        `satiot listening on ${address}   (node ${nodeId}, store ${store.backend}, ` +
+        `bus ${bus.kind}${mqttGw ? `, MQTT ${o.mqtt}` : ''}` +
+        `${udp ? `, Semtech UDP ${udp.address().address}:${udp.address().port}` : ''}` +
+        `${mo ? `, DirectIP MO ${mo.address().address}:${mo.address().port}` : ''}` +
+        `${mt ? `, DirectIP MT → ${o.directIpMt!.host}:${o.directIpMt!.port}` : ''}, ` +
+        `data ${dataDir})`,
       close: () =>
         (closed ??= (async () => {
           app.draining = true; // /readyz answers 503 at once: a load balancer moves traffic away while requests finish

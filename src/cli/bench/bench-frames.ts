@@ -39,7 +39,9 @@ export function benchTerminalRow(
   };
 }
 
-/** Registers the terminals as an operator's import does (bulk, under the registration policy); throws the first refusal. */
+/**
+ * Registers the terminals as an operator's import does (bulk, under the registration policy); throws the first refusal.
+ */
 export async function registerBenchTerminals(
   core: Core,
   tenantId: string,

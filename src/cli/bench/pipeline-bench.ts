@@ -72,7 +72,10 @@ export interface PipelineBenchResult {
   terminals: number;
 }
 
-/** Real device payloads (the codec's own encoder, as the twin's terminals send) in encrypted LoRaWAN frames, ~5 % heard twice. */
+/**
+ * Real device payloads (the codec's own encoder, as the twin's terminals send) in encrypted LoRaWAN frames, ~5 % heard
+ * twice.
+ */
 export function pipelineFrames(
   terms: readonly BenchTerminal[],
   messages: number,
@@ -126,8 +129,8 @@ function presetParams(rules: SolutionName): SolutionParams {
  * The whole pipeline with real device payloads: frames ingested in-process (MIC, dedup, decrypt,
  * durable store) → the decoder (the terminals' codec) → the rules (a solution preset) and the webhook
  * fan-out (and the anomaly monitor, as a server runs it) → the delivery worker posting signed
- * requests to a receiver on 127.0.0.1 in its own thread. The run ends when every accepted message's decoded event reached every webhook and the
- * rules consumer has nothing pending; messages/s is over that whole time.
+ * requests to a receiver on 127.0.0.1 in its own thread. The run ends when every accepted message's decoded event
+ * reached every webhook and the rules consumer has nothing pending; messages/s is over that whole time.
  */
 export async function runPipelineBench(o: PipelineBenchOptions): Promise<PipelineBenchResult> {
   const scratch = await openScratchStore(o.store);

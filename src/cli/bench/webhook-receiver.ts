@@ -15,7 +15,8 @@ export interface Received {
 /**
  * A webhook receiver on 127.0.0.1 in a thread of its own, as an application's endpoint would be: it
  * answers every POST with 204 once the body is read, and reports each event's kind, the path (the
- * `X-Satiot-Event` header) and message id, whether it carries a decode error, with its arrival time, in batches, to `onReceived`.
+ * `X-Satiot-Event` header) and message id, whether it carries a decode error, with its arrival time, in batches, to
+ * `onReceived`.
  */
 export class WebhookReceiver {
   private constructor(
@@ -55,7 +56,9 @@ export class WebhookReceiver {
   }
 }
 
-/** The worker's report: one line per request, `kind ok at path messageId` (one string: cheap to pass between threads). */
+/**
+ * The worker's report: one line per request, `kind ok at path messageId` (one string: cheap to pass between threads).
+ */
 function parseLines(lines: string): Received[] {
   return lines
     .split('\n')

@@ -38,7 +38,8 @@ const storeOptions = (c: Command): Command =>
     )
     .option(
       '--public-key <file>',
-      "the checkpoint public key to trust (PEM), pinned from a copy kept outside the data directory (default: SATIOT_AUDIT_PUBLIC_KEY; without either, the data directory's own key, with a warning)",
+      'the checkpoint public key to trust (PEM), pinned from a copy kept outside the data directory ' +
+        "(default: SATIOT_AUDIT_PUBLIC_KEY; without either, the data directory's own key, with a warning)",
       process.env.SATIOT_AUDIT_PUBLIC_KEY,
     );
 
@@ -49,12 +50,14 @@ export function registerAudit(program: Command): void {
 
   storeOptions(audit.command('verify'))
     .description(
-      'Recompute the hash chain, check the signed checkpoints, their cadence and the anchor of pruned records; exit 0, or AUDIT_CHAIN_BROKEN naming the first broken record',
+      'Recompute the hash chain, check the signed checkpoints, their cadence and the anchor of pruned ' +
+        'records; exit 0, or AUDIT_CHAIN_BROKEN naming the first broken record',
     )
     .option('--file <jsonl>', 'verify an export (satiot audit export) instead of a store')
     .option(
       '--retention-days <n>',
-      'records before the first stored one must have been signed at least this long ago (default: SATIOT_AUDIT_RETENTION_DAYS, else 180)',
+      'records before the first stored one must have been signed at least this long ago (default: ' +
+        'SATIOT_AUDIT_RETENTION_DAYS, else 180)',
     )
     .addHelpText(
       'after',
@@ -122,14 +125,16 @@ Examples:
         const span = v.firstSeq !== undefined ? `records ${v.firstSeq}–${v.lastSeq}` : 'no records';
         process.stdout.write(
           `audit chain OK: ${v.records} records (${span}), ${v.checkpointsVerified} signed checkpoints verified` +
-            `${v.checkpointsUnchecked > 0 ? `, ${v.checkpointsUnchecked} not checked (no key)` : ''}, ${v.unsignedTail} records after the last checkpoint\n`,
+            `${v.checkpointsUnchecked > 0 ? `, ${v.checkpointsUnchecked} not checked (no key)` : ''}, ` +
+            `${v.unsignedTail} records after the last checkpoint\n`,
         );
       }),
     );
 
   storeOptions(audit.command('export'))
     .description(
-      'Write the records of a time range as JSON lines, with the anchor and checkpoints an inspector needs to verify them',
+      'Write the records of a time range as JSON lines, with the anchor and checkpoints an inspector needs ' +
+        'to verify them',
     )
     .requiredOption('--from <time>', 'start (ISO 8601, inclusive)')
     .requiredOption('--to <time>', 'end (ISO 8601, exclusive)')
@@ -184,7 +189,9 @@ Example:
         }
         if (o.out !== undefined)
           process.stderr.write(
-            `${n} records written to ${o.out}${written > n ? ` (and ${written - n} after the range, up to the signed checkpoint that covers it)` : ''}\n`,
+            `${n} records written to ${o.out}` +
+              (written > n ? ` (and ${written - n} after the range, up to the signed checkpoint that covers it)` : '') +
+              `\n`,
           );
       }),
     );

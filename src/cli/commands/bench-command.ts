@@ -38,7 +38,10 @@ function parseLoad(o: { terminals: string; batch: string; clients: string }): {
   };
 }
 
-/** Runs `fn` on the bus `spec`; `nats-local` is a nats-server of the run's own, stopped after (on a shared server earlier runs' durables would carry their backlog in). */
+/**
+ * Runs `fn` on the bus `spec`; `nats-local` is a nats-server of the run's own, stopped after (on a shared server
+ * earlier runs' durables would carry their backlog in).
+ */
 async function withBus<T>(spec: string, fn: (bus: string) => Promise<T>): Promise<T> {
   const nats = spec === 'nats-local' ? await (await import('../bench/private-nats.js')).PrivateNats.start() : undefined;
   try {
@@ -59,17 +62,20 @@ export function registerBench(program: Command): void {
     .option('--store <spec>', 'sqlite (a temporary data dir) or postgres://… (use a scratch database)', 'sqlite')
     .option(
       '--bus <spec>',
-      "memory, nats://… (a scratch server: its satiot-* durables are used), or nats-local (a nats-server of this run's own)",
+      'memory, nats://… (a scratch server: its satiot-* durables are used), or nats-local (a nats-server of ' +
+        "this run's own)",
       'memory',
     )
     .option(
       '--via <inproc|http|semtech-udp>',
-      'call the pipeline directly, through the HTTP gateway API, or as --clients terrestrial gateways over Semtech UDP (16 rxpk a PUSH_DATA, 8 in flight each)',
+      'call the pipeline directly, through the HTTP gateway API, or as --clients terrestrial gateways over ' +
+        'Semtech UDP (16 rxpk a PUSH_DATA, 8 in flight each)',
       'inproc',
     )
     .option(
       '--nodes <n>',
-      'start this many `satiot serve` processes on --store postgres://… and --bus nats://… and post to all of them over HTTP',
+      'start this many `satiot serve` processes on --store postgres://… and --bus nats://… and post to all ' +
+        'of them over HTTP',
     )
     .option('--no-baseline', 'with --store postgres://…: skip the in-process SQLite run the ratio is measured against')
     .option('--format <table|json>', 'output format', 'table')
@@ -285,7 +291,8 @@ Examples:
   bench
     .command('provision')
     .description(
-      'Register a fleet through the bulk API (JSON or CSV over HTTP, or in-process) under the registration policy and the audit chain',
+      'Register a fleet through the bulk API (JSON or CSV over HTTP, or in-process) under the registration ' +
+        'policy and the audit chain',
     )
     .option('--terminals <n>', 'terminals registered in bulk', '100000')
     .option(
@@ -348,7 +355,8 @@ Examples:
   bench
     .command('twin')
     .description(
-      "The digital twin at scale: a Walker constellation, china-trial's fleets scaled up, every frame ingested into SQLite (docs/twin.md)",
+      "The digital twin at scale: a Walker constellation, china-trial's fleets scaled up, every frame " +
+        'ingested into SQLite (docs/twin.md)',
     )
     .option('--satellites <n>', 'satellites (Walker 53°, 550 km)', '100')
     .option('--terminals <n>', 'terminals', '100000')

@@ -73,7 +73,10 @@ export function registerClusterCommands(program: Command): void {
             ['consumer', 'pending', 'unacknowledged'],
             c.consumers.map((x) => [x.consumer, String(x.pending), String(x.unacknowledged)]),
           ),
-          `outbox: ${c.outbox.pending} event(s) waiting${c.outbox.oldestAgeMs !== null ? `, oldest ${(c.outbox.oldestAgeMs / 1000).toFixed(1)} s` : ''}; dead letters open: ${c.deadLetters.open}; bus ${c.bus.kind} ${c.bus.connected ? 'connected' : 'DISCONNECTED'}\n`,
+          `outbox: ${c.outbox.pending} event(s) waiting` +
+            `${c.outbox.oldestAgeMs !== null ? `, oldest ${(c.outbox.oldestAgeMs / 1000).toFixed(1)} s` : ''}; ` +
+            `dead letters open: ${c.deadLetters.open}; ` +
+            `bus ${c.bus.kind} ${c.bus.connected ? 'connected' : 'DISCONNECTED'}\n`,
         ].join('\n'),
       );
     }),

@@ -33,7 +33,8 @@ export function registerConstellation(program: Command): void {
     .option('--name <prefix>', 'satellite name prefix', 'WALKER')
     .addHelpText(
       'after',
-      '\nExample:\n  satiot constellation walker --walker 86.4:66/6/2 --altitude-km 780 --epoch 2026-01-15 > iridium-like.tle\n',
+      '\nExample:\n  satiot constellation walker --walker 86.4:66/6/2 --altitude-km 780 --epoch 2026-01-15 ' +
+        '> iridium-like.tle\n',
     )
     .action(
       runAction((o: WalkerOptions) => {

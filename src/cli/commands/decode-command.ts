@@ -21,7 +21,8 @@ export function registerDecode(program: Command): void {
   program
     .command('decode')
     .description(
-      'Decode one device payload (JT/T 808, SL 651, line monitoring, DL/T 645, or your own codec script) and print it as JSON',
+      'Decode one device payload (JT/T 808, SL 651, line monitoring, DL/T 645, or your own codec script) ' +
+        'and print it as JSON',
     )
     .option('--codec <name>', `built-in codec: ${BUILTIN_CODEC_NAMES.join(', ')}`)
     .option('--script <file>', 'a user codec: JavaScript defining decodeUplink(bytes, fPort), run in the sandbox')

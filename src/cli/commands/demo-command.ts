@@ -23,7 +23,8 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'Run the whole service on this machine: the server (SQLite, in-process bus) and the digital twin driving it at ×60',
+      'Run the whole service on this machine: the server (SQLite, in-process bus) and the digital twin ' +
+        'driving it at ×60',
     )
     .option('--port <n>', 'TCP port', process.env.PORT ?? '8080')
     .option('--host <addr>', 'listen address', process.env.HOST ?? '127.0.0.1')
@@ -68,14 +69,17 @@ Example:
         if (held !== undefined && held !== scenario.name) {
           throw new SatiotError(
             'INVALID_ARGUMENT',
-            `${o.data} holds the twin of scenario ${held}: resume it with --scenario ${held}, or start ${scenario.name} with a fresh --data folder`,
+            `${o.data} holds the twin of scenario ${held}: resume it with --scenario ${held}, or ` +
+              `start ${scenario.name} with a fresh --data folder`,
             { scenario: held },
           );
         }
         const resumed = resumeStartAt(dataDir);
-        // Simulated time never goes back (frame counters derive from it): resume where the last run got to, or now if later.
+        // Simulated time never goes back (frame counters derive from it): resume where the last run got to, or now if
+        // later.
         const clock = createTwinClock(speed, Math.max(Date.now(), resumed ?? 0));
-        // A scenario with terrestrial gateways gets a Semtech UDP port of its own (on the loopback) for them to forward to.
+        // A scenario with terrestrial gateways gets a Semtech UDP port of its own (on the loopback) for them to forward
+        // to.
         const mixed = scenario.terrestrialGateways.length > 0;
         const rt = await startRuntime({
           port,
@@ -120,7 +124,8 @@ Example:
         const link = `${rt.address}/#signin=${rt.app.signInLinks!.issue()}`;
         const lines = [
           rt.banner,
-          `  twin     scenario ${scenario.name} at ×${speed}${resumed !== undefined ? `, resumed at ${new Date(resumed).toISOString()} (simulated)` : ''}`,
+          `  twin     scenario ${scenario.name} at ` +
+            `×${speed}${resumed !== undefined ? `, resumed at ${new Date(resumed).toISOString()} (simulated)` : ''}`,
           `  open     ${link}`,
           `           (signs the operator in on this machine, once; API reference ${rt.address}/api/docs)`,
         ];
@@ -141,7 +146,8 @@ function statusLine(now: Date, s: ReturnType<LiveTwin['stats']>): string {
     .map(([code, n]) => `${code} ${n}`)
     .join(', ');
   return (
-    `  ${now.toISOString().slice(0, 16).replace('T', ' ')} simulated · generated ${s.generated} · accepted ${s.accepted}` +
+    `  ${now.toISOString().slice(0, 16).replace('T', ' ')} simulated · generated ${s.generated} · ` +
+    `accepted ${s.accepted}` +
     ` (+${s.duplicates} copies via other satellites) · rejected ${s.rejected}${rejected ? ` (${rejected})` : ''}` +
     ` · downlinks queued ${s.downlinksQueued}, uploaded ${s.downlinksUploaded}, transmitted ${s.downlinksTransmitted}`
   );

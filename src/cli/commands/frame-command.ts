@@ -71,7 +71,8 @@ export function registerFrame(program: Command): void {
             keysOf(o),
           );
           process.stdout.write(
-            `${JSON.stringify({ phyPayload: Buffer.from(phy).toString('base64'), hex: Buffer.from(phy).toString('hex') })}\n`,
+            JSON.stringify({ phyPayload: Buffer.from(phy).toString('base64'), hex: Buffer.from(phy).toString('hex') }) +
+              '\n',
           );
         },
       ),

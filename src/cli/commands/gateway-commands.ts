@@ -34,7 +34,8 @@ export function registerGatewayCommands(program: Command): void {
       .option('--tenant <id>', "the tenant that owns it (operators; a tenant admin's key registers its own)")
       .addHelpText(
         'after',
-        '\nExample:\n  satiot gateways add --eui AA555A0000000101 --lat 30.59 --lon 114.30 --name "Hankou river bank"\n',
+        '\nExample:\n  satiot gateways add --eui AA555A0000000101 --lat 30.59 --lon 114.30 --name "Hankou ' +
+          'river bank"\n',
       ),
   ).action(
     runAction(

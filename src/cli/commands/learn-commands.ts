@@ -27,13 +27,15 @@ export function registerLearnCommands(program: Command): void {
   const learn = program
     .command('learn')
     .description(
-      'Learned models on a time series: anomalies, forecasts, and their evaluation against simple baselines (docs/intelligence.md)',
+      'Learned models on a time series: anomalies, forecasts, and their evaluation against simple baselines ' +
+        '(docs/intelligence.md)',
     );
 
   learn
     .command('detect')
     .description(
-      'Score every value of a series for how unusual it is (0..1) and list the anomalies, each with its expected value and band',
+      'Score every value of a series for how unusual it is (0..1) and list the anomalies, each with its ' +
+        'expected value and band',
     )
     .requiredOption(
       '--input <file.csv>',
@@ -47,7 +49,9 @@ export function registerLearnCommands(program: Command): void {
     .option('--format <text|json>', 'output format', 'text')
     .addHelpText(
       'after',
-      '\nExample:\n  satiot learn detect --input level.csv --format json\n  → {"anomalies":[{"timestamp":"2026-06-03T04:00:00.000Z","score":1,"reason":"deviation","value":0,"expected":3.41,"lower":3.32,"upper":3.5}],"model":{…}}\n',
+      '\nExample:\n  satiot learn detect --input level.csv --format json\n  → ' +
+        '{"anomalies":[{"timestamp":"2026-06-03T04:00:00.000Z","score":1,"reason":"deviation","value":0,' +
+        '"expected":3.41,"lower":3.32,"upper":3.5}],"model":{…}}\n',
     )
     .action(
       runAction(async (o: InputFlags & { threshold: string }) => {
@@ -85,7 +89,9 @@ export function registerLearnCommands(program: Command): void {
           ),
         );
         process.stdout.write(
-          `${anomalies.length} anomalies in ${r.points.length} values (${r.model.kind}: ${r.model.neighbours} neighbours each side, σ ${r4(r.model.sigma)}; a value repeated ${r.model.flatlineRun} times is a stuck sensor)\n`,
+          `${anomalies.length} anomalies in ${r.points.length} values ` +
+            `(${r.model.kind}: ${r.model.neighbours} neighbours each side, σ ${r4(r.model.sigma)}; a value ` +
+            `repeated ${r.model.flatlineRun} times is a stuck sensor)\n`,
         );
       }),
     );
@@ -102,7 +108,9 @@ export function registerLearnCommands(program: Command): void {
     .option('--format <text|json>', 'output format', 'text')
     .addHelpText(
       'after',
-      '\nExample:\n  satiot learn forecast --input level.csv --horizon 24 --format json\n  → {"forecast":[{"timestamp":"…","value":3.52,"lower":3.41,"upper":3.63}, …],"model":{"kind":"mstl-ets","periods":[24],…}}\n',
+      '\nExample:\n  satiot learn forecast --input level.csv --horizon 24 --format json\n  → ' +
+        '{"forecast":[{"timestamp":"…","value":3.52,"lower":3.41,"upper":3.63}, ' +
+        '…],"model":{"kind":"mstl-ets","periods":[24],…}}\n',
     )
     .action(
       runAction(async (o: InputFlags & { horizon: string; level: string }) => {
@@ -133,7 +141,9 @@ export function registerLearnCommands(program: Command): void {
           ),
         );
         process.stdout.write(
-          `model ${model.kind}, periods ${model.periods.join(', ') || 'none'} steps of ${model.stepMs / 60_000} min, trained on ${model.observations} values ${model.trainedFrom} … ${model.trainedTo}\n`,
+          `model ${model.kind}, periods ${model.periods.join(', ') || 'none'} steps ` +
+            `of ${model.stepMs / 60_000} min, trained on ${model.observations} values ${model.trainedFrom} ` +
+            `… ${model.trainedTo}\n`,
         );
       }),
     );
@@ -141,7 +151,8 @@ export function registerLearnCommands(program: Command): void {
   learn
     .command('evaluate')
     .description(
-      "Score the models on the twin's labelled signals against simple baselines in the same run: anomaly F1 vs a rolling z-score, forecast MASE vs seasonal-naive, 80 % interval coverage",
+      "Score the models on the twin's labelled signals against simple baselines in the same run: anomaly F1 " +
+        'vs a rolling z-score, forecast MASE vs seasonal-naive, 80 % interval coverage',
     )
     .option('--series <n>', 'series of each kind (water level, conductor temperature)', '60')
     .option('--seed <n>', 'first seed', '1')
@@ -191,7 +202,8 @@ export function registerLearnCommands(program: Command): void {
           ),
         );
         process.stdout.write(
-          `targets met: F1 ratio ${e.met.f1Ratio ? 'yes' : 'no'}, MASE ${e.met.mase ? 'yes' : 'no'}, coverage ${e.met.coverage ? 'yes' : 'no'}\n`,
+          `targets met: F1 ratio ${e.met.f1Ratio ? 'yes' : 'no'}, MASE ${e.met.mase ? 'yes' : 'no'}, ` +
+            `coverage ${e.met.coverage ? 'yes' : 'no'}\n`,
         );
       }),
     );
@@ -199,7 +211,8 @@ export function registerLearnCommands(program: Command): void {
   learn
     .command('evaluate-eta')
     .description(
-      "Score learned ETAs on the twin's trucks: forecast arrivals 1–12 h ahead from each truck's reports, against the distance left over the recent moving speed (80 % interval coverage, mean absolute error)",
+      "Score learned ETAs on the twin's trucks: forecast arrivals 1–12 h ahead from each truck's reports, " +
+        'against the distance left over the recent moving speed (80 % interval coverage, mean absolute error)',
     )
     .option('--scenario <name|file>', 'twin scenario', 'china-trial')
     .option('--seed <n>', 'seed of the forecast times and destinations', '1')
@@ -248,7 +261,8 @@ export function registerLearnCommands(program: Command): void {
           ),
         );
         process.stdout.write(
-          `targets met: coverage ${e.met.coverage ? 'yes' : 'no'}, better than the baseline ${e.met.beatsBaseline ? 'yes' : 'no'}\n`,
+          `targets met: coverage ${e.met.coverage ? 'yes' : 'no'}, better than the ` +
+            `baseline ${e.met.beatsBaseline ? 'yes' : 'no'}\n`,
         );
       }),
     );
@@ -256,7 +270,10 @@ export function registerLearnCommands(program: Command): void {
   learn
     .command('evaluate-next-message')
     .description(
-      "Score next-message forecasts on the digital twin: run the scenario against an embedded core, forecast each terminal's next arrival at jittered times from what had arrived, and compare with what came next (80 % interval coverage; error of the median against the newest arrival plus the median gap)",
+      'Score next-message forecasts on the digital twin: run the scenario against an embedded core, ' +
+        "forecast each terminal's next arrival at jittered times from what had arrived, and compare with what " +
+        'came next (80 % interval coverage; error of the median against the newest arrival plus the median ' +
+        'gap)',
     )
     .option('--scenario <name|file>', 'twin scenario', 'china-trial')
     .option('--hours <h>', 'simulated span; forecasts start after its first day', '72')
@@ -326,10 +343,12 @@ export function registerLearnCommands(program: Command): void {
           `young terminals answered from their own history alone: ${e.young.answeredAlone} of ${e.young.forecasts}\n`,
         );
         process.stdout.write(
-          `${e.terminals} terminals over ${e.hours} h of ${e.scenario}; overdue said ${e.overdue} times, ${e.overdueWrong} of them with a message within the hour\n`,
+          `${e.terminals} terminals over ${e.hours} h of ${e.scenario}; overdue said ${e.overdue} ` +
+            `times, ${e.overdueWrong} of them with a message within the hour\n`,
         );
         process.stdout.write(
-          `targets met: coverage ${e.met.coverage ? 'yes' : 'no'}, better than the baseline ${e.met.beatsBaseline ? 'yes' : 'no'}\n`,
+          `targets met: coverage ${e.met.coverage ? 'yes' : 'no'}, better than the ` +
+            `baseline ${e.met.beatsBaseline ? 'yes' : 'no'}\n`,
         );
       }),
     );

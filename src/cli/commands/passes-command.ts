@@ -35,7 +35,8 @@ export function registerPasses(program: Command): void {
     .option('--format <table|json>', 'output format', 'table')
     .addHelpText(
       'after',
-      '\nExample:\n  satiot passes --tle sats.tle --lat 40 --lon 116.33 --start 2026-01-15T00:00:00Z --hours 24 --min-elevation 10\n',
+      '\nExample:\n  satiot passes --tle sats.tle --lat 40 --lon 116.33 --start 2026-01-15T00:00:00Z ' +
+        '--hours 24 --min-elevation 10\n',
     )
     .action(
       runAction(async (o: PassesOptions) => {

@@ -96,7 +96,8 @@ export function registerPlan(program: Command): void {
     .option('--min-elevation <deg>', 'minimum elevation for a contact, degrees', '10')
     .addHelpText(
       'after',
-      '\nExample:\n  satiot plan coverage --walker 53:24/3/1 --altitude-km 550 --region china --resolution 4 --start 2026-01-15T00:00:00Z --hours 24 --out out/cov\n',
+      '\nExample:\n  satiot plan coverage --walker 53:24/3/1 --altitude-km 550 --region china --resolution ' +
+        '4 --start 2026-01-15T00:00:00Z --hours 24 --out out/cov\n',
     )
     .action(
       runAction(async (o: CoverageOptions) => {
@@ -146,7 +147,10 @@ export function registerPlan(program: Command): void {
             metric: 'meanWaitMin',
             unit: 'min',
             title: `Mean wait for a satellite — ${c.region.name}`,
-            subtitle: `${c.sats.length} satellites, ≥ ${minEl}° elevation, ${c.hours} h from ${new Date(c.start).toISOString()}, H3 res ${c.grid.resolution} (${rep.cells} cells); coverage ${(s.coverageFraction * 100).toFixed(1)} %`,
+            subtitle:
+              `${c.sats.length} satellites, ≥ ${minEl}° elevation, ${c.hours} h ` +
+              `from ${new Date(c.start).toISOString()}, H3 res ${c.grid.resolution} (${rep.cells} cells); ` +
+              `coverage ${(s.coverageFraction * 100).toFixed(1)} %`,
             highIsBad: true,
           });
           warnToStderr(`wrote ${files.join(', ')}`);
@@ -187,7 +191,8 @@ export function registerPlan(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExample:\n  satiot plan latency --walker 53:24/3/1 --altitude-km 550 --region china --resolution 4 --ground-stations china --start 2026-01-15T00:00:00Z --hours 24\n',
+      '\nExample:\n  satiot plan latency --walker 53:24/3/1 --altitude-km 550 --region china --resolution 4 ' +
+        '--ground-stations china --start 2026-01-15T00:00:00Z --hours 24\n',
     )
     .action(
       runAction(async (o: LatencyOptions) => {
@@ -243,7 +248,9 @@ export function registerPlan(program: Command): void {
             metric: 'meanMin',
             unit: 'min',
             title: `Mean store-and-forward latency — ${c.region.name}`,
-            subtitle: `${c.sats.length} satellites, ${stations.length} ground stations, uplink ≥ ${up}°, downlink ≥ ${down}°, ${c.hours} h from ${new Date(c.start).toISOString()}, H3 res ${c.grid.resolution}`,
+            subtitle:
+              `${c.sats.length} satellites, ${stations.length} ground stations, uplink ≥ ${up}°, downlink ` +
+              `≥ ${down}°, ${c.hours} h from ${new Date(c.start).toISOString()}, H3 res ${c.grid.resolution}`,
             highIsBad: true,
             stations,
           });

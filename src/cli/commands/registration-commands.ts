@@ -186,7 +186,8 @@ export function registerRegistrationCommands(program: Command): void {
     .description('Master-key rotation: new key, re-wrap every sealed value, check progress');
   mk.command('rotate')
     .description(
-      'Make a new file-held master key (<data>/master.key); the old one moves to master.key.previous. Restart the server, then `satiot master-key rewrap`',
+      'Make a new file-held master key (<data>/master.key); the old one moves to master.key.previous. ' +
+        'Restart the server, then `satiot master-key rewrap`',
     )
     .option('--data <dir>', 'data directory', process.env.SATIOT_DATA ?? './data')
     .action(
@@ -194,13 +195,17 @@ export function registerRegistrationCommands(program: Command): void {
         const { rotateMasterKeyFile } = await import('../secrets.js');
         const r = rotateMasterKeyFile(resolve(o.data));
         process.stdout.write(
-          `master key rotated: ${r.oldKeyId} -> ${r.newKeyId} (still accepted: ${r.previousKeyIds.join(', ')})\nnext: restart the server, run \`satiot master-key rewrap\`, and when \`satiot master-key status\` shows nothing stale remove ${resolve(o.data)}/master.key.previous\n`,
+          `master key rotated: ${r.oldKeyId} -> ${r.newKeyId} (still ` +
+            `accepted: ${r.previousKeyIds.join(', ')})\nnext: restart the server, run \`satiot master-key ` +
+            `rewrap\`, and when \`satiot master-key status\` shows nothing stale ` +
+            `remove ${resolve(o.data)}/master.key.previous\n`,
         );
       }),
     );
   mk.command('generate')
     .description(
-      'Print a new random master key (64 hex digits) for SATIOT_MASTER_KEY; store it in your secret store, not in a shell history',
+      'Print a new random master key (64 hex digits) for SATIOT_MASTER_KEY; store it in your secret store, ' +
+        'not in a shell history',
     )
     .action(
       runAction(async () => {
@@ -222,7 +227,9 @@ export function registerRegistrationCommands(program: Command): void {
         o.format,
         r,
         () =>
-          `re-wrapped under ${r.keyId}: ${r.terminalKeys} terminal key pairs, ${r.identityNumbers} identity numbers, ${r.integrationSecrets} integration secrets${r.skipped ? `; ${r.skipped} changed meanwhile: run again` : ''}\n`,
+          `re-wrapped under ${r.keyId}: ${r.terminalKeys} terminal key pairs, ${r.identityNumbers} identity ` +
+          `numbers, ${r.integrationSecrets} integration ` +
+          `secrets${r.skipped ? `; ${r.skipped} changed meanwhile: run again` : ''}\n`,
       );
       if (r.skipped > 0) process.exitCode = 6;
     }),

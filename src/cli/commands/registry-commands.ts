@@ -134,7 +134,9 @@ export function registerRegistryCommands(program: Command): void {
       )
       .addHelpText(
         'after',
-        '\nExamples:\n  satiot terminals add --tenant <id> --dev-eui 70b3d57ed0000001 --dev-addr 26011f01 --nwk-s-key <32 hex> --app-s-key <32 hex>\n  satiot terminals add --tenant <id> --imei 300234010753370 --profile vessel\n',
+        '\nExamples:\n  satiot terminals add --tenant <id> --dev-eui 70b3d57ed0000001 --dev-addr 26011f01 ' +
+          '--nwk-s-key <32 hex> --app-s-key <32 hex>\n  satiot terminals add --tenant <id> --imei ' +
+          '300234010753370 --profile vessel\n',
       )
       .option('--suite <aes128|sm4>', 'crypto suite', 'aes128')
       .option('--profile <p>', TERMINAL_PROFILES.join(' | '), 'fixed-collector')
@@ -199,11 +201,13 @@ export function registerRegistryCommands(program: Command): void {
       .requiredOption('--tenant <id>', 'tenant the rows belong to')
       .argument(
         '<file.csv>',
-        'header row; columns devEui, devAddr, nwkSKey, appSKey (required), suite, profile, codec, lat, lon, altM, expectedMessagesPerDay',
+        'header row; columns devEui, devAddr, nwkSKey, appSKey (required), suite, profile, codec, lat, lon, ' +
+          'altM, expectedMessagesPerDay',
       )
       .addHelpText(
         'after',
-        '\nRows that fail are listed with their line and code, and the exit code is 2; the others are registered.\n\nExample:\n  satiot terminals import --tenant <id> fleet.csv\n',
+        '\nRows that fail are listed with their line and code, and the exit code is 2; the others are ' +
+          'registered.\n\nExample:\n  satiot terminals import --tenant <id> fleet.csv\n',
       ),
   ).action(
     runAction(async (file: string, o: Conn & { tenant: string }) => {
@@ -237,7 +241,8 @@ export function registerRegistryCommands(program: Command): void {
     terminals
       .command('reset-counters')
       .description(
-        "Reset a LoRaWAN terminal's uplink counters (operators; audited): an ABP terminal that restarted counting from 0 is heard again, its earlier messages kept",
+        "Reset a LoRaWAN terminal's uplink counters (operators; audited): an ABP terminal that restarted " +
+          'counting from 0 is heard again, its earlier messages kept',
       )
       .argument('<devEui>'),
   ).action(
@@ -325,7 +330,8 @@ export function registerRegistryCommands(program: Command): void {
     stations
       .command('rotate-token')
       .description(
-        'Give a ground station a new token, printed once; the old one stops working on every node at once (also re-issues a revoked token)',
+        'Give a ground station a new token, printed once; the old one stops working on every node at once ' +
+          '(also re-issues a revoked token)',
       )
       .argument('<id>', 'ground station id (from list)')
       .addHelpText(
@@ -345,7 +351,8 @@ export function registerRegistryCommands(program: Command): void {
     stations
       .command('revoke-token')
       .description(
-        "Revoke a ground station's token: its batches are refused on every node at once, until rotate-token issues a new one",
+        "Revoke a ground station's token: its batches are refused on every node at once, until rotate-token " +
+          'issues a new one',
       )
       .argument('<id>', 'ground station id (from list)'),
   ).action(

@@ -65,17 +65,20 @@ export function registerServe(program: Command): void {
     )
     .option(
       '--semtech-udp <port>',
-      "also hear terrestrial LoRa gateways: their Semtech UDP packet forwarders on this UDP port (1700 is theirs by default; --host applies; register each gateway's EUI first: POST /api/v1/gateways)",
+      'also hear terrestrial LoRa gateways: their Semtech UDP packet forwarders on this UDP port (1700 is ' +
+        "theirs by default; --host applies; register each gateway's EUI first: POST /api/v1/gateways)",
       process.env.SATIOT_SEMTECH_UDP,
     )
     .option(
       '--region <name>',
-      "LoRaWAN regional parameters of terrestrial gateways' downlinks: CN470 (RX1 on uplink channel mod 48, RX2 505.3 MHz SF12) or EU868",
+      "LoRaWAN regional parameters of terrestrial gateways' downlinks: CN470 (RX1 on uplink channel mod 48, " +
+        'RX2 505.3 MHz SF12) or EU868',
       process.env.SATIOT_REGION ?? 'CN470',
     )
     .option(
       '--directip-mo <port>',
-      "also take Iridium SBD sessions: the Iridium gateway's MO DirectIP connections on this TCP port (--host applies; register terminals with transport iridium-sbd and their IMEI)",
+      "also take Iridium SBD sessions: the Iridium gateway's MO DirectIP connections on this TCP port " +
+        '(--host applies; register terminals with transport iridium-sbd and their IMEI)',
       process.env.SATIOT_DIRECTIP_MO,
     )
     .option(
@@ -90,31 +93,39 @@ export function registerServe(program: Command): void {
     )
     .option(
       '--allow-internal-delivery',
-      'let webhooks and MQTT integrations point at internal addresses (an on-site receiver), whoever registers them; refused by default',
+      'let webhooks and MQTT integrations point at internal addresses (an on-site receiver), whoever ' +
+        'registers them; refused by default',
     )
     .option(
       '--registration-review',
-      'terminals a tenant registers wait as pending until an operator approves them (default: SATIOT_REGISTRATION_REVIEW=1, else off)',
+      'terminals a tenant registers wait as pending until an operator approves them (default: ' +
+        'SATIOT_REGISTRATION_REVIEW=1, else off)',
       ['1', 'true', 'yes', 'on'].includes((process.env.SATIOT_REGISTRATION_REVIEW ?? '').toLowerCase()),
     )
     .option(
       '--max-terminals-per-dev-addr <n>',
-      'terminals (not retired) that may share one DevAddr; a tenant never gets one another tenant uses, an operator may',
+      'terminals (not retired) that may share one DevAddr; a tenant never gets one another tenant uses, an ' +
+        'operator may',
       process.env.SATIOT_MAX_TERMINALS_PER_DEV_ADDR ?? String(DEFAULT_MAX_TERMINALS_PER_DEV_ADDR),
     )
     .option(
       '--mic-throttle <perDevAddr/perStation/windowS/coolDownS|off>',
-      'after this many bad MICs for one DevAddr from one station, or from one station (and half its frames), within windowS seconds, refuse its frames unchecked (MIC_THROTTLED) for coolDownS seconds; per node',
+      'after this many bad MICs for one DevAddr from one station, or from one station (and half its ' +
+        'frames), within windowS seconds, refuse its frames unchecked (MIC_THROTTLED) for coolDownS seconds; ' +
+        'per node',
       process.env.SATIOT_MIC_THROTTLE ?? micThrottleText(DEFAULT_MIC_THROTTLE),
     )
     .option(
       '--emergency-downlinks-per-hour <n|off>',
-      'emergency downlinks each tenant may queue per clock hour, its API users and rules together (they pass rate limits and quotas); over it: 429 EMERGENCY_BUDGET_EXCEEDED, audited, and an emergency-excess alert',
+      'emergency downlinks each tenant may queue per clock hour, its API users and rules together (they ' +
+        'pass rate limits and quotas); over it: 429 EMERGENCY_BUDGET_EXCEEDED, audited, and an ' +
+        'emergency-excess alert',
       process.env.SATIOT_EMERGENCY_DOWNLINKS_PER_HOUR ?? String(DEFAULT_EMERGENCY_DOWNLINKS_PER_HOUR),
     )
     .option(
       '--rate-limit-api <n|off>',
-      'requests per minute per API key (emergency downlinks count apart, so a key at its limit can still send one; they also have a budget, --emergency-downlinks-per-hour)',
+      'requests per minute per API key (emergency downlinks count apart, so a key at its limit can still ' +
+        'send one; they also have a budget, --emergency-downlinks-per-hour)',
       process.env.SATIOT_RATE_LIMIT_API ?? String(DEFAULT_ACCESS_LIMITS.api),
     )
     .option(
@@ -124,7 +135,8 @@ export function registerServe(program: Command): void {
     )
     .option(
       '--lockout <failures/windowS/lockS|off>',
-      'lock a source address (API keys and station tokens counted apart) and a presented key or token out after this many failures within windowS seconds, for lockS seconds',
+      'lock a source address (API keys and station tokens counted apart) and a presented key or token out ' +
+        'after this many failures within windowS seconds, for lockS seconds',
       process.env.SATIOT_LOCKOUT ?? '10/300/900',
     )
     .option(
@@ -139,7 +151,8 @@ export function registerServe(program: Command): void {
     )
     .option(
       '--metrics-token <token>',
-      'bearer token Prometheus scrapes /metrics with (16+ characters; prefer the env variable: a flag shows in ps); without it /metrics answers loopback callers and operator keys only',
+      'bearer token Prometheus scrapes /metrics with (16+ characters; prefer the env variable: a flag shows ' +
+        'in ps); without it /metrics answers loopback callers and operator keys only',
       process.env.SATIOT_METRICS_TOKEN,
     )
     .option(
@@ -149,7 +162,8 @@ export function registerServe(program: Command): void {
     )
     .option(
       '--audit-public-key <file>',
-      "the audit checkpoint public key (PEM) GET /api/v1/audit/verify trusts, kept outside --data; without it the report warns that the server's own key proves nothing against whoever can replace it",
+      'the audit checkpoint public key (PEM) GET /api/v1/audit/verify trusts, kept outside --data; without ' +
+        "it the report warns that the server's own key proves nothing against whoever can replace it",
       process.env.SATIOT_AUDIT_PUBLIC_KEY,
     )
     .option(
@@ -239,7 +253,8 @@ Example:
         stopOnSignals(() => rt.close());
         const lines = [
           rt.banner,
-          `  health   ${rt.address}/healthz      API reference ${rt.address}/api/docs      metrics ${rt.address}/metrics`,
+          `  health   ${rt.address}/healthz      API reference ${rt.address}/api/docs      ` +
+            `metrics ${rt.address}/metrics`,
         ];
         if (rt.generatedAdminKey) lines.push(`  operator key (shown once, keep it): ${rt.generatedAdminKey}`);
         process.stderr.write(`${lines.join('\n')}\n`);

@@ -75,7 +75,8 @@ function textReport(reports: readonly SimulationReport[], labels: readonly strin
         'first copy by satellite / ground',
         ...col((r) =>
           r.paths
-            ? `${r.paths.firstBy.satellite} (${pct(r.paths.share.satellite)}) / ${r.paths.firstBy.terrestrial} (${pct(r.paths.share.terrestrial)})`
+            ? `${r.paths.firstBy.satellite} (${pct(r.paths.share.satellite)}) ` +
+              `/ ${r.paths.firstBy.terrestrial} (${pct(r.paths.share.terrestrial)})`
             : '–',
         ),
       ],
@@ -127,11 +128,13 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description(
-      'Run the digital twin on a scenario against an embedded core and report delivery, losses and latency (docs/twin.md)',
+      'Run the digital twin on a scenario against an embedded core and report delivery, losses and latency ' +
+        '(docs/twin.md)',
     )
     .option(
       '--scenario <name|file>',
-      "built-in scenario ('china-trial'; 'china-mixed' adds terrestrial LoRa gateways beside the satellites) or a YAML/JSON scenario file",
+      "built-in scenario ('china-trial'; 'china-mixed' adds terrestrial LoRa gateways beside the " +
+        'satellites) or a YAML/JSON scenario file',
       'china-trial',
     )
     .option('--hours <h>', "simulated span (default: the scenario's)")
@@ -183,7 +186,13 @@ export function registerSimulate(program: Command): void {
         };
         if (format === 'json') {
           process.stdout.write(
-            `${JSON.stringify(reports.length === 1 ? strip(reports[0]!) : Object.fromEntries(reports.map((r, i) => [labels[i], strip(r)])), null, 2)}\n`,
+            JSON.stringify(
+              reports.length === 1
+                ? strip(reports[0]!)
+                : Object.fromEntries(reports.map((r, i) => [labels[i], strip(r)])),
+              null,
+              2,
+            ) + '\n',
           );
           return;
         }
