@@ -88,7 +88,10 @@ export interface AppOptions {
   signInLinks?: SignInLinkOptions | true;
   /** Folder of the built dashboard served at `/` (default dist/web of the package; false: not served). */
   webRoot?: string | false;
-  /** Rate limits per API key and ground station, and the lock-out after failed keys (src/api/rate-limits.ts; defaults there). */
+  /**
+   * Rate limits per API key and ground station, and the lock-out after failed keys (src/api/rate-limits.ts; defaults
+   * there).
+   */
   limits?: Partial<AccessLimits>;
   /** The clock of lock-outs (default the system clock; the core's may be simulated). */
   wallClock?: Clock;

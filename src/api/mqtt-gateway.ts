@@ -16,7 +16,9 @@ export const GATEWAY_UP_TOPIC = 'satiot/gateway/+/up';
 export const GATEWAY_SHARE_GROUP = 'satiot-gateway';
 
 export interface MqttGatewayOptions {
-  /** The client id; default `satiot-<node>-<random>`, unique per connection (two nodes never take each other's session). */
+  /**
+   * The client id; default `satiot-<node>-<random>`, unique per connection (two nodes never take each other's session).
+   */
   readonly clientId?: string;
   /** This node's name (part of the default client id). */
   readonly nodeId?: string;

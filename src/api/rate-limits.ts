@@ -221,7 +221,10 @@ export interface AccessLimitsOptions {
   readonly core?: Core;
   /** Counters and lock-outs every node shares (the cluster's store); this node's memory without it. */
   readonly shared?: SharedLimits;
-  /** The clock lock-outs run on: wall-clock time by default, never the core's (it may be simulated, ×60 in `satiot demo`). */
+  /**
+   * The clock lock-outs run on: wall-clock time by default, never the core's (it may be simulated, ×60 in `satiot
+   * demo`).
+   */
   readonly clock?: Clock;
   /** The app's trusted proxies (`--trust-proxy`): a request through one of them is never exempt from the lock-out. */
   readonly trustProxy?: readonly string[];

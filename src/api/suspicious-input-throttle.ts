@@ -8,7 +8,9 @@ import { systemClock } from '../core/ports/clock.js';
 export interface SuspiciousInputLimits {
   /** One record per source address per window, ms (default 60 s). */
   readonly windowMs: number;
-  /** Records of all sources together per window (default 20: at most 28,800 a day, whatever the number of addresses). */
+  /**
+   * Records of all sources together per window (default 20: at most 28,800 a day, whatever the number of addresses).
+   */
   readonly maxPerWindow: number;
   /** Source addresses remembered at most (default 10,000); older quiet ones are folded into `suppressedOverCap`. */
   readonly maxTracked: number;
@@ -27,7 +29,10 @@ export type SuspiciousInputVerdict =
       readonly record: true;
       /** Requests from this source not recorded since its previous record. */
       readonly suppressed: number;
-      /** Requests from any source not recorded because of the global cap (or forgotten sources) since the last record that reported them. */
+      /**
+       * Requests from any source not recorded because of the global cap (or forgotten sources) since the last record
+       * that reported them.
+       */
       readonly suppressedOverCap: number;
     };
 

@@ -54,7 +54,10 @@ export function webStatic(root: string = DEFAULT_WEB_ROOT): FastifyPluginAsync {
   };
 }
 
-/** The URL's path with its percent escapes decoded; undefined when one does not decode (`%`, `%zz`, a cut UTF-8 sequence). */
+/**
+ * The URL's path with its percent escapes decoded; undefined when one does not decode (`%`, `%zz`, a cut UTF-8
+ * sequence).
+ */
 function decodedPath(url: string): string | undefined {
   try {
     return decodeURIComponent(url.split('?')[0] ?? '/');

@@ -79,7 +79,9 @@ export class DirectIpMoServer {
       (metrics.getSingleMetric(name) as Counter<'outcome'> | undefined) ??
       new Counter({
         name,
-        help: 'Iridium MO connections by outcome (accepted, duplicate, mailbox, session-failed, a rejection code, an SBD_* codec code, NOT_ALLOWED, TOO_MANY_CONNECTIONS, TIMEOUT, UNEXPECTED, ERROR)',
+        help:
+          'Iridium MO connections by outcome (accepted, duplicate, mailbox, session-failed, a rejection code, ' +
+          'an SBD_* codec code, NOT_ALLOWED, TOO_MANY_CONNECTIONS, TIMEOUT, UNEXPECTED, ERROR)',
         labelNames: ['outcome'],
         registers: [metrics],
       });
@@ -213,7 +215,8 @@ export class DirectIpMoServer {
       this.count('UNKNOWN_TERMINAL');
       return 0;
     }
-    // A session that did not complete carries nothing to store; a mailbox check (no payload) may still report an MT delivery.
+    // A session that did not complete carries nothing to store; a mailbox check (no payload) may still report an MT
+    // delivery.
     if (!SESSION_OK.has(h.sessionStatus)) {
       this.count('session-failed');
       return 1;

@@ -20,7 +20,9 @@ export interface DirectIpMtOptions {
   readonly intervalMs?: number;
   /** How long a connection and its confirmation may take (ms, default 10,000). */
   readonly timeoutMs?: number;
-  /** Pass only while this says so (a server: while this node holds the downlink lease, so one node of a cluster sends). */
+  /**
+   * Pass only while this says so (a server: while this node holds the downlink lease, so one node of a cluster sends).
+   */
   readonly onlyWhen?: () => boolean;
   readonly onError?: (e: unknown, what: string) => void;
 }
@@ -72,7 +74,9 @@ export class DirectIpMtClient {
       (metrics.getSingleMetric(name) as Counter<'outcome'> | undefined) ??
       new Counter({
         name,
-        help: 'Iridium MT messages handed to the gateway, by outcome (queued, an SBD_MT_* refusal code, or why it did not get there: SBD_GATEWAY_UNREACHABLE, SBD_NO_CONFIRMATION, an SBD_* codec code)',
+        help:
+          'Iridium MT messages handed to the gateway, by outcome (queued, an SBD_MT_* refusal code, or why it ' +
+          'did not get there: SBD_GATEWAY_UNREACHABLE, SBD_NO_CONFIRMATION, an SBD_* codec code)',
         labelNames: ['outcome'],
         registers: [metrics],
       });
@@ -154,7 +158,8 @@ export class DirectIpMtClient {
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        // Until exchange() listens, an error (a reset while the downlink is claimed) only destroys the socket, which exchange() sees.
+        // Until exchange() listens, an error (a reset while the downlink is claimed) only destroys the socket, which
+        // exchange() sees.
         socket.on('error', () => socket.destroy());
         resolve(socket);
       });

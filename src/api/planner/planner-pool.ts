@@ -151,7 +151,8 @@ export class PlannerPool {
         q.reject(
           new SatiotError(
             'PLANNER_TIMEOUT',
-            `the planning job ran past ${Math.round(this.timeoutMs / 1000)} s and was stopped; ask for a smaller region, resolution or window`,
+            `the planning job ran past ${Math.round(this.timeoutMs / 1000)} s and was stopped; ask for a ` +
+              `smaller region, resolution or window`,
           ),
         );
       }, this.timeoutMs);

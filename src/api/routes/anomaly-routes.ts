@@ -24,7 +24,8 @@ export const anomalySchema = {
       type: 'object',
       additionalProperties: true,
       description:
-        'counts, times, positions, speeds behind the finding (left out for regulators unless the deployment lets them see tenant data)',
+        'counts, times, positions, speeds behind the finding (left out for regulators unless the deployment ' +
+        'lets them see tenant data)',
     },
     observedAt: { type: 'string' },
     detectedAt: { type: 'string' },
@@ -67,7 +68,8 @@ export function anomalyRoutes(core: Core, access: AccessControl): FastifyPluginA
       {
         schema: {
           summary:
-            'Detected anomalies, newest first (replays, MIC failures, impossible movement, outside region, rate, station out of contact)',
+            'Detected anomalies, newest first (replays, MIC failures, impossible movement, outside region, ' +
+            'rate, station out of contact)',
           tags: ['supervision'],
           security: [{ apiKey: [] }],
           querystring: {

@@ -28,7 +28,8 @@ export function apiKeyRoutes(access: AccessControl): FastifyPluginAsync {
       {
         schema: {
           summary:
-            'Create an API key (operators: any; tenant admins: tenant-admin and tenant-user keys of their tenant). The key is shown once.',
+            'Create an API key (operators: any; tenant admins: tenant-admin and tenant-user keys of their ' +
+            'tenant). The key is shown once.',
           tags: ['access'],
           ...secured,
           body: {

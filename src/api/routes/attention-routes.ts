@@ -26,7 +26,9 @@ export function attentionRoutes(core: Core, access: AccessControl): FastifyPlugi
       {
         schema: {
           summary:
-            'What needs a person now: unacknowledged alarms, proposed decisions, registrations to review (operators), integrations disabled or failing (for keys that may read them), downlinks about to expire — most severe first',
+            'What needs a person now: unacknowledged alarms, proposed decisions, registrations to review ' +
+            '(operators), integrations disabled or failing (for keys that may read them), downlinks about to ' +
+            'expire — most severe first',
           tags: ['operations'],
           security: [{ apiKey: [] }],
           querystring: {

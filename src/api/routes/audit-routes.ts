@@ -47,7 +47,8 @@ export const auditRecordSchema = {
       type: 'object',
       additionalProperties: true,
       description:
-        "route, status, error code, ids; for regulators, tenants' details are redacted unless the deployment allows them",
+        "route, status, error code, ids; for regulators, tenants' details are redacted unless the " +
+        'deployment allows them',
     },
     sourceIp: { type: 'string' },
     tenantId: { type: 'string' },
@@ -170,7 +171,8 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       {
         schema: {
           summary:
-            'Audit records of a time range as JSON lines with the chain anchor and signed checkpoints (operators: verifiable with `satiot audit verify --file`; regulators: redacted per policy)',
+            'Audit records of a time range as JSON lines with the chain anchor and signed checkpoints ' +
+            '(operators: verifiable with `satiot audit verify --file`; regulators: redacted per policy)',
           tags: ['supervision'],
           security: [{ apiKey: [] }],
           querystring: {
@@ -210,7 +212,8 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       {
         schema: {
           summary:
-            'Verify the whole audit chain now (operators): hashes, signed checkpoints and their cadence, the anchor of pruned records; `warning` says what an unpinned key does not prove',
+            'Verify the whole audit chain now (operators): hashes, signed checkpoints and their cadence, ' +
+            'the anchor of pruned records; `warning` says what an unpinned key does not prove',
           tags: ['supervision'],
           security: [{ apiKey: [] }],
           response: {
@@ -239,7 +242,8 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
                   type: 'string',
                   enum: ['pinned', 'environment', 'data-dir', 'signer', 'export-file', 'none'],
                   description:
-                    'where the trusted public key came from; only pinned (--audit-public-key) holds against someone who controls the data',
+                    'where the trusted public key came from; only pinned (--audit-public-key) holds against ' +
+                    'someone who controls the data',
                 },
                 warning: {
                   type: 'string',

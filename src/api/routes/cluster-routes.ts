@@ -74,7 +74,10 @@ const clusterSchema = {
   },
 } as const;
 
-/** The cluster as one view: nodes and their heartbeats, leases, outbox and consumer lag, dead letters (operators and regulators). */
+/**
+ * The cluster as one view: nodes and their heartbeats, leases, outbox and consumer lag, dead letters (operators and
+ * regulators).
+ */
 export function clusterRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));

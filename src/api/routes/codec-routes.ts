@@ -62,7 +62,8 @@ export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       {
         schema: {
           summary:
-            "Register a tenant's own codec: JavaScript defining decodeUplink(bytes, fPort) (and optionally encodeDownlink(object)), run in a sandbox",
+            "Register a tenant's own codec: JavaScript defining decodeUplink(bytes, fPort) (and optionally " +
+            'encodeDownlink(object)), run in a sandbox',
           tags: ['codecs'],
           ...secured,
           body: {

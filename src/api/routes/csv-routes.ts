@@ -48,7 +48,9 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
       {
         bodyLimit: MAX_IMPORT_BYTES,
         schema: {
-          summary: `Register many terminals from CSV (header row; columns ${TERMINAL_CSV_COLUMNS.join(', ')}; up to ${MAX_IMPORT_ROWS} rows); each row succeeds or fails on its own`,
+          summary:
+            `Register many terminals from CSV (header row; columns ${TERMINAL_CSV_COLUMNS.join(', ')}; up to ` +
+            `${MAX_IMPORT_ROWS} rows); each row succeeds or fails on its own`,
           tags: ['provisioning'],
           ...secured,
           consumes: ['text/csv'],

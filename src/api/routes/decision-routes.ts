@@ -19,7 +19,9 @@ import { pageOf } from '../schemas/page.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
-/** A decision as the API shows it; without payloads (a regulator's key) its inputs and the command's bytes are left out. */
+/**
+ * A decision as the API shows it; without payloads (a regulator's key) its inputs and the command's bytes are left out.
+ */
 function decisionJson(d: Decision, withInputs: boolean) {
   const { payloadHex: _p, ...command } = d.action;
   return {
@@ -215,7 +217,8 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
       {
         schema: {
           summary:
-            'Learned models that judged decisions, newest first (cursor pagination): each version with its parameters and training window',
+            'Learned models that judged decisions, newest first (cursor pagination): each version with its ' +
+            'parameters and training window',
           tags: ['intelligence'],
           ...secured,
           querystring: {
@@ -288,7 +291,9 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
     const steps = {
       approve: 'Approve a proposed decision: its command is queued at once',
       reject: 'Reject a proposed decision, saying why',
-      undo: 'Undo an executed decision: its command is withdrawn while it has not left (DECISION_NOT_UNDOABLE once it has)',
+      undo:
+        'Undo an executed decision: its command is withdrawn while it has not left (DECISION_NOT_UNDOABLE ' +
+        'once it has)',
     } as const;
     for (const [step, summary] of Object.entries(steps) as Array<[keyof typeof steps, string]>) {
       app.post<{ Params: { id: string }; Body: { reason?: string } | null }>(
@@ -307,7 +312,8 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
                   type: 'string',
                   maxLength: 500,
                   description:
-                    'why a decision is rejected or undone, kept on the decision and in the audit record (an approval takes none)',
+                    'why a decision is rejected or undone, kept on the decision and in the audit record (an ' +
+                    'approval takes none)',
                 },
               },
               description: 'optional: no body at all is fine',

@@ -195,7 +195,8 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
         if (!s)
           throw new SatiotError(
             'UNAUTHORIZED_STATION',
-            'a ground-station token is required: "Authorization: Bearer <token>" as returned by POST /api/v1/ground-stations',
+            'a ground-station token is required: "Authorization: Bearer <token>" as returned by POST ' +
+              '/api/v1/ground-stations',
           );
         return s;
       };
@@ -258,7 +259,8 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
         {
           schema: {
             summary:
-              'Report uploads to satellites, transmissions to terminals and failures (only for downlinks scheduled through this station)',
+              'Report uploads to satellites, transmissions to terminals and failures (only for downlinks ' +
+              'scheduled through this station)',
             tags: ['gateway'],
             ...secured,
             body: {

@@ -7,7 +7,10 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import { bearerToken, checkTenant, MEMBERS } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 
-/** Bytes a client may leave unread before it is disconnected (1 MiB): a slow reader never holds events in memory for long. */
+/**
+ * Bytes a client may leave unread before it is disconnected (1 MiB): a slow reader never holds events in memory for
+ * long.
+ */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Close code for a client that reads too slowly (RFC 6455 1013 "try again later"). */
 export const CLOSE_TOO_SLOW = 1013;
@@ -72,7 +75,8 @@ export function eventRoutes(
       url: '/api/v1/events',
       schema: {
         summary:
-          'Live events over a WebSocket (upgrade required): uplink, decoded, alarm, downlink — one JSON text frame each',
+          'Live events over a WebSocket (upgrade required): uplink, decoded, alarm, downlink — one JSON ' +
+          'text frame each',
         tags: ['delivery'],
         security: [{ apiKey: [] }],
         querystring: {

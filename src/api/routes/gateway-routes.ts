@@ -80,7 +80,8 @@ export function gatewayRoutes(core: Core): FastifyPluginAsync {
           core.pipeline.countUnauthorized(req.body.frames.length);
           throw new SatiotError(
             'UNAUTHORIZED_STATION',
-            'a ground-station token is required: "Authorization: Bearer <token>" as returned by POST /api/v1/ground-stations',
+            'a ground-station token is required: "Authorization: Bearer <token>" as returned by POST ' +
+              '/api/v1/ground-stations',
           );
         }
         return { results: await core.pipeline.ingest(station, req.body.frames) };

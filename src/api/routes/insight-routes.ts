@@ -74,7 +74,8 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
       {
         schema: {
           summary:
-            "Forecast a decoded field: the next `horizon` steps at the series' own spacing, with a prediction interval (docs/intelligence.md)",
+            "Forecast a decoded field: the next `horizon` steps at the series' own spacing, with a " +
+            'prediction interval (docs/intelligence.md)',
           tags: ['intelligence'],
           ...secured,
           params: devEuiParams,
@@ -134,7 +135,8 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
       {
         schema: {
           summary:
-            "When the terminal's next message should reach the core: a median and an interval learned from its own capture gaps and delivery delays, in the passes over it (docs/intelligence.md)",
+            "When the terminal's next message should reach the core: a median and an interval learned from " +
+            'its own capture gaps and delivery delays, in the passes over it (docs/intelligence.md)',
           tags: ['intelligence'],
           ...secured,
           params: devEuiParams,
@@ -156,7 +158,8 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
                   type: ['object', 'null'],
                   required: ['lower', 'median', 'upper'],
                   description:
-                    'null: too little history (fewer than 3 gaps), or late (every gap and delay the terminal has shown would have brought a message by now)',
+                    'null: too little history (fewer than 3 gaps), or late (every gap and delay the ' +
+                    'terminal has shown would have brought a message by now)',
                   properties: { lower: { type: 'string' }, median: { type: 'string' }, upper: { type: 'string' } },
                 },
                 overdue: {
@@ -206,7 +209,8 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
       {
         schema: {
           summary:
-            'Anomalies of a decoded field: values scored 0..1 for how far they stand from what their neighbourhood expects, with that expectation and band (docs/intelligence.md)',
+            'Anomalies of a decoded field: values scored 0..1 for how far they stand from what their ' +
+            'neighbourhood expects, with that expectation and band (docs/intelligence.md)',
           tags: ['intelligence'],
           ...secured,
           params: devEuiParams,
@@ -278,7 +282,8 @@ export function insightRoutes(core: Core, access: AccessControl): FastifyPluginA
             model: { kind: 'frame-loss', lossRate, threshold: q.threshold },
           };
         }
-        // The network's signals repeat values as a matter of course (a whole-dB RSSI, an hourly interval): no stuck-sensor check.
+        // The network's signals repeat values as a matter of course (a whole-dB RSSI, an hourly interval): no
+        // stuck-sensor check.
         const r = detectAnomalies(s, { threshold: q.threshold, flatlines: !q.field.startsWith('meta.') });
         return {
           field: q.field,

@@ -111,7 +111,8 @@ export function checkDeliveryTarget(delivery: DeliveryService, url: string): voi
   if (isInternalHost(host)) {
     throw new SatiotError(
       'INTEGRATION_INVALID',
-      `deliveries to ${host} are not allowed: it is an internal (loopback, private, link-local or reserved) address; the server must run with --allow-internal-delivery`,
+      `deliveries to ${host} are not allowed: it is an internal (loopback, private, link-local or reserved) ` +
+        `address; the server must run with --allow-internal-delivery`,
     );
   }
 }

@@ -64,7 +64,8 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
       {
         schema: {
           summary:
-            "Forward a tenant's events to its MQTT broker (QoS 1, topic {topicPrefix}/{tenantId}/terminals/{devEui}/up …)",
+            "Forward a tenant's events to its MQTT broker (QoS 1, topic " +
+            '{topicPrefix}/{tenantId}/terminals/{devEui}/up …)',
           tags: ['delivery'],
           ...secured,
           body: {

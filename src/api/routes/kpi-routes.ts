@@ -42,8 +42,8 @@ const hopSchema = {
 
 /**
  * Service KPIs for the dashboard: messages per hour (by ingest), per-hop delivery latency from the
- * stored hop timestamps of the messages ingested in the window (captured at most 48 h before it), and, for operators and regulators, rejections by code and ground-station
- * contacts today.
+ * stored hop timestamps of the messages ingested in the window (captured at most 48 h before it), and, for operators
+ * and regulators, rejections by code and ground-station contacts today.
  */
 export function kpiRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   // Contacts per station and UTC day only change with the constellation: cached for 10 minutes.
@@ -86,7 +86,9 @@ export function kpiRoutes(core: Core, access: AccessControl): FastifyPluginAsync
                 messagesScanned: { type: 'integer' },
                 sampled: {
                   type: 'boolean',
-                  description: `true when more than ${MAX_KPI_MESSAGES} messages fell in the window: the figures come from the newest of each terminal`,
+                  description:
+                    `true when more than ${MAX_KPI_MESSAGES} messages fell in the window: the figures come ` +
+                    `from the newest of each terminal`,
                 },
                 messagesPerHour: {
                   type: 'array',
@@ -109,7 +111,9 @@ export function kpiRoutes(core: Core, access: AccessControl): FastifyPluginAsync
                 },
                 contactsToday: {
                   type: ['array', 'null'],
-                  description: `passes above ${STATION_MASK_DEG}° over each ground station in this UTC day; operators and regulators only`,
+                  description:
+                    `passes above ${STATION_MASK_DEG}° over each ground station in this UTC day; operators ` +
+                    `and regulators only`,
                   items: {
                     type: 'object',
                     required: ['stationId', 'name', 'contacts'],
@@ -194,7 +198,9 @@ export function kpiRoutes(core: Core, access: AccessControl): FastifyPluginAsync
           const day = Math.floor(to / 86_400_000) * 86_400_000;
           const stations = await core.registryQueries.listGroundStations();
           const sats = await core.registryQueries.listSatellites();
-          const key = `${day}|${stations.map((s) => s.id).join(',')}|${sats.map((s) => `${s.noradId}@${s.epoch}`).join(',')}`;
+          const key =
+            `${day}|${stations.map((s) => s.id).join(',')}|` +
+            `${sats.map((s) => `${s.noradId}@${s.epoch}`).join(',')}`;
           if (!contactCache || contactCache.key !== key || contactCache.until < to) {
             contactCache = {
               key,

@@ -60,7 +60,8 @@ export function masterKeyRoutes(core: Core, access: AccessControl): FastifyPlugi
       {
         schema: {
           summary:
-            'Re-wrap every sealed value under the current master key, while the service runs (after every node holds the new key and the old one as previous)',
+            'Re-wrap every sealed value under the current master key, while the service runs (after every ' +
+            'node holds the new key and the old one as previous)',
           tags: ['access'],
           ...secured,
           response: {

@@ -24,7 +24,9 @@ const receptionSchema = {
       type: 'string',
       enum: ['satellite', 'terrestrial'],
       description:
-        'how the copy reached the network: relayed by a satellite to a ground station (satelliteId "iridium" and the Iridium gateway\'s station for an Iridium SBD session), or heard by a terrestrial LoRa gateway (satelliteId then empty)',
+        'how the copy reached the network: relayed by a satellite to a ground station (satelliteId ' +
+        '"iridium" and the Iridium gateway\'s station for an Iridium SBD session), or heard by a terrestrial ' +
+        'LoRa gateway (satelliteId then empty)',
     },
     gatewayEui: { type: 'string', description: 'the terrestrial gateway that heard the copy' },
     frequencyMHz: { type: 'number' },
@@ -56,7 +58,8 @@ export const messageSchema = {
       type: 'object',
       required: ['lat', 'lon', 'cepKm', 'source'],
       description:
-        'where the network placed the terminal when it sent the message (Iridium: the MO location; left out with the payload)',
+        'where the network placed the terminal when it sent the message (Iridium: the MO location; left out ' +
+        'with the payload)',
       properties: {
         lat: { type: 'number' },
         lon: { type: 'number' },

@@ -49,7 +49,8 @@ export function metricsRoutes(core: Core, access: AccessControl, opts: MetricsAc
           'UNAUTHORIZED',
           expected
             ? '/metrics needs the metrics token or an operator key as "Authorization: Bearer <token>"'
-            : '/metrics answers loopback callers only, unless they bring an operator key as "Authorization: Bearer <key>" (or the server sets --metrics-token)',
+            : '/metrics answers loopback callers only, unless they bring an operator key as "Authorization: ' +
+                'Bearer <key>" (or the server sets --metrics-token)',
         );
       }
       if (p.role !== 'operator') throw new SatiotError('FORBIDDEN', `a ${p.role} key may not read /metrics`);

@@ -21,7 +21,8 @@ export function networkRoutes(core: Core, access: AccessControl): FastifyPluginA
       {
         schema: {
           summary:
-            "The network's traffic over the last hours: copies per station and satellite, rejected frames by code, hour by hour (operators and regulators)",
+            "The network's traffic over the last hours: copies per station and satellite, rejected frames " +
+            'by code, hour by hour (operators and regulators)',
           tags: ['operations'],
           security: [{ apiKey: [] }],
           querystring: {

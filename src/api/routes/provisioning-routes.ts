@@ -134,7 +134,8 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       {
         schema: {
           summary:
-            'Register a terminal: LoRaWAN with ABP session keys (sealed at rest, never returned), or an Iridium SBD modem by its IMEI',
+            'Register a terminal: LoRaWAN with ABP session keys (sealed at rest, never returned), or an ' +
+            'Iridium SBD modem by its IMEI',
           tags: ['provisioning'],
           ...secured,
           body: newTerminalBody,
@@ -159,7 +160,9 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       {
         bodyLimit: 64 * 1024 * 1024,
         schema: {
-          summary: `Register many terminals at once (up to ${MAX_BULK_TERMINALS}); each is checked as POST /api/v1/terminals checks it and succeeds or fails on its own`,
+          summary:
+            `Register many terminals at once (up to ${MAX_BULK_TERMINALS}); each is checked as POST ` +
+            `/api/v1/terminals checks it and succeeds or fails on its own`,
           tags: ['provisioning'],
           ...secured,
           body: {
@@ -277,7 +280,8 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       {
         schema: {
           summary:
-            'Change a terminal: enable or disable it, its profile, expected messages per day, codec, name or registered position (null clears the last three)',
+            'Change a terminal: enable or disable it, its profile, expected messages per day, codec, name ' +
+            'or registered position (null clears the last three)',
           tags: ['provisioning'],
           ...secured,
           params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
@@ -329,7 +333,8 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
       {
         schema: {
           summary:
-            'Delete a terminal registered by mistake (one that has sent messages is kept: 409 TERMINAL_HAS_MESSAGES; disable it instead)',
+            'Delete a terminal registered by mistake (one that has sent messages is kept: 409 ' +
+            'TERMINAL_HAS_MESSAGES; disable it instead)',
           tags: ['provisioning'],
           ...secured,
           params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },

@@ -133,7 +133,8 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
       {
         schema: {
           summary:
-            "Register a terminal with its owner, usage scenario and device binding (an operator's is approved at once; a tenant's waits for review when the deployment requires it)",
+            "Register a terminal with its owner, usage scenario and device binding (an operator's is " +
+            "approved at once; a tenant's waits for review when the deployment requires it)",
           tags: ['registration'],
           ...secured,
           body: {
@@ -183,7 +184,8 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
       {
         schema: {
           summary:
-            "Declare (or replace) a terminal's owner, scenario and binding; under review policy a tenant's change sends an approved terminal back to pending",
+            "Declare (or replace) a terminal's owner, scenario and binding; under review policy a tenant's " +
+            'change sends an approved terminal back to pending',
           tags: ['registration'],
           ...secured,
           params: devEuiParams,
@@ -206,7 +208,10 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
       '/api/v1/terminals/:devEui/lifecycle',
       {
         schema: {
-          summary: `Change a terminal's lifecycle state (operators): ${ACTIONS.map((a) => `${a}: ${TRANSITIONS[a].from.join('|')} → ${TRANSITIONS[a].to}`).join('; ')}. Illegal changes are 409 INVALID_TRANSITION; retired is final`,
+          summary:
+            `Change a terminal's lifecycle state (operators): ` +
+            `${ACTIONS.map((a) => `${a}: ${TRANSITIONS[a].from.join('|')} → ${TRANSITIONS[a].to}`).join('; ')}` +
+            `. Illegal changes are 409 INVALID_TRANSITION; retired is final`,
           tags: ['registration'],
           ...secured,
           params: devEuiParams,
@@ -235,7 +240,9 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
       {
         schema: {
           summary:
-            "Reset a LoRaWAN terminal's uplink counters (operators): an ABP terminal that restarted counting from 0 is heard again; its earlier messages are kept, stored apart (docs/security.md). Audited as terminal.counters-reset",
+            "Reset a LoRaWAN terminal's uplink counters (operators): an ABP terminal that restarted " +
+            'counting from 0 is heard again; its earlier messages are kept, stored apart (docs/security.md). ' +
+            'Audited as terminal.counters-reset',
           tags: ['registration'],
           ...secured,
           params: devEuiParams,
@@ -304,7 +311,9 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
       '/api/v1/registrations/review',
       {
         schema: {
-          summary: `Approve or reject many pending terminals at once (operators; at most ${MAX_REVIEW_BATCH}); each succeeds or fails on its own`,
+          summary:
+            `Approve or reject many pending terminals at once (operators; at most ${MAX_REVIEW_BATCH}); each ` +
+            `succeeds or fails on its own`,
           tags: ['registration'],
           ...secured,
           body: {
@@ -358,7 +367,9 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
       '/api/v1/registrations/import',
       {
         schema: {
-          summary: `Register many terminals with their declarations from CSV (header row; columns ${REGISTRATION_CSV_COLUMNS.join(', ')}); each row succeeds or fails on its own`,
+          summary:
+            `Register many terminals with their declarations from CSV (header row; columns ` +
+            `${REGISTRATION_CSV_COLUMNS.join(', ')}); each row succeeds or fails on its own`,
           tags: ['registration'],
           ...secured,
           consumes: ['text/csv'],
@@ -406,7 +417,8 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
       {
         schema: {
           summary:
-            'Supervision report (operators, regulators): terminals by lifecycle state and declared sector, and the suspended terminals with reason — metadata only, no identities or payloads',
+            'Supervision report (operators, regulators): terminals by lifecycle state and declared sector, ' +
+            'and the suspended terminals with reason — metadata only, no identities or payloads',
           tags: ['supervision'],
           ...secured,
           querystring: {

@@ -12,7 +12,9 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrUndefined } from '../../core/iso-time.js';
 import { pageOf } from '../schemas/page.js';
 
-/** An alarm as the API shows it; without `evidence` (values taken from payloads) when the caller may not see payloads. */
+/**
+ * An alarm as the API shows it; without `evidence` (values taken from payloads) when the caller may not see payloads.
+ */
 export function alarmJson(a: Alarm, withEvidence = true) {
   const { evidence, lastEvidence, ...rest } = a;
   return {

@@ -101,7 +101,8 @@ export function satelliteTrackRoutes(core: Core, access: AccessControl): Fastify
         if (sats.length * steps > MAX_TRACK_POINTS) {
           throw new SatiotError(
             'INVALID_ARGUMENT',
-            `${sats.length} satellites × ${steps} steps is more than ${MAX_TRACK_POINTS} points: take a longer step or a shorter span`,
+            `${sats.length} satellites × ${steps} steps is more than ${MAX_TRACK_POINTS} points: take a ` +
+              `longer step or a shorter span`,
           );
         }
         const tracks = new Map(sats.map((s) => [s.noradId, [] as Array<[number, number, number] | null>]));

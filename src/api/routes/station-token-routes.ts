@@ -34,7 +34,8 @@ export function stationTokenRoutes(core: Core, access: AccessControl): FastifyPl
       {
         schema: {
           summary:
-            "Rotate a ground station's token: the new token is shown once, the old one stops working on every node at once (also re-issues a revoked token)",
+            "Rotate a ground station's token: the new token is shown once, the old one stops working on " +
+            'every node at once (also re-issues a revoked token)',
           tags: ['provisioning'],
           ...secured,
           params,

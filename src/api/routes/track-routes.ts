@@ -47,7 +47,8 @@ export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       {
         schema: {
           summary:
-            'Track from decoded position reports (up to 5,000), with distance, stops and the last position with its age',
+            'Track from decoded position reports (up to 5,000), with distance, stops and the last position ' +
+            'with its age',
           tags: ['logistics'],
           ...secured,
           params: devEuiParams,
@@ -123,7 +124,8 @@ export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       {
         schema: {
           summary:
-            "ETA to the end of a planned route (GeoJSON LineString) from the last position: at the recent moving speed, and learned from the vehicle's own travel times with an 80 % interval",
+            'ETA to the end of a planned route (GeoJSON LineString) from the last position: at the recent ' +
+            "moving speed, and learned from the vehicle's own travel times with an 80 % interval",
           tags: ['logistics'],
           ...secured,
           params: devEuiParams,
@@ -161,7 +163,9 @@ export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsy
                   type: ['object', 'null'],
                   required: ['lower', 'median', 'upper', 'level', 'samples'],
                   description:
-                    "arrival from the vehicle's own travel times over that distance in its last 7 days, at most its newest 5,000 positions (docs/intelligence.md): the median and the 80 % interval; null while its track is shorter than the distance",
+                    "arrival from the vehicle's own travel times over that distance in its last 7 days, at " +
+                    'most its newest 5,000 positions (docs/intelligence.md): the median and the 80 % ' +
+                    'interval; null while its track is shorter than the distance',
                   properties: {
                     lower: { type: 'string' },
                     median: { type: 'string' },

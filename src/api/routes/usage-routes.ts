@@ -20,7 +20,8 @@ export function usageRoutes(core: Core, access: AccessControl): FastifyPluginAsy
       {
         schema: {
           summary:
-            'Messages and payload bytes up (by ingest) and down (by queuing) per tenant and terminal, per UTC day or month (default: this month so far)',
+            'Messages and payload bytes up (by ingest) and down (by queuing) per tenant and terminal, per ' +
+            'UTC day or month (default: this month so far)',
           tags: ['usage'],
           security: [{ apiKey: [] }],
           querystring: {

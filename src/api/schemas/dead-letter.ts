@@ -18,7 +18,8 @@ export const deadLetterSchema = {
     resolvedAt: { type: ['string', 'null'] },
     event: {
       description:
-        'the event as published (JSON), when asked for one dead letter; for a key that may not see payloads only its identifying fields',
+        'the event as published (JSON), when asked for one dead letter; for a key that may not see payloads ' +
+        'only its identifying fields',
     },
     eventRedacted: {
       type: 'boolean',

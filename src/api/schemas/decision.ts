@@ -47,13 +47,15 @@ export const decisionSchema = {
       type: 'object',
       additionalProperties: true,
       description:
-        "the alarm's evidence: each condition with the values behind it (left out, with the command's payloadHex, for keys that may not see payloads)",
+        "the alarm's evidence: each condition with the values behind it (left out, with the command's " +
+        'payloadHex, for keys that may not see payloads)',
     },
     model: { type: 'string', description: 'what judged the inputs, e.g. rule/anomaly:local-median' },
     modelId: {
       type: ['string', 'null'],
       description:
-        'the stored learned model that judged (GET /api/v1/models/{id}: its version, parameters and training window); null for a plain rule',
+        'the stored learned model that judged (GET /api/v1/models/{id}: its version, parameters and ' +
+        'training window); null for a plain rule',
     },
     confidence: { type: 'number', description: "0..1: a learned condition's score, 1 for a plain rule" },
     policy: { type: 'string', enum: [...DECISION_POLICIES] },
@@ -94,7 +96,8 @@ export const learnedModelSchema = {
       type: 'object',
       additionalProperties: true,
       description:
-        'the method and what was fitted: seasonal periods, tide, interval, thresholds (left out for keys that may not see payloads)',
+        'the method and what was fitted: seasonal periods, tide, interval, thresholds (left out for keys ' +
+        'that may not see payloads)',
     },
     trainedFrom: { type: 'string' },
     trainedTo: { type: 'string' },

@@ -17,7 +17,8 @@ const stepSchema = {
     reason: {
       type: 'string',
       description:
-        'missed-contact, no-route, replanned, no-tx-ack; the path that took it (terrestrial, directip, directip-queued); or why it failed (an SBD_MT_* code)',
+        'missed-contact, no-route, replanned, no-tx-ack; the path that took it (terrestrial, directip, ' +
+        'directip-queued); or why it failed (an SBD_MT_* code)',
     },
     queuePosition: {
       type: 'integer',

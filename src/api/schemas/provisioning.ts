@@ -1,6 +1,8 @@
 import { TERMINAL_STATUSES, TERMINAL_TRANSPORTS } from '../../core/model.js';
 
-/** Tenants, terminals and ground stations as the provisioning routes show them (src/api/routes/provisioning-routes.ts). */
+/**
+ * Tenants, terminals and ground stations as the provisioning routes show them (src/api/routes/provisioning-routes.ts).
+ */
 
 /** A terminal as shown by the API: no key material, ever (the response schema drops anything else). */
 export const terminalSchema = {

@@ -1,4 +1,6 @@
-/** A reference to a shared schema (src/api/schemas/index.ts), for a route's body or response or inside another schema. */
+/**
+ * A reference to a shared schema (src/api/schemas/index.ts), for a route's body or response or inside another schema.
+ */
 export function ref(schema: { readonly $id: string }): { readonly $ref: string } {
   return { $ref: `${schema.$id}#` };
 }

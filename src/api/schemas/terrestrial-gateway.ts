@@ -17,7 +17,8 @@ export const gatewaySchema = {
     stat: {
       type: 'object',
       description:
-        'its latest status report: packets received / with a good CRC / forwarded, PUSH_DATA acknowledged (%), downlinks received and emitted, GPS position, temperature',
+        'its latest status report: packets received / with a good CRC / forwarded, PUSH_DATA acknowledged ' +
+        '(%), downlinks received and emitted, GPS position, temperature',
       properties: {
         time: { type: 'string' },
         lat: { type: 'number' },

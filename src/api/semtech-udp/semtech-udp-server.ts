@@ -19,14 +19,22 @@ export interface SemtechUdpOptions {
   readonly port: number;
   /** Listen address (default 127.0.0.1); an IPv6 address opens a udp6 socket. */
   readonly host?: string;
-  /** Datagrams per second one source address may send before the rest are dropped (default 200, bursts of twice that). */
+  /**
+   * Datagrams per second one source address may send before the rest are dropped (default 200, bursts of twice that).
+   */
   readonly packetsPerSecond?: number;
   readonly onError?: (e: unknown, what: string) => void;
   /** Regional parameters of the gateways' downlinks (RX1 frequency, RX2; default CN470). */
   readonly region?: LoRaRegion;
-  /** How long copies of one uplink from several gateways are gathered before the best SNR is chosen for its downlink (ms, default 150). */
+  /**
+   * How long copies of one uplink from several gateways are gathered before the best SNR is chosen for its downlink
+   * (ms, default 150).
+   */
   readonly gatherMs?: number;
-  /** How long a gateway has to answer a PULL_RESP with TX_ACK before its downlink goes back to the queue (ms, default 5,000). */
+  /**
+   * How long a gateway has to answer a PULL_RESP with TX_ACK before its downlink goes back to the queue (ms, default
+   * 5,000).
+   */
   readonly txAckTimeoutMs?: number;
 }
 
@@ -44,12 +52,18 @@ interface Hearing {
 
 /** Transmit power of a downlink, dBm: the regions' default maximum EIRP less the usual 2 dBi antenna. */
 const TX_POWER_DBM: Record<LoRaRegion, number> = { CN470: 17, EU868: 14 };
-/** Sent later than this after its uplink arrived, a PULL_RESP would miss RX1 on a gateway's just-in-time queue: RX2 instead. */
+/**
+ * Sent later than this after its uplink arrived, a PULL_RESP would miss RX1 on a gateway's just-in-time queue: RX2
+ * instead.
+ */
 const RX1_LATEST_MS = 700;
 const RX2_LATEST_MS = 1_700;
 /** A PULL_RESP must leave this long before its window opens (the gateway's just-in-time queue needs it). */
 const SEND_MARGIN_MS = 300;
-/** A gateway's downlink path moves to another address only after this long without a PULL_DATA from the old one (three 10 s keep-alives). */
+/**
+ * A gateway's downlink path moves to another address only after this long without a PULL_DATA from the old one (three
+ * 10 s keep-alives).
+ */
 const PATH_QUIET_MS = 30_000;
 /** A gateway's GPS `time` is taken as the capture time only this close to receipt; otherwise receipt. */
 const GPS_TIME_TOLERANCE_MS = 30_000;
@@ -114,13 +128,15 @@ export class SemtechUdpServer {
     this.rxpk = counter(
       metrics,
       'satiot_semtech_udp_rxpk_total',
-      'Radio packets (rxpk) terrestrial gateways forwarded, by gateway EUI and outcome (accepted, duplicate, a rejection code, CRC_BAD, NO_CRC, NOT_LORA, or a codec code)',
+      'Radio packets (rxpk) terrestrial gateways forwarded, by gateway EUI and outcome (accepted, ' +
+        'duplicate, a rejection code, CRC_BAD, NO_CRC, NOT_LORA, or a codec code)',
       ['gateway', 'outcome'],
     );
     this.downlinks = counter(
       metrics,
       'satiot_semtech_udp_downlinks_total',
-      'Downlinks sent through terrestrial gateways in a receive window, by gateway EUI and outcome (sent_rx1, sent_rx2, transmitted, a TX_ACK error, no-tx-ack, too-late)',
+      'Downlinks sent through terrestrial gateways in a receive window, by gateway EUI and outcome ' +
+        '(sent_rx1, sent_rx2, transmitted, a TX_ACK error, no-tx-ack, too-late)',
       ['gateway', 'outcome'],
     );
     this.limiter = new SourceRateLimiter(opts.packetsPerSecond ?? 200);
