@@ -43,7 +43,8 @@ async function run(name: string, store: Store, alg: 'sha256' | 'sm3'): Promise<v
   const verifyS = (performance.now() - t1) / 1000;
   if (!v.ok) throw new Error(`chain broken: ${JSON.stringify(v.broken)}`);
   console.log(
-    `${name.padEnd(22)} ${alg.padEnd(6)} append ${Math.round(N / appendS).toLocaleString('en')}/s (${CONCURRENCY} concurrent)   verify ${Math.round(v.records / verifyS).toLocaleString('en')} records/s`,
+    `${name.padEnd(22)} ${alg.padEnd(6)} append ${Math.round(N / appendS).toLocaleString('en')}/s (` +
+      `${CONCURRENCY} concurrent)   verify ${Math.round(v.records / verifyS).toLocaleString('en')} records/s`,
   );
 }
 

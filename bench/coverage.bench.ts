@@ -1,7 +1,8 @@
 /**
  * Regional coverage, China at H3 resolution 5 × 100 satellites × 24 h (the Foundation target: ≤ 30 s,
  * < 2 GiB), with the ratio against a naive fixed-step scan (every cell × satellite × 10 s step — edges
- * to ±5 s, where ours are ~0.1 s — no culling; timed on a sample of cells and scaled to all of them) measured in the same run.
+ * to ±5 s, where ours are ~0.1 s — no culling; timed on a sample of cells and scaled to all of them) measured in the
+ * same run.
  *
  *   npm run bench:coverage [-- --resolution 5 --hours 24 --workers N --region china]
  */

@@ -96,7 +96,10 @@ function parseCryptoPass(b: Batch): void {
 interface Rate {
   /** Frames per second of wall time: median round. */
   wall: number;
-  /** Frames per second of this process's CPU time (user + system): median round. Less sensitive to other load on the machine. */
+  /**
+   * Frames per second of this process's CPU time (user + system): median round. Less sensitive to other load on the
+   * machine.
+   */
   cpu: number;
   /** Best round, wall time. */
   bestWall: number;

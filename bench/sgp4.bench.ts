@@ -57,7 +57,9 @@ console.log(
       jsSeconds: Number(js.toFixed(4)),
       wasmBulkSeconds: Number(wasm.toFixed(4)),
       wasmSpeedup: Number((js / wasm).toFixed(2)),
-      note: "the ephemeris is < 1 % of a coverage plan's time; the JS path keeps one SGP4 code path for passes and plans",
+      note:
+        "the ephemeris is < 1 % of a coverage plan's time; the JS path keeps one SGP4 code path for passes " +
+        'and plans',
     },
     null,
     2,

@@ -46,7 +46,8 @@ export function buildCommand(spec: CommandSpec, decoded: unknown, now: number): 
       ) {
         throw new CodecError(
           'CODEC_MALFORMED',
-          "cannot address sl651.intensive-reporting: the report is not an SL 651 station's uplink with its centre, station and password",
+          "cannot address sl651.intensive-reporting: the report is not an SL 651 station's uplink with its " +
+            'centre, station and password',
         );
       }
       return encodeSl651RuntimeConfig({
@@ -68,7 +69,8 @@ export function buildCommand(spec: CommandSpec, decoded: unknown, now: number): 
       ) {
         throw new CodecError(
           'CODEC_MALFORMED',
-          "cannot address line-monitor.sampling-period: the report is not a line-monitoring device's monitoring data with its device ID and packet type",
+          "cannot address line-monitor.sampling-period: the report is not a line-monitoring device's " +
+            'monitoring data with its device ID and packet type',
         );
       }
       return encodeSamplingPeriodCommand({

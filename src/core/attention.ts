@@ -148,7 +148,9 @@ export async function needsAttention(src: AttentionSources, tenantId: string | u
     });
   }
   for (const i of [...webhooks, ...mqtt]) {
-    const name = `${i.kind === 'webhook' ? 'Webhook' : 'MQTT integration'} ${i.kind === 'webhook' ? i.url.replace(/[?#].*$/, '') : i.url}`;
+    const name =
+      `${i.kind === 'webhook' ? 'Webhook' : 'MQTT integration'} ` +
+      `${i.kind === 'webhook' ? i.url.replace(/[?#].*$/, '') : i.url}`;
     if (i.disabledAt !== null) {
       items.push({
         kind: 'integration-disabled',
@@ -181,7 +183,9 @@ export async function needsAttention(src: AttentionSources, tenantId: string | u
       id: `downlink:${d.id}`,
       tenantId: d.tenantId,
       title: `Downlink expires ${minutes === 0 ? 'now' : `in ${minutes} min`}`,
-      detail: `${who(d.devEui)}: ${d.state}${d.eta ? `, reaches it at ${new Date(d.eta).toISOString().slice(11, 16)} UTC` : ', no contact in time'}`,
+      detail:
+        `${who(d.devEui)}: ${d.state}` +
+        `${d.eta ? `, reaches it at ${new Date(d.eta).toISOString().slice(11, 16)} UTC` : ', no contact in time'}`,
       at: d.expiresAt,
       devEui: d.devEui,
       link: `/terminals/${d.devEui}`,

@@ -40,7 +40,10 @@ export class ContactPlanOracle implements ContactOracle {
     return out;
   }
 
-  /** Passes of the constellation over a position in [start, end], above `minElevationDeg` (default the oracle's), by AOS. */
+  /**
+   * Passes of the constellation over a position in [start, end], above `minElevationDeg` (default the oracle's), by
+   * AOS.
+   */
   passesOver(
     pos: { lat: number; lon: number; altM?: number },
     start: number,

@@ -100,7 +100,10 @@ export interface CoreDeps {
     readonly onError?: (e: unknown) => void;
     /** Integrations may point at internal addresses, for every key (DeliveryDeps.allowInternal); default false. */
     readonly allowInternal?: boolean;
-    /** Each uplink event queued for an integration, ms after ingest (default: the satiot_delivery_queued_seconds metric). */
+    /**
+     * Each uplink event queued for an integration, ms after ingest (default: the satiot_delivery_queued_seconds
+     * metric).
+     */
     readonly onQueued?: (kind: 'webhook' | 'mqtt', sinceIngestMs: number) => void;
   };
   /**
@@ -125,7 +128,10 @@ export interface CoreDeps {
   readonly onError?: (e: unknown, what: string) => void;
 }
 
-/** `keys` of a port, bound, in an object of their own: an edge handed it cannot reach the rest of the port, even by a cast. */
+/**
+ * `keys` of a port, bound, in an object of their own: an edge handed it cannot reach the rest of the port, even by a
+ * cast.
+ */
 function only<T extends object, K extends keyof T>(port: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, (port[k] as (...args: unknown[]) => unknown).bind(port)])) as Pick<
     T,
@@ -234,7 +240,8 @@ export class Core {
       const pipeline = new IngestPipeline(deps.store, registry, clock, ingestMetrics, deps.ingest, () =>
         events.written(),
       );
-      // Tenants' codecs in worker threads, a tenant at a time per thread: a slow script never holds up the node or the other tenants.
+      // Tenants' codecs in worker threads, a tenant at a time per thread: a slow script never holds up the node or the
+      // other tenants.
       const userCodecs = new UserCodecPool({ ...(deps.userCodecLimits ? { limits: deps.userCodecLimits } : {}) });
       undo.push(() => userCodecs.close());
       const decoder = new PayloadDecoder(events, deps.bus, registry, codecs, clock, ingestMetrics, userCodecs);
@@ -484,12 +491,17 @@ export class Core {
     );
   }
 
-  /** The stored satellites by the ids receptions name them with (one cache for every reader: the series, the anomaly monitor). */
+  /**
+   * The stored satellites by the ids receptions name them with (one cache for every reader: the series, the anomaly
+   * monitor).
+   */
   get satellites(): SatelliteCatalog {
     return this.messageQueries.satellites;
   }
 
-  /** When the terminal's next message should reach the core (src/core/next-message.ts), as of now on the core's clock. */
+  /**
+   * When the terminal's next message should reach the core (src/core/next-message.ts), as of now on the core's clock.
+   */
   nextMessage(t: TerminalRecord, level?: number): Promise<NextMessageForecast> {
     return terminalNextMessage(this.store, this.contacts, t, this.clock.now(), level, () => recordsOf(this.registry));
   }

@@ -402,7 +402,8 @@ export class DownlinkService {
     deadline = Infinity,
   ): Promise<DownlinkRecord | undefined> {
     const entry = this.registry.byDevEui(devEui.toLowerCase());
-    // Most uplinks have no downlink waiting: they answer from one index probe, without queuing behind the service's other changes.
+    // Most uplinks have no downlink waiting: they answer from one index probe, without queuing behind the service's
+    // other changes.
     if (!entry || !(await this.store.hasWaiting(entry.record.id))) return undefined;
     return this.serial(async () => {
       if (Date.now() > deadline) return undefined;
@@ -622,7 +623,8 @@ export class DownlinkService {
       for (let attempt = 0; attempt < 5; attempt++) {
         const mine = (await this.store.listByTerminal(entry.record.id, { limit: 100 })).items;
         if (mine.some((d) => d.history.some((s) => s.mtmsn === mtmsn && s.at === at))) return undefined;
-        // The gateway's queue order: when each was queued there, then its reference (the gateway numbers them in order).
+        // The gateway's queue order: when each was queued there, then its reference (the gateway numbers them in
+        // order).
         const queued = (x: DownlinkRecord) => x.history.find((s) => s.reason === 'directip-queued');
         const d = mine
           .filter((x) => x.state === 'uploaded' && isIridium(x) && queued(x))

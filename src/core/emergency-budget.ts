@@ -75,7 +75,8 @@ export class EmergencyBudget {
     if (first) await this.alert(r, now, details);
     throw new SatiotError(
       'EMERGENCY_BUDGET_EXCEEDED',
-      `the tenant has queued ${this.perHour} emergency downlinks this hour, its budget; send this one as normal priority or retry after ${details.windowEndsAt}`,
+      `the tenant has queued ${this.perHour} emergency downlinks this hour, its budget; send this one as ` +
+        `normal priority or retry after ${details.windowEndsAt}`,
       { retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)), limitPerHour: this.perHour },
     );
   }

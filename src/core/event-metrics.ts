@@ -14,7 +14,9 @@ export class EventMetrics {
   private readonly attempts: Counter<'kind' | 'outcome'>;
   private readonly attemptSeconds: Histogram<'kind'>;
   private readonly deliveredSeconds: Histogram<'kind'>;
-  /** Ingested → queued for an application: the event path itself (outbox, relay, bus, fan-out), without the receivers. */
+  /**
+   * Ingested → queued for an application: the event path itself (outbox, relay, bus, fan-out), without the receivers.
+   */
   readonly queuedSeconds: Histogram<'kind'>;
   private subs: Subscription[] = [];
 
@@ -30,7 +32,9 @@ export class EventMetrics {
     });
     this.attempts = new Counter({
       name: 'satiot_delivery_attempts_total',
-      help: 'Delivery attempts to webhooks and MQTT brokers by integration kind and outcome (delivered, retrying, failed)',
+      help:
+        'Delivery attempts to webhooks and MQTT brokers by integration kind and outcome (delivered, retrying, ' +
+        'failed)',
       labelNames: ['kind', 'outcome'],
       registers: [registry],
     });
@@ -50,7 +54,9 @@ export class EventMetrics {
     });
     this.queuedSeconds = new Histogram({
       name: 'satiot_delivery_queued_seconds',
-      help: "An uplink event's path from ingest (durable) to queued for an application's integration: outbox, relay, bus and fan-out",
+      help:
+        "An uplink event's path from ingest (durable) to queued for an application's integration: outbox, " +
+        'relay, bus and fan-out',
       labelNames: ['kind'],
       buckets: [
         0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 20, 30, 60, 120, 300,

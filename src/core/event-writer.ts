@@ -71,7 +71,10 @@ export class EventWriter {
     this.wake();
   }
 
-  /** Runs `work` in a transaction (shared with other work: group commit); what it emits is written to the outbox before the commit. */
+  /**
+   * Runs `work` in a transaction (shared with other work: group commit); what it emits is written to the outbox before
+   * the commit.
+   */
   run<T>(work: Work<T>): Promise<T> {
     const within = this.inside.getStore();
     if (within) return work(within.tx, within.emit);
@@ -133,7 +136,10 @@ export class EventWriter {
     }
   }
 
-  /** Runs the group's work in one transaction, in order, until maxGroupMs has passed (the first piece always); the results of the pieces run. */
+  /**
+   * Runs the group's work in one transaction, in order, until maxGroupMs has passed (the first piece always); the
+   * results of the pieces run.
+   */
   private async commit(group: readonly Job[]): Promise<unknown[]> {
     const events: OutboxEvent[] = [];
     const out = await this.store.atomically(async (tx) => {

@@ -34,7 +34,9 @@ export class IngestMetrics {
     });
     this.hopSeconds = new Histogram({
       name: 'satiot_message_hop_seconds',
-      help: 'Per-hop latency of new messages: captured→downlinked (on board), downlinked→ingested (ground→core); captured→ingested for a message a terrestrial gateway heard first (terrestrial)',
+      help:
+        'Per-hop latency of new messages: captured→downlinked (on board), downlinked→ingested (ground→core); ' +
+        'captured→ingested for a message a terrestrial gateway heard first (terrestrial)',
       labelNames: ['hop'],
       buckets: [1, 10, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400],
       registers: [registry],
@@ -44,7 +46,9 @@ export class IngestMetrics {
     this.terrestrial = this.hopSeconds.labels({ hop: 'terrestrial' });
     this.receptions = new Counter({
       name: 'satiot_ingest_receptions_total',
-      help: 'Copies of messages taken in, by path (satellite: through a ground station; terrestrial: a LoRa gateway) and status (accepted: a new message; duplicate)',
+      help:
+        'Copies of messages taken in, by path (satellite: through a ground station; terrestrial: a LoRa ' +
+        'gateway) and status (accepted: a new message; duplicate)',
       labelNames: ['path', 'status'],
       registers: [registry],
     });

@@ -298,7 +298,8 @@ export class IngestPipeline {
             ready = await this.decide(group);
             this.apply(ready);
           } catch (e) {
-            // Deciding reads the store only for lookups; when even that fails, each batch is tried alone once the commits ahead are answered.
+            // Deciding reads the store only for lookups; when even that fails, each batch is tried alone once the
+            // commits ahead are answered.
             await Promise.all(inFlight.map((x) => x.settled));
             undecided = { group, e };
           }
@@ -479,7 +480,8 @@ export class IngestPipeline {
     const rejected: RejectionEvent[] = [];
     const reject = (i: number, code: RejectionCode, ctx?: RejectionContext): void => {
       results[i] = { status: 'rejected', code };
-      // At most MAX_REJECTION_EVENTS a group: a flood of forged frames must not become a flood of publishes (thresholds are far lower).
+      // At most MAX_REJECTION_EVENTS a group: a flood of forged frames must not become a flood of publishes (thresholds
+      // are far lower).
       if (ctx && SECURITY_REJECTIONS.has(code) && rejected.length < MAX_REJECTION_EVENTS)
         rejected.push({ kind: 'rejected', code, receivedAt: now, ...ctx });
     };

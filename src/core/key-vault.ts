@@ -149,7 +149,8 @@ export class KeyVault {
     if (!k)
       throw new SatiotError(
         'MASTER_KEY_MISMATCH',
-        `a sealed value is under master key ${id}, which this node does not hold: give every node the same SATIOT_MASTER_KEY (and SATIOT_MASTER_KEY_PREVIOUS during a rotation)`,
+        `a sealed value is under master key ${id}, which this node does not hold: give every node the same ` +
+          `SATIOT_MASTER_KEY (and SATIOT_MASTER_KEY_PREVIOUS during a rotation)`,
       );
     const out = alg === 'a' ? openGcm(k, iv, tag, ct, aad) : alg === 's' ? openSm4(k, iv, tag, ct, aad) : undefined;
     if (!out)

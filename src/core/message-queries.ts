@@ -36,7 +36,10 @@ export class MessageQueries {
     return this.store.messages.list(q);
   }
 
-  /** The network's traffic by UTC hour (hours since 1970, inclusive): copies per station and satellite, rejections per station and code. */
+  /**
+   * The network's traffic by UTC hour (hours since 1970, inclusive): copies per station and satellite, rejections per
+   * station and code.
+   */
   trafficByHour(fromHour: number, toHour: number): Promise<TrafficHours> {
     return this.store.traffic.byHour(fromHour, toHour);
   }

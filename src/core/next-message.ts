@@ -108,7 +108,9 @@ async function pooledPrior(
   return prior;
 }
 
-/** Passes over a terminal, kept for PASS_CACHE_MS of core time (a page refreshes every few seconds; SGP4 is not free). */
+/**
+ * Passes over a terminal, kept for PASS_CACHE_MS of core time (a page refreshes every few seconds; SGP4 is not free).
+ */
 const PASS_CACHE_MS = 10 * 60_000;
 const MAX_CACHED = 10_000;
 const passCache = new Map<string, { at: number; from: number; to: number; windows: ContactWindow[] }>();

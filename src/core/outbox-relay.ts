@@ -17,7 +17,10 @@ export interface OutboxRelayOptions {
    * (two writers at once) is not left behind.
    */
   readonly rescanMs?: number;
-  /** Backoff while the bus refuses publishes (NATS down): from minBackoffMs doubling to maxBackoffMs. Defaults 100 ms, 5 s. */
+  /**
+   * Backoff while the bus refuses publishes (NATS down): from minBackoffMs doubling to maxBackoffMs. Defaults 100 ms, 5
+   * s.
+   */
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
   /** Failures to read or mark the outbox, or to publish (logged by the edge). */

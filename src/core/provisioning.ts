@@ -133,7 +133,10 @@ class BatchChecks {
     return all.then(() => undefined);
   }
 
-  /** Tenants of the terminals that have this DevAddr, this batch's accepted rows included (the array is live: claim() adds to it). */
+  /**
+   * Tenants of the terminals that have this DevAddr, this batch's accepted rows included (the array is live: claim()
+   * adds to it).
+   */
   async devAddrTenants(devAddr: string): Promise<string[]> {
     if (!this.addrs.has(devAddr)) void this.prefetchDevAddrs([devAddr]);
     return this.addrs.get(devAddr)!;
@@ -296,7 +299,10 @@ export class Provisioning {
     return out;
   }
 
-  /** Checks a new terminal (`taken`: whether its DevEUI is in use) and builds its record, keys sealed (and in the clear, for the registry). */
+  /**
+   * Checks a new terminal (`taken`: whether its DevEUI is in use) and builds its record, keys sealed (and in the clear,
+   * for the registry).
+   */
   private async prepareTerminal(
     n: NewTerminal,
     status: TerminalStatus,
@@ -496,7 +502,8 @@ export class Provisioning {
     if (load.sets.length === 0) {
       throw new SatiotError(
         'NO_ELEMENT_SETS',
-        `no usable element set${load.issues.length ? ` (${load.issues.length} rejected; first: ${load.issues[0]!.message})` : ''}`,
+        `no usable element set` +
+          `${load.issues.length ? ` (${load.issues.length} rejected; first: ${load.issues[0]!.message})` : ''}`,
         { issues: load.issues.slice(0, 20) },
       );
     }

@@ -36,7 +36,8 @@ export class QuotaService {
     if ((await this.status(r.tenantId)).refusesDownlinks) {
       throw new SatiotError(
         'QUOTA_EXCEEDED',
-        "the tenant's monthly quota is used up and its policy refuses new downlinks (emergency downlinks still go, within their budget)",
+        "the tenant's monthly quota is used up and its policy refuses new downlinks (emergency downlinks " +
+          'still go, within their budget)',
       );
     }
   }

@@ -5,21 +5,24 @@
  *
  *   type Actor = AuditActor                        // src/core/ports/audit-log.ts
  *   type TerminalStatus = 'pending' | 'approved' | 'suspended' | 'retired'   // src/core/model.ts
- *   interface DeclaredScenario { sector: string; mobility: 'fixed' | 'mobile'; region?: GeoJsonPolygon; expectedMessagesPerDay: number }
+ * interface DeclaredScenario { sector: string; mobility: 'fixed' | 'mobile'; region?: GeoJsonPolygon;
+ * expectedMessagesPerDay: number }
  *
  *   core.registration.approve(devEui, by: Actor, reason?: string): Promise<Registration>     pending → approved
  *   core.registration.reject(devEui, by: Actor, reason: string): Promise<Registration>       pending → retired
- *   core.registration.suspend(devEui, by: Actor, reason: string): Promise<Registration>      pending | approved → suspended
+ * core.registration.suspend(devEui, by: Actor, reason: string): Promise<Registration> pending | approved → suspended
  *   core.registration.reinstate(devEui, by: Actor, reason?: string): Promise<Registration>   suspended → approved
- *   core.registration.retire(devEui, by: Actor, reason: string): Promise<Registration>       any but retired → retired (final)
+ * core.registration.retire(devEui, by: Actor, reason: string): Promise<Registration> any but retired → retired (final)
  *   core.registration.get(devEui): Promise<Registration | undefined>
  *   core.registration.scenarioOf(devEui): DeclaredScenario | undefined        (synchronous, from memory)
  *   core.registration.register(n: NewRegistration, by: Actor): Promise<Registration>   terminal + declaration
  *   core.registration.declare(devEui, d: RegistrationDetails, by: Actor): Promise<Registration>
  *   core.registration.createTerminal(n: NewTerminal, by: Actor): Promise<TerminalView>  (status by policy)
- *   core.registration.createTerminals(rows: NewTerminal[], by: Actor): Promise<Array<TerminalView | SatiotError>>  (bulk, per row)
+ * core.registration.createTerminals(rows: NewTerminal[], by: Actor): Promise<Array<TerminalView | SatiotError>> (bulk,
+ * per row)
  *   core.registration.initialStatus(by: Actor): 'pending' | 'approved'
- *   core.registration.resetCounters(devEui, by: Actor): Promise<{ devEui, epoch, previousTop }>  (operators; uplink counters from 0 again)
+ * core.registration.resetCounters(devEui, by: Actor): Promise<{ devEui, epoch, previousTop }> (operators; uplink
+ * counters from 0 again)
  *
  * Lifecycle changes are operator decisions: an actor that is not an operator (`kind` operator, cli
  * or system, or an API key of role operator) gets FORBIDDEN. An illegal change is INVALID_TRANSITION
@@ -491,7 +494,10 @@ export class RegistrationService {
     };
   }
 
-  /** HARDWARE_ID_BOUND when another terminal holds the hardware id or IMEI (the store's unique keys back this up across nodes). */
+  /**
+   * HARDWARE_ID_BOUND when another terminal holds the hardware id or IMEI (the store's unique keys back this up across
+   * nodes).
+   */
   private async ensureUnbound(hardwareId: string, imei: string | null, terminalId: string | undefined): Promise<void> {
     for (const id of [hardwareId, ...(imei !== null ? [imei] : [])]) {
       const holder = this.bound.get(id);

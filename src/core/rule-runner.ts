@@ -78,7 +78,9 @@ export class RuleRunner {
   /** A tenant's rules, read at `at` (see RULE_CACHE_MS). */
   private readonly rulesByTenant = new Map<string, { at: number; rules: Promise<Rule[]> }>();
   private sub: Subscription | undefined;
-  /** One terminal's evaluations at a time, in arrival order (rule states are read-modify-write); terminals side by side. */
+  /**
+   * One terminal's evaluations at a time, in arrival order (rule states are read-modify-write); terminals side by side.
+   */
   private readonly serial = new KeyedSerial();
 
   constructor(
@@ -90,7 +92,9 @@ export class RuleRunner {
     private readonly contacts: ContactOracle,
   ) {}
 
-  /** Where rule actions become decisions (set once the decision service exists; without it, actions are taken at once). */
+  /**
+   * Where rule actions become decisions (set once the decision service exists; without it, actions are taken at once).
+   */
   decisions: Decisions | undefined;
   /** What forecast conditions run on (CoreDeps.forecastEngine); without it they are unknown. */
   engine: ForecastEngine | undefined;
@@ -115,7 +119,10 @@ export class RuleRunner {
     this.rulesByTenant.delete(tenantId);
   }
 
-  /** Creates or replaces a tenant's rule (validated by the rules engine's parser); every node applies it within a second. */
+  /**
+   * Creates or replaces a tenant's rule (validated by the rules engine's parser); every node applies it within a
+   * second.
+   */
   async save(rule: Rule): Promise<void> {
     await this.events.run(async (tx, emit) => {
       await tx.rules.save(rule, this.clock.now());
@@ -135,7 +142,10 @@ export class RuleRunner {
     return deleted;
   }
 
-  /** One rule, any tenant's (the caller checks the tenant), read from the store: an edit shows at once, whatever the cache holds. */
+  /**
+   * One rule, any tenant's (the caller checks the tenant), read from the store: an edit shows at once, whatever the
+   * cache holds.
+   */
   get(id: string): Promise<Rule | undefined> {
     return this.store.rules.get(id);
   }

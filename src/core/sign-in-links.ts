@@ -55,7 +55,8 @@ export class SignInLinks {
     if (expires === undefined || expires <= this.wall.now()) {
       throw new SatiotError(
         'UNAUTHORIZED',
-        'this sign-in link is unknown, already used or expired: start a new one with `satiot demo` or sign in with an API key',
+        'this sign-in link is unknown, already used or expired: start a new one with `satiot demo` or sign ' +
+          'in with an API key',
       );
     }
     return this.access.createKey(OPERATOR, {

@@ -33,7 +33,10 @@ export class TerminalRegistry {
   private readonly byId = new Map<string, RegistryEntry>();
   /** Iridium SBD terminals by IMEI (they have no DevAddr). */
   private readonly byImeiMap = new Map<string, RegistryEntry>();
-  /** DevAddrs looked up in the store and not found, with when (wall ms): a flood of foreign frames costs one query per address and second. */
+  /**
+   * DevAddrs looked up in the store and not found, with when (wall ms): a flood of foreign frames costs one query per
+   * address and second.
+   */
   private readonly missed = new Map<string, number>();
   private static readonly MISS_TTL_MS = 1_000;
   private static readonly MISS_MAX = 50_000;
@@ -135,7 +138,8 @@ export class TerminalRegistry {
       current.record.nwkSKeySealed === t.nwkSKeySealed &&
       current.record.appSKeySealed === t.appSKeySealed
     ) {
-      current.record = t; // same session: keep the counter window, which may be ahead of the stored one only by this node's own writes
+      // same session: keep the counter window, which may be ahead of the stored one only by this node's own writes
+      current.record = t;
       // Unless an operator reset the counters through another node: the stored state then replaces this one.
       const c = await this.store.counters.get(t.id);
       if ((c?.upEpoch ?? 0) !== current.epoch) this.setCounters(current, c);
@@ -231,7 +235,10 @@ export class TerminalRegistry {
     return this.byAddr.get(devAddr) ?? [];
   }
 
-  /** A frame of this DevAddr matched `e`'s session: it is tried first next time (terminals that share an address seldom alternate). */
+  /**
+   * A frame of this DevAddr matched `e`'s session: it is tried first next time (terminals that share an address seldom
+   * alternate).
+   */
   matched(e: RegistryEntry): void {
     const list = this.byAddr.get(e.record.devAddr);
     if (!list || list[0] === e) return;

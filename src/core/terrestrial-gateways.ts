@@ -31,7 +31,9 @@ export class TerrestrialGateways {
   /** Every gateway by EUI (they are few): a datagram from an unknown or random EUI costs no query. */
   private byEuiMap: Promise<Map<string, GroundStationRecord>> | undefined;
   private loadedAt = -Infinity;
-  /** When each gateway's last datagram was last written (ms): at most one write per SEEN_WRITE_MS without a stat report. */
+  /**
+   * When each gateway's last datagram was last written (ms): at most one write per SEEN_WRITE_MS without a stat report.
+   */
   private readonly seenWritten = new Map<string, number>();
 
   constructor(

@@ -14,7 +14,9 @@ export interface UserCodecJob {
   readonly limits: UserCodecLimits;
 }
 
-/** Sandboxes compiled in this thread, by codec id and script digest (a script never changes under its id, but be sure). */
+/**
+ * Sandboxes compiled in this thread, by codec id and script digest (a script never changes under its id, but be sure).
+ */
 const compiled = new Map<string, UserCodec>();
 const MAX_COMPILED = 256;
 

@@ -138,13 +138,15 @@ export const ERROR_CODES = {
     http: 400,
     exit: 2,
     summary:
-      'A webhook or MQTT integration is malformed: URL scheme, host or credentials, event kinds, user name, password or topic prefix.',
+      'A webhook or MQTT integration is malformed: URL scheme, host or credentials, event kinds, user name, ' +
+      'password or topic prefix.',
   },
   DELIVERY_TARGET_INTERNAL: {
     http: 400,
     exit: 2,
     summary:
-      'A webhook or broker host is, or resolves to, a loopback, private, link-local or other internal address; refused unless the server runs with --allow-internal-delivery.',
+      'A webhook or broker host is, or resolves to, a loopback, private, link-local or other internal ' +
+      'address; refused unless the server runs with --allow-internal-delivery.',
   },
   QUOTA_EXCEEDED: {
     http: 429,
@@ -167,7 +169,8 @@ export const ERROR_CODES = {
     http: 404,
     exit: 4,
     summary:
-      'No such satellite ground station (terrestrial gateways and the Iridium gateway have no token to rotate or revoke).',
+      'No such satellite ground station (terrestrial gateways and the Iridium gateway have no token to ' +
+      'rotate or revoke).',
   },
   STATION_TOKEN_REVOKED: {
     http: 409,
@@ -189,7 +192,8 @@ export const ERROR_CODES = {
     http: 409,
     exit: 6,
     summary:
-      'As many terminals as allowed (serve --max-terminals-per-dev-addr, default 4) already have this DevAddr: choose another.',
+      'As many terminals as allowed (serve --max-terminals-per-dev-addr, default 4) already have this ' +
+      'DevAddr: choose another.',
   },
   DEV_ADDR_IN_USE: {
     http: 409,
@@ -200,13 +204,15 @@ export const ERROR_CODES = {
     http: 429,
     exit: 7,
     summary:
-      'Ingest: too many frames with a bad MIC for this DevAddr from this station, or from this station at all, lately: they are refused unchecked for a cool-down.',
+      'Ingest: too many frames with a bad MIC for this DevAddr from this station, or from this station at ' +
+      'all, lately: they are refused unchecked for a cool-down.',
   },
   EMERGENCY_BUDGET_EXCEEDED: {
     http: 429,
     exit: 7,
     summary:
-      'The tenant has queued its hourly budget of emergency downlinks; send as normal priority or retry after the Retry-After header.',
+      'The tenant has queued its hourly budget of emergency downlinks; send as normal priority or retry ' +
+      'after the Retry-After header.',
   },
   RATE_LIMITED: {
     http: 429,
@@ -217,26 +223,30 @@ export const ERROR_CODES = {
     http: 429,
     exit: 7,
     summary:
-      'Too many failed keys from this source, or failures of this very key or token from anywhere: locked out for a while (Retry-After; details.scope says which).',
+      'Too many failed keys from this source, or failures of this very key or token from anywhere: locked ' +
+      'out for a while (Retry-After; details.scope says which).',
   },
   AUDIT_CHAIN_BROKEN: {
     http: 409,
     exit: 8,
     summary:
-      'The audit log fails verification: a record was edited, removed or reordered, or a checkpoint signature does not hold; the message names the first broken record.',
+      'The audit log fails verification: a record was edited, removed or reordered, or a checkpoint ' +
+      'signature does not hold; the message names the first broken record.',
   },
   DEAD_LETTER_NOT_FOUND: { http: 404, exit: 4, summary: 'No such dead letter.' },
   REPLAY_FAILED: {
     http: 409,
     exit: 6,
     summary:
-      'A dead letter was run through its consumer again and failed again; the error is recorded on it and it stays open.',
+      'A dead letter was run through its consumer again and failed again; the error is recorded on it and ' +
+      'it stays open.',
   },
   STORE_UNAVAILABLE: {
     http: 503,
     exit: 9,
     summary:
-      'The store (PostgreSQL, or a SQLite file another process holds) cannot be reached or is busy: nothing was changed; retry after the Retry-After header.',
+      'The store (PostgreSQL, or a SQLite file another process holds) cannot be reached or is busy: nothing ' +
+      'was changed; retry after the Retry-After header.',
   },
   PLANNER_BUSY: {
     http: 503,
@@ -247,7 +257,8 @@ export const ERROR_CODES = {
     http: 504,
     exit: 9,
     summary:
-      'A planning job ran past its time limit and was stopped; the same job would again: ask for a smaller region, resolution or window.',
+      'A planning job ran past its time limit and was stopped; the same job would again: ask for a smaller ' +
+      'region, resolution or window.',
   },
   NOT_READY: {
     http: 503,
@@ -259,7 +270,8 @@ export const ERROR_CODES = {
     http: 500,
     exit: 10,
     summary:
-      "A secret sealed in the store does not open with this node's master keys: every node of a store needs the same SATIOT_MASTER_KEY (and SATIOT_MASTER_KEY_PREVIOUS during a rotation).",
+      "A secret sealed in the store does not open with this node's master keys: every node of a store needs " +
+      'the same SATIOT_MASTER_KEY (and SATIOT_MASTER_KEY_PREVIOUS during a rotation).',
   },
   INTERNAL: { http: 500, exit: 1, summary: 'An unexpected error; details are logged, not returned.' },
 } as const satisfies Record<string, { http: number; exit: number; summary: string }>;

@@ -1,4 +1,6 @@
-/** A parsed LoRaWAN 1.0.x data frame and the message types (kept apart so codec and crypto share them without a cycle). */
+/**
+ * A parsed LoRaWAN 1.0.x data frame and the message types (kept apart so codec and crypto share them without a cycle).
+ */
 
 export type MType =
   | 'join-request'

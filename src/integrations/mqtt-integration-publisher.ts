@@ -69,7 +69,8 @@ export class MqttIntegrationPublisher implements IntegrationPublisher {
     const c = this.connectionFor(broker, timeoutMs);
     await connected(c, timeoutMs, () =>
       timedOut(
-        `broker ${redacted(broker.url)} not reachable within ${timeoutMs} ms${c.lastError ? `: ${c.lastError.message}` : ''}`,
+        `broker ${redacted(broker.url)} not reachable within ${timeoutMs} ms` +
+          `${c.lastError ? `: ${c.lastError.message}` : ''}`,
         c.lastError,
       ),
     );
@@ -100,7 +101,9 @@ export class MqttIntegrationPublisher implements IntegrationPublisher {
       const client = connectBroker(
         broker.url,
         {
-          clientId: `${this.opts.clientIdPrefix ?? 'satiot-forwarder'}-${process.pid}-${key.slice(0, 8)}-${Math.random().toString(16).slice(2, 8)}`,
+          clientId:
+            `${this.opts.clientIdPrefix ?? 'satiot-forwarder'}-${process.pid}-${key.slice(0, 8)}-` +
+            `${Math.random().toString(16).slice(2, 8)}`,
           clean: true,
           connectTimeout: timeoutMs,
           reconnectPeriod: this.opts.reconnectMs ?? RECONNECT_MS,

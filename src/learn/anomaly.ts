@@ -5,7 +5,10 @@ import { checkValues, type Series } from './series.js';
 export interface ScoredPoint {
   readonly t: number;
   readonly value: number;
-  /** What the series' neighbourhood leads one to expect here, and the band outside which a value scores above the flag level. */
+  /**
+   * What the series' neighbourhood leads one to expect here, and the band outside which a value scores above the flag
+   * level.
+   */
   readonly expected: number;
   readonly lower: number;
   readonly upper: number;
@@ -35,7 +38,10 @@ const Z_FLOOR = 2;
 const Z_FULL = 6;
 /** Neighbours on each side: short enough that a daily cycle, a tide or a flood wave is smooth over them. */
 const NEIGHBOURS = 2;
-/** Steps each side of the wider neighbourhood a value must also be wild against to be cleaned, and how wild (robust sigmas). */
+/**
+ * Steps each side of the wider neighbourhood a value must also be wild against to be cleaned, and how wild (robust
+ * sigmas).
+ */
 const WIDE = 6;
 const Z_WIDE = 4;
 /** A run of one repeated value shorter than this is never a stuck sensor. */
@@ -52,14 +58,15 @@ const zAt = (s: number) => Z_FLOOR + s * (Z_FULL - Z_FLOOR);
 /**
  * Scores every observation of a series, with its evidence:
  * - a **deviation** from what its neighbourhood expects — the median of the NEIGHBOURS values on
- *   each side, made again once values 6 σ out (and wild against a wider neighbourhood) are set to theirs (a Hampel filter): smooth shapes of any period (a daily cycle, a 12.42 h tide, a flood
+ * each side, made again once values 6 σ out (and wild against a wider neighbourhood) are set to theirs (a Hampel
+ * filter): smooth shapes of any period (a daily cycle, a 12.42 h tide, a flood
  *   wave) pass, a spike, a dropout or the edge of a shift does not — in robust sigmas of all the
  *   series' deviations (MAD), mapped by scoreOf;
  * - a **flatline**: a value repeated for longer than twice the longest run the series shows in
  *   its other 99 % of runs (at least MIN_FLATLINE): a stuck sensor, scored 1.
  * `threshold` (default 0.5: 4 σ) separates anomalies; `flatlines: false` leaves out the second kind, for
- * a series whose normal state is a repeated value (a network signal such as a terminal's intervals). The neighbourhood is two-sided: scored as
- * values arrive, a value's score is final NEIGHBOURS steps later.
+ * a series whose normal state is a repeated value (a network signal such as a terminal's intervals). The neighbourhood
+ * is two-sided: scored as values arrive, a value's score is final NEIGHBOURS steps later.
  */
 export function detectAnomalies(s: Series, opts: { threshold?: number; flatlines?: boolean } = {}): AnomalyResult {
   const threshold = opts.threshold ?? 0.5;
@@ -168,7 +175,10 @@ function smallestStep(y: readonly number[]): number {
   return Number.isFinite(best) ? best : 0;
 }
 
-/** Where the Theil–Sen line through the points (j, y[j]) of `idx` passes at x: the median slope of all pairs, then the median intercept. */
+/**
+ * Where the Theil–Sen line through the points (j, y[j]) of `idx` passes at x: the median slope of all pairs, then the
+ * median intercept.
+ */
 function theilSenAt(idx: readonly number[], y: readonly number[], x: number): number {
   if (idx.length === 0) return y[x]!;
   const slopes: number[] = [];

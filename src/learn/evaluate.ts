@@ -114,7 +114,9 @@ export interface NextMessageScore {
   readonly overdueWrong: number;
 }
 
-/** One terminal's arrivals, forecast at each of `origins` (Unix ms) from the arrivals before it, against what came next. */
+/**
+ * One terminal's arrivals, forecast at each of `origins` (Unix ms) from the arrivals before it, against what came next.
+ */
 export function scoreNextMessage(
   history: readonly Arrival[],
   origins: readonly number[],

@@ -98,7 +98,8 @@ export function forecastSeries(
   if (r.observed.filter(Boolean).length < MIN_OBSERVATIONS || r.stepMs <= 0) {
     throw new SatiotError(
       'SERIES_INVALID',
-      `a forecast needs at least ${MIN_OBSERVATIONS} observations at distinct times in its latest stretch (no gap over ${MAX_GAP_STEPS} steps)`,
+      `a forecast needs at least ${MIN_OBSERVATIONS} observations at distinct times in its latest stretch ` +
+        `(no gap over ${MAX_GAP_STEPS} steps)`,
     );
   }
   const times = r.y.map((_, i) => r.start + i * r.stepMs);

@@ -54,7 +54,10 @@ export function fitLinkBaseline(
 
 export const linkExpected = (b: LinkBaseline, rangeKm: number): number => b.intercept + b.slope * pathLossTerm(rangeKm);
 
-/** Tail probability of a 4 σ normal deviation: a loss this unlikely scores 0.5 (the anomaly scores' flag level); its square scores 1. */
+/**
+ * Tail probability of a 4 σ normal deviation: a loss this unlikely scores 0.5 (the anomaly scores' flag level); its
+ * square scores 1.
+ */
 const P_FLAG = 3.17e-5;
 
 /**
@@ -62,7 +65,8 @@ const P_FLAG = 3.17e-5;
  * the terminal's own loss rate: with losses independent at rate p, a run of g losses in a row has
  * probability p^g. p is learned from the other gaps (leave-one-out, with one lost and one received
  * frame as a prior), so a terminal that often loses frames is not flagged for it, and one that never
- * does is flagged for a run of a few (`upper`: the run at which the score reaches `threshold`). Score: 0.5 at the probability of a 4 σ deviation, 1 at its square.
+ * does is flagged for a run of a few (`upper`: the run at which the score reaches `threshold`). Score: 0.5 at the
+ * probability of a 4 σ deviation, 1 at its square.
  */
 export function frameLossScores(
   gaps: readonly number[],

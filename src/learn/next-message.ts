@@ -1,6 +1,9 @@
 import { median, quantileSorted } from './stats.js';
 
-/** A terminal's past messages: when each was captured (heard by a satellite or a gateway) and when it reached the core, Unix ms. */
+/**
+ * A terminal's past messages: when each was captured (heard by a satellite or a gateway) and when it reached the core,
+ * Unix ms.
+ */
 export interface Arrival {
   readonly capturedAt: number;
   readonly ingestedAt: number;
@@ -65,7 +68,9 @@ export interface PooledPrior {
   readonly delays: readonly number[];
 }
 
-/** The capture gaps and delivery delays of peers' histories, pooled (a report heard twice within a minute counts once). */
+/**
+ * The capture gaps and delivery delays of peers' histories, pooled (a report heard twice within a minute counts once).
+ */
 export function pooledSamples(histories: ReadonlyArray<readonly Arrival[]>): { gaps: number[]; delays: number[] } {
   const gaps: number[] = [],
     delays: number[] = [];
@@ -108,7 +113,8 @@ const SAME_REPORT_MS = 60_000;
  * - Plus the **delivery delay** (capture → core: store and forward), each learned delay with each
  *   gap. Only arrivals after `now` count — nothing has arrived since, which is what a late terminal
  *   tells: its forecast moves on with the silence; once every combination would have arrived it is
- *   late (no forecast), and `overdue` once it has missed its longest gap again. (Gaps and delays are taken as independent.)
+ * late (no forecast), and `overdue` once it has missed its longest gap again. (Gaps and delays are taken as
+ * independent.)
  *
  * The quantiles of those arrivals give the median and the interval at `level`. A terminal with fewer
  * than PRIOR_WEIGHT gaps (or delays) of its own is topped up to PRIOR_WEIGHT from `prior`, its peers'

@@ -144,7 +144,8 @@ export function regularize(s: Series): { start: number; stepMs: number; y: numbe
       observed[i] = true;
     }
   }
-  // The first point may fall between readings when the grid was cut to its newest points: it takes the reading before it.
+  // The first point may fall between readings when the grid was cut to its newest points: it takes the reading before
+  // it.
   if (!observed[0]) {
     let k = first;
     while (k + 1 < s.t.length && s.t[k + 1]! <= start) k++;

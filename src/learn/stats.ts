@@ -33,7 +33,10 @@ export function quantileSorted(sorted: readonly number[], p: number): number | u
     : undefined;
 }
 
-/** The Theil–Sen line through (x, y): the median slope of all pairs with distinct x, then the median intercept. O(n²): for small n. */
+/**
+ * The Theil–Sen line through (x, y): the median slope of all pairs with distinct x, then the median intercept. O(n²):
+ * for small n.
+ */
 export function theilSen(x: readonly number[], y: readonly number[]): { slope: number; intercept: number } {
   const slopes: number[] = [];
   for (let a = 0; a < x.length; a++)

@@ -31,7 +31,8 @@ export function buildConstellation(spec: ConstellationSpec, epoch: number, warn:
       const first = load.issues[0];
       throw new SatiotError(
         'NO_ELEMENT_SETS',
-        `${source} holds no usable element set${load.issues.length ? ` (${load.issues.length} rejected; first: ${first?.message})` : ''}`,
+        `${source} holds no usable element set` +
+          `${load.issues.length ? ` (${load.issues.length} rejected; first: ${first?.message})` : ''}`,
         { source, issues: load.issues.slice(0, 20) },
       );
     }
@@ -65,7 +66,8 @@ export function buildConstellation(spec: ConstellationSpec, epoch: number, warn:
   if (stale.length > 0) {
     const days = Math.round(Math.max(...stale.map((s) => Math.abs(epoch - s.epoch))) / 86_400_000);
     warn(
-      `warning: ${stale.length} element set(s) are more than 14 days from the start (up to ${days} days): positions degrade by kilometres per day`,
+      `warning: ${stale.length} element set(s) are more than 14 days from the start (up to ${days} days): ` +
+        `positions degrade by kilometres per day`,
     );
   }
   return sets.map((s) => new Satellite(s));

@@ -75,7 +75,8 @@ export class Satellite {
     if (!pv) {
       throw new SatiotError(
         'ELEMENT_SET_DECAYED',
-        `${this.name} (${this.noradId}): SGP4 cannot propagate to ${new Date(t).toISOString()} (error ${this.satrec.error})`,
+        `${this.name} (${this.noradId}): SGP4 cannot propagate to ${new Date(t).toISOString()} (error ` +
+          `${this.satrec.error})`,
         { satellite: this.name, noradId: this.noradId, time: new Date(t).toISOString() },
       );
     }

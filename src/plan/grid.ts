@@ -29,7 +29,8 @@ export function gridRegion(region: Region, resolution: number): Grid {
     if (set.size > MAX_GRID_CELLS) {
       throw new SatiotError(
         'PAYLOAD_TOO_LARGE',
-        `region ${region.name} at resolution ${resolution} has more than ${MAX_GRID_CELLS} cells; use a coarser resolution`,
+        `region ${region.name} at resolution ${resolution} has more than ${MAX_GRID_CELLS} cells; use a ` +
+          `coarser resolution`,
         { resolution },
       );
     }
@@ -37,7 +38,8 @@ export function gridRegion(region: Region, resolution: number): Grid {
   if (set.size === 0) {
     throw new SatiotError(
       'REGION_EMPTY',
-      `region ${region.name} holds no H3 cell centre at resolution ${resolution}; use a finer resolution or a larger region`,
+      `region ${region.name} holds no H3 cell centre at resolution ${resolution}; use a finer resolution or ` +
+        `a larger region`,
       { region: region.name, resolution },
     );
   }

@@ -53,7 +53,8 @@ export function loadRegion(spec: string): Region {
   } catch {
     throw new SatiotError(
       'REGION_UNKNOWN',
-      `region '${spec}' is not a preset (${Object.keys(REGION_PRESETS).join(', ')}), a bbox:minLon,minLat,maxLon,maxLat, nor a readable GeoJSON file`,
+      `region '${spec}' is not a preset (${Object.keys(REGION_PRESETS).join(', ')}), a ` +
+        `bbox:minLon,minLat,maxLon,maxLat, nor a readable GeoJSON file`,
       { region: spec },
     );
   }

@@ -57,7 +57,8 @@ export function renderMapSvg(m: MapInput): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
+      `font-family="sans-serif">`,
   );
   parts.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
   parts.push(`<text x="20" y="32" font-size="20" font-weight="bold">${esc(m.title)}</text>`);
@@ -79,7 +80,9 @@ export function renderMapSvg(m: MapInput): string {
     const xy = projection([p.lon, p.lat]);
     if (!xy) continue;
     parts.push(
-      `<g transform="translate(${xy[0].toFixed(1)},${xy[1].toFixed(1)})"><path d="M0,-7 L6,5 L-6,5 Z" fill="#e4572e" stroke="#fff" stroke-width="1"/><text x="8" y="4" font-size="11" fill="#222" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(p.label)}</text></g>`,
+      `<g transform="translate(${xy[0].toFixed(1)},${xy[1].toFixed(1)})"><path d="M0,-7 L6,5 L-6,5 Z" ` +
+        `fill="#e4572e" stroke="#fff" stroke-width="1"/><text x="8" y="4" font-size="11" fill="#222" ` +
+        `stroke="#fff" stroke-width="3" paint-order="stroke">${esc(p.label)}</text></g>`,
     );
   }
   // Legend: a 20-step ramp with the range's ends and middle labelled.

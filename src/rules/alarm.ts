@@ -63,7 +63,8 @@ export function raise(current: Alarm | undefined, firing: AlarmFiring): Alarm {
   if (current !== undefined && isOpen(current)) {
     if (current.ruleId !== firing.rule.id || current.terminalId !== firing.terminal.id) {
       throw new AlarmError(
-        `alarm ${current.id} belongs to rule ${current.ruleId} on terminal ${current.terminalId}, not rule ${firing.rule.id} on terminal ${firing.terminal.id}`,
+        `alarm ${current.id} belongs to rule ${current.ruleId} on terminal ${current.terminalId}, not rule ` +
+          `${firing.rule.id} on terminal ${firing.terminal.id}`,
         current.id,
       );
     }

@@ -190,7 +190,8 @@ function parseNode(v: unknown, path: string, depth: number, budget: { leaves: nu
     if (budget.learned > MAX_LEARNED_LEAVES)
       fail(
         path,
-        `is one learned condition too many: a rule may hold at most ${MAX_LEARNED_LEAVES} anomaly and forecast conditions (each costs a model run per message)`,
+        `is one learned condition too many: a rule may hold at most ${MAX_LEARNED_LEAVES} anomaly and ` +
+          `forecast conditions (each costs a model run per message)`,
       );
   }
   switch (kind) {
@@ -305,7 +306,10 @@ function silencePath(c: Condition, path: string): string {
   return path;
 }
 
-/** The field paths a condition reads, in its leaves (the core fetches reception metadata only for rules that read `meta.*`). */
+/**
+ * The field paths a condition reads, in its leaves (the core fetches reception metadata only for rules that read
+ * `meta.*`).
+ */
 export function conditionFields(c: Condition): string[] {
   switch (c.kind) {
     case 'all':

@@ -10,7 +10,10 @@ export interface SilenceContext {
   readonly terminal: RuleTerminal;
   /** Wall-clock time of the check, Unix ms. */
   readonly now: number;
-  /** Capture time of the terminal's newest message (or its registration time if it never spoke); null: unknown, nothing happens. */
+  /**
+   * Capture time of the terminal's newest message (or its registration time if it never spoke); null: unknown, nothing
+   * happens.
+   */
   readonly lastHeardAt: number | null;
   readonly contacts: ContactOracle;
   /**

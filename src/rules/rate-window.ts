@@ -22,7 +22,9 @@ export const MAX_RATE_SAMPLES = 256;
 
 export const EMPTY_RATE_WINDOW: RateWindow = { samples: [], horizon: null };
 
-/** The window with one more sample. Two samples with the same capture time are one reading: the larger value is kept. */
+/**
+ * The window with one more sample. Two samples with the same capture time are one reading: the larger value is kept.
+ */
 export function addSample(w: RateWindow, t: number, value: number, windowMs: number): RateWindow {
   // The window is stored as JSON, which reads −0 back as 0: keep 0 so that what is stored is what is held.
   const v = value === 0 ? 0 : value;
@@ -78,7 +80,9 @@ export function rateAt(
   return { truth: truthOf(rose || fell), from, to, change, samples };
 }
 
-/** Index of the first sample captured at or after t (strictly after with `after`); binary search, samples are sorted. */
+/**
+ * Index of the first sample captured at or after t (strictly after with `after`); binary search, samples are sorted.
+ */
 function firstAtOrAfter(samples: readonly Sample[], t: number, after = false): number {
   let lo = 0,
     hi = samples.length;

@@ -58,7 +58,10 @@ export interface RuleAction {
   readonly downlink?: DownlinkAction;
   /** A command built for the terminal when the action is taken (one of downlink and command). */
   readonly command?: CommandAction;
-  /** Take the action at once (`auto`) or propose it for approval (`suggest`); absent: the tenant's policy (docs/intelligence.md). */
+  /**
+   * Take the action at once (`auto`) or propose it for approval (`suggest`); absent: the tenant's policy
+   * (docs/intelligence.md).
+   */
   readonly policy?: 'auto' | 'suggest';
 }
 

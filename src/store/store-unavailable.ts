@@ -7,7 +7,8 @@ export function isStoreUnavailable(e: unknown): boolean {
   const err = e as { code?: unknown; message?: unknown; cause?: unknown } | null | undefined;
   if (!err || typeof err !== 'object') return false;
   const code = typeof err.code === 'string' ? err.code : '';
-  // PostgreSQL: class 08 (connection exception), 57P01–57P03 (shutting down, cannot connect now), 53300 (too many connections).
+  // PostgreSQL: class 08 (connection exception), 57P01–57P03 (shutting down, cannot connect now), 53300 (too many
+  // connections).
   if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code) || code === '53300') return true;
   // The network under a driver: refused, reset, unreachable, timed out.
   if (

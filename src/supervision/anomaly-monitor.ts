@@ -405,7 +405,10 @@ export class AnomalyMonitor {
   }
 }
 
-/** `position.lat/lon` of a decoded payload (the convention of trackPointOf, src/solutions/logistics/track.ts), timed by its `time` or the capture. */
+/**
+ * `position.lat/lon` of a decoded payload (the convention of trackPointOf, src/solutions/logistics/track.ts), timed by
+ * its `time` or the capture.
+ */
 function positionOf(decoded: unknown, capturedAt: number): Fix | undefined {
   const d = decoded as { position?: { lat?: unknown; lon?: unknown }; time?: unknown } | null | undefined;
   const lat = d?.position?.lat,
@@ -423,7 +426,10 @@ function positionOf(decoded: unknown, capturedAt: number): Fix | undefined {
   return { at: Number.isFinite(fix) ? fix : capturedAt, lat, lon };
 }
 
-/** Highest elevation (degrees) of `sat` over `site` in [from, to], sampled every 10 s (at most 2,000 samples); undefined if SGP4 fails. */
+/**
+ * Highest elevation (degrees) of `sat` over `site` in [from, to], sampled every 10 s (at most 2,000 samples); undefined
+ * if SGP4 fails.
+ */
 function bestElevationDeg(
   sat: Satellite,
   site: ReturnType<typeof makeSite>,

@@ -35,7 +35,10 @@ export class CadenceCheck {
 
   constructor(private readonly c: CheckpointCadence) {}
 
-  /** A stretch starts after record `seq`, signed at `at` (undefined at an unsigned start: the first record's time stands in). */
+  /**
+   * A stretch starts after record `seq`, signed at `at` (undefined at an unsigned start: the first record's time stands
+   * in).
+   */
   anchor(seq: number, at: number | undefined): void {
     this.anchorSeq = seq;
     this.anchorAt = at;
@@ -49,14 +52,19 @@ export class CadenceCheck {
       return {
         seq,
         reason: 'checkpoint-missing',
-        message: `records ${this.anchorSeq + 1}–${seq} run past ${this.c.every} without a signed checkpoint (the writer signs one at least every ${this.c.every} records): checkpoints were removed or never made`,
+        message:
+          `records ${this.anchorSeq + 1}–${seq} run past ${this.c.every} without a signed checkpoint (the ` +
+          `writer signs one at least every ${this.c.every} records): checkpoints were removed or never made`,
       };
     }
     if (at - this.anchorAt > this.c.intervalMs + this.c.toleranceMs) this.late.push({ seq, at });
     return undefined;
   }
 
-  /** The stretch ends with a checkpoint signed at `signedAt`, or, for the newest records (`newest`), unsigned as of `signedAt` = now. */
+  /**
+   * The stretch ends with a checkpoint signed at `signedAt`, or, for the newest records (`newest`), unsigned as of
+   * `signedAt` = now.
+   */
   close(signedAt: number, newest = false): AuditBreak | undefined {
     const limit = this.c.intervalMs + this.c.toleranceMs;
     const r = this.late.find((x) => signedAt - x.at > limit);
@@ -69,7 +77,9 @@ export class CadenceCheck {
     return {
       seq: r.seq,
       reason: 'checkpoint-missing',
-      message: `record ${r.seq} (${iso(r.at)}) came more than ${minutes} min after ${from} (${iso(this.anchorAt ?? r.at)}) and ${signed}: checkpoints were removed or never made`,
+      message:
+        `record ${r.seq} (${iso(r.at)}) came more than ${minutes} min after ${from} (` +
+        `${iso(this.anchorAt ?? r.at)}) and ${signed}: checkpoints were removed or never made`,
     };
   }
 }

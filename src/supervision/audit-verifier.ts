@@ -96,7 +96,10 @@ export async function verifyAuditChain(
     return {
       seq,
       reason: 'prune-unproven',
-      message: `records up to ${cp.seq} were removed, but the checkpoint anchoring what is left was signed at ${new Date(cp.at).toISOString()}, less than the retention (${days} days) ago: retention did not remove them`,
+      message:
+        `records up to ${cp.seq} were removed, but the checkpoint anchoring what is left was signed at ` +
+        `${new Date(cp.at).toISOString()}, less than the retention (${days} days) ago: retention did not ` +
+        `remove them`,
     };
   };
   let verified = 0;
@@ -168,7 +171,9 @@ export async function verifyAuditChain(
           return result({
             seq: r.seq,
             reason: 'no-anchor',
-            message: `the first record is ${r.seq} and no signed checkpoint at ${r.seq - 1} anchors it (records before it were removed)`,
+            message:
+              `the first record is ${r.seq} and no signed checkpoint at ${r.seq - 1} anchors it (records ` +
+              `before it were removed)`,
           });
         }
       }

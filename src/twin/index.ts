@@ -16,8 +16,8 @@
  *
  *   LiveTwin.start(opts: LiveTwinOptions): Promise<LiveTwin>
  *     opts = { scenario: Scenario; core: Core; clock: TwinClock;            // the clock the core was started with
- *              gateway: 'http' | 'inprocess'; baseUrl?: string;              // baseUrl required for 'http' (e.g. http://127.0.0.1:8080)
- *              dataDir?: string;                                            // keeps the twin secret (station tokens, terminal keys) and its progress
+ * gateway: 'http' | 'inprocess'; baseUrl?: string; // baseUrl required for 'http' (e.g. http://127.0.0.1:8080)
+ * dataDir?: string; // keeps the twin secret (station tokens, terminal keys) and its progress
  *              tickMs?: number;                                             // wall time between steps (default 1000)
  *              onEvent?: (e: TwinEvent) => void }                           // window / downlink / error events
  *     Provisions idempotently (tenants by name, ground stations by name, satellites, terminals by

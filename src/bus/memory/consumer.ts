@@ -66,7 +66,9 @@ export interface MemoryConsumerOptions {
   readonly deadLetters: DeadLetterList;
   /** Where a given-up message is recorded durably first (kept and retried while it fails). */
   readonly deadLetterSink?: DeadLetterSink;
-  /** Deliveries one subscriber may have in flight at once (over different subjects), unless it asks for its own limit. */
+  /**
+   * Deliveries one subscriber may have in flight at once (over different subjects), unless it asks for its own limit.
+   */
   readonly maxInFlightPerSubscriber: number;
   /** Called when a transient consumer's subscriber has closed. */
   readonly onDisposed: (c: MemoryConsumer) => void;
@@ -272,7 +274,9 @@ export class MemoryConsumer {
     this.timers.add(timer);
   }
 
-  /** Records the head as a dead letter (durably first, when a sink is set) and moves on; keeps it while the sink fails. */
+  /**
+   * Records the head as a dead letter (durably first, when a sink is set) and moves on; keeps it while the sink fails.
+   */
   private async giveUp(lane: Lane, entry: Entry, err: unknown): Promise<void> {
     const consumer = this.opts.name ?? TRANSIENT_CONSUMER;
     if (this.opts.deadLetterSink && this.opts.name !== undefined) {

@@ -81,7 +81,8 @@ function checkPubAck(m: Msg, subject: string): void {
   if (ack.error)
     throw new SatiotError(
       'INTERNAL',
-      `JetStream refused a publish on ${subject}: ${ack.error.description ?? 'error'} (${ack.error.err_code ?? ack.error.code ?? '?'})`,
+      `JetStream refused a publish on ${subject}: ${ack.error.description ?? 'error'} (` +
+        `${ack.error.err_code ?? ack.error.code ?? '?'})`,
       { subject, error: ack.error },
     );
   if (typeof ack.stream !== 'string' || ack.stream === '')

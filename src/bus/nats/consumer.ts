@@ -163,7 +163,10 @@ export class NatsConsumer implements Subscription {
     await (reply !== undefined ? this.opts.confirmAck(reply) : m.ackAck()).catch(() => undefined);
   }
 
-  /** Records the message as a dead letter (durably first, when a sink is set), then terminates it; naks it for later while the sink fails. */
+  /**
+   * Records the message as a dead letter (durably first, when a sink is set), then terminates it; naks it for later
+   * while the sink fails.
+   */
   private async giveUp(m: JsMsg, message: BusMessage, deliveries: number, err: unknown): Promise<void> {
     const consumer = this.opts.logicalName ?? this.opts.durable ?? TRANSIENT_CONSUMER;
     if (this.opts.deadLetterSink) {

@@ -74,7 +74,10 @@ export class ReplyMux {
     return this.waiting.size;
   }
 
-  /** Waits (up to the timeout) for the replies of requests already made, then refuses any still waiting and unsubscribes. */
+  /**
+   * Waits (up to the timeout) for the replies of requests already made, then refuses any still waiting and
+   * unsubscribes.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -38,7 +38,8 @@ export function decodeDlt645(bytes: Uint8Array, options: Dlt645DecodeOptions = {
   if (fn === undefined) {
     throw new CodecError(
       'CODEC_UNSUPPORTED',
-      `function code 0x${control.functionCode.toString(16).padStart(2, '0')} is not DL/T 645-2007 (a DL/T 645-1997 frame?)`,
+      `function code 0x${control.functionCode.toString(16).padStart(2, '0')} is not DL/T 645-2007 (a DL/T ` +
+        `645-1997 frame?)`,
       frame.preamble + 8,
     );
   }

@@ -5,6 +5,7 @@ import { decodeDlt645 } from './decode.js';
 export const dlt645Codec: PayloadCodec = {
   name: 'dlt645',
   description:
-    'DL/T 645-2007 electricity meter frame (read requests, data and error replies; energy, voltage, current, power DIs)',
+    'DL/T 645-2007 electricity meter frame (read requests, data and error replies; energy, voltage, ' +
+    'current, power DIs)',
   decode: (bytes) => decodeDlt645(bytes),
 };

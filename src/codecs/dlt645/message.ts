@@ -9,7 +9,9 @@ import type { Dlt645ErrorName } from './error-word.js';
 /** `values` of a data reply: one key per value, null where the meter sent non-BCD filler. */
 export type Dlt645Values = { [key: string]: number | null };
 
-/** A read value: a number, an array for block DIs, null for non-BCD filler, or hex for a DI this codec does not know. */
+/**
+ * A read value: a number, an array for block DIs, null for non-BCD filler, or hex for a DI this codec does not know.
+ */
 export type Dlt645Value = number | null | (number | null)[] | string;
 
 type Link = {

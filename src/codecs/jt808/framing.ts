@@ -54,7 +54,9 @@ export function unescapeBytes(bytes: Uint8Array, baseOffset = 0): Uint8Array {
     else
       throw new CodecError(
         'CODEC_MALFORMED',
-        `escape 0x7D followed by ${next === undefined ? 'the end of the frame' : `0x${next.toString(16).padStart(2, '0')}`} (only 01 and 02 are defined)`,
+        `escape 0x7D followed by ` +
+          `${next === undefined ? 'the end of the frame' : `0x${next.toString(16).padStart(2, '0')}`} (only 01 ` +
+          `and 02 are defined)`,
         baseOffset + i - 1,
       );
   }
@@ -73,7 +75,8 @@ export function unframe(bytes: Uint8Array): Uint8Array {
   if (content.length < MIN_CONTENT) {
     throw new CodecError(
       'CODEC_MALFORMED',
-      `frame has ${content.length} unescaped byte(s) between the flags; a header and check need at least ${MIN_CONTENT}`,
+      `frame has ${content.length} unescaped byte(s) between the flags; a header and check need at least ` +
+        `${MIN_CONTENT}`,
     );
   }
   const headerAndBody = content.subarray(0, content.length - 1);
@@ -82,7 +85,8 @@ export function unframe(bytes: Uint8Array): Uint8Array {
   if (got !== want) {
     throw new CodecError(
       'CODEC_CHECKSUM',
-      `XOR check is 0x${want.toString(16).padStart(2, '0')} but header and body XOR to 0x${got.toString(16).padStart(2, '0')}`,
+      `XOR check is 0x${want.toString(16).padStart(2, '0')} but header and body XOR to 0x` +
+        `${got.toString(16).padStart(2, '0')}`,
       content.length - 1,
     );
   }

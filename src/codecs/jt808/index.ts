@@ -8,7 +8,8 @@ import { decodeJt808 } from './decode.js';
 export const jt808Codec: PayloadCodec = {
   name: 'jt808',
   description:
-    'JT/T 808-2011/2013/2019 vehicle terminal frames (7E-framed, XOR-checked): location report, registration, authentication, heartbeat, logout, general and registration replies',
+    'JT/T 808-2011/2013/2019 vehicle terminal frames (7E-framed, XOR-checked): location report, ' +
+    'registration, authentication, heartbeat, logout, general and registration replies',
   decode: (bytes) => decodeJt808(bytes),
 };
 

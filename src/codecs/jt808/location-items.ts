@@ -9,7 +9,10 @@ import { decodeFlags, encodeFlags, type BitNames, type FlagInput, type FlagObjec
  * Su-standard items, a known id with an unexpected length, a repeated id) is kept as { id, hex }.
  */
 
-/** 0x11 overspeed alarm extra: position type (0 none, 1 circle, 2 rectangle, 3 polygon, 4 route) and, unless type 0, the area/route id. */
+/**
+ * 0x11 overspeed alarm extra: position type (0 none, 1 circle, 2 rectangle, 3 polygon, 4 route) and, unless type 0, the
+ * area/route id.
+ */
 export type OverspeedArea = { areaType: number; areaId?: number };
 /** 0x12 enter/exit area or route alarm: direction 0 = in, 1 = out. */
 export type AreaAlarm = { areaType: number; areaId: number; direction: number };
@@ -180,7 +183,8 @@ export function decodeLocationItems(bytes: Uint8Array, baseOffset: number, warni
       len = bytes[p + 1]!;
     if (p + 2 + len > bytes.length) {
       warnings.push(
-        `additional item ${hexId(id)} declares ${len} byte(s) but only ${bytes.length - p - 2} remain (offset ${baseOffset + p})`,
+        `additional item ${hexId(id)} declares ${len} byte(s) but only ${bytes.length - p - 2} remain ` +
+          `(offset ${baseOffset + p})`,
       );
       items.remainderHex = toHex(bytes.subarray(p));
       break;

@@ -5,7 +5,10 @@ import type { LineMonitorField, LineMonitorProfile } from './profile.js';
 
 const SCALARS = new Set(['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'f32', 'time32', 'ascii']);
 
-/** Throws TypeError when a profile cannot work (checked once, when the codec is made, so decode only ever throws CodecError). */
+/**
+ * Throws TypeError when a profile cannot work (checked once, when the codec is made, so decode only ever throws
+ * CodecError).
+ */
 export function validateLineMonitorProfile(p: LineMonitorProfile): void {
   const isByte = (b: unknown) => Number.isInteger(b) && (b as number) >= 0 && (b as number) <= 255;
   if (p.syncBytes.length !== 2 || !p.syncBytes.every(isByte))
@@ -47,7 +50,9 @@ export function createLineMonitorCodec(profile: LineMonitorProfile, name = 'line
   validateLineMonitorProfile(profile);
   return {
     name,
-    description: `Q/GDW 1242 "I1" transmission-line monitoring frame (profile ${profile.name}: weather, tower tilt, conductor temperature, icing, galloping, pollution)`,
+    description:
+      `Q/GDW 1242 "I1" transmission-line monitoring frame (profile ${profile.name}: weather, tower tilt, ` +
+      `conductor temperature, icing, galloping, pollution)`,
     decode: (bytes) => decodeLineMonitor(bytes, profile),
   };
 }

@@ -200,7 +200,10 @@ function writeScalar(
   }
 }
 
-/** The payload bytes of `values` laid out as `fields`. A group writes as many entries as its list has (and its count field must agree). */
+/**
+ * The payload bytes of `values` laid out as `fields`. A group writes as many entries as its list has (and its count
+ * field must agree).
+ */
 export function encodeFields(
   fields: readonly LineMonitorField[],
   values: LineMonitorValues,

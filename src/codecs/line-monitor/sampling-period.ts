@@ -10,7 +10,9 @@ export const CONTROL_RESPONSE = 0x04;
 /** Packet_Type A3 of a control frame: the device's sampling period, queried or set (采样周期查询/设置). */
 export const SAMPLING_PERIOD = 0xa3;
 
-/** Request_Flag bits: bit 0 selects Main_Time, bit 1 Heartbeat_Time (the flag's bits follow the fields, lowest first). */
+/**
+ * Request_Flag bits: bit 0 selects Main_Time, bit 1 Heartbeat_Time (the flag's bits follow the fields, lowest first).
+ */
 const MAIN_TIME_BIT = 0x01;
 const HEARTBEAT_BIT = 0x02;
 

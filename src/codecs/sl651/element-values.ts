@@ -124,7 +124,9 @@ export function encodeSeries(kind: SeriesKind, values: readonly (number | null)[
   return out;
 }
 
-/** The number `digits` stand for with `decimals` of them after the point, parsed from text so it is the nearest double. */
+/**
+ * The number `digits` stand for with `decimals` of them after the point, parsed from text so it is the nearest double.
+ */
 function digitsToNumber(digits: string, decimals: number): number {
   const d = digits.padStart(decimals + 1, '0');
   return Number(d.slice(0, d.length - decimals) + '.' + d.slice(d.length - decimals));

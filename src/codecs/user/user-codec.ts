@@ -79,7 +79,8 @@ export class UserCodec implements PayloadCodec {
   /** Runs `encodeDownlink(object)`; its result must be an array of byte values (0–255). */
   encode(object: JsonObject): Uint8Array {
     const out = this.run(
-      `(typeof encodeDownlink === 'function' ? encodeDownlink(${JSON.stringify(object)}) : (() => { throw new Error('the codec script defines no encodeDownlink(object)') })())`,
+      `(typeof encodeDownlink === 'function' ? encodeDownlink(${JSON.stringify(object)}) : (() => { throw ` +
+        `new Error('the codec script defines no encodeDownlink(object)') })())`,
     );
     const value = parseJson(out);
     if (

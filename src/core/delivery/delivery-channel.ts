@@ -23,7 +23,9 @@ export interface DeliveryChannelDeps {
   readonly onError: (e: unknown) => void;
   /** Each attempt's outcome and duration, for metrics. */
   readonly onAttempt?: (a: AttemptObservation) => void;
-  /** An uplink event queued for an integration of this kind, ms after its message was ingested (metrics, benchmarks). */
+  /**
+   * An uplink event queued for an integration of this kind, ms after its message was ingested (metrics, benchmarks).
+   */
   readonly onQueued?: (kind: IntegrationKind, sinceIngestMs: number) => void;
 }
 

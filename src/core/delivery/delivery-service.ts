@@ -34,7 +34,10 @@ export interface DeliveryDeps {
   readonly policy?: Partial<DeliveryPolicy>;
   /** How long the delivery log keeps an attempt, ms (default 7 days; pruned hourly). */
   readonly logRetentionMs?: number;
-  /** Prune the log on this node's own timer (default true); false when the core's retention task does it, once per cluster. */
+  /**
+   * Prune the log on this node's own timer (default true); false when the core's retention task does it, once per
+   * cluster.
+   */
   readonly pruneLog?: boolean;
   /** Failures of the background work (store errors): logged by the edge. Default: console.error. */
   readonly onError?: (e: unknown) => void;

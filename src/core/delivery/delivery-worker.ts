@@ -12,7 +12,9 @@ export interface AttemptResult {
   readonly error: string | null;
 }
 
-/** Makes one attempt of one delivery; may throw (counted as a failed attempt, logged as its class: attempt-error.ts). */
+/**
+ * Makes one attempt of one delivery; may throw (counted as a failed attempt, logged as its class: attempt-error.ts).
+ */
 export type DeliverySender = (integration: IntegrationRecord, d: PendingDelivery) => Promise<AttemptResult>;
 
 /**
@@ -63,7 +65,9 @@ export class DeliveryWorker {
     private readonly atomically?: Store['atomically'],
   ) {}
 
-  /** Runs store work in one (shared) transaction when the core's store is at hand; else on the delivery store as it is. */
+  /**
+   * Runs store work in one (shared) transaction when the core's store is at hand; else on the delivery store as it is.
+   */
   private write<T>(f: (s: DeliveryStore) => Promise<T>): Promise<T> {
     return this.atomically ? this.atomically((tx) => f(tx.deliveries)) : f(this.store);
   }
@@ -181,7 +185,8 @@ export class DeliveryWorker {
   private async attemptBatch(integrationId: string, ds: readonly PendingDelivery[], claimedAt: number): Promise<void> {
     const integration = await this.catalog.byId(integrationId);
     if (!integration) {
-      await this.write((s) => s.completeDeliveries(ds.map((d) => d.id))); // deleted while queued (its queue normally goes with it)
+      // deleted while queued (its queue normally goes with it)
+      await this.write((s) => s.completeDeliveries(ds.map((d) => d.id)));
       return;
     }
     const done: Array<{
@@ -263,7 +268,9 @@ export class DeliveryWorker {
         return false;
       }
       await s.completeDelivery(last.d.id);
-      const reason = `${this.policy.disableAfterFailures} deliveries in a row failed after ${this.policy.maxAttempts} attempts each; the last: ${last.r.error ?? 'failed'}`;
+      const reason =
+        `${this.policy.disableAfterFailures} deliveries in a row failed after ${this.policy.maxAttempts} ` +
+        `attempts each; the last: ${last.r.error ?? 'failed'}`;
       return (await s.countFailedDelivery(integrationId, this.policy.disableAfterFailures, reason, last.at)).disabled;
     });
     if (disabled) this.catalog.invalidate(integration);

@@ -6,13 +6,18 @@ import { uplinkSubject } from './subjects.js';
 /** The uplink event's id: the message's (one event per stored message). */
 export const uplinkEventId = (m: Pick<MessageRecord, 'id'>): string => m.id;
 
-/** The first copy's path: the ground station (or terrestrial gateway's row) and the satellite ('' for a gateway's copy). */
+/**
+ * The first copy's path: the ground station (or terrestrial gateway's row) and the satellite ('' for a gateway's copy).
+ */
 export interface UplinkVia {
   readonly stationId: string;
   readonly satelliteId: string;
 }
 
-/** The `uplink` event published after a message is durable (JSON, payload base64), with its first copy's path when known. */
+/**
+ * The `uplink` event published after a message is durable (JSON, payload base64), with its first copy's path when
+ * known.
+ */
 export function uplinkEvent(m: MessageRecord, via?: UplinkVia): Uint8Array {
   return Buffer.from(
     JSON.stringify({

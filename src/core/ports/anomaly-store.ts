@@ -11,7 +11,10 @@ export const MONITORED_ANOMALY_KINDS: readonly MonitoredAnomalyKind[] = [
   'rate-excess',
   'station-out-of-contact',
 ];
-/** Every kind: the monitor's, and `emergency-excess`, raised by the core's emergency budget (src/core/emergency-budget.ts), always an alert. */
+/**
+ * Every kind: the monitor's, and `emergency-excess`, raised by the core's emergency budget
+ * (src/core/emergency-budget.ts), always an alert.
+ */
 export type AnomalyKind = MonitoredAnomalyKind | 'emergency-excess';
 export const ANOMALY_KINDS: readonly AnomalyKind[] = [...MONITORED_ANOMALY_KINDS, 'emergency-excess'];
 

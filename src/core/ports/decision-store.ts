@@ -39,7 +39,9 @@ export interface Decision {
   readonly inputs: Record<string, unknown>;
   /** What judged the inputs, e.g. `rule/anomaly:local-median` or `rule/threshold`. */
   readonly model: string;
-  /** The stored learned model (its version, parameters and training window) when a learned condition judged; else null. */
+  /**
+   * The stored learned model (its version, parameters and training window) when a learned condition judged; else null.
+   */
   readonly modelId: string | null;
   /** 0..1: the anomaly score where a learned condition decided, 1 for a plain rule. */
   readonly confidence: number;

@@ -131,7 +131,10 @@ export interface DeliveryStore {
    * it to `leaseUntil` (atomic: two nodes never take the same one).
    */
   claimNextDelivery(integrationId: string, now: number, leaseUntil: number): Promise<PendingDelivery | undefined>;
-  /** Takes up to `limit` of the integration's earliest deliveries due at `now` at once (as claimNextDelivery), earliest first. */
+  /**
+   * Takes up to `limit` of the integration's earliest deliveries due at `now` at once (as claimNextDelivery), earliest
+   * first.
+   */
   claimDueDeliveries(integrationId: string, now: number, leaseUntil: number, limit: number): Promise<PendingDelivery[]>;
   rescheduleDelivery(id: string, attempts: number, nextAttemptAt: number): Promise<void>;
   /** Hands claimed deliveries back unattempted: due again at `at`, their attempts unchanged. */

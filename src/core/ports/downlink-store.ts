@@ -58,7 +58,9 @@ export interface DownlinkStep {
    */
   readonly reason?: string;
   readonly missedContact?: MissedContact;
-  /** Iridium: the message's place in the gateway's queue for the terminal (1..50) and the gateway's reference for it. */
+  /**
+   * Iridium: the message's place in the gateway's queue for the terminal (1..50) and the gateway's reference for it.
+   */
   readonly queuePosition?: number;
   readonly autoIdReference?: number;
   /** Iridium: the MT sequence number the terminal's session reported it under (transmitted). */
@@ -124,14 +126,20 @@ export interface DownlinkStore {
    * acknowledged. Oldest first.
    */
   listOpen(): Promise<DownlinkRecord[]>;
-  /** Whether the terminal has a downlink queued or scheduled (one index probe: asked for each uplink a terrestrial gateway hears). */
+  /**
+   * Whether the terminal has a downlink queued or scheduled (one index probe: asked for each uplink a terrestrial
+   * gateway hears).
+   */
   hasWaiting(terminalId: string): Promise<boolean>;
   /** The terminal's next free downlink counter: the highest it has used + 1 (0 for the first). */
   nextCounter(terminalId: string): Promise<number>;
   /** The terminal's highest counter over its downlinks except `exceptIds`; −1 when there is none. */
   maxCounter(terminalId: string, exceptIds: readonly string[]): Promise<number>;
   findByAlarmId(alarmId: string): Promise<DownlinkRecord | undefined>;
-  /** Downlinks still on the ground (queued or scheduled) expiring before `before`, soonest first, at most `limit`; one tenant's or all. */
+  /**
+   * Downlinks still on the ground (queued or scheduled) expiring before `before`, soonest first, at most `limit`; one
+   * tenant's or all.
+   */
   listExpiring(q: {
     readonly tenantId?: string;
     readonly before: number;

@@ -105,7 +105,9 @@ export type { Page, UsageRow } from './page.js';
  */
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';
-  /** Several nodes can share this store (PostgreSQL): limits and lock-outs are kept in it then. SQLite serves one node. */
+  /**
+   * Several nodes can share this store (PostgreSQL): limits and lock-outs are kept in it then. SQLite serves one node.
+   */
   readonly clusterable: boolean;
   /** Creates or upgrades the schema; safe to call on every start. */
   migrate(): Promise<void>;

@@ -4,11 +4,10 @@ export interface WebhookResponse {
 }
 
 /**
- * The port the webhook dispatcher posts through (undici in production: src/integrations/http-webhook-transport.ts; a fake in tests).
- * `post` resolves with any HTTP status, 2xx or not (the dispatcher decides what a status means), and
- * rejects on a network error, a refused connection or when `timeoutMs` has passed without an answer.
- * Redirects are not followed: a 3xx is an answer like any other (a signed event must not be sent on
- * to an address nobody registered).
+ * The port the webhook dispatcher posts through (undici in production: src/integrations/http-webhook-transport.ts; a
+ * fake in tests). `post` resolves with any HTTP status, 2xx or not (the dispatcher decides what a status means), and
+ * rejects on a network error, a refused connection or when `timeoutMs` has passed without an answer. Redirects are not
+ * followed: a 3xx is an answer like any other (a signed event must not be sent on to an address nobody registered).
  */
 export interface WebhookTransport {
   post(

@@ -50,7 +50,9 @@ export { MO_SESSION_STATUS, MT_DISPOSITION_FLAGS, mtStatusText, mtStatusCode } f
 
 /** The only protocol revision Iridium defines. */
 export const DIRECT_IP_PROTOCOL_REVISION = 1;
-/** Largest message accepted, in bytes; the largest legal one (an MO with 1,960 payload bytes and a location) has 2,011. */
+/**
+ * Largest message accepted, in bytes; the largest legal one (an MO with 1,960 payload bytes and a location) has 2,011.
+ */
 export const DIRECT_IP_MAX_MESSAGE_BYTES = 4_096;
 /** Largest MO payload, in bytes. */
 export const MO_MAX_PAYLOAD_BYTES = 1_960;

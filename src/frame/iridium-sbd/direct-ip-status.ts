@@ -69,7 +69,10 @@ const MT_STATUS_CODE: Readonly<Record<number, string>> = {
   [-11]: 'SBD_MT_MTMSN_OUT_OF_RANGE',
 };
 
-/** The stable code of a negative MT confirmation status (`SBD_MT_QUEUE_FULL`, …; `SBD_MT_REFUSED` for one the spec does not name). */
+/**
+ * The stable code of a negative MT confirmation status (`SBD_MT_QUEUE_FULL`, …; `SBD_MT_REFUSED` for one the spec does
+ * not name).
+ */
 export function mtStatusCode(status: number): string {
   return MT_STATUS_CODE[status] ?? 'SBD_MT_REFUSED';
 }

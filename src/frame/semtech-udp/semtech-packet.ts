@@ -661,7 +661,8 @@ function rxpkJson(x: Rxpk, path: string): JsonObject {
   if (x.time !== undefined && back.time !== x.time) {
     throw new SemtechPacketError(
       'SEMTECH_BAD_RXPK',
-      `${path}.time ${describe(x.time)} disagrees with ${path}.timeIso ${describe(x.timeIso)} (${describe(back.time)} ms)`,
+      `${path}.time ${describe(x.time)} disagrees with ${path}.timeIso ${describe(x.timeIso)} (` +
+        `${describe(back.time)} ms)`,
       'rxpk.time',
     );
   }

@@ -118,7 +118,9 @@ export function findStops(pts: readonly TrackPoint[], opts: StopOptions = {}): S
 export interface Eta {
   /** Along the route from the point nearest the last position to the route's end. */
   readonly remainingKm: number;
-  /** The speed the ETA assumes: mean moving speed over the last `speedWindowMin` (default 60), else `defaultSpeedKmh`. */
+  /**
+   * The speed the ETA assumes: mean moving speed over the last `speedWindowMin` (default 60), else `defaultSpeedKmh`.
+   */
   readonly speedKmh: number;
   readonly eta: number | null;
   /** How far the last position is off the route, km: a large value means the ETA is doubtful. */

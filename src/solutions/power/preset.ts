@@ -32,7 +32,9 @@ export interface PowerParams {
   readonly devEuis?: readonly string[];
 }
 
-/** The power preset as rule drafts: icing (and its forecast), conductor temperature, tower tilt, galloping, per section. */
+/**
+ * The power preset as rule drafts: icing (and its forecast), conductor temperature, tower tilt, galloping, per section.
+ */
 export function powerRules(p: PowerParams): RuleDraft[] {
   const scope = { codecs: ['line-monitor'] };
   const ice = 'values.iceThicknessMm';
@@ -48,7 +50,8 @@ export function powerRules(p: PowerParams): RuleDraft[] {
       condition: { kind: 'threshold', field: ice, op: '>=', value: q.iceThicknessMm ?? p.iceThicknessMm ?? 10 },
       clearAfterMinutes: 120,
     },
-    // The pre-alarm: the ice's forecast could reach the limit within the horizon; the device is told to sample icing more often.
+    // The pre-alarm: the ice's forecast could reach the limit within the horizon; the device is told to sample icing
+    // more often.
     {
       name: `${prefix}Icing foreseen above limit`,
       severity: 'warning',

@@ -27,7 +27,10 @@ export interface WaterParams {
   readonly floodDownlink?: { readonly fPort: number; readonly payloadHex: string };
   /** How far ahead a crest above the warning line is foreseen (a pre-alarm; default 720 min). */
   readonly crestHorizonMinutes?: number;
-  /** A downlink sent (a decision, under the tenant's policy) when a crest is foreseen (one of crestDownlink and crestCommand). */
+  /**
+   * A downlink sent (a decision, under the tenant's policy) when a crest is foreseen (one of crestDownlink and
+   * crestCommand).
+   */
   readonly crestDownlink?: { readonly fPort: number; readonly payloadHex: string };
   /**
    * Switch the station to intensive reporting when a crest is foreseen: SL 651's runtime

@@ -107,7 +107,9 @@ export class KyselyRuleStore implements RuleStore {
   }
 }
 
-/** Rows of rules and alarms hold JSON; reading one back re-validates it (an edited row cannot smuggle in a bad rule). */
+/**
+ * Rows of rules and alarms hold JSON; reading one back re-validates it (an edited row cannot smuggle in a bad rule).
+ */
 /**
  * A stored rule, parsed again. A stored body that no longer parses is the store's fault, not the
  * caller's: it surfaces as an internal error (500, logged in full), never as the caller's RULE_INVALID.

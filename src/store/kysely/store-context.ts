@@ -37,7 +37,9 @@ export class SurrogateKeys {
     return this.seqsOf('ground_stations', this.stations, ids);
   }
 
-  /** Takes over what a committed transaction's keys learned (a rolled-back insert's seq may be used again by SQLite). */
+  /**
+   * Takes over what a committed transaction's keys learned (a rolled-back insert's seq may be used again by SQLite).
+   */
   adopt(committed: SurrogateKeys): void {
     for (const [id, seq] of committed.terminals) this.terminals.set(id, seq);
     for (const [id, seq] of committed.stations) this.stations.set(id, seq);

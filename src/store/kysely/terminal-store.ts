@@ -148,7 +148,8 @@ export class KyselyTerminalStore implements TerminalStore {
     // its foreign key, and the terminal stays (as it should: it has data now).
     await sql`DELETE FROM downlinks WHERE terminal_id = ${t.id}`.execute(this.db); // the downlink store's table
     await this.db.deleteFrom('rule_states').where('terminal_id', '=', t.id).execute();
-    await sql`DELETE FROM terminal_registrations WHERE terminal_id = ${t.id}`.execute(this.db); // the registration store's table
+    // the registration store's table
+    await sql`DELETE FROM terminal_registrations WHERE terminal_id = ${t.id}`.execute(this.db);
     await this.db.deleteFrom('terminal_counters').where('terminal_seq', '=', seq).execute();
     await this.db.deleteFrom('terminals').where('seq', '=', seq).execute();
     this.ctx.keys.terminals.delete(t.id);

@@ -259,7 +259,9 @@ async function writeCounters(
   const seqOf = (c: IngestWrite['counters'][number]): number => terminalSeqs.get(c.state.terminalId)!;
   const locked = await client.query<{ terminal_seq: number; version: number }>({
     name: 'satiot_lock_counters',
-    text: 'SELECT terminal_seq, version FROM terminal_counters WHERE terminal_seq = ANY($1::int8[]) ORDER BY terminal_seq FOR UPDATE',
+    text:
+      'SELECT terminal_seq, version FROM terminal_counters WHERE terminal_seq = ANY($1::int8[]) ORDER BY ' +
+      'terminal_seq FOR UPDATE',
     values: [sorted.map(seqOf)],
   });
   const stored = new Map(locked.rows.map((r) => [r.terminal_seq, r.version]));

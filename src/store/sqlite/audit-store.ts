@@ -35,7 +35,8 @@ export class SqliteAuditStore extends KyselyAuditStore {
       for (const r of records) insert.run(auditRow(r) as unknown as Record<string, unknown> & AuditLogRow);
       if (checkpoint) {
         db.prepare(
-          'INSERT OR REPLACE INTO audit_checkpoints (seq, hash, at, key_id, sig_alg, signature) VALUES (@seq, @hash, @at, @key_id, @sig_alg, @signature)',
+          'INSERT OR REPLACE INTO audit_checkpoints (seq, hash, at, key_id, sig_alg, signature) VALUES ' +
+            '(@seq, @hash, @at, @key_id, @sig_alg, @signature)',
         ).run(checkpointRow(checkpoint));
       }
       const last = records[records.length - 1];

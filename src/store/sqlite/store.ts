@@ -117,7 +117,8 @@ export class SqliteStore extends KyselyStore {
     );
     let found: IngestSeqsFound;
     if (this.useWriterThread) {
-      // A writer thread that died failed its batches (rolled back: nothing of them is durable); the next batch gets a new one.
+      // A writer thread that died failed its batches (rolled back: nothing of them is durable); the next batch gets a
+      // new one.
       if (this.writer?.broken) this.writer = undefined;
       this.writer ??= new SqliteIngestWriter(this.path, (hold) => this.exclusive(hold));
       found = await this.writer.commit(batch);

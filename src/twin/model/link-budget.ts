@@ -30,7 +30,10 @@ export function uplinkSnrDb(rangeKm: number, p: LinkParams): number {
   return cn0 - 10 * Math.log10(p.bandwidthHz);
 }
 
-/** Received power at the satellite (dBm, before the antenna gain, which is common to all terminals): what capture compares. */
+/**
+ * Received power at the satellite (dBm, before the antenna gain, which is common to all terminals): what capture
+ * compares.
+ */
 export function receivedPowerDbm(rangeKm: number, p: LinkParams): number {
   return p.eirpDbm - freeSpacePathLossDb(rangeKm, p.frequencyMHz) - p.miscLossDb;
 }

@@ -84,7 +84,8 @@ export function buildPayload(p: PayloadInput): Uint8Array {
         ...(p.emergency ? { alarm: 1 } : {}),
       });
     case 'sl651': {
-      // Level: a station's base (its number spread over 2–40 m) and its floods, a daily tide of ±0.2 m, +0.6 m on an event, +2.5 m on an emergency.
+      // Level: a station's base (its number spread over 2–40 m) and its floods, a daily tide of ±0.2 m, +0.6 m on an
+      // event, +2.5 m on an emergency.
       const base = gaugeBaseM(p.terminal) + (p.gauge ? floodRiseM(p.terminal, p.createdAt, p.gauge) : 0);
       const day = (p.createdAt % 86_400_000) / 86_400_000;
       // Now and then a gauge reads 0 (a sensor dropout, one report in GAUGE_FAULT_EVERY): what the

@@ -12,7 +12,10 @@ export interface StationContact {
 }
 
 const D2R = Math.PI / 180;
-/** Coarse pre-test margin: within half a 30 s step a LEO satellite moves ≤ 115 km, a few degrees of elevation at the horizon. */
+/**
+ * Coarse pre-test margin: within half a 30 s step a LEO satellite moves ≤ 115 km, a few degrees of elevation at the
+ * horizon.
+ */
 const COARSE_MARGIN_DEG = 12;
 
 /**

@@ -105,7 +105,9 @@ interface Candidate {
   snr: number;
 }
 
-/** A satellite transmits a downlink this long after the terminal comes into view (docs/downlinks.md's deliveryMarginS). */
+/**
+ * A satellite transmits a downlink this long after the terminal comes into view (docs/downlinks.md's deliveryMarginS).
+ */
 const DELIVERY_MARGIN_MS = 30_000;
 /** How far ahead a terminal looks for a satellite (a message with none in view by then is not sent). */
 const LOOKAHEAD_MS = 6 * 3_600_000;
@@ -190,7 +192,8 @@ export class TwinModel {
     this.ackReadyAt = new Float64Array(T).fill(Infinity);
     const r = scenario.radio;
     this.link = this.fleet.fleets.map((f) => ({ ...r, eirpDbm: f.eirpDbm ?? r.eirpDbm }));
-    // Phases: each terminal's first scheduled report at a random offset within its period (stable across restarts: anchored at the scenario start).
+    // Phases: each terminal's first scheduled report at a random offset within its period (stable across restarts:
+    // anchored at the scenario start).
     const ph = new Random(subSeed(scenario.seed, 2));
     for (let i = 0; i < T; i++) {
       const tr = this.fleet.fleets[this.fleet.fleetOf[i]!]!.traffic;
@@ -311,7 +314,9 @@ export class TwinModel {
     return m;
   }
 
-  /** Transmissions before b: who hears them, link draws, collisions; returns the captured copies per satellite, by time. */
+  /**
+   * Transmissions before b: who hears them, link draws, collisions; returns the captured copies per satellite, by time.
+   */
   private transmit(b: number): Copy[][] {
     const r = this.scenario.radio;
     const cands: Candidate[][] = Array.from({ length: this.buffers.length }, () => []);

@@ -46,26 +46,33 @@ function frame(
     const x = L + ((W - L - R) * k) / 5,
       y = H - B - ((H - T - B) * k) / 5;
     ticks.push(
-      `<line x1="${x}" y1="${H - B}" x2="${x}" y2="${H - B + 5}" stroke="#333"/><text x="${x}" y="${H - B + 20}" text-anchor="middle">${fmt((xMax * k) / 5)}</text>`,
+      `<line x1="${x}" y1="${H - B}" x2="${x}" y2="${H - B + 5}" stroke="#333"/><text x="${x}" y="` +
+        `${H - B + 20}" text-anchor="middle">${fmt((xMax * k) / 5)}</text>`,
     );
     ticks.push(
-      `<line x1="${L}" y1="${y}" x2="${W - R}" y2="${y}" stroke="#eee"/><text x="${L - 8}" y="${y + 4}" text-anchor="end">${fmt((yMax * k) / 5)}</text>`,
+      `<line x1="${L}" y1="${y}" x2="${W - R}" y2="${y}" stroke="#eee"/><text x="${L - 8}" y="${y + 4}" ` +
+        `text-anchor="end">${fmt((yMax * k) / 5)}</text>`,
     );
   }
   const leg = legend
     .map(
       (l, i) =>
-        `<rect x="${W - R - 220}" y="${T + 8 + i * 18}" width="12" height="12" fill="${COLOURS[i % COLOURS.length]}"/><text x="${W - R - 202}" y="${T + 18 + i * 18}">${esc(l)}</text>`,
+        `<rect x="${W - R - 220}" y="${T + 8 + i * 18}" width="12" height="12" fill="` +
+        `${COLOURS[i % COLOURS.length]}"/><text x="${W - R - 202}" y="${T + 18 + i * 18}">${esc(l)}</text>`,
     )
     .join('');
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">` +
-    `<rect width="${W}" height="${H}" fill="#fff"/><text x="${W / 2}" y="28" text-anchor="middle" font-size="16">${esc(title)}</text>` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
+    `font-family="sans-serif" font-size="12">` +
+    `<rect width="${W}" height="${H}" fill="#fff"/><text x="${W / 2}" y="28" text-anchor="middle" ` +
+    `font-size="16">${esc(title)}</text>` +
     ticks.join('') +
     body +
-    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#333"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#333"/>` +
+    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#333"/><line x1="${L}" y1="${T}" x2="` +
+    `${L}" y2="${H - B}" stroke="#333"/>` +
     `<text x="${(L + W - R) / 2}" y="${H - 18}" text-anchor="middle">${esc(xLabel)}</text>` +
-    `<text x="18" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 18 ${(T + H - B) / 2})">${esc(yLabel)}</text>` +
+    `<text x="18" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 18 ${(T + H - B) / 2})">` +
+    `${esc(yLabel)}</text>` +
     leg +
     '</svg>\n'
   );
@@ -89,7 +96,8 @@ export function lineChartSvg(
     .map((s, i) =>
       s.points.length === 0
         ? ''
-        : `<polyline fill="none" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="2" points="${s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`,
+        : `<polyline fill="none" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="2" points="` +
+          `${s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`,
     )
     .join('');
   return frame(
@@ -113,7 +121,10 @@ export function barChartSvg(title: string, xLabel: string, yLabel: string, serie
       s.points
         .map(([, y], k) => {
           const h = ((H - T - B) * y) / yMax;
-          return `<rect x="${(L + k * slot + slot * 0.1 + i * bw).toFixed(1)}" y="${(H - B - h).toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${COLOURS[i % COLOURS.length]}"/>`;
+          return (
+            `<rect x="${(L + k * slot + slot * 0.1 + i * bw).toFixed(1)}" y="${(H - B - h).toFixed(1)}" ` +
+            `width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${COLOURS[i % COLOURS.length]}"/>`
+          );
         })
         .join(''),
     )

@@ -88,6 +88,10 @@ export async function comparePlan(model: TwinModel, sats: readonly Satellite[]):
     waitP95Min: r2(cover.summary.p95WaitMin),
     twinWaitMeanMin: w.mean,
     twinWaitP95Min: w.p95,
-    note: `${pick.length} fixed terminals that wait for a satellite. Wait: the coverage plan's wait for the next contact. Latency to the first ground station: the plan's best route over every later pass is a lower bound; the twin's terminal sends once, to the satellites in view, which may reach a station late (docs/twin.md)`,
+    note:
+      `${pick.length} fixed terminals that wait for a satellite. Wait: the coverage plan's wait for the next ` +
+      `contact. Latency to the first ground station: the plan's best route over every later pass is a lower ` +
+      `bound; the twin's terminal sends once, to the satellites in view, which may reach a station late ` +
+      `(docs/twin.md)`,
   };
 }

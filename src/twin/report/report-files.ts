@@ -62,7 +62,11 @@ export function writeReportFiles(
   const json = join(dir, reports.length === 1 ? 'report.json' : 'compare.json');
   writeFileSync(
     json,
-    `${JSON.stringify(reports.length === 1 ? reports[0] : Object.fromEntries(reports.map((r, i) => [labels[i], r])), null, 2)}\n`,
+    JSON.stringify(
+      reports.length === 1 ? reports[0] : Object.fromEntries(reports.map((r, i) => [labels[i], r])),
+      null,
+      2,
+    ) + '\n',
   );
   out.push(json);
   for (const [name, svg] of Object.entries(reportCharts(reports, labels))) {

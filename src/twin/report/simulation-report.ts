@@ -31,7 +31,9 @@ export interface SimulationReport extends Counts {
   terminals: number;
   /** End-to-end: created at the terminal → accepted by the core, minutes. */
   latencyMin: Quantiles;
-  /** Per hop, minutes: wait for a satellite (created → sent), on board (captured → dumped to a station), ground → core. */
+  /**
+   * Per hop, minutes: wait for a satellite (created → sent), on board (captured → dumped to a station), ground → core.
+   */
   hops: { waitForSatellite: Quantiles; onBoard: Quantiles; groundToCore: Quantiles };
   sectors: Record<string, Counts & { latencyMin: Quantiles }>;
   /** Frame copies posted by ground stations (a frame relayed by two satellites counts twice). */

@@ -44,7 +44,9 @@ export class HttpGateway implements TwinGateway {
   }
 
   async schedule(station: number, from: number, to: number): Promise<TwinScheduleItem[]> {
-    const q = `from=${encodeURIComponent(new Date(from).toISOString())}&to=${encodeURIComponent(new Date(to).toISOString())}`;
+    const q =
+      `from=${encodeURIComponent(new Date(from).toISOString())}&to=` +
+      `${encodeURIComponent(new Date(to).toISOString())}`;
     const r = (await this.call(station, 'GET', `/api/v1/gateway/schedule?${q}`)) as {
       items: Array<{
         downlinkId: string;

@@ -23,7 +23,9 @@ export interface SimulateOptions {
   readonly speed?: number | 'max';
   /** Simulated time per window (default 60 s): the ground → core hop is measured to this resolution. */
   readonly windowMs?: number;
-  /** After the span, keep running (no new messages) until everything is delivered or this many hours pass (default 12). */
+  /**
+   * After the span, keep running (no new messages) until everything is delivered or this many hours pass (default 12).
+   */
   readonly tailHours?: number;
   /**
    * Folder for the throwaway core's SQLite file. Default: /dev/shm when there is one (a memory file

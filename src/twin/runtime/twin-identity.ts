@@ -22,7 +22,10 @@ export class TwinIdentity {
     return `f7${(this.seed & 0xffff).toString(16).padStart(4, '0')}${terminal.toString(16).padStart(10, '0')}`;
   }
 
-  /** Unique per terminal of a scenario (LoRaWAN allows shared DevAddrs; unique ones keep the registry lookup to one candidate). */
+  /**
+   * Unique per terminal of a scenario (LoRaWAN allows shared DevAddrs; unique ones keep the registry lookup to one
+   * candidate).
+   */
   devAddr(terminal: number): string {
     return (0x27000000 + terminal).toString(16).padStart(8, '0');
   }

@@ -77,7 +77,10 @@ export class TwinRunner {
   };
   /** Per message id: when the core first accepted it (NaN until then). */
   ingestedAt = new Float64Array(1024).fill(NaN);
-  /** Per message id: when the core first took a copy through a satellite, and through a terrestrial gateway (NaN: not by that path). */
+  /**
+   * Per message id: when the core first took a copy through a satellite, and through a terrestrial gateway (NaN: not by
+   * that path).
+   */
   satelliteAt = new Float64Array(1024).fill(NaN);
   groundAt = new Float64Array(1024).fill(NaN);
   readonly downlinks = new Map<string, DownlinkTrack>();
@@ -130,7 +133,9 @@ export class TwinRunner {
     return this.outbox.length;
   }
 
-  /** Runs the models over [a, b) and does what the ground segment does in it; the core's clock must be at b (or later). */
+  /**
+   * Runs the models over [a, b) and does what the ground segment does in it; the core's clock must be at b (or later).
+   */
   async step(a: number, b: number): Promise<void> {
     const r = this.model.advance(a, b);
     this.stats.generated += r.created.length;

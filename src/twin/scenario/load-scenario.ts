@@ -26,9 +26,9 @@ function readText(path: string): string {
 }
 
 /**
- * A scenario by built-in name (`china-trial`, `china-mixed`, `china-demo`) or from a YAML/JSON file (which may start from a
- * built-in one with `base: china-trial`). The span starts at
- * `opts.start`, else at the file's `start`, else now rounded down to the minute.
+ * A scenario by built-in name (`china-trial`, `china-mixed`, `china-demo`) or from a YAML/JSON file (which may start
+ * from a built-in one with `base: china-trial`). The span starts at `opts.start`, else at the file's `start`, else now
+ * rounded down to the minute.
  */
 export function loadScenario(nameOrPath: string, opts: { start?: number } = {}): Scenario {
   const defaultStart = Math.floor(Date.now() / 60_000) * 60_000;

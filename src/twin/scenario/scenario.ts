@@ -15,7 +15,10 @@ export type Mobility =
     }
   /** Fixed sites scattered uniformly at random in a box (remote handhelds, wearables). */
   | { readonly kind: 'area'; readonly box: readonly [number, number, number, number] }
-  /** Trucks or aircraft: great-circle legs between the given cities, back and forth, at a cruise speed; a stop at each end. */
+  /**
+   * Trucks or aircraft: great-circle legs between the given cities, back and forth, at a cruise speed; a stop at each
+   * end.
+   */
   | {
       readonly kind: 'route';
       readonly cities: readonly LatLon[];
