@@ -8,7 +8,10 @@ const WINDOW_MS = 120_000;
  * satellites by it and the feed stamps events with it.
  */
 export class ServerClock {
-  /** Observations of the last two minutes, oldest first: the rate is measured across them, so an answer's latency hardly moves it. */
+  /**
+   * Observations of the last two minutes, oldest first: the rate is measured across them, so an answer's latency hardly
+   * moves it.
+   */
   private seen: Array<{ local: number; server: number }> = [];
   private last: { local: number; server: number } | undefined;
   private rate = 1;

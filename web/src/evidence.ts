@@ -22,16 +22,26 @@ function leafText(l: Leaf): string {
   switch (l['kind']) {
     case 'forecast': {
       const c = (l['crossing'] ?? {}) as Leaf;
-      return `${field(l['field'])} foreseen ${String(l['op'])} ${num(l['threshold'])} at ${time(c['at'])} UTC (forecast ${num(c['forecast'])}, ${num(c['lower'])} to ${num(c['upper'])}; ${String(l['model'] ?? '')})`;
+      return (
+        `${field(l['field'])} foreseen ${String(l['op'])} ${num(l['threshold'])} at ${time(c['at'])} UTC ` +
+        `(forecast ${num(c['forecast'])}, ${num(c['lower'])} to ${num(c['upper'])}; ${String(l['model'] ?? '')}` +
+        `)`
+      );
     }
     case 'anomaly':
-      return `${field(l['field'])} ${num(l['value'])} unusual: expected ${num(l['expected'])} (${num(l['lower'])} to ${num(l['upper'])}), score ${num(l['score'])}${l['reason'] === 'flatline' ? ', stuck' : ''}`;
+      return (
+        `${field(l['field'])} ${num(l['value'])} unusual: expected ${num(l['expected'])} (${num(l['lower'])} ` +
+        `to ${num(l['upper'])}), score ${num(l['score'])}${l['reason'] === 'flatline' ? ', stuck' : ''}`
+      );
     case 'threshold':
       return `${field(l['field'])} ${num(l['value'])} ${String(l['op'])} ${num(l['threshold'])}`;
     case 'rate':
       return `${field(l['field'])} changed by ${num(l['change'])} within ${String(l['windowMinutes'])} min`;
     default:
-      return `${String(l['kind'] ?? 'condition')}${l['field'] ? ` ${field(l['field'])}` : ''}${l['value'] !== undefined ? ` ${num(l['value'])}` : ''}`;
+      return (
+        `${String(l['kind'] ?? 'condition')}${l['field'] ? ` ${field(l['field'])}` : ''}` +
+        `${l['value'] !== undefined ? ` ${num(l['value'])}` : ''}`
+      );
   }
 }
 
@@ -44,7 +54,9 @@ export function explainEvidence(e: Record<string, unknown> | undefined | null, m
     const held = conditions.filter((l) => l['truth'] === 'true');
     text = (held.length ? held : conditions).map(leafText).join('; ');
   } else if (typeof e['silentHours'] === 'number') {
-    text = `silent ${num(e['silentHours'])} h${typeof e['contacts'] === 'number' ? ` through ${e['contacts']} satellite contacts` : ''}`;
+    text =
+      `silent ${num(e['silentHours'])} h` +
+      `${typeof e['contacts'] === 'number' ? ` through ${e['contacts']} satellite contacts` : ''}`;
   } else {
     const { ruleId: _r, messageId: _m, ...rest } = e;
     text = JSON.stringify(rest);

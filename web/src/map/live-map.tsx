@@ -21,14 +21,19 @@ import { SECTOR_COLOURS, SECTORS, sectorOf, type Sector } from '../terminal-sect
 
 setWorkerUrl(workerUrl);
 
-/** Elevation masks, degrees: a terminal hears a satellite above 10°, a ground station above 5° (as the contact plan). */
+/**
+ * Elevation masks, degrees: a terminal hears a satellite above 10°, a ground station above 5° (as the contact plan).
+ */
 const TERMINAL_MASK = 10;
 const STATION_MASK = 5;
 const POSITIONS_EVERY_MS = 5_000;
 /** The second positions poll, which gives the server clock's rate (ServerClock needs two answers > 0.5 s apart). */
 const CLOCK_RATE_AFTER_MS = 1_000;
 const TRACKS_EVERY_MS = 60_000;
-/** Satellites are redrawn every FRAME_MS; footprints and contact links, larger and slower to change, every SLOW_FRAMES frames. */
+/**
+ * Satellites are redrawn every FRAME_MS; footprints and contact links, larger and slower to change, every SLOW_FRAMES
+ * frames.
+ */
 const FRAME_MS = 150;
 const SLOW_FRAMES = 6;
 
@@ -221,7 +226,8 @@ export function LiveMap(props: {
           setHover(undefined);
         });
       }
-      // The satellites redraw the map several times a second: clusters follow at most five times a second, and when it settles.
+      // The satellites redraw the map several times a second: clusters follow at most five times a second, and when it
+      // settles.
       let synced = 0;
       map.on('render', () => {
         const t = performance.now();
@@ -263,7 +269,9 @@ export function LiveMap(props: {
         type: 'Feature',
         geometry: { type: 'Point', coordinates: [t.lon, t.lat] },
         properties: {
-          label: `${t.name ? `${t.name}, ` : ''}terminal ${t.devEui} (${sectorOf(t.codec)})${t.lastSeen ? `, last heard ${utc(t.lastSeen).slice(0, 16)} UTC` : ', not heard yet'}`,
+          label:
+            `${t.name ? `${t.name}, ` : ''}terminal ${t.devEui} (${sectorOf(t.codec)})` +
+            `${t.lastSeen ? `, last heard ${utc(t.lastSeen).slice(0, 16)} UTC` : ', not heard yet'}`,
           sector: sectorOf(t.codec),
           colour: SECTOR_COLOURS[sectorOf(t.codec)],
           fresh: freshness(t.lastSeen, now),
@@ -331,7 +339,9 @@ export function LiveMap(props: {
           type: 'Feature',
           geometry: { type: 'Point', coordinates: [g.lon, g.lat] },
           properties: {
-            label: `LoRa gateway ${g.name} (${g.gatewayEui})${g.lastSeenAt ? `, last heard ${g.lastSeenAt.slice(0, 16).replace('T', ' ')} UTC` : ', not heard yet'}`,
+            label:
+              `LoRa gateway ${g.name} (${g.gatewayEui})` +
+              `${g.lastSeenAt ? `, last heard ${g.lastSeenAt.slice(0, 16).replace('T', ' ')} UTC` : ', not heard yet'}`,
             fresh: g.lastSeenAt && now - Date.parse(g.lastSeenAt) < 5 * 60_000 ? 1 : 0.45,
           },
         })),
@@ -444,7 +454,9 @@ export function LiveMap(props: {
         map.getSource<GeoJSONSource>('coverage')?.setData(r.cells);
         setCoverage({
           state: 'on',
-          note: `planner: mean wait for a contact over the next ${COVERAGE_HOURS} h, H3 resolution ${r.resolution}${r.summaryWaitMin !== null ? `, region mean ${r.summaryWaitMin.toFixed(0)} min` : ''}`,
+          note:
+            `planner: mean wait for a contact over the next ${COVERAGE_HOURS} h, H3 resolution ${r.resolution}` +
+            `${r.summaryWaitMin !== null ? `, region mean ${r.summaryWaitMin.toFixed(0)} min` : ''}`,
         });
       },
       (e: Error) => setCoverage({ state: 'off', note: `coverage failed: ${e.message}` }),
@@ -542,7 +554,8 @@ function syncClusters(map: MapLibreMap, markers: Map<string, Marker>): void {
     const counts = SECTORS.map((s) => [s, Number(p[s] ?? 0)] as [Sector, number]).filter(([, n]) => n > 0);
     // A cluster id is reused when the data changes: the key holds what the marker shows.
     const [lon, lat] = f.geometry.coordinates as [number, number];
-    const id = `${String(p['cluster_id'])}:${counts.join(';')}:${String(p['fresh'])}:${lon.toFixed(4)},${lat.toFixed(4)}`;
+    const id =
+      `${String(p['cluster_id'])}:${counts.join(';')}:${String(p['fresh'])}:${lon.toFixed(4)},` + `${lat.toFixed(4)}`;
     if (seen.has(id)) continue;
     seen.add(id);
     if (markers.has(id)) continue;
@@ -554,7 +567,9 @@ function syncClusters(map: MapLibreMap, markers: Map<string, Marker>): void {
         return `${SECTOR_COLOURS[s]} ${from}deg ${at}deg`;
       })
       .join(', ');
-    const words = `${total} terminals: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}; ${Number(p['fresh'] ?? 0)} heard within the hour`;
+    const words =
+      `${total} terminals: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}; ${Number(p['fresh'] ?? 0)} ` +
+      `heard within the hour`;
     const el = document.createElement('div');
     el.className = 'cluster-marker';
     el.style.background = `conic-gradient(${ring})`;

@@ -110,7 +110,10 @@ export function FieldChart({
     );
     return () => plot.destroy();
   }, [name, xs, ys, anomalies, forecast, height]);
-  const label = `${name} over time${anomalies.length ? `, ${anomalies.length} unusual value${anomalies.length > 1 ? 's' : ''} marked` : ''}${forecast ? ', with a forecast and its band' : ''}`;
+  const label =
+    `${name} over time` +
+    `${anomalies.length ? `, ${anomalies.length} unusual value${anomalies.length > 1 ? 's' : ''} marked` : ''}` +
+    `${forecast ? ', with a forecast and its band' : ''}`;
   return (
     <div
       className="chart"

@@ -2,7 +2,10 @@ import type { Response } from '../api/client';
 
 type Pass = Response<'GET /api/v1/terminals/{devEui}/passes'>['passes'][number];
 
-/** Passes on a 24-hour strip from the first AOS: each a bar as long as the pass, labelled on hover and for screen readers. */
+/**
+ * Passes on a 24-hour strip from the first AOS: each a bar as long as the pass, labelled on hover and for screen
+ * readers.
+ */
 export function PassTimeline({ passes }: { passes: Pass[] }) {
   const valid = passes.filter((p) => p.aos && p.los);
   if (valid.length === 0) return <p className="muted">No pass in the next 24 h.</p>;
@@ -14,7 +17,9 @@ export function PassTimeline({ passes }: { passes: Pass[] }) {
         {valid.map((p, i) => {
           const a = Date.parse(p.aos ?? ''),
             l = Date.parse(p.los ?? '');
-          const label = `${p.satellite?.name ?? '?'} ${p.aos?.slice(11, 16)}–${p.los?.slice(11, 16)} UTC, max ${p.maxElevationDeg?.toFixed(0)}°`;
+          const label =
+            `${p.satellite?.name ?? '?'} ${p.aos?.slice(11, 16)}–${p.los?.slice(11, 16)} UTC, max ` +
+            `${p.maxElevationDeg?.toFixed(0)}°`;
           return (
             <span
               key={i}

@@ -257,7 +257,10 @@ function NextMessageLine({ next }: { next: NextMessage }) {
   const hm = (iso: string) => iso.slice(11, 16);
   const m = next.model as { medianGapMs?: number | null; contactPlan?: boolean };
   const gap = m.medianGapMs
-    ? ` · usually every ${m.medianGapMs >= 3_600_000 ? `${(m.medianGapMs / 3_600_000).toFixed(1)} h` : `${Math.round(m.medianGapMs / 60_000)} min`}`
+    ? ` · usually every ` +
+      (m.medianGapMs >= 3_600_000
+        ? `${(m.medianGapMs / 3_600_000).toFixed(1)} h`
+        : `${Math.round(m.medianGapMs / 60_000)} min`)
     : '';
   if (next.overdue)
     return (

@@ -14,7 +14,10 @@ const STATES: ReadonlyArray<State | 'all'> = ['proposed', 'executed', 'rejected'
 function command(d: Decision): string {
   const a = d.action;
   const bytes = a.payloadHex ? ` ${a.payloadHex.length > 24 ? `${a.payloadHex.slice(0, 24)}…` : a.payloadHex}` : '';
-  return `${a.command ? `${a.command}: ` : ''}downlink port ${a.fPort ?? '?'}${bytes}${a.confirmed ? ', confirmed' : ''}${a.priority && a.priority !== 'normal' ? `, ${a.priority}` : ''}`;
+  return (
+    `${a.command ? `${a.command}: ` : ''}downlink port ${a.fPort ?? '?'}${bytes}` +
+    `${a.confirmed ? ', confirmed' : ''}${a.priority && a.priority !== 'normal' ? `, ${a.priority}` : ''}`
+  );
 }
 
 /**

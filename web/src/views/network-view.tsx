@@ -192,7 +192,9 @@ function ContactTimeline({
                   {passes.map((p, i) => {
                     const aos = Date.parse(p.aos ?? ''),
                       los = Date.parse(p.los ?? '');
-                    const text = `${p.satellite?.name ?? '?'} ${utc(aos).slice(11, 16)}–${utc(los).slice(11, 16)} UTC, max ${Math.round(p.maxElevationDeg ?? 0)}°`;
+                    const text =
+                      `${p.satellite?.name ?? '?'} ${utc(aos).slice(11, 16)}–${utc(los).slice(11, 16)} UTC, ` +
+                      `max ${Math.round(p.maxElevationDeg ?? 0)}°`;
                     return (
                       <span
                         key={i}
@@ -229,7 +231,9 @@ function ContactTimeline({
   );
 }
 
-/** Copies per hour as bars with rejected frames by code stacked on them; the legend under it gives each total in words. */
+/**
+ * Copies per hour as bars with rejected frames by code stacked on them; the legend under it gives each total in words.
+ */
 function HourlyChart({ traffic }: { traffic: Traffic }) {
   const rej = (h: Traffic['hours'][number]) => h.rejections as Record<string, number>;
   const max = Math.max(1, ...traffic.hours.map((h) => h.receptions + Object.values(rej(h)).reduce((a, b) => a + b, 0)));
@@ -243,7 +247,9 @@ function HourlyChart({ traffic }: { traffic: Traffic }) {
         viewBox={`0 0 ${W} ${H + 16}`}
         className="hourly"
         role="img"
-        aria-label={`Copies per hour over the last 24 hours, at most ${max}; rejected frames by code stacked above them`}
+        aria-label={
+          `Copies per hour over the last 24 hours, at most ` + `${max}; rejected frames by code stacked above them`
+        }
       >
         {traffic.hours.map((h, i) => {
           const rh = (h.receptions / max) * H;

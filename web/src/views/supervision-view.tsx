@@ -180,7 +180,8 @@ function ReviewQueue({ ctx, onReviewed }: { ctx: Ctx; onReviewed: () => void }) 
                   </td>
                   <td>
                     {r.owner
-                      ? `${r.owner.name ?? ''} (${r.owner.kind ?? ''}${r.owner.idNumberMasked ? `, ${r.owner.idNumberMasked}` : ''})`
+                      ? `${r.owner.name ?? ''} (${r.owner.kind ?? ''}` +
+                        `${r.owner.idNumberMasked ? `, ${r.owner.idNumberMasked}` : ''})`
                       : '—'}
                   </td>
                   <td>
