@@ -1,26 +1,27 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { DeliveryService } from '../../core/delivery/delivery-service.js';
-import { ADMINS, authenticate, checkTenant, tenantScope, allow } from '../auth.js';
+import { authenticate } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { errorRef, ref } from '../schemas/index.js';
-import {
-  enabledBody,
-  eventsSchema,
-  idParams,
-  listQuery,
-  logQuery,
-  registeringTenantProperty,
-  deliveryLogSchema,
-  webhookSchema,
-} from '../schemas/integration.js';
-import {
-  checkDeliveryTarget,
-  INTEGRATION_READERS,
-  integrationJson,
-  logRoute,
-  registeringTenant,
-} from './integration-json.js';
+import { errorRef } from '../schemas/index.js';
+import { eventsSchema, registeringTenantProperty, webhookSchema } from '../schemas/integration.js';
+import { checkDeliveryTarget, integrationJson, registeringTenant } from './integration-json.js';
+import { integrationManagementRoutes, SECURED, type ManagedIntegration } from './integration-management.js';
+
+const WEBHOOKS: ManagedIntegration = {
+  kind: 'webhook',
+  path: '/api/v1/webhooks',
+  schema: webhookSchema,
+  json: integrationJson,
+  notFound: (id) => new SatiotError('WEBHOOK_NOT_FOUND', `no webhook ${id}`),
+  summaries: {
+    list: 'Webhooks, of one tenant or all',
+    one: 'One webhook',
+    enable: 'Enable (the failure count starts again; queued deliveries resume) or disable a webhook',
+    remove: 'Delete a webhook with its queued deliveries and its log',
+    log: "A webhook's delivery log, newest attempt first: status code or error, duration, time",
+  },
+};
 
 /**
  * Signed webhooks (docs/webhooks.md): register one — its signing secret is answered once — list,
@@ -30,15 +31,6 @@ import {
 export function webhookRoutes(delivery: DeliveryService, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    /** The integration, if the caller's tenant owns it (another tenant's answers as if it did not exist). */
-    const owned = async (req: FastifyRequest, id: string, roles = ADMINS) => {
-      const notFound = () => new SatiotError('WEBHOOK_NOT_FOUND', `no webhook ${id}`);
-      const rec = await delivery.catalog.get('webhook', id).catch(() => undefined);
-      if (!rec) throw notFound();
-      checkTenant(req, rec.tenantId, notFound, roles);
-      return rec;
-    };
-    const secured = { security: [{ apiKey: [] }] };
 
     app.post<{ Body: { tenantId?: string; url: string; events?: string[] } }>(
       '/api/v1/webhooks',
@@ -47,7 +39,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
           summary:
             'Register a webhook: events are POSTed to the URL, signed with the secret answered here (shown once)',
           tags: ['delivery'],
-          ...secured,
+          ...SECURED,
           body: {
             type: 'object',
             required: ['url'],
@@ -76,97 +68,6 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
       },
     );
 
-    app.get<{ Querystring: { tenantId?: string } }>(
-      '/api/v1/webhooks',
-      {
-        schema: {
-          summary: 'Webhooks, of one tenant or all',
-          tags: ['delivery'],
-          ...secured,
-          querystring: listQuery,
-          response: {
-            200: {
-              type: 'object',
-              required: ['items'],
-              properties: { items: { type: 'array', items: ref(webhookSchema) } },
-            },
-            '4xx': errorRef,
-          },
-        },
-      },
-      async (req) => {
-        const tenantId = tenantScope(req, req.query.tenantId);
-        allow(req, INTEGRATION_READERS);
-        return { items: (await delivery.catalog.list('webhook', tenantId)).map((r) => integrationJson(r, req)) };
-      },
-    );
-
-    app.get<{ Params: { id: string } }>(
-      '/api/v1/webhooks/:id',
-      {
-        schema: {
-          summary: 'One webhook',
-          tags: ['delivery'],
-          ...secured,
-          params: idParams,
-          response: { 200: ref(webhookSchema), '4xx': errorRef },
-        },
-      },
-      async (req) => integrationJson(await owned(req, req.params.id, INTEGRATION_READERS), req),
-    );
-
-    app.patch<{ Params: { id: string }; Body: { enabled: boolean } }>(
-      '/api/v1/webhooks/:id',
-      {
-        schema: {
-          summary: 'Enable (the failure count starts again; queued deliveries resume) or disable a webhook',
-          tags: ['delivery'],
-          ...secured,
-          params: idParams,
-          body: enabledBody,
-          response: { 200: ref(webhookSchema), '4xx': errorRef },
-        },
-      },
-      async (req) => {
-        await owned(req, req.params.id);
-        return integrationJson(await delivery.catalog.setEnabled('webhook', req.params.id, req.body.enabled), req);
-      },
-    );
-
-    app.delete<{ Params: { id: string } }>(
-      '/api/v1/webhooks/:id',
-      {
-        schema: {
-          summary: 'Delete a webhook with its queued deliveries and its log',
-          tags: ['delivery'],
-          ...secured,
-          params: idParams,
-          response: { 204: { type: 'null' }, '4xx': errorRef },
-        },
-      },
-      async (req, reply) => {
-        await owned(req, req.params.id);
-        await delivery.catalog.delete('webhook', req.params.id);
-        return reply.status(204).send();
-      },
-    );
-
-    app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string } }>(
-      '/api/v1/webhooks/:id/deliveries',
-      {
-        schema: {
-          summary: "A webhook's delivery log, newest attempt first: status code or error, duration, time",
-          tags: ['delivery'],
-          ...secured,
-          params: idParams,
-          querystring: logQuery,
-          response: { 200: ref(deliveryLogSchema), '4xx': errorRef },
-        },
-      },
-      async (req) => {
-        await owned(req, req.params.id, INTEGRATION_READERS);
-        return logRoute(delivery, 'webhook', req.params.id, req.query);
-      },
-    );
+    integrationManagementRoutes(app, delivery, WEBHOOKS);
   };
 }
