@@ -5,7 +5,7 @@ import { ANOMALY_KINDS, type Anomaly, type AnomalyKind } from '../../core/ports/
 import { authenticate, allow, tenantScope, READERS } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { pageOf } from '../schemas/page.js';
+import { pageAnswer, pageOf } from '../schemas/page.js';
 
 export const anomalySchema = {
   type: 'object',
@@ -112,10 +112,7 @@ export function anomalyRoutes(core: Core, access: AccessControl): FastifyPluginA
           ...(to !== undefined ? { to } : {}),
           ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
         });
-        return {
-          items: page.items.map((a) => anomalyJson(a, p, access)),
-          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        };
+        return pageAnswer(page, (a) => anomalyJson(a, p, access));
       },
     );
   };

@@ -11,7 +11,7 @@ import { ChainedAuditLog } from '../../supervision/audit-log.js';
 import { verifyStoredChain } from '../../supervision/audit-verifier.js';
 import { exportAudit } from '../../supervision/audit-export.js';
 import type { Role } from '../../core/model.js';
-import { pageOf } from '../schemas/page.js';
+import { pageAnswer, pageOf } from '../schemas/page.js';
 
 /** Who reads the audit log: supervisors everywhere, a tenant's administrators their own tenant's records. */
 const AUDIT_READERS: readonly Role[] = ['operator', 'regulator', 'tenant-admin'];
@@ -159,10 +159,7 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
           ...(q.outcome !== undefined ? { outcome: q.outcome } : {}),
           ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
         });
-        return {
-          items: page.items.map((r) => auditJson(r, p, access)),
-          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        };
+        return pageAnswer(page, (r) => auditJson(r, p, access));
       },
     );
 

@@ -6,7 +6,7 @@ import { authenticate, allow, principalOf, SUPERVISORS } from '../auth.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { deadLetterSchema } from '../schemas/dead-letter.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
-import { pageOf } from '../schemas/page.js';
+import { pageAnswer, pageOf } from '../schemas/page.js';
 
 const OPERATOR = ['operator'] as const;
 
@@ -122,10 +122,7 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
           ...(q.state ? { state: q.state } : {}),
           ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
         });
-        return {
-          items: page.items.map((d) => deadLetterJson(d)),
-          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        };
+        return pageAnswer(page, (d) => deadLetterJson(d));
       },
     );
 

@@ -15,7 +15,7 @@ import { learnedModelSchema } from '../schemas/decision.js';
 import { decisionSchema } from '../schemas/decision.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
-import { pageOf } from '../schemas/page.js';
+import { pageAnswer, pageOf } from '../schemas/page.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -115,10 +115,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
           ...(q.cursor ? { cursor: q.cursor } : {}),
         });
         const withInputs = access.seesPayloads(principalOf(req));
-        return {
-          items: page.items.map((d) => decisionJson(d, withInputs)),
-          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        };
+        return pageAnswer(page, (d) => decisionJson(d, withInputs));
       },
     );
 
@@ -259,10 +256,7 @@ export function decisionRoutes(core: Core, access: AccessControl): FastifyPlugin
           ...(q.cursor ? { cursor: q.cursor } : {}),
         });
         const withParams = access.seesPayloads(principalOf(req));
-        return {
-          items: page.items.map((m) => modelJson(m, q.devEui?.toLowerCase(), withParams)),
-          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        };
+        return pageAnswer(page, (m) => modelJson(m, q.devEui?.toLowerCase(), withParams));
       },
     );
 

@@ -10,7 +10,7 @@ import type { Role } from '../../core/model.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { downlinkSchema, isoTime, nullableIso } from '../schemas/downlink.js';
 import { iso } from '../../core/iso-time.js';
-import { pageOf } from '../schemas/page.js';
+import { pageAnswer, pageOf } from '../schemas/page.js';
 
 /** Largest status batch one request may carry. */
 export const MAX_STATUS_UPDATES = 1000;
@@ -161,7 +161,7 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
             ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
           });
           const shown = viewFor(req);
-          return { items: page.items.map(shown), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+          return pageAnswer(page, shown);
         },
       );
 

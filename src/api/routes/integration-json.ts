@@ -6,6 +6,7 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import type { DeliveryService } from '../../core/delivery/delivery-service.js';
 import type { IntegrationKind, IntegrationRecord, LoggedAttempt } from '../../core/ports/delivery-store.js';
 import { iso } from '../../core/iso-time.js';
+import { pageAnswer } from '../schemas/page.js';
 
 /**
  * JSON views shared by the webhook and MQTT integration routes: the two are one record kind in the
@@ -67,7 +68,7 @@ export async function logRoute(
   q: { limit: number; cursor?: string },
 ) {
   const page = await delivery.catalog.attempts(kind, id, { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
-  return { items: page.items.map(attemptJson), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  return pageAnswer(page, attemptJson);
 }
 
 /** Who reads integrations: their tenant's admins, operators and regulators. */

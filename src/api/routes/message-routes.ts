@@ -7,7 +7,7 @@ import type { AccessControl } from '../../core/access-control.js';
 import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso } from '../../core/iso-time.js';
-import { pageOf } from '../schemas/page.js';
+import { pageAnswer, pageOf } from '../schemas/page.js';
 
 const receptionSchema = {
   type: 'object',
@@ -200,10 +200,7 @@ export function messageRoutes(core: Core, access: AccessControl): FastifyPluginA
         const deliveries = core.delivery
           ? await core.delivery.deliveriesOf(page.items.map((m) => m.id))
           : new Map<string, MessageDelivery[]>();
-        return {
-          items: page.items.map((m) => messageJson(m, withPayload, deliveries.get(m.id))),
-          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        };
+        return pageAnswer(page, (m) => messageJson(m, withPayload, deliveries.get(m.id)));
       },
     );
 

@@ -13,7 +13,7 @@ import { SatiotError } from '../../errors/satiot-error.js';
 import { createInBulk, MAX_BULK_TERMINALS, type BulkRow } from './bulk-terminals.js';
 import { isTokenRevoked } from '../../core/station-tokens.js';
 import { iso } from '../../core/iso-time.js';
-import { pageOf } from '../schemas/page.js';
+import { pageAnswer, pageOf } from '../schemas/page.js';
 
 const geoSchema = {
   type: 'object',
@@ -238,10 +238,7 @@ export function provisioningRoutes(core: Core, access: AccessControl): FastifyPl
           ...(tenantId ? { tenantId } : {}),
           ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
         });
-        return {
-          items: page.items.map((t) => ({ ...terminalView(t), createdAt: iso(t.createdAt) })),
-          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        };
+        return pageAnswer(page, (t) => ({ ...terminalView(t), createdAt: iso(t.createdAt) }));
       },
     );
 

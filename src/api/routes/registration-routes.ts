@@ -20,7 +20,7 @@ import { registrationImportResultSchema, registrationRowResultSchema } from '../
 import { terminalFromRow } from './csv-routes.js';
 import { newTerminalProperties } from './provisioning-routes.js';
 import { iso } from '../../core/iso-time.js';
-import { pageOf } from '../schemas/page.js';
+import { pageAnswer, pageOf } from '../schemas/page.js';
 
 const ACTIONS = Object.keys(TRANSITIONS) as LifecycleAction[];
 /** Most decisions one bulk review takes. */
@@ -300,10 +300,7 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
           ...(req.query.tenantId ? { tenantId: req.query.tenantId } : {}),
           ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
         });
-        return {
-          items: q.items.map((r) => registrationJson(r, p)),
-          ...(q.nextCursor ? { nextCursor: q.nextCursor } : {}),
-        };
+        return pageAnswer(q, (r) => registrationJson(r, p));
       },
     );
 

@@ -10,7 +10,7 @@ import { alarmSchema } from '../schemas/rule.js';
 import { ruleSchema } from '../schemas/rule.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrUndefined } from '../../core/iso-time.js';
-import { pageOf } from '../schemas/page.js';
+import { pageAnswer, pageOf } from '../schemas/page.js';
 
 /**
  * An alarm as the API shows it; without `evidence` (values taken from payloads) when the caller may not see payloads.
@@ -249,10 +249,7 @@ export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsyn
           ...(q.cursor ? { cursor: q.cursor } : {}),
         });
         const withEvidence = access.seesPayloads(principalOf(req));
-        return {
-          items: page.items.map((a) => alarmJson(a, withEvidence)),
-          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        };
+        return pageAnswer(page, (a) => alarmJson(a, withEvidence));
       },
     );
 

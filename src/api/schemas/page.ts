@@ -9,3 +9,11 @@ export function pageOf(item: object): object {
     properties: { items: { type: 'array', items: item }, nextCursor: { type: 'string' } },
   };
 }
+
+/** A page of the store turned into that answer: each item shown by `show`, `nextCursor` only while there is more. */
+export function pageAnswer<T, U>(
+  page: { readonly items: readonly T[]; readonly nextCursor?: string },
+  show: (item: T) => U,
+): { items: U[]; nextCursor?: string } {
+  return { items: page.items.map(show), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
