@@ -130,3 +130,6 @@ export function requireOperator(adminKeyHash: string) {
       throw new SatiotError('UNAUTHORIZED', 'this route needs the operator key as "Authorization: Bearer <key>"');
   };
 }
+
+/** An operation's OpenAPI security: a bearer API key (spread into a route's schema). */
+export const secured = { security: [{ apiKey: [] }] };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl, Principal } from '../../core/access-control.js';
 import { ANOMALY_KINDS, type Anomaly, type AnomalyKind } from '../../core/ports/anomaly-store.js';
-import { authenticate, allow, tenantScope, READERS } from '../auth.js';
+import { authenticate, allow, tenantScope, READERS, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { pageAnswer, pageOf } from '../schemas/page.js';
@@ -71,7 +71,7 @@ export function anomalyRoutes(core: Core, access: AccessControl): FastifyPluginA
             'Detected anomalies, newest first (replays, MIC failures, impossible movement, outside region, ' +
             'rate, station out of contact)',
           tags: ['supervision'],
-          security: [{ apiKey: [] }],
+          ...secured,
           querystring: {
             type: 'object',
             additionalProperties: false,

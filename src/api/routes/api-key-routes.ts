@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AccessControl } from '../../core/access-control.js';
 import { ROLES, type ApiKeyRecord, type Role } from '../../core/model.js';
-import { authenticate, principalOf } from '../auth.js';
+import { authenticate, principalOf, secured } from '../auth.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { apiKeySchema } from '../schemas/api-key.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
@@ -21,7 +21,6 @@ const keyJson = (k: ApiKeyRecord) => ({
 export function apiKeyRoutes(access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
 
     app.post<{ Body: { tenantId?: string; role: Role; name?: string; expiresAt?: string } }>(
       '/api/v1/api-keys',

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { allow, authenticate, READERS, tenantScope } from '../auth.js';
+import { allow, authenticate, READERS, tenantScope, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 import { INTEGRATION_READERS } from './integration-json.js';
 
@@ -30,7 +30,7 @@ export function attentionRoutes(core: Core, access: AccessControl): FastifyPlugi
             '(operators), integrations disabled or failing (for keys that may read them), downlinks about to ' +
             'expire — most severe first',
           tags: ['operations'],
-          security: [{ apiKey: [] }],
+          ...secured,
           querystring: {
             type: 'object',
             additionalProperties: false,

@@ -4,7 +4,7 @@ import type { Core } from '../../core/core.js';
 import type { AccessControl, Principal } from '../../core/access-control.js';
 import type { AuditRecord } from '../../core/ports/audit-store.js';
 import type { AuditOutcome } from '../../core/ports/audit-log.js';
-import { authenticate, allow, tenantScope, SUPERVISORS } from '../auth.js';
+import { authenticate, allow, tenantScope, SUPERVISORS, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { ChainedAuditLog } from '../../supervision/audit-log.js';
@@ -119,7 +119,7 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
           summary:
             'Audit records, newest first (operators and regulators: all tenants; tenant administrators: their own)',
           tags: ['supervision'],
-          security: [{ apiKey: [] }],
+          ...secured,
           querystring: {
             type: 'object',
             additionalProperties: false,
@@ -171,7 +171,7 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
             'Audit records of a time range as JSON lines with the chain anchor and signed checkpoints ' +
             '(operators: verifiable with `satiot audit verify --file`; regulators: redacted per policy)',
           tags: ['supervision'],
-          security: [{ apiKey: [] }],
+          ...secured,
           querystring: {
             type: 'object',
             required: ['from', 'to'],
@@ -212,7 +212,7 @@ export function auditRoutes(core: Core, access: AccessControl): FastifyPluginAsy
             'Verify the whole audit chain now (operators): hashes, signed checkpoints and their cadence, ' +
             'the anchor of pruned records; `warning` says what an unpinned key does not prove',
           tags: ['supervision'],
-          security: [{ apiKey: [] }],
+          ...secured,
           response: {
             200: {
               type: 'object',

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { authenticate, allow, SUPERVISORS } from '../auth.js';
+import { authenticate, allow, SUPERVISORS, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 import { iso } from '../../core/iso-time.js';
 
@@ -87,7 +87,7 @@ export function clusterRoutes(core: Core, access: AccessControl): FastifyPluginA
         schema: {
           summary: 'Nodes, leases held, outbox and consumer lag, dead letters',
           tags: ['cluster'],
-          security: [{ apiKey: [] }],
+          ...secured,
           response: { 200: clusterSchema, '4xx': errorRef },
         },
       },

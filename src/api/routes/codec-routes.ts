@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { UserCodecRecord } from '../../core/model.js';
 import { fromHex } from '../../codecs/codec.js';
-import { ADMINS, allow, authenticate, checkTenant, READERS } from '../auth.js';
+import { ADMINS, allow, authenticate, checkTenant, READERS, secured } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { USER_CODEC_PREFIX } from '../../core/codec-catalog.js';
 import { errorRef, ref } from '../schemas/index.js';
@@ -23,7 +23,6 @@ const userCodecJson = (c: UserCodecRecord, withScript: boolean) => ({
 export function codecRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
 
     app.get(
       '/api/v1/codecs',

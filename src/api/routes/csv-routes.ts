@@ -5,7 +5,7 @@ import type { AccessControl } from '../../core/access-control.js';
 import type { NewTerminal } from '../../core/provisioning.js';
 import { CRYPTO_SUITES, TERMINAL_PROFILES, type CryptoSuite, type TerminalProfile } from '../../core/model.js';
 import { isSatiotError, SatiotError } from '../../errors/satiot-error.js';
-import { ADMINS, authenticate, checkTenant } from '../auth.js';
+import { ADMINS, authenticate, checkTenant, secured } from '../auth.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { terminalImportResultSchema } from '../schemas/bulk.js';
 import { writeCsv, type CsvValue } from '../../report/csv-writer.js';
@@ -41,7 +41,6 @@ export function csvRoutes(core: Core, access: AccessControl): FastifyPluginAsync
       done(null, body),
     );
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
 
     app.post<{ Querystring: { tenantId: string }; Body: string }>(
       '/api/v1/terminals/import',

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import type { DeadLetterRecord } from '../../core/ports/dead-letter-store.js';
-import { authenticate, allow, principalOf, SUPERVISORS } from '../auth.js';
+import { authenticate, allow, principalOf, SUPERVISORS, secured } from '../auth.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { deadLetterSchema } from '../schemas/dead-letter.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
@@ -96,7 +96,7 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
         schema: {
           summary: 'Events consumers gave up on, newest first',
           tags: ['cluster'],
-          security: [{ apiKey: [] }],
+          ...secured,
           querystring: {
             type: 'object',
             additionalProperties: false,
@@ -132,7 +132,7 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
         schema: {
           summary: 'One dead letter, with its event',
           tags: ['cluster'],
-          security: [{ apiKey: [] }],
+          ...secured,
           params: idParams,
           response: { 200: ref(deadLetterSchema), '4xx': errorRef },
         },
@@ -151,7 +151,7 @@ export function deadLetterRoutes(core: Core, access: AccessControl): FastifyPlug
           summary:
             'Run a dead letter through its consumer again (idempotent: an event that got through changes nothing)',
           tags: ['cluster'],
-          security: [{ apiKey: [] }],
+          ...secured,
           params: idParams,
           response: { 200: ref(deadLetterSchema), '4xx': errorRef },
         },

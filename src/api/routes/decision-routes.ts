@@ -9,7 +9,17 @@ import {
   type DecisionPolicy,
   type DecisionState,
 } from '../../core/ports/decision-store.js';
-import { actorOf, ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
+import {
+  actorOf,
+  ADMINS,
+  allow,
+  authenticate,
+  checkTenant,
+  principalOf,
+  READERS,
+  tenantScope,
+  secured,
+} from '../auth.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { learnedModelSchema } from '../schemas/decision.js';
 import { decisionSchema } from '../schemas/decision.js';
@@ -70,7 +80,6 @@ function modelJson(m: LearnedModel, devEui: string | undefined, withParams: bool
 export function decisionRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
     const visible = async (req: FastifyRequest, id: string, roles = READERS): Promise<Decision> => {
       const notFound = () => new SatiotError('DECISION_NOT_FOUND', `no decision ${id}`, { decisionId: id });
       const d = await core.decisions.get(id).catch(() => {

@@ -5,7 +5,7 @@ import { downlinkView, type DownlinkService } from '../../core/downlink-service.
 import { DOWNLINK_STATES } from '../../core/ports/downlink-store.js';
 import type { ErrorCode } from '../../errors/error-codes.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { actorOf, authenticate, checkTenant, stationOf, MEMBERS, principalOf, READERS } from '../auth.js';
+import { actorOf, authenticate, checkTenant, stationOf, MEMBERS, principalOf, READERS, secured } from '../auth.js';
 import type { Role } from '../../core/model.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { downlinkSchema, isoTime, nullableIso } from '../schemas/downlink.js';
@@ -57,7 +57,6 @@ export function downlinkRoutes(core: Core, service: DownlinkService, access: Acc
   return async (app) => {
     await app.register(async (customer) => {
       customer.addHook('preHandler', authenticate(access));
-      const secured = { security: [{ apiKey: [] }] };
       /** The terminal, if the caller may see it (another tenant's answers as if it did not exist). */
       /** downlinkView, without the payload for a regulator who may not see payloads. */
       const viewFor = (req: FastifyRequest) => (d: Parameters<typeof downlinkView>[0]) => {

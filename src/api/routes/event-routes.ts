@@ -4,7 +4,7 @@ import type { AccessControl } from '../../core/access-control.js';
 import type { DeliveryService } from '../../core/delivery/delivery-service.js';
 import { parseKinds, type EventFilter } from '../../core/delivery/event-filter.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { bearerToken, checkTenant, MEMBERS } from '../auth.js';
+import { bearerToken, checkTenant, MEMBERS, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 
 /**
@@ -78,7 +78,7 @@ export function eventRoutes(
           'Live events over a WebSocket (upgrade required): uplink, decoded, alarm, downlink — one JSON ' +
           'text frame each',
         tags: ['delivery'],
-        security: [{ apiKey: [] }],
+        ...secured,
         querystring: {
           type: 'object',
           required: ['tenantId'],

@@ -6,7 +6,7 @@ import { detectAnomalies } from '../../learn/anomaly.js';
 import { frameLossScores } from '../../learn/link.js';
 import { forecastSeries } from '../../learn/forecast.js';
 import { augursEngine } from '../../integrations/augurs-engine.js';
-import { authenticate, checkTenant } from '../auth.js';
+import { authenticate, checkTenant, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { iso, isoOrNull } from '../../core/iso-time.js';
@@ -38,7 +38,6 @@ const modelSchema = {
 export function insightRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
     const seriesOf = async (
       req: FastifyRequest,
       devEui: string,

@@ -3,7 +3,7 @@ import type { DeliveryService } from '../../core/delivery/delivery-service.js';
 import type { IntegrationKind, IntegrationRecord } from '../../core/ports/delivery-store.js';
 import type { Role } from '../../core/model.js';
 import type { SatiotError } from '../../errors/satiot-error.js';
-import { ADMINS, allow, checkTenant, tenantScope } from '../auth.js';
+import { ADMINS, allow, checkTenant, tenantScope, secured } from '../auth.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { deliveryLogSchema, enabledBody, idParams, listQuery, logQuery } from '../schemas/integration.js';
 import { INTEGRATION_READERS, logRoute } from './integration-json.js';
@@ -26,8 +26,6 @@ export interface ManagedIntegration {
     readonly log: string;
   };
 }
-
-export const SECURED = { security: [{ apiKey: [] }] };
 
 /** The integration, if the caller's tenant owns it (another tenant's answers as if it did not exist). */
 export function integrationOwner(delivery: DeliveryService, m: ManagedIntegration) {
@@ -53,7 +51,7 @@ export function integrationManagementRoutes(app: FastifyInstance, delivery: Deli
       schema: {
         summary: m.summaries.list,
         tags: ['delivery'],
-        ...SECURED,
+        ...secured,
         querystring: listQuery,
         response: {
           200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref(m.schema) } } },
@@ -74,7 +72,7 @@ export function integrationManagementRoutes(app: FastifyInstance, delivery: Deli
       schema: {
         summary: m.summaries.one,
         tags: ['delivery'],
-        ...SECURED,
+        ...secured,
         params: idParams,
         response: { 200: ref(m.schema), '4xx': errorRef },
       },
@@ -88,7 +86,7 @@ export function integrationManagementRoutes(app: FastifyInstance, delivery: Deli
       schema: {
         summary: m.summaries.enable,
         tags: ['delivery'],
-        ...SECURED,
+        ...secured,
         params: idParams,
         body: enabledBody,
         response: { 200: ref(m.schema), '4xx': errorRef },
@@ -106,7 +104,7 @@ export function integrationManagementRoutes(app: FastifyInstance, delivery: Deli
       schema: {
         summary: m.summaries.remove,
         tags: ['delivery'],
-        ...SECURED,
+        ...secured,
         params: idParams,
         response: { 204: { type: 'null' }, '4xx': errorRef },
       },
@@ -124,7 +122,7 @@ export function integrationManagementRoutes(app: FastifyInstance, delivery: Deli
       schema: {
         summary: m.summaries.log,
         tags: ['delivery'],
-        ...SECURED,
+        ...secured,
         params: idParams,
         querystring: logQuery,
         response: { 200: ref(deliveryLogSchema), '4xx': errorRef },

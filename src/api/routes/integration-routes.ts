@@ -1,13 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { DeliveryService } from '../../core/delivery/delivery-service.js';
 import type { IntegrationRecord } from '../../core/ports/delivery-store.js';
-import { authenticate } from '../auth.js';
+import { authenticate, secured } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { eventsSchema, registeringTenantProperty, mqttIntegrationSchema } from '../schemas/integration.js';
 import { checkDeliveryTarget, integrationJson, registeringTenant } from './integration-json.js';
-import { integrationManagementRoutes, SECURED, type ManagedIntegration } from './integration-management.js';
+import { integrationManagementRoutes, type ManagedIntegration } from './integration-management.js';
 
 /** An MQTT integration as the API shows it: never the password, only whether there is one. */
 function mqttJson(r: IntegrationRecord, req: FastifyRequest) {
@@ -59,7 +59,7 @@ export function integrationRoutes(delivery: DeliveryService, access: AccessContr
             "Forward a tenant's events to its MQTT broker (QoS 1, topic " +
             '{topicPrefix}/{tenantId}/terminals/{devEui}/up …)',
           tags: ['delivery'],
-          ...SECURED,
+          ...secured,
           body: {
             type: 'object',
             required: ['url'],

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import type { MessageWithReceptions } from '../../core/model.js';
-import { allow, authenticate, principalOf, READERS, SUPERVISORS, tenantScope } from '../auth.js';
+import { allow, authenticate, principalOf, READERS, SUPERVISORS, tenantScope, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 
 /** Most messages one KPI answer reads (newest first per terminal); beyond it the figures are a sample and say so. */
@@ -58,7 +58,7 @@ export function kpiRoutes(core: Core, access: AccessControl): FastifyPluginAsync
         schema: {
           summary: 'Messages per hour, per-hop latency P50/P95, rejections by code and ground-station contacts today',
           tags: ['kpis'],
-          security: [{ apiKey: [] }],
+          ...secured,
           querystring: {
             type: 'object',
             additionalProperties: false,

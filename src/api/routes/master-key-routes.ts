@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { actorOf, allow, authenticate } from '../auth.js';
+import { actorOf, allow, authenticate, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 
 const counts = {
@@ -14,7 +14,6 @@ const counts = {
 export function masterKeyRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
 
     app.get(
       '/api/v1/master-key',

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { MessageWithReceptions } from '../../core/model.js';
 import type { MessageDelivery } from '../../core/ports/delivery-store.js';
-import { authenticate, allow, checkTenant, principalOf, SUPERVISORS } from '../auth.js';
+import { authenticate, allow, checkTenant, principalOf, SUPERVISORS, secured } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
@@ -163,7 +163,7 @@ export function messageRoutes(core: Core, access: AccessControl): FastifyPluginA
         schema: {
           summary: "A terminal's messages, newest first (cursor pagination)",
           tags: ['messages'],
-          security: [{ apiKey: [] }],
+          ...secured,
           params: { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } },
           querystring: {
             type: 'object',
@@ -210,7 +210,7 @@ export function messageRoutes(core: Core, access: AccessControl): FastifyPluginA
         schema: {
           summary: 'Rejected frames by station and code',
           tags: ['messages'],
-          security: [{ apiKey: [] }],
+          ...secured,
           response: {
             200: {
               type: 'object',

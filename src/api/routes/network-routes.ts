@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { allow, authenticate, SUPERVISORS } from '../auth.js';
+import { allow, authenticate, SUPERVISORS, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 
 const HOUR_MS = 3_600_000;
@@ -24,7 +24,7 @@ export function networkRoutes(core: Core, access: AccessControl): FastifyPluginA
             "The network's traffic over the last hours: copies per station and satellite, rejected frames " +
             'by code, hour by hour (operators and regulators)',
           tags: ['operations'],
-          security: [{ apiKey: [] }],
+          ...secured,
           querystring: {
             type: 'object',
             additionalProperties: false,

@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { orderTrack } from '../../solutions/logistics/track.js';
 import { passesToJson } from '../../orbit/pass-json.js';
-import { allow, authenticate, checkTenant, SUPERVISORS } from '../auth.js';
+import { allow, authenticate, checkTenant, SUPERVISORS, secured } from '../auth.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { passesSchema } from '../schemas/pass.js';
 import { SatiotError } from '../../errors/satiot-error.js';
@@ -29,7 +29,6 @@ type WindowQuery = { start?: string; hours: number; minElevation?: number };
 export function passRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
     const span = (req: FastifyRequest<{ Querystring: WindowQuery }>) => {
       const start = req.query.start ? Date.parse(req.query.start) : core.clock.now();
       return { start, end: start + req.query.hours * 3_600_000 };

@@ -2,7 +2,17 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { terminalView, type NewTerminal } from '../../core/provisioning.js';
 import { CRYPTO_SUITES, TERMINAL_PROFILES, TERMINAL_TRANSPORTS, type TerminalProfile } from '../../core/model.js';
-import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
+import {
+  actorOf,
+  ADMINS,
+  allow,
+  authenticate,
+  checkTenant,
+  READERS,
+  SUPERVISORS,
+  tenantScope,
+  secured,
+} from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { tenantSchema } from '../schemas/provisioning.js';
@@ -79,7 +89,6 @@ const newTerminalBody = {
 export function provisioningRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
 
     app.post<{ Body: { name: string } }>(
       '/api/v1/tenants',

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
-import { authenticate, checkTenant } from '../auth.js';
+import { authenticate, checkTenant, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 
 const limit = { type: ['integer', 'null'], minimum: 0, maximum: 1e12 } as const;
@@ -31,7 +31,6 @@ const statusSchema = {
 export function quotaRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
     const params = { type: 'object', properties: { tenantId: { type: 'string', maxLength: 64 } } } as const;
     const status = async (tenantId: string) => {
       const s = await core.quotas.status(tenantId);

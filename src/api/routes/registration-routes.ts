@@ -13,7 +13,17 @@ import {
 import { isSatiotError, SatiotError } from '../../errors/satiot-error.js';
 import { parseRegistrationCsv, REGISTRATION_CSV_COLUMNS } from '../../supervision/registration-csv.js';
 import { registrationReport } from '../../supervision/registration-report.js';
-import { actorOf, ADMINS, allow, authenticate, checkTenant, READERS, SUPERVISORS, tenantScope } from '../auth.js';
+import {
+  actorOf,
+  ADMINS,
+  allow,
+  authenticate,
+  checkTenant,
+  READERS,
+  SUPERVISORS,
+  tenantScope,
+  secured,
+} from '../auth.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { registrationSchema } from '../schemas/registration.js';
 import { registrationImportResultSchema, registrationRowResultSchema } from '../schemas/bulk.js';
@@ -113,7 +123,6 @@ export function registrationRoutes(core: Core, access: AccessControl): FastifyPl
       done(null, body),
     );
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
     const devEuiParams = { type: 'object', properties: { devEui: { type: 'string', maxLength: 32 } } } as const;
 
     /** The terminal's registration after the tenant check (404 for another tenant's). */

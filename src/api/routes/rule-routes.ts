@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { parseRule, type Alarm, type Rule } from '../../rules/index.js';
 import { solutionRules, SOLUTIONS, type SolutionName } from '../../solutions/index.js';
-import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope } from '../auth.js';
+import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS, tenantScope, secured } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { alarmSchema } from '../schemas/rule.js';
@@ -35,7 +35,6 @@ export function alarmJson(a: Alarm, withEvidence = true) {
 export function ruleRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
     const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
     const save = async (rule: Rule): Promise<Rule> => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { SatelliteRecord } from '../../core/model.js';
-import { allow, authenticate, READERS } from '../auth.js';
+import { allow, authenticate, READERS, secured } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { satelliteSchema } from '../schemas/satellite.js';
@@ -24,7 +24,7 @@ export function satelliteRoutes(core: Core, access: AccessControl): FastifyPlugi
         schema: {
           summary: 'Load satellites from TLE text (2- or 3-line, many sets) or CelesTrak OMM records',
           tags: ['provisioning'],
-          security: [{ apiKey: [] }],
+          ...secured,
           body: {
             type: 'object',
             additionalProperties: false,
@@ -70,7 +70,7 @@ export function satelliteRoutes(core: Core, access: AccessControl): FastifyPlugi
         schema: {
           summary: 'The satellites in the registry, each with its position now (or at `at`)',
           tags: ['provisioning'],
-          security: [{ apiKey: [] }],
+          ...secured,
           querystring: {
             type: 'object',
             additionalProperties: false,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { allow, authenticate, READERS } from '../auth.js';
+import { allow, authenticate, READERS, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { satellitesOf } from '../../core/satellite-records.js';
@@ -26,7 +26,7 @@ export function satelliteTrackRoutes(core: Core, access: AccessControl): Fastify
         schema: {
           summary: 'The element sets of the loaded constellation as TLE text (OMM records converted)',
           tags: ['provisioning'],
-          security: [{ apiKey: [] }],
+          ...secured,
           response: {
             200: {
               type: 'object',
@@ -50,7 +50,7 @@ export function satelliteTrackRoutes(core: Core, access: AccessControl): Fastify
         schema: {
           summary: "Every satellite's ground track on one time grid around `at` (default now)",
           tags: ['provisioning'],
-          security: [{ apiKey: [] }],
+          ...secured,
           querystring: {
             type: 'object',
             additionalProperties: false,

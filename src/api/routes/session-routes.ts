@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AccessControl } from '../../core/access-control.js';
-import { authenticate, principalOf } from '../auth.js';
+import { authenticate, principalOf, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 
 /** Who a key is: what a client (the dashboard) shows follows from it. Every valid key may ask. */
@@ -13,7 +13,7 @@ export function sessionRoutes(access: AccessControl): FastifyPluginAsync {
         schema: {
           summary: "The caller's role and tenant (null: every tenant), and whether it sees payloads",
           tags: ['access'],
-          security: [{ apiKey: [] }],
+          ...secured,
           response: {
             200: {
               type: 'object',

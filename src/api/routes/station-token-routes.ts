@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { isTokenRevoked } from '../../core/station-tokens.js';
 import type { GroundStationRecord } from '../../core/model.js';
-import { actorOf, allow, authenticate } from '../auth.js';
+import { actorOf, allow, authenticate, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 
 const stationTokenSchema = {
@@ -27,7 +27,6 @@ const view = (s: GroundStationRecord) => ({ id: s.id, name: s.name, tokenRevoked
 export function stationTokenRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
 
     app.post<{ Params: { id: string } }>(
       '/api/v1/ground-stations/:id/token',

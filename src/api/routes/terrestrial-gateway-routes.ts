@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { GroundStationRecord } from '../../core/model.js';
 import type { AccessControl } from '../../core/access-control.js';
-import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS } from '../auth.js';
+import { ADMINS, allow, authenticate, checkTenant, principalOf, READERS, secured } from '../auth.js';
 import { errorRef, ref } from '../schemas/index.js';
 import { gatewaySchema } from '../schemas/terrestrial-gateway.js';
 import { SatiotError } from '../../errors/satiot-error.js';
@@ -40,7 +40,6 @@ const notFound = (id: string) => () => new SatiotError('GATEWAY_NOT_FOUND', `no 
 export function terrestrialGatewayRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
     const visible = (req: FastifyRequest, g: GroundStationRecord): boolean => {
       const p = principalOf(req);
       return p.tenantId === null || g.tenantId === undefined || g.tenantId === p.tenantId;

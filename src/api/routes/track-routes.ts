@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { etaAlongRoute, orderTrack, summarizeTrack } from '../../solutions/logistics/track.js';
-import { authenticate, checkTenant } from '../auth.js';
+import { authenticate, checkTenant, secured } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
@@ -27,7 +27,6 @@ const pointSchema = {
 export function trackRoutes(core: Core, access: AccessControl): FastifyPluginAsync {
   return async (app) => {
     app.addHook('preHandler', authenticate(access));
-    const secured = { security: [{ apiKey: [] }] };
     const terminalOf = (req: FastifyRequest, devEui: string) => {
       const notFound = () => new SatiotError('TERMINAL_NOT_FOUND', `no terminal ${devEui}`);
       const t = core.registry.byDevEui(devEui.toLowerCase());

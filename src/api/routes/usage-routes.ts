@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Core } from '../../core/core.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { usageReport, type UsageGranularity } from '../../core/usage-report.js';
-import { allow, authenticate, checkTenant, READERS, tenantScope } from '../auth.js';
+import { allow, authenticate, checkTenant, READERS, tenantScope, secured } from '../auth.js';
 import { errorRef } from '../schemas/index.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 
@@ -23,7 +23,7 @@ export function usageRoutes(core: Core, access: AccessControl): FastifyPluginAsy
             'Messages and payload bytes up (by ingest) and down (by queuing) per tenant and terminal, per ' +
             'UTC day or month (default: this month so far)',
           tags: ['usage'],
-          security: [{ apiKey: [] }],
+          ...secured,
           querystring: {
             type: 'object',
             additionalProperties: false,

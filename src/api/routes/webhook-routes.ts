@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { DeliveryService } from '../../core/delivery/delivery-service.js';
-import { authenticate } from '../auth.js';
+import { authenticate, secured } from '../auth.js';
 import type { AccessControl } from '../../core/access-control.js';
 import { SatiotError } from '../../errors/satiot-error.js';
 import { errorRef } from '../schemas/index.js';
 import { eventsSchema, registeringTenantProperty, webhookSchema } from '../schemas/integration.js';
 import { checkDeliveryTarget, integrationJson, registeringTenant } from './integration-json.js';
-import { integrationManagementRoutes, SECURED, type ManagedIntegration } from './integration-management.js';
+import { integrationManagementRoutes, type ManagedIntegration } from './integration-management.js';
 
 const WEBHOOKS: ManagedIntegration = {
   kind: 'webhook',
@@ -39,7 +39,7 @@ export function webhookRoutes(delivery: DeliveryService, access: AccessControl):
           summary:
             'Register a webhook: events are POSTed to the URL, signed with the secret answered here (shown once)',
           tags: ['delivery'],
-          ...SECURED,
+          ...secured,
           body: {
             type: 'object',
             required: ['url'],
